@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { ZkinferError } from '../errors/base.js';
+import { VERSION } from '../version.js';
+import { registerCommands } from './commands.js';
+
+/** Build the `zkinfer` program with every command group registered. */
+export function buildProgram(): Command {
+  const program = new Command('zkinfer')
+    .description('Verifiable AI inference: compile models to zk circuits, prove, verify, and run the network')
+    .version(VERSION)
+    .showHelpAfterError();
+  registerCommands(program);
+  return program;
+}
+
+/** CLI entry: run the program and turn typed errors into a readable message and exit code 2. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof ZkinferError) {
+      console.error(`error: ${err.describe()}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}
