@@ -1,0 +1,24 @@
+/** A Groth16 proof in exactly snarkjs's JSON format (decimal strings, projective coordinates). */
+export interface Groth16Proof {
+  pi_a: [string, string, string];
+  pi_b: [[string, string], [string, string], [string, string]];
+  pi_c: [string, string, string];
+  protocol: 'groth16';
+  curve: 'bn128';
+}
+
+export interface Groth16ProveResult {
+  proof: Groth16Proof;
+  publicSignals: string[];
+}
+
+/**
+ * One Groth16 proving backend (snarkjs in JS, or the native addon). Every backend takes snarkjs's standard
+ * files: a Groth16 `.zkey` and a witness in `.wtns` format (bytes), and returns snarkjs-identical JSON.
+ */
+export interface Groth16Prover {
+  readonly name: 'snarkjs' | 'native';
+  prove(zkeyPath: string, wtns: Uint8Array): Promise<Groth16ProveResult>;
+  /** Release cached keys and memory. */
+  close?(): Promise<void>;
+}
