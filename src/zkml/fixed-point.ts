@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors/base.js';
 
 /** The BN254 scalar field modulus (the field every Circom/Groth16 signal lives in). */
-export const BN254_R = 21888242871839275222246186348788074095595577978875543315154369151063018147655n + 1962n;
+export const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 /** Field elements above this are read as negative numbers (p − |x|). */
 const HALF_R = BN254_R / 2n;
