@@ -1,0 +1,206 @@
+/**
+ * The typed `Chain` interface every chain backend implements: the embedded devnet (in-process or over
+ * JSON-RPC) and the real subtensor adapter. Miners and validators code against this file only.
+ *
+ * Units (fixed for every implementation):
+ * - Balances, stake and emission are `bigint` **rao** (1 TAO = 10^9 rao), as subtensor stores them.
+ *   Use `raoToTao` / `taoToRao` from this file to convert for display or input.
+ * - Consensus, incentive, dividends, trust, validator trust are `number`s in [0, 1], decoded from the
+ *   chain's u16 storage (value / 65535), like the Bittensor SDK's metagraph.
+ * - Weights passed to `setWeights` are u16 integers (0..65535); the chain max-upscales them on storage.
+ * - Block numbers are plain `number`s (safe for 2^53 blocks).
+ * - Accounts are SS58 strings (prefix 42).
+ */
+import type { KeyringPair } from '@polkadot/keyring/types';
+
+/** Rao per TAO. */
+export const RAO_PER_TAO = 1_000_000_000n;
+
+/** Convert rao (bigint) to TAO (float, for display only). */
+export function raoToTao(rao: bigint): number {
+  return Number(rao / RAO_PER_TAO) + Number(rao % RAO_PER_TAO) / 1e9;
+}
+
+/** Convert TAO (decimal number or string like "1.5") to rao, exactly for up to 9 decimals. */
+export function taoToRao(tao: number | string): bigint {
+  const s = typeof tao === 'number' ? tao.toFixed(9) : tao.trim();
+  const m = /^(\d+)(?:\.(\d{0,9})\d*)?$/.exec(s);
+  if (!m) throw new RangeError(`not a non-negative TAO amount: ${String(tao)}`);
+  return BigInt(m[1]!) * RAO_PER_TAO + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+/**
+ * Something that signs: a @polkadot/keyring sr25519 pair (`keyring.addFromUri('//Alice')`, or a wallet's
+ * hotkey loaded from its secretPhrase/secretSeed). Devnet calls are authenticated by its signature.
+ */
+export type Signer = KeyringPair;
+
+/** An axon endpoint as registered on chain by `serveAxon`. */
+export interface AxonInfo {
+  /** Hotkey that served it. */
+  hotkey: string;
+  /** Owning coldkey. */
+  coldkey: string;
+  /** IPv4 dotted quad or IPv6 text; "0.0.0.0" when never served. */
+  ip: string;
+  /** 4 or 6; 0 when never served. */
+  ipType: 0 | 4 | 6;
+  port: number;
+  /** Software version, major·10^6 + minor·10^3 + patch. */
+  version: number;
+  /** 0 = TCP/HTTP (the only one used). */
+  protocol: number;
+  /** Block at which it was last served (0 = never). */
+  block: number;
+}
+
+/** Snapshot of one subnet's neurons, arrays indexed by uid (length n). */
+export interface Metagraph {
+  netuid: number;
+  /** Block at which the snapshot was taken. */
+  block: number;
+  n: number;
+  uids: number[];
+  hotkeys: string[];
+  coldkeys: string[];
+  /** Total stake on each hotkey, in rao. */
+  stake: bigint[];
+  validatorPermit: boolean[];
+  validatorTrust: number[];
+  trust: number[];
+  consensus: number[];
+  incentive: number[];
+  dividends: number[];
+  /** Emission credited to each uid at the last epoch, in rao. */
+  emission: bigint[];
+  /** Active per the last epoch (last_update + activity_cutoff >= block). */
+  active: boolean[];
+  /** Block of each uid's last set_weights (registration block until then). */
+  lastUpdate: number[];
+  /** Block each uid was registered at. */
+  blockAtRegistration: number[];
+  axons: AxonInfo[];
+}
+
+/** A subnet's hyperparameters (names follow subtensor's `SubnetHyperparams`, camelCased). */
+export interface Hyperparameters {
+  /** Blocks between epochs (Yuma runs). */
+  tempo: number;
+  /** Consensus majority, u16 (32767 ≈ 0.5). */
+  kappa: number;
+  /** Bonds moving average, u64 out of 1_000_000 (900_000 = keep 0.9 of old bonds, α = 0.1). */
+  bondsMovingAvg: number;
+  maxAllowedUids: number;
+  maxAllowedValidators: number;
+  /** Blocks after registration during which a uid cannot be pruned. */
+  immunityPeriod: number;
+  /** Minimum blocks between two set_weights of one uid. */
+  weightsRateLimit: number;
+  /** Minimum number of non-zero weights per set_weights (self-weight only is always allowed). */
+  minAllowedWeights: number;
+  /** Max weight a single uid may receive, u16 (65535 = no limit). */
+  maxWeightsLimit: number;
+  /** set_weights must carry this version key (callers with a larger key are accepted too). */
+  weightsVersion: number;
+  /** Blocks after which a uid that has not set weights counts as inactive. */
+  activityCutoff: number;
+  /** Burn cost of `burnedRegister`, rao. */
+  burn: bigint;
+  /** Max registrations per block (0 = unlimited). */
+  maxRegistrationsPerBlock: number;
+  /** Minimum blocks between two serve_axon calls of one hotkey. */
+  servingRateLimit: number;
+  /** Whether weights must be committed then revealed (devnet: always false). */
+  commitRevealWeightsEnabled: boolean;
+}
+
+/** A commitment published by a hotkey (`commit`), as returned by `commitments`. */
+export interface Commitment {
+  hotkey: string;
+  /** Block at which it was committed. */
+  block: number;
+  /** The committed bytes as UTF-8 text (devnet and subtensor `Raw` fields). */
+  data: string;
+}
+
+/** Result of a state-changing call: the block it was included in. */
+export interface CallReceipt {
+  block: number;
+}
+
+/** Result of `burnedRegister`. */
+export interface RegistrationReceipt extends CallReceipt {
+  uid: number;
+  /** The hotkey that was pruned to make room, if the subnet was full. */
+  replacedHotkey?: string;
+}
+
+export interface ServeAxonParams {
+  netuid: number;
+  ip: string;
+  port: number;
+  /** Software version, major·10^6 + minor·10^3 + patch. */
+  version: number;
+  /** 0 = TCP (default). */
+  protocol?: number;
+}
+
+export interface SetWeightsParams {
+  netuid: number;
+  uids: number[];
+  /** u16 weights aligned with uids; need not be normalised. */
+  weights: number[];
+  versionKey: number;
+}
+
+/** Unsubscribe function returned by `onBlock`. */
+export type Unsubscribe = () => void;
+
+/**
+ * A Bittensor-like chain. Every write is signed by the account that subtensor would require as origin:
+ * the coldkey for registration and stake, the hotkey for serve_axon, set_weights and commit.
+ * Writes reject with typed errors from src/chain/errors.ts (e.g. `WeightsRateLimitError`).
+ */
+export interface Chain {
+  /** Latest block number. */
+  currentBlock(): Promise<number>;
+  /** Call `cb` with each new block number; returns an unsubscribe function. */
+  onBlock(cb: (block: number) => void): Unsubscribe;
+  /** Full metagraph of a subnet. */
+  metagraph(netuid: number): Promise<Metagraph>;
+  /** Hyperparameters of a subnet. */
+  hyperparameters(netuid: number): Promise<Hyperparameters>;
+  /** uid of a hotkey on a subnet, or undefined if not registered. */
+  uidOf(netuid: number, hotkey: string): Promise<number | undefined>;
+  /** Free balance of a coldkey, rao. */
+  balance(coldkey: string): Promise<bigint>;
+
+  /** Register `hotkey` on `netuid`, paying the burn from `coldkey`'s balance (signed by the coldkey). */
+  burnedRegister(netuid: number, coldkey: Signer, hotkey: string): Promise<RegistrationReceipt>;
+  /** Publish the axon address of the signing hotkey on every subnet it is registered on. */
+  serveAxon(hotkey: Signer, params: ServeAxonParams): Promise<CallReceipt>;
+  /** Set the signing hotkey's weights on a subnet. */
+  setWeights(hotkey: Signer, params: SetWeightsParams): Promise<CallReceipt>;
+  /** Publish a commitment (e.g. circuit ids served) for the signing hotkey. */
+  commit(hotkey: Signer, netuid: number, data: string): Promise<CallReceipt>;
+  /** All current commitments on a subnet. */
+  commitments(netuid: number): Promise<Commitment[]>;
+
+  /** Move `amount` rao from the coldkey's balance onto `hotkey` as stake. */
+  addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt>;
+  /** Move `amount` rao of stake on `hotkey` back to the coldkey's balance. */
+  removeStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt>;
+
+  /** Release connections / timers. */
+  close(): Promise<void>;
+}
+
+/** Devnet-only extras (not on a real network). */
+export interface DevChain extends Chain {
+  /** Credit `amount` rao to `coldkey` out of thin air (dev faucet). */
+  faucet(coldkey: string, amount: bigint): Promise<CallReceipt>;
+  /** Create a subnet owned by `owner` (coldkey ss58) and return its netuid. */
+  createSubnet(owner: string, overrides?: Partial<Hyperparameters>): Promise<number>;
+  /** Existing netuids. */
+  subnets(): Promise<number[]>;
+}
