@@ -1,0 +1,176 @@
+// BN254 prime fields in Montgomery form on four 64-bit limbs, and the quadratic extension Fq2.
+// Elements are kept in Montgomery form (a·2^256 mod p); fromMont/toMont convert at the boundaries.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace zk {
+
+typedef unsigned __int128 u128;
+
+struct FieldParams {
+  uint64_t p[4];    // modulus
+  uint64_t inv;     // -p^-1 mod 2^64
+  uint64_t r2[4];   // 2^512 mod p (to enter Montgomery form)
+  uint64_t one[4];  // 2^256 mod p (Montgomery one)
+};
+
+// Computes inv, r2 and one from p (called once per field at static-init time).
+FieldParams makeParams(const uint64_t p[4]);
+
+// Little helpers on raw 4-limb integers.
+inline bool geq4(const uint64_t a[4], const uint64_t b[4]) {
+  for (int i = 3; i >= 0; i--) {
+    if (a[i] != b[i]) return a[i] > b[i];
+  }
+  return true;
+}
+inline uint64_t sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+  uint64_t borrow = 0;
+  for (int i = 0; i < 4; i++) {
+    u128 d = (u128)a[i] - b[i] - borrow;
+    r[i] = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+  }
+  return borrow;
+}
+inline uint64_t add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+  uint64_t carry = 0;
+  for (int i = 0; i < 4; i++) {
+    u128 s = (u128)a[i] + b[i] + carry;
+    r[i] = (uint64_t)s;
+    carry = (uint64_t)(s >> 64);
+  }
+  return carry;
+}
+inline bool isZero4(const uint64_t a[4]) { return (a[0] | a[1] | a[2] | a[3]) == 0; }
+inline int bitLength4(const uint64_t a[4]) {
+  for (int i = 3; i >= 0; i--) {
+    if (a[i]) return i * 64 + 64 - __builtin_clzll(a[i]);
+  }
+  return 0;
+}
+
+// Montgomery multiplication (CIOS). Requires p < 2^255 so intermediate values fit in 5 limbs.
+static inline __attribute__((always_inline)) void montMul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const FieldParams& P) {
+  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
+  for (int i = 0; i < 4; i++) {
+    u128 c = (u128)a[0] * b[i] + t0;
+    t0 = (uint64_t)c;
+    c = (u128)a[1] * b[i] + t1 + (uint64_t)(c >> 64);
+    t1 = (uint64_t)c;
+    c = (u128)a[2] * b[i] + t2 + (uint64_t)(c >> 64);
+    t2 = (uint64_t)c;
+    c = (u128)a[3] * b[i] + t3 + (uint64_t)(c >> 64);
+    t3 = (uint64_t)c;
+    t4 += (uint64_t)(c >> 64);
+    uint64_t m = t0 * P.inv;
+    c = (u128)m * P.p[0] + t0;
+    c = (u128)m * P.p[1] + t1 + (uint64_t)(c >> 64);
+    t0 = (uint64_t)c;
+    c = (u128)m * P.p[2] + t2 + (uint64_t)(c >> 64);
+    t1 = (uint64_t)c;
+    c = (u128)m * P.p[3] + t3 + (uint64_t)(c >> 64);
+    t2 = (uint64_t)c;
+    c = (u128)t4 + (uint64_t)(c >> 64);
+    t3 = (uint64_t)c;
+    t4 = (uint64_t)(c >> 64);
+  }
+  uint64_t t[4] = {t0, t1, t2, t3};
+  if (t4 || geq4(t, P.p)) {
+    sub4(r, t, P.p);
+  } else {
+    r[0] = t0; r[1] = t1; r[2] = t2; r[3] = t3;
+  }
+}
+
+template <const FieldParams& P>
+struct Fp {
+  uint64_t v[4];
+
+  static Fp zero() { Fp r; r.v[0] = r.v[1] = r.v[2] = r.v[3] = 0; return r; }
+  static Fp one() { Fp r; memcpy(r.v, P.one, 32); return r; }
+  static const FieldParams& params() { return P; }
+
+  // From a canonical integer (< p) to Montgomery form.
+  static Fp fromInt(const uint64_t a[4]) { Fp r; montMul(r.v, a, P.r2, P); return r; }
+  static Fp fromU64(uint64_t x) { uint64_t a[4] = {x, 0, 0, 0}; return fromInt(a); }
+  // Montgomery form back to a canonical integer.
+  void toInt(uint64_t out[4]) const { static const uint64_t one1[4] = {1, 0, 0, 0}; montMul(out, v, one1, P); }
+
+  bool isZero() const { return isZero4(v); }
+  bool operator==(const Fp& o) const { return v[0] == o.v[0] && v[1] == o.v[1] && v[2] == o.v[2] && v[3] == o.v[3]; }
+  bool operator!=(const Fp& o) const { return !(*this == o); }
+
+  friend inline Fp operator*(const Fp& a, const Fp& b) { Fp r; montMul(r.v, a.v, b.v, P); return r; }
+  friend inline Fp operator+(const Fp& a, const Fp& b) {
+    Fp r;
+    add4(r.v, a.v, b.v);  // p < 2^254: no overflow past 256 bits
+    if (geq4(r.v, P.p)) sub4(r.v, r.v, P.p);
+    return r;
+  }
+  friend inline Fp operator-(const Fp& a, const Fp& b) {
+    Fp r;
+    if (sub4(r.v, a.v, b.v)) add4(r.v, r.v, P.p);
+    return r;
+  }
+  Fp operator-() const { if (isZero()) return *this; Fp r; sub4(r.v, P.p, v); return r; }
+  Fp sqr() const { return *this * *this; }
+  Fp dbl() const { return *this + *this; }
+
+  // a^e for a canonical 4-limb exponent.
+  Fp pow(const uint64_t e[4]) const {
+    Fp result = one(), base = *this;
+    int bits = bitLength4(e);
+    for (int i = bits - 1; i >= 0; i--) {
+      result = result.sqr();
+      if ((e[i / 64] >> (i % 64)) & 1) result = result * base;
+    }
+    return result;
+  }
+  // Inverse by Fermat (a^(p-2)); inverse of zero is zero.
+  Fp inv() const {
+    uint64_t e[4];
+    uint64_t two[4] = {2, 0, 0, 0};
+    sub4(e, P.p, two);
+    return pow(e);
+  }
+};
+
+extern FieldParams FQ_PARAMS;
+extern FieldParams FR_PARAMS;
+typedef Fp<FQ_PARAMS> Fq;
+typedef Fp<FR_PARAMS> Fr;
+
+// Fq2 = Fq[u]/(u^2 + 1).
+struct Fq2 {
+  Fq c0, c1;
+  static Fq2 zero() { return {Fq::zero(), Fq::zero()}; }
+  static Fq2 one() { return {Fq::one(), Fq::zero()}; }
+  bool isZero() const { return c0.isZero() && c1.isZero(); }
+  bool operator==(const Fq2& o) const { return c0 == o.c0 && c1 == o.c1; }
+  friend inline Fq2 operator+(const Fq2& a, const Fq2& b) { return {a.c0 + b.c0, a.c1 + b.c1}; }
+  friend inline Fq2 operator-(const Fq2& a, const Fq2& b) { return {a.c0 - b.c0, a.c1 - b.c1}; }
+  Fq2 operator-() const { return {-c0, -c1}; }
+  friend inline Fq2 operator*(const Fq2& a, const Fq2& b) {
+    Fq aa = a.c0 * b.c0, bb = a.c1 * b.c1;
+    Fq cross = (a.c0 + a.c1) * (b.c0 + b.c1);
+    return {aa - bb, cross - aa - bb};
+  }
+  Fq2 sqr() const {
+    // (c0 + c1 u)^2 = (c0+c1)(c0-c1) + 2 c0 c1 u
+    Fq m = c0 * c1;
+    return {(c0 + c1) * (c0 - c1), m + m};
+  }
+  Fq2 dbl() const { return {c0.dbl(), c1.dbl()}; }
+  Fq2 inv() const {
+    Fq t = (c0.sqr() + c1.sqr()).inv();
+    return {c0 * t, -(c1 * t)};
+  }
+};
+
+// Decimal string of a canonical 4-limb integer.
+std::string toDecimal(const uint64_t a[4]);
+
+}  // namespace zk

@@ -1,0 +1,133 @@
+#include "groth16.hpp"
+
+#include <sys/random.h>
+
+#include <cerrno>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+
+namespace zk {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+// Uniform scalar in [1, r) from the kernel CSPRNG (rejection sampling on 254-bit draws).
+Fr randomFr() {
+  for (;;) {
+    uint64_t v[4];
+    size_t got = 0;
+    while (got < sizeof v) {
+      ssize_t k = getrandom(reinterpret_cast<uint8_t*>(v) + got, sizeof v - got, 0);
+      if (k < 0) {
+        if (errno == EINTR) continue;
+        throw std::runtime_error("getrandom failed: cannot draw proof blinding factors");
+      }
+      got += (size_t)k;
+    }
+    v[3] &= (1ULL << 62) - 1;
+    if (geq4(v, FR_PARAMS.p) || isZero4(v)) continue;
+    return Fr::fromInt(v);
+  }
+}
+
+void g1Strings(const G1& p, std::string out[2]) {
+  G1Affine a = p.toAffine();
+  uint64_t t[4];
+  a.x.toInt(t); out[0] = toDecimal(t);
+  a.y.toInt(t); out[1] = toDecimal(t);
+}
+
+}  // namespace
+
+ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, ProveTimings* tm) {
+  auto tStart = Clock::now();
+  if (w.size() != (size_t)z.nVars * 4) {
+    throw FormatError("witness has " + std::to_string(w.size() / 4) + " signals but the circuit has " + std::to_string(z.nVars));
+  }
+  const size_t n = z.domainSize;
+
+  // A, B evaluations on the domain from the QAP coefficients; C = A·B pointwise (as snarkjs buildABC1).
+  auto t = Clock::now();
+  std::vector<Fr> wm(z.nVars);
+  for (size_t i = 0; i < z.nVars; i++) wm[i] = Fr::fromInt(&w[4 * i]);
+  std::vector<Fr> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
+  for (const Coef& k : z.coefs) {
+    std::vector<Fr>& dst = k.matrix == 0 ? a : b;
+    dst[k.constraint] = dst[k.constraint] + k.value * wm[k.signal];
+  }
+  for (size_t i = 0; i < n; i++) c[i] = a[i] * b[i];
+  double abcMs = msSince(t);
+
+  // Move each to the odd coset: IFFT, multiply coefficient i by inc^i, FFT (three polynomials in parallel).
+  t = Clock::now();
+  {
+    std::thread ta([&] { toCoset(a, d); });
+    std::thread tb([&] { toCoset(b, d); });
+    toCoset(c, d);
+    ta.join();
+    tb.join();
+  }
+  // H scalars: A·B − C on the coset, out of Montgomery form.
+  std::vector<uint64_t> hs(n * 4);
+  for (size_t i = 0; i < n; i++) (a[i] * b[i] - c[i]).toInt(&hs[4 * i]);
+  double fftMs = msSince(t);
+  std::vector<Fr>().swap(a);
+  std::vector<Fr>().swap(b);
+  std::vector<Fr>().swap(c);
+
+  MsmStats sA, sB1, sB2, sC, sH;
+  G1 piA = msmG1(z.A.data(), w.data(), z.nVars, &sA);
+  G1 piB1 = msmG1(z.B1.data(), w.data(), z.nVars, &sB1);
+  G2 piB = msmG2(z.B2.data(), w.data(), z.nVars, &sB2);
+  G1 piC = msmG1(z.C.data(), w.data() + 4 * (z.nPublic + 1), z.nVars - z.nPublic - 1, &sC);
+  G1 resH = msmG1(z.H.data(), hs.data(), n, &sH);
+
+  Fr r = randomFr(), s = randomFr();
+  uint64_t ri[4], si[4], rsi[4];
+  r.toInt(ri);
+  s.toInt(si);
+  (-(r * s)).toInt(rsi);
+
+  G1 delta1 = G1::fromAffine(z.delta1);
+  piA.addAffine(z.alpha1);
+  piA.add(delta1.mul(ri));
+
+  piB.addAffine(z.beta2);
+  piB.add(G2::fromAffine(z.delta2).mul(si));
+
+  piB1.addAffine(z.beta1);
+  piB1.add(delta1.mul(si));
+
+  piC.add(resH);
+  piC.add(piA.mul(si));
+  piC.add(piB1.mul(ri));
+  piC.add(delta1.mul(rsi));
+
+  ProofStrings out;
+  g1Strings(piA, out.a);
+  g1Strings(piC, out.c);
+  G2Affine bA = piB.toAffine();
+  uint64_t tmp[4];
+  bA.x.c0.toInt(tmp); out.b[0][0] = toDecimal(tmp);
+  bA.x.c1.toInt(tmp); out.b[0][1] = toDecimal(tmp);
+  bA.y.c0.toInt(tmp); out.b[1][0] = toDecimal(tmp);
+  bA.y.c1.toInt(tmp); out.b[1][1] = toDecimal(tmp);
+  for (uint32_t i = 1; i <= z.nPublic; i++) out.publicSignals.push_back(toDecimal(&w[4 * i]));
+
+  if (tm) {
+    tm->abc = abcMs;
+    tm->fft = fftMs;
+    tm->msmA = sA.ms; tm->msmB1 = sB1.ms; tm->msmB2 = sB2.ms; tm->msmC = sC.ms; tm->msmH = sH.ms;
+    tm->msmPoints = sA.nonZero + sB1.nonZero + sB2.nonZero + sC.nonZero + sH.nonZero;
+    tm->witnessTerms = sA.nonZero + sB1.nonZero + sB2.nonZero + sC.nonZero;
+    tm->smallTerms = sA.small + sB1.small + sB2.small + sC.small;
+    tm->total = msSince(tStart);
+  }
+  return out;
+}
+
+}  // namespace zk
