@@ -1,0 +1,63 @@
+/**
+ * Python `str()` / `repr()` formatting of JSON-like values, as Bittensor's body hash applies `str(field)`.
+ * Limitation: JavaScript has one number type, so integral numbers print as Python ints (`1`, not `1.0`);
+ * Bittensor recommends hashing string fields only, for which str() is the identity.
+ */
+export function pythonStr(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return pythonRepr(value);
+}
+
+/** Python repr() of a JSON-like value (str, int, float, bool, None, list, dict). */
+export function pythonRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return pythonNumber(value);
+  if (typeof value === 'string') return pythonStringRepr(value);
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`);
+    return `{${entries.join(', ')}}`;
+  }
+  throw new TypeError(`cannot format ${typeof value} as Python`);
+}
+
+function pythonNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e16) return n.toFixed(0);
+  return pythonFloat(n);
+}
+
+/** Python repr of a float, e.g. `12.0`, `0.1`, `1e-05`, `1e+16`. */
+export function pythonFloat(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  // Python float repr: shortest round-trip digits; exponent form when exp < -4 or >= 16.
+  const exp = Math.floor(Math.log10(Math.abs(n)));
+  if (exp < -4 || exp >= 16) {
+    const [mant, e] = n.toExponential().split('e') as [string, string];
+    const sign = e.startsWith('-') ? '-' : '+';
+    const digits = e.replace(/^[+-]/, '').padStart(2, '0');
+    return `${mant}e${sign}${digits}`;
+  }
+  const s = String(n);
+  return s.includes('.') ? s : `${s}.0`;
+}
+
+/** Python's repr of a str: single quotes unless the text has ' and no ". */
+function pythonStringRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + quote;
+}

@@ -1,0 +1,204 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { Axon } from '../../src/protocol/axon.js';
+import { Dendrite } from '../../src/protocol/dendrite.js';
+import { SYNAPSES, type QueryZkProof } from '../../src/protocol/synapses.js';
+import { signText } from '../../src/protocol/signing.js';
+import { EMPTY_BODY_HASH, timeNs } from '../../src/protocol/wire.js';
+
+let axon: Axon;
+let port: number;
+let miner: KeyringPair;
+let validator: KeyringPair;
+let stranger: KeyringPair;
+let release: (() => void) | undefined;
+let slowGate: Promise<void> = Promise.resolve();
+
+before(async () => {
+  await cryptoWaitReady();
+  const k = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  miner = k.addFromUri('//MinerAxonTest');
+  validator = k.addFromUri('//ValidatorAxonTest');
+  stranger = k.addFromUri('//Stranger');
+  axon = new Axon({ hotkey: miner, bodyLimit: 64 * 1024, concurrency: 2, maxQueue: 10 });
+  axon.attach({
+    spec: SYNAPSES.QueryZkProof,
+    blacklist: (c) => (c.hotkey === stranger.address ? 'hotkey not registered' : undefined),
+    forward: async (s) => {
+      await slowGate;
+      return { query_output: JSON.stringify({ echo: s.query_input?.model_id ?? null }) };
+    },
+  });
+  port = await axon.start();
+});
+
+after(async () => {
+  release?.();
+  await axon.stop();
+});
+
+function target() {
+  return { ip: '127.0.0.1', port, hotkey: miner.address };
+}
+
+function post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const r = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+}
+
+const input = { model_id: 'm1', public_inputs: { x: [0.5, -1.25] } };
+
+test('a signed QueryZkProof from the dendrite is answered 200 with axon status Success', async () => {
+  const d = new Dendrite(validator);
+  const r = await d.call<QueryZkProof>(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  assert.equal(r.status, 200, r.message);
+  assert.equal(r.synapse?.query_output, JSON.stringify({ echo: 'm1' }));
+  assert.equal(r.synapse?.axon?.status_code, 200);
+  assert.equal(r.synapse?.axon?.status_message, 'Success');
+  assert.equal(r.headers?.['bt_header_axon_status_code'], '200');
+  assert.equal(r.headers?.['bt_header_axon_hotkey'], miner.address);
+  d.close();
+});
+
+test('a hand-built request in the exact shape the Python dendrite sends is accepted', async () => {
+  const nonce = timeNs();
+  const uuid = '5ecbd69c-1cec-11ee-b0dc-e29ce36fec1a';
+  const signature = signText(validator, `${nonce}.${validator.address}.${miner.address}.${uuid}.${EMPTY_BODY_HASH}`);
+  // Headers as Synapse.to_headers() builds them: TerminalInfo fields that are not None (the dendrite's port is None).
+  const headers = {
+    name: 'QueryZkProof',
+    timeout: '12.0',
+    bt_header_axon_ip: '127.0.0.1',
+    bt_header_axon_port: String(port),
+    bt_header_axon_hotkey: miner.address,
+    bt_header_dendrite_ip: '203.0.113.7',
+    bt_header_dendrite_version: '10002000',
+    bt_header_dendrite_nonce: nonce.toString(),
+    bt_header_dendrite_uuid: uuid,
+    bt_header_dendrite_hotkey: validator.address,
+    bt_header_dendrite_signature: signature,
+    header_size: '640',
+    total_size: '3221',
+    computed_body_hash: EMPTY_BODY_HASH,
+  };
+  // Body as aiohttp's json=synapse.model_dump() serialises it (json.dumps: ", " and ": " separators, big ints exact).
+  const body =
+    `{"name": "QueryZkProof", "timeout": 12.0, "total_size": 3221, "header_size": 0, ` +
+    `"dendrite": {"status_code": null, "status_message": null, "process_time": null, "ip": "203.0.113.7", "port": null, "version": 10002000, "nonce": ${nonce}, "uuid": "${uuid}", "hotkey": "${validator.address}", "signature": "${signature}"}, ` +
+    `"axon": {"status_code": null, "status_message": null, "process_time": null, "ip": "127.0.0.1", "port": ${port}, "version": null, "nonce": null, "uuid": null, "hotkey": "${miner.address}", "signature": null}, ` +
+    `"computed_body_hash": "", "query_input": {"model_id": "m1", "public_inputs": {"x": [0.5, -1.25]}}, "query_output": null}`;
+  const r = await post('/QueryZkProof', headers, body);
+  assert.equal(r.status, 200, r.body);
+  const json = JSON.parse(r.body) as { query_output: string; axon: { status_code: number; status_message: string; hotkey: string }; name: string };
+  assert.equal(json.name, 'QueryZkProof');
+  assert.equal(json.query_output, JSON.stringify({ echo: 'm1' }));
+  assert.equal(json.axon.status_code, 200);
+  assert.equal(json.axon.status_message, 'Success');
+  assert.equal(r.headers['bt_header_axon_status_message'], 'Success');
+  // The same request again is a replay: the nonce is not newer than the last one for this hotkey:uuid.
+  const replay = await post('/QueryZkProof', headers, body);
+  assert.equal(replay.status, 401);
+  assert.match((JSON.parse(replay.body) as { message: string }).message, /Nonce is too old/);
+  assert.equal(replay.headers['bt_header_axon_status_code'], '401');
+});
+
+test('refusals: replay 401, bad signature 401, unsigned 401, stale nonce 401, blacklisted 403, unknown 404, oversized 413, malformed 400', async () => {
+  const d = new Dendrite(validator);
+  const req = d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  assert.equal((await post(req.path, req.headers, req.body)).status, 200);
+  assert.equal((await post(req.path, req.headers, req.body)).status, 401, 'replayed nonce');
+
+  const bad = d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  const sig = bad.headers['bt_header_dendrite_signature']!;
+  const flipped = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
+  const r1 = await post(bad.path, { ...bad.headers, bt_header_dendrite_signature: flipped }, bad.body);
+  assert.equal(r1.status, 401);
+  assert.match((JSON.parse(r1.body) as { message: string }).message, /Signature mismatch/);
+
+  const unsigned = d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  const { bt_header_dendrite_signature: _drop, ...noSig } = unsigned.headers;
+  assert.equal((await post(unsigned.path, noSig, unsigned.body)).status, 401, 'unsigned');
+
+  // A nonce older than 4 s + timeout, correctly signed, on a fresh uuid.
+  const staleNonce = timeNs() - 20_000_000_000n;
+  const uuid = 'stale-uuid';
+  const staleHeaders = {
+    ...unsigned.headers,
+    bt_header_dendrite_nonce: staleNonce.toString(),
+    bt_header_dendrite_uuid: uuid,
+    bt_header_dendrite_signature: signText(validator, `${staleNonce}.${validator.address}.${miner.address}.${uuid}.${EMPTY_BODY_HASH}`),
+  };
+  assert.equal((await post(unsigned.path, staleHeaders, unsigned.body)).status, 401, 'stale');
+
+  // Signed for another axon hotkey.
+  const other = d.prepare({ ...target(), hotkey: stranger.address }, SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  assert.equal((await post(other.path, other.headers, other.body)).status, 401, 'wrong axon hotkey');
+
+  const s = new Dendrite(stranger);
+  const r403 = await s.call(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  assert.equal(r403.status, 403);
+  assert.match(r403.message, /blacklisted: hotkey not registered/);
+
+  const r404 = await d.call(target(), { ...SYNAPSES.QueryZkProof, name: 'NoSuchSynapse' }, {}, 5);
+  assert.equal(r404.status, 404);
+
+  const big = await d.call(target(), SYNAPSES.QueryZkProof, { query_input: { model_id: 'm1', public_inputs: { x: new Array(20_000).fill(0.123456) } } }, 5);
+  assert.equal(big.status, 413);
+
+  const badHeader = d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  assert.equal((await post(badHeader.path, { ...badHeader.headers, bt_header_dendrite_nonce: 'abc' }, badHeader.body)).status, 400);
+
+  const badJson = d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  assert.equal((await post(badJson.path, badJson.headers, '{not json')).status, 400);
+
+  const badShape = d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5);
+  assert.equal((await post(badShape.path, badShape.headers, JSON.stringify({ query_input: { model_id: 5 } }))).status, 400);
+
+  // Signed over a different body hash than the body has: verify passes, then the hash check refuses with 400.
+  const n = timeNs();
+  const wrongHash = 'f'.repeat(64);
+  const mismatch = {
+    ...badShape.headers,
+    bt_header_dendrite_nonce: n.toString(),
+    computed_body_hash: wrongHash,
+    bt_header_dendrite_signature: signText(validator, `${n}.${validator.address}.${miner.address}.${d.uuid}.${wrongHash}`),
+  };
+  const rm = await post(badShape.path, mismatch, badShape.body);
+  assert.equal(rm.status, 400);
+  assert.match(rm.body, /Hash mismatch/);
+
+  // Still serving after all of that.
+  assert.equal((await d.call(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5)).status, 200);
+  d.close();
+  s.close();
+});
+
+test('100 concurrent requests: each is answered 200 or 503, none dropped, the axon keeps serving', async () => {
+  slowGate = new Promise((r) => { release = r; });
+  const d = new Dendrite(validator);
+  let settled = 0;
+  const calls = Array.from({ length: 100 }, () =>
+    d.call(target(), SYNAPSES.QueryZkProof, { query_input: input }, 30).finally(() => { settled++; }),
+  );
+  // Hold the two running forwards until every request has been either queued or refused.
+  while (settled + axon.gate.queued + axon.gate.active < 100) await new Promise((r) => setTimeout(r, 20));
+  release?.();
+  const results = await Promise.all(calls);
+  const by = new Map<number, number>();
+  for (const r of results) by.set(r.status, (by.get(r.status) ?? 0) + 1);
+  assert.deepEqual([...by.keys()].sort(), [200, 503], JSON.stringify([...by]));
+  assert.equal(by.get(200), 12, '2 running + 10 queued are served');
+  assert.equal((await d.call(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5)).status, 200);
+  d.close();
+});
