@@ -1,0 +1,236 @@
+/**
+ * SQLite persistence of the devnet state (better-sqlite3, WAL). Amounts are stored as decimal TEXT
+ * (rao bigints), u16 vectors as JSON. Every block and every call runs inside one transaction
+ * (`Store.tx`), so a crash never leaves half a block.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AxonInfo, Commitment, Hyperparameters } from '../types.js';
+import { HyperparametersSchema, hyperparametersToJson } from './hyperparams.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS balances (coldkey TEXT PRIMARY KEY, free TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hotkey_owner (hotkey TEXT PRIMARY KEY, coldkey TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stakes (hotkey TEXT NOT NULL, coldkey TEXT NOT NULL, amount TEXT NOT NULL, PRIMARY KEY (hotkey, coldkey));
+CREATE TABLE IF NOT EXISTS subnets (
+  netuid INTEGER PRIMARY KEY, owner TEXT NOT NULL, hyperparams TEXT NOT NULL,
+  pending_emission TEXT NOT NULL DEFAULT '0', last_epoch INTEGER NOT NULL DEFAULT -1,
+  regs_block INTEGER NOT NULL DEFAULT 0, regs_in_block INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS neurons (
+  netuid INTEGER NOT NULL, uid INTEGER NOT NULL, hotkey TEXT NOT NULL, coldkey TEXT NOT NULL,
+  registered_at INTEGER NOT NULL, last_update INTEGER NOT NULL,
+  validator_permit INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1,
+  consensus INTEGER NOT NULL DEFAULT 0, incentive INTEGER NOT NULL DEFAULT 0, dividends INTEGER NOT NULL DEFAULT 0,
+  trust INTEGER NOT NULL DEFAULT 0, validator_trust INTEGER NOT NULL DEFAULT 0, emission TEXT NOT NULL DEFAULT '0',
+  weights TEXT NOT NULL DEFAULT '[]', bonds TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (netuid, uid), UNIQUE (netuid, hotkey));
+CREATE TABLE IF NOT EXISTS axons (
+  netuid INTEGER NOT NULL, hotkey TEXT NOT NULL, ip TEXT NOT NULL, ip_type INTEGER NOT NULL, port INTEGER NOT NULL,
+  version INTEGER NOT NULL, protocol INTEGER NOT NULL, block INTEGER NOT NULL, PRIMARY KEY (netuid, hotkey));
+CREATE TABLE IF NOT EXISTS commitments (
+  netuid INTEGER NOT NULL, hotkey TEXT NOT NULL, block INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (netuid, hotkey));
+CREATE TABLE IF NOT EXISTS used_calls (signature TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+`;
+
+/** One neuron row. */
+export interface NeuronRow {
+  netuid: number;
+  uid: number;
+  hotkey: string;
+  coldkey: string;
+  registeredAt: number;
+  lastUpdate: number;
+  validatorPermit: boolean;
+  active: boolean;
+  consensus: number;
+  incentive: number;
+  dividends: number;
+  trust: number;
+  validatorTrust: number;
+  emission: bigint;
+  weights: Array<[number, number]>;
+  bonds: Array<[number, number]>;
+}
+
+export interface SubnetRow {
+  netuid: number;
+  owner: string;
+  hyperparams: Hyperparameters;
+  pendingEmission: bigint;
+  lastEpoch: number;
+  regsBlock: number;
+  regsInBlock: number;
+}
+
+interface RawNeuron {
+  netuid: number; uid: number; hotkey: string; coldkey: string; registered_at: number; last_update: number;
+  validator_permit: number; active: number; consensus: number; incentive: number; dividends: number; trust: number;
+  validator_trust: number; emission: string; weights: string; bonds: string;
+}
+
+function toNeuron(r: RawNeuron): NeuronRow {
+  return {
+    netuid: r.netuid, uid: r.uid, hotkey: r.hotkey, coldkey: r.coldkey, registeredAt: r.registered_at,
+    lastUpdate: r.last_update, validatorPermit: r.validator_permit === 1, active: r.active === 1,
+    consensus: r.consensus, incentive: r.incentive, dividends: r.dividends, trust: r.trust,
+    validatorTrust: r.validator_trust, emission: BigInt(r.emission),
+    weights: JSON.parse(r.weights) as Array<[number, number]>, bonds: JSON.parse(r.bonds) as Array<[number, number]>,
+  };
+}
+
+/** Typed access to the devnet database. `path` ':memory:' for tests. */
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Run `fn` in one IMMEDIATE transaction. */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  getMeta(key: string): string | undefined {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return r?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  // ---- balances / stake ----
+  balance(coldkey: string): bigint {
+    const r = this.db.prepare('SELECT free FROM balances WHERE coldkey = ?').get(coldkey) as { free: string } | undefined;
+    return r ? BigInt(r.free) : 0n;
+  }
+
+  setBalance(coldkey: string, amount: bigint): void {
+    this.db.prepare('INSERT INTO balances (coldkey, free) VALUES (?, ?) ON CONFLICT(coldkey) DO UPDATE SET free = excluded.free')
+      .run(coldkey, amount.toString());
+  }
+
+  hotkeyOwner(hotkey: string): string | undefined {
+    const r = this.db.prepare('SELECT coldkey FROM hotkey_owner WHERE hotkey = ?').get(hotkey) as { coldkey: string } | undefined;
+    return r?.coldkey;
+  }
+
+  setHotkeyOwner(hotkey: string, coldkey: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO hotkey_owner (hotkey, coldkey) VALUES (?, ?)').run(hotkey, coldkey);
+  }
+
+  stakeOf(hotkey: string, coldkey: string): bigint {
+    const r = this.db.prepare('SELECT amount FROM stakes WHERE hotkey = ? AND coldkey = ?').get(hotkey, coldkey) as { amount: string } | undefined;
+    return r ? BigInt(r.amount) : 0n;
+  }
+
+  setStake(hotkey: string, coldkey: string, amount: bigint): void {
+    if (amount === 0n) this.db.prepare('DELETE FROM stakes WHERE hotkey = ? AND coldkey = ?').run(hotkey, coldkey);
+    else this.db.prepare('INSERT INTO stakes (hotkey, coldkey, amount) VALUES (?, ?, ?) ON CONFLICT(hotkey, coldkey) DO UPDATE SET amount = excluded.amount')
+      .run(hotkey, coldkey, amount.toString());
+  }
+
+  /** Total stake on a hotkey (all coldkeys). */
+  totalStake(hotkey: string): bigint {
+    const rows = this.db.prepare('SELECT amount FROM stakes WHERE hotkey = ?').all(hotkey) as Array<{ amount: string }>;
+    return rows.reduce((a, r) => a + BigInt(r.amount), 0n);
+  }
+
+  // ---- subnets ----
+  subnet(netuid: number): SubnetRow | undefined {
+    const r = this.db.prepare('SELECT * FROM subnets WHERE netuid = ?').get(netuid) as
+      | { netuid: number; owner: string; hyperparams: string; pending_emission: string; last_epoch: number; regs_block: number; regs_in_block: number }
+      | undefined;
+    if (!r) return undefined;
+    return {
+      netuid: r.netuid, owner: r.owner, hyperparams: HyperparametersSchema.parse(JSON.parse(r.hyperparams)),
+      pendingEmission: BigInt(r.pending_emission), lastEpoch: r.last_epoch, regsBlock: r.regs_block, regsInBlock: r.regs_in_block,
+    };
+  }
+
+  netuids(): number[] {
+    return (this.db.prepare('SELECT netuid FROM subnets ORDER BY netuid').all() as Array<{ netuid: number }>).map((r) => r.netuid);
+  }
+
+  insertSubnet(netuid: number, owner: string, h: Hyperparameters): void {
+    this.db.prepare('INSERT INTO subnets (netuid, owner, hyperparams) VALUES (?, ?, ?)').run(netuid, owner, JSON.stringify(hyperparametersToJson(h)));
+  }
+
+  updateSubnet(s: SubnetRow): void {
+    this.db.prepare('UPDATE subnets SET owner = ?, hyperparams = ?, pending_emission = ?, last_epoch = ?, regs_block = ?, regs_in_block = ? WHERE netuid = ?')
+      .run(s.owner, JSON.stringify(hyperparametersToJson(s.hyperparams)), s.pendingEmission.toString(), s.lastEpoch, s.regsBlock, s.regsInBlock, s.netuid);
+  }
+
+  // ---- neurons ----
+  neurons(netuid: number): NeuronRow[] {
+    return (this.db.prepare('SELECT * FROM neurons WHERE netuid = ? ORDER BY uid').all(netuid) as RawNeuron[]).map(toNeuron);
+  }
+
+  neuronByHotkey(netuid: number, hotkey: string): NeuronRow | undefined {
+    const r = this.db.prepare('SELECT * FROM neurons WHERE netuid = ? AND hotkey = ?').get(netuid, hotkey) as RawNeuron | undefined;
+    return r ? toNeuron(r) : undefined;
+  }
+
+  /** Subnets a hotkey is registered on. */
+  netuidsOfHotkey(hotkey: string): number[] {
+    return (this.db.prepare('SELECT netuid FROM neurons WHERE hotkey = ?').all(hotkey) as Array<{ netuid: number }>).map((r) => r.netuid);
+  }
+
+  /** Insert or overwrite the neuron at (netuid, uid). */
+  putNeuron(n: NeuronRow): void {
+    this.db.prepare(`INSERT OR REPLACE INTO neurons (netuid, uid, hotkey, coldkey, registered_at, last_update, validator_permit, active,
+      consensus, incentive, dividends, trust, validator_trust, emission, weights, bonds)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      n.netuid, n.uid, n.hotkey, n.coldkey, n.registeredAt, n.lastUpdate, n.validatorPermit ? 1 : 0, n.active ? 1 : 0,
+      n.consensus, n.incentive, n.dividends, n.trust, n.validatorTrust, n.emission.toString(),
+      JSON.stringify(n.weights), JSON.stringify(n.bonds));
+  }
+
+  deleteAxon(netuid: number, hotkey: string): void {
+    this.db.prepare('DELETE FROM axons WHERE netuid = ? AND hotkey = ?').run(netuid, hotkey);
+    this.db.prepare('DELETE FROM commitments WHERE netuid = ? AND hotkey = ?').run(netuid, hotkey);
+  }
+
+  // ---- axons / commitments ----
+  axon(netuid: number, hotkey: string): Omit<AxonInfo, 'coldkey'> | undefined {
+    const r = this.db.prepare('SELECT * FROM axons WHERE netuid = ? AND hotkey = ?').get(netuid, hotkey) as
+      | { hotkey: string; ip: string; ip_type: 0 | 4 | 6; port: number; version: number; protocol: number; block: number }
+      | undefined;
+    return r ? { hotkey: r.hotkey, ip: r.ip, ipType: r.ip_type, port: r.port, version: r.version, protocol: r.protocol, block: r.block } : undefined;
+  }
+
+  putAxon(netuid: number, a: Omit<AxonInfo, 'coldkey'>): void {
+    this.db.prepare('INSERT OR REPLACE INTO axons (netuid, hotkey, ip, ip_type, port, version, protocol, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(netuid, a.hotkey, a.ip, a.ipType, a.port, a.version, a.protocol, a.block);
+  }
+
+  putCommitment(netuid: number, c: Commitment): void {
+    this.db.prepare('INSERT OR REPLACE INTO commitments (netuid, hotkey, block, data) VALUES (?, ?, ?, ?)').run(netuid, c.hotkey, c.block, c.data);
+  }
+
+  commitments(netuid: number): Commitment[] {
+    return this.db.prepare('SELECT hotkey, block, data FROM commitments WHERE netuid = ? ORDER BY hotkey').all(netuid) as Commitment[];
+  }
+
+  // ---- replay guard ----
+  /** Record a call signature; false if it was already used. */
+  useCall(signature: string, expires: number): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO used_calls (signature, expires) VALUES (?, ?)').run(signature, expires).changes === 1;
+  }
+
+  pruneUsedCalls(block: number): void {
+    this.db.prepare('DELETE FROM used_calls WHERE expires < ?').run(block);
+  }
+}

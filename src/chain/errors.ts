@@ -1,0 +1,107 @@
+/**
+ * Typed chain errors. Each subtensor dispatch error the devnet reproduces has its own class (the
+ * subtensor error name is in `code`), so callers can `instanceof` them and the RPC client can rebuild
+ * them from the wire (see `chainErrorFromWire`).
+ */
+import { ZkinferError } from '../errors/base.js';
+
+type Opts = { hint?: string; details?: Record<string, unknown>; cause?: unknown };
+
+/** Base class of every chain error. */
+export class ChainError extends ZkinferError {
+  override readonly name: string = 'ChainError';
+}
+
+function def(name: string, code: string, defaultHint: string) {
+  const C = class extends ChainError {
+    override readonly name: string = name;
+    constructor(message: string, opts: Opts = {}) {
+      super(code, message, { ...opts, hint: opts.hint ?? defaultHint });
+    }
+  };
+  Object.defineProperty(C, 'name', { value: name });
+  return C;
+}
+
+// ---- subnets / accounts ----
+export const SubnetNotFoundError = def('SubnetNotFoundError', 'SubnetNotExists',
+  'List subnets with `zkinfer devnet metagraph --netuid N` or create one (the devnet creates netuid 1 at genesis).');
+export const HotkeyNotRegisteredError = def('HotkeyNotRegisteredError', 'HotKeyNotRegisteredInSubNet',
+  'Register the hotkey first: `zkinfer devnet register --netuid N ...`.');
+export const AlreadyRegisteredError = def('AlreadyRegisteredError', 'HotKeyAlreadyRegisteredInSubNet',
+  'This hotkey already has a uid on the subnet; use another hotkey or keep the existing uid.');
+export const HotkeyOwnedByOtherColdkeyError = def('HotkeyOwnedByOtherColdkeyError', 'NonAssociatedColdKey',
+  'A hotkey belongs to the coldkey that first registered or staked it; sign with that coldkey.');
+export const InsufficientBalanceError = def('InsufficientBalanceError', 'NotEnoughBalanceToStake',
+  'Fund the coldkey first (devnet: `zkinfer devnet faucet --coldkey ADDR`).');
+export const NotEnoughStakeError = def('NotEnoughStakeError', 'NotEnoughStakeToWithdraw',
+  'Remove at most the stake shown by `zkinfer devnet metagraph`.');
+export const TooManyRegistrationsError = def('TooManyRegistrationsError', 'TooManyRegistrationsThisBlock',
+  'Wait for the next block and retry.');
+export const InvalidAmountError = def('InvalidAmountError', 'AmountTooLow', 'Use a positive amount in rao (or TAO on the CLI).');
+
+// ---- set_weights (one class per subtensor check) ----
+export const WeightVecLengthMismatchError = def('WeightVecLengthMismatchError', 'WeightVecNotEqualSize',
+  'Pass exactly one weight per uid.');
+export const IncorrectWeightVersionKeyError = def('IncorrectWeightVersionKeyError', 'IncorrectWeightVersionKey',
+  'Upgrade the validator: its version key is below the subnet\'s `weightsVersion` hyperparameter.');
+export const WeightsRateLimitError = def('WeightsRateLimitError', 'SettingWeightsTooFast',
+  'Wait `weightsRateLimit` blocks after registration or the previous set_weights.');
+export const InvalidUidError = def('InvalidUidError', 'UidVecContainInvalidOne',
+  'Set weights only on uids that exist on the subnet (read the metagraph first).');
+export const TooFewWeightsError = def('TooFewWeightsError', 'WeightVecLengthIsLow',
+  'Set at least `minAllowedWeights` non-zero weights (or only a self-weight).');
+export const DuplicateUidsError = def('DuplicateUidsError', 'DuplicateUids', 'List each uid once.');
+export const NoValidatorPermitError = def('NoValidatorPermitError', 'NeuronNoValidatorPermit',
+  'Only the top `maxAllowedValidators` hotkeys by stake may set weights on others: add stake.');
+export const MaxWeightExceededError = def('MaxWeightExceededError', 'MaxWeightExceeded',
+  'Spread weight more evenly: one uid exceeds the subnet\'s `maxWeightsLimit` share.');
+export const CommitRevealEnabledError = def('CommitRevealEnabledError', 'CommitRevealEnabled',
+  'This subnet requires commit-reveal weights, which zkinfer does not support; disable it on your subnet or use another.');
+
+// ---- serve_axon ----
+export const InvalidAxonError = def('InvalidAxonError', 'InvalidIpAddress',
+  'Serve a public or loopback IPv4/IPv6 address, a port 1..65535 and a version > 0.');
+export const ServingRateLimitError = def('ServingRateLimitError', 'ServingRateLimitExceeded',
+  'Wait `servingRateLimit` blocks between serve_axon calls (re-serving unchanged info is unnecessary).');
+
+// ---- commitments ----
+export const CommitmentTooLargeError = def('CommitmentTooLargeError', 'SpaceLimitExceeded',
+  'Commit at most 1024 bytes (e.g. a list of circuit ids).');
+
+// ---- call authentication ----
+export const BadSignatureError = def('BadSignatureError', 'BadSignature',
+  'Sign the call with the sr25519 key of the account the call acts for.');
+export const StaleCallError = def('StaleCallError', 'Stale',
+  'The call referenced a block too old or in the future; rebuild and resend it.');
+export const ReplayedCallError = def('ReplayedCallError', 'Replayed', 'Each signed call may be submitted once; sign a new one.');
+
+// ---- transport / subtensor adapter ----
+export const ChainConnectionError = def('ChainConnectionError', 'ChainConnection',
+  'Start the devnet node (`zkinfer devnet node --fast`) or check the --chain URL.');
+export const ChainRpcError = def('ChainRpcError', 'ChainRpc', 'Check the request; the node log has details.');
+export const UnsupportedOnChainError = def('UnsupportedOnChainError', 'Unsupported',
+  'This operation is not available on this chain backend; see docs/chain.md.');
+export const ExtrinsicFailedError = def('ExtrinsicFailedError', 'ExtrinsicFailed',
+  'The node rejected the extrinsic; the dispatch error name is in the message.');
+
+/** Every class above by its `name`, so an error that crossed RPC can be rebuilt as the same class. */
+export const CHAIN_ERRORS: Record<string, new (message: string, opts?: Opts) => ChainError> = Object.fromEntries(
+  [
+    SubnetNotFoundError, HotkeyNotRegisteredError, AlreadyRegisteredError, HotkeyOwnedByOtherColdkeyError,
+    InsufficientBalanceError, NotEnoughStakeError, TooManyRegistrationsError, InvalidAmountError,
+    WeightVecLengthMismatchError, IncorrectWeightVersionKeyError, WeightsRateLimitError, InvalidUidError,
+    TooFewWeightsError, DuplicateUidsError, NoValidatorPermitError, MaxWeightExceededError, CommitRevealEnabledError,
+    InvalidAxonError, ServingRateLimitError, CommitmentTooLargeError, BadSignatureError, StaleCallError,
+    ReplayedCallError, ChainConnectionError, ChainRpcError, UnsupportedOnChainError, ExtrinsicFailedError,
+  ].map((C) => [C.name, C]),
+);
+
+/** Rebuild a chain error from `{name, message, hint, details}` as sent over RPC (unknown names → ChainRpcError). */
+export function chainErrorFromWire(w: { name?: string; message: string; hint?: string; details?: Record<string, unknown> }): ChainError {
+  const C = (w.name && CHAIN_ERRORS[w.name]) || ChainRpcError;
+  const opts: Opts = {};
+  if (w.hint !== undefined) opts.hint = w.hint;
+  if (w.details !== undefined) opts.details = w.details;
+  return new C(w.message, opts);
+}

@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
+import { weightedMedianCol, maxUpscaleToU16, proportionToU16 } from '../../src/chain/yuma/math.js';
+
+const TAO = 1_000_000_000n;
+
+/** Close to within eps. */
+function near(actual: number, expected: number, eps = 1e-6, what = ''): void {
+  assert.ok(Math.abs(actual - expected) <= eps, `${what}: ${actual} ≠ ${expected} (±${eps})`);
+}
+
+function nearVec(actual: number[], expected: number[], eps = 1e-6, what = ''): void {
+  assert.equal(actual.length, expected.length, `${what} length`);
+  actual.forEach((a, i) => near(a, expected[i]!, eps, `${what}[${i}]`));
+}
+
+/** Sparse u16 row from proportions, max-upscaled the way set_weights stores it. */
+function row(pairs: Array<[number, number]>): Array<[number, number]> {
+  const up = maxUpscaleToU16(pairs.map(([, w]) => w));
+  return pairs.map(([u], i) => [u, up[i]!]);
+}
+
+/** 2 validators (uids 0, 1) × 3 miners (uids 2, 3, 4); registered at block 0, weights set at block 5. */
+function base(over: Partial<EpochInput> = {}): EpochInput {
+  return {
+    block: 10,
+    lastEpochBlock: 0,
+    stake: [60n * TAO, 40n * TAO, 0n, 0n, 0n],
+    lastUpdate: [5, 5, 0, 0, 0],
+    blockAtRegistration: [0, 0, 0, 0, 0],
+    validatorPermit: [true, true, false, false, false],
+    weights: [[], [], [], [], []],
+    bonds: [[], [], [], [], []],
+    kappa: 32767,
+    bondsMovingAvg: 900_000,
+    bondsPenalty: 1,
+    activityCutoff: 5000,
+    maxAllowedValidators: 64,
+    emission: 1000n * TAO,
+    ...over,
+  };
+}
+
+test('weighted median: κ-majority of stake decides each column', () => {
+  const kappa = 32767 / 65535;
+  // Column 0: 70% of stake says 0.6, 30% says 0 → 0.6. Column 1: 70% says 0.1, 30% says 1 → 0.1.
+  nearVec(weightedMedianCol([0.7, 0.3], [[0.6, 0.1], [0, 1]], 2, kappa), [0.6, 0.1]);
+  // Three validators with 0.2/0.3/0.5 of stake scoring 0.9/0.5/0.1: counted from the top, 0.9 has
+  // 0.2 < κ of stake, scores ≥ 0.5 have 0.5 ≥ κ → 0.5.
+  nearVec(weightedMedianCol([0.2, 0.3, 0.5], [[0.9], [0.5], [0.1]], 1, kappa), [0.5]);
+  // Zero-stake rows are ignored entirely.
+  nearVec(weightedMedianCol([1, 0], [[0.3], [0.9]], 1, kappa), [0.3]);
+});
+
+test('two honest validators × three miners: incentive = weights, dividends = stake share, 50/50 emission', () => {
+  const w = row([[2, 0.5], [3, 0.3], [4, 0.2]]);
+  const out = runEpoch(base({ weights: [w, w, [], [], []] }));
+  // Consensus equals the common weights; nothing is clipped; validator trust 1 for both.
+  nearVec(out.float.consensus, [0, 0, 0.5, 0.3, 0.2], 1e-9, 'consensus');
+  nearVec(out.float.validatorTrust, [1, 1, 0, 0, 0], 1e-9, 'vtrust');
+  // I_j = Σ_i S_i W_ij = 0.6·w + 0.4·w = w.
+  nearVec(out.float.incentive, [0, 0, 0.5, 0.3, 0.2], 1e-9, 'incentive');
+  // First epoch: B = 0 so B' = col-normalise(0.1·ΔB) = ΔB = stake share per column.
+  nearVec(out.float.bonds[0]!, [0, 0, 0.6, 0.6, 0.6], 1e-9, 'bonds row 0');
+  nearVec(out.float.bonds[1]!, [0, 0, 0.4, 0.4, 0.4], 1e-9, 'bonds row 1');
+  nearVec(out.float.dividends, [0.6, 0.4, 0, 0, 0], 1e-9, 'dividends');
+  // u16 storage (floor of x·65535, like fixed_proportion_to_u16).
+  [0.5, 0.3, 0.2].forEach((x, i) => assert.ok(Math.abs(out.incentive[i + 2]! - proportionToU16(x)) <= 1, `u16 incentive ${i}`));
+  assert.ok(Math.abs(out.dividends[0]! - proportionToU16(0.6)) <= 1);
+  assert.equal(proportionToU16(0.5), 32767);
+  // Emission: (I + D)/2 of 1000 TAO → validators 300 / 200, miners 250 / 150 / 100 (±1 rao of rounding).
+  const e = out.serverEmission.map((s, i) => s + out.validatorEmission[i]!);
+  const expected = [300n, 200n, 250n, 150n, 100n].map((x) => x * TAO);
+  e.forEach((x, i) => assert.ok(x <= expected[i]! && expected[i]! - x <= 2n, `emission[${i}] = ${x}, expected ${expected[i]}`));
+  assert.deepEqual(out.validatorPermit, [true, true, false, false, false]);
+});
+
+test('dishonest validator: out-of-consensus weight is clipped to consensus', () => {
+  // Honest V0 (70% stake) spreads 0.6/0.3/0.1; dishonest V1 (30%) puts everything on miner 4.
+  const out = runEpoch(base({
+    stake: [70n * TAO, 30n * TAO, 0n, 0n, 0n],
+    weights: [row([[2, 0.6], [3, 0.3], [4, 0.1]]), row([[4, 1]]), [], [], []],
+  }));
+  // Hand computation: C = [0.6, 0.3, 0.1]; V1's weight on miner 4 clipped from 1 to 0.1.
+  nearVec(out.float.consensus.slice(2), [0.6, 0.3, 0.1], 1e-4, 'consensus');
+  nearVec(out.float.clipped[1]!, [0, 0, 0, 0, 0.1], 1e-4, 'V1 clipped row');
+  nearVec(out.float.validatorTrust.slice(0, 2), [1, 0.1], 1e-4, 'validator trust');
+  // Ranks: miner2 0.7·0.6 = 0.42, miner3 0.7·0.3 = 0.21, miner4 0.7·0.1 + 0.3·0.1 = 0.10; Σ = 0.73.
+  nearVec(out.float.incentive.slice(2), [0.42 / 0.73, 0.21 / 0.73, 0.1 / 0.73], 1e-4, 'incentive');
+  // Without clipping miner 4 would get 0.07 + 0.3 = 0.37 of rank: the dishonest boost is gone.
+  // Bonds (β = 1, bonds follow clipped weights): miners 2, 3 fully bonded to V0; miner 4 split 0.7 / 0.3.
+  nearVec(out.float.bonds[0]!.slice(2), [1, 1, 0.7], 1e-4, 'V0 bonds');
+  nearVec(out.float.bonds[1]!.slice(2), [0, 0, 0.3], 1e-4, 'V1 bonds');
+  // D0 ∝ (0.42 + 0.21 + 0.7·0.10)/0.73 = 0.70/0.73; D1 ∝ 0.3·0.10/0.73 = 0.03/0.73 → normalised 0.7/0.73, 0.03/0.73.
+  nearVec(out.float.dividends.slice(0, 2), [0.7 / 0.73, 0.03 / 0.73], 1e-4, 'dividends');
+  // The dishonest validator earns far less than its 30% stake share.
+  assert.ok(out.validatorEmission[1]! * 10n < out.validatorEmission[0]!);
+});
+
+test('bonds: EMA with α = 0.1 over several epochs, through u16 storage', () => {
+  // Epoch 1: only V0 has set weights → all bonds on V0. Epochs 2..5: both set the same weights.
+  const w = row([[2, 0.5], [3, 0.3], [4, 0.2]]);
+  let bonds: EpochInput['bonds'] = [[], [], [], [], []];
+  const first = runEpoch(base({ weights: [w, [], [], [], []], bonds }));
+  nearVec(first.float.dividends.slice(0, 2), [1, 0], 1e-9, 'epoch 1 dividends');
+  bonds = first.bonds;
+  for (let k = 1; k <= 4; k++) {
+    const out = runEpoch(base({ block: 10 + 11 * k, lastEpochBlock: 10 + 11 * (k - 1), weights: [w, w, [], [], []], bonds }));
+    // B1' = 0.1·0.4 + 0.9·B1 → B1 = 0.4·(1 − 0.9^k); same share in every column, so D1 = B1.
+    const b1 = 0.4 * (1 - 0.9 ** k);
+    nearVec(out.float.bonds[1]!.slice(2), [b1, b1, b1], 2e-4, `epoch ${k + 1} V1 bonds`);
+    nearVec(out.float.dividends.slice(0, 2), [1 - b1, b1], 2e-4, `epoch ${k + 1} dividends`);
+    bonds = out.bonds;
+  }
+});
+
+test('inactive validators, non-permit rows, self-weights and outdated weights are ignored', () => {
+  const w = row([[2, 0.5], [3, 0.5]]);
+  // V1 is inactive (last update long ago): its stake does not count.
+  const inactive = runEpoch(base({ block: 6000, lastUpdate: [5990, 1, 0, 0, 0], weights: [w, row([[4, 1]]), [], [], []] }));
+  assert.deepEqual(inactive.active.slice(0, 2), [true, false]);
+  nearVec(inactive.float.incentive.slice(2), [0.5, 0.5, 0], 1e-9, 'inactive V1 ignored');
+  // Self-weight is dropped: V0 weighting itself and miner 2 only rewards miner 2.
+  const self = runEpoch(base({ weights: [row([[0, 1], [2, 1]]), [], [], [], []] }));
+  nearVec(self.float.incentive, [0, 0, 1, 0, 0], 1e-9, 'self weight');
+  // Miner 3 re-registered (block 7) after V0 set weights (block 5): that weight is outdated.
+  const out = runEpoch(base({ blockAtRegistration: [0, 0, 0, 7, 0], weights: [w, [], [], [], []] }));
+  nearVec(out.float.incentive.slice(2), [1, 0, 0], 1e-9, 'outdated');
+  // A row from a uid without a permit counts for nothing.
+  const noPermit = runEpoch(base({ validatorPermit: [true, false, false, false, false], weights: [w, row([[4, 1]]), [], [], []] }));
+  nearVec(noPermit.float.incentive.slice(2), [0.5, 0.5, 0], 1e-9, 'no permit');
+  // No weights at all: emission goes to validators by stake.
+  const none = runEpoch(base());
+  assert.deepEqual(none.serverEmission, [0n, 0n, 0n, 0n, 0n]);
+  assert.equal(none.validatorEmission[0]! + none.validatorEmission[1]! <= 1000n * TAO, true);
+  assert.ok(none.validatorEmission[0]! > 599n * TAO && none.validatorEmission[1]! > 399n * TAO);
+});
+
+test('validator permits are the top-k uids by stake', () => {
+  const out = runEpoch(base({ stake: [5n, 50n, 0n, 7n, 1n], maxAllowedValidators: 2 }));
+  assert.deepEqual(out.validatorPermit, [false, true, false, true, false]);
+});
