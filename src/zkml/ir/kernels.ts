@@ -1,0 +1,431 @@
+import type { AttrValue } from './graph.js';
+import { sizeOf, stridesOf, tensor, type Tensor } from './tensor.js';
+
+/** A kernel cannot run this node as configured (bad attribute, unsupported variant); the caller names node and model. */
+export class KernelError extends Error {
+  constructor(message: string, readonly unsupported = true) {
+    super(message);
+  }
+}
+
+export type Attrs = Record<string, AttrValue>;
+export type Kernel = (inputs: Array<Tensor | undefined>, attrs: Attrs) => Tensor[];
+
+function need(t: Tensor | undefined, what: string): Tensor {
+  if (!t) throw new KernelError(`missing input ${what}`, false);
+  return t;
+}
+const int = (a: Attrs, k: string, d: number): number => (typeof a[k] === 'number' ? (a[k] as number) : d);
+const ints = (a: Attrs, k: string): number[] | undefined => (Array.isArray(a[k]) ? (a[k] as number[]) : undefined);
+const float = (a: Attrs, k: string, d: number): number => (typeof a[k] === 'number' ? (a[k] as number) : d);
+const normAxis = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
+
+/** Numpy-style broadcast of two shapes; returns the output shape and, per output element, the flat index into a and b. */
+export function broadcast(sa: number[], sb: number[]): { shape: number[]; ia: Int32Array; ib: Int32Array } {
+  const r = Math.max(sa.length, sb.length);
+  const pa = [...new Array(r - sa.length).fill(1), ...sa];
+  const pb = [...new Array(r - sb.length).fill(1), ...sb];
+  const shape = pa.map((d, i) => {
+    const e = pb[i]!;
+    if (d !== e && d !== 1 && e !== 1) throw new KernelError(`shapes [${sa}] and [${sb}] do not broadcast`, false);
+    return Math.max(d, e);
+  });
+  const n = sizeOf(shape);
+  const ia = new Int32Array(n), ib = new Int32Array(n);
+  const sta = stridesOf(pa), stb = stridesOf(pb);
+  const idx = new Array<number>(r).fill(0);
+  for (let k = 0; k < n; k++) {
+    let a = 0, b = 0;
+    for (let d = 0; d < r; d++) {
+      if (pa[d] !== 1) a += idx[d]! * sta[d]!;
+      if (pb[d] !== 1) b += idx[d]! * stb[d]!;
+    }
+    ia[k] = a; ib[k] = b;
+    for (let d = r - 1; d >= 0; d--) { if (++idx[d]! < shape[d]!) break; idx[d] = 0; }
+  }
+  return { shape, ia, ib };
+}
+
+function binary(f: (x: number, y: number) => number): Kernel {
+  return ([a, b]) => {
+    const A = need(a, 'A'), B = need(b, 'B');
+    const { shape, ia, ib } = broadcast(A.shape, B.shape);
+    const out = tensor(shape);
+    for (let k = 0; k < out.data.length; k++) out.data[k] = f(A.data[ia[k]!]!, B.data[ib[k]!]!);
+    return [out];
+  };
+}
+
+function unary(f: (x: number) => number): Kernel {
+  return ([a]) => {
+    const A = need(a, 'X');
+    const out = tensor(A.shape);
+    for (let k = 0; k < out.data.length; k++) out.data[k] = f(A.data[k]!);
+    return [out];
+  };
+}
+
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** Transpose with a permutation (default: reverse the axes). */
+export function transpose(x: Tensor, perm?: number[]): Tensor {
+  const r = x.shape.length;
+  const p = perm ?? x.shape.map((_, i) => r - 1 - i);
+  const shape = p.map((i) => x.shape[i]!);
+  const out = tensor(shape);
+  const st = stridesOf(x.shape);
+  const idx = new Array<number>(r).fill(0);
+  for (let k = 0; k < out.data.length; k++) {
+    let src = 0;
+    for (let d = 0; d < r; d++) src += idx[d]! * st[p[d]!]!;
+    out.data[k] = x.data[src]!;
+    for (let d = r - 1; d >= 0; d--) { if (++idx[d]! < shape[d]!) break; idx[d] = 0; }
+  }
+  return out;
+}
+
+/** Batched matrix product with numpy MatMul semantics (1-D operands promoted and squeezed). */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const sa = a.shape.length === 1 ? [1, a.shape[0]!] : a.shape;
+  const sb = b.shape.length === 1 ? [b.shape[0]!, 1] : b.shape;
+  const m = sa[sa.length - 2]!, k = sa[sa.length - 1]!, k2 = sb[sb.length - 2]!, n = sb[sb.length - 1]!;
+  if (k !== k2) throw new KernelError(`MatMul inner dimensions differ: [${a.shape}] x [${b.shape}]`, false);
+  const { shape: batch, ia, ib } = broadcast(sa.slice(0, -2), sb.slice(0, -2));
+  const out = tensor([...batch, m, n]);
+  for (let bi = 0; bi < ia.length; bi++) {
+    const ao = ia[bi]! * m * k, bo = ib[bi]! * k * n, oo = bi * m * n;
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += a.data[ao + i * k + t]! * b.data[bo + t * n + j]!;
+      out.data[oo + i * n + j] = s;
+    }
+  }
+  let shape = out.shape;
+  if (a.shape.length === 1) shape = [...shape.slice(0, -2), shape[shape.length - 1]!];
+  if (b.shape.length === 1) shape = shape.slice(0, -1);
+  return { shape, data: out.data };
+}
+
+function gemm([a, b, c]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  let A = need(a, 'A'), B = need(b, 'B');
+  if (A.shape.length !== 2 || B.shape.length !== 2) throw new KernelError('Gemm needs 2-D A and B', false);
+  if (int(at, 'transA', 0)) A = transpose(A);
+  if (int(at, 'transB', 0)) B = transpose(B);
+  const alpha = float(at, 'alpha', 1), beta = float(at, 'beta', 1);
+  const y = matmul(A, B);
+  for (let i = 0; i < y.data.length; i++) y.data[i]! *= alpha;
+  if (c) {
+    const { ia, ib } = broadcast(y.shape, c.shape);
+    const out = tensor(y.shape);
+    for (let i = 0; i < out.data.length; i++) out.data[i] = y.data[ia[i]!]! + beta * c.data[ib[i]!]!;
+    return [out];
+  }
+  return [y];
+}
+
+function reshapeTo(x: Tensor, shape: number[]): Tensor {
+  if (sizeOf(shape) !== x.data.length) throw new KernelError(`cannot reshape [${x.shape}] to [${shape}]`, false);
+  return { shape, data: x.data };
+}
+
+function reshape([x, s]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'data'), S = need(s, 'shape');
+  const allowZero = int(at, 'allowzero', 0);
+  const shape = Array.from(S.data, (d, i) => (d === 0 && !allowZero ? X.shape[i]! : d));
+  const neg = shape.indexOf(-1);
+  if (neg >= 0) shape[neg] = X.data.length / sizeOf(shape.filter((d) => d !== -1));
+  return [reshapeTo(X, shape)];
+}
+
+function flatten([x]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'input');
+  const axis = normAxis(int(at, 'axis', 1), X.shape.length);
+  return [reshapeTo(X, [sizeOf(X.shape.slice(0, axis)), sizeOf(X.shape.slice(axis))])];
+}
+
+/** Axes come from the attribute (opset < 13) or the second input (opset ≥ 13). */
+function axesOf(at: Attrs, t: Tensor | undefined): number[] | undefined {
+  return t ? Array.from(t.data) : ints(at, 'axes');
+}
+
+function squeeze([x, a]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'data');
+  const axes = axesOf(at, a)?.map((v) => normAxis(v, X.shape.length));
+  const shape = X.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1));
+  if (axes && axes.some((i) => X.shape[i] !== 1)) throw new KernelError(`Squeeze of a non-1 axis in [${X.shape}]`, false);
+  return [reshapeTo(X, shape)];
+}
+
+function unsqueeze([x, a]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'data');
+  const axesRaw = axesOf(at, a);
+  if (!axesRaw) throw new KernelError('Unsqueeze without axes', false);
+  const r = X.shape.length + axesRaw.length;
+  const axes = axesRaw.map((v) => normAxis(v, r)).sort((p, q) => p - q);
+  const shape = [...X.shape];
+  for (const ax of axes) shape.splice(ax, 0, 1);
+  return [reshapeTo(X, shape)];
+}
+
+function concat(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const xs = inputs.filter((t): t is Tensor => t !== undefined);
+  const axis = normAxis(int(at, 'axis', 0), xs[0]!.shape.length);
+  const shape = [...xs[0]!.shape];
+  shape[axis] = xs.reduce((s, t) => s + t.shape[axis]!, 0);
+  const out = tensor(shape);
+  const outer = sizeOf(shape.slice(0, axis));
+  let o = 0;
+  for (let i = 0; i < outer; i++) for (const t of xs) {
+    const chunk = sizeOf(t.shape.slice(axis));
+    out.data.set(t.data.subarray(i * chunk, (i + 1) * chunk), o);
+    o += chunk;
+  }
+  return [out];
+}
+
+function gather([x, ind]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'data'), I = need(ind, 'indices');
+  const axis = normAxis(int(at, 'axis', 0), X.shape.length);
+  const outer = sizeOf(X.shape.slice(0, axis)), inner = sizeOf(X.shape.slice(axis + 1)), dim = X.shape[axis]!;
+  const shape = [...X.shape.slice(0, axis), ...I.shape, ...X.shape.slice(axis + 1)];
+  const out = tensor(shape);
+  let o = 0;
+  for (let i = 0; i < outer; i++) for (const raw of I.data) {
+    const j = raw < 0 ? raw + dim : raw;
+    if (j < 0 || j >= dim) throw new KernelError(`Gather index ${raw} out of range for axis size ${dim}`, false);
+    out.data.set(X.data.subarray((i * dim + j) * inner, (i * dim + j + 1) * inner), o);
+    o += inner;
+  }
+  return [out];
+}
+
+function slice(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(inputs[0], 'data');
+  const r = X.shape.length;
+  const starts = inputs[1] ? Array.from(inputs[1].data) : ints(at, 'starts')!;
+  const ends = inputs[2] ? Array.from(inputs[2].data) : ints(at, 'ends')!;
+  const axes = (inputs[3] ? Array.from(inputs[3].data) : ints(at, 'axes') ?? starts.map((_, i) => i)).map((a) => normAxis(a, r));
+  const steps = inputs[4] ? Array.from(inputs[4].data) : starts.map(() => 1);
+  const lo = X.shape.map(() => 0), step = X.shape.map(() => 1), cnt = [...X.shape];
+  axes.forEach((ax, i) => {
+    const d = X.shape[ax]!, st = steps[i]!;
+    if (st === 0) throw new KernelError('Slice step 0', false);
+    const clamp = (v: number, a: number, b: number) => Math.min(Math.max(v, a), b);
+    let s = starts[i]!, e = ends[i]!;
+    s = s < 0 ? s + d : s; e = e < 0 ? e + d : e;
+    if (st > 0) { s = clamp(s, 0, d); e = clamp(e, 0, d); cnt[ax] = Math.max(0, Math.ceil((e - s) / st)); }
+    else { s = clamp(s, 0, d - 1); e = clamp(e, -1, d - 1); cnt[ax] = Math.max(0, Math.ceil((s - e) / -st)); }
+    lo[ax] = s; step[ax] = st;
+  });
+  const out = tensor(cnt);
+  const stx = stridesOf(X.shape);
+  const idx = new Array<number>(r).fill(0);
+  for (let k = 0; k < out.data.length; k++) {
+    let src = 0;
+    for (let d = 0; d < r; d++) src += (lo[d]! + idx[d]! * step[d]!) * stx[d]!;
+    out.data[k] = X.data[src]!;
+    for (let d = r - 1; d >= 0; d--) { if (++idx[d]! < cnt[d]!) break; idx[d] = 0; }
+  }
+  return [out];
+}
+
+function expand([x, s]: Array<Tensor | undefined>): Tensor[] {
+  const X = need(x, 'input'), S = need(s, 'shape');
+  const { shape, ia } = broadcast(X.shape, Array.from(S.data));
+  const out = tensor(shape);
+  for (let k = 0; k < out.data.length; k++) out.data[k] = X.data[ia[k]!]!;
+  return [out];
+}
+
+interface Window { kernel: number[]; strides: number[]; pads: number[]; dilations: number[]; outHW: number[] }
+
+function window2d(x: Tensor, at: Attrs, kernel: number[]): Window {
+  const autoPad = at['auto_pad'];
+  if (typeof autoPad === 'string' && autoPad !== 'NOTSET' && autoPad !== 'VALID') throw new KernelError(`auto_pad=${autoPad}`);
+  if (int(at, 'ceil_mode', 0)) throw new KernelError('ceil_mode=1');
+  const strides = ints(at, 'strides') ?? [1, 1];
+  const pads = ints(at, 'pads') ?? [0, 0, 0, 0];
+  const dilations = ints(at, 'dilations') ?? [1, 1];
+  const [H, W] = [x.shape[2]!, x.shape[3]!];
+  const outHW = [0, 1].map((i) => Math.floor(([H, W][i]! + pads[i]! + pads[i + 2]! - dilations[i]! * (kernel[i]! - 1) - 1) / strides[i]!) + 1);
+  return { kernel, strides, pads, dilations, outHW };
+}
+
+/**
+ * For each output position of a 2-D window op over an NCHW tensor, the input flat indices it reads (−1 = padding).
+ * Shared by Conv, MaxPool, AveragePool so the float model and the circuit read the same positions.
+ */
+export function windowTaps(shape: number[], w: Window, c: number, n: number, oy: number, ox: number): number[] {
+  const [, C, H, W] = shape as [number, number, number, number];
+  const taps: number[] = [];
+  for (let ky = 0; ky < w.kernel[0]!; ky++) for (let kx = 0; kx < w.kernel[1]!; kx++) {
+    const y = oy * w.strides[0]! - w.pads[0]! + ky * w.dilations[0]!;
+    const x = ox * w.strides[1]! - w.pads[1]! + kx * w.dilations[1]!;
+    taps.push(y < 0 || y >= H || x < 0 || x >= W ? -1 : ((n * C + c) * H + y) * W + x);
+  }
+  return taps;
+}
+
+export function convWindow(x: Tensor, w: Tensor, at: Attrs): Window {
+  if (x.shape.length !== 4) throw new KernelError(`only 2-D Conv (NCHW) is supported, input is [${x.shape}]`);
+  if (int(at, 'group', 1) !== 1) throw new KernelError('group != 1');
+  return window2d(x, at, ints(at, 'kernel_shape') ?? [w.shape[2]!, w.shape[3]!]);
+}
+
+export function poolWindow(x: Tensor, at: Attrs): Window {
+  if (x.shape.length !== 4) throw new KernelError(`only 2-D pooling (NCHW) is supported, input is [${x.shape}]`);
+  const k = ints(at, 'kernel_shape');
+  if (!k || k.length !== 2) throw new KernelError('kernel_shape must have 2 entries', false);
+  return window2d(x, at, k);
+}
+
+function conv([x, w, b]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'X'), Wt = need(w, 'W');
+  const win = convWindow(X, Wt, at);
+  const [N, C] = X.shape as [number, number];
+  const M = Wt.shape[0]!, K = win.kernel[0]! * win.kernel[1]!;
+  const [OH, OW] = win.outHW as [number, number];
+  const out = tensor([N, M, OH, OW]);
+  let o = 0;
+  for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
+    let s = b ? b.data[m]! : 0;
+    for (let c = 0; c < C; c++) {
+      const taps = windowTaps(X.shape, win, c, n, oy, ox);
+      for (let t = 0; t < K; t++) if (taps[t]! >= 0) s += X.data[taps[t]!]! * Wt.data[(m * C + c) * K + t]!;
+    }
+    out.data[o++] = s;
+  }
+  return [out];
+}
+
+function pool(kind: 'max' | 'avg'): Kernel {
+  return ([x], at) => {
+    const X = need(x, 'X');
+    const win = poolWindow(X, at);
+    if (kind === 'max' && ints(at, 'dilations')?.some((d) => d !== 1)) throw new KernelError('dilations');
+    const countPad = int(at, 'count_include_pad', 0);
+    const [N, C] = X.shape as [number, number];
+    const [OH, OW] = win.outHW as [number, number];
+    const out = tensor([N, C, OH, OW]);
+    let o = 0;
+    for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
+      const taps = windowTaps(X.shape, win, c, n, oy, ox);
+      const real = taps.filter((t) => t >= 0);
+      if (kind === 'max') out.data[o++] = Math.max(...real.map((t) => X.data[t]!));
+      else out.data[o++] = real.reduce((s, t) => s + X.data[t]!, 0) / (countPad ? taps.length : real.length);
+    }
+    return [out];
+  };
+}
+
+function globalAvgPool([x]: Array<Tensor | undefined>): Tensor[] {
+  const X = need(x, 'X');
+  const [N, C] = X.shape as [number, number];
+  const hw = sizeOf(X.shape.slice(2));
+  const out = tensor([N, C, ...X.shape.slice(2).map(() => 1)]);
+  for (let i = 0; i < N * C; i++) {
+    let s = 0;
+    for (let j = 0; j < hw; j++) s += X.data[i * hw + j]!;
+    out.data[i] = s / hw;
+  }
+  return [out];
+}
+
+/** The LSTM configuration a node uses, validated (forward, default activations, no peepholes/clip). */
+export interface LstmConfig { seq: number; batch: number; inputSize: number; hidden: number; layout: number }
+
+export function lstmConfig(inputs: Array<Tensor | undefined>, at: Attrs): LstmConfig {
+  const X = need(inputs[0], 'X'), W = need(inputs[1], 'W');
+  const dir = at['direction'];
+  if (dir !== undefined && dir !== 'forward') throw new KernelError(`direction=${String(dir)} (only forward is supported)`);
+  const acts = at['activations'];
+  if (Array.isArray(acts) && acts.join(',').toLowerCase() !== 'sigmoid,tanh,tanh') throw new KernelError(`activations=${acts.join(',')}`);
+  if (at['clip'] !== undefined) throw new KernelError('clip');
+  if (int(at, 'input_forget', 0)) throw new KernelError('input_forget=1');
+  if (inputs[7]) throw new KernelError('peephole weights P');
+  const layout = int(at, 'layout', 0);
+  const [seq, batch] = layout ? [X.shape[1]!, X.shape[0]!] : [X.shape[0]!, X.shape[1]!];
+  const hidden = int(at, 'hidden_size', W.shape[1]! / 4);
+  if (inputs[4]) {
+    if (Array.from(inputs[4].data).some((l) => l !== seq)) throw new KernelError('sequence_lens shorter than the sequence');
+  }
+  return { seq, batch, inputSize: X.shape[2]!, hidden, layout };
+}
+
+function lstm(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const cfg = lstmConfig(inputs, at);
+  const { seq, batch, inputSize: I, hidden: H, layout } = cfg;
+  const X = inputs[0]!, W = inputs[1]!, R = need(inputs[2], 'R'), B = inputs[3];
+  const h0 = inputs[5], c0 = inputs[6];
+  const Y = tensor(layout ? [batch, seq, 1, H] : [seq, 1, batch, H]);
+  const Yh = tensor(layout ? [batch, 1, H] : [1, batch, H]);
+  const Yc = tensor(layout ? [batch, 1, H] : [1, batch, H]);
+  for (let b = 0; b < batch; b++) {
+    const h = new Float64Array(H), c = new Float64Array(H);
+    for (let j = 0; j < H; j++) { h[j] = h0 ? h0.data[b * H + j]! : 0; c[j] = c0 ? c0.data[b * H + j]! : 0; }
+    for (let t = 0; t < seq; t++) {
+      const xo = layout ? (b * seq + t) * I : (t * batch + b) * I;
+      const g = new Float64Array(4 * H);
+      for (let r = 0; r < 4 * H; r++) {
+        let s = B ? B.data[r]! + B.data[4 * H + r]! : 0;
+        for (let k = 0; k < I; k++) s += W.data[r * I + k]! * X.data[xo + k]!;
+        for (let k = 0; k < H; k++) s += R.data[r * H + k]! * h[k]!;
+        g[r] = s;
+      }
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(g[j]!), o = sigmoid(g[H + j]!), f = sigmoid(g[2 * H + j]!), cc = Math.tanh(g[3 * H + j]!);
+        c[j] = f * c[j]! + i * cc;
+        h[j] = o * Math.tanh(c[j]!);
+        Y.data[layout ? (b * seq + t) * H + j : (t * batch + b) * H + j] = h[j]!;
+      }
+    }
+    Yh.data.set(h, b * H); Yc.data.set(c, b * H);
+  }
+  return [Y, Yh, Yc];
+}
+
+/** Float reference kernels for every supported op. FOLD_ONLY ops are allowed only when all their inputs are constant. */
+export const KERNELS: Record<string, Kernel> = {
+  Add: binary((x, y) => x + y),
+  Sub: binary((x, y) => x - y),
+  Mul: binary((x, y) => x * y),
+  Div: binary((x, y) => x / y),
+  Relu: unary((x) => Math.max(0, x)),
+  LeakyRelu: ([x], at) => unary((v) => (v >= 0 ? v : float(at, 'alpha', 0.01) * v))([x], at),
+  Sigmoid: unary(sigmoid),
+  Tanh: unary(Math.tanh),
+  Identity: ([x]) => [need(x, 'input')],
+  Gemm: gemm,
+  MatMul: ([a, b]) => [matmul(need(a, 'A'), need(b, 'B'))],
+  Reshape: reshape,
+  Flatten: flatten,
+  Squeeze: squeeze,
+  Unsqueeze: unsqueeze,
+  Concat: concat,
+  Gather: gather,
+  Slice: slice,
+  Transpose: ([x], at) => [transpose(need(x, 'data'), ints(at, 'perm'))],
+  Conv: conv,
+  MaxPool: pool('max'),
+  AveragePool: pool('avg'),
+  GlobalAveragePool: globalAvgPool,
+  LSTM: lstm,
+  // Fold-only: evaluated at compile time when their inputs are constant.
+  Expand: expand,
+  Cast: ([x]) => [need(x, 'input')],
+  ConstantOfShape: ([s], at) => {
+    const S = need(s, 'input');
+    const v = at['value'];
+    const out = tensor(Array.from(S.data));
+    out.data.fill(v && typeof v === 'object' && 'data' in v ? v.data[0]! : 0);
+    return [out];
+  },
+  Range: ([a, b, d]) => {
+    const s = need(a, 'start').data[0]!, e = need(b, 'limit').data[0]!, st = need(d, 'delta').data[0]!;
+    const n = Math.max(Math.ceil((e - s) / st), 0);
+    return [tensor([n], Array.from({ length: n }, (_, i) => s + i * st))];
+  },
+};
+
+/** Ops only allowed when every input is a compile-time constant (Shape is handled by the importer from static shapes). */
+export const FOLD_ONLY = new Set(['Expand', 'Cast', 'ConstantOfShape', 'Range', 'Shape']);

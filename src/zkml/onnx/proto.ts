@@ -1,0 +1,58 @@
+import onnxProto from 'onnx-proto';
+import { tensor, type Tensor } from '../ir/tensor.js';
+import type { AttrValue } from '../ir/graph.js';
+import { OnnxParseError } from './errors.js';
+
+export const { onnx } = onnxProto;
+export type ModelProto = onnxProto.onnx.ModelProto;
+
+/** ONNX TensorProto.DataType codes zkinfer reads. */
+export const DT = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(String(v)));
+
+/** Decode an ONNX TensorProto (typed fields or raw little-endian bytes) into a float64 tensor. */
+export function decodeTensor(t: onnxProto.onnx.ITensorProto): Tensor {
+  const shape = (t.dims ?? []).map(num);
+  const dt = t.dataType ?? DT.FLOAT;
+  const raw = t.rawData && t.rawData.length > 0 ? t.rawData : undefined;
+  if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+    throw new OnnxParseError(`tensor "${t.name}" is stored in an external data file`, { hint: 'save the model with all weights inside the .onnx file' });
+  }
+  let values: number[];
+  if (raw) {
+    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const width = ({ [DT.FLOAT]: 4, [DT.DOUBLE]: 8, [DT.INT64]: 8, [DT.INT32]: 4, [DT.INT8]: 1, [DT.UINT8]: 1, [DT.BOOL]: 1 } as Record<number, number>)[dt];
+    if (!width) throw new OnnxParseError(`tensor "${t.name}" has unsupported data type ${dt}`, { hint: 'use float32 weights' });
+    const n = raw.byteLength / width;
+    values = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const o = i * width;
+      values[i] = dt === DT.FLOAT ? dv.getFloat32(o, true) : dt === DT.DOUBLE ? dv.getFloat64(o, true)
+        : dt === DT.INT64 ? Number(dv.getBigInt64(o, true)) : dt === DT.INT32 ? dv.getInt32(o, true)
+        : dt === DT.INT8 ? dv.getInt8(o) : dv.getUint8(o);
+    }
+  } else if (dt === DT.FLOAT) values = Array.from(t.floatData ?? []);
+  else if (dt === DT.DOUBLE) values = Array.from(t.doubleData ?? []);
+  else if (dt === DT.INT64) values = (t.int64Data ?? []).map(num);
+  else if (dt === DT.INT32 || dt === DT.INT8 || dt === DT.UINT8 || dt === DT.BOOL) values = Array.from(t.int32Data ?? []);
+  else throw new OnnxParseError(`tensor "${t.name}" has unsupported data type ${dt}`, { hint: 'use float32 weights' });
+  // A scalar stored with no dims still has one value.
+  if (shape.length === 0 && values.length !== 1) throw new OnnxParseError(`scalar tensor "${t.name}" has ${values.length} values`);
+  return tensor(shape, values);
+}
+
+/** Decode a node attribute to a plain value. */
+export function decodeAttr(a: onnxProto.onnx.IAttributeProto): AttrValue {
+  const T = onnx.AttributeProto.AttributeType;
+  switch (a.type) {
+    case T.INT: return num(a.i);
+    case T.FLOAT: return a.f ?? 0;
+    case T.STRING: return Buffer.from(a.s ?? []).toString('utf8');
+    case T.INTS: return (a.ints ?? []).map(num);
+    case T.FLOATS: return Array.from(a.floats ?? []);
+    case T.STRINGS: return (a.strings ?? []).map((s) => Buffer.from(s).toString('utf8'));
+    case T.TENSOR: return decodeTensor(a.t!);
+    default: throw new OnnxParseError(`attribute "${a.name}" has unsupported type ${String(a.type)}`);
+  }
+}
