@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VERSION } from '../../version.js';
+import { circuitIdOfVk } from './canonical.js';
+import { ArtifactsError } from './errors.js';
+import { ARTIFACT_FILES, sha256File } from './files.js';
+import { CircuitMetadataSchema, type CircuitMetadata } from './metadata.js';
+
+export { ARTIFACT_FILES, sha256File } from './files.js';
+export { canonicalJson, circuitIdOfVk, sha256Hex } from './canonical.js';
+export { ArtifactsError } from './errors.js';
+export * from './metadata.js';
+
+export type ArtifactFile = 'r1cs' | 'wasm' | 'zkey' | 'vk';
+const ALL_FILES: readonly ArtifactFile[] = ['r1cs', 'wasm', 'zkey', 'vk'];
+
+/** Paths of every file of an artifacts directory. */
+export function artifactPaths(dir: string): Record<ArtifactFile | 'metadata', string> {
+  return {
+    metadata: join(dir, ARTIFACT_FILES.metadata),
+    r1cs: join(dir, ARTIFACT_FILES.r1cs),
+    wasm: join(dir, ARTIFACT_FILES.wasm),
+    zkey: join(dir, ARTIFACT_FILES.zkey),
+    vk: join(dir, ARTIFACT_FILES.vk),
+  };
+}
+
+/** Everything of metadata.json the caller decides; id, file hashes, version and date are filled in by writeArtifacts. */
+export type ArtifactsMetadataInput = Omit<CircuitMetadata, 'id' | 'files' | 'zkinferVersion' | 'createdAt'> &
+  Partial<Pick<CircuitMetadata, 'zkinferVersion' | 'createdAt'>>;
+
+/**
+ * Write metadata.json for a directory that already holds circuit.r1cs, witness.wasm, circuit.zkey and vk.json:
+ * hashes every file, sets id = sha256(canonical vk). Returns the metadata written.
+ */
+export async function writeArtifacts(dir: string, meta: ArtifactsMetadataInput): Promise<CircuitMetadata> {
+  const paths = artifactPaths(dir);
+  for (const f of ALL_FILES) {
+    if (!existsSync(paths[f])) {
+      throw new ArtifactsError('ARTIFACTS_MISSING', `cannot write metadata: ${paths[f]} does not exist`, {
+        hint: 'run setupCircuit (or `zkinfer compile`) into this directory first',
+      });
+    }
+  }
+  const vk = JSON.parse(await readFile(paths.vk, 'utf8')) as unknown;
+  const files = {
+    r1cs: await sha256File(paths.r1cs),
+    wasm: await sha256File(paths.wasm),
+    zkey: await sha256File(paths.zkey),
+    vk: await sha256File(paths.vk),
+  };
+  const metadata = CircuitMetadataSchema.parse({
+    zkinferVersion: VERSION,
+    createdAt: new Date().toISOString(),
+    ...meta,
+    id: circuitIdOfVk(vk),
+    files,
+  });
+  await writeFile(paths.metadata, JSON.stringify(metadata, null, 2) + '\n');
+  return metadata;
+}
+
+export interface LoadedArtifacts {
+  dir: string;
+  metadata: CircuitMetadata;
+  paths: Record<ArtifactFile | 'metadata', string>;
+  /** The parsed verification key (snarkjs JSON). */
+  vk: Record<string, unknown>;
+}
+
+/** Read and parse metadata.json of an artifacts directory (no file checks). */
+export async function readMetadata(dir: string): Promise<CircuitMetadata> {
+  const path = artifactPaths(dir).metadata;
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new ArtifactsError('ARTIFACTS_MISSING', `no ${ARTIFACT_FILES.metadata} in ${dir}`, {
+      hint: 'pass the directory written by `zkinfer compile`', cause,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    throw new ArtifactsError('ARTIFACTS_INVALID', `${path} is not valid JSON`, { hint: 're-run `zkinfer compile`', cause });
+  }
+  const parsed = CircuitMetadataSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ArtifactsError('ARTIFACTS_INVALID', `${path} does not match the metadata schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      hint: 're-run `zkinfer compile` with this zkinfer version',
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * Load an artifacts directory for use: parse metadata.json with its schema, check the sha256 of every needed
+ * file against it, and check id == sha256(canonical vk). Any mismatch is an ArtifactsError; nothing is used
+ * before it passes. `need` lists the files the caller will use (a verifier needs only the vk).
+ */
+export async function loadArtifacts(dir: string, opts: { need?: readonly ArtifactFile[] } = {}): Promise<LoadedArtifacts> {
+  const need = opts.need ?? ALL_FILES;
+  const metadata = await readMetadata(dir);
+  const paths = artifactPaths(dir);
+  const files = new Set<ArtifactFile>([...need, 'vk']);
+  for (const f of files) {
+    if (!existsSync(paths[f])) {
+      throw new ArtifactsError('ARTIFACTS_MISSING', `${paths[f]} is missing`, { hint: 're-run `zkinfer compile` or copy the whole artifacts directory' });
+    }
+    const actual = await sha256File(paths[f]);
+    if (actual !== metadata.files[f]) {
+      throw new ArtifactsError('ARTIFACT_HASH_MISMATCH', `${paths[f]} has sha256 ${actual}, but metadata.json records ${metadata.files[f]}`, {
+        hint: 'the artifacts were modified or mixed from different compiles; refusing to use them — re-run `zkinfer compile`',
+        details: { file: f, expected: metadata.files[f], actual },
+      });
+    }
+  }
+  let vk: Record<string, unknown>;
+  try {
+    vk = JSON.parse(await readFile(paths.vk, 'utf8')) as Record<string, unknown>;
+  } catch (cause) {
+    throw new ArtifactsError('ARTIFACTS_INVALID', `${paths.vk} is not valid JSON`, { cause });
+  }
+  const id = circuitIdOfVk(vk);
+  if (id !== metadata.id) {
+    throw new ArtifactsError('CIRCUIT_ID_MISMATCH', `circuit id in metadata.json (${metadata.id}) is not sha256 of the canonical vk (${id})`, {
+      hint: 'metadata.json was edited or belongs to another key; re-run `zkinfer compile`',
+    });
+  }
+  return { dir, metadata, paths, vk };
+}

@@ -1,0 +1,46 @@
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** Writes an iden3 binary file (magic, u32 version, u32 section count, then id/u64 size/data sections) sequentially. */
+export class BinWriter {
+  private constructor(private readonly fh: FileHandle, private pos: number) {}
+
+  static async create(path: string, magic: string, version: number, nSections: number): Promise<BinWriter> {
+    const fh = await open(path, 'w');
+    const head = Buffer.alloc(12);
+    head.write(magic, 0, 4, 'latin1');
+    head.writeUInt32LE(version, 4);
+    head.writeUInt32LE(nSections, 8);
+    await fh.write(head, 0, 12, 0);
+    return new BinWriter(fh, 12);
+  }
+
+  /** Write one whole section from its parts. */
+  async section(id: number, parts: readonly Uint8Array[]): Promise<void> {
+    const size = parts.reduce((s, p) => s + p.length, 0);
+    const h = Buffer.alloc(12);
+    h.writeUInt32LE(id, 0);
+    h.writeBigUInt64LE(BigInt(size), 4);
+    await this.fh.write(h, 0, 12, this.pos);
+    this.pos += 12;
+    for (const p of parts) {
+      await this.fh.write(p, 0, p.length, this.pos);
+      this.pos += p.length;
+    }
+  }
+
+  async close(): Promise<void> { await this.fh.close(); }
+}
+
+export function u32le(...xs: number[]): Uint8Array {
+  const b = Buffer.alloc(4 * xs.length);
+  xs.forEach((x, i) => b.writeUInt32LE(x, 4 * i));
+  return b;
+}
+
+/** Unsigned BigInt → little-endian bytes of length n. */
+export function bigIntLE(x: bigint, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let v = x;
+  for (let i = 0; i < n; i++) { b[i] = Number(v & 0xffn); v >>= 8n; }
+  return b;
+}

@@ -1,0 +1,124 @@
+import { blake2b } from '@noble/hashes/blake2b';
+import { BN254_Q } from './ptau.js';
+import { BinWriter, bigIntLE, u32le } from './binwriter.js';
+import type { DevToxic } from './dev-ptau.js';
+import { SetupError } from './errors.js';
+import { R, lagrangeAt, mod, mul, pow, powers } from './field.js';
+import { FixedBaseEngine, scalarsToLE } from './fixed-base.js';
+import { coefValue, readR1cs } from './r1cs-read.js';
+import { requiredPower } from './r1cs-header.js';
+
+type Progress = (stage: string, done: number, total: number) => void;
+
+export interface DirectZkeyOptions {
+  r1csPath: string;
+  zkeyPath: string;
+  toxic: DevToxic;
+  /** Power of the dev ptau these secrets made (affects the largest Lagrange block, as in snarkjs). */
+  ptauPower: number;
+  onProgress?: Progress;
+}
+
+/**
+ * INSECURE-DEV: compute the initial Groth16 zkey (the one `snarkjs zkey new` would write from the dev
+ * ptau, byte for byte, with γ = δ = 1) directly from the known toxic waste. Each wire's QAP polynomials
+ * A_j, B_j, C_j are evaluated at τ from the Lagrange values L_c(τ) (O(non-zeros) field work), then every key
+ * point is one fixed-base scalar multiplication. A phase-2 contribution (`zkey contribute`) follows.
+ */
+export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Array> {
+  const progress = opts.onProgress ?? (() => {});
+  const { tau, alpha, beta } = opts.toxic;
+  const r1cs = await readR1cs(opts.r1csPath);
+  const h = r1cs.header;
+  const cirPower = requiredPower(h);
+  if (cirPower > opts.ptauPower) throw new SetupError('PTAU_TOO_SMALL', `circuit needs power ${cirPower}, dev ptau has ${opts.ptauPower}`);
+  const n = 2 ** cirPower;
+  const nPublic = h.nPublic;
+  const nVars = h.nWires;
+  const engine = await FixedBaseEngine.create();
+  try {
+    const Fr = engine.Fr;
+    const omega = (k: number): bigint => BigInt(Fr.toObject(Fr.w[k]));
+    progress('direct zkey: QAP at tau', 0, 1);
+    const L = lagrangeAt(tau, n, omega(cirPower));
+    const a = new Array<bigint>(nVars).fill(0n), b = new Array<bigint>(nVars).fill(0n), c = new Array<bigint>(nVars).fill(0n);
+    // Section 4 (coefficients of A and B, in snarkjs's order), converted exactly as zkey new does.
+    const Rr = mod(1n << 256n);
+    const R2r = Fr.e(mod(Rr * Rr));
+    const one = new Uint8Array(32); Fr.toRprLE(one, 0, Fr.e(1));
+    const coefEntries: Uint8Array[] = [];
+    const coef = (matrix: number, constraint: number, wire: number, raw: Uint8Array) => {
+      const e = new Uint8Array(44);
+      const v = new DataView(e.buffer);
+      v.setUint32(0, matrix, true); v.setUint32(4, constraint, true); v.setUint32(8, wire, true);
+      Fr.toRprLE(e, 12, Fr.mul(Fr.fromRprLE(raw, 0), R2r));
+      coefEntries.push(e);
+    };
+    const bytes = r1cs.bytes;
+    r1cs.constraints.forEach((k, ci) => {
+      const l = L[ci]!;
+      for (const t of k.a) { a[t.wire] = a[t.wire]! + coefValue(bytes, t.coefOffset) * l; coef(0, ci, t.wire, bytes.subarray(t.coefOffset, t.coefOffset + 32)); }
+      for (const t of k.b) { b[t.wire] = b[t.wire]! + coefValue(bytes, t.coefOffset) * l; coef(1, ci, t.wire, bytes.subarray(t.coefOffset, t.coefOffset + 32)); }
+      for (const t of k.c) c[t.wire] = c[t.wire]! + coefValue(bytes, t.coefOffset) * l;
+    });
+    for (let s = 0; s <= nPublic; s++) {
+      a[s] = a[s]! + L[h.nConstraints + s]!;
+      coef(0, h.nConstraints + s, s, one);
+    }
+    for (let s = 0; s < nVars; s++) { a[s] = mod(a[s]!); b[s] = mod(b[s]!); c[s] = mod(c[s]!); }
+    const k = (s: number) => mod(beta * a[s]! + alpha * b[s]! + c[s]!);
+    const ic: bigint[] = [], cPriv: bigint[] = [];
+    for (let s = 0; s <= nPublic; s++) ic.push(k(s));
+    for (let s = nPublic + 1; s < nVars; s++) cPriv.push(k(s));
+    // H: odd Lagrange points of the 2n domain (from the ptau's block 2n, which lacks τ^(2n−1) when 2n is the largest).
+    const L2 = lagrangeAt(tau, 2 * n, omega(cirPower + 1), cirPower === opts.ptauPower);
+    const hs: bigint[] = [];
+    for (let i = 0; i < n; i++) hs.push(L2[2 * i + 1]!);
+    // Circuit hash: snarkjs hashes (τ^(n+i) − τ^i)·G1 in chunks of 2^14 — n−1 points, or n when n > 2^14.
+    const CH = 1 << 14;
+    const nHash = Math.ceil((n - 1) / CH) * Math.min(n - 1, CH);
+    const tn1 = mod(pow(tau, BigInt(n)) - 1n);
+    const hHash = powers(tau, nHash).map((t) => mul(t, tn1));
+
+    const g1 = engine.generator('G1'), g2 = engine.generator('G2');
+    let step = 0;
+    const total = 7;
+    const G1 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return engine.mulMany('G1', g1, scalarsToLE(xs)); };
+    const G2 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return engine.mulMany('G2', g2, scalarsToLE(xs)); };
+    const pIC = G1(ic, 'IC'), pH = G1(hs, 'H'), pC = G1(cPriv, 'C'), pA = G1(a, 'A'), pB1 = G1(b, 'B1'), pB2 = G2(b, 'B2');
+    const pHash = G1(hHash, 'H hash');
+    const [alpha1, beta1] = [engine.mulMany('G1', g1, scalarsToLE([alpha, beta]))].map((p) => [p.subarray(0, 64), p.subarray(64, 128)])[0]!;
+    const beta2 = engine.mulMany('G2', g2, scalarsToLE([mod(beta)]));
+
+    const hasher = blake2b.create({ dkLen: 64 });
+    const u = (g: 'G1' | 'G2', p: Uint8Array) => engine.toUncompressed(g, p);
+    const hashU32 = (x: number) => { const e = new Uint8Array(4); new DataView(e.buffer).setUint32(0, x, false); hasher.update(e); };
+    hasher.update(u('G1', alpha1!)); hasher.update(u('G1', beta1!)); hasher.update(u('G2', beta2));
+    hasher.update(u('G2', g2)); hasher.update(u('G1', g1)); hasher.update(u('G2', g2));
+    hashU32(nPublic + 1); hasher.update(u('G1', pIC));
+    hashU32(n - 1); hasher.update(u('G1', pHash));
+    hashU32(nVars - nPublic - 1); hasher.update(u('G1', pC));
+    hashU32(nVars); hasher.update(u('G1', pA));
+    hashU32(nVars); hasher.update(u('G1', pB1));
+    hashU32(nVars); hasher.update(u('G2', pB2));
+    const csHash = hasher.digest();
+
+    const w = await BinWriter.create(opts.zkeyPath, 'zkey', 1, 10);
+    await w.section(1, [u32le(1)]);
+    await w.section(2, [u32le(32), bigIntLE(BN254_Q, 32), u32le(32), bigIntLE(R, 32), u32le(nVars, nPublic, n),
+      alpha1!, beta1!, beta2, g2, g1, g2]);
+    await w.section(4, [u32le(coefEntries.length), ...coefEntries]);
+    await w.section(3, [pIC]);
+    await w.section(9, [pH]);
+    await w.section(8, [pC]);
+    await w.section(5, [pA]);
+    await w.section(6, [pB1]);
+    await w.section(7, [pB2]);
+    await w.section(10, [csHash, u32le(0)]);
+    await w.close();
+    progress('direct zkey', total, total);
+    return csHash;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { BN254_R } from '../fixed-point.js';
+import { leToBigInt, readBinSections, readBytes } from './binfile.js';
+import { SetupError } from './errors.js';
+
+/** BN254 base-field modulus q (the curve's coordinate field; ptau headers record it). */
+export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
+export interface PtauInfo {
+  power: number;
+  ceremonyPower: number;
+  /** Has the Lagrange-basis sections 12–15 that Groth16 `zkey new` needs (`powersoftau prepare phase2`). */
+  prepared: boolean;
+  contributions: number;
+}
+
+/**
+ * Read and check a .ptau header: magic, BN254 curve, power, and that every section has the size its power
+ * implies (so a truncated or corrupted file is refused before it is used).
+ */
+export async function readPtauInfo(path: string): Promise<PtauInfo> {
+  let table;
+  try {
+    table = await readBinSections(path);
+  } catch (cause) {
+    throw new SetupError('PTAU_INVALID', `cannot read ${path} as a .ptau file`, { hint: 'pass a powers-of-tau file such as powersOfTau28_hez_final_16.ptau', cause });
+  }
+  if (table.magic !== 'ptau') throw new SetupError('PTAU_INVALID', `${path} is not a .ptau file (magic "${table.magic}")`, { hint: 'pass a powers-of-tau (.ptau) file' });
+  const sec = (id: number) => table.sections.get(id)?.[0];
+  const h = sec(1);
+  if (!h) throw new SetupError('PTAU_INVALID', `${path} has no header section`);
+  const hb = await readBytes(path, h.offset, h.size);
+  const n8 = hb.readUInt32LE(0);
+  const q = leToBigInt(hb.subarray(4, 4 + n8));
+  if (n8 !== 32 || q !== BN254_Q) throw new SetupError('PTAU_INVALID', `${path} is not for the BN254 curve`, { hint: 'zkinfer uses Groth16 over BN254 (bn128)' });
+  const power = hb.readUInt32LE(4 + n8);
+  const ceremonyPower = hb.readUInt32LE(8 + n8);
+  const g1 = 64, g2 = 128;
+  const n = 2 ** power;
+  const expect: Array<[number, number]> = [[2, (2 * n - 1) * g1], [3, n * g2], [4, n * g1], [5, n * g1], [6, g2]];
+  for (const [id, size] of expect) {
+    if (sec(id)?.size !== size) throw new SetupError('PTAU_INVALID', `${path}: section ${id} has ${sec(id)?.size ?? 'no'} bytes, expected ${size} for power ${power}`, { hint: 'the file is truncated or corrupted; download it again and compare its sha256 with the published hash' });
+  }
+  const lag: Array<[number, number]> = [[12, (4 * n - 1) * g1], [13, (2 * n - 1) * g2], [14, (2 * n - 1) * g1], [15, (2 * n - 1) * g1]];
+  const present = lag.filter(([id]) => sec(id));
+  for (const [id, size] of present) {
+    if (sec(id)?.size !== size) throw new SetupError('PTAU_INVALID', `${path}: Lagrange section ${id} has ${sec(id)?.size} bytes, expected ${size}`, { hint: 'the file is truncated or corrupted' });
+  }
+  const c = sec(7);
+  const contributions = c && c.size >= 4 ? (await readBytes(path, c.offset, 4)).readUInt32LE(0) : 0;
+  return { power, ceremonyPower, prepared: present.length === 4, contributions };
+}
+
+/** Check an operator-supplied ceremony ptau is usable for a circuit needing 2^`neededPower` points. */
+export async function checkCeremonyPtau(path: string, neededPower: number): Promise<PtauInfo> {
+  const info = await readPtauInfo(path);
+  if (!info.prepared) {
+    throw new SetupError('PTAU_NOT_PREPARED', `${path} is not prepared for phase 2 (no Lagrange sections)`, {
+      hint: 'use a *_final_NN.ptau file (e.g. powersOfTau28_hez_final_NN.ptau) or run `snarkjs powersoftau prepare phase2`',
+    });
+  }
+  if (info.power < neededPower) {
+    throw new SetupError('PTAU_TOO_SMALL', `${path} has power ${info.power}, the circuit needs ${neededPower}`, {
+      hint: `use a ptau of power ≥ ${neededPower} (powersOfTau28_hez_final_${String(Math.max(neededPower, 8)).padStart(2, '0')}.ptau)`,
+    });
+  }
+  return info;
+}
+
+export { BN254_R };
