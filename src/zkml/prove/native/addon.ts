@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Per-proof timings reported by the addon (milliseconds; counts of MSM terms). */
+export interface NativeTimings {
+  abcMs: number;
+  fftMs: number;
+  msmAMs: number;
+  msmB1Ms: number;
+  msmB2Ms: number;
+  msmCMs: number;
+  msmHMs: number;
+  totalMs: number;
+  /** Non-zero terms over all five MSMs. */
+  msmPoints: number;
+  /** Non-zero witness terms (A, B1, B2, C MSMs). */
+  witnessTerms: number;
+  /** Of those, terms whose scalar (folded to min(s, r − s)) fits in 64 bits. */
+  smallTerms: number;
+}
+
+/** What the C++ addon's ProvingKey.prove resolves to (checked with zod by the caller). */
+export interface NativeRawProof {
+  pi_a: unknown;
+  pi_b: unknown;
+  pi_c: unknown;
+  publicSignals: unknown;
+  timings: NativeTimings;
+}
+
+/** One loaded .zkey held in C++ memory. */
+export interface NativeProvingKey {
+  load(path: string): Promise<void>;
+  prove(wtns: Uint8Array): Promise<NativeRawProof>;
+  close(): void;
+  info(): { nVars: number; nPublic: number; domainSize: number; bytes: number } | null;
+}
+
+export interface NativeAddon {
+  ProvingKey: new () => NativeProvingKey;
+  /** Worker threads the MSM/FFT use (hardware concurrency unless ZKINFER_NATIVE_THREADS is set). */
+  threads: number;
+}
+
+/** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'zkinfer') return dir;
+      } catch {
+        /* not ours; keep looking */
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('zkinfer package root not found');
+    dir = up;
+  }
+}
+
+/** Path of the built addon: $ZKINFER_NATIVE_ADDON, else native/build/Release/zkinfer_prover.node. */
+export function addonPath(): string {
+  return process.env.ZKINFER_NATIVE_ADDON ?? join(packageRoot(), 'native', 'build', 'Release', 'zkinfer_prover.node');
+}
+
+let cached: { addon: NativeAddon | null; error: string | null } | undefined;
+
+/** Load the compiled addon once; null (with the reason in `nativeAddonError()`) when it is not built or fails to load. */
+export function loadNativeAddon(): NativeAddon | null {
+  if (!cached) {
+    try {
+      const path = addonPath();
+      if (!existsSync(path)) {
+        cached = { addon: null, error: `native prover addon not built (${path} missing); run \`npm run build:native\`` };
+      } else {
+        const require = createRequire(import.meta.url);
+        cached = { addon: require(path) as NativeAddon, error: null };
+      }
+    } catch (err) {
+      cached = { addon: null, error: `native prover addon failed to load: ${(err as Error).message}` };
+    }
+  }
+  return cached.addon;
+}
+
+/** Why `loadNativeAddon()` returned null (undefined when it loaded or was not tried). */
+export function nativeAddonError(): string | undefined {
+  return cached?.error ?? undefined;
+}

@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { Groth16Prover, Groth16ProveResult } from '../types.js';
+import { loadNativeAddon, type NativeAddon, type NativeProvingKey, type NativeTimings } from './addon.js';
+import { NativeProverError } from './errors.js';
+
+export { NativeProverError } from './errors.js';
+export { nativeAddonError, addonPath, type NativeTimings } from './addon.js';
+
+const decimal = z.string().regex(/^[0-9]+$/);
+/** The addon's answer, checked before it leaves this module (the C++ boundary). */
+const RawProofSchema = z.object({
+  pi_a: z.tuple([decimal, decimal, z.literal('1')]),
+  pi_b: z.tuple([z.tuple([decimal, decimal]), z.tuple([decimal, decimal]), z.tuple([z.literal('1'), z.literal('0')])]),
+  pi_c: z.tuple([decimal, decimal, z.literal('1')]),
+  publicSignals: z.array(decimal),
+});
+
+export interface NativeProveResult extends Groth16ProveResult {
+  timings: NativeTimings;
+}
+
+/**
+ * Groth16 prover backed by the C++ addon. Each .zkey is parsed once (validated: sizes, field elements, points
+ * on the curve) and kept in native memory per resolved path until `unload(path)` or `close()`.
+ */
+export class NativeGroth16Prover implements Groth16Prover {
+  readonly name = 'native' as const;
+  private readonly keys = new Map<string, Promise<NativeProvingKey>>();
+
+  constructor(private readonly addon: NativeAddon) {}
+
+  /** Worker threads the addon uses for MSMs and FFTs. */
+  get threads(): number {
+    return this.addon.threads;
+  }
+
+  async prove(zkeyPath: string, wtns: Uint8Array): Promise<Groth16ProveResult> {
+    const { proof, publicSignals } = await this.proveWithTimings(zkeyPath, wtns);
+    return { proof, publicSignals };
+  }
+
+  /** Like `prove`, plus the addon's per-phase timings. */
+  async proveWithTimings(zkeyPath: string, wtns: Uint8Array): Promise<NativeProveResult> {
+    if (!(wtns instanceof Uint8Array)) {
+      throw new NativeProverError('WITNESS_INVALID', 'witness must be the bytes of a .wtns file', { hint: 'pass the Uint8Array from snarkjs wtns.calculate or readFile(<file>.wtns)' });
+    }
+    const key = await this.key(zkeyPath);
+    let raw;
+    try {
+      raw = await key.prove(wtns);
+    } catch (err) {
+      throw toError(err, zkeyPath);
+    }
+    const parsed = RawProofSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new NativeProverError('NATIVE_PROVER_FAILED', `native prover returned a malformed proof: ${parsed.error.message}`, { hint: 'rebuild the addon (`npm run build:native`) or use --prover snarkjs' });
+    }
+    const { pi_a, pi_b, pi_c, publicSignals } = parsed.data;
+    return { proof: { pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128' }, publicSignals, timings: raw.timings };
+  }
+
+  /** Load (or return the already loaded) key for a .zkey path. */
+  async load(zkeyPath: string): Promise<{ nVars: number; nPublic: number; domainSize: number; bytes: number }> {
+    const info = (await this.key(zkeyPath)).info();
+    if (!info) throw new NativeProverError('NATIVE_PROVER_FAILED', `proving key ${zkeyPath} was closed while in use`);
+    return info;
+  }
+
+  /** Free the native memory held for one .zkey (a later prove loads it again). */
+  async unload(zkeyPath: string): Promise<void> {
+    const path = resolve(zkeyPath);
+    const pending = this.keys.get(path);
+    if (!pending) return;
+    this.keys.delete(path);
+    const key = await pending.catch(() => undefined);
+    key?.close();
+  }
+
+  /** Free every loaded key. */
+  async close(): Promise<void> {
+    await Promise.all([...this.keys.keys()].map((p) => this.unload(p)));
+  }
+
+  private key(zkeyPath: string): Promise<NativeProvingKey> {
+    const path = resolve(zkeyPath);
+    let pending = this.keys.get(path);
+    if (!pending) {
+      const key = new this.addon.ProvingKey();
+      pending = key.load(path).then(
+        () => key,
+        (err: unknown) => {
+          this.keys.delete(path);
+          throw toError(err, path);
+        },
+      );
+      this.keys.set(path, pending);
+    }
+    return pending;
+  }
+}
+
+function toError(err: unknown, zkeyPath: string): NativeProverError {
+  const e = err as { code?: string; message?: string };
+  const message = e?.message ?? String(err);
+  if (e?.code === 'ZKEY_INVALID') {
+    return new NativeProverError('ZKEY_INVALID', `cannot use proving key ${zkeyPath}: ${message}`, {
+      hint: 'regenerate the key with `zkinfer setup` (or snarkjs zkey new) — the file is missing, truncated or corrupted',
+      cause: err,
+    });
+  }
+  if (e?.code === 'WITNESS_INVALID') {
+    return new NativeProverError('WITNESS_INVALID', `cannot prove with this witness: ${message}`, {
+      hint: 'compute the witness with the witness.wasm of the same circuit as the .zkey',
+      cause: err,
+    });
+  }
+  return new NativeProverError('NATIVE_PROVER_FAILED', `native prover failed: ${message}`, { hint: 'retry with --prover snarkjs', cause: err });
+}
+
+/** The native prover, or null (never throws) when the addon is not built or cannot load; see `nativeAddonError()`. */
+export function loadNativeProver(): NativeGroth16Prover | null {
+  const addon = loadNativeAddon();
+  return addon ? new NativeGroth16Prover(addon) : null;
+}
+
+/** Whether the addon is built and loads. */
+export function nativeProverAvailable(): boolean {
+  return loadNativeAddon() !== null;
+}
+
