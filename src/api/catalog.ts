@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
+import { inputSchemaFromMetadata } from './input-schema.js';
+import type { CircuitCatalog, CircuitEntry } from './service.js';
+
+/** How a model of the zoo presents its input: its own schema and the transform to circuit tensors. */
+export interface ModelInputAdapter {
+  schema: z.ZodType;
+  encode(input: unknown): Record<string, number[]>;
+}
+
+/** Flatten nested arrays of numbers (row-major). */
+export function flatten(v: unknown): number[] {
+  return Array.isArray(v) ? v.flatMap((x) => flatten(x)) : [v as number];
+}
+
+let groth16Template: Promise<string> | undefined;
+/** snarkjs's Groth16 Solidity verifier template. */
+function solidityTemplate(): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('snarkjs/package.json'));
+  groth16Template ??= readFile(join(root, 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
+  return groth16Template;
+}
+
+/** A catalog entry for one loaded artifacts directory. */
+export function entryFromArtifacts(a: LoadedArtifacts, opts: { aliases?: string[]; model?: ModelInputAdapter } = {}): CircuitEntry {
+  const schema = opts.model?.schema ?? inputSchemaFromMetadata(a.metadata);
+  const encode =
+    opts.model?.encode ?? ((input: unknown) => Object.fromEntries(Object.entries(input as Record<string, unknown>).map(([k, v]) => [k, flatten(v)])));
+  let sol: Promise<string> | undefined;
+  return {
+    metadata: a.metadata,
+    aliases: [...new Set([a.metadata.name, ...(opts.aliases ?? [])])],
+    inputSchema: schema,
+    encode,
+    vk: async () => a.vk,
+    verifierSol: () => {
+      sol ??= (async () => {
+        const [{ zKey }, template] = await Promise.all([import('snarkjs'), solidityTemplate()]);
+        return zKey.exportSolidityVerifier(a.paths.zkey, { groth16: template });
+      })();
+      return sol;
+    },
+  };
+}
+
+/** A catalog over a fixed set of entries; resolves ids and aliases (model names). */
+export class StaticCatalog implements CircuitCatalog {
+  constructor(private readonly entries: CircuitEntry[]) {}
+  list(): CircuitEntry[] {
+    return this.entries;
+  }
+  resolve(idOrName: string): CircuitEntry | undefined {
+    return this.entries.find((e) => e.metadata.id === idOrName) ?? this.entries.find((e) => e.aliases.includes(idOrName));
+  }
+}
+
+/** Load artifacts directories (hash-checked; zkey needed for the Solidity verifier) into a catalog. */
+export async function loadCatalog(dirs: Array<string | { dir: string; aliases?: string[]; model?: ModelInputAdapter }>): Promise<StaticCatalog> {
+  const entries: CircuitEntry[] = [];
+  for (const d of dirs) {
+    const spec = typeof d === 'string' ? { dir: d } : d;
+    const a = await loadArtifacts(spec.dir, { need: ['vk', 'zkey'] });
+    entries.push(entryFromArtifacts(a, spec));
+  }
+  return new StaticCatalog(entries);
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** A custom query's input transform: how each run's input is made from the template's base `input`. */
+export const InputTransformSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fixed') }).describe('send `input` unchanged'),
+  z.strictObject({ kind: z.literal('jitter'), sigma: z.number().positive() }).describe('add Gaussian noise (std sigma) to every number'),
+  z.strictObject({ kind: z.literal('uniform'), min: z.number(), max: z.number() }).describe('replace every number by a uniform sample in [min, max]'),
+  z.strictObject({ kind: z.literal('module'), path: z.string(), export: z.string().default('default') }).describe('call an ES module function (input, run) => input'),
+]);
+export type InputTransform = z.infer<typeof InputTransformSchema>;
+
+/** A validator's named query template (issue: "validator flexibility"). */
+export const CustomQuerySchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -'),
+  /** Circuit id or model name. */
+  circuit: z.string().min(1),
+  /** Base input (the circuit's input object). */
+  input: z.record(z.string(), z.unknown()),
+  transform: InputTransformSchema.default({ kind: 'fixed' }),
+  /** Run every `everyS` seconds (first run right away). */
+  everyS: z.number().positive(),
+  /** Stop after this many runs (default: forever). */
+  runs: z.number().int().positive().optional(),
+});
+export type CustomQuery = z.infer<typeof CustomQuerySchema>;
+
+export const RateLimitSchema = z.strictObject({ burst: z.number().int().positive(), perSecond: z.number().positive() });
+
+/** The `api` section of a validator's config. */
+export const ApiConfigSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8600),
+  /** Largest accepted request body / WebSocket message (bytes); larger → 413. */
+  bodyLimitBytes: z.number().int().positive().default(64 * 1024),
+  auth: z
+    .strictObject({
+      mode: z.enum(['signed', 'open']).default('signed'),
+      allow: z.array(z.string()).default([]),
+      /** Also admit any hotkey holding a validator permit on this netuid. */
+      permitNetuid: z.number().int().min(0).optional(),
+      apiKeys: z.array(z.strictObject({ name: z.string().min(1), key: z.string().min(16) })).default([]),
+      signatureWindowS: z.number().int().positive().default(300),
+    })
+    .default({ mode: 'signed', allow: [], apiKeys: [], signatureWindowS: 300 }),
+  /** Per-caller token bucket on submissions. */
+  rateLimit: RateLimitSchema.default({ burst: 20, perSecond: 2 }),
+  /** Refuse (503) new submissions while this many are waiting. */
+  maxPending: z.number().int().positive().default(1000),
+  /** weights_version → circuit id or model name for JSON-RPC proof_of_weights. */
+  proofOfWeights: z.record(z.string(), z.string()).default({}),
+  customQueries: z.array(CustomQuerySchema).default([]),
+  /** Seconds between network overview samples kept for the dashboard charts. */
+  historyIntervalS: z.number().positive().default(12),
+});
+export type ApiConfig = z.infer<typeof ApiConfigSchema>;
+export type ApiConfigInput = z.input<typeof ApiConfigSchema>;

@@ -1,0 +1,148 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ApiConfigSchema, type ApiConfig, type ApiConfigInput } from './config.js';
+import { ApiError, RateLimitedError } from './errors.js';
+import { Authenticator } from './auth/authenticate.js';
+import { TokenBuckets } from './auth/rate-limit.js';
+import { SignatureVerifier } from './auth/signature.js';
+import { NetworkHistory } from './history.js';
+import { ApiMetrics } from './metrics.js';
+import type { CircuitCatalog, InferenceService, NetworkView, PermitSource } from './service.js';
+import { registerInferenceRoutes } from './routes/inferences.js';
+import { registerCircuitRoutes } from './routes/circuits.js';
+import { registerSystemRoutes } from './routes/system.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
+import { attachRpc } from './routes/rpc.js';
+import { CustomQueryRunner } from './custom-queries.js';
+
+export interface ApiServerDeps {
+  inferences: InferenceService;
+  circuits: CircuitCatalog;
+  /** Scores, weights and chain state for the dashboard; without it /v1/network answers 503. */
+  network?: NetworkView;
+  /** Admit hotkeys holding a validator permit (see auth/permits.ts). */
+  permits?: PermitSource;
+  config?: ApiConfigInput;
+  /** Directory of the built dashboard (index.html + assets); default web/dist of the package. */
+  dashboardDir?: string;
+  logger?: boolean;
+}
+
+/** Everything a route needs. */
+export interface ApiContext {
+  config: ApiConfig;
+  inferences: InferenceService;
+  circuits: CircuitCatalog;
+  network: NetworkView | undefined;
+  history: NetworkHistory | undefined;
+  metrics: ApiMetrics;
+  customQueries: CustomQueryRunner;
+  /** Authenticate and rate-limit a submission: returns the caller or throws 401/403/429. */
+  admit(headers: FastifyRequest['headers'], ip: string): Promise<string>;
+  /** Authenticate only (WebSocket connect). */
+  authenticate(headers: FastifyRequest['headers'], ip: string): Promise<string>;
+  /** Take a rate-limit token for the caller or throw 429. */
+  limit(caller: string): void;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  context: ApiContext;
+  /** Listen on config.host:config.port (port 0 = any free port); resolves with the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Body of any error response: `{error: {code, message, hint?, field?}}`. */
+function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
+  if (err instanceof RateLimitedError) void reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterS))));
+  return reply.code(err.status).type('application/json').send(err.toBody());
+}
+
+/** Build the validator's external API (not yet listening). */
+export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
+  const config = ApiConfigSchema.parse(deps.config ?? {});
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: false });
+  const metrics = new ApiMetrics();
+  const signatures = await SignatureVerifier.create(config.auth.signatureWindowS);
+  const auth = new Authenticator(config.auth, signatures, deps.permits);
+  const buckets = new TokenBuckets(config.rateLimit);
+  const history = deps.network ? new NetworkHistory(deps.network, config.historyIntervalS) : undefined;
+
+  const limit = (caller: string): void => {
+    const wait = buckets.take(caller);
+    if (wait > 0) {
+      metrics.submissions.inc({ outcome: 'rejected_429' });
+      throw new RateLimitedError(Math.round(wait * 100) / 100);
+    }
+  };
+  const authenticate = async (headers: FastifyRequest['headers'], ip: string): Promise<string> => {
+    try {
+      return await auth.authenticate(headers, ip);
+    } catch (err) {
+      if (err instanceof ApiError) metrics.submissions.inc({ outcome: `rejected_${err.status}` });
+      throw err;
+    }
+  };
+  const context: ApiContext = {
+    config,
+    inferences: deps.inferences,
+    circuits: deps.circuits,
+    network: deps.network,
+    history,
+    metrics,
+    customQueries: new CustomQueryRunner(config.customQueries, { circuits: deps.circuits, inferences: deps.inferences, metrics }),
+    authenticate,
+    limit,
+    admit: async (headers, ip) => {
+      const caller = await authenticate(headers, ip);
+      limit(caller);
+      return caller;
+    },
+  };
+
+  app.setErrorHandler((err: unknown, req, reply) => {
+    if (err instanceof ApiError) return sendError(reply, err);
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      const code = e.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : e.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+      const hint = e.statusCode === 413 ? `requests are limited to ${config.bodyLimitBytes} bytes` : e.statusCode === 415 ? 'send Content-Type: application/json' : undefined;
+      if (e.statusCode === 413) metrics.submissions.inc({ outcome: 'rejected_413' });
+      return reply.code(e.statusCode).send({ error: { code, message: e.message ?? 'bad request', ...(hint ? { hint } : {}) } });
+    }
+    req.log.error(err);
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error', hint: 'see the validator log' } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, hint: 'GET /openapi.json lists the API' } }),
+  );
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.requests.inc({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: reply.statusCode });
+  });
+
+  registerInferenceRoutes(app, context);
+  registerCircuitRoutes(app, context);
+  registerSystemRoutes(app, context);
+  registerDashboardRoutes(app, deps.dashboardDir);
+  const rpc = attachRpc(app, context);
+
+  let started = false;
+  return {
+    app,
+    context,
+    async listen() {
+      const url = await app.listen({ host: config.host, port: config.port });
+      if (!started) {
+        started = true;
+        history?.start();
+        context.customQueries.start();
+      }
+      return url.replace('[::1]', '127.0.0.1');
+    },
+    async close() {
+      history?.stop();
+      context.customQueries.stop();
+      rpc.close();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,229 @@
+import type { z } from 'zod';
+import {
+  CircuitViewSchema,
+  ErrorBodySchema,
+  InferenceViewSchema,
+  NetworkViewSchema,
+  ProgressEventSchema,
+  SubmitResponseSchema,
+  type CircuitView,
+  type InferenceView,
+  type NetworkViewWire,
+  type ProgressEventView,
+  type SubmitResponse,
+} from '../api/wire.js';
+import { ApiRequestError, ProtocolError, WaitTimeoutError } from './errors.js';
+import { signedHeaders, type RequestSigner } from './sign.js';
+import { readSse } from './sse.js';
+import { verifyInference, type LocalVerification } from './verify.js';
+
+export interface ClientOptions {
+  /** Base URL of the validator API, e.g. http://127.0.0.1:8600 */
+  url: string;
+  /** Sign submissions with this sr25519 key (hotkey allow-listed or holding a validator permit). */
+  signer?: RequestSigner;
+  /** Or authenticate with an API key. */
+  apiKey?: string;
+  /** fetch implementation (default: global fetch). */
+  fetch?: typeof fetch;
+}
+
+export interface SubmitParams {
+  /** Model name (e.g. `staking-lstm`) or circuit id. */
+  model?: string;
+  circuitId?: string;
+  input: unknown;
+}
+
+export interface WaitOptions {
+  /** Give up after this long (default 120 s). */
+  timeoutMs?: number;
+  /** `sse` (default) streams progress; `poll` asks every `pollMs`. */
+  mode?: 'sse' | 'poll';
+  pollMs?: number;
+  onProgress?: (e: ProgressEventView) => void;
+  signal?: AbortSignal;
+}
+
+const TERMINAL = new Set(['verified', 'failed']);
+
+/** Client of a zkinfer validator's external API: submit, wait, fetch circuits, verify locally. Node ≥ 20 and browsers. */
+export class ZkinferClient {
+  readonly url: string;
+  private readonly fetch: typeof fetch;
+  private readonly circuitCache = new Map<string, Promise<CircuitView>>();
+  private readonly vkCache = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly opts: ClientOptions) {
+    this.url = opts.url.replace(/\/+$/, '');
+    this.fetch = opts.fetch ?? ((...a) => globalThis.fetch(...a));
+  }
+
+  private authHeaders(): Record<string, string> {
+    if (this.opts.apiKey) return { 'x-api-key': this.opts.apiKey };
+    if (this.opts.signer) return signedHeaders(this.opts.signer);
+    return {};
+  }
+
+  private async request<T>(path: string, schema: z.ZodType<T> | undefined, init: RequestInit = {}): Promise<T> {
+    const res = await this.fetch(`${this.url}${path}`, init);
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    if (!res.ok) {
+      const err = ErrorBodySchema.safeParse(body);
+      if (err.success) {
+        const e = err.data.error;
+        throw new ApiRequestError(res.status, e.code, e.message, { ...(e.hint ? { hint: e.hint } : {}), ...(e.field ? { field: e.field } : {}), details: e });
+      }
+      throw new ApiRequestError(res.status, 'HTTP_ERROR', typeof body === 'string' ? body.slice(0, 200) : res.statusText);
+    }
+    if (!schema) return body as T;
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new ProtocolError(`unexpected response from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
+  }
+
+  /** POST /v1/inferences → the new inference's id. */
+  async submit(p: SubmitParams): Promise<SubmitResponse> {
+    const body = { ...(p.model !== undefined ? { model: p.model } : {}), ...(p.circuitId !== undefined ? { circuit_id: p.circuitId } : {}), input: p.input };
+    return this.request('/v1/inferences', SubmitResponseSchema, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...this.authHeaders() },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** GET /v1/inferences/:id */
+  async get(id: string): Promise<InferenceView> {
+    return this.request(`/v1/inferences/${encodeURIComponent(id)}`, InferenceViewSchema);
+  }
+
+  /** Wait until the inference is verified or failed (SSE, falling back to polling), and return it. */
+  async wait(id: string, o: WaitOptions = {}): Promise<InferenceView> {
+    const timeoutMs = o.timeoutMs ?? 120_000;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+    const onOuterAbort = (): void => ctrl.abort();
+    o.signal?.addEventListener('abort', onOuterAbort);
+    try {
+      if ((o.mode ?? 'sse') === 'sse') {
+        try {
+          const res = await this.fetch(`${this.url}/v1/inferences/${encodeURIComponent(id)}/events`, { headers: { accept: 'text/event-stream' }, signal: ctrl.signal });
+          if (res.status === 404) return await this.get(id); // raises the API's 404
+          if (res.ok && res.body) {
+            for await (const ev of readSse(res.body, ctrl.signal)) {
+              if (ev.event !== 'progress') continue;
+              const p = ProgressEventSchema.safeParse(JSON.parse(ev.data));
+              if (!p.success) continue;
+              o.onProgress?.(p.data);
+              if (TERMINAL.has(p.data.status)) return await this.get(id);
+            }
+          }
+        } catch (err) {
+          if (ctrl.signal.aborted) throw new WaitTimeoutError(id, timeoutMs);
+          if (err instanceof ApiRequestError) throw err;
+          // stream broke: fall through to polling
+        }
+      }
+      let last = '';
+      for (;;) {
+        if (ctrl.signal.aborted) throw new WaitTimeoutError(id, timeoutMs);
+        const r = await this.get(id);
+        if (r.status !== last) {
+          last = r.status;
+          o.onProgress?.({ id, status: r.status, at: Date.now(), ...(r.miner_uid !== undefined ? { miner_uid: r.miner_uid } : {}) });
+        }
+        if (TERMINAL.has(r.status)) return r;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, o.pollMs ?? 500);
+          ctrl.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        });
+      }
+    } finally {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  /** Submit and wait. */
+  async infer(p: SubmitParams, o: WaitOptions = {}): Promise<InferenceView> {
+    const { id } = await this.submit(p);
+    return this.wait(id, o);
+  }
+
+  /** GET /v1/circuits */
+  async circuits(): Promise<CircuitView[]> {
+    return (await this.request<{ circuits: unknown[] }>('/v1/circuits', undefined)).circuits.map((c) => {
+      const parsed = CircuitViewSchema.safeParse(c);
+      if (!parsed.success) throw new ProtocolError('unexpected circuit description');
+      return parsed.data;
+    });
+  }
+
+  /** GET /v1/circuits/:id (id or model name), cached. */
+  circuit(idOrName: string): Promise<CircuitView> {
+    let c = this.circuitCache.get(idOrName);
+    if (!c) {
+      c = this.request(`/v1/circuits/${encodeURIComponent(idOrName)}`, CircuitViewSchema);
+      c.catch(() => this.circuitCache.delete(idOrName));
+      this.circuitCache.set(idOrName, c);
+    }
+    return c;
+  }
+
+  /** GET /v1/circuits/:id/vk, cached. (verify() checks it hashes to the circuit id.) */
+  vk(circuitId: string): Promise<unknown> {
+    let v = this.vkCache.get(circuitId);
+    if (!v) {
+      v = this.request(`/v1/circuits/${encodeURIComponent(circuitId)}/vk`, undefined);
+      v.catch(() => this.vkCache.delete(circuitId));
+      this.vkCache.set(circuitId, v);
+    }
+    return v;
+  }
+
+  /** GET /v1/network */
+  async network(): Promise<NetworkViewWire> {
+    return this.request('/v1/network', NetworkViewSchema);
+  }
+
+  /** Recent inferences, newest first. */
+  async list(limit = 20, source?: string): Promise<InferenceView[]> {
+    const q = new URLSearchParams({ limit: String(limit), ...(source ? { source } : {}) });
+    const r = await this.request<{ inferences: unknown[] }>(`/v1/inferences?${q.toString()}`, undefined);
+    return r.inferences.map((x) => InferenceViewSchema.parse(x));
+  }
+
+  /**
+   * Verify an inference locally with snarkjs: vk hashes to the circuit id, the proof verifies, the reported
+   * output is the proven one, and — given `tensors` (or for circuits whose input object is their tensors) —
+   * the public inputs are your own.
+   */
+  async verify(inference: InferenceView, opts: { tensors?: Record<string, number[]> } = {}): Promise<LocalVerification> {
+    const circuit = await this.circuit(inference.circuit_id);
+    const vk = await this.vk(circuit.id);
+    const tensors = opts.tensors ?? tensorsOf(inference.input, circuit);
+    return verifyInference(inference, circuit, vk, tensors ? { tensors } : {});
+  }
+}
+
+/** When the input object is keyed by the circuit's input tensor names (nested arrays), its flattened tensors. */
+export function tensorsOf(input: unknown, circuit: Pick<CircuitView, 'inputs'>): Record<string, number[]> | undefined {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
+  const obj = input as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  if (keys.length !== circuit.inputs.length || !circuit.inputs.every((t) => keys.includes(t.name))) return undefined;
+  const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : typeof v === 'number' ? [v] : [Number.NaN]);
+  const out: Record<string, number[]> = {};
+  for (const t of circuit.inputs) {
+    const f = flat(obj[t.name]);
+    if (f.some((x) => Number.isNaN(x))) return undefined;
+    out[t.name] = f;
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+/**
+ * zkinfer client SDK (`import { ZkinferClient } from 'zkinfer/client'`): submit inferences to a validator,
+ * wait for the proof (SSE or polling), and verify it locally with snarkjs — in Node ≥ 20 and in browsers.
+ */
+export { ZkinferClient, tensorsOf, type ClientOptions, type SubmitParams, type WaitOptions } from './client.js';
+export { verifyInference, circuitIdOfVk, type LocalVerification } from './verify.js';
+export { signedHeaders, type RequestSigner } from './sign.js';
+export { readSse, type SseEvent } from './sse.js';
+export { ApiRequestError, WaitTimeoutError, ProtocolError } from './errors.js';
+export type { CircuitView, InferenceView, ProgressEventView, SubmitResponse, NetworkViewWire } from '../api/wire.js';

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { SignatureVerifier } from '../../src/api/auth/signature.js';
+import { TokenBuckets } from '../../src/api/auth/rate-limit.js';
+import { Authenticator } from '../../src/api/auth/authenticate.js';
+import { chainPermits } from '../../src/api/auth/permits.js';
+import { ForbiddenError, UnauthenticatedError } from '../../src/api/errors.js';
+import { signedHeaders } from '../../src/client/sign.js';
+import type { Metagraph } from '../../src/chain/types.js';
+
+await cryptoWaitReady();
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+const alice = keyring.addFromUri('//Alice');
+const bob = keyring.addFromUri('//Bob');
+const NOW = 1_800_000_000;
+
+const asHeaders = (h: Record<string, string>) => ({ timestamp: h['x-timestamp'], ss58: h['x-origin-ss58'], signature: h['x-signature'] });
+
+test('a fresh sr25519 signature over the timestamp authenticates its signer', () => {
+  const v = new SignatureVerifier(300, () => NOW);
+  assert.equal(v.verify(asHeaders(signedHeaders(alice, NOW))), alice.address);
+});
+
+test('a replayed signature is refused', () => {
+  const v = new SignatureVerifier(300, () => NOW);
+  const h = asHeaders(signedHeaders(alice, NOW));
+  v.verify(h);
+  assert.throws(() => v.verify(h), (e: unknown) => e instanceof UnauthenticatedError && /replay/.test(e.message));
+  // a second, freshly signed request with the same timestamp is fine (sr25519 signatures are randomised)
+  assert.equal(v.verify(asHeaders(signedHeaders(alice, NOW))), alice.address);
+});
+
+test('timestamps outside the ±300 s window are refused', () => {
+  const v = new SignatureVerifier(300, () => NOW);
+  assert.throws(() => v.verify(asHeaders(signedHeaders(alice, NOW - 301))), /window/);
+  assert.throws(() => v.verify(asHeaders(signedHeaders(alice, NOW + 301))), /window/);
+  assert.equal(v.verify(asHeaders(signedHeaders(alice, NOW - 299))), alice.address);
+});
+
+test('a signature by another key, over another timestamp, or malformed is refused', () => {
+  const v = new SignatureVerifier(300, () => NOW);
+  const byBob = signedHeaders(bob, NOW);
+  assert.throws(() => v.verify({ ...asHeaders(byBob), ss58: alice.address }), /does not verify/);
+  const h = signedHeaders(alice, NOW);
+  assert.throws(() => v.verify({ ...asHeaders(h), timestamp: String(NOW + 1) }), /does not verify/);
+  assert.throws(() => v.verify({ ...asHeaders(h), signature: '0x1234' }), /64-byte/);
+  assert.throws(() => v.verify({ ...asHeaders(h), ss58: 'not-an-address' }), UnauthenticatedError);
+  assert.throws(() => v.verify({ ...asHeaders(h), timestamp: 'yesterday' }), /unix seconds/);
+  assert.throws(() => v.verify({ ss58: alice.address }), /missing x-timestamp, x-signature/);
+});
+
+test('token bucket: a burst passes up to its size, then refuses until refilled — at any time, not only the first second', () => {
+  let t = 1000;
+  const b = new TokenBuckets({ burst: 5, perSecond: 2 }, () => t);
+  for (let round = 0; round < 3; round++) {
+    const results = Array.from({ length: 20 }, () => b.take('alice'));
+    assert.equal(results.filter((w) => w === 0).length, round === 0 ? 5 : 4, `round ${round}`);
+    assert.ok(results.slice(-1)[0]! > 0);
+    t += 2; // two seconds → 4 tokens back
+  }
+  // long after, the bucket is full again but never above its burst
+  t += 3600;
+  assert.equal(Array.from({ length: 20 }, () => b.take('alice')).filter((w) => w === 0).length, 5);
+  // callers have separate buckets
+  assert.equal(b.take('bob'), 0);
+  // the wait it reports is the time to the next token
+  assert.ok(Math.abs(b.take('alice') - 0.5) < 1e-9);
+});
+
+function metagraphWith(permits: Array<[string, boolean]>): Metagraph {
+  const n = permits.length;
+  const z = Array<number>(n).fill(0);
+  return {
+    netuid: 1, block: 10, n, uids: permits.map((_, i) => i), hotkeys: permits.map(([h]) => h), coldkeys: permits.map(([h]) => h),
+    stake: Array<bigint>(n).fill(0n), validatorPermit: permits.map(([, p]) => p), validatorTrust: z, trust: z, consensus: z,
+    incentive: z, dividends: z, emission: Array<bigint>(n).fill(0n), active: Array<boolean>(n).fill(true), lastUpdate: z,
+    blockAtRegistration: z, axons: [],
+  };
+}
+
+test('authenticator: allow-list, validator permit, API keys, open mode', async () => {
+  const charlie = keyring.addFromUri('//Charlie');
+  let reads = 0;
+  const permits = chainPermits({ metagraph: async () => (reads++, metagraphWith([[bob.address, true], [charlie.address, false]])) }, 1);
+  const signed = new Authenticator({ mode: 'signed', allow: [alice.address], apiKeys: [{ name: 'ci', key: 'k'.repeat(32) }] }, await SignatureVerifier.create(), permits);
+  assert.equal(await signed.authenticate(signedHeaders(alice), '127.0.0.1'), alice.address);
+  assert.equal(await signed.authenticate(signedHeaders(bob), '127.0.0.1'), bob.address);
+  await assert.rejects(signed.authenticate(signedHeaders(charlie), '127.0.0.1'), ForbiddenError);
+  assert.equal(reads, 1, 'the metagraph is cached between requests');
+  assert.equal(await signed.authenticate({ 'x-api-key': 'k'.repeat(32) }, '127.0.0.1'), 'key:ci');
+  await assert.rejects(signed.authenticate({ 'x-api-key': 'wrong' }, '127.0.0.1'), UnauthenticatedError);
+  await assert.rejects(signed.authenticate({}, '127.0.0.1'), UnauthenticatedError);
+
+  const open = new Authenticator({ mode: 'open', allow: [], apiKeys: [] }, await SignatureVerifier.create());
+  assert.equal(await open.authenticate({}, '127.0.0.1'), 'ip:127.0.0.1');
+  // open mode still refuses a bad signature instead of ignoring it
+  await assert.rejects(open.authenticate({ ...signedHeaders(alice), 'x-origin-ss58': bob.address }, '127.0.0.1'), UnauthenticatedError);
+  // and a good signature that is not allowed is still 403
+  await assert.rejects(open.authenticate(signedHeaders(alice), '127.0.0.1'), ForbiddenError);
+});
