@@ -1,0 +1,119 @@
+import { encodePacked, keccak256, type Address, type Hex } from 'viem';
+import { z } from 'zod';
+import { inferenceAttestorAbi } from './abi-index.js';
+import type { EthClients } from './clients.js';
+import { sendTx } from './tx.js';
+import { InvalidInputError } from '../errors/base.js';
+
+const decimal = z.string().regex(/^\d+$/, 'a decimal field element');
+
+/** A proof file as the network exchanges it (ARCHITECTURE.md §3): snarkjs Groth16 proof + public signals. */
+export const ProofFileSchema = z.object({
+  circuit_id: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '64 hex digits (sha256 of the verification key)'),
+  proof: z.object({
+    pi_a: z.array(decimal).min(2),
+    pi_b: z.array(z.array(decimal).length(2)).min(2),
+    pi_c: z.array(decimal).min(2),
+    protocol: z.literal('groth16'),
+    curve: z.literal('bn128').optional(),
+  }),
+  public_signals: z.array(decimal).min(1),
+});
+export type ProofFile = z.infer<typeof ProofFileSchema>;
+
+/** Validate an untrusted proof file. */
+export function parseProofFile(raw: unknown, source = 'proof'): ProofFile {
+  const r = ProofFileSchema.safeParse(raw);
+  if (!r.success) {
+    throw new InvalidInputError(`${source} is not a Groth16 proof file: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      hint: 'expected {circuit_id, proof: {pi_a, pi_b, pi_c, protocol: "groth16"}, public_signals: [...]}',
+    });
+  }
+  return r.data;
+}
+
+export interface SolidityProof {
+  a: readonly [bigint, bigint];
+  b: readonly [readonly [bigint, bigint], readonly [bigint, bigint]];
+  c: readonly [bigint, bigint];
+}
+
+/** snarkjs proof JSON → the verifier's calldata order (G2 coordinates swapped, as snarkjs's exportSolidityCallData). */
+export function toSolidityProof(p: ProofFile['proof']): SolidityProof {
+  const B = (i: number, j: number) => BigInt(p.pi_b[i]![j]!);
+  return {
+    a: [BigInt(p.pi_a[0]!), BigInt(p.pi_a[1]!)],
+    b: [
+      [B(0, 1), B(0, 0)],
+      [B(1, 1), B(1, 0)],
+    ],
+    c: [BigInt(p.pi_c[0]!), BigInt(p.pi_c[1]!)],
+  };
+}
+
+/** bytes32 form of a hex circuit id. */
+export function circuitIdBytes(id: string): Hex {
+  return (id.startsWith('0x') ? id.toLowerCase() : `0x${id.toLowerCase()}`) as Hex;
+}
+
+/** The attestor's input hash: keccak256 of the packed input signals (public signals after the outputs). */
+export function inputHashOf(publicSignals: readonly (string | bigint)[], nOutputs: number): Hex {
+  return keccak256(encodePacked(['uint256[]'], [publicSignals.slice(nOutputs).map((s) => BigInt(s))]));
+}
+
+/** Gas limit sent with `attest`: verification (pairing + per-signal ecMul) and storage, never an estimate. */
+export function attestGasLimit(nPublic: number): bigint {
+  return 600_000n + 60_000n * BigInt(nPublic);
+}
+
+export interface RegisterCircuitParameters {
+  circuitId: string;
+  verifier: Address;
+  nPublic: number;
+  nOutputs: number;
+}
+
+/** Owner only: bind a circuit id to its verifier on the attestor. */
+export async function registerCircuit(clients: EthClients, attestor: Address, p: RegisterCircuitParameters): Promise<Hex> {
+  return (
+    await sendTx(clients, {
+      address: attestor,
+      abi: inferenceAttestorAbi,
+      functionName: 'registerCircuit',
+      args: [circuitIdBytes(p.circuitId), p.verifier, p.nPublic, p.nOutputs],
+    })
+  ).hash;
+}
+
+export interface AttestProofReturnType {
+  id: bigint;
+  hash: Hex;
+  gasUsed: bigint;
+  inputHash: Hex;
+}
+
+/** Verify `proof` on chain and record it; sends an explicit gas limit (the verifier returns false when starved). */
+export async function attestProof(clients: EthClients, attestor: Address, proof: ProofFile, opts: { gas?: bigint } = {}): Promise<AttestProofReturnType> {
+  const { a, b, c } = toSolidityProof(proof.proof);
+  const signals = proof.public_signals.map((s) => BigInt(s));
+  const circuitId = circuitIdBytes(proof.circuit_id);
+  const circuit = await clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'circuit', args: [circuitId] });
+  const { hash, receipt, result } = await sendTx(clients, {
+    address: attestor,
+    abi: inferenceAttestorAbi,
+    functionName: 'attest',
+    args: [circuitId, a, b, c, signals],
+    gas: opts.gas ?? attestGasLimit(signals.length),
+  });
+  return { id: result as bigint, hash, gasUsed: receipt.gasUsed, inputHash: inputHashOf(signals, circuit.nOutputs) };
+}
+
+/** One recorded attestation. */
+export async function readAttestation(clients: Pick<EthClients, 'publicClient'>, attestor: Address, id: bigint) {
+  return clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'getAttestation', args: [id] });
+}
+
+/** Ids of the attestations whose inputs hash to `inputHash`. */
+export async function attestationsByInput(clients: Pick<EthClients, 'publicClient'>, attestor: Address, inputHash: Hex): Promise<readonly bigint[]> {
+  return clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'attestationsByInput', args: [inputHash] });
+}

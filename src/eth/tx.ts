@@ -1,0 +1,114 @@
+import { BaseError, ContractFunctionRevertedError, getAddress, type Abi, type Address, type Hex, type TransactionReceipt } from 'viem';
+import * as abis from './abi.js';
+import type { EthClients } from './clients.js';
+import { EthTransactionError } from './errors.js';
+
+export interface SendTxParameters {
+  address: Address;
+  abi: Abi;
+  functionName: string;
+  args?: readonly unknown[];
+  /** Explicit gas limit (skips estimation — required for the Groth16 verifier path). */
+  gas?: bigint;
+  value?: bigint;
+}
+
+export interface SendTxReturnType {
+  hash: Hex;
+  receipt: TransactionReceipt;
+  /** The function's return value as seen by the simulation just before sending. */
+  result: unknown;
+}
+
+/** The custom error name (and args) of a viem contract error, if the revert could be decoded. */
+export function revertOf(err: unknown): { errorName?: string; args?: readonly unknown[]; reason?: string } | undefined {
+  if (!(err instanceof BaseError)) return undefined;
+  const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
+  return { errorName: revert.data?.errorName ?? (revert.reason ? 'Error' : undefined), args: revert.data?.args, reason: revert.reason };
+}
+
+function fmt(v: unknown): string {
+  return typeof v === 'bigint' ? v.toString() : Array.isArray(v) ? `[${v.map(fmt).join(',')}]` : String(v);
+}
+
+/** Turn a viem error from a contract call into a typed EthTransactionError naming the custom error. */
+export function toTxError(err: unknown, what: string): unknown {
+  const r = revertOf(err);
+  if (r?.errorName) {
+    const detail = r.reason ?? `${r.errorName}(${(r.args ?? []).map(fmt).join(', ')})`;
+    return new EthTransactionError(`${what} reverted: ${detail}`, r.errorName, {
+      hint: 'see the contract error above; docs/eth.md lists what each error means',
+      cause: err,
+    });
+  }
+  if (err instanceof BaseError) {
+    return new EthTransactionError(`${what} failed: ${err.shortMessage}`, undefined, {
+      hint: 'check the RPC URL, the account balance and the deployment file',
+      cause: err,
+    });
+  }
+  return err;
+}
+
+/** Every custom error of every project contract, so a revert bubbling up from a callee decodes too. */
+const ALL_ERRORS: Abi = (() => {
+  const seen = new Set<string>();
+  const out: Abi[number][] = [];
+  for (const abi of Object.values(abis) as Abi[]) {
+    for (const e of abi) {
+      if (e.type !== 'error') continue;
+      const sig = `${e.name}(${e.inputs.map((i) => i.type).join(',')})`;
+      if (!seen.has(sig)) (seen.add(sig), out.push(e));
+    }
+  }
+  return out;
+})();
+
+/** `abi` plus the project's custom errors it does not declare itself. */
+export function withAllErrors(abi: Abi): Abi {
+  const own = new Set(abi.filter((e) => e.type === 'error').map((e) => (e as { name: string }).name));
+  return [...abi, ...ALL_ERRORS.filter((e) => !own.has((e as { name: string }).name))];
+}
+
+/** Simulate (to decode a revert), send, and wait for the receipt; throws EthTransactionError on any revert. */
+export async function sendTx(clients: EthClients, p: SendTxParameters): Promise<SendTxReturnType> {
+  const what = `${p.functionName}`;
+  const common = { address: p.address, abi: withAllErrors(p.abi), functionName: p.functionName, args: p.args ?? [], account: clients.account,
+    ...(p.gas !== undefined ? { gas: p.gas } : {}), ...(p.value !== undefined ? { value: p.value } : {}) };
+  let result: unknown;
+  try {
+    ({ result } = await clients.publicClient.simulateContract(common as never));
+  } catch (err) {
+    throw toTxError(err, what);
+  }
+  let hash: Hex;
+  try {
+    hash = await clients.walletClient.writeContract(common as never);
+  } catch (err) {
+    throw toTxError(err, what);
+  }
+  const receipt = await clients.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  if (receipt.status !== 'success') {
+    throw new EthTransactionError(`${what} reverted on chain (tx ${hash})`, undefined, {
+      hint: p.gas !== undefined ? 'the explicit gas limit may be too low' : 'state changed between simulation and inclusion; retry',
+    });
+  }
+  return { hash, receipt, result };
+}
+
+export interface DeployContractParameters {
+  abi: Abi;
+  bytecode: Hex;
+  args?: readonly unknown[];
+}
+
+/** Deploy a contract and wait for it; returns its address. */
+export async function deployContract(clients: EthClients, p: DeployContractParameters): Promise<{ address: Address; receipt: TransactionReceipt }> {
+  const hash = await clients.walletClient.deployContract({ abi: p.abi, bytecode: p.bytecode, args: (p.args ?? []) as never } as never);
+  const receipt = await clients.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  if (receipt.status !== 'success' || !receipt.contractAddress) {
+    throw new EthTransactionError(`contract deployment reverted (tx ${hash})`, undefined, { hint: 'check constructor arguments' });
+  }
+  return { address: getAddress(receipt.contractAddress), receipt };
+}

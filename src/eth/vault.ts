@@ -1,0 +1,71 @@
+import type { Address, Hex } from 'viem';
+import { depositVaultAbi, devTokenAbi, erc20Abi } from './abi-index.js';
+import type { EthClients } from './clients.js';
+import type { DeployedToken, Deployment } from './deployment.js';
+import { DeploymentError } from './errors.js';
+import { sendTx } from './tx.js';
+
+/** DEV ONLY: mint mock tokens from a dev token's open faucet. */
+export async function devMint(clients: EthClients, token: DeployedToken, to: Address, amount: bigint): Promise<Hex> {
+  if (!token.devMintable) {
+    throw new DeploymentError(`${token.symbol} is not a dev token; it cannot be minted`, { hint: 'acquire the token on its network instead' });
+  }
+  return (await sendTx(clients, { address: token.address, abi: devTokenAbi, functionName: 'mint', args: [to, amount] })).hash;
+}
+
+export interface DepositReturnType {
+  hash: Hex;
+  /** What the vault credited (less than `amount` for fee-on-transfer tokens). */
+  credited: bigint;
+}
+
+/** Approve the vault if needed, then deposit `amount` of `token`. */
+export async function deposit(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<DepositReturnType> {
+  const allowance = await clients.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [clients.account.address, vault] });
+  if (allowance < amount) await sendTx(clients, { address: token, abi: erc20Abi, functionName: 'approve', args: [vault, amount] });
+  const { hash, result } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'deposit', args: [token, amount] });
+  return { hash, credited: result as bigint };
+}
+
+/** Withdraw `amount` of your own `token` balance from the vault. */
+export async function withdraw(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<Hex> {
+  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'withdraw', args: [token, amount] })).hash;
+}
+
+/** Restake `amount` of your deposited `token` into the configured restake manager; returns ezETH credited. */
+export async function restake(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<{ hash: Hex; minted: bigint }> {
+  const { hash, result } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount] });
+  return { hash, minted: result as bigint };
+}
+
+/** Claim manager only: move `user`'s balance to `receiver` (after deposits stopped). */
+export async function claim(clients: EthClients, vault: Address, user: Address, token: Address, amount: bigint, receiver: Address): Promise<Hex> {
+  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'claim', args: [user, token, amount, receiver] })).hash;
+}
+
+export interface PositionRow {
+  symbol: string;
+  token: Address;
+  balance: bigint;
+  points: bigint;
+}
+
+export interface ReadPointsReturnType {
+  total: bigint;
+  rows: PositionRow[];
+}
+
+/** A user's points (total and per token) and balances, accrued up to the latest block. */
+export async function readPoints(clients: EthClients | Pick<EthClients, 'publicClient'>, d: Deployment, user: Address): Promise<ReadPointsReturnType> {
+  const pc = clients.publicClient;
+  const total = await pc.readContract({ address: d.vault, abi: depositVaultAbi, functionName: 'pointsOf', args: [user] });
+  const rows = await Promise.all(
+    Object.values(d.tokens).map(async (t) => ({
+      symbol: t.symbol,
+      token: t.address,
+      balance: await pc.readContract({ address: d.vault, abi: depositVaultAbi, functionName: 'balanceOf', args: [user, t.address] }),
+      points: await pc.readContract({ address: d.vault, abi: depositVaultAbi, functionName: 'pointsOfToken', args: [user, t.address] }),
+    })),
+  );
+  return { total, rows };
+}

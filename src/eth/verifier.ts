@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Address } from 'viem';
+import type { EthClients } from './clients.js';
+import { SolidityCompileError } from './errors.js';
+import { packageDir } from './project.js';
+import { compileSolidity, type CompiledContract } from './solc.js';
+import { deployContract } from './tx.js';
+
+/** Export the snarkjs Groth16 Solidity verifier of a circuit's zkey (snarkjs's own template). */
+export async function groth16VerifierSource(zkeyPath: string): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const template = await readFile(join(dirname(require.resolve('snarkjs/package.json')), 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
+  const { zKey } = await import('snarkjs');
+  return zKey.exportSolidityVerifier(zkeyPath, { groth16: template });
+}
+
+/** Compile an exported verifier (any single-contract Solidity file; its `verifyProof` is what the attestor calls). */
+export function compileVerifier(source: string): CompiledContract {
+  const out = compileSolidity({ sources: { 'Verifier.sol': source }, cacheDir: join(packageDir(), '.cache', 'eth', 'solc') });
+  const withVerify = Object.values(out).filter((c) => c.abi.some((e) => (e as { name?: string }).name === 'verifyProof'));
+  if (withVerify.length !== 1) {
+    throw new SolidityCompileError(`expected exactly one contract with verifyProof in the verifier source, found ${withVerify.length}`, {
+      hint: 'pass the file written by `zkinfer export-verifier` (snarkjs Groth16 template)',
+    });
+  }
+  return withVerify[0]!;
+}
+
+/** Number of public signals a compiled snarkjs verifier takes (the length of its last `verifyProof` argument). */
+export function verifierPublicCount(c: CompiledContract): number {
+  const fn = c.abi.find((e) => (e as { name?: string }).name === 'verifyProof') as { inputs: Array<{ type: string }> };
+  const m = /\[(\d+)\]$/.exec(fn.inputs.at(-1)?.type ?? '');
+  if (!m) throw new SolidityCompileError('verifyProof has no fixed-size public signal array', { hint: 'use a snarkjs Groth16 verifier' });
+  return Number(m[1]);
+}
+
+/** Compile and deploy a verifier source; returns its address and public signal count. */
+export async function deployVerifier(clients: EthClients, source: string): Promise<{ address: Address; nPublic: number }> {
+  const c = compileVerifier(source);
+  const { address } = await deployContract(clients, { abi: c.abi as never, bytecode: c.bytecode });
+  return { address, nPublic: verifierPublicCount(c) };
+}

@@ -1,0 +1,85 @@
+/**
+ * A tiny real Groth16 circuit for the attestation tests, built with circom2 + snarkjs directly and cached under
+ * .cache/eth-test/ (INSECURE-DEV: the powers of tau is generated locally with known entropy).
+ *   y = x0·x1 + 3·x0 + 7, public inputs x0, x1 → public signals [y, x0, x1] (outputs first, as Circom orders them).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as snarkjs from 'snarkjs';
+import { circuitIdOfVk } from '../../../src/zkml/artifacts/canonical.js';
+import { packageDir } from '../../../src/eth/project.js';
+import type { ProofFile } from '../../../src/eth/attest.js';
+
+export const TINY_CIRCOM = `pragma circom 2.1.0;
+template Tiny() {
+  signal input x[2];
+  signal output y;
+  signal t;
+  t <== x[0] * x[1];
+  y <== t + 3 * x[0] + 7;
+}
+component main {public [x]} = Tiny();
+`;
+
+export interface TinyCircuit {
+  dir: string;
+  zkeyPath: string;
+  wasmPath: string;
+  vk: Record<string, unknown>;
+  circuitId: string;
+  nPublic: 3;
+  nOutputs: 1;
+}
+
+/** Build (or reuse from cache) the tiny circuit's r1cs, wasm, zkey and vk. */
+export async function tinyCircuit(): Promise<TinyCircuit> {
+  const base = join(packageDir(), '.cache', 'eth-test', 'tiny');
+  const vkPath = join(base, 'vk.json');
+  if (!existsSync(vkPath)) {
+    const tmp = `${base}.${process.pid}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, 'tiny.circom'), TINY_CIRCOM);
+    const require = createRequire(import.meta.url);
+    const circom = join(dirname(require.resolve('circom2/package.json')), 'cli.js');
+    execFileSync(process.execPath, [circom, 'tiny.circom', '--r1cs', '--wasm', '-o', '.'], { cwd: tmp, stdio: 'pipe' });
+    const p0 = join(tmp, 'pot0.ptau');
+    const p1 = join(tmp, 'pot1.ptau');
+    const pf = join(tmp, 'pot.ptau');
+    const curve = await snarkjs.curves.getCurveFromName('bn128', true);
+    await snarkjs.powersOfTau.newAccumulator(curve, 4, p0);
+    await snarkjs.powersOfTau.contribute(p0, p1, 'eth-test', 'INSECURE-DEV eth test entropy');
+    await snarkjs.powersOfTau.preparePhase2(p1, pf);
+    await snarkjs.zKey.newZKey(join(tmp, 'tiny.r1cs'), pf, join(tmp, 'z0.zkey'));
+    await snarkjs.zKey.contribute(join(tmp, 'z0.zkey'), join(tmp, 'circuit.zkey'), 'eth-test', 'INSECURE-DEV eth test zkey');
+    const vk = await snarkjs.zKey.exportVerificationKey(join(tmp, 'circuit.zkey'));
+    await curve.terminate();
+    renameSync(join(tmp, 'tiny_js', 'tiny.wasm'), join(tmp, 'witness.wasm'));
+    writeFileSync(join(tmp, 'vk.json'), JSON.stringify(vk));
+    for (const f of ['pot0.ptau', 'pot1.ptau', 'pot.ptau', 'z0.zkey']) rmSync(join(tmp, f));
+    rmSync(base, { recursive: true, force: true });
+    try {
+      renameSync(tmp, base);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another test process won the race
+    }
+  }
+  const vk = JSON.parse(readFileSync(vkPath, 'utf8')) as Record<string, unknown>;
+  return {
+    dir: base,
+    zkeyPath: join(base, 'circuit.zkey'),
+    wasmPath: join(base, 'witness.wasm'),
+    vk,
+    circuitId: circuitIdOfVk(vk),
+    nPublic: 3,
+    nOutputs: 1,
+  };
+}
+
+/** Prove y for (x0, x1) and return a network proof file. */
+export async function proveTiny(c: TinyCircuit, x0: bigint, x1: bigint): Promise<ProofFile> {
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve({ x: [x0.toString(), x1.toString()] }, c.wasmPath, c.zkeyPath);
+  return { circuit_id: c.circuitId, proof, public_signals: publicSignals };
+}
