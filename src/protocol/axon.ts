@@ -109,8 +109,8 @@ export class Axon {
   }
 
   /** Serve a synapse type at POST /<name>. */
-  attach(route: SynapseRoute): this {
-    this.routes.set(route.spec.name, route);
+  attach<S extends SynapseSpec>(route: SynapseRoute<S>): this {
+    this.routes.set(route.spec.name, route as unknown as SynapseRoute);
     this.app.post(`/${route.spec.name}`, (req, reply) => this.handle(req as WithState, reply));
     return this;
   }
