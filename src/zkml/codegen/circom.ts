@@ -1,0 +1,121 @@
+import type { ActTable } from '../quantize/activation.js';
+import type { Lin } from '../quantize/lin.js';
+import type { FixedProgram, Gadget } from '../quantize/program.js';
+
+export interface GeneratedCircuit {
+  /** Circom 2 source of the main circuit (includes the template library `zkinfer.circom`). */
+  source: string;
+  /** Per gadget index, the circom name of its component or product signal (for the witness-mutation harness). */
+  gadgetNames: string[];
+}
+
+/** Multilinear (Möbius) coefficients of F over its selector bits: F(mask) = Σ_{S ⊆ mask} c[S]. */
+export function multilinear(F: bigint[]): bigint[] {
+  const c = [...F];
+  for (let bit = 1; bit < c.length; bit <<= 1) for (let m = 0; m < c.length; m++) if (m & bit) c[m]! -= c[m ^ bit]!;
+  return c;
+}
+
+/** One specialised template per (activation table, width, input scale): constants inlined so circom folds them. */
+function actTemplate(name: string, tb: ActTable, n: number, sx: number): string {
+  const P = tb.k + sx, j = tb.j, d = sx - tb.st, sat = n - 1 > P;
+  const sel = (i: number) => (i < j ? `b.bits[${P - j + i}]` : `b.bits[${n - 1}]`);
+  const CA = multilinear(tb.A), CB = multilinear(tb.B);
+  const L: string[] = [];
+  L.push(`// ${tb.fn} by ${2 ** (j + 1)} linear segments over |x| < 2^${tb.k} (input scale ${sx}, output scale ${tb.so}).`);
+  L.push(`// Selector bits: sign and bits ${P - 1}..${P - j}; offset t = bits ${P - j - 1}..${d}; y = A[seg] + B[seg]·t.`);
+  L.push(`template ${name}() {`, '    signal input in;', '    signal output out;', '    signal output q;');
+  L.push(`    component b = SignedBits(${n});`, '    b.in <== in;');
+  L.push(`    var qv = 0;`, `    for (var i = ${d}; i < ${n}; i++) qv += b.bits[i] * (1 << (i - ${d}));`, `    q <== qv - (1 << ${n - 1 - d});`);
+  const mono = (m: number): string => {
+    const bits = [...Array(j + 1).keys()].filter((i) => m & (1 << i));
+    return bits.length === 1 ? sel(bits[0]!) : `m${m}`;
+  };
+  for (let m = 1; m < 2 ** (j + 1); m++) {
+    const low = m & -m;
+    if (m === low) continue;
+    L.push(`    signal m${m};`, `    m${m} <== ${mono(m ^ low)} * ${sel(Math.log2(low))};`);
+  }
+  const comb = (c: bigint[]) => [c[0]!.toString(), ...c.slice(1).flatMap((k, i) => (k === 0n ? [] : [`(${k}) * ${mono(i + 1)}`]))].join(' + ');
+  L.push(`    var t = 0;`, `    for (var i = ${d}; i < ${P - j}; i++) t += b.bits[i] * (1 << (i - ${d}));`);
+  L.push(`    signal bt;`, `    bt <== (${comb(CB)}) * t;`);
+  L.push(`    var y = ${comb(CA)} + bt;`);
+  if (sat) {
+    L.push(`    var S = 0;`, `    for (var i = ${P}; i < ${n - 1}; i++) S += b.bits[i];`);
+    L.push(`    signal sS;`, `    sS <== b.bits[${n - 1}] * S;`);
+    L.push(`    // D = 0 exactly when the bits above the window all equal the sign (x inside the window)`);
+    L.push(`    component inWin = IsZero();`, `    inWin.in <== ${n - 1 - P} - S + 2 * sS - ${n - 1 - P} * b.bits[${n - 1}];`);
+    L.push(`    var satv = (${tb.satLo}) + (${tb.satHi - tb.satLo}) * b.bits[${n - 1}];`);
+    L.push(`    out <== satv + inWin.out * (y - satv);`);
+  } else {
+    L.push(`    out <== y;`);
+  }
+  L.push('}');
+  return L.join('\n');
+}
+
+function linStr(l: Lin, ref: (s: number) => string): string {
+  const parts: string[] = [];
+  for (const [s, k] of l.terms) parts.push(k === 1n ? ref(s) : `(${k}) * ${ref(s)}`);
+  if (l.c !== 0n || parts.length === 0) parts.push(`(${l.c})`);
+  return parts.join(' + ');
+}
+
+/** Generate the Circom source of a fixed-point program: `in[nIn]` public inputs, `out[nOut]` outputs. */
+export function generateCircom(p: FixedProgram, name = 'Model'): GeneratedCircuit {
+  const refs = new Map<number, string>();
+  const ref = (s: number): string => (s < p.nIn ? `in[${s}]` : refs.get(s)!);
+  const acts = new Map<string, string>();
+  const body: string[] = [];
+  const gadgetNames: string[] = [];
+  p.gadgets.forEach((g: Gadget, k) => {
+    const c = `g${k}`;
+    switch (g.kind) {
+      case 'range':
+        body.push(`    component ${c} = RangeCheck(${g.n});`, `    ${c}.in <== ${linStr(g.x, ref)};`);
+        break;
+      case 'mul':
+        body.push(`    signal p${k};`, `    p${k} <== (${linStr(g.a, ref)}) * (${linStr(g.b, ref)});`);
+        refs.set(g.out, `p${k}`);
+        gadgetNames.push(`p${k}`);
+        return;
+      case 'rescale':
+      case 'relu':
+        body.push(`    component ${c} = ${g.kind === 'rescale' ? 'Rescale' : 'ReluRescale'}(${g.n}, ${g.d});`, `    ${c}.in <== ${linStr(g.x, ref)};`);
+        refs.set(g.out, `${c}.out`);
+        break;
+      case 'act': {
+        const key = `${g.table.fn}_${g.table.st}_${g.table.so}_${g.n}_${g.sx}`;
+        let t = acts.get(key);
+        if (!t) { t = `Act_${key}`; acts.set(key, t); }
+        if (g.q && g.q.d !== g.sx - g.table.st) throw new Error('activation quotient must drop the same bits as the offset');
+        body.push(`    component ${c} = ${t}();`, `    ${c}.in <== ${linStr(g.x, ref)};`);
+        refs.set(g.out, `${c}.out`);
+        if (g.q) refs.set(g.q.out, `${c}.q`);
+        break;
+      }
+    }
+    gadgetNames.push(c);
+  });
+  const actSrc = [...acts.entries()].map(([key, t]) => {
+    const g = p.gadgets.find((x) => x.kind === 'act' && `${x.table.fn}_${x.table.st}_${x.table.so}_${x.n}_${x.sx}` === key) as Extract<Gadget, { kind: 'act' }>;
+    return actTemplate(t, g.table, g.n, g.sx);
+  });
+  const src = [
+    'pragma circom 2.1.0;',
+    '// Generated by zkinfer (src/zkml/codegen/circom.ts). Weights are constants; inputs and outputs are public.',
+    'include "zkinfer.circom";',
+    '',
+    ...actSrc.map((s) => s + '\n'),
+    `template ${name}() {`,
+    `    signal input in[${p.nIn}];`,
+    `    signal output out[${p.outputs.length}];`,
+    ...body,
+    ...p.outputs.map((o, i) => `    out[${i}] <== ${linStr(o, ref)};`),
+    '}',
+    '',
+    `component main {public [in]} = ${name}();`,
+    '',
+  ].join('\n');
+  return { source: src, gadgetNames };
+}

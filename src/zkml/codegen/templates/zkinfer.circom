@@ -1,0 +1,61 @@
+pragma circom 2.1.0;
+
+// zkinfer template library: the fixed-point gadgets every generated model circuit is built from.
+// Conventions: a value x at scale s encodes round(v·2^s) as a field element (negatives as p − |x|).
+// Every `<--` hint below is pinned down by the `===` / `<==` constraints right after it.
+
+// x + 2^(n−1) = Σ bits[i]·2^i with every bit boolean: proves x ∈ [−2^(n−1), 2^(n−1)) and exposes its
+// two's-complement bits (bits[n−1] = 1 exactly when x ≥ 0). n + 1 constraints (circom -O2 folds the sum: n).
+template SignedBits(n) {
+    signal input in;
+    signal output bits[n];
+    var sum = 0;
+    var e = 1;
+    for (var i = 0; i < n; i++) {
+        bits[i] <-- ((in + (1 << (n - 1))) >> i) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        sum += bits[i] * e;
+        e = e + e;
+    }
+    sum === in + (1 << (n - 1));
+}
+
+// Input range check: in ∈ [−2^(n−1), 2^(n−1)).
+template RangeCheck(n) {
+    signal input in;
+    component b = SignedBits(n);
+    b.in <== in;
+}
+
+// out = floor(in / 2^d). in = q·2^d + r: the low d bits are the remainder r ∈ [0, 2^d), the high n − d bits the
+// quotient q ∈ [−2^(n−1−d), 2^(n−1−d)) — both range-checked by the same bit decomposition, so the field cannot wrap.
+template Rescale(n, d) {
+    signal input in;
+    signal output out;
+    component b = SignedBits(n);
+    b.in <== in;
+    var q = 0;
+    for (var i = d; i < n; i++) q += b.bits[i] * (1 << (i - d));
+    out <== q - (1 << (n - 1 - d));
+}
+
+// out = max(0, floor(in / 2^d)): the sign bit times the non-negative quotient bits.
+template ReluRescale(n, d) {
+    signal input in;
+    signal output out;
+    component b = SignedBits(n);
+    b.in <== in;
+    var q = 0;
+    for (var i = d; i < n - 1; i++) q += b.bits[i] * (1 << (i - d));
+    out <== b.bits[n - 1] * q;
+}
+
+// out = 1 when in = 0, else 0.
+template IsZero() {
+    signal input in;
+    signal output out;
+    signal inv;
+    inv <-- in != 0 ? 1 / in : 0;
+    out <== 1 - in * inv;
+    in * out === 0;
+}

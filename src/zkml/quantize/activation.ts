@@ -1,0 +1,90 @@
+import { sigmoid } from '../ir/kernels.js';
+
+/**
+ * A piecewise-linear activation over a power-of-two window [−2^k, 2^k), in 2^(j+1) equal segments chosen by the
+ * input's sign bit and the j bits below the window bit; outside the window it saturates to the function's limits.
+ * Inside segment `seg`, with t = the offset from the segment start at scale `st` (truncated), y = A[seg] + B[seg]·t
+ * at output scale `so`. Every quantity is an integer, so the circuit and the emulator compute the same y.
+ */
+export interface ActTable {
+  fn: 'sigmoid' | 'tanh';
+  k: number;
+  j: number;
+  st: number;
+  so: number;
+  A: bigint[];
+  B: bigint[];
+  satLo: bigint;
+  satHi: bigint;
+}
+
+export const ACT_FN = { sigmoid, tanh: Math.tanh } as const;
+
+/** Window and segment count per function: sigmoid over |x| < 8 (16 segments of width 1), tanh over |x| < 4 (32 of width 1/4). */
+export const ACT_SHAPE = { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 } } as const;
+
+/** Build the segment table: least-squares line per segment, evaluated at the middle of each truncation step. */
+export function buildActTable(fn: 'sigmoid' | 'tanh', st: number, so: number): ActTable {
+  const { k, j } = ACT_SHAPE[fn];
+  const f = ACT_FN[fn];
+  const nseg = 2 ** (j + 1), w = 2 ** (k - j);
+  const A: bigint[] = [], B: bigint[] = [];
+  for (let seg = 0; seg < nseg; seg++) {
+    const x0 = -(2 ** k) + seg * w;
+    // least-squares fit of f(x0 + τ) = a + b·τ over τ ∈ [0, w)
+    const m = 256;
+    let sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (let i = 0; i < m; i++) {
+      const tau = ((i + 0.5) / m) * w, y = f(x0 + tau);
+      sx += tau; sy += y; sxx += tau * tau; sxy += tau * y;
+    }
+    const b = (m * sxy - sx * sy) / (m * sxx - sx * sx), a = (sy - b * sx) / m;
+    const step = 2 ** -st;
+    A.push(BigInt(Math.round((a + b * step / 2) * 2 ** so)));
+    B.push(BigInt(Math.round(b * step * 2 ** so)));
+  }
+  const lim = fn === 'sigmoid' ? [0, 1] : [-1, 1];
+  return { fn, k, j, st, so, A, B, satLo: BigInt(Math.round(lim[0]! * 2 ** so)), satHi: BigInt(Math.round(lim[1]! * 2 ** so)) };
+}
+
+/**
+ * Apply the activation to integer x at scale sx (sx ≥ st) exactly as the circuit does. `inWin` is the window test,
+ * `seg` and `t` the segment and offset read from x's two's-complement bits.
+ */
+export function actEval(tb: ActTable, x: bigint, sx: number): bigint {
+  const P = BigInt(tb.k + sx);
+  const lim = 1n << P;
+  if (x >= lim) return tb.satHi;
+  if (x < -lim) return tb.satLo;
+  const z = x + lim; // position in the window, [0, 2^(P+1))
+  const segShift = P - BigInt(tb.j);
+  const seg = Number(z >> segShift);
+  const u = z & ((1n << segShift) - 1n);
+  const t = u >> BigInt(sx - tb.st);
+  return tb.A[seg]! + tb.B[seg]! * t;
+}
+
+/** Bounds of the activation's output over every input. */
+export function actBounds(tb: ActTable): [bigint, bigint] {
+  let lo = tb.satLo < tb.satHi ? tb.satLo : tb.satHi, hi = tb.satLo < tb.satHi ? tb.satHi : tb.satLo;
+  const tmax = (1n << BigInt(tb.k - tb.j + tb.st)) - 1n;
+  tb.A.forEach((a, i) => {
+    for (const y of [a, a + tb.B[i]! * tmax]) { if (y < lo) lo = y; if (y > hi) hi = y; }
+  });
+  return [lo, hi];
+}
+
+/**
+ * Max absolute error of the circuit activation against the real function, for real inputs that are first rounded to
+ * scale `sx` (the input quantization) — scanned on a grid 4× finer than 2^−sx over [−2^(k+1), 2^(k+1)].
+ */
+export function actMaxError(tb: ActTable, sx: number): number {
+  const f = ACT_FN[tb.fn];
+  const span = 2 ** (tb.k + 1), stepX = 2 ** -(sx + 2);
+  let worst = 0;
+  for (let x = -span; x <= span; x += stepX) {
+    const y = Number(actEval(tb, BigInt(Math.round(x * 2 ** sx)), sx)) / 2 ** tb.so;
+    worst = Math.max(worst, Math.abs(y - f(x)));
+  }
+  return worst;
+}

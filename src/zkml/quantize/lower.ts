@@ -1,0 +1,366 @@
+import type { GraphIR, IRNode } from '../ir/graph.js';
+import { broadcast, KERNELS, lstmConfig, poolWindow, windowTaps, type Attrs } from '../ir/kernels.js';
+import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
+import { UnsupportedOpError } from '../onnx/errors.js';
+import { actBounds, buildActTable, type ActTable } from './activation.js';
+import { QuantizeError } from './errors.js';
+import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
+import type { FixedProgram, Gadget } from './program.js';
+
+/** A quantized tensor: one linear combination per element, all at `scale` fractional bits. */
+export interface QTensor {
+  shape: number[];
+  els: Lin[];
+  scale: number;
+}
+
+export interface LowerOptions {
+  /** Fractional bits of inputs, activations, weights and outputs. */
+  scale: number;
+  /** Per graph input: |round(v·2^scale)| < 2^rangeBits is enforced in-circuit. */
+  inputRangeBits: number[];
+}
+
+export interface LoweredModel {
+  program: FixedProgram;
+  scale: number;
+  inputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number }>;
+  outputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number }>;
+}
+
+/** Widest decomposition allowed (the BN254 field holds 253 bits; leave room so nothing wraps). */
+const MAX_BITS = 240;
+
+/** Lower the graph IR to a fixed-point program at one scale (weights are circuit constants). */
+export function lowerGraph(graph: GraphIR, opts: LowerOptions): LoweredModel {
+  return new Lowerer(graph, opts).run();
+}
+
+type Operand = QTensor | Tensor | undefined;
+const isQ = (x: Operand): x is QTensor => !!x && 'els' in x;
+
+class Lowerer {
+  readonly gadgets: Gadget[] = [];
+  readonly bounds: Bound[] = [];
+  readonly s: number;
+  readonly maxScale: number;
+  private node = '';
+  private readonly tables = new Map<string, ActTable>();
+
+  constructor(readonly graph: GraphIR, readonly opts: LowerOptions) {
+    this.s = opts.scale;
+    this.maxScale = 3 * opts.scale;
+  }
+
+  // ---- gadgets -------------------------------------------------------------------------------------------------
+  private sig(b: Bound): Sig {
+    this.bounds.push(b);
+    return this.bounds.length - 1;
+  }
+
+  private width(x: Lin, min = 1): number {
+    const n = Math.max(bitsFor(linBound(x, this.bounds)), min);
+    if (n > MAX_BITS) {
+      throw new QuantizeError(`a value at node "${this.node}" of model "${this.graph.name}" needs ${n} bits, more than the field allows`, {
+        hint: 'use a smaller --scale, or a calibration file with tighter input ranges',
+      });
+    }
+    return n;
+  }
+
+  mul(a: Lin, b: Lin): Lin {
+    if (isConstLin(a)) return linComb([[a.c, b]]);
+    if (isConstLin(b)) return linComb([[b.c, a]]);
+    const [al, ah] = linBound(a, this.bounds), [bl, bh] = linBound(b, this.bounds);
+    const ps = [al * bl, al * bh, ah * bl, ah * bh];
+    const out = this.sig([ps.reduce((m, v) => (v < m ? v : m)), ps.reduce((m, v) => (v > m ? v : m))]);
+    this.gadgets.push({ kind: 'mul', node: this.node, a, b, out });
+    return linSig(out);
+  }
+
+  rescale(x: Lin, d: number): Lin {
+    if (d === 0) return x;
+    if (isConstLin(x)) return linConst(floorShift(x.c, d));
+    const n = this.width(x, d + 1);
+    const [lo, hi] = linBound(x, this.bounds);
+    const out = this.sig([floorShift(lo, d), floorShift(hi, d)]);
+    this.gadgets.push({ kind: 'rescale', node: this.node, x, n, d, out });
+    return linSig(out);
+  }
+
+  relu(x: Lin, d: number): Lin {
+    if (isConstLin(x)) { const q = floorShift(x.c, d); return linConst(q > 0n ? q : 0n); }
+    const n = this.width(x, d + 1);
+    const hi = floorShift(linBound(x, this.bounds)[1], d);
+    const out = this.sig([0n, hi > 0n ? hi : 0n]);
+    this.gadgets.push({ kind: 'relu', node: this.node, x, n, d, out });
+    return linSig(out);
+  }
+
+  table(fn: 'sigmoid' | 'tanh', st: number, so: number): ActTable {
+    const key = `${fn}:${st}:${so}`;
+    let t = this.tables.get(key);
+    if (!t) { t = buildActTable(fn, st, so); this.tables.set(key, t); }
+    return t;
+  }
+
+  /** Activation of x at scale sx; output at scale st + s (st = min(s, sx)). Optionally also floor(x/2^qd). */
+  act(fn: 'sigmoid' | 'tanh', x: Lin, sx: number, qd?: number): { y: Lin; q?: Lin; so: number } {
+    const st = Math.min(this.s, sx), so = st + this.s;
+    const table = this.table(fn, st, so);
+    const n = this.width(x, table.k + sx + 1);
+    const out = this.sig(actBounds(table));
+    const g: Gadget = { kind: 'act', node: this.node, x, n, sx, table, out };
+    let q: Lin | undefined;
+    if (qd !== undefined) {
+      const [lo, hi] = linBound(x, this.bounds);
+      const qs = this.sig([floorShift(lo, qd), floorShift(hi, qd)]);
+      g.q = { d: qd, out: qs };
+      q = linSig(qs);
+    }
+    this.gadgets.push(g);
+    return { y: linSig(out), so, ...(q ? { q } : {}) };
+  }
+
+  // ---- tensors -------------------------------------------------------------------------------------------------
+  constQ(t: Tensor, scale: number): QTensor {
+    return { shape: t.shape, scale, els: Array.from(t.data, (v) => linConst(BigInt(Math.round(v * 2 ** scale)))) };
+  }
+
+  /** Bring a tensor to `scale`: multiply up for free, or rescale down (costs range checks). */
+  toScale(t: QTensor, scale: number): QTensor {
+    if (t.scale === scale) return t;
+    if (t.scale < scale) {
+      const k = 1n << BigInt(scale - t.scale);
+      return { shape: t.shape, scale, els: t.els.map((e) => linComb([[k, e]])) };
+    }
+    return { shape: t.shape, scale, els: t.els.map((e) => this.rescale(e, t.scale - scale)) };
+  }
+
+  /** Before multiplying by constants: keep scales (and so bit widths) bounded. */
+  private prepLinear(t: QTensor): QTensor {
+    return t.scale + this.s > this.maxScale ? this.toScale(t, this.s) : t;
+  }
+
+  private unsupported(n: IRNode, why: string): never {
+    throw new UnsupportedOpError(n.op, n.name, this.graph.name, why);
+  }
+
+  /** Map a var tensor through a shape-only op by running its float kernel on element indices. */
+  private permute(n: IRNode, ins: Operand[], dataIdx: number[]): QTensor {
+    const qs = dataIdx.map((i) => ins[i]).map((x) => (isQ(x) ? x : undefined));
+    const scale = Math.max(...dataIdx.map((i) => (isQ(ins[i]) ? (ins[i] as QTensor).scale : 0)));
+    const pool: Lin[] = [];
+    const kin: Array<Tensor | undefined> = ins.map((x) => (isQ(x) ? undefined : x));
+    for (const i of dataIdx) {
+      const x = ins[i];
+      const q = isQ(x) ? this.toScale(x, scale) : this.constQ(x as Tensor, scale);
+      kin[i] = iota(q.shape, pool.length);
+      pool.push(...q.els);
+    }
+    void qs;
+    const [out] = KERNELS[n.op]!(kin, n.attrs);
+    return { shape: out!.shape, scale, els: Array.from(out!.data, (k) => pool[k]!) };
+  }
+
+  /** The output of an op that is affine in its one var input `vi` (others constant): probed column by column. */
+  private affine(n: IRNode, ins: Operand[], vi: number, kernel = KERNELS[n.op]!): QTensor {
+    const x = this.prepLinear(ins[vi] as QTensor);
+    const base = ins.map((t) => (isQ(t) ? undefined : t));
+    const probe = (t: Tensor) => { const a = [...base]; a[vi] = t; return kernel(a, n.attrs)[0]!; };
+    const zero = probe(tensor(x.shape));
+    const rows = Array.from(zero.data, () => [] as Array<[bigint, Lin]>);
+    const e = tensor(x.shape);
+    for (let j = 0; j < x.els.length; j++) {
+      e.data[j] = 1;
+      const col = probe(e);
+      e.data[j] = 0;
+      for (let i = 0; i < col.data.length; i++) {
+        const m = col.data[i]! - zero.data[i]!;
+        if (m !== 0) { const k = BigInt(Math.round(m * 2 ** this.s)); if (k !== 0n) rows[i]!.push([k, x.els[j]!]); }
+      }
+    }
+    const scale = x.scale + this.s;
+    return { shape: zero.shape, scale, els: rows.map((r, i) => linComb(r, BigInt(Math.round(zero.data[i]! * 2 ** scale)))) };
+  }
+
+  private elementwise(a: QTensor, b: QTensor, f: (x: Lin, y: Lin) => Lin, scale: number): QTensor {
+    const { shape, ia, ib } = broadcast(a.shape, b.shape);
+    return { shape, scale, els: Array.from(ia, (ai, k) => f(a.els[ai]!, b.els[ib[k]!]!)) };
+  }
+
+  private unary(x: QTensor, f: (e: Lin) => Lin, scale: number): QTensor {
+    return { shape: x.shape, scale, els: x.els.map(f) };
+  }
+
+  // ---- ops -----------------------------------------------------------------------------------------------------
+  private lowerNode(n: IRNode, ins: Operand[]): Array<QTensor | undefined> {
+    const varIdx = ins.map((x, i) => (isQ(x) ? i : -1)).filter((i) => i >= 0);
+    const one = (): QTensor => ins[varIdx[0]!] as QTensor;
+    const s = this.s;
+    switch (n.op) {
+      case 'Identity': case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze':
+      case 'Slice': case 'Transpose': case 'Expand':
+        if (varIdx[0] !== 0 || varIdx.length !== 1) this.unsupported(n, 'only the data input may depend on the model input');
+        return [this.permute(n, ins, [0])];
+      case 'Gather':
+        if (varIdx.length !== 1 || varIdx[0] !== 0) this.unsupported(n, 'indices must be constant');
+        return [this.permute(n, ins, [0])];
+      case 'Concat':
+        return [this.permute(n, ins, ins.map((_, i) => i).filter((i) => ins[i] !== undefined))];
+      case 'Gemm': case 'MatMul': case 'Conv': case 'AveragePool': case 'GlobalAveragePool':
+        if (varIdx.length !== 1) this.unsupported(n, 'products of two model-dependent tensors are not supported here; weights must be constant');
+        if (n.op === 'Gemm' && varIdx[0] === 2) this.unsupported(n, 'C must be constant');
+        return [this.affine(n, ins, varIdx[0]!)];
+      case 'Add': case 'Sub': {
+        const sign = n.op === 'Add' ? 1n : -1n;
+        if (varIdx.length === 2) {
+          const sc = Math.max(one().scale, (ins[1] as QTensor).scale);
+          const a = this.toScale(ins[0] as QTensor, sc), b = this.toScale(ins[1] as QTensor, sc);
+          return [this.elementwise(a, b, (x, y) => linComb([[1n, x], [sign, y]]), sc)];
+        }
+        const v = one(), c = this.constQ(ins[1 - varIdx[0]!] as Tensor, v.scale);
+        const [a, b, sa, sb] = varIdx[0] === 0 ? [v, c, 1n, sign] : [c, v, 1n, sign];
+        return [this.elementwise(a, b, (x, y) => linComb([[sa, x], [sb, y]]), v.scale)];
+      }
+      case 'Mul': {
+        if (varIdx.length === 2) {
+          let a = ins[0] as QTensor, b = ins[1] as QTensor;
+          if (a.scale + b.scale > 4 * s) { a = this.toScale(a, s); b = this.toScale(b, s); }
+          return [this.elementwise(a, b, (x, y) => this.mul(x, y), a.scale + b.scale)];
+        }
+        const v = this.prepLinear(one()), c = this.constQ(ins[1 - varIdx[0]!] as Tensor, s);
+        return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + s)];
+      }
+      case 'Div': {
+        if (varIdx.length !== 1 || varIdx[0] !== 0) this.unsupported(n, 'only division by a constant is supported');
+        const inv = ins[1] as Tensor;
+        const v = this.prepLinear(one()), c = this.constQ({ shape: inv.shape, data: inv.data.map((d) => 1 / d) }, s);
+        return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + s)];
+      }
+      case 'Relu': {
+        const x = one(), d = Math.max(0, x.scale - s);
+        return [this.unary(x, (e) => this.relu(e, d), x.scale - d)];
+      }
+      case 'LeakyRelu': {
+        const x = this.prepLinear(one());
+        const alpha = typeof n.attrs['alpha'] === 'number' ? (n.attrs['alpha'] as number) : 0.01;
+        const aq = BigInt(Math.round(alpha * 2 ** s));
+        return [this.unary(x, (e) => linComb([[aq, e], [(1n << BigInt(s)) - aq, this.relu(e, 0)]]), x.scale + s)];
+      }
+      case 'Sigmoid': case 'Tanh': {
+        const x = one();
+        const fn = n.op === 'Sigmoid' ? 'sigmoid' : 'tanh';
+        let so = 0;
+        const els = x.els.map((e) => { const r = this.act(fn, e, x.scale); so = r.so; return r.y; });
+        return [{ shape: x.shape, scale: els.length ? so : x.scale, els }];
+      }
+      case 'MaxPool': {
+        const x = one();
+        const win = poolWindow({ shape: x.shape, data: new Float64Array(0) }, n.attrs as Attrs);
+        const [N, C] = x.shape as [number, number];
+        const [OH, OW] = win.outHW as [number, number];
+        const els: Lin[] = [];
+        for (let b = 0; b < N; b++) for (let c = 0; c < C; c++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
+          const taps = windowTaps(x.shape, win, c, b, oy, ox).filter((t) => t >= 0).map((t) => x.els[t]!);
+          els.push(taps.slice(1).reduce((m, t) => linComb([[1n, t], [1n, this.relu(linComb([[1n, m], [-1n, t]]), 0)]]), taps[0]!));
+        }
+        return [{ shape: [N, C, OH, OW], scale: x.scale, els }];
+      }
+      case 'LSTM':
+        return this.lstm(n, ins);
+      default:
+        this.unsupported(n, 'no circuit lowering');
+    }
+  }
+
+  private lstm(n: IRNode, ins: Operand[]): QTensor[] {
+    if (!isQ(ins[0]) || ins.slice(1).some(isQ)) this.unsupported(n, 'W, R, B and initial states must be constant; X must be the model-dependent input');
+    const kin = ins.map((x, i) => (i === 0 ? tensor((x as QTensor).shape) : (x as Tensor | undefined)));
+    const { seq, batch, inputSize: I, hidden: H, layout } = lstmConfig(kin, n.attrs);
+    const s = this.s;
+    const X = this.toScale(ins[0] as QTensor, s);
+    const q = (v: number) => BigInt(Math.round(v * 2 ** s));
+    const W = (ins[1] as Tensor).data, R = (ins[2] as Tensor).data, B = ins[3] as Tensor | undefined;
+    const h0 = ins[5] as Tensor | undefined, c0 = ins[6] as Tensor | undefined;
+    const Y = new Array<Lin>(seq * batch * H), Yh = new Array<Lin>(batch * H), Yc = new Array<Lin>(batch * H);
+    const Wq = Array.from(W, q), Rq = Array.from(R, q);
+    for (let b = 0; b < batch; b++) {
+      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[b * H + j]! : 0)));
+      let c = Array.from({ length: H }, (_, j) => linConst(q(c0 ? c0.data[b * H + j]! : 0)));
+      for (let t = 0; t < seq; t++) {
+        const xo = layout ? (b * seq + t) * I : (t * batch + b) * I;
+        const gate = (r: number): Lin => {
+          const parts: Array<[bigint, Lin]> = [];
+          for (let k = 0; k < I; k++) parts.push([Wq[r * I + k]!, X.els[xo + k]!]);
+          for (let k = 0; k < H; k++) parts.push([Rq[r * H + k]!, h[k]!]);
+          const bias = B ? BigInt(Math.round((B.data[r]! + B.data[4 * H + r]!) * 2 ** (2 * s))) : 0n;
+          return linComb(parts, bias); // scale 2s
+        };
+        const nh: Lin[] = [], nc: Lin[] = [];
+        for (let j = 0; j < H; j++) {
+          const i = this.act('sigmoid', gate(j), 2 * s).y; // 2s
+          const o = this.act('sigmoid', gate(H + j), 2 * s).y;
+          const f = this.act('sigmoid', gate(2 * H + j), 2 * s).y;
+          const g = this.act('tanh', gate(3 * H + j), 2 * s).y;
+          const cNew = linComb([[1n << BigInt(s), this.mul(f, c[j]!)], [1n, this.mul(i, g)]]); // 4s
+          const tc = this.act('tanh', cNew, 4 * s, 3 * s);
+          nc.push(tc.q!); // c at scale s
+          nh.push(this.rescale(this.mul(o, tc.y), 3 * s)); // h at scale s
+        }
+        h = nh; c = nc;
+        for (let j = 0; j < H; j++) Y[layout ? (b * seq + t) * H + j : (t * batch + b) * H + j] = h[j]!;
+      }
+      for (let j = 0; j < H; j++) { Yh[b * H + j] = h[j]!; Yc[b * H + j] = c[j]!; }
+    }
+    return [
+      { shape: layout ? [batch, seq, 1, H] : [seq, 1, batch, H], scale: s, els: Y },
+      { shape: layout ? [batch, 1, H] : [1, batch, H], scale: s, els: Yh },
+      { shape: layout ? [batch, 1, H] : [1, batch, H], scale: s, els: Yc },
+    ];
+  }
+
+  // ---- driver --------------------------------------------------------------------------------------------------
+  run(): LoweredModel {
+    const g = this.graph, s = this.s;
+    const vals = new Map<string, QTensor>();
+    const inputs: LoweredModel['inputs'] = [];
+    let off = 0;
+    g.inputs.forEach((vi, idx) => {
+      const R = this.opts.inputRangeBits[idx]!;
+      const n = sizeOf(vi.shape);
+      const els: Lin[] = [];
+      for (let k = 0; k < n; k++) els.push(linSig(this.sig([-(1n << BigInt(R)), (1n << BigInt(R)) - 1n])));
+      inputs.push({ name: vi.name, shape: vi.shape, offset: off, rangeBits: R });
+      off += n;
+      vals.set(vi.name, { shape: vi.shape, scale: s, els });
+    });
+    const nIn = off;
+    g.inputs.forEach((vi, idx) => {
+      this.node = `input:${vi.name}`;
+      for (const e of vals.get(vi.name)!.els) this.gadgets.push({ kind: 'range', node: this.node, x: e, n: inputs[idx]!.rangeBits + 1 });
+    });
+    for (const n of g.nodes) {
+      this.node = n.name;
+      const ins: Operand[] = n.inputs.map((nm) => (nm === '' ? undefined : vals.get(nm) ?? g.constants.get(nm)));
+      const outs = this.lowerNode(n, ins);
+      n.outputs.forEach((o, i) => { if (o && outs[i]) vals.set(o, outs[i]!); });
+    }
+    const outLins: Lin[] = [];
+    const outputs: LoweredModel['outputs'] = [];
+    for (const vi of g.outputs) {
+      this.node = `output:${vi.name}`;
+      const t = this.toScale(vals.get(vi.name)!, s);
+      let m = 0n;
+      for (const e of t.els) { const [lo, hi] = linBound(e, this.bounds); for (const v of [lo, hi]) { const a = v < 0n ? -v : v; if (a > m) m = a; } }
+      outputs.push({ name: vi.name, shape: vi.shape, offset: outLins.length, rangeBits: Math.max(1, m.toString(2).length) });
+      outLins.push(...t.els);
+    }
+    return {
+      program: { nIn, nSignals: this.bounds.length, gadgets: this.gadgets, outputs: outLins, bounds: this.bounds },
+      scale: s,
+      inputs,
+      outputs,
+    };
+  }
+}
