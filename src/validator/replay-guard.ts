@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+
+/** JSON with object keys sorted at every level (Python's json.dumps(sort_keys=True) shape, compact). */
+export function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as Record<string, unknown>).sort().map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function inputsHash(inputs: unknown): string {
+  return createHash('sha256').update(sortedJson(inputs)).digest('hex');
+}
+
+/** Refuses inputs whose sorted-JSON sha256 is among the last `capacity` (32,768) seen; persisted in SQLite. */
+export class ReplayGuard {
+  private seq: number;
+
+  constructor(private readonly db: Database.Database, private readonly capacity = 32_768) {
+    db.exec(`CREATE TABLE IF NOT EXISTS replay (hash TEXT PRIMARY KEY, seq INTEGER NOT NULL)`);
+    this.seq = (db.prepare(`SELECT COALESCE(MAX(seq), 0) AS s FROM replay`).get() as { s: number }).s;
+  }
+
+  /** True (and remembered) if the inputs are fresh; false if they were seen among the last `capacity`. */
+  admit(inputs: unknown): boolean {
+    const hash = inputsHash(inputs);
+    if (this.db.prepare(`SELECT 1 FROM replay WHERE hash = ? AND seq > ?`).get(hash, this.seq - this.capacity)) return false;
+    this.seq++;
+    this.db.prepare(`INSERT INTO replay (hash, seq) VALUES (?, ?) ON CONFLICT(hash) DO UPDATE SET seq = excluded.seq`).run(hash, this.seq);
+    if (this.seq % 256 === 0) this.db.prepare(`DELETE FROM replay WHERE seq <= ?`).run(this.seq - this.capacity);
+    return true;
+  }
+
+  get size(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM replay WHERE seq > ?`).get(this.seq - this.capacity) as { n: number }).n;
+  }
+}
