@@ -20,8 +20,8 @@ export function flatten(v: unknown): number[] {
 let groth16Template: Promise<string> | undefined;
 /** snarkjs's Groth16 Solidity verifier template. */
 function solidityTemplate(): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const root = dirname(require.resolve('snarkjs/package.json'));
+  // snarkjs's exports map hides package.json; its CommonJS entry is build/main.cjs.
+  const root = dirname(dirname(createRequire(import.meta.url).resolve('snarkjs')));
   groth16Template ??= readFile(join(root, 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
   return groth16Template;
 }
