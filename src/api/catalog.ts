@@ -10,6 +10,13 @@ import type { CircuitCatalog, CircuitEntry } from './service.js';
 export interface ModelInputAdapter {
   schema: z.ZodType;
   encode(input: unknown): Record<string, number[]>;
+  example?: unknown;
+}
+
+/** An all-zero input of the metadata's tensor shapes. */
+export function zeroInput(meta: Pick<LoadedArtifacts['metadata'], 'inputs'>): Record<string, unknown> {
+  const zeros = (shape: number[]): unknown => (shape.length === 0 ? 0 : Array.from({ length: shape[0]! }, () => zeros(shape.slice(1))));
+  return Object.fromEntries(meta.inputs.map((t) => [t.name, zeros(t.shape)]));
 }
 
 /** Flatten nested arrays of numbers (row-major). */
@@ -37,6 +44,7 @@ export function entryFromArtifacts(a: LoadedArtifacts, opts: { aliases?: string[
     aliases: [...new Set([a.metadata.name, ...(opts.aliases ?? [])])],
     inputSchema: schema,
     encode,
+    example: opts.model ? opts.model.example : zeroInput(a.metadata),
     vk: async () => a.vk,
     verifierSol: () => {
       sol ??= (async () => {

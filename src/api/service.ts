@@ -82,6 +82,8 @@ export interface CircuitEntry {
   aliases: string[];
   /** zod schema of the `input` object. */
   inputSchema: z.ZodType;
+  /** A valid example input (shown by the dashboard). */
+  example?: unknown;
   /** A valid `input` (parsed by inputSchema) as the circuit's tensors, flattened row-major by tensor name. */
   encode(input: unknown): Record<string, number[]>;
   /** snarkjs verification key JSON. */

@@ -59,6 +59,7 @@ export function circuitView(e: CircuitEntry): CircuitView {
     outputs: m.outputs.map(tensor),
     input_schema: inputJsonSchema(e.inputSchema),
     public_layout: m.publicLayout,
+    ...(e.example !== undefined ? { example: e.example } : {}),
     links: { vk: `/v1/circuits/${m.id}/vk`, verifier_sol: `/v1/circuits/${m.id}/verifier.sol` },
   };
 }

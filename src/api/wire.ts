@@ -83,6 +83,7 @@ export const CircuitViewSchema = z.object({
       total: z.number().int(),
     })
     .describe('where each tensor sits in public_signals'),
+  example: z.unknown().optional().describe('a valid input'),
   links: z.object({ vk: z.string(), verifier_sol: z.string() }),
 });
 export type CircuitView = z.infer<typeof CircuitViewSchema>;
