@@ -1,0 +1,102 @@
+// End-to-end: the dashboard in a real browser (Debian's chromium via playwright-core) against the API on
+// 127.0.0.1 — submit an inference from the form, watch it complete, and see the proof verified in the page.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { endSnarkjs, startApi, startProving, type Harness } from '../api/harness.js';
+import { repoRoot } from '../zkml/prove-fixtures.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+
+/** Newest mtime of the files under the dashboard's sources (web/src, web/index.html, src/client, src/api/wire.ts). */
+function newestSource(): number {
+  const walk = (p: string): number => (statSync(p).isDirectory() ? Math.max(0, ...readdirSync(p).map((f) => walk(join(p, f)))) : statSync(p).mtimeMs);
+  return Math.max(...['web/src', 'web/index.html', 'src/client', 'src/api/wire.ts'].map((p) => walk(join(repoRoot, p))));
+}
+
+/** web/dist, built with Vite when missing or older than its sources. */
+function ensureDashboardBuilt(): string {
+  const dist = join(repoRoot, 'web', 'dist');
+  const index = join(dist, 'index.html');
+  if (!existsSync(index) || statSync(index).mtimeMs < newestSource()) {
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web'], { cwd: repoRoot, stdio: 'pipe' });
+  }
+  return dist;
+}
+
+let h: Harness;
+let prover: { stop(): Promise<void> };
+let context: BrowserContext;
+let profile: string;
+
+before(async () => {
+  if (skip) return;
+  const dashboardDir = ensureDashboardBuilt();
+  h = await startApi({ config: { auth: { mode: 'open' } }, dashboardDir });
+  prover = startProving(h);
+  profile = mkdtempSync(join(tmpdir(), 'zkinfer-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (skip) return;
+  await context?.close();
+  await prover?.stop();
+  await h?.close();
+  await endSnarkjs();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('dashboard: submit an inference from the form and see its proof verified in the browser', { skip, timeout: 180_000 }, async () => {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  // Everything the page loads must come from the validator itself (no CDN).
+  const origins = new Set<string>();
+  page.on('request', (r) => origins.add(new URL(r.url()).origin));
+
+  await page.goto(h.url);
+  await page.waitForSelector('#circuit option', { state: 'attached' });
+  assert.match(await page.textContent('#circuit'), /affine/);
+  assert.match(await page.inputValue('#input'), /"x"/);
+  await page.fill('#input', JSON.stringify({ x: [1.5, -2, 0.25] }));
+  await page.click('#submit-button');
+  const verdict = page.locator('#submit-result .verify:not(.pending)');
+  await verdict.waitFor({ timeout: 120_000 });
+  assert.equal(await verdict.getAttribute('data-verified'), 'true', (await verdict.textContent()) ?? '');
+  assert.match((await verdict.textContent()) ?? '', /proof verified in your browser/);
+  assert.match((await page.textContent('#progress')) ?? '', /verified/);
+  assert.match((await page.textContent('#submit-result .output')) ?? '', /13\.75/);
+
+  // A bad input is refused with the field named, and the page keeps working.
+  await page.fill('#input', JSON.stringify({ x: [1, 'two', 3] }));
+  await page.click('#submit-button');
+  await page.waitForSelector('#submit-result .error');
+  assert.match((await page.textContent('#submit-result .error')) ?? '', /input\.x\[1\]/);
+
+  // Proof explorer: the inference is listed; verifying it again happens in the page.
+  const id = await page.getAttribute('#submit-result', 'data-id');
+  await page.evaluate(() => document.querySelector<HTMLElement>('#explorer')?.scrollIntoView());
+  const row = page.locator(`#inferences tr[data-id="${id}"]`);
+  await row.waitFor({ timeout: 15_000 });
+  await row.locator('button.verify-button').click();
+  const explored = page.locator('#explorer-detail .verify:not(.pending)');
+  await explored.waitFor({ timeout: 60_000 });
+  assert.equal(await explored.getAttribute('data-verified'), 'true');
+
+  assert.deepEqual([...origins].filter((o) => o !== h.url && !o.startsWith('blob:') && o !== 'null'), []);
+  // the 400 of the bad input above and the 503 of /v1/network (no network view here) are expected
+  assert.deepEqual(errors.filter((e) => !/status of (400|503)/.test(e)), []);
+});
