@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { loadNativeProver, NativeProverError, nativeAddonError } from '../../src/zkml/prove/native/index.js';
+import { endSnarkjs, fixture, inputsFor, witness } from './fixtures.js';
+
+const prover = loadNativeProver();
+const skip = prover ? false : `native addon not built: ${nativeAddonError()}`;
+
+after(async () => {
+  await prover?.close();
+  await endSnarkjs();
+});
+
+describe('native prover memory', { skip }, () => {
+  test('RSS does not grow over repeated load / prove / unload', async () => {
+    const fx = await fixture('mix');
+    const wtns = await witness(fx, inputsFor('mix', 1));
+    const cycle = async () => {
+      const info = await prover!.load(fx.zkey);
+      await prover!.prove(fx.zkey, wtns);
+      await prover!.unload(fx.zkey);
+      return info.bytes;
+    };
+    // warm up allocator arenas and the JS side
+    let keyBytes = 0;
+    for (let i = 0; i < 3; i++) keyBytes = await cycle();
+    assert.ok(keyBytes > 1_000_000, `key holds ${keyBytes} bytes`);
+    const before = process.memoryUsage().rss;
+    const cycles = 30;
+    for (let i = 0; i < cycles; i++) await cycle();
+    const grown = process.memoryUsage().rss - before;
+    // A leak of the key alone would add cycles × keyBytes (≈ 30×); allow a few keys of allocator slack.
+    assert.ok(grown < 6 * keyBytes, `RSS grew ${grown} bytes over ${cycles} cycles (key ${keyBytes} bytes)`);
+  });
+
+  test('unload and close free the key: info is gone and a later prove reloads it', async () => {
+    const fx = await fixture('prod');
+    const wtns = await witness(fx, inputsFor('prod', 1));
+    await prover!.prove(fx.zkey, wtns);
+    await prover!.close();
+    const again = await prover!.prove(fx.zkey, wtns);
+    assert.equal(again.publicSignals.length, 16);
+    await prover!.unload(fx.zkey);
+    await prover!.unload(fx.zkey); // twice is harmless
+  });
+
+  test('a key closed by another caller mid-flight does not crash an in-flight proof', async () => {
+    const fx = await fixture('mix');
+    const wtns = await witness(fx, inputsFor('mix', 0));
+    await prover!.load(fx.zkey);
+    const pending = prover!.prove(fx.zkey, wtns);
+    await prover!.unload(fx.zkey);
+    const res = await pending.catch((err: unknown) => err);
+    // Either the proof finished (the native side keeps the key alive until it is done) or a typed error.
+    assert.ok(!(res instanceof Error) || res instanceof NativeProverError, String(res));
+    if (!(res instanceof Error)) assert.equal((res as { publicSignals: string[] }).publicSignals.length, 1);
+  });
+});
