@@ -1,0 +1,76 @@
+// Shared helpers for the setup-/prove-/verify- tests: compile the hand-written circuits of
+// test/fixtures/circuits with circom2 and set them up, caching everything under .cache/ (gitignored).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeArtifacts, type ArtifactsMetadataInput, type CircuitMetadata } from '../../src/zkml/artifacts/index.js';
+import { setupCircuit } from '../../src/zkml/setup/index.js';
+
+/** The repository root (works from test/ under tsx and from dist/test/ compiled). */
+export const repoRoot: string = (() => {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
+  return d;
+})();
+
+/** Test cache: dev ptau files and keys (ZKINFER_CACHE_DIR equivalent), compiled fixtures, artifacts. */
+export const testCache = join(repoRoot, '.cache', 'zkinfer-test');
+
+export interface CompiledFixture { r1cs: string; wasm: string }
+
+/** Compile test/fixtures/circuits/<name>.circom with circom2 (cached by source hash). */
+export async function compileFixture(name: string): Promise<CompiledFixture> {
+  const src = join(repoRoot, 'test', 'fixtures', 'circuits', `${name}.circom`);
+  const hash = createHash('sha256').update(readFileSync(src)).digest('hex').slice(0, 16);
+  const out = join(testCache, 'circuits', `${name}-${hash}`);
+  const r1cs = join(out, `${name}.r1cs`), wasm = join(out, `${name}_js`, `${name}.wasm`);
+  if (!existsSync(r1cs) || !existsSync(wasm)) {
+    const tmp = `${out}.${process.pid}.tmp`;
+    await mkdir(tmp, { recursive: true });
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'circom2', 'cli.js'), src, '--r1cs', '--wasm', '-o', tmp], { cwd: repoRoot, stdio: 'pipe' });
+    await rm(out, { recursive: true, force: true });
+    await rename(tmp, out);
+  }
+  return { r1cs, wasm };
+}
+
+/** Hand-written metadata of the fixtures (what the compiler writes for generated circuits). */
+export const FIXTURE_META: Record<string, Omit<ArtifactsMetadataInput, 'security' | 'ptau' | 'constraints'>> = {
+  affine: {
+    name: 'affine-fixture',
+    modelSha256: '0'.repeat(64),
+    ops: [{ node: 'affine', op: 'Fixture', constraints: 49 }],
+    inputs: [{ name: 'x', signal: 'x', shape: [3], scaleBits: 8, rangeBits: 15 }],
+    outputs: [
+      { name: 'lin', signal: 'lin', shape: [1], scaleBits: 8, rangeBits: 32 },
+      { name: 'prod', signal: 'prod', shape: [1], scaleBits: 16, rangeBits: 32 },
+    ],
+    publicLayout: {
+      outputs: [{ name: 'lin', offset: 0, length: 1 }, { name: 'prod', offset: 1, length: 1 }],
+      inputs: [{ name: 'x', offset: 2, length: 3 }],
+      total: 5,
+    },
+  },
+};
+
+/** A complete artifacts directory for a fixture (dev ptau, cached keys), written once per test process. */
+export async function fixtureArtifacts(name: keyof typeof FIXTURE_META | string, dirName = name): Promise<{ dir: string; metadata: CircuitMetadata }> {
+  const c = await compileFixture(name);
+  const dir = join(testCache, 'artifacts', `${dirName}-${process.pid}`);
+  await rm(dir, { recursive: true, force: true });
+  const res = await setupCircuit({ r1csPath: c.r1cs, wasmPath: c.wasm, outDir: dir, cacheDir: testCache });
+  const meta = FIXTURE_META[name];
+  if (!meta) throw new Error(`no fixture metadata for ${name}`);
+  const metadata = await writeArtifacts(dir, { ...meta, security: res.security, ptau: res.ptau, constraints: res.constraints });
+  return { dir, metadata };
+}
+
+/** Copy an artifacts directory (for tests that tamper with files). */
+export async function copyArtifacts(dir: string, to: string): Promise<string> {
+  await rm(to, { recursive: true, force: true });
+  await cp(dir, to, { recursive: true });
+  return to;
+}
