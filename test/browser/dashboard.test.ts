@@ -69,7 +69,7 @@ test('dashboard: submit an inference from the form and see its proof verified in
 
   await page.goto(h.url);
   await page.waitForSelector('#circuit option', { state: 'attached' });
-  assert.match(await page.textContent('#circuit'), /affine/);
+  assert.match((await page.textContent('#circuit')) ?? '', /affine/);
   assert.match(await page.inputValue('#input'), /"x"/);
   await page.fill('#input', JSON.stringify({ x: [1.5, -2, 0.25] }));
   await page.click('#submit-button');
