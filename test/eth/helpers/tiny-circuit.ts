@@ -83,3 +83,12 @@ export async function proveTiny(c: TinyCircuit, x0: bigint, x1: bigint): Promise
   const { proof, publicSignals } = await snarkjs.groth16.fullProve({ x: [x0.toString(), x1.toString()] }, c.wasmPath, c.zkeyPath);
   return { circuit_id: c.circuitId, proof, public_signals: publicSignals };
 }
+
+/** Stop snarkjs's cached bn128 worker threads so the test process can exit. */
+export async function releaseSnarkjs(): Promise<void> {
+  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
+  if (g.curve_bn128) {
+    await g.curve_bn128.terminate();
+    delete g.curve_bn128;
+  }
+}

@@ -1,0 +1,157 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseEventLogs, type Address } from 'viem';
+import { inferenceAttestorAbi } from '../../src/eth/abi-index.js';
+import {
+  attestationsByInput,
+  attestGasLimit,
+  attestProof,
+  circuitIdBytes,
+  inputHashOf,
+  parseProofFile,
+  readAttestation,
+  registerCircuit,
+  toSolidityProof,
+  type ProofFile,
+} from '../../src/eth/attest.js';
+import type { EthClients } from '../../src/eth/clients.js';
+import { sendTx } from '../../src/eth/tx.js';
+import { deployVerifier, groth16VerifierSource } from '../../src/eth/verifier.js';
+import { InvalidInputError } from '../../src/errors/base.js';
+import { deploy, expectRevert, startTestChain, type TestChain } from './helpers/chain.js';
+import { proveTiny, releaseSnarkjs, tinyCircuit, type TinyCircuit } from './helpers/tiny-circuit.js';
+
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+let chain: TestChain;
+let owner: EthClients;
+let alice: EthClients;
+let circuit: TinyCircuit;
+let attestor: Address;
+let verifier: Address;
+let proof: ProofFile; // x = (5, 9) → y = 67
+
+before(async () => {
+  circuit = await tinyCircuit();
+  chain = await startTestChain(2);
+  owner = chain.owner;
+  alice = chain.users[0]!;
+  attestor = await deploy(owner, 'InferenceAttestor', [owner.account.address]);
+  const v = await deployVerifier(owner, await groth16VerifierSource(circuit.zkeyPath));
+  assert.equal(v.nPublic, circuit.nPublic);
+  verifier = v.address;
+  proof = await proveTiny(circuit, 5n, 9n);
+});
+after(async () => {
+  await chain.stop();
+  await releaseSnarkjs();
+});
+
+/** Send a raw attest (no client-side checks) with an explicit gas limit. */
+function rawAttest(c: EthClients, p: ProofFile, signals: bigint[] = p.public_signals.map(BigInt), gas = attestGasLimit(signals.length)) {
+  const { a, b, c: cc } = toSolidityProof(p.proof);
+  return sendTx(c, { address: attestor, abi: inferenceAttestorAbi, functionName: 'attest', args: [circuitIdBytes(p.circuit_id), a, b, cc, signals], gas });
+}
+
+describe('InferenceAttestor: circuit registry', () => {
+  test('registerCircuit refuses non-owners, a zero id, non-contracts and impossible layouts', async () => {
+    const id = circuit.circuitId;
+    await expectRevert(registerCircuit(alice, attestor, { circuitId: id, verifier, nPublic: 3, nOutputs: 1 }), 'OwnableUnauthorizedAccount');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: '00'.repeat(32), verifier, nPublic: 3, nOutputs: 1 }), 'ZeroCircuitId');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier: alice.account.address, nPublic: 3, nOutputs: 1 }), 'NotAContract');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier, nPublic: 0, nOutputs: 0 }), 'InvalidSignalLayout');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier, nPublic: 3, nOutputs: 4 }), 'InvalidSignalLayout');
+  });
+
+  test('registerCircuit binds a circuit id to its verifier once and emits CircuitRegistered', async () => {
+    const hash = await registerCircuit(owner, attestor, { circuitId: circuit.circuitId, verifier, nPublic: 3, nOutputs: 1 });
+    const receipt = await owner.publicClient.getTransactionReceipt({ hash });
+    const [ev] = parseEventLogs({ abi: inferenceAttestorAbi, logs: receipt.logs, eventName: 'CircuitRegistered' });
+    assert.equal(ev!.args.circuitId, circuitIdBytes(circuit.circuitId));
+    const c = await owner.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'circuit', args: [circuitIdBytes(circuit.circuitId)] });
+    assert.deepEqual([c.verifier, c.nPublic, c.nOutputs, c.active], [verifier, 3, 1, true]);
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: circuit.circuitId, verifier, nPublic: 3, nOutputs: 1 }), 'CircuitAlreadyRegistered');
+  });
+});
+
+describe('InferenceAttestor: attest', () => {
+  test('a real Groth16 proof is verified on chain and recorded (circuit, input hash, outputs, prover, block)', async () => {
+    const r = await attestProof(alice, attestor, proof);
+    assert.equal(r.id, 0n);
+    assert.equal(r.inputHash, inputHashOf(proof.public_signals, 1));
+    const receipt = await owner.publicClient.getTransactionReceipt({ hash: r.hash });
+    const [ev] = parseEventLogs({ abi: inferenceAttestorAbi, logs: receipt.logs, eventName: 'InferenceAttested' });
+    assert.deepEqual(ev!.args.outputs, [67n]);
+    const a = await readAttestation(owner, attestor, 0n);
+    assert.equal(a.circuitId, circuitIdBytes(circuit.circuitId));
+    assert.equal(a.prover, alice.account.address);
+    assert.equal(a.blockNumber, receipt.blockNumber);
+    assert.deepEqual(a.outputs, [67n]);
+    assert.equal(a.inputHash, r.inputHash);
+    assert.deepEqual(await attestationsByInput(owner, attestor, r.inputHash), [0n]);
+    const [found, id] = await owner.publicClient.readContract({
+      address: attestor, abi: inferenceAttestorAbi, functionName: 'findStatement', args: [circuitIdBytes(circuit.circuitId), proof.public_signals.map(BigInt)],
+    });
+    assert.deepEqual([found, id], [true, 0n]);
+    assert.equal(await owner.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'attestationCount' }), 1n);
+  });
+
+  test('the same statement is attested only once', async () => {
+    await expectRevert(attestProof(owner, attestor, proof), 'AlreadyAttested');
+  });
+
+  test('a tampered proof point is rejected', async () => {
+    const other = await proveTiny(circuit, 2n, 3n);
+    const bad = structuredClone(other);
+    bad.proof.pi_a = [...other.proof.pi_a];
+    bad.proof.pi_c = [...proof.proof.pi_c]; // a valid curve point from another proof
+    await expectRevert(attestProof(alice, attestor, bad), 'InvalidProof');
+    const offCurve = structuredClone(other);
+    offCurve.proof.pi_a[0] = (BigInt(other.proof.pi_a[0]!) + 1n).toString();
+    await expectRevert(attestProof(alice, attestor, offCurve), 'InvalidProof');
+  });
+
+  test('a changed output or input public signal is rejected', async () => {
+    const other = await proveTiny(circuit, 2n, 3n); // y = 6 + 6 + 7 = 19
+    assert.deepEqual(other.public_signals, ['19', '2', '3']);
+    await expectRevert(attestProof(alice, attestor, { ...other, public_signals: ['20', '2', '3'] }), 'InvalidProof');
+    await expectRevert(attestProof(alice, attestor, { ...other, public_signals: ['19', '2', '4'] }), 'InvalidProof');
+    await expectRevert(attestProof(alice, attestor, { ...other, public_signals: [(19n + R).toString(), '2', '3'] }), 'InvalidProof');
+    const r = await attestProof(alice, attestor, other); // the untampered one still passes
+    assert.equal(r.id, 1n);
+  });
+
+  test('wrong signal count, unknown circuit, and a starved verifier call are refused', async () => {
+    await expectRevert(rawAttest(alice, proof, [67n, 5n]), 'WrongSignalCount');
+    await expectRevert(attestProof(alice, attestor, { ...proof, circuit_id: 'ab'.repeat(32) }), 'UnknownCircuit');
+    const fresh = await proveTiny(circuit, 7n, 7n);
+    // Too little gas for the verifier: refused with InsufficientGas, never recorded as valid or invalid.
+    await expectRevert(rawAttest(alice, fresh, fresh.public_signals.map(BigInt), 200_000n), 'InsufficientGas');
+  });
+
+  test('a registered contract that is not a verifier makes attest fail loudly', async () => {
+    const notVerifier = await deploy(owner, 'DevToken', ['n', 'N', 18]);
+    const fakeId = 'cd'.repeat(32);
+    await registerCircuit(owner, attestor, { circuitId: fakeId, verifier: notVerifier, nPublic: 3, nOutputs: 1 });
+    await expectRevert(attestProof(alice, attestor, { ...proof, circuit_id: fakeId }), 'VerifierCallFailed');
+  });
+
+  test('disableCircuit stops new attestations and keeps records; only the owner, only once', async () => {
+    const id = circuitIdBytes(circuit.circuitId);
+    await expectRevert(sendTx(alice, { address: attestor, abi: inferenceAttestorAbi, functionName: 'disableCircuit', args: [id] }), 'OwnableUnauthorizedAccount');
+    await expectRevert(sendTx(owner, { address: attestor, abi: inferenceAttestorAbi, functionName: 'disableCircuit', args: [`0x${'ef'.repeat(32)}`] }), 'UnknownCircuit');
+    await sendTx(owner, { address: attestor, abi: inferenceAttestorAbi, functionName: 'disableCircuit', args: [id] });
+    await expectRevert(sendTx(owner, { address: attestor, abi: inferenceAttestorAbi, functionName: 'disableCircuit', args: [id] }), 'CircuitNotActive');
+    await expectRevert(attestProof(alice, attestor, await proveTiny(circuit, 1n, 1n)), 'CircuitNotActive');
+    assert.deepEqual((await readAttestation(owner, attestor, 0n)).outputs, [67n]);
+    await assert.rejects(readAttestation(owner, attestor, 99n), /UnknownAttestation/);
+  });
+});
+
+describe('proof files', () => {
+  test('parseProofFile accepts a snarkjs proof and rejects malformed input with a clear error', () => {
+    assert.equal(parseProofFile(JSON.parse(JSON.stringify(proof))).circuit_id, circuit.circuitId);
+    assert.throws(() => parseProofFile({ circuit_id: 'xyz', proof: {}, public_signals: [] }), InvalidInputError);
+    assert.throws(() => parseProofFile({ ...proof, public_signals: ['-1'] }), /public_signals/);
+  });
+});
