@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiConfigSchema, type ApiConfig, type ApiConfigInput } from './config.js';
+import { ZkinferError } from '../errors/base.js';
 import { ApiError, RateLimitedError } from './errors.js';
 import { Authenticator } from './auth/authenticate.js';
 import { TokenBuckets } from './auth/rate-limit.js';
@@ -102,6 +103,11 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   app.setErrorHandler((err: unknown, req, reply) => {
     if (err instanceof ApiError) return sendError(reply, err);
+    if (err instanceof ZkinferError && (err.code === 'INVALID_INPUT' || err.code === 'UNKNOWN_CIRCUIT')) {
+      // raised by the validator's queue for requests it cannot serve
+      const status = err.code === 'INVALID_INPUT' ? 400 : 404;
+      return reply.code(status).send({ error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } });
+    }
     const e = err as { statusCode?: number; code?: string; message?: string };
     if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
       const code = e.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : e.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';

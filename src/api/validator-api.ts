@@ -1,0 +1,53 @@
+import type { Chain } from '../chain/types.js';
+import type { ValidatorCircuit } from '../validator/circuits.js';
+import type { ExternalQueue } from '../validator/external-queue.js';
+import type Database from 'better-sqlite3';
+import { chainPermits } from './auth/permits.js';
+import { entryFromArtifacts, StaticCatalog, type ModelInputAdapter } from './catalog.js';
+import { ApiConfigSchema, type ApiConfigInput } from './config.js';
+import { QueueInferenceService } from './queue-service.js';
+import { createApiServer, type ApiServer } from './server.js';
+import { validatorNetworkView, type ValidatorState } from './validator-view.js';
+
+export interface ValidatorApiOptions {
+  /** The running validator (src/validator/validator.ts): its external queue, SQLite store, scores, metagraph. */
+  validator: ValidatorState & { readonly external: ExternalQueue; readonly store: ValidatorState['store'] & { readonly db: Database.Database } };
+  /** The circuits it serves (the same list it was constructed with). */
+  circuits: ValidatorCircuit[];
+  chain: Chain;
+  netuid: number;
+  /** The `api` section of the validator config (port, auth, rate limits, custom queries…). */
+  config?: ApiConfigInput;
+  /** Model-zoo input adapters by circuit id (schema of the raw input + transform to tensors), with aliases. */
+  models?: Record<string, { aliases?: string[]; model?: ModelInputAdapter }>;
+  dashboardDir?: string;
+  logger?: boolean;
+}
+
+/**
+ * The external API of a running validator (`zkinfer validator --api-port N`): submissions go to its external
+ * queue (served ahead of benchmark traffic); the dashboard reads its scores and the chain. Call listen().
+ */
+export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiServer & { inferences: QueueInferenceService }> {
+  const config = ApiConfigSchema.parse(o.config ?? {});
+  const inferences = new QueueInferenceService(o.validator.external, o.validator.store.db, { maxPending: config.maxPending });
+  const catalog = new StaticCatalog(o.circuits.map((c) => entryFromArtifacts(c.artifacts, o.models?.[c.id] ?? {})));
+  const permitNetuid = config.auth.permitNetuid;
+  const server = await createApiServer({
+    inferences,
+    circuits: catalog,
+    network: validatorNetworkView(o.validator),
+    ...(permitNetuid !== undefined ? { permits: chainPermits(o.chain, permitNetuid) } : {}),
+    config,
+    ...(o.dashboardDir ? { dashboardDir: o.dashboardDir } : {}),
+    ...(o.logger !== undefined ? { logger: o.logger } : {}),
+  });
+  return {
+    ...server,
+    inferences,
+    async close() {
+      await server.close();
+      inferences.close();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { InvalidInputError, ZkinferError } from '../errors/base.js';
+import { ensureCrypto } from '../protocol/signing.js';
+import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
+import { ZkinferClient } from '../client/index.js';
+
+interface QueryFlags {
+  validator: string;
+  model?: string;
+  circuit?: string;
+  input: string;
+  apiKey?: string;
+  wallet?: string;
+  hotkey?: string;
+  walletPath?: string;
+  timeout: string;
+  poll?: boolean;
+  verify: boolean;
+  json?: boolean;
+}
+
+/** `zkinfer query` — send an input to a validator's API, wait for the proof, verify it locally. */
+export function registerQuery(program: Command): void {
+  program
+    .command('query')
+    .description("send an inference to a validator's external API, wait for the proof and verify it locally (snarkjs)")
+    .requiredOption('--validator <url>', 'validator API base URL, e.g. http://127.0.0.1:8600')
+    .option('--model <name>', 'model name, e.g. staking-lstm')
+    .option('--circuit <id>', 'circuit id (instead of --model)')
+    .requiredOption('--input <file>', 'JSON file with the input object ("-" for stdin)')
+    .option('--api-key <key>', 'API key (env ZKINFER_API_KEY)')
+    .option('--wallet <name>', 'sign with this wallet\'s hotkey (sr25519; env BT_WALLET_NAME)')
+    .option('--hotkey <name>', 'hotkey name of --wallet (env BT_WALLET_HOTKEY)')
+    .option('--wallet-path <dir>', 'wallets directory (env BT_WALLET_PATH)')
+    .option('--timeout <seconds>', 'give up waiting after this long', '300')
+    .option('--poll', 'poll for the result instead of streaming progress (SSE)')
+    .option('--no-verify', 'skip local verification of the proof')
+    .option('--json', 'print the whole inference (and verification) as JSON')
+    .action(async (f: QueryFlags) => {
+      if ((f.model === undefined) === (f.circuit === undefined)) {
+        throw new InvalidInputError('give exactly one of --model or --circuit', { hint: 'zkinfer query --validator URL --model staking-lstm --input input.json' });
+      }
+      let url: URL;
+      try {
+        url = new URL(f.validator);
+      } catch {
+        throw new InvalidInputError(`--validator ${f.validator} is not a URL`, { hint: 'e.g. http://127.0.0.1:8600' });
+      }
+      const timeoutS = Number(f.timeout);
+      if (!(timeoutS > 0)) throw new InvalidInputError(`--timeout must be a positive number of seconds, got ${f.timeout}`);
+      let text: string;
+      try {
+        text = f.input === '-' ? await readStdin() : await readFile(f.input, 'utf8');
+      } catch (cause) {
+        throw new InvalidInputError(`cannot read --input ${f.input}`, { hint: 'pass a JSON file with the model input', cause });
+      }
+      let input: unknown;
+      try {
+        input = JSON.parse(text);
+      } catch (cause) {
+        throw new InvalidInputError(`--input ${f.input} is not valid JSON`, { hint: 'GET /v1/circuits on the validator shows the input JSON Schema', cause });
+      }
+      const apiKey = f.apiKey ?? process.env['ZKINFER_API_KEY'];
+      let signer;
+      if (!apiKey && (f.wallet || process.env['BT_WALLET_NAME'])) {
+        await ensureCrypto();
+        signer = new Wallet(resolveWalletRef({ ...(f.wallet ? { name: f.wallet } : {}), ...(f.hotkey ? { hotkey: f.hotkey } : {}), ...(f.walletPath ? { path: f.walletPath } : {}) })).hotkeyPair();
+      }
+      const client = new ZkinferClient({ url: url.toString(), ...(apiKey ? { apiKey } : {}), ...(signer ? { signer } : {}) });
+      const sub = await client.submit({ ...(f.model ? { model: f.model } : { circuitId: f.circuit! }), input });
+      const log = (s: string): void => {
+        if (!f.json) console.error(s);
+      };
+      log(`submitted ${sub.id} (circuit ${sub.circuit_id.slice(0, 16)}…)`);
+      const inf = await client.wait(sub.id, {
+        timeoutMs: timeoutS * 1000,
+        mode: f.poll ? 'poll' : 'sse',
+        onProgress: (e) => log(`  ${new Date(e.at).toISOString()} ${e.status}${e.miner_uid !== undefined ? ` (miner uid ${e.miner_uid})` : ''}`),
+      });
+      const verification = inf.status === 'verified' && f.verify ? await client.verify(inf) : undefined;
+      if (f.json) {
+        console.log(JSON.stringify({ inference: inf, ...(verification ? { verification } : {}) }, null, 2));
+      } else if (inf.status === 'verified') {
+        console.log(`output: ${JSON.stringify(inf.output)}`);
+        console.log(`miner uid ${inf.miner_uid ?? '?'}, ${inf.timings.total_ms ?? '?'} ms end-to-end`);
+        if (verification) {
+          console.log(verification.valid ? 'proof verified locally ✓ (vk hash, Groth16, inputs, output)' : `proof did NOT verify locally: ${verification.problems.join('; ')}`);
+          if (verification.checks.inputsBound === undefined) console.log('  (public inputs not compared: this model transforms its input before the circuit)');
+        }
+      }
+      if (inf.status !== 'verified') throw new ZkinferError('INFERENCE_FAILED', `inference ${inf.id} failed: ${inf.error ?? 'unknown error'}`, { hint: 'retry; the validator tries several miners before failing a request' });
+      if (verification && !verification.valid) process.exitCode = 3;
+    });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
