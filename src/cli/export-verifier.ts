@@ -1,0 +1,23 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { exportSolidityVerifier } from '../zkml/export/solidity.js';
+import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
+
+/** `zkinfer export-verifier DIR --out Verifier.sol` */
+export function registerExportVerifier(program: Command): void {
+  program
+    .command('export-verifier')
+    .description('write a Solidity Groth16 verifier contract for a compiled circuit')
+    .argument('<dir>', 'circuit artifacts directory')
+    .requiredOption('--out <file>', 'Solidity file to write, e.g. Verifier.sol')
+    .action(async (dir: string, o: { out: string }) => {
+      try {
+        const r = await exportSolidityVerifier(dir);
+        await writeFile(o.out, r.source);
+        if (r.security === 'INSECURE-DEV') console.log('INSECURE-DEV: the verifier accepts proofs from development keys (known secret) — do not deploy it for real use');
+        console.log(`verifier for circuit ${r.circuitId} (${r.nPublic} public signals) written to ${o.out}`);
+      } finally {
+        await releaseSnarkjsCurve();
+      }
+    });
+}

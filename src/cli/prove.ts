@@ -1,0 +1,38 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { InvalidInputError } from '../errors/base.js';
+import { closeDefaultPools, prove, PROVER_KINDS, releaseSnarkjsCurve, type ProverKind } from '../zkml/prove/index.js';
+
+/** Read a JSON file given on the command line, with a clear error. */
+export async function readJsonArg(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try { text = await readFile(path, 'utf8'); } catch (cause) { throw new InvalidInputError(`cannot read ${what} ${path}`, { cause }); }
+  try { return JSON.parse(text) as unknown; } catch (cause) { throw new InvalidInputError(`${what} ${path} is not valid JSON`, { cause }); }
+}
+
+/** `zkinfer prove DIR --input INPUT.json --out PROOF.json [--prover native|snarkjs|auto]` */
+export function registerProve(program: Command): void {
+  program
+    .command('prove')
+    .description('prove one inference of a compiled circuit (Groth16) from an EZKL-style input file')
+    .argument('<dir>', 'circuit artifacts directory (from `zkinfer compile`)')
+    .requiredOption('--input <file>', 'input JSON {"input_data": [[...floats]]}')
+    .requiredOption('--out <file>', 'where to write PROOF.json')
+    .option('--prover <backend>', `native | snarkjs | auto`, 'auto')
+    .action(async (dir: string, o: { input: string; out: string; prover: string }) => {
+      if (!PROVER_KINDS.includes(o.prover as ProverKind)) throw new InvalidInputError(`--prover must be one of ${PROVER_KINDS.join(', ')}, got "${o.prover}"`);
+      const input = await readJsonArg(o.input, 'input file');
+      try {
+        const t0 = performance.now();
+        const { timings, ...file } = await prove(dir, input, { prover: o.prover as ProverKind });
+        await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
+        if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
+        console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);
+        console.log(`outputs ${JSON.stringify(file.outputs)}`);
+        console.log(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(performance.now() - t0).toFixed(0)} ms`);
+      } finally {
+        await closeDefaultPools();
+        await releaseSnarkjsCurve();
+      }
+    });
+}

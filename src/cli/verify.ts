@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { ZkinferError } from '../errors/base.js';
+import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
+import { verifyFile } from '../zkml/verify/index.js';
+import { readJsonArg } from './prove.js';
+
+/** `zkinfer verify DIR PROOF.json [--input INPUT.json]` — exit 0 valid, 1 invalid, 2 error. */
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('verify a proof (exit 0 valid, 1 invalid, 2 error); with --input, against YOUR inputs')
+    .argument('<dir>', 'circuit artifacts directory')
+    .argument('<proof>', 'PROOF.json from `zkinfer prove`')
+    .option('--input <file>', 'your own input {"input_data": [[...]]}: substituted into the public signals before checking')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string, proofPath: string, o: { input?: string; json?: boolean }) => {
+      try {
+        const input = o.input ? await readJsonArg(o.input, 'input file') : undefined;
+        const t0 = performance.now();
+        const r = await verifyFile(dir, proofPath, input === undefined ? {} : { input });
+        const ms = performance.now() - t0;
+        if (o.json) {
+          console.log(JSON.stringify({ ...r, ms }));
+        } else {
+          if (r.security === 'INSECURE-DEV') console.log('INSECURE-DEV: development keys (known-secret powers of tau) — a valid proof here is not a real guarantee');
+          if (r.valid) {
+            console.log(`valid  circuit ${r.circuitId}${r.inputsBound ? '  (bound to your inputs)' : ''}`);
+            if (r.outputs) console.log(`outputs ${JSON.stringify(r.outputs)}`);
+          } else {
+            console.log(`INVALID: ${r.reason}`);
+          }
+        }
+        process.exitCode = r.valid ? 0 : 1;
+      } catch (err) {
+        // Exit code 1 means "invalid proof"; anything that stopped verification is an error (2).
+        console.error(`error: ${err instanceof ZkinferError ? err.describe() : err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 2;
+      } finally {
+        await releaseSnarkjsCurve();
+      }
+    });
+}

@@ -1,0 +1,74 @@
+import { loadArtifacts, type LoadedArtifacts } from '../artifacts/index.js';
+import { parseInputData, quantizeInputs } from '../witness/inputs.js';
+import { decodeOutputs } from './decode.js';
+import { ProveError } from './errors.js';
+import type { ProverKind } from './factory.js';
+import { ProverPool } from './pool.js';
+import { ProofFileSchema, type ProofFile } from './proof-file.js';
+
+export { ProveError } from './errors.js';
+export { getProver, PROVER_KINDS, type ProverKind } from './factory.js';
+export { ProverPool, type ProverPoolOptions, type ProveJob, type ProveJobResult } from './pool.js';
+export { ProofFileSchema, Groth16ProofSchema, type ProofFile } from './proof-file.js';
+export { decodeOutputs } from './decode.js';
+export { SnarkjsProver } from './snarkjs.js';
+export { releaseSnarkjsCurve } from './curve.js';
+export type { Groth16Prover, Groth16Proof, Groth16ProveResult } from './types.js';
+
+export interface ProveOptions {
+  /** Backend when no pool is given (default 'auto': native when built, else snarkjs). */
+  prover?: ProverKind;
+  /** Worker pool to prove in (default: a shared per-backend pool of one worker, see closeDefaultPools). */
+  pool?: ProverPool;
+  /** Already loaded (hash-checked) artifacts, to skip re-hashing the files on every proof. */
+  artifacts?: LoadedArtifacts;
+}
+
+export interface ProveTimings { witnessMs: number; proveMs: number }
+
+const defaultPools = new Map<ProverKind, ProverPool>();
+
+/** The shared pool for a backend (created on first use). */
+export function defaultPool(kind: ProverKind = 'auto'): ProverPool {
+  let p = defaultPools.get(kind);
+  if (!p) { p = new ProverPool({ prover: kind }); defaultPools.set(kind, p); }
+  return p;
+}
+
+/** Stop the shared pools' workers (call before a CLI or test process ends). */
+export async function closeDefaultPools(): Promise<void> {
+  const pools = [...defaultPools.values()];
+  defaultPools.clear();
+  await Promise.all(pools.map((p) => p.close()));
+}
+
+/**
+ * Prove one inference: quantize EZKL-style `inputData` ({"input_data": [[...floats]]}) with the circuit's
+ * metadata, compute the witness and a Groth16 proof in a worker thread, and return the proof file.
+ */
+export async function prove(dir: string, inputData: unknown, opts: ProveOptions = {}): Promise<ProofFile & { timings: ProveTimings }> {
+  const art = opts.artifacts ?? (await loadArtifacts(dir));
+  const md = art.metadata;
+  const q = quantizeInputs(md, parseInputData(inputData));
+  const pool = opts.pool ?? defaultPool(opts.prover ?? 'auto');
+  const r = await pool.prove({ wasmPath: art.paths.wasm, zkeyPath: art.paths.zkey, signals: q.signals });
+  if (r.publicSignals.length !== md.publicLayout.total) {
+    throw new ProveError('PROVE_FAILED', `the proof has ${r.publicSignals.length} public signals, metadata.json says ${md.publicLayout.total}`, { hint: 'the artifacts do not belong together; re-run `zkinfer compile`' });
+  }
+  md.inputs.forEach((spec, k) => {
+    const at = md.publicLayout.inputs.find((i) => i.name === spec.name);
+    const got = at ? r.publicSignals.slice(at.offset, at.offset + at.length) : [];
+    if (got.join(',') !== q.fields[k]!.join(',')) {
+      throw new ProveError('PROVE_FAILED', `public input "${spec.name}" in the proof does not match the given input`, { hint: 'metadata.json publicLayout does not match the circuit; re-run `zkinfer compile`' });
+    }
+  });
+  const file: ProofFile = ProofFileSchema.parse({
+    circuit_id: md.id,
+    proof: r.proof,
+    public_signals: r.publicSignals,
+    outputs: decodeOutputs(md, r.publicSignals),
+    security: md.security,
+    prover: r.prover,
+  });
+  return { ...file, timings: { witnessMs: r.witnessMs, proveMs: r.proveMs } };
+}

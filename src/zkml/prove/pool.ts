@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ZkinferError } from '../../errors/base.js';
+import { WitnessInputError } from '../witness/errors.js';
+import { ProveError } from './errors.js';
+import type { ProverKind } from './factory.js';
+import type { Groth16Proof } from './types.js';
+import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+
+export interface ProveJob { wasmPath: string; zkeyPath: string; signals: Record<string, string[]> }
+export interface ProveJobResult { proof: Groth16Proof; publicSignals: string[]; witnessMs: number; proveMs: number; prover: string }
+
+export interface ProverPoolOptions {
+  /** Worker threads (each proves one job at a time and keeps its keys loaded). Default 1: the backends are multi-threaded themselves. */
+  size?: number;
+  prover?: ProverKind;
+  /** Jobs waiting beyond the running ones before `prove` rejects with PROVER_QUEUE_FULL. Default 64. */
+  maxQueue?: number;
+}
+
+/** The worker entry beside this module: worker.js when compiled, worker.ts under tsx. */
+function workerUrl(): URL {
+  const js = new URL('./worker.js', import.meta.url);
+  return existsSync(fileURLToPath(js)) ? js : new URL('./worker.ts', import.meta.url);
+}
+
+interface Slot { worker: Worker; busy: boolean; ready: Promise<void>; job?: { id: number; resolve: (r: ProveJobResult) => void; reject: (e: Error) => void } }
+
+/** Rebuild a typed error that crossed the thread boundary. */
+function reviveError(e: { name: string; code?: string; message: string; hint?: string }): Error {
+  const opts = e.hint ? { hint: e.hint } : {};
+  if (e.name === 'WitnessInputError' && e.code) return new WitnessInputError(e.code as ConstructorParameters<typeof WitnessInputError>[0], e.message, opts);
+  if (e.code) return new ZkinferError(e.code, e.message, opts);
+  return new ProveError('PROVE_FAILED', `proving failed: ${e.message}`, opts);
+}
+
+/**
+ * A bounded pool of prover worker threads with a FIFO queue, so proving never blocks the event loop of the
+ * process that asks for proofs (a miner's axon keeps answering while it proves).
+ */
+export class ProverPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Array<{ job: ProveJob; resolve: (r: ProveJobResult) => void; reject: (e: Error) => void }> = [];
+  private nextId = 1;
+  private closed = false;
+  readonly size: number;
+  readonly maxQueue: number;
+  readonly kind: ProverKind;
+
+  constructor(opts: ProverPoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? 1);
+    this.maxQueue = opts.maxQueue ?? 64;
+    this.kind = opts.prover ?? 'auto';
+  }
+
+  /** Jobs waiting for a worker. */
+  get pending(): number { return this.queue.length; }
+
+  /** Prove one witness input; resolves when a worker has produced the proof. */
+  prove(job: ProveJob): Promise<ProveJobResult> {
+    if (this.closed) return Promise.reject(new ProveError('PROVER_CLOSED', 'the prover pool is closed'));
+    if (this.queue.length >= this.maxQueue) {
+      return Promise.reject(new ProveError('PROVER_QUEUE_FULL', `the prover queue is full (${this.maxQueue} jobs waiting)`, { hint: 'retry later or raise maxQueue' }));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private spawn(): Slot {
+    const init: WorkerInit = { prover: this.kind };
+    const url = workerUrl();
+    const worker = url.pathname.endsWith('.ts')
+      // Running from sources under tsx: register tsx's ESM hooks inside the worker, then import the entry.
+      ? new Worker(`import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href)})`
+        + `.then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: init })
+      : new Worker(url, { workerData: init });
+    let readyResolve!: () => void, readyReject!: (e: Error) => void;
+    const slot: Slot = { worker, busy: false, ready: new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; }) };
+    slot.ready.catch(() => {});
+    worker.on('message', (m: WorkerResponse) => {
+      if (m.type === 'ready') { readyResolve(); return; }
+      const j = slot.job;
+      if (!j || j.id !== m.id) return;
+      slot.job = undefined;
+      slot.busy = false;
+      if (m.ok) j.resolve({ proof: m.proof, publicSignals: m.publicSignals, witnessMs: m.witnessMs, proveMs: m.proveMs, prover: m.prover });
+      else j.reject(reviveError(m.error));
+      this.pump();
+    });
+    const fail = (err: Error) => {
+      readyReject(err);
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      const j = slot.job;
+      slot.job = undefined;
+      if (j) j.reject(new ProveError('PROVE_FAILED', `prover worker died: ${err.message}`, { cause: err }));
+      if (!this.closed) this.pump();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => { if (!this.closed || slot.job) fail(new Error(`worker exited with code ${code}`)); });
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      let slot = this.slots.find((s) => !s.busy);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const q = this.queue.shift()!;
+      const id = this.nextId++;
+      slot.busy = true;
+      slot.job = { id, resolve: q.resolve, reject: q.reject };
+      const s = slot;
+      const msg: WorkerRequest = { type: 'prove', id, ...q.job };
+      s.ready.then(() => s.worker.postMessage(msg), () => {});
+    }
+  }
+
+  /** Finish running jobs' threads, reject queued ones, and stop the workers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const q of this.queue.splice(0)) q.reject(new ProveError('PROVER_CLOSED', 'the prover pool was closed'));
+    await Promise.all(this.slots.map(async (s) => {
+      const exited = new Promise<void>((res) => s.worker.once('exit', () => res()));
+      s.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+      const timer = setTimeout(() => void s.worker.terminate(), 2000);
+      await exited;
+      clearTimeout(timer);
+    }));
+    this.slots.length = 0;
+  }
+}

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import * as snarkjs from 'snarkjs';
+import { loadArtifacts, type CircuitMetadata } from '../artifacts/index.js';
+import { circuitIdOfVk } from '../artifacts/canonical.js';
+import { decodeOutputs } from '../prove/decode.js';
+import { ProofFileSchema, type ProofFile } from '../prove/proof-file.js';
+import { parseInputData, quantizeInputs } from '../witness/inputs.js';
+import { VerifyError } from './errors.js';
+
+export { VerifyError } from './errors.js';
+
+/** What a verifier holds: the vk, and metadata.json (needed to bind inputs and decode outputs). */
+export interface VerifierKey { vk: Record<string, unknown>; metadata?: CircuitMetadata; id: string }
+
+export interface VerifyResult {
+  valid: boolean;
+  /** Why it is invalid (absent when valid). */
+  reason?: string;
+  circuitId: string;
+  /** Outputs decoded from the verified public signals (when metadata is known). */
+  outputs?: number[][];
+  security?: CircuitMetadata['security'];
+  /** True when the verifier's own inputs were substituted into the public signals. */
+  inputsBound: boolean;
+}
+
+export interface VerifyOptions {
+  /** The verifier's own EZKL-style input ({"input_data": [[...]]}): substituted into the input positions. */
+  input?: unknown;
+}
+
+const keys = new Map<string, Promise<VerifierKey>>();
+
+/** Load a verifier key from an artifacts directory (metadata + vk hash-checked; cached per directory). */
+export function loadVerifierKey(dir: string, opts: { reload?: boolean } = {}): Promise<VerifierKey> {
+  let k = opts.reload ? undefined : keys.get(dir);
+  if (!k) {
+    k = loadArtifacts(dir, { need: ['vk'] }).then((a) => ({ vk: a.vk, metadata: a.metadata, id: a.metadata.id }));
+    k.catch(() => keys.delete(dir));
+    keys.set(dir, k);
+  }
+  return k;
+}
+
+/** A verifier key from a bare vk JSON object (no input binding or output decoding without metadata). */
+export function verifierKeyFromVk(vk: Record<string, unknown>, metadata?: CircuitMetadata): VerifierKey {
+  const id = circuitIdOfVk(vk);
+  if (metadata && metadata.id !== id) throw new VerifyError('VK_INVALID', `metadata id ${metadata.id} is not the id of this vk (${id})`);
+  return { vk, id, ...(metadata ? { metadata } : {}) };
+}
+
+/** Parse an untrusted proof file (object or JSON text). */
+export function parseProofFile(json: unknown): ProofFile {
+  let v = json;
+  if (typeof v === 'string') {
+    try { v = JSON.parse(v); } catch (cause) { throw new VerifyError('PROOF_FORMAT', 'proof file is not valid JSON', { cause }); }
+  }
+  const r = ProofFileSchema.safeParse(v);
+  if (!r.success) {
+    throw new VerifyError('PROOF_FORMAT', `not a zkinfer proof file: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, {
+      hint: 'pass the PROOF.json written by `zkinfer prove`',
+    });
+  }
+  return r.data;
+}
+
+/**
+ * Verify a proof file against a circuit (artifacts directory or a loaded VerifierKey). Checks the circuit id,
+ * and with `input` substitutes the verifier's OWN quantized inputs into the input positions of the public
+ * signals (metadata.publicLayout) before the Groth16 check — so a proof about other inputs fails.
+ */
+export async function verify(target: string | VerifierKey, proofFile: unknown, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const key = typeof target === 'string' ? await loadVerifierKey(target) : target;
+  const pf = parseProofFile(proofFile);
+  const md = key.metadata;
+  const base = { circuitId: key.id, inputsBound: opts.input !== undefined, ...(md ? { security: md.security } : {}) };
+  if (pf.circuit_id !== key.id) return { ...base, valid: false, reason: `proof is for circuit ${pf.circuit_id}, not ${key.id}` };
+  const nPublic = Number(key.vk.nPublic);
+  if (pf.public_signals.length !== nPublic) return { ...base, valid: false, reason: `proof has ${pf.public_signals.length} public signals, the circuit has ${nPublic}` };
+  const signals = [...pf.public_signals];
+  let inputsDiffer = false;
+  if (opts.input !== undefined) {
+    if (!md) throw new VerifyError('NEEDS_METADATA', 'binding inputs needs the circuit metadata', { hint: 'verify against the artifacts directory (with metadata.json)' });
+    const q = quantizeInputs(md, parseInputData(opts.input));
+    md.inputs.forEach((spec, k) => {
+      const at = md.publicLayout.inputs.find((i) => i.name === spec.name);
+      if (!at) throw new VerifyError('NEEDS_METADATA', `metadata.publicLayout has no input "${spec.name}"`);
+      q.fields[k]!.forEach((f, i) => {
+        if (signals[at.offset + i] !== f) inputsDiffer = true;
+        signals[at.offset + i] = f;
+      });
+    });
+  }
+  const ok = await snarkjs.groth16.verify(key.vk, signals, pf.proof);
+  if (!ok) {
+    return { ...base, valid: false, reason: inputsDiffer ? 'the proof is not for the verifier\'s inputs' : 'the Groth16 proof does not verify against these public signals' };
+  }
+  return { ...base, valid: true, ...(md ? { outputs: decodeOutputs(md, signals) } : {}) };
+}
+
+/** Read and verify PROOF.json from disk. */
+export async function verifyFile(dir: string, proofPath: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  let text: string;
+  try { text = await readFile(proofPath, 'utf8'); } catch (cause) { throw new VerifyError('PROOF_FORMAT', `cannot read ${proofPath}`, { cause }); }
+  return verify(dir, text, opts);
+}
