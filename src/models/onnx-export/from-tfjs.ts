@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { ZkinferError } from '../../errors/base.js';
-import { GraphBuilder, encodeModel } from './graph.js';
+import { OnnxBuilder } from '../../zkml/onnx/write.js';
 import { lstmWeightsToOnnx } from './lstm-weights.js';
 
 /** The tfjs model uses a layer or setting the exporter (or the zkML engine) does not support. */
@@ -18,8 +18,14 @@ export interface ExportOptions {
   name: string;
   inputName?: string;
   outputName?: string;
-  docString?: string;
-  metadata?: Record<string, string>;
+}
+
+/** A node waiting to be written (so the last one's output can be given the graph output name). */
+interface PendingNode {
+  op: string;
+  inputs: string[];
+  outputs: string[];
+  attrs?: Record<string, number | string | number[]>;
 }
 
 export interface ExportedModel {
@@ -42,9 +48,20 @@ type State =
  * AveragePool, Flatten, Reshape, Relu, Sigmoid, Tanh. Batch size is fixed at 1 (what a circuit proves).
  */
 export function exportSequentialToOnnx(model: tfTypes.LayersModel, opts: ExportOptions): ExportedModel {
-  const g = new GraphBuilder();
+  const b = new OnnxBuilder(opts.name);
+  const nodes: PendingNode[] = [];
   const inputName = opts.inputName ?? 'input';
   const outputName = opts.outputName ?? 'output';
+  const g = {
+    float: (prefix: string, dims: number[], data: ArrayLike<number>): string => b.init(b.fresh(prefix), dims, data),
+    int64: (prefix: string, values: number[]): string => b.initInt64(b.fresh(prefix), [values.length], values),
+    fresh: (prefix: string): string => b.fresh(prefix),
+    node: (op: string, inputs: string[], attrs?: PendingNode['attrs'], outputs?: string[]): string => {
+      const outs = outputs ?? [b.fresh(op.toLowerCase())];
+      nodes.push({ op, inputs, outputs: outs, ...(attrs === undefined ? {} : { attrs }) });
+      return outs[0]!;
+    },
+  };
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
   let state: State;
   let inputShape: number[];
@@ -178,18 +195,12 @@ export function exportSequentialToOnnx(model: tfTypes.LayersModel, opts: ExportO
     }
   }
   if (state.kind !== 'flat') throw new UnsupportedLayerError('output', 'the model must end in a flat [1, n] tensor (Dense)');
-  // Name the final tensor: rename the last node's output.
-  const last = g.nodes[g.nodes.length - 1];
+  // Name the final tensor: the last node writes the graph output.
+  const last = nodes[nodes.length - 1];
   if (last === undefined) throw new UnsupportedLayerError('model', 'it has no layers');
   last.outputs[0] = outputName;
-  const spec = {
-    name: opts.name,
-    inputs: [{ name: inputName, shape: inputShape }],
-    outputs: [{ name: outputName, shape: [1, state.n] }],
-    nodes: g.nodes,
-    initializers: g.initializers,
-    ...(opts.docString === undefined ? {} : { docString: opts.docString }),
-    ...(opts.metadata === undefined ? {} : { metadata: opts.metadata }),
-  };
-  return { bytes: encodeModel(spec), inputName, outputName, inputShape, outputShape: [1, state.n] };
+  b.input(inputName, inputShape);
+  for (const n of nodes) b.node(n.op, n.inputs, n.outputs, n.attrs ?? {});
+  b.output(outputName, [1, state.n]);
+  return { bytes: b.toBytes(), inputName, outputName, inputShape, outputShape: [1, state.n] };
 }

@@ -1,6 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { ZkinferError } from '../../errors/base.js';
-import { OnnxRunner } from '../runtime/onnxruntime.js';
+import { importOnnx } from '../../zkml/onnx/import.js';
+import { runOnnxRuntime } from '../../zkml/onnx/runtime.js';
 import type { Tf } from '../train/tf.js';
 import type { ExportedModel } from './from-tfjs.js';
 
@@ -22,19 +23,12 @@ export class ExportMismatchError extends ZkinferError {
  * file in onnxruntime-node; returns the largest absolute output difference.
  */
 export async function compareExport(tf: Tf, model: tfTypes.LayersModel, exported: ExportedModel, samples: number[][] | number[][][] | number[][][][]): Promise<number> {
-  const runner = await OnnxRunner.open(exported.bytes);
-  try {
-    const tfOut = tf.tidy(() => (model.predict(tf.tensor(samples as number[][])) as tfTypes.Tensor).arraySync() as number[][]);
-    let max = 0;
-    for (let i = 0; i < samples.length; i++) {
-      const onnxIn = toOnnxLayout(samples[i]!, exported.inputShape);
-      const out = await runner.run(onnxIn, exported.inputShape);
-      for (let j = 0; j < out.length; j++) max = Math.max(max, Math.abs(out[j]! - tfOut[i]![j]!));
-    }
-    return max;
-  } finally {
-    await runner.close();
-  }
+  const graph = importOnnx(exported.bytes, 'export-check');
+  const tfOut = tf.tidy(() => (model.predict(tf.tensor(samples as number[][])) as tfTypes.Tensor).arraySync() as number[][]);
+  const ortOut = await runOnnxRuntime(exported.bytes, graph, samples.map((s) => [toOnnxLayout(s, exported.inputShape)]));
+  let max = 0;
+  ortOut.forEach((outs, i) => outs[0]!.forEach((v, j) => (max = Math.max(max, Math.abs(v - tfOut[i]![j]!)))));
+  return max;
 }
 
 /** Compare and throw ExportMismatchError above EXPORT_TOLERANCE; returns the difference. */

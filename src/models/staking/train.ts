@@ -5,8 +5,8 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { writeModelCard, type ModelCard } from '../card.js';
 import { TrainingError } from '../errors.js';
 import { exportSequentialToOnnx } from '../onnx-export/from-tfjs.js';
-import { ZOO_OPSET } from '../onnx-export/graph.js';
-import { onnxOps } from '../onnx-export/ops.js';
+
+import { onnxOps, onnxOpset } from '../onnx-export/ops.js';
 import { assertExportMatches } from '../onnx-export/verify.js';
 import { Rng } from '../random.js';
 import { fitSeeded } from '../train/fit.js';
@@ -97,7 +97,6 @@ export async function trainStakingLstm(opts: TrainStakingOptions = {}): Promise<
 
   const exported = exportSequentialToOnnx(model, {
     name: STAKING_MODEL_NAME,
-    docString: 'Staking-duration LSTM: first 5 daily snapshots of a liquid-staking position (z-scored, see model.json) → z-scored duration',
   });
   const diff = await assertExportMatches(tf, model, exported, testInputs.slice(0, 64));
 
@@ -105,7 +104,7 @@ export async function trainStakingLstm(opts: TrainStakingOptions = {}): Promise<
     name: STAKING_MODEL_NAME,
     description: 'Predicts how many days a liquid-staking position stays staked from its first 5 daily snapshots',
     task: 'regression',
-    onnx: { file: 'model.onnx', sha256: sha256(exported.bytes), opset: ZOO_OPSET, ops: onnxOps(exported.bytes) },
+    onnx: { file: 'model.onnx', sha256: sha256(exported.bytes), opset: onnxOpset(exported.bytes), ops: onnxOps(exported.bytes) },
     input: { name: exported.inputName, shape: exported.inputShape, description: `[${SEQ_LEN} days, batch 1, ${N_FEATURES} z-scored features] (features: ${FEATURE_NAMES.join(', ')})` },
     output: { name: exported.outputName, shape: exported.outputShape, description: 'z-scored duration: days = output·targetStd + targetMean' },
     training: { seed, epochs, data: dataLabel, trainCount: train.length, testCount: test.length, seconds: round2(seconds), tfjsVersion: tf.version.tfjs },

@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { InvalidInputError } from '../errors/base.js';
+import { saveZooModel } from '../models/save.js';
+import { generatePositions } from '../models/staking/generate.js';
+import { writePositionsCsv } from '../models/staking/csv.js';
+import { getZooModel, zooModelNames } from '../models/zoo.js';
+import type { ModelCard } from '../models/card.js';
+
+function intOption(flag: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new InvalidInputError(`${flag} must be a whole number ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+/** The evaluation table of a model card as aligned text. */
+export function formatEvaluation(card: ModelCard): string {
+  const rows = card.evaluation ?? [];
+  if (rows.length === 0) return '';
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
+  const table = [['predictor', ...keys], ...rows.map((r) => [r.predictor, ...keys.map((k) => (r.metrics[k] === undefined ? '' : String(r.metrics[k])))])];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  return table.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+/** `zkinfer train <model>`: train a zoo model (or build a function model), export ONNX, evaluate, save. */
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description(`train a zoo model with tfjs, export it to ONNX (checked in onnxruntime) and save it (models: ${zooModelNames().join(', ')})`)
+    .argument('<model>', 'zoo model name')
+    .option('--data <csv>', 'CSV of real staking positions (staking-lstm, exit-mlp); default: generated data')
+    .option('--seed <n>', 'seed for data generation, split, initialisation and shuffling', '1')
+    .option('--epochs <n>', 'training epochs (default per model)')
+    .option('--count <n>', 'number of generated examples (default per model)')
+    .option('--out <dir>', 'output folder for model.onnx, model.json, calibration.json (default: ./trained/<model>)')
+    .option('--save-data <csv>', 'also write the generated staking positions as CSV (the format --data reads)')
+    .option('--no-progress', 'no progress bar')
+    .action(async (name: string, o: { data?: string; seed: string; epochs?: string; count?: string; out?: string; saveData?: string; progress: boolean }) => {
+      const model = getZooModel(name);
+      const seed = intOption('--seed', o.seed, 0)!;
+      const epochs = intOption('--epochs', o.epochs, 1);
+      const count = intOption('--count', o.count, 20);
+      if (o.data !== undefined && !model.acceptsCsv) throw new InvalidInputError(`${name} does not train from a CSV`, { hint: `--data works with: staking-lstm, exit-mlp` });
+      if (o.saveData !== undefined) {
+        if (!model.acceptsCsv) throw new InvalidInputError(`--save-data only applies to the staking models`);
+        const { positions } = generatePositions({ count: count ?? 5000, seed });
+        writePositionsCsv(o.saveData, positions);
+        console.log(`wrote ${positions.length} generated positions to ${o.saveData}`);
+      }
+      const bar = o.progress && process.stderr.isTTY !== false
+        ? new cliProgress.SingleBar({ format: `training ${name} {bar} {percentage}% | batch {value}/{total} | loss {loss}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+        : undefined;
+      let started = false;
+      const built = await model.train({
+        seed,
+        ...(epochs === undefined ? {} : { epochs }),
+        ...(count === undefined ? {} : { count }),
+        ...(o.data === undefined ? {} : { dataFile: o.data }),
+        onProgress: (done, total, loss) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(total, 0, { loss: '-' });
+            started = true;
+          }
+          bar.update(done, { loss: loss.toFixed(4) });
+        },
+      });
+      if (started) bar?.stop();
+      const out = resolve(o.out ?? `trained/${name}`);
+      saveZooModel(out, model, built);
+      const c = built.card;
+      console.log(`${name}: ${c.description}`);
+      if (c.training) console.log(`data: ${c.training.data}; train ${c.training.trainCount}, held-out ${c.training.testCount}; ${c.training.epochs} epochs in ${c.training.seconds} s`);
+      console.log(formatEvaluation(c));
+      if (c.exportMaxAbsDiff !== undefined) console.log(`ONNX export check (onnxruntime vs tfjs): max |diff| = ${c.exportMaxAbsDiff.toExponential(2)}`);
+      console.log(`ops: ${c.onnx.ops.join(', ')}`);
+      console.log(`saved ${out}/model.onnx, model.json, calibration.json`);
+    });
+}

@@ -1,0 +1,18 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelCard } from './card.js';
+import type { ZooModel } from './zoo/types.js';
+
+/** Number of seeded sample inputs written to calibration.json (what `zkinfer compile --calibration` reads). */
+export const CALIBRATION_SAMPLES = 16;
+
+/** EZKL-style input data: `{"input_data": [[...k samples concatenated...]]}` for a one-input model. */
+export function calibrationData(model: ZooModel, card: ModelCard, count = CALIBRATION_SAMPLES, seed = 1): { input_data: number[][] } {
+  const flat: number[] = [];
+  for (let i = 0; i < count; i++) flat.push(...model.sampleInput(seed * 7919 + i, card));
+  return { input_data: [flat] };
+}
+
+export function writeCalibration(dir: string, model: ZooModel, card: ModelCard): void {
+  writeFileSync(join(dir, 'calibration.json'), JSON.stringify(calibrationData(model, card)) + '\n');
+}
