@@ -67,7 +67,7 @@ test('two honest validators × three miners: incentive = weights, dividends = st
   nearVec(out.float.dividends, [0.6, 0.4, 0, 0, 0], 1e-9, 'dividends');
   // u16 storage (floor of x·65535, like fixed_proportion_to_u16).
   [0.5, 0.3, 0.2].forEach((x, i) => assert.ok(Math.abs(out.incentive[i + 2]! - proportionToU16(x)) <= 1, `u16 incentive ${i}`));
-  assert.ok(Math.abs(out.dividends[0]! - proportionToU16(0.6)) <= 1);
+  assert.ok(Math.abs(out.dividends[0]! - proportionToU16(0.6)) <= 1, `u16 dividends ${out.dividends[0]}`);
   assert.equal(proportionToU16(0.5), 32767);
   // Emission: (I + D)/2 of 1000 TAO → validators 300 / 200, miners 250 / 150 / 100 (±1 rao of rounding).
   const e = out.serverEmission.map((s, i) => s + out.validatorEmission[i]!);
@@ -95,7 +95,7 @@ test('dishonest validator: out-of-consensus weight is clipped to consensus', () 
   // D0 ∝ (0.42 + 0.21 + 0.7·0.10)/0.73 = 0.70/0.73; D1 ∝ 0.3·0.10/0.73 = 0.03/0.73 → normalised 0.7/0.73, 0.03/0.73.
   nearVec(out.float.dividends.slice(0, 2), [0.7 / 0.73, 0.03 / 0.73], 1e-4, 'dividends');
   // The dishonest validator earns far less than its 30% stake share.
-  assert.ok(out.validatorEmission[1]! * 10n < out.validatorEmission[0]!);
+  assert.ok(out.validatorEmission[1]! * 10n < out.validatorEmission[0]!, `emission ${out.validatorEmission}`);
 });
 
 test('bonds: EMA with α = 0.1 over several epochs, through u16 storage', () => {
@@ -134,7 +134,7 @@ test('inactive validators, non-permit rows, self-weights and outdated weights ar
   const none = runEpoch(base());
   assert.deepEqual(none.serverEmission, [0n, 0n, 0n, 0n, 0n]);
   assert.equal(none.validatorEmission[0]! + none.validatorEmission[1]! <= 1000n * TAO, true);
-  assert.ok(none.validatorEmission[0]! > 599n * TAO && none.validatorEmission[1]! > 399n * TAO);
+  assert.ok(none.validatorEmission[0]! > 599n * TAO && none.validatorEmission[1]! > 399n * TAO, `emission ${none.validatorEmission}`);
 });
 
 test('validator permits are the top-k uids by stake', () => {
