@@ -130,7 +130,14 @@ export class Axon {
     return this.boundPort;
   }
 
+  /** Graceful stop: stop accepting, let requests in flight finish. */
   async stop(): Promise<void> {
+    await this.app.close();
+  }
+
+  /** Abrupt stop, as if the process died: every open connection is destroyed at once. */
+  async kill(): Promise<void> {
+    this.app.server.closeAllConnections();
     await this.app.close();
   }
 

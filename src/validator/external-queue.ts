@@ -149,6 +149,12 @@ export class ExternalQueue extends EventEmitter<ExternalQueueEvents> {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM external_requests WHERE status = 'queued'`).get() as { n: number }).n;
   }
 
+  /** The oldest queued request, without taking it. */
+  peek(): ExternalRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM external_requests WHERE status = 'queued' ORDER BY created_at LIMIT 1`).get() as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
   /** For the validator loop: take the oldest queued request and mark it running. */
   take(): ExternalRecord | undefined {
     const row = this.db

@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { canonicalJson } from '../zkml/artifacts/canonical.js';
 
-/** JSON with object keys sorted at every level (Python's json.dumps(sort_keys=True) shape, compact). */
-export function sortedJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as Record<string, unknown>).sort().map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+/** Sorted-key JSON (the canonical form used for circuit ids). */
+export const sortedJson = canonicalJson;
 
 export function inputsHash(inputs: unknown): string {
-  return createHash('sha256').update(sortedJson(inputs)).digest('hex');
+  return createHash('sha256').update(canonicalJson(inputs)).digest('hex');
 }
 
 /** Refuses inputs whose sorted-JSON sha256 is among the last `capacity` (32,768) seen; persisted in SQLite. */

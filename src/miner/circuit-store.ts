@@ -1,0 +1,42 @@
+import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
+import { PriorityGate } from '../protocol/priority-gate.js';
+
+/** One served circuit: hash-checked artifacts and its proving capacity. */
+export interface ServedCircuit {
+  id: string;
+  artifacts: LoadedArtifacts;
+  /** Concurrent proofs of this circuit (the compute units advertised in QueryForCapacities). */
+  capacity: number;
+  /** Per-circuit admission: `capacity` proving at once, a bounded queue, 503 beyond. */
+  gate: PriorityGate;
+}
+
+/** The miner's circuits by id (= sha256 of the canonical vk). Artifacts are hash-checked before use. */
+export class CircuitStore {
+  private readonly byId = new Map<string, ServedCircuit>();
+
+  /** Load an artifacts directory (loadArtifacts checks every file's sha256 and the id). */
+  async add(dir: string, opts: { capacity?: number; queue?: number } = {}): Promise<ServedCircuit> {
+    const artifacts = await loadArtifacts(dir);
+    const capacity = Math.max(1, opts.capacity ?? 1);
+    const c: ServedCircuit = { id: artifacts.metadata.id, artifacts, capacity, gate: new PriorityGate(capacity, opts.queue ?? 32) };
+    this.byId.set(c.id, c);
+    return c;
+  }
+
+  get(id: string): ServedCircuit | undefined {
+    return this.byId.get(id);
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  all(): ServedCircuit[] {
+    return [...this.byId.values()];
+  }
+
+  capacities(): Record<string, number> {
+    return Object.fromEntries(this.all().map((c) => [c.id, c.capacity]));
+  }
+}

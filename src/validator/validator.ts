@@ -1,0 +1,348 @@
+import { EventEmitter } from 'node:events';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { Chain, Metagraph, Unsubscribe } from '../chain/types.js';
+import { VERSION_KEY } from '../version.js';
+import { Rng } from '../models/random.js';
+import { Dendrite, type AxonTarget } from '../protocol/dendrite.js';
+import { bindPublicSignals, decodeOutputs, type RealInputs } from '../protocol/circuit-io.js';
+import { MetagraphCache } from '../protocol/metagraph-cache.js';
+import { QueryOutputSchema, SYNAPSES, type QueryForCapacities, type QueryZkProof } from '../protocol/synapses.js';
+import { pickCircuit, type ValidatorCircuit } from './circuits.js';
+import { ExternalQueue, UnknownCircuitError, type ExternalRecord } from './external-queue.js';
+import { ReplayGuard } from './replay-guard.js';
+import { DEFAULT_SCORING, responseQuality, rtBounds, updateScore, weightsForEmit, type ScoringConfig } from './scoring.js';
+import { ValidatorStore } from './store.js';
+import { verifyGroth16 } from './verify-proof.js';
+
+export interface ValidatorOptions {
+  hotkey: KeyringPair;
+  chain: Chain;
+  netuid: number;
+  /** SQLite file (":memory:" for throwaway runs). */
+  dbPath: string;
+  circuits: ValidatorCircuit[];
+  /** Concurrent queries in flight (all miners together). */
+  concurrency?: number;
+  scoring?: Partial<ScoringConfig>;
+  /** Seed of the benchmark input generator. */
+  seed?: number;
+  /** Minimum blocks between set_weights (default: the subnet's weights rate limit). */
+  weightsEveryBlocks?: number;
+  /** Attempts per external request before it fails. */
+  externalAttempts?: number;
+  /** Pause between benchmark queries to one miner, ms (0 = as fast as capacity allows). */
+  benchmarkIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+/** One query's outcome (emitted as 'result'). */
+export interface QueryResult {
+  uid: number;
+  hotkey: string;
+  circuitId: string;
+  source: 'benchmark' | 'external';
+  status: number;
+  verified: boolean;
+  rtS: number;
+  proofSize: number;
+  score: number;
+  error?: string;
+}
+
+export interface ValidatorEvents {
+  result: [QueryResult];
+  weights: [{ block: number; uids: number[]; weights: number[] }];
+  error: [Error];
+}
+
+interface Job {
+  circuit: ValidatorCircuit;
+  inputs: RealInputs;
+  uid: number;
+  target: AxonTarget;
+  external?: ExternalRecord;
+}
+
+/**
+ * The zkinfer validator: syncs the metagraph, sends QueryZkProof requests (external requests first, then
+ * weighted benchmark requests), verifies each proof against its own inputs, scores miners (§6), and sets
+ * weights at the allowed cadence. All state lives in SQLite.
+ */
+export class Validator extends EventEmitter<ValidatorEvents> {
+  readonly store: ValidatorStore;
+  readonly external: ExternalQueue;
+  readonly metagraph: MetagraphCache;
+  private readonly replay: ReplayGuard;
+  private readonly dendrite: Dendrite;
+  private readonly scoring: ScoringConfig;
+  private readonly rng: Rng;
+  private readonly circuits: Map<string, ValidatorCircuit>;
+  private readonly inflightByUid = new Map<number, number>();
+  private readonly capacityByUid = new Map<number, Record<string, number>>();
+  private readonly lastQueried = new Map<number, number>();
+  private inflight = 0;
+  private running = false;
+  private unsubscribe: Unsubscribe | undefined;
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private settingWeights = false;
+  private readonly log: (line: string) => void;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly opts: ValidatorOptions) {
+    super();
+    this.log = opts.log ?? (() => undefined);
+    this.store = new ValidatorStore(opts.dbPath);
+    this.circuits = new Map(opts.circuits.map((c) => [c.id, c]));
+    this.external = new ExternalQueue(this.store.db, {
+      validate: (r) => {
+        if (!this.circuits.has(r.circuitId)) throw new UnknownCircuitError(r.circuitId, [...this.circuits.keys()]);
+      },
+    });
+    this.replay = new ReplayGuard(this.store.db);
+    this.dendrite = new Dendrite(opts.hotkey);
+    this.scoring = { ...DEFAULT_SCORING, ...opts.scoring };
+    const seed = opts.seed ?? Number(this.store.getMeta('seed') ?? Math.floor(Math.random() * 2 ** 31));
+    this.store.setMeta('seed', String(seed));
+    // Continue the benchmark stream where the last run stopped (the replay guard remembers old inputs anyway).
+    this.rng = new Rng(seed + Number(this.store.getMeta('rng_epoch') ?? 0));
+    this.store.setMeta('rng_epoch', String(Number(this.store.getMeta('rng_epoch') ?? 0) + 1));
+    this.metagraph = new MetagraphCache(opts.chain, opts.netuid, 1_000);
+    this.external.on('update', (r) => { if (r.status === 'queued') this.pump(); });
+  }
+
+  get hotkey(): string {
+    return this.opts.hotkey.address;
+  }
+
+  /** Submit an external request (served ahead of benchmark traffic); returns its id. */
+  submitExternal(req: { circuitId: string; inputs: RealInputs }): string {
+    return this.external.submit(req);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.sync();
+    this.unsubscribe = this.opts.chain.onBlock((b) => { void this.onBlock(b); });
+    this.pumpTimer = setInterval(() => this.pump(), 250);
+    this.pump();
+  }
+
+  /** Stop querying; waits for queries in flight to finish and be recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    if (this.pumpTimer) clearInterval(this.pumpTimer);
+    await Promise.allSettled([...this.pending]);
+    this.dendrite.close();
+  }
+
+  /** Close the database (after stop). */
+  close(): void {
+    this.store.close();
+  }
+
+  /** Current scores by uid. */
+  scores(): Map<number, number> {
+    return new Map(this.store.scores().map((r) => [r.uid, r.score]));
+  }
+
+  /** Last weights set (u16 by uid). */
+  lastWeights(): Map<number, number> {
+    const raw = this.store.getMeta('last_weights');
+    if (!raw) return new Map();
+    const { uids, weights } = JSON.parse(raw) as { uids: number[]; weights: number[] };
+    return new Map(uids.map((u, i) => [u, weights[i]!]));
+  }
+
+  /** Refresh the metagraph, forget deregistered uids, reset uids whose hotkey changed, refresh capacities. */
+  async sync(): Promise<Metagraph> {
+    const m = await this.metagraph.refresh();
+    for (const row of this.store.scores()) {
+      if (row.uid >= m.n) this.store.deleteScore(row.uid);
+      else if (m.hotkeys[row.uid] !== row.hotkey) this.store.putScore(row.uid, m.hotkeys[row.uid]!, 0, 'reset');
+    }
+    await Promise.all(
+      this.miners(m).map(async ({ uid, target }) => {
+        if (this.capacityByUid.has(uid)) return;
+        const r = await this.dendrite.call<QueryForCapacities>(target, SYNAPSES.QueryForCapacities, {}, 5);
+        if (r.status === 200 && r.synapse?.capacities) this.capacityByUid.set(uid, r.synapse.capacities);
+      }),
+    );
+    return m;
+  }
+
+  private miners(m: Metagraph): Array<{ uid: number; target: AxonTarget }> {
+    const out: Array<{ uid: number; target: AxonTarget }> = [];
+    for (let uid = 0; uid < m.n; uid++) {
+      const a = m.axons[uid];
+      if (!a || a.port <= 0 || m.hotkeys[uid] === this.hotkey) continue;
+      out.push({ uid, target: { ip: a.ip, port: a.port, hotkey: m.hotkeys[uid]! } });
+    }
+    return out;
+  }
+
+  private async onBlock(block: number): Promise<void> {
+    if (!this.running) return;
+    try {
+      const m = await this.sync();
+      await this.maybeSetWeights(block, m);
+    } catch (e) {
+      this.log(`validator: block ${block}: ${(e as Error).message}`);
+    }
+    this.pump();
+  }
+
+  /** Set weights when the rate limit allows and there is something to set. */
+  async maybeSetWeights(block: number, m?: Metagraph): Promise<boolean> {
+    if (this.settingWeights) return false;
+    const hp = await this.opts.chain.hyperparameters(this.opts.netuid);
+    const every = Math.max(this.opts.weightsEveryBlocks ?? hp.weightsRateLimit, hp.weightsRateLimit);
+    const last = Number(this.store.getMeta('last_weights_block') ?? -Infinity);
+    if (block - last < every) return false;
+    const meta = m ?? (await this.metagraph.get());
+    const scores = new Map([...this.scores()].filter(([uid]) => uid < meta.n && meta.hotkeys[uid] !== this.hotkey));
+    const { uids, weights } = weightsForEmit(scores);
+    if (uids.length === 0) return false;
+    this.settingWeights = true;
+    try {
+      const r = await this.opts.chain.setWeights(this.opts.hotkey, { netuid: this.opts.netuid, uids, weights, versionKey: Math.max(VERSION_KEY, hp.weightsVersion) });
+      this.store.setMeta('last_weights_block', String(r.block));
+      this.store.setMeta('last_weights', JSON.stringify({ uids, weights }));
+      this.emit('weights', { block: r.block, uids, weights });
+      return true;
+    } catch (e) {
+      this.log(`validator: set_weights failed: ${(e as Error).message}`);
+      return false;
+    } finally {
+      this.settingWeights = false;
+    }
+  }
+
+  /** Fill the free query slots: external requests first, then benchmark requests. */
+  private pump(): void {
+    if (!this.running) return;
+    const m = this.metagraph.peek();
+    if (!m) return;
+    const limit = this.opts.concurrency ?? 4;
+    while (this.inflight < limit) {
+      const job = this.nextJob(m);
+      if (!job) break;
+      this.inflight++;
+      this.inflightByUid.set(job.uid, (this.inflightByUid.get(job.uid) ?? 0) + 1);
+      this.lastQueried.set(job.uid, Date.now());
+      const p = this.run(job)
+        .catch((e: Error) => this.log(`validator: query failed: ${e.stack ?? e.message}`))
+        .finally(() => {
+          this.inflight--;
+          this.inflightByUid.set(job.uid, (this.inflightByUid.get(job.uid) ?? 1) - 1);
+          this.pending.delete(p);
+          this.pump();
+        });
+      this.pending.add(p);
+    }
+  }
+
+  /** Miners with a free slot for a circuit, least recently queried first. */
+  private freeMiners(m: Metagraph, circuitId: string): Array<{ uid: number; target: AxonTarget }> {
+    const interval = this.opts.benchmarkIntervalMs ?? 0;
+    const now = Date.now();
+    return this.miners(m)
+      .filter(({ uid }) => {
+        const caps = this.capacityByUid.get(uid);
+        if (caps && !(circuitId in caps)) return false;
+        const cap = Math.max(1, caps?.[circuitId] ?? 1);
+        return (this.inflightByUid.get(uid) ?? 0) < cap && now - (this.lastQueried.get(uid) ?? 0) >= interval;
+      })
+      .sort((a, b) => (this.lastQueried.get(a.uid) ?? 0) - (this.lastQueried.get(b.uid) ?? 0));
+  }
+
+  private nextJob(m: Metagraph): Job | undefined {
+    if (this.external.pending() > 0) {
+      // Peek which circuit the oldest request needs before taking it.
+      const next = this.external.peek();
+      const circuit = next ? this.circuits.get(next.circuitId) : undefined;
+      if (next && !circuit) {
+        const taken = this.external.take();
+        if (taken) this.external.fail(taken.id, `circuit ${taken.circuitId} is no longer served`);
+        return this.nextJob(m);
+      }
+      if (next && circuit) {
+        const free = this.freeMiners(m, circuit.id);
+        // External requests go to the best-scoring free miner.
+        const scores = this.scores();
+        free.sort((a, b) => (scores.get(b.uid) ?? 0) - (scores.get(a.uid) ?? 0));
+        const miner = free[0];
+        if (!miner) return undefined; // wait for capacity rather than run benchmarks ahead of users
+        const rec = this.external.take();
+        if (!rec) return undefined;
+        return { circuit, inputs: rec.inputs, uid: miner.uid, target: miner.target, external: rec };
+      }
+    }
+    const circuit = pickCircuit([...this.circuits.values()], () => this.rng.next());
+    if (!circuit) return undefined;
+    const miner = this.freeMiners(m, circuit.id)[0];
+    if (!miner) return undefined;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const inputs = circuit.generate(() => this.rng.next());
+      if (this.replay.admit({ circuit: circuit.id, inputs })) return { circuit, inputs, uid: miner.uid, target: miner.target };
+    }
+    this.log(`validator: generator of ${circuit.artifacts.metadata.name} keeps repeating inputs`);
+    return undefined;
+  }
+
+  private async run(job: Job): Promise<void> {
+    const { circuit, inputs, uid, target } = job;
+    const meta = circuit.artifacts.metadata;
+    const r = await this.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: circuit.id, public_inputs: inputs } }, circuit.timeoutS);
+    let verified = false;
+    let error: string | undefined;
+    let proofSize = 0;
+    let publicSignals: string[] = [];
+    let proof: unknown;
+    if (r.status !== 200) {
+      error = `${r.status}: ${r.message}`;
+    } else {
+      try {
+        const out = QueryOutputSchema.parse(JSON.parse(r.synapse?.query_output ?? 'null'));
+        proof = out.proof;
+        proofSize = Buffer.byteLength(JSON.stringify(out.proof ?? null));
+        const bound = bindPublicSignals(meta, out.public_signals, inputs);
+        publicSignals = bound.signals;
+        verified = await verifyGroth16(circuit.artifacts.vk, bound.signals, out.proof);
+        if (!verified) error = bound.inputsMatched ? 'proof does not verify' : 'proof is for other inputs than requested';
+      } catch (e) {
+        error = `invalid query_output: ${(e as Error).message}`;
+      }
+    }
+    const m = this.metagraph.peek();
+    const hotkey = target.hotkey;
+    if (m && m.hotkeys[uid] !== hotkey) return; // the uid changed hands while we waited; discard
+    const prev = this.store.score(uid);
+    const base = prev && prev.hotkey === hotkey ? prev.score : 0;
+    let score: number;
+    if (verified) {
+      this.store.addRtSample(circuit.id, r.elapsedS);
+      const bounds = rtBounds(this.store.rtSamples(circuit.id), this.scoring);
+      const quality = responseQuality({ rt: r.elapsedS, proofSize, bounds }, this.scoring);
+      score = updateScore(base, { verified: true, quality, nUids: m?.n ?? 1 }, this.scoring);
+    } else {
+      score = updateScore(base, { verified: false }, this.scoring);
+    }
+    this.store.putScore(uid, hotkey, score, verified ? 'verified' : 'failed');
+    this.store.logRequest({
+      at: Date.now(), uid, hotkey, circuitId: circuit.id, source: job.external ? 'external' : 'benchmark', status: r.status,
+      verified, rtS: r.elapsedS, proofSize, ...(error ? { error } : {}),
+    });
+    if (job.external) {
+      if (verified) {
+        this.external.complete(job.external.id, { proof, publicSignals, outputs: decodeOutputs(meta, publicSignals), minerUid: uid, minerHotkey: hotkey, responseMs: Math.round(r.elapsedS * 1000) });
+      } else if (job.external.attempts < (this.opts.externalAttempts ?? 3)) {
+        this.external.requeue(job.external.id, `miner ${uid}: ${error ?? 'failed'}`);
+      } else {
+        this.external.fail(job.external.id, `no valid proof after ${job.external.attempts} attempts; last: miner ${uid}: ${error ?? 'failed'}`);
+      }
+    }
+    this.emit('result', { uid, hotkey, circuitId: circuit.id, source: job.external ? 'external' : 'benchmark', status: r.status, verified, rtS: r.elapsedS, proofSize, score, ...(error ? { error } : {}) });
+  }
+}
