@@ -1,8 +1,16 @@
 #include "field.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace zk {
+
+static bool detectAdx() {
+  if (getenv("ZKINFER_NATIVE_NO_ASM")) return false;
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("adx") && __builtin_cpu_supports("bmi2");
+}
+const bool HAS_ADX = detectAdx();
 
 FieldParams makeParams(const uint64_t p[4]) {
   FieldParams P;

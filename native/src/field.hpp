@@ -2,8 +2,12 @@
 // Elements are kept in Montgomery form (a·2^256 mod p); fromMont/toMont convert at the boundaries.
 #pragma once
 #include <cstdint>
+#include <cstddef>
 #include <cstring>
 #include <string>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace zk {
 
@@ -52,8 +56,155 @@ inline int bitLength4(const uint64_t a[4]) {
   return 0;
 }
 
+// Montgomery multiplication with MULX/ADCX/ADOX (two carry chains), for CPUs with BMI2 + ADX.
+// Same contract as montMul; P.inv must directly follow P.p in FieldParams (offset 32).
+static inline __attribute__((always_inline)) void montMulAdx(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const FieldParams& P) {
+  asm volatile(
+      "movq 0(%[b]), %%rdx\n\t"
+      "mulxq 0(%[a]), %%r8, %%r9\n\t"
+      "mulxq 8(%[a]), %%r14, %%r10\n\t"
+      "addq %%r14, %%r9\n\t"
+      "mulxq 16(%[a]), %%r14, %%r11\n\t"
+      "adcq %%r14, %%r10\n\t"
+      "mulxq 24(%[a]), %%r14, %%r12\n\t"
+      "adcq %%r14, %%r11\n\t"
+      "adcq $0, %%r12\n\t"
+      "movq %%r8, %%rdx\n\t"
+      "imulq 32(%[p]), %%rdx\n\t"
+      "xorl %%r15d, %%r15d\n\t"
+      "mulxq 0(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r8\n\t"
+      "adcxq %%r13, %%r9\n\t"
+      "mulxq 8(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r9\n\t"
+      "adcxq %%r13, %%r10\n\t"
+      "mulxq 16(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r10\n\t"
+      "adcxq %%r13, %%r11\n\t"
+      "mulxq 24(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r11\n\t"
+      "adcxq %%r13, %%r12\n\t"
+      "adoxq %%r15, %%r12\n\t"
+      "movq 8(%[b]), %%rdx\n\t"
+      "xorl %%r15d, %%r15d\n\t"
+      "mulxq 0(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r9\n\t"
+      "adcxq %%r13, %%r10\n\t"
+      "mulxq 8(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r10\n\t"
+      "adcxq %%r13, %%r11\n\t"
+      "mulxq 16(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r11\n\t"
+      "adcxq %%r13, %%r12\n\t"
+      "mulxq 24(%[a]), %%r14, %%r8\n\t"
+      "adoxq %%r14, %%r12\n\t"
+      "adcxq %%r15, %%r8\n\t"
+      "adoxq %%r15, %%r8\n\t"
+      "movq %%r9, %%rdx\n\t"
+      "imulq 32(%[p]), %%rdx\n\t"
+      "xorl %%r15d, %%r15d\n\t"
+      "mulxq 0(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r9\n\t"
+      "adcxq %%r13, %%r10\n\t"
+      "mulxq 8(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r10\n\t"
+      "adcxq %%r13, %%r11\n\t"
+      "mulxq 16(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r11\n\t"
+      "adcxq %%r13, %%r12\n\t"
+      "mulxq 24(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r12\n\t"
+      "adcxq %%r13, %%r8\n\t"
+      "adoxq %%r15, %%r8\n\t"
+      "movq 16(%[b]), %%rdx\n\t"
+      "xorl %%r15d, %%r15d\n\t"
+      "mulxq 0(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r10\n\t"
+      "adcxq %%r13, %%r11\n\t"
+      "mulxq 8(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r11\n\t"
+      "adcxq %%r13, %%r12\n\t"
+      "mulxq 16(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r12\n\t"
+      "adcxq %%r13, %%r8\n\t"
+      "mulxq 24(%[a]), %%r14, %%r9\n\t"
+      "adoxq %%r14, %%r8\n\t"
+      "adcxq %%r15, %%r9\n\t"
+      "adoxq %%r15, %%r9\n\t"
+      "movq %%r10, %%rdx\n\t"
+      "imulq 32(%[p]), %%rdx\n\t"
+      "xorl %%r15d, %%r15d\n\t"
+      "mulxq 0(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r10\n\t"
+      "adcxq %%r13, %%r11\n\t"
+      "mulxq 8(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r11\n\t"
+      "adcxq %%r13, %%r12\n\t"
+      "mulxq 16(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r12\n\t"
+      "adcxq %%r13, %%r8\n\t"
+      "mulxq 24(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r8\n\t"
+      "adcxq %%r13, %%r9\n\t"
+      "adoxq %%r15, %%r9\n\t"
+      "movq 24(%[b]), %%rdx\n\t"
+      "xorl %%r15d, %%r15d\n\t"
+      "mulxq 0(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r11\n\t"
+      "adcxq %%r13, %%r12\n\t"
+      "mulxq 8(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r12\n\t"
+      "adcxq %%r13, %%r8\n\t"
+      "mulxq 16(%[a]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r8\n\t"
+      "adcxq %%r13, %%r9\n\t"
+      "mulxq 24(%[a]), %%r14, %%r10\n\t"
+      "adoxq %%r14, %%r9\n\t"
+      "adcxq %%r15, %%r10\n\t"
+      "adoxq %%r15, %%r10\n\t"
+      "movq %%r11, %%rdx\n\t"
+      "imulq 32(%[p]), %%rdx\n\t"
+      "xorl %%r15d, %%r15d\n\t"
+      "mulxq 0(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r11\n\t"
+      "adcxq %%r13, %%r12\n\t"
+      "mulxq 8(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r12\n\t"
+      "adcxq %%r13, %%r8\n\t"
+      "mulxq 16(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r8\n\t"
+      "adcxq %%r13, %%r9\n\t"
+      "mulxq 24(%[p]), %%r14, %%r13\n\t"
+      "adoxq %%r14, %%r9\n\t"
+      "adcxq %%r13, %%r10\n\t"
+      "adoxq %%r15, %%r10\n\t"
+      "movq %%r12, %%r14\n\t"
+      "subq 0(%[p]), %%r14\n\t"
+      "movq %%r8, %%r13\n\t"
+      "sbbq 8(%[p]), %%r13\n\t"
+      "movq %%r9, %%rdx\n\t"
+      "sbbq 16(%[p]), %%rdx\n\t"
+      "movq %%r10, %%r15\n\t"
+      "sbbq 24(%[p]), %%r15\n\t"
+      "cmovncq %%r14, %%r12\n\t"
+      "cmovncq %%r13, %%r8\n\t"
+      "cmovncq %%rdx, %%r9\n\t"
+      "cmovncq %%r15, %%r10\n\t"
+      "movq %%r12, 0(%[r])\n\t"
+      "movq %%r8, 8(%[r])\n\t"
+      "movq %%r9, 16(%[r])\n\t"
+      "movq %%r10, 24(%[r])\n\t"
+      :
+      : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(P.p)
+      : "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+// True when the CPU has BMI2 and ADX (checked once at load with __builtin_cpu_supports).
+extern const bool HAS_ADX;
+static_assert(offsetof(FieldParams, inv) == 32, "montMulAdx reads inv at p + 32");
+
 // Montgomery multiplication (CIOS). Requires p < 2^255 so intermediate values fit in 5 limbs.
-static inline __attribute__((always_inline)) void montMul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const FieldParams& P) {
+static inline __attribute__((always_inline)) void montMulGeneric(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const FieldParams& P) {
   uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
   for (int i = 0; i < 4; i++) {
     u128 c = (u128)a[0] * b[i] + t0;
@@ -85,6 +236,51 @@ static inline __attribute__((always_inline)) void montMul(uint64_t r[4], const u
   }
 }
 
+static inline __attribute__((always_inline)) void montMul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const FieldParams& P) {
+  if (__builtin_expect(HAS_ADX, 1)) montMulAdx(r, a, b, P);
+  else montMulGeneric(r, a, b, P);
+}
+
+// Branch-free modular add / subtract for p < 2^255 (inputs < p).
+static inline __attribute__((always_inline)) void addMod(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]) {
+#if defined(__x86_64__)
+  unsigned long long s0, s1, s2, s3, t0, t1, t2, t3;
+  unsigned char c = _addcarry_u64(0, a[0], b[0], &s0);
+  c = _addcarry_u64(c, a[1], b[1], &s1);
+  c = _addcarry_u64(c, a[2], b[2], &s2);
+  _addcarry_u64(c, a[3], b[3], &s3);
+  unsigned char br = _subborrow_u64(0, s0, p[0], &t0);
+  br = _subborrow_u64(br, s1, p[1], &t1);
+  br = _subborrow_u64(br, s2, p[2], &t2);
+  br = _subborrow_u64(br, s3, p[3], &t3);
+  uint64_t keep = (uint64_t)0 - br;  // all ones when s < p
+  r[0] = (s0 & keep) | (t0 & ~keep);
+  r[1] = (s1 & keep) | (t1 & ~keep);
+  r[2] = (s2 & keep) | (t2 & ~keep);
+  r[3] = (s3 & keep) | (t3 & ~keep);
+#else
+  add4(r, a, b);
+  if (geq4(r, p)) sub4(r, r, p);
+#endif
+}
+static inline __attribute__((always_inline)) void subMod(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]) {
+#if defined(__x86_64__)
+  unsigned long long d0, d1, d2, d3;
+  unsigned char br = _subborrow_u64(0, a[0], b[0], &d0);
+  br = _subborrow_u64(br, a[1], b[1], &d1);
+  br = _subborrow_u64(br, a[2], b[2], &d2);
+  br = _subborrow_u64(br, a[3], b[3], &d3);
+  uint64_t m = (uint64_t)0 - br;  // add p back when a < b
+  unsigned char c = _addcarry_u64(0, d0, p[0] & m, &d0);
+  c = _addcarry_u64(c, d1, p[1] & m, &d1);
+  c = _addcarry_u64(c, d2, p[2] & m, &d2);
+  _addcarry_u64(c, d3, p[3] & m, &d3);
+  r[0] = d0; r[1] = d1; r[2] = d2; r[3] = d3;
+#else
+  if (sub4(r, a, b)) add4(r, r, p);
+#endif
+}
+
 template <const FieldParams& P>
 struct Fp {
   uint64_t v[4];
@@ -104,17 +300,8 @@ struct Fp {
   bool operator!=(const Fp& o) const { return !(*this == o); }
 
   friend inline Fp operator*(const Fp& a, const Fp& b) { Fp r; montMul(r.v, a.v, b.v, P); return r; }
-  friend inline Fp operator+(const Fp& a, const Fp& b) {
-    Fp r;
-    add4(r.v, a.v, b.v);  // p < 2^254: no overflow past 256 bits
-    if (geq4(r.v, P.p)) sub4(r.v, r.v, P.p);
-    return r;
-  }
-  friend inline Fp operator-(const Fp& a, const Fp& b) {
-    Fp r;
-    if (sub4(r.v, a.v, b.v)) add4(r.v, r.v, P.p);
-    return r;
-  }
+  friend inline Fp operator+(const Fp& a, const Fp& b) { Fp r; addMod(r.v, a.v, b.v, P.p); return r; }
+  friend inline Fp operator-(const Fp& a, const Fp& b) { Fp r; subMod(r.v, a.v, b.v, P.p); return r; }
   Fp operator-() const { if (isZero()) return *this; Fp r; sub4(r.v, P.p, v); return r; }
   Fp sqr() const { return *this * *this; }
   Fp dbl() const { return *this + *this; }

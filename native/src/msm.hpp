@@ -15,7 +15,8 @@ struct MsmStats {
 };
 
 // Σ scalars[i]·points[i] for i < n. Scalars are canonical Fr integers (4 little-endian 64-bit limbs each,
-// not Montgomery form) with a stride of `scalarStride` limb-quadruples; points are affine, Montgomery form.
+// not Montgomery form), contiguous; points are affine, Montgomery form. Terms with a zero scalar or an infinite
+// point are skipped.
 G1 msmG1(const G1Affine* points, const uint64_t* scalars, size_t n, MsmStats* stats = nullptr);
 G2 msmG2(const G2Affine* points, const uint64_t* scalars, size_t n, MsmStats* stats = nullptr);
 
