@@ -5,9 +5,10 @@ import { registerTrain } from './train.js';
 import { registerProve } from './prove.js';
 import { registerVerify } from './verify.js';
 import { registerExportVerifier } from './export-verifier.js';
+import { registerDevnet } from './devnet.js';
 
 /** Every command group, one file each under src/cli/. Add a group by adding its register function here. */
-const groups: Array<(program: Command) => void> = [registerWallet, registerQuery, registerTrain, registerProve, registerVerify, registerExportVerifier];
+const groups: Array<(program: Command) => void> = [registerWallet, registerQuery, registerTrain, registerProve, registerVerify, registerExportVerifier, registerDevnet];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);
