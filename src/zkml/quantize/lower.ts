@@ -25,6 +25,8 @@ export interface LoweredModel {
   program: FixedProgram;
   scale: number;
   inputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number }>;
+  /** ONNX op type of each lowered node, by node name. */
+  nodeOps: Map<string, string>;
   outputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number }>;
 }
 
@@ -360,6 +362,7 @@ class Lowerer {
       program: { nIn, nSignals: this.bounds.length, gadgets: this.gadgets, outputs: outLins, bounds: this.bounds },
       scale: s,
       inputs,
+      nodeOps: new Map(g.nodes.map((n) => [n.name, n.op])),
       outputs,
     };
   }

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { InvalidInputError } from '../errors/base.js';
+import { compile } from '../zkml/compile.js';
+
+/** `zkinfer compile MODEL.onnx --out DIR [--ptau FILE] [--calibration FILE] [--scale N] [--name NAME]` */
+export function registerCompile(program: Command): void {
+  program
+    .command('compile')
+    .description('compile an ONNX model to a Groth16 circuit (r1cs, witness wasm, zkey, vk, metadata.json)')
+    .argument('<model>', 'ONNX model file')
+    .requiredOption('--out <dir>', 'artifacts directory')
+    .option('--ptau <file>', 'ceremony powers-of-tau file (without it: INSECURE-DEV keys from a known secret)')
+    .option('--calibration <file>', 'sample inputs {"input_data": [[...]]}: choose scale and input ranges, measure error')
+    .option('--scale <bits>', 'fixed-point fractional bits (default: from calibration, else 8)')
+    .option('--name <name>', 'circuit name (default: model file name)')
+    .action(async (model: string, o: { out: string; ptau?: string; calibration?: string; scale?: string; name?: string }) => {
+      let scale: number | undefined;
+      if (o.scale !== undefined) {
+        scale = Number(o.scale);
+        if (!Number.isInteger(scale)) throw new InvalidInputError(`--scale must be an integer, got "${o.scale}"`);
+      }
+      const t0 = Date.now();
+      let last = '';
+      const res = await compile(model, {
+        outDir: o.out,
+        ...(scale !== undefined ? { scale } : {}),
+        ...(o.ptau ? { ptau: o.ptau } : {}),
+        ...(o.calibration ? { calibration: o.calibration } : {}),
+        ...(o.name ? { name: o.name } : {}),
+        onProgress: (stage, done, total) => {
+          const line = `  ${stage} ${done}/${total}`;
+          if (line !== last) { process.stderr.write(`${line}\n`); last = line; }
+        },
+      });
+      const m = res.metadata;
+      const w = Math.max(...m.ops.map((r) => r.node.length), 4);
+      console.log(`${res.cached ? 'reused cached artifacts' : 'compiled'} ${m.name} → ${res.dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (m.security === 'INSECURE-DEV') console.log('INSECURE-DEV: keys come from a locally generated powers of tau with a known secret; pass --ptau for real use');
+      console.log(`circuit id ${m.id}  (${m.security})`);
+      console.log(`constraints ${m.constraints}  scale ${m.inputs[0]?.scaleBits} bits  ptau 2^${m.ptau.power}`);
+      console.log('constraints per op:');
+      for (const r of m.ops) console.log(`  ${r.node.padEnd(w)}  ${r.op.padEnd(18)} ${String(r.constraints).padStart(8)}`);
+      if (m.error) console.log(`error vs onnxruntime (${m.error.samples} samples): max ${m.error.maxAbs.toExponential(3)}  mean ${m.error.meanAbs.toExponential(3)}`);
+    });
+}

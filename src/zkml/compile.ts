@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { InvalidInputError } from '../errors/base.js';
+import { VERSION } from '../version.js';
+import { loadArtifacts, sha256File, writeArtifacts, type CircuitMetadata } from './artifacts/index.js';
+import { compileCircomSource } from './circom/compile.js';
+import { generateCircom } from './codegen/circom.js';
+import { templatesDir } from './codegen/templates.js';
+import { evaluateGraph } from './ir/evaluate.js';
+import type { GraphIR } from './ir/graph.js';
+import { importOnnxFile } from './onnx/import.js';
+import { runOnnxRuntime } from './onnx/runtime.js';
+import { defaultSamples, inputIntBits, readSamplesFile, type Sample } from './quantize/calibration.js';
+import { QuantizeError } from './quantize/errors.js';
+import { lowerGraph, type LoweredModel } from './quantize/lower.js';
+import { checkWidths, emulate, gadgetCost } from './quantize/program.js';
+import { setupCircuit } from './setup/index.js';
+import { toFixed } from './fixed-point.js';
+
+export type CompileProgress = (stage: string, done: number, total: number) => void;
+
+export interface CompileOptions {
+  /** Artifacts directory (metadata.json, circuit.r1cs, witness.wasm, circuit.zkey, vk.json, circuit.circom). */
+  outDir: string;
+  /** Fractional bits; default: chosen from the calibration data (or 8 without it). */
+  scale?: number;
+  /** EZKL-style JSON of sample inputs: chooses scale and input range bits, and is where the error is measured. */
+  calibration?: string;
+  /** Ceremony powers-of-tau; without it the keys are INSECURE-DEV. */
+  ptau?: string;
+  name?: string;
+  onProgress?: CompileProgress;
+  /** Setup cache (dev ptau, keys); default $ZKINFER_CACHE_DIR or ~/.cache/zkinfer. */
+  cacheDir?: string;
+}
+
+export interface QuantError { maxAbs: number; meanAbs: number; samples: number }
+
+export interface CompileResult {
+  dir: string;
+  metadata: CircuitMetadata;
+  /** True when the artifacts of an identical earlier compile were reused. */
+  cached: boolean;
+}
+
+/** Bump when the generated circuit for the same model and options changes. */
+const CODEGEN_VERSION = 1;
+const SCALE_CANDIDATES = [6, 8, 10, 12];
+
+/** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
+export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined): LoweredModel {
+  return lowerGraph(graph, { scale, inputRangeBits: graph.inputs.map((_, i) => scale + (samples ? inputIntBits(samples, i) : 3)) });
+}
+
+/** Run the exact integer emulation of the circuit on float samples; decoded outputs, flat per sample. */
+export function emulateFloat(low: LoweredModel, sample: Sample): number[] {
+  const ints = sample.flatMap((xs) => xs.map((v) => toFixed(v, low.scale)));
+  const { signals, outputs } = emulate(low.program, ints);
+  const bad = checkWidths(low.program, signals);
+  if (bad) throw new QuantizeError(`internal: emulated value exceeds its proven width (${bad})`);
+  return outputs.map((o) => Number(o) / 2 ** low.scale);
+}
+
+function errorOf(low: LoweredModel, samples: Sample[], ref: number[][]): QuantError {
+  let max = 0, sum = 0, n = 0;
+  samples.forEach((s, k) => emulateFloat(low, s).forEach((v, i) => { const e = Math.abs(v - ref[k]![i]!); max = Math.max(max, e); sum += e; n++; }));
+  return { maxAbs: max, meanAbs: n ? sum / n : 0, samples: samples.length };
+}
+
+/** Pick the smallest candidate scale whose max error on the calibration samples is within 1% of the output range. */
+export function chooseScale(graph: GraphIR, samples: Sample[]): number {
+  const ref = samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
+  const range = Math.max(1e-6, ...ref.flat().map(Math.abs));
+  for (const s of SCALE_CANDIDATES) {
+    try {
+      if (errorOf(quantizeGraph(graph, s, samples), samples, ref).maxAbs <= 0.01 * Math.max(1, range)) return s;
+    } catch (err) {
+      if (!(err instanceof QuantizeError)) throw err;
+    }
+  }
+  return SCALE_CANDIDATES[SCALE_CANDIDATES.length - 1]!;
+}
+
+/**
+ * Compile an ONNX model to a Groth16 circuit: import → quantize → Circom codegen → circom2 → error against
+ * onnxruntime-node → setup (prove engineer's setupCircuit) → metadata.json. Identical recompiles reuse the artifacts.
+ */
+export async function compile(modelPath: string, opts: CompileOptions): Promise<CompileResult> {
+  const progress: CompileProgress = opts.onProgress ?? (() => {});
+  const dir = resolve(opts.outDir);
+  if (opts.scale !== undefined && !(Number.isInteger(opts.scale) && opts.scale >= 1 && opts.scale <= 24)) {
+    throw new InvalidInputError(`--scale must be an integer from 1 to 24, got ${opts.scale}`);
+  }
+  progress('import', 0, 1);
+  const model = await importOnnxFile(modelPath, opts.name);
+  const graph = model.graph;
+  progress('import', 1, 1);
+  const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
+  const samples = calib ?? defaultSamples(graph);
+  const scale = opts.scale ?? (calib ? chooseScale(graph, calib) : 8);
+
+  const low = quantizeGraph(graph, scale, calib);
+  const ptauSha = opts.ptau ? await sha256File(opts.ptau) : 'dev';
+  const key = createHash('sha256').update(JSON.stringify({
+    model: model.sha256, scale, ranges: low.inputs.map((i) => i.rangeBits), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
+  })).digest('hex');
+  const keyFile = join(dir, 'compile-key.txt');
+  if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
+    try {
+      const { metadata } = await loadArtifacts(dir);
+      progress('cached', 1, 1);
+      return { dir, metadata, cached: true };
+    } catch {
+      // fall through: recompile over a damaged directory
+    }
+  }
+
+  progress('quantize', 0, 1);
+  const ref = await runOnnxRuntime(model.bytes, graph, samples);
+  const error = errorOf(low, samples, ref.map((outs) => outs.flatMap((o) => Array.from(o))));
+  progress('quantize', 1, 1);
+
+  progress('circom', 0, 1);
+  await mkdir(dir, { recursive: true });
+  const gen = generateCircom(low.program);
+  const build = join(dir, 'build');
+  const circ = await compileCircomSource(gen.source, { outDir: build, name: 'circuit', includeDirs: [templatesDir()] });
+  progress('circom', 1, 1);
+
+  const setup = await setupCircuit({
+    r1csPath: circ.r1csPath, wasmPath: circ.wasmPath, outDir: dir,
+    ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), onProgress: progress,
+  });
+
+  const nOut = low.program.outputs.length;
+  const metadata = await writeArtifacts(dir, {
+    name: graph.name,
+    modelSha256: model.sha256,
+    security: setup.security,
+    ptau: setup.ptau,
+    constraints: setup.constraints,
+    ops: opsTable(low),
+    inputs: low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: scale, rangeBits: i.rangeBits })),
+    outputs: low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: scale, rangeBits: o.rangeBits })),
+    publicLayout: {
+      outputs: low.outputs.map((o) => ({ name: o.name, offset: o.offset, length: o.shape.reduce((a, b) => a * b, 1) })),
+      inputs: low.inputs.map((i) => ({ name: i.name, offset: nOut + i.offset, length: i.shape.reduce((a, b) => a * b, 1) })),
+      total: nOut + low.program.nIn,
+    },
+    error,
+  });
+  await writeFile(keyFile, key + '\n');
+  return { dir, metadata, cached: false };
+}
+
+/** Constraints per graph node (plus input range checks and output rescales), in program order. */
+export function opsTable(low: LoweredModel): CircuitMetadata['ops'] {
+  const rows = new Map<string, { node: string; op: string; constraints: number }>();
+  for (const g of low.program.gadgets) {
+    let r = rows.get(g.node);
+    if (!r) {
+      const op = g.node.startsWith('input:') ? 'RangeCheck' : g.node.startsWith('output:') ? 'Rescale' : (low.nodeOps.get(g.node) ?? g.kind);
+      r = { node: g.node, op, constraints: 0 };
+      rows.set(g.node, r);
+    }
+    r.constraints += gadgetCost(g);
+  }
+  return [...rows.values()];
+}
