@@ -2,13 +2,16 @@ import type { Command } from 'commander';
 import { registerWallet } from './wallet.js';
 import { registerQuery } from './query.js';
 import { registerTrain } from './train.js';
+import { registerModels } from './models.js';
+import { registerPredict } from './predict.js';
+import { registerCompile } from './compile.js';
 import { registerProve } from './prove.js';
 import { registerVerify } from './verify.js';
 import { registerExportVerifier } from './export-verifier.js';
 import { registerDevnet } from './devnet.js';
 
 /** Every command group, one file each under src/cli/. Add a group by adding its register function here. */
-const groups: Array<(program: Command) => void> = [registerWallet, registerQuery, registerTrain, registerProve, registerVerify, registerExportVerifier, registerDevnet];
+const groups: Array<(program: Command) => void> = [registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);
