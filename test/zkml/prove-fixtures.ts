@@ -54,6 +54,15 @@ export const FIXTURE_META: Record<string, Omit<ArtifactsMetadataInput, 'security
       total: 5,
     },
   },
+  // Not a fixed-point model: scale 0, a pure constraint-count fixture (300 products) for prover tests.
+  'square-chain': {
+    name: 'square-chain-fixture',
+    modelSha256: '0'.repeat(64),
+    ops: [{ node: 'chain', op: 'Fixture', constraints: 300 }],
+    inputs: [{ name: 'x', signal: 'x', shape: [1], scaleBits: 0, rangeBits: 8 }],
+    outputs: [{ name: 'y', signal: 'y', shape: [1], scaleBits: 0, rangeBits: 252 }],
+    publicLayout: { outputs: [{ name: 'y', offset: 0, length: 1 }], inputs: [{ name: 'x', offset: 1, length: 1 }], total: 2 },
+  },
 };
 
 /** A complete artifacts directory for a fixture (dev ptau, cached keys), written once per test process. */
