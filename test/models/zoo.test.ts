@@ -48,7 +48,7 @@ for (const model of ZOO) {
     assert.ok(model.inputSchema.safeParse({ input: nest(a, model.inputShape) }).success);
     assert.ok(!model.inputSchema.safeParse({ input: a }).success, 'flat array must be rejected');
     assert.ok(!model.inputSchema.safeParse({ input: nest([...a.slice(1), Number.NaN], model.inputShape) }).success, 'NaN must be rejected');
-    const schema = z.toJSONSchema(model.inputSchema) as { type: string; properties: { input: { type: string; minItems: number } } };
+    const schema = z.toJSONSchema(model.inputSchema) as unknown as { type: string; properties: { input: { type: string; minItems: number } } };
     assert.equal(schema.type, 'object');
     assert.equal(schema.properties.input.type, 'array');
     assert.equal(schema.properties.input.minItems, model.inputShape[0]);

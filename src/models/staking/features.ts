@@ -52,9 +52,15 @@ export function fitNormalisation(seqs: number[][][], targets: number[]): Normali
   return { featureMean, featureStd, targetMean, targetStd };
 }
 
-/** Derived features → normalised model input (SEQ_LEN × N_FEATURES). */
+/**
+ * z-scores are clamped to ±Z_CLAMP: an outlier (say a 60-day withdrawal queue) must not leave the input range
+ * the circuit range-checks (calibration covers ±Z_CLAMP), and the float model sees the same clamped value.
+ */
+export const Z_CLAMP = 7.5;
+
+/** Derived features → normalised model input (SEQ_LEN × N_FEATURES), clamped to ±Z_CLAMP. */
 export function normaliseFeatures(seq: number[][], norm: Normalisation): number[][] {
-  return seq.map((row) => row.map((v, j) => (v - norm.featureMean[j]!) / norm.featureStd[j]!));
+  return seq.map((row) => row.map((v, j) => Math.max(-Z_CLAMP, Math.min(Z_CLAMP, (v - norm.featureMean[j]!) / norm.featureStd[j]!))));
 }
 
 /** Raw position → normalised model input. */

@@ -4,7 +4,7 @@ import { shippedModelDir } from '../paths.js';
 import { Rng } from '../random.js';
 import { loadPositionsCsv } from '../staking/csv.js';
 import { EXIT_HORIZON_DAYS, EXIT_MLP_NAME, exitFeatures, normaliseExitFeatures, trainExitMlp } from '../staking/exit-mlp.js';
-import { FEATURE_NAMES, N_FEATURES } from '../staking/features.js';
+import { FEATURE_NAMES, N_FEATURES, Z_CLAMP } from '../staking/features.js';
 import { generatePositions } from '../staking/generate.js';
 import { tensorArraySchema } from '../tensor-schema.js';
 import type { ZooModel } from './types.js';
@@ -19,6 +19,7 @@ export const exitMlp: ZooModel = {
   inputShape,
   outputShape: [1, 1],
   inputSchema: z.object({ input: tensorArraySchema(inputShape) }),
+  inputBound: Z_CLAMP,
   acceptsCsv: true,
   sampleInput(seed, card?: ModelCard) {
     const norm = (card ?? readModelCard(shippedModelDir(EXIT_MLP_NAME))).normalisation!;

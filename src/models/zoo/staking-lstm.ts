@@ -3,7 +3,7 @@ import { readModelCard, type ModelCard } from '../card.js';
 import { shippedModelDir } from '../paths.js';
 import { Rng } from '../random.js';
 import { loadPositionsCsv } from '../staking/csv.js';
-import { encodePosition, FEATURE_NAMES, N_FEATURES } from '../staking/features.js';
+import { encodePosition, FEATURE_NAMES, N_FEATURES, Z_CLAMP } from '../staking/features.js';
 import { generatePositions } from '../staking/generate.js';
 import { SEQ_LEN } from '../staking/schema.js';
 import { STAKING_MODEL_NAME, trainStakingLstm } from '../staking/train.js';
@@ -20,6 +20,7 @@ export const stakingLstm: ZooModel = {
   inputShape,
   outputShape: [1, 1],
   inputSchema: z.object({ input: tensorArraySchema(inputShape) }),
+  inputBound: Z_CLAMP,
   acceptsCsv: true,
   sampleInput(seed: number, card?: ModelCard): number[] {
     // A fresh generated position, normalised with the shipped model's statistics.

@@ -29,6 +29,8 @@ export interface ZooModel {
   inputSchema: z.ZodType<{ input: unknown }>;
   /** Seeded benchmark request input, flat in the ONNX input layout (normalised with `card`, default: the shipped one). */
   sampleInput(seed: number, card?: ModelCard): number[];
+  /** Largest |value| a valid (normalised) input element can have; calibration covers it so proofs never fail on range. */
+  inputBound?: number;
   /** Whether `train` accepts --data CSV. */
   acceptsCsv: boolean;
   /** Train (learned models) or build (function models) from scratch. */

@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { readModelCard } from '../models/card.js';
+import { compileZooModel, compiledDir } from '../models/compiled.js';
+import { shippedModelDir } from '../models/paths.js';
+import { describeOutput, encodeRequest, predict, readJsonFile } from '../models/predict.js';
+import { getZooModel } from '../models/zoo.js';
+import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../zkml/prove/index.js';
+
+/** `zkinfer predict <model> --input FILE [--prove]`: a readable prediction, optionally with a Groth16 proof. */
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('run a zoo model on one input and print the prediction (e.g. staking duration in days); --prove adds a zk proof')
+    .argument('<model>', 'zoo model name (see `zkinfer models`)')
+    .requiredOption('--input <file>', 'JSON input: a staking position (see models/staking-lstm/example-input.json) or {"input": [...]}')
+    .option('--model-dir <dir>', 'trained model folder (model.onnx + model.json); default: the shipped model')
+    .option('--prove', 'also compile the circuit (cached) and prove the inference')
+    .option('--proof-out <file>', 'where to write the proof JSON (with --prove)', 'proof.json')
+    .option('--json', 'print JSON instead of text')
+    .action(async (name: string, o: { input: string; modelDir?: string; prove?: boolean; proofOut: string; json?: boolean }) => {
+      const model = getZooModel(name);
+      const dir = resolve(o.modelDir ?? shippedModelDir(name));
+      const card = readModelCard(dir);
+      const input = encodeRequest(model, card, readJsonFile(o.input), o.input);
+      const p = await predict(model, dir, input);
+      const result: Record<string, unknown> = { model: name, prediction: p.value, summary: p.summary, output: p.output };
+      if (!o.json) console.log(p.summary);
+      if (o.prove) {
+        try {
+          const compiled = await compileZooModel(name, {
+            modelDir: dir,
+            ...(o.modelDir ? { outDir: compiledDir(`${name}-${card.onnx.sha256.slice(0, 12)}`) } : {}),
+            onProgress: (stage, done, total) => { if (!o.json && done === 0) process.stderr.write(`  ${stage}…\n`); void total; },
+          });
+          const proofFile = await prove(compiled.dir, { input_data: [input] });
+          writeFileSync(o.proofOut, JSON.stringify(proofFile, null, 2) + '\n');
+          const proven = describeOutput(model, card, proofFile.outputs[0] ?? []);
+          const md = compiled.metadata;
+          result['proof'] = { file: o.proofOut, circuit_id: md.id, security: md.security, constraints: md.constraints, proven: proven.value, timings: proofFile.timings };
+          if (!o.json) {
+            console.log(`proven (${md.security}, ${md.constraints} constraints, prove ${Math.round(proofFile.timings.proveMs)} ms): ${proven.summary}`);
+            console.log(`proof written to ${o.proofOut}; circuit id ${md.id}`);
+            console.log(`verify: zkinfer verify ${compiled.dir} ${o.proofOut}   (artifacts in ${compiled.dir})`);
+          }
+        } finally {
+          await closeDefaultPools();
+          await releaseSnarkjsCurve(); // the dev setup's snarkjs curve keeps worker threads alive
+        }
+      }
+      if (o.json) console.log(JSON.stringify(result, null, 2));
+    });
+}
