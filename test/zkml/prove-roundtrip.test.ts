@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ZkinferError } from '../../src/errors/base.js';
 import { BN254_R } from '../../src/zkml/fixed-point.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve, type ProofFile } from '../../src/zkml/prove/index.js';
 import { verify } from '../../src/zkml/verify/index.js';
@@ -68,16 +69,16 @@ test('input binding: the verifier substitutes its own inputs, so a proof about o
 
 test('bad inputs get a clear typed error, not a proof', async () => {
   const cases: Array<[unknown, string, RegExp]> = [
-    [{ input_data: [[1, 2]] }, 'INPUT_SHAPE', /needs 3 values/],
-    [{ input_data: [[1, 2, 3], [4]] }, 'INPUT_SHAPE', /has 1 input/],
+    [{ input_data: [[1, 2]] }, 'INPUT_RANGE', /needs 3 values/],
+    [{ input_data: [[1, 2, 3], [4]] }, 'INPUT_RANGE', /takes 1 input tensor/],
     [{ input_data: [[1, Number.NaN, 3]] }, 'INPUT_FORMAT', /input_data/],
-    [{ input_data: [[1, 200, 3]] }, 'INPUT_OUT_OF_RANGE', /out of the circuit's range/],
-    [{ input_data: [[1, -128, 3]] }, 'INPUT_OUT_OF_RANGE', /\|v\| must be < 127\.99/],
+    [{ input_data: [[1, 200, 3]] }, 'INPUT_RANGE', /outside the circuit's range \|x\| < 128/],
+    [{ input_data: [[1, -128, 3]] }, 'INPUT_RANGE', /outside the circuit's range/],
     [{ inputs: [[1, 2, 3]] }, 'INPUT_FORMAT', /input_data/],
   ];
   for (const [bad, code, msg] of cases) {
     await assert.rejects(prove(dir, bad, { prover: 'snarkjs' }), (e: unknown) => {
-      assert.ok(e instanceof WitnessInputError, `typed error for ${JSON.stringify(bad)}`);
+      assert.ok(e instanceof ZkinferError, `typed error for ${JSON.stringify(bad)}`);
       assert.equal(e.code, code);
       assert.match(e.message, msg);
       return true;

@@ -63,13 +63,13 @@ test('zkinfer verify: a tampered proof exits 1; unreadable proof, bad dir or bad
   assert.match(g.stderr, /not a zkinfer proof file/);
   const badIn = zkinfer('verify', dir, proofPath, '--input', join(work, 'bad.json'));
   assert.equal(badIn.code, 2);
-  assert.match(badIn.stderr, /out of the circuit's range/);
+  assert.match(badIn.stderr, /outside the circuit's range/);
 });
 
 test('zkinfer prove refuses an out-of-range input with a clear message and exit 2', () => {
   const r = zkinfer('prove', dir, '--input', join(work, 'bad.json'), '--out', join(work, 'never.json'), '--prover', 'snarkjs');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /out of the circuit's range/);
+  assert.match(r.stderr, /outside the circuit's range/);
 });
 
 test('zkinfer export-verifier writes a Groth16 Solidity verifier for the circuit', async () => {

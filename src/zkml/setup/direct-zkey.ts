@@ -1,12 +1,12 @@
 import { blake2b } from '@noble/hashes/blake2b';
 import { BN254_Q } from './ptau.js';
+import { readR1cs } from '../r1cs/read.js';
 import { BinWriter, bigIntLE, u32le } from './binwriter.js';
 import type { DevToxic } from './dev-ptau.js';
 import { SetupError } from './errors.js';
 import { R, lagrangeAt, mod, mul, pow, powers } from './field.js';
 import { FixedBaseEngine, scalarsToLE } from './fixed-base.js';
-import { coefValue, readR1cs } from './r1cs-read.js';
-import { requiredPower } from './r1cs-header.js';
+import { readR1csHeader, requiredPower } from './r1cs-header.js';
 
 type Progress = (stage: string, done: number, total: number) => void;
 
@@ -28,8 +28,8 @@ export interface DirectZkeyOptions {
 export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Array> {
   const progress = opts.onProgress ?? (() => {});
   const { tau, alpha, beta } = opts.toxic;
+  const h = await readR1csHeader(opts.r1csPath);
   const r1cs = await readR1cs(opts.r1csPath);
-  const h = r1cs.header;
   const cirPower = requiredPower(h);
   if (cirPower > opts.ptauPower) throw new SetupError('PTAU_TOO_SMALL', `circuit needs power ${cirPower}, dev ptau has ${opts.ptauPower}`);
   const n = 2 ** cirPower;
@@ -54,12 +54,11 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
       Fr.toRprLE(e, 12, Fr.mul(Fr.fromRprLE(raw, 0), R2r));
       coefEntries.push(e);
     };
-    const bytes = r1cs.bytes;
-    r1cs.constraints.forEach((k, ci) => {
+    r1cs.constraints.forEach(([ra, rb, rc], ci) => {
       const l = L[ci]!;
-      for (const t of k.a) { a[t.wire] = a[t.wire]! + coefValue(bytes, t.coefOffset) * l; coef(0, ci, t.wire, bytes.subarray(t.coefOffset, t.coefOffset + 32)); }
-      for (const t of k.b) { b[t.wire] = b[t.wire]! + coefValue(bytes, t.coefOffset) * l; coef(1, ci, t.wire, bytes.subarray(t.coefOffset, t.coefOffset + 32)); }
-      for (const t of k.c) c[t.wire] = c[t.wire]! + coefValue(bytes, t.coefOffset) * l;
+      for (const [w, v] of ra) { a[w] = a[w]! + v * l; coef(0, ci, w, bigIntLE(v, 32)); }
+      for (const [w, v] of rb) { b[w] = b[w]! + v * l; coef(1, ci, w, bigIntLE(v, 32)); }
+      for (const [w, v] of rc) c[w] = c[w]! + v * l;
     });
     for (let s = 0; s <= nPublic; s++) {
       a[s] = a[s]! + L[h.nConstraints + s]!;

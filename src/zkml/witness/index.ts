@@ -1,3 +1,3 @@
 export { WitnessInputError } from './errors.js';
-export { InputDataSchema, parseInputData, quantizeInputs, quantizeInputValue, type InputData, type QuantizedInputs } from './inputs.js';
+export { InputDataSchema, parseInputData, quantizeInputs, type InputData, type QuantizedInputs } from './inputs.js';
 export { WitnessEngine } from './calculate.js';

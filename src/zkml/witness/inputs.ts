@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CircuitMetadata, TensorSpec } from '../artifacts/metadata.js';
+import type { CircuitMetadata } from '../artifacts/metadata.js';
+import { checkInputRange } from '../quantize/input-range.js';
 import { toField, toFixed } from '../fixed-point.js';
 import { WitnessInputError } from './errors.js';
 
@@ -20,28 +21,6 @@ export function parseInputData(json: unknown): InputData {
   return r.data;
 }
 
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/**
- * Quantize one value for an input tensor: round(v·2^scaleBits), refusing NaN/∞ and values whose magnitude
- * reaches 2^rangeBits (the circuit's range check would reject them — better a clear error than no proof).
- */
-export function quantizeInputValue(v: number, spec: TensorSpec, index: number): bigint {
-  if (!Number.isFinite(v)) {
-    throw new WitnessInputError('INPUT_NOT_FINITE', `input "${spec.name}"[${index}] is ${v}`, { hint: 'inputs must be finite numbers' });
-  }
-  const q = toFixed(v, spec.scaleBits);
-  const bound = 1n << BigInt(spec.rangeBits);
-  if (q >= bound || -q >= bound) {
-    const maxAbs = Number(bound - 1n) / 2 ** spec.scaleBits;
-    throw new WitnessInputError('INPUT_OUT_OF_RANGE', `input "${spec.name}"[${index}] = ${v} is out of the circuit's range (|v| must be < ${maxAbs})`, {
-      hint: `the circuit was compiled for |round(v·2^${spec.scaleBits})| < 2^${spec.rangeBits}; scale the input or recompile with a larger range`,
-      details: { input: spec.name, index, value: v, scaleBits: spec.scaleBits, rangeBits: spec.rangeBits },
-    });
-  }
-  return q;
-}
-
 export interface QuantizedInputs {
   /** Circom input object: signal name → field elements (decimal strings), flattened row-major. */
   signals: Record<string, string[]>;
@@ -49,27 +28,18 @@ export interface QuantizedInputs {
   fields: string[][];
 }
 
-/** Turn EZKL-style input data into the circuit's fixed-point field elements, checking count, length and range. */
-export function quantizeInputs(metadata: Pick<CircuitMetadata, 'inputs'>, data: InputData): QuantizedInputs {
-  const specs = metadata.inputs;
-  if (data.input_data.length !== specs.length) {
-    throw new WitnessInputError('INPUT_SHAPE', `the circuit has ${specs.length} input(s) (${specs.map((s) => s.name).join(', ')}), input_data has ${data.input_data.length}`, {
-      hint: 'give one flat array per model input, in the order of metadata.json "inputs"',
-    });
-  }
+/**
+ * Turn EZKL-style input data into the circuit's fixed-point field elements. Count, length, finiteness and
+ * the in-circuit range (|round(v·2^scaleBits)| < 2^rangeBits) are checked first by the compiler's
+ * checkInputRange, so a bad input gets a clear InputRangeError instead of a failed witness.
+ */
+export function quantizeInputs(metadata: Pick<CircuitMetadata, 'inputs' | 'name'>, data: InputData): QuantizedInputs {
+  checkInputRange(metadata, data.input_data);
   const signals: Record<string, string[]> = {};
-  const fields: string[][] = [];
-  specs.forEach((spec, k) => {
-    const values = data.input_data[k]!;
-    const n = sizeOf(spec.shape);
-    if (values.length !== n) {
-      throw new WitnessInputError('INPUT_SHAPE', `input "${spec.name}" needs ${n} values (shape [${spec.shape.join(', ')}]), got ${values.length}`, {
-        hint: 'flatten the tensor row-major into one array',
-      });
-    }
-    const f = values.map((v, i) => toField(quantizeInputValue(v, spec, i)).toString());
+  const fields = metadata.inputs.map((spec, k) => {
+    const f = data.input_data[k]!.map((v) => toField(toFixed(v, spec.scaleBits)).toString());
     signals[spec.signal] = f;
-    fields.push(f);
+    return f;
   });
   return { signals, fields };
 }
