@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerEth } from './eth.js';
 import { registerWallet } from './wallet.js';
 import { registerQuery } from './query.js';
 import { registerTrain } from './train.js';
@@ -11,7 +12,7 @@ import { registerExportVerifier } from './export-verifier.js';
 import { registerDevnet } from './devnet.js';
 
 /** Every command group, one file each under src/cli/. Add a group by adding its register function here. */
-const groups: Array<(program: Command) => void> = [registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet];
+const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);

@@ -4,29 +4,23 @@ import { inferenceAttestorAbi } from './abi-index.js';
 import type { EthClients } from './clients.js';
 import { sendTx } from './tx.js';
 import { InvalidInputError } from '../errors/base.js';
+import { ProofFileSchema } from '../zkml/prove/proof-file.js';
 
-const decimal = z.string().regex(/^\d+$/, 'a decimal field element');
-
-/** A proof file as the network exchanges it (ARCHITECTURE.md §3): snarkjs Groth16 proof + public signals. */
-export const ProofFileSchema = z.object({
-  circuit_id: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '64 hex digits (sha256 of the verification key)'),
-  proof: z.object({
-    pi_a: z.array(decimal).min(2),
-    pi_b: z.array(z.array(decimal).length(2)).min(2),
-    pi_c: z.array(decimal).min(2),
-    protocol: z.literal('groth16'),
-    curve: z.literal('bn128').optional(),
-  }),
-  public_signals: z.array(decimal).min(1),
+/**
+ * The part of PROOF.json (ARCHITECTURE.md §3, src/zkml/prove/proof-file.ts) the attestor needs: circuit id,
+ * snarkjs proof, public signals. Extra fields (outputs, security, prover) are ignored.
+ */
+export const AttestProofSchema = ProofFileSchema.pick({ circuit_id: true, proof: true, public_signals: true }).extend({
+  public_signals: ProofFileSchema.shape.public_signals.min(1),
 });
-export type ProofFile = z.infer<typeof ProofFileSchema>;
+export type AttestProof = z.infer<typeof AttestProofSchema>;
 
 /** Validate an untrusted proof file. */
-export function parseProofFile(raw: unknown, source = 'proof'): ProofFile {
-  const r = ProofFileSchema.safeParse(raw);
+export function parseAttestProof(raw: unknown, source = 'proof'): AttestProof {
+  const r = AttestProofSchema.safeParse(raw);
   if (!r.success) {
     throw new InvalidInputError(`${source} is not a Groth16 proof file: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
-      hint: 'expected {circuit_id, proof: {pi_a, pi_b, pi_c, protocol: "groth16"}, public_signals: [...]}',
+      hint: 'expected PROOF.json from `zkinfer prove`: {circuit_id, proof: {pi_a, pi_b, pi_c, protocol, curve}, public_signals}',
     });
   }
   return r.data;
@@ -39,7 +33,7 @@ export interface SolidityProof {
 }
 
 /** snarkjs proof JSON → the verifier's calldata order (G2 coordinates swapped, as snarkjs's exportSolidityCallData). */
-export function toSolidityProof(p: ProofFile['proof']): SolidityProof {
+export function toSolidityProof(p: AttestProof['proof']): SolidityProof {
   const B = (i: number, j: number) => BigInt(p.pi_b[i]![j]!);
   return {
     a: [BigInt(p.pi_a[0]!), BigInt(p.pi_a[1]!)],
@@ -93,7 +87,7 @@ export interface AttestProofReturnType {
 }
 
 /** Verify `proof` on chain and record it; sends an explicit gas limit (the verifier returns false when starved). */
-export async function attestProof(clients: EthClients, attestor: Address, proof: ProofFile, opts: { gas?: bigint } = {}): Promise<AttestProofReturnType> {
+export async function attestProof(clients: EthClients, attestor: Address, proof: AttestProof, opts: { gas?: bigint } = {}): Promise<AttestProofReturnType> {
   const { a, b, c } = toSolidityProof(proof.proof);
   const signals = proof.public_signals.map((s) => BigInt(s));
   const circuitId = circuitIdBytes(proof.circuit_id);

@@ -1,31 +1,10 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Address } from 'viem';
 import type { EthClients } from './clients.js';
 import { SolidityCompileError } from './errors.js';
 import { packageDir } from './project.js';
 import { compileSolidity, type CompiledContract } from './solc.js';
 import { deployContract } from './tx.js';
-
-/** snarkjs's package directory (its `exports` hide package.json, so walk up from the entry point). */
-function snarkjsRoot(): string {
-  let dir = dirname(createRequire(import.meta.url).resolve('snarkjs'));
-  while (!existsSync(join(dir, 'templates', 'verifier_groth16.sol.ejs'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new SolidityCompileError('snarkjs verifier template not found', { hint: 'run npm ci' });
-    dir = up;
-  }
-  return dir;
-}
-
-/** Export the snarkjs Groth16 Solidity verifier of a circuit's zkey (snarkjs's own template). */
-export async function groth16VerifierSource(zkeyPath: string): Promise<string> {
-  const template = await readFile(join(snarkjsRoot(), 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
-  const { zKey } = await import('snarkjs');
-  return zKey.exportSolidityVerifier(zkeyPath, { groth16: template });
-}
 
 /** Compile an exported verifier (any single-contract Solidity file; its `verifyProof` is what the attestor calls). */
 export function compileVerifier(source: string): CompiledContract {

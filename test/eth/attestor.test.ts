@@ -8,18 +8,18 @@ import {
   attestProof,
   circuitIdBytes,
   inputHashOf,
-  parseProofFile,
+  parseAttestProof,
   readAttestation,
   registerCircuit,
   toSolidityProof,
-  type ProofFile,
+  type AttestProof,
 } from '../../src/eth/attest.js';
 import type { EthClients } from '../../src/eth/clients.js';
 import { sendTx } from '../../src/eth/tx.js';
-import { deployVerifier, groth16VerifierSource } from '../../src/eth/verifier.js';
+import { deployVerifier } from '../../src/eth/verifier.js';
 import { InvalidInputError } from '../../src/errors/base.js';
 import { deploy, expectRevert, startTestChain, type TestChain } from './helpers/chain.js';
-import { proveTiny, releaseSnarkjs, tinyCircuit, type TinyCircuit } from './helpers/tiny-circuit.js';
+import { proveTiny, releaseSnarkjs, tinyCircuit, tinyVerifierSource, type TinyCircuit } from './helpers/tiny-circuit.js';
 
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
@@ -29,7 +29,7 @@ let alice: EthClients;
 let circuit: TinyCircuit;
 let attestor: Address;
 let verifier: Address;
-let proof: ProofFile; // x = (5, 9) → y = 67
+let proof: AttestProof; // x = (5, 9) → y = 67
 
 before(async () => {
   circuit = await tinyCircuit();
@@ -37,7 +37,7 @@ before(async () => {
   owner = chain.owner;
   alice = chain.users[0]!;
   attestor = await deploy(owner, 'InferenceAttestor', [owner.account.address]);
-  const v = await deployVerifier(owner, await groth16VerifierSource(circuit.zkeyPath));
+  const v = await deployVerifier(owner, await tinyVerifierSource(circuit));
   assert.equal(v.nPublic, circuit.nPublic);
   verifier = v.address;
   proof = await proveTiny(circuit, 5n, 9n);
@@ -48,7 +48,7 @@ after(async () => {
 });
 
 /** Send a raw attest (no client-side checks) with an explicit gas limit. */
-function rawAttest(c: EthClients, p: ProofFile, signals: bigint[] = p.public_signals.map(BigInt), gas = attestGasLimit(signals.length)) {
+function rawAttest(c: EthClients, p: AttestProof, signals: bigint[] = p.public_signals.map(BigInt), gas = attestGasLimit(signals.length)) {
   const { a, b, c: cc } = toSolidityProof(p.proof);
   return sendTx(c, { address: attestor, abi: inferenceAttestorAbi, functionName: 'attest', args: [circuitIdBytes(p.circuit_id), a, b, cc, signals], gas });
 }
@@ -149,9 +149,9 @@ describe('InferenceAttestor: attest', () => {
 });
 
 describe('proof files', () => {
-  test('parseProofFile accepts a snarkjs proof and rejects malformed input with a clear error', () => {
-    assert.equal(parseProofFile(JSON.parse(JSON.stringify(proof))).circuit_id, circuit.circuitId);
-    assert.throws(() => parseProofFile({ circuit_id: 'xyz', proof: {}, public_signals: [] }), InvalidInputError);
-    assert.throws(() => parseProofFile({ ...proof, public_signals: ['-1'] }), /public_signals/);
+  test('parseAttestProof accepts a snarkjs proof and rejects malformed input with a clear error', () => {
+    assert.equal(parseAttestProof(JSON.parse(JSON.stringify(proof))).circuit_id, circuit.circuitId);
+    assert.throws(() => parseAttestProof({ circuit_id: 'xyz', proof: {}, public_signals: [] }), InvalidInputError);
+    assert.throws(() => parseAttestProof({ ...proof, public_signals: ['-1'] }), /public_signals/);
   });
 });

@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { circuitIdOfVk } from '../../../src/zkml/artifacts/canonical.js';
 import { packageDir } from '../../../src/eth/project.js';
-import type { ProofFile } from '../../../src/eth/attest.js';
+import type { AttestProof } from '../../../src/eth/attest.js';
+import { releaseSnarkjsCurve } from '../../../src/zkml/prove/curve.js';
 
 export const TINY_CIRCOM = `pragma circom 2.1.0;
 template Tiny() {
@@ -79,16 +80,17 @@ export async function tinyCircuit(): Promise<TinyCircuit> {
 }
 
 /** Prove y for (x0, x1) and return a network proof file. */
-export async function proveTiny(c: TinyCircuit, x0: bigint, x1: bigint): Promise<ProofFile> {
+export async function proveTiny(c: TinyCircuit, x0: bigint, x1: bigint): Promise<AttestProof> {
   const { proof, publicSignals } = await snarkjs.groth16.fullProve({ x: [x0.toString(), x1.toString()] }, c.wasmPath, c.zkeyPath);
-  return { circuit_id: c.circuitId, proof, public_signals: publicSignals };
+  return { circuit_id: c.circuitId, proof, public_signals: publicSignals } as AttestProof;
 }
 
 /** Stop snarkjs's cached bn128 worker threads so the test process can exit. */
-export async function releaseSnarkjs(): Promise<void> {
-  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
-  if (g.curve_bn128) {
-    await g.curve_bn128.terminate();
-    delete g.curve_bn128;
-  }
+export const releaseSnarkjs = releaseSnarkjsCurve;
+
+/** The snarkjs Groth16 Solidity verifier for the tiny circuit's bare zkey (it has no zkinfer metadata.json). */
+export async function tinyVerifierSource(c: TinyCircuit): Promise<string> {
+  const main = createRequire(import.meta.url).resolve('snarkjs'); // …/snarkjs/build/main.cjs
+  const template = readFileSync(join(dirname(main), '..', 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
+  return snarkjs.zKey.exportSolidityVerifier(c.zkeyPath, { groth16: template });
 }

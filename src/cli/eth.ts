@@ -1,0 +1,376 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { BaseError, formatUnits, getAddress, isAddress, parseUnits, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { InvalidInputError, ZkinferError } from '../errors/base.js';
+import { DEV_CHAIN_ID, devPrivateKeys, startAnvil } from '../eth/anvil.js';
+import { attestationsByInput, attestProof, parseAttestProof, readAttestation } from '../eth/attest.js';
+import { ensureCircuitRegistered } from '../eth/circuit.js';
+import { createEthClients, parsePrivateKey, type EthClients } from '../eth/clients.js';
+import { deployDevStack, deployStack } from '../eth/deploy.js';
+import { DEFAULT_DEPLOYMENT_FILE, findToken, readDeployment, writeDeployment, type Deployment } from '../eth/deployment.js';
+import { EthKeyError, EthTransactionError } from '../eth/errors.js';
+import { toTxError } from '../eth/tx.js';
+import { deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
+import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
+
+const DEFAULT_RPC = 'http://127.0.0.1:8545';
+
+interface ConnOpts {
+  rpc: string;
+  keyFile?: string;
+  devAccount?: string;
+  deployment: string;
+}
+
+function addConnOptions(cmd: Command, needsDeployment = true): Command {
+  cmd
+    .option('--rpc <url>', 'JSON-RPC endpoint (env ZKINFER_ETH_RPC)', process.env.ZKINFER_ETH_RPC ?? DEFAULT_RPC)
+    .option('--key-file <file>', 'file holding the hex private key (else env ZKINFER_ETH_KEY)')
+    .option('--dev-account <n>', 'DEV ONLY: use anvil dev account n (its key is public) — refused unless the chain id is 31337');
+  if (needsDeployment) cmd.option('--deployment <file>', 'deployment JSON written by `eth deploy`', DEFAULT_DEPLOYMENT_FILE);
+  return cmd;
+}
+
+async function loadKey(o: ConnOpts): Promise<{ key: Hex; dev: boolean }> {
+  if (o.devAccount !== undefined) {
+    const n = Number(o.devAccount);
+    if (!Number.isInteger(n) || n < 0 || n > 9) throw new InvalidInputError('--dev-account must be 0..9');
+    return { key: devPrivateKeys(n + 1)[n]!, dev: true };
+  }
+  if (o.keyFile) {
+    let text: string;
+    try {
+      text = await readFile(o.keyFile, 'utf8');
+    } catch (cause) {
+      throw new EthKeyError(`cannot read key file ${o.keyFile}`, { hint: 'check the path and permissions', cause });
+    }
+    return { key: parsePrivateKey(text), dev: false };
+  }
+  const env = process.env.ZKINFER_ETH_KEY;
+  if (env) return { key: parsePrivateKey(env), dev: false };
+  throw new EthKeyError('no Ethereum key given', {
+    hint: 'set ZKINFER_ETH_KEY, pass --key-file PATH, or on a local anvil node --dev-account 0',
+  });
+}
+
+async function connect(o: ConnOpts): Promise<EthClients> {
+  const { key, dev } = await loadKey(o);
+  let clients: EthClients;
+  try {
+    clients = await createEthClients({ rpcUrl: o.rpc, privateKey: key });
+  } catch (cause) {
+    throw new EthTransactionError(`cannot reach the Ethereum node at ${o.rpc}`, undefined, {
+      hint: 'start one with `zkinfer eth node`, or pass --rpc URL',
+      cause,
+    });
+  }
+  if (dev && clients.chain.id !== DEV_CHAIN_ID) {
+    throw new EthKeyError(`--dev-account is only allowed on the local dev chain (31337), this is chain ${clients.chain.id}`, {
+      hint: 'use ZKINFER_ETH_KEY or --key-file on real networks',
+    });
+  }
+  return clients;
+}
+
+function loadDeployment(o: ConnOpts, clients: EthClients): Deployment {
+  const d = readDeployment(o.deployment);
+  if (d.chainId !== clients.chain.id) {
+    throw new ZkinferError('ETH_DEPLOYMENT', `deployment ${o.deployment} is for chain ${d.chainId}, but ${o.rpc} is chain ${clients.chain.id}`, {
+      hint: 'pass the matching --deployment or --rpc (a restarted anvil needs `eth deploy` again)',
+    });
+  }
+  return d;
+}
+
+function parseAmount(text: string, decimals: number, symbol: string): bigint {
+  let v: bigint;
+  try {
+    if (!/^\d+(\.\d+)?$/.test(text)) throw new Error('not a decimal');
+    v = parseUnits(text, decimals);
+  } catch {
+    throw new InvalidInputError(`amount "${text}" is not a positive decimal number of ${symbol}`, { hint: 'e.g. 1.5' });
+  }
+  if (v <= 0n) throw new InvalidInputError(`amount must be positive, got ${text}`);
+  return v;
+}
+
+function parseAddressArg(text: string, what: string): Address {
+  if (!isAddress(text, { strict: false })) throw new InvalidInputError(`${what} "${text}" is not an address`, { hint: 'an 0x-prefixed 20-byte hex address' });
+  return getAddress(text);
+}
+
+/** Run an action, turning viem errors into typed errors the CLI prints with a hint. */
+function ethAction<A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      if (err instanceof ZkinferError || !(err instanceof BaseError)) throw err;
+      throw toTxError(err, what);
+    }
+  };
+}
+
+const fmtPoints = (p: bigint) => formatUnits(p, 18);
+
+/** `zkinfer eth node|deploy|mint|deposit|points|withdraw|restake|register-circuit|attest|attestation` */
+export function registerEth(program: Command): void {
+  const eth = program.command('eth').description('Ethereum: LRT deposit vault with points, restaking, on-chain attestation of proofs');
+
+  eth
+    .command('node')
+    .description('start a local anvil dev chain (DEV ONLY: its funded keys are public)')
+    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', '8545')
+    .option('--state <file>', 'load/save chain state in this file across restarts')
+    .option('--block-time <s>', 'mine a block every s seconds (default: one per transaction)')
+    .action(async (o: { port: string; state?: string; blockTime?: string }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError(`--port must be 0..65535, got ${o.port}`);
+      const node = await startAnvil({
+        port,
+        ...(o.state ? { stateFile: o.state } : {}),
+        ...(o.blockTime ? { blockTime: Number(o.blockTime) } : {}),
+      });
+      console.log('DEV ONLY — local anvil chain; these keys are PUBLIC (anvil test mnemonic). Never send real funds to them.');
+      console.log(`chain id ${node.chainId}`);
+      console.log(`rpc ${node.rpcUrl}`);
+      node.privateKeys.forEach((k, i) => console.log(`account ${i}  ${privateKeyToAccount(k).address}  key ${k}`));
+      console.log('next: zkinfer eth deploy --rpc ' + node.rpcUrl + ' --dev-account 0     (Ctrl-C stops the node)');
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        node.process.once('exit', stop);
+      });
+      await node.stop();
+    });
+
+  addConnOptions(
+    eth
+      .command('deploy')
+      .description('deploy the vault and the attestor; on the dev chain also mock LRTs, wETH, ezETH and a local restake manager')
+      .option('--out <file>', 'where to write the deployment JSON', DEFAULT_DEPLOYMENT_FILE)
+      .option('--token <address:weight...>', 'existing ERC-20 to whitelist with its points weight (1 = 1.0); repeatable (real networks)')
+      .option('--restake-manager <address>', 'Renzo-style RestakeManager to restake through (real networks)')
+      .option('--ezeth <address>', 'the token the restake manager mints (also pass it with --token)')
+      .option('--claim-manager <address>', 'account allowed to move user balances after deposits stop'),
+    false,
+  ).action(
+    ethAction('deploy', async (o: ConnOpts & { out: string; token?: string[]; restakeManager?: string; ezeth?: string; claimManager?: string }) => {
+      const clients = await connect(o);
+      const claimManager = o.claimManager ? parseAddressArg(o.claimManager, '--claim-manager') : undefined;
+      let d: Deployment;
+      if (!o.token || o.token.length === 0) {
+        if (clients.chain.id !== DEV_CHAIN_ID) {
+          throw new InvalidInputError(`chain ${clients.chain.id} is not the dev chain: name the tokens to whitelist with --token ADDRESS:WEIGHT`, {
+            hint: 'the mock tokens of the dev stack are only deployed on the local anvil (chain 31337)',
+          });
+        }
+        d = await deployDevStack(clients, claimManager ? { claimManager } : {});
+        console.log('INSECURE-DEV deployment: mock tokens with an open mint, local restake manager');
+      } else {
+        const tokens = o.token.map((spec) => {
+          const [addr, w] = spec.split(':');
+          const weight = Number(w ?? '1');
+          if (!(weight > 0 && weight <= 100)) throw new InvalidInputError(`--token ${spec}: weight must be in (0, 100]`);
+          return { address: parseAddressArg(addr ?? '', '--token'), weight: parseUnits(String(w ?? '1'), 18) };
+        });
+        if (Boolean(o.restakeManager) !== Boolean(o.ezeth)) throw new InvalidInputError('--restake-manager and --ezeth go together');
+        d = await deployStack(clients, {
+          tokens,
+          ...(claimManager ? { claimManager } : {}),
+          ...(o.restakeManager ? { restakeManager: parseAddressArg(o.restakeManager, '--restake-manager') } : {}),
+          ...(o.ezeth ? { ezETH: parseAddressArg(o.ezeth, '--ezeth') } : {}),
+        });
+      }
+      writeDeployment(o.out, d);
+      console.log(`vault     ${d.vault}`);
+      console.log(`attestor  ${d.attestor}`);
+      if (d.restakeManager) console.log(`restake   ${d.restakeManager} (ezETH ${d.ezETH})`);
+      for (const t of Object.values(d.tokens)) console.log(`token     ${t.symbol.padEnd(8)} ${t.address}  weight ${formatUnits(BigInt(t.weight), 18)}`);
+      console.log(`deployment written to ${o.out}`);
+    }),
+  );
+
+  addConnOptions(
+    eth
+      .command('mint')
+      .description('DEV ONLY: mint mock tokens from a dev token faucet')
+      .argument('<token>', 'symbol or address, e.g. wETH')
+      .argument('<amount>', 'amount in token units, e.g. 10')
+      .option('--to <address>', 'recipient (default: your account)'),
+  ).action(
+    ethAction('mint', async (tokenArg: string, amountArg: string, o: ConnOpts & { to?: string }) => {
+      const clients = await connect(o);
+      const t = findToken(loadDeployment(o, clients), tokenArg);
+      const to = o.to ? parseAddressArg(o.to, '--to') : clients.account.address;
+      await devMint(clients, t, to, parseAmount(amountArg, t.decimals, t.symbol));
+      console.log(`minted ${amountArg} ${t.symbol} to ${to}`);
+    }),
+  );
+
+  addConnOptions(
+    eth.command('deposit').description('deposit a whitelisted token into the vault (approves it first if needed)').argument('<token>').argument('<amount>'),
+  ).action(
+    ethAction('deposit', async (tokenArg: string, amountArg: string, o: ConnOpts) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const t = findToken(d, tokenArg);
+      const r = await deposit(clients, d.vault, t.address, parseAmount(amountArg, t.decimals, t.symbol));
+      console.log(`deposited ${amountArg} ${t.symbol}, credited ${formatUnits(r.credited, t.decimals)}  tx ${r.hash}`);
+    }),
+  );
+
+  addConnOptions(
+    eth.command('withdraw').description('withdraw your own tokens from the vault').argument('<token>').argument('<amount>', 'amount, or "all"'),
+  ).action(
+    ethAction('withdraw', async (tokenArg: string, amountArg: string, o: ConnOpts) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const t = findToken(d, tokenArg);
+      let amount: bigint;
+      if (amountArg === 'all') {
+        const { rows } = await readPoints(clients, d, clients.account.address);
+        amount = rows.find((r) => r.token === t.address)?.balance ?? 0n;
+        if (amount === 0n) throw new InvalidInputError(`you have no ${t.symbol} in the vault`);
+      } else {
+        amount = parseAmount(amountArg, t.decimals, t.symbol);
+      }
+      const hash = await withdraw(clients, d.vault, t.address, amount);
+      console.log(`withdrew ${formatUnits(amount, t.decimals)} ${t.symbol}  tx ${hash}`);
+    }),
+  );
+
+  addConnOptions(
+    eth.command('restake').description('restake deposited tokens through the restake manager; the minted ezETH stays in the vault, credited to you').argument('<token>').argument('<amount>'),
+  ).action(
+    ethAction('restake', async (tokenArg: string, amountArg: string, o: ConnOpts) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const t = findToken(d, tokenArg);
+      const r = await restake(clients, d.vault, t.address, parseAmount(amountArg, t.decimals, t.symbol));
+      console.log(`restaked ${amountArg} ${t.symbol} → ${formatUnits(r.minted, 18)} ezETH  tx ${r.hash}`);
+    }),
+  );
+
+  addConnOptions(
+    eth.command('points').description("show an account's vault balances and points (1 point = 1 ETH-unit × weight 1.0 held for 1 s)").argument('[address]', 'default: your account'),
+  ).action(
+    ethAction('points', async (addr: string | undefined, o: ConnOpts) => {
+      let user: Address;
+      let clients: EthClients;
+      if (addr) {
+        user = parseAddressArg(addr, 'address');
+        clients = await createEthClients({ rpcUrl: o.rpc, privateKey: devPrivateKeys(1)[0]! }).catch((cause) => {
+          throw new EthTransactionError(`cannot reach the Ethereum node at ${o.rpc}`, undefined, { hint: 'start one with `zkinfer eth node`', cause });
+        }); // read-only: the key never signs
+      } else {
+        clients = await connect(o);
+        user = clients.account.address;
+      }
+      const d = loadDeployment(o, clients);
+      const { total, rows } = await readPoints(clients, d, user);
+      console.log(`account ${user}`);
+      console.log(`${'token'.padEnd(10)}${'balance'.padStart(26)}${'points'.padStart(30)}`);
+      for (const r of rows) {
+        const dec = d.tokens[r.symbol]?.decimals ?? 18;
+        console.log(`${r.symbol.padEnd(10)}${formatUnits(r.balance, dec).padStart(26)}${fmtPoints(r.points).padStart(30)}`);
+      }
+      console.log(`${'total'.padEnd(36)}${fmtPoints(total).padStart(30)}`);
+    }),
+  );
+
+  addConnOptions(
+    eth
+      .command('register-circuit')
+      .description("deploy a circuit's Groth16 verifier and register it on the attestor (attestor owner only)")
+      .option('--circuit <dir>', 'zkinfer circuit artifacts directory')
+      .option('--verifier-sol <file>', 'or: an exported verifier (`zkinfer export-verifier`) …')
+      .option('--circuit-id <hex>', '… with its circuit id …')
+      .option('--outputs <n>', '… and its number of output signals'),
+  ).action(
+    ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string }) => {
+      try {
+        const clients = await connect(o);
+        const d = loadDeployment(o, clients);
+        const r = await ensureCircuitRegistered(clients, d.attestor, {
+          ...(o.circuit ? { dir: o.circuit } : {}),
+          ...(o.verifierSol ? { verifierSol: o.verifierSol } : {}),
+          ...(o.circuitId ? { circuitId: o.circuitId.replace(/^0x/, '').toLowerCase() } : {}),
+          ...(o.outputs !== undefined ? { nOutputs: Number(o.outputs) } : {}),
+        });
+        if (r.registered) d.verifiers[r.circuitId] = r.verifier;
+        writeDeployment(o.deployment, d);
+        console.log(`${r.registered ? 'registered' : 'already registered'} circuit ${r.circuitId}  verifier ${r.verifier}  (${r.nPublic} public signals, ${r.nOutputs} outputs)`);
+      } finally {
+        await releaseSnarkjsCurve();
+      }
+    }),
+  );
+
+  addConnOptions(
+    eth
+      .command('attest')
+      .description('verify a proof on chain and record the inference (circuit, input hash, outputs, prover, block)')
+      .argument('<proof>', 'PROOF.json from `zkinfer prove`')
+      .option('--circuit <dir>', 'artifacts directory: register the circuit first if it is not yet (needs the attestor owner key)')
+      .option('--gas <n>', 'explicit gas limit (default: a fixed budget; never estimated)'),
+  ).action(
+    ethAction('attest', async (proofPath: string, o: ConnOpts & { circuit?: string; gas?: string }) => {
+      try {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(await readFile(proofPath, 'utf8'));
+        } catch (cause) {
+          throw new InvalidInputError(`cannot read proof file ${proofPath} as JSON`, { cause });
+        }
+        const proof = parseAttestProof(raw, proofPath);
+        const clients = await connect(o);
+        const d = loadDeployment(o, clients);
+        if (o.circuit) {
+          const r = await ensureCircuitRegistered(clients, d.attestor, { dir: o.circuit });
+          if (r.circuitId !== proof.circuit_id) {
+            throw new InvalidInputError(`proof is for circuit ${proof.circuit_id}, but ${o.circuit} is circuit ${r.circuitId}`);
+          }
+          if (r.registered) {
+            d.verifiers[r.circuitId] = r.verifier;
+            writeDeployment(o.deployment, d);
+            console.log(`registered circuit ${r.circuitId}  verifier ${r.verifier}`);
+          }
+        }
+        const gas = o.gas ? BigInt(o.gas) : undefined;
+        const r = await attestProof(clients, d.attestor, proof, gas ? { gas } : {});
+        const a = await readAttestation(clients, d.attestor, r.id);
+        console.log(`attested #${r.id}  circuit ${proof.circuit_id}`);
+        console.log(`input hash ${r.inputHash}`);
+        console.log(`outputs ${JSON.stringify(a.outputs.map(String))}`);
+        console.log(`prover ${a.prover}  block ${a.blockNumber}  gas ${r.gasUsed}  tx ${r.hash}`);
+      } finally {
+        await releaseSnarkjsCurve();
+      }
+    }),
+  );
+
+  addConnOptions(
+    eth
+      .command('attestation')
+      .description('look up recorded attestations by id or by input hash')
+      .option('--id <n>', 'attestation id')
+      .option('--input-hash <hex>', 'keccak256 of the packed input signals (printed by `eth attest`)'),
+  ).action(
+    ethAction('attestation', async (o: ConnOpts & { id?: string; inputHash?: string }) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      let ids: readonly bigint[];
+      if (o.id !== undefined) ids = [BigInt(o.id)];
+      else if (o.inputHash && /^0x[0-9a-fA-F]{64}$/.test(o.inputHash)) ids = await attestationsByInput(clients, d.attestor, o.inputHash as Hex);
+      else throw new InvalidInputError('give --id N or --input-hash 0x…(32 bytes)');
+      if (ids.length === 0) console.log('no attestation found');
+      for (const id of ids) {
+        const a = await readAttestation(clients, d.attestor, id);
+        console.log(JSON.stringify({ id: String(id), circuitId: a.circuitId, inputHash: a.inputHash, outputs: a.outputs.map(String), prover: a.prover, block: String(a.blockNumber) }));
+      }
+    }),
+  );
+}

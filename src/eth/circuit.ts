@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import type { Address } from 'viem';
+import { inferenceAttestorAbi } from './abi-index.js';
+import { circuitIdBytes, registerCircuit } from './attest.js';
+import type { EthClients } from './clients.js';
+import { DeploymentError } from './errors.js';
+import { deployVerifier } from './verifier.js';
+import { exportSolidityVerifier } from '../zkml/export/solidity.js';
+import { readMetadata } from '../zkml/artifacts/index.js';
+
+export interface CircuitRegistration {
+  circuitId: string;
+  verifier: Address;
+  nPublic: number;
+  nOutputs: number;
+  /** False when the circuit was already registered (nothing was sent). */
+  registered: boolean;
+}
+
+/** Outputs must form a contiguous prefix of the public signals (Circom's order) for the attestor's layout. */
+export function outputsPrefixLength(layout: { outputs: Array<{ offset: number; length: number }>; total: number }): number {
+  let n = 0;
+  for (const o of [...layout.outputs].sort((a, b) => a.offset - b.offset)) {
+    if (o.offset !== n) {
+      throw new DeploymentError('circuit outputs are not the leading public signals; the attestor cannot split them', {
+        hint: 'recompile the circuit with zkinfer (outputs first, then inputs)',
+      });
+    }
+    n += o.length;
+  }
+  return n;
+}
+
+/** Whether `circuitId` is already bound to a verifier on the attestor. */
+export async function circuitOnChain(clients: Pick<EthClients, 'publicClient'>, attestor: Address, circuitId: string) {
+  const c = await clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'circuit', args: [circuitIdBytes(circuitId)] });
+  return c.verifier === '0x0000000000000000000000000000000000000000' ? null : c;
+}
+
+export interface EnsureCircuitParameters {
+  /** A zkinfer artifacts directory (metadata.json + circuit.zkey)… */
+  dir?: string;
+  /** …or an exported verifier source with the circuit id and the number of outputs. */
+  verifierSol?: string;
+  circuitId?: string;
+  nOutputs?: number;
+}
+
+/** Deploy the circuit's Groth16 verifier and register it on the attestor, unless it is registered already. */
+export async function ensureCircuitRegistered(clients: EthClients, attestor: Address, p: EnsureCircuitParameters): Promise<CircuitRegistration> {
+  let circuitId: string;
+  let nOutputs: number;
+  let source: () => Promise<string>;
+  if (p.dir) {
+    const md = await readMetadata(p.dir);
+    circuitId = md.id;
+    nOutputs = outputsPrefixLength(md.publicLayout);
+    source = async () => (await exportSolidityVerifier(p.dir!)).source; // hash-checked artifacts
+  } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined) {
+    circuitId = p.circuitId;
+    nOutputs = p.nOutputs;
+    const file = p.verifierSol;
+    source = () => readFile(file, 'utf8');
+  } else {
+    throw new DeploymentError('to register a circuit give its artifacts directory, or a verifier .sol with its circuit id and output count', {
+      hint: 'use --circuit DIR, or --verifier-sol FILE --circuit-id HEX --outputs N',
+    });
+  }
+  const existing = await circuitOnChain(clients, attestor, circuitId);
+  if (existing) return { circuitId, verifier: existing.verifier, nPublic: existing.nPublic, nOutputs: existing.nOutputs, registered: false };
+  const { address, nPublic } = await deployVerifier(clients, await source());
+  await registerCircuit(clients, attestor, { circuitId, verifier: address, nPublic, nOutputs });
+  return { circuitId, verifier: address, nPublic, nOutputs, registered: true };
+}

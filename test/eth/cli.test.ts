@@ -1,0 +1,144 @@
+/** `zkinfer eth …` end to end, as docs/eth.md shows it: node, deploy, mint, deposit, points, withdraw, attest. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPublicClient, createTestClient, http, parseUnits, type Address } from 'viem';
+import { depositVaultAbi } from '../../src/eth/abi-index.js';
+import { devPrivateKeys } from '../../src/eth/anvil.js';
+import { readDeployment } from '../../src/eth/deployment.js';
+import { packageDir } from '../../src/eth/project.js';
+import { privateKeyToAccount } from 'viem/accounts';
+import { proveTiny, releaseSnarkjs, tinyCircuit, tinyVerifierSource } from './helpers/tiny-circuit.js';
+
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const ENTRY = fileURLToPath(new URL(`./helpers/cli-entry${ext}`, import.meta.url));
+const EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--test'));
+const dir = join(packageDir(), '.cache', 'eth-test', `cli-${process.pid}`);
+const USER_KEY = devPrivateKeys(2)[1]!;
+const USER = privateKeyToAccount(USER_KEY).address;
+
+let node: ChildProcess;
+let rpc: string;
+const dep = join(dir, 'deployment.json');
+
+function zk(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...EXEC_ARGV, ENTRY, ...args], { env: { ...process.env, ZKINFER_ETH_KEY: '', ...env }, timeout: 120_000 }, (error, out, err) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out, err });
+    });
+  });
+}
+const asUser = { ZKINFER_ETH_KEY: USER_KEY };
+const conn = () => ['--rpc', rpc, '--deployment', dep];
+
+before(async () => {
+  mkdirSync(dir, { recursive: true });
+  node = spawn(process.execPath, [...EXEC_ARGV, ENTRY, 'eth', 'node', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  rpc = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`eth node did not start: ${out}`)), 90_000);
+    node.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /^rpc (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (m) (clearTimeout(timer), resolve(m[1]!));
+    });
+    node.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    node.once('exit', (code) => reject(new Error(`eth node exited ${code}: ${out}`)));
+  });
+});
+
+after(async () => {
+  if (node.exitCode === null) {
+    node.kill('SIGKILL');
+  }
+  rmSync(dir, { recursive: true, force: true });
+  await releaseSnarkjs();
+});
+
+test('eth node prints a loopback RPC and the public dev keys, clearly marked dev-only', () => {
+  assert.match(rpc, /^http:\/\/127\.0\.0\.1:\d+$/);
+});
+
+test('eth deploy (dev) writes a deployment with the vault, attestor, restake manager and every LRT', async () => {
+  const r = await zk(['eth', 'deploy', '--rpc', rpc, '--dev-account', '0', '--out', dep]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /INSECURE-DEV/);
+  const d = readDeployment(dep);
+  assert.equal(d.network, 'dev');
+  assert.deepEqual(Object.keys(d.tokens).sort(), ['ETHx', 'ezETH', 'rETH', 'sfrxETH', 'stETH', 'wBETH', 'wETH']);
+  assert.ok(d.restakeManager && d.ezETH);
+});
+
+test('eth mint + deposit + points + withdraw with a key from the environment', async () => {
+  const pc = createPublicClient({ transport: http(rpc) });
+  const d = readDeployment(dep);
+  const weth = d.tokens.wETH!.address as Address;
+  assert.equal((await zk(['eth', 'mint', 'wETH', '10', ...conn()], asUser)).code, 0);
+  const dr = await zk(['eth', 'deposit', 'wETH', '4', ...conn()], asUser);
+  assert.equal(dr.code, 0, dr.err);
+  assert.match(dr.out, /deposited 4 wETH, credited 4/);
+  const tc = createTestClient({ mode: 'anvil', transport: http(rpc) });
+  await tc.increaseTime({ seconds: 100 });
+  await tc.mine({ blocks: 1 });
+  const pr = await zk(['eth', 'points', ...conn()], asUser);
+  assert.equal(pr.code, 0, pr.err);
+  const onChain = await pc.readContract({ address: d.vault, abi: depositVaultAbi, functionName: 'pointsOfToken', args: [USER, weth] });
+  assert.ok(onChain >= 400n * 10n ** 18n, `4 wETH for ≥100 s: ${onChain}`);
+  const row = pr.out.split('\n').find((l) => l.startsWith('wETH'))!;
+  assert.deepEqual(row.trim().split(/\s+/), ['wETH', '4', (Number(onChain / 10n ** 18n)).toString()]);
+  const wr = await zk(['eth', 'withdraw', 'wETH', '1', ...conn()], asUser);
+  assert.equal(wr.code, 0, wr.err);
+  assert.equal(await pc.readContract({ address: d.vault, abi: depositVaultAbi, functionName: 'balanceOf', args: [USER, weth] }), parseUnits('3', 18));
+});
+
+test('eth commands refuse bad input with a clear message and exit code 2', async () => {
+  const noKey = await zk(['eth', 'points', ...conn()]);
+  assert.equal(noKey.code, 2);
+  assert.match(noKey.err, /no Ethereum key given/);
+  const tooMuch = await zk(['eth', 'withdraw', 'wETH', '100', ...conn()], asUser);
+  assert.equal(tooMuch.code, 2);
+  assert.match(tooMuch.err, /InsufficientBalance/);
+  const unknown = await zk(['eth', 'deposit', 'DOGE', '1', ...conn()], asUser);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown token DOGE/);
+});
+
+test('eth register-circuit + eth attest record a real proof; a tampered proof is refused', async () => {
+  const c = await tinyCircuit();
+  const sol = join(dir, 'Verifier.sol');
+  writeFileSync(sol, await tinyVerifierSource(c));
+  const reg = await zk(['eth', 'register-circuit', '--verifier-sol', sol, '--circuit-id', c.circuitId, '--outputs', '1', '--dev-account', '0', ...conn()]);
+  assert.equal(reg.code, 0, reg.err);
+  assert.match(reg.out, /registered circuit/);
+  const proof = await proveTiny(c, 4n, 6n); // y = 24 + 12 + 7 = 43
+  const pf = join(dir, 'proof.json');
+  writeFileSync(pf, JSON.stringify({ ...proof, outputs: [[43]], security: 'INSECURE-DEV' }));
+  const bad = structuredClone(proof);
+  bad.public_signals[0] = '44';
+  const bf = join(dir, 'tampered.json');
+  writeFileSync(bf, JSON.stringify(bad));
+  const no = await zk(['eth', 'attest', bf, ...conn()], asUser);
+  assert.equal(no.code, 2);
+  assert.match(no.err, /InvalidProof/);
+  const ok = await zk(['eth', 'attest', pf, ...conn()], asUser);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /attested #0/);
+  assert.match(ok.out, /outputs \["43"\]/);
+  const hash = /input hash (0x[0-9a-f]{64})/.exec(ok.out)![1]!;
+  const q = await zk(['eth', 'attestation', '--input-hash', hash, ...conn()], asUser);
+  assert.equal(q.code, 0, q.err);
+  const rec = JSON.parse(q.out.trim()) as { outputs: string[]; prover: string };
+  assert.deepEqual(rec.outputs, ['43']);
+  assert.equal(rec.prover, USER);
+  assert.ok(readFileSync(dep, 'utf8').includes(c.circuitId), 'deployment records the verifier');
+});
+
+test('eth node stops its anvil on SIGINT', async () => {
+  const exited = new Promise<number | null>((resolve) => node.once('exit', (code) => resolve(code)));
+  node.kill('SIGINT');
+  assert.equal(await exited, 0);
+  await assert.rejects(createPublicClient({ transport: http(rpc, { retryCount: 0 }) }).getChainId());
+});
