@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { shippedModelDir } from '../../src/models/paths.js';
+import { ZOO } from '../../src/models/zoo.js';
+import { chooseScale, emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
+import { importOnnx } from '../../src/zkml/onnx/import.js';
+import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
+import { readSamplesFile } from '../../src/zkml/quantize/calibration.js';
+
+// The engine compiles each zoo model at the scale chooseScale picks from the model's calibration.json: the
+// smallest scale whose max |circuit − float| on those samples is ≤ 1 % of max(1, output range). Here the exact
+// integer emulation of that circuit runs on *fresh* seeded requests (not the calibration samples, plus the
+// extreme ±bound input) and must stay within the same bound.
+for (const model of ZOO) {
+  test(`${model.name}: quantized circuit stays within the engine's error bound on fresh inputs`, async () => {
+    const dir = shippedModelDir(model.name);
+    const bytes = readFileSync(join(dir, 'model.onnx'));
+    const graph = importOnnx(bytes, model.name);
+    const calib = await readSamplesFile(graph, join(dir, 'calibration.json'));
+    const scale = chooseScale(graph, calib);
+    const low = quantizeGraph(graph, scale, calib);
+    const calibRef = await runOnnxRuntime(bytes, graph, calib);
+    const range = Math.max(...calibRef.flatMap((o) => Array.from(o[0]!, Math.abs)));
+    const bound = 0.01 * Math.max(1, range);
+
+    const fresh = Array.from({ length: 8 }, (_, i) => [model.sampleInput(900 + i)]);
+    if (model.inputBound !== undefined) {
+      const n = model.inputShape.reduce((a, b) => a * b, 1);
+      fresh.push([Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -model.inputBound! : model.inputBound!))]);
+    }
+    const ref = await runOnnxRuntime(bytes, graph, fresh);
+    let worst = 0;
+    fresh.forEach((sample, k) => {
+      const q = emulateFloat(low, sample);
+      q.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ref[k]![0]![i]!))));
+    });
+    assert.ok(worst <= bound, `scale ${scale}: max |circuit − float| ${worst} > bound ${bound}`);
+    assert.ok(worst > 0, "fixed point is never exact: zero error would mean nothing was compared");
+  });
+}
