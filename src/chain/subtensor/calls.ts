@@ -1,0 +1,50 @@
+/**
+ * Builders of the subtensor calls zkinfer sends. They take a polkadot-js `tx` section map — `api.tx`
+ * on a live node, or `expandMetadata(registry, metadata).tx` offline (tests) — so the exact same
+ * code builds what is signed and what the tests check against the real runtime metadata.
+ */
+import type { ServeAxonParams, SetWeightsParams } from '../types.js';
+import { BITTENSOR_AXON_PROTOCOL } from './config.js';
+import { commitmentFields, ipToU128 } from './codec.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CallFn<T> = (...args: any[]) => T;
+/** `api.tx` or a decorated metadata's `tx`. */
+export type TxSections<T> = Record<string, Record<string, CallFn<T>>>;
+
+function fn<T>(tx: TxSections<T>, section: string, method: string): CallFn<T> {
+  const f = tx[section]?.[method];
+  if (!f) throw new Error(`runtime has no ${section}.${method}`);
+  return f;
+}
+
+/** SubtensorModule.set_weights(netuid, dests, weights, version_key). */
+export function setWeightsCall<T>(tx: TxSections<T>, p: SetWeightsParams): T {
+  return fn(tx, 'subtensorModule', 'setWeights')(p.netuid, p.uids, p.weights, p.versionKey);
+}
+
+/** SubtensorModule.serve_axon(netuid, version, ip: u128, port, ip_type, protocol, placeholder1, placeholder2). */
+export function serveAxonCall<T>(tx: TxSections<T>, p: ServeAxonParams): T {
+  const { ip, ipType } = ipToU128(p.ip);
+  return fn(tx, 'subtensorModule', 'serveAxon')(p.netuid, p.version, ip, p.port, ipType, p.protocol ?? BITTENSOR_AXON_PROTOCOL, 0, 0);
+}
+
+/** SubtensorModule.burned_register(netuid, hotkey) — signed by the coldkey. */
+export function burnedRegisterCall<T>(tx: TxSections<T>, netuid: number, hotkey: string): T {
+  return fn(tx, 'subtensorModule', 'burnedRegister')(netuid, hotkey);
+}
+
+/** SubtensorModule.add_stake(hotkey, netuid, amount_staked) — dynamic-TAO runtimes stake per subnet. */
+export function addStakeCall<T>(tx: TxSections<T>, hotkey: string, netuid: number, amount: bigint): T {
+  return fn(tx, 'subtensorModule', 'addStake')(hotkey, netuid, amount);
+}
+
+/** SubtensorModule.remove_stake(hotkey, netuid, amount_unstaked). */
+export function removeStakeCall<T>(tx: TxSections<T>, hotkey: string, netuid: number, amount: bigint): T {
+  return fn(tx, 'subtensorModule', 'removeStake')(hotkey, netuid, amount);
+}
+
+/** Commitments.set_commitment(netuid, CommitmentInfo { fields: [RawN(bytes)…] }). */
+export function setCommitmentCall<T>(tx: TxSections<T>, netuid: number, data: string): T {
+  return fn(tx, 'commitments', 'setCommitment')(netuid, { fields: commitmentFields(data) });
+}
