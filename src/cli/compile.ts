@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { compile } from '../zkml/compile.js';
+import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 /** `zkinfer compile MODEL.onnx --out DIR [--ptau FILE] [--calibration FILE] [--scale N] [--name NAME]` */
 export function registerCompile(program: Command): void {
@@ -31,13 +32,13 @@ export function registerCompile(program: Command): void {
           const line = `  ${stage} ${done}/${total}`;
           if (line !== last) { process.stderr.write(`${line}\n`); last = line; }
         },
-      });
+      }).finally(() => releaseSnarkjsCurve());
       const m = res.metadata;
       const w = Math.max(...m.ops.map((r) => r.node.length), 4);
       console.log(`${res.cached ? 'reused cached artifacts' : 'compiled'} ${m.name} → ${res.dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       if (m.security === 'INSECURE-DEV') console.log('INSECURE-DEV: keys come from a locally generated powers of tau with a known secret; pass --ptau for real use');
       console.log(`circuit id ${m.id}  (${m.security})`);
-      console.log(`constraints ${m.constraints}  scale ${m.inputs[0]?.scaleBits} bits  ptau 2^${m.ptau.power}`);
+      console.log(`constraints ${m.constraints}  input scale ${m.inputs[0]?.scaleBits} bits, output scale ${m.outputs[0]?.scaleBits} bits  ptau 2^${m.ptau.power}`);
       console.log('constraints per op:');
       for (const r of m.ops) console.log(`  ${r.node.padEnd(w)}  ${r.op.padEnd(18)} ${String(r.constraints).padStart(8)}`);
       if (m.error) console.log(`error vs onnxruntime (${m.error.samples} samples): max ${m.error.maxAbs.toExponential(3)}  mean ${m.error.meanAbs.toExponential(3)}`);

@@ -15,7 +15,7 @@ import { runOnnxRuntime } from './onnx/runtime.js';
 import { defaultSamples, inputIntBits, readSamplesFile, type Sample } from './quantize/calibration.js';
 import { QuantizeError } from './quantize/errors.js';
 import { lowerGraph, type LoweredModel } from './quantize/lower.js';
-import { checkWidths, emulate, gadgetCost } from './quantize/program.js';
+import { checkWidths, emulate, gadgetCost, outputCosts } from './quantize/program.js';
 import { setupCircuit } from './setup/index.js';
 import { toFixed } from './fixed-point.js';
 
@@ -46,7 +46,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 1;
+const CODEGEN_VERSION = 2;
 const SCALE_CANDIDATES = [6, 8, 10, 12];
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
@@ -60,7 +60,8 @@ export function emulateFloat(low: LoweredModel, sample: Sample): number[] {
   const { signals, outputs } = emulate(low.program, ints);
   const bad = checkWidths(low.program, signals);
   if (bad) throw new QuantizeError(`internal: emulated value exceeds its proven width (${bad})`);
-  return outputs.map((o) => Number(o) / 2 ** low.scale);
+  const scales = low.outputs.flatMap((o) => new Array<number>(o.shape.reduce((a, b) => a * b, 1)).fill(o.scale));
+  return outputs.map((o, i) => Number(o) / 2 ** scales[i]!);
 }
 
 function errorOf(low: LoweredModel, samples: Sample[], ref: number[][]): QuantError {
@@ -143,7 +144,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     constraints: setup.constraints,
     ops: opsTable(low),
     inputs: low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: scale, rangeBits: i.rangeBits })),
-    outputs: low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: scale, rangeBits: o.rangeBits })),
+    outputs: low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: o.scale, rangeBits: o.rangeBits })),
     publicLayout: {
       outputs: low.outputs.map((o) => ({ name: o.name, offset: o.offset, length: o.shape.reduce((a, b) => a * b, 1) })),
       inputs: low.inputs.map((i) => ({ name: i.name, offset: nOut + i.offset, length: i.shape.reduce((a, b) => a * b, 1) })),
@@ -166,6 +167,11 @@ export function opsTable(low: LoweredModel): CircuitMetadata['ops'] {
       rows.set(g.node, r);
     }
     r.constraints += gadgetCost(g);
+  }
+  const oc = outputCosts(low.program);
+  for (const o of low.outputs) {
+    const n = oc.slice(o.offset, o.offset + o.shape.reduce((a, b) => a * b, 1)).reduce((a, b) => a + b, 0);
+    if (n > 0) rows.set(`output:${o.name}`, { node: `output:${o.name}`, op: 'Output', constraints: n + (rows.get(`output:${o.name}`)?.constraints ?? 0) });
   }
   return [...rows.values()];
 }

@@ -27,7 +27,7 @@ export interface LoweredModel {
   inputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number }>;
   /** ONNX op type of each lowered node, by node name. */
   nodeOps: Map<string, string>;
-  outputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number }>;
+  outputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number; scale: number }>;
 }
 
 /** Widest decomposition allowed (the BN254 field holds 253 bits; leave room so nothing wraps). */
@@ -352,10 +352,12 @@ class Lowerer {
     const outputs: LoweredModel['outputs'] = [];
     for (const vi of g.outputs) {
       this.node = `output:${vi.name}`;
-      const t = this.toScale(vals.get(vi.name)!, s);
+      // Outputs keep their natural scale (a public linear combination costs nothing); only very wide ones are rescaled.
+      const raw = vals.get(vi.name)!;
+      const t = raw.scale > this.maxScale + s ? this.toScale(raw, s) : raw;
       let m = 0n;
       for (const e of t.els) { const [lo, hi] = linBound(e, this.bounds); for (const v of [lo, hi]) { const a = v < 0n ? -v : v; if (a > m) m = a; } }
-      outputs.push({ name: vi.name, shape: vi.shape, offset: outLins.length, rangeBits: Math.max(1, m.toString(2).length) });
+      outputs.push({ name: vi.name, shape: vi.shape, offset: outLins.length, rangeBits: Math.max(1, m.toString(2).length), scale: t.scale });
       outLins.push(...t.els);
     }
     return {

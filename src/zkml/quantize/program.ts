@@ -46,6 +46,26 @@ export function gadgetCost(g: Gadget): number {
   }
 }
 
+/**
+ * Linear constraints the outputs leave after -O2: `out[i] <== lin` is folded away by solving for a private signal of
+ * lin, unless every such signal is already tied to an earlier output (e.g. an LSTM's Y_h repeating the last Y) or lin
+ * has none (an input or a constant). Returns the cost per output element.
+ */
+export function outputCosts(p: FixedProgram): number[] {
+  const tied = new Set<number>();
+  return p.outputs.map((o) => {
+    const priv = [...o.terms.keys()].filter((s) => s >= p.nIn);
+    const free = priv.some((s) => !tied.has(s));
+    for (const s of priv) tied.add(s);
+    return free ? 0 : 1;
+  });
+}
+
+/** Total R1CS constraints of the compiled program (gadgets plus output equalities). */
+export function programCost(p: FixedProgram): number {
+  return p.gadgets.reduce((s, g) => s + gadgetCost(g), 0) + outputCosts(p).reduce((a, b) => a + b, 0);
+}
+
 /** Run the program on integer inputs; returns every signal value (what the witness holds) and the outputs. */
 export function emulate(p: FixedProgram, inputs: bigint[]): { signals: bigint[]; outputs: bigint[] } {
   if (inputs.length !== p.nIn) throw new RangeError(`program takes ${p.nIn} inputs, got ${inputs.length}`);
