@@ -3,7 +3,7 @@ import type { ModelCard } from '../card.js';
 import { exportSequentialToOnnx } from '../onnx-export/from-tfjs.js';
 import { onnxOps, onnxOpset } from '../onnx-export/ops.js';
 import { assertExportMatches } from '../onnx-export/verify.js';
-import { sha256 } from '../staking/train.js';
+import { sha256 } from '../hash.js';
 import { fitSeeded } from '../train/fit.js';
 import { accuracy } from '../train/metrics.js';
 import { loadTf } from '../train/tf.js';

@@ -11,7 +11,7 @@ import { loadTf } from '../train/tf.js';
 import { deriveFeatures, fitNormalisation, normaliseFeatures, FEATURE_NAMES, N_FEATURES, type Normalisation } from './features.js';
 import { generatePositions } from './generate.js';
 import { SEQ_LEN, type StakingPosition } from './schema.js';
-import { sha256 } from './train.js';
+import { sha256 } from '../hash.js';
 
 export const EXIT_MLP_NAME = 'exit-mlp';
 /** The MLP classifies "exits within this many days of the deposit". */

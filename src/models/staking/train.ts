@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { writeModelCard, type ModelCard } from '../card.js';
+import type { ModelCard } from '../card.js';
+import { sha256 } from '../hash.js';
 import { TrainingError } from '../errors.js';
 import { exportSequentialToOnnx } from '../onnx-export/from-tfjs.js';
-
 import { onnxOps, onnxOpset } from '../onnx-export/ops.js';
 import { assertExportMatches } from '../onnx-export/verify.js';
 import { Rng } from '../random.js';
@@ -120,17 +117,6 @@ export async function trainStakingLstm(opts: TrainStakingOptions = {}): Promise<
   return { model, onnx: exported.bytes, card };
 }
 
-/** Write model.onnx + model.json into `dir`. */
-export function saveStakingModel(dir: string, trained: TrainedStakingModel): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'model.onnx'), trained.onnx);
-  writeModelCard(dir, trained.card);
-}
-
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -25,13 +25,13 @@ export async function fitSeeded(tf: Tf, model: tfTypes.LayersModel, x: tfTypes.T
     const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
     for (let b = 0; b < perBatch; b++) {
       const idx = order.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
-      const loss = tf.tidy(() => {
+      const [bx, by] = tf.tidy(() => {
         const ix = tf.tensor1d(idx, 'int32');
         return [tf.gather(x, ix), tf.gather(y, ix)] as const;
       });
-      const out = await model.trainOnBatch(loss[0], loss[1]);
-      loss[0].dispose();
-      loss[1].dispose();
+      const out = await model.trainOnBatch(bx, by);
+      bx.dispose();
+      by.dispose();
       lastLoss = Array.isArray(out) ? out[0]! : (out as number);
       done++;
       opts.onBatch?.(done, total, lastLoss);

@@ -5,7 +5,7 @@ import type { ModelCard } from '../card.js';
 import { onnxOps, onnxOpset } from '../onnx-export/ops.js';
 import { buildScoringModel, referenceScores, SCORING_MODEL_NAME, SCORING_ROWS } from '../scoring/build.js';
 import { sampleScoringBatch } from '../scoring/sample.js';
-import { sha256 } from '../staking/train.js';
+import { sha256 } from '../hash.js';
 import { tensorArraySchema } from '../tensor-schema.js';
 import type { ZooModel } from './types.js';
 
