@@ -199,3 +199,25 @@ test('several processes share one devnet node; state survives a node restart', a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('chain specs: devnet URLs vs subtensor networks', async () => {
+  const { parseChainSpec, openChain } = await import('../../src/chain/open.js');
+  assert.deepEqual(parseChainSpec('http://127.0.0.1:1234'), { kind: 'devnet', url: 'http://127.0.0.1:1234' });
+  assert.deepEqual(parseChainSpec('devnet:http://127.0.0.1:1'), { kind: 'devnet', url: 'http://127.0.0.1:1' });
+  assert.deepEqual(parseChainSpec('finney'), { kind: 'subtensor', url: 'wss://entrypoint-finney.opentensor.ai:443' });
+  assert.deepEqual(parseChainSpec('local'), { kind: 'subtensor', url: 'ws://127.0.0.1:9944' });
+  assert.deepEqual(parseChainSpec('ws://10.0.0.1:9944'), { kind: 'subtensor', url: 'ws://10.0.0.1:9944' });
+  assert.throws(() => parseChainSpec('mainnet?'), /unknown chain/);
+  // openChain reaches a served devnet.
+  const dev = await Devnet.open();
+  const server = await serveDevnet(dev);
+  const chain = await openChain(server.url);
+  try {
+    assert.equal(await chain.currentBlock(), 0);
+    assert.deepEqual((await chain.metagraph(1)).uids, []);
+  } finally {
+    await chain.close();
+    await server.close();
+    await dev.close();
+  }
+});
