@@ -50,7 +50,7 @@ export function registerTrain(program: Command): void {
         writePositionsCsv(o.saveData, positions);
         console.log(`wrote ${positions.length} generated positions to ${o.saveData}`);
       }
-      const bar = o.progress && process.stderr.isTTY !== false
+      const bar = o.progress && process.stderr.isTTY === true
         ? new cliProgress.SingleBar({ format: `training ${name} {bar} {percentage}% | batch {value}/{total} | loss {loss}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
         : undefined;
       let started = false;
