@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { shippedModelDir } from '../../src/models/paths.js';
 import { ZOO } from '../../src/models/zoo.js';
 import { chooseScale, emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
+import { generateCircom } from '../../src/zkml/codegen/circom.js';
 import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
 import { readSamplesFile } from '../../src/zkml/quantize/calibration.js';
@@ -38,5 +39,10 @@ for (const model of ZOO) {
     });
     assert.ok(worst <= bound, `scale ${scale}: max |circuit − float| ${worst} > bound ${bound}`);
     assert.ok(worst > 0, "fixed point is never exact: zero error would mean nothing was compared");
+    // and the engine turns that program into a Circom circuit (circom + setup + prove run in compile-zoo.test.ts
+    // for exit-mlp and in `npm run bench:models` for all four)
+    const circuit = generateCircom(low.program);
+    assert.match(circuit.source, /component main/);
+    assert.equal(circuit.gadgetNames.length, low.program.gadgets.length);
   });
 }
