@@ -47,18 +47,23 @@ export function gadgetCost(g: Gadget): number {
 }
 
 /**
- * Linear constraints the outputs leave after -O2: `out[i] <== lin` is folded away by solving for a private signal of
- * lin, unless every such signal is already tied to an earlier output (e.g. an LSTM's Y_h repeating the last Y) or lin
- * has none (an input or a constant). Returns the cost per output element.
+ * Linear constraints the outputs leave after -O2: each `out[i] <== lin` is folded away by solving it for one private
+ * signal of lin. An output costs one constraint when no private signal is left for it: outputs − (maximum matching of
+ * outputs to distinct private signals), e.g. an LSTM's Y_h repeating the last Y, or an output that is an input.
  */
 export function outputCosts(p: FixedProgram): number[] {
-  const tied = new Set<number>();
-  return p.outputs.map((o) => {
-    const priv = [...o.terms.keys()].filter((s) => s >= p.nIn);
-    const free = priv.some((s) => !tied.has(s));
-    for (const s of priv) tied.add(s);
-    return free ? 0 : 1;
-  });
+  const owner = new Map<number, number>(); // private signal → output matched to it
+  const cands = p.outputs.map((o) => [...o.terms.keys()].filter((s) => s >= p.nIn));
+  const tryMatch = (i: number, seen: Set<number>): boolean => {
+    for (const s of cands[i]!) {
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const j = owner.get(s);
+      if (j === undefined || tryMatch(j, seen)) { owner.set(s, i); return true; }
+    }
+    return false;
+  };
+  return p.outputs.map((_, i) => (tryMatch(i, new Set()) ? 0 : 1));
 }
 
 /** Total R1CS constraints of the compiled program (gadgets plus output equalities). */

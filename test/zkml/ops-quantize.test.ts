@@ -1,0 +1,81 @@
+// Fast unit tests of the fixed-point lowering (no circom): activation error bounds, per-op quantization error,
+// interval bounds, scale choice from calibration, input range checks.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chooseScale, emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
+import { evaluateGraph } from '../../src/zkml/ir/evaluate.js';
+import { sizeOf } from '../../src/zkml/ir/tensor.js';
+import { importOnnx } from '../../src/zkml/onnx/import.js';
+import { actEval, actMaxError, buildActTable } from '../../src/zkml/quantize/activation.js';
+import { samplesFromInputData } from '../../src/zkml/quantize/calibration.js';
+import { multilinear } from '../../src/zkml/codegen/circom.js';
+import { checkInputRange, InputRangeError } from '../../src/zkml/quantize/input-range.js';
+import { emulate, checkWidths } from '../../src/zkml/quantize/program.js';
+import { toFixed } from '../../src/zkml/fixed-point.js';
+import { cnnModel, lstmModel, miscModel, mlpModel, rand } from '../fixtures/onnx/models.js';
+
+test('documented activation error bounds (docs/zkml-compile.md) hold at scale 8', () => {
+  // sigmoid: 16 segments over |x| < 8; tanh: 32 segments over |x| < 4 (input at scale 16 as in an LSTM gate)
+  assert.ok(actMaxError(buildActTable('sigmoid', 8, 16), 16) <= 0.0095);
+  assert.ok(actMaxError(buildActTable('tanh', 8, 16), 16) <= 0.006);
+  // and saturation: far outside the window the output is exactly the limit
+  const sg = buildActTable('sigmoid', 8, 16), th = buildActTable('tanh', 8, 16);
+  assert.equal(actEval(sg, toFixed(100, 16), 16), 1n << 16n);
+  assert.equal(actEval(sg, toFixed(-100, 16), 16), 0n);
+  assert.equal(actEval(th, toFixed(-9, 16), 16), -(1n << 16n));
+});
+
+test('multilinear coefficients reproduce the segment table on every selector value', () => {
+  const tb = buildActTable('tanh', 8, 16);
+  const c = multilinear(tb.A);
+  tb.A.forEach((a, seg) => {
+    let v = 0n;
+    for (let m = 0; m < c.length; m++) if ((m & seg) === m) v += c[m]!;
+    assert.equal(v, a);
+  });
+});
+
+test('every fixture model: the integer emulation tracks the float model and stays inside its proven widths', () => {
+  const cases: Array<[string, Uint8Array, number]> = [
+    ['mlp', mlpModel(), 0.02], ['cnn', cnnModel(), 0.03], ['misc', miscModel(), 0.03], ['lstm', lstmModel({ layers: 2 }), 0.03],
+  ];
+  for (const [name, bytes, tol] of cases) {
+    const g = importOnnx(bytes, name);
+    const low = quantizeGraph(g, 8, undefined);
+    for (let k = 0; k < 4; k++) {
+      const sample = g.inputs.map((vi, i) => rand(300 + k * 7 + i, sizeOf(vi.shape), 1.9));
+      const ref = evaluateGraph(g, sample).flatMap((t) => Array.from(t.data));
+      const got = emulateFloat(low, sample);
+      got.forEach((v, i) => assert.ok(Math.abs(v - ref[i]!) < tol, `${name}[${i}]: ${v} vs ${ref[i]}`));
+      const ints = sample.flat().map((v) => toFixed(v, 8));
+      assert.equal(checkWidths(low.program, emulate(low.program, ints).signals), undefined);
+    }
+  }
+});
+
+test('shape-only ops cost no constraints', () => {
+  const g = importOnnx(miscModel(), 'misc');
+  const low = quantizeGraph(g, 8, undefined);
+  const nodesWithGadgets = new Set(low.program.gadgets.map((x) => x.node));
+  for (const n of g.nodes) if (['Transpose', 'Gather', 'Unsqueeze', 'Identity', 'Sub', 'Div'].includes(n.op)) assert.ok(!nodesWithGadgets.has(n.name), `${n.op} should be free`);
+});
+
+test('calibration: samples split per input, wide inputs widen the range, the scale is chosen by error', () => {
+  const g = importOnnx(mlpModel(), 'mlp');
+  const samples = samplesFromInputData(g, [rand(1, 12, 5)], 'calib');
+  assert.equal(samples.length, 3);
+  assert.throws(() => samplesFromInputData(g, [rand(1, 5)], 'calib'), /multiple of 4/);
+  const low = quantizeGraph(g, 8, samples);
+  assert.ok(low.inputs[0]!.rangeBits >= 8 + 3, 'inputs up to 5 need at least 3 integer bits');
+  const s = chooseScale(g, samples);
+  assert.ok([6, 8, 10, 12].includes(s));
+});
+
+test('checkInputRange: length, finiteness and range errors name the tensor and what to do', () => {
+  const meta = { name: 'm', inputs: [{ name: 'x', signal: 'in', shape: [1, 2], scaleBits: 8, rangeBits: 10 }] };
+  checkInputRange(meta, [[3.99, -3.99]]);
+  assert.throws(() => checkInputRange(meta, [[4, 0]]), (e: unknown) => e instanceof InputRangeError && /"x"\[0\] = 4.*\|x\| < 4/.test(e.message));
+  assert.throws(() => checkInputRange(meta, [[1]]), /needs 2 values/);
+  assert.throws(() => checkInputRange(meta, [[NaN, 0]]), /not a finite number/);
+  assert.throws(() => checkInputRange(meta, []), /takes 1 input/);
+});
