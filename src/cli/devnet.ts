@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { InvalidInputError } from '../errors/base.js';
-import { Devnet } from '../chain/devnet/devnet.js';
+import { Devnet, isEpochBlock } from '../chain/devnet/devnet.js';
 import { serveDevnet } from '../chain/rpc/server.js';
 import { DEFAULT_DEVNET_PORT, DEFAULT_DEVNET_URL, RpcChain } from '../chain/rpc/client.js';
 import { raoToTao, taoToRao, type Metagraph, type Signer } from '../chain/types.js';
@@ -141,7 +141,7 @@ export function registerDevnet(program: Command): void {
       console.log(`devnet node on ${server.url} (ws ${server.wsUrl}) — genesis ${dev.genesis}, block ${dev.block}, ` +
         `${dev.blockTimeMs} ms blocks, subnet 1 tempo ${hp.tempo}, data ${f.data}`);
       dev.onBlock((b) => {
-        if (b % (hp.tempo + 1) === 0 || b % 100 === 0) console.log(`block ${b}`);
+        if (isEpochBlock(b, 1, hp.tempo)) console.log(`block ${b}: epoch (Yuma consensus) on subnet 1`);
       });
       dev.start();
       await new Promise<void>((resolve) => {
