@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildBn128 } from 'ffjavascript';
 import { sha256File } from '../artifacts/files.js';
@@ -57,8 +57,12 @@ export async function getDevPtau(power: number, opts: { cacheDir: string; onProg
   const path = join(opts.cacheDir, 'ptau', `dev-${toxic.id}-${String(power).padStart(2, '0')}.INSECURE.ptau`);
   if (!existsSync(path)) {
     const tmp = `${path}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-    await writeDevPtau(tmp, power, toxic, opts.onProgress);
-    await rename(tmp, path);
+    try {
+      await writeDevPtau(tmp, power, toxic, opts.onProgress);
+      await rename(tmp, path);
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
   const shaPath = `${path}.sha256`;
   let sha256: string;
@@ -97,7 +101,7 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     // absent in section 2 — reproduced exactly as prepare phase2 computes it).
     const lag = (maxK: number) => {
       const out: bigint[] = [];
-      for (let k = 0; k <= maxK; k++) out.push(...lagrangeAt(toxic.tau, 2 ** k, omega(k), k === power + 1));
+      for (let k = 0; k <= maxK; k++) for (const x of lagrangeAt(toxic.tau, 2 ** k, omega(k), k === power + 1)) out.push(x);
       return out;
     };
     const L1 = lag(power + 1);

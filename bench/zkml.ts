@@ -1,0 +1,153 @@
+// npm run bench:zkml — the zkML pipeline on a 3-layer MLP and an LSTM (5 steps, hidden 32, 1 output):
+// constraints, compile s, setup s, witness ms, in-process prove ms (median of warm runs in the worker pool),
+// verify ms, proof bytes (Solidity calldata), peak RSS, and the ratio of in-process prove time to the
+// `snarkjs groth16 fullprove` CLI (node_modules/.bin/snarkjs) on the same circuit, measured in the same run.
+// Keys are INSECURE-DEV (dev ptau, known tau). Each model is benchmarked in its own child process (peak RSS
+// per model); a cold cache also times the dev ptau + direct zkey ("setup s").
+// Options: --runs 5   --models mlp,lstm   --prover snarkjs|native|auto (default snarkjs)   --fresh (ignore caches)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as snarkjs from 'snarkjs';
+import { compile } from '../src/zkml/compile.js';
+import { OnnxBuilder } from '../src/zkml/onnx/write.js';
+import { closeDefaultPools, prove, ProverPool, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
+import { loadArtifacts } from '../src/zkml/artifacts/index.js';
+import { loadVerifierKey, verify } from '../src/zkml/verify/index.js';
+import { quantizeInputs } from '../src/zkml/witness/inputs.js';
+import { lstmModel, rand } from '../test/fixtures/onnx/models.js';
+import { repoRoot } from '../test/zkml/prove-fixtures.js';
+
+const CACHE = join(repoRoot, '.cache', 'bench-zkml');
+const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def; };
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+
+/** 3-layer MLP 16 → 32 → 32 → 4 (Gemm, Relu, Gemm, Relu, Gemm). */
+function mlp3(): Uint8Array {
+  const b = new OnnxBuilder('mlp3');
+  b.input('x', [1, 16]);
+  const h1 = b.node('Gemm', ['x', b.init('w1', [32, 16], rand(1, 512, 0.35)), b.init('b1', [32], rand(2, 32, 0.1))], ['h1'], { transB: 1 });
+  const r1 = b.node('Relu', [h1], ['r1']);
+  const h2 = b.node('Gemm', [r1, b.init('w2', [32, 32], rand(3, 1024, 0.25)), b.init('b2', [32], rand(4, 32, 0.1))], ['h2'], { transB: 1 });
+  const r2 = b.node('Relu', [h2], ['r2']);
+  b.node('Gemm', [r2, b.init('w3', [4, 32], rand(5, 128, 0.25)), b.init('b3', [4], rand(6, 4, 0.1))], ['y'], { transB: 1 });
+  b.output('y', [1, 4]);
+  return b.toBytes();
+}
+
+const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale: number }> = {
+  mlp: { bytes: mlp3, nIn: 16, scale: 8 },
+  lstm: { bytes: () => lstmModel({ steps: 5, input: 4, hidden: 32, outputs: 1 }), nIn: 20, scale: 8 },
+};
+
+interface Row {
+  model: string; constraints: number; compileS: number; setupS: number; witnessMs: number; proveMs: number;
+  verifyMs: number; proofBytes: number; peakRssMB: number; cliMs: number; prover: string; cached: boolean;
+}
+
+/** Child process: everything for one model. */
+async function runModel(name: string): Promise<void> {
+  const m = MODELS[name]!;
+  const runs = Number(arg('runs', '5'));
+  const kind = arg('prover', 'snarkjs') as ProverKind;
+  mkdirSync(join(CACHE, 'models'), { recursive: true });
+  const modelPath = join(CACHE, 'models', `${name}.onnx`);
+  writeFileSync(modelPath, m.bytes());
+  const outDir = join(CACHE, `art-${name}`);
+  const setupCache = join(CACHE, 'setup');
+  if (flag('fresh')) { rmSync(outDir, { recursive: true, force: true }); rmSync(setupCache, { recursive: true, force: true }); }
+  let setupStart = 0, setupMs = 0;
+  const t0 = performance.now();
+  const res = await compile(modelPath, {
+    outDir, scale: m.scale, cacheDir: setupCache,
+    onProgress: (stage, done, total) => {
+      const isSetup = /ptau|zkey|direct/.test(stage);
+      if (isSetup && setupStart === 0) setupStart = performance.now();
+      if (!isSetup && setupStart > 0 && setupMs === 0) setupMs = performance.now() - setupStart;
+      if (stage === 'zkey' && done === total && setupStart > 0) setupMs = performance.now() - setupStart;
+    },
+  });
+  const compileMs = performance.now() - t0;
+  const md = res.metadata;
+  const art = await loadArtifacts(outDir);
+  const input = { input_data: [rand(99, m.nIn, 0.9)] };
+
+  // In-process proving in the worker pool (as a miner does): one warm-up, then `runs` timed proofs.
+  const pool = new ProverPool({ prover: kind });
+  await prove(outDir, input, { pool, artifacts: art });
+  const witness: number[] = [], proveMs: number[] = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    last = await prove(outDir, input, { pool, artifacts: art });
+    proveMs.push(performance.now() - t);
+    witness.push(last.timings.witnessMs);
+  }
+  await pool.close();
+  const { timings: _t, ...proof } = last!;
+
+  // Verify: warm (vk loaded, curve built), bound to the verifier's own input; median of runs.
+  const key = await loadVerifierKey(outDir);
+  await verify(key, proof, { input });
+  const verifyMs: number[] = [];
+  for (let i = 0; i < Math.max(runs, 10); i++) {
+    const t = performance.now();
+    const r = await verify(key, proof, { input });
+    verifyMs.push(performance.now() - t);
+    if (!r.valid) throw new Error(`bench proof did not verify: ${r.reason}`);
+  }
+  const calldata = await snarkjs.groth16.exportSolidityCallData(proof.proof, proof.public_signals);
+  const proofBytes = (calldata.match(/0x[0-9a-f]{64}/gi) ?? []).slice(0, 8).length * 32;
+  await releaseSnarkjsCurve();
+  await closeDefaultPools();
+
+  // Baseline: the snarkjs CLI doing witness + proof from files, same circuit and input, in the same run.
+  const cliDir = join(CACHE, `cli-${name}`);
+  mkdirSync(cliDir, { recursive: true });
+  const q = quantizeInputs(md, input);
+  writeFileSync(join(cliDir, 'input.json'), JSON.stringify(q.signals));
+  const cli = join(repoRoot, 'node_modules', '.bin', 'snarkjs');
+  const cliMs: number[] = [];
+  for (let i = 0; i < Math.min(runs, 3); i++) {
+    const t = performance.now();
+    execFileSync(cli, ['groth16', 'fullprove', join(cliDir, 'input.json'), art.paths.wasm, art.paths.zkey, join(cliDir, 'proof.json'), join(cliDir, 'public.json')], { stdio: 'pipe' });
+    cliMs.push(performance.now() - t);
+  }
+  const cliPublic = JSON.parse(readFileSync(join(cliDir, 'public.json'), 'utf8')) as string[];
+  if (cliPublic.join() !== proof.public_signals.join()) throw new Error('snarkjs CLI and zkinfer disagree on public signals');
+
+  const row: Row = {
+    model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000,
+    witnessMs: median(witness), proveMs: median(proveMs), verifyMs: median(verifyMs), proofBytes,
+    peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: median(cliMs), prover: proof.prover ?? kind, cached: res.cached,
+  };
+  process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
+}
+
+async function main(): Promise<void> {
+  const child = arg('child', '');
+  if (child) { await runModel(child); return; }
+  const models = arg('models', 'mlp,lstm').split(',');
+  const rows: Row[] = [];
+  for (const name of models) {
+    if (!MODELS[name]) throw new Error(`unknown model ${name}`);
+    process.stderr.write(`bench: ${name} …\n`);
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--child', name, ...process.argv.slice(2)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('ROW '));
+    if (r.status !== 0 || !line) throw new Error(`bench child for ${name} failed (exit ${r.status})`);
+    rows.push(JSON.parse(line.slice(4)) as Row);
+  }
+  const head = ['model', 'constraints', 'compile s', 'setup s', 'witness ms', 'prove ms (median)', 'verify ms', 'proof bytes', 'peak RSS MB', 'snarkjs CLI fullprove ms', 'CLI / in-process'];
+  const lines = rows.map((r) => [
+    r.model, String(r.constraints), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.cached ? '-' : r.setupS.toFixed(1),
+    r.witnessMs.toFixed(1), r.proveMs.toFixed(0), r.verifyMs.toFixed(1), String(r.proofBytes), r.peakRssMB.toFixed(0),
+    r.cliMs.toFixed(0), (r.cliMs / r.proveMs).toFixed(2) + '×',
+  ]);
+  console.log(`| ${head.join(' | ')} |`);
+  console.log(`|${head.map(() => '---').join('|')}|`);
+  for (const l of lines) console.log(`| ${l.join(' | ')} |`);
+  console.log(`\nprover: ${rows[0]?.prover}; prove ms = witness + Groth16 proof in the worker pool (warm, ${arg('runs', '5')} runs); keys INSECURE-DEV.`);
+}
+
+await main();
