@@ -49,6 +49,11 @@ test('CSV: rows may come in any order, later days are ignored, CRLF is fine', ()
   for (const p of sample) assert.deepEqual(byId.get(p.id), p);
 });
 
+test('CSV: a BOM and double-quoted cells (spreadsheet exports) are accepted', () => {
+  const quoted = '\uFEFF' + lines.map((l) => l.split(',').map((c) => `"${c}"`).join(',')).join('\n');
+  assert.deepEqual(parsePositionsCsv(quoted), sample);
+});
+
 test('CSV errors name the row and column', () => {
   assertCsvError(withCell(3, 'apr_pct', 'abc'), 3, 'apr_pct', /"abc" is not a number/);
   assertCsvError(withCell(4, 'gas_gwei', ''), 4, 'gas_gwei', /is not a number/);

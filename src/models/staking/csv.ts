@@ -58,12 +58,20 @@ interface Pending {
   days: Map<number, DaySnapshot>;
 }
 
+/** Split one CSV line on commas; a cell wrapped in double quotes is unwrapped (commas inside quotes are not supported). */
+function splitCells(line: string): string[] {
+  return line.split(',').map((c) => {
+    const t = c.trim();
+    return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
+  });
+}
+
 /** Parse CSV text (see CSV_COLUMNS); `file` is only used in error messages. */
 export function parsePositionsCsv(text: string, file = '<csv>'): StakingPosition[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/); // tolerate a UTF-8 BOM (spreadsheet exports)
   const header = lines[0]?.trim() ?? '';
   if (header === '') throw new CsvFormatError(file, 1, undefined, 'the file is empty', `the first line must be the header: ${CSV_COLUMNS.join(',')}`);
-  const names = header.split(',').map((s) => s.trim());
+  const names = splitCells(header);
   const index = new Map<Column, number>();
   for (const col of CSV_COLUMNS) {
     const i = names.indexOf(col);
@@ -75,7 +83,7 @@ export function parsePositionsCsv(text: string, file = '<csv>'): StakingPosition
     const line = lines[li]!;
     if (line.trim() === '') continue;
     const row = li + 1;
-    const cells = line.split(',').map((s) => s.trim());
+    const cells = splitCells(line);
     if (cells.length !== names.length) throw new CsvFormatError(file, row, undefined, `has ${cells.length} fields, the header has ${names.length}`);
     const cell = (c: Column): string => cells[index.get(c)!]!;
     const num = (c: Column, check: (x: number) => boolean, want: string): number => {
