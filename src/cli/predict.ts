@@ -32,7 +32,7 @@ export function registerPredict(program: Command): void {
           const compiled = await compileZooModel(name, {
             modelDir: dir,
             ...(o.modelDir ? { outDir: compiledDir(`${name}-${card.onnx.sha256.slice(0, 12)}`) } : {}),
-            onProgress: (stage, done, total) => { if (!o.json && done === 0) process.stderr.write(`  ${stage}…\n`); void total; },
+            onProgress: (stage, done) => { if (!o.json && done === 0) process.stderr.write(`  ${stage}…\n`); },
           });
           const proofFile = await prove(compiled.dir, { input_data: [input] });
           writeFileSync(o.proofOut, JSON.stringify(proofFile, null, 2) + '\n');
