@@ -1,4 +1,4 @@
-import { encodePacked, keccak256, type Address, type Hex } from 'viem';
+import { encodePacked, keccak256, parseEventLogs, type Address, type Hex } from 'viem';
 import { z } from 'zod';
 import { inferenceAttestorAbi } from './abi-index.js';
 import type { EthClients } from './clients.js';
@@ -91,15 +91,18 @@ export async function attestProof(clients: EthClients, attestor: Address, proof:
   const { a, b, c } = toSolidityProof(proof.proof);
   const signals = proof.public_signals.map((s) => BigInt(s));
   const circuitId = circuitIdBytes(proof.circuit_id);
-  const circuit = await clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'circuit', args: [circuitId] });
-  const { hash, receipt, result } = await sendTx(clients, {
+  const { hash, receipt } = await sendTx(clients, {
     address: attestor,
     abi: inferenceAttestorAbi,
     functionName: 'attest',
     args: [circuitId, a, b, c, signals],
     gas: opts.gas ?? attestGasLimit(signals.length),
   });
-  return { id: result as bigint, hash, gasUsed: receipt.gasUsed, inputHash: inputHashOf(signals, circuit.nOutputs) };
+  const ev = parseEventLogs({ abi: inferenceAttestorAbi, logs: receipt.logs, eventName: 'InferenceAttested' }).find(
+    (l) => l.address.toLowerCase() === attestor.toLowerCase(),
+  );
+  if (!ev) throw new Error(`no InferenceAttested event in tx ${hash}`);
+  return { id: ev.args.id, hash, gasUsed: receipt.gasUsed, inputHash: ev.args.inputHash };
 }
 
 /** One recorded attestation. */

@@ -1,9 +1,16 @@
-import type { Address, Hex } from 'viem';
+import { parseEventLogs, type Address, type Hex, type TransactionReceipt } from 'viem';
 import { depositVaultAbi, devTokenAbi, erc20Abi } from './abi-index.js';
 import type { EthClients } from './clients.js';
 import type { DeployedToken, Deployment } from './deployment.js';
 import { DeploymentError } from './errors.js';
 import { sendTx } from './tx.js';
+
+/** The args of the vault's `name` event in a receipt (what actually happened on chain, not the simulation). */
+function vaultEvent<N extends 'Deposited' | 'Restaked'>(receipt: TransactionReceipt, vault: Address, eventName: N) {
+  const ev = parseEventLogs({ abi: depositVaultAbi, logs: receipt.logs, eventName }).find((l) => l.address.toLowerCase() === vault.toLowerCase());
+  if (!ev) throw new Error(`no ${eventName} event from the vault in tx ${receipt.transactionHash}`);
+  return ev.args as unknown as N extends 'Deposited' ? { credited: bigint } : { restakedMinted: bigint };
+}
 
 /** DEV ONLY: mint mock tokens from a dev token's open faucet. */
 export async function devMint(clients: EthClients, token: DeployedToken, to: Address, amount: bigint): Promise<Hex> {
@@ -23,8 +30,8 @@ export interface DepositReturnType {
 export async function deposit(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<DepositReturnType> {
   const allowance = await clients.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [clients.account.address, vault] });
   if (allowance < amount) await sendTx(clients, { address: token, abi: erc20Abi, functionName: 'approve', args: [vault, amount] });
-  const { hash, result } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'deposit', args: [token, amount] });
-  return { hash, credited: result as bigint };
+  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'deposit', args: [token, amount] });
+  return { hash, credited: vaultEvent(receipt, vault, 'Deposited').credited };
 }
 
 /** Withdraw `amount` of your own `token` balance from the vault. */
@@ -34,8 +41,8 @@ export async function withdraw(clients: EthClients, vault: Address, token: Addre
 
 /** Restake `amount` of your deposited `token` into the configured restake manager; returns ezETH credited. */
 export async function restake(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<{ hash: Hex; minted: bigint }> {
-  const { hash, result } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount] });
-  return { hash, minted: result as bigint };
+  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount] });
+  return { hash, minted: vaultEvent(receipt, vault, 'Restaked').restakedMinted };
 }
 
 /** Claim manager only: move `user`'s balance to `receiver` (after deposits stopped). */
