@@ -1,4 +1,4 @@
-import type { ActTable } from '../quantize/activation.js';
+import { selectorSplit, type ActTable } from '../quantize/activation.js';
 import type { Lin } from '../quantize/lin.js';
 import type { FixedProgram, Gadget } from '../quantize/program.js';
 
@@ -21,25 +21,48 @@ function actTemplate(name: string, tb: ActTable, n: number, sx: number): string 
   const P = tb.k + sx, j = tb.j, d = sx - tb.st, sat = n - 1 > P;
   const sel = (i: number) => (i < j ? `b.bits[${P - j + i}]` : `b.bits[${n - 1}]`);
   const CA = multilinear(tb.A), CB = multilinear(tb.B);
+  const { r } = selectorSplit(j + 1);
+  const h = j + 1 - r;
   const L: string[] = [];
   L.push(`// ${tb.fn} by ${2 ** (j + 1)} linear segments over |x| < 2^${tb.k} (input scale ${sx}, output scale ${tb.so}).`);
-  L.push(`// Selector bits: sign and bits ${P - 1}..${P - j}; offset t = bits ${P - j - 1}..${d}; y = A[seg] + B[seg]·t.`);
+  L.push(`// Selector bits: bits ${P - j}..${P - 1} and the sign; offset t = bits ${d}..${P - j - 1}; y = A[seg] + B[seg]·t.`);
+  L.push(`// A and B are multilinear in the selector bits: monomials of the low ${r} bits, Horner over the high ${h}.`);
   L.push(`template ${name}() {`, '    signal input in;', '    signal output out;', '    signal output q;');
   L.push(`    component b = SignedBits(${n});`, '    b.in <== in;');
   L.push(`    var qv = 0;`, `    for (var i = ${d}; i < ${n}; i++) qv += b.bits[i] * (1 << (i - ${d}));`, `    q <== qv - (1 << ${n - 1 - d});`);
   const mono = (m: number): string => {
-    const bits = [...Array(j + 1).keys()].filter((i) => m & (1 << i));
-    return bits.length === 1 ? sel(bits[0]!) : `m${m}`;
+    const bits = [...Array(r).keys()].filter((i) => m & (1 << i));
+    return bits.length === 0 ? '1' : bits.length === 1 ? sel(bits[0]!) : `m${m}`;
   };
-  for (let m = 1; m < 2 ** (j + 1); m++) {
+  for (let m = 1; m < 2 ** r; m++) {
     const low = m & -m;
     if (m === low) continue;
     L.push(`    signal m${m};`, `    m${m} <== ${mono(m ^ low)} * ${sel(Math.log2(low))};`);
   }
-  const comb = (c: bigint[]) => [c[0]!.toString(), ...c.slice(1).flatMap((k, i) => (k === 0n ? [] : [`(${k}) * ${mono(i + 1)}`]))].join(' + ');
+  // Σ over low monomials of the coefficients for high-bit subset `hm`
+  const leaf = (c: bigint[], hm: number): string => {
+    const parts: string[] = [];
+    for (let lm = 0; lm < 2 ** r; lm++) {
+      const k = c[lm | (hm << r)]!;
+      if (k !== 0n) parts.push(lm === 0 ? `(${k})` : `(${k}) * ${mono(lm)}`);
+    }
+    return parts.length ? parts.join(' + ') : '0';
+  };
+  let counter = 0;
+  // poly(i, hm) = Σ_{S ⊆ high bits ≥ i} Π_{b∈S} sel(r+b) · leaf(hm ∪ S)
+  const poly = (c: bigint[], tag: string, i: number, hm: number): string => {
+    if (i === h) return leaf(c, hm);
+    const rest = poly(c, tag, i + 1, hm);
+    const withBit = poly(c, tag, i + 1, hm | (1 << i));
+    const sig = `${tag}${counter++}`;
+    L.push(`    signal ${sig};`, `    ${sig} <== ${sel(r + i)} * (${withBit});`);
+    return `${rest} + ${sig}`;
+  };
+  const Aexpr = poly(CA, 'pa', 0, 0);
+  const Bexpr = poly(CB, 'pb', 0, 0);
   L.push(`    var t = 0;`, `    for (var i = ${d}; i < ${P - j}; i++) t += b.bits[i] * (1 << (i - ${d}));`);
-  L.push(`    signal bt;`, `    bt <== (${comb(CB)}) * t;`);
-  L.push(`    var y = ${comb(CA)} + bt;`);
+  L.push(`    signal bt;`, `    bt <== (${Bexpr}) * t;`);
+  L.push(`    var y = ${Aexpr} + bt;`);
   if (sat) {
     L.push(`    var S = 0;`, `    for (var i = ${P}; i < ${n - 1}; i++) S += b.bits[i];`);
     L.push(`    signal sS;`, `    sS <== b.bits[${n - 1}] * S;`);

@@ -88,3 +88,16 @@ export function actMaxError(tb: ActTable, sx: number): number {
   }
   return worst;
 }
+
+/**
+ * How the segment selector is split: monomials over the low `r` selector bits (2^r − r − 1 products), then a Horner
+ * scheme over the other h bits for A and for B (2·(2^h − 1) products). Picks the cheapest r.
+ */
+export function selectorSplit(selBits: number): { r: number; products: number } {
+  let best = { r: selBits, products: 2 ** selBits - selBits - 1 };
+  for (let r = 1; r < selBits; r++) {
+    const products = (2 ** r - r - 1) + 2 * (2 ** (selBits - r) - 1);
+    if (products < best.products) best = { r, products };
+  }
+  return best;
+}

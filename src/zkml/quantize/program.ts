@@ -1,4 +1,4 @@
-import { actEval, type ActTable } from './activation.js';
+import { actEval, selectorSplit, type ActTable } from './activation.js';
 import { floorShift, linEval, type Bound, type Lin, type Sig } from './lin.js';
 
 /**
@@ -40,8 +40,7 @@ export function gadgetCost(g: Gadget): number {
     case 'act': {
       const P = g.table.k + g.sx;
       const sat = g.n - 1 > P ? 3 : 0; // sign·S, IsZero (2)
-      const sel = g.table.j + 1;
-      return g.n + sat + (2 ** sel - sel - 1) + 1 + (sat ? 1 : 0);
+      return g.n + sat + selectorSplit(g.table.j + 1).products + 1 + (sat ? 1 : 0);
     }
   }
 }
