@@ -8,6 +8,7 @@ import { ApiConfigSchema, type ApiConfigInput } from './config.js';
 import { QueueInferenceService } from './queue-service.js';
 import { createApiServer, type ApiServer } from './server.js';
 import { validatorNetworkView, type ValidatorState } from './validator-view.js';
+import { zooModelAdapter } from './zoo-models.js';
 
 export interface ValidatorApiOptions {
   /** The running validator (src/validator/validator.ts): its external queue, SQLite store, scores, metagraph. */
@@ -18,7 +19,7 @@ export interface ValidatorApiOptions {
   netuid: number;
   /** The `api` section of the validator config (port, auth, rate limits, custom queries…). */
   config?: ApiConfigInput;
-  /** Model-zoo input adapters by circuit id (schema of the raw input + transform to tensors), with aliases. */
+  /** Input adapters by circuit id (schema of the raw input + transform to tensors) and aliases; default: the zoo's (zoo-models.ts). */
   models?: Record<string, { aliases?: string[]; model?: ModelInputAdapter }>;
   dashboardDir?: string;
   logger?: boolean;
@@ -31,7 +32,13 @@ export interface ValidatorApiOptions {
 export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiServer & { inferences: QueueInferenceService }> {
   const config = ApiConfigSchema.parse(o.config ?? {});
   const inferences = new QueueInferenceService(o.validator.external, o.validator.store.db, { maxPending: config.maxPending });
-  const catalog = new StaticCatalog(o.circuits.map((c) => entryFromArtifacts(c.artifacts, o.models?.[c.id] ?? {})));
+  const catalog = new StaticCatalog(
+    o.circuits.map((c) => {
+      const given = o.models?.[c.id];
+      const model = given?.model ?? zooModelAdapter(c.artifacts.metadata);
+      return entryFromArtifacts(c.artifacts, { ...(given?.aliases ? { aliases: given.aliases } : {}), ...(model ? { model } : {}) });
+    }),
+  );
   const permitNetuid = config.auth.permitNetuid;
   const server = await createApiServer({
     inferences,
