@@ -192,6 +192,8 @@ test('codec helpers: IPs, hyperparameters, commitment chunks', () => {
     weightsRateLimit: 100, minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, burn: 123n,
     maxRegistrationsPerBlock: 1, servingRateLimit: 50, commitRevealWeightsEnabled: true,
   });
+  // finney allows 3 fields per commitment: 384 bytes.
+  assert.equal(expandMetadata(registry, metadata).consts['commitments']!['maxFields']!.toString(), '3');
   const big = 'x'.repeat(300);
   const f = commitmentFields(big);
   assert.deepEqual(f.map((o) => Object.keys(o)[0]), ['Raw128', 'Raw128', 'Raw44']);
