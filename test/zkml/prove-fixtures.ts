@@ -1,8 +1,8 @@
 // Shared helpers for the setup-/prove-/verify- tests: compile the hand-written circuits of
 // test/fixtures/circuits with circom2 and set them up, caching everything under .cache/ (gitignored).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,3 +83,16 @@ export async function copyArtifacts(dir: string, to: string): Promise<string> {
   await cp(dir, to, { recursive: true });
   return to;
 }
+
+/** Run the zkinfer CLI in a child process (from sources under tsx, or compiled from dist). */
+export function zkinfer(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const mainUrl = new URL(fromSource ? '../../src/cli/main.ts' : '../../src/cli/main.js', import.meta.url).href;
+  // A script file, not `node -e`: ffjavascript's worker threads do not start from an eval'd entry.
+  const runner = join(testCache, `run-cli-${fromSource ? 'src' : 'dist'}-${process.pid}.mjs`);
+  mkdirSync(testCache, { recursive: true });
+  writeFileSync(runner, `const m = await import(${JSON.stringify(mainUrl)});\nawait m.main(process.argv);\n`);
+  const r = spawnSync(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), runner, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+

@@ -1,23 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fixtureArtifacts, repoRoot, testCache } from './prove-fixtures.js';
+import { fixtureArtifacts, testCache, zkinfer } from './prove-fixtures.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
-
-/** Run the zkinfer CLI in a child process (from sources under tsx, or compiled from dist). */
-function zkinfer(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const mainUrl = new URL(fromSource ? '../../src/cli/main.ts' : '../../src/cli/main.js', import.meta.url).href;
-  // A script file, not `node -e`: ffjavascript's worker threads do not start from an eval'd entry.
-  const runner = join(testCache, `run-cli-${fromSource ? 'src' : 'dist'}.mjs`);
-  mkdirSync(testCache, { recursive: true });
-  writeFileSync(runner, `const m = await import(${JSON.stringify(mainUrl)});\nawait m.main(process.argv);\n`);
-  const r = spawnSync(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), runner, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let dir: string;
 const work = join(testCache, `cli-${process.pid}`);
@@ -33,20 +19,20 @@ after(releaseSnarkjsCurve);
 
 test('zkinfer prove → verify: exit 0 valid, 1 invalid (other inputs / tampered), 2 error', () => {
   const proofPath = join(work, 'proof.json');
-  const p = zkinfer('prove', dir, '--input', join(work, 'in.json'), '--out', proofPath, '--prover', 'snarkjs');
+  const p = zkinfer(['prove', dir, '--input', join(work, 'in.json'), '--out', proofPath, '--prover', 'snarkjs']);
   assert.equal(p.code, 0, p.stderr);
   assert.match(p.stdout, /INSECURE-DEV/);
   assert.match(p.stdout, /outputs \[\[14\.125\],\[-3\.375\]\]/);
 
-  const v = zkinfer('verify', dir, proofPath);
+  const v = zkinfer(['verify', dir, proofPath]);
   assert.equal(v.code, 0, v.stdout + v.stderr);
   assert.match(v.stdout, /^valid/m);
   assert.match(v.stdout, /INSECURE-DEV/);
-  const same = zkinfer('verify', dir, proofPath, '--input', join(work, 'in.json'), '--json');
+  const same = zkinfer(['verify', dir, proofPath, '--input', join(work, 'in.json'), '--json']);
   assert.equal(same.code, 0);
   assert.deepEqual(JSON.parse(same.stdout).outputs, [[14.125], [-3.375]]);
 
-  const other = zkinfer('verify', dir, proofPath, '--input', join(work, 'other.json'));
+  const other = zkinfer(['verify', dir, proofPath, '--input', join(work, 'other.json')]);
   assert.equal(other.code, 1, other.stdout + other.stderr);
   assert.match(other.stdout, /INVALID/);
 });
@@ -56,25 +42,25 @@ test('zkinfer verify: a tampered proof exits 1; unreadable proof, bad dir or bad
   const pf = JSON.parse(await readFile(proofPath, 'utf8'));
   pf.public_signals[0] = (BigInt(pf.public_signals[0]) + 1n).toString();
   await writeFile(join(work, 'tampered.json'), JSON.stringify(pf));
-  assert.equal(zkinfer('verify', dir, join(work, 'tampered.json')).code, 1);
+  assert.equal(zkinfer(['verify', dir, join(work, 'tampered.json')]).code, 1);
   await writeFile(join(work, 'garbage.json'), '{"proof": 1}');
-  const g = zkinfer('verify', dir, join(work, 'garbage.json'));
+  const g = zkinfer(['verify', dir, join(work, 'garbage.json')]);
   assert.equal(g.code, 2);
   assert.match(g.stderr, /not a zkinfer proof file/);
-  const badIn = zkinfer('verify', dir, proofPath, '--input', join(work, 'bad.json'));
+  const badIn = zkinfer(['verify', dir, proofPath, '--input', join(work, 'bad.json')]);
   assert.equal(badIn.code, 2);
   assert.match(badIn.stderr, /outside the circuit's range/);
 });
 
 test('zkinfer prove refuses an out-of-range input with a clear message and exit 2', () => {
-  const r = zkinfer('prove', dir, '--input', join(work, 'bad.json'), '--out', join(work, 'never.json'), '--prover', 'snarkjs');
+  const r = zkinfer(['prove', dir, '--input', join(work, 'bad.json'), '--out', join(work, 'never.json'), '--prover', 'snarkjs']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /outside the circuit's range/);
 });
 
 test('zkinfer export-verifier writes a Groth16 Solidity verifier for the circuit', async () => {
   const out = join(work, 'Verifier.sol');
-  const r = zkinfer('export-verifier', dir, '--out', out);
+  const r = zkinfer(['export-verifier', dir, '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   const sol = await readFile(out, 'utf8');
   const md = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8'));
