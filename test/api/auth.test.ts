@@ -100,3 +100,23 @@ test('authenticator: allow-list, validator permit, API keys, open mode', async (
   // and a good signature that is not allowed is still 403
   await assert.rejects(open.authenticate(signedHeaders(alice), '127.0.0.1'), ForbiddenError);
 });
+
+test('API flags: port, open mode, API keys and a config file merge into a checked config', async () => {
+  const { apiConfigFromFlags } = await import('../../src/api/cli-options.js');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'zkinfer-apicfg-')), 'api.json');
+  writeFileSync(file, JSON.stringify({ auth: { allow: [alice.address], permitNetuid: 1 }, rateLimit: { burst: 3, perSecond: 1 } }));
+  const c = (await apiConfigFromFlags({ apiPort: '0', apiConfig: file, apiOpen: true, apiKey: ['ci=' + 'k'.repeat(20)] })) as any;
+  assert.equal(c.port, 0);
+  assert.equal(c.auth.mode, 'open');
+  assert.deepEqual(c.auth.allow, [alice.address]);
+  assert.equal(c.auth.permitNetuid, 1);
+  assert.deepEqual(c.auth.apiKeys, [{ name: 'ci', key: 'k'.repeat(20) }]);
+  assert.equal(c.rateLimit.burst, 3);
+  await assert.rejects(apiConfigFromFlags({ apiPort: '70000' }), /--api-port/);
+  await assert.rejects(apiConfigFromFlags({ apiPort: '1', apiKey: ['short=abc'] }), /auth\.apiKeys\.0\.key/);
+  writeFileSync(file, JSON.stringify({ rateLimit: { burst: -1, perSecond: 1 } }));
+  await assert.rejects(apiConfigFromFlags({ apiPort: '1', apiConfig: file }), /rateLimit\.burst/);
+});
