@@ -104,8 +104,12 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
 
   const low = quantizeGraph(graph, scale, calib);
   const ptauSha = opts.ptau ? await sha256File(opts.ptau) : 'dev';
+  const gen = generateCircom(low.program);
+  const library = await readFile(join(templatesDir(), 'zkinfer.circom'), 'utf8');
+  // the cache key covers everything the artifacts depend on: model bytes, the generated circuit (scale, ranges,
+  // codegen), the template library and the ptau
   const key = createHash('sha256').update(JSON.stringify({
-    model: model.sha256, scale, ranges: low.inputs.map((i) => i.rangeBits), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
+    model: model.sha256, source: createHash('sha256').update(gen.source).update(library).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
@@ -125,7 +129,6 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
 
   progress('circom', 0, 1);
   await mkdir(dir, { recursive: true });
-  const gen = generateCircom(low.program);
   const build = join(dir, 'build');
   const circ = await compileCircomSource(gen.source, { outDir: build, name: 'circuit', includeDirs: [templatesDir()] });
   progress('circom', 1, 1);

@@ -79,3 +79,34 @@ test('an LSTM with PyTorch-style Slice/Squeeze wrappers compiles, proves and ver
   other[0] = x[0]! + 0.5;
   assert.equal((await verify(outDir, proof, { input: { input_data: [other] } })).valid, false);
 });
+
+test('zkinfer compile (CLI): prints constraints per op, the error and INSECURE-DEV; bad input is a clear error', async () => {
+  const { main } = await import('../../src/cli/main.js');
+  const modelPath = join(CACHE, 'models', 'mlp.onnx');
+  writeFileSync(modelPath, mlpModel());
+  const lines: string[] = [];
+  const orig = console.log, origErr = console.error, origWrite = process.stderr.write.bind(process.stderr);
+  console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
+  console.error = (...a: unknown[]) => { lines.push(a.join(' ')); };
+  process.stderr.write = ((s: string) => { lines.push(String(s)); return true; }) as typeof process.stderr.write;
+  const prevCache = process.env['ZKINFER_CACHE_DIR'];
+  process.env['ZKINFER_CACHE_DIR'] = setupCache;
+  try {
+    process.exitCode = 0;
+    await main(['node', 'zkinfer', 'compile', modelPath, '--out', join(CACHE, 'art-mlp-s6'), '--scale', '6']);
+    assert.equal(process.exitCode ?? 0, 0);
+    const out = lines.join('\n');
+    assert.match(out, /INSECURE-DEV/);
+    assert.match(out, /constraints per op:/);
+    assert.match(out, /Sigmoid\s+\d+/);
+    assert.match(out, /error vs onnxruntime \(8 samples\): max/);
+    lines.length = 0;
+    await main(['node', 'zkinfer', 'compile', join(CACHE, 'models', 'no-such.onnx'), '--out', join(CACHE, 'art-none')]);
+    assert.equal(process.exitCode, 2);
+    assert.match(lines.join('\n'), /cannot read ONNX model/);
+  } finally {
+    console.log = orig; console.error = origErr; process.stderr.write = origWrite;
+    if (prevCache === undefined) delete process.env['ZKINFER_CACHE_DIR']; else process.env['ZKINFER_CACHE_DIR'] = prevCache;
+    process.exitCode = 0;
+  }
+});
