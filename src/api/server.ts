@@ -43,6 +43,8 @@ export interface ApiContext {
   authenticate(headers: FastifyRequest['headers'], ip: string): Promise<string>;
   /** Take a rate-limit token for the caller or throw 429. */
   limit(caller: string): void;
+  /** Enders of open SSE streams (ended when the server closes). */
+  streams: Set<() => void>;
 }
 
 export interface ApiServer {
@@ -94,6 +96,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     customQueries: new CustomQueryRunner(config.customQueries, { circuits: deps.circuits, inferences: deps.inferences, metrics }),
     authenticate,
     limit,
+    streams: new Set(),
     admit: async (headers, ip) => {
       const caller = await authenticate(headers, ip);
       limit(caller);
@@ -148,6 +151,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       history?.stop();
       context.customQueries.stop();
       rpc.close();
+      for (const end of [...context.streams]) end();
       await app.close();
     },
   };

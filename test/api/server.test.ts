@@ -261,4 +261,15 @@ describe('queue limit', () => {
       await h.close();
     }
   });
+
+  test('closing the server ends open event streams instead of hanging on them', async () => {
+    const h = await startApi({ config: { auth: { mode: 'open' } } });
+    const r = await post(h.url, good);
+    const res = await fetch(`${h.url}${r.body.links.events}`);
+    const events = readSse(res.body!);
+    const first = await events.next();
+    assert.equal(JSON.parse(first.value!.data).status, 'queued');
+    await h.close();
+    assert.equal((await events.next()).done, true);
+  });
 });

@@ -58,9 +58,11 @@ export function registerInferenceRoutes(app: FastifyInstance, ctx: ApiContext): 
       clearInterval(keepalive);
       unsubscribe();
       ctx.metrics.streams -= 1;
+      ctx.streams.delete(end);
       res.end();
     };
     ctx.metrics.streams += 1;
+    ctx.streams.add(end);
     let last = -1;
     const send = (e: ProgressEvent): void => {
       if (!open || STATUS_RANK[e.status] <= last) return;
