@@ -132,11 +132,10 @@ export function registerDevnet(program: Command): void {
     .action(async (f: { data: string; fast?: boolean; port: string; host: string; blockTime?: string }) => {
       const opts: Parameters<typeof Devnet.open>[0] = { dataDir: f.data, fast: f.fast === true };
       if (f.blockTime) opts.blockTimeMs = parseIntArg(f.blockTime, '--block-time', 10, 600_000);
+      const port = parseIntArg(f.port, '--port', 0, 65535);
       const dev = await Devnet.open(opts);
-      const server = await serveDevnet(dev, {
-        host: f.host, port: parseIntArg(f.port, '--port', 0, 65535),
-        onError: (e) => console.error('devnet rpc internal error:', e),
-      });
+      const server = await serveDevnet(dev, { host: f.host, port, onError: (e) => console.error('devnet rpc internal error:', e) })
+        .catch(async (err: unknown) => { await dev.close(); throw err; });
       const hp = await dev.hyperparameters(1);
       console.log(`devnet node on ${server.url} (ws ${server.wsUrl}) — genesis ${dev.genesis}, block ${dev.block}, ` +
         `${dev.blockTimeMs} ms blocks, subnet 1 tempo ${hp.tempo}, data ${f.data}`);

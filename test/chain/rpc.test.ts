@@ -225,3 +225,14 @@ test('chain specs: devnet URLs vs subtensor networks', async () => {
     await dev.close();
   }
 });
+
+test('a second node on a busy port fails with a typed error', async () => {
+  const dev = await Devnet.open();
+  const server = await serveDevnet(dev);
+  try {
+    await assert.rejects(serveDevnet(dev, { port: server.port }), /cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);
+  } finally {
+    await server.close();
+    await dev.close();
+  }
+});

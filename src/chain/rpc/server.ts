@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z, ZodError } from 'zod';
-import { ZkinferError } from '../../errors/base.js';
+import { InvalidInputError, ZkinferError } from '../../errors/base.js';
 import { ChainError } from '../errors.js';
 import type { Devnet } from '../devnet/devnet.js';
 import { SignedCallSchema } from '../devnet/calls.js';
@@ -140,6 +140,7 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
   }
 
   const wss = new WebSocketServer({ server, maxPayload: MAX_BODY_BYTES });
+  wss.on('error', () => { /* re-emitted http server errors: handled on the server below */ });
   wss.on('connection', (ws) => {
     ws.on('message', (data) => {
       let parsed: unknown;
@@ -158,7 +159,13 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      wss.close();
+      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
+        ? new InvalidInputError(`cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port ?? 0} (${err.code})`, {
+          hint: 'another devnet node may be running there; pick another --port (0 = any free port) or --host', cause: err })
+        : err);
+    });
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
   const addr = server.address() as AddressInfo;
