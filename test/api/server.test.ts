@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import WebSocket from 'ws';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ZkinferClient, ApiRequestError, readSse, signedHeaders } from '../../src/client/index.js';
 import { endSnarkjs, proveNext, startApi, startProving, type Harness } from './harness.js';
 
@@ -271,5 +274,37 @@ describe('queue limit', () => {
     assert.equal(JSON.parse(first.value!.data).status, 'queued');
     await h.close();
     assert.equal((await events.next()).done, true);
+  });
+
+  test('custom query transforms: an ES module of the operator, and a broken template reports its error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zkinfer-cq-'));
+    const mod = join(dir, 'double.mjs');
+    writeFileSync(mod, 'export function double(input, run) { return { x: input.x.map((v) => v * 2 + run) }; }\n');
+    const h = await startApi({
+      config: {
+        auth: { mode: 'open' },
+        customQueries: [
+          { name: 'doubled', circuit: 'affine', input: { x: [1, 2, 3] }, transform: { kind: 'module', path: mod, export: 'double' }, everyS: 3600, runs: 1 },
+          { name: 'broken', circuit: 'affine', input: { x: [1, 2] }, everyS: 3600, runs: 1 },
+        ],
+      },
+    });
+    try {
+      let d: any;
+      for (let i = 0; i < 100; i++) {
+        d = await (await fetch(`${h.url}/v1/custom-queries`)).json();
+        if (d.custom_queries.every((q: any) => q.runs === 1)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const [doubled, broken] = d.custom_queries;
+      assert.equal(doubled.last_ids.length, 1);
+      const inf = (await (await fetch(`${h.url}/v1/inferences/${doubled.last_ids[0]}`)).json()) as any;
+      assert.equal(inf.source, 'custom:doubled');
+      assert.deepEqual(inf.input, { x: [2, 4, 6] });
+      assert.match(broken.last_error, /input\.x/);
+    } finally {
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
