@@ -141,3 +141,27 @@ test('validator permits are the top-k uids by stake', () => {
   const out = runEpoch(base({ stake: [5n, 50n, 0n, 7n, 1n], maxAllowedValidators: 2 }));
   assert.deepEqual(out.validatorPermit, [false, true, false, true, false]);
 });
+
+test("reproduces subtensor's own test_bonds (pallets/subtensor/src/tests/epoch.rs): stored u16 bonds and emission", () => {
+  // 4 validators with stake 1, 2, 3, 4 weight 4 servers 0.1/0.2/0.3/0.4 (u16 16383/32767/49149/65535),
+  // tempo 1, every uid holds a permit, κ = 32767, bonds moving average 0.9, bonds penalty 1, 1e9 rao per epoch.
+  const w: Array<[number, number]> = [[4, 16383], [5, 32767], [6, 49149], [7, 65535]];
+  const input = (block: number, weights: EpochInput['weights'], lastUpdate: number[], bonds: EpochInput['bonds']): EpochInput => ({
+    block, lastEpochBlock: block - 1, stake: [1n, 2n, 3n, 4n, 0n, 0n, 0n, 0n], lastUpdate, blockAtRegistration: new Array(8).fill(0),
+    validatorPermit: new Array(8).fill(true), weights, bonds, kappa: 32767, bondsMovingAvg: 900_000, bondsPenalty: 1,
+    activityCutoff: 5000, maxAllowedValidators: 8, emission: 1_000_000_000n,
+  });
+  const col4 = (b: EpochInput['bonds']) => b.slice(0, 4).map((row) => row.find(([j]) => j === 4)?.[1] ?? 0);
+  // Epoch at block 1: all four validators weight the servers.
+  const e1 = runEpoch(input(1, [w, w, w, w, [], [], [], []], [1, 1, 1, 1, 0, 0, 0, 0], new Array(8).fill([])));
+  assert.deepEqual(col4(e1.bonds), [16383, 32767, 49151, 65535]);
+  const emission = e1.serverEmission.map((s, i) => s + e1.validatorEmission[i]!);
+  const expected = [49999998n, 99999999n, 150000000n, 200000001n, 49998779n, 100000610n, 149996337n, 200004272n];
+  emission.forEach((e, i) => assert.ok(e - expected[i]! <= 2n && expected[i]! - e <= 2n, `E[${i}] = ${e}, subtensor ${expected[i]}`));
+  // Block 2: validator 0 switches to a self-weight only (dropped) → its bond decays.
+  const e2 = runEpoch(input(2, [[[0, 65535]], w, w, w, [], [], [], []], [2, 1, 1, 1, 0, 0, 0, 0], e1.bonds));
+  assert.deepEqual(col4(e2.bonds), [14582, 32767, 49151, 65535]);
+  // Block 3: validator 1 too.
+  const e3 = runEpoch(input(3, [[[0, 65535]], [[1, 65535]], w, w, [], [], [], []], [2, 3, 1, 1, 0, 0, 0, 0], e2.bonds));
+  assert.deepEqual(col4(e3.bonds), [12603, 28321, 49151, 65535]);
+});
