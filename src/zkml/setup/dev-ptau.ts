@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildBn128 } from 'ffjavascript';
 import { sha256File } from '../artifacts/files.js';
@@ -41,8 +41,14 @@ export async function devToxic(cacheDir: string): Promise<DevToxic> {
     warning: 'INSECURE-DEV: known powers-of-tau secrets; anything made from them can be forged',
     id: t.id, tau: '0x' + t.tau.toString(16), alpha: '0x' + t.alpha.toString(16), beta: '0x' + t.beta.toString(16),
   }, null, 1));
-  // First writer wins so that every process of this cache shares one secret.
-  if (!existsSync(path)) await rename(tmp, path);
+  // First writer wins (link fails if the file exists) so every process of this cache shares one secret.
+  try {
+    await link(tmp, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await rm(tmp, { force: true });
+  }
   return devToxic(cacheDir);
 }
 
