@@ -12,6 +12,8 @@ import { DEFAULT_DEPLOYMENT_FILE, findToken, readDeployment, writeDeployment, ty
 import { EthKeyError, EthTransactionError } from '../eth/errors.js';
 import { toTxError } from '../eth/tx.js';
 import { deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
+import { readMetadata } from '../zkml/artifacts/index.js';
+import { decodeOutputs } from '../zkml/prove/decode.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 const DEFAULT_RPC = 'http://127.0.0.1:8545';
@@ -344,7 +346,11 @@ export function registerEth(program: Command): void {
         const a = await readAttestation(clients, d.attestor, r.id);
         console.log(`attested #${r.id}  circuit ${proof.circuit_id}`);
         console.log(`input hash ${r.inputHash}`);
-        console.log(`outputs ${JSON.stringify(a.outputs.map(String))}`);
+        console.log(`outputs ${JSON.stringify(a.outputs.map(String))} (field elements)`);
+        if (o.circuit) {
+          const md = await readMetadata(o.circuit);
+          console.log(`decoded ${JSON.stringify(decodeOutputs(md, [...a.outputs.map(String), ...proof.public_signals.slice(a.outputs.length)]))}`);
+        }
         console.log(`prover ${a.prover}  block ${a.blockNumber}  gas ${r.gasUsed}  tx ${r.hash}`);
       } finally {
         await releaseSnarkjsCurve();

@@ -11,6 +11,12 @@ import { devPrivateKeys } from '../../src/eth/anvil.js';
 import { readDeployment } from '../../src/eth/deployment.js';
 import { packageDir } from '../../src/eth/project.js';
 import { privateKeyToAccount } from 'viem/accounts';
+import { readModelCard } from '../../src/models/card.js';
+import { compileZooModel } from '../../src/models/compiled.js';
+import { shippedModelDir } from '../../src/models/paths.js';
+import { encodeRequest, readJsonFile } from '../../src/models/predict.js';
+import { getZooModel } from '../../src/models/zoo.js';
+import { closeDefaultPools, prove } from '../../src/zkml/prove/index.js';
 import { proveTiny, releaseSnarkjs, tinyCircuit, tinyVerifierSource } from './helpers/tiny-circuit.js';
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -55,6 +61,7 @@ after(async () => {
     node.kill('SIGKILL');
   }
   rmSync(dir, { recursive: true, force: true });
+  await closeDefaultPools();
   await releaseSnarkjs();
 });
 
@@ -134,6 +141,19 @@ test('eth register-circuit + eth attest record a real proof; a tampered proof is
   assert.deepEqual(rec.outputs, ['43']);
   assert.equal(rec.prover, USER);
   assert.ok(readFileSync(dep, 'utf8').includes(c.circuitId), 'deployment records the verifier');
+});
+
+test('eth attest --circuit DIR registers an engine-compiled circuit on first use and decodes the outputs', async () => {
+  const compiled = await compileZooModel('exit-mlp', { outDir: join(packageDir(), '.cache', 'eth-test', 'exit-mlp-cli') });
+  const input = encodeRequest(getZooModel('exit-mlp'), readModelCard(shippedModelDir('exit-mlp')), readJsonFile(join(shippedModelDir('staking-lstm'), 'example-input.json')), 'example');
+  const proofFile = await prove(compiled.dir, { input_data: [input] });
+  const pf = join(dir, 'exit-proof.json');
+  writeFileSync(pf, JSON.stringify(proofFile));
+  const r = await zk(['eth', 'attest', pf, '--circuit', compiled.dir, '--dev-account', '0', ...conn()]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`registered circuit ${compiled.metadata.id}`));
+  const decoded = JSON.parse(/^decoded (.*)$/m.exec(r.out)![1]!) as number[][];
+  assert.deepEqual(decoded, proofFile.outputs);
 });
 
 test('eth node stops its anvil on SIGINT', async () => {
