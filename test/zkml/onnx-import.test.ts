@@ -68,3 +68,11 @@ test('a dynamic input dimension is a typed error', () => {
 test('garbage bytes are a parse error, not a crash', () => {
   assert.throws(() => importOnnx(new Uint8Array([1, 2, 3, 4, 5]), 'junk'), /not a valid ONNX model|no graph/);
 });
+
+test('LSTM variants outside the supported set are refused with the reason', () => {
+  const b = new OnnxBuilder('rev');
+  b.input('x', [2, 1, 1]);
+  b.node('LSTM', ['x', b.init('W', [1, 4, 1], rand(1, 4)), b.init('R', [1, 4, 1], rand(2, 4))], ['y'], { hidden_size: 1, direction: 'reverse' }, 'the_lstm');
+  b.output('y', [2, 1, 1, 1]);
+  assert.throws(() => importOnnx(b.toBytes(), 'rev'), (e: unknown) => e instanceof UnsupportedOpError && /LSTM \(direction=reverse.*the_lstm.*rev/.test(e.message));
+});

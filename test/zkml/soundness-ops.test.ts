@@ -57,6 +57,16 @@ const OP_MODELS: Record<string, () => Uint8Array> = {
     b.node('Concat', ['sl', 'ga'], ['y'], { axis: 1 });
   }),
   LSTM: () => lstmModel({ steps: 2, input: 2, hidden: 2 }),
+  'two inputs: Add+Relu, Concat with a constant': () => {
+    const b = new OnnxBuilder('two-inputs');
+    b.input('a', [1, 3]);
+    b.input('b', [1, 3]);
+    b.node('Add', ['a', 'b'], ['s']);
+    b.node('Relu', ['s'], ['r']);
+    b.node('Concat', ['r', b.init('k', [1, 2], [0.5, -1])], ['y'], { axis: 1 });
+    b.output('y', [1, 5]);
+    return b.toBytes();
+  },
 };
 
 const MODELS: Record<string, () => Uint8Array> = {
