@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -58,21 +59,34 @@ struct Plan {
   size_t batch = 0;   // affine batch size
 };
 
+// ZKINFER_NATIVE_MSM_PATH=affine|jacobian forces one bucket strategy (tests cover both; default: cost model).
+int forcedPath() {
+  static int v = [] {
+    const char* env = getenv("ZKINFER_NATIVE_MSM_PATH");
+    if (!env) return 0;
+    if (!strcmp(env, "affine")) return 1;
+    if (!strcmp(env, "jacobian")) return 2;
+    return 0;
+  }();
+  return v;
+}
+
 // Cost in field multiplications per window for n terms, then × windows; pick the cheapest (c, path).
 Plan choosePlan(size_t n, int bits) {
   Plan best;
   double bestCost = 1e300;
+  const int force = forcedPath();
   for (int c = 2; c <= 20; c++) {
     int nWin = (bits + 1 + c - 1) / c;
     double nb = (double)(1u << (c - 1));
     double reduce = nb * 27.0;
     double jac = nWin * ((double)n * 13.0 + reduce);
-    if (jac < bestCost) { bestCost = jac; best = {c, nWin, false, 0}; }
-    if (nb >= 64) {
-      double B = std::min(1024.0, nb / 8.0);
+    if (force != 1 && jac < bestCost) { bestCost = jac; best = {c, nWin, false, 0}; }
+    if (nb >= 64 || force == 1) {
+      double B = std::max(1.0, std::min(1024.0, nb / 8.0));
       double perAdd = 7.5 + 400.0 / B + 0.5 * (B / nb) * 13.0;
       double aff = nWin * ((double)n * perAdd + reduce);
-      if (aff < bestCost) { bestCost = aff; best = {c, nWin, true, (size_t)B}; }
+      if (force != 2 && aff < bestCost) { bestCost = aff; best = {c, nWin, true, (size_t)B}; }
     }
     if (c > bits + 1) break;
   }
