@@ -341,6 +341,7 @@ export function registerEth(program: Command): void {
             console.log(`registered circuit ${r.circuitId}  verifier ${r.verifier}`);
           }
         }
+        if (o.gas !== undefined && !/^\d+$/.test(o.gas)) throw new InvalidInputError(`--gas must be a whole number, got "${o.gas}"`);
         const gas = o.gas ? BigInt(o.gas) : undefined;
         const r = await attestProof(clients, d.attestor, proof, gas ? { gas } : {});
         const a = await readAttestation(clients, d.attestor, r.id);
@@ -369,7 +370,10 @@ export function registerEth(program: Command): void {
       const clients = await connect(o);
       const d = loadDeployment(o, clients);
       let ids: readonly bigint[];
-      if (o.id !== undefined) ids = [BigInt(o.id)];
+      if (o.id !== undefined) {
+        if (!/^\d+$/.test(o.id)) throw new InvalidInputError(`--id must be a whole number, got "${o.id}"`);
+        ids = [BigInt(o.id)];
+      }
       else if (o.inputHash && /^0x[0-9a-fA-F]{64}$/.test(o.inputHash)) ids = await attestationsByInput(clients, d.attestor, o.inputHash as Hex);
       else throw new InvalidInputError('give --id N or --input-hash 0x…(32 bytes)');
       if (ids.length === 0) console.log('no attestation found');

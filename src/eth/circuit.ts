@@ -57,6 +57,12 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
     nOutputs = outputsPrefixLength(md.publicLayout);
     source = async () => (await exportSolidityVerifier(p.dir!)).source; // hash-checked artifacts
   } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined) {
+    if (!/^[0-9a-f]{64}$/.test(p.circuitId)) {
+      throw new DeploymentError(`circuit id must be 64 lowercase hex digits (sha256 of the vk), got "${p.circuitId}"`, { hint: 'copy it from metadata.json or the verifier header' });
+    }
+    if (!Number.isInteger(p.nOutputs) || p.nOutputs < 0) {
+      throw new DeploymentError(`the number of outputs must be a whole number, got ${p.nOutputs}`, { hint: 'see publicLayout.outputs in metadata.json' });
+    }
     circuitId = p.circuitId;
     nOutputs = p.nOutputs;
     const file = p.verifierSol;

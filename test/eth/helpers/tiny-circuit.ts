@@ -60,11 +60,11 @@ export async function tinyCircuit(): Promise<TinyCircuit> {
     renameSync(join(tmp, 'tiny_js', 'tiny.wasm'), join(tmp, 'witness.wasm'));
     writeFileSync(join(tmp, 'vk.json'), JSON.stringify(vk));
     for (const f of ['pot0.ptau', 'pot1.ptau', 'pot.ptau', 'z0.zkey']) rmSync(join(tmp, f));
-    rmSync(base, { recursive: true, force: true });
+    mkdirSync(dirname(base), { recursive: true });
     try {
-      renameSync(tmp, base);
+      renameSync(tmp, base); // atomic: `base` only ever holds a complete, consistent set of keys
     } catch {
-      rmSync(tmp, { recursive: true, force: true }); // another test process won the race
+      rmSync(tmp, { recursive: true, force: true }); // another test process won the race: use its keys
     }
   }
   const vk = JSON.parse(readFileSync(vkPath, 'utf8')) as Record<string, unknown>;
