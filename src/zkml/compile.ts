@@ -159,22 +159,20 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   return { dir, metadata, cached: false };
 }
 
-/** Constraints per graph node (plus input range checks and output rescales), in program order. */
+/**
+ * Constraints per graph node in graph order (0 for linear and shape-only nodes: a rescale is charged to the nonlinear
+ * op it is fused into), plus input range checks and output equalities.
+ */
 export function opsTable(low: LoweredModel): CircuitMetadata['ops'] {
-  const rows = new Map<string, { node: string; op: string; constraints: number }>();
-  for (const g of low.program.gadgets) {
-    let r = rows.get(g.node);
-    if (!r) {
-      const op = g.node.startsWith('input:') ? 'RangeCheck' : g.node.startsWith('output:') ? 'Rescale' : (low.nodeOps.get(g.node) ?? g.kind);
-      r = { node: g.node, op, constraints: 0 };
-      rows.set(g.node, r);
-    }
-    r.constraints += gadgetCost(g);
-  }
+  const cost = new Map<string, number>();
+  for (const g of low.program.gadgets) cost.set(g.node, (cost.get(g.node) ?? 0) + gadgetCost(g));
+  const rows: CircuitMetadata['ops'] = [];
+  for (const i of low.inputs) rows.push({ node: `input:${i.name}`, op: 'RangeCheck', constraints: cost.get(`input:${i.name}`) ?? 0 });
+  for (const [node, op] of low.nodeOps) rows.push({ node, op, constraints: cost.get(node) ?? 0 });
   const oc = outputCosts(low.program);
   for (const o of low.outputs) {
-    const n = oc.slice(o.offset, o.offset + o.shape.reduce((a, b) => a * b, 1)).reduce((a, b) => a + b, 0);
-    if (n > 0) rows.set(`output:${o.name}`, { node: `output:${o.name}`, op: 'Output', constraints: n + (rows.get(`output:${o.name}`)?.constraints ?? 0) });
+    const n = oc.slice(o.offset, o.offset + o.shape.reduce((a, b) => a * b, 1)).reduce((a, b) => a + b, 0) + (cost.get(`output:${o.name}`) ?? 0);
+    if (n > 0) rows.push({ node: `output:${o.name}`, op: 'Output', constraints: n });
   }
-  return [...rows.values()];
+  return rows;
 }
