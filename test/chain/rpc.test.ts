@@ -236,3 +236,40 @@ test('a second node on a busy port fails with a typed error', async () => {
     await dev.close();
   }
 });
+
+test('JSON-RPC over the WebSocket: calls, subscription ids, malformed messages', async () => {
+  const { default: WebSocket } = await import('ws');
+  const dev = await Devnet.open();
+  const server = await serveDevnet(dev);
+  const ws = new WebSocket(server.wsUrl);
+  const replies: Array<Record<string, unknown>> = [];
+  let waiters: Array<() => void> = [];
+  ws.on('message', (d) => { replies.push(JSON.parse(d.toString()) as Record<string, unknown>); for (const w of waiters) w(); waiters = []; });
+  const next = async (count: number) => { while (replies.length < count) await new Promise<void>((r) => waiters.push(r)); };
+  try {
+    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'chain_currentBlock' }));
+    await next(1);
+    assert.deepEqual(replies[0], { jsonrpc: '2.0', id: 1, result: 0 });
+    ws.send('not json');
+    await next(2);
+    assert.equal((replies[1]!['error'] as { code: number }).code, -32700);
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'chain_subscribeBlocks' }));
+    await next(3);
+    const sub = replies[2]!['result'] as string;
+    assert.match(sub, /^[0-9a-f-]{36}$/);
+    dev.produceBlock();
+    await next(4);
+    assert.deepEqual(replies[3], { jsonrpc: '2.0', method: 'chain_block', params: { subscription: sub, result: 1 } });
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'chain_unsubscribeBlocks', params: { subscription: sub } }));
+    await next(5);
+    assert.equal(replies[4]!['result'], true);
+    // Over HTTP a subscription is refused.
+    const r = await (await fetch(server.url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'chain_subscribeBlocks' }) })).json() as { error: { code: number } };
+    assert.equal(r.error.code, -32600);
+  } finally {
+    ws.terminate();
+    await server.close();
+    await dev.close();
+  }
+});

@@ -201,3 +201,8 @@ test('codec helpers: IPs, hyperparameters, commitment chunks', () => {
   const back = registry.createType('Call', call.toU8a());
   assert.equal(commitmentText((back.args[1] as unknown as { fields: Array<{ type: string; value: { toU8a(b?: boolean): Uint8Array } }> }).fields), big);
 });
+
+test('no subtensor node at the URL → ChainConnectionError', async () => {
+  const { SubtensorChain } = await import('../../src/chain/subtensor/subtensor.js');
+  await assert.rejects(SubtensorChain.connect({ network: 'ws://127.0.0.1:1' }), E.ChainConnectionError);
+});
