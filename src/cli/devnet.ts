@@ -137,6 +137,9 @@ export function registerDevnet(program: Command): void {
       const server = await serveDevnet(dev, { host: f.host, port, onError: (e) => console.error('devnet rpc internal error:', e) })
         .catch(async (err: unknown) => { await dev.close(); throw err; });
       const hp = await dev.hyperparameters(1);
+      if (f.fast === true && !dev.fastGenesis) {
+        console.log(`note: ${f.data} was created without --fast: blocks are fast now but subnet hyperparameters (tempo ${hp.tempo}) stay as created`);
+      }
       console.log(`devnet node on ${server.url} (ws ${server.wsUrl}) — genesis ${dev.genesis}, block ${dev.block}, ` +
         `${dev.blockTimeMs} ms blocks, subnet 1 tempo ${hp.tempo}, data ${f.data}`);
       dev.onBlock((b) => {

@@ -224,3 +224,9 @@ test('restart keeps state: balances, neurons, weights, bonds, block number', asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a closed devnet refuses to produce blocks with a clear error', async () => {
+  const dev = await Devnet.open();
+  await dev.close();
+  assert.throws(() => dev.produceBlock(), (e: unknown) => e instanceof E.ChainConnectionError && /closed/.test(e.message));
+});

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import {
-  AlreadyRegisteredError, BadSignatureError, CommitmentTooLargeError, CommitRevealEnabledError, DuplicateUidsError,
+  AlreadyRegisteredError, BadSignatureError, ChainConnectionError, CommitmentTooLargeError, CommitRevealEnabledError, DuplicateUidsError,
   HotkeyNotRegisteredError, HotkeyOwnedByOtherColdkeyError, IncorrectWeightVersionKeyError, InsufficientBalanceError,
   InvalidAmountError, InvalidAxonError, InvalidUidError, MaxWeightExceededError, NoValidatorPermitError,
   NotEnoughStakeError, ReplayedCallError, ServingRateLimitError, StaleCallError, SubnetNotFoundError,
@@ -110,8 +110,14 @@ export class Devnet implements DevChain {
     this.timer = undefined;
   }
 
+  /** Whether this devnet was created with `--fast` (fixed at genesis). */
+  get fastGenesis(): boolean {
+    return this.store.getMeta('fast') === '1';
+  }
+
   /** Produce the next block: emission, epochs due at it, replay-guard cleanup. Returns its number. */
   produceBlock(): number {
+    if (this.closed) throw new ChainConnectionError('this devnet is closed', { hint: 'stop block timers before closing the devnet' });
     const b = this.store.tx(() => {
       const block = this.block + 1;
       this.store.setMeta('block', String(block));
