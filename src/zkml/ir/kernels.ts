@@ -384,6 +384,20 @@ function lstm(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
   return [Y, Yh, Yc];
 }
 
+/** BatchNormalization in inference mode: y = (x − mean) / sqrt(var + ε) · scale + B over the channel axis 1. */
+function batchNorm([x, sc, b, mean, v]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'X'), S = need(sc, 'scale'), B = need(b, 'B'), M = need(mean, 'input_mean'), V = need(v, 'input_var');
+  if (int(at, 'training_mode', 0)) throw new KernelError('training_mode=1');
+  const eps = float(at, 'epsilon', 1e-5);
+  const C = X.shape[1] ?? 1, inner = sizeOf(X.shape.slice(2));
+  const out = tensor(X.shape);
+  for (let i = 0; i < X.data.length; i++) {
+    const c = Math.floor(i / inner) % C;
+    out.data[i] = ((X.data[i]! - M.data[c]!) / Math.sqrt(V.data[c]! + eps)) * S.data[c]! + B.data[c]!;
+  }
+  return [out];
+}
+
 /** Float reference kernels for every supported op. FOLD_ONLY ops are allowed only when all their inputs are constant. */
 export const KERNELS: Record<string, Kernel> = {
   Add: binary((x, y) => x + y),
@@ -395,6 +409,8 @@ export const KERNELS: Record<string, Kernel> = {
   Sigmoid: unary(sigmoid),
   Tanh: unary(Math.tanh),
   Identity: ([x]) => [need(x, 'input')],
+  Dropout: ([x]) => [need(x, 'data')], // inference: identity (the mask output is not supported)
+  BatchNormalization: batchNorm,
   Gemm: gemm,
   MatMul: ([a, b]) => [matmul(need(a, 'A'), need(b, 'B'))],
   Reshape: reshape,

@@ -201,7 +201,7 @@ class Lowerer {
     const one = (): QTensor => ins[varIdx[0]!] as QTensor;
     const s = this.s;
     switch (n.op) {
-      case 'Identity': case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze':
+      case 'Identity': case 'Dropout': case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze':
       case 'Slice': case 'Transpose': case 'Expand':
         if (varIdx[0] !== 0 || varIdx.length !== 1) this.unsupported(n, 'only the data input may depend on the model input');
         return [this.permute(n, ins, [0])];
@@ -210,7 +210,7 @@ class Lowerer {
         return [this.permute(n, ins, [0])];
       case 'Concat':
         return [this.permute(n, ins, ins.map((_, i) => i).filter((i) => ins[i] !== undefined))];
-      case 'Gemm': case 'MatMul': case 'Conv': case 'AveragePool': case 'GlobalAveragePool':
+      case 'Gemm': case 'MatMul': case 'Conv': case 'AveragePool': case 'GlobalAveragePool': case 'BatchNormalization':
         if (varIdx.length !== 1) this.unsupported(n, 'products of two model-dependent tensors are not supported here; weights must be constant');
         if (n.op === 'Gemm' && varIdx[0] === 2) this.unsupported(n, 'C must be constant');
         return [this.affine(n, ins, varIdx[0]!)];
