@@ -150,7 +150,6 @@ class Lowerer {
 
   /** Map a var tensor through a shape-only op by running its float kernel on element indices. */
   private permute(n: IRNode, ins: Operand[], dataIdx: number[]): QTensor {
-    const qs = dataIdx.map((i) => ins[i]).map((x) => (isQ(x) ? x : undefined));
     const scale = Math.max(...dataIdx.map((i) => (isQ(ins[i]) ? (ins[i] as QTensor).scale : 0)));
     const pool: Lin[] = [];
     const kin: Array<Tensor | undefined> = ins.map((x) => (isQ(x) ? undefined : x));
@@ -160,7 +159,6 @@ class Lowerer {
       kin[i] = iota(q.shape, pool.length);
       pool.push(...q.els);
     }
-    void qs;
     const [out] = KERNELS[n.op]!(kin, n.attrs);
     return { shape: out!.shape, scale, els: Array.from(out!.data, (k) => pool[k]!) };
   }
