@@ -4,7 +4,8 @@
 // `snarkjs groth16 fullprove` CLI (node_modules/.bin/snarkjs) on the same circuit, measured in the same run.
 // Keys are INSECURE-DEV (dev ptau, known tau). Each model is benchmarked in its own child process (peak RSS
 // per model); a cold cache also times the dev ptau + direct zkey ("setup s").
-// Options: --runs 5   --models mlp,lstm   --prover snarkjs|native|auto (default snarkjs)   --fresh (ignore caches)
+// Options: --runs 5   --models mlp,lstm   --provers snarkjs,native (each measured in the same run; native only
+// when its addon is built)   --fresh (ignore caches)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import * as snarkjs from 'snarkjs';
 import { compile } from '../src/zkml/compile.js';
 import { OnnxBuilder } from '../src/zkml/onnx/write.js';
 import { closeDefaultPools, prove, ProverPool, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
+import { nativeProverAvailable } from '../src/zkml/prove/native/index.js';
 import { loadArtifacts } from '../src/zkml/artifacts/index.js';
 import { loadVerifierKey, verify } from '../src/zkml/verify/index.js';
 import { quantizeInputs } from '../src/zkml/witness/inputs.js';
@@ -42,16 +44,17 @@ const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale: numb
 };
 
 interface Row {
-  model: string; constraints: number; compileS: number; setupS: number; witnessMs: number; proveMs: number;
-  verifyMs: number; proofBytes: number; peakRssMB: number; cliMs: number; prover: string; cached: boolean;
+  model: string; constraints: number; compileS: number; setupS: number; witnessMs: number;
+  /** Median in-process prove ms (witness + proof, warm worker pool) per backend. */
+  proveMs: Record<string, number>;
+  verifyMs: number; proofBytes: number; peakRssMB: number; cliMs: number; cached: boolean;
 }
 
 /** Child process: everything for one model. */
 async function runModel(name: string): Promise<void> {
   const m = MODELS[name]!;
   const runs = Number(arg('runs', '5'));
-  const kind = arg('prover', 'snarkjs') as ProverKind;
-  mkdirSync(join(CACHE, 'models'), { recursive: true });
+    mkdirSync(join(CACHE, 'models'), { recursive: true });
   const modelPath = join(CACHE, 'models', `${name}.onnx`);
   writeFileSync(modelPath, m.bytes());
   const outDir = join(CACHE, `art-${name}`);
@@ -73,18 +76,24 @@ async function runModel(name: string): Promise<void> {
   const art = await loadArtifacts(outDir);
   const input = { input_data: [rand(99, m.nIn, 0.9)] };
 
-  // In-process proving in the worker pool (as a miner does): one warm-up, then `runs` timed proofs.
-  const pool = new ProverPool({ prover: kind });
-  await prove(outDir, input, { pool, artifacts: art });
-  const witness: number[] = [], proveMs: number[] = [];
+  // In-process proving in the worker pool (as a miner does): per backend one warm-up, then `runs` timed proofs.
+  const kinds = arg('provers', 'snarkjs,native').split(',').filter((k) => k !== 'native' || nativeProverAvailable()) as ProverKind[];
+  const witness: number[] = [];
+  const proveMs: Record<string, number> = {};
   let last;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    last = await prove(outDir, input, { pool, artifacts: art });
-    proveMs.push(performance.now() - t);
-    witness.push(last.timings.witnessMs);
+  for (const kind of kinds) {
+    const pool = new ProverPool({ prover: kind });
+    await prove(outDir, input, { pool, artifacts: art });
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      last = await prove(outDir, input, { pool, artifacts: art });
+      ms.push(performance.now() - t);
+      witness.push(last.timings.witnessMs);
+    }
+    await pool.close();
+    proveMs[last!.prover ?? kind] = median(ms);
   }
-  await pool.close();
   const { timings: _t, ...proof } = last!;
 
   // Verify: warm (vk loaded, curve built), bound to the verifier's own input; median of runs.
@@ -119,8 +128,8 @@ async function runModel(name: string): Promise<void> {
 
   const row: Row = {
     model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000,
-    witnessMs: median(witness), proveMs: median(proveMs), verifyMs: median(verifyMs), proofBytes,
-    peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: median(cliMs), prover: proof.prover ?? kind, cached: res.cached,
+    witnessMs: median(witness), proveMs, verifyMs: median(verifyMs), proofBytes,
+    peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: median(cliMs), cached: res.cached,
   };
   process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
 }
@@ -138,16 +147,19 @@ async function main(): Promise<void> {
     if (r.status !== 0 || !line) throw new Error(`bench child for ${name} failed (exit ${r.status})`);
     rows.push(JSON.parse(line.slice(4)) as Row);
   }
-  const head = ['model', 'constraints', 'compile s', 'setup s', 'witness ms', 'prove ms (median)', 'verify ms', 'proof bytes', 'peak RSS MB', 'snarkjs CLI fullprove ms', 'CLI / in-process'];
+  const kinds = [...new Set(rows.flatMap((r) => Object.keys(r.proveMs)))];
+  const head = ['model', 'constraints', 'compile s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
+    'peak RSS MB', 'snarkjs CLI fullprove ms', ...kinds.map((k) => `CLI / ${k}`)];
   const lines = rows.map((r) => [
     r.model, String(r.constraints), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.cached ? '-' : r.setupS.toFixed(1),
-    r.witnessMs.toFixed(1), r.proveMs.toFixed(0), r.verifyMs.toFixed(1), String(r.proofBytes), r.peakRssMB.toFixed(0),
-    r.cliMs.toFixed(0), (r.cliMs / r.proveMs).toFixed(2) + '×',
+    r.witnessMs.toFixed(1), ...kinds.map((k) => r.proveMs[k]?.toFixed(0) ?? '-'), r.verifyMs.toFixed(1), String(r.proofBytes),
+    r.peakRssMB.toFixed(0), r.cliMs.toFixed(0), ...kinds.map((k) => (r.proveMs[k] ? (r.cliMs / r.proveMs[k]!).toFixed(2) + '×' : '-')),
   ]);
   console.log(`| ${head.join(' | ')} |`);
   console.log(`|${head.map(() => '---').join('|')}|`);
   for (const l of lines) console.log(`| ${l.join(' | ')} |`);
-  console.log(`\nprover: ${rows[0]?.prover}; prove ms = witness + Groth16 proof in the worker pool (warm, ${arg('runs', '5')} runs); keys INSECURE-DEV.`);
+  console.log(`\nprove ms = witness + Groth16 proof in the worker pool, warm, median of ${arg('runs', '5')} runs; verify ms = warm, bound to`);
+  console.log('the verifier\'s own input, median; CLI = `snarkjs groth16 fullprove` from files (new process each); keys INSECURE-DEV.');
 }
 
 await main();

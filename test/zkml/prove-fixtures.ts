@@ -31,8 +31,12 @@ export async function compileFixture(name: string): Promise<CompiledFixture> {
     const tmp = `${out}.${process.pid}.tmp`;
     await mkdir(tmp, { recursive: true });
     execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'circom2', 'cli.js'), src, '--r1cs', '--wasm', '-o', tmp], { cwd: repoRoot, stdio: 'pipe' });
-    await rm(out, { recursive: true, force: true });
-    await rename(tmp, out);
+    // Another test process may have finished first: keep its copy (never delete a directory in use).
+    try {
+      await rename(tmp, out);
+    } catch {
+      await rm(tmp, { recursive: true, force: true });
+    }
   }
   return { r1cs, wasm };
 }
