@@ -71,6 +71,11 @@ export function withAllErrors(abi: Abi): Abi {
   return [...abi, ...ALL_ERRORS.filter((e) => !own.has((e as { name: string }).name))];
 }
 
+/** Estimated gas + 25% + 30k: covers state that differs between the estimate's block and the real one. */
+export function gasWithHeadroom(estimate: bigint): bigint {
+  return (estimate * 5n) / 4n + 30_000n;
+}
+
 /** Simulate (to decode a revert), send, and wait for the receipt; throws EthTransactionError on any revert. */
 export async function sendTx(clients: EthClients, p: SendTxParameters): Promise<SendTxReturnType> {
   const what = `${p.functionName}`;
@@ -84,7 +89,10 @@ export async function sendTx(clients: EthClients, p: SendTxParameters): Promise<
   }
   let hash: Hex;
   try {
-    hash = await clients.walletClient.writeContract(common as never);
+    // Headroom over the estimate: the estimate runs in the latest block's context, but the transaction lands in
+    // a later block, where e.g. the vault's points checkpoint writes storage the estimate skipped.
+    const gas = p.gas ?? gasWithHeadroom(await clients.publicClient.estimateContractGas(common as never));
+    hash = await clients.walletClient.writeContract({ ...common, gas } as never);
   } catch (err) {
     throw toTxError(err, what);
   }

@@ -353,3 +353,42 @@ describe('DepositVault: restaking through a Renzo-style manager', () => {
     await expectRevert(sendTx(alice, { address: manager, abi: localRestakeManagerAbi, functionName: 'deposit', args: [steth, 0n] }), 'ZeroAmount');
   });
 });
+
+describe('DepositVault: remaining guards', () => {
+  let vault: Address;
+  let weth: Address;
+  before(async () => {
+    vault = await deploy(owner, 'DepositVault', [owner.account.address]);
+    weth = await token('wETH');
+    await own(vault, 'addToken', [weth, E18]);
+    await mintApprove(alice, weth, vault, 10n * E18);
+    await deposit(alice, vault, weth, 5n * E18);
+  });
+
+  test('a token whose transfer delivers nothing credits nothing (ZeroAmount)', async () => {
+    const allFee = await deploy(owner, 'FeeOnTransferToken', [10_000n]); // 100% fee
+    await own(vault, 'addToken', [allFee, E18]);
+    await sendTx(owner, { address: allFee, abi: feeOnTransferTokenAbi, functionName: 'mint', args: [alice.account.address, E18] });
+    await sendTx(alice, { address: allFee, abi: erc20Abi, functionName: 'approve', args: [vault, MAX] });
+    await expectRevert(deposit(alice, vault, allFee, E18), 'ZeroAmount');
+  });
+
+  test('restake and unpause respect pause and ownership', async () => {
+    await own(vault, 'pause', []);
+    await expectRevert(restake(alice, vault, weth, E18), 'EnforcedPause');
+    await expectRevert(sendTx(alice, { address: vault, abi: depositVaultAbi, functionName: 'unpause', args: [] }), 'OwnableUnauthorizedAccount');
+    await own(vault, 'unpause', []);
+  });
+
+  test('ownership moves in two steps; the old owner loses the admin functions', async () => {
+    await own(vault, 'transferOwnership', [bob.account.address]);
+    assert.equal(await read(owner, vault, 'owner'), owner.account.address); // not yet
+    await expectRevert(sendTx(alice, { address: vault, abi: depositVaultAbi, functionName: 'acceptOwnership', args: [] }), 'OwnableUnauthorizedAccount');
+    await sendTx(bob, { address: vault, abi: depositVaultAbi, functionName: 'acceptOwnership', args: [] });
+    assert.equal(await read(owner, vault, 'owner'), bob.account.address);
+    await expectRevert(own(vault, 'setWeight', [weth, 2n * E18]), 'OwnableUnauthorizedAccount');
+    await sendTx(bob, { address: vault, abi: depositVaultAbi, functionName: 'setWeight', args: [weth, 2n * E18] });
+    // users' funds are untouched by the change of owner
+    assert.equal(await read<bigint>(owner, vault, 'balanceOf', [alice.account.address, weth]), 5n * E18);
+  });
+});
