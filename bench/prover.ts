@@ -5,11 +5,13 @@
 // Sizes: 2^k is the FFT domain; the circuit has 2^k − 7 constraints.
 // Witnesses: "full" = random field elements (the worst case), "small" = signed 8-bit values (quantized-model-like;
 // negatives as p − |x|). Every measurement runs in its own child process so peak RSS is per prover.
-// Options: --sizes 12,15,17   --runs 5 (native)   --snarkjs-runs 3   --no-snarkjs
+// Options: --sizes 12,15,17   --runs 5 (native rounds)   --snarkjs-runs 3   --warmup 1   --no-snarkjs   --no-lstm
+// Also the compiled staking LSTM (.cache/circuits/staking-lstm, from the model pipeline) when present.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as snarkjs from 'snarkjs';
 import { loadNativeProver } from '../src/zkml/prove/native/index.js';
@@ -37,6 +39,7 @@ async function worker(): Promise<void> {
   const zkey = arg('zkey', '');
   const wtns = new Uint8Array(readFileSync(arg('wtns', '')));
   const runs = Number(arg('runs', '3'));
+  const warmup = Number(arg('warmup', '1'));
   const ms: number[] = [];
   let timings: Record<string, number> | undefined;
   let publicSignals = 0;
@@ -45,6 +48,7 @@ async function worker(): Promise<void> {
     const prover = loadNativeProver();
     if (!prover) throw new Error('native addon not built: run npm run build:native');
     await prover.load(zkey); // load once, outside the timed runs (as a miner keeps keys loaded)
+    for (let i = 0; i < warmup; i++) await prover.prove(zkey, wtns);
     let last;
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
@@ -59,6 +63,8 @@ async function worker(): Promise<void> {
     verified = await snarkjs.groth16.verify(vk, last!.publicSignals, last!.proof);
     await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
   } else {
+    await snarkjs.curves.getCurveFromName('bn128'); // one-time wasm/worker start-up, outside the timed runs
+    for (let i = 0; i < warmup; i++) await snarkjs.groth16.prove(zkey, wtns);
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
       const res = await snarkjs.groth16.prove(zkey, wtns);
@@ -73,7 +79,8 @@ async function worker(): Promise<void> {
 
 function runWorker(backend: string, zkey: string, wtns: string, runs: number, env: Record<string, string> = {}): WorkerResult {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [...process.execArgv, self, '--worker', backend, '--zkey', zkey, '--wtns', wtns, '--runs', String(runs)], {
+  const args = [self, '--worker', backend, '--zkey', zkey, '--wtns', wtns, '--runs', String(runs), '--warmup', arg('warmup', '1')];
+  const r = spawnSync(process.execPath, [...process.execArgv, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -150,57 +157,103 @@ async function witnessFile(dir: string, n: number, kind: 'full' | 'small'): Prom
   return path;
 }
 
+interface Case { label: string; constraints: number; zkey: string; full: string; small?: string }
+
+/** Rounds alternate the provers (one timed proof per process each), so load drift hits both alike. */
+function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean): string[] {
+  const nFull: WorkerResult[] = [], nSmall: WorkerResult[] = [], nSmallOff: WorkerResult[] = [], sj: WorkerResult[] = [];
+  for (let r = 0; r < Math.max(rounds, withSnarkjs ? sRounds : 0); r++) {
+    if (r < rounds) nFull.push(runWorker('native', c.zkey, c.full, 1));
+    if (withSnarkjs && r < sRounds) sj.push(runWorker('snarkjs', c.zkey, c.full, 1));
+    if (c.small && r < rounds) {
+      nSmall.push(runWorker('native', c.zkey, c.small, 1));
+      nSmallOff.push(runWorker('native', c.zkey, c.small, 1, { ZKINFER_NATIVE_SMALL_SCALARS: '0' }));
+    }
+  }
+  for (const r of [...nFull, ...nSmall, ...nSmallOff]) {
+    if (r.verified !== true) throw new Error(`a native proof for ${c.label} does NOT verify`);
+  }
+  const ms = (rs: WorkerResult[]) => median(rs.flatMap((r) => r.ms));
+  const t = nFull[nFull.length - 1]!.timings!;
+  const msmMs = t.msmAMs! + t.msmB1Ms! + t.msmB2Ms! + t.msmCMs! + t.msmHMs!;
+  const nMed = ms(nFull), sMed = sj.length ? ms(sj) : NaN;
+  console.error(`[bench] ${c.label} native phases (ms, last run): ${JSON.stringify(t)}`);
+  return [
+    c.label,
+    String(c.constraints),
+    sj.length ? sMed.toFixed(0) : '-',
+    nMed.toFixed(0),
+    sj.length ? (sMed / nMed).toFixed(1) + '×' : '-',
+    Math.round(c.constraints / (nMed / 1000)).toLocaleString('en-US'),
+    ((msmMs * 1e6) / t.msmPoints! / 1000).toFixed(2),
+    c.small ? `${ms(nSmall).toFixed(0)} / ${ms(nSmallOff).toFixed(0)}` : '-',
+    c.small ? (ms(nSmallOff) / ms(nSmall)).toFixed(2) + '×' : '-',
+    sj.length ? Math.max(...sj.map((r) => r.maxRssMB)).toFixed(0) : '-',
+    Math.max(...nFull.map((r) => r.maxRssMB)).toFixed(0),
+  ];
+}
+
+/** The compiled staking LSTM (src/models zoo, compiled by `zkinfer`'s model pipeline), when present. */
+async function lstmCase(): Promise<Case | undefined> {
+  const dir = join(ROOT, '.cache', 'circuits', 'staking-lstm');
+  const zkey = join(dir, 'circuit.zkey');
+  if (!existsSync(zkey) || !existsSync(join(dir, 'vk.json')) || !existsSync(join(dir, 'witness.wasm'))) return undefined;
+  const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as {
+    constraints: number;
+    inputs: Array<{ signal: string; shape: number[]; scaleBits: number }>;
+  };
+  const input: Record<string, string[]> = {};
+  for (const inp of meta.inputs) {
+    const len = inp.shape.reduce((a, b) => a * b, 1);
+    // a plausible normalised position: values in [−1, 1] at the input's fixed-point scale
+    input[inp.signal] = Array.from({ length: len }, () => {
+      const v = BigInt(Math.round((Math.random() * 2 - 1) * 2 ** inp.scaleBits));
+      return ((v + R) % R).toString();
+    });
+  }
+  const full = join(CACHE, 'staking-lstm.wtns');
+  await snarkjs.wtns.calculate(input, join(dir, 'witness.wasm'), full);
+  return { label: 'staking LSTM', constraints: meta.constraints, zkey, full };
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--worker')) return worker();
-  const sizes = arg('sizes', '12,15,17').split(',').map(Number);
+  const sizes = arg('sizes', '12,15,17').split(',').filter(Boolean).map(Number);
   const runs = Number(arg('runs', '5'));
   const sRuns = Number(arg('snarkjs-runs', '3'));
   const withSnarkjs = !process.argv.includes('--no-snarkjs');
   const probe = loadNativeProver();
   if (!probe) throw new Error('native addon not built: run `npm run build:native` first');
-  console.error(`[bench] native threads: ${probe.threads}; runs: native ${runs}, snarkjs ${sRuns}`);
+  console.error(`[bench] native threads: ${probe.threads}; rounds: native ${runs}, snarkjs ${sRuns}`);
 
-  const rows: string[][] = [];
+  const cases: Case[] = [];
   for (const k of sizes) {
     const a = await artifacts(k);
-    const full = await witnessFile(a.dir, a.n, 'full');
-    const small = await witnessFile(a.dir, a.n, 'small');
-    await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
-    console.error(`[bench] 2^${k}: ${a.constraints} constraints — proving…`);
-    const nFull = runWorker('native', a.zkey, full, runs);
-    const nSmall = runWorker('native', a.zkey, small, runs);
-    const nSmallOff = runWorker('native', a.zkey, small, runs, { ZKINFER_NATIVE_SMALL_SCALARS: '0' });
-    const sj = withSnarkjs ? runWorker('snarkjs', a.zkey, full, sRuns) : undefined;
-    for (const [what, r] of [['full', nFull], ['small', nSmall], ['small, path off', nSmallOff]] as const) {
-      if (r.verified !== true) throw new Error(`native proof (${what} witness) at 2^${k} does NOT verify`);
-    }
-    const t = nFull.timings!;
-    const msmMs = t.msmAMs! + t.msmB1Ms! + t.msmB2Ms! + t.msmCMs! + t.msmHMs!;
-    const nMed = median(nFull.ms), sMed = sj ? median(sj.ms) : NaN;
-    rows.push([
-      `2^${k}`,
-      String(a.constraints),
-      sj ? sMed.toFixed(0) : '-',
-      nMed.toFixed(0),
-      sj ? (sMed / nMed).toFixed(1) + '×' : '-',
-      Math.round(a.constraints / (nMed / 1000)).toLocaleString('en-US'),
-      ((msmMs * 1e6) / t.msmPoints! / 1000).toFixed(2),
-      `${median(nSmall.ms).toFixed(0)} / ${median(nSmallOff.ms).toFixed(0)}`,
-      (median(nSmallOff.ms) / median(nSmall.ms)).toFixed(2) + '×',
-      sj ? sj.maxRssMB.toFixed(0) : '-',
-      nFull.maxRssMB.toFixed(0),
-    ]);
-    console.error(`[bench] 2^${k} native phases (ms, last full run): ${JSON.stringify(t)}`);
+    cases.push({ label: `2^${k}`, constraints: a.constraints, zkey: a.zkey, full: await witnessFile(a.dir, a.n, 'full'), small: await witnessFile(a.dir, a.n, 'small') });
   }
-  const head = ['size', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB'];
+  if (!process.argv.includes('--no-lstm')) {
+    const lstm = await lstmCase();
+    if (lstm) cases.push(lstm);
+    else console.error('[bench] staking LSTM not compiled here (.cache/circuits/staking-lstm): row skipped');
+  }
+  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
+
+  const rows: string[][] = [];
+  for (const c of cases) {
+    console.error(`[bench] ${c.label}: ${c.constraints} constraints — proving…`);
+    rows.push(measure(c, runs, sRuns, withSnarkjs));
+  }
+  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |';
   console.log(line(head));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(r));
-  console.log(`\nmedians of ${runs} native / ${sRuns} snarkjs runs, same machine, same run; "full" witness = random field elements.`);
+  console.log(`\nmedians over ${runs} native / ${sRuns} snarkjs rounds; each round runs every prover once, alternating, each in its own process`);
+  console.log(`(key loaded, snarkjs curve built and ${arg('warmup', '1')} untimed warm-up proof(s) before the timed one); "full" witness = random field elements (LSTM: random inputs).`);
   console.log('every native proof checked with snarkjs groth16 verify: ok');
   console.log('small-scalar gain: native on signed 8-bit witnesses with the small-scalar path on vs off (ZKINFER_NATIVE_SMALL_SCALARS=0).');
+  console.log(`machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 
 await main();
