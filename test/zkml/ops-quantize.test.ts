@@ -6,6 +6,10 @@ import { chooseScale, emulateFloat, quantizeGraph } from '../../src/zkml/compile
 import { evaluateGraph } from '../../src/zkml/ir/evaluate.js';
 import { sizeOf } from '../../src/zkml/ir/tensor.js';
 import { importOnnx } from '../../src/zkml/onnx/import.js';
+import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
+import { optimizeGraph } from '../../src/zkml/ir/rewrite.js';
+import { programCost } from '../../src/zkml/quantize/program.js';
+import { lowerGraph } from '../../src/zkml/quantize/lower.js';
 import { actEval, actMaxError, buildActTable } from '../../src/zkml/quantize/activation.js';
 import { samplesFromInputData } from '../../src/zkml/quantize/calibration.js';
 import { multilinear } from '../../src/zkml/codegen/circom.js';
@@ -78,4 +82,26 @@ test('checkInputRange: length, finiteness and range errors name the tensor and w
   assert.throws(() => checkInputRange(meta, [[1]]), /needs 2 values/);
   assert.throws(() => checkInputRange(meta, [[NaN, 0]]), /not a finite number/);
   assert.throws(() => checkInputRange(meta, []), /takes 1 input/);
+});
+
+test('Relu → MaxPool is reordered to MaxPool → Relu: same float results, fewer constraints', () => {
+  const b = new OnnxBuilder('crp');
+  b.input('x', [1, 1, 4, 4]);
+  b.node('Conv', ['x', b.init('w', [2, 1, 3, 3], rand(61, 18))], ['c'], { pads: [1, 1, 1, 1] });
+  b.node('Relu', ['c'], ['r']);
+  b.node('MaxPool', ['r'], ['y'], { kernel_shape: [2, 2], strides: [2, 2] });
+  b.output('y', [1, 2, 2, 2]);
+  const g = importOnnx(b.toBytes(), 'crp');
+  const opt = optimizeGraph(g);
+  assert.deepEqual(opt.nodes.map((n) => n.op), ['Conv', 'MaxPool', 'Relu']);
+  for (let k = 0; k < 5; k++) {
+    const x = [rand(70 + k, 16, 2)];
+    assert.deepEqual(Array.from(evaluateGraph(opt, x)[0]!.data), Array.from(evaluateGraph(g, x)[0]!.data));
+    const low = quantizeGraph(g, 8, undefined);
+    const ref = evaluateGraph(g, x)[0]!.data;
+    emulateFloat(low, x).forEach((v, i) => assert.ok(Math.abs(v - ref[i]!) < 0.02));
+  }
+  // relu on 8 pooled values instead of all 32 conv outputs
+  const opts = { scale: 8, inputRangeBits: [11] };
+  assert.ok(programCost(lowerGraph(g, opts).program) < programCost(lowerGraph(g, { ...opts, optimize: false }).program));
 });

@@ -44,6 +44,11 @@ const OP_MODELS: Record<string, () => Uint8Array> = {
     b.node('Conv', ['x', b.init('w', [1, 1, 2, 2], rand(5, 4))], ['c'], { pads: [0, 0, 1, 1] });
     b.node('MaxPool', ['c'], ['y'], { kernel_shape: [2, 2], strides: [2, 2] });
   }),
+  'Conv+Relu+MaxPool (reordered)': () => oneOp('crp', [1, 1, 4, 4], [1, 1, 2, 2], (b) => {
+    b.node('Conv', ['x', b.init('w', [1, 1, 3, 3], rand(6, 9))], ['c'], { pads: [1, 1, 1, 1] });
+    b.node('Relu', ['c'], ['r']);
+    b.node('MaxPool', ['r'], ['y'], { kernel_shape: [2, 2], strides: [2, 2] });
+  }),
   'AveragePool+GlobalAveragePool': () => oneOp('avg', [1, 1, 4, 4], [1, 1, 1, 1], (b) => {
     b.node('AveragePool', ['x'], ['a'], { kernel_shape: [2, 2], strides: [2, 2] });
     b.node('GlobalAveragePool', ['a'], ['y']);

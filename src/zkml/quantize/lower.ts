@@ -1,5 +1,6 @@
 import type { GraphIR, IRNode } from '../ir/graph.js';
 import { broadcast, KERNELS, lstmConfig, poolWindow, windowTaps, type Attrs } from '../ir/kernels.js';
+import { optimizeGraph } from '../ir/rewrite.js';
 import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 import { UnsupportedOpError } from '../onnx/errors.js';
 import { actBounds, buildActTable, type ActTable } from './activation.js';
@@ -19,6 +20,8 @@ export interface LowerOptions {
   scale: number;
   /** Per graph input: |round(v·2^scale)| < 2^rangeBits is enforced in-circuit. */
   inputRangeBits: number[];
+  /** Apply the exact graph rewrites of ir/rewrite.ts first (default true). */
+  optimize?: boolean;
 }
 
 export interface LoweredModel {
@@ -35,7 +38,7 @@ const MAX_BITS = 240;
 
 /** Lower the graph IR to a fixed-point program at one scale (weights are circuit constants). */
 export function lowerGraph(graph: GraphIR, opts: LowerOptions): LoweredModel {
-  return new Lowerer(graph, opts).run();
+  return new Lowerer(opts.optimize === false ? graph : optimizeGraph(graph), opts).run();
 }
 
 type Operand = QTensor | Tensor | undefined;
