@@ -141,8 +141,9 @@ export function registerEth(program: Command): void {
       console.log('next: zkinfer eth deploy --rpc ' + node.rpcUrl + ' --dev-account 0     (Ctrl-C stops the node)');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        // `on`, not `once`: the listener stays while anvil shuts down, so a second signal cannot kill us half-way
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
         node.process.once('exit', stop);
       });
       await node.stop();

@@ -28,6 +28,7 @@ const USER = privateKeyToAccount(USER_KEY).address;
 
 let node: ChildProcess;
 let rpc: string;
+let nodeOut = '';
 const dep = join(dir, 'deployment.json');
 
 function zk(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
@@ -49,7 +50,7 @@ before(async () => {
     node.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /^rpc (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (m) (clearTimeout(timer), resolve(m[1]!));
+      if (m && /^next: /m.test(out)) (clearTimeout(timer), (nodeOut = out), resolve(m[1]!));
     });
     node.stderr!.on('data', (b: Buffer) => (out += b.toString()));
     node.once('exit', (code) => reject(new Error(`eth node exited ${code}: ${out}`)));
@@ -57,8 +58,12 @@ before(async () => {
 });
 
 after(async () => {
-  if (node.exitCode === null) {
-    node.kill('SIGKILL');
+  if (node.exitCode === null && node.signalCode === null) {
+    // a failed test left the node running: SIGINT lets it stop its anvil, SIGKILL only as a last resort
+    const gone = new Promise((resolve) => node.once('exit', resolve));
+    node.kill('SIGINT');
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL');
   }
   rmSync(dir, { recursive: true, force: true });
   await closeDefaultPools();
@@ -67,6 +72,12 @@ after(async () => {
 
 test('eth node prints a loopback RPC and the public dev keys, clearly marked dev-only', () => {
   assert.match(rpc, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(nodeOut, /^DEV ONLY .*PUBLIC/m);
+  assert.match(nodeOut, /^chain id 31337$/m);
+  const keys = [...nodeOut.matchAll(/^account (\d) +(0x[0-9a-fA-F]{40}) +key (0x[0-9a-f]{64})$/gm)];
+  assert.equal(keys.length, 10);
+  assert.equal(keys[1]![3], USER_KEY);
+  assert.equal(keys[1]![2], USER);
 });
 
 test('eth deploy (dev) writes a deployment with the vault, attestor, restake manager and every LRT', async () => {
