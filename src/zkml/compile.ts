@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidInputError } from '../errors/base.js';
+import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
 import { loadArtifacts, sha256File, writeArtifacts, type CircuitMetadata } from './artifacts/index.js';
 import { compileCircomSource } from './circom/compile.js';
@@ -17,7 +17,10 @@ import { QuantizeError } from './quantize/errors.js';
 import { lowerGraph, type LoweredModel } from './quantize/lower.js';
 import { checkWidths, emulate, gadgetCost, outputCosts } from './quantize/program.js';
 import { setupCircuit } from './setup/index.js';
-import { toFixed } from './fixed-point.js';
+import { toField, toFixed } from './fixed-point.js';
+import { checkR1cs } from './r1cs/check.js';
+import { readR1cs } from './r1cs/read.js';
+import { computeWitness } from './r1cs/witness.js';
 
 export type CompileProgress = (stage: string, done: number, total: number) => void;
 
@@ -132,6 +135,9 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   const build = join(dir, 'build');
   const circ = await compileCircomSource(gen.source, { outDir: build, name: 'circuit', includeDirs: [templatesDir()] });
   progress('circom', 1, 1);
+  progress('self-check', 0, 1);
+  await selfCheck(low, circ.wasmPath, circ.r1csPath, samples[0]!);
+  progress('self-check', 1, 1);
 
   const setup = await setupCircuit({
     r1csPath: circ.r1csPath, wasmPath: circ.wasmPath, outDir: dir,
@@ -157,6 +163,29 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   });
   await writeFile(keyFile, key + '\n');
   return { dir, metadata, cached: false };
+}
+
+/**
+ * The compiled circuit must compute exactly the emulated program: run its witness wasm on one sample, compare every
+ * output with the emulation and check every r1cs constraint. A mismatch is a compiler bug, never shipped.
+ */
+async function selfCheck(low: LoweredModel, wasmPath: string, r1csPath: string, sample: Sample): Promise<void> {
+  const ints = sample.flatMap((xs) => xs.map((v) => toFixed(v, low.scale)));
+  const expected = emulate(low.program, ints).outputs.map(toField);
+  const w = await computeWitness(wasmPath, { in: ints.map((v) => toField(v).toString()) });
+  const got = w.slice(1, 1 + expected.length);
+  const bad = expected.findIndex((e, i) => e !== got[i]);
+  if (bad >= 0) throw new CompileError(`internal: circuit output ${bad} is ${got[bad]}, the emulation says ${expected[bad]}`);
+  const check = checkR1cs(await readR1cs(r1csPath), w);
+  if (!check.ok) throw new CompileError(`internal: the honest witness fails r1cs constraint ${check.failed} (${check.failures} in all)`);
+}
+
+/** The compiler produced an inconsistent circuit (a zkinfer bug). */
+export class CompileError extends ZkinferError {
+  override readonly name = 'CompileError';
+  constructor(message: string) {
+    super('COMPILE_INTERNAL', message, { hint: 'this is a zkinfer bug: please report it with the model' });
+  }
 }
 
 /**
