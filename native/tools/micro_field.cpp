@@ -1,5 +1,6 @@
 // Field/curve micro-benchmark: Montgomery multiplication latency and throughput, add/sub, mixed addition, inversion.
 // Build: g++ -O3 -std=c++17 -pthread -Inative/src native/tools/micro_field.cpp native/src/field.cpp native/src/curve.cpp
+#include "curve.hpp"
 #include "field.hpp"
 #include <chrono>
 #include <cstdio>
