@@ -30,12 +30,12 @@ test('dev ptau equals what snarkjs `powersoftau prepare phase2` makes of its mon
   await mkdir(work, { recursive: true });
   const toxic = { tau: 0x1234567890abcdefn, alpha: 0x55aa55aa55n, beta: 0x77777777n, id: 'test' };
   const mine = join(work, 'mine.ptau'), prepared = join(work, 'prepared.ptau');
-  await writeDevPtau(mine, 5, toxic);
+  await writeDevPtau(mine, 8, toxic); // ≥ 256 points per section: the multi-threaded path
   await snarkjs.powersOfTau.preparePhase2(mine, prepared);
   const eq = await sectionsEqual(mine, prepared, [1, 2, 3, 4, 5, 6, 12, 13, 14, 15]);
   assert.deepEqual(eq.filter(([, ok]) => !ok), [], 'every section identical');
   const info = await readPtauInfo(mine);
-  assert.deepEqual({ power: info.power, prepared: info.prepared }, { power: 5, prepared: true });
+  assert.deepEqual({ power: info.power, prepared: info.prepared }, { power: 8, prepared: true });
 });
 
 for (const [fixture, extraPower] of [['affine', 0], ['square-chain', 0], ['square-chain', 1]] as const) {

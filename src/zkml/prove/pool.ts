@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ZkinferError } from '../../errors/base.js';
 import { WitnessInputError } from '../witness/errors.js';
 import { ProveError } from './errors.js';
 import type { ProverKind } from './factory.js';
+import { spawnModuleWorker } from './spawn-worker.js';
 import type { Groth16Proof } from './types.js';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
@@ -18,12 +16,6 @@ export interface ProverPoolOptions {
   prover?: ProverKind;
   /** Jobs waiting beyond the running ones before `prove` rejects with PROVER_QUEUE_FULL. Default 64. */
   maxQueue?: number;
-}
-
-/** The worker entry beside this module: worker.js when compiled, worker.ts under tsx. */
-function workerUrl(): URL {
-  const js = new URL('./worker.js', import.meta.url);
-  return existsSync(fileURLToPath(js)) ? js : new URL('./worker.ts', import.meta.url);
 }
 
 interface Slot { worker: Worker; busy: boolean; ready: Promise<void>; job?: { id: number; resolve: (r: ProveJobResult) => void; reject: (e: Error) => void } }
@@ -72,12 +64,7 @@ export class ProverPool {
 
   private spawn(): Slot {
     const init: WorkerInit = { prover: this.kind };
-    const url = workerUrl();
-    const worker = url.pathname.endsWith('.ts')
-      // Running from sources under tsx: register tsx's ESM hooks inside the worker, then import the entry.
-      ? new Worker(`import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href)})`
-        + `.then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: init })
-      : new Worker(url, { workerData: init });
+    const worker = spawnModuleWorker(import.meta.url, 'worker', init);
     let readyResolve!: () => void, readyReject!: (e: Error) => void;
     const slot: Slot = { worker, busy: false, ready: new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; }) };
     slot.ready.catch(() => {});

@@ -6,7 +6,8 @@ import { buildBn128 } from 'ffjavascript';
 import { sha256File } from '../artifacts/files.js';
 import { BinWriter, bigIntLE, u32le } from './binwriter.js';
 import { R, lagrangeAt, mod, mul, powers } from './field.js';
-import { FixedBaseEngine, scalarsToLE } from './fixed-base.js';
+import { scalarsToLE } from './fixed-base.js';
+import { ParallelFixedBase } from './fixed-base-parallel.js';
 import { BN254_Q } from './ptau.js';
 
 /**
@@ -80,7 +81,8 @@ export async function getDevPtau(power: number, opts: { cacheDir: string; onProg
 /** Write a prepared dev ptau for `power` from the known secrets. */
 export async function writeDevPtau(path: string, power: number, toxic: DevToxic, onProgress?: Progress): Promise<void> {
   const progress = onProgress ?? (() => {});
-  const engine = await FixedBaseEngine.create();
+  const par = await ParallelFixedBase.create();
+  const engine = par.engine;
   const curve = await buildBn128(true);
   try {
     const omega = (k: number): bigint => BigInt(curve.Fr.toObject(curve.Fr.w[k]));
@@ -89,18 +91,18 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     const tauPow = powers(toxic.tau, 2 * n - 1);
     const total = 8;
     let step = 0;
-    const mulG = (g: 'G1' | 'G2', xs: bigint[], stage: string) => {
+    const mulG = async (g: 'G1' | 'G2', xs: bigint[], stage: string) => {
       progress(`dev ptau 2^${power}: ${stage}`, step, total);
-      const out = engine.mulMany(g, g === 'G1' ? g1 : g2, scalarsToLE(xs));
+      const out = await par.mulMany(g, g === 'G1' ? g1 : g2, scalarsToLE(xs));
       step++;
       return out;
     };
     const w = await BinWriter.create(path, 'ptau', 1, 11);
     await w.section(1, [u32le(32), bigIntLE(BN254_Q, 32), u32le(power, power)]);
-    await w.section(2, [mulG('G1', tauPow, 'tauG1')]);
-    await w.section(3, [mulG('G2', tauPow.slice(0, n), 'tauG2')]);
-    await w.section(4, [mulG('G1', tauPow.slice(0, n).map((x) => mul(x, toxic.alpha)), 'alphaTauG1')]);
-    await w.section(5, [mulG('G1', tauPow.slice(0, n).map((x) => mul(x, toxic.beta)), 'betaTauG1')]);
+    await w.section(2, [await mulG('G1', tauPow, 'tauG1')]);
+    await w.section(3, [await mulG('G2', tauPow.slice(0, n), 'tauG2')]);
+    await w.section(4, [await mulG('G1', tauPow.slice(0, n).map((x) => mul(x, toxic.alpha)), 'alphaTauG1')]);
+    await w.section(5, [await mulG('G1', tauPow.slice(0, n).map((x) => mul(x, toxic.beta)), 'betaTauG1')]);
     await w.section(6, [engine.mulMany('G2', g2, scalarsToLE([mod(toxic.beta)]))]);
     await w.section(7, [u32le(0)]);
     // Lagrange sections: for every domain 2^k, k ≤ power (tauG1 also k = power+1, whose τ^(2n−1) term is
@@ -112,14 +114,14 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     };
     const L1 = lag(power + 1);
     const L = L1.slice(0, 2 * n - 1);
-    await w.section(12, [mulG('G1', L1, 'Lagrange tauG1')]);
-    await w.section(13, [mulG('G2', L, 'Lagrange tauG2')]);
-    await w.section(14, [mulG('G1', L.map((x) => mul(x, toxic.alpha)), 'Lagrange alphaTauG1')]);
-    await w.section(15, [mulG('G1', L.map((x) => mul(x, toxic.beta)), 'Lagrange betaTauG1')]);
+    await w.section(12, [await mulG('G1', L1, 'Lagrange tauG1')]);
+    await w.section(13, [await mulG('G2', L, 'Lagrange tauG2')]);
+    await w.section(14, [await mulG('G1', L.map((x) => mul(x, toxic.alpha)), 'Lagrange alphaTauG1')]);
+    await w.section(15, [await mulG('G1', L.map((x) => mul(x, toxic.beta)), 'Lagrange betaTauG1')]);
     await w.close();
     progress(`dev ptau 2^${power}`, total, total);
   } finally {
-    await engine.close();
+    await par.close();
     await curve.terminate?.();
   }
 }

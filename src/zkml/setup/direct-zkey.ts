@@ -5,7 +5,8 @@ import { BinWriter, bigIntLE, u32le } from './binwriter.js';
 import type { DevToxic } from './dev-ptau.js';
 import { SetupError } from './errors.js';
 import { R, lagrangeAt, mod, mul, pow, powers } from './field.js';
-import { FixedBaseEngine, scalarsToLE } from './fixed-base.js';
+import { scalarsToLE } from './fixed-base.js';
+import { ParallelFixedBase } from './fixed-base-parallel.js';
 import { readR1csHeader, requiredPower } from './r1cs-header.js';
 
 type Progress = (stage: string, done: number, total: number) => void;
@@ -35,7 +36,8 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
   const n = 2 ** cirPower;
   const nPublic = h.nPublic;
   const nVars = h.nWires;
-  const engine = await FixedBaseEngine.create();
+  const par = await ParallelFixedBase.create();
+  const engine = par.engine;
   try {
     const Fr = engine.Fr;
     const omega = (k: number): bigint => BigInt(Fr.toObject(Fr.w[k]));
@@ -82,10 +84,10 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     const g1 = engine.generator('G1'), g2 = engine.generator('G2');
     let step = 0;
     const total = 7;
-    const G1 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return engine.mulMany('G1', g1, scalarsToLE(xs)); };
-    const G2 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return engine.mulMany('G2', g2, scalarsToLE(xs)); };
-    const pIC = G1(ic, 'IC'), pH = G1(hs, 'H'), pC = G1(cPriv, 'C'), pA = G1(a, 'A'), pB1 = G1(b, 'B1'), pB2 = G2(b, 'B2');
-    const pHash = G1(hHash, 'H hash');
+    const G1 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return par.mulMany('G1', g1, scalarsToLE(xs)); };
+    const G2 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return par.mulMany('G2', g2, scalarsToLE(xs)); };
+    const pIC = await G1(ic, 'IC'), pH = await G1(hs, 'H'), pC = await G1(cPriv, 'C'), pA = await G1(a, 'A'), pB1 = await G1(b, 'B1'), pB2 = await G2(b, 'B2');
+    const pHash = await G1(hHash, 'H hash');
     const [alpha1, beta1] = [engine.mulMany('G1', g1, scalarsToLE([alpha, beta]))].map((p) => [p.subarray(0, 64), p.subarray(64, 128)])[0]!;
     const beta2 = engine.mulMany('G2', g2, scalarsToLE([mod(beta)]));
 
@@ -118,6 +120,6 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     progress('direct zkey', total, total);
     return csHash;
   } finally {
-    await engine.close();
+    await par.close();
   }
 }
