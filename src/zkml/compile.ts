@@ -106,6 +106,9 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   const scale = opts.scale ?? (calib ? chooseScale(graph, calib) : 8);
 
   const low = quantizeGraph(graph, scale, calib);
+  if (opts.ptau && !existsSync(opts.ptau)) {
+    throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
+  }
   const ptauSha = opts.ptau ? await sha256File(opts.ptau) : 'dev';
   const gen = generateCircom(low.program);
   const library = await readFile(join(templatesDir(), 'zkinfer.circom'), 'utf8');
