@@ -32,13 +32,28 @@ function fmt(v: unknown): string {
   return typeof v === 'bigint' ? v.toString() : Array.isArray(v) ? `[${v.map(fmt).join(',')}]` : String(v);
 }
 
+/** What to do about the custom errors a user most often meets (the rest point at docs/eth.md). */
+const ERROR_HINTS: Record<string, string> = {
+  UnknownCircuit: 'register the circuit first: `zkinfer eth register-circuit --circuit DIR` (attestor owner), or pass --circuit DIR to `eth attest`',
+  CircuitNotActive: 'the attestor owner disabled this circuit; it accepts no new attestations',
+  InvalidProof: 'the proof does not verify for these public signals (tampered, or made for another circuit)',
+  AlreadyAttested: 'this exact statement is already recorded; look it up with `zkinfer eth attestation --input-hash …`',
+  InsufficientGas: 'send attest with more gas (--gas N); the verifier needs an explicit budget',
+  InsufficientBalance: 'check your vault balance with `zkinfer eth points`',
+  TokenNotWhitelisted: 'the vault does not accept this token (see `eth points` for the listed ones)',
+  DepositsStopped: 'the deposit period is over; you can still withdraw',
+  EnforcedPause: 'the vault is paused by its owner; try again later',
+  ERC20InsufficientBalance: 'your wallet holds less of this token than the amount (on the dev chain: `zkinfer eth mint`)',
+  OwnableUnauthorizedAccount: 'only the contract owner may do this; use the deployer key',
+};
+
 /** Turn a viem error from a contract call into a typed EthTransactionError naming the custom error. */
 export function toTxError(err: unknown, what: string): unknown {
   const r = revertOf(err);
   if (r?.errorName) {
     const detail = r.reason ?? `${r.errorName}(${(r.args ?? []).map(fmt).join(', ')})`;
     return new EthTransactionError(`${what} reverted: ${detail}`, r.errorName, {
-      hint: 'see the contract error above; docs/eth.md lists what each error means',
+      hint: ERROR_HINTS[r.errorName] ?? 'see the contract error above; docs/eth.md lists what each error means',
       cause: err,
     });
   }

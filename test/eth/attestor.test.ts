@@ -18,6 +18,7 @@ import type { EthClients } from '../../src/eth/clients.js';
 import { sendTx } from '../../src/eth/tx.js';
 import { deployVerifier } from '../../src/eth/verifier.js';
 import { InvalidInputError } from '../../src/errors/base.js';
+import { EthTransactionError } from '../../src/eth/errors.js';
 import { deploy, expectRevert, startTestChain, type TestChain } from './helpers/chain.js';
 import { proveTiny, releaseSnarkjs, tinyCircuit, tinyVerifierSource, type TinyCircuit } from './helpers/tiny-circuit.js';
 
@@ -153,5 +154,25 @@ describe('proof files', () => {
     assert.equal(parseAttestProof(JSON.parse(JSON.stringify(proof))).circuit_id, circuit.circuitId);
     assert.throws(() => parseAttestProof({ circuit_id: 'xyz', proof: {}, public_signals: [] }), InvalidInputError);
     assert.throws(() => parseAttestProof({ ...proof, public_signals: ['-1'] }), /public_signals/);
+  });
+});
+
+describe('InferenceAttestor: ownership and error hints', () => {
+  test('a revert names its custom error and says what to do', async () => {
+    await assert.rejects(attestProof(alice, attestor, { ...proof, circuit_id: '12'.repeat(32) }), (e: unknown) => {
+      assert.ok(e instanceof EthTransactionError);
+      assert.equal(e.errorName, 'UnknownCircuit');
+      assert.match(e.describe(), /eth register-circuit/);
+      return true;
+    });
+  });
+
+  test('ownership moves in two steps; only the new owner registers circuits', async () => {
+    await sendTx(owner, { address: attestor, abi: inferenceAttestorAbi, functionName: 'transferOwnership', args: [alice.account.address] });
+    await sendTx(alice, { address: attestor, abi: inferenceAttestorAbi, functionName: 'acceptOwnership', args: [] });
+    assert.equal(await owner.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'owner' }), alice.account.address);
+    const id = '34'.repeat(32);
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier, nPublic: 3, nOutputs: 1 }), 'OwnableUnauthorizedAccount');
+    await registerCircuit(alice, attestor, { circuitId: id, verifier, nPublic: 3, nOutputs: 1 });
   });
 });
