@@ -105,3 +105,23 @@ test('Relu → MaxPool is reordered to MaxPool → Relu: same float results, few
   const opts = { scale: 8, inputRangeBits: [11] };
   assert.ok(programCost(lowerGraph(g, opts).program) < programCost(lowerGraph(g, { ...opts, optimize: false }).program));
 });
+
+test('consecutive constant-linear ops compose: Conv → BatchNormalization → Relu costs what Conv → Relu costs', () => {
+  const build = (bn: boolean) => {
+    const b = new OnnxBuilder('cbr');
+    b.input('x', [1, 1, 4, 4]);
+    b.node('Conv', ['x', b.init('w', [2, 1, 3, 3], rand(81, 18))], ['c'], { pads: [1, 1, 1, 1] });
+    if (bn) b.node('BatchNormalization', ['c', b.init('s', [2], [1.5, 0.5]), b.init('bb', [2], [0.1, 0.2]), b.init('m', [2], [0, 0.1]), b.init('v', [2], [1, 2])], ['n']);
+    b.node('Relu', [bn ? 'n' : 'c'], ['y']);
+    b.output('y', [1, 2, 4, 4]);
+    return importOnnx(b.toBytes(), 'cbr');
+  };
+  const withBn = build(true);
+  const low = quantizeGraph(withBn, 8, undefined);
+  assert.ok(programCost(low.program) <= programCost(quantizeGraph(build(false), 8, undefined).program) + 32, 'no extra s bits per element');
+  for (let k = 0; k < 3; k++) {
+    const x = [rand(90 + k, 16, 1.5)];
+    const ref = evaluateGraph(withBn, x)[0]!.data;
+    emulateFloat(low, x).forEach((v, i) => assert.ok(Math.abs(v - ref[i]!) < 0.02, `${v} vs ${ref[i]}`));
+  }
+});

@@ -13,6 +13,8 @@ export interface QTensor {
   shape: number[];
   els: Lin[];
   scale: number;
+  /** Set when the tensor is exactly `apply(src)` for a constant-linear float function (so a next one can compose). */
+  affine?: { src: QTensor; apply: (t: Tensor) => Tensor };
 }
 
 export interface LowerOptions {
@@ -168,9 +170,13 @@ class Lowerer {
 
   /** The output of an op that is affine in its one var input `vi` (others constant): probed column by column. */
   private affine(n: IRNode, ins: Operand[], vi: number, kernel = KERNELS[n.op]!): QTensor {
-    const x = this.prepLinear(ins[vi] as QTensor);
+    const xin = ins[vi] as QTensor;
     const base = ins.map((t) => (isQ(t) ? undefined : t));
-    const probe = (t: Tensor) => { const a = [...base]; a[vi] = t; return kernel(a, n.attrs)[0]!; };
+    const own = (t: Tensor) => { const a = [...base]; a[vi] = t; return kernel(a, n.attrs)[0]!; };
+    // Consecutive constant-linear ops compose exactly in float: probe the composition over the earlier source,
+    // so the weights are quantized once and the scale grows once (Conv → BatchNormalization, Gemm → Gemm, …).
+    const x = xin.affine ? xin.affine.src : this.prepLinear(xin);
+    const probe = xin.affine ? ((prev) => (t: Tensor) => own(prev(t)))(xin.affine.apply) : own;
     const zero = probe(tensor(x.shape));
     const rows = Array.from(zero.data, () => [] as Array<[bigint, Lin]>);
     const e = tensor(x.shape);
@@ -184,7 +190,8 @@ class Lowerer {
       }
     }
     const scale = x.scale + this.s;
-    return { shape: zero.shape, scale, els: rows.map((r, i) => linComb(r, BigInt(Math.round(zero.data[i]! * 2 ** scale)))) };
+    const els = rows.map((r, i) => linComb(r, BigInt(Math.round(zero.data[i]! * 2 ** scale))));
+    return { shape: zero.shape, scale, els, affine: { src: x, apply: probe } };
   }
 
   private elementwise(a: QTensor, b: QTensor, f: (x: Lin, y: Lin) => Lin, scale: number): QTensor {
@@ -203,12 +210,16 @@ class Lowerer {
     const s = this.s;
     switch (n.op) {
       case 'Identity': case 'Dropout': case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze':
-      case 'Slice': case 'Transpose': case 'Expand':
-        if (varIdx[0] !== 0 || varIdx.length !== 1) this.unsupported(n, 'only the data input may depend on the model input');
-        return [this.permute(n, ins, [0])];
-      case 'Gather':
-        if (varIdx.length !== 1 || varIdx[0] !== 0) this.unsupported(n, 'indices must be constant');
-        return [this.permute(n, ins, [0])];
+      case 'Slice': case 'Transpose': case 'Expand': case 'Gather': {
+        if (varIdx[0] !== 0 || varIdx.length !== 1) this.unsupported(n, n.op === 'Gather' ? 'indices must be constant' : 'only the data input may depend on the model input');
+        const out = this.permute(n, ins, [0]);
+        const prev = (ins[0] as QTensor).affine;
+        if (prev) {
+          const rest = ins.map((t) => (isQ(t) ? undefined : t));
+          out.affine = { src: prev.src, apply: (t) => { const a = [...rest]; a[0] = prev.apply(t); return KERNELS[n.op]!(a, n.attrs)[0]!; } };
+        }
+        return [out];
+      }
       case 'Concat':
         return [this.permute(n, ins, ins.map((_, i) => i).filter((i) => ins[i] !== undefined))];
       case 'Gemm': case 'MatMul': case 'Conv': case 'AveragePool': case 'GlobalAveragePool': case 'BatchNormalization':
