@@ -30,9 +30,11 @@ export interface TestNetwork {
   close(): Promise<void>;
 }
 
-export async function startNetwork(opts: { miners?: number; config?: ApiConfigInput; dashboardDir?: string; blockMs?: number } = {}): Promise<TestNetwork> {
+export async function startNetwork(
+  opts: { miners?: number; config?: ApiConfigInput; dashboardDir?: string; blockMs?: number; circuitDir?: string; benchmarkIntervalMs?: number } = {},
+): Promise<TestNetwork> {
   await cryptoWaitReady();
-  const { dir } = await affineArtifacts();
+  const dir = opts.circuitDir ?? (await affineArtifacts()).dir;
   const tmp = mkdtempSync(join(tmpdir(), 'zkinfer-api-net-'));
   const devnet = await Devnet.open({ fast: true, hyperparameters: { tempo: 10, weightsRateLimit: 3 } });
   const k = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -55,11 +57,11 @@ export async function startNetwork(opts: { miners?: number; config?: ApiConfigIn
     miners.push({ miner, backend });
     minerUids.push(uid);
   }
-  const circuit = await loadValidatorCircuit(dir, { timeoutS: 30 });
+  const circuit = await loadValidatorCircuit(dir, { timeoutS: 120 });
   // Build snarkjs's shared curve once before the validator verifies concurrently: concurrent first uses each
   // build their own (ffjavascript caches it only once built), and the extra worker pools outlive the test.
   await snarkjs.curves.getCurveFromName('bn128');
-  const validator = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath: join(tmp, 'validator.sqlite'), circuits: [circuit], concurrency: 4, seed: 11, benchmarkIntervalMs: 500 });
+  const validator = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath: join(tmp, 'validator.sqlite'), circuits: [circuit], concurrency: 4, seed: 11, benchmarkIntervalMs: opts.benchmarkIntervalMs ?? 500 });
   await validator.start();
   const timer = setInterval(() => devnet.produceBlock(), opts.blockMs ?? 150);
   const api = await createValidatorApi({
@@ -67,7 +69,7 @@ export async function startNetwork(opts: { miners?: number; config?: ApiConfigIn
     circuits: [circuit],
     chain: devnet,
     netuid: NETUID,
-    models: { [circuit.id]: { aliases: ['affine'] } },
+    ...(opts.circuitDir ? {} : { models: { [circuit.id]: { aliases: ['affine'] } } }),
     config: { port: 0, historyIntervalS: 0.5, ...opts.config },
     ...(opts.dashboardDir ? { dashboardDir: opts.dashboardDir } : {}),
   });
