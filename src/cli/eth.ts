@@ -11,7 +11,8 @@ import { deployDevStack, deployStack } from '../eth/deploy.js';
 import { DEFAULT_DEPLOYMENT_FILE, findToken, readDeployment, writeDeployment, type Deployment } from '../eth/deployment.js';
 import { EthKeyError, EthTransactionError } from '../eth/errors.js';
 import { toTxError } from '../eth/tx.js';
-import { deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
+import { addToken, removeToken, setClaimManager, setPaused, setWeight, stopDeposits } from '../eth/admin.js';
+import { claim, deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
 import { readMetadata } from '../zkml/artifacts/index.js';
 import { decodeOutputs } from '../zkml/prove/decode.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
@@ -116,7 +117,7 @@ function ethAction<A extends unknown[]>(what: string, fn: (...args: A) => Promis
 
 const fmtPoints = (p: bigint) => formatUnits(p, 18);
 
-/** `zkinfer eth node|deploy|mint|deposit|points|withdraw|restake|register-circuit|attest|attestation` */
+/** `zkinfer eth node|deploy|mint|deposit|points|withdraw|restake|claim|admin …|register-circuit|attest|attestation` */
 export function registerEth(program: Command): void {
   const eth = program.command('eth').description('Ethereum: LRT deposit vault with points, restaking, on-chain attestation of proofs');
 
@@ -283,6 +284,92 @@ export function registerEth(program: Command): void {
       console.log(`${'total'.padEnd(36)}${fmtPoints(total).padStart(30)}`);
     }),
   );
+
+  addConnOptions(
+    eth
+      .command('claim')
+      .description("claim manager only, after deposits stop: move a user's vault balance to a receiver")
+      .argument('<user>', 'whose balance')
+      .argument('<token>')
+      .argument('<amount>')
+      .requiredOption('--to <address>', 'receiver'),
+  ).action(
+    ethAction('claim', async (userArg: string, tokenArg: string, amountArg: string, o: ConnOpts & { to: string }) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const t = findToken(d, tokenArg);
+      const user = parseAddressArg(userArg, 'user');
+      const hash = await claim(clients, d.vault, user, t.address, parseAmount(amountArg, t.decimals, t.symbol), parseAddressArg(o.to, '--to'));
+      console.log(`claimed ${amountArg} ${t.symbol} of ${user} to ${getAddress(o.to)}  tx ${hash}`);
+    }),
+  );
+
+  const admin = eth.command('admin').description('vault owner actions: tokens and weights, deposit stop, claim manager, pause');
+  const adminCmd = (name: string, description: string) => addConnOptions(admin.command(name).description(description));
+  const weightArg = (text: string) => {
+    if (!/^\d+(\.\d+)?$/.test(text) || !(Number(text) > 0 && Number(text) <= 100)) throw new InvalidInputError(`weight must be a number in (0, 100], got "${text}"`, { hint: '1 = 1.0' });
+    return parseUnits(text, 18);
+  };
+  adminCmd('add-token', 'whitelist an ERC-20 with a points weight (1 = 1.0)').argument('<address>').argument('<weight>').action(
+    ethAction('addToken', async (addr: string, w: string, o: ConnOpts) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const t = await addToken(clients, d, parseAddressArg(addr, 'token'), weightArg(w));
+      d.tokens[t.symbol] = t;
+      writeDeployment(o.deployment, d);
+      console.log(`whitelisted ${t.symbol} ${t.address} (decimals ${t.decimals}) at weight ${w}`);
+    }),
+  );
+  adminCmd('remove-token', 'stop deposits and points of a token (balances stay withdrawable)').argument('<token>').action(
+    ethAction('removeToken', async (tokenArg: string, o: ConnOpts) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const t = findToken(d, tokenArg);
+      await removeToken(clients, d.vault, t.address);
+      console.log(`removed ${t.symbol} from the whitelist; balances stay withdrawable`);
+    }),
+  );
+  adminCmd('set-weight', "change a listed token's points weight").argument('<token>').argument('<weight>').action(
+    ethAction('setWeight', async (tokenArg: string, w: string, o: ConnOpts) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const t = findToken(d, tokenArg);
+      const weight = weightArg(w);
+      await setWeight(clients, d.vault, t.address, weight);
+      d.tokens[t.symbol] = { ...t, weight: String(weight) };
+      writeDeployment(o.deployment, d);
+      console.log(`${t.symbol} weight set to ${w}`);
+    }),
+  );
+  adminCmd('stop-deposits', 'refuse deposits from a time on (default: the next block); claims open then')
+    .option('--at <unix>', 'unix time in seconds')
+    .action(
+      ethAction('setDepositStopTime', async (o: ConnOpts & { at?: string }) => {
+        if (o.at !== undefined && !/^\d+$/.test(o.at)) throw new InvalidInputError(`--at must be unix seconds, got "${o.at}"`);
+        const clients = await connect(o);
+        const when = await stopDeposits(clients, loadDeployment(o, clients).vault, o.at === undefined ? undefined : BigInt(o.at));
+        console.log(`deposits stop at ${when} (${new Date(Number(when) * 1000).toISOString()})`);
+      }),
+    );
+  adminCmd('set-claim-manager', 'set the account allowed to claim user balances after deposits stop').argument('<address>').action(
+    ethAction('setClaimManager', async (addr: string, o: ConnOpts) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const manager = parseAddressArg(addr, 'claim manager');
+      await setClaimManager(clients, d.vault, manager);
+      writeDeployment(o.deployment, { ...d, claimManager: manager });
+      console.log(`claim manager set to ${manager}`);
+    }),
+  );
+  for (const paused of [true, false]) {
+    adminCmd(paused ? 'pause' : 'unpause', paused ? 'pause deposits, withdrawals, restaking and claims' : 'resume').action(
+      ethAction(paused ? 'pause' : 'unpause', async (o: ConnOpts) => {
+        const clients = await connect(o);
+        await setPaused(clients, loadDeployment(o, clients).vault, paused);
+        console.log(paused ? 'vault paused' : 'vault unpaused');
+      }),
+    );
+  }
 
   addConnOptions(
     eth
