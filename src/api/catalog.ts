@@ -11,6 +11,8 @@ export interface ModelInputAdapter {
   schema: z.ZodType;
   encode(input: unknown): Record<string, number[]>;
   example?: unknown;
+  /** One readable line about a decoded output (e.g. "predicted staking duration: 41 days"). */
+  describe?(output: Record<string, number[]>): string;
 }
 
 /** An all-zero input of the metadata's tensor shapes. */
@@ -45,6 +47,7 @@ export function entryFromArtifacts(a: LoadedArtifacts, opts: { aliases?: string[
     inputSchema: schema,
     encode,
     example: opts.model ? opts.model.example : zeroInput(a.metadata),
+    ...(opts.model?.describe ? { describe: opts.model.describe } : {}),
     vk: async () => a.vk,
     verifierSol: () => {
       sol ??= (async () => {

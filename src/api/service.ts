@@ -84,6 +84,8 @@ export interface CircuitEntry {
   inputSchema: z.ZodType;
   /** A valid example input (shown by the dashboard). */
   example?: unknown;
+  /** One readable line about a decoded output, when the model has a meaning for it. */
+  describe?(output: Record<string, number[]>): string;
   /** A valid `input` (parsed by inputSchema) as the circuit's tensors, flattened row-major by tensor name. */
   encode(input: unknown): Record<string, number[]>;
   /** snarkjs verification key JSON. */

@@ -3,7 +3,7 @@ import type { CircuitView, InferenceView, ProgressEventView } from './wire.js';
 import type { CircuitEntry, InferenceRecord, ProgressEvent } from './service.js';
 
 /** An inference record as the API's JSON (snake_case, undefined fields left out). */
-export function inferenceView(r: InferenceRecord): InferenceView {
+export function inferenceView(r: InferenceRecord, circuit?: Pick<CircuitEntry, 'describe'>): InferenceView {
   const v: InferenceView = {
     id: r.id,
     circuit_id: r.circuitId,
@@ -13,6 +13,14 @@ export function inferenceView(r: InferenceRecord): InferenceView {
     timings: { submitted_at: r.timings.submittedAt },
   };
   if (r.output) v.output = r.output;
+  if (r.output && circuit?.describe) {
+    try {
+      const summary = circuit.describe(r.output);
+      if (summary) v.summary = summary;
+    } catch {
+      // a summary is a courtesy; never fail the response over it
+    }
+  }
   if (r.proof) v.proof = r.proof;
   if (r.publicSignals) v.public_signals = r.publicSignals;
   if (r.minerUid !== undefined) v.miner_uid = r.minerUid;

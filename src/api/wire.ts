@@ -40,6 +40,7 @@ export const InferenceViewSchema = z.object({
   status: InferenceStatusSchema,
   input: z.unknown(),
   output: z.record(z.string(), z.array(z.number())).optional().describe('decoded outputs by tensor name, flattened row-major'),
+  summary: z.string().optional().describe("the output's meaning for the model, one line (zoo models)"),
   proof: Groth16ProofSchema.optional(),
   public_signals: z.array(z.string()).optional(),
   miner_uid: z.number().int().optional(),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { readModelCard } from '../models/card.js';
 import { shippedModelDir } from '../models/paths.js';
-import { encodeRequest } from '../models/predict.js';
+import { describeOutput, encodeRequest } from '../models/predict.js';
 import { StakingPositionInputSchema } from '../models/staking/schema.js';
 import { STAKING_MODEL_NAME } from '../models/staking/train.js';
 import { ZOO } from '../models/zoo.js';
@@ -38,5 +38,9 @@ export function zooModelAdapter(meta: Pick<CircuitMetadata, 'name' | 'inputs'>):
     schema: (staking ? StakingPositionInputSchema : model.inputSchema) as z.ZodType,
     encode: (input) => ({ [tensor.name]: encodeRequest(model, card, input, 'input') }),
     example,
+    describe: (output) => {
+      const first = Object.values(output)[0];
+      return first ? describeOutput(model, card, first).summary : '';
+    },
   };
 }

@@ -83,6 +83,7 @@ export function registerQuery(program: Command): void {
         console.log(JSON.stringify({ inference: inf, ...(verification ? { verification } : {}) }, null, 2));
       } else if (inf.status === 'verified') {
         console.log(`output: ${JSON.stringify(inf.output)}`);
+        if (inf.summary) console.log(inf.summary);
         console.log(`miner uid ${inf.miner_uid ?? '?'}, ${inf.timings.total_ms ?? '?'} ms end-to-end`);
         if (verification) {
           console.log(verification.valid ? 'proof verified locally ✓ (vk hash, Groth16, inputs, output)' : `proof did NOT verify locally: ${verification.problems.join('; ')}`);

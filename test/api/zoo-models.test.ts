@@ -20,6 +20,7 @@ test('staking-lstm circuits take a raw staking position, normalised like zkinfer
   const parsed = parseOrBadRequest(a.schema, example, 'input');
   const norm = readModelCard(shippedModelDir('staking-lstm')).normalisation!;
   assert.deepEqual(a.encode(parsed), { input: encodePosition(StakingPositionInputSchema.parse(example), norm).flat() });
+  assert.match(a.describe!({ output: [0] }), /^predicted staking duration: \d+ days/);
   const bad = structuredClone(example);
   bad.days[2].apr_pct = 'high';
   assert.throws(() => parseOrBadRequest(a.schema, bad, 'input'), (e: { status?: number; details?: { field?: string } }) => e.status === 400 && e.details?.field === 'input.days[2].apr_pct');

@@ -74,6 +74,7 @@ function showResult(target: HTMLElement, inf: InferenceView): Promise<void> {
   target.replaceChildren(
     h('p', {}, `status: `, h('strong', { class: `status-${inf.status}` }, inf.status), inf.miner_uid !== undefined ? ` · miner uid ${inf.miner_uid}` : '', inf.timings.total_ms !== undefined ? ` · ${inf.timings.total_ms} ms end-to-end` : ''),
     inf.error ? h('p', { class: 'error' }, inf.error) : '',
+    inf.summary ? h('p', { class: 'summary' }, inf.summary) : '',
     inf.output ? h('pre', { class: 'output' }, JSON.stringify(inf.output, null, 2)) : '',
   );
   return inf.status === 'verified' ? verifyHere(target, inf) : Promise.resolve();

@@ -32,13 +32,13 @@ export function registerInferenceRoutes(app: FastifyInstance, ctx: ApiContext): 
   app.get('/v1/inferences', async (req) => {
     const q = parseOrBadRequest(ListQuerySchema, req.query, 'query');
     const list = await ctx.inferences.list({ limit: q.limit, ...(q.source ? { source: q.source } : {}) });
-    return { inferences: list.map(inferenceView) };
+    return { inferences: list.map((r) => inferenceView(r, ctx.circuits.resolve(r.circuitId))) };
   });
 
   app.get<{ Params: { id: string } }>('/v1/inferences/:id', async (req) => {
     const r = await ctx.inferences.get(req.params.id);
     if (!r) throw new NotFoundError(`no inference ${req.params.id.slice(0, 80)}`, { hint: 'use the id returned by POST /v1/inferences' });
-    return inferenceView(r);
+    return inferenceView(r, ctx.circuits.resolve(r.circuitId));
   });
 
   /** Server-sent events: one `progress` event per status change, ending with the final one. */

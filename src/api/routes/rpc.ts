@@ -113,7 +113,7 @@ export function attachRpc(app: FastifyInstance, ctx: ApiContext): { close(): voi
     ctx.metrics.submissions.inc({ outcome: 'accepted' });
     const finish = async (): Promise<void> => {
       const r = await ctx.inferences.get(inferenceId);
-      if (r) send({ jsonrpc: '2.0', id, result: inferenceView(r) });
+      if (r) send({ jsonrpc: '2.0', id, result: inferenceView(r, ctx.circuits.resolve(r.circuitId)) });
     };
     await new Promise<void>((resolve) => {
       let settled = false;
