@@ -83,6 +83,7 @@ export class Axon {
   private readonly maxTimeoutS: number;
   private readonly log: (line: string) => void;
   private boundPort = 0;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly opts: AxonOptions) {
     this.maxTimeoutS = opts.maxTimeoutS ?? 300;
@@ -132,13 +133,14 @@ export class Axon {
 
   /** Graceful stop: stop accepting, let requests in flight finish. */
   async stop(): Promise<void> {
-    await this.app.close();
+    this.closing ??= this.app.close();
+    await this.closing;
   }
 
   /** Abrupt stop, as if the process died: every open connection is destroyed at once. */
   async kill(): Promise<void> {
     this.app.server.closeAllConnections();
-    await this.app.close();
+    await this.stop();
   }
 
   /** Stages up to priority, before the body is read. */

@@ -4,7 +4,7 @@ import type { Chain, Metagraph, Unsubscribe } from '../chain/types.js';
 import { VERSION_KEY } from '../version.js';
 import { Rng } from '../models/random.js';
 import { Dendrite, type AxonTarget } from '../protocol/dendrite.js';
-import { bindPublicSignals, decodeOutputs, type RealInputs } from '../protocol/circuit-io.js';
+import { decodeOutputs, encodeInputs, type RealInputs } from '../protocol/circuit-io.js';
 import { MetagraphCache } from '../protocol/metagraph-cache.js';
 import { QueryOutputSchema, SYNAPSES, type QueryForCapacities, type QueryZkProof } from '../protocol/synapses.js';
 import { pickCircuit, type ValidatorCircuit } from './circuits.js';
@@ -12,7 +12,8 @@ import { ExternalQueue, UnknownCircuitError, type ExternalRecord } from './exter
 import { ReplayGuard } from './replay-guard.js';
 import { DEFAULT_SCORING, responseQuality, rtBounds, updateScore, weightsForEmit, type ScoringConfig } from './scoring.js';
 import { ValidatorStore } from './store.js';
-import { verifyGroth16 } from './verify-proof.js';
+import { verifyMinerProof } from './verify-proof.js';
+import { snarkjsCurve } from '../zkml/prove/curve.js';
 
 export interface ValidatorOptions {
   hotkey: KeyringPair;
@@ -122,6 +123,8 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    // Build snarkjs's shared curve once, before concurrent verifications race to build several.
+    await snarkjsCurve();
     await this.sync();
     this.unsubscribe = this.opts.chain.onBlock((b) => { void this.onBlock(b); });
     this.pumpTimer = setInterval(() => this.pump(), 250);
@@ -285,6 +288,12 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     if (!miner) return undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
       const inputs = circuit.generate(() => this.rng.next());
+      try {
+        encodeInputs(circuit.artifacts.metadata, inputs); // never blame a miner for inputs the circuit cannot take
+      } catch (e) {
+        this.log(`validator: generated inputs for ${circuit.artifacts.metadata.name} are not encodable: ${(e as Error).message}`);
+        continue;
+      }
       if (this.replay.admit({ circuit: circuit.id, inputs })) return { circuit, inputs, uid: miner.uid, target: miner.target };
     }
     this.log(`validator: generator of ${circuit.artifacts.metadata.name} keeps repeating inputs`);
@@ -307,10 +316,10 @@ export class Validator extends EventEmitter<ValidatorEvents> {
         const out = QueryOutputSchema.parse(JSON.parse(r.synapse?.query_output ?? 'null'));
         proof = out.proof;
         proofSize = Buffer.byteLength(JSON.stringify(out.proof ?? null));
-        const bound = bindPublicSignals(meta, out.public_signals, inputs);
-        publicSignals = bound.signals;
-        verified = await verifyGroth16(circuit.artifacts.vk, bound.signals, out.proof);
-        if (!verified) error = bound.inputsMatched ? 'proof does not verify' : 'proof is for other inputs than requested';
+        const check = await verifyMinerProof(circuit.artifacts, out, inputs);
+        publicSignals = check.publicSignals;
+        verified = check.valid;
+        if (!verified) error = check.reason ?? 'proof does not verify';
       } catch (e) {
         error = `invalid query_output: ${(e as Error).message}`;
       }

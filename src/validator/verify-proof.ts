@@ -1,16 +1,41 @@
-import * as snarkjs from 'snarkjs';
-import { Groth16ProofSchema } from '../zkml/prove/proof-file.js';
+import { ZkinferError } from '../errors/base.js';
+import { toInputData, type RealInputs } from '../protocol/circuit-io.js';
+import type { LoadedArtifacts } from '../zkml/artifacts/index.js';
+import { verify, verifierKeyFromVk, type VerifierKey } from '../zkml/verify/index.js';
+import { quantizeInputs } from '../zkml/witness/inputs.js';
+
+const keys = new WeakMap<LoadedArtifacts, VerifierKey>();
+
+export interface MinerProofCheck {
+  valid: boolean;
+  reason?: string;
+  /** The public signals that were checked: the miner's, with the validator's own inputs substituted. */
+  publicSignals: string[];
+}
 
 /**
- * Groth16 verification of an untrusted proof against the verifier's own public signals. Never throws:
- * malformed proofs are simply invalid.
+ * Verify a miner's {proof, public_signals} for a circuit with the validator's OWN inputs substituted into the
+ * public signals (the zkML engine's `verify`). Never throws for untrusted data: returns a reason instead.
  */
-export async function verifyGroth16(vk: Record<string, unknown>, publicSignals: readonly string[], proof: unknown): Promise<boolean> {
-  const p = Groth16ProofSchema.safeParse(proof);
-  if (!p.success) return false;
+export async function verifyMinerProof(artifacts: LoadedArtifacts, response: { proof: unknown; public_signals: string[] }, inputs: RealInputs): Promise<MinerProofCheck> {
+  let key = keys.get(artifacts);
+  if (!key) {
+    key = verifierKeyFromVk(artifacts.vk, artifacts.metadata);
+    keys.set(artifacts, key);
+  }
+  const md = artifacts.metadata;
+  const data = toInputData(md, inputs);
+  const signals = [...response.public_signals];
+  const { fields } = quantizeInputs(md, data);
+  md.inputs.forEach((spec, k) => {
+    const at = md.publicLayout.inputs.find((i) => i.name === spec.name);
+    if (at) fields[k]!.forEach((f, i) => { signals[at.offset + i] = f; });
+  });
   try {
-    return await snarkjs.groth16.verify(vk, [...publicSignals], p.data);
-  } catch {
-    return false;
+    const r = await verify(key, { circuit_id: md.id, proof: response.proof, public_signals: response.public_signals, outputs: [], security: md.security }, { input: data });
+    return { valid: r.valid, ...(r.reason ? { reason: r.reason } : {}), publicSignals: signals };
+  } catch (e) {
+    if (e instanceof ZkinferError) return { valid: false, reason: e.message, publicSignals: signals };
+    throw e;
   }
 }

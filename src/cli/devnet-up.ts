@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { resolve } from 'node:path';
+import { InvalidInputError } from '../errors/base.js';
+import { compileZooModel } from '../models/compiled.js';
+import { getZooModel } from '../models/zoo.js';
+import { devnetUp, DEVNET_NETUID } from '../devnet-up/network.js';
+import { renderTable } from '../devnet-up/table.js';
+import type { CompileProgress } from '../zkml/compile.js';
+import { devnetCommand } from './devnet.js';
+
+const MODEL = 'staking-lstm';
+
+/** A cli-progress bar per compile stage. */
+function progressBar(): { onProgress: CompileProgress; stop: () => void } {
+  const bars = new cliProgress.MultiBar({ format: ' {stage} [{bar}] {percentage}% {value}/{total}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+  const byStage = new Map<string, cliProgress.SingleBar>();
+  return {
+    onProgress: (stage, done, total) => {
+      let b = byStage.get(stage);
+      if (!b) {
+        b = bars.create(Math.max(1, total), 0, { stage: stage.padEnd(14) });
+        byStage.set(stage, b);
+      }
+      b.setTotal(Math.max(1, total));
+      b.update(done, { stage: stage.padEnd(14) });
+    },
+    stop: () => bars.stop(),
+  };
+}
+
+/** Attach `up` to the `devnet` command group: the one-command local network. */
+export function registerDevnetUp(program: Command): void {
+  devnetCommand(program)
+    .command('up')
+    .description('run a local network: devnet chain, a validator and N miners proving the staking LSTM, with a live table')
+    .option('--miners <n>', 'number of miners', '3')
+    .option('--fast', '250 ms blocks and tempo 10 (epochs every few seconds)')
+    .option('--data <dir>', 'state folder (chain, wallets, validator db); a rerun continues from it', '.zkinfer/devnet-up')
+    .option('--port <n>', 'first miner port (consecutive after it); 0 = any free port', '0')
+    .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
+    .action(async (flags: { miners: string; fast?: boolean; data: string; port: string; prover: string }) => {
+      const miners = Number.parseInt(flags.miners, 10);
+      if (!Number.isInteger(miners) || miners < 1 || miners > 32) throw new InvalidInputError(`--miners must be 1..32, got ${flags.miners}`);
+      const basePort = Number.parseInt(flags.port, 10);
+      if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65000) throw new InvalidInputError(`--port must be 0..65000, got ${flags.port}`);
+      if (!['snarkjs', 'native', 'auto'].includes(flags.prover)) throw new InvalidInputError(`--prover must be snarkjs, native or auto`);
+      const dataDir = resolve(flags.data);
+
+      console.log(`compiling ${MODEL} (cached after the first run)…`);
+      const bar = progressBar();
+      const compiled = await compileZooModel(MODEL, { onProgress: bar.onProgress }).finally(() => bar.stop());
+      const meta = compiled.metadata;
+      console.log(`circuit ${meta.id.slice(0, 16)}… ${meta.constraints} constraints${compiled.cached ? ' (cached)' : ''}${meta.security === 'INSECURE-DEV' ? '  [INSECURE-DEV keys: local powers of tau]' : ''}`);
+
+      const zoo = getZooModel(MODEL);
+      const inputName = meta.inputs[0]!.name;
+      const logs: string[] = [];
+      const log = (line: string): void => {
+        logs.push(`${new Date().toISOString().slice(11, 19)} ${line}`);
+        if (logs.length > 6) logs.shift();
+      };
+      const net = await devnetUp({
+        dataDir,
+        miners,
+        fast: flags.fast === true,
+        circuitDir: compiled.dir,
+        generate: (rand) => ({ [inputName]: zoo.sampleInput(Math.floor(rand() * 2 ** 31)) }),
+        basePort,
+        prover: flags.prover as 'snarkjs' | 'native' | 'auto',
+        log,
+      });
+      const tty = process.stdout.isTTY === true;
+      let stopping = false;
+      let lastPrinted = -1;
+      const draw = async (block: number): Promise<void> => {
+        if (stopping) return;
+        const { rows, metagraph } = await net.rows();
+        const tempo = (await net.devnet.hyperparameters(DEVNET_NETUID)).tempo;
+        if (!tty && block - lastPrinted < tempo) return;
+        lastPrinted = block;
+        const header = `zkinfer devnet — block ${block}  netuid ${DEVNET_NETUID}  tempo ${tempo}  neurons ${metagraph.n}  data ${dataDir}   (Ctrl-C to stop)`;
+        const text = renderTable(rows, header) + (logs.length ? `\n\n${logs.join('\n')}` : '');
+        process.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n` : `${text}\n\n`);
+      };
+      const unsubscribe = net.devnet.onBlock((b) => { void draw(b).catch((e: Error) => log(`table: ${e.message}`)); });
+      await new Promise<void>((resolveStop) => {
+        const stop = (): void => {
+          if (stopping) return;
+          stopping = true;
+          unsubscribe();
+          process.stdout.write('\nstopping (waiting for queries in flight)…\n');
+          void net.stop().then(() => {
+            process.stdout.write(`stopped; state kept in ${dataDir}\n`);
+            resolveStop();
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

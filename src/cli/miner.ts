@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { InvalidInputError } from '../errors/base.js';
+import { taoToRao } from '../chain/types.js';
+import { CircuitStore } from '../miner/circuit-store.js';
+import { Miner } from '../miner/miner.js';
+import { PoolBackend } from '../miner/pool-backend.js';
+import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
+
+/** `zkinfer miner` — serve proofs over the Bittensor axon protocol. */
+export function registerMiner(program: Command): void {
+  addNeuronOptions(program.command('miner').description('run a miner: an axon proving QueryZkProof requests for the circuits it serves'))
+    .requiredOption('--circuit <dir[:capacity]>', 'artifacts directory to serve (repeatable), with concurrent proofs', collect, [])
+    .option('--port <n>', 'axon port', '8091')
+    .option('--host <ip>', 'bind and advertise this address', '127.0.0.1')
+    .option('--min-stake <tao>', 'refuse callers with less stake', '0')
+    .option('--workers <n>', 'prover worker threads', '1')
+    .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
+    .action(async (f: NeuronFlags & { circuit: string[]; port: string; host: string; minStake: string; workers: string; prover: string }) => {
+      if (!['snarkjs', 'native', 'auto'].includes(f.prover)) throw new InvalidInputError('--prover must be snarkjs, native or auto');
+      const { wallet, chain, netuid } = await openNeuron(f);
+      const circuits = new CircuitStore();
+      for (const spec of f.circuit) {
+        const m = /^(.*?)(?::(\d+))?$/.exec(spec)!;
+        const c = await circuits.add(m[1]!, { capacity: m[2] ? parseIntFlag(m[2], 'capacity', 1, 64) : 1 });
+        console.log(`serving ${c.artifacts.metadata.name} ${c.id} (capacity ${c.capacity}${c.artifacts.metadata.security === 'INSECURE-DEV' ? ', INSECURE-DEV keys' : ''})`);
+      }
+      const backend = new PoolBackend({ size: parseIntFlag(f.workers, '--workers', 1, 64), prover: f.prover as 'snarkjs' | 'native' | 'auto' });
+      const miner = new Miner({
+        hotkey: wallet.hotkeyPair(), chain, netuid, circuits, backend, host: f.host,
+        port: parseIntFlag(f.port, '--port', 1, 65535), minStakeRao: taoToRao(f.minStake),
+        log: (l) => console.error(l),
+      });
+      const port = await miner.start();
+      console.log(`miner ${miner.hotkey} on ${f.host}:${port}, netuid ${netuid} (Ctrl-C to stop)`);
+      await untilSignal();
+      await miner.stop();
+      await backend.close();
+      await chain.close();
+      console.log(`stopped: ${miner.stats.served} proofs served, ${miner.stats.failed} failed, ${miner.stats.refused} callers refused`);
+    });
+}

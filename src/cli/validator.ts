@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { getZooModel } from '../models/zoo.js';
+import { loadValidatorCircuit } from '../validator/circuits.js';
+import { Validator } from '../validator/validator.js';
+import { readMetadata } from '../zkml/artifacts/index.js';
+import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
+
+/** A zoo model's seeded generator when the circuit was compiled from one (metadata name = zoo name). */
+function zooGenerator(name: string, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
+  try {
+    const zoo = getZooModel(name);
+    return (rand) => ({ [inputName]: zoo.sampleInput(Math.floor(rand() * 2 ** 31)) });
+  } catch {
+    return undefined;
+  }
+}
+
+/** `zkinfer validator` — query miners, verify, score, set weights. */
+export function registerValidator(program: Command): void {
+  addNeuronOptions(program.command('validator').description('run a validator: query miners, verify proofs against its own inputs, score, set weights'))
+    .requiredOption('--circuit <dir[:weight[:timeout_s]]>', 'artifacts directory to benchmark (repeatable)', collect, [])
+    .option('--db <file>', 'SQLite state (scores, request log, external requests)', join(homedir(), '.zkinfer', 'validator.sqlite'))
+    .option('--concurrency <n>', 'queries in flight', '4')
+    .action(async (f: NeuronFlags & { circuit: string[]; db: string; concurrency: string }) => {
+      const { wallet, chain, netuid } = await openNeuron(f);
+      const circuits = [];
+      for (const spec of f.circuit) {
+        const m = /^(.*?)(?::([\d.]+))?(?::(\d+))?$/.exec(spec)!;
+        const meta = await readMetadata(m[1]!);
+        const generate = zooGenerator(meta.name, meta.inputs[0]!.name);
+        const c = await loadValidatorCircuit(m[1]!, {
+          weight: m[2] ? Number(m[2]) : 1,
+          timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60,
+          ...(generate ? { generate } : {}),
+        });
+        circuits.push(c);
+        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'zoo' : 'uniform random'} inputs)`);
+      }
+      const validator = new Validator({
+        hotkey: wallet.hotkeyPair(), chain, netuid, dbPath: f.db, circuits,
+        concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
+      });
+      validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
+      validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
+      await validator.start();
+      console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
+      await untilSignal();
+      await validator.stop();
+      validator.close();
+      await chain.close();
+    });
+}
