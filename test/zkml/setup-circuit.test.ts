@@ -67,3 +67,13 @@ test('bad ceremony ptau files are refused with a clear typed error', async () =>
   await writeFile(junk, 'hello');
   await assert.rejects(readPtauInfo(junk), isCode('PTAU_INVALID'));
 });
+
+test('two concurrent setups of one circuit publish one consistent (zkey, vk) pair to the cache', async () => {
+  const c = await compileFixture('affine');
+  const cache = join(work, 'race-cache');
+  const [a, b] = await Promise.all(['race-a', 'race-b'].map((d) => setupCircuit({ r1csPath: c.r1cs, wasmPath: c.wasm, outDir: join(work, d), cacheDir: cache })));
+  assert.equal(a!.circuitId, b!.circuitId);
+  assert.deepEqual(await readFile(a!.zkeyPath), await readFile(b!.zkeyPath));
+  const vk = await snarkjs.zKey.exportVerificationKey(a!.zkeyPath);
+  assert.deepEqual(vk, JSON.parse(await readFile(b!.vkPath, 'utf8')), 'the vk belongs to the zkey');
+});

@@ -60,6 +60,7 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
 
   let ptau: { path: string; sha256: string; power: number; source: string };
   let security: SecurityLevel;
+  let dev: Awaited<ReturnType<typeof getDevPtau>> | undefined;
   if (opts.ptauPath) {
     progress('check ptau', 0, 1);
     const info = await checkCeremonyPtau(opts.ptauPath, power);
@@ -67,7 +68,7 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
     security = 'ceremony';
     progress('check ptau', 1, 1);
   } else {
-    const dev = await getDevPtau(power, { cacheDir: cache, onProgress: progress });
+    dev = await getDevPtau(power, { cacheDir: cache, onProgress: progress });
     ptau = { path: dev.path, sha256: dev.sha256, power: dev.power, source: `INSECURE-DEV generated (known tau), ${dev.path}` };
     security = 'INSECURE-DEV';
   }
@@ -78,29 +79,31 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
   const cachedVk = join(keyDir, ARTIFACT_FILES.vk);
   const cached = existsSync(cachedZkey) && existsSync(cachedVk);
   if (!cached) {
-    await mkdir(keyDir, { recursive: true });
-    const tmp = join(keyDir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await mkdir(join(cache, 'keys'), { recursive: true });
+    const tmp = `${keyDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     await mkdir(tmp);
     try {
       const zkey0 = join(tmp, 'circuit_0000.zkey');
       progress('zkey', 0, 2);
-      if (security === 'ceremony') {
+      if (!dev) {
         const csHash = await snarkjs.zKey.newZKey(opts.r1csPath, ptau.path, zkey0);
         if (!(csHash instanceof Uint8Array)) throw new SetupError('SETUP_FAILED', `snarkjs zkey new failed for ${opts.r1csPath} with ${ptau.path}`);
       } else {
-        const dev = await getDevPtau(power, { cacheDir: cache });
         await writeDirectZkey({ r1csPath: opts.r1csPath, zkeyPath: zkey0, toxic: dev.toxic, ptauPower: dev.power, onProgress: progress });
       }
       progress('zkey', 1, 2);
-      const zkey1 = join(tmp, ARTIFACT_FILES.zkey);
-      await snarkjs.zKey.contribute(zkey0, zkey1, 'zkinfer phase-2 contribution', randomBytes(32).toString('hex'));
+      await snarkjs.zKey.contribute(zkey0, join(tmp, ARTIFACT_FILES.zkey), 'zkinfer phase-2 contribution', randomBytes(32).toString('hex'));
+      await rm(zkey0);
       progress('zkey', 2, 2);
-      const vk = await snarkjs.zKey.exportVerificationKey(zkey1);
+      const vk = await snarkjs.zKey.exportVerificationKey(join(tmp, ARTIFACT_FILES.zkey));
       await writeFile(join(tmp, ARTIFACT_FILES.vk), JSON.stringify(vk, null, 1) + '\n');
-      // Publish atomically: rename files into the cache dir (a concurrent setup may win; either result is valid).
-      await rename(join(tmp, ARTIFACT_FILES.zkey), cachedZkey + '.part');
-      await rename(join(tmp, ARTIFACT_FILES.vk), cachedVk);
-      await rename(cachedZkey + '.part', cachedZkey);
+      // Publish zkey and vk together by renaming the whole directory; if a concurrent setup published first,
+      // keep its pair (zkey and vk must come from the same contribution).
+      try {
+        await rename(tmp, keyDir);
+      } catch (err) {
+        if (!existsSync(cachedZkey) || !existsSync(cachedVk)) throw err;
+      }
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
