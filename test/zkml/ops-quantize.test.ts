@@ -10,7 +10,7 @@ import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
 import { optimizeGraph } from '../../src/zkml/ir/rewrite.js';
 import { programCost } from '../../src/zkml/quantize/program.js';
 import { lowerGraph } from '../../src/zkml/quantize/lower.js';
-import { actEval, actMaxError, buildActTable } from '../../src/zkml/quantize/activation.js';
+import { actEval, actMaxError, actOutputScale, buildActTable } from '../../src/zkml/quantize/activation.js';
 import { samplesFromInputData } from '../../src/zkml/quantize/calibration.js';
 import { multilinear } from '../../src/zkml/codegen/circom.js';
 import { checkInputRange, InputRangeError } from '../../src/zkml/quantize/input-range.js';
@@ -19,14 +19,17 @@ import { toFixed } from '../../src/zkml/fixed-point.js';
 import { cnnModel, lstmModel, miscModel, mlpModel, rand } from '../fixtures/onnx/models.js';
 
 test('documented activation error bounds (docs/zkml-compile.md) hold at scale 8', () => {
-  // sigmoid: 16 segments over |x| < 8; tanh: 32 segments over |x| < 4 (input at scale 16 as in an LSTM gate)
-  assert.ok(actMaxError(buildActTable('sigmoid', 8, 16), 16) <= 0.0095);
-  assert.ok(actMaxError(buildActTable('tanh', 8, 16), 16) <= 0.006);
-  // and saturation: far outside the window the output is exactly the limit
-  const sg = buildActTable('sigmoid', 8, 16), th = buildActTable('tanh', 8, 16);
-  assert.equal(actEval(sg, toFixed(100, 16), 16), 1n << 16n);
+  // sigmoid: 16 segments over |x| < 8, output scale 15; tanh: 32 segments over |x| < 4, output scale 13
+  // (input at scale 16 as in an LSTM gate)
+  const sg = buildActTable('sigmoid', 8, actOutputScale('sigmoid', 8, 8));
+  const th = buildActTable('tanh', 8, actOutputScale('tanh', 8, 8));
+  assert.deepEqual([sg.so, th.so], [15, 13]);
+  assert.ok(actMaxError(sg, 16) <= 0.0095);
+  assert.ok(actMaxError(th, 16) <= 0.007);
+  // far outside the window the output saturates one step inside the limit (so products of two stay below 1)
+  assert.equal(actEval(sg, toFixed(100, 16), 16), (1n << 15n) - 1n);
   assert.equal(actEval(sg, toFixed(-100, 16), 16), 0n);
-  assert.equal(actEval(th, toFixed(-9, 16), 16), -(1n << 16n));
+  assert.equal(actEval(th, toFixed(-9, 16), 16), -((1n << 13n) - 1n));
 });
 
 test('multilinear coefficients reproduce the segment table on every selector value', () => {

@@ -64,12 +64,19 @@ function actTemplate(name: string, tb: ActTable, n: number, sx: number): string 
   L.push(`    signal bt;`, `    bt <== (${Bexpr}) * t;`);
   L.push(`    var y = ${Aexpr} + bt;`);
   if (sat) {
+    const m = n - 1 - P;
     L.push(`    var S = 0;`, `    for (var i = ${P}; i < ${n - 1}; i++) S += b.bits[i];`);
     L.push(`    signal sS;`, `    sS <== b.bits[${n - 1}] * S;`);
-    L.push(`    // D = 0 exactly when the bits above the window all equal the sign (x inside the window)`);
-    L.push(`    component inWin = IsZero();`, `    inWin.in <== ${n - 1 - P} - S + 2 * sS - ${n - 1 - P} * b.bits[${n - 1}];`);
+    L.push(`    // D = 0 exactly when the ${m} bit(s) above the window all equal the sign (x inside the window)`);
+    L.push(`    var D = ${m} - S + 2 * sS - ${m} * b.bits[${n - 1}];`);
+    if (m === 1) {
+      L.push(`    // one bit above the window: D is itself a bit (0 inside, 1 outside)`);
+      L.push(`    var inWin = 1 - D;`);
+    } else {
+      L.push(`    component isz = IsZero();`, `    isz.in <== D;`, `    var inWin = isz.out;`);
+    }
     L.push(`    var satv = (${tb.satLo}) + (${tb.satHi - tb.satLo}) * b.bits[${n - 1}];`);
-    L.push(`    out <== satv + inWin.out * (y - satv);`);
+    L.push(`    out <== satv + inWin * (y - satv);`);
   } else {
     L.push(`    out <== y;`);
   }

@@ -43,8 +43,27 @@ export function buildActTable(fn: 'sigmoid' | 'tanh', st: number, so: number): A
     A.push(BigInt(Math.round((a + b * step / 2) * 2 ** so)));
     B.push(BigInt(Math.round(b * step * 2 ** so)));
   }
-  const lim = fn === 'sigmoid' ? [0, 1] : [-1, 1];
-  return { fn, k, j, st, so, A, B, satLo: BigInt(Math.round(lim[0]! * 2 ** so)), satHi: BigInt(Math.round(lim[1]! * 2 ** so)) };
+  // Saturate one step inside ±1 so every output is strictly below 1 in magnitude (a product of two stays < 1).
+  // (a rounded-up slope near the flat ends could overshoot: pull such a segment's A/B just inside)
+  const one = (1n << BigInt(so)) - 1n;
+  const tmax = (1n << BigInt(k - j + st)) - 1n;
+  for (let i = 0; i < A.length; i++) {
+    if (A[i]! > one) A[i] = one;
+    if (A[i]! < -one) A[i] = -one;
+    while (A[i]! + B[i]! * tmax > one) B[i] = B[i]! - 1n;
+    while (A[i]! + B[i]! * tmax < -one) B[i] = B[i]! + 1n;
+  }
+  return { fn, k, j, st, so, A, B, satLo: fn === 'sigmoid' ? 0n : -one, satHi: one };
+}
+
+/**
+ * Output scale of an activation whose offset t has scale st, at working scale s: the slope B[seg] is an integer at
+ * scale so − st, and its rounding moves y by at most ½·2^−(so−st)·(segment width), so so = st + s + log2(width) − 1
+ * keeps that below 2^−s (sigmoid, width 1: 2s − 1; tanh, width 1/4: 2s − 3 at st = s).
+ */
+export function actOutputScale(fn: 'sigmoid' | 'tanh', st: number, s: number): number {
+  const { k, j } = ACT_SHAPE[fn];
+  return st + s + (k - j) - 1;
 }
 
 /**

@@ -3,7 +3,7 @@ import { broadcast, KERNELS, lstmConfig, poolWindow, windowTaps, type Attrs } fr
 import { optimizeGraph } from '../ir/rewrite.js';
 import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 import { UnsupportedOpError } from '../onnx/errors.js';
-import { actBounds, buildActTable, type ActTable } from './activation.js';
+import { actBounds, actOutputScale, buildActTable, type ActTable } from './activation.js';
 import { QuantizeError } from './errors.js';
 import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import type { FixedProgram, Gadget } from './program.js';
@@ -37,6 +37,11 @@ export interface LoweredModel {
 
 /** Widest decomposition allowed (the BN254 field holds 253 bits; leave room so nothing wraps). */
 const MAX_BITS = 240;
+/** Highest scale a value flowing straight to the outputs may keep (far below the field size). */
+const MAX_FREE_SCALE = 96;
+/** Ops that are linear with constant weights or only move values: free in R1CS. */
+const FREE_OPS = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Slice', 'Transpose', 'Gather',
+  'Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div']);
 
 /** Lower the graph IR to a fixed-point program at one scale (weights are circuit constants). */
 export function lowerGraph(graph: GraphIR, opts: LowerOptions): LoweredModel {
@@ -54,9 +59,14 @@ class Lowerer {
   private node = '';
   private readonly tables = new Map<string, ActTable>();
 
+  private readonly consumers = new Map<string, IRNode[]>();
+  private readonly freeMemo = new Map<string, boolean>();
+  private current: IRNode | undefined;
+
   constructor(readonly graph: GraphIR, readonly opts: LowerOptions) {
     this.s = opts.scale;
     this.maxScale = 3 * opts.scale;
+    for (const n of graph.nodes) for (const i of n.inputs) if (i) this.consumers.set(i, [...(this.consumers.get(i) ?? []), n]);
   }
 
   // ---- gadgets -------------------------------------------------------------------------------------------------
@@ -85,8 +95,10 @@ class Lowerer {
     return linSig(out);
   }
 
-  rescale(x: Lin, d: number): Lin {
-    if (d === 0) return x;
+  /** round(x / 2^d): floor((x + 2^(d−1)) / 2^d) — the half is a free constant, the floor is the Rescale gadget. */
+  rescale(xIn: Lin, d: number): Lin {
+    if (d === 0) return xIn;
+    const x = linComb([[1n, xIn]], 1n << BigInt(d - 1));
     if (isConstLin(x)) return linConst(floorShift(x.c, d));
     const n = this.width(x, d + 1);
     const [lo, hi] = linBound(x, this.bounds);
@@ -95,7 +107,9 @@ class Lowerer {
     return linSig(out);
   }
 
-  relu(x: Lin, d: number): Lin {
+  /** max(0, round(x / 2^d)). */
+  relu(xIn: Lin, d: number): Lin {
+    const x = d === 0 ? xIn : linComb([[1n, xIn]], 1n << BigInt(d - 1));
     if (isConstLin(x)) { const q = floorShift(x.c, d); return linConst(q > 0n ? q : 0n); }
     const n = this.width(x, d + 1);
     const hi = floorShift(linBound(x, this.bounds)[1], d);
@@ -111,9 +125,9 @@ class Lowerer {
     return t;
   }
 
-  /** Activation of x at scale sx; output at scale st + s (st = min(s, sx)). Optionally also floor(x/2^qd). */
+  /** Activation of x at scale sx; output at actOutputScale (t at scale st = min(s, sx)). Optionally also floor(x/2^qd). */
   act(fn: 'sigmoid' | 'tanh', x: Lin, sx: number, qd?: number): { y: Lin; q?: Lin; so: number } {
-    const st = Math.min(this.s, sx), so = st + this.s;
+    const st = Math.min(this.s, sx), so = actOutputScale(fn, st, this.s);
     const table = this.table(fn, st, so);
     const n = this.width(x, table.k + sx + 1);
     const out = this.sig(actBounds(table));
@@ -146,7 +160,30 @@ class Lowerer {
 
   /** Before multiplying by constants: keep scales (and so bit widths) bounded. */
   private prepLinear(t: QTensor): QTensor {
+    // no rescale when the result only flows (through free ops) into graph outputs: outputs need no decomposition
+    if (this.freeToOutput(this.current) && t.scale + this.s <= MAX_FREE_SCALE) return t;
     return t.scale + this.s > this.maxScale ? this.toScale(t, this.s) : t;
+  }
+
+  /**
+   * True when every use of node `n`'s outputs is, through constant-linear and shape-only ops only, a graph output —
+   * so its values never enter a decomposition and may stay at a high scale.
+   */
+  private freeToOutput(n: IRNode | undefined): boolean {
+    if (!n) return false;
+    const memo = this.freeMemo;
+    const tensorFree = (t: string, depth: number): boolean => {
+      if (memo.has(t)) return memo.get(t)!;
+      let ok = true;
+      for (const c of this.consumers.get(t) ?? []) {
+        const constOthers = c.inputs.every((i) => i === '' || i === t || this.graph.constants.has(i));
+        if (!FREE_OPS.has(c.op) || !constOthers || depth > 64) { ok = false; break; }
+        if (!c.outputs.every((o) => o === '' || tensorFree(o, depth + 1))) { ok = false; break; }
+      }
+      memo.set(t, ok);
+      return ok;
+    };
+    return n.outputs.every((o) => o === '' || tensorFree(o, 0));
   }
 
   private unsupported(n: IRNode, why: string): never {
@@ -299,6 +336,9 @@ class Lowerer {
     const h0 = ins[5] as Tensor | undefined, c0 = ins[6] as Tensor | undefined;
     const Y = new Array<Lin>(seq * batch * H), Yh = new Array<Lin>(batch * H), Yc = new Array<Lin>(batch * H);
     const Wq = Array.from(W, q), Rq = Array.from(R, q);
+    // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale.
+    const lazyLast = this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
+    let hScale = 0;
     for (let b = 0; b < batch; b++) {
       let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[b * H + j]! : 0)));
       let c = Array.from({ length: H }, (_, j) => linConst(q(c0 ? c0.data[b * H + j]! : 0)));
@@ -312,24 +352,44 @@ class Lowerer {
           return linComb(parts, bias); // scale 2s
         };
         const nh: Lin[] = [], nc: Lin[] = [];
+        const lastProducts: Lin[] = [];
         for (let j = 0; j < H; j++) {
-          const i = this.act('sigmoid', gate(j), 2 * s).y; // 2s
+          const si = this.act('sigmoid', gate(j), 2 * s); // gates at scale 2s
           const o = this.act('sigmoid', gate(H + j), 2 * s).y;
           const f = this.act('sigmoid', gate(2 * H + j), 2 * s).y;
-          const g = this.act('tanh', gate(3 * H + j), 2 * s).y;
-          const cNew = linComb([[1n << BigInt(s), this.mul(f, c[j]!)], [1n, this.mul(i, g)]]); // 4s
-          const tc = this.act('tanh', cNew, 4 * s, 3 * s);
-          nc.push(tc.q!); // c at scale s
-          nh.push(this.rescale(this.mul(o, tc.y), 3 * s)); // h at scale s
+          const tg = this.act('tanh', gate(3 * H + j), 2 * s);
+          const sSig = si.so, sTanh = tg.so;
+          // c' = f⊙c + i⊙g, aligned to the wider of the two product scales
+          const fcScale = sSig + s, igScale = sSig + sTanh, cs = Math.max(fcScale, igScale);
+          const cNew = linComb([[1n << BigInt(cs - fcScale), this.mul(f, c[j]!)], [1n << BigInt(cs - igScale), this.mul(si.y, tg.y)]]);
+          const tc = this.act('tanh', cNew, cs, cs - s); // tanh(c') and c' itself rescaled to scale s
+          nc.push(tc.q!);
+          const prod = this.mul(o, tc.y);
+          hScale = sSig + tc.so;
+          if (t === seq - 1 && lazyLast) { lastProducts.push(prod); nh.push(prod); }
+          else nh.push(this.rescale(prod, hScale - s)); // h = o⊙tanh(c') at scale s
         }
         h = nh; c = nc;
+        if (t === seq - 1 && lazyLast) {
+          // the last h only flows into outputs: keep the products unrescaled (saves H decompositions)
+          h = lastProducts;
+        }
         for (let j = 0; j < H; j++) Y[layout ? (b * seq + t) * H + j : (t * batch + b) * H + j] = h[j]!;
       }
       for (let j = 0; j < H; j++) { Yh[b * H + j] = h[j]!; Yc[b * H + j] = c[j]!; }
     }
+    const yScale = lazyLast ? hScale : s;
+    if (lazyLast) {
+      // bring the earlier (rescaled) steps up to the last step's scale: free multiplications
+      const up = 1n << BigInt(yScale - s);
+      for (let k = 0; k < Y.length; k++) {
+        const step = layout ? Math.floor(k / H) % seq : Math.floor(k / (batch * H));
+        if (step !== seq - 1) Y[k] = linComb([[up, Y[k]!]]);
+      }
+    }
     return [
-      { shape: layout ? [batch, seq, 1, H] : [seq, 1, batch, H], scale: s, els: Y },
-      { shape: layout ? [batch, 1, H] : [1, batch, H], scale: s, els: Yh },
+      { shape: layout ? [batch, seq, 1, H] : [seq, 1, batch, H], scale: yScale, els: Y },
+      { shape: layout ? [batch, 1, H] : [1, batch, H], scale: yScale, els: Yh },
       { shape: layout ? [batch, 1, H] : [1, batch, H], scale: s, els: Yc },
     ];
   }
@@ -356,6 +416,7 @@ class Lowerer {
     });
     for (const n of g.nodes) {
       this.node = n.name;
+      this.current = n;
       const ins: Operand[] = n.inputs.map((nm) => (nm === '' ? undefined : vals.get(nm) ?? g.constants.get(nm)));
       const outs = this.lowerNode(n, ins);
       n.outputs.forEach((o, i) => { if (o && outs[i]) vals.set(o, outs[i]!); });

@@ -39,8 +39,9 @@ export function gadgetCost(g: Gadget): number {
     case 'relu': return g.n + 1;
     case 'act': {
       const P = g.table.k + g.sx;
-      const sat = g.n - 1 > P ? 3 : 0; // sign·S, IsZero (2)
-      return g.n + sat + selectorSplit(g.table.j + 1).products + 1 + (sat ? 1 : 0);
+      const m = g.n - 1 - P; // bits above the window
+      const sat = m <= 0 ? 0 : m === 1 ? 2 : 4; // sign·S (+ IsZero when m > 1) + the final select
+      return g.n + sat + selectorSplit(g.table.j + 1).products + 1;
     }
   }
 }
