@@ -8,6 +8,8 @@ import { devnetUp, DEVNET_NETUID } from '../devnet-up/network.js';
 import { renderTable } from '../devnet-up/table.js';
 import type { CompileProgress } from '../zkml/compile.js';
 import { devnetCommand } from './devnet.js';
+import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
+import { loadValidatorCircuit } from '../validator/circuits.js';
 
 const MODEL = 'staking-lstm';
 
@@ -31,15 +33,15 @@ function progressBar(): { onProgress: CompileProgress; stop: () => void } {
 
 /** Attach `up` to the `devnet` command group: the one-command local network. */
 export function registerDevnetUp(program: Command): void {
-  devnetCommand(program)
+  addApiOptions(devnetCommand(program)
     .command('up')
     .description('run a local network: devnet chain, a validator and N miners proving the staking LSTM, with a live table')
     .option('--miners <n>', 'number of miners', '3')
     .option('--fast', '250 ms blocks and tempo 10 (epochs every few seconds)')
     .option('--data <dir>', 'state folder (chain, wallets, validator db); a rerun continues from it', '.zkinfer/devnet-up')
     .option('--port <n>', 'first miner port (consecutive after it); 0 = any free port', '0')
-    .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
-    .action(async (flags: { miners: string; fast?: boolean; data: string; port: string; prover: string }) => {
+    .option('--prover <kind>', 'snarkjs | native | auto', 'auto'))
+    .action(async (flags: { miners: string; fast?: boolean; data: string; port: string; prover: string } & ApiFlags) => {
       const miners = Number.parseInt(flags.miners, 10);
       if (!Number.isInteger(miners) || miners < 1 || miners > 32) throw new InvalidInputError(`--miners must be 1..32, got ${flags.miners}`);
       const basePort = Number.parseInt(flags.port, 10);
@@ -70,6 +72,12 @@ export function registerDevnetUp(program: Command): void {
         prover: flags.prover as 'snarkjs' | 'native' | 'auto',
         log,
       });
+      // The validator's API and dashboard (default http://127.0.0.1:8600/, open to unsigned local requests).
+      const api = await startApiFromFlags(
+        { ...flags, apiPort: flags.apiPort ?? '8600', apiOpen: flags.apiOpen ?? flags.apiConfig === undefined },
+        { validator: net.validator, circuits: [await loadValidatorCircuit(compiled.dir)], chain: net.devnet, netuid: DEVNET_NETUID },
+      );
+      const dashboard = api ? `  dashboard ${api.app.listeningOrigin}/` : '';
       const tty = process.stdout.isTTY === true;
       let stopping = false;
       let lastPrinted = -1;
@@ -79,7 +87,7 @@ export function registerDevnetUp(program: Command): void {
         const tempo = (await net.devnet.hyperparameters(DEVNET_NETUID)).tempo;
         if (!tty && block - lastPrinted < tempo) return;
         lastPrinted = block;
-        const header = `zkinfer devnet — block ${block}  netuid ${DEVNET_NETUID}  tempo ${tempo}  neurons ${metagraph.n}  data ${dataDir}   (Ctrl-C to stop)`;
+        const header = `zkinfer devnet — block ${block}  netuid ${DEVNET_NETUID}  tempo ${tempo}  neurons ${metagraph.n}  data ${dataDir}${dashboard}   (Ctrl-C to stop)`;
         const text = renderTable(rows, header) + (logs.length ? `\n\n${logs.join('\n')}` : '');
         process.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n` : `${text}\n\n`);
       };
@@ -90,7 +98,7 @@ export function registerDevnetUp(program: Command): void {
           stopping = true;
           unsubscribe();
           process.stdout.write('\nstopping (waiting for queries in flight)…\n');
-          void net.stop().then(() => {
+          void (api ? api.close() : Promise.resolve()).then(() => net.stop()).then(() => {
             process.stdout.write(`stopped; state kept in ${dataDir}\n`);
             resolveStop();
           });

@@ -4,6 +4,7 @@ import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import { ensureCrypto } from '../protocol/signing.js';
 import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
 import { ZkinferClient } from '../client/index.js';
+import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 interface QueryFlags {
   validator: string;
@@ -78,7 +79,8 @@ export function registerQuery(program: Command): void {
         mode: f.poll ? 'poll' : 'sse',
         onProgress: (e) => log(`  ${new Date(e.at).toISOString()} ${e.status}${e.miner_uid !== undefined ? ` (miner uid ${e.miner_uid})` : ''}`),
       });
-      const verification = inf.status === 'verified' && f.verify ? await client.verify(inf) : undefined;
+      // snarkjs keeps a worker pool for its curve; release it so the command exits once done.
+      const verification = inf.status === 'verified' && f.verify ? await client.verify(inf).finally(releaseSnarkjsCurve) : undefined;
       if (f.json) {
         console.log(JSON.stringify({ inference: inf, ...(verification ? { verification } : {}) }, null, 2));
       } else if (inf.status === 'verified') {

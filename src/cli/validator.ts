@@ -6,6 +6,7 @@ import { loadValidatorCircuit } from '../validator/circuits.js';
 import { Validator } from '../validator/validator.js';
 import { readMetadata } from '../zkml/artifacts/index.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
+import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
 /** A zoo model's seeded generator when the circuit was compiled from one (metadata name = zoo name). */
 function zooGenerator(name: string, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
@@ -19,11 +20,11 @@ function zooGenerator(name: string, inputName: string): ((rand: () => number) =>
 
 /** `zkinfer validator` — query miners, verify, score, set weights. */
 export function registerValidator(program: Command): void {
-  addNeuronOptions(program.command('validator').description('run a validator: query miners, verify proofs against its own inputs, score, set weights'))
+  addApiOptions(addNeuronOptions(program.command('validator').description('run a validator: query miners, verify proofs against its own inputs, score, set weights'))
     .requiredOption('--circuit <dir[:weight[:timeout_s]]>', 'artifacts directory to benchmark (repeatable)', collect, [])
     .option('--db <file>', 'SQLite state (scores, request log, external requests)', join(homedir(), '.zkinfer', 'validator.sqlite'))
-    .option('--concurrency <n>', 'queries in flight', '4')
-    .action(async (f: NeuronFlags & { circuit: string[]; db: string; concurrency: string }) => {
+    .option('--concurrency <n>', 'queries in flight', '4'))
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string }) => {
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
       for (const spec of f.circuit) {
@@ -46,7 +47,9 @@ export function registerValidator(program: Command): void {
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
+      const api = await startApiFromFlags(f, { validator, circuits, chain, netuid });
       await untilSignal();
+      await api?.close();
       await validator.stop();
       validator.close();
       await chain.close();
