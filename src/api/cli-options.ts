@@ -55,8 +55,18 @@ export async function apiConfigFromFlags(f: ApiFlags): Promise<ApiConfigInput> {
 /** Start the validator's API when --api-port was given; prints where the dashboard is. */
 export async function startApiFromFlags(f: ApiFlags, deps: Omit<ValidatorApiOptions, 'config'>): Promise<ApiServer | undefined> {
   if (f.apiPort === undefined) return undefined;
-  const api = await createValidatorApi({ ...deps, config: await apiConfigFromFlags(f) });
-  const url = await api.listen();
+  const config = await apiConfigFromFlags(f);
+  const api = await createValidatorApi({ ...deps, config });
+  let url: string;
+  try {
+    url = await api.listen();
+  } catch (cause) {
+    await api.close().catch(() => undefined);
+    if ((cause as { code?: string }).code === 'EADDRINUSE') {
+      throw new InvalidInputError(`port ${String(config.port)} on ${String(config.host)} is already in use`, { hint: 'pass --api-port with a free port (0 = any free port)', cause });
+    }
+    throw cause;
+  }
   console.log(`validator API and dashboard on ${url}/ (OpenAPI: ${url}/openapi.json)`);
   return api;
 }

@@ -120,3 +120,33 @@ test('API flags: port, open mode, API keys and a config file merge into a checke
   writeFileSync(file, JSON.stringify({ rateLimit: { burst: -1, perSecond: 1 } }));
   await assert.rejects(apiConfigFromFlags({ apiPort: '1', apiConfig: file }), /rateLimit\.burst/);
 });
+
+test('startApiFromFlags: no --api-port, no API; a busy port is a clear error', async () => {
+  const { startApiFromFlags } = await import('../../src/api/cli-options.js');
+  const { createServer } = await import('node:net');
+  const deps = {} as Parameters<typeof startApiFromFlags>[1];
+  assert.equal(await startApiFromFlags({}, deps), undefined);
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    // The port check happens before any validator work: an idle validator state (real queue, nothing scored) suffices.
+    const Database = (await import('better-sqlite3')).default;
+    const { ExternalQueue } = await import('../../src/validator/external-queue.js');
+    const db = new Database(':memory:');
+    const validator = {
+      hotkey: alice.address,
+      external: new ExternalQueue(db),
+      store: { db, scores: () => [], recentRequests: () => [], uidLatencies: () => [] },
+      metagraph: { get: async () => metagraphWith([]) },
+      lastWeights: () => new Map<number, number>(),
+    };
+    await assert.rejects(
+      startApiFromFlags({ apiPort: String(port) }, { validator, circuits: [], chain: {} as never, netuid: 1 }),
+      (e: Error & { hint?: string }) => /already in use/.test(e.message) && /--api-port/.test(e.hint ?? ''),
+    );
+    db.close();
+  } finally {
+    busy.close();
+  }
+});
