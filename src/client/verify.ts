@@ -1,20 +1,6 @@
 import { decodeReal, encodeReal } from '../zkml/fixed-point.js';
+import { canonicalJson } from '../zkml/artifacts/canonical-json.js';
 import type { CircuitView, InferenceView } from '../api/wire.js';
-
-/**
- * Canonical JSON (keys sorted, no whitespace), the same form as src/zkml/artifacts/canonical.ts — repeated
- * here because that module hashes with node:crypto, which a browser bundle cannot load.
- */
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'bigint') return JSON.stringify(value.toString());
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
 
 /** Circuit id of a verification key: sha256 (hex) of its canonical JSON, with WebCrypto (Node ≥ 20 and browsers). */
 export async function circuitIdOfVk(vk: unknown): Promise<string> {
