@@ -11,7 +11,7 @@ import { pickCircuit, type ValidatorCircuit } from './circuits.js';
 import { ExternalQueue, UnknownCircuitError, type ExternalRecord } from './external-queue.js';
 import { ReplayGuard } from './replay-guard.js';
 import { DEFAULT_SCORING, responseQuality, rtBounds, updateScore, weightsForEmit, type ScoringConfig } from './scoring.js';
-import { ValidatorStore } from './store.js';
+import { ValidatorStore, type RequestLogEntry } from './store.js';
 import { verifyMinerProof } from './verify-proof.js';
 import { snarkjsCurve } from '../zkml/prove/curve.js';
 
@@ -37,17 +37,9 @@ export interface ValidatorOptions {
 }
 
 /** One query's outcome (emitted as 'result'). */
-export interface QueryResult {
-  uid: number;
-  hotkey: string;
-  circuitId: string;
-  source: 'benchmark' | 'external';
-  status: number;
-  verified: boolean;
-  rtS: number;
-  proofSize: number;
+export interface QueryResult extends Omit<RequestLogEntry, 'at'> {
+  /** The miner's score after this result. */
   score: number;
-  error?: string;
 }
 
 export interface ValidatorEvents {

@@ -83,28 +83,21 @@ before(async () => {
 });
 
 after(async () => {
-  const dbg = (m: string): void => { if (process.env['E2E_DEBUG']) console.log(`after: ${m}`); };
-  if (process.env['E2E_DEBUG']) setTimeout(() => console.log('handles ' + JSON.stringify((process as unknown as { _getActiveHandles(): object[] })._getActiveHandles().map((h) => h.constructor.name))), 8000).unref();
   stopBlocks();
   await validator?.stop().catch(() => undefined);
   validator?.close();
-  dbg('validator stopped');
   for (const m of miners) {
     await m.miner.stop().catch(() => undefined);
-    dbg(`miner ${m.name} stopped`);
     await m.backend.close();
-    dbg(`backend ${m.name} closed`);
   }
   await devnet.close();
-  dbg('devnet closed');
   await releaseSnarkjsCurve();
-  dbg('curve released');
 });
 
 test('honest miners are verified and earn incentive; wrong-input and tampered-output miners are scored down', async () => {
   const circuit = await loadValidatorCircuit(dir, { timeoutS: 30 });
   validator = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath, circuits: [circuit], concurrency: 4, seed: 7 });
-  validator.on('result', (r) => { results.push(r); if (process.env['E2E_DEBUG']) console.log(r); });
+  validator.on('result', (r) => { results.push(r); });
   await validator.start();
   startBlocks();
   const [h1, h2, bad1, bad2] = miners;
