@@ -1,12 +1,10 @@
-import { ZkinferError } from '../errors/base.js';
-
-type Opts = { hint?: string; details?: Record<string, unknown>; cause?: unknown };
+import { ZkinferError, type ZkinferErrorOptions } from '../errors/base.js';
 
 /** An error the external API answers with a specific HTTP status and a JSON body `{error: {code, message, hint, ...}}`. */
 export class ApiError extends ZkinferError {
   override readonly name: string = 'ApiError';
   readonly status: number;
-  constructor(status: number, code: string, message: string, opts: Opts = {}) {
+  constructor(status: number, code: string, message: string, opts: ZkinferErrorOptions = {}) {
     super(code, message, opts);
     this.status = status;
   }
@@ -19,7 +17,7 @@ export class ApiError extends ZkinferError {
 /** 400: the request body or input does not match the schema; `field` names the offending path. */
 export class BadRequestError extends ApiError {
   override readonly name = 'BadRequestError';
-  constructor(message: string, opts: Opts & { field?: string } = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions & { field?: string } = {}) {
     super(400, 'BAD_REQUEST', message, { ...opts, details: { ...(opts.details ?? {}), ...(opts.field !== undefined ? { field: opts.field } : {}) } });
   }
 }
@@ -27,7 +25,7 @@ export class BadRequestError extends ApiError {
 /** 401: the caller could not be authenticated (missing/invalid/expired/replayed signature or API key). */
 export class UnauthenticatedError extends ApiError {
   override readonly name = 'UnauthenticatedError';
-  constructor(message: string, opts: Opts = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super(401, 'UNAUTHENTICATED', message, {
       hint: 'sign the request: x-timestamp (unix seconds), x-origin-ss58 (your hotkey), x-signature (sr25519 over the timestamp, 0x-hex) — or send a valid x-api-key',
       ...opts,
@@ -38,7 +36,7 @@ export class UnauthenticatedError extends ApiError {
 /** 403: the caller is authenticated but not allowed (not allow-listed and no validator permit). */
 export class ForbiddenError extends ApiError {
   override readonly name = 'ForbiddenError';
-  constructor(message: string, opts: Opts = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super(403, 'FORBIDDEN', message, opts);
   }
 }
@@ -46,7 +44,7 @@ export class ForbiddenError extends ApiError {
 /** 404: unknown circuit, model or inference id. */
 export class NotFoundError extends ApiError {
   override readonly name = 'NotFoundError';
-  constructor(message: string, opts: Opts = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super(404, 'NOT_FOUND', message, opts);
   }
 }
@@ -67,7 +65,7 @@ export class RateLimitedError extends ApiError {
 /** 503: the validator cannot take more work right now (queue full, no miner). */
 export class UnavailableError extends ApiError {
   override readonly name = 'UnavailableError';
-  constructor(message: string, opts: Opts = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super(503, 'UNAVAILABLE', message, { hint: 'retry later', ...opts });
   }
 }

@@ -3,9 +3,7 @@
  * subtensor error name is in `code`), so callers can `instanceof` them and the RPC client can rebuild
  * them from the wire (see `chainErrorFromWire`).
  */
-import { ZkinferError } from '../errors/base.js';
-
-type Opts = { hint?: string; details?: Record<string, unknown>; cause?: unknown };
+import { ZkinferError, type ZkinferErrorOptions } from '../errors/base.js';
 
 /** Base class of every chain error. */
 export class ChainError extends ZkinferError {
@@ -15,7 +13,7 @@ export class ChainError extends ZkinferError {
 function def(name: string, code: string, defaultHint: string) {
   const C = class extends ChainError {
     override readonly name: string = name;
-    constructor(message: string, opts: Opts = {}) {
+    constructor(message: string, opts: ZkinferErrorOptions = {}) {
       super(code, message, { ...opts, hint: opts.hint ?? defaultHint });
     }
   };
@@ -86,7 +84,7 @@ export const ExtrinsicFailedError = def('ExtrinsicFailedError', 'ExtrinsicFailed
   'The node rejected the extrinsic; the dispatch error name is in the message.');
 
 /** Every class above by its `name`, so an error that crossed RPC can be rebuilt as the same class. */
-export const CHAIN_ERRORS: Record<string, new (message: string, opts?: Opts) => ChainError> = Object.fromEntries(
+export const CHAIN_ERRORS: Record<string, new (message: string, opts?: ZkinferErrorOptions) => ChainError> = Object.fromEntries(
   [
     SubnetNotFoundError, HotkeyNotRegisteredError, AlreadyRegisteredError, HotkeyOwnedByOtherColdkeyError,
     InsufficientBalanceError, NotEnoughStakeError, TooManyRegistrationsError, InvalidAmountError,
@@ -100,7 +98,7 @@ export const CHAIN_ERRORS: Record<string, new (message: string, opts?: Opts) => 
 /** Rebuild a chain error from `{name, message, hint, details}` as sent over RPC (unknown names → ChainRpcError). */
 export function chainErrorFromWire(w: { name?: string; message: string; hint?: string; details?: Record<string, unknown> }): ChainError {
   const C = (w.name && CHAIN_ERRORS[w.name]) || ChainRpcError;
-  const opts: Opts = {};
+  const opts: ZkinferErrorOptions = {};
   if (w.hint !== undefined) opts.hint = w.hint;
   if (w.details !== undefined) opts.details = w.details;
   return new C(w.message, opts);

@@ -1,3 +1,6 @@
+/** What every zkinfer error can carry besides its message. */
+export type ZkinferErrorOptions = { hint?: string; details?: Record<string, unknown>; cause?: unknown };
+
 /** Base class of every error zkinfer raises on purpose: a short message, optional details, and what to do. */
 export class ZkinferError extends Error {
   override readonly name: string = 'ZkinferError';
@@ -7,7 +10,7 @@ export class ZkinferError extends Error {
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, opts: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(code: string, message: string, opts: ZkinferErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.hint = opts.hint;
@@ -23,7 +26,7 @@ export class ZkinferError extends Error {
 /** A user-supplied value (flag, file, JSON field) is invalid. */
 export class InvalidInputError extends ZkinferError {
   override readonly name = 'InvalidInputError';
-  constructor(message: string, opts: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super('INVALID_INPUT', message, opts);
   }
 }

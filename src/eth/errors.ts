@@ -1,11 +1,9 @@
-import { ZkinferError } from '../errors/base.js';
-
-type Opts = { hint?: string; details?: Record<string, unknown>; cause?: unknown };
+import { ZkinferError, type ZkinferErrorOptions } from '../errors/base.js';
 
 /** Solidity sources failed to compile. */
 export class SolidityCompileError extends ZkinferError {
   override readonly name = 'SolidityCompileError';
-  constructor(message: string, opts: Opts = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super('SOLIDITY_COMPILE', message, opts);
   }
 }
@@ -13,7 +11,7 @@ export class SolidityCompileError extends ZkinferError {
 /** The local anvil node could not be found or started. */
 export class AnvilError extends ZkinferError {
   override readonly name = 'AnvilError';
-  constructor(message: string, opts: Opts = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super('ANVIL', message, opts);
   }
 }
@@ -21,7 +19,7 @@ export class AnvilError extends ZkinferError {
 /** A deployment file is missing, malformed, or for another chain. */
 export class DeploymentError extends ZkinferError {
   override readonly name = 'DeploymentError';
-  constructor(message: string, opts: Opts = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super('ETH_DEPLOYMENT', message, opts);
   }
 }
@@ -30,7 +28,7 @@ export class DeploymentError extends ZkinferError {
 export class EthTransactionError extends ZkinferError {
   override readonly name = 'EthTransactionError';
   readonly errorName: string | undefined;
-  constructor(message: string, errorName: string | undefined, opts: Opts = {}) {
+  constructor(message: string, errorName: string | undefined, opts: ZkinferErrorOptions = {}) {
     super('ETH_TX', message, opts);
     this.errorName = errorName;
   }
@@ -39,7 +37,7 @@ export class EthTransactionError extends ZkinferError {
 /** No signing key was supplied, or it is malformed. */
 export class EthKeyError extends ZkinferError {
   override readonly name = 'EthKeyError';
-  constructor(message: string, opts: Opts = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super('ETH_KEY', message, opts);
   }
 }

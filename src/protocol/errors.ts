@@ -1,10 +1,10 @@
-import { ZkinferError } from '../errors/base.js';
+import { ZkinferError, type ZkinferErrorOptions } from '../errors/base.js';
 
 /** A wire-protocol failure carrying the HTTP status the axon answers with (Bittensor's axon semantics). */
 export class ProtocolError extends ZkinferError {
   override readonly name: string = 'ProtocolError';
   readonly status: number;
-  constructor(status: number, code: string, message: string, opts: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(status: number, code: string, message: string, opts: ZkinferErrorOptions = {}) {
     super(code, message, opts);
     this.status = status;
   }
@@ -23,7 +23,7 @@ export class UnknownSynapseError extends ProtocolError {
 /** 400: headers or body cannot be parsed into the synapse. */
 export class SynapseParsingError extends ProtocolError {
   override readonly name = 'SynapseParsingError';
-  constructor(message: string, opts: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super(400, 'SYNAPSE_PARSING', message, opts);
   }
 }

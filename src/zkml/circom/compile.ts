@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
-import { ZkinferError } from '../../errors/base.js';
+import { ZkinferError, type ZkinferErrorOptions } from '../../errors/base.js';
 
 const require = createRequire(import.meta.url);
 
 /** circom rejected the generated source, or the WASM compiler failed. */
 export class CircomError extends ZkinferError {
   override readonly name = 'CircomError';
-  constructor(message: string, opts: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
     super('CIRCOM', message, opts);
   }
 }

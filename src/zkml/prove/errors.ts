@@ -1,10 +1,10 @@
-import { ZkinferError } from '../../errors/base.js';
+import { ZkinferError, type ZkinferErrorOptions } from '../../errors/base.js';
 
 /** Proving failed (backend error, worker crash, or the pool's queue is full). */
 export class ProveError extends ZkinferError {
   override readonly name = 'ProveError';
   constructor(code: 'PROVE_FAILED' | 'PROVER_QUEUE_FULL' | 'PROVER_CLOSED' | 'PROVER_UNAVAILABLE', message: string,
-    opts: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+    opts: ZkinferErrorOptions = {}) {
     super(code, message, opts);
   }
 }

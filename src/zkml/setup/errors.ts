@@ -1,10 +1,10 @@
-import { ZkinferError } from '../../errors/base.js';
+import { ZkinferError, type ZkinferErrorOptions } from '../../errors/base.js';
 
 /** Groth16 setup failed: a bad or too-small powers-of-tau file, an unreadable r1cs, or a key that does not check. */
 export class SetupError extends ZkinferError {
   override readonly name = 'SetupError';
   constructor(code: 'PTAU_INVALID' | 'PTAU_TOO_SMALL' | 'PTAU_NOT_PREPARED' | 'R1CS_INVALID' | 'SETUP_FAILED', message: string,
-    opts: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+    opts: ZkinferErrorOptions = {}) {
     super(code, message, opts);
   }
 }

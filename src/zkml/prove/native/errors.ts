@@ -1,11 +1,11 @@
-import { ZkinferError } from '../../../errors/base.js';
+import { ZkinferError, type ZkinferErrorOptions } from '../../../errors/base.js';
 
 export type NativeProverErrorCode = 'ZKEY_INVALID' | 'WITNESS_INVALID' | 'NATIVE_PROVER_FAILED';
 
 /** The native Groth16 prover refused a key or witness, or failed while proving. */
 export class NativeProverError extends ZkinferError {
   override readonly name = 'NativeProverError';
-  constructor(code: NativeProverErrorCode, message: string, opts: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(code: NativeProverErrorCode, message: string, opts: ZkinferErrorOptions = {}) {
     super(code, message, opts);
   }
 }
