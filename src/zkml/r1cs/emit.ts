@@ -228,11 +228,16 @@ export interface EmittedCircuit {
  * Outputs: out[i] = Lin_i is solved for one private wire (Gaussian elimination over the outputs), which is then
  * substituted everywhere; an output with no private wire left costs one equality.
  */
-export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[]; constraints?: boolean }): EmittedCircuit {
+export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[]; constraints?: boolean; onProgress?: (done: number, total: number) => void }): EmittedCircuit {
   const signals = opts.inputs ? emulate(p, [...opts.inputs]).signals : undefined;
   const b = new R1csBuilder(p, signals, opts.constraints ?? false);
   const gadgetNames = p.gadgets.map(gadgetName);
-  p.gadgets.forEach((g, k) => (EMITTERS[g.kind] as GadgetEmitter<typeof g.kind>)(b, g as never, `main.${gadgetNames[k]}`));
+  const every = Math.max(1, Math.floor(p.gadgets.length / 100));
+  p.gadgets.forEach((g, k) => {
+    if (opts.onProgress && k % every === 0) opts.onProgress(k, p.gadgets.length);
+    (EMITTERS[g.kind] as GadgetEmitter<typeof g.kind>)(b, g as never, `main.${gadgetNames[k]}`);
+  });
+  opts.onProgress?.(p.gadgets.length, p.gadgets.length);
   const nOut = p.outputs.length, nPub = 1 + nOut + p.nIn;
   if (b.values) p.outputs.forEach((o, i) => { b.values![1 + i] = toField(linEval(o, signals!)); });
   const subs = new Map<number, Row>();
