@@ -104,8 +104,10 @@ export class R1csBuilder {
 export type GadgetEmitter<K extends Gadget['kind']> = (b: R1csBuilder, g: Extract<Gadget, { kind: K }>, name: string) => void;
 
 /**
- * x + 2^(n−1) = Σ bits[i]·2^i with every bit boolean (n constraints). With d ≥ 1 the quotient q = floor(x / 2^d)
- * is a wire and bits 0 and d are implied (bit d by q's own sum, bit 0 by x's); otherwise bit 0 is implied.
+ * x + 2^(n−1) = Σ bits[i]·2^i with every bit boolean (n constraints). With 1 ≤ d < n the quotient q = floor(x / 2^d)
+ * is a wire (so later rows that use it stay sparse); the top bit is implied by q's own bit sum and the top remainder
+ * bit d−1 by x's. Otherwise the top bit is implied by x's bit sum. (Implying the top bits keeps bit 0 a real wire:
+ * the mutation harness can then express a forged quotient or remainder as a change of real wires.)
  */
 function signedBits(b: R1csBuilder, name: string, x: Row, xv: bigint, n: number, d: number): { bit: Row[]; q: Row } {
   const half = 1n << BigInt(n - 1);
@@ -116,17 +118,23 @@ function signedBits(b: R1csBuilder, name: string, x: Row, xv: bigint, n: number,
     });
   }
   const useQ = d >= 1 && d < n;
+  const implied = useQ ? new Set([n - 1, d - 1]) : new Set([n - 1]);
   const bit = new Array<Row>(n);
-  for (let i = 1; i < n; i++) if (!(useQ && i === d)) bit[i] = b.wire(`${name}.b.bits[${i}]`, () => (u >> BigInt(i)) & 1n);
+  for (let i = 0; i < n; i++) if (!implied.has(i)) bit[i] = b.wire(`${name}.b.bits[${i}]`, () => (u >> BigInt(i)) & 1n);
+  const pow2 = (k: number) => 1n << BigInt(k);
+  const inv2 = (k: number) => modInv(pow2(k));
+  /** bit[top] = (value − Σ_{from ≤ i < top} 2^(i−from)·bit[i]) / 2^(top−from) */
+  const solveTop = (value: Row, from: number, top: number): Row =>
+    rowComb([[inv2(top - from), rowComb([[1n, value], ...bit.slice(from, top).map((r, i) => [-pow2(i), r] as const)])]]);
   let q: Row;
   if (useQ) {
-    const qh = 1n << BigInt(n - 1 - d);
+    const qh = pow2(n - 1 - d);
     q = b.wire(`${name}.q`, () => (u >> BigInt(d)) - qh);
-    bit[d] = b.implied(`${name}.b.bits[${d}]`, rowComb([[1n, q], ...bit.slice(d + 1).map((r, i) => [-(1n << BigInt(i + 1)), r] as const)], qh));
-    bit[0] = b.implied(`${name}.b.bits[0]`, rowComb([[1n, x], [-(1n << BigInt(d)), q], ...bit.slice(1, d).map((r, i) => [-(1n << BigInt(i + 1)), r] as const)], half - (qh << BigInt(d))));
+    bit[n - 1] = b.implied(`${name}.b.bits[${n - 1}]`, solveTop(rowComb([[1n, q]], qh), d, n - 1));
+    bit[d - 1] = b.implied(`${name}.b.bits[${d - 1}]`, solveTop(rowComb([[1n, x], [-pow2(d), q]], half - (qh << BigInt(d))), 0, d - 1));
   } else {
-    bit[0] = b.implied(`${name}.b.bits[0]`, rowComb([[1n, x], ...bit.slice(1).map((r, i) => [-(1n << BigInt(i + 1)), r] as const)], half));
-    q = rowComb(bit.slice(d).map((r, i) => [1n << BigInt(i), r] as const), -(1n << BigInt(n - 1 - d)));
+    bit[n - 1] = b.implied(`${name}.b.bits[${n - 1}]`, solveTop(rowComb([[1n, x]], half), 0, n - 1));
+    q = rowComb(bit.slice(d).map((r, i) => [pow2(i), r] as const), -pow2(n - 1 - d));
   }
   for (const r of bit) b.constrain(r, rowComb([[1n, r]], -1n), new Map());
   return { bit, q };
