@@ -6,14 +6,16 @@
 #include <new>
 
 #include "groth16.hpp"
+#include "keycache.hpp"
 
 namespace {
 
 using namespace zk;
 
 struct KeyState {
-  Zkey zkey;
+  std::shared_ptr<Zkey> key;
   Domain domain;
+  KeyLoadInfo load;
 };
 
 // Runs `work` on the libuv pool and settles a promise; C++ exceptions become rejections carrying `code`.
@@ -49,21 +51,14 @@ class PromiseWorker : public Napi::AsyncWorker {
 
 class LoadWorker : public PromiseWorker {
  public:
-  LoadWorker(Napi::Env env, std::string path, std::shared_ptr<KeyState>* slot)
-      : PromiseWorker(env, "ZKEY_INVALID"), path_(std::move(path)), slot_(slot) {}
+  LoadWorker(Napi::Env env, std::string path, KeyLoadOptions opt, std::shared_ptr<KeyState>* slot)
+      : PromiseWorker(env, "ZKEY_INVALID"), path_(std::move(path)), opt_(opt), slot_(slot) {}
 
  protected:
   void run() override {
-    std::ifstream in(path_, std::ios::binary | std::ios::ate);
-    if (!in) throw std::runtime_error("cannot open zkey file " + path_);
-    std::streamsize size = in.tellg();
-    in.seekg(0);
-    std::vector<uint8_t> bytes((size_t)size);
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) throw std::runtime_error("cannot read zkey file " + path_);
     auto st = std::make_shared<KeyState>();
-    st->zkey = parseZkey(bytes.data(), bytes.size());
-    std::vector<uint8_t>().swap(bytes);
-    st->domain = makeDomain(st->zkey.power);
+    st->key = loadZkey(path_, opt_, &st->load);
+    st->domain = makeDomain((int)st->key->power);
     loaded_ = st;
   }
   void OnOK() override {
@@ -74,6 +69,7 @@ class LoadWorker : public PromiseWorker {
 
  private:
   std::string path_;
+  KeyLoadOptions opt_;
   std::shared_ptr<KeyState>* slot_;  // owned by the ProvingKey, which the JS side keeps alive while loading
   std::shared_ptr<KeyState> loaded_;
 };
@@ -93,7 +89,7 @@ class ProveWorker : public PromiseWorker {
   void run() override {
     std::vector<uint64_t> w = parseWtns(wtns_.data(), wtns_.size());
     std::vector<uint8_t>().swap(wtns_);
-    proof_ = prove(st_->zkey, st_->domain, w, &timings_);
+    proof_ = prove(*st_->key, st_->domain, w, &timings_);
     st_.reset();
   }
   Napi::Value result(Napi::Env env) override {
@@ -148,8 +144,15 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
   std::shared_ptr<KeyState> state_;
 
   Napi::Value load(const Napi::CallbackInfo& info) {
-    if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "load(path: string)");
-    auto* w = new LoadWorker(info.Env(), info[0].As<Napi::String>(), &state_);
+    if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "load(path: string, options?)");
+    KeyLoadOptions opt = keyOptionsFromEnv();
+    if (info.Length() > 1 && info[1].IsObject()) {
+      Napi::Object o = info[1].As<Napi::Object>();
+      if (o.Has("precompute") && o.Get("precompute").IsNumber()) opt.t = o.Get("precompute").As<Napi::Number>().Int32Value();
+      if (o.Has("cache") && o.Get("cache").IsBoolean()) opt.useCache = o.Get("cache").As<Napi::Boolean>().Value();
+    }
+    if (opt.t < 1 || opt.t > 8) throw Napi::RangeError::New(info.Env(), "precompute must be an integer from 1 to 8");
+    auto* w = new LoadWorker(info.Env(), info[0].As<Napi::String>(), opt, &state_);
     Napi::Promise p = w->promise();
     w->Queue();
     return p;
@@ -171,10 +174,17 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
     Napi::Env env = info.Env();
     if (!state_) return env.Null();
     Napi::Object o = Napi::Object::New(env);
-    o.Set("nVars", state_->zkey.nVars);
-    o.Set("nPublic", state_->zkey.nPublic);
-    o.Set("domainSize", state_->zkey.domainSize);
-    o.Set("bytes", (double)state_->zkey.bytes());
+    const Zkey& z = *state_->key;
+    o.Set("nVars", z.nVars);
+    o.Set("nPublic", z.nPublic);
+    o.Set("domainSize", z.domainSize);
+    o.Set("bytes", (double)z.bytes());
+    o.Set("precompute", z.t);
+    o.Set("cacheHit", state_->load.cacheHit);
+    o.Set("cacheWritten", state_->load.cacheWritten);
+    o.Set("hashed", state_->load.hashed);
+    o.Set("loadMs", state_->load.ms);
+    o.Set("sidecar", state_->load.sidecar);
     return o;
   }
 };

@@ -1,6 +1,7 @@
 // Stand-alone timing driver for the prover core (no Node): prove_bench <zkey> <wtns> [runs]
 // Prints the median wall time of `runs` proofs (after one warm-up) and the per-phase timings of the last one.
-// Build: g++ -O3 -std=c++17 -pthread -Inative/src native/tools/prove_bench.cpp native/src/{field,curve,fft,msm,zkey,groth16}.cpp
+// ZKINFER_NATIVE_PRECOMPUTE=t picks the fixed-base factor, ZKINFER_NATIVE_KEY_CACHE=0 skips the sidecar.
+// Build: g++ -O3 -std=c++17 -pthread -Inative/src native/tools/prove_bench.cpp native/src/{field,curve,fft,msm,zkey,keycache,groth16}.cpp
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "groth16.hpp"
+#include "keycache.hpp"
 
 static std::vector<uint8_t> readAll(const char* path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
@@ -23,8 +25,10 @@ int main(int argc, char** argv) {
   if (argc < 3) { fprintf(stderr, "usage: prove_bench <zkey> <wtns> [runs]\n"); return 2; }
   int runs = argc > 3 ? atoi(argv[3]) : 5;
   try {
-    std::vector<uint8_t> zb = readAll(argv[1]);
-    zk::Zkey z = zk::parseZkey(zb.data(), zb.size());
+    zk::KeyLoadInfo li;
+    std::shared_ptr<zk::Zkey> zp = zk::loadZkey(argv[1], zk::keyOptionsFromEnv(), &li);
+    const zk::Zkey& z = *zp;
+    printf("key load %.1f ms (t=%d, %s%s)\n", li.ms, z.t, li.cacheHit ? "sidecar hit" : "parsed+validated", li.cacheWritten ? ", sidecar written" : "");
     zk::Domain d = zk::makeDomain(z.power);
     std::vector<uint8_t> wb = readAll(argv[2]);
     std::vector<uint64_t> w = zk::parseWtns(wb.data(), wb.size());
