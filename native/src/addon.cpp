@@ -80,6 +80,85 @@ Napi::Array strArray(Napi::Env env, const std::string* s, size_t n) {
   return a;
 }
 
+// {pi_a, pi_b, pi_c, publicSignals, timings} as the JS side expects (checked there with zod).
+Napi::Object proofObject(Napi::Env env, const ProofStrings& proof_, const ProveTimings& timings_) {
+  Napi::Object o = Napi::Object::New(env);
+  Napi::Array a = strArray(env, proof_.a, 2);
+  a.Set(2u, Napi::String::New(env, "1"));
+  Napi::Array c = strArray(env, proof_.c, 2);
+  c.Set(2u, Napi::String::New(env, "1"));
+  Napi::Array b = Napi::Array::New(env, 3);
+  b.Set(0u, strArray(env, proof_.b[0], 2));
+  b.Set(1u, strArray(env, proof_.b[1], 2));
+  std::string bz[2] = {"1", "0"};
+  b.Set(2u, strArray(env, bz, 2));
+  o.Set("pi_a", a);
+  o.Set("pi_b", b);
+  o.Set("pi_c", c);
+  o.Set("publicSignals", strArray(env, proof_.publicSignals.data(), proof_.publicSignals.size()));
+  Napi::Object t = Napi::Object::New(env);
+  t.Set("abcMs", timings_.abc);
+  t.Set("fftMs", timings_.fft);
+  t.Set("msmAMs", timings_.msmA);
+  t.Set("msmB1Ms", timings_.msmB1);
+  t.Set("msmB2Ms", timings_.msmB2);
+  t.Set("msmCMs", timings_.msmC);
+  t.Set("msmHMs", timings_.msmH);
+  t.Set("totalMs", timings_.total);
+  t.Set("msmPoints", (double)timings_.msmPoints);
+  t.Set("witnessTerms", (double)timings_.witnessTerms);
+  t.Set("smallTerms", (double)timings_.smallTerms);
+  o.Set("timings", t);
+  return o;
+}
+
+// proveBatch: every witness parsed and proven in one pass (groth16.hpp proveBatch); resolves to one entry per
+// witness, {proof…} or {error}, so one bad witness does not fail the others.
+class BatchWorker : public PromiseWorker {
+ public:
+  BatchWorker(Napi::Env env, std::shared_ptr<KeyState> st, std::vector<std::vector<uint8_t>> wtns)
+      : PromiseWorker(env, "WITNESS_INVALID"), st_(std::move(st)), wtns_(std::move(wtns)) {}
+
+ protected:
+  void run() override {
+    items_.resize(wtns_.size());
+    std::vector<BatchItem> ok;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < wtns_.size(); i++) {
+      try {
+        BatchItem it;
+        it.witness = parseWtns(wtns_[i].data(), wtns_[i].size());
+        ok.push_back(std::move(it));
+        where.push_back(i);
+      } catch (const std::exception& e) {
+        items_[i].error = e.what();
+      }
+      std::vector<uint8_t>().swap(wtns_[i]);
+    }
+    proveBatch(*st_->key, st_->domain, ok);
+    for (size_t j = 0; j < ok.size(); j++) items_[where[j]] = std::move(ok[j]);
+    st_.reset();
+  }
+  Napi::Value result(Napi::Env env) override {
+    Napi::Array out = Napi::Array::New(env, items_.size());
+    for (size_t i = 0; i < items_.size(); i++) {
+      if (!items_[i].error.empty()) {
+        Napi::Object e = Napi::Object::New(env);
+        e.Set("error", Napi::String::New(env, items_[i].error));
+        out.Set((uint32_t)i, e);
+      } else {
+        out.Set((uint32_t)i, proofObject(env, items_[i].proof, items_[i].timings));
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::shared_ptr<KeyState> st_;
+  std::vector<std::vector<uint8_t>> wtns_;
+  std::vector<BatchItem> items_;
+};
+
 class ProveWorker : public PromiseWorker {
  public:
   ProveWorker(Napi::Env env, std::shared_ptr<KeyState> st, const uint8_t* wtns, size_t len)
@@ -92,37 +171,7 @@ class ProveWorker : public PromiseWorker {
     proof_ = prove(*st_->key, st_->domain, w, &timings_);
     st_.reset();
   }
-  Napi::Value result(Napi::Env env) override {
-    Napi::Object o = Napi::Object::New(env);
-    std::string one[1] = {"1"};
-    Napi::Array a = strArray(env, proof_.a, 2);
-    a.Set(2u, Napi::String::New(env, "1"));
-    Napi::Array c = strArray(env, proof_.c, 2);
-    c.Set(2u, Napi::String::New(env, "1"));
-    Napi::Array b = Napi::Array::New(env, 3);
-    b.Set(0u, strArray(env, proof_.b[0], 2));
-    b.Set(1u, strArray(env, proof_.b[1], 2));
-    std::string bz[2] = {"1", "0"};
-    b.Set(2u, strArray(env, bz, 2));
-    o.Set("pi_a", a);
-    o.Set("pi_b", b);
-    o.Set("pi_c", c);
-    o.Set("publicSignals", strArray(env, proof_.publicSignals.data(), proof_.publicSignals.size()));
-    Napi::Object t = Napi::Object::New(env);
-    t.Set("abcMs", timings_.abc);
-    t.Set("fftMs", timings_.fft);
-    t.Set("msmAMs", timings_.msmA);
-    t.Set("msmB1Ms", timings_.msmB1);
-    t.Set("msmB2Ms", timings_.msmB2);
-    t.Set("msmCMs", timings_.msmC);
-    t.Set("msmHMs", timings_.msmH);
-    t.Set("totalMs", timings_.total);
-    t.Set("msmPoints", (double)timings_.msmPoints);
-    t.Set("witnessTerms", (double)timings_.witnessTerms);
-    t.Set("smallTerms", (double)timings_.smallTerms);
-    o.Set("timings", t);
-    return o;
-  }
+  Napi::Value result(Napi::Env env) override { return proofObject(env, proof_, timings_); }
 
  private:
   std::shared_ptr<KeyState> st_;
@@ -136,6 +185,7 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
   static Napi::Function define(Napi::Env env) {
     return DefineClass(env, "ProvingKey",
                        {InstanceMethod("load", &ProvingKey::load), InstanceMethod("prove", &ProvingKey::proveJs),
+                        InstanceMethod("proveBatch", &ProvingKey::proveBatchJs),
                         InstanceMethod("close", &ProvingKey::close), InstanceMethod("info", &ProvingKey::info)});
   }
   explicit ProvingKey(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ProvingKey>(info) {}
@@ -162,6 +212,22 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
     if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "prove(wtns: Uint8Array)");
     Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
     auto* w = new ProveWorker(info.Env(), state_, buf.Data(), buf.ByteLength());
+    Napi::Promise p = w->promise();
+    w->Queue();
+    return p;
+  }
+  Napi::Value proveBatchJs(const Napi::CallbackInfo& info) {
+    if (!state_) throw Napi::Error::New(info.Env(), "proving key is not loaded (or was closed)");
+    if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(info.Env(), "proveBatch(wtns: Uint8Array[])");
+    Napi::Array arr = info[0].As<Napi::Array>();
+    std::vector<std::vector<uint8_t>> wtns;
+    for (uint32_t i = 0; i < arr.Length(); i++) {
+      Napi::Value v = arr.Get(i);
+      if (!v.IsTypedArray()) throw Napi::TypeError::New(info.Env(), "proveBatch(wtns: Uint8Array[]): entry " + std::to_string(i) + " is not a Uint8Array");
+      Napi::Uint8Array buf = v.As<Napi::Uint8Array>();
+      wtns.emplace_back(buf.Data(), buf.Data() + buf.ByteLength());
+    }
+    auto* w = new BatchWorker(info.Env(), state_, std::move(wtns));
     Napi::Promise p = w->promise();
     w->Queue();
     return p;

@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -129,6 +130,30 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
     tm->total = msSince(tStart);
   }
   return out;
+}
+
+void proveBatch(const Zkey& z, const Domain& d, std::vector<BatchItem>& items) {
+  const size_t k = items.size();
+  if (!k) return;
+  const unsigned T = workerThreads();
+  const size_t groups = std::min<size_t>(k, T);
+  const unsigned per = std::max(1u, (unsigned)(T / groups));
+  std::atomic<size_t> next{0};
+  auto run = [&] {
+    ThreadBudget budget(per);
+    for (size_t i; (i = next.fetch_add(1)) < k;) {
+      try {
+        items[i].proof = prove(z, d, items[i].witness, &items[i].timings);
+      } catch (const std::exception& e) {
+        items[i].error = e.what();
+      }
+      std::vector<uint64_t>().swap(items[i].witness);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t g = 1; g < groups; g++) pool.emplace_back(run);
+  run();
+  for (auto& th : pool) th.join();
 }
 
 }  // namespace zk

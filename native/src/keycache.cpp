@@ -235,7 +235,10 @@ std::shared_ptr<Zkey> loadZkey(const std::string& path, const KeyLoadOptions& op
       memcpy(sh.magic, MAGIC, 8);
       sh.t = (uint32_t)t;
       sh.zkeySize = len;
-      sh.zkeyMtimeNs = mtimeNs(zst);
+      // a key modified within the last 2 s could change again inside the same timestamp tick: then record no
+      // mtime, so the next load hashes the content (git's "racy timestamp" rule)
+      const int64_t nowNs = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      sh.zkeyMtimeNs = nowNs - mtimeNs(zst) > 2000000000LL ? mtimeNs(zst) : -1;
       sh.zkeyHash = contentHash(data, len);
       inf.hashed = true;
       sh.payloadBytes = l.total;

@@ -25,7 +25,7 @@ struct KeyLoadInfo {
 
 // Defaults from the environment: ZKINFER_NATIVE_PRECOMPUTE (t, default DEFAULT_PRECOMPUTE),
 // ZKINFER_NATIVE_KEY_CACHE=0 (no sidecar).
-const int DEFAULT_PRECOMPUTE = 2;
+const int DEFAULT_PRECOMPUTE = 1;  // measured: larger t did not pay on 2-core x86 (docs/native-prover.md)
 KeyLoadOptions keyOptionsFromEnv();
 
 std::shared_ptr<Zkey> loadZkey(const std::string& path, const KeyLoadOptions& opt, KeyLoadInfo* info = nullptr);

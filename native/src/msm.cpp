@@ -19,7 +19,15 @@
 
 namespace zk {
 
+namespace {
+thread_local unsigned budget = 0;
+}
+
+ThreadBudget::ThreadBudget(unsigned n) : previous(budget) { budget = n; }
+ThreadBudget::~ThreadBudget() { budget = previous; }
+
 unsigned workerThreads() {
+  if (budget) return budget;
   static unsigned n = [] {
     const char* env = getenv("ZKINFER_NATIVE_THREADS");
     if (env) {

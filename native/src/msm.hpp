@@ -38,7 +38,15 @@ G2 msmG2(const FixedBases<Fq2>& base, const uint64_t* scalars, size_t n, MsmStat
 void buildTablesG1(const G1Affine* points, size_t n, int t, G1Affine* const* out);
 void buildTablesG2(const G2Affine* points, size_t n, int t, G2Affine* const* out);
 
-// Threads used by the MSM and FFT (defaults to the hardware concurrency; ZKINFER_NATIVE_THREADS overrides).
+// Threads used by the MSM and FFT (defaults to the hardware concurrency; ZKINFER_NATIVE_THREADS overrides),
+// or the budget a ThreadBudget set on the calling thread.
 unsigned workerThreads();
+
+// While alive, workerThreads() on this thread returns `n` (batched proving splits the cores between proofs).
+struct ThreadBudget {
+  explicit ThreadBudget(unsigned n);
+  ~ThreadBudget();
+  unsigned previous;
+};
 
 }  // namespace zk
