@@ -6,7 +6,8 @@
 // Witnesses: "full" = random field elements (the worst case), "small" = signed 8-bit values (quantized-model-like;
 // negatives as p − |x|). Every measurement runs in its own child process so peak RSS is per prover.
 // Options: --sizes 12,15,17   --runs 5 (native rounds)   --snarkjs-runs 3   --warmup 1   --no-snarkjs   --no-lstm
-//          --precompute t (native fixed-base factor, default 1)
+//          --precompute t (native fixed-base factor, default 1)   --batch k (also time one proveBatch of k
+//          copies of the full witness: ms per proof, default 4; 1 skips it)
 // RAPIDSNARK=/path/to/prover (iden3/rapidsnark's standalone `prover`, built as docs/native-prover.md says): also
 // runs it on the same .zkey/.wtns files in every round, alternating with the others (its own process per proof:
 // its wall time includes its key load; peak RSS from /usr/bin/time).
@@ -30,7 +31,7 @@ const R = 2188824287183927522224640574525727508854836440041603434369820418657580
 const ROOT = packageRoot();
 const CACHE = join(ROOT, '.cache', 'bench-prover');
 
-interface WorkerResult { ms: number[]; maxRssMB: number; timings?: Record<string, number>; publicSignals: number; verified?: boolean; loadMs?: number; cacheHit?: boolean }
+interface WorkerResult { ms: number[]; maxRssMB: number; timings?: Record<string, number>; publicSignals: number; verified?: boolean; loadMs?: number; cacheHit?: boolean; batchMsPerProof?: number }
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,6 +52,7 @@ async function worker(): Promise<void> {
   let verified: boolean | undefined;
   let loadMs: number | undefined;
   let cacheHit: boolean | undefined;
+  let batchMsPerProof: number | undefined;
   if (backend === 'native') {
     const prover = loadNativeProver();
     if (!prover) throw new Error('native addon not built: run npm run build:native');
@@ -66,10 +68,18 @@ async function worker(): Promise<void> {
       timings = last.timings as unknown as Record<string, number>;
       publicSignals = last.publicSignals.length;
     }
+    const batch = Number(arg('batch', '1'));
+    let batchProofs: Awaited<ReturnType<typeof prover.proveBatch>> = [];
+    if (batch > 1) {
+      const t = performance.now();
+      batchProofs = await prover.proveBatch(zkey, Array.from({ length: batch }, () => wtns));
+      batchMsPerProof = (performance.now() - t) / batch;
+    }
     await prover.close();
-    // check the last proof with snarkjs (outside the timings)
+    // check the last proof (and every batch proof) with snarkjs (outside the timings)
     const vk = JSON.parse(readFileSync(join(dirname(zkey), 'vk.json'), 'utf8')) as unknown;
     verified = await snarkjs.groth16.verify(vk, last!.publicSignals, last!.proof);
+    for (const b of batchProofs) verified = verified && b.ok && (await snarkjs.groth16.verify(vk, b.result.publicSignals, b.result.proof));
     await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
   } else {
     await snarkjs.curves.getCurveFromName('bn128'); // one-time wasm/worker start-up, outside the timed runs
@@ -82,7 +92,7 @@ async function worker(): Promise<void> {
     }
     await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
   }
-  const out: WorkerResult = { ms, maxRssMB: process.resourceUsage().maxRSS / 1024, timings, publicSignals, verified, loadMs, cacheHit };
+  const out: WorkerResult = { ms, maxRssMB: process.resourceUsage().maxRSS / 1024, timings, publicSignals, verified, loadMs, cacheHit, batchMsPerProof };
   console.log('RESULT ' + JSON.stringify(out));
 }
 
@@ -101,9 +111,9 @@ function nativeEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ZKINFER_NATIVE_PRECOMPUTE: arg('precompute', '1'), ...extra };
 }
 
-function runWorker(backend: string, zkey: string, wtns: string, runs: number, env: Record<string, string> = {}): WorkerResult {
+function runWorker(backend: string, zkey: string, wtns: string, runs: number, env: Record<string, string> = {}, batch = 1): WorkerResult {
   const self = fileURLToPath(import.meta.url);
-  const args = [self, '--worker', backend, '--zkey', zkey, '--wtns', wtns, '--runs', String(runs), '--warmup', arg('warmup', '1')];
+  const args = [self, '--worker', backend, '--zkey', zkey, '--wtns', wtns, '--runs', String(runs), '--warmup', arg('warmup', '1'), '--batch', String(batch)];
   const r = spawnSync(process.execPath, [...process.execArgv, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -188,7 +198,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
   const nFull: WorkerResult[] = [], nSmall: WorkerResult[] = [], nSmallOff: WorkerResult[] = [], sj: WorkerResult[] = [];
   const rFull: WorkerResult[] = [], rSmall: WorkerResult[] = [];
   for (let r = 0; r < Math.max(rounds, withSnarkjs ? sRounds : 0); r++) {
-    if (r < rounds) nFull.push(runWorker('native', c.zkey, c.full, 1, nativeEnv()));
+    if (r < rounds) nFull.push(runWorker('native', c.zkey, c.full, 1, nativeEnv(), Number(arg('batch', '4'))));
     if (rapid && r < rounds) rFull.push(runRapidsnark(rapid, c.zkey, c.full));
     if (withSnarkjs && r < sRounds) sj.push(runWorker('snarkjs', c.zkey, c.full, 1));
     if (c.small && r < rounds) {
@@ -217,6 +227,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
     c.small ? (ms(nSmallOff) / ms(nSmall)).toFixed(2) + '×' : '-',
     sj.length ? Math.max(...sj.map((r) => r.maxRssMB)).toFixed(0) : '-',
     Math.max(...nFull.map((r) => r.maxRssMB)).toFixed(0),
+    (() => { const b = nFull.filter((r) => r.batchMsPerProof !== undefined).map((r) => r.batchMsPerProof!); return b.length ? `${median(b).toFixed(0)} (${(nMed / median(b)).toFixed(2)}×)` : '-'; })(),
     // key load with the sidecar (every round after the first): the part a CLI prover pays per proof
     (() => { const hits = [...nFull, ...nSmall].filter((r) => r.cacheHit).map((r) => r.loadMs!); return hits.length ? median(hits).toFixed(1) : '-'; })(),
     ...(rapid
@@ -283,7 +294,7 @@ async function main(): Promise<void> {
     console.error(`[bench] ${c.label}: ${c.constraints} constraints — proving…`);
     rows.push(measure(c, runs, sRuns, withSnarkjs, rapid));
   }
-  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB', 'native key load ms (sidecar)'];
+  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB', `native batch of ${arg('batch', '4')} ms/proof (gain)`, 'native key load ms (sidecar)'];
   if (rapid) head.push('rapidsnark ms', 'native vs rapidsnark', 'rapidsnark small ms (vs native)', 'rapidsnark peak RSS MB');
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |';
