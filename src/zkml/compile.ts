@@ -49,7 +49,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 2;
+const CODEGEN_VERSION = 3; // 3: public `recipient` input
 const SCALE_CANDIDATES = [6, 8, 10, 12];
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
@@ -160,7 +160,8 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     publicLayout: {
       outputs: low.outputs.map((o) => ({ name: o.name, offset: o.offset, length: o.shape.reduce((a, b) => a * b, 1) })),
       inputs: low.inputs.map((i) => ({ name: i.name, offset: nOut + i.offset, length: i.shape.reduce((a, b) => a * b, 1) })),
-      total: nOut + low.program.nIn,
+      recipient: nOut + low.program.nIn,
+      total: nOut + low.program.nIn + 1,
     },
     error,
   });
@@ -175,7 +176,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
 async function selfCheck(low: LoweredModel, wasmPath: string, r1csPath: string, sample: Sample): Promise<void> {
   const ints = sample.flatMap((xs) => xs.map((v) => toFixed(v, low.scale)));
   const expected = emulate(low.program, ints).outputs.map(toField);
-  const w = await computeWitness(wasmPath, { in: ints.map((v) => toField(v).toString()) });
+  const w = await computeWitness(wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
   const got = w.slice(1, 1 + expected.length);
   const bad = expected.findIndex((e, i) => e !== got[i]);
   if (bad >= 0) throw new CompileError(`internal: circuit output ${bad} is ${got[bad]}, the emulation says ${expected[bad]}`);
