@@ -20,13 +20,20 @@ interface IVkHash {
 ///         Public signals: outputs, then inputs, then `recipient` (last). The recipient is a public input of the
 ///         proven statement, so a copied proof still credits the address it was made for: the beneficiary is the
 ///         recipient, or msg.sender when the proof was made with recipient 0 (unbound, front-runnable).
-/// @dev    A snarkjs verifier returns false (it does not revert) when a precompile call runs out of gas. The
-///         verifier gets all the gas left (63/64 by EIP-150) and the attestor measures what came back: a verifier
-///         that was starved leaves at most 1/32 of the gas before the call (+ the verifier's 2,000 reserve), and
-///         then the attestation reverts with InsufficientGas, so InvalidProof always means the proof is wrong.
+/// @dev    A snarkjs verifier returns false (it does not revert) when a precompile call fails, and a failing
+///         precompile burns all the gas it was given — whether it ran out of gas or rejected a point off the curve.
+///         The verifier gets all the gas left (63/64 by EIP-150, no fixed budget) and the attestor measures what came
+///         back: a false result that left more than 1/32 of the gas (+ the verifier's 2,000 reserve) was not
+///         starved, so it is InvalidProof; one that burned the gas is InvalidProof only if the call had at least
+///         verifierGasBound(n), an upper bound on what a snarkjs verifier with n public signals needs; otherwise
+///         InsufficientGas. So InvalidProof always means the proof is wrong, for any number of public signals.
 contract InferenceAttestor is Ownable2Step {
     /// Gas a starved verifier may still hand back beyond the 63/64 shares (its own `sub(gas(), 2000)` reserve).
     uint256 public constant STARVED_VERIFIER_RESERVE = 2_000;
+    /// Upper bound on a snarkjs verifier's gas: pairing (45,000 + 4 × 34,000), field checks, and per public signal
+    /// one ecMul (6,000) + ecAdd (150) + calldata and memory, with a wide margin.
+    uint256 public constant VERIFIER_GAS_BASE = 300_000;
+    uint256 public constant VERIFIER_GAS_PER_SIGNAL = 10_000;
 
     struct Circuit {
         address verifier;
@@ -174,12 +181,19 @@ contract InferenceAttestor is Ownable2Step {
         // Starved (EIP-150): the verifier got 63/64 and a failed precompile burns what it was given, so at most
         // before/64 (kept here) + before/64 (left in the verifier) + its reserve comes back.
         uint256 left = gasleft();
-        if (left <= before / 32 + STARVED_VERIFIER_RESERVE) revert InsufficientGas(before, left);
+        if (left <= before / 32 + STARVED_VERIFIER_RESERVE && before < verifierGasBound(publicSignals.length)) {
+            revert InsufficientGas(before, left);
+        }
         if (!ok || ret.length != 32) revert VerifierCallFailed(circuitId);
         revert InvalidProof(circuitId);
     }
 
     // ───────────────────────────── views ─────────────────────────────
+
+    /// @notice Gas that certainly suffices for a snarkjs verifier with `nPublic` signals (see the contract notes).
+    function verifierGasBound(uint256 nPublic) public pure returns (uint256) {
+        return VERIFIER_GAS_BASE + VERIFIER_GAS_PER_SIGNAL * nPublic;
+    }
 
     function circuit(bytes32 circuitId) external view returns (Circuit memory) {
         return _circuits[circuitId];

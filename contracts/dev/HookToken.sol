@@ -41,6 +41,7 @@ contract ReentrantDepositor is ITokenHooks {
     ERC20 public immutable token;
     uint256 public attempts;
     uint256 public refused;
+    bool private _inCall; // re-enter only from inside our own vault calls (not when tokens are minted to us)
 
     constructor(address vault_, ERC20 token_) {
         vault = vault_;
@@ -50,12 +51,17 @@ contract ReentrantDepositor is ITokenHooks {
     }
 
     function deposit(uint256 amount) external {
-        (bool ok, bytes memory ret) = vault.call(abi.encodeWithSignature("deposit(address,uint256)", address(token), amount));
-        if (!ok) _bubble(ret);
+        _call(abi.encodeWithSignature("deposit(address,uint256)", address(token), amount));
     }
 
     function withdraw(uint256 amount) external {
-        (bool ok, bytes memory ret) = vault.call(abi.encodeWithSignature("withdraw(address,uint256)", address(token), amount));
+        _call(abi.encodeWithSignature("withdraw(address,uint256)", address(token), amount));
+    }
+
+    function _call(bytes memory data) private {
+        _inCall = true;
+        (bool ok, bytes memory ret) = vault.call(data);
+        _inCall = false;
         if (!ok) _bubble(ret);
     }
 
@@ -68,7 +74,7 @@ contract ReentrantDepositor is ITokenHooks {
     }
 
     function _reenter(uint256 amount) private {
-        if (msg.sender != address(token)) return;
+        if (msg.sender != address(token) || !_inCall) return;
         attempts++;
         (bool ok1,) = vault.call(abi.encodeWithSignature("withdraw(address,uint256)", address(token), amount));
         (bool ok2,) = vault.call(abi.encodeWithSignature("deposit(address,uint256)", address(token), 1));
