@@ -64,7 +64,7 @@ for (const [name, make] of Object.entries(CASES)) {
     const { circom, direct } = await directView(name, make());
     assert.equal(direct.r1cs.constraints.length, programCost(circom.program));
     assert.equal(direct.r1cs.constraints.length, circom.r1cs.constraints.length, 'same constraint count as circom -O2');
-    const nPub = 1 + circom.program.outputs.length + circom.program.nIn;
+    const nPub = 1 + circom.program.outputs.length + circom.program.nIn + 1; // + recipient
     for (const seed of [11, 12]) {
       const ints = circom.graph.inputs.flatMap((vi, i) => rand(seed + i, sizeOf(vi.shape), 1.5)).map((v) => toFixed(v, circom.low.scale));
       const wc = await computeWitness(circom.wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
