@@ -56,7 +56,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 3; // 3: direct R1CS backend (no circom in the compile path)
+const CODEGEN_VERSION = 4; // 3+: direct R1CS backend (no circom in the compile path); the program JSON carries its wire layout
 const SCALE_CANDIDATES = [6, 8, 10, 12];
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */

@@ -130,6 +130,10 @@ test('direct files: .r1cs/.sym read back, the witness program round-trips, snark
     const p2 = programFromJson(programToJson(circom.program));
     const ints = rand(3, 4, 1).map((v) => toFixed(v, circom.low.scale));
     assert.deepEqual(directWitness(p2, ints.map(toField)), directWitness(circom.program, ints.map(toField)));
+    // a program written for another wire layout, or not a program at all, is a typed error
+    const json = JSON.parse(programToJson(circom.program)) as Record<string, unknown>;
+    assert.throws(() => programFromJson(JSON.stringify({ ...json, layout: -1 })), (e: unknown) => e instanceof WitnessInputError && /layout/.test(e.message));
+    assert.throws(() => programFromJson('{"format": "x"}'), WitnessInputError);
     // snarkjs: zkey from its own `zkey new` and ours agree byte for byte, zkey verify passes, a proof verifies
     const power = requiredPower(await readR1csHeader(r1csPath));
     const ptau = await getDevPtau(power, { cacheDir: join(CACHE, 'setup') });
