@@ -9,6 +9,7 @@
         "src/fft.cpp",
         "src/msm.cpp",
         "src/zkey.cpp",
+        "src/keycache.cpp",
         "src/groth16.cpp",
         "src/setup.cpp"
       ],
