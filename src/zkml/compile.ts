@@ -28,7 +28,7 @@ export type CompileProgress = (stage: string, done: number, total: number) => vo
 export interface CompileEstimate { constraints: number; publicSignals: number; power: number }
 
 export interface CompileOptions {
-  /** Artifacts directory (metadata.json, circuit.r1cs, witness.wasm, circuit.zkey, vk.json, circuit.circom). */
+  /** Artifacts directory (metadata.json, circuit.r1cs, circuit.sym, witness.json, circuit.zkey, vk.json, circuit.circom). */
   outDir: string;
   /** Fractional bits; default: chosen from the calibration data (or 8 without it). */
   scale?: number;
