@@ -19,6 +19,12 @@ import { multilinear } from '../codegen/circom.js';
  * an output costs one equality only when it has no private wire left to solve for.
  */
 
+/**
+ * Version of the wire layout this emitter produces. A witness program records it, and a program written for another
+ * layout is refused (its witness would not fit that circuit's r1cs). Bump on any change to the emitted wires.
+ */
+export const DIRECT_LAYOUT_VERSION = 2;
+
 /** Sparse linear combination over internal wires: wire → coefficient (a field element). */
 export type Row = Map<number, bigint>;
 

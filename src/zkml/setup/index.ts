@@ -87,16 +87,19 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
     await mkdir(tmp);
     try {
       const zkey0 = join(tmp, 'circuit_0000.zkey');
+      const name = 'zkinfer phase-2 contribution';
       progress('zkey', 0, 2);
       if (!dev) {
         const csHash = await snarkjs.zKey.newZKey(opts.r1csPath, ptau.path, zkey0);
         if (!(csHash instanceof Uint8Array)) throw new SetupError('SETUP_FAILED', `snarkjs zkey new failed for ${opts.r1csPath} with ${ptau.path}`);
+        progress('zkey', 1, 2);
+        await snarkjs.zKey.contribute(zkey0, join(tmp, ARTIFACT_FILES.zkey), name, randomBytes(32).toString('hex'));
+        await rm(zkey0);
       } else {
-        await writeDirectZkey({ r1csPath: opts.r1csPath, zkeyPath: zkey0, toxic: dev.toxic, ptauPower: dev.power, onProgress: progress });
+        // dev: the key and its random phase-2 contribution computed in one pass (docs/zkml-compile.md, "Setup")
+        const delta = BigInt('0x' + randomBytes(32).toString('hex'));
+        await writeDirectZkey({ r1csPath: opts.r1csPath, zkeyPath: join(tmp, ARTIFACT_FILES.zkey), toxic: dev.toxic, ptauPower: dev.power, contribution: { delta, name }, onProgress: progress });
       }
-      progress('zkey', 1, 2);
-      await snarkjs.zKey.contribute(zkey0, join(tmp, ARTIFACT_FILES.zkey), 'zkinfer phase-2 contribution', randomBytes(32).toString('hex'));
-      await rm(zkey0);
       progress('zkey', 2, 2);
       const vk = await snarkjs.zKey.exportVerificationKey(join(tmp, ARTIFACT_FILES.zkey));
       await writeFile(join(tmp, ARTIFACT_FILES.vk), JSON.stringify(vk, null, 1) + '\n');
