@@ -37,6 +37,11 @@ export interface EpochInput {
   bondsPenalty: number;
   activityCutoff: number;
   maxAllowedValidators: number;
+  /**
+   * subtensor's global `StakeThreshold` (rao, default 0): stake below it counts as 0 before
+   * normalisation, so such uids neither get permits nor weigh in consensus.
+   */
+  stakeThreshold?: bigint;
   /** Emission to distribute this epoch, rao (after the owner cut). */
   emission: bigint;
 }
@@ -83,8 +88,10 @@ export function runEpoch(inp: EpochInput): EpochOutput {
   const active = inp.lastUpdate.map((u) => !(u + inp.activityCutoff < inp.block));
 
   // Stake: normalise total stake (exact in bigint, then to float).
-  const total = inp.stake.reduce((a, b) => a + b, 0n);
-  const stake = inp.stake.map((s) => (total === 0n ? 0 : Number((s * 1_000_000_000_000n) / total) / 1e12));
+  const min = inp.stakeThreshold ?? 0n;
+  const filtered = inp.stake.map((s) => (s < min ? 0n : s));
+  const total = filtered.reduce((a, b) => a + b, 0n);
+  const stake = filtered.map((s) => (total === 0n ? 0 : Number((s * 1_000_000_000_000n) / total) / 1e12));
 
   const permits = inp.validatorPermit.slice(0, n);
   while (permits.length < n) permits.push(false);
