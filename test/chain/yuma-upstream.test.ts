@@ -58,3 +58,25 @@ test('test_validator_permits: permits follow stake above StakeThreshold, then mo
   }
   assert.equal(checked, 168, 'the 168 permit assertions of the Rust test');
 });
+
+/** A subnet of n uids, stake per uid, weights as [[uid, u16]] rows, first epoch (no permits stored yet). */
+function graph(stake: bigint[], weights: Array<Array<[number, number]>>, permits: boolean[]): EpochInput {
+  const n = stake.length;
+  return {
+    block: 1, lastEpochBlock: -1, stake, lastUpdate: new Array<number>(n).fill(1), blockAtRegistration: new Array<number>(n).fill(0),
+    validatorPermit: permits, weights, bonds: Array.from({ length: n }, () => []),
+    kappa: 32767, bondsMovingAvg: 900_000, bondsPenalty: 1, activityCutoff: 5000, maxAllowedValidators: 64, emission: 1_000_000_000n,
+  };
+}
+
+test('test_1_graph: one uid with a self-weight gets rank, trust, consensus, incentive, dividends 0', () => {
+  const out = runEpoch(graph([1_000_000_000n], [[[0, 65535]]], [false]));
+  for (const k of ['trust', 'consensus', 'incentive', 'dividends'] as const) assert.deepEqual(out[k], [0], k);
+});
+
+test('test_10_graph: ten self-weighting uids with stake 1 each get 0 everywhere and emission 99 999 999 (I32F32 share)', () => {
+  const n = 10;
+  const out = runEpoch(graph(new Array<bigint>(n).fill(1n), Array.from({ length: n }, (_, i) => [[i, 65535]] as Array<[number, number]>), new Array<boolean>(n).fill(false)));
+  for (const k of ['trust', 'consensus', 'incentive', 'dividends'] as const) assert.deepEqual(out[k], new Array(n).fill(0), k);
+  assert.deepEqual(out.serverEmission.map((s, i) => s + out.validatorEmission[i]!), new Array(n).fill(99_999_999n));
+});

@@ -75,11 +75,15 @@ function dense(rows: Array<Array<[number, number]>>, n: number, scale: (x: numbe
   });
 }
 
-/** rao × proportion, floored (subtensor converts I96F32 → u64 by truncation). */
+/**
+ * rao × proportion as subtensor computes it: the normalised share is an I32F32 (truncated to 2⁻³²),
+ * widened to I96F32, multiplied by the emission and truncated to u64 rao. So 1/10 of 10⁹ rao is
+ * 99 999 999, not 10⁸ (subtensor's test_10_graph).
+ */
 function raoShare(emission: bigint, p: number): bigint {
   if (!(p > 0)) return 0n;
-  const SCALE = 1_000_000_000_000n;
-  return (emission * BigInt(Math.floor(p * 1e12))) / SCALE;
+  const bits = BigInt(Math.floor(p * 2 ** 32));
+  return (emission * bits) >> 32n;
 }
 
 /** Run one epoch. */
