@@ -80,3 +80,53 @@ test('test_10_graph: ten self-weighting uids with stake 1 each get 0 everywhere 
   for (const k of ['trust', 'consensus', 'incentive', 'dividends'] as const) assert.deepEqual(out[k], new Array(n).fill(0), k);
   assert.deepEqual(out.serverEmission.map((s, i) => s + out.validatorEmission[i]!), new Array(n).fill(99_999_999n));
 });
+
+test('test_512_graph: 64 validators with equal weights on 448 servers, 3 epochs: u16 dividends, consensus, incentive, emission, bonds', () => {
+  // init_run_epochs with stake 328 125 000 000 000 per validator, weights u16::MAX / 512 on every server,
+  // a first epoch without weights to issue permits, then 3 epochs. Interleavings 0 and 1 (2, random, is
+  // the same graph permuted), server self-weights off and on.
+  const networkN = 512;
+  const validatorsN = 64;
+  const stakePerValidator = 328_125_000_000_000n;
+  for (const interleave of [0, 1]) {
+    for (const serverSelf of [false, true]) {
+      const { validators, servers } = distributeNodes(validatorsN, networkN, interleave, new Rng(0));
+      const isValidator = new Set(validators);
+      const stake = Array.from({ length: networkN }, (_, i) => (isValidator.has(i) ? stakePerValidator : 0n));
+      const base = graph(stake, Array.from({ length: networkN }, () => []), new Array<boolean>(networkN).fill(false));
+      base.maxAllowedValidators = validatorsN;
+      const first = runEpoch(base);
+      const w = Math.floor(65535 / networkN);
+      const weights = Array.from({ length: networkN }, (_, i): Array<[number, number]> =>
+        isValidator.has(i) ? servers.map((s) => [s, w] as [number, number]) : serverSelf ? [[i, 65535]] : []);
+      let permits = first.validatorPermit;
+      let bonds = first.bonds;
+      let out = first;
+      for (let e = 0; e < 3; e++) {
+        out = runEpoch({ ...base, weights, validatorPermit: permits, bonds, lastUpdate: new Array<number>(networkN).fill(1) });
+        permits = out.validatorPermit;
+        bonds = out.bonds;
+      }
+      const what = `interleave ${interleave}, server self-weight ${serverSelf}`;
+      const [validator, server] = [validators[0]!, servers[0]!];
+      const emission = (i: number) => out.serverEmission[i]! + out.validatorEmission[i]!;
+      const bond = (i: number, j: number) => out.bonds[i]!.find(([k]) => k === j)?.[1] ?? 0;
+      for (const v of validators) {
+        assert.equal(out.consensus[v], 0, what);
+        assert.equal(out.incentive[v], 0, what);
+        assert.equal(out.dividends[v], 1023, `${what}: dividends of validator ${v}`);
+        assert.equal(emission(v), 7_812_500n, `${what}: emission of validator ${v}`);
+        assert.equal(bond(v, validator), 0, what);
+        assert.equal(bond(v, server), 65535, `${what}: bond of ${v} on server ${server}`);
+      }
+      for (const s of servers) {
+        assert.equal(out.consensus[s], 146, `${what}: consensus of server ${s}`);
+        assert.equal(out.incentive[s], 146, `${what}: incentive of server ${s}`);
+        assert.equal(out.dividends[s], 0, what);
+        assert.equal(emission(s), 1_116_071n, `${what}: emission of server ${s}`);
+        assert.equal(bond(s, validator), 0, what);
+        assert.equal(bond(s, server), 0, what);
+      }
+    }
+  }
+});
