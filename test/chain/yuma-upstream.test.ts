@@ -130,3 +130,28 @@ test('test_512_graph: 64 validators with equal weights on 448 servers, 3 epochs:
     }
   }
 });
+
+test('test_zero_weights: no weights, self-weights only, outdated weights → all emission to the staked validator; fresh weights → 1/2 each', () => {
+  // n = 2: uid 0 a validator with stake 1, uid 1 a server; epochs at blocks 0..3 (LastMechanismStepBlock stays 0 in the Rust test).
+  const E = 1_000_000_000n;
+  const step = (block: number, weights: Array<Array<[number, number]>>, lastUpdate: number[], blockAtRegistration: number[], permits: boolean[], bonds: Array<Array<[number, number]>>) =>
+    runEpoch({ ...graph([1n, 0n], weights, permits), block, lastEpochBlock: 0, lastUpdate, blockAtRegistration, bonds, maxAllowedValidators: 64 });
+  const emission = (o: ReturnType<typeof runEpoch>) => o.serverEmission.map((s, i) => s + o.validatorEmission[i]!);
+
+  // === No weights.
+  let out = step(0, [[], []], [0, 0], [0, 0], [false, false], [[], []]);
+  assert.deepEqual(emission(out), [E, 0n], 'no weights');
+  assert.deepEqual(out.validatorPermit, [true, false]);
+  // === Self-weights only [srv→srv].
+  out = step(1, [[], [[1, 65535]]], [0, 1], [0, 0], out.validatorPermit, out.bonds);
+  assert.deepEqual(emission(out), [E, 0n], 'self-weights only');
+  // === val→srv weights at block 2, then the server's uid is re-registered at block 2: the weights are outdated.
+  out = step(2, [[[1, 65535]], []], [2, 2], [0, 2], out.validatorPermit, out.bonds);
+  assert.deepEqual(emission(out), [E, 0n], 'outdated weights');
+  assert.deepEqual(out.incentive, [0, 0]);
+  // === Fresh weights at block 3 → incentive 1 for the server, dividends 1 for the validator.
+  out = step(3, [[[1, 65535]], []], [3, 2], [0, 2], out.validatorPermit, out.bonds);
+  assert.deepEqual(emission(out), [E / 2n, E / 2n], 'fresh weights');
+  assert.deepEqual(out.incentive, [0, 65535]);
+  assert.deepEqual(out.dividends, [65535, 0]);
+});
