@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
 import { Rng } from '../../src/models/random.js';
+import { maxUpscaleToU16 } from '../../src/chain/yuma/math.js';
 
 // subtensor's own epoch tests, ported with their asserted values. Origin: pallets/subtensor/src/tests/epoch.rs
 // at opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0 (docs/chain.md "Yuma consensus").
@@ -154,4 +155,27 @@ test('test_zero_weights: no weights, self-weights only, outdated weights → all
   assert.deepEqual(emission(out), [E / 2n, E / 2n], 'fresh weights');
   assert.deepEqual(out.incentive, [0, 65535]);
   assert.deepEqual(out.dividends, [65535, 0]);
+});
+
+test('test_outdated_weights: a re-registered uid drops outdated weights; dividends 32767, emission 2.5·10⁸, bonds kept for the updated validator', () => {
+  // tempo 0, bonds penalty 1, four uids with stake 1: validators 0, 1 weight servers 2, 3 by 2/3, 1/3; servers self-weight.
+  const n = 4;
+  // set_weights stores [2·⌊65535/3⌋, ⌊65535/3⌋] max-upscaled: [65535, 32768].
+  const up = maxUpscaleToU16([2 * Math.floor(65535 / 3), Math.floor(65535 / 3)]);
+  assert.deepEqual(up, [65535, 32768]);
+  const wv: Array<[number, number]> = [[2, up[0]!], [3, up[1]!]];
+  const at = (block: number, stake: bigint[], weights: Array<Array<[number, number]>>, lastUpdate: number[], blockAtRegistration: number[], permits: boolean[], bonds: Array<Array<[number, number]>>) =>
+    runEpoch({ ...graph(stake, weights, permits), block, lastEpochBlock: 0, tempo: 0, lastUpdate, blockAtRegistration, bonds, maxAllowedValidators: n });
+  const first = at(0, [1n, 1n, 1n, 1n], [[], [], [], []], [0, 0, 0, 0], [0, 0, 0, 0], new Array<boolean>(n).fill(false), [[], [], [], []]);
+  const weights = [wv, wv, [[2, 65535]], [[3, 65535]]] as Array<Array<[number, number]>>;
+  const second = at(1, [1n, 1n, 1n, 1n], weights, [1, 1, 1, 1], [0, 0, 0, 0], first.validatorPermit, first.bonds);
+  assert.deepEqual(second.serverEmission.map((s, i) => s + second.validatorEmission[i]!), [250_000_000n, 250_000_000n, 333_331_637n, 166_668_361n], 'E after the first weights');
+  // uid 3 (least emission) is replaced at block 1 by a new hotkey without stake, permit or bonds; uid 0 sets weights again at block 2.
+  const third = at(2, [1n, 1n, 1n, 0n], [wv, wv, [[2, 65535]], []], [2, 1, 1, 1], [0, 0, 0, 1], [true, true, true, false],
+    second.bonds.map((row, i) => (i === 3 ? [] : row)));
+  const bond = (i: number, j: number) => third.bonds[i]!.find(([k]) => k === j)?.[1] ?? 0;
+  assert.equal(third.dividends[0], 32767);
+  assert.equal(third.serverEmission[0]! + third.validatorEmission[0]!, 250_000_000n);
+  assert.equal(bond(0, 2), 65535);
+  assert.equal(bond(0, 3), 65535);
 });

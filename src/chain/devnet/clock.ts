@@ -31,6 +31,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
   const out = runEpoch({
     block,
     lastEpochBlock: s.lastEpoch,
+    tempo: h.tempo,
     stake: neurons.map((n) => store.totalStake(n.hotkey)),
     lastUpdate: neurons.map((n) => n.lastUpdate),
     blockAtRegistration: neurons.map((n) => n.registeredAt),

@@ -17,8 +17,13 @@ import {
 export interface EpochInput {
   /** Current block (the epoch block). */
   block: number;
-  /** Block of the previous epoch (bonds of uids registered after it are reset); -1 if none. */
+  /** Block of the previous epoch (subtensor's LastMechansimStepBlock; bonds on uids registered after it are reset); -1 if none. */
   lastEpochBlock: number;
+  /**
+   * The subnet's tempo. When given and `lastEpochBlock` is 0 (no step recorded), the reset cut-off is
+   * `block − tempo` (saturating), as subtensor's run_epoch.rs does; otherwise `lastEpochBlock + 1`.
+   */
+  tempo?: number;
   /** Total stake per uid (rao). */
   stake: bigint[];
   /** Block of each uid's last set_weights (registration block until then). */
@@ -131,7 +136,9 @@ export function runEpoch(inp: EpochInput): EpochOutput {
   const Wb = W.map((row, i) => row.map((w, j) => w + beta * (clipped[i]![j]! - w)));
   let B = dense(inp.bonds, n, u16ToProportion);
   // Reset bonds on uids registered since the last epoch.
-  const lastTempo = inp.lastEpochBlock < 0 ? -Infinity : inp.lastEpochBlock + 1;
+  const lastTempo = inp.tempo !== undefined && inp.lastEpochBlock <= 0
+    ? Math.max(0, inp.block - inp.tempo)
+    : inp.lastEpochBlock < 0 ? -Infinity : inp.lastEpochBlock + 1;
   B = B.map((row) => row.map((b, j) => (lastTempo <= inp.blockAtRegistration[j]! ? 0 : b)));
   B = colNormalize(B, n);
   const delta = colNormalize(Wb.map((row, i) => row.map((w) => w * activeStake[i]!)), n);
