@@ -179,3 +179,40 @@ test('test_outdated_weights: a re-registered uid drops outdated weights; dividen
   assert.equal(bond(0, 2), 65535);
   assert.equal(bond(0, 3), 65535);
 });
+
+test('test_active_stake: validators inactive past activity_cutoff lose their share of bonds and dividends', () => {
+  // n = 4, stake 1 each, tempo 1, all permits; validators 0, 1 weight servers 2, 3 by u16::MAX / 2 (stored max-upscaled).
+  const n = 4;
+  const w: Array<[number, number]> = [[2, 65535], [3, 65535]];
+  assert.deepEqual(maxUpscaleToU16([32767, 32767]), [65535, 65535]);
+  const at = (block: number, weights: Array<Array<[number, number]>>, lastUpdate: number[], permits: boolean[], bonds: Array<Array<[number, number]>>) =>
+    runEpoch({ ...graph([1n, 1n, 1n, 1n], weights, permits), block, lastEpochBlock: 0, tempo: 1, lastUpdate, blockAtRegistration: [0, 0, 0, 0], bonds, maxAllowedValidators: n });
+  const emission = (o: ReturnType<typeof runEpoch>, i: number) => o.serverEmission[i]! + o.validatorEmission[i]!;
+  const bond = (o: ReturnType<typeof runEpoch>, i: number, j: number) => o.bonds[i]!.find(([k]) => k === j)?.[1] ?? 0;
+
+  const first = at(0, [[], [], [], []], [0, 0, 0, 0], new Array<boolean>(n).fill(false), [[], [], [], []]);
+  const a = at(1, [w, w, [], []], [1, 1, 0, 0], first.validatorPermit, first.bonds);
+  for (let uid = 0; uid < n; uid++) {
+    if (uid < 2) assert.equal(a.dividends[uid], 32767, `D[${uid}]`);
+    assert.equal(emission(a, uid), 250_000_000n, `E[${uid}]`);
+  }
+  for (const v of [0, 1]) {
+    assert.deepEqual([0, 1, 2, 3].map((j) => bond(a, v, j)), [0, 0, 65535, 65535], `bonds of ${v}`);
+  }
+  // Block 5002 = activity_cutoff + 2: only uid 0 updates; uid 1 is inactive.
+  const b = at(5002, [w, w, [], []], [5002, 1, 0, 0], a.validatorPermit, a.bonds);
+  assert.equal(b.dividends[0], 36044);
+  assert.equal(emission(b, 0), 274_999_999n);
+  assert.deepEqual([2, 3].map((j) => bond(b, 0, j)), [65535, 65535]);
+  assert.equal(b.dividends[1], 29490);
+  assert.equal(emission(b, 1), 224_999_999n);
+  assert.deepEqual([2, 3].map((j) => bond(b, 1, j)), [53619, 53619]);
+  // uid 1 updates too; epoch at 5003.
+  const c = at(5003, [w, w, [], []], [5002, 5002, 0, 0], b.validatorPermit, b.bonds);
+  assert.equal(c.dividends[0], 35716);
+  assert.equal(emission(c, 0), 272_501_132n);
+  assert.deepEqual([2, 3].map((j) => bond(c, 0, j)), [65535, 65535]);
+  assert.equal(c.dividends[1], 29818);
+  assert.equal(emission(c, 1), 227_498_866n);
+  assert.deepEqual([2, 3].map((j) => bond(c, 1, j)), [54712, 54712]);
+});
