@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,10 @@ import { taoToRao } from '../../src/chain/types.js';
 import { devnetUp } from '../../src/devnet-up/network.js';
 import { Wallet } from '../../src/protocol/wallet/wallet.js';
 import { fixtureArtifacts } from '../zkml/prove-fixtures.js';
+import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
+
+// The validator inside `devnet up` verifies with snarkjs's curve: its worker threads would keep the process alive.
+after(() => releaseSnarkjsCurve());
 
 // One --network flag for every neuron and chain command (docs/chain.md "Choosing the network"), the
 // Bittensor SDK's env variables and dotted flags, offline fail-fast, and `devnet up` serving its chain.
