@@ -216,3 +216,17 @@ test('test_active_stake: validators inactive past activity_cutoff lose their sha
   assert.equal(emission(c, 1), 227_498_866n);
   assert.deepEqual([2, 3].map((j) => bond(c, 1, j)), [54712, 54712]);
 });
+
+test('test_can_set_self_weight_as_subnet_owner: the owner keeps its self-weight and its permit; both uids earn equal incentive', () => {
+  // Owner hotkey uid 0 with 5000 τ, uid 1 without stake; permits [true, false]; owner weights 50 % self, 50 % uid 1.
+  const half = Math.floor(65535 / 2);
+  const input = { ...graph([5_000_000_000_000n, 0n], [[[0, half], [1, half]], []], [true, false]), block: 2, lastUpdate: [2, 0], blockAtRegistration: [0, 0] };
+  const out = runEpoch({ ...input, ownerUid: 0 });
+  assert.ok(out.serverEmission[0]! > 0n && out.serverEmission[1]! > 0n, 'both earn incentive');
+  assert.equal(out.serverEmission[0], out.serverEmission[1]);
+  // Without the owner rule the self-weight is masked and uid 0 earns no incentive.
+  assert.equal(runEpoch(input).serverEmission[0], 0n);
+  // The owner keeps a permit and is exempt from the stake threshold.
+  const poor = runEpoch({ ...graph([1n, 10n, 10n], [[], [], []], [false, false, false]), maxAllowedValidators: 1, stakeThreshold: 5n, ownerUid: 0 });
+  assert.deepEqual(poor.validatorPermit, [true, false, true]);
+});

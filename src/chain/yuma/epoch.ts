@@ -47,6 +47,11 @@ export interface EpochInput {
    * normalisation, so such uids neither get permits nor weigh in consensus.
    */
   stakeThreshold?: bigint;
+  /**
+   * uid of the subnet owner's hotkey (subtensor's `get_owner_uid`), if registered: as in subtensor's
+   * epoch it is exempt from the stake threshold, always holds a validator permit, and keeps its self-weight.
+   */
+  ownerUid?: number;
   /** Emission to distribute this epoch, rao (after the owner cut). */
   emission: bigint;
 }
@@ -98,20 +103,25 @@ export function runEpoch(inp: EpochInput): EpochOutput {
 
   // Stake: normalise total stake (exact in bigint, then to float).
   const min = inp.stakeThreshold ?? 0n;
-  const filtered = inp.stake.map((s) => (s < min ? 0n : s));
+  const owner = inp.ownerUid;
+  const filtered = inp.stake.map((s, i) => (s < min && i !== owner ? 0n : s));
   const total = filtered.reduce((a, b) => a + b, 0n);
   const stake = filtered.map((s) => (total === 0n ? 0 : Number((s * 1_000_000_000_000n) / total) / 1e12));
 
   const permits = inp.validatorPermit.slice(0, n);
   while (permits.length < n) permits.push(false);
   const newPermits = isTopkNonzero(stake, inp.maxAllowedValidators);
+  if (owner !== undefined && owner < n) {
+    permits[owner] = true;
+    newPermits[owner] = true;
+  }
 
   const activeStake = normalize(stake.map((s, i) => (active[i] && permits[i] ? s : 0)));
 
-  // Weights: drop non-permit rows, self-weights, and weights set before the target (re)registered.
+  // Weights: drop non-permit rows, self-weights (except the owner's), and weights set before the target (re)registered.
   let W = dense(inp.weights, n, u16ToProportion);
   W = W.map((row, i) =>
-    row.map((w, j) => (!permits[i] || i === j || inp.lastUpdate[i]! <= inp.blockAtRegistration[j]! ? 0 : w)),
+    row.map((w, j) => (!permits[i] || (i === j && i !== owner) || inp.lastUpdate[i]! <= inp.blockAtRegistration[j]! ? 0 : w)),
   );
   W = rowNormalize(W);
 
