@@ -32,6 +32,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     block,
     lastEpochBlock: s.lastEpoch,
     tempo: h.tempo,
+    yuma3: h.yuma3Enabled,
     stake: neurons.map((n) => store.totalStake(n.hotkey)),
     lastUpdate: neurons.map((n) => n.lastUpdate),
     blockAtRegistration: neurons.map((n) => n.registeredAt),

@@ -52,6 +52,12 @@ export interface EpochInput {
    * epoch it is exempt from the stake threshold, always holds a validator permit, and keeps its self-weight.
    */
   ownerUid?: number;
+  /**
+   * subtensor's per-subnet `Yuma3On` switch (with liquid alpha off): bonds are stored as plain u16
+   * proportions, updated by `B' = α·Wb + (1 − α)·B` without column normalisation, and dividends are
+   * `normalise(S ⊙ Σ_j col-normalise(B')_ij I_j)` (run_epoch.rs, Yuma3 branch). Default false (original Yuma).
+   */
+  yuma3?: boolean;
   /** Emission to distribute this epoch, rao (after the owner cut). */
   emission: bigint;
 }
@@ -150,12 +156,20 @@ export function runEpoch(inp: EpochInput): EpochOutput {
     ? Math.max(0, inp.block - inp.tempo)
     : inp.lastEpochBlock < 0 ? -Infinity : inp.lastEpochBlock + 1;
   B = B.map((row) => row.map((b, j) => (lastTempo <= inp.blockAtRegistration[j]! ? 0 : b)));
-  B = colNormalize(B, n);
-  const delta = colNormalize(Wb.map((row, i) => row.map((w) => w * activeStake[i]!)), n);
   const alpha = 1 - inp.bondsMovingAvg / 1_000_000;
-  let ema = delta.map((row, i) => row.map((d, j) => alpha * d + (1 - alpha) * B[i]![j]!));
-  ema = colNormalize(ema, n);
-  const dividends = normalize(ema.map((row) => row.reduce((acc, b, j) => acc + b * incentive[j]!, 0)));
+  let ema: Mat;
+  let dividends: number[];
+  if (inp.yuma3) {
+    ema = Wb.map((row, i) => row.map((w, j) => alpha * w + (1 - alpha) * B[i]![j]!));
+    const norm = colNormalize(ema, n);
+    dividends = normalize(norm.map((row, i) => row.reduce((acc, b, j) => acc + b * incentive[j]!, 0) * activeStake[i]!));
+  } else {
+    B = colNormalize(B, n);
+    const delta = colNormalize(Wb.map((row, i) => row.map((w) => w * activeStake[i]!)), n);
+    ema = delta.map((row, i) => row.map((d, j) => alpha * d + (1 - alpha) * B[i]![j]!));
+    ema = colNormalize(ema, n);
+    dividends = normalize(ema.map((row) => row.reduce((acc, b, j) => acc + b * incentive[j]!, 0)));
+  }
 
   // Emission.
   const combined = incentive.map((x, i) => x + dividends[i]!);
@@ -169,7 +183,7 @@ export function runEpoch(inp: EpochInput): EpochOutput {
   const serverEmission = serverNorm.map((p) => raoShare(inp.emission, p));
   const validatorEmission = validatorNorm.map((p) => raoShare(inp.emission, p));
 
-  const stored = colMaxUpscale(ema, n);
+  const stored = inp.yuma3 ? ema : colMaxUpscale(ema, n);
   const bonds = stored.map((row, i) =>
     newPermits[i] ? row.map((b, j) => [j, proportionToU16(b)] as [number, number]).filter(([, v]) => v > 0) : [],
   );
