@@ -3,6 +3,7 @@ import { registerEth } from './eth.js';
 import { registerWallet } from './wallet.js';
 import { registerMiner } from './miner.js';
 import { registerValidator } from './validator.js';
+import { registerProverWorker } from './prover-worker.js';
 import { registerDevnetUp } from './devnet-up.js';
 import { registerQuery } from './query.js';
 import { registerTrain } from './train.js';
@@ -15,7 +16,7 @@ import { registerExportVerifier } from './export-verifier.js';
 import { registerDevnet } from './devnet.js';
 
 /** Every command group, one file each under src/cli/. Add a group by adding its register function here. */
-const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet, registerDevnetUp, registerMiner, registerValidator];
+const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet, registerDevnetUp, registerMiner, registerProverWorker, registerValidator];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);
