@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PriorityError, ProtocolError } from '../protocol/errors.js';
-import { connectRedis, redactRedisUrl, waitForRedis } from '../redis/connection.js';
+import { closeRedis, connectRedis, redactRedisUrl, waitForRedis } from '../redis/connection.js';
 import type { CircuitStore, ServedCircuit } from '../miner/circuit-store.js';
 import type { ProofBackend } from '../miner/miner.js';
 import type { Groth16ProveResult } from '../zkml/prove/types.js';
@@ -204,6 +204,6 @@ export class FleetBackend implements ProofBackend {
     this.pending.clear();
     await Promise.all(this.events.map((e) => e.close().catch(() => undefined)));
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
-    await Promise.all([...this.conns, ...(this.producer ? [this.producer] : [])].map((c) => c.quit().catch(() => undefined)));
+    await Promise.all([...this.conns, ...(this.producer ? [this.producer] : [])].map(closeRedis));
   }
 }

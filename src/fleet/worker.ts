@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
 import { ProverPool } from '../zkml/prove/pool.js';
 import type { ProverKind } from '../zkml/prove/factory.js';
-import { connectRedis, waitForRedis } from '../redis/connection.js';
+import { closeRedis, connectRedis, waitForRedis } from '../redis/connection.js';
 import { FleetError } from './errors.js';
 import { aliveKey, beatsKey, FLEET_PREFIX, ProveJobDataSchema, queueName, type ProveJobResultData, type WorkerBeat } from './protocol.js';
 import { JobStats } from './stats.js';
@@ -144,6 +144,6 @@ export class ProverWorker {
       await m.exec().catch(() => undefined);
     }
     await Promise.all(this.served.map((s) => s.pool.close()));
-    await Promise.all([...this.conns, ...(r ? [r] : [])].map((c) => c.quit().catch(() => undefined)));
+    await Promise.all([...this.conns, ...(r ? [r] : [])].map(closeRedis));
   }
 }

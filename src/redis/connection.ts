@@ -68,3 +68,9 @@ export async function waitForRedis(r: Redis, url: string, timeoutMs = 5000): Pro
     ...(last ? { cause: last } : {}),
   });
 }
+
+/** Close a connection: QUIT when connected, and stop reconnecting in any case (Redis may be gone). */
+export async function closeRedis(r: Redis): Promise<void> {
+  if (r.status === 'ready') await Promise.race([r.quit().catch(() => undefined), new Promise((res) => setTimeout(res, 1000))]);
+  r.disconnect();
+}
