@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
 import { ProverPool } from '../zkml/prove/pool.js';
 import type { ProverKind } from '../zkml/prove/factory.js';
-import { closeRedis, connectRedis, waitForRedis } from '../redis/connection.js';
+import { closeRedis, connectRedis, parseRedisUrl, waitForRedis } from '../redis/connection.js';
 import { FleetError } from './errors.js';
 import { aliveKey, beatsKey, FLEET_PREFIX, ProveJobDataSchema, queueName, type ProveJobResultData, type WorkerBeat } from './protocol.js';
 import { JobStats } from './stats.js';
@@ -60,6 +60,7 @@ export class ProverWorker {
 
   /** Load and hash-check every circuit, connect, and start taking jobs. */
   async start(): Promise<void> {
+    parseRedisUrl(this.opts.url); // a bad URL is reported before minutes of loading keys
     const loaded = [];
     for (const c of this.opts.circuits) loaded.push({ artifacts: await loadArtifacts(c.dir), concurrency: c.concurrency });
     this.redis = connectRedis(this.opts.url, { name: `zkinfer-prover-worker-${this.id}` });
@@ -136,7 +137,11 @@ export class ProverWorker {
   /** Stop taking jobs, finish the running ones, leave the fleet. */
   async close(): Promise<void> {
     if (this.beat) clearInterval(this.beat);
-    await Promise.all(this.served.map((s) => s.worker.close()));
+    // Running jobs finish (bounded by the lock time: past it another worker has them anyway, or Redis is gone).
+    const grace = new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), this.opts.lockMs ?? 10_000).unref());
+    if ((await Promise.race([Promise.all(this.served.map((s) => s.worker.close())), grace])) === 'timeout') {
+      await Promise.all(this.served.map((s) => s.worker.close(true).catch(() => undefined)));
+    }
     const r = this.redis;
     if (r) {
       const m = r.multi();

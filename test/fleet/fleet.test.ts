@@ -15,7 +15,10 @@ import { SYNAPSES, type QueryForCapacities, type QueryZkProof } from '../../src/
 import { loadArtifacts, type LoadedArtifacts } from '../../src/zkml/artifacts/index.js';
 import { verifyMinerProof } from '../../src/validator/verify-proof.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
-import { fixtureArtifacts, repoRoot, zkinferArgv } from '../zkml/prove-fixtures.js';
+import { Redis } from 'ioredis';
+import { FLEET_PREFIX, queueName } from '../../src/fleet/protocol.js';
+import { encodeInputs } from '../../src/protocol/circuit-io.js';
+import { fixtureArtifacts, repoRoot, zkinfer, zkinferArgv } from '../zkml/prove-fixtures.js';
 import { skipWithoutRedis, startRedis, type RedisHandle } from './redis-harness.js';
 
 // One axon (a Miner with --queue semantics) + 3 `zkinfer prover-worker` child processes on a real redis-server.
@@ -96,7 +99,7 @@ test('fleet: no worker → capacity 0 and 503; 3 workers → capacity 3; one kil
   for (let i = 0; i < 3; i++) startWorker();
   await until('3 live workers', async () => (await capacity(d)) === 3);
 
-  const N = 12;
+  const N = 9;
   const inputs = Array.from({ length: N }, (_, i) => ({ x: [i / 4, -1 + i / 8, 0.5] }));
   let answered = 0;
   const calls = inputs.map(async (x) => {
@@ -125,4 +128,33 @@ test('fleet: no worker → capacity 0 and 503; 3 workers → capacity 3; one kil
   const jobs = [...metrics.matchAll(/zkinfer_fleet_worker_jobs\{[^}]*\} (\d+)/g)].map((m) => Number(m[1]));
   assert.equal(jobs.length, 2);
   assert.ok(jobs.reduce((a, b) => a + b, 0) >= N - 4, metrics);
+});
+
+test('fleet: a result for a request that already ended (late or duplicate) is dropped; a worker with other artifacts refuses the job', { skip, timeout: 120_000 }, async () => {
+  const id = artifacts.metadata.id;
+  const circuit = { id, artifacts, capacity: 1, gate: undefined as never };
+  const witness = encodeInputs(artifacts.metadata, { x: [1, 2, 3] });
+  const answer = await fleet.prove(circuit, witness);
+  // A second 'completed' event for a job whose request is settled, written into the queue's real event stream
+  // exactly as BullMQ's moveToFinished script writes it: the miner drops it.
+  const conn = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  conn.on('error', () => undefined);
+  try {
+    const before = fleet.lateDropped;
+    const value = JSON.stringify({ ...answer, workerId: 'late', witnessMs: 1, proveMs: 1, prover: 'snarkjs' });
+    await conn.xadd(`${FLEET_PREFIX}:${queueName(id)}:events`, '*', 'event', 'completed', 'jobId', 'job-that-already-ended', 'returnvalue', value, 'prev', 'active');
+    await until('the late result to be dropped', () => fleet.lateDropped === before + 1, 10_000);
+  } finally {
+    conn.disconnect();
+  }
+
+  // The miner proves with other artifact files than the workers hold: refused by the worker, not proven.
+  const other = { ...circuit, artifacts: { ...artifacts, metadata: { ...artifacts.metadata, files: { ...artifacts.metadata.files, zkey: '0'.repeat(64) } } } };
+  await assert.rejects(fleet.prove(other, witness), /other artifacts for circuit .* \(zkey differ/);
+});
+
+test('prover-worker CLI: a bad --queue URL is a clear error (exit 2)', { skip }, () => {
+  const r = zkinfer(['prover-worker', '--queue', 'http://127.0.0.1:6379', '--circuit', dir]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /redis:\/\/ or rediss:\/\//);
 });
