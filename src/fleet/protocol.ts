@@ -19,8 +19,8 @@ export const beatsKey = (circuitId: string): string => `${FLEET_PREFIX}:fleet:${
 /** String with a short TTL, refreshed by the worker's heartbeat: its absence means the worker is gone. */
 export const aliveKey = (circuitId: string, workerId: string): string => `${FLEET_PREFIX}:fleet:${circuitId}:alive:${workerId}`;
 
-/** sha256 of each artifact file, as in metadata.json `files`. */
-export const FileHashesSchema = z.object({ r1cs: z.string(), wasm: z.string(), zkey: z.string(), vk: z.string() });
+/** sha256 of each artifact file, as in metadata.json `files` (one witness generator: wasm or program). */
+export const FileHashesSchema = z.object({ r1cs: z.string(), wasm: z.string().optional(), program: z.string().optional(), zkey: z.string(), vk: z.string() });
 
 /** One proving job: witness-generator input for a circuit, plus the artifact hashes the miner proves with. */
 export const ProveJobDataSchema = z.strictObject({

@@ -91,7 +91,8 @@ export class ProverWorker {
     const parsed = ProveJobDataSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(new FleetError('FLEET_JOB_INVALID', `job ${job.id} is not a proving job: ${parsed.error.issues[0]?.message}`).message);
     const md = s.artifacts.metadata;
-    const diff = (Object.keys(md.files) as Array<keyof typeof md.files>).filter((k) => md.files[k] !== parsed.data.files[k]);
+    const keys = ['r1cs', 'wasm', 'program', 'zkey', 'vk'] as const;
+    const diff = keys.filter((k) => md.files[k] !== parsed.data.files[k]);
     if (parsed.data.circuitId !== md.id || diff.length) {
       s.stats.fail();
       throw new UnrecoverableError(new FleetError('FLEET_ARTIFACTS_MISMATCH', `worker ${this.id} has other artifacts for circuit ${md.id} (${diff.join(', ') || 'id'} differ from the miner's)`).message);
@@ -99,7 +100,7 @@ export class ProverWorker {
     s.active++;
     const t0 = performance.now();
     try {
-      const r = await s.pool.prove({ wasmPath: s.artifacts.paths.wasm, zkeyPath: s.artifacts.paths.zkey, signals: parsed.data.signals });
+      const r = await s.pool.prove({ wasmPath: s.artifacts.paths.witness, zkeyPath: s.artifacts.paths.zkey, signals: parsed.data.signals });
       s.stats.ok(performance.now() - t0);
       return { proof: r.proof, publicSignals: r.publicSignals, workerId: this.id, witnessMs: r.witnessMs, proveMs: r.proveMs, prover: r.prover };
     } catch (e) {
