@@ -11,6 +11,7 @@ export interface ApiFlags {
   apiConfig?: string;
   apiOpen?: boolean;
   apiKey?: string[];
+  redis?: string;
 }
 
 /** The validator's API flags (for `zkinfer validator` and `zkinfer devnet up`). */
@@ -20,7 +21,8 @@ export function addApiOptions(c: Command): Command {
     .option('--api-host <addr>', 'address the API listens on', '127.0.0.1')
     .option('--api-config <file>', 'JSON file: the API section (auth allow-list / permitNetuid / apiKeys, rateLimit, maxPending, customQueries, proofOfWeights)')
     .option('--api-open', 'accept unsigned submissions (rate-limited per IP) — for a local devnet only')
-    .option('--api-key <name=key>', 'accept this API key (repeatable)', (v: string, acc: string[] = []) => [...acc, v], [] as string[]);
+    .option('--api-key <name=key>', 'accept this API key (repeatable)', (v: string, acc: string[] = []) => [...acc, v], [] as string[])
+    .option('--redis <url>', 'share the API\'s rate limits and replay set with other replicas through this Redis (redis://HOST:6379/0)');
 }
 
 /** The API config from the flags and the optional --api-config file (zod-checked, errors name the field). */
@@ -43,7 +45,7 @@ export async function apiConfigFromFlags(f: ApiFlags): Promise<ApiConfigInput> {
   const auth = { ...((file['auth'] as Record<string, unknown> | undefined) ?? {}) };
   if (f.apiOpen) auth['mode'] = 'open';
   if (keys.length) auth['apiKeys'] = [...((auth['apiKeys'] as unknown[] | undefined) ?? []), ...keys];
-  const merged = { ...file, port, host: f.apiHost ?? (file['host'] as string | undefined) ?? '127.0.0.1', auth };
+  const merged = { ...file, port, host: f.apiHost ?? (file['host'] as string | undefined) ?? '127.0.0.1', auth, ...(f.redis ? { redis: f.redis } : {}) };
   const parsed = ApiConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;

@@ -49,6 +49,11 @@ export const ApiConfigSchema = z.strictObject({
   /** weights_version → circuit id or model name for JSON-RPC proof_of_weights. */
   proofOfWeights: z.record(z.string(), z.string()).default({}),
   customQueries: z.array(CustomQuerySchema).default([]),
+  /**
+   * Shared state for API replicas (docs/api.md, "Replicas"): rate-limit buckets and seen signatures in this
+   * Redis (redis://HOST:6379/0, rediss:// for TLS). Default: in this process's memory.
+   */
+  redis: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** Seconds between network overview samples kept for the dashboard charts. */
   historyIntervalS: z.number().positive().default(12),
 });

@@ -3,7 +3,8 @@ import { ApiConfigSchema, type ApiConfig, type ApiConfigInput } from './config.j
 import { ZkinferError } from '../errors/base.js';
 import { ApiError, RateLimitedError } from './errors.js';
 import { Authenticator } from './auth/authenticate.js';
-import { TokenBuckets } from './auth/rate-limit.js';
+import { TokenBuckets, type RateLimiter } from './auth/rate-limit.js';
+import { openSharedState } from './shared-state.js';
 import { SignatureVerifier } from './auth/signature.js';
 import { NetworkHistory } from './history.js';
 import { ApiMetrics } from './metrics.js';
@@ -42,7 +43,7 @@ export interface ApiContext {
   /** Authenticate only (WebSocket connect). */
   authenticate(headers: FastifyRequest['headers'], ip: string): Promise<string>;
   /** Take a rate-limit token for the caller or throw 429. */
-  limit(caller: string): void;
+  limit(caller: string): Promise<void>;
   /** Enders of open SSE streams (ended when the server closes). */
   streams: Set<() => void>;
 }
@@ -66,13 +67,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const config = ApiConfigSchema.parse(deps.config ?? {});
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: false });
   const metrics = new ApiMetrics();
-  const signatures = await SignatureVerifier.create(config.auth.signatureWindowS);
+  const shared = config.redis ? await openSharedState(config.redis, config.rateLimit) : undefined;
+  const signatures = await SignatureVerifier.create(config.auth.signatureWindowS, shared?.replay);
   const auth = new Authenticator(config.auth, signatures, deps.permits);
-  const buckets = new TokenBuckets(config.rateLimit);
+  const buckets: RateLimiter = shared?.buckets ?? new TokenBuckets(config.rateLimit);
   const history = deps.network ? new NetworkHistory(deps.network, config.historyIntervalS) : undefined;
 
-  const limit = (caller: string): void => {
-    const wait = buckets.take(caller);
+  const limit = async (caller: string): Promise<void> => {
+    const wait = await buckets.take(caller);
     if (wait > 0) {
       metrics.submissions.inc({ outcome: 'rejected_429' });
       throw new RateLimitedError(Math.round(wait * 100) / 100);
@@ -99,7 +101,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     streams: new Set(),
     admit: async (headers, ip) => {
       const caller = await authenticate(headers, ip);
-      limit(caller);
+      await limit(caller);
       return caller;
     },
   };
@@ -153,6 +155,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       rpc.close();
       for (const end of [...context.streams]) end();
       await app.close();
+      await shared?.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import { registerEth } from './eth.js';
 import { registerWallet } from './wallet.js';
 import { registerMiner } from './miner.js';
 import { registerValidator } from './validator.js';
+import { registerProverWorker } from './prover-worker.js';
 import { registerDevnetUp } from './devnet-up.js';
 import { registerQuery } from './query.js';
 import { registerTrain } from './train.js';
@@ -16,7 +17,7 @@ import { registerDevnet } from './devnet.js';
 import { registerChain } from './chain.js';
 
 /** Every command group, one file each under src/cli/. Add a group by adding its register function here. */
-const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet, registerChain, registerDevnetUp, registerMiner, registerValidator];
+const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet, registerChain, registerDevnetUp, registerMiner, registerProverWorker, registerValidator];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);

@@ -18,7 +18,9 @@ export function registerMiner(program: Command): void {
     .option('--min-stake <tao>', 'refuse callers with less stake', '0')
     .option('--workers <n>', 'prover worker threads', '1')
     .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
-    .action(async (f: NeuronFlags & { circuit: string[]; port: string; host: string; externalIp?: string; 'axon.port'?: string; 'axon.external_ip'?: string; minStake: string; workers: string; prover: string }) => {
+    .option('--queue <url>', 'prove on a fleet: put jobs on this Redis (redis://HOST:6379/0) for `zkinfer prover-worker`s instead of local threads')
+    .option('--metrics-port <n>', 'serve Prometheus metrics of the proving fleet on --host:PORT/metrics (with --queue)')
+    .action(async (f: NeuronFlags & { circuit: string[]; port: string; host: string; externalIp?: string; 'axon.port'?: string; 'axon.external_ip'?: string; minStake: string; workers: string; prover: string; queue?: string; metricsPort?: string }) => {
       const externalIp = f['axon.external_ip'] ?? f.externalIp;
       const portFlag = f['axon.port'] ?? f.port;
       if (!['snarkjs', 'native', 'auto'].includes(f.prover)) throw new InvalidInputError('--prover must be snarkjs, native or auto');
@@ -29,7 +31,9 @@ export function registerMiner(program: Command): void {
         const c = await circuits.add(m[1]!, { capacity: m[2] ? parseIntFlag(m[2], 'capacity', 1, 64) : 1 });
         console.log(`serving ${c.artifacts.metadata.name} ${c.id} (capacity ${c.capacity}${c.artifacts.metadata.security === 'INSECURE-DEV' ? ', INSECURE-DEV keys' : ''})`);
       }
-      const backend = new PoolBackend({ size: parseIntFlag(f.workers, '--workers', 1, 64), prover: f.prover as 'snarkjs' | 'native' | 'auto' });
+      const backend = f.queue
+        ? await (await import('../fleet/open.js')).openFleet({ url: f.queue, circuits, host: f.host, ...(f.metricsPort ? { metricsPort: parseIntFlag(f.metricsPort, '--metrics-port', 0, 65535) } : {}), log: (l) => console.error(l) })
+        : new PoolBackend({ size: parseIntFlag(f.workers, '--workers', 1, 64), prover: f.prover as 'snarkjs' | 'native' | 'auto' });
       const miner = new Miner({
         hotkey: wallet.hotkeyPair(), chain, netuid, circuits, backend, host: f.host, ...(externalIp ? { externalIp } : {}),
         port: parseIntFlag(portFlag, '--port', 1, 65535), minStakeRao: taoToRao(f.minStake),
@@ -39,7 +43,7 @@ export function registerMiner(program: Command): void {
       console.log(`miner ${miner.hotkey} on ${f.host}:${port}${externalIp ? ` (advertised as ${externalIp})` : ''}, netuid ${netuid} (Ctrl-C to stop)`);
       await untilSignal();
       await miner.stop();
-      await backend.close();
+      await backend.close?.();
       await chain.close();
       console.log(`stopped: ${miner.stats.served} proofs served, ${miner.stats.failed} failed, ${miner.stats.refused} callers refused`);
     });

@@ -5,7 +5,7 @@ import { PriorityGate } from '../protocol/priority-gate.js';
 export interface ServedCircuit {
   id: string;
   artifacts: LoadedArtifacts;
-  /** Concurrent proofs of this circuit (the compute units advertised in QueryForCapacities). */
+  /** Concurrent proofs of this circuit (the compute units advertised in QueryForCapacities); follows the live workers with a proving fleet. */
   capacity: number;
   /** Per-circuit admission: `capacity` proving at once, a bounded queue, 503 beyond. */
   gate: PriorityGate;
@@ -22,6 +22,14 @@ export class CircuitStore {
     const c: ServedCircuit = { id: artifacts.metadata.id, artifacts, capacity, gate: new PriorityGate(capacity, opts.queue ?? 32) };
     this.byId.set(c.id, c);
     return c;
+  }
+
+  /** Set a circuit's capacity and its gate's concurrency (a proving fleet's live workers, docs/scale-out.md). */
+  setCapacity(id: string, capacity: number): void {
+    const c = this.byId.get(id);
+    if (!c || c.capacity === capacity) return;
+    c.capacity = capacity;
+    c.gate.resize(capacity);
   }
 
   get(id: string): ServedCircuit | undefined {

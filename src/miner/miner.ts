@@ -6,7 +6,7 @@ import { ZkinferError } from '../errors/base.js';
 import { VERSION_KEY } from '../version.js';
 import { Axon, type Caller, type ForwardContext } from '../protocol/axon.js';
 import { encodeInputs, type RealInputs } from '../protocol/circuit-io.js';
-import { ProtocolError, SynapseParsingError } from '../protocol/errors.js';
+import { PriorityError, ProtocolError, SynapseParsingError } from '../protocol/errors.js';
 import { MetagraphCache } from '../protocol/metagraph-cache.js';
 import { SYNAPSES, type ProofOfWeightsSynapse, type QueryZkProof } from '../protocol/synapses.js';
 import type { Groth16ProveResult } from '../zkml/prove/types.js';
@@ -15,6 +15,8 @@ import type { CircuitStore, ServedCircuit } from './circuit-store.js';
 /** Produces Groth16 proofs for a circuit from witness-generator input (the prove engineer's worker pool). */
 export interface ProofBackend {
   prove(circuit: ServedCircuit, witnessInput: Record<string, string[]>, signal?: AbortSignal): Promise<Groth16ProveResult>;
+  /** Why the backend cannot take a proof of `circuit` now (answered 503 before queueing), or undefined. */
+  unavailable?(circuit: ServedCircuit): string | undefined;
   close?(): Promise<void>;
 }
 
@@ -157,6 +159,8 @@ export class Miner {
       if (e instanceof ZkinferError) throw new SynapseParsingError(e.message, { hint: e.hint ?? '' });
       throw e;
     }
+    const down = this.opts.backend.unavailable?.(circuit);
+    if (down) throw new PriorityError(503, `Service unavailable: ${down}`);
     const release = await circuit.gate.acquire(this.priority(ctx.caller), ctx.timeoutS * 1000);
     try {
       const result = await this.opts.backend.prove(circuit, witnessInput, ctx.signal);

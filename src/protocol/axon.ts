@@ -215,7 +215,8 @@ export class Axon {
     }
     const timeoutS = Math.min(headers.timeout ?? 12, this.maxTimeoutS);
     const timer = setTimeout(() => state.abort.abort(new Error('timeout')), timeoutS * 1000);
-    req.raw.once('close', () => { if (!reply.sent) state.abort.abort(new Error('caller disconnected')); });
+    // The response's close, not the request's: Node closes an IncomingMessage as soon as its body is read.
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished) state.abort.abort(new Error('caller disconnected')); });
     let out: Record<string, unknown>;
     try {
       out = (await route.forward(synapse as never, { caller: state.caller, timeoutS, signal: state.abort.signal })) as Record<string, unknown>;

@@ -18,7 +18,26 @@ export class PriorityGate {
   private seq = 0;
   private readonly waiting: Waiter[] = [];
 
-  constructor(readonly concurrency: number, readonly maxQueue: number) {}
+  constructor(private limit: number, readonly maxQueue: number) {}
+
+  /** Requests allowed to run at once. */
+  get concurrency(): number {
+    return this.limit;
+  }
+
+  /**
+   * Change the concurrency (a miner's proving fleet grows or shrinks, docs/scale-out.md): waiting requests
+   * are admitted at once when it grows; running ones finish when it shrinks.
+   */
+  resize(concurrency: number): void {
+    this.limit = Math.max(0, concurrency);
+    while (this.running < this.limit && this.waiting.length > 0) {
+      const next = this.waiting.shift()!;
+      clearTimeout(next.timer);
+      this.running++;
+      next.resolve(this.releaser());
+    }
+  }
 
   get active(): number {
     return this.running;
@@ -30,7 +49,7 @@ export class PriorityGate {
 
   /** Wait for a slot; resolves with a release function to call exactly once. */
   acquire(priority: number, timeoutMs: number): Promise<() => void> {
-    if (this.running < this.concurrency && this.waiting.length === 0) {
+    if (this.running < this.limit && this.waiting.length === 0) {
       this.running++;
       return Promise.resolve(this.releaser());
     }
@@ -69,7 +88,7 @@ export class PriorityGate {
     return () => {
       if (done) return;
       done = true;
-      const next = this.waiting.shift();
+      const next = this.running <= this.limit ? this.waiting.shift() : undefined;
       if (next) {
         clearTimeout(next.timer);
         next.resolve(this.releaser());

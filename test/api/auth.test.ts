@@ -18,37 +18,37 @@ const NOW = 1_800_000_000;
 
 const asHeaders = (h: Record<string, string>) => ({ timestamp: h['x-timestamp'], ss58: h['x-origin-ss58'], signature: h['x-signature'] });
 
-test('a fresh sr25519 signature over the timestamp authenticates its signer', () => {
+test('a fresh sr25519 signature over the timestamp authenticates its signer', async () => {
   const v = new SignatureVerifier(300, () => NOW);
-  assert.equal(v.verify(asHeaders(signedHeaders(alice, NOW))), alice.address);
+  assert.equal(await v.verify(asHeaders(signedHeaders(alice, NOW))), alice.address);
 });
 
-test('a replayed signature is refused', () => {
+test('a replayed signature is refused', async () => {
   const v = new SignatureVerifier(300, () => NOW);
   const h = asHeaders(signedHeaders(alice, NOW));
-  v.verify(h);
-  assert.throws(() => v.verify(h), (e: unknown) => e instanceof UnauthenticatedError && /replay/.test(e.message));
+  await v.verify(h);
+  await assert.rejects(() => v.verify(h), (e: unknown) => e instanceof UnauthenticatedError && /replay/.test(e.message));
   // a second, freshly signed request with the same timestamp is fine (sr25519 signatures are randomised)
-  assert.equal(v.verify(asHeaders(signedHeaders(alice, NOW))), alice.address);
+  assert.equal(await v.verify(asHeaders(signedHeaders(alice, NOW))), alice.address);
 });
 
-test('timestamps outside the ±300 s window are refused', () => {
+test('timestamps outside the ±300 s window are refused', async () => {
   const v = new SignatureVerifier(300, () => NOW);
-  assert.throws(() => v.verify(asHeaders(signedHeaders(alice, NOW - 301))), /window/);
-  assert.throws(() => v.verify(asHeaders(signedHeaders(alice, NOW + 301))), /window/);
-  assert.equal(v.verify(asHeaders(signedHeaders(alice, NOW - 299))), alice.address);
+  await assert.rejects(() => v.verify(asHeaders(signedHeaders(alice, NOW - 301))), /window/);
+  await assert.rejects(() => v.verify(asHeaders(signedHeaders(alice, NOW + 301))), /window/);
+  assert.equal(await v.verify(asHeaders(signedHeaders(alice, NOW - 299))), alice.address);
 });
 
-test('a signature by another key, over another timestamp, or malformed is refused', () => {
+test('a signature by another key, over another timestamp, or malformed is refused', async () => {
   const v = new SignatureVerifier(300, () => NOW);
   const byBob = signedHeaders(bob, NOW);
-  assert.throws(() => v.verify({ ...asHeaders(byBob), ss58: alice.address }), /does not verify/);
+  await assert.rejects(() => v.verify({ ...asHeaders(byBob), ss58: alice.address }), /does not verify/);
   const h = signedHeaders(alice, NOW);
-  assert.throws(() => v.verify({ ...asHeaders(h), timestamp: String(NOW + 1) }), /does not verify/);
-  assert.throws(() => v.verify({ ...asHeaders(h), signature: '0x1234' }), /64-byte/);
-  assert.throws(() => v.verify({ ...asHeaders(h), ss58: 'not-an-address' }), UnauthenticatedError);
-  assert.throws(() => v.verify({ ...asHeaders(h), timestamp: 'yesterday' }), /unix seconds/);
-  assert.throws(() => v.verify({ ss58: alice.address }), /missing x-timestamp, x-signature/);
+  await assert.rejects(() => v.verify({ ...asHeaders(h), timestamp: String(NOW + 1) }), /does not verify/);
+  await assert.rejects(() => v.verify({ ...asHeaders(h), signature: '0x1234' }), /64-byte/);
+  await assert.rejects(() => v.verify({ ...asHeaders(h), ss58: 'not-an-address' }), UnauthenticatedError);
+  await assert.rejects(() => v.verify({ ...asHeaders(h), timestamp: 'yesterday' }), /unix seconds/);
+  await assert.rejects(() => v.verify({ ss58: alice.address }), /missing x-timestamp, x-signature/);
 });
 
 test('token bucket: a burst passes up to its size, then refuses until refilled — at any time, not only the first second', () => {

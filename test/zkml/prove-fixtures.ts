@@ -88,15 +88,20 @@ export async function copyArtifacts(dir: string, to: string): Promise<string> {
   return to;
 }
 
-/** Run the zkinfer CLI in a child process (from sources under tsx, or compiled from dist). */
-export function zkinfer(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+/** node's argv for the zkinfer CLI with `args` (from sources under tsx, or compiled from dist). */
+export function zkinferArgv(args: string[]): string[] {
   const fromSource = import.meta.url.endsWith('.ts');
   const mainUrl = new URL(fromSource ? '../../src/cli/main.ts' : '../../src/cli/main.js', import.meta.url).href;
   // A script file, not `node -e`: ffjavascript's worker threads do not start from an eval'd entry.
   const runner = join(testCache, `run-cli-${fromSource ? 'src' : 'dist'}-${process.pid}.mjs`);
   mkdirSync(testCache, { recursive: true });
   writeFileSync(runner, `const m = await import(${JSON.stringify(mainUrl)});\nawait m.main(process.argv);\n`);
-  const r = spawnSync(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), runner, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
+  return [...(fromSource ? ['--import', 'tsx'] : []), runner, ...args];
+}
+
+/** Run the zkinfer CLI in a child process (from sources under tsx, or compiled from dist). */
+export function zkinfer(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, zkinferArgv(args), { cwd: repoRoot, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

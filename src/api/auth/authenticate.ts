@@ -52,7 +52,7 @@ export class Authenticator {
       if (this.policy.mode === 'open') return `ip:${ip}`;
       throw new UnauthenticatedError('this validator only serves signed requests or API keys');
     }
-    const ss58 = this.signatures.verify({
+    const ss58 = await this.signatures.verify({
       timestamp: header(headers, SIG_HEADERS.timestamp),
       ss58: header(headers, SIG_HEADERS.ss58),
       signature: header(headers, SIG_HEADERS.signature),

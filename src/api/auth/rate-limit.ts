@@ -5,11 +5,19 @@ export interface RateLimit {
 }
 
 /**
+ * Takes a submission token for a caller: 0 when allowed, else the seconds until the next token. The
+ * in-memory TokenBuckets serve one API process; RedisTokenBuckets (redis-stores.ts) are shared by replicas.
+ */
+export interface RateLimiter {
+  take(caller: string): number | Promise<number>;
+}
+
+/**
  * One token bucket per caller. A request takes a token; an empty bucket refuses until refilled. Buckets
  * refill continuously from the elapsed time, so the limit holds for any duration of load (not only the
  * first second).
  */
-export class TokenBuckets {
+export class TokenBuckets implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   constructor(
     private readonly limit: RateLimit,

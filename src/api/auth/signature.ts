@@ -11,24 +11,49 @@ export interface SignedHeaders {
 }
 
 /**
+ * Signatures already accepted, until they leave the timestamp window: `claim` is true the first time only.
+ * MemoryReplaySet serves one API process; RedisReplaySet (redis-stores.ts) is shared by replicas.
+ */
+export interface ReplaySet {
+  claim(signature: string, expiresAtS: number): boolean | Promise<boolean>;
+}
+
+/** The one-process replay set (forgotten on restart). */
+export class MemoryReplaySet implements ReplaySet {
+  private readonly seen = new Map<string, number>();
+  private lastSweep = 0;
+  constructor(private readonly now: () => number = () => Date.now() / 1000) {}
+
+  claim(signature: string, expiresAtS: number): boolean {
+    const now = this.now();
+    if (now - this.lastSweep >= 10) {
+      this.lastSweep = now;
+      for (const [sig, expires] of this.seen) if (expires < now) this.seen.delete(sig);
+    }
+    if (this.seen.has(signature)) return false;
+    this.seen.set(signature, expiresAtS);
+    return true;
+  }
+}
+
+/**
  * Checks sr25519 request signatures: the signature covers the UTF-8 text of `x-timestamp` (unix seconds),
  * the timestamp must be within `windowS` of now, and each signature is accepted once (replays refused).
  */
 export class SignatureVerifier {
-  private readonly seen = new Map<string, number>();
-  private lastSweep = 0;
   constructor(
     private readonly windowS = 300,
     private readonly now: () => number = () => Date.now() / 1000,
+    private readonly seen: ReplaySet = new MemoryReplaySet(now),
   ) {}
 
-  static async create(windowS = 300): Promise<SignatureVerifier> {
+  static async create(windowS = 300, seen?: ReplaySet): Promise<SignatureVerifier> {
     await cryptoWaitReady();
-    return new SignatureVerifier(windowS);
+    return new SignatureVerifier(windowS, undefined, seen);
   }
 
-  /** Returns the authenticated ss58 address or throws UnauthenticatedError (401). */
-  verify(h: Partial<SignedHeaders>): string {
+  /** Resolves with the authenticated ss58 address or rejects with UnauthenticatedError (401). */
+  async verify(h: Partial<SignedHeaders>): Promise<string> {
     if (!h.timestamp || !h.ss58 || !h.signature) {
       throw new UnauthenticatedError(`missing ${[!h.timestamp && SIG_HEADERS.timestamp, !h.ss58 && SIG_HEADERS.ss58, !h.signature && SIG_HEADERS.signature].filter(Boolean).join(', ')} header`);
     }
@@ -49,15 +74,7 @@ export class SignatureVerifier {
       throw new UnauthenticatedError(`${SIG_HEADERS.ss58} is not a valid ss58 address`);
     }
     if (!valid) throw new UnauthenticatedError('signature does not verify for this timestamp and ss58 address');
-    this.sweep(now);
-    if (this.seen.has(sig)) throw new UnauthenticatedError('signature already used (replay refused)', { hint: 'sign a fresh timestamp for every request' });
-    this.seen.set(sig, ts + this.windowS);
+    if (!(await this.seen.claim(sig, ts + this.windowS))) throw new UnauthenticatedError('signature already used (replay refused)', { hint: 'sign a fresh timestamp for every request' });
     return h.ss58;
-  }
-
-  private sweep(now: number): void {
-    if (now - this.lastSweep < 10) return;
-    this.lastSweep = now;
-    for (const [sig, expires] of this.seen) if (expires < now) this.seen.delete(sig);
   }
 }

@@ -108,7 +108,7 @@ export function attachRpc(app: FastifyInstance, ctx: ApiContext): { close(): voi
     } else {
       return send(rpcError(id, METHOD_NOT_FOUND, `unknown method ${method.slice(0, 64)}`, { methods: ['proof_of_computation', 'proof_of_weights'] }));
     }
-    ctx.limit(caller);
+    await ctx.limit(caller);
     const { id: inferenceId } = await submitInference(ctx, { circuit, input, source: 'external', caller });
     ctx.metrics.submissions.inc({ outcome: 'accepted' });
     const finish = async (): Promise<void> => {

@@ -1,0 +1,106 @@
+// npm run bench:fleet — the proving fleet (docs/scale-out.md) on the staking LSTM (zoo model, compiled on first
+// run, cached), against the local worker-thread pool in the same run.
+//
+// Real parts: Debian's redis-server on a free loopback port, `zkinfer prover-worker` child processes (as a user
+// types them), the miner's FleetBackend (BullMQ queue per circuit), the zkML engine's ProverPool as baseline.
+// Rows: local pool (1 thread) with the same number of proofs in flight (baseline); fleet with 1, 2, 4 worker
+// processes, proofs/s and per-job queue overhead (miner round trip minus the worker's witness+prove time).
+// This machine has 2 cores: the point is the correctness of the split and the overhead per job (target ≤ 5 ms
+// p50), not a speed-up. Options: --requests N (default 8)  --workers 1,2,4  --prover auto|native|snarkjs
+import { spawn, type ChildProcess } from 'node:child_process';
+import { CircuitStore } from '../src/miner/circuit-store.js';
+import { PoolBackend } from '../src/miner/pool-backend.js';
+import { FleetBackend } from '../src/fleet/backend.js';
+import { quantile } from '../src/api/validator-view.js';
+import { compileZooModel } from '../src/models/compiled.js';
+import { getZooModel } from '../src/models/zoo.js';
+import { encodeInputs } from '../src/protocol/circuit-io.js';
+import type { ProofBackend } from '../src/miner/miner.js';
+import type { ServedCircuit } from '../src/miner/circuit-store.js';
+import { repoRoot, zkinferArgv } from '../test/zkml/prove-fixtures.js';
+import { skipWithoutRedis, startRedis } from '../test/fleet/redis-harness.js';
+
+const arg = (name: string, def: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : def;
+};
+const REQUESTS = Number(arg('requests', '8'));
+const FLEETS = arg('workers', '1,2,4').split(',').map(Number);
+const PROVER = arg('prover', 'auto');
+
+interface Row { name: string; n: number; perS: number; p50: number; p95: number; overheadP50?: number; ratio?: string; note?: string }
+
+/** Prove REQUESTS jobs with `inFlight` at a time; latencies in ms and proofs/s. */
+async function run(backend: ProofBackend, circuit: ServedCircuit, inputs: () => Record<string, string[]>, inFlight: number): Promise<{ lat: number[]; perS: number }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < REQUESTS) {
+      next++;
+      const t = performance.now();
+      await backend.prove(circuit, inputs());
+      lat.push(performance.now() - t);
+    }
+  }));
+  return { lat, perS: lat.length / ((performance.now() - t0) / 1000) };
+}
+
+async function main(): Promise<void> {
+  if (skipWithoutRedis) throw new Error(skipWithoutRedis);
+  const compiled = await compileZooModel('staking-lstm', { onProgress: (s, d, t) => process.stderr.write(`\r${s} ${d}/${t}   `) });
+  process.stderr.write('\n');
+  const meta = compiled.metadata;
+  const zoo = getZooModel('staking-lstm');
+  let seed = 1;
+  const inputs = (): Record<string, string[]> => encodeInputs(meta, { [meta.inputs[0]!.name]: zoo.sampleInput(seed++) });
+  const circuits = new CircuitStore();
+  const circuit = await circuits.add(compiled.dir);
+  const rows: Row[] = [];
+
+  for (const w of FLEETS) {
+    // Baseline: the local pool (one thread, as `zkinfer miner --workers 1`), same proofs in flight.
+    const pool = new PoolBackend({ size: 1, prover: PROVER as 'auto' });
+    await pool.prove(circuit, inputs());
+    const base = await run(pool, circuit, inputs, w);
+    await pool.close();
+    rows.push({ name: `local pool (1 thread), ${w} in flight`, n: base.lat.length, perS: base.perS, p50: quantile(base.lat, 0.5)!, p95: quantile(base.lat, 0.95)!, ratio: '1.00' });
+
+    const redis = await startRedis();
+    const procs: ChildProcess[] = [];
+    for (let i = 0; i < w; i++) {
+      const p = spawn(process.execPath, zkinferArgv(['prover-worker', '--queue', redis.url, '--circuit', `${compiled.dir}:1`, '--prover', PROVER]), { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+      procs.push(p);
+    }
+    const fleet = new FleetBackend({ url: redis.url, circuits, pollMs: 200, logEveryS: 0 });
+    await fleet.start();
+    while ((fleet.fleet().get(circuit.id)?.capacity ?? 0) < w) await new Promise((r) => setTimeout(r, 200));
+    await run(fleet, circuit, inputs, w).catch(() => undefined); // warm every worker (keys loaded)
+    const fresh = new FleetBackend({ url: redis.url, circuits, pollMs: 200, logEveryS: 0 });
+    await fresh.start();
+    const r = await run(fresh, circuit, inputs, w);
+    const st = fresh.fleet().get(circuit.id)!;
+    rows.push({
+      name: `fleet, ${w} worker process${w > 1 ? 'es' : ''}, ${w} in flight`, n: r.lat.length, perS: r.perS, p50: quantile(r.lat, 0.5)!, p95: quantile(r.lat, 0.95)!,
+      overheadP50: st.overhead.p(0.5) ?? Number.NaN, ratio: (r.perS / base.perS).toFixed(2),
+      note: st.workers.map((x) => `${x.jobs}`).join('+') + ' jobs per worker',
+    });
+    await fresh.close();
+    await fleet.close();
+    for (const p of procs) {
+      const exited = new Promise((res) => p.once('exit', res));
+      p.kill('SIGTERM');
+      await exited;
+    }
+    await redis.stop();
+  }
+
+  console.log(`\nbench:fleet — staking LSTM, ${REQUESTS} proofs per row, prover ${PROVER}, ${new Date().toISOString()}\n`);
+  console.log('| measurement | n | proofs/s | p50 ms | p95 ms | queue overhead p50 ms | ratio vs local pool | note |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.n} | ${r.perS.toFixed(2)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.overheadP50 === undefined ? '-' : r.overheadP50.toFixed(1)} | ${r.ratio ?? '-'} | ${r.note ?? ''} |`);
+  }
+}
+
+await main();
