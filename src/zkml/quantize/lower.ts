@@ -64,6 +64,7 @@ class Lowerer {
   readonly maxScale: number;
   private node = '';
   private readonly tables = new Map<string, ActTable>();
+  private readonly reluMemo = new Map<string, Lin>();
 
   private readonly consumers = new Map<string, IRNode[]>();
   private readonly freeMemo = new Map<string, boolean>();
@@ -113,10 +114,19 @@ class Lowerer {
     return linSig(out);
   }
 
-  /** max(0, round(x / 2^d)). */
+  /** max(0, round(x / 2^d)). The same relu of the same value is emitted once (comparisons share them). */
   relu(xIn: Lin, d: number): Lin {
     const x = d === 0 ? xIn : linComb([[1n, xIn]], 1n << BigInt(d - 1));
     if (isConstLin(x)) { const q = floorShift(x.c, d); return linConst(q > 0n ? q : 0n); }
+    const key = `${d}|${x.c}|${[...x.terms].sort((p, q) => p[0] - q[0]).join(';')}`;
+    const seen = this.reluMemo.get(key);
+    if (seen) return seen;
+    const r = this.reluGadget(x, d);
+    this.reluMemo.set(key, r);
+    return r;
+  }
+
+  private reluGadget(x: Lin, d: number): Lin {
     const n = this.width(x, d + 1);
     const hi = floorShift(linBound(x, this.bounds)[1], d);
     const out = this.sig([0n, hi > 0n ? hi : 0n]);
