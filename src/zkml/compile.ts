@@ -37,6 +37,10 @@ export interface CompileOptions {
   onProgress?: CompileProgress;
   /** Setup cache (dev ptau, keys); default $ZKINFER_CACHE_DIR or ~/.cache/zkinfer. */
   cacheDir?: string;
+  /** Sizes of symbolic dimensions (`--dim NAME=N`); any other symbolic dimension is 1. */
+  dims?: Record<string, number>;
+  /** Notes from the importer (e.g. a symbolic dimension set to 1). */
+  onNote?: (message: string) => void;
 }
 
 export interface QuantError { maxAbs: number; meanAbs: number; samples: number }
@@ -98,7 +102,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     throw new InvalidInputError(`--scale must be an integer from 1 to 24, got ${opts.scale}`);
   }
   progress('import', 0, 1);
-  const model = await importOnnxFile(modelPath, opts.name);
+  const model = await importOnnxFile(modelPath, opts.name, { ...(opts.dims ? { dims: opts.dims } : {}), ...(opts.onNote ? { onNote: opts.onNote } : {}) });
   const graph = model.graph;
   progress('import', 1, 1);
   const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;

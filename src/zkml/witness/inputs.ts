@@ -38,7 +38,8 @@ export function quantizeInputs(metadata: Pick<CircuitMetadata, 'inputs' | 'name'
   const signals: Record<string, string[]> = {};
   const fields = metadata.inputs.map((spec, k) => {
     const f = data.input_data[k]!.map((v) => toField(toFixed(v, spec.scaleBits)).toString());
-    signals[spec.signal] = f;
+    // inputs that share one circuit signal array (`in`) follow each other in metadata order
+    signals[spec.signal] = [...(signals[spec.signal] ?? []), ...f];
     return f;
   });
   return { signals, fields };
