@@ -161,6 +161,21 @@ const CASES: Record<string, Case> = {
     b.node('Dropout', ['i'], ['d']);
     b.node('Conv', ['d', b.init('dw', [4, 1, 3, 3], rand(7, 36, 0.4))], ['y'], { group: 4, pads: [1, 1, 1, 1] });
   }) },
+  'bidirectional LSTM → reverse LSTM with initial states (onnxruntime has no layout=1 LSTM to compare with)': { tol: 0.03, bytes: () => {
+    const b = new OnnxBuilder('bilstm');
+    const T = 3, I = 2, H = 2;
+    b.input('x', [T, 1, I]);
+    b.node('LSTM', ['x', b.init('W', [2, 4 * H, I], rand(41, 32, 0.6)), b.init('R', [2, 4 * H, H], rand(42, 32, 0.6)), b.init('B', [2, 8 * H], rand(43, 32, 0.2))],
+      ['Y', 'Yh'], { hidden_size: H, direction: 'bidirectional' }); // Y [T,2,1,H]
+    b.node('Transpose', ['Y'], ['Yt'], { perm: [0, 2, 1, 3] }); // [T,1,2,H]
+    b.node('Reshape', ['Yt', b.initInt64('sh', [3], [T, 1, 2 * H])], ['Z']); // [T,1,2H]
+    b.node('LSTM', ['Z', b.init('W2', [1, 4 * H, 2 * H], rand(44, 32, 0.6)), b.init('R2', [1, 4 * H, H], rand(45, 16, 0.6)), b.init('B2', [1, 8 * H], rand(46, 16, 0.2)),
+      '', b.init('h0', [1, 1, H], [0.1, -0.2]), b.init('c0', [1, 1, H], [0.3, 0.05])], ['Y2', 'Yh2', 'Yc2'], { hidden_size: H, direction: 'reverse' });
+    b.output('Y2', [T, 1, 1, H]);
+    b.output('Yh', [2, 1, H]);
+    b.output('Yc2', [1, 1, H]);
+    return b.toBytes();
+  } },
 };
 
 async function fidelity(name: string, c: Case): Promise<void> {

@@ -335,15 +335,15 @@ function globalAvgPool([x]: Array<Tensor | undefined>): Tensor[] {
   return [out];
 }
 
-/** The LSTM configuration a node uses, validated (forward, default activations, no peepholes/clip). */
-export interface LstmConfig { seq: number; batch: number; inputSize: number; hidden: number; layout: number }
+/** The LSTM configuration a node uses, validated (default activations, no peepholes/clip). */
+export interface LstmConfig { seq: number; batch: number; inputSize: number; hidden: number; layout: number; dirs: number; reverse: boolean[] }
 
 export function lstmConfig(inputs: Array<Tensor | undefined>, at: Attrs): LstmConfig {
   const X = need(inputs[0], 'X'), W = need(inputs[1], 'W');
-  const dir = at['direction'];
-  if (dir !== undefined && dir !== 'forward') throw new KernelError(`direction=${String(dir)} (only forward is supported)`);
+  const dir = at['direction'] ?? 'forward';
+  if (dir !== 'forward' && dir !== 'reverse' && dir !== 'bidirectional') throw new KernelError(`direction=${String(dir)}`);
   const acts = at['activations'];
-  if (Array.isArray(acts) && acts.join(',').toLowerCase() !== 'sigmoid,tanh,tanh') throw new KernelError(`activations=${acts.join(',')}`);
+  if (Array.isArray(acts) && !/^(sigmoid,tanh,tanh,?)+$/.test(acts.join(',').toLowerCase() + ',')) throw new KernelError(`activations=${acts.join(',')}`);
   if (at['clip'] !== undefined) throw new KernelError('clip');
   if (int(at, 'input_forget', 0)) throw new KernelError('input_forget=1');
   if (inputs[7]) throw new KernelError('peephole weights P');
@@ -353,37 +353,55 @@ export function lstmConfig(inputs: Array<Tensor | undefined>, at: Attrs): LstmCo
   if (inputs[4]) {
     if (Array.from(inputs[4].data).some((l) => l !== seq)) throw new KernelError('sequence_lens shorter than the sequence');
   }
-  return { seq, batch, inputSize: X.shape[2]!, hidden, layout };
+  const reverse = dir === 'bidirectional' ? [false, true] : [dir === 'reverse'];
+  if (W.shape[0] !== reverse.length) throw new KernelError(`W has ${W.shape[0]} directions, direction=${String(dir)} needs ${reverse.length}`, false);
+  return { seq, batch, inputSize: X.shape[2]!, hidden, layout, dirs: reverse.length, reverse };
+}
+
+/** Flat positions of Y[t, d, b, :] and Y_h/Y_c[d, b, :] for either layout (docs/zkml-compile.md, LSTM). */
+export function lstmIndex(cfg: LstmConfig): { y: (t: number, d: number, b: number) => number; last: (d: number, b: number) => number; x: (t: number, b: number) => number } {
+  const { seq, batch, inputSize: I, hidden: H, layout, dirs } = cfg;
+  return {
+    y: (t, d, b) => (layout ? ((b * seq + t) * dirs + d) * H : ((t * dirs + d) * batch + b) * H),
+    last: (d, b) => (layout ? (b * dirs + d) * H : (d * batch + b) * H),
+    x: (t, b) => (layout ? (b * seq + t) * I : (t * batch + b) * I),
+  };
+}
+
+/** Output shapes [Y, Y_h, Y_c] of an LSTM. */
+export function lstmShapes(cfg: LstmConfig): number[][] {
+  const { seq, batch, hidden: H, layout, dirs } = cfg;
+  return layout ? [[batch, seq, dirs, H], [batch, dirs, H], [batch, dirs, H]] : [[seq, dirs, batch, H], [dirs, batch, H], [dirs, batch, H]];
 }
 
 function lstm(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
   const cfg = lstmConfig(inputs, at);
-  const { seq, batch, inputSize: I, hidden: H, layout } = cfg;
+  const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
   const X = inputs[0]!, W = inputs[1]!, R = need(inputs[2], 'R'), B = inputs[3];
   const h0 = inputs[5], c0 = inputs[6];
-  const Y = tensor(layout ? [batch, seq, 1, H] : [seq, 1, batch, H]);
-  const Yh = tensor(layout ? [batch, 1, H] : [1, batch, H]);
-  const Yc = tensor(layout ? [batch, 1, H] : [1, batch, H]);
-  for (let b = 0; b < batch; b++) {
+  const [Y, Yh, Yc] = lstmShapes(cfg).map((sh) => tensor(sh)) as [Tensor, Tensor, Tensor];
+  const ix = lstmIndex(cfg);
+  for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
     const h = new Float64Array(H), c = new Float64Array(H);
-    for (let j = 0; j < H; j++) { h[j] = h0 ? h0.data[b * H + j]! : 0; c[j] = c0 ? c0.data[b * H + j]! : 0; }
-    for (let t = 0; t < seq; t++) {
-      const xo = layout ? (b * seq + t) * I : (t * batch + b) * I;
+    for (let j = 0; j < H; j++) { h[j] = h0 ? h0.data[(d * batch + b) * H + j]! : 0; c[j] = c0 ? c0.data[(d * batch + b) * H + j]! : 0; }
+    for (let step = 0; step < seq; step++) {
+      const t = cfg.reverse[d] ? seq - 1 - step : step;
+      const xo = ix.x(t, b);
       const g = new Float64Array(4 * H);
       for (let r = 0; r < 4 * H; r++) {
-        let s = B ? B.data[r]! + B.data[4 * H + r]! : 0;
-        for (let k = 0; k < I; k++) s += W.data[r * I + k]! * X.data[xo + k]!;
-        for (let k = 0; k < H; k++) s += R.data[r * H + k]! * h[k]!;
+        let s = B ? B.data[d * 8 * H + r]! + B.data[d * 8 * H + 4 * H + r]! : 0;
+        for (let k = 0; k < I; k++) s += W.data[(d * 4 * H + r) * I + k]! * X.data[xo + k]!;
+        for (let k = 0; k < H; k++) s += R.data[(d * 4 * H + r) * H + k]! * h[k]!;
         g[r] = s;
       }
       for (let j = 0; j < H; j++) {
         const i = sigmoid(g[j]!), o = sigmoid(g[H + j]!), f = sigmoid(g[2 * H + j]!), cc = Math.tanh(g[3 * H + j]!);
         c[j] = f * c[j]! + i * cc;
         h[j] = o * Math.tanh(c[j]!);
-        Y.data[layout ? (b * seq + t) * H + j : (t * batch + b) * H + j] = h[j]!;
       }
+      Y.data.set(h, ix.y(t, d, b));
     }
-    Yh.data.set(h, b * H); Yc.data.set(c, b * H);
+    Yh.data.set(h, ix.last(d, b)); Yc.data.set(c, ix.last(d, b));
   }
   return [Y, Yh, Yc];
 }

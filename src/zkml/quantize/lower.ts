@@ -1,5 +1,5 @@
 import type { GraphIR, IRNode } from '../ir/graph.js';
-import { broadcast, castKind, KERNELS, lstmConfig, poolWindow, reduceGroups, windowTaps, type Attrs } from '../ir/kernels.js';
+import { broadcast, castKind, KERNELS, lstmConfig, lstmIndex, lstmShapes, poolWindow, reduceGroups, windowTaps, type Attrs } from '../ir/kernels.js';
 import { optimizeGraph } from '../ir/rewrite.js';
 import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 import { UnsupportedOpError } from '../onnx/errors.js';
@@ -484,31 +484,36 @@ class Lowerer {
   private lstm(n: IRNode, ins: Operand[]): QTensor[] {
     if (!isQ(ins[0]) || ins.slice(1).some(isQ)) this.unsupported(n, 'W, R, B and initial states must be constant; X must be the model-dependent input');
     const kin = ins.map((x, i) => (i === 0 ? tensor((x as QTensor).shape) : (x as Tensor | undefined)));
-    const { seq, batch, inputSize: I, hidden: H, layout } = lstmConfig(kin, n.attrs);
+    const cfg = lstmConfig(kin, n.attrs);
+    const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
+    const ix = lstmIndex(cfg);
     const s = this.s;
     const X = this.toScale(ins[0] as QTensor, s);
     const q = (v: number) => BigInt(Math.round(v * 2 ** s));
     const W = (ins[1] as Tensor).data, R = (ins[2] as Tensor).data, B = ins[3] as Tensor | undefined;
     const h0 = ins[5] as Tensor | undefined, c0 = ins[6] as Tensor | undefined;
-    const Y = new Array<Lin>(seq * batch * H), Yh = new Array<Lin>(batch * H), Yc = new Array<Lin>(batch * H);
+    const [shY, shH, shC] = lstmShapes(cfg) as [number[], number[], number[]];
+    const Y = new Array<Lin>(sizeOf(shY)), Yh = new Array<Lin>(sizeOf(shH)), Yc = new Array<Lin>(sizeOf(shC));
     const Wq = Array.from(W, q), Rq = Array.from(R, q);
-    // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale.
-    const lazyLast = this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
+    // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale (one forward
+    // direction only: then the last step is the last Y row).
+    const lazyLast = dirs === 1 && !cfg.reverse[0] && this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
     let hScale = 0;
-    for (let b = 0; b < batch; b++) {
-      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[b * H + j]! : 0)));
-      let c = Array.from({ length: H }, (_, j) => linConst(q(c0 ? c0.data[b * H + j]! : 0)));
-      for (let t = 0; t < seq; t++) {
-        const xo = layout ? (b * seq + t) * I : (t * batch + b) * I;
+    for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
+      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[(d * batch + b) * H + j]! : 0)));
+      let c = Array.from({ length: H }, (_, j) => linConst(q(c0 ? c0.data[(d * batch + b) * H + j]! : 0)));
+      for (let step = 0; step < seq; step++) {
+        const t = cfg.reverse[d] ? seq - 1 - step : step;
+        const xo = ix.x(t, b);
         const gate = (r: number): Lin => {
           const parts: Array<[bigint, Lin]> = [];
-          for (let k = 0; k < I; k++) parts.push([Wq[r * I + k]!, X.els[xo + k]!]);
-          for (let k = 0; k < H; k++) parts.push([Rq[r * H + k]!, h[k]!]);
-          const bias = B ? BigInt(Math.round((B.data[r]! + B.data[4 * H + r]!) * 2 ** (2 * s))) : 0n;
+          for (let k = 0; k < I; k++) parts.push([Wq[(d * 4 * H + r) * I + k]!, X.els[xo + k]!]);
+          for (let k = 0; k < H; k++) parts.push([Rq[(d * 4 * H + r) * H + k]!, h[k]!]);
+          const bias = B ? BigInt(Math.round((B.data[d * 8 * H + r]! + B.data[d * 8 * H + 4 * H + r]!) * 2 ** (2 * s))) : 0n;
           return linComb(parts, bias); // scale 2s
         };
         const nh: Lin[] = [], nc: Lin[] = [];
-        const lastProducts: Lin[] = [];
+        const last = step === seq - 1 && lazyLast;
         for (let j = 0; j < H; j++) {
           const si = this.act('sigmoid', gate(j), 2 * s); // gates at scale 2s
           const o = this.act('sigmoid', gate(H + j), 2 * s).y;
@@ -522,32 +527,24 @@ class Lowerer {
           nc.push(tc.q!);
           const prod = this.mul(o, tc.y);
           hScale = sSig + tc.so;
-          if (t === seq - 1 && lazyLast) { lastProducts.push(prod); nh.push(prod); }
-          else nh.push(this.rescale(prod, hScale - s)); // h = o⊙tanh(c') at scale s
+          // the last h only flows into outputs when lazy: keep the products unrescaled (saves H decompositions)
+          nh.push(last ? prod : this.rescale(prod, hScale - s)); // h = o⊙tanh(c') at scale s
         }
         h = nh; c = nc;
-        if (t === seq - 1 && lazyLast) {
-          // the last h only flows into outputs: keep the products unrescaled (saves H decompositions)
-          h = lastProducts;
-        }
-        for (let j = 0; j < H; j++) Y[layout ? (b * seq + t) * H + j : (t * batch + b) * H + j] = h[j]!;
+        for (let j = 0; j < H; j++) Y[ix.y(t, d, b) + j] = h[j]!;
       }
-      for (let j = 0; j < H; j++) { Yh[b * H + j] = h[j]!; Yc[b * H + j] = c[j]!; }
+      for (let j = 0; j < H; j++) { Yh[ix.last(d, b) + j] = h[j]!; Yc[ix.last(d, b) + j] = c[j]!; }
     }
     const yScale = lazyLast ? hScale : s;
     if (lazyLast) {
       // bring the earlier (rescaled) steps up to the last step's scale: free multiplications
       const up = 1n << BigInt(yScale - s);
-      for (let k = 0; k < Y.length; k++) {
-        const step = layout ? Math.floor(k / H) % seq : Math.floor(k / (batch * H));
-        if (step !== seq - 1) Y[k] = linComb([[up, Y[k]!]]);
+      for (let t = 0; t < seq - 1; t++) for (let b = 0; b < batch; b++) for (let j = 0; j < H; j++) {
+        const k = ix.y(t, 0, b) + j;
+        Y[k] = linComb([[up, Y[k]!]]);
       }
     }
-    return [
-      { shape: layout ? [batch, seq, 1, H] : [seq, 1, batch, H], scale: yScale, els: Y },
-      { shape: layout ? [batch, 1, H] : [1, batch, H], scale: yScale, els: Yh },
-      { shape: layout ? [batch, 1, H] : [1, batch, H], scale: s, els: Yc },
-    ];
+    return [{ shape: shY, scale: yScale, els: Y }, { shape: shH, scale: yScale, els: Yh }, { shape: shC, scale: s, els: Yc }];
   }
 
   // ---- driver --------------------------------------------------------------------------------------------------
