@@ -176,6 +176,19 @@ const CASES: Record<string, Case> = {
     b.output('Yc2', [1, 1, H]);
     return b.toBytes();
   } },
+  'GRU (linear_before_reset as PyTorch exports it) → bidirectional GRU': { tol: 0.03, bytes: () => {
+    const b = new OnnxBuilder('gru');
+    const T = 3, I = 2, H = 2;
+    b.input('x', [T, 1, I]);
+    b.node('GRU', ['x', b.init('W', [1, 3 * H, I], rand(51, 12, 0.7)), b.init('R', [1, 3 * H, H], rand(52, 12, 0.7)), b.init('B', [1, 6 * H], rand(53, 12, 0.3)),
+      '', b.init('h0', [1, 1, H], [0.2, -0.1])], ['Y', 'Yh'], { hidden_size: H, linear_before_reset: 1 }); // Y [T,1,1,H]
+    b.node('Squeeze', ['Y', b.initInt64('ax', [1], [1])], ['S']); // [T,1,H]
+    b.node('GRU', ['S', b.init('W2', [2, 3 * H, H], rand(54, 24, 0.7)), b.init('R2', [2, 3 * H, H], rand(55, 24, 0.7)), b.init('B2', [2, 6 * H], rand(56, 24, 0.3))],
+      ['Y2'], { hidden_size: H, direction: 'bidirectional' });
+    b.output('Y2', [T, 2, 1, H]);
+    b.output('Yh', [1, 1, H]);
+    return b.toBytes();
+  } },
 };
 
 async function fidelity(name: string, c: Case): Promise<void> {

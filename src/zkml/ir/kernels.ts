@@ -338,18 +338,20 @@ function globalAvgPool([x]: Array<Tensor | undefined>): Tensor[] {
 /** The LSTM configuration a node uses, validated (default activations, no peepholes/clip). */
 export interface LstmConfig { seq: number; batch: number; inputSize: number; hidden: number; layout: number; dirs: number; reverse: boolean[] }
 
-export function lstmConfig(inputs: Array<Tensor | undefined>, at: Attrs): LstmConfig {
+/** LSTM (4 gates, activations sigmoid,tanh,tanh) or GRU (3 gates, sigmoid,tanh) configuration. */
+export function lstmConfig(inputs: Array<Tensor | undefined>, at: Attrs, gates = 4): LstmConfig {
   const X = need(inputs[0], 'X'), W = need(inputs[1], 'W');
   const dir = at['direction'] ?? 'forward';
   if (dir !== 'forward' && dir !== 'reverse' && dir !== 'bidirectional') throw new KernelError(`direction=${String(dir)}`);
   const acts = at['activations'];
-  if (Array.isArray(acts) && !/^(sigmoid,tanh,tanh,?)+$/.test(acts.join(',').toLowerCase() + ',')) throw new KernelError(`activations=${acts.join(',')}`);
+  const want = gates === 4 ? 'sigmoid,tanh,tanh,' : 'sigmoid,tanh,';
+  if (Array.isArray(acts) && !new RegExp(`^(${want})+$`).test(acts.join(',').toLowerCase() + ',')) throw new KernelError(`activations=${acts.join(',')}`);
   if (at['clip'] !== undefined) throw new KernelError('clip');
   if (int(at, 'input_forget', 0)) throw new KernelError('input_forget=1');
-  if (inputs[7]) throw new KernelError('peephole weights P');
+  if (gates === 4 && inputs[7]) throw new KernelError('peephole weights P');
   const layout = int(at, 'layout', 0);
   const [seq, batch] = layout ? [X.shape[1]!, X.shape[0]!] : [X.shape[0]!, X.shape[1]!];
-  const hidden = int(at, 'hidden_size', W.shape[1]! / 4);
+  const hidden = int(at, 'hidden_size', W.shape[1]! / gates);
   if (inputs[4]) {
     if (Array.from(inputs[4].data).some((l) => l !== seq)) throw new KernelError('sequence_lens shorter than the sequence');
   }
@@ -404,6 +406,47 @@ function lstm(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
     Yh.data.set(h, ix.last(d, b)); Yc.data.set(c, ix.last(d, b));
   }
   return [Y, Yh, Yc];
+}
+
+/**
+ * GRU (ONNX semantics, gates z, r, h): z = σ(xWz + hRz + b), r = σ(xWr + hRr + b), h̃ = tanh(xWh + (r⊙h)Rh + b)
+ * or, with linear_before_reset, tanh(xWh + r⊙(hRh + Rbh) + Wbh); h' = (1 − z)⊙h̃ + z⊙h.
+ */
+function gru(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const cfg = lstmConfig(inputs, at, 3);
+  const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
+  const X = inputs[0]!, W = inputs[1]!, R = need(inputs[2], 'R'), B = inputs[3], h0 = inputs[5];
+  const lbr = int(at, 'linear_before_reset', 0) !== 0;
+  const [Y, Yh] = lstmShapes(cfg).map((sh) => tensor(sh)) as [Tensor, Tensor];
+  const ix = lstmIndex(cfg);
+  const bias = (d: number, k: number) => (B ? B.data[d * 6 * H + k]! : 0);
+  for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
+    const h = new Float64Array(H);
+    for (let j = 0; j < H; j++) h[j] = h0 ? h0.data[(d * batch + b) * H + j]! : 0;
+    for (let step = 0; step < seq; step++) {
+      const t = cfg.reverse[d] ? seq - 1 - step : step;
+      const xo = ix.x(t, b);
+      const xw = (r: number) => { let s = 0; for (let k = 0; k < I; k++) s += W.data[(d * 3 * H + r) * I + k]! * X.data[xo + k]!; return s; };
+      const hr = (r: number, hv: ArrayLike<number>) => { let s = 0; for (let k = 0; k < H; k++) s += R.data[(d * 3 * H + r) * H + k]! * hv[k]!; return s; };
+      const z = new Float64Array(H), rg = new Float64Array(H);
+      for (let j = 0; j < H; j++) {
+        z[j] = sigmoid(xw(j) + hr(j, h) + bias(d, j) + bias(d, 3 * H + j));
+        rg[j] = sigmoid(xw(H + j) + hr(H + j, h) + bias(d, H + j) + bias(d, 4 * H + j));
+      }
+      const rh = Float64Array.from(h, (v, k) => rg[k]! * v);
+      const nh = new Float64Array(H);
+      for (let j = 0; j < H; j++) {
+        const pre = lbr ? xw(2 * H + j) + bias(d, 2 * H + j) + rg[j]! * (hr(2 * H + j, h) + bias(d, 5 * H + j))
+          : xw(2 * H + j) + hr(2 * H + j, rh) + bias(d, 2 * H + j) + bias(d, 5 * H + j);
+        const ht = Math.tanh(pre);
+        nh[j] = (1 - z[j]!) * ht + z[j]! * h[j]!;
+      }
+      h.set(nh);
+      Y.data.set(h, ix.y(t, d, b));
+    }
+    Yh.data.set(h, ix.last(d, b));
+  }
+  return [Y, Yh];
 }
 
 /** BatchNormalization in inference mode: y = (x − mean) / sqrt(var + ε) · scale + B over the channel axis 1. */
@@ -601,6 +644,7 @@ export const KERNELS: Record<string, Kernel> = {
   AveragePool: pool('avg'),
   GlobalAveragePool: globalAvgPool,
   LSTM: lstm,
+  GRU: gru,
   Pad: pad,
   Tile: tile,
   Split: split,

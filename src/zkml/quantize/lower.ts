@@ -344,6 +344,8 @@ class Lowerer {
       }
       case 'LSTM':
         return this.lstm(n, ins);
+      case 'GRU':
+        return this.gru(n, ins);
       default: {
         const out = this.lowerMore(n, ins, varIdx);
         if (out) return out;
@@ -545,6 +547,61 @@ class Lowerer {
       }
     }
     return [{ shape: shY, scale: yScale, els: Y }, { shape: shH, scale: yScale, els: Yh }, { shape: shC, scale: s, els: Yc }];
+  }
+
+  /** GRU (float reference: ir/kernels.ts gru): gates at scale 2s, h kept at scale s between steps. */
+  private gru(n: IRNode, ins: Operand[]): QTensor[] {
+    if (!isQ(ins[0]) || ins.slice(1).some(isQ)) this.unsupported(n, 'W, R, B and the initial state must be constant; X must be the model-dependent input');
+    const kin = ins.map((x, i) => (i === 0 ? tensor((x as QTensor).shape) : (x as Tensor | undefined)));
+    const cfg = lstmConfig(kin, n.attrs, 3);
+    const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
+    const ix = lstmIndex(cfg);
+    const s = this.s;
+    const lbr = typeof n.attrs['linear_before_reset'] === 'number' && n.attrs['linear_before_reset'] !== 0;
+    const X = this.toScale(ins[0] as QTensor, s);
+    const q = (v: number, sc = s) => BigInt(Math.round(v * 2 ** sc));
+    const W = Array.from((ins[1] as Tensor).data, (v) => q(v)), R = Array.from((ins[2] as Tensor).data, (v) => q(v));
+    const B = ins[3] as Tensor | undefined, h0 = ins[5] as Tensor | undefined;
+    const bias = (d: number, k: number) => (B ? B.data[d * 6 * H + k]! : 0);
+    const [shY, shH] = lstmShapes(cfg) as [number[], number[]];
+    const Y = new Array<Lin>(sizeOf(shY)), Yh = new Array<Lin>(sizeOf(shH));
+    for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
+      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[(d * batch + b) * H + j]! : 0)));
+      for (let step = 0; step < seq; step++) {
+        const t = cfg.reverse[d] ? seq - 1 - step : step;
+        const xo = ix.x(t, b);
+        const xw = (r: number): Array<[bigint, Lin]> => Array.from({ length: I }, (_, k) => [W[(d * 3 * H + r) * I + k]!, X.els[xo + k]!]);
+        const hr = (r: number, hv: Lin[]): Array<[bigint, Lin]> => Array.from({ length: H }, (_, k) => [R[(d * 3 * H + r) * H + k]!, hv[k]!]);
+        const z: Lin[] = [], rg: Lin[] = [];
+        let sSig = 0;
+        for (let j = 0; j < H; j++) {
+          const zz = this.act('sigmoid', linComb([...xw(j), ...hr(j, h)], q(bias(d, j) + bias(d, 3 * H + j), 2 * s)), 2 * s);
+          rg.push(this.act('sigmoid', linComb([...xw(H + j), ...hr(H + j, h)], q(bias(d, H + j) + bias(d, 4 * H + j), 2 * s)), 2 * s).y);
+          z.push(zz.y); sSig = zz.so;
+        }
+        // r⊙h back at scale s (one rescale per element) when the reset applies before the linear map
+        const rh = lbr ? [] : h.map((hv, k) => this.rescale(this.mul(rg[k]!, hv), sSig));
+        const nh: Lin[] = [];
+        for (let j = 0; j < H; j++) {
+          let pre: Lin;
+          if (lbr) {
+            const inner = linComb(hr(2 * H + j, h), q(bias(d, 5 * H + j), 2 * s)); // scale 2s
+            pre = linComb([...xw(2 * H + j), [1n, this.rescale(this.mul(rg[j]!, inner), sSig)]], q(bias(d, 2 * H + j), 2 * s));
+          } else {
+            pre = linComb([...xw(2 * H + j), ...hr(2 * H + j, rh)], q(bias(d, 2 * H + j) + bias(d, 5 * H + j), 2 * s));
+          }
+          const ht = this.act('tanh', pre, 2 * s);
+          // h' = h̃ + z⊙(h − h̃) at scale sSig + so, rescaled to s
+          const diff = linComb([[1n << BigInt(ht.so - s), h[j]!], [-1n, ht.y]]);
+          const hn = linComb([[1n << BigInt(sSig), ht.y], [1n, this.mul(z[j]!, diff)]]);
+          nh.push(this.rescale(hn, sSig + ht.so - s));
+        }
+        h = nh;
+        for (let j = 0; j < H; j++) Y[ix.y(t, d, b) + j] = h[j]!;
+      }
+      for (let j = 0; j < H; j++) Yh[ix.last(d, b) + j] = h[j]!;
+    }
+    return [{ shape: shY, scale: s, els: Y }, { shape: shH, scale: s, els: Yh }];
   }
 
   // ---- driver --------------------------------------------------------------------------------------------------
