@@ -49,7 +49,7 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
   for (const init of g.initializer ?? []) constants.set(init.name!, decodeTensor(init));
 
   const inputs: IRValueInfo[] = [];
-  const defaulted = new Set<string>();
+  const defaulted = new Set<string>(), unnamed = new Set<string>();
   for (const vi of g.input ?? []) {
     if (constants.has(vi.name!)) continue; // old exporters list initializers as inputs
     const dims = vi.type?.tensorType?.shape?.dim;
@@ -62,12 +62,14 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
         return 1;
       }
       const v = d.dimValue === undefined || d.dimValue === null ? NaN : Number(String(d.dimValue));
+      if (Number.isNaN(v)) { unnamed.add(vi.name!); return 1; } // an unnamed unknown dimension (e.g. skl2onnx's batch)
       if (!(v > 0)) throw new DynamicShapeError(vi.name!, 'graph input', modelName, { details: { dimValue: String(d.dimValue) } });
       return v;
     });
     const elemType = elemTypeOf(vi.type?.tensorType?.elemType);
     inputs.push({ name: vi.name!, shape, ...(elemType !== 'float' ? { elemType } : {}) });
   }
+  for (const i of unnamed) opts.onNote?.(`model "${modelName}": input "${i}" has an unknown dimension, set to 1`);
   for (const d of defaulted) opts.onNote?.(`model "${modelName}": symbolic dimension "${d}" set to 1 (use --dim ${d}=N to change it)`);
   if (inputs.length === 0) throw new OnnxParseError(`ONNX model "${modelName}" has no (non-constant) input`);
 
