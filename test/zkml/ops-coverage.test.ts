@@ -10,7 +10,8 @@ import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
 import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
 import { checkCircuit } from '../fixtures/onnx/soundness.js';
-import { oneOp, rand } from '../fixtures/onnx/models.js';
+import { rand } from '../fixtures/onnx/models.js';
+import { oneOp } from '../fixtures/onnx/op-models.js';
 
 const BOOL = 9, INT64 = 7;
 /** Values on a grid every fixed-point scale ≥ 1 represents exactly (so Equal and ties mean the same in both). */

@@ -92,14 +92,17 @@ function linStr(l: Lin, ref: (s: number) => string): string {
 }
 
 /** Generate the Circom source of a fixed-point program: `in[nIn]` public inputs, `out[nOut]` outputs. */
-export function generateCircom(p: FixedProgram, name = 'Model'): GeneratedCircuit {
+export function generateCircom(p: FixedProgram, name = 'Model', opts: { nodes?: boolean } = {}): GeneratedCircuit {
   const refs = new Map<number, string>();
   const ref = (s: number): string => (s < p.nIn ? `in[${s}]` : refs.get(s)!);
   const acts = new Map<string, string>();
   const body: string[] = [];
   const gadgetNames: string[] = [];
+  let lastNode: string | undefined;
   p.gadgets.forEach((g: Gadget, k) => {
     const c = `g${k}`;
+    // audit export: a comment naming the ONNX node where its gadgets start
+    if (opts.nodes && g.node !== lastNode) { body.push(`    // ${g.node.replace(/[\r\n]/g, ' ')}`); lastNode = g.node; }
     switch (g.kind) {
       case 'range':
         body.push(`    component ${c} = RangeCheck(${g.n});`, `    ${c}.in <== ${linStr(g.x, ref)};`);

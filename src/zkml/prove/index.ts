@@ -51,7 +51,7 @@ export async function prove(dir: string, inputData: unknown, opts: ProveOptions 
   const md = art.metadata;
   const q = quantizeInputs(md, parseInputData(inputData));
   const pool = opts.pool ?? defaultPool(opts.prover ?? 'auto');
-  const r = await pool.prove({ wasmPath: art.paths.wasm, zkeyPath: art.paths.zkey, signals: q.signals });
+  const r = await pool.prove({ wasmPath: art.paths.witness, zkeyPath: art.paths.zkey, signals: q.signals });
   if (r.publicSignals.length !== md.publicLayout.total) {
     throw new ProveError('PROVE_FAILED', `the proof has ${r.publicSignals.length} public signals, metadata.json says ${md.publicLayout.total}`, { hint: 'the artifacts do not belong together; re-run `zkinfer compile`' });
   }
