@@ -150,11 +150,9 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
   if (unsupported.length) throw new UnsupportedOpError(unsupported, modelName);
 
   const outputs: IRValueInfo[] = (g.output ?? []).map((vi) => {
-    const shape = shapes.get(vi.name!);
-    if (!shape) {
-      if (constants.has(vi.name!)) throw new OnnxParseError(`output "${vi.name}" of model "${modelName}" is a constant`, { hint: 'a circuit output must depend on the input' });
-      throw new OnnxParseError(`output "${vi.name}" of model "${modelName}" is not produced by any node`);
-    }
+    // a constant output (e.g. an exporter's fixed second output) is a public constant of the circuit
+    const shape = shapes.get(vi.name!) ?? constants.get(vi.name!)?.shape;
+    if (!shape) throw new OnnxParseError(`output "${vi.name}" of model "${modelName}" is not produced by any node`);
     return { name: vi.name!, shape };
   });
   return { name: modelName, inputs, outputs, nodes: pruneDead(nodes, outputs), constants, shapes, opset };

@@ -636,7 +636,7 @@ class Lowerer {
     for (const vi of g.outputs) {
       this.node = `output:${vi.name}`;
       // Outputs keep their natural scale (a public linear combination costs nothing); only very wide ones are rescaled.
-      const raw = vals.get(vi.name)!;
+      const raw = vals.get(vi.name) ?? this.constQ(g.constants.get(vi.name)!, s);
       const t = raw.scale > this.maxScale + s ? this.toScale(raw, s) : raw;
       let m = 0n;
       for (const e of t.els) { const [lo, hi] = linBound(e, this.bounds); for (const v of [lo, hi]) { const a = v < 0n ? -v : v; if (a > m) m = a; } }
