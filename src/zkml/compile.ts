@@ -60,7 +60,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 3; // 3: direct R1CS backend (no circom in the compile path)
+const CODEGEN_VERSION = 4; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input
 const SCALE_CANDIDATES = [6, 8, 10, 12];
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
@@ -189,7 +189,8 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     publicLayout: {
       outputs: low.outputs.map((o) => ({ name: o.name, offset: o.offset, length: o.shape.reduce((a, b) => a * b, 1) })),
       inputs: low.inputs.map((i) => ({ name: i.name, offset: nOut + i.offset, length: i.shape.reduce((a, b) => a * b, 1) })),
-      total: nOut + low.program.nIn,
+      recipient: nOut + low.program.nIn,
+      total: nOut + low.program.nIn + 1,
     },
     error,
   });

@@ -45,7 +45,9 @@ export class WitnessEngine {
     if (gen.kind === 'program') {
       const ins = signals['in'];
       if (!Array.isArray(ins)) throw new WitnessInputError('WITNESS_FAILED', 'the witness program takes its inputs as signals.in (an array of field elements)', { hint: 'quantize the input with quantizeInputs' });
-      return directWtns(gen.program, ins as string[]);
+      const r = signals['recipient'];
+      const recipient = Array.isArray(r) ? r[0] : r;
+      return directWtns(gen.program, ins as string[], (recipient ?? 0n) as string | bigint);
     }
     try {
       return await gen.wc.calculateWTNSBin(signals, true);
