@@ -42,6 +42,10 @@ export interface CompileOptions {
   onEstimate?: (e: CompileEstimate) => void;
   /** Setup cache (dev ptau, keys); default $ZKINFER_CACHE_DIR or ~/.cache/zkinfer. */
   cacheDir?: string;
+  /** Sizes of symbolic dimensions (`--dim NAME=N`); any other symbolic dimension is 1. */
+  dims?: Record<string, number>;
+  /** Notes from the importer (e.g. a symbolic dimension set to 1). */
+  onNote?: (message: string) => void;
 }
 
 export interface QuantError { maxAbs: number; meanAbs: number; samples: number }
@@ -107,7 +111,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   let t = performance.now();
   const lap = (stage: string) => { const now = performance.now(); stageTimes.push([stage, (now - t) / 1000]); t = now; };
   progress('import', 0, 1);
-  const model = await importOnnxFile(modelPath, opts.name);
+  const model = await importOnnxFile(modelPath, opts.name, { ...(opts.dims ? { dims: opts.dims } : {}), ...(opts.onNote ? { onNote: opts.onNote } : {}) });
   const graph = model.graph;
   progress('import', 1, 1);
   lap('import');

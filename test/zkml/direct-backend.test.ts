@@ -29,6 +29,7 @@ import { programFromJson, programToJson } from '../../src/zkml/witness/program-f
 import { buildTestCircuit } from '../fixtures/onnx/circuit.js';
 import { lstmModel, mlpModel, rand } from '../fixtures/onnx/models.js';
 import { MODELS, OP_MODELS } from '../fixtures/onnx/op-models.js';
+import { COVERAGE_MODELS } from '../fixtures/onnx/coverage-models.js';
 import { BURN_LSTM } from '../fixtures/onnx/paths.js';
 import { CACHE } from '../fixtures/onnx/paths.js';
 
@@ -37,6 +38,7 @@ after(releaseSnarkjsCurve);
 const CASES: Record<string, () => Uint8Array> = {
   ...OP_MODELS,
   ...MODELS,
+  ...Object.fromEntries(Object.entries(COVERAGE_MODELS).map(([k, c]) => [`coverage: ${k}`, c.bytes])),
   'model: LSTM whose Y_h repeats Y (an output equality)': () => lstmModel({ steps: 2, input: 2, hidden: 3, outputs: 2 }),
   'third-party: the PyTorch-exported LSTM': () => readFileSync(BURN_LSTM),
 };

@@ -62,7 +62,8 @@ export function quantizeInputs(metadata: RecipientMetadata, data: InputData, rec
   if (metadata.publicLayout.recipient !== undefined) signals.recipient = [recipientField(recipient).toString()];
   const fields = metadata.inputs.map((spec, k) => {
     const f = data.input_data[k]!.map((v) => toField(toFixed(v, spec.scaleBits)).toString());
-    signals[spec.signal] = f;
+    // inputs that share one circuit signal array (`in`) follow each other in metadata order
+    signals[spec.signal] = [...(signals[spec.signal] ?? []), ...f];
     return f;
   });
   return { signals, fields };
