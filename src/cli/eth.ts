@@ -14,7 +14,7 @@ import { toTxError } from '../eth/tx.js';
 import { addToken, removeToken, setClaimManager, setPaused, setWeight, stopDeposits } from '../eth/admin.js';
 import { claim, deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
 import { readMetadata } from '../zkml/artifacts/index.js';
-import { decodeOutputs } from '../zkml/prove/decode.js';
+import { decodeOutputs } from '../zkml/format/layout.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 const DEFAULT_RPC = 'http://127.0.0.1:8545';

@@ -4,7 +4,7 @@ import { inferenceAttestorAbi } from './abi-index.js';
 import type { EthClients } from './clients.js';
 import { sendTx } from './tx.js';
 import { InvalidInputError } from '../errors/base.js';
-import { ProofFileSchema } from '../zkml/prove/proof-file.js';
+import { ProofFileSchema } from '../zkml/format/proof-file.js';
 
 /**
  * The part of PROOF.json (ARCHITECTURE.md §3, src/zkml/prove/proof-file.ts) the attestor needs: circuit id,

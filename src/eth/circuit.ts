@@ -5,8 +5,8 @@ import { circuitIdBytes, registerCircuit } from './attest.js';
 import type { EthClients } from './clients.js';
 import { DeploymentError } from './errors.js';
 import { deployVerifier } from './verifier.js';
-import { exportSolidityVerifier } from '../zkml/export/solidity.js';
-import { readMetadata } from '../zkml/artifacts/index.js';
+import { exportSolidityVerifier } from '../zkml/format/solidity.js';
+import { outputsPrefixLength as layoutPrefix } from '../zkml/format/layout.js';
 
 export interface CircuitRegistration {
   circuitId: string;
@@ -17,18 +17,13 @@ export interface CircuitRegistration {
   registered: boolean;
 }
 
-/** Outputs must form a contiguous prefix of the public signals (Circom's order) for the attestor's layout. */
+/** Outputs must form a contiguous prefix of the public signals (the format's order) for the attestor's layout. */
 export function outputsPrefixLength(layout: { outputs: Array<{ offset: number; length: number }>; total: number }): number {
-  let n = 0;
-  for (const o of [...layout.outputs].sort((a, b) => a.offset - b.offset)) {
-    if (o.offset !== n) {
-      throw new DeploymentError('circuit outputs are not the leading public signals; the attestor cannot split them', {
-        hint: 'recompile the circuit with zkinfer (outputs first, then inputs)',
-      });
-    }
-    n += o.length;
+  try {
+    return layoutPrefix(layout);
+  } catch (e) {
+    throw new DeploymentError('circuit outputs are not the leading public signals; the attestor cannot split them', { hint: 'recompile the circuit with zkinfer (outputs first, then inputs)', cause: e });
   }
-  return n;
 }
 
 /** Whether `circuitId` is already bound to a verifier on the attestor. */
@@ -52,10 +47,11 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
   let nOutputs: number;
   let source: () => Promise<string>;
   if (p.dir) {
-    const md = await readMetadata(p.dir);
-    circuitId = md.id;
-    nOutputs = outputsPrefixLength(md.publicLayout);
-    source = async () => (await exportSolidityVerifier(p.dir!)).source; // hash-checked artifacts
+    // one load: the id, the layout and the verifier all come from artifacts whose zkey, vk and metadata agree
+    const exported = await exportSolidityVerifier(p.dir);
+    circuitId = exported.circuitId;
+    nOutputs = outputsPrefixLength(exported.metadata.publicLayout);
+    source = async () => exported.source;
   } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined) {
     if (!/^[0-9a-f]{64}$/.test(p.circuitId)) {
       throw new DeploymentError(`circuit id must be 64 lowercase hex digits (sha256 of the vk), got "${p.circuitId}"`, { hint: 'copy it from metadata.json or the verifier header' });

@@ -5,12 +5,12 @@ import { VERSION } from '../../version.js';
 import { circuitIdOfVk } from './canonical.js';
 import { ArtifactsError } from './errors.js';
 import { ARTIFACT_FILES, sha256File } from './files.js';
-import { CircuitMetadataSchema, type CircuitMetadata } from './metadata.js';
+import { CircuitMetadataSchema, type CircuitMetadata } from '../format/metadata.js';
 
 export { ARTIFACT_FILES, sha256File } from './files.js';
 export { canonicalJson, circuitIdOfVk, sha256Hex } from './canonical.js';
 export { ArtifactsError } from './errors.js';
-export * from './metadata.js';
+export * from '../format/metadata.js';
 
 export type ArtifactFile = 'r1cs' | 'wasm' | 'zkey' | 'vk';
 const ALL_FILES: readonly ArtifactFile[] = ['r1cs', 'wasm', 'zkey', 'vk'];

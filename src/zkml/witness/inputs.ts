@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CircuitMetadata } from '../artifacts/metadata.js';
+import type { CircuitMetadata } from '../format/metadata.js';
+import { circuitInputSignals, encodeInputFields } from '../format/layout.js';
 import { checkInputRange } from '../quantize/input-range.js';
-import { toField, toFixed } from '../fixed-point.js';
 import { WitnessInputError } from './errors.js';
 
 /** EZKL-style input file: one flat array of floats per model input, in metadata.inputs order. */
@@ -33,13 +33,9 @@ export interface QuantizedInputs {
  * the in-circuit range (|round(v·2^scaleBits)| < 2^rangeBits) are checked first by the compiler's
  * checkInputRange, so a bad input gets a clear InputRangeError instead of a failed witness.
  */
-export function quantizeInputs(metadata: Pick<CircuitMetadata, 'inputs' | 'name'>, data: InputData): QuantizedInputs {
+export function quantizeInputs(metadata: Pick<CircuitMetadata, 'inputs' | 'outputs' | 'publicLayout' | 'name'>, data: InputData): QuantizedInputs {
   checkInputRange(metadata, data.input_data);
-  const signals: Record<string, string[]> = {};
-  const fields = metadata.inputs.map((spec, k) => {
-    const f = data.input_data[k]!.map((v) => toField(toFixed(v, spec.scaleBits)).toString());
-    signals[spec.signal] = f;
-    return f;
-  });
-  return { signals, fields };
+  const fields = encodeInputFields(metadata, data.input_data);
+  // every graph input goes to its place in the main component's input signal (docs/security.md: layout)
+  return { signals: circuitInputSignals(metadata, fields), fields };
 }
