@@ -28,7 +28,7 @@ export interface VerifyOptions {
   /** A verification key you trust (pins the circuit to sha256 of it). */
   vk?: unknown;
   /** The circuit's description from a source you trust (e.g. a local circuit dir), instead of the server's. */
-  circuit?: CircuitView;
+  circuit?: Pick<CircuitView, 'id' | 'name' | 'inputs' | 'outputs' | 'public_layout'>;
 }
 
 export interface ClientOptions {
