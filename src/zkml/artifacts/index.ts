@@ -6,6 +6,7 @@ import { circuitIdOfVk } from './canonical.js';
 import { ArtifactsError } from './errors.js';
 import { ARTIFACT_FILES, sha256File } from './files.js';
 import { CircuitMetadataSchema, type CircuitMetadata } from '../format/metadata.js';
+import { checkLayout } from '../format/layout.js';
 
 export { ARTIFACT_FILES, sha256File } from './files.js';
 export { canonicalJson, circuitIdOfVk, sha256Hex } from './canonical.js';
@@ -14,6 +15,47 @@ export * from '../format/metadata.js';
 
 export type ArtifactFile = 'r1cs' | 'wasm' | 'zkey' | 'vk';
 const ALL_FILES: readonly ArtifactFile[] = ['r1cs', 'wasm', 'zkey', 'vk'];
+
+/** zkey sha256 → circuit id of the vk inside it (exporting the vk reads the zkey's header and IC points). */
+const zkeyIds = new Map<string, Promise<string>>();
+
+/**
+ * The proving key must hold the very verification key of vk.json (docs/security.md): a zkey from another
+ * compile would make proofs — and a Solidity verifier — for another circuit under this circuit's id.
+ */
+async function checkZkeyMatchesVk(zkeyPath: string, zkeySha: string, id: string): Promise<void> {
+  let p = zkeyIds.get(zkeySha);
+  if (!p) {
+    p = import('snarkjs').then(async (s) => circuitIdOfVk(await s.zKey.exportVerificationKey(zkeyPath)));
+    p.catch(() => zkeyIds.delete(zkeySha));
+    zkeyIds.set(zkeySha, p);
+  }
+  let zkeyId: string;
+  try {
+    zkeyId = await p;
+  } catch (cause) {
+    throw new ArtifactsError('ARTIFACTS_INVALID', `${zkeyPath} is not a readable Groth16 zkey`, { hint: 're-run `zkinfer compile`', cause });
+  }
+  if (zkeyId !== id) {
+    throw new ArtifactsError('ZKEY_VK_MISMATCH', `${zkeyPath} holds the key of circuit ${zkeyId}, but vk.json and metadata.json say ${id}`, {
+      hint: 'the directory mixes files of different compiles; refusing to prove or export a verifier with it — re-run `zkinfer compile`',
+    });
+  }
+}
+
+/** metadata.json must describe the vk: its layout has the vk's public-signal count, and its labels agree. */
+function checkMetadataConsistent(md: CircuitMetadata, vk: Record<string, unknown>, path: string): void {
+  try {
+    checkLayout(md, Number(vk.nPublic));
+  } catch (e) {
+    throw new ArtifactsError('METADATA_INCONSISTENT', `${path}: ${(e as Error).message}`, { hint: 'metadata.json was edited or belongs to another circuit; re-run `zkinfer compile`', cause: e });
+  }
+  if (md.security === 'ceremony' && /INSECURE-DEV/.test(md.ptau.source)) {
+    throw new ArtifactsError('METADATA_INCONSISTENT', `${path} says security "ceremony" but its powers of tau is a dev one (${md.ptau.source})`, {
+      hint: 'the security label was edited; this key is INSECURE-DEV',
+    });
+  }
+}
 
 /** Paths of every file of an artifacts directory. */
 export function artifactPaths(dir: string): Record<ArtifactFile | 'metadata', string> {
@@ -129,5 +171,7 @@ export async function loadArtifacts(dir: string, opts: { need?: readonly Artifac
       hint: 'metadata.json was edited or belongs to another key; re-run `zkinfer compile`',
     });
   }
+  checkMetadataConsistent(metadata, vk, paths.metadata);
+  if (files.has('zkey')) await checkZkeyMatchesVk(paths.zkey, metadata.files.zkey, id);
   return { dir, metadata, paths, vk };
 }
