@@ -95,7 +95,7 @@ after(async () => {
 });
 
 test('honest miners are verified and earn incentive; wrong-input and tampered-output miners are scored down', async () => {
-  const circuit = await loadValidatorCircuit(dir, { timeoutS: 30 });
+  const circuit = await loadValidatorCircuit(dir, { timeoutS: 30, allowInsecureDev: true });
   validator = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath, circuits: [circuit], concurrency: 4, seed: 7 });
   validator.on('result', (r) => { results.push(r); });
   await validator.start();
