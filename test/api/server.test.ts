@@ -154,6 +154,7 @@ describe('open API with a proving loop', () => {
     assert.equal(vk.protocol, 'groth16');
     const sol = await (await fetch(`${h.url}/v1/circuits/affine/verifier.sol`)).text();
     assert.match(sol, /contract Groth16Verifier/);
+    assert.match(sol, /^\/\/ INSECURE-DEV: /, 'the API serves the one exporter, INSECURE-DEV banner included');
     assert.match(sol, /uint\[5\] calldata _pubSignals/);
   });
 
