@@ -378,9 +378,10 @@ export function registerEth(program: Command): void {
       .option('--circuit <dir>', 'zkinfer circuit artifacts directory')
       .option('--verifier-sol <file>', 'or: an exported verifier (`zkinfer export-verifier`) …')
       .option('--circuit-id <hex>', '… with its circuit id …')
-      .option('--outputs <n>', '… and its number of output signals'),
+      .option('--outputs <n>', '… and its number of output signals')
+      .option('--allow-insecure-dev', 'register an INSECURE-DEV circuit on a chain other than local anvil (its proofs can be forged)'),
   ).action(
-    ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string }) => {
+    ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string; allowInsecureDev?: boolean }) => {
       try {
         const clients = await connect(o);
         const d = loadDeployment(o, clients);
@@ -389,6 +390,7 @@ export function registerEth(program: Command): void {
           ...(o.verifierSol ? { verifierSol: o.verifierSol } : {}),
           ...(o.circuitId ? { circuitId: o.circuitId.replace(/^0x/, '').toLowerCase() } : {}),
           ...(o.outputs !== undefined ? { nOutputs: Number(o.outputs) } : {}),
+          allowInsecureDev: o.allowInsecureDev === true,
         });
         if (r.registered) d.verifiers[r.circuitId] = r.verifier;
         writeDeployment(o.deployment, d);

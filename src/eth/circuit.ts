@@ -5,7 +5,7 @@ import { circuitIdBytes, registerCircuit } from './attest.js';
 import type { EthClients } from './clients.js';
 import { DeploymentError } from './errors.js';
 import { deployVerifier } from './verifier.js';
-import { exportSolidityVerifier } from '../zkml/format/solidity.js';
+import { exportSolidityVerifier, INSECURE_DEV_SOLIDITY_BANNER } from '../zkml/format/solidity.js';
 import { outputsPrefixLength as layoutPrefix } from '../zkml/format/layout.js';
 
 export interface CircuitRegistration {
@@ -39,6 +39,23 @@ export interface EnsureCircuitParameters {
   verifierSol?: string;
   circuitId?: string;
   nOutputs?: number;
+  /** Register an INSECURE-DEV circuit on a chain other than a local anvil (chain id 31337) anyway. */
+  allowInsecureDev?: boolean;
+}
+
+/** The local anvil dev chain's id: the only chain where INSECURE-DEV circuits register without being asked to. */
+export const DEV_CHAIN_ID = 31337;
+
+/**
+ * INSECURE-DEV keys can be forged by anyone holding the dev secret, so registering one on a real chain would
+ * let them attest any output; refused unless explicitly allowed (docs/security.md).
+ */
+export function checkInsecureDevRegistration(security: string, chainId: number, allow: boolean | undefined): void {
+  if (security === 'INSECURE-DEV' && chainId !== DEV_CHAIN_ID && !allow) {
+    throw new DeploymentError(`refusing to register an INSECURE-DEV circuit on chain ${chainId}: its proofs can be forged by anyone holding the dev powers-of-tau secret`, {
+      hint: 'compile the circuit with a ceremony ptau (`zkinfer compile --ptau …`), or pass --allow-insecure-dev for a test chain',
+    });
+  }
 }
 
 /** Deploy the circuit's Groth16 verifier and register it on the attestor, unless it is registered already. */
@@ -49,6 +66,7 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
   if (p.dir) {
     // one load: the id, the layout and the verifier all come from artifacts whose zkey, vk and metadata agree
     const exported = await exportSolidityVerifier(p.dir);
+    checkInsecureDevRegistration(exported.security, clients.chain.id, p.allowInsecureDev);
     circuitId = exported.circuitId;
     nOutputs = outputsPrefixLength(exported.metadata.publicLayout);
     source = async () => exported.source;
@@ -61,8 +79,11 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
     }
     circuitId = p.circuitId;
     nOutputs = p.nOutputs;
-    const file = p.verifierSol;
-    source = () => readFile(file, 'utf8');
+    const text = await readFile(p.verifierSol, 'utf8');
+    // an exported verifier names its security level in its header; one without a header is treated as dev
+    const security = /^\/\/ security: ceremony$/m.test(text) && !text.includes(INSECURE_DEV_SOLIDITY_BANNER) ? 'ceremony' : 'INSECURE-DEV';
+    checkInsecureDevRegistration(security, clients.chain.id, p.allowInsecureDev);
+    source = async () => text;
   } else {
     throw new DeploymentError('to register a circuit give its artifacts directory, or a verifier .sol with its circuit id and output count', {
       hint: 'use --circuit DIR, or --verifier-sol FILE --circuit-id HEX --outputs N',
