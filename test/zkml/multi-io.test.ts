@@ -5,10 +5,9 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compile } from '../../src/zkml/compile.js';
+// through the package's main entry, as a library user writes `import { compile, prove, verify } from 'zkinfer'`
+import { closeDefaultPools, compile, prove, releaseSnarkjsCurve, verify } from '../../src/zkml/index.js';
 import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
-import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
-import { verify } from '../../src/zkml/verify/index.js';
 import { testCache } from './prove-fixtures.js';
 
 after(async () => { await closeDefaultPools(); await releaseSnarkjsCurve(); });
