@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Dendrite } from '../../src/protocol/dendrite.js';
-import { BITTENSOR_SDK_VERSION_INT, versionAsInt } from '../../src/protocol/sdk-version.js';
+import { BITTENSOR_SDK_VERSION_INT } from '../../src/protocol/sdk-version.js';
+import { versionAsInt } from '../../src/protocol/wire.js';
 import { pythonRepr, pythonStr } from '../../src/protocol/python-str.js';
 import { SYNAPSES } from '../../src/protocol/synapses.js';
 

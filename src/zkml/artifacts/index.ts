@@ -26,7 +26,17 @@ const zkeyIds = new Map<string, Promise<string>>();
 async function checkZkeyMatchesVk(zkeyPath: string, zkeySha: string, id: string): Promise<void> {
   let p = zkeyIds.get(zkeySha);
   if (!p) {
-    p = import('snarkjs').then(async (s) => circuitIdOfVk(await s.zKey.exportVerificationKey(zkeyPath)));
+    p = (async () => {
+      const [s, { releaseSnarkjsCurve }] = await Promise.all([import('snarkjs'), import('../prove/curve.js')]);
+      // leave snarkjs's shared curve as we found it: built here only for this check, its workers must not keep
+      // a short-lived process (a CLI command, a test) alive
+      const had = Boolean((globalThis as { curve_bn128?: unknown }).curve_bn128);
+      try {
+        return circuitIdOfVk(await s.zKey.exportVerificationKey(zkeyPath));
+      } finally {
+        if (!had) await releaseSnarkjsCurve();
+      }
+    })();
     p.catch(() => zkeyIds.delete(zkeySha));
     zkeyIds.set(zkeySha, p);
   }

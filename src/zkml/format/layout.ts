@@ -14,6 +14,8 @@ export interface PublicLayoutFormat { outputs: readonly LayoutSlot[]; inputs: re
 /** What binding inputs and decoding outputs need of a circuit. */
 export interface CircuitFormat { name?: string; inputs: readonly TensorFormat[]; outputs: readonly TensorFormat[]; publicLayout: PublicLayoutFormat }
 
+/** More public signals than any zkinfer circuit has (each is a constraint and a pairing-input term). */
+const MAX_PUBLIC = 1 << 20;
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function slotOf(f: CircuitFormat, kind: 'inputs' | 'outputs', name: string): LayoutSlot {
@@ -30,6 +32,8 @@ export function checkLayout(f: CircuitFormat, nPublic?: number): void {
   const bad = (msg: string): never => { throw new FormatError('LAYOUT_INVALID', msg, { hint: 'metadata.json does not describe this circuit; re-run `zkinfer compile`' }); };
   const L = f.publicLayout;
   if (nPublic !== undefined && L.total !== nPublic) bad(`the layout has ${L.total} public signals, the verification key ${nPublic}`);
+  // found by fuzzing (test/fuzz): a negative or huge total must be refused before anything is sized by it
+  if (!Number.isSafeInteger(L.total) || L.total < 1 || L.total > MAX_PUBLIC) bad(`the layout's total ${L.total} is not a public-signal count (1…${MAX_PUBLIC})`);
   if (L.outputs.length !== f.outputs.length || L.inputs.length !== f.inputs.length) bad('the layout does not list every input and output tensor once');
   const used = new Uint8Array(L.total);
   const place = (kind: 'inputs' | 'outputs', t: TensorFormat): LayoutSlot => {
