@@ -5,7 +5,7 @@ import { circuitIdBytes, registerCircuit } from './attest.js';
 import type { EthClients } from './clients.js';
 import { DeploymentError } from './errors.js';
 import { deployVerifier } from './verifier.js';
-import { exportSolidityVerifier, INSECURE_DEV_SOLIDITY_BANNER } from '../zkml/format/solidity.js';
+import { evmVkHash, exportSolidityVerifier, INSECURE_DEV_SOLIDITY_BANNER } from '../zkml/format/solidity.js';
 import { outputsPrefixLength as layoutPrefix } from '../zkml/format/layout.js';
 
 export interface CircuitRegistration {
@@ -63,12 +63,20 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
   let circuitId: string;
   let nOutputs: number;
   let source: () => Promise<string>;
+  let expectedVkHash: string | undefined;
   if (p.dir) {
     // one load: the id, the layout and the verifier all come from artifacts whose zkey, vk and metadata agree
     const exported = await exportSolidityVerifier(p.dir);
+    const md = exported.metadata;
     checkInsecureDevRegistration(exported.security, clients.chain.id, p.allowInsecureDev);
+    if (md.publicLayout.recipient !== md.publicLayout.total - 1) {
+      throw new DeploymentError(`circuit ${md.name} has no \`recipient\` public input, so an attestation could be front-run`, {
+        hint: 'recompile it with this zkinfer (`zkinfer compile`): new circuits bind a recipient (docs/eth.md)',
+      });
+    }
     circuitId = exported.circuitId;
-    nOutputs = outputsPrefixLength(exported.metadata.publicLayout);
+    nOutputs = outputsPrefixLength(md.publicLayout);
+    expectedVkHash = evmVkHash(exported.vk);
     source = async () => exported.source;
   } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined) {
     if (!/^[0-9a-f]{64}$/.test(p.circuitId)) {
@@ -91,7 +99,12 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
   }
   const existing = await circuitOnChain(clients, attestor, circuitId);
   if (existing) return { circuitId, verifier: existing.verifier, nPublic: existing.nPublic, nOutputs: existing.nOutputs, registered: false };
-  const { address, nPublic } = await deployVerifier(clients, await source());
+  const { address, nPublic, vkHash } = await deployVerifier(clients, await source());
+  if (expectedVkHash !== undefined && vkHash !== expectedVkHash) {
+    throw new DeploymentError(`the deployed verifier checks a different key (vkHash ${vkHash}) than ${p.dir}/vk.json (${expectedVkHash})`, {
+      hint: 'the artifacts do not belong together; re-run `zkinfer compile`',
+    });
+  }
   await registerCircuit(clients, attestor, { circuitId, verifier: address, nPublic, nOutputs });
   return { circuitId, verifier: address, nPublic, nOutputs, registered: true };
 }

@@ -9,5 +9,5 @@ export * from './proof-file.js';
 export { canonicalJson } from './canonical-json.js';
 export { circuitIdOfVkAsync, CIRCUIT_ID_RE } from './circuit-id.js';
 export { circuitIdOfVk, sha256Hex } from './circuit-id-node.js';
-export { solidityVerifierSource, exportSolidityVerifier, INSECURE_DEV_SOLIDITY_BANNER } from './solidity.js';
+export { solidityVerifierSource, exportSolidityVerifier, evmVkHash, withVkHash, INSECURE_DEV_SOLIDITY_BANNER } from './solidity.js';
 export { FormatError } from './errors.js';

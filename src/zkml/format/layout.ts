@@ -10,7 +10,13 @@ import { FormatError } from './errors.js';
 /** One tensor as the layout needs it (metadata.json's TensorSpec and the API's tensor view both fit). */
 export interface TensorFormat { name: string; shape: readonly number[]; scaleBits: number; signal?: string }
 export interface LayoutSlot { name: string; offset: number; length: number }
-export interface PublicLayoutFormat { outputs: readonly LayoutSlot[]; inputs: readonly LayoutSlot[]; total: number }
+export interface PublicLayoutFormat {
+  outputs: readonly LayoutSlot[];
+  inputs: readonly LayoutSlot[];
+  /** Index of the `recipient` public input (docs/eth.md), in circuits compiled with it: the last signal. */
+  recipient?: number | undefined;
+  total: number;
+}
 /** What binding inputs and decoding outputs need of a circuit. */
 export interface CircuitFormat { name?: string; inputs: readonly TensorFormat[]; outputs: readonly TensorFormat[]; publicLayout: PublicLayoutFormat }
 
@@ -18,7 +24,9 @@ export interface CircuitFormat { name?: string; inputs: readonly TensorFormat[];
 const MAX_PUBLIC = 1 << 20;
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-function slotOf(f: CircuitFormat, kind: 'inputs' | 'outputs', name: string): LayoutSlot {
+type InputsFormat = Pick<CircuitFormat, 'inputs' | 'publicLayout' | 'name'>;
+
+function slotOf(f: Pick<CircuitFormat, 'publicLayout'>, kind: 'inputs' | 'outputs', name: string): LayoutSlot {
   const s = f.publicLayout[kind].find((x) => x.name === name);
   if (!s) throw new FormatError('LAYOUT_INVALID', `the public layout has no ${kind === 'inputs' ? 'input' : 'output'} "${name}"`, { hint: 're-run `zkinfer compile`: metadata.json is inconsistent' });
   return s;
@@ -45,10 +53,14 @@ export function checkLayout(f: CircuitFormat, nPublic?: number): void {
   };
   const outEnd = Math.max(0, ...f.outputs.map((t) => { const s = place('outputs', t); return s.offset + s.length; }));
   for (const t of f.inputs) if (place('inputs', t).offset < outEnd) bad(`input "${t.name}" sits before an output; outputs come first`);
+  if (L.recipient !== undefined) {
+    if (L.recipient !== L.total - 1) bad(`the recipient must be the last public signal (${L.total - 1}), the layout says ${L.recipient}`);
+    if (used[L.recipient]) bad(`public signal ${L.recipient} belongs to a tensor and the recipient`);
+  }
 }
 
 /** Inputs as EZKL `input_data` (one flat array per graph input, graph order) from tensors keyed by name. */
-export function inputDataFromNamed(f: CircuitFormat, named: Record<string, readonly number[]>): number[][] {
+export function inputDataFromNamed(f: Pick<CircuitFormat, 'inputs' | 'name'>, named: Record<string, readonly number[]>): number[][] {
   const names = f.inputs.map((t) => t.name);
   for (const k of Object.keys(named)) {
     if (!names.includes(k)) throw new FormatError('INPUT_SHAPE', `unknown input "${k}" for circuit ${f.name ?? ''}`.trim(), { hint: `inputs are: ${names.join(', ')}` });
@@ -61,7 +73,7 @@ export function inputDataFromNamed(f: CircuitFormat, named: Record<string, reado
 }
 
 /** Encode real inputs (one flat array per graph input) to the field elements the proof carries for them. */
-export function encodeInputFields(f: CircuitFormat, inputData: readonly (readonly number[])[]): string[][] {
+export function encodeInputFields(f: Pick<CircuitFormat, 'inputs'>, inputData: readonly (readonly number[])[]): string[][] {
   if (inputData.length !== f.inputs.length) {
     throw new FormatError('INPUT_SHAPE', `the circuit takes ${f.inputs.length} input tensor(s), got ${inputData.length}`, { hint: 'give input_data with one flat array per graph input, in graph order' });
   }
@@ -74,11 +86,13 @@ export function encodeInputFields(f: CircuitFormat, inputData: readonly (readonl
 
 /**
  * The witness generator's input object: each Circom input signal gets the fields of every tensor it carries,
- * concatenated in layout order (all graph inputs share the main component's `in[]`).
+ * concatenated in layout order (all graph inputs share the main component's `in[]`), and `recipient` where the
+ * circuit has one (0 for network traffic, an address for attestations; docs/eth.md).
  */
-export function circuitInputSignals(f: CircuitFormat, fields: readonly (readonly string[])[]): Record<string, string[]> {
+export function circuitInputSignals(f: InputsFormat, fields: readonly (readonly string[])[], recipient = 0n): Record<string, string[]> {
   const order = f.inputs.map((t, k) => ({ t, k, at: slotOf(f, 'inputs', t.name).offset })).sort((a, b) => a.at - b.at);
   const signals: Record<string, string[]> = {};
+  if (f.publicLayout.recipient !== undefined) signals.recipient = [recipient.toString()];
   for (const { t, k } of order) (signals[t.signal ?? 'in'] ??= []).push(...fields[k]!);
   return signals;
 }
@@ -87,9 +101,15 @@ export function circuitInputSignals(f: CircuitFormat, fields: readonly (readonly
  * Put the verifier's OWN input fields into the input positions of `publicSignals` (a copy). `differs` says
  * whether the prover's signals held something else there — a proof for other inputs then fails Groth16.
  */
-export function bindInputs(f: CircuitFormat, publicSignals: readonly string[], fields: readonly (readonly string[])[]): { signals: string[]; differs: boolean } {
+export function bindInputs(f: InputsFormat, publicSignals: readonly string[], fields: readonly (readonly string[])[], recipient = 0n): { signals: string[]; differs: boolean } {
   const signals = [...publicSignals];
   let differs = false;
+  const r = f.publicLayout.recipient;
+  if (r !== undefined) {
+    // the verifier's own recipient too: a proof made for recipient X fails for recipient Y (docs/security.md)
+    if (signals[r] !== recipient.toString()) differs = true;
+    signals[r] = recipient.toString();
+  }
   f.inputs.forEach((t, k) => {
     const at = slotOf(f, 'inputs', t.name);
     const mine = fields[k]!;

@@ -30,6 +30,8 @@ export interface VerifyResult {
 export interface VerifyOptions {
   /** The verifier's own EZKL-style input ({"input_data": [[...]]}): substituted into the input positions. */
   input?: unknown;
+  /** With `input`: the recipient the proof must be bound to (default 0, network traffic; docs/eth.md). */
+  recipient?: bigint;
 }
 
 const keys = new Map<string, Promise<VerifierKey>>();
@@ -75,13 +77,13 @@ export async function verify(target: string | VerifierKey, proofFile: unknown, o
   let inputsDiffer = false;
   if (opts.input !== undefined) {
     if (!md) throw new VerifyError('NEEDS_METADATA', 'binding inputs needs the circuit metadata', { hint: 'verify against the artifacts directory (with metadata.json)' });
-    const bound = bindInputs(md, signals, quantizeInputs(md, parseInputData(opts.input)).fields);
+    const bound = bindInputs(md, signals, quantizeInputs(md, parseInputData(opts.input), opts.recipient ?? 0n).fields, opts.recipient ?? 0n);
     signals = bound.signals;
     inputsDiffer = bound.differs;
   }
   const ok = await snarkjs.groth16.verify(key.vk, signals, pf.proof);
   if (!ok) {
-    return { ...base, valid: false, reason: inputsDiffer ? 'the proof is not for the verifier\'s inputs' : 'the Groth16 proof does not verify against these public signals' };
+    return { ...base, valid: false, reason: inputsDiffer ? 'the proof is not for the verifier\'s inputs (or recipient)' : 'the Groth16 proof does not verify against these public signals' };
   }
   if (!md) return { ...base, valid: true };
   const outputs = decodeOutputs(md, signals);
