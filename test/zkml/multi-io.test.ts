@@ -40,7 +40,9 @@ for (const n of [1, 2, 4, 16]) {
     const { metadata } = await compile(onnx, { outDir: join(work, `c${n}`), cacheDir: testCache, scale: 6 });
     assert.deepEqual(metadata.inputs.map((t) => t.name), Array.from({ length: n }, (_, k) => `x${k}`));
     assert.deepEqual(metadata.outputs.map((t) => t.name), ['sum', 'act']);
-    assert.equal(metadata.publicLayout.total, 4 + 2 * n);
+    // outputs (2 × 2), then every input (n × 2), then the recipient
+    assert.equal(metadata.publicLayout.total, 4 + 2 * n + 1);
+    assert.equal(metadata.publicLayout.recipient, 4 + 2 * n);
 
     const xs = inputOf(n);
     const pf = await prove(join(work, `c${n}`), { input_data: xs }, { prover: 'snarkjs' });
@@ -51,6 +53,8 @@ for (const n of [1, 2, 4, 16]) {
     const r = await verify(join(work, `c${n}`), pf, { input: { input_data: xs } });
     assert.equal(r.valid, true, r.reason);
     assert.equal(r.inputsBound, true);
+    // the recipient is bound like an input: a proof for recipient 0 fails for recipient 1
+    assert.equal((await verify(join(work, `c${n}`), pf, { input: { input_data: xs }, recipient: 1n })).valid, false);
     if (n > 1) {
       // the same values for other inputs (two inputs swapped) are not the proof's inputs
       const swapped = [xs[1]!, xs[0]!, ...xs.slice(2)];
