@@ -122,7 +122,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
   }
   const constraints = programCost(low.program);
-  const publicSignals = low.program.outputs.length + low.program.nIn;
+  const publicSignals = low.program.outputs.length + low.program.nIn + 1; // + recipient
   const estimate = { constraints, publicSignals, power: requiredPower({ nConstraints: constraints, nPublic: publicSignals }) };
   opts.onEstimate?.(estimate);
   const ptauSha = opts.ptau ? await sha256File(opts.ptau) : 'dev';
