@@ -27,6 +27,7 @@ export function registerVerify(program: Command): void {
           if (r.security === 'INSECURE-DEV') console.log('INSECURE-DEV: development keys (known-secret powers of tau) — a valid proof here is not a real guarantee');
           if (r.valid) {
             console.log(`valid  circuit ${r.circuitId}${r.inputsBound ? '  (bound to your inputs)' : ''}`);
+            if (!r.inputsBound) console.log('inputs NOT bound: checked against the inputs inside the proof file — pass --input YOUR.json to check the proof is about your input');
             if (r.outputs) console.log(`outputs ${JSON.stringify(r.outputs)}`);
           } else {
             console.log(`INVALID: ${r.reason}`);

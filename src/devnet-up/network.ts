@@ -79,10 +79,13 @@ export async function devnetUp(opts: DevnetUpOptions): Promise<DevnetUpHandle> {
       log(`registered ${k.name} (${k.role}) as uid ${uid}`);
       if (k.role === 'validator') await devnet.addStake(k.coldkey, k.hotkey.address, VALIDATOR_STAKE);
     }
+    // a development network: its validator accepts INSECURE-DEV keys, and says so (docs/security.md)
     const circuit: ValidatorCircuit = await loadValidatorCircuit(opts.circuitDir, {
+      allowInsecureDev: true,
       timeoutS: opts.timeoutS ?? 60,
       ...(opts.generate ? { generate: opts.generate } : {}),
     });
+    if (circuit.artifacts.metadata.security === 'INSECURE-DEV') log(`validator runs with --allow-insecure-dev: circuit ${circuit.id.slice(0, 16)}… is INSECURE-DEV (every miner can read the dev secret and forge proofs; development only)`);
     const miners: Miner[] = [];
     let i = 0;
     for (const k of keys.filter((x) => x.role === 'miner')) {

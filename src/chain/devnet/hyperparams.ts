@@ -35,7 +35,7 @@ export const FAST_OVERRIDES: Partial<Hyperparameters> = {
   activityCutoff: 500,
 };
 
-/** Bonds penalty β (ARCHITECTURE.md §7: β = 1, bonds follow clipped weights). */
+/** Bonds penalty β (docs/chain.md: β = 1, bonds follow clipped weights). */
 export const BONDS_PENALTY = 1;
 
 /** Share of each block's subnet emission paid to the subnet owner (18%). */

@@ -6,7 +6,7 @@
 import type { ExtDef } from '@polkadot/types/extrinsic/signedExtensions/types';
 
 /**
- * Custom extensions across subtensor runtimes (ARCHITECTURE.md §7). Recent runtimes replace
+ * Custom extensions across subtensor runtimes (docs/chain.md). Recent runtimes replace
  * ChargeTransactionPayment by ChargeTransactionPaymentWrapper (same tip field) and add
  * SudoTransactionExtension / CheckShieldedTxValidity; the metadata in test/fixtures/subtensor has
  * ChargeTransactionPayment, SubtensorTransactionExtension, DrandPriority and CheckMetadataHash

@@ -1,7 +1,7 @@
 /**
  * One Yuma consensus epoch (subtensor `epoch_dense`, original Yuma with liquid alpha off), as a pure
  * function of the subnet state. Float64 arithmetic, u16 storage on the way in and out, exactly the
- * steps of ARCHITECTURE.md §7:
+ * steps of docs/chain.md:
  *   active = last_update + activity_cutoff ≥ now; S = stake normalised, masked to active permit holders;
  *   W row-normalised after dropping non-permit rows, self-weights and outdated weights;
  *   C_j = κ-stake-weighted median of column j; W̄ = min(W, C); validator trust = Σ_j W̄_ij;
