@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { ApiConfigSchema, type ApiConfigInput } from './config.js';
+import type { ApiConfigInput } from './config.js';
 import type { ApiServer } from './server.js';
-import { createValidatorApi, type ValidatorApiOptions } from './validator-api.js';
+import type { ValidatorApiOptions } from './validator-api.js';
 
 export interface ApiFlags {
   apiPort?: string;
@@ -44,6 +44,7 @@ export async function apiConfigFromFlags(f: ApiFlags): Promise<ApiConfigInput> {
   if (f.apiOpen) auth['mode'] = 'open';
   if (keys.length) auth['apiKeys'] = [...((auth['apiKeys'] as unknown[] | undefined) ?? []), ...keys];
   const merged = { ...file, port, host: f.apiHost ?? (file['host'] as string | undefined) ?? '127.0.0.1', auth };
+  const { ApiConfigSchema } = await import('./config.js');
   const parsed = ApiConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -56,6 +57,7 @@ export async function apiConfigFromFlags(f: ApiFlags): Promise<ApiConfigInput> {
 export async function startApiFromFlags(f: ApiFlags, deps: Omit<ValidatorApiOptions, 'config'>): Promise<ApiServer | undefined> {
   if (f.apiPort === undefined) return undefined;
   const config = await apiConfigFromFlags(f);
+  const { createValidatorApi } = await import('./validator-api.js');
   const api = await createValidatorApi({ ...deps, config });
   let url: string;
   try {

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { compile } from '../zkml/compile.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 /** `zkinfer compile MODEL.onnx --out DIR [--ptau FILE] [--calibration FILE] [--scale N] [--name NAME]` */
 export function registerCompile(program: Command): void {
@@ -20,6 +18,7 @@ export function registerCompile(program: Command): void {
         scale = Number(o.scale);
         if (!Number.isInteger(scale)) throw new InvalidInputError(`--scale must be an integer, got "${o.scale}"`);
       }
+      const [{ compile }, { releaseSnarkjsCurve }] = await Promise.all([import('../zkml/compile.js'), import('../zkml/prove/curve.js')]);
       const t0 = Date.now();
       let last = '';
       const res = await compile(model, {

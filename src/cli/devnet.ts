@@ -12,14 +12,15 @@
  * if their file registers first.
  */
 import type { Command } from 'commander';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import type { Keyring } from '@polkadot/keyring';
 import { InvalidInputError } from '../errors/base.js';
-import { Devnet, isEpochBlock } from '../chain/devnet/devnet.js';
-import { serveDevnet } from '../chain/rpc/server.js';
-import { DEFAULT_DEVNET_PORT, DEFAULT_DEVNET_URL, RpcChain } from '../chain/rpc/client.js';
+import type { Devnet } from '../chain/devnet/devnet.js';
+import type { RpcChain } from '../chain/rpc/client.js';
+import { DEFAULT_DEVNET_PORT, DEFAULT_DEVNET_URL } from '../chain/rpc/defaults.js';
 import { raoToTao, taoToRao, type Metagraph, type Signer } from '../chain/types.js';
-import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
+import { lockDataDir } from '../lifecycle/lock.js';
+import { untilShutdown } from '../lifecycle/signals.js';
+import { coldkeyPassword } from './prompt.js';
 
 /** The `devnet` command group (created on first call). */
 export function devnetCommand(program: Command): Command {
@@ -37,7 +38,14 @@ interface KeyFlags {
   hotkeyAddress?: string;
 }
 
-const keyring = () => new Keyring({ type: 'sr25519', ss58Format: 42 });
+/** The key and wallet modules, loaded on use (heavy for `zkinfer --help`). */
+async function keys(): Promise<{ keyring: () => Keyring; resolveWalletRef: typeof import('../protocol/wallet/wallet.js').resolveWalletRef; Wallet: typeof import('../protocol/wallet/wallet.js').Wallet }> {
+  const [{ Keyring }, { cryptoWaitReady }, { resolveWalletRef, Wallet }] = await Promise.all([
+    import('@polkadot/keyring'), import('@polkadot/util-crypto'), import('../protocol/wallet/wallet.js'),
+  ]);
+  await cryptoWaitReady();
+  return { keyring: () => new Keyring({ type: 'sr25519', ss58Format: 42 }), resolveWalletRef, Wallet };
+}
 
 function withChain(c: Command): Command {
   return c.option('--chain <url>', `devnet node URL (env ZKINFER_DEVNET_URL, default ${DEFAULT_DEVNET_URL})`);
@@ -54,20 +62,25 @@ function withKeys(c: Command): Command {
 }
 
 async function connect(f: KeyFlags): Promise<RpcChain> {
+  const { RpcChain } = await import('../chain/rpc/client.js');
   return RpcChain.connect(f.chain ?? process.env.ZKINFER_DEVNET_URL ?? DEFAULT_DEVNET_URL);
 }
 
-/** The coldkey signer: --coldkey-uri, else the wallet's coldkey (password from ZKINFER_COLDKEY_PASSWORD). */
+/**
+ * The coldkey signer: --coldkey-uri, else the wallet's coldkey; an encrypted one is unlocked with
+ * ZKINFER_COLDKEY_PASSWORD or a password asked on the terminal (without echo).
+ */
 async function coldkeySigner(f: KeyFlags): Promise<Signer> {
-  await cryptoWaitReady();
+  const { keyring, resolveWalletRef, Wallet } = await keys();
   if (f.coldkeyUri) return keyring().addFromUri(f.coldkeyUri);
   const w = new Wallet(resolveWalletRef({ ...(f.name ? { name: f.name } : {}), ...(f.path ? { path: f.path } : {}) }));
-  return w.coldkeyPair(process.env.ZKINFER_COLDKEY_PASSWORD);
+  w.coldkeypub(); // clear error when the wallet has no coldkey
+  return w.coldkeyPair(w.coldkeyEncrypted() ? await coldkeyPassword(w.ref.name) : undefined);
 }
 
 /** The hotkey signer: --hotkey-uri, else the wallet's hotkey. */
 async function hotkeySigner(f: KeyFlags): Promise<Signer> {
-  await cryptoWaitReady();
+  const { keyring, resolveWalletRef, Wallet } = await keys();
   if (f.hotkeyUri) return keyring().addFromUri(f.hotkeyUri);
   const ref: { name?: string; hotkey?: string; path?: string } = {};
   if (f.name) ref.name = f.name;
@@ -133,9 +146,11 @@ export function registerDevnet(program: Command): void {
       const opts: Parameters<typeof Devnet.open>[0] = { dataDir: f.data, fast: f.fast === true };
       if (f.blockTime) opts.blockTimeMs = parseIntArg(f.blockTime, '--block-time', 10, 600_000);
       const port = parseIntArg(f.port, '--port', 0, 65535);
-      const dev = await Devnet.open(opts);
+      const [{ Devnet, isEpochBlock }, { serveDevnet }] = await Promise.all([import('../chain/devnet/devnet.js'), import('../chain/rpc/server.js')]);
+      const lock = lockDataDir(f.data, 'devnet node');
+      const dev = await Devnet.open(opts).catch((err: unknown) => { lock.release(); throw err; });
       const server = await serveDevnet(dev, { host: f.host, port, onError: (e) => console.error('devnet rpc internal error:', e) })
-        .catch(async (err: unknown) => { await dev.close(); throw err; });
+        .catch(async (err: unknown) => { await dev.close(); lock.release(); throw err; });
       const hp = await dev.hyperparameters(1);
       if (f.fast === true && !dev.fastGenesis) {
         console.log(`note: ${f.data} was created without --fast: blocks are fast now but subnet hyperparameters (tempo ${hp.tempo}) stay as created`);
@@ -146,13 +161,10 @@ export function registerDevnet(program: Command): void {
         if (isEpochBlock(b, 1, hp.tempo)) console.log(`block ${b}: epoch (Yuma consensus) on subnet 1`);
       });
       dev.start();
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilShutdown();
       await server.close();
       await dev.close();
+      lock.release();
       console.log('devnet node stopped; state saved');
     });
 
@@ -161,7 +173,7 @@ export function registerDevnet(program: Command): void {
     .option('--address <ss58>', 'coldkey address to fund')
     .option('--amount <tao>', 'TAO to credit', '100')
     .action(async (f: KeyFlags & { address?: string; amount: string }) => {
-      await cryptoWaitReady();
+      const { keyring, resolveWalletRef, Wallet } = await keys();
       const chain = await connect(f);
       try {
         const address = f.address ?? (f.coldkeyUri ? keyring().addFromUri(f.coldkeyUri).address
@@ -177,10 +189,11 @@ export function registerDevnet(program: Command): void {
     .description('burned_register a hotkey on a subnet, paid by the coldkey')
     .option('--netuid <n>', 'subnet', '1')
     .action(async (f: KeyFlags & { netuid: string }) => {
+      // Keys first: unlocking an encrypted coldkey takes seconds (argon2) and may ask for the password.
+      const cold = await coldkeySigner(f);
+      const hot = await hotkeyAddress(f);
       const chain = await connect(f);
       try {
-        const cold = await coldkeySigner(f);
-        const hot = await hotkeyAddress(f);
         const r = await chain.burnedRegister(parseIntArg(f.netuid, '--netuid', 0, 65535), cold, hot);
         console.log(`registered ${hot} as uid ${r.uid} on subnet ${f.netuid} at block ${r.block}` +
           (r.replacedHotkey ? ` (replaced ${r.replacedHotkey})` : ''));
@@ -195,10 +208,10 @@ export function registerDevnet(program: Command): void {
       .description(`${op} stake on a hotkey`)
       .requiredOption('--amount <tao>', 'TAO amount')
       .action(async (f: KeyFlags & { amount: string }) => {
+        const cold = await coldkeySigner(f);
+        const hot = await hotkeyAddress(f);
         const chain = await connect(f);
         try {
-          const cold = await coldkeySigner(f);
-          const hot = await hotkeyAddress(f);
           const amount = parseTao(f.amount, '--amount');
           const r = op === 'add' ? await chain.addStake(cold, hot, amount) : await chain.removeStake(cold, hot, amount);
           console.log(`${op === 'add' ? 'staked' : 'unstaked'} ${raoToTao(amount)} τ on ${hot} at block ${r.block}; coldkey balance ${raoToTao(await chain.balance(cold.address))} τ`);

@@ -1,7 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { exportSolidityVerifier } from '../zkml/export/solidity.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 /** `zkinfer export-verifier DIR --out Verifier.sol` */
 export function registerExportVerifier(program: Command): void {
@@ -11,6 +9,7 @@ export function registerExportVerifier(program: Command): void {
     .argument('<dir>', 'circuit artifacts directory')
     .requiredOption('--out <file>', 'Solidity file to write, e.g. Verifier.sol')
     .action(async (dir: string, o: { out: string }) => {
+      const [{ exportSolidityVerifier }, { releaseSnarkjsCurve }] = await Promise.all([import('../zkml/export/solidity.js'), import('../zkml/prove/curve.js')]);
       try {
         const r = await exportSolidityVerifier(dir);
         await writeFile(o.out, r.source);

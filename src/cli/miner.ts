@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { taoToRao } from '../chain/types.js';
-import { CircuitStore } from '../miner/circuit-store.js';
-import { Miner } from '../miner/miner.js';
-import { PoolBackend } from '../miner/pool-backend.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
 
 /** `zkinfer miner` — serve proofs over the Bittensor axon protocol. */
@@ -17,6 +13,9 @@ export function registerMiner(program: Command): void {
     .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
     .action(async (f: NeuronFlags & { circuit: string[]; port: string; host: string; minStake: string; workers: string; prover: string }) => {
       if (!['snarkjs', 'native', 'auto'].includes(f.prover)) throw new InvalidInputError('--prover must be snarkjs, native or auto');
+      const [{ taoToRao }, { CircuitStore }, { Miner }, { PoolBackend }] = await Promise.all([
+        import('../chain/types.js'), import('../miner/circuit-store.js'), import('../miner/miner.js'), import('../miner/pool-backend.js'),
+      ]);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = new CircuitStore();
       for (const spec of f.circuit) {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { RpcChain, DEFAULT_DEVNET_URL } from '../chain/rpc/client.js';
+import { DEFAULT_DEVNET_URL } from '../chain/rpc/defaults.js';
+import type { RpcChain } from '../chain/rpc/client.js';
 import { InvalidInputError } from '../errors/base.js';
-import { ensureCrypto } from '../protocol/signing.js';
-import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
+import { untilShutdown } from '../lifecycle/signals.js';
+import type { Wallet } from '../protocol/wallet/wallet.js';
 
 /** Flags shared by `zkinfer miner` and `zkinfer validator`. */
 export interface NeuronFlags {
@@ -30,6 +31,9 @@ export function parseIntFlag(v: string, name: string, min: number, max: number):
 
 /** Load the hotkey and connect to the chain. */
 export async function openNeuron(f: NeuronFlags): Promise<{ wallet: Wallet; chain: RpcChain; netuid: number }> {
+  const [{ RpcChain }, { ensureCrypto }, { resolveWalletRef, Wallet }] = await Promise.all([
+    import('../chain/rpc/client.js'), import('../protocol/signing.js'), import('../protocol/wallet/wallet.js'),
+  ]);
   await ensureCrypto();
   const wallet = new Wallet(resolveWalletRef({ ...(f.wallet ? { name: f.wallet } : {}), ...(f.hotkey ? { hotkey: f.hotkey } : {}), ...(f.walletPath ? { path: f.walletPath } : {}) }));
   wallet.hotkeyJson(); // clear error when missing
@@ -37,12 +41,9 @@ export async function openNeuron(f: NeuronFlags): Promise<{ wallet: Wallet; chai
   return { wallet, chain, netuid: parseIntFlag(f.netuid, '--netuid', 0, 65535) };
 }
 
-/** Resolve on SIGINT/SIGTERM. */
-export function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+/** Resolve on the first SIGINT/SIGTERM (a second one, or a stop over 10 s, exits at once). */
+export async function untilSignal(): Promise<void> {
+  await untilShutdown();
 }
 
 /** `--circuit DIR[:a[:b]]` values. */

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { closeDefaultPools, prove, PROVER_KINDS, releaseSnarkjsCurve, type ProverKind } from '../zkml/prove/index.js';
+import { PROVER_KINDS, type ProverKind } from '../zkml/prove/kinds.js';
 
 /** Read a JSON file given on the command line, with a clear error. */
 export async function readJsonArg(path: string, what: string): Promise<unknown> {
@@ -22,6 +22,7 @@ export function registerProve(program: Command): void {
     .action(async (dir: string, o: { input: string; out: string; prover: string }) => {
       if (!PROVER_KINDS.includes(o.prover as ProverKind)) throw new InvalidInputError(`--prover must be one of ${PROVER_KINDS.join(', ')}, got "${o.prover}"`);
       const input = await readJsonArg(o.input, 'input file');
+      const { closeDefaultPools, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
       try {
         const t0 = performance.now();
         const { timings, ...file } = await prove(dir, input, { prover: o.prover as ProverKind });

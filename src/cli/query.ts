@@ -1,10 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
-import { ensureCrypto } from '../protocol/signing.js';
-import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
-import { ZkinferClient } from '../client/index.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 interface QueryFlags {
   validator: string;
@@ -64,7 +60,9 @@ export function registerQuery(program: Command): void {
       }
       const apiKey = f.apiKey ?? process.env['ZKINFER_API_KEY'];
       let signer;
+      const { ZkinferClient } = await import('../client/index.js');
       if (!apiKey && (f.wallet || process.env['BT_WALLET_NAME'])) {
+        const [{ ensureCrypto }, { resolveWalletRef, Wallet }] = await Promise.all([import('../protocol/signing.js'), import('../protocol/wallet/wallet.js')]);
         await ensureCrypto();
         signer = new Wallet(resolveWalletRef({ ...(f.wallet ? { name: f.wallet } : {}), ...(f.hotkey ? { hotkey: f.hotkey } : {}), ...(f.walletPath ? { path: f.walletPath } : {}) })).hotkeyPair();
       }
@@ -80,6 +78,7 @@ export function registerQuery(program: Command): void {
         onProgress: (e) => log(`  ${new Date(e.at).toISOString()} ${e.status}${e.miner_uid !== undefined ? ` (miner uid ${e.miner_uid})` : ''}`),
       });
       // snarkjs keeps a worker pool for its curve; release it so the command exits once done.
+      const { releaseSnarkjsCurve } = await import('../zkml/prove/curve.js');
       const verification = inf.status === 'verified' && f.verify ? await client.verify(inf).finally(releaseSnarkjsCurve) : undefined;
       if (f.json) {
         console.log(JSON.stringify({ inference: inf, ...(verification ? { verification } : {}) }, null, 2));

@@ -1,11 +1,6 @@
 import { resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { saveZooModel } from '../models/save.js';
-import { generatePositions } from '../models/staking/generate.js';
-import { writePositionsCsv } from '../models/staking/csv.js';
-import { getZooModel, zooModelNames } from '../models/zoo.js';
 import type { ModelCard } from '../models/card.js';
 
 function intOption(flag: string, raw: string | undefined, min: number): number | undefined {
@@ -29,7 +24,7 @@ export function formatEvaluation(card: ModelCard): string {
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description(`train a zoo model with tfjs, export it to ONNX (checked in onnxruntime) and save it (models: ${zooModelNames().join(', ')})`)
+    .description('train a zoo model with tfjs, export it to ONNX (checked in onnxruntime) and save it (names: `zkinfer models`)')
     .argument('<model>', 'zoo model name')
     .option('--data <csv>', 'CSV of real staking positions (staking-lstm, exit-mlp); default: generated data')
     .option('--seed <n>', 'seed for data generation, split, initialisation and shuffling', '1')
@@ -39,6 +34,9 @@ export function registerTrain(program: Command): void {
     .option('--save-data <csv>', 'also write the generated staking positions as CSV (the format --data reads)')
     .option('--no-progress', 'no progress bar')
     .action(async (name: string, o: { data?: string; seed: string; epochs?: string; count?: string; out?: string; saveData?: string; progress: boolean }) => {
+      const [{ default: cliProgress }, { saveZooModel }, { generatePositions }, { writePositionsCsv }, { getZooModel }] = await Promise.all([
+        import('cli-progress'), import('../models/save.js'), import('../models/staking/generate.js'), import('../models/staking/csv.js'), import('../models/zoo.js'),
+      ]);
       const model = getZooModel(name);
       const seed = intOption('--seed', o.seed, 0)!;
       const epochs = intOption('--epochs', o.epochs, 1);

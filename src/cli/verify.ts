@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { ZkinferError } from '../errors/base.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
-import { verifyFile } from '../zkml/verify/index.js';
 import { readJsonArg } from './prove.js';
 
 /** `zkinfer verify DIR PROOF.json [--input INPUT.json]` — exit 0 valid, 1 invalid, 2 error. */
@@ -14,6 +12,7 @@ export function registerVerify(program: Command): void {
     .option('--input <file>', 'your own input {"input_data": [[...]]}: substituted into the public signals before checking')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, proofPath: string, o: { input?: string; json?: boolean }) => {
+      const [{ verifyFile }, { releaseSnarkjsCurve }] = await Promise.all([import('../zkml/verify/index.js'), import('../zkml/prove/curve.js')]);
       try {
         const input = o.input ? await readJsonArg(o.input, 'input file') : undefined;
         const t0 = performance.now();

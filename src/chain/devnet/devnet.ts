@@ -22,9 +22,9 @@ import {
   NotEnoughStakeError, ReplayedCallError, ServingRateLimitError, StaleCallError, SubnetNotFoundError,
   TooFewWeightsError, TooManyRegistrationsError, WeightsRateLimitError, WeightVecLengthMismatchError,
 } from '../errors.js';
-import type {
-  CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, Unsubscribe,
+import {
+  raoToTao, type CallReceipt, type Commitment, type DevChain, type Hyperparameters, type Metagraph, type RegistrationReceipt,
+  type ServeAxonParams, type SetWeightsParams, type Signer, type Unsubscribe,
 } from '../types.js';
 import { isTopkNonzero, maxUpscaleToU16, u16ToProportion, U16_MAX } from '../yuma/math.js';
 import { runEpoch } from '../yuma/epoch.js';
@@ -256,7 +256,7 @@ export class Devnet implements DevChain {
     }
     const balance = this.store.balance(coldkey);
     if (balance < h.burn) {
-      throw new InsufficientBalanceError(`registration burns ${h.burn} rao but coldkey ${coldkey} has ${balance}`, { details: { burn: h.burn.toString(), balance: balance.toString() } });
+      throw new InsufficientBalanceError(`registration burns ${raoToTao(h.burn)} τ but coldkey ${coldkey} has ${raoToTao(balance)} τ`, { details: { burn: h.burn.toString(), balance: balance.toString() } });
     }
     this.store.setBalance(coldkey, balance - h.burn);
     this.store.setHotkeyOwner(p.hotkey, coldkey);
@@ -355,7 +355,7 @@ export class Devnet implements DevChain {
       throw new HotkeyNotRegisteredError(`hotkey ${p.hotkey} is not registered on any subnet; register it before staking`);
     }
     const balance = this.store.balance(coldkey);
-    if (balance < amount) throw new InsufficientBalanceError(`coldkey ${coldkey} has ${balance} rao, cannot stake ${amount}`);
+    if (balance < amount) throw new InsufficientBalanceError(`coldkey ${coldkey} has ${raoToTao(balance)} τ, cannot stake ${raoToTao(amount)} τ`);
     this.store.setBalance(coldkey, balance - amount);
     this.store.setStake(p.hotkey, coldkey, this.store.stakeOf(p.hotkey, coldkey) + amount);
     for (const netuid of this.store.netuidsOfHotkey(p.hotkey)) this.refreshPermits(netuid);
@@ -366,7 +366,7 @@ export class Devnet implements DevChain {
     const amount = BigInt(p.amount);
     if (amount <= 0n) throw new InvalidAmountError('unstake amount must be positive');
     const staked = this.store.stakeOf(p.hotkey, coldkey);
-    if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${staked} rao staked on ${p.hotkey}, cannot remove ${amount}`);
+    if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${raoToTao(staked)} τ staked on ${p.hotkey}, cannot remove ${raoToTao(amount)} τ`);
     this.store.setStake(p.hotkey, coldkey, staked - amount);
     this.store.setBalance(coldkey, this.store.balance(coldkey) + amount);
     for (const netuid of this.store.netuidsOfHotkey(p.hotkey)) this.refreshPermits(netuid);
