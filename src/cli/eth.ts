@@ -1,21 +1,55 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { BaseError, formatUnits, getAddress, isAddress, parseUnits, type Address, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import type { Address, Hex } from 'viem';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
-import { DEV_CHAIN_ID, devPrivateKeys, startAnvil } from '../eth/anvil.js';
-import { attestationsByInput, attestProof, parseAttestProof, readAttestation } from '../eth/attest.js';
-import { ensureCircuitRegistered } from '../eth/circuit.js';
-import { createEthClients, parsePrivateKey, type EthClients } from '../eth/clients.js';
-import { deployDevStack, deployStack } from '../eth/deploy.js';
-import { DEFAULT_DEPLOYMENT_FILE, findToken, readDeployment, writeDeployment, type Deployment } from '../eth/deployment.js';
+import type { EthClients } from '../eth/clients.js';
+import { DEFAULT_DEPLOYMENT_FILE } from '../eth/defaults.js';
+import type { Deployment } from '../eth/deployment.js';
 import { EthKeyError, EthTransactionError } from '../eth/errors.js';
-import { toTxError } from '../eth/tx.js';
-import { addToken, removeToken, setClaimManager, setPaused, setWeight, stopDeposits } from '../eth/admin.js';
-import { claim, deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
-import { readMetadata } from '../zkml/artifacts/index.js';
-import { decodeOutputs } from '../zkml/prove/decode.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
+
+// viem and the eth stack load on first use (loadEth, awaited by every action) so that `zkinfer --help`
+// and the other command groups do not pay for them.
+type Viem = typeof import('viem');
+let BaseError: Viem['BaseError'], formatUnits: Viem['formatUnits'], getAddress: Viem['getAddress'], isAddress: Viem['isAddress'], parseUnits: Viem['parseUnits'];
+let privateKeyToAccount: typeof import('viem/accounts').privateKeyToAccount;
+let DEV_CHAIN_ID: number, devPrivateKeys: typeof import('../eth/anvil.js').devPrivateKeys, startAnvil: typeof import('../eth/anvil.js').startAnvil;
+type Att = typeof import('../eth/attest.js');
+let attestationsByInput: Att['attestationsByInput'], attestProof: Att['attestProof'], parseAttestProof: Att['parseAttestProof'], readAttestation: Att['readAttestation'];
+let ensureCircuitRegistered: typeof import('../eth/circuit.js').ensureCircuitRegistered;
+let createEthClients: typeof import('../eth/clients.js').createEthClients, parsePrivateKey: typeof import('../eth/clients.js').parsePrivateKey;
+let deployDevStack: typeof import('../eth/deploy.js').deployDevStack, deployStack: typeof import('../eth/deploy.js').deployStack;
+let findToken: typeof import('../eth/deployment.js').findToken, readDeployment: typeof import('../eth/deployment.js').readDeployment;
+let writeDeployment: typeof import('../eth/deployment.js').writeDeployment, toTxError: typeof import('../eth/tx.js').toTxError;
+type Adm = typeof import('../eth/admin.js');
+type Vlt = typeof import('../eth/vault.js');
+let addToken: Adm['addToken'], removeToken: Adm['removeToken'], setClaimManager: Adm['setClaimManager'], setPaused: Adm['setPaused'];
+let setWeight: Adm['setWeight'], stopDeposits: Adm['stopDeposits'];
+let claim: Vlt['claim'], deposit: Vlt['deposit'], devMint: Vlt['devMint'], readPoints: Vlt['readPoints'], restake: Vlt['restake'], withdraw: Vlt['withdraw'];
+let readMetadata: typeof import('../zkml/artifacts/index.js').readMetadata, decodeOutputs: typeof import('../zkml/prove/decode.js').decodeOutputs;
+let releaseSnarkjsCurve: typeof import('../zkml/prove/curve.js').releaseSnarkjsCurve;
+
+async function loadEth(): Promise<void> {
+  if (releaseSnarkjsCurve !== undefined) return;
+  const [v, acc, anvil, att, circ, cl, dep, dpl, tx, adm, vlt, art, dec, curve] = await Promise.all([
+    import('viem'), import('viem/accounts'), import('../eth/anvil.js'), import('../eth/attest.js'), import('../eth/circuit.js'),
+    import('../eth/clients.js'), import('../eth/deploy.js'), import('../eth/deployment.js'), import('../eth/tx.js'), import('../eth/admin.js'),
+    import('../eth/vault.js'), import('../zkml/artifacts/index.js'), import('../zkml/prove/decode.js'), import('../zkml/prove/curve.js'),
+  ]);
+  ({ BaseError, formatUnits, getAddress, isAddress, parseUnits } = v);
+  ({ privateKeyToAccount } = acc);
+  ({ DEV_CHAIN_ID, devPrivateKeys, startAnvil } = anvil);
+  ({ attestationsByInput, attestProof, parseAttestProof, readAttestation } = att);
+  ({ ensureCircuitRegistered } = circ);
+  ({ createEthClients, parsePrivateKey } = cl);
+  ({ deployDevStack, deployStack } = dep);
+  ({ findToken, readDeployment, writeDeployment } = dpl);
+  ({ toTxError } = tx);
+  ({ addToken, removeToken, setClaimManager, setPaused, setWeight, stopDeposits } = adm);
+  ({ claim, deposit, devMint, readPoints, restake, withdraw } = vlt);
+  ({ readMetadata } = art);
+  ({ decodeOutputs } = dec);
+  ({ releaseSnarkjsCurve } = curve);
+}
 
 const DEFAULT_RPC = 'http://127.0.0.1:8545';
 
@@ -106,6 +140,7 @@ function parseAddressArg(text: string, what: string): Address {
 /** Run an action, turning viem errors into typed errors the CLI prints with a hint. */
 function ethAction<A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
+    await loadEth();
     try {
       await fn(...args);
     } catch (err) {
@@ -128,6 +163,7 @@ export function registerEth(program: Command): void {
     .option('--state <file>', 'load/save chain state in this file across restarts')
     .option('--block-time <s>', 'mine a block every s seconds (default: one per transaction)')
     .action(async (o: { port: string; state?: string; blockTime?: string }) => {
+      await loadEth();
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError(`--port must be 0..65535, got ${o.port}`);
       const node = await startAnvil({

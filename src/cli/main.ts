@@ -32,3 +32,14 @@ export async function main(argv: string[]): Promise<void> {
     throw err;
   }
 }
+
+/**
+ * Process entry (bin/zkinfer.js): run the command, then exit. A failed command exits at once with its
+ * code; after a successful one, a handle left open by a library (a worker thread, a keep-alive socket)
+ * may not keep the process alive for more than a second (docs/network.md, "Stopping").
+ */
+export async function runCli(argv: string[]): Promise<void> {
+  await main(argv);
+  if (process.exitCode !== undefined && process.exitCode !== 0) process.exit();
+  setTimeout(() => process.exit(), 1000).unref();
+}

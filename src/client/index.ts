@@ -6,5 +6,5 @@ export { ZkinferClient, tensorsOf, type ClientOptions, type SubmitParams, type W
 export { verifyInference, circuitIdOfVk, type LocalVerification } from './verify.js';
 export { signedHeaders, type RequestSigner } from './sign.js';
 export { readSse, type SseEvent } from './sse.js';
-export { ApiRequestError, WaitTimeoutError, ProtocolError } from './errors.js';
+export { ApiRequestError, WaitTimeoutError, ProtocolError, ValidatorUnreachableError } from './errors.js';
 export type { CircuitView, InferenceView, ProgressEventView, SubmitResponse, NetworkViewWire } from '../api/wire.js';

@@ -5,13 +5,11 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { DataDirLockedError } from './errors.js';
 
 export const LOCK_FILE = 'zkinfer.lock';
 
-const LockSchema = z.object({ pid: z.number().int().positive(), command: z.string(), since: z.string() });
-type LockInfo = z.infer<typeof LockSchema>;
+interface LockInfo { pid: number; command: string; since: string }
 
 export interface DataDirLock {
   readonly path: string;
@@ -31,8 +29,10 @@ export function pidAlive(pid: number): boolean {
 
 function readLock(path: string): LockInfo | undefined {
   try {
-    const parsed = LockSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    // Checked by hand, not with zod: this module is on the CLI's start-up path (docs/network.md).
+    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo> | null;
+    if (!v || !Number.isInteger(v.pid) || (v.pid as number) <= 0) return undefined;
+    return { pid: v.pid as number, command: String(v.command ?? '?'), since: String(v.since ?? '?') };
   } catch {
     return undefined;
   }
