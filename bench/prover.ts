@@ -7,6 +7,7 @@
 // negatives as p − |x|). Every measurement runs in its own child process so peak RSS is per prover.
 // Options: --sizes 12,15,17   --runs 5 (native rounds)   --snarkjs-runs 3   --warmup 1   --no-snarkjs   --no-lstm
 // Also the compiled staking LSTM (.cache/circuits/staking-lstm, from the model pipeline) when present.
+import { userCacheDir } from '../src/paths.js';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -195,7 +196,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean)
 
 /** The compiled staking LSTM (src/models zoo, compiled by `zkinfer`'s model pipeline), when present. */
 async function lstmCase(): Promise<Case | undefined> {
-  const dir = join(ROOT, '.cache', 'circuits', 'staking-lstm');
+  const dir = userCacheDir('circuits', 'staking-lstm');
   const zkey = join(dir, 'circuit.zkey');
   if (!existsSync(zkey) || !existsSync(join(dir, 'vk.json')) || !existsSync(join(dir, 'witness.wasm'))) return undefined;
   const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Address, Hex } from 'viem';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
+import { resolveCircuitDir } from '../circuit-ref.js';
 import type { EthClients } from '../eth/clients.js';
 import { DEFAULT_DEPLOYMENT_FILE } from '../eth/defaults.js';
 import type { Deployment } from '../eth/deployment.js';
@@ -421,7 +422,7 @@ export function registerEth(program: Command): void {
         const clients = await connect(o);
         const d = loadDeployment(o, clients);
         const r = await ensureCircuitRegistered(clients, d.attestor, {
-          ...(o.circuit ? { dir: o.circuit } : {}),
+          ...(o.circuit ? { dir: resolveCircuitDir(o.circuit) } : {}),
           ...(o.verifierSol ? { verifierSol: o.verifierSol } : {}),
           ...(o.circuitId ? { circuitId: o.circuitId.replace(/^0x/, '').toLowerCase() } : {}),
           ...(o.outputs !== undefined ? { nOutputs: Number(o.outputs) } : {}),
@@ -455,7 +456,7 @@ export function registerEth(program: Command): void {
         const clients = await connect(o);
         const d = loadDeployment(o, clients);
         if (o.circuit) {
-          const r = await ensureCircuitRegistered(clients, d.attestor, { dir: o.circuit });
+          const r = await ensureCircuitRegistered(clients, d.attestor, { dir: resolveCircuitDir(o.circuit) });
           if (r.circuitId !== proof.circuit_id) {
             throw new InvalidInputError(`proof is for circuit ${proof.circuit_id}, but ${o.circuit} is circuit ${r.circuitId}`);
           }
@@ -473,7 +474,7 @@ export function registerEth(program: Command): void {
         console.log(`input hash ${r.inputHash}`);
         console.log(`outputs ${JSON.stringify(a.outputs.map(String))} (field elements)`);
         if (o.circuit) {
-          const md = await readMetadata(o.circuit);
+          const md = await readMetadata(resolveCircuitDir(o.circuit));
           console.log(`decoded ${JSON.stringify(decodeOutputs(md, [...a.outputs.map(String), ...proof.public_signals.slice(a.outputs.length)]))}`);
         }
         console.log(`prover ${a.prover}  block ${a.blockNumber}  gas ${r.gasUsed}  tx ${r.hash}`);

@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
+import { CACHE_DIR_ENV } from '../paths.js';
 import { registerCommands } from './commands.js';
 
 /** Build the `zkinfer` program with every command group registered. */
@@ -8,7 +10,12 @@ export function buildProgram(): Command {
   const program = new Command('zkinfer')
     .description('Verifiable AI inference: compile models to zk circuits, prove, verify, and run the network')
     .version(VERSION)
+    .option('--cache-dir <dir>', `cache folder for compiled circuits, keys, solc output (env ${CACHE_DIR_ENV}, default ~/.cache/zkinfer)`)
     .showHelpAfterError();
+  program.hook('preAction', () => {
+    const dir = program.opts<{ cacheDir?: string }>().cacheDir;
+    if (dir !== undefined) process.env[CACHE_DIR_ENV] = resolve(dir);
+  });
   registerCommands(program);
   return program;
 }

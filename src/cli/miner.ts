@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
+import { resolveCircuitDir } from '../circuit-ref.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
 
 /** `zkinfer miner` — serve proofs over the Bittensor axon protocol. */
@@ -20,7 +21,7 @@ export function registerMiner(program: Command): void {
       const circuits = new CircuitStore();
       for (const spec of f.circuit) {
         const m = /^(.*?)(?::(\d+))?$/.exec(spec)!;
-        const c = await circuits.add(m[1]!, { capacity: m[2] ? parseIntFlag(m[2], 'capacity', 1, 64) : 1 });
+        const c = await circuits.add(resolveCircuitDir(m[1]!), { capacity: m[2] ? parseIntFlag(m[2], 'capacity', 1, 64) : 1 });
         console.log(`serving ${c.artifacts.metadata.name} ${c.id} (capacity ${c.capacity}${c.artifacts.metadata.security === 'INSECURE-DEV' ? ', INSECURE-DEV keys' : ''})`);
       }
       const backend = new PoolBackend({ size: parseIntFlag(f.workers, '--workers', 1, 64), prover: f.prover as 'snarkjs' | 'native' | 'auto' });

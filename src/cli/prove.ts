@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
+import { resolveCircuitDir } from '../circuit-ref.js';
 import { PROVER_KINDS, type ProverKind } from '../zkml/prove/kinds.js';
 
 /** Read a JSON file given on the command line, with a clear error. */
@@ -15,7 +16,7 @@ export function registerProve(program: Command): void {
   program
     .command('prove')
     .description('prove one inference of a compiled circuit (Groth16) from an EZKL-style input file')
-    .argument('<dir>', 'circuit artifacts directory (from `zkinfer compile`)')
+    .argument('<dir>', 'circuit artifacts directory (from `zkinfer compile`) or compiled zoo model name')
     .requiredOption('--input <file>', 'input JSON {"input_data": [[...floats]]}')
     .requiredOption('--out <file>', 'where to write PROOF.json')
     .option('--prover <backend>', `native | snarkjs | auto`, 'auto')
@@ -25,7 +26,7 @@ export function registerProve(program: Command): void {
       const { closeDefaultPools, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
       try {
         const t0 = performance.now();
-        const { timings, ...file } = await prove(dir, input, { prover: o.prover as ProverKind });
+        const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { prover: o.prover as ProverKind });
         await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
         if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
         console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);

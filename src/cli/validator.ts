@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolveCircuitDir } from '../circuit-ref.js';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import type { ZooModel } from '../models/zoo/types.js';
@@ -29,9 +30,10 @@ export function registerValidator(program: Command): void {
       const circuits = [];
       for (const spec of f.circuit) {
         const m = /^(.*?)(?::([\d.]+))?(?::(\d+))?$/.exec(spec)!;
-        const meta = await readMetadata(m[1]!);
+        const dir = resolveCircuitDir(m[1]!);
+        const meta = await readMetadata(dir);
         const generate = zooGenerator(getZooModel, meta.name, meta.inputs[0]!.name);
-        const c = await loadValidatorCircuit(m[1]!, {
+        const c = await loadValidatorCircuit(dir, {
           weight: m[2] ? Number(m[2]) : 1,
           timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60,
           ...(generate ? { generate } : {}),

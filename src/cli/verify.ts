@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ZkinferError } from '../errors/base.js';
+import { resolveCircuitDir } from '../circuit-ref.js';
 import { readJsonArg } from './prove.js';
 
 /** `zkinfer verify DIR PROOF.json [--input INPUT.json]` — exit 0 valid, 1 invalid, 2 error. */
@@ -16,7 +17,7 @@ export function registerVerify(program: Command): void {
       try {
         const input = o.input ? await readJsonArg(o.input, 'input file') : undefined;
         const t0 = performance.now();
-        const r = await verifyFile(dir, proofPath, input === undefined ? {} : { input });
+        const r = await verifyFile(resolveCircuitDir(dir), proofPath, input === undefined ? {} : { input });
         const ms = performance.now() - t0;
         if (o.json) {
           console.log(JSON.stringify({ ...r, ms }));
