@@ -7,6 +7,7 @@ import type { EthClients } from '../eth/clients.js';
 import { DEFAULT_DEPLOYMENT_FILE } from '../eth/defaults.js';
 import type { Deployment } from '../eth/deployment.js';
 import { EthKeyError, EthTransactionError } from '../eth/errors.js';
+import { backupBeforeDeploy } from '../eth/deployment-backup.js';
 
 // viem and the eth stack load on first use (loadEth, awaited by every action) so that `zkinfer --help`
 // and the other command groups do not pay for them.
@@ -195,10 +196,13 @@ export function registerEth(program: Command): void {
       .option('--token <address:weight...>', 'existing ERC-20 to whitelist with its points weight (1 = 1.0); repeatable (real networks)')
       .option('--restake-manager <address>', 'Renzo-style RestakeManager to restake through (real networks)')
       .option('--ezeth <address>', 'the token the restake manager mints (also pass it with --token)')
-      .option('--claim-manager <address>', 'account allowed to move user balances after deposits stop'),
+      .option('--claim-manager <address>', 'account allowed to move user balances after deposits stop')
+      .option('--force', 'replace an existing --out file (the old one is kept as <file>.bak-<time>)'),
     false,
   ).action(
-    ethAction('deploy', async (o: ConnOpts & { out: string; token?: string[]; restakeManager?: string; ezeth?: string; claimManager?: string }) => {
+    ethAction('deploy', async (o: ConnOpts & { out: string; token?: string[]; restakeManager?: string; ezeth?: string; claimManager?: string; force?: boolean }) => {
+      const backup = backupBeforeDeploy(o.out, o.force === true);
+      if (backup) console.log(`previous deployment kept as ${backup}`);
       const clients = await connect(o);
       const claimManager = o.claimManager ? parseAddressArg(o.claimManager, '--claim-manager') : undefined;
       let d: Deployment;
