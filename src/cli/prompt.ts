@@ -19,7 +19,6 @@ export function readSecret(question: string, input: NodeJS.ReadStream = process.
       hint: `set ${PASSWORD_ENV}=… in the environment (or run the command in a terminal to be asked)`,
     }));
   }
-  output.write(question);
   return new Promise((resolve, reject) => {
     let secret = '';
     const wasRaw = input.isRaw;
@@ -39,10 +38,12 @@ export function readSecret(question: string, input: NodeJS.ReadStream = process.
         else if (ch >= ' ') secret += ch;
       }
     };
+    // Echo off before the question shows, so an answer typed at once is never echoed by the terminal.
     input.setRawMode(true);
     input.setEncoding('utf8');
     input.resume();
     input.on('data', onData);
+    output.write(question);
   });
 }
 
