@@ -6,9 +6,15 @@
 // Witnesses: "full" = random field elements (the worst case), "small" = signed 8-bit values (quantized-model-like;
 // negatives as p − |x|). Every measurement runs in its own child process so peak RSS is per prover.
 // Options: --sizes 12,15,17   --runs 5 (native rounds)   --snarkjs-runs 3   --warmup 1   --no-snarkjs   --no-lstm
+//          --precompute t (native fixed-base factor, default 1)   --batch k (also time one proveBatch of k
+//          copies of the full witness: ms per proof, default 4; 1 skips it)
+// RAPIDSNARK=/path/to/prover (iden3/rapidsnark's standalone `prover`, built as docs/native-prover.md says): also
+// runs it on the same .zkey/.wtns files in every round, alternating with the others (its own process per proof:
+// its wall time includes its key load; peak RSS from /usr/bin/time).
 // Also the compiled staking LSTM (.cache/circuits/staking-lstm, from the model pipeline) when present.
 import { userCacheDir } from '../src/paths.js';
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,7 +32,7 @@ const R = 2188824287183927522224640574525727508854836440041603434369820418657580
 const ROOT = packageRoot();
 const CACHE = join(ROOT, '.cache', 'bench-prover');
 
-interface WorkerResult { ms: number[]; maxRssMB: number; timings?: Record<string, number>; publicSignals: number; verified?: boolean }
+interface WorkerResult { ms: number[]; maxRssMB: number; timings?: Record<string, number>; publicSignals: number; verified?: boolean; loadMs?: number; cacheHit?: boolean; batchMsPerProof?: number }
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,10 +51,15 @@ async function worker(): Promise<void> {
   let timings: Record<string, number> | undefined;
   let publicSignals = 0;
   let verified: boolean | undefined;
+  let loadMs: number | undefined;
+  let cacheHit: boolean | undefined;
+  let batchMsPerProof: number | undefined;
   if (backend === 'native') {
     const prover = loadNativeProver();
     if (!prover) throw new Error('native addon not built: run npm run build:native');
-    await prover.load(zkey); // load once, outside the timed runs (as a miner keeps keys loaded)
+    const info = await prover.load(zkey); // load once, outside the timed runs (as a miner keeps keys loaded)
+    loadMs = info.loadMs;
+    cacheHit = info.cacheHit;
     for (let i = 0; i < warmup; i++) await prover.prove(zkey, wtns);
     let last;
     for (let i = 0; i < runs; i++) {
@@ -58,10 +69,18 @@ async function worker(): Promise<void> {
       timings = last.timings as unknown as Record<string, number>;
       publicSignals = last.publicSignals.length;
     }
+    const batch = Number(arg('batch', '1'));
+    let batchProofs: Awaited<ReturnType<typeof prover.proveBatch>> = [];
+    if (batch > 1) {
+      const t = performance.now();
+      batchProofs = await prover.proveBatch(zkey, Array.from({ length: batch }, () => wtns));
+      batchMsPerProof = (performance.now() - t) / batch;
+    }
     await prover.close();
-    // check the last proof with snarkjs (outside the timings)
+    // check the last proof (and every batch proof) with snarkjs (outside the timings)
     const vk = JSON.parse(readFileSync(join(dirname(zkey), 'vk.json'), 'utf8')) as unknown;
     verified = await snarkjs.groth16.verify(vk, last!.publicSignals, last!.proof);
+    for (const b of batchProofs) verified = verified && b.ok && (await snarkjs.groth16.verify(vk, b.result.publicSignals, b.result.proof));
     await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
   } else {
     await snarkjs.curves.getCurveFromName('bn128'); // one-time wasm/worker start-up, outside the timed runs
@@ -74,13 +93,28 @@ async function worker(): Promise<void> {
     }
     await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
   }
-  const out: WorkerResult = { ms, maxRssMB: process.resourceUsage().maxRSS / 1024, timings, publicSignals, verified };
+  const out: WorkerResult = { ms, maxRssMB: process.resourceUsage().maxRSS / 1024, timings, publicSignals, verified, loadMs, cacheHit, batchMsPerProof };
   console.log('RESULT ' + JSON.stringify(out));
 }
 
-function runWorker(backend: string, zkey: string, wtns: string, runs: number, env: Record<string, string> = {}): WorkerResult {
+/** One proof by the rapidsnark binary in its own process; wall time around the process, peak RSS from GNU time. */
+function runRapidsnark(bin: string, zkey: string, wtns: string): WorkerResult {
+  const out = join(tmpdir(), `zkinfer-bench-rapidsnark-${process.pid}`);
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M', bin, zkey, wtns, `${out}.proof.json`, `${out}.public.json`], { encoding: 'utf8' });
+  const ms = performance.now() - t;
+  const rss = /MAXRSS (\d+)/.exec(r.stderr ?? '');
+  if (r.status !== 0 || !rss) throw new Error(`rapidsnark failed (${r.status}): ${(r.stderr ?? '').slice(-1000)}`);
+  return { ms: [ms], maxRssMB: Number(rss[1]) / 1024, publicSignals: (JSON.parse(readFileSync(`${out}.public.json`, 'utf8')) as string[]).length };
+}
+
+function nativeEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { ZKINFER_NATIVE_PRECOMPUTE: arg('precompute', '1'), ...extra };
+}
+
+function runWorker(backend: string, zkey: string, wtns: string, runs: number, env: Record<string, string> = {}, batch = 1): WorkerResult {
   const self = fileURLToPath(import.meta.url);
-  const args = [self, '--worker', backend, '--zkey', zkey, '--wtns', wtns, '--runs', String(runs), '--warmup', arg('warmup', '1')];
+  const args = [self, '--worker', backend, '--zkey', zkey, '--wtns', wtns, '--runs', String(runs), '--warmup', arg('warmup', '1'), '--batch', String(batch)];
   const r = spawnSync(process.execPath, [...process.execArgv, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -161,14 +195,17 @@ async function witnessFile(dir: string, n: number, kind: 'full' | 'small'): Prom
 interface Case { label: string; constraints: number; zkey: string; full: string; small?: string }
 
 /** Rounds alternate the provers (one timed proof per process each), so load drift hits both alike. */
-function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean): string[] {
+function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean, rapid: string | undefined): string[] {
   const nFull: WorkerResult[] = [], nSmall: WorkerResult[] = [], nSmallOff: WorkerResult[] = [], sj: WorkerResult[] = [];
+  const rFull: WorkerResult[] = [], rSmall: WorkerResult[] = [];
   for (let r = 0; r < Math.max(rounds, withSnarkjs ? sRounds : 0); r++) {
-    if (r < rounds) nFull.push(runWorker('native', c.zkey, c.full, 1));
+    if (r < rounds) nFull.push(runWorker('native', c.zkey, c.full, 1, nativeEnv(), Number(arg('batch', '4'))));
+    if (rapid && r < rounds) rFull.push(runRapidsnark(rapid, c.zkey, c.full));
     if (withSnarkjs && r < sRounds) sj.push(runWorker('snarkjs', c.zkey, c.full, 1));
     if (c.small && r < rounds) {
-      nSmall.push(runWorker('native', c.zkey, c.small, 1));
-      nSmallOff.push(runWorker('native', c.zkey, c.small, 1, { ZKINFER_NATIVE_SMALL_SCALARS: '0' }));
+      nSmall.push(runWorker('native', c.zkey, c.small, 1, nativeEnv()));
+      if (rapid) rSmall.push(runRapidsnark(rapid, c.zkey, c.small));
+      nSmallOff.push(runWorker('native', c.zkey, c.small, 1, nativeEnv({ ZKINFER_NATIVE_SMALL_SCALARS: '0' })));
     }
   }
   for (const r of [...nFull, ...nSmall, ...nSmallOff]) {
@@ -191,6 +228,17 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean)
     c.small ? (ms(nSmallOff) / ms(nSmall)).toFixed(2) + '×' : '-',
     sj.length ? Math.max(...sj.map((r) => r.maxRssMB)).toFixed(0) : '-',
     Math.max(...nFull.map((r) => r.maxRssMB)).toFixed(0),
+    (() => { const b = nFull.filter((r) => r.batchMsPerProof !== undefined).map((r) => r.batchMsPerProof!); return b.length ? `${median(b).toFixed(0)} (${(nMed / median(b)).toFixed(2)}×)` : '-'; })(),
+    // key load with the sidecar (every round after the first): the part a CLI prover pays per proof
+    (() => { const hits = [...nFull, ...nSmall].filter((r) => r.cacheHit).map((r) => r.loadMs!); return hits.length ? median(hits).toFixed(1) : '-'; })(),
+    ...(rapid
+      ? [
+          ms(rFull).toFixed(0),
+          (ms(rFull) / nMed).toFixed(2) + '×',
+          c.small ? `${ms(rSmall).toFixed(0)} (${(ms(rSmall) / ms(nSmall)).toFixed(2)}×)` : '-',
+          Math.max(...rFull.map((r) => r.maxRssMB)).toFixed(0),
+        ]
+      : []),
   ];
 }
 
@@ -225,6 +273,9 @@ async function main(): Promise<void> {
   const withSnarkjs = !process.argv.includes('--no-snarkjs');
   const probe = loadNativeProver();
   if (!probe) throw new Error('native addon not built: run `npm run build:native` first');
+  const rapid = process.env.RAPIDSNARK;
+  if (rapid && !existsSync(rapid)) throw new Error(`RAPIDSNARK=${rapid}: no such file (build it as docs/native-prover.md says)`);
+  if (rapid && !existsSync('/usr/bin/time')) throw new Error('RAPIDSNARK needs GNU time (/usr/bin/time, Debian package "time") for its peak RSS');
   console.error(`[bench] native threads: ${probe.threads}; rounds: native ${runs}, snarkjs ${sRuns}`);
 
   const cases: Case[] = [];
@@ -242,9 +293,10 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const c of cases) {
     console.error(`[bench] ${c.label}: ${c.constraints} constraints — proving…`);
-    rows.push(measure(c, runs, sRuns, withSnarkjs));
+    rows.push(measure(c, runs, sRuns, withSnarkjs, rapid));
   }
-  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB'];
+  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB', `native batch of ${arg('batch', '4')} ms/proof (gain)`, 'native key load ms (sidecar)'];
+  if (rapid) head.push('rapidsnark ms', 'native vs rapidsnark', 'rapidsnark small ms (vs native)', 'rapidsnark peak RSS MB');
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |';
   console.log(line(head));
@@ -253,6 +305,8 @@ async function main(): Promise<void> {
   console.log(`\nmedians over ${runs} native / ${sRuns} snarkjs rounds; each round runs every prover once, alternating, each in its own process`);
   console.log(`(key loaded, snarkjs curve built and ${arg('warmup', '1')} untimed warm-up proof(s) before the timed one); "full" witness = random field elements (LSTM: random inputs).`);
   console.log('every native proof checked with snarkjs groth16 verify: ok');
+  console.log(`native fixed-base factor (precompute): ${arg('precompute', '1')}`);
+  if (rapid) console.log(`rapidsnark: ${rapid} (own process per proof, key loaded each time; "native vs rapidsnark" = rapidsnark median / native median)`);
   console.log('small-scalar gain: native on signed 8-bit witnesses with the small-scalar path on vs off (ZKINFER_NATIVE_SMALL_SCALARS=0).');
   console.log(`machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }

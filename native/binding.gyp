@@ -9,6 +9,7 @@
         "src/fft.cpp",
         "src/msm.cpp",
         "src/zkey.cpp",
+        "src/keycache.cpp",
         "src/groth16.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -6,14 +6,16 @@
 #include <new>
 
 #include "groth16.hpp"
+#include "keycache.hpp"
 
 namespace {
 
 using namespace zk;
 
 struct KeyState {
-  Zkey zkey;
+  std::shared_ptr<Zkey> key;
   Domain domain;
+  KeyLoadInfo load;
 };
 
 // Runs `work` on the libuv pool and settles a promise; C++ exceptions become rejections carrying `code`.
@@ -49,21 +51,14 @@ class PromiseWorker : public Napi::AsyncWorker {
 
 class LoadWorker : public PromiseWorker {
  public:
-  LoadWorker(Napi::Env env, std::string path, std::shared_ptr<KeyState>* slot)
-      : PromiseWorker(env, "ZKEY_INVALID"), path_(std::move(path)), slot_(slot) {}
+  LoadWorker(Napi::Env env, std::string path, KeyLoadOptions opt, std::shared_ptr<KeyState>* slot)
+      : PromiseWorker(env, "ZKEY_INVALID"), path_(std::move(path)), opt_(opt), slot_(slot) {}
 
  protected:
   void run() override {
-    std::ifstream in(path_, std::ios::binary | std::ios::ate);
-    if (!in) throw std::runtime_error("cannot open zkey file " + path_);
-    std::streamsize size = in.tellg();
-    in.seekg(0);
-    std::vector<uint8_t> bytes((size_t)size);
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) throw std::runtime_error("cannot read zkey file " + path_);
     auto st = std::make_shared<KeyState>();
-    st->zkey = parseZkey(bytes.data(), bytes.size());
-    std::vector<uint8_t>().swap(bytes);
-    st->domain = makeDomain(st->zkey.power);
+    st->key = loadZkey(path_, opt_, &st->load);
+    st->domain = makeDomain((int)st->key->power);
     loaded_ = st;
   }
   void OnOK() override {
@@ -74,6 +69,7 @@ class LoadWorker : public PromiseWorker {
 
  private:
   std::string path_;
+  KeyLoadOptions opt_;
   std::shared_ptr<KeyState>* slot_;  // owned by the ProvingKey, which the JS side keeps alive while loading
   std::shared_ptr<KeyState> loaded_;
 };
@@ -84,6 +80,85 @@ Napi::Array strArray(Napi::Env env, const std::string* s, size_t n) {
   return a;
 }
 
+// {pi_a, pi_b, pi_c, publicSignals, timings} as the JS side expects (checked there with zod).
+Napi::Object proofObject(Napi::Env env, const ProofStrings& proof_, const ProveTimings& timings_) {
+  Napi::Object o = Napi::Object::New(env);
+  Napi::Array a = strArray(env, proof_.a, 2);
+  a.Set(2u, Napi::String::New(env, "1"));
+  Napi::Array c = strArray(env, proof_.c, 2);
+  c.Set(2u, Napi::String::New(env, "1"));
+  Napi::Array b = Napi::Array::New(env, 3);
+  b.Set(0u, strArray(env, proof_.b[0], 2));
+  b.Set(1u, strArray(env, proof_.b[1], 2));
+  std::string bz[2] = {"1", "0"};
+  b.Set(2u, strArray(env, bz, 2));
+  o.Set("pi_a", a);
+  o.Set("pi_b", b);
+  o.Set("pi_c", c);
+  o.Set("publicSignals", strArray(env, proof_.publicSignals.data(), proof_.publicSignals.size()));
+  Napi::Object t = Napi::Object::New(env);
+  t.Set("abcMs", timings_.abc);
+  t.Set("fftMs", timings_.fft);
+  t.Set("msmAMs", timings_.msmA);
+  t.Set("msmB1Ms", timings_.msmB1);
+  t.Set("msmB2Ms", timings_.msmB2);
+  t.Set("msmCMs", timings_.msmC);
+  t.Set("msmHMs", timings_.msmH);
+  t.Set("totalMs", timings_.total);
+  t.Set("msmPoints", (double)timings_.msmPoints);
+  t.Set("witnessTerms", (double)timings_.witnessTerms);
+  t.Set("smallTerms", (double)timings_.smallTerms);
+  o.Set("timings", t);
+  return o;
+}
+
+// proveBatch: every witness parsed and proven in one pass (groth16.hpp proveBatch); resolves to one entry per
+// witness, {proof…} or {error}, so one bad witness does not fail the others.
+class BatchWorker : public PromiseWorker {
+ public:
+  BatchWorker(Napi::Env env, std::shared_ptr<KeyState> st, std::vector<std::vector<uint8_t>> wtns)
+      : PromiseWorker(env, "WITNESS_INVALID"), st_(std::move(st)), wtns_(std::move(wtns)) {}
+
+ protected:
+  void run() override {
+    items_.resize(wtns_.size());
+    std::vector<BatchItem> ok;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < wtns_.size(); i++) {
+      try {
+        BatchItem it;
+        it.witness = parseWtns(wtns_[i].data(), wtns_[i].size());
+        ok.push_back(std::move(it));
+        where.push_back(i);
+      } catch (const std::exception& e) {
+        items_[i].error = e.what();
+      }
+      std::vector<uint8_t>().swap(wtns_[i]);
+    }
+    proveBatch(*st_->key, st_->domain, ok);
+    for (size_t j = 0; j < ok.size(); j++) items_[where[j]] = std::move(ok[j]);
+    st_.reset();
+  }
+  Napi::Value result(Napi::Env env) override {
+    Napi::Array out = Napi::Array::New(env, items_.size());
+    for (size_t i = 0; i < items_.size(); i++) {
+      if (!items_[i].error.empty()) {
+        Napi::Object e = Napi::Object::New(env);
+        e.Set("error", Napi::String::New(env, items_[i].error));
+        out.Set((uint32_t)i, e);
+      } else {
+        out.Set((uint32_t)i, proofObject(env, items_[i].proof, items_[i].timings));
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::shared_ptr<KeyState> st_;
+  std::vector<std::vector<uint8_t>> wtns_;
+  std::vector<BatchItem> items_;
+};
+
 class ProveWorker : public PromiseWorker {
  public:
   ProveWorker(Napi::Env env, std::shared_ptr<KeyState> st, const uint8_t* wtns, size_t len)
@@ -93,40 +168,10 @@ class ProveWorker : public PromiseWorker {
   void run() override {
     std::vector<uint64_t> w = parseWtns(wtns_.data(), wtns_.size());
     std::vector<uint8_t>().swap(wtns_);
-    proof_ = prove(st_->zkey, st_->domain, w, &timings_);
+    proof_ = prove(*st_->key, st_->domain, w, &timings_);
     st_.reset();
   }
-  Napi::Value result(Napi::Env env) override {
-    Napi::Object o = Napi::Object::New(env);
-    std::string one[1] = {"1"};
-    Napi::Array a = strArray(env, proof_.a, 2);
-    a.Set(2u, Napi::String::New(env, "1"));
-    Napi::Array c = strArray(env, proof_.c, 2);
-    c.Set(2u, Napi::String::New(env, "1"));
-    Napi::Array b = Napi::Array::New(env, 3);
-    b.Set(0u, strArray(env, proof_.b[0], 2));
-    b.Set(1u, strArray(env, proof_.b[1], 2));
-    std::string bz[2] = {"1", "0"};
-    b.Set(2u, strArray(env, bz, 2));
-    o.Set("pi_a", a);
-    o.Set("pi_b", b);
-    o.Set("pi_c", c);
-    o.Set("publicSignals", strArray(env, proof_.publicSignals.data(), proof_.publicSignals.size()));
-    Napi::Object t = Napi::Object::New(env);
-    t.Set("abcMs", timings_.abc);
-    t.Set("fftMs", timings_.fft);
-    t.Set("msmAMs", timings_.msmA);
-    t.Set("msmB1Ms", timings_.msmB1);
-    t.Set("msmB2Ms", timings_.msmB2);
-    t.Set("msmCMs", timings_.msmC);
-    t.Set("msmHMs", timings_.msmH);
-    t.Set("totalMs", timings_.total);
-    t.Set("msmPoints", (double)timings_.msmPoints);
-    t.Set("witnessTerms", (double)timings_.witnessTerms);
-    t.Set("smallTerms", (double)timings_.smallTerms);
-    o.Set("timings", t);
-    return o;
-  }
+  Napi::Value result(Napi::Env env) override { return proofObject(env, proof_, timings_); }
 
  private:
   std::shared_ptr<KeyState> st_;
@@ -140,6 +185,7 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
   static Napi::Function define(Napi::Env env) {
     return DefineClass(env, "ProvingKey",
                        {InstanceMethod("load", &ProvingKey::load), InstanceMethod("prove", &ProvingKey::proveJs),
+                        InstanceMethod("proveBatch", &ProvingKey::proveBatchJs),
                         InstanceMethod("close", &ProvingKey::close), InstanceMethod("info", &ProvingKey::info)});
   }
   explicit ProvingKey(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ProvingKey>(info) {}
@@ -148,8 +194,15 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
   std::shared_ptr<KeyState> state_;
 
   Napi::Value load(const Napi::CallbackInfo& info) {
-    if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "load(path: string)");
-    auto* w = new LoadWorker(info.Env(), info[0].As<Napi::String>(), &state_);
+    if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "load(path: string, options?)");
+    KeyLoadOptions opt = keyOptionsFromEnv();
+    if (info.Length() > 1 && info[1].IsObject()) {
+      Napi::Object o = info[1].As<Napi::Object>();
+      if (o.Has("precompute") && o.Get("precompute").IsNumber()) opt.t = o.Get("precompute").As<Napi::Number>().Int32Value();
+      if (o.Has("cache") && o.Get("cache").IsBoolean()) opt.useCache = o.Get("cache").As<Napi::Boolean>().Value();
+    }
+    if (opt.t < 1 || opt.t > 8) throw Napi::RangeError::New(info.Env(), "precompute must be an integer from 1 to 8");
+    auto* w = new LoadWorker(info.Env(), info[0].As<Napi::String>(), opt, &state_);
     Napi::Promise p = w->promise();
     w->Queue();
     return p;
@@ -163,6 +216,22 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
     w->Queue();
     return p;
   }
+  Napi::Value proveBatchJs(const Napi::CallbackInfo& info) {
+    if (!state_) throw Napi::Error::New(info.Env(), "proving key is not loaded (or was closed)");
+    if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(info.Env(), "proveBatch(wtns: Uint8Array[])");
+    Napi::Array arr = info[0].As<Napi::Array>();
+    std::vector<std::vector<uint8_t>> wtns;
+    for (uint32_t i = 0; i < arr.Length(); i++) {
+      Napi::Value v = arr.Get(i);
+      if (!v.IsTypedArray()) throw Napi::TypeError::New(info.Env(), "proveBatch(wtns: Uint8Array[]): entry " + std::to_string(i) + " is not a Uint8Array");
+      Napi::Uint8Array buf = v.As<Napi::Uint8Array>();
+      wtns.emplace_back(buf.Data(), buf.Data() + buf.ByteLength());
+    }
+    auto* w = new BatchWorker(info.Env(), state_, std::move(wtns));
+    Napi::Promise p = w->promise();
+    w->Queue();
+    return p;
+  }
   Napi::Value close(const Napi::CallbackInfo& info) {
     state_.reset();  // freed now, or when the last in-flight proof finishes
     return info.Env().Undefined();
@@ -171,10 +240,17 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
     Napi::Env env = info.Env();
     if (!state_) return env.Null();
     Napi::Object o = Napi::Object::New(env);
-    o.Set("nVars", state_->zkey.nVars);
-    o.Set("nPublic", state_->zkey.nPublic);
-    o.Set("domainSize", state_->zkey.domainSize);
-    o.Set("bytes", (double)state_->zkey.bytes());
+    const Zkey& z = *state_->key;
+    o.Set("nVars", z.nVars);
+    o.Set("nPublic", z.nPublic);
+    o.Set("domainSize", z.domainSize);
+    o.Set("bytes", (double)z.bytes());
+    o.Set("precompute", z.t);
+    o.Set("cacheHit", state_->load.cacheHit);
+    o.Set("cacheWritten", state_->load.cacheWritten);
+    o.Set("hashed", state_->load.hashed);
+    o.Set("loadMs", state_->load.ms);
+    o.Set("sidecar", state_->load.sidecar);
     return o;
   }
 };

@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -52,12 +53,13 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
 
   // A, B evaluations on the domain from the QAP coefficients; C = A·B pointwise (as snarkjs buildABC1).
   auto t = Clock::now();
-  std::vector<Fr> wm(z.nVars);
-  for (size_t i = 0; i < z.nVars; i++) wm[i] = Fr::fromInt(&w[4 * i]);
+  // coefficients are stored as value·R², witness values are canonical: one Montgomery product is in Montgomery form
+  const Fr* wc = reinterpret_cast<const Fr*>(w.data());
   std::vector<Fr> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
-  for (const Coef& k : z.coefs) {
+  for (uint64_t i = 0; i < z.nCoef; i++) {
+    const Coef& k = z.coefs[i];
     std::vector<Fr>& dst = k.matrix == 0 ? a : b;
-    dst[k.constraint] = dst[k.constraint] + k.value * wm[k.signal];
+    dst[k.constraint] = dst[k.constraint] + k.value * wc[k.signal];
   }
   for (size_t i = 0; i < n; i++) c[i] = a[i] * b[i];
   double abcMs = msSince(t);
@@ -80,11 +82,11 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   std::vector<Fr>().swap(c);
 
   MsmStats sA, sB1, sB2, sC, sH;
-  G1 piA = msmG1(z.A.data(), w.data(), z.nVars, &sA);
-  G1 piB1 = msmG1(z.B1.data(), w.data(), z.nVars, &sB1);
-  G2 piB = msmG2(z.B2.data(), w.data(), z.nVars, &sB2);
-  G1 piC = msmG1(z.C.data(), w.data() + 4 * (z.nPublic + 1), z.nVars - z.nPublic - 1, &sC);
-  G1 resH = msmG1(z.H.data(), hs.data(), n, &sH);
+  G1 piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
+  G1 piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
+  G2 piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
+  G1 piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
+  G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, hs.data(), n, &sH);
 
   Fr r = randomFr(), s = randomFr();
   uint64_t ri[4], si[4], rsi[4];
@@ -128,6 +130,30 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
     tm->total = msSince(tStart);
   }
   return out;
+}
+
+void proveBatch(const Zkey& z, const Domain& d, std::vector<BatchItem>& items) {
+  const size_t k = items.size();
+  if (!k) return;
+  const unsigned T = workerThreads();
+  const size_t groups = std::min<size_t>(k, T);
+  const unsigned per = std::max(1u, (unsigned)(T / groups));
+  std::atomic<size_t> next{0};
+  auto run = [&] {
+    ThreadBudget budget(per);
+    for (size_t i; (i = next.fetch_add(1)) < k;) {
+      try {
+        items[i].proof = prove(z, d, items[i].witness, &items[i].timings);
+      } catch (const std::exception& e) {
+        items[i].error = e.what();
+      }
+      std::vector<uint64_t>().swap(items[i].witness);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t g = 1; g < groups; g++) pool.emplace_back(run);
+  run();
+  for (auto& th : pool) th.join();
 }
 
 }  // namespace zk

@@ -24,4 +24,15 @@ struct ProveTimings {
 // One proof for `witness` (canonical 4-limb integers, z.nVars of them). Fresh r, s from getrandom.
 ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& witness, ProveTimings* timings);
 
+// Several witnesses of one key in one call: min(k, threads) proofs run at once, the cores split between them
+// (a single proof's serial phases leave cores idle; concurrent proofs fill them). Each proof has fresh r, s.
+// A bad witness fails only its own slot (errors[i] non-empty).
+struct BatchItem {
+  std::vector<uint64_t> witness;
+  ProofStrings proof;
+  ProveTimings timings;
+  std::string error;
+};
+void proveBatch(const Zkey& z, const Domain& d, std::vector<BatchItem>& items);
+
 }  // namespace zk

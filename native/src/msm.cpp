@@ -19,7 +19,15 @@
 
 namespace zk {
 
+namespace {
+thread_local unsigned budget = 0;
+}
+
+ThreadBudget::ThreadBudget(unsigned n) : previous(budget) { budget = n; }
+ThreadBudget::~ThreadBudget() { budget = previous; }
+
 unsigned workerThreads() {
+  if (budget) return budget;
   static unsigned n = [] {
     const char* env = getenv("ZKINFER_NATIVE_THREADS");
     if (env) {
@@ -34,9 +42,10 @@ unsigned workerThreads() {
 
 namespace {
 
+template <class F>
 struct Term {
   uint64_t s[4];
-  uint32_t idx;
+  const Affine<F>* pt;
   uint32_t neg;
 };
 
@@ -50,6 +59,17 @@ inline uint32_t bitsAt(const uint64_t s[4], int off, int c) {
   uint64_t v = s[limb] >> sh;
   if (sh + c > 64 && limb < 3) v |= s[limb + 1] << (64 - sh);
   return (uint32_t)(v & ((1ULL << c) - 1));
+}
+
+// out = bits [off, off + len) of s (len ≤ 256).
+inline void bitRange(const uint64_t s[4], int off, int len, uint64_t out[4]) {
+  out[0] = out[1] = out[2] = out[3] = 0;
+  for (int w = 0; w * 64 < len; w++) {
+    int take = std::min(64, len - w * 64);
+    uint64_t lo = bitsAt(s, off + w * 64, std::min(32, take));
+    uint64_t hi = take > 32 ? bitsAt(s, off + w * 64 + 32, take - 32) : 0;
+    out[w] = lo | (hi << 32);
+  }
 }
 
 struct Plan {
@@ -94,7 +114,8 @@ Plan choosePlan(size_t n, int bits) {
 }
 
 // Signed digits of every term: digits[w * n + i] in [−2^(c−1), 2^(c−1)].
-void signedDigits(const Term* terms, size_t n, const Plan& p, int32_t* digits, size_t from, size_t to) {
+template <class F>
+void signedDigits(const Term<F>* terms, size_t n, const Plan& p, int32_t* digits, size_t from, size_t to) {
   const int32_t half = 1 << (p.c - 1), full = 1 << p.c;
   for (size_t i = from; i < to; i++) {
     int32_t carry = 0;
@@ -119,7 +140,7 @@ struct AffineBuckets {
 
 // Σ over terms [from, to) of digit·point for one window, with affine buckets and batched inversion.
 template <class F>
-Jac<F> windowAffine(const Affine<F>* pts, const Term* terms, const int32_t* dig, size_t from, size_t to, const Plan& p) {
+Jac<F> windowAffine(const Term<F>* terms, const int32_t* dig, size_t from, size_t to, const Plan& p) {
   const size_t nb = (size_t)1 << (p.c - 1);
   AffineBuckets<F> B(nb);
   std::fill(B.overflow.begin(), B.overflow.end(), Jac<F>::inf());
@@ -162,8 +183,8 @@ Jac<F> windowAffine(const Affine<F>* pts, const Term* terms, const int32_t* dig,
   for (size_t i = from; i < to; i++) {
     int32_t d = dig[i];
     if (!d) continue;
-    const Term& t = terms[i];
-    const Affine<F>& P = pts[t.idx];
+    const Term<F>& t = terms[i];
+    const Affine<F>& P = *t.pt;
     uint32_t b = (uint32_t)(d < 0 ? -d : d) - 1;
     bool neg = (d < 0) != (t.neg != 0);
     F y2 = neg ? -P.y : P.y;
@@ -205,14 +226,14 @@ Jac<F> windowAffine(const Affine<F>* pts, const Term* terms, const int32_t* dig,
 
 // Same with Jacobian buckets and mixed additions (small inputs, few buckets).
 template <class F>
-Jac<F> windowJacobian(const Affine<F>* pts, const Term* terms, const int32_t* dig, size_t from, size_t to, const Plan& p) {
+Jac<F> windowJacobian(const Term<F>* terms, const int32_t* dig, size_t from, size_t to, const Plan& p) {
   const size_t nb = (size_t)1 << (p.c - 1);
   std::vector<Jac<F>> buckets(nb, Jac<F>::inf());
   for (size_t i = from; i < to; i++) {
     int32_t d = dig[i];
     if (!d) continue;
-    const Term& t = terms[i];
-    const Affine<F>& P = pts[t.idx];
+    const Term<F>& t = terms[i];
+    const Affine<F>& P = *t.pt;
     uint32_t b = (uint32_t)(d < 0 ? -d : d) - 1;
     bool neg = (d < 0) != (t.neg != 0);
     if (neg) buckets[b].addMixed(P.x, -P.y);
@@ -245,7 +266,7 @@ void parallelFor(size_t nTasks, unsigned threads, Fn fn) {
 }
 
 template <class F>
-Jac<F> msmClass(const Affine<F>* pts, const std::vector<Term>& terms, int bits) {
+Jac<F> msmClass(const std::vector<Term<F>>& terms, int bits) {
   const size_t n = terms.size();
   const unsigned T = n >= 1024 ? workerThreads() : 1;
   Plan p = choosePlan(T > 1 ? n / T + 1 : n, bits);
@@ -263,7 +284,7 @@ Jac<F> msmClass(const Affine<F>* pts, const std::vector<Term>& terms, int bits) 
     size_t w = task / chunks, ch = task % chunks;
     size_t from = std::min(n, ch * chunkLen), to = std::min(n, from + chunkLen);
     const int32_t* d = dig.data() + w * n;
-    partial[task] = p.affine ? windowAffine<F>(pts, terms.data(), d, from, to, p) : windowJacobian<F>(pts, terms.data(), d, from, to, p);
+    partial[task] = p.affine ? windowAffine<F>(terms.data(), d, from, to, p) : windowJacobian<F>(terms.data(), d, from, to, p);
   });
 
   Jac<F> result = Jac<F>::inf();
@@ -295,18 +316,28 @@ bool smallScalarPath() {
 }
 
 template <class F>
-Jac<F> msm(const Affine<F>* points, const uint64_t* scalars, size_t n, MsmStats* stats) {
+Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStats* stats) {
   auto t0 = std::chrono::steady_clock::now();
   const uint64_t* r = FR_PARAMS.p;
   const uint64_t* half = halfR();
   const bool fold = smallScalarPath();
-  std::vector<std::vector<Term>> classes(N_CLASSES);
+  const int L = chunkBits(base.t);
+  std::vector<std::vector<Term<F>>> classes(N_CLASSES);
   size_t nonZero = 0, small = 0, negated = 0;
+  // a term lands in the first class whose limit covers its bit length (one class without the small-scalar path)
+  auto push = [&](const Term<F>& t, int bl) {
+    int k = N_CLASSES - 1;
+    if (fold) {
+      k = 0;
+      while (CLASS_BITS[k] < bl) k++;
+    }
+    classes[k].push_back(t);
+  };
   for (size_t i = 0; i < n; i++) {
     const uint64_t* s = scalars + 4 * i;
-    if (isZero4(s) || points[i].isInf()) continue;
-    Term t;
-    t.idx = (uint32_t)i;
+    if (isZero4(s) || base.tables[0][i].isInf()) continue;
+    Term<F> t;
+    t.pt = &base.tables[0][i];
     if (fold && !geq4(half, s)) {  // s > r/2: use (r − s)·(−P)
       sub4(t.s, r, s);
       t.neg = 1;
@@ -316,19 +347,26 @@ Jac<F> msm(const Affine<F>* points, const uint64_t* scalars, size_t n, MsmStats*
       t.neg = 0;
     }
     int bl = bitLength4(t.s);
-    int k = N_CLASSES - 1;
-    if (fold) {
-      k = 0;
-      while (CLASS_BITS[k] < bl) k++;
-    }
     if (bl <= 64) small++;
-    classes[k].push_back(t);
     nonZero++;
+    if (bl <= L) {
+      push(t, bl);
+      continue;
+    }
+    // fixed-base split: chunk k of L bits multiplies the table point 2^(L·k)·P
+    for (int k = 0; k * L < bl; k++) {
+      Term<F> c;
+      bitRange(t.s, k * L, L, c.s);
+      if (isZero4(c.s)) continue;
+      c.pt = &base.tables[k][i];
+      c.neg = t.neg;
+      push(c, bitLength4(c.s));
+    }
   }
 
   Jac<F> total = Jac<F>::inf();
   for (int k = 0; k < N_CLASSES; k++) {
-    if (!classes[k].empty()) total.add(msmClass<F>(points, classes[k], CLASS_BITS[k]));
+    if (!classes[k].empty()) total.add(msmClass<F>(classes[k], std::min(CLASS_BITS[k], L)));
   }
   if (stats) {
     stats->nonZero = nonZero;
@@ -339,9 +377,52 @@ Jac<F> msm(const Affine<F>* points, const uint64_t* scalars, size_t n, MsmStats*
   return total;
 }
 
+template <class F>
+Jac<F> msmPlain(const Affine<F>* points, const uint64_t* scalars, size_t n, MsmStats* stats) {
+  const Affine<F>* tables[1] = {points};
+  return msm<F>(FixedBases<F>{tables, 1}, scalars, n, stats);
+}
+
+// out[k−1][i] = 2^(L·k)·points[i]: L doublings per table in Jacobian, then one batched inversion per block.
+template <class F>
+void buildTables(const Affine<F>* points, size_t n, int t, Affine<F>* const* out) {
+  if (t <= 1 || n == 0) return;
+  const int L = chunkBits(t);
+  const size_t block = 1024;
+  const size_t nBlocks = (n + block - 1) / block;
+  parallelFor(nBlocks, workerThreads(), [&](size_t b) {
+    const size_t from = b * block, to = std::min(n, from + block), m = to - from;
+    std::vector<Jac<F>> cur(m);
+    std::vector<F> pref(m);
+    for (size_t i = 0; i < m; i++) cur[i] = Jac<F>::fromAffine(points[from + i]);
+    for (int k = 1; k < t; k++) {
+      for (size_t i = 0; i < m; i++)
+        for (int d = 0; d < L; d++) cur[i] = cur[i].dbl();
+      // batch affine conversion (Montgomery's trick; infinity stays (0, 0))
+      F acc = F::one();
+      for (size_t i = 0; i < m; i++) {
+        pref[i] = acc;
+        if (!cur[i].isInf()) acc = acc * cur[i].Z;
+      }
+      F inv = acc.inv();
+      for (size_t i = m; i-- > 0;) {
+        if (cur[i].isInf()) { out[k - 1][from + i] = Affine<F>::inf(); continue; }
+        F zi = inv * pref[i];
+        inv = inv * cur[i].Z;
+        F zi2 = zi.sqr();
+        out[k - 1][from + i] = {cur[i].X * zi2, cur[i].Y * zi2 * zi};
+      }
+    }
+  });
+}
+
 }  // namespace
 
-G1 msmG1(const G1Affine* points, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq>(points, scalars, n, stats); }
-G2 msmG2(const G2Affine* points, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq2>(points, scalars, n, stats); }
+G1 msmG1(const G1Affine* points, const uint64_t* scalars, size_t n, MsmStats* stats) { return msmPlain<Fq>(points, scalars, n, stats); }
+G2 msmG2(const G2Affine* points, const uint64_t* scalars, size_t n, MsmStats* stats) { return msmPlain<Fq2>(points, scalars, n, stats); }
+G1 msmG1(const FixedBases<Fq>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq>(base, scalars, n, stats); }
+G2 msmG2(const FixedBases<Fq2>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq2>(base, scalars, n, stats); }
+void buildTablesG1(const G1Affine* points, size_t n, int t, G1Affine* const* out) { buildTables<Fq>(points, n, t, out); }
+void buildTablesG2(const G2Affine* points, size_t n, int t, G2Affine* const* out) { buildTables<Fq2>(points, n, t, out); }
 
 }  // namespace zk

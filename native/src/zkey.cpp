@@ -1,6 +1,7 @@
 #include "zkey.hpp"
 
 #include <map>
+#include <type_traits>
 
 namespace zk {
 
@@ -70,15 +71,57 @@ G2Affine readG2(const uint8_t* p, const char* where) {
   return a;
 }
 
-}  // namespace
+// The five point sections and the coefficient section of a header-checked image.
+struct BodySections {
+  Section s4, s5, s6, s7, s8, s9;
+};
 
-size_t Zkey::bytes() const {
-  return coefs.size() * sizeof(Coef) + (A.size() + B1.size() + C.size() + H.size()) * sizeof(G1Affine) + B2.size() * sizeof(G2Affine);
+BodySections bodySections(const BinFile& f, const ZkeyHeader& z) {
+  BodySections b{unique(f, 4, "zkey"), unique(f, 5, "zkey"), unique(f, 6, "zkey"), unique(f, 7, "zkey"), unique(f, 8, "zkey"), unique(f, 9, "zkey")};
+  expectSize(b.s4, 4 + (size_t)z.nCoef * 44, "4 (coefficients)");
+  expectSize(b.s5, (size_t)z.nVars * 64, "5 (A points)");
+  expectSize(b.s6, (size_t)z.nVars * 64, "6 (B1 points)");
+  expectSize(b.s7, (size_t)z.nVars * 128, "7 (B2 points)");
+  expectSize(b.s8, z.nC() * 64, "8 (C points)");
+  expectSize(b.s9, (size_t)z.domainSize * 64, "9 (H points)");
+  return b;
 }
 
-Zkey parseZkey(const uint8_t* data, size_t len) {
+size_t align64(size_t x) { return (x + 63) & ~(size_t)63; }
+
+}  // namespace
+
+KeyLayout::KeyLayout(const ZkeyHeader& h, int t) {
+  size_t pos = 0;
+  auto region = [&](size_t bytes) { size_t at = pos; pos = align64(pos + bytes); return at; };
+  coefs = region(h.nCoef * sizeof(Coef));
+  A = region((size_t)t * h.nVars * sizeof(G1Affine));
+  B1 = region((size_t)t * h.nVars * sizeof(G1Affine));
+  B2 = region((size_t)t * h.nVars * sizeof(G2Affine));
+  C = region((size_t)t * h.nC() * sizeof(G1Affine));
+  H = region((size_t)t * h.domainSize * sizeof(G1Affine));
+  total = pos;
+}
+
+void Zkey::bind(const uint8_t* base) {
+  KeyLayout l(*this, t);
+  coefs = reinterpret_cast<const Coef*>(base + l.coefs);
+  auto set = [&](auto& v, size_t off, size_t n, auto* type) {
+    using P = std::remove_pointer_t<decltype(type)>;
+    v.resize(t);
+    for (int k = 0; k < t; k++) v[k] = reinterpret_cast<const P*>(base + off) + (size_t)k * n;
+  };
+  set(A, l.A, nVars, (G1Affine*)nullptr);
+  set(B1, l.B1, nVars, (G1Affine*)nullptr);
+  set(B2, l.B2, nVars, (G2Affine*)nullptr);
+  set(C, l.C, nC(), (G1Affine*)nullptr);
+  set(H, l.H, domainSize, (G1Affine*)nullptr);
+  storageBytes = l.total;
+}
+
+ZkeyHeader parseZkeyHeader(const uint8_t* data, size_t len) {
   BinFile f = readBin(data, len, "zkey", "zkey");
-  Zkey z;
+  ZkeyHeader z;
   Section s1 = unique(f, 1, "zkey");
   if (s1.size < 4) throw FormatError("zkey header section is too short");
   uint32_t protocol = rdU32(data + s1.offset);
@@ -97,7 +140,7 @@ Zkey parseZkey(const uint8_t* data, size_t len) {
     throw FormatError("zkey domain size " + std::to_string(z.domainSize) + " is not a power of two up to 2^28");
   }
   if (z.nVars == 0 || z.nPublic >= z.nVars) throw FormatError("zkey has inconsistent signal counts");
-  z.power = __builtin_ctz(z.domainSize);
+  z.power = (uint32_t)__builtin_ctz(z.domainSize);
   const uint8_t* p = h + 84;
   z.alpha1 = readG1(p, "header"); p += 64;
   z.beta1 = readG1(p, "header"); p += 64;
@@ -108,46 +151,41 @@ Zkey parseZkey(const uint8_t* data, size_t len) {
 
   Section s3 = unique(f, 3, "zkey");
   expectSize(s3, (size_t)(z.nPublic + 1) * 64, "3 (IC)");
-
   Section s4 = unique(f, 4, "zkey");
   if (s4.size < 4) throw FormatError("zkey coefficient section is too short");
-  uint32_t nCoef = rdU32(data + s4.offset);
-  expectSize(s4, 4 + (size_t)nCoef * 44, "4 (coefficients)");
-  z.coefs.resize(nCoef);
-  for (uint32_t i = 0; i < nCoef; i++) {
-    const uint8_t* c = data + s4.offset + 4 + (size_t)i * 44;
-    Coef& k = z.coefs[i];
+  z.nCoef = rdU32(data + s4.offset);
+  bodySections(f, z);
+  return z;
+}
+
+void copyZkeyBody(const uint8_t* data, size_t len, const ZkeyHeader& z, int t, uint8_t* base) {
+  BinFile f = readBin(data, len, "zkey", "zkey");
+  BodySections b = bodySections(f, z);
+  KeyLayout l(z, t);
+  Coef* coefs = reinterpret_cast<Coef*>(base + l.coefs);
+  for (uint64_t i = 0; i < z.nCoef; i++) {
+    const uint8_t* c = data + b.s4.offset + 4 + (size_t)i * 44;
+    Coef& k = coefs[i];
     k.matrix = rdU32(c);
     k.constraint = rdU32(c + 4);
     k.signal = rdU32(c + 8);
+    k.pad = 0;
     if (k.matrix > 1 || k.constraint >= z.domainSize || k.signal >= z.nVars) {
       throw FormatError("zkey coefficient " + std::to_string(i) + " points outside the circuit (corrupted file)");
     }
-    uint64_t raw[4];
-    memcpy(raw, c + 12, 32);
-    if (geq4(raw, FR_PARAMS.p)) throw FormatError("zkey coefficient " + std::to_string(i) + " is not a field element");
-    // Stored as value·R^2; one Montgomery reduction leaves value·R (Montgomery form).
-    static const uint64_t one1[4] = {1, 0, 0, 0};
-    montMul(k.value.v, raw, one1, FR_PARAMS);
+    memcpy(k.value.v, c + 12, 32);
+    if (geq4(k.value.v, FR_PARAMS.p)) throw FormatError("zkey coefficient " + std::to_string(i) + " is not a field element");
   }
-
-  Section s5 = unique(f, 5, "zkey"), s6 = unique(f, 6, "zkey"), s7 = unique(f, 7, "zkey"), s8 = unique(f, 8, "zkey"), s9 = unique(f, 9, "zkey");
-  expectSize(s5, (size_t)z.nVars * 64, "5 (A points)");
-  expectSize(s6, (size_t)z.nVars * 64, "6 (B1 points)");
-  expectSize(s7, (size_t)z.nVars * 128, "7 (B2 points)");
-  expectSize(s8, (size_t)(z.nVars - z.nPublic - 1) * 64, "8 (C points)");
-  expectSize(s9, (size_t)z.domainSize * 64, "9 (H points)");
-  auto g1s = [&](const Section& s, size_t n, std::vector<G1Affine>& out, const char* name) {
-    out.resize(n);
+  auto g1s = [&](const Section& s, size_t n, size_t off, const char* name) {
+    G1Affine* out = reinterpret_cast<G1Affine*>(base + off);
     for (size_t i = 0; i < n; i++) out[i] = readG1(data + s.offset + i * 64, name);
   };
-  g1s(s5, z.nVars, z.A, "section 5 (A points)");
-  g1s(s6, z.nVars, z.B1, "section 6 (B1 points)");
-  g1s(s8, z.nVars - z.nPublic - 1, z.C, "section 8 (C points)");
-  g1s(s9, z.domainSize, z.H, "section 9 (H points)");
-  z.B2.resize(z.nVars);
-  for (size_t i = 0; i < z.nVars; i++) z.B2[i] = readG2(data + s7.offset + i * 128, "section 7 (B2 points)");
-  return z;
+  g1s(b.s5, z.nVars, l.A, "section 5 (A points)");
+  g1s(b.s6, z.nVars, l.B1, "section 6 (B1 points)");
+  g1s(b.s8, z.nC(), l.C, "section 8 (C points)");
+  g1s(b.s9, z.domainSize, l.H, "section 9 (H points)");
+  G2Affine* b2 = reinterpret_cast<G2Affine*>(base + l.B2);
+  for (size_t i = 0; i < z.nVars; i++) b2[i] = readG2(data + b.s7.offset + i * 128, "section 7 (B2 points)");
 }
 
 std::vector<uint64_t> parseWtns(const uint8_t* data, size_t len) {

@@ -1,7 +1,10 @@
 // Reading snarkjs binary files: a Groth16 .zkey (proving key) and a .wtns (witness).
 // Every length, field element and curve point is checked; a bad file raises FormatError with a readable message.
+// A loaded key lives in one storage block (coefficients, points, fixed-base tables), either a memory-mapped
+// sidecar file beside the key (keycache.hpp) or anonymous memory.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,22 +21,43 @@ struct Coef {
   uint32_t matrix;      // 0 = A, 1 = B
   uint32_t constraint;  // row (evaluation point index)
   uint32_t signal;      // witness index
-  Fr value;             // Montgomery form
+  uint32_t pad;
+  Fr value;             // value·R² as stored by snarkjs: one Montgomery product with a canonical witness value
+                        // gives the Montgomery form of the product
 };
 
-struct Zkey {
-  uint32_t nVars = 0, nPublic = 0, domainSize = 0;
-  int power = 0;
+// Counts and header points of a Groth16 key (plain data: also the sidecar header's body).
+struct ZkeyHeader {
+  uint32_t nVars = 0, nPublic = 0, domainSize = 0, power = 0;
+  uint64_t nCoef = 0;
   G1Affine alpha1, beta1, delta1;
   G2Affine beta2, gamma2, delta2;
-  std::vector<Coef> coefs;
-  std::vector<G1Affine> A, B1, C, H;  // C holds entries for signals nPublic+1 .. nVars-1
-  std::vector<G2Affine> B2;
-  size_t bytes() const;
+  size_t nC() const { return nVars - nPublic - 1; }
 };
 
-// Parses a whole .zkey file image.
-Zkey parseZkey(const uint8_t* data, size_t len);
+// Where each array sits in a key's storage block for fixed-base factor t (regions 64-byte aligned).
+struct KeyLayout {
+  size_t coefs = 0, A = 0, B1 = 0, B2 = 0, C = 0, H = 0, total = 0;
+  KeyLayout(const ZkeyHeader& h, int t);
+};
+
+struct Zkey : ZkeyHeader {
+  int t = 1;                                  // fixed-base factor: tables per point set (1 = the key's points only)
+  const Coef* coefs = nullptr;
+  std::vector<const G1Affine*> A, B1, C, H;  // t tables each: [k][i] = 2^(L·k)·P_i (msm.hpp FixedBases)
+  std::vector<const G2Affine*> B2;
+  std::shared_ptr<const void> storage;       // owns the block the pointers above point into
+  size_t storageBytes = 0;
+  size_t bytes() const { return storageBytes; }
+  // Points the pointers at a storage block laid out by KeyLayout(*this, t).
+  void bind(const uint8_t* base);
+};
+
+// Parses and validates a mapped .zkey image: counts, header points, section sizes (no copy of the big sections).
+ZkeyHeader parseZkeyHeader(const uint8_t* data, size_t len);
+// Validates every coefficient and point of the image and copies them into `base` (laid out by KeyLayout(h, t));
+// the fixed-base tables (k ≥ 1) are then built by the caller.
+void copyZkeyBody(const uint8_t* data, size_t len, const ZkeyHeader& h, int t, uint8_t* base);
 // Parses a .wtns file image into canonical 4-limb integers (not Montgomery), one per signal.
 std::vector<uint64_t> parseWtns(const uint8_t* data, size_t len);
 

@@ -5,7 +5,7 @@ import { InvalidInputError } from '../errors/base.js';
 export function registerCompile(program: Command): void {
   program
     .command('compile')
-    .description('compile an ONNX model to a Groth16 circuit (r1cs, witness wasm, zkey, vk, metadata.json)')
+    .description('compile an ONNX model to a Groth16 circuit (r1cs, witness program, zkey, vk, metadata.json, circuit.circom for audit)')
     .argument('<model>', 'ONNX model file')
     .requiredOption('--out <dir>', 'artifacts directory')
     .option('--ptau <file>', 'ceremony powers-of-tau file (without it: INSECURE-DEV keys from a known secret)')
@@ -20,18 +20,17 @@ export function registerCompile(program: Command): void {
       }
       const [{ compile }, { releaseSnarkjsCurve }] = await Promise.all([import('../zkml/compile.js'), import('../zkml/prove/curve.js')]);
       const t0 = Date.now();
-      let last = '';
+      const { progressReporter } = await import('../zkml/progress.js');
+      const progress = progressReporter();
       const res = await compile(model, {
         outDir: o.out,
         ...(scale !== undefined ? { scale } : {}),
         ...(o.ptau ? { ptau: o.ptau } : {}),
         ...(o.calibration ? { calibration: o.calibration } : {}),
         ...(o.name ? { name: o.name } : {}),
-        onProgress: (stage, done, total) => {
-          const line = `  ${stage} ${done}/${total}`;
-          if (line !== last) { process.stderr.write(`${line}\n`); last = line; }
-        },
-      }).finally(() => releaseSnarkjsCurve());
+        onProgress: progress,
+        onEstimate: (e) => { progress.end(); process.stderr.write(`estimate: ${e.constraints} constraints, ${e.publicSignals} public signals → ptau 2^${e.power}\n`); },
+      }).finally(() => { progress.end(); return releaseSnarkjsCurve(); });
       const m = res.metadata;
       const w = Math.max(...m.ops.map((r) => r.node.length), 4);
       console.log(`${res.cached ? 'reused cached artifacts' : 'compiled'} ${m.name} → ${res.dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -40,6 +39,7 @@ export function registerCompile(program: Command): void {
       console.log(`constraints ${m.constraints}  input scale ${m.inputs[0]?.scaleBits} bits, output scale ${m.outputs[0]?.scaleBits} bits  ptau 2^${m.ptau.power}`);
       console.log('constraints per op:');
       for (const r of m.ops) console.log(`  ${r.node.padEnd(w)}  ${r.op.padEnd(18)} ${String(r.constraints).padStart(8)}`);
+      if (res.stageTimes.length) console.log(`stage times: ${res.stageTimes.map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
       if (m.error) console.log(`error vs onnxruntime (${m.error.samples} samples): max ${m.error.maxAbs.toExponential(3)}  mean ${m.error.meanAbs.toExponential(3)}`);
     });
 }

@@ -11,7 +11,7 @@ export async function readJsonArg(path: string, what: string): Promise<unknown> 
   try { return JSON.parse(text) as unknown; } catch (cause) { throw new InvalidInputError(`${what} ${path} is not valid JSON`, { cause }); }
 }
 
-/** `zkinfer prove DIR --input INPUT.json --out PROOF.json [--prover native|snarkjs|auto]` */
+/** `zkinfer prove DIR --input INPUT.json --out PROOF.json [--prover native|snarkjs|auto] [--recipient 0x…]` */
 export function registerProve(program: Command): void {
   program
     .command('prove')
@@ -20,13 +20,16 @@ export function registerProve(program: Command): void {
     .requiredOption('--input <file>', 'input JSON {"input_data": [[...floats]]}')
     .requiredOption('--out <file>', 'where to write PROOF.json')
     .option('--prover <backend>', `native | snarkjs | auto`, 'auto')
-    .action(async (dir: string, o: { input: string; out: string; prover: string }) => {
+    .option('--recipient <address>', 'bind the proof to this Ethereum address (who `eth attest` credits); default 0', '0')
+    .action(async (dir: string, o: { input: string; out: string; prover: string; recipient: string }) => {
       if (!PROVER_KINDS.includes(o.prover as ProverKind)) throw new InvalidInputError(`--prover must be one of ${PROVER_KINDS.join(', ')}, got "${o.prover}"`);
+      const { parseRecipient } = await import('../zkml/witness/inputs.js');
+      const recipient = parseRecipient(o.recipient);
       const input = await readJsonArg(o.input, 'input file');
       const { closeDefaultPools, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
       try {
         const t0 = performance.now();
-        const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { prover: o.prover as ProverKind });
+        const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { prover: o.prover as ProverKind, recipient });
         await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
         if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
         console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);

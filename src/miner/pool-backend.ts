@@ -14,7 +14,7 @@ export class PoolBackend implements ProofBackend {
 
   async prove(circuit: ServedCircuit, witnessInput: Record<string, string[]>): Promise<Groth16ProveResult> {
     try {
-      const r = await this.pool.prove({ wasmPath: circuit.artifacts.paths.wasm, zkeyPath: circuit.artifacts.paths.zkey, signals: witnessInput });
+      const r = await this.pool.prove({ wasmPath: circuit.artifacts.paths.witness, zkeyPath: circuit.artifacts.paths.zkey, signals: witnessInput });
       return { proof: r.proof, publicSignals: r.publicSignals };
     } catch (e) {
       if ((e as { code?: string }).code === 'PROVER_QUEUE_FULL') throw new PriorityError(503, (e as Error).message);

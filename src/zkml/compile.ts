@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
 import { loadArtifacts, sha256File, writeArtifacts, type CircuitMetadata } from './artifacts/index.js';
-import { compileCircomSource } from './circom/compile.js';
 import { generateCircom } from './codegen/circom.js';
-import { templatesDir } from './codegen/templates.js';
 import { evaluateGraph } from './ir/evaluate.js';
 import type { GraphIR } from './ir/graph.js';
 import { importOnnxFile } from './onnx/import.js';
@@ -15,14 +13,19 @@ import { runOnnxRuntime } from './onnx/runtime.js';
 import { defaultSamples, inputIntBits, readSamplesFile, type Sample } from './quantize/calibration.js';
 import { QuantizeError } from './quantize/errors.js';
 import { lowerGraph, type LoweredModel } from './quantize/lower.js';
-import { checkWidths, emulate, gadgetCost, outputCosts } from './quantize/program.js';
-import { setupCircuit } from './setup/index.js';
+import { checkWidths, emulate, gadgetCost, outputCosts, programCost } from './quantize/program.js';
+import { ARTIFACT_FILES } from './artifacts/files.js';
+import { requiredPower, setupCircuit } from './setup/index.js';
 import { toField, toFixed } from './fixed-point.js';
 import { checkR1cs } from './r1cs/check.js';
-import { readR1cs } from './r1cs/read.js';
-import { computeWitness } from './r1cs/witness.js';
+import { emitProgram, type EmittedCircuit } from './r1cs/emit.js';
+import { asR1cs, writeR1csFile, writeSymFile } from './r1cs/write.js';
+import { programToJson } from './witness/program-file.js';
 
 export type CompileProgress = (stage: string, done: number, total: number) => void;
+
+/** Size estimate printed before the expensive steps: R1CS constraints, public signals and the ptau power needed. */
+export interface CompileEstimate { constraints: number; publicSignals: number; power: number }
 
 export interface CompileOptions {
   /** Artifacts directory (metadata.json, circuit.r1cs, witness.wasm, circuit.zkey, vk.json, circuit.circom). */
@@ -35,6 +38,8 @@ export interface CompileOptions {
   ptau?: string;
   name?: string;
   onProgress?: CompileProgress;
+  /** Called once the program is known, before constraint generation and setup. */
+  onEstimate?: (e: CompileEstimate) => void;
   /** Setup cache (dev ptau, keys); default $ZKINFER_CACHE_DIR or ~/.cache/zkinfer. */
   cacheDir?: string;
 }
@@ -46,10 +51,12 @@ export interface CompileResult {
   metadata: CircuitMetadata;
   /** True when the artifacts of an identical earlier compile were reused. */
   cached: boolean;
+  /** Seconds per stage, in order (import, quantize, error, constraints, self-check, setup). */
+  stageTimes: Array<[string, number]>;
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 2;
+const CODEGEN_VERSION = 4; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input
 const SCALE_CANDIDATES = [6, 8, 10, 12];
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
@@ -59,8 +66,7 @@ export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] |
 
 /** Run the exact integer emulation of the circuit on float samples; decoded outputs, flat per sample. */
 export function emulateFloat(low: LoweredModel, sample: Sample): number[] {
-  const ints = sample.flatMap((xs) => xs.map((v) => toFixed(v, low.scale)));
-  const { signals, outputs } = emulate(low.program, ints);
+  const { signals, outputs } = emulate(low.program, sampleInts(low, sample));
   const bad = checkWidths(low.program, signals);
   if (bad) throw new QuantizeError(`internal: emulated value exceeds its proven width (${bad})`);
   const scales = low.outputs.flatMap((o) => new Array<number>(o.shape.reduce((a, b) => a * b, 1)).fill(o.scale));
@@ -97,55 +103,74 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   if (opts.scale !== undefined && !(Number.isInteger(opts.scale) && opts.scale >= 1 && opts.scale <= 24)) {
     throw new InvalidInputError(`--scale must be an integer from 1 to 24, got ${opts.scale}`);
   }
+  const stageTimes: Array<[string, number]> = [];
+  let t = performance.now();
+  const lap = (stage: string) => { const now = performance.now(); stageTimes.push([stage, (now - t) / 1000]); t = now; };
   progress('import', 0, 1);
   const model = await importOnnxFile(modelPath, opts.name);
   const graph = model.graph;
   progress('import', 1, 1);
+  lap('import');
   const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
   const samples = calib ?? defaultSamples(graph);
+  progress('quantize', 0, 1);
   const scale = opts.scale ?? (calib ? chooseScale(graph, calib) : 8);
-
   const low = quantizeGraph(graph, scale, calib);
+  progress('quantize', 1, 1);
+  lap('quantize');
   if (opts.ptau && !existsSync(opts.ptau)) {
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
   }
+  const constraints = programCost(low.program);
+  const publicSignals = low.program.outputs.length + low.program.nIn;
+  const estimate = { constraints, publicSignals, power: requiredPower({ nConstraints: constraints, nPublic: publicSignals }) };
+  opts.onEstimate?.(estimate);
   const ptauSha = opts.ptau ? await sha256File(opts.ptau) : 'dev';
-  const gen = generateCircom(low.program);
-  const library = await readFile(join(templatesDir(), 'zkinfer.circom'), 'utf8');
-  // the cache key covers everything the artifacts depend on: model bytes, the generated circuit (scale, ranges,
-  // codegen), the template library and the ptau
+  const programJson = programToJson(low.program);
+  // the cache key covers everything the artifacts depend on: model bytes, the program (scale, ranges, weights), the
+  // backend version and the ptau
   const key = createHash('sha256').update(JSON.stringify({
-    model: model.sha256, source: createHash('sha256').update(gen.source).update(library).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
+    model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
     try {
       const { metadata } = await loadArtifacts(dir);
       progress('cached', 1, 1);
-      return { dir, metadata, cached: true };
+      return { dir, metadata, cached: true, stageTimes };
     } catch {
       // fall through: recompile over a damaged directory
     }
   }
 
-  progress('quantize', 0, 1);
+  progress('error', 0, 1);
   const ref = await runOnnxRuntime(model.bytes, graph, samples);
   const error = errorOf(low, samples, ref.map((outs) => outs.flatMap((o) => Array.from(o))));
-  progress('quantize', 1, 1);
+  progress('error', 1, 1);
+  lap('error vs onnxruntime');
 
-  progress('circom', 0, 1);
+  // constraints straight from the program, with the witness of the first sample for the self-check
   await mkdir(dir, { recursive: true });
-  const build = join(dir, 'build');
-  const circ = await compileCircomSource(gen.source, { outDir: build, name: 'circuit', includeDirs: [templatesDir()] });
-  progress('circom', 1, 1);
+  const first = sampleInts(low, samples[0]!);
+  const circ = emitProgram(low.program, { inputs: first, constraints: true, onProgress: (d, n) => progress('constraints', d, n) });
+  const r1csPath = join(dir, ARTIFACT_FILES.r1cs), programPath = join(dir, ARTIFACT_FILES.program);
+  await writeR1csFile(r1csPath, circ);
+  await writeSymFile(join(dir, ARTIFACT_FILES.sym), circ);
+  await writeFile(programPath, programJson);
+  await writeFile(join(dir, ARTIFACT_FILES.circom), generateCircom(low.program, 'Model', { nodes: true }).source);
+  await rm(join(dir, ARTIFACT_FILES.wasm), { force: true });
+  await rm(join(dir, 'build'), { recursive: true, force: true });
+  lap('constraints');
   progress('self-check', 0, 1);
-  await selfCheck(low, circ.wasmPath, circ.r1csPath, samples[0]!);
+  selfCheck(low, circ, first, constraints);
   progress('self-check', 1, 1);
+  lap('self-check');
 
   const setup = await setupCircuit({
-    r1csPath: circ.r1csPath, wasmPath: circ.wasmPath, outDir: dir,
+    r1csPath, programPath, outDir: dir,
     ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), onProgress: progress,
   });
+  lap('setup');
 
   const nOut = low.program.outputs.length;
   const metadata = await writeArtifacts(dir, {
@@ -160,26 +185,30 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     publicLayout: {
       outputs: low.outputs.map((o) => ({ name: o.name, offset: o.offset, length: o.shape.reduce((a, b) => a * b, 1) })),
       inputs: low.inputs.map((i) => ({ name: i.name, offset: nOut + i.offset, length: i.shape.reduce((a, b) => a * b, 1) })),
-      total: nOut + low.program.nIn,
+      recipient: nOut + low.program.nIn,
+      total: nOut + low.program.nIn + 1,
     },
     error,
   });
   await writeFile(keyFile, key + '\n');
-  return { dir, metadata, cached: false };
+  return { dir, metadata, cached: false, stageTimes };
 }
 
+function sampleInts(low: LoweredModel, sample: Sample): bigint[] { return sample.flatMap((xs) => xs.map((v) => toFixed(v, low.scale))); }
+
 /**
- * The compiled circuit must compute exactly the emulated program: run its witness wasm on one sample, compare every
- * output with the emulation and check every r1cs constraint. A mismatch is a compiler bug, never shipped.
+ * The emitted circuit must compute exactly the emulated program: its witness (of the first sample) must carry the
+ * emulated outputs and satisfy every constraint, and the constraint count must equal the per-gadget accounting. A
+ * mismatch is a compiler bug, never shipped.
  */
-async function selfCheck(low: LoweredModel, wasmPath: string, r1csPath: string, sample: Sample): Promise<void> {
-  const ints = sample.flatMap((xs) => xs.map((v) => toFixed(v, low.scale)));
+function selfCheck(low: LoweredModel, circ: EmittedCircuit, ints: bigint[], expectedConstraints: number): void {
+  if (circ.constraints.length !== expectedConstraints) throw new CompileError(`internal: the r1cs has ${circ.constraints.length} constraints, the program accounts for ${expectedConstraints}`);
   const expected = emulate(low.program, ints).outputs.map(toField);
-  const w = await computeWitness(wasmPath, { in: ints.map((v) => toField(v).toString()) });
+  const w = circ.witness!;
   const got = w.slice(1, 1 + expected.length);
   const bad = expected.findIndex((e, i) => e !== got[i]);
   if (bad >= 0) throw new CompileError(`internal: circuit output ${bad} is ${got[bad]}, the emulation says ${expected[bad]}`);
-  const check = checkR1cs(await readR1cs(r1csPath), w);
+  const check = checkR1cs(asR1cs(circ), w);
   if (!check.ok) throw new CompileError(`internal: the honest witness fails r1cs constraint ${check.failed} (${check.failures} in all)`);
 }
 

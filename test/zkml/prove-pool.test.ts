@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadArtifacts, type LoadedArtifacts } from '../../src/zkml/artifacts/index.js';
 import { ProveError, ProverPool, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
+import { nativeProverAvailable } from '../../src/zkml/prove/native/index.js';
 import { verify } from '../../src/zkml/verify/index.js';
 import { fixtureArtifacts } from './prove-fixtures.js';
 
@@ -64,6 +65,25 @@ test('two workers prove concurrently-submitted jobs, and a closed pool refuses w
   assert.deepEqual(rs.map((r) => r.publicSignals[1]), ['8', '9', '10', '11']);
   await pool.close();
   await assert.rejects(pool.prove(job(12)), (e: unknown) => e instanceof ProveError && e.code === 'PROVER_CLOSED');
+});
+
+test('queued jobs of one circuit are proven in one native batch, and every proof verifies', { skip: nativeProverAvailable() ? false : 'native addon not built' }, async () => {
+  const pool = new ProverPool({ size: 1, prover: 'native', maxBatch: 4 });
+  pools.push(pool);
+  // submitted together: the first goes to the free worker alone, the other three queue and go as one batch
+  const rs = await Promise.all([21, 22, 23, 24].map((x) => pool.prove(job(x))));
+  assert.deepEqual(rs.map((r) => r.publicSignals[1]), ['21', '22', '23', '24']);
+  assert.deepEqual(rs.map((r) => r.batchSize), [1, 3, 3, 3]);
+  assert.ok(rs.every((r) => r.prover === 'native'));
+  for (const r of rs) {
+    const pf = { circuit_id: art.metadata.id, proof: r.proof, public_signals: r.publicSignals, outputs: [[0]], security: art.metadata.security };
+    assert.equal((await verify(dir(), pf)).valid, true);
+  }
+  // maxBatch 1: no batching
+  const single = new ProverPool({ size: 1, prover: 'native', maxBatch: 1 });
+  pools.push(single);
+  const ss = await Promise.all([25, 26, 27].map((x) => single.prove(job(x))));
+  assert.deepEqual(ss.map((r) => r.batchSize), [1, 1, 1]);
 });
 
 function dir(): string { return art.dir; }

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { toField, toFixed } from '../../src/zkml/fixed-point.js';
 import { sizeOf } from '../../src/zkml/ir/tensor.js';
-import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
 import { InputRangeError, checkInputRange } from '../../src/zkml/quantize/input-range.js';
 import { linEval } from '../../src/zkml/quantize/lin.js';
 import { emulate, programCost } from '../../src/zkml/quantize/program.js';
@@ -15,76 +14,13 @@ import { tamperWitness } from '../../src/zkml/r1cs/mutate.js';
 import { computeWitness } from '../../src/zkml/r1cs/witness.js';
 import { BURN_LSTM } from '../fixtures/onnx/paths.js';
 import { buildTestCircuit, type TestCircuit } from '../fixtures/onnx/circuit.js';
-import { cnnModel, lstmModel, miscModel, mlpModel, rand } from '../fixtures/onnx/models.js';
-
-function oneOp(name: string, inShape: number[], outShape: number[], build: (b: OnnxBuilder) => void): Uint8Array {
-  const b = new OnnxBuilder(name);
-  b.input('x', inShape);
-  build(b);
-  b.output('y', outShape);
-  return b.toBytes();
-}
-
-const OP_MODELS: Record<string, () => Uint8Array> = {
-  'Gemm+Relu': () => oneOp('gemm-relu', [1, 3], [1, 4], (b) => {
-    b.node('Gemm', ['x', b.init('w', [4, 3], rand(1, 12)), b.init('c', [4], rand(2, 4, 0.2))], ['g'], { transB: 1 });
-    b.node('Relu', ['g'], ['y']);
-  }),
-  'MatMul+Sigmoid': () => oneOp('sigmoid', [1, 3], [1, 3], (b) => {
-    b.node('MatMul', ['x', b.init('w', [3, 3], rand(3, 9, 4))], ['m']); // wide weights: exercises saturation
-    b.node('Sigmoid', ['m'], ['y']);
-  }),
-  Tanh: () => oneOp('tanh', [1, 4], [1, 4], (b) => { b.node('Tanh', ['x'], ['y']); }),
-  'Mul (var×var)+Add': () => oneOp('mulvar', [1, 3], [1, 3], (b) => {
-    b.node('Mul', ['x', 'x'], ['m']);
-    b.node('Add', ['m', 'x'], ['y']);
-  }),
-  LeakyRelu: () => oneOp('leaky', [1, 4], [1, 4], (b) => { b.node('LeakyRelu', ['x'], ['y'], { alpha: 0.2 }); }),
-  'Conv+MaxPool': () => oneOp('convpool', [1, 1, 4, 4], [1, 1, 2, 2], (b) => {
-    b.node('Conv', ['x', b.init('w', [1, 1, 2, 2], rand(5, 4))], ['c'], { pads: [0, 0, 1, 1] });
-    b.node('MaxPool', ['c'], ['y'], { kernel_shape: [2, 2], strides: [2, 2] });
-  }),
-  'Conv+Relu+MaxPool (reordered)': () => oneOp('crp', [1, 1, 4, 4], [1, 1, 2, 2], (b) => {
-    b.node('Conv', ['x', b.init('w', [1, 1, 3, 3], rand(6, 9))], ['c'], { pads: [1, 1, 1, 1] });
-    b.node('Relu', ['c'], ['r']);
-    b.node('MaxPool', ['r'], ['y'], { kernel_shape: [2, 2], strides: [2, 2] });
-  }),
-  'AveragePool+GlobalAveragePool': () => oneOp('avg', [1, 1, 4, 4], [1, 1, 1, 1], (b) => {
-    b.node('AveragePool', ['x'], ['a'], { kernel_shape: [2, 2], strides: [2, 2] });
-    b.node('GlobalAveragePool', ['a'], ['y']);
-  }),
-  'Div+Sub+Transpose+Slice+Concat+Gather': () => oneOp('shape', [2, 2], [1, 4], (b) => {
-    b.node('Div', ['x', b.init('k', [], [4])], ['d']);
-    b.node('Sub', ['d', b.init('z', [2], [0.5, -0.5])], ['s']);
-    b.node('Transpose', ['s'], ['t'], { perm: [1, 0] });
-    b.node('Slice', ['t', b.initInt64('st', [1], [1]), b.initInt64('en', [1], [2]), b.initInt64('ax', [1], [0])], ['sl']); // [1,2]
-    b.node('Gather', ['s', b.initInt64('gi', [1], [0])], ['ga'], { axis: 0 }); // [1,2]
-    b.node('Concat', ['sl', 'ga'], ['y'], { axis: 1 });
-  }),
-  LSTM: () => lstmModel({ steps: 2, input: 2, hidden: 2 }),
-  'two inputs: Add+Relu, Concat with a constant': () => {
-    const b = new OnnxBuilder('two-inputs');
-    b.input('a', [1, 3]);
-    b.input('b', [1, 3]);
-    b.node('Add', ['a', 'b'], ['s']);
-    b.node('Relu', ['s'], ['r']);
-    b.node('Concat', ['r', b.init('k', [1, 2], [0.5, -1])], ['y'], { axis: 1 });
-    b.output('y', [1, 5]);
-    return b.toBytes();
-  },
-};
-
-const MODELS: Record<string, () => Uint8Array> = {
-  'model: MLP': mlpModel,
-  'model: CNN': cnnModel,
-  'model: misc ops': miscModel,
-  'model: stacked LSTM': () => lstmModel({ steps: 2, input: 2, hidden: 3, layers: 2 }),
-};
+import { rand } from '../fixtures/onnx/models.js';
+import { MODELS, OP_MODELS } from '../fixtures/onnx/op-models.js';
 
 async function honestWitness(c: TestCircuit, seed: number): Promise<{ w: bigint[]; emulated: bigint[] }> {
   const xs = c.graph.inputs.flatMap((vi, i) => rand(seed + i, sizeOf(vi.shape), 1.5));
   const ints = xs.map((v) => toFixed(v, c.low.scale));
-  const w = await computeWitness(c.wasmPath, { in: ints.map((v) => toField(v).toString()) });
+  const w = await computeWitness(c.wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
   return { w, emulated: emulate(c.program, ints).signals.concat(emulate(c.program, ints).outputs) };
 }
 
@@ -95,7 +31,7 @@ async function checkCircuit(name: string, bytes: Uint8Array, opts: { seeds?: num
   for (const seed of opts.seeds ?? [11, 12]) {
     const xs = c.graph.inputs.flatMap((vi, i) => rand(seed + i, sizeOf(vi.shape), 1.5));
     const ints = xs.map((v) => toFixed(v, c.low.scale));
-    const w = await computeWitness(c.wasmPath, { in: ints.map((v) => toField(v).toString()) });
+    const w = await computeWitness(c.wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
     const em = emulate(c.program, ints);
     assert.deepEqual(checkR1cs(c.r1cs, w), { ok: true, failures: 0 }, `${name}: honest witness satisfies the r1cs`);
     // the emulation is the witness: outputs and every gadget output that survived as a wire
@@ -133,7 +69,7 @@ async function checkCircuit(name: string, bytes: Uint8Array, opts: { seeds?: num
   const big = 2 ** (spec.rangeBits - c.low.scale);
   const ints = new Array(c.program.nIn).fill(0n);
   ints[0] = 1n << BigInt(spec.rangeBits);
-  await assert.rejects(computeWitness(c.wasmPath, { in: ints.map((v: bigint) => toField(v).toString()) }, { quiet: true }), /Assert Failed/, `${name}: witness for out-of-range input`);
+  await assert.rejects(computeWitness(c.wasmPath, { in: ints.map((v: bigint) => toField(v).toString()), recipient: '0' }, { quiet: true }), /Assert Failed/, `${name}: witness for out-of-range input`);
   const meta = { name, inputs: c.low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: c.low.scale, rangeBits: i.rangeBits })) };
   const floats = c.low.inputs.map((i) => new Array(sizeOf(i.shape)).fill(0));
   checkInputRange(meta, floats);

@@ -12,15 +12,18 @@ export { canonicalJson, circuitIdOfVk, sha256Hex } from './canonical.js';
 export { ArtifactsError } from './errors.js';
 export * from './metadata.js';
 
-export type ArtifactFile = 'r1cs' | 'wasm' | 'zkey' | 'vk';
-const ALL_FILES: readonly ArtifactFile[] = ['r1cs', 'wasm', 'zkey', 'vk'];
+/** `witness` is the circuit's witness generator: `program` (witness.json) or `wasm` (witness.wasm), whichever it has. */
+export type ArtifactFile = 'r1cs' | 'wasm' | 'program' | 'witness' | 'zkey' | 'vk';
+const ALL_FILES: readonly ArtifactFile[] = ['r1cs', 'witness', 'zkey', 'vk'];
 
 /** Paths of every file of an artifacts directory. */
-export function artifactPaths(dir: string): Record<ArtifactFile | 'metadata', string> {
+export function artifactPaths(dir: string, witness: 'wasm' | 'program' = existsSync(join(dir, ARTIFACT_FILES.program)) ? 'program' : 'wasm'): Record<ArtifactFile | 'metadata', string> {
   return {
     metadata: join(dir, ARTIFACT_FILES.metadata),
     r1cs: join(dir, ARTIFACT_FILES.r1cs),
     wasm: join(dir, ARTIFACT_FILES.wasm),
+    program: join(dir, ARTIFACT_FILES.program),
+    witness: join(dir, ARTIFACT_FILES[witness]),
     zkey: join(dir, ARTIFACT_FILES.zkey),
     vk: join(dir, ARTIFACT_FILES.vk),
   };
@@ -31,8 +34,8 @@ export type ArtifactsMetadataInput = Omit<CircuitMetadata, 'id' | 'files' | 'zki
   Partial<Pick<CircuitMetadata, 'zkinferVersion' | 'createdAt'>>;
 
 /**
- * Write metadata.json for a directory that already holds circuit.r1cs, witness.wasm, circuit.zkey and vk.json:
- * hashes every file, sets id = sha256(canonical vk). Returns the metadata written.
+ * Write metadata.json for a directory that already holds circuit.r1cs, a witness generator (witness.json or
+ * witness.wasm), circuit.zkey and vk.json: hashes every file, sets id = sha256(canonical vk). Returns the metadata written.
  */
 export async function writeArtifacts(dir: string, meta: ArtifactsMetadataInput): Promise<CircuitMetadata> {
   const paths = artifactPaths(dir);
@@ -44,9 +47,10 @@ export async function writeArtifacts(dir: string, meta: ArtifactsMetadataInput):
     }
   }
   const vk = JSON.parse(await readFile(paths.vk, 'utf8')) as unknown;
+  const witness = paths.witness === paths.program ? 'program' : 'wasm';
   const files = {
     r1cs: await sha256File(paths.r1cs),
-    wasm: await sha256File(paths.wasm),
+    [witness]: await sha256File(paths.witness),
     zkey: await sha256File(paths.zkey),
     vk: await sha256File(paths.vk),
   };
@@ -103,8 +107,9 @@ export async function readMetadata(dir: string): Promise<CircuitMetadata> {
 export async function loadArtifacts(dir: string, opts: { need?: readonly ArtifactFile[] } = {}): Promise<LoadedArtifacts> {
   const need = opts.need ?? ALL_FILES;
   const metadata = await readMetadata(dir);
-  const paths = artifactPaths(dir);
-  const files = new Set<ArtifactFile>([...need, 'vk']);
+  const witness = metadata.files.program !== undefined ? 'program' : 'wasm';
+  const paths = artifactPaths(dir, witness);
+  const files = new Set<Exclude<ArtifactFile, 'witness'>>([...need.map((f) => (f === 'witness' ? witness : f)), 'vk']);
   for (const f of files) {
     if (!existsSync(paths[f])) {
       throw new ArtifactsError('ARTIFACTS_MISSING', `${paths[f]} is missing`, { hint: 're-run `zkinfer compile` or copy the whole artifacts directory' });

@@ -16,6 +16,8 @@ export type TensorSpec = z.infer<typeof TensorSpecSchema>;
 export const PublicLayoutSchema = z.object({
   outputs: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().positive() })),
   inputs: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().positive() })),
+  /** Offset of the `recipient` public input (the last signal); absent in circuits compiled before it existed. */
+  recipient: z.number().int().min(0).optional(),
   total: z.number().int().positive(),
 });
 export type PublicLayout = z.infer<typeof PublicLayoutSchema>;
@@ -40,7 +42,11 @@ export const CircuitMetadataSchema = z.object({
   publicLayout: PublicLayoutSchema,
   /** Quantization error of the circuit against the float model (onnxruntime-node) on sample inputs. */
   error: z.object({ maxAbs: z.number(), meanAbs: z.number(), samples: z.number().int() }).optional(),
-  /** sha256 (hex) of each artifact file, checked before use. */
-  files: z.object({ r1cs: z.string(), wasm: z.string(), zkey: z.string(), vk: z.string() }),
+  /**
+   * sha256 (hex) of each artifact file, checked before use. The witness generator is either `program`
+   * (witness.json, the direct backend) or `wasm` (a circom witness.wasm).
+   */
+  files: z.object({ r1cs: z.string(), wasm: z.string().optional(), program: z.string().optional(), zkey: z.string(), vk: z.string() })
+    .refine((f) => (f.wasm === undefined) !== (f.program === undefined), { message: 'exactly one witness generator (wasm or program)' }),
 });
 export type CircuitMetadata = z.infer<typeof CircuitMetadataSchema>;

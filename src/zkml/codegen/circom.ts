@@ -91,15 +91,22 @@ function linStr(l: Lin, ref: (s: number) => string): string {
   return parts.join(' + ');
 }
 
-/** Generate the Circom source of a fixed-point program: `in[nIn]` public inputs, `out[nOut]` outputs. */
-export function generateCircom(p: FixedProgram, name = 'Model'): GeneratedCircuit {
+/**
+ * Generate the Circom source of a fixed-point program: `in[nIn]` public inputs, `out[nOut]` outputs, and the public
+ * input `recipient` (last public signal), used in no constraint: Groth16 binds every public input through the
+ * zkey's extra A rows, so a proof made for one recipient fails for any other (docs/eth.md "Recipient binding").
+ */
+export function generateCircom(p: FixedProgram, name = 'Model', opts: { nodes?: boolean } = {}): GeneratedCircuit {
   const refs = new Map<number, string>();
   const ref = (s: number): string => (s < p.nIn ? `in[${s}]` : refs.get(s)!);
   const acts = new Map<string, string>();
   const body: string[] = [];
   const gadgetNames: string[] = [];
+  let lastNode: string | undefined;
   p.gadgets.forEach((g: Gadget, k) => {
     const c = `g${k}`;
+    // audit export: a comment naming the ONNX node where its gadgets start
+    if (opts.nodes && g.node !== lastNode) { body.push(`    // ${g.node.replace(/[\r\n]/g, ' ')}`); lastNode = g.node; }
     switch (g.kind) {
       case 'range':
         body.push(`    component ${c} = RangeCheck(${g.n});`, `    ${c}.in <== ${linStr(g.x, ref)};`);
@@ -139,12 +146,13 @@ export function generateCircom(p: FixedProgram, name = 'Model'): GeneratedCircui
     ...actSrc.map((s) => s + '\n'),
     `template ${name}() {`,
     `    signal input in[${p.nIn}];`,
+    '    signal input recipient; // bound as a public input only (docs/eth.md "Recipient binding")',
     `    signal output out[${p.outputs.length}];`,
     ...body,
     ...p.outputs.map((o, i) => `    out[${i}] <== ${linStr(o, ref)};`),
     '}',
     '',
-    `component main {public [in]} = ${name}();`,
+    `component main {public [in, recipient]} = ${name}();`,
     '',
   ].join('\n');
   return { source: src, gadgetNames };

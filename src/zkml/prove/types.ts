@@ -19,6 +19,8 @@ export interface Groth16ProveResult {
 export interface Groth16Prover {
   readonly name: 'snarkjs' | 'native';
   prove(zkeyPath: string, wtns: Uint8Array): Promise<Groth16ProveResult>;
+  /** Several witnesses of one key in one pass (native only); results in input order, a bad witness fails only its entry. */
+  proveBatch?(zkeyPath: string, wtns: Uint8Array[]): Promise<Array<{ ok: true; result: Groth16ProveResult } | { ok: false; error: Error }>>;
   /** Release cached keys and memory. */
   close?(): Promise<void>;
 }

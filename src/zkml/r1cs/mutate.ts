@@ -73,10 +73,14 @@ export function tamperWitness(c: CircuitView, witness: readonly bigint[], t: Tam
       // only real wires change; if the changed bits all sit on the optimised-away one, flip the lowest real bit too
       let changed = false;
       wires.forEach((wi, i) => { if (wi >= 0) { const b = (nu >> BigInt(i)) & 1n; if (w[wi] !== b) changed = true; w[wi] = b; } });
-      if (!changed) throw new RangeError(`gadget ${t.gadget}: the ${t.kind} change only touches an optimised-away bit`);
-      // a consistent forgery: an exposed quotient output follows the forged bits
+      // a consistent forgery: an exposed quotient (circom's q output, the direct backend's quotient wire) follows the forged bits
       const qWire = c.sym.get(`main.${c.gadgetNames[t.gadget]}.q`);
-      if (qWire !== undefined && qWire >= 0) w[qWire] = (((nu >> BigInt(d)) - (1n << BigInt(wires.length - 1 - d))) % BN254_R + BN254_R) % BN254_R;
+      if (qWire !== undefined && qWire >= 0) {
+        const qv = (((nu >> BigInt(d)) - (1n << BigInt(wires.length - 1 - d))) % BN254_R + BN254_R) % BN254_R;
+        if (w[qWire] !== qv) changed = true;
+        w[qWire] = qv;
+      }
+      if (!changed) throw new RangeError(`gadget ${t.gadget}: the ${t.kind} change only touches an optimised-away bit`);
       break;
     }
   }

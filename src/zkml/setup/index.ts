@@ -22,8 +22,11 @@ export type SetupProgress = (stage: string, done: number, total: number) => void
 
 export interface SetupCircuitOptions {
   r1csPath: string;
-  wasmPath: string;
-  /** Artifacts directory: circuit.r1cs, witness.wasm, circuit.zkey and vk.json are written here. */
+  /** A circom witness generator to copy beside the keys (hand-written circom circuits). */
+  wasmPath?: string;
+  /** The direct backend's witness program (witness.json), copied beside the keys instead of a wasm. */
+  programPath?: string;
+  /** Artifacts directory: circuit.r1cs, the witness generator, circuit.zkey and vk.json are written here. */
   outDir: string;
   /** Ceremony powers-of-tau file (prepared for phase 2). Without it: dev mode, INSECURE-DEV keys. */
   ptauPath?: string;
@@ -113,7 +116,9 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
   const vkPath = join(outDir, ARTIFACT_FILES.vk);
   await copyFile(cachedZkey, zkeyPath);
   await copyFile(cachedVk, vkPath);
-  for (const [src, name] of [[opts.r1csPath, ARTIFACT_FILES.r1cs], [opts.wasmPath, ARTIFACT_FILES.wasm]] as const) {
+  const copies: Array<[string | undefined, string]> = [[opts.r1csPath, ARTIFACT_FILES.r1cs], [opts.wasmPath, ARTIFACT_FILES.wasm], [opts.programPath, ARTIFACT_FILES.program]];
+  for (const [src, name] of copies) {
+    if (!src) continue;
     const dst = join(outDir, name);
     if (resolve(src) !== dst) await copyFile(src, dst);
   }

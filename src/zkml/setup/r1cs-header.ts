@@ -35,7 +35,7 @@ export async function readR1csHeader(path: string): Promise<R1csHeader> {
 }
 
 /** The Groth16 domain power snarkjs uses for a circuit: smallest k with 2^k > nConstraints + nPublic. */
-export function requiredPower(h: R1csHeader): number {
+export function requiredPower(h: Pick<R1csHeader, 'nConstraints' | 'nPublic'>): number {
   const m = h.nConstraints + h.nPublic;
   return Math.max(1, m.toString(2).length);
 }

@@ -1,29 +1,56 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { WitnessCalculatorBuilder, type WitnessCalculator } from 'circom_runtime';
+import type { FixedProgram } from '../quantize/program.js';
+import { directWtns } from './direct.js';
 import { WitnessInputError } from './errors.js';
+import { readProgramFile } from './program-file.js';
+
+type Generator = { kind: 'wasm'; wc: WitnessCalculator } | { kind: 'program'; program: FixedProgram };
+
+/** True when the file starts with the WebAssembly magic (a circom witness generator). */
+async function isWasm(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    await fh.read(b, 0, 4, 0);
+    return b.toString('latin1') === '\0asm';
+  } finally {
+    await fh.close();
+  }
+}
 
 /**
- * Computes witnesses in memory from a circom witness.wasm (the same runtime snarkjs's `wtns calculate` uses,
- * without circom's CommonJS generate_witness.js), keeping one compiled calculator per wasm file.
+ * Computes witnesses in memory from a circuit's witness generator, keeping one loaded generator per file: the
+ * direct backend's witness program (`witness.json`, run by the exact emulator, docs/zkml-compile.md) or a circom
+ * witness.wasm (the same runtime snarkjs's `wtns calculate` uses, for hand-written circom circuits).
  */
 export class WitnessEngine {
-  private readonly calculators = new Map<string, Promise<WitnessCalculator>>();
+  private readonly generators = new Map<string, Promise<Generator>>();
 
-  private calculator(wasmPath: string): Promise<WitnessCalculator> {
-    let c = this.calculators.get(wasmPath);
+  private generator(path: string): Promise<Generator> {
+    let c = this.generators.get(path);
     if (!c) {
-      c = readFile(wasmPath).then((bytes) => WitnessCalculatorBuilder(bytes));
-      c.catch(() => this.calculators.delete(wasmPath));
-      this.calculators.set(wasmPath, c);
+      c = (async (): Promise<Generator> => (await isWasm(path))
+        ? { kind: 'wasm', wc: await WitnessCalculatorBuilder(await readFile(path)) }
+        : { kind: 'program', program: await readProgramFile(path) })();
+      c.catch(() => this.generators.delete(path));
+      this.generators.set(path, c);
     }
     return c;
   }
 
   /** The witness of `signals` as .wtns bytes (what Groth16 provers take). */
-  async wtns(wasmPath: string, signals: Record<string, unknown>): Promise<Uint8Array> {
-    const wc = await this.calculator(wasmPath);
+  async wtns(path: string, signals: Record<string, unknown>): Promise<Uint8Array> {
+    const gen = await this.generator(path);
+    if (gen.kind === 'program') {
+      const ins = signals['in'];
+      if (!Array.isArray(ins)) throw new WitnessInputError('WITNESS_FAILED', 'the witness program takes its inputs as signals.in (an array of field elements)', { hint: 'quantize the input with quantizeInputs' });
+      const r = signals['recipient'];
+      const recipient = Array.isArray(r) ? r[0] : r;
+      return directWtns(gen.program, ins as string[], (recipient ?? 0n) as string | bigint);
+    }
     try {
-      return await wc.calculateWTNSBin(signals, true);
+      return await gen.wc.calculateWTNSBin(signals, true);
     } catch (cause) {
       const msg = cause instanceof Error ? cause.message : String(cause);
       throw new WitnessInputError('WITNESS_FAILED', `the circuit rejected the input while computing the witness: ${msg.split('\n')[0]}`, {
@@ -32,7 +59,7 @@ export class WitnessEngine {
     }
   }
 
-  forget(wasmPath?: string): void {
-    if (wasmPath) this.calculators.delete(wasmPath); else this.calculators.clear();
+  forget(path?: string): void {
+    if (path) this.generators.delete(path); else this.generators.clear();
   }
 }

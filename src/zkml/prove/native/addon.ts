@@ -30,12 +30,40 @@ export interface NativeRawProof {
   timings: NativeTimings;
 }
 
+/** Options of one key load (defaults: $ZKINFER_NATIVE_PRECOMPUTE or 1, $ZKINFER_NATIVE_KEY_CACHE or on). */
+export interface NativeKeyOptions {
+  /** Fixed-base factor t (1–8): t − 1 precomputed tables per point set. */
+  precompute?: number;
+  /** Read/write the validated sidecar `<zkey>.t<t>.zkn` beside the key. */
+  cache?: boolean;
+}
+
+/** What a loaded key reports (sizes, fixed-base factor, how it was loaded). */
+export interface NativeKeyInfo {
+  nVars: number;
+  nPublic: number;
+  domainSize: number;
+  /** Bytes of the key's storage block (coefficients, points, tables). */
+  bytes: number;
+  precompute: number;
+  /** The sidecar was valid: no parsing, no point validation. */
+  cacheHit: boolean;
+  cacheWritten: boolean;
+  /** The .zkey content was hashed (first load, or its mtime changed). */
+  hashed: boolean;
+  loadMs: number;
+  /** Sidecar path ("" when none was used or written). */
+  sidecar: string;
+}
+
 /** One loaded .zkey held in C++ memory. */
 export interface NativeProvingKey {
-  load(path: string): Promise<void>;
+  load(path: string, options?: NativeKeyOptions): Promise<void>;
   prove(wtns: Uint8Array): Promise<NativeRawProof>;
+  /** One entry per witness: the proof, or `{error}` for a witness that could not be proven. */
+  proveBatch(wtns: Uint8Array[]): Promise<Array<NativeRawProof | { error: string }>>;
   close(): void;
-  info(): { nVars: number; nPublic: number; domainSize: number; bytes: number } | null;
+  info(): NativeKeyInfo | null;
 }
 
 export interface NativeAddon {

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Groth16Prover, Groth16ProveResult } from '../types.js';
-import { loadNativeAddon, type NativeAddon, type NativeProvingKey, type NativeTimings } from './addon.js';
+import { loadNativeAddon, type NativeAddon, type NativeKeyInfo, type NativeKeyOptions, type NativeProvingKey, type NativeRawProof, type NativeTimings } from './addon.js';
 import { NativeProverError } from './errors.js';
 
 export { NativeProverError } from './errors.js';
-export { nativeAddonError, addonPath, type NativeTimings } from './addon.js';
+export { nativeAddonError, addonPath, type NativeTimings, type NativeKeyInfo, type NativeKeyOptions } from './addon.js';
 
 const decimal = z.string().regex(/^[0-9]+$/);
 /** The addon's answer, checked before it leaves this module (the C++ boundary). */
@@ -20,6 +20,9 @@ export interface NativeProveResult extends Groth16ProveResult {
   timings: NativeTimings;
 }
 
+/** One witness's outcome in `proveBatch`: its proof, or the typed error that witness alone got. */
+export type NativeBatchResult = { ok: true; result: NativeProveResult } | { ok: false; error: NativeProverError };
+
 /**
  * Groth16 prover backed by the C++ addon. Each .zkey is parsed once (validated: sizes, field elements, points
  * on the curve) and kept in native memory per resolved path until `unload(path)` or `close()`.
@@ -28,7 +31,13 @@ export class NativeGroth16Prover implements Groth16Prover {
   readonly name = 'native' as const;
   private readonly keys = new Map<string, Promise<NativeProvingKey>>();
 
-  constructor(private readonly addon: NativeAddon) {}
+  /** `keyOptions` apply to every key this prover loads (see NativeKeyOptions for the defaults). */
+  constructor(private readonly addon: NativeAddon, private readonly keyOptions: NativeKeyOptions = {}) {
+    const t = keyOptions.precompute;
+    if (t !== undefined && !(Number.isInteger(t) && t >= 1 && t <= 8)) {
+      throw new NativeProverError('NATIVE_PROVER_FAILED', `precompute must be an integer from 1 to 8, got ${t}`, { hint: 'use 1 (no tables) up to 8 (8× the key\'s point memory)' });
+    }
+  }
 
   /** Worker threads the addon uses for MSMs and FFTs. */
   get threads(): number {
@@ -52,16 +61,37 @@ export class NativeGroth16Prover implements Groth16Prover {
     } catch (err) {
       throw toError(err, zkeyPath);
     }
-    const parsed = RawProofSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new NativeProverError('NATIVE_PROVER_FAILED', `native prover returned a malformed proof: ${parsed.error.message}`, { hint: 'rebuild the addon (`npm run build:native`) or use --prover snarkjs' });
+    return checkedProof(raw);
+  }
+
+  /**
+   * Several witnesses of one key proven in one native pass (concurrent proofs share the cores; see
+   * docs/native-prover.md "Batched proving"). Results keep the input order; a bad witness fails only its entry.
+   */
+  async proveBatch(zkeyPath: string, witnesses: Uint8Array[]): Promise<NativeBatchResult[]> {
+    if (!Array.isArray(witnesses) || witnesses.some((w) => !(w instanceof Uint8Array))) {
+      throw new NativeProverError('WITNESS_INVALID', 'proveBatch needs an array of .wtns byte arrays', { hint: 'pass Uint8Arrays from snarkjs wtns.calculate or readFile(<file>.wtns)' });
     }
-    const { pi_a, pi_b, pi_c, publicSignals } = parsed.data;
-    return { proof: { pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128' }, publicSignals, timings: raw.timings };
+    if (witnesses.length === 0) return [];
+    const key = await this.key(zkeyPath);
+    let raw;
+    try {
+      raw = await key.proveBatch(witnesses);
+    } catch (err) {
+      throw toError(err, zkeyPath);
+    }
+    return raw.map((r): NativeBatchResult => {
+      if ('error' in r) return { ok: false, error: toError({ code: 'WITNESS_INVALID', message: r.error }, zkeyPath) };
+      try {
+        return { ok: true, result: checkedProof(r) };
+      } catch (err) {
+        return { ok: false, error: err as NativeProverError };
+      }
+    });
   }
 
   /** Load (or return the already loaded) key for a .zkey path. */
-  async load(zkeyPath: string): Promise<{ nVars: number; nPublic: number; domainSize: number; bytes: number }> {
+  async load(zkeyPath: string): Promise<NativeKeyInfo> {
     const info = (await this.key(zkeyPath)).info();
     if (!info) throw new NativeProverError('NATIVE_PROVER_FAILED', `proving key ${zkeyPath} was closed while in use`);
     return info;
@@ -87,7 +117,7 @@ export class NativeGroth16Prover implements Groth16Prover {
     let pending = this.keys.get(path);
     if (!pending) {
       const key = new this.addon.ProvingKey();
-      pending = key.load(path).then(
+      pending = key.load(path, this.keyOptions).then(
         () => key,
         (err: unknown) => {
           this.keys.delete(path);
@@ -98,6 +128,16 @@ export class NativeGroth16Prover implements Groth16Prover {
     }
     return pending;
   }
+}
+
+/** The addon's answer checked with zod (the C++ boundary) and shaped as snarkjs's result. */
+function checkedProof(raw: NativeRawProof): NativeProveResult {
+  const parsed = RawProofSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new NativeProverError('NATIVE_PROVER_FAILED', `native prover returned a malformed proof: ${parsed.error.message}`, { hint: 'rebuild the addon (`npm run build:native`) or use --prover snarkjs' });
+  }
+  const { pi_a, pi_b, pi_c, publicSignals } = parsed.data;
+  return { proof: { pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128' }, publicSignals, timings: raw.timings };
 }
 
 function toError(err: unknown, zkeyPath: string): NativeProverError {
@@ -119,9 +159,9 @@ function toError(err: unknown, zkeyPath: string): NativeProverError {
 }
 
 /** The native prover, or null (never throws) when the addon is not built or cannot load; see `nativeAddonError()`. */
-export function loadNativeProver(): NativeGroth16Prover | null {
+export function loadNativeProver(keyOptions: NativeKeyOptions = {}): NativeGroth16Prover | null {
   const addon = loadNativeAddon();
-  return addon ? new NativeGroth16Prover(addon) : null;
+  return addon ? new NativeGroth16Prover(addon, keyOptions) : null;
 }
 
 /** Whether the addon is built and loads. */

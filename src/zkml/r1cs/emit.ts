@@ -1,0 +1,287 @@
+import { BN254_R, toField } from '../fixed-point.js';
+import { selectorSplit } from '../quantize/activation.js';
+import { linEval, type Lin } from '../quantize/lin.js';
+import { emulate, type FixedProgram, type Gadget } from '../quantize/program.js';
+import { WitnessInputError } from '../witness/errors.js';
+import { multilinear } from '../codegen/circom.js';
+
+/**
+ * Direct R1CS backend (docs/zkml-compile.md, "Direct backend"): the fixed-point program is the circuit, so its
+ * constraints are written straight from the gadget list — no circom, no witness WebAssembly, no size ceiling but
+ * memory. The same walk, given the emulated signal values, computes the witness, so the constraint system and the
+ * witness can never disagree about the wire layout. One emitter per gadget kind (`EMITTERS`): a new kind is added
+ * there, its emulate/cost in program.ts.
+ *
+ * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then in[0..nIn), then private wires in
+ * allocation order. Constraint counts equal `programCost` (circom -O2's counts): each bit decomposition costs n
+ * boolean constraints (one bit is implied by the linear sum, as -O2 substitutes it), linear `<==` cost nothing, and
+ * an output costs one equality only when it has no private wire left to solve for.
+ */
+
+/** Sparse linear combination over internal wires: wire → coefficient (a field element). */
+export type Row = Map<number, bigint>;
+
+const P = BN254_R;
+const fmod = (x: bigint): bigint => { const r = x % P; return r < 0n ? r + P : r; };
+
+function rowComb(parts: ReadonlyArray<readonly [bigint, Row]>, c = 0n): Row {
+  const out: Row = new Map();
+  if (c !== 0n) out.set(0, fmod(c));
+  for (const [k0, r] of parts) {
+    const k = fmod(k0);
+    if (k === 0n) continue;
+    for (const [w, v] of r) {
+      const n = ((out.get(w) ?? 0n) + k * v) % P;
+      if (n === 0n) out.delete(w); else out.set(w, n);
+    }
+  }
+  return out;
+}
+const constRow = (c: bigint): Row => rowComb([], c);
+
+function modInv(a: bigint): bigint {
+  let [r0, r1, s0, s1] = [fmod(a), P, 1n, 0n];
+  while (r1 !== 0n) { const q = r0 / r1; [r0, r1] = [r1, r0 - q * r1]; [s0, s1] = [s1, s0 - q * s1]; }
+  return fmod(s0);
+}
+
+/** One signal name of the .sym file: `wire` is the internal wire, or −1 for a value implied by a linear equation. */
+interface Label { name: string; wire: number }
+
+/** The emission context a gadget emitter writes into (constraints, wires and — in witness mode — their values). */
+export class R1csBuilder {
+  readonly labels: Label[] = [];
+  readonly constraints: Array<[Row, Row, Row]> = [];
+  /** Internal wire values (field elements), witness mode only. */
+  readonly values: bigint[] | undefined;
+  /** Row of each program signal. */
+  readonly sigRow: Row[];
+  nWires: number;
+
+  /**
+   * `recipient`: the extra public input after `in` (docs/eth.md "Recipient binding"), its value in witness mode.
+   * It appears in no constraint; the zkey's extra A rows for public inputs bind it to the proof.
+   */
+  constructor(readonly program: FixedProgram, readonly signals: readonly bigint[] | undefined, private readonly store: boolean, recipient?: bigint) {
+    const nOut = program.outputs.length;
+    this.nWires = 1 + nOut + program.nIn + 1;
+    this.sigRow = new Array<Row>(program.nSignals);
+    for (let i = 0; i < program.nIn; i++) this.sigRow[i] = new Map([[1 + nOut + i, 1n]]);
+    for (let i = 0; i < nOut; i++) this.labels.push({ name: `main.out[${i}]`, wire: 1 + i });
+    for (let i = 0; i < program.nIn; i++) this.labels.push({ name: `main.in[${i}]`, wire: 1 + nOut + i });
+    this.labels.push({ name: 'main.recipient', wire: 1 + nOut + program.nIn });
+    if (signals) {
+      this.values = new Array<bigint>(this.nWires).fill(0n);
+      this.values[0] = 1n;
+      for (let i = 0; i < program.nIn; i++) this.values[1 + nOut + i] = toField(signals[i]!);
+      this.values[1 + nOut + program.nIn] = toField(recipient ?? 0n);
+    }
+  }
+
+  get witness(): boolean { return this.values !== undefined; }
+  lin(l: Lin): Row { return rowComb([...l.terms].map(([s, k]) => [k, this.sigRow[s]!] as const), l.c); }
+  /** Integer value of a program linear combination (witness mode; 0 otherwise). */
+  int(l: Lin): bigint { return this.signals ? linEval(l, this.signals) : 0n; }
+  /** Field value of a row (witness mode). */
+  val(r: Row): bigint {
+    let s = 0n;
+    for (const [w, k] of r) s += k * this.values![w]!;
+    return s % P;
+  }
+  /** A new private wire; `value` runs only in witness mode. */
+  wire(name: string, value: () => bigint): Row {
+    const w = this.nWires++;
+    this.labels.push({ name, wire: w });
+    if (this.values) this.values[w] = fmod(value());
+    return new Map([[w, 1n]]);
+  }
+  /** A named value that is a linear combination of other wires (listed in the .sym with wire −1, as circom's -O2 does). */
+  implied(name: string, r: Row): Row { this.labels.push({ name, wire: -1 }); return r; }
+  constrain(a: Row, b: Row, c: Row): void { if (this.store) this.constraints.push([a, b, c]); }
+  /** A wire w = a·b + off with the constraint a·b = w − off. */
+  product(name: string, a: Row, b: Row, off: Row = new Map()): Row {
+    const w = this.wire(name, () => this.val(a) * this.val(b) + this.val(off));
+    this.constrain(a, b, rowComb([[1n, w], [-1n, off]]));
+    return w;
+  }
+  setSig(s: number, r: Row): void { this.sigRow[s] = r; }
+}
+
+export type GadgetEmitter<K extends Gadget['kind']> = (b: R1csBuilder, g: Extract<Gadget, { kind: K }>, name: string) => void;
+
+/**
+ * x + 2^(n−1) = Σ bits[i]·2^i with every bit boolean (n constraints). With 1 ≤ d < n the quotient q = floor(x / 2^d)
+ * is a wire (so later rows that use it stay sparse); the top bit is implied by q's own bit sum and the top remainder
+ * bit d−1 by x's. Otherwise the top bit is implied by x's bit sum. (Implying the top bits keeps bit 0 a real wire:
+ * the mutation harness can then express a forged quotient or remainder as a change of real wires.)
+ */
+function signedBits(b: R1csBuilder, name: string, x: Row, xv: bigint, n: number, d: number): { bit: Row[]; q: Row } {
+  const half = 1n << BigInt(n - 1);
+  const u = xv + half;
+  if (b.witness && (u < 0n || u >= 1n << BigInt(n))) {
+    throw new WitnessInputError('WITNESS_FAILED', `the circuit rejected the input: ${name} holds ${xv}, outside its proven range ±2^${n - 1}`, {
+      hint: 'a value is out of the range the circuit was compiled for (check the input against metadata.inputs[].rangeBits)',
+    });
+  }
+  const useQ = d >= 1 && d < n;
+  const implied = useQ ? new Set([n - 1, d - 1]) : new Set([n - 1]);
+  const bit = new Array<Row>(n);
+  for (let i = 0; i < n; i++) if (!implied.has(i)) bit[i] = b.wire(`${name}.b.bits[${i}]`, () => (u >> BigInt(i)) & 1n);
+  const pow2 = (k: number) => 1n << BigInt(k);
+  const inv2 = (k: number) => modInv(pow2(k));
+  /** bit[top] = (value − Σ_{from ≤ i < top} 2^(i−from)·bit[i]) / 2^(top−from) */
+  const solveTop = (value: Row, from: number, top: number): Row =>
+    rowComb([[inv2(top - from), rowComb([[1n, value], ...bit.slice(from, top).map((r, i) => [-pow2(i), r] as const)])]]);
+  let q: Row;
+  if (useQ) {
+    const qh = pow2(n - 1 - d);
+    q = b.wire(`${name}.q`, () => (u >> BigInt(d)) - qh);
+    bit[n - 1] = b.implied(`${name}.b.bits[${n - 1}]`, solveTop(rowComb([[1n, q]], qh), d, n - 1));
+    bit[d - 1] = b.implied(`${name}.b.bits[${d - 1}]`, solveTop(rowComb([[1n, x], [-pow2(d), q]], half - (qh << BigInt(d))), 0, d - 1));
+  } else {
+    bit[n - 1] = b.implied(`${name}.b.bits[${n - 1}]`, solveTop(rowComb([[1n, x]], half), 0, n - 1));
+    q = rowComb(bit.slice(d).map((r, i) => [pow2(i), r] as const), -pow2(n - 1 - d));
+  }
+  for (const r of bit) b.constrain(r, rowComb([[1n, r]], -1n), new Map());
+  return { bit, q };
+}
+
+const weighted = (bits: Row[], from: number, to: number): Row => rowComb(bits.slice(from, to).map((r, i) => [1n << BigInt(i), r] as const));
+
+const emitRange: GadgetEmitter<'range'> = (b, g, name) => { signedBits(b, name, b.lin(g.x), b.int(g.x), g.n, 0); };
+
+const emitMul: GadgetEmitter<'mul'> = (b, g, name) => { b.setSig(g.out, b.product(name, b.lin(g.a), b.lin(g.b))); };
+
+const emitRescale: GadgetEmitter<'rescale'> = (b, g, name) => {
+  const x = b.lin(g.x);
+  const { q } = signedBits(b, name, x, b.int(g.x), g.n, g.d);
+  b.setSig(g.out, g.d === 0 ? x : q);
+};
+
+const emitRelu: GadgetEmitter<'relu'> = (b, g, name) => {
+  const { bit } = signedBits(b, name, b.lin(g.x), b.int(g.x), g.n, g.d);
+  b.setSig(g.out, b.product(`${name}.out`, bit[g.n - 1]!, weighted(bit, g.d, g.n - 1)));
+};
+
+/** Piecewise-linear activation, the same arithmetic as codegen/circom.ts's activation template (see there). */
+const emitAct: GadgetEmitter<'act'> = (b, g, name) => {
+  const tb = g.table, n = g.n, Pw = tb.k + g.sx, j = tb.j, d = g.sx - tb.st;
+  if (g.q && g.q.d !== d) throw new Error('activation quotient must drop the same bits as the offset');
+  const { bit, q } = signedBits(b, name, b.lin(g.x), b.int(g.x), n, d);
+  const sign = bit[n - 1]!;
+  const sel = (i: number): Row => (i < j ? bit[Pw - j + i]! : sign);
+  const CA = multilinear(tb.A), CB = multilinear(tb.B);
+  const { r } = selectorSplit(j + 1);
+  const h = j + 1 - r;
+  const mono: Row[] = [constRow(1n)];
+  for (let m = 1; m < 2 ** r; m++) {
+    const low = m & -m;
+    mono[m] = m === low ? sel(Math.log2(low)) : b.product(`${name}.m${m}`, mono[m ^ low]!, sel(Math.log2(low)));
+  }
+  const leaf = (c: bigint[], hm: number): Row => rowComb(mono.map((mr, lm) => [c[lm | (hm << r)]!, mr] as const));
+  let counter = 0;
+  const poly = (c: bigint[], tag: string, i: number, hm: number): Row => {
+    if (i === h) return leaf(c, hm);
+    const rest = poly(c, tag, i + 1, hm);
+    const withBit = poly(c, tag, i + 1, hm | (1 << i));
+    const p = b.product(`${name}.${tag}${counter++}`, sel(r + i), withBit);
+    return rowComb([[1n, rest], [1n, p]]);
+  };
+  const A = poly(CA, 'pa', 0, 0), B = poly(CB, 'pb', 0, 0);
+  const bt = b.product(`${name}.bt`, B, weighted(bit, d, Pw - j));
+  const y = rowComb([[1n, A], [1n, bt]]);
+  let out = y;
+  if (n - 1 > Pw) {
+    const m = BigInt(n - 1 - Pw);
+    const S = rowComb(bit.slice(Pw, n - 1).map((rr) => [1n, rr] as const));
+    const sS = b.product(`${name}.sS`, sign, S);
+    // D = 0 exactly when the bits above the window all equal the sign (x inside the window)
+    const D = rowComb([[-1n, S], [2n, sS], [-m, sign]], m);
+    let inWin: Row;
+    if (m === 1n) inWin = rowComb([[-1n, D]], 1n);
+    else {
+      const inv = b.wire(`${name}.isz.inv`, () => { const v = b.val(D); return v === 0n ? 0n : modInv(v); });
+      inWin = b.product(`${name}.isz.out`, rowComb([[-1n, D]]), inv, constRow(1n));
+      b.constrain(D, inWin, new Map());
+    }
+    const satv = rowComb([[tb.satHi - tb.satLo, sign]], tb.satLo);
+    out = b.product(`${name}.out`, inWin, rowComb([[1n, y], [-1n, satv]]), satv);
+  }
+  b.setSig(g.out, out);
+  if (g.q) b.setSig(g.q.out, q);
+};
+
+/** One emitter per gadget kind. */
+export const EMITTERS: { [K in Gadget['kind']]: GadgetEmitter<K> } = {
+  range: emitRange, mul: emitMul, rescale: emitRescale, relu: emitRelu, act: emitAct,
+};
+
+/** The .sym / mutation-harness name of gadget k: its index and ONNX node (commas and newlines replaced). */
+export function gadgetName(g: Gadget, k: number): string {
+  return `g${k}[${g.node.replace(/[,\n\r]/g, '_')}]`;
+}
+
+export interface EmittedCircuit {
+  nWires: number;
+  nOutputs: number;
+  nPubInputs: number;
+  /** Constraints over final wire ids, each row sorted by wire. */
+  constraints: Array<[Array<[number, bigint]>, Array<[number, bigint]>, Array<[number, bigint]>]>;
+  /** .sym entries in label order: name and final wire (−1 when implied). */
+  labels: Label[];
+  /** Label id of each final wire. */
+  wireToLabel: number[];
+  /** Full witness (final wire order), when emitted with signal values. */
+  witness?: bigint[];
+  /** Gadget names as used in the labels (for the mutation harness). */
+  gadgetNames: string[];
+}
+
+/**
+ * Walk the program. With `inputs` (integers), computes the witness; with `constraints: true`, collects the R1CS.
+ * Outputs: out[i] = Lin_i is solved for one private wire (Gaussian elimination over the outputs), which is then
+ * substituted everywhere; an output with no private wire left costs one equality.
+ */
+export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[]; recipient?: bigint; constraints?: boolean; onProgress?: (done: number, total: number) => void }): EmittedCircuit {
+  const signals = opts.inputs ? emulate(p, [...opts.inputs]).signals : undefined;
+  const b = new R1csBuilder(p, signals, opts.constraints ?? false, opts.recipient);
+  const gadgetNames = p.gadgets.map(gadgetName);
+  const every = Math.max(1, Math.floor(p.gadgets.length / 100));
+  p.gadgets.forEach((g, k) => {
+    if (opts.onProgress && k % every === 0) opts.onProgress(k, p.gadgets.length);
+    (EMITTERS[g.kind] as GadgetEmitter<typeof g.kind>)(b, g as never, `main.${gadgetNames[k]}`);
+  });
+  opts.onProgress?.(p.gadgets.length, p.gadgets.length);
+  const nOut = p.outputs.length, nPub = 1 + nOut + p.nIn + 1; // + recipient
+  if (b.values) p.outputs.forEach((o, i) => { b.values![1 + i] = toField(linEval(o, signals!)); });
+  const subs = new Map<number, Row>();
+  const reduce = (r: Row): Row => {
+    if (subs.size === 0) return r;
+    let out: Row | undefined;
+    for (const [w] of r) if (subs.has(w)) { out = out ?? new Map(r); const k = out.get(w)!; out.delete(w); out = rowComb([[1n, out], [k, subs.get(w)!]]); }
+    return out ?? r;
+  };
+  p.outputs.forEach((o, i) => {
+    const R = reduce(rowComb([[1n, b.lin(o)], [-1n, new Map([[1 + i, 1n]])]]));
+    let pivot = -1;
+    for (const [w] of R) if (w >= nPub && w > pivot) pivot = w;
+    if (pivot < 0) { b.constrain(new Map(), new Map(), rowComb([[-1n, R]])); return; }
+    const k = R.get(pivot)!;
+    R.delete(pivot);
+    const s = rowComb([[-modInv(k), R]]); // pivot = −(R − k·pivot)/k
+    for (const [w, r] of subs) if (r.has(pivot)) { const c = r.get(pivot)!; r.delete(pivot); subs.set(w, rowComb([[1n, r], [c, s]])); }
+    subs.set(pivot, s);
+  });
+  // final wire ids: eliminated wires dropped
+  const finalId = new Int32Array(b.nWires).fill(-1);
+  let next = 0;
+  for (let w = 0; w < b.nWires; w++) if (!subs.has(w)) finalId[w] = next++;
+  const fin = (r: Row): Array<[number, bigint]> => [...reduce(r)].map(([w, k]) => [finalId[w]!, k] as [number, bigint]).sort((x, y) => x[0] - y[0]);
+  const constraints = b.constraints.map(([x, y, z]) => [fin(x), fin(y), fin(z)] as EmittedCircuit['constraints'][number]);
+  const labels = b.labels.map((l) => ({ name: l.name, wire: l.wire < 0 ? -1 : finalId[l.wire]! }));
+  const wireToLabel = new Array<number>(next).fill(0);
+  labels.forEach((l, i) => { if (l.wire >= 0) wireToLabel[l.wire] = i + 1; }); // label 0 is the constant one
+  const out: EmittedCircuit = { nWires: next, nOutputs: nOut, nPubInputs: p.nIn + 1, constraints, labels, wireToLabel, gadgetNames };
+  if (b.values) out.witness = b.values.filter((_, w) => finalId[w]! >= 0);
+  return out;
+}

@@ -1,0 +1,82 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { FixedProgram } from '../quantize/program.js';
+import { WitnessInputError } from './errors.js';
+
+/**
+ * The witness program (`witness.json` in an artifacts directory, docs/zkml-compile.md "Direct backend"): the
+ * fixed-point program the exact emulator runs to compute a witness, instead of a circom WebAssembly witness
+ * generator. BigInts are written as "n:<decimal>", Maps as {"$map": [[k, v], …]}, and identical activation tables
+ * once ({"$table": i}), so any gadget kind round-trips without a format change.
+ */
+export const PROGRAM_FORMAT = 'zkinfer-witness-program';
+
+const ProgramFileSchema = z.object({
+  format: z.literal(PROGRAM_FORMAT),
+  version: z.literal(1),
+  nIn: z.number().int().min(0),
+  nSignals: z.number().int().min(0),
+  tables: z.array(z.unknown()),
+  gadgets: z.array(z.object({ kind: z.string(), node: z.string() }).passthrough()),
+  outputs: z.array(z.unknown()),
+});
+
+const replacer = (_k: string, v: unknown): unknown => {
+  if (typeof v === 'bigint') return `n:${v}`;
+  if (v instanceof Map) return { $map: [...v] };
+  return v;
+};
+
+function revive(v: unknown, tables: unknown[]): unknown {
+  if (typeof v === 'string' && v.startsWith('n:')) return BigInt(v.slice(2));
+  if (Array.isArray(v)) return v.map((x) => revive(x, tables));
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if ('$map' in o) return new Map((o.$map as unknown[]).map((e) => revive(e, tables) as [unknown, unknown]));
+    if ('$table' in o) return tables[o.$table as number];
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revive(x, tables)]));
+  }
+  return v;
+}
+
+/** Serialize a program (bounds are not needed to compute a witness and are left out). */
+export function programToJson(p: FixedProgram): string {
+  const tableIds = new Map<string, number>();
+  const tables: unknown[] = [];
+  const gadgets = p.gadgets.map((g) => {
+    if (!('table' in g)) return g;
+    const key = JSON.stringify(g.table, replacer);
+    let i = tableIds.get(key);
+    if (i === undefined) { i = tables.length; tableIds.set(key, i); tables.push(JSON.parse(key)); }
+    return { ...g, table: { $table: i } };
+  });
+  return JSON.stringify({ format: PROGRAM_FORMAT, version: 1, nIn: p.nIn, nSignals: p.nSignals, tables, gadgets, outputs: p.outputs }, replacer);
+}
+
+export async function writeProgramFile(path: string, p: FixedProgram): Promise<void> {
+  await writeFile(path, programToJson(p));
+}
+
+/** Parse a witness program; a malformed file is a typed error. */
+export function programFromJson(text: string, source = 'witness program'): FixedProgram {
+  let json: unknown;
+  try { json = JSON.parse(text); } catch (cause) {
+    throw new WitnessInputError('WITNESS_FAILED', `${source} is not valid JSON`, { hint: 're-run `zkinfer compile`', cause });
+  }
+  const r = ProgramFileSchema.safeParse(json);
+  if (!r.success) {
+    throw new WitnessInputError('WITNESS_FAILED', `${source} is not a zkinfer witness program: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      hint: 're-run `zkinfer compile` with this zkinfer version',
+    });
+  }
+  const tables = r.data.tables.map((t) => revive(t, []));
+  return {
+    nIn: r.data.nIn, nSignals: r.data.nSignals, bounds: [],
+    gadgets: revive(r.data.gadgets, tables) as FixedProgram['gadgets'],
+    outputs: revive(r.data.outputs, tables) as FixedProgram['outputs'],
+  };
+}
+
+export async function readProgramFile(path: string): Promise<FixedProgram> {
+  return programFromJson(await readFile(path, 'utf8'), path);
+}
