@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
+import { lineProgress } from './progress.js';
 import type { ModelCard } from '../models/card.js';
 
 function intOption(flag: string, raw: string | undefined, min: number): number | undefined {
@@ -51,6 +52,8 @@ export function registerTrain(program: Command): void {
       const bar = o.progress && process.stderr.isTTY === true
         ? new cliProgress.SingleBar({ format: `training ${name} {bar} {percentage}% | batch {value}/{total} | loss {loss}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
         : undefined;
+      // Not a terminal (CI, a log file): a progress line every few seconds instead of a bar.
+      const lines = o.progress && !bar ? lineProgress((l) => process.stderr.write(`${l}\n`)) : undefined;
       let started = false;
       const built = await model.train({
         seed,
@@ -58,6 +61,7 @@ export function registerTrain(program: Command): void {
         ...(count === undefined ? {} : { count }),
         ...(o.data === undefined ? {} : { dataFile: o.data }),
         onProgress: (done, total, loss) => {
+          lines?.onProgress(`training ${name}, batch`, done, total);
           if (!bar) return;
           if (!started) {
             bar.start(total, 0, { loss: '-' });
