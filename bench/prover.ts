@@ -12,6 +12,7 @@
 // runs it on the same .zkey/.wtns files in every round, alternating with the others (its own process per proof:
 // its wall time includes its key load; peak RSS from /usr/bin/time).
 // Also the compiled staking LSTM (.cache/circuits/staking-lstm, from the model pipeline) when present.
+import { userCacheDir } from '../src/paths.js';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -243,7 +244,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
 
 /** The compiled staking LSTM (src/models zoo, compiled by `zkinfer`'s model pipeline), when present. */
 async function lstmCase(): Promise<Case | undefined> {
-  const dir = join(ROOT, '.cache', 'circuits', 'staking-lstm');
+  const dir = userCacheDir('circuits', 'staking-lstm');
   const zkey = join(dir, 'circuit.zkey');
   if (!existsSync(zkey) || !existsSync(join(dir, 'vk.json')) || !existsSync(join(dir, 'witness.wasm'))) return undefined;
   const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as {

@@ -8,5 +8,5 @@ if (!existsSync(fileURLToPath(entry))) {
   console.error('zkinfer is not built yet: run `npm ci` (or `npm run build`) in the zkinfer folder first.');
   process.exit(2);
 }
-const { main } = await import(entry.href);
-await main(process.argv);
+const { runCli } = await import(entry.href);
+await runCli(process.argv);

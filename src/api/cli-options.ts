@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { ApiConfigSchema, type ApiConfigInput } from './config.js';
+import type { ApiConfigInput } from './config.js';
 import type { ApiServer } from './server.js';
-import { createValidatorApi, type ValidatorApiOptions } from './validator-api.js';
+import type { ValidatorApiOptions } from './validator-api.js';
 
 export interface ApiFlags {
   apiPort?: string;
@@ -12,6 +12,7 @@ export interface ApiFlags {
   apiOpen?: boolean;
   apiKey?: string[];
   redis?: string;
+  apiAllow?: string[];
 }
 
 /** The validator's API flags (for `zkinfer validator` and `zkinfer devnet up`). */
@@ -22,11 +23,12 @@ export function addApiOptions(c: Command): Command {
     .option('--api-config <file>', 'JSON file: the API section (auth allow-list / permitNetuid / apiKeys, rateLimit, maxPending, customQueries, proofOfWeights)')
     .option('--api-open', 'accept unsigned submissions (rate-limited per IP) — for a local devnet only')
     .option('--api-key <name=key>', 'accept this API key (repeatable)', (v: string, acc: string[] = []) => [...acc, v], [] as string[])
-    .option('--redis <url>', 'share the API\'s rate limits and replay set with other replicas through this Redis (redis://HOST:6379/0)');
+    .option('--redis <url>', 'share the API\'s rate limits and replay set with other replicas through this Redis (redis://HOST:6379/0)')
+    .option('--api-allow <ss58>', 'admit signed queries from this hotkey (repeatable); validator-permit holders of the subnet are admitted by default', (v: string, acc: string[] = []) => [...acc, v], [] as string[]);
 }
 
 /** The API config from the flags and the optional --api-config file (zod-checked, errors name the field). */
-export async function apiConfigFromFlags(f: ApiFlags): Promise<ApiConfigInput> {
+export async function apiConfigFromFlags(f: ApiFlags, defaults: { permitNetuid?: number } = {}): Promise<ApiConfigInput> {
   let file: Record<string, unknown> = {};
   if (f.apiConfig) {
     try {
@@ -45,7 +47,11 @@ export async function apiConfigFromFlags(f: ApiFlags): Promise<ApiConfigInput> {
   const auth = { ...((file['auth'] as Record<string, unknown> | undefined) ?? {}) };
   if (f.apiOpen) auth['mode'] = 'open';
   if (keys.length) auth['apiKeys'] = [...((auth['apiKeys'] as unknown[] | undefined) ?? []), ...keys];
+  if (f.apiAllow?.length) auth['allow'] = [...((auth['allow'] as unknown[] | undefined) ?? []), ...f.apiAllow];
+  // Without a config saying otherwise, the subnet's own validator-permit holders may query (docs/api.md).
+  if (auth['permitNetuid'] === undefined && defaults.permitNetuid !== undefined) auth['permitNetuid'] = defaults.permitNetuid;
   const merged = { ...file, port, host: f.apiHost ?? (file['host'] as string | undefined) ?? '127.0.0.1', auth, ...(f.redis ? { redis: f.redis } : {}) };
+  const { ApiConfigSchema } = await import('./config.js');
   const parsed = ApiConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -57,7 +63,8 @@ export async function apiConfigFromFlags(f: ApiFlags): Promise<ApiConfigInput> {
 /** Start the validator's API when --api-port was given; prints where the dashboard is. */
 export async function startApiFromFlags(f: ApiFlags, deps: Omit<ValidatorApiOptions, 'config'>): Promise<ApiServer | undefined> {
   if (f.apiPort === undefined) return undefined;
-  const config = await apiConfigFromFlags(f);
+  const config = await apiConfigFromFlags(f, { permitNetuid: deps.netuid });
+  const { createValidatorApi } = await import('./validator-api.js');
   const api = await createValidatorApi({ ...deps, config });
   let url: string;
   try {

@@ -31,7 +31,7 @@ export const AlreadyRegisteredError = def('AlreadyRegisteredError', 'HotKeyAlrea
 export const HotkeyOwnedByOtherColdkeyError = def('HotkeyOwnedByOtherColdkeyError', 'NonAssociatedColdKey',
   'A hotkey belongs to the coldkey that first registered or staked it; sign with that coldkey.');
 export const InsufficientBalanceError = def('InsufficientBalanceError', 'NotEnoughBalanceToStake',
-  'Fund the coldkey first (devnet: `zkinfer devnet faucet --coldkey ADDR`).');
+  'Fund the coldkey first (devnet: `zkinfer devnet faucet --name WALLET --amount TAO`, or `--address SS58`).');
 export const NotEnoughStakeError = def('NotEnoughStakeError', 'NotEnoughStakeToWithdraw',
   'Remove at most the stake shown by `zkinfer devnet metagraph`.');
 export const TooManyRegistrationsError = def('TooManyRegistrationsError', 'TooManyRegistrationsThisBlock',

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { compile } from '../zkml/compile.js';
 import { parseDimOptions } from '../zkml/onnx/dims.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 /** `zkinfer compile MODEL.onnx --out DIR [--ptau FILE] [--calibration FILE] [--scale N] [--name NAME] [--dim NAME=N]…` */
 export function registerCompile(program: Command): void {
@@ -23,6 +21,7 @@ export function registerCompile(program: Command): void {
         if (!Number.isInteger(scale)) throw new InvalidInputError(`--scale must be an integer, got "${o.scale}"`);
       }
       const dims = parseDimOptions(o.dim);
+      const [{ compile }, { releaseSnarkjsCurve }] = await Promise.all([import('../zkml/compile.js'), import('../zkml/prove/curve.js')]);
       const t0 = Date.now();
       const { progressReporter } = await import('../zkml/progress.js');
       const progress = progressReporter();

@@ -1,35 +1,13 @@
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { resolve } from 'node:path';
 import { InvalidInputError } from '../errors/base.js';
-import { compileZooModel } from '../models/compiled.js';
-import { getZooModel } from '../models/zoo.js';
-import { devnetUp, DEVNET_NETUID } from '../devnet-up/network.js';
-import { renderTable } from '../devnet-up/table.js';
-import type { CompileProgress } from '../zkml/compile.js';
 import { devnetCommand } from './devnet.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
-import { loadValidatorCircuit } from '../validator/circuits.js';
+import { lockDataDir } from '../lifecycle/lock.js';
+import { untilShutdown } from '../lifecycle/signals.js';
+import { progressReporter } from './progress.js';
 
 const MODEL = 'staking-lstm';
-
-/** A cli-progress bar per compile stage. */
-function progressBar(): { onProgress: CompileProgress; stop: () => void } {
-  const bars = new cliProgress.MultiBar({ format: ' {stage} [{bar}] {percentage}% {value}/{total}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
-  const byStage = new Map<string, cliProgress.SingleBar>();
-  return {
-    onProgress: (stage, done, total) => {
-      let b = byStage.get(stage);
-      if (!b) {
-        b = bars.create(Math.max(1, total), 0, { stage: stage.padEnd(14) });
-        byStage.set(stage, b);
-      }
-      b.setTotal(Math.max(1, total));
-      b.update(done, { stage: stage.padEnd(14) });
-    },
-    stop: () => bars.stop(),
-  };
-}
 
 /** Attach `up` to the `devnet` command group: the one-command local network. */
 export function registerDevnetUp(program: Command): void {
@@ -51,9 +29,13 @@ export function registerDevnetUp(program: Command): void {
       const rpcPort = Number(flags.rpcPort);
       if (!Number.isInteger(rpcPort) || rpcPort < 0 || rpcPort > 65535) throw new InvalidInputError(`--rpc-port must be 0..65535, got ${flags.rpcPort}`);
       const dataDir = resolve(flags.data);
+      const lock = lockDataDir(dataDir, 'devnet up');
+      const [{ compileZooModel }, { getZooModel }, { devnetUp, DEVNET_NETUID }, { renderTable }, { loadValidatorCircuit }] = await Promise.all([
+        import('../models/compiled.js'), import('../models/zoo.js'), import('../devnet-up/network.js'), import('../devnet-up/table.js'), import('../validator/circuits.js'),
+      ]);
 
       console.log(`compiling ${MODEL} (cached after the first run)…`);
-      const bar = progressBar();
+      const bar = await progressReporter();
       const compiled = await compileZooModel(MODEL, { onProgress: bar.onProgress }).finally(() => bar.stop());
       const meta = compiled.metadata;
       console.log(`circuit ${meta.id.slice(0, 16)}… ${meta.constraints} constraints${compiled.cached ? ' (cached)' : ''}${meta.security === 'INSECURE-DEV' ? '  [INSECURE-DEV keys: local powers of tau]' : ''}`);
@@ -80,7 +62,7 @@ export function registerDevnetUp(program: Command): void {
       const api = await startApiFromFlags(
         { ...flags, apiPort: flags.apiPort ?? '8600', apiOpen: flags.apiOpen ?? flags.apiConfig === undefined },
         { validator: net.validator, circuits: [await loadValidatorCircuit(compiled.dir)], chain: net.devnet, netuid: DEVNET_NETUID },
-      );
+      ).catch(async (err: unknown) => { await net.stop(); throw err; });
       const dashboard = (api ? `  dashboard ${api.app.listeningOrigin}/` : '') + (net.rpcUrl ? `  chain ${net.rpcUrl}` : '');
       const tty = process.stdout.isTTY === true;
       let stopping = false;
@@ -96,19 +78,13 @@ export function registerDevnetUp(program: Command): void {
         process.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n` : `${text}\n\n`);
       };
       const unsubscribe = net.devnet.onBlock((b) => { void draw(b).catch((e: Error) => log(`table: ${e.message}`)); });
-      await new Promise<void>((resolveStop) => {
-        const stop = (): void => {
-          if (stopping) return;
-          stopping = true;
-          unsubscribe();
-          process.stdout.write('\nstopping (waiting for queries in flight)…\n');
-          void (api ? api.close() : Promise.resolve()).then(() => net.stop()).then(() => {
-            process.stdout.write(`stopped; state kept in ${dataDir}\n`);
-            resolveStop();
-          });
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilShutdown({ log: (l) => process.stdout.write(`\n${l}\n`) });
+      stopping = true;
+      unsubscribe();
+      process.stdout.write('waiting for queries in flight…\n');
+      await api?.close();
+      await net.stop();
+      lock.release();
+      process.stdout.write(`stopped; state kept in ${dataDir}\n`);
     });
 }

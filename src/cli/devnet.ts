@@ -10,11 +10,12 @@
  * if their file registers first.
  */
 import type { Command } from 'commander';
-import { Devnet, isEpochBlock } from '../chain/devnet/devnet.js';
-import { serveDevnet } from '../chain/rpc/server.js';
-import { DEFAULT_DEVNET_PORT, RpcChain } from '../chain/rpc/client.js';
+import type { Devnet } from '../chain/devnet/devnet.js';
+import { DEFAULT_DEVNET_PORT } from '../chain/rpc/defaults.js';
 import { raoToTao } from '../chain/types.js';
 import { UnsupportedOnChainError } from '../chain/errors.js';
+import { lockDataDir } from '../lifecycle/lock.js';
+import { untilShutdown } from '../lifecycle/signals.js';
 import { addNetworkOptions } from './bt-flags.js';
 import { coldkeyAddress, withKeys } from './key-flags.js';
 import { addChainCommands, parseIntArg, parseTao, withChain, type ChainCmdFlags } from './chain.js';
@@ -40,9 +41,11 @@ export function registerDevnet(program: Command): void {
       const opts: Parameters<typeof Devnet.open>[0] = { dataDir: f.data, fast: f.fast === true };
       if (f.blockTime) opts.blockTimeMs = parseIntArg(f.blockTime, '--block-time', 10, 600_000);
       const port = parseIntArg(f.port, '--port', 0, 65535);
-      const dev = await Devnet.open(opts);
+      const [{ Devnet, isEpochBlock }, { serveDevnet }] = await Promise.all([import('../chain/devnet/devnet.js'), import('../chain/rpc/server.js')]);
+      const lock = lockDataDir(f.data, 'devnet node');
+      const dev = await Devnet.open(opts).catch((err: unknown) => { lock.release(); throw err; });
       const server = await serveDevnet(dev, { host: f.host, port, onError: (e) => console.error('devnet rpc internal error:', e) })
-        .catch(async (err: unknown) => { await dev.close(); throw err; });
+        .catch(async (err: unknown) => { await dev.close(); lock.release(); throw err; });
       const hp = await dev.hyperparameters(1);
       if (f.fast === true && !dev.fastGenesis) {
         console.log(`note: ${f.data} was created without --fast: blocks are fast now but subnet hyperparameters (tempo ${hp.tempo}) stay as created`);
@@ -53,13 +56,10 @@ export function registerDevnet(program: Command): void {
         if (isEpochBlock(b, 1, hp.tempo)) console.log(`block ${b}: epoch (Yuma consensus) on subnet 1`);
       });
       dev.start();
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilShutdown();
       await server.close();
       await dev.close();
+      lock.release();
       console.log('devnet node stopped; state saved');
     });
 
@@ -70,6 +70,7 @@ export function registerDevnet(program: Command): void {
     .action(async (f: ChainCmdFlags & { address?: string; amount: string }) => {
       const address = f.address ?? await coldkeyAddress(f);
       const amount = parseTao(f.amount, '--amount');
+      const { RpcChain } = await import('../chain/rpc/client.js');
       await withChain(f, async (chain) => {
         if (!(chain instanceof RpcChain)) throw new UnsupportedOnChainError('the faucet exists only on the devnet', { hint: 'on testnet ask for test TAO (see docs/chain.md "Run on testnet")' });
         await chain.faucet(address, amount);

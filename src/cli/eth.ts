@@ -1,22 +1,60 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { BaseError, formatUnits, getAddress, isAddress, parseUnits, type Address, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import type { Address, Hex } from 'viem';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
-import { DEV_CHAIN_ID, devPrivateKeys, startAnvil } from '../eth/anvil.js';
-import { attestationsByInput, attestProof, parseAttestProof, readAttestation } from '../eth/attest.js';
-import { ensureCircuitRegistered } from '../eth/circuit.js';
-import { createEthClients, parsePrivateKey, type EthClients } from '../eth/clients.js';
-import { deployDevStack, deployStack } from '../eth/deploy.js';
-import { DEFAULT_DEPLOYMENT_FILE, findToken, readDeployment, writeDeployment, type Deployment } from '../eth/deployment.js';
+import { resolveCircuitDir } from '../circuit-ref.js';
+import type { EthClients } from '../eth/clients.js';
+import { DEFAULT_DEPLOYMENT_FILE } from '../eth/defaults.js';
+import type { Deployment } from '../eth/deployment.js';
 import { EthKeyError, EthTransactionError } from '../eth/errors.js';
-import { toTxError } from '../eth/tx.js';
-import { depositVaultAbi } from '../eth/abi-index.js';
-import { activateClaimManager, addToken, proposeClaimManager, removeToken, rescueToken, setPaused, setWeight, stopDeposits } from '../eth/admin.js';
-import { ALL, claim, deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
-import { readMetadata } from '../zkml/artifacts/index.js';
-import { decodeOutputs } from '../zkml/format/layout.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
+import { backupBeforeDeploy } from '../eth/deployment-backup.js';
+
+// viem and the eth stack load on first use (loadEth, awaited by every action) so that `zkinfer --help`
+// and the other command groups do not pay for them.
+type Viem = typeof import('viem');
+let BaseError: Viem['BaseError'], formatUnits: Viem['formatUnits'], getAddress: Viem['getAddress'], isAddress: Viem['isAddress'], parseUnits: Viem['parseUnits'];
+let privateKeyToAccount: typeof import('viem/accounts').privateKeyToAccount;
+let DEV_CHAIN_ID: number, devPrivateKeys: typeof import('../eth/anvil.js').devPrivateKeys, startAnvil: typeof import('../eth/anvil.js').startAnvil;
+type Att = typeof import('../eth/attest.js');
+let attestationsByInput: Att['attestationsByInput'], attestProof: Att['attestProof'], parseAttestProof: Att['parseAttestProof'], readAttestation: Att['readAttestation'];
+let ensureCircuitRegistered: typeof import('../eth/circuit.js').ensureCircuitRegistered;
+let createEthClients: typeof import('../eth/clients.js').createEthClients, parsePrivateKey: typeof import('../eth/clients.js').parsePrivateKey;
+let deployDevStack: typeof import('../eth/deploy.js').deployDevStack, deployStack: typeof import('../eth/deploy.js').deployStack;
+let findToken: typeof import('../eth/deployment.js').findToken, readDeployment: typeof import('../eth/deployment.js').readDeployment;
+let writeDeployment: typeof import('../eth/deployment.js').writeDeployment, toTxError: typeof import('../eth/tx.js').toTxError;
+type Adm = typeof import('../eth/admin.js');
+type Vlt = typeof import('../eth/vault.js');
+let activateClaimManager: Adm['activateClaimManager'], addToken: Adm['addToken'], proposeClaimManager: Adm['proposeClaimManager'], removeToken: Adm['removeToken'];
+let rescueToken: Adm['rescueToken'], setPaused: Adm['setPaused'], setWeight: Adm['setWeight'], stopDeposits: Adm['stopDeposits'];
+let ALL: Vlt['ALL'], claim: Vlt['claim'], deposit: Vlt['deposit'], devMint: Vlt['devMint'], readPoints: Vlt['readPoints'], restake: Vlt['restake'], withdraw: Vlt['withdraw'];
+let readMetadata: typeof import('../zkml/artifacts/index.js').readMetadata, decodeOutputs: typeof import('../zkml/format/layout.js').decodeOutputs;
+let releaseSnarkjsCurve: typeof import('../zkml/prove/curve.js').releaseSnarkjsCurve;
+let depositVaultAbi: typeof import('../eth/abi-index.js').depositVaultAbi;
+
+async function loadEth(): Promise<void> {
+  if (releaseSnarkjsCurve !== undefined) return;
+  const [v, acc, anvil, att, circ, cl, dep, dpl, tx, adm, vlt, art, dec, curve, abis] = await Promise.all([
+    import('viem'), import('viem/accounts'), import('../eth/anvil.js'), import('../eth/attest.js'), import('../eth/circuit.js'),
+    import('../eth/clients.js'), import('../eth/deploy.js'), import('../eth/deployment.js'), import('../eth/tx.js'), import('../eth/admin.js'),
+    import('../eth/vault.js'), import('../zkml/artifacts/index.js'), import('../zkml/format/layout.js'), import('../zkml/prove/curve.js'),
+    import('../eth/abi-index.js'),
+  ]);
+  ({ BaseError, formatUnits, getAddress, isAddress, parseUnits } = v);
+  ({ privateKeyToAccount } = acc);
+  ({ DEV_CHAIN_ID, devPrivateKeys, startAnvil } = anvil);
+  ({ attestationsByInput, attestProof, parseAttestProof, readAttestation } = att);
+  ({ ensureCircuitRegistered } = circ);
+  ({ createEthClients, parsePrivateKey } = cl);
+  ({ deployDevStack, deployStack } = dep);
+  ({ findToken, readDeployment, writeDeployment } = dpl);
+  ({ toTxError } = tx);
+  ({ activateClaimManager, addToken, proposeClaimManager, removeToken, rescueToken, setPaused, setWeight, stopDeposits } = adm);
+  ({ ALL, claim, deposit, devMint, readPoints, restake, withdraw } = vlt);
+  ({ readMetadata } = art);
+  ({ decodeOutputs } = dec);
+  ({ releaseSnarkjsCurve } = curve);
+  ({ depositVaultAbi } = abis);
+}
 
 const DEFAULT_RPC = 'http://127.0.0.1:8545';
 
@@ -107,6 +145,7 @@ function parseAddressArg(text: string, what: string): Address {
 /** Run an action, turning viem errors into typed errors the CLI prints with a hint. */
 function ethAction<A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
+    await loadEth();
     try {
       await fn(...args);
     } catch (err) {
@@ -129,6 +168,7 @@ export function registerEth(program: Command): void {
     .option('--state <file>', 'load/save chain state in this file across restarts')
     .option('--block-time <s>', 'mine a block every s seconds (default: one per transaction)')
     .action(async (o: { port: string; state?: string; blockTime?: string }) => {
+      await loadEth();
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError(`--port must be 0..65535, got ${o.port}`);
       const node = await startAnvil({
@@ -161,10 +201,13 @@ export function registerEth(program: Command): void {
       .option('--ezeth <address>', 'the token the restake manager mints (also pass it with --token)')
       .option('--claim-manager <address>', 'account allowed to move user balances to the claim receiver after deposits stop')
       .option('--claim-receiver <address>', 'the only address claims pay (default: the claim manager)')
-      .option('--notice-period <seconds>', 'notice before a stop time or claim-manager change takes effect (3600…2592000; default 3 days, dev chain 1 hour)'),
+      .option('--notice-period <seconds>', 'notice before a stop time or claim-manager change takes effect (3600…2592000; default 3 days, dev chain 1 hour)')
+      .option('--force', 'replace an existing --out file (the old one is kept as <file>.bak-<time>)'),
     false,
   ).action(
-    ethAction('deploy', async (o: ConnOpts & { out: string; token?: string[]; restakeManager?: string; ezeth?: string; claimManager?: string; claimReceiver?: string; noticePeriod?: string }) => {
+    ethAction('deploy', async (o: ConnOpts & { out: string; token?: string[]; restakeManager?: string; ezeth?: string; claimManager?: string; claimReceiver?: string; noticePeriod?: string; force?: boolean }) => {
+      const backup = backupBeforeDeploy(o.out, o.force === true);
+      if (backup) console.log(`previous deployment kept as ${backup}`);
       const clients = await connect(o);
       const claimManager = o.claimManager ? parseAddressArg(o.claimManager, '--claim-manager') : undefined;
       const claimReceiver = o.claimReceiver ? parseAddressArg(o.claimReceiver, '--claim-receiver') : undefined;
@@ -430,7 +473,7 @@ export function registerEth(program: Command): void {
         const clients = await connect(o);
         const d = loadDeployment(o, clients);
         const r = await ensureCircuitRegistered(clients, d.attestor, {
-          ...(o.circuit ? { dir: o.circuit } : {}),
+          ...(o.circuit ? { dir: resolveCircuitDir(o.circuit) } : {}),
           ...(o.verifierSol ? { verifierSol: o.verifierSol } : {}),
           ...(o.circuitId ? { circuitId: o.circuitId.replace(/^0x/, '').toLowerCase() } : {}),
           ...(o.outputs !== undefined ? { nOutputs: Number(o.outputs) } : {}),
@@ -465,7 +508,7 @@ export function registerEth(program: Command): void {
         const clients = await connect(o);
         const d = loadDeployment(o, clients);
         if (o.circuit) {
-          const r = await ensureCircuitRegistered(clients, d.attestor, { dir: o.circuit });
+          const r = await ensureCircuitRegistered(clients, d.attestor, { dir: resolveCircuitDir(o.circuit) });
           if (r.circuitId !== proof.circuit_id) {
             throw new InvalidInputError(`proof is for circuit ${proof.circuit_id}, but ${o.circuit} is circuit ${r.circuitId}`);
           }
@@ -483,7 +526,7 @@ export function registerEth(program: Command): void {
         console.log(`input hash ${r.inputHash}`);
         console.log(`outputs ${JSON.stringify(a.outputs.map(String))} (field elements)`);
         if (o.circuit) {
-          const md = await readMetadata(o.circuit);
+          const md = await readMetadata(resolveCircuitDir(o.circuit));
           console.log(`decoded ${JSON.stringify(decodeOutputs(md, [...a.outputs.map(String), ...proof.public_signals.slice(a.outputs.length)]))}`);
         }
         console.log(`prover ${a.prover}  block ${a.blockNumber}  gas ${r.gasUsed}  tx ${r.hash}`);

@@ -4,11 +4,11 @@
  * Coldkey password from ZKINFER_COLDKEY_PASSWORD (docs/chain.md "CLI").
  */
 import type { Command } from 'commander';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import type { Keyring } from '@polkadot/keyring';
 import type { Signer } from '../chain/types.js';
-import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
+import type { Wallet } from '../protocol/wallet/wallet.js';
 import { addWalletAliases, walletRefOf, type WalletAliasValues } from './bt-flags.js';
+import { coldkeyPassword } from './prompt.js';
 
 export interface KeyFlags extends WalletAliasValues {
   name?: string;
@@ -19,7 +19,17 @@ export interface KeyFlags extends WalletAliasValues {
   hotkeyAddress?: string;
 }
 
-export const devKeyring = (): Keyring => new Keyring({ type: 'sr25519', ss58Format: 42 });
+/** The keyring and wallet modules, loaded on first use (heavy for `zkinfer --help`), crypto ready. */
+async function keys(): Promise<{ devKeyring: () => Keyring; walletOf: (f: KeyFlags) => Wallet }> {
+  const [{ Keyring }, { cryptoWaitReady }, { resolveWalletRef, Wallet }] = await Promise.all([
+    import('@polkadot/keyring'), import('@polkadot/util-crypto'), import('../protocol/wallet/wallet.js'),
+  ]);
+  await cryptoWaitReady();
+  return {
+    devKeyring: () => new Keyring({ type: 'sr25519', ss58Format: 42 }),
+    walletOf: (f) => new Wallet(resolveWalletRef(walletRefOf(f.name, f.hotkey, f.path, f))),
+  };
+}
 
 export function withKeys(c: Command): Command {
   return addWalletAliases(c
@@ -31,25 +41,28 @@ export function withKeys(c: Command): Command {
     .option('--hotkey-address <ss58>', 'hotkey by address (for register / stake: no secret needed)'));
 }
 
-const walletOf = (f: KeyFlags): Wallet => new Wallet(resolveWalletRef(walletRefOf(f.name, f.hotkey, f.path, f)));
-
-/** The coldkey signer: --coldkey-uri, else the wallet's coldkey (password from ZKINFER_COLDKEY_PASSWORD). */
+/**
+ * The coldkey signer: --coldkey-uri, else the wallet's coldkey; an encrypted one is unlocked with
+ * ZKINFER_COLDKEY_PASSWORD or a password asked on the terminal without echo (src/cli/prompt.ts).
+ */
 export async function coldkeySigner(f: KeyFlags): Promise<Signer> {
-  await cryptoWaitReady();
+  const { devKeyring, walletOf } = await keys();
   if (f.coldkeyUri) return devKeyring().addFromUri(f.coldkeyUri);
-  return walletOf(f).coldkeyPair(process.env.ZKINFER_COLDKEY_PASSWORD);
+  const w = walletOf(f);
+  w.coldkeypub(); // clear error when the wallet has no coldkey
+  return w.coldkeyPair(w.coldkeyEncrypted() ? await coldkeyPassword(w.ref.name) : undefined);
 }
 
 /** The coldkey address without unlocking it: --coldkey-uri, else the wallet's coldkeypub. */
 export async function coldkeyAddress(f: KeyFlags): Promise<string> {
-  await cryptoWaitReady();
+  const { devKeyring, walletOf } = await keys();
   if (f.coldkeyUri) return devKeyring().addFromUri(f.coldkeyUri).address;
   return walletOf(f).coldkeypub().ss58Address;
 }
 
 /** The hotkey signer: --hotkey-uri, else the wallet's hotkey. */
 export async function hotkeySigner(f: KeyFlags): Promise<Signer> {
-  await cryptoWaitReady();
+  const { devKeyring, walletOf } = await keys();
   if (f.hotkeyUri) return devKeyring().addFromUri(f.hotkeyUri);
   return walletOf(f).hotkeyPair();
 }

@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
+import { CACHE_DIR_ENV } from '../paths.js';
 import { registerCommands } from './commands.js';
 
 /** Build the `zkinfer` program with every command group registered. */
@@ -8,7 +10,12 @@ export function buildProgram(): Command {
   const program = new Command('zkinfer')
     .description('Verifiable AI inference: compile models to zk circuits, prove, verify, and run the network')
     .version(VERSION)
+    .option('--cache-dir <dir>', `cache folder for compiled circuits, keys, solc output (env ${CACHE_DIR_ENV}, default ~/.cache/zkinfer)`)
     .showHelpAfterError();
+  program.hook('preAction', () => {
+    const dir = program.opts<{ cacheDir?: string }>().cacheDir;
+    if (dir !== undefined) process.env[CACHE_DIR_ENV] = resolve(dir);
+  });
   registerCommands(program);
   return program;
 }
@@ -31,4 +38,15 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
+}
+
+/**
+ * Process entry (bin/zkinfer.js): run the command, then exit. A failed command exits at once with its
+ * code; after a successful one, a handle left open by a library (a worker thread, a keep-alive socket)
+ * may not keep the process alive for more than a second (docs/network.md, "Stopping").
+ */
+export async function runCli(argv: string[]): Promise<void> {
+  await main(argv);
+  if (process.exitCode !== undefined && process.exitCode !== 0) process.exit();
+  setTimeout(() => process.exit(), 1000).unref();
 }

@@ -1,9 +1,6 @@
 import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { taoToRao } from '../chain/types.js';
-import { CircuitStore } from '../miner/circuit-store.js';
-import { Miner } from '../miner/miner.js';
-import { PoolBackend } from '../miner/pool-backend.js';
+import { resolveCircuitDir } from '../circuit-ref.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
 
 /** `zkinfer miner` — serve proofs over the Bittensor axon protocol. */
@@ -24,11 +21,14 @@ export function registerMiner(program: Command): void {
       const externalIp = f['axon.external_ip'] ?? f.externalIp;
       const portFlag = f['axon.port'] ?? f.port;
       if (!['snarkjs', 'native', 'auto'].includes(f.prover)) throw new InvalidInputError('--prover must be snarkjs, native or auto');
+      const [{ taoToRao }, { CircuitStore }, { Miner }, { PoolBackend }] = await Promise.all([
+        import('../chain/types.js'), import('../miner/circuit-store.js'), import('../miner/miner.js'), import('../miner/pool-backend.js'),
+      ]);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = new CircuitStore();
       for (const spec of f.circuit) {
         const m = /^(.*?)(?::(\d+))?$/.exec(spec)!;
-        const c = await circuits.add(m[1]!, { capacity: m[2] ? parseIntFlag(m[2], 'capacity', 1, 64) : 1 });
+        const c = await circuits.add(resolveCircuitDir(m[1]!), { capacity: m[2] ? parseIntFlag(m[2], 'capacity', 1, 64) : 1 });
         console.log(`serving ${c.artifacts.metadata.name} ${c.id} (capacity ${c.capacity}${c.artifacts.metadata.security === 'INSECURE-DEV' ? ', INSECURE-DEV keys' : ''})`);
       }
       const backend = f.queue

@@ -1,10 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { readModelCard, type ModelCard } from '../models/card.js';
-import { readBenchResults, readCompiledMetadata } from '../models/compiled.js';
-import { shippedModelDir } from '../models/paths.js';
-import { getZooModel, ZOO } from '../models/zoo.js';
+import type { ModelCard } from '../models/card.js';
 
 /** Headline accuracy of a card: the model's first metric next to the best baseline's. */
 function accuracyLine(card: ModelCard | undefined): string {
@@ -29,7 +25,10 @@ export interface ZooListing {
 }
 
 /** One row per zoo model from the shipped model cards, the last compile and the last bench. */
-export function listZoo(): ZooListing[] {
+export async function listZoo(): Promise<ZooListing[]> {
+  const [{ readModelCard }, { readBenchResults, readCompiledMetadata }, { shippedModelDir }, { ZOO }] = await Promise.all([
+    import('../models/card.js'), import('../models/compiled.js'), import('../models/paths.js'), import('../models/zoo.js'),
+  ]);
   const bench = readBenchResults();
   return ZOO.map((m) => {
     const dir = shippedModelDir(m.name);
@@ -57,12 +56,13 @@ export function registerModels(program: Command): void {
     .description('list the model zoo: inputs/outputs, ops, accuracy, constraints, quantization error, prove time of the last bench')
     .option('--json', 'print JSON')
     .option('--schema <model>', "print a model's request JSON Schema (zod → JSON Schema)")
-    .action((o: { json?: boolean; schema?: string }) => {
+    .action(async (o: { json?: boolean; schema?: string }) => {
       if (o.schema !== undefined) {
+        const [{ z }, { getZooModel }] = await Promise.all([import('zod'), import('../models/zoo.js')]);
         console.log(JSON.stringify(z.toJSONSchema(getZooModel(o.schema).inputSchema), null, 2));
         return;
       }
-      const rows = listZoo();
+      const rows = await listZoo();
       if (o.json) {
         console.log(JSON.stringify(rows, null, 2));
         return;

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Chain } from '../chain/types.js';
 import { InvalidInputError } from '../errors/base.js';
-import { ensureCrypto } from '../protocol/signing.js';
-import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
+import { untilShutdown } from '../lifecycle/signals.js';
+import type { Wallet } from '../protocol/wallet/wallet.js';
 import { addNetworkOptions, addWalletAliases, connectFromFlags, walletRefOf, type NetworkOptionValues, type WalletAliasValues } from './bt-flags.js';
 
 /** Flags shared by `zkinfer miner` and `zkinfer validator`. */
@@ -30,6 +30,7 @@ export function parseIntFlag(v: string, name: string, min: number, max: number):
 
 /** Load the hotkey and connect to the chain. */
 export async function openNeuron(f: NeuronFlags): Promise<{ wallet: Wallet; chain: Chain; netuid: number }> {
+  const [{ ensureCrypto }, { resolveWalletRef, Wallet }] = await Promise.all([import('../protocol/signing.js'), import('../protocol/wallet/wallet.js')]);
   await ensureCrypto();
   const wallet = new Wallet(resolveWalletRef(walletRefOf(f.wallet, f.hotkey, f.walletPath, f)));
   wallet.hotkeyJson(); // clear error when missing
@@ -38,12 +39,9 @@ export async function openNeuron(f: NeuronFlags): Promise<{ wallet: Wallet; chai
   return { wallet, chain, netuid };
 }
 
-/** Resolve on SIGINT/SIGTERM. */
-export function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+/** Resolve on the first SIGINT/SIGTERM (a second one, or a stop over 10 s, exits at once). */
+export async function untilSignal(): Promise<void> {
+  await untilShutdown();
 }
 
 /** `--circuit DIR[:a[:b]]` values. */

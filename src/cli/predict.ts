@@ -1,13 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readModelCard } from '../models/card.js';
-import { compileZooModel, compiledDir } from '../models/compiled.js';
-import { shippedModelDir } from '../models/paths.js';
-import { describeOutput, encodeRequest, predict, readJsonFile } from '../models/predict.js';
-import { getZooModel } from '../models/zoo.js';
-import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../zkml/prove/index.js';
-import { parseRecipient } from '../zkml/witness/inputs.js';
 
 /** `zkinfer predict <model> --input FILE [--prove]`: a readable prediction, optionally with a Groth16 proof. */
 export function registerPredict(program: Command): void {
@@ -22,6 +15,10 @@ export function registerPredict(program: Command): void {
     .option('--recipient <address>', 'with --prove: bind the proof to this Ethereum address (who `eth attest` credits); default 0', '0')
     .option('--json', 'print JSON instead of text')
     .action(async (name: string, o: { input: string; modelDir?: string; prove?: boolean; proofOut: string; recipient: string; json?: boolean }) => {
+      const [{ readModelCard }, { compileZooModel, compiledDir }, { shippedModelDir }, { describeOutput, encodeRequest, predict, readJsonFile }, { getZooModel }, { parseRecipient }] = await Promise.all([
+        import('../models/card.js'), import('../models/compiled.js'), import('../models/paths.js'), import('../models/predict.js'), import('../models/zoo.js'),
+        import('../zkml/witness/inputs.js'),
+      ]);
       const model = getZooModel(name);
       const dir = resolve(o.modelDir ?? shippedModelDir(name));
       const card = readModelCard(dir);
@@ -30,6 +27,7 @@ export function registerPredict(program: Command): void {
       const result: Record<string, unknown> = { model: name, prediction: p.value, summary: p.summary, output: p.output };
       if (!o.json) console.log(p.summary);
       if (o.prove) {
+        const { closeDefaultPools, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
         try {
           const compiled = await compileZooModel(name, {
             modelDir: dir,

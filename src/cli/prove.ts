@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { closeDefaultPools, prove, PROVER_KINDS, releaseSnarkjsCurve, type ProverKind } from '../zkml/prove/index.js';
-import { parseRecipient } from '../zkml/witness/inputs.js';
+import { resolveCircuitDir } from '../circuit-ref.js';
+import { PROVER_KINDS, type ProverKind } from '../zkml/prove/kinds.js';
 
 /** Read a JSON file given on the command line, with a clear error. */
 export async function readJsonArg(path: string, what: string): Promise<unknown> {
@@ -16,18 +16,20 @@ export function registerProve(program: Command): void {
   program
     .command('prove')
     .description('prove one inference of a compiled circuit (Groth16) from an EZKL-style input file')
-    .argument('<dir>', 'circuit artifacts directory (from `zkinfer compile`)')
+    .argument('<dir>', 'circuit artifacts directory (from `zkinfer compile`) or compiled zoo model name')
     .requiredOption('--input <file>', 'input JSON {"input_data": [[...floats]]}')
     .requiredOption('--out <file>', 'where to write PROOF.json')
     .option('--prover <backend>', `native | snarkjs | auto`, 'auto')
     .option('--recipient <address>', 'bind the proof to this Ethereum address (who `eth attest` credits); default 0', '0')
     .action(async (dir: string, o: { input: string; out: string; prover: string; recipient: string }) => {
       if (!PROVER_KINDS.includes(o.prover as ProverKind)) throw new InvalidInputError(`--prover must be one of ${PROVER_KINDS.join(', ')}, got "${o.prover}"`);
+      const { parseRecipient } = await import('../zkml/witness/inputs.js');
       const recipient = parseRecipient(o.recipient);
       const input = await readJsonArg(o.input, 'input file');
+      const { closeDefaultPools, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
       try {
         const t0 = performance.now();
-        const { timings, ...file } = await prove(dir, input, { prover: o.prover as ProverKind, recipient });
+        const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { prover: o.prover as ProverKind, recipient });
         await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
         if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
         console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);

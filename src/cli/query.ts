@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
-import { ensureCrypto } from '../protocol/signing.js';
-import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
-import { ZkinferClient, type LocalVerification } from '../client/index.js';
+import type { ZkinferClient, LocalVerification } from '../client/index.js';
 import type { InferenceView } from '../api/wire.js';
 import { CIRCUIT_ID_RE } from '../zkml/format/circuit-id.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 interface QueryFlags {
   validator: string;
@@ -70,7 +67,9 @@ export function registerQuery(program: Command): void {
       }
       const apiKey = f.apiKey ?? process.env['ZKINFER_API_KEY'];
       let signer;
+      const { ZkinferClient } = await import('../client/index.js');
       if (!apiKey && (f.wallet || process.env['BT_WALLET_NAME'])) {
+        const [{ ensureCrypto }, { resolveWalletRef, Wallet }] = await Promise.all([import('../protocol/signing.js'), import('../protocol/wallet/wallet.js')]);
         await ensureCrypto();
         signer = new Wallet(resolveWalletRef({ ...(f.wallet ? { name: f.wallet } : {}), ...(f.hotkey ? { hotkey: f.hotkey } : {}), ...(f.walletPath ? { path: f.walletPath } : {}) })).hotkeyPair();
       }
@@ -86,6 +85,7 @@ export function registerQuery(program: Command): void {
         onProgress: (e) => log(`  ${new Date(e.at).toISOString()} ${e.status}${e.miner_uid !== undefined ? ` (miner uid ${e.miner_uid})` : ''}`),
       });
       // snarkjs keeps a worker pool for its curve; release it so the command exits once done.
+      const { releaseSnarkjsCurve } = await import('../zkml/prove/curve.js');
       const verification = inf.status === 'verified' && f.verify ? await verifyOwn(client, inf, input, f).finally(releaseSnarkjsCurve) : undefined;
       if (f.json) {
         console.log(JSON.stringify({ inference: inf, ...(verification ? { verification } : {}) }, null, 2));
@@ -106,7 +106,8 @@ export function registerQuery(program: Command): void {
 /** Verify against the caller's own input file and the circuit the caller pinned (docs/security.md). */
 async function verifyOwn(client: ZkinferClient, inf: InferenceView, input: unknown, f: QueryFlags): Promise<LocalVerification> {
   const { localCircuit, zooTensorsOf } = await import('../client/local-circuit.js');
-  const local = f.circuitDir ? await localCircuit(f.circuitDir) : undefined;
+  const { resolveCircuitDir } = await import('../circuit-ref.js');
+  const local = f.circuitDir ? await localCircuit(resolveCircuitDir(f.circuitDir)) : undefined;
   const pin = f.circuitId ?? (f.circuit && CIRCUIT_ID_RE.test(f.circuit) ? f.circuit : undefined);
   if (pin !== undefined && !CIRCUIT_ID_RE.test(pin)) throw new InvalidInputError(`--circuit-id must be 64 lowercase hex digits, got "${pin}"`, { hint: 'copy it from metadata.json ("id") or `zkinfer compile` output' });
   const circuit = local?.circuit ?? (await client.circuit(inf.circuit_id));

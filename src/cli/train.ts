@@ -1,11 +1,7 @@
 import { resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { saveZooModel } from '../models/save.js';
-import { generatePositions } from '../models/staking/generate.js';
-import { writePositionsCsv } from '../models/staking/csv.js';
-import { getZooModel, zooModelNames } from '../models/zoo.js';
+import { lineProgress } from './progress.js';
 import type { ModelCard } from '../models/card.js';
 
 function intOption(flag: string, raw: string | undefined, min: number): number | undefined {
@@ -29,7 +25,7 @@ export function formatEvaluation(card: ModelCard): string {
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description(`train a zoo model with tfjs, export it to ONNX (checked in onnxruntime) and save it (models: ${zooModelNames().join(', ')})`)
+    .description('train a zoo model with tfjs, export it to ONNX (checked in onnxruntime) and save it (names: `zkinfer models`)')
     .argument('<model>', 'zoo model name')
     .option('--data <csv>', 'CSV of real staking positions (staking-lstm, exit-mlp); default: generated data')
     .option('--seed <n>', 'seed for data generation, split, initialisation and shuffling', '1')
@@ -39,6 +35,9 @@ export function registerTrain(program: Command): void {
     .option('--save-data <csv>', 'also write the generated staking positions as CSV (the format --data reads)')
     .option('--no-progress', 'no progress bar')
     .action(async (name: string, o: { data?: string; seed: string; epochs?: string; count?: string; out?: string; saveData?: string; progress: boolean }) => {
+      const [{ default: cliProgress }, { saveZooModel }, { generatePositions }, { writePositionsCsv }, { getZooModel }] = await Promise.all([
+        import('cli-progress'), import('../models/save.js'), import('../models/staking/generate.js'), import('../models/staking/csv.js'), import('../models/zoo.js'),
+      ]);
       const model = getZooModel(name);
       const seed = intOption('--seed', o.seed, 0)!;
       const epochs = intOption('--epochs', o.epochs, 1);
@@ -53,6 +52,8 @@ export function registerTrain(program: Command): void {
       const bar = o.progress && process.stderr.isTTY === true
         ? new cliProgress.SingleBar({ format: `training ${name} {bar} {percentage}% | batch {value}/{total} | loss {loss}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
         : undefined;
+      // Not a terminal (CI, a log file): a progress line every few seconds instead of a bar.
+      const lines = o.progress && !bar ? lineProgress((l) => process.stderr.write(`${l}\n`)) : undefined;
       let started = false;
       const built = await model.train({
         seed,
@@ -60,6 +61,7 @@ export function registerTrain(program: Command): void {
         ...(count === undefined ? {} : { count }),
         ...(o.data === undefined ? {} : { dataFile: o.data }),
         onProgress: (done, total, loss) => {
+          lines?.onProgress(`training ${name}, batch`, done, total);
           if (!bar) return;
           if (!started) {
             bar.start(total, 0, { loss: '-' });

@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
+import { resolveCircuitDir } from '../circuit-ref.js';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
-import { getZooModel } from '../models/zoo.js';
-import { loadValidatorCircuit } from '../validator/circuits.js';
-import { Validator } from '../validator/validator.js';
-import { readMetadata } from '../zkml/artifacts/index.js';
+import type { ZooModel } from '../models/zoo/types.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
 /** A zoo model's seeded generator when the circuit was compiled from one (metadata name = zoo name). */
-function zooGenerator(name: string, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
+function zooGenerator(getZooModel: (name: string) => ZooModel, name: string, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
   try {
     const zoo = getZooModel(name);
     return (rand) => ({ [inputName]: zoo.sampleInput(Math.floor(rand() * 2 ** 31)) });
@@ -26,13 +24,17 @@ export function registerValidator(program: Command): void {
     .option('--concurrency <n>', 'queries in flight', '4')
     .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)'))
     .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean }) => {
+      const [{ getZooModel }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
+        import('../models/zoo.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
+      ]);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
       for (const spec of f.circuit) {
         const m = /^(.*?)(?::([\d.]+))?(?::(\d+))?$/.exec(spec)!;
-        const meta = await readMetadata(m[1]!);
-        const generate = zooGenerator(meta.name, meta.inputs[0]!.name);
-        const c = await loadValidatorCircuit(m[1]!, {
+        const dir = resolveCircuitDir(m[1]!);
+        const meta = await readMetadata(dir);
+        const generate = zooGenerator(getZooModel, meta.name, meta.inputs[0]!.name);
+        const c = await loadValidatorCircuit(dir, {
           weight: m[2] ? Number(m[2]) : 1,
           timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60,
           ...(generate ? { generate } : {}),

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { ZkinferError } from '../errors/base.js';
-import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
-import { verifyFile } from '../zkml/verify/index.js';
+import { resolveCircuitDir } from '../circuit-ref.js';
 import { parseRecipient } from '../zkml/witness/inputs.js';
 import { readJsonArg } from './prove.js';
 
@@ -16,10 +15,11 @@ export function registerVerify(program: Command): void {
     .option('--recipient <address>', 'with --input: the recipient the proof must be bound to (default 0)', '0')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, proofPath: string, o: { input?: string; recipient: string; json?: boolean }) => {
+      const [{ verifyFile }, { releaseSnarkjsCurve }] = await Promise.all([import('../zkml/verify/index.js'), import('../zkml/prove/curve.js')]);
       try {
         const input = o.input ? await readJsonArg(o.input, 'input file') : undefined;
         const t0 = performance.now();
-        const r = await verifyFile(dir, proofPath, input === undefined ? {} : { input, recipient: parseRecipient(o.recipient) });
+        const r = await verifyFile(resolveCircuitDir(dir), proofPath, input === undefined ? {} : { input, recipient: parseRecipient(o.recipient) });
         const ms = performance.now() - t0;
         if (o.json) {
           console.log(JSON.stringify({ ...r, ms }));

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
 import { InvalidInputError } from '../errors/base.js';
-import { ensureCrypto } from '../protocol/signing.js';
-import { listWallets, resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
+import { newColdkeyPassword } from './prompt.js';
 
 interface WalletFlags {
   name?: string;
@@ -10,23 +8,9 @@ interface WalletFlags {
   path?: string;
 }
 
-async function promptPassword(): Promise<string> {
-  if (!process.stdin.isTTY) {
-    throw new InvalidInputError('a coldkey password is needed but stdin is not a terminal', {
-      hint: 'set ZKINFER_COLDKEY_PASSWORD, or pass --no-password for an unencrypted (dev-only) coldkey',
-    });
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const a = await rl.question('coldkey password: ');
-    const b = await rl.question('repeat password: ');
-    if (a !== b) throw new InvalidInputError('passwords differ', { hint: 'type the same password twice' });
-    if (a.length < 6) throw new InvalidInputError('password too short', { hint: 'use at least 6 characters' });
-    return a;
-  } finally {
-    rl.close();
-  }
-}
+/** The wallet module (loaded on use: its crypto is heavy for `zkinfer --help`). */
+const walletLib = () => Promise.all([import('../protocol/signing.js'), import('../protocol/wallet/wallet.js')])
+  .then(async ([{ ensureCrypto }, lib]) => { await ensureCrypto(); return lib; });
 
 /** `zkinfer wallet create|list|show` — Bittensor-layout wallets (~/.bittensor/wallets). */
 export function registerWallet(program: Command): void {
@@ -44,10 +28,15 @@ export function registerWallet(program: Command): void {
     .option('--mnemonic <words>', 'regenerate the coldkey from this mnemonic instead of a new one')
     .option('--overwrite', 'replace an existing hotkey of the same name')
     .action(async (flags: WalletFlags & { password: boolean; mnemonic?: string; overwrite?: boolean }) => {
-      await ensureCrypto();
+      const { resolveWalletRef, Wallet } = await walletLib();
       const w = new Wallet(resolveWalletRef(flags));
+      if (flags.mnemonic !== undefined && w.hasColdkey()) {
+        throw new InvalidInputError(`wallet "${w.ref.name}" already has a coldkey (${w.coldkeypub().ss58Address}); --mnemonic would not replace it`, {
+          hint: `restore the mnemonic under another --name, or move ${w.dir} away first`,
+        });
+      }
       if (!w.hasColdkey()) {
-        const password = flags.password ? (process.env['ZKINFER_COLDKEY_PASSWORD'] ?? (await promptPassword())) : null;
+        const password = flags.password ? await newColdkeyPassword() : null;
         const c = await w.createColdkey(password, flags.mnemonic ? { mnemonic: flags.mnemonic } : {});
         console.log(`coldkey ${c.ss58} (${password === null ? 'UNENCRYPTED, dev only' : '$NACL encrypted'}) in ${w.dir}`);
         if (!flags.mnemonic) console.log(`  mnemonic (write it down, it is shown once): ${c.mnemonic}`);
@@ -63,7 +52,8 @@ export function registerWallet(program: Command): void {
     .description('list wallets with their coldkey and hotkey addresses')
     .option('--path <dir>', 'wallets directory (env BT_WALLET_PATH)')
     .option('--json', 'print JSON')
-    .action((flags: { path?: string; json?: boolean }) => {
+    .action(async (flags: { path?: string; json?: boolean }) => {
+      const { listWallets, resolveWalletRef } = await walletLib();
       const ws = listWallets(resolveWalletRef(flags).path);
       if (flags.json) return console.log(JSON.stringify(ws, null, 2));
       if (ws.length === 0) return console.log(`no wallets in ${resolveWalletRef(flags).path}`);
@@ -75,7 +65,8 @@ export function registerWallet(program: Command): void {
 
   common(wallet.command('show').description('show one wallet and hotkey (public data only)'))
     .option('--json', 'print JSON')
-    .action((flags: WalletFlags & { json?: boolean }) => {
+    .action(async (flags: WalletFlags & { json?: boolean }) => {
+      const { resolveWalletRef, Wallet } = await walletLib();
       const w = new Wallet(resolveWalletRef(flags));
       const info = {
         wallet: w.ref.name,

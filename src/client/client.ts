@@ -12,7 +12,7 @@ import {
   type ProgressEventView,
   type SubmitResponse,
 } from '../api/wire.js';
-import { ApiRequestError, ProtocolError, WaitTimeoutError } from './errors.js';
+import { ApiRequestError, ProtocolError, ValidatorUnreachableError, WaitTimeoutError } from './errors.js';
 import { signedHeaders, type RequestSigner } from './sign.js';
 import { readSse } from './sse.js';
 import { circuitIdOfVk, verifyInference, type LocalVerification } from './verify.js';
@@ -82,7 +82,12 @@ export class ZkinferClient {
   }
 
   private async request<T>(path: string, schema: z.ZodType<T> | undefined, init: RequestInit = {}): Promise<T> {
-    const res = await this.fetch(`${this.url}${path}`, init);
+    let res: Response;
+    try {
+      res = await this.fetch(`${this.url}${path}`, init);
+    } catch (cause) {
+      throw new ValidatorUnreachableError(this.url, cause);
+    }
     const text = await res.text();
     let body: unknown;
     try {

@@ -12,6 +12,18 @@ export class ApiRequestError extends ZkinferError {
   }
 }
 
+/** The validator could not be reached at all (refused, DNS, reset): nothing was answered. */
+export class ValidatorUnreachableError extends ZkinferError {
+  override readonly name = 'ValidatorUnreachableError';
+  constructor(url: string, cause: unknown) {
+    const reason = (cause as { cause?: { code?: string; message?: string } }).cause;
+    super('VALIDATOR_UNREACHABLE', `cannot reach the validator API at ${url}${reason?.code ? ` (${reason.code})` : ''}`, {
+      hint: 'check the --validator URL and that the validator runs with --api-port (or `zkinfer devnet up`)',
+      cause,
+    });
+  }
+}
+
 /** Waiting for an inference took longer than the caller allowed. */
 export class WaitTimeoutError extends ZkinferError {
   override readonly name = 'WaitTimeoutError';

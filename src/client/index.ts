@@ -7,5 +7,5 @@ export { verifyInference, circuitIdOfVk, formatOfCircuitView, type LocalVerifica
 export type { VerifyOptions } from './client.js';
 export { signedHeaders, type RequestSigner } from './sign.js';
 export { readSse, type SseEvent } from './sse.js';
-export { ApiRequestError, WaitTimeoutError, ProtocolError } from './errors.js';
+export { ApiRequestError, WaitTimeoutError, ProtocolError, ValidatorUnreachableError } from './errors.js';
 export type { CircuitView, InferenceView, ProgressEventView, SubmitResponse, NetworkViewWire } from '../api/wire.js';

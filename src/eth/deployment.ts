@@ -38,7 +38,7 @@ export const DeploymentSchema = z.object({
 });
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
-export const DEFAULT_DEPLOYMENT_FILE = '.zkinfer/eth-deployment.json';
+export { DEFAULT_DEPLOYMENT_FILE } from './defaults.js';
 
 export function readDeployment(path: string): Deployment {
   let raw: unknown;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { userCacheDir } from '../paths.js';
 import { compileSolidity, type CompiledContract } from './solc.js';
 
 /** Root of the zkinfer package (holds package.json and contracts/), from src/ or dist/src/ alike. */
@@ -44,7 +45,7 @@ let memo: Record<string, CompiledContract> | undefined;
 
 /** Compile contracts/ (cached under .cache/eth/solc by source hash) and return one contract's artifact. */
 export function projectContract(name: ProjectContractName): CompiledContract {
-  memo ??= compileSolidity({ sources: projectSources(), cacheDir: join(packageDir(), '.cache', 'eth', 'solc') });
+  memo ??= compileSolidity({ sources: projectSources(), cacheDir: userCacheDir('eth', 'solc') });
   const c = memo[name];
   if (!c) throw new Error(`contract ${name} not found in contracts/`);
   return c;

@@ -80,6 +80,8 @@ export function compileSolidity({ sources, cacheDir }: CompileSolidityParameters
     return JSON.parse(readFileSync(cacheFile, 'utf8')) as CompileSolidityReturnType;
   }
 
+  // solcjs blocks for up to a minute on a cold cache: say so, on stderr so stdout stays the result.
+  process.stderr.write(`compiling ${Object.keys(sources).length} Solidity source(s) with solcjs (about a minute; cached after)…\n`);
   const output = JSON.parse(loadSolc().compile(inputJson, { import: findImport })) as {
     errors?: Array<{ severity: string; formattedMessage: string }>;
     contracts?: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>>;

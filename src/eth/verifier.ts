@@ -1,14 +1,13 @@
-import { join } from 'node:path';
 import type { Address, Hex } from 'viem';
 import type { EthClients } from './clients.js';
 import { SolidityCompileError } from './errors.js';
-import { packageDir } from './project.js';
+import { userCacheDir } from '../paths.js';
 import { compileSolidity, type CompiledContract } from './solc.js';
 import { deployContract } from './tx.js';
 
 /** Compile an exported verifier (any single-contract Solidity file; its `verifyProof` is what the attestor calls). */
 export function compileVerifier(source: string): CompiledContract {
-  const out = compileSolidity({ sources: { 'Verifier.sol': source }, cacheDir: join(packageDir(), '.cache', 'eth', 'solc') });
+  const out = compileSolidity({ sources: { 'Verifier.sol': source }, cacheDir: userCacheDir('eth', 'solc') });
   const withVerify = Object.values(out).filter((c) => c.abi.some((e) => (e as { name?: string }).name === 'verifyProof'));
   if (withVerify.length !== 1) {
     throw new SolidityCompileError(`expected exactly one contract with verifyProof in the verifier source, found ${withVerify.length}`, {

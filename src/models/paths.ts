@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { userCacheDir } from '../paths.js';
 
 /** The zkinfer package root (works from src/ under tsx and from dist/src/ after the build). */
 export const PACKAGE_ROOT: string = (() => {
@@ -18,7 +19,7 @@ export function shippedModelDir(name: string): string {
   return join(PACKAGE_ROOT, 'models', name);
 }
 
-/** Cache folder for generated artifacts (gitignored). */
+/** Cache folder for generated artifacts: the user cache (src/paths.ts: ~/.cache/zkinfer, --cache-dir). */
 export function cacheDir(...parts: string[]): string {
-  return join(PACKAGE_ROOT, '.cache', ...parts);
+  return userCacheDir(...parts);
 }

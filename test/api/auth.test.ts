@@ -115,6 +115,13 @@ test('API flags: port, open mode, API keys and a config file merge into a checke
   assert.equal(c.auth.permitNetuid, 1);
   assert.deepEqual(c.auth.apiKeys, [{ name: 'ci', key: 'k'.repeat(20) }]);
   assert.equal(c.rateLimit.burst, 3);
+  // Without a config file: --api-allow hotkeys, and the validator's own subnet's permit holders by default.
+  const d = (await apiConfigFromFlags({ apiPort: '0', apiAllow: [alice.address] }, { permitNetuid: 7 })) as any;
+  assert.equal(d.auth.mode, 'signed');
+  assert.deepEqual(d.auth.allow, [alice.address]);
+  assert.equal(d.auth.permitNetuid, 7);
+  const f = (await apiConfigFromFlags({ apiPort: '0', apiConfig: file }, { permitNetuid: 7 })) as any;
+  assert.equal(f.auth.permitNetuid, 1, 'a config file that names permitNetuid wins');
   await assert.rejects(apiConfigFromFlags({ apiPort: '70000' }), /--api-port/);
   await assert.rejects(apiConfigFromFlags({ apiPort: '1', apiKey: ['short=abc'] }), /auth\.apiKeys\.0\.key/);
   writeFileSync(file, JSON.stringify({ rateLimit: { burst: -1, perSecond: 1 } }));

@@ -86,3 +86,15 @@ test('zkinfer query reports bad input with the field, and refused credentials, w
   assert.equal(r.code, 2);
   assert.match(r.err, /cannot read --input/);
 });
+
+test('zkinfer query to a validator that is not running: one clear error line, exit code 2', async () => {
+  const input = join(dir, 'ok.json');
+  writeFileSync(input, JSON.stringify({ x: [0.5, 0.25, 0.125] }));
+  const server = (await import('node:net')).createServer();
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  await new Promise<void>((resolve) => server.close(() => resolve())); // the port is free: nobody answers there
+  const r = await zkinfer('query', '--validator', `http://127.0.0.1:${port}`, '--model', 'affine', '--input', input, '--api-key', KEY);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /cannot reach the validator API at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)[\s\S]*--api-port/);
+  assert.doesNotMatch(r.err, /TypeError|at .*\.js:\d+/);
+});

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, createTestClient, http, parseUnits, type Address } from 'viem';
@@ -88,6 +88,22 @@ test('eth deploy (dev) writes a deployment with the vault, attestor, restake man
   assert.equal(d.network, 'dev');
   assert.deepEqual(Object.keys(d.tokens).sort(), ['ETHx', 'ezETH', 'rETH', 'sfrxETH', 'stETH', 'wBETH', 'wETH']);
   assert.ok(d.restakeManager && d.ezETH);
+});
+
+test('a second eth deploy refuses to overwrite the deployment file; --force keeps a backup', async () => {
+  const second = join(dir, 'deployment-2.json');
+  copyFileSync(dep, second);
+  const before = readFileSync(second, 'utf8');
+  const refused = await zk(['eth', 'deploy', '--rpc', rpc, '--dev-account', '0', '--out', second]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.err, /already records a deployment[\s\S]*--force/);
+  assert.equal(readFileSync(second, 'utf8'), before, 'file untouched');
+  const forced = await zk(['eth', 'deploy', '--rpc', rpc, '--dev-account', '0', '--out', second, '--force']);
+  assert.equal(forced.code, 0, forced.err);
+  const backup = /previous deployment kept as (\S+)/.exec(forced.out)?.[1];
+  assert.ok(backup, forced.out);
+  assert.equal(readFileSync(backup, 'utf8'), before, 'backup holds the old deployment');
+  assert.notEqual(readDeployment(second).vault, JSON.parse(before).vault, 'a new stack was deployed');
 });
 
 test('eth mint + deposit + points + withdraw with a key from the environment', async () => {

@@ -37,6 +37,7 @@ function fromApiError(id: RpcId, err: ApiError) {
  */
 export function attachRpc(app: FastifyInstance, ctx: ApiContext): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.bodyLimitBytes });
+  wss.on('error', (err) => app.log.warn(err));
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -61,6 +62,9 @@ export function attachRpc(app: FastifyInstance, ctx: ApiContext): { close(): voi
   const serve = (ws: WebSocket, caller: string): void => {
     ctx.metrics.streams += 1;
     const cleanups = new Set<() => void>();
+    // A frame over the size limit (ws closes with 1009) or a protocol error ends this connection only:
+    // without a listener ws would throw the error and stop the whole process.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       ctx.metrics.streams -= 1;
       for (const c of cleanups) c();

@@ -11,7 +11,7 @@ import {
   NotEnoughStakeError, ServingRateLimitError, TooFewWeightsError, TooManyRegistrationsError, WeightsRateLimitError,
   WeightVecLengthMismatchError,
 } from '../errors.js';
-import type { CallReceipt, RegistrationReceipt } from '../types.js';
+import { raoToTao, type CallReceipt, type RegistrationReceipt } from '../types.js';
 import { isTopkNonzero, maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
 import { CallSchemas, type CallMethod, type CallParams } from './calls.js';
 import { neuronOrThrow, subnetOrThrow } from './reads.js';
@@ -58,7 +58,7 @@ function doRegister(store: Store, coldkey: string, p: CallParams<'burnedRegister
   }
   const balance = store.balance(coldkey);
   if (balance < h.burn) {
-    throw new InsufficientBalanceError(`registration burns ${h.burn} rao but coldkey ${coldkey} has ${balance}`, { details: { burn: h.burn.toString(), balance: balance.toString() } });
+    throw new InsufficientBalanceError(`registration burns ${raoToTao(h.burn)} τ but coldkey ${coldkey} has ${raoToTao(balance)} τ`, { details: { burn: h.burn.toString(), balance: balance.toString() } });
   }
   store.setBalance(coldkey, balance - h.burn);
   store.setHotkeyOwner(p.hotkey, coldkey);
@@ -157,7 +157,7 @@ function doAddStake(store: Store, coldkey: string, p: CallParams<'addStake'>, bl
     throw new HotkeyNotRegisteredError(`hotkey ${p.hotkey} is not registered on any subnet; register it before staking`);
   }
   const balance = store.balance(coldkey);
-  if (balance < amount) throw new InsufficientBalanceError(`coldkey ${coldkey} has ${balance} rao, cannot stake ${amount}`);
+  if (balance < amount) throw new InsufficientBalanceError(`coldkey ${coldkey} has ${raoToTao(balance)} τ, cannot stake ${raoToTao(amount)} τ`);
   store.setBalance(coldkey, balance - amount);
   store.setStake(p.hotkey, coldkey, store.stakeOf(p.hotkey, coldkey) + amount);
   for (const netuid of store.netuidsOfHotkey(p.hotkey)) refreshPermits(store, netuid);
@@ -168,7 +168,7 @@ function doRemoveStake(store: Store, coldkey: string, p: CallParams<'removeStake
   const amount = BigInt(p.amount);
   if (amount <= 0n) throw new InvalidAmountError('unstake amount must be positive');
   const staked = store.stakeOf(p.hotkey, coldkey);
-  if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${staked} rao staked on ${p.hotkey}, cannot remove ${amount}`);
+  if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${raoToTao(staked)} τ staked on ${p.hotkey}, cannot remove ${raoToTao(amount)} τ`);
   store.setStake(p.hotkey, coldkey, staked - amount);
   store.setBalance(coldkey, store.balance(coldkey) + amount);
   for (const netuid of store.netuidsOfHotkey(p.hotkey)) refreshPermits(store, netuid);

@@ -21,9 +21,9 @@ import {
   hyperparametersFromWire, metagraphFromWire,
 } from './schemas.js';
 
-/** Default devnet node address (`zkinfer devnet node` listens here unless --port is given). */
-export const DEFAULT_DEVNET_PORT = 9955;
-export const DEFAULT_DEVNET_URL = `http://127.0.0.1:${DEFAULT_DEVNET_PORT}`;
+import { DEFAULT_DEVNET_URL } from './defaults.js';
+
+export { DEFAULT_DEVNET_PORT, DEFAULT_DEVNET_URL } from './defaults.js';
 
 export class RpcChain implements DevChain {
   readonly url: string;
@@ -50,19 +50,27 @@ export class RpcChain implements DevChain {
 
   /** One JSON-RPC call over HTTP. */
   async call(method: string, params?: unknown): Promise<unknown> {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: this.nextId++, method, params });
+    const post = () => fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     let res: Response;
     try {
-      res = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: this.nextId++, method, params }),
-      });
-    } catch (err) {
-      throw new ChainConnectionError(`cannot reach the devnet node at ${this.url}`, { cause: err });
+      res = await post();
+    } catch (first) {
+      // A keep-alive socket the node closed while we were idle (it closes them after 5 s) fails the next
+      // request without it being processed: retry once on a fresh connection. A signed call that did
+      // arrive is refused as a replay by the node, so a retry cannot apply it twice.
+      try {
+        res = await post();
+      } catch (err) {
+        throw new ChainConnectionError(`cannot reach the devnet node at ${this.url}`, {
+          cause: err,
+          details: { firstAttempt: String((first as Error).message) },
+        });
+      }
     }
-    const body = JsonRpcResponseSchema.safeParse(await res.json().catch(() => undefined));
-    if (!body.success) throw new ChainRpcError(`malformed JSON-RPC response from ${this.url} (HTTP ${res.status})`);
-    const e = body.data.error;
+    const reply = JsonRpcResponseSchema.safeParse(await res.json().catch(() => undefined));
+    if (!reply.success) throw new ChainRpcError(`malformed JSON-RPC response from ${this.url} (HTTP ${res.status})`);
+    const e = reply.data.error;
     if (e) {
       if (e.code === RPC_ERRORS.chain && e.data) {
         const w: Parameters<typeof chainErrorFromWire>[0] = { message: e.message };
@@ -73,7 +81,7 @@ export class RpcChain implements DevChain {
       }
       throw new ChainRpcError(`${method}: ${e.message}`, { details: { code: e.code } });
     }
-    return body.data.result;
+    return reply.data.result;
   }
 
   private async submit<M extends CallMethod>(signer: Signer, method: M, params: CallParams<M>): Promise<CallReceipt & { uid?: number; replacedHotkey?: string }> {

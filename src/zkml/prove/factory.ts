@@ -1,8 +1,9 @@
 import { SnarkjsProver } from './snarkjs.js';
 import type { Groth16Prover } from './types.js';
 
-export type ProverKind = 'snarkjs' | 'native' | 'auto';
-export const PROVER_KINDS: readonly ProverKind[] = ['snarkjs', 'native', 'auto'];
+import type { ProverKind } from './kinds.js';
+
+export { PROVER_KINDS, type ProverKind } from './kinds.js';
 
 /**
  * A Groth16 backend by name. 'native' and 'auto' use the C++ addon (src/zkml/prove/native) when it is built

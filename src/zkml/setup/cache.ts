@@ -1,7 +1,7 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { userCacheDir } from '../../paths.js';
 
-/** Where dev ptau files and setup keys are cached: `dir` option, else $ZKINFER_CACHE_DIR, else ~/.cache/zkinfer. */
+/** Where dev ptau files and setup keys are cached: `dir` option, else the user cache (src/paths.ts). */
 export function cacheDir(dir?: string): string {
-  return resolve(dir ?? process.env.ZKINFER_CACHE_DIR ?? join(homedir(), '.cache', 'zkinfer'));
+  return resolve(dir ?? userCacheDir());
 }

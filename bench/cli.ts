@@ -1,0 +1,71 @@
+// npm run bench:cli — CLI start-up and whole-process overhead (docs/network.md, "CLI start-up"), all measured
+// in the same run: `node -e 0` vs `zkinfer --version` / `--help` (median wall time of --runs each), and a
+// whole-process `zkinfer prove` of a circuit vs the same prove() in a warm process.
+// Options: --runs 7   --circuit staking-lstm (a compiled circuit name or folder; zoo models are compiled
+// into the user cache on first use, which takes minutes once)   --prover native|snarkjs|auto (default auto)
+// Needs the build (npm run build): it runs bin/zkinfer.js as a user does.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveCircuitDir } from '../src/circuit-ref.js';
+import { compileZooModel } from '../src/models/compiled.js';
+import { getZooModel, zooModelNames } from '../src/models/zoo.js';
+import { closeDefaultPools, prove, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
+
+const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def; };
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const runs = Number(arg('runs', '7'));
+const circuit = arg('circuit', 'staking-lstm');
+const prover = arg('prover', 'auto') as ProverKind;
+const BIN = fileURLToPath(new URL('../bin/zkinfer.js', import.meta.url));
+
+/** Median wall time (ms) of a child process, checked to succeed. */
+function timeChild(args: string[]): number {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    ms.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  }
+  return median(ms);
+}
+
+const base = timeChild(['-e', '0']);
+const version = timeChild([BIN, '--version']);
+const help = timeChild([BIN, '--help']);
+console.log(`start-up (median of ${runs}): node -e 0 ${base.toFixed(0)} ms | zkinfer --version ${version.toFixed(0)} ms (${(version / base).toFixed(2)}×) | zkinfer --help ${help.toFixed(0)} ms (${(help / base).toFixed(2)}×)`);
+
+let dir: string;
+let input: unknown;
+if (zooModelNames().includes(circuit)) {
+  process.stderr.write(`compiling ${circuit} into the user cache if needed…\n`);
+  dir = (await compileZooModel(circuit)).dir;
+  input = { input_data: [getZooModel(circuit).sampleInput(7)] };
+} else {
+  dir = resolveCircuitDir(circuit);
+  input = JSON.parse(arg('input-json', 'null')) as unknown;
+  if (input === null) throw new Error('--input-json \'{"input_data": [[...]]}\' is needed for a circuit that is not a zoo model');
+}
+const tmp = mkdtempSync(join(tmpdir(), 'zkinfer-bench-cli-'));
+try {
+  const inputFile = join(tmp, 'in.json');
+  writeFileSync(inputFile, JSON.stringify(input));
+  const inProcess: number[] = [];
+  let backend = '';
+  for (let i = 0; i <= runs; i++) {
+    const t0 = performance.now();
+    const f = await prove(dir, input, { prover });
+    if (i > 0) inProcess.push(performance.now() - t0); // the first run warms the pool and the caches
+    backend = f.prover ?? prover;
+  }
+  await closeDefaultPools();
+  await releaseSnarkjsCurve();
+  const whole = timeChild([BIN, 'prove', dir, '--input', inputFile, '--out', join(tmp, 'proof.json'), '--prover', prover]);
+  const warm = median(inProcess);
+  console.log(`prove ${circuit} (${backend}, median of ${runs}): in-process ${warm.toFixed(0)} ms | whole-process \`zkinfer prove\` ${whole.toFixed(0)} ms (${(whole / warm).toFixed(2)}×)`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

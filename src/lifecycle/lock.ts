@@ -1,0 +1,80 @@
+/**
+ * One process per data directory (docs/network.md, "One process per data folder"): a lock file
+ * `<dir>/zkinfer.lock` holds the owner's pid. A live owner makes the next process stop with
+ * DataDirLockedError; a lock left by a dead pid is taken over with a notice.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataDirLockedError } from './errors.js';
+
+export const LOCK_FILE = 'zkinfer.lock';
+
+interface LockInfo { pid: number; command: string; since: string }
+
+export interface DataDirLock {
+  readonly path: string;
+  /** Remove the lock (only if it is still ours); idempotent. */
+  release(): void;
+}
+
+/** Whether a pid belongs to a running process (EPERM: it runs under another user). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(path: string): LockInfo | undefined {
+  try {
+    // Checked by hand, not with zod: this module is on the CLI's start-up path (docs/network.md).
+    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo> | null;
+    if (!v || !Number.isInteger(v.pid) || (v.pid as number) <= 0) return undefined;
+    return { pid: v.pid as number, command: String(v.command ?? '?'), since: String(v.since ?? '?') };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Take the lock of `dir` for this process (creating the folder). `command` names the holder in the
+ * error another process sees; `notice` reports a stale lock being taken over.
+ */
+export function lockDataDir(dir: string, command: string, notice: (line: string) => void = (l) => console.error(l)): DataDirLock {
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  const path = join(abs, LOCK_FILE);
+  const mine: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx', 0o644);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = readLock(path);
+      if (owner && owner.pid !== process.pid && pidAlive(owner.pid)) {
+        throw new DataDirLockedError(`${abs} is in use by \`zkinfer ${owner.command}\` (pid ${owner.pid}, since ${owner.since})`, {
+          hint: `stop that process first, or pass another --data folder (two processes on one state would corrupt it)`,
+          details: { pid: owner.pid, path },
+        });
+      }
+      notice(`note: taking over the lock of ${abs} from ${owner ? `pid ${owner.pid}, which is no longer running` : 'an unreadable lock file'}`);
+      rmSync(path, { force: true });
+      continue;
+    }
+    writeSync(fd, JSON.stringify(mine) + '\n');
+    closeSync(fd);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      process.off('exit', release);
+      if (readLock(path)?.pid === process.pid) rmSync(path, { force: true });
+    };
+    process.on('exit', release);
+    return { path, release };
+  }
+  throw new DataDirLockedError(`cannot take the lock ${path}: another process keeps re-creating it`, { hint: 'stop the other zkinfer processes on this folder' });
+}

@@ -1,0 +1,57 @@
+// Spawning the real `zkinfer` CLI as a child process (from source under tsx, or compiled under dist/),
+// as a user types it: tests of process lifecycle, locks, prompts and the README tour use it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const ENTRY = fileURLToPath(new URL(`../eth/helpers/cli-entry${ext}`, import.meta.url));
+/** node arguments that run the CLI entry (tsx when the tests run from source). */
+export const CLI_NODE_ARGS = [...process.execArgv.filter((a) => !a.startsWith('--test')), ENTRY];
+
+export interface Running {
+  proc: ChildProcess;
+  out(): string;
+  err(): string;
+  /** Resolves when stdout+stderr match `re` (rejects if the process exits first or after `ms`). */
+  waitFor(re: RegExp, ms?: number): Promise<RegExpExecArray>;
+  /** Resolves with the exit code (signal name when killed) and how long after the call it came. */
+  exited(ms?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>;
+}
+
+export function startCli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Running {
+  const proc = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], {
+    env: { ...process.env, ...opts.env }, cwd: opts.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const waiters = new Set<() => void>();
+  const poke = (): void => { for (const w of waiters) w(); };
+  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); poke(); });
+  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); poke(); });
+  return {
+    proc,
+    out: () => out,
+    err: () => err,
+    waitFor(re, ms = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const m = re.exec(out + err);
+          if (m) { done(); resolve(m); }
+        };
+        const timer = setTimeout(() => { done(); reject(new Error(`timed out waiting for ${re}:\n${out}\n${err}`)); }, ms);
+        const done = (): void => { clearTimeout(timer); waiters.delete(check); };
+        waiters.add(check);
+        void exit.then(() => setImmediate(() => { if (waiters.has(check)) { done(); reject(new Error(`exited before ${re}:\n${out}\n${err}`)); } }));
+        check();
+      });
+    },
+    async exited(ms = 30_000) {
+      const t0 = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const r = await Promise.race([exit, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`still running after ${ms} ms:\n${out}\n${err}`)), ms); })]);
+      clearTimeout(timer);
+      return { ...r, afterMs: Date.now() - t0 };
+    },
+  };
+}
