@@ -44,7 +44,7 @@ test('an HTTP server in the same process keeps answering while the pool proves',
   // The proofs are real: each verifies for its own input.
   for (const [i, r] of results.entries()) {
     assert.equal(r.publicSignals[1], String(i + 2));
-    const pf = { circuit_id: art.metadata.id, proof: r.proof, public_signals: r.publicSignals, outputs: [[0]], security: art.metadata.security };
+    const pf = { circuit_id: art.metadata.id, proof: r.proof, public_signals: r.publicSignals, outputs: [], security: art.metadata.security };
     assert.equal((await verify(dir(), pf)).valid, true);
   }
 });
@@ -76,7 +76,7 @@ test('queued jobs of one circuit are proven in one native batch, and every proof
   assert.deepEqual(rs.map((r) => r.batchSize), [1, 3, 3, 3]);
   assert.ok(rs.every((r) => r.prover === 'native'));
   for (const r of rs) {
-    const pf = { circuit_id: art.metadata.id, proof: r.proof, public_signals: r.publicSignals, outputs: [[0]], security: art.metadata.security };
+    const pf = { circuit_id: art.metadata.id, proof: r.proof, public_signals: r.publicSignals, outputs: [], security: art.metadata.security };
     assert.equal((await verify(dir(), pf)).valid, true);
   }
   // maxBatch 1: no batching
