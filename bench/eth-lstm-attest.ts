@@ -5,7 +5,7 @@
 // Options: --runs 3 (calibration inputs proven and attested)
 import { join } from 'node:path';
 import { type Abi } from 'viem';
-import { attestGasLimit, attestProof, parseAttestProof, readAttestation, toSolidityProof } from '../src/eth/attest.js';
+import { attestProof, parseAttestProof, readAttestation, toSolidityProof } from '../src/eth/attest.js';
 import { ensureCircuitRegistered } from '../src/eth/circuit.js';
 import { deployDevStack } from '../src/eth/deploy.js';
 import { EthTransactionError } from '../src/eth/errors.js';
@@ -53,7 +53,7 @@ async function main() {
     const gasBare: number[] = [];
     for (const [k, input] of inputs.entries()) {
       t = performance.now();
-      const pf = await prove(compiled.dir, { input_data: [input] });
+      const pf = await prove(compiled.dir, { input_data: [input] }, { recipient: BigInt(user.account.address) });
       proveMs.push(performance.now() - t);
       const proof = parseAttestProof(JSON.parse(JSON.stringify(pf)));
       if (k === 0) {
@@ -64,7 +64,7 @@ async function main() {
       }
       const { a, b, c } = toSolidityProof(proof.proof);
       const signals = proof.public_signals.map(BigInt);
-      const h = await user.walletClient.writeContract({ address: reg.verifier, abi: vAbi, functionName: 'verifyProof', args: [a, b, c, signals], gas: attestGasLimit(signals.length) } as never);
+      const h = await user.walletClient.writeContract({ address: reg.verifier, abi: vAbi, functionName: 'verifyProof', args: [a, b, c, signals], gas: 2_000_000n + 20_000n * BigInt(signals.length) } as never);
       gasBare.push(Number((await user.publicClient.waitForTransactionReceipt({ hash: h })).gasUsed));
       const r = await attestProof(user, d.attestor, proof);
       gasAttest.push(Number(r.gasUsed));

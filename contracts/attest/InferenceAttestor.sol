@@ -5,18 +5,35 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
+/// @notice What the attestor needs from a verifier exported by `zkinfer export-verifier` besides verifyProof:
+///         the hash of the verification key it checks against, computed from its own constants.
+interface IVkHash {
+    function vkHash() external view returns (bytes32);
+}
+
 /// @title InferenceAttestor
-/// @notice On-chain registry of proven inferences. The owner registers, per circuit id (sha256 of the circuit's
-///         verification key), the Groth16 verifier exported by snarkjs for that circuit. Anyone may then
-///         `attest` a proof: it is verified on chain and the statement is recorded as (circuit id, input hash,
-///         outputs, prover, block). Public signals follow Circom's order: outputs first, then inputs.
-/// @dev    The snarkjs verifier returns false (it does not revert) when its pairing precompile call runs out of
-///         gas, so "false" is only trusted as "invalid proof" when the verifier was given enough gas: the call
-///         gets an explicit gas budget and the attestation reverts with InsufficientGas otherwise.
+/// @notice On-chain registry of proven inferences (docs/eth.md "InferenceAttestor"). The owner binds a circuit id
+///         (sha256 of the circuit's canonical verification key) to its exported Groth16 verifier; each verification
+///         key (the verifier's `vkHash`) can be bound to one circuit id only. Anyone may then `attest` a proof: it
+///         is verified on chain and a compact record (statement hash, beneficiary, block) is stored; the outputs and
+///         the input hash are in the `InferenceAttested` event.
+///         Public signals: outputs, then inputs, then `recipient` (last). The recipient is a public input of the
+///         proven statement, so a copied proof still credits the address it was made for: the beneficiary is the
+///         recipient, or msg.sender when the proof was made with recipient 0 (unbound, front-runnable).
+/// @dev    A snarkjs verifier returns false (it does not revert) when a precompile call fails, and a failing
+///         precompile burns all the gas it was given — whether it ran out of gas or rejected a point off the curve.
+///         The verifier gets all the gas left (63/64 by EIP-150, no fixed budget) and the attestor measures what came
+///         back: a false result that left more than 1/32 of the gas (+ the verifier's 2,000 reserve) was not
+///         starved, so it is InvalidProof; one that burned the gas is InvalidProof only if the call had at least
+///         verifierGasBound(n), an upper bound on what a snarkjs verifier with n public signals needs; otherwise
+///         InsufficientGas. So InvalidProof always means the proof is wrong, for any number of public signals.
 contract InferenceAttestor is Ownable2Step {
-    /// Gas the verifier needs: pairing (4 pairs) + field checks + one ecMul/ecAdd per public signal, with margin.
-    uint256 public constant VERIFY_GAS_BASE = 260_000;
-    uint256 public constant VERIFY_GAS_PER_SIGNAL = 8_000;
+    /// Gas a starved verifier may still hand back beyond the 63/64 shares (its own `sub(gas(), 2000)` reserve).
+    uint256 public constant STARVED_VERIFIER_RESERVE = 2_000;
+    /// Upper bound on a snarkjs verifier's gas: pairing (45,000 + 4 × 34,000), field checks, and per public signal
+    /// one ecMul (6,000) + ecAdd (150) + calldata and memory, with a wide margin.
+    uint256 public constant VERIFIER_GAS_BASE = 300_000;
+    uint256 public constant VERIFIER_GAS_PER_SIGNAL = 10_000;
 
     struct Circuit {
         address verifier;
@@ -24,36 +41,48 @@ contract InferenceAttestor is Ownable2Step {
         uint32 nPublic;
         uint32 nOutputs;
         bool active;
+        bytes32 vkHash; // the verifier's own vkHash()
     }
 
+    /// Two storage slots per attestation; the outputs and input hash live in the event.
     struct Attestation {
-        bytes32 circuitId;
-        bytes32 inputHash; // keccak256(abi.encodePacked(inputs)) with inputs = publicSignals[nOutputs:]
-        address prover;
+        bytes32 statement; // keccak256(abi.encodePacked(circuitId, publicSignals))
+        address prover; // the beneficiary: the proof's recipient, or msg.sender for recipient 0
         uint64 blockNumber;
-        uint256[] outputs; // publicSignals[:nOutputs], field elements
+        bool recipientBound; // true when the proof named the beneficiary
     }
 
     mapping(bytes32 circuitId => Circuit) private _circuits;
+    mapping(bytes32 vkHash => bytes32 circuitId) public circuitOfVk;
     bytes32[] private _circuitIds;
     Attestation[] private _attestations;
-    mapping(bytes32 inputHash => uint256[] ids) private _byInput;
     mapping(bytes32 statement => uint256 idPlusOne) private _byStatement;
 
-    event CircuitRegistered(bytes32 indexed circuitId, address indexed verifier, uint32 nPublic, uint32 nOutputs);
+    event CircuitRegistered(
+        bytes32 indexed circuitId, address indexed verifier, uint32 nPublic, uint32 nOutputs, bytes32 vkHash
+    );
     event CircuitDisabled(bytes32 indexed circuitId);
     event InferenceAttested(
-        uint256 indexed id, bytes32 indexed circuitId, bytes32 indexed inputHash, address prover, uint256[] outputs
+        uint256 indexed id,
+        bytes32 indexed circuitId,
+        bytes32 indexed inputHash,
+        address prover,
+        bool recipientBound,
+        bytes32 statement,
+        uint256[] outputs
     );
 
     error ZeroCircuitId();
     error NotAContract(address verifier);
+    error NoVkHash(address verifier);
     error CircuitAlreadyRegistered(bytes32 circuitId);
+    error VkAlreadyBound(bytes32 vkHash, bytes32 circuitId);
     error UnknownCircuit(bytes32 circuitId);
     error CircuitNotActive(bytes32 circuitId);
     error InvalidSignalLayout(uint32 nPublic, uint32 nOutputs);
     error WrongSignalCount(uint256 expected, uint256 got);
-    error InsufficientGas(uint256 needed, uint256 available);
+    error InvalidRecipient(uint256 recipient);
+    error InsufficientGas(uint256 before, uint256 left);
     error VerifierCallFailed(bytes32 circuitId);
     error InvalidProof(bytes32 circuitId);
     error AlreadyAttested(uint256 id);
@@ -61,12 +90,21 @@ contract InferenceAttestor is Ownable2Step {
 
     constructor(address owner_) Ownable(owner_) {}
 
-    /// @notice Register the verifier of `circuitId`; a circuit id is bound to one verifier for good.
+    /// @notice Register the verifier of `circuitId` (nPublic = outputs + inputs + 1 recipient); a circuit id and a
+    ///         verification key are each bound once.
     function registerCircuit(bytes32 circuitId, address verifier, uint32 nPublic, uint32 nOutputs) external onlyOwner {
         if (circuitId == bytes32(0)) revert ZeroCircuitId();
         if (verifier.code.length == 0) revert NotAContract(verifier);
         if (_circuits[circuitId].verifier != address(0)) revert CircuitAlreadyRegistered(circuitId);
-        if (nPublic == 0 || nOutputs > nPublic) revert InvalidSignalLayout(nPublic, nOutputs);
+        if (nOutputs >= nPublic) revert InvalidSignalLayout(nPublic, nOutputs);
+        bytes32 vk;
+        try IVkHash(verifier).vkHash() returns (bytes32 h) {
+            vk = h;
+        } catch {
+            revert NoVkHash(verifier);
+        }
+        if (vk == bytes32(0)) revert NoVkHash(verifier);
+        if (circuitOfVk[vk] != bytes32(0)) revert VkAlreadyBound(vk, circuitOfVk[vk]);
         bytes4 selector = bytes4(
             keccak256(
                 abi.encodePacked(
@@ -74,9 +112,10 @@ contract InferenceAttestor is Ownable2Step {
                 )
             )
         );
-        _circuits[circuitId] = Circuit(verifier, selector, nPublic, nOutputs, true);
+        _circuits[circuitId] = Circuit(verifier, selector, nPublic, nOutputs, true, vk);
+        circuitOfVk[vk] = circuitId;
         _circuitIds.push(circuitId);
-        emit CircuitRegistered(circuitId, verifier, nPublic, nOutputs);
+        emit CircuitRegistered(circuitId, verifier, nPublic, nOutputs, vk);
     }
 
     /// @notice Stop accepting attestations for `circuitId` (e.g. a compromised key); records stay.
@@ -89,7 +128,7 @@ contract InferenceAttestor is Ownable2Step {
     }
 
     /// @notice Verify a Groth16 proof (Solidity calldata order: b's coordinates swapped as snarkjs exports them)
-    ///         and record the inference. Each statement (circuit, public signals) is recorded once.
+    ///         and record the inference for the proof's recipient. Each statement is recorded once.
     function attest(
         bytes32 circuitId,
         uint256[2] calldata a,
@@ -100,7 +139,10 @@ contract InferenceAttestor is Ownable2Step {
         Circuit memory circuit = _circuits[circuitId];
         if (circuit.verifier == address(0)) revert UnknownCircuit(circuitId);
         if (!circuit.active) revert CircuitNotActive(circuitId);
-        if (publicSignals.length != circuit.nPublic) revert WrongSignalCount(circuit.nPublic, publicSignals.length);
+        uint256 n = publicSignals.length;
+        if (n != circuit.nPublic) revert WrongSignalCount(circuit.nPublic, n);
+        uint256 recipient = publicSignals[n - 1];
+        if (recipient > type(uint160).max) revert InvalidRecipient(recipient);
 
         bytes32 statement = keccak256(abi.encodePacked(circuitId, publicSignals));
         uint256 existing = _byStatement[statement];
@@ -108,13 +150,19 @@ contract InferenceAttestor is Ownable2Step {
 
         _verify(circuitId, circuit, a, b, c, publicSignals);
 
-        uint256[] memory outputs = publicSignals[:circuit.nOutputs];
-        bytes32 inputHash = keccak256(abi.encodePacked(publicSignals[circuit.nOutputs:]));
+        address prover = recipient == 0 ? msg.sender : address(uint160(recipient));
         id = _attestations.length;
-        _attestations.push(Attestation(circuitId, inputHash, msg.sender, uint64(block.number), outputs));
-        _byInput[inputHash].push(id);
+        _attestations.push(Attestation(statement, prover, uint64(block.number), recipient != 0));
         _byStatement[statement] = id + 1;
-        emit InferenceAttested(id, circuitId, inputHash, msg.sender, outputs);
+        emit InferenceAttested(
+            id,
+            circuitId,
+            keccak256(abi.encodePacked(publicSignals[circuit.nOutputs:n - 1])),
+            prover,
+            recipient != 0,
+            statement,
+            publicSignals[:circuit.nOutputs]
+        );
     }
 
     function _verify(
@@ -125,17 +173,27 @@ contract InferenceAttestor is Ownable2Step {
         uint256[2] calldata c,
         uint256[] calldata publicSignals
     ) private view {
-        uint256 budget = VERIFY_GAS_BASE + VERIFY_GAS_PER_SIGNAL * publicSignals.length;
-        // EIP-150: a call forwards at most 63/64 of what is left; keep room for that and the call itself.
-        uint256 needed = budget + budget / 63 + 5_000;
-        if (gasleft() < needed) revert InsufficientGas(needed, gasleft());
-        (bool ok, bytes memory ret) =
-            circuit.verifier.staticcall{gas: budget}(abi.encodePacked(circuit.selector, a, b, c, publicSignals));
+        bytes memory data = abi.encodePacked(circuit.selector, a, b, c, publicSignals);
+        uint256 before = gasleft();
+        (bool ok, bytes memory ret) = circuit.verifier.staticcall(data);
+        bool valid = ok && ret.length == 32 && abi.decode(ret, (uint256)) == 1;
+        if (valid) return;
+        // Starved (EIP-150): the verifier got 63/64 and a failed precompile burns what it was given, so at most
+        // before/64 (kept here) + before/64 (left in the verifier) + its reserve comes back.
+        uint256 left = gasleft();
+        if (left <= before / 32 + STARVED_VERIFIER_RESERVE && before < verifierGasBound(publicSignals.length)) {
+            revert InsufficientGas(before, left);
+        }
         if (!ok || ret.length != 32) revert VerifierCallFailed(circuitId);
-        if (abi.decode(ret, (uint256)) != 1) revert InvalidProof(circuitId);
+        revert InvalidProof(circuitId);
     }
 
     // ───────────────────────────── views ─────────────────────────────
+
+    /// @notice Gas that certainly suffices for a snarkjs verifier with `nPublic` signals (see the contract notes).
+    function verifierGasBound(uint256 nPublic) public pure returns (uint256) {
+        return VERIFIER_GAS_BASE + VERIFIER_GAS_PER_SIGNAL * nPublic;
+    }
 
     function circuit(bytes32 circuitId) external view returns (Circuit memory) {
         return _circuits[circuitId];
@@ -152,11 +210,6 @@ contract InferenceAttestor is Ownable2Step {
     function getAttestation(uint256 id) external view returns (Attestation memory) {
         if (id >= _attestations.length) revert UnknownAttestation(id);
         return _attestations[id];
-    }
-
-    /// @notice Ids of every attestation whose inputs hash to `inputHash` (any circuit, oldest first).
-    function attestationsByInput(bytes32 inputHash) external view returns (uint256[] memory) {
-        return _byInput[inputHash];
     }
 
     /// @notice Whether an exact statement (circuit id, public signals) was attested, and its id.

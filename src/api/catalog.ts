@@ -51,8 +51,8 @@ export function entryFromArtifacts(a: LoadedArtifacts, opts: { aliases?: string[
     vk: async () => a.vk,
     verifierSol: () => {
       sol ??= (async () => {
-        const [{ zKey }, template] = await Promise.all([import('snarkjs'), solidityTemplate()]);
-        return zKey.exportSolidityVerifier(a.paths.zkey, { groth16: template });
+        const [{ zKey }, { withVkHash }, template] = await Promise.all([import('snarkjs'), import('../zkml/export/solidity.js'), solidityTemplate()]);
+        return withVkHash(await zKey.exportSolidityVerifier(a.paths.zkey, { groth16: template }));
       })();
       return sol;
     },

@@ -11,8 +11,9 @@ import { deployDevStack, deployStack } from '../eth/deploy.js';
 import { DEFAULT_DEPLOYMENT_FILE, findToken, readDeployment, writeDeployment, type Deployment } from '../eth/deployment.js';
 import { EthKeyError, EthTransactionError } from '../eth/errors.js';
 import { toTxError } from '../eth/tx.js';
-import { addToken, removeToken, setClaimManager, setPaused, setWeight, stopDeposits } from '../eth/admin.js';
-import { claim, deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
+import { depositVaultAbi } from '../eth/abi-index.js';
+import { activateClaimManager, addToken, proposeClaimManager, removeToken, rescueToken, setPaused, setWeight, stopDeposits } from '../eth/admin.js';
+import { ALL, claim, deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
 import { readMetadata } from '../zkml/artifacts/index.js';
 import { decodeOutputs } from '../zkml/prove/decode.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
@@ -158,12 +159,18 @@ export function registerEth(program: Command): void {
       .option('--token <address:weight...>', 'existing ERC-20 to whitelist with its points weight (1 = 1.0); repeatable (real networks)')
       .option('--restake-manager <address>', 'Renzo-style RestakeManager to restake through (real networks)')
       .option('--ezeth <address>', 'the token the restake manager mints (also pass it with --token)')
-      .option('--claim-manager <address>', 'account allowed to move user balances after deposits stop'),
+      .option('--claim-manager <address>', 'account allowed to move user balances to the claim receiver after deposits stop')
+      .option('--claim-receiver <address>', 'the only address claims pay (default: the claim manager)')
+      .option('--notice-period <seconds>', 'notice before a stop time or claim-manager change takes effect (3600…2592000; default 3 days, dev chain 1 hour)'),
     false,
   ).action(
-    ethAction('deploy', async (o: ConnOpts & { out: string; token?: string[]; restakeManager?: string; ezeth?: string; claimManager?: string }) => {
+    ethAction('deploy', async (o: ConnOpts & { out: string; token?: string[]; restakeManager?: string; ezeth?: string; claimManager?: string; claimReceiver?: string; noticePeriod?: string }) => {
       const clients = await connect(o);
       const claimManager = o.claimManager ? parseAddressArg(o.claimManager, '--claim-manager') : undefined;
+      const claimReceiver = o.claimReceiver ? parseAddressArg(o.claimReceiver, '--claim-receiver') : undefined;
+      if (claimReceiver && !claimManager) throw new InvalidInputError('--claim-receiver needs --claim-manager');
+      if (o.noticePeriod !== undefined && !/^\d+$/.test(o.noticePeriod)) throw new InvalidInputError(`--notice-period must be whole seconds, got "${o.noticePeriod}"`);
+      const claims = { ...(claimManager ? { claimManager } : {}), ...(claimReceiver ? { claimReceiver } : {}) };
       let d: Deployment;
       if (!o.token || o.token.length === 0) {
         if (clients.chain.id !== DEV_CHAIN_ID) {
@@ -171,7 +178,8 @@ export function registerEth(program: Command): void {
             hint: 'the mock tokens of the dev stack are only deployed on the local anvil (chain 31337)',
           });
         }
-        d = await deployDevStack(clients, claimManager ? { claimManager } : {});
+        if (o.noticePeriod !== undefined) throw new InvalidInputError('--notice-period is for real networks; the dev stack uses the 1-hour minimum');
+        d = await deployDevStack(clients, claims);
         console.log('INSECURE-DEV deployment: mock tokens with an open mint, local restake manager');
       } else {
         const tokens = o.token.map((spec) => {
@@ -183,7 +191,8 @@ export function registerEth(program: Command): void {
         if (Boolean(o.restakeManager) !== Boolean(o.ezeth)) throw new InvalidInputError('--restake-manager and --ezeth go together');
         d = await deployStack(clients, {
           tokens,
-          ...(claimManager ? { claimManager } : {}),
+          ...claims,
+          ...(o.noticePeriod !== undefined ? { noticePeriod: BigInt(o.noticePeriod) } : {}),
           ...(o.restakeManager ? { restakeManager: parseAddressArg(o.restakeManager, '--restake-manager') } : {}),
           ...(o.ezeth ? { ezETH: parseAddressArg(o.ezeth, '--ezeth') } : {}),
         });
@@ -241,20 +250,35 @@ export function registerEth(program: Command): void {
       } else {
         amount = parseAmount(amountArg, t.decimals, t.symbol);
       }
-      const hash = await withdraw(clients, d.vault, t.address, amount);
-      console.log(`withdrew ${formatUnits(amount, t.decimals)} ${t.symbol}  tx ${hash}`);
+      const hash = await withdraw(clients, d.vault, t.address, amountArg === 'all' ? ALL : amount);
+      console.log(`withdrew ${amountArg === 'all' ? 'all (≈' + formatUnits(amount, t.decimals) + ')' : formatUnits(amount, t.decimals)} ${t.symbol}  tx ${hash}`);
     }),
   );
 
   addConnOptions(
-    eth.command('restake').description('restake deposited tokens through the restake manager; the minted ezETH stays in the vault, credited to you').argument('<token>').argument('<amount>'),
+    eth
+      .command('restake')
+      .description('restake deposited tokens through the restake manager; the minted ezETH stays in the vault, credited to you')
+      .argument('<token>')
+      .argument('<amount>')
+      .option('--min-minted <ezETH>', 'least ezETH to accept (default: the simulated amount less --slippage)')
+      .option('--slippage <percent>', 'tolerance under the simulated amount', '0.5')
+      .option('--deadline <seconds>', 'refuse the restake if it is mined later than this many seconds from now', '1200'),
   ).action(
-    ethAction('restake', async (tokenArg: string, amountArg: string, o: ConnOpts) => {
+    ethAction('restake', async (tokenArg: string, amountArg: string, o: ConnOpts & { minMinted?: string; slippage: string; deadline: string }) => {
       const clients = await connect(o);
       const d = loadDeployment(o, clients);
       const t = findToken(d, tokenArg);
-      const r = await restake(clients, d.vault, t.address, parseAmount(amountArg, t.decimals, t.symbol));
-      console.log(`restaked ${amountArg} ${t.symbol} → ${formatUnits(r.minted, 18)} ezETH  tx ${r.hash}`);
+      const slippage = Number(o.slippage);
+      if (!/^\d+(\.\d+)?$/.test(o.slippage) || slippage > 100) throw new InvalidInputError(`--slippage must be a percentage 0…100, got "${o.slippage}"`);
+      if (!/^\d+$/.test(o.deadline)) throw new InvalidInputError(`--deadline must be whole seconds, got "${o.deadline}"`);
+      const deadline = (await clients.publicClient.getBlock()).timestamp + BigInt(o.deadline);
+      const r = await restake(clients, d.vault, t.address, parseAmount(amountArg, t.decimals, t.symbol), {
+        deadline,
+        slippageBps: Math.round(slippage * 100),
+        ...(o.minMinted !== undefined ? { minMinted: parseAmount(o.minMinted, 18, 'ezETH') } : {}),
+      });
+      console.log(`restaked ${amountArg} ${t.symbol} → ${formatUnits(r.minted, 18)} ezETH (at least ${formatUnits(r.minMinted, 18)} accepted)  tx ${r.hash}`);
     }),
   );
 
@@ -288,19 +312,19 @@ export function registerEth(program: Command): void {
   addConnOptions(
     eth
       .command('claim')
-      .description("claim manager only, after deposits stop: move a user's vault balance to a receiver")
+      .description("claim manager only, after deposits stop: move a user's vault balance to the vault's announced claim receiver")
       .argument('<user>', 'whose balance')
       .argument('<token>')
-      .argument('<amount>')
-      .requiredOption('--to <address>', 'receiver'),
+      .argument('<amount>', 'amount, or "all"'),
   ).action(
-    ethAction('claim', async (userArg: string, tokenArg: string, amountArg: string, o: ConnOpts & { to: string }) => {
+    ethAction('claim', async (userArg: string, tokenArg: string, amountArg: string, o: ConnOpts) => {
       const clients = await connect(o);
       const d = loadDeployment(o, clients);
       const t = findToken(d, tokenArg);
       const user = parseAddressArg(userArg, 'user');
-      const hash = await claim(clients, d.vault, user, t.address, parseAmount(amountArg, t.decimals, t.symbol), parseAddressArg(o.to, '--to'));
-      console.log(`claimed ${amountArg} ${t.symbol} of ${user} to ${getAddress(o.to)}  tx ${hash}`);
+      const hash = await claim(clients, d.vault, user, t.address, amountArg === 'all' ? ALL : parseAmount(amountArg, t.decimals, t.symbol));
+      const receiver = await clients.publicClient.readContract({ address: d.vault, abi: depositVaultAbi, functionName: 'claimReceiver' });
+      console.log(`claimed ${amountArg} ${t.symbol} of ${user} to ${receiver}  tx ${hash}`);
     }),
   );
 
@@ -341,7 +365,7 @@ export function registerEth(program: Command): void {
       console.log(`${t.symbol} weight set to ${w}`);
     }),
   );
-  adminCmd('stop-deposits', 'refuse deposits from a time on (default: the next block); claims open then')
+  adminCmd('stop-deposits', 'once: refuse deposits from a time at least the notice period ahead (default: the earliest); claims open then')
     .option('--at <unix>', 'unix time in seconds')
     .action(
       ethAction('setDepositStopTime', async (o: ConnOpts & { at?: string }) => {
@@ -351,18 +375,38 @@ export function registerEth(program: Command): void {
         console.log(`deposits stop at ${when} (${new Date(Number(when) * 1000).toISOString()})`);
       }),
     );
-  adminCmd('set-claim-manager', 'set the account allowed to claim user balances after deposits stop').argument('<address>').action(
-    ethAction('setClaimManager', async (addr: string, o: ConnOpts) => {
+  adminCmd('propose-claim-manager', 'announce a claim manager and the only receiver its claims pay; effective after the notice period')
+    .argument('<address>')
+    .option('--receiver <address>', 'where claims pay (default: the claim manager)')
+    .action(
+      ethAction('proposeClaimManager', async (addr: string, o: ConnOpts & { receiver?: string }) => {
+        const clients = await connect(o);
+        const manager = parseAddressArg(addr, 'claim manager');
+        const receiver = o.receiver ? parseAddressArg(o.receiver, '--receiver') : manager;
+        const eta = await proposeClaimManager(clients, loadDeployment(o, clients).vault, manager, receiver);
+        console.log(`claim manager ${manager} (claims pay ${receiver}) proposed; anyone can activate it from ${eta} (${new Date(Number(eta) * 1000).toISOString()}) with \`eth admin activate-claim-manager\``);
+      }),
+    );
+  adminCmd('activate-claim-manager', 'anyone: put the proposed claim manager in place once its notice has passed').action(
+    ethAction('activateClaimManager', async (o: ConnOpts) => {
       const clients = await connect(o);
       const d = loadDeployment(o, clients);
-      const manager = parseAddressArg(addr, 'claim manager');
-      await setClaimManager(clients, d.vault, manager);
+      const { manager, receiver } = await activateClaimManager(clients, d.vault);
       writeDeployment(o.deployment, { ...d, claimManager: manager });
-      console.log(`claim manager set to ${manager}`);
+      console.log(`claim manager is now ${manager}; claims pay ${receiver}`);
+    }),
+  );
+  adminCmd('rescue', 'send a token nobody has a position in (sent to the vault by mistake) to an address').argument('<token>', 'address or symbol').requiredOption('--to <address>', 'receiver').action(
+    ethAction('rescue', async (tokenArg: string, o: ConnOpts & { to: string }) => {
+      const clients = await connect(o);
+      const d = loadDeployment(o, clients);
+      const token = isAddress(tokenArg, { strict: false }) ? getAddress(tokenArg) : findToken(d, tokenArg).address;
+      const amount = await rescueToken(clients, d.vault, token, parseAddressArg(o.to, '--to'));
+      console.log(`rescued ${amount} units of ${token} to ${getAddress(o.to)}`);
     }),
   );
   for (const paused of [true, false]) {
-    adminCmd(paused ? 'pause' : 'unpause', paused ? 'pause deposits, withdrawals, restaking and claims' : 'resume').action(
+    adminCmd(paused ? 'pause' : 'unpause', paused ? 'pause deposits, withdrawals, restaking and claims for at most 3 days' : 'resume').action(
       ethAction(paused ? 'pause' : 'unpause', async (o: ConnOpts) => {
         const clients = await connect(o);
         await setPaused(clients, loadDeployment(o, clients).vault, paused);
@@ -405,7 +449,7 @@ export function registerEth(program: Command): void {
       .description('verify a proof on chain and record the inference (circuit, input hash, outputs, prover, block)')
       .argument('<proof>', 'PROOF.json from `zkinfer prove`')
       .option('--circuit <dir>', 'artifacts directory: register the circuit first if it is not yet (needs the attestor owner key)')
-      .option('--gas <n>', 'explicit gas limit (default: a fixed budget; never estimated)'),
+      .option('--gas <n>', 'explicit gas limit (default: estimated; a starved verifier reverts, so the estimate is safe)'),
   ).action(
     ethAction('attest', async (proofPath: string, o: ConnOpts & { circuit?: string; gas?: string }) => {
       try {

@@ -7,6 +7,7 @@ import { shippedModelDir } from '../models/paths.js';
 import { describeOutput, encodeRequest, predict, readJsonFile } from '../models/predict.js';
 import { getZooModel } from '../models/zoo.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../zkml/prove/index.js';
+import { parseRecipient } from '../zkml/witness/inputs.js';
 
 /** `zkinfer predict <model> --input FILE [--prove]`: a readable prediction, optionally with a Groth16 proof. */
 export function registerPredict(program: Command): void {
@@ -18,8 +19,9 @@ export function registerPredict(program: Command): void {
     .option('--model-dir <dir>', 'trained model folder (model.onnx + model.json); default: the shipped model')
     .option('--prove', 'also compile the circuit (cached) and prove the inference')
     .option('--proof-out <file>', 'where to write the proof JSON (with --prove)', 'proof.json')
+    .option('--recipient <address>', 'with --prove: bind the proof to this Ethereum address (who `eth attest` credits); default 0', '0')
     .option('--json', 'print JSON instead of text')
-    .action(async (name: string, o: { input: string; modelDir?: string; prove?: boolean; proofOut: string; json?: boolean }) => {
+    .action(async (name: string, o: { input: string; modelDir?: string; prove?: boolean; proofOut: string; recipient: string; json?: boolean }) => {
       const model = getZooModel(name);
       const dir = resolve(o.modelDir ?? shippedModelDir(name));
       const card = readModelCard(dir);
@@ -34,7 +36,7 @@ export function registerPredict(program: Command): void {
             ...(o.modelDir ? { outDir: compiledDir(`${name}-${card.onnx.sha256.slice(0, 12)}`) } : {}),
             onProgress: (stage, done) => { if (!o.json && done === 0) process.stderr.write(`  ${stage}…\n`); },
           });
-          const proofFile = await prove(compiled.dir, { input_data: [input] });
+          const proofFile = await prove(compiled.dir, { input_data: [input] }, { recipient: parseRecipient(o.recipient) });
           writeFileSync(o.proofOut, JSON.stringify(proofFile, null, 2) + '\n');
           const proven = describeOutput(model, card, proofFile.outputs[0] ?? []);
           const md = compiled.metadata;

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { closeDefaultPools, prove, PROVER_KINDS, releaseSnarkjsCurve, type ProverKind } from '../zkml/prove/index.js';
+import { parseRecipient } from '../zkml/witness/inputs.js';
 
 /** Read a JSON file given on the command line, with a clear error. */
 export async function readJsonArg(path: string, what: string): Promise<unknown> {
@@ -10,7 +11,7 @@ export async function readJsonArg(path: string, what: string): Promise<unknown> 
   try { return JSON.parse(text) as unknown; } catch (cause) { throw new InvalidInputError(`${what} ${path} is not valid JSON`, { cause }); }
 }
 
-/** `zkinfer prove DIR --input INPUT.json --out PROOF.json [--prover native|snarkjs|auto]` */
+/** `zkinfer prove DIR --input INPUT.json --out PROOF.json [--prover native|snarkjs|auto] [--recipient 0x…]` */
 export function registerProve(program: Command): void {
   program
     .command('prove')
@@ -19,12 +20,14 @@ export function registerProve(program: Command): void {
     .requiredOption('--input <file>', 'input JSON {"input_data": [[...floats]]}')
     .requiredOption('--out <file>', 'where to write PROOF.json')
     .option('--prover <backend>', `native | snarkjs | auto`, 'auto')
-    .action(async (dir: string, o: { input: string; out: string; prover: string }) => {
+    .option('--recipient <address>', 'bind the proof to this Ethereum address (who `eth attest` credits); default 0', '0')
+    .action(async (dir: string, o: { input: string; out: string; prover: string; recipient: string }) => {
       if (!PROVER_KINDS.includes(o.prover as ProverKind)) throw new InvalidInputError(`--prover must be one of ${PROVER_KINDS.join(', ')}, got "${o.prover}"`);
+      const recipient = parseRecipient(o.recipient);
       const input = await readJsonArg(o.input, 'input file');
       try {
         const t0 = performance.now();
-        const { timings, ...file } = await prove(dir, input, { prover: o.prover as ProverKind });
+        const { timings, ...file } = await prove(dir, input, { prover: o.prover as ProverKind, recipient });
         await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
         if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
         console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);

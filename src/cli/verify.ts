@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 import { verifyFile } from '../zkml/verify/index.js';
+import { parseRecipient } from '../zkml/witness/inputs.js';
 import { readJsonArg } from './prove.js';
 
 /** `zkinfer verify DIR PROOF.json [--input INPUT.json]` — exit 0 valid, 1 invalid, 2 error. */
@@ -12,12 +13,13 @@ export function registerVerify(program: Command): void {
     .argument('<dir>', 'circuit artifacts directory')
     .argument('<proof>', 'PROOF.json from `zkinfer prove`')
     .option('--input <file>', 'your own input {"input_data": [[...]]}: substituted into the public signals before checking')
+    .option('--recipient <address>', 'with --input: the recipient the proof must be bound to (default 0)', '0')
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string, proofPath: string, o: { input?: string; json?: boolean }) => {
+    .action(async (dir: string, proofPath: string, o: { input?: string; recipient: string; json?: boolean }) => {
       try {
         const input = o.input ? await readJsonArg(o.input, 'input file') : undefined;
         const t0 = performance.now();
-        const r = await verifyFile(dir, proofPath, input === undefined ? {} : { input });
+        const r = await verifyFile(dir, proofPath, input === undefined ? {} : { input, recipient: parseRecipient(o.recipient) });
         const ms = performance.now() - t0;
         if (o.json) {
           console.log(JSON.stringify({ ...r, ms }));

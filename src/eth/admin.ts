@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem';
+import { parseEventLogs, type Address, type Hex } from 'viem';
 import { depositVaultAbi, erc20MetadataAbi } from './abi-index.js';
 import type { EthClients } from './clients.js';
 import type { DeployedToken, Deployment } from './deployment.js';
@@ -25,19 +25,46 @@ export async function setWeight(clients: EthClients, vault: Address, token: Addr
   return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'setWeight', args: [token, weight] })).hash;
 }
 
-/** Owner: refuse deposits from `at` (unix seconds; default: the next block). */
+/** Slack added to the earliest allowed stop time: the transaction may be mined a few blocks later. */
+const STOP_TIME_SLACK_S = 60n;
+
+/**
+ * Owner, once: refuse deposits from `at` (unix seconds). It must be at least the vault's notice period ahead;
+ * default: the earliest allowed time (+ a minute of slack).
+ */
 export async function stopDeposits(clients: EthClients, vault: Address, at?: bigint): Promise<bigint> {
-  const when = at ?? (await clients.publicClient.getBlock()).timestamp + 1n;
+  let when = at;
+  if (when === undefined) {
+    const notice = await clients.publicClient.readContract({ address: vault, abi: depositVaultAbi, functionName: 'noticePeriod' });
+    when = (await clients.publicClient.getBlock()).timestamp + notice + STOP_TIME_SLACK_S;
+  }
   await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'setDepositStopTime', args: [when] });
   return when;
 }
 
-/** Owner: set the account allowed to move user balances after deposits stop. */
-export async function setClaimManager(clients: EthClients, vault: Address, manager: Address): Promise<Hex> {
-  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'setClaimManager', args: [manager] })).hash;
+/** Owner: announce a claim manager and the only receiver its claims pay; it takes effect after the notice period. */
+export async function proposeClaimManager(clients: EthClients, vault: Address, manager: Address, receiver: Address): Promise<bigint> {
+  const { receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'proposeClaimManager', args: [manager, receiver] });
+  const [ev] = parseEventLogs({ abi: depositVaultAbi, logs: receipt.logs, eventName: 'ClaimManagerProposed' });
+  return ev!.args.eta;
 }
 
-/** Owner: pause or unpause deposits, withdrawals, restaking and claims. */
+/** Anyone: put the proposed claim manager in place once its notice has passed (NoticePending before). */
+export async function activateClaimManager(clients: EthClients, vault: Address): Promise<{ manager: Address; receiver: Address }> {
+  await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'activateClaimManager', args: [] });
+  const read = (functionName: 'claimManager' | 'claimReceiver') => clients.publicClient.readContract({ address: vault, abi: depositVaultAbi, functionName });
+  const [manager, receiver] = await Promise.all([read('claimManager'), read('claimReceiver')]);
+  return { manager, receiver };
+}
+
+/** Owner: send the vault's balance of a token nobody has a position in (sent by mistake) to `to`. */
+export async function rescueToken(clients: EthClients, vault: Address, token: Address, to: Address): Promise<bigint> {
+  const { receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'rescue', args: [token, to] });
+  const [ev] = parseEventLogs({ abi: depositVaultAbi, logs: receipt.logs, eventName: 'Rescued' });
+  return ev!.args.amount;
+}
+
+/** Owner: pause (for at most the vault's MAX_PAUSE) or unpause deposits, withdrawals, restaking and claims. */
 export async function setPaused(clients: EthClients, vault: Address, paused: boolean): Promise<Hex> {
   return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: paused ? 'pause' : 'unpause', args: [] })).hash;
 }

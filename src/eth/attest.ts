@@ -1,4 +1,4 @@
-import { encodePacked, keccak256, parseEventLogs, type Address, type Hex } from 'viem';
+import { encodePacked, getAddress, keccak256, parseEventLogs, type Address, type Hex } from 'viem';
 import { z } from 'zod';
 import { inferenceAttestorAbi } from './abi-index.js';
 import type { EthClients } from './clients.js';
@@ -50,14 +50,15 @@ export function circuitIdBytes(id: string): Hex {
   return (id.startsWith('0x') ? id.toLowerCase() : `0x${id.toLowerCase()}`) as Hex;
 }
 
-/** The attestor's input hash: keccak256 of the packed input signals (public signals after the outputs). */
+/** The attestor's input hash: keccak256 of the packed input signals (after the outputs, before the recipient). */
 export function inputHashOf(publicSignals: readonly (string | bigint)[], nOutputs: number): Hex {
-  return keccak256(encodePacked(['uint256[]'], [publicSignals.slice(nOutputs).map((s) => BigInt(s))]));
+  return keccak256(encodePacked(['uint256[]'], [publicSignals.slice(nOutputs, -1).map((s) => BigInt(s))]));
 }
 
-/** Gas limit sent with `attest`: verification (pairing + per-signal ecMul) and storage, never an estimate. */
-export function attestGasLimit(nPublic: number): bigint {
-  return 600_000n + 60_000n * BigInt(nPublic);
+/** The `recipient` a proof is bound to (its last public signal) as an address, or null for 0 (unbound). */
+export function recipientOf(publicSignals: readonly (string | bigint)[]): Address | null {
+  const r = BigInt(publicSignals.at(-1) ?? 0);
+  return r === 0n ? null : getAddress(`0x${r.toString(16).padStart(40, '0')}`);
 }
 
 export interface RegisterCircuitParameters {
@@ -86,7 +87,10 @@ export interface AttestProofReturnType {
   inputHash: Hex;
 }
 
-/** Verify `proof` on chain and record it; sends an explicit gas limit (the verifier returns false when starved). */
+/**
+ * Verify `proof` on chain and record it for the proof's recipient (msg.sender when it is 0). Gas is estimated: the
+ * attestor reverts with InsufficientGas when the verifier was starved, so the estimate cannot settle on a starved call.
+ */
 export async function attestProof(clients: EthClients, attestor: Address, proof: AttestProof, opts: { gas?: bigint } = {}): Promise<AttestProofReturnType> {
   const { a, b, c } = toSolidityProof(proof.proof);
   const signals = proof.public_signals.map((s) => BigInt(s));
@@ -96,7 +100,7 @@ export async function attestProof(clients: EthClients, attestor: Address, proof:
     abi: inferenceAttestorAbi,
     functionName: 'attest',
     args: [circuitId, a, b, c, signals],
-    gas: opts.gas ?? attestGasLimit(signals.length),
+    ...(opts.gas !== undefined ? { gas: opts.gas } : {}),
   });
   const ev = parseEventLogs({ abi: inferenceAttestorAbi, logs: receipt.logs, eventName: 'InferenceAttested' }).find(
     (l) => l.address.toLowerCase() === attestor.toLowerCase(),
@@ -105,12 +109,34 @@ export async function attestProof(clients: EthClients, attestor: Address, proof:
   return { id: ev.args.id, hash, gasUsed: receipt.gasUsed, inputHash: ev.args.inputHash };
 }
 
-/** One recorded attestation. */
-export async function readAttestation(clients: Pick<EthClients, 'publicClient'>, attestor: Address, id: bigint) {
-  return clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'getAttestation', args: [id] });
+export interface AttestationRecord {
+  id: bigint;
+  circuitId: Hex;
+  inputHash: Hex;
+  statement: Hex;
+  /** The beneficiary: the proof's recipient, or the sender when the proof was made with recipient 0. */
+  prover: Address;
+  recipientBound: boolean;
+  blockNumber: bigint;
+  outputs: readonly bigint[];
 }
 
-/** Ids of the attestations whose inputs hash to `inputHash`. */
+/**
+ * One recorded attestation: the compact on-chain record (statement, beneficiary, block) joined with its
+ * `InferenceAttested` event (circuit id, input hash, outputs), read from that block.
+ */
+export async function readAttestation(clients: Pick<EthClients, 'publicClient'>, attestor: Address, id: bigint): Promise<AttestationRecord> {
+  const rec = await clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'getAttestation', args: [id] });
+  const [ev] = await clients.publicClient.getContractEvents({
+    address: attestor, abi: inferenceAttestorAbi, eventName: 'InferenceAttested', args: { id }, fromBlock: rec.blockNumber, toBlock: rec.blockNumber,
+  });
+  if (!ev) throw new Error(`attestation #${id}: no InferenceAttested event in block ${rec.blockNumber}`);
+  const { circuitId, inputHash, outputs } = ev.args as { circuitId: Hex; inputHash: Hex; outputs: readonly bigint[] };
+  return { id, circuitId, inputHash, outputs, statement: rec.statement, prover: rec.prover, recipientBound: rec.recipientBound, blockNumber: rec.blockNumber };
+}
+
+/** Ids of the attestations whose inputs hash to `inputHash`, oldest first (from the attestor's event log). */
 export async function attestationsByInput(clients: Pick<EthClients, 'publicClient'>, attestor: Address, inputHash: Hex): Promise<readonly bigint[]> {
-  return clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'attestationsByInput', args: [inputHash] });
+  const logs = await clients.publicClient.getContractEvents({ address: attestor, abi: inferenceAttestorAbi, eventName: 'InferenceAttested', args: { inputHash }, fromBlock: 0n });
+  return logs.map((l) => (l.args as { id: bigint }).id);
 }

@@ -5,8 +5,8 @@ import { circuitIdBytes, registerCircuit } from './attest.js';
 import type { EthClients } from './clients.js';
 import { DeploymentError } from './errors.js';
 import { deployVerifier } from './verifier.js';
-import { exportSolidityVerifier } from '../zkml/export/solidity.js';
-import { readMetadata } from '../zkml/artifacts/index.js';
+import { evmVkHash, exportSolidityVerifier } from '../zkml/export/solidity.js';
+import { loadArtifacts } from '../zkml/artifacts/index.js';
 
 export interface CircuitRegistration {
   circuitId: string;
@@ -51,10 +51,18 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
   let circuitId: string;
   let nOutputs: number;
   let source: () => Promise<string>;
+  let expectedVkHash: string | undefined;
   if (p.dir) {
-    const md = await readMetadata(p.dir);
+    const art = await loadArtifacts(p.dir, { need: ['vk'] }); // vk.json hash-checked, id = sha256 of its canonical form
+    const md = art.metadata;
+    if (md.publicLayout.recipient !== md.publicLayout.total - 1) {
+      throw new DeploymentError(`circuit ${md.name} has no \`recipient\` public input, so an attestation could be front-run`, {
+        hint: 'recompile it with this zkinfer (`zkinfer compile`): new circuits bind a recipient (docs/eth.md)',
+      });
+    }
     circuitId = md.id;
     nOutputs = outputsPrefixLength(md.publicLayout);
+    expectedVkHash = evmVkHash(art.vk);
     source = async () => (await exportSolidityVerifier(p.dir!)).source; // hash-checked artifacts
   } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined) {
     if (!/^[0-9a-f]{64}$/.test(p.circuitId)) {
@@ -74,7 +82,12 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
   }
   const existing = await circuitOnChain(clients, attestor, circuitId);
   if (existing) return { circuitId, verifier: existing.verifier, nPublic: existing.nPublic, nOutputs: existing.nOutputs, registered: false };
-  const { address, nPublic } = await deployVerifier(clients, await source());
+  const { address, nPublic, vkHash } = await deployVerifier(clients, await source());
+  if (expectedVkHash !== undefined && vkHash !== expectedVkHash) {
+    throw new DeploymentError(`the deployed verifier checks a different key (vkHash ${vkHash}) than ${p.dir}/vk.json (${expectedVkHash})`, {
+      hint: 'the artifacts do not belong together; re-run `zkinfer compile`',
+    });
+  }
   await registerCircuit(clients, attestor, { circuitId, verifier: address, nPublic, nOutputs });
   return { circuitId, verifier: address, nPublic, nOutputs, registered: true };
 }

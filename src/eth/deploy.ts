@@ -6,6 +6,10 @@ import { projectContract } from './project.js';
 import { deployContract, sendTx } from './tx.js';
 
 export const WEIGHT_ONE = 10n ** 18n;
+/** The vault's notice before a stop time or a claim-manager change takes effect: 3 days on real networks… */
+export const DEFAULT_NOTICE_PERIOD_S = 3n * 24n * 3600n;
+/** …and the contract's minimum (1 hour) on the dev chain. */
+export const DEV_NOTICE_PERIOD_S = 3600n;
 
 /** The tokens of the dev stack: the LRTs the vault targets plus wETH (all 18 decimals, like the real ones). */
 export const DEV_TOKENS = [
@@ -19,6 +23,8 @@ export const DEV_TOKENS = [
 
 export interface DeployDevStackParameters {
   claimManager?: Address;
+  /** Where the claim manager's claims pay (default: the claim manager itself). */
+  claimReceiver?: Address;
   /** Weight per symbol (1e18 = 1.0); default 1.0 each. */
   weights?: Record<string, bigint>;
 }
@@ -47,7 +53,7 @@ export async function deployDevStack(clients: EthClients, p: DeployDevStackParam
   }
   tokens.ezETH = { address: ezETH, symbol: 'ezETH', decimals: 18, weight: String(p.weights?.ezETH ?? WEIGHT_ONE), devMintable: false };
 
-  const base = await deployCore(clients, { tokens: Object.values(tokens), claimManager: p.claimManager });
+  const base = await deployCore(clients, { tokens: Object.values(tokens), claimManager: p.claimManager, claimReceiver: p.claimReceiver, noticePeriod: DEV_NOTICE_PERIOD_S });
   await sendTx(clients, { address: base.vault, abi: depositVaultAbi, functionName: 'setRestakeManager', args: [manager, ezETH] });
   return { ...base, network: 'dev', restakeManager: manager, ezETH };
 }
@@ -56,6 +62,9 @@ export interface DeployStackParameters {
   /** Existing ERC-20s with their weights (1e18 = 1.0). */
   tokens: Array<{ address: Address; weight: bigint }>;
   claimManager?: Address;
+  claimReceiver?: Address;
+  /** Seconds of notice before a stop time or claim-manager change (1 hour … 30 days; default 3 days). */
+  noticePeriod?: bigint;
   /** A real Renzo-style RestakeManager and the token it mints (must also be in `tokens`). */
   restakeManager?: Address;
   ezETH?: Address;
@@ -72,27 +81,38 @@ export async function deployStack(clients: EthClients, p: DeployStackParameters)
     ]);
     tokens.push({ address, symbol, decimals, weight: String(t.weight), devMintable: false });
   }
-  const base = await deployCore(clients, { tokens, claimManager: p.claimManager });
+  const base = await deployCore(clients, { tokens, claimManager: p.claimManager, claimReceiver: p.claimReceiver, noticePeriod: p.noticePeriod ?? DEFAULT_NOTICE_PERIOD_S });
   if (p.restakeManager && p.ezETH) {
     await sendTx(clients, { address: base.vault, abi: depositVaultAbi, functionName: 'setRestakeManager', args: [p.restakeManager, p.ezETH] });
   }
   return { ...base, restakeManager: p.restakeManager ?? null, ezETH: p.ezETH ?? null };
 }
 
-async function deployCore(clients: EthClients, p: { tokens: DeployedToken[]; claimManager?: Address | undefined }): Promise<Deployment> {
+interface DeployCoreParameters {
+  tokens: DeployedToken[];
+  claimManager?: Address | undefined;
+  claimReceiver?: Address | undefined;
+  noticePeriod: bigint;
+}
+
+async function deployCore(clients: EthClients, p: DeployCoreParameters): Promise<Deployment> {
   const owner = clients.account.address;
-  const { address: vault } = await deployContract(clients, { abi: depositVaultAbi, bytecode: projectContract('DepositVault').bytecode, args: [owner] });
+  const zero = '0x0000000000000000000000000000000000000000';
+  const { address: vault } = await deployContract(clients, {
+    abi: depositVaultAbi,
+    bytecode: projectContract('DepositVault').bytecode,
+    args: [owner, p.noticePeriod, p.claimManager ?? zero, p.claimReceiver ?? zero],
+  });
   for (const t of p.tokens) {
     await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'addToken', args: [t.address, BigInt(t.weight)] });
   }
-  if (p.claimManager) await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'setClaimManager', args: [p.claimManager] });
   const { address: attestor } = await deployContract(clients, {
     abi: inferenceAttestorAbi,
     bytecode: projectContract('InferenceAttestor').bytecode,
     args: [owner],
   });
   return {
-    version: 1,
+    version: 2,
     chainId: clients.chain.id,
     network: 'custom',
     createdAt: new Date().toISOString(),
@@ -102,6 +122,7 @@ async function deployCore(clients: EthClients, p: { tokens: DeployedToken[]; cla
     restakeManager: null,
     ezETH: null,
     claimManager: p.claimManager ?? null,
+    noticePeriod: Number(p.noticePeriod),
     tokens: Object.fromEntries(p.tokens.map((t) => [t.symbol, t])),
     verifiers: {},
   };

@@ -18,7 +18,8 @@ export type DeployedToken = z.infer<typeof DeployedTokenSchema>;
 
 /** The deployment JSON `zkinfer eth deploy` writes and every other `eth` command reads. */
 export const DeploymentSchema = z.object({
-  version: z.literal(1),
+  /** 2: the vault with notice periods, shares and a fixed claim receiver (docs/eth.md); 1 is refused. */
+  version: z.literal(2),
   chainId: z.number().int().positive(),
   /** `dev`: mock tokens, local restake manager, anvil's public keys — INSECURE-DEV, never for real funds. */
   network: z.enum(['dev', 'custom']),
@@ -29,6 +30,8 @@ export const DeploymentSchema = z.object({
   restakeManager: address.nullable(),
   ezETH: address.nullable(),
   claimManager: address.nullable(),
+  /** Seconds of notice the vault gives before a stop time or a claim-manager change. */
+  noticePeriod: z.number().int().positive(),
   tokens: z.record(z.string(), DeployedTokenSchema),
   /** Verifiers this tool registered on the attestor: circuit id (hex, no 0x) → verifier address. */
   verifiers: z.record(z.string(), address).default({}),

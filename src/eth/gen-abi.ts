@@ -15,6 +15,9 @@ export const ABI_CONTRACTS: ProjectContractName[] = [
   'DevToken',
   'FeeOnTransferToken',
   'BadRestakeManager',
+  'RebasingToken',
+  'HookToken',
+  'ReentrantDepositor',
 ];
 
 /** The text of abi.ts for the current contracts. */

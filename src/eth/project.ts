@@ -35,7 +35,10 @@ export type ProjectContractName =
   | 'EzETH'
   | 'DevToken'
   | 'FeeOnTransferToken'
-  | 'BadRestakeManager';
+  | 'BadRestakeManager'
+  | 'RebasingToken'
+  | 'HookToken'
+  | 'ReentrantDepositor';
 
 let memo: Record<string, CompiledContract> | undefined;
 

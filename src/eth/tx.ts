@@ -38,11 +38,21 @@ const ERROR_HINTS: Record<string, string> = {
   CircuitNotActive: 'the attestor owner disabled this circuit; it accepts no new attestations',
   InvalidProof: 'the proof does not verify for these public signals (tampered, or made for another circuit)',
   AlreadyAttested: 'this exact statement is already recorded; look it up with `zkinfer eth attestation --input-hash …`',
-  InsufficientGas: 'send attest with more gas (--gas N); the verifier needs an explicit budget',
+  InsufficientGas: 'the verifier ran out of gas: send attest with more gas (--gas N), or without --gas to estimate it',
+  InvalidRecipient: 'the proof\'s last public signal is not an address; make it with `zkinfer prove --recipient 0x…`',
+  VkAlreadyBound: 'this verification key is already registered under another circuit id; attest with that id',
+  NoVkHash: 'register a verifier exported by this zkinfer (`zkinfer export-verifier` adds vkHash())',
   InsufficientBalance: 'check your vault balance with `zkinfer eth points`',
   TokenNotWhitelisted: 'the vault does not accept this token (see `eth points` for the listed ones)',
   DepositsStopped: 'the deposit period is over; you can still withdraw',
-  EnforcedPause: 'the vault is paused by its owner; try again later',
+  EnforcedPause: 'the vault is paused by its owner until the time shown (at most 3 days); try again then',
+  StopTimeTooSoon: 'the stop time must be at least the vault\'s notice period ahead (omit --at for the earliest)',
+  StopTimeAlreadySet: 'the deposit stop time is final once set',
+  NoticePending: 'the claim-manager change takes effect at the time shown; activate it then',
+  InsufficientMinted: 'the restake manager mints less than you accept; check its rate or pass a lower --min-minted',
+  DeadlineExpired: 'the restake was mined after its deadline; send it again',
+  PauseCooldown: 'a new pause needs as long unpaused as the longest pause (3 days) after the last one',
+  NothingToRescue: 'depositors hold shares of this token: only tokens nobody has a position in can be rescued',
   ERC20InsufficientBalance: 'your wallet holds less of this token than the amount (on the dev chain: `zkinfer eth mint`)',
   OwnableUnauthorizedAccount: 'only the contract owner may do this; use the deployer key',
 };
@@ -91,17 +101,25 @@ export function gasWithHeadroom(estimate: bigint): bigint {
   return (estimate * 5n) / 4n + 30_000n;
 }
 
+function callParameters(clients: EthClients, p: SendTxParameters) {
+  return { address: p.address, abi: withAllErrors(p.abi), functionName: p.functionName, args: p.args ?? [], account: clients.account,
+    ...(p.gas !== undefined ? { gas: p.gas } : {}), ...(p.value !== undefined ? { value: p.value } : {}) };
+}
+
+/** Simulate a call in the latest block and return its result; a revert throws EthTransactionError naming the error. */
+export async function simulateTx(clients: EthClients, p: SendTxParameters): Promise<unknown> {
+  try {
+    return (await clients.publicClient.simulateContract(callParameters(clients, p) as never)).result;
+  } catch (err) {
+    throw toTxError(err, p.functionName);
+  }
+}
+
 /** Simulate (to decode a revert), send, and wait for the receipt; throws EthTransactionError on any revert. */
 export async function sendTx(clients: EthClients, p: SendTxParameters): Promise<SendTxReturnType> {
   const what = `${p.functionName}`;
-  const common = { address: p.address, abi: withAllErrors(p.abi), functionName: p.functionName, args: p.args ?? [], account: clients.account,
-    ...(p.gas !== undefined ? { gas: p.gas } : {}), ...(p.value !== undefined ? { value: p.value } : {}) };
-  let result: unknown;
-  try {
-    ({ result } = await clients.publicClient.simulateContract(common as never));
-  } catch (err) {
-    throw toTxError(err, what);
-  }
+  const common = callParameters(clients, p);
+  const result = await simulateTx(clients, p);
   let hash: Hex;
   try {
     // Headroom over the estimate: the estimate runs in the latest block's context, but the transaction lands in

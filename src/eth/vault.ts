@@ -3,7 +3,7 @@ import { depositVaultAbi, devTokenAbi, erc20Abi } from './abi-index.js';
 import type { EthClients } from './clients.js';
 import type { DeployedToken, Deployment } from './deployment.js';
 import { DeploymentError } from './errors.js';
-import { sendTx } from './tx.js';
+import { sendTx, simulateTx } from './tx.js';
 
 /** The args of the vault's `name` event in a receipt (what actually happened on chain, not the simulation). */
 function vaultEvent<N extends 'Deposited' | 'Restaked'>(receipt: TransactionReceipt, vault: Address, eventName: N) {
@@ -34,20 +34,45 @@ export async function deposit(clients: EthClients, vault: Address, token: Addres
   return { hash, credited: vaultEvent(receipt, vault, 'Deposited').credited };
 }
 
-/** Withdraw `amount` of your own `token` balance from the vault. */
+/** `amount` meaning "the whole balance" for withdraw and claim (the vault burns all the user's shares). */
+export const ALL = 2n ** 256n - 1n;
+
+/** Withdraw `amount` (or ALL) of your own `token` balance from the vault. */
 export async function withdraw(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<Hex> {
   return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'withdraw', args: [token, amount] })).hash;
 }
 
-/** Restake `amount` of your deposited `token` into the configured restake manager; returns ezETH credited. */
-export async function restake(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<{ hash: Hex; minted: bigint }> {
-  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount] });
-  return { hash, minted: vaultEvent(receipt, vault, 'Restaked').restakedMinted };
+export interface RestakeOptions {
+  /** Least ezETH to accept; default: the simulated result less `slippageBps`. */
+  minMinted?: bigint;
+  /** Tolerance under the simulated result when minMinted is not given (basis points, default 50 = 0.5 %). */
+  slippageBps?: number;
+  /** Unix seconds after which the restake must not happen; default: 20 minutes after the latest block. */
+  deadline?: bigint;
 }
 
-/** Claim manager only: move `user`'s balance to `receiver` (after deposits stopped). */
-export async function claim(clients: EthClients, vault: Address, user: Address, token: Address, amount: bigint, receiver: Address): Promise<Hex> {
-  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'claim', args: [user, token, amount, receiver] })).hash;
+/** Default restake deadline: this long after the latest block. */
+const RESTAKE_DEADLINE_S = 1200n;
+
+/**
+ * Restake `amount` of your deposited `token` into the configured restake manager; returns the ezETH credited.
+ * The vault reverts (InsufficientMinted / DeadlineExpired) unless at least `minMinted` arrives by `deadline`.
+ */
+export async function restake(clients: EthClients, vault: Address, token: Address, amount: bigint, o: RestakeOptions = {}): Promise<{ hash: Hex; minted: bigint; minMinted: bigint }> {
+  const deadline = o.deadline ?? (await clients.publicClient.getBlock()).timestamp + RESTAKE_DEADLINE_S;
+  let minMinted = o.minMinted;
+  if (minMinted === undefined) {
+    const bps = BigInt(o.slippageBps ?? 50);
+    const quoted = (await simulateTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount, 0n, deadline] })) as bigint;
+    minMinted = (quoted * (10_000n - bps)) / 10_000n;
+  }
+  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount, minMinted, deadline] });
+  return { hash, minted: vaultEvent(receipt, vault, 'Restaked').restakedMinted, minMinted };
+}
+
+/** Claim manager only: move `amount` (or ALL) of `user`'s balance to the vault's fixed claim receiver (after deposits stopped). */
+export async function claim(clients: EthClients, vault: Address, user: Address, token: Address, amount: bigint): Promise<Hex> {
+  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'claim', args: [user, token, amount] })).hash;
 }
 
 export interface PositionRow {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 import type { EthClients } from './clients.js';
 import { SolidityCompileError } from './errors.js';
 import { packageDir } from './project.js';
@@ -26,9 +26,17 @@ export function verifierPublicCount(c: CompiledContract): number {
   return Number(m[1]);
 }
 
-/** Compile and deploy a verifier source; returns its address and public signal count. */
-export async function deployVerifier(clients: EthClients, source: string): Promise<{ address: Address; nPublic: number }> {
+const vkHashAbi = [{ type: 'function', name: 'vkHash', stateMutability: 'pure', inputs: [], outputs: [{ name: '', type: 'bytes32' }] }] as const;
+
+/** Compile and deploy a verifier source; returns its address, public signal count and on-chain vkHash(). */
+export async function deployVerifier(clients: EthClients, source: string): Promise<{ address: Address; nPublic: number; vkHash: Hex }> {
   const c = compileVerifier(source);
+  if (!c.abi.some((e) => (e as { name?: string }).name === 'vkHash')) {
+    throw new SolidityCompileError('the verifier has no vkHash() function, so the attestor cannot tie it to one circuit', {
+      hint: 'export it with this zkinfer (`zkinfer export-verifier`), which adds vkHash() to the snarkjs template',
+    });
+  }
   const { address } = await deployContract(clients, { abi: c.abi as never, bytecode: c.bytecode });
-  return { address, nPublic: verifierPublicCount(c) };
+  const vkHash = await clients.publicClient.readContract({ address, abi: vkHashAbi, functionName: 'vkHash' });
+  return { address, nPublic: verifierPublicCount(c), vkHash };
 }

@@ -27,7 +27,7 @@ export function toInputData(meta: Pick<CircuitMetadata, 'inputs' | 'name'>, inpu
 }
 
 /** Witness-generator input (signal → field elements), range- and shape-checked by the engine. */
-export function encodeInputs(meta: Pick<CircuitMetadata, 'inputs' | 'name'>, inputs: RealInputs): Record<string, string[]> {
+export function encodeInputs(meta: Pick<CircuitMetadata, 'inputs' | 'name' | 'publicLayout'>, inputs: RealInputs): Record<string, string[]> {
   return quantizeInputs(meta, toInputData(meta, inputs)).signals;
 }
 

@@ -56,7 +56,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 4; // 3+: direct R1CS backend (no circom in the compile path); the program JSON carries its wire layout
+const CODEGEN_VERSION = 5; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout
 const SCALE_CANDIDATES = [6, 8, 10, 12];
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
@@ -122,7 +122,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
   }
   const constraints = programCost(low.program);
-  const publicSignals = low.program.outputs.length + low.program.nIn;
+  const publicSignals = low.program.outputs.length + low.program.nIn + 1; // + recipient
   const estimate = { constraints, publicSignals, power: requiredPower({ nConstraints: constraints, nPublic: publicSignals }) };
   opts.onEstimate?.(estimate);
   await checkPtauFits(estimate, opts.ptau);
@@ -186,7 +186,8 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     publicLayout: {
       outputs: low.outputs.map((o) => ({ name: o.name, offset: o.offset, length: o.shape.reduce((a, b) => a * b, 1) })),
       inputs: low.inputs.map((i) => ({ name: i.name, offset: nOut + i.offset, length: i.shape.reduce((a, b) => a * b, 1) })),
-      total: nOut + low.program.nIn,
+      recipient: nOut + low.program.nIn,
+      total: nOut + low.program.nIn + 1,
     },
     error,
   });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerEth } from '../../src/cli/eth.js';
 import { InvalidInputError } from '../../src/errors/base.js';
-import { depositVaultAbi, erc20Abi } from '../../src/eth/abi-index.js';
+import { depositVaultAbi, devTokenAbi, erc20Abi } from '../../src/eth/abi-index.js';
 import { deployDevStack, WEIGHT_ONE } from '../../src/eth/deploy.js';
 import { readDeployment, writeDeployment, type Deployment } from '../../src/eth/deployment.js';
 import { EthTransactionError } from '../../src/eth/errors.js';
@@ -71,19 +71,31 @@ test('only the owner runs admin commands; pause and unpause', async () => {
   await deposit(u, d.vault, d.tokens.wETH!.address, 5n * WEIGHT_ONE);
 });
 
-test('eth claim works for the claim manager (key from --key-file) only after admin stop-deposits', async () => {
+test('eth claim works for the claim manager (key from --key-file) only after the notice periods of propose-claim-manager and stop-deposits', async () => {
   const user = chain.users[0]!.account.address;
   const cm = chain.users[1]!.account.address;
-  await zk('admin', 'set-claim-manager', cm, '--dev-account', '0');
-  assert.equal(readDeployment(dep).claimManager, cm);
-  await assert.rejects(zk('claim', user, 'wETH', '1', '--to', cm, '--key-file', cmKeyFile), (e: unknown) => e instanceof EthTransactionError && e.errorName === 'ClaimNotOpen');
+  const receiver = chain.users[2]!.account.address;
+  assert.match(await zk('admin', 'propose-claim-manager', cm, '--receiver', receiver, '--dev-account', '0'), /proposed; anyone can activate it from/);
+  await assert.rejects(zk('admin', 'activate-claim-manager', '--dev-account', '2'), (e: unknown) => e instanceof EthTransactionError && e.errorName === 'NoticePending');
   assert.match(await zk('admin', 'stop-deposits', '--dev-account', '0'), /deposits stop at/);
-  await chain.test.increaseTime({ seconds: 2 });
+  await assert.rejects(zk('admin', 'stop-deposits', '--dev-account', '0'), (e: unknown) => e instanceof EthTransactionError && e.errorName === 'StopTimeAlreadySet');
+  await chain.test.increaseTime({ seconds: 3600 + 120 });
   await chain.test.mine({ blocks: 1 });
-  const before = await chain.owner.publicClient.readContract({ address: d.tokens.wETH!.address, abi: erc20Abi, functionName: 'balanceOf', args: [cm] });
-  assert.match(await zk('claim', user, 'wETH', '2', '--to', cm, '--key-file', cmKeyFile), /claimed 2 wETH/);
-  const afterBal = await chain.owner.publicClient.readContract({ address: d.tokens.wETH!.address, abi: erc20Abi, functionName: 'balanceOf', args: [cm] });
+  assert.match(await zk('admin', 'activate-claim-manager', '--dev-account', '2'), /claim manager is now/); // anyone may activate
+  assert.equal(readDeployment(dep).claimManager, cm);
+  const before = await chain.owner.publicClient.readContract({ address: d.tokens.wETH!.address, abi: erc20Abi, functionName: 'balanceOf', args: [receiver] });
+  assert.match(await zk('claim', user, 'wETH', '2', '--key-file', cmKeyFile), new RegExp(`claimed 2 wETH of ${user} to ${receiver}`));
+  const afterBal = await chain.owner.publicClient.readContract({ address: d.tokens.wETH!.address, abi: erc20Abi, functionName: 'balanceOf', args: [receiver] });
   assert.equal(afterBal - before, 2n * WEIGHT_ONE);
   assert.equal(await read<bigint>('balanceOf', [user, d.tokens.wETH!.address]), 3n * WEIGHT_ONE);
-  await assert.rejects(zk('claim', user, 'wETH', '1', '--to', cm, '--dev-account', '0'), (e: unknown) => e instanceof EthTransactionError && e.errorName === 'NotClaimManager');
+  await assert.rejects(zk('claim', user, 'wETH', '1', '--dev-account', '0'), (e: unknown) => e instanceof EthTransactionError && e.errorName === 'NotClaimManager');
+});
+
+test('admin rescue returns a token sent to the vault by mistake; a deposited token cannot be rescued', async () => {
+  const stray = await deploy(chain.owner, 'DevToken', ['stray', 'STRAY', 18]);
+  await chain.owner.walletClient.writeContract({ address: stray, abi: devTokenAbi, functionName: 'mint', args: [d.vault, 5n], chain: null, account: chain.owner.account });
+  await chain.test.mine({ blocks: 1 });
+  const to = chain.users[2]!.account.address;
+  assert.match(await zk('admin', 'rescue', stray, '--to', to, '--dev-account', '0'), /rescued 5 units/);
+  await assert.rejects(zk('admin', 'rescue', 'wETH', '--to', to, '--dev-account', '0'), (e: unknown) => e instanceof EthTransactionError && e.errorName === 'NothingToRescue');
 });

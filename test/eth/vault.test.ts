@@ -9,6 +9,8 @@ import { deploy, expectRevert, startTestChain, type TestChain } from './helpers/
 
 const E18 = 10n ** 18n;
 const MAX = 2n ** 256n - 1n;
+const NOTICE = 3600n; // the vault's minimum notice period
+const ZERO = '0x0000000000000000000000000000000000000000';
 
 let chain: TestChain;
 let owner: EthClients;
@@ -26,6 +28,11 @@ after(() => chain.stop());
 const own = (address: Address, functionName: string, args: readonly unknown[]) => sendTx(owner, { address, abi: depositVaultAbi, functionName, args });
 const read = <T>(c: EthClients, address: Address, functionName: string, args: readonly unknown[] = [], blockNumber?: bigint) =>
   c.publicClient.readContract({ address, abi: depositVaultAbi, functionName, args, ...(blockNumber ? { blockNumber } : {}) } as never) as Promise<T>;
+
+/** A vault with the minimum notice period and, optionally, a claim manager paying a fixed receiver. */
+function newVault(claimManager: Address = ZERO, claimReceiver: Address = ZERO): Promise<Address> {
+  return deploy(owner, 'DepositVault', [owner.account.address, NOTICE, claimManager, claimReceiver]);
+}
 
 async function token(symbol: string, decimals = 18): Promise<Address> {
   return deploy(owner, 'DevToken', [`${symbol} (test)`, symbol, decimals]);
@@ -52,7 +59,7 @@ describe('DepositVault: whitelist administration', () => {
   let vault: Address;
   let weth: Address;
   before(async () => {
-    vault = await deploy(owner, 'DepositVault', [owner.account.address]);
+    vault = await newVault();
     weth = await token('wETH');
   });
 
@@ -98,15 +105,17 @@ describe('DepositVault: whitelist administration', () => {
     assert.deepEqual(await read(owner, vault, 'tokens'), [weth]);
   });
 
-  test('setDepositStopTime refuses the past and non-owners; setClaimManager and pause are owner-only', async () => {
+  test('setDepositStopTime needs the notice period, is set once, owner only; claim-manager proposals and pause are owner-only', async () => {
     const ts = await latestTs();
-    await expectRevert(own(vault, 'setDepositStopTime', [ts - 10n]), 'StopTimeInPast');
-    await own(vault, 'setDepositStopTime', [ts + 1000n]);
-    assert.equal(await read(owner, vault, 'depositStopTime'), ts + 1000n);
+    await expectRevert(own(vault, 'setDepositStopTime', [ts - 10n]), 'StopTimeTooSoon');
+    await expectRevert(own(vault, 'setDepositStopTime', [ts + 1000n]), 'StopTimeTooSoon');
     await expectRevert(sendTx(alice, { address: vault, abi: depositVaultAbi, functionName: 'setDepositStopTime', args: [ts + 5000n] }), 'OwnableUnauthorizedAccount');
-    await own(vault, 'setClaimManager', [cm.account.address]);
-    assert.equal((await read<string>(owner, vault, 'claimManager')).toLowerCase(), cm.account.address.toLowerCase());
-    await expectRevert(sendTx(alice, { address: vault, abi: depositVaultAbi, functionName: 'setClaimManager', args: [alice.account.address] }), 'OwnableUnauthorizedAccount');
+    await own(vault, 'setDepositStopTime', [ts + 5000n]);
+    assert.equal(await read(owner, vault, 'depositStopTime'), ts + 5000n);
+    await expectRevert(own(vault, 'setDepositStopTime', [ts + 9000n]), 'StopTimeAlreadySet');
+    await expectRevert(sendTx(alice, { address: vault, abi: depositVaultAbi, functionName: 'proposeClaimManager', args: [alice.account.address, alice.account.address] }), 'OwnableUnauthorizedAccount');
+    await expectRevert(own(vault, 'proposeClaimManager', [cm.account.address, vault]), 'InvalidClaimReceiver');
+    await expectRevert(own(vault, 'proposeClaimManager', [ZERO, cm.account.address]), 'ZeroAddress');
     await expectRevert(sendTx(alice, { address: vault, abi: depositVaultAbi, functionName: 'pause', args: [] }), 'OwnableUnauthorizedAccount');
     await own(vault, 'pause', []);
     await expectRevert(own(vault, 'pause', []), 'EnforcedPause');
@@ -120,7 +129,7 @@ describe('DepositVault: deposits, withdrawals and points', () => {
   let weth: Address;
   let usd6: Address;
   before(async () => {
-    vault = await deploy(owner, 'DepositVault', [owner.account.address]);
+    vault = await newVault();
     weth = await token('wETH');
     usd6 = await token('SIX', 6);
     await own(vault, 'addToken', [weth, E18]);
@@ -230,8 +239,8 @@ describe('DepositVault: deposits, withdrawals and points', () => {
 
   test('deposits stop at the stop time', async () => {
     const ts = await latestTs();
-    await own(vault, 'setDepositStopTime', [ts + 5n]);
-    await at(ts + 5n);
+    await own(vault, 'setDepositStopTime', [ts + NOTICE + 5n]);
+    await at(ts + NOTICE + 5n);
     await expectRevert(deposit(alice, vault, weth, E18), 'DepositsStopped');
     await withdraw(alice, vault, weth, E18); // withdrawals continue
   });
@@ -241,31 +250,29 @@ describe('DepositVault: claim manager', () => {
   let vault: Address;
   let weth: Address;
   before(async () => {
-    vault = await deploy(owner, 'DepositVault', [owner.account.address]);
+    vault = await newVault(cm.account.address, bob.account.address);
     weth = await token('wETH');
     await own(vault, 'addToken', [weth, E18]);
-    await own(vault, 'setClaimManager', [cm.account.address]);
     await mintApprove(alice, weth, vault, 10n * E18);
     await deposit(alice, vault, weth, 10n * E18);
   });
 
-  test('claim is refused before deposits stop, to non-managers, to the zero receiver, and beyond the balance', async () => {
-    const receiver = bob.account.address;
-    await expectRevert(claim(cm, vault, alice.account.address, weth, E18, receiver), 'ClaimNotOpen');
-    const stop = (await latestTs()) + 2n;
+  test('claim is refused before deposits stop, to non-managers, and beyond the balance', async () => {
+    await expectRevert(claim(cm, vault, alice.account.address, weth, E18), 'ClaimNotOpen');
+    const stop = (await latestTs()) + NOTICE + 2n;
     await own(vault, 'setDepositStopTime', [stop]);
     await mineAt(stop);
-    await expectRevert(claim(bob, vault, alice.account.address, weth, E18, receiver), 'NotClaimManager');
-    await expectRevert(claim(owner, vault, alice.account.address, weth, E18, receiver), 'NotClaimManager');
-    await expectRevert(claim(cm, vault, alice.account.address, weth, E18, '0x0000000000000000000000000000000000000000'), 'ZeroAddress');
-    await expectRevert(claim(cm, vault, alice.account.address, weth, 11n * E18, receiver), 'InsufficientBalance');
-    await expectRevert(claim(cm, vault, alice.account.address, weth, 0n, receiver), 'ZeroAmount');
+    await expectRevert(claim(bob, vault, alice.account.address, weth, E18), 'NotClaimManager');
+    await expectRevert(claim(owner, vault, alice.account.address, weth, E18), 'NotClaimManager');
+    await expectRevert(claim(cm, vault, alice.account.address, weth, 11n * E18), 'InsufficientBalance');
+    await expectRevert(claim(cm, vault, alice.account.address, weth, 0n), 'ZeroAmount');
   });
 
-  test('the claim manager moves a user balance to a receiver after deposits stop', async () => {
+  test('the claim manager moves a user balance to the receiver fixed with it, after deposits stop', async () => {
     const receiver = bob.account.address;
+    assert.equal(await read(owner, vault, 'claimReceiver'), receiver);
     const before = await owner.publicClient.readContract({ address: weth, abi: erc20Abi, functionName: 'balanceOf', args: [receiver] });
-    const hash = await claim(cm, vault, alice.account.address, weth, 4n * E18, receiver);
+    const hash = await claim(cm, vault, alice.account.address, weth, 4n * E18);
     const receipt = await owner.publicClient.getTransactionReceipt({ hash });
     const [ev] = parseEventLogs({ abi: depositVaultAbi, logs: receipt.logs, eventName: 'Claimed' });
     assert.equal(ev!.args.user.toLowerCase(), alice.account.address.toLowerCase());
@@ -273,7 +280,7 @@ describe('DepositVault: claim manager', () => {
     assert.equal(afterBal - before, 4n * E18);
     assert.equal(await read<bigint>(owner, vault, 'balanceOf', [alice.account.address, weth]), 6n * E18);
     await own(vault, 'pause', []);
-    await expectRevert(claim(cm, vault, alice.account.address, weth, E18, receiver), 'EnforcedPause');
+    await expectRevert(claim(cm, vault, alice.account.address, weth, E18), 'EnforcedPause');
     await own(vault, 'unpause', []);
   });
 });
@@ -284,7 +291,7 @@ describe('DepositVault: restaking through a Renzo-style manager', () => {
   let ez: Address;
   let manager: Address;
   before(async () => {
-    vault = await deploy(owner, 'DepositVault', [owner.account.address]);
+    vault = await newVault();
     steth = await token('stETH');
     ez = await deploy(owner, 'EzETH', [owner.account.address]);
     manager = await deploy(owner, 'LocalRestakeManager', [owner.account.address, ez]);
@@ -358,7 +365,7 @@ describe('DepositVault: remaining guards', () => {
   let vault: Address;
   let weth: Address;
   before(async () => {
-    vault = await deploy(owner, 'DepositVault', [owner.account.address]);
+    vault = await newVault();
     weth = await token('wETH');
     await own(vault, 'addToken', [weth, E18]);
     await mintApprove(alice, weth, vault, 10n * E18);

@@ -66,10 +66,10 @@ for (const [name, make] of Object.entries(CASES)) {
     const { circom, direct } = await directView(name, make());
     assert.equal(direct.r1cs.constraints.length, programCost(circom.program));
     assert.equal(direct.r1cs.constraints.length, circom.r1cs.constraints.length, 'same constraint count as circom -O2');
-    const nPub = 1 + circom.program.outputs.length + circom.program.nIn;
+    const nPub = 1 + circom.program.outputs.length + circom.program.nIn + 1; // + recipient
     for (const seed of [11, 12]) {
       const ints = circom.graph.inputs.flatMap((vi, i) => rand(seed + i, sizeOf(vi.shape), 1.5)).map((v) => toFixed(v, circom.low.scale));
-      const wc = await computeWitness(circom.wasmPath, { in: ints.map((v) => toField(v).toString()) });
+      const wc = await computeWitness(circom.wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
       const wd = directWitness(circom.program, ints.map(toField));
       assert.deepEqual(checkR1cs(circom.r1cs, wc), { ok: true, failures: 0 });
       assert.deepEqual(checkR1cs(direct.r1cs, wd), { ok: true, failures: 0 }, 'the emulator witness satisfies the direct r1cs');
@@ -109,7 +109,7 @@ for (const [name, make] of Object.entries(CASES)) {
     const spec = circom.low.inputs[0]!;
     const bad = new Array<bigint>(circom.program.nIn).fill(0n);
     bad[0] = 1n << BigInt(spec.rangeBits);
-    await assert.rejects(computeWitness(circom.wasmPath, { in: bad.map((v) => toField(v).toString()) }, { quiet: true }));
+    await assert.rejects(computeWitness(circom.wasmPath, { in: bad.map((v) => toField(v).toString()), recipient: '0' }, { quiet: true }));
     assert.throws(() => directWitness(circom.program, bad.map(toField)), WitnessInputError);
   });
 }

@@ -20,7 +20,7 @@ import { MODELS, OP_MODELS } from '../fixtures/onnx/op-models.js';
 async function honestWitness(c: TestCircuit, seed: number): Promise<{ w: bigint[]; emulated: bigint[] }> {
   const xs = c.graph.inputs.flatMap((vi, i) => rand(seed + i, sizeOf(vi.shape), 1.5));
   const ints = xs.map((v) => toFixed(v, c.low.scale));
-  const w = await computeWitness(c.wasmPath, { in: ints.map((v) => toField(v).toString()) });
+  const w = await computeWitness(c.wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
   return { w, emulated: emulate(c.program, ints).signals.concat(emulate(c.program, ints).outputs) };
 }
 
@@ -31,7 +31,7 @@ async function checkCircuit(name: string, bytes: Uint8Array, opts: { seeds?: num
   for (const seed of opts.seeds ?? [11, 12]) {
     const xs = c.graph.inputs.flatMap((vi, i) => rand(seed + i, sizeOf(vi.shape), 1.5));
     const ints = xs.map((v) => toFixed(v, c.low.scale));
-    const w = await computeWitness(c.wasmPath, { in: ints.map((v) => toField(v).toString()) });
+    const w = await computeWitness(c.wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
     const em = emulate(c.program, ints);
     assert.deepEqual(checkR1cs(c.r1cs, w), { ok: true, failures: 0 }, `${name}: honest witness satisfies the r1cs`);
     // the emulation is the witness: outputs and every gadget output that survived as a wire
@@ -69,7 +69,7 @@ async function checkCircuit(name: string, bytes: Uint8Array, opts: { seeds?: num
   const big = 2 ** (spec.rangeBits - c.low.scale);
   const ints = new Array(c.program.nIn).fill(0n);
   ints[0] = 1n << BigInt(spec.rangeBits);
-  await assert.rejects(computeWitness(c.wasmPath, { in: ints.map((v: bigint) => toField(v).toString()) }, { quiet: true }), /Assert Failed/, `${name}: witness for out-of-range input`);
+  await assert.rejects(computeWitness(c.wasmPath, { in: ints.map((v: bigint) => toField(v).toString()), recipient: '0' }, { quiet: true }), /Assert Failed/, `${name}: witness for out-of-range input`);
   const meta = { name, inputs: c.low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: c.low.scale, rangeBits: i.rangeBits })) };
   const floats = c.low.inputs.map((i) => new Array(sizeOf(i.shape)).fill(0));
   checkInputRange(meta, floats);

@@ -19,6 +19,7 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   maxRegistrationsPerBlock: 16,
   servingRateLimit: 50,
   commitRevealWeightsEnabled: false,
+  yuma3Enabled: false,
 };
 
 /**
@@ -63,6 +64,8 @@ export const HyperparametersSchema = z.object({
   maxRegistrationsPerBlock: nat,
   servingRateLimit: nat,
   commitRevealWeightsEnabled: z.boolean(),
+  /** Absent in state written before the switch existed: original Yuma. */
+  yuma3Enabled: z.boolean().default(false),
 });
 
 /** Hyperparameters as JSON (burn as a string). */

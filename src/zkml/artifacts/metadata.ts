@@ -16,6 +16,8 @@ export type TensorSpec = z.infer<typeof TensorSpecSchema>;
 export const PublicLayoutSchema = z.object({
   outputs: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().positive() })),
   inputs: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().positive() })),
+  /** Offset of the `recipient` public input (the last signal); absent in circuits compiled before it existed. */
+  recipient: z.number().int().min(0).optional(),
   total: z.number().int().positive(),
 });
 export type PublicLayout = z.infer<typeof PublicLayoutSchema>;

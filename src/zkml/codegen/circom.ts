@@ -91,7 +91,11 @@ function linStr(l: Lin, ref: (s: number) => string): string {
   return parts.join(' + ');
 }
 
-/** Generate the Circom source of a fixed-point program: `in[nIn]` public inputs, `out[nOut]` outputs. */
+/**
+ * Generate the Circom source of a fixed-point program: `in[nIn]` public inputs, `out[nOut]` outputs, and the public
+ * input `recipient` (last public signal), used in no constraint: Groth16 binds every public input through the
+ * zkey's extra A rows, so a proof made for one recipient fails for any other (docs/eth.md "Recipient binding").
+ */
 export function generateCircom(p: FixedProgram, name = 'Model', opts: { nodes?: boolean } = {}): GeneratedCircuit {
   const refs = new Map<number, string>();
   const ref = (s: number): string => (s < p.nIn ? `in[${s}]` : refs.get(s)!);
@@ -142,12 +146,13 @@ export function generateCircom(p: FixedProgram, name = 'Model', opts: { nodes?: 
     ...actSrc.map((s) => s + '\n'),
     `template ${name}() {`,
     `    signal input in[${p.nIn}];`,
+    '    signal input recipient; // bound as a public input only (docs/eth.md "Recipient binding")',
     `    signal output out[${p.outputs.length}];`,
     ...body,
     ...p.outputs.map((o, i) => `    out[${i}] <== ${linStr(o, ref)};`),
     '}',
     '',
-    `component main {public [in]} = ${name}();`,
+    `component main {public [in, recipient]} = ${name}();`,
     '',
   ].join('\n');
   return { source: src, gadgetNames };

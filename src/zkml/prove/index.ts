@@ -22,6 +22,8 @@ export interface ProveOptions {
   pool?: ProverPool;
   /** Already loaded (hash-checked) artifacts, to skip re-hashing the files on every proof. */
   artifacts?: LoadedArtifacts;
+  /** The circuit's `recipient` public input (default 0; an Ethereum address for attestations, docs/eth.md). */
+  recipient?: bigint;
 }
 
 export interface ProveTimings { witnessMs: number; proveMs: number }
@@ -49,7 +51,7 @@ export async function closeDefaultPools(): Promise<void> {
 export async function prove(dir: string, inputData: unknown, opts: ProveOptions = {}): Promise<ProofFile & { timings: ProveTimings }> {
   const art = opts.artifacts ?? (await loadArtifacts(dir));
   const md = art.metadata;
-  const q = quantizeInputs(md, parseInputData(inputData));
+  const q = quantizeInputs(md, parseInputData(inputData), opts.recipient ?? 0n);
   const pool = opts.pool ?? defaultPool(opts.prover ?? 'auto');
   const r = await pool.prove({ wasmPath: art.paths.witness, zkeyPath: art.paths.zkey, signals: q.signals });
   if (r.publicSignals.length !== md.publicLayout.total) {

@@ -12,7 +12,8 @@ import { multilinear } from '../codegen/circom.js';
  * witness can never disagree about the wire layout. One emitter per gadget kind (`EMITTERS`): a new kind is added
  * there, its emulate/cost in program.ts.
  *
- * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then in[0..nIn), then private wires in
+ * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then in[0..nIn), then the public input
+ * `recipient` (in no constraint, bound by the zkey: docs/eth.md "Recipient binding"), then private wires in
  * allocation order. Constraint counts equal `programCost` (circom -O2's counts): each bit decomposition costs n
  * boolean constraints (one bit is implied by the linear sum, as -O2 substitutes it), linear `<==` cost nothing, and
  * an output costs one equality only when it has no private wire left to solve for.
@@ -64,17 +65,19 @@ export class R1csBuilder {
   readonly sigRow: Row[];
   nWires: number;
 
-  constructor(readonly program: FixedProgram, readonly signals: readonly bigint[] | undefined, private readonly store: boolean) {
+  constructor(readonly program: FixedProgram, readonly signals: readonly bigint[] | undefined, private readonly store: boolean, recipient = 0n) {
     const nOut = program.outputs.length;
-    this.nWires = 1 + nOut + program.nIn;
+    this.nWires = 1 + nOut + program.nIn + 1;
     this.sigRow = new Array<Row>(program.nSignals);
     for (let i = 0; i < program.nIn; i++) this.sigRow[i] = new Map([[1 + nOut + i, 1n]]);
     for (let i = 0; i < nOut; i++) this.labels.push({ name: `main.out[${i}]`, wire: 1 + i });
     for (let i = 0; i < program.nIn; i++) this.labels.push({ name: `main.in[${i}]`, wire: 1 + nOut + i });
+    this.labels.push({ name: 'main.recipient', wire: 1 + nOut + program.nIn });
     if (signals) {
       this.values = new Array<bigint>(this.nWires).fill(0n);
       this.values[0] = 1n;
       for (let i = 0; i < program.nIn; i++) this.values[1 + nOut + i] = toField(signals[i]!);
+      this.values[1 + nOut + program.nIn] = toField(recipient);
     }
   }
 
@@ -244,9 +247,9 @@ export interface EmittedCircuit {
  * Outputs: out[i] = Lin_i is solved for one private wire (Gaussian elimination over the outputs), which is then
  * substituted everywhere; an output with no private wire left costs one equality.
  */
-export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[]; constraints?: boolean; onProgress?: (done: number, total: number) => void }): EmittedCircuit {
+export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[]; recipient?: bigint; constraints?: boolean; onProgress?: (done: number, total: number) => void }): EmittedCircuit {
   const signals = opts.inputs ? emulate(p, [...opts.inputs]).signals : undefined;
-  const b = new R1csBuilder(p, signals, opts.constraints ?? false);
+  const b = new R1csBuilder(p, signals, opts.constraints ?? false, opts.recipient ?? 0n);
   const gadgetNames = p.gadgets.map(gadgetName);
   const every = Math.max(1, Math.floor(p.gadgets.length / 100));
   p.gadgets.forEach((g, k) => {
@@ -254,7 +257,7 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
     (EMITTERS[g.kind] as GadgetEmitter<typeof g.kind>)(b, g as never, `main.${gadgetNames[k]}`);
   });
   opts.onProgress?.(p.gadgets.length, p.gadgets.length);
-  const nOut = p.outputs.length, nPub = 1 + nOut + p.nIn;
+  const nOut = p.outputs.length, nPub = 1 + nOut + p.nIn + 1;
   if (b.values) p.outputs.forEach((o, i) => { b.values![1 + i] = toField(linEval(o, signals!)); });
   const subs = new Map<number, Row>();
   const reduce = (r: Row): Row => {
@@ -283,7 +286,7 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
   const labels = b.labels.map((l) => ({ name: l.name, wire: l.wire < 0 ? -1 : finalId[l.wire]! }));
   const wireToLabel = new Array<number>(next).fill(0);
   labels.forEach((l, i) => { if (l.wire >= 0) wireToLabel[l.wire] = i + 1; }); // label 0 is the constant one
-  const out: EmittedCircuit = { nWires: next, nOutputs: nOut, nPubInputs: p.nIn, constraints, labels, wireToLabel, gadgetNames };
+  const out: EmittedCircuit = { nWires: next, nOutputs: nOut, nPubInputs: p.nIn + 1, constraints, labels, wireToLabel, gadgetNames };
   if (b.values) out.witness = b.values.filter((_, w) => finalId[w]! >= 0);
   return out;
 }

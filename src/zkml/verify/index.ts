@@ -27,6 +27,8 @@ export interface VerifyResult {
 export interface VerifyOptions {
   /** The verifier's own EZKL-style input ({"input_data": [[...]]}): substituted into the input positions. */
   input?: unknown;
+  /** With `input`: the recipient the proof must be bound to (default 0, network traffic; docs/eth.md). */
+  recipient?: bigint;
 }
 
 const keys = new Map<string, Promise<VerifierKey>>();
@@ -81,7 +83,13 @@ export async function verify(target: string | VerifierKey, proofFile: unknown, o
   let inputsDiffer = false;
   if (opts.input !== undefined) {
     if (!md) throw new VerifyError('NEEDS_METADATA', 'binding inputs needs the circuit metadata', { hint: 'verify against the artifacts directory (with metadata.json)' });
-    const q = quantizeInputs(md, parseInputData(opts.input));
+    const q = quantizeInputs(md, parseInputData(opts.input), opts.recipient ?? 0n);
+    const at = md.publicLayout.recipient;
+    if (at !== undefined) {
+      const r = q.signals.recipient![0]!;
+      if (signals[at] !== r) inputsDiffer = true;
+      signals[at] = r;
+    }
     md.inputs.forEach((spec, k) => {
       const at = md.publicLayout.inputs.find((i) => i.name === spec.name);
       if (!at) throw new VerifyError('NEEDS_METADATA', `metadata.publicLayout has no input "${spec.name}"`);
@@ -93,7 +101,7 @@ export async function verify(target: string | VerifierKey, proofFile: unknown, o
   }
   const ok = await snarkjs.groth16.verify(key.vk, signals, pf.proof);
   if (!ok) {
-    return { ...base, valid: false, reason: inputsDiffer ? 'the proof is not for the verifier\'s inputs' : 'the Groth16 proof does not verify against these public signals' };
+    return { ...base, valid: false, reason: inputsDiffer ? 'the proof is not for the verifier\'s inputs (or recipient)' : 'the Groth16 proof does not verify against these public signals' };
   }
   return { ...base, valid: true, ...(md ? { outputs: decodeOutputs(md, signals) } : {}) };
 }

@@ -45,7 +45,8 @@ export class WitnessEngine {
     if (gen.kind === 'program') {
       const ins = signals['in'];
       if (!Array.isArray(ins)) throw new WitnessInputError('WITNESS_FAILED', 'the witness program takes its inputs as signals.in (an array of field elements)', { hint: 'quantize the input with quantizeInputs' });
-      return directWtns(gen.program, ins as string[]);
+      const r = signals['recipient'];
+      return directWtns(gen.program, ins as string[], Array.isArray(r) ? (r[0] as string) : 0n);
     }
     try {
       return await gen.wc.calculateWTNSBin(signals, true);

@@ -6,9 +6,10 @@ import { WitnessInputError } from './errors.js';
 
 /**
  * The full witness of the direct backend's circuit (docs/zkml-compile.md, "Direct backend"): the exact emulator's
- * signal values, laid out by the same walk that wrote the .r1cs. `inputs` are the `in` field elements.
+ * signal values, laid out by the same walk that wrote the .r1cs. `inputs` are the `in` field elements, `recipient`
+ * the public `recipient` input (docs/eth.md "Recipient binding").
  */
-export function directWitness(p: FixedProgram, inputs: readonly (string | bigint)[]): bigint[] {
+export function directWitness(p: FixedProgram, inputs: readonly (string | bigint)[], recipient: string | bigint = 0n): bigint[] {
   if (inputs.length !== p.nIn) {
     throw new WitnessInputError('WITNESS_FAILED', `the circuit takes ${p.nIn} input values, got ${inputs.length}`, { hint: 'give every model input, flattened, in metadata.inputs order' });
   }
@@ -18,10 +19,10 @@ export function directWitness(p: FixedProgram, inputs: readonly (string | bigint
   try { ints = inputs.map((x) => fromField(x)); } catch (cause) {
     throw new WitnessInputError('WITNESS_FAILED', 'an input is not a BN254 field element', { hint: 'pass decimal field elements as quantizeInputs writes them', cause });
   }
-  return emitProgram(p, { inputs: ints }).witness!;
+  return emitProgram(p, { inputs: ints, recipient: BigInt(recipient) }).witness!;
 }
 
 /** The witness as .wtns bytes. */
-export function directWtns(p: FixedProgram, inputs: readonly (string | bigint)[]): Uint8Array {
-  return wtnsBytes(directWitness(p, inputs));
+export function directWtns(p: FixedProgram, inputs: readonly (string | bigint)[], recipient: string | bigint = 0n): Uint8Array {
+  return wtnsBytes(directWitness(p, inputs, recipient));
 }

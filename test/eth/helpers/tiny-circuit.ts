@@ -1,7 +1,8 @@
 /**
  * A tiny real Groth16 circuit for the attestation tests, built with circom2 + snarkjs directly and cached under
  * .cache/eth-test/ (INSECURE-DEV: the powers of tau is generated locally with known entropy).
- *   y = x0·x1 + 3·x0 + 7, public inputs x0, x1 → public signals [y, x0, x1] (outputs first, as Circom orders them).
+ *   y = x0·x1 + 3·x0 + 7, public inputs x0, x1 and `recipient` (in no constraint, bound by the zkey alone, as
+ *   zkinfer circuits do) → public signals [y, x0, x1, recipient] (outputs first, as Circom orders them).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,16 +13,18 @@ import { circuitIdOfVk } from '../../../src/zkml/artifacts/canonical.js';
 import { packageDir } from '../../../src/eth/project.js';
 import type { AttestProof } from '../../../src/eth/attest.js';
 import { releaseSnarkjsCurve } from '../../../src/zkml/prove/curve.js';
+import { withVkHash } from '../../../src/zkml/export/solidity.js';
 
 export const TINY_CIRCOM = `pragma circom 2.1.0;
 template Tiny() {
   signal input x[2];
+  signal input recipient;
   signal output y;
   signal t;
   t <== x[0] * x[1];
   y <== t + 3 * x[0] + 7;
 }
-component main {public [x]} = Tiny();
+component main {public [x, recipient]} = Tiny();
 `;
 
 export interface TinyCircuit {
@@ -30,13 +33,13 @@ export interface TinyCircuit {
   wasmPath: string;
   vk: Record<string, unknown>;
   circuitId: string;
-  nPublic: 3;
+  nPublic: 4;
   nOutputs: 1;
 }
 
 /** Build (or reuse from cache) the tiny circuit's r1cs, wasm, zkey and vk. */
 export async function tinyCircuit(): Promise<TinyCircuit> {
-  const base = join(packageDir(), '.cache', 'eth-test', 'tiny');
+  const base = join(packageDir(), '.cache', 'eth-test', 'tiny-recipient');
   const vkPath = join(base, 'vk.json');
   if (!existsSync(vkPath)) {
     const tmp = `${base}.${process.pid}.tmp`;
@@ -74,23 +77,23 @@ export async function tinyCircuit(): Promise<TinyCircuit> {
     wasmPath: join(base, 'witness.wasm'),
     vk,
     circuitId: circuitIdOfVk(vk),
-    nPublic: 3,
+    nPublic: 4,
     nOutputs: 1,
   };
 }
 
-/** Prove y for (x0, x1) and return a network proof file. */
-export async function proveTiny(c: TinyCircuit, x0: bigint, x1: bigint): Promise<AttestProof> {
-  const { proof, publicSignals } = await snarkjs.groth16.fullProve({ x: [x0.toString(), x1.toString()] }, c.wasmPath, c.zkeyPath);
+/** Prove y for (x0, x1), bound to `recipient` (an address as an integer; default 0), as a network proof file. */
+export async function proveTiny(c: TinyCircuit, x0: bigint, x1: bigint, recipient = 0n): Promise<AttestProof> {
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve({ x: [x0.toString(), x1.toString()], recipient: recipient.toString() }, c.wasmPath, c.zkeyPath);
   return { circuit_id: c.circuitId, proof, public_signals: publicSignals } as AttestProof;
 }
 
 /** Stop snarkjs's cached bn128 worker threads so the test process can exit. */
 export const releaseSnarkjs = releaseSnarkjsCurve;
 
-/** The snarkjs Groth16 Solidity verifier for the tiny circuit's bare zkey (it has no zkinfer metadata.json). */
+/** The snarkjs Groth16 Solidity verifier (+ vkHash) for the tiny circuit's bare zkey (it has no zkinfer metadata.json). */
 export async function tinyVerifierSource(c: TinyCircuit): Promise<string> {
   const main = createRequire(import.meta.url).resolve('snarkjs'); // …/snarkjs/build/main.cjs
   const template = readFileSync(join(dirname(main), '..', 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
-  return snarkjs.zKey.exportSolidityVerifier(c.zkeyPath, { groth16: template });
+  return withVkHash(await snarkjs.zKey.exportSolidityVerifier(c.zkeyPath, { groth16: template }));
 }
