@@ -18,7 +18,7 @@ import { claim, deposit, restake, withdraw } from '../src/eth/vault.js';
 import { releaseSnarkjsCurve } from '../src/zkml/prove/curve.js';
 import { proveTiny, tinyCircuit, tinyVerifierSource } from '../test/eth/helpers/tiny-circuit.js';
 import { startTestChain } from '../test/eth/helpers/chain.js';
-import { exportSolidityVerifier } from '../src/zkml/export/solidity.js';
+import { exportSolidityVerifier } from '../src/zkml/format/solidity.js';
 
 const USERS = 5;
 const median = (xs: bigint[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[xs.length >> 1]!;

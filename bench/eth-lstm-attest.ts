@@ -15,8 +15,9 @@ import { compileZooModel } from '../src/models/compiled.js';
 import { shippedModelDir } from '../src/models/paths.js';
 import { describeOutput, encodeRequest, predict, readJsonFile } from '../src/models/predict.js';
 import { getZooModel } from '../src/models/zoo.js';
-import { exportSolidityVerifier } from '../src/zkml/export/solidity.js';
-import { closeDefaultPools, decodeOutputs, prove, releaseSnarkjsCurve } from '../src/zkml/prove/index.js';
+import { exportSolidityVerifier } from '../src/zkml/format/solidity.js';
+import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../src/zkml/prove/index.js';
+import { decodeOutputs } from '../src/zkml/format/layout.js';
 import { startTestChain } from '../test/eth/helpers/chain.js';
 
 const i = process.argv.indexOf('--runs');

@@ -1,7 +1,8 @@
 // npm run bench:zkml — the zkML pipeline on a 3-layer MLP and an LSTM (5 steps, hidden 32, 1 output):
 // constraints, compile s, setup s, witness ms, in-process prove ms (median of warm runs in the worker pool),
 // verify ms, proof bytes (Solidity calldata), peak RSS, and the ratio of in-process prove time to the
-// `snarkjs groth16 fullprove` CLI (node_modules/.bin/snarkjs) on the same circuit, measured in the same run.
+// `snarkjs groth16 prove` CLI (node_modules/.bin/snarkjs) on the same circuit and witness, measured in the same run.
+// Models: mlp, lstm (default), lstm2 (2 × LSTM hidden 50, scale 10), cnn1m (≈ 2^20 constraints; minutes).
 // Keys are INSECURE-DEV (dev ptau, known tau). Each model is benchmarked in its own child process (peak RSS
 // per model); a cold cache also times the dev ptau + direct zkey ("setup s").
 // Options: --runs 5   --models mlp,lstm   --provers snarkjs,native (each measured in the same run; native only
@@ -17,6 +18,7 @@ import { nativeProverAvailable } from '../src/zkml/prove/native/index.js';
 import { loadArtifacts } from '../src/zkml/artifacts/index.js';
 import { loadVerifierKey, verify } from '../src/zkml/verify/index.js';
 import { quantizeInputs } from '../src/zkml/witness/inputs.js';
+import { WitnessEngine } from '../src/zkml/witness/calculate.js';
 import { lstmModel, rand } from '../test/fixtures/onnx/models.js';
 import { repoRoot } from '../test/zkml/prove-fixtures.js';
 
@@ -38,9 +40,24 @@ function mlp3(): Uint8Array {
   return b.toBytes();
 }
 
+/** ≈ 2^20-constraint CNN: Conv(1→12, 3×3, pad 1) on 64×64, Relu, GlobalAveragePool → 12 outputs. */
+function cnn1m(): Uint8Array {
+  const b = new OnnxBuilder('cnn1m');
+  b.input('x', [1, 1, 64, 64]);
+  const c = b.node('Conv', ['x', b.init('w', [12, 1, 3, 3], rand(7, 108, 0.5)), b.init('b', [12], rand(8, 12, 0.1))], ['c'], { pads: [1, 1, 1, 1] });
+  const r = b.node('Relu', [c], ['r']);
+  b.node('GlobalAveragePool', [r], ['y']);
+  b.output('y', [1, 12, 1, 1]);
+  return b.toBytes();
+}
+
 const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale: number }> = {
   mlp: { bytes: mlp3, nIn: 16, scale: 8 },
   lstm: { bytes: () => lstmModel({ steps: 5, input: 4, hidden: 32, outputs: 1 }), nIn: 20, scale: 8 },
+  // the issue-11 model: two stacked LSTM layers (hidden 50, 5 steps) and a Gemm head, at scale 10
+  lstm2: { bytes: () => lstmModel({ steps: 5, input: 4, hidden: 50, layers: 2, outputs: 1 }), nIn: 20, scale: 10 },
+  // ≈ 2^20 constraints: Conv 3×3 (12 channels, pad 1) over a 64×64 image, Relu, GlobalAveragePool
+  cnn1m: { bytes: cnn1m, nIn: 64 * 64, scale: 8 },
 };
 
 interface Row {
@@ -111,16 +128,18 @@ async function runModel(name: string): Promise<void> {
   await releaseSnarkjsCurve();
   await closeDefaultPools();
 
-  // Baseline: the snarkjs CLI doing witness + proof from files, same circuit and input, in the same run.
+  // Baseline: the snarkjs CLI proving from files (our direct backend's .wtns: the circuit has no circom witness
+  // wasm), same circuit and input, in the same run.
   const cliDir = join(CACHE, `cli-${name}`);
   mkdirSync(cliDir, { recursive: true });
   const q = quantizeInputs(md, input);
-  writeFileSync(join(cliDir, 'input.json'), JSON.stringify(q.signals));
+  const wtnsPath = join(cliDir, 'witness.wtns');
+  writeFileSync(wtnsPath, await new WitnessEngine().wtns(art.paths.witness, q.signals));
   const cli = join(repoRoot, 'node_modules', '.bin', 'snarkjs');
   const cliMs: number[] = [];
   for (let i = 0; i < Math.min(runs, 3); i++) {
     const t = performance.now();
-    execFileSync(cli, ['groth16', 'fullprove', join(cliDir, 'input.json'), art.paths.wasm, art.paths.zkey, join(cliDir, 'proof.json'), join(cliDir, 'public.json')], { stdio: 'pipe' });
+    execFileSync(cli, ['groth16', 'prove', art.paths.zkey, wtnsPath, join(cliDir, 'proof.json'), join(cliDir, 'public.json')], { stdio: 'pipe' });
     cliMs.push(performance.now() - t);
   }
   const cliPublic = JSON.parse(readFileSync(join(cliDir, 'public.json'), 'utf8')) as string[];
@@ -149,7 +168,7 @@ async function main(): Promise<void> {
   }
   const kinds = [...new Set(rows.flatMap((r) => Object.keys(r.proveMs)))];
   const head = ['model', 'constraints', 'compile s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
-    'peak RSS MB', 'snarkjs CLI fullprove ms', ...kinds.map((k) => `CLI / ${k}`)];
+    'peak RSS MB', 'snarkjs CLI prove ms', ...kinds.map((k) => `CLI / ${k}`)];
   const lines = rows.map((r) => [
     r.model, String(r.constraints), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.cached ? '-' : r.setupS.toFixed(1),
     r.witnessMs.toFixed(1), ...kinds.map((k) => r.proveMs[k]?.toFixed(0) ?? '-'), r.verifyMs.toFixed(1), String(r.proofBytes),
@@ -159,7 +178,7 @@ async function main(): Promise<void> {
   console.log(`|${head.map(() => '---').join('|')}|`);
   for (const l of lines) console.log(`| ${l.join(' | ')} |`);
   console.log(`\nprove ms = witness + Groth16 proof in the worker pool, warm, median of ${arg('runs', '5')} runs; verify ms = warm, bound to`);
-  console.log('the verifier\'s own input, median; CLI = `snarkjs groth16 fullprove` from files (new process each); keys INSECURE-DEV.');
+  console.log('the verifier\'s own input, median; CLI = `snarkjs groth16 prove` from the zkey and our .wtns (new process each); keys INSECURE-DEV.');
 }
 
 await main();

@@ -4,9 +4,12 @@
 #include <fstream>
 #include <memory>
 #include <new>
+#include <cstring>
+#include <vector>
 
 #include "groth16.hpp"
 #include "keycache.hpp"
+#include "setup.hpp"
 
 namespace {
 
@@ -180,6 +183,39 @@ class ProveWorker : public PromiseWorker {
   ProveTimings timings_;
 };
 
+// Setup (src/zkml/setup): fixed-base batch multiplication off the JS thread, on all cores.
+class FixedBaseWorker : public PromiseWorker {
+ public:
+  FixedBaseWorker(Napi::Env env, bool g2, const uint8_t* base, const uint8_t* scalars, size_t n)
+      : PromiseWorker(env, "SETUP_FAILED"), g2_(g2), base_(base, base + (g2 ? 128 : 64)), scalars_(scalars, scalars + 32 * n),
+        n_(n), out_(n * (g2 ? 128 : 64)) {}
+  void run() override { fixedBaseMul(g2_, base_.data(), scalars_.data(), n_, out_.data()); }
+  Napi::Value result(Napi::Env env) override {
+    Napi::Uint8Array a = Napi::Uint8Array::New(env, out_.size());
+    if (!out_.empty()) memcpy(a.Data(), out_.data(), out_.size());
+    return a;
+  }
+
+ private:
+  bool g2_;
+  std::vector<uint8_t> base_, scalars_;
+  size_t n_;
+  std::vector<uint8_t> out_;
+};
+
+Napi::Value fixedBaseMulJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsTypedArray() || !info[2].IsTypedArray())
+    throw Napi::TypeError::New(env, "fixedBaseMul(group: 'G1' | 'G2', base: Uint8Array, scalars: Uint8Array)");
+  bool g2 = info[0].As<Napi::String>().Utf8Value() == "G2";
+  Napi::Uint8Array base = info[1].As<Napi::Uint8Array>(), sc = info[2].As<Napi::Uint8Array>();
+  if (base.ByteLength() != (g2 ? 128u : 64u) || sc.ByteLength() % 32 != 0) throw Napi::TypeError::New(env, "fixedBaseMul: bad base or scalar length");
+  auto* w = new FixedBaseWorker(env, g2, base.Data(), sc.Data(), sc.ByteLength() / 32);
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
 class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
  public:
   static Napi::Function define(Napi::Env env) {
@@ -257,6 +293,7 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("ProvingKey", ProvingKey::define(env));
+  exports.Set("fixedBaseMul", Napi::Function::New(env, fixedBaseMulJs));
   exports.Set("threads", Napi::Number::New(env, workerThreads()));
   return exports;
 }

@@ -138,7 +138,9 @@ NewStorage allocate(const std::string& side, size_t payload, bool useCache) {
     std::random_device rd;
     s.tmp = side + ".tmp." + std::to_string(getpid()) + "." + std::to_string(rd());
     s.fd = open(s.tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (s.fd >= 0 && ftruncate(s.fd, (off_t)(HEADER_BYTES + payload)) == 0) {
+    // posix_fallocate reserves the blocks: writing a sparse mapping on a full disk would raise SIGBUS, while
+    // ENOSPC here just falls back to anonymous memory
+    if (s.fd >= 0 && posix_fallocate(s.fd, 0, (off_t)(HEADER_BYTES + payload)) == 0) {
       s.mapLen = HEADER_BYTES + payload;
       s.map = mmap(nullptr, s.mapLen, PROT_READ | PROT_WRITE, MAP_SHARED, s.fd, 0);
       if (s.map != MAP_FAILED) {

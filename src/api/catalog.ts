@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
+import { solidityVerifierSource } from '../zkml/format/solidity.js';
 import { inputSchemaFromMetadata } from './input-schema.js';
 import type { CircuitCatalog, CircuitEntry } from './service.js';
 
@@ -26,15 +24,6 @@ export function flatten(v: unknown): number[] {
   return Array.isArray(v) ? v.flatMap((x) => flatten(x)) : [v as number];
 }
 
-let groth16Template: Promise<string> | undefined;
-/** snarkjs's Groth16 Solidity verifier template. */
-function solidityTemplate(): Promise<string> {
-  // snarkjs's exports map hides package.json; its CommonJS entry is build/main.cjs.
-  const root = dirname(dirname(createRequire(import.meta.url).resolve('snarkjs')));
-  groth16Template ??= readFile(join(root, 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
-  return groth16Template;
-}
-
 /** A catalog entry for one loaded artifacts directory. */
 export function entryFromArtifacts(a: LoadedArtifacts, opts: { aliases?: string[]; model?: ModelInputAdapter } = {}): CircuitEntry {
   const schema = opts.model?.schema ?? inputSchemaFromMetadata(a.metadata);
@@ -50,10 +39,7 @@ export function entryFromArtifacts(a: LoadedArtifacts, opts: { aliases?: string[
     ...(opts.model?.describe ? { describe: opts.model.describe } : {}),
     vk: async () => a.vk,
     verifierSol: () => {
-      sol ??= (async () => {
-        const [{ zKey }, { withVkHash }, template] = await Promise.all([import('snarkjs'), import('../zkml/export/solidity.js'), solidityTemplate()]);
-        return withVkHash(await zKey.exportSolidityVerifier(a.paths.zkey, { groth16: template }));
-      })();
+      sol ??= solidityVerifierSource(a.paths.zkey, a.metadata);
       return sol;
     },
   };

@@ -1,9 +1,11 @@
 /**
- * Open a `Chain` from one string, as a `--chain` flag would carry it:
- *   undefined | "devnet"              → the devnet node at $ZKINFER_DEVNET_URL or http://127.0.0.1:9955
+ * Which chain a command talks to, from one btcli-style network value (docs/chain.md "Choosing the network"):
+ *   "devnet"                           → the devnet node at $ZKINFER_DEVNET_URL or http://127.0.0.1:9955
  *   "http://host:port" | "devnet:URL"  → a devnet node (JSON-RPC over HTTP; blocks over WebSocket)
- *   "finney" | "test" | "local"        → real subtensor (public endpoints / ws://127.0.0.1:9944)
+ *   "finney" | "test" | "archive" | "latent-lite" | "local" → real subtensor (the Bittensor SDK's endpoints)
  *   "ws://…" | "wss://…" | "subtensor:URL" → a subtensor node at that URL
+ * When no flag is given, the environment variables the Bittensor SDK reads decide
+ * (BT_SUBTENSOR_CHAIN_ENDPOINT, then BT_SUBTENSOR_NETWORK), then ZKINFER_DEVNET_URL, then the local devnet.
  * For tests, use `Devnet.open()` (src/chain/devnet/devnet.ts) directly: it implements Chain in-process.
  */
 import { InvalidInputError } from '../errors/base.js';
@@ -11,28 +13,75 @@ import type { Chain } from './types.js';
 import { DEFAULT_DEVNET_URL, RpcChain } from './rpc/client.js';
 import { SubtensorChain } from './subtensor/subtensor.js';
 import { SUBTENSOR_NETWORKS } from './subtensor/config.js';
+import { ChainConnectionError } from './errors.js';
 
-export type ChainSpec =
-  | { kind: 'devnet'; url: string }
-  | { kind: 'subtensor'; url: string };
-
-/** Parse a chain spec string (see the module comment). */
-export function parseChainSpec(spec: string | undefined): ChainSpec {
-  const s = (spec ?? 'devnet').trim();
-  if (s === 'devnet') return { kind: 'devnet', url: process.env.ZKINFER_DEVNET_URL ?? DEFAULT_DEVNET_URL };
-  if (s.startsWith('devnet:')) return { kind: 'devnet', url: s.slice('devnet:'.length) };
-  if (/^https?:\/\//.test(s)) return { kind: 'devnet', url: s };
-  if (SUBTENSOR_NETWORKS[s]) return { kind: 'subtensor', url: SUBTENSOR_NETWORKS[s]! };
-  if (s.startsWith('subtensor:')) return { kind: 'subtensor', url: s.slice('subtensor:'.length) };
-  if (/^wss?:\/\//.test(s)) return { kind: 'subtensor', url: s };
-  throw new InvalidInputError(`unknown chain "${s}"`, {
-    hint: 'use devnet, http://HOST:PORT (a devnet node), finney, test, local, or ws(s)://HOST:PORT (a subtensor node)',
-  });
+export interface ChainSpec {
+  kind: 'devnet' | 'subtensor';
+  url: string;
+  /** Network name for messages: finney/test/local/…, "devnet", or "custom" for a bare URL. */
+  network: string;
 }
 
-/** Connect to the chain a spec names. `stakeNetuid` is the subnet staking acts on (subtensor only). */
-export async function openChain(spec?: string, opts: { stakeNetuid?: number } = {}): Promise<Chain> {
-  const p = parseChainSpec(spec);
-  if (p.kind === 'devnet') return RpcChain.connect(p.url);
-  return SubtensorChain.connect({ network: p.url, ...(opts.stakeNetuid !== undefined ? { stakeNetuid: opts.stakeNetuid } : {}) });
+/** The network flags a command may carry (btcli names and zkinfer's). */
+export interface NetworkFlags {
+  /** `--network` / `--subtensor.network` (a name or a URL). */
+  network?: string;
+  /** `--subtensor.chain_endpoint` (a URL; wins over the network name, as in the Bittensor SDK). */
+  chainEndpoint?: string;
+}
+
+const HELP = 'use devnet, http://HOST:PORT (a devnet node), finney, test, archive, latent-lite, local, or ws(s)://HOST:PORT (a subtensor node)';
+
+/** Parse one network value (see the module comment). `local` honours BT_SUBTENSOR_CHAIN_ENDPOINT like the SDK. */
+export function parseChainSpec(spec: string | undefined, env: NodeJS.ProcessEnv = process.env): ChainSpec {
+  const s = (spec ?? 'devnet').trim();
+  if (s === 'devnet') return { kind: 'devnet', url: env.ZKINFER_DEVNET_URL ?? DEFAULT_DEVNET_URL, network: 'devnet' };
+  if (s.startsWith('devnet:')) return { kind: 'devnet', url: s.slice('devnet:'.length), network: 'devnet' };
+  if (/^https?:\/\/[^\s/]+/.test(s)) return { kind: 'devnet', url: s, network: 'devnet' };
+  if (s === 'local' && env.BT_SUBTENSOR_CHAIN_ENDPOINT) return { kind: 'subtensor', url: env.BT_SUBTENSOR_CHAIN_ENDPOINT, network: 'local' };
+  const named = SUBTENSOR_NETWORKS[s];
+  if (named) return { kind: 'subtensor', url: named, network: s };
+  const url = s.startsWith('subtensor:') ? s.slice('subtensor:'.length) : s;
+  if (/^wss?:\/\/[^\s/]+/.test(url)) {
+    const known = Object.entries(SUBTENSOR_NETWORKS).find(([, u]) => u === url);
+    return { kind: 'subtensor', url, network: known ? known[0] : 'custom' };
+  }
+  throw new InvalidInputError(`unknown network "${s}"`, { hint: HELP });
+}
+
+/**
+ * Resolve the network of a command: flags first (`--subtensor.chain_endpoint`, then `--network`), then
+ * BT_SUBTENSOR_CHAIN_ENDPOINT, BT_SUBTENSOR_NETWORK, ZKINFER_DEVNET_URL, and finally the local devnet.
+ */
+export function resolveNetwork(flags: NetworkFlags = {}, env: NodeJS.ProcessEnv = process.env): ChainSpec {
+  if (flags.chainEndpoint) return parseChainSpec(flags.chainEndpoint, env);
+  if (flags.network) return parseChainSpec(flags.network, env);
+  if (env.BT_SUBTENSOR_CHAIN_ENDPOINT) return parseChainSpec(env.BT_SUBTENSOR_CHAIN_ENDPOINT, env);
+  if (env.BT_SUBTENSOR_NETWORK) return parseChainSpec(env.BT_SUBTENSOR_NETWORK, env);
+  return parseChainSpec('devnet', env);
+}
+
+export interface OpenChainOptions {
+  /** Subnet that addStake / removeStake act on (subtensor: dynamic TAO stakes per subnet). */
+  stakeNetuid?: number;
+  /** Give up connecting after this many ms (default 15 000). */
+  timeoutMs?: number;
+}
+
+/** Connect to the chain a spec names; an unreachable endpoint fails fast with a ChainConnectionError naming it. */
+export async function openChain(spec?: string | ChainSpec, opts: OpenChainOptions = {}): Promise<Chain> {
+  const p = typeof spec === 'object' ? spec : parseChainSpec(spec);
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  try {
+    if (p.kind === 'devnet') return await RpcChain.connect(p.url);
+    return await SubtensorChain.connect({ network: p.url, timeoutMs, ...(opts.stakeNetuid !== undefined ? { stakeNetuid: opts.stakeNetuid } : {}) });
+  } catch (err) {
+    if (!(err instanceof ChainConnectionError)) throw err;
+    throw new ChainConnectionError(`cannot reach ${p.url} (network ${p.network})`, {
+      cause: err,
+      hint: p.kind === 'devnet'
+        ? 'start a devnet (`zkinfer devnet node --fast` or `zkinfer devnet up`) or pass --network with its URL'
+        : 'check the internet connection and the endpoint, or pass --network with another one (finney, test, local, ws://HOST:PORT)',
+    });
+  }
 }

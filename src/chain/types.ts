@@ -112,6 +112,8 @@ export interface Hyperparameters {
   servingRateLimit: number;
   /** Whether weights must be committed then revealed (devnet: always false). */
   commitRevealWeightsEnabled: boolean;
+  /** Yuma3 consensus (subtensor `yuma_version` = 3; liquid alpha off): see src/chain/yuma/epoch.ts `yuma3`. */
+  yuma3Enabled: boolean;
 }
 
 /** A commitment published by a hotkey (`commit`), as returned by `commitments`. */

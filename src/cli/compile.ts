@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { compile } from '../zkml/compile.js';
+import { parseDimOptions } from '../zkml/onnx/dims.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
-/** `zkinfer compile MODEL.onnx --out DIR [--ptau FILE] [--calibration FILE] [--scale N] [--name NAME]` */
+/** `zkinfer compile MODEL.onnx --out DIR [--ptau FILE] [--calibration FILE] [--scale N] [--name NAME] [--dim NAME=N]…` */
 export function registerCompile(program: Command): void {
   program
     .command('compile')
@@ -14,12 +15,14 @@ export function registerCompile(program: Command): void {
     .option('--calibration <file>', 'sample inputs {"input_data": [[...]]}: choose scale and input ranges, measure error')
     .option('--scale <bits>', 'fixed-point fractional bits (default: from calibration, else 8)')
     .option('--name <name>', 'circuit name (default: model file name)')
-    .action(async (model: string, o: { out: string; ptau?: string; calibration?: string; scale?: string; name?: string }) => {
+    .option('--dim <name=n>', 'size of a symbolic dimension such as batch_size (repeatable; default 1)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (model: string, o: { out: string; ptau?: string; calibration?: string; scale?: string; name?: string; dim: string[] }) => {
       let scale: number | undefined;
       if (o.scale !== undefined) {
         scale = Number(o.scale);
         if (!Number.isInteger(scale)) throw new InvalidInputError(`--scale must be an integer, got "${o.scale}"`);
       }
+      const dims = parseDimOptions(o.dim);
       const t0 = Date.now();
       const { progressReporter } = await import('../zkml/progress.js');
       const progress = progressReporter();
@@ -29,6 +32,8 @@ export function registerCompile(program: Command): void {
         ...(o.ptau ? { ptau: o.ptau } : {}),
         ...(o.calibration ? { calibration: o.calibration } : {}),
         ...(o.name ? { name: o.name } : {}),
+        dims,
+        onNote: (msg) => { progress.end(); process.stderr.write(`note: ${msg}\n`); },
         onProgress: progress,
         onEstimate: (e) => { progress.end(); process.stderr.write(`estimate: ${e.constraints} constraints, ${e.publicSignals} public signals → ptau 2^${e.power}\n`); },
       }).finally(() => { progress.end(); return releaseSnarkjsCurve(); });

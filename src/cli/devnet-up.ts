@@ -40,13 +40,16 @@ export function registerDevnetUp(program: Command): void {
     .option('--fast', '250 ms blocks and tempo 10 (epochs every few seconds)')
     .option('--data <dir>', 'state folder (chain, wallets, validator db); a rerun continues from it', '.zkinfer/devnet-up')
     .option('--port <n>', 'first miner port (consecutive after it); 0 = any free port', '0')
-    .option('--prover <kind>', 'snarkjs | native | auto', 'auto'))
-    .action(async (flags: { miners: string; fast?: boolean; data: string; port: string; prover: string } & ApiFlags) => {
+    .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
+    .option('--rpc-port <n>', 'serve the chain\'s JSON-RPC on 127.0.0.1 at this port for other terminals (0 = any free port)', '9955'))
+    .action(async (flags: { miners: string; fast?: boolean; data: string; port: string; prover: string; rpcPort: string } & ApiFlags) => {
       const miners = Number.parseInt(flags.miners, 10);
       if (!Number.isInteger(miners) || miners < 1 || miners > 32) throw new InvalidInputError(`--miners must be 1..32, got ${flags.miners}`);
       const basePort = Number.parseInt(flags.port, 10);
       if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65000) throw new InvalidInputError(`--port must be 0..65000, got ${flags.port}`);
       if (!['snarkjs', 'native', 'auto'].includes(flags.prover)) throw new InvalidInputError(`--prover must be snarkjs, native or auto`);
+      const rpcPort = Number(flags.rpcPort);
+      if (!Number.isInteger(rpcPort) || rpcPort < 0 || rpcPort > 65535) throw new InvalidInputError(`--rpc-port must be 0..65535, got ${flags.rpcPort}`);
       const dataDir = resolve(flags.data);
 
       console.log(`compiling ${MODEL} (cached after the first run)…`);
@@ -70,6 +73,7 @@ export function registerDevnetUp(program: Command): void {
         generate: (rand) => ({ [inputName]: zoo.sampleInput(Math.floor(rand() * 2 ** 31)) }),
         basePort,
         prover: flags.prover as 'snarkjs' | 'native' | 'auto',
+        rpcPort,
         log,
       });
       // The validator's API and dashboard (default http://127.0.0.1:8600/, open to unsigned local requests).
@@ -77,7 +81,7 @@ export function registerDevnetUp(program: Command): void {
         { ...flags, apiPort: flags.apiPort ?? '8600', apiOpen: flags.apiOpen ?? flags.apiConfig === undefined },
         { validator: net.validator, circuits: [await loadValidatorCircuit(compiled.dir)], chain: net.devnet, netuid: DEVNET_NETUID },
       );
-      const dashboard = api ? `  dashboard ${api.app.listeningOrigin}/` : '';
+      const dashboard = (api ? `  dashboard ${api.app.listeningOrigin}/` : '') + (net.rpcUrl ? `  chain ${net.rpcUrl}` : '');
       const tty = process.stdout.isTTY === true;
       let stopping = false;
       let lastPrinted = -1;

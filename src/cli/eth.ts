@@ -15,7 +15,7 @@ import { depositVaultAbi } from '../eth/abi-index.js';
 import { activateClaimManager, addToken, proposeClaimManager, removeToken, rescueToken, setPaused, setWeight, stopDeposits } from '../eth/admin.js';
 import { ALL, claim, deposit, devMint, readPoints, restake, withdraw } from '../eth/vault.js';
 import { readMetadata } from '../zkml/artifacts/index.js';
-import { decodeOutputs } from '../zkml/prove/decode.js';
+import { decodeOutputs } from '../zkml/format/layout.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 const DEFAULT_RPC = 'http://127.0.0.1:8545';
@@ -422,9 +422,10 @@ export function registerEth(program: Command): void {
       .option('--circuit <dir>', 'zkinfer circuit artifacts directory')
       .option('--verifier-sol <file>', 'or: an exported verifier (`zkinfer export-verifier`) …')
       .option('--circuit-id <hex>', '… with its circuit id …')
-      .option('--outputs <n>', '… and its number of output signals'),
+      .option('--outputs <n>', '… and its number of output signals')
+      .option('--allow-insecure-dev', 'register an INSECURE-DEV circuit on a chain other than local anvil (its proofs can be forged)'),
   ).action(
-    ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string }) => {
+    ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string; allowInsecureDev?: boolean }) => {
       try {
         const clients = await connect(o);
         const d = loadDeployment(o, clients);
@@ -433,6 +434,7 @@ export function registerEth(program: Command): void {
           ...(o.verifierSol ? { verifierSol: o.verifierSol } : {}),
           ...(o.circuitId ? { circuitId: o.circuitId.replace(/^0x/, '').toLowerCase() } : {}),
           ...(o.outputs !== undefined ? { nOutputs: Number(o.outputs) } : {}),
+          allowInsecureDev: o.allowInsecureDev === true,
         });
         if (r.registered) d.verifiers[r.circuitId] = r.verifier;
         writeDeployment(o.deployment, d);

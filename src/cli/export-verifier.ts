@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { exportSolidityVerifier } from '../zkml/export/solidity.js';
+import { exportSolidityVerifier } from '../zkml/format/solidity.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 /** `zkinfer export-verifier DIR --out Verifier.sol` */

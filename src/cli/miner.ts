@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { taoToRao } from '../chain/types.js';
 import { CircuitStore } from '../miner/circuit-store.js';
@@ -10,14 +10,19 @@ import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type 
 export function registerMiner(program: Command): void {
   addNeuronOptions(program.command('miner').description('run a miner: an axon proving QueryZkProof requests for the circuits it serves'))
     .requiredOption('--circuit <dir[:capacity]>', 'artifacts directory to serve (repeatable), with concurrent proofs', collect, [])
-    .option('--port <n>', 'axon port', '8091')
-    .option('--host <ip>', 'bind and advertise this address', '127.0.0.1')
+    .option('--port <n>', 'axon port (env BT_AXON_PORT)', process.env['BT_AXON_PORT'] ?? '8091')
+    .option('--host <ip>', 'bind this address (and advertise it unless --external-ip)', '127.0.0.1')
+    .option('--external-ip <ip>', 'advertise this address on chain (serve_axon) instead of --host (env BT_AXON_EXTERNAL_IP)', process.env['BT_AXON_EXTERNAL_IP'])
+    .addOption(new Option('--axon.port <n>', 'alias of --port (Bittensor SDK name)').hideHelp())
+    .addOption(new Option('--axon.external_ip <ip>', 'alias of --external-ip (Bittensor SDK name)').hideHelp())
     .option('--min-stake <tao>', 'refuse callers with less stake', '0')
     .option('--workers <n>', 'prover worker threads', '1')
     .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
     .option('--queue <url>', 'prove on a fleet: put jobs on this Redis (redis://HOST:6379/0) for `zkinfer prover-worker`s instead of local threads')
     .option('--metrics-port <n>', 'serve Prometheus metrics of the proving fleet on --host:PORT/metrics (with --queue)')
-    .action(async (f: NeuronFlags & { circuit: string[]; port: string; host: string; minStake: string; workers: string; prover: string; queue?: string; metricsPort?: string }) => {
+    .action(async (f: NeuronFlags & { circuit: string[]; port: string; host: string; externalIp?: string; 'axon.port'?: string; 'axon.external_ip'?: string; minStake: string; workers: string; prover: string; queue?: string; metricsPort?: string }) => {
+      const externalIp = f['axon.external_ip'] ?? f.externalIp;
+      const portFlag = f['axon.port'] ?? f.port;
       if (!['snarkjs', 'native', 'auto'].includes(f.prover)) throw new InvalidInputError('--prover must be snarkjs, native or auto');
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = new CircuitStore();
@@ -30,12 +35,12 @@ export function registerMiner(program: Command): void {
         ? await (await import('../fleet/open.js')).openFleet({ url: f.queue, circuits, host: f.host, ...(f.metricsPort ? { metricsPort: parseIntFlag(f.metricsPort, '--metrics-port', 0, 65535) } : {}), log: (l) => console.error(l) })
         : new PoolBackend({ size: parseIntFlag(f.workers, '--workers', 1, 64), prover: f.prover as 'snarkjs' | 'native' | 'auto' });
       const miner = new Miner({
-        hotkey: wallet.hotkeyPair(), chain, netuid, circuits, backend, host: f.host,
-        port: parseIntFlag(f.port, '--port', 1, 65535), minStakeRao: taoToRao(f.minStake),
+        hotkey: wallet.hotkeyPair(), chain, netuid, circuits, backend, host: f.host, ...(externalIp ? { externalIp } : {}),
+        port: parseIntFlag(portFlag, '--port', 1, 65535), minStakeRao: taoToRao(f.minStake),
         log: (l) => console.error(l),
       });
       const port = await miner.start();
-      console.log(`miner ${miner.hotkey} on ${f.host}:${port}, netuid ${netuid} (Ctrl-C to stop)`);
+      console.log(`miner ${miner.hotkey} on ${f.host}:${port}${externalIp ? ` (advertised as ${externalIp})` : ''}, netuid ${netuid} (Ctrl-C to stop)`);
       await untilSignal();
       await miner.stop();
       await backend.close?.();

@@ -1,25 +1,25 @@
 import type { Command } from 'commander';
-import { RpcChain, DEFAULT_DEVNET_URL } from '../chain/rpc/client.js';
+import type { Chain } from '../chain/types.js';
 import { InvalidInputError } from '../errors/base.js';
 import { ensureCrypto } from '../protocol/signing.js';
 import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
+import { addNetworkOptions, addWalletAliases, connectFromFlags, walletRefOf, type NetworkOptionValues, type WalletAliasValues } from './bt-flags.js';
 
 /** Flags shared by `zkinfer miner` and `zkinfer validator`. */
-export interface NeuronFlags {
+export interface NeuronFlags extends NetworkOptionValues, WalletAliasValues {
   wallet?: string;
   hotkey?: string;
   walletPath?: string;
   netuid: string;
-  chain: string;
 }
 
+/** Wallet, subnet and network flags (btcli's dotted names are accepted too: --wallet.name, --subtensor.network, …). */
 export function addNeuronOptions(c: Command): Command {
-  return c
+  return addWalletAliases(addNetworkOptions(c
     .option('--wallet <name>', 'wallet name (env BT_WALLET_NAME)')
     .option('--hotkey <name>', 'hotkey name (env BT_WALLET_HOTKEY)')
     .option('--wallet-path <dir>', 'wallets directory (env BT_WALLET_PATH, default ~/.bittensor/wallets)')
-    .option('--netuid <n>', 'subnet uid', '1')
-    .option('--chain <url>', 'devnet node JSON-RPC URL (`zkinfer devnet node`)', process.env['ZKINFER_DEVNET_URL'] ?? DEFAULT_DEVNET_URL);
+    .option('--netuid <n>', 'subnet uid', '1')));
 }
 
 export function parseIntFlag(v: string, name: string, min: number, max: number): number {
@@ -29,12 +29,13 @@ export function parseIntFlag(v: string, name: string, min: number, max: number):
 }
 
 /** Load the hotkey and connect to the chain. */
-export async function openNeuron(f: NeuronFlags): Promise<{ wallet: Wallet; chain: RpcChain; netuid: number }> {
+export async function openNeuron(f: NeuronFlags): Promise<{ wallet: Wallet; chain: Chain; netuid: number }> {
   await ensureCrypto();
-  const wallet = new Wallet(resolveWalletRef({ ...(f.wallet ? { name: f.wallet } : {}), ...(f.hotkey ? { hotkey: f.hotkey } : {}), ...(f.walletPath ? { path: f.walletPath } : {}) }));
+  const wallet = new Wallet(resolveWalletRef(walletRefOf(f.wallet, f.hotkey, f.walletPath, f)));
   wallet.hotkeyJson(); // clear error when missing
-  const chain = await RpcChain.connect(f.chain);
-  return { wallet, chain, netuid: parseIntFlag(f.netuid, '--netuid', 0, 65535) };
+  const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
+  const chain = await connectFromFlags(f, { stakeNetuid: netuid });
+  return { wallet, chain, netuid };
 }
 
 /** Resolve on SIGINT/SIGTERM. */

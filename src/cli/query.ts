@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import { ensureCrypto } from '../protocol/signing.js';
 import { resolveWalletRef, Wallet } from '../protocol/wallet/wallet.js';
-import { ZkinferClient } from '../client/index.js';
+import { ZkinferClient, type LocalVerification } from '../client/index.js';
+import type { InferenceView } from '../api/wire.js';
+import { CIRCUIT_ID_RE } from '../zkml/format/circuit-id.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 
 interface QueryFlags {
@@ -19,6 +21,8 @@ interface QueryFlags {
   poll?: boolean;
   verify: boolean;
   json?: boolean;
+  circuitId?: string;
+  circuitDir?: string;
 }
 
 /** `zkinfer query` — send an input to a validator's API, wait for the proof, verify it locally. */
@@ -37,6 +41,8 @@ export function registerQuery(program: Command): void {
     .option('--timeout <seconds>', 'give up waiting after this long', '300')
     .option('--poll', 'poll for the result instead of streaming progress (SSE)')
     .option('--no-verify', 'skip local verification of the proof')
+    .option('--circuit-id <hex>', 'pin verification to this circuit id (sha256 of the vk you trust)')
+    .option('--circuit-dir <dir>', 'pin verification to a local circuit artifacts directory (its vk and layout, not the server\'s)')
     .option('--json', 'print the whole inference (and verification) as JSON')
     .action(async (f: QueryFlags) => {
       if ((f.model === undefined) === (f.circuit === undefined)) {
@@ -80,7 +86,7 @@ export function registerQuery(program: Command): void {
         onProgress: (e) => log(`  ${new Date(e.at).toISOString()} ${e.status}${e.miner_uid !== undefined ? ` (miner uid ${e.miner_uid})` : ''}`),
       });
       // snarkjs keeps a worker pool for its curve; release it so the command exits once done.
-      const verification = inf.status === 'verified' && f.verify ? await client.verify(inf).finally(releaseSnarkjsCurve) : undefined;
+      const verification = inf.status === 'verified' && f.verify ? await verifyOwn(client, inf, input, f).finally(releaseSnarkjsCurve) : undefined;
       if (f.json) {
         console.log(JSON.stringify({ inference: inf, ...(verification ? { verification } : {}) }, null, 2));
       } else if (inf.status === 'verified') {
@@ -88,13 +94,28 @@ export function registerQuery(program: Command): void {
         if (inf.summary) console.log(inf.summary);
         console.log(`miner uid ${inf.miner_uid ?? '?'}, ${inf.timings.total_ms ?? '?'} ms end-to-end`);
         if (verification) {
-          console.log(verification.valid ? 'proof verified locally ✓ (vk hash, Groth16, inputs, output)' : `proof did NOT verify locally: ${verification.problems.join('; ')}`);
-          if (verification.checks.inputsBound === undefined) console.log('  (public inputs not compared: this model transforms its input before the circuit)');
+          console.log(verification.valid ? `proof verified locally ✓ (${verifiedWhat(verification)})` : `proof did NOT verify locally: ${verification.problems.join('; ')}`);
+          for (const u of verification.unchecked) console.log(`  ! not checked: ${u}`);
         }
       }
       if (inf.status !== 'verified') throw new ZkinferError('INFERENCE_FAILED', `inference ${inf.id} failed: ${inf.error ?? 'unknown error'}`, { hint: 'retry; the validator tries several miners before failing a request' });
       if (verification && !verification.valid) process.exitCode = 3;
     });
+}
+
+/** Verify against the caller's own input file and the circuit the caller pinned (docs/security.md). */
+async function verifyOwn(client: ZkinferClient, inf: InferenceView, input: unknown, f: QueryFlags): Promise<LocalVerification> {
+  const { localCircuit, zooTensorsOf } = await import('../client/local-circuit.js');
+  const local = f.circuitDir ? await localCircuit(f.circuitDir) : undefined;
+  const pin = f.circuitId ?? (f.circuit && CIRCUIT_ID_RE.test(f.circuit) ? f.circuit : undefined);
+  if (pin !== undefined && !CIRCUIT_ID_RE.test(pin)) throw new InvalidInputError(`--circuit-id must be 64 lowercase hex digits, got "${pin}"`, { hint: 'copy it from metadata.json ("id") or `zkinfer compile` output' });
+  const circuit = local?.circuit ?? (await client.circuit(inf.circuit_id));
+  const tensors = await zooTensorsOf(circuit, input);
+  return client.verify(inf, { input, ...(tensors ? { tensors } : {}), ...(pin ? { circuitId: pin } : {}), ...(local ? { vk: local.vk, circuit: local.circuit } : {}) });
+}
+
+function verifiedWhat(v: LocalVerification): string {
+  return ['vk hash', v.checks.circuitPinned ? 'pinned circuit' : undefined, 'Groth16', v.checks.inputsBound ? 'your inputs' : undefined, 'output'].filter(Boolean).join(', ');
 }
 
 async function readStdin(): Promise<string> {

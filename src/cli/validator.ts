@@ -23,8 +23,9 @@ export function registerValidator(program: Command): void {
   addApiOptions(addNeuronOptions(program.command('validator').description('run a validator: query miners, verify proofs against its own inputs, score, set weights'))
     .requiredOption('--circuit <dir[:weight[:timeout_s]]>', 'artifacts directory to benchmark (repeatable)', collect, [])
     .option('--db <file>', 'SQLite state (scores, request log, external requests)', join(homedir(), '.zkinfer', 'validator.sqlite'))
-    .option('--concurrency <n>', 'queries in flight', '4'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string }) => {
+    .option('--concurrency <n>', 'queries in flight', '4')
+    .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)'))
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean }) => {
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
       for (const spec of f.circuit) {
@@ -35,9 +36,11 @@ export function registerValidator(program: Command): void {
           weight: m[2] ? Number(m[2]) : 1,
           timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60,
           ...(generate ? { generate } : {}),
+          allowInsecureDev: f.allowInsecureDev === true,
         });
         circuits.push(c);
-        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'zoo' : 'uniform random'} inputs)`);
+        const insecure = meta.security === 'INSECURE-DEV' ? ' — INSECURE-DEV (allowed by --allow-insecure-dev: proofs can be forged)' : '';
+        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'zoo' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
       }
       const validator = new Validator({
         hotkey: wallet.hotkeyPair(), chain, netuid, dbPath: f.db, circuits,

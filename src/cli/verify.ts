@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { releaseSnarkjsCurve } from '../zkml/prove/curve.js';
 import { verifyFile } from '../zkml/verify/index.js';
+import { parseRecipient } from '../zkml/witness/inputs.js';
 import { readJsonArg } from './prove.js';
 
 /** `zkinfer verify DIR PROOF.json [--input INPUT.json]` — exit 0 valid, 1 invalid, 2 error. */
@@ -12,12 +13,13 @@ export function registerVerify(program: Command): void {
     .argument('<dir>', 'circuit artifacts directory')
     .argument('<proof>', 'PROOF.json from `zkinfer prove`')
     .option('--input <file>', 'your own input {"input_data": [[...]]}: substituted into the public signals before checking')
+    .option('--recipient <address>', 'with --input: the recipient the proof must be bound to (default 0)', '0')
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string, proofPath: string, o: { input?: string; json?: boolean }) => {
+    .action(async (dir: string, proofPath: string, o: { input?: string; recipient: string; json?: boolean }) => {
       try {
         const input = o.input ? await readJsonArg(o.input, 'input file') : undefined;
         const t0 = performance.now();
-        const r = await verifyFile(dir, proofPath, input === undefined ? {} : { input });
+        const r = await verifyFile(dir, proofPath, input === undefined ? {} : { input, recipient: parseRecipient(o.recipient) });
         const ms = performance.now() - t0;
         if (o.json) {
           console.log(JSON.stringify({ ...r, ms }));
@@ -25,6 +27,7 @@ export function registerVerify(program: Command): void {
           if (r.security === 'INSECURE-DEV') console.log('INSECURE-DEV: development keys (known-secret powers of tau) — a valid proof here is not a real guarantee');
           if (r.valid) {
             console.log(`valid  circuit ${r.circuitId}${r.inputsBound ? '  (bound to your inputs)' : ''}`);
+            if (!r.inputsBound) console.log('inputs NOT bound: checked against the inputs inside the proof file — pass --input YOUR.json to check the proof is about your input');
             if (r.outputs) console.log(`outputs ${JSON.stringify(r.outputs)}`);
           } else {
             console.log(`INVALID: ${r.reason}`);

@@ -15,7 +15,21 @@ import {
 import { ApiRequestError, ProtocolError, WaitTimeoutError } from './errors.js';
 import { signedHeaders, type RequestSigner } from './sign.js';
 import { readSse } from './sse.js';
-import { verifyInference, type LocalVerification } from './verify.js';
+import { circuitIdOfVk, verifyInference, type LocalVerification } from './verify.js';
+
+/** What `ZkinferClient.verify` checks against: the caller's own input and pinned circuit (docs/security.md). */
+export interface VerifyOptions {
+  /** Your input tensors by tensor name (flattened real numbers). */
+  tensors?: Record<string, number[]>;
+  /** Your input object (used when it is keyed by tensor name); default: the input this client submitted. */
+  input?: unknown;
+  /** The circuit id you trust; default: the circuit id this client submitted with. */
+  circuitId?: string;
+  /** A verification key you trust (pins the circuit to sha256 of it). */
+  vk?: unknown;
+  /** The circuit's description from a source you trust (e.g. a local circuit dir), instead of the server's. */
+  circuit?: Pick<CircuitView, 'id' | 'name' | 'inputs' | 'outputs' | 'public_layout'>;
+}
 
 export interface ClientOptions {
   /** Base URL of the validator API, e.g. http://127.0.0.1:8600 */
@@ -53,6 +67,8 @@ export class ZkinferClient {
   private readonly fetch: typeof fetch;
   private readonly circuitCache = new Map<string, Promise<CircuitView>>();
   private readonly vkCache = new Map<string, Promise<unknown>>();
+  /** What this client itself submitted, by inference id: the input and the circuit id it asked for (docs/security.md). */
+  private readonly submitted = new Map<string, { input: unknown; circuitId?: string }>();
 
   constructor(private readonly opts: ClientOptions) {
     this.url = opts.url.replace(/\/+$/, '');
@@ -91,11 +107,13 @@ export class ZkinferClient {
   /** POST /v1/inferences → the new inference's id. */
   async submit(p: SubmitParams): Promise<SubmitResponse> {
     const body = { ...(p.model !== undefined ? { model: p.model } : {}), ...(p.circuitId !== undefined ? { circuit_id: p.circuitId } : {}), input: p.input };
-    return this.request('/v1/inferences', SubmitResponseSchema, {
+    const r = await this.request('/v1/inferences', SubmitResponseSchema, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...this.authHeaders() },
       body: JSON.stringify(body),
     });
+    this.submitted.set(r.id, { input: structuredClone(p.input), ...(p.circuitId !== undefined ? { circuitId: p.circuitId } : {}) });
+    return r;
   }
 
   /** GET /v1/inferences/:id */
@@ -200,15 +218,19 @@ export class ZkinferClient {
   }
 
   /**
-   * Verify an inference locally with snarkjs: vk hashes to the circuit id, the proof verifies, the reported
-   * output is the proven one, and — given `tensors` (or for circuits whose input object is their tensors) —
-   * the public inputs are your own.
+   * Verify an inference locally with snarkjs against YOUR input and a circuit YOU pin — never against what the
+   * server echoes: the input is `tensors`, else `input` (or the input this client submitted) when it is keyed by
+   * tensor name; the circuit is `vk` (a key you trust), else `circuitId`, else the circuit id you submitted with.
+   * What could not be checked is listed in `unchecked` (docs/security.md).
    */
-  async verify(inference: InferenceView, opts: { tensors?: Record<string, number[]> } = {}): Promise<LocalVerification> {
-    const circuit = await this.circuit(inference.circuit_id);
-    const vk = await this.vk(circuit.id);
-    const tensors = opts.tensors ?? tensorsOf(inference.input, circuit);
-    return verifyInference(inference, circuit, vk, tensors ? { tensors } : {});
+  async verify(inference: InferenceView, opts: VerifyOptions = {}): Promise<LocalVerification> {
+    const mine = this.submitted.get(inference.id);
+    const pinnedCircuitId = opts.vk !== undefined ? await circuitIdOfVk(opts.vk) : (opts.circuitId ?? mine?.circuitId);
+    const circuit = opts.circuit ?? (await this.circuit(inference.circuit_id));
+    const vk = opts.vk ?? (await this.vk(circuit.id));
+    const own = opts.input !== undefined ? opts.input : mine?.input;
+    const tensors = opts.tensors ?? (own !== undefined ? tensorsOf(own, circuit) : undefined);
+    return verifyInference(inference, circuit, vk, { ...(tensors ? { tensors } : {}), ...(pinnedCircuitId !== undefined ? { pinnedCircuitId } : {}) });
   }
 }
 

@@ -3,7 +3,8 @@
  * wait for the proof (SSE or polling), and verify it locally with snarkjs — in Node ≥ 20 and in browsers.
  */
 export { ZkinferClient, tensorsOf, type ClientOptions, type SubmitParams, type WaitOptions } from './client.js';
-export { verifyInference, circuitIdOfVk, type LocalVerification } from './verify.js';
+export { verifyInference, circuitIdOfVk, formatOfCircuitView, type LocalVerification, type VerifyInferenceOptions } from './verify.js';
+export type { VerifyOptions } from './client.js';
 export { signedHeaders, type RequestSigner } from './sign.js';
 export { readSse, type SseEvent } from './sse.js';
 export { ApiRequestError, WaitTimeoutError, ProtocolError } from './errors.js';

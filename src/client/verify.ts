@@ -1,22 +1,21 @@
-import { decodeReal, encodeReal } from '../zkml/fixed-point.js';
-import { canonicalJson } from '../zkml/artifacts/canonical-json.js';
 import type { CircuitView, InferenceView } from '../api/wire.js';
+import { circuitIdOfVkAsync } from '../zkml/format/circuit-id.js';
+import { bindInputs, checkCanonicalSignals, checkLayout, decodeOutputs, encodeInputFields, inputDataFromNamed, outputsByName, outputsEqual, type CircuitFormat } from '../zkml/format/layout.js';
 
 /** Circuit id of a verification key: sha256 (hex) of its canonical JSON, with WebCrypto (Node ≥ 20 and browsers). */
-export async function circuitIdOfVk(vk: unknown): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalJson(vk)));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export const circuitIdOfVk = circuitIdOfVkAsync;
 
 export interface LocalVerification {
-  /** Every check passed. */
+  /** Every check that could be made passed (see `unchecked` for those that could not). */
   valid: boolean;
   checks: {
     /** sha256(canonical vk) equals the inference's circuit id. */
     vkMatchesCircuit: boolean;
-    /** snarkjs groth16.verify(vk, public_signals, proof). */
+    /** The circuit id is the one the caller pinned (undefined: nothing pinned, the server chose the circuit). */
+    circuitPinned: boolean | undefined;
+    /** snarkjs groth16.verify(vk, public signals, proof) — with the caller's own inputs in the input positions when given. */
     proof: boolean;
-    /** The input positions of public_signals encode the caller's own tensors (undefined: no tensors given). */
+    /** The proof is for the caller's OWN input (undefined: no input of the caller's was given, not checked). */
     inputsBound: boolean | undefined;
     /** The output reported equals the output decoded from the verified public signals. */
     outputMatches: boolean;
@@ -25,69 +24,84 @@ export interface LocalVerification {
   outputs: Record<string, number[]>;
   /** Why it is invalid, one line per failed check. */
   problems: string[];
+  /** Checks that could not be made, in plain words (docs/security.md: what a client must trust). */
+  unchecked: string[];
+}
+
+/** The circuit format of an API circuit description. */
+export function formatOfCircuitView(c: Pick<CircuitView, 'name' | 'inputs' | 'outputs' | 'public_layout'>): CircuitFormat {
+  const t = (x: CircuitView['inputs'][number]) => ({ name: x.name, shape: x.shape, scaleBits: x.scale_bits });
+  return { name: c.name, inputs: c.inputs.map(t), outputs: c.outputs.map(t), publicLayout: c.public_layout };
+}
+
+export interface VerifyInferenceOptions {
+  /** YOUR input tensors (by tensor name, flattened, real numbers) — never the input the server echoes back. */
+  tensors?: Record<string, number[]>;
+  /** The circuit id you trust (from `zkinfer compile`, a local circuit dir, or a vk you verified before). */
+  pinnedCircuitId?: string;
+  snarkjs?: { groth16: { verify(vk: unknown, pub: unknown[], proof: unknown): Promise<boolean> } };
 }
 
 /**
- * Verify an inference locally (Node or browser): the vk is the circuit's (by hash), the Groth16 proof
- * verifies, the public inputs are the caller's own `tensors` (by tensor name, flattened, real numbers),
- * and the reported output is what the proof says.
+ * Verify an inference locally (Node or browser): the vk hashes to the circuit id (and that id is the one you
+ * pinned), the Groth16 proof verifies with YOUR input tensors substituted into the input positions (so a proof
+ * for another input fails), and the reported output is what the proof says.
  */
 export async function verifyInference(
   inference: InferenceView,
-  circuit: Pick<CircuitView, 'id' | 'inputs' | 'outputs' | 'public_layout'>,
+  circuit: Pick<CircuitView, 'id' | 'name' | 'inputs' | 'outputs' | 'public_layout'>,
   vk: unknown,
-  opts: { tensors?: Record<string, number[]>; snarkjs?: { groth16: { verify(vk: unknown, pub: unknown[], proof: unknown): Promise<boolean> } } } = {},
+  opts: VerifyInferenceOptions = {},
 ): Promise<LocalVerification> {
   const problems: string[] = [];
+  const unchecked: string[] = [];
+  const circuitPinned = opts.pinnedCircuitId === undefined ? undefined : opts.pinnedCircuitId === inference.circuit_id;
+  if (circuitPinned === false) problems.push(`the inference is for circuit ${inference.circuit_id}, not the circuit you pinned (${opts.pinnedCircuitId})`);
+  if (circuitPinned === undefined) unchecked.push('circuit not pinned: the circuit and its vk came from the server (pass a circuit id, a local circuit dir or a trusted vk)');
   if (!inference.proof || !inference.public_signals) {
-    return { valid: false, checks: { vkMatchesCircuit: false, proof: false, inputsBound: undefined, outputMatches: false }, outputs: {}, problems: [`inference is ${inference.status}; it has no proof`] };
+    return { valid: false, checks: { vkMatchesCircuit: false, circuitPinned, proof: false, inputsBound: undefined, outputMatches: false }, outputs: {}, problems: [...problems, `inference is ${inference.status}; it has no proof`], unchecked };
   }
-  const signals = inference.public_signals;
-  const vkMatchesCircuit = circuit.id === inference.circuit_id && (await circuitIdOfVk(vk)) === circuit.id;
+  const vkMatchesCircuit = circuit.id === inference.circuit_id && (await circuitIdOfVkAsync(vk)) === circuit.id;
   if (!vkMatchesCircuit) problems.push('verification key does not hash to the inference circuit id');
 
-  const snarkjs = opts.snarkjs ?? (await import('snarkjs'));
+  const format = formatOfCircuitView(circuit);
+  let signals = [...inference.public_signals];
+  let inputsBound: boolean | undefined;
+  let differs = false;
   let proof = false;
   try {
-    proof = signals.length === circuit.public_layout.total && (await snarkjs.groth16.verify(vk, signals, inference.proof));
-  } catch {
-    proof = false;
-  }
-  if (!proof) problems.push('Groth16 proof does not verify');
-
-  let inputsBound: boolean | undefined;
-  if (opts.tensors) {
-    inputsBound = true;
-    for (const slot of circuit.public_layout.inputs) {
-      const spec = circuit.inputs.find((t) => t.name === slot.name);
-      const mine = opts.tensors[slot.name];
-      if (!spec || !mine || mine.length !== slot.length) {
-        inputsBound = false;
-        problems.push(`public input ${slot.name}: no tensor of length ${slot.length} to compare`);
-        continue;
-      }
-      for (let i = 0; i < slot.length; i++) {
-        if (signals[slot.offset + i] !== encodeReal(mine[i]!, spec.scale_bits)) {
-          inputsBound = false;
-          problems.push(`public input ${slot.name}[${i}] is not the value sent`);
-          break;
-        }
-      }
+    checkLayout(format, Number((vk as { nPublic?: unknown }).nPublic));
+    checkCanonicalSignals(signals);
+    if (opts.tensors) {
+      const bound = bindInputs(format, signals, encodeInputFields(format, inputDataFromNamed(format, opts.tensors)));
+      signals = bound.signals;
+      differs = bound.differs;
     }
+    const snarkjs = opts.snarkjs ?? (await import('snarkjs'));
+    proof = await snarkjs.groth16.verify(vk, signals, inference.proof);
+  } catch (e) {
+    problems.push(`cannot check the proof: ${(e as Error).message}`);
   }
+  if (opts.tensors) {
+    inputsBound = proof;
+    if (!proof && differs) problems.push('the proof is not for your input (the server answered a different input)');
+  } else {
+    unchecked.push('inputs not bound: no input of yours was given, so the proof may be for another input');
+  }
+  if (!proof && !(opts.tensors && differs)) problems.push('Groth16 proof does not verify');
 
-  const outputs: Record<string, number[]> = {};
-  for (const slot of circuit.public_layout.outputs) {
-    const spec = circuit.outputs.find((t) => t.name === slot.name);
-    const scale = spec?.scale_bits ?? 0;
-    outputs[slot.name] = signals.slice(slot.offset, slot.offset + slot.length).map((s) => decodeReal(s, scale));
+  let outputs: Record<string, number[]> = {};
+  let outputMatches = false;
+  try {
+    const decoded = decodeOutputs(format, signals);
+    outputs = outputsByName(format, decoded);
+    const reported = inference.output ?? {};
+    outputMatches = Object.keys(reported).length === decoded.length && outputsEqual(decoded, format.outputs.map((t) => reported[t.name] ?? []));
+  } catch (e) {
+    problems.push(`cannot decode outputs: ${(e as Error).message}`);
   }
-  const reported = inference.output ?? {};
-  const outputMatches =
-    Object.keys(outputs).length === Object.keys(reported).length &&
-    Object.entries(outputs).every(([k, v]) => reported[k]?.length === v.length && v.every((x, i) => Math.abs(x - reported[k]![i]!) <= 1e-9 * Math.max(1, Math.abs(x))));
   if (!outputMatches) problems.push('reported output differs from the output in the proof');
 
-  const valid = vkMatchesCircuit && proof && inputsBound !== false && outputMatches;
-  return { valid, checks: { vkMatchesCircuit, proof, inputsBound, outputMatches }, outputs, problems };
+  const valid = vkMatchesCircuit && circuitPinned !== false && proof && inputsBound !== false && outputMatches;
+  return { valid, checks: { vkMatchesCircuit, circuitPinned, proof, inputsBound, outputMatches }, outputs, problems, unchecked };
 }

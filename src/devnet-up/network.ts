@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Devnet } from '../chain/devnet/devnet.js';
+import { serveDevnet } from '../chain/rpc/server.js';
 import { taoToRao, type Metagraph } from '../chain/types.js';
 import { CircuitStore } from '../miner/circuit-store.js';
 import { Miner } from '../miner/miner.js';
@@ -29,11 +30,15 @@ export interface DevnetUpOptions {
   prover?: 'snarkjs' | 'native' | 'auto';
   /** Query timeout, seconds. */
   timeoutS?: number;
+  /** Serve the chain's JSON-RPC on 127.0.0.1 at this port (0 = any free port) so other processes can attach; undefined = not served. */
+  rpcPort?: number;
   log?: (line: string) => void;
 }
 
 export interface DevnetUpHandle {
   devnet: Devnet;
+  /** The chain's JSON-RPC URL when served (`--network URL` for `zkinfer miner` / `zkinfer chain metagraph`). */
+  rpcUrl?: string;
   validator: Validator;
   miners: Miner[];
   keys: DevnetNeuronKeys[];
@@ -58,6 +63,13 @@ export async function devnetUp(opts: DevnetUpOptions): Promise<DevnetUpHandle> {
     stops.length = 0;
   };
   try {
+    let rpcUrl: string | undefined;
+    if (opts.rpcPort !== undefined) {
+      const server = await serveDevnet(devnet, { port: opts.rpcPort, onError: (e) => log(`chain rpc: ${e instanceof Error ? e.message : String(e)}`) });
+      stops.push(() => server.close());
+      rpcUrl = server.url;
+      log(`chain JSON-RPC on ${rpcUrl} (attach: zkinfer miner --network ${rpcUrl} …, zkinfer chain metagraph --network ${rpcUrl})`);
+    }
     devnet.start();
     const keys = await ensureDevnetWallets(join(opts.dataDir, 'wallets'), opts.miners);
     for (const k of keys) {
@@ -67,10 +79,13 @@ export async function devnetUp(opts: DevnetUpOptions): Promise<DevnetUpHandle> {
       log(`registered ${k.name} (${k.role}) as uid ${uid}`);
       if (k.role === 'validator') await devnet.addStake(k.coldkey, k.hotkey.address, VALIDATOR_STAKE);
     }
+    // a development network: its validator accepts INSECURE-DEV keys, and says so (docs/security.md)
     const circuit: ValidatorCircuit = await loadValidatorCircuit(opts.circuitDir, {
+      allowInsecureDev: true,
       timeoutS: opts.timeoutS ?? 60,
       ...(opts.generate ? { generate: opts.generate } : {}),
     });
+    if (circuit.artifacts.metadata.security === 'INSECURE-DEV') log(`validator runs with --allow-insecure-dev: circuit ${circuit.id.slice(0, 16)}… is INSECURE-DEV (every miner can read the dev secret and forge proofs; development only)`);
     const miners: Miner[] = [];
     let i = 0;
     for (const k of keys.filter((x) => x.role === 'miner')) {
@@ -99,6 +114,7 @@ export async function devnetUp(opts: DevnetUpOptions): Promise<DevnetUpHandle> {
     const roles = new Map(keys.map((k) => [k.hotkey.address, k.name]));
     return {
       devnet,
+      ...(rpcUrl ? { rpcUrl } : {}),
       validator,
       miners,
       keys,

@@ -4,10 +4,10 @@ import { inferenceAttestorAbi } from './abi-index.js';
 import type { EthClients } from './clients.js';
 import { sendTx } from './tx.js';
 import { InvalidInputError } from '../errors/base.js';
-import { ProofFileSchema } from '../zkml/prove/proof-file.js';
+import { ProofFileSchema } from '../zkml/format/proof-file.js';
 
 /**
- * The part of PROOF.json (ARCHITECTURE.md §3, src/zkml/prove/proof-file.ts) the attestor needs: circuit id,
+ * The part of PROOF.json (docs/zkml-prove.md, src/zkml/format/proof-file.ts) the attestor needs: circuit id,
  * snarkjs proof, public signals. Extra fields (outputs, security, prover) are ignored.
  */
 export const AttestProofSchema = ProofFileSchema.pick({ circuit_id: true, proof: true, public_signals: true }).extend({

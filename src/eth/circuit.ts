@@ -5,8 +5,8 @@ import { circuitIdBytes, registerCircuit } from './attest.js';
 import type { EthClients } from './clients.js';
 import { DeploymentError } from './errors.js';
 import { deployVerifier } from './verifier.js';
-import { evmVkHash, exportSolidityVerifier } from '../zkml/export/solidity.js';
-import { loadArtifacts } from '../zkml/artifacts/index.js';
+import { evmVkHash, exportSolidityVerifier, INSECURE_DEV_SOLIDITY_BANNER } from '../zkml/format/solidity.js';
+import { outputsPrefixLength as layoutPrefix } from '../zkml/format/layout.js';
 
 export interface CircuitRegistration {
   circuitId: string;
@@ -17,18 +17,13 @@ export interface CircuitRegistration {
   registered: boolean;
 }
 
-/** Outputs must form a contiguous prefix of the public signals (Circom's order) for the attestor's layout. */
+/** Outputs must form a contiguous prefix of the public signals (the format's order) for the attestor's layout. */
 export function outputsPrefixLength(layout: { outputs: Array<{ offset: number; length: number }>; total: number }): number {
-  let n = 0;
-  for (const o of [...layout.outputs].sort((a, b) => a.offset - b.offset)) {
-    if (o.offset !== n) {
-      throw new DeploymentError('circuit outputs are not the leading public signals; the attestor cannot split them', {
-        hint: 'recompile the circuit with zkinfer (outputs first, then inputs)',
-      });
-    }
-    n += o.length;
+  try {
+    return layoutPrefix(layout);
+  } catch (e) {
+    throw new DeploymentError('circuit outputs are not the leading public signals; the attestor cannot split them', { hint: 'recompile the circuit with zkinfer (outputs first, then inputs)', cause: e });
   }
-  return n;
 }
 
 /** Whether `circuitId` is already bound to a verifier on the attestor. */
@@ -44,6 +39,23 @@ export interface EnsureCircuitParameters {
   verifierSol?: string;
   circuitId?: string;
   nOutputs?: number;
+  /** Register an INSECURE-DEV circuit on a chain other than a local anvil (chain id 31337) anyway. */
+  allowInsecureDev?: boolean;
+}
+
+/** The local anvil dev chain's id: the only chain where INSECURE-DEV circuits register without being asked to. */
+export const DEV_CHAIN_ID = 31337;
+
+/**
+ * INSECURE-DEV keys can be forged by anyone holding the dev secret, so registering one on a real chain would
+ * let them attest any output; refused unless explicitly allowed (docs/security.md).
+ */
+export function checkInsecureDevRegistration(security: string, chainId: number, allow: boolean | undefined): void {
+  if (security === 'INSECURE-DEV' && chainId !== DEV_CHAIN_ID && !allow) {
+    throw new DeploymentError(`refusing to register an INSECURE-DEV circuit on chain ${chainId}: its proofs can be forged by anyone holding the dev powers-of-tau secret`, {
+      hint: 'compile the circuit with a ceremony ptau (`zkinfer compile --ptau …`), or pass --allow-insecure-dev for a test chain',
+    });
+  }
 }
 
 /** Deploy the circuit's Groth16 verifier and register it on the attestor, unless it is registered already. */
@@ -53,17 +65,19 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
   let source: () => Promise<string>;
   let expectedVkHash: string | undefined;
   if (p.dir) {
-    const art = await loadArtifacts(p.dir, { need: ['vk'] }); // vk.json hash-checked, id = sha256 of its canonical form
-    const md = art.metadata;
+    // one load: the id, the layout and the verifier all come from artifacts whose zkey, vk and metadata agree
+    const exported = await exportSolidityVerifier(p.dir);
+    const md = exported.metadata;
+    checkInsecureDevRegistration(exported.security, clients.chain.id, p.allowInsecureDev);
     if (md.publicLayout.recipient !== md.publicLayout.total - 1) {
       throw new DeploymentError(`circuit ${md.name} has no \`recipient\` public input, so an attestation could be front-run`, {
         hint: 'recompile it with this zkinfer (`zkinfer compile`): new circuits bind a recipient (docs/eth.md)',
       });
     }
-    circuitId = md.id;
+    circuitId = exported.circuitId;
     nOutputs = outputsPrefixLength(md.publicLayout);
-    expectedVkHash = evmVkHash(art.vk);
-    source = async () => (await exportSolidityVerifier(p.dir!)).source; // hash-checked artifacts
+    expectedVkHash = evmVkHash(exported.vk);
+    source = async () => exported.source;
   } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined) {
     if (!/^[0-9a-f]{64}$/.test(p.circuitId)) {
       throw new DeploymentError(`circuit id must be 64 lowercase hex digits (sha256 of the vk), got "${p.circuitId}"`, { hint: 'copy it from metadata.json or the verifier header' });
@@ -73,8 +87,11 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
     }
     circuitId = p.circuitId;
     nOutputs = p.nOutputs;
-    const file = p.verifierSol;
-    source = () => readFile(file, 'utf8');
+    const text = await readFile(p.verifierSol, 'utf8');
+    // an exported verifier names its security level in its header; one without a header is treated as dev
+    const security = /^\/\/ security: ceremony$/m.test(text) && !text.includes(INSECURE_DEV_SOLIDITY_BANNER) ? 'ceremony' : 'INSECURE-DEV';
+    checkInsecureDevRegistration(security, clients.chain.id, p.allowInsecureDev);
+    source = async () => text;
   } else {
     throw new DeploymentError('to register a circuit give its artifacts directory, or a verifier .sol with its circuit id and output count', {
       hint: 'use --circuit DIR, or --verifier-sol FILE --circuit-id HEX --outputs N',

@@ -6,7 +6,7 @@ import { SolidityCompileError } from './errors.js';
 
 const require = createRequire(import.meta.url);
 
-/** EVM target and optimizer settings used for every contract (ARCHITECTURE.md §8). */
+/** EVM target and optimizer settings used for every contract (docs/eth.md). */
 export const SOLC_SETTINGS = {
   evmVersion: 'cancun',
   optimizer: { enabled: true, runs: 200 },

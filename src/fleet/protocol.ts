@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Groth16ProofSchema } from '../zkml/prove/proof-file.js';
+import { Groth16ProofSchema } from '../zkml/format/proof-file.js';
 
 /**
  * What the miner and its prover workers exchange through Redis (docs/scale-out.md, "Design"): one BullMQ

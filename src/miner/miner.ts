@@ -36,6 +36,8 @@ export interface MinerOptions {
   circuits: CircuitStore;
   backend: ProofBackend;
   host?: string;
+  /** Address published with serve_axon when it differs from the bind address `host` (NAT, 0.0.0.0 binds). */
+  externalIp?: string;
   port?: number;
   /** Publish the axon on chain (serve_axon) when started (default true). */
   serve?: boolean;
@@ -107,7 +109,7 @@ export class Miner {
 
   /** serve_axon unless the chain already has this address; waits out the serving rate limit on restarts. */
   private async serve(port: number): Promise<void> {
-    const ip = this.opts.host ?? '127.0.0.1';
+    const ip = this.opts.externalIp ?? this.opts.host ?? '127.0.0.1';
     const m = await this.metagraph.refresh();
     const a = m.axons[m.hotkeys.indexOf(this.hotkey)];
     if (a && a.ip === ip && a.port === port && a.version === VERSION_KEY) return;

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { randomUUID } from 'node:crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { z } from 'zod';
-import { VERSION_KEY } from '../version.js';
+import { BITTENSOR_SDK_VERSION_INT } from './sdk-version.js';
 import { BlacklistedError, NotVerifiedError, ProtocolError, SynapseParsingError, UnknownSynapseError } from './errors.js';
 import { NonceGuard } from './nonce.js';
 import { PriorityGate } from './priority-gate.js';
@@ -256,7 +256,7 @@ export class Axon {
       status_message: headerSafe(message),
       ip: h.axon.ip ?? this.opts.host ?? '127.0.0.1',
       port: this.boundPort,
-      version: VERSION_KEY,
+      version: BITTENSOR_SDK_VERSION_INT,
       nonce,
       uuid: this.uuid,
       hotkey: this.hotkey,

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { VERSION_KEY } from '../version.js';
+import { BITTENSOR_SDK_VERSION_INT } from './sdk-version.js';
 import { signText } from './signing.js';
 import type { SynapseSpec, TerminalInfo } from './synapses.js';
 import { bodyHash, signedMessage, stringifyWithBigInt, terminalToJson, timeNs, toHeaders } from './wire.js';
@@ -57,7 +57,7 @@ export class Dendrite {
     const nonce = timeNs();
     const synapseFields = { ...spec.defaults, ...fields };
     const hash = bodyHash(synapseFields, spec.hashFields);
-    const dendrite: TerminalInfo = { ip: this.opts.ip ?? '127.0.0.1', version: VERSION_KEY, nonce, uuid: this.uuid, hotkey: this.hotkey.address };
+    const dendrite: TerminalInfo = { ip: this.opts.ip ?? '127.0.0.1', version: BITTENSOR_SDK_VERSION_INT, nonce, uuid: this.uuid, hotkey: this.hotkey.address };
     dendrite.signature = signText(this.hotkey, signedMessage({ nonce, dendriteHotkey: this.hotkey.address, axonHotkey: target.hotkey, uuid: this.uuid, bodyHash: hash }));
     const axon: TerminalInfo = { ip: target.ip, port: target.port, hotkey: target.hotkey };
     const bodyObj = {

@@ -16,6 +16,7 @@ export function pythonRepr(value: unknown): string {
   if (typeof value === 'number') return pythonNumber(value);
   if (typeof value === 'string') return pythonStringRepr(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (value instanceof Map) return `{${[...value].map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(', ')}}`;
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`);
     return `{${entries.join(', ')}}`;
@@ -24,6 +25,8 @@ export function pythonRepr(value: unknown): string {
 }
 
 function pythonNumber(n: number): string {
+  // -0 exists only as a Python float (an int has no sign of zero): repr -0.0
+  if (Object.is(n, -0)) return '-0.0';
   if (Number.isInteger(n) && Math.abs(n) < 1e16) return n.toFixed(0);
   return pythonFloat(n);
 }
@@ -45,6 +48,13 @@ export function pythonFloat(n: number): string {
   return s.includes('.') ? s : `${s}.0`;
 }
 
+/**
+ * What Python's str.isprintable() calls non-printable (escaped by repr): Unicode categories Cc, Cf, Cs, Co, Cn,
+ * Zl, Zp and Zs other than the ASCII space.
+ */
+const NON_PRINTABLE = /^(?! )[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+const hex = (cp: number, width: number): string => cp.toString(16).padStart(width, '0');
+
 /** Python's repr of a str: single quotes unless the text has ' and no ". */
 function pythonStringRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -56,7 +66,7 @@ function pythonStringRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (NON_PRINTABLE.test(ch)) out += cp <= 0xff ? `\\x${hex(cp, 2)}` : cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
     else out += ch;
   }
   return out + quote;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Synapse schemas (zod) mirroring Bittensor's pydantic `Synapse`/`TerminalInfo` and the reference subnet's
- * synapses (ARCHITECTURE.md §5). Field names are the Python ones, so bodies interoperate with the Python SDK.
+ * synapses (docs/network.md). Field names are the Python ones, so bodies interoperate with the Python SDK.
  */
 
 /** Python ints may arrive as JSON numbers (nonces exceed 2^53 — do not trust them from the body), strings or bigints. */

@@ -3,7 +3,7 @@ import { pythonFloat, pythonStr } from './python-str.js';
 import type { TerminalInfo } from './synapses.js';
 
 /**
- * Bittensor v10 axon/dendrite wire format (ARCHITECTURE.md §4): header names and encodings, body hash,
+ * Bittensor v10 axon/dendrite wire format (docs/network.md): header names and encodings, body hash,
  * the signed message, and JSON with exact big integers (nonces exceed 2^53).
  */
 

@@ -1,3 +1,4 @@
+import { ZkinferError } from '../errors/base.js';
 import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
 import { randomInputs, type RealInputs } from '../protocol/circuit-io.js';
 
@@ -13,9 +14,23 @@ export interface ValidatorCircuit {
   generate: (rand: () => number) => RealInputs;
 }
 
-/** Load a circuit for validation (only metadata + vk are needed and checked). */
-export async function loadValidatorCircuit(dir: string, opts: { weight?: number; timeoutS?: number; generate?: (rand: () => number) => RealInputs } = {}): Promise<ValidatorCircuit> {
+/** A validator was given an INSECURE-DEV circuit without --allow-insecure-dev (docs/security.md). */
+export class InsecureCircuitError extends ZkinferError {
+  override readonly name = 'InsecureCircuitError';
+  constructor(dir: string, id: string) {
+    super('INSECURE_DEV_REFUSED', `circuit ${dir} (${id.slice(0, 16)}…) is INSECURE-DEV: its powers of tau has a known secret, so anyone holding it can forge proofs and every miner would score as valid`, {
+      hint: 'compile it with a ceremony file (`zkinfer compile --ptau powersOfTau28_hez_final_NN.ptau`), or pass --allow-insecure-dev for a development network',
+    });
+  }
+}
+
+/**
+ * Load a circuit for validation (only metadata + vk are needed and checked). INSECURE-DEV circuits are refused
+ * unless `allowInsecureDev` (a development network, e.g. `devnet up`).
+ */
+export async function loadValidatorCircuit(dir: string, opts: { weight?: number; timeoutS?: number; generate?: (rand: () => number) => RealInputs; allowInsecureDev?: boolean } = {}): Promise<ValidatorCircuit> {
   const artifacts = await loadArtifacts(dir, { need: ['vk'] });
+  if (artifacts.metadata.security === 'INSECURE-DEV' && !opts.allowInsecureDev) throw new InsecureCircuitError(dir, artifacts.metadata.id);
   return {
     id: artifacts.metadata.id,
     artifacts,

@@ -1,5 +1,5 @@
 /**
- * Scoring (ARCHITECTURE.md §6; the reference subnet's formulas, constants configurable):
+ * Scoring (docs/network.md, scoring; the reference subnet's formulas, constants configurable):
  *   x = clamp((rt − min_rt)/(max_rt − min_rt), 0, 0.99)
  *   h(x) = [tan(0.9π(x−0.5)) + tan(0.45π)] / [2·tan(0.45π)]
  *   f = clamp(1·(1−h) − w_size·clamp(size/3648, 0, 1) + w_out·output_score, 0, 1)

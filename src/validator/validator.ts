@@ -13,6 +13,7 @@ import { ReplayGuard } from './replay-guard.js';
 import { DEFAULT_SCORING, responseQuality, rtBounds, updateScore, weightsForEmit, type ScoringConfig } from './scoring.js';
 import { ValidatorStore, type RequestLogEntry } from './store.js';
 import { verifyMinerProof } from './verify-proof.js';
+import { weightsRefusal } from './weights-guard.js';
 import { snarkjsCurve } from '../zkml/prove/curve.js';
 
 export interface ValidatorOptions {
@@ -189,6 +190,9 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   }
 
   /** Set weights when the rate limit allows and there is something to set. */
+  /** The last reason weights were held back (logged once per change). */
+  private lastRefusal: string | undefined;
+
   async maybeSetWeights(block: number, m?: Metagraph): Promise<boolean> {
     if (this.settingWeights) return false;
     const hp = await this.opts.chain.hyperparameters(this.opts.netuid);
@@ -199,6 +203,13 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     const scores = new Map([...this.scores()].filter(([uid]) => uid < meta.n && meta.hotkeys[uid] !== this.hotkey));
     const { uids, weights } = weightsForEmit(scores);
     if (uids.length === 0) return false;
+    const refusal = weightsRefusal(hp, meta, this.hotkey, uids);
+    if (refusal !== undefined) {
+      if (refusal !== this.lastRefusal) this.log(`validator: not setting weights: ${refusal}`);
+      this.lastRefusal = refusal;
+      return false;
+    }
+    this.lastRefusal = undefined;
     this.settingWeights = true;
     try {
       const r = await this.opts.chain.setWeights(this.opts.hotkey, { netuid: this.opts.netuid, uids, weights, versionKey: Math.max(VERSION_KEY, hp.weightsVersion) });

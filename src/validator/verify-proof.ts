@@ -1,6 +1,7 @@
 import { ZkinferError } from '../errors/base.js';
 import { toInputData, type RealInputs } from '../protocol/circuit-io.js';
 import type { LoadedArtifacts } from '../zkml/artifacts/index.js';
+import { bindInputs } from '../zkml/format/layout.js';
 import { verify, verifierKeyFromVk, type VerifierKey } from '../zkml/verify/index.js';
 import { quantizeInputs } from '../zkml/witness/inputs.js';
 
@@ -25,12 +26,7 @@ export async function verifyMinerProof(artifacts: LoadedArtifacts, response: { p
   }
   const md = artifacts.metadata;
   const data = toInputData(md, inputs);
-  const signals = [...response.public_signals];
-  const { fields } = quantizeInputs(md, data);
-  md.inputs.forEach((spec, k) => {
-    const at = md.publicLayout.inputs.find((i) => i.name === spec.name);
-    if (at) fields[k]!.forEach((f, i) => { signals[at.offset + i] = f; });
-  });
+  const { signals } = bindInputs(md, response.public_signals, quantizeInputs(md, data).fields);
   try {
     const r = await verify(key, { circuit_id: md.id, proof: response.proof, public_signals: response.public_signals, outputs: [], security: md.security }, { input: data });
     return { valid: r.valid, ...(r.reason ? { reason: r.reason } : {}), publicSignals: signals };

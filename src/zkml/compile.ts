@@ -15,7 +15,7 @@ import { QuantizeError } from './quantize/errors.js';
 import { lowerGraph, type LoweredModel } from './quantize/lower.js';
 import { checkWidths, emulate, gadgetCost, outputCosts, programCost } from './quantize/program.js';
 import { ARTIFACT_FILES } from './artifacts/files.js';
-import { requiredPower, setupCircuit } from './setup/index.js';
+import { readPtauInfo, requiredPower, SetupError, setupCircuit } from './setup/index.js';
 import { toField, toFixed } from './fixed-point.js';
 import { checkR1cs } from './r1cs/check.js';
 import { emitProgram, type EmittedCircuit } from './r1cs/emit.js';
@@ -28,7 +28,7 @@ export type CompileProgress = (stage: string, done: number, total: number) => vo
 export interface CompileEstimate { constraints: number; publicSignals: number; power: number }
 
 export interface CompileOptions {
-  /** Artifacts directory (metadata.json, circuit.r1cs, witness.wasm, circuit.zkey, vk.json, circuit.circom). */
+  /** Artifacts directory (metadata.json, circuit.r1cs, circuit.sym, witness.json, circuit.zkey, vk.json, circuit.circom). */
   outDir: string;
   /** Fractional bits; default: chosen from the calibration data (or 8 without it). */
   scale?: number;
@@ -42,6 +42,10 @@ export interface CompileOptions {
   onEstimate?: (e: CompileEstimate) => void;
   /** Setup cache (dev ptau, keys); default $ZKINFER_CACHE_DIR or ~/.cache/zkinfer. */
   cacheDir?: string;
+  /** Sizes of symbolic dimensions (`--dim NAME=N`); any other symbolic dimension is 1. */
+  dims?: Record<string, number>;
+  /** Notes from the importer (e.g. a symbolic dimension set to 1). */
+  onNote?: (message: string) => void;
 }
 
 export interface QuantError { maxAbs: number; meanAbs: number; samples: number }
@@ -56,7 +60,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 4; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input
+const CODEGEN_VERSION = 5; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout
 const SCALE_CANDIDATES = [6, 8, 10, 12];
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
@@ -107,7 +111,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   let t = performance.now();
   const lap = (stage: string) => { const now = performance.now(); stageTimes.push([stage, (now - t) / 1000]); t = now; };
   progress('import', 0, 1);
-  const model = await importOnnxFile(modelPath, opts.name);
+  const model = await importOnnxFile(modelPath, opts.name, { ...(opts.dims ? { dims: opts.dims } : {}), ...(opts.onNote ? { onNote: opts.onNote } : {}) });
   const graph = model.graph;
   progress('import', 1, 1);
   lap('import');
@@ -122,9 +126,10 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
   }
   const constraints = programCost(low.program);
-  const publicSignals = low.program.outputs.length + low.program.nIn;
+  const publicSignals = low.program.outputs.length + low.program.nIn + 1; // + recipient
   const estimate = { constraints, publicSignals, power: requiredPower({ nConstraints: constraints, nPublic: publicSignals }) };
   opts.onEstimate?.(estimate);
+  await checkPtauFits(estimate, opts.ptau);
   const ptauSha = opts.ptau ? await sha256File(opts.ptau) : 'dev';
   const programJson = programToJson(low.program);
   // the cache key covers everything the artifacts depend on: model bytes, the program (scale, ranges, weights), the
@@ -192,6 +197,24 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   });
   await writeFile(keyFile, key + '\n');
   return { dir, metadata, cached: false, stageTimes };
+}
+
+/** BN254's scalar field has 2-adicity 28: no Groth16 domain (and no powers of tau) beyond 2^28. */
+export const MAX_PTAU_POWER = 28;
+
+/** Refuse, before any expensive step, a model that needs more than the given ptau (or than any ptau) holds. */
+async function checkPtauFits(e: CompileEstimate, ptau: string | undefined): Promise<void> {
+  const need = `the model needs ${e.constraints} constraints + ${e.publicSignals} public signals, i.e. a powers of tau of power ${e.power}`;
+  if (e.power > MAX_PTAU_POWER) {
+    throw new SetupError('PTAU_TOO_SMALL', `${need}; BN254 has none above power ${MAX_PTAU_POWER}`, { hint: 'use a lower --scale or a smaller model' });
+  }
+  if (!ptau) return;
+  const info = await readPtauInfo(ptau);
+  if (info.power < e.power) {
+    throw new SetupError('PTAU_TOO_SMALL', `${ptau} has power ${info.power}; ${need}`, {
+      hint: `pass a ptau of power ≥ ${e.power} (e.g. powersOfTau28_hez_final_${String(e.power).padStart(2, '0')}.ptau), or omit --ptau for INSECURE-DEV keys`,
+    });
+  }
 }
 
 function sampleInts(low: LoweredModel, sample: Sample): bigint[] { return sample.flatMap((xs) => xs.map((v) => toFixed(v, low.scale))); }

@@ -11,7 +11,10 @@ export function toFixed(value: number, scaleBits: number): bigint {
   if (!Number.isFinite(value)) {
     throw new InvalidInputError(`cannot encode ${value} as a fixed-point number`, { hint: 'inputs must be finite numbers' });
   }
-  return BigInt(Math.round(value * 2 ** scaleBits));
+  const scaled = Math.round(value * 2 ** scaleBits);
+  // found by fuzzing (test/fuzz): a finite value near ±1.8e308 scales to ±Infinity
+  if (!Number.isFinite(scaled)) throw new InvalidInputError(`${value} is too large to encode at ${scaleBits} fractional bits`, { hint: 'inputs must be within the circuit\'s range' });
+  return BigInt(scaled);
 }
 
 /** A signed integer as a BN254 field element (negatives as p − |x|). */

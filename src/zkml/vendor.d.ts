@@ -34,6 +34,7 @@ declare module 'ffjavascript' {
   export function buildBn128(singleThread?: boolean): Promise<any>;
   export const Scalar: any;
   export const utils: any;
+  export const ChaCha: new (seed: number[]) => any;
   export class BigBuffer {
     constructor(size: number);
     byteLength: number;

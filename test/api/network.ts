@@ -57,7 +57,7 @@ export async function startNetwork(
     miners.push({ miner, backend });
     minerUids.push(uid);
   }
-  const circuit = await loadValidatorCircuit(dir, { timeoutS: 120 });
+  const circuit = await loadValidatorCircuit(dir, { timeoutS: 120, allowInsecureDev: true });
   // Build snarkjs's shared curve once before the validator verifies concurrently: concurrent first uses each
   // build their own (ffjavascript caches it only once built), and the extra worker pools outlive the test.
   await snarkjs.curves.getCurveFromName('bn128');

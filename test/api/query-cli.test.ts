@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { endSnarkjs, startApi, startProving, type Harness } from './harness.js';
+import { affineArtifacts, endSnarkjs, startApi, startProving, type Harness } from './harness.js';
 
 const KEY = 'cli-test-key-0123456789';
 let h: Harness;
@@ -49,8 +49,20 @@ test('zkinfer query submits, waits for the proof and verifies it locally', async
   const r = await zkinfer('query', '--validator', h.url, '--model', 'affine', '--input', input, '--api-key', KEY);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /output: \{"lin":\[13\.75\],"prod":\[-3\]\}/);
-  assert.match(r.out, /proof verified locally ✓/);
+  assert.match(r.out, /proof verified locally ✓ \(vk hash, Groth16, your inputs, output\)/);
+  assert.match(r.out, /! not checked: circuit not pinned/);
   assert.match(r.err, /verified/);
+
+  // pinned to a local circuit dir (its vk and layout) or to the right id: nothing left unchecked
+  const { dir: circuitDir } = await affineArtifacts();
+  const pinned = await zkinfer('query', '--validator', h.url, '--model', 'affine', '--input', input, '--api-key', KEY, '--circuit-dir', circuitDir);
+  assert.equal(pinned.code, 0, pinned.err);
+  assert.match(pinned.out, /proof verified locally ✓ \(vk hash, pinned circuit, Groth16, your inputs, output\)/);
+  assert.doesNotMatch(pinned.out, /not checked/);
+  // pinned to another circuit id: refused, exit code 3
+  const wrong = await zkinfer('query', '--validator', h.url, '--model', 'affine', '--input', input, '--api-key', KEY, '--circuit-id', 'cd'.repeat(32));
+  assert.equal(wrong.code, 3);
+  assert.match(wrong.out, /not the circuit you pinned/);
 
   const j = await zkinfer('query', '--validator', h.url, '--model', 'affine', '--input', input, '--api-key', KEY, '--json', '--poll');
   const parsed = JSON.parse(j.out);

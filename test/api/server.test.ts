@@ -61,10 +61,32 @@ describe('open API with a proving loop', () => {
     assert.equal(inf.miner_uid, 3);
     assert.deepEqual(inf.output, { lin: [3 * 1.5 - 2 * -2 + 0.25 + 5], prod: [-3] });
     assert.equal(inf.public_signals!.length, 5);
-    const v = await client.verify(inf);
+    // A client that did not submit it and gives no input of its own: nothing is bound, and it says so.
+    const unbound = await client.verify(inf);
+    assert.equal(unbound.checks.inputsBound, undefined);
+    assert.equal(unbound.checks.circuitPinned, undefined);
+    assert.match(unbound.unchecked.join('\n'), /inputs not bound/);
+    assert.match(unbound.unchecked.join('\n'), /circuit not pinned/);
+    const v = await client.verify(inf, { input: good.input, circuitId: inf.circuit_id });
     assert.deepEqual(v.problems, []);
     assert.equal(v.valid, true);
     assert.equal(v.checks.inputsBound, true);
+    assert.equal(v.checks.circuitPinned, true);
+    assert.deepEqual(v.unchecked, []);
+    // Pinned to another circuit: refused.
+    const wrongPin = await client.verify(inf, { input: good.input, circuitId: 'ab'.repeat(32) });
+    assert.equal(wrongPin.valid, false);
+    assert.equal(wrongPin.checks.circuitPinned, false);
+
+    // A malicious server answers OUR input A with an honest proof for input B and echoes B back as "input":
+    // the client binds the input IT submitted, never the echo (issue #17 item 2).
+    const mine = new ZkinferClient({ url: h.url });
+    const a = await mine.submit({ model: 'affine', input: { x: [1, 1, 1] } });
+    const lie = { ...inf, id: a.id, input: inf.input };
+    const caught = await mine.verify(lie);
+    assert.equal(caught.valid, false);
+    assert.equal(caught.checks.inputsBound, false);
+    assert.equal(caught.checks.circuitPinned, undefined, 'submitted by model name: the circuit is not pinned');
 
     // Local verification catches a result that is not bound to our input, or a doctored output.
     const other = await client.verify(inf, { tensors: { x: [1.5, -2, 0.5] } });
@@ -132,6 +154,7 @@ describe('open API with a proving loop', () => {
     assert.equal(vk.protocol, 'groth16');
     const sol = await (await fetch(`${h.url}/v1/circuits/affine/verifier.sol`)).text();
     assert.match(sol, /contract Groth16Verifier/);
+    assert.match(sol, /^\/\/ INSECURE-DEV: /, 'the API serves the one exporter, INSECURE-DEV banner included');
     assert.match(sol, /uint\[5\] calldata _pubSignals/);
   });
 

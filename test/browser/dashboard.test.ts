@@ -76,6 +76,9 @@ test('dashboard: submit an inference from the form and see its proof verified in
   await verdict.waitFor({ timeout: 120_000 });
   assert.equal(await verdict.getAttribute('data-verified'), 'true', (await verdict.textContent()) ?? '');
   assert.match((await verdict.textContent()) ?? '', /proof verified in your browser/);
+  // checked against the input this page submitted (never the server's echo), and the dev key is flagged
+  assert.match((await page.textContent('#submit-result .checks')) ?? '', /public inputs are your input: yes/);
+  assert.match((await page.textContent('#submit-result .insecure-dev')) ?? '', /INSECURE-DEV circuit/);
   assert.match((await page.textContent('#progress')) ?? '', /verified/);
   assert.match((await page.textContent('#submit-result .output')) ?? '', /13\.75/);
 

@@ -164,6 +164,19 @@ test('epoch: weights set → incentive, dividends and emission appear; owner get
   await dev.close();
 });
 
+test('per-subnet Yuma3 switch: bonds stored as plain u16 proportions (α·W), not column-max-upscaled', async () => {
+  const dev = await network({ hyperparameters: { tempo: 10, weightsRateLimit: 3, yuma3Enabled: true } });
+  assert.equal((await dev.hyperparameters(1)).yuma3Enabled, true);
+  dev.produceBlocks(3);
+  for (const v of vali) await dev.setWeights(v, { netuid: 1, uids: [2, 3, 4], weights: [50, 30, 20], versionKey: 0 });
+  while (!isEpochBlock(dev.block, 1, 10)) dev.produceBlock();
+  // B' = 0.1 · W (rows normalised 0.5 / 0.3 / 0.2), stored as floor(x · 65535); original Yuma would store 65535s.
+  assert.deepEqual(dev.bondsOf(1)[0], [[2, 3276], [3, 1966], [4, 1310]]);
+  const mg = await dev.metagraph(1);
+  assert.deepEqual(mg.dividends.map((x) => Math.round(x * 1000) / 1000), [0.6, 0.4, 0, 0, 0]);
+  await dev.close();
+});
+
 test('registration pruning: a full subnet replaces the lowest-emission non-immune uid', async () => {
   const dev = await Devnet.open({ hyperparameters: { maxAllowedUids: 3, immunityPeriod: 5, tempo: 10, weightsRateLimit: 0 } });
   await dev.faucet(cold.address, taoToRao(100));

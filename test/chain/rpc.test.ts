@@ -21,7 +21,7 @@ const m0 = keyring.addFromUri('//Alice//m0');
 
 /** The devnet CLI entry, compiled (.js under dist) or from source under tsx (.ts). */
 const fromSource = import.meta.url.endsWith('.ts');
-const entry = fileURLToPath(new URL(`../../src/chain/rpc/devnet-cli-entry.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+const entry = fileURLToPath(new URL(`../../src/cli/devnet-entry.${fromSource ? 'ts' : 'js'}`, import.meta.url));
 const nodeArgs = fromSource ? ['--import', 'tsx', entry] : [entry];
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -206,12 +206,12 @@ test('several processes share one devnet node; state survives a node restart', a
 
 test('chain specs: devnet URLs vs subtensor networks', async () => {
   const { parseChainSpec, openChain } = await import('../../src/chain/open.js');
-  assert.deepEqual(parseChainSpec('http://127.0.0.1:1234'), { kind: 'devnet', url: 'http://127.0.0.1:1234' });
-  assert.deepEqual(parseChainSpec('devnet:http://127.0.0.1:1'), { kind: 'devnet', url: 'http://127.0.0.1:1' });
-  assert.deepEqual(parseChainSpec('finney'), { kind: 'subtensor', url: 'wss://entrypoint-finney.opentensor.ai:443' });
-  assert.deepEqual(parseChainSpec('local'), { kind: 'subtensor', url: 'ws://127.0.0.1:9944' });
-  assert.deepEqual(parseChainSpec('ws://10.0.0.1:9944'), { kind: 'subtensor', url: 'ws://10.0.0.1:9944' });
-  assert.throws(() => parseChainSpec('mainnet?'), /unknown chain/);
+  assert.deepEqual(parseChainSpec('http://127.0.0.1:1234'), { kind: 'devnet', url: 'http://127.0.0.1:1234', network: 'devnet' });
+  assert.deepEqual(parseChainSpec('devnet:http://127.0.0.1:1'), { kind: 'devnet', url: 'http://127.0.0.1:1', network: 'devnet' });
+  assert.deepEqual(parseChainSpec('finney'), { kind: 'subtensor', url: 'wss://entrypoint-finney.opentensor.ai:443', network: 'finney' });
+  assert.deepEqual(parseChainSpec('local', {}), { kind: 'subtensor', url: 'ws://127.0.0.1:9944', network: 'local' });
+  assert.deepEqual(parseChainSpec('ws://10.0.0.1:9944'), { kind: 'subtensor', url: 'ws://10.0.0.1:9944', network: 'custom' });
+  assert.throws(() => parseChainSpec('mainnet?'), /unknown network/);
   // openChain reaches a served devnet.
   const dev = await Devnet.open();
   const server = await serveDevnet(dev);

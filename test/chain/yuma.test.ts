@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
-import { weightedMedianCol, maxUpscaleToU16, proportionToU16 } from '../../src/chain/yuma/math.js';
+import { weightedMedianCol, maxUpscaleToU16, proportionToU16, isTopkNonzero } from '../../src/chain/yuma/math.js';
 
 const TAO = 1_000_000_000n;
 
@@ -69,10 +69,12 @@ test('two honest validators × three miners: incentive = weights, dividends = st
   [0.5, 0.3, 0.2].forEach((x, i) => assert.ok(Math.abs(out.incentive[i + 2]! - proportionToU16(x)) <= 1, `u16 incentive ${i}`));
   assert.ok(Math.abs(out.dividends[0]! - proportionToU16(0.6)) <= 1, `u16 dividends ${out.dividends[0]}`);
   assert.equal(proportionToU16(0.5), 32767);
-  // Emission: (I + D)/2 of 1000 TAO → validators 300 / 200, miners 250 / 150 / 100 (±1 rao of rounding).
+  // Emission: (I + D)/2 of 1000 TAO → validators 300 / 200, miners 250 / 150 / 100, each share truncated
+  // like subtensor's I32F32 (at most 2⁻³² of the pool, ≈ 233 rao here, below per component).
   const e = out.serverEmission.map((s, i) => s + out.validatorEmission[i]!);
   const expected = [300n, 200n, 250n, 150n, 100n].map((x) => x * TAO);
-  e.forEach((x, i) => assert.ok(x <= expected[i]! && expected[i]! - x <= 2n, `emission[${i}] = ${x}, expected ${expected[i]}`));
+  const ulp = (1000n * TAO >> 32n) + 1n;
+  e.forEach((x, i) => assert.ok(x <= expected[i]! && expected[i]! - x <= 2n * ulp, `emission[${i}] = ${x}, expected ${expected[i]}`));
   assert.deepEqual(out.validatorPermit, [true, true, false, false, false]);
 });
 
@@ -140,6 +142,34 @@ test('inactive validators, non-permit rows, self-weights and outdated weights ar
 test('validator permits are the top-k uids by stake', () => {
   const out = runEpoch(base({ stake: [5n, 50n, 0n, 7n, 1n], maxAllowedValidators: 2 }));
   assert.deepEqual(out.validatorPermit, [false, true, false, true, false]);
+});
+
+test("top-k permits as subtensor's is_topk_nonzero: its test_math_is_topk vectors, ties keep the higher uids", () => {
+  // Vectors and targets of test_math_is_topk, pallets/subtensor/src/tests/math.rs at opentensor/subtensor
+  // 14bc6f9f964b9cc362e9635dd110a487fa5d15a0 (is_topk_nonzero differs only in leaving zero entries out).
+  const up = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  assert.deepEqual(isTopkNonzero([], 5), []);
+  assert.deepEqual(isTopkNonzero(up, 0), new Array(10).fill(false));
+  assert.deepEqual(isTopkNonzero(up, 5), [false, false, false, false, false, true, true, true, true, true]);
+  assert.deepEqual(isTopkNonzero(up, 10), [false, true, true, true, true, true, true, true, true, true]);
+  assert.deepEqual(isTopkNonzero(up, 100), [false, true, true, true, true, true, true, true, true, true]);
+  assert.deepEqual(isTopkNonzero([9, 8, 7, 6, 5, 4, 3, 2, 1, 0], 5), [true, true, true, true, true, false, false, false, false, false]);
+  assert.deepEqual(isTopkNonzero([9, 0, 8, 1, 7, 2, 6, 3, 5, 4], 5), [true, false, true, false, true, false, true, false, true, false]);
+  assert.deepEqual(isTopkNonzero([0.9, 0, 0.8, 0.1, 0.7, 0.2, 0.6, 0.3, 0.5, 0.4], 5), [true, false, true, false, true, false, true, false, true, false]);
+  assert.deepEqual(isTopkNonzero([0, 1, 2, 3, 4, 5, 5, 5, 5, 6], 5), [false, false, false, false, false, true, true, true, true, true]);
+  // Ties: the ascending stable sort drops the lowest indices first.
+  assert.deepEqual(isTopkNonzero([1, 1, 1], 2), [false, true, true]);
+  assert.deepEqual(isTopkNonzero([3, 2, 2, 2], 2), [true, false, false, true]);
+});
+
+test('stake threshold: stake below it counts as zero (no permit, no consensus weight), default 0', () => {
+  const three = { stake: [5n * TAO, 50n * TAO, 7n * TAO], lastUpdate: [5, 5, 5], blockAtRegistration: [0, 0, 0], validatorPermit: [true, true, true], weights: [[], [], []], bonds: [[], [], []], maxAllowedValidators: 8 };
+  assert.deepEqual(runEpoch(base(three)).validatorPermit, [true, true, true]);
+  const cut = runEpoch(base({ ...three, stakeThreshold: 6n * TAO }));
+  assert.deepEqual(cut.validatorPermit, [false, true, true]);
+  near(cut.activeStake[0]!, 0, 0, 'stake below the threshold');
+  near(cut.activeStake[1]!, 50 / 57, 1e-9, 'the rest renormalised');
+  assert.deepEqual(runEpoch(base({ ...three, stakeThreshold: 7n * TAO })).validatorPermit, [false, true, true], 'equal to the threshold passes');
 });
 
 test("reproduces subtensor's own test_bonds (pallets/subtensor/src/tests/epoch.rs): stored u16 bonds and emission", () => {

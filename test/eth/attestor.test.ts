@@ -17,7 +17,7 @@ import {
 import type { EthClients } from '../../src/eth/clients.js';
 import { sendTx } from '../../src/eth/tx.js';
 import { deployVerifier } from '../../src/eth/verifier.js';
-import { evmVkHash } from '../../src/zkml/export/solidity.js';
+import { evmVkHash } from '../../src/zkml/format/solidity.js';
 import { InvalidInputError } from '../../src/errors/base.js';
 import { EthTransactionError } from '../../src/eth/errors.js';
 import { deploy, expectRevert, startTestChain, type TestChain } from './helpers/chain.js';

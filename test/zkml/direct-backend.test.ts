@@ -3,11 +3,13 @@
 // the same public signals, both reject the same mutations (forged outputs, quotients, remainders, products, inputs);
 // the files it writes are read back by our reader and by snarkjs (zkey new + zkey verify, groth16 prove + verify).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
+import { compile } from '../../src/zkml/compile.js';
 import { toField, toFixed } from '../../src/zkml/fixed-point.js';
+import { SetupError } from '../../src/zkml/setup/errors.js';
 import { sizeOf } from '../../src/zkml/ir/tensor.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
 import { linEval } from '../../src/zkml/quantize/lin.js';
@@ -27,6 +29,7 @@ import { programFromJson, programToJson } from '../../src/zkml/witness/program-f
 import { buildTestCircuit } from '../fixtures/onnx/circuit.js';
 import { lstmModel, mlpModel, rand } from '../fixtures/onnx/models.js';
 import { MODELS, OP_MODELS } from '../fixtures/onnx/op-models.js';
+import { COVERAGE_MODELS } from '../fixtures/onnx/coverage-models.js';
 import { BURN_LSTM } from '../fixtures/onnx/paths.js';
 import { CACHE } from '../fixtures/onnx/paths.js';
 
@@ -35,6 +38,7 @@ after(releaseSnarkjsCurve);
 const CASES: Record<string, () => Uint8Array> = {
   ...OP_MODELS,
   ...MODELS,
+  ...Object.fromEntries(Object.entries(COVERAGE_MODELS).map(([k, c]) => [`coverage: ${k}`, c.bytes])),
   'model: LSTM whose Y_h repeats Y (an output equality)': () => lstmModel({ steps: 2, input: 2, hidden: 3, outputs: 2 }),
   'third-party: the PyTorch-exported LSTM': () => readFileSync(BURN_LSTM),
 };
@@ -64,10 +68,10 @@ for (const [name, make] of Object.entries(CASES)) {
     const { circom, direct } = await directView(name, make());
     assert.equal(direct.r1cs.constraints.length, programCost(circom.program));
     assert.equal(direct.r1cs.constraints.length, circom.r1cs.constraints.length, 'same constraint count as circom -O2');
-    const nPub = 1 + circom.program.outputs.length + circom.program.nIn;
+    const nPub = 1 + circom.program.outputs.length + circom.program.nIn + 1; // + recipient
     for (const seed of [11, 12]) {
       const ints = circom.graph.inputs.flatMap((vi, i) => rand(seed + i, sizeOf(vi.shape), 1.5)).map((v) => toFixed(v, circom.low.scale));
-      const wc = await computeWitness(circom.wasmPath, { in: ints.map((v) => toField(v).toString()) });
+      const wc = await computeWitness(circom.wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
       const wd = directWitness(circom.program, ints.map(toField));
       assert.deepEqual(checkR1cs(circom.r1cs, wc), { ok: true, failures: 0 });
       assert.deepEqual(checkR1cs(direct.r1cs, wd), { ok: true, failures: 0 }, 'the emulator witness satisfies the direct r1cs');
@@ -107,7 +111,7 @@ for (const [name, make] of Object.entries(CASES)) {
     const spec = circom.low.inputs[0]!;
     const bad = new Array<bigint>(circom.program.nIn).fill(0n);
     bad[0] = 1n << BigInt(spec.rangeBits);
-    await assert.rejects(computeWitness(circom.wasmPath, { in: bad.map((v) => toField(v).toString()) }, { quiet: true }));
+    await assert.rejects(computeWitness(circom.wasmPath, { in: bad.map((v) => toField(v).toString()), recipient: '0' }, { quiet: true }));
     assert.throws(() => directWitness(circom.program, bad.map(toField)), WitnessInputError);
   });
 }
@@ -130,6 +134,10 @@ test('direct files: .r1cs/.sym read back, the witness program round-trips, snark
     const p2 = programFromJson(programToJson(circom.program));
     const ints = rand(3, 4, 1).map((v) => toFixed(v, circom.low.scale));
     assert.deepEqual(directWitness(p2, ints.map(toField)), directWitness(circom.program, ints.map(toField)));
+    // a program written for another wire layout, or not a program at all, is a typed error
+    const json = JSON.parse(programToJson(circom.program)) as Record<string, unknown>;
+    assert.throws(() => programFromJson(JSON.stringify({ ...json, layout: -1 })), (e: unknown) => e instanceof WitnessInputError && /layout/.test(e.message));
+    assert.throws(() => programFromJson('{"format": "x"}'), WitnessInputError);
     // snarkjs: zkey from its own `zkey new` and ours agree byte for byte, zkey verify passes, a proof verifies
     const power = requiredPower(await readR1csHeader(r1csPath));
     const ptau = await getDevPtau(power, { cacheDir: join(CACHE, 'setup') });
@@ -149,6 +157,20 @@ test('direct files: .r1cs/.sym read back, the witness program round-trips, snark
     const forgedIn = [...publicSignals];
     forgedIn[forgedIn.length - 1] = (BigInt(forgedIn[forgedIn.length - 1]!) + 1n).toString();
     assert.equal(await snarkjs.groth16.verify(vk, forgedIn, proof), false, 'a changed input is rejected');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('compile refuses a ptau that is too small before any expensive step, naming constraints and power', async () => {
+  const dir = join(CACHE, `direct-ptau-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    const model = join(dir, 'mlp.onnx');
+    writeFileSync(model, mlpModel());
+    const small = await getDevPtau(4, { cacheDir: join(CACHE, 'setup') });
+    await assert.rejects(compile(model, { outDir: join(dir, 'art'), ptau: small.path }), (e: unknown) =>
+      e instanceof SetupError && e.code === 'PTAU_TOO_SMALL' && /281 constraints/.test(e.message) && /power 9/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { evaluateGraph } from '../../src/zkml/ir/evaluate.js';
+import { emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
 import { DynamicShapeError, UnsupportedOpError } from '../../src/zkml/onnx/errors.js';
 import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
@@ -72,7 +73,23 @@ test('garbage bytes are a parse error, not a crash', () => {
 test('LSTM variants outside the supported set are refused with the reason', () => {
   const b = new OnnxBuilder('rev');
   b.input('x', [2, 1, 1]);
-  b.node('LSTM', ['x', b.init('W', [1, 4, 1], rand(1, 4)), b.init('R', [1, 4, 1], rand(2, 4))], ['y'], { hidden_size: 1, direction: 'reverse' }, 'the_lstm');
+  b.node('LSTM', ['x', b.init('W', [1, 4, 1], rand(1, 4)), b.init('R', [1, 4, 1], rand(2, 4))], ['y'], { hidden_size: 1, clip: { float: 3 } }, 'the_lstm');
   b.output('y', [2, 1, 1, 1]);
-  assert.throws(() => importOnnx(b.toBytes(), 'rev'), (e: unknown) => e instanceof UnsupportedOpError && /LSTM \(direction=reverse.*the_lstm.*rev/.test(e.message));
+  assert.throws(() => importOnnx(b.toBytes(), 'rev'), (e: unknown) => e instanceof UnsupportedOpError && /LSTM \(clip\).*the_lstm.*rev/.test(e.message));
+});
+
+test('a constant graph output is a public constant: float, onnxruntime and circuit emulation agree', async () => {
+  const b = new OnnxBuilder('constout');
+  b.input('x', [1, 2]);
+  b.node('Relu', ['x'], ['y']);
+  b.node('Identity', [b.init('k', [1, 2], [0.75, -1.5])], ['c']);
+  b.output('y', [1, 2]);
+  b.output('c', [1, 2]);
+  const bytes = b.toBytes();
+  const g = importOnnx(bytes, 'constout');
+  assert.deepEqual(g.outputs.map((o) => o.name), ['y', 'c']);
+  const x = [0.5, -0.25];
+  const [ort] = await runOnnxRuntime(bytes, g, [[x]]);
+  assert.deepEqual(Array.from(ort![1]!), [0.75, -1.5]);
+  assert.deepEqual(emulateFloat(quantizeGraph(g, 8, undefined), [x]), [0.5, 0, 0.75, -1.5]);
 });

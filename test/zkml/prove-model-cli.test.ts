@@ -39,6 +39,19 @@ test('tiny MLP: zkinfer compile → prove → verify (own inputs) → export-ver
   assert.deepEqual(JSON.parse(v.stdout).outputs, proof.outputs);
   assert.equal(zkinfer(['verify', dir, proofPath, '--input', join(work, 'other.json')], env).code, 1);
 
+  // recipient binding (docs/eth.md): a proof for one address verifies only for that address
+  const alice = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+  const boundPath = join(work, 'proof-alice.json');
+  const b = zkinfer(['prove', dir, '--input', join(work, 'in.json'), '--out', boundPath, '--recipient', alice], env);
+  assert.equal(b.code, 0, b.stdout + b.stderr);
+  assert.equal(JSON.parse(readFileSync(boundPath, 'utf8')).public_signals.at(-1), BigInt(alice).toString());
+  assert.equal(zkinfer(['verify', dir, boundPath, '--input', join(work, 'in.json'), '--recipient', alice], env).code, 0);
+  assert.equal(zkinfer(['verify', dir, boundPath, '--input', join(work, 'in.json')], env).code, 1, 'bound to alice, not to 0');
+  assert.equal(zkinfer(['verify', dir, boundPath, '--input', join(work, 'in.json'), '--recipient', '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'], env).code, 1);
+  const bad = zkinfer(['prove', dir, '--input', join(work, 'in.json'), '--out', boundPath, '--recipient', 'alice'], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /recipient must be an Ethereum address/);
+
   const e = zkinfer(['export-verifier', dir, '--out', join(work, 'Verifier.sol')], env);
   assert.equal(e.code, 0, e.stderr);
   assert.match(readFileSync(join(work, 'Verifier.sol'), 'utf8'), new RegExp(`uint\\[${md.publicLayout.total}\\] calldata _pubSignals`));

@@ -4,8 +4,10 @@ import { copyFile, mkdir, readFile, rm, truncate, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
+import { devPtauHashes } from '../../src/zkml/setup/ptau.js';
 import { checkCeremonyPtau, getDevPtau, readPtauInfo, readR1csHeader, requiredPower, setupCircuit, SetupError } from '../../src/zkml/setup/index.js';
 import { compileFixture, testCache } from './prove-fixtures.js';
+import { ceremonyTestPtau } from './ceremony-ptau.js';
 
 const work = join(testCache, `setup-circuit-${process.pid}`);
 after(async () => { await releaseSnarkjsCurve(); await rm(work, { recursive: true, force: true }); });
@@ -33,9 +35,8 @@ test('ceremony setup: checks the ptau, runs zkey new + a random contribution, re
   const c = await compileFixture('affine');
   await mkdir(work, { recursive: true });
   const power = requiredPower(await readR1csHeader(c.r1cs));
-  // Any prepared ptau exercises this path; a copy of a dev file stands in for a downloaded ceremony file.
-  const ceremony = join(work, 'ceremony.ptau');
-  await copyFile((await getDevPtau(power + 1, { cacheDir: testCache })).path, ceremony);
+  // A real (small) ceremony output: snarkjs accumulator + one random contribution + prepare phase 2.
+  const ceremony = await ceremonyTestPtau(power + 1);
   const r = await setupCircuit({ r1csPath: c.r1cs, wasmPath: c.wasm, outDir: join(work, 'cer'), ptauPath: ceremony, cacheDir: join(work, 'cache') });
   assert.equal(r.security, 'ceremony');
   assert.equal(r.ptau.power, power + 1);
@@ -44,6 +45,37 @@ test('ceremony setup: checks the ptau, runs zkey new + a random contribution, re
   const again = await setupCircuit({ r1csPath: c.r1cs, wasmPath: c.wasm, outDir: join(work, 'cer2'), ptauPath: ceremony, cacheDir: join(work, 'cache') });
   assert.equal(again.cached, true);
   assert.equal(again.circuitId, r.circuitId);
+});
+
+test('the security label comes from provenance: a dev ptau passed as --ptau is refused, never labelled ceremony', async () => {
+  const c = await compileFixture('affine');
+  await mkdir(work, { recursive: true });
+  const power = requiredPower(await readR1csHeader(c.r1cs));
+  const dev = await getDevPtau(power + 1, { cacheDir: testCache });
+  const notCeremony = (re: RegExp) => (e: unknown) => isCode('PTAU_NOT_CEREMONY')(e) && re.test((e as Error).message);
+  // by its name
+  await assert.rejects(setupCircuit({ r1csPath: c.r1cs, wasmPath: c.wasm, outDir: join(work, 'n'), ptauPath: dev.path, cacheDir: testCache }), notCeremony(/named like a dev/));
+  // a renamed copy: no contribution recorded
+  const copy = join(work, 'powersOfTau28_hez_final_99.ptau');
+  await copyFile(dev.path, copy);
+  await assert.rejects(setupCircuit({ r1csPath: c.r1cs, wasmPath: c.wasm, outDir: join(work, 'c'), ptauPath: copy, cacheDir: testCache }), notCeremony(/no contribution/));
+  // a renamed copy whose contribution count was edited: caught by its hash (the cache records every dev ptau's)
+  const edited = join(work, 'edited.ptau');
+  await copyFile(dev.path, edited);
+  const { readBinSections } = await import('../../src/zkml/setup/binfile.js');
+  const sec7 = (await readBinSections(edited)).sections.get(7)![0]!;
+  const { open } = await import('node:fs/promises');
+  const fh = await open(edited, 'r+');
+  await fh.write(Buffer.from([1, 0, 0, 0]), 0, 4, sec7.offset);
+  await fh.close();
+  assert.equal((await readPtauInfo(edited)).contributions, 1);
+  assert.ok((await devPtauHashes(testCache)).has(dev.sha256));
+  // a cache that recorded this file as one of its dev ptaus refuses it by hash, whatever its name and count say
+  const cache = join(work, 'hash-cache');
+  await mkdir(join(cache, 'ptau'), { recursive: true });
+  const { sha256File } = await import('../../src/zkml/artifacts/files.js');
+  await writeFile(join(cache, 'ptau', 'dev-0a-09.INSECURE.ptau.sha256'), (await sha256File(edited)) + '\n');
+  await assert.rejects(checkCeremonyPtau(edited, power, { cacheDir: cache }), notCeremony(/copy of a zkinfer dev powers of tau/));
 });
 
 test('bad ceremony ptau files are refused with a clear typed error', async () => {

@@ -54,6 +54,20 @@ for (const [fixture, extraPower] of [['affine', 0], ['square-chain', 0], ['squar
   });
 }
 
+test('direct zkey with its phase-2 contribution applied in one pass passes zkey verify', async () => {
+  await mkdir(work, { recursive: true });
+  const c = await compileFixture('square-chain');
+  const power = requiredPower(await readR1csHeader(c.r1cs));
+  const ptau = await getDevPtau(power, { cacheDir: testCache });
+  const zkey = join(work, 'contributed.zkey');
+  await writeDirectZkey({ r1csPath: c.r1cs, zkeyPath: zkey, toxic: ptau.toxic, ptauPower: ptau.power, contribution: { delta: 0x1234567n, name: 'test' } });
+  assert.equal(await snarkjs.zKey.verifyFromR1cs(c.r1cs, ptau.path, zkey), true);
+  // the same with a key from another τ is refused
+  const bad = join(work, 'contributed-bad.zkey');
+  await writeDirectZkey({ r1csPath: c.r1cs, zkeyPath: bad, toxic: { ...ptau.toxic, tau: ptau.toxic.tau + 1n }, ptauPower: ptau.power, contribution: { delta: 0x1234567n, name: 'test' } });
+  assert.equal(await snarkjs.zKey.verifyFromR1cs(c.r1cs, ptau.path, bad), false);
+});
+
 test('zkey verify rejects a direct zkey made from a different secret', async () => {
   await mkdir(work, { recursive: true });
   const c = await compileFixture('affine');

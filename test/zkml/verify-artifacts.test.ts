@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ArtifactsError, canonicalJson, circuitIdOfVk, loadArtifacts, sha256File } from '../../src/zkml/artifacts/index.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
 import { loadVerifierKey, verify } from '../../src/zkml/verify/index.js';
+import { exportSolidityVerifier } from '../../src/zkml/format/solidity.js';
 import { copyArtifacts, fixtureArtifacts, testCache } from './prove-fixtures.js';
 
 let dir: string;
@@ -50,6 +51,34 @@ test('a swapped vk (hash updated in metadata) is refused with CIRCUIT_ID_MISMATC
   await writeFile(mdPath, JSON.stringify(md));
   await assert.rejects(loadArtifacts(bad), isCode('CIRCUIT_ID_MISMATCH'));
   await assert.rejects(verify(bad, '{}'), isCode('CIRCUIT_ID_MISMATCH'));
+});
+
+test('a zkey of another circuit (hash updated in metadata) is refused with ZKEY_VK_MISMATCH by prove and export-verifier', async () => {
+  const other = await fixtureArtifacts('square-chain', 'square-chain-artifacts');
+  const bad = await copyArtifacts(dir, join(testCache, 'artifacts', `swapped-zkey-${process.pid}`));
+  await writeFile(join(bad, 'circuit.zkey'), await readFile(join(other.dir, 'circuit.zkey')));
+  const mdPath = join(bad, 'metadata.json');
+  const md = JSON.parse(await readFile(mdPath, 'utf8'));
+  md.files.zkey = await sha256File(join(bad, 'circuit.zkey'));
+  await writeFile(mdPath, JSON.stringify(md));
+  await assert.rejects(loadArtifacts(bad), isCode('ZKEY_VK_MISMATCH'));
+  await assert.rejects(exportSolidityVerifier(bad), isCode('ZKEY_VK_MISMATCH'));
+  await assert.rejects(prove(bad, { input_data: [[1, 2, 3]] }), isCode('ZKEY_VK_MISMATCH'));
+  // a verifier needs only the vk: still fine
+  await loadArtifacts(bad, { need: ['vk'] });
+});
+
+test('metadata.json inconsistent with the vk (layout size, security label) is refused', async () => {
+  const bad = await copyArtifacts(dir, join(testCache, 'artifacts', `inconsistent-md-${process.pid}`));
+  const mdPath = join(bad, 'metadata.json');
+  const md = JSON.parse(await readFile(mdPath, 'utf8'));
+  await writeFile(mdPath, JSON.stringify({ ...md, security: 'ceremony' }));
+  await assert.rejects(loadArtifacts(bad, { need: ['vk'] }), (e: unknown) => isCode('METADATA_INCONSISTENT')(e) && /security "ceremony"/.test((e as Error).message));
+  const swapped = { ...md, publicLayout: { ...md.publicLayout, inputs: md.publicLayout.inputs.map((s: { offset: number }) => ({ ...s, offset: 0 })) } };
+  await writeFile(mdPath, JSON.stringify(swapped));
+  await assert.rejects(loadArtifacts(bad, { need: ['vk'] }), isCode('METADATA_INCONSISTENT'));
+  await writeFile(mdPath, JSON.stringify({ ...md, publicLayout: { ...md.publicLayout, total: md.publicLayout.total + 1 } }));
+  await assert.rejects(loadArtifacts(bad, { need: ['vk'] }), isCode('METADATA_INCONSISTENT'));
 });
 
 test('missing or malformed metadata.json is a clear typed error', async () => {

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fixtureArtifacts, testCache, zkinfer } from './prove-fixtures.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
+import { BN254_R } from '../../src/zkml/fixed-point.js';
 
 let dir: string;
 const work = join(testCache, `cli-${process.pid}`);
@@ -28,8 +29,10 @@ test('zkinfer prove → verify: exit 0 valid, 1 invalid (other inputs / tampered
   assert.equal(v.code, 0, v.stdout + v.stderr);
   assert.match(v.stdout, /^valid/m);
   assert.match(v.stdout, /INSECURE-DEV/);
+  assert.match(v.stdout, /inputs NOT bound/, 'without --input it says the inputs were not bound');
   const same = zkinfer(['verify', dir, proofPath, '--input', join(work, 'in.json'), '--json']);
   assert.equal(same.code, 0);
+  assert.equal(JSON.parse(same.stdout).inputsBound, true);
   assert.deepEqual(JSON.parse(same.stdout).outputs, [[14.125], [-3.375]]);
 
   const other = zkinfer(['verify', dir, proofPath, '--input', join(work, 'other.json')]);
@@ -43,6 +46,20 @@ test('zkinfer verify: a tampered proof exits 1; unreadable proof, bad dir or bad
   pf.public_signals[0] = (BigInt(pf.public_signals[0]) + 1n).toString();
   await writeFile(join(work, 'tampered.json'), JSON.stringify(pf));
   assert.equal(zkinfer(['verify', dir, join(work, 'tampered.json')]).code, 1);
+  // a doctored `outputs` field (the proof itself untouched) is flagged, exit 1
+  const doctored = JSON.parse(await readFile(proofPath, 'utf8'));
+  doctored.outputs = [[1000], [-3.375]];
+  await writeFile(join(work, 'doctored.json'), JSON.stringify(doctored));
+  const d = zkinfer(['verify', dir, join(work, 'doctored.json')]);
+  assert.equal(d.code, 1, d.stdout);
+  assert.match(d.stdout, /"outputs" field differs/);
+  // a public signal ≥ r (same field element as signal − r) is refused by zkinfer itself, not left to snarkjs
+  const nonCanonical = JSON.parse(await readFile(proofPath, 'utf8'));
+  nonCanonical.public_signals[2] = (BigInt(nonCanonical.public_signals[2]) + BN254_R).toString();
+  await writeFile(join(work, 'noncanonical.json'), JSON.stringify(nonCanonical));
+  const nc = zkinfer(['verify', dir, join(work, 'noncanonical.json')]);
+  assert.equal(nc.code, 1, nc.stdout);
+  assert.match(nc.stdout, /not a canonical field element/);
   await writeFile(join(work, 'garbage.json'), '{"proof": 1}');
   const g = zkinfer(['verify', dir, join(work, 'garbage.json')]);
   assert.equal(g.code, 2);

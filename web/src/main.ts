@@ -70,23 +70,25 @@ async function loadCircuits(): Promise<void> {
   show();
 }
 
-function showResult(target: HTMLElement, inf: InferenceView): Promise<void> {
+/** `ownInput`: the input this page submitted — the only input a proof is checked against (docs/security.md). */
+function showResult(target: HTMLElement, inf: InferenceView, ownInput?: unknown): Promise<void> {
   target.replaceChildren(
     h('p', {}, `status: `, h('strong', { class: `status-${inf.status}` }, inf.status), inf.miner_uid !== undefined ? ` · miner uid ${inf.miner_uid}` : '', inf.timings.total_ms !== undefined ? ` · ${inf.timings.total_ms} ms end-to-end` : ''),
     inf.error ? h('p', { class: 'error' }, inf.error) : '',
     inf.summary ? h('p', { class: 'summary' }, inf.summary) : '',
     inf.output ? h('pre', { class: 'output' }, JSON.stringify(inf.output, null, 2)) : '',
   );
-  return inf.status === 'verified' ? verifyHere(target, inf) : Promise.resolve();
+  return inf.status === 'verified' ? verifyHere(target, inf, ownInput) : Promise.resolve();
 }
 
 /** Verify the proof in this browser and show each check. */
-async function verifyHere(target: HTMLElement, inf: InferenceView): Promise<void> {
+async function verifyHere(target: HTMLElement, inf: InferenceView, ownInput?: unknown): Promise<void> {
   const line = h('p', { class: 'verify pending', 'data-verified': 'pending' }, 'verifying the proof in your browser…');
   target.append(line);
   const t0 = performance.now();
   try {
-    const v = await client().verify(inf);
+    const v = await client().verify(inf, ownInput === undefined ? {} : { input: ownInput });
+    const insecure = circuits.find((c) => c.id === inf.circuit_id)?.security === 'INSECURE-DEV';
     const ms = Math.round(performance.now() - t0);
     line.className = `verify ${v.valid ? 'ok' : 'bad'}`;
     line.setAttribute('data-verified', String(v.valid));
@@ -95,9 +97,11 @@ async function verifyHere(target: HTMLElement, inf: InferenceView): Promise<void
       h('ul', { class: 'checks' },
         h('li', {}, `verification key hashes to circuit id: ${v.checks.vkMatchesCircuit ? 'yes' : 'NO'}`),
         h('li', {}, `Groth16 proof valid: ${v.checks.proof ? 'yes' : 'NO'}`),
-        h('li', {}, `public inputs are this input: ${v.checks.inputsBound === undefined ? 'not checked (model input is transformed)' : v.checks.inputsBound ? 'yes' : 'NO'}`),
+        h('li', {}, `public inputs are your input: ${v.checks.inputsBound === undefined ? 'NOT CHECKED (not submitted from this page, or the model transforms its input)' : v.checks.inputsBound ? 'yes' : 'NO'}`),
         h('li', {}, `reported output is the proven output: ${v.checks.outputMatches ? 'yes' : 'NO'}`),
+        h('li', {}, `circuit pinned: ${v.checks.circuitPinned === undefined ? 'no — the circuit and its key come from this server' : v.checks.circuitPinned ? 'yes' : 'NO'}`),
       ),
+      insecure ? h('p', { class: 'error insecure-dev' }, 'INSECURE-DEV circuit: its keys come from a powers of tau with a KNOWN secret — anyone holding it can forge proofs; a valid proof here is no guarantee.') : '',
     );
   } catch (err) {
     line.className = 'verify bad';
@@ -129,7 +133,7 @@ byId<HTMLFormElement>('submit-form').addEventListener('submit', (ev) => {
       progress.append(h('li', {}, `submitted · id ${sub.id}`));
       result.setAttribute('data-id', sub.id);
       const inf = await c.wait(sub.id, { onProgress: (e) => progress.append(h('li', { class: `status-${e.status}` }, `${new Date(e.at).toLocaleTimeString()} · ${e.status}${e.miner_uid !== undefined ? ` · miner ${e.miner_uid}` : ''}`)) });
-      await showResult(result, inf);
+      await showResult(result, inf, input);
       void refreshInferences();
     } catch (err) {
       const e = err as Error & { field?: string };

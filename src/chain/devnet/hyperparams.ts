@@ -19,6 +19,7 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   maxRegistrationsPerBlock: 16,
   servingRateLimit: 50,
   commitRevealWeightsEnabled: false,
+  yuma3Enabled: false,
 };
 
 /**
@@ -34,7 +35,7 @@ export const FAST_OVERRIDES: Partial<Hyperparameters> = {
   activityCutoff: 500,
 };
 
-/** Bonds penalty β (ARCHITECTURE.md §7: β = 1, bonds follow clipped weights). */
+/** Bonds penalty β (docs/chain.md: β = 1, bonds follow clipped weights). */
 export const BONDS_PENALTY = 1;
 
 /** Share of each block's subnet emission paid to the subnet owner (18%). */
@@ -63,6 +64,8 @@ export const HyperparametersSchema = z.object({
   maxRegistrationsPerBlock: nat,
   servingRateLimit: nat,
   commitRevealWeightsEnabled: z.boolean(),
+  /** Absent in state written before the switch existed: original Yuma. */
+  yuma3Enabled: z.boolean().default(false),
 });
 
 /** Hyperparameters as JSON (burn as a string). */

@@ -6,7 +6,7 @@
 import type { ExtDef } from '@polkadot/types/extrinsic/signedExtensions/types';
 
 /**
- * Custom extensions across subtensor runtimes (ARCHITECTURE.md §7). Recent runtimes replace
+ * Custom extensions across subtensor runtimes (docs/chain.md). Recent runtimes replace
  * ChargeTransactionPayment by ChargeTransactionPaymentWrapper (same tip field) and add
  * SudoTransactionExtension / CheckShieldedTxValidity; the metadata in test/fixtures/subtensor has
  * ChargeTransactionPayment, SubtensorTransactionExtension, DrandPriority and CheckMetadataHash
@@ -20,11 +20,17 @@ export const SUBTENSOR_SIGNED_EXTENSIONS: ExtDef = {
   DrandPriority: { extrinsic: {}, payload: {} },
 };
 
-/** Public endpoints by network name. */
+/**
+ * Endpoints by network name, as the Bittensor SDK's `bittensor/core/settings.py` (NETWORKS / NETWORK_MAP)
+ * defines them (opentensor/bittensor at commit bb526e6d61210ef2ee0e229f63ca5518381ff5a7). `local` is
+ * overridden by BT_SUBTENSOR_CHAIN_ENDPOINT, as there (src/chain/open.ts).
+ */
 export const SUBTENSOR_NETWORKS: Record<string, string> = {
   finney: 'wss://entrypoint-finney.opentensor.ai:443',
   test: 'wss://test.finney.opentensor.ai:443',
+  archive: 'wss://archive.chain.opentensor.ai:443',
   local: 'ws://127.0.0.1:9944',
+  'latent-lite': 'wss://lite.sub.latent.to:443',
 };
 
 /** SS58 prefix used by Bittensor. */

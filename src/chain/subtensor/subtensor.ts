@@ -33,6 +33,8 @@ export interface SubtensorOptions {
   network?: string;
   /** Subnet that `addStake` / `removeStake` act on (dynamic TAO stakes per subnet). */
   stakeNetuid?: number;
+  /** Give up connecting after this many ms (default 30 000). */
+  timeoutMs?: number;
 }
 
 /** Map of subtensor dispatch error name → our class (the devnet's classes carry subtensor's names as `code`). */
@@ -51,13 +53,31 @@ export class SubtensorChain implements Chain {
   /** Connect (waits until the API is ready). */
   static async connect(opts: SubtensorOptions = {}): Promise<SubtensorChain> {
     const url = SUBTENSOR_NETWORKS[opts.network ?? 'finney'] ?? opts.network!;
-    const provider = new WsProvider(url, 2_500, {}, 30_000);
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    // Reconnects after a drop once running, but the first connection must fail at once, not retry forever.
+    const provider = new WsProvider(url, 2_500, {}, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    let offError: (() => void) | undefined;
     try {
-      const api = await ApiPromise.create({ provider, signedExtensions: SUBTENSOR_SIGNED_EXTENSIONS, noInitWarn: true, throwOnConnect: true });
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      const firstError = new Promise<never>((_, reject) => {
+        offError = provider.on('error', (e: unknown) => reject(e instanceof Error ? e : new Error(String((e as { message?: string })?.message ?? 'connection error'))));
+      });
+      await Promise.race([provider.isReady, firstError, timeout]);
+      offError?.();
+      const api = await Promise.race([
+        ApiPromise.create({ provider, signedExtensions: SUBTENSOR_SIGNED_EXTENSIONS, noInitWarn: true, throwOnConnect: true }),
+        timeout,
+      ]);
       return new SubtensorChain(api, opts.stakeNetuid);
     } catch (err) {
       await provider.disconnect().catch(() => undefined);
-      throw new ChainConnectionError(`cannot connect to subtensor at ${url}`, { cause: err });
+      throw new ChainConnectionError(`cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    } finally {
+      if (timer) clearTimeout(timer);
+      offError?.();
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * One Yuma consensus epoch (subtensor `epoch_dense`, original Yuma with liquid alpha off), as a pure
  * function of the subnet state. Float64 arithmetic, u16 storage on the way in and out, exactly the
- * steps of ARCHITECTURE.md §7:
+ * steps of docs/chain.md:
  *   active = last_update + activity_cutoff ≥ now; S = stake normalised, masked to active permit holders;
  *   W row-normalised after dropping non-permit rows, self-weights and outdated weights;
  *   C_j = κ-stake-weighted median of column j; W̄ = min(W, C); validator trust = Σ_j W̄_ij;
@@ -17,8 +17,13 @@ import {
 export interface EpochInput {
   /** Current block (the epoch block). */
   block: number;
-  /** Block of the previous epoch (bonds of uids registered after it are reset); -1 if none. */
+  /** Block of the previous epoch (subtensor's LastMechansimStepBlock; bonds on uids registered after it are reset); -1 if none. */
   lastEpochBlock: number;
+  /**
+   * The subnet's tempo. When given and `lastEpochBlock` is 0 (no step recorded), the reset cut-off is
+   * `block − tempo` (saturating), as subtensor's run_epoch.rs does; otherwise `lastEpochBlock + 1`.
+   */
+  tempo?: number;
   /** Total stake per uid (rao). */
   stake: bigint[];
   /** Block of each uid's last set_weights (registration block until then). */
@@ -37,6 +42,22 @@ export interface EpochInput {
   bondsPenalty: number;
   activityCutoff: number;
   maxAllowedValidators: number;
+  /**
+   * subtensor's global `StakeThreshold` (rao, default 0): stake below it counts as 0 before
+   * normalisation, so such uids neither get permits nor weigh in consensus.
+   */
+  stakeThreshold?: bigint;
+  /**
+   * uid of the subnet owner's hotkey (subtensor's `get_owner_uid`), if registered: as in subtensor's
+   * epoch it is exempt from the stake threshold, always holds a validator permit, and keeps its self-weight.
+   */
+  ownerUid?: number;
+  /**
+   * subtensor's per-subnet `Yuma3On` switch (with liquid alpha off): bonds are stored as plain u16
+   * proportions, updated by `B' = α·Wb + (1 − α)·B` without column normalisation, and dividends are
+   * `normalise(S ⊙ Σ_j col-normalise(B')_ij I_j)` (run_epoch.rs, Yuma3 branch). Default false (original Yuma).
+   */
+  yuma3?: boolean;
   /** Emission to distribute this epoch, rao (after the owner cut). */
   emission: bigint;
 }
@@ -70,11 +91,15 @@ function dense(rows: Array<Array<[number, number]>>, n: number, scale: (x: numbe
   });
 }
 
-/** rao × proportion, floored (subtensor converts I96F32 → u64 by truncation). */
+/**
+ * rao × proportion as subtensor computes it: the normalised share is an I32F32 (truncated to 2⁻³²),
+ * widened to I96F32, multiplied by the emission and truncated to u64 rao. So 1/10 of 10⁹ rao is
+ * 99 999 999, not 10⁸ (subtensor's test_10_graph).
+ */
 function raoShare(emission: bigint, p: number): bigint {
   if (!(p > 0)) return 0n;
-  const SCALE = 1_000_000_000_000n;
-  return (emission * BigInt(Math.floor(p * 1e12))) / SCALE;
+  const bits = BigInt(Math.floor(p * 2 ** 32));
+  return (emission * bits) >> 32n;
 }
 
 /** Run one epoch. */
@@ -83,19 +108,26 @@ export function runEpoch(inp: EpochInput): EpochOutput {
   const active = inp.lastUpdate.map((u) => !(u + inp.activityCutoff < inp.block));
 
   // Stake: normalise total stake (exact in bigint, then to float).
-  const total = inp.stake.reduce((a, b) => a + b, 0n);
-  const stake = inp.stake.map((s) => (total === 0n ? 0 : Number((s * 1_000_000_000_000n) / total) / 1e12));
+  const min = inp.stakeThreshold ?? 0n;
+  const owner = inp.ownerUid;
+  const filtered = inp.stake.map((s, i) => (s < min && i !== owner ? 0n : s));
+  const total = filtered.reduce((a, b) => a + b, 0n);
+  const stake = filtered.map((s) => (total === 0n ? 0 : Number((s * 1_000_000_000_000n) / total) / 1e12));
 
   const permits = inp.validatorPermit.slice(0, n);
   while (permits.length < n) permits.push(false);
   const newPermits = isTopkNonzero(stake, inp.maxAllowedValidators);
+  if (owner !== undefined && owner < n) {
+    permits[owner] = true;
+    newPermits[owner] = true;
+  }
 
   const activeStake = normalize(stake.map((s, i) => (active[i] && permits[i] ? s : 0)));
 
-  // Weights: drop non-permit rows, self-weights, and weights set before the target (re)registered.
+  // Weights: drop non-permit rows, self-weights (except the owner's), and weights set before the target (re)registered.
   let W = dense(inp.weights, n, u16ToProportion);
   W = W.map((row, i) =>
-    row.map((w, j) => (!permits[i] || i === j || inp.lastUpdate[i]! <= inp.blockAtRegistration[j]! ? 0 : w)),
+    row.map((w, j) => (!permits[i] || (i === j && i !== owner) || inp.lastUpdate[i]! <= inp.blockAtRegistration[j]! ? 0 : w)),
   );
   W = rowNormalize(W);
 
@@ -120,14 +152,24 @@ export function runEpoch(inp: EpochInput): EpochOutput {
   const Wb = W.map((row, i) => row.map((w, j) => w + beta * (clipped[i]![j]! - w)));
   let B = dense(inp.bonds, n, u16ToProportion);
   // Reset bonds on uids registered since the last epoch.
-  const lastTempo = inp.lastEpochBlock < 0 ? -Infinity : inp.lastEpochBlock + 1;
+  const lastTempo = inp.tempo !== undefined && inp.lastEpochBlock <= 0
+    ? Math.max(0, inp.block - inp.tempo)
+    : inp.lastEpochBlock < 0 ? -Infinity : inp.lastEpochBlock + 1;
   B = B.map((row) => row.map((b, j) => (lastTempo <= inp.blockAtRegistration[j]! ? 0 : b)));
-  B = colNormalize(B, n);
-  const delta = colNormalize(Wb.map((row, i) => row.map((w) => w * activeStake[i]!)), n);
   const alpha = 1 - inp.bondsMovingAvg / 1_000_000;
-  let ema = delta.map((row, i) => row.map((d, j) => alpha * d + (1 - alpha) * B[i]![j]!));
-  ema = colNormalize(ema, n);
-  const dividends = normalize(ema.map((row) => row.reduce((acc, b, j) => acc + b * incentive[j]!, 0)));
+  let ema: Mat;
+  let dividends: number[];
+  if (inp.yuma3) {
+    ema = Wb.map((row, i) => row.map((w, j) => alpha * w + (1 - alpha) * B[i]![j]!));
+    const norm = colNormalize(ema, n);
+    dividends = normalize(norm.map((row, i) => row.reduce((acc, b, j) => acc + b * incentive[j]!, 0) * activeStake[i]!));
+  } else {
+    B = colNormalize(B, n);
+    const delta = colNormalize(Wb.map((row, i) => row.map((w) => w * activeStake[i]!)), n);
+    ema = delta.map((row, i) => row.map((d, j) => alpha * d + (1 - alpha) * B[i]![j]!));
+    ema = colNormalize(ema, n);
+    dividends = normalize(ema.map((row) => row.reduce((acc, b, j) => acc + b * incentive[j]!, 0)));
+  }
 
   // Emission.
   const combined = incentive.map((x, i) => x + dividends[i]!);
@@ -141,7 +183,7 @@ export function runEpoch(inp: EpochInput): EpochOutput {
   const serverEmission = serverNorm.map((p) => raoShare(inp.emission, p));
   const validatorEmission = validatorNorm.map((p) => raoShare(inp.emission, p));
 
-  const stored = colMaxUpscale(ema, n);
+  const stored = inp.yuma3 ? ema : colMaxUpscale(ema, n);
   const bonds = stored.map((row, i) =>
     newPermits[i] ? row.map((b, j) => [j, proportionToU16(b)] as [number, number]).filter(([, v]) => v > 0) : [],
   );

@@ -57,12 +57,17 @@ export function maxUpscaleToU16(v: Vec): number[] {
   return v.map((x) => Math.round((x * U16_MAX) / mx));
 }
 
-/** Indices of the k largest non-zero entries (ties broken by lower index), as a boolean mask. */
+/**
+ * subtensor's `is_topk_nonzero` (pallets/subtensor/src/epoch/math.rs at opentensor/subtensor
+ * 14bc6f9f964b9cc362e9635dd110a487fa5d15a0): non-zero entries, minus the n − k smallest in an ascending
+ * stable sort — so among equal values the HIGHER indices keep their place; with n < k every non-zero
+ * entry is in.
+ */
 export function isTopkNonzero(v: Vec, k: number): boolean[] {
-  const idx = v.map((x, i) => [x, i] as const).filter(([x]) => x > 0);
-  idx.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  const out = v.map(() => false);
-  for (const [, i] of idx.slice(0, k)) out[i] = true;
+  const out = v.map((x) => x !== 0);
+  if (v.length < k) return out;
+  const asc = v.map((_, i) => i).sort((a, b) => v[a]! - v[b]! || a - b);
+  for (const i of asc.slice(0, v.length - k)) out[i] = false;
   return out;
 }
 

@@ -5,7 +5,7 @@ import { evalOddPoly, fitOddPolynomial, type OddPoly } from './polyfit.js';
 export const SCORING_MODEL_NAME = 'scoring-ema';
 /** Rows of the input tensor [SCORING_ROWS, batch]. */
 export const SCORING_ROWS = ['score_scaled', 'verified', 'rt_norm', 'size_frac', 'output_score'] as const;
-/** Largest clamp of the normalised response time (ARCHITECTURE.md §6). */
+/** Largest clamp of the normalised response time (docs/network.md, scoring). */
 const X_MAX = 0.99;
 
 export interface ScoringModelOptions {
@@ -26,7 +26,7 @@ export interface ScoringModel {
 }
 
 /**
- * The validator's EMA score update (ARCHITECTURE.md §6) for a batch of uids as an ONNX graph of supported ops
+ * The validator's EMA score update (docs/network.md, scoring) for a batch of uids as an ONNX graph of supported ops
  * (Slice, Relu, Sub, Add, Mul), for proof of weights. Scores are carried *scaled by n_uids* (S = n·score,
  * so S ∈ [0, 1] and fixed point keeps its precision; target·n = f), which makes the update independent of n:
  *   xc = clamp(rt_norm, 0, 0.99);  h ≈ odd polynomial around 0.5 fitted to the tan curve (error reported)

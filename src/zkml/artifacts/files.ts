@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** File names inside a circuit artifacts directory (ARCHITECTURE.md §3). */
+/** File names inside a circuit artifacts directory (docs/zkml-prove.md). */
 export const ARTIFACT_FILES = {
   metadata: 'metadata.json',
   r1cs: 'circuit.r1cs',

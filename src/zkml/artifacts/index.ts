@@ -5,16 +5,68 @@ import { VERSION } from '../../version.js';
 import { circuitIdOfVk } from './canonical.js';
 import { ArtifactsError } from './errors.js';
 import { ARTIFACT_FILES, sha256File } from './files.js';
-import { CircuitMetadataSchema, type CircuitMetadata } from './metadata.js';
+import { CircuitMetadataSchema, type CircuitMetadata } from '../format/metadata.js';
+import { checkLayout } from '../format/layout.js';
 
 export { ARTIFACT_FILES, sha256File } from './files.js';
 export { canonicalJson, circuitIdOfVk, sha256Hex } from './canonical.js';
 export { ArtifactsError } from './errors.js';
-export * from './metadata.js';
+export * from '../format/metadata.js';
 
 /** `witness` is the circuit's witness generator: `program` (witness.json) or `wasm` (witness.wasm), whichever it has. */
 export type ArtifactFile = 'r1cs' | 'wasm' | 'program' | 'witness' | 'zkey' | 'vk';
 const ALL_FILES: readonly ArtifactFile[] = ['r1cs', 'witness', 'zkey', 'vk'];
+
+/** zkey sha256 → circuit id of the vk inside it (exporting the vk reads the zkey's header and IC points). */
+const zkeyIds = new Map<string, Promise<string>>();
+
+/**
+ * The proving key must hold the very verification key of vk.json (docs/security.md): a zkey from another
+ * compile would make proofs — and a Solidity verifier — for another circuit under this circuit's id.
+ */
+async function checkZkeyMatchesVk(zkeyPath: string, zkeySha: string, id: string): Promise<void> {
+  let p = zkeyIds.get(zkeySha);
+  if (!p) {
+    p = (async () => {
+      const [s, { releaseSnarkjsCurve }] = await Promise.all([import('snarkjs'), import('../prove/curve.js')]);
+      // leave snarkjs's shared curve as we found it: built here only for this check, its workers must not keep
+      // a short-lived process (a CLI command, a test) alive
+      const had = Boolean((globalThis as { curve_bn128?: unknown }).curve_bn128);
+      try {
+        return circuitIdOfVk(await s.zKey.exportVerificationKey(zkeyPath));
+      } finally {
+        if (!had) await releaseSnarkjsCurve();
+      }
+    })();
+    p.catch(() => zkeyIds.delete(zkeySha));
+    zkeyIds.set(zkeySha, p);
+  }
+  let zkeyId: string;
+  try {
+    zkeyId = await p;
+  } catch (cause) {
+    throw new ArtifactsError('ARTIFACTS_INVALID', `${zkeyPath} is not a readable Groth16 zkey`, { hint: 're-run `zkinfer compile`', cause });
+  }
+  if (zkeyId !== id) {
+    throw new ArtifactsError('ZKEY_VK_MISMATCH', `${zkeyPath} holds the key of circuit ${zkeyId}, but vk.json and metadata.json say ${id}`, {
+      hint: 'the directory mixes files of different compiles; refusing to prove or export a verifier with it — re-run `zkinfer compile`',
+    });
+  }
+}
+
+/** metadata.json must describe the vk: its layout has the vk's public-signal count, and its labels agree. */
+function checkMetadataConsistent(md: CircuitMetadata, vk: Record<string, unknown>, path: string): void {
+  try {
+    checkLayout(md, Number(vk.nPublic));
+  } catch (e) {
+    throw new ArtifactsError('METADATA_INCONSISTENT', `${path}: ${(e as Error).message}`, { hint: 'metadata.json was edited or belongs to another circuit; re-run `zkinfer compile`', cause: e });
+  }
+  if (md.security === 'ceremony' && /INSECURE-DEV/.test(md.ptau.source)) {
+    throw new ArtifactsError('METADATA_INCONSISTENT', `${path} says security "ceremony" but its powers of tau is a dev one (${md.ptau.source})`, {
+      hint: 'the security label was edited; this key is INSECURE-DEV',
+    });
+  }
+}
 
 /** Paths of every file of an artifacts directory. */
 export function artifactPaths(dir: string, witness: 'wasm' | 'program' = existsSync(join(dir, ARTIFACT_FILES.program)) ? 'program' : 'wasm'): Record<ArtifactFile | 'metadata', string> {
@@ -134,5 +186,7 @@ export async function loadArtifacts(dir: string, opts: { need?: readonly Artifac
       hint: 'metadata.json was edited or belongs to another key; re-run `zkinfer compile`',
     });
   }
+  checkMetadataConsistent(metadata, vk, paths.metadata);
+  if (files.has('zkey')) await checkZkeyMatchesVk(paths.zkey, metadata.files.zkey, id);
   return { dir, metadata, paths, vk };
 }

@@ -15,6 +15,8 @@ export interface IRNode {
 export interface IRValueInfo {
   name: string;
   shape: number[];
+  /** Element kind of a graph input ('float' when absent): bool/int inputs are fed to onnxruntime with their own type. */
+  elemType?: 'float' | 'int' | 'bool';
 }
 
 /**

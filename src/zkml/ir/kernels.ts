@@ -268,7 +268,6 @@ export function windowTaps(shape: number[], w: Window, c: number, n: number, oy:
 
 export function convWindow(x: Tensor, w: Tensor, at: Attrs): Window {
   if (x.shape.length !== 4) throw new KernelError(`only 2-D Conv (NCHW) is supported, input is [${x.shape}]`);
-  if (int(at, 'group', 1) !== 1) throw new KernelError('group != 1');
   return window2d(x, at, ints(at, 'kernel_shape') ?? [w.shape[2]!, w.shape[3]!]);
 }
 
@@ -284,14 +283,19 @@ function conv([x, w, b]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
   const win = convWindow(X, Wt, at);
   const [N, C] = X.shape as [number, number];
   const M = Wt.shape[0]!, K = win.kernel[0]! * win.kernel[1]!;
+  // grouped / depthwise: output channel m reads input channels [g·Cg, (g+1)·Cg) of its group g
+  const group = int(at, 'group', 1), Cg = Wt.shape[1]!;
+  if (C !== group * Cg || M % group !== 0) throw new KernelError(`group=${group} does not divide ${C} input / ${M} output channels`, false);
+  const Mg = M / group;
   const [OH, OW] = win.outHW as [number, number];
   const out = tensor([N, M, OH, OW]);
   let o = 0;
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
     let s = b ? b.data[m]! : 0;
-    for (let c = 0; c < C; c++) {
-      const taps = windowTaps(X.shape, win, c, n, oy, ox);
-      for (let t = 0; t < K; t++) if (taps[t]! >= 0) s += X.data[taps[t]!]! * Wt.data[(m * C + c) * K + t]!;
+    const c0 = Math.floor(m / Mg) * Cg;
+    for (let c = 0; c < Cg; c++) {
+      const taps = windowTaps(X.shape, win, c0 + c, n, oy, ox);
+      for (let t = 0; t < K; t++) if (taps[t]! >= 0) s += X.data[taps[t]!]! * Wt.data[(m * Cg + c) * K + t]!;
     }
     out.data[o++] = s;
   }
@@ -331,57 +335,118 @@ function globalAvgPool([x]: Array<Tensor | undefined>): Tensor[] {
   return [out];
 }
 
-/** The LSTM configuration a node uses, validated (forward, default activations, no peepholes/clip). */
-export interface LstmConfig { seq: number; batch: number; inputSize: number; hidden: number; layout: number }
+/** The LSTM configuration a node uses, validated (default activations, no peepholes/clip). */
+export interface LstmConfig { seq: number; batch: number; inputSize: number; hidden: number; layout: number; dirs: number; reverse: boolean[] }
 
-export function lstmConfig(inputs: Array<Tensor | undefined>, at: Attrs): LstmConfig {
+/** LSTM (4 gates, activations sigmoid,tanh,tanh) or GRU (3 gates, sigmoid,tanh) configuration. */
+export function lstmConfig(inputs: Array<Tensor | undefined>, at: Attrs, gates = 4): LstmConfig {
   const X = need(inputs[0], 'X'), W = need(inputs[1], 'W');
-  const dir = at['direction'];
-  if (dir !== undefined && dir !== 'forward') throw new KernelError(`direction=${String(dir)} (only forward is supported)`);
+  const dir = at['direction'] ?? 'forward';
+  if (dir !== 'forward' && dir !== 'reverse' && dir !== 'bidirectional') throw new KernelError(`direction=${String(dir)}`);
   const acts = at['activations'];
-  if (Array.isArray(acts) && acts.join(',').toLowerCase() !== 'sigmoid,tanh,tanh') throw new KernelError(`activations=${acts.join(',')}`);
+  const want = gates === 4 ? 'sigmoid,tanh,tanh,' : 'sigmoid,tanh,';
+  if (Array.isArray(acts) && !new RegExp(`^(${want})+$`).test(acts.join(',').toLowerCase() + ',')) throw new KernelError(`activations=${acts.join(',')}`);
   if (at['clip'] !== undefined) throw new KernelError('clip');
   if (int(at, 'input_forget', 0)) throw new KernelError('input_forget=1');
-  if (inputs[7]) throw new KernelError('peephole weights P');
+  if (gates === 4 && inputs[7]) throw new KernelError('peephole weights P');
   const layout = int(at, 'layout', 0);
   const [seq, batch] = layout ? [X.shape[1]!, X.shape[0]!] : [X.shape[0]!, X.shape[1]!];
-  const hidden = int(at, 'hidden_size', W.shape[1]! / 4);
+  const hidden = int(at, 'hidden_size', W.shape[1]! / gates);
   if (inputs[4]) {
     if (Array.from(inputs[4].data).some((l) => l !== seq)) throw new KernelError('sequence_lens shorter than the sequence');
   }
-  return { seq, batch, inputSize: X.shape[2]!, hidden, layout };
+  const reverse = dir === 'bidirectional' ? [false, true] : [dir === 'reverse'];
+  if (W.shape[0] !== reverse.length) throw new KernelError(`W has ${W.shape[0]} directions, direction=${String(dir)} needs ${reverse.length}`, false);
+  return { seq, batch, inputSize: X.shape[2]!, hidden, layout, dirs: reverse.length, reverse };
+}
+
+/** Flat positions of Y[t, d, b, :] and Y_h/Y_c[d, b, :] for either layout (docs/zkml-compile.md, LSTM). */
+export function lstmIndex(cfg: LstmConfig): { y: (t: number, d: number, b: number) => number; last: (d: number, b: number) => number; x: (t: number, b: number) => number } {
+  const { seq, batch, inputSize: I, hidden: H, layout, dirs } = cfg;
+  return {
+    y: (t, d, b) => (layout ? ((b * seq + t) * dirs + d) * H : ((t * dirs + d) * batch + b) * H),
+    last: (d, b) => (layout ? (b * dirs + d) * H : (d * batch + b) * H),
+    x: (t, b) => (layout ? (b * seq + t) * I : (t * batch + b) * I),
+  };
+}
+
+/** Output shapes [Y, Y_h, Y_c] of an LSTM. */
+export function lstmShapes(cfg: LstmConfig): number[][] {
+  const { seq, batch, hidden: H, layout, dirs } = cfg;
+  return layout ? [[batch, seq, dirs, H], [batch, dirs, H], [batch, dirs, H]] : [[seq, dirs, batch, H], [dirs, batch, H], [dirs, batch, H]];
 }
 
 function lstm(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
   const cfg = lstmConfig(inputs, at);
-  const { seq, batch, inputSize: I, hidden: H, layout } = cfg;
+  const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
   const X = inputs[0]!, W = inputs[1]!, R = need(inputs[2], 'R'), B = inputs[3];
   const h0 = inputs[5], c0 = inputs[6];
-  const Y = tensor(layout ? [batch, seq, 1, H] : [seq, 1, batch, H]);
-  const Yh = tensor(layout ? [batch, 1, H] : [1, batch, H]);
-  const Yc = tensor(layout ? [batch, 1, H] : [1, batch, H]);
-  for (let b = 0; b < batch; b++) {
+  const [Y, Yh, Yc] = lstmShapes(cfg).map((sh) => tensor(sh)) as [Tensor, Tensor, Tensor];
+  const ix = lstmIndex(cfg);
+  for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
     const h = new Float64Array(H), c = new Float64Array(H);
-    for (let j = 0; j < H; j++) { h[j] = h0 ? h0.data[b * H + j]! : 0; c[j] = c0 ? c0.data[b * H + j]! : 0; }
-    for (let t = 0; t < seq; t++) {
-      const xo = layout ? (b * seq + t) * I : (t * batch + b) * I;
+    for (let j = 0; j < H; j++) { h[j] = h0 ? h0.data[(d * batch + b) * H + j]! : 0; c[j] = c0 ? c0.data[(d * batch + b) * H + j]! : 0; }
+    for (let step = 0; step < seq; step++) {
+      const t = cfg.reverse[d] ? seq - 1 - step : step;
+      const xo = ix.x(t, b);
       const g = new Float64Array(4 * H);
       for (let r = 0; r < 4 * H; r++) {
-        let s = B ? B.data[r]! + B.data[4 * H + r]! : 0;
-        for (let k = 0; k < I; k++) s += W.data[r * I + k]! * X.data[xo + k]!;
-        for (let k = 0; k < H; k++) s += R.data[r * H + k]! * h[k]!;
+        let s = B ? B.data[d * 8 * H + r]! + B.data[d * 8 * H + 4 * H + r]! : 0;
+        for (let k = 0; k < I; k++) s += W.data[(d * 4 * H + r) * I + k]! * X.data[xo + k]!;
+        for (let k = 0; k < H; k++) s += R.data[(d * 4 * H + r) * H + k]! * h[k]!;
         g[r] = s;
       }
       for (let j = 0; j < H; j++) {
         const i = sigmoid(g[j]!), o = sigmoid(g[H + j]!), f = sigmoid(g[2 * H + j]!), cc = Math.tanh(g[3 * H + j]!);
         c[j] = f * c[j]! + i * cc;
         h[j] = o * Math.tanh(c[j]!);
-        Y.data[layout ? (b * seq + t) * H + j : (t * batch + b) * H + j] = h[j]!;
       }
+      Y.data.set(h, ix.y(t, d, b));
     }
-    Yh.data.set(h, b * H); Yc.data.set(c, b * H);
+    Yh.data.set(h, ix.last(d, b)); Yc.data.set(c, ix.last(d, b));
   }
   return [Y, Yh, Yc];
+}
+
+/**
+ * GRU (ONNX semantics, gates z, r, h): z = σ(xWz + hRz + b), r = σ(xWr + hRr + b), h̃ = tanh(xWh + (r⊙h)Rh + b)
+ * or, with linear_before_reset, tanh(xWh + r⊙(hRh + Rbh) + Wbh); h' = (1 − z)⊙h̃ + z⊙h.
+ */
+function gru(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const cfg = lstmConfig(inputs, at, 3);
+  const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
+  const X = inputs[0]!, W = inputs[1]!, R = need(inputs[2], 'R'), B = inputs[3], h0 = inputs[5];
+  const lbr = int(at, 'linear_before_reset', 0) !== 0;
+  const [Y, Yh] = lstmShapes(cfg).map((sh) => tensor(sh)) as [Tensor, Tensor];
+  const ix = lstmIndex(cfg);
+  const bias = (d: number, k: number) => (B ? B.data[d * 6 * H + k]! : 0);
+  for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
+    const h = new Float64Array(H);
+    for (let j = 0; j < H; j++) h[j] = h0 ? h0.data[(d * batch + b) * H + j]! : 0;
+    for (let step = 0; step < seq; step++) {
+      const t = cfg.reverse[d] ? seq - 1 - step : step;
+      const xo = ix.x(t, b);
+      const xw = (r: number) => { let s = 0; for (let k = 0; k < I; k++) s += W.data[(d * 3 * H + r) * I + k]! * X.data[xo + k]!; return s; };
+      const hr = (r: number, hv: ArrayLike<number>) => { let s = 0; for (let k = 0; k < H; k++) s += R.data[(d * 3 * H + r) * H + k]! * hv[k]!; return s; };
+      const z = new Float64Array(H), rg = new Float64Array(H);
+      for (let j = 0; j < H; j++) {
+        z[j] = sigmoid(xw(j) + hr(j, h) + bias(d, j) + bias(d, 3 * H + j));
+        rg[j] = sigmoid(xw(H + j) + hr(H + j, h) + bias(d, H + j) + bias(d, 4 * H + j));
+      }
+      const rh = Float64Array.from(h, (v, k) => rg[k]! * v);
+      const nh = new Float64Array(H);
+      for (let j = 0; j < H; j++) {
+        const pre = lbr ? xw(2 * H + j) + bias(d, 2 * H + j) + rg[j]! * (hr(2 * H + j, h) + bias(d, 5 * H + j))
+          : xw(2 * H + j) + hr(2 * H + j, rh) + bias(d, 2 * H + j) + bias(d, 5 * H + j);
+        const ht = Math.tanh(pre);
+        nh[j] = (1 - z[j]!) * ht + z[j]! * h[j]!;
+      }
+      h.set(nh);
+      Y.data.set(h, ix.y(t, d, b));
+    }
+    Yh.data.set(h, ix.last(d, b));
+  }
+  return [Y, Yh];
 }
 
 /** BatchNormalization in inference mode: y = (x − mean) / sqrt(var + ε) · scale + B over the channel axis 1. */
@@ -397,6 +462,159 @@ function batchNorm([x, sc, b, mean, v]: Array<Tensor | undefined>, at: Attrs): T
   }
   return [out];
 }
+
+
+/** Reduction groups: for each output element (row-major), the flat input indices it reduces over. */
+export function reduceGroups(shape: number[], axesIn: number[] | undefined, keepdims: boolean): { shape: number[]; groups: number[][] } {
+  const r = shape.length;
+  const axes = new Set((axesIn && axesIn.length ? axesIn : shape.map((_, i) => i)).map((a) => normAxis(a, r)));
+  const outFull = shape.map((d, i) => (axes.has(i) ? 1 : d));
+  const groups = Array.from({ length: sizeOf(outFull) }, () => [] as number[]);
+  const so = stridesOf(outFull);
+  const idx = new Array<number>(r).fill(0);
+  for (let k = 0; k < sizeOf(shape); k++) {
+    let o = 0;
+    for (let d = 0; d < r; d++) if (!axes.has(d)) o += idx[d]! * so[d]!;
+    groups[o]!.push(k);
+    for (let d = r - 1; d >= 0; d--) { if (++idx[d]! < shape[d]!) break; idx[d] = 0; }
+  }
+  return { shape: keepdims ? outFull : shape.filter((_, i) => !axes.has(i)), groups };
+}
+
+/** Reduce axes come from the attribute (ReduceSum before opset 13, the others before 18) or the second input. */
+function reduce(f: (xs: number[]) => number): Kernel {
+  return ([x, a], at) => {
+    const X = need(x, 'data');
+    const axes = axesOf(at, a);
+    if ((!axes || axes.length === 0) && int(at, 'noop_with_empty_axes', 0)) return [X];
+    const { shape, groups } = reduceGroups(X.shape, axes, int(at, 'keepdims', 1) !== 0);
+    return [tensor(shape, groups.map((g) => f(g.map((i) => X.data[i]!))))];
+  };
+}
+
+/** Pad (opset ≥ 11: pads/constant_value/axes inputs; older: attributes). Negative pads crop. */
+function pad([x, p, cv, ax]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'data');
+  const r = X.shape.length;
+  const mode = typeof at['mode'] === 'string' ? (at['mode'] as string) : 'constant';
+  if (mode !== 'constant' && mode !== 'edge' && mode !== 'reflect') throw new KernelError(`mode=${mode}`);
+  const raw = p ? Array.from(p.data) : ints(at, 'pads') ?? [];
+  const axes = (ax ? Array.from(ax.data) : X.shape.map((_, i) => i)).map((a) => normAxis(a, r));
+  const before = new Array<number>(r).fill(0), after = new Array<number>(r).fill(0);
+  if (raw.length !== 2 * axes.length) throw new KernelError(`pads has ${raw.length} entries, expected ${2 * axes.length}`, false);
+  axes.forEach((a, i) => { before[a] = raw[i]!; after[a] = raw[i + axes.length]!; });
+  const value = cv && cv.data.length ? cv.data[0]! : float(at, 'value', 0);
+  const shape = X.shape.map((d, i) => d + before[i]! + after[i]!);
+  const out = tensor(shape);
+  const st = stridesOf(X.shape);
+  const idx = new Array<number>(r).fill(0);
+  for (let k = 0; k < out.data.length; k++) {
+    let src = 0, inside = true;
+    for (let d = 0; d < r; d++) {
+      let j = idx[d]! - before[d]!;
+      const n = X.shape[d]!;
+      if (j < 0 || j >= n) {
+        if (mode === 'constant') { inside = false; break; }
+        if (mode === 'edge') j = j < 0 ? 0 : n - 1;
+        else { if (n < 2) throw new KernelError('reflect pad of a size-1 axis', false); const per = 2 * (n - 1); j = ((j % per) + per) % per; if (j >= n) j = per - j; }
+      }
+      src += j * st[d]!;
+    }
+    out.data[k] = inside ? X.data[src]! : value;
+    for (let d = r - 1; d >= 0; d--) { if (++idx[d]! < shape[d]!) break; idx[d] = 0; }
+  }
+  return [out];
+}
+
+function tile([x, rep]: Array<Tensor | undefined>): Tensor[] {
+  const X = need(x, 'input'), R = Array.from(need(rep, 'repeats').data);
+  if (R.length !== X.shape.length) throw new KernelError(`Tile repeats has ${R.length} entries for rank ${X.shape.length}`, false);
+  const shape = X.shape.map((d, i) => d * R[i]!);
+  const out = tensor(shape);
+  const st = stridesOf(X.shape), r = shape.length;
+  const idx = new Array<number>(r).fill(0);
+  for (let k = 0; k < out.data.length; k++) {
+    let src = 0;
+    for (let d = 0; d < r; d++) src += (idx[d]! % X.shape[d]!) * st[d]!;
+    out.data[k] = X.data[src]!;
+    for (let d = r - 1; d >= 0; d--) { if (++idx[d]! < shape[d]!) break; idx[d] = 0; }
+  }
+  return [out];
+}
+
+/** Split into `split` sizes (attribute before opset 13, input after) or equal parts (num_outputs / one per output). */
+function split([x, sp]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'input');
+  const axis = normAxis(int(at, 'axis', 0), X.shape.length);
+  const dim = X.shape[axis]!;
+  const n = int(at, 'num_outputs', 1); // the importer records the node's output count here
+  const sizes = sp ? Array.from(sp.data) : ints(at, 'split') ?? Array.from({ length: n }, (_, i) => Math.min(Math.ceil(dim / n), Math.max(0, dim - i * Math.ceil(dim / n))));
+  if (sizes.reduce((a, b) => a + b, 0) !== dim) throw new KernelError(`split sizes [${sizes}] do not add up to ${dim}`, false);
+  let start = 0;
+  return sizes.map((len) => {
+    const out = slice([X, tensor([1], [start]), tensor([1], [start + len]), tensor([1], [axis])], {})[0]!;
+    start += len;
+    return out;
+  });
+}
+
+const ELEM = { float: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9, float16: 10, double: 11, uint32: 12, uint64: 13, bfloat16: 16 } as const;
+/** ONNX element types Cast may target: the float ones keep the value, integer ones truncate toward zero, bool tests ≠ 0. */
+export function castKind(to: number): 'float' | 'int' | 'bool' {
+  if (to === ELEM.bool) return 'bool';
+  if (to === ELEM.float || to === ELEM.double || to === ELEM.float16 || to === ELEM.bfloat16) return 'float';
+  if (Object.values(ELEM).includes(to as never)) return 'int';
+  throw new KernelError(`Cast to element type ${to}`);
+}
+
+function cast([x]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const kind = castKind(int(at, 'to', ELEM.float));
+  const X = need(x, 'input');
+  if (kind === 'float') return [X];
+  return [unary(kind === 'bool' ? (v) => (v !== 0 ? 1 : 0) : Math.trunc)([X], at)[0]!];
+}
+
+function variadic(f: (a: number, b: number) => number): Kernel {
+  return (inputs, at) => {
+    const xs = inputs.filter((t): t is Tensor => t !== undefined);
+    if (xs.length === 0) throw new KernelError('no inputs', false);
+    return [xs.slice(1).reduce((acc, t) => binary(f)([acc, t], at)[0]!, xs[0]!)];
+  };
+}
+
+function where([c, a, b]: Array<Tensor | undefined>): Tensor[] {
+  const C = need(c, 'condition'), A = need(a, 'X'), B = need(b, 'Y');
+  const ab = broadcast(A.shape, B.shape);
+  const { shape, ia: ic, ib: iab } = broadcast(C.shape, ab.shape);
+  const out = tensor(shape);
+  for (let k = 0; k < out.data.length; k++) out.data[k] = C.data[ic[k]!]! ? A.data[ab.ia[iab[k]!]!]! : B.data[ab.ib[iab[k]!]!]!;
+  return [out];
+}
+
+/** Abramowitz–Stegun 7.1.26 is too coarse for a reference: erf by its Taylor series (|x| < 3) or continued fraction. */
+export function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax >= 6) return Math.sign(x);
+  if (ax < 3) {
+    let term = x, sum = x;
+    for (let n = 1; n < 200; n++) { term *= -(x * x) / n; const add = term / (2 * n + 1); sum += add; if (Math.abs(add) < 1e-17) break; }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc continued fraction (Lentz) for the tail
+  let f = ax, C = ax, D = 0;
+  for (let n = 1; n < 200; n++) {
+    const an = n / 2;
+    D = ax + an * D; D = 1 / D;
+    C = ax + an / C;
+    const delta = C * D; f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
+  return Math.sign(x) * (1 - erfc);
+}
+
+export const hardSigmoid = (v: number, alpha: number, beta: number): number => Math.min(1, Math.max(0, alpha * v + beta));
+export const gelu = (v: number): number => 0.5 * v * (1 + erf(v / Math.SQRT2));
 
 /** Float reference kernels for every supported op. FOLD_ONLY ops are allowed only when all their inputs are constant. */
 export const KERNELS: Record<string, Kernel> = {
@@ -426,9 +644,39 @@ export const KERNELS: Record<string, Kernel> = {
   AveragePool: pool('avg'),
   GlobalAveragePool: globalAvgPool,
   LSTM: lstm,
-  // Fold-only: evaluated at compile time when their inputs are constant.
+  GRU: gru,
+  Pad: pad,
+  Tile: tile,
+  Split: split,
+  ReduceSum: reduce((xs) => xs.reduce((a, b) => a + b, 0)),
+  ReduceMean: reduce((xs) => xs.reduce((a, b) => a + b, 0) / xs.length),
+  ReduceMax: reduce((xs) => Math.max(...xs)),
+  ReduceMin: reduce((xs) => Math.min(...xs)),
+  Max: variadic(Math.max),
+  Min: variadic(Math.min),
+  Clip: ([x, lo, hi], at) => {
+    const a = lo ? lo.data[0]! : float(at, 'min', -Infinity), b = hi ? hi.data[0]! : float(at, 'max', Infinity);
+    return unary((v) => Math.min(b, Math.max(a, v)))([x], at);
+  },
+  Abs: unary(Math.abs),
+  Neg: unary((v) => -v),
+  Where: where,
+  Equal: binary((x, y) => (x === y ? 1 : 0)),
+  Less: binary((x, y) => (x < y ? 1 : 0)),
+  Greater: binary((x, y) => (x > y ? 1 : 0)),
+  LessOrEqual: binary((x, y) => (x <= y ? 1 : 0)),
+  GreaterOrEqual: binary((x, y) => (x >= y ? 1 : 0)),
+  Not: unary((v) => (v ? 0 : 1)),
+  HardSigmoid: ([x], at) => unary((v) => hardSigmoid(v, float(at, 'alpha', 0.2), float(at, 'beta', 0.5)))([x], at),
+  HardSwish: unary((v) => v * hardSigmoid(v, 1 / 6, 0.5)),
+  Erf: unary(erf),
+  Gelu: ([x], at) => {
+    if (typeof at['approximate'] === 'string' && at['approximate'] !== 'none') throw new KernelError(`approximate=${at['approximate']}`);
+    return unary(gelu)([x], at);
+  },
+  Cast: cast,
   Expand: expand,
-  Cast: ([x]) => [need(x, 'input')],
+  // Fold-only: evaluated at compile time when their inputs are constant.
   ConstantOfShape: ([s], at) => {
     const S = need(s, 'input');
     const v = at['value'];
@@ -444,4 +692,4 @@ export const KERNELS: Record<string, Kernel> = {
 };
 
 /** Ops only allowed when every input is a compile-time constant (Shape is handled by the importer from static shapes). */
-export const FOLD_ONLY = new Set(['Expand', 'Cast', 'ConstantOfShape', 'Range', 'Shape']);
+export const FOLD_ONLY = new Set(['ConstantOfShape', 'Range', 'Shape']);

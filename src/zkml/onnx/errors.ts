@@ -8,16 +8,37 @@ export class OnnxParseError extends ZkinferError {
   }
 }
 
-/** The model uses an operator (or an operator attribute) the zkML compiler cannot turn into a circuit. */
+/** One node the compiler cannot turn into a circuit. */
+export interface UnsupportedItem { op: string; node: string; why: string }
+
+const describe = (i: UnsupportedItem): string => `${i.op}${i.why ? ` (${i.why})` : ''} at node "${i.node}"`;
+
+/**
+ * The model uses operators (or operator attributes) the zkML compiler cannot turn into a circuit. The importer
+ * lists every such node in one error; `op`/`node` are the first one.
+ */
 export class UnsupportedOpError extends ZkinferError {
   override readonly name = 'UnsupportedOpError';
-  constructor(readonly op: string, readonly node: string, readonly model: string, why = '', opts: ZkinferErrorOptions = {}) {
-    super('UNSUPPORTED_OP', `unsupported ONNX op ${op}${why ? ` (${why})` : ''} at node "${node}" in model "${model}"`, {
+  readonly items: UnsupportedItem[];
+  readonly op: string;
+  readonly node: string;
+  constructor(what: string | UnsupportedItem[], nodeOrModel: string, model?: string, why = '', opts: ZkinferErrorOptions = {}) {
+    const items = typeof what === 'string' ? [{ op: what, node: nodeOrModel, why }] : what;
+    const m = typeof what === 'string' ? model! : nodeOrModel;
+    const ops = [...new Set(items.map((i) => i.op))];
+    super('UNSUPPORTED_OP', items.length === 1
+      ? `unsupported ONNX op ${describe(items[0]!)} in model "${m}"`
+      : `${items.length} unsupported ONNX nodes (${ops.join(', ')}) in model "${m}": ${items.map(describe).join('; ')}`, {
       hint: opts.hint ?? 'export the model with supported ops only (see docs/zkml-compile.md for the op table)',
-      details: { op, node, model, ...opts.details },
+      details: { op: items[0]!.op, node: items[0]!.node, model: m, unsupported: items, ...opts.details },
       cause: opts.cause,
     });
+    this.items = items;
+    this.op = items[0]!.op;
+    this.node = items[0]!.node;
   }
+
+  get model(): string { return (this.details as { model: string }).model; }
 }
 
 /** A tensor shape is not fully static (symbolic batch size, unknown dimension). */

@@ -27,8 +27,8 @@ export class OnnxBuilder {
 
   constructor(readonly graphName: string, readonly opset = 17) {}
 
-  private static valueInfo(name: string, shape: number[]): onnxProto.onnx.IValueInfoProto {
-    return { name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
+  private static valueInfo(name: string, shape: Array<number | string>, elemType: number): onnxProto.onnx.IValueInfoProto {
+    return { name, type: { tensorType: { elemType, shape: { dim: shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
   }
 
   private static floatTensor(name: string, shape: number[], data: ArrayLike<number>): onnxProto.onnx.ITensorProto {
@@ -36,15 +36,18 @@ export class OnnxBuilder {
     return { name, dims: shape, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(f32.buffer) };
   }
 
-  /** Declare a float graph input with a static shape. */
-  input(name: string, shape: number[]): string {
-    this.inputs.push(OnnxBuilder.valueInfo(name, shape));
+  /**
+   * Declare a graph input (float unless `elemType` names another TensorProto.DataType, e.g. 9 bool, 7 int64); a
+   * string dimension is symbolic (`dim_param`).
+   */
+  input(name: string, shape: Array<number | string>, elemType: number = onnx.TensorProto.DataType.FLOAT): string {
+    this.inputs.push(OnnxBuilder.valueInfo(name, shape, elemType));
     return name;
   }
 
-  /** Declare a graph output (float, static shape). */
-  output(name: string, shape: number[]): string {
-    this.outputs.push(OnnxBuilder.valueInfo(name, shape));
+  /** Declare a graph output (float unless `elemType` says otherwise). */
+  output(name: string, shape: Array<number | string>, elemType: number = onnx.TensorProto.DataType.FLOAT): string {
+    this.outputs.push(OnnxBuilder.valueInfo(name, shape, elemType));
     return name;
   }
 

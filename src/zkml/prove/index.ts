@@ -1,16 +1,15 @@
 import { loadArtifacts, type LoadedArtifacts } from '../artifacts/index.js';
 import { parseInputData, quantizeInputs } from '../witness/inputs.js';
-import { decodeOutputs } from './decode.js';
+import { bindInputs, decodeOutputs } from '../format/layout.js';
 import { ProveError } from './errors.js';
 import type { ProverKind } from './factory.js';
 import { ProverPool } from './pool.js';
-import { ProofFileSchema, type ProofFile } from './proof-file.js';
+import { ProofFileSchema, type ProofFile } from '../format/proof-file.js';
 
 export { ProveError } from './errors.js';
 export { getProver, PROVER_KINDS, type ProverKind } from './factory.js';
 export { ProverPool, type ProverPoolOptions, type ProveJob, type ProveJobResult } from './pool.js';
-export { ProofFileSchema, Groth16ProofSchema, type ProofFile } from './proof-file.js';
-export { decodeOutputs } from './decode.js';
+export { ProofFileSchema, Groth16ProofSchema, type ProofFile } from '../format/proof-file.js';
 export { SnarkjsProver } from './snarkjs.js';
 export { releaseSnarkjsCurve } from './curve.js';
 export type { Groth16Prover, Groth16Proof, Groth16ProveResult } from './types.js';
@@ -57,13 +56,9 @@ export async function prove(dir: string, inputData: unknown, opts: ProveOptions 
   if (r.publicSignals.length !== md.publicLayout.total) {
     throw new ProveError('PROVE_FAILED', `the proof has ${r.publicSignals.length} public signals, metadata.json says ${md.publicLayout.total}`, { hint: 'the artifacts do not belong together; re-run `zkinfer compile`' });
   }
-  md.inputs.forEach((spec, k) => {
-    const at = md.publicLayout.inputs.find((i) => i.name === spec.name);
-    const got = at ? r.publicSignals.slice(at.offset, at.offset + at.length) : [];
-    if (got.join(',') !== q.fields[k]!.join(',')) {
-      throw new ProveError('PROVE_FAILED', `public input "${spec.name}" in the proof does not match the given input`, { hint: 'metadata.json publicLayout does not match the circuit; re-run `zkinfer compile`' });
-    }
-  });
+  if (bindInputs(md, r.publicSignals, q.fields, opts.recipient ?? 0n).differs) {
+    throw new ProveError('PROVE_FAILED', 'the public inputs in the proof do not match the given input', { hint: 'metadata.json publicLayout does not match the circuit; re-run `zkinfer compile`' });
+  }
   const file: ProofFile = ProofFileSchema.parse({
     circuit_id: md.id,
     proof: r.proof,

@@ -1,4 +1,4 @@
-import { sigmoid } from '../ir/kernels.js';
+import { erf, sigmoid } from '../ir/kernels.js';
 
 /**
  * A piecewise-linear activation over a power-of-two window [−2^k, 2^k), in 2^(j+1) equal segments chosen by the
@@ -7,7 +7,7 @@ import { sigmoid } from '../ir/kernels.js';
  * at output scale `so`. Every quantity is an integer, so the circuit and the emulator compute the same y.
  */
 export interface ActTable {
-  fn: 'sigmoid' | 'tanh';
+  fn: ActFn;
   k: number;
   j: number;
   st: number;
@@ -18,13 +18,18 @@ export interface ActTable {
   satHi: bigint;
 }
 
-export const ACT_FN = { sigmoid, tanh: Math.tanh } as const;
+export const ACT_FN = { sigmoid, tanh: Math.tanh, erf } as const;
+/** The bounded activations with a segment table (odd ones saturate to ±1, sigmoid to 0/1). */
+export type ActFn = keyof typeof ACT_FN;
 
-/** Window and segment count per function: sigmoid over |x| < 8 (16 segments of width 1), tanh over |x| < 4 (32 of width 1/4). */
-export const ACT_SHAPE = { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 } } as const;
+/**
+ * Window and segment count per function: sigmoid over |x| < 8 (16 segments of width 1), tanh over |x| < 4 (32 of
+ * width 1/4), erf over |x| < 4 (32 of width 1/4; |1 − erf(4)| < 2e−8).
+ */
+export const ACT_SHAPE = { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 } } as const;
 
 /** Build the segment table: least-squares line per segment, evaluated at the middle of each truncation step. */
-export function buildActTable(fn: 'sigmoid' | 'tanh', st: number, so: number): ActTable {
+export function buildActTable(fn: ActFn, st: number, so: number): ActTable {
   const { k, j } = ACT_SHAPE[fn];
   const f = ACT_FN[fn];
   const nseg = 2 ** (j + 1), w = 2 ** (k - j);
@@ -61,7 +66,7 @@ export function buildActTable(fn: 'sigmoid' | 'tanh', st: number, so: number): A
  * scale so − st, and its rounding moves y by at most ½·2^−(so−st)·(segment width), so so = st + s + log2(width) − 1
  * keeps that below 2^−s (sigmoid, width 1: 2s − 1; tanh, width 1/4: 2s − 3 at st = s).
  */
-export function actOutputScale(fn: 'sigmoid' | 'tanh', st: number, s: number): number {
+export function actOutputScale(fn: ActFn, st: number, s: number): number {
   const { k, j } = ACT_SHAPE[fn];
   return st + s + (k - j) - 1;
 }

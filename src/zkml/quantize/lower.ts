@@ -1,9 +1,9 @@
 import type { GraphIR, IRNode } from '../ir/graph.js';
-import { broadcast, KERNELS, lstmConfig, poolWindow, windowTaps, type Attrs } from '../ir/kernels.js';
+import { broadcast, castKind, KERNELS, lstmConfig, lstmIndex, lstmShapes, poolWindow, reduceGroups, windowTaps, type Attrs } from '../ir/kernels.js';
 import { optimizeGraph } from '../ir/rewrite.js';
 import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 import { UnsupportedOpError } from '../onnx/errors.js';
-import { actBounds, actOutputScale, buildActTable, type ActTable } from './activation.js';
+import { actBounds, actOutputScale, buildActTable, type ActFn, type ActTable } from './activation.js';
 import { QuantizeError } from './errors.js';
 import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import type { FixedProgram, Gadget } from './program.js';
@@ -41,7 +41,13 @@ const MAX_BITS = 240;
 const MAX_FREE_SCALE = 96;
 /** Ops that are linear with constant weights or only move values: free in R1CS. */
 const FREE_OPS = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Slice', 'Transpose', 'Gather',
-  'Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div']);
+  'Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div', 'Neg', 'Pad',
+  'Tile', 'Expand', 'Split', 'Concat', 'ReduceSum', 'ReduceMean']);
+/** Shape-only ops: each output element is one input element (or a constant), whatever the values. */
+const MOVE_OPS = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Slice', 'Transpose', 'Expand',
+  'Gather', 'Pad', 'Tile', 'Split']);
+/** Ops that are constant-linear in their one model-dependent input. */
+const AFFINE_OPS = new Set(['Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'ReduceSum', 'ReduceMean']);
 
 /** Lower the graph IR to a fixed-point program at one scale (weights are circuit constants). */
 export function lowerGraph(graph: GraphIR, opts: LowerOptions): LoweredModel {
@@ -58,6 +64,7 @@ class Lowerer {
   readonly maxScale: number;
   private node = '';
   private readonly tables = new Map<string, ActTable>();
+  private readonly reluMemo = new Map<string, Lin>();
 
   private readonly consumers = new Map<string, IRNode[]>();
   private readonly freeMemo = new Map<string, boolean>();
@@ -107,10 +114,19 @@ class Lowerer {
     return linSig(out);
   }
 
-  /** max(0, round(x / 2^d)). */
+  /** max(0, round(x / 2^d)). The same relu of the same value is emitted once (comparisons share them). */
   relu(xIn: Lin, d: number): Lin {
     const x = d === 0 ? xIn : linComb([[1n, xIn]], 1n << BigInt(d - 1));
     if (isConstLin(x)) { const q = floorShift(x.c, d); return linConst(q > 0n ? q : 0n); }
+    const key = `${d}|${x.c}|${[...x.terms].sort((p, q) => p[0] - q[0]).join(';')}`;
+    const seen = this.reluMemo.get(key);
+    if (seen) return seen;
+    const r = this.reluGadget(x, d);
+    this.reluMemo.set(key, r);
+    return r;
+  }
+
+  private reluGadget(x: Lin, d: number): Lin {
     const n = this.width(x, d + 1);
     const hi = floorShift(linBound(x, this.bounds)[1], d);
     const out = this.sig([0n, hi > 0n ? hi : 0n]);
@@ -118,7 +134,7 @@ class Lowerer {
     return linSig(out);
   }
 
-  table(fn: 'sigmoid' | 'tanh', st: number, so: number): ActTable {
+  table(fn: ActFn, st: number, so: number): ActTable {
     const key = `${fn}:${st}:${so}`;
     let t = this.tables.get(key);
     if (!t) { t = buildActTable(fn, st, so); this.tables.set(key, t); }
@@ -126,7 +142,7 @@ class Lowerer {
   }
 
   /** Activation of x at scale sx; output at actOutputScale (t at scale st = min(s, sx)). Optionally also floor(x/2^qd). */
-  act(fn: 'sigmoid' | 'tanh', x: Lin, sx: number, qd?: number): { y: Lin; q?: Lin; so: number } {
+  act(fn: ActFn, x: Lin, sx: number, qd?: number): { y: Lin; q?: Lin; so: number } {
     const st = Math.min(this.s, sx), so = actOutputScale(fn, st, this.s);
     const table = this.table(fn, st, so);
     const n = this.width(x, table.k + sx + 1);
@@ -190,10 +206,14 @@ class Lowerer {
     throw new UnsupportedOpError(n.op, n.name, this.graph.name, why);
   }
 
-  /** Map a var tensor through a shape-only op by running its float kernel on element indices. */
-  private permute(n: IRNode, ins: Operand[], dataIdx: number[]): QTensor {
+  /**
+   * Map var tensors through a shape-only op by running its float kernel on element indices (every output). Element 0
+   * of the index pool is Pad's constant, so a padded position reads the pad value at the tensor's scale.
+   */
+  private permute(n: IRNode, ins: Operand[], dataIdx: number[]): QTensor[] {
     const scale = Math.max(...dataIdx.map((i) => (isQ(ins[i]) ? (ins[i] as QTensor).scale : 0)));
-    const pool: Lin[] = [];
+    const padValue = n.op === 'Pad' ? ((ins[2] as Tensor | undefined)?.data[0] ?? (typeof n.attrs['value'] === 'number' ? (n.attrs['value'] as number) : 0)) : 0;
+    const pool: Lin[] = [this.constQ(tensor([], [padValue]), scale).els[0]!];
     const kin: Array<Tensor | undefined> = ins.map((x) => (isQ(x) ? undefined : x));
     for (const i of dataIdx) {
       const x = ins[i];
@@ -201,8 +221,9 @@ class Lowerer {
       kin[i] = iota(q.shape, pool.length);
       pool.push(...q.els);
     }
-    const [out] = KERNELS[n.op]!(kin, n.attrs);
-    return { shape: out!.shape, scale, els: Array.from(out!.data, (k) => pool[k]!) };
+    if (n.op === 'Pad') kin[2] = tensor([], [0]);
+    const attrs = n.op === 'Pad' ? { ...n.attrs, value: 0 } : n.attrs;
+    return KERNELS[n.op]!(kin, attrs).map((out) => ({ shape: out.shape, scale, els: Array.from(out.data, (k) => pool[k]!) }));
   }
 
   /** The output of an op that is affine in its one var input `vi` (others constant): probed column by column. */
@@ -247,19 +268,22 @@ class Lowerer {
     const s = this.s;
     switch (n.op) {
       case 'Identity': case 'Dropout': case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze':
-      case 'Slice': case 'Transpose': case 'Expand': case 'Gather': {
+      case 'Slice': case 'Transpose': case 'Expand': case 'Gather': case 'Pad': case 'Tile': case 'Split': {
         if (varIdx[0] !== 0 || varIdx.length !== 1) this.unsupported(n, n.op === 'Gather' ? 'indices must be constant' : 'only the data input may depend on the model input');
-        const out = this.permute(n, ins, [0]);
+        const outs = this.permute(n, ins, [0]);
         const prev = (ins[0] as QTensor).affine;
-        if (prev) {
+        if (prev && outs.length === 1) {
           const rest = ins.map((t) => (isQ(t) ? undefined : t));
-          out.affine = { src: prev.src, apply: (t) => { const a = [...rest]; a[0] = prev.apply(t); return KERNELS[n.op]!(a, n.attrs)[0]!; } };
+          outs[0]!.affine = { src: prev.src, apply: (t) => { const a = [...rest]; a[0] = prev.apply(t); return KERNELS[n.op]!(a, n.attrs)[0]!; } };
         }
-        return [out];
+        return outs;
       }
       case 'Concat':
-        return [this.permute(n, ins, ins.map((_, i) => i).filter((i) => ins[i] !== undefined))];
-      case 'Gemm': case 'MatMul': case 'Conv': case 'AveragePool': case 'GlobalAveragePool': case 'BatchNormalization':
+        return this.permute(n, ins, ins.map((_, i) => i).filter((i) => ins[i] !== undefined));
+      case 'MatMul':
+        if (varIdx.length === 2) return [this.matmulVar(ins[0] as QTensor, ins[1] as QTensor)];
+        return [this.affine(n, ins, varIdx[0]!)];
+      case 'Gemm': case 'Conv': case 'AveragePool': case 'GlobalAveragePool': case 'BatchNormalization': case 'ReduceSum': case 'ReduceMean':
         if (varIdx.length !== 1) this.unsupported(n, 'products of two model-dependent tensors are not supported here; weights must be constant');
         if (n.op === 'Gemm' && varIdx[0] === 2) this.unsupported(n, 'C must be constant');
         return [this.affine(n, ins, varIdx[0]!)];
@@ -320,7 +344,141 @@ class Lowerer {
       }
       case 'LSTM':
         return this.lstm(n, ins);
-      default:
+      case 'GRU':
+        return this.gru(n, ins);
+      default: {
+        const out = this.lowerMore(n, ins, varIdx);
+        if (out) return out;
+        this.unsupported(n, 'no circuit lowering');
+      }
+    }
+  }
+
+  /** max(a, b) = b + relu(a − b); min(a, b) = a − relu(a − b) (exact, one relu each). */
+  private maxLin(a: Lin, b: Lin): Lin { return linComb([[1n, b], [1n, this.relu(linComb([[1n, a], [-1n, b]]), 0)]]); }
+  private minLin(a: Lin, b: Lin): Lin { return linComb([[1n, a], [-1n, this.relu(linComb([[1n, a], [-1n, b]]), 0)]]); }
+  /** Integer step: 1 when d ≥ 1, else 0 (= relu(d) − relu(d − 1) for integer d). */
+  private step(d: Lin): Lin { return linComb([[1n, this.relu(d, 0)], [-1n, this.relu(linComb([[1n, d]], -1n), 0)]]); }
+
+  /** Two operands (var or constant) at their common scale. */
+  private pair(a: Operand, b: Operand): [QTensor, QTensor, number] {
+    const sc = Math.max(isQ(a) ? a.scale : 0, isQ(b) ? b.scale : 0);
+    const q = (x: Operand) => (isQ(x) ? this.toScale(x, sc) : this.constQ(x as Tensor, sc));
+    return [q(a), q(b), sc];
+  }
+
+  /** A comparison of a and b as a 0/1 tensor at scale 0, from the integer difference d = a − b. */
+  private compare(a: Operand, b: Operand, f: (d: Lin) => Lin): QTensor {
+    const [qa, qb] = this.pair(a, b);
+    return this.elementwise(qa, qb, (x, y) => f(linComb([[1n, x], [-1n, y]])), 0);
+  }
+
+  /** MatMul of two model-dependent tensors: one mul gadget per product, summed for free. */
+  private matmulVar(a: QTensor, b: QTensor): QTensor {
+    if (a.scale + b.scale > 4 * this.s) { a = this.toScale(a, this.s); b = this.toScale(b, this.s); }
+    const ka = KERNELS['MatMul']!([iota(a.shape), iota(b.shape)], {})[0]!; // only for the output shape
+    const sa = a.shape.length === 1 ? [1, a.shape[0]!] : a.shape, sb = b.shape.length === 1 ? [b.shape[0]!, 1] : b.shape;
+    const m = sa[sa.length - 2]!, k = sa[sa.length - 1]!, nn = sb[sb.length - 1]!;
+    const { ia, ib } = broadcast(sa.slice(0, -2), sb.slice(0, -2));
+    const els: Lin[] = [];
+    for (let bi = 0; bi < ia.length; bi++) for (let i = 0; i < m; i++) for (let j = 0; j < nn; j++) {
+      const parts: Array<[bigint, Lin]> = [];
+      for (let t = 0; t < k; t++) parts.push([1n, this.mul(a.els[ia[bi]! * m * k + i * k + t]!, b.els[ib[bi]! * k * nn + t * nn + j]!)]);
+      els.push(linComb(parts));
+    }
+    return { shape: ka.shape, scale: a.scale + b.scale, els };
+  }
+
+  /** Ops composed from range/mul/rescale/relu/act (docs/zkml-compile.md, op table). */
+  private lowerMore(n: IRNode, ins: Operand[], varIdx: number[]): QTensor[] | undefined {
+    const x = ins[varIdx[0]!] as QTensor;
+    const s = this.s;
+    const one = (sc: number) => 1n << BigInt(sc);
+    switch (n.op) {
+      case 'Neg': return [this.unary(x, (e) => linComb([[-1n, e]]), x.scale)];
+      case 'Abs': return [this.unary(x, (e) => linComb([[2n, this.relu(e, 0)], [-1n, e]]), x.scale)];
+      case 'Max': case 'Min': {
+        const ops = ins.filter((t) => t !== undefined);
+        const f = n.op === 'Max' ? this.maxLin.bind(this) : this.minLin.bind(this);
+        let acc = ops[0]!;
+        for (const t of ops.slice(1)) { const [a, b, sc] = this.pair(acc, t); acc = this.elementwise(a, b, f, sc); }
+        return [acc as QTensor];
+      }
+      case 'Clip': {
+        if (varIdx.length !== 1 || varIdx[0] !== 0) this.unsupported(n, 'min and max must be constant');
+        const bound = (i: number, attr: string): bigint | undefined => {
+          const t = ins[i] as Tensor | undefined;
+          const v = t ? t.data[0] : typeof n.attrs[attr] === 'number' ? (n.attrs[attr] as number) : undefined;
+          return v === undefined || !Number.isFinite(v) ? undefined : BigInt(Math.round(v * 2 ** x.scale));
+        };
+        const lo = bound(1, 'min'), hi = bound(2, 'max');
+        // lo + relu(x − lo) − relu(x − hi): exact for integers, one relu per finite bound
+        return [this.unary(x, (e) => {
+          let y = lo === undefined ? e : linComb([[1n, this.relu(linComb([[1n, e]], -lo), 0)]], lo);
+          if (hi !== undefined) y = linComb([[1n, y], [-1n, this.relu(linComb([[1n, e]], -hi), 0)]]);
+          return y;
+        }, x.scale)];
+      }
+      case 'Greater': return [this.compare(ins[0], ins[1], (d) => this.step(d))];
+      case 'Less': return [this.compare(ins[0], ins[1], (d) => this.step(linComb([[-1n, d]])))];
+      case 'GreaterOrEqual': return [this.compare(ins[0], ins[1], (d) => this.step(linComb([[1n, d]], 1n)))];
+      case 'LessOrEqual': return [this.compare(ins[0], ins[1], (d) => this.step(linComb([[-1n, d]], 1n)))];
+      case 'Equal': return [this.compare(ins[0], ins[1], (d) => linComb([[1n, this.step(linComb([[1n, d]], 1n))], [-1n, this.step(d)]]))];
+      case 'Not': return [this.unary(x, (e) => linComb([[-1n, e]], one(x.scale)), x.scale)];
+      case 'Cast': {
+        const kind = castKind(typeof n.attrs['to'] === 'number' ? (n.attrs['to'] as number) : 1);
+        if (kind === 'float') return [x];
+        if (kind === 'bool') return [this.unary(x, (e) => linComb([[1n, this.step(e)], [1n, this.step(linComb([[-1n, e]]))]]), 0)];
+        if (x.scale === 0) return [x];
+        if (x.els.some((e) => linBound(e, this.bounds)[0] < 0n)) this.unsupported(n, 'Cast to an integer type of a possibly negative fractional tensor');
+        // floor(x) for x ≥ 0 (= trunc): rescale rounds, so subtract the half first
+        return [this.unary(x, (e) => this.rescale(linComb([[1n, e]], -(1n << BigInt(x.scale - 1))), x.scale), 0)];
+      }
+      case 'Where': {
+        const [c, a, b] = ins;
+        if (!isQ(c)) {
+          // constant condition: a selection of elements, free
+          const [qa, qb, sc] = this.pair(a, b);
+          const pick = KERNELS['Where']!([c, iota(qa.shape, 0), iota(qb.shape, qa.els.length)], {})[0]!;
+          const pool = [...qa.els, ...qb.els];
+          return [{ shape: pick.shape, scale: sc, els: Array.from(pick.data, (k) => pool[k]!) }];
+        }
+        // b + c·(a − b), c ∈ {0, 1} at scale c.scale
+        const [qa, qb, sc] = this.pair(a, b);
+        const diff = this.elementwise(qa, qb, (u, v) => linComb([[1n, u], [-1n, v]]), sc);
+        const prod = this.elementwise(c, diff, (u, v) => this.mul(u, v), sc + c.scale);
+        return [this.elementwise(prod, this.toScale(qb, sc + c.scale), (u, v) => linComb([[1n, u], [1n, v]]), sc + c.scale)];
+      }
+      case 'ReduceMax': case 'ReduceMin': {
+        const axes = ins[1] ? Array.from((ins[1] as Tensor).data) : (n.attrs['axes'] as number[] | undefined);
+        const { shape, groups } = reduceGroups(x.shape, axes, n.attrs['keepdims'] !== 0);
+        const f = n.op === 'ReduceMax' ? this.maxLin.bind(this) : this.minLin.bind(this);
+        return [{ shape, scale: x.scale, els: groups.map((g) => g.slice(1).reduce((m, i) => f(m, x.els[i]!), x.els[g[0]!]!)) }];
+      }
+      case 'HardSigmoid': case 'HardSwish': {
+        const alpha = n.op === 'HardSwish' ? 1 / 6 : typeof n.attrs['alpha'] === 'number' ? (n.attrs['alpha'] as number) : 0.2;
+        const beta = n.op === 'HardSwish' ? 0.5 : typeof n.attrs['beta'] === 'number' ? (n.attrs['beta'] as number) : 0.5;
+        const xs = this.prepLinear(x), zs = xs.scale + s, d = zs - s;
+        const aq = BigInt(Math.round(alpha * 2 ** s)), bq = BigInt(Math.round(beta * 2 ** zs));
+        // clip(z, 0, 1) = relu(z) − relu(z − 1), each rounded down to scale s
+        const hs = this.unary(xs, (e) => { const z = linComb([[aq, e]], bq); return linComb([[1n, this.relu(z, d)], [-1n, this.relu(linComb([[1n, z]], -one(zs)), d)]]); }, s);
+        if (n.op === 'HardSigmoid') return [hs];
+        return [this.elementwise(xs, hs, (u, v) => this.mul(u, v), xs.scale + s)];
+      }
+      case 'Erf': {
+        let so = 0;
+        const els = x.els.map((e) => { const r = this.act('erf', e, x.scale); so = r.so; return r.y; });
+        return [{ shape: x.shape, scale: els.length ? so : x.scale, els }];
+      }
+      case 'Gelu': {
+        if (typeof n.attrs['approximate'] === 'string' && n.attrs['approximate'] !== 'none') this.unsupported(n, 'approximate=tanh');
+        // x·(1 + erf(x/√2))/2: erf at scale x.scale + s, then one product
+        const xs = this.prepLinear(x), r2 = BigInt(Math.round(Math.SQRT1_2 * 2 ** s));
+        let so = 0;
+        const g = xs.els.map((e) => { const r = this.act('erf', linComb([[r2, e]]), xs.scale + s); so = r.so; return linComb([[1n, r.y]], one(r.so)); });
+        return [{ shape: x.shape, scale: xs.scale + so + 1, els: xs.els.map((e, i) => this.mul(e, g[i]!)) }];
+      }
+      default: return undefined;
         this.unsupported(n, 'no circuit lowering');
     }
   }
@@ -328,31 +486,36 @@ class Lowerer {
   private lstm(n: IRNode, ins: Operand[]): QTensor[] {
     if (!isQ(ins[0]) || ins.slice(1).some(isQ)) this.unsupported(n, 'W, R, B and initial states must be constant; X must be the model-dependent input');
     const kin = ins.map((x, i) => (i === 0 ? tensor((x as QTensor).shape) : (x as Tensor | undefined)));
-    const { seq, batch, inputSize: I, hidden: H, layout } = lstmConfig(kin, n.attrs);
+    const cfg = lstmConfig(kin, n.attrs);
+    const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
+    const ix = lstmIndex(cfg);
     const s = this.s;
     const X = this.toScale(ins[0] as QTensor, s);
     const q = (v: number) => BigInt(Math.round(v * 2 ** s));
     const W = (ins[1] as Tensor).data, R = (ins[2] as Tensor).data, B = ins[3] as Tensor | undefined;
     const h0 = ins[5] as Tensor | undefined, c0 = ins[6] as Tensor | undefined;
-    const Y = new Array<Lin>(seq * batch * H), Yh = new Array<Lin>(batch * H), Yc = new Array<Lin>(batch * H);
+    const [shY, shH, shC] = lstmShapes(cfg) as [number[], number[], number[]];
+    const Y = new Array<Lin>(sizeOf(shY)), Yh = new Array<Lin>(sizeOf(shH)), Yc = new Array<Lin>(sizeOf(shC));
     const Wq = Array.from(W, q), Rq = Array.from(R, q);
-    // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale.
-    const lazyLast = this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
+    // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale (one forward
+    // direction only: then the last step is the last Y row).
+    const lazyLast = dirs === 1 && !cfg.reverse[0] && this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
     let hScale = 0;
-    for (let b = 0; b < batch; b++) {
-      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[b * H + j]! : 0)));
-      let c = Array.from({ length: H }, (_, j) => linConst(q(c0 ? c0.data[b * H + j]! : 0)));
-      for (let t = 0; t < seq; t++) {
-        const xo = layout ? (b * seq + t) * I : (t * batch + b) * I;
+    for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
+      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[(d * batch + b) * H + j]! : 0)));
+      let c = Array.from({ length: H }, (_, j) => linConst(q(c0 ? c0.data[(d * batch + b) * H + j]! : 0)));
+      for (let step = 0; step < seq; step++) {
+        const t = cfg.reverse[d] ? seq - 1 - step : step;
+        const xo = ix.x(t, b);
         const gate = (r: number): Lin => {
           const parts: Array<[bigint, Lin]> = [];
-          for (let k = 0; k < I; k++) parts.push([Wq[r * I + k]!, X.els[xo + k]!]);
-          for (let k = 0; k < H; k++) parts.push([Rq[r * H + k]!, h[k]!]);
-          const bias = B ? BigInt(Math.round((B.data[r]! + B.data[4 * H + r]!) * 2 ** (2 * s))) : 0n;
+          for (let k = 0; k < I; k++) parts.push([Wq[(d * 4 * H + r) * I + k]!, X.els[xo + k]!]);
+          for (let k = 0; k < H; k++) parts.push([Rq[(d * 4 * H + r) * H + k]!, h[k]!]);
+          const bias = B ? BigInt(Math.round((B.data[d * 8 * H + r]! + B.data[d * 8 * H + 4 * H + r]!) * 2 ** (2 * s))) : 0n;
           return linComb(parts, bias); // scale 2s
         };
         const nh: Lin[] = [], nc: Lin[] = [];
-        const lastProducts: Lin[] = [];
+        const last = step === seq - 1 && lazyLast;
         for (let j = 0; j < H; j++) {
           const si = this.act('sigmoid', gate(j), 2 * s); // gates at scale 2s
           const o = this.act('sigmoid', gate(H + j), 2 * s).y;
@@ -366,32 +529,79 @@ class Lowerer {
           nc.push(tc.q!);
           const prod = this.mul(o, tc.y);
           hScale = sSig + tc.so;
-          if (t === seq - 1 && lazyLast) { lastProducts.push(prod); nh.push(prod); }
-          else nh.push(this.rescale(prod, hScale - s)); // h = o⊙tanh(c') at scale s
+          // the last h only flows into outputs when lazy: keep the products unrescaled (saves H decompositions)
+          nh.push(last ? prod : this.rescale(prod, hScale - s)); // h = o⊙tanh(c') at scale s
         }
         h = nh; c = nc;
-        if (t === seq - 1 && lazyLast) {
-          // the last h only flows into outputs: keep the products unrescaled (saves H decompositions)
-          h = lastProducts;
-        }
-        for (let j = 0; j < H; j++) Y[layout ? (b * seq + t) * H + j : (t * batch + b) * H + j] = h[j]!;
+        for (let j = 0; j < H; j++) Y[ix.y(t, d, b) + j] = h[j]!;
       }
-      for (let j = 0; j < H; j++) { Yh[b * H + j] = h[j]!; Yc[b * H + j] = c[j]!; }
+      for (let j = 0; j < H; j++) { Yh[ix.last(d, b) + j] = h[j]!; Yc[ix.last(d, b) + j] = c[j]!; }
     }
     const yScale = lazyLast ? hScale : s;
     if (lazyLast) {
       // bring the earlier (rescaled) steps up to the last step's scale: free multiplications
       const up = 1n << BigInt(yScale - s);
-      for (let k = 0; k < Y.length; k++) {
-        const step = layout ? Math.floor(k / H) % seq : Math.floor(k / (batch * H));
-        if (step !== seq - 1) Y[k] = linComb([[up, Y[k]!]]);
+      for (let t = 0; t < seq - 1; t++) for (let b = 0; b < batch; b++) for (let j = 0; j < H; j++) {
+        const k = ix.y(t, 0, b) + j;
+        Y[k] = linComb([[up, Y[k]!]]);
       }
     }
-    return [
-      { shape: layout ? [batch, seq, 1, H] : [seq, 1, batch, H], scale: yScale, els: Y },
-      { shape: layout ? [batch, 1, H] : [1, batch, H], scale: yScale, els: Yh },
-      { shape: layout ? [batch, 1, H] : [1, batch, H], scale: s, els: Yc },
-    ];
+    return [{ shape: shY, scale: yScale, els: Y }, { shape: shH, scale: yScale, els: Yh }, { shape: shC, scale: s, els: Yc }];
+  }
+
+  /** GRU (float reference: ir/kernels.ts gru): gates at scale 2s, h kept at scale s between steps. */
+  private gru(n: IRNode, ins: Operand[]): QTensor[] {
+    if (!isQ(ins[0]) || ins.slice(1).some(isQ)) this.unsupported(n, 'W, R, B and the initial state must be constant; X must be the model-dependent input');
+    const kin = ins.map((x, i) => (i === 0 ? tensor((x as QTensor).shape) : (x as Tensor | undefined)));
+    const cfg = lstmConfig(kin, n.attrs, 3);
+    const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
+    const ix = lstmIndex(cfg);
+    const s = this.s;
+    const lbr = typeof n.attrs['linear_before_reset'] === 'number' && n.attrs['linear_before_reset'] !== 0;
+    const X = this.toScale(ins[0] as QTensor, s);
+    const q = (v: number, sc = s) => BigInt(Math.round(v * 2 ** sc));
+    const W = Array.from((ins[1] as Tensor).data, (v) => q(v)), R = Array.from((ins[2] as Tensor).data, (v) => q(v));
+    const B = ins[3] as Tensor | undefined, h0 = ins[5] as Tensor | undefined;
+    const bias = (d: number, k: number) => (B ? B.data[d * 6 * H + k]! : 0);
+    const [shY, shH] = lstmShapes(cfg) as [number[], number[]];
+    const Y = new Array<Lin>(sizeOf(shY)), Yh = new Array<Lin>(sizeOf(shH));
+    for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
+      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[(d * batch + b) * H + j]! : 0)));
+      for (let step = 0; step < seq; step++) {
+        const t = cfg.reverse[d] ? seq - 1 - step : step;
+        const xo = ix.x(t, b);
+        const xw = (r: number): Array<[bigint, Lin]> => Array.from({ length: I }, (_, k) => [W[(d * 3 * H + r) * I + k]!, X.els[xo + k]!]);
+        const hr = (r: number, hv: Lin[]): Array<[bigint, Lin]> => Array.from({ length: H }, (_, k) => [R[(d * 3 * H + r) * H + k]!, hv[k]!]);
+        const z: Lin[] = [], rg: Lin[] = [];
+        let sSig = 0;
+        for (let j = 0; j < H; j++) {
+          const zz = this.act('sigmoid', linComb([...xw(j), ...hr(j, h)], q(bias(d, j) + bias(d, 3 * H + j), 2 * s)), 2 * s);
+          rg.push(this.act('sigmoid', linComb([...xw(H + j), ...hr(H + j, h)], q(bias(d, H + j) + bias(d, 4 * H + j), 2 * s)), 2 * s).y);
+          z.push(zz.y); sSig = zz.so;
+        }
+        // r⊙h back at scale s (one rescale per element) when the reset applies before the linear map
+        const rh = lbr ? [] : h.map((hv, k) => this.rescale(this.mul(rg[k]!, hv), sSig));
+        const nh: Lin[] = [];
+        for (let j = 0; j < H; j++) {
+          let pre: Lin;
+          if (lbr) {
+            const inner = linComb(hr(2 * H + j, h), q(bias(d, 5 * H + j), 2 * s)); // scale 2s
+            pre = linComb([...xw(2 * H + j), [1n, this.rescale(this.mul(rg[j]!, inner), sSig)]], q(bias(d, 2 * H + j), 2 * s));
+          } else {
+            pre = linComb([...xw(2 * H + j), ...hr(2 * H + j, rh)], q(bias(d, 2 * H + j) + bias(d, 5 * H + j), 2 * s));
+          }
+          const ht = this.act('tanh', pre, 2 * s);
+          // h' = h̃ + z⊙(h − h̃) at scale sSig + so, rescaled to s
+          const diff = linComb([[1n << BigInt(ht.so - s), h[j]!], [-1n, ht.y]]);
+          const hn = linComb([[1n << BigInt(sSig), ht.y], [1n, this.mul(z[j]!, diff)]]);
+          nh.push(this.rescale(hn, sSig + ht.so - s));
+        }
+        h = nh;
+        for (let j = 0; j < H; j++) Y[ix.y(t, d, b) + j] = h[j]!;
+      }
+      for (let j = 0; j < H; j++) Yh[ix.last(d, b) + j] = h[j]!;
+    }
+    return [{ shape: shY, scale: s, els: Y }, { shape: shH, scale: s, els: Yh }];
   }
 
   // ---- driver --------------------------------------------------------------------------------------------------
@@ -426,7 +636,7 @@ class Lowerer {
     for (const vi of g.outputs) {
       this.node = `output:${vi.name}`;
       // Outputs keep their natural scale (a public linear combination costs nothing); only very wide ones are rescaled.
-      const raw = vals.get(vi.name)!;
+      const raw = vals.get(vi.name) ?? this.constQ(g.constants.get(vi.name)!, s);
       const t = raw.scale > this.maxScale + s ? this.toScale(raw, s) : raw;
       let m = 0n;
       for (const e of t.els) { const [lo, hi] = linBound(e, this.bounds); for (const v of [lo, hi]) { const a = v < 0n ? -v : v; if (a > m) m = a; } }

@@ -12,11 +12,18 @@ import { multilinear } from '../codegen/circom.js';
  * witness can never disagree about the wire layout. One emitter per gadget kind (`EMITTERS`): a new kind is added
  * there, its emulate/cost in program.ts.
  *
- * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then in[0..nIn), then private wires in
+ * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then in[0..nIn), then the public input
+ * `recipient` (in no constraint, bound by the zkey: docs/eth.md "Recipient binding"), then private wires in
  * allocation order. Constraint counts equal `programCost` (circom -O2's counts): each bit decomposition costs n
  * boolean constraints (one bit is implied by the linear sum, as -O2 substitutes it), linear `<==` cost nothing, and
  * an output costs one equality only when it has no private wire left to solve for.
  */
+
+/**
+ * Version of the wire layout this emitter produces. A witness program records it, and a program written for another
+ * layout is refused (its witness would not fit that circuit's r1cs). Bump on any change to the emitted wires.
+ */
+export const DIRECT_LAYOUT_VERSION = 2;
 
 /** Sparse linear combination over internal wires: wire → coefficient (a field element). */
 export type Row = Map<number, bigint>;
@@ -58,11 +65,7 @@ export class R1csBuilder {
   readonly sigRow: Row[];
   nWires: number;
 
-  /**
-   * `recipient`: the extra public input after `in` (docs/eth.md "Recipient binding"), its value in witness mode.
-   * It appears in no constraint; the zkey's extra A rows for public inputs bind it to the proof.
-   */
-  constructor(readonly program: FixedProgram, readonly signals: readonly bigint[] | undefined, private readonly store: boolean, recipient?: bigint) {
+  constructor(readonly program: FixedProgram, readonly signals: readonly bigint[] | undefined, private readonly store: boolean, recipient = 0n) {
     const nOut = program.outputs.length;
     this.nWires = 1 + nOut + program.nIn + 1;
     this.sigRow = new Array<Row>(program.nSignals);
@@ -74,7 +77,7 @@ export class R1csBuilder {
       this.values = new Array<bigint>(this.nWires).fill(0n);
       this.values[0] = 1n;
       for (let i = 0; i < program.nIn; i++) this.values[1 + nOut + i] = toField(signals[i]!);
-      this.values[1 + nOut + program.nIn] = toField(recipient ?? 0n);
+      this.values[1 + nOut + program.nIn] = toField(recipient);
     }
   }
 
@@ -244,7 +247,7 @@ export interface EmittedCircuit {
  */
 export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[]; recipient?: bigint; constraints?: boolean; onProgress?: (done: number, total: number) => void }): EmittedCircuit {
   const signals = opts.inputs ? emulate(p, [...opts.inputs]).signals : undefined;
-  const b = new R1csBuilder(p, signals, opts.constraints ?? false, opts.recipient);
+  const b = new R1csBuilder(p, signals, opts.constraints ?? false, opts.recipient ?? 0n);
   const gadgetNames = p.gadgets.map(gadgetName);
   const every = Math.max(1, Math.floor(p.gadgets.length / 100));
   p.gadgets.forEach((g, k) => {
@@ -252,7 +255,7 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
     (EMITTERS[g.kind] as GadgetEmitter<typeof g.kind>)(b, g as never, `main.${gadgetNames[k]}`);
   });
   opts.onProgress?.(p.gadgets.length, p.gadgets.length);
-  const nOut = p.outputs.length, nPub = 1 + nOut + p.nIn + 1; // + recipient
+  const nOut = p.outputs.length, nPub = 1 + nOut + p.nIn + 1;
   if (b.values) p.outputs.forEach((o, i) => { b.values![1 + i] = toField(linEval(o, signals!)); });
   const subs = new Map<number, Row>();
   const reduce = (r: Row): Row => {

@@ -22,10 +22,19 @@ export class BinWriter {
     h.writeBigUInt64LE(BigInt(size), 4);
     await this.fh.write(h, 0, 12, this.pos);
     this.pos += 12;
+    // coalesce small parts (e.g. 44-byte zkey coefficients) into few large writes
+    const flush = async (chunk: Uint8Array[]) => {
+      if (chunk.length === 0) return;
+      const b = chunk.length === 1 ? chunk[0]! : Buffer.concat(chunk);
+      await this.fh.write(b, 0, b.length, this.pos);
+      this.pos += b.length;
+    };
+    let chunk: Uint8Array[] = [], bytes = 0;
     for (const p of parts) {
-      await this.fh.write(p, 0, p.length, this.pos);
-      this.pos += p.length;
+      chunk.push(p); bytes += p.length;
+      if (bytes >= 1 << 22) { await flush(chunk); chunk = []; bytes = 0; }
     }
+    await flush(chunk);
   }
 
   async close(): Promise<void> { await this.fh.close(); }

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2b';
 import { BN254_Q } from './ptau.js';
 import { readR1cs } from '../r1cs/read.js';
 import { BinWriter, bigIntLE, u32le } from './binwriter.js';
 import type { DevToxic } from './dev-ptau.js';
 import { SetupError } from './errors.js';
-import { R, lagrangeAt, mod, mul, pow, powers } from './field.js';
+import { R, inv, lagrangeAt, mod, mul, pow, powers } from './field.js';
 import { scalarsToLE } from './fixed-base.js';
 import { ParallelFixedBase } from './fixed-base-parallel.js';
 import { readR1csHeader, requiredPower } from './r1cs-header.js';
@@ -17,6 +18,13 @@ export interface DirectZkeyOptions {
   toxic: DevToxic;
   /** Power of the dev ptau these secrets made (affects the largest Lagrange block, as in snarkjs). */
   ptauPower: number;
+  /**
+   * A phase-2 secret δ applied directly (instead of a later `zkey contribute`): the C and H sections are computed
+   * with δ⁻¹ in their scalars, δ·G1/δ·G2 go into the header and a contribution record (with its proof of knowledge
+   * of δ, as `zkey contribute` writes it) into section 10. Without it: δ = 1 and no contribution, byte for byte what
+   * `snarkjs zkey new` writes.
+   */
+  contribution?: { delta: bigint; name: string };
   onProgress?: Progress;
 }
 
@@ -68,13 +76,14 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     }
     for (let s = 0; s < nVars; s++) { a[s] = mod(a[s]!); b[s] = mod(b[s]!); c[s] = mod(c[s]!); }
     const k = (s: number) => mod(beta * a[s]! + alpha * b[s]! + c[s]!);
-    const ic: bigint[] = [], cPriv: bigint[] = [];
+    const ic: bigint[] = [], cPriv: bigint[] = [], cPriv0: bigint[] = [];
+    const invDelta = opts.contribution ? inv(opts.contribution.delta) : 1n;
     for (let s = 0; s <= nPublic; s++) ic.push(k(s));
-    for (let s = nPublic + 1; s < nVars; s++) cPriv.push(k(s));
+    for (let s = nPublic + 1; s < nVars; s++) { const v = k(s); cPriv0.push(v); cPriv.push(mul(v, invDelta)); }
     // H: odd Lagrange points of the 2n domain (from the ptau's block 2n, which lacks τ^(2n−1) when 2n is the largest).
     const L2 = lagrangeAt(tau, 2 * n, omega(cirPower + 1), cirPower === opts.ptauPower);
     const hs: bigint[] = [];
-    for (let i = 0; i < n; i++) hs.push(L2[2 * i + 1]!);
+    for (let i = 0; i < n; i++) hs.push(mul(L2[2 * i + 1]!, invDelta));
     // Circuit hash: snarkjs hashes (τ^(n+i) − τ^i)·G1 in chunks of 2^14 — n−1 points, or n when n > 2^14.
     const CH = 1 << 14;
     const nHash = Math.ceil((n - 1) / CH) * Math.min(n - 1, CH);
@@ -88,6 +97,8 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     const G2 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return par.mulMany('G2', g2, scalarsToLE(xs)); };
     const pIC = await G1(ic, 'IC'), pH = await G1(hs, 'H'), pC = await G1(cPriv, 'C'), pA = await G1(a, 'A'), pB1 = await G1(b, 'B1'), pB2 = await G2(b, 'B2');
     const pHash = await G1(hHash, 'H hash');
+    // the circuit hash covers the key before any contribution (δ = 1)
+    const pC0 = opts.contribution ? await par.mulMany('G1', g1, scalarsToLE(cPriv0)) : pC;
     const [alpha1, beta1] = [engine.mulMany('G1', g1, scalarsToLE([alpha, beta]))].map((p) => [p.subarray(0, 64), p.subarray(64, 128)])[0]!;
     const beta2 = engine.mulMany('G2', g2, scalarsToLE([mod(beta)]));
 
@@ -98,16 +109,33 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     hasher.update(u('G2', g2)); hasher.update(u('G1', g1)); hasher.update(u('G2', g2));
     hashU32(nPublic + 1); hasher.update(u('G1', pIC));
     hashU32(n - 1); hasher.update(u('G1', pHash));
-    hashU32(nVars - nPublic - 1); hasher.update(u('G1', pC));
+    hashU32(nVars - nPublic - 1); hasher.update(u('G1', pC0));
     hashU32(nVars); hasher.update(u('G1', pA));
     hashU32(nVars); hasher.update(u('G1', pB1));
     hashU32(nVars); hasher.update(u('G2', pB2));
     const csHash = hasher.digest();
 
+    // phase 2: δ·G1, δ·G2 and the contribution record (snarkjs zkey contribute's format and proof of knowledge)
+    let delta1 = g1, delta2 = g2, mpc: Uint8Array[] = [u32le(0)];
+    if (opts.contribution) {
+      const d = mod(opts.contribution.delta);
+      const sk = mod(BigInt('0x' + randomBytes(32).toString('hex')));
+      const pts = engine.mulMany('G1', g1, scalarsToLE([d, sk, mul(sk, d)]));
+      delta1 = pts.subarray(0, 64);
+      const g1s = pts.subarray(64, 128), g1sx = pts.subarray(128, 192);
+      delta2 = engine.mulMany('G2', g2, scalarsToLE([d]));
+      const th = blake2b.create({ dkLen: 64 });
+      th.update(csHash); th.update(u('G1', g1s)); th.update(u('G1', g1sx));
+      const transcript = th.digest();
+      const g2spx = engine.hashToG2Times(transcript, d);
+      const nameBytes = new TextEncoder().encode(opts.contribution.name.substring(0, 64));
+      mpc = [u32le(1), delta1, g1s, g1sx, g2spx, transcript, u32le(0), u32le(nameBytes.length + 2), new Uint8Array([1, nameBytes.length]), nameBytes];
+    }
+
     const w = await BinWriter.create(opts.zkeyPath, 'zkey', 1, 10);
     await w.section(1, [u32le(1)]);
     await w.section(2, [u32le(32), bigIntLE(BN254_Q, 32), u32le(32), bigIntLE(R, 32), u32le(nVars, nPublic, n),
-      alpha1!, beta1!, beta2, g2, g1, g2]);
+      alpha1!, beta1!, beta2, g2, delta1, delta2]);
     await w.section(4, [u32le(coefEntries.length), ...coefEntries]);
     await w.section(3, [pIC]);
     await w.section(9, [pH]);
@@ -115,7 +143,7 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     await w.section(5, [pA]);
     await w.section(6, [pB1]);
     await w.section(7, [pB2]);
-    await w.section(10, [csHash, u32le(0)]);
+    await w.section(10, [csHash, ...mpc]);
     await w.close();
     progress('direct zkey', total, total);
     return csHash;

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { loadNativeAddon } from '../prove/native/addon.js';
 import { spawnModuleWorker } from '../prove/spawn-worker.js';
 import { FixedBaseEngine, type GroupName } from './fixed-base.js';
 
@@ -9,8 +10,15 @@ export function setupThreads(): number {
   return Number.isInteger(env) && env >= 1 ? env : Math.min(8, availableParallelism());
 }
 
+/** The native addon's fixed-base multiplication, unless $ZKINFER_SETUP_ENGINE=wasm or the addon lacks it. */
+export function nativeFixedBase(): NonNullable<NonNullable<ReturnType<typeof loadNativeAddon>>['fixedBaseMul']> | undefined {
+  if (process.env.ZKINFER_SETUP_ENGINE === 'wasm') return undefined;
+  return loadNativeAddon()?.fixedBaseMul;
+}
+
 /**
- * FixedBaseEngine.mulMany split over worker threads (each with its own WASM curve and comb table); batches
+ * Setup's fixed-base multiplications: in the native addon on all cores when it is built (docs/zkml-compile.md,
+ * "Setup"), else FixedBaseEngine.mulMany split over worker threads (each with its own WASM curve and comb table); batches
  * below `minParallel` points, or a single thread, run inline. Results are identical to the inline engine.
  */
 export class ParallelFixedBase {
@@ -49,6 +57,8 @@ export class ParallelFixedBase {
   /** k_i·B for every 32-byte little-endian scalar, affine LEM points concatenated (as FixedBaseEngine.mulMany). */
   async mulMany(g: GroupName, base: Uint8Array, scalars: Uint8Array): Promise<Uint8Array> {
     const n = scalars.length / 32;
+    const native = nativeFixedBase();
+    if (native && n > 0) return native(g, base, scalars);
     if (this.threads <= 1 || n < this.minParallel) return this.inline.mulMany(g, base, scalars);
     const workers = await Promise.all(this.start());
     const sA = FixedBaseEngine.affineSize(g);

@@ -1,4 +1,4 @@
-import { buildBn128 } from 'ffjavascript';
+import { buildBn128, ChaCha } from 'ffjavascript';
 
 /** One BN254 group in ffjavascript's WASM: G1 (prefix g1m, 32-byte coordinates) or G2 (g2m, 64-byte). */
 export type GroupName = 'G1' | 'G2';
@@ -131,6 +131,21 @@ export class FixedBaseEngine {
     } finally {
       this.release(m0);
     }
+  }
+
+  /**
+   * k·H(transcript) in G2, affine LEM: H is snarkjs's hash to G2 for phase-2 contributions (a ChaCha stream seeded
+   * by the transcript's first 32 bytes, big-endian words, into G2.fromRng), needed to write a contribution record
+   * that `snarkjs zkey verify` accepts (docs/zkml-compile.md, "Setup").
+   */
+  hashToG2Times(transcript: Uint8Array, k: bigint): Uint8Array {
+    const v = new DataView(transcript.buffer, transcript.byteOffset, transcript.byteLength);
+    const rng = new ChaCha(Array.from({ length: 8 }, (_, i) => v.getUint32(i * 4)));
+    const G2 = this.curve.G2;
+    const p = G2.toAffine(G2.timesFr(G2.fromRng(rng), this.curve.Fr.e(k)));
+    const out = new Uint8Array(128);
+    G2.toRprLEM(out, 0, p);
+    return out;
   }
 
   /** The curve's Fr (for converting r1cs coefficients exactly as snarkjs does). */

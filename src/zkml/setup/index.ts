@@ -51,7 +51,7 @@ export interface SetupCircuitResult {
  * Groth16 setup of a compiled circuit. With `ptauPath` (a ceremony file): checks it, runs snarkjs `zkey new`
  * and a random phase-2 contribution. Without: dev mode — a cached dev ptau from a known secret and a zkey
  * computed directly from that secret plus a random contribution; marked INSECURE-DEV.
- * Keys are cached by (r1cs sha256, ptau sha256).
+ * Keys are cached by (r1cs sha256, ptau sha256, security label); the label comes from the ptau's provenance.
  */
 export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCircuitResult> {
   const progress: SetupProgress = opts.onProgress ?? (() => {});
@@ -66,8 +66,8 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
   let dev: Awaited<ReturnType<typeof getDevPtau>> | undefined;
   if (opts.ptauPath) {
     progress('check ptau', 0, 1);
-    const info = await checkCeremonyPtau(opts.ptauPath, power);
-    ptau = { path: resolve(opts.ptauPath), sha256: await sha256File(opts.ptauPath), power: info.power, source: resolve(opts.ptauPath) };
+    const info = await checkCeremonyPtau(opts.ptauPath, power, { cacheDir: cache });
+    ptau = { path: resolve(opts.ptauPath), sha256: info.sha256, power: info.power, source: resolve(opts.ptauPath) };
     security = 'ceremony';
     progress('check ptau', 1, 1);
   } else {
@@ -77,7 +77,8 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
   }
 
   const r1csSha = await sha256File(opts.r1csPath);
-  const keyDir = join(cache, 'keys', `${r1csSha}-${ptau.sha256}`);
+  // the security label is part of the key's cache identity: one key (one circuit id) never carries two labels
+  const keyDir = join(cache, 'keys', `${r1csSha}-${ptau.sha256}-${security}`);
   const cachedZkey = join(keyDir, ARTIFACT_FILES.zkey);
   const cachedVk = join(keyDir, ARTIFACT_FILES.vk);
   const cached = existsSync(cachedZkey) && existsSync(cachedVk);
@@ -87,16 +88,19 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
     await mkdir(tmp);
     try {
       const zkey0 = join(tmp, 'circuit_0000.zkey');
+      const name = 'zkinfer phase-2 contribution';
       progress('zkey', 0, 2);
       if (!dev) {
         const csHash = await snarkjs.zKey.newZKey(opts.r1csPath, ptau.path, zkey0);
         if (!(csHash instanceof Uint8Array)) throw new SetupError('SETUP_FAILED', `snarkjs zkey new failed for ${opts.r1csPath} with ${ptau.path}`);
+        progress('zkey', 1, 2);
+        await snarkjs.zKey.contribute(zkey0, join(tmp, ARTIFACT_FILES.zkey), name, randomBytes(32).toString('hex'));
+        await rm(zkey0);
       } else {
-        await writeDirectZkey({ r1csPath: opts.r1csPath, zkeyPath: zkey0, toxic: dev.toxic, ptauPower: dev.power, onProgress: progress });
+        // dev: the key and its random phase-2 contribution computed in one pass (docs/zkml-compile.md, "Setup")
+        const delta = BigInt('0x' + randomBytes(32).toString('hex'));
+        await writeDirectZkey({ r1csPath: opts.r1csPath, zkeyPath: join(tmp, ARTIFACT_FILES.zkey), toxic: dev.toxic, ptauPower: dev.power, contribution: { delta, name }, onProgress: progress });
       }
-      progress('zkey', 1, 2);
-      await snarkjs.zKey.contribute(zkey0, join(tmp, ARTIFACT_FILES.zkey), 'zkinfer phase-2 contribution', randomBytes(32).toString('hex'));
-      await rm(zkey0);
       progress('zkey', 2, 2);
       const vk = await snarkjs.zKey.exportVerificationKey(join(tmp, ARTIFACT_FILES.zkey));
       await writeFile(join(tmp, ARTIFACT_FILES.vk), JSON.stringify(vk, null, 1) + '\n');

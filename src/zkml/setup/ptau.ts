@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { sha256File } from '../artifacts/files.js';
 import { BN254_R } from '../fixed-point.js';
 import { leToBigInt, readBinSections, readBytes } from './binfile.js';
 import { SetupError } from './errors.js';
@@ -50,8 +54,23 @@ export async function readPtauInfo(path: string): Promise<PtauInfo> {
   return { power, ceremonyPower, prepared: present.length === 4, contributions };
 }
 
-/** Check an operator-supplied ceremony ptau is usable for a circuit needing 2^`neededPower` points. */
-export async function checkCeremonyPtau(path: string, neededPower: number): Promise<PtauInfo> {
+/** File names of zkinfer's dev ptau files (dev-<id>-NN.INSECURE.ptau) and anything named as insecure/dev. */
+const DEV_PTAU_NAME = /(^dev-[0-9a-f]+-\d+\.INSECURE\.ptau$)|INSECURE/i;
+
+/** sha256 of every dev ptau zkinfer made in `cacheDir` (recorded beside each file as <file>.sha256). */
+export async function devPtauHashes(cacheDir: string): Promise<Set<string>> {
+  const dir = join(cacheDir, 'ptau');
+  if (!existsSync(dir)) return new Set();
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.INSECURE.ptau.sha256'));
+  return new Set(await Promise.all(names.map(async (n) => (await readFile(join(dir, n), 'utf8')).trim())));
+}
+
+/**
+ * Check an operator-supplied ceremony ptau: usable for a circuit needing 2^`neededPower` points, AND a real
+ * ceremony by provenance (docs/security.md): at least one recorded contribution, and neither named nor hashed
+ * like a dev ptau of `cacheDir`. The security label comes from this check, never from the flag.
+ */
+export async function checkCeremonyPtau(path: string, neededPower: number, opts: { cacheDir?: string } = {}): Promise<PtauInfo & { sha256: string }> {
   const info = await readPtauInfo(path);
   if (!info.prepared) {
     throw new SetupError('PTAU_NOT_PREPARED', `${path} is not prepared for phase 2 (no Lagrange sections)`, {
@@ -63,7 +82,18 @@ export async function checkCeremonyPtau(path: string, neededPower: number): Prom
       hint: `use a ptau of power ≥ ${neededPower} (powersOfTau28_hez_final_${String(Math.max(neededPower, 8)).padStart(2, '0')}.ptau)`,
     });
   }
-  return info;
+  const hint = 'pass a real ceremony file (e.g. powersOfTau28_hez_final_NN.ptau, compare its sha256 with the published one), or omit --ptau for an INSECURE-DEV key';
+  if (DEV_PTAU_NAME.test(basename(path))) {
+    throw new SetupError('PTAU_NOT_CEREMONY', `${path} is named like a dev (INSECURE) powers of tau; its secret is known`, { hint });
+  }
+  if (info.contributions < 1) {
+    throw new SetupError('PTAU_NOT_CEREMONY', `${path} records no contribution: it is not the output of a ceremony`, { hint });
+  }
+  const sha256 = await sha256File(path);
+  if (opts.cacheDir && (await devPtauHashes(opts.cacheDir)).has(sha256)) {
+    throw new SetupError('PTAU_NOT_CEREMONY', `${path} is a copy of a zkinfer dev powers of tau (sha256 ${sha256}); its secret is known`, { hint });
+  }
+  return { ...info, sha256 };
 }
 
 export { BN254_R };

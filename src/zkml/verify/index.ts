@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import * as snarkjs from 'snarkjs';
 import { loadArtifacts, type CircuitMetadata } from '../artifacts/index.js';
-import { circuitIdOfVk } from '../artifacts/canonical.js';
-import { decodeOutputs } from '../prove/decode.js';
-import { ProofFileSchema, type ProofFile } from '../prove/proof-file.js';
+import { circuitIdOfVk } from '../format/circuit-id-node.js';
+import { FormatError } from '../format/errors.js';
+import { bindInputs, checkCanonicalSignals, decodeOutputs, outputsEqual } from '../format/layout.js';
+import { parseProofFile } from '../format/proof-file.js';
 import { parseInputData, quantizeInputs } from '../witness/inputs.js';
 import { VerifyError } from './errors.js';
+
+export { parseProofFile } from '../format/proof-file.js';
 
 export { VerifyError } from './errors.js';
 
@@ -51,21 +54,6 @@ export function verifierKeyFromVk(vk: Record<string, unknown>, metadata?: Circui
   return { vk, id, ...(metadata ? { metadata } : {}) };
 }
 
-/** Parse an untrusted proof file (object or JSON text). */
-export function parseProofFile(json: unknown): ProofFile {
-  let v = json;
-  if (typeof v === 'string') {
-    try { v = JSON.parse(v); } catch (cause) { throw new VerifyError('PROOF_FORMAT', 'proof file is not valid JSON', { cause }); }
-  }
-  const r = ProofFileSchema.safeParse(v);
-  if (!r.success) {
-    throw new VerifyError('PROOF_FORMAT', `not a zkinfer proof file: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, {
-      hint: 'pass the PROOF.json written by `zkinfer prove`',
-    });
-  }
-  return r.data;
-}
-
 /**
  * Verify a proof file against a circuit (artifacts directory or a loaded VerifierKey). Checks the circuit id,
  * and with `input` substitutes the verifier's OWN quantized inputs into the input positions of the public
@@ -79,31 +67,31 @@ export async function verify(target: string | VerifierKey, proofFile: unknown, o
   if (pf.circuit_id !== key.id) return { ...base, valid: false, reason: `proof is for circuit ${pf.circuit_id}, not ${key.id}` };
   const nPublic = Number(key.vk.nPublic);
   if (pf.public_signals.length !== nPublic) return { ...base, valid: false, reason: `proof has ${pf.public_signals.length} public signals, the circuit has ${nPublic}` };
-  const signals = [...pf.public_signals];
+  try {
+    checkCanonicalSignals(pf.public_signals);
+  } catch (e) {
+    if (e instanceof FormatError) return { ...base, valid: false, reason: e.message };
+    throw e;
+  }
+  let signals = [...pf.public_signals];
   let inputsDiffer = false;
   if (opts.input !== undefined) {
     if (!md) throw new VerifyError('NEEDS_METADATA', 'binding inputs needs the circuit metadata', { hint: 'verify against the artifacts directory (with metadata.json)' });
-    const q = quantizeInputs(md, parseInputData(opts.input), opts.recipient ?? 0n);
-    const at = md.publicLayout.recipient;
-    if (at !== undefined) {
-      const r = q.signals.recipient![0]!;
-      if (signals[at] !== r) inputsDiffer = true;
-      signals[at] = r;
-    }
-    md.inputs.forEach((spec, k) => {
-      const at = md.publicLayout.inputs.find((i) => i.name === spec.name);
-      if (!at) throw new VerifyError('NEEDS_METADATA', `metadata.publicLayout has no input "${spec.name}"`);
-      q.fields[k]!.forEach((f, i) => {
-        if (signals[at.offset + i] !== f) inputsDiffer = true;
-        signals[at.offset + i] = f;
-      });
-    });
+    const bound = bindInputs(md, signals, quantizeInputs(md, parseInputData(opts.input), opts.recipient ?? 0n).fields, opts.recipient ?? 0n);
+    signals = bound.signals;
+    inputsDiffer = bound.differs;
   }
   const ok = await snarkjs.groth16.verify(key.vk, signals, pf.proof);
   if (!ok) {
     return { ...base, valid: false, reason: inputsDiffer ? 'the proof is not for the verifier\'s inputs (or recipient)' : 'the Groth16 proof does not verify against these public signals' };
   }
-  return { ...base, valid: true, ...(md ? { outputs: decodeOutputs(md, signals) } : {}) };
+  if (!md) return { ...base, valid: true };
+  const outputs = decodeOutputs(md, signals);
+  // the file's `outputs` is a convenience copy; a file whose copy disagrees with the proof is refused (docs/security.md)
+  if (pf.outputs.length > 0 && !outputsEqual(outputs, pf.outputs)) {
+    return { ...base, valid: false, outputs, reason: 'the proof file\'s "outputs" field differs from the outputs the proof carries (the file was edited)' };
+  }
+  return { ...base, valid: true, outputs };
 }
 
 /** Read and verify PROOF.json from disk. */

@@ -46,8 +46,7 @@ export class WitnessEngine {
       const ins = signals['in'];
       if (!Array.isArray(ins)) throw new WitnessInputError('WITNESS_FAILED', 'the witness program takes its inputs as signals.in (an array of field elements)', { hint: 'quantize the input with quantizeInputs' });
       const r = signals['recipient'];
-      const recipient = Array.isArray(r) ? r[0] : r;
-      return directWtns(gen.program, ins as string[], (recipient ?? 0n) as string | bigint);
+      return directWtns(gen.program, ins as string[], Array.isArray(r) ? (r[0] as string) : 0n);
     }
     try {
       return await gen.wc.calculateWTNSBin(signals, true);

@@ -6,7 +6,8 @@ import { WitnessInputError } from './errors.js';
 
 /**
  * The full witness of the direct backend's circuit (docs/zkml-compile.md, "Direct backend"): the exact emulator's
- * signal values, laid out by the same walk that wrote the .r1cs. `inputs` are the `in` field elements.
+ * signal values, laid out by the same walk that wrote the .r1cs. `inputs` are the `in` field elements, `recipient`
+ * the public `recipient` input (docs/eth.md "Recipient binding").
  */
 export function directWitness(p: FixedProgram, inputs: readonly (string | bigint)[], recipient: string | bigint = 0n): bigint[] {
   if (inputs.length !== p.nIn) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CircuitMetadata } from '../artifacts/metadata.js';
+import type { CircuitMetadata } from '../format/metadata.js';
+import { circuitInputSignals, encodeInputFields } from '../format/layout.js';
 import { checkInputRange } from '../quantize/input-range.js';
-import { toField, toFixed } from '../fixed-point.js';
 import { WitnessInputError } from './errors.js';
 
 /** EZKL-style input file: one flat array of floats per model input, in metadata.inputs order. */
@@ -58,12 +58,7 @@ export function parseRecipient(text: string): bigint {
  */
 export function quantizeInputs(metadata: RecipientMetadata, data: InputData, recipient: bigint = 0n): QuantizedInputs {
   checkInputRange(metadata, data.input_data);
-  const signals: Record<string, string[]> = {};
-  if (metadata.publicLayout.recipient !== undefined) signals.recipient = [recipientField(recipient).toString()];
-  const fields = metadata.inputs.map((spec, k) => {
-    const f = data.input_data[k]!.map((v) => toField(toFixed(v, spec.scaleBits)).toString());
-    signals[spec.signal] = f;
-    return f;
-  });
-  return { signals, fields };
+  const fields = encodeInputFields(metadata, data.input_data);
+  // every graph input goes to its place in the main component's input signal (docs/security.md: layout)
+  return { signals: circuitInputSignals(metadata, fields, recipientField(recipient)), fields };
 }

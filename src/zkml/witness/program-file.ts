@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { FixedProgram } from '../quantize/program.js';
+import { DIRECT_LAYOUT_VERSION } from '../r1cs/emit.js';
 import { WitnessInputError } from './errors.js';
 
 /**
@@ -14,6 +15,7 @@ export const PROGRAM_FORMAT = 'zkinfer-witness-program';
 const ProgramFileSchema = z.object({
   format: z.literal(PROGRAM_FORMAT),
   version: z.literal(1),
+  layout: z.number().int(),
   nIn: z.number().int().min(0),
   nSignals: z.number().int().min(0),
   tables: z.array(z.unknown()),
@@ -50,7 +52,7 @@ export function programToJson(p: FixedProgram): string {
     if (i === undefined) { i = tables.length; tableIds.set(key, i); tables.push(JSON.parse(key)); }
     return { ...g, table: { $table: i } };
   });
-  return JSON.stringify({ format: PROGRAM_FORMAT, version: 1, nIn: p.nIn, nSignals: p.nSignals, tables, gadgets, outputs: p.outputs }, replacer);
+  return JSON.stringify({ format: PROGRAM_FORMAT, version: 1, layout: DIRECT_LAYOUT_VERSION, nIn: p.nIn, nSignals: p.nSignals, tables, gadgets, outputs: p.outputs }, replacer);
 }
 
 export async function writeProgramFile(path: string, p: FixedProgram): Promise<void> {
@@ -66,6 +68,11 @@ export function programFromJson(text: string, source = 'witness program'): Fixed
   const r = ProgramFileSchema.safeParse(json);
   if (!r.success) {
     throw new WitnessInputError('WITNESS_FAILED', `${source} is not a zkinfer witness program: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      hint: 're-run `zkinfer compile` with this zkinfer version',
+    });
+  }
+  if (r.data.layout !== DIRECT_LAYOUT_VERSION) {
+    throw new WitnessInputError('WITNESS_FAILED', `${source} was compiled for wire layout ${r.data.layout}, this zkinfer computes layout ${DIRECT_LAYOUT_VERSION}`, {
       hint: 're-run `zkinfer compile` with this zkinfer version',
     });
   }

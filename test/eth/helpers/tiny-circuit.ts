@@ -13,7 +13,7 @@ import { circuitIdOfVk } from '../../../src/zkml/artifacts/canonical.js';
 import { packageDir } from '../../../src/eth/project.js';
 import type { AttestProof } from '../../../src/eth/attest.js';
 import { releaseSnarkjsCurve } from '../../../src/zkml/prove/curve.js';
-import { withVkHash } from '../../../src/zkml/export/solidity.js';
+import { withVkHash } from '../../../src/zkml/format/solidity.js';
 
 export const TINY_CIRCOM = `pragma circom 2.1.0;
 template Tiny() {

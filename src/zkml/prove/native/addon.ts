@@ -70,6 +70,11 @@ export interface NativeAddon {
   ProvingKey: new () => NativeProvingKey;
   /** Worker threads the MSM/FFT use (hardware concurrency unless ZKINFER_NATIVE_THREADS is set). */
   threads: number;
+  /**
+   * Setup (native/src/setup.cpp): k_i·B for 32-byte little-endian scalars, base and result affine Montgomery LE
+   * (as .ptau/.zkey store points). Absent in addons built before it was added.
+   */
+  fixedBaseMul?: (group: 'G1' | 'G2', base: Uint8Array, scalars: Uint8Array) => Promise<Uint8Array>;
 }
 
 /** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */

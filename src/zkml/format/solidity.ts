@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as snarkjs from 'snarkjs';
 import { encodePacked, keccak256, type Hex } from 'viem';
-import { loadArtifacts } from '../artifacts/index.js';
+import type { CircuitMetadata } from './metadata.js';
 
-/** snarkjs's Groth16 Solidity template (node_modules/snarkjs/templates/verifier_groth16.sol.ejs). */
-async function groth16Template(): Promise<string> {
-  const main = createRequire(import.meta.url).resolve('snarkjs'); // …/snarkjs/build/main.cjs
-  return readFile(join(dirname(main), '..', 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
+let template: Promise<string> | undefined;
+/** snarkjs's Groth16 Solidity template (its CommonJS entry is build/main.cjs; templates/ sits beside build/). */
+function groth16Template(): Promise<string> {
+  const main = createRequire(import.meta.url).resolve('snarkjs');
+  template ??= readFile(join(dirname(main), '..', 'templates', 'verifier_groth16.sol.ejs'), 'utf8');
+  return template;
 }
 
 /** The verification key constants in the order the snarkjs verifier declares them (G2 coordinates swapped). */
@@ -49,18 +50,27 @@ export function withVkHash(source: string): string {
   return `${source.slice(0, end).trimEnd()}\n${fn}\n}\n`;
 }
 
+/** The banner every exported verifier of an INSECURE-DEV circuit starts with (docs/security.md). */
+export const INSECURE_DEV_SOLIDITY_BANNER =
+  '// INSECURE-DEV: this key comes from a powers of tau with a KNOWN secret; proofs can be forged. Development only.\n';
+
 /**
- * Solidity source of a Groth16 verifier for a circuit (snarkjs's template, contract `Groth16Verifier`,
- * `verifyProof(uint[2] pA, uint[2][2] pB, uint[2] pC, uint[N] pubSignals) returns (bool)`, plus `vkHash()`), with a header
- * naming the circuit id and its security level. Artifacts are hash-checked first.
+ * THE Solidity exporter (CLI `export-verifier`, the API's verifier.sol, `eth register-circuit`): snarkjs's
+ * Groth16 template for `zkeyPath` (contract `Groth16Verifier`, `verifyProof(pA, pB, pC, pubSignals)`), with a
+ * header naming the circuit id and security level. The caller passes a zkey already bound to `metadata`
+ * (loadArtifacts checks zkey ⇔ vk ⇔ metadata, docs/security.md).
  */
-export async function exportSolidityVerifier(dir: string): Promise<{ source: string; circuitId: string; security: string; nPublic: number }> {
+export async function solidityVerifierSource(zkeyPath: string, metadata: Pick<CircuitMetadata, 'name' | 'id' | 'security'>): Promise<string> {
+  const snarkjs = await import('snarkjs');
+  const body = withVkHash(await snarkjs.zKey.exportSolidityVerifier(zkeyPath, { groth16: await groth16Template() }));
+  const warn = metadata.security === 'INSECURE-DEV' ? INSECURE_DEV_SOLIDITY_BANNER : '';
+  return `${warn}// zkinfer Groth16 verifier for circuit "${metadata.name}"\n// circuit id (sha256 of the canonical vk): ${metadata.id}\n// security: ${metadata.security}\n` + body;
+}
+
+/** Export the Solidity verifier of an artifacts directory (zkey, vk and metadata checked against each other first). */
+export async function exportSolidityVerifier(dir: string): Promise<{ source: string; circuitId: string; security: CircuitMetadata['security']; nPublic: number; metadata: CircuitMetadata; vk: Record<string, unknown> }> {
+  const { loadArtifacts } = await import('../artifacts/index.js');
   const art = await loadArtifacts(dir, { need: ['zkey', 'vk'] });
-  const body = withVkHash(await snarkjs.zKey.exportSolidityVerifier(art.paths.zkey, { groth16: await groth16Template() }));
   const md = art.metadata;
-  const warn = md.security === 'INSECURE-DEV'
-    ? '// INSECURE-DEV: this key comes from a powers of tau with a KNOWN secret; proofs can be forged. Development only.\n'
-    : '';
-  const header = `// zkinfer Groth16 verifier for circuit "${md.name}"\n// circuit id (sha256 of the canonical vk): ${md.id}\n// security: ${md.security}\n${warn}`;
-  return { source: header + body, circuitId: md.id, security: md.security, nPublic: md.publicLayout.total };
+  return { source: await solidityVerifierSource(art.paths.zkey, md), circuitId: md.id, security: md.security, nPublic: md.publicLayout.total, metadata: md, vk: art.vk };
 }

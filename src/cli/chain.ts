@@ -1,0 +1,171 @@
+/**
+ * `zkinfer chain …` — read and write any chain backend (the devnet or subtensor), picked by --network
+ * (docs/chain.md "CLI"):
+ *   metagraph        print a subnet's metagraph (stake, permits, trust, consensus, incentive, dividends, emission)
+ *   hyperparameters  print a subnet's hyperparameters
+ *   register         burned_register a hotkey, paid by the coldkey
+ *   stake add|remove move stake between the coldkey and a hotkey (on subtensor: on --netuid's alpha pool)
+ *   serve            serve_axon: publish a hotkey's axon address
+ *   weights          set weights by hand (what a validator does)
+ * The same subcommands stay reachable under `zkinfer devnet …` (hidden) for older scripts.
+ */
+import type { Command } from 'commander';
+import { InvalidInputError } from '../errors/base.js';
+import { raoToTao, taoToRao, type Chain, type Hyperparameters, type Metagraph } from '../chain/types.js';
+import { VERSION_KEY } from '../version.js';
+import { addNetworkOptions, connectFromFlags, networkOf, type NetworkOptionValues } from './bt-flags.js';
+import { coldkeySigner, hotkeyAddress, hotkeySigner, withKeys, type KeyFlags } from './key-flags.js';
+
+export type ChainCmdFlags = KeyFlags & NetworkOptionValues;
+
+export function parseTao(s: string, what: string): bigint {
+  try {
+    return taoToRao(s);
+  } catch {
+    throw new InvalidInputError(`${what} "${s}" is not a TAO amount`, { hint: 'write it like 10 or 0.5' });
+  }
+}
+
+export function parseIntArg(s: string, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInputError(`${what} "${s}" must be an integer in ${min}..${max}`);
+  return n;
+}
+
+function parseList(s: string, what: string, max: number): number[] {
+  return s.split(',').filter((x) => x.trim() !== '').map((x) => parseIntArg(x.trim(), what, 0, max));
+}
+
+/** Connect, run, always close. */
+export async function withChain<T>(f: NetworkOptionValues, fn: (chain: Chain) => Promise<T>, stakeNetuid?: number): Promise<T> {
+  const chain = await connectFromFlags(f, stakeNetuid === undefined ? {} : { stakeNetuid });
+  try {
+    return await fn(chain);
+  } finally {
+    await chain.close();
+  }
+}
+
+/** Unit of metagraph stake: TAO on the devnet and the root subnet, the subnet's alpha on subtensor (dynamic TAO). */
+export function stakeUnit(f: NetworkOptionValues, netuid: number): 'τ' | 'α' {
+  return networkOf(f).kind === 'subtensor' && netuid !== 0 ? 'α' : 'τ';
+}
+
+const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+
+/** The metagraph as an aligned text table (stake in `unit`, emission in the same unit as stake). */
+export function formatMetagraph(m: Metagraph, unit: 'τ' | 'α' = 'τ'): string {
+  const f4 = (x: number) => x.toFixed(4);
+  const amount = (r: bigint) => raoToTao(r).toFixed(4);
+  const head = ['UID', 'HOTKEY', 'COLDKEY', `STAKE(${unit})`, 'VPERMIT', 'VTRUST', 'TRUST', 'CONSENSUS', 'INCENTIVE', 'DIVIDENDS', `EMISSION(${unit})`, 'UPDATED', 'ACTIVE', 'AXON'];
+  const rows = m.uids.map((uid, i) => [
+    String(uid), short(m.hotkeys[i]!), short(m.coldkeys[i]!), amount(m.stake[i]!), m.validatorPermit[i] ? 'yes' : '-',
+    f4(m.validatorTrust[i]!), f4(m.trust[i]!), f4(m.consensus[i]!), f4(m.incentive[i]!), f4(m.dividends[i]!),
+    amount(m.emission[i]!), String(m.block - m.lastUpdate[i]!), m.active[i] ? 'yes' : 'no',
+    m.axons[i]!.port ? `${m.axons[i]!.ipType === 6 ? `[${m.axons[i]!.ip}]` : m.axons[i]!.ip}:${m.axons[i]!.port}` : '-',
+  ]);
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
+  const line = (r: string[]) => r.map((c, j) => (j <= 2 || j === 13 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
+  return [`subnet ${m.netuid} at block ${m.block}: ${m.n} neurons`, line(head), ...rows.map(line)].join('\n');
+}
+
+/** Hyperparameters as `name  value` lines (burn in τ). */
+export function formatHyperparameters(netuid: number, h: Hyperparameters): string {
+  const rows = Object.entries(h).map(([k, v]) => [k, typeof v === 'bigint' ? `${raoToTao(v)} τ` : String(v)] as const);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return [`subnet ${netuid} hyperparameters`, ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join('\n');
+}
+
+const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2);
+
+/** Attach metagraph/hyperparameters/register/stake/serve/weights to `group` (hidden when it is a legacy alias). */
+export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}): void {
+  const cmd = (name: string): Command => addNetworkOptions(group.command(name, { hidden: opts.hidden === true }));
+
+  cmd('metagraph')
+    .description('print a subnet metagraph: stake, permits, trust, consensus, incentive, dividends, emission, axons')
+    .option('--netuid <n>', 'subnet', '1')
+    .option('--json', 'print JSON instead of a table (amounts in rao)')
+    .action(async (f: ChainCmdFlags & { netuid: string; json?: boolean }) => {
+      const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+      const m = await withChain(f, (c) => c.metagraph(netuid));
+      console.log(f.json ? json(m) : formatMetagraph(m, stakeUnit(f, netuid)));
+    });
+
+  cmd('hyperparameters')
+    .description('print a subnet\'s hyperparameters (tempo, weights rate limit, commit-reveal, …)')
+    .option('--netuid <n>', 'subnet', '1')
+    .option('--json', 'print JSON (burn in rao)')
+    .action(async (f: ChainCmdFlags & { netuid: string; json?: boolean }) => {
+      const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+      const h = await withChain(f, (c) => c.hyperparameters(netuid));
+      console.log(f.json ? json(h) : formatHyperparameters(netuid, h));
+    });
+
+  withKeys(cmd('register'))
+    .description('burned_register a hotkey on a subnet, paid by the coldkey')
+    .option('--netuid <n>', 'subnet', '1')
+    .action(async (f: ChainCmdFlags & { netuid: string }) => {
+      const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+      const cold = await coldkeySigner(f);
+      const hot = await hotkeyAddress(f);
+      const r = await withChain(f, (c) => c.burnedRegister(netuid, cold, hot));
+      console.log(`registered ${hot} as uid ${r.uid} on subnet ${netuid} at block ${r.block}` +
+        (r.replacedHotkey ? ` (replaced ${r.replacedHotkey})` : ''));
+    });
+
+  const stake = group.command('stake', { hidden: opts.hidden === true }).description('add or remove stake (coldkey signs)');
+  for (const op of ['add', 'remove'] as const) {
+    withKeys(addNetworkOptions(stake.command(op)))
+      .description(`${op} stake on a hotkey (on subtensor: TAO in, the subnet's alpha out, on --netuid)`)
+      .requiredOption('--amount <tao>', op === 'add' ? 'TAO to stake' : 'stake to remove (τ on the devnet, α of --netuid on subtensor)')
+      .option('--netuid <n>', 'subnet whose pool the stake goes to (subtensor)', '1')
+      .action(async (f: ChainCmdFlags & { amount: string; netuid: string }) => {
+        const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+        const cold = await coldkeySigner(f);
+        const hot = await hotkeyAddress(f);
+        const amount = parseTao(f.amount, '--amount');
+        const unit = op === 'add' ? 'τ' : stakeUnit(f, netuid);
+        await withChain(f, async (c) => {
+          const r = op === 'add' ? await c.addStake(cold, hot, amount) : await c.removeStake(cold, hot, amount);
+          console.log(`${op === 'add' ? 'staked' : 'unstaked'} ${raoToTao(amount)} ${unit} on ${hot} at block ${r.block}; coldkey balance ${raoToTao(await c.balance(cold.address))} τ`);
+        }, netuid);
+      });
+  }
+
+  withKeys(cmd('serve'))
+    .description('serve_axon: publish the hotkey\'s axon address (miners do this when they start)')
+    .option('--netuid <n>', 'subnet', '1')
+    .requiredOption('--ip <ip>', 'public IPv4/IPv6 address of the axon')
+    .requiredOption('--port <n>', 'axon port')
+    .action(async (f: ChainCmdFlags & { netuid: string; ip: string; port: string }) => {
+      const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+      const hot = await hotkeySigner(f);
+      const port = parseIntArg(f.port, '--port', 1, 65535);
+      const r = await withChain(f, (c) => c.serveAxon(hot, { netuid, ip: f.ip, port, version: VERSION_KEY }));
+      console.log(`axon ${f.ip}:${port} served by ${hot.address} at block ${r.block}`);
+    });
+
+  withKeys(cmd('weights'))
+    .description('set weights as a validator hotkey (by hand; validators do this automatically)')
+    .option('--netuid <n>', 'subnet', '1')
+    .requiredOption('--uids <list>', 'comma-separated uids, e.g. 2,3,4')
+    .requiredOption('--weights <list>', 'comma-separated u16 weights aligned with --uids, e.g. 50,30,20')
+    .option('--version-key <n>', 'weights version key', '0')
+    .action(async (f: ChainCmdFlags & { netuid: string; uids: string; weights: string; versionKey: string }) => {
+      const hot = await hotkeySigner(f);
+      const params = {
+        netuid: parseIntArg(f.netuid, '--netuid', 0, 65535),
+        uids: parseList(f.uids, 'uid', 65535),
+        weights: parseList(f.weights, 'weight', 65535),
+        versionKey: parseIntArg(f.versionKey, '--version-key'),
+      };
+      const r = await withChain(f, (c) => c.setWeights(hot, params));
+      console.log(`weights set by ${hot.address} at block ${r.block}`);
+    });
+}
+
+/** Register the `chain` group. */
+export function registerChain(program: Command): void {
+  addChainCommands(program.command('chain').description('read and write the chain (--network: devnet, finney, test, local, or a URL): metagraph, register, stake, serve, weights'));
+}

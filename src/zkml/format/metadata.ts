@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** One tensor at the circuit boundary. `signal` is the Circom main-component signal that carries it (flattened, row-major). */
+export const TensorSpecSchema = z.object({
+  name: z.string(),
+  signal: z.string(),
+  shape: z.array(z.number().int().positive()),
+  /** Fractional bits of the fixed-point encoding. */
+  scaleBits: z.number().int().min(0).max(64),
+  /** Values must satisfy |round(v·2^scaleBits)| < 2^rangeBits, enforced in-circuit for inputs. */
+  rangeBits: z.number().int().positive().max(252),
+});
+export type TensorSpec = z.infer<typeof TensorSpecSchema>;
+
+/** Where each tensor sits in snarkjs's public signal array (Circom puts outputs first, then public inputs). */
+export const PublicLayoutSchema = z.object({
+  outputs: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().positive() })),
+  inputs: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().positive() })),
+  /** Offset of the `recipient` public input (the last signal); absent in circuits compiled before it existed. */
+  recipient: z.number().int().min(0).optional(),
+  total: z.number().int().positive(),
+});
+export type PublicLayout = z.infer<typeof PublicLayoutSchema>;
+
+export const SecurityLevelSchema = z.enum(['INSECURE-DEV', 'ceremony']);
+export type SecurityLevel = z.infer<typeof SecurityLevelSchema>;
+
+/** metadata.json, one per circuit artifacts directory (docs/zkml-prove.md). */
+export const CircuitMetadataSchema = z.object({
+  /** sha256 (hex) of the canonical verification key. */
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string(),
+  modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  zkinferVersion: z.string(),
+  createdAt: z.string(),
+  security: SecurityLevelSchema,
+  ptau: z.object({ sha256: z.string(), power: z.number().int(), source: z.string() }),
+  constraints: z.number().int().min(0),
+  ops: z.array(z.object({ node: z.string(), op: z.string(), constraints: z.number().int().min(0) })),
+  inputs: z.array(TensorSpecSchema),
+  outputs: z.array(TensorSpecSchema),
+  publicLayout: PublicLayoutSchema,
+  /** Quantization error of the circuit against the float model (onnxruntime-node) on sample inputs. */
+  error: z.object({ maxAbs: z.number(), meanAbs: z.number(), samples: z.number().int() }).optional(),
+  /**
+   * sha256 (hex) of each artifact file, checked before use. The witness generator is either `program`
+   * (witness.json, the direct backend) or `wasm` (a circom witness.wasm).
+   */
+  files: z.object({ r1cs: z.string(), wasm: z.string().optional(), program: z.string().optional(), zkey: z.string(), vk: z.string() })
+    .refine((f) => (f.wasm === undefined) !== (f.program === undefined), { message: 'exactly one witness generator (wasm or program)' }),
+});
+export type CircuitMetadata = z.infer<typeof CircuitMetadataSchema>;

@@ -1,0 +1,257 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
+import { Rng } from '../../src/models/random.js';
+import { maxUpscaleToU16 } from '../../src/chain/yuma/math.js';
+
+// subtensor's own epoch tests, ported with their asserted values. Origin: pallets/subtensor/src/tests/epoch.rs
+// at opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0 (docs/chain.md "Yuma consensus").
+
+/** epoch.rs `distribute_nodes`: blockwise, regular interleaving, or a (here seeded) random permutation. */
+function distributeNodes(validatorsN: number, networkN: number, interleave: number, rng: Rng): { validators: number[]; servers: number[] } {
+  const all = Array.from({ length: networkN }, (_, i) => i);
+  if (interleave === 0) return { validators: all.slice(0, validatorsN), servers: all.slice(validatorsN) };
+  if (interleave === 1) {
+    const step = Math.floor(networkN / validatorsN);
+    return { validators: all.filter((i) => i % step === 0), servers: all.filter((i) => i % step !== 0) };
+  }
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return { validators: all.slice(0, validatorsN), servers: all.slice(validatorsN) };
+}
+
+function epochInput(stake: bigint[], permits: boolean[], maxAllowedValidators: number, stakeThreshold: bigint, block: number): EpochInput {
+  const n = stake.length;
+  return {
+    block, lastEpochBlock: block - 1, stake, lastUpdate: new Array<number>(n).fill(0), blockAtRegistration: new Array<number>(n).fill(0),
+    validatorPermit: permits, weights: Array.from({ length: n }, () => []), bonds: Array.from({ length: n }, () => []),
+    kappa: 32767, bondsMovingAvg: 900_000, bondsPenalty: 1, activityCutoff: 5000, maxAllowedValidators, stakeThreshold, emission: 1_000_000_000n,
+  };
+}
+
+test('test_validator_permits: permits follow stake above StakeThreshold, then move to servers that out-stake validators', () => {
+  const rng = new Rng(2168);
+  let checked = 0;
+  for (let interleave = 0; interleave < 3; interleave++) {
+    for (const [networkN, validatorsN] of [[2, 1], [4, 2], [8, 4]] as const) {
+      const minStake = BigInt(validatorsN);
+      for (let assignment = 0; assignment <= 1; assignment++) {
+        const { validators, servers } = distributeNodes(validatorsN, networkN, interleave, rng);
+        const stake = new Array<bigint>(networkN).fill(0n);
+        for (const v of validators) stake[v] = assignment === 1 ? BigInt(v + networkN) : 1n;
+        for (const s of servers) stake[s] = assignment === 1 ? BigInt(s) : 0n;
+        const what = `interleave ${interleave}, n ${networkN}, validators ${validatorsN}, assignment ${assignment}`;
+
+        // First epoch issues permits.
+        const first = runEpoch(epochInput(stake, new Array<boolean>(networkN).fill(false), validatorsN, minStake, 1));
+        for (const v of validators) { assert.equal(first.validatorPermit[v], stake[v]! >= minStake, `${what}: validator ${v}`); checked++; }
+        for (const s of servers) { assert.equal(first.validatorPermit[s], false, `${what}: server ${s}`); checked++; }
+
+        // Servers stake 2n more; the next epoch moves the permits to them.
+        const raised = stake.map((x, i) => (servers.includes(i) ? x + 2n * BigInt(networkN) : x));
+        const second = runEpoch(epochInput(raised, first.validatorPermit, validatorsN, minStake, 2));
+        for (const v of validators) { assert.equal(second.validatorPermit[v], false, `${what}: validator ${v} after`); checked++; }
+        for (const s of servers) { assert.equal(second.validatorPermit[s], raised[s]! >= minStake, `${what}: server ${s} after`); checked++; }
+      }
+    }
+  }
+  assert.equal(checked, 168, 'the 168 permit assertions of the Rust test');
+});
+
+/** A subnet of n uids, stake per uid, weights as [[uid, u16]] rows, first epoch (no permits stored yet). */
+function graph(stake: bigint[], weights: Array<Array<[number, number]>>, permits: boolean[]): EpochInput {
+  const n = stake.length;
+  return {
+    block: 1, lastEpochBlock: -1, stake, lastUpdate: new Array<number>(n).fill(1), blockAtRegistration: new Array<number>(n).fill(0),
+    validatorPermit: permits, weights, bonds: Array.from({ length: n }, () => []),
+    kappa: 32767, bondsMovingAvg: 900_000, bondsPenalty: 1, activityCutoff: 5000, maxAllowedValidators: 64, emission: 1_000_000_000n,
+  };
+}
+
+test('test_1_graph: one uid with a self-weight gets rank, trust, consensus, incentive, dividends 0', () => {
+  const out = runEpoch(graph([1_000_000_000n], [[[0, 65535]]], [false]));
+  for (const k of ['trust', 'consensus', 'incentive', 'dividends'] as const) assert.deepEqual(out[k], [0], k);
+});
+
+test('test_10_graph: ten self-weighting uids with stake 1 each get 0 everywhere and emission 99 999 999 (I32F32 share)', () => {
+  const n = 10;
+  const out = runEpoch(graph(new Array<bigint>(n).fill(1n), Array.from({ length: n }, (_, i) => [[i, 65535]] as Array<[number, number]>), new Array<boolean>(n).fill(false)));
+  for (const k of ['trust', 'consensus', 'incentive', 'dividends'] as const) assert.deepEqual(out[k], new Array(n).fill(0), k);
+  assert.deepEqual(out.serverEmission.map((s, i) => s + out.validatorEmission[i]!), new Array(n).fill(99_999_999n));
+});
+
+test('test_512_graph: 64 validators with equal weights on 448 servers, 3 epochs: u16 dividends, consensus, incentive, emission, bonds', () => {
+  // init_run_epochs with stake 328 125 000 000 000 per validator, weights u16::MAX / 512 on every server,
+  // a first epoch without weights to issue permits, then 3 epochs. Interleavings 0 and 1 (2, random, is
+  // the same graph permuted), server self-weights off and on.
+  const networkN = 512;
+  const validatorsN = 64;
+  const stakePerValidator = 328_125_000_000_000n;
+  for (const interleave of [0, 1]) {
+    for (const serverSelf of [false, true]) {
+      const { validators, servers } = distributeNodes(validatorsN, networkN, interleave, new Rng(0));
+      const isValidator = new Set(validators);
+      const stake = Array.from({ length: networkN }, (_, i) => (isValidator.has(i) ? stakePerValidator : 0n));
+      const base = graph(stake, Array.from({ length: networkN }, () => []), new Array<boolean>(networkN).fill(false));
+      base.maxAllowedValidators = validatorsN;
+      const first = runEpoch(base);
+      const w = Math.floor(65535 / networkN);
+      const weights = Array.from({ length: networkN }, (_, i): Array<[number, number]> =>
+        isValidator.has(i) ? servers.map((s) => [s, w] as [number, number]) : serverSelf ? [[i, 65535]] : []);
+      let permits = first.validatorPermit;
+      let bonds = first.bonds;
+      let out = first;
+      for (let e = 0; e < 3; e++) {
+        out = runEpoch({ ...base, weights, validatorPermit: permits, bonds, lastUpdate: new Array<number>(networkN).fill(1) });
+        permits = out.validatorPermit;
+        bonds = out.bonds;
+      }
+      const what = `interleave ${interleave}, server self-weight ${serverSelf}`;
+      const [validator, server] = [validators[0]!, servers[0]!];
+      const emission = (i: number) => out.serverEmission[i]! + out.validatorEmission[i]!;
+      const bond = (i: number, j: number) => out.bonds[i]!.find(([k]) => k === j)?.[1] ?? 0;
+      for (const v of validators) {
+        assert.equal(out.consensus[v], 0, what);
+        assert.equal(out.incentive[v], 0, what);
+        assert.equal(out.dividends[v], 1023, `${what}: dividends of validator ${v}`);
+        assert.equal(emission(v), 7_812_500n, `${what}: emission of validator ${v}`);
+        assert.equal(bond(v, validator), 0, what);
+        assert.equal(bond(v, server), 65535, `${what}: bond of ${v} on server ${server}`);
+      }
+      for (const s of servers) {
+        assert.equal(out.consensus[s], 146, `${what}: consensus of server ${s}`);
+        assert.equal(out.incentive[s], 146, `${what}: incentive of server ${s}`);
+        assert.equal(out.dividends[s], 0, what);
+        assert.equal(emission(s), 1_116_071n, `${what}: emission of server ${s}`);
+        assert.equal(bond(s, validator), 0, what);
+        assert.equal(bond(s, server), 0, what);
+      }
+    }
+  }
+});
+
+test('test_zero_weights: no weights, self-weights only, outdated weights → all emission to the staked validator; fresh weights → 1/2 each', () => {
+  // n = 2: uid 0 a validator with stake 1, uid 1 a server; epochs at blocks 0..3 (LastMechanismStepBlock stays 0 in the Rust test).
+  const E = 1_000_000_000n;
+  const step = (block: number, weights: Array<Array<[number, number]>>, lastUpdate: number[], blockAtRegistration: number[], permits: boolean[], bonds: Array<Array<[number, number]>>) =>
+    runEpoch({ ...graph([1n, 0n], weights, permits), block, lastEpochBlock: 0, lastUpdate, blockAtRegistration, bonds, maxAllowedValidators: 64 });
+  const emission = (o: ReturnType<typeof runEpoch>) => o.serverEmission.map((s, i) => s + o.validatorEmission[i]!);
+
+  // === No weights.
+  let out = step(0, [[], []], [0, 0], [0, 0], [false, false], [[], []]);
+  assert.deepEqual(emission(out), [E, 0n], 'no weights');
+  assert.deepEqual(out.validatorPermit, [true, false]);
+  // === Self-weights only [srv→srv].
+  out = step(1, [[], [[1, 65535]]], [0, 1], [0, 0], out.validatorPermit, out.bonds);
+  assert.deepEqual(emission(out), [E, 0n], 'self-weights only');
+  // === val→srv weights at block 2, then the server's uid is re-registered at block 2: the weights are outdated.
+  out = step(2, [[[1, 65535]], []], [2, 2], [0, 2], out.validatorPermit, out.bonds);
+  assert.deepEqual(emission(out), [E, 0n], 'outdated weights');
+  assert.deepEqual(out.incentive, [0, 0]);
+  // === Fresh weights at block 3 → incentive 1 for the server, dividends 1 for the validator.
+  out = step(3, [[[1, 65535]], []], [3, 2], [0, 2], out.validatorPermit, out.bonds);
+  assert.deepEqual(emission(out), [E / 2n, E / 2n], 'fresh weights');
+  assert.deepEqual(out.incentive, [0, 65535]);
+  assert.deepEqual(out.dividends, [65535, 0]);
+});
+
+test('test_outdated_weights: a re-registered uid drops outdated weights; dividends 32767, emission 2.5·10⁸, bonds kept for the updated validator', () => {
+  // tempo 0, bonds penalty 1, four uids with stake 1: validators 0, 1 weight servers 2, 3 by 2/3, 1/3; servers self-weight.
+  const n = 4;
+  // set_weights stores [2·⌊65535/3⌋, ⌊65535/3⌋] max-upscaled: [65535, 32768].
+  const up = maxUpscaleToU16([2 * Math.floor(65535 / 3), Math.floor(65535 / 3)]);
+  assert.deepEqual(up, [65535, 32768]);
+  const wv: Array<[number, number]> = [[2, up[0]!], [3, up[1]!]];
+  const at = (block: number, stake: bigint[], weights: Array<Array<[number, number]>>, lastUpdate: number[], blockAtRegistration: number[], permits: boolean[], bonds: Array<Array<[number, number]>>) =>
+    runEpoch({ ...graph(stake, weights, permits), block, lastEpochBlock: 0, tempo: 0, lastUpdate, blockAtRegistration, bonds, maxAllowedValidators: n });
+  const first = at(0, [1n, 1n, 1n, 1n], [[], [], [], []], [0, 0, 0, 0], [0, 0, 0, 0], new Array<boolean>(n).fill(false), [[], [], [], []]);
+  const weights = [wv, wv, [[2, 65535]], [[3, 65535]]] as Array<Array<[number, number]>>;
+  const second = at(1, [1n, 1n, 1n, 1n], weights, [1, 1, 1, 1], [0, 0, 0, 0], first.validatorPermit, first.bonds);
+  assert.deepEqual(second.serverEmission.map((s, i) => s + second.validatorEmission[i]!), [250_000_000n, 250_000_000n, 333_331_637n, 166_668_361n], 'E after the first weights');
+  // uid 3 (least emission) is replaced at block 1 by a new hotkey without stake, permit or bonds; uid 0 sets weights again at block 2.
+  const third = at(2, [1n, 1n, 1n, 0n], [wv, wv, [[2, 65535]], []], [2, 1, 1, 1], [0, 0, 0, 1], [true, true, true, false],
+    second.bonds.map((row, i) => (i === 3 ? [] : row)));
+  const bond = (i: number, j: number) => third.bonds[i]!.find(([k]) => k === j)?.[1] ?? 0;
+  assert.equal(third.dividends[0], 32767);
+  assert.equal(third.serverEmission[0]! + third.validatorEmission[0]!, 250_000_000n);
+  assert.equal(bond(0, 2), 65535);
+  assert.equal(bond(0, 3), 65535);
+});
+
+test('test_active_stake: validators inactive past activity_cutoff lose their share of bonds and dividends', () => {
+  // n = 4, stake 1 each, tempo 1, all permits; validators 0, 1 weight servers 2, 3 by u16::MAX / 2 (stored max-upscaled).
+  const n = 4;
+  const w: Array<[number, number]> = [[2, 65535], [3, 65535]];
+  assert.deepEqual(maxUpscaleToU16([32767, 32767]), [65535, 65535]);
+  const at = (block: number, weights: Array<Array<[number, number]>>, lastUpdate: number[], permits: boolean[], bonds: Array<Array<[number, number]>>) =>
+    runEpoch({ ...graph([1n, 1n, 1n, 1n], weights, permits), block, lastEpochBlock: 0, tempo: 1, lastUpdate, blockAtRegistration: [0, 0, 0, 0], bonds, maxAllowedValidators: n });
+  const emission = (o: ReturnType<typeof runEpoch>, i: number) => o.serverEmission[i]! + o.validatorEmission[i]!;
+  const bond = (o: ReturnType<typeof runEpoch>, i: number, j: number) => o.bonds[i]!.find(([k]) => k === j)?.[1] ?? 0;
+
+  const first = at(0, [[], [], [], []], [0, 0, 0, 0], new Array<boolean>(n).fill(false), [[], [], [], []]);
+  const a = at(1, [w, w, [], []], [1, 1, 0, 0], first.validatorPermit, first.bonds);
+  for (let uid = 0; uid < n; uid++) {
+    if (uid < 2) assert.equal(a.dividends[uid], 32767, `D[${uid}]`);
+    assert.equal(emission(a, uid), 250_000_000n, `E[${uid}]`);
+  }
+  for (const v of [0, 1]) {
+    assert.deepEqual([0, 1, 2, 3].map((j) => bond(a, v, j)), [0, 0, 65535, 65535], `bonds of ${v}`);
+  }
+  // Block 5002 = activity_cutoff + 2: only uid 0 updates; uid 1 is inactive.
+  const b = at(5002, [w, w, [], []], [5002, 1, 0, 0], a.validatorPermit, a.bonds);
+  assert.equal(b.dividends[0], 36044);
+  assert.equal(emission(b, 0), 274_999_999n);
+  assert.deepEqual([2, 3].map((j) => bond(b, 0, j)), [65535, 65535]);
+  assert.equal(b.dividends[1], 29490);
+  assert.equal(emission(b, 1), 224_999_999n);
+  assert.deepEqual([2, 3].map((j) => bond(b, 1, j)), [53619, 53619]);
+  // uid 1 updates too; epoch at 5003.
+  const c = at(5003, [w, w, [], []], [5002, 5002, 0, 0], b.validatorPermit, b.bonds);
+  assert.equal(c.dividends[0], 35716);
+  assert.equal(emission(c, 0), 272_501_132n);
+  assert.deepEqual([2, 3].map((j) => bond(c, 0, j)), [65535, 65535]);
+  assert.equal(c.dividends[1], 29818);
+  assert.equal(emission(c, 1), 227_498_866n);
+  assert.deepEqual([2, 3].map((j) => bond(c, 1, j)), [54712, 54712]);
+});
+
+test('test_can_set_self_weight_as_subnet_owner: the owner keeps its self-weight and its permit; both uids earn equal incentive', () => {
+  // Owner hotkey uid 0 with 5000 τ, uid 1 without stake; permits [true, false]; owner weights 50 % self, 50 % uid 1.
+  const half = Math.floor(65535 / 2);
+  const input = { ...graph([5_000_000_000_000n, 0n], [[[0, half], [1, half]], []], [true, false]), block: 2, lastUpdate: [2, 0], blockAtRegistration: [0, 0] };
+  const out = runEpoch({ ...input, ownerUid: 0 });
+  assert.ok(out.serverEmission[0]! > 0n && out.serverEmission[1]! > 0n, 'both earn incentive');
+  assert.equal(out.serverEmission[0], out.serverEmission[1]);
+  // Without the owner rule the self-weight is masked and uid 0 earns no incentive.
+  assert.equal(runEpoch(input).serverEmission[0], 0n);
+  // The owner keeps a permit and is exempt from the stake threshold.
+  const poor = runEpoch({ ...graph([1n, 10n, 10n], [[], [], []], [false, false, false]), maxAllowedValidators: 1, stakeThreshold: 5n, ownerUid: 0 });
+  assert.deepEqual(poor.validatorPermit, [true, false, true]);
+});
+
+test('test_yuma_3_liquid_alpha_disabled: Yuma3 bonds (α = 0.025, bonds penalty 0) give its dividends over 6 epochs (±1e-3)', () => {
+  // setup_yuma_3_scenario: 3 validators with stake 33/33/34, servers 3 and 4, tempo 1, κ = u16::MAX / 2,
+  // bonds moving average 975 000, Yuma3 on, liquid alpha off. The Rust test's bond checks compare nothing
+  // (`target_bond.iter().skip(3)` of 3-entry rows), so only its dividends are asserted here too.
+  const targets = [
+    [0.33, 0.33, 0.34], [0.33, 0.33, 0.34], [0.3734, 0.3734, 0.2532], [0.3611, 0.3611, 0.2779], [0.3541, 0.3541, 0.2919], [0.3495, 0.3495, 0.3009],
+  ];
+  const stake = [33n, 33n, 34n, 0n, 0n];
+  const base = (block: number, weights: Array<Array<[number, number]>>, lastUpdate: number[], permits: boolean[], bonds: Array<Array<[number, number]>>) =>
+    runEpoch({ ...graph(stake, weights, permits), block, lastEpochBlock: 0, tempo: 1, lastUpdate, blockAtRegistration: [0, 0, 0, 0, 0], bonds,
+      maxAllowedValidators: 3, kappa: 32767, bondsMovingAvg: 975_000, bondsPenalty: 0, yuma3: true });
+  let out = base(1, [[], [], [], [], []], [0, 0, 0, 0, 0], [false, false, false, false, false], [[], [], [], [], []]);
+  const toServer = (s: number): Array<[number, number]> => (s === 3 ? [[3, 65535], [4, 0]] : [[3, 0], [4, 65535]]);
+  for (let epoch = 0; epoch < targets.length; epoch++) {
+    const block = epoch + 2;
+    const weights = [toServer(3), toServer(3), toServer(epoch === 2 ? 4 : 3), [], []];
+    out = base(block, weights, [block - 1, block - 1, block - 1, 0, 0], out.validatorPermit, out.bonds);
+    targets[epoch]!.forEach((t, i) => near(out.dividends[i]! / 65535, t, 1e-3, `epoch ${epoch} D[${i}]`));
+  }
+});
+
+function near(actual: number, expected: number, eps: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= eps, `${what}: ${actual} ≠ ${expected} (±${eps})`);
+}
