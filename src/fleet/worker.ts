@@ -98,6 +98,7 @@ export class ProverWorker {
       throw new UnrecoverableError(new FleetError('FLEET_ARTIFACTS_MISMATCH', `worker ${this.id} has other artifacts for circuit ${md.id} (${diff.join(', ') || 'id'} differ from the miner's)`).message);
     }
     s.active++;
+    void this.heartbeat().catch(() => undefined); // busy now: the miner's view and metrics follow at once
     const t0 = performance.now();
     try {
       const r = await s.pool.prove({ wasmPath: s.artifacts.paths.witness, zkeyPath: s.artifacts.paths.zkey, signals: parsed.data.signals });
@@ -108,6 +109,7 @@ export class ProverWorker {
       throw e;
     } finally {
       s.active--;
+      void this.heartbeat().catch(() => undefined);
     }
   }
 

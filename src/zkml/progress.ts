@@ -13,10 +13,12 @@ export function progressReporter(out: NodeJS.WriteStream = process.stderr, opts:
   const tty = Boolean(out.isTTY);
   const every = opts.everyMs ?? 2000;
   let current: string | undefined, start = 0, lastLine = 0, barOpen = false;
+  const firstSeen = new Map<string, number>(); // a stage's time counts from its first report (stages may nest)
   const end = () => { if (barOpen) { out.write('\n'); barOpen = false; } };
   const report = ((stage: string, done: number, total: number) => {
     const now = Date.now();
-    if (stage !== current) { end(); current = stage; start = now; lastLine = 0; }
+    if (!firstSeen.has(stage)) firstSeen.set(stage, now);
+    if (stage !== current) { end(); current = stage; start = firstSeen.get(stage)!; lastLine = 0; }
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const secs = ((now - start) / 1000).toFixed(1);
     const finished = done >= total;

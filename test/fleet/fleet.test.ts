@@ -16,7 +16,7 @@ import { loadArtifacts, type LoadedArtifacts } from '../../src/zkml/artifacts/in
 import { verifyMinerProof } from '../../src/validator/verify-proof.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
 import { Redis } from 'ioredis';
-import { FLEET_PREFIX, queueName } from '../../src/fleet/protocol.js';
+import { beatsKey, FLEET_PREFIX, queueName } from '../../src/fleet/protocol.js';
 import { encodeInputs } from '../../src/protocol/circuit-io.js';
 import { fixtureArtifacts, repoRoot, zkinfer, zkinferArgv } from '../zkml/prove-fixtures.js';
 import { skipWithoutRedis, startRedis, type RedisHandle } from './redis-harness.js';
@@ -99,7 +99,7 @@ test('fleet: no worker → capacity 0 and 503; 3 workers → capacity 3; one kil
   for (let i = 0; i < 3; i++) startWorker();
   await until('3 live workers', async () => (await capacity(d)) === 3);
 
-  const N = 9;
+  const N = 12;
   const inputs = Array.from({ length: N }, (_, i) => ({ x: [i / 4, -1 + i / 8, 0.5] }));
   let answered = 0;
   const calls = inputs.map(async (x) => {
@@ -109,10 +109,16 @@ test('fleet: no worker → capacity 0 and 503; 3 workers → capacity 3; one kil
   });
   // Kill a worker that is proving while the others still have a backlog.
   await until('a first answer', () => answered >= 1);
-  await until('a busy worker', () => (fleet.fleet().get(id)?.workers ?? []).some((w) => w.active > 0), 20_000);
-  const busy = fleet.fleet().get(id)!.workers.find((w) => w.active > 0)!;
-  const victim = workers.find((w) => w.pid === busy.pid)!;
-  victim.kill('SIGKILL');
+  // Workers write their heartbeat when a job starts: read them straight from Redis to catch one proving.
+  const probe = new Redis(redis.url);
+  let busyPid: number | undefined;
+  await until('a busy worker', async () => {
+    const beats = Object.values(await probe.hgetall(beatsKey(id))).map((b) => JSON.parse(b) as { pid: number; active: number });
+    busyPid = beats.find((b) => b.active > 0)?.pid;
+    return busyPid !== undefined;
+  }, 20_000);
+  probe.disconnect();
+  workers.find((w) => w.pid === busyPid)!.kill('SIGKILL');
   const results = await Promise.all(calls);
 
   for (const [i, r] of results.entries()) {

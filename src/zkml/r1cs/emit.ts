@@ -23,7 +23,7 @@ import { multilinear } from '../codegen/circom.js';
  * Version of the wire layout this emitter produces. A witness program records it, and a program written for another
  * layout is refused (its witness would not fit that circuit's r1cs). Bump on any change to the emitted wires.
  */
-export const DIRECT_LAYOUT_VERSION = 2;
+export const DIRECT_LAYOUT_VERSION = 3; // 3: the public `recipient` wire after the inputs
 
 /** Sparse linear combination over internal wires: wire → coefficient (a field element). */
 export type Row = Map<number, bigint>;
@@ -82,6 +82,8 @@ export class R1csBuilder {
   }
 
   get witness(): boolean { return this.values !== undefined; }
+  /** Whether constraints are collected (witness-only walks skip building their rows). */
+  get storing(): boolean { return this.store; }
   lin(l: Lin): Row { return rowComb([...l.terms].map(([s, k]) => [k, this.sigRow[s]!] as const), l.c); }
   /** Integer value of a program linear combination (witness mode; 0 otherwise). */
   int(l: Lin): bigint { return this.signals ? linEval(l, this.signals) : 0n; }
@@ -104,7 +106,7 @@ export class R1csBuilder {
   /** A wire w = a·b + off with the constraint a·b = w − off. */
   product(name: string, a: Row, b: Row, off: Row = new Map()): Row {
     const w = this.wire(name, () => this.val(a) * this.val(b) + this.val(off));
-    this.constrain(a, b, rowComb([[1n, w], [-1n, off]]));
+    if (this.store) this.constrain(a, b, rowComb([[1n, w], [-1n, off]]));
     return w;
   }
   setSig(s: number, r: Row): void { this.sigRow[s] = r; }
@@ -145,7 +147,7 @@ function signedBits(b: R1csBuilder, name: string, x: Row, xv: bigint, n: number,
     bit[n - 1] = b.implied(`${name}.b.bits[${n - 1}]`, solveTop(rowComb([[1n, x]], half), 0, n - 1));
     q = rowComb(bit.slice(d).map((r, i) => [pow2(i), r] as const), -pow2(n - 1 - d));
   }
-  for (const r of bit) b.constrain(r, rowComb([[1n, r]], -1n), new Map());
+  if (b.storing) for (const r of bit) b.constrain(r, rowComb([[1n, r]], -1n), new Map());
   return { bit, q };
 }
 

@@ -91,8 +91,8 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     const tauPow = powers(toxic.tau, 2 * n - 1);
     const total = 8;
     let step = 0;
-    const mulG = async (g: 'G1' | 'G2', xs: bigint[], stage: string) => {
-      progress(`dev ptau 2^${power}: ${stage}`, step, total);
+    const mulG = async (g: 'G1' | 'G2', xs: bigint[], _section: string) => {
+      progress(`dev ptau 2^${power}`, step, total);
       const out = await par.mulMany(g, g === 'G1' ? g1 : g2, scalarsToLE(xs));
       step++;
       return out;

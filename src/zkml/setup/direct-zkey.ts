@@ -49,7 +49,7 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
   try {
     const Fr = engine.Fr;
     const omega = (k: number): bigint => BigInt(Fr.toObject(Fr.w[k]));
-    progress('direct zkey: QAP at tau', 0, 1);
+    progress('direct zkey', 0, 7);
     const L = lagrangeAt(tau, n, omega(cirPower));
     const a = new Array<bigint>(nVars).fill(0n), b = new Array<bigint>(nVars).fill(0n), c = new Array<bigint>(nVars).fill(0n);
     // Section 4 (coefficients of A and B, in snarkjs's order), converted exactly as zkey new does.
@@ -93,8 +93,8 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     const g1 = engine.generator('G1'), g2 = engine.generator('G2');
     let step = 0;
     const total = 7;
-    const G1 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return par.mulMany('G1', g1, scalarsToLE(xs)); };
-    const G2 = (xs: bigint[], name: string) => { progress(`direct zkey: ${name}`, step++, total); return par.mulMany('G2', g2, scalarsToLE(xs)); };
+    const G1 = (xs: bigint[], _section: string) => { progress('direct zkey', step++, total); return par.mulMany('G1', g1, scalarsToLE(xs)); };
+    const G2 = (xs: bigint[], _section: string) => { progress('direct zkey', step++, total); return par.mulMany('G2', g2, scalarsToLE(xs)); };
     const pIC = await G1(ic, 'IC'), pH = await G1(hs, 'H'), pC = await G1(cPriv, 'C'), pA = await G1(a, 'A'), pB1 = await G1(b, 'B1'), pB2 = await G2(b, 'B2');
     const pHash = await G1(hHash, 'H hash');
     // the circuit hash covers the key before any contribution (δ = 1)
