@@ -10,8 +10,7 @@
  */
 import { InvalidInputError } from '../errors/base.js';
 import type { Chain } from './types.js';
-import { DEFAULT_DEVNET_URL, RpcChain } from './rpc/client.js';
-import { SubtensorChain } from './subtensor/subtensor.js';
+import { DEFAULT_DEVNET_URL } from './rpc/defaults.js';
 import { SUBTENSOR_NETWORKS } from './subtensor/config.js';
 import { ChainConnectionError } from './errors.js';
 
@@ -73,7 +72,9 @@ export async function openChain(spec?: string | ChainSpec, opts: OpenChainOption
   const p = typeof spec === 'object' ? spec : parseChainSpec(spec);
   const timeoutMs = opts.timeoutMs ?? 15_000;
   try {
-    if (p.kind === 'devnet') return await RpcChain.connect(p.url);
+    // the chain clients load on use: @polkadot/api alone costs a second of start-up (docs/network.md, start-up)
+    if (p.kind === 'devnet') return await (await import('./rpc/client.js')).RpcChain.connect(p.url);
+    const { SubtensorChain } = await import('./subtensor/subtensor.js');
     return await SubtensorChain.connect({ network: p.url, timeoutMs, ...(opts.stakeNetuid !== undefined ? { stakeNetuid: opts.stakeNetuid } : {}) });
   } catch (err) {
     if (!(err instanceof ChainConnectionError)) throw err;
