@@ -61,7 +61,7 @@ export function registerDevnetUp(program: Command): void {
       // The validator's API and dashboard (default http://127.0.0.1:8600/, open to unsigned local requests).
       const api = await startApiFromFlags(
         { ...flags, apiPort: flags.apiPort ?? '8600', apiOpen: flags.apiOpen ?? flags.apiConfig === undefined },
-        { validator: net.validator, circuits: [await loadValidatorCircuit(compiled.dir)], chain: net.devnet, netuid: DEVNET_NETUID },
+        { validator: net.validator, circuits: [await loadValidatorCircuit(compiled.dir, { allowInsecureDev: true })], chain: net.devnet, netuid: DEVNET_NETUID },
       ).catch(async (err: unknown) => { await net.stop(); throw err; });
       const dashboard = (api ? `  dashboard ${api.app.listeningOrigin}/` : '') + (net.rpcUrl ? `  chain ${net.rpcUrl}` : '');
       const tty = process.stdout.isTTY === true;
