@@ -151,7 +151,7 @@ function toError(err: unknown, zkeyPath: string): NativeProverError {
   }
   if (e?.code === 'WITNESS_INVALID') {
     return new NativeProverError('WITNESS_INVALID', `cannot prove with this witness: ${message}`, {
-      hint: 'compute the witness with the witness.wasm of the same circuit as the .zkey',
+      hint: 'compute the witness with the witness generator (witness.json or witness.wasm) of the same circuit as the .zkey',
       cause: err,
     });
   }
