@@ -5,7 +5,6 @@ import { devnetCommand } from './devnet.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 import { lockDataDir } from '../lifecycle/lock.js';
 import { untilShutdown } from '../lifecycle/signals.js';
-import { progressReporter } from './progress.js';
 
 const MODEL = 'staking-lstm';
 
@@ -30,13 +29,15 @@ export function registerDevnetUp(program: Command): void {
       if (!Number.isInteger(rpcPort) || rpcPort < 0 || rpcPort > 65535) throw new InvalidInputError(`--rpc-port must be 0..65535, got ${flags.rpcPort}`);
       const dataDir = resolve(flags.data);
       const lock = lockDataDir(dataDir, 'devnet up');
-      const [{ compileZooModel }, { getZooModel }, { devnetUp, DEVNET_NETUID }, { renderTable }, { loadValidatorCircuit }] = await Promise.all([
+      const [{ compileZooModel }, { getZooModel }, { devnetUp, DEVNET_NETUID }, { renderTable }, { loadValidatorCircuit }, { progressReporter }] = await Promise.all([
         import('../models/compiled.js'), import('../models/zoo.js'), import('../devnet-up/network.js'), import('../devnet-up/table.js'), import('../validator/circuits.js'),
+        import('../zkml/progress.js'),
       ]);
 
       console.log(`compiling ${MODEL} (cached after the first run)…`);
-      const bar = await progressReporter();
-      const compiled = await compileZooModel(MODEL, { onProgress: bar.onProgress }).finally(() => bar.stop());
+      // the same compile progress as `zkinfer compile` (docs/zkml-compile.md, "Progress")
+      const progress = progressReporter();
+      const compiled = await compileZooModel(MODEL, { onProgress: progress }).finally(() => progress.end());
       const meta = compiled.metadata;
       console.log(`circuit ${meta.id.slice(0, 16)}… ${meta.constraints} constraints${compiled.cached ? ' (cached)' : ''}${meta.security === 'INSECURE-DEV' ? '  [INSECURE-DEV keys: local powers of tau]' : ''}`);
 
