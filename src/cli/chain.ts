@@ -15,6 +15,7 @@ import { raoToTao, taoToRao, type Chain, type Hyperparameters, type Metagraph } 
 import { VERSION_KEY } from '../version.js';
 import { addNetworkOptions, connectFromFlags, networkOf, type NetworkOptionValues } from './bt-flags.js';
 import { coldkeySigner, hotkeyAddress, hotkeySigner, withKeys, type KeyFlags } from './key-flags.js';
+import { parseIntFlag } from './neuron-common.js';
 
 export type ChainCmdFlags = KeyFlags & NetworkOptionValues;
 
@@ -26,14 +27,8 @@ export function parseTao(s: string, what: string): bigint {
   }
 }
 
-export function parseIntArg(s: string, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInputError(`${what} "${s}" must be an integer in ${min}..${max}`);
-  return n;
-}
-
 function parseList(s: string, what: string, max: number): number[] {
-  return s.split(',').filter((x) => x.trim() !== '').map((x) => parseIntArg(x.trim(), what, 0, max));
+  return s.split(',').filter((x) => x.trim() !== '').map((x) => parseIntFlag(x.trim(), what, 0, max));
 }
 
 /** Connect, run, always close. */
@@ -87,7 +82,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
     .option('--netuid <n>', 'subnet', '1')
     .option('--json', 'print JSON instead of a table (amounts in rao)')
     .action(async (f: ChainCmdFlags & { netuid: string; json?: boolean }) => {
-      const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+      const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
       const m = await withChain(f, (c) => c.metagraph(netuid));
       console.log(f.json ? json(m) : formatMetagraph(m, stakeUnit(f, netuid)));
     });
@@ -97,7 +92,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
     .option('--netuid <n>', 'subnet', '1')
     .option('--json', 'print JSON (burn in rao)')
     .action(async (f: ChainCmdFlags & { netuid: string; json?: boolean }) => {
-      const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+      const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
       const h = await withChain(f, (c) => c.hyperparameters(netuid));
       console.log(f.json ? json(h) : formatHyperparameters(netuid, h));
     });
@@ -106,7 +101,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
     .description('burned_register a hotkey on a subnet, paid by the coldkey')
     .option('--netuid <n>', 'subnet', '1')
     .action(async (f: ChainCmdFlags & { netuid: string }) => {
-      const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+      const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
       const cold = await coldkeySigner(f);
       const hot = await hotkeyAddress(f);
       const r = await withChain(f, (c) => c.burnedRegister(netuid, cold, hot));
@@ -121,7 +116,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
       .requiredOption('--amount <tao>', op === 'add' ? 'TAO to stake' : 'stake to remove (τ on the devnet, α of --netuid on subtensor)')
       .option('--netuid <n>', 'subnet whose pool the stake goes to (subtensor)', '1')
       .action(async (f: ChainCmdFlags & { amount: string; netuid: string }) => {
-        const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+        const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
         const cold = await coldkeySigner(f);
         const hot = await hotkeyAddress(f);
         const amount = parseTao(f.amount, '--amount');
@@ -139,9 +134,9 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
     .requiredOption('--ip <ip>', 'public IPv4/IPv6 address of the axon')
     .requiredOption('--port <n>', 'axon port')
     .action(async (f: ChainCmdFlags & { netuid: string; ip: string; port: string }) => {
-      const netuid = parseIntArg(f.netuid, '--netuid', 0, 65535);
+      const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
       const hot = await hotkeySigner(f);
-      const port = parseIntArg(f.port, '--port', 1, 65535);
+      const port = parseIntFlag(f.port, '--port', 1, 65535);
       const r = await withChain(f, (c) => c.serveAxon(hot, { netuid, ip: f.ip, port, version: VERSION_KEY }));
       console.log(`axon ${f.ip}:${port} served by ${hot.address} at block ${r.block}`);
     });
@@ -155,10 +150,10 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
     .action(async (f: ChainCmdFlags & { netuid: string; uids: string; weights: string; versionKey: string }) => {
       const hot = await hotkeySigner(f);
       const params = {
-        netuid: parseIntArg(f.netuid, '--netuid', 0, 65535),
+        netuid: parseIntFlag(f.netuid, '--netuid', 0, 65535),
         uids: parseList(f.uids, 'uid', 65535),
         weights: parseList(f.weights, 'weight', 65535),
-        versionKey: parseIntArg(f.versionKey, '--version-key'),
+        versionKey: parseIntFlag(f.versionKey, '--version-key', 0, Number.MAX_SAFE_INTEGER),
       };
       const r = await withChain(f, (c) => c.setWeights(hot, params));
       console.log(`weights set by ${hot.address} at block ${r.block}`);

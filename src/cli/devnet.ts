@@ -18,7 +18,8 @@ import { lockDataDir } from '../lifecycle/lock.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 import { addNetworkOptions } from './bt-flags.js';
 import { coldkeyAddress, withKeys } from './key-flags.js';
-import { addChainCommands, parseIntArg, parseTao, withChain, type ChainCmdFlags } from './chain.js';
+import { addChainCommands, parseTao, withChain, type ChainCmdFlags } from './chain.js';
+import { parseIntFlag } from './neuron-common.js';
 
 /** The `devnet` command group (created on first call). */
 export function devnetCommand(program: Command): Command {
@@ -39,8 +40,8 @@ export function registerDevnet(program: Command): void {
     .option('--block-time <ms>', 'override the block time in ms')
     .action(async (f: { data: string; fast?: boolean; port: string; host: string; blockTime?: string }) => {
       const opts: Parameters<typeof Devnet.open>[0] = { dataDir: f.data, fast: f.fast === true };
-      if (f.blockTime) opts.blockTimeMs = parseIntArg(f.blockTime, '--block-time', 10, 600_000);
-      const port = parseIntArg(f.port, '--port', 0, 65535);
+      if (f.blockTime) opts.blockTimeMs = parseIntFlag(f.blockTime, '--block-time', 10, 600_000);
+      const port = parseIntFlag(f.port, '--port', 0, 65535);
       const [{ Devnet, isEpochBlock }, { serveDevnet }] = await Promise.all([import('../chain/devnet/devnet.js'), import('../chain/rpc/server.js')]);
       const lock = lockDataDir(f.data, 'devnet node');
       const dev = await Devnet.open(opts).catch((err: unknown) => { lock.release(); throw err; });
