@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CircuitMetadata, TensorSpec } from '../zkml/artifacts/metadata.js';
+import type { CircuitMetadata, TensorSpec } from '../zkml/format/metadata.js';
 import { BadRequestError } from './errors.js';
 
 /** zod schema of one real number that fits the tensor's fixed-point range. */

@@ -4,7 +4,7 @@
  * the dashboard. src/api/wiring.ts adapts the real validator parts to these.
  */
 import type { z } from 'zod';
-import type { CircuitMetadata } from '../zkml/artifacts/metadata.js';
+import type { CircuitMetadata } from '../zkml/format/metadata.js';
 import type { Groth16Proof } from '../zkml/prove/types.js';
 
 export type InferenceStatus = 'queued' | 'dispatched' | 'proving' | 'verifying' | 'verified' | 'failed';

@@ -7,7 +7,7 @@ import { describeOutput, encodeRequest } from '../models/predict.js';
 import { StakingPositionInputSchema } from '../models/staking/schema.js';
 import { STAKING_MODEL_NAME } from '../models/staking/train.js';
 import { ZOO } from '../models/zoo.js';
-import type { CircuitMetadata } from '../zkml/artifacts/metadata.js';
+import type { CircuitMetadata } from '../zkml/format/metadata.js';
 import type { ModelInputAdapter } from './catalog.js';
 
 /** Nest a flat row-major array into `shape`. */

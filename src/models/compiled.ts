@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CircuitMetadataSchema, type CircuitMetadata } from '../zkml/artifacts/metadata.js';
+import { CircuitMetadataSchema, type CircuitMetadata } from '../zkml/format/metadata.js';
 import { compile, type CompileProgress, type CompileResult } from '../zkml/compile.js';
 import { cacheDir, shippedModelDir } from './paths.js';
 

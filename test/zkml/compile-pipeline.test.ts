@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CircuitMetadataSchema } from '../../src/zkml/artifacts/metadata.js';
+import { CircuitMetadataSchema } from '../../src/zkml/format/metadata.js';
 import { compile, emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
 import { importOnnxFile } from '../../src/zkml/onnx/import.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';

@@ -1,5 +1,5 @@
 import { ZkinferError } from '../../errors/base.js';
-import type { CircuitMetadata } from '../artifacts/metadata.js';
+import type { CircuitMetadata } from '../format/metadata.js';
 import { sizeOf } from '../ir/tensor.js';
 import { toFixed } from '../fixed-point.js';
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { ARTIFACT_FILES, sha256File } from '../artifacts/files.js';
 import { circuitIdOfVk } from '../artifacts/canonical.js';
-import type { SecurityLevel } from '../artifacts/metadata.js';
+import type { SecurityLevel } from '../format/metadata.js';
 import { cacheDir } from './cache.js';
 import { getDevPtau } from './dev-ptau.js';
 import { writeDirectZkey } from './direct-zkey.js';
