@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
-import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
+import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
+import { untilShutdown } from '../lifecycle/signals.js';
 
 /** `zkinfer miner` — serve proofs over the Bittensor axon protocol. */
 export function registerMiner(program: Command): void {
@@ -41,7 +42,7 @@ export function registerMiner(program: Command): void {
       });
       const port = await miner.start();
       console.log(`miner ${miner.hotkey} on ${f.host}:${port}${externalIp ? ` (advertised as ${externalIp})` : ''}, netuid ${netuid} (Ctrl-C to stop)`);
-      await untilSignal();
+      await untilShutdown();
       await miner.stop();
       await backend.close?.();
       await chain.close();

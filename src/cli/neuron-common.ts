@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Chain } from '../chain/types.js';
 import { InvalidInputError } from '../errors/base.js';
-import { untilShutdown } from '../lifecycle/signals.js';
 import type { Wallet } from '../protocol/wallet/wallet.js';
 import { addNetworkOptions, addWalletAliases, connectFromFlags, walletRefOf, type NetworkOptionValues, type WalletAliasValues } from './bt-flags.js';
 
@@ -39,10 +38,6 @@ export async function openNeuron(f: NeuronFlags): Promise<{ wallet: Wallet; chai
   return { wallet, chain, netuid };
 }
 
-/** Resolve on the first SIGINT/SIGTERM (a second one, or a stop over 10 s, exits at once). */
-export async function untilSignal(): Promise<void> {
-  await untilShutdown();
-}
 
 /** `--circuit DIR[:a[:b]]` values. */
 export function collect(v: string, prev: string[]): string[] {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { collect, parseIntFlag, untilSignal } from './neuron-common.js';
+import { collect, parseIntFlag } from './neuron-common.js';
+import { untilShutdown } from '../lifecycle/signals.js';
 
 /** `zkinfer prover-worker` — one machine of a miner's proving fleet (docs/scale-out.md). */
 export function registerProverWorker(program: Command): void {
@@ -24,7 +25,7 @@ export function registerProverWorker(program: Command): void {
       });
       await worker.start();
       console.log(`prover-worker ${worker.id} ready (Ctrl-C to stop)`);
-      await untilSignal();
+      await untilShutdown();
       await worker.close();
       const s = Object.values(worker.stats());
       console.log(`stopped: ${s.reduce((n, b) => n + b.jobs, 0)} proofs, ${s.reduce((n, b) => n + b.failures, 0)} failed`);

@@ -3,7 +3,8 @@ import { resolveCircuitDir } from '../circuit-ref.js';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import type { ZooModel } from '../models/zoo/types.js';
-import { addNeuronOptions, collect, openNeuron, parseIntFlag, untilSignal, type NeuronFlags } from './neuron-common.js';
+import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
+import { untilShutdown } from '../lifecycle/signals.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
 /** A zoo model's seeded generator when the circuit was compiled from one (metadata name = zoo name). */
@@ -53,7 +54,7 @@ export function registerValidator(program: Command): void {
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
       const api = await startApiFromFlags(f, { validator, circuits, chain, netuid });
-      await untilSignal();
+      await untilShutdown();
       await api?.close();
       await validator.stop();
       validator.close();
