@@ -23,8 +23,9 @@ export function registerValidator(program: Command): void {
     .requiredOption('--circuit <dir[:weight[:timeout_s]]>', 'artifacts directory to benchmark (repeatable)', collect, [])
     .option('--db <file>', 'SQLite state (scores, request log, external requests)', join(homedir(), '.zkinfer', 'validator.sqlite'))
     .option('--concurrency <n>', 'queries in flight', '4')
-    .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean }) => {
+    .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)')
+    .option('--proof-of-weights <dir>', 'the scoring-ema circuit: each weights epoch a miner proves the score update, and the weights set are the proven ones'))
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean; proofOfWeights?: string }) => {
       const [{ getZooModel }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/zoo.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
@@ -45,15 +46,17 @@ export function registerValidator(program: Command): void {
         const insecure = meta.security === 'INSECURE-DEV' ? ' — INSECURE-DEV (allowed by --allow-insecure-dev: proofs can be forged)' : '';
         console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'zoo' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
       }
+      const pow = f.proofOfWeights ? await loadValidatorCircuit(resolveCircuitDir(f.proofOfWeights), { allowInsecureDev: f.allowInsecureDev === true }) : undefined;
+      if (pow) console.log(`proof of weights: ${pow.artifacts.metadata.name} ${pow.id} (security ${pow.artifacts.metadata.security})`);
       const validator = new Validator({
-        hotkey: wallet.hotkeyPair(), chain, netuid, dbPath: f.db, circuits,
+        hotkey: wallet.hotkeyPair(), chain, netuid, dbPath: f.db, circuits, ...(pow ? { proofOfWeights: { circuit: pow } } : {}),
         concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
       });
       validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
-      const api = await startApiFromFlags(f, { validator, circuits, chain, netuid });
+      const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid });
       await untilShutdown();
       await api?.close();
       await validator.stop();
