@@ -13,7 +13,7 @@ import { PowRecordListSchema } from '../../src/validator/pow-records.js';
 import { weightsForEmit } from '../../src/validator/scoring.js';
 import { NETUID, startNetwork, type TestNetwork } from '../api/network.js';
 import { endSnarkjs } from '../api/harness.js';
-import { zkinfer } from '../zkml/prove-fixtures.js';
+import { zkinferAsync as zkinfer } from '../zkml/prove-fixtures.js';
 
 let net: TestNetwork;
 let rpc: DevnetServer;
@@ -69,7 +69,7 @@ test('the validator proves its score update each epoch, stores it, and sets exac
 });
 
 test('zkinfer verify-weights: exit 0 while the chain holds the proven weights, 1 when it does not', async () => {
-  const ok = zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
+  const ok = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /ok {2}proof verifies/);
   assert.match(ok.stdout, /^valid$/m);
@@ -81,11 +81,11 @@ test('zkinfer verify-weights: exit 0 while the chain holds the proven weights, 1
   const last = (await net.devnet.metagraph(NETUID)).lastUpdate[vUid]!;
   await until('the weights rate limit', async () => ((await net.devnet.currentBlock()) >= last + hp.weightsRateLimit ? true : undefined));
   await net.devnet.setWeights(net.validatorHotkey, { netuid: NETUID, uids: [net.minerUids[0]!], weights: [65535], versionKey: 1 << 30 });
-  const bad = zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
+  const bad = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
   assert.equal(bad.code, 1, bad.stdout + bad.stderr);
   assert.match(bad.stdout, /FAIL {2}weights on chain/);
 
-  const unreachable = zkinfer(['verify-weights', '--validator', 'http://127.0.0.1:9', '--network', rpc.url]);
+  const unreachable = await zkinfer(['verify-weights', '--validator', 'http://127.0.0.1:9', '--network', rpc.url]);
   assert.equal(unreachable.code, 2);
   assert.match(unreachable.stderr, /cannot reach the validator API/);
 });
