@@ -11,6 +11,7 @@
  *   size_frac    = median proof size / size_norm, clamped to [0, 1];  output_score = 0.
  */
 import type Database from 'better-sqlite3';
+import { InvalidInputError } from '../errors/base.js';
 import type { Metagraph } from '../chain/types.js';
 import { decodeOutputs } from '../protocol/circuit-io.js';
 import type { AxonTarget, Dendrite } from '../protocol/dendrite.js';
@@ -53,7 +54,9 @@ export class ProofOfWeights {
     const md = d.circuit.artifacts.metadata;
     const shape = md.inputs[0]?.shape ?? [];
     if (md.inputs.length !== 1 || shape.length !== 2 || shape[0] !== 5) {
-      throw new Error(`circuit ${md.name} is not a scoring-ema circuit (one input of shape [5, batch], got ${JSON.stringify(md.inputs.map((t) => t.shape))})`);
+      throw new InvalidInputError(`circuit ${md.name} is not a scoring-ema circuit (one input of shape [5, batch], got ${JSON.stringify(md.inputs.map((t) => t.shape))})`, {
+        hint: 'pass --proof-of-weights the compiled scoring-ema zoo model (e.g. `--proof-of-weights scoring-ema`)',
+      });
     }
     this.batch = shape[1]!;
   }
