@@ -21,8 +21,9 @@ export interface VerifyWeightsResult {
   valid: boolean;
   record: PowRecord;
   checks: { proof: boolean; weightsFollowScores: boolean; chainMatches: boolean; circuitPinned: boolean | undefined };
-  /** The validator's weights on chain now ([uid, u16]). */
+  /** The validator's weights on chain now ([uid, u16]), and the block they were set at. */
   chainWeights: Array<[number, number]>;
+  chainLastUpdate: number;
   problems: string[];
   unchecked: string[];
 }
@@ -45,7 +46,20 @@ async function getJson<T>(base: string, path: string, schema: z.ZodType<T>): Pro
 const samePairs = (a: ReadonlyArray<readonly [number, number]>, b: ReadonlyArray<readonly [number, number]>) =>
   a.length === b.length && a.every(([u, w], i) => b[i]![0] === u && b[i]![1] === w);
 
-export async function verifyWeights(o: { validatorUrl: string; chain: Chain; circuitId?: string }): Promise<VerifyWeightsResult> {
+/**
+ * Check the latest record against the chain. A validator setting weights while this runs makes the chain newer
+ * than the record read (its newest record was still pending): read again, up to `retries` times.
+ */
+export async function verifyWeights(o: { validatorUrl: string; chain: Chain; circuitId?: string; retries?: number }): Promise<VerifyWeightsResult> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await verifyOnce(o);
+    const newer = r.chainLastUpdate > (r.record.block ?? 0);
+    if (r.valid || !newer || attempt >= (o.retries ?? 3)) return r;
+    await new Promise((res) => setTimeout(res, 1_000));
+  }
+}
+
+async function verifyOnce(o: { validatorUrl: string; chain: Chain; circuitId?: string }): Promise<VerifyWeightsResult> {
   const { records } = await getJson(o.validatorUrl, 'v1/proof-of-weights?limit=50', PowRecordListSchema);
   const record = records.find((r) => r.status === 'set');
   if (!record) throw new VerifyWeightsError('NO_RECORD', `the validator has no proof-of-weights record with weights set yet (${records.length} pending)`, { hint: 'wait for its next weights epoch' });
@@ -79,7 +93,7 @@ export async function verifyWeights(o: { validatorUrl: string; chain: Chain; cir
     problems.push(`the validator's weights on chain were set at block ${m.lastUpdate[uid]}, the record's at block ${record.block}`);
   }
   return {
-    valid: v.valid && weightsFollowScores && chainMatches, record, chainWeights, problems, unchecked: v.unchecked,
+    valid: v.valid && weightsFollowScores && chainMatches, record, chainWeights, chainLastUpdate: m.lastUpdate[uid] ?? 0, problems, unchecked: v.unchecked,
     checks: { proof: v.checks.proof && v.checks.vkMatchesCircuit && v.checks.outputMatches, weightsFollowScores, chainMatches, circuitPinned: v.checks.circuitPinned },
   };
 }
