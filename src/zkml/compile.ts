@@ -13,7 +13,7 @@ import { runOnnxRuntime } from './onnx/runtime.js';
 import { defaultSamples, inputIntBits, readSamplesFile, type Sample } from './quantize/calibration.js';
 import { QuantizeError } from './quantize/errors.js';
 import { lowerGraph, MAX_OUTPUT_SCALE, type LoweredModel, type LowerOptions } from './quantize/lower.js';
-import { DEFAULT_PRECISION, errorGoal, PRECISIONS, PrecisionSchema, PRESETS, type Precision, type PrecisionPreset } from './quantize/precision.js';
+import { DEFAULT_PRECISION, errorGoal, parsePrecision, PRESETS, type Precision, type PrecisionPreset } from './quantize/precision.js';
 import { checkWidths, emulate, gadgetCost, outputCosts, programCost } from './quantize/program.js';
 import { ARTIFACT_FILES } from './artifacts/files.js';
 import { readPtauInfo, requiredPower, SetupError, setupCircuit } from './setup/index.js';
@@ -227,14 +227,6 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   });
   await writeFile(keyFile, key + '\n');
   return { dir, metadata, cached: false, stageTimes };
-}
-
-/** A `--precision` value, or a clear error naming the presets. */
-export function parsePrecision(v: string | undefined): Precision {
-  if (v === undefined) return DEFAULT_PRECISION;
-  const p = PrecisionSchema.safeParse(v);
-  if (!p.success) throw new InvalidInputError(`--precision must be one of ${PRECISIONS.join(', ')}, got "${v}"`, { hint: 'fast: fewest constraints; balanced (default); accurate: smallest error' });
-  return p.data;
 }
 
 /** BN254's scalar field has 2-adicity 28: no Groth16 domain (and no powers of tau) beyond 2^28. */

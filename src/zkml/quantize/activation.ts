@@ -103,11 +103,12 @@ export function actBounds(tb: ActTable): [bigint, bigint] {
 
 /**
  * Max absolute error of the circuit activation against the real function, for real inputs that are first rounded to
- * scale `sx` (the input quantization) — scanned on a grid 4× finer than 2^−sx over [−2^(k+1), 2^(k+1)].
+ * scale `sx` (the input quantization) — scanned on a grid of 2^−gridBits (default 4× finer than 2^−sx) over
+ * [−2^(k+1), 2^(k+1)].
  */
-export function actMaxError(tb: ActTable, sx: number): number {
+export function actMaxError(tb: ActTable, sx: number, gridBits = sx + 2): number {
   const f = ACT_FN[tb.fn];
-  const span = 2 ** (tb.k + 1), stepX = 2 ** -(sx + 2);
+  const span = 2 ** (tb.k + 1), stepX = 2 ** -gridBits;
   let worst = 0;
   for (let x = -span; x <= span; x += stepX) {
     const y = Number(actEval(tb, BigInt(Math.round(x * 2 ** sx)), sx)) / 2 ** tb.so;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidInputError } from '../../errors/base.js';
 import type { ActFn, ActShape } from './activation.js';
 
 /**
@@ -55,3 +56,12 @@ export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
 export function errorGoal(p: PrecisionPreset, outputMagnitude: number): number {
   return Math.max(p.goal.abs, p.goal.rel * outputMagnitude);
 }
+
+/** A `--precision` value, or a clear error naming the presets. */
+export function parsePrecision(v: string | undefined): Precision {
+  if (v === undefined) return DEFAULT_PRECISION;
+  const p = PrecisionSchema.safeParse(v);
+  if (!p.success) throw new InvalidInputError(`--precision must be one of ${PRECISIONS.join(', ')}, got "${v}"`, { hint: 'fast: fewest constraints; balanced (default); accurate: smallest error' });
+  return p.data;
+}
+
