@@ -49,7 +49,7 @@ export function registerCompile(program: Command): void {
       if (res.stageTimes.length) console.log(`stage times: ${res.stageTimes.map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
       if (m.error) {
         console.log(`error vs onnxruntime (${m.error.samples} samples): max ${m.error.maxAbs.toExponential(3)}  mean ${m.error.meanAbs.toExponential(3)}`);
-        for (const e of m.error.perOutput ?? []) console.log(`  output ${e.name}: max ${e.maxAbs.toExponential(3)}  mean ${e.meanAbs.toExponential(3)}`);
+        for (const e of m.error.perOutput ?? []) console.log(`  output "${e.name}": max ${e.maxAbs.toExponential(3)}  mean ${e.meanAbs.toExponential(3)}`);
       }
     });
 }

@@ -128,7 +128,7 @@ test('zkinfer compile --precision: refuses an unknown preset; stores the preset 
   const c = zkinfer(['compile', model, '--out', dir, '--calibration', input, '--precision', 'accurate'], env);
   assert.equal(c.code, 0, c.stdout + c.stderr);
   assert.match(c.stdout, /precision accurate/);
-  assert.match(c.stdout, /error vs onnxruntime .*\n\s+output \S+: max [0-9.e+-]+\s+mean/);
+  assert.match(c.stdout, /error vs onnxruntime .*\n\s+output "[^"]+": max [0-9.e+-]+\s+mean/);
   const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
   assert.equal(meta.precision, 'accurate');
   assert.equal(meta.error.perOutput.length, 1);
