@@ -15,6 +15,7 @@ import { defaultSamples, samplesFromInputData, type Sample } from '../../src/zkm
 import { errorGoal, parsePrecision, PRECISIONS, PRESETS, type Precision } from '../../src/zkml/quantize/precision.js';
 import { programCost } from '../../src/zkml/quantize/program.js';
 import { repoRoot } from '../fixtures/onnx/paths.js';
+import { checkCircuit } from '../fixtures/onnx/soundness.js';
 import { testCache, zkinfer } from './prove-fixtures.js';
 
 const CORPUS = join(repoRoot(), 'test/fixtures/onnx/corpus');
@@ -124,6 +125,24 @@ test('outputs keep their natural scale (no rounding spent); --output-scale round
   assert.ok(errorOf(natural, samples, ref).maxAbs < errorOf(rounded, samples, ref).maxAbs, 'rounding to 6 bits costs accuracy');
   assert.ok(errorOf(rounded, samples, ref).maxAbs <= 2 ** -7 + 3e-3);
 });
+
+function actsModel(): Uint8Array {
+  const b = new OnnxBuilder('acts');
+  b.input('x', [1, 3]);
+  b.node('Gemm', ['x', b.init('w', [3, 3], [1.5, -2, 0.7, 3, 0.4, -1.1, -0.6, 2.2, 1.9]), b.init('b', [3], [0.3, -0.2, 0.1])], ['h'], { transB: 1 });
+  b.node('Sigmoid', ['h'], ['s']);
+  b.node('Tanh', ['h'], ['t']);
+  b.node('Erf', ['h'], ['e']);
+  b.node('Concat', ['s', 't', 'e'], ['y'], { axis: 1 });
+  b.output('y', [1, 9]);
+  return b.toBytes();
+}
+
+for (const p of ['balanced', 'accurate'] as const) {
+  test(`soundness harness on ${p}'s finer tables (sigmoid, tanh, erf): honest witness = emulation, tampering fails`, async () => {
+    await checkCircuit(`acts-${p}`, actsModel(), { seeds: [11], tampers: 12, precision: PRESETS[p] });
+  });
+}
 
 test('parsePrecision: presets by name, a typed error naming them otherwise', () => {
   assert.equal(parsePrecision(undefined), 'balanced');
