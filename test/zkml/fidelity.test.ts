@@ -3,9 +3,10 @@
 // requested scale, the scale search, and `zkinfer compile --precision` from the CLI (metadata and printed error).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseScale, errorOf, quantizeGraph } from '../../src/zkml/compile.js';
+import { chooseScale, compile, errorOf, quantizeGraph } from '../../src/zkml/compile.js';
+import { InvalidInputError } from '../../src/errors/base.js';
 import { evaluateGraph } from '../../src/zkml/ir/evaluate.js';
 import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
@@ -143,6 +144,13 @@ for (const p of ['balanced', 'accurate'] as const) {
     await checkCircuit(`acts-${p}`, actsModel(), { seeds: [11], tampers: 12, precision: PRESETS[p] });
   });
 }
+
+test('compile refuses a bad --output-scale or --precision with a typed error before any work', async () => {
+  const model = join(CORPUS, '1l_mlp', 'network.onnx'), outDir = join(testCache, 'fid-never');
+  await assert.rejects(compile(model, { outDir, outputScale: 99 }), (e: unknown) => e instanceof InvalidInputError && /--output-scale must be an integer from 0 to 64/.test(e.message));
+  await assert.rejects(compile(model, { outDir, precision: 'max' as Precision }), (e: unknown) => e instanceof InvalidInputError && /--precision must be one of/.test(e.message));
+  assert.ok(!existsSync(outDir), 'nothing written');
+});
 
 test('parsePrecision: presets by name, a typed error naming them otherwise', () => {
   assert.equal(parsePrecision(undefined), 'balanced');
