@@ -165,6 +165,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   // backend version and the ptau
   const key = createHash('sha256').update(JSON.stringify({
     model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
+    precision: precisionName, // stored in metadata even when two presets give the same program
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
