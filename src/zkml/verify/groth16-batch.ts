@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { BN254_R } from '../fixed-point.js';
 import { Groth16ProofSchema } from '../format/proof-file.js';
 import { snarkjsCurve } from '../prove/curve.js';
+import { VerifyError } from './errors.js';
 
 /** Bits of each random scalar (soundness error ≤ 2^-SCALAR_BITS per bad proof in a batch). */
 export const SCALAR_BITS = 128;
@@ -58,8 +59,10 @@ const FR_N8 = 32;
 function prepareVk(curve: any, vk: Record<string, unknown>, cache: WeakMap<object, PreparedVk>): PreparedVk {
   const hit = cache.get(vk);
   if (hit) return hit;
-  const v = VkSchema.parse(vk);
-  if (v.IC.length !== v.nPublic + 1) throw new Error(`the key has ${v.IC.length} IC points for ${v.nPublic} public signals`);
+  const parsed = VkSchema.safeParse(vk);
+  if (!parsed.success) throw new VerifyError('VK_INVALID', `not a snarkjs Groth16 bn128 verification key: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`, { hint: 're-run `zkinfer compile` or fetch vk.json again' });
+  const v = parsed.data;
+  if (v.IC.length !== v.nPublic + 1) throw new VerifyError('VK_INVALID', `the key has ${v.IC.length} IC points for ${v.nPublic} public signals`, { hint: 're-run `zkinfer compile` or fetch vk.json again' });
   const g1 = (p: string[]) => curve.G1.fromObject(utils.unstringifyBigInts(p));
   const g2 = (p: Array<[string, string]>) => curve.G2.fromObject(utils.unstringifyBigInts(p));
   const n8 = curve.G1.F.n8 * 2;
