@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolveCircuitDir } from '../circuit-ref.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import type { ZooModel } from '../models/zoo/types.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
@@ -23,8 +23,10 @@ export function registerValidator(program: Command): void {
     .requiredOption('--circuit <dir[:weight[:timeout_s]]>', 'artifacts directory to benchmark (repeatable)', collect, [])
     .option('--db <file>', 'SQLite state (scores, request log, external requests)', join(homedir(), '.zkinfer', 'validator.sqlite'))
     .option('--concurrency <n>', 'queries in flight', '4')
-    .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean }) => {
+    .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)')
+    .option('--competition <task>', 'also run this competition: evaluate its submissions, serve the leaderboard (repeatable; docs/competitions.md)', collect, [])
+    .option('--competition-every <blocks>', 'blocks between competition evaluations', '25'))
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string }) => {
       const [{ getZooModel }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/zoo.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
@@ -53,8 +55,11 @@ export function registerValidator(program: Command): void {
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
-      const api = await startApiFromFlags(f, { validator, circuits, chain, netuid });
+      const { startCompetitions } = await import('../competition/start.js');
+      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(f.db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), hotkey: wallet.hotkeyPair(), chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
+      const api = await startApiFromFlags(f, { validator, circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
+      await competitions?.runner.stop();
       await api?.close();
       await validator.stop();
       validator.close();
