@@ -47,10 +47,11 @@ export function registerCompetition(program: Command): void {
 
   addNeuronOptions(c.command('evaluate').description("evaluate a task's submissions now, as a validator (downloads, checks, hidden inputs, verifies, ranks)").argument('<task>')
     .option('--count <n>', 'hidden items (default: the task\'s)')
+    .option('--seed <n>', 'seed of the hidden set (default: fresh randomness; a fixed seed makes an evaluation reproducible, but miners could learn it)')
     .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (development networks only)')
     .option('--out <file>', 'also write the leaderboard JSON here')
     .option('--json', 'print JSON'))
-    .action(async (name: string, f: NeuronFlags & { count?: string; allowInsecureDev?: boolean; out?: string; json?: boolean }) => {
+    .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; out?: string; json?: boolean }) => {
       const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { writeFileSync }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
         import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('node:fs'), import('../zkml/prove/index.js'),
       ]);
@@ -61,6 +62,7 @@ export function registerCompetition(program: Command): void {
         const board = await evaluateCompetition({
           task, chain, netuid, dendrite, allowInsecureDev: f.allowInsecureDev === true, log: (l) => console.error(l),
           ...(f.count ? { count: parseIntFlag(f.count, '--count', 1, 10_000) } : {}),
+          ...(f.seed ? { seed: parseIntFlag(f.seed, '--seed', 1, Number.MAX_SAFE_INTEGER) } : {}),
         });
         if (f.out) writeFileSync(f.out, JSON.stringify(board, null, 2) + '\n');
         console.log(f.json ? JSON.stringify(board, null, 2) : leaderboardText(board));

@@ -72,7 +72,7 @@ export const shapesTask: CompetitionTask = {
         return { value: acc, score: acc };
       },
     },
-    weights: { accuracy: 0.8, proofSize: 0.1, proveTime: 0.2 },
+    weights: { accuracy: 0.9, proofSize: 0.05, proveTime: 0.05 },
     startBlock: 0,
     deadlineBlocks: 1_000_000,
     baseline() {

@@ -55,16 +55,16 @@ export const stakingTask: CompetitionTask = {
     },
     metric: {
       name: 'mae_days',
-      doc: 'mean |predicted − true| days over hidden positions (no valid proof = the mean-duration guess); output score = max(0, 1 − MAE / MAE of the mean-duration guess)',
+      doc: 'mean |predicted − true| days over hidden positions (no valid proof = the mean-duration guess); output score = R / (R + MAE), R = MAE of the mean-duration guess (0.5 for that guess, 1 for exact)',
       evaluate(outputs, items) {
         const n = norm();
         const guess = (i: number): number => (outputs[i] === undefined ? n.targetMean : days(outputs[i]![0]!, n));
         const mae = items.reduce((a, it, i) => a + Math.abs(guess(i) - it.truth), 0) / Math.max(1, items.length);
         const ref = items.reduce((a, it) => a + Math.abs(n.targetMean - it.truth), 0) / Math.max(1, items.length);
-        return { value: mae, score: ref > 0 ? Math.max(0, 1 - mae / ref) : 0 };
+        return { value: mae, score: ref + mae > 0 ? ref / (ref + mae) : 1 };
       },
     },
-    weights: { accuracy: 0.8, proofSize: 0.1, proveTime: 0.2 },
+    weights: { accuracy: 0.9, proofSize: 0.05, proveTime: 0.05 },
     startBlock: 0,
     deadlineBlocks: 1_000_000,
     baseline() {
