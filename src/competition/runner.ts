@@ -18,6 +18,8 @@ export interface CompetitionRunnerOptions {
   everyBlocks?: number;
   allowInsecureDev?: boolean;
   timeoutS?: number;
+  /** Hidden items per evaluation (default: each task's evalCount). */
+  count?: number;
   log?: (line: string) => void;
   /** Called after each evaluation. */
   onLeaderboard?: (board: Leaderboard) => void;
@@ -50,6 +52,7 @@ export class CompetitionRunner {
           task, chain: this.o.chain, netuid: this.o.netuid, dendrite: this.dendrite,
           ...(this.o.allowInsecureDev ? { allowInsecureDev: true } : {}),
           ...(this.o.timeoutS ? { timeoutS: this.o.timeoutS } : {}),
+          ...(this.o.count ? { count: this.o.count } : {}),
           ...(this.o.log ? { log: this.o.log } : {}),
         });
         this.o.boards.record(board);

@@ -14,6 +14,9 @@ import { serveDevnet, type DevnetServer } from '../../src/chain/rpc/server.js';
 import { taoToRao } from '../../src/chain/types.js';
 import { SubmissionMismatchError } from '../../src/competition/errors.js';
 import { LeaderboardSchema } from '../../src/competition/leaderboard.js';
+import { CompetitionBoards } from '../../src/competition/boards.js';
+import { CompetitionRunner } from '../../src/competition/runner.js';
+import { startApi } from '../api/harness.js';
 import { submitCircuit } from '../../src/competition/submit.js';
 import { getCompetitionTask } from '../../src/competition/tasks.js';
 import { stakingLinearOnnx } from '../../src/competition/tasks/staking.js';
@@ -132,4 +135,28 @@ test('two submissions of different quality: committed, evaluated on hidden input
   assert.ok(good!.metric! < weak!.metric!, `MAE ${good!.metric} days should beat ${weak!.metric}`);
   assert.ok(good!.score > weak!.score);
   assert.ok(good!.proof_bytes! > 0 && good!.prove_ms_median! > 0);
+});
+
+test('a validator runs the competition and serves its leaderboard; zkinfer competition leaderboard reads it', async () => {
+  const dir = join(work, 'boards');
+  rmSync(dir, { recursive: true, force: true });
+  const boards = new CompetitionBoards([getCompetitionTask(TASK)], dir);
+  const runner = new CompetitionRunner({ hotkey: new Wallet({ path: wallets, name: 'owner', hotkey: 'validator' }).hotkeyPair(), chain: devnet, netuid: 1, boards, allowInsecureDev: true, count: 2 });
+  await runner.evaluateAll(); // a fresh hidden set, as `zkinfer validator --competition` does every few blocks
+  await runner.stop();
+  const board = boards.leaderboard(TASK)!;
+  assert.deepEqual(board.entries.map((e) => [e.status, e.verified]), [['scored', 2], ['scored', 2]]);
+  assert.ok(existsSync(join(dir, `${TASK}.json`)), 'saved for a restart');
+  const api = await startApi({ competitions: boards }); // the validator API (zkinfer validator --api-port … --competition …)
+  const url = api.url;
+  try {
+    const r = await cli(['competition', 'leaderboard', TASK, '--validator', url, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(LeaderboardSchema.parse(JSON.parse(r.stdout)), board);
+    const missing = await cli(['competition', 'leaderboard', 'shapes-classification', '--validator', url]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /404 no competition named "shapes-classification" on this validator/);
+  } finally {
+    await api.close();
+  }
 });
