@@ -2,19 +2,14 @@ import type { Command } from 'commander';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
-import type { ZooModel } from '../models/zoo/types.js';
+import type { ModelPlugin } from '../models/zoo/types.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
-/** A zoo model's seeded generator when the circuit was compiled from one (metadata name = zoo name). */
-function zooGenerator(getZooModel: (name: string) => ZooModel, name: string, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
-  try {
-    const zoo = getZooModel(name);
-    return (rand) => ({ [inputName]: zoo.sampleInput(Math.floor(rand() * 2 ** 31)) });
-  } catch {
-    return undefined;
-  }
+/** The seeded generator of the model plugin the circuit was compiled from (metadata name = plugin name; docs/models.md). */
+function pluginGenerator(plugin: ModelPlugin | undefined, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
+  return plugin ? (rand) => ({ [inputName]: plugin.sampleInput(Math.floor(rand() * 2 ** 31)) }) : undefined;
 }
 
 /** `zkinfer validator` — query miners, verify, score, set weights. */
@@ -27,8 +22,8 @@ export function registerValidator(program: Command): void {
     .option('--competition <task>', 'also run this competition: evaluate its submissions, serve the leaderboard (repeatable; docs/competitions.md)', collect, [])
     .option('--competition-every <blocks>', 'blocks between competition evaluations', '25'))
     .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string }) => {
-      const [{ getZooModel }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
-        import('../models/zoo.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
+      const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
+        import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
@@ -36,7 +31,7 @@ export function registerValidator(program: Command): void {
         const m = /^(.*?)(?::([\d.]+))?(?::(\d+))?$/.exec(spec)!;
         const dir = resolveCircuitDir(m[1]!);
         const meta = await readMetadata(dir);
-        const generate = zooGenerator(getZooModel, meta.name, meta.inputs[0]!.name);
+        const generate = pluginGenerator(findPlugin(meta.name), meta.inputs[0]!.name);
         const c = await loadValidatorCircuit(dir, {
           weight: m[2] ? Number(m[2]) : 1,
           timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60,
@@ -45,7 +40,7 @@ export function registerValidator(program: Command): void {
         });
         circuits.push(c);
         const insecure = meta.security === 'INSECURE-DEV' ? ' — INSECURE-DEV (allowed by --allow-insecure-dev: proofs can be forged)' : '';
-        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'zoo' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
+        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'model plugin' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
       }
       const validator = new Validator({
         hotkey: wallet.hotkeyPair(), chain, netuid, dbPath: f.db, circuits,
