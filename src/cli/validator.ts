@@ -20,8 +20,9 @@ export function registerValidator(program: Command): void {
     .option('--concurrency <n>', 'queries in flight', '4')
     .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)')
     .option('--competition <task>', 'also run this competition: evaluate its submissions, serve the leaderboard (repeatable; docs/competitions.md)', collect, [])
-    .option('--competition-every <blocks>', 'blocks between competition evaluations', '25'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string }) => {
+    .option('--competition-every <blocks>', 'blocks between competition evaluations', '25')
+    .option('--competition-items <n>', "hidden items per competition evaluation (default: each task's)"))
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string }) => {
       const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
@@ -51,7 +52,7 @@ export function registerValidator(program: Command): void {
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
       const { startCompetitions } = await import('../competition/start.js');
-      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(f.db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), hotkey: wallet.hotkeyPair(), chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
+      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(f.db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey: wallet.hotkeyPair(), chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
       const api = await startApiFromFlags(f, { validator, circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
       await competitions?.runner.stop();

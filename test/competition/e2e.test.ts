@@ -160,3 +160,33 @@ test('a validator runs the competition and serves its leaderboard; zkinfer compe
     await api.close();
   }
 });
+
+test('zkinfer validator --competition evaluates on its own and serves the leaderboard on its API', async () => {
+  const db = join(work, 'validator', 'validator.sqlite');
+  rmSync(join(work, 'validator'), { recursive: true, force: true });
+  mkdirSync(join(work, 'validator'), { recursive: true });
+  const p = spawn(process.execPath, zkinferArgv(['validator', ...walletFlags('validator'), '--circuit', goodArt, '--db', db, '--allow-insecure-dev',
+    '--competition', TASK, '--competition-every', '1', '--competition-items', '2', '--api-port', '0', '--api-open']), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    let board: ReturnType<typeof LeaderboardSchema.parse> | undefined;
+    for (let i = 0; i < 2400 && !board; i++) {
+      const url = /validator API and dashboard on (http:\/\/[\d.:]+)\//.exec(out)?.[1];
+      if (url) {
+        const r = await fetch(`${url}/v1/competitions/${TASK}/leaderboard`).catch(() => undefined);
+        if (r?.ok) board = LeaderboardSchema.parse(await r.json());
+      }
+      assert.equal(p.exitCode, null, out);
+      if (!board) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(board, `no leaderboard served: ${out}`);
+    assert.deepEqual(board.entries.map((e) => [e.status, e.verified]), [['scored', 2], ['scored', 2]]);
+    assert.ok(existsSync(join(work, 'validator', 'competitions', `${TASK}.json`)), 'saved next to --db');
+  } finally {
+    const exited = new Promise((r) => p.once('close', r));
+    p.kill('SIGINT');
+    await exited;
+  }
+});
