@@ -15,7 +15,7 @@ import { registerSystemRoutes } from './routes/system.js';
 import { registerDashboardRoutes } from './routes/dashboard.js';
 import { attachRpc } from './routes/rpc.js';
 import { registerCompetitionRoutes } from './routes/competitions.js';
-import type { CompetitionBoards } from '../competition/boards.js';
+import { CompetitionBoards } from '../competition/boards.js';
 import { CustomQueryRunner } from './custom-queries.js';
 
 export interface ApiServerDeps {
@@ -137,7 +137,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerInferenceRoutes(app, context);
   registerCircuitRoutes(app, context);
   registerSystemRoutes(app, context);
-  if (deps.competitions) registerCompetitionRoutes(app, deps.competitions);
+  registerCompetitionRoutes(app, deps.competitions ?? new CompetitionBoards([]));
   registerDashboardRoutes(app, deps.dashboardDir);
   const rpc = attachRpc(app, context);
 

@@ -176,11 +176,12 @@ interface BoardEntry { rank?: number; uid?: number; hotkey: string; circuit_id: 
 
 async function refreshCompetitions(): Promise<void> {
   const res = await fetch(`${location.origin}/v1/competitions`);
-  if (!res.ok) return; // this API runs no competitions
-  const { competitions } = (await res.json()) as { competitions: Array<{ name: string; description: string; metric: string; deadline_block: number }> };
+  if (!res.ok) return;
+  const { competitions } = (await res.json()) as { competitions: Array<{ name: string; description: string; metric: string; deadline_block: number; evaluated_block?: number }> };
   const boards = await Promise.all(competitions.map(async (c) => {
-    const r = await fetch(`${location.origin}/v1/competitions/${encodeURIComponent(c.name)}/leaderboard`);
-    const board = r.ok ? ((await r.json()) as { block: number; items: number; entries: BoardEntry[] }) : undefined;
+    // only evaluated boards: a 503 would be a console error for nothing
+    const r = c.evaluated_block === undefined ? undefined : await fetch(`${location.origin}/v1/competitions/${encodeURIComponent(c.name)}/leaderboard`);
+    const board = r?.ok ? ((await r.json()) as { block: number; items: number; entries: BoardEntry[] }) : undefined;
     const rows = (board?.entries ?? []).map((e) =>
       h('tr', { 'data-hotkey': e.hotkey }, h('td', {}, e.rank ?? '–'), h('td', {}, e.uid ?? '–'), h('td', { title: e.hotkey }, short(e.hotkey, 12)), h('td', { title: e.circuit_id }, short(e.circuit_id, 10)), h('td', { title: e.reason ?? '' }, e.status), h('td', {}, fmt(e.metric)), h('td', {}, `${e.verified}/${e.verified + e.failed}`), h('td', {}, e.proof_bytes ?? '–'), h('td', {}, e.prove_ms_median ?? '–'), h('td', {}, fmt(e.score))),
     );
