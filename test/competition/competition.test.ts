@@ -17,6 +17,7 @@ import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
 import type { CircuitMetadata } from '../../src/zkml/format/metadata.js';
 import { circuitIdOfVk } from '../../src/zkml/format/circuit-id-node.js';
+import { zkinfer } from '../zkml/prove-fixtures.js';
 
 const ID = 'a'.repeat(64);
 
@@ -118,5 +119,26 @@ test('ranking: scored by score, the rest unranked after them; boards persist and
     await app.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('zkinfer competition list / show / baseline from the CLI, with a typed error for an unknown task', () => {
+  const list = zkinfer(['competition', 'list', '--json']);
+  assert.equal(list.code, 0, list.stderr);
+  assert.deepEqual((JSON.parse(list.stdout) as Array<{ name: string }>).map((r) => r.name), ['shapes-classification', 'staking-duration']);
+  const show = zkinfer(['competition', 'show', 'shapes-classification']);
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, /metric accuracy: .*\n.*score = clamp\(0\.9·output_score/);
+  const unknown = zkinfer(['competition', 'show', 'age-estimation']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no competition named "age-estimation"[\s\S]*choose one of: shapes-classification, staking-duration/);
+  const out = mkdtempSync(join(tmpdir(), 'zk-baseline-'));
+  try {
+    const b = zkinfer(['competition', 'baseline', 'shapes-classification', '--out', out]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.ok(readFileSync(join(out, 'model.onnx')).equals(Buffer.from(getCompetitionTask('shapes-classification').competition.baseline().onnx)), 'the written baseline is the task\'s');
+    assert.match(b.stdout, /next: zkinfer compile .*model\.onnx --name shapes-classification --calibration .*calibration\.json/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });
