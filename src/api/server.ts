@@ -7,6 +7,7 @@ import { TokenBuckets, type RateLimiter } from './auth/rate-limit.js';
 import { openSharedState } from './shared-state.js';
 import { SignatureVerifier } from './auth/signature.js';
 import { NetworkHistory } from './history.js';
+import type { HistoryStore } from './history-store.js';
 import { ApiMetrics } from './metrics.js';
 import type { CircuitCatalog, InferenceService, NetworkView, PermitSource } from './service.js';
 import { registerInferenceRoutes } from './routes/inferences.js';
@@ -23,6 +24,8 @@ export interface ApiServerDeps {
   circuits: CircuitCatalog;
   /** Scores, weights and chain state for the dashboard; without it /v1/network answers 503. */
   network?: NetworkView;
+  /** Keeps the dashboard history across restarts (history-store.ts); without it history starts empty. */
+  historyStore?: HistoryStore;
   /** Admit hotkeys holding a validator permit (see auth/permits.ts). */
   permits?: PermitSource;
   config?: ApiConfigInput;
@@ -75,7 +78,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const signatures = await SignatureVerifier.create(config.auth.signatureWindowS, shared?.replay);
   const auth = new Authenticator(config.auth, signatures, deps.permits);
   const buckets: RateLimiter = shared?.buckets ?? new TokenBuckets(config.rateLimit);
-  const history = deps.network ? new NetworkHistory(deps.network, config.historyIntervalS) : undefined;
+  const history = deps.network ? new NetworkHistory(deps.network, config.historyIntervalS, undefined, deps.historyStore) : undefined;
 
   const limit = async (caller: string): Promise<void> => {
     const wait = await buckets.take(caller);

@@ -8,6 +8,7 @@ import { entryFromArtifacts, StaticCatalog, type ModelInputAdapter } from './cat
 import { ApiConfigSchema, type ApiConfigInput } from './config.js';
 import { QueueInferenceService } from './queue-service.js';
 import { createApiServer, type ApiServer } from './server.js';
+import { sqliteHistoryStore } from './history-store.js';
 import { validatorNetworkView, type ValidatorState } from './validator-view.js';
 import { zooModelAdapter } from './zoo-models.js';
 
@@ -47,6 +48,7 @@ export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiSer
     inferences,
     circuits: catalog,
     network: validatorNetworkView(o.validator),
+    historyStore: sqliteHistoryStore(o.validator.store.db),
     ...(permitNetuid !== undefined ? { permits: chainPermits(o.chain, permitNetuid) } : {}),
     config,
     ...(o.dashboardDir ? { dashboardDir: o.dashboardDir } : {}),

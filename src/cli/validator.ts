@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
+import { defaultStatePath } from '../paths.js';
 import type { ModelPlugin } from '../models/zoo/types.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
 import { untilShutdown } from '../lifecycle/signals.js';
@@ -16,13 +17,13 @@ function pluginGenerator(plugin: ModelPlugin | undefined, inputName: string): ((
 export function registerValidator(program: Command): void {
   addApiOptions(addNeuronOptions(program.command('validator').description('run a validator: query miners, verify proofs against its own inputs, score, set weights'))
     .requiredOption('--circuit <dir[:weight[:timeout_s]]>', 'artifacts directory to benchmark (repeatable)', collect, [])
-    .option('--db <file>', 'SQLite state (scores, request log, external requests)', join(homedir(), '.zkinfer', 'validator.sqlite'))
+    .option('--db <file>', 'SQLite state (scores, request log, external requests, dashboard history); default <state dir>/validator/<hotkey ss58>.sqlite')
     .option('--concurrency <n>', 'queries in flight', '4')
     .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)')
     .option('--competition <task>', 'also run this competition: evaluate its submissions, serve the leaderboard (repeatable; docs/competitions.md)', collect, [])
     .option('--competition-every <blocks>', 'blocks between competition evaluations', '25')
     .option('--competition-items <n>', "hidden items per competition evaluation (default: each task's)"))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string }) => {
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string }) => {
       const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
@@ -43,16 +44,18 @@ export function registerValidator(program: Command): void {
         const insecure = meta.security === 'INSECURE-DEV' ? ' — INSECURE-DEV (allowed by --allow-insecure-dev: proofs can be forged)' : '';
         console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'model plugin' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
       }
+      const hotkey = wallet.hotkeyPair();
+      const db = f.db ?? defaultStatePath(['validator', `${hotkey.address}.sqlite`], join(homedir(), '.zkinfer', 'validator.sqlite'));
       const validator = new Validator({
-        hotkey: wallet.hotkeyPair(), chain, netuid, dbPath: f.db, circuits,
+        hotkey, chain, netuid, dbPath: db, circuits,
         concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
       });
       validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
-      console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
+      console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
       const { startCompetitions } = await import('../competition/start.js');
-      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(f.db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey: wallet.hotkeyPair(), chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
+      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
       const api = await startApiFromFlags(f, { validator, circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
       await competitions?.runner.stop();
