@@ -63,9 +63,10 @@ export interface CompileResult {
 const CODEGEN_VERSION = 5; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout
 const SCALE_CANDIDATES = [6, 8, 10, 12];
 
-/** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
-export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined): LoweredModel {
-  return lowerGraph(graph, { scale, inputRangeBits: graph.inputs.map((_, i) => scale + (samples ? inputIntBits(samples, i) : 3)) });
+/** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8); progress per graph node. */
+export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, onProgress?: (done: number, total: number) => void): LoweredModel {
+  const inputRangeBits = graph.inputs.map((_, i) => scale + (samples ? inputIntBits(samples, i) : 3));
+  return lowerGraph(graph, { scale, inputRangeBits, ...(onProgress ? { onProgress } : {}) });
 }
 
 /** Run the exact integer emulation of the circuit on float samples; decoded outputs, flat per sample. */
@@ -84,12 +85,13 @@ function errorOf(low: LoweredModel, samples: Sample[], ref: number[][]): QuantEr
 }
 
 /** Pick the smallest candidate scale whose max error on the calibration samples is within 1% of the output range. */
-export function chooseScale(graph: GraphIR, samples: Sample[]): number {
+export function chooseScale(graph: GraphIR, samples: Sample[], progress: CompileProgress = () => {}): number {
   const ref = samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
   const range = Math.max(1e-6, ...ref.flat().map(Math.abs));
   for (const s of SCALE_CANDIDATES) {
     try {
-      if (errorOf(quantizeGraph(graph, s, samples), samples, ref).maxAbs <= 0.01 * Math.max(1, range)) return s;
+      const low = quantizeGraph(graph, s, samples, (d, n) => progress(`quantize (try scale ${s})`, d, n));
+      if (errorOf(low, samples, ref).maxAbs <= 0.01 * Math.max(1, range)) return s;
     } catch (err) {
       if (!(err instanceof QuantizeError)) throw err;
     }
@@ -117,10 +119,11 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   lap('import');
   const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
   const samples = calib ?? defaultSamples(graph);
-  progress('quantize', 0, 1);
-  const scale = opts.scale ?? (calib ? chooseScale(graph, calib) : 8);
-  const low = quantizeGraph(graph, scale, calib);
-  progress('quantize', 1, 1);
+  const scale = opts.scale ?? (calib ? chooseScale(graph, calib, progress) : 8);
+  let lowered = false;
+  const low = quantizeGraph(graph, scale, calib, (d, n) => { lowered = d >= n; progress('quantize', d, n); });
+  if (!lowered) progress('quantize', 1, 1); // a graph with no nodes
+
   lap('quantize');
   if (opts.ptau && !existsSync(opts.ptau)) {
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });

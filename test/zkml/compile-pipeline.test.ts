@@ -100,6 +100,7 @@ test('zkinfer compile (CLI): prints constraints per op, the error and INSECURE-D
     assert.match(out, /constraints per op:/);
     assert.match(out, /Sigmoid\s+\d+/);
     assert.match(out, /error vs onnxruntime \(8 samples\): max/);
+    assert.match(out, /quantize (\d+)\/\1 done in/, 'quantize reports progress per graph node');
     lines.length = 0;
     await main(['node', 'zkinfer', 'compile', join(CACHE, 'models', 'no-such.onnx'), '--out', join(CACHE, 'art-none')]);
     assert.equal(process.exitCode, 2);

@@ -24,6 +24,11 @@ export interface LowerOptions {
   inputRangeBits: number[];
   /** Apply the exact graph rewrites of ir/rewrite.ts first (default true). */
   optimize?: boolean;
+  /**
+   * Progress: graph nodes lowered of all nodes, reported after each node and every few thousand signals inside a
+   * large one (docs/zkml-compile.md, "Progress").
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface LoweredModel {
@@ -69,6 +74,7 @@ class Lowerer {
   private readonly consumers = new Map<string, IRNode[]>();
   private readonly freeMemo = new Map<string, boolean>();
   private current: IRNode | undefined;
+  private nodesDone = 0;
 
   constructor(readonly graph: GraphIR, readonly opts: LowerOptions) {
     this.s = opts.scale;
@@ -79,6 +85,7 @@ class Lowerer {
   // ---- gadgets -------------------------------------------------------------------------------------------------
   private sig(b: Bound): Sig {
     this.bounds.push(b);
+    if ((this.bounds.length & 0xfff) === 0) this.opts.onProgress?.(this.nodesDone, this.graph.nodes.length);
     return this.bounds.length - 1;
   }
 
@@ -630,6 +637,7 @@ class Lowerer {
       const ins: Operand[] = n.inputs.map((nm) => (nm === '' ? undefined : vals.get(nm) ?? g.constants.get(nm)));
       const outs = this.lowerNode(n, ins);
       n.outputs.forEach((o, i) => { if (o && outs[i]) vals.set(o, outs[i]!); });
+      this.opts.onProgress?.(++this.nodesDone, g.nodes.length);
     }
     const outLins: Lin[] = [];
     const outputs: LoweredModel['outputs'] = [];
