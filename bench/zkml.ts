@@ -7,11 +7,18 @@
 // per model); a cold cache also times the dev ptau + direct zkey ("setup s").
 // Options: --runs 5   --models mlp,lstm   --provers snarkjs,native (each measured in the same run; native only
 // when its addon is built)   --fresh (ignore caches)
+// --backend: the direct backend alone (quantize, constraints + witness, .r1cs/.sym written, r1cs check): seconds per
+// stage, peak RSS and stored bytes per constraint — the memory measurement of docs/zkml-compile.md "Memory".
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
-import { compile } from '../src/zkml/compile.js';
+import { compile, quantizeGraph } from '../src/zkml/compile.js';
+import { toFixed } from '../src/zkml/fixed-point.js';
+import { importOnnx } from '../src/zkml/onnx/import.js';
+import { checkR1cs } from '../src/zkml/r1cs/check.js';
+import { emitProgram } from '../src/zkml/r1cs/emit.js';
+import { asR1cs, writeR1csFile, writeSymFile } from '../src/zkml/r1cs/write.js';
 import { OnnxBuilder } from '../src/zkml/onnx/write.js';
 import { closeDefaultPools, prove, ProverPool, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
 import { nativeProverAvailable } from '../src/zkml/prove/native/index.js';
@@ -153,9 +160,32 @@ async function runModel(name: string): Promise<void> {
   process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
 }
 
+/** Child process, `--backend`: the direct backend alone on one model, seconds per stage and peak RSS. */
+async function runBackend(name: string): Promise<void> {
+  const m = MODELS[name]!;
+  const dir = join(CACHE, `backend-${name}`);
+  mkdirSync(dir, { recursive: true });
+  const times: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (stage: string) => { const now = performance.now(); times[stage] = (now - t) / 1000; t = now; };
+  const graph = importOnnx(m.bytes(), name);
+  lap('import');
+  const low = quantizeGraph(graph, m.scale, undefined);
+  lap('quantize');
+  const circ = emitProgram(low.program, { inputs: rand(99, m.nIn, 0.9).map((v) => toFixed(v, m.scale)), constraints: true });
+  lap('constraints');
+  await writeR1csFile(join(dir, 'circuit.r1cs'), circ);
+  await writeSymFile(join(dir, 'circuit.sym'), circ);
+  lap('write');
+  if (!checkR1cs(asR1cs(circ), circ.witness!).ok) throw new Error(`${name}: the honest witness fails its r1cs`);
+  lap('check');
+  const row = { model: name, constraints: circ.constraints.length, wires: circ.nWires, times, peakRssMB: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
+}
+
 async function main(): Promise<void> {
   const child = arg('child', '');
-  if (child) { await runModel(child); return; }
+  if (child) { await (flag('backend') ? runBackend(child) : runModel(child)); return; }
   const models = arg('models', 'mlp,lstm').split(',');
   const rows: Row[] = [];
   for (const name of models) {
@@ -166,6 +196,7 @@ async function main(): Promise<void> {
     if (r.status !== 0 || !line) throw new Error(`bench child for ${name} failed (exit ${r.status})`);
     rows.push(JSON.parse(line.slice(4)) as Row);
   }
+  if (flag('backend')) { printBackend(rows as unknown as BackendRow[]); return; }
   const kinds = [...new Set(rows.flatMap((r) => Object.keys(r.proveMs)))];
   const head = ['model', 'constraints', 'compile s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
     'peak RSS MB', 'snarkjs CLI prove ms', ...kinds.map((k) => `CLI / ${k}`)];
@@ -179,6 +210,18 @@ async function main(): Promise<void> {
   for (const l of lines) console.log(`| ${l.join(' | ')} |`);
   console.log(`\nprove ms = witness + Groth16 proof in the worker pool, warm, median of ${arg('runs', '5')} runs; verify ms = warm, bound to`);
   console.log('the verifier\'s own input, median; CLI = `snarkjs groth16 prove` from the zkey and our .wtns (new process each); keys INSECURE-DEV.');
+}
+
+interface BackendRow { model: string; constraints: number; wires: number; times: Record<string, number>; peakRssMB: number }
+
+function printBackend(rows: BackendRow[]): void {
+  const stages = Object.keys(rows[0]!.times);
+  console.log(`| model | constraints | wires | ${stages.map((s) => `${s} s`).join(' | ')} | peak RSS MB |`);
+  console.log(`|${new Array(stages.length + 4).fill('---').join('|')}|`);
+  for (const r of rows) {
+    console.log(`| ${r.model} | ${r.constraints} | ${r.wires} | ${stages.map((s) => r.times[s]!.toFixed(1)).join(' | ')} | ${r.peakRssMB.toFixed(0)} |`);
+  }
+  console.log('\ndirect backend alone (one child process per model): quantize, constraints + witness of one input, .r1cs + .sym written, r1cs check');
 }
 
 await main();

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
 import { loadArtifacts, sha256File, writeArtifacts, type CircuitMetadata } from './artifacts/index.js';
-import { generateCircom } from './codegen/circom.js';
+import { exportReadableCircom } from './codegen/readable.js';
 import { evaluateGraph } from './ir/evaluate.js';
 import type { GraphIR } from './ir/graph.js';
 import { importOnnxFile } from './onnx/import.js';
@@ -165,7 +165,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   await writeR1csFile(r1csPath, circ);
   await writeSymFile(join(dir, ARTIFACT_FILES.sym), circ);
   await writeFile(programPath, programJson);
-  await writeFile(join(dir, ARTIFACT_FILES.circom), generateCircom(low.program, 'Model', { nodes: true }).source);
+  await writeFile(join(dir, ARTIFACT_FILES.circom), exportReadableCircom(low.program, { nodeOps: low.nodeOps }));
   await rm(join(dir, ARTIFACT_FILES.wasm), { force: true });
   await rm(join(dir, 'build'), { recursive: true, force: true });
   lap('constraints');
