@@ -30,6 +30,16 @@ test('a node that makes many signals reports before it is done (heartbeat inside
   assert.ok(seen.filter(([d]) => d < total).length >= 5, `heartbeats before the end: ${JSON.stringify(seen)}`);
 });
 
+test('a constant-linear node probed column by column reports while it probes', () => {
+  const b = new OnnxBuilder('conv');
+  b.input('x', [1, 1, 24, 24]);
+  b.node('Conv', ['x', b.init('w', [1, 1, 3, 3], rand(4, 9, 0.5))], ['y'], { pads: [1, 1, 1, 1] });
+  b.output('y', [1, 1, 24, 24]);
+  const seen: Array<[number, number]> = [];
+  quantizeGraph(importOnnx(b.toBytes(), 'conv'), 6, undefined, (d, n) => seen.push([d, n]));
+  assert.ok(seen.filter(([d, n]) => d < n).length >= 5, `heartbeats while probing: ${seen.length}`);
+});
+
 test('choosing the scale reports each tried scale as its own quantize stage', () => {
   const g = importOnnx(mlpModel(), 'mlp');
   const stages = new Set<string>();

@@ -85,7 +85,7 @@ class Lowerer {
   // ---- gadgets -------------------------------------------------------------------------------------------------
   private sig(b: Bound): Sig {
     this.bounds.push(b);
-    if ((this.bounds.length & 0xfff) === 0) this.opts.onProgress?.(this.nodesDone, this.graph.nodes.length);
+    if ((this.bounds.length & 0xfff) === 0) this.tick();
     return this.bounds.length - 1;
   }
 
@@ -98,6 +98,9 @@ class Lowerer {
     }
     return n;
   }
+
+  /** Progress heartbeat inside a node (the reporter throttles it): nodes done so far, of all. */
+  private tick(): void { this.opts.onProgress?.(this.nodesDone, this.graph.nodes.length); }
 
   mul(a: Lin, b: Lin): Lin {
     if (isConstLin(a)) return linComb([[a.c, b]]);
@@ -246,6 +249,7 @@ class Lowerer {
     const rows = Array.from(zero.data, () => [] as Array<[bigint, Lin]>);
     const e = tensor(x.shape);
     for (let j = 0; j < x.els.length; j++) {
+      if ((j & 0x3f) === 0x3f) this.tick();
       e.data[j] = 1;
       const col = probe(e);
       e.data[j] = 0;
