@@ -2,11 +2,13 @@
 // constraints, compile s, setup s, witness ms, in-process prove ms (median of warm runs in the worker pool),
 // verify ms, proof bytes (Solidity calldata), peak RSS, and the ratio of in-process prove time to the
 // `snarkjs groth16 prove` CLI (node_modules/.bin/snarkjs) on the same circuit and witness, measured in the same run.
-// Models: mlp, lstm (default), lstm2 (2 × LSTM hidden 50, scale 10), cnn1m (≈ 2^20 constraints; minutes).
+// Models: mlp, lstm (default), staking (the zoo's staking LSTM, scale from its calibration), lstm2 (2 × LSTM hidden
+// 50, scale 10), cnn1m (≈ 2^20 constraints; minutes). Issue #11's targets are printed under the table, met or not.
 // Keys are INSECURE-DEV (dev ptau, known tau). Each model is benchmarked in its own child process (peak RSS
 // per model); a cold cache also times the dev ptau + direct zkey ("setup s").
 // Options: --runs 5   --models mlp,lstm   --provers snarkjs,native (each measured in the same run; native only
-// when its addon is built)   --fresh (ignore caches)
+// when its addon is built)   --fresh (ignore caches)   --compile-runs 3 (cold compiles, fresh output and setup
+// cache each: median compile and setup seconds)
 // --backend: the direct backend alone (quantize, constraints + witness, .r1cs/.sym written, r1cs check): seconds per
 // stage, peak RSS and stored bytes per constraint — the memory measurement of docs/zkml-compile.md "Memory".
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -58,8 +60,12 @@ function cnn1m(): Uint8Array {
   return b.toBytes();
 }
 
-const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale: number }> = {
+const STAKING = join(repoRoot, 'models', 'staking-lstm');
+
+const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale?: number; calibration?: string }> = {
   mlp: { bytes: mlp3, nIn: 16, scale: 8 },
+  // the zoo's flagship model, compiled as `zkinfer compile … --calibration` does (scale chosen from the samples)
+  staking: { bytes: () => readFileSync(join(STAKING, 'model.onnx')), nIn: 40, calibration: join(STAKING, 'calibration.json') },
   lstm: { bytes: () => lstmModel({ steps: 5, input: 4, hidden: 32, outputs: 1 }), nIn: 20, scale: 8 },
   // the issue-11 model: two stacked LSTM layers (hidden 50, 5 steps) and a Gemm head, at scale 10
   lstm2: { bytes: () => lstmModel({ steps: 5, input: 4, hidden: 50, layers: 2, outputs: 1 }), nIn: 20, scale: 10 },
@@ -67,8 +73,23 @@ const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale: numb
   cnn1m: { bytes: cnn1m, nIn: 64 * 64, scale: 8 },
 };
 
+/**
+ * Constraints per model before this round's backend work, for the no-regression column: measured with `--backend`
+ * at commit 458d415 (main, direct backend with Map rows) on this machine.
+ */
+const BASELINE_CONSTRAINTS: Record<string, number> = { mlp: 1697, lstm: 32033, cnn1m: 1161103 };
+
+/** Issue #11's targets (2 cores): cold compile + dev setup seconds, native prove ms. */
+const TARGETS: Record<string, { compileS?: number; proveMs?: number; rssMB?: number }> = {
+  staking: { compileS: 15 },
+  lstm2: { compileS: 60, proveMs: 1500 },
+  cnn1m: { compileS: 600, rssMB: 12 * 1024 },
+};
+
 interface Row {
   model: string; constraints: number; compileS: number; setupS: number; witnessMs: number;
+  /** Cold compiles timed (median over them). */
+  compileRuns: number;
   /** Median in-process prove ms (witness + proof, warm worker pool) per backend. */
   proveMs: Record<string, number>;
   verifyMs: number; proofBytes: number; peakRssMB: number; cliMs: number; cached: boolean;
@@ -84,18 +105,26 @@ async function runModel(name: string): Promise<void> {
   const outDir = join(CACHE, `art-${name}`);
   const setupCache = join(CACHE, 'setup');
   if (flag('fresh')) { rmSync(outDir, { recursive: true, force: true }); rmSync(setupCache, { recursive: true, force: true }); }
-  let setupStart = 0, setupMs = 0;
-  const t0 = performance.now();
-  const res = await compile(modelPath, {
-    outDir, scale: m.scale, cacheDir: setupCache,
-    onProgress: (stage, done, total) => {
-      const isSetup = /ptau|zkey|direct/.test(stage);
-      if (isSetup && setupStart === 0) setupStart = performance.now();
-      if (!isSetup && setupStart > 0 && setupMs === 0) setupMs = performance.now() - setupStart;
-      if (stage === 'zkey' && done === total && setupStart > 0) setupMs = performance.now() - setupStart;
-    },
-  });
-  const compileMs = performance.now() - t0;
+  const compileRuns = Math.max(1, Number(arg('compile-runs', '1')));
+  const compileTimes: number[] = [], setupTimes: number[] = [];
+  let res!: Awaited<ReturnType<typeof compile>>;
+  for (let run = 0; run < compileRuns; run++) {
+    if (run > 0) { rmSync(outDir, { recursive: true, force: true }); rmSync(setupCache, { recursive: true, force: true }); }
+    let setupStart = 0, setupMs = 0;
+    const t0 = performance.now();
+    res = await compile(modelPath, {
+      outDir, cacheDir: setupCache, ...(m.scale !== undefined ? { scale: m.scale } : {}), ...(m.calibration ? { calibration: m.calibration } : {}),
+      onProgress: (stage, done, total) => {
+        const isSetup = /ptau|zkey|direct/.test(stage);
+        if (isSetup && setupStart === 0) setupStart = performance.now();
+        if (!isSetup && setupStart > 0 && setupMs === 0) setupMs = performance.now() - setupStart;
+        if (stage === 'zkey' && done === total && setupStart > 0) setupMs = performance.now() - setupStart;
+      },
+    });
+    compileTimes.push(performance.now() - t0);
+    setupTimes.push(setupMs);
+  }
+  const compileMs = median(compileTimes), setupMs = median(setupTimes);
   const md = res.metadata;
   const art = await loadArtifacts(outDir);
   const input = { input_data: [rand(99, m.nIn, 0.9)] };
@@ -153,7 +182,7 @@ async function runModel(name: string): Promise<void> {
   if (cliPublic.join() !== proof.public_signals.join()) throw new Error('snarkjs CLI and zkinfer disagree on public signals');
 
   const row: Row = {
-    model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000,
+    model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000, compileRuns,
     witnessMs: median(witness), proveMs, verifyMs: median(verifyMs), proofBytes,
     peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: median(cliMs), cached: res.cached,
   };
@@ -170,9 +199,10 @@ async function runBackend(name: string): Promise<void> {
   const lap = (stage: string) => { const now = performance.now(); times[stage] = (now - t) / 1000; t = now; };
   const graph = importOnnx(m.bytes(), name);
   lap('import');
-  const low = quantizeGraph(graph, m.scale, undefined);
+  const scale = m.scale ?? 8; // models compiled from calibration: their usual scale
+  const low = quantizeGraph(graph, scale, undefined);
   lap('quantize');
-  const circ = emitProgram(low.program, { inputs: rand(99, m.nIn, 0.9).map((v) => toFixed(v, m.scale)), constraints: true });
+  const circ = emitProgram(low.program, { inputs: rand(99, m.nIn, 0.9).map((v) => toFixed(v, scale)), constraints: true });
   lap('constraints');
   await writeR1csFile(join(dir, 'circuit.r1cs'), circ);
   await writeSymFile(join(dir, 'circuit.sym'), circ);
@@ -198,10 +228,10 @@ async function main(): Promise<void> {
   }
   if (flag('backend')) { printBackend(rows as unknown as BackendRow[]); return; }
   const kinds = [...new Set(rows.flatMap((r) => Object.keys(r.proveMs)))];
-  const head = ['model', 'constraints', 'compile s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
+  const head = ['model', 'constraints', 'before', 'compile s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
     'peak RSS MB', 'snarkjs CLI prove ms', ...kinds.map((k) => `CLI / ${k}`)];
   const lines = rows.map((r) => [
-    r.model, String(r.constraints), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.cached ? '-' : r.setupS.toFixed(1),
+    r.model, String(r.constraints), String(BASELINE_CONSTRAINTS[r.model] ?? '-'), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.cached ? '-' : r.setupS.toFixed(1),
     r.witnessMs.toFixed(1), ...kinds.map((k) => r.proveMs[k]?.toFixed(0) ?? '-'), r.verifyMs.toFixed(1), String(r.proofBytes),
     r.peakRssMB.toFixed(0), r.cliMs.toFixed(0), ...kinds.map((k) => (r.proveMs[k] ? (r.cliMs / r.proveMs[k]!).toFixed(2) + '×' : '-')),
   ]);
@@ -210,6 +240,18 @@ async function main(): Promise<void> {
   for (const l of lines) console.log(`| ${l.join(' | ')} |`);
   console.log(`\nprove ms = witness + Groth16 proof in the worker pool, warm, median of ${arg('runs', '5')} runs; verify ms = warm, bound to`);
   console.log('the verifier\'s own input, median; CLI = `snarkjs groth16 prove` from the zkey and our .wtns (new process each); keys INSECURE-DEV.');
+  console.log(`compile s / setup s = cold (fresh output and setup cache), median of ${arg('compile-runs', '1')} run(s); before = constraints at 458d415.`);
+  for (const r of rows) {
+    const t = TARGETS[r.model];
+    if (!t) continue;
+    const native = r.proveMs['native'];
+    const parts: string[] = [];
+    if (t.compileS) parts.push(`compile + setup ${r.cached ? '(cached, not measured)' : `${r.compileS.toFixed(1)} s`} vs ≤ ${t.compileS} s: ${r.cached ? '?' : r.compileS <= t.compileS ? 'met' : 'NOT met'}`);
+    if (t.proveMs) parts.push(`native prove ${native?.toFixed(0) ?? '-'} ms vs ≤ ${t.proveMs} ms: ${native !== undefined && native <= t.proveMs ? 'met' : 'NOT met'}`);
+    if (t.proveMs && native) parts.push(`witness / native prove ${((100 * r.witnessMs) / native).toFixed(0)}% vs ≤ 20%`);
+    if (t.rssMB) parts.push(`peak RSS ${r.peakRssMB.toFixed(0)} MB vs ≤ ${t.rssMB} MB: ${r.peakRssMB <= t.rssMB ? 'met' : 'NOT met'}`);
+    console.log(`target ${r.model}: ${parts.join('; ')}`);
+  }
 }
 
 interface BackendRow { model: string; constraints: number; wires: number; times: Record<string, number>; peakRssMB: number }
