@@ -14,15 +14,18 @@ import { actKey, actTemplate } from './circom.js';
  * every layer's exports.
  */
 
-/** How a gadget kind appears in the export: its template call (none for a product), operands and results. */
-interface Shape { template?: string; ins: Lin[]; outs: Sig[]; ports: string[] }
+/**
+ * How a gadget kind appears in the export: its template and parameters (none for a product), operands and results.
+ * A run of gadgets of one template shares a loop; a parameter that varies along the run comes from a table.
+ */
+interface Shape { template?: string; args: number[]; ins: Lin[]; outs: Sig[]; ports: string[] }
 
 const SHAPES: { [K in Gadget['kind']]: (g: Extract<Gadget, { kind: K }>) => Shape } = {
-  range: (g) => ({ template: `RangeCheck(${g.n})`, ins: [g.x], outs: [], ports: [] }),
-  mul: (g) => ({ ins: [g.a, g.b], outs: [g.out], ports: [] }),
-  rescale: (g) => ({ template: `Rescale(${g.n}, ${g.d})`, ins: [g.x], outs: [g.out], ports: ['out'] }),
-  relu: (g) => ({ template: `ReluRescale(${g.n}, ${g.d})`, ins: [g.x], outs: [g.out], ports: ['out'] }),
-  act: (g) => ({ template: `Act_${actKey(g)}()`, ins: [g.x], outs: g.q ? [g.out, g.q.out] : [g.out], ports: g.q ? ['out', 'q'] : ['out'] }),
+  range: (g) => ({ template: 'RangeCheck', args: [g.n], ins: [g.x], outs: [], ports: [] }),
+  mul: (g) => ({ args: [], ins: [g.a, g.b], outs: [g.out], ports: [] }),
+  rescale: (g) => ({ template: 'Rescale', args: [g.n, g.d], ins: [g.x], outs: [g.out], ports: ['out'] }),
+  relu: (g) => ({ template: 'ReluRescale', args: [g.n, g.d], ins: [g.x], outs: [g.out], ports: ['out'] }),
+  act: (g) => ({ template: `Act_${actKey(g)}`, args: [], ins: [g.x], outs: g.q ? [g.out, g.q.out] : [g.out], ports: g.q ? ['out', 'q'] : ['out'] }),
 };
 const shapeOf = (g: Gadget): Shape => (SHAPES[g.kind] as (g: Gadget) => Shape)(g);
 
@@ -113,7 +116,7 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
       if (defLayer[s] !== li && !seen.has(s)) { seen.add(s); ins.push(s); }
       if (defLayer[s] !== li) used.add(s);
     }
-    return ins;
+    return ins.sort((a, b) => a - b);
   });
   for (const o of p.outputs) for (const s of o.terms.keys()) used.add(s);
 
@@ -139,7 +142,7 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
     const runs: Array<{ key: string; ks: number[] }> = [];
     for (const k of l.gadgets) {
       const sh = shapeOf(p.gadgets[k]!);
-      const key = `${p.gadgets[k]!.kind}|${sh.template ?? ''}|${sh.ports.join()}|${sh.ins.length}`;
+      const key = `${p.gadgets[k]!.kind}|${sh.template ?? ''}|${sh.args.length}|${sh.ports.join()}|${sh.ins.length}`;
       const last = runs[runs.length - 1];
       if (last && last.key === key) last.ks.push(k); else runs.push({ key, ks: [k] });
     }
@@ -152,8 +155,18 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
       shapes.forEach((sh) => sh.outs.forEach((sig) => { local.set(sig, vNext++); if (used.has(sig)) exports.push(sig); }));
       const ind = '    ';
       const ops = sh0.ins.map((_, j) => operand(ind, `r${ri}${String.fromCharCode(97 + j)}`, shapes.map((s) => s.ins[j]!), 'v', (s) => local.get(s)!));
-      const what = sh0.template ? `${N} × ${sh0.template}` : `${N} product${N > 1 ? 's' : ''} a·b`;
+      // template arguments: a literal when equal along the run, else a table indexed by i
+      const argDecl: string[] = [];
+      const args = sh0.args.map((a0, j) => {
+        const col = shapes.map((sh) => sh.args[j]!);
+        if (col.every((a) => a === a0)) return { text: String(a0), shown: String(a0) };
+        argDecl.push(...arrayDecl(ind, `r${ri}p${j}`, col));
+        return { text: `r${ri}p${j}[i]`, shown: `${Math.min(...col)}…${Math.max(...col)}` };
+      });
+      const call = sh0.template ? `${sh0.template}(${args.map((a) => a.text).join(', ')})` : '';
+      const what = sh0.template ? `${N} × ${sh0.template}(${args.map((a) => a.shown).join(', ')})` : `${N} product${N > 1 ? 's' : ''} a·b`;
       body.push(`${ind}// ${what}${nOut ? ` → v[${base}..${base + N * nOut})` : ''}`);
+      body.push(...argDecl);
       for (const o of ops) body.push(...o.decl);
       const accs = ops.map((o, j) => (o.expr ? o.expr : `r${ri}${String.fromCharCode(97 + j)}`));
       for (const [j, o] of ops.entries()) if (!o.expr) body.push(`${ind}var ${accs[j]};`);
@@ -163,7 +176,7 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
       for (const [j, o] of ops.entries()) for (const line of o.body(accs[j]!)) body.push(in2 + line);
       const out = (j: number) => `v[${base}${nOut > 1 ? ` + ${nOut} * i` : ' + i'}${j ? ` + ${j}` : ''}]`;
       if (sh0.template) {
-        body.push(`${in2}r${ri}[i] = ${sh0.template};`, `${in2}r${ri}[i].in <== ${accs[0]};`);
+        body.push(`${in2}r${ri}[i] = ${call};`, `${in2}r${ri}[i].in <== ${accs[0]};`);
         sh0.ports.forEach((port, j) => body.push(`${in2}${out(j)} <== r${ri}[i].${port};`));
       } else {
         body.push(`${in2}${out(0)} <== ${accs[0]} * ${accs[1]};`);
