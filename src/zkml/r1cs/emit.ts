@@ -98,12 +98,12 @@ export class R1csBuilder {
   /** A new private wire; `value` runs only in witness mode. */
   wire(name: string, value: () => bigint): Row {
     const w = this.nWires++;
-    this.labels.push({ name, wire: w });
+    if (this.store) this.labels.push({ name, wire: w }); // a witness-only walk keeps no names
     if (this.values) this.values[w] = fmod(value());
     return new Map([[w, 1n]]);
   }
   /** A named value that is a linear combination of other wires (listed in the .sym with wire −1, as circom's -O2 does). */
-  implied(name: string, r: Row): Row { this.labels.push({ name, wire: -1 }); return r; }
+  implied(name: string, r: Row): Row { if (this.store) this.labels.push({ name, wire: -1 }); return r; }
   constrain(a: Row, b: Row, c: Row): void { if (this.store) this.constraints.push(a, b, c); }
   /** A wire w = a·b + off with the constraint a·b = w − off. */
   product(name: string, a: Row, b: Row, off: Row = new Map()): Row {
@@ -234,7 +234,7 @@ export interface EmittedCircuit {
   nPubInputs: number;
   /** Constraints over final wire ids, each row sorted by wire (compact storage; `toArray()` for small circuits). */
   constraints: ConstraintStore;
-  /** .sym entries in label order: name and final wire (−1 when implied). */
+  /** .sym entries in label order: name and final wire (−1 when implied); inputs and outputs only without constraints. */
   labels: Label[];
   /** Label id of each final wire. */
   wireToLabel: number[];
