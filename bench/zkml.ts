@@ -93,6 +93,8 @@ interface Row {
   model: string; constraints: number; compileS: number; setupS: number; witnessMs: number;
   /** Cold compiles timed (median over them). */
   compileRuns: number;
+  /** Median CPU seconds of a cold compile (all threads): what a quiet machine's wall time approaches. */
+  compileCpuS: number;
   /** Median in-process prove ms (witness + proof, warm worker pool) per backend. */
   proveMs: Record<string, number>;
   verifyMs: number; proofBytes: number; peakRssMB: number; cliMs: number; cached: boolean;
@@ -109,12 +111,12 @@ async function runModel(name: string): Promise<void> {
   const setupCache = join(CACHE, 'setup');
   if (flag('fresh')) { rmSync(outDir, { recursive: true, force: true }); rmSync(setupCache, { recursive: true, force: true }); }
   const compileRuns = Math.max(1, Number(arg('compile-runs', '1')));
-  const compileTimes: number[] = [], setupTimes: number[] = [];
+  const compileTimes: number[] = [], setupTimes: number[] = [], compileCpu: number[] = [];
   let res!: Awaited<ReturnType<typeof compile>>;
   for (let run = 0; run < compileRuns; run++) {
     if (run > 0) { rmSync(outDir, { recursive: true, force: true }); rmSync(setupCache, { recursive: true, force: true }); }
     let setupStart = 0, setupMs = 0;
-    const t0 = performance.now();
+    const t0 = performance.now(), cpu0 = process.cpuUsage(); // CPU of all the process's threads (native setup included)
     res = await compile(modelPath, {
       outDir, cacheDir: setupCache, ...(m.scale !== undefined ? { scale: m.scale } : {}), ...(m.calibration ? { calibration: m.calibration } : {}),
       onProgress: (stage, done, total) => {
@@ -125,6 +127,8 @@ async function runModel(name: string): Promise<void> {
       },
     });
     compileTimes.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    compileCpu.push((cpu.user + cpu.system) / 1000);
     setupTimes.push(setupMs);
   }
   const compileMs = median(compileTimes), setupMs = median(setupTimes);
@@ -187,7 +191,7 @@ async function runModel(name: string): Promise<void> {
   }
 
   const row: Row = {
-    model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000, compileRuns,
+    model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000, compileRuns, compileCpuS: median(compileCpu) / 1000,
     witnessMs: median(witness), proveMs, verifyMs: median(verifyMs), proofBytes,
     peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: cliMs.length ? median(cliMs) : 0, cached: res.cached,
   };
@@ -233,10 +237,10 @@ async function main(): Promise<void> {
   }
   if (flag('backend')) { printBackend(rows as unknown as BackendRow[]); return; }
   const kinds = [...new Set(rows.flatMap((r) => Object.keys(r.proveMs)))];
-  const head = ['model', 'constraints', 'before', 'compile s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
+  const head = ['model', 'constraints', 'before', 'compile s', 'compile CPU s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
     'peak RSS MB', 'snarkjs CLI prove ms', ...kinds.map((k) => `CLI / ${k}`)];
   const lines = rows.map((r) => [
-    r.model, String(r.constraints), String(BASELINE_CONSTRAINTS[r.model] ?? '-'), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.cached ? '-' : r.setupS.toFixed(1),
+    r.model, String(r.constraints), String(BASELINE_CONSTRAINTS[r.model] ?? '-'), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.compileCpuS.toFixed(1), r.cached ? '-' : r.setupS.toFixed(1),
     r.witnessMs.toFixed(1), ...kinds.map((k) => r.proveMs[k]?.toFixed(0) ?? '-'), r.verifyMs.toFixed(1), String(r.proofBytes),
     r.peakRssMB.toFixed(0), r.cliMs ? r.cliMs.toFixed(0) : '-', ...kinds.map((k) => (r.proveMs[k] && r.cliMs ? (r.cliMs / r.proveMs[k]!).toFixed(2) + '×' : '-')),
   ]);
@@ -251,7 +255,7 @@ async function main(): Promise<void> {
     if (!t) continue;
     const native = r.proveMs['native'];
     const parts: string[] = [];
-    if (t.compileS) parts.push(`compile + setup ${r.cached ? '(cached, not measured)' : `${r.compileS.toFixed(1)} s`} vs ≤ ${t.compileS} s: ${r.cached ? '?' : r.compileS <= t.compileS ? 'met' : 'NOT met'}`);
+    if (t.compileS) parts.push(`compile + setup ${r.cached ? '(cached, not measured)' : `${r.compileS.toFixed(1)} s wall (${r.compileCpuS.toFixed(1)} s CPU)`} vs ≤ ${t.compileS} s: ${r.cached ? '?' : r.compileS <= t.compileS ? 'met' : 'NOT met'}`);
     if (t.proveMs) parts.push(`native prove ${native?.toFixed(0) ?? '-'} ms vs ≤ ${t.proveMs} ms: ${native !== undefined && native <= t.proveMs ? 'met' : 'NOT met'}`);
     if (t.proveMs && native) parts.push(`witness / native prove ${((100 * r.witnessMs) / native).toFixed(0)}% vs ≤ 20%`);
     if (t.rssMB) parts.push(`peak RSS ${r.peakRssMB.toFixed(0)} MB vs ≤ ${t.rssMB} MB: ${r.peakRssMB <= t.rssMB ? 'met' : 'NOT met'}`);
