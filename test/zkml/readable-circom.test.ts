@@ -76,4 +76,7 @@ test('long lines are wrapped after separators, continuation indented', () => {
   assert.ok(out.length > 1 && out.every((l) => l.length <= 120));
   assert.equal(out.join(' ').replace(/\s+/g, ' '), line.replace(/\s+/g, ' '));
   assert.ok(out.slice(1).every((l) => l.startsWith(' '.repeat(12))));
+  const comment = `    // 5 × [${Array.from({ length: 20 }, () => 'Act_tanh_8_13_31_28()').join(', ')}]`;
+  const wrapped = wrapLine(comment);
+  assert.ok(wrapped.length > 1 && wrapped.every((l) => l.length <= 120 && l.trimStart().startsWith('//')), 'a wrapped comment stays a comment');
 });

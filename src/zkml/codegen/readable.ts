@@ -31,10 +31,12 @@ const shapeOf = (g: Gadget): Shape => (SHAPES[g.kind] as (g: Gadget) => Shape)(g
 
 const MAX_LINE = 120;
 
-/** Break a line longer than MAX_LINE after ` +` / `,` separators, continuation lines indented 8 more. */
+/** Break a line longer than MAX_LINE after ` +` / `,` separators, continuation lines indented 8 more (comments stay comments). */
 export function wrapLine(line: string): string[] {
   if (line.length <= MAX_LINE) return [line];
-  const indent = ' '.repeat(line.length - line.trimStart().length + 8);
+  const lead = line.length - line.trimStart().length;
+  // a comment continues as a comment
+  const indent = line.trimStart().startsWith('//') ? `${' '.repeat(lead)}//     ` : ' '.repeat(lead + 8);
   const parts = line.split(/(?<= \+|,) /);
   const out: string[] = [];
   let cur = '';
@@ -65,6 +67,16 @@ function consecutive(xs: readonly number[]): number | undefined {
   return xs.every((x, i) => x === xs[0]! + i) ? xs[0] : undefined;
 }
 
+/** Indices i0 + step·i (an operand read once per iteration of a block): `arr[i0 + step * i]`. */
+function progression(xs: readonly number[]): string | undefined {
+  const step = xs.length > 1 ? xs[1]! - xs[0]! : 1;
+  if (!xs.every((x, i) => x === xs[0]! + step * i)) return undefined;
+  return step === 1 ? `${xs[0]} + i` : step === 0 ? `${xs[0]}` : `${xs[0]} + ${step} * i`;
+}
+
+/** Longest repeated gadget pattern a layer's loop body may hold. */
+const MAX_PERIOD = 32;
+
 /**
  * Declarations and the loop-body expression of operand `lins[i]` (one per gadget of a run) over array `arr` with
  * index map `at`: a plain element when every operand is one value with coefficient 1, a table loop otherwise.
@@ -73,8 +85,8 @@ function operand(ind: string, prefix: string, lins: readonly Lin[], arr: string,
   const simple = lins.every((l) => l.c === 0n && l.terms.size === 1 && [...l.terms.values()][0] === 1n);
   if (simple) {
     const xs = lins.map((l) => at([...l.terms.keys()][0]!));
-    const c = consecutive(xs);
-    if (c !== undefined) return { decl: [], body: () => [], expr: `${arr}[${c} + i]` };
+    const pr = progression(xs);
+    if (pr !== undefined) return { decl: [], body: () => [], expr: `${arr}[${pr}]` };
     return { decl: arrayDecl(ind, `${prefix}X`, xs), body: () => [], expr: `${arr}[${prefix}X[i]]` };
   }
   const W: bigint[] = [], X: number[] = [], S: number[] = [0], C: bigint[] = [];
@@ -138,50 +150,62 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
     let vNext = ins.length;
     const exports: number[] = [];
     const body: string[] = [];
-    // runs: consecutive gadgets of one shape (same template and results)
-    const runs: Array<{ key: string; ks: number[] }> = [];
-    for (const k of l.gadgets) {
+    // blocks: a pattern of `period` gadget shapes repeated `reps` times (an LSTM's per-unit gates, a Relu's elements)
+    const keys = l.gadgets.map((k) => {
       const sh = shapeOf(p.gadgets[k]!);
-      const key = `${p.gadgets[k]!.kind}|${sh.template ?? ''}|${sh.args.length}|${sh.ports.join()}|${sh.ins.length}`;
-      const last = runs[runs.length - 1];
-      if (last && last.key === key) last.ks.push(k); else runs.push({ key, ks: [k] });
+      return `${p.gadgets[k]!.kind}|${sh.template ?? ''}|${sh.args.length}|${sh.ports.join()}|${sh.ins.length}`;
+    });
+    const blocks: Array<{ ks: number[]; period: number; reps: number }> = [];
+    for (let at = 0; at < keys.length;) {
+      let best = { period: 1, reps: 1 };
+      for (let per = 1; per <= MAX_PERIOD && at + 2 * per <= keys.length; per++) {
+        let reps = 1;
+        const same = (r: number) => { for (let j = 0; j < per; j++) if (keys[at + r * per + j] !== keys[at + j]) return false; return true; };
+        while (at + (reps + 1) * per <= keys.length && same(reps)) reps++;
+        if (reps >= 2 && per * reps > best.period * best.reps) best = { period: per, reps };
+      }
+      blocks.push({ ks: l.gadgets.slice(at, at + best.period * best.reps), ...best });
+      at += best.period * best.reps;
     }
     const cost = l.gadgets.reduce((s, k) => s + gadgetCost(p.gadgets[k]!), 0);
-    runs.forEach((run, ri) => {
-      const shapes = run.ks.map((k) => shapeOf(p.gadgets[k]!));
-      const sh0 = shapes[0]!, N = run.ks.length, nOut = sh0.outs.length;
+    const ind = '    ', in2 = ind + '    ';
+    blocks.forEach((bl, bi) => {
+      const { period: P, reps: U } = bl;
       const base = vNext;
-      // results get their v[] places first: a gadget may use an earlier result of its own run
-      shapes.forEach((sh) => sh.outs.forEach((sig) => { local.set(sig, vNext++); if (used.has(sig)) exports.push(sig); }));
-      const ind = '    ';
-      const ops = sh0.ins.map((_, j) => operand(ind, `r${ri}${String.fromCharCode(97 + j)}`, shapes.map((s) => s.ins[j]!), 'v', (s) => local.get(s)!));
-      // template arguments: a literal when equal along the run, else a table indexed by i
-      const argDecl: string[] = [];
-      const args = sh0.args.map((a0, j) => {
-        const col = shapes.map((sh) => sh.args[j]!);
-        if (col.every((a) => a === a0)) return { text: String(a0), shown: String(a0) };
-        argDecl.push(...arrayDecl(ind, `r${ri}p${j}`, col));
-        return { text: `r${ri}p${j}[i]`, shown: `${Math.min(...col)}…${Math.max(...col)}` };
-      });
-      const call = sh0.template ? `${sh0.template}(${args.map((a) => a.text).join(', ')})` : '';
-      const what = sh0.template ? `${N} × ${sh0.template}(${args.map((a) => a.shown).join(', ')})` : `${N} product${N > 1 ? 's' : ''} a·b`;
-      body.push(`${ind}// ${what}${nOut ? ` → v[${base}..${base + N * nOut})` : ''}`);
-      body.push(...argDecl);
-      for (const o of ops) body.push(...o.decl);
-      const accs = ops.map((o, j) => (o.expr ? o.expr : `r${ri}${String.fromCharCode(97 + j)}`));
-      for (const [j, o] of ops.entries()) if (!o.expr) body.push(`${ind}var ${accs[j]};`);
-      if (sh0.template) body.push(`${ind}component r${ri}[${N}];`);
-      body.push(`${ind}for (var i = 0; i < ${N}; i++) {`);
-      const in2 = ind + '    ';
-      for (const [j, o] of ops.entries()) for (const line of o.body(accs[j]!)) body.push(in2 + line);
-      const out = (j: number) => `v[${base}${nOut > 1 ? ` + ${nOut} * i` : ' + i'}${j ? ` + ${j}` : ''}]`;
-      if (sh0.template) {
-        body.push(`${in2}r${ri}[i] = ${call};`, `${in2}r${ri}[i].in <== ${accs[0]};`);
-        sh0.ports.forEach((port, j) => body.push(`${in2}${out(j)} <== r${ri}[i].${port};`));
-      } else {
-        body.push(`${in2}${out(0)} <== ${accs[0]} * ${accs[1]};`);
+      // results get their v[] places first (iteration by iteration): a gadget may use an earlier result of its block
+      for (const k of bl.ks) for (const sig of shapeOf(p.gadgets[k]!).outs) { local.set(sig, vNext++); if (used.has(sig)) exports.push(sig); }
+      const perIter = (vNext - base) / U;
+      const decl: string[] = [], loop: string[] = [], what: string[] = [];
+      let off = 0;
+      for (let j = 0; j < P; j++) {
+        const shapes = bl.ks.filter((_, x) => x % P === j).map((k) => shapeOf(p.gadgets[k]!));
+        const sh0 = shapes[0]!, name = P === 1 ? `r${bi}` : `r${bi}_${j}`;
+        const ops = sh0.ins.map((_, o) => operand(ind, `${name}${String.fromCharCode(97 + o)}`, shapes.map((s) => s.ins[o]!), 'v', (s) => local.get(s)!));
+        // template arguments: a literal when equal along the block, else a table indexed by i
+        const args = sh0.args.map((a0, a) => {
+          const col = shapes.map((sh) => sh.args[a]!);
+          if (col.every((x) => x === a0)) return { text: String(a0), shown: String(a0) };
+          decl.push(...arrayDecl(ind, `${name}p${a}`, col));
+          return { text: `${name}p${a}[i]`, shown: `${Math.min(...col)}…${Math.max(...col)}` };
+        });
+        what.push(sh0.template ? `${sh0.template}(${args.map((a) => a.shown).join(', ')})` : 'a·b');
+        for (const o of ops) decl.push(...o.decl);
+        const accs = ops.map((o, x) => (o.expr ? o.expr : `${name}${String.fromCharCode(97 + x)}`));
+        for (const [x, o] of ops.entries()) if (!o.expr) decl.push(`${ind}var ${accs[x]};`);
+        if (sh0.template) decl.push(`${ind}component ${name}[${U}];`);
+        for (const [x, o] of ops.entries()) for (const line of o.body(accs[x]!)) loop.push(in2 + line);
+        const out = (port: number) => `v[${base}${U > 1 ? (perIter > 1 ? ` + ${perIter} * i` : ' + i') : ''}${off + port ? ` + ${off + port}` : ''}]`;
+        if (sh0.template) {
+          loop.push(`${in2}${name}[i] = ${sh0.template}(${args.map((a) => a.text).join(', ')});`, `${in2}${name}[i].in <== ${accs[0]};`);
+          sh0.ports.forEach((port, x) => loop.push(`${in2}${out(x)} <== ${name}[i].${port};`));
+        } else {
+          loop.push(`${in2}${out(0)} <== ${accs[0]} * ${accs[1]};`);
+        }
+        off += sh0.outs.length;
       }
-      body.push(`${ind}}`);
+      const pattern = P === 1 ? what[0]! : `[${what.join(', ')}]`;
+      body.push(`${ind}// ${U} × ${pattern}${vNext > base ? ` → v[${base}..${vNext})` : ''}`, ...decl);
+      body.push(`${ind}for (var i = 0; i < ${U}; i++) {`, ...loop, `${ind}}`);
     });
     const op = opts.nodeOps?.get(l.node);
     const head = [
