@@ -2,16 +2,25 @@
 // constraints, compile s, setup s, witness ms, in-process prove ms (median of warm runs in the worker pool),
 // verify ms, proof bytes (Solidity calldata), peak RSS, and the ratio of in-process prove time to the
 // `snarkjs groth16 prove` CLI (node_modules/.bin/snarkjs) on the same circuit and witness, measured in the same run.
-// Models: mlp, lstm (default), lstm2 (2 × LSTM hidden 50, scale 10), cnn1m (≈ 2^20 constraints; minutes).
+// Models: mlp, lstm (default), staking (the zoo's staking LSTM, scale from its calibration), lstm2 (2 × LSTM hidden
+// 50, scale 10), cnn1m (≈ 1.16M constraints; minutes), cnn2p20 (≈ 0.97M, fits the 2^20 domain). Issue #11's targets are printed under the table, met or not.
 // Keys are INSECURE-DEV (dev ptau, known tau). Each model is benchmarked in its own child process (peak RSS
 // per model); a cold cache also times the dev ptau + direct zkey ("setup s").
 // Options: --runs 5   --models mlp,lstm   --provers snarkjs,native (each measured in the same run; native only
-// when its addon is built)   --fresh (ignore caches)
+// when its addon is built)   --fresh (ignore caches)   --compile-runs 3 (cold compiles, fresh output and setup
+// cache each: median compile and setup seconds)   --no-cli (skip the snarkjs CLI baseline: minutes at 2^20)
+// --backend: the direct backend alone (quantize, constraints + witness, .r1cs/.sym written, r1cs check): seconds per
+// stage, peak RSS and stored bytes per constraint — the memory measurement of docs/zkml-compile.md "Memory".
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
-import { compile } from '../src/zkml/compile.js';
+import { compile, quantizeGraph } from '../src/zkml/compile.js';
+import { toFixed } from '../src/zkml/fixed-point.js';
+import { importOnnx } from '../src/zkml/onnx/import.js';
+import { checkR1cs } from '../src/zkml/r1cs/check.js';
+import { emitProgram } from '../src/zkml/r1cs/emit.js';
+import { asR1cs, writeR1csFile, writeSymFile } from '../src/zkml/r1cs/write.js';
 import { OnnxBuilder } from '../src/zkml/onnx/write.js';
 import { closeDefaultPools, prove, ProverPool, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
 import { nativeProverAvailable } from '../src/zkml/prove/native/index.js';
@@ -40,28 +49,52 @@ function mlp3(): Uint8Array {
   return b.toBytes();
 }
 
-/** ≈ 2^20-constraint CNN: Conv(1→12, 3×3, pad 1) on 64×64, Relu, GlobalAveragePool → 12 outputs. */
-function cnn1m(): Uint8Array {
-  const b = new OnnxBuilder('cnn1m');
+/** CNN of ≈ 2^20 constraints: Conv(1→ch, 3×3, pad 1) on 64×64, Relu, GlobalAveragePool → ch outputs. */
+function cnn(ch: number): Uint8Array {
+  const b = new OnnxBuilder(`cnn${ch}`);
   b.input('x', [1, 1, 64, 64]);
-  const c = b.node('Conv', ['x', b.init('w', [12, 1, 3, 3], rand(7, 108, 0.5)), b.init('b', [12], rand(8, 12, 0.1))], ['c'], { pads: [1, 1, 1, 1] });
+  const c = b.node('Conv', ['x', b.init('w', [ch, 1, 3, 3], rand(7, 9 * ch, 0.5)), b.init('b', [ch], rand(8, ch, 0.1))], ['c'], { pads: [1, 1, 1, 1] });
   const r = b.node('Relu', [c], ['r']);
   b.node('GlobalAveragePool', [r], ['y']);
-  b.output('y', [1, 12, 1, 1]);
+  b.output('y', [1, ch, 1, 1]);
   return b.toBytes();
 }
 
-const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale: number }> = {
+const STAKING = join(repoRoot, 'models', 'staking-lstm');
+
+const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale?: number; calibration?: string }> = {
   mlp: { bytes: mlp3, nIn: 16, scale: 8 },
+  // the zoo's flagship model, compiled as `zkinfer compile … --calibration` does (scale chosen from the samples)
+  staking: { bytes: () => readFileSync(join(STAKING, 'model.onnx')), nIn: 40, calibration: join(STAKING, 'calibration.json') },
   lstm: { bytes: () => lstmModel({ steps: 5, input: 4, hidden: 32, outputs: 1 }), nIn: 20, scale: 8 },
   // the issue-11 model: two stacked LSTM layers (hidden 50, 5 steps) and a Gemm head, at scale 10
   lstm2: { bytes: () => lstmModel({ steps: 5, input: 4, hidden: 50, layers: 2, outputs: 1 }), nIn: 20, scale: 10 },
-  // ≈ 2^20 constraints: Conv 3×3 (12 channels, pad 1) over a 64×64 image, Relu, GlobalAveragePool
-  cnn1m: { bytes: cnn1m, nIn: 64 * 64, scale: 8 },
+  // Conv 3×3 (pad 1) over a 64×64 image, Relu, GlobalAveragePool: 12 channels ≈ 1.16M constraints (domain 2^21),
+  // 10 channels ≈ 0.97M (domain 2^20)
+  cnn1m: { bytes: () => cnn(12), nIn: 64 * 64, scale: 8 },
+  cnn2p20: { bytes: () => cnn(10), nIn: 64 * 64, scale: 8 },
+};
+
+/**
+ * Constraints per model before this round's backend work, for the no-regression column: measured with `--backend`
+ * at commit 458d415 (main, direct backend with Map rows) on this machine.
+ */
+const BASELINE_CONSTRAINTS: Record<string, number> = { mlp: 1697, lstm: 32033, staking: 17262, lstm2: 118789, cnn1m: 1161103 };
+
+/** Issue #11's targets (2 cores): cold compile + dev setup seconds, native prove ms. */
+const TARGETS: Record<string, { compileS?: number; proveMs?: number; rssMB?: number }> = {
+  staking: { compileS: 15 },
+  lstm2: { compileS: 60, proveMs: 1500 },
+  cnn1m: { compileS: 600, rssMB: 12 * 1024 },
+  cnn2p20: { compileS: 600, rssMB: 12 * 1024 },
 };
 
 interface Row {
   model: string; constraints: number; compileS: number; setupS: number; witnessMs: number;
+  /** Cold compiles timed (median over them). */
+  compileRuns: number;
+  /** Median CPU seconds of a cold compile (all threads): what a quiet machine's wall time approaches. */
+  compileCpuS: number;
   /** Median in-process prove ms (witness + proof, warm worker pool) per backend. */
   proveMs: Record<string, number>;
   verifyMs: number; proofBytes: number; peakRssMB: number; cliMs: number; cached: boolean;
@@ -77,18 +110,28 @@ async function runModel(name: string): Promise<void> {
   const outDir = join(CACHE, `art-${name}`);
   const setupCache = join(CACHE, 'setup');
   if (flag('fresh')) { rmSync(outDir, { recursive: true, force: true }); rmSync(setupCache, { recursive: true, force: true }); }
-  let setupStart = 0, setupMs = 0;
-  const t0 = performance.now();
-  const res = await compile(modelPath, {
-    outDir, scale: m.scale, cacheDir: setupCache,
-    onProgress: (stage, done, total) => {
-      const isSetup = /ptau|zkey|direct/.test(stage);
-      if (isSetup && setupStart === 0) setupStart = performance.now();
-      if (!isSetup && setupStart > 0 && setupMs === 0) setupMs = performance.now() - setupStart;
-      if (stage === 'zkey' && done === total && setupStart > 0) setupMs = performance.now() - setupStart;
-    },
-  });
-  const compileMs = performance.now() - t0;
+  const compileRuns = Math.max(1, Number(arg('compile-runs', '1')));
+  const compileTimes: number[] = [], setupTimes: number[] = [], compileCpu: number[] = [];
+  let res!: Awaited<ReturnType<typeof compile>>;
+  for (let run = 0; run < compileRuns; run++) {
+    if (run > 0) { rmSync(outDir, { recursive: true, force: true }); rmSync(setupCache, { recursive: true, force: true }); }
+    let setupStart = 0, setupMs = 0;
+    const t0 = performance.now(), cpu0 = process.cpuUsage(); // CPU of all the process's threads (native setup included)
+    res = await compile(modelPath, {
+      outDir, cacheDir: setupCache, ...(m.scale !== undefined ? { scale: m.scale } : {}), ...(m.calibration ? { calibration: m.calibration } : {}),
+      onProgress: (stage, done, total) => {
+        const isSetup = /ptau|zkey|direct/.test(stage);
+        if (isSetup && setupStart === 0) setupStart = performance.now();
+        if (!isSetup && setupStart > 0 && setupMs === 0) setupMs = performance.now() - setupStart;
+        if (stage === 'zkey' && done === total && setupStart > 0) setupMs = performance.now() - setupStart;
+      },
+    });
+    compileTimes.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    compileCpu.push((cpu.user + cpu.system) / 1000);
+    setupTimes.push(setupMs);
+  }
+  const compileMs = median(compileTimes), setupMs = median(setupTimes);
   const md = res.metadata;
   const art = await loadArtifacts(outDir);
   const input = { input_data: [rand(99, m.nIn, 0.9)] };
@@ -137,25 +180,51 @@ async function runModel(name: string): Promise<void> {
   writeFileSync(wtnsPath, await new WitnessEngine().wtns(art.paths.witness, q.signals));
   const cli = join(repoRoot, 'node_modules', '.bin', 'snarkjs');
   const cliMs: number[] = [];
-  for (let i = 0; i < Math.min(runs, 3); i++) {
+  for (let i = 0; i < (flag('no-cli') ? 0 : Math.min(runs, 3)); i++) {
     const t = performance.now();
     execFileSync(cli, ['groth16', 'prove', art.paths.zkey, wtnsPath, join(cliDir, 'proof.json'), join(cliDir, 'public.json')], { stdio: 'pipe' });
     cliMs.push(performance.now() - t);
   }
-  const cliPublic = JSON.parse(readFileSync(join(cliDir, 'public.json'), 'utf8')) as string[];
-  if (cliPublic.join() !== proof.public_signals.join()) throw new Error('snarkjs CLI and zkinfer disagree on public signals');
+  if (cliMs.length) {
+    const cliPublic = JSON.parse(readFileSync(join(cliDir, 'public.json'), 'utf8')) as string[];
+    if (cliPublic.join() !== proof.public_signals.join()) throw new Error('snarkjs CLI and zkinfer disagree on public signals');
+  }
 
   const row: Row = {
-    model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000,
+    model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000, compileRuns, compileCpuS: median(compileCpu) / 1000,
     witnessMs: median(witness), proveMs, verifyMs: median(verifyMs), proofBytes,
-    peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: median(cliMs), cached: res.cached,
+    peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: cliMs.length ? median(cliMs) : 0, cached: res.cached,
   };
+  process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
+}
+
+/** Child process, `--backend`: the direct backend alone on one model, seconds per stage and peak RSS. */
+async function runBackend(name: string): Promise<void> {
+  const m = MODELS[name]!;
+  const dir = join(CACHE, `backend-${name}`);
+  mkdirSync(dir, { recursive: true });
+  const times: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (stage: string) => { const now = performance.now(); times[stage] = (now - t) / 1000; t = now; };
+  const graph = importOnnx(m.bytes(), name);
+  lap('import');
+  const scale = m.scale ?? 8; // models compiled from calibration: their usual scale
+  const low = quantizeGraph(graph, scale, undefined);
+  lap('quantize');
+  const circ = emitProgram(low.program, { inputs: rand(99, m.nIn, 0.9).map((v) => toFixed(v, scale)), constraints: true });
+  lap('constraints');
+  await writeR1csFile(join(dir, 'circuit.r1cs'), circ);
+  await writeSymFile(join(dir, 'circuit.sym'), circ);
+  lap('write');
+  if (!checkR1cs(asR1cs(circ), circ.witness!).ok) throw new Error(`${name}: the honest witness fails its r1cs`);
+  lap('check');
+  const row = { model: name, constraints: circ.constraints.length, wires: circ.nWires, times, peakRssMB: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
 }
 
 async function main(): Promise<void> {
   const child = arg('child', '');
-  if (child) { await runModel(child); return; }
+  if (child) { await (flag('backend') ? runBackend(child) : runModel(child)); return; }
   const models = arg('models', 'mlp,lstm').split(',');
   const rows: Row[] = [];
   for (const name of models) {
@@ -166,19 +235,44 @@ async function main(): Promise<void> {
     if (r.status !== 0 || !line) throw new Error(`bench child for ${name} failed (exit ${r.status})`);
     rows.push(JSON.parse(line.slice(4)) as Row);
   }
+  if (flag('backend')) { printBackend(rows as unknown as BackendRow[]); return; }
   const kinds = [...new Set(rows.flatMap((r) => Object.keys(r.proveMs)))];
-  const head = ['model', 'constraints', 'compile s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
+  const head = ['model', 'constraints', 'before', 'compile s', 'compile CPU s', 'setup s', 'witness ms', ...kinds.map((k) => `prove ms ${k}`), 'verify ms', 'proof bytes',
     'peak RSS MB', 'snarkjs CLI prove ms', ...kinds.map((k) => `CLI / ${k}`)];
   const lines = rows.map((r) => [
-    r.model, String(r.constraints), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.cached ? '-' : r.setupS.toFixed(1),
+    r.model, String(r.constraints), String(BASELINE_CONSTRAINTS[r.model] ?? '-'), r.compileS.toFixed(1) + (r.cached ? ' (cached)' : ''), r.compileCpuS.toFixed(1), r.cached ? '-' : r.setupS.toFixed(1),
     r.witnessMs.toFixed(1), ...kinds.map((k) => r.proveMs[k]?.toFixed(0) ?? '-'), r.verifyMs.toFixed(1), String(r.proofBytes),
-    r.peakRssMB.toFixed(0), r.cliMs.toFixed(0), ...kinds.map((k) => (r.proveMs[k] ? (r.cliMs / r.proveMs[k]!).toFixed(2) + '×' : '-')),
+    r.peakRssMB.toFixed(0), r.cliMs ? r.cliMs.toFixed(0) : '-', ...kinds.map((k) => (r.proveMs[k] && r.cliMs ? (r.cliMs / r.proveMs[k]!).toFixed(2) + '×' : '-')),
   ]);
   console.log(`| ${head.join(' | ')} |`);
   console.log(`|${head.map(() => '---').join('|')}|`);
   for (const l of lines) console.log(`| ${l.join(' | ')} |`);
   console.log(`\nprove ms = witness + Groth16 proof in the worker pool, warm, median of ${arg('runs', '5')} runs; verify ms = warm, bound to`);
   console.log('the verifier\'s own input, median; CLI = `snarkjs groth16 prove` from the zkey and our .wtns (new process each); keys INSECURE-DEV.');
+  console.log(`compile s / setup s = cold (fresh output and setup cache), median of ${arg('compile-runs', '1')} run(s); before = constraints at 458d415.`);
+  for (const r of rows) {
+    const t = TARGETS[r.model];
+    if (!t) continue;
+    const native = r.proveMs['native'];
+    const parts: string[] = [];
+    if (t.compileS) parts.push(`compile + setup ${r.cached ? '(cached, not measured)' : `${r.compileS.toFixed(1)} s wall (${r.compileCpuS.toFixed(1)} s CPU)`} vs ≤ ${t.compileS} s: ${r.cached ? '?' : r.compileS <= t.compileS ? 'met' : 'NOT met'}`);
+    if (t.proveMs) parts.push(`native prove ${native?.toFixed(0) ?? '-'} ms vs ≤ ${t.proveMs} ms: ${native !== undefined && native <= t.proveMs ? 'met' : 'NOT met'}`);
+    if (t.proveMs && native) parts.push(`witness / native prove ${((100 * r.witnessMs) / native).toFixed(0)}% vs ≤ 20%`);
+    if (t.rssMB) parts.push(`peak RSS ${r.peakRssMB.toFixed(0)} MB vs ≤ ${t.rssMB} MB: ${r.peakRssMB <= t.rssMB ? 'met' : 'NOT met'}`);
+    console.log(`target ${r.model}: ${parts.join('; ')}`);
+  }
+}
+
+interface BackendRow { model: string; constraints: number; wires: number; times: Record<string, number>; peakRssMB: number }
+
+function printBackend(rows: BackendRow[]): void {
+  const stages = Object.keys(rows[0]!.times);
+  console.log(`| model | constraints | wires | ${stages.map((s) => `${s} s`).join(' | ')} | peak RSS MB |`);
+  console.log(`|${new Array(stages.length + 4).fill('---').join('|')}|`);
+  for (const r of rows) {
+    console.log(`| ${r.model} | ${r.constraints} | ${r.wires} | ${stages.map((s) => r.times[s]!.toFixed(1)).join(' | ')} | ${r.peakRssMB.toFixed(0)} |`);
+  }
+  console.log('\ndirect backend alone (one child process per model): quantize, constraints + witness of one input, .r1cs + .sym written, r1cs check');
 }
 
 await main();

@@ -1,4 +1,5 @@
 import type { NetworkOverview, NetworkView } from './service.js';
+import type { HistoryStore } from './history-store.js';
 
 export interface HistoryPoint {
   at: number;
@@ -9,16 +10,22 @@ export interface HistoryPoint {
   score: Record<string, number>;
 }
 
-/** Samples the network overview every `intervalS` and keeps the last `max` points for the dashboard's charts. */
+/**
+ * Samples the network overview every `intervalS` and keeps the last `max` points for the dashboard's charts;
+ * with a `store` the points outlive a restart (history-store.ts).
+ */
 export class NetworkHistory {
-  private readonly points: HistoryPoint[] = [];
+  private readonly points: HistoryPoint[];
   private timer: NodeJS.Timeout | undefined;
   private last: NetworkOverview | undefined;
   constructor(
     private readonly view: NetworkView,
     private readonly intervalS: number,
     private readonly max = 720,
-  ) {}
+    private readonly store?: HistoryStore,
+  ) {
+    this.points = store?.load(max) ?? [];
+  }
 
   start(): void {
     void this.sample();
@@ -44,9 +51,11 @@ export class NetworkHistory {
         incentive: Object.fromEntries(o.miners.map((m) => [String(m.uid), m.incentive])),
         score: Object.fromEntries(o.miners.map((m) => [String(m.uid), m.score])),
       };
-      if (prev && prev.block === point.block && prev.verified === point.verified && prev.failed === point.failed) this.points[this.points.length - 1] = point;
+      const same = prev !== undefined && prev.block === point.block && prev.verified === point.verified && prev.failed === point.failed;
+      if (same) this.points[this.points.length - 1] = point;
       else this.points.push(point);
       if (this.points.length > this.max) this.points.shift();
+      this.store?.save(point, same, this.max);
       return o;
     } catch {
       return this.last; // the chain may be briefly unreachable; keep the last good sample

@@ -7,6 +7,7 @@ import { TokenBuckets, type RateLimiter } from './auth/rate-limit.js';
 import { openSharedState } from './shared-state.js';
 import { SignatureVerifier } from './auth/signature.js';
 import { NetworkHistory } from './history.js';
+import type { HistoryStore } from './history-store.js';
 import { ApiMetrics } from './metrics.js';
 import type { CircuitCatalog, InferenceService, NetworkView, PermitSource } from './service.js';
 import { registerInferenceRoutes } from './routes/inferences.js';
@@ -14,6 +15,8 @@ import { registerCircuitRoutes } from './routes/circuits.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerDashboardRoutes } from './routes/dashboard.js';
 import { attachRpc } from './routes/rpc.js';
+import { registerCompetitionRoutes } from './routes/competitions.js';
+import { CompetitionBoards } from '../competition/boards.js';
 import { CustomQueryRunner } from './custom-queries.js';
 
 export interface ApiServerDeps {
@@ -21,12 +24,16 @@ export interface ApiServerDeps {
   circuits: CircuitCatalog;
   /** Scores, weights and chain state for the dashboard; without it /v1/network answers 503. */
   network?: NetworkView;
+  /** Keeps the dashboard history across restarts (history-store.ts); without it history starts empty. */
+  historyStore?: HistoryStore;
   /** Admit hotkeys holding a validator permit (see auth/permits.ts). */
   permits?: PermitSource;
   config?: ApiConfigInput;
   /** Directory of the built dashboard (index.html + assets); default web/dist of the package. */
   dashboardDir?: string;
   logger?: boolean;
+  /** Competitions this validator runs (GET /v1/competitions…, docs/competitions.md). */
+  competitions?: CompetitionBoards;
 }
 
 /** Everything a route needs. */
@@ -71,7 +78,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const signatures = await SignatureVerifier.create(config.auth.signatureWindowS, shared?.replay);
   const auth = new Authenticator(config.auth, signatures, deps.permits);
   const buckets: RateLimiter = shared?.buckets ?? new TokenBuckets(config.rateLimit);
-  const history = deps.network ? new NetworkHistory(deps.network, config.historyIntervalS) : undefined;
+  const history = deps.network ? new NetworkHistory(deps.network, config.historyIntervalS, undefined, deps.historyStore) : undefined;
 
   const limit = async (caller: string): Promise<void> => {
     const wait = await buckets.take(caller);
@@ -133,6 +140,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerInferenceRoutes(app, context);
   registerCircuitRoutes(app, context);
   registerSystemRoutes(app, context);
+  registerCompetitionRoutes(app, deps.competitions ?? new CompetitionBoards([]));
   registerDashboardRoutes(app, deps.dashboardDir);
   const rpc = attachRpc(app, context);
 

@@ -1,4 +1,5 @@
 import type { Chain } from '../chain/types.js';
+import type { CompetitionBoards } from '../competition/boards.js';
 import type { ValidatorCircuit } from '../validator/circuits.js';
 import type { ExternalQueue } from '../validator/external-queue.js';
 import type Database from 'better-sqlite3';
@@ -7,6 +8,7 @@ import { entryFromArtifacts, StaticCatalog, type ModelInputAdapter } from './cat
 import { ApiConfigSchema, type ApiConfigInput } from './config.js';
 import { QueueInferenceService } from './queue-service.js';
 import { createApiServer, type ApiServer } from './server.js';
+import { sqliteHistoryStore } from './history-store.js';
 import { validatorNetworkView, type ValidatorState } from './validator-view.js';
 import { zooModelAdapter } from './zoo-models.js';
 import { registerProofOfWeightsRoutes, type PowRecordSource } from './routes/proof-of-weights.js';
@@ -29,6 +31,8 @@ export interface ValidatorApiOptions {
   models?: Record<string, { aliases?: string[]; model?: ModelInputAdapter }>;
   dashboardDir?: string;
   logger?: boolean;
+  /** Leaderboards of the competitions the validator runs (docs/competitions.md). */
+  competitions?: CompetitionBoards;
 }
 
 /**
@@ -50,9 +54,11 @@ export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiSer
     inferences,
     circuits: catalog,
     network: validatorNetworkView(o.validator),
+    historyStore: sqliteHistoryStore(o.validator.store.db),
     ...(permitNetuid !== undefined ? { permits: chainPermits(o.chain, permitNetuid) } : {}),
     config,
     ...(o.dashboardDir ? { dashboardDir: o.dashboardDir } : {}),
+    ...(o.competitions ? { competitions: o.competitions } : {}),
     ...(o.logger !== undefined ? { logger: o.logger } : {}),
   });
   registerProofOfWeightsRoutes(server.app, o.validator.pow?.records);

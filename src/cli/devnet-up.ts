@@ -4,6 +4,7 @@ import { InvalidInputError } from '../errors/base.js';
 import { devnetCommand } from './devnet.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 import { lockDataDir } from '../lifecycle/lock.js';
+import { defaultStatePath } from '../paths.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 
 const MODEL = 'staking-lstm';
@@ -15,11 +16,11 @@ export function registerDevnetUp(program: Command): void {
     .description('run a local network: devnet chain, a validator and N miners proving the staking LSTM, with a live table')
     .option('--miners <n>', 'number of miners', '3')
     .option('--fast', '250 ms blocks and tempo 10 (epochs every few seconds)')
-    .option('--data <dir>', 'state folder (chain, wallets, validator db); a rerun continues from it', '.zkinfer/devnet-up')
+    .option('--data <dir>', 'state folder (chain, wallets, validator db; default <state dir>/devnet-up); a rerun continues from it')
     .option('--port <n>', 'first miner port (consecutive after it); 0 = any free port', '0')
     .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
     .option('--rpc-port <n>', 'serve the chain\'s JSON-RPC on 127.0.0.1 at this port for other terminals (0 = any free port)', '9955'))
-    .action(async (flags: { miners: string; fast?: boolean; data: string; port: string; prover: string; rpcPort: string } & ApiFlags) => {
+    .action(async (flags: { miners: string; fast?: boolean; data?: string; port: string; prover: string; rpcPort: string } & ApiFlags) => {
       const miners = Number.parseInt(flags.miners, 10);
       if (!Number.isInteger(miners) || miners < 1 || miners > 32) throw new InvalidInputError(`--miners must be 1..32, got ${flags.miners}`);
       const basePort = Number.parseInt(flags.port, 10);
@@ -27,7 +28,7 @@ export function registerDevnetUp(program: Command): void {
       if (!['snarkjs', 'native', 'auto'].includes(flags.prover)) throw new InvalidInputError(`--prover must be snarkjs, native or auto`);
       const rpcPort = Number(flags.rpcPort);
       if (!Number.isInteger(rpcPort) || rpcPort < 0 || rpcPort > 65535) throw new InvalidInputError(`--rpc-port must be 0..65535, got ${flags.rpcPort}`);
-      const dataDir = resolve(flags.data);
+      const dataDir = resolve(flags.data ?? defaultStatePath(['devnet-up'], '.zkinfer/devnet-up'));
       const lock = lockDataDir(dataDir, 'devnet up');
       const [{ compileZooModel }, { getZooModel }, { devnetUp, DEVNET_NETUID }, { renderTable }, { loadValidatorCircuit }, { progressReporter }] = await Promise.all([
         import('../models/compiled.js'), import('../models/zoo.js'), import('../devnet-up/network.js'), import('../devnet-up/table.js'), import('../validator/circuits.js'),

@@ -15,6 +15,7 @@ import { DEFAULT_DEVNET_PORT } from '../chain/rpc/defaults.js';
 import { raoToTao } from '../chain/types.js';
 import { UnsupportedOnChainError } from '../chain/errors.js';
 import { lockDataDir } from '../lifecycle/lock.js';
+import { defaultStatePath } from '../paths.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 import { addNetworkOptions } from './bt-flags.js';
 import { coldkeyAddress, withKeys } from './key-flags.js';
@@ -33,31 +34,34 @@ export function registerDevnet(program: Command): void {
 
   devnet.command('node')
     .description('run a devnet node serving JSON-RPC over HTTP + WebSocket (state in <data>/devnet.sqlite)')
-    .option('--data <dir>', 'state folder (default .zkinfer/devnet)', '.zkinfer/devnet')
+    .option('--data <dir>', 'state folder (default <state dir>/devnet, i.e. ~/.local/state/zkinfer/devnet)')
     .option('--fast', '250 ms blocks, tempo 10 and scaled-down rate limits (fixed at genesis)')
     .option('--port <n>', `port (default ${DEFAULT_DEVNET_PORT}, 0 = any free)`, String(DEFAULT_DEVNET_PORT))
     .option('--host <ip>', 'listen address (default 127.0.0.1)', '127.0.0.1')
     .option('--block-time <ms>', 'override the block time in ms')
-    .action(async (f: { data: string; fast?: boolean; port: string; host: string; blockTime?: string }) => {
-      const opts: Parameters<typeof Devnet.open>[0] = { dataDir: f.data, fast: f.fast === true };
+    .action(async (f: { data?: string; fast?: boolean; port: string; host: string; blockTime?: string }) => {
+      const data = f.data ?? defaultStatePath(['devnet'], '.zkinfer/devnet');
+      const opts: Parameters<typeof Devnet.open>[0] = { dataDir: data, fast: f.fast === true };
       if (f.blockTime) opts.blockTimeMs = parseIntFlag(f.blockTime, '--block-time', 10, 600_000);
       const port = parseIntFlag(f.port, '--port', 0, 65535);
       const [{ Devnet, isEpochBlock }, { serveDevnet }] = await Promise.all([import('../chain/devnet/devnet.js'), import('../chain/rpc/server.js')]);
-      const lock = lockDataDir(f.data, 'devnet node');
+      const lock = lockDataDir(data, 'devnet node');
       const dev = await Devnet.open(opts).catch((err: unknown) => { lock.release(); throw err; });
       const server = await serveDevnet(dev, { host: f.host, port, onError: (e) => console.error('devnet rpc internal error:', e) })
         .catch(async (err: unknown) => { await dev.close(); lock.release(); throw err; });
       const hp = await dev.hyperparameters(1);
+      // handlers in place before the ready line, so a stop sent as soon as it is read is a clean one
+      const stopped = untilShutdown();
       if (f.fast === true && !dev.fastGenesis) {
-        console.log(`note: ${f.data} was created without --fast: blocks are fast now but subnet hyperparameters (tempo ${hp.tempo}) stay as created`);
+        console.log(`note: ${data} was created without --fast: blocks are fast now but subnet hyperparameters (tempo ${hp.tempo}) stay as created`);
       }
       console.log(`devnet node on ${server.url} (ws ${server.wsUrl}) — genesis ${dev.genesis}, block ${dev.block}, ` +
-        `${dev.blockTimeMs} ms blocks, subnet 1 tempo ${hp.tempo}, data ${f.data}`);
+        `${dev.blockTimeMs} ms blocks, subnet 1 tempo ${hp.tempo}, data ${data}`);
       dev.onBlock((b) => {
         if (isEpochBlock(b, 1, hp.tempo)) console.log(`block ${b}: epoch (Yuma consensus) on subnet 1`);
       });
       dev.start();
-      await untilShutdown();
+      await stopped;
       await server.close();
       await dev.close();
       lock.release();

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
-import { CACHE_DIR_ENV } from '../paths.js';
+import { CACHE_DIR_ENV, STATE_DIR_ENV } from '../paths.js';
 import { registerCommands } from './commands.js';
 
 /** Build the `zkinfer` program with every command group registered. */
@@ -11,10 +11,12 @@ export function buildProgram(): Command {
     .description('Verifiable AI inference: compile models to zk circuits, prove, verify, and run the network')
     .version(VERSION)
     .option('--cache-dir <dir>', `cache folder for compiled circuits, keys, solc output (env ${CACHE_DIR_ENV}, default ~/.cache/zkinfer)`)
+    .option('--state-dir <dir>', `state folder for devnet chains and validator databases (env ${STATE_DIR_ENV}, default ~/.local/state/zkinfer)`)
     .showHelpAfterError();
   program.hook('preAction', () => {
-    const dir = program.opts<{ cacheDir?: string }>().cacheDir;
-    if (dir !== undefined) process.env[CACHE_DIR_ENV] = resolve(dir);
+    const { cacheDir, stateDir } = program.opts<{ cacheDir?: string; stateDir?: string }>();
+    if (cacheDir !== undefined) process.env[CACHE_DIR_ENV] = resolve(cacheDir);
+    if (stateDir !== undefined) process.env[STATE_DIR_ENV] = resolve(stateDir);
   });
   registerCommands(program);
   return program;

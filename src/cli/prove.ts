@@ -26,17 +26,19 @@ export function registerProve(program: Command): void {
       const { parseRecipient } = await import('../zkml/witness/inputs.js');
       const recipient = parseRecipient(o.recipient);
       const input = await readJsonArg(o.input, 'input file');
-      const { closeDefaultPools, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
+      const { InThreadProver, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
+      // one proof: prove in this thread rather than start a worker that loads everything again
+      const pool = new InThreadProver(o.prover as ProverKind);
       try {
         const t0 = performance.now();
-        const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { prover: o.prover as ProverKind, recipient });
+        const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { pool, recipient });
         await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
         if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
         console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);
         console.log(`outputs ${JSON.stringify(file.outputs)}`);
         console.log(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(performance.now() - t0).toFixed(0)} ms`);
       } finally {
-        await closeDefaultPools();
+        await pool.close();
         await releaseSnarkjsCurve();
       }
     });

@@ -1,33 +1,32 @@
 import type { Command } from 'commander';
 import { resolveCircuitDir } from '../circuit-ref.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
-import type { ZooModel } from '../models/zoo/types.js';
+import { defaultStatePath } from '../paths.js';
+import type { ModelPlugin } from '../models/zoo/types.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
-/** A zoo model's seeded generator when the circuit was compiled from one (metadata name = zoo name). */
-function zooGenerator(getZooModel: (name: string) => ZooModel, name: string, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
-  try {
-    const zoo = getZooModel(name);
-    return (rand) => ({ [inputName]: zoo.sampleInput(Math.floor(rand() * 2 ** 31)) });
-  } catch {
-    return undefined;
-  }
+/** The seeded generator of the model plugin the circuit was compiled from (metadata name = plugin name; docs/models.md). */
+function pluginGenerator(plugin: ModelPlugin | undefined, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
+  return plugin ? (rand) => ({ [inputName]: plugin.sampleInput(Math.floor(rand() * 2 ** 31)) }) : undefined;
 }
 
 /** `zkinfer validator` — query miners, verify, score, set weights. */
 export function registerValidator(program: Command): void {
   addApiOptions(addNeuronOptions(program.command('validator').description('run a validator: query miners, verify proofs against its own inputs, score, set weights'))
     .requiredOption('--circuit <dir[:weight[:timeout_s]]>', 'artifacts directory to benchmark (repeatable)', collect, [])
-    .option('--db <file>', 'SQLite state (scores, request log, external requests)', join(homedir(), '.zkinfer', 'validator.sqlite'))
+    .option('--db <file>', 'SQLite state (scores, request log, external requests, dashboard history); default <state dir>/validator/<hotkey ss58>.sqlite')
     .option('--concurrency <n>', 'queries in flight', '4')
     .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)')
+    .option('--competition <task>', 'also run this competition: evaluate its submissions, serve the leaderboard (repeatable; docs/competitions.md)', collect, [])
+    .option('--competition-every <blocks>', 'blocks between competition evaluations', '25')
+    .option('--competition-items <n>', "hidden items per competition evaluation (default: each task's)")
     .option('--proof-of-weights <dir>', 'the scoring-ema circuit: each weights epoch a miner proves the score update, and the weights set are the proven ones'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean; proofOfWeights?: string }) => {
-      const [{ getZooModel }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
-        import('../models/zoo.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string; proofOfWeights?: string }) => {
+      const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
+        import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
@@ -35,7 +34,7 @@ export function registerValidator(program: Command): void {
         const m = /^(.*?)(?::([\d.]+))?(?::(\d+))?$/.exec(spec)!;
         const dir = resolveCircuitDir(m[1]!);
         const meta = await readMetadata(dir);
-        const generate = zooGenerator(getZooModel, meta.name, meta.inputs[0]!.name);
+        const generate = pluginGenerator(findPlugin(meta.name), meta.inputs[0]!.name);
         const c = await loadValidatorCircuit(dir, {
           weight: m[2] ? Number(m[2]) : 1,
           timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60,
@@ -44,20 +43,25 @@ export function registerValidator(program: Command): void {
         });
         circuits.push(c);
         const insecure = meta.security === 'INSECURE-DEV' ? ' — INSECURE-DEV (allowed by --allow-insecure-dev: proofs can be forged)' : '';
-        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'zoo' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
+        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'model plugin' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
       }
+      const hotkey = wallet.hotkeyPair();
+      const db = f.db ?? defaultStatePath(['validator', `${hotkey.address}.sqlite`], join(homedir(), '.zkinfer', 'validator.sqlite'));
       const pow = f.proofOfWeights ? await loadValidatorCircuit(resolveCircuitDir(f.proofOfWeights), { allowInsecureDev: f.allowInsecureDev === true }) : undefined;
       if (pow) console.log(`proof of weights: ${pow.artifacts.metadata.name} ${pow.id} (security ${pow.artifacts.metadata.security})`);
       const validator = new Validator({
-        hotkey: wallet.hotkeyPair(), chain, netuid, dbPath: f.db, circuits, ...(pow ? { proofOfWeights: { circuit: pow } } : {}),
+        hotkey, chain, netuid, dbPath: db, circuits, ...(pow ? { proofOfWeights: { circuit: pow } } : {}),
         concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
       });
       validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
-      console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
-      const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid });
+      console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
+      const { startCompetitions } = await import('../competition/start.js');
+      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
+      const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
+      await competitions?.runner.stop();
       await api?.close();
       await validator.stop();
       validator.close();

@@ -5,7 +5,10 @@ import { bindInputs } from '../zkml/format/layout.js';
 import { verifyBatch, verifierKeyFromVk, type BatchItem, type VerifierKey } from '../zkml/verify/index.js';
 import { quantizeInputs } from '../zkml/witness/inputs.js';
 
-const keys = new WeakMap<LoadedArtifacts, VerifierKey>();
+/** What checking needs of a circuit: its vk and metadata (loaded artifacts, or a competition's downloaded ones). */
+export type VerifyingArtifacts = Pick<LoadedArtifacts, 'vk' | 'metadata'>;
+
+const keys = new WeakMap<object, VerifierKey>();
 
 export interface MinerProofCheck {
   valid: boolean;
@@ -20,7 +23,7 @@ export interface MinerAnswer {
   inputs: RealInputs;
 }
 
-function keyOf(artifacts: LoadedArtifacts): VerifierKey {
+function keyOf(artifacts: VerifyingArtifacts): VerifierKey {
   let key = keys.get(artifacts);
   if (!key) {
     key = verifierKeyFromVk(artifacts.vk, artifacts.metadata);
@@ -34,7 +37,7 @@ function keyOf(artifacts: LoadedArtifacts): VerifierKey {
  * validator's OWN inputs substituted into the public signals. Never throws for untrusted data: a bad answer
  * gets a reason, and only it is invalid.
  */
-export async function verifyMinerProofs(artifacts: LoadedArtifacts, answers: readonly MinerAnswer[]): Promise<MinerProofCheck[]> {
+export async function verifyMinerProofs(artifacts: VerifyingArtifacts, answers: readonly MinerAnswer[]): Promise<MinerProofCheck[]> {
   const md = artifacts.metadata;
   const checks: Array<MinerProofCheck | undefined> = [];
   const batch: Array<{ at: number; item: BatchItem }> = [];
@@ -59,6 +62,6 @@ export async function verifyMinerProofs(artifacts: LoadedArtifacts, answers: rea
 }
 
 /** Verify one miner answer (a batch of one). */
-export async function verifyMinerProof(artifacts: LoadedArtifacts, response: { proof: unknown; public_signals: string[] }, inputs: RealInputs): Promise<MinerProofCheck> {
+export async function verifyMinerProof(artifacts: VerifyingArtifacts, response: { proof: unknown; public_signals: string[] }, inputs: RealInputs): Promise<MinerProofCheck> {
   return (await verifyMinerProofs(artifacts, [{ response, inputs }]))[0]!;
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
 import { loadArtifacts, sha256File, writeArtifacts, type CircuitMetadata } from './artifacts/index.js';
-import { generateCircom } from './codegen/circom.js';
+import { exportReadableCircom } from './codegen/readable.js';
 import { evaluateGraph } from './ir/evaluate.js';
 import type { GraphIR } from './ir/graph.js';
 import { importOnnxFile } from './onnx/import.js';
@@ -72,8 +72,8 @@ export interface CompileResult {
 /** Bump when the generated circuit for the same model and options changes. */
 const CODEGEN_VERSION = 5; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout
 
-/** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
-export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, opts: Pick<LowerOptions, 'precision' | 'outputScale'> = {}): LoweredModel {
+/** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8); progress per graph node. */
+export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, opts: Pick<LowerOptions, 'precision' | 'outputScale' | 'onProgress'> = {}): LoweredModel {
   return lowerGraph(graph, { ...opts, scale, inputRangeBits: graph.inputs.map((_, i) => scale + (samples ? inputIntBits(samples, i) : 3)) });
 }
 
@@ -103,15 +103,17 @@ export function errorOf(low: LoweredModel, samples: Sample[], ref: number[][]): 
 /**
  * Choose the working scale for a preset from calibration samples (as EZKL's calibrate does): try the preset's
  * scales in order of cost, keep the first whose max error against the float model is within the preset's goal;
- * if none is, the one with the smallest measured error. A scale too wide for the field is skipped.
+ * if none is, the one with the smallest measured error. A scale too wide for the field is skipped. Each try reports
+ * its quantization progress as stage `quantize (try scale s)`.
  */
-export function chooseScale(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION]): number {
+export function chooseScale(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): number {
   const ref = samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
   const goal = errorGoal(preset, Math.max(0, ...ref.flat().map(Math.abs)));
   let best: { scale: number; err: number } | undefined;
   for (const s of preset.scales) {
     try {
-      const err = errorOf(quantizeGraph(graph, s, samples, { precision: preset }), samples, ref).maxAbs;
+      const onProgress = (d: number, n: number) => progress(`quantize (try scale ${s})`, d, n);
+      const err = errorOf(quantizeGraph(graph, s, samples, { precision: preset, onProgress }), samples, ref).maxAbs;
       if (err <= goal) return s;
       if (!best || err < best.err) best = { scale: s, err };
     } catch (err) {
@@ -146,10 +148,11 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   lap('import');
   const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
   const samples = calib ?? defaultSamples(graph);
-  progress('quantize', 0, 1);
-  const scale = opts.scale ?? (calib ? chooseScale(graph, calib, preset) : preset.defaultScale);
-  const low = quantizeGraph(graph, scale, calib, { precision: preset, ...(opts.outputScale !== undefined ? { outputScale: opts.outputScale } : {}) });
-  progress('quantize', 1, 1);
+  const scale = opts.scale ?? (calib ? chooseScale(graph, calib, preset, progress) : preset.defaultScale);
+  let lowered = false;
+  const onProgress = (d: number, n: number) => { lowered = d >= n; progress('quantize', d, n); };
+  const low = quantizeGraph(graph, scale, calib, { precision: preset, onProgress, ...(opts.outputScale !== undefined ? { outputScale: opts.outputScale } : {}) });
+  if (!lowered) progress('quantize', 1, 1); // a graph with no nodes
   lap('quantize');
   if (opts.ptau && !existsSync(opts.ptau)) {
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
@@ -192,7 +195,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   await writeR1csFile(r1csPath, circ);
   await writeSymFile(join(dir, ARTIFACT_FILES.sym), circ);
   await writeFile(programPath, programJson);
-  await writeFile(join(dir, ARTIFACT_FILES.circom), generateCircom(low.program, 'Model', { nodes: true }).source);
+  await writeFile(join(dir, ARTIFACT_FILES.circom), exportReadableCircom(low.program, { nodeOps: low.nodeOps }));
   await rm(join(dir, ARTIFACT_FILES.wasm), { force: true });
   await rm(join(dir, 'build'), { recursive: true, force: true });
   lap('constraints');

@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const ENTRY = fileURLToPath(new URL(`../eth/helpers/cli-entry${ext}`, import.meta.url));
-/** node arguments that run the CLI entry (tsx when the tests run from source). */
-export const CLI_NODE_ARGS = [...process.execArgv.filter((a) => !a.startsWith('--test')), ENTRY];
+/** `--import tsx` names a package, resolved from the cwd: pin it to this checkout's so any cwd works. */
+const pinLoader = (a: string): string => (a === 'tsx' || a === '--import=tsx' ? a.replace('tsx', import.meta.resolve('tsx')) : a);
+/** node arguments that run the CLI entry (tsx when the tests run from source), from any working directory. */
+export const CLI_NODE_ARGS = [...process.execArgv.filter((a) => !a.startsWith('--test')).map(pinLoader), ENTRY];
 
 export interface Running {
   proc: ChildProcess;

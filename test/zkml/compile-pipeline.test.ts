@@ -1,7 +1,7 @@
 // End to end: compile (import → quantize → codegen → circom2 → setup → metadata) → prove → verify, the artifact
 // cache, and the PyTorch-exported LSTM. Artifacts are cached under .cache/ (a cold run does the dev setup).
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CircuitMetadataSchema } from '../../src/zkml/format/metadata.js';
@@ -35,6 +35,8 @@ test('compile an MLP with a calibration file: metadata, per-op constraints, erro
   assert.equal(md.error?.samples, 6);
   assert.ok(md.error!.maxAbs < 0.03, `quantization error ${md.error!.maxAbs}`);
   assert.ok(md.inputs[0]!.rangeBits - md.inputs[0]!.scaleBits >= 2, 'calibration samples (|x| < 2) fit the input range');
+  const audit = readFileSync(join(outDir, 'circuit.circom'), 'utf8');
+  assert.match(audit, /^\/\/ ONNX node ".+" \((Gemm|Relu|Sigmoid|MatMul)\)/m, 'the audit export has a template per ONNX node');
 
   // the same model + options + ptau reuses the artifacts; another scale does not
   const again = await compile(modelPath, { outDir, calibration: calib, cacheDir: setupCache });
@@ -100,6 +102,7 @@ test('zkinfer compile (CLI): prints constraints per op, the error and INSECURE-D
     assert.match(out, /constraints per op:/);
     assert.match(out, /Sigmoid\s+\d+/);
     assert.match(out, /error vs onnxruntime \(8 samples\): max/);
+    assert.match(out, /quantize (\d+)\/\1 done in/, 'quantize reports progress per graph node');
     lines.length = 0;
     await main(['node', 'zkinfer', 'compile', join(CACHE, 'models', 'no-such.onnx'), '--out', join(CACHE, 'art-none')]);
     assert.equal(process.exitCode, 2);

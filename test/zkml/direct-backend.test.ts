@@ -125,7 +125,7 @@ test('direct files: .r1cs/.sym read back, the witness program round-trips, snark
     await writeR1csFile(r1csPath, emitted);
     await writeSymFile(symPath, emitted);
     const back = await readR1cs(r1csPath);
-    assert.deepEqual(back.constraints, emitted.constraints);
+    assert.deepEqual(back.constraints, emitted.constraints.toArray());
     assert.equal(back.nWires, emitted.nWires);
     const sym = await readSym(symPath);
     assert.equal(sym.get('main.out[0]'), 1);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { userCacheDir } from '../../paths.js';
 import { VERSION } from '../../version.js';
 import { circuitIdOfVk } from './canonical.js';
 import { ArtifactsError } from './errors.js';
@@ -21,6 +22,21 @@ const ALL_FILES: readonly ArtifactFile[] = ['r1cs', 'witness', 'zkey', 'vk'];
 const zkeyIds = new Map<string, Promise<string>>();
 
 /**
+ * The same verdict across processes: `<user cache>/zkey-vk/<zkey sha256>` holds the circuit id that this
+ * process or an earlier one exported from a zkey with exactly those bytes (the sha256 is computed from the
+ * file on every load). It lives in the user's own cache, never beside the artifacts, so a copied circuit
+ * folder cannot bring its own verdict. Saves a whole-process `zkinfer prove` building snarkjs's curve.
+ */
+const verdictFile = (zkeySha: string): string => userCacheDir('zkey-vk', zkeySha);
+async function readVerdict(zkeySha: string): Promise<string | undefined> {
+  const id = await readFile(verdictFile(zkeySha), 'utf8').catch(() => undefined);
+  return id !== undefined && /^[0-9a-f]{64}$/.test(id) ? id : undefined;
+}
+async function writeVerdict(zkeySha: string, id: string): Promise<void> {
+  await mkdir(dirname(verdictFile(zkeySha)), { recursive: true }).then(() => writeFile(verdictFile(zkeySha), id)).catch(() => undefined); // a read-only cache only costs time
+}
+
+/**
  * The proving key must hold the very verification key of vk.json (docs/security.md): a zkey from another
  * compile would make proofs — and a Solidity verifier — for another circuit under this circuit's id.
  */
@@ -28,12 +44,16 @@ async function checkZkeyMatchesVk(zkeyPath: string, zkeySha: string, id: string)
   let p = zkeyIds.get(zkeySha);
   if (!p) {
     p = (async () => {
+      const known = await readVerdict(zkeySha);
+      if (known) return known;
       const [s, { releaseSnarkjsCurve }] = await Promise.all([import('snarkjs'), import('../prove/curve.js')]);
       // leave snarkjs's shared curve as we found it: built here only for this check, its workers must not keep
       // a short-lived process (a CLI command, a test) alive
       const had = Boolean((globalThis as { curve_bn128?: unknown }).curve_bn128);
       try {
-        return circuitIdOfVk(await s.zKey.exportVerificationKey(zkeyPath));
+        const zkeyId = circuitIdOfVk(await s.zKey.exportVerificationKey(zkeyPath));
+        await writeVerdict(zkeySha, zkeyId);
+        return zkeyId;
       } finally {
         if (!had) await releaseSnarkjsCurve();
       }

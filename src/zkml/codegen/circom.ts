@@ -16,8 +16,13 @@ export function multilinear(F: bigint[]): bigint[] {
   return c;
 }
 
+/** Name suffix of the specialised activation template of an `act` gadget (one per table, width and input scale). */
+export function actKey(g: Extract<Gadget, { kind: 'act' }>): string {
+  return `${g.table.fn}_${g.table.st}_${g.table.so}_${g.n}_${g.sx}`;
+}
+
 /** One specialised template per (activation table, width, input scale): constants inlined so circom folds them. */
-function actTemplate(name: string, tb: ActTable, n: number, sx: number): string {
+export function actTemplate(name: string, tb: ActTable, n: number, sx: number): string {
   const P = tb.k + sx, j = tb.j, d = sx - tb.st, sat = n - 1 > P;
   const sel = (i: number) => (i < j ? `b.bits[${P - j + i}]` : `b.bits[${n - 1}]`);
   const CA = multilinear(tb.A), CB = multilinear(tb.B);
@@ -96,17 +101,14 @@ function linStr(l: Lin, ref: (s: number) => string): string {
  * input `recipient` (last public signal), used in no constraint: Groth16 binds every public input through the
  * zkey's extra A rows, so a proof made for one recipient fails for any other (docs/eth.md "Recipient binding").
  */
-export function generateCircom(p: FixedProgram, name = 'Model', opts: { nodes?: boolean } = {}): GeneratedCircuit {
+export function generateCircom(p: FixedProgram, name = 'Model'): GeneratedCircuit {
   const refs = new Map<number, string>();
   const ref = (s: number): string => (s < p.nIn ? `in[${s}]` : refs.get(s)!);
   const acts = new Map<string, string>();
   const body: string[] = [];
   const gadgetNames: string[] = [];
-  let lastNode: string | undefined;
   p.gadgets.forEach((g: Gadget, k) => {
     const c = `g${k}`;
-    // audit export: a comment naming the ONNX node where its gadgets start
-    if (opts.nodes && g.node !== lastNode) { body.push(`    // ${g.node.replace(/[\r\n]/g, ' ')}`); lastNode = g.node; }
     switch (g.kind) {
       case 'range':
         body.push(`    component ${c} = RangeCheck(${g.n});`, `    ${c}.in <== ${linStr(g.x, ref)};`);
@@ -122,7 +124,7 @@ export function generateCircom(p: FixedProgram, name = 'Model', opts: { nodes?: 
         refs.set(g.out, `${c}.out`);
         break;
       case 'act': {
-        const key = `${g.table.fn}_${g.table.st}_${g.table.so}_${g.n}_${g.sx}`;
+        const key = actKey(g);
         let t = acts.get(key);
         if (!t) { t = `Act_${key}`; acts.set(key, t); }
         if (g.q && g.q.d !== g.sx - g.table.st) throw new Error('activation quotient must drop the same bits as the offset');
@@ -135,7 +137,7 @@ export function generateCircom(p: FixedProgram, name = 'Model', opts: { nodes?: 
     gadgetNames.push(c);
   });
   const actSrc = [...acts.entries()].map(([key, t]) => {
-    const g = p.gadgets.find((x) => x.kind === 'act' && `${x.table.fn}_${x.table.st}_${x.table.so}_${x.n}_${x.sx}` === key) as Extract<Gadget, { kind: 'act' }>;
+    const g = p.gadgets.find((x) => x.kind === 'act' && actKey(x) === key) as Extract<Gadget, { kind: 'act' }>;
     return actTemplate(t, g.table, g.n, g.sx);
   });
   const src = [

@@ -1,5 +1,3 @@
-import * as snarkjs from 'snarkjs';
-
 /**
  * snarkjs shares one BN254 curve (ffjavascript, WASM + worker threads) per process, built on first use
  * and kept in globalThis.curve_bn128. Its workers keep a process alive: call this when done proving or
@@ -12,7 +10,8 @@ export async function releaseSnarkjsCurve(): Promise<void> {
   if (curve) await curve.terminate();
 }
 
-/** The shared snarkjs BN254 curve (built once per process). */
-export function snarkjsCurve(): Promise<any> {
+/** The shared snarkjs BN254 curve (built once per process). snarkjs is loaded here, on first use only. */
+export async function snarkjsCurve(): Promise<any> {
+  const snarkjs = await import('snarkjs');
   return snarkjs.curves.getCurveFromName('bn128');
 }

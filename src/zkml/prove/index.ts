@@ -4,6 +4,7 @@ import { bindInputs, decodeOutputs } from '../format/layout.js';
 import { ProveError } from './errors.js';
 import type { ProverKind } from './factory.js';
 import { ProverPool } from './pool.js';
+import type { ProveRunner } from './in-thread.js';
 import { ProofFileSchema, type ProofFile } from '../format/proof-file.js';
 
 export { ProveError } from './errors.js';
@@ -11,14 +12,15 @@ export { getProver, PROVER_KINDS, type ProverKind } from './factory.js';
 export { ProverPool, type ProverPoolOptions, type ProveJob, type ProveJobResult } from './pool.js';
 export { ProofFileSchema, Groth16ProofSchema, type ProofFile } from '../format/proof-file.js';
 export { SnarkjsProver } from './snarkjs.js';
+export { InThreadProver, type ProveRunner } from './in-thread.js';
 export { releaseSnarkjsCurve } from './curve.js';
 export type { Groth16Prover, Groth16Proof, Groth16ProveResult } from './types.js';
 
 export interface ProveOptions {
   /** Backend when no pool is given (default 'auto': native when built, else snarkjs). */
   prover?: ProverKind;
-  /** Worker pool to prove in (default: a shared per-backend pool of one worker, see closeDefaultPools). */
-  pool?: ProverPool;
+  /** Where to prove: a worker pool, or an InThreadProver (default: a shared per-backend pool of one worker, see closeDefaultPools). */
+  pool?: ProveRunner;
   /** Already loaded (hash-checked) artifacts, to skip re-hashing the files on every proof. */
   artifacts?: LoadedArtifacts;
   /** The circuit's `recipient` public input (default 0; an Ethereum address for attestations, docs/eth.md). */

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import * as snarkjs from 'snarkjs';
 import type { Groth16Prover, Groth16ProveResult } from './types.js';
 
 /**
  * The snarkjs Groth16 backend (WASM multi-exponentiations in ffjavascript's worker threads). Keeps each
- * zkey's bytes in memory after first use, so a warm prove reads nothing from disk.
+ * zkey's bytes in memory after first use, so a warm prove reads nothing from disk. snarkjs itself is loaded on
+ * the first proof, so a process proving natively never loads it (docs/network.md, "CLI start-up").
  */
 export class SnarkjsProver implements Groth16Prover {
   readonly name = 'snarkjs' as const;
@@ -21,7 +21,7 @@ export class SnarkjsProver implements Groth16Prover {
   }
 
   async prove(zkeyPath: string, wtns: Uint8Array): Promise<Groth16ProveResult> {
-    const zkey = await this.zkey(zkeyPath);
+    const [zkey, snarkjs] = await Promise.all([this.zkey(zkeyPath), import('snarkjs')]);
     const { proof, publicSignals } = await snarkjs.groth16.prove({ type: 'mem', data: zkey }, { type: 'mem', data: wtns });
     return { proof, publicSignals };
   }

@@ -1,16 +1,16 @@
 // Prover worker thread body (loaded by worker.ts): keeps a witness calculator per wasm and the backend's loaded keys between jobs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ZkinferError } from '../../errors/base.js';
-import { WitnessEngine } from '../witness/calculate.js';
 import { releaseSnarkjsCurve } from './curve.js';
-import { getProver } from './factory.js';
+import { InThreadProver } from './in-thread.js';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('prove/worker.ts must run in a worker thread');
 const init = workerData as WorkerInit;
-const witness = new WitnessEngine();
-const prover = await getProver(init.prover, (m) => console.error(m));
+const local = new InThreadProver(init.prover);
+const witness = local.witness;
+const prover = await local.prover();
 const send = (m: WorkerResponse) => port.postMessage(m);
 send({ type: 'ready', prover: prover.name });
 
@@ -46,7 +46,7 @@ async function proveBatch(jobs: Extract<WorkerRequest, { type: 'prove-batch' }>[
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'close') {
     void (async () => {
-      await prover.close?.();
+      await local.close();
       await releaseSnarkjsCurve();
       port.close();
     })();
@@ -60,12 +60,7 @@ port.on('message', (msg: WorkerRequest) => {
   }
   void (async () => {
     try {
-      const t0 = performance.now();
-      const wtns = await witness.wtns(msg.wasmPath, msg.signals);
-      const t1 = performance.now();
-      const { proof, publicSignals } = await prover.prove(msg.zkeyPath, wtns);
-      const t2 = performance.now();
-      send({ type: 'result', id: msg.id, ok: true, proof, publicSignals, witnessMs: t1 - t0, proveMs: t2 - t1, prover: prover.name, batchSize: 1 });
+      send({ type: 'result', id: msg.id, ok: true, ...(await local.prove(msg)) });
     } catch (err) {
       send({ type: 'result', id: msg.id, ok: false, error: errorOf(err) });
     }

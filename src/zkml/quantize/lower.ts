@@ -32,6 +32,11 @@ export interface LowerOptions {
    * its natural scale (no rescale spent on outputs), capped at 96 bits.
    */
   outputScale?: number;
+  /**
+   * Progress: graph nodes lowered of all nodes, reported after each node and every few thousand signals inside a
+   * large one (docs/zkml-compile.md, "Progress").
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface LoweredModel {
@@ -83,6 +88,7 @@ class Lowerer {
   private readonly consumers = new Map<string, IRNode[]>();
   private readonly freeMemo = new Map<string, boolean>();
   private current: IRNode | undefined;
+  private nodesDone = 0;
 
   constructor(readonly graph: GraphIR, readonly opts: LowerOptions) {
     this.s = opts.scale;
@@ -95,6 +101,7 @@ class Lowerer {
   // ---- gadgets -------------------------------------------------------------------------------------------------
   private sig(b: Bound): Sig {
     this.bounds.push(b);
+    if ((this.bounds.length & 0xfff) === 0) this.tick();
     return this.bounds.length - 1;
   }
 
@@ -107,6 +114,9 @@ class Lowerer {
     }
     return n;
   }
+
+  /** Progress heartbeat inside a node (the reporter throttles it): nodes done so far, of all. */
+  private tick(): void { this.opts.onProgress?.(this.nodesDone, this.graph.nodes.length); }
 
   mul(a: Lin, b: Lin): Lin {
     if (isConstLin(a)) return linComb([[a.c, b]]);
@@ -269,6 +279,7 @@ class Lowerer {
     const e = tensor(x.shape);
     let big = 0;
     for (let j = 0; j < x.els.length; j++) {
+      if ((j & 0x3f) === 0x3f) this.tick();
       e.data[j] = 1;
       const col = probe(e);
       e.data[j] = 0;
@@ -673,6 +684,7 @@ class Lowerer {
       const ins: Operand[] = n.inputs.map((nm) => (nm === '' ? undefined : vals.get(nm) ?? g.constants.get(nm)));
       const outs = this.lowerNode(n, ins);
       n.outputs.forEach((o, i) => { if (o && outs[i]) vals.set(o, outs[i]!); });
+      this.opts.onProgress?.(++this.nodesDone, g.nodes.length);
     }
     const outLins: Lin[] = [];
     const outputs: LoweredModel['outputs'] = [];

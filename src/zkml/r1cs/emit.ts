@@ -4,6 +4,7 @@ import { linEval, type Lin } from '../quantize/lin.js';
 import { emulate, type FixedProgram, type Gadget } from '../quantize/program.js';
 import { WitnessInputError } from '../witness/errors.js';
 import { multilinear } from '../codegen/circom.js';
+import { ConstraintStore } from './store.js';
 
 /**
  * Direct R1CS backend (docs/zkml-compile.md, "Direct backend"): the fixed-point program is the circuit, so its
@@ -58,7 +59,8 @@ interface Label { name: string; wire: number }
 /** The emission context a gadget emitter writes into (constraints, wires and — in witness mode — their values). */
 export class R1csBuilder {
   readonly labels: Label[] = [];
-  readonly constraints: Array<[Row, Row, Row]> = [];
+  /** Constraint rows, compact (docs/zkml-compile.md, "Memory"). */
+  readonly constraints = new ConstraintStore();
   /** Internal wire values (field elements), witness mode only. */
   readonly values: bigint[] | undefined;
   /** Row of each program signal. */
@@ -96,13 +98,13 @@ export class R1csBuilder {
   /** A new private wire; `value` runs only in witness mode. */
   wire(name: string, value: () => bigint): Row {
     const w = this.nWires++;
-    this.labels.push({ name, wire: w });
+    if (this.store) this.labels.push({ name, wire: w }); // a witness-only walk keeps no names
     if (this.values) this.values[w] = fmod(value());
     return new Map([[w, 1n]]);
   }
   /** A named value that is a linear combination of other wires (listed in the .sym with wire −1, as circom's -O2 does). */
-  implied(name: string, r: Row): Row { this.labels.push({ name, wire: -1 }); return r; }
-  constrain(a: Row, b: Row, c: Row): void { if (this.store) this.constraints.push([a, b, c]); }
+  implied(name: string, r: Row): Row { if (this.store) this.labels.push({ name, wire: -1 }); return r; }
+  constrain(a: Row, b: Row, c: Row): void { if (this.store) this.constraints.push(a, b, c); }
   /** A wire w = a·b + off with the constraint a·b = w − off. */
   product(name: string, a: Row, b: Row, off: Row = new Map()): Row {
     const w = this.wire(name, () => this.val(a) * this.val(b) + this.val(off));
@@ -230,9 +232,9 @@ export interface EmittedCircuit {
   nWires: number;
   nOutputs: number;
   nPubInputs: number;
-  /** Constraints over final wire ids, each row sorted by wire. */
-  constraints: Array<[Array<[number, bigint]>, Array<[number, bigint]>, Array<[number, bigint]>]>;
-  /** .sym entries in label order: name and final wire (−1 when implied). */
+  /** Constraints over final wire ids, each row sorted by wire (compact storage; `toArray()` for small circuits). */
+  constraints: ConstraintStore;
+  /** .sym entries in label order: name and final wire (−1 when implied); inputs and outputs only without constraints. */
   labels: Label[];
   /** Label id of each final wire. */
   wireToLabel: number[];
@@ -282,7 +284,8 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
   let next = 0;
   for (let w = 0; w < b.nWires; w++) if (!subs.has(w)) finalId[w] = next++;
   const fin = (r: Row): Array<[number, bigint]> => [...reduce(r)].map(([w, k]) => [finalId[w]!, k] as [number, bigint]).sort((x, y) => x[0] - y[0]);
-  const constraints = b.constraints.map(([x, y, z]) => [fin(x), fin(y), fin(z)] as EmittedCircuit['constraints'][number]);
+  b.constraints.finalize(finalId, fin);
+  const constraints = b.constraints;
   const labels = b.labels.map((l) => ({ name: l.name, wire: l.wire < 0 ? -1 : finalId[l.wire]! }));
   const wireToLabel = new Array<number>(next).fill(0);
   labels.forEach((l, i) => { if (l.wire >= 0) wireToLabel[l.wire] = i + 1; }); // label 0 is the constant one

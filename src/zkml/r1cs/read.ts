@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { BN254_R } from '../fixed-point.js';
 import { ZkinferError } from '../../errors/base.js';
+import type { ConstraintList } from './store.js';
 
 /** The .r1cs file is malformed or not over BN254. */
 export class R1csError extends ZkinferError {
@@ -19,8 +20,8 @@ export interface R1cs {
   nPubInputs: number;
   nPrvInputs: number;
   nLabels: number;
-  /** A·w × B·w = C·w for every constraint. */
-  constraints: Array<[LinearRow, LinearRow, LinearRow]>;
+  /** A·w × B·w = C·w for every constraint (an array, or the direct backend's compact store). */
+  constraints: ConstraintList;
   /** label id of each wire (section 3), when present. */
   wireToLabel?: number[];
 }
@@ -54,7 +55,7 @@ export async function readR1cs(path: string): Promise<R1cs> {
     for (let i = 0; i < n; i++) { r[i] = [buf.readUInt32LE(o), fe(o + 4)]; o += 4 + n8; }
     return r;
   };
-  const constraints: R1cs['constraints'] = new Array(nConstraints);
+  const constraints: Array<[LinearRow, LinearRow, LinearRow]> = new Array(nConstraints);
   for (let c = 0; c < nConstraints; c++) constraints[c] = [row(), row(), row()];
   const ms = sections.get(3);
   let wireToLabel: number[] | undefined;

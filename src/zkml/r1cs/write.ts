@@ -54,16 +54,14 @@ export async function writeR1csFile(path: string, c: EmittedCircuit): Promise<vo
     for (const v of [c.nWires, c.nOutputs, c.nPubInputs, 0]) { b1.writeUInt32LE(v, o); o += 4; }
     b1.writeBigUInt64LE(BigInt(c.labels.length + 1), o); o += 8;
     b1.writeUInt32LE(c.constraints.length, o);
+    const store = c.constraints, nRows = 3 * store.length;
     let size = 0;
-    for (const rows of c.constraints) for (const r of rows) size += 4 + r.length * (4 + N8);
+    for (let r = 0; r < nRows; r++) size += 4 + store.rowLength(r) * (4 + N8);
     await sectionHeader(s, 2, size);
-    for (const rows of c.constraints) {
-      for (const r of rows) {
-        const [b, start] = await s.take(4 + r.length * (4 + N8));
-        b.writeUInt32LE(r.length, start);
-        let p = start + 4;
-        for (const [w, k] of r) { b.writeUInt32LE(w, p); putField(b, p + 4, k); p += 4 + N8; }
-      }
+    const encode = (k: bigint) => { const b = Buffer.alloc(N8); putField(b, 0, k); return b; };
+    for (let r = 0; r < nRows; r++) {
+      const [b, start] = await s.take(4 + store.rowLength(r) * (4 + N8));
+      store.encodeRow(r, b, start, encode);
     }
     await sectionHeader(s, 3, 8 * c.nWires);
     for (let w = 0; w < c.nWires; w++) { const [b, p] = await s.take(8); b.writeBigUInt64LE(BigInt(c.wireToLabel[w] ?? 0), p); }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2b';
 import { BN254_Q } from './ptau.js';
-import { readR1cs } from '../r1cs/read.js';
+import { readBinSections, readBytes } from './binfile.js';
 import { BinWriter, bigIntLE, u32le } from './binwriter.js';
 import type { DevToxic } from './dev-ptau.js';
 import { SetupError } from './errors.js';
@@ -38,7 +38,10 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
   const progress = opts.onProgress ?? (() => {});
   const { tau, alpha, beta } = opts.toxic;
   const h = await readR1csHeader(opts.r1csPath);
-  const r1cs = await readR1cs(opts.r1csPath);
+  const cs = (await readBinSections(opts.r1csPath)).sections.get(2)?.[0];
+  if (!cs) throw new SetupError('R1CS_INVALID', `${opts.r1csPath} has no constraint section`, { hint: 'pass the circuit.r1cs written by zkinfer compile or circom' });
+  // the constraint section as raw bytes (36 bytes a term), visited in place: no per-term objects (docs/zkml-compile.md, "Memory")
+  const rows = await readBytes(opts.r1csPath, cs.offset, cs.size);
   const cirPower = requiredPower(h);
   if (cirPower > opts.ptauPower) throw new SetupError('PTAU_TOO_SMALL', `circuit needs power ${cirPower}, dev ptau has ${opts.ptauPower}`);
   const n = 2 ** cirPower;
@@ -56,23 +59,38 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     const Rr = mod(1n << 256n);
     const R2r = Fr.e(mod(Rr * Rr));
     const one = new Uint8Array(32); Fr.toRprLE(one, 0, Fr.e(1));
-    const coefEntries: Uint8Array[] = [];
-    const coef = (matrix: number, constraint: number, wire: number, raw: Uint8Array) => {
-      const e = new Uint8Array(44);
-      const v = new DataView(e.buffer);
-      v.setUint32(0, matrix, true); v.setUint32(4, constraint, true); v.setUint32(8, wire, true);
-      Fr.toRprLE(e, 12, Fr.mul(Fr.fromRprLE(raw, 0), R2r));
-      coefEntries.push(e);
+    // section 4: one 44-byte entry (matrix, constraint, wire, coefficient in Montgomery form) per A and B term, in
+    // constraint order, then the public-input rows of A; sized by a first pass over the term counts
+    let nCoef = nPublic + 1;
+    for (let o = 0, ci = 0; ci < h.nConstraints; ci++) {
+      for (let m = 0; m < 3; m++) { const t = rows.readUInt32LE(o); if (m < 2) nCoef += t; o += 4 + 36 * t; }
+    }
+    const coefs = Buffer.alloc(4 + 44 * nCoef);
+    coefs.writeUInt32LE(nCoef, 0);
+    let at = 4;
+    const coef = (matrix: number, constraint: number, wire: number, raw: Uint8Array, rawAt: number) => {
+      coefs.writeUInt32LE(matrix, at); coefs.writeUInt32LE(constraint, at + 4); coefs.writeUInt32LE(wire, at + 8);
+      Fr.toRprLE(coefs, at + 12, Fr.mul(Fr.fromRprLE(raw, rawAt), R2r));
+      at += 44;
     };
-    r1cs.constraints.forEach(([ra, rb, rc], ci) => {
+    const fe = (o: number) => rows.readBigUInt64LE(o) | (rows.readBigUInt64LE(o + 8) << 64n) | (rows.readBigUInt64LE(o + 16) << 128n) | (rows.readBigUInt64LE(o + 24) << 192n);
+    const acc = [a, b, c];
+    for (let o = 0, ci = 0; ci < h.nConstraints; ci++) {
       const l = L[ci]!;
-      for (const [w, v] of ra) { a[w] = a[w]! + v * l; coef(0, ci, w, bigIntLE(v, 32)); }
-      for (const [w, v] of rb) { b[w] = b[w]! + v * l; coef(1, ci, w, bigIntLE(v, 32)); }
-      for (const [w, v] of rc) c[w] = c[w]! + v * l;
-    });
+      for (let m = 0; m < 3; m++) {
+        const t = rows.readUInt32LE(o); o += 4;
+        const sum = acc[m]!;
+        for (let i = 0; i < t; i++, o += 36) {
+          const w = rows.readUInt32LE(o);
+          sum[w] = sum[w]! + fe(o + 4) * l;
+          if (m < 2) coef(m, ci, w, rows, o + 4);
+        }
+      }
+      if (ci % 65536 === 0) progress('direct zkey', 0, 7);
+    }
     for (let s = 0; s <= nPublic; s++) {
       a[s] = a[s]! + L[h.nConstraints + s]!;
-      coef(0, h.nConstraints + s, s, one);
+      coef(0, h.nConstraints + s, s, one, 0);
     }
     for (let s = 0; s < nVars; s++) { a[s] = mod(a[s]!); b[s] = mod(b[s]!); c[s] = mod(c[s]!); }
     const k = (s: number) => mod(beta * a[s]! + alpha * b[s]! + c[s]!);
@@ -136,7 +154,7 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     await w.section(1, [u32le(1)]);
     await w.section(2, [u32le(32), bigIntLE(BN254_Q, 32), u32le(32), bigIntLE(R, 32), u32le(nVars, nPublic, n),
       alpha1!, beta1!, beta2, g2, delta1, delta2]);
-    await w.section(4, [u32le(coefEntries.length), ...coefEntries]);
+    await w.section(4, [coefs]);
     await w.section(3, [pIC]);
     await w.section(9, [pH]);
     await w.section(8, [pC]);

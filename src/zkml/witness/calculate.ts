@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import { WitnessCalculatorBuilder, type WitnessCalculator } from 'circom_runtime';
+import type { WitnessCalculator } from 'circom_runtime';
 import type { FixedProgram } from '../quantize/program.js';
 import { directWtns } from './direct.js';
 import { WitnessInputError } from './errors.js';
@@ -31,7 +31,7 @@ export class WitnessEngine {
     let c = this.generators.get(path);
     if (!c) {
       c = (async (): Promise<Generator> => (await isWasm(path))
-        ? { kind: 'wasm', wc: await WitnessCalculatorBuilder(await readFile(path)) }
+        ? { kind: 'wasm', wc: await (await import('circom_runtime')).WitnessCalculatorBuilder(await readFile(path)) } // loaded for circom circuits only
         : { kind: 'program', program: await readProgramFile(path) })();
       c.catch(() => this.generators.delete(path));
       this.generators.set(path, c);
