@@ -481,6 +481,32 @@ export function reduceGroups(shape: number[], axesIn: number[] | undefined, keep
   return { shape: keepdims ? outFull : shape.filter((_, i) => !axes.has(i)), groups };
 }
 
+/**
+ * Softmax / LogSoftmax groups: opset ≥ 13 normalizes along `axis` (default −1); older opsets (the importer marks them
+ * with `coerce2d`) flatten to 2-D at `axis` (default 1) and normalize over every axis from it on.
+ */
+export function softmaxGroups(shape: number[], at: Attrs): number[][] {
+  const r = shape.length;
+  const old = int(at, 'coerce2d', 0) !== 0;
+  const axis = normAxis(int(at, 'axis', old ? 1 : -1), r);
+  if (axis < 0 || axis >= Math.max(r, 1)) throw new KernelError(`axis=${int(at, 'axis', 0)} out of range for rank ${r}`, false);
+  const axes = old ? shape.map((_, i) => i).filter((i) => i >= axis) : [axis];
+  return reduceGroups(shape, axes, true).groups;
+}
+
+function softmaxKernel(log: boolean): Kernel {
+  return ([x], at) => {
+    const X = need(x, 'input');
+    const out = tensor(X.shape);
+    for (const g of softmaxGroups(X.shape, at)) {
+      const m = Math.max(...g.map((i) => X.data[i]!));
+      const sum = g.reduce((a, i) => a + Math.exp(X.data[i]! - m), 0);
+      for (const i of g) out.data[i] = log ? X.data[i]! - m - Math.log(sum) : Math.exp(X.data[i]! - m) / sum;
+    }
+    return [out];
+  };
+}
+
 /** Reduce axes come from the attribute (ReduceSum before opset 13, the others before 18) or the second input. */
 function reduce(f: (xs: number[]) => number): Kernel {
   return ([x, a], at) => {
@@ -670,6 +696,11 @@ export const KERNELS: Record<string, Kernel> = {
   HardSigmoid: ([x], at) => unary((v) => hardSigmoid(v, float(at, 'alpha', 0.2), float(at, 'beta', 0.5)))([x], at),
   HardSwish: unary((v) => v * hardSigmoid(v, 1 / 6, 0.5)),
   Erf: unary(erf),
+  Exp: unary(Math.exp),
+  Log: unary(Math.log),
+  Tan: unary(Math.tan),
+  Softmax: softmaxKernel(false),
+  LogSoftmax: softmaxKernel(true),
   Gelu: ([x], at) => {
     if (typeof at['approximate'] === 'string' && at['approximate'] !== 'none') throw new KernelError(`approximate=${at['approximate']}`);
     return unary(gelu)([x], at);

@@ -90,6 +90,8 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
       attrs: Object.fromEntries((n.attribute ?? []).map((a) => [a.name!, decodeAttr(a)])),
     };
     if (node.op === 'Split' && node.attrs['num_outputs'] === undefined) node.attrs['num_outputs'] = node.outputs.length;
+    // Softmax/LogSoftmax before opset 13 flatten to 2-D at `axis` (ir/kernels.ts softmaxGroups)
+    if ((node.op === 'Softmax' || node.op === 'LogSoftmax') && opset < 13) node.attrs['coerce2d'] = 1;
     const skip = (op: string, why = ''): void => { unsupported.push({ op, node: node.name, why }); node.outputs.forEach((o) => unknown.add(o)); };
     if (n.domain && n.domain !== 'ai.onnx') return skip(`${n.domain}.${node.op}`, 'custom domain');
     if (node.inputs.some((i) => unknown.has(i))) {

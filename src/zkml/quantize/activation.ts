@@ -18,15 +18,20 @@ export interface ActTable {
   satHi: bigint;
 }
 
-export const ACT_FN = { sigmoid, tanh: Math.tanh, erf } as const;
+export const ACT_FN = {
+  sigmoid, tanh: Math.tanh, erf,
+  // for lower-nonlinear.ts (docs/zkml-compile.md "Exp, Softmax, LogSoftmax"): exp over [−16, 0) and log(S)/log(17)
+  // over S ∈ [1, 17), both as functions of z in the window [−8, 8)
+  exp16: (z: number) => Math.exp(z - 8), log17: (z: number) => Math.log(z + 9) / Math.log(17),
+} as const;
 /** The bounded activations with a segment table (odd ones saturate to ±1, sigmoid to 0/1). */
 export type ActFn = keyof typeof ACT_FN;
 
 /**
  * Window and segment count per function: sigmoid over |x| < 8 (16 segments of width 1), tanh over |x| < 4 (32 of
- * width 1/4), erf over |x| < 4 (32 of width 1/4; |1 − erf(4)| < 2e−8).
+ * width 1/4), erf over |x| < 4 (32 of width 1/4; |1 − erf(4)| < 2e−8); exp16 and log17 over |z| < 8 (128 of width 1/8).
  */
-export const ACT_SHAPE = { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 } } as const;
+export const ACT_SHAPE = { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 }, exp16: { k: 3, j: 6 }, log17: { k: 3, j: 6 } } as const;
 
 /** Build the segment table: least-squares line per segment, evaluated at the middle of each truncation step. */
 export function buildActTable(fn: ActFn, st: number, so: number): ActTable {
@@ -58,7 +63,7 @@ export function buildActTable(fn: ActFn, st: number, so: number): ActTable {
     while (A[i]! + B[i]! * tmax > one) B[i] = B[i]! - 1n;
     while (A[i]! + B[i]! * tmax < -one) B[i] = B[i]! + 1n;
   }
-  return { fn, k, j, st, so, A, B, satLo: fn === 'sigmoid' ? 0n : -one, satHi: one };
+  return { fn, k, j, st, so, A, B, satLo: fn === 'tanh' || fn === 'erf' ? -one : 0n, satHi: one };
 }
 
 /**

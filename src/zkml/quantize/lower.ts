@@ -5,6 +5,7 @@ import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 import { UnsupportedOpError } from '../onnx/errors.js';
 import { actBounds, actOutputScale, buildActTable, type ActFn, type ActTable } from './activation.js';
 import { QuantizeError } from './errors.js';
+import { lowerNonlinear, type NonlinearHost } from './lower-nonlinear.js';
 import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import type { FixedProgram, Gadget } from './program.js';
 
@@ -159,6 +160,17 @@ class Lowerer {
     return { y: linSig(out), so, ...(q ? { q } : {}) };
   }
 
+  private nlHost: NonlinearHost | undefined;
+  /** The context lower-nonlinear.ts lowers in (division, Exp, Softmax, LogSoftmax, Log, Gemm of two computed tensors). */
+  private host(): NonlinearHost {
+    return this.nlHost ??= {
+      s: this.s, bounds: this.bounds, gadgets: this.gadgets, node: () => this.node,
+      sig: (b) => this.sig(b), width: (x, min) => this.width(x, min), mul: (a, b) => this.mul(a, b),
+      act: (fn, x, sx) => this.act(fn, x, sx), maxLin: (a, b) => this.maxLin(a, b), toScale: (t, sc) => this.toScale(t, sc),
+      prepLinear: (t) => this.prepLinear(t), matmulVar: (a, b) => this.matmulVar(a, b), unsupported: (n, why) => this.unsupported(n, why),
+    };
+  }
+
   // ---- tensors -------------------------------------------------------------------------------------------------
   constQ(t: Tensor, scale: number): QTensor {
     return { shape: t.shape, scale, els: Array.from(t.data, (v) => linConst(BigInt(Math.round(v * 2 ** scale)))) };
@@ -264,6 +276,8 @@ class Lowerer {
   // ---- ops -----------------------------------------------------------------------------------------------------
   private lowerNode(n: IRNode, ins: Operand[]): Array<QTensor | undefined> {
     const varIdx = ins.map((x, i) => (isQ(x) ? i : -1)).filter((i) => i >= 0);
+    const nonlinear = lowerNonlinear(this.host(), n, ins, varIdx);
+    if (nonlinear) return nonlinear;
     const one = (): QTensor => ins[varIdx[0]!] as QTensor;
     const s = this.s;
     switch (n.op) {
