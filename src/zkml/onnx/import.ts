@@ -67,7 +67,8 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
       return v;
     });
     const elemType = elemTypeOf(vi.type?.tensorType?.elemType);
-    inputs.push({ name: vi.name!, shape, ...(elemType !== 'float' ? { elemType } : {}) });
+    const onnxType = vi.type?.tensorType?.elemType ?? 1;
+    inputs.push({ name: vi.name!, shape, ...(elemType !== 'float' ? { elemType } : {}), ...(onnxType !== 1 && onnxType !== 9 ? { onnxType } : {}) });
   }
   for (const i of unnamed) opts.onNote?.(`model "${modelName}": input "${i}" has an unknown dimension, set to 1`);
   for (const d of defaulted) opts.onNote?.(`model "${modelName}": symbolic dimension "${d}" set to 1 (use --dim ${d}=N to change it)`);

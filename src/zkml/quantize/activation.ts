@@ -107,11 +107,12 @@ export function actBounds(tb: ActTable): [bigint, bigint] {
  * Max absolute error of the circuit activation against the real function, for real inputs that are first rounded to
  * scale `sx` (the input quantization) — scanned on a grid 4× finer than 2^−sx over [−2^(k+1), 2^(k+1)].
  */
-export function actMaxError(tb: ActTable, sx: number): number {
+export function actMaxError(tb: ActTable, sx: number, domain?: [number, number]): number {
   const f = ACT_FN[tb.fn];
   const span = 2 ** (tb.k + 1), stepX = 2 ** -(sx + 2);
+  const [from, to] = domain ?? [-span, span]; // exp16 / log17: only where their callers feed them (lower-nonlinear.ts)
   let worst = 0;
-  for (let x = -span; x <= span; x += stepX) {
+  for (let x = from; x <= to; x += stepX) {
     const y = Number(actEval(tb, BigInt(Math.round(x * 2 ** sx)), sx)) / 2 ** tb.so;
     worst = Math.max(worst, Math.abs(y - f(x)));
   }

@@ -24,7 +24,8 @@ export interface NonlinearHost {
   /** Bit width that holds x's proven range (a QuantizeError beyond the field's safe width). */
   width(x: Lin, min?: number): number;
   mul(a: Lin, b: Lin): Lin;
-  act(fn: ActFn, x: Lin, sx: number): { y: Lin; so: number };
+  /** Activation table of x at scale sx; output at `so` (default: the table's own, activation.ts actOutputScale). */
+  act(fn: ActFn, x: Lin, sx: number, so?: number): { y: Lin; so: number };
   maxLin(a: Lin, b: Lin): Lin;
   toScale(t: QTensor, scale: number): QTensor;
   prepLinear(t: QTensor): QTensor;
@@ -40,6 +41,8 @@ const absMax = ([lo, hi]: Bound): bigint => (-lo > hi ? -lo : hi);
 const WINDOW = 8;
 /** LogSoftmax's log table covers sums S ∈ [1, 17): at most this many elements per group. */
 const LOG_MAX_GROUP = 16;
+/** Extra output bits of Exp's table: exp(−12)·2^(so) still holds ≥ 2^8 units at s = 8. */
+const EXP_EXTRA = 16;
 
 function constQ(t: Tensor, scale: number): QTensor {
   return { shape: t.shape, scale, els: Array.from(t.data, (v) => linConst(BigInt(Math.round(v * 2 ** scale)))) };
@@ -90,14 +93,17 @@ function elementwise(a: QTensor, b: QTensor, scale: number, f: (x: Lin, y: Lin) 
   return { shape, scale, els: Array.from(ia, (ai, k) => f(a.els[ai]!, b.els[ib[k]!]!)) };
 }
 
-/** exp(x) = exp(hi)·exp(x − hi) per element, hi = ⌈max x⌉ from its proven range: one exp16 table (x − hi ∈ [−16, 0)). */
+/**
+ * exp(x) = exp(hi)·exp(x − hi) per element, hi = ⌈max x⌉ from its proven range: one exp16 table (x − hi ∈ [−16, 0)),
+ * its output EXP_EXTRA bits finer than a bounded activation's so that small values keep a relative precision.
+ */
 function expTensor(h: NonlinearHost, x: QTensor): QTensor {
   const s = h.s, sx = x.scale;
   let so = 0;
   const els = x.els.map((e) => {
     const hiInt = linBound(e, h.bounds)[1];
     const hi = Math.ceil(Number(hiInt) / 2 ** sx);
-    const r = h.act('exp16', linComb([[1n, e]], BigInt(WINDOW - hi) * pow2(sx)), sx);
+    const r = h.act('exp16', linComb([[1n, e]], BigInt(WINDOW - hi) * pow2(sx)), sx, 2 * Math.min(s, sx) - 4 + EXP_EXTRA);
     so = r.so;
     const k = BigInt(Math.round(Math.exp(hi) * 2 ** s));
     return linComb([[k, r.y]]);
@@ -214,7 +220,6 @@ export function lowerNonlinear(h: NonlinearHost, n: IRNode, ins: Operand[], varI
     case 'Softmax': return [softmax(h, n, x, false)];
     case 'LogSoftmax': return [softmax(h, n, x, true)];
     case 'Log': return [logTensor(h, n, x)];
-    case 'Tan': return h.unsupported(n, 'Tan has no circuit lowering yet (its poles need a range-restricted table)');
     case 'Gemm': return varIdx.length >= 2 && varIdx[0] === 0 && varIdx[1] === 1 ? [gemmVar(h, n, ins)] : undefined;
     default: return undefined;
   }

@@ -143,8 +143,8 @@ class Lowerer {
   }
 
   /** Activation of x at scale sx; output at actOutputScale (t at scale st = min(s, sx)). Optionally also floor(x/2^qd). */
-  act(fn: ActFn, x: Lin, sx: number, qd?: number): { y: Lin; q?: Lin; so: number } {
-    const st = Math.min(this.s, sx), so = actOutputScale(fn, st, this.s);
+  act(fn: ActFn, x: Lin, sx: number, qd?: number, soAt?: number): { y: Lin; q?: Lin; so: number } {
+    const st = Math.min(this.s, sx), so = soAt ?? actOutputScale(fn, st, this.s);
     const table = this.table(fn, st, so);
     const n = this.width(x, table.k + sx + 1);
     const out = this.sig(actBounds(table));
@@ -166,7 +166,7 @@ class Lowerer {
     return this.nlHost ??= {
       s: this.s, bounds: this.bounds, gadgets: this.gadgets, node: () => this.node,
       sig: (b) => this.sig(b), width: (x, min) => this.width(x, min), mul: (a, b) => this.mul(a, b),
-      act: (fn, x, sx) => this.act(fn, x, sx), maxLin: (a, b) => this.maxLin(a, b), toScale: (t, sc) => this.toScale(t, sc),
+      act: (fn, x, sx, so) => this.act(fn, x, sx, undefined, so), maxLin: (a, b) => this.maxLin(a, b), toScale: (t, sc) => this.toScale(t, sc),
       prepLinear: (t) => this.prepLinear(t), matmulVar: (a, b) => this.matmulVar(a, b), unsupported: (n, why) => this.unsupported(n, why),
     };
   }
