@@ -278,27 +278,42 @@ export function poolWindow(x: Tensor, at: Attrs): Window {
   return window2d(x, at, k);
 }
 
-function conv([x, w, b]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
-  const X = need(x, 'X'), Wt = need(w, 'W');
-  const win = convWindow(X, Wt, at);
-  const [N, C] = X.shape as [number, number];
-  const M = Wt.shape[0]!, K = win.kernel[0]! * win.kernel[1]!;
+/**
+ * The multiply-adds of a 2-D Conv: for each output element (row-major [N, M, OH, OW]) its output channel m and the
+ * (input flat index, weight flat index) pairs it sums. Shared by the float kernel and the lowering of a Conv whose
+ * weights are computed too (src/zkml/quantize/lower-nonlinear.ts), so both read the same positions.
+ */
+export function convTerms(xShape: number[], wShape: number[], at: Attrs): { shape: number[]; terms: Array<{ m: number; pairs: Array<[number, number]> }> } {
+  const win = convWindow({ shape: xShape, data: new Float64Array(0) }, { shape: wShape, data: new Float64Array(0) }, at);
+  const [N, C] = xShape as [number, number];
+  const M = wShape[0]!, K = win.kernel[0]! * win.kernel[1]!;
   // grouped / depthwise: output channel m reads input channels [g·Cg, (g+1)·Cg) of its group g
-  const group = int(at, 'group', 1), Cg = Wt.shape[1]!;
+  const group = int(at, 'group', 1), Cg = wShape[1]!;
   if (C !== group * Cg || M % group !== 0) throw new KernelError(`group=${group} does not divide ${C} input / ${M} output channels`, false);
   const Mg = M / group;
   const [OH, OW] = win.outHW as [number, number];
-  const out = tensor([N, M, OH, OW]);
-  let o = 0;
+  const terms: Array<{ m: number; pairs: Array<[number, number]> }> = [];
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
-    let s = b ? b.data[m]! : 0;
+    const pairs: Array<[number, number]> = [];
     const c0 = Math.floor(m / Mg) * Cg;
     for (let c = 0; c < Cg; c++) {
-      const taps = windowTaps(X.shape, win, c0 + c, n, oy, ox);
-      for (let t = 0; t < K; t++) if (taps[t]! >= 0) s += X.data[taps[t]!]! * Wt.data[(m * Cg + c) * K + t]!;
+      const taps = windowTaps(xShape, win, c0 + c, n, oy, ox);
+      for (let t = 0; t < K; t++) if (taps[t]! >= 0) pairs.push([taps[t]!, (m * Cg + c) * K + t]);
     }
-    out.data[o++] = s;
+    terms.push({ m, pairs });
   }
+  return { shape: [N, M, OH, OW], terms };
+}
+
+function conv([x, w, b]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'X'), Wt = need(w, 'W');
+  const { shape, terms } = convTerms(X.shape, Wt.shape, at);
+  const out = tensor(shape);
+  terms.forEach(({ m, pairs }, o) => {
+    let s = b ? b.data[m]! : 0;
+    for (const [xi, wi] of pairs) s += X.data[xi]! * Wt.data[wi]!;
+    out.data[o] = s;
+  });
   return [out];
 }
 

@@ -1,5 +1,5 @@
 import type { IRNode } from '../ir/graph.js';
-import { broadcast, softmaxGroups } from '../ir/kernels.js';
+import { broadcast, convTerms, softmaxGroups } from '../ir/kernels.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { ActFn } from './activation.js';
 import { QuantizeError } from './errors.js';
@@ -8,7 +8,7 @@ import type { QTensor } from './lower.js';
 import type { Gadget } from './program.js';
 
 /**
- * Lowerings of division by a computed tensor, Exp, Softmax, LogSoftmax, Log and Gemm with two computed operands
+ * Lowerings of division by a computed tensor, Exp, Softmax, LogSoftmax, Log, and Gemm / Conv with two computed operands
  * (docs/zkml-compile.md "Division, Exp, Softmax, LogSoftmax"). They are composed from the `div` gadget, the `exp16` /
  * `log17` activation tables and products; lower.ts calls `lowerNonlinear` first for every node and keeps its own
  * lowering when this returns undefined.
@@ -204,6 +204,21 @@ function gemmVar(h: NonlinearHost, n: IRNode, ins: Operand[]): QTensor {
   return { shape: [M, N], scale: sc, els };
 }
 
+/** Conv with X and W both computed (bias constant, computed or absent): one product per multiply-add. */
+function convVar(h: NonlinearHost, n: IRNode, ins: Operand[]): QTensor {
+  let X = ins[0] as QTensor, W = ins[1] as QTensor;
+  if (X.scale + W.scale > 4 * h.s) { X = h.toScale(X, h.s); W = h.toScale(W, h.s); }
+  const { shape, terms } = convTerms(X.shape, W.shape, n.attrs);
+  const sc = X.scale + W.scale;
+  const B = ins[2];
+  const bias = B === undefined ? undefined : isQ(B) ? h.toScale(B, sc) : constQ(B, sc);
+  const els = terms.map(({ m, pairs }) => linComb([
+    ...pairs.map(([xi, wi]) => [1n, h.mul(X.els[xi]!, W.els[wi]!)] as [bigint, Lin]),
+    ...(bias ? [[1n, bias.els[m]!] as [bigint, Lin]] : []),
+  ]));
+  return { shape, scale: sc, els };
+}
+
 /**
  * Lower `n` when it needs a gadget beyond lower.ts's own ops; undefined leaves the node to lower.ts (e.g. Div by a
  * constant, Gemm with constant weights).
@@ -220,6 +235,7 @@ export function lowerNonlinear(h: NonlinearHost, n: IRNode, ins: Operand[], varI
     case 'Softmax': return [softmax(h, n, x, false)];
     case 'LogSoftmax': return [softmax(h, n, x, true)];
     case 'Log': return [logTensor(h, n, x)];
+    case 'Conv': return isQ(ins[0]) && isQ(ins[1]) ? [convVar(h, n, ins)] : undefined;
     case 'Gemm': return varIdx.length >= 2 && varIdx[0] === 0 && varIdx[1] === 1 ? [gemmVar(h, n, ins)] : undefined;
     default: return undefined;
   }
