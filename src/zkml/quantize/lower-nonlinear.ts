@@ -24,8 +24,8 @@ export interface NonlinearHost {
   /** Bit width that holds x's proven range (a QuantizeError beyond the field's safe width). */
   width(x: Lin, min?: number): number;
   mul(a: Lin, b: Lin): Lin;
-  /** Activation table of x at scale sx; output at `so` (default: the table's own, activation.ts actOutputScale). */
-  act(fn: ActFn, x: Lin, sx: number, so?: number): { y: Lin; so: number };
+  /** Activation table of x at scale sx; output at the table's own scale (activation.ts actOutputScale) + `extraOut` bits. */
+  act(fn: ActFn, x: Lin, sx: number, extraOut?: number): { y: Lin; so: number };
   maxLin(a: Lin, b: Lin): Lin;
   toScale(t: QTensor, scale: number): QTensor;
   prepLinear(t: QTensor): QTensor;
@@ -103,7 +103,7 @@ function expTensor(h: NonlinearHost, x: QTensor): QTensor {
   const els = x.els.map((e) => {
     const hiInt = linBound(e, h.bounds)[1];
     const hi = Math.ceil(Number(hiInt) / 2 ** sx);
-    const r = h.act('exp16', linComb([[1n, e]], BigInt(WINDOW - hi) * pow2(sx)), sx, 2 * Math.min(s, sx) - 4 + EXP_EXTRA);
+    const r = h.act('exp16', linComb([[1n, e]], BigInt(WINDOW - hi) * pow2(sx)), sx, EXP_EXTRA);
     so = r.so;
     const k = BigInt(Math.round(Math.exp(hi) * 2 ** s));
     return linComb([[k, r.y]]);
