@@ -24,7 +24,7 @@ import { hornerNonConst } from '../quantize/act-poly.js';
  * Version of the wire layout this emitter produces. A witness program records it, and a program written for another
  * layout is refused (its witness would not fit that circuit's r1cs). Bump on any change to the emitted wires.
  */
-export const DIRECT_LAYOUT_VERSION = 3; // 3: the public `recipient` wire after the inputs
+export const DIRECT_LAYOUT_VERSION = 4; // 3: the public `recipient` wire after the inputs; 4: `div` wires, no product for a flat table step
 
 /** Sparse linear combination over internal wires: wire → coefficient (a field element). */
 export type Row = Map<number, bigint>;
