@@ -16,7 +16,7 @@ import { linEval } from '../../src/zkml/quantize/lin.js';
 import { emulate, programCost } from '../../src/zkml/quantize/program.js';
 import { checkR1cs } from '../../src/zkml/r1cs/check.js';
 import { emitProgram } from '../../src/zkml/r1cs/emit.js';
-import { tamperWitness, type CircuitView, type Tamper } from '../../src/zkml/r1cs/mutate.js';
+import { divisionTampers, tamperWitness, type CircuitView, type Tamper } from '../../src/zkml/r1cs/mutate.js';
 import { readR1cs, readSym } from '../../src/zkml/r1cs/read.js';
 import { computeWitness } from '../../src/zkml/r1cs/witness.js';
 import { asR1cs, writeR1csFile, writeSymFile, wtnsBytes } from '../../src/zkml/r1cs/write.js';
@@ -58,6 +58,7 @@ function directView(name: string, bytes: Uint8Array) {
 function tampersOf(c: CircuitView, k: number, signals: bigint[]): Tamper[] {
   const g = c.program.gadgets[k]!;
   if (g.kind === 'mul') return (c.sym.get(`main.${c.gadgetNames[k]}`) ?? -1) >= 0 ? [{ kind: 'product', gadget: k }] : [];
+  if (g.kind === 'div') return divisionTampers(c, k, signals);
   const honestValue = linEval(g.x, signals) + (1n << BigInt(g.n - 1));
   const d = g.kind === 'act' ? g.sx - g.table.st : g.kind === 'range' ? 0 : g.d;
   return d > 0 ? [{ kind: 'quotient', gadget: k, honestValue }, { kind: 'remainder', gadget: k, honestValue }] : [{ kind: 'quotient', gadget: k, honestValue }];
@@ -90,7 +91,7 @@ for (const [name, make] of Object.entries(CASES)) {
         for (const t of tampersOf(direct, k, signals)) {
           // a one-bit remainder (d = 1) is implied by x and q: no witness can change it alone, nothing to forge
           const g = direct.program.gadgets[k]!;
-          if (t.kind === 'remainder' && g.kind !== 'mul' && g.kind !== 'range' && (g.kind === 'act' ? g.sx - g.table.st : g.d) === 1) {
+          if (t.kind === 'remainder' && g.kind !== 'mul' && g.kind !== 'range' && g.kind !== 'div' && (g.kind === 'act' ? g.sx - g.table.st : g.d) === 1) {
             assert.throws(() => tamperWitness(direct, wd, t), /optimised-away/);
             continue;
           }

@@ -133,6 +133,16 @@ export function generateCircom(p: FixedProgram, name = 'Model'): GeneratedCircui
         if (g.q) refs.set(g.q.out, `${c}.q`);
         break;
       }
+      case 'div': {
+        const y = linStr(g.y, ref);
+        if (g.signed) {
+          // |y| = y·(2·sign − 1), the sign from an (ny + 1)-bit decomposition of y
+          body.push(`    component ${c}_yb = SignedBits(${g.ny + 1});`, `    ${c}_yb.in <== ${y};`, `    signal ${c}_ay;`, `    ${c}_ay <== (${y}) * (2 * ${c}_yb.bits[${g.ny}] - 1);`);
+        }
+        body.push(`    component ${c} = DivEuclid(${g.ny}, ${g.nq});`, `    ${c}.x <== ${linStr(g.x, ref)};`, `    ${c}.y <== ${y};`, `    ${c}.ay <== ${g.signed ? `${c}_ay` : y};`);
+        refs.set(g.out, `${c}.q`);
+        break;
+      }
     }
     gadgetNames.push(c);
   });

@@ -18,7 +18,7 @@ import { actKey, actTemplate } from './circom.js';
  * How a gadget kind appears in the export: its template and parameters (none for a product), operands and results.
  * A run of gadgets of one template shares a loop; a parameter that varies along the run comes from a table.
  */
-interface Shape { template?: string; args: number[]; ins: Lin[]; outs: Sig[]; ports: string[] }
+interface Shape { template?: string; args: number[]; ins: Lin[]; outs: Sig[]; ports: string[]; inPorts?: string[] }
 
 const SHAPES: { [K in Gadget['kind']]: (g: Extract<Gadget, { kind: K }>) => Shape } = {
   range: (g) => ({ template: 'RangeCheck', args: [g.n], ins: [g.x], outs: [], ports: [] }),
@@ -26,6 +26,7 @@ const SHAPES: { [K in Gadget['kind']]: (g: Extract<Gadget, { kind: K }>) => Shap
   rescale: (g) => ({ template: 'Rescale', args: [g.n, g.d], ins: [g.x], outs: [g.out], ports: ['out'] }),
   relu: (g) => ({ template: 'ReluRescale', args: [g.n, g.d], ins: [g.x], outs: [g.out], ports: ['out'] }),
   act: (g) => ({ template: `Act_${actKey(g)}`, args: [], ins: [g.x], outs: g.q ? [g.out, g.q.out] : [g.out], ports: g.q ? ['out', 'q'] : ['out'] }),
+  div: (g) => ({ template: g.signed ? 'DivSigned' : 'DivUnsigned', args: [g.ny, g.nq], ins: [g.x, g.y], outs: [g.out], ports: ['q'], inPorts: ['x', 'y'] }),
 };
 const shapeOf = (g: Gadget): Shape => (SHAPES[g.kind] as (g: Gadget) => Shape)(g);
 
@@ -196,7 +197,8 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
         for (const [x, o] of ops.entries()) for (const line of o.body(accs[x]!)) loop.push(in2 + line);
         const out = (port: number) => `v[${base}${U > 1 ? (perIter > 1 ? ` + ${perIter} * i` : ' + i') : ''}${off + port ? ` + ${off + port}` : ''}]`;
         if (sh0.template) {
-          loop.push(`${in2}${name}[i] = ${sh0.template}(${args.map((a) => a.text).join(', ')});`, `${in2}${name}[i].in <== ${accs[0]};`);
+          loop.push(`${in2}${name}[i] = ${sh0.template}(${args.map((a) => a.text).join(', ')});`);
+          (sh0.inPorts ?? ['in']).forEach((port, x) => loop.push(`${in2}${name}[i].${port} <== ${accs[x]};`));
           sh0.ports.forEach((port, x) => loop.push(`${in2}${out(x)} <== ${name}[i].${port};`));
         } else {
           loop.push(`${in2}${out(0)} <== ${accs[0]} * ${accs[1]};`);

@@ -1,10 +1,11 @@
-import { BN254_R, toField } from '../fixed-point.js';
+import { BN254_R, fieldInverse, toField } from '../fixed-point.js';
 import { selectorSplit } from '../quantize/activation.js';
 import { linEval, type Lin } from '../quantize/lin.js';
-import { emulate, type FixedProgram, type Gadget } from '../quantize/program.js';
+import { emulate, euclidDiv, type FixedProgram, type Gadget } from '../quantize/program.js';
 import { WitnessInputError } from '../witness/errors.js';
 import { multilinear } from '../codegen/circom.js';
 import { ConstraintStore } from './store.js';
+import { hornerNonConst } from '../quantize/act-poly.js';
 
 /**
  * Direct R1CS backend (docs/zkml-compile.md, "Direct backend"): the fixed-point program is the circuit, so its
@@ -24,7 +25,7 @@ import { ConstraintStore } from './store.js';
  * Version of the wire layout this emitter produces. A witness program records it, and a program written for another
  * layout is refused (its witness would not fit that circuit's r1cs). Bump on any change to the emitted wires.
  */
-export const DIRECT_LAYOUT_VERSION = 3; // 3: the public `recipient` wire after the inputs
+export const DIRECT_LAYOUT_VERSION = 4; // 3: the public `recipient` wire after the inputs; 4: `div` wires, no product for a flat table step
 
 /** Sparse linear combination over internal wires: wire → coefficient (a field element). */
 export type Row = Map<number, bigint>;
@@ -47,11 +48,7 @@ function rowComb(parts: ReadonlyArray<readonly [bigint, Row]>, c = 0n): Row {
 }
 const constRow = (c: bigint): Row => rowComb([], c);
 
-function modInv(a: bigint): bigint {
-  let [r0, r1, s0, s1] = [fmod(a), P, 1n, 0n];
-  while (r1 !== 0n) { const q = r0 / r1; [r0, r1] = [r1, r0 - q * r1]; [s0, s1] = [s1, s0 - q * s1]; }
-  return fmod(s0);
-}
+const modInv = fieldInverse;
 
 /** One signal name of the .sym file: `wire` is the internal wire, or −1 for a value implied by a linear equation. */
 interface Label { name: string; wire: number }
@@ -191,7 +188,9 @@ const emitAct: GadgetEmitter<'act'> = (b, g, name) => {
     if (i === h) return leaf(c, hm);
     const rest = poly(c, tag, i + 1, hm);
     const withBit = poly(c, tag, i + 1, hm | (1 << i));
-    const p = b.product(`${name}.${tag}${counter++}`, sel(r + i), withBit);
+    // a constant factor (a flat stretch of the table) makes the step linear: no product (act-poly.ts)
+    const p = hornerNonConst(c, r, h, i + 1, hm | (1 << i)) ? b.product(`${name}.${tag}${counter++}`, sel(r + i), withBit)
+      : (counter++, rowComb([[withBit.get(0) ?? 0n, sel(r + i)]]));
     return rowComb([[1n, rest], [1n, p]]);
   };
   const A = poly(CA, 'pa', 0, 0), B = poly(CB, 'pb', 0, 0);
@@ -218,9 +217,35 @@ const emitAct: GadgetEmitter<'act'> = (b, g, name) => {
   if (g.q) b.setSig(g.q.out, q);
 };
 
+/**
+ * Euclidean division (docs/zkml-compile.md "Division"): hints q and r, pinned by q·y = x − r, r ∈ [0, 2^ny),
+ * |y| − 1 − r ∈ [0, 2^ny) (so 0 ≤ r < |y|, and y ≠ 0), q ∈ [−2^(nq−1), 2^(nq−1)) — with every value far below the
+ * field size the integer equation x = q·y + r holds, so q is the only quotient. A possibly negative y is decomposed
+ * in ny + 1 signed bits and |y| = y·(2·sign − 1) is one product.
+ */
+const emitDiv: GadgetEmitter<'div'> = (b, g, name) => {
+  const x = b.lin(g.x), y = b.lin(g.y);
+  const xv = b.int(g.x), yv = b.int(g.y);
+  const { q, r } = b.witness ? euclidDiv(xv, yv, g.node) : { q: 0n, r: 0n };
+  const ayv = yv < 0n ? -yv : yv;
+  let ay = y;
+  if (g.signed) {
+    const { bit } = signedBits(b, `${name}.yb`, y, yv, g.ny + 1, 0);
+    ay = b.product(`${name}.ay`, y, rowComb([[2n, bit[g.ny]!]], -1n));
+  }
+  const qw = b.wire(`${name}.q`, () => q);
+  const rw = b.wire(`${name}.r`, () => r);
+  const half = 1n << BigInt(g.ny - 1);
+  signedBits(b, `${name}.rb`, rowComb([[1n, rw]], -half), r - half, g.ny, 0);
+  signedBits(b, `${name}.gb`, rowComb([[1n, ay], [-1n, rw]], -1n - half), ayv - 1n - r - half, g.ny, 0);
+  signedBits(b, `${name}.qb`, qw, q, g.nq, 0);
+  b.constrain(qw, y, rowComb([[1n, x], [-1n, rw]]));
+  b.setSig(g.out, qw);
+};
+
 /** One emitter per gadget kind. */
 export const EMITTERS: { [K in Gadget['kind']]: GadgetEmitter<K> } = {
-  range: emitRange, mul: emitMul, rescale: emitRescale, relu: emitRelu, act: emitAct,
+  range: emitRange, mul: emitMul, rescale: emitRescale, relu: emitRelu, act: emitAct, div: emitDiv,
 };
 
 /** The .sym / mutation-harness name of gadget k: its index and ONNX node (commas and newlines replaced). */
