@@ -52,6 +52,7 @@ async function main() {
     const proveMs: number[] = [];
     const gasAttest: number[] = [];
     const gasBare: number[] = [];
+    let firstSignals: string[] | undefined;
     for (const [k, input] of inputs.entries()) {
       t = performance.now();
       const pf = await prove(compiled.dir, { input_data: [input] }, { recipient: BigInt(user.account.address) });
@@ -63,6 +64,16 @@ async function main() {
         if (!refused) throw new Error('a tampered staking-LSTM proof was not refused');
         console.log('tampered proof (output + 1) refused on chain: InvalidProof');
       }
+      const packed = md.publicLayout.packed;
+      if (k === 1 && packed && firstSignals) {
+        // this proof (input #1) presented with input #0's packed words: a statement about other inputs is refused
+        const words = firstSignals.slice(packed.offset, packed.offset + packed.words);
+        const swapped = { ...proof, public_signals: proof.public_signals.map((s, j) => (j >= packed.offset && j < packed.offset + packed.words ? words[j - packed.offset]! : s)) };
+        const refused = await attestProof(user, d.attestor, swapped).then(() => false, (e) => e instanceof EthTransactionError && e.errorName === 'InvalidProof');
+        if (!refused) throw new Error('a proof for input #1 was accepted with the packed words of input #0');
+        console.log(`proof for input #1 with input #0's packed words (${packed.words} words) refused on chain: InvalidProof`);
+      }
+      firstSignals ??= proof.public_signals;
       const { a, b, c } = toSolidityProof(proof.proof);
       const signals = proof.public_signals.map(BigInt);
       const h = await user.walletClient.writeContract({ address: reg.verifier, abi: vAbi, functionName: 'verifyProof', args: [a, b, c, signals], gas: 2_000_000n + 20_000n * BigInt(signals.length) } as never);

@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {VkJson} from "./VkJson.sol";
+import {PackedInputs} from "./PackedInputs.sol";
 
 /// @notice What the attestor needs from a verifier exported by `zkinfer export-verifier` besides verifyProof:
 ///         the hash of the verification key it checks against, computed from its own constants.
@@ -226,6 +227,12 @@ contract InferenceAttestor is Ownable2Step {
         Attestation memory r = _records[statement];
         if (r.blockNumber == 0) revert UnknownStatement(statement);
         return r;
+    }
+
+    /// @notice The packed public-input words of `values` (fixed-point integers, graph order) with the circuit's
+    ///         input widths (rangeBits + 1 each): what a proof about these inputs carries after its outputs.
+    function packInputs(int256[] calldata values, uint16[] calldata widths) external pure returns (uint256[] memory) {
+        return PackedInputs.pack(values, widths);
     }
 
     /// @notice Whether an exact statement (circuit id, public signals) was attested, and its id.

@@ -1601,6 +1601,22 @@ export const inferenceAttestorAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "values",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "widths",
+        "type": "uint256"
+      }
+    ],
+    "name": "LengthMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "verifier",
         "type": "address"
@@ -1667,6 +1683,27 @@ export const inferenceAttestorAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "int256",
+        "name": "value",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "width",
+        "type": "uint256"
+      }
+    ],
+    "name": "ValueOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "circuitId",
         "type": "bytes32"
@@ -1705,6 +1742,22 @@ export const inferenceAttestorAbi = [
       }
     ],
     "name": "VkWordsMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "width",
+        "type": "uint256"
+      }
+    ],
+    "name": "WidthOutOfRange",
     "type": "error"
   },
   {
@@ -2140,6 +2193,30 @@ export const inferenceAttestorAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256[]",
+        "name": "values",
+        "type": "int256[]"
+      },
+      {
+        "internalType": "uint16[]",
+        "name": "widths",
+        "type": "uint16[]"
+      }
+    ],
+    "name": "packInputs",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {
