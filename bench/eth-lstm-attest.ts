@@ -5,6 +5,7 @@
 // Options: --runs 3 (calibration inputs proven and attested)
 import { join } from 'node:path';
 import { type Abi } from 'viem';
+import { inferenceAttestorAbi } from '../src/eth/abi-index.js';
 import { attestProof, parseAttestProof, readAttestation, toSolidityProof } from '../src/eth/attest.js';
 import { ensureCircuitRegistered } from '../src/eth/circuit.js';
 import { deployDevStack } from '../src/eth/deploy.js';
@@ -46,7 +47,9 @@ async function main() {
     const d = await deployDevStack(chain.owner);
     t = performance.now();
     const reg = await ensureCircuitRegistered(chain.owner, d.attestor, { dir: compiled.dir });
-    console.log(`verifier ${reg.verifier} registered in ${((performance.now() - t) / 1000).toFixed(1)} s (solc + deploy)`);
+    const [regEv] = await chain.owner.publicClient.getContractEvents({ address: d.attestor, abi: inferenceAttestorAbi, eventName: 'CircuitRegistered', fromBlock: 0n });
+    const regGas = regEv ? (await chain.owner.publicClient.getTransactionReceipt({ hash: regEv.transactionHash })).gasUsed : 0n;
+    console.log(`verifier ${reg.verifier} registered in ${((performance.now() - t) / 1000).toFixed(1)} s (solc + deploy); registerCircuit gas ${regGas} (circuit id recomputed on chain)`);
     const vAbi = compileVerifier((await exportSolidityVerifier(compiled.dir)).source).abi as Abi;
     const user = chain.users[0]!;
     const proveMs: number[] = [];
