@@ -12,7 +12,8 @@ import { importOnnxFile } from './onnx/import.js';
 import { runOnnxRuntime } from './onnx/runtime.js';
 import { defaultSamples, inputIntBits, readSamplesFile, type Sample } from './quantize/calibration.js';
 import { QuantizeError } from './quantize/errors.js';
-import { lowerGraph, type LoweredModel } from './quantize/lower.js';
+import { lowerGraph, MAX_OUTPUT_SCALE, type LoweredModel, type LowerOptions } from './quantize/lower.js';
+import { DEFAULT_PRECISION, errorGoal, parsePrecision, PRESETS, type Precision, type PrecisionPreset } from './quantize/precision.js';
 import { checkWidths, emulate, gadgetCost, outputCosts, programCost } from './quantize/program.js';
 import { ARTIFACT_FILES } from './artifacts/files.js';
 import { readPtauInfo, requiredPower, SetupError, setupCircuit } from './setup/index.js';
@@ -32,8 +33,12 @@ export interface CompileEstimate { constraints: number; publicSignals: number; p
 export interface CompileOptions {
   /** Artifacts directory (metadata.json, circuit.r1cs, circuit.sym, witness.json, circuit.zkey, vk.json, circuit.circom). */
   outDir: string;
-  /** Fractional bits; default: chosen from the calibration data (or 8 without it). */
+  /** Fractional bits; default: chosen from the calibration data for the preset (or the preset's default scale). */
   scale?: number;
+  /** Precision preset (default `balanced`): activation tables, weight bits and the error goal of the scale search. */
+  precision?: Precision;
+  /** Fractional bits of the public outputs (default: each output's natural scale, no rescale spent on it). */
+  outputScale?: number;
   /** EZKL-style JSON of sample inputs: chooses scale and input range bits, and is where the error is measured. */
   calibration?: string;
   /** Ceremony powers-of-tau; without it the keys are INSECURE-DEV. */
@@ -50,7 +55,12 @@ export interface CompileOptions {
   onNote?: (message: string) => void;
 }
 
-export interface QuantError { maxAbs: number; meanAbs: number; samples: number }
+export interface QuantError {
+  maxAbs: number;
+  meanAbs: number;
+  samples: number;
+  perOutput: Array<{ name: string; maxAbs: number; meanAbs: number }>;
+}
 
 export interface CompileResult {
   dir: string;
@@ -63,11 +73,10 @@ export interface CompileResult {
 
 /** Bump when the generated circuit for the same model and options changes. */
 const CODEGEN_VERSION = 5; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout
-const SCALE_CANDIDATES = [6, 8, 10, 12];
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8). */
-export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined): LoweredModel {
-  return lowerGraph(graph, { scale, inputRangeBits: graph.inputs.map((_, i) => scale + (samples ? inputIntBits(samples, i) : 3)) });
+export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, opts: Pick<LowerOptions, 'precision' | 'outputScale'> = {}): LoweredModel {
+  return lowerGraph(graph, { ...opts, scale, inputRangeBits: graph.inputs.map((_, i) => scale + (samples ? inputIntBits(samples, i) : 3)) });
 }
 
 /** Run the exact integer emulation of the circuit on float samples; decoded outputs, flat per sample. */
@@ -79,24 +88,39 @@ export function emulateFloat(low: LoweredModel, sample: Sample): number[] {
   return outputs.map((o, i) => Number(o) / 2 ** scales[i]!);
 }
 
-function errorOf(low: LoweredModel, samples: Sample[], ref: number[][]): QuantError {
-  let max = 0, sum = 0, n = 0;
-  samples.forEach((s, k) => emulateFloat(low, s).forEach((v, i) => { const e = Math.abs(v - ref[k]![i]!); max = Math.max(max, e); sum += e; n++; }));
-  return { maxAbs: max, meanAbs: n ? sum / n : 0, samples: samples.length };
+/** Max and mean abs error of the exact emulation against reference outputs (flat per sample), overall and per output. */
+export function errorOf(low: LoweredModel, samples: Sample[], ref: number[][]): QuantError {
+  const acc = low.outputs.map((o) => ({ name: o.name, max: 0, sum: 0, n: 0, from: o.offset, to: o.offset + o.shape.reduce((a, b) => a * b, 1) }));
+  samples.forEach((s, k) => emulateFloat(low, s).forEach((v, i) => {
+    const e = Math.abs(v - ref[k]![i]!), o = acc.find((a) => i >= a.from && i < a.to)!;
+    o.max = Math.max(o.max, e); o.sum += e; o.n++;
+  }));
+  const n = acc.reduce((t, o) => t + o.n, 0);
+  return {
+    maxAbs: Math.max(0, ...acc.map((o) => o.max)), meanAbs: n ? acc.reduce((t, o) => t + o.sum, 0) / n : 0, samples: samples.length,
+    perOutput: acc.map((o) => ({ name: o.name, maxAbs: o.max, meanAbs: o.n ? o.sum / o.n : 0 })),
+  };
 }
 
-/** Pick the smallest candidate scale whose max error on the calibration samples is within 1% of the output range. */
-export function chooseScale(graph: GraphIR, samples: Sample[]): number {
+/**
+ * Choose the working scale for a preset from calibration samples (as EZKL's calibrate does): try the preset's
+ * scales in order of cost, keep the first whose max error against the float model is within the preset's goal;
+ * if none is, the one with the smallest measured error. A scale too wide for the field is skipped.
+ */
+export function chooseScale(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION]): number {
   const ref = samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
-  const range = Math.max(1e-6, ...ref.flat().map(Math.abs));
-  for (const s of SCALE_CANDIDATES) {
+  const goal = errorGoal(preset, Math.max(0, ...ref.flat().map(Math.abs)));
+  let best: { scale: number; err: number } | undefined;
+  for (const s of preset.scales) {
     try {
-      if (errorOf(quantizeGraph(graph, s, samples), samples, ref).maxAbs <= 0.01 * Math.max(1, range)) return s;
+      const err = errorOf(quantizeGraph(graph, s, samples, { precision: preset }), samples, ref).maxAbs;
+      if (err <= goal) return s;
+      if (!best || err < best.err) best = { scale: s, err };
     } catch (err) {
       if (!(err instanceof QuantizeError)) throw err;
     }
   }
-  return SCALE_CANDIDATES[SCALE_CANDIDATES.length - 1]!;
+  return best?.scale ?? preset.scales[0]!;
 }
 
 /**
@@ -109,6 +133,11 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   if (opts.scale !== undefined && !(Number.isInteger(opts.scale) && opts.scale >= 1 && opts.scale <= 24)) {
     throw new InvalidInputError(`--scale must be an integer from 1 to 24, got ${opts.scale}`);
   }
+  if (opts.outputScale !== undefined && !(Number.isInteger(opts.outputScale) && opts.outputScale >= 0 && opts.outputScale <= MAX_OUTPUT_SCALE)) {
+    throw new InvalidInputError(`--output-scale must be an integer from 0 to ${MAX_OUTPUT_SCALE}, got ${opts.outputScale}`);
+  }
+  const precisionName = parsePrecision(opts.precision);
+  const preset = PRESETS[precisionName];
   const stageTimes: Array<[string, number]> = [];
   let t = performance.now();
   const lap = (stage: string) => { const now = performance.now(); stageTimes.push([stage, (now - t) / 1000]); t = now; };
@@ -120,8 +149,8 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
   const samples = calib ?? defaultSamples(graph);
   progress('quantize', 0, 1);
-  const scale = opts.scale ?? (calib ? chooseScale(graph, calib) : 8);
-  const low = quantizeGraph(graph, scale, calib);
+  const scale = opts.scale ?? (calib ? chooseScale(graph, calib, preset) : preset.defaultScale);
+  const low = quantizeGraph(graph, scale, calib, { precision: preset, ...(opts.outputScale !== undefined ? { outputScale: opts.outputScale } : {}) });
   progress('quantize', 1, 1);
   lap('quantize');
   if (opts.ptau && !existsSync(opts.ptau)) {
@@ -140,6 +169,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   // backend version and the ptau
   const key = createHash('sha256').update(JSON.stringify({
     model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
+    precision: precisionName, // stored in metadata even when two presets give the same program
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
@@ -192,6 +222,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     outputs: low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: o.scale, rangeBits: o.rangeBits })),
     publicLayout: layout,
     error,
+    precision: precisionName,
   });
   await writeFile(keyFile, key + '\n');
   return { dir, metadata, cached: false, stageTimes };

@@ -11,6 +11,7 @@ import { optimizeGraph } from '../../src/zkml/ir/rewrite.js';
 import { programCost } from '../../src/zkml/quantize/program.js';
 import { lowerGraph } from '../../src/zkml/quantize/lower.js';
 import { actEval, actMaxError, actOutputScale, buildActTable } from '../../src/zkml/quantize/activation.js';
+import { PRESETS } from '../../src/zkml/quantize/precision.js';
 import { samplesFromInputData } from '../../src/zkml/quantize/calibration.js';
 import { multilinear } from '../../src/zkml/codegen/circom.js';
 import { checkInputRange, InputRangeError } from '../../src/zkml/quantize/input-range.js';
@@ -75,7 +76,7 @@ test('calibration: samples split per input, wide inputs widen the range, the sca
   const low = quantizeGraph(g, 8, samples);
   assert.ok(low.inputs[0]!.rangeBits >= 8 + 3, 'inputs up to 5 need at least 3 integer bits');
   const s = chooseScale(g, samples);
-  assert.ok([6, 8, 10, 12].includes(s));
+  assert.ok(PRESETS.balanced.scales.includes(s));
 });
 
 test('checkInputRange: length, finiteness and range errors name the tensor and what to do', () => {

@@ -48,7 +48,13 @@ export const CircuitMetadataSchema = z.object({
   outputs: z.array(TensorSpecSchema),
   publicLayout: PublicLayoutSchema,
   /** Quantization error of the circuit against the float model (onnxruntime-node) on sample inputs. */
-  error: z.object({ maxAbs: z.number(), meanAbs: z.number(), samples: z.number().int() }).optional(),
+  error: z.object({
+    maxAbs: z.number(), meanAbs: z.number(), samples: z.number().int(),
+    /** The same per graph output (absent in circuits compiled before presets existed). */
+    perOutput: z.array(z.object({ name: z.string(), maxAbs: z.number(), meanAbs: z.number() })).optional(),
+  }).optional(),
+  /** `--precision` preset the circuit was compiled with (docs/zkml-compile.md, "Precision presets"). */
+  precision: z.enum(['fast', 'balanced', 'accurate']).optional(),
   /**
    * sha256 (hex) of each artifact file, checked before use. The witness generator is either `program`
    * (witness.json, the direct backend) or `wasm` (a circom witness.wasm).

@@ -26,11 +26,14 @@ export type ActFn = keyof typeof ACT_FN;
  * Window and segment count per function: sigmoid over |x| < 8 (16 segments of width 1), tanh over |x| < 4 (32 of
  * width 1/4), erf over |x| < 4 (32 of width 1/4; |1 − erf(4)| < 2e−8).
  */
-export const ACT_SHAPE = { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 } } as const;
+export const ACT_SHAPE: Readonly<Record<ActFn, ActShape>> = { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 } };
+
+/** Window 2^k and 2^(j+1) segments of a table (presets refine j: docs/zkml-compile.md, "Precision presets"). */
+export interface ActShape { k: number; j: number }
 
 /** Build the segment table: least-squares line per segment, evaluated at the middle of each truncation step. */
-export function buildActTable(fn: ActFn, st: number, so: number): ActTable {
-  const { k, j } = ACT_SHAPE[fn];
+export function buildActTable(fn: ActFn, st: number, so: number, shape: ActShape = ACT_SHAPE[fn]): ActTable {
+  const { k, j } = shape;
   const f = ACT_FN[fn];
   const nseg = 2 ** (j + 1), w = 2 ** (k - j);
   const A: bigint[] = [], B: bigint[] = [];
@@ -66,9 +69,9 @@ export function buildActTable(fn: ActFn, st: number, so: number): ActTable {
  * scale so − st, and its rounding moves y by at most ½·2^−(so−st)·(segment width), so so = st + s + log2(width) − 1
  * keeps that below 2^−s (sigmoid, width 1: 2s − 1; tanh, width 1/4: 2s − 3 at st = s).
  */
-export function actOutputScale(fn: ActFn, st: number, s: number): number {
-  const { k, j } = ACT_SHAPE[fn];
-  return st + s + (k - j) - 1;
+export function actOutputScale(fn: ActFn, st: number, s: number, shape: ActShape = ACT_SHAPE[fn], extra = 0): number {
+  const { k, j } = shape;
+  return st + s + (k - j) - 1 + extra;
 }
 
 /**
@@ -100,11 +103,12 @@ export function actBounds(tb: ActTable): [bigint, bigint] {
 
 /**
  * Max absolute error of the circuit activation against the real function, for real inputs that are first rounded to
- * scale `sx` (the input quantization) — scanned on a grid 4× finer than 2^−sx over [−2^(k+1), 2^(k+1)].
+ * scale `sx` (the input quantization) — scanned on a grid of 2^−gridBits (default 4× finer than 2^−sx) over
+ * [−2^(k+1), 2^(k+1)].
  */
-export function actMaxError(tb: ActTable, sx: number): number {
+export function actMaxError(tb: ActTable, sx: number, gridBits = sx + 2): number {
   const f = ACT_FN[tb.fn];
-  const span = 2 ** (tb.k + 1), stepX = 2 ** -(sx + 2);
+  const span = 2 ** (tb.k + 1), stepX = 2 ** -gridBits;
   let worst = 0;
   for (let x = -span; x <= span; x += stepX) {
     const y = Number(actEval(tb, BigInt(Math.round(x * 2 ** sx)), sx)) / 2 ** tb.so;

@@ -3,9 +3,10 @@ import { broadcast, castKind, KERNELS, lstmConfig, lstmIndex, lstmShapes, poolWi
 import { optimizeGraph } from '../ir/rewrite.js';
 import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 import { UnsupportedOpError } from '../onnx/errors.js';
-import { actBounds, actOutputScale, buildActTable, type ActFn, type ActTable } from './activation.js';
+import { actBounds, actOutputScale, buildActTable, type ActFn, type ActShape, type ActTable } from './activation.js';
 import { QuantizeError } from './errors.js';
 import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
+import { DEFAULT_PRECISION, PRESETS, type PrecisionPreset } from './precision.js';
 import type { FixedProgram, Gadget } from './program.js';
 
 /** A quantized tensor: one linear combination per element, all at `scale` fractional bits. */
@@ -24,6 +25,13 @@ export interface LowerOptions {
   inputRangeBits: number[];
   /** Apply the exact graph rewrites of ir/rewrite.ts first (default true). */
   optimize?: boolean;
+  /** Activation tables and weight bits (default: the `balanced` preset, src/zkml/quantize/precision.ts). */
+  precision?: PrecisionPreset;
+  /**
+   * Fractional bits of the public outputs: an output is rounded (or scaled up, free) to it. Default: each output keeps
+   * its natural scale (no rescale spent on outputs), capped at 96 bits.
+   */
+  outputScale?: number;
 }
 
 export interface LoweredModel {
@@ -39,6 +47,8 @@ export interface LoweredModel {
 const MAX_BITS = 240;
 /** Highest scale a value flowing straight to the outputs may keep (far below the field size). */
 const MAX_FREE_SCALE = 96;
+/** Highest scale of a public output (metadata's scaleBits limit, src/zkml/format/metadata.ts). */
+export const MAX_OUTPUT_SCALE = 64;
 /** Ops that are linear with constant weights or only move values: free in R1CS. */
 const FREE_OPS = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Slice', 'Transpose', 'Gather',
   'Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div', 'Neg', 'Pad',
@@ -55,13 +65,17 @@ export function lowerGraph(graph: GraphIR, opts: LowerOptions): LoweredModel {
 }
 
 type Operand = QTensor | Tensor | undefined;
+const maxAbs = (t: Tensor): number => t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 const isQ = (x: Operand): x is QTensor => !!x && 'els' in x;
 
 class Lowerer {
   readonly gadgets: Gadget[] = [];
   readonly bounds: Bound[] = [];
   readonly s: number;
+  /** Largest fractional bits of a constant weight (weights ≥ 1 get fewer: same total bits, see weightScale). */
+  readonly ws: number;
   readonly maxScale: number;
+  readonly prec: PrecisionPreset;
   private node = '';
   private readonly tables = new Map<string, ActTable>();
   private readonly reluMemo = new Map<string, Lin>();
@@ -72,7 +86,9 @@ class Lowerer {
 
   constructor(readonly graph: GraphIR, readonly opts: LowerOptions) {
     this.s = opts.scale;
-    this.maxScale = 3 * opts.scale;
+    this.prec = opts.precision ?? PRESETS[DEFAULT_PRECISION];
+    this.ws = opts.scale + this.prec.weightBits;
+    this.maxScale = 2 * opts.scale + this.ws;
     for (const n of graph.nodes) for (const i of n.inputs) if (i) this.consumers.set(i, [...(this.consumers.get(i) ?? []), n]);
   }
 
@@ -134,17 +150,21 @@ class Lowerer {
     return linSig(out);
   }
 
-  table(fn: ActFn, st: number, so: number): ActTable {
-    const key = `${fn}:${st}:${so}`;
+  table(fn: ActFn, st: number, so: number, shape: ActShape): ActTable {
+    const key = `${fn}:${st}:${so}:${shape.k}:${shape.j}`;
     let t = this.tables.get(key);
-    if (!t) { t = buildActTable(fn, st, so); this.tables.set(key, t); }
+    if (!t) { t = buildActTable(fn, st, so, shape); this.tables.set(key, t); }
     return t;
   }
 
-  /** Activation of x at scale sx; output at actOutputScale (t at scale st = min(s, sx)). Optionally also floor(x/2^qd). */
+  /**
+   * Activation of x at scale sx; output at actOutputScale (t at scale st = min(s + the preset's offset bits, sx)).
+   * Optionally also floor(x/2^qd) (then st = sx − qd).
+   */
   act(fn: ActFn, x: Lin, sx: number, qd?: number): { y: Lin; q?: Lin; so: number } {
-    const st = Math.min(this.s, sx), so = actOutputScale(fn, st, this.s);
-    const table = this.table(fn, st, so);
+    const shape = this.prec.act[fn];
+    const st = qd !== undefined ? sx - qd : Math.min(this.s + this.prec.offsetBits, sx), so = actOutputScale(fn, st, this.s, shape, this.prec.outBits);
+    const table = this.table(fn, st, so, shape);
     const n = this.width(x, table.k + sx + 1);
     const out = this.sig(actBounds(table));
     const g: Gadget = { kind: 'act', node: this.node, x, n, sx, table, out };
@@ -164,6 +184,15 @@ class Lowerer {
     return { shape: t.shape, scale, els: Array.from(t.data, (v) => linConst(BigInt(Math.round(v * 2 ** scale)))) };
   }
 
+  /**
+   * Fractional bits of a constant-weight tensor whose largest |w| is `maxAbs`: s + the preset's weight bits, one fewer
+   * per bit of integer part (weights ≥ 1), never below s — the total bits (and the accumulator width) stay bounded.
+   */
+  weightScale(maxAbs: number): number {
+    const intBits = maxAbs >= 1 ? Math.floor(Math.log2(maxAbs)) + 1 : 0;
+    return Math.max(this.s, this.ws - intBits);
+  }
+
   /** Bring a tensor to `scale`: multiply up for free, or rescale down (costs range checks). */
   toScale(t: QTensor, scale: number): QTensor {
     if (t.scale === scale) return t;
@@ -177,8 +206,8 @@ class Lowerer {
   /** Before multiplying by constants: keep scales (and so bit widths) bounded. */
   private prepLinear(t: QTensor): QTensor {
     // no rescale when the result only flows (through free ops) into graph outputs: outputs need no decomposition
-    if (this.freeToOutput(this.current) && t.scale + this.s <= MAX_FREE_SCALE) return t;
-    return t.scale + this.s > this.maxScale ? this.toScale(t, this.s) : t;
+    if (this.freeToOutput(this.current) && t.scale + this.ws <= MAX_FREE_SCALE) return t;
+    return t.scale + this.ws > this.maxScale ? this.toScale(t, this.s) : t;
   }
 
   /**
@@ -236,19 +265,26 @@ class Lowerer {
     const x = xin.affine ? xin.affine.src : this.prepLinear(xin);
     const probe = xin.affine ? ((prev) => (t: Tensor) => own(prev(t)))(xin.affine.apply) : own;
     const zero = probe(tensor(x.shape));
-    const rows = Array.from(zero.data, () => [] as Array<[bigint, Lin]>);
+    const cols: Array<Array<[number, number]>> = Array.from(zero.data, () => []);
     const e = tensor(x.shape);
+    let big = 0;
     for (let j = 0; j < x.els.length; j++) {
       e.data[j] = 1;
       const col = probe(e);
       e.data[j] = 0;
       for (let i = 0; i < col.data.length; i++) {
         const m = col.data[i]! - zero.data[i]!;
-        if (m !== 0) { const k = BigInt(Math.round(m * 2 ** this.s)); if (k !== 0n) rows[i]!.push([k, x.els[j]!]); }
+        if (m !== 0) { cols[i]!.push([m, j]); big = Math.max(big, Math.abs(m)); }
       }
     }
-    const scale = x.scale + this.s;
-    const els = rows.map((r, i) => linComb(r, BigInt(Math.round(zero.data[i]! * 2 ** scale))));
+    // the composed weights are quantized once, at the scale their own range allows (the accumulator, bias included,
+    // stays exact until the one rescale of the next nonlinearity)
+    const w = this.weightScale(big), scale = x.scale + w;
+    const els = cols.map((c, i) => {
+      const r: Array<[bigint, Lin]> = [];
+      for (const [m, j] of c) { const k = BigInt(Math.round(m * 2 ** w)); if (k !== 0n) r.push([k, x.els[j]!]); }
+      return linComb(r, BigInt(Math.round(zero.data[i]! * 2 ** scale)));
+    });
     return { shape: zero.shape, scale, els, affine: { src: x, apply: probe } };
   }
 
@@ -304,14 +340,15 @@ class Lowerer {
           if (a.scale + b.scale > 4 * s) { a = this.toScale(a, s); b = this.toScale(b, s); }
           return [this.elementwise(a, b, (x, y) => this.mul(x, y), a.scale + b.scale)];
         }
-        const v = this.prepLinear(one()), c = this.constQ(ins[1 - varIdx[0]!] as Tensor, s);
-        return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + s)];
+        const ct = ins[1 - varIdx[0]!] as Tensor, v = this.prepLinear(one()), w = this.weightScale(maxAbs(ct)), c = this.constQ(ct, w);
+        return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + w)];
       }
       case 'Div': {
         if (varIdx.length !== 1 || varIdx[0] !== 0) this.unsupported(n, 'only division by a constant is supported');
         const inv = ins[1] as Tensor;
-        const v = this.prepLinear(one()), c = this.constQ({ shape: inv.shape, data: inv.data.map((d) => 1 / d) }, s);
-        return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + s)];
+        const recip = { shape: inv.shape, data: inv.data.map((d) => 1 / d) }, w = this.weightScale(maxAbs(recip));
+        const v = this.prepLinear(one()), c = this.constQ(recip, w);
+        return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + w)];
       }
       case 'Relu': {
         const x = one(), d = Math.max(0, x.scale - s);
@@ -496,14 +533,19 @@ class Lowerer {
     const h0 = ins[5] as Tensor | undefined, c0 = ins[6] as Tensor | undefined;
     const [shY, shH, shC] = lstmShapes(cfg) as [number[], number[], number[]];
     const Y = new Array<Lin>(sizeOf(shY)), Yh = new Array<Lin>(sizeOf(shH)), Yc = new Array<Lin>(sizeOf(shC));
-    const Wq = Array.from(W, q), Rq = Array.from(R, q);
+    // W and R at one weight scale (gate sums at s + w, bias quantized at that scale: no rounding inside a gate sum);
+    // the cell state c carries the preset's extra offset bits between steps, h is rescaled once per step to s
+    const w = this.weightScale(Math.max(maxAbs(ins[1] as Tensor), maxAbs(ins[2] as Tensor)));
+    const sg = s + w, sc = Math.min(s + this.prec.offsetBits, sg);
+    const qw = (v: number) => BigInt(Math.round(v * 2 ** w));
+    const Wq = Array.from(W, qw), Rq = Array.from(R, qw);
     // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale (one forward
     // direction only: then the last step is the last Y row).
     const lazyLast = dirs === 1 && !cfg.reverse[0] && this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
     let hScale = 0;
     for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
       let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[(d * batch + b) * H + j]! : 0)));
-      let c = Array.from({ length: H }, (_, j) => linConst(q(c0 ? c0.data[(d * batch + b) * H + j]! : 0)));
+      let c = Array.from({ length: H }, (_, j) => linConst(BigInt(Math.round((c0 ? c0.data[(d * batch + b) * H + j]! : 0) * 2 ** sc))));
       for (let step = 0; step < seq; step++) {
         const t = cfg.reverse[d] ? seq - 1 - step : step;
         const xo = ix.x(t, b);
@@ -511,21 +553,21 @@ class Lowerer {
           const parts: Array<[bigint, Lin]> = [];
           for (let k = 0; k < I; k++) parts.push([Wq[(d * 4 * H + r) * I + k]!, X.els[xo + k]!]);
           for (let k = 0; k < H; k++) parts.push([Rq[(d * 4 * H + r) * H + k]!, h[k]!]);
-          const bias = B ? BigInt(Math.round((B.data[d * 8 * H + r]! + B.data[d * 8 * H + 4 * H + r]!) * 2 ** (2 * s))) : 0n;
-          return linComb(parts, bias); // scale 2s
+          const bias = B ? BigInt(Math.round((B.data[d * 8 * H + r]! + B.data[d * 8 * H + 4 * H + r]!) * 2 ** sg)) : 0n;
+          return linComb(parts, bias); // scale s + w
         };
         const nh: Lin[] = [], nc: Lin[] = [];
         const last = step === seq - 1 && lazyLast;
         for (let j = 0; j < H; j++) {
-          const si = this.act('sigmoid', gate(j), 2 * s); // gates at scale 2s
-          const o = this.act('sigmoid', gate(H + j), 2 * s).y;
-          const f = this.act('sigmoid', gate(2 * H + j), 2 * s).y;
-          const tg = this.act('tanh', gate(3 * H + j), 2 * s);
+          const si = this.act('sigmoid', gate(j), sg); // gates at scale s + w
+          const o = this.act('sigmoid', gate(H + j), sg).y;
+          const f = this.act('sigmoid', gate(2 * H + j), sg).y;
+          const tg = this.act('tanh', gate(3 * H + j), sg);
           const sSig = si.so, sTanh = tg.so;
           // c' = f⊙c + i⊙g, aligned to the wider of the two product scales
-          const fcScale = sSig + s, igScale = sSig + sTanh, cs = Math.max(fcScale, igScale);
+          const fcScale = sSig + sc, igScale = sSig + sTanh, cs = Math.max(fcScale, igScale);
           const cNew = linComb([[1n << BigInt(cs - fcScale), this.mul(f, c[j]!)], [1n << BigInt(cs - igScale), this.mul(si.y, tg.y)]]);
-          const tc = this.act('tanh', cNew, cs, cs - s); // tanh(c') and c' itself rescaled to scale s
+          const tc = this.act('tanh', cNew, cs, cs - sc); // tanh(c') and c' itself floored to scale sc
           nc.push(tc.q!);
           const prod = this.mul(o, tc.y);
           hScale = sSig + tc.so;
@@ -546,10 +588,10 @@ class Lowerer {
         Y[k] = linComb([[up, Y[k]!]]);
       }
     }
-    return [{ shape: shY, scale: yScale, els: Y }, { shape: shH, scale: yScale, els: Yh }, { shape: shC, scale: s, els: Yc }];
+    return [{ shape: shY, scale: yScale, els: Y }, { shape: shH, scale: yScale, els: Yh }, { shape: shC, scale: sc, els: Yc }];
   }
 
-  /** GRU (float reference: ir/kernels.ts gru): gates at scale 2s, h kept at scale s between steps. */
+  /** GRU (float reference: ir/kernels.ts gru): gates at scale s + w, h kept at scale s between steps. */
   private gru(n: IRNode, ins: Operand[]): QTensor[] {
     if (!isQ(ins[0]) || ins.slice(1).some(isQ)) this.unsupported(n, 'W, R, B and the initial state must be constant; X must be the model-dependent input');
     const kin = ins.map((x, i) => (i === 0 ? tensor((x as QTensor).shape) : (x as Tensor | undefined)));
@@ -560,7 +602,8 @@ class Lowerer {
     const lbr = typeof n.attrs['linear_before_reset'] === 'number' && n.attrs['linear_before_reset'] !== 0;
     const X = this.toScale(ins[0] as QTensor, s);
     const q = (v: number, sc = s) => BigInt(Math.round(v * 2 ** sc));
-    const W = Array.from((ins[1] as Tensor).data, (v) => q(v)), R = Array.from((ins[2] as Tensor).data, (v) => q(v));
+    const w = this.weightScale(Math.max(maxAbs(ins[1] as Tensor), maxAbs(ins[2] as Tensor))), sg = s + w; // gate sums at s + w
+    const W = Array.from((ins[1] as Tensor).data, (v) => q(v, w)), R = Array.from((ins[2] as Tensor).data, (v) => q(v, w));
     const B = ins[3] as Tensor | undefined, h0 = ins[5] as Tensor | undefined;
     const bias = (d: number, k: number) => (B ? B.data[d * 6 * H + k]! : 0);
     const [shY, shH] = lstmShapes(cfg) as [number[], number[]];
@@ -575,8 +618,8 @@ class Lowerer {
         const z: Lin[] = [], rg: Lin[] = [];
         let sSig = 0;
         for (let j = 0; j < H; j++) {
-          const zz = this.act('sigmoid', linComb([...xw(j), ...hr(j, h)], q(bias(d, j) + bias(d, 3 * H + j), 2 * s)), 2 * s);
-          rg.push(this.act('sigmoid', linComb([...xw(H + j), ...hr(H + j, h)], q(bias(d, H + j) + bias(d, 4 * H + j), 2 * s)), 2 * s).y);
+          const zz = this.act('sigmoid', linComb([...xw(j), ...hr(j, h)], q(bias(d, j) + bias(d, 3 * H + j), sg)), sg);
+          rg.push(this.act('sigmoid', linComb([...xw(H + j), ...hr(H + j, h)], q(bias(d, H + j) + bias(d, 4 * H + j), sg)), sg).y);
           z.push(zz.y); sSig = zz.so;
         }
         // r⊙h back at scale s (one rescale per element) when the reset applies before the linear map
@@ -585,12 +628,12 @@ class Lowerer {
         for (let j = 0; j < H; j++) {
           let pre: Lin;
           if (lbr) {
-            const inner = linComb(hr(2 * H + j, h), q(bias(d, 5 * H + j), 2 * s)); // scale 2s
-            pre = linComb([...xw(2 * H + j), [1n, this.rescale(this.mul(rg[j]!, inner), sSig)]], q(bias(d, 2 * H + j), 2 * s));
+            const inner = linComb(hr(2 * H + j, h), q(bias(d, 5 * H + j), sg)); // scale s + w
+            pre = linComb([...xw(2 * H + j), [1n, this.rescale(this.mul(rg[j]!, inner), sSig)]], q(bias(d, 2 * H + j), sg));
           } else {
-            pre = linComb([...xw(2 * H + j), ...hr(2 * H + j, rh)], q(bias(d, 2 * H + j) + bias(d, 5 * H + j), 2 * s));
+            pre = linComb([...xw(2 * H + j), ...hr(2 * H + j, rh)], q(bias(d, 2 * H + j) + bias(d, 5 * H + j), sg));
           }
-          const ht = this.act('tanh', pre, 2 * s);
+          const ht = this.act('tanh', pre, sg);
           // h' = h̃ + z⊙(h − h̃) at scale sSig + so, rescaled to s
           const diff = linComb([[1n << BigInt(ht.so - s), h[j]!], [-1n, ht.y]]);
           const hn = linComb([[1n << BigInt(sSig), ht.y], [1n, this.mul(z[j]!, diff)]]);
@@ -635,9 +678,10 @@ class Lowerer {
     const outputs: LoweredModel['outputs'] = [];
     for (const vi of g.outputs) {
       this.node = `output:${vi.name}`;
-      // Outputs keep their natural scale (a public linear combination costs nothing); only very wide ones are rescaled.
-      const raw = vals.get(vi.name) ?? this.constQ(g.constants.get(vi.name)!, s);
-      const t = raw.scale > this.maxScale + s ? this.toScale(raw, s) : raw;
+      // Outputs keep their natural scale (a public linear combination costs nothing) unless the caller asks for one;
+      // only a scale beyond MAX_OUTPUT_SCALE is rounded down to it.
+      const raw = vals.get(vi.name) ?? this.constQ(g.constants.get(vi.name)!, this.opts.outputScale ?? s);
+      const t = this.toScale(raw, this.opts.outputScale ?? Math.min(raw.scale, MAX_OUTPUT_SCALE));
       let m = 0n;
       for (const e of t.els) { const [lo, hi] = linBound(e, this.bounds); for (const v of [lo, hi]) { const a = v < 0n ? -v : v; if (a > m) m = a; } }
       outputs.push({ name: vi.name, shape: vi.shape, offset: outLins.length, rangeBits: Math.max(1, m.toString(2).length), scale: t.scale });

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../../errors/base.js';
+import type { ActFn, ActShape } from './activation.js';
+
+/**
+ * Precision presets (`zkinfer compile --precision fast|balanced|accurate`, docs/zkml-compile.md "Precision presets"):
+ * each trades constraints for error through the activation tables (more segments), the fractional bits of the
+ * weights beyond the working scale, the offset bits the tables read, and the error goal the working scale is chosen
+ * for on the calibration samples.
+ */
+export const PRECISIONS = ['fast', 'balanced', 'accurate'] as const;
+export const PrecisionSchema = z.enum(PRECISIONS);
+export type Precision = z.infer<typeof PrecisionSchema>;
+export const DEFAULT_PRECISION: Precision = 'balanced';
+
+export interface PrecisionPreset {
+  name: Precision;
+  /** Window and segment count of each activation table. */
+  act: Readonly<Record<ActFn, ActShape>>;
+  /** Fractional bits of constant weights beyond the working scale s (per tensor, fewer for weights ≥ 1). */
+  weightBits: number;
+  /** Fractional bits of a table's in-segment offset beyond s (free: the bits are decomposed anyway). */
+  offsetBits: number;
+  /** Extra output bits of a table (its slope's rounding moves y by 2^−(s + outBits) at most). */
+  outBits: number;
+  /** Working scales tried on the calibration samples, in order of cost. */
+  scales: readonly number[];
+  /** Scale used when no calibration file is given. */
+  defaultScale: number;
+  /** Error goal on the calibration samples: max abs error ≤ max(abs, rel · max |output|). */
+  goal: { abs: number; rel: number };
+}
+
+export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
+  fast: {
+    name: 'fast',
+    act: { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 } },
+    weightBits: 0, offsetBits: 0, outBits: 0, scales: [6, 7, 8, 10, 12], defaultScale: 8,
+    goal: { abs: 1e-2, rel: 1e-2 },
+  },
+  balanced: {
+    name: 'balanced',
+    act: { sigmoid: { k: 3, j: 4 }, tanh: { k: 2, j: 5 }, erf: { k: 2, j: 5 } },
+    weightBits: 2, offsetBits: 2, outBits: 2, scales: [8, 9, 10, 11, 12], defaultScale: 10,
+    goal: { abs: 1e-3, rel: 1e-3 },
+  },
+  accurate: {
+    name: 'accurate',
+    act: { sigmoid: { k: 3, j: 5 }, tanh: { k: 3, j: 7 }, erf: { k: 3, j: 7 } },
+    weightBits: 4, offsetBits: 4, outBits: 4, scales: [10, 11, 12, 13, 14], defaultScale: 12,
+    goal: { abs: 2e-4, rel: 2e-4 },
+  },
+};
+
+/** The error the preset aims for, given the largest |output| on the calibration samples. */
+export function errorGoal(p: PrecisionPreset, outputMagnitude: number): number {
+  return Math.max(p.goal.abs, p.goal.rel * outputMagnitude);
+}
+
+/** A `--precision` value, or a clear error naming the presets. */
+export function parsePrecision(v: string | undefined): Precision {
+  if (v === undefined) return DEFAULT_PRECISION;
+  const p = PrecisionSchema.safeParse(v);
+  if (!p.success) throw new InvalidInputError(`--precision must be one of ${PRECISIONS.join(', ')}, got "${v}"`, { hint: 'fast: fewest constraints; balanced (default); accurate: smallest error' });
+  return p.data;
+}
+
