@@ -14,7 +14,7 @@ import { compileVerifier } from '../src/eth/verifier.js';
 import { readModelCard } from '../src/models/card.js';
 import { compileZooModel } from '../src/models/compiled.js';
 import { shippedModelDir } from '../src/models/paths.js';
-import { describeOutput, encodeRequest, predict, readJsonFile } from '../src/models/predict.js';
+import { encodeRequest, predict, readJsonFile } from '../src/models/predict.js';
 import { getZooModel } from '../src/models/zoo.js';
 import { exportSolidityVerifier } from '../src/zkml/format/solidity.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../src/zkml/prove/index.js';
@@ -86,7 +86,7 @@ async function main() {
       const rec = await readAttestation(user, d.attestor, r.id);
       const onChain = decodeOutputs(md, [...rec.outputs.map(String), ...proof.public_signals.slice(rec.outputs.length)]);
       const float = await predict(model, mdir, input);
-      const proven = describeOutput(model, card, onChain[0]!);
+      const proven = model.describe(onChain[0]!, card);
       console.log(`#${r.id} block ${rec.blockNumber}: on-chain output → ${proven.summary}  |  float model: ${float.summary}`);
     }
     console.log('');

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { VERSION } from '../version.js';
+import { CompetitionSummarySchema } from '../competition/boards.js';
+import { LeaderboardSchema } from '../competition/leaderboard.js';
 import { ApiConfigSchema } from './config.js';
 import {
   CircuitViewSchema,
@@ -82,6 +84,14 @@ export function buildOpenApi(): Record<string, unknown> {
         get: { summary: 'Solidity Groth16 verifier', parameters: [idParam], responses: { '200': { description: 'Solidity source', content: { 'text/plain': {} } }, '404': error('unknown circuit') } },
       },
       '/v1/network': { get: { summary: 'Network overview for the dashboard', responses: { '200': json(NetworkViewSchema, 'overview'), '503': error('no network view') } } },
+      '/v1/competitions': { get: { summary: 'Competitions this validator runs (docs/competitions.md)', responses: { '200': json(z.object({ competitions: z.array(CompetitionSummarySchema) }), 'tasks, weights, deadlines') } } },
+      '/v1/competitions/{name}/leaderboard': {
+        get: {
+          summary: "A competition's latest leaderboard (best first)",
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': json(LeaderboardSchema, 'leaderboard'), '404': error('unknown competition'), '503': error('not evaluated yet') },
+        },
+      },
       '/v1/custom-queries': { get: { summary: "The validator's custom query templates and their last runs", responses: { '200': { description: 'templates' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'ok' } } } },

@@ -14,6 +14,8 @@ import { registerCircuitRoutes } from './routes/circuits.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerDashboardRoutes } from './routes/dashboard.js';
 import { attachRpc } from './routes/rpc.js';
+import { registerCompetitionRoutes } from './routes/competitions.js';
+import { CompetitionBoards } from '../competition/boards.js';
 import { CustomQueryRunner } from './custom-queries.js';
 
 export interface ApiServerDeps {
@@ -27,6 +29,8 @@ export interface ApiServerDeps {
   /** Directory of the built dashboard (index.html + assets); default web/dist of the package. */
   dashboardDir?: string;
   logger?: boolean;
+  /** Competitions this validator runs (GET /v1/competitions…, docs/competitions.md). */
+  competitions?: CompetitionBoards;
 }
 
 /** Everything a route needs. */
@@ -133,6 +137,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   registerInferenceRoutes(app, context);
   registerCircuitRoutes(app, context);
   registerSystemRoutes(app, context);
+  registerCompetitionRoutes(app, deps.competitions ?? new CompetitionBoards([]));
   registerDashboardRoutes(app, deps.dashboardDir);
   const rpc = attachRpc(app, context);
 

@@ -1,4 +1,5 @@
 import type { Chain } from '../chain/types.js';
+import type { CompetitionBoards } from '../competition/boards.js';
 import type { ValidatorCircuit } from '../validator/circuits.js';
 import type { ExternalQueue } from '../validator/external-queue.js';
 import type Database from 'better-sqlite3';
@@ -23,6 +24,8 @@ export interface ValidatorApiOptions {
   models?: Record<string, { aliases?: string[]; model?: ModelInputAdapter }>;
   dashboardDir?: string;
   logger?: boolean;
+  /** Leaderboards of the competitions the validator runs (docs/competitions.md). */
+  competitions?: CompetitionBoards;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiSer
     ...(permitNetuid !== undefined ? { permits: chainPermits(o.chain, permitNetuid) } : {}),
     config,
     ...(o.dashboardDir ? { dashboardDir: o.dashboardDir } : {}),
+    ...(o.competitions ? { competitions: o.competitions } : {}),
     ...(o.logger !== undefined ? { logger: o.logger } : {}),
   });
   return {

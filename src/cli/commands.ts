@@ -15,9 +15,10 @@ import { registerVerify } from './verify.js';
 import { registerExportVerifier } from './export-verifier.js';
 import { registerDevnet } from './devnet.js';
 import { registerChain } from './chain.js';
+import { registerCompetition } from './competition.js';
 
 /** Every command group, one file each under src/cli/. Add a group by adding its register function here. */
-const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet, registerChain, registerDevnetUp, registerMiner, registerProverWorker, registerValidator];
+const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet, registerChain, registerDevnetUp, registerMiner, registerProverWorker, registerValidator, registerCompetition];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);

@@ -59,7 +59,7 @@ export function registerModels(program: Command): void {
     .action(async (o: { json?: boolean; schema?: string }) => {
       if (o.schema !== undefined) {
         const [{ z }, { getZooModel }] = await Promise.all([import('zod'), import('../models/zoo.js')]);
-        console.log(JSON.stringify(z.toJSONSchema(getZooModel(o.schema).inputSchema), null, 2));
+        console.log(JSON.stringify(z.toJSONSchema(getZooModel(o.schema).request.schema), null, 2));
         return;
       }
       const rows = await listZoo();

@@ -8,14 +8,14 @@ export function registerPredict(program: Command): void {
     .command('predict')
     .description('run a zoo model on one input and print the prediction (e.g. staking duration in days); --prove adds a zk proof')
     .argument('<model>', 'zoo model name (see `zkinfer models`)')
-    .requiredOption('--input <file>', 'JSON input: a staking position (see models/staking-lstm/example-input.json) or {"input": [...]}')
+    .requiredOption('--input <file>', 'JSON input: the model\'s request (`zkinfer models --schema NAME`; e.g. models/staking-lstm/example-input.json) or {"input": [...]}')
     .option('--model-dir <dir>', 'trained model folder (model.onnx + model.json); default: the shipped model')
     .option('--prove', 'also compile the circuit (cached) and prove the inference')
     .option('--proof-out <file>', 'where to write the proof JSON (with --prove)', 'proof.json')
     .option('--recipient <address>', 'with --prove: bind the proof to this Ethereum address (who `eth attest` credits); default 0', '0')
     .option('--json', 'print JSON instead of text')
     .action(async (name: string, o: { input: string; modelDir?: string; prove?: boolean; proofOut: string; recipient: string; json?: boolean }) => {
-      const [{ readModelCard }, { compileZooModel, compiledDir }, { shippedModelDir }, { describeOutput, encodeRequest, predict, readJsonFile }, { getZooModel }, { parseRecipient }] = await Promise.all([
+      const [{ readModelCard }, { compileZooModel, compiledDir }, { shippedModelDir }, { encodeRequest, predict, readJsonFile }, { getZooModel }, { parseRecipient }] = await Promise.all([
         import('../models/card.js'), import('../models/compiled.js'), import('../models/paths.js'), import('../models/predict.js'), import('../models/zoo.js'),
         import('../zkml/witness/inputs.js'),
       ]);
@@ -36,7 +36,7 @@ export function registerPredict(program: Command): void {
           });
           const proofFile = await prove(compiled.dir, { input_data: [input] }, { recipient: parseRecipient(o.recipient) });
           writeFileSync(o.proofOut, JSON.stringify(proofFile, null, 2) + '\n');
-          const proven = describeOutput(model, card, proofFile.outputs[0] ?? []);
+          const proven = model.describe(proofFile.outputs[0] ?? [], card);
           const md = compiled.metadata;
           result['proof'] = { file: o.proofOut, circuit_id: md.id, security: md.security, constraints: md.constraints, proven: proven.value, timings: proofFile.timings };
           if (!o.json) {

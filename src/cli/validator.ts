@@ -1,20 +1,15 @@
 import type { Command } from 'commander';
 import { resolveCircuitDir } from '../circuit-ref.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
-import type { ZooModel } from '../models/zoo/types.js';
+import type { ModelPlugin } from '../models/zoo/types.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
-/** A zoo model's seeded generator when the circuit was compiled from one (metadata name = zoo name). */
-function zooGenerator(getZooModel: (name: string) => ZooModel, name: string, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
-  try {
-    const zoo = getZooModel(name);
-    return (rand) => ({ [inputName]: zoo.sampleInput(Math.floor(rand() * 2 ** 31)) });
-  } catch {
-    return undefined;
-  }
+/** The seeded generator of the model plugin the circuit was compiled from (metadata name = plugin name; docs/models.md). */
+function pluginGenerator(plugin: ModelPlugin | undefined, inputName: string): ((rand: () => number) => Record<string, number[]>) | undefined {
+  return plugin ? (rand) => ({ [inputName]: plugin.sampleInput(Math.floor(rand() * 2 ** 31)) }) : undefined;
 }
 
 /** `zkinfer validator` — query miners, verify, score, set weights. */
@@ -23,10 +18,13 @@ export function registerValidator(program: Command): void {
     .requiredOption('--circuit <dir[:weight[:timeout_s]]>', 'artifacts directory to benchmark (repeatable)', collect, [])
     .option('--db <file>', 'SQLite state (scores, request log, external requests)', join(homedir(), '.zkinfer', 'validator.sqlite'))
     .option('--concurrency <n>', 'queries in flight', '4')
-    .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean }) => {
-      const [{ getZooModel }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
-        import('../models/zoo.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
+    .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)')
+    .option('--competition <task>', 'also run this competition: evaluate its submissions, serve the leaderboard (repeatable; docs/competitions.md)', collect, [])
+    .option('--competition-every <blocks>', 'blocks between competition evaluations', '25')
+    .option('--competition-items <n>', "hidden items per competition evaluation (default: each task's)"))
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string }) => {
+      const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
+        import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
@@ -34,7 +32,7 @@ export function registerValidator(program: Command): void {
         const m = /^(.*?)(?::([\d.]+))?(?::(\d+))?$/.exec(spec)!;
         const dir = resolveCircuitDir(m[1]!);
         const meta = await readMetadata(dir);
-        const generate = zooGenerator(getZooModel, meta.name, meta.inputs[0]!.name);
+        const generate = pluginGenerator(findPlugin(meta.name), meta.inputs[0]!.name);
         const c = await loadValidatorCircuit(dir, {
           weight: m[2] ? Number(m[2]) : 1,
           timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60,
@@ -43,7 +41,7 @@ export function registerValidator(program: Command): void {
         });
         circuits.push(c);
         const insecure = meta.security === 'INSECURE-DEV' ? ' — INSECURE-DEV (allowed by --allow-insecure-dev: proofs can be forged)' : '';
-        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'zoo' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
+        console.log(`benchmarking ${meta.name} ${c.id} (weight ${c.weight}, timeout ${c.timeoutS}s, ${generate ? 'model plugin' : 'uniform random'} inputs, security ${meta.security})${insecure}`);
       }
       const validator = new Validator({
         hotkey: wallet.hotkeyPair(), chain, netuid, dbPath: f.db, circuits,
@@ -53,8 +51,11 @@ export function registerValidator(program: Command): void {
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${f.db} (Ctrl-C to stop)`);
-      const api = await startApiFromFlags(f, { validator, circuits, chain, netuid });
+      const { startCompetitions } = await import('../competition/start.js');
+      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(f.db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey: wallet.hotkeyPair(), chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
+      const api = await startApiFromFlags(f, { validator, circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
+      await competitions?.runner.stop();
       await api?.close();
       await validator.stop();
       validator.close();

@@ -1,4 +1,5 @@
 import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
+import { SynapseParsingError } from '../protocol/errors.js';
 import { PriorityGate } from '../protocol/priority-gate.js';
 
 /** One served circuit: hash-checked artifacts and its proving capacity. */
@@ -47,4 +48,11 @@ export class CircuitStore {
   capacities(): Record<string, number> {
     return Object.fromEntries(this.all().map((c) => [c.id, c.capacity]));
   }
+}
+
+/** A served circuit's metadata and vk for the CompetitionArtifacts synapse (docs/competitions.md). */
+export function servedArtifacts(store: CircuitStore, circuitId: string): { metadata: string; verification_key: string } {
+  const c = store.get(circuitId);
+  if (!c) throw new SynapseParsingError(`unknown circuit_id ${circuitId || '(empty)'}: this miner serves ${store.ids().join(', ') || 'no circuits'}`);
+  return { metadata: JSON.stringify(c.artifacts.metadata), verification_key: JSON.stringify(c.artifacts.vk) };
 }

@@ -10,7 +10,7 @@ import { PriorityError, ProtocolError, SynapseParsingError } from '../protocol/e
 import { MetagraphCache } from '../protocol/metagraph-cache.js';
 import { SYNAPSES, type ProofOfWeightsSynapse, type QueryZkProof } from '../protocol/synapses.js';
 import type { Groth16ProveResult } from '../zkml/prove/types.js';
-import type { CircuitStore, ServedCircuit } from './circuit-store.js';
+import { servedArtifacts, type CircuitStore, type ServedCircuit } from './circuit-store.js';
 
 /** Produces Groth16 proofs for a circuit from witness-generator input (the prove engineer's worker pool). */
 export interface ProofBackend {
@@ -88,6 +88,7 @@ export class Miner {
       gated: false,
       forward: async () => ({ capacities: opts.circuits.capacities() }),
     });
+    this.axon.attach({ spec: SYNAPSES.CompetitionArtifacts, blacklist, gated: false, forward: async (s) => servedArtifacts(opts.circuits, s.circuit_id) });
   }
 
   get hotkey(): string {

@@ -5,12 +5,8 @@ import { InvalidInputError } from '../errors/base.js';
 import { importOnnx } from '../zkml/onnx/import.js';
 import { runOnnxRuntime } from '../zkml/onnx/runtime.js';
 import { readModelCard, type ModelCard } from './card.js';
-import { EXIT_MLP_NAME, exitFeatures, normaliseExitFeatures } from './staking/exit-mlp.js';
-import { decodeDuration, encodePosition } from './staking/features.js';
-import { StakingPositionInputSchema } from './staking/schema.js';
-import { STAKING_MODEL_NAME } from './staking/train.js';
 import { flattenNested } from './tensor-schema.js';
-import type { ZooModel } from './zoo/types.js';
+import type { ModelPlugin } from './zoo/types.js';
 
 export interface Prediction {
   model: string;
@@ -39,56 +35,27 @@ function zodProblem(err: z.ZodError): string {
 }
 
 /**
- * Turn a request into the model's flat ONNX input: staking models take a raw position (token, deposit,
- * 5 daily snapshots — normalised here with model.json's statistics); every model takes `{ "input": [...] }`
- * already in the ONNX layout.
+ * Turn a request into the model's flat ONNX input with the model's plugin (docs/models.md, plugins): its own
+ * request form (e.g. a raw staking position, normalised with the card's statistics) or the tensor form
+ * `{ "input": [...] }` already in the ONNX layout, which every model takes.
  */
-export function encodeRequest(model: ZooModel, card: ModelCard, body: unknown, source: string): number[] {
-  const isStaking = model.name === STAKING_MODEL_NAME || model.name === EXIT_MLP_NAME;
-  if (isStaking && typeof body === 'object' && body !== null && 'days' in body) {
-    const parsed = StakingPositionInputSchema.safeParse(body);
-    if (!parsed.success) throw new InvalidInputError(`${source}: not a valid staking position: ${zodProblem(parsed.error)}`, { hint: 'see models/staking-lstm/example-input.json and models/staking-lstm/README.md' });
-    const norm = card.normalisation!;
-    if (model.name === STAKING_MODEL_NAME) return encodePosition(parsed.data, norm).flat();
-    return normaliseExitFeatures(exitFeatures({ ...parsed.data, id: 'x', start_date: '2024-01-01', duration_days: 0 }), norm);
-  }
-  const parsed = model.inputSchema.safeParse(body);
-  if (!parsed.success) {
-    const want = isStaking ? 'a staking position {token, deposit_eth, days: [5 snapshots]} or ' : '';
-    throw new InvalidInputError(`${source}: expected ${want}{"input": <array of shape [${model.inputShape.join(', ')}]>}: ${zodProblem(parsed.error)}`);
-  }
-  return flattenNested(parsed.data.input);
+export function encodeRequest(model: ModelPlugin, card: ModelCard | undefined, body: unknown, source: string): number[] {
+  const req = model.request;
+  const tensorForm = typeof body === 'object' && body !== null && 'input' in body;
+  const schema = tensorForm ? model.inputSchema : req.schema;
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return tensorForm ? flattenNested((parsed.data as { input: unknown }).input) : req.encode(parsed.data, card);
+  const tensorDoc = `{"input": <array of shape [${model.inputShape.join(', ')}]>}`;
+  const want = req.doc === tensorDoc ? tensorDoc : `${req.doc} or ${tensorDoc}`;
+  throw new InvalidInputError(`${source}: expected ${want}: ${zodProblem(parsed.error)}`, { hint: `an example: ${JSON.stringify(req.example(card)).slice(0, 200)}` });
 }
 
 /** Run the float model (onnxruntime) on a flat input and describe the result for a person. */
-export async function predict(model: ZooModel, modelDir: string, input: number[]): Promise<Prediction> {
+export async function predict(model: ModelPlugin, modelDir: string, input: number[]): Promise<Prediction> {
   const card = readModelCard(modelDir);
   const bytes = readFileSync(join(modelDir, card.onnx.file));
   const graph = importOnnx(bytes, model.name);
   const [outs] = await runOnnxRuntime(bytes, graph, [[input]]);
   const output = Array.from(outs![0]!);
-  return { model: model.name, input, output, ...describeOutput(model, card, output) };
-}
-
-/** Readable meaning of a model output. */
-export function describeOutput(model: ZooModel, card: ModelCard, output: number[]): { summary: string; value: number | number[] } {
-  switch (card.task) {
-    case 'regression': {
-      const days = decodeDuration(output[0]!, card.normalisation!);
-      const mae = card.evaluation?.[0]?.metrics['mae_days'];
-      const clipped = Math.min(365, Math.max(5, days));
-      const note = mae === undefined ? '' : ` (held-out MAE ${mae} days)`;
-      return { value: clipped, summary: `predicted staking duration: ${Math.round(clipped)} days ≈ ${(clipped / 30.44).toFixed(1)} months${note}` };
-    }
-    case 'classification': {
-      if (output.length === 1) {
-        const p = output[0]!;
-        return { value: p, summary: `${card.labels?.[1] ?? 'positive'}: probability ${(100 * p).toFixed(1)}%` };
-      }
-      const best = output.indexOf(Math.max(...output));
-      return { value: best, summary: `class ${card.labels?.[best] ?? best} (logits ${output.map((v) => v.toFixed(3)).join(', ')})` };
-    }
-    case 'function':
-      return { value: output, summary: `${model.outputDoc}: ${output.map((v) => v.toFixed(4)).join(', ')}` };
-  }
+  return { model: model.name, input, output, ...model.describe(output, card) };
 }

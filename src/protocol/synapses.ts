@@ -78,6 +78,18 @@ export const QueryForCapacitiesSchema = z.object({
 });
 export type QueryForCapacities = z.infer<typeof QueryForCapacitiesSchema>;
 
+/**
+ * `CompetitionArtifacts` (zkinfer's own, docs/competitions.md): a validator asks a competitor for the circuit it
+ * committed; the miner answers metadata.json and the verification key, both as JSON strings.
+ */
+export const CompetitionArtifactsSchema = z.object({
+  ...BaseSynapseShape,
+  circuit_id: z.string().max(64).default(''),
+  metadata: z.string().nullish(),
+  verification_key: z.string().nullish(),
+});
+export type CompetitionArtifacts = z.infer<typeof CompetitionArtifactsSchema>;
+
 /** The decoded content of QueryZkProof.query_output. */
 export const QueryOutputSchema = z.object({
   proof: z.unknown(),
@@ -119,6 +131,13 @@ export const SYNAPSES = {
     requiredFields: {},
     hashFields: [],
     defaults: { capacities: null },
+  },
+  CompetitionArtifacts: {
+    name: 'CompetitionArtifacts',
+    schema: CompetitionArtifactsSchema,
+    requiredFields: {},
+    hashFields: [],
+    defaults: { circuit_id: '', metadata: null, verification_key: null },
   },
 } as const satisfies Record<string, SynapseSpec>;
 

@@ -5,7 +5,7 @@ import { bindInputs } from '../zkml/format/layout.js';
 import { verify, verifierKeyFromVk, type VerifierKey } from '../zkml/verify/index.js';
 import { quantizeInputs } from '../zkml/witness/inputs.js';
 
-const keys = new WeakMap<LoadedArtifacts, VerifierKey>();
+const keys = new WeakMap<object, VerifierKey>();
 
 export interface MinerProofCheck {
   valid: boolean;
@@ -18,7 +18,7 @@ export interface MinerProofCheck {
  * Verify a miner's {proof, public_signals} for a circuit with the validator's OWN inputs substituted into the
  * public signals (the zkML engine's `verify`). Never throws for untrusted data: returns a reason instead.
  */
-export async function verifyMinerProof(artifacts: LoadedArtifacts, response: { proof: unknown; public_signals: string[] }, inputs: RealInputs): Promise<MinerProofCheck> {
+export async function verifyMinerProof(artifacts: Pick<LoadedArtifacts, 'vk' | 'metadata'>, response: { proof: unknown; public_signals: string[] }, inputs: RealInputs): Promise<MinerProofCheck> {
   let key = keys.get(artifacts);
   if (!key) {
     key = verifierKeyFromVk(artifacts.vk, artifacts.metadata);

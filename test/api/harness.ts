@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import * as snarkjs from 'snarkjs';
 import { createApiServer, type ApiServer } from '../../src/api/server.js';
 import type { ApiConfigInput } from '../../src/api/config.js';
+import type { CompetitionBoards } from '../../src/competition/boards.js';
 import { loadCatalog, type StaticCatalog } from '../../src/api/catalog.js';
 import { QueueInferenceService } from '../../src/api/queue-service.js';
 import type { NetworkView, PermitSource } from '../../src/api/service.js';
@@ -28,7 +29,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: { config?: ApiConfigInput; permits?: PermitSource; network?: NetworkView; dashboardDir?: string } = {}): Promise<Harness> {
+export async function startApi(opts: { config?: ApiConfigInput; permits?: PermitSource; network?: NetworkView; dashboardDir?: string; competitions?: CompetitionBoards } = {}): Promise<Harness> {
   const { dir } = await affineArtifacts();
   const catalog = await loadCatalog([{ dir, aliases: ['affine'] }]);
   const db = new Database(':memory:');
@@ -40,6 +41,7 @@ export async function startApi(opts: { config?: ApiConfigInput; permits?: Permit
     ...(opts.permits ? { permits: opts.permits } : {}),
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.dashboardDir ? { dashboardDir: opts.dashboardDir } : {}),
+    ...(opts.competitions ? { competitions: opts.competitions } : {}),
     config: { port: 0, ...opts.config },
   });
   const url = await api.listen();

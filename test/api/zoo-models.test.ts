@@ -26,7 +26,7 @@ test('staking-lstm circuits take a raw staking position, normalised like zkinfer
   assert.throws(() => parseOrBadRequest(a.schema, bad, 'input'), (e: { status?: number; details?: { field?: string } }) => e.status === 400 && e.details?.field === 'input.days[2].apr_pct');
 });
 
-test('other zoo models take {input: nested array}; circuits not from the zoo get no adapter', () => {
+test('exit-mlp takes its declared request (a staking position); circuits not from a plugin get no adapter', () => {
   const mlp = getZooModel('exit-mlp');
   const a = zooModelAdapter({ name: 'exit-mlp', inputs: [tensor('x', mlp.inputShape)] });
   assert.ok(a);

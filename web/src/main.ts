@@ -171,9 +171,32 @@ async function explore(id: string): Promise<void> {
   await showResult(res, inf);
 }
 
+// ---------------------------------------------------------------- competitions
+interface BoardEntry { rank?: number; uid?: number; hotkey: string; circuit_id: string; status: string; reason?: string; metric?: number; verified: number; failed: number; proof_bytes?: number; prove_ms_median?: number; score: number }
+
+async function refreshCompetitions(): Promise<void> {
+  const res = await fetch(`${location.origin}/v1/competitions`);
+  if (!res.ok) return;
+  const { competitions } = (await res.json()) as { competitions: Array<{ name: string; description: string; metric: string; deadline_block: number; evaluated_block?: number }> };
+  const boards = await Promise.all(competitions.map(async (c) => {
+    // only evaluated boards: a 503 would be a console error for nothing
+    const r = c.evaluated_block === undefined ? undefined : await fetch(`${location.origin}/v1/competitions/${encodeURIComponent(c.name)}/leaderboard`);
+    const board = r?.ok ? ((await r.json()) as { block: number; items: number; entries: BoardEntry[] }) : undefined;
+    const rows = (board?.entries ?? []).map((e) =>
+      h('tr', { 'data-hotkey': e.hotkey }, h('td', {}, e.rank ?? '–'), h('td', {}, e.uid ?? '–'), h('td', { title: e.hotkey }, short(e.hotkey, 12)), h('td', { title: e.circuit_id }, short(e.circuit_id, 10)), h('td', { title: e.reason ?? '' }, e.status), h('td', {}, fmt(e.metric)), h('td', {}, `${e.verified}/${e.verified + e.failed}`), h('td', {}, e.proof_bytes ?? '–'), h('td', {}, e.prove_ms_median ?? '–'), h('td', {}, fmt(e.score))),
+    );
+    return h('div', { class: 'competition', 'data-task': c.name },
+      h('h3', {}, c.name), h('p', { class: 'muted' }, `${c.description} · deadline block ${c.deadline_block} · ${board ? `evaluated at block ${board.block} on ${board.items} hidden items` : 'not evaluated yet'}`),
+      h('table', {}, h('thead', {}, h('tr', {}, ...['rank', 'uid', 'hotkey', 'circuit', 'status', c.metric, 'verified', 'bytes', 'ms', 'score'].map((t) => h('th', {}, t)))), h('tbody', {}, ...rows)));
+  }));
+  if (boards.length) byId('competition-boards').replaceChildren(...boards);
+}
+
 // ---------------------------------------------------------------- start
 void loadCircuits().catch((err: Error) => byId('submit-result').replaceChildren(h('p', { class: 'error' }, `cannot list circuits: ${err.message}`)));
 void refreshNetwork();
 void refreshInferences();
 setInterval(() => void refreshNetwork(), 5000);
 setInterval(() => void refreshInferences(), 5000);
+void refreshCompetitions().catch(() => undefined);
+setInterval(() => void refreshCompetitions().catch(() => undefined), 10000);

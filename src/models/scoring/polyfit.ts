@@ -34,7 +34,8 @@ export function evalOddPoly(p: OddPoly, x: number): number {
   return p.offset + u * acc;
 }
 
-function solve(A: number[][], b: number[]): number[] {
+/** Solve the dense system A·x = b (Gaussian elimination, partial pivoting). */
+export function solve(A: number[][], b: number[]): number[] {
   const n = b.length;
   const M = A.map((row, i) => [...row, b[i]!]);
   for (let c = 0; c < n; c++) {

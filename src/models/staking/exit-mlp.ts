@@ -10,7 +10,7 @@ import { accuracy } from '../train/metrics.js';
 import { loadTf } from '../train/tf.js';
 import { deriveFeatures, fitNormalisation, normaliseFeatures, FEATURE_NAMES, N_FEATURES, type Normalisation } from './features.js';
 import { generatePositions } from './generate.js';
-import { SEQ_LEN, type StakingPosition } from './schema.js';
+import { SEQ_LEN, type StakingPosition, type StakingPositionInput } from './schema.js';
 import { sha256 } from '../hash.js';
 
 export const EXIT_MLP_NAME = 'exit-mlp';
@@ -18,7 +18,7 @@ export const EXIT_MLP_NAME = 'exit-mlp';
 export const EXIT_HORIZON_DAYS = 30;
 
 /** Tabular features of a position: its last observed day's derived features (no sequence). */
-export function exitFeatures(p: StakingPosition): number[] {
+export function exitFeatures(p: StakingPositionInput): number[] {
   return deriveFeatures(p)[SEQ_LEN - 1]!;
 }
 

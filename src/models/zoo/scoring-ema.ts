@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { importOnnx } from '../../zkml/onnx/import.js';
 import { runOnnxRuntime } from '../../zkml/onnx/runtime.js';
 import type { ModelCard } from '../card.js';
@@ -6,11 +5,12 @@ import { onnxOps, onnxOpset } from '../onnx-export/ops.js';
 import { buildScoringModel, referenceScores, SCORING_MODEL_NAME, SCORING_ROWS } from '../scoring/build.js';
 import { sampleScoringBatch } from '../scoring/sample.js';
 import { sha256 } from '../hash.js';
-import { tensorArraySchema } from '../tensor-schema.js';
+import { tensorInputSchema, tensorRequest } from './requests.js';
 import type { ZooModel } from './types.js';
 
 const BATCH = 16;
 const inputShape = [SCORING_ROWS.length, BATCH];
+const sampleBatch = (seed: number): number[] => sampleScoringBatch(seed, BATCH).flat();
 
 export const scoringEma: ZooModel = {
   name: SCORING_MODEL_NAME,
@@ -19,11 +19,11 @@ export const scoringEma: ZooModel = {
   outputDoc: 'updated scores (scaled by n_uids)',
   inputShape,
   outputShape: [1, BATCH],
-  inputSchema: z.object({ input: tensorArraySchema(inputShape) }),
+  inputSchema: tensorInputSchema(inputShape),
+  request: tensorRequest(inputShape, sampleBatch),
+  describe: (output) => ({ value: output, summary: `${scoringEma.outputDoc}: ${output.map((v) => v.toFixed(4)).join(', ')}` }),
   acceptsCsv: false,
-  sampleInput(seed) {
-    return sampleScoringBatch(seed, BATCH).flat();
-  },
+  sampleInput: sampleBatch,
   async train(opts) {
     const built = buildScoringModel({ batch: BATCH });
     // Float graph (onnxruntime) against the validator's exact formula on seeded batches.

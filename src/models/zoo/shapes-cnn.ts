@@ -1,11 +1,16 @@
-import { z } from 'zod';
 import { Rng } from '../random.js';
 import { drawShape, IMAGE_SIZE, SHAPE_CLASSES } from '../shapes/generate.js';
 import { SHAPES_CNN_NAME, trainShapesCnn } from '../shapes/train.js';
-import { tensorArraySchema } from '../tensor-schema.js';
+import { describeClasses, tensorInputSchema, tensorRequest } from './requests.js';
 import type { ZooModel } from './types.js';
 
 const inputShape = [1, 1, IMAGE_SIZE, IMAGE_SIZE];
+
+/** A seeded image of a random class (NCHW, flat). */
+export function sampleShape(seed: number): number[] {
+  const rng = new Rng(seed);
+  return drawShape(rng, rng.int(0, SHAPE_CLASSES.length - 1));
+}
 
 export const shapesCnn: ZooModel = {
   name: SHAPES_CNN_NAME,
@@ -14,12 +19,11 @@ export const shapesCnn: ZooModel = {
   outputDoc: `${SHAPE_CLASSES.length} class logits; argmax is the class`,
   inputShape,
   outputShape: [1, SHAPE_CLASSES.length],
-  inputSchema: z.object({ input: tensorArraySchema(inputShape) }),
+  inputSchema: tensorInputSchema(inputShape),
+  request: tensorRequest(inputShape, sampleShape),
+  describe: (output) => describeClasses(output, SHAPE_CLASSES),
   acceptsCsv: false,
-  sampleInput(seed) {
-    const rng = new Rng(seed);
-    return drawShape(rng, rng.int(0, SHAPE_CLASSES.length - 1));
-  },
+  sampleInput: sampleShape,
   async train(opts) {
     return trainShapesCnn({
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),

@@ -1,13 +1,11 @@
-import { z } from 'zod';
-import { readModelCard, type ModelCard } from '../card.js';
-import { shippedModelDir } from '../paths.js';
+import type { ModelCard } from '../card.js';
 import { Rng } from '../random.js';
 import { loadPositionsCsv } from '../staking/csv.js';
 import { encodePosition, FEATURE_NAMES, N_FEATURES, Z_CLAMP } from '../staking/features.js';
 import { generatePositions } from '../staking/generate.js';
 import { SEQ_LEN } from '../staking/schema.js';
 import { STAKING_MODEL_NAME, trainStakingLstm } from '../staking/train.js';
-import { tensorArraySchema } from '../tensor-schema.js';
+import { cardOr, describeDuration, stakingPositionRequest, tensorInputSchema } from './requests.js';
 import type { ZooModel } from './types.js';
 
 const inputShape = [SEQ_LEN, 1, N_FEATURES];
@@ -19,12 +17,14 @@ export const stakingLstm: ZooModel = {
   outputDoc: 'z-scored staking duration (days = y·std + mean, see model.json)',
   inputShape,
   outputShape: [1, 1],
-  inputSchema: z.object({ input: tensorArraySchema(inputShape) }),
+  inputSchema: tensorInputSchema(inputShape),
+  request: stakingPositionRequest(STAKING_MODEL_NAME, (p, card) => encodePosition(p, card.normalisation!).flat()),
+  describe: (output, card) => describeDuration(output[0]!, cardOr(card, STAKING_MODEL_NAME)),
   inputBound: Z_CLAMP,
   acceptsCsv: true,
   sampleInput(seed: number, card?: ModelCard): number[] {
     // A fresh generated position, normalised with the shipped model's statistics.
-    const norm = (card ?? readModelCard(shippedModelDir(STAKING_MODEL_NAME))).normalisation!;
+    const norm = cardOr(card, STAKING_MODEL_NAME).normalisation!;
     const { positions } = generatePositions({ count: 1, seed: new Rng(seed).nextU32() });
     return encodePosition(positions[0]!, norm).flat();
   },

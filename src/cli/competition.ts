@@ -1,0 +1,85 @@
+/**
+ * `zkinfer competition list|show|baseline|submit|evaluate|leaderboard` (docs/competitions.md). Logic lives in
+ * src/competition/; heavy modules are imported inside the actions.
+ */
+import type { Command } from 'commander';
+import { addNeuronOptions, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
+
+export function registerCompetition(program: Command): void {
+  const c = program.command('competition').description('competitions: miners submit their own circuits for a task; validators rank them on hidden data');
+
+  c.command('list').description('the competition tasks').option('--json', 'print JSON').action(async (o: { json?: boolean }) => {
+    const { COMPETITION_TASKS } = await import('../competition/tasks.js');
+    const { CompetitionBoards } = await import('../competition/boards.js');
+    const rows = new CompetitionBoards(COMPETITION_TASKS).summaries();
+    if (o.json) console.log(JSON.stringify(rows, null, 2));
+    else for (const r of rows) console.log(`${r.name}\t${r.metric}\tdeadline block ${r.deadline_block}\t${r.description}`);
+  });
+
+  c.command('show').description("a task's spec: I/O, metric, weights, deadline, baseline").argument('<task>').option('--json', 'print JSON').action(async (name: string, o: { json?: boolean }) => {
+    const [{ getCompetitionTask, COMPETITION_TASKS }, { CompetitionBoards }, { taskText }] = await Promise.all([import('../competition/tasks.js'), import('../competition/boards.js'), import('../competition/format.js')]);
+    const t = getCompetitionTask(name);
+    if (o.json) console.log(JSON.stringify(new CompetitionBoards(COMPETITION_TASKS).summaries().find((s) => s.name === t.name), null, 2));
+    else console.log(taskText(t));
+  });
+
+  c.command('baseline').description("write a task's baseline model.onnx and calibration.json (compile it with zkinfer compile)").argument('<task>')
+    .requiredOption('--out <dir>', 'folder for model.onnx and calibration.json')
+    .action(async (name: string, o: { out: string }) => {
+      const [{ getCompetitionTask }, { writeBaseline }] = await Promise.all([import('../competition/tasks.js'), import('../competition/submit.js')]);
+      const w = writeBaseline(getCompetitionTask(name), o.out);
+      console.log(`wrote ${w.onnx} and ${w.calibration}\nnext: ${w.compile}`);
+    });
+
+  addNeuronOptions(c.command('submit').description('commit a compiled circuit for a task on chain (serve it with zkinfer miner --circuit DIR)').argument('<task>')
+    .requiredOption('--circuit <dir>', 'artifacts directory made by zkinfer compile'))
+    .action(async (name: string, f: NeuronFlags & { circuit: string }) => {
+      const [{ getCompetitionTask }, { submitCircuit }, { resolveCircuitDir }] = await Promise.all([import('../competition/tasks.js'), import('../competition/submit.js'), import('../circuit-ref.js')]);
+      const task = getCompetitionTask(name);
+      const { wallet, chain, netuid } = await openNeuron(f);
+      try {
+        const r = await submitCircuit({ task, dir: resolveCircuitDir(f.circuit), chain, netuid, hotkey: wallet.hotkeyPair() });
+        console.log(`committed ${r.data} at block ${r.block} (${r.security}); serve it: zkinfer miner --circuit ${f.circuit} --netuid ${netuid}`);
+      } finally {
+        await chain.close();
+      }
+    });
+
+  addNeuronOptions(c.command('evaluate').description("evaluate a task's submissions now, as a validator (downloads, checks, hidden inputs, verifies, ranks)").argument('<task>')
+    .option('--count <n>', 'hidden items (default: the task\'s)')
+    .option('--seed <n>', 'seed of the hidden set (default: fresh randomness; a fixed seed makes an evaluation reproducible, but miners could learn it)')
+    .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (development networks only)')
+    .option('--out <file>', 'also write the leaderboard JSON here')
+    .option('--json', 'print JSON'))
+    .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; out?: string; json?: boolean }) => {
+      const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { writeFileSync }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
+        import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('node:fs'), import('../zkml/prove/index.js'),
+      ]);
+      const task = getCompetitionTask(name);
+      const { wallet, chain, netuid } = await openNeuron(f);
+      const dendrite = new Dendrite(wallet.hotkeyPair());
+      try {
+        const board = await evaluateCompetition({
+          task, chain, netuid, dendrite, allowInsecureDev: f.allowInsecureDev === true, log: (l) => console.error(l),
+          ...(f.count ? { count: parseIntFlag(f.count, '--count', 1, 10_000) } : {}),
+          ...(f.seed ? { seed: parseIntFlag(f.seed, '--seed', 1, Number.MAX_SAFE_INTEGER) } : {}),
+        });
+        if (f.out) writeFileSync(f.out, JSON.stringify(board, null, 2) + '\n');
+        console.log(f.json ? JSON.stringify(board, null, 2) : leaderboardText(board));
+      } finally {
+        dendrite.close();
+        await chain.close();
+        await closeDefaultPools();
+        await releaseSnarkjsCurve();
+      }
+    });
+
+  c.command('leaderboard').description("a validator's latest leaderboard for a task (its API)").argument('<task>')
+    .requiredOption('--validator <url>', 'validator API base URL, e.g. http://127.0.0.1:8600')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { validator: string; json?: boolean }) => {
+      const [{ fetchLeaderboard }, { leaderboardText }] = await Promise.all([import('../competition/client.js'), import('../competition/format.js')]);
+      const board = await fetchLeaderboard(o.validator, name);
+      console.log(o.json ? JSON.stringify(board, null, 2) : leaderboardText(board));
+    });
+}

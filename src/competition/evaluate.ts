@@ -1,0 +1,169 @@
+/**
+ * The validator's side of a competition (docs/competitions.md): read the task's submissions from the chain's
+ * commitments, download each circuit's metadata and vk from its miner, check sha256(vk) = the commitment and
+ * that the circuit's I/O matches the task, send the hidden inputs, verify every proof with the validator's
+ * own inputs bound, score the proven outputs against ground truth, and rank.
+ */
+import { randomInt } from 'node:crypto';
+import type { Chain } from '../chain/types.js';
+import { decodeOutputs, type RealInputs } from '../protocol/circuit-io.js';
+import type { Dendrite } from '../protocol/dendrite.js';
+import { QueryOutputSchema, SYNAPSES, type CompetitionArtifacts, type QueryZkProof } from '../protocol/synapses.js';
+import { DEFAULT_SCORING, median, responseQuality, rtBounds, type ScoringConfig } from '../validator/scoring.js';
+import { verifyMinerProof } from '../validator/verify-proof.js';
+import { circuitIdOfVk } from '../zkml/format/circuit-id-node.js';
+import { checkLayout } from '../zkml/format/layout.js';
+import { CircuitMetadataSchema, type CircuitMetadata } from '../zkml/format/metadata.js';
+import { submissionsOf } from './commitment.js';
+import { rankEntries, type Leaderboard, type LeaderboardEntry } from './leaderboard.js';
+import type { CompetitionTask, EvalItem } from './task.js';
+
+export interface EvaluateOptions {
+  task: CompetitionTask;
+  chain: Chain;
+  netuid: number;
+  /** Signed by the validator's hotkey (miners answer validator-permit holders only). */
+  dendrite: Dendrite;
+  /** Seed of the hidden evaluation set; default: fresh randomness, so miners cannot know it in advance. */
+  seed?: number;
+  /** Hidden set size (default: the task's evalCount). */
+  count?: number;
+  /** Accept INSECURE-DEV circuits (development networks only; docs/security.md). */
+  allowInsecureDev?: boolean;
+  /** Per-query timeout, seconds (default 60). */
+  timeoutS?: number;
+  log?: (line: string) => void;
+}
+
+/** The task's weights as the validator's scoring formula (docs/network.md, scoring): w_out·output_score + w_time·(1 − h) − w_size·size. */
+export function taskScoring(task: CompetitionTask): ScoringConfig {
+  const w = task.competition.weights;
+  return { ...DEFAULT_SCORING, wOutput: w.accuracy, wSize: w.proofSize, wTime: w.proveTime };
+}
+
+type Fetched = { ok: true; metadata: CircuitMetadata; vk: Record<string, unknown> } | { ok: false; status: 'rejected' | 'unreachable'; reason: string };
+
+/** Why a downloaded circuit cannot be the committed submission for `task`, or undefined when it can. */
+export function submissionProblem(task: CompetitionTask, committedId: string, metadata: CircuitMetadata, vk: Record<string, unknown>, allowInsecureDev: boolean): string | undefined {
+  const id = circuitIdOfVk(vk);
+  if (id !== committedId) return `sha256(vk) ${id.slice(0, 16)}… is not the committed circuit id ${committedId.slice(0, 16)}…`;
+  if (metadata.id !== id) return `metadata.id ${metadata.id.slice(0, 16)}… is not sha256(vk)`;
+  if (metadata.security === 'INSECURE-DEV' && !allowInsecureDev) return 'INSECURE-DEV circuit (its powers of tau has a known secret); compile with --ptau from a ceremony';
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  if (metadata.inputs.length !== 1 || size(metadata.inputs[0]!.shape) !== size(task.inputShape)) {
+    return `inputs ${JSON.stringify(metadata.inputs.map((t) => t.shape))} do not match the task's one input of shape [${task.inputShape.join(', ')}]`;
+  }
+  if (metadata.outputs.length !== 1 || size(metadata.outputs[0]!.shape) !== size(task.outputShape)) {
+    return `outputs ${JSON.stringify(metadata.outputs.map((t) => t.shape))} do not match the task's one output of shape [${task.outputShape.join(', ')}]`;
+  }
+  try {
+    checkLayout(metadata, typeof vk['nPublic'] === 'number' ? vk['nPublic'] : undefined);
+  } catch (e) {
+    return `public-signal layout: ${(e as Error).message}`;
+  }
+  return undefined;
+}
+
+async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: number; hotkey: string }, circuitId: string): Promise<Fetched> {
+  const r = await o.dendrite.call<CompetitionArtifacts>(target, SYNAPSES.CompetitionArtifacts, { circuit_id: circuitId }, o.timeoutS ?? 60);
+  if (r.status !== 200) return { ok: false, status: 'unreachable', reason: `CompetitionArtifacts: ${r.status} ${r.message}` };
+  try {
+    const metadata = CircuitMetadataSchema.parse(JSON.parse(r.synapse?.metadata ?? 'null'));
+    const vk = JSON.parse(r.synapse?.verification_key ?? 'null') as unknown;
+    if (typeof vk !== 'object' || vk === null || Array.isArray(vk)) return { ok: false, status: 'rejected', reason: 'verification_key is not a JSON object' };
+    const problem = submissionProblem(o.task, circuitId, metadata, vk as Record<string, unknown>, o.allowInsecureDev ?? false);
+    return problem ? { ok: false, status: 'rejected', reason: problem } : { ok: true, metadata, vk: vk as Record<string, unknown> };
+  } catch (e) {
+    return { ok: false, status: 'rejected', reason: `unreadable artifacts: ${(e as Error).message.slice(0, 300)}` };
+  }
+}
+
+interface Run {
+  outputs: Array<number[] | undefined>;
+  verified: number;
+  failed: number;
+  times: number[];
+  proofBytes: number[];
+}
+
+/** Send every hidden input to the miner and verify each proof with the validator's own inputs bound. */
+async function runHidden(o: EvaluateOptions, target: { ip: string; port: number; hotkey: string }, art: { metadata: CircuitMetadata; vk: Record<string, unknown> }, items: readonly EvalItem[]): Promise<Run> {
+  const run: Run = { outputs: [], verified: 0, failed: 0, times: [], proofBytes: [] };
+  const inputName = art.metadata.inputs[0]!.name;
+  for (const item of items) {
+    const inputs: RealInputs = { [inputName]: item.input };
+    const r = await o.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: art.metadata.id, public_inputs: inputs } }, o.timeoutS ?? 60);
+    let output: number[] | undefined;
+    if (r.status === 200) {
+      try {
+        const out = QueryOutputSchema.parse(JSON.parse(r.synapse?.query_output ?? 'null'));
+        const check = await verifyMinerProof(art, out, inputs);
+        if (check.valid) {
+          output = Object.values(decodeOutputs(art.metadata, check.publicSignals))[0];
+          run.times.push(r.elapsedS);
+          run.proofBytes.push(Buffer.byteLength(JSON.stringify(out.proof ?? null)));
+        } else o.log?.(`competition ${o.task.name}: ${target.hotkey.slice(0, 8)}… proof rejected: ${check.reason ?? 'invalid'}`);
+      } catch (e) {
+        o.log?.(`competition ${o.task.name}: ${target.hotkey.slice(0, 8)}… bad answer: ${(e as Error).message.slice(0, 200)}`);
+      }
+    }
+    if (output) run.verified++;
+    else run.failed++;
+    run.outputs.push(output);
+  }
+  return run;
+}
+
+/** One evaluation of `task`: every on-time submission on the hidden set, ranked. */
+export async function evaluateCompetition(o: EvaluateOptions): Promise<Leaderboard> {
+  const { task } = o;
+  const spec = task.competition;
+  const [block, commitments, mg] = await Promise.all([o.chain.currentBlock(), o.chain.commitments(o.netuid), o.chain.metagraph(o.netuid)]);
+  const items = spec.draw(o.seed ?? randomInt(1, 2 ** 47), o.count ?? spec.evalCount);
+  const deadline = spec.startBlock + spec.deadlineBlocks;
+  const entries: LeaderboardEntry[] = [];
+  const runs = new Map<LeaderboardEntry, Run>();
+  for (const sub of submissionsOf(commitments, task.name)) {
+    const uid = mg.hotkeys.indexOf(sub.hotkey);
+    const base = { hotkey: sub.hotkey, circuit_id: sub.circuitId, committed_block: sub.block, verified: 0, failed: 0, score: 0, ...(uid >= 0 ? { uid } : {}) };
+    if (sub.block > deadline || sub.block < spec.startBlock) {
+      entries.push({ ...base, status: 'late', reason: `committed at block ${sub.block}, outside blocks ${spec.startBlock}..${deadline}` });
+      continue;
+    }
+    const axon = uid >= 0 ? mg.axons[uid] : undefined;
+    if (!axon || !axon.port) {
+      entries.push({ ...base, status: 'unreachable', reason: uid < 0 ? 'hotkey not registered on the subnet' : 'no axon served on chain' });
+      continue;
+    }
+    const target = { ip: axon.ip, port: axon.port, hotkey: sub.hotkey };
+    const art = await fetchSubmission(o, target, sub.circuitId);
+    if (!art.ok) {
+      o.log?.(`competition ${task.name}: ${sub.hotkey.slice(0, 8)}… ${art.status}: ${art.reason}`);
+      entries.push({ ...base, status: art.status, reason: art.reason });
+      continue;
+    }
+    const run = await runHidden(o, target, art, items);
+    const m = spec.metric.evaluate(run.outputs, items);
+    const entry: LeaderboardEntry = {
+      ...base,
+      status: 'scored',
+      metric: m.value,
+      output_score: m.score,
+      verified: run.verified,
+      failed: run.failed,
+      constraints: art.metadata.constraints,
+      ...(run.times.length ? { prove_ms_median: Math.round(median(run.times) * 1000), proof_bytes: Math.round(median(run.proofBytes)) } : {}),
+    };
+    runs.set(entry, run);
+    entries.push(entry);
+  }
+  // Proof time and size against the other submissions of this evaluation (the validator's formula, the task's weights).
+  const cfg = taskScoring(task);
+  const bounds = rtBounds([...runs.values()].filter((r) => r.times.length).map((r) => median(r.times)), cfg);
+  for (const [entry, run] of runs) {
+    if (!run.times.length) continue; // no valid proof at all: score 0
+    const q = responseQuality({ rt: median(run.times), proofSize: median(run.proofBytes), outputScore: entry.output_score ?? 0, bounds }, cfg);
+    entry.score = q * (run.verified / (run.verified + run.failed));
+  }
+  return { task: task.name, metric: spec.metric.name, block, evaluated_at: Date.now(), items: items.length, entries: rankEntries(entries) };
+}

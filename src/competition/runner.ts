@@ -1,0 +1,71 @@
+/**
+ * Runs a validator's competitions (docs/competitions.md): every `everyBlocks` blocks, one evaluation of each
+ * task in turn (never two at once), recorded in the boards the API serves.
+ */
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { Chain, Unsubscribe } from '../chain/types.js';
+import { Dendrite } from '../protocol/dendrite.js';
+import type { CompetitionBoards } from './boards.js';
+import { evaluateCompetition } from './evaluate.js';
+import type { Leaderboard } from './leaderboard.js';
+
+export interface CompetitionRunnerOptions {
+  hotkey: KeyringPair;
+  chain: Chain;
+  netuid: number;
+  boards: CompetitionBoards;
+  /** Blocks between evaluations (default 25). */
+  everyBlocks?: number;
+  allowInsecureDev?: boolean;
+  timeoutS?: number;
+  /** Hidden items per evaluation (default: each task's evalCount). */
+  count?: number;
+  log?: (line: string) => void;
+  /** Called after each evaluation. */
+  onLeaderboard?: (board: Leaderboard) => void;
+}
+
+export class CompetitionRunner {
+  private readonly dendrite: Dendrite;
+  private unsubscribe: Unsubscribe | undefined;
+  private running: Promise<void> | undefined;
+  private lastBlock = -Infinity;
+
+  constructor(private readonly o: CompetitionRunnerOptions) {
+    this.dendrite = new Dendrite(o.hotkey);
+  }
+
+  /** Evaluate at once, then every `everyBlocks` blocks. */
+  start(): void {
+    this.unsubscribe = this.o.chain.onBlock((block) => {
+      if (this.running || block - this.lastBlock < (this.o.everyBlocks ?? 25)) return;
+      this.lastBlock = block;
+      this.running = this.evaluateAll().finally(() => (this.running = undefined));
+    });
+  }
+
+  /** One evaluation of every task (errors are logged; the runner keeps going). */
+  async evaluateAll(): Promise<void> {
+    for (const task of this.o.boards.tasks) {
+      try {
+        const board = await evaluateCompetition({
+          task, chain: this.o.chain, netuid: this.o.netuid, dendrite: this.dendrite,
+          ...(this.o.allowInsecureDev ? { allowInsecureDev: true } : {}),
+          ...(this.o.timeoutS ? { timeoutS: this.o.timeoutS } : {}),
+          ...(this.o.count ? { count: this.o.count } : {}),
+          ...(this.o.log ? { log: this.o.log } : {}),
+        });
+        this.o.boards.record(board);
+        this.o.onLeaderboard?.(board);
+      } catch (e) {
+        this.o.log?.(`competition ${task.name}: evaluation failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.running;
+    this.dendrite.close();
+  }
+}

@@ -1,0 +1,21 @@
+/** A validator's competitions from its flags (`zkinfer validator --competition TASK`, docs/competitions.md). */
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { Chain } from '../chain/types.js';
+import { CompetitionBoards } from './boards.js';
+import { CompetitionRunner } from './runner.js';
+import { leaderboardText } from './format.js';
+import { getCompetitionTask } from './tasks.js';
+
+/** Boards (saved under `dir`) and a started runner for `tasks`; undefined when there are none. */
+export function startCompetitions(o: { tasks: readonly string[]; dir: string; everyBlocks: number; count?: number; hotkey: KeyringPair; chain: Chain; netuid: number; allowInsecureDev: boolean }): { boards: CompetitionBoards; runner: CompetitionRunner } | undefined {
+  if (!o.tasks.length) return undefined;
+  const boards = new CompetitionBoards(o.tasks.map(getCompetitionTask), o.dir);
+  const runner = new CompetitionRunner({
+    hotkey: o.hotkey, chain: o.chain, netuid: o.netuid, boards, everyBlocks: o.everyBlocks, allowInsecureDev: o.allowInsecureDev, ...(o.count ? { count: o.count } : {}),
+    log: (l) => console.error(l),
+    onLeaderboard: (b) => console.log(leaderboardText(b)),
+  });
+  runner.start();
+  console.log(`competitions ${o.tasks.join(', ')}: evaluated every ${o.everyBlocks} blocks, leaderboards in ${o.dir}`);
+  return { boards, runner };
+}
