@@ -1,5 +1,6 @@
 import { actEval, type ActTable } from './activation.js';
 import { actProducts } from './act-poly.js';
+import { programPackPlan } from '../r1cs/public-wires.js';
 import { floorShift, linEval, type Bound, type Lin, type Sig } from './lin.js';
 import { WitnessInputError } from '../witness/errors.js';
 import { BN254_R, fieldInverse } from '../fixed-point.js';
@@ -55,39 +56,48 @@ export function gadgetCost(g: Gadget): number {
 }
 
 /**
- * Linear constraints the outputs leave after -O2: each `out[i] <== lin` is folded away by solving it for one private
- * signal of lin. An output costs one constraint when its private part is a linear combination of the earlier
- * outputs' (Gaussian elimination mod the BN254 order, as the direct backend eliminates them), e.g. an LSTM's Y_h
- * repeating the last Y, an output that is an input, or LogSoftmax outputs that differ only by public inputs.
+ * Linear constraints the public equations leave after -O2: each `out[i] <== lin` and each packed input word
+ * (docs/eth.md "Packed public inputs") is folded away by solving it for one private signal of its combination (main
+ * inputs are private: only their packed words are public). Solved in order, as the emitter and circom do: an
+ * equation costs one constraint when, after substituting the signals solved so far, no signal is left in it (it
+ * depends on the earlier ones over the field), e.g. an LSTM's Y_h repeating the last Y, or ReduceSum's row sums
+ * and column sums of the same inputs. Returns the outputs' costs, then the words'.
  */
-export function outputCosts(p: FixedProgram): number[] {
+export function publicEquationCosts(p: FixedProgram): number[] {
   const P = BN254_R;
-  const mod = (x: bigint) => ((x % P) + P) % P;
-  const pivots = new Map<number, Map<number, bigint>>(); // pivot signal → its row, normalised to coefficient 1
-  return p.outputs.map((o) => {
-    let row = new Map<number, bigint>();
-    for (const [sg, k] of o.terms) if (sg >= p.nIn && mod(k) !== 0n) row.set(sg, mod(k));
-    for (;;) {
-      const hit = [...row.keys()].find((sg) => pivots.has(sg));
-      if (hit === undefined) break;
-      const k = row.get(hit)!;
-      for (const [sg, v] of pivots.get(hit)!) {
-        const n = mod((row.get(sg) ?? 0n) - k * v);
-        if (n === 0n) row.delete(sg); else row.set(sg, n);
-      }
+  const md = (x: bigint): bigint => { const r = x % P; return r < 0n ? r + P : r; };
+  const subs = new Map<number, Map<number, bigint>>(); // solved signal → its value in the remaining signals
+  const rows = [...p.outputs.map((o) => o.terms), ...programPackPlan(p).map((w) => new Map(w.map((it) => [it.index, 1n << BigInt(it.shift)])))];
+  return rows.map((terms) => {
+    const r = new Map<number, bigint>();
+    const add = (sig: number, k: bigint) => { const n = md((r.get(sig) ?? 0n) + k); if (n === 0n) r.delete(sig); else r.set(sig, n); };
+    for (const [sig, k] of terms) {
+      const e = subs.get(sig);
+      if (e) for (const [t, c] of e) add(t, k * c); else add(sig, k);
     }
-    if (row.size === 0) return 1;
-    const piv = Math.max(...row.keys());
-    const inv = fieldInverse(row.get(piv)!);
-    row = new Map([...row].map(([sg, v]) => [sg, mod(v * inv)]));
-    pivots.set(piv, row);
+    if (r.size === 0) return 1;
+    const pivot = Math.max(...r.keys());
+    const k = r.get(pivot)!;
+    r.delete(pivot);
+    const f = md(-fieldInverse(k));
+    const expr = new Map([...r].map(([t, c]) => [t, md(c * f)]));
+    for (const e of subs.values()) {
+      const c = e.get(pivot);
+      if (c === undefined) continue;
+      e.delete(pivot);
+      for (const [t, v] of expr) { const n = md((e.get(t) ?? 0n) + c * v); if (n === 0n) e.delete(t); else e.set(t, n); }
+    }
+    subs.set(pivot, expr);
     return 0;
   });
 }
 
+/** The outputs' share of publicEquationCosts (one entry per main output). */
+export const outputCosts = (p: FixedProgram): number[] => publicEquationCosts(p).slice(0, p.outputs.length);
+
 /** Total R1CS constraints of the compiled program (gadgets plus output equalities). */
 export function programCost(p: FixedProgram): number {
-  return p.gadgets.reduce((s, g) => s + gadgetCost(g), 0) + outputCosts(p).reduce((a, b) => a + b, 0);
+  return p.gadgets.reduce((s, g) => s + gadgetCost(g), 0) + publicEquationCosts(p).reduce((a, b) => a + b, 0);
 }
 
 /** Run the program on integer inputs; returns every signal value (what the witness holds) and the outputs. */

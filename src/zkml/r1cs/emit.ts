@@ -6,6 +6,7 @@ import { WitnessInputError } from '../witness/errors.js';
 import { multilinear } from '../codegen/circom.js';
 import { ConstraintStore } from './store.js';
 import { hornerNonConst } from '../quantize/act-poly.js';
+import { programPackPlan, wordTerms } from './public-wires.js';
 
 /**
  * Direct R1CS backend (docs/zkml-compile.md, "Direct backend"): the fixed-point program is the circuit, so its
@@ -14,9 +15,10 @@ import { hornerNonConst } from '../quantize/act-poly.js';
  * witness can never disagree about the wire layout. One emitter per gadget kind (`EMITTERS`): a new kind is added
  * there, its emulate/cost in program.ts.
  *
- * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then in[0..nIn), then the public input
- * `recipient` (in no constraint, bound by the zkey: docs/eth.md "Recipient binding"), then private wires in
- * allocation order. Constraint counts equal `programCost` (circom -O2's counts): each bit decomposition costs n
+ * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then the packed input words
+ * packed[0..nWords) (public outputs of circom's main: one linear constraint each, docs/eth.md "Packed public
+ * inputs"), then the public input `recipient` (in no constraint, bound by the zkey: docs/eth.md "Recipient
+ * binding"), then the private inputs in[0..nIn), then private wires in allocation order. Constraint counts equal `programCost` (circom -O2's counts): each bit decomposition costs n
  * boolean constraints (one bit is implied by the linear sum, as -O2 substitutes it), linear `<==` cost nothing, and
  * an output costs one equality only when it has no private wire left to solve for.
  */
@@ -25,7 +27,8 @@ import { hornerNonConst } from '../quantize/act-poly.js';
  * Version of the wire layout this emitter produces. A witness program records it, and a program written for another
  * layout is refused (its witness would not fit that circuit's r1cs). Bump on any change to the emitted wires.
  */
-export const DIRECT_LAYOUT_VERSION = 4; // 3: the public `recipient` wire after the inputs; 4: `div` wires, no product for a flat table step
+export const DIRECT_LAYOUT_VERSION = 5; // 3: the public `recipient` wire after the inputs; 4: `div` wires, no product for a flat
+// table step; 5: inputs private, packed into public words (docs/eth.md "Packed public inputs")
 
 /** Sparse linear combination over internal wires: wire → coefficient (a field element). */
 export type Row = Map<number, bigint>;
@@ -63,20 +66,32 @@ export class R1csBuilder {
   /** Row of each program signal. */
   readonly sigRow: Row[];
   nWires: number;
+  /** Public wires: the constant one, outputs, packed input words, recipient. */
+  readonly nPub: number;
+  /** Packed input words (public signals after the outputs): word wire and its row Σ (in_i + 2^(w_i−1))·2^shift_i. */
+  readonly words: Array<[number, Row]>;
 
   constructor(readonly program: FixedProgram, readonly signals: readonly bigint[] | undefined, private readonly store: boolean, recipient = 0n) {
-    const nOut = program.outputs.length;
-    this.nWires = 1 + nOut + program.nIn + 1;
+    const nOut = program.outputs.length, nIn = program.nIn;
+    // public wires (docs/eth.md "Packed public inputs"): word j = Σ (in_i + 2^(w_i−1))·2^shift_i, one linear constraint
+    const words = programPackPlan(program).map(wordTerms);
+    this.nPub = 1 + nOut + words.length + 1;
+    const inWire = (i: number) => this.nPub + i;
+    this.nWires = this.nPub + nIn;
     this.sigRow = new Array<Row>(program.nSignals);
-    for (let i = 0; i < program.nIn; i++) this.sigRow[i] = new Map([[1 + nOut + i, 1n]]);
+    for (let i = 0; i < nIn; i++) this.sigRow[i] = new Map([[inWire(i), 1n]]);
     for (let i = 0; i < nOut; i++) this.labels.push({ name: `main.out[${i}]`, wire: 1 + i });
-    for (let i = 0; i < program.nIn; i++) this.labels.push({ name: `main.in[${i}]`, wire: 1 + nOut + i });
-    this.labels.push({ name: 'main.recipient', wire: 1 + nOut + program.nIn });
+    words.forEach((_, j) => this.labels.push({ name: `main.packed[${j}]`, wire: 1 + nOut + j }));
+    this.labels.push({ name: 'main.recipient', wire: this.nPub - 1 });
+    for (let i = 0; i < nIn; i++) this.labels.push({ name: `main.in[${i}]`, wire: inWire(i) });
+    this.words = words.map((w, j) => [1 + nOut + j, rowComb(w.terms.map(([i, k]) => [k, this.sigRow[i]!] as const), w.c)]);
     if (signals) {
       this.values = new Array<bigint>(this.nWires).fill(0n);
       this.values[0] = 1n;
-      for (let i = 0; i < program.nIn; i++) this.values[1 + nOut + i] = toField(signals[i]!);
-      this.values[1 + nOut + program.nIn] = toField(recipient);
+      for (let i = 0; i < nIn; i++) this.values[inWire(i)] = toField(signals[i]!);
+      // out-of-range inputs give a meaningless word here; their range gadget refuses them with a typed error
+      words.forEach((w, j) => { this.values![1 + nOut + j] = toField(w.terms.reduce((a, [i, k]) => a + k * signals[i]!, w.c)); });
+      this.values[this.nPub - 1] = toField(recipient);
     }
   }
 
@@ -284,7 +299,7 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
     (EMITTERS[g.kind] as GadgetEmitter<typeof g.kind>)(b, g as never, `main.${gadgetNames[k]}`);
   });
   opts.onProgress?.(p.gadgets.length, p.gadgets.length);
-  const nOut = p.outputs.length, nPub = 1 + nOut + p.nIn + 1;
+  const nOut = p.outputs.length, nPub = b.nPub;
   if (b.values) p.outputs.forEach((o, i) => { b.values![1 + i] = toField(linEval(o, signals!)); });
   const subs = new Map<number, Row>();
   const reduce = (r: Row): Row => {
@@ -293,8 +308,10 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
     for (const [w] of r) if (subs.has(w)) { out = out ?? new Map(r); const k = out.get(w)!; out.delete(w); out = rowComb([[1n, out], [k, subs.get(w)!]]); }
     return out ?? r;
   };
-  p.outputs.forEach((o, i) => {
-    const R = reduce(rowComb([[1n, b.lin(o)], [-1n, new Map([[1 + i, 1n]])]]));
+  // public equations: each output, then each packed input word (solved for its last input, as circom -O2 does)
+  const equations: Array<[number, Row]> = [...p.outputs.map((o, i): [number, Row] => [1 + i, b.lin(o)]), ...b.words];
+  equations.forEach(([wire, lin]) => {
+    const R = reduce(rowComb([[1n, lin], [-1n, new Map([[wire, 1n]])]]));
     let pivot = -1;
     for (const [w] of R) if (w >= nPub && w > pivot) pivot = w;
     if (pivot < 0) { b.constrain(new Map(), new Map(), rowComb([[-1n, R]])); return; }
@@ -314,7 +331,7 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
   const labels = b.labels.map((l) => ({ name: l.name, wire: l.wire < 0 ? -1 : finalId[l.wire]! }));
   const wireToLabel = new Array<number>(next).fill(0);
   labels.forEach((l, i) => { if (l.wire >= 0) wireToLabel[l.wire] = i + 1; }); // label 0 is the constant one
-  const out: EmittedCircuit = { nWires: next, nOutputs: nOut, nPubInputs: p.nIn + 1, constraints, labels, wireToLabel, gadgetNames };
+  const out: EmittedCircuit = { nWires: next, nOutputs: nOut + b.words.length, nPubInputs: 1, constraints, labels, wireToLabel, gadgetNames };
   if (b.values) out.witness = b.values.filter((_, w) => finalId[w]! >= 0);
   return out;
 }
