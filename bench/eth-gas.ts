@@ -69,6 +69,7 @@ async function main() {
       verifierSol: await writeTmp(await tinyVerifierSource(tiny)),
       circuitId: tiny.circuitId,
       nOutputs: 1,
+      vkJson: await writeTmp(JSON.stringify(tiny.vk)),
     });
     const proofs: AttestProof[] = [];
     for (let i = 0; i < USERS; i++) proofs.push(await proveTiny(tiny, BigInt(i + 2), BigInt(3 * i + 1), BigInt(chain.users[i]!.account.address)));

@@ -5,6 +5,7 @@
 // Options: --runs 3 (calibration inputs proven and attested)
 import { join } from 'node:path';
 import { type Abi } from 'viem';
+import { inferenceAttestorAbi } from '../src/eth/abi-index.js';
 import { attestProof, parseAttestProof, readAttestation, toSolidityProof } from '../src/eth/attest.js';
 import { ensureCircuitRegistered } from '../src/eth/circuit.js';
 import { deployDevStack } from '../src/eth/deploy.js';
@@ -46,12 +47,15 @@ async function main() {
     const d = await deployDevStack(chain.owner);
     t = performance.now();
     const reg = await ensureCircuitRegistered(chain.owner, d.attestor, { dir: compiled.dir });
-    console.log(`verifier ${reg.verifier} registered in ${((performance.now() - t) / 1000).toFixed(1)} s (solc + deploy)`);
+    const [regEv] = await chain.owner.publicClient.getContractEvents({ address: d.attestor, abi: inferenceAttestorAbi, eventName: 'CircuitRegistered', fromBlock: 0n });
+    const regGas = regEv ? (await chain.owner.publicClient.getTransactionReceipt({ hash: regEv.transactionHash })).gasUsed : 0n;
+    console.log(`verifier ${reg.verifier} registered in ${((performance.now() - t) / 1000).toFixed(1)} s (solc + deploy); registerCircuit gas ${regGas} (circuit id recomputed on chain)`);
     const vAbi = compileVerifier((await exportSolidityVerifier(compiled.dir)).source).abi as Abi;
     const user = chain.users[0]!;
     const proveMs: number[] = [];
     const gasAttest: number[] = [];
     const gasBare: number[] = [];
+    let firstSignals: string[] | undefined;
     for (const [k, input] of inputs.entries()) {
       t = performance.now();
       const pf = await prove(compiled.dir, { input_data: [input] }, { recipient: BigInt(user.account.address) });
@@ -63,6 +67,16 @@ async function main() {
         if (!refused) throw new Error('a tampered staking-LSTM proof was not refused');
         console.log('tampered proof (output + 1) refused on chain: InvalidProof');
       }
+      const packed = md.publicLayout.packed;
+      if (k === 1 && packed && firstSignals) {
+        // this proof (input #1) presented with input #0's packed words: a statement about other inputs is refused
+        const words = firstSignals.slice(packed.offset, packed.offset + packed.words);
+        const swapped = { ...proof, public_signals: proof.public_signals.map((s, j) => (j >= packed.offset && j < packed.offset + packed.words ? words[j - packed.offset]! : s)) };
+        const refused = await attestProof(user, d.attestor, swapped).then(() => false, (e) => e instanceof EthTransactionError && e.errorName === 'InvalidProof');
+        if (!refused) throw new Error('a proof for input #1 was accepted with the packed words of input #0');
+        console.log(`proof for input #1 with input #0's packed words (${packed.words} words) refused on chain: InvalidProof`);
+      }
+      firstSignals ??= proof.public_signals;
       const { a, b, c } = toSolidityProof(proof.proof);
       const signals = proof.public_signals.map(BigInt);
       const h = await user.walletClient.writeContract({ address: reg.verifier, abi: vAbi, functionName: 'verifyProof', args: [a, b, c, signals], gas: 2_000_000n + 20_000n * BigInt(signals.length) } as never);

@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {VkJson} from "./VkJson.sol";
+import {PackedInputs} from "./PackedInputs.sol";
 
 /// @notice What the attestor needs from a verifier exported by `zkinfer export-verifier` besides verifyProof:
 ///         the hash of the verification key it checks against, computed from its own constants.
@@ -13,11 +15,13 @@ interface IVkHash {
 
 /// @title InferenceAttestor
 /// @notice On-chain registry of proven inferences (docs/eth.md "InferenceAttestor"). The owner binds a circuit id
-///         (sha256 of the circuit's canonical verification key) to its exported Groth16 verifier; each verification
-///         key (the verifier's `vkHash`) can be bound to one circuit id only. Anyone may then `attest` a proof: it
-///         is verified on chain and a compact record (statement hash, beneficiary, block) is stored; the outputs and
-///         the input hash are in the `InferenceAttested` event.
-///         Public signals: outputs, then inputs, then `recipient` (last). The recipient is a public input of the
+///         to its exported Groth16 verifier: registration recomputes the id — sha256 of the canonical verification
+///         key, rebuilt from the constants whose keccak256 the verifier's own `vkHash()` returns — so a verifier can
+///         only serve its own key's id, and each key is bound once. Anyone may then `attest` a proof: it is verified
+///         on chain and a one-slot record (beneficiary, block, id) is stored under the statement hash; the outputs
+///         and the input hash are in the `InferenceAttested` event.
+///         Public signals: outputs, then the inputs (packed into words by zkinfer compile: docs/eth.md "Packed
+///         public inputs"), then `recipient` (last). The recipient is a public input of the
 ///         proven statement, so a copied proof still credits the address it was made for: the beneficiary is the
 ///         recipient, or msg.sender when the proof was made with recipient 0 (unbound, front-runnable).
 /// @dev    A snarkjs verifier returns false (it does not revert) when a precompile call fails, and a failing
@@ -44,19 +48,20 @@ contract InferenceAttestor is Ownable2Step {
         bytes32 vkHash; // the verifier's own vkHash()
     }
 
-    /// Two storage slots per attestation; the outputs and input hash live in the event.
+    /// One storage slot per attestation, keyed by its statement keccak256(abi.encodePacked(circuitId, publicSignals));
+    /// the outputs and the input hash live in the event.
     struct Attestation {
-        bytes32 statement; // keccak256(abi.encodePacked(circuitId, publicSignals))
         address prover; // the beneficiary: the proof's recipient, or msg.sender for recipient 0
-        uint64 blockNumber;
+        uint48 blockNumber; // 0: no such statement
         bool recipientBound; // true when the proof named the beneficiary
+        uint40 id;
     }
 
     mapping(bytes32 circuitId => Circuit) private _circuits;
     mapping(bytes32 vkHash => bytes32 circuitId) public circuitOfVk;
     bytes32[] private _circuitIds;
-    Attestation[] private _attestations;
-    mapping(bytes32 statement => uint256 idPlusOne) private _byStatement;
+    mapping(bytes32 statement => Attestation) private _records;
+    uint256 public attestationCount;
 
     event CircuitRegistered(
         bytes32 indexed circuitId, address indexed verifier, uint32 nPublic, uint32 nOutputs, bytes32 vkHash
@@ -86,13 +91,23 @@ contract InferenceAttestor is Ownable2Step {
     error VerifierCallFailed(bytes32 circuitId);
     error InvalidProof(bytes32 circuitId);
     error AlreadyAttested(uint256 id);
-    error UnknownAttestation(uint256 id);
+    error UnknownStatement(bytes32 statement);
+    error VkWordsMismatch(bytes32 vkHash, bytes32 wordsHash);
+    error CircuitIdMismatch(bytes32 circuitId, bytes32 vkCircuitId);
 
     constructor(address owner_) Ownable(owner_) {}
 
-    /// @notice Register the verifier of `circuitId` (nPublic = outputs + inputs + 1 recipient); a circuit id and a
-    ///         verification key are each bound once.
-    function registerCircuit(bytes32 circuitId, address verifier, uint32 nPublic, uint32 nOutputs) external onlyOwner {
+    /// @notice Register the verifier of `circuitId` (nPublic = outputs + input words + 1 recipient); a circuit id and
+    ///         a verification key are each bound once. `vkWords` are the verifier's constants (keccak256 = its
+    ///         vkHash) and `alphabeta` the key's vk_alphabeta_12: together the vk whose sha256 must be `circuitId`.
+    function registerCircuit(
+        bytes32 circuitId,
+        address verifier,
+        uint32 nPublic,
+        uint32 nOutputs,
+        uint256[] calldata vkWords,
+        uint256[12] calldata alphabeta
+    ) external onlyOwner {
         if (circuitId == bytes32(0)) revert ZeroCircuitId();
         if (verifier.code.length == 0) revert NotAContract(verifier);
         if (_circuits[circuitId].verifier != address(0)) revert CircuitAlreadyRegistered(circuitId);
@@ -105,6 +120,11 @@ contract InferenceAttestor is Ownable2Step {
         }
         if (vk == bytes32(0)) revert NoVkHash(verifier);
         if (circuitOfVk[vk] != bytes32(0)) revert VkAlreadyBound(vk, circuitOfVk[vk]);
+        bytes32 wordsHash = keccak256(abi.encodePacked(vkWords));
+        if (wordsHash != vk) revert VkWordsMismatch(vk, wordsHash);
+        if (vkWords.length != 16 + 2 * uint256(nPublic)) revert InvalidSignalLayout(nPublic, nOutputs);
+        bytes32 id = VkJson.circuitId(vkWords, alphabeta);
+        if (id != circuitId) revert CircuitIdMismatch(circuitId, id);
         bytes4 selector = bytes4(
             keccak256(
                 abi.encodePacked(
@@ -145,15 +165,14 @@ contract InferenceAttestor is Ownable2Step {
         if (recipient > type(uint160).max) revert InvalidRecipient(recipient);
 
         bytes32 statement = keccak256(abi.encodePacked(circuitId, publicSignals));
-        uint256 existing = _byStatement[statement];
-        if (existing != 0) revert AlreadyAttested(existing - 1);
+        Attestation storage rec = _records[statement];
+        if (rec.blockNumber != 0) revert AlreadyAttested(rec.id);
 
         _verify(circuitId, circuit, a, b, c, publicSignals);
 
         address prover = recipient == 0 ? msg.sender : address(uint160(recipient));
-        id = _attestations.length;
-        _attestations.push(Attestation(statement, prover, uint64(block.number), recipient != 0));
-        _byStatement[statement] = id + 1;
+        id = attestationCount++;
+        _records[statement] = Attestation(prover, uint48(block.number), recipient != 0, uint40(id));
         emit InferenceAttested(
             id,
             circuitId,
@@ -203,13 +222,17 @@ contract InferenceAttestor is Ownable2Step {
         return _circuitIds;
     }
 
-    function attestationCount() external view returns (uint256) {
-        return _attestations.length;
+    /// @notice The record of a statement (its id and statement are also in the InferenceAttested event).
+    function getAttestation(bytes32 statement) external view returns (Attestation memory) {
+        Attestation memory r = _records[statement];
+        if (r.blockNumber == 0) revert UnknownStatement(statement);
+        return r;
     }
 
-    function getAttestation(uint256 id) external view returns (Attestation memory) {
-        if (id >= _attestations.length) revert UnknownAttestation(id);
-        return _attestations[id];
+    /// @notice The packed public-input words of `values` (fixed-point integers, graph order) with the circuit's
+    ///         input widths (rangeBits + 1 each): what a proof about these inputs carries after its outputs.
+    function packInputs(int256[] calldata values, uint16[] calldata widths) external pure returns (uint256[] memory) {
+        return PackedInputs.pack(values, widths);
     }
 
     /// @notice Whether an exact statement (circuit id, public signals) was attested, and its id.
@@ -218,7 +241,7 @@ contract InferenceAttestor is Ownable2Step {
         view
         returns (bool found, uint256 id)
     {
-        uint256 v = _byStatement[keccak256(abi.encodePacked(circuitId, publicSignals))];
-        return v == 0 ? (false, 0) : (true, v - 1);
+        Attestation memory r = _records[keccak256(abi.encodePacked(circuitId, publicSignals))];
+        return r.blockNumber == 0 ? (false, 0) : (true, r.id);
     }
 }

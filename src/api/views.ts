@@ -56,7 +56,7 @@ export function inputJsonSchema(schema: z.ZodType): Record<string, unknown> {
 
 export function circuitView(e: CircuitEntry): CircuitView {
   const m = e.metadata;
-  const tensor = (t: { name: string; shape: number[]; scaleBits: number }) => ({ name: t.name, shape: t.shape, scale_bits: t.scaleBits });
+  const tensor = (t: { name: string; shape: number[]; scaleBits: number; rangeBits: number }) => ({ name: t.name, shape: t.shape, scale_bits: t.scaleBits, range_bits: t.rangeBits });
   return {
     id: m.id,
     name: m.name,

@@ -66,7 +66,10 @@ export const ProgressEventSchema = z.object({
 });
 export type ProgressEventView = z.infer<typeof ProgressEventSchema>;
 
-export const TensorViewSchema = z.object({ name: z.string(), shape: z.array(z.number().int()), scale_bits: z.number().int() });
+export const TensorViewSchema = z.object({
+  name: z.string(), shape: z.array(z.number().int()), scale_bits: z.number().int(),
+  range_bits: z.number().int().optional().describe('|value·2^scale_bits| < 2^range_bits (inputs: range-checked in the circuit; packed layouts need it)'),
+});
 
 export const CircuitViewSchema = z.object({
   id: z.string(),
@@ -79,8 +82,11 @@ export const CircuitViewSchema = z.object({
   input_schema: z.record(z.string(), z.unknown()).describe('JSON Schema of `input`'),
   public_layout: z
     .object({
+      version: z.number().int().optional().describe('2: input values packed into `packed.words` signals (docs/eth.md)'),
       outputs: z.array(z.object({ name: z.string(), offset: z.number().int(), length: z.number().int() })),
       inputs: z.array(z.object({ name: z.string(), offset: z.number().int(), length: z.number().int() })),
+      packed: z.object({ offset: z.number().int(), words: z.number().int() }).optional(),
+      recipient: z.number().int().optional(),
       total: z.number().int(),
     })
     .describe('where each tensor sits in public_signals'),

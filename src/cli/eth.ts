@@ -465,10 +465,11 @@ export function registerEth(program: Command): void {
       .option('--circuit <dir>', 'zkinfer circuit artifacts directory')
       .option('--verifier-sol <file>', 'or: an exported verifier (`zkinfer export-verifier`) …')
       .option('--circuit-id <hex>', '… with its circuit id …')
-      .option('--outputs <n>', '… and its number of output signals')
+      .option('--outputs <n>', '… its number of output signals …')
+      .option('--vk <file>', '… and its vk.json (the attestor checks that the circuit id is its sha256)')
       .option('--allow-insecure-dev', 'register an INSECURE-DEV circuit on a chain other than local anvil (its proofs can be forged)'),
   ).action(
-    ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string; allowInsecureDev?: boolean }) => {
+    ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string; vk?: string; allowInsecureDev?: boolean }) => {
       try {
         const clients = await connect(o);
         const d = loadDeployment(o, clients);
@@ -477,6 +478,7 @@ export function registerEth(program: Command): void {
           ...(o.verifierSol ? { verifierSol: o.verifierSol } : {}),
           ...(o.circuitId ? { circuitId: o.circuitId.replace(/^0x/, '').toLowerCase() } : {}),
           ...(o.outputs !== undefined ? { nOutputs: Number(o.outputs) } : {}),
+          ...(o.vk ? { vkJson: o.vk } : {}),
           allowInsecureDev: o.allowInsecureDev === true,
         });
         if (r.registered) d.verifiers[r.circuitId] = r.verifier;

@@ -11,7 +11,7 @@ export interface LocalCircuit { circuit: Pick<CircuitView, 'id' | 'name' | 'inpu
 /** The circuit description and vk of a local artifacts directory (checked by loadArtifacts). */
 export async function localCircuit(dir: string): Promise<LocalCircuit> {
   const a = await loadArtifacts(dir, { need: ['vk'] });
-  const t = (x: CircuitMetadata['inputs'][number]) => ({ name: x.name, shape: x.shape, scale_bits: x.scaleBits });
+  const t = (x: CircuitMetadata['inputs'][number]) => ({ name: x.name, shape: x.shape, scale_bits: x.scaleBits, range_bits: x.rangeBits });
   const md = a.metadata;
   return { circuit: { id: md.id, name: md.name, inputs: md.inputs.map(t), outputs: md.outputs.map(t), public_layout: md.publicLayout }, vk: a.vk, metadata: md };
 }

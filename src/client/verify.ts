@@ -30,7 +30,7 @@ export interface LocalVerification {
 
 /** The circuit format of an API circuit description. */
 export function formatOfCircuitView(c: Pick<CircuitView, 'name' | 'inputs' | 'outputs' | 'public_layout'>): CircuitFormat {
-  const t = (x: CircuitView['inputs'][number]) => ({ name: x.name, shape: x.shape, scaleBits: x.scale_bits });
+  const t = (x: CircuitView['inputs'][number]) => ({ name: x.name, shape: x.shape, scaleBits: x.scale_bits, ...(x.range_bits === undefined ? {} : { rangeBits: x.range_bits }) });
   return { name: c.name, inputs: c.inputs.map(t), outputs: c.outputs.map(t), publicLayout: c.public_layout };
 }
 

@@ -1512,6 +1512,22 @@ export const inferenceAttestorAbi = [
         "internalType": "bytes32",
         "name": "circuitId",
         "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "vkCircuitId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CircuitIdMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "circuitId",
+        "type": "bytes32"
       }
     ],
     "name": "CircuitNotActive",
@@ -1574,6 +1590,33 @@ export const inferenceAttestorAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "length",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidVkWords",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "values",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "widths",
+        "type": "uint256"
+      }
+    ],
+    "name": "LengthMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "verifier",
         "type": "address"
@@ -1618,23 +1661,44 @@ export const inferenceAttestorAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
-    ],
-    "name": "UnknownAttestation",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "bytes32",
         "name": "circuitId",
         "type": "bytes32"
       }
     ],
     "name": "UnknownCircuit",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "statement",
+        "type": "bytes32"
+      }
+    ],
+    "name": "UnknownStatement",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "int256",
+        "name": "value",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "width",
+        "type": "uint256"
+      }
+    ],
+    "name": "ValueOutOfRange",
     "type": "error"
   },
   {
@@ -1662,6 +1726,38 @@ export const inferenceAttestorAbi = [
       }
     ],
     "name": "VkAlreadyBound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "vkHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "wordsHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "VkWordsMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "width",
+        "type": "uint256"
+      }
+    ],
+    "name": "WidthOutOfRange",
     "type": "error"
   },
   {
@@ -2048,9 +2144,9 @@ export const inferenceAttestorAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        "internalType": "bytes32",
+        "name": "statement",
+        "type": "bytes32"
       }
     ],
     "name": "getAttestation",
@@ -2058,24 +2154,24 @@ export const inferenceAttestorAbi = [
       {
         "components": [
           {
-            "internalType": "bytes32",
-            "name": "statement",
-            "type": "bytes32"
-          },
-          {
             "internalType": "address",
             "name": "prover",
             "type": "address"
           },
           {
-            "internalType": "uint64",
+            "internalType": "uint48",
             "name": "blockNumber",
-            "type": "uint64"
+            "type": "uint48"
           },
           {
             "internalType": "bool",
             "name": "recipientBound",
             "type": "bool"
+          },
+          {
+            "internalType": "uint40",
+            "name": "id",
+            "type": "uint40"
           }
         ],
         "internalType": "struct InferenceAttestor.Attestation",
@@ -2097,6 +2193,30 @@ export const inferenceAttestorAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256[]",
+        "name": "values",
+        "type": "int256[]"
+      },
+      {
+        "internalType": "uint16[]",
+        "name": "widths",
+        "type": "uint16[]"
+      }
+    ],
+    "name": "packInputs",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -2133,6 +2253,16 @@ export const inferenceAttestorAbi = [
         "internalType": "uint32",
         "name": "nOutputs",
         "type": "uint32"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "vkWords",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[12]",
+        "name": "alphabeta",
+        "type": "uint256[12]"
       }
     ],
     "name": "registerCircuit",

@@ -5,6 +5,7 @@ import type { EthClients } from './clients.js';
 import { sendTx } from './tx.js';
 import { InvalidInputError } from '../errors/base.js';
 import { ProofFileSchema } from '../zkml/format/proof-file.js';
+import { vkRegistration } from '../zkml/format/solidity.js';
 
 /**
  * The part of PROOF.json (docs/zkml-prove.md, src/zkml/format/proof-file.ts) the attestor needs: circuit id,
@@ -66,16 +67,21 @@ export interface RegisterCircuitParameters {
   verifier: Address;
   nPublic: number;
   nOutputs: number;
+  /** The verification key (vk.json): the attestor recomputes the circuit id from it (format/solidity.ts vkRegistration). */
+  vk: Record<string, unknown>;
 }
 
-/** Owner only: bind a circuit id to its verifier on the attestor. */
+/** Owner only: bind a circuit id to its verifier on the attestor (which checks the id is its vk's sha256). */
 export async function registerCircuit(clients: EthClients, attestor: Address, p: RegisterCircuitParameters): Promise<Hex> {
   return (
     await sendTx(clients, {
       address: attestor,
       abi: inferenceAttestorAbi,
       functionName: 'registerCircuit',
-      args: [circuitIdBytes(p.circuitId), p.verifier, p.nPublic, p.nOutputs],
+      args: (() => {
+        const { vkWords, alphabeta } = vkRegistration(p.vk);
+        return [circuitIdBytes(p.circuitId), p.verifier, p.nPublic, p.nOutputs, vkWords, alphabeta as unknown as readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]] as const;
+      })(),
     })
   ).hash;
 }
@@ -122,17 +128,15 @@ export interface AttestationRecord {
 }
 
 /**
- * One recorded attestation: the compact on-chain record (statement, beneficiary, block) joined with its
- * `InferenceAttested` event (circuit id, input hash, outputs), read from that block.
+ * One recorded attestation: its `InferenceAttested` event (found by the indexed id: circuit id, input hash, outputs,
+ * statement) joined with the one-slot on-chain record of that statement (beneficiary, block).
  */
 export async function readAttestation(clients: Pick<EthClients, 'publicClient'>, attestor: Address, id: bigint): Promise<AttestationRecord> {
-  const rec = await clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'getAttestation', args: [id] });
-  const [ev] = await clients.publicClient.getContractEvents({
-    address: attestor, abi: inferenceAttestorAbi, eventName: 'InferenceAttested', args: { id }, fromBlock: rec.blockNumber, toBlock: rec.blockNumber,
-  });
-  if (!ev) throw new Error(`attestation #${id}: no InferenceAttested event in block ${rec.blockNumber}`);
-  const { circuitId, inputHash, outputs } = ev.args as { circuitId: Hex; inputHash: Hex; outputs: readonly bigint[] };
-  return { id, circuitId, inputHash, outputs, statement: rec.statement, prover: rec.prover, recipientBound: rec.recipientBound, blockNumber: rec.blockNumber };
+  const [ev] = await clients.publicClient.getContractEvents({ address: attestor, abi: inferenceAttestorAbi, eventName: 'InferenceAttested', args: { id }, fromBlock: 0n });
+  if (!ev) throw new InvalidInputError(`attestation #${id} does not exist on attestor ${attestor}`, { hint: 'list ids with `eth attestation --input-hash H`, or check --deployment' });
+  const { circuitId, inputHash, outputs, statement } = ev.args as { circuitId: Hex; inputHash: Hex; outputs: readonly bigint[]; statement: Hex };
+  const rec = await clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'getAttestation', args: [statement] });
+  return { id, circuitId, inputHash, outputs, statement, prover: rec.prover, recipientBound: rec.recipientBound, blockNumber: BigInt(rec.blockNumber) };
 }
 
 /** Ids of the attestations whose inputs hash to `inputHash`, oldest first (from the attestor's event log). */

@@ -7,6 +7,7 @@ import { DeploymentError } from './errors.js';
 import { deployVerifier } from './verifier.js';
 import { evmVkHash, exportSolidityVerifier, INSECURE_DEV_SOLIDITY_BANNER } from '../zkml/format/solidity.js';
 import { outputsPrefixLength as layoutPrefix } from '../zkml/format/layout.js';
+import { circuitIdOfVk } from '../zkml/format/circuit-id-node.js';
 
 export interface CircuitRegistration {
   circuitId: string;
@@ -35,8 +36,9 @@ export async function circuitOnChain(clients: Pick<EthClients, 'publicClient'>, 
 export interface EnsureCircuitParameters {
   /** A zkinfer artifacts directory (metadata.json + circuit.zkey)… */
   dir?: string;
-  /** …or an exported verifier source with the circuit id and the number of outputs. */
+  /** …or an exported verifier source with the circuit id, the number of outputs and its vk.json. */
   verifierSol?: string;
+  vkJson?: string;
   circuitId?: string;
   nOutputs?: number;
   /** Register an INSECURE-DEV circuit on a chain other than a local anvil (chain id 31337) anyway. */
@@ -58,12 +60,22 @@ export function checkInsecureDevRegistration(security: string, chainId: number, 
   }
 }
 
+async function readVkJson(path: string): Promise<Record<string, unknown>> {
+  let v: unknown;
+  try { v = JSON.parse(await readFile(path, 'utf8')); } catch (cause) {
+    throw new DeploymentError(`cannot read the verification key ${path}`, { hint: 'pass the vk.json from the circuit\'s artifacts directory', cause });
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DeploymentError(`${path} is not a verification key (JSON object)`, { hint: 'pass the vk.json from the circuit\'s artifacts directory' });
+  return v as Record<string, unknown>;
+}
+
 /** Deploy the circuit's Groth16 verifier and register it on the attestor, unless it is registered already. */
 export async function ensureCircuitRegistered(clients: EthClients, attestor: Address, p: EnsureCircuitParameters): Promise<CircuitRegistration> {
   let circuitId: string;
   let nOutputs: number;
   let source: () => Promise<string>;
-  let expectedVkHash: string | undefined;
+  let expectedVkHash: string;
+  let vk: Record<string, unknown>;
   if (p.dir) {
     // one load: the id, the layout and the verifier all come from artifacts whose zkey, vk and metadata agree
     const exported = await exportSolidityVerifier(p.dir);
@@ -76,9 +88,10 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
     }
     circuitId = exported.circuitId;
     nOutputs = outputsPrefixLength(md.publicLayout);
-    expectedVkHash = evmVkHash(exported.vk);
+    vk = exported.vk;
+    expectedVkHash = evmVkHash(vk);
     source = async () => exported.source;
-  } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined) {
+  } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined && p.vkJson) {
     if (!/^[0-9a-f]{64}$/.test(p.circuitId)) {
       throw new DeploymentError(`circuit id must be 64 lowercase hex digits (sha256 of the vk), got "${p.circuitId}"`, { hint: 'copy it from metadata.json or the verifier header' });
     }
@@ -87,24 +100,30 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
     }
     circuitId = p.circuitId;
     nOutputs = p.nOutputs;
+    vk = await readVkJson(p.vkJson);
+    // the attestor recomputes the id from the key on chain; refuse early, with the reason, what it would revert
+    if (circuitIdOfVk(vk) !== circuitId) {
+      throw new DeploymentError(`circuit id ${circuitId} is not the sha256 of ${p.vkJson} (${circuitIdOfVk(vk)})`, { hint: 'pass the vk.json of the circuit whose id you give (both are in its artifacts directory)' });
+    }
+    expectedVkHash = evmVkHash(vk);
     const text = await readFile(p.verifierSol, 'utf8');
     // an exported verifier names its security level in its header; one without a header is treated as dev
     const security = /^\/\/ security: ceremony$/m.test(text) && !text.includes(INSECURE_DEV_SOLIDITY_BANNER) ? 'ceremony' : 'INSECURE-DEV';
     checkInsecureDevRegistration(security, clients.chain.id, p.allowInsecureDev);
     source = async () => text;
   } else {
-    throw new DeploymentError('to register a circuit give its artifacts directory, or a verifier .sol with its circuit id and output count', {
-      hint: 'use --circuit DIR, or --verifier-sol FILE --circuit-id HEX --outputs N',
+    throw new DeploymentError('to register a circuit give its artifacts directory, or a verifier .sol with its circuit id, output count and vk.json', {
+      hint: 'use --circuit DIR, or --verifier-sol FILE --circuit-id HEX --outputs N --vk vk.json',
     });
   }
   const existing = await circuitOnChain(clients, attestor, circuitId);
   if (existing) return { circuitId, verifier: existing.verifier, nPublic: existing.nPublic, nOutputs: existing.nOutputs, registered: false };
   const { address, nPublic, vkHash } = await deployVerifier(clients, await source());
-  if (expectedVkHash !== undefined && vkHash !== expectedVkHash) {
-    throw new DeploymentError(`the deployed verifier checks a different key (vkHash ${vkHash}) than ${p.dir}/vk.json (${expectedVkHash})`, {
+  if (vkHash !== expectedVkHash) {
+    throw new DeploymentError(`the deployed verifier checks a different key (vkHash ${vkHash}) than ${p.dir ? `${p.dir}/vk.json` : p.vkJson} (${expectedVkHash})`, {
       hint: 'the artifacts do not belong together; re-run `zkinfer compile`',
     });
   }
-  await registerCircuit(clients, attestor, { circuitId, verifier: address, nPublic, nOutputs });
+  await registerCircuit(clients, attestor, { circuitId, verifier: address, nPublic, nOutputs, vk });
   return { circuitId, verifier: address, nPublic, nOutputs, registered: true };
 }

@@ -22,6 +22,8 @@ import { checkR1cs } from './r1cs/check.js';
 import { emitProgram, type EmittedCircuit } from './r1cs/emit.js';
 import { asR1cs, writeR1csFile, writeSymFile } from './r1cs/write.js';
 import { programToJson } from './witness/program-file.js';
+import { packedPublicLayout } from './format/layout.js';
+import { inputWidths, packPlan, packValues } from './format/packing.js';
 
 export type CompileProgress = (stage: string, done: number, total: number) => void;
 
@@ -70,7 +72,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 5; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout
+const CODEGEN_VERSION = 6; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout; 6: wire layout 4
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8); progress per graph node. */
 export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, opts: Pick<LowerOptions, 'precision' | 'outputScale' | 'onProgress'> = {}): LoweredModel {
@@ -157,8 +159,10 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   if (opts.ptau && !existsSync(opts.ptau)) {
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
   }
+  const layout = packedPublicLayout(low.outputs, low.inputs);
+  // packed input words cost nothing: each is solved for its last input (docs/eth.md "Packed public inputs")
   const constraints = programCost(low.program);
-  const publicSignals = low.program.outputs.length + low.program.nIn + 1; // + recipient
+  const publicSignals = layout.total;
   const estimate = { constraints, publicSignals, power: requiredPower({ nConstraints: constraints, nPublic: publicSignals }) };
   opts.onEstimate?.(estimate);
   await checkPtauFits(estimate, opts.ptau);
@@ -210,7 +214,6 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   });
   lap('setup');
 
-  const nOut = low.program.outputs.length;
   const metadata = await writeArtifacts(dir, {
     name: graph.name,
     modelSha256: model.sha256,
@@ -220,12 +223,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     ops: opsTable(low),
     inputs: low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: scale, rangeBits: i.rangeBits })),
     outputs: low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: o.scale, rangeBits: o.rangeBits })),
-    publicLayout: {
-      outputs: low.outputs.map((o) => ({ name: o.name, offset: o.offset, length: o.shape.reduce((a, b) => a * b, 1) })),
-      inputs: low.inputs.map((i) => ({ name: i.name, offset: nOut + i.offset, length: i.shape.reduce((a, b) => a * b, 1) })),
-      recipient: nOut + low.program.nIn,
-      total: nOut + low.program.nIn + 1,
-    },
+    publicLayout: layout,
     error,
     precision: precisionName,
   });
@@ -265,6 +263,10 @@ function selfCheck(low: LoweredModel, circ: EmittedCircuit, ints: bigint[], expe
   const got = w.slice(1, 1 + expected.length);
   const bad = expected.findIndex((e, i) => e !== got[i]);
   if (bad >= 0) throw new CompileError(`internal: circuit output ${bad} is ${got[bad]}, the emulation says ${expected[bad]}`);
+  // the packed input words the circuit computes are the ones the verifier's packing (format/packing.ts) expects
+  const words = packValues(packPlan(inputWidths(low.inputs)), ints).map(toField);
+  const gotWords = w.slice(1 + expected.length, 1 + expected.length + words.length);
+  if (circ.nOutputs !== expected.length + words.length || words.some((x, j) => x !== gotWords[j])) throw new CompileError('internal: the circuit packs its public inputs differently from metadata.inputs[].rangeBits');
   const check = checkR1cs(asR1cs(circ), w);
   if (!check.ok) throw new CompileError(`internal: the honest witness fails r1cs constraint ${check.failed} (${check.failures} in all)`);
 }

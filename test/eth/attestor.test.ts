@@ -59,29 +59,45 @@ function rawAttest(c: EthClients, p: AttestProof, signals: bigint[] = p.public_s
 describe('InferenceAttestor: circuit registry', () => {
   test('registerCircuit refuses non-owners, a zero id, non-contracts and impossible layouts', async () => {
     const id = circuit.circuitId;
-    await expectRevert(registerCircuit(alice, attestor, { circuitId: id, verifier, nPublic: 4, nOutputs: 1 }), 'OwnableUnauthorizedAccount');
-    await expectRevert(registerCircuit(owner, attestor, { circuitId: '00'.repeat(32), verifier, nPublic: 4, nOutputs: 1 }), 'ZeroCircuitId');
-    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier: alice.account.address, nPublic: 4, nOutputs: 1 }), 'NotAContract');
-    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier, nPublic: 0, nOutputs: 0 }), 'InvalidSignalLayout');
-    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier, nPublic: 4, nOutputs: 4 }), 'InvalidSignalLayout'); // no recipient slot
+    await expectRevert(registerCircuit(alice, attestor, { circuitId: id, verifier, nPublic: 4, nOutputs: 1, vk: circuit.vk }), 'OwnableUnauthorizedAccount');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: '00'.repeat(32), verifier, nPublic: 4, nOutputs: 1, vk: circuit.vk }), 'ZeroCircuitId');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier: alice.account.address, nPublic: 4, nOutputs: 1, vk: circuit.vk }), 'NotAContract');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier, nPublic: 0, nOutputs: 0, vk: circuit.vk }), 'InvalidSignalLayout');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier, nPublic: 4, nOutputs: 4, vk: circuit.vk }), 'InvalidSignalLayout'); // no recipient slot
     const notVerifier = await deploy(owner, 'DevToken', ['n', 'N', 18]);
-    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier: notVerifier, nPublic: 4, nOutputs: 1 }), 'NoVkHash');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: id, verifier: notVerifier, nPublic: 4, nOutputs: 1, vk: circuit.vk }), 'NoVkHash');
   });
 
   test('registerCircuit binds a circuit id to its verifier once and emits CircuitRegistered', async () => {
-    const hash = await registerCircuit(owner, attestor, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1 });
+    const hash = await registerCircuit(owner, attestor, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1, vk: circuit.vk });
     const receipt = await owner.publicClient.getTransactionReceipt({ hash });
     const [ev] = parseEventLogs({ abi: inferenceAttestorAbi, logs: receipt.logs, eventName: 'CircuitRegistered' });
     assert.equal(ev!.args.circuitId, circuitIdBytes(circuit.circuitId));
     const c = await owner.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'circuit', args: [circuitIdBytes(circuit.circuitId)] });
     assert.deepEqual([c.verifier, c.nPublic, c.nOutputs, c.active, c.vkHash], [verifier, 4, 1, true, evmVkHash(circuit.vk)]);
-    await expectRevert(registerCircuit(owner, attestor, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1 }), 'CircuitAlreadyRegistered');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1, vk: circuit.vk }), 'CircuitAlreadyRegistered');
+  });
+
+  test('the circuit id must be the sha256 of the verifier\'s own key, recomputed on chain (revert otherwise)', async () => {
+    const fresh = await deploy(owner, 'InferenceAttestor', [owner.account.address]);
+    // the right key under another id: the attestor's own sha256 of the canonical vk disagrees
+    await expectRevert(registerCircuit(owner, fresh, { circuitId: 'cd'.repeat(32), verifier, nPublic: 4, nOutputs: 1, vk: circuit.vk }), 'CircuitIdMismatch');
+    // constants that are not the verifier's (keccak256 ≠ its vkHash()) cannot stand in for its key
+    const alpha = circuit.vk.vk_alpha_1 as string[];
+    const otherVk = { ...circuit.vk, vk_alpha_1: [(BigInt(alpha[0]!) + 1n).toString(), alpha[1], '1'] };
+    await expectRevert(registerCircuit(owner, fresh, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1, vk: otherVk }), 'VkWordsMismatch');
+    // a wrong alphabeta changes the JSON, so the id no longer matches
+    const ab = structuredClone(circuit.vk.vk_alphabeta_12) as string[][][];
+    ab[0]![0]![0] = '1';
+    await expectRevert(registerCircuit(owner, fresh, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1, vk: { ...circuit.vk, vk_alphabeta_12: ab } }), 'CircuitIdMismatch');
+    // and the genuine pair registers
+    await registerCircuit(owner, fresh, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1, vk: circuit.vk });
   });
 
   test('one verification key is bound to one circuit id: the same verifier (or a copy) under another id is refused', async () => {
-    await expectRevert(registerCircuit(owner, attestor, { circuitId: 'cd'.repeat(32), verifier, nPublic: 4, nOutputs: 1 }), 'VkAlreadyBound');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: 'cd'.repeat(32), verifier, nPublic: 4, nOutputs: 1, vk: circuit.vk }), 'VkAlreadyBound');
     const copy = await deployVerifier(owner, await tinyVerifierSource(circuit));
-    await expectRevert(registerCircuit(owner, attestor, { circuitId: 'cd'.repeat(32), verifier: copy.address, nPublic: 4, nOutputs: 1 }), 'VkAlreadyBound');
+    await expectRevert(registerCircuit(owner, attestor, { circuitId: 'cd'.repeat(32), verifier: copy.address, nPublic: 4, nOutputs: 1, vk: circuit.vk }), 'VkAlreadyBound');
   });
 });
 
@@ -154,14 +170,14 @@ describe('InferenceAttestor: attest', () => {
     await expectRevert(sendTx(owner, { address: attestor, abi: inferenceAttestorAbi, functionName: 'disableCircuit', args: [id] }), 'CircuitNotActive');
     await expectRevert(attestProof(alice, attestor, await proveTiny(circuit, 1n, 1n)), 'CircuitNotActive');
     assert.deepEqual((await readAttestation(owner, attestor, 0n)).outputs, [67n]);
-    await assert.rejects(readAttestation(owner, attestor, 99n), /UnknownAttestation/);
+    await assert.rejects(readAttestation(owner, attestor, 99n), InvalidInputError);
   });
 });
 
 describe('InferenceAttestor: recipient binding (front-running)', () => {
   before(async () => {
     attestor = await deploy(owner, 'InferenceAttestor', [owner.account.address]); // the first one's circuit is disabled
-    await registerCircuit(owner, attestor, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1 });
+    await registerCircuit(owner, attestor, { circuitId: circuit.circuitId, verifier, nPublic: 4, nOutputs: 1, vk: circuit.vk });
   });
 
   test('a copied proof made for alice still credits alice; the copier cannot change the recipient', async () => {

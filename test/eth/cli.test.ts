@@ -144,7 +144,17 @@ test('eth register-circuit + eth attest record a real proof; a tampered proof is
   const c = await tinyCircuit();
   const sol = join(dir, 'Verifier.sol');
   writeFileSync(sol, await tinyVerifierSource(c));
-  const reg = await zk(['eth', 'register-circuit', '--verifier-sol', sol, '--circuit-id', c.circuitId, '--outputs', '1', '--dev-account', '0', ...conn()]);
+  const vkFile = join(dir, 'vk.json');
+  writeFileSync(vkFile, JSON.stringify(c.vk));
+  // without the vk (the attestor recomputes the id from it) the command says what to pass
+  const noVk = await zk(['eth', 'register-circuit', '--verifier-sol', sol, '--circuit-id', c.circuitId, '--outputs', '1', '--dev-account', '0', ...conn()]);
+  assert.equal(noVk.code, 2);
+  assert.match(noVk.err, /--vk vk\.json/);
+  // an id that is not the vk's sha256 is refused before anything is sent
+  const wrongId = await zk(['eth', 'register-circuit', '--verifier-sol', sol, '--circuit-id', 'ab'.repeat(32), '--outputs', '1', '--vk', vkFile, '--dev-account', '0', ...conn()]);
+  assert.equal(wrongId.code, 2);
+  assert.match(wrongId.err, /is not the sha256 of/);
+  const reg = await zk(['eth', 'register-circuit', '--verifier-sol', sol, '--circuit-id', c.circuitId, '--outputs', '1', '--vk', vkFile, '--dev-account', '0', ...conn()]);
   assert.equal(reg.code, 0, reg.err);
   assert.match(reg.out, /registered circuit/);
   const proof = await proveTiny(c, 4n, 6n); // y = 24 + 12 + 7 = 43

@@ -6,9 +6,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { attestProof, inputHashOf, parseAttestProof, readAttestation, recipientOf } from '../../src/eth/attest.js';
+import { inferenceAttestorAbi } from '../../src/eth/abi-index.js';
+import { attestProof, circuitIdBytes, inputHashOf, parseAttestProof, readAttestation, recipientOf } from '../../src/eth/attest.js';
 import { readMetadata } from '../../src/zkml/artifacts/index.js';
 import { verify } from '../../src/zkml/verify/index.js';
+import { packedInputWords } from '../../src/zkml/format/layout.js';
+import { signedOfField } from '../../src/zkml/format/packing.js';
+import { quantizeInputs } from '../../src/zkml/witness/inputs.js';
 import { ensureCircuitRegistered, outputsPrefixLength } from '../../src/eth/circuit.js';
 import { deployDevStack } from '../../src/eth/deploy.js';
 import type { Deployment } from '../../src/eth/deployment.js';
@@ -72,6 +76,30 @@ test('a proven exit-mlp prediction is verified and recorded on chain for its rec
   assert.equal(a.inputHash, inputHashOf(proof.public_signals, reg.nOutputs));
   assert.equal(a.prover, user.account.address);
   assert.equal(a.recipientBound, true);
+
+  // packed public inputs (docs/eth.md): the proof for input X carries X's words; presented for input Y it fails,
+  // on chain and off chain, and a contract packing its own input finds only X's statement
+  const L = md.publicLayout;
+  assert.equal(L.version, 2);
+  assert.ok(L.packed && L.packed.words < input.length, `${input.length} input values packed into ${L.packed?.words} words`);
+  const other = [...input];
+  other[0] = other[0]! + 2 ** -md.inputs[0]!.scaleBits * 3; // Y: the first value three quanta higher
+  const mine = quantizeInputs(md, { input_data: [input] }).fields, theirs = quantizeInputs(md, { input_data: [other] }).fields;
+  const wordsX = packedInputWords(md, mine), wordsY = packedInputWords(md, theirs);
+  assert.deepEqual(wordsX, proof.public_signals.slice(L.packed.offset, L.packed.offset + L.packed.words), 'the circuit packs as format/packing.ts does');
+  assert.notDeepEqual(wordsY, wordsX);
+  const forY = { ...proof, public_signals: proof.public_signals.map((s, i) => (i >= L.packed!.offset && i < L.packed!.offset + L.packed!.words ? wordsY[i - L.packed!.offset]! : s)) };
+  await expectRevert(attestProof(copier, d.attestor, forY), 'InvalidProof');
+  assert.equal((await verify(dir, proofFile, { input: { input_data: [other] }, recipient: BigInt(user.account.address) })).valid, false);
+  // the attestor's packInputs (Solidity) packs a contract's own input exactly as zkinfer does
+  const widths = md.inputs.flatMap((t) => new Array<number>(t.shape.reduce((x, y) => x * y, 1)).fill(t.rangeBits + 1));
+  const onChain = (fields: string[][]) => user.publicClient.readContract({ address: d.attestor, abi: inferenceAttestorAbi, functionName: 'packInputs', args: [fields.flat().map(signedOfField), widths] });
+  assert.deepEqual((await onChain(mine)).map(String), wordsX);
+  assert.deepEqual((await onChain(theirs)).map(String), wordsY);
+  const find = (words: readonly string[]) => user.publicClient.readContract({ address: d.attestor, abi: inferenceAttestorAbi, functionName: 'findStatement',
+    args: [circuitIdBytes(reg.circuitId), [...proof.public_signals.slice(0, L.packed!.offset), ...words, ...proof.public_signals.slice(L.packed!.offset + L.packed!.words)].map(BigInt)] });
+  assert.deepEqual(await find(wordsX), [true, r.id]);
+  assert.deepEqual(await find(wordsY), [false, 0n]);
 });
 
 test('a circuit whose outputs are not the leading public signals is refused before deploying anything', () => {

@@ -31,7 +31,8 @@ test('compile an MLP with a calibration file: metadata, per-op constraints, erro
   assert.equal(md.security, 'INSECURE-DEV');
   assert.equal(md.ops.reduce((s, o) => s + o.constraints, 0), md.constraints, 'per-op constraints add up to the circuit');
   assert.ok(md.ops.some((o) => o.op === 'Sigmoid') && md.ops.some((o) => o.op === 'Relu'));
-  assert.deepEqual(md.publicLayout, { outputs: [{ name: 'y', offset: 0, length: 3 }], inputs: [{ name: 'x', offset: 3, length: 4 }], recipient: 7, total: 8 });
+  // layout v2: outputs, the 4 inputs packed into one word (docs/eth.md "Packed public inputs"), the recipient
+  assert.deepEqual(md.publicLayout, { version: 2, outputs: [{ name: 'y', offset: 0, length: 3 }], inputs: [{ name: 'x', offset: 0, length: 4 }], packed: { offset: 3, words: 1 }, recipient: 4, total: 5 });
   assert.equal(md.error?.samples, 6);
   assert.ok(md.error!.maxAbs < 0.03, `quantization error ${md.error!.maxAbs}`);
   assert.ok(md.inputs[0]!.rangeBits - md.inputs[0]!.scaleBits >= 2, 'calibration samples (|x| < 2) fit the input range');

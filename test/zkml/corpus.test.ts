@@ -4,50 +4,21 @@
 // through the CLI.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
-import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
-import { samplesFromInputData } from '../../src/zkml/quantize/calibration.js';
 import { programCost } from '../../src/zkml/quantize/program.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
-import { repoRoot } from '../fixtures/onnx/paths.js';
+import { CORPUS_DIR, CORPUS_MODELS, loadCorpusModel } from '../fixtures/onnx/corpus.js';
 import { checkCircuit } from '../fixtures/onnx/soundness.js';
 import { testCache, zkinfer } from './prove-fixtures.js';
 
 after(releaseSnarkjsCurve);
-const CORPUS = join(repoRoot(), 'test/fixtures/onnx/corpus');
 
-/** Model → [exporter, max abs error vs onnxruntime at scale 8 allowed, run the soundness harness]. */
-const MODELS: Record<string, [string, number, boolean]> = {
-  '1l_mlp': ['pytorch', 1e-3, true],
-  '1l_conv': ['pytorch', 2e-3, true],
-  '1l_pad': ['pytorch', 4e-3, false],
-  '1l_erf': ['pytorch', 4e-3, true],
-  '1l_gelu_noappx': ['pytorch', 8e-3, true],
-  '1l_var': ['pytorch', 4e-3, true],
-  '1l_where': ['pytorch', 1e-3, false],
-  clip: ['pytorch', 4e-3, false],
-  hard_swish: ['pytorch', 4e-3, true],
-  less: ['pytorch', 1e-3, true],
-  max: ['pytorch', 1e-3, true],
-  gru: ['pytorch', 5e-3, true],
-  lstm: ['pytorch', 8e-3, true],
-  '1l_batch_norm': ['pytorch', 4e-3, true],
-  '2l_relu_sigmoid_small': ['pytorch', 8e-3, true],
-  linear_regression: ['pytorch', 1e-3, true],
-  sklearn_mlp: ['skl2onnx', 6e-3, true],
-  lstm_medium: ['tf2onnx', 1.5e-2, false],
-};
-
-for (const [name, [exporter, tol, sound]] of Object.entries(MODELS)) {
+for (const [name, [exporter, tol, sound]] of Object.entries(CORPUS_MODELS)) {
   test(`corpus ${name} (${exporter}): circuit emulation vs onnxruntime on its input.json${sound ? ', soundness harness' : ''}`, async () => {
-    const bytes = readFileSync(join(CORPUS, name, 'network.onnx'));
+    const { bytes, graph: g, samples } = loadCorpusModel(name);
     assert.ok(bytes.length > 100 && !bytes.subarray(0, 40).toString().includes('git-lfs'), 'a real ONNX file, not an LFS pointer');
-    const g = importOnnx(bytes, name);
-    const data = JSON.parse(readFileSync(join(CORPUS, name, 'input.json'), 'utf8')).input_data;
-    const samples = samplesFromInputData(g, data, 'input.json').slice(0, 4);
     const low = quantizeGraph(g, 8, samples);
     const ref = await runOnnxRuntime(bytes, g, samples);
     let worst = 0;
@@ -62,7 +33,7 @@ for (const [name, [exporter, tol, sound]] of Object.entries(MODELS)) {
 
 test('corpus 1l_mlp from the CLI: compile with its input.json as calibration → prove → verify', () => {
   const dir = join(testCache, 'corpus-cli', 'art');
-  const model = join(CORPUS, '1l_mlp', 'network.onnx'), input = join(CORPUS, '1l_mlp', 'input.json');
+  const model = join(CORPUS_DIR, '1l_mlp', 'network.onnx'), input = join(CORPUS_DIR, '1l_mlp', 'input.json');
   const env = { ZKINFER_CACHE_DIR: testCache };
   const c = zkinfer(['compile', model, '--out', dir, '--calibration', input], env);
   assert.equal(c.code, 0, c.stdout + c.stderr);

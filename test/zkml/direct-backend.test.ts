@@ -16,7 +16,8 @@ import { linEval } from '../../src/zkml/quantize/lin.js';
 import { emulate, programCost } from '../../src/zkml/quantize/program.js';
 import { checkR1cs } from '../../src/zkml/r1cs/check.js';
 import { emitProgram } from '../../src/zkml/r1cs/emit.js';
-import { tamperWitness, type CircuitView, type Tamper } from '../../src/zkml/r1cs/mutate.js';
+import { programPackPlan } from '../../src/zkml/r1cs/public-wires.js';
+import { divisionTampers, tamperWitness, type CircuitView, type Tamper } from '../../src/zkml/r1cs/mutate.js';
 import { readR1cs, readSym } from '../../src/zkml/r1cs/read.js';
 import { computeWitness } from '../../src/zkml/r1cs/witness.js';
 import { asR1cs, writeR1csFile, writeSymFile, wtnsBytes } from '../../src/zkml/r1cs/write.js';
@@ -58,6 +59,7 @@ function directView(name: string, bytes: Uint8Array) {
 function tampersOf(c: CircuitView, k: number, signals: bigint[]): Tamper[] {
   const g = c.program.gadgets[k]!;
   if (g.kind === 'mul') return (c.sym.get(`main.${c.gadgetNames[k]}`) ?? -1) >= 0 ? [{ kind: 'product', gadget: k }] : [];
+  if (g.kind === 'div') return divisionTampers(c, k, signals);
   const honestValue = linEval(g.x, signals) + (1n << BigInt(g.n - 1));
   const d = g.kind === 'act' ? g.sx - g.table.st : g.kind === 'range' ? 0 : g.d;
   return d > 0 ? [{ kind: 'quotient', gadget: k, honestValue }, { kind: 'remainder', gadget: k, honestValue }] : [{ kind: 'quotient', gadget: k, honestValue }];
@@ -66,9 +68,10 @@ function tampersOf(c: CircuitView, k: number, signals: bigint[]): Tamper[] {
 for (const [name, make] of Object.entries(CASES)) {
   test(`direct backend = circom path: ${name}`, async () => {
     const { circom, direct } = await directView(name, make());
-    assert.equal(direct.r1cs.constraints.length, programCost(circom.program));
+    const nWords = programPackPlan(circom.program).length;
+    assert.equal(direct.r1cs.constraints.length, programCost(circom.program), 'each word is solved for an input: free');
     assert.equal(direct.r1cs.constraints.length, circom.r1cs.constraints.length, 'same constraint count as circom -O2');
-    const nPub = 1 + circom.program.outputs.length + circom.program.nIn + 1; // + recipient
+    const nPub = 1 + circom.program.outputs.length + nWords + 1; // outputs, packed inputs, recipient
     for (const seed of [11, 12]) {
       const ints = circom.graph.inputs.flatMap((vi, i) => rand(seed + i, sizeOf(vi.shape), 1.5)).map((v) => toFixed(v, circom.low.scale));
       const wc = await computeWitness(circom.wasmPath, { in: ints.map((v) => toField(v).toString()), recipient: '0' });
@@ -90,7 +93,7 @@ for (const [name, make] of Object.entries(CASES)) {
         for (const t of tampersOf(direct, k, signals)) {
           // a one-bit remainder (d = 1) is implied by x and q: no witness can change it alone, nothing to forge
           const g = direct.program.gadgets[k]!;
-          if (t.kind === 'remainder' && g.kind !== 'mul' && g.kind !== 'range' && (g.kind === 'act' ? g.sx - g.table.st : g.d) === 1) {
+          if (t.kind === 'remainder' && g.kind !== 'mul' && g.kind !== 'range' && g.kind !== 'div' && (g.kind === 'act' ? g.sx - g.table.st : g.d) === 1) {
             assert.throws(() => tamperWitness(direct, wd, t), /optimised-away/);
             continue;
           }
@@ -103,9 +106,25 @@ for (const [name, make] of Object.entries(CASES)) {
       }
       assert.ok(compared > 0);
       // a changed public input (witness not recomputed) fails both
-      const t: Tamper = { kind: 'signal', name: 'main.in[0]', delta: 1n };
-      assert.equal(checkR1cs(circom.r1cs, tamperWitness(circom, wc, t)).ok, false);
-      assert.equal(checkR1cs(direct.r1cs, tamperWitness(direct, wd, t)).ok, false);
+      // (inputs are private: one an output or a packed word was solved for has no wire of its own)
+      const live = (i: number) => [direct, circom].every((v) => (v.sym.get(`main.in[${i}]`) ?? -1) >= 0);
+      const inLive = Array.from({ length: circom.program.nIn }, (_, i) => i).find(live);
+      if (inLive !== undefined) {
+        const t: Tamper = { kind: 'signal', name: `main.in[${inLive}]`, delta: 1n };
+        assert.equal(checkR1cs(circom.r1cs, tamperWitness(circom, wc, t)).ok, false);
+        assert.equal(checkR1cs(direct.r1cs, tamperWitness(direct, wd, t)).ok, false);
+      }
+      // a changed packed public word (inputs unchanged) fails both; so does a re-split of the same word (in[0]
+      // carried into in[1]'s bits): the range checks make the unpacking unique
+      const w: Tamper = { kind: 'signal', name: 'main.packed[0]', delta: 1n };
+      assert.equal(checkR1cs(circom.r1cs, tamperWitness(circom, wc, w)).ok, false);
+      assert.equal(checkR1cs(direct.r1cs, tamperWitness(direct, wd, w)).ok, false);
+      const first = programPackPlan(circom.program)[0]!;
+      if (first.length > 2 && live(0) && live(1)) {
+        const carry = (v: CircuitView, wit: bigint[]) => tamperWitness(v, tamperWitness(v, wit, { kind: 'signal', name: 'main.in[0]', delta: 1n << BigInt(first[0]!.width) }), { kind: 'signal', name: 'main.in[1]', delta: -1n });
+        assert.equal(checkR1cs(direct.r1cs, carry(direct, wd)).ok, false, 'direct: re-split packed word');
+        assert.equal(checkR1cs(circom.r1cs, carry(circom, wc)).ok, false, 'circom: re-split packed word');
+      }
     }
     // an input out of the compiled range: the circom witness asserts, the direct witness is a typed error
     const spec = circom.low.inputs[0]!;

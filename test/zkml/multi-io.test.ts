@@ -1,6 +1,7 @@
 // Multi-input / multi-output models end to end (issue #12 item 1): ONNX with 1, 2, 4 and 16 float graph inputs
 // and two outputs → compile → prove (EZKL input_data: one array per graph input, graph order) → verify with the
 // verifier's own inputs. Before the format module, every input was written to the circuit's `in` signal.
+import { inputWidths, packedWordCount } from '../../src/zkml/format/packing.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -40,9 +41,12 @@ for (const n of [1, 2, 4, 16]) {
     const { metadata } = await compile(onnx, { outDir: join(work, `c${n}`), cacheDir: testCache, scale: 6 });
     assert.deepEqual(metadata.inputs.map((t) => t.name), Array.from({ length: n }, (_, k) => `x${k}`));
     assert.deepEqual(metadata.outputs.map((t) => t.name), ['sum', 'act']);
-    // outputs (2 × 2), then every input (n × 2), then the recipient
-    assert.equal(metadata.publicLayout.total, 4 + 2 * n + 1);
-    assert.equal(metadata.publicLayout.recipient, 4 + 2 * n);
+    // outputs (2 × 2), then every input value (n × 2) packed into words in graph order, then the recipient
+    const words = packedWordCount(inputWidths(metadata.inputs));
+    assert.ok(words < 2 * n || n === 1);
+    assert.deepEqual(metadata.publicLayout.packed, { offset: 4, words });
+    assert.equal(metadata.publicLayout.total, 4 + words + 1);
+    assert.equal(metadata.publicLayout.recipient, 4 + words);
 
     const xs = inputOf(n);
     const pf = await prove(join(work, `c${n}`), { input_data: xs }, { prover: 'snarkjs' });

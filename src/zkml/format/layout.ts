@@ -1,18 +1,30 @@
 /**
  * The public-signal layout of a zkinfer circuit — the one place that knows where each tensor sits in a Groth16
- * proof's public signals (docs/security.md, docs/zkml-prove.md). Order: every graph output flattened in graph
- * order, then every graph input flattened in graph order (then, in circuits that have it, `recipient`).
+ * proof's public signals (docs/security.md, docs/zkml-prove.md, docs/eth.md "Packed public inputs").
+ * Version 2 (what `zkinfer compile` writes): every graph output flattened in graph order, then the input values
+ * PACKED into as few words as their range-checked widths allow (format/packing.ts), then `recipient`.
+ * Version 1 (no `version`; hand-written circom circuits): outputs, then every input value as its own signal (then,
+ * in circuits that have it, `recipient`).
  * Dependency-free apart from the fixed-point codec, so the browser client uses the same code as the validator.
  */
 import { BN254_R, decodeReal, encodeReal } from '../fixed-point.js';
 import { FormatError } from './errors.js';
+import { inputWidths, packPlan, packValues, signedOfField } from './packing.js';
+
+/** The public-signal layout version `zkinfer compile` writes: 2 = packed inputs (1 = one signal per input value). */
+export const PUBLIC_LAYOUT_VERSION = 2;
 
 /** One tensor as the layout needs it (metadata.json's TensorSpec and the API's tensor view both fit). */
-export interface TensorFormat { name: string; shape: readonly number[]; scaleBits: number; signal?: string }
+export interface TensorFormat { name: string; shape: readonly number[]; scaleBits: number; rangeBits?: number; signal?: string }
 export interface LayoutSlot { name: string; offset: number; length: number }
 export interface PublicLayoutFormat {
+  /** 2: inputs packed (`packed` present); absent or 1: one public signal per input value. */
+  version?: number | undefined;
   outputs: readonly LayoutSlot[];
+  /** Version 1: offsets in the public signals. Version 2: offsets in the flat input values (graph order). */
   inputs: readonly LayoutSlot[];
+  /** Version 2: the input words occupy public signals [offset, offset + words). */
+  packed?: { offset: number; words: number } | undefined;
   /** Index of the `recipient` public input (docs/eth.md), in circuits compiled with it: the last signal. */
   recipient?: number | undefined;
   total: number;
@@ -39,24 +51,88 @@ function slotOf(f: Pick<CircuitFormat, 'publicLayout'>, kind: 'inputs' | 'output
 export function checkLayout(f: CircuitFormat, nPublic?: number): void {
   const bad = (msg: string): never => { throw new FormatError('LAYOUT_INVALID', msg, { hint: 'metadata.json does not describe this circuit; re-run `zkinfer compile`' }); };
   const L = f.publicLayout;
+  const version = L.version ?? 1;
+  if (version !== 1 && version !== PUBLIC_LAYOUT_VERSION) {
+    throw new FormatError('LAYOUT_INVALID', `public-signal layout version ${String(version)} is not one this zkinfer reads (1 or ${PUBLIC_LAYOUT_VERSION})`, { hint: 'upgrade zkinfer, or re-run `zkinfer compile` with this one' });
+  }
+  if ((version === PUBLIC_LAYOUT_VERSION) !== (L.packed !== undefined)) bad(`a version ${version} layout ${L.packed ? 'cannot have' : 'needs'} packed inputs`);
   if (nPublic !== undefined && L.total !== nPublic) bad(`the layout has ${L.total} public signals, the verification key ${nPublic}`);
   // found by fuzzing (test/fuzz): a negative or huge total must be refused before anything is sized by it
   if (!Number.isSafeInteger(L.total) || L.total < 1 || L.total > MAX_PUBLIC) bad(`the layout's total ${L.total} is not a public-signal count (1…${MAX_PUBLIC})`);
   if (L.outputs.length !== f.outputs.length || L.inputs.length !== f.inputs.length) bad('the layout does not list every input and output tensor once');
   const used = new Uint8Array(L.total);
-  const place = (kind: 'inputs' | 'outputs', t: TensorFormat): LayoutSlot => {
+  const mark = (name: string, from: number, length: number): void => {
+    if (!Number.isInteger(from) || !Number.isInteger(length) || from < 0 || length < 0 || from + length > L.total) bad(`the slot of "${name}" lies outside the ${L.total} public signals`);
+    for (let i = from; i < from + length; i++) { if (used[i]) bad(`public signal ${i} belongs to two tensors`); used[i] = 1; }
+  };
+  const sized = (kind: 'inputs' | 'outputs', t: TensorFormat): LayoutSlot => {
     const s = slotOf(f, kind, t.name);
     if (s.length !== sizeOf(t.shape)) bad(`"${t.name}" has ${sizeOf(t.shape)} values but its layout slot ${s.length}`);
-    if (!Number.isInteger(s.offset) || s.offset < 0 || s.offset + s.length > L.total) bad(`the slot of "${t.name}" lies outside the ${L.total} public signals`);
-    for (let i = s.offset; i < s.offset + s.length; i++) { if (used[i]) bad(`public signal ${i} belongs to two tensors`); used[i] = 1; }
     return s;
   };
-  const outEnd = Math.max(0, ...f.outputs.map((t) => { const s = place('outputs', t); return s.offset + s.length; }));
-  for (const t of f.inputs) if (place('inputs', t).offset < outEnd) bad(`input "${t.name}" sits before an output; outputs come first`);
+  const outEnd = Math.max(0, ...f.outputs.map((t) => { const s = sized('outputs', t); mark(t.name, s.offset, s.length); return s.offset + s.length; }));
+  if (L.packed) {
+    const nValues = f.inputs.reduce((n, t) => n + sizeOf(t.shape), 0);
+    const seen = new Uint8Array(nValues);
+    f.inputs.forEach((t, k) => {
+      const s = sized('inputs', t);
+      if (s.offset !== f.inputs.slice(0, k).reduce((n, u) => n + sizeOf(u.shape), 0)) bad(`packed input "${t.name}" must follow the inputs before it in graph order`);
+      for (let i = s.offset; i < s.offset + s.length; i++) seen[i] = 1;
+      if (t.rangeBits === undefined) bad(`packed input "${t.name}" has no rangeBits`);
+    });
+    if (seen.some((x) => x === 0)) bad('the packed inputs do not cover every input value');
+    const words = packPlan(inputWidths(f.inputs as ReadonlyArray<{ shape: readonly number[]; rangeBits: number }>)).length;
+    if (L.packed.words !== words) bad(`the inputs pack into ${words} words, the layout says ${L.packed.words}`);
+    if (L.packed.offset < outEnd) bad('the packed inputs sit before an output; outputs come first');
+    mark('packed inputs', L.packed.offset, L.packed.words);
+  } else {
+    for (const t of f.inputs) {
+      const s = sized('inputs', t);
+      mark(t.name, s.offset, s.length);
+      if (s.offset < outEnd) bad(`input "${t.name}" sits before an output; outputs come first`);
+    }
+  }
   if (L.recipient !== undefined) {
     if (L.recipient !== L.total - 1) bad(`the recipient must be the last public signal (${L.total - 1}), the layout says ${L.recipient}`);
     if (used[L.recipient]) bad(`public signal ${L.recipient} belongs to a tensor and the recipient`);
   }
+}
+
+/**
+ * The layout `zkinfer compile` writes (version 2): outputs in graph order, then the input values packed into words
+ * (format/packing.ts), then `recipient`.
+ */
+export function packedPublicLayout(outputs: ReadonlyArray<{ name: string; shape: readonly number[] }>, inputs: ReadonlyArray<{ name: string; shape: readonly number[]; rangeBits: number }>): { version: number; outputs: LayoutSlot[]; inputs: LayoutSlot[]; packed: { offset: number; words: number }; recipient: number; total: number } {
+  let o = 0, i = 0;
+  const slot = (t: { name: string; shape: readonly number[] }, at: number) => ({ name: t.name, offset: at, length: sizeOf(t.shape) });
+  const outs = outputs.map((t) => { const s = slot(t, o); o += s.length; return s; });
+  const ins = inputs.map((t) => { const s = slot(t, i); i += s.length; return s; });
+  const words = packPlan(inputWidths(inputs)).length;
+  return { version: PUBLIC_LAYOUT_VERSION, outputs: outs, inputs: ins, packed: { offset: o, words }, recipient: o + words, total: o + words + 1 };
+}
+
+/**
+ * The public words of a packed layout for the given input fields (one array per graph input, graph order): the
+ * values a proof about these inputs must carry at publicLayout.packed.
+ */
+export function packedInputWords(f: InputsFormat, fields: readonly (readonly string[])[]): string[] {
+  const values: bigint[] = [];
+  forEachInputValue(f, fields, (pos, v) => { values[pos] = signedOfField(v); });
+  const widths = inputWidths(f.inputs.map((t) => {
+    if (t.rangeBits === undefined) throw new FormatError('LAYOUT_INVALID', `packed input "${t.name}" has no rangeBits`, { hint: 're-run `zkinfer compile`: metadata.json is inconsistent' });
+    return { shape: t.shape, rangeBits: t.rangeBits };
+  }));
+  return packValues(packPlan(widths), values).map(String);
+}
+
+/** Each input field with its slot position (public signal, or value index in a packed layout). */
+function forEachInputValue(f: InputsFormat, fields: readonly (readonly string[])[], fn: (pos: number, v: string) => void): void {
+  f.inputs.forEach((t, k) => {
+    const at = slotOf(f, 'inputs', t.name);
+    const mine = fields[k]!;
+    if (mine.length !== at.length) throw new FormatError('INPUT_SHAPE', `input "${t.name}" has ${mine.length} values, its slot ${at.length}`);
+    mine.forEach((v, i) => fn(at.offset + i, v));
+  });
 }
 
 /** Inputs as EZKL `input_data` (one flat array per graph input, graph order) from tensors keyed by name. */
@@ -110,12 +186,13 @@ export function bindInputs(f: InputsFormat, publicSignals: readonly string[], fi
     if (signals[r] !== recipient.toString()) differs = true;
     signals[r] = recipient.toString();
   }
-  f.inputs.forEach((t, k) => {
-    const at = slotOf(f, 'inputs', t.name);
-    const mine = fields[k]!;
-    if (mine.length !== at.length) throw new FormatError('INPUT_SHAPE', `input "${t.name}" has ${mine.length} values, its slot ${at.length}`);
-    mine.forEach((v, i) => { if (signals[at.offset + i] !== v) differs = true; signals[at.offset + i] = v; });
-  });
+  const packed = f.publicLayout.packed;
+  if (packed) {
+    // packed layout: the verifier packs its OWN inputs; a proof about other inputs carries other words
+    packedInputWords(f, fields).forEach((w, j) => { if (signals[packed.offset + j] !== w) differs = true; signals[packed.offset + j] = w; });
+    return { signals, differs };
+  }
+  forEachInputValue(f, fields, (pos, v) => { if (signals[pos] !== v) differs = true; signals[pos] = v; });
   return { signals, differs };
 }
 

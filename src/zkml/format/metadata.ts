@@ -12,10 +12,17 @@ export const TensorSpecSchema = z.object({
 });
 export type TensorSpec = z.infer<typeof TensorSpecSchema>;
 
-/** Where each tensor sits in snarkjs's public signal array (Circom puts outputs first, then public inputs). */
+/**
+ * Where each tensor sits in snarkjs's public signal array (Circom puts outputs first, then public inputs). In a
+ * version-2 layout the inputs' offsets count input values (graph order) and the values are packed (format/layout.ts).
+ */
 export const PublicLayoutSchema = z.object({
+  /** 2 (zkinfer compile): inputs packed into `packed.words` signals; absent = 1: one signal per input value. */
+  version: z.number().int().positive().optional(),
   outputs: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().positive() })),
   inputs: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().positive() })),
+  /** Version 2: the packed input words' first public signal and count (docs/eth.md "Packed public inputs"). */
+  packed: z.object({ offset: z.number().int().min(0), words: z.number().int().positive() }).optional(),
   /** Offset of the `recipient` public input (the last signal); absent in circuits compiled before it existed. */
   recipient: z.number().int().min(0).optional(),
   total: z.number().int().positive(),

@@ -20,6 +20,16 @@ function vkWords(vk: Record<string, unknown>): bigint[] {
 }
 
 /**
+ * What the attestor's `registerCircuit` needs to recompute the circuit id on chain (docs/eth.md
+ * "InferenceAttestor"): the verifier's constants in `vkHash()` order and the key's vk_alphabeta_12, flattened.
+ */
+export function vkRegistration(vk: Record<string, unknown>): { vkWords: bigint[]; alphabeta: bigint[] } {
+  const ab = (vk.vk_alphabeta_12 as string[][][] | undefined)?.flat(2).map(BigInt) ?? [];
+  if (ab.length !== 12) throw new Error('vk.json has no vk_alphabeta_12 (12 field elements)');
+  return { vkWords: vkWords(vk), alphabeta: ab };
+}
+
+/**
  * The verifier's `vkHash()`: keccak256 of its packed verification key constants (alpha, beta, gamma, delta, IC).
  * The attestor binds each vkHash to one circuit id (docs/eth.md "InferenceAttestor").
  */

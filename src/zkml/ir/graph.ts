@@ -17,6 +17,8 @@ export interface IRValueInfo {
   shape: number[];
   /** Element kind of a graph input ('float' when absent): bool/int inputs are fed to onnxruntime with their own type. */
   elemType?: 'float' | 'int' | 'bool';
+  /** The ONNX element type (TensorProto.DataType) of an integer or double graph input, so onnxruntime gets its own type. */
+  onnxType?: number;
 }
 
 /**

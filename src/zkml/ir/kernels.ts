@@ -278,27 +278,42 @@ export function poolWindow(x: Tensor, at: Attrs): Window {
   return window2d(x, at, k);
 }
 
-function conv([x, w, b]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
-  const X = need(x, 'X'), Wt = need(w, 'W');
-  const win = convWindow(X, Wt, at);
-  const [N, C] = X.shape as [number, number];
-  const M = Wt.shape[0]!, K = win.kernel[0]! * win.kernel[1]!;
+/**
+ * The multiply-adds of a 2-D Conv: for each output element (row-major [N, M, OH, OW]) its output channel m and the
+ * (input flat index, weight flat index) pairs it sums. Shared by the float kernel and the lowering of a Conv whose
+ * weights are computed too (src/zkml/quantize/lower-nonlinear.ts), so both read the same positions.
+ */
+export function convTerms(xShape: number[], wShape: number[], at: Attrs): { shape: number[]; terms: Array<{ m: number; pairs: Array<[number, number]> }> } {
+  const win = convWindow({ shape: xShape, data: new Float64Array(0) }, { shape: wShape, data: new Float64Array(0) }, at);
+  const [N, C] = xShape as [number, number];
+  const M = wShape[0]!, K = win.kernel[0]! * win.kernel[1]!;
   // grouped / depthwise: output channel m reads input channels [g·Cg, (g+1)·Cg) of its group g
-  const group = int(at, 'group', 1), Cg = Wt.shape[1]!;
+  const group = int(at, 'group', 1), Cg = wShape[1]!;
   if (C !== group * Cg || M % group !== 0) throw new KernelError(`group=${group} does not divide ${C} input / ${M} output channels`, false);
   const Mg = M / group;
   const [OH, OW] = win.outHW as [number, number];
-  const out = tensor([N, M, OH, OW]);
-  let o = 0;
+  const terms: Array<{ m: number; pairs: Array<[number, number]> }> = [];
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
-    let s = b ? b.data[m]! : 0;
+    const pairs: Array<[number, number]> = [];
     const c0 = Math.floor(m / Mg) * Cg;
     for (let c = 0; c < Cg; c++) {
-      const taps = windowTaps(X.shape, win, c0 + c, n, oy, ox);
-      for (let t = 0; t < K; t++) if (taps[t]! >= 0) s += X.data[taps[t]!]! * Wt.data[(m * Cg + c) * K + t]!;
+      const taps = windowTaps(xShape, win, c0 + c, n, oy, ox);
+      for (let t = 0; t < K; t++) if (taps[t]! >= 0) pairs.push([taps[t]!, (m * Cg + c) * K + t]);
     }
-    out.data[o++] = s;
+    terms.push({ m, pairs });
   }
+  return { shape: [N, M, OH, OW], terms };
+}
+
+function conv([x, w, b]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
+  const X = need(x, 'X'), Wt = need(w, 'W');
+  const { shape, terms } = convTerms(X.shape, Wt.shape, at);
+  const out = tensor(shape);
+  terms.forEach(({ m, pairs }, o) => {
+    let s = b ? b.data[m]! : 0;
+    for (const [xi, wi] of pairs) s += X.data[xi]! * Wt.data[wi]!;
+    out.data[o] = s;
+  });
   return [out];
 }
 
@@ -479,6 +494,32 @@ export function reduceGroups(shape: number[], axesIn: number[] | undefined, keep
     for (let d = r - 1; d >= 0; d--) { if (++idx[d]! < shape[d]!) break; idx[d] = 0; }
   }
   return { shape: keepdims ? outFull : shape.filter((_, i) => !axes.has(i)), groups };
+}
+
+/**
+ * Softmax / LogSoftmax groups: opset ≥ 13 normalizes along `axis` (default −1); older opsets (the importer marks them
+ * with `coerce2d`) flatten to 2-D at `axis` (default 1) and normalize over every axis from it on.
+ */
+export function softmaxGroups(shape: number[], at: Attrs): number[][] {
+  const r = shape.length;
+  const old = int(at, 'coerce2d', 0) !== 0;
+  const axis = normAxis(int(at, 'axis', old ? 1 : -1), r);
+  if (axis < 0 || axis >= Math.max(r, 1)) throw new KernelError(`axis=${int(at, 'axis', 0)} out of range for rank ${r}`, false);
+  const axes = old ? shape.map((_, i) => i).filter((i) => i >= axis) : [axis];
+  return reduceGroups(shape, axes, true).groups;
+}
+
+function softmaxKernel(log: boolean): Kernel {
+  return ([x], at) => {
+    const X = need(x, 'input');
+    const out = tensor(X.shape);
+    for (const g of softmaxGroups(X.shape, at)) {
+      const m = Math.max(...g.map((i) => X.data[i]!));
+      const sum = g.reduce((a, i) => a + Math.exp(X.data[i]! - m), 0);
+      for (const i of g) out.data[i] = log ? X.data[i]! - m - Math.log(sum) : Math.exp(X.data[i]! - m) / sum;
+    }
+    return [out];
+  };
 }
 
 /** Reduce axes come from the attribute (ReduceSum before opset 13, the others before 18) or the second input. */
@@ -670,6 +711,10 @@ export const KERNELS: Record<string, Kernel> = {
   HardSigmoid: ([x], at) => unary((v) => hardSigmoid(v, float(at, 'alpha', 0.2), float(at, 'beta', 0.5)))([x], at),
   HardSwish: unary((v) => v * hardSigmoid(v, 1 / 6, 0.5)),
   Erf: unary(erf),
+  Exp: unary(Math.exp),
+  Log: unary(Math.log),
+  Softmax: softmaxKernel(false),
+  LogSoftmax: softmaxKernel(true),
   Gelu: ([x], at) => {
     if (typeof at['approximate'] === 'string' && at['approximate'] !== 'none') throw new KernelError(`approximate=${at['approximate']}`);
     return unary(gelu)([x], at);

@@ -67,7 +67,8 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
       return v;
     });
     const elemType = elemTypeOf(vi.type?.tensorType?.elemType);
-    inputs.push({ name: vi.name!, shape, ...(elemType !== 'float' ? { elemType } : {}) });
+    const onnxType = vi.type?.tensorType?.elemType ?? 1;
+    inputs.push({ name: vi.name!, shape, ...(elemType !== 'float' ? { elemType } : {}), ...(onnxType !== 1 && onnxType !== 9 ? { onnxType } : {}) });
   }
   for (const i of unnamed) opts.onNote?.(`model "${modelName}": input "${i}" has an unknown dimension, set to 1`);
   for (const d of defaulted) opts.onNote?.(`model "${modelName}": symbolic dimension "${d}" set to 1 (use --dim ${d}=N to change it)`);
@@ -90,6 +91,8 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
       attrs: Object.fromEntries((n.attribute ?? []).map((a) => [a.name!, decodeAttr(a)])),
     };
     if (node.op === 'Split' && node.attrs['num_outputs'] === undefined) node.attrs['num_outputs'] = node.outputs.length;
+    // Softmax/LogSoftmax before opset 13 flatten to 2-D at `axis` (ir/kernels.ts softmaxGroups)
+    if ((node.op === 'Softmax' || node.op === 'LogSoftmax') && opset < 13) node.attrs['coerce2d'] = 1;
     const skip = (op: string, why = ''): void => { unsupported.push({ op, node: node.name, why }); node.outputs.forEach((o) => unknown.add(o)); };
     if (n.domain && n.domain !== 'ai.onnx') return skip(`${n.domain}.${node.op}`, 'custom domain');
     if (node.inputs.some((i) => unknown.has(i))) {

@@ -1,10 +1,24 @@
 import * as ort from 'onnxruntime-node';
 import type { GraphIR, IRValueInfo } from '../ir/graph.js';
 
-/** An input tensor in the model's own element type (bool inputs: ≠ 0; integer inputs: int64, truncated). */
+/** onnxruntime's name of each ONNX integer / double element type (TensorProto.DataType). */
+const ORT_TYPES: Record<number, { type: string; make: (xs: number[]) => ArrayLike<number | bigint> }> = {
+  2: { type: 'uint8', make: (xs) => Uint8Array.from(xs, Math.trunc) },
+  3: { type: 'int8', make: (xs) => Int8Array.from(xs, Math.trunc) },
+  4: { type: 'uint16', make: (xs) => Uint16Array.from(xs, Math.trunc) },
+  5: { type: 'int16', make: (xs) => Int16Array.from(xs, Math.trunc) },
+  6: { type: 'int32', make: (xs) => Int32Array.from(xs, Math.trunc) },
+  7: { type: 'int64', make: (xs) => BigInt64Array.from(xs, (v) => BigInt(Math.trunc(v))) },
+  11: { type: 'float64', make: (xs) => Float64Array.from(xs) },
+  12: { type: 'uint32', make: (xs) => Uint32Array.from(xs, Math.trunc) },
+  13: { type: 'uint64', make: (xs) => BigUint64Array.from(xs, (v) => BigInt(Math.trunc(v))) },
+};
+
+/** An input tensor in the model's own element type (bool inputs: ≠ 0; integer inputs truncated). */
 function feed(vi: IRValueInfo, xs: number[]): ort.Tensor {
   if (vi.elemType === 'bool') return new ort.Tensor('bool', Uint8Array.from(xs, (v) => (v !== 0 ? 1 : 0)), vi.shape);
-  if (vi.elemType === 'int') return new ort.Tensor('int64', BigInt64Array.from(xs, (v) => BigInt(Math.trunc(v))), vi.shape);
+  const t = ORT_TYPES[vi.onnxType ?? (vi.elemType === 'int' ? 7 : 1)];
+  if (t) return new ort.Tensor(t.type as 'int64', t.make(xs) as BigInt64Array, vi.shape);
   return new ort.Tensor('float32', Float32Array.from(xs), vi.shape);
 }
 

@@ -18,15 +18,22 @@ export interface ActTable {
   satHi: bigint;
 }
 
-export const ACT_FN = { sigmoid, tanh: Math.tanh, erf } as const;
+export const ACT_FN = {
+  sigmoid, tanh: Math.tanh, erf,
+  // for lower-nonlinear.ts (docs/zkml-compile.md "Exp, Softmax, LogSoftmax"): exp over [−16, 0) and log(S)/log(17)
+  // over S ∈ [1, 17), both as functions of z in the window [−8, 8)
+  exp16: (z: number) => Math.exp(z - 8), log17: (z: number) => Math.log(z + 9) / Math.log(17),
+} as const;
 /** The bounded activations with a segment table (odd ones saturate to ±1, sigmoid to 0/1). */
 export type ActFn = keyof typeof ACT_FN;
 
 /**
  * Window and segment count per function: sigmoid over |x| < 8 (16 segments of width 1), tanh over |x| < 4 (32 of
- * width 1/4), erf over |x| < 4 (32 of width 1/4; |1 − erf(4)| < 2e−8).
+ * width 1/4), erf over |x| < 4 (32 of width 1/4; |1 − erf(4)| < 2e−8); exp16 and log17 over |z| < 8 (128 of width 1/8).
  */
-export const ACT_SHAPE: Readonly<Record<ActFn, ActShape>> = { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 } };
+export const ACT_SHAPE: Readonly<Record<ActFn, ActShape>> = {
+  sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 }, exp16: { k: 3, j: 6 }, log17: { k: 3, j: 6 },
+};
 
 /** Window 2^k and 2^(j+1) segments of a table (presets refine j: docs/zkml-compile.md, "Precision presets"). */
 export interface ActShape { k: number; j: number }
@@ -61,7 +68,7 @@ export function buildActTable(fn: ActFn, st: number, so: number, shape: ActShape
     while (A[i]! + B[i]! * tmax > one) B[i] = B[i]! - 1n;
     while (A[i]! + B[i]! * tmax < -one) B[i] = B[i]! + 1n;
   }
-  return { fn, k, j, st, so, A, B, satLo: fn === 'sigmoid' ? 0n : -one, satHi: one };
+  return { fn, k, j, st, so, A, B, satLo: fn === 'tanh' || fn === 'erf' ? -one : 0n, satHi: one };
 }
 
 /**
@@ -106,11 +113,12 @@ export function actBounds(tb: ActTable): [bigint, bigint] {
  * scale `sx` (the input quantization) — scanned on a grid of 2^−gridBits (default 4× finer than 2^−sx) over
  * [−2^(k+1), 2^(k+1)].
  */
-export function actMaxError(tb: ActTable, sx: number, gridBits = sx + 2): number {
+export function actMaxError(tb: ActTable, sx: number, gridBits = sx + 2, domain?: [number, number]): number {
   const f = ACT_FN[tb.fn];
   const span = 2 ** (tb.k + 1), stepX = 2 ** -gridBits;
+  const [from, to] = domain ?? [-span, span]; // exp16 / log17: only where their callers feed them (lower-nonlinear.ts)
   let worst = 0;
-  for (let x = -span; x <= span; x += stepX) {
+  for (let x = from; x <= to; x += stepX) {
     const y = Number(actEval(tb, BigInt(Math.round(x * 2 ** sx)), sx)) / 2 ** tb.so;
     worst = Math.max(worst, Math.abs(y - f(x)));
   }

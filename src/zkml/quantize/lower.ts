@@ -5,6 +5,7 @@ import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 import { UnsupportedOpError } from '../onnx/errors.js';
 import { actBounds, actOutputScale, buildActTable, type ActFn, type ActShape, type ActTable } from './activation.js';
 import { QuantizeError } from './errors.js';
+import { lowerNonlinear, type NonlinearHost } from './lower-nonlinear.js';
 import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import { DEFAULT_PRECISION, PRESETS, type PrecisionPreset } from './precision.js';
 import type { FixedProgram, Gadget } from './program.js';
@@ -168,12 +169,12 @@ class Lowerer {
   }
 
   /**
-   * Activation of x at scale sx; output at actOutputScale (t at scale st = min(s + the preset's offset bits, sx)).
-   * Optionally also floor(x/2^qd) (then st = sx − qd).
+   * Activation of x at scale sx; output at actOutputScale (t at scale st = min(s + the preset's offset bits, sx)),
+   * plus `extraOut` bits (Exp: lower-nonlinear.ts). Optionally also floor(x/2^qd) (then st = sx − qd).
    */
-  act(fn: ActFn, x: Lin, sx: number, qd?: number): { y: Lin; q?: Lin; so: number } {
+  act(fn: ActFn, x: Lin, sx: number, qd?: number, extraOut = 0): { y: Lin; q?: Lin; so: number } {
     const shape = this.prec.act[fn];
-    const st = qd !== undefined ? sx - qd : Math.min(this.s + this.prec.offsetBits, sx), so = actOutputScale(fn, st, this.s, shape, this.prec.outBits);
+    const st = qd !== undefined ? sx - qd : Math.min(this.s + this.prec.offsetBits, sx), so = actOutputScale(fn, st, this.s, shape, this.prec.outBits) + extraOut;
     const table = this.table(fn, st, so, shape);
     const n = this.width(x, table.k + sx + 1);
     const out = this.sig(actBounds(table));
@@ -187,6 +188,17 @@ class Lowerer {
     }
     this.gadgets.push(g);
     return { y: linSig(out), so, ...(q ? { q } : {}) };
+  }
+
+  private nlHost: NonlinearHost | undefined;
+  /** The context lower-nonlinear.ts lowers in (division, Exp, Softmax, LogSoftmax, Log, Gemm of two computed tensors). */
+  private host(): NonlinearHost {
+    return this.nlHost ??= {
+      s: this.s, bounds: this.bounds, gadgets: this.gadgets, node: () => this.node,
+      sig: (b) => this.sig(b), width: (x, min) => this.width(x, min), mul: (a, b) => this.mul(a, b),
+      act: (fn, x, sx, extraOut) => this.act(fn, x, sx, undefined, extraOut), maxLin: (a, b) => this.maxLin(a, b), toScale: (t, sc) => this.toScale(t, sc),
+      prepLinear: (t) => this.prepLinear(t), matmulVar: (a, b) => this.matmulVar(a, b), unsupported: (n, why) => this.unsupported(n, why),
+    };
   }
 
   // ---- tensors -------------------------------------------------------------------------------------------------
@@ -311,6 +323,8 @@ class Lowerer {
   // ---- ops -----------------------------------------------------------------------------------------------------
   private lowerNode(n: IRNode, ins: Operand[]): Array<QTensor | undefined> {
     const varIdx = ins.map((x, i) => (isQ(x) ? i : -1)).filter((i) => i >= 0);
+    const nonlinear = lowerNonlinear(this.host(), n, ins, varIdx);
+    if (nonlinear) return nonlinear;
     const one = (): QTensor => ins[varIdx[0]!] as QTensor;
     const s = this.s;
     switch (n.op) {

@@ -13,6 +13,9 @@ export const PrecisionSchema = z.enum(PRECISIONS);
 export type Precision = z.infer<typeof PrecisionSchema>;
 export const DEFAULT_PRECISION: Precision = 'balanced';
 
+/** exp16 / log17 (Exp, Softmax, LogSoftmax, Log: lower-nonlinear.ts) use the same 128 segments in every preset. */
+const NONLINEAR_TABLES = { exp16: { k: 3, j: 6 }, log17: { k: 3, j: 6 } } as const;
+
 export interface PrecisionPreset {
   name: Precision;
   /** Window and segment count of each activation table. */
@@ -34,19 +37,19 @@ export interface PrecisionPreset {
 export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
   fast: {
     name: 'fast',
-    act: { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 } },
+    act: { sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 }, ...NONLINEAR_TABLES },
     weightBits: 0, offsetBits: 0, outBits: 0, scales: [6, 7, 8, 10, 12], defaultScale: 8,
     goal: { abs: 1e-2, rel: 1e-2 },
   },
   balanced: {
     name: 'balanced',
-    act: { sigmoid: { k: 3, j: 4 }, tanh: { k: 2, j: 5 }, erf: { k: 2, j: 5 } },
+    act: { sigmoid: { k: 3, j: 4 }, tanh: { k: 2, j: 5 }, erf: { k: 2, j: 5 }, ...NONLINEAR_TABLES },
     weightBits: 2, offsetBits: 2, outBits: 2, scales: [8, 9, 10, 11, 12], defaultScale: 10,
     goal: { abs: 1e-3, rel: 1e-3 },
   },
   accurate: {
     name: 'accurate',
-    act: { sigmoid: { k: 3, j: 5 }, tanh: { k: 3, j: 7 }, erf: { k: 3, j: 7 } },
+    act: { sigmoid: { k: 3, j: 5 }, tanh: { k: 3, j: 7 }, erf: { k: 3, j: 7 }, ...NONLINEAR_TABLES },
     weightBits: 4, offsetBits: 4, outBits: 4, scales: [10, 11, 12, 13, 14], defaultScale: 12,
     goal: { abs: 2e-4, rel: 2e-4 },
   },

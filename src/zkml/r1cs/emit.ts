@@ -1,10 +1,12 @@
-import { BN254_R, toField } from '../fixed-point.js';
+import { BN254_R, fieldInverse, toField } from '../fixed-point.js';
 import { selectorSplit } from '../quantize/activation.js';
 import { linEval, type Lin } from '../quantize/lin.js';
-import { emulate, type FixedProgram, type Gadget } from '../quantize/program.js';
+import { emulate, euclidDiv, type FixedProgram, type Gadget } from '../quantize/program.js';
 import { WitnessInputError } from '../witness/errors.js';
 import { multilinear } from '../codegen/circom.js';
 import { ConstraintStore } from './store.js';
+import { hornerNonConst } from '../quantize/act-poly.js';
+import { programPackPlan, wordTerms } from './public-wires.js';
 
 /**
  * Direct R1CS backend (docs/zkml-compile.md, "Direct backend"): the fixed-point program is the circuit, so its
@@ -13,9 +15,10 @@ import { ConstraintStore } from './store.js';
  * witness can never disagree about the wire layout. One emitter per gadget kind (`EMITTERS`): a new kind is added
  * there, its emulate/cost in program.ts.
  *
- * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then in[0..nIn), then the public input
- * `recipient` (in no constraint, bound by the zkey: docs/eth.md "Recipient binding"), then private wires in
- * allocation order. Constraint counts equal `programCost` (circom -O2's counts): each bit decomposition costs n
+ * Wire layout (as circom's): 0 = the constant one, then out[0..nOut), then the packed input words
+ * packed[0..nWords) (public outputs of circom's main: one linear constraint each, docs/eth.md "Packed public
+ * inputs"), then the public input `recipient` (in no constraint, bound by the zkey: docs/eth.md "Recipient
+ * binding"), then the private inputs in[0..nIn), then private wires in allocation order. Constraint counts equal `programCost` (circom -O2's counts): each bit decomposition costs n
  * boolean constraints (one bit is implied by the linear sum, as -O2 substitutes it), linear `<==` cost nothing, and
  * an output costs one equality only when it has no private wire left to solve for.
  */
@@ -24,7 +27,8 @@ import { ConstraintStore } from './store.js';
  * Version of the wire layout this emitter produces. A witness program records it, and a program written for another
  * layout is refused (its witness would not fit that circuit's r1cs). Bump on any change to the emitted wires.
  */
-export const DIRECT_LAYOUT_VERSION = 3; // 3: the public `recipient` wire after the inputs
+export const DIRECT_LAYOUT_VERSION = 5; // 3: the public `recipient` wire after the inputs; 4: `div` wires, no product for a flat
+// table step; 5: inputs private, packed into public words (docs/eth.md "Packed public inputs")
 
 /** Sparse linear combination over internal wires: wire → coefficient (a field element). */
 export type Row = Map<number, bigint>;
@@ -47,11 +51,7 @@ function rowComb(parts: ReadonlyArray<readonly [bigint, Row]>, c = 0n): Row {
 }
 const constRow = (c: bigint): Row => rowComb([], c);
 
-function modInv(a: bigint): bigint {
-  let [r0, r1, s0, s1] = [fmod(a), P, 1n, 0n];
-  while (r1 !== 0n) { const q = r0 / r1; [r0, r1] = [r1, r0 - q * r1]; [s0, s1] = [s1, s0 - q * s1]; }
-  return fmod(s0);
-}
+const modInv = fieldInverse;
 
 /** One signal name of the .sym file: `wire` is the internal wire, or −1 for a value implied by a linear equation. */
 interface Label { name: string; wire: number }
@@ -66,20 +66,32 @@ export class R1csBuilder {
   /** Row of each program signal. */
   readonly sigRow: Row[];
   nWires: number;
+  /** Public wires: the constant one, outputs, packed input words, recipient. */
+  readonly nPub: number;
+  /** Packed input words (public signals after the outputs): word wire and its row Σ (in_i + 2^(w_i−1))·2^shift_i. */
+  readonly words: Array<[number, Row]>;
 
   constructor(readonly program: FixedProgram, readonly signals: readonly bigint[] | undefined, private readonly store: boolean, recipient = 0n) {
-    const nOut = program.outputs.length;
-    this.nWires = 1 + nOut + program.nIn + 1;
+    const nOut = program.outputs.length, nIn = program.nIn;
+    // public wires (docs/eth.md "Packed public inputs"): word j = Σ (in_i + 2^(w_i−1))·2^shift_i, one linear constraint
+    const words = programPackPlan(program).map(wordTerms);
+    this.nPub = 1 + nOut + words.length + 1;
+    const inWire = (i: number) => this.nPub + i;
+    this.nWires = this.nPub + nIn;
     this.sigRow = new Array<Row>(program.nSignals);
-    for (let i = 0; i < program.nIn; i++) this.sigRow[i] = new Map([[1 + nOut + i, 1n]]);
+    for (let i = 0; i < nIn; i++) this.sigRow[i] = new Map([[inWire(i), 1n]]);
     for (let i = 0; i < nOut; i++) this.labels.push({ name: `main.out[${i}]`, wire: 1 + i });
-    for (let i = 0; i < program.nIn; i++) this.labels.push({ name: `main.in[${i}]`, wire: 1 + nOut + i });
-    this.labels.push({ name: 'main.recipient', wire: 1 + nOut + program.nIn });
+    words.forEach((_, j) => this.labels.push({ name: `main.packed[${j}]`, wire: 1 + nOut + j }));
+    this.labels.push({ name: 'main.recipient', wire: this.nPub - 1 });
+    for (let i = 0; i < nIn; i++) this.labels.push({ name: `main.in[${i}]`, wire: inWire(i) });
+    this.words = words.map((w, j) => [1 + nOut + j, rowComb(w.terms.map(([i, k]) => [k, this.sigRow[i]!] as const), w.c)]);
     if (signals) {
       this.values = new Array<bigint>(this.nWires).fill(0n);
       this.values[0] = 1n;
-      for (let i = 0; i < program.nIn; i++) this.values[1 + nOut + i] = toField(signals[i]!);
-      this.values[1 + nOut + program.nIn] = toField(recipient);
+      for (let i = 0; i < nIn; i++) this.values[inWire(i)] = toField(signals[i]!);
+      // out-of-range inputs give a meaningless word here; their range gadget refuses them with a typed error
+      words.forEach((w, j) => { this.values![1 + nOut + j] = toField(w.terms.reduce((a, [i, k]) => a + k * signals[i]!, w.c)); });
+      this.values[this.nPub - 1] = toField(recipient);
     }
   }
 
@@ -191,7 +203,9 @@ const emitAct: GadgetEmitter<'act'> = (b, g, name) => {
     if (i === h) return leaf(c, hm);
     const rest = poly(c, tag, i + 1, hm);
     const withBit = poly(c, tag, i + 1, hm | (1 << i));
-    const p = b.product(`${name}.${tag}${counter++}`, sel(r + i), withBit);
+    // a constant factor (a flat stretch of the table) makes the step linear: no product (act-poly.ts)
+    const p = hornerNonConst(c, r, h, i + 1, hm | (1 << i)) ? b.product(`${name}.${tag}${counter++}`, sel(r + i), withBit)
+      : (counter++, rowComb([[withBit.get(0) ?? 0n, sel(r + i)]]));
     return rowComb([[1n, rest], [1n, p]]);
   };
   const A = poly(CA, 'pa', 0, 0), B = poly(CB, 'pb', 0, 0);
@@ -218,9 +232,35 @@ const emitAct: GadgetEmitter<'act'> = (b, g, name) => {
   if (g.q) b.setSig(g.q.out, q);
 };
 
+/**
+ * Euclidean division (docs/zkml-compile.md "Division"): hints q and r, pinned by q·y = x − r, r ∈ [0, 2^ny),
+ * |y| − 1 − r ∈ [0, 2^ny) (so 0 ≤ r < |y|, and y ≠ 0), q ∈ [−2^(nq−1), 2^(nq−1)) — with every value far below the
+ * field size the integer equation x = q·y + r holds, so q is the only quotient. A possibly negative y is decomposed
+ * in ny + 1 signed bits and |y| = y·(2·sign − 1) is one product.
+ */
+const emitDiv: GadgetEmitter<'div'> = (b, g, name) => {
+  const x = b.lin(g.x), y = b.lin(g.y);
+  const xv = b.int(g.x), yv = b.int(g.y);
+  const { q, r } = b.witness ? euclidDiv(xv, yv, g.node) : { q: 0n, r: 0n };
+  const ayv = yv < 0n ? -yv : yv;
+  let ay = y;
+  if (g.signed) {
+    const { bit } = signedBits(b, `${name}.yb`, y, yv, g.ny + 1, 0);
+    ay = b.product(`${name}.ay`, y, rowComb([[2n, bit[g.ny]!]], -1n));
+  }
+  const qw = b.wire(`${name}.q`, () => q);
+  const rw = b.wire(`${name}.r`, () => r);
+  const half = 1n << BigInt(g.ny - 1);
+  signedBits(b, `${name}.rb`, rowComb([[1n, rw]], -half), r - half, g.ny, 0);
+  signedBits(b, `${name}.gb`, rowComb([[1n, ay], [-1n, rw]], -1n - half), ayv - 1n - r - half, g.ny, 0);
+  signedBits(b, `${name}.qb`, qw, q, g.nq, 0);
+  b.constrain(qw, y, rowComb([[1n, x], [-1n, rw]]));
+  b.setSig(g.out, qw);
+};
+
 /** One emitter per gadget kind. */
 export const EMITTERS: { [K in Gadget['kind']]: GadgetEmitter<K> } = {
-  range: emitRange, mul: emitMul, rescale: emitRescale, relu: emitRelu, act: emitAct,
+  range: emitRange, mul: emitMul, rescale: emitRescale, relu: emitRelu, act: emitAct, div: emitDiv,
 };
 
 /** The .sym / mutation-harness name of gadget k: its index and ONNX node (commas and newlines replaced). */
@@ -259,7 +299,7 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
     (EMITTERS[g.kind] as GadgetEmitter<typeof g.kind>)(b, g as never, `main.${gadgetNames[k]}`);
   });
   opts.onProgress?.(p.gadgets.length, p.gadgets.length);
-  const nOut = p.outputs.length, nPub = 1 + nOut + p.nIn + 1;
+  const nOut = p.outputs.length, nPub = b.nPub;
   if (b.values) p.outputs.forEach((o, i) => { b.values![1 + i] = toField(linEval(o, signals!)); });
   const subs = new Map<number, Row>();
   const reduce = (r: Row): Row => {
@@ -268,8 +308,10 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
     for (const [w] of r) if (subs.has(w)) { out = out ?? new Map(r); const k = out.get(w)!; out.delete(w); out = rowComb([[1n, out], [k, subs.get(w)!]]); }
     return out ?? r;
   };
-  p.outputs.forEach((o, i) => {
-    const R = reduce(rowComb([[1n, b.lin(o)], [-1n, new Map([[1 + i, 1n]])]]));
+  // public equations: each output, then each packed input word (solved for its last input, as circom -O2 does)
+  const equations: Array<[number, Row]> = [...p.outputs.map((o, i): [number, Row] => [1 + i, b.lin(o)]), ...b.words];
+  equations.forEach(([wire, lin]) => {
+    const R = reduce(rowComb([[1n, lin], [-1n, new Map([[wire, 1n]])]]));
     let pivot = -1;
     for (const [w] of R) if (w >= nPub && w > pivot) pivot = w;
     if (pivot < 0) { b.constrain(new Map(), new Map(), rowComb([[-1n, R]])); return; }
@@ -289,7 +331,7 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
   const labels = b.labels.map((l) => ({ name: l.name, wire: l.wire < 0 ? -1 : finalId[l.wire]! }));
   const wireToLabel = new Array<number>(next).fill(0);
   labels.forEach((l, i) => { if (l.wire >= 0) wireToLabel[l.wire] = i + 1; }); // label 0 is the constant one
-  const out: EmittedCircuit = { nWires: next, nOutputs: nOut, nPubInputs: p.nIn + 1, constraints, labels, wireToLabel, gadgetNames };
+  const out: EmittedCircuit = { nWires: next, nOutputs: nOut + b.words.length, nPubInputs: 1, constraints, labels, wireToLabel, gadgetNames };
   if (b.values) out.witness = b.values.filter((_, w) => finalId[w]! >= 0);
   return out;
 }

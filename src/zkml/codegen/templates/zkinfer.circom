@@ -59,3 +59,57 @@ template IsZero() {
     out <== 1 - in * inv;
     in * out === 0;
 }
+
+// Euclidean division (docs/zkml-compile.md "Division"): q and r with x = q·y + r and 0 ≤ r < ay, where ay = |y| is
+// given by the caller (y itself when y is provably non-negative, else y·(2·sign − 1)). r and ay − 1 − r are range-
+// checked in ny bits (so 0 ≤ r < ay, and y ≠ 0: a zero divisor has no witness), q in nq signed bits. Every value stays
+// far below the field size, so x = q·y + r holds over the integers and q is the only quotient.
+template DivEuclid(ny, nq) {
+    signal input x;
+    signal input y;
+    signal input ay;
+    signal output q;
+    signal r;
+    var xs = x;
+    var a = ay;
+    var ax = xs < 0 ? -xs : xs;
+    var rr = ax % a;
+    if (xs < 0 && rr != 0) rr = a - rr;
+    r <-- rr;
+    q <-- (x - rr) / y;
+    component rb = SignedBits(ny);
+    rb.in <== r - (1 << (ny - 1));
+    component gb = SignedBits(ny);
+    gb.in <== ay - 1 - r - (1 << (ny - 1));
+    component qb = SignedBits(nq);
+    qb.in <== q;
+    q * y === x - r;
+}
+
+// DivEuclid by a divisor that is provably positive (|y| = y).
+template DivUnsigned(ny, nq) {
+    signal input x;
+    signal input y;
+    signal output q;
+    component d = DivEuclid(ny, nq);
+    d.x <== x;
+    d.y <== y;
+    d.ay <== y;
+    q <== d.q;
+}
+
+// DivEuclid by a divisor of either sign: |y| = y·(2·sign − 1), the sign from an (ny + 1)-bit decomposition of y.
+template DivSigned(ny, nq) {
+    signal input x;
+    signal input y;
+    signal output q;
+    component yb = SignedBits(ny + 1);
+    yb.in <== y;
+    signal ay;
+    ay <== y * (2 * yb.bits[ny] - 1);
+    component d = DivEuclid(ny, nq);
+    d.x <== x;
+    d.y <== y;
+    d.ay <== ay;
+    q <== d.q;
+}
