@@ -1,7 +1,7 @@
 // npm run bench:verify — Groth16 verification throughput, one proof at a time (the engine's `verify`, snarkjs's
 // pairing check: the baseline) vs batch verification (src/zkml/verify/batch.ts: one multi-pairing per batch with
-// fresh random scalars) for k = 1, 8, 32, 128 proofs of one circuit: the scoring-ema circuit (proof of weights,
-// 97 public signals). Keys INSECURE-DEV (dev setup); circuit and proofs cached under .cache/bench-verify/.
+// fresh random scalars) for k = 1, 8, 32, 128 proofs of one circuit: the scoring-ema circuit (proof of weights;
+// the header line prints its constraints and public signals). Keys INSECURE-DEV (dev setup); circuit and proofs cached under .cache/bench-verify/.
 // Medians over --runs rounds; every round verifies the same proofs both ways with the verifier's own inputs bound.
 // Options: --runs 3   --sizes 1,8,32,128
 // Ends with the line `batch-verify speedup k=32: N.NNx` (batch proofs/s ÷ single proofs/s, same run).
