@@ -11,10 +11,16 @@ import { createApiServer, type ApiServer } from './server.js';
 import { sqliteHistoryStore } from './history-store.js';
 import { validatorNetworkView, type ValidatorState } from './validator-view.js';
 import { zooModelAdapter } from './zoo-models.js';
+import { registerProofOfWeightsRoutes, type PowRecordSource } from './routes/proof-of-weights.js';
 
 export interface ValidatorApiOptions {
   /** The running validator (src/validator/validator.ts): its external queue, SQLite store, scores, metagraph. */
-  validator: ValidatorState & { readonly external: ExternalQueue; readonly store: ValidatorState['store'] & { readonly db: Database.Database } };
+  validator: ValidatorState & {
+    readonly external: ExternalQueue;
+    readonly store: ValidatorState['store'] & { readonly db: Database.Database };
+    /** Proof-of-weights records (served at GET /v1/proof-of-weights). */
+    readonly pow?: { readonly records: PowRecordSource } | undefined;
+  };
   /** The circuits it serves (the same list it was constructed with). */
   circuits: ValidatorCircuit[];
   chain: Chain;
@@ -55,6 +61,7 @@ export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiSer
     ...(o.competitions ? { competitions: o.competitions } : {}),
     ...(o.logger !== undefined ? { logger: o.logger } : {}),
   });
+  registerProofOfWeightsRoutes(server.app, o.validator.pow?.records);
   return {
     ...server,
     inferences,

@@ -187,6 +187,8 @@ export interface Chain {
   commit(hotkey: Signer, netuid: number, data: string): Promise<CallReceipt>;
   /** All current commitments on a subnet. */
   commitments(netuid: number): Promise<Commitment[]>;
+  /** The u16 weights a uid last set on a subnet, as stored ([uid, weight] pairs, zeros dropped). */
+  weights?(netuid: number, uid: number): Promise<Array<[number, number]>>;
 
   /** Move `amount` rao from the coldkey's balance onto `hotkey` as stake. */
   addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt>;

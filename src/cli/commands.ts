@@ -12,13 +12,14 @@ import { registerPredict } from './predict.js';
 import { registerCompile } from './compile.js';
 import { registerProve } from './prove.js';
 import { registerVerify } from './verify.js';
+import { registerVerifyWeights } from './verify-weights.js';
 import { registerExportVerifier } from './export-verifier.js';
 import { registerDevnet } from './devnet.js';
 import { registerChain } from './chain.js';
 import { registerCompetition } from './competition.js';
 
 /** Every command group, one file each under src/cli/. Add a group by adding its register function here. */
-const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerExportVerifier, registerDevnet, registerChain, registerDevnetUp, registerMiner, registerProverWorker, registerValidator, registerCompetition];
+const groups: Array<(program: Command) => void> = [registerEth, registerWallet, registerQuery, registerTrain, registerModels, registerPredict, registerCompile, registerProve, registerVerify, registerVerifyWeights, registerExportVerifier, registerDevnet, registerChain, registerDevnetUp, registerMiner, registerProverWorker, registerValidator, registerCompetition];
 
 export function registerCommands(program: Command): void {
   for (const register of groups) register(program);

@@ -22,8 +22,9 @@ export function registerValidator(program: Command): void {
     .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (known-secret keys: proofs can be forged; development networks only)')
     .option('--competition <task>', 'also run this competition: evaluate its submissions, serve the leaderboard (repeatable; docs/competitions.md)', collect, [])
     .option('--competition-every <blocks>', 'blocks between competition evaluations', '25')
-    .option('--competition-items <n>', "hidden items per competition evaluation (default: each task's)"))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string }) => {
+    .option('--competition-items <n>', "hidden items per competition evaluation (default: each task's)")
+    .option('--proof-of-weights <dir>', 'the scoring-ema circuit: each weights epoch a miner proves the score update, and the weights set are the proven ones'))
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string; proofOfWeights?: string }) => {
       const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
@@ -46,8 +47,10 @@ export function registerValidator(program: Command): void {
       }
       const hotkey = wallet.hotkeyPair();
       const db = f.db ?? defaultStatePath(['validator', `${hotkey.address}.sqlite`], join(homedir(), '.zkinfer', 'validator.sqlite'));
+      const pow = f.proofOfWeights ? await loadValidatorCircuit(resolveCircuitDir(f.proofOfWeights), { allowInsecureDev: f.allowInsecureDev === true }) : undefined;
+      if (pow) console.log(`proof of weights: ${pow.artifacts.metadata.name} ${pow.id} (security ${pow.artifacts.metadata.security})`);
       const validator = new Validator({
-        hotkey, chain, netuid, dbPath: db, circuits,
+        hotkey, chain, netuid, dbPath: db, circuits, ...(pow ? { proofOfWeights: { circuit: pow } } : {}),
         concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
       });
       validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
@@ -56,7 +59,7 @@ export function registerValidator(program: Command): void {
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
       const { startCompetitions } = await import('../competition/start.js');
       const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
-      const api = await startApiFromFlags(f, { validator, circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
+      const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
       await competitions?.runner.stop();
       await api?.close();

@@ -4,19 +4,28 @@ import { resolveCircuitDir } from '../circuit-ref.js';
 import { parseRecipient } from '../zkml/witness/inputs.js';
 import { readJsonArg } from './prove.js';
 
-/** `zkinfer verify DIR PROOF.json [--input INPUT.json]` — exit 0 valid, 1 invalid, 2 error. */
+/**
+ * `zkinfer verify DIR PROOF.json [--input INPUT.json]` — exit 0 valid, 1 invalid, 2 error. With several proof
+ * files: one batch check (docs/zkml-prove.md, batch verification), a line per file, exit 1 when any is invalid.
+ */
 export function registerVerify(program: Command): void {
   program
     .command('verify')
     .description('verify a proof (exit 0 valid, 1 invalid, 2 error); with --input, against YOUR inputs')
     .argument('<dir>', 'circuit artifacts directory')
-    .argument('<proof>', 'PROOF.json from `zkinfer prove`')
+    .argument('<proofs...>', 'PROOF.json from `zkinfer prove` (several: verified as one batch)')
     .option('--input <file>', 'your own input {"input_data": [[...]]}: substituted into the public signals before checking')
     .option('--recipient <address>', 'with --input: the recipient the proof must be bound to (default 0)', '0')
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string, proofPath: string, o: { input?: string; recipient: string; json?: boolean }) => {
+    .action(async (dir: string, proofPaths: string[], o: { input?: string; recipient: string; json?: boolean }) => {
       const [{ verifyFile }, { releaseSnarkjsCurve }] = await Promise.all([import('../zkml/verify/index.js'), import('../zkml/prove/curve.js')]);
       try {
+        if (proofPaths.length > 1) {
+          const { verifyFilesBatch } = await import('../zkml/verify/batch-files.js');
+          process.exitCode = await verifyFilesBatch(resolveCircuitDir(dir), proofPaths, o);
+          return;
+        }
+        const proofPath = proofPaths[0]!;
         const input = o.input ? await readJsonArg(o.input, 'input file') : undefined;
         const t0 = performance.now();
         const r = await verifyFile(resolveCircuitDir(dir), proofPath, input === undefined ? {} : { input, recipient: parseRecipient(o.recipient) });

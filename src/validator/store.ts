@@ -16,7 +16,7 @@ export interface RequestLogEntry {
   uid: number;
   hotkey: string;
   circuitId: string;
-  source: 'benchmark' | 'external';
+  source: 'benchmark' | 'external' | 'proof-of-weights';
   status: number;
   verified: boolean;
   rtS: number;
@@ -107,7 +107,7 @@ export class ValidatorStore {
   /** Recent requests, newest first. */
   recentRequests(limit = 100): RequestLogEntry[] {
     const rows = this.db.prepare(`SELECT * FROM requests ORDER BY id DESC LIMIT ?`).all(limit) as Array<{
-      at: number; uid: number; hotkey: string; circuit_id: string; source: 'benchmark' | 'external'; status: number; verified: number; rt: number; proof_size: number; error: string | null;
+      at: number; uid: number; hotkey: string; circuit_id: string; source: RequestLogEntry['source']; status: number; verified: number; rt: number; proof_size: number; error: string | null;
     }>;
     return rows.map((r) => ({
       at: r.at, uid: r.uid, hotkey: r.hotkey, circuitId: r.circuit_id, source: r.source, status: r.status, verified: r.verified === 1, rtS: r.rt, proofSize: r.proof_size,

@@ -12,7 +12,8 @@ import { ExternalQueue, UnknownCircuitError, type ExternalRecord } from './exter
 import { ReplayGuard } from './replay-guard.js';
 import { DEFAULT_SCORING, responseQuality, rtBounds, updateScore, weightsForEmit, type ScoringConfig } from './scoring.js';
 import { ValidatorStore, type RequestLogEntry } from './store.js';
-import { verifyMinerProof } from './verify-proof.js';
+import { ProofBatcher } from './proof-batcher.js';
+import { ProofOfWeights } from './proof-of-weights.js';
 import { weightsRefusal } from './weights-guard.js';
 import { snarkjsCurve } from '../zkml/prove/curve.js';
 
@@ -34,6 +35,10 @@ export interface ValidatorOptions {
   externalAttempts?: number;
   /** Pause between benchmark queries to one miner, ms (0 = as fast as capacity allows). */
   benchmarkIntervalMs?: number;
+  /** Longest a proof waits for others of its circuit to be batch-verified with them, ms (default 50). */
+  verifyBatchWindowMs?: number;
+  /** Proof of weights (docs/network.md): the scoring-ema circuit; the weights set are those its proofs imply. */
+  proofOfWeights?: { circuit: ValidatorCircuit };
   log?: (line: string) => void;
 }
 
@@ -66,6 +71,10 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   readonly store: ValidatorStore;
   readonly external: ExternalQueue;
   readonly metagraph: MetagraphCache;
+  /** Batches the proof checks of each circuit (docs/network.md, batch verification). */
+  readonly batcher: ProofBatcher;
+  /** Proof-of-weights records and epochs (when configured). */
+  readonly pow: ProofOfWeights | undefined;
   private readonly replay: ReplayGuard;
   private readonly dendrite: Dendrite;
   private readonly scoring: ScoringConfig;
@@ -93,6 +102,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
       },
     });
     this.replay = new ReplayGuard(this.store.db);
+    this.batcher = new ProofBatcher({ windowMs: opts.verifyBatchWindowMs ?? 50, maxBatch: Math.max(1, opts.concurrency ?? 4) });
     this.dendrite = new Dendrite(opts.hotkey);
     this.scoring = { ...DEFAULT_SCORING, ...opts.scoring };
     const seed = opts.seed ?? Number(this.store.getMeta('seed') ?? Math.floor(Math.random() * 2 ** 31));
@@ -102,6 +112,15 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     this.store.setMeta('rng_epoch', String(Number(this.store.getMeta('rng_epoch') ?? 0) + 1));
     this.metagraph = new MetagraphCache(opts.chain, opts.netuid, 1_000);
     this.external.on('update', (r) => { if (r.status === 'queued') this.pump(); });
+    this.pow = opts.proofOfWeights ? new ProofOfWeights({
+      hotkey: this.hotkey, netuid: opts.netuid, circuit: opts.proofOfWeights.circuit, db: this.store.db, dendrite: this.dendrite, batcher: this.batcher,
+      scoring: this.scoring, log: this.log, scoreAnswer: (a) => this.scoreAnswer(a),
+      candidates: (m, id) => {
+        const scores = this.scores();
+        return this.miners(m).filter(({ uid }) => { const caps = this.capacityByUid.get(uid); return !caps || id in caps; })
+          .sort((a, b) => (scores.get(b.uid) ?? 0) - (scores.get(a.uid) ?? 0));
+      },
+    }) : undefined;
   }
 
   get hotkey(): string {
@@ -129,6 +148,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     this.running = false;
     this.unsubscribe?.();
     if (this.pumpTimer) clearInterval(this.pumpTimer);
+    this.batcher.flushAll();
     await Promise.allSettled([...this.pending]);
     this.dendrite.close();
   }
@@ -201,7 +221,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     if (block - last < every) return false;
     const meta = m ?? (await this.metagraph.get());
     const scores = new Map([...this.scores()].filter(([uid]) => uid < meta.n && meta.hotkeys[uid] !== this.hotkey));
-    const { uids, weights } = weightsForEmit(scores);
+    let { uids, weights } = weightsForEmit(scores);
     if (uids.length === 0) return false;
     const refusal = weightsRefusal(hp, meta, this.hotkey, uids);
     if (refusal !== undefined) {
@@ -212,9 +232,20 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     this.lastRefusal = undefined;
     this.settingWeights = true;
     try {
+      let powRecord: number | undefined;
+      if (this.pow) {
+        // the weights set are exactly those the proven scores imply (docs/network.md, proof of weights)
+        const p = await this.pow.weightsFor(meta);
+        if (!p) return false;
+        ({ uids, weights } = p);
+        powRecord = p.recordId;
+        const again = weightsRefusal(hp, meta, this.hotkey, uids);
+        if (again !== undefined) { this.log(`validator: not setting proven weights yet: ${again}`); return false; }
+      }
       const r = await this.opts.chain.setWeights(this.opts.hotkey, { netuid: this.opts.netuid, uids, weights, versionKey: Math.max(VERSION_KEY, hp.weightsVersion) });
       this.store.setMeta('last_weights_block', String(r.block));
       this.store.setMeta('last_weights', JSON.stringify({ uids, weights }));
+      if (powRecord !== undefined) this.pow!.markSet(powRecord, r.block);
       this.emit('weights', { block: r.block, uids, weights });
       return true;
     } catch (e) {
@@ -319,7 +350,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
         const out = QueryOutputSchema.parse(JSON.parse(r.synapse?.query_output ?? 'null'));
         proof = out.proof;
         proofSize = Buffer.byteLength(JSON.stringify(out.proof ?? null));
-        const check = await verifyMinerProof(circuit.artifacts, out, inputs);
+        const check = await this.batcher.verify(circuit.artifacts, { response: out, inputs });
         publicSignals = check.publicSignals;
         verified = check.valid;
         if (!verified) error = check.reason ?? 'proof does not verify';
@@ -327,25 +358,9 @@ export class Validator extends EventEmitter<ValidatorEvents> {
         error = `invalid query_output: ${(e as Error).message}`;
       }
     }
-    const m = this.metagraph.peek();
+    const score = this.scoreAnswer({ uid, hotkey: target.hotkey, circuitId: circuit.id, source: job.external ? 'external' : 'benchmark', status: r.status, verified, rtS: r.elapsedS, proofSize, ...(error ? { error } : {}) });
+    if (score === undefined) return; // the uid changed hands while we waited; discard
     const hotkey = target.hotkey;
-    if (m && m.hotkeys[uid] !== hotkey) return; // the uid changed hands while we waited; discard
-    const prev = this.store.score(uid);
-    const base = prev && prev.hotkey === hotkey ? prev.score : 0;
-    let score: number;
-    if (verified) {
-      this.store.addRtSample(circuit.id, r.elapsedS);
-      const bounds = rtBounds(this.store.rtSamples(circuit.id), this.scoring);
-      const quality = responseQuality({ rt: r.elapsedS, proofSize, bounds }, this.scoring);
-      score = updateScore(base, { verified: true, quality, nUids: m?.n ?? 1 }, this.scoring);
-    } else {
-      score = updateScore(base, { verified: false }, this.scoring);
-    }
-    this.store.putScore(uid, hotkey, score, verified ? 'verified' : 'failed');
-    this.store.logRequest({
-      at: Date.now(), uid, hotkey, circuitId: circuit.id, source: job.external ? 'external' : 'benchmark', status: r.status,
-      verified, rtS: r.elapsedS, proofSize, ...(error ? { error } : {}),
-    });
     if (job.external) {
       if (verified) {
         this.external.complete(job.external.id, { proof, publicSignals, outputs: decodeOutputs(meta, publicSignals), minerUid: uid, minerHotkey: hotkey, responseMs: Math.round(r.elapsedS * 1000) });
@@ -355,6 +370,29 @@ export class Validator extends EventEmitter<ValidatorEvents> {
         this.external.fail(job.external.id, `no valid proof after ${job.external.attempts} attempts; last: miner ${uid}: ${error ?? 'failed'}`);
       }
     }
-    this.emit('result', { uid, hotkey, circuitId: circuit.id, source: job.external ? 'external' : 'benchmark', status: r.status, verified, rtS: r.elapsedS, proofSize, score, ...(error ? { error } : {}) });
+  }
+
+  /**
+   * Score one miner answer (docs/network.md, scoring), log it and emit 'result': benchmark, external and
+   * proof-of-weights answers alike. Returns the new score, or undefined when the uid changed hands meanwhile.
+   */
+  scoreAnswer(a: Omit<RequestLogEntry, 'at'>): number | undefined {
+    const m = this.metagraph.peek();
+    if (m && m.hotkeys[a.uid] !== a.hotkey) return undefined;
+    const prev = this.store.score(a.uid);
+    const base = prev && prev.hotkey === a.hotkey ? prev.score : 0;
+    let score: number;
+    if (a.verified) {
+      this.store.addRtSample(a.circuitId, a.rtS);
+      const bounds = rtBounds(this.store.rtSamples(a.circuitId), this.scoring);
+      const quality = responseQuality({ rt: a.rtS, proofSize: a.proofSize, bounds }, this.scoring);
+      score = updateScore(base, { verified: true, quality, nUids: m?.n ?? 1 }, this.scoring);
+    } else {
+      score = updateScore(base, { verified: false }, this.scoring);
+    }
+    this.store.putScore(a.uid, a.hotkey, score, a.verified ? 'verified' : 'failed');
+    this.store.logRequest({ at: Date.now(), ...a });
+    this.emit('result', { ...a, score });
+    return score;
   }
 }

@@ -31,7 +31,7 @@ export interface TestNetwork {
 }
 
 export async function startNetwork(
-  opts: { miners?: number; config?: ApiConfigInput; dashboardDir?: string; blockMs?: number; circuitDir?: string; benchmarkIntervalMs?: number } = {},
+  opts: { miners?: number; config?: ApiConfigInput; dashboardDir?: string; blockMs?: number; circuitDir?: string; benchmarkIntervalMs?: number; proofOfWeightsDir?: string } = {},
 ): Promise<TestNetwork> {
   await cryptoWaitReady();
   const dir = opts.circuitDir ?? (await affineArtifacts()).dir;
@@ -51,6 +51,7 @@ export async function startNetwork(
     devnet.produceBlock();
     const circuits = new CircuitStore();
     await circuits.add(dir, { capacity: 2 });
+    if (opts.proofOfWeightsDir) await circuits.add(opts.proofOfWeightsDir, { capacity: 1 });
     const backend = new PoolBackend({ size: 1, prover: 'snarkjs' });
     const miner = new Miner({ hotkey: hot, chain: devnet, netuid: NETUID, circuits, backend });
     await miner.start();
@@ -58,15 +59,16 @@ export async function startNetwork(
     minerUids.push(uid);
   }
   const circuit = await loadValidatorCircuit(dir, { timeoutS: 120, allowInsecureDev: true });
+  const pow = opts.proofOfWeightsDir ? await loadValidatorCircuit(opts.proofOfWeightsDir, { timeoutS: 120, allowInsecureDev: true }) : undefined;
   // Build snarkjs's shared curve once before the validator verifies concurrently: concurrent first uses each
   // build their own (ffjavascript caches it only once built), and the extra worker pools outlive the test.
   await snarkjs.curves.getCurveFromName('bn128');
-  const validator = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath: join(tmp, 'validator.sqlite'), circuits: [circuit], concurrency: 4, seed: 11, benchmarkIntervalMs: opts.benchmarkIntervalMs ?? 500 });
+  const validator = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath: join(tmp, 'validator.sqlite'), circuits: [circuit], concurrency: 4, seed: 11, benchmarkIntervalMs: opts.benchmarkIntervalMs ?? 500, ...(pow ? { proofOfWeights: { circuit: pow } } : {}) });
   await validator.start();
   const timer = setInterval(() => devnet.produceBlock(), opts.blockMs ?? 150);
   const api = await createValidatorApi({
     validator,
-    circuits: [circuit],
+    circuits: pow ? [circuit, pow] : [circuit],
     chain: devnet,
     netuid: NETUID,
     ...(opts.circuitDir ? {} : { models: { [circuit.id]: { aliases: ['affine'] } } }),

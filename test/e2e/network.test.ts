@@ -108,6 +108,10 @@ test('honest miners are verified and earn incentive; wrong-input and tampered-ou
   assert.equal(uidStats(bad2!.uid).verified, 0);
   assert.ok(results.some((r) => r.uid === bad1!.uid && /not for the verifier's inputs/.test(r.error ?? '')), 'wrong-input proofs are detected by binding the inputs');
   assert.ok(results.some((r) => r.uid === bad2!.uid && /does not verify/.test(r.error ?? '')));
+  // answers of one circuit are verified in batches (docs/network.md): batches held several miners' answers,
+  // good and bad together, and still only the bad miners failed
+  const { batches, proofs } = validator.batcher.stats;
+  assert.ok(proofs > batches, `${proofs} proofs in ${batches} batches: none was batched`);
   const scores = validator.scores();
   assert.ok((scores.get(h1!.uid) ?? 0) > 0 && (scores.get(h2!.uid) ?? 0) > 0);
   assert.equal(scores.get(bad1!.uid) ?? 0, 0);

@@ -1,6 +1,6 @@
 // Shared helpers for the setup-/prove-/verify- tests: compile the hand-written circuits of
 // test/fixtures/circuits with circom2 and set them up, caching everything under .cache/ (gitignored).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
@@ -97,6 +97,19 @@ export function zkinferArgv(args: string[]): string[] {
   mkdirSync(testCache, { recursive: true });
   writeFileSync(runner, `const m = await import(${JSON.stringify(mainUrl)});\nawait m.main(process.argv);\n`);
   return [...(fromSource ? ['--import', 'tsx'] : []), runner, ...args];
+}
+
+/** The CLI without blocking this process (when this process serves what the CLI talks to: API, devnet). */
+export function zkinferAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, zkinferArgv(args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** Run the zkinfer CLI in a child process (from sources under tsx, or compiled from dist). */

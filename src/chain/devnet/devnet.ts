@@ -168,6 +168,10 @@ export class Devnet implements DevChain {
     return readMetagraph(this.store, netuid);
   }
 
+  async weights(netuid: number, uid: number): Promise<Array<[number, number]>> {
+    return (this.weightsOf(netuid)[uid] ?? []).filter(([, w]) => w > 0);
+  }
+
   /** Raw u16 weight rows (uid → [[uid, w]]), for tests and inspection. */
   weightsOf(netuid: number): Array<Array<[number, number]>> {
     return this.store.neurons(netuid).map((n) => n.weights);

@@ -18,7 +18,7 @@ import type {
 import { signCall, type CallMethod, type CallParams } from '../devnet/calls.js';
 import {
   BlockNotificationSchema, CommitmentSchema, InfoSchema, JsonRpcResponseSchema, ReceiptSchema, RPC_ERRORS,
-  hyperparametersFromWire, metagraphFromWire,
+  hyperparametersFromWire, metagraphFromWire, WeightsWire,
 } from './schemas.js';
 
 import { DEFAULT_DEVNET_URL } from './defaults.js';
@@ -150,6 +150,10 @@ export class RpcChain implements DevChain {
 
   async hyperparameters(netuid: number): Promise<Hyperparameters> {
     return hyperparametersFromWire(await this.call('chain_hyperparameters', { netuid }));
+  }
+
+  async weights(netuid: number, uid: number): Promise<Array<[number, number]>> {
+    return WeightsWire.parse(await this.call('chain_weights', { netuid, uid }));
   }
 
   async uidOf(netuid: number, hotkey: string): Promise<number | undefined> {

@@ -4,6 +4,7 @@
  *   chain_info → {genesis, block, blockTimeMs}      chain_currentBlock → number
  *   chain_metagraph {netuid} → MetagraphWire         chain_hyperparameters {netuid} → HyperparametersWire
  *   chain_uidOf {netuid, hotkey} → number | null     chain_balance {coldkey} → string (rao)
+ *   chain_weights {netuid, uid} → [[uid, u16]] (as stored, zeros dropped)
  *   chain_commitments {netuid} → Commitment[]        chain_subnets → number[]
  *   chain_submit SignedCall → Receipt                dev_faucet {coldkey, amount} → Receipt
  *   dev_createSubnet {owner, overrides?} → number
@@ -55,6 +56,8 @@ export const BlockNotificationSchema = z.object({
 // ---- params ----
 export const NetuidParams = z.object({ netuid: u16 });
 export const UidOfParams = z.object({ netuid: u16, hotkey: ss58 });
+export const WeightsParams = z.object({ netuid: u16, uid: u16 });
+export const WeightsWire = z.array(z.tuple([z.number().int().min(0), z.number().int().min(0).max(65535)]));
 export const BalanceParams = z.object({ coldkey: ss58 });
 export const FaucetParams = z.object({ coldkey: ss58, amount: rao });
 export const CreateSubnetParams = z.object({ owner: ss58, overrides: HyperparametersSchema.partial().optional() });

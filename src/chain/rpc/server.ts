@@ -14,7 +14,7 @@ import type { Devnet } from '../devnet/devnet.js';
 import { SignedCallSchema } from '../devnet/calls.js';
 import {
   BalanceParams, CreateSubnetParams, FaucetParams, JsonRpcRequestSchema, NetuidParams, RPC_ERRORS, UidOfParams,
-  UnsubscribeParams, hyperparametersToWire, metagraphToWire,
+  UnsubscribeParams, WeightsParams, hyperparametersToWire, metagraphToWire,
 } from './schemas.js';
 
 /** Largest request body accepted, bytes. */
@@ -53,6 +53,7 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
     chain_currentBlock: () => devnet.block,
     chain_metagraph: (v) => metagraphToWire(devnet.metagraphSync(p(NetuidParams, v).netuid)),
     chain_hyperparameters: async (v) => hyperparametersToWire(await devnet.hyperparameters(p(NetuidParams, v).netuid)),
+    chain_weights: async (v) => { const q = p(WeightsParams, v); return devnet.weights(q.netuid, q.uid); },
     chain_uidOf: async (v) => {
       const q = p(UidOfParams, v);
       return (await devnet.uidOf(q.netuid, q.hotkey)) ?? null;

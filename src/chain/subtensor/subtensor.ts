@@ -185,6 +185,12 @@ export class SubtensorChain implements Chain {
     return { block: (await this.send(setCommitmentCall(this.tx, netuid, data), hotkey)).block };
   }
 
+  async weights(netuid: number, uid: number): Promise<Array<[number, number]>> {
+    const row = await this.api.query['subtensorModule']!['weights']!(netuid, uid);
+    const pairs = (row as unknown as { toJSON(): Array<[number, number]> }).toJSON() ?? [];
+    return pairs.map(([u, w]) => [Number(u), Number(w)] as [number, number]).filter(([, w]) => w > 0);
+  }
+
   async commitments(netuid: number): Promise<Commitment[]> {
     const entries = await this.api.query['commitments']!['commitmentOf']!.entries(netuid);
     const out: Commitment[] = [];

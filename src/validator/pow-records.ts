@@ -1,0 +1,67 @@
+/**
+ * Proof-of-weights records (docs/network.md, proof of weights): one per epoch, in the validator's SQLite store,
+ * written when the proof is verified and BEFORE set_weights (status 'pending'), then marked 'set' with the block.
+ * A crash between the two loses nothing: the restarted validator sets the pending record's weights.
+ */
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+
+/** A record as served by `GET /v1/proof-of-weights` and read by `zkinfer verify-weights` (a process boundary). */
+export const PowRecordSchema = z.object({
+  id: z.number().int().min(1),
+  epoch: z.number().int().min(0),
+  /** Block of the set_weights extrinsic (null while pending). */
+  block: z.number().int().min(0).nullable(),
+  status: z.enum(['pending', 'set']),
+  netuid: z.number().int().min(0),
+  validator_hotkey: z.string().min(1),
+  circuit_id: z.string().regex(/^[0-9a-f]{64}$/),
+  /** uids of the circuit's columns, in order (the rest of the batch is padding). */
+  uids: z.array(z.number().int().min(0)),
+  /** Hotkeys of `uids` when the record was made (a re-registered uid starts again from 0). */
+  hotkeys: z.array(z.string()),
+  /** The circuit's input rows (score_scaled, verified, rt_norm, size_frac, output_score) × batch, flattened. */
+  inputs: z.array(z.number()),
+  /** Proven new n-scaled scores of `uids` (decoded from the public signals). */
+  scores: z.array(z.number()),
+  /** u16 weights set on chain for `weight_uids` (what the proven scores imply). */
+  weight_uids: z.array(z.number().int().min(0)),
+  weights: z.array(z.number().int().min(0).max(65535)),
+  proof: z.unknown(),
+  public_signals: z.array(z.string().regex(/^\d{1,80}$/)),
+  miner_uid: z.number().int().min(0),
+  miner_hotkey: z.string(),
+  created_at: z.number(),
+});
+export type PowRecord = z.infer<typeof PowRecordSchema>;
+export const PowRecordListSchema = z.object({ records: z.array(PowRecordSchema) });
+
+export class PowRecords {
+  constructor(private readonly db: Database.Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS pow_records (id INTEGER PRIMARY KEY AUTOINCREMENT, epoch INTEGER NOT NULL, block INTEGER,
+      status TEXT NOT NULL, last_request_id INTEGER NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL)`);
+  }
+
+  /** Store a verified record as pending (before set_weights); returns its id. */
+  add(r: Omit<PowRecord, 'id' | 'block' | 'status'>, lastRequestId: number): number {
+    const res = this.db.prepare(`INSERT INTO pow_records (epoch, block, status, last_request_id, body, created_at) VALUES (?, NULL, 'pending', ?, ?, ?)`)
+      .run(r.epoch, lastRequestId, JSON.stringify(r), r.created_at);
+    return Number(res.lastInsertRowid);
+  }
+
+  markSet(id: number, block: number): void {
+    this.db.prepare(`UPDATE pow_records SET status = 'set', block = ? WHERE id = ?`).run(block, id);
+  }
+
+  /** Records, newest first. */
+  list(limit = 20): PowRecord[] {
+    const rows = this.db.prepare(`SELECT id, block, status, body FROM pow_records ORDER BY id DESC LIMIT ?`).all(limit) as Array<{ id: number; block: number | null; status: 'pending' | 'set'; body: string }>;
+    return rows.map((row) => ({ ...(JSON.parse(row.body) as Omit<PowRecord, 'id' | 'block' | 'status'>), id: row.id, block: row.block, status: row.status }));
+  }
+
+  latest(): (PowRecord & { lastRequestId: number }) | undefined {
+    const row = this.db.prepare(`SELECT id, last_request_id FROM pow_records ORDER BY id DESC LIMIT 1`).get() as { id: number; last_request_id: number } | undefined;
+    if (!row) return undefined;
+    return { ...this.list(1)[0]!, lastRequestId: row.last_request_id };
+  }
+}

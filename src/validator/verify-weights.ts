@@ -1,0 +1,99 @@
+/**
+ * `zkinfer verify-weights --validator URL` (docs/network.md, proof of weights): fetch the validator's latest
+ * proof-of-weights record whose weights were set, check its proof (vk hashes to the circuit id; the proof
+ * verifies with the record's inputs bound; its outputs are the record's scores), that the weights follow from
+ * the proven scores (weightsForEmit), and that the chain holds exactly those weights for the validator's uid,
+ * set at the record's block.
+ */
+import { z } from 'zod';
+import { CircuitViewSchema, type InferenceView } from '../api/wire.js';
+import type { Chain } from '../chain/types.js';
+import { verifyInference } from '../client/verify.js';
+import { ZkinferError } from '../errors/base.js';
+import { PowRecordListSchema, type PowRecord } from './pow-records.js';
+import { weightsForEmit } from './scoring.js';
+
+export class VerifyWeightsError extends ZkinferError {
+  override readonly name = 'VerifyWeightsError';
+}
+
+export interface VerifyWeightsResult {
+  valid: boolean;
+  record: PowRecord;
+  checks: { proof: boolean; weightsFollowScores: boolean; chainMatches: boolean; circuitPinned: boolean | undefined };
+  /** The validator's weights on chain now ([uid, u16]), and the block they were set at. */
+  chainWeights: Array<[number, number]>;
+  chainLastUpdate: number;
+  problems: string[];
+  unchecked: string[];
+}
+
+async function getJson<T>(base: string, path: string, schema: z.ZodType<T>): Promise<T> {
+  const url = new URL(path, base.endsWith('/') ? base : `${base}/`).href;
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  } catch (cause) {
+    throw new VerifyWeightsError('VALIDATOR_UNREACHABLE', `cannot reach the validator API at ${url}`, { hint: 'check --validator (the validator\'s --api-port URL)', cause });
+  }
+  const text = await res.text();
+  if (!res.ok) throw new VerifyWeightsError('VALIDATOR_ERROR', `${url} answered ${res.status}: ${text.slice(0, 300)}`);
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new VerifyWeightsError('VALIDATOR_ERROR', `${url} answered something else than expected: ${parsed.error.issues[0]?.message ?? ''}`);
+  return parsed.data;
+}
+
+const samePairs = (a: ReadonlyArray<readonly [number, number]>, b: ReadonlyArray<readonly [number, number]>) =>
+  a.length === b.length && a.every(([u, w], i) => b[i]![0] === u && b[i]![1] === w);
+
+/**
+ * Check the latest record against the chain. A validator setting weights while this runs makes the chain newer
+ * than the record read (its newest record was still pending): read again, up to `retries` times.
+ */
+export async function verifyWeights(o: { validatorUrl: string; chain: Chain; circuitId?: string; retries?: number }): Promise<VerifyWeightsResult> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await verifyOnce(o);
+    const newer = r.chainLastUpdate > (r.record.block ?? 0);
+    if (r.valid || !newer || attempt >= (o.retries ?? 3)) return r;
+    await new Promise((res) => setTimeout(res, 1_000));
+  }
+}
+
+async function verifyOnce(o: { validatorUrl: string; chain: Chain; circuitId?: string }): Promise<VerifyWeightsResult> {
+  const { records } = await getJson(o.validatorUrl, 'v1/proof-of-weights?limit=50', PowRecordListSchema);
+  const record = records.find((r) => r.status === 'set');
+  if (!record) throw new VerifyWeightsError('NO_RECORD', `the validator has no proof-of-weights record with weights set yet (${records.length} pending)`, { hint: 'wait for its next weights epoch' });
+  const circuit = await getJson(o.validatorUrl, `v1/circuits/${record.circuit_id}`, CircuitViewSchema);
+  const vk = await getJson(o.validatorUrl, `v1/circuits/${record.circuit_id}/vk`, z.record(z.string(), z.unknown()));
+  const out = circuit.outputs[0];
+  const batch = out ? out.shape.reduce((a, b) => a * b, 1) : 0;
+  const inference = {
+    id: `pow-${record.id}`, status: 'verified', circuit_id: record.circuit_id, proof: record.proof, public_signals: record.public_signals,
+    // padding columns (score 0, not verified) prove 0
+    output: out ? { [out.name]: [...record.scores, ...new Array<number>(Math.max(0, batch - record.scores.length)).fill(0)] } : {},
+  } as unknown as InferenceView;
+  const input = circuit.inputs[0];
+  const v = await verifyInference(inference, circuit, vk, {
+    ...(input ? { tensors: { [input.name]: record.inputs } } : {}),
+    ...(o.circuitId ? { pinnedCircuitId: o.circuitId } : {}),
+  });
+  const problems = [...v.problems];
+  const implied = weightsForEmit(new Map(record.uids.map((u, j) => [u, record.scores[j]!])));
+  const weightsFollowScores = samePairs(implied.uids.map((u, i) => [u, implied.weights[i]!]), record.weight_uids.map((u, i) => [u, record.weights[i]!]));
+  if (!weightsFollowScores) problems.push('the record\'s weights are not what its proven scores imply');
+  const uid = await o.chain.uidOf(record.netuid, record.validator_hotkey);
+  if (uid === undefined) throw new VerifyWeightsError('NOT_REGISTERED', `validator ${record.validator_hotkey} is not registered on subnet ${record.netuid} of this chain`, { hint: 'pass the --network the validator runs on' });
+  if (!o.chain.weights) throw new VerifyWeightsError('UNSUPPORTED', 'this chain backend cannot read weights');
+  const chainWeights = await o.chain.weights(record.netuid, uid);
+  const m = await o.chain.metagraph(record.netuid);
+  let chainMatches = samePairs(chainWeights, record.weight_uids.map((u, i) => [u, record.weights[i]!]));
+  if (!chainMatches) problems.push(`the weights on chain (${JSON.stringify(chainWeights)}) differ from the record's`);
+  if (m.lastUpdate[uid] !== record.block) {
+    chainMatches = false;
+    problems.push(`the validator's weights on chain were set at block ${m.lastUpdate[uid]}, the record's at block ${record.block}`);
+  }
+  return {
+    valid: v.valid && weightsFollowScores && chainMatches, record, chainWeights, chainLastUpdate: m.lastUpdate[uid] ?? 0, problems, unchecked: v.unchecked,
+    checks: { proof: v.checks.proof && v.checks.vkMatchesCircuit && v.checks.outputMatches, weightsFollowScores, chainMatches, circuitPinned: v.checks.circuitPinned },
+  };
+}

@@ -1,0 +1,91 @@
+// Proof of weights end to end (issue #14 item 2) over loopback on the devnet: each weights epoch the validator
+// sends its score-update inputs to a miner as ProofOfWeightsSynapse for the scoring-ema circuit (compiled by the
+// engine, cached), verifies the proof with its own inputs, stores the record, and sets exactly the weights the
+// proven scores imply; GET /v1/proof-of-weights serves the records; `zkinfer verify-weights` (the real CLI,
+// through the devnet's RPC server) exits 0, and 1 once the validator's weights on chain are not the proven ones.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { serveDevnet, type DevnetServer } from '../../src/chain/rpc/server.js';
+import { compileZooModel } from '../../src/models/compiled.js';
+import { cacheDir } from '../../src/models/paths.js';
+import { PowRecordListSchema } from '../../src/validator/pow-records.js';
+import { weightsForEmit } from '../../src/validator/scoring.js';
+import { NETUID, startNetwork, type TestNetwork } from '../api/network.js';
+import { endSnarkjs } from '../api/harness.js';
+import { zkinferAsync as zkinfer } from '../zkml/prove-fixtures.js';
+
+let net: TestNetwork;
+let rpc: DevnetServer;
+
+before(async () => {
+  const compiled = await compileZooModel('scoring-ema', { outDir: cacheDir('test-models', 'scoring-ema') });
+  net = await startNetwork({ miners: 2, proofOfWeightsDir: compiled.dir, benchmarkIntervalMs: 200 });
+  rpc = await serveDevnet(net.devnet);
+});
+after(async () => {
+  await rpc?.close();
+  await net?.close();
+  await endSnarkjs();
+});
+
+async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, limitMs = 150_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() - start > limitMs) throw new Error(`gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('the validator proves its score update each epoch, stores it, and sets exactly the proven weights', async () => {
+  const results: Array<{ source: string; verified: boolean; uid: number }> = [];
+  net.validator.on('result', (r) => results.push(r));
+  const pow = net.validator.pow!;
+  const rec = await until('a proof-of-weights record with weights set', () => pow.records.list(5).find((r) => r.status === 'set'));
+  // the weights are what the proven scores imply, and they are the ones on chain
+  const implied = weightsForEmit(new Map(rec.uids.map((u, j) => [u, rec.scores[j]!])));
+  assert.deepEqual({ uids: rec.weight_uids, weights: rec.weights }, implied);
+  assert.ok(rec.weights.length > 0 && rec.scores.every((s) => s >= 0 && s <= 1));
+  const vUid = (await net.devnet.uidOf(NETUID, net.validatorHotkey.address))!;
+  assert.deepEqual(await net.devnet.weights(NETUID, vUid), rec.weight_uids.map((u, i) => [u, rec.weights[i]]));
+  assert.equal(rec.validator_hotkey, net.validatorHotkey.address);
+  assert.ok(net.minerUids.includes(rec.miner_uid));
+  // the prover was scored for it like for any other proof
+  await until('the proof-of-weights answer scored', () => (net.validator.store.recentRequests(500).some((r) => r.source === 'proof-of-weights' && r.verified && r.uid === rec.miner_uid) ? true : undefined));
+
+  // served newest first by the API, in the zod schema of the wire
+  await until('a second record', () => (pow.records.list(5).length >= 2 ? true : undefined));
+  const res = await fetch(`${net.url}/v1/proof-of-weights?limit=5`);
+  assert.equal(res.status, 200);
+  const { records } = PowRecordListSchema.parse(await res.json());
+  assert.ok(records.length >= 2);
+  for (let i = 1; i < records.length; i++) assert.ok(records[i - 1]!.id > records[i]!.id && records[i - 1]!.epoch > records[i]!.epoch, 'newest first');
+  // the records chain: each epoch starts from the previous record's proven scores
+  const [newer, older] = [records[0]!, records[1]!];
+  newer.uids.forEach((u, j) => { const k = older.uids.indexOf(u); if (k >= 0) assert.equal(newer.inputs[j], older.scores[k]); });
+  assert.equal((await fetch(`${net.url}/v1/proof-of-weights?limit=0`)).status, 400);
+});
+
+test('zkinfer verify-weights: exit 0 while the chain holds the proven weights, 1 when it does not', async () => {
+  await net.validator.stop(); // its API keeps serving the records
+  const ok = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /ok {2}proof verifies/);
+  assert.match(ok.stdout, /^valid$/m);
+
+  // the validator's hotkey sets other weights than the proven ones
+  const vUid = (await net.devnet.uidOf(NETUID, net.validatorHotkey.address))!;
+  const hp = await net.devnet.hyperparameters(NETUID);
+  const last = (await net.devnet.metagraph(NETUID)).lastUpdate[vUid]!;
+  await until('the weights rate limit', async () => ((await net.devnet.currentBlock()) >= last + hp.weightsRateLimit ? true : undefined));
+  await net.devnet.setWeights(net.validatorHotkey, { netuid: NETUID, uids: [net.minerUids[0]!], weights: [65535], versionKey: 1 << 30 });
+  const bad = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
+  assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+  assert.match(bad.stdout, /FAIL {2}weights on chain/);
+
+  const unreachable = await zkinfer(['verify-weights', '--validator', 'http://127.0.0.1:9', '--network', rpc.url]);
+  assert.equal(unreachable.code, 2);
+  assert.match(unreachable.stderr, /cannot reach the validator API/);
+});
