@@ -12,6 +12,7 @@ import { serveDevnet } from '../../src/chain/rpc/server.js';
 import { RpcChain } from '../../src/chain/rpc/client.js';
 import * as E from '../../src/chain/errors.js';
 import { taoToRao } from '../../src/chain/types.js';
+import { runNode } from '../lifecycle/spawn-cli.js';
 
 await cryptoWaitReady();
 const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -25,15 +26,7 @@ const entry = fileURLToPath(new URL(`../../src/cli/devnet-entry.${fromSource ? '
 const nodeArgs = fromSource ? ['--import', 'tsx', entry] : [entry];
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode([...nodeArgs, ...args], { env });
 }
 
 /** Spawn `devnet node` on a free port; resolves with its URL once it prints it. */

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNode } from '../lifecycle/spawn-cli.js';
 import { writeArtifacts, type ArtifactsMetadataInput, type CircuitMetadata } from '../../src/zkml/artifacts/index.js';
 import { setupCircuit } from '../../src/zkml/setup/index.js';
 
@@ -101,15 +102,7 @@ export function zkinferArgv(args: string[]): string[] {
 
 /** The CLI without blocking this process (when this process serves what the CLI talks to: API, devnet). */
 export function zkinferAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, zkinferArgv(args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode(zkinferArgv(args), { cwd: repoRoot });
 }
 
 /** Run the zkinfer CLI in a child process (from sources under tsx, or compiled from dist). */
