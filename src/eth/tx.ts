@@ -10,6 +10,11 @@ export interface SendTxParameters {
   args?: readonly unknown[];
   /** Explicit gas limit (skips estimation — required for the Groth16 verifier path). */
   gas?: bigint;
+  /**
+   * Gas the estimate cannot see, added to its headroom: state the transaction writes only in a later block than
+   * the estimate's (e.g. a points checkpoint whose elapsed time is 0 in the estimate's block; docs/eth.md).
+   */
+  unseenGas?: bigint;
   value?: bigint;
 }
 
@@ -124,7 +129,7 @@ export async function sendTx(clients: EthClients, p: SendTxParameters): Promise<
   try {
     // Headroom over the estimate: the estimate runs in the latest block's context, but the transaction lands in
     // a later block, where e.g. the vault's points checkpoint writes storage the estimate skipped.
-    const gas = p.gas ?? gasWithHeadroom(await clients.publicClient.estimateContractGas(common as never));
+    const gas = p.gas ?? gasWithHeadroom(await clients.publicClient.estimateContractGas(common as never)) + (p.unseenGas ?? 0n);
     hash = await clients.walletClient.writeContract({ ...common, gas } as never);
   } catch (err) {
     throw toTxError(err, what);

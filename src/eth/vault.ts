@@ -26,11 +26,18 @@ export interface DepositReturnType {
   credited: bigint;
 }
 
+/**
+ * Worst-case gas of one (user, token) points checkpoint that the estimate skips: in the estimate's block no time has
+ * passed, so the token's index/lastUpdate and the position's points/index are left as they are; in the block the
+ * transaction lands in, all four may go from zero to non-zero (22,100 gas each). Unused gas is refunded.
+ */
+const CHECKPOINT_GAS = 4n * 22_100n;
+
 /** Approve the vault if needed, then deposit `amount` of `token`. */
 export async function deposit(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<DepositReturnType> {
   const allowance = await clients.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [clients.account.address, vault] });
   if (allowance < amount) await sendTx(clients, { address: token, abi: erc20Abi, functionName: 'approve', args: [vault, amount] });
-  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'deposit', args: [token, amount] });
+  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'deposit', args: [token, amount], unseenGas: CHECKPOINT_GAS });
   return { hash, credited: vaultEvent(receipt, vault, 'Deposited').credited };
 }
 
@@ -39,7 +46,7 @@ export const ALL = 2n ** 256n - 1n;
 
 /** Withdraw `amount` (or ALL) of your own `token` balance from the vault. */
 export async function withdraw(clients: EthClients, vault: Address, token: Address, amount: bigint): Promise<Hex> {
-  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'withdraw', args: [token, amount] })).hash;
+  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'withdraw', args: [token, amount], unseenGas: CHECKPOINT_GAS })).hash;
 }
 
 export interface RestakeOptions {
@@ -66,13 +73,13 @@ export async function restake(clients: EthClients, vault: Address, token: Addres
     const quoted = (await simulateTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount, 0n, deadline] })) as bigint;
     minMinted = (quoted * (10_000n - bps)) / 10_000n;
   }
-  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount, minMinted, deadline] });
+  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount, minMinted, deadline], unseenGas: 2n * CHECKPOINT_GAS });
   return { hash, minted: vaultEvent(receipt, vault, 'Restaked').restakedMinted, minMinted };
 }
 
 /** Claim manager only: move `amount` (or ALL) of `user`'s balance to the vault's fixed claim receiver (after deposits stopped). */
 export async function claim(clients: EthClients, vault: Address, user: Address, token: Address, amount: bigint): Promise<Hex> {
-  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'claim', args: [user, token, amount] })).hash;
+  return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'claim', args: [user, token, amount], unseenGas: CHECKPOINT_GAS })).hash;
 }
 
 export interface PositionRow {
