@@ -55,6 +55,11 @@ export class CompetitionBoards {
     return this.boards.get(name);
   }
 
+  /** The latest leaderboard of every task evaluated so far. */
+  latest(): Leaderboard[] {
+    return [...this.boards.values()];
+  }
+
   summaries(): CompetitionSummary[] {
     return this.tasks.map((t) => {
       const c = t.competition;

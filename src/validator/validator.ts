@@ -15,6 +15,7 @@ import { ValidatorStore, type RequestLogEntry } from './store.js';
 import { ProofBatcher } from './proof-batcher.js';
 import { ProofOfWeights } from './proof-of-weights.js';
 import { weightsRefusal } from './weights-guard.js';
+import { blendScores, competitionScores, powConflict, type CompetitionWeights } from './competition-scores.js';
 import { snarkjsCurve } from '../zkml/prove/curve.js';
 
 export interface ValidatorOptions {
@@ -39,6 +40,8 @@ export interface ValidatorOptions {
   verifyBatchWindowMs?: number;
   /** Proof of weights (docs/network.md): the scoring-ema circuit; the weights set are those its proofs imply. */
   proofOfWeights?: { circuit: ValidatorCircuit };
+  /** Competition scores blended into the weights (docs/competitions.md, weights); not with proofOfWeights. */
+  competition?: CompetitionWeights;
   log?: (line: string) => void;
 }
 
@@ -94,6 +97,9 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   constructor(private readonly opts: ValidatorOptions) {
     super();
     this.log = opts.log ?? (() => undefined);
+    if (opts.competition && opts.competition.share > 0 && opts.proofOfWeights) {
+      throw powConflict();
+    }
     this.store = new ValidatorStore(opts.dbPath);
     this.circuits = new Map(opts.circuits.map((c) => [c.id, c]));
     this.external = new ExternalQueue(this.store.db, {
@@ -220,7 +226,9 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     const last = Number(this.store.getMeta('last_weights_block') ?? -Infinity);
     if (block - last < every) return false;
     const meta = m ?? (await this.metagraph.get());
-    const scores = new Map([...this.scores()].filter(([uid]) => uid < meta.n && meta.hotkeys[uid] !== this.hotkey));
+    const c = this.opts.competition;
+    const table = c ? blendScores(this.scores(), competitionScores(c.leaderboards(), meta), c.share) : this.scores();
+    const scores = new Map([...table].filter(([uid]) => uid < meta.n && meta.hotkeys[uid] !== this.hotkey));
     let { uids, weights } = weightsForEmit(scores);
     if (uids.length === 0) return false;
     const refusal = weightsRefusal(hp, meta, this.hotkey, uids);

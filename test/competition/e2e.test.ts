@@ -184,6 +184,7 @@ test('zkinfer validator --competition evaluates on its own and serves the leader
     assert.ok(board, `no leaderboard served: ${out}`);
     assert.deepEqual(board.entries.map((e) => [e.status, e.verified]), [['scored', 2], ['scored', 2]]);
     assert.ok(existsSync(join(work, 'validator', 'competitions', `${TASK}.json`)), 'saved next to --db');
+    assert.match(out, /competition share of the weights: 0\.5\b/, 'the default share (docs/competitions.md "Weights")');
   } finally {
     const exited = new Promise((r) => p.once('close', r));
     p.kill('SIGINT');

@@ -1,0 +1,88 @@
+/**
+ * Competition scores in the validator's weights (docs/competitions.md, "Weights"): each miner's latest
+ * competition score (the leaderboard's `score`: w_out·output_score plus proof size / time, as ranked) is blended
+ * into the benchmark score table with a share s:
+ *   w(uid) ∝ (1 − s)·bench(uid)/Σ bench + s·comp(uid)/Σ comp
+ * comp(uid) = mean over the validator's competitions of the uid's score (0 where it has no scored entry); the
+ * uid is looked up by hotkey in the current metagraph, so a re-registered uid does not inherit a board entry.
+ * With no competition score at all (no evaluation yet, nothing scored) the benchmark scores stand alone.
+ */
+import type { Metagraph } from '../chain/types.js';
+import type { Leaderboard } from '../competition/leaderboard.js';
+import { InvalidInputError } from '../errors/base.js';
+
+/** What the validator needs: the blend share and its latest leaderboards. */
+export interface CompetitionWeights {
+  /** Share of the weight mass that follows competition scores, in [0, 1]. */
+  share: number;
+  leaderboards(): readonly Leaderboard[];
+}
+
+/** Default share when `--competition` is given (docs/competitions.md). */
+export const DEFAULT_COMPETITION_SHARE = 0.5;
+
+/** A checked share (`--competition-share`). */
+export function parseCompetitionShare(raw: string): number {
+  const s = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(s) || s < 0 || s > 1) {
+    throw new InvalidInputError(`--competition-share must be a number in [0, 1], got ${JSON.stringify(raw)}`, {
+      hint: 'e.g. --competition-share 0.5: half of the weights follow competition scores, half benchmark scores',
+    });
+  }
+  return s;
+}
+
+/**
+ * The share from the validator's flags: none without `--competition`; `--competition-share` when given; else
+ * 0.5, or 0 with proof of weights (its weights are the proven benchmark scores).
+ */
+export function competitionShare(f: { tasks: readonly string[]; raw: string | undefined; proofOfWeights: boolean }): number {
+  if (f.raw !== undefined) {
+    const s = parseCompetitionShare(f.raw);
+    if (s > 0 && f.tasks.length === 0) {
+      throw new InvalidInputError('--competition-share needs at least one --competition TASK', { hint: 'add --competition TASK (zkinfer competition list), or drop --competition-share' });
+    }
+    if (s > 0 && f.proofOfWeights) throw powConflict();
+    return s;
+  }
+  return f.tasks.length === 0 || f.proofOfWeights ? 0 : DEFAULT_COMPETITION_SHARE;
+}
+
+/** Proof of weights sets exactly the proven scores, and the scoring-ema circuit does not take competition scores. */
+export function powConflict(): InvalidInputError {
+  return new InvalidInputError('a competition share in the weights cannot be combined with proof of weights: the weights set must be the proven ones', {
+    hint: 'drop --proof-of-weights, or pass --competition-share 0 (competitions then only rank the leaderboard); docs/competitions.md',
+  });
+}
+
+/** Mean competition score per uid of `m` over `boards` (scored entries only). */
+export function competitionScores(boards: readonly Leaderboard[], m: Metagraph): Map<number, number> {
+  const out = new Map<number, number>();
+  if (boards.length === 0) return out;
+  for (const b of boards) {
+    for (const e of b.entries) {
+      if (e.status !== 'scored') continue;
+      const uid = m.hotkeys.indexOf(e.hotkey);
+      if (uid < 0) continue;
+      out.set(uid, (out.get(uid) ?? 0) + e.score / boards.length);
+    }
+  }
+  return out;
+}
+
+const total = (s: ReadonlyMap<number, number>) => [...s.values()].reduce((a, v) => a + (Number.isFinite(v) && v > 0 ? v : 0), 0);
+
+/** The blended score table (both sides normalised to mass 1 first; see the header). */
+export function blendScores(bench: ReadonlyMap<number, number>, comp: ReadonlyMap<number, number>, share: number): Map<number, number> {
+  const sb = total(bench);
+  const sc = total(comp);
+  if (sc <= 0 || share <= 0) return new Map(bench);
+  const s = sb <= 0 ? 1 : share;
+  const out = new Map<number, number>();
+  for (const uid of new Set([...bench.keys(), ...comp.keys()])) {
+    const b = sb > 0 ? Math.max(0, bench.get(uid) ?? 0) / sb : 0;
+    const c = Math.max(0, comp.get(uid) ?? 0) / sc;
+    out.set(uid, (1 - s) * b + s * c);
+  }
+  return out;
+}
