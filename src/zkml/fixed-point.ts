@@ -39,10 +39,3 @@ export function encodeReal(value: number, scaleBits: number): string {
 export function decodeReal(f: string | bigint, scaleBits: number): number {
   return Number(fromField(f)) / 2 ** scaleBits;
 }
-
-/** Inverse of a non-zero element of the BN254 scalar field (extended Euclid). */
-export function fieldInverse(a: bigint): bigint {
-  let [r0, r1, s0, s1] = [((a % BN254_R) + BN254_R) % BN254_R, BN254_R, 1n, 0n];
-  while (r1 !== 0n) { const q = r0 / r1; [r0, r1] = [r1, r0 - q * r1]; [s0, s1] = [s1, s0 - q * s1]; }
-  return ((s0 % BN254_R) + BN254_R) % BN254_R;
-}

@@ -3,7 +3,8 @@ import { actProducts } from './act-poly.js';
 import { programPackPlan } from '../r1cs/public-wires.js';
 import { floorShift, linEval, type Bound, type Lin, type Sig } from './lin.js';
 import { WitnessInputError } from '../witness/errors.js';
-import { BN254_R, fieldInverse } from '../fixed-point.js';
+import { toField } from '../fixed-point.js';
+import { inv } from '../setup/field.js';
 
 /**
  * The fixed-point program: a straight-line list of gadgets over integer signals. Linear combinations are free;
@@ -64,13 +65,11 @@ export function gadgetCost(g: Gadget): number {
  * and column sums of the same inputs. Returns the outputs' costs, then the words'.
  */
 export function publicEquationCosts(p: FixedProgram): number[] {
-  const P = BN254_R;
-  const md = (x: bigint): bigint => { const r = x % P; return r < 0n ? r + P : r; };
   const subs = new Map<number, Map<number, bigint>>(); // solved signal → its value in the remaining signals
   const rows = [...p.outputs.map((o) => o.terms), ...programPackPlan(p).map((w) => new Map(w.map((it) => [it.index, 1n << BigInt(it.shift)])))];
   return rows.map((terms) => {
     const r = new Map<number, bigint>();
-    const add = (sig: number, k: bigint) => { const n = md((r.get(sig) ?? 0n) + k); if (n === 0n) r.delete(sig); else r.set(sig, n); };
+    const add = (sig: number, k: bigint) => { const n = toField((r.get(sig) ?? 0n) + k); if (n === 0n) r.delete(sig); else r.set(sig, n); };
     for (const [sig, k] of terms) {
       const e = subs.get(sig);
       if (e) for (const [t, c] of e) add(t, k * c); else add(sig, k);
@@ -79,13 +78,13 @@ export function publicEquationCosts(p: FixedProgram): number[] {
     const pivot = Math.max(...r.keys());
     const k = r.get(pivot)!;
     r.delete(pivot);
-    const f = md(-fieldInverse(k));
-    const expr = new Map([...r].map(([t, c]) => [t, md(c * f)]));
+    const f = toField(-inv(k));
+    const expr = new Map([...r].map(([t, c]) => [t, toField(c * f)]));
     for (const e of subs.values()) {
       const c = e.get(pivot);
       if (c === undefined) continue;
       e.delete(pivot);
-      for (const [t, v] of expr) { const n = md((e.get(t) ?? 0n) + c * v); if (n === 0n) e.delete(t); else e.set(t, n); }
+      for (const [t, v] of expr) { const n = toField((e.get(t) ?? 0n) + c * v); if (n === 0n) e.delete(t); else e.set(t, n); }
     }
     subs.set(pivot, expr);
     return 0;

@@ -1,4 +1,5 @@
-import { BN254_R, fieldInverse, toField } from '../fixed-point.js';
+import { BN254_R, toField } from '../fixed-point.js';
+import { inv as modInv } from '../setup/field.js';
 import { selectorSplit } from '../quantize/activation.js';
 import { linEval, type Lin } from '../quantize/lin.js';
 import { emulate, euclidDiv, type FixedProgram, type Gadget } from '../quantize/program.js';
@@ -34,13 +35,12 @@ export const DIRECT_LAYOUT_VERSION = 5; // 3: the public `recipient` wire after 
 export type Row = Map<number, bigint>;
 
 const P = BN254_R;
-const fmod = (x: bigint): bigint => { const r = x % P; return r < 0n ? r + P : r; };
 
 function rowComb(parts: ReadonlyArray<readonly [bigint, Row]>, c = 0n): Row {
   const out: Row = new Map();
-  if (c !== 0n) out.set(0, fmod(c));
+  if (c !== 0n) out.set(0, toField(c));
   for (const [k0, r] of parts) {
-    const k = fmod(k0);
+    const k = toField(k0);
     if (k === 0n) continue;
     for (const [w, v] of r) {
       const n = ((out.get(w) ?? 0n) + k * v) % P;
@@ -50,8 +50,6 @@ function rowComb(parts: ReadonlyArray<readonly [bigint, Row]>, c = 0n): Row {
   return out;
 }
 const constRow = (c: bigint): Row => rowComb([], c);
-
-const modInv = fieldInverse;
 
 /** One signal name of the .sym file: `wire` is the internal wire, or −1 for a value implied by a linear equation. */
 interface Label { name: string; wire: number }
@@ -111,7 +109,7 @@ export class R1csBuilder {
   wire(name: string, value: () => bigint): Row {
     const w = this.nWires++;
     if (this.store) this.labels.push({ name, wire: w }); // a witness-only walk keeps no names
-    if (this.values) this.values[w] = fmod(value());
+    if (this.values) this.values[w] = toField(value());
     return new Map([[w, 1n]]);
   }
   /** A named value that is a linear combination of other wires (listed in the .sym with wire −1, as circom's -O2 does). */
