@@ -6,15 +6,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
-import { taoToRao } from '../../src/chain/types.js';
 import { loadValidatorCircuit } from '../../src/validator/circuits.js';
 import { Validator } from '../../src/validator/validator.js';
 import { createValidatorApi } from '../../src/api/validator-api.js';
 import type { NetworkViewWire } from '../../src/api/wire.js';
 import { affineArtifacts, endSnarkjs } from './harness.js';
+import { stakedValidator } from '../chain/devnet-fixtures.js';
 
 const NETUID = 1;
 after(endSnarkjs);
@@ -24,12 +23,7 @@ test('the dashboard history survives a validator restart (points kept in its SQL
   const tmp = mkdtempSync(join(tmpdir(), 'zkinfer-history-'));
   const devnet = await Devnet.open({ fast: true });
   try {
-    const k = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    const cold = k.addFromUri('//HistoryCold');
-    await devnet.faucet(cold.address, taoToRao(1000));
-    const hot = k.addFromUri('//HistoryValidator');
-    await devnet.burnedRegister(NETUID, cold, hot.address);
-    await devnet.addStake(cold, hot.address, taoToRao(100));
+    const { validator: hot } = await stakedValidator(devnet, { netuid: NETUID, coldUri: '//HistoryCold', validatorUri: '//HistoryValidator', faucetTao: 1000, stakeTao: 100 });
     const circuit = await loadValidatorCircuit((await affineArtifacts()).dir, { allowInsecureDev: true });
     const dbPath = join(tmp, 'validator.sqlite');
 

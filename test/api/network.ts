@@ -3,12 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Keyring } from '@polkadot/keyring';
 import * as snarkjs from 'snarkjs';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
-import { taoToRao } from '../../src/chain/types.js';
 import { CircuitStore } from '../../src/miner/circuit-store.js';
 import { Miner } from '../../src/miner/miner.js';
 import { PoolBackend } from '../../src/miner/pool-backend.js';
@@ -17,6 +15,7 @@ import { Validator } from '../../src/validator/validator.js';
 import { createValidatorApi } from '../../src/api/validator-api.js';
 import type { ApiConfigInput } from '../../src/api/config.js';
 import { affineArtifacts } from './harness.js';
+import { stakedValidator } from '../chain/devnet-fixtures.js';
 
 export const NETUID = 1;
 
@@ -37,12 +36,7 @@ export async function startNetwork(
   const dir = opts.circuitDir ?? (await affineArtifacts()).dir;
   const tmp = mkdtempSync(join(tmpdir(), 'zkinfer-api-net-'));
   const devnet = await Devnet.open({ fast: true, hyperparameters: { tempo: 10, weightsRateLimit: 3 } });
-  const k = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const cold = k.addFromUri('//ApiTestColdkey');
-  await devnet.faucet(cold.address, taoToRao(10_000));
-  const vHot = k.addFromUri('//ApiTestValidator');
-  await devnet.burnedRegister(NETUID, cold, vHot.address);
-  await devnet.addStake(cold, vHot.address, taoToRao(1000));
+  const { keyring: k, cold, validator: vHot } = await stakedValidator(devnet, { netuid: NETUID, coldUri: '//ApiTestColdkey', validatorUri: '//ApiTestValidator', faucetTao: 10_000, stakeTao: 1000 });
   const miners: Array<{ miner: Miner; backend: PoolBackend }> = [];
   const minerUids: number[] = [];
   for (let i = 0; i < (opts.miners ?? 2); i++) {

@@ -3,11 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
-import { taoToRao } from '../../src/chain/types.js';
 import { CircuitStore } from '../../src/miner/circuit-store.js';
 import { Miner, type MinerAdversary } from '../../src/miner/miner.js';
 import { PoolBackend } from '../../src/miner/pool-backend.js';
@@ -15,6 +13,7 @@ import { loadValidatorCircuit } from '../../src/validator/circuits.js';
 import { Validator, type QueryResult } from '../../src/validator/validator.js';
 import { fixtureArtifacts } from '../zkml/prove-fixtures.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
+import { stakedValidator } from '../chain/devnet-fixtures.js';
 
 // Devnet + 2 honest miners + 2 dishonest miners + 1 validator over loopback, on the small `affine` fixture
 // circuit (real witness generation and Groth16 proofs in worker threads, real verification).
@@ -55,12 +54,8 @@ before(async () => {
   ({ dir } = await fixtureArtifacts('affine', 'affine-e2e'));
   dbPath = join(mkdtempSync(join(tmpdir(), 'zk-e2e-')), 'validator.sqlite');
   devnet = await Devnet.open({ fast: true, hyperparameters: { tempo: 10, weightsRateLimit: 3 } });
-  const k = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const cold = k.addFromUri('//E2eColdkey');
-  await devnet.faucet(cold.address, taoToRao(10_000));
-  vHot = k.addFromUri('//E2eValidator');
-  await devnet.burnedRegister(NETUID, cold, vHot.address);
-  await devnet.addStake(cold, vHot.address, taoToRao(1000));
+  const { keyring: k, cold, validator } = await stakedValidator(devnet, { netuid: NETUID, coldUri: '//E2eColdkey', validatorUri: '//E2eValidator', faucetTao: 10_000, stakeTao: 1000 });
+  vHot = validator;
   const behaviours: Array<[string, MinerAdversary | undefined]> = [
     ['honest-1', undefined],
     ['honest-2', undefined],

@@ -1,11 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
-import { taoToRao } from '../../src/chain/types.js';
 import { CircuitStore } from '../../src/miner/circuit-store.js';
 import { Miner } from '../../src/miner/miner.js';
 import { FleetBackend } from '../../src/fleet/backend.js';
@@ -20,6 +18,7 @@ import { beatsKey, FLEET_PREFIX, queueName } from '../../src/fleet/protocol.js';
 import { encodeInputs } from '../../src/protocol/circuit-io.js';
 import { fixtureArtifacts, repoRoot, zkinfer, zkinferArgv } from '../zkml/prove-fixtures.js';
 import { skipWithoutRedis, startRedis, type RedisHandle } from './redis-harness.js';
+import { stakedValidator } from '../chain/devnet-fixtures.js';
 
 // One axon (a Miner with --queue semantics) + 3 `zkinfer prover-worker` child processes on a real redis-server.
 const skip = skipWithoutRedis;
@@ -58,13 +57,10 @@ before(async () => {
   artifacts = await loadArtifacts(dir);
   redis = await startRedis();
   devnet = await Devnet.open({ fast: true });
-  const k = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const cold = k.addFromUri('//FleetTestCold');
-  await devnet.faucet(cold.address, taoToRao(1000));
-  validator = k.addFromUri('//FleetTestValidator');
+  const v = await stakedValidator(devnet, { netuid: 1, coldUri: '//FleetTestCold', validatorUri: '//FleetTestValidator', faucetTao: 1000, stakeTao: 10 });
+  const { keyring: k, cold } = v;
+  validator = v.validator;
   const hot = k.addFromUri('//FleetTestMiner');
-  await devnet.burnedRegister(1, cold, validator.address);
-  await devnet.addStake(cold, validator.address, taoToRao(10));
   devnet.produceBlock();
   await devnet.burnedRegister(1, cold, hot.address);
   const circuits = new CircuitStore();

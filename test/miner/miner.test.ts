@@ -1,10 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
-import { taoToRao } from '../../src/chain/types.js';
 import { CircuitStore } from '../../src/miner/circuit-store.js';
 import { Miner } from '../../src/miner/miner.js';
 import { PoolBackend } from '../../src/miner/pool-backend.js';
@@ -12,6 +10,7 @@ import { Dendrite } from '../../src/protocol/dendrite.js';
 import { SYNAPSES, type QueryForCapacities, type QueryZkProof, type ProofOfWeightsSynapse } from '../../src/protocol/synapses.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
 import { fixtureArtifacts } from '../zkml/prove-fixtures.js';
+import { stakedValidator } from '../chain/devnet-fixtures.js';
 
 let devnet: Devnet;
 let miner: Miner;
@@ -27,15 +26,12 @@ before(async () => {
   const { dir, metadata } = await fixtureArtifacts('affine', 'affine-miner');
   circuitId = metadata.id;
   devnet = await Devnet.open({ fast: true });
-  const k = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  const cold = k.addFromUri('//MinerTestCold');
-  await devnet.faucet(cold.address, taoToRao(1000));
-  validator = k.addFromUri('//MinerTestValidator');
+  const v = await stakedValidator(devnet, { netuid: 1, coldUri: '//MinerTestCold', validatorUri: '//MinerTestValidator', faucetTao: 1000, stakeTao: 10 });
+  const { keyring: k, cold } = v;
+  validator = v.validator;
   noPermit = k.addFromUri('//MinerTestNoPermit');
   stranger = k.addFromUri('//MinerTestStranger');
   const hot = k.addFromUri('//MinerTestMiner');
-  await devnet.burnedRegister(1, cold, validator.address);
-  await devnet.addStake(cold, validator.address, taoToRao(10));
   devnet.produceBlock();
   await devnet.burnedRegister(1, cold, noPermit.address);
   await devnet.burnedRegister(1, cold, hot.address);
