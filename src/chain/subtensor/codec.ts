@@ -143,6 +143,7 @@ export function hyperparametersFromRuntime(h: Record<string, unknown>, extra: { 
     maxRegistrationsPerBlock: n('maxRegsPerBlock'),
     servingRateLimit: n('servingRateLimit'),
     commitRevealWeightsEnabled: h['commitRevealWeightsEnabled'] === true,
+    revealPeriodEpochs: Math.max(1, n('commitRevealPeriod')),
     yuma3Enabled: n('yumaVersion') === 3,
   };
 }

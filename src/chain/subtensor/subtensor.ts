@@ -7,7 +7,8 @@
  *
  * Writes are signed and sent with `signAndSend`, resolved once the extrinsic is in a block; a dispatch
  * error is thrown as the matching typed error (e.g. `SettingWeightsTooFast` → `WeightsRateLimitError`)
- * or `ExtrinsicFailedError`. Unsupported here: commit-reveal weights (see docs/chain.md), faucet.
+ * or `ExtrinsicFailedError`. Commit-reveal v3 weights go through `commitTimelockedWeights` (drand quicknet).
+ * Unsupported here: faucet.
  */
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
@@ -18,11 +19,12 @@ import {
 } from '../errors.js';
 import type {
   CallReceipt, Chain, Commitment, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, Unsubscribe,
+  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
-import { SUBTENSOR_NETWORKS, SUBTENSOR_SIGNED_EXTENSIONS } from './config.js';
+import { QUICKNET } from '../timelock/beacon.js';
+import { SUBTENSOR_BLOCK_TIME_MS, SUBTENSOR_NETWORKS, SUBTENSOR_SIGNED_EXTENSIONS } from './config.js';
 import {
-  addStakeCall, burnedRegisterCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from './calls.js';
 import {
   commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec,
@@ -171,9 +173,19 @@ export class SubtensorChain implements Chain {
   async setWeights(hotkey: Signer, params: SetWeightsParams): Promise<CallReceipt> {
     const cr = await this.api.query['subtensorModule']!['commitRevealWeightsEnabled']!(params.netuid);
     if (cr.toString() === 'true') {
-      throw new CommitRevealEnabledError(`subnet ${params.netuid} has commit-reveal weights enabled; zkinfer can only set_weights directly`);
+      throw new CommitRevealEnabledError(`subnet ${params.netuid} has commit-reveal weights enabled; commit them timelocked (setWeightsOrCommit)`);
     }
     return { block: (await this.send(setWeightsCall(this.tx, params), hotkey)).block };
+  }
+
+  async commitTimelockedWeights(hotkey: Signer, params: TimelockedCommitParams): Promise<CallReceipt> {
+    return { block: (await this.send(commitTimelockedWeightsCall(this.tx, params), hotkey)).block };
+  }
+
+  /** drand quicknet (what pallet_drand ingests), 12 s blocks, and the runtime's CommitRevealWeightsVersion. */
+  async timelockInfo(): Promise<TimelockInfo> {
+    const v = await this.api.query['subtensorModule']!['commitRevealWeightsVersion']!();
+    return { beacon: QUICKNET, blockTimeMs: SUBTENSOR_BLOCK_TIME_MS, commitRevealVersion: Number(v.toString()) };
   }
 
   async commit(hotkey: Signer, netuid: number, data: string): Promise<CallReceipt> {
