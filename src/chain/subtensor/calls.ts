@@ -3,6 +3,7 @@
  * on a live node, or `expandMetadata(registry, metadata).tx` offline (tests) — so the exact same
  * code builds what is signed and what the tests check against the real runtime metadata.
  */
+import { u8aToHex } from '@polkadot/util';
 import type { ServeAxonParams, SetWeightsParams, TimelockedCommitParams } from '../types.js';
 import { BITTENSOR_AXON_PROTOCOL } from './config.js';
 import { commitmentFields, ipToU128 } from './codec.js';
@@ -28,7 +29,7 @@ export function setWeightsCall<T>(tx: TxSections<T>, p: SetWeightsParams): T {
  * the call the Bittensor SDK sends for commit-reveal v3 (mechanism 0 = the subnet's main weights).
  */
 export function commitTimelockedWeightsCall<T>(tx: TxSections<T>, p: TimelockedCommitParams): T {
-  return fn(tx, 'subtensorModule', 'commitTimelockedMechanismWeights')(p.netuid, 0, p.commit, p.revealRound, p.commitRevealVersion);
+  return fn(tx, 'subtensorModule', 'commitTimelockedMechanismWeights')(p.netuid, 0, u8aToHex(p.commit), p.revealRound, p.commitRevealVersion);
 }
 
 /** SubtensorModule.serve_axon(netuid, version, ip: u128, port, ip_type, protocol, placeholder1, placeholder2). */
