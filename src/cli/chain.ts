@@ -142,7 +142,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
     });
 
   withKeys(cmd('weights'))
-    .description('set weights as a validator hotkey (by hand; validators do this automatically)')
+    .description('set weights as a validator hotkey (by hand; validators do this automatically); on a commit-reveal subnet they are committed timelocked and revealed by the chain')
     .option('--netuid <n>', 'subnet', '1')
     .requiredOption('--uids <list>', 'comma-separated uids, e.g. 2,3,4')
     .requiredOption('--weights <list>', 'comma-separated u16 weights aligned with --uids, e.g. 50,30,20')
@@ -155,8 +155,11 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
         weights: parseList(f.weights, 'weight', 65535),
         versionKey: parseIntFlag(f.versionKey, '--version-key', 0, Number.MAX_SAFE_INTEGER),
       };
-      const r = await withChain(f, (c) => c.setWeights(hot, params));
-      console.log(`weights set by ${hot.address} at block ${r.block}`);
+      const { setWeightsOrCommit } = await import('../chain/timelock/commit.js');
+      const r = await withChain(f, (c) => setWeightsOrCommit(c, hot, params));
+      console.log(r.revealRound === undefined
+        ? `weights set by ${hot.address} at block ${r.block}`
+        : `weights committed by ${hot.address} at block ${r.block}; the chain reveals them at beacon round ${r.revealRound}`);
     });
 }
 

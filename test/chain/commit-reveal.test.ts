@@ -35,6 +35,9 @@ import { decodeWeightsPayload, encodeWeightsPayload } from '../../src/chain/time
 import { deserializeTlock, serializeTlock, tlockDecrypt, tlockEncrypt } from '../../src/chain/timelock/tlock.js';
 import { Validator } from '../../src/validator/validator.js';
 import { stakedValidator } from './devnet-fixtures.js';
+import { serveDevnet } from '../../src/chain/rpc/server.js';
+import { CLI_NODE_ARGS, runNode } from '../lifecycle/spawn-cli.js';
+import { Keyring } from '@polkadot/keyring';
 
 await cryptoWaitReady();
 
@@ -129,7 +132,7 @@ test('devnet: a commit is revealed at its round and the weights stored; garbled,
     await assert.rejects(dev.setWeights(validator, { ...params, netuid: cr }), E.CommitRevealEnabledError);
     const crCommit = (round: number, bytes?: Uint8Array, version = 4) => dev.commitTimelockedWeights(validator, { netuid: cr, commit: bytes ?? buildTimelockedCommit(validator.publicKey, { ...params, netuid: cr }, info.beacon, round), revealRound: round, commitRevealVersion: version });
     const published = latestRound(info.beacon, nowMs);
-    await assert.rejects(crCommit(published), /already published/);
+    await assert.rejects(crCommit(1), /was published before this epoch began/);
     await assert.rejects(crCommit(published + 1000), /due after the reveal epoch ends/);
     await assert.rejects(crCommit(published + 5, Buffer.from('not a ciphertext')), E.InvalidTimelockCommitError);
     await assert.rejects(crCommit(published + 5, undefined, 3), E.IncorrectCommitRevealVersionError);
@@ -191,5 +194,28 @@ test('devnet e2e: a Validator on a commit-reveal subnet commits, the chain revea
   } finally {
     await dev.close();
     rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('zkinfer chain weights (real CLI over JSON-RPC) commits on a commit-reveal subnet and the devnet reveals it', async () => {
+  const dev = await Devnet.open({ fast: true, hyperparameters: { tempo: 6, weightsRateLimit: 1, commitRevealWeightsEnabled: true } });
+  const server = await serveDevnet(dev, { port: 0 });
+  try {
+    const { cold } = await stakedValidator(dev, { netuid: 1, coldUri: '//CrCliCold', validatorUri: '//CrCliCold//v', faucetTao: 1000, stakeTao: 100 });
+    const miner = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//CrCliCold//m');
+    const mUid = (await dev.burnedRegister(1, cold, miner.address)).uid;
+    const reveals: RevealEvent[] = [];
+    dev.onReveal((e) => reveals.push(e));
+    dev.start();
+    while (dev.block < 2) await new Promise((r) => setTimeout(r, 50));
+    const r = await runNode([...CLI_NODE_ARGS, 'chain', 'weights', '--network', server.url, '--hotkey-uri', '//CrCliCold//v', '--uids', String(mUid), '--weights', '7']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /weights committed by \S+ at block \d+; the chain reveals them at beacon round \d+/);
+    for (let i = 0; i < 200 && reveals.length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+    assert.equal(reveals[0]?.error, undefined);
+    assert.deepEqual(await dev.weights(1, 0), [[mUid, 65535]]);
+  } finally {
+    await server.close();
+    await dev.close();
   }
 });

@@ -6,8 +6,8 @@
  * committer, and applied through the same checks as set_weights; older ones expire.
  *
  * Stricter than subtensor (which accepts any bytes and drops them silently at reveal): a commit that
- * does not parse, or is locked to a round already published or due only after its reveal epoch, is
- * refused at once with a typed error.
+ * does not parse, or is locked to a round published before the commit's epoch began or due only after
+ * its reveal epoch, is refused at once with a typed error.
  */
 import { decodeAddress } from '@polkadot/util-crypto';
 import {
@@ -59,9 +59,11 @@ export function doCommitTimelockedWeights(store: Store, hotkey: string, p: CallP
   }
   deserializeTlock(Buffer.from(p.commit, 'hex'));
   const epoch = epochIndex(block, p.netuid, h.tempo);
-  const published = latestRound(ctx.beacon, ctx.nowMs);
-  if (p.revealRound <= published) {
-    throw new RevealRoundOutOfRangeError(`reveal round ${p.revealRound} is already published (latest ${published}): anyone could read these weights now`);
+  // rounds published before this epoch began are refused (margin: the client's encryption time)
+  const epochStartMs = ctx.nowMs - (block - firstBlockOfEpoch(epoch, p.netuid, h.tempo) + 1) * ctx.blockTimeMs;
+  const stale = latestRound(ctx.beacon, epochStartMs);
+  if (p.revealRound <= stale) {
+    throw new RevealRoundOutOfRangeError(`reveal round ${p.revealRound} was published before this epoch began (round ${stale} by then): anyone could read these weights now`);
   }
   const revealEnds = firstBlockOfEpoch(epoch + h.revealPeriodEpochs + 1, p.netuid, h.tempo) - 1;
   const lastRound = latestRound(ctx.beacon, ctx.nowMs + (revealEnds - block) * ctx.blockTimeMs);
