@@ -164,6 +164,8 @@ export function stringifyPyJson(value: unknown): string {
     return jsonFloat(value);
   }
   if (Array.isArray(value)) return `[${value.map(stringifyPyJson).join(',')}]`;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return stringifyPyJson(toJSON.call(value)); // as JSON.stringify (Date, Buffer)
   const entries = value instanceof Map ? [...value] : Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
   return `{${entries.map(([k, v]) => `${JSON.stringify(String(k))}:${stringifyPyJson(v)}`).join(',')}}`;
 }

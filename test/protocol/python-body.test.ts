@@ -55,6 +55,7 @@ test('stringifyPyJson writes what json.loads reads back as the values pythonRepr
   assert.equal(pythonRepr(payload), "{'b': 1, '10': 2, 'big': 18446744073709551617, 'f': 1.0, 'l': [3, 0.5, None, True]}");
   assert.equal(pythonRepr(parsePyJson(text)), pythonRepr(payload));
   assert.equal(stringifyPyJson([-0, NaN, -Infinity, 1e21, 1e20, 1e-7]), '[-0.0,NaN,-Infinity,1e+21,100000000000000000000,1e-07]');
+  assert.equal(stringifyPyJson({ d: new Date(0), u: undefined, a: [undefined] }), '{"d":"1970-01-01T00:00:00.000Z","a":[null]}', 'toJSON and undefined as JSON.stringify');
 });
 
 const STABLE_CHARS = ['\x00', '\x1f', '\x7f', '\x80', '\x9f', '\xa0', '\xad', 'é', '\u0378', '\u200b', '\u2028', '\u3000', '漢', '\ud800', '\udfff', '\ue000', '\ufeff', '\uffff', '😀', '\u{e0001}', '\u{10ffff}', "'", '"', '\\'];
