@@ -63,8 +63,16 @@ export interface Metagraph {
   uids: number[];
   hotkeys: string[];
   coldkeys: string[];
-  /** Total stake on each hotkey, in rao. */
+  /**
+   * Stake weight of each hotkey, rao: subtensor's `total_stake` (the subnet's alpha + tao_weight × root TAO,
+   * as `SubnetInfoRuntimeApi.get_metagraph` reports it); what validator permits and the miner's min-stake use.
+   * On the devnet (no root network) it equals `alphaStake`.
+   */
   stake: bigint[];
+  /** Stake in the subnet's alpha (α), rao units (dynamic TAO); the devnet's per-hotkey stake. */
+  alphaStake: bigint[];
+  /** Stake on the root network (τ), rao; 0 on the devnet. */
+  taoStake: bigint[];
   validatorPermit: boolean[];
   validatorTrust: number[];
   trust: number[];

@@ -96,6 +96,8 @@ export const MetagraphWireSchema = z.object({
   hotkeys: z.array(ss58),
   coldkeys: z.array(ss58),
   stake: z.array(rao),
+  alphaStake: z.array(rao),
+  taoStake: z.array(rao),
   validatorPermit: z.array(z.boolean()),
   validatorTrust: z.array(z.number()),
   trust: z.array(z.number()),
@@ -111,7 +113,7 @@ export const MetagraphWireSchema = z.object({
 
 /** Metagraph → JSON-safe object. */
 export function metagraphToWire(m: Metagraph): Record<string, unknown> {
-  return { ...m, stake: m.stake.map(String), emission: m.emission.map(String) };
+  return { ...m, stake: m.stake.map(String), alphaStake: m.alphaStake.map(String), taoStake: m.taoStake.map(String), emission: m.emission.map(String) };
 }
 
 /** Parse a wire metagraph back (throws ZodError if malformed). */

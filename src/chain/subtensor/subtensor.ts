@@ -27,7 +27,7 @@ import {
   addStakeCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from './calls.js';
 import {
-  commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec,
+  commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, withRuntimeStake,
 } from './codec.js';
 
 export interface SubtensorOptions {
@@ -101,14 +101,16 @@ export class SubtensorChain implements Chain {
   }
 
   async metagraph(netuid: number): Promise<Metagraph> {
-    const [block, neurons, regs] = await Promise.all([
+    const [block, neurons, regs, dtao] = await Promise.all([
       this.currentBlock(),
       this.api.call['neuronInfoRuntimeApi']!['getNeuronsLite']!(netuid) as Promise<unknown>,
       this.api.query['subtensorModule']!['blockAtRegistration']!.entries(netuid),
+      this.api.call['subnetInfoRuntimeApi']!['getMetagraph']!(netuid) as Promise<{ isSome: boolean; unwrap(): { toJSON(): unknown } }>,
     ]);
     const list = (neurons as unknown as unknown[]).map(neuronLiteFromCodec);
     const at = new Map(regs.map(([k, v]) => [Number((k.args[1] as unknown as { toNumber(): number }).toNumber()), Number(v.toString())]));
-    return metagraphFromNeurons(netuid, block, list, at);
+    // dynamic TAO: alpha, root TAO and total stake as the runtime reports them (docs/chain.md "Dynamic TAO")
+    return withRuntimeStake(metagraphFromNeurons(netuid, block, list, at), dtao.isSome ? dtao.unwrap().toJSON() as Record<string, unknown> : undefined);
   }
 
   async hyperparameters(netuid: number): Promise<Hyperparameters> {
