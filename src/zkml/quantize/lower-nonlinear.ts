@@ -51,8 +51,6 @@ const LOG_IN_BITS = 2;
 export const TAN_POLE_MARGIN = 0.1;
 /** Fractional bits of Tan's output beyond the working scale (its floor division errs below one unit). */
 const TAN_EXTRA = 2;
-/** round(2^16/π): Tan's period count k = round(x·INV_PI_16 / 2^16). */
-const INV_PI_16 = BigInt(Math.round(2 ** 16 / Math.PI));
 /** Extra output bits of Exp's table: exp(−12)·2^(so) still holds ≥ 2^8 units at s = 8. */
 const EXP_EXTRA = 16;
 
@@ -232,7 +230,7 @@ function logTensor(h: NonlinearHost, n: IRNode, xIn: QTensor): QTensor {
  * check admits |tan| ≤ cot(TAN_POLE_MARGIN/2)-ish, so a prover input nearer a pole has no witness.
  */
 function tanTensor(h: NonlinearHost, n: IRNode, x: QTensor): QTensor {
-  const sx = x.scale, P = BigInt(Math.round(Math.PI * 2 ** sx));
+  const sx = x.scale, P = BigInt(Math.round(Math.PI * 2 ** sx)); // |x| < π/2 proven: no reduction
   const poleDist = (v: number) => Math.PI / 2 - Math.abs(v - Math.PI * Math.round(v / Math.PI));
   const cal = calibratedFloats(h, x.els, sx);
   let dist: number;
@@ -256,11 +254,16 @@ function tanTensor(h: NonlinearHost, n: IRNode, x: QTensor): QTensor {
   const t = h.s + TAN_EXTRA;
   const qm = BigInt(Math.ceil(2 ** t / Math.tan(dist / 2))) * 2n + 4n; // headroom for the tables' error near the pole
   const els = x.els.map((X) => {
-    const reduce = absMax(linBound(X, h.bounds)) * 2n >= P;
-    // any integer k keeps tan(x − kπ) = tan x: k = round(x·C/2^16), C ≈ 2^16/π, is within 1 of x/π, so r stays
-    // inside the tables' window |r| < 2 for every input away from the poles
-    const r = reduce ? linComb([[1n, X], [-P, h.toScale({ shape: [1], scale: sx + 16, els: [linComb([[INV_PI_16, X]])] }, 0).els[0]!]]) : X;
-    const sn = h.act('sin', r, sx), cs = h.act('cos', r, sx);
+    const xm = absMax(linBound(X, h.bounds));
+    if (xm * 2n < P) { const sn = h.act('sin', X, sx), cs = h.act('cos', X, sx); return divLin(h, linComb([[pow2(t), sn.y]]), cs.y, [-qm, qm]); }
+    // any integer k keeps tan(x − kπ) = tan x: k = round(x·C/2^m) with C = round(2^m/π) errs by ≤ 2^−17 for m = 16 +
+    // e (e bits hold |k|), and r = x·2^e − k·round(π·2^(sx+e)) at scale sx + e errs by ≤ |k|·2^−(sx+e+1) ≤ 2^−(sx+1):
+    // r stays inside the tables' window |r| < 2 for every input away from the poles
+    const e = Math.max(0, Math.ceil(Math.log2(Number(xm) / 2 ** sx / Math.PI + 1)));
+    const C = BigInt(Math.round(2 ** (16 + e) / Math.PI)), Pe = BigInt(Math.round(Math.PI * 2 ** (sx + e)));
+    const k = h.toScale({ shape: [1], scale: sx + 16 + e, els: [linComb([[C, X]])] }, 0).els[0]!;
+    const r = linComb([[pow2(e), X], [-Pe, k]]);
+    const sn = h.act('sin', r, sx + e), cs = h.act('cos', r, sx + e);
     return divLin(h, linComb([[pow2(t), sn.y]]), cs.y, [-qm, qm]);
   });
   return { shape: x.shape, scale: t, els };
