@@ -13,11 +13,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI_NODE_ARGS } from '../lifecycle/spawn-cli.js';
+import { freePort } from '../fleet/redis-harness.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = [join(here, '..', '..'), join(here, '..', '..', '..')].find((d) => existsSync(join(d, 'README.md')))!;
@@ -47,13 +47,6 @@ export function tourBlocks(readme: string): string[][] {
 
 /** The README's fixed ports, each replaced by a free one in the commands (see the header). */
 const README_PORTS = [9955, 8091, 8600, 8545] as const;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  const port = await new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as { port: number }).port)));
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** A command with the README's ports swapped for this run's. */
 export function localize(command: string, ports: ReadonlyMap<number, number>): string {
