@@ -72,7 +72,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 6; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout; 6: wire layout 4
+const CODEGEN_VERSION = 7; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout; 6: wire layout 4; 7: wire layout 6 (linear activation window test)
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8); progress per graph node. */
 export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, opts: Pick<LowerOptions, 'precision' | 'outputScale' | 'onProgress'> = {}): LoweredModel {
