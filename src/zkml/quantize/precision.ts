@@ -61,7 +61,7 @@ export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
     weightBits: 2, offsetBits: 2, outBits: 2, scales: [8, 9, 10, 11, 12], defaultScale: 10,
     goal: { abs: 1e-3, rel: 1e-3 },
     // twice the sigmoid segments and one more weight bit, but the tables read their offset at s and add no output
-    // bits: cheaper where the sigmoid's error dominates (staking LSTM: 23,702 constraints at scale 10 vs 24,254 at 11)
+    // bits: cheaper where the sigmoid's error dominates (staking LSTM: 23,383 constraints at scale 10 vs 23,935 at 11)
     variants: [{ act: { sigmoid: { k: 3, j: 5 } }, weightBits: 3, offsetBits: 0, outBits: 0 }],
   },
   accurate: {
