@@ -117,12 +117,12 @@ export function chooseScale(graph: GraphIR, samples: Sample[], preset: Precision
  * the cheapest (R1CS constraints) variant × scale that meets the goal; if none does, the smallest error.
  * docs/zkml-compile.md "Precision presets".
  */
-export function choosePrecision(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): { scale: number; preset: PrecisionPreset } {
+export function choosePrecision(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): { scale: number; preset: PrecisionPreset; variant: number } {
   const ref = floatRef(graph, samples);
-  const tried = presetVariants(preset).map((p, v) => ({ preset: p, ...searchScales(graph, samples, p, ref, progress, v ? `, tables ${v}` : '') }));
+  const tried = presetVariants(preset).map((p, variant) => ({ preset: p, variant, ...searchScales(graph, samples, p, ref, progress, variant ? `, tables ${variant}` : '') }));
   const met = tried.filter((t) => t.met).sort((a, b) => a.cost - b.cost);
   const best = met[0] ?? [...tried].sort((a, b) => a.err - b.err)[0]!;
-  return { scale: best.scale, preset: best.preset };
+  return { scale: best.scale, preset: best.preset, variant: best.variant };
 }
 
 const floatRef = (graph: GraphIR, samples: Sample[]) => samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
@@ -172,7 +172,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
   const samples = calib ?? defaultSamples(graph);
   // the preset's table variants are searched with the scale (a given --scale or no calibration: the preset itself)
-  const { scale, preset: tables } = opts.scale === undefined && calib ? choosePrecision(graph, calib, preset, progress) : { scale: opts.scale ?? preset.defaultScale, preset };
+  const { scale, preset: tables, variant } = opts.scale === undefined && calib ? choosePrecision(graph, calib, preset, progress) : { scale: opts.scale ?? preset.defaultScale, preset, variant: 0 };
   let lowered = false;
   const onProgress = (d: number, n: number) => { lowered = d >= n; progress('quantize', d, n); };
   const low = quantizeGraph(graph, scale, calib, { precision: tables, onProgress, ...(opts.outputScale !== undefined ? { outputScale: opts.outputScale } : {}) });
@@ -195,6 +195,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   const key = createHash('sha256').update(JSON.stringify({
     model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
     precision: precisionName, // stored in metadata even when two presets give the same program
+    tableVariant: variant,
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
@@ -248,6 +249,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     publicLayout: layout,
     error,
     precision: precisionName,
+    tableVariant: variant,
   });
   await writeFile(keyFile, key + '\n');
   return { dir, metadata, cached: false, stageTimes };
