@@ -13,7 +13,7 @@ import { runOnnxRuntime } from './onnx/runtime.js';
 import { defaultSamples, inputIntBits, readSamplesFile, type Sample } from './quantize/calibration.js';
 import { QuantizeError } from './quantize/errors.js';
 import { lowerGraph, MAX_OUTPUT_SCALE, type LoweredModel, type LowerOptions } from './quantize/lower.js';
-import { DEFAULT_PRECISION, errorGoal, parsePrecision, PRESETS, type Precision, type PrecisionPreset } from './quantize/precision.js';
+import { DEFAULT_PRECISION, errorGoal, parsePrecision, presetVariants, PRESETS, type Precision, type PrecisionPreset } from './quantize/precision.js';
 import { checkWidths, emulate, gadgetCost, outputCosts, programCost } from './quantize/program.js';
 import { ARTIFACT_FILES } from './artifacts/files.js';
 import { readPtauInfo, requiredPower, SetupError, setupCircuit } from './setup/index.js';
@@ -72,7 +72,7 @@ export interface CompileResult {
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 6; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout; 6: wire layout 4
+const CODEGEN_VERSION = 7; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout; 6: wire layout 4; 7: wire layout 6 (linear activation window test)
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8); progress per graph node. */
 export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, opts: Pick<LowerOptions, 'precision' | 'outputScale' | 'onProgress'> = {}): LoweredModel {
@@ -109,20 +109,41 @@ export function errorOf(low: LoweredModel, samples: Sample[], ref: number[][]): 
  * its quantization progress as stage `quantize (try scale s)`.
  */
 export function chooseScale(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): number {
-  const ref = samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
+  return searchScales(graph, samples, preset, floatRef(graph, samples), progress).scale;
+}
+
+/**
+ * The scale search of chooseScale over the preset and each of its table variants (precision.ts presetVariants):
+ * the cheapest (R1CS constraints) variant × scale that meets the goal; if none does, the smallest error.
+ * docs/zkml-compile.md "Precision presets".
+ */
+export function choosePrecision(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): { scale: number; preset: PrecisionPreset; variant: number } {
+  const ref = floatRef(graph, samples);
+  const tried = presetVariants(preset).map((p, variant) => ({ preset: p, variant, ...searchScales(graph, samples, p, ref, progress, variant ? `, tables ${variant}` : '') }));
+  const met = tried.filter((t) => t.met).sort((a, b) => a.cost - b.cost);
+  const best = met[0] ?? [...tried].sort((a, b) => a.err - b.err)[0]!;
+  return { scale: best.scale, preset: best.preset, variant: best.variant };
+}
+
+const floatRef = (graph: GraphIR, samples: Sample[]) => samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
+
+interface ScaleTry { scale: number; met: boolean; err: number; cost: number }
+
+function searchScales(graph: GraphIR, samples: Sample[], preset: PrecisionPreset, ref: number[][], progress: CompileProgress, tag = ''): ScaleTry {
   const goal = errorGoal(preset, Math.max(0, ...ref.flat().map(Math.abs)));
-  let best: { scale: number; err: number } | undefined;
+  let best: ScaleTry | undefined;
   for (const s of preset.scales) {
     try {
-      const onProgress = (d: number, n: number) => progress(`quantize (try scale ${s})`, d, n);
-      const err = errorOf(quantizeGraph(graph, s, samples, { precision: preset, onProgress }), samples, ref).maxAbs;
-      if (err <= goal) return s;
-      if (!best || err < best.err) best = { scale: s, err };
+      const onProgress = (d: number, n: number) => progress(`quantize (try scale ${s}${tag})`, d, n);
+      const low = quantizeGraph(graph, s, samples, { precision: preset, onProgress });
+      const err = errorOf(low, samples, ref).maxAbs;
+      if (err <= goal) return { scale: s, met: true, err, cost: programCost(low.program) };
+      if (!best || err < best.err) best = { scale: s, met: false, err, cost: programCost(low.program) };
     } catch (err) {
       if (!(err instanceof QuantizeError)) throw err;
     }
   }
-  return best?.scale ?? preset.scales[0]!;
+  return best ?? { scale: preset.scales[0]!, met: false, err: Infinity, cost: Infinity };
 }
 
 /**
@@ -150,10 +171,11 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   lap('import');
   const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
   const samples = calib ?? defaultSamples(graph);
-  const scale = opts.scale ?? (calib ? chooseScale(graph, calib, preset, progress) : preset.defaultScale);
+  // the preset's table variants are searched with the scale (a given --scale or no calibration: the preset itself)
+  const { scale, preset: tables, variant } = opts.scale === undefined && calib ? choosePrecision(graph, calib, preset, progress) : { scale: opts.scale ?? preset.defaultScale, preset, variant: 0 };
   let lowered = false;
   const onProgress = (d: number, n: number) => { lowered = d >= n; progress('quantize', d, n); };
-  const low = quantizeGraph(graph, scale, calib, { precision: preset, onProgress, ...(opts.outputScale !== undefined ? { outputScale: opts.outputScale } : {}) });
+  const low = quantizeGraph(graph, scale, calib, { precision: tables, onProgress, ...(opts.outputScale !== undefined ? { outputScale: opts.outputScale } : {}) });
   if (!lowered) progress('quantize', 1, 1); // a graph with no nodes
   lap('quantize');
   if (opts.ptau && !existsSync(opts.ptau)) {
@@ -173,6 +195,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   const key = createHash('sha256').update(JSON.stringify({
     model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
     precision: precisionName, // stored in metadata even when two presets give the same program
+    tableVariant: variant,
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
@@ -226,6 +249,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     publicLayout: layout,
     error,
     precision: precisionName,
+    tableVariant: variant,
   });
   await writeFile(keyFile, key + '\n');
   return { dir, metadata, cached: false, stageTimes };
