@@ -15,7 +15,7 @@ import { ValidatorStore, type RequestLogEntry } from './store.js';
 import { ProofBatcher } from './proof-batcher.js';
 import { ProofOfWeights } from './proof-of-weights.js';
 import { weightsRefusal } from './weights-guard.js';
-import { blendScores, competitionScores, powConflict, type CompetitionWeights } from './competition-scores.js';
+import { blendScores, competitionScores, DEFAULT_MAX_AGE_BLOCKS, powConflict, type CompetitionWeights } from './competition-scores.js';
 import { snarkjsCurve } from '../zkml/prove/curve.js';
 
 export interface ValidatorOptions {
@@ -227,7 +227,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     if (block - last < every) return false;
     const meta = m ?? (await this.metagraph.get());
     const c = this.opts.competition;
-    const table = c ? blendScores(this.scores(), competitionScores(c.leaderboards(), meta), c.share) : this.scores();
+    const table = c ? blendScores(this.scores(), competitionScores(c.leaderboards(), meta, { block, maxBlocks: c.maxAgeBlocks ?? DEFAULT_MAX_AGE_BLOCKS }), c.share) : this.scores();
     const scores = new Map([...table].filter(([uid]) => uid < meta.n && meta.hotkeys[uid] !== this.hotkey));
     let { uids, weights } = weightsForEmit(scores);
     if (uids.length === 0) return false;

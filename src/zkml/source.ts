@@ -79,3 +79,16 @@ export async function materializeSource(dir: string, s: CompileSource): Promise<
   }
   return { modelPath, opts: { ...o, ...(calibration ? { calibration } : {}) } };
 }
+
+/** A source on the wire (the CompetitionArtifacts synapse): JSON with the model base64-encoded. */
+export const WireSourceSchema = z.object({ options: CompileSourceOptionsSchema, model: z.string().max(16 * 1024 * 1024), calibration: z.string().optional() });
+
+export function sourceToWire(s: CompileSource): string {
+  return JSON.stringify({ options: s.options, model: Buffer.from(s.model).toString('base64'), ...(s.calibration !== undefined ? { calibration: s.calibration } : {}) });
+}
+
+/** Parse a wire source (throws a zod error on anything else). */
+export function sourceFromWire(text: string): CompileSource {
+  const w = WireSourceSchema.parse(JSON.parse(text));
+  return { options: w.options, model: Buffer.from(w.model, 'base64'), ...(w.calibration !== undefined ? { calibration: w.calibration } : {}) };
+}
