@@ -35,7 +35,7 @@ export function registerValidator(program: Command): void {
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
       const { competitionShare } = await import('../validator/competition-scores.js');
-      const share = competitionShare({ tasks: f.competition, raw: f.competitionShare, proofOfWeights: f.proofOfWeights !== undefined });
+      const share = competitionShare({ tasks: f.competition, raw: f.competitionShare });
       const round = roundFlags(f.competitionStart, f.competitionEnd);
       const { roundTasks, startCompetitions } = await import('../competition/start.js');
       roundTasks(f.competition, round);
@@ -73,7 +73,7 @@ export function registerValidator(program: Command): void {
       const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
         window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}) });
       boards = competitions?.boards;
-      if (competitions) console.log(`competition share of the weights: ${share}${pow && share === 0 ? ' (proof of weights: the weights set are the proven benchmark scores)' : ''}`);
+      if (competitions) console.log(`competition share of the weights: ${share}${pow && share > 0 ? ' (proof of weights: the competition scores are inputs of each proof)' : ''}`);
       const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
       await competitions?.runner.stop();

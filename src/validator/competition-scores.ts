@@ -37,27 +37,16 @@ export function parseCompetitionShare(raw: string): number {
   return s;
 }
 
-/**
- * The share from the validator's flags: none without `--competition`; `--competition-share` when given; else
- * 0.5, or 0 with proof of weights (its weights are the proven benchmark scores).
- */
-export function competitionShare(f: { tasks: readonly string[]; raw: string | undefined; proofOfWeights: boolean }): number {
+/** The share from the validator's flags: none without `--competition`; `--competition-share` when given; else 0.5. */
+export function competitionShare(f: { tasks: readonly string[]; raw: string | undefined }): number {
   if (f.raw !== undefined) {
     const s = parseCompetitionShare(f.raw);
     if (s > 0 && f.tasks.length === 0) {
       throw new InvalidInputError('--competition-share needs at least one --competition TASK', { hint: 'add --competition TASK (zkinfer competition list), or drop --competition-share' });
     }
-    if (s > 0 && f.proofOfWeights) throw powConflict();
     return s;
   }
-  return f.tasks.length === 0 || f.proofOfWeights ? 0 : DEFAULT_COMPETITION_SHARE;
-}
-
-/** Proof of weights sets exactly the proven scores, and the scoring-ema circuit does not take competition scores. */
-export function powConflict(): InvalidInputError {
-  return new InvalidInputError('a competition share in the weights cannot be combined with proof of weights: the weights set must be the proven ones', {
-    hint: 'drop --proof-of-weights, or pass --competition-share 0 (competitions then only rank the leaderboard); docs/competitions.md',
-  });
+  return f.tasks.length === 0 ? 0 : DEFAULT_COMPETITION_SHARE;
 }
 
 /**

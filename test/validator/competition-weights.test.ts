@@ -58,15 +58,13 @@ function board(entries: LeaderboardEntry[]): Leaderboard {
   return { task: task.name, metric: 'mae_days', block: 5, evaluated_at: Date.now(), items: 4, entries: rankEntries(entries) };
 }
 
-test('the share from the flags: default 0.5 with --competition, 0 with proof of weights, bad values refused', () => {
-  assert.equal(competitionShare({ tasks: [], raw: undefined, proofOfWeights: false }), 0);
-  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: undefined, proofOfWeights: false }), 0.5);
-  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: undefined, proofOfWeights: true }), 0);
-  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: '0.25', proofOfWeights: false }), 0.25);
-  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: '0', proofOfWeights: true }), 0);
-  for (const raw of ['2', '-0.1', 'half', '']) assert.throws(() => competitionShare({ tasks: ['staking-duration'], raw, proofOfWeights: false }), InvalidInputError);
-  assert.throws(() => competitionShare({ tasks: [], raw: '0.5', proofOfWeights: false }), /needs at least one --competition/);
-  assert.throws(() => competitionShare({ tasks: ['staking-duration'], raw: '0.5', proofOfWeights: true }), /proof of weights/);
+test('the share from the flags: default 0.5 with --competition (also with proof of weights), bad values refused', () => {
+  assert.equal(competitionShare({ tasks: [], raw: undefined }), 0);
+  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: undefined }), 0.5);
+  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: '0.25' }), 0.25);
+  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: '0' }), 0);
+  for (const raw of ['2', '-0.1', 'half', '']) assert.throws(() => competitionShare({ tasks: ['staking-duration'], raw }), InvalidInputError);
+  assert.throws(() => competitionShare({ tasks: [], raw: '0.5' }), /needs at least one --competition/);
 });
 
 test('blend: both sides normalised, the share splits the mass; no competition score leaves the benchmark alone', () => {
@@ -147,9 +145,6 @@ test('zkinfer validator: a bad --competition-share is refused before anything st
   const r = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-share', '1.5']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /--competition-share must be a number in \[0, 1\], got "1\.5"/);
-  const p = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-share', '0.5', '--proof-of-weights', 'scoring-ema']);
-  assert.notEqual(p.code, 0);
-  assert.match(p.stderr, /cannot be combined with proof of weights/);
   const r2 = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-start', '100', '--competition-end', '50']);
   assert.notEqual(r2.code, 0);
   assert.match(r2.stderr, /the competition round ends at block 50, before it starts at block 100/);
