@@ -8,6 +8,7 @@ import { Dendrite } from '../protocol/dendrite.js';
 import type { CompetitionBoards } from './boards.js';
 import { evaluateCompetition } from './evaluate.js';
 import type { Leaderboard } from './leaderboard.js';
+import type { WindowOverride } from './window.js';
 
 export interface CompetitionRunnerOptions {
   hotkey: KeyringPair;
@@ -21,6 +22,10 @@ export interface CompetitionRunnerOptions {
   /** Hidden items per evaluation (default: each task's evalCount). */
   count?: number;
   log?: (line: string) => void;
+  /** The round's blocks (default: each task's own). */
+  window?: WindowOverride;
+  /** The validator's powers of tau, to audit ceremony circuits against. */
+  ceremonyPtau?: string;
   /** Called after each evaluation. */
   onLeaderboard?: (board: Leaderboard) => void;
 }
@@ -32,6 +37,8 @@ export class CompetitionRunner {
   private lastBlock = -Infinity;
   /** Aborted by stop(): a running evaluation ends at its next query instead of finishing its hidden set. */
   private readonly stopping = new AbortController();
+  /** Audit verdicts by circuit id: each submitted circuit is recompiled and checked once. */
+  private readonly audits = new Map<string, string | null>();
 
   constructor(private readonly o: CompetitionRunnerOptions) {
     this.dendrite = new Dendrite(o.hotkey);
@@ -52,7 +59,8 @@ export class CompetitionRunner {
       if (this.stopping.signal.aborted) return;
       try {
         const board = await evaluateCompetition({
-          task, chain: this.o.chain, netuid: this.o.netuid, dendrite: this.dendrite,
+          task, chain: this.o.chain, netuid: this.o.netuid, dendrite: this.dendrite, audits: this.audits,
+          ...(this.o.window ? { window: this.o.window } : {}), ...(this.o.ceremonyPtau ? { ceremonyPtau: this.o.ceremonyPtau } : {}),
           ...(this.o.allowInsecureDev ? { allowInsecureDev: true } : {}),
           ...(this.o.timeoutS ? { timeoutS: this.o.timeoutS } : {}),
           ...(this.o.count ? { count: this.o.count } : {}),

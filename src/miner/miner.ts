@@ -88,7 +88,7 @@ export class Miner {
       gated: false,
       forward: async () => ({ capacities: opts.circuits.capacities() }),
     });
-    this.axon.attach({ spec: SYNAPSES.CompetitionArtifacts, blacklist, gated: false, forward: async (s) => servedArtifacts(opts.circuits, s.circuit_id) });
+    this.axon.attach({ spec: SYNAPSES.CompetitionArtifacts, blacklist, gated: false, forward: async (s) => servedArtifacts(opts.circuits, s.circuit_id, s.include_source) });
   }
 
   get hotkey(): string {

@@ -187,3 +187,9 @@ export function commitmentText(fields: Array<{ type: string; value: { toU8a(bare
   }
   return Buffer.concat(parts).toString('utf8');
 }
+
+/** `SubtensorModule.Weights(netuid, uid)` (a `Vec<(u16, u16)>`, empty by default) as [uid, u16 weight] pairs, zero weights dropped. */
+export function weightsFromStorage(value: { toJSON(): unknown }): Array<[number, number]> {
+  const pairs = (value.toJSON() ?? []) as Array<[number | string, number | string]>;
+  return pairs.map(([u, w]) => [Number(u), Number(w)] as [number, number]).filter(([, w]) => w > 0);
+}

@@ -27,7 +27,8 @@ import {
   addStakeCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from './calls.js';
 import {
-  commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, withRuntimeStake,
+  commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
+  withRuntimeStake,
 } from './codec.js';
 
 export interface SubtensorOptions {
@@ -200,9 +201,7 @@ export class SubtensorChain implements Chain {
   }
 
   async weights(netuid: number, uid: number): Promise<Array<[number, number]>> {
-    const row = await this.api.query['subtensorModule']!['weights']!(netuid, uid);
-    const pairs = (row as unknown as { toJSON(): Array<[number, number]> }).toJSON() ?? [];
-    return pairs.map(([u, w]) => [Number(u), Number(w)] as [number, number]).filter(([, w]) => w > 0);
+    return weightsFromStorage(await this.api.query['subtensorModule']!['weights']!(netuid, uid));
   }
 
   async commitments(netuid: number): Promise<Commitment[]> {

@@ -20,6 +20,12 @@ export interface DevPtau { path: string; sha256: string; power: number; toxic: D
 
 type Progress = (stage: string, done: number, total: number) => void;
 
+/** metadata.ptau.source of INSECURE-DEV keys: this prefix, then the dev ptau's path. */
+const DEV_SOURCE_PREFIX = 'INSECURE-DEV generated (known tau), ';
+export const devPtauSource = (path: string): string => `${DEV_SOURCE_PREFIX}${path}`;
+/** The dev ptau path named by an INSECURE-DEV metadata.ptau.source (undefined for other sources). */
+export const devPtauPathOf = (source: string): string | undefined => (source.startsWith(DEV_SOURCE_PREFIX) ? source.slice(DEV_SOURCE_PREFIX.length) : undefined);
+
 function randomScalar(): bigint {
   for (;;) {
     const x = BigInt('0x' + randomBytes(32).toString('hex')) & ((1n << 254n) - 1n);
