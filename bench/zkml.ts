@@ -98,6 +98,8 @@ interface Row {
   /** Median in-process prove ms (witness + proof, warm worker pool) per backend. */
   proveMs: Record<string, number>;
   verifyMs: number; proofBytes: number; peakRssMB: number; cliMs: number; cached: boolean;
+  /** Seconds per compile stage of the last cold compile (compile's stageTimes). */
+  stages: Array<[string, number]>;
 }
 
 /** Child process: everything for one model. */
@@ -194,6 +196,7 @@ async function runModel(name: string): Promise<void> {
     model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000, compileRuns, compileCpuS: median(compileCpu) / 1000,
     witnessMs: median(witness), proveMs, verifyMs: median(verifyMs), proofBytes,
     peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: cliMs.length ? median(cliMs) : 0, cached: res.cached,
+    stages: res.stageTimes,
   };
   process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
 }
@@ -250,6 +253,7 @@ async function main(): Promise<void> {
   console.log(`\nprove ms = witness + Groth16 proof in the worker pool, warm, median of ${arg('runs', '5')} runs; verify ms = warm, bound to`);
   console.log('the verifier\'s own input, median; CLI = `snarkjs groth16 prove` from the zkey and our .wtns (new process each); keys INSECURE-DEV.');
   console.log(`compile s / setup s = cold (fresh output and setup cache), median of ${arg('compile-runs', '1')} run(s); before = constraints at 458d415.`);
+  for (const r of rows) if (!r.cached) console.log(`stages ${r.model} (s): ${r.stages.map(([st, sec]) => `${st} ${sec.toFixed(1)}`).join(', ')}`);
   for (const r of rows) {
     const t = TARGETS[r.model];
     if (!t) continue;
