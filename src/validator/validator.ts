@@ -15,6 +15,7 @@ import { ValidatorStore, type RequestLogEntry } from './store.js';
 import { ProofBatcher } from './proof-batcher.js';
 import { ProofOfWeights } from './proof-of-weights.js';
 import { weightsRefusal } from './weights-guard.js';
+import { setWeightsOrCommit } from '../chain/timelock/commit.js';
 import { blendScores, competitionScores, powConflict, type CompetitionWeights } from './competition-scores.js';
 import { snarkjsCurve } from '../zkml/prove/curve.js';
 
@@ -250,7 +251,9 @@ export class Validator extends EventEmitter<ValidatorEvents> {
         const again = weightsRefusal(hp, meta, this.hotkey, uids);
         if (again !== undefined) { this.log(`validator: not setting proven weights yet: ${again}`); return false; }
       }
-      const r = await this.opts.chain.setWeights(this.opts.hotkey, { netuid: this.opts.netuid, uids, weights, versionKey: Math.max(VERSION_KEY, hp.weightsVersion) });
+      // commit-reveal subnets get a timelocked commit the chain reveals (docs/chain.md "Commit-reveal weights")
+      const r = await setWeightsOrCommit(this.opts.chain, this.opts.hotkey, { netuid: this.opts.netuid, uids, weights, versionKey: Math.max(VERSION_KEY, hp.weightsVersion) });
+      if (r.revealRound !== undefined) this.log(`validator: weights committed at block ${r.block}, revealed at beacon round ${r.revealRound}`);
       this.store.setMeta('last_weights_block', String(r.block));
       this.store.setMeta('last_weights', JSON.stringify({ uids, weights }));
       if (powRecord !== undefined) this.pow!.markSet(powRecord, r.block);

@@ -184,13 +184,13 @@ test('codec helpers: IPs, hyperparameters, commitment chunks', () => {
   const h = registry.createType('PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2', {
     kappa: 32767, tempo: 360, bondsMovingAvg: 900000, maxValidators: 64, immunityPeriod: 5000, weightsRateLimit: 100,
     minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, maxRegsPerBlock: 1,
-    servingRateLimit: 50, commitRevealWeightsEnabled: true, yumaVersion: 3,
+    servingRateLimit: 50, commitRevealWeightsEnabled: true, commitRevealPeriod: 2, yumaVersion: 3,
   });
   const hp = hyperparametersFromRuntime(h.toJSON() as Record<string, unknown>, { maxAllowedUids: 256, burn: 123n });
   assert.deepEqual(hp, {
     tempo: 360, kappa: 32767, bondsMovingAvg: 900000, maxAllowedUids: 256, maxAllowedValidators: 64, immunityPeriod: 5000,
     weightsRateLimit: 100, minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, burn: 123n,
-    maxRegistrationsPerBlock: 1, servingRateLimit: 50, commitRevealWeightsEnabled: true, yuma3Enabled: true,
+    maxRegistrationsPerBlock: 1, servingRateLimit: 50, commitRevealWeightsEnabled: true, revealPeriodEpochs: 2, yuma3Enabled: true,
   });
   // finney allows 3 fields per commitment: 384 bytes.
   assert.equal(expandMetadata(registry, metadata).consts['commitments']!['maxFields']!.toString(), '3');
