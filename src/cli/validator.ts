@@ -69,9 +69,8 @@ export function registerValidator(program: Command): void {
       if (competitions) console.log(`competition share of the weights: ${share}${pow && share === 0 ? ' (proof of weights: the weights set are the proven benchmark scores)' : ''}`);
       const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
-      await competitions?.runner.stop();
-      await api?.close();
-      await validator.stop();
+      // the benchmark loop and a running competition evaluation stop together (one Ctrl-C stops all within 10 s)
+      await Promise.all([competitions?.runner.stop(), (async () => { await api?.close(); await validator.stop(); })()]);
       validator.close();
       await chain.close();
     });

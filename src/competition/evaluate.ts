@@ -33,6 +33,8 @@ export interface EvaluateOptions {
   /** Per-query timeout, seconds (default 60). */
   timeoutS?: number;
   log?: (line: string) => void;
+  /** Aborts the evaluation between queries (a validator stopping: docs/competitions.md); it rejects with the abort reason. */
+  signal?: AbortSignal;
 }
 
 /** The task's weights as the validator's scoring formula (docs/network.md, scoring): w_out·output_score + w_time·(1 − h) − w_size·size. */
@@ -91,6 +93,7 @@ async function runHidden(o: EvaluateOptions, target: { ip: string; port: number;
   const run: Run = { outputs: [], verified: 0, failed: 0, times: [], proofBytes: [] };
   const inputName = art.metadata.inputs[0]!.name;
   for (const item of items) {
+    o.signal?.throwIfAborted();
     const inputs: RealInputs = { [inputName]: item.input };
     const r = await o.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: art.metadata.id, public_inputs: inputs } }, o.timeoutS ?? 60);
     let output: number[] | undefined;
@@ -124,6 +127,7 @@ export async function evaluateCompetition(o: EvaluateOptions): Promise<Leaderboa
   const entries: LeaderboardEntry[] = [];
   const runs = new Map<LeaderboardEntry, Run>();
   for (const sub of submissionsOf(commitments, task.name)) {
+    o.signal?.throwIfAborted();
     const uid = mg.hotkeys.indexOf(sub.hotkey);
     const base = { hotkey: sub.hotkey, circuit_id: sub.circuitId, committed_block: sub.block, verified: 0, failed: 0, score: 0, ...(uid >= 0 ? { uid } : {}) };
     if (sub.block > deadline || sub.block < spec.startBlock) {

@@ -30,6 +30,8 @@ export class CompetitionRunner {
   private unsubscribe: Unsubscribe | undefined;
   private running: Promise<void> | undefined;
   private lastBlock = -Infinity;
+  /** Aborted by stop(): a running evaluation ends at its next query instead of finishing its hidden set. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly o: CompetitionRunnerOptions) {
     this.dendrite = new Dendrite(o.hotkey);
@@ -47,6 +49,7 @@ export class CompetitionRunner {
   /** One evaluation of every task (errors are logged; the runner keeps going). */
   async evaluateAll(): Promise<void> {
     for (const task of this.o.boards.tasks) {
+      if (this.stopping.signal.aborted) return;
       try {
         const board = await evaluateCompetition({
           task, chain: this.o.chain, netuid: this.o.netuid, dendrite: this.dendrite,
@@ -54,17 +57,21 @@ export class CompetitionRunner {
           ...(this.o.timeoutS ? { timeoutS: this.o.timeoutS } : {}),
           ...(this.o.count ? { count: this.o.count } : {}),
           ...(this.o.log ? { log: this.o.log } : {}),
+          signal: this.stopping.signal,
         });
         this.o.boards.record(board);
         this.o.onLeaderboard?.(board);
       } catch (e) {
+        if (this.stopping.signal.aborted) return; // stopped mid-evaluation: the last complete leaderboard stays
         this.o.log?.(`competition ${task.name}: evaluation failed: ${(e as Error).message}`);
       }
     }
   }
 
+  /** Stop: no new evaluation, and a running one ends at its next query (within one query's time). */
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    this.stopping.abort();
     await this.running;
     this.dendrite.close();
   }

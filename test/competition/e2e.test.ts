@@ -161,6 +161,19 @@ test('a validator runs the competition and serves its leaderboard; zkinfer compe
   }
 });
 
+test('stopping a runner mid-evaluation ends it at the next query and records no partial leaderboard', async () => {
+  const boards = new CompetitionBoards([getCompetitionTask(TASK)], join(work, 'boards-stop'));
+  rmSync(join(work, 'boards-stop'), { recursive: true, force: true });
+  // 500 hidden items: minutes of proofs, so only the abort can make stop() quick
+  const runner = new CompetitionRunner({ hotkey: new Wallet({ path: wallets, name: 'owner', hotkey: 'validator' }).hotkeyPair(), chain: devnet, netuid: 1, boards, allowInsecureDev: true, count: 500 });
+  runner.start();
+  await new Promise((r) => setTimeout(r, 2000)); // a block arrived: the evaluation is under way
+  const t0 = Date.now();
+  await runner.stop();
+  assert.ok(Date.now() - t0 < 10_000, `stop() took ${Date.now() - t0} ms`);
+  assert.equal(boards.leaderboard(TASK), undefined, 'no leaderboard from a cut evaluation');
+});
+
 test('zkinfer validator --competition evaluates on its own and serves the leaderboard on its API', async () => {
   const db = join(work, 'validator', 'validator.sqlite');
   rmSync(join(work, 'validator'), { recursive: true, force: true });
