@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildBn128 } from 'ffjavascript';
 import { sha256File } from '../artifacts/files.js';
 import { BinWriter, bigIntLE, u32le } from './binwriter.js';
 import { R, lagrangeAt, mod, mul, powers } from './field.js';
@@ -89,9 +88,9 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
   const progress = onProgress ?? (() => {});
   const par = await ParallelFixedBase.create();
   const engine = par.engine;
-  const curve = await buildBn128(true);
   try {
-    const omega = (k: number): bigint => BigInt(curve.Fr.toObject(curve.Fr.w[k]));
+    // the engine's own curve gives the roots of unity (no second WASM curve to build)
+    const omega = (k: number): bigint => BigInt(engine.Fr.toObject(engine.Fr.w[k]));
     const n = 2 ** power;
     const g1 = engine.generator('G1'), g2 = engine.generator('G2');
     const tauPow = powers(toxic.tau, 2 * n - 1);
@@ -128,6 +127,5 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     progress(`dev ptau 2^${power}`, total, total);
   } finally {
     await par.close();
-    await curve.terminate?.();
   }
 }
