@@ -45,15 +45,12 @@ export async function closeDefaultPools(): Promise<void> {
   await Promise.all(pools.map((p) => p.close()));
 }
 
-/** The files a proof is computed from (the .r1cs is not read: the zkey holds the circuit, docs/network.md "CLI start-up"). */
-const PROVE_FILES = ['witness', 'zkey', 'vk'] as const;
-
 /**
  * Prove one inference: quantize EZKL-style `inputData` ({"input_data": [[...floats]]}) with the circuit's
  * metadata, compute the witness and a Groth16 proof in a worker thread, and return the proof file.
  */
 export async function prove(dir: string, inputData: unknown, opts: ProveOptions = {}): Promise<ProofFile & { timings: ProveTimings }> {
-  const art = opts.artifacts ?? (await loadArtifacts(dir, { need: PROVE_FILES }));
+  const art = opts.artifacts ?? (await loadArtifacts(dir));
   const md = art.metadata;
   const q = quantizeInputs(md, parseInputData(inputData), opts.recipient ?? 0n);
   const pool = opts.pool ?? defaultPool(opts.prover ?? 'auto');
