@@ -41,7 +41,8 @@ function rowComb(parts: ReadonlyArray<readonly [bigint, Row]>, c = 0n): Row {
   const out: Row = new Map();
   if (c !== 0n) out.set(0, toField(c));
   for (const [k0, r] of parts) {
-    const k = toField(k0);
+    if (r.size === 0) continue;
+    const k = k0 >= 0n && k0 < P ? k0 : toField(k0);
     if (k === 0n) continue;
     for (const [w, v] of r) {
       const n = ((out.get(w) ?? 0n) + k * v) % P;
