@@ -119,7 +119,13 @@ test('zkinfer verify-weights: exit 0 while the chain holds the proven weights, 1
   const setBody = (b: string) => net.validator.store.db.prepare(`UPDATE pow_records SET body = ? WHERE id = ?`).run(b, row.id);
   setBody(JSON.stringify(tampered));
   const swapped = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
+  // chunk 0 served twice (each proof valid for its own inputs): uids in two chunks, and chunk 1's uids unproven
+  setBody(JSON.stringify({ ...body, chunks: [c0, c0] }));
+  const twice = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
   setBody(row.body);
+  assert.equal(twice.code, 1, twice.stdout + twice.stderr);
+  assert.match(twice.stdout, /problem: uid 1 is in more than one chunk/);
+  assert.match(twice.stdout, /FAIL {2}weights are what the proven scores imply/);
   assert.equal(swapped.code, 1, swapped.stdout + swapped.stderr);
   assert.match(swapped.stdout, /ok {2}chunk 0 /);
   assert.match(swapped.stdout, /FAIL {2}chunk 1 \(uids 17,18,19\)/);
