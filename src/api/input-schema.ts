@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { CircuitMetadata, TensorSpec } from '../zkml/format/metadata.js';
 import { BadRequestError } from './errors.js';
+import { issuesOf } from '../client/input-check.js';
+
+export { fieldPath } from '../client/input-check.js';
 
 /** zod schema of one real number that fits the tensor's fixed-point range. */
 function element(t: TensorSpec): z.ZodType<number> {
@@ -29,20 +32,11 @@ export function inputSchemaFromMetadata(meta: Pick<CircuitMetadata, 'inputs'>): 
   return z.strictObject(Object.fromEntries(meta.inputs.map((t) => [t.name, tensorSchema(t).describe(`${t.name}: shape [${t.shape.join(', ')}]`)])));
 }
 
-/** `['x', 0, 3]` → `input.x[0][3]`. */
-export function fieldPath(root: string, path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`), root);
-}
-
 /** Parse with `schema` or throw a 400 whose message names the first offending field (all issues in `issues`). */
 export function parseOrBadRequest<T>(schema: z.ZodType<T>, value: unknown, root: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 10).map((i) => {
-    const keys = i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys : undefined;
-    const path = keys?.length ? [...i.path, keys[0]!] : i.path;
-    return { field: fieldPath(root, path), message: i.message };
-  });
+  const issues = issuesOf(r.error, root);
   const first = issues[0]!;
   throw new BadRequestError(`${first.field}: ${first.message}`, { field: first.field, details: { issues } });
 }

@@ -5,6 +5,7 @@
 export { ZkinferClient, tensorsOf, type ClientOptions, type SubmitParams, type WaitOptions } from './client.js';
 export { verifyInference, circuitIdOfVk, formatOfCircuitView, type LocalVerification, type VerifyInferenceOptions } from './verify.js';
 export type { VerifyOptions } from './client.js';
+export { inputChecker, checkInputText, fieldPath, type InputIssue } from './input-check.js';
 export { signedHeaders, type RequestSigner } from './sign.js';
 export { readSse, type SseEvent } from './sse.js';
 export { ApiRequestError, WaitTimeoutError, ProtocolError, ValidatorUnreachableError } from './errors.js';

@@ -8,7 +8,8 @@ import { NonceGuard } from './nonce.js';
 import { PriorityGate } from './priority-gate.js';
 import { signText, verifyText } from './signing.js';
 import type { SynapseSpec, TerminalInfo } from './synapses.js';
-import { bodyHash, headerSafe, parseHeaders, stringifyWithBigInt, terminalToJson, timeNs, toHeaders, type ParsedHeaders } from './wire.js';
+import { parsePyJson, pyToJs, stringifyPyJson, type PyValue } from './py-json.js';
+import { bodyHash, headerSafe, parseHeaders, terminalToJson, timeNs, toHeaders, type ParsedHeaders } from './wire.js';
 
 /** Who is calling, from the verified headers. */
 export interface Caller {
@@ -66,7 +67,9 @@ interface RequestState {
 }
 
 const STATE = Symbol('zkinferAxonState');
-type WithState = FastifyRequest & { [STATE]?: RequestState };
+/** The body as Python's json.loads reads it (exact ints, key order): what the body hash is computed over. */
+const PY_BODY = Symbol('zkinferAxonPyBody');
+type WithState = FastifyRequest & { [STATE]?: RequestState; [PY_BODY]?: PyValue };
 
 /**
  * An axon: a fastify HTTP server speaking the Bittensor v10 wire protocol. Checks run in the Python axon's
@@ -91,6 +94,17 @@ export class Axon {
     this.gate = new PriorityGate(opts.concurrency ?? 4, opts.maxQueue ?? 64);
     this.log = opts.log ?? (() => undefined);
     this.app = Fastify({ bodyLimit: opts.bodyLimit ?? 4 * 1024 * 1024, logger: false, return503OnClosing: true });
+    // The raw body is parsed as Python's json does (docs/network.md, "Body hash"); handlers see its JS view.
+    this.app.removeContentTypeParser('application/json');
+    this.app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+      try {
+        const py = parsePyJson(body as string);
+        (req as WithState)[PY_BODY] = py;
+        done(null, pyToJs(py));
+      } catch (e) {
+        done(new SynapseParsingError(`Improperly formatted request body: ${(e as Error).message}`, { hint: 'send the synapse as JSON (Python json.dumps of Synapse.model_dump())' }), undefined);
+      }
+    });
     this.app.addHook('onRequest', (req, reply) => this.preprocess(req as WithState, reply));
     this.app.addHook('onResponse', async (req) => this.finish(req as WithState));
     this.app.addHook('onRequestAbort', async (req) => this.finish(req as WithState));
@@ -209,7 +223,9 @@ export class Axon {
       throw new SynapseParsingError(`Improperly formatted body for ${route.spec.name}: ${issues}`);
     }
     const synapse = parsed.data as Record<string, unknown>;
-    const parsedHash = bodyHash(synapse, route.spec.hashFields);
+    // Python hashes str() of each field of Class(**json.loads(body)): the body's own value, else the default.
+    const sent = pyFields(req[PY_BODY], route.spec);
+    const parsedHash = bodyHash(sent, route.spec.hashFields);
     if (parsedHash !== (headers.computedBodyHash ?? '')) {
       throw new SynapseParsingError(`Hash mismatch between header body hash ${headers.computedBodyHash ?? ''} and parsed body hash ${parsedHash}`);
     }
@@ -233,10 +249,10 @@ export class Axon {
       axon: terminalToJson(axon),
       computed_body_hash: headers.computedBodyHash ?? '',
       ...route.spec.defaults,
-      ...synapseFields(synapse, route.spec),
+      ...synapseFields(synapse, sent, route.spec),
       ...out,
     };
-    const text = stringifyWithBigInt(body);
+    const text = stringifyPyJson(body);
     const h = toHeaders({
       name: route.spec.name,
       timeout: timeoutS,
@@ -294,9 +310,16 @@ export class Axon {
   }
 }
 
-/** The synapse's own fields (not the base Synapse fields) from a parsed body. */
-function synapseFields(synapse: Record<string, unknown>, spec: SynapseSpec): Record<string, unknown> {
+/** The synapse's own fields as the caller sent them (Python values: exact ints, key order), else the defaults. */
+function pyFields(body: PyValue | undefined, spec: SynapseSpec): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [k, d] of Object.entries(spec.defaults)) out.set(k, body instanceof Map && body.has(k) ? body.get(k) : d);
+  return out;
+}
+
+/** The synapse's own fields (not the base Synapse fields) to echo: as sent where the schema accepted them. */
+function synapseFields(synapse: Record<string, unknown>, sent: Map<string, unknown>, spec: SynapseSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(spec.defaults)) if (synapse[k] !== undefined) out[k] = synapse[k];
+  for (const k of Object.keys(spec.defaults)) if (synapse[k] !== undefined) out[k] = sent.get(k) ?? synapse[k];
   return out;
 }

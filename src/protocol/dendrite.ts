@@ -4,7 +4,8 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { BITTENSOR_SDK_VERSION_INT } from './sdk-version.js';
 import { signText } from './signing.js';
 import type { SynapseSpec, TerminalInfo } from './synapses.js';
-import { bodyHash, signedMessage, stringifyWithBigInt, terminalToJson, timeNs, toHeaders } from './wire.js';
+import { parsePyJson, pyToJs, stringifyPyJson } from './py-json.js';
+import { bodyHash, signedMessage, terminalToJson, timeNs, toHeaders } from './wire.js';
 
 /** Where to send: an axon's address and hotkey (from the metagraph). */
 export interface AxonTarget {
@@ -52,7 +53,11 @@ export class Dendrite {
     return this.hotkey.address;
   }
 
-  /** Build the headers and body exactly as the Python dendrite does (preprocess_synapse_for_request + to_headers). */
+  /**
+   * Build the headers and body exactly as the Python dendrite does (preprocess_synapse_for_request + to_headers).
+   * `fields` may hold Maps (dicts whose key order matters, e.g. digit-like keys), bigints (ints beyond 2^53) and
+   * PyFloat (an integral float): the body and its hash carry them as Python would (docs/network.md, "Body hash").
+   */
   prepare(target: AxonTarget, spec: SynapseSpec, fields: Record<string, unknown>, timeoutS: number): PreparedRequest {
     const nonce = timeNs();
     const synapseFields = { ...spec.defaults, ...fields };
@@ -70,7 +75,7 @@ export class Dendrite {
       computed_body_hash: '',
       ...synapseFields,
     };
-    const body = stringifyWithBigInt(bodyObj);
+    const body = stringifyPyJson(bodyObj);
     const headers = toHeaders({ name: spec.name, timeout: timeoutS, axon, dendrite, requiredFields: spec.requiredFields, bodyHash: hash, totalSize: Buffer.byteLength(body) });
     return { path: `/${spec.name}`, headers, body, nonce };
   }
@@ -84,9 +89,9 @@ export class Dendrite {
     if (raw.kind === 'error') return { status: raw.status, message: raw.message, elapsedS };
     let json: unknown;
     try {
-      json = JSON.parse(raw.body);
-    } catch {
-      return { status: 422, message: 'Failed to parse response: body is not JSON', elapsedS, headers: raw.headers };
+      json = pyToJs(parsePyJson(raw.body));
+    } catch (e) {
+      return { status: 422, message: `Failed to parse response: body is not JSON (${(e as Error).message})`, elapsedS, headers: raw.headers };
     }
     if (raw.status !== 200) {
       const msg = typeof json === 'object' && json && typeof (json as { message?: unknown }).message === 'string' ? (json as { message: string }).message : `HTTP ${raw.status}`;

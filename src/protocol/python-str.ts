@@ -1,8 +1,15 @@
 /**
- * Python `str()` / `repr()` formatting of JSON-like values, as Bittensor's body hash applies `str(field)`.
- * Limitation: JavaScript has one number type, so integral numbers print as Python ints (`1`, not `1.0`);
- * Bittensor recommends hashing string fields only, for which str() is the identity.
+ * Python `str()` / `repr()` formatting of JSON-like values, as Bittensor's body hash applies `str(field)`
+ * (docs/network.md, "Body hash"). JavaScript has one number type, so a Python float that is integral is a
+ * PyFloat (what parsePyJson returns for `1.0`); a plain number prints as Python reads it back from the JSON
+ * the dendrite writes (py-json.ts): an int when integral and below 1e21, else a float.
  */
+
+/** A Python float (JavaScript's number cannot tell `1.0` from `1`). */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
 export function pythonStr(value: unknown): string {
   if (typeof value === 'string') return value;
   return pythonRepr(value);
@@ -13,6 +20,7 @@ export function pythonRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'bigint') return value.toString();
+  if (value instanceof PyFloat) return pythonFloat(value.value);
   if (typeof value === 'number') return pythonNumber(value);
   if (typeof value === 'string') return pythonStringRepr(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
@@ -27,7 +35,8 @@ export function pythonRepr(value: unknown): string {
 function pythonNumber(n: number): string {
   // -0 exists only as a Python float (an int has no sign of zero): repr -0.0
   if (Object.is(n, -0)) return '-0.0';
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return n.toFixed(0);
+  // what JSON.stringify writes as digits (below 1e21) Python's json reads as an int
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
   return pythonFloat(n);
 }
 

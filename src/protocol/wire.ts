@@ -15,9 +15,13 @@ export function sha3Hex(text: string): string {
 /** sha3_256("") — the body hash of a synapse without required_hash_fields. */
 export const EMPTY_BODY_HASH = 'a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a';
 
-/** body_hash = sha3_256_hex(concat(sha3_256_hex(str(field)) for field in required_hash_fields)). */
-export function bodyHash(fields: Record<string, unknown>, hashFields: readonly string[]): string {
-  return sha3Hex(hashFields.map((f) => sha3Hex(pythonStr(fields[f]))).join(''));
+/**
+ * body_hash = sha3_256_hex(concat(sha3_256_hex(str(field)) for field in required_hash_fields)). `fields`: a
+ * Map from parsePyJson (the body as Python's json.loads reads it) or the values a dendrite sends.
+ */
+export function bodyHash(fields: Record<string, unknown> | ReadonlyMap<string, unknown>, hashFields: readonly string[]): string {
+  const get = (f: string): unknown => (fields instanceof Map ? fields.get(f) : (fields as Record<string, unknown>)[f]);
+  return sha3Hex(hashFields.map((f) => sha3Hex(pythonStr(get(f)))).join(''));
 }
 
 /** The UTF-8 text the dendrite hotkey signs: "{nonce}.{dendrite_hotkey}.{axon_hotkey}.{uuid}.{body_hash}". */
@@ -152,16 +156,6 @@ export function parseHeaders(headers: Record<string, string | string[] | undefin
   const cbh = one(headers['computed_body_hash']);
   if (cbh !== undefined) out.computedBodyHash = cbh;
   return out;
-}
-
-const BIG_MARK = '__zkinfer_bigint__';
-
-/** JSON.stringify that writes bigints as exact JSON integers (what Python's json emits for large ints). */
-export function stringifyWithBigInt(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${BIG_MARK}${v.toString()}` : v)).replace(
-    new RegExp(`"${BIG_MARK}(-?\\d+)"`, 'g'),
-    '$1',
-  );
 }
 
 /** TerminalInfo as its Python JSON dump (all keys, null when unset). */

@@ -76,7 +76,7 @@ const CODEGEN_VERSION = 6; // 3: direct R1CS backend (no circom in the compile p
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8); progress per graph node. */
 export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, opts: Pick<LowerOptions, 'precision' | 'outputScale' | 'onProgress'> = {}): LoweredModel {
-  return lowerGraph(graph, { ...opts, scale, inputRangeBits: graph.inputs.map((_, i) => scale + (samples ? inputIntBits(samples, i) : 3)) });
+  return lowerGraph(graph, { ...opts, scale, ...(samples ? { samples } : {}), inputRangeBits: graph.inputs.map((_, i) => scale + (samples ? inputIntBits(samples, i) : 3)) });
 }
 
 /** Run the exact integer emulation of the circuit on float samples; decoded outputs, flat per sample. */

@@ -30,9 +30,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: { config?: ApiConfigInput; permits?: PermitSource; network?: NetworkView; dashboardDir?: string; competitions?: CompetitionBoards } = {}): Promise<Harness> {
-  const { dir } = await affineArtifacts();
-  const catalog = await loadCatalog([{ dir, aliases: ['affine'] }]);
+export async function startApi(
+  opts: { config?: ApiConfigInput; permits?: PermitSource; network?: NetworkView; dashboardDir?: string; competitions?: CompetitionBoards; circuits?: Parameters<typeof loadCatalog>[0] } = {},
+): Promise<Harness> {
+  const catalog = await loadCatalog(opts.circuits ?? [{ dir: (await affineArtifacts()).dir, aliases: ['affine'] }]);
   const db = new Database(':memory:');
   const queue = new ExternalQueue(db);
   const inferences = await openInferences(ApiConfigSchema.parse(opts.config ?? {}), { queue, db });

@@ -8,7 +8,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { endSnarkjs } from '../api/harness.js';
+import { endSnarkjs, startApi } from '../api/harness.js';
+import { compileZooModel } from '../../src/models/compiled.js';
+import { cacheDir } from '../../src/models/paths.js';
+import { zooModelAdapter } from '../../src/api/zoo-models.js';
+import { ZOO } from '../../src/models/zoo.js';
 import { startNetwork, type TestNetwork } from '../api/network.js';
 import { repoRoot } from '../zkml/prove-fixtures.js';
 
@@ -89,11 +93,18 @@ test('dashboard: submit an inference from the form and see its proof verified in
   await page.waitForSelector('#chart-scores svg rect', { state: 'attached', timeout: 30_000 });
   assert.equal(await page.locator('#miners tbody tr').count(), 2);
 
-  // A bad input is refused with the field named, and the page keeps working.
+  // A bad input is caught in the page against the served input_schema: the field named next to the input, no submit.
   await page.fill('#input', JSON.stringify({ x: [1, 'two', 3] }));
+  await page.waitForSelector('#input-issues li[data-field="input.x[1]"]');
+  assert.equal(await page.isDisabled('#submit-button'), true);
+  assert.equal(await page.getAttribute('#input', 'aria-invalid'), 'true');
+  // What the schema cannot say (the circuit's fixed-point range) the server refuses: its answer is shown.
+  await page.fill('#input', JSON.stringify({ x: [1e9, 0, 0] }));
+  await page.waitForSelector('#submit-button:not([disabled])');
+  assert.equal(await page.locator('#input-issues li').count(), 0);
   await page.click('#submit-button');
   await page.waitForSelector('#submit-result .error');
-  assert.match((await page.textContent('#submit-result .error')) ?? '', /input\.x\[1\]/);
+  assert.match((await page.textContent('#submit-result .error')) ?? '', /input\.x\[0\]: out of range/);
 
   // Proof explorer: the inference is listed; verifying it again happens in the page.
   const id = await page.getAttribute('#submit-result', 'data-id');
@@ -108,4 +119,58 @@ test('dashboard: submit an inference from the form and see its proof verified in
   assert.deepEqual([...origins].filter((o) => o !== h.url && !o.startsWith('blob:') && o !== 'null'), []);
   // the 400 of the bad input above is expected
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+});
+
+// The two zoo circuits that set up in seconds cover both request forms (a staking position; `{input: tensor}`);
+// test/api/input-check.test.ts checks every plugin's served schema against the server's.
+const ZOO_IN_BROWSER = ['exit-mlp', 'scoring-ema'];
+
+test('dashboard: zoo-model inputs are checked in the page against the served input_schema; the API\'s refusal is still shown', { skip, timeout: 300_000 }, async () => {
+  // Real zoo circuits (compiled once, cached), served by an API with its default signed auth.
+  const circuits = [];
+  for (const m of ZOO.filter((z) => ZOO_IN_BROWSER.includes(z.name))) {
+    const { dir, metadata } = await compileZooModel(m.name, { outDir: cacheDir('test-models', 'dashboard', m.name) });
+    const model = zooModelAdapter(metadata);
+    assert.ok(model, m.name);
+    circuits.push({ dir, model });
+  }
+  const api = await startApi({ circuits, dashboardDir: ensureDashboardBuilt() });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(api.url);
+    await page.waitForSelector('#circuit option', { state: 'attached' });
+    const names = await page.locator('#circuit option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(names.sort(), [...ZOO_IN_BROWSER].sort());
+    for (const name of names) {
+      await page.selectOption('#circuit', name);
+      // the model's example is valid: no messages, submit enabled
+      await page.waitForSelector('#submit-button:not([disabled])');
+      assert.equal(await page.locator('#input-issues li').count(), 0, name);
+      const example = JSON.parse(await page.inputValue('#input')) as Record<string, unknown>;
+      const bad = structuredClone(example);
+      if ('days' in bad) {
+        (bad['days'] as Array<Record<string, unknown>>)[2]!['apr_pct'] = 150;
+        bad['token'] = 'DOGE';
+      } else (bad['input'] as unknown[]).pop();
+      await page.fill('#input', JSON.stringify(bad));
+      const fields = 'days' in bad ? ['input.days[2].apr_pct', 'input.token'] : ['input.input'];
+      for (const f of fields) await page.waitForSelector(`#input-issues li[data-field="${f}"]`);
+      assert.equal(await page.isDisabled('#submit-button'), true, name);
+      await page.fill('#input', '{"input": [');
+      await page.waitForSelector('#input-issues li[data-field="input"]');
+      assert.match((await page.textContent('#input-issues')) ?? '', /not valid JSON/);
+      await page.fill('#input', JSON.stringify(example));
+      await page.waitForSelector('#submit-button:not([disabled])');
+    }
+    // a valid input the server refuses (no API key / signature): the API's error is shown
+    await page.click('#submit-button');
+    await page.waitForSelector('#submit-result .error');
+    assert.match((await page.textContent('#submit-result .error')) ?? '', /401|sign|key|auth/i);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await api.close();
+  }
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { sr25519Verify, decodeAddress, cryptoWaitReady } from '@polkadot/util-crypto';
 import { hexToU8a } from '@polkadot/util';
-import { bodyHash, EMPTY_BODY_HASH, parseHeaders, sha3Hex, signedMessage, stringifyWithBigInt, toHeaders } from '../../src/protocol/wire.js';
+import { bodyHash, EMPTY_BODY_HASH, parseHeaders, sha3Hex, signedMessage, toHeaders } from '../../src/protocol/wire.js';
+import { stringifyPyJson } from '../../src/protocol/py-json.js';
 import { pythonFloat, pythonStr } from '../../src/protocol/python-str.js';
 import { signText, verifyText } from '../../src/protocol/signing.js';
 import { NonceGuard } from '../../src/protocol/nonce.js';
@@ -71,7 +72,7 @@ test('headers: Python to_headers encoding and parse round trip', () => {
   assert.deepEqual(p.inputObj['inputs'], {});
   assert.throws(() => parseHeaders({ ...h, bt_header_dendrite_nonce: '12abc' }));
   assert.throws(() => parseHeaders({ ...h, timeout: 'soon' }));
-  assert.equal(stringifyWithBigInt({ n: 1732694400123456789n, s: 'x' }), '{"n":1732694400123456789,"s":"x"}');
+  assert.equal(stringifyPyJson({ n: 1732694400123456789n, s: 'x' }), '{"n":1732694400123456789,"s":"x"}');
 });
 
 test('nonce rules: first newer than now-(4s+timeout), then strictly increasing', () => {

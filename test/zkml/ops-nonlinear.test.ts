@@ -1,6 +1,6 @@
 // Division by a computed tensor, Exp, Softmax, LogSoftmax and Log (docs/zkml-compile.md "Division, Exp, Softmax,
 // LogSoftmax"): the stated table error bounds, Euclidean division semantics and its zero-divisor rule, Exp's error
-// against onnxruntime with a calibrated range, and the clear refusals. Circuit soundness of these ops (every hint
+// against onnxruntime with a calibrated range, and the clear refusals (Tan and the wide Log: test/zkml/ops-tan-log.test.ts). Circuit soundness of these ops (every hint
 // forgery rejected) is in test/zkml/ops-coverage.test.ts and test/zkml/direct-backend.test.ts (NONLINEAR_MODELS).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,8 +8,8 @@ import { emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
 import { toField, toFixed } from '../../src/zkml/fixed-point.js';
 import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { UnsupportedOpError } from '../../src/zkml/onnx/errors.js';
+import { OpDomainError } from '../../src/zkml/quantize/errors.js';
 import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
-import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
 import { actMaxError, actOutputScale, buildActTable } from '../../src/zkml/quantize/activation.js';
 import { euclidDiv, programCost } from '../../src/zkml/quantize/program.js';
 import { emitProgram } from '../../src/zkml/r1cs/emit.js';
@@ -59,14 +59,12 @@ test('Exp with a calibrated input range: relative error vs onnxruntime within 1%
   }));
 });
 
-test('refusals: LogSoftmax over more than 16 elements, Log outside [1, 17), Tan (at import, listed with the others)', () => {
-  const big = oneOp('ls', [1, 20], [1, 20], (b) => { b.node('LogSoftmax', ['x'], ['y'], { axis: -1 }); }, 13);
-  assert.throws(() => quantizeGraph(importOnnx(big, 'ls'), 8, undefined), (e: unknown) => e instanceof UnsupportedOpError && /at most 16/.test(e.message));
-  const lg = oneOp('lg', [1, 2], [1, 2], (b) => { b.node('Log', ['x'], ['y']); });
-  assert.throws(() => quantizeGraph(importOnnx(lg, 'lg'), 8, undefined), (e: unknown) => e instanceof UnsupportedOpError && /\[1, 17\)/.test(e.message));
-  const b = new OnnxBuilder('tan');
-  b.input('x', [1, 2]);
-  b.node('Tan', ['x'], ['y'], {}, 'tan1');
-  b.output('y', [1, 2]);
-  assert.throws(() => importOnnx(b.toBytes(), 'tan'), (e: unknown) => e instanceof UnsupportedOpError && /Tan.*tan1/.test(e.message));
+test('refusals: Tan whose proven range holds a pole (no calibration), Tan or Log with calibration inputs outside their domain', () => {
+  const tan = oneOp('tan', [1, 2], [1, 2], (b) => { b.node('Tan', ['x'], ['y'], {}, 'tan1'); });
+  const g = importOnnx(tan, 'tan'); // imports: Tan has a lowering now
+  assert.throws(() => quantizeGraph(g, 8, undefined), (e: unknown) => e instanceof UnsupportedOpError && /Tan.*contains a pole.*--calibration.*"tan1"/.test(e.message));
+  const near = [[[1.5, 0.2]], [[0.1, -0.3]]]; // 1.5 is 0.071 from π/2
+  assert.throws(() => quantizeGraph(g, 8, near), (e: unknown) => e instanceof OpDomainError && /Tan at node "tan1".*0\.0708 from a pole/.test(e.message) && !!e.hint);
+  const lg = oneOp('lg', [1, 2], [1, 2], (b) => { b.node('Log', ['x'], ['y'], {}, 'log1'); });
+  assert.throws(() => quantizeGraph(importOnnx(lg, 'lg'), 8, [[[2, 0.5]], [[3, -0.25]]]), (e: unknown) => e instanceof OpDomainError && /Log at node "log1" reads -0\.25/.test(e.message));
 });

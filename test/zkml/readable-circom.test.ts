@@ -22,6 +22,7 @@ import { computeWitness } from '../../src/zkml/r1cs/witness.js';
 import { asR1cs } from '../../src/zkml/r1cs/write.js';
 import { lstmModel, rand } from '../fixtures/onnx/models.js';
 import { MODELS, OP_MODELS } from '../fixtures/onnx/op-models.js';
+import { NONLINEAR_MODELS } from '../fixtures/onnx/nonlinear-models.js';
 import { CACHE } from '../fixtures/onnx/paths.js';
 
 const CASES: Record<string, () => Uint8Array> = {
@@ -32,6 +33,7 @@ const CASES: Record<string, () => Uint8Array> = {
   'two inputs': OP_MODELS['two inputs: Add+Relu, Concat with a constant']!,
   ...MODELS,
   'LSTM whose Y_h repeats Y': () => lstmModel({ steps: 2, input: 2, hidden: 3, outputs: 2 }),
+  'Tan (sin/cos tables, period reduction, signed div)': NONLINEAR_MODELS['Tan (proven |x| ≤ 1.4, and shifted by π: range reduction)']!.bytes,
 };
 
 for (const [name, make] of Object.entries(CASES)) {

@@ -1,5 +1,5 @@
 import './style.css';
-import { ZkinferClient, ApiRequestError, type CircuitView, type InferenceView, type NetworkViewWire } from '../../src/client/index.js';
+import { ZkinferClient, ApiRequestError, checkInputText, inputChecker, type CircuitView, type InferenceView, type InputIssue, type NetworkViewWire } from '../../src/client/index.js';
 import { barChart, lineChart } from './charts.js';
 import { byId, fmt, h, short } from './dom.js';
 
@@ -56,6 +56,20 @@ function normalise(xs: number[]): number[] {
 }
 
 // ---------------------------------------------------------------- submit form
+/** The selected model's input check (from its served input_schema); undefined when the schema is unreadable. */
+let checkInput: ((value: unknown) => InputIssue[]) | undefined;
+let submitting = false;
+
+/** Check the input field against the model's schema: one message per offending field, submit only when valid. */
+function validateInput(): boolean {
+  const field = byId<HTMLTextAreaElement>('input');
+  const issues = checkInput ? checkInputText(checkInput, field.value).issues : [];
+  byId('input-issues').replaceChildren(...issues.map((i) => h('li', { 'data-field': i.field }, h('code', {}, i.field), ` ${i.message}`)));
+  field.setAttribute('aria-invalid', String(issues.length > 0));
+  byId<HTMLButtonElement>('submit-button').disabled = submitting || issues.length > 0;
+  return issues.length === 0;
+}
+
 async function loadCircuits(): Promise<void> {
   circuits = await client().circuits();
   const select = byId<HTMLSelectElement>('circuit');
@@ -65,8 +79,17 @@ async function loadCircuits(): Promise<void> {
     if (!c) return;
     byId('schema').textContent = JSON.stringify(c.input_schema, null, 2);
     byId<HTMLTextAreaElement>('input').value = JSON.stringify(c.example ?? {}, null, 2);
+    try {
+      checkInput = inputChecker(c.input_schema);
+      byId('schema-note').textContent = '';
+    } catch (err) {
+      checkInput = undefined;
+      byId('schema-note').textContent = `This page cannot read the model's input schema (${(err as Error).message}); the server checks the input on submit.`;
+    }
+    validateInput();
   };
   select.onchange = show;
+  byId<HTMLTextAreaElement>('input').oninput = () => void validateInput();
   show();
 }
 
@@ -119,6 +142,7 @@ byId<HTMLFormElement>('submit-form').addEventListener('submit', (ev) => {
     const button = byId<HTMLButtonElement>('submit-button');
     progress.replaceChildren();
     result.replaceChildren();
+    if (!validateInput()) return;
     let input: unknown;
     try {
       input = JSON.parse(byId<HTMLTextAreaElement>('input').value);
@@ -126,6 +150,7 @@ byId<HTMLFormElement>('submit-form').addEventListener('submit', (ev) => {
       result.replaceChildren(h('p', { class: 'error' }, `input is not valid JSON: ${(err as Error).message}`));
       return;
     }
+    submitting = true;
     button.disabled = true;
     try {
       const c = client();
@@ -139,7 +164,8 @@ byId<HTMLFormElement>('submit-form').addEventListener('submit', (ev) => {
       const e = err as Error & { field?: string };
       result.replaceChildren(h('p', { class: 'error' }, e.message, e instanceof ApiRequestError && e.hint ? h('br') : '', e instanceof ApiRequestError && e.hint ? e.hint : ''));
     } finally {
-      button.disabled = false;
+      submitting = false;
+      validateInput();
     }
   })();
 });

@@ -713,6 +713,7 @@ export const KERNELS: Record<string, Kernel> = {
   Erf: unary(erf),
   Exp: unary(Math.exp),
   Log: unary(Math.log),
+  Tan: unary(Math.tan),
   Softmax: softmaxKernel(false),
   LogSoftmax: softmaxKernel(true),
   Gelu: ([x], at) => {

@@ -23,16 +23,19 @@ export const ACT_FN = {
   // for lower-nonlinear.ts (docs/zkml-compile.md "Exp, Softmax, LogSoftmax"): exp over [−16, 0) and log(S)/log(17)
   // over S ∈ [1, 17), both as functions of z in the window [−8, 8)
   exp16: (z: number) => Math.exp(z - 8), log17: (z: number) => Math.log(z + 9) / Math.log(17),
+  // Tan = sin/cos of the input reduced to [−π/2, π/2] (docs/zkml-compile.md "Tan")
+  sin: Math.sin, cos: Math.cos,
 } as const;
 /** The bounded activations with a segment table (odd ones saturate to ±1, sigmoid to 0/1). */
 export type ActFn = keyof typeof ACT_FN;
 
 /**
  * Window and segment count per function: sigmoid over |x| < 8 (16 segments of width 1), tanh over |x| < 4 (32 of
- * width 1/4), erf over |x| < 4 (32 of width 1/4; |1 − erf(4)| < 2e−8); exp16 and log17 over |z| < 8 (128 of width 1/8).
+ * width 1/4), erf over |x| < 4 (32 of width 1/4; |1 − erf(4)| < 2e−8); exp16 and log17 over |z| < 8 (128 of width 1/8); sin and cos over |x| < 2 (128 of width 1/32).
  */
 export const ACT_SHAPE: Readonly<Record<ActFn, ActShape>> = {
   sigmoid: { k: 3, j: 3 }, tanh: { k: 2, j: 4 }, erf: { k: 2, j: 4 }, exp16: { k: 3, j: 6 }, log17: { k: 3, j: 6 },
+  sin: { k: 1, j: 6 }, cos: { k: 1, j: 6 },
 };
 
 /** Window 2^k and 2^(j+1) segments of a table (presets refine j: docs/zkml-compile.md, "Precision presets"). */

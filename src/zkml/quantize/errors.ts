@@ -7,3 +7,14 @@ export class QuantizeError extends ZkinferError {
     super('QUANTIZE', message, opts);
   }
 }
+
+/**
+ * The calibration data puts an op's input outside the domain its circuit is built for (Tan near a pole, Log of a value
+ * ≤ 0): docs/zkml-compile.md "Tan" and "Log". Not a QuantizeError, so the scale search does not skip past it.
+ */
+export class OpDomainError extends ZkinferError {
+  override readonly name = 'OpDomainError';
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
+    super('OP_DOMAIN', message, opts);
+  }
+}

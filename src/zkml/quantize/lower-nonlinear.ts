@@ -2,16 +2,16 @@ import type { IRNode } from '../ir/graph.js';
 import { broadcast, convTerms, softmaxGroups } from '../ir/kernels.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { ActFn } from './activation.js';
-import { QuantizeError } from './errors.js';
+import { OpDomainError, QuantizeError } from './errors.js';
 import { bitsFor, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import type { QTensor } from './lower.js';
 import type { Gadget } from './program.js';
 
 /**
- * Lowerings of division by a computed tensor, Exp, Softmax, LogSoftmax, Log, and Gemm / Conv with two computed operands
- * (docs/zkml-compile.md "Division, Exp, Softmax, LogSoftmax"). They are composed from the `div` gadget, the `exp16` /
- * `log17` activation tables and products; lower.ts calls `lowerNonlinear` first for every node and keeps its own
- * lowering when this returns undefined.
+ * Lowerings of division by a computed tensor, Exp, Softmax, LogSoftmax, Log, Tan, and Gemm / Conv with two computed
+ * operands (docs/zkml-compile.md "Division, Exp, Softmax, LogSoftmax", "Log", "Tan"). They are composed from the `div`
+ * gadget, the `exp16` / `log17` / `sin` / `cos` activation tables, relus and products; lower.ts calls `lowerNonlinear`
+ * first for every node and keeps its own lowering when this returns undefined.
  */
 
 /** What these lowerings use of the lowering context (lower.ts's Lowerer). */
@@ -31,6 +31,10 @@ export interface NonlinearHost {
   prepLinear(t: QTensor): QTensor;
   matmulVar(a: QTensor, b: QTensor): QTensor;
   unsupported(n: IRNode, why: string): never;
+  /** max(0, x) for an integer x (one relu gadget; the same relu is shared). */
+  relu(x: Lin): Lin;
+  /** Values of `xs` on each calibration sample (exact emulation so far); undefined when compiled without samples. */
+  calibrated(xs: Lin[]): bigint[][] | undefined;
 }
 
 type Operand = QTensor | Tensor | undefined;
@@ -39,8 +43,14 @@ const pow2 = (k: number): bigint => 1n << BigInt(k);
 const absMax = ([lo, hi]: Bound): bigint => (-lo > hi ? -lo : hi);
 /** The exp16 / log17 tables read z in the window [−8, 8) (activation.ts ACT_FN). */
 const WINDOW = 8;
-/** LogSoftmax's log table covers sums S ∈ [1, 17): at most this many elements per group. */
+/** LogSoftmax's direct log table covers sums S ∈ [1, 17): larger groups take logLin's range reduction. */
 const LOG_MAX_GROUP = 16;
+/** Fractional bits beyond s at which Log's range reduction reads its input (relative input error ≤ 2^−(s+3)/x). */
+const LOG_IN_BITS = 2;
+/** Tan: calibration inputs must stay this far (radians) from a pole (|tan| ≤ 10); the circuit accepts half of it. */
+export const TAN_POLE_MARGIN = 0.1;
+/** Fractional bits of Tan's output beyond the working scale (its floor division errs below one unit). */
+const TAN_EXTRA = 2;
 /** Extra output bits of Exp's table: exp(−12)·2^(so) still holds ≥ 2^8 units at s = 8. */
 const EXP_EXTRA = 16;
 
@@ -118,7 +128,6 @@ function softmax(h: NonlinearHost, n: IRNode, x: QTensor, log: boolean): QTensor
   const out = new Array<Lin>(x.els.length);
   let scale = 0;
   for (const g of groups) {
-    if (log && g.length > LOG_MAX_GROUP) h.unsupported(n, `LogSoftmax over ${g.length} elements (at most ${LOG_MAX_GROUP}: its log table covers sums in [1, 17))`);
     const m = g.slice(1).reduce((acc, i) => h.maxLin(acc, x.els[i]!), x.els[g[0]!]!);
     let so = 0;
     const ex = g.map((i) => {
@@ -133,30 +142,131 @@ function softmax(h: NonlinearHost, n: IRNode, x: QTensor, log: boolean): QTensor
       scale = so;
       continue;
     }
-    // log S = log17(S − 9)·log(17): the table reads z = S − 9 (S at scale so), output at scale so2, times log 17 at s
-    const l = h.act('log17', linComb([[1n, S]], -BigInt(1 + WINDOW) * pow2(so)), so);
-    const lk = BigInt(Math.round(Math.log(17) * 2 ** h.s));
-    const ls = l.so + h.s;
-    scale = Math.max(sx, ls);
-    const logS = linComb([[lk * pow2(scale - ls), l.y]]);
+    // up to 16 elements: log S = log17(S − 9)·log(17), the table reads z = S − 9 (S at scale so), output at scale
+    // so2, times log 17 at s; more: logLin's range reduction (S ≥ e_max = the table's exp(0) = 2^so − 1)
+    const l = g.length <= LOG_MAX_GROUP ? log17(h, S, so) : logLin(h, S, so, pow2(so) - 1n);
+    scale = Math.max(sx, l.so);
+    const logS = linComb([[pow2(scale - l.so), l.y]]);
     for (const i of g) out[i] = linComb([[pow2(scale - sx), linComb([[1n, x.els[i]!], [-1n, m]])], [-1n, logS]]);
   }
   return { shape: x.shape, scale, els: out };
 }
 
-/** Log of a tensor proven to lie in [1, 17): the log17 table (other ranges are refused). */
-function logTensor(h: NonlinearHost, n: IRNode, x: QTensor): QTensor {
+/** ln of S·2^−sx for S proven in [1, 17)·2^sx: one log17 table (z = S − 9) times ln 17; output at scale so + s. */
+function log17(h: NonlinearHost, S: Lin, sx: number): { y: Lin; so: number } {
+  const l = h.act('log17', linComb([[1n, S]], -BigInt(1 + WINDOW) * pow2(sx)), sx);
+  const lk = BigInt(Math.round(Math.log(17) * 2 ** h.s));
+  return { y: linComb([[lk, l.y]]), so: l.so + h.s };
+}
+
+/**
+ * ln of X·2^−sx for an integer X ∈ [lo, 2^N), lo ≥ 1, by range reduction (docs/zkml-compile.md "Log"): with the
+ * steps b_j = [X ≥ 2^j] (a floor and a relu each; those below `lo` are known to be 1 and cost nothing), k = Σ b_j = ⌊log2 X⌋
+ * and 2^−k = 1 − Σ_{j ≤ k} 2^−j is linear in the monotone steps, so the mantissa M = X·2^(N−1−k) ∈ [2^(N−1), 2^N)
+ * is one product. ln x = (k − sx − 3)·ln 2 + ln(8m), m = M/2^(N−1) ∈ [1, 2), 8m from the log17 table (S ∈ [8, 16)).
+ * The act gadget's decomposition of z = 8m − 9 range-checks M. Output at scale so + s.
+ */
+export function logLin(h: NonlinearHost, X: Lin, sx: number, lo: bigint): { y: Lin; so: number } {
+  const hi = linBound(X, h.bounds)[1];
+  const N = Math.max(hi.toString(2).length, 5); // X < 2^N; the table reads 8m at scale N − 4 ≥ 1
+  // q_j = ⌊X / 2^j⌋ by halving (one floor each, the first from X at once), b_j = min(q_j, 1) = q_j − relu(q_j − 1)
+  const floorDiv = (v: Lin, d: number): Lin => h.toScale({ shape: [1], scale: d, els: [linComb([[1n, v]], -pow2(d - 1))] }, 0).els[0]!;
+  const steps: Lin[] = [];
+  let q: Lin | undefined;
+  for (let j = 1; j < N; j++) {
+    if (pow2(j) <= lo) { steps.push(linConst(1n)); continue; }
+    q = q === undefined ? floorDiv(X, j) : floorDiv(q, 1);
+    steps.push(linBound(q, h.bounds)[1] <= 1n ? q : linComb([[1n, q], [-1n, h.relu(linComb([[1n, q]], -1n))]]));
+  }
+  const k = linComb(steps.map((b) => [1n, b] as [bigint, Lin]));
+  const shift = linComb(steps.map((b, i) => [-pow2(N - 2 - i), b] as [bigint, Lin]), pow2(N - 1)); // 2^(N−1−k)
+  const M = h.sig([pow2(N - 1), pow2(N) - 1n]);
+  h.gadgets.push({ kind: 'mul', node: h.node(), a: X, b: shift, out: M });
+  const l = log17(h, linSig(M), N - 4);
+  const l2 = BigInt(Math.round(Math.LN2 * 2 ** l.so));
+  return { y: linComb([[1n, l.y], [l2, k]], -BigInt(sx + 3) * l2), so: l.so };
+}
+
+/** Calibration values of `xs` as floats at scale sx (undefined without calibration samples). */
+function calibratedFloats(h: NonlinearHost, xs: Lin[], sx: number): number[] | undefined {
+  return h.calibrated(xs)?.flat().map((v) => Number(v) / 2 ** sx);
+}
+
+/**
+ * Log of a positive tensor: one log17 table when its proven range lies in [1, 17), else logLin's range reduction over
+ * whatever positive range it has. An input that may be below one unit (2^−sx) reads as 2^−sx (one relu); calibration
+ * samples on which it is ≤ 0 are a typed error (docs/zkml-compile.md "Log").
+ */
+function logTensor(h: NonlinearHost, n: IRNode, xIn: QTensor): QTensor {
+  const direct0 = xIn.els.every((e) => { const [lo, hi] = linBound(e, h.bounds); return lo >= pow2(xIn.scale) && hi < 17n * pow2(xIn.scale); });
+  // the range reduction costs two relus per bit of X: read it at s + LOG_IN_BITS fractional bits (one rounding)
+  const x = direct0 || xIn.scale <= h.s + LOG_IN_BITS ? xIn : h.toScale(xIn, h.s + LOG_IN_BITS);
   const sx = x.scale, one = pow2(sx);
-  for (const e of x.els) {
-    const [lo, hi] = linBound(e, h.bounds);
-    if (lo < one || hi >= 17n * one) {
-      h.unsupported(n, `Log needs an input proven to lie in [1, 17) (this one: [${Number(lo) / 2 ** sx}, ${Number(hi) / 2 ** sx}]); use LogSoftmax for log-probabilities`);
+  const direct = x.els.every((e) => { const [lo, hi] = linBound(e, h.bounds); return lo >= one && hi < 17n * one; });
+  if (!direct) {
+    const bad = (calibratedFloats(h, x.els, sx) ?? []).find((v) => v <= 0);
+    if (bad !== undefined) {
+      throw new OpDomainError(`Log at node "${n.name}" reads ${bad} on the calibration samples: log of a value ≤ 0 has no circuit`, {
+        hint: 'keep Log\'s input positive (e.g. add a small constant), or calibrate with the inputs the model really sees',
+      });
     }
   }
-  const lk = BigInt(Math.round(Math.log(17) * 2 ** h.s));
   let so = 0;
-  const els = x.els.map((e) => { const r = h.act('log17', linComb([[1n, e]], -BigInt(1 + WINDOW) * one), sx); so = r.so; return linComb([[lk, r.y]]); });
-  return { shape: x.shape, scale: so + h.s, els };
+  const els = x.els.map((e) => {
+    if (direct) { const r = log17(h, e, sx); so = r.so; return r.y; }
+    const lo = linBound(e, h.bounds)[0];
+    const X = lo >= 1n ? e : linComb([[1n, h.relu(linComb([[1n, e]], -1n))]], 1n); // max(X, 1)
+    const r = logLin(h, X, sx, lo >= 1n ? lo : 1n);
+    so = r.so;
+    return r.y;
+  });
+  return { shape: x.shape, scale: so, els };
+}
+
+/**
+ * Tan (docs/zkml-compile.md "Tan"): k ≈ x/π by one rescale (skipped when |x| < π/2 is proven), r = x − kπ ≈
+ * [−π/2, π/2], tan x = sin r / cos r from the sin and cos tables and one signed `div`, output at scale s + TAN_EXTRA.
+ * Its domain: every calibration input at least TAN_POLE_MARGIN from a pole (else a typed error); the quotient's range
+ * check admits |tan| ≤ cot(TAN_POLE_MARGIN/2)-ish, so a prover input nearer a pole has no witness.
+ */
+function tanTensor(h: NonlinearHost, n: IRNode, x: QTensor): QTensor {
+  const sx = x.scale, P = BigInt(Math.round(Math.PI * 2 ** sx)); // |x| < π/2 proven: no reduction
+  const poleDist = (v: number) => Math.PI / 2 - Math.abs(v - Math.PI * Math.round(v / Math.PI));
+  const cal = calibratedFloats(h, x.els, sx);
+  let dist: number;
+  if (cal) {
+    dist = Math.min(...cal.map(poleDist));
+  } else {
+    // without calibration: the proven range of each element, which must not contain a pole
+    dist = Math.min(...x.els.map((e) => {
+      const [lo, hi] = linBound(e, h.bounds).map((v) => Number(v) / 2 ** sx) as [number, number];
+      const side = (v: number) => Math.floor((v - Math.PI / 2) / Math.PI);
+      if (side(lo) !== side(hi)) h.unsupported(n, `Tan of an input whose proven range [${lo}, ${hi}] contains a pole: compile with --calibration samples to set its domain`);
+      return Math.min(poleDist(lo), poleDist(hi));
+    }));
+  }
+  if (dist < TAN_POLE_MARGIN) {
+    throw new OpDomainError(`Tan at node "${n.name}" reads an input ${dist.toFixed(4)} from a pole (±π/2 + kπ) on the calibration samples; zkinfer's Tan needs at least ${TAN_POLE_MARGIN}`, {
+      hint: 'Tan near a pole is unbounded: keep its input away from ±π/2 + kπ, or calibrate with the inputs the model really sees',
+      details: { node: n.name, poleDistance: dist, margin: TAN_POLE_MARGIN },
+    });
+  }
+  const t = h.s + TAN_EXTRA;
+  const qm = BigInt(Math.ceil(2 ** t / Math.tan(dist / 2))) * 2n + 4n; // headroom for the tables' error near the pole
+  const els = x.els.map((X) => {
+    const xm = absMax(linBound(X, h.bounds));
+    if (xm * 2n < P) { const sn = h.act('sin', X, sx), cs = h.act('cos', X, sx); return divLin(h, linComb([[pow2(t), sn.y]]), cs.y, [-qm, qm]); }
+    // any integer k keeps tan(x − kπ) = tan x: k = round(x·C/2^m) with C = round(2^m/π) errs by ≤ 2^−17 for m = 16 +
+    // e (e bits hold |k|), and r = x·2^e − k·round(π·2^(sx+e)) at scale sx + e errs by ≤ |k|·2^−(sx+e+1) ≤ 2^−(sx+1):
+    // r stays inside the tables' window |r| < 2 for every input away from the poles
+    const e = Math.max(0, Math.ceil(Math.log2(Number(xm) / 2 ** sx / Math.PI + 1)));
+    const C = BigInt(Math.round(2 ** (16 + e) / Math.PI)), Pe = BigInt(Math.round(Math.PI * 2 ** (sx + e)));
+    const k = h.toScale({ shape: [1], scale: sx + 16 + e, els: [linComb([[C, X]])] }, 0).els[0]!;
+    const r = linComb([[pow2(e), X], [-Pe, k]]);
+    const sn = h.act('sin', r, sx + e), cs = h.act('cos', r, sx + e);
+    return divLin(h, linComb([[pow2(t), sn.y]]), cs.y, [-qm, qm]);
+  });
+  return { shape: x.shape, scale: t, els };
 }
 
 function transpose2(t: QTensor): QTensor {
@@ -235,6 +345,7 @@ export function lowerNonlinear(h: NonlinearHost, n: IRNode, ins: Operand[], varI
     case 'Softmax': return [softmax(h, n, x, false)];
     case 'LogSoftmax': return [softmax(h, n, x, true)];
     case 'Log': return [logTensor(h, n, x)];
+    case 'Tan': return [tanTensor(h, n, x)];
     case 'Conv': return isQ(ins[0]) && isQ(ins[1]) ? [convVar(h, n, ins)] : undefined;
     case 'Gemm': return varIdx.length >= 2 && varIdx[0] === 0 && varIdx[1] === 1 ? [gemmVar(h, n, ins)] : undefined;
     default: return undefined;

@@ -8,7 +8,8 @@ import { QuantizeError } from './errors.js';
 import { lowerNonlinear, type NonlinearHost } from './lower-nonlinear.js';
 import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import { DEFAULT_PRECISION, PRESETS, type PrecisionPreset } from './precision.js';
-import type { FixedProgram, Gadget } from './program.js';
+import { emulate, type FixedProgram, type Gadget } from './program.js';
+import { toFixed } from '../fixed-point.js';
 
 /** A quantized tensor: one linear combination per element, all at `scale` fractional bits. */
 export interface QTensor {
@@ -38,6 +39,11 @@ export interface LowerOptions {
    * large one (docs/zkml-compile.md, "Progress").
    */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Calibration samples (one flat float array per graph input): ops with a domain (Tan, Log) check where their
+   * inputs fall on them, through the exact emulation of the program built so far (lower-nonlinear.ts).
+   */
+  samples?: number[][][];
 }
 
 export interface LoweredModel {
@@ -198,7 +204,17 @@ class Lowerer {
       sig: (b) => this.sig(b), width: (x, min) => this.width(x, min), mul: (a, b) => this.mul(a, b),
       act: (fn, x, sx, extraOut) => this.act(fn, x, sx, undefined, extraOut), maxLin: (a, b) => this.maxLin(a, b), toScale: (t, sc) => this.toScale(t, sc),
       prepLinear: (t) => this.prepLinear(t), matmulVar: (a, b) => this.matmulVar(a, b), unsupported: (n, why) => this.unsupported(n, why),
+      relu: (x) => this.relu(x, 0), calibrated: (xs) => this.calibrated(xs),
     };
+  }
+
+  private nIn = 0;
+  /** Values of `xs` on each calibration sample (the exact emulation of the gadgets so far); undefined without samples. */
+  private calibrated(xs: Lin[]): bigint[][] | undefined {
+    const samples = this.opts.samples;
+    if (!samples?.length) return undefined;
+    const p: FixedProgram = { nIn: this.nIn, nSignals: this.bounds.length, gadgets: this.gadgets, outputs: xs, bounds: this.bounds };
+    return samples.map((sm) => emulate(p, sm.flatMap((a) => a.map((v) => toFixed(v, this.s)))).outputs);
   }
 
   // ---- tensors -------------------------------------------------------------------------------------------------
@@ -688,6 +704,7 @@ class Lowerer {
       vals.set(vi.name, { shape: vi.shape, scale: s, els });
     });
     const nIn = off;
+    this.nIn = nIn;
     g.inputs.forEach((vi, idx) => {
       this.node = `input:${vi.name}`;
       for (const e of vals.get(vi.name)!.els) this.gadgets.push({ kind: 'range', node: this.node, x: e, n: inputs[idx]!.rangeBits + 1 });

@@ -13,8 +13,8 @@ export const PrecisionSchema = z.enum(PRECISIONS);
 export type Precision = z.infer<typeof PrecisionSchema>;
 export const DEFAULT_PRECISION: Precision = 'balanced';
 
-/** exp16 / log17 (Exp, Softmax, LogSoftmax, Log: lower-nonlinear.ts) use the same 128 segments in every preset. */
-const NONLINEAR_TABLES = { exp16: { k: 3, j: 6 }, log17: { k: 3, j: 6 } } as const;
+/** exp16 / log17 / sin / cos (Exp, Softmax, LogSoftmax, Log, Tan: lower-nonlinear.ts) use 128 segments in every preset. */
+const NONLINEAR_TABLES = { exp16: { k: 3, j: 6 }, log17: { k: 3, j: 6 }, sin: { k: 1, j: 6 }, cos: { k: 1, j: 6 } } as const;
 
 export interface PrecisionPreset {
   name: Precision;
