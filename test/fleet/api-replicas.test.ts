@@ -9,6 +9,7 @@ import { skipWithoutRedis, startRedis, type RedisHandle } from './redis-harness.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as snarkjs from 'snarkjs';
+import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
 
 // Two API replicas (two API servers, as two `zkinfer validator --redis` processes would run them) on one
 // real redis-server: one rate limit and one replay set between them.
@@ -32,6 +33,11 @@ after(async () => {
   for (const r of replicas.splice(0)) await r.close();
   await redis?.stop();
   await endSnarkjs();
+  await releaseSnarkjsCurve();
+  // KNOWN LEAK (open item in the #16 report): after the shared-queue tests some handle (a BullMQ-duplicated
+  // Redis connection, not yet found) keeps this process alive; exit 3 s after everything is closed so the
+  // suite cannot hang. The results are already reported.
+  setTimeout(() => process.exit(), 3000).unref();
 });
 
 async function pair(config: ApiConfigInput): Promise<[Harness, Harness]> {
@@ -87,6 +93,9 @@ test('Redis lost: the replicas answer 503 (nothing is admitted unchecked) and ke
   assert.equal(down.status, 503);
   assert.match(down.body.error.message, /shared Redis is unreachable/);
   assert.equal((await fetch(`${a.url}/v1/circuits`)).status, 200);
+  // Close it while its Redis is still gone: it must stop reconnecting (or this process would never exit).
+  replicas.splice(replicas.indexOf(a), 1);
+  await a.close();
 });
 
 const OPEN: ApiConfigInput = { auth: { mode: 'open' }, rateLimit: { burst: 100, perSecond: 100 } };
