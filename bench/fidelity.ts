@@ -8,7 +8,7 @@
 // Options: --models lstm_medium,staking-lstm   --presets fast,balanced,accurate
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseScale, errorOf, quantizeGraph } from '../src/zkml/compile.js';
+import { choosePrecision, errorOf, quantizeGraph } from '../src/zkml/compile.js';
 import { importOnnx } from '../src/zkml/onnx/import.js';
 import { runOnnxRuntime } from '../src/zkml/onnx/runtime.js';
 import { defaultSamples, samplesFromInputData, type Sample } from '../src/zkml/quantize/calibration.js';
@@ -43,8 +43,8 @@ for (const name of arg('models', 'lstm_medium,staking-lstm').split(',')) {
     let fast = 0;
     for (const p of presets) {
       const t0 = performance.now();
-      const scale = chooseScale(g, samples, PRESETS[p]);
-      const low = quantizeGraph(g, scale, samples, { precision: PRESETS[p] });
+      const { scale, preset } = choosePrecision(g, samples, PRESETS[p]);
+      const low = quantizeGraph(g, scale, samples, { precision: preset });
       const cost = programCost(low.program), err = errorOf(low, samples, ref);
       if (p === 'fast') fast = cost;
       console.log(`| ${name} | ${t.samples} (${samples.length}) | ${p} | ${scale} | ${cost.toLocaleString('en-US')} | ${fast ? (cost / fast).toFixed(2) : '–'} | ${err.maxAbs.toExponential(1)} | ${err.meanAbs.toExponential(1)} | ${mag.toFixed(2)} | ${((performance.now() - t0) / 1000).toFixed(1)} s |`);

@@ -3,7 +3,7 @@
 // verify ms, proof bytes (Solidity calldata), peak RSS, and the ratio of in-process prove time to the
 // `snarkjs groth16 prove` CLI (node_modules/.bin/snarkjs) on the same circuit and witness, measured in the same run.
 // Models: mlp, lstm (default), staking (the zoo's staking LSTM, scale from its calibration), lstm2 (2 × LSTM hidden
-// 50, scale 10), cnn1m (≈ 1.16M constraints; minutes), cnn2p20 (≈ 0.97M, fits the 2^20 domain). Issue #11's targets are printed under the table, met or not.
+// 50, scale 10), cnn1m (≈ 1.16M constraints; minutes), cnn2p20 (956,812 constraints + 206 public, fits the 2^20 domain). Issue #11's targets are printed under the table, met or not.
 // Keys are INSECURE-DEV (dev ptau, known tau). Each model is benchmarked in its own child process (peak RSS
 // per model); a cold cache also times the dev ptau + direct zkey ("setup s").
 // Options: --runs 5   --models mlp,lstm   --provers snarkjs,native (each measured in the same run; native only
@@ -70,9 +70,10 @@ const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale?: num
   // the issue-11 model: two stacked LSTM layers (hidden 50, 5 steps) and a Gemm head, at scale 10
   lstm2: { bytes: () => lstmModel({ steps: 5, input: 4, hidden: 50, layers: 2, outputs: 1 }), nIn: 20, scale: 10 },
   // Conv 3×3 (pad 1) over a 64×64 image, Relu, GlobalAveragePool: 12 channels ≈ 1.16M constraints (domain 2^21),
-  // 10 channels ≈ 0.97M (domain 2^20)
+  // 9 channels 956,812 + 206 public signals (domain 2^20; 10 channels, 1,058,958, no longer fit since the packed
+  // input words and the balanced preset)
   cnn1m: { bytes: () => cnn(12), nIn: 64 * 64, scale: 8 },
-  cnn2p20: { bytes: () => cnn(10), nIn: 64 * 64, scale: 8 },
+  cnn2p20: { bytes: () => cnn(9), nIn: 64 * 64, scale: 8 },
 };
 
 /**
@@ -98,6 +99,8 @@ interface Row {
   /** Median in-process prove ms (witness + proof, warm worker pool) per backend. */
   proveMs: Record<string, number>;
   verifyMs: number; proofBytes: number; peakRssMB: number; cliMs: number; cached: boolean;
+  /** Seconds per compile stage of the last cold compile (compile's stageTimes). */
+  stages: Array<[string, number]>;
 }
 
 /** Child process: everything for one model. */
@@ -194,6 +197,7 @@ async function runModel(name: string): Promise<void> {
     model: name, constraints: md.constraints, compileS: compileMs / 1000, setupS: setupMs / 1000, compileRuns, compileCpuS: median(compileCpu) / 1000,
     witnessMs: median(witness), proveMs, verifyMs: median(verifyMs), proofBytes,
     peakRssMB: process.resourceUsage().maxRSS / 1024, cliMs: cliMs.length ? median(cliMs) : 0, cached: res.cached,
+    stages: res.stageTimes,
   };
   process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
 }
@@ -250,6 +254,7 @@ async function main(): Promise<void> {
   console.log(`\nprove ms = witness + Groth16 proof in the worker pool, warm, median of ${arg('runs', '5')} runs; verify ms = warm, bound to`);
   console.log('the verifier\'s own input, median; CLI = `snarkjs groth16 prove` from the zkey and our .wtns (new process each); keys INSECURE-DEV.');
   console.log(`compile s / setup s = cold (fresh output and setup cache), median of ${arg('compile-runs', '1')} run(s); before = constraints at 458d415.`);
+  for (const r of rows) if (!r.cached) console.log(`stages ${r.model} (s): ${r.stages.map(([st, sec]) => `${st} ${sec.toFixed(1)}`).join(', ')}`);
   for (const r of rows) {
     const t = TARGETS[r.model];
     if (!t) continue;

@@ -55,7 +55,23 @@ export const NoValidatorPermitError = def('NoValidatorPermitError', 'NeuronNoVal
 export const MaxWeightExceededError = def('MaxWeightExceededError', 'MaxWeightExceeded',
   'Spread weight more evenly: one uid exceeds the subnet\'s `maxWeightsLimit` share.');
 export const CommitRevealEnabledError = def('CommitRevealEnabledError', 'CommitRevealEnabled',
-  'This subnet requires commit-reveal weights, which zkinfer does not support; disable it on your subnet or use another.');
+  'This subnet takes weights only by commit-reveal: commit them timelocked (the validator does so by itself; see docs/chain.md "Commit-reveal weights").');
+
+// ---- commit-reveal v3 (timelocked weights; docs/chain.md "Commit-reveal weights") ----
+export const CommitRevealDisabledError = def('CommitRevealDisabledError', 'CommitRevealDisabled',
+  'This subnet has commit-reveal off: set weights directly.');
+export const IncorrectCommitRevealVersionError = def('IncorrectCommitRevealVersionError', 'IncorrectCommitRevealVersion',
+  'Commit with the chain\'s commit-reveal version (subtensor: 4); upgrade zkinfer if the chain moved on.');
+export const CommittingWeightsTooFastError = def('CommittingWeightsTooFastError', 'CommittingWeightsTooFast',
+  'Wait `weightsRateLimit` blocks after the previous commit.');
+export const TooManyUnrevealedCommitsError = def('TooManyUnrevealedCommitsError', 'TooManyUnrevealedCommits',
+  'A hotkey may hold 10 unrevealed commits per epoch; wait for the reveal.');
+export const InvalidTimelockCommitError = def('InvalidTimelockCommitError', 'InvalidTimelockCommit',
+  'Send the compressed TLECiphertext of a SCALE WeightsTlockPayload (src/chain/timelock/commit.ts builds it).');
+export const RevealRoundOutOfRangeError = def('RevealRoundOutOfRangeError', 'RevealRoundOutOfRange',
+  'Lock the commit to a beacon round published in the reveal epoch (commitTimelocked computes it from the chain\'s beacon info).');
+export const TimelockDecryptError = def('TimelockDecryptError', 'TimelockDecrypt',
+  'The commit was locked to another round or beacon key, or was altered; commit again.');
 
 // ---- serve_axon ----
 export const InvalidAxonError = def('InvalidAxonError', 'InvalidIpAddress',
@@ -90,6 +106,8 @@ export const CHAIN_ERRORS: Record<string, new (message: string, opts?: ZkinferEr
     InsufficientBalanceError, NotEnoughStakeError, TooManyRegistrationsError, InvalidAmountError,
     WeightVecLengthMismatchError, IncorrectWeightVersionKeyError, WeightsRateLimitError, InvalidUidError,
     TooFewWeightsError, DuplicateUidsError, NoValidatorPermitError, MaxWeightExceededError, CommitRevealEnabledError,
+    CommitRevealDisabledError, IncorrectCommitRevealVersionError, CommittingWeightsTooFastError, TooManyUnrevealedCommitsError,
+    InvalidTimelockCommitError, RevealRoundOutOfRangeError, TimelockDecryptError,
     InvalidAxonError, ServingRateLimitError, CommitmentTooLargeError, BadSignatureError, StaleCallError,
     ReplayedCallError, ChainConnectionError, ChainRpcError, UnsupportedOnChainError, ExtrinsicFailedError,
   ].map((C) => [C.name, C]),

@@ -63,8 +63,16 @@ export interface Metagraph {
   uids: number[];
   hotkeys: string[];
   coldkeys: string[];
-  /** Total stake on each hotkey, in rao. */
+  /**
+   * Stake weight of each hotkey, rao: subtensor's `total_stake` (the subnet's alpha + tao_weight × root TAO,
+   * as `SubnetInfoRuntimeApi.get_metagraph` reports it); what validator permits and the miner's min-stake use.
+   * On the devnet (no root network) it equals `alphaStake`.
+   */
   stake: bigint[];
+  /** Stake in the subnet's alpha (α), rao units (dynamic TAO); the devnet's per-hotkey stake. */
+  alphaStake: bigint[];
+  /** Stake on the root network (τ), rao; 0 on the devnet. */
+  taoStake: bigint[];
   validatorPermit: boolean[];
   validatorTrust: number[];
   trust: number[];
@@ -110,8 +118,10 @@ export interface Hyperparameters {
   maxRegistrationsPerBlock: number;
   /** Minimum blocks between two serve_axon calls of one hotkey. */
   servingRateLimit: number;
-  /** Whether weights must be committed then revealed (devnet: always false). */
+  /** Whether weights must be committed timelocked, then revealed by the chain (commit-reveal v3). */
   commitRevealWeightsEnabled: boolean;
+  /** Epochs between a timelocked commit and its reveal (subtensor `RevealPeriodEpochs`, default 1). */
+  revealPeriodEpochs: number;
   /** Yuma3 consensus (subtensor `yuma_version` = 3; liquid alpha off): see src/chain/yuma/epoch.ts `yuma3`. */
   yuma3Enabled: boolean;
 }
@@ -155,6 +165,36 @@ export interface SetWeightsParams {
   versionKey: number;
 }
 
+/** A randomness beacon whose round signatures unlock timelocked commits (drand quicknet, or the devnet's own). */
+export interface BeaconInfo {
+  /** 'drand-quicknet', or 'devnet-INSECURE-DEV' for the devnet's local key. */
+  name: string;
+  /** BLS12-381 G2 public key, compressed, hex without 0x (96 bytes). */
+  publicKey: string;
+  /** Unix time of round 1, ms. */
+  genesisMs: number;
+  /** Time between rounds, ms (quicknet: 3000). */
+  periodMs: number;
+}
+
+/** What a validator needs to build a timelocked commit on this chain. */
+export interface TimelockInfo {
+  beacon: BeaconInfo;
+  /** Expected block time, ms (finney 12 000). */
+  blockTimeMs: number;
+  /** The runtime's `CommitRevealWeightsVersion` (subtensor: 4). */
+  commitRevealVersion: number;
+}
+
+/** `commit_timelocked_weights`: an encrypted weights payload and the beacon round that unlocks it. */
+export interface TimelockedCommitParams {
+  netuid: number;
+  /** Compressed TLECiphertext of a SCALE `WeightsTlockPayload` (src/chain/timelock/). */
+  commit: Uint8Array;
+  revealRound: number;
+  commitRevealVersion: number;
+}
+
 /** Unsubscribe function returned by `onBlock`. */
 export type Unsubscribe = () => void;
 
@@ -189,6 +229,11 @@ export interface Chain {
   commitments(netuid: number): Promise<Commitment[]>;
   /** The u16 weights a uid last set on a subnet, as stored ([uid, weight] pairs, zeros dropped). */
   weights?(netuid: number, uid: number): Promise<Array<[number, number]>>;
+
+  /** Commit-reveal v3: commit timelocked weights (signed by the hotkey); the chain reveals them at the reveal round. */
+  commitTimelockedWeights?(hotkey: Signer, params: TimelockedCommitParams): Promise<CallReceipt>;
+  /** Beacon, block time and commit-reveal version, for building timelocked commits. */
+  timelockInfo?(): Promise<TimelockInfo>;
 
   /** Move `amount` rao from the coldkey's balance onto `hotkey` as stake. */
   addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt>;

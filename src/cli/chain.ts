@@ -48,19 +48,23 @@ export function stakeUnit(f: NetworkOptionValues, netuid: number): 'τ' | 'α' {
 
 const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 
-/** The metagraph as an aligned text table (stake in `unit`, emission in the same unit as stake). */
+/**
+ * The metagraph as an aligned text table: STAKE is the stake weight (α + tao_weight·τ on subtensor) in `unit`,
+ * then its parts ALPHA (the subnet's α) and ROOT (τ staked on the root network); emission in `unit`.
+ */
 export function formatMetagraph(m: Metagraph, unit: 'τ' | 'α' = 'τ'): string {
   const f4 = (x: number) => x.toFixed(4);
   const amount = (r: bigint) => raoToTao(r).toFixed(4);
-  const head = ['UID', 'HOTKEY', 'COLDKEY', `STAKE(${unit})`, 'VPERMIT', 'VTRUST', 'TRUST', 'CONSENSUS', 'INCENTIVE', 'DIVIDENDS', `EMISSION(${unit})`, 'UPDATED', 'ACTIVE', 'AXON'];
+  const head = ['UID', 'HOTKEY', 'COLDKEY', `STAKE(${unit})`, 'ALPHA(α)', 'ROOT(τ)', 'VPERMIT', 'VTRUST', 'TRUST', 'CONSENSUS', 'INCENTIVE', 'DIVIDENDS', `EMISSION(${unit})`, 'UPDATED', 'ACTIVE', 'AXON'];
   const rows = m.uids.map((uid, i) => [
-    String(uid), short(m.hotkeys[i]!), short(m.coldkeys[i]!), amount(m.stake[i]!), m.validatorPermit[i] ? 'yes' : '-',
+    String(uid), short(m.hotkeys[i]!), short(m.coldkeys[i]!), amount(m.stake[i]!), amount(m.alphaStake[i]!), amount(m.taoStake[i]!),
+    m.validatorPermit[i] ? 'yes' : '-',
     f4(m.validatorTrust[i]!), f4(m.trust[i]!), f4(m.consensus[i]!), f4(m.incentive[i]!), f4(m.dividends[i]!),
     amount(m.emission[i]!), String(m.block - m.lastUpdate[i]!), m.active[i] ? 'yes' : 'no',
     m.axons[i]!.port ? `${m.axons[i]!.ipType === 6 ? `[${m.axons[i]!.ip}]` : m.axons[i]!.ip}:${m.axons[i]!.port}` : '-',
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
-  const line = (r: string[]) => r.map((c, j) => (j <= 2 || j === 13 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
+  const line = (r: string[]) => r.map((c, j) => (j <= 2 || j === head.length - 1 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
   return [`subnet ${m.netuid} at block ${m.block}: ${m.n} neurons`, line(head), ...rows.map(line)].join('\n');
 }
 
@@ -142,7 +146,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
     });
 
   withKeys(cmd('weights'))
-    .description('set weights as a validator hotkey (by hand; validators do this automatically)')
+    .description('set weights as a validator hotkey (by hand; validators do this automatically); on a commit-reveal subnet they are committed timelocked and revealed by the chain')
     .option('--netuid <n>', 'subnet', '1')
     .requiredOption('--uids <list>', 'comma-separated uids, e.g. 2,3,4')
     .requiredOption('--weights <list>', 'comma-separated u16 weights aligned with --uids, e.g. 50,30,20')
@@ -155,8 +159,11 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
         weights: parseList(f.weights, 'weight', 65535),
         versionKey: parseIntFlag(f.versionKey, '--version-key', 0, Number.MAX_SAFE_INTEGER),
       };
-      const r = await withChain(f, (c) => c.setWeights(hot, params));
-      console.log(`weights set by ${hot.address} at block ${r.block}`);
+      const { setWeightsOrCommit } = await import('../chain/timelock/commit.js');
+      const r = await withChain(f, (c) => setWeightsOrCommit(c, hot, params));
+      console.log(r.revealRound === undefined
+        ? `weights set by ${hot.address} at block ${r.block}`
+        : `weights committed by ${hot.address} at block ${r.block}; the chain reveals them at beacon round ${r.revealRound}`);
     });
 }
 

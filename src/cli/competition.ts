@@ -3,7 +3,7 @@
  * src/competition/; heavy modules are imported inside the actions.
  */
 import type { Command } from 'commander';
-import { addNeuronOptions, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
+import { addNeuronOptions, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
 
 export function registerCompetition(program: Command): void {
   const c = program.command('competition').description('competitions: miners submit their own circuits for a task; validators rank them on hidden data');
@@ -49,9 +49,12 @@ export function registerCompetition(program: Command): void {
     .option('--count <n>', 'hidden items (default: the task\'s)')
     .option('--seed <n>', 'seed of the hidden set (default: fresh randomness; a fixed seed makes an evaluation reproducible, but miners could learn it)')
     .option('--allow-insecure-dev', 'accept INSECURE-DEV circuits (development networks only)')
+    .option('--start <block>', "first block of the round (default: the task's)")
+    .option('--end <block>', 'last block of the round (default: start + the task\'s length)')
+    .option('--ptau <file>', 'prepared powers of tau to audit ceremony submissions against')
     .option('--out <file>', 'also write the leaderboard JSON here')
     .option('--json', 'print JSON'))
-    .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; out?: string; json?: boolean }) => {
+    .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; start?: string; end?: string; ptau?: string; out?: string; json?: boolean }) => {
       const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { writeFileSync }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
         import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('node:fs'), import('../zkml/prove/index.js'),
       ]);
@@ -61,6 +64,7 @@ export function registerCompetition(program: Command): void {
       try {
         const board = await evaluateCompetition({
           task, chain, netuid, dendrite, allowInsecureDev: f.allowInsecureDev === true, log: (l) => console.error(l),
+          window: roundFlags(f.start, f.end), ...(f.ptau ? { ceremonyPtau: f.ptau } : {}),
           ...(f.count ? { count: parseIntFlag(f.count, '--count', 1, 10_000) } : {}),
           ...(f.seed ? { seed: parseIntFlag(f.seed, '--seed', 1, Number.MAX_SAFE_INTEGER) } : {}),
         });

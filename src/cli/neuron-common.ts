@@ -21,6 +21,11 @@ export function addNeuronOptions(c: Command): Command {
     .option('--netuid <n>', 'subnet uid', '1')));
 }
 
+/** A competition round from `--competition-start/--competition-end` (or `--start/--end`); docs/competitions.md. */
+export function roundFlags(start: string | undefined, end: string | undefined): { start?: number; end?: number } {
+  return { ...(start !== undefined ? { start: parseIntFlag(start, 'the round start block', 0, 2 ** 32) } : {}), ...(end !== undefined ? { end: parseIntFlag(end, 'the round end block', 0, 2 ** 32) } : {}) };
+}
+
 export function parseIntFlag(v: string, name: string, min: number, max: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInputError(`${name} must be an integer in ${min}..${max}, got "${v}"`);

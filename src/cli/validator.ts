@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { defaultStatePath } from '../paths.js';
 import type { ModelPlugin } from '../models/zoo/types.js';
 import type { Leaderboard } from '../competition/leaderboard.js';
-import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
+import { addNeuronOptions, collect, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
@@ -24,14 +24,21 @@ export function registerValidator(program: Command): void {
     .option('--competition <task>', 'also run this competition: evaluate its submissions, serve the leaderboard (repeatable; docs/competitions.md)', collect, [])
     .option('--competition-every <blocks>', 'blocks between competition evaluations', '25')
     .option('--competition-items <n>', "hidden items per competition evaluation (default: each task's)")
-    .option('--competition-share <f>', 'share of the weights that follows competition scores, in [0, 1] (default 0.5 with --competition, 0 with --proof-of-weights)')
+    .option('--competition-share <f>', 'share of the weights that follows competition scores, in [0, 1] (default 0.5 with --competition)')
+    .option('--competition-start <block>', "first block of the competition round (default: the task's)")
+    .option('--competition-end <block>', 'last block of the round: later commitments are late (default: start + the task\'s length)')
+    .option('--competition-max-age <blocks>', 'entries committed, or boards evaluated, longer ago than this count 0 in the weights', '7200')
+    .option('--competition-ptau <file>', 'prepared powers of tau to audit ceremony submissions against (docs/competitions.md)')
     .option('--proof-of-weights <dir>', 'the scoring-ema circuit: each weights epoch a miner proves the score update, and the weights set are the proven ones'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string; competitionShare?: string; proofOfWeights?: string }) => {
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string; competitionShare?: string; competitionStart?: string; competitionEnd?: string; competitionMaxAge: string; competitionPtau?: string; proofOfWeights?: string }) => {
       const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
       const { competitionShare } = await import('../validator/competition-scores.js');
-      const share = competitionShare({ tasks: f.competition, raw: f.competitionShare, proofOfWeights: f.proofOfWeights !== undefined });
+      const share = competitionShare({ tasks: f.competition, raw: f.competitionShare });
+      const round = roundFlags(f.competitionStart, f.competitionEnd);
+      const { roundTasks, startCompetitions } = await import('../competition/start.js');
+      roundTasks(f.competition, round);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
       for (const spec of f.circuit) {
@@ -56,22 +63,21 @@ export function registerValidator(program: Command): void {
       let boards: { latest(): Leaderboard[] } | undefined;
       const validator = new Validator({
         hotkey, chain, netuid, dbPath: db, circuits, ...(pow ? { proofOfWeights: { circuit: pow } } : {}),
-        ...(share > 0 ? { competition: { share, leaderboards: () => boards?.latest() ?? [] } } : {}),
+        ...(share > 0 ? { competition: { share, leaderboards: () => boards?.latest() ?? [], maxAgeBlocks: parseIntFlag(f.competitionMaxAge, '--competition-max-age', 1, 1e9) } } : {}),
         concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
       });
       validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
-      const { startCompetitions } = await import('../competition/start.js');
-      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true });
+      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
+        window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}) });
       boards = competitions?.boards;
-      if (competitions) console.log(`competition share of the weights: ${share}${pow && share === 0 ? ' (proof of weights: the weights set are the proven benchmark scores)' : ''}`);
+      if (competitions) console.log(`competition share of the weights: ${share}${pow && share > 0 ? ' (proof of weights: the competition scores are inputs of each proof)' : ''}`);
       const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
       await untilShutdown();
-      await competitions?.runner.stop();
-      await api?.close();
-      await validator.stop();
+      // the benchmark loop and a running competition evaluation stop together (one Ctrl-C stops all within 10 s)
+      await Promise.all([competitions?.runner.stop(), (async () => { await api?.close(); await validator.stop(); })()]);
       validator.close();
       await chain.close();
     });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { LeaderboardSchema, type Leaderboard } from './leaderboard.js';
 import type { CompetitionTask } from './task.js';
+import { competitionWindow, type WindowOverride } from './window.js';
 
 /** What the API lists for each competition. */
 export const CompetitionSummarySchema = z.object({
@@ -27,7 +28,7 @@ export type CompetitionSummary = z.infer<typeof CompetitionSummarySchema>;
 export class CompetitionBoards {
   private readonly boards = new Map<string, Leaderboard>();
 
-  constructor(readonly tasks: readonly CompetitionTask[], private readonly dir?: string) {
+  constructor(readonly tasks: readonly CompetitionTask[], private readonly dir?: string, private readonly window: WindowOverride = {}) {
     if (!dir) return;
     for (const t of tasks) {
       const file = join(dir, `${t.name}.json`);
@@ -64,14 +65,15 @@ export class CompetitionBoards {
     return this.tasks.map((t) => {
       const c = t.competition;
       const b = this.boards.get(t.name);
+      const w = competitionWindow(t, this.window);
       return {
         name: t.name,
         description: t.description,
         metric: c.metric.name,
         metric_doc: c.metric.doc,
         weights: { accuracy: c.weights.accuracy, proof_size: c.weights.proofSize, prove_time: c.weights.proveTime },
-        start_block: c.startBlock,
-        deadline_block: c.startBlock + c.deadlineBlocks,
+        start_block: w.start,
+        deadline_block: w.end,
         input_shape: t.inputShape,
         output_shape: t.outputShape,
         submissions: b?.entries.length ?? 0,

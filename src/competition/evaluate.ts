@@ -14,7 +14,10 @@ import { verifyMinerProof } from '../validator/verify-proof.js';
 import { circuitIdOfVk } from '../zkml/format/circuit-id-node.js';
 import { checkLayout } from '../zkml/format/layout.js';
 import { CircuitMetadataSchema, type CircuitMetadata } from '../zkml/format/metadata.js';
+import { sourceFromWire } from '../zkml/source.js';
+import { auditSubmission } from './audit.js';
 import { submissionsOf } from './commitment.js';
+import { competitionWindow, type WindowOverride } from './window.js';
 import { rankEntries, type Leaderboard, type LeaderboardEntry } from './leaderboard.js';
 import type { CompetitionTask, EvalItem } from './task.js';
 
@@ -33,6 +36,14 @@ export interface EvaluateOptions {
   /** Per-query timeout, seconds (default 60). */
   timeoutS?: number;
   log?: (line: string) => void;
+  /** Aborts the evaluation between queries (a validator stopping: docs/competitions.md); it rejects with the abort reason. */
+  signal?: AbortSignal;
+  /** The round's blocks (default: the task's own; window.ts). */
+  window?: WindowOverride;
+  /** The validator's prepared powers of tau, to audit ceremony circuits against (audit.ts). */
+  ceremonyPtau?: string;
+  /** Audit verdicts by circuit id (a problem, or null when the circuit passed), kept across evaluations. */
+  audits?: Map<string, string | null>;
 }
 
 /** The task's weights as the validator's scoring formula (docs/network.md, scoring): w_out·output_score + w_time·(1 − h) − w_size·size. */
@@ -65,17 +76,31 @@ export function submissionProblem(task: CompetitionTask, committedId: string, me
 }
 
 async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: number; hotkey: string }, circuitId: string): Promise<Fetched> {
-  const r = await o.dendrite.call<CompetitionArtifacts>(target, SYNAPSES.CompetitionArtifacts, { circuit_id: circuitId }, o.timeoutS ?? 60);
+  const verdict = o.audits?.get(circuitId);
+  const r = await o.dendrite.call<CompetitionArtifacts>(target, SYNAPSES.CompetitionArtifacts, { circuit_id: circuitId, include_source: verdict === undefined }, o.timeoutS ?? 60);
   if (r.status !== 200) return { ok: false, status: 'unreachable', reason: `CompetitionArtifacts: ${r.status} ${r.message}` };
   try {
     const metadata = CircuitMetadataSchema.parse(JSON.parse(r.synapse?.metadata ?? 'null'));
     const vk = JSON.parse(r.synapse?.verification_key ?? 'null') as unknown;
     if (typeof vk !== 'object' || vk === null || Array.isArray(vk)) return { ok: false, status: 'rejected', reason: 'verification_key is not a JSON object' };
-    const problem = submissionProblem(o.task, circuitId, metadata, vk as Record<string, unknown>, o.allowInsecureDev ?? false);
+    const problem = submissionProblem(o.task, circuitId, metadata, vk as Record<string, unknown>, o.allowInsecureDev ?? false)
+      ?? (verdict !== undefined ? verdict ?? undefined : await auditFetched(o, circuitId, metadata, r.synapse!));
     return problem ? { ok: false, status: 'rejected', reason: problem } : { ok: true, metadata, vk: vk as Record<string, unknown> };
   } catch (e) {
     return { ok: false, status: 'rejected', reason: `unreadable artifacts: ${(e as Error).message.slice(0, 300)}` };
   }
+}
+
+/** Audit a downloaded submission (audit.ts) and remember the verdict. */
+async function auditFetched(o: EvaluateOptions, circuitId: string, metadata: CircuitMetadata, s: CompetitionArtifacts): Promise<string | undefined> {
+  if (!s.source || !s.zkey) return 'the miner sent no circuit source or proving key to audit (recompile with zkinfer compile, which keeps source/)';
+  o.log?.(`competition ${o.task.name}: auditing ${circuitId.slice(0, 16)}… (recompile the submitted model, check its proving key)`);
+  const problem = await auditSubmission({
+    committedId: circuitId, metadata, source: sourceFromWire(s.source), zkey: Buffer.from(s.zkey, 'base64'),
+    ...(s.ptau ? { minerPtau: Buffer.from(s.ptau, 'base64') } : {}), ...(o.ceremonyPtau ? { ceremonyPtau: o.ceremonyPtau } : {}),
+  });
+  o.audits?.set(circuitId, problem === undefined ? null : `audit: ${problem}`);
+  return problem === undefined ? undefined : `audit: ${problem}`;
 }
 
 interface Run {
@@ -91,6 +116,7 @@ async function runHidden(o: EvaluateOptions, target: { ip: string; port: number;
   const run: Run = { outputs: [], verified: 0, failed: 0, times: [], proofBytes: [] };
   const inputName = art.metadata.inputs[0]!.name;
   for (const item of items) {
+    o.signal?.throwIfAborted();
     const inputs: RealInputs = { [inputName]: item.input };
     const r = await o.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: art.metadata.id, public_inputs: inputs } }, o.timeoutS ?? 60);
     let output: number[] | undefined;
@@ -120,14 +146,15 @@ export async function evaluateCompetition(o: EvaluateOptions): Promise<Leaderboa
   const spec = task.competition;
   const [block, commitments, mg] = await Promise.all([o.chain.currentBlock(), o.chain.commitments(o.netuid), o.chain.metagraph(o.netuid)]);
   const items = spec.draw(o.seed ?? randomInt(1, 2 ** 47), o.count ?? spec.evalCount);
-  const deadline = spec.startBlock + spec.deadlineBlocks;
+  const { start, end: deadline } = competitionWindow(task, o.window);
   const entries: LeaderboardEntry[] = [];
   const runs = new Map<LeaderboardEntry, Run>();
   for (const sub of submissionsOf(commitments, task.name)) {
+    o.signal?.throwIfAborted();
     const uid = mg.hotkeys.indexOf(sub.hotkey);
     const base = { hotkey: sub.hotkey, circuit_id: sub.circuitId, committed_block: sub.block, verified: 0, failed: 0, score: 0, ...(uid >= 0 ? { uid } : {}) };
-    if (sub.block > deadline || sub.block < spec.startBlock) {
-      entries.push({ ...base, status: 'late', reason: `committed at block ${sub.block}, outside blocks ${spec.startBlock}..${deadline}` });
+    if (sub.block > deadline || sub.block < start) {
+      entries.push({ ...base, status: 'late', reason: `committed at block ${sub.block}, outside blocks ${start}..${deadline}` });
       continue;
     }
     const axon = uid >= 0 ? mg.axons[uid] : undefined;
@@ -165,5 +192,5 @@ export async function evaluateCompetition(o: EvaluateOptions): Promise<Leaderboa
     const q = responseQuality({ rt: median(run.times), proofSize: median(run.proofBytes), outputScore: entry.output_score ?? 0, bounds }, cfg);
     entry.score = q * (run.verified / (run.verified + run.failed));
   }
-  return { task: task.name, metric: spec.metric.name, block, evaluated_at: Date.now(), items: items.length, entries: rankEntries(entries) };
+  return { task: task.name, metric: spec.metric.name, block, evaluated_at: Date.now(), items: items.length, start_block: start, deadline_block: deadline, entries: rankEntries(entries) };
 }

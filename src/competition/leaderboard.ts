@@ -26,6 +26,8 @@ export const LeaderboardSchema = z.object({
   block: z.number().int().min(0).describe('chain block of the evaluation'),
   evaluated_at: z.number().int().describe('unix ms'),
   items: z.number().int().min(0).describe('size of the hidden evaluation set'),
+  start_block: z.number().int().min(0).optional().describe('first block of the round: commitments before it are late'),
+  deadline_block: z.number().int().min(0).optional().describe('last block of the round: commitments after it are late'),
   entries: z.array(LeaderboardEntrySchema),
 });
 export type Leaderboard = z.infer<typeof LeaderboardSchema>;

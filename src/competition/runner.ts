@@ -8,6 +8,7 @@ import { Dendrite } from '../protocol/dendrite.js';
 import type { CompetitionBoards } from './boards.js';
 import { evaluateCompetition } from './evaluate.js';
 import type { Leaderboard } from './leaderboard.js';
+import type { WindowOverride } from './window.js';
 
 export interface CompetitionRunnerOptions {
   hotkey: KeyringPair;
@@ -21,6 +22,10 @@ export interface CompetitionRunnerOptions {
   /** Hidden items per evaluation (default: each task's evalCount). */
   count?: number;
   log?: (line: string) => void;
+  /** The round's blocks (default: each task's own). */
+  window?: WindowOverride;
+  /** The validator's powers of tau, to audit ceremony circuits against. */
+  ceremonyPtau?: string;
   /** Called after each evaluation. */
   onLeaderboard?: (board: Leaderboard) => void;
 }
@@ -30,6 +35,10 @@ export class CompetitionRunner {
   private unsubscribe: Unsubscribe | undefined;
   private running: Promise<void> | undefined;
   private lastBlock = -Infinity;
+  /** Aborted by stop(): a running evaluation ends at its next query instead of finishing its hidden set. */
+  private readonly stopping = new AbortController();
+  /** Audit verdicts by circuit id: each submitted circuit is recompiled and checked once. */
+  private readonly audits = new Map<string, string | null>();
 
   constructor(private readonly o: CompetitionRunnerOptions) {
     this.dendrite = new Dendrite(o.hotkey);
@@ -47,24 +56,30 @@ export class CompetitionRunner {
   /** One evaluation of every task (errors are logged; the runner keeps going). */
   async evaluateAll(): Promise<void> {
     for (const task of this.o.boards.tasks) {
+      if (this.stopping.signal.aborted) return;
       try {
         const board = await evaluateCompetition({
-          task, chain: this.o.chain, netuid: this.o.netuid, dendrite: this.dendrite,
+          task, chain: this.o.chain, netuid: this.o.netuid, dendrite: this.dendrite, audits: this.audits,
+          ...(this.o.window ? { window: this.o.window } : {}), ...(this.o.ceremonyPtau ? { ceremonyPtau: this.o.ceremonyPtau } : {}),
           ...(this.o.allowInsecureDev ? { allowInsecureDev: true } : {}),
           ...(this.o.timeoutS ? { timeoutS: this.o.timeoutS } : {}),
           ...(this.o.count ? { count: this.o.count } : {}),
           ...(this.o.log ? { log: this.o.log } : {}),
+          signal: this.stopping.signal,
         });
         this.o.boards.record(board);
         this.o.onLeaderboard?.(board);
       } catch (e) {
+        if (this.stopping.signal.aborted) return; // stopped mid-evaluation: the last complete leaderboard stays
         this.o.log?.(`competition ${task.name}: evaluation failed: ${(e as Error).message}`);
       }
     }
   }
 
+  /** Stop: no new evaluation, and a running one ends at its next query (within one query's time). */
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    this.stopping.abort();
     await this.running;
     this.dendrite.close();
   }

@@ -5,13 +5,24 @@ import { CompetitionBoards } from './boards.js';
 import { CompetitionRunner } from './runner.js';
 import { leaderboardText } from './format.js';
 import { getCompetitionTask } from './tasks.js';
+import type { CompetitionTask } from './task.js';
+import { competitionWindow, type WindowOverride } from './window.js';
+
+/** The named tasks, each with a round that does not end before it starts (InvalidInputError otherwise). */
+export function roundTasks(names: readonly string[], window: WindowOverride = {}): CompetitionTask[] {
+  const tasks = names.map(getCompetitionTask);
+  for (const t of tasks) competitionWindow(t, window);
+  return tasks;
+}
 
 /** Boards (saved under `dir`) and a started runner for `tasks`; undefined when there are none. */
-export function startCompetitions(o: { tasks: readonly string[]; dir: string; everyBlocks: number; count?: number; hotkey: KeyringPair; chain: Chain; netuid: number; allowInsecureDev: boolean }): { boards: CompetitionBoards; runner: CompetitionRunner } | undefined {
+export function startCompetitions(o: { tasks: readonly string[]; dir: string; everyBlocks: number; count?: number; hotkey: KeyringPair; chain: Chain; netuid: number; allowInsecureDev: boolean; window?: WindowOverride; ceremonyPtau?: string }): { boards: CompetitionBoards; runner: CompetitionRunner } | undefined {
   if (!o.tasks.length) return undefined;
-  const boards = new CompetitionBoards(o.tasks.map(getCompetitionTask), o.dir);
+  const tasks = roundTasks(o.tasks, o.window);
+  const boards = new CompetitionBoards(tasks, o.dir, o.window);
   const runner = new CompetitionRunner({
     hotkey: o.hotkey, chain: o.chain, netuid: o.netuid, boards, everyBlocks: o.everyBlocks, allowInsecureDev: o.allowInsecureDev, ...(o.count ? { count: o.count } : {}),
+    ...(o.window ? { window: o.window } : {}), ...(o.ceremonyPtau ? { ceremonyPtau: o.ceremonyPtau } : {}),
     log: (l) => console.error(l),
     onLeaderboard: (b) => console.log(leaderboardText(b)),
   });

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
+import { devPtauPathOf } from '../zkml/setup/dev-ptau.js';
+import { readCompileSource, sourceToWire } from '../zkml/source.js';
 import { SynapseParsingError } from '../protocol/errors.js';
 import { PriorityGate } from '../protocol/priority-gate.js';
 
@@ -50,9 +54,22 @@ export class CircuitStore {
   }
 }
 
-/** A served circuit's metadata and vk for the CompetitionArtifacts synapse (docs/competitions.md). */
-export function servedArtifacts(store: CircuitStore, circuitId: string): { metadata: string; verification_key: string } {
+/**
+ * A served circuit's metadata and vk for the CompetitionArtifacts synapse (docs/competitions.md); with
+ * `includeSource`, what a validator audits: `<dir>/source/`, the zkey, and the dev ptau of an INSECURE-DEV key.
+ */
+export async function servedArtifacts(store: CircuitStore, circuitId: string, includeSource = false): Promise<{ metadata: string; verification_key: string; source?: string; zkey?: string; ptau?: string }> {
   const c = store.get(circuitId);
   if (!c) throw new SynapseParsingError(`unknown circuit_id ${circuitId || '(empty)'}: this miner serves ${store.ids().join(', ') || 'no circuits'}`);
-  return { metadata: JSON.stringify(c.artifacts.metadata), verification_key: JSON.stringify(c.artifacts.vk) };
+  const base = { metadata: JSON.stringify(c.artifacts.metadata), verification_key: JSON.stringify(c.artifacts.vk) };
+  if (!includeSource) return base;
+  const source = await readCompileSource(c.artifacts.dir);
+  if (!source) throw new SynapseParsingError(`circuit ${circuitId.slice(0, 16)}… has no source/ (compiled before zkinfer kept sources): recompile it with zkinfer compile to submit it`);
+  const devPtau = c.artifacts.metadata.security === 'INSECURE-DEV' ? devPtauPathOf(c.artifacts.metadata.ptau.source) : undefined;
+  return {
+    ...base,
+    source: sourceToWire(source),
+    zkey: (await readFile(c.artifacts.paths.zkey)).toString('base64'),
+    ...(devPtau && existsSync(devPtau) ? { ptau: (await readFile(devPtau)).toString('base64') } : {}),
+  };
 }

@@ -88,7 +88,7 @@ export class Miner {
       gated: false,
       forward: async () => ({ capacities: opts.circuits.capacities() }),
     });
-    this.axon.attach({ spec: SYNAPSES.CompetitionArtifacts, blacklist, gated: false, forward: async (s) => servedArtifacts(opts.circuits, s.circuit_id) });
+    this.axon.attach({ spec: SYNAPSES.CompetitionArtifacts, blacklist, gated: false, forward: async (s) => servedArtifacts(opts.circuits, s.circuit_id, s.include_source) });
   }
 
   get hotkey(): string {
@@ -137,12 +137,13 @@ export class Miner {
     let reason: string | undefined;
     if (i < 0) reason = 'hotkey not registered on the subnet';
     else if (!m.validatorPermit[i] && !this.opts.allowNoPermit) reason = 'no validator permit';
-    else if ((m.stake[i] ?? 0n) < (this.opts.minStakeRao ?? 0n)) reason = `stake ${raoToTao(m.stake[i] ?? 0n)} TAO below the minimum ${raoToTao(this.opts.minStakeRao ?? 0n)} TAO`;
+    // stake = the runtime's total stake weight (α + tao_weight·τ on dynamic TAO; docs/chain.md "Dynamic TAO")
+    else if ((m.stake[i] ?? 0n) < (this.opts.minStakeRao ?? 0n)) reason = `stake ${raoToTao(m.stake[i] ?? 0n)} (α + tao_weight·τ) below the minimum ${raoToTao(this.opts.minStakeRao ?? 0n)}`;
     if (reason) this.stats.refused++;
     return reason;
   }
 
-  /** Higher stake is served first. */
+  /** Higher stake (total stake weight, as the blacklist) is served first. */
   private priority(c: Caller): number {
     const m = this.metagraph.peek();
     const i = m ? m.hotkeys.indexOf(c.hotkey) : -1;

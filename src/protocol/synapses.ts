@@ -80,13 +80,22 @@ export type QueryForCapacities = z.infer<typeof QueryForCapacitiesSchema>;
 
 /**
  * `CompetitionArtifacts` (zkinfer's own, docs/competitions.md): a validator asks a competitor for the circuit it
- * committed; the miner answers metadata.json and the verification key, both as JSON strings.
+ * committed; the miner answers metadata.json and the verification key, both as JSON strings, and with
+ * `include_source` what the validator audits: the circuit's source (model, calibration, options), the proving key
+ * and, for INSECURE-DEV keys, the dev powers of tau.
  */
 export const CompetitionArtifactsSchema = z.object({
   ...BaseSynapseShape,
   circuit_id: z.string().max(64).default(''),
+  include_source: z.boolean().default(false),
   metadata: z.string().nullish(),
   verification_key: z.string().nullish(),
+  /** JSON `{options, model (base64 ONNX), calibration?}` (src/zkml/source.ts). */
+  source: z.string().nullish(),
+  /** base64 circuit.zkey. */
+  zkey: z.string().nullish(),
+  /** base64 dev .ptau (INSECURE-DEV circuits only). */
+  ptau: z.string().nullish(),
 });
 export type CompetitionArtifacts = z.infer<typeof CompetitionArtifactsSchema>;
 

@@ -11,12 +11,17 @@ import type { Metagraph } from '../chain/types.js';
 import type { Leaderboard } from '../competition/leaderboard.js';
 import { InvalidInputError } from '../errors/base.js';
 
-/** What the validator needs: the blend share and its latest leaderboards. */
+/** What the validator needs: the blend share, its latest leaderboards and how old an entry may be. */
 export interface CompetitionWeights {
   /** Share of the weight mass that follows competition scores, in [0, 1]. */
   share: number;
   leaderboards(): readonly Leaderboard[];
+  /** Entries committed, and boards evaluated, more than this many blocks ago count 0 (default DEFAULT_MAX_AGE_BLOCKS). */
+  maxAgeBlocks?: number;
 }
+
+/** Default age limit of a competition entry in the weights: 7,200 blocks (one day of 12 s blocks). */
+export const DEFAULT_MAX_AGE_BLOCKS = 7_200;
 
 /** Default share when `--competition` is given (docs/competitions.md). */
 export const DEFAULT_COMPETITION_SHARE = 0.5;
@@ -32,36 +37,30 @@ export function parseCompetitionShare(raw: string): number {
   return s;
 }
 
-/**
- * The share from the validator's flags: none without `--competition`; `--competition-share` when given; else
- * 0.5, or 0 with proof of weights (its weights are the proven benchmark scores).
- */
-export function competitionShare(f: { tasks: readonly string[]; raw: string | undefined; proofOfWeights: boolean }): number {
+/** The share from the validator's flags: none without `--competition`; `--competition-share` when given; else 0.5. */
+export function competitionShare(f: { tasks: readonly string[]; raw: string | undefined }): number {
   if (f.raw !== undefined) {
     const s = parseCompetitionShare(f.raw);
     if (s > 0 && f.tasks.length === 0) {
       throw new InvalidInputError('--competition-share needs at least one --competition TASK', { hint: 'add --competition TASK (zkinfer competition list), or drop --competition-share' });
     }
-    if (s > 0 && f.proofOfWeights) throw powConflict();
     return s;
   }
-  return f.tasks.length === 0 || f.proofOfWeights ? 0 : DEFAULT_COMPETITION_SHARE;
+  return f.tasks.length === 0 ? 0 : DEFAULT_COMPETITION_SHARE;
 }
 
-/** Proof of weights sets exactly the proven scores, and the scoring-ema circuit does not take competition scores. */
-export function powConflict(): InvalidInputError {
-  return new InvalidInputError('a competition share in the weights cannot be combined with proof of weights: the weights set must be the proven ones', {
-    hint: 'drop --proof-of-weights, or pass --competition-share 0 (competitions then only rank the leaderboard); docs/competitions.md',
-  });
-}
-
-/** Mean competition score per uid of `m` over `boards` (scored entries only). */
-export function competitionScores(boards: readonly Leaderboard[], m: Metagraph): Map<number, number> {
+/**
+ * Mean competition score per uid of `m` over `boards` (scored entries only). With `age`: a board evaluated, or an
+ * entry committed, more than `age.maxBlocks` blocks before `age.block` is stale and counts 0 (docs/competitions.md).
+ */
+export function competitionScores(boards: readonly Leaderboard[], m: Metagraph, age?: { block: number; maxBlocks: number }): Map<number, number> {
   const out = new Map<number, number>();
   if (boards.length === 0) return out;
+  const fresh = (at: number) => !age || age.block - at <= age.maxBlocks;
   for (const b of boards) {
+    if (!fresh(b.block)) continue;
     for (const e of b.entries) {
-      if (e.status !== 'scored') continue;
+      if (e.status !== 'scored' || !fresh(e.committed_block)) continue;
       const uid = m.hotkeys.indexOf(e.hotkey);
       if (uid < 0) continue;
       out.set(uid, (out.get(uid) ?? 0) + e.score / boards.length);

@@ -5,6 +5,11 @@
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { blendScores } from './competition-scores.js';
+import { weightsForEmit } from './scoring.js';
+
+/** Rows of the scoring circuit's input (score_scaled, verified, rt_norm, size_frac, output_score). */
+const SCORING_INPUT_ROWS = 5;
 
 /** A record as served by `GET /v1/proof-of-weights` and read by `zkinfer verify-weights` (a process boundary). */
 export const PowRecordSchema = z.object({
@@ -24,6 +29,8 @@ export const PowRecordSchema = z.object({
   inputs: z.array(z.number()),
   /** Proven new n-scaled scores of `uids` (decoded from the public signals). */
   scores: z.array(z.number()),
+  /** Share of the weight mass that follows the competition scores (the inputs' output_score row); 0 = benchmark only. */
+  competition_share: z.number().min(0).max(1).default(0),
   /** u16 weights set on chain for `weight_uids` (what the proven scores imply). */
   weight_uids: z.array(z.number().int().min(0)),
   weights: z.array(z.number().int().min(0).max(65535)),
@@ -36,6 +43,17 @@ export const PowRecordSchema = z.object({
 export type PowRecord = z.infer<typeof PowRecordSchema>;
 export const PowRecordListSchema = z.object({ records: z.array(PowRecordSchema) });
 
+/**
+ * The weights a record's proof implies: the proven scores blended with the competition scores it was proven with
+ * (row 4 of the inputs, bound by the proof) at the record's share, normalised to u16 (docs/network.md).
+ */
+export function provenWeights(r: Pick<PowRecord, 'uids' | 'scores' | 'inputs' | 'competition_share'>): { uids: number[]; weights: number[] } {
+  const batch = r.inputs.length / SCORING_INPUT_ROWS;
+  const scores = new Map(r.uids.map((u, j) => [u, r.scores[j]!]));
+  const comp = new Map(r.uids.map((u, j) => [u, r.inputs[4 * batch + j] ?? 0]));
+  return weightsForEmit(blendScores(scores, comp, r.competition_share));
+}
+
 export class PowRecords {
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS pow_records (id INTEGER PRIMARY KEY AUTOINCREMENT, epoch INTEGER NOT NULL, block INTEGER,
@@ -43,7 +61,7 @@ export class PowRecords {
   }
 
   /** Store a verified record as pending (before set_weights); returns its id. */
-  add(r: Omit<PowRecord, 'id' | 'block' | 'status'>, lastRequestId: number): number {
+  add(r: Omit<z.input<typeof PowRecordSchema>, 'id' | 'block' | 'status'>, lastRequestId: number): number {
     const res = this.db.prepare(`INSERT INTO pow_records (epoch, block, status, last_request_id, body, created_at) VALUES (?, NULL, 'pending', ?, ?, ?)`)
       .run(r.epoch, lastRequestId, JSON.stringify(r), r.created_at);
     return Number(res.lastInsertRowid);
@@ -56,7 +74,11 @@ export class PowRecords {
   /** Records, newest first. */
   list(limit = 20): PowRecord[] {
     const rows = this.db.prepare(`SELECT id, block, status, body FROM pow_records ORDER BY id DESC LIMIT ?`).all(limit) as Array<{ id: number; block: number | null; status: 'pending' | 'set'; body: string }>;
-    return rows.map((row) => ({ ...(JSON.parse(row.body) as Omit<PowRecord, 'id' | 'block' | 'status'>), id: row.id, block: row.block, status: row.status }));
+    // records written before competition shares existed were benchmark-only: share 0
+    return rows.map((row) => {
+      const body = JSON.parse(row.body) as Omit<PowRecord, 'id' | 'block' | 'status'>;
+      return { ...body, competition_share: body.competition_share ?? 0, id: row.id, block: row.block, status: row.status };
+    });
   }
 
   latest(): (PowRecord & { lastRequestId: number }) | undefined {

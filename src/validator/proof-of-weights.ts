@@ -8,7 +8,11 @@
  *   score_scaled = the uid's proven score of the previous record (0 for a new hotkey) — the records chain;
  *   verified     = 1 when the uid answered at least one proof this epoch and none failed, else 0 (decay);
  *   rt_norm      = (median verified rt − min_rt) / (max_rt − min_rt) over the epoch, clamped to [0, 1];
- *   size_frac    = median proof size / size_norm, clamped to [0, 1];  output_score = 0.
+ *   size_frac    = median proof size / size_norm, clamped to [0, 1];
+ *   output_score = the uid's competition score in [0, 1] (docs/competitions.md, weights), 0 without competitions.
+ * The weights set are weightsForEmit(blendScores(proven scores, output_score row, share)): the competition scores
+ * are public inputs bound by the proof and the blend is public arithmetic on them and the proven scores (like the
+ * u16 normalisation), so `zkinfer verify-weights` recomputes the weights from the record alone.
  */
 import type Database from 'better-sqlite3';
 import { InvalidInputError } from '../errors/base.js';
@@ -17,9 +21,9 @@ import { decodeOutputs } from '../protocol/circuit-io.js';
 import type { AxonTarget, Dendrite } from '../protocol/dendrite.js';
 import { SYNAPSES, type ProofOfWeightsSynapse } from '../protocol/synapses.js';
 import type { ValidatorCircuit } from './circuits.js';
-import { PowRecords } from './pow-records.js';
+import { PowRecords, provenWeights } from './pow-records.js';
 import type { ProofBatcher } from './proof-batcher.js';
-import { median, rtBounds, weightsForEmit, type ScoringConfig } from './scoring.js';
+import { median, rtBounds, type ScoringConfig } from './scoring.js';
 import type { RequestLogEntry } from './store.js';
 
 export interface ProofOfWeightsDeps {
@@ -38,6 +42,8 @@ export interface ProofOfWeightsDeps {
   log(line: string): void;
   /** Miners tried per epoch before giving up (default 3). */
   attempts?: number;
+  /** Competition scores blended into the proven weights (share in [0, 1], scores per uid in [0, 1]). */
+  competition?: { share: number; scores(m: Metagraph): Map<number, number> };
 }
 
 /** Weights to set and the record they come from. */
@@ -77,7 +83,9 @@ export class ProofOfWeights {
     const mine = (u: number, hk: string) => rows.filter((r) => r.uid === u && r.hotkey === hk);
     const bounds = rtBounds(rows.filter((r) => r.verified).map((r) => r.rt), this.d.scoring);
     const R = Array.from({ length: 5 }, () => new Array<number>(this.batch).fill(0));
+    const comp = this.d.competition && this.d.competition.share > 0 ? this.d.competition.scores(m) : new Map<number, number>();
     uids.forEach((u, j) => {
+      R[4]![j] = clamp01(comp.get(u) ?? 0);
       const p = prevScore.get(u);
       R[0]![j] = p && p.hotkey === hotkeys[j] ? p.score : 0;
       const rs = mine(u, hotkeys[j]!);
@@ -132,12 +140,13 @@ export class ProofOfWeights {
       }
       const out = Object.values(decodeOutputs(md, publicSignals))[0]!;
       const scores = uids.map((_, j) => out[j]!);
-      const w = weightsForEmit(new Map(uids.map((u, j) => [u, scores[j]!])));
+      const share = this.d.competition?.share ?? 0;
+      const w = provenWeights({ uids, scores, inputs: input, competition_share: share });
       if (w.uids.length === 0) return undefined;
       const prevEpoch = this.records.latest()?.epoch;
       const body = {
         epoch: prevEpoch === undefined ? 0 : prevEpoch + 1, netuid: this.d.netuid, validator_hotkey: this.d.hotkey, circuit_id: circuit.id,
-        uids, hotkeys, inputs: input, scores, weight_uids: w.uids, weights: w.weights, proof, public_signals: publicSignals,
+        uids, hotkeys, inputs: input, scores, competition_share: share, weight_uids: w.uids, weights: w.weights, proof, public_signals: publicSignals,
         miner_uid: c.uid, miner_hotkey: c.target.hotkey, created_at: Date.now(),
       };
       const recordId = this.records.add(body, lastRequestId);

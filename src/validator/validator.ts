@@ -15,7 +15,8 @@ import { ValidatorStore, type RequestLogEntry } from './store.js';
 import { ProofBatcher } from './proof-batcher.js';
 import { ProofOfWeights } from './proof-of-weights.js';
 import { weightsRefusal } from './weights-guard.js';
-import { blendScores, competitionScores, powConflict, type CompetitionWeights } from './competition-scores.js';
+import { setWeightsOrCommit } from '../chain/timelock/commit.js';
+import { blendScores, competitionScores, DEFAULT_MAX_AGE_BLOCKS, type CompetitionWeights } from './competition-scores.js';
 import { snarkjsCurve } from '../zkml/prove/curve.js';
 
 export interface ValidatorOptions {
@@ -40,7 +41,7 @@ export interface ValidatorOptions {
   verifyBatchWindowMs?: number;
   /** Proof of weights (docs/network.md): the scoring-ema circuit; the weights set are those its proofs imply. */
   proofOfWeights?: { circuit: ValidatorCircuit };
-  /** Competition scores blended into the weights (docs/competitions.md, weights); not with proofOfWeights. */
+  /** Competition scores blended into the weights (docs/competitions.md, weights); proven with proofOfWeights. */
   competition?: CompetitionWeights;
   log?: (line: string) => void;
 }
@@ -97,9 +98,6 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   constructor(private readonly opts: ValidatorOptions) {
     super();
     this.log = opts.log ?? (() => undefined);
-    if (opts.competition && opts.competition.share > 0 && opts.proofOfWeights) {
-      throw powConflict();
-    }
     this.store = new ValidatorStore(opts.dbPath);
     this.circuits = new Map(opts.circuits.map((c) => [c.id, c]));
     this.external = new ExternalQueue(this.store.db, {
@@ -121,6 +119,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     this.pow = opts.proofOfWeights ? new ProofOfWeights({
       hotkey: this.hotkey, netuid: opts.netuid, circuit: opts.proofOfWeights.circuit, db: this.store.db, dendrite: this.dendrite, batcher: this.batcher,
       scoring: this.scoring, log: this.log, scoreAnswer: (a) => this.scoreAnswer(a),
+      ...(opts.competition ? { competition: { share: opts.competition.share, scores: (m) => this.competitionScores(m) } } : {}),
       candidates: (m, id) => {
         const scores = this.scores();
         return this.miners(m).filter(({ uid }) => { const caps = this.capacityByUid.get(uid); return !caps || id in caps; })
@@ -219,6 +218,15 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   /** The last reason weights were held back (logged once per change). */
   private lastRefusal: string | undefined;
 
+  /** Block of the current weights attempt (the competition entries' age is counted from it). */
+  private block = 0;
+
+  /** Competition score per uid of `m`, stale entries expired (docs/competitions.md, weights). */
+  private competitionScores(m: Metagraph): Map<number, number> {
+    const c = this.opts.competition;
+    return c ? competitionScores(c.leaderboards(), m, { block: this.block, maxBlocks: c.maxAgeBlocks ?? DEFAULT_MAX_AGE_BLOCKS }) : new Map();
+  }
+
   async maybeSetWeights(block: number, m?: Metagraph): Promise<boolean> {
     if (this.settingWeights) return false;
     const hp = await this.opts.chain.hyperparameters(this.opts.netuid);
@@ -227,7 +235,8 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     if (block - last < every) return false;
     const meta = m ?? (await this.metagraph.get());
     const c = this.opts.competition;
-    const table = c ? blendScores(this.scores(), competitionScores(c.leaderboards(), meta), c.share) : this.scores();
+    this.block = block;
+    const table = c ? blendScores(this.scores(), this.competitionScores(meta), c.share) : this.scores();
     const scores = new Map([...table].filter(([uid]) => uid < meta.n && meta.hotkeys[uid] !== this.hotkey));
     let { uids, weights } = weightsForEmit(scores);
     if (uids.length === 0) return false;
@@ -250,7 +259,9 @@ export class Validator extends EventEmitter<ValidatorEvents> {
         const again = weightsRefusal(hp, meta, this.hotkey, uids);
         if (again !== undefined) { this.log(`validator: not setting proven weights yet: ${again}`); return false; }
       }
-      const r = await this.opts.chain.setWeights(this.opts.hotkey, { netuid: this.opts.netuid, uids, weights, versionKey: Math.max(VERSION_KEY, hp.weightsVersion) });
+      // commit-reveal subnets get a timelocked commit the chain reveals (docs/chain.md "Commit-reveal weights")
+      const r = await setWeightsOrCommit(this.opts.chain, this.opts.hotkey, { netuid: this.opts.netuid, uids, weights, versionKey: Math.max(VERSION_KEY, hp.weightsVersion) });
+      if (r.revealRound !== undefined) this.log(`validator: weights committed at block ${r.block}, revealed at beacon round ${r.revealRound}`);
       this.store.setMeta('last_weights_block', String(r.block));
       this.store.setMeta('last_weights', JSON.stringify({ uids, weights }));
       if (powRecord !== undefined) this.pow!.markSet(powRecord, r.block);

@@ -10,8 +10,7 @@ import { CircuitViewSchema, type InferenceView } from '../api/wire.js';
 import type { Chain } from '../chain/types.js';
 import { verifyInference } from '../client/verify.js';
 import { ZkinferError } from '../errors/base.js';
-import { PowRecordListSchema, type PowRecord } from './pow-records.js';
-import { weightsForEmit } from './scoring.js';
+import { PowRecordListSchema, provenWeights, type PowRecord } from './pow-records.js';
 
 export class VerifyWeightsError extends ZkinferError {
   override readonly name = 'VerifyWeightsError';
@@ -78,7 +77,7 @@ async function verifyOnce(o: { validatorUrl: string; chain: Chain; circuitId?: s
     ...(o.circuitId ? { pinnedCircuitId: o.circuitId } : {}),
   });
   const problems = [...v.problems];
-  const implied = weightsForEmit(new Map(record.uids.map((u, j) => [u, record.scores[j]!])));
+  const implied = provenWeights(record);
   const weightsFollowScores = samePairs(implied.uids.map((u, i) => [u, implied.weights[i]!]), record.weight_uids.map((u, i) => [u, record.weights[i]!]));
   if (!weightsFollowScores) problems.push('the record\'s weights are not what its proven scores imply');
   const uid = await o.chain.uidOf(record.netuid, record.validator_hotkey);

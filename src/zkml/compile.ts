@@ -13,7 +13,7 @@ import { runOnnxRuntime } from './onnx/runtime.js';
 import { defaultSamples, inputIntBits, readSamplesFile, type Sample } from './quantize/calibration.js';
 import { QuantizeError } from './quantize/errors.js';
 import { lowerGraph, MAX_OUTPUT_SCALE, type LoweredModel, type LowerOptions } from './quantize/lower.js';
-import { DEFAULT_PRECISION, errorGoal, parsePrecision, PRESETS, type Precision, type PrecisionPreset } from './quantize/precision.js';
+import { DEFAULT_PRECISION, errorGoal, parsePrecision, presetVariants, PRESETS, type Precision, type PrecisionPreset } from './quantize/precision.js';
 import { checkWidths, emulate, gadgetCost, outputCosts, programCost } from './quantize/program.js';
 import { ARTIFACT_FILES } from './artifacts/files.js';
 import { readPtauInfo, requiredPower, SetupError, setupCircuit } from './setup/index.js';
@@ -24,6 +24,7 @@ import { asR1cs, writeR1csFile, writeSymFile } from './r1cs/write.js';
 import { programToJson } from './witness/program-file.js';
 import { packedPublicLayout } from './format/layout.js';
 import { inputWidths, packPlan, packValues } from './format/packing.js';
+import { writeCompileSource } from './source.js';
 
 export type CompileProgress = (stage: string, done: number, total: number) => void;
 
@@ -67,12 +68,12 @@ export interface CompileResult {
   metadata: CircuitMetadata;
   /** True when the artifacts of an identical earlier compile were reused. */
   cached: boolean;
-  /** Seconds per stage, in order (import, quantize, error, constraints, self-check, setup). */
+  /** Seconds per stage, in order (import + quantize, error, constraints, self-check, setup). */
   stageTimes: Array<[string, number]>;
 }
 
 /** Bump when the generated circuit for the same model and options changes. */
-const CODEGEN_VERSION = 6; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout; 6: wire layout 4
+const CODEGEN_VERSION = 7; // 3: direct R1CS backend (no circom in the compile path); 4: public `recipient` input; 5: the program JSON carries its wire layout; 6: wire layout 4; 7: wire layout 6 (linear activation window test)
 
 /** Quantize a graph at `scale` with input ranges from the samples (or the default |x| < 8); progress per graph node. */
 export function quantizeGraph(graph: GraphIR, scale: number, samples: Sample[] | undefined, opts: Pick<LowerOptions, 'precision' | 'outputScale' | 'onProgress'> = {}): LoweredModel {
@@ -109,20 +110,70 @@ export function errorOf(low: LoweredModel, samples: Sample[], ref: number[][]): 
  * its quantization progress as stage `quantize (try scale s)`.
  */
 export function chooseScale(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): number {
-  const ref = samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
+  return searchScales(graph, samples, preset, floatRef(graph, samples), progress).scale;
+}
+
+/**
+ * The scale search of chooseScale over the preset and each of its table variants (precision.ts presetVariants):
+ * the cheapest (R1CS constraints) variant × scale that meets the goal; if none does, the smallest error.
+ * docs/zkml-compile.md "Precision presets".
+ */
+export function choosePrecision(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): { scale: number; preset: PrecisionPreset; variant: number } {
+  const ref = floatRef(graph, samples);
+  const tried = presetVariants(preset).map((p, variant) => ({ preset: p, variant, ...searchScales(graph, samples, p, ref, progress, variant ? `, tables ${variant}` : '') }));
+  const met = tried.filter((t) => t.met).sort((a, b) => a.cost - b.cost);
+  const best = met[0] ?? [...tried].sort((a, b) => a.err - b.err)[0]!;
+  return { scale: best.scale, preset: best.preset, variant: best.variant };
+}
+
+const floatRef = (graph: GraphIR, samples: Sample[]) => samples.map((s) => evaluateGraph(graph, s).flatMap((t) => Array.from(t.data)));
+
+interface ScaleTry { scale: number; met: boolean; err: number; cost: number }
+
+function searchScales(graph: GraphIR, samples: Sample[], preset: PrecisionPreset, ref: number[][], progress: CompileProgress, tag = ''): ScaleTry {
   const goal = errorGoal(preset, Math.max(0, ...ref.flat().map(Math.abs)));
-  let best: { scale: number; err: number } | undefined;
+  let best: ScaleTry | undefined;
   for (const s of preset.scales) {
     try {
-      const onProgress = (d: number, n: number) => progress(`quantize (try scale ${s})`, d, n);
-      const err = errorOf(quantizeGraph(graph, s, samples, { precision: preset, onProgress }), samples, ref).maxAbs;
-      if (err <= goal) return s;
-      if (!best || err < best.err) best = { scale: s, err };
+      const onProgress = (d: number, n: number) => progress(`quantize (try scale ${s}${tag})`, d, n);
+      const low = quantizeGraph(graph, s, samples, { precision: preset, onProgress });
+      const err = errorOf(low, samples, ref).maxAbs;
+      if (err <= goal) return { scale: s, met: true, err, cost: programCost(low.program) };
+      if (!best || err < best.err) best = { scale: s, met: false, err, cost: programCost(low.program) };
     } catch (err) {
       if (!(err instanceof QuantizeError)) throw err;
     }
   }
-  return best?.scale ?? preset.scales[0]!;
+  return best ?? { scale: preset.scales[0]!, met: false, err: Infinity, cost: Infinity };
+}
+
+/** What `lowerModelFile` needs: the options the circuit is a function of (stored in `source/compile.json`). */
+export type LowerFileOptions = Pick<CompileOptions, 'scale' | 'precision' | 'outputScale' | 'calibration' | 'name' | 'dims' | 'onNote' | 'onProgress'>;
+
+/** Import and quantize a model file: the program the circuit is emitted from (the first half of `compile`). */
+export async function lowerModelFile(modelPath: string, opts: LowerFileOptions) {
+  const progress: CompileProgress = opts.onProgress ?? (() => {});
+  if (opts.scale !== undefined && !(Number.isInteger(opts.scale) && opts.scale >= 1 && opts.scale <= 24)) {
+    throw new InvalidInputError(`--scale must be an integer from 1 to 24, got ${opts.scale}`);
+  }
+  if (opts.outputScale !== undefined && !(Number.isInteger(opts.outputScale) && opts.outputScale >= 0 && opts.outputScale <= MAX_OUTPUT_SCALE)) {
+    throw new InvalidInputError(`--output-scale must be an integer from 0 to ${MAX_OUTPUT_SCALE}, got ${opts.outputScale}`);
+  }
+  const precisionName = parsePrecision(opts.precision);
+  const preset = PRESETS[precisionName];
+  progress('import', 0, 1);
+  const model = await importOnnxFile(modelPath, opts.name, { ...(opts.dims ? { dims: opts.dims } : {}), ...(opts.onNote ? { onNote: opts.onNote } : {}) });
+  const graph = model.graph;
+  progress('import', 1, 1);
+  const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
+  const samples = calib ?? defaultSamples(graph);
+  // the preset's table variants are searched with the scale (a given --scale or no calibration: the preset itself)
+  const { scale, preset: tables, variant } = opts.scale === undefined && calib ? choosePrecision(graph, calib, preset, progress) : { scale: opts.scale ?? preset.defaultScale, preset, variant: 0 };
+  let lowered = false;
+  const onProgress = (d: number, n: number) => { lowered = d >= n; progress('quantize', d, n); };
+  const low = quantizeGraph(graph, scale, calib, { precision: tables, onProgress, ...(opts.outputScale !== undefined ? { outputScale: opts.outputScale } : {}) });
+  if (!lowered) progress('quantize', 1, 1); // a graph with no nodes
+  return { model, graph, samples, scale, variant, precisionName, low, layout: packedPublicLayout(low.outputs, low.inputs) };
 }
 
 /**
@@ -132,34 +183,16 @@ export function chooseScale(graph: GraphIR, samples: Sample[], preset: Precision
 export async function compile(modelPath: string, opts: CompileOptions): Promise<CompileResult> {
   const progress: CompileProgress = opts.onProgress ?? (() => {});
   const dir = resolve(opts.outDir);
-  if (opts.scale !== undefined && !(Number.isInteger(opts.scale) && opts.scale >= 1 && opts.scale <= 24)) {
-    throw new InvalidInputError(`--scale must be an integer from 1 to 24, got ${opts.scale}`);
-  }
-  if (opts.outputScale !== undefined && !(Number.isInteger(opts.outputScale) && opts.outputScale >= 0 && opts.outputScale <= MAX_OUTPUT_SCALE)) {
-    throw new InvalidInputError(`--output-scale must be an integer from 0 to ${MAX_OUTPUT_SCALE}, got ${opts.outputScale}`);
-  }
-  const precisionName = parsePrecision(opts.precision);
-  const preset = PRESETS[precisionName];
   const stageTimes: Array<[string, number]> = [];
   let t = performance.now();
   const lap = (stage: string) => { const now = performance.now(); stageTimes.push([stage, (now - t) / 1000]); t = now; };
-  progress('import', 0, 1);
-  const model = await importOnnxFile(modelPath, opts.name, { ...(opts.dims ? { dims: opts.dims } : {}), ...(opts.onNote ? { onNote: opts.onNote } : {}) });
-  const graph = model.graph;
-  progress('import', 1, 1);
-  lap('import');
-  const calib = opts.calibration ? await readSamplesFile(graph, opts.calibration) : undefined;
-  const samples = calib ?? defaultSamples(graph);
-  const scale = opts.scale ?? (calib ? chooseScale(graph, calib, preset, progress) : preset.defaultScale);
-  let lowered = false;
-  const onProgress = (d: number, n: number) => { lowered = d >= n; progress('quantize', d, n); };
-  const low = quantizeGraph(graph, scale, calib, { precision: preset, onProgress, ...(opts.outputScale !== undefined ? { outputScale: opts.outputScale } : {}) });
-  if (!lowered) progress('quantize', 1, 1); // a graph with no nodes
-  lap('quantize');
+  const { model, graph, samples, scale, variant, precisionName, low, layout } = await lowerModelFile(modelPath, opts);
+  lap('import + quantize');
+  // what the circuit is a function of, so a competition validator can recompile it (docs/competitions.md)
+  await writeCompileSource(dir, modelPath, opts);
   if (opts.ptau && !existsSync(opts.ptau)) {
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
   }
-  const layout = packedPublicLayout(low.outputs, low.inputs);
   // packed input words cost nothing: each is solved for its last input (docs/eth.md "Packed public inputs")
   const constraints = programCost(low.program);
   const publicSignals = layout.total;
@@ -173,6 +206,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   const key = createHash('sha256').update(JSON.stringify({
     model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
     precision: precisionName, // stored in metadata even when two presets give the same program
+    tableVariant: variant,
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
@@ -226,6 +260,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     publicLayout: layout,
     error,
     precision: precisionName,
+    tableVariant: variant,
   });
   await writeFile(keyFile, key + '\n');
   return { dir, metadata, cached: false, stageTimes };

@@ -24,6 +24,7 @@ declare module 'snarkjs' {
   export const wtns: {
     calculate(input: unknown, wasm: FileRef, wtns: FileRef, options?: unknown): Promise<void>;
     check(r1cs: FileRef, wtns: FileRef, logger?: unknown): Promise<boolean>;
+    exportJson(wtns: FileRef): Promise<bigint[]>;
   };
   export const curves: {
     getCurveFromName(name: string, singleThread?: boolean): Promise<any>;

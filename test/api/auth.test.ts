@@ -74,7 +74,7 @@ function metagraphWith(permits: Array<[string, boolean]>): Metagraph {
   const z = Array<number>(n).fill(0);
   return {
     netuid: 1, block: 10, n, uids: permits.map((_, i) => i), hotkeys: permits.map(([h]) => h), coldkeys: permits.map(([h]) => h),
-    stake: Array<bigint>(n).fill(0n), validatorPermit: permits.map(([, p]) => p), validatorTrust: z, trust: z, consensus: z,
+    stake: Array<bigint>(n).fill(0n), alphaStake: Array<bigint>(n).fill(0n), taoStake: Array<bigint>(n).fill(0n), validatorPermit: permits.map(([, p]) => p), validatorTrust: z, trust: z, consensus: z,
     incentive: z, dividends: z, emission: Array<bigint>(n).fill(0n), active: Array<boolean>(n).fill(true), lastUpdate: z,
     blockAtRegistration: z, axons: [],
   };

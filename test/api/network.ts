@@ -1,5 +1,6 @@
 // A real zkinfer network in-process, for the API's end-to-end tests: devnet (fast blocks), honest miners
 // proving with snarkjs in worker threads, and a validator — all over loopback — with the validator's API.
+import type { CompetitionWeights } from '../../src/validator/competition-scores.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ export interface TestNetwork {
 }
 
 export async function startNetwork(
-  opts: { miners?: number; config?: ApiConfigInput; dashboardDir?: string; blockMs?: number; circuitDir?: string; benchmarkIntervalMs?: number; proofOfWeightsDir?: string } = {},
+  opts: { miners?: number; config?: ApiConfigInput; dashboardDir?: string; blockMs?: number; circuitDir?: string; benchmarkIntervalMs?: number; proofOfWeightsDir?: string; competition?: CompetitionWeights } = {},
 ): Promise<TestNetwork> {
   await cryptoWaitReady();
   const dir = opts.circuitDir ?? (await affineArtifacts()).dir;
@@ -57,7 +58,7 @@ export async function startNetwork(
   // Build snarkjs's shared curve once before the validator verifies concurrently: concurrent first uses each
   // build their own (ffjavascript caches it only once built), and the extra worker pools outlive the test.
   await snarkjs.curves.getCurveFromName('bn128');
-  const validator = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath: join(tmp, 'validator.sqlite'), circuits: [circuit], concurrency: 4, seed: 11, benchmarkIntervalMs: opts.benchmarkIntervalMs ?? 500, ...(pow ? { proofOfWeights: { circuit: pow } } : {}) });
+  const validator = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath: join(tmp, 'validator.sqlite'), circuits: [circuit], concurrency: 4, seed: 11, benchmarkIntervalMs: opts.benchmarkIntervalMs ?? 500, ...(pow ? { proofOfWeights: { circuit: pow } } : {}), ...(opts.competition ? { competition: opts.competition } : {}) });
   await validator.start();
   const timer = setInterval(() => devnet.produceBlock(), opts.blockMs ?? 150);
   const api = await createValidatorApi({

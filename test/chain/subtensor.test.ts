@@ -12,14 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { Metadata, TypeRegistry, expandMetadata } from '@polkadot/types';
 import type { Call, RuntimeVersion } from '@polkadot/types/interfaces';
-import { u8aToHex } from '@polkadot/util';
+import { compactStripLength, u8aToHex } from '@polkadot/util';
+import { unwrapStorageType } from '@polkadot/types/util';
 import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import {
   addStakeCall, burnedRegisterCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from '../../src/chain/subtensor/calls.js';
 import {
-  commitmentFields, commitmentText, hyperparametersFromRuntime, ipFromU128, ipToU128, metagraphFromNeurons, neuronLiteFromCodec,
+  commitmentFields, commitmentText, hyperparametersFromRuntime, ipFromU128, ipToU128, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
 } from '../../src/chain/subtensor/codec.js';
 import { errorForDispatch } from '../../src/chain/subtensor/subtensor.js';
 import * as E from '../../src/chain/errors.js';
@@ -184,13 +185,13 @@ test('codec helpers: IPs, hyperparameters, commitment chunks', () => {
   const h = registry.createType('PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2', {
     kappa: 32767, tempo: 360, bondsMovingAvg: 900000, maxValidators: 64, immunityPeriod: 5000, weightsRateLimit: 100,
     minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, maxRegsPerBlock: 1,
-    servingRateLimit: 50, commitRevealWeightsEnabled: true, yumaVersion: 3,
+    servingRateLimit: 50, commitRevealWeightsEnabled: true, commitRevealPeriod: 2, yumaVersion: 3,
   });
   const hp = hyperparametersFromRuntime(h.toJSON() as Record<string, unknown>, { maxAllowedUids: 256, burn: 123n });
   assert.deepEqual(hp, {
     tempo: 360, kappa: 32767, bondsMovingAvg: 900000, maxAllowedUids: 256, maxAllowedValidators: 64, immunityPeriod: 5000,
     weightsRateLimit: 100, minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, burn: 123n,
-    maxRegistrationsPerBlock: 1, servingRateLimit: 50, commitRevealWeightsEnabled: true, yuma3Enabled: true,
+    maxRegistrationsPerBlock: 1, servingRateLimit: 50, commitRevealWeightsEnabled: true, revealPeriodEpochs: 2, yuma3Enabled: true,
   });
   // finney allows 3 fields per commitment: 384 bytes.
   assert.equal(expandMetadata(registry, metadata).consts['commitments']!['maxFields']!.toString(), '3');
@@ -205,4 +206,22 @@ test('codec helpers: IPs, hyperparameters, commitment chunks', () => {
 test('no subtensor node at the URL → ChainConnectionError', async () => {
   const { SubtensorChain } = await import('../../src/chain/subtensor/subtensor.js');
   await assert.rejects(SubtensorChain.connect({ network: 'ws://127.0.0.1:1' }), E.ChainConnectionError);
+});
+
+test('Weights storage read (verify-weights): the recorded finney answer decodes to the weights, its key is the one we query', () => {
+  // test/fixtures/subtensor/weights-netuid23.json: state_getKeysPaged + state_queryStorageAt answers recorded by the
+  // Bittensor SDK's integration data (origin in the file and the fixtures README)
+  const rec = JSON.parse(readFixture('weights-netuid23.json').toString('utf8')) as { netuid: number; keys_paged: { prefix: string; result: string[] }; query_storage_at: Array<[string, string]> };
+  const entry = (expandMetadata(registry, metadata).query as unknown as Record<string, Record<string, ((...a: number[]) => Uint8Array) & { keyPrefix(...a: number[]): Uint8Array; meta: { type: never; modifier: { isOptional: boolean } } }>>)['subtensorModule']!['weights']!;
+  assert.equal(u8aToHex(entry.keyPrefix(rec.netuid)), rec.keys_paged.prefix);
+  const [key, value] = rec.query_storage_at[0]!;
+  assert.equal(key, rec.keys_paged.result[0]);
+  // the key is Weights(23, 10): both halves Identity-hashed u16s
+  assert.equal(u8aToHex(compactStripLength(entry(rec.netuid, 10))[1]), key);
+  const type = unwrapStorageType(registry, entry.meta.type, entry.meta.modifier.isOptional);
+  assert.equal(type, 'Vec<(u16,u16)>');
+  assert.deepEqual(weightsFromStorage(registry.createType(type, value)), [[10, 65535]]);
+  // the storage default (no weights set) is an empty Vec; zero weights are not weights
+  assert.deepEqual(weightsFromStorage(registry.createType(type, '0x00')), []);
+  assert.deepEqual(weightsFromStorage(registry.createType(type, '0x080a00ffff0b000000')), [[10, 65535]]);
 });

@@ -52,7 +52,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 /** Compile with the CLI as a competitor would (artifacts cached across runs by the model's bytes). */
 function compile(dir: string, onnx: string, calibration: string): string {
   const out = join(dir, 'art');
-  if (existsSync(join(out, 'metadata.json'))) return out;
+  if (existsSync(join(out, 'source', 'compile.json'))) return out; // compiled with its source kept (the audit needs it)
   const r = zkinfer(['compile', onnx, '--name', TASK, '--calibration', calibration, '--out', out], env);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   return out;
@@ -135,6 +135,20 @@ test('two submissions of different quality: committed, evaluated on hidden input
   assert.ok(good!.metric! < weak!.metric!, `MAE ${good!.metric} days should beat ${weak!.metric}`);
   assert.ok(good!.score > weak!.score);
   assert.ok(good!.proof_bytes! > 0 && good!.prove_ms_median! > 0);
+  // both circuits were audited: recompiled from the submitted model, proving key checked against that R1CS
+  assert.equal(e.stderr.match(/auditing [0-9a-f]{16}… \(recompile the submitted model/g)?.length, 2, e.stderr);
+
+  // A round set by the validator: commitments before its start are late (not evaluated); a round ending before it starts is refused.
+  const start = board.block + 1000;
+  const late = await cli(['competition', 'evaluate', TASK, ...walletFlags('validator'), '--allow-insecure-dev', '--start', String(start), '--json']);
+  assert.equal(late.code, 0, late.stdout + late.stderr);
+  const lb = LeaderboardSchema.parse(JSON.parse(late.stdout));
+  assert.deepEqual([lb.start_block, lb.deadline_block], [start, start + getCompetitionTask(TASK).competition.deadlineBlocks]);
+  assert.deepEqual(lb.entries.map((x) => x.status), ['late', 'late']);
+  assert.match(lb.entries[0]!.reason!, new RegExp(`outside blocks ${start}\\.\\.`));
+  const bad = await cli(['competition', 'evaluate', TASK, ...walletFlags('validator'), '--start', '10', '--end', '5']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /ends at block 5, before it starts at block 10/);
 });
 
 test('a validator runs the competition and serves its leaderboard; zkinfer competition leaderboard reads it', async () => {
@@ -159,6 +173,19 @@ test('a validator runs the competition and serves its leaderboard; zkinfer compe
   } finally {
     await api.close();
   }
+});
+
+test('stopping a runner mid-evaluation ends it at the next query and records no partial leaderboard', async () => {
+  const boards = new CompetitionBoards([getCompetitionTask(TASK)], join(work, 'boards-stop'));
+  rmSync(join(work, 'boards-stop'), { recursive: true, force: true });
+  // 500 hidden items: minutes of proofs, so only the abort can make stop() quick
+  const runner = new CompetitionRunner({ hotkey: new Wallet({ path: wallets, name: 'owner', hotkey: 'validator' }).hotkeyPair(), chain: devnet, netuid: 1, boards, allowInsecureDev: true, count: 500 });
+  runner.start();
+  await new Promise((r) => setTimeout(r, 2000)); // a block arrived: the evaluation is under way
+  const t0 = Date.now();
+  await runner.stop();
+  assert.ok(Date.now() - t0 < 10_000, `stop() took ${Date.now() - t0} ms`);
+  assert.equal(boards.leaderboard(TASK), undefined, 'no leaderboard from a cut evaluation');
 });
 
 test('zkinfer validator --competition evaluates on its own and serves the leaderboard on its API', async () => {

@@ -4,24 +4,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shippedModelDir } from '../../src/models/paths.js';
 import { ZOO } from '../../src/models/zoo.js';
-import { chooseScale, emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
+import { choosePrecision, emulateFloat, quantizeGraph } from '../../src/zkml/compile.js';
 import { generateCircom } from '../../src/zkml/codegen/circom.js';
 import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
 import { readSamplesFile } from '../../src/zkml/quantize/calibration.js';
 
-// The engine compiles each zoo model at the scale chooseScale picks from the model's calibration.json: the
-// smallest scale whose max |circuit − float| on those samples is ≤ 1 % of max(1, output range). Here the exact
-// integer emulation of that circuit runs on *fresh* seeded requests (not the calibration samples, plus the
-// extreme ±bound input) and must stay within the same bound.
+// The engine compiles each zoo model at the scale and table variant choosePrecision picks from the model's
+// calibration.json (the cheapest setting within the preset's goal). Here the exact integer emulation of that circuit
+// runs on *fresh* seeded requests (not the calibration samples, plus the extreme ±bound input) and must stay within
+// 1 % of max(1, output range).
 for (const model of ZOO) {
   test(`${model.name}: quantized circuit stays within the engine's error bound on fresh inputs`, async () => {
     const dir = shippedModelDir(model.name);
     const bytes = readFileSync(join(dir, 'model.onnx'));
     const graph = importOnnx(bytes, model.name);
     const calib = await readSamplesFile(graph, join(dir, 'calibration.json'));
-    const scale = chooseScale(graph, calib);
-    const low = quantizeGraph(graph, scale, calib);
+    const { scale, preset } = choosePrecision(graph, calib);
+    const low = quantizeGraph(graph, scale, calib, { precision: preset });
     const calibRef = await runOnnxRuntime(bytes, graph, calib);
     const range = Math.max(...calibRef.flatMap((o) => Array.from(o[0]!, Math.abs)));
     const bound = 0.01 * Math.max(1, range);

@@ -14,6 +14,7 @@ import { CompetitionBoards } from '../../src/competition/boards.js';
 import { taskScoring } from '../../src/competition/evaluate.js';
 import { rankEntries, type Leaderboard, type LeaderboardEntry } from '../../src/competition/leaderboard.js';
 import { getCompetitionTask } from '../../src/competition/tasks.js';
+import { competitionWindow } from '../../src/competition/window.js';
 import { blendScores, competitionScores, competitionShare } from '../../src/validator/competition-scores.js';
 import { responseQuality } from '../../src/validator/scoring.js';
 import { Validator } from '../../src/validator/validator.js';
@@ -57,15 +58,13 @@ function board(entries: LeaderboardEntry[]): Leaderboard {
   return { task: task.name, metric: 'mae_days', block: 5, evaluated_at: Date.now(), items: 4, entries: rankEntries(entries) };
 }
 
-test('the share from the flags: default 0.5 with --competition, 0 with proof of weights, bad values refused', () => {
-  assert.equal(competitionShare({ tasks: [], raw: undefined, proofOfWeights: false }), 0);
-  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: undefined, proofOfWeights: false }), 0.5);
-  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: undefined, proofOfWeights: true }), 0);
-  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: '0.25', proofOfWeights: false }), 0.25);
-  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: '0', proofOfWeights: true }), 0);
-  for (const raw of ['2', '-0.1', 'half', '']) assert.throws(() => competitionShare({ tasks: ['staking-duration'], raw, proofOfWeights: false }), InvalidInputError);
-  assert.throws(() => competitionShare({ tasks: [], raw: '0.5', proofOfWeights: false }), /needs at least one --competition/);
-  assert.throws(() => competitionShare({ tasks: ['staking-duration'], raw: '0.5', proofOfWeights: true }), /proof of weights/);
+test('the share from the flags: default 0.5 with --competition (also with proof of weights), bad values refused', () => {
+  assert.equal(competitionShare({ tasks: [], raw: undefined }), 0);
+  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: undefined }), 0.5);
+  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: '0.25' }), 0.25);
+  assert.equal(competitionShare({ tasks: ['staking-duration'], raw: '0' }), 0);
+  for (const raw of ['2', '-0.1', 'half', '']) assert.throws(() => competitionShare({ tasks: ['staking-duration'], raw }), InvalidInputError);
+  assert.throws(() => competitionShare({ tasks: [], raw: '0.5' }), /needs at least one --competition/);
 });
 
 test('blend: both sides normalised, the share splits the mass; no competition score leaves the benchmark alone', () => {
@@ -85,6 +84,16 @@ test('competition scores by the current hotkey of each uid, averaged over tasks;
   const s = competitionScores([board([scored(miners[0]!.address, 0.8, 1), late, scored('5Unknown', 1, 1)]), board([])], m);
   assert.deepEqual([...s.keys()], [uids[0]]);
   assert.ok(Math.abs(s.get(uids[0]!)! - board([scored(miners[0]!.address, 0.8, 1)]).entries[0]!.score / 2) < 1e-12);
+});
+
+test('stale entries expire: a board evaluated, or an entry committed, more than the age limit ago counts 0', async () => {
+  const m = await devnet.metagraph(NETUID);
+  const b = { ...board([scored(miners[0]!.address, 0.8, 1), { ...scored(miners[1]!.address, 0.6, 1), committed_block: 40 }]), block: 50 };
+  assert.deepEqual([...competitionScores([b], m, { block: 60, maxBlocks: 100 }).keys()].sort(), [uids[0], uids[1]].sort());
+  // the entry committed at block 1 is 59 blocks old: past a 30-block limit; the one committed at block 40 is not
+  assert.deepEqual([...competitionScores([b], m, { block: 60, maxBlocks: 30 }).keys()], [uids[1]]);
+  // the board itself evaluated 31 blocks before: everything on it is stale
+  assert.equal(competitionScores([b], m, { block: 81, maxBlocks: 30 }).size, 0);
 });
 
 test('equal benchmark scores: the miner ranked first in the competition gets the larger weight on chain', async () => {
@@ -119,13 +128,34 @@ test('equal benchmark scores: the miner ranked first in the competition gets the
   } finally {
     v0.close();
   }
+  // share 0.5 but the board (evaluated at block 5) is older than --competition-max-age: equal weights again
+  devnet.produceBlock();
+  const block = await devnet.currentBlock();
+  const vOld = new Validator({ hotkey: vHot, chain: devnet, netuid: NETUID, dbPath: join(tmp, 'v.sqlite'), circuits: [], weightsEveryBlocks: 1, competition: { share: 0.5, leaderboards: () => boards.latest(), maxAgeBlocks: block - 6 } });
+  try {
+    assert.equal(await vOld.maybeSetWeights(block), true);
+    const w = await devnet.weights(NETUID, (await devnet.uidOf(NETUID, vHot.address))!);
+    assert.deepEqual(w.map(([, x]) => x), [65535, 65535]);
+  } finally {
+    vOld.close();
+  }
 });
 
 test('zkinfer validator: a bad --competition-share is refused before anything starts', async () => {
   const r = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-share', '1.5']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /--competition-share must be a number in \[0, 1\], got "1\.5"/);
-  const p = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-share', '0.5', '--proof-of-weights', 'scoring-ema']);
-  assert.notEqual(p.code, 0);
-  assert.match(p.stderr, /cannot be combined with proof of weights/);
+  const r2 = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-start', '100', '--competition-end', '50']);
+  assert.notEqual(r2.code, 0);
+  assert.match(r2.stderr, /the competition round ends at block 50, before it starts at block 100/);
+});
+
+test('the round: the task\'s own blocks unless overridden; a start alone keeps the task\'s length', () => {
+  const c = task.competition;
+  assert.deepEqual(competitionWindow(task), { start: c.startBlock, end: c.startBlock + c.deadlineBlocks });
+  assert.deepEqual(competitionWindow(task, { start: 100 }), { start: 100, end: 100 + c.deadlineBlocks });
+  assert.deepEqual(competitionWindow(task, { start: 100, end: 200 }), { start: 100, end: 200 });
+  assert.throws(() => competitionWindow(task, { start: 100, end: 99 }), InvalidInputError);
+  const summary = new CompetitionBoards([task], undefined, { start: 7, end: 9 }).summaries()[0]!;
+  assert.deepEqual([summary.start_block, summary.deadline_block], [7, 9]);
 });

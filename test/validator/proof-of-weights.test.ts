@@ -3,13 +3,18 @@
 // engine, cached), verifies the proof with its own inputs, stores the record, and sets exactly the weights the
 // proven scores imply; GET /v1/proof-of-weights serves the records; `zkinfer verify-weights` (the real CLI,
 // through the devnet's RPC server) exits 0, and 1 once the validator's weights on chain are not the proven ones.
+// The validator runs a competition (share 0.5): its miners' competition scores are inputs of each proof (the
+// output_score row) and the weights set are the proven blend (provenWeights), which verify-weights recomputes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { serveDevnet, type DevnetServer } from '../../src/chain/rpc/server.js';
 import { compileZooModel } from '../../src/models/compiled.js';
 import { cacheDir } from '../../src/models/paths.js';
-import { PowRecordListSchema } from '../../src/validator/pow-records.js';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { rankEntries, type Leaderboard } from '../../src/competition/leaderboard.js';
+import { blendScores } from '../../src/validator/competition-scores.js';
+import { PowRecordListSchema, provenWeights } from '../../src/validator/pow-records.js';
 import { weightsForEmit } from '../../src/validator/scoring.js';
 import { NETUID, startNetwork, type TestNetwork } from '../api/network.js';
 import { endSnarkjs } from '../api/harness.js';
@@ -18,9 +23,19 @@ import { zkinferAsync as zkinfer } from '../zkml/prove-fixtures.js';
 let net: TestNetwork;
 let rpc: DevnetServer;
 
+/** A leaderboard on which miner 0 (//ApiTestMiner/0, test/api/network.ts) scores 0.9 and miner 1 scores 0.2. */
+const COMP = [0.9, 0.2];
+function board(): Leaderboard {
+  const k = new Keyring({ type: 'sr25519' });
+  const entry = (i: number) => ({ hotkey: k.addFromUri(`//ApiTestMiner/${i}`).address, circuit_id: 'a'.repeat(64), committed_block: 1, status: 'scored' as const, verified: 4, failed: 0, score: COMP[i]! });
+  return { task: 'staking-duration', metric: 'mae_days', block: 1, evaluated_at: Date.now(), items: 4, entries: rankEntries([entry(0), entry(1)]) };
+}
+
 before(async () => {
+  await cryptoWaitReady();
   const compiled = await compileZooModel('scoring-ema', { outDir: cacheDir('test-models', 'scoring-ema') });
-  net = await startNetwork({ miners: 2, proofOfWeightsDir: compiled.dir, benchmarkIntervalMs: 200 });
+  const boards = [board()];
+  net = await startNetwork({ miners: 2, proofOfWeightsDir: compiled.dir, benchmarkIntervalMs: 200, competition: { share: 0.5, leaderboards: () => boards } });
   rpc = await serveDevnet(net.devnet);
 });
 after(async () => {
@@ -44,9 +59,15 @@ test('the validator proves its score update each epoch, stores it, and sets exac
   net.validator.on('result', (r) => results.push(r));
   const pow = net.validator.pow!;
   const rec = await until('a proof-of-weights record with weights set', () => pow.records.list(5).find((r) => r.status === 'set'));
-  // the weights are what the proven scores imply, and they are the ones on chain
-  const implied = weightsForEmit(new Map(rec.uids.map((u, j) => [u, rec.scores[j]!])));
+  // the competition scores are inputs of the proof (row 4, output_score), by uid
+  const batch = rec.inputs.length / 5;
+  assert.equal(rec.competition_share, 0.5);
+  rec.uids.forEach((u, j) => assert.equal(rec.inputs[4 * batch + j], COMP[net.minerUids.indexOf(u)] ?? 0));
+  // the weights are the proven scores blended with them, and they are the ones on chain
+  const implied = provenWeights(rec);
   assert.deepEqual({ uids: rec.weight_uids, weights: rec.weights }, implied);
+  const blend = blendScores(new Map(rec.uids.map((u, j) => [u, rec.scores[j]!])), new Map(rec.uids.map((u, j) => [u, rec.inputs[4 * batch + j]!])), 0.5);
+  assert.deepEqual(implied, weightsForEmit(blend));
   assert.ok(rec.weights.length > 0 && rec.scores.every((s) => s >= 0 && s <= 1));
   const vUid = (await net.devnet.uidOf(NETUID, net.validatorHotkey.address))!;
   assert.deepEqual(await net.devnet.weights(NETUID, vUid), rec.weight_uids.map((u, i) => [u, rec.weights[i]]));

@@ -6,6 +6,7 @@ import { Devnet } from '../../src/chain/devnet/devnet.js';
 import * as E from '../../src/chain/errors.js';
 import { taoToRao } from '../../src/chain/types.js';
 import { weightsRefusal } from '../../src/validator/weights-guard.js';
+import { setWeightsOrCommit } from '../../src/chain/timelock/commit.js';
 
 // The guard refuses exactly where the devnet (subtensor's checks) would refuse the set_weights.
 
@@ -33,8 +34,11 @@ test('weightsRefusal matches the chain: commit-reveal subnet, no permit, unregis
     assert.equal(await check(1, v!.address), undefined);
     await dev.setWeights(v!, { netuid: 1, ...w });
 
-    assert.match((await check(cr, v!.address))!, /^CommitRevealEnabled/);
+    // commit-reveal subnet: the guard's checks are the reveal's; a direct set_weights is refused, a commit goes
+    assert.equal(await check(cr, v!.address), undefined);
     await assert.rejects(dev.setWeights(v!, { netuid: cr, ...w }), E.CommitRevealEnabledError);
+    const r = await setWeightsOrCommit(dev, v!, { netuid: cr, ...w });
+    assert.ok(r.revealRound !== undefined && r.revealRound > 0);
 
     const stranger = k.addFromUri('//GuardStranger').address;
     assert.match((await check(1, stranger))!, /^HotKeyNotRegisteredInSubNet/);

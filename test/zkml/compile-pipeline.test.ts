@@ -9,6 +9,7 @@ import { compile, emulateFloat, quantizeGraph } from '../../src/zkml/compile.js'
 import { importOnnxFile } from '../../src/zkml/onnx/import.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
 import { checkInputRange, InputRangeError } from '../../src/zkml/quantize/input-range.js';
+import { presetVariants, PRESETS } from '../../src/zkml/quantize/precision.js';
 import { verify } from '../../src/zkml/verify/index.js';
 import { lstmModel, mlpModel, rand } from '../fixtures/onnx/models.js';
 import { CACHE, repoRoot } from '../fixtures/onnx/paths.js';
@@ -49,7 +50,9 @@ test('compile an MLP with a calibration file: metadata, per-op constraints, erro
   const proof = await prove(outDir, { input_data: [x] }, { prover: 'snarkjs' });
   const { graph } = await importOnnxFile(modelPath);
   const calSamples = Array.from({ length: 6 }, (_, k) => [rand(77, 24, 2).slice(4 * k, 4 * k + 4)]);
-  const emu = emulateFloat(quantizeGraph(graph, md.inputs[0]!.scaleBits, calSamples), [x]);
+  // the preset's table variant the calibration search chose (metadata.tableVariant) at the scale it chose
+  const tables = presetVariants(PRESETS[md.precision ?? 'balanced'])[md.tableVariant ?? 0]!;
+  const emu = emulateFloat(quantizeGraph(graph, md.inputs[0]!.scaleBits, calSamples, { precision: tables }), [x]);
   assert.deepEqual(proof.outputs[0], emu, 'proven outputs = exact integer emulation');
   const ok = await verify(outDir, proof, { input: { input_data: [x] } });
   assert.equal(ok.valid, true, ok.reason);

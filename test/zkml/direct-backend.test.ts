@@ -189,7 +189,7 @@ test('compile refuses a ptau that is too small before any expensive step, naming
     writeFileSync(model, mlpModel());
     const small = await getDevPtau(4, { cacheDir: join(CACHE, 'setup') });
     await assert.rejects(compile(model, { outDir: join(dir, 'art'), ptau: small.path, precision: 'fast' }), (e: unknown) =>
-      e instanceof SetupError && e.code === 'PTAU_TOO_SMALL' && /281 constraints/.test(e.message) && /power 9/.test(e.message));
+      e instanceof SetupError && e.code === 'PTAU_TOO_SMALL' && /278 constraints/.test(e.message) && /power 9/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

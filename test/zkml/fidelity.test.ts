@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseScale, compile, errorOf, quantizeGraph } from '../../src/zkml/compile.js';
+import { choosePrecision, chooseScale, compile, errorOf, quantizeGraph } from '../../src/zkml/compile.js';
 import { InvalidInputError } from '../../src/errors/base.js';
 import { evaluateGraph } from '../../src/zkml/ir/evaluate.js';
 import { importOnnx } from '../../src/zkml/onnx/import.js';
@@ -13,7 +13,7 @@ import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
 import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
 import { actMaxError, actOutputScale, buildActTable, type ActFn } from '../../src/zkml/quantize/activation.js';
 import { defaultSamples, samplesFromInputData, type Sample } from '../../src/zkml/quantize/calibration.js';
-import { errorGoal, parsePrecision, PRECISIONS, PRESETS, type Precision } from '../../src/zkml/quantize/precision.js';
+import { errorGoal, parsePrecision, PRECISIONS, presetVariants, PRESETS, type Precision } from '../../src/zkml/quantize/precision.js';
 import { programCost } from '../../src/zkml/quantize/program.js';
 import { repoRoot } from '../fixtures/onnx/paths.js';
 import { checkCircuit } from '../fixtures/onnx/soundness.js';
@@ -24,7 +24,7 @@ const CORPUS = join(repoRoot(), 'test/fixtures/onnx/corpus');
 /** Stated max error of each table at working scale s = 10 (docs/zkml-compile.md, "Precision presets"). */
 const ACT_BOUND: Record<Precision, Record<'sigmoid' | 'tanh' | 'erf', number>> = {
   fast: { sigmoid: 9e-3, tanh: 5.5e-3, erf: 6.5e-3 },
-  balanced: { sigmoid: 2.2e-3, tanh: 1.4e-3, erf: 1.5e-3 },
+  balanced: { sigmoid: 2.2e-3, tanh: 1.4e-3, erf: 1.6e-3 },
   accurate: { sigmoid: 5.5e-4, tanh: 3.2e-4, erf: 4e-4 },
 };
 
@@ -40,6 +40,9 @@ test('activation tables: the stated max error per preset holds and shrinks from 
       prev = err;
     }
   }
+  // balanced's table variant: 64 sigmoid segments (offset at s, no extra output bits)
+  const v = presetVariants(PRESETS.balanced)[1]!, sh = v.act.sigmoid;
+  assert.ok(actMaxError(buildActTable('sigmoid', s, actOutputScale('sigmoid', s, s, sh, v.outBits), sh), s, 13) <= 1.2e-3);
 });
 
 async function measure(bytes: Uint8Array, name: string, samples: Sample[], precision: Precision, scale = PRESETS[precision].defaultScale) {
@@ -94,8 +97,25 @@ test('stacked LSTM (tf2onnx, 2 × h50, 5 steps): balanced ≤ 1e-3 and accurate 
   // the scales bench:fidelity's search picks on these samples (docs/zkml-compile.md, "Fidelity targets")
   const balanced = await measure(bytes, 'lstm_medium', samples, 'balanced', 10);
   assert.ok(balanced.err.maxAbs <= 1e-3, `balanced: ${balanced.err.maxAbs}`);
-  const accurate = await measure(bytes, 'lstm_medium', samples, 'accurate', 11);
+  const accurate = await measure(bytes, 'lstm_medium', samples, 'accurate', 12);
   assert.ok(accurate.err.maxAbs <= 2e-4, `accurate: ${accurate.err.maxAbs}`);
+});
+
+test('staking LSTM (zoo): the balanced search over scales and table variants picks the cheapest setting within 1e-3 of onnxruntime', async () => {
+  const dir = join(repoRoot(), 'models/staking-lstm');
+  const bytes = readFileSync(join(dir, 'model.onnx'));
+  const g = importOnnx(bytes, 'staking-lstm');
+  const samples = samplesFromInputData(g, JSON.parse(readFileSync(join(dir, 'calibration.json'), 'utf8')).input_data, 'calibration.json');
+  const ref = (await runOnnxRuntime(bytes, g, samples)).map((o) => o.flatMap((t) => Array.from(t)));
+  const { scale, preset } = choosePrecision(g, samples, PRESETS.balanced);
+  const low = quantizeGraph(g, scale, samples, { precision: preset });
+  const err = errorOf(low, samples, ref).maxAbs, cost = programCost(low.program);
+  assert.ok(err <= 1e-3, `error ${err}`);
+  // the preset alone needs scale 11 (23,935 constraints); its variant (64 sigmoid segments) meets the goal at 10
+  assert.ok(cost <= 23_383, `${cost} constraints`);
+  assert.deepEqual(preset, presetVariants(PRESETS.balanced)[1]);
+  const base = quantizeGraph(g, chooseScale(g, samples, PRESETS.balanced), samples, { precision: PRESETS.balanced });
+  assert.ok(cost < programCost(base.program), 'the chosen variant is cheaper than the preset at its own scale');
 });
 
 function gemmModel(): Uint8Array {
@@ -139,9 +159,9 @@ function actsModel(): Uint8Array {
   return b.toBytes();
 }
 
-for (const p of ['balanced', 'accurate'] as const) {
+for (const [p, precision] of [['balanced', PRESETS.balanced], ['balanced-v1', presetVariants(PRESETS.balanced)[1]!], ['accurate', PRESETS.accurate]] as const) {
   test(`soundness harness on ${p}'s finer tables (sigmoid, tanh, erf): honest witness = emulation, tampering fails`, async () => {
-    await checkCircuit(`acts-${p}`, actsModel(), { seeds: [11], tampers: 12, precision: PRESETS[p] });
+    await checkCircuit(`acts-${p}`, actsModel(), { seeds: [11], tampers: 12, precision });
   });
 }
 

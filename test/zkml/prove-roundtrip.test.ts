@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { ZkinferError } from '../../src/errors/base.js';
 import { BN254_R } from '../../src/zkml/fixed-point.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve, type ProofFile } from '../../src/zkml/prove/index.js';
+import { SnarkjsProver } from '../../src/zkml/prove/snarkjs.js';
+import { loadArtifacts } from '../../src/zkml/artifacts/index.js';
+import { quantizeInputs } from '../../src/zkml/witness/inputs.js';
 import { verify } from '../../src/zkml/verify/index.js';
 import { WitnessEngine, WitnessInputError } from '../../src/zkml/witness/index.js';
 import { fixtureArtifacts } from './prove-fixtures.js';
@@ -27,6 +30,15 @@ test('prove → verify round trip decodes the circuit outputs', async () => {
   assert.equal(r.valid, true, r.reason);
   assert.deepEqual(r.outputs, [[14.125], [-3.375]]);
   assert.equal((await verify(dir, proof, { input })).valid, true, 'valid when bound to the same inputs');
+});
+
+test('a key over the in-memory limit is proven from its file (snarkjs pages it): the same public signals', async () => {
+  const art = await loadArtifacts(dir);
+  const wtns = await new WitnessEngine().wtns(art.paths.witness, quantizeInputs(art.metadata, input).signals);
+  const byPath = await new SnarkjsProver(0).prove(art.paths.zkey, wtns);
+  assert.deepEqual(byPath.publicSignals, proof.public_signals);
+  const r = await verify(dir, { ...proof, proof: { ...proof.proof, ...byPath.proof } });
+  assert.equal(r.valid, true, r.reason);
 });
 
 test('a proof with any one public signal changed is rejected', async () => {

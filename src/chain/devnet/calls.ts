@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { u8aToHex } from '@polkadot/util';
 import { signatureVerify } from '@polkadot/util-crypto';
 import { z } from 'zod';
-import type { Signer } from '../types.js';
+import type { Signer, TimelockedCommitParams } from '../types.js';
 
 /** Blocks a signed call stays valid after its reference block. */
 export const CALL_MORTALITY = 64;
@@ -34,12 +34,24 @@ export const CallSchemas = {
     versionKey: z.number().int().min(0),
   }),
   commit: z.object({ netuid: u16, data: z.string().max(1 << 20) }),
+  /** Commit-reveal v3; `commit` is hex of at most MAX_CRV3_COMMIT_SIZE_BYTES (5000) bytes. */
+  commitTimelockedWeights: z.object({
+    netuid: u16,
+    commit: z.string().regex(/^(?:[0-9a-f]{2}){1,5000}$/, 'commit must be hex of 1..5000 bytes'),
+    revealRound: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    commitRevealVersion: u16,
+  }),
   addStake: z.object({ hotkey: ss58, amount: rao }),
   removeStake: z.object({ hotkey: ss58, amount: rao }),
 } as const;
 
 export type CallMethod = keyof typeof CallSchemas;
 export type CallParams<M extends CallMethod> = z.infer<(typeof CallSchemas)[M]>;
+
+/** `commitTimelockedWeights` params as signed (commit bytes as hex). */
+export function timelockedCallParams(p: TimelockedCommitParams): CallParams<'commitTimelockedWeights'> {
+  return { netuid: p.netuid, commit: Buffer.from(p.commit).toString('hex'), revealRound: p.revealRound, commitRevealVersion: p.commitRevealVersion };
+}
 
 /** The signed call as sent over the wire. */
 export const SignedCallSchema = z.object({

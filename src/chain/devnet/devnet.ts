@@ -18,13 +18,15 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { BadSignatureError, ChainConnectionError, InvalidAmountError, ReplayedCallError, StaleCallError } from '../errors.js';
 import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, Unsubscribe,
+  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
-import { CALL_MORTALITY, signCall, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
+import { LocalBeacon } from '../timelock/beacon.js';
+import { CALL_MORTALITY, signCall, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
 import { blockStep } from './clock.js';
 import { dispatchCall } from './dispatch.js';
 import { DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
 import { headBlock, readMetagraph, subnetOrThrow } from './reads.js';
+import { COMMIT_REVEAL_VERSION, revealCommits, type RevealEvent, type TimelockContext } from './reveal.js';
 import { Store } from './store.js';
 
 export interface DevnetOptions {
@@ -38,7 +40,12 @@ export interface DevnetOptions {
   emissionPerBlock?: bigint;
   /** Hyperparameter overrides for the genesis subnet (netuid 1). */
   hyperparameters?: Partial<Hyperparameters>;
+  /** Wall clock for the local beacon, ms (tests); default Date.now. */
+  now?: () => number;
 }
+
+/** The local beacon's round period: quicknet's 3 s, or one block in `--fast` mode. */
+const BEACON_PERIOD_MS = 3_000;
 
 /** Largest single faucet drip (rao): 1,000,000 TAO. */
 export const MAX_FAUCET = 1_000_000n * 1_000_000_000n;
@@ -51,15 +58,27 @@ export class Devnet implements DevChain {
   readonly genesis: string;
   readonly blockTimeMs: number;
   readonly emissionPerBlock: bigint;
+  /** INSECURE-DEV stand-in for drand: the devnet's own BLS key signs each round (docs/chain.md). */
+  readonly beacon: LocalBeacon;
+  private readonly now: () => number;
   private readonly events = new EventEmitter();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  private constructor(store: Store, blockTimeMs: number, emissionPerBlock: bigint) {
+  private constructor(store: Store, blockTimeMs: number, emissionPerBlock: bigint, now: () => number) {
     this.store = store;
     this.genesis = store.getMeta('genesis')!;
     this.blockTimeMs = blockTimeMs;
     this.emissionPerBlock = emissionPerBlock;
+    this.now = now;
+    if (store.getMeta('beacon_sk') === undefined) {
+      store.tx(() => {
+        store.setMeta('beacon_sk', LocalBeacon.newSecretKey());
+        store.setMeta('beacon_genesis_ms', String(now()));
+        store.setMeta('beacon_period_ms', String(Math.min(BEACON_PERIOD_MS, blockTimeMs)));
+      });
+    }
+    this.beacon = new LocalBeacon(store.getMeta('beacon_sk')!, Number(store.getMeta('beacon_genesis_ms')), Number(store.getMeta('beacon_period_ms')));
     this.events.setMaxListeners(0);
   }
 
@@ -77,7 +96,7 @@ export class Devnet implements DevChain {
       });
     }
     const fast = store.getMeta('fast') === '1' || !!opts.fast;
-    return new Devnet(store, opts.blockTimeMs ?? (fast ? 250 : 12_000), opts.emissionPerBlock ?? DEFAULT_EMISSION_PER_BLOCK);
+    return new Devnet(store, opts.blockTimeMs ?? (fast ? 250 : 12_000), opts.emissionPerBlock ?? DEFAULT_EMISSION_PER_BLOCK, opts.now ?? Date.now);
   }
 
   // ------------------------------------------------------------------ clock
@@ -106,13 +125,19 @@ export class Devnet implements DevChain {
   /** Produce the next block: emission, epochs due at it, replay-guard cleanup. Returns its number. */
   produceBlock(): number {
     if (this.closed) throw new ChainConnectionError('this devnet is closed', { hint: 'stop block timers before closing the devnet' });
+    const reveals: RevealEvent[] = [];
     const b = this.store.tx(() => {
       const block = this.block + 1;
       this.store.setMeta('block', String(block));
-      for (const netuid of this.store.netuids()) blockStep(this.store, this.store.subnet(netuid)!, block, this.emissionPerBlock);
+      for (const netuid of this.store.netuids()) {
+        // subtensor's block_step reveals matured commits before the epoch runs
+        reveals.push(...revealCommits(this.store, netuid, block, this.beacon, this.now()));
+        blockStep(this.store, this.store.subnet(netuid)!, block, this.emissionPerBlock);
+      }
       this.store.pruneUsedCalls(block);
       return block;
     });
+    for (const r of reveals) this.events.emit('reveal', r);
     this.events.emit('block', b);
     return b;
   }
@@ -139,13 +164,23 @@ export class Devnet implements DevChain {
       if (!this.store.useCall(call.signature, call.block + CALL_MORTALITY)) {
         throw new ReplayedCallError(`this ${call.method} call was already submitted`);
       }
-      return dispatchCall(this.store, call.method, call.signer, call.params, block);
+      return dispatchCall(this.store, call.method, call.signer, call.params, block, this.timelockContext());
     });
   }
 
   /** Sign locally with the current block and submit (the in-process path of every write). */
   private signAndSubmit<M extends CallMethod>(signer: Signer, method: M, params: CallParams<M>): CallReceipt | RegistrationReceipt {
     return this.submit(signCall(this.genesis, signer, method, params, this.block));
+  }
+
+  private timelockContext(): TimelockContext {
+    return { beacon: this.beacon.info, nowMs: this.now(), blockTimeMs: this.blockTimeMs };
+  }
+
+  /** Call `cb` with each reveal attempt (weights applied, or why a commit was dropped). */
+  onReveal(cb: (e: RevealEvent) => void): Unsubscribe {
+    this.events.on('reveal', cb);
+    return () => this.events.off('reveal', cb);
   }
 
   // ------------------------------------------------------------------ Chain
@@ -204,6 +239,14 @@ export class Devnet implements DevChain {
 
   async setWeights(hotkey: Signer, params: SetWeightsParams): Promise<CallReceipt> {
     return this.signAndSubmit(hotkey, 'setWeights', params);
+  }
+
+  async commitTimelockedWeights(hotkey: Signer, p: TimelockedCommitParams): Promise<CallReceipt> {
+    return this.signAndSubmit(hotkey, 'commitTimelockedWeights', timelockedCallParams(p));
+  }
+
+  async timelockInfo(): Promise<TimelockInfo> {
+    return { beacon: this.beacon.info, blockTimeMs: this.blockTimeMs, commitRevealVersion: COMMIT_REVEAL_VERSION };
   }
 
   async commit(hotkey: Signer, netuid: number, data: string): Promise<CallReceipt> {

@@ -14,14 +14,16 @@ import {
 import { raoToTao, type CallReceipt, type RegistrationReceipt } from '../types.js';
 import { isTopkNonzero, maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
 import { CallSchemas, type CallMethod, type CallParams } from './calls.js';
+import { doCommitTimelockedWeights, type TimelockContext } from './reveal.js';
 import { neuronOrThrow, subnetOrThrow } from './reads.js';
 import type { NeuronRow, Store } from './store.js';
 
 /** Largest commitment, bytes (subtensor's default max space per commitment field). */
 export const MAX_COMMITMENT_BYTES = 1024;
 
-export function dispatchCall(store: Store, method: CallMethod, signer: string, raw: Record<string, unknown>, block: number): CallReceipt | RegistrationReceipt {
+export function dispatchCall(store: Store, method: CallMethod, signer: string, raw: Record<string, unknown>, block: number, ctx: TimelockContext): CallReceipt | RegistrationReceipt {
   switch (method) {
+    case 'commitTimelockedWeights': return doCommitTimelockedWeights(store, signer, CallSchemas.commitTimelockedWeights.parse(raw), block, ctx);
     case 'burnedRegister': return doRegister(store, signer, CallSchemas.burnedRegister.parse(raw), block);
     case 'serveAxon': return doServeAxon(store, signer, CallSchemas.serveAxon.parse(raw), block);
     case 'setWeights': return doSetWeights(store, signer, CallSchemas.setWeights.parse(raw), block);
@@ -100,11 +102,22 @@ function doServeAxon(store: Store, hotkey: string, p: CallParams<'serveAxon'>, b
   return { block };
 }
 
-/** subtensor's `do_set_weights` checks, each failure its own error class. */
 function doSetWeights(store: Store, hotkey: string, p: CallParams<'setWeights'>, block: number): CallReceipt {
+  if (subnetOrThrow(store, p.netuid).hyperparams.commitRevealWeightsEnabled) {
+    throw new CommitRevealEnabledError(`subnet ${p.netuid} requires commit-reveal weights`);
+  }
+  return storeWeights(store, hotkey, p, block);
+}
+
+/**
+ * subtensor's `internal_set_weights` checks, each failure its own error class, then the weights are
+ * stored. With commit-reveal on (a reveal), the rate limit is not checked and last_update is kept (the
+ * commit set it).
+ */
+export function storeWeights(store: Store, hotkey: string, p: CallParams<'setWeights'>, block: number): CallReceipt {
   const s = subnetOrThrow(store, p.netuid);
   const h = s.hyperparams;
-  if (h.commitRevealWeightsEnabled) throw new CommitRevealEnabledError(`subnet ${p.netuid} requires commit-reveal weights`);
+  const reveal = h.commitRevealWeightsEnabled;
   if (p.uids.length !== p.weights.length) {
     throw new WeightVecLengthMismatchError(`${p.uids.length} uids but ${p.weights.length} weights`);
   }
@@ -113,7 +126,7 @@ function doSetWeights(store: Store, hotkey: string, p: CallParams<'setWeights'>,
   if (h.weightsVersion !== 0 && p.versionKey < h.weightsVersion) {
     throw new IncorrectWeightVersionKeyError(`version key ${p.versionKey} is below the subnet's ${h.weightsVersion}`);
   }
-  if (me.lastUpdate !== 0 && block - me.lastUpdate < h.weightsRateLimit) {
+  if (!reveal && me.lastUpdate !== 0 && block - me.lastUpdate < h.weightsRateLimit) {
     throw new WeightsRateLimitError(`uid ${me.uid} last updated at block ${me.lastUpdate}; next set_weights allowed at block ${me.lastUpdate + h.weightsRateLimit}`);
   }
   const n = store.neurons(p.netuid).length;
@@ -137,7 +150,7 @@ function doSetWeights(store: Store, hotkey: string, p: CallParams<'setWeights'>,
   }
   const up = maxUpscaleToU16(p.weights);
   const row = p.uids.map((u, i) => [u, up[i]!] as [number, number]).sort((a, b) => a[0] - b[0]);
-  store.putNeuron({ ...me, weights: row, lastUpdate: block });
+  store.putNeuron({ ...me, weights: row, lastUpdate: reveal ? me.lastUpdate : block });
   return { block };
 }
 

@@ -19,6 +19,7 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   maxRegistrationsPerBlock: 16,
   servingRateLimit: 50,
   commitRevealWeightsEnabled: false,
+  revealPeriodEpochs: 1,
   yuma3Enabled: false,
 };
 
@@ -64,6 +65,8 @@ export const HyperparametersSchema = z.object({
   maxRegistrationsPerBlock: nat,
   servingRateLimit: nat,
   commitRevealWeightsEnabled: z.boolean(),
+  /** subtensor's MIN/MAX_COMMIT_REVEAL_PEROIDS are 1..100; absent in older state: 1. */
+  revealPeriodEpochs: z.number().int().min(1).max(100).default(1),
   /** Absent in state written before the switch existed: original Yuma. */
   yuma3Enabled: z.boolean().default(false),
 });

@@ -31,6 +31,8 @@ export function readMetagraph(store: Store, netuid: number): Metagraph {
   return store.db.transaction(() => {
     subnetOrThrow(store, netuid);
     const ns = store.neurons(netuid);
+    // dynamic TAO emulated: the devnet's stake is the subnet's alpha; there is no root network (τ stake 0)
+    const alpha = ns.map((n) => store.totalStake(n.hotkey));
     return {
       netuid,
       block: headBlock(store),
@@ -38,7 +40,9 @@ export function readMetagraph(store: Store, netuid: number): Metagraph {
       uids: ns.map((n) => n.uid),
       hotkeys: ns.map((n) => n.hotkey),
       coldkeys: ns.map((n) => n.coldkey),
-      stake: ns.map((n) => store.totalStake(n.hotkey)),
+      stake: alpha,
+      alphaStake: alpha,
+      taoStake: ns.map(() => 0n),
       validatorPermit: ns.map((n) => n.validatorPermit),
       validatorTrust: ns.map((n) => u16ToProportion(n.validatorTrust)),
       trust: ns.map((n) => u16ToProportion(n.trust)),

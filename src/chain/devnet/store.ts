@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS axons (
   version INTEGER NOT NULL, protocol INTEGER NOT NULL, block INTEGER NOT NULL, PRIMARY KEY (netuid, hotkey));
 CREATE TABLE IF NOT EXISTS commitments (
   netuid INTEGER NOT NULL, hotkey TEXT NOT NULL, block INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (netuid, hotkey));
+CREATE TABLE IF NOT EXISTS timelocked_commits (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, netuid INTEGER NOT NULL, epoch INTEGER NOT NULL, hotkey TEXT NOT NULL,
+  block INTEGER NOT NULL, round INTEGER NOT NULL, commit_hex TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS used_calls (signature TEXT PRIMARY KEY, expires INTEGER NOT NULL);
 `;
 
@@ -78,6 +81,17 @@ function toNeuron(r: RawNeuron): NeuronRow {
     validatorTrust: r.validator_trust, emission: BigInt(r.emission),
     weights: JSON.parse(r.weights) as Array<[number, number]>, bonds: JSON.parse(r.bonds) as Array<[number, number]>,
   };
+}
+
+/** One pending timelocked weights commit. */
+export interface TimelockedCommitRow {
+  id: number;
+  netuid: number;
+  epoch: number;
+  hotkey: string;
+  block: number;
+  round: number;
+  commitHex: string;
 }
 
 /** Typed access to the devnet database. `path` ':memory:' for tests. */
@@ -222,6 +236,27 @@ export class Store {
 
   commitments(netuid: number): Commitment[] {
     return this.db.prepare('SELECT hotkey, block, data FROM commitments WHERE netuid = ? ORDER BY hotkey').all(netuid) as Commitment[];
+  }
+
+  // ---- commit-reveal v3 (subtensor TimelockedWeightCommits: netuid → epoch → queue) ----
+  addTimelockedCommit(c: Omit<TimelockedCommitRow, 'id'>): void {
+    this.db.prepare('INSERT INTO timelocked_commits (netuid, epoch, hotkey, block, round, commit_hex) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(c.netuid, c.epoch, c.hotkey, c.block, c.round, c.commitHex);
+  }
+
+  /** Commits of one epoch, in commit order. */
+  timelockedCommits(netuid: number, epoch: number): TimelockedCommitRow[] {
+    return (this.db.prepare('SELECT id, netuid, epoch, hotkey, block, round, commit_hex AS commitHex FROM timelocked_commits WHERE netuid = ? AND epoch = ? ORDER BY id')
+      .all(netuid, epoch)) as TimelockedCommitRow[];
+  }
+
+  deleteTimelockedCommit(id: number): void {
+    this.db.prepare('DELETE FROM timelocked_commits WHERE id = ?').run(id);
+  }
+
+  /** Drop commits of epochs before `epoch` (expired unrevealed). */
+  expireTimelockedCommits(netuid: number, epoch: number): void {
+    this.db.prepare('DELETE FROM timelocked_commits WHERE netuid = ? AND epoch < ?').run(netuid, epoch);
   }
 
   // ---- replay guard ----

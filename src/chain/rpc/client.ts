@@ -13,12 +13,12 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ChainConnectionError, ChainRpcError, chainErrorFromWire } from '../errors.js';
 import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, Unsubscribe,
+  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
-import { signCall, type CallMethod, type CallParams } from '../devnet/calls.js';
+import { signCall, timelockedCallParams, type CallMethod, type CallParams } from '../devnet/calls.js';
 import {
   BlockNotificationSchema, CommitmentSchema, InfoSchema, JsonRpcResponseSchema, ReceiptSchema, RPC_ERRORS,
-  hyperparametersFromWire, metagraphFromWire, WeightsWire,
+  hyperparametersFromWire, metagraphFromWire, TimelockInfoSchema, WeightsWire,
 } from './schemas.js';
 
 import { DEFAULT_DEVNET_URL } from './defaults.js';
@@ -181,6 +181,14 @@ export class RpcChain implements DevChain {
 
   async commit(hotkey: Signer, netuid: number, data: string): Promise<CallReceipt> {
     return this.submit(hotkey, 'commit', { netuid, data });
+  }
+
+  async commitTimelockedWeights(hotkey: Signer, p: TimelockedCommitParams): Promise<CallReceipt> {
+    return this.submit(hotkey, 'commitTimelockedWeights', timelockedCallParams(p));
+  }
+
+  async timelockInfo(): Promise<TimelockInfo> {
+    return TimelockInfoSchema.parse(await this.call('chain_timelockInfo'));
   }
 
   async commitments(netuid: number): Promise<Commitment[]> {

@@ -6,6 +6,7 @@
  *   chain_uidOf {netuid, hotkey} → number | null     chain_balance {coldkey} → string (rao)
  *   chain_weights {netuid, uid} → [[uid, u16]] (as stored, zeros dropped)
  *   chain_commitments {netuid} → Commitment[]        chain_subnets → number[]
+ *   chain_timelockInfo → TimelockInfo (the devnet's INSECURE-DEV beacon, block time, commit-reveal version)
  *   chain_submit SignedCall → Receipt                dev_faucet {coldkey, amount} → Receipt
  *   dev_createSubnet {owner, overrides?} → number
  *   chain_subscribeBlocks (WebSocket only) → subscription id; then notifications
@@ -70,6 +71,16 @@ export const ReceiptSchema = z.object({
   uid: u16.optional(),
   replacedHotkey: ss58.optional(),
 });
+export const TimelockInfoSchema = z.object({
+  beacon: z.object({
+    name: z.string().max(64),
+    publicKey: z.string().regex(/^[0-9a-f]{192}$/),
+    genesisMs: z.number().int().min(0),
+    periodMs: z.number().int().min(1),
+  }),
+  blockTimeMs: z.number().int().min(1),
+  commitRevealVersion: u16,
+});
 export const CommitmentSchema = z.object({ hotkey: ss58, block: z.number().int(), data: z.string() });
 
 const AxonSchema = z.object({
@@ -85,6 +96,8 @@ export const MetagraphWireSchema = z.object({
   hotkeys: z.array(ss58),
   coldkeys: z.array(ss58),
   stake: z.array(rao),
+  alphaStake: z.array(rao),
+  taoStake: z.array(rao),
   validatorPermit: z.array(z.boolean()),
   validatorTrust: z.array(z.number()),
   trust: z.array(z.number()),
@@ -100,7 +113,7 @@ export const MetagraphWireSchema = z.object({
 
 /** Metagraph → JSON-safe object. */
 export function metagraphToWire(m: Metagraph): Record<string, unknown> {
-  return { ...m, stake: m.stake.map(String), emission: m.emission.map(String) };
+  return { ...m, stake: m.stake.map(String), alphaStake: m.alphaStake.map(String), taoStake: m.taoStake.map(String), emission: m.emission.map(String) };
 }
 
 /** Parse a wire metagraph back (throws ZodError if malformed). */

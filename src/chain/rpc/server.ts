@@ -61,6 +61,7 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
     chain_balance: async (v) => (await devnet.balance(p(BalanceParams, v).coldkey)).toString(),
     chain_commitments: (v) => devnet.commitments(p(NetuidParams, v).netuid),
     chain_subnets: () => devnet.subnets(),
+    chain_timelockInfo: () => devnet.timelockInfo(),
     chain_submit: (v) => devnet.submit(p(SignedCallSchema, v)),
     dev_faucet: (v) => {
       const q = p(FaucetParams, v);

@@ -3,7 +3,8 @@
  * on a live node, or `expandMetadata(registry, metadata).tx` offline (tests) — so the exact same
  * code builds what is signed and what the tests check against the real runtime metadata.
  */
-import type { ServeAxonParams, SetWeightsParams } from '../types.js';
+import { u8aToHex } from '@polkadot/util';
+import type { ServeAxonParams, SetWeightsParams, TimelockedCommitParams } from '../types.js';
 import { BITTENSOR_AXON_PROTOCOL } from './config.js';
 import { commitmentFields, ipToU128 } from './codec.js';
 
@@ -21,6 +22,14 @@ function fn<T>(tx: TxSections<T>, section: string, method: string): CallFn<T> {
 /** SubtensorModule.set_weights(netuid, dests, weights, version_key). */
 export function setWeightsCall<T>(tx: TxSections<T>, p: SetWeightsParams): T {
   return fn(tx, 'subtensorModule', 'setWeights')(p.netuid, p.uids, p.weights, p.versionKey);
+}
+
+/**
+ * SubtensorModule.commit_timelocked_mechanism_weights(netuid, mecid = 0, commit, reveal_round, commit_reveal_version),
+ * the call the Bittensor SDK sends for commit-reveal v3 (mechanism 0 = the subnet's main weights).
+ */
+export function commitTimelockedWeightsCall<T>(tx: TxSections<T>, p: TimelockedCommitParams): T {
+  return fn(tx, 'subtensorModule', 'commitTimelockedMechanismWeights')(p.netuid, 0, u8aToHex(p.commit), p.revealRound, p.commitRevealVersion);
 }
 
 /** SubtensorModule.serve_axon(netuid, version, ip: u128, port, ip_type, protocol, placeholder1, placeholder2). */

@@ -110,6 +110,8 @@ export function metagraphFromNeurons(netuid: number, block: number, neurons: Neu
     hotkeys: ns.map((n) => n.hotkey),
     coldkeys: ns.map((n) => n.coldkey),
     stake: ns.map((n) => n.stake.reduce((a, [, s]) => a + s, 0n)),
+    alphaStake: ns.map((n) => n.stake.reduce((a, [, s]) => a + s, 0n)),
+    taoStake: ns.map(() => 0n),
     validatorPermit: ns.map((n) => n.validatorPermit),
     validatorTrust: ns.map((n) => u16ToProportion(n.validatorTrust)),
     trust: ns.map((n) => u16ToProportion(n.trust)),
@@ -122,6 +124,21 @@ export function metagraphFromNeurons(netuid: number, block: number, neurons: Neu
     blockAtRegistration: ns.map((n) => blockAtRegistration.get(n.uid) ?? 0),
     axons,
   };
+}
+
+/**
+ * Dynamic-TAO stake as the runtime reports it: `SubnetInfoRuntimeApi.get_metagraph(netuid)`'s
+ * `alphaStake`, `taoStake`, `totalStake` (`Vec<Compact<u64>>` by uid, `toJSON()` form) replace the
+ * neurons-lite stake sums. A value whose vectors do not cover every uid is ignored (stake stays alpha).
+ */
+export function withRuntimeStake(m: Metagraph, runtime: Record<string, unknown> | undefined): Metagraph {
+  const vec = (k: string): bigint[] | undefined => {
+    const v = runtime?.[k];
+    return Array.isArray(v) && v.length === m.n ? v.map((x) => BigInt(x as string | number)) : undefined;
+  };
+  const [alpha, tao, total] = [vec('alphaStake'), vec('taoStake'), vec('totalStake')];
+  if (!alpha || !tao || !total) return m;
+  return { ...m, stake: total, alphaStake: alpha, taoStake: tao };
 }
 
 /** `SubnetHyperparamsV2` (as `toJSON()` gives it, camelCase) + storage extras → `Hyperparameters`. */
@@ -143,6 +160,7 @@ export function hyperparametersFromRuntime(h: Record<string, unknown>, extra: { 
     maxRegistrationsPerBlock: n('maxRegsPerBlock'),
     servingRateLimit: n('servingRateLimit'),
     commitRevealWeightsEnabled: h['commitRevealWeightsEnabled'] === true,
+    revealPeriodEpochs: Math.max(1, n('commitRevealPeriod')),
     yuma3Enabled: n('yumaVersion') === 3,
   };
 }
@@ -168,4 +186,10 @@ export function commitmentText(fields: Array<{ type: string; value: { toU8a(bare
     if (/^Raw\d+$/.test(f.type) || f.type === 'BigRaw') parts.push(Buffer.from(f.value.toU8a(true)));
   }
   return Buffer.concat(parts).toString('utf8');
+}
+
+/** `SubtensorModule.Weights(netuid, uid)` (a `Vec<(u16, u16)>`, empty by default) as [uid, u16 weight] pairs, zero weights dropped. */
+export function weightsFromStorage(value: { toJSON(): unknown }): Array<[number, number]> {
+  const pairs = (value.toJSON() ?? []) as Array<[number | string, number | string]>;
+  return pairs.map(([u, w]) => [Number(u), Number(w)] as [number, number]).filter(([, w]) => w > 0);
 }

@@ -33,6 +33,9 @@ export const SUBTENSOR_NETWORKS: Record<string, string> = {
   'latent-lite': 'wss://lite.sub.latent.to:443',
 };
 
+/** Block time of subtensor networks, ms (the SDK's BLOCKTIME = 12 s). */
+export const SUBTENSOR_BLOCK_TIME_MS = 12_000;
+
 /** SS58 prefix used by Bittensor. */
 export const SS58_FORMAT = 42;
 

@@ -7,7 +7,8 @@
  *
  * Writes are signed and sent with `signAndSend`, resolved once the extrinsic is in a block; a dispatch
  * error is thrown as the matching typed error (e.g. `SettingWeightsTooFast` → `WeightsRateLimitError`)
- * or `ExtrinsicFailedError`. Unsupported here: commit-reveal weights (see docs/chain.md), faucet.
+ * or `ExtrinsicFailedError`. Commit-reveal v3 weights go through `commitTimelockedWeights` (drand quicknet).
+ * Unsupported here: faucet.
  */
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
@@ -18,14 +19,16 @@ import {
 } from '../errors.js';
 import type {
   CallReceipt, Chain, Commitment, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, Unsubscribe,
+  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
-import { SUBTENSOR_NETWORKS, SUBTENSOR_SIGNED_EXTENSIONS } from './config.js';
+import { QUICKNET } from '../timelock/beacon.js';
+import { SUBTENSOR_BLOCK_TIME_MS, SUBTENSOR_NETWORKS, SUBTENSOR_SIGNED_EXTENSIONS } from './config.js';
 import {
-  addStakeCall, burnedRegisterCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from './calls.js';
 import {
-  commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec,
+  commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
+  withRuntimeStake,
 } from './codec.js';
 
 export interface SubtensorOptions {
@@ -99,14 +102,16 @@ export class SubtensorChain implements Chain {
   }
 
   async metagraph(netuid: number): Promise<Metagraph> {
-    const [block, neurons, regs] = await Promise.all([
+    const [block, neurons, regs, dtao] = await Promise.all([
       this.currentBlock(),
       this.api.call['neuronInfoRuntimeApi']!['getNeuronsLite']!(netuid) as Promise<unknown>,
       this.api.query['subtensorModule']!['blockAtRegistration']!.entries(netuid),
+      this.api.call['subnetInfoRuntimeApi']!['getMetagraph']!(netuid) as Promise<{ isSome: boolean; unwrap(): { toJSON(): unknown } }>,
     ]);
     const list = (neurons as unknown as unknown[]).map(neuronLiteFromCodec);
     const at = new Map(regs.map(([k, v]) => [Number((k.args[1] as unknown as { toNumber(): number }).toNumber()), Number(v.toString())]));
-    return metagraphFromNeurons(netuid, block, list, at);
+    // dynamic TAO: alpha, root TAO and total stake as the runtime reports them (docs/chain.md "Dynamic TAO")
+    return withRuntimeStake(metagraphFromNeurons(netuid, block, list, at), dtao.isSome ? dtao.unwrap().toJSON() as Record<string, unknown> : undefined);
   }
 
   async hyperparameters(netuid: number): Promise<Hyperparameters> {
@@ -171,9 +176,19 @@ export class SubtensorChain implements Chain {
   async setWeights(hotkey: Signer, params: SetWeightsParams): Promise<CallReceipt> {
     const cr = await this.api.query['subtensorModule']!['commitRevealWeightsEnabled']!(params.netuid);
     if (cr.toString() === 'true') {
-      throw new CommitRevealEnabledError(`subnet ${params.netuid} has commit-reveal weights enabled; zkinfer can only set_weights directly`);
+      throw new CommitRevealEnabledError(`subnet ${params.netuid} has commit-reveal weights enabled; commit them timelocked (setWeightsOrCommit)`);
     }
     return { block: (await this.send(setWeightsCall(this.tx, params), hotkey)).block };
+  }
+
+  async commitTimelockedWeights(hotkey: Signer, params: TimelockedCommitParams): Promise<CallReceipt> {
+    return { block: (await this.send(commitTimelockedWeightsCall(this.tx, params), hotkey)).block };
+  }
+
+  /** drand quicknet (what pallet_drand ingests), 12 s blocks, and the runtime's CommitRevealWeightsVersion. */
+  async timelockInfo(): Promise<TimelockInfo> {
+    const v = await this.api.query['subtensorModule']!['commitRevealWeightsVersion']!();
+    return { beacon: QUICKNET, blockTimeMs: SUBTENSOR_BLOCK_TIME_MS, commitRevealVersion: Number(v.toString()) };
   }
 
   async commit(hotkey: Signer, netuid: number, data: string): Promise<CallReceipt> {
@@ -186,9 +201,7 @@ export class SubtensorChain implements Chain {
   }
 
   async weights(netuid: number, uid: number): Promise<Array<[number, number]>> {
-    const row = await this.api.query['subtensorModule']!['weights']!(netuid, uid);
-    const pairs = (row as unknown as { toJSON(): Array<[number, number]> }).toJSON() ?? [];
-    return pairs.map(([u, w]) => [Number(u), Number(w)] as [number, number]).filter(([, w]) => w > 0);
+    return weightsFromStorage(await this.api.query['subtensorModule']!['weights']!(netuid, uid));
   }
 
   async commitments(netuid: number): Promise<Commitment[]> {

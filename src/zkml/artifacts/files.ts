@@ -19,6 +19,6 @@ export const ARTIFACT_FILES = {
 /** sha256 (hex) of a file, streamed. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer); // 1 MiB reads: keys are large
   return hash.digest('hex');
 }

@@ -71,14 +71,13 @@ export function actTemplate(name: string, tb: ActTable, n: number, sx: number): 
   L.push(`    var y = ${Aexpr} + bt;`);
   if (sat) {
     const m = n - 1 - P;
-    L.push(`    var S = 0;`, `    for (var i = ${P}; i < ${n - 1}; i++) S += b.bits[i];`);
-    L.push(`    signal sS;`, `    sS <== b.bits[${n - 1}] * S;`);
-    L.push(`    // D = 0 exactly when the ${m} bit(s) above the window all equal the sign (x inside the window)`);
-    L.push(`    var D = ${m} - S + 2 * sS - ${m} * b.bits[${n - 1}];`);
     if (m === 1) {
-      L.push(`    // one bit above the window: D is itself a bit (0 inside, 1 outside)`);
-      L.push(`    var inWin = 1 - D;`);
+      L.push(`    // one bit above the window: x is inside exactly when it differs from the top bit (an XOR, one product)`);
+      L.push(`    signal sS;`, `    sS <== b.bits[${n - 1}] * b.bits[${P}];`);
+      L.push(`    var inWin = b.bits[${P}] + b.bits[${n - 1}] - 2 * sS;`);
     } else {
+      L.push(`    // V = bits ${P + 1}..${n - 1} as a number: x is inside the window exactly when V + bit ${P} = 2^${m - 1} (linear)`);
+      L.push(`    var D = b.bits[${P}] - ${2n ** BigInt(m - 1)};`, `    for (var i = ${P + 1}; i < ${n}; i++) D += b.bits[i] * (1 << (i - ${P + 1}));`);
       L.push(`    component isz = IsZero();`, `    isz.in <== D;`, `    var inWin = isz.out;`);
     }
     L.push(`    var satv = (${tb.satLo}) + (${tb.satHi - tb.satLo}) * b.bits[${n - 1}];`);

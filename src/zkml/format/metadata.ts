@@ -55,6 +55,8 @@ export const CircuitMetadataSchema = z.object({
   }).optional(),
   /** `--precision` preset the circuit was compiled with (docs/zkml-compile.md, "Precision presets"). */
   precision: z.enum(['fast', 'balanced', 'accurate']).optional(),
+  /** Which of the preset's table variants the calibration search chose (0: the preset itself; precision.ts presetVariants). */
+  tableVariant: z.number().int().min(0).optional(),
   /**
    * sha256 (hex) of each artifact file, checked before use. The witness generator is either `program`
    * (witness.json, the direct backend) or `wasm` (a circom witness.wasm).

@@ -3,6 +3,7 @@ import { broadcast, castKind, KERNELS, lstmConfig, lstmIndex, lstmShapes, poolWi
 import { optimizeGraph } from '../ir/rewrite.js';
 import { iota, sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 import { UnsupportedOpError } from '../onnx/errors.js';
+import { composeReads, moveReads, opReads, probeColumns, type ReadPattern } from './affine-probe.js';
 import { actBounds, actOutputScale, buildActTable, type ActFn, type ActShape, type ActTable } from './activation.js';
 import { QuantizeError } from './errors.js';
 import { lowerNonlinear, type NonlinearHost } from './lower-nonlinear.js';
@@ -17,7 +18,7 @@ export interface QTensor {
   els: Lin[];
   scale: number;
   /** Set when the tensor is exactly `apply(src)` for a constant-linear float function (so a next one can compose). */
-  affine?: { src: QTensor; apply: (t: Tensor) => Tensor };
+  affine?: { src: QTensor; apply: (t: Tensor) => Tensor; reads?: ReadPattern };
 }
 
 export interface LowerOptions {
@@ -277,7 +278,7 @@ class Lowerer {
    * Map var tensors through a shape-only op by running its float kernel on element indices (every output). Element 0
    * of the index pool is Pad's constant, so a padded position reads the pad value at the tensor's scale.
    */
-  private permute(n: IRNode, ins: Operand[], dataIdx: number[]): QTensor[] {
+  private permute(n: IRNode, ins: Operand[], dataIdx: number[], index?: Tensor[]): QTensor[] {
     const scale = Math.max(...dataIdx.map((i) => (isQ(ins[i]) ? (ins[i] as QTensor).scale : 0)));
     const padValue = n.op === 'Pad' ? ((ins[2] as Tensor | undefined)?.data[0] ?? (typeof n.attrs['value'] === 'number' ? (n.attrs['value'] as number) : 0)) : 0;
     const pool: Lin[] = [this.constQ(tensor([], [padValue]), scale).els[0]!];
@@ -290,10 +291,15 @@ class Lowerer {
     }
     if (n.op === 'Pad') kin[2] = tensor([], [0]);
     const attrs = n.op === 'Pad' ? { ...n.attrs, value: 0 } : n.attrs;
-    return KERNELS[n.op]!(kin, attrs).map((out) => ({ shape: out.shape, scale, els: Array.from(out.data, (k) => pool[k]!) }));
+    const outs = KERNELS[n.op]!(kin, attrs);
+    index?.push(...outs);
+    return outs.map((out) => ({ shape: out.shape, scale, els: Array.from(out.data, (k) => pool[k]!) }));
   }
 
-  /** The output of an op that is affine in its one var input `vi` (others constant): probed column by column. */
+  /**
+   * The output of an op that is affine in its one var input `vi` (others constant): probed for its columns, many at
+   * once where the op chain's read pattern is known (src/zkml/quantize/affine-probe.ts).
+   */
   private affine(n: IRNode, ins: Operand[], vi: number, kernel = KERNELS[n.op]!): QTensor {
     const xin = ins[vi] as QTensor;
     const base = ins.map((t) => (isQ(t) ? undefined : t));
@@ -302,20 +308,9 @@ class Lowerer {
     // so the weights are quantized once and the scale grows once (Conv → BatchNormalization, Gemm → Gemm, …).
     const x = xin.affine ? xin.affine.src : this.prepLinear(xin);
     const probe = xin.affine ? ((prev) => (t: Tensor) => own(prev(t)))(xin.affine.apply) : own;
-    const zero = probe(tensor(x.shape));
-    const cols: Array<Array<[number, number]>> = Array.from(zero.data, () => []);
-    const e = tensor(x.shape);
-    let big = 0;
-    for (let j = 0; j < x.els.length; j++) {
-      if ((j & 0x3f) === 0x3f) this.tick();
-      e.data[j] = 1;
-      const col = probe(e);
-      e.data[j] = 0;
-      for (let i = 0; i < col.data.length; i++) {
-        const m = col.data[i]! - zero.data[i]!;
-        if (m !== 0) { cols[i]!.push([m, j]); big = Math.max(big, Math.abs(m)); }
-      }
-    }
+    const ownReads = opReads(n.op, base, n.attrs, vi, xin.shape);
+    const reads = ownReads && (xin.affine ? xin.affine.reads && composeReads(xin.affine.reads, ownReads) : ownReads);
+    const { zero, cols, big } = probeColumns(probe, x.shape, reads, () => this.tick());
     // the composed weights are quantized once, at the scale their own range allows (the accumulator, bias included,
     // stays exact until the one rescale of the next nonlinearity)
     const w = this.weightScale(big), scale = x.scale + w;
@@ -324,7 +319,7 @@ class Lowerer {
       for (const [m, j] of c) { const k = BigInt(Math.round(m * 2 ** w)); if (k !== 0n) r.push([k, x.els[j]!]); }
       return linComb(r, BigInt(Math.round(zero.data[i]! * 2 ** scale)));
     });
-    return { shape: zero.shape, scale, els, affine: { src: x, apply: probe } };
+    return { shape: zero.shape, scale, els, affine: { src: x, apply: probe, ...(reads ? { reads } : {}) } };
   }
 
   private elementwise(a: QTensor, b: QTensor, f: (x: Lin, y: Lin) => Lin, scale: number): QTensor {
@@ -347,11 +342,15 @@ class Lowerer {
       case 'Identity': case 'Dropout': case 'Flatten': case 'Reshape': case 'Squeeze': case 'Unsqueeze':
       case 'Slice': case 'Transpose': case 'Expand': case 'Gather': case 'Pad': case 'Tile': case 'Split': {
         if (varIdx[0] !== 0 || varIdx.length !== 1) this.unsupported(n, n.op === 'Gather' ? 'indices must be constant' : 'only the data input may depend on the model input');
-        const outs = this.permute(n, ins, [0]);
+        const index: Tensor[] = [];
+        const outs = this.permute(n, ins, [0], index);
         const prev = (ins[0] as QTensor).affine;
         if (prev && outs.length === 1) {
           const rest = ins.map((t) => (isQ(t) ? undefined : t));
-          outs[0]!.affine = { src: prev.src, apply: (t) => { const a = [...rest]; a[0] = prev.apply(t); return KERNELS[n.op]!(a, n.attrs)[0]!; } };
+          const reads = prev.reads && composeReads(prev.reads, moveReads((ins[0] as QTensor).els.length, index[0]!));
+          outs[0]!.affine = {
+            src: prev.src, apply: (t) => { const a = [...rest]; a[0] = prev.apply(t); return KERNELS[n.op]!(a, n.attrs)[0]!; }, ...(reads ? { reads } : {}),
+          };
         }
         return outs;
       }

@@ -32,6 +32,20 @@ export interface PrecisionPreset {
   defaultScale: number;
   /** Error goal on the calibration samples: max abs error ≤ max(abs, rel · max |output|). */
   goal: { abs: number; rel: number };
+  /**
+   * Other table settings the calibration search also tries (compile.ts choosePrecision): each overrides the fields
+   * it names; the cheapest setting × scale that meets the goal wins (docs/zkml-compile.md "Precision presets").
+   */
+  variants?: ReadonlyArray<TableVariant>;
+}
+
+/** A preset's table settings that a variant may override. */
+export type TableVariant = Partial<Pick<PrecisionPreset, 'weightBits' | 'offsetBits' | 'outBits'>> & { act?: Partial<Record<ActFn, ActShape>> };
+
+/** The preset itself, then each of its variants applied to it (without further variants). */
+export function presetVariants(p: PrecisionPreset): PrecisionPreset[] {
+  const { variants, ...base } = p;
+  return [base, ...(variants ?? []).map((v) => ({ ...base, ...v, act: { ...base.act, ...v.act } }))];
 }
 
 export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
@@ -46,6 +60,9 @@ export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
     act: { sigmoid: { k: 3, j: 4 }, tanh: { k: 2, j: 5 }, erf: { k: 2, j: 5 }, ...NONLINEAR_TABLES },
     weightBits: 2, offsetBits: 2, outBits: 2, scales: [8, 9, 10, 11, 12], defaultScale: 10,
     goal: { abs: 1e-3, rel: 1e-3 },
+    // twice the sigmoid segments and one more weight bit, but the tables read their offset at s and add no output
+    // bits: cheaper where the sigmoid's error dominates (staking LSTM: 23,383 constraints at scale 10 vs 23,935 at 11)
+    variants: [{ act: { sigmoid: { k: 3, j: 5 } }, weightBits: 3, offsetBits: 0, outBits: 0 }],
   },
   accurate: {
     name: 'accurate',

@@ -49,7 +49,7 @@ export function gadgetCost(g: Gadget): number {
     case 'act': {
       const P = g.table.k + g.sx;
       const m = g.n - 1 - P; // bits above the window
-      const sat = m <= 0 ? 0 : m === 1 ? 2 : 4; // sign·S (+ IsZero when m > 1) + the final select
+      const sat = m <= 0 ? 0 : m === 1 ? 2 : 3; // the window test (m = 1: an XOR product; m > 1: IsZero of a linear sum) + the final select
       return g.n + sat + actProducts(g.table) + 1;
     }
     case 'div': return 2 * g.ny + g.nq + 1 + (g.signed ? g.ny + 2 : 0);

@@ -28,8 +28,9 @@ import { programPackPlan, wordTerms } from './public-wires.js';
  * Version of the wire layout this emitter produces. A witness program records it, and a program written for another
  * layout is refused (its witness would not fit that circuit's r1cs). Bump on any change to the emitted wires.
  */
-export const DIRECT_LAYOUT_VERSION = 5; // 3: the public `recipient` wire after the inputs; 4: `div` wires, no product for a flat
-// table step; 5: inputs private, packed into public words (docs/eth.md "Packed public inputs")
+export const DIRECT_LAYOUT_VERSION = 6; // 3: the public `recipient` wire after the inputs; 4: `div` wires, no product for a flat
+// table step; 5: inputs private, packed into public words (docs/eth.md "Packed public inputs"); 6: the activation's
+// window test is linear in its bits (no sign·S product when two or more bits lie above the window)
 
 /** Sparse linear combination over internal wires: wire → coefficient (a field element). */
 export type Row = Map<number, bigint>;
@@ -211,14 +212,15 @@ const emitAct: GadgetEmitter<'act'> = (b, g, name) => {
   const y = rowComb([[1n, A], [1n, bt]]);
   let out = y;
   if (n - 1 > Pw) {
-    const m = BigInt(n - 1 - Pw);
-    const S = rowComb(bit.slice(Pw, n - 1).map((rr) => [1n, rr] as const));
-    const sS = b.product(`${name}.sS`, sign, S);
-    // D = 0 exactly when the bits above the window all equal the sign (x inside the window)
-    const D = rowComb([[-1n, S], [2n, sS], [-m, sign]], m);
+    const m = n - 1 - Pw;
     let inWin: Row;
-    if (m === 1n) inWin = rowComb([[-1n, D]], 1n);
-    else {
+    if (m === 1) {
+      // one bit above the window: x is inside exactly when it differs from the top bit (an XOR, one product)
+      const sS = b.product(`${name}.sS`, sign, bit[Pw]!);
+      inWin = rowComb([[1n, bit[Pw]!], [-2n, sS], [1n, sign]]);
+    } else {
+      // with V = Σ_{i>P} bit_i·2^(i−P−1): x is inside the window exactly when V + bit_P = 2^(m−1) (linear, no product)
+      const D = rowComb([...bit.slice(Pw + 1, n).map((rr, i) => [1n << BigInt(i), rr] as const), [1n, bit[Pw]!]], -(1n << BigInt(m - 1)));
       const inv = b.wire(`${name}.isz.inv`, () => { const v = b.val(D); return v === 0n ? 0n : modInv(v); });
       inWin = b.product(`${name}.isz.out`, rowComb([[-1n, D]]), inv, constRow(1n));
       b.constrain(D, inWin, new Map());

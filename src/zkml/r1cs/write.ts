@@ -93,14 +93,41 @@ export function asR1cs(c: EmittedCircuit): R1cs {
   };
 }
 
-/** A witness as .wtns bytes (what snarkjs and the native prover take). */
-export function wtnsBytes(witness: readonly bigint[]): Uint8Array {
-  const b = Buffer.alloc(12 + 12 + 4 + N8 + 4 + 12 + witness.length * N8);
-  let o = 0;
-  b.write('wtns', 0, 4, 'latin1'); b.writeUInt32LE(2, 4); b.writeUInt32LE(2, 8); o = 12;
+/** Bytes of a .wtns file before its values: header and section 1 (field), section 2's header, for n values. */
+const WTNS_HEAD = 12 + 12 + 4 + N8 + 4 + 12;
+
+function putWtnsHead(b: Buffer, n: number): void {
+  b.write('wtns', 0, 4, 'latin1'); b.writeUInt32LE(2, 4); b.writeUInt32LE(2, 8);
+  let o = 12;
   b.writeUInt32LE(1, o); b.writeBigUInt64LE(BigInt(4 + N8 + 4), o + 4); o += 12;
-  b.writeUInt32LE(N8, o); putField(b, o + 4, BN254_R); b.writeUInt32LE(witness.length, o + 4 + N8); o += 4 + N8 + 4;
-  b.writeUInt32LE(2, o); b.writeBigUInt64LE(BigInt(witness.length * N8), o + 4); o += 12;
+  b.writeUInt32LE(N8, o); putField(b, o + 4, BN254_R); b.writeUInt32LE(n, o + 4 + N8); o += 4 + N8 + 4;
+  b.writeUInt32LE(2, o); b.writeBigUInt64LE(BigInt(n * N8), o + 4);
+}
+
+/** A witness as .wtns bytes in memory (what snarkjs and the native prover take). */
+export function wtnsBytes(witness: readonly bigint[]): Uint8Array {
+  const b = Buffer.alloc(WTNS_HEAD + witness.length * N8);
+  putWtnsHead(b, witness.length);
+  let o = WTNS_HEAD;
   for (const w of witness) { putField(b, o, w); o += N8; }
   return b;
+}
+
+/**
+ * Write a witness as a .wtns file, streamed through a 1 MiB buffer (memory flat at any size; the same bytes as
+ * wtnsBytes, docs/zkml-compile.md "Memory").
+ */
+export async function writeWtnsFile(path: string, witness: readonly bigint[]): Promise<void> {
+  const s = await Sink.open(path);
+  try {
+    const [h, at] = await s.take(WTNS_HEAD);
+    putWtnsHead(at === 0 ? h : h.subarray(at), witness.length);
+    for (let i = 0; i < witness.length; i += 4096) {
+      const k = Math.min(4096, witness.length - i);
+      const [b, o] = await s.take(k * N8);
+      for (let j = 0; j < k; j++) putField(b, o + j * N8, witness[i + j]!);
+    }
+  } finally {
+    await s.close();
+  }
 }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildBn128 } from 'ffjavascript';
 import { sha256File } from '../artifacts/files.js';
 import { BinWriter, bigIntLE, u32le } from './binwriter.js';
 import { R, lagrangeAt, mod, mul, powers } from './field.js';
@@ -19,6 +18,12 @@ export interface DevToxic { tau: bigint; alpha: bigint; beta: bigint; id: string
 export interface DevPtau { path: string; sha256: string; power: number; toxic: DevToxic }
 
 type Progress = (stage: string, done: number, total: number) => void;
+
+/** metadata.ptau.source of INSECURE-DEV keys: this prefix, then the dev ptau's path. */
+const DEV_SOURCE_PREFIX = 'INSECURE-DEV generated (known tau), ';
+export const devPtauSource = (path: string): string => `${DEV_SOURCE_PREFIX}${path}`;
+/** The dev ptau path named by an INSECURE-DEV metadata.ptau.source (undefined for other sources). */
+export const devPtauPathOf = (source: string): string | undefined => (source.startsWith(DEV_SOURCE_PREFIX) ? source.slice(DEV_SOURCE_PREFIX.length) : undefined);
 
 function randomScalar(): bigint {
   for (;;) {
@@ -83,9 +88,9 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
   const progress = onProgress ?? (() => {});
   const par = await ParallelFixedBase.create();
   const engine = par.engine;
-  const curve = await buildBn128(true);
   try {
-    const omega = (k: number): bigint => BigInt(curve.Fr.toObject(curve.Fr.w[k]));
+    // the engine's own curve gives the roots of unity (no second WASM curve to build)
+    const omega = (k: number): bigint => BigInt(engine.Fr.toObject(engine.Fr.w[k]));
     const n = 2 ** power;
     const g1 = engine.generator('G1'), g2 = engine.generator('G2');
     const tauPow = powers(toxic.tau, 2 * n - 1);
@@ -122,6 +127,5 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     progress(`dev ptau 2^${power}`, total, total);
   } finally {
     await par.close();
-    await curve.terminate?.();
   }
 }

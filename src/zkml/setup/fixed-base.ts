@@ -157,10 +157,11 @@ export class FixedBaseEngine {
 /** Scalars (BigInt, already reduced mod r) → little-endian 32-byte buffer. */
 export function scalarsToLE(xs: readonly bigint[]): Uint8Array {
   const out = new Uint8Array(xs.length * 32);
+  const dv = new DataView(out.buffer);
+  // four 64-bit limbs a scalar (a quarter of the BigInt operations of byte-wise shifting)
   for (let i = 0; i < xs.length; i++) {
     let x = xs[i]!;
-    const o = i * 32;
-    for (let k = 0; k < 32 && x > 0n; k++) { out[o + k] = Number(x & 0xffn); x >>= 8n; }
+    for (let o = i * 32; x > 0n; o += 8) { dv.setBigUint64(o, BigInt.asUintN(64, x), true); x >>= 64n; }
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { ARTIFACT_FILES, sha256File } from '../artifacts/files.js';
 import { circuitIdOfVk } from '../artifacts/canonical.js';
 import type { SecurityLevel } from '../format/metadata.js';
 import { cacheDir } from './cache.js';
-import { getDevPtau } from './dev-ptau.js';
+import { devPtauSource, getDevPtau } from './dev-ptau.js';
 import { writeDirectZkey } from './direct-zkey.js';
 import { SetupError } from './errors.js';
 import { checkCeremonyPtau } from './ptau.js';
@@ -16,7 +16,7 @@ import { readR1csHeader, requiredPower } from './r1cs-header.js';
 export { SetupError } from './errors.js';
 export { readPtauInfo, checkCeremonyPtau } from './ptau.js';
 export { readR1csHeader, requiredPower } from './r1cs-header.js';
-export { getDevPtau } from './dev-ptau.js';
+export { devPtauPathOf, getDevPtau } from './dev-ptau.js';
 
 export type SetupProgress = (stage: string, done: number, total: number) => void;
 
@@ -72,7 +72,7 @@ export async function setupCircuit(opts: SetupCircuitOptions): Promise<SetupCirc
     progress('check ptau', 1, 1);
   } else {
     dev = await getDevPtau(power, { cacheDir: cache, onProgress: progress });
-    ptau = { path: dev.path, sha256: dev.sha256, power: dev.power, source: `INSECURE-DEV generated (known tau), ${dev.path}` };
+    ptau = { path: dev.path, sha256: dev.sha256, power: dev.power, source: devPtauSource(dev.path) };
     security = 'INSECURE-DEV';
   }
 

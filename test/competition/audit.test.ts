@@ -1,0 +1,101 @@
+// Auditing competition submissions (docs/competitions.md, "Auditing a submission"): a circuit whose outputs are
+// left unconstrained proves any output for the validator's own inputs and passes every check on the vk and
+// metadata — the audit (recompile the submitted model, check the proving key is a setup of that R1CS) refuses it;
+// the honest compile of the same model passes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as snarkjs from 'snarkjs';
+import { auditSubmission } from '../../src/competition/audit.js';
+import { submissionProblem } from '../../src/competition/evaluate.js';
+import { writeBaseline } from '../../src/competition/submit.js';
+import { getCompetitionTask } from '../../src/competition/tasks.js';
+import { stakingLinearOnnx } from '../../src/competition/tasks/staking.js';
+import { loadArtifacts, type LoadedArtifacts } from '../../src/zkml/artifacts/index.js';
+import { circuitIdOfVk } from '../../src/zkml/artifacts/canonical.js';
+import { compile, lowerModelFile } from '../../src/zkml/compile.js';
+import { emitProgram } from '../../src/zkml/r1cs/emit.js';
+import { BN254_R } from '../../src/zkml/fixed-point.js';
+import { ConstraintStore } from '../../src/zkml/r1cs/store.js';
+import { wtnsBytes, writeR1csFile } from '../../src/zkml/r1cs/write.js';
+import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
+import { devPtauPathOf, setupCircuit } from '../../src/zkml/setup/index.js';
+import { readCompileSource, type CompileSource } from '../../src/zkml/source.js';
+import { testCache } from '../zkml/prove-fixtures.js';
+
+const task = getCompetitionTask('staking-duration');
+const work = join(testCache, 'competition-audit');
+let honest: LoadedArtifacts;
+let source: CompileSource;
+let ptau: Uint8Array;
+
+before(async () => {
+  const base = join(work, 'baseline');
+  const b = writeBaseline(task, base);
+  const art = join(work, 'art');
+  if (!existsSync(join(art, 'source', 'compile.json'))) await compile(b.onnx, { outDir: art, name: task.name, calibration: b.calibration, cacheDir: testCache });
+  honest = await loadArtifacts(art);
+  source = (await readCompileSource(art))!;
+  ptau = readFileSync(devPtauPathOf(honest.metadata.ptau.source)!);
+});
+after(releaseSnarkjsCurve);
+
+const audit = (o: { id?: string; zkey?: Uint8Array; source?: CompileSource; metadata?: LoadedArtifacts['metadata'] } = {}) => auditSubmission({
+  committedId: o.id ?? honest.metadata.id, metadata: o.metadata ?? honest.metadata, source: o.source ?? source,
+  zkey: o.zkey ?? readFileSync(honest.paths.zkey), minerPtau: ptau,
+});
+
+test('the honest compile of the baseline passes the audit (its key is a setup of the recompiled R1CS, vk = commitment)', async () => {
+  assert.equal(await audit(), undefined);
+  assert.equal(source.options.name, task.name);
+  assert.equal(source.options.calibration, true);
+});
+
+test('a circuit with unconstrained outputs proves a forged output, passes the vk/metadata checks, and is refused by the audit', async () => {
+  const mal = join(work, 'malicious');
+  mkdirSync(mal, { recursive: true });
+  // The honest program's constraints, minus every constraint that mentions an output wire (1..nOutputs).
+  const low = await lowerModelFile(join(work, 'art', 'source', 'model.onnx'), { name: task.name, calibration: join(work, 'art', 'source', 'calibration.json') });
+  const item = task.competition.draw(5, 1)[0]!;
+  const ints = item.input.map((v) => BigInt(Math.round(v * 2 ** low.scale)));
+  const circ = emitProgram(low.low.program, { inputs: ints, constraints: true });
+  const kept = new ConstraintStore();
+  const isOut = (w: number) => w >= 1 && w <= circ.nOutputs;
+  let dropped = 0;
+  circ.constraints.forEach(([a, b, c]) => {
+    if ([a, b, c].some((r) => r.some(([w]) => isOut(w)))) { dropped++; return; }
+    kept.push(new Map(a), new Map(b), new Map(c));
+  });
+  assert.ok(dropped > 0 && kept.length > 0);
+  await writeR1csFile(join(mal, 'circuit.r1cs'), { ...circ, constraints: kept });
+  const setup = await setupCircuit({ r1csPath: join(mal, 'circuit.r1cs'), outDir: mal, cacheDir: testCache });
+  const vk = JSON.parse(readFileSync(setup.vkPath, 'utf8')) as Record<string, unknown>;
+  const zkey = readFileSync(setup.zkeyPath);
+
+  // It is really malicious: the honest witness with a forged output (+1000 in real units) proves and verifies.
+  const forged = [...circ.witness!];
+  forged[1] = (forged[1]! + 1000n * 2n ** BigInt(honest.metadata.outputs[0]!.scaleBits)) % BN254_R;
+  const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, wtnsBytes(forged));
+  assert.equal(await snarkjs.groth16.verify(vk, publicSignals, proof), true);
+  assert.notEqual(publicSignals[0], circ.witness![1]!.toString());
+
+  // The vk and metadata checks a validator did before the audit all pass.
+  const id = circuitIdOfVk(vk);
+  const metadata = { ...honest.metadata, id };
+  assert.equal(submissionProblem(task, id, metadata, vk, true), undefined);
+  // The audit refuses it: its key is not a setup of the circuit compiled from the submitted model.
+  assert.match(await audit({ id, zkey, metadata }) ?? '', /not a Groth16 setup of the circuit zkinfer compiles/);
+});
+
+test('the audit refuses a source that is not the circuit\'s model, a tampered interface, a key for another commitment, a wrong dev ptau', async () => {
+  const other: CompileSource = { ...source, model: stakingLinearOnnx(new Array(40).fill(0), 3) };
+  assert.match(await audit({ source: other }) ?? '', /not a Groth16 setup|public layout are not those/);
+  const tampered = { ...honest.metadata, outputs: honest.metadata.outputs.map((o) => ({ ...o, scaleBits: o.scaleBits + 1 })) };
+  assert.match(await audit({ metadata: tampered }) ?? '', /inputs\/outputs\/public layout are not those/);
+  assert.match(await audit({ id: 'ab'.repeat(32) }) ?? '', /is not the committed circuit/);
+  assert.match(await auditSubmission({ committedId: honest.metadata.id, metadata: honest.metadata, source, zkey: readFileSync(honest.paths.zkey), minerPtau: new Uint8Array(8) }) ?? '', /not the one metadata.ptau names/);
+  assert.match(await auditSubmission({ committedId: honest.metadata.id, metadata: { ...honest.metadata, security: 'ceremony' }, source, zkey: readFileSync(honest.paths.zkey) }) ?? '', /--competition-ptau/);
+  const broken: CompileSource = { ...source, model: new Uint8Array([1, 2, 3]) };
+  assert.match(await audit({ source: broken }) ?? '', /does not compile/);
+});
