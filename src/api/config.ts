@@ -54,6 +54,19 @@ export const ApiConfigSchema = z.strictObject({
    * Redis (redis://HOST:6379/0, rediss:// for TLS). Default: in this process's memory.
    */
   redis: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /**
+   * With `redis`, the external request queue and its results live there too (docs/scale-out.md, "API
+   * replicas"): each replica takes up to `concurrency` requests at a time for its validator; a replica that
+   * stops renewing a request's lock for `lockMs` (it died) loses it to another replica.
+   */
+  redisQueue: z
+    .strictObject({
+      concurrency: z.number().int().positive().max(1000).default(4),
+      lockMs: z.number().int().min(500).max(600_000).default(10_000),
+      /** How long finished requests (results) stay readable, in seconds. */
+      keepS: z.number().int().positive().default(7 * 24 * 3600),
+    })
+    .default({ concurrency: 4, lockMs: 10_000, keepS: 7 * 24 * 3600 }),
   /** Seconds between network overview samples kept for the dashboard charts. */
   historyIntervalS: z.number().positive().default(12),
 });

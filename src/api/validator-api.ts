@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { chainPermits } from './auth/permits.js';
 import { entryFromArtifacts, StaticCatalog, type ModelInputAdapter } from './catalog.js';
 import { ApiConfigSchema, type ApiConfigInput } from './config.js';
-import { QueueInferenceService } from './queue-service.js';
+import { openInferences, type ClosableInferences } from './open-inferences.js';
 import { createApiServer, type ApiServer } from './server.js';
 import { sqliteHistoryStore } from './history-store.js';
 import { validatorNetworkView, type ValidatorState } from './validator-view.js';
@@ -39,9 +39,9 @@ export interface ValidatorApiOptions {
  * The external API of a running validator (`zkinfer validator --api-port N`): submissions go to its external
  * queue (served ahead of benchmark traffic); the dashboard reads its scores and the chain. Call listen().
  */
-export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiServer & { inferences: QueueInferenceService }> {
+export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiServer & { inferences: ClosableInferences }> {
   const config = ApiConfigSchema.parse(o.config ?? {});
-  const inferences = new QueueInferenceService(o.validator.external, o.validator.store.db, { maxPending: config.maxPending });
+  const inferences = await openInferences(config, { queue: o.validator.external, db: o.validator.store.db }, (l) => console.log(l));
   const catalog = new StaticCatalog(
     o.circuits.map((c) => {
       const given = o.models?.[c.id];
@@ -67,7 +67,7 @@ export async function createValidatorApi(o: ValidatorApiOptions): Promise<ApiSer
     inferences,
     async close() {
       await server.close();
-      inferences.close();
+      await inferences.close();
     },
   };
 }

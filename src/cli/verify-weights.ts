@@ -19,8 +19,9 @@ export function registerVerifyWeights(program: Command): void {
           console.log(JSON.stringify(r));
         } else {
           const rec = r.record;
-          console.log(`record ${rec.id}: epoch ${rec.epoch}, block ${rec.block}, validator ${rec.validator_hotkey}, proven by miner ${rec.miner_uid}`);
+          console.log(`record ${rec.id}: epoch ${rec.epoch}, block ${rec.block}, validator ${rec.validator_hotkey}, ${rec.chunks.length} chunk proof(s)`);
           console.log(`weights ${rec.weight_uids.map((u, i) => `${u}:${rec.weights[i]}`).join(' ')}`);
+          for (const c of r.chunks) console.log(`${c.proof ? 'ok' : 'FAIL'}  chunk ${c.index} (uids ${c.uids.join(',')}) proven by miner ${c.minerUid}`);
           console.log(`${r.checks.proof ? 'ok' : 'FAIL'}  proof verifies with the record's inputs and scores`);
           console.log(`${r.checks.weightsFollowScores ? 'ok' : 'FAIL'}  weights are what the proven scores imply`);
           console.log(`${r.checks.chainMatches ? 'ok' : 'FAIL'}  weights on chain are the record's`);

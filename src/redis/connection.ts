@@ -10,6 +10,11 @@ export interface RedisConnectOptions {
   failFast?: boolean;
   /** Name shown by `CLIENT LIST`. */
   name?: string;
+  /**
+   * Checked before each reconnect: false stops reconnecting (for shutdown while Redis is gone). Copied into
+   * the connections BullMQ duplicates from this one, so it stops theirs too.
+   */
+  keepReconnecting?: () => boolean;
 }
 
 /** Parse and check a Redis URL; throws RedisError naming what is wrong. */
@@ -39,7 +44,7 @@ export function connectRedis(url: string, opts: RedisConnectOptions = {}): Redis
   const o: RedisOptions = {
     maxRetriesPerRequest: opts.failFast ? 1 : null,
     enableOfflineQueue: !opts.failFast,
-    retryStrategy: (times) => Math.min(200 * times, 2000),
+    retryStrategy: (times) => (opts.keepReconnecting?.() === false ? null : Math.min(200 * times, 2000)),
     ...(opts.name ? { connectionName: opts.name } : {}),
   };
   const r = new Redis(url, o);

@@ -112,8 +112,11 @@ export class ExternalQueue extends EventEmitter<ExternalQueueEvents> {
     db.prepare(`UPDATE external_requests SET status = 'queued' WHERE status = 'running'`).run();
   }
 
-  /** Queue a request; returns its id. Throws InvalidInputError / UnknownCircuitError on bad input. */
-  submit(req: unknown): string {
+  /**
+   * Queue a request; returns its id (`opts.id`, or a new UUID). Throws InvalidInputError / UnknownCircuitError
+   * on bad input.
+   */
+  submit(req: unknown, opts: { id?: string } = {}): string {
     const parsed = ExternalSubmitSchema.safeParse(req);
     if (!parsed.success) {
       throw new InvalidInputError(`invalid external request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
@@ -121,7 +124,7 @@ export class ExternalQueue extends EventEmitter<ExternalQueueEvents> {
       });
     }
     this.validate(parsed.data);
-    const id = randomUUID();
+    const id = opts.id ?? randomUUID();
     const now = Date.now();
     this.db
       .prepare(`INSERT INTO external_requests (id, circuit_id, inputs, status, attempts, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?)`)

@@ -1,7 +1,8 @@
 /**
  * Proof-of-weights records (docs/network.md, proof of weights): one per epoch, in the validator's SQLite store,
  * written when the proof is verified and BEFORE set_weights (status 'pending'), then marked 'set' with the block.
- * A crash between the two loses nothing: the restarted validator sets the pending record's weights.
+ * A crash between the two loses nothing: the restarted validator sets the pending record's weights. A record holds
+ * one proof per chunk of 16 uids; records of one proof (before chunks) are read as a record of one chunk.
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
@@ -11,16 +12,11 @@ import { weightsForEmit } from './scoring.js';
 /** Rows of the scoring circuit's input (score_scaled, verified, rt_norm, size_frac, output_score). */
 const SCORING_INPUT_ROWS = 5;
 
-/** A record as served by `GET /v1/proof-of-weights` and read by `zkinfer verify-weights` (a process boundary). */
-export const PowRecordSchema = z.object({
-  id: z.number().int().min(1),
-  epoch: z.number().int().min(0),
-  /** Block of the set_weights extrinsic (null while pending). */
-  block: z.number().int().min(0).nullable(),
-  status: z.enum(['pending', 'set']),
-  netuid: z.number().int().min(0),
-  validator_hotkey: z.string().min(1),
-  circuit_id: z.string().regex(/^[0-9a-f]{64}$/),
+/**
+ * One chunk's proof: the scoring circuit proves the score update of `batch` (16) uids at a time, so an epoch over
+ * up to 256 uids holds one chunk per 16 uids, each proven (possibly by a different miner) and verified alone.
+ */
+export const PowChunkSchema = z.object({
   /** uids of the circuit's columns, in order (the rest of the batch is padding). */
   uids: z.array(z.number().int().min(0)),
   /** Hotkeys of `uids` when the record was made (a re-registered uid starts again from 0). */
@@ -29,28 +25,59 @@ export const PowRecordSchema = z.object({
   inputs: z.array(z.number()),
   /** Proven new n-scaled scores of `uids` (decoded from the public signals). */
   scores: z.array(z.number()),
-  /** Share of the weight mass that follows the competition scores (the inputs' output_score row); 0 = benchmark only. */
-  competition_share: z.number().min(0).max(1).default(0),
-  /** u16 weights set on chain for `weight_uids` (what the proven scores imply). */
-  weight_uids: z.array(z.number().int().min(0)),
-  weights: z.array(z.number().int().min(0).max(65535)),
   proof: z.unknown(),
   public_signals: z.array(z.string().regex(/^\d{1,80}$/)),
   miner_uid: z.number().int().min(0),
   miner_hotkey: z.string(),
+});
+export type PowChunk = z.infer<typeof PowChunkSchema>;
+
+const CHUNK_KEYS = ['uids', 'hotkeys', 'inputs', 'scores', 'proof', 'public_signals', 'miner_uid', 'miner_hotkey'] as const;
+
+/** Records written before chunks existed held one proof in their top-level fields: read them as one chunk. */
+function chunkedBody(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || 'chunks' in v || !('proof' in v)) return v;
+  const o = v as Record<string, unknown>;
+  const rest = Object.fromEntries(Object.entries(o).filter(([k]) => !(CHUNK_KEYS as readonly string[]).includes(k)));
+  return { ...rest, chunks: [Object.fromEntries(CHUNK_KEYS.map((k) => [k, o[k]]))] };
+}
+
+const PowRecordBodySchema = z.object({
+  id: z.number().int().min(1),
+  epoch: z.number().int().min(0),
+  /** Block of the set_weights extrinsic (null while pending). */
+  block: z.number().int().min(0).nullable(),
+  status: z.enum(['pending', 'set']),
+  netuid: z.number().int().min(0),
+  validator_hotkey: z.string().min(1),
+  circuit_id: z.string().regex(/^[0-9a-f]{64}$/),
+  /** One verified proof per 16 uids; together they cover every uid given a weight, each uid once. */
+  chunks: z.array(PowChunkSchema).min(1),
+  /** Share of the weight mass that follows the competition scores (the inputs' output_score row); 0 = benchmark only. */
+  competition_share: z.number().min(0).max(1).default(0),
+  /** u16 weights set on chain for `weight_uids` (what the proven scores of all chunks imply). */
+  weight_uids: z.array(z.number().int().min(0)),
+  weights: z.array(z.number().int().min(0).max(65535)),
   created_at: z.number(),
 });
-export type PowRecord = z.infer<typeof PowRecordSchema>;
+
+/** A record as served by `GET /v1/proof-of-weights` and read by `zkinfer verify-weights` (a process boundary). */
+export const PowRecordSchema = z.preprocess(chunkedBody, PowRecordBodySchema);
+export type PowRecord = z.infer<typeof PowRecordBodySchema>;
 export const PowRecordListSchema = z.object({ records: z.array(PowRecordSchema) });
 
 /**
- * The weights a record's proof implies: the proven scores blended with the competition scores it was proven with
- * (row 4 of the inputs, bound by the proof) at the record's share, normalised to u16 (docs/network.md).
+ * The weights a record's proofs imply: the proven scores of every chunk blended with the competition scores they
+ * were proven with (row 4 of each chunk's inputs, bound by its proof) at the record's share, normalised to u16
+ * over the union of the chunks (docs/network.md).
  */
-export function provenWeights(r: Pick<PowRecord, 'uids' | 'scores' | 'inputs' | 'competition_share'>): { uids: number[]; weights: number[] } {
-  const batch = r.inputs.length / SCORING_INPUT_ROWS;
-  const scores = new Map(r.uids.map((u, j) => [u, r.scores[j]!]));
-  const comp = new Map(r.uids.map((u, j) => [u, r.inputs[4 * batch + j] ?? 0]));
+export function provenWeights(r: Pick<PowRecord, 'chunks' | 'competition_share'>): { uids: number[]; weights: number[] } {
+  const scores = new Map<number, number>();
+  const comp = new Map<number, number>();
+  for (const c of r.chunks) {
+    const batch = c.inputs.length / SCORING_INPUT_ROWS;
+    c.uids.forEach((u, j) => { scores.set(u, c.scores[j]!); comp.set(u, c.inputs[4 * batch + j] ?? 0); });
+  }
   return weightsForEmit(blendScores(scores, comp, r.competition_share));
 }
 
@@ -61,7 +88,7 @@ export class PowRecords {
   }
 
   /** Store a verified record as pending (before set_weights); returns its id. */
-  add(r: Omit<z.input<typeof PowRecordSchema>, 'id' | 'block' | 'status'>, lastRequestId: number): number {
+  add(r: Omit<z.input<typeof PowRecordBodySchema>, 'id' | 'block' | 'status'>, lastRequestId: number): number {
     const res = this.db.prepare(`INSERT INTO pow_records (epoch, block, status, last_request_id, body, created_at) VALUES (?, NULL, 'pending', ?, ?, ?)`)
       .run(r.epoch, lastRequestId, JSON.stringify(r), r.created_at);
     return Number(res.lastInsertRowid);
@@ -74,11 +101,8 @@ export class PowRecords {
   /** Records, newest first. */
   list(limit = 20): PowRecord[] {
     const rows = this.db.prepare(`SELECT id, block, status, body FROM pow_records ORDER BY id DESC LIMIT ?`).all(limit) as Array<{ id: number; block: number | null; status: 'pending' | 'set'; body: string }>;
-    // records written before competition shares existed were benchmark-only: share 0
-    return rows.map((row) => {
-      const body = JSON.parse(row.body) as Omit<PowRecord, 'id' | 'block' | 'status'>;
-      return { ...body, competition_share: body.competition_share ?? 0, id: row.id, block: row.block, status: row.status };
-    });
+    // records written before competition shares existed were benchmark-only (share 0), before chunks one proof
+    return rows.map((row) => PowRecordSchema.parse({ ...(JSON.parse(row.body) as object), id: row.id, block: row.block, status: row.status }));
   }
 
   latest(): (PowRecord & { lastRequestId: number }) | undefined {

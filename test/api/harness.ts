@@ -6,7 +6,8 @@ import { createApiServer, type ApiServer } from '../../src/api/server.js';
 import type { ApiConfigInput } from '../../src/api/config.js';
 import type { CompetitionBoards } from '../../src/competition/boards.js';
 import { loadCatalog, type StaticCatalog } from '../../src/api/catalog.js';
-import { QueueInferenceService } from '../../src/api/queue-service.js';
+import { openInferences } from '../../src/api/open-inferences.js';
+import { ApiConfigSchema } from '../../src/api/config.js';
 import type { NetworkView, PermitSource } from '../../src/api/service.js';
 import { ExternalQueue, type ExternalRecord } from '../../src/validator/external-queue.js';
 import { artifactPaths } from '../../src/zkml/artifacts/index.js';
@@ -35,7 +36,7 @@ export async function startApi(
   const catalog = await loadCatalog(opts.circuits ?? [{ dir: (await affineArtifacts()).dir, aliases: ['affine'] }]);
   const db = new Database(':memory:');
   const queue = new ExternalQueue(db);
-  const inferences = new QueueInferenceService(queue, db, { maxPending: (opts.config as { maxPending?: number } | undefined)?.maxPending ?? 1000 });
+  const inferences = await openInferences(ApiConfigSchema.parse(opts.config ?? {}), { queue, db });
   const api = await createApiServer({
     inferences,
     circuits: catalog,
@@ -54,7 +55,7 @@ export async function startApi(
     db,
     async close() {
       await api.close();
-      inferences.close();
+      await inferences.close();
       db.close();
     },
   };

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
+import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
@@ -30,8 +31,22 @@ export interface TestNetwork {
   close(): Promise<void>;
 }
 
+/**
+ * `n` registered hotkeys whose axons point at a closed loopback port (nothing answers there): cheap uids that make
+ * the metagraph large (e.g. more than the scoring circuit's 16 columns) without running more miners.
+ */
+async function registerIdle(devnet: Devnet, cold: KeyringPair, n: number): Promise<void> {
+  const k = new Keyring({ type: 'sr25519' });
+  for (let i = 0; i < n; i++) {
+    const hot = k.addFromUri(`//ApiTestIdle/${i}`);
+    await devnet.burnedRegister(NETUID, cold, hot.address);
+    await devnet.serveAxon(hot, { netuid: NETUID, ip: '127.0.0.1', port: 9, version: 1000 });
+    devnet.produceBlock();
+  }
+}
+
 export async function startNetwork(
-  opts: { miners?: number; config?: ApiConfigInput; dashboardDir?: string; blockMs?: number; circuitDir?: string; benchmarkIntervalMs?: number; proofOfWeightsDir?: string; competition?: CompetitionWeights } = {},
+  opts: { miners?: number; config?: ApiConfigInput; dashboardDir?: string; blockMs?: number; circuitDir?: string; benchmarkIntervalMs?: number; proofOfWeightsDir?: string; competition?: CompetitionWeights; idleUids?: number } = {},
 ): Promise<TestNetwork> {
   await cryptoWaitReady();
   const dir = opts.circuitDir ?? (await affineArtifacts()).dir;
@@ -52,6 +67,7 @@ export async function startNetwork(
     await miner.start();
     miners.push({ miner, backend });
     minerUids.push(uid);
+    if (i === 0) await registerIdle(devnet, cold, opts.idleUids ?? 0);
   }
   const circuit = await loadValidatorCircuit(dir, { timeoutS: 120, allowInsecureDev: true });
   const pow = opts.proofOfWeightsDir ? await loadValidatorCircuit(opts.proofOfWeightsDir, { timeoutS: 120, allowInsecureDev: true }) : undefined;

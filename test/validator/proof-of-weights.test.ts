@@ -5,6 +5,9 @@
 // through the devnet's RPC server) exits 0, and 1 once the validator's weights on chain are not the proven ones.
 // The validator runs a competition (share 0.5): its miners' competition scores are inputs of each proof (the
 // output_score row) and the weights set are the proven blend (provenWeights), which verify-weights recomputes.
+// The subnet has 19 uids besides the validator (2 miners around 17 idle hotkeys), more than the circuit's 16
+// columns: each epoch is two chunk proofs (uids 1..16 and 17..19), the second miner's weight comes from the second
+// chunk, and verify-weights fails when one chunk's proof is for other inputs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
@@ -14,7 +17,7 @@ import { cacheDir } from '../../src/models/paths.js';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { rankEntries, type Leaderboard } from '../../src/competition/leaderboard.js';
 import { blendScores } from '../../src/validator/competition-scores.js';
-import { PowRecordListSchema, provenWeights } from '../../src/validator/pow-records.js';
+import { PowRecordListSchema, provenWeights, type PowChunk } from '../../src/validator/pow-records.js';
 import { weightsForEmit } from '../../src/validator/scoring.js';
 import { NETUID, startNetwork, type TestNetwork } from '../api/network.js';
 import { endSnarkjs } from '../api/harness.js';
@@ -35,7 +38,7 @@ before(async () => {
   await cryptoWaitReady();
   const compiled = await compileZooModel('scoring-ema', { outDir: cacheDir('test-models', 'scoring-ema') });
   const boards = [board()];
-  net = await startNetwork({ miners: 2, proofOfWeightsDir: compiled.dir, benchmarkIntervalMs: 200, competition: { share: 0.5, leaderboards: () => boards } });
+  net = await startNetwork({ miners: 2, idleUids: 17, proofOfWeightsDir: compiled.dir, benchmarkIntervalMs: 200, competition: { share: 0.5, leaderboards: () => boards } });
   rpc = await serveDevnet(net.devnet);
 });
 after(async () => {
@@ -59,22 +62,32 @@ test('the validator proves its score update each epoch, stores it, and sets exac
   net.validator.on('result', (r) => results.push(r));
   const pow = net.validator.pow!;
   const rec = await until('a proof-of-weights record with weights set', () => pow.records.list(5).find((r) => r.status === 'set'));
-  // the competition scores are inputs of the proof (row 4, output_score), by uid
-  const batch = rec.inputs.length / 5;
-  assert.equal(rec.competition_share, 0.5);
-  rec.uids.forEach((u, j) => assert.equal(rec.inputs[4 * batch + j], COMP[net.minerUids.indexOf(u)] ?? 0));
+  // every uid but the validator's is in exactly one chunk of at most 16, in uid order
+  const allUids = rec.chunks.flatMap((c) => c.uids);
+  const m = await net.devnet.metagraph(NETUID);
+  assert.deepEqual(allUids, [...Array(m.n).keys()].filter((u) => m.hotkeys[u] !== net.validatorHotkey.address));
+  assert.equal(allUids.length, 19);
+  assert.deepEqual(rec.chunks.map((c) => c.uids.length), [16, 3]);
+  assert.ok(rec.chunks[1]!.uids.includes(net.minerUids[1]!), 'the second miner is in the second chunk');
+  // the competition scores are inputs of each chunk's proof (row 4, output_score), by uid
+  for (const c of rec.chunks) {
+    const batch = c.inputs.length / 5;
+    c.uids.forEach((u, j) => assert.equal(c.inputs[4 * batch + j], COMP[net.minerUids.indexOf(u)] ?? 0));
+    assert.ok(net.minerUids.includes(c.miner_uid));
+    assert.ok(c.scores.every((s) => s >= 0 && s <= 1));
+  }
   // the weights are the proven scores blended with them, and they are the ones on chain
   const implied = provenWeights(rec);
   assert.deepEqual({ uids: rec.weight_uids, weights: rec.weights }, implied);
-  const blend = blendScores(new Map(rec.uids.map((u, j) => [u, rec.scores[j]!])), new Map(rec.uids.map((u, j) => [u, rec.inputs[4 * batch + j]!])), 0.5);
+  const col = (f: (c: PowChunk, j: number) => number) => new Map(rec.chunks.flatMap((c) => c.uids.map((u, j) => [u, f(c, j)] as [number, number])));
+  const blend = blendScores(col((c, j) => c.scores[j]!), col((c, j) => c.inputs[4 * (c.inputs.length / 5) + j]!), 0.5);
   assert.deepEqual(implied, weightsForEmit(blend));
-  assert.ok(rec.weights.length > 0 && rec.scores.every((s) => s >= 0 && s <= 1));
+  assert.ok(rec.weight_uids.includes(net.minerUids[1]!), 'the uid proven by the second chunk has a weight');
   const vUid = (await net.devnet.uidOf(NETUID, net.validatorHotkey.address))!;
   assert.deepEqual(await net.devnet.weights(NETUID, vUid), rec.weight_uids.map((u, i) => [u, rec.weights[i]]));
   assert.equal(rec.validator_hotkey, net.validatorHotkey.address);
-  assert.ok(net.minerUids.includes(rec.miner_uid));
   // the prover was scored for it like for any other proof
-  await until('the proof-of-weights answer scored', () => (net.validator.store.recentRequests(500).some((r) => r.source === 'proof-of-weights' && r.verified && r.uid === rec.miner_uid) ? true : undefined));
+  await until('the proof-of-weights answer scored', () => (net.validator.store.recentRequests(500).some((r) => r.source === 'proof-of-weights' && r.verified && r.uid === rec.chunks[0]!.miner_uid) ? true : undefined));
 
   // served newest first by the API, in the zod schema of the wire
   await until('a second record', () => (pow.records.list(5).length >= 2 ? true : undefined));
@@ -85,7 +98,8 @@ test('the validator proves its score update each epoch, stores it, and sets exac
   for (let i = 1; i < records.length; i++) assert.ok(records[i - 1]!.id > records[i]!.id && records[i - 1]!.epoch > records[i]!.epoch, 'newest first');
   // the records chain: each epoch starts from the previous record's proven scores
   const [newer, older] = [records[0]!, records[1]!];
-  newer.uids.forEach((u, j) => { const k = older.uids.indexOf(u); if (k >= 0) assert.equal(newer.inputs[j], older.scores[k]); });
+  const olderScore = new Map(older.chunks.flatMap((c) => c.uids.map((u, j) => [u, c.scores[j]!] as [number, number])));
+  for (const c of newer.chunks) c.uids.forEach((u, j) => { if (olderScore.has(u)) assert.equal(c.inputs[j], olderScore.get(u)); });
   assert.equal((await fetch(`${net.url}/v1/proof-of-weights?limit=0`)).status, 400);
 });
 
@@ -95,6 +109,27 @@ test('zkinfer verify-weights: exit 0 while the chain holds the proven weights, 1
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /ok {2}proof verifies/);
   assert.match(ok.stdout, /^valid$/m);
+  assert.match(ok.stdout, /ok {2}chunk 1 \(uids 17,18,19\)/);
+
+  // one chunk's proof swapped for the other chunk's (a valid proof, but for other inputs): not valid
+  const row = net.validator.store.db.prepare(`SELECT id, body FROM pow_records WHERE status = 'set' ORDER BY id DESC LIMIT 1`).get() as { id: number; body: string };
+  const body = JSON.parse(row.body) as { chunks: PowChunk[] };
+  const [c0, c1] = body.chunks as [PowChunk, PowChunk];
+  const tampered = { ...body, chunks: [c0, { ...c1, proof: c0.proof, public_signals: c0.public_signals }] };
+  const setBody = (b: string) => net.validator.store.db.prepare(`UPDATE pow_records SET body = ? WHERE id = ?`).run(b, row.id);
+  setBody(JSON.stringify(tampered));
+  const swapped = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
+  // chunk 0 served twice (each proof valid for its own inputs): uids in two chunks, and chunk 1's uids unproven
+  setBody(JSON.stringify({ ...body, chunks: [c0, c0] }));
+  const twice = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
+  setBody(row.body);
+  assert.equal(twice.code, 1, twice.stdout + twice.stderr);
+  assert.match(twice.stdout, /problem: uid 1 is in more than one chunk/);
+  assert.match(twice.stdout, /FAIL {2}weights are what the proven scores imply/);
+  assert.equal(swapped.code, 1, swapped.stdout + swapped.stderr);
+  assert.match(swapped.stdout, /ok {2}chunk 0 /);
+  assert.match(swapped.stdout, /FAIL {2}chunk 1 \(uids 17,18,19\)/);
+  assert.match(swapped.stdout, /^INVALID$/m);
 
   // the validator's hotkey sets other weights than the proven ones
   const vUid = (await net.devnet.uidOf(NETUID, net.validatorHotkey.address))!;

@@ -4,11 +4,11 @@ import type { ReplaySet } from './signature.js';
 import { UnavailableError } from '../errors.js';
 
 /** A Redis failure answers 503 (the caller retries), never a silent pass: no request is admitted unchecked. */
-async function shared<T>(what: string, op: () => Promise<T>): Promise<T> {
+export async function shared<T>(what: string, op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (cause) {
-    throw new UnavailableError(`the API's shared Redis is unreachable, cannot check the ${what} (${(cause as Error).message})`, { cause });
+    throw new UnavailableError(`the API's shared Redis is unreachable, cannot ${what} (${(cause as Error).message})`, { cause, hint: 'retry in a moment; the operator should check the Redis in the validator\'s --redis URL' });
   }
 }
 
@@ -42,7 +42,7 @@ export class RedisTokenBuckets implements RateLimiter {
   ) {}
 
   async take(caller: string): Promise<number> {
-    const wait = await shared('rate limit', () => this.redis.eval(TAKE, 1, `${this.prefix}bucket:${caller}`, String(this.limit.burst), String(this.limit.perSecond)));
+    const wait = await shared('check the rate limit', () => this.redis.eval(TAKE, 1, `${this.prefix}bucket:${caller}`, String(this.limit.burst), String(this.limit.perSecond)));
     return Number(wait);
   }
 }
@@ -57,6 +57,6 @@ export class RedisReplaySet implements ReplaySet {
 
   async claim(signature: string, expiresAtS: number): Promise<boolean> {
     const ttl = Math.max(1, Math.ceil(expiresAtS - this.now()) + 1);
-    return (await shared('replay set', () => this.redis.set(`${this.prefix}sig:${signature}`, '1', 'EX', ttl, 'NX'))) === 'OK';
+    return (await shared('check the replay set', () => this.redis.set(`${this.prefix}sig:${signature}`, '1', 'EX', ttl, 'NX'))) === 'OK';
   }
 }

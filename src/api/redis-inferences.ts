@@ -1,0 +1,133 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { shared } from './auth/redis-stores.js';
+import { UnavailableError } from './errors.js';
+import { API_QUEUE_NAME, API_QUEUE_PREFIX, ApiJobDataSchema, ApiJobProgressSchema, ApiJobResultSchema } from './redis-protocol.js';
+import type { InferenceRecord, InferenceService, InferenceStatus, ProgressEvent, SubmitRequest } from './service.js';
+
+const ALL_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
+
+/**
+ * The API's InferenceService on a BullMQ queue shared by every API replica (docs/scale-out.md, "API
+ * replicas"): a request accepted by one replica is a job in Redis, taken by whichever replica's validator has
+ * room (src/api/redis-dispatch.ts), and its result (the job's return value) is read by any replica, also after
+ * restarts. Progress events come from BullMQ's event stream, so a caller following a request on replica B sees
+ * the steps replica A made. Refuses (503) while `maxPending` requests wait or while Redis is unreachable.
+ */
+export class RedisInferenceService implements InferenceService {
+  private readonly queue: Queue;
+  private readonly events: QueueEvents;
+  private readonly emitter = new EventEmitter();
+
+  constructor(
+    producer: Redis,
+    eventsConn: Redis,
+    private readonly opts: { maxPending: number; keepS: number },
+  ) {
+    this.emitter.setMaxListeners(0);
+    this.queue = new Queue(API_QUEUE_NAME, { connection: producer, prefix: API_QUEUE_PREFIX });
+    this.events = new QueueEvents(API_QUEUE_NAME, { connection: eventsConn, prefix: API_QUEUE_PREFIX });
+    const emit = (jobId: string, status: InferenceStatus, extra: Partial<ProgressEvent> = {}): void => {
+      this.emitter.emit(jobId, { id: jobId, status, at: Date.now(), ...extra });
+    };
+    this.events.on('waiting', ({ jobId }) => emit(jobId, 'queued'));
+    this.events.on('active', ({ jobId }) => emit(jobId, 'dispatched'));
+    this.events.on('progress', ({ jobId, data }) => {
+      const p = ApiJobProgressSchema.safeParse(data);
+      if (p.success) emit(jobId, p.data.status, p.data.minerUid !== undefined ? { minerUid: p.data.minerUid } : {});
+    });
+    this.events.on('completed', ({ jobId, returnvalue }) => {
+      const r = ApiJobResultSchema.safeParse(typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue);
+      emit(jobId, 'verified', r.success ? { minerUid: r.data.minerUid } : {});
+    });
+    this.events.on('failed', ({ jobId, failedReason }) => emit(jobId, 'failed', { detail: failedReason }));
+    this.events.on('error', () => undefined);
+    this.queue.on('error', () => undefined); // a lost Redis surfaces as 503 on the commands that fail
+  }
+
+  /** Wait until the event stream is connected (events of jobs added after this are seen). */
+  async ready(): Promise<void> {
+    await this.events.waitUntilReady();
+  }
+
+  async submit(req: SubmitRequest): Promise<{ id: string }> {
+    const waiting = await shared('count the waiting requests', () => this.queue.getWaitingCount());
+    if (waiting >= this.opts.maxPending) {
+      throw new UnavailableError(`the validators have ${this.opts.maxPending} requests waiting; not accepting more right now`);
+    }
+    const id = randomUUID();
+    const data = ApiJobDataSchema.parse({ circuitId: req.circuitId, input: req.input, tensors: req.tensors, source: req.source, ...(req.caller ? { caller: req.caller } : {}) });
+    const keep = { age: this.opts.keepS };
+    await shared('queue the request', () => this.queue.add('inference', data, { jobId: id, attempts: 1, removeOnComplete: keep, removeOnFail: keep }));
+    return { id };
+  }
+
+  async get(id: string): Promise<InferenceRecord | undefined> {
+    return shared('read the request', async () => {
+      // State first: a job read as completed then carries its return value.
+      const state = await this.queue.getJobState(id);
+      const job = state === 'unknown' ? undefined : await Job.fromId(this.queue, id);
+      return job ? toRecord(job, state) : undefined;
+    });
+  }
+
+  async list(opts: { limit: number; source?: string }): Promise<InferenceRecord[]> {
+    return shared('list the requests', async () => {
+      // Up to `limit` of each state (more when filtering by source), then newest first across states.
+      const per = opts.source === undefined ? opts.limit : Math.max(opts.limit, 1000);
+      const out: InferenceRecord[] = [];
+      for (const state of ALL_STATES) {
+        for (const job of await this.queue.getJobs([state], 0, per - 1, false)) {
+          if (!job) continue;
+          const rec = toRecord(job, state);
+          if (rec && (opts.source === undefined || rec.source === opts.source)) out.push(rec);
+        }
+      }
+      return out.sort((a, b) => b.timings.submittedAt - a.timings.submittedAt).slice(0, opts.limit);
+    });
+  }
+
+  subscribe(id: string, listener: (e: ProgressEvent) => void): () => void {
+    this.emitter.on(id, listener);
+    return () => this.emitter.off(id, listener);
+  }
+
+  async close(): Promise<void> {
+    await this.events.close().catch(() => undefined);
+    await this.queue.close().catch(() => undefined);
+  }
+}
+
+/** One job as the API serves it; undefined when its data is not a request (not written by zkinfer). */
+function toRecord(job: Job, state: string): InferenceRecord | undefined {
+  const data = ApiJobDataSchema.safeParse(job.data);
+  if (!data.success || !job.id) return undefined;
+  const progress = ApiJobProgressSchema.safeParse(job.progress);
+  const status: InferenceStatus =
+    state === 'completed' ? 'verified' : state === 'failed' ? 'failed' : state === 'active' ? (progress.success ? 'proving' : 'dispatched') : 'queued';
+  const out: InferenceRecord = { id: job.id, circuitId: data.data.circuitId, source: data.data.source, status, input: data.data.input, timings: { submittedAt: job.timestamp } };
+  if (data.data.caller) out.caller = data.data.caller;
+  if (job.processedOn && status !== 'queued') out.timings.dispatchedAt = job.processedOn;
+  if (job.finishedOn && (status === 'verified' || status === 'failed')) {
+    out.timings.completedAt = job.finishedOn;
+    out.timings.totalMs = job.finishedOn - job.timestamp;
+  }
+  if (status === 'failed') out.error = job.failedReason;
+  if (status === 'verified') {
+    const r = ApiJobResultSchema.safeParse(job.returnvalue);
+    if (!r.success) {
+      out.status = 'failed';
+      out.error = `the stored result is malformed: ${r.error.issues[0]?.message ?? ''}`;
+      return out;
+    }
+    out.output = r.data.outputs;
+    out.proof = r.data.proof as InferenceRecord['proof'];
+    out.publicSignals = r.data.publicSignals;
+    out.minerUid = r.data.minerUid;
+    out.minerHotkey = r.data.minerHotkey;
+    out.timings.responseMs = r.data.responseMs;
+  }
+  return out;
+}
