@@ -80,6 +80,9 @@ for (const [name, make] of Object.entries(CASES)) {
       assert.deepEqual(checkR1cs(direct.r1cs, wd), { ok: true, failures: 0 }, 'the emulator witness satisfies the direct r1cs');
       assert.deepEqual(wd.slice(0, nPub), wc.slice(0, nPub), 'same public signals');
       if (seed !== 11) continue;
+      // the witness-only walk folds rows off the outputs' cone (docs/zkml-compile.md "Witness-only walk"): the same
+      // witness, wire for wire, as the walk that writes the constraints
+      assert.deepEqual(wd, emitProgram(circom.program, { inputs: ints, constraints: true }).witness, 'folded walk = constraint walk');
       const signals = emulate(circom.program, ints).signals;
       let compared = 0;
       for (let i = 0; i < circom.program.outputs.length; i++) {

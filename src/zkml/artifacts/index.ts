@@ -186,14 +186,17 @@ export async function loadArtifacts(dir: string, opts: { need?: readonly Artifac
     if (!existsSync(paths[f])) {
       throw new ArtifactsError('ARTIFACTS_MISSING', `${paths[f]} is missing`, { hint: 're-run `zkinfer compile` or copy the whole artifacts directory' });
     }
-    const actual = await sha256File(paths[f]);
-    if (actual !== metadata.files[f]) {
-      throw new ArtifactsError('ARTIFACT_HASH_MISMATCH', `${paths[f]} has sha256 ${actual}, but metadata.json records ${metadata.files[f]}`, {
+  }
+  // hashed concurrently (reads of one file overlap the hashing of another); checked in the listed order
+  const actual = await Promise.all([...files].map((f) => sha256File(paths[f])));
+  [...files].forEach((f, i) => {
+    if (actual[i] !== metadata.files[f]) {
+      throw new ArtifactsError('ARTIFACT_HASH_MISMATCH', `${paths[f]} has sha256 ${actual[i]}, but metadata.json records ${metadata.files[f]}`, {
         hint: 'the artifacts were modified or mixed from different compiles; refusing to use them — re-run `zkinfer compile`',
-        details: { file: f, expected: metadata.files[f], actual },
+        details: { file: f, expected: metadata.files[f], actual: actual[i] },
       });
     }
-  }
+  });
   let vk: Record<string, unknown>;
   try {
     vk = JSON.parse(await readFile(paths.vk, 'utf8')) as Record<string, unknown>;

@@ -41,7 +41,8 @@ function rowComb(parts: ReadonlyArray<readonly [bigint, Row]>, c = 0n): Row {
   const out: Row = new Map();
   if (c !== 0n) out.set(0, toField(c));
   for (const [k0, r] of parts) {
-    const k = toField(k0);
+    if (r.size === 0) continue;
+    const k = k0 >= 0n && k0 < P ? k0 : toField(k0);
     if (k === 0n) continue;
     for (const [w, v] of r) {
       const n = ((out.get(w) ?? 0n) + k * v) % P;
@@ -94,6 +95,13 @@ export class R1csBuilder {
     }
   }
 
+  /**
+   * Witness-only walk outside the outputs' cone (docs/zkml-compile.md "Witness-only walk"): a new wire's row is its
+   * value times the constant wire 0, so every row built from it folds to one entry and `val` stays exact.
+   */
+  private folded = false;
+  fold(on: boolean): void { this.folded = on && this.values !== undefined && !this.store; }
+
   get witness(): boolean { return this.values !== undefined; }
   /** Whether constraints are collected (witness-only walks skip building their rows). */
   get storing(): boolean { return this.store; }
@@ -110,8 +118,10 @@ export class R1csBuilder {
   wire(name: string, value: () => bigint): Row {
     const w = this.nWires++;
     if (this.store) this.labels.push({ name, wire: w }); // a witness-only walk keeps no names
-    if (this.values) this.values[w] = toField(value());
-    return new Map([[w, 1n]]);
+    if (!this.values) return new Map([[w, 1n]]);
+    const v = this.values[w] = toField(value());
+    if (!this.folded) return new Map([[w, 1n]]);
+    return v === 0n ? new Map() : new Map([[0, v]]);
   }
   /** A named value that is a linear combination of other wires (listed in the .sym with wire −1, as circom's -O2 does). */
   implied(name: string, r: Row): Row { if (this.store) this.labels.push({ name, wire: -1 }); return r; }
@@ -126,6 +136,10 @@ export class R1csBuilder {
 }
 
 export type GadgetEmitter<K extends Gadget['kind']> = (b: R1csBuilder, g: Extract<Gadget, { kind: K }>, name: string) => void;
+
+/** 1/2^k in the field, computed once per k (an inversion per bit decomposition dominated the witness walk). */
+const INV2: bigint[] = [];
+const inv2 = (k: number): bigint => (INV2[k] ??= modInv(1n << BigInt(k)));
 
 /**
  * x + 2^(n−1) = Σ bits[i]·2^i with every bit boolean (n constraints). With 1 ≤ d < n the quotient q = floor(x / 2^d)
@@ -146,7 +160,6 @@ function signedBits(b: R1csBuilder, name: string, x: Row, xv: bigint, n: number,
   const bit = new Array<Row>(n);
   for (let i = 0; i < n; i++) if (!implied.has(i)) bit[i] = b.wire(`${name}.b.bits[${i}]`, () => (u >> BigInt(i)) & 1n);
   const pow2 = (k: number) => 1n << BigInt(k);
-  const inv2 = (k: number) => modInv(pow2(k));
   /** bit[top] = (value − Σ_{from ≤ i < top} 2^(i−from)·bit[i]) / 2^(top−from) */
   const solveTop = (value: Row, from: number, top: number): Row =>
     rowComb([[inv2(top - from), rowComb([[1n, value], ...bit.slice(from, top).map((r, i) => [-pow2(i), r] as const)])]]);
@@ -263,6 +276,25 @@ export const EMITTERS: { [K in Gadget['kind']]: GadgetEmitter<K> } = {
   range: emitRange, mul: emitMul, rescale: emitRescale, relu: emitRelu, act: emitAct, div: emitDiv,
 };
 
+/**
+ * Gadgets whose rows a witness-only walk keeps as wire combinations: those whose output signal reaches a public
+ * output equation (its pivot wire is eliminated by structure, docs/zkml-compile.md "Witness-only walk"). mul, relu
+ * and div output a fresh wire; the other kinds pass their input rows into their outputs, so their inputs' producers
+ * are kept too.
+ */
+function outputCone(p: FixedProgram): boolean[] {
+  const need = new Set<number>();
+  for (const o of p.outputs) for (const s of o.terms.keys()) need.add(s);
+  const keep = new Array<boolean>(p.gadgets.length).fill(false);
+  for (let k = p.gadgets.length - 1; k >= 0; k--) {
+    const g = p.gadgets[k]!;
+    if (g.kind === 'range' || !(need.has(g.out) || (g.kind === 'act' && g.q !== undefined && need.has(g.q.out)))) continue;
+    keep[k] = true;
+    if (g.kind !== 'mul' && g.kind !== 'relu' && g.kind !== 'div') for (const s of g.x.terms.keys()) need.add(s);
+  }
+  return keep;
+}
+
 /** The .sym / mutation-harness name of gadget k: its index and ONNX node (commas and newlines replaced). */
 export function gadgetName(g: Gadget, k: number): string {
   return `g${k}[${g.node.replace(/[,\n\r]/g, '_')}]`;
@@ -294,11 +326,14 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
   const b = new R1csBuilder(p, signals, opts.constraints ?? false, opts.recipient ?? 0n);
   const gadgetNames = p.gadgets.map(gadgetName);
   const every = Math.max(1, Math.floor(p.gadgets.length / 100));
+  const cone = signals && !opts.constraints ? outputCone(p) : undefined;
   p.gadgets.forEach((g, k) => {
     if (opts.onProgress && k % every === 0) opts.onProgress(k, p.gadgets.length);
+    b.fold(cone !== undefined && !cone[k]);
     (EMITTERS[g.kind] as GadgetEmitter<typeof g.kind>)(b, g as never, `main.${gadgetNames[k]}`);
   });
   opts.onProgress?.(p.gadgets.length, p.gadgets.length);
+  b.fold(false);
   const nOut = p.outputs.length, nPub = b.nPub;
   if (b.values) p.outputs.forEach((o, i) => { b.values![1 + i] = toField(linEval(o, signals!)); });
   const subs = new Map<number, Row>();

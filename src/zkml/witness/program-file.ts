@@ -36,7 +36,9 @@ function revive(v: unknown, tables: unknown[]): unknown {
     const o = v as Record<string, unknown>;
     if ('$map' in o) return new Map((o.$map as unknown[]).map((e) => revive(e, tables) as [unknown, unknown]));
     if ('$table' in o) return tables[o.$table as number];
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revive(x, tables)]));
+    const out: Record<string, unknown> = {}; // one fresh object per node, keys added in file order (fast properties)
+    for (const k of Object.keys(o)) if (k !== '__proto__') out[k] = revive(o[k], tables);
+    return out;
   }
   return v;
 }
