@@ -17,13 +17,19 @@ export function fieldPath(root: string, path: ReadonlyArray<PropertyKey>): strin
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`), root);
 }
 
-/** zod issues as field + message, an unknown key named as its own field (what the API reports). */
+/**
+ * zod issues as field + message, an unknown key named as its own field (what the API reports); one issue per field,
+ * the first (a served `format: date` and its `pattern` both fail on one bad date: the field is named once).
+ */
 export function issuesOf(error: z.ZodError, root: string, max = 10): InputIssue[] {
-  return error.issues.slice(0, max).map((i) => {
+  const out = new Map<string, InputIssue>();
+  for (const i of error.issues) {
     const keys = i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys : undefined;
-    const path = keys?.length ? [...i.path, keys[0]!] : i.path;
-    return { field: fieldPath(root, path), message: i.message };
-  });
+    const field = fieldPath(root, keys?.length ? [...i.path, keys[0]!] : i.path);
+    if (!out.has(field)) out.set(field, { field, message: i.message });
+    if (out.size === max) break;
+  }
+  return [...out.values()];
 }
 
 /**
