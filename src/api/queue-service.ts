@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type { ExternalQueue, ExternalRecord, ExternalStatus } from '../validator/external-queue.js';
 import { UnavailableError } from './errors.js';
-import type { InferenceRecord, InferenceService, InferenceStatus, ProgressEvent, SubmitRequest } from './service.js';
+import { withResult, type InferenceRecord, type InferenceService, type InferenceStatus, type ProgressEvent, type SubmitRequest } from './service.js';
 
 const STATUS: Record<ExternalStatus, InferenceStatus> = { queued: 'queued', running: 'proving', done: 'verified', failed: 'failed' };
 
@@ -91,14 +91,7 @@ export class QueueInferenceService implements InferenceService {
       out.timings.completedAt = rec.updatedAt;
       out.timings.totalMs = rec.updatedAt - rec.createdAt;
     }
-    if (rec.result) {
-      out.output = rec.result.outputs;
-      out.proof = rec.result.proof as InferenceRecord['proof'];
-      out.publicSignals = rec.result.publicSignals;
-      out.minerUid = rec.result.minerUid;
-      out.minerHotkey = rec.result.minerHotkey;
-      out.timings.responseMs = rec.result.responseMs;
-    }
+    if (rec.result) withResult(out, rec.result);
     if (rec.error && rec.status === 'failed') out.error = rec.error;
     return out;
   }

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { shared } from './auth/redis-stores.js';
 import { UnavailableError } from './errors.js';
 import { API_QUEUE_NAME, API_QUEUE_PREFIX, ApiJobDataSchema, ApiJobProgressSchema, ApiJobResultSchema } from './redis-protocol.js';
-import type { InferenceRecord, InferenceService, InferenceStatus, ProgressEvent, SubmitRequest } from './service.js';
+import { withResult, type InferenceRecord, type InferenceService, type InferenceStatus, type ProgressEvent, type SubmitRequest } from './service.js';
 
 const ALL_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
 
@@ -122,12 +122,7 @@ function toRecord(job: Job, state: string): InferenceRecord | undefined {
       out.error = `the stored result is malformed: ${r.error.issues[0]?.message ?? ''}`;
       return out;
     }
-    out.output = r.data.outputs;
-    out.proof = r.data.proof as InferenceRecord['proof'];
-    out.publicSignals = r.data.publicSignals;
-    out.minerUid = r.data.minerUid;
-    out.minerHotkey = r.data.minerHotkey;
-    out.timings.responseMs = r.data.responseMs;
+    withResult(out, r.data);
   }
   return out;
 }

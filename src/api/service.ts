@@ -44,6 +44,20 @@ export interface InferenceRecord {
   };
 }
 
+/** A verified result (the validator's `ExternalResult`, or the same shape stored in Redis) copied onto its record. */
+export function withResult(
+  out: InferenceRecord,
+  r: { proof: unknown; publicSignals: string[]; outputs: Record<string, number[]>; minerUid: number; minerHotkey: string; responseMs: number },
+): InferenceRecord {
+  out.output = r.outputs;
+  out.proof = r.proof as InferenceRecord['proof'];
+  out.publicSignals = r.publicSignals;
+  out.minerUid = r.minerUid;
+  out.minerHotkey = r.minerHotkey;
+  out.timings.responseMs = r.responseMs;
+  return out;
+}
+
 /** A progress event of one inference (sent over SSE and WebSocket). */
 export interface ProgressEvent {
   id: string;
