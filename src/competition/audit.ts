@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import * as snarkjs from 'snarkjs';
 import { circuitIdOfVk } from '../zkml/artifacts/canonical.js';
-import { lowerModelFile } from '../zkml/compile.js';
+import { circuitInterface, lowerModelFile, type LoweredFile } from '../zkml/compile.js';
 import type { CircuitMetadata } from '../zkml/format/metadata.js';
 import { emitProgram } from '../zkml/r1cs/emit.js';
 import { writeR1csFile } from '../zkml/r1cs/write.js';
@@ -35,27 +35,18 @@ export interface AuditInput {
   ceremonyPtau?: string;
 }
 
-/** The public interface `zkinfer compile` writes for a lowered model (what metadata.json must say). */
-function interfaceOf(low: Awaited<ReturnType<typeof lowerModelFile>>): Pick<CircuitMetadata, 'inputs' | 'outputs' | 'publicLayout'> {
-  return {
-    inputs: low.low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: low.scale, rangeBits: i.rangeBits })),
-    outputs: low.low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: o.scale, rangeBits: o.rangeBits })),
-    publicLayout: low.layout,
-  };
-}
-
 /** Why the submission is not the circuit zkinfer compiles from its source, or undefined when it is. */
 export async function auditSubmission(a: AuditInput): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'zkinfer-audit-'));
   try {
-    let lowered: Awaited<ReturnType<typeof lowerModelFile>>;
+    let lowered: LoweredFile;
     try {
       const { modelPath, opts } = await materializeSource(dir, a.source);
       lowered = await lowerModelFile(modelPath, opts);
     } catch (e) {
       return `the submitted model does not compile with this validator's zkinfer: ${(e as Error).message.slice(0, 300)}`;
     }
-    const want = interfaceOf(lowered);
+    const want = circuitInterface(lowered);
     const got = { inputs: a.metadata.inputs, outputs: a.metadata.outputs, publicLayout: a.metadata.publicLayout };
     if (!isDeepStrictEqual(JSON.parse(JSON.stringify(want)), JSON.parse(JSON.stringify(got)))) {
       return 'metadata inputs/outputs/public layout are not those of the circuit compiled from the submitted model';

@@ -176,6 +176,18 @@ export async function lowerModelFile(modelPath: string, opts: LowerFileOptions) 
   return { model, graph, samples, scale, variant, precisionName, low, layout: packedPublicLayout(low.outputs, low.inputs) };
 }
 
+/** The public interface `compile` writes into metadata.json for a lowered model (a competition audit compares it). */
+export function circuitInterface(l: Pick<LoweredFile, 'low' | 'scale' | 'layout'>): Pick<CircuitMetadata, 'inputs' | 'outputs' | 'publicLayout'> {
+  return {
+    inputs: l.low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: l.scale, rangeBits: i.rangeBits })),
+    outputs: l.low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: o.scale, rangeBits: o.rangeBits })),
+    publicLayout: l.layout,
+  };
+}
+
+/** What `lowerModelFile` returns. */
+export type LoweredFile = Awaited<ReturnType<typeof lowerModelFile>>;
+
 /**
  * Compile an ONNX model to a Groth16 circuit: import → quantize → Circom codegen → circom2 → error against
  * onnxruntime-node → setup (prove engineer's setupCircuit) → metadata.json. Identical recompiles reuse the artifacts.
@@ -186,7 +198,8 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   const stageTimes: Array<[string, number]> = [];
   let t = performance.now();
   const lap = (stage: string) => { const now = performance.now(); stageTimes.push([stage, (now - t) / 1000]); t = now; };
-  const { model, graph, samples, scale, variant, precisionName, low, layout } = await lowerModelFile(modelPath, opts);
+  const lowered = await lowerModelFile(modelPath, opts);
+  const { model, graph, samples, variant, precisionName, low, layout } = lowered;
   lap('import + quantize');
   // what the circuit is a function of, so a competition validator can recompile it (docs/competitions.md)
   await writeCompileSource(dir, modelPath, opts);
@@ -255,9 +268,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     ptau: setup.ptau,
     constraints: setup.constraints,
     ops: opsTable(low),
-    inputs: low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: scale, rangeBits: i.rangeBits })),
-    outputs: low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: o.scale, rangeBits: o.rangeBits })),
-    publicLayout: layout,
+    ...circuitInterface(lowered),
     error,
     precision: precisionName,
     tableVariant: variant,
