@@ -5,16 +5,18 @@
  *
  * Starting state every backend provides: subnet `backend.netuid` exists with the owner's validator
  * (`contractAccounts().validator`, coldkey `cold`) registered at uid 0 and staked; `cold` has funds;
- * the miner hotkey is not registered; commit-reveal is off.
+ * the miner hotkey is not registered; commit-reveal is off. On `backend.crNetuid` commit-reveal is on and the
+ * validator is uid 0. The wall clock is `CONTRACT.nowMs` (the commit's reveal round depends on it).
  */
 import assert from 'node:assert/strict';
 import type { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { SubnetNotFoundError } from '../../src/chain/errors.js';
+import { CommitRevealEnabledError, SubnetNotFoundError } from '../../src/chain/errors.js';
+import { setWeightsOrCommit } from '../../src/chain/timelock/commit.js';
 import type { Chain } from '../../src/chain/types.js';
 
 /** `replayNetuid`: the subnet of the recorded subtensor transcript. */
-export const CONTRACT = { replayNetuid: 3, missingNetuid: 77, stake: 2_000_000_000n, unstake: 500_000_000n, ip: '203.0.113.9', port: 8091 };
+export const CONTRACT = { replayNetuid: 3, replayCrNetuid: 4, nowMs: 1_780_000_000_000, missingNetuid: 77, stake: 2_000_000_000n, unstake: 500_000_000n, ip: '203.0.113.9', port: 8091 };
 
 export function contractAccounts(keyring: Keyring): { cold: KeyringPair; validator: KeyringPair; miner: KeyringPair } {
   return { cold: keyring.addFromUri('//ContractOwner'), validator: keyring.addFromUri('//ContractOwner//validator'), miner: keyring.addFromUri('//ContractOwner//miner') };
@@ -23,6 +25,8 @@ export function contractAccounts(keyring: Keyring): { cold: KeyringPair; validat
 export interface ContractBackend {
   /** The subnet the contract runs on. */
   netuid: number;
+  /** A subnet with commit-reveal weights on, where the validator is registered at uid 0. */
+  crNetuid: number;
   /** Let the chain move on by at least one block. */
   advance(): Promise<void>;
 }
@@ -69,4 +73,11 @@ export async function runContract(chain: Chain, backend: ContractBackend, keyrin
   // set weights (the validator weighs the miner), read back max-upscaled
   await chain.setWeights(validator, { netuid, uids: [reg.uid], weights: [1000], versionKey: hp.weightsVersion });
   assert.deepEqual(await chain.weights!(netuid, 0), [[reg.uid, 65535]]);
+  // commit-reveal: set_weights is refused before it is sent; the weights are committed timelocked instead
+  const crHp = await chain.hyperparameters(backend.crNetuid);
+  assert.equal(crHp.commitRevealWeightsEnabled, true);
+  const selfWeight = { netuid: backend.crNetuid, uids: [0], weights: [65535], versionKey: crHp.weightsVersion };
+  await assert.rejects(chain.setWeights(validator, selfWeight), CommitRevealEnabledError);
+  const committed = await setWeightsOrCommit(chain, validator, selfWeight, CONTRACT.nowMs);
+  assert.ok(committed.revealRound !== undefined && committed.revealRound > 0 && committed.block > 0);
 }

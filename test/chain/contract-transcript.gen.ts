@@ -20,6 +20,7 @@ import { RecordingProvider, type Responder } from './replay-provider.js';
 import { CONTRACT, contractAccounts, runContract } from './contract-suite.js';
 
 const NETUID = CONTRACT.replayNetuid;
+const CR_NETUID = CONTRACT.replayCrNetuid;
 import { readSubtensorFixture } from './contract-fixtures.js';
 
 await cryptoWaitReady();
@@ -78,8 +79,8 @@ class ScriptedSubtensor implements Responder {
       case 'SubnetInfoRuntimeApi_get_metagraph': return netuid === NETUID
         ? hex('Option<PalletSubtensorRpcInfoMetagraph>', { netuid, hotkeys: this.neurons.map((n) => n.hotkey), alphaStake: this.neurons.map((n) => n.stake), taoStake: this.neurons.map(() => 0), totalStake: this.neurons.map((n) => n.stake) })
         : '0x00';
-      case 'SubnetInfoRuntimeApi_get_subnet_hyperparams_v2': return netuid === NETUID
-        ? hex('Option<PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2>', { tempo: 360, kappa: 32767, immunityPeriod: 5000, minAllowedWeights: 1, maxWeightsLimit: 65535, activityCutoff: 5000, weightsVersion: 0, weightsRateLimit: 100, maxValidators: 64, registrationAllowed: true, commitRevealWeightsEnabled: false, commitRevealPeriod: 1, bondsMovingAvg: 900000, servingRateLimit: 50, maxRegsPerBlock: 1, yumaVersion: 2 })
+      case 'SubnetInfoRuntimeApi_get_subnet_hyperparams_v2': return netuid === NETUID || netuid === CR_NETUID
+        ? hex('Option<PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2>', { tempo: 360, kappa: 32767, immunityPeriod: 5000, minAllowedWeights: 1, maxWeightsLimit: 65535, activityCutoff: 5000, weightsVersion: 0, weightsRateLimit: 100, maxValidators: 64, registrationAllowed: true, commitRevealWeightsEnabled: netuid === CR_NETUID, commitRevealPeriod: 1, bondsMovingAvg: 900000, servingRateLimit: 50, maxRegsPerBlock: 1, yumaVersion: 2 })
         : '0x00';
       default: throw new Error(`scripted subtensor: no runtime API ${fn}`);
     }
@@ -88,9 +89,12 @@ class ScriptedSubtensor implements Responder {
   private storage(): Map<string, string> {
     const st = new Map<string, string>();
     const put = (pallet: string, item: string, args: unknown[], type: string, value: unknown) => st.set(this.query![pallet]![item]!.key(...args), hex(type, value));
-    put('subtensorModule', 'maxAllowedUids', [NETUID], 'u16', 256);
-    put('subtensorModule', 'burn', [NETUID], 'u64', 1_000_000_000n);
-    put('subtensorModule', 'commitRevealWeightsEnabled', [NETUID], 'bool', false);
+    for (const netuid of [NETUID, CR_NETUID]) {
+      put('subtensorModule', 'maxAllowedUids', [netuid], 'u16', 256);
+      put('subtensorModule', 'burn', [netuid], 'u64', 1_000_000_000n);
+      put('subtensorModule', 'commitRevealWeightsEnabled', [netuid], 'bool', netuid === CR_NETUID);
+    }
+    put('subtensorModule', 'commitRevealWeightsVersion', [], 'u16', 4);
     this.neurons.forEach((n, uid) => {
       put('subtensorModule', 'uids', [NETUID, n.hotkey], 'u16', uid);
       put('subtensorModule', 'blockAtRegistration', [NETUID, uid], 'u64', n.regBlock);
@@ -145,6 +149,7 @@ class ScriptedSubtensor implements Responder {
   }
 
   readonly nonce = new Map<string, number>();
+  readonly commits: string[] = [];
   /** Extrinsics (hex) included in each scripted block. */
   readonly included = new Map<number, string[]>();
 
@@ -169,6 +174,7 @@ class ScriptedSubtensor implements Responder {
         this.neurons[uidOf(signer)]!.weights = uids.map((u, i) => [u, Math.round((w[i]! * 65535) / max)]);
         break;
       }
+      case 'subtensorModule.commitTimelockedMechanismWeights': this.commits.push(xtHex); break; // revealed later by the chain: not scripted
       default: throw new Error(`scripted subtensor: no call ${section}.${method}`);
     }
     return 'sub-1';
@@ -185,7 +191,7 @@ const node = new ScriptedSubtensor();
 const provider = new RecordingProvider(node);
 const chain = await SubtensorChain.fromProvider(provider, { stakeNetuid: NETUID });
 node.query = chain.api.query as unknown as StorageKeys;
-await runContract(chain, { netuid: NETUID, advance: async () => { node.block += 1; } }, new Keyring({ type: 'sr25519', ss58Format: 42 }));
+await runContract(chain, { netuid: NETUID, crNetuid: CONTRACT.replayCrNetuid, advance: async () => { node.block += 1; } }, new Keyring({ type: 'sr25519', ss58Format: 42 }));
 await chain.close();
 const out = fileURLToPath(new URL('../fixtures/subtensor/contract-transcript.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify({ provenance: 'see test/fixtures/subtensor/README.md (contract-transcript.json)', exchanges: provider.exchanges }, null, 1)}\n`);

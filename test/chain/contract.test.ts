@@ -15,6 +15,7 @@ import { Devnet } from '../../src/chain/devnet/devnet.js';
 import { SubtensorChain } from '../../src/chain/subtensor/subtensor.js';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import { taoToRao } from '../../src/chain/types.js';
+import { deserializeTlock } from '../../src/chain/timelock/tlock.js';
 import { readSubtensorFixture } from './contract-fixtures.js';
 import { CONTRACT, contractAccounts, runContract } from './contract-suite.js';
 import { ReplayProvider, type Transcript } from './replay-provider.js';
@@ -23,14 +24,16 @@ await cryptoWaitReady();
 const keyring = (): Keyring => new Keyring({ type: 'sr25519', ss58Format: 42 });
 
 test('Chain contract: devnet', async () => {
-  const dev = await Devnet.open({ hyperparameters: { weightsRateLimit: 0 } });
+  const dev = await Devnet.open({ hyperparameters: { weightsRateLimit: 0 }, now: () => CONTRACT.nowMs });
   try {
     const { cold, validator } = contractAccounts(keyring());
     await dev.faucet(cold.address, taoToRao(100));
     const netuid = await dev.createSubnet(cold.address);
     await dev.burnedRegister(netuid, cold, validator.address);
     await dev.addStake(cold, validator.address, taoToRao(10));
-    await runContract(dev, { netuid, advance: async () => { dev.produceBlock(); } }, keyring());
+    const crNetuid = await dev.createSubnet(cold.address, { commitRevealWeightsEnabled: true });
+    await dev.burnedRegister(crNetuid, cold, validator.address);
+    await runContract(dev, { netuid, crNetuid, advance: async () => { dev.produceBlock(); } }, keyring());
   } finally {
     await dev.close();
   }
@@ -42,7 +45,14 @@ function replay(): ReplayProvider {
   const registry = new TypeRegistry();
   registry.setMetadata(new Metadata(registry, meta), undefined, SUBTENSOR_SIGNED_EXTENSIONS, true);
   const transcript = JSON.parse(readSubtensorFixture('contract-transcript.json').toString('utf8')) as Transcript;
-  const callOf = (xt: string): string => registry.createType('Extrinsic', xt).method.toHex();
+  // a timelocked commit's ciphertext is random: it must parse as a TLECiphertext, and is matched by its length
+  const callOf = (xt: string): string => {
+    const call = registry.createType('Extrinsic', xt).method;
+    if (`${call.section}.${call.method}` !== 'subtensorModule.commitTimelockedMechanismWeights') return call.toHex();
+    const [netuid, mecid, commit, round, version] = call.args.map((a) => a.toU8a(true));
+    deserializeTlock(commit!);
+    return [u8aToHex(call.callIndex), u8aToHex(netuid), u8aToHex(mecid), `tlock(${commit!.length} bytes)`, u8aToHex(round), u8aToHex(version)].join(' ');
+  };
   return new ReplayProvider(transcript, callOf, { $METADATA: u8aToHex(meta), $METADATA_OPTION: u8aToHex(registry.createType('Option<Bytes>', u8aToHex(meta)).toU8a()) });
 }
 
@@ -50,7 +60,7 @@ test('Chain contract: subtensor adapter over the replayed finney-metadata transc
   const provider = replay();
   const chain = await SubtensorChain.fromProvider(provider, { stakeNetuid: CONTRACT.replayNetuid });
   try {
-    await runContract(chain, { netuid: CONTRACT.replayNetuid, advance: async () => undefined }, keyring());
+    await runContract(chain, { netuid: CONTRACT.replayNetuid, crNetuid: CONTRACT.replayCrNetuid, advance: async () => undefined }, keyring());
     // the adapter asked for exactly what was recorded: nothing left over
     assert.deepEqual(provider.unused().map((e) => e.method), []);
   } finally {
@@ -61,7 +71,7 @@ test('Chain contract: subtensor adapter over the replayed finney-metadata transc
 test('the replay can fail: an adapter that stakes on another subnet sends a call the transcript does not hold', async () => {
   const chain = await SubtensorChain.fromProvider(replay(), { stakeNetuid: CONTRACT.replayNetuid + 1 });
   try {
-    await assert.rejects(runContract(chain, { netuid: CONTRACT.replayNetuid, advance: async () => undefined }, keyring()), /no \(further\) answer to author_submitAndWatchExtrinsic/);
+    await assert.rejects(runContract(chain, { netuid: CONTRACT.replayNetuid, crNetuid: CONTRACT.replayCrNetuid, advance: async () => undefined }, keyring()), /no \(further\) answer to author_submitAndWatchExtrinsic/);
   } finally {
     await chain.close();
   }
