@@ -18,10 +18,10 @@ import { SubtensorChain } from '../../src/chain/subtensor/subtensor.js';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import { RecordingProvider, type Responder } from './replay-provider.js';
 import { CONTRACT, contractAccounts, runContract } from './contract-suite.js';
+import { readSubtensorFixture } from './contract-fixtures.js';
 
 const NETUID = CONTRACT.replayNetuid;
 const CR_NETUID = CONTRACT.replayCrNetuid;
-import { readSubtensorFixture } from './contract-fixtures.js';
 
 await cryptoWaitReady();
 const metaBytes = readSubtensorFixture('metadata-v15.scale.gz', true);
@@ -38,15 +38,15 @@ const RPC_METHODS = ['author_submitAndWatchExtrinsic', 'author_unwatchExtrinsic'
   'chain_subscribeNewHeads', 'chain_unsubscribeNewHeads', 'rpc_methods', 'state_call', 'state_getKeysPaged', 'state_getMetadata', 'state_getRuntimeVersion',
   'state_getStorage', 'state_queryStorageAt', 'state_subscribeStorage', 'state_unsubscribeStorage', 'system_accountNextIndex', 'system_chain', 'system_properties'];
 
-/** The scripted state of one subnet on a subtensor-like chain. */
+/** A neuron of the scripted subnet. */
 interface Neuron { hotkey: string; coldkey: string; stake: bigint; axon?: { ip: bigint; port: number; block: number }; weights: Array<[number, number]>; regBlock: number }
+/** The scripted state (subnet NETUID's neurons; subnet CR_NETUID with commit-reveal on), answering as a node would. */
 class ScriptedSubtensor implements Responder {
   block = 5_000_000;
   neurons: Neuron[] = [];
   sent: string | undefined;
   /** The adapter's own storage-key builders (set once its API is up; keys are derived from the metadata). */
   query: StorageKeys | undefined;
-  private readonly pending: Array<() => void> = [];
 
   constructor() {
     const { cold, validator } = contractAccounts(new Keyring({ type: 'sr25519', ss58Format: 42 }));
