@@ -235,10 +235,14 @@ export interface Chain {
   /** Beacon, block time and commit-reveal version, for building timelocked commits. */
   timelockInfo?(): Promise<TimelockInfo>;
 
-  /** Move `amount` rao from the coldkey's balance onto `hotkey` as stake. */
-  addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt>;
-  /** Move `amount` rao of stake on `hotkey` back to the coldkey's balance. */
-  removeStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt>;
+  /**
+   * Move `amount` rao (τ) from the coldkey's balance onto `hotkey` as stake. `netuid`: the subnet whose α the
+   * τ buys (dynamic TAO; subtensor defaults to the connection's stake subnet, the devnet swaps only on a
+   * subnet with an alpha pool and otherwise stakes τ globally).
+   */
+  addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt>;
+  /** Move `amount` rao of stake on `hotkey` back to the coldkey's balance (α of `netuid` where it has a pool). */
+  removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt>;
 
   /** Release connections / timers. */
   close(): Promise<void>;

@@ -195,12 +195,12 @@ export class RpcChain implements DevChain {
     return z.array(CommitmentSchema).parse(await this.call('chain_commitments', { netuid }));
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return this.submit(coldkey, 'addStake', { hotkey, amount: amount.toString() });
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return this.submit(coldkey, 'addStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return this.submit(coldkey, 'removeStake', { hotkey, amount: amount.toString() });
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return this.submit(coldkey, 'removeStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
   }
 
   async faucet(coldkey: string, amount: bigint): Promise<CallReceipt> {

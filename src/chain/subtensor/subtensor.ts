@@ -231,12 +231,12 @@ export class SubtensorChain implements Chain {
     return this.stakeNetuid;
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return { block: (await this.send(addStakeCall(this.tx, hotkey, this.netuidForStake(), amount), coldkey)).block };
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return { block: (await this.send(addStakeCall(this.tx, hotkey, netuid ?? this.netuidForStake(), amount), coldkey)).block };
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return { block: (await this.send(removeStakeCall(this.tx, hotkey, this.netuidForStake(), amount), coldkey)).block };
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return { block: (await this.send(removeStakeCall(this.tx, hotkey, netuid ?? this.netuidForStake(), amount), coldkey)).block };
   }
 
   async close(): Promise<void> {
