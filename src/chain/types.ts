@@ -252,8 +252,11 @@ export interface Chain {
 export interface DevChain extends Chain {
   /** Credit `amount` rao to `coldkey` out of thin air (dev faucet). */
   faucet(coldkey: string, amount: bigint): Promise<CallReceipt>;
-  /** Create a subnet owned by `owner` (coldkey ss58) and return its netuid. */
-  createSubnet(owner: string, overrides?: Partial<Hyperparameters>): Promise<number>;
+  /**
+   * Create a subnet owned by `owner` (coldkey ss58) and return its netuid; with `pool` (τ and α reserves, rao)
+   * its stake is α swapped through that alpha pool (docs/chain.md "Devnet alpha pools").
+   */
+  createSubnet(owner: string, overrides?: Partial<Hyperparameters>, pool?: { tao: bigint; alpha: bigint }): Promise<number>;
   /** Existing netuids. */
   subnets(): Promise<number[]>;
 }

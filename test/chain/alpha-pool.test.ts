@@ -10,6 +10,9 @@ import { Devnet } from '../../src/chain/devnet/devnet.js';
 import { swapAlphaForTao, swapTaoForAlpha } from '../../src/chain/devnet/pool.js';
 import * as E from '../../src/chain/errors.js';
 import { taoToRao } from '../../src/chain/types.js';
+import { RpcChain } from '../../src/chain/rpc/client.js';
+import { serveDevnet } from '../../src/chain/rpc/server.js';
+import { CLI_NODE_ARGS, runNode } from '../lifecycle/spawn-cli.js';
 
 await cryptoWaitReady();
 const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -81,6 +84,33 @@ test('devnet: staking on a pool subnet swaps τ↔α; permits, metagraph and epo
     assert.equal((await dev.metagraph(1)).stake[0]! >= taoToRao(3), true);
     await assert.rejects(dev.addStake(cold, v1.address, taoToRao(1), 99), E.SubnetNotFoundError);
   } finally {
+    await dev.close();
+  }
+});
+
+test('devnet over JSON-RPC: a pool subnet created through the wire; the real CLI `chain stake add/remove --netuid` swaps through it', async () => {
+  const dev = await Devnet.open({ fast: true });
+  const server = await serveDevnet(dev, { port: 0 });
+  const rpc = await RpcChain.connect(server.url);
+  try {
+    await dev.faucet(cold.address, taoToRao(100));
+    const netuid = await rpc.createSubnet(cold.address, {}, { tao: taoToRao(100), alpha: taoToRao(400) });
+    await rpc.burnedRegister(netuid, cold, v1.address);
+    const cli = (op: string, amount: string) => runNode([...CLI_NODE_ARGS, 'chain', 'stake', op, '--network', server.url, '--netuid', String(netuid),
+      '--coldkey-uri', '//PoolOwner', '--hotkey-uri', '//PoolOwner//v1', '--amount', amount]);
+    let r = await cli('add', '25');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((await rpc.metagraph(netuid)).alphaStake, [taoToRao(80)]);
+    const before = await rpc.balance(cold.address);
+    r = await cli('remove', '80');
+    assert.equal(r.code, 0, r.stderr);
+    // all α sold back: the pool returns to 100 τ / 400 α, so the 25 τ come back exactly
+    assert.deepEqual((await rpc.metagraph(netuid)).alphaStake, [0n]);
+    assert.equal(await rpc.balance(cold.address), before + taoToRao(25));
+    await assert.rejects(rpc.createSubnet(cold.address, {}, { tao: 0n, alpha: 1n }), /positive τ and α reserves/);
+  } finally {
+    await rpc.close();
+    await server.close();
     await dev.close();
   }
 });
