@@ -59,11 +59,11 @@ export async function runContract(chain: Chain, backend: ContractBackend, keyrin
   assert.equal(mg1.n, mg0.n + 1);
   assert.equal(mg1.hotkeys[reg.uid], miner.address);
   assert.equal(mg1.coldkeys[reg.uid], cold.address);
-  // stake add / remove
-  await chain.addStake(cold, miner.address, CONTRACT.stake);
+  // stake add / remove on the subnet (dynamic TAO: τ in, the subnet's α out — through the devnet's alpha pool too)
+  await chain.addStake(cold, miner.address, CONTRACT.stake, netuid);
   const staked = (await chain.metagraph(netuid)).stake[reg.uid]!;
   assert.ok(staked > 0n, 'stake added');
-  await chain.removeStake(cold, miner.address, CONTRACT.unstake);
+  await chain.removeStake(cold, miner.address, CONTRACT.unstake, netuid);
   const left = (await chain.metagraph(netuid)).stake[reg.uid]!;
   assert.ok(left > 0n && left < staked, 'stake removed');
   // serve axon

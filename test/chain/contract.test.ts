@@ -28,9 +28,9 @@ test('Chain contract: devnet', async () => {
   try {
     const { cold, validator } = contractAccounts(keyring());
     await dev.faucet(cold.address, taoToRao(100));
-    const netuid = await dev.createSubnet(cold.address);
+    const netuid = await dev.createSubnet(cold.address, {}, { tao: taoToRao(100), alpha: taoToRao(100) });
     await dev.burnedRegister(netuid, cold, validator.address);
-    await dev.addStake(cold, validator.address, taoToRao(10));
+    await dev.addStake(cold, validator.address, taoToRao(10), netuid);
     const crNetuid = await dev.createSubnet(cold.address, { commitRevealWeightsEnabled: true });
     await dev.burnedRegister(crNetuid, cold, validator.address);
     await runContract(dev, { netuid, crNetuid, advance: async () => { dev.produceBlock(); } }, keyring());
@@ -68,10 +68,11 @@ test('Chain contract: subtensor adapter over the replayed finney-metadata transc
   }
 });
 
-test('the replay can fail: an adapter that stakes on another subnet sends a call the transcript does not hold', async () => {
-  const chain = await SubtensorChain.fromProvider(replay(), { stakeNetuid: CONTRACT.replayNetuid + 1 });
+test('the replay can fail: staking on another subnet is a call the transcript does not hold', async () => {
+  const chain = await SubtensorChain.fromProvider(replay(), { stakeNetuid: CONTRACT.replayNetuid });
   try {
-    await assert.rejects(runContract(chain, { netuid: CONTRACT.replayNetuid, crNetuid: CONTRACT.replayCrNetuid, advance: async () => undefined }, keyring()), /no \(further\) answer to author_submitAndWatchExtrinsic/);
+    const { cold, miner } = contractAccounts(keyring());
+    await assert.rejects(chain.addStake(cold, miner.address, CONTRACT.stake, CONTRACT.replayNetuid + 2), /no \(further\) answer to author_submitAndWatchExtrinsic/);
   } finally {
     await chain.close();
   }
