@@ -36,6 +36,7 @@ const RUNS = Number(arg('runs', '3'));
 const median = (xs: number[]): number => quantile(xs, 0.5)!;
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' / ');
 
+interface FleetRun { perS: number; p50: number; p95: number; overheadP50: number; jobs: string; hops: number[] }
 interface Row { name: string; n: number; perS: number; p50: number; p95: number; overheadP50?: number; ratio?: string; note?: string }
 
 /** Prove REQUESTS jobs with `inFlight` at a time; latencies in ms and proofs/s. */
@@ -70,7 +71,8 @@ async function main(): Promise<void> {
   for (const w of FLEETS) {
     // Baseline: the local pool (one thread, as `zkinfer miner --workers 1`), same proofs in flight.
     // Its own overhead (round trip minus the reported witness + prove time: the worker-thread hop) is measured the
-    // same way as the fleet's, so the part the queue adds is the difference of the two.
+    // same way as the fleet's, so the part the queue adds is the difference of the two. With 1 in flight it is
+    // measured again in every run, next to the fleet's runs, so load swings on a shared machine hit both alike.
     const pool = new PoolBackend({ size: 1, prover: PROVER as 'auto' });
     const poolOverhead: number[] = [];
     const local: ProofBackend = {
@@ -84,12 +86,8 @@ async function main(): Promise<void> {
     await local.prove(circuit, inputs());
     poolOverhead.length = 0;
     const base = await run(local, circuit, inputs, w);
-    await pool.close();
-    const baseOverhead = quantile(poolOverhead, 0.5)!;
-    rows.push({
-      name: `local pool (1 thread), ${w} in flight`, n: base.lat.length, perS: base.perS, p50: quantile(base.lat, 0.5)!, p95: quantile(base.lat, 0.95)!, ratio: '1.00',
-      ...(w === 1 ? { overheadP50: baseOverhead, note: 'overhead here = the worker-thread hop (no queue)' } : {}),
-    });
+    const hops = [quantile(poolOverhead, 0.5)!];
+    rows.push({ name: `local pool (1 thread), ${w} in flight`, n: base.lat.length, perS: base.perS, p50: quantile(base.lat, 0.5)!, p95: quantile(base.lat, 0.95)!, ratio: '1.00' });
 
     const redis = await startRedis();
     const procs: ChildProcess[] = [];
@@ -101,21 +99,40 @@ async function main(): Promise<void> {
     await fleet.start();
     while ((fleet.fleet().get(circuit.id)?.capacity ?? 0) < w) await new Promise((r) => setTimeout(r, 200));
     await run(fleet, circuit, inputs, w).catch(() => undefined); // warm every worker (keys loaded)
-    const runs: Array<{ perS: number; p50: number; p95: number; overheadP50: number; jobs: string }> = [];
+    // Each run measures both result paths on the same warm workers, in alternating order.
+    const runs: Record<'event' | 'reply', FleetRun[]> = { event: [], reply: [] };
     for (let k = 0; k < RUNS; k++) {
-      const fresh = new FleetBackend({ url: redis.url, circuits, pollMs: 200, logEveryS: 0 });
-      await fresh.start();
-      const r = await run(fresh, circuit, inputs, w);
-      const st = fresh.fleet().get(circuit.id)!;
-      runs.push({ perS: r.perS, p50: quantile(r.lat, 0.5)!, p95: quantile(r.lat, 0.95)!, overheadP50: st.overhead.p(0.5) ?? Number.NaN, jobs: st.workers.map((x) => `${x.jobs}`).join('+') });
-      await fresh.close();
+      for (const mode of k % 2 ? (['reply', 'event'] as const) : (['event', 'reply'] as const)) {
+        const fresh = new FleetBackend({ url: redis.url, circuits, pollMs: 200, logEveryS: 0, replyChannel: mode === 'reply' });
+        await fresh.start();
+        const r = await run(fresh, circuit, inputs, w);
+        const st = fresh.fleet().get(circuit.id)!;
+        runs[mode].push({
+          perS: r.perS, p50: quantile(r.lat, 0.5)!, p95: quantile(r.lat, 0.95)!, overheadP50: st.overhead.p(0.5) ?? Number.NaN, jobs: st.workers.map((x) => `${x.jobs}`).join('+'),
+          hops: [st.hops.toWorker.p(0.5) ?? Number.NaN, st.hops.inWorker.p(0.5) ?? Number.NaN, st.hops.back.p(0.5) ?? Number.NaN],
+        });
+        await fresh.close();
+      }
+      if (w === 1) {
+        poolOverhead.length = 0;
+        await run(local, circuit, inputs, 1);
+        hops.push(quantile(poolOverhead, 0.5)!);
+      }
     }
-    const mid = [...runs].sort((a, b) => a.perS - b.perS)[Math.floor(runs.length / 2)]!;
-    rows.push({
-      name: `fleet, ${w} worker process${w > 1 ? 'es' : ''}, ${w} in flight`, n: REQUESTS * RUNS, perS: mid.perS, p50: mid.p50, p95: mid.p95,
-      overheadP50: median(runs.map((x) => x.overheadP50)), ratio: (mid.perS / base.perS).toFixed(2),
-      note: `${RUNS} runs; overhead p50 per run ${runs.map((x) => x.overheadP50.toFixed(1)).join(', ')} ms${w === 1 ? `; added by the queue (minus the local pool's thread hop) ${(median(runs.map((x) => x.overheadP50)) - baseOverhead).toFixed(1)} ms` : ''}; ${mid.jobs} jobs per worker (incl. warm-up)`,
-    });
+    await pool.close();
+    const hop = median(hops);
+    if (w === 1) Object.assign(rows[rows.length - 1]!, { overheadP50: hop, note: `overhead here = the worker-thread hop (no queue); per run ${hops.map((x) => x.toFixed(1)).join(', ')} ms` });
+    for (const mode of ['event', 'reply'] as const) {
+      const rs = runs[mode];
+      const mid = [...rs].sort((a, b) => a.perS - b.perS)[Math.floor(rs.length / 2)]!;
+      const over = median(rs.map((x) => x.overheadP50));
+      const split = [0, 1, 2].map((i) => median(rs.map((x) => x.hops[i]!)).toFixed(1));
+      rows.push({
+        name: `fleet, ${w} worker process${w > 1 ? 'es' : ''}, ${w} in flight, results ${mode === 'reply' ? 'on the reply channel' : 'via the BullMQ event stream'}`, n: REQUESTS * RUNS, perS: mid.perS, p50: mid.p50, p95: mid.p95,
+        overheadP50: over, ratio: (mid.perS / base.perS).toFixed(2),
+        note: `${RUNS} runs; overhead p50 per run ${rs.map((x) => x.overheadP50.toFixed(1)).join(', ')} ms${w === 1 ? `; **added by the queue** (minus the local pool's thread hop) **${(over - hop).toFixed(1)} ms**` : ''}; hops p50: to worker ${split[0]}, in worker ${split[1]}, back ${split[2]} ms; ${mid.jobs} jobs per worker (incl. warm-up)`,
+      });
+    }
     await fleet.close();
     for (const p of procs) {
       const exited = new Promise((res) => p.once('exit', res));
