@@ -5,11 +5,16 @@
 // types them), the miner's FleetBackend (BullMQ queue per circuit), the zkML engine's ProverPool as baseline.
 // Rows: local pool (1 thread) with the same number of proofs in flight (baseline); fleet with 1, 2, 4 worker
 // processes, proofs/s and per-job queue overhead (miner round trip minus the worker's witness+prove time; the local
-// pool's row with 1 in flight shows the same measure for the pool alone, the worker-thread hop both pay).
+// pool's row with 1 in flight shows the same measure for the pool alone, the worker-thread hop both pay), each with
+// results on the miner's reply channel (the default) and through BullMQ's event stream alone (the fallback path,
+// as before the reply channel), measured in alternating order in the same runs. The overhead is split into hops by
+// the worker's timestamps: to worker (enqueue → the worker's processor starts), in worker (its time around the
+// prover: checks and its own worker-thread hop), back (proof ready → the miner has the result).
 // This machine has 2 cores: the point is the correctness of the split and the overhead per job (target ≤ 5 ms
 // p50), not a speed-up. Options: --requests N (default 8)  --workers 1,2,4  --prover auto|native|snarkjs
 // --runs R (default 3): each fleet row is measured R times on the same warm workers; proofs/s and p50/p95 are
-// the median run's, the queue overhead is the median of the runs' p50s (each run's p50 in the note). The load
+// the median run's, the queue overhead is the median of the runs' p50s (each run's p50 in the note); with 1 in
+// flight the local pool's hop is measured again after every run and its median is subtracted. The load
 // average of the machine is printed with the table: on a shared machine it decides the overhead.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';

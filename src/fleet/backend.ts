@@ -109,6 +109,21 @@ export class FleetBackend implements ProofBackend {
     this.log(`miner: proving fleet on ${redactRedisUrl(this.opts.url)}: ${this.describe()}`);
   }
 
+  /** This miner's reply channel (undefined with `replyChannel: false`). */
+  get replyChannel(): string | undefined {
+    return this.replies?.channel;
+  }
+
+  /** Malformed messages dropped from the reply channel. */
+  get malformedReplies(): number {
+    return this.replies?.malformed ?? 0;
+  }
+
+  /** Answered jobs whose result is still due on its other path (the echo). */
+  get awaitingEcho(): number {
+    return this.echoes.size;
+  }
+
   /** Live workers and capacity by circuit id. */
   fleet(): ReadonlyMap<string, FleetCircuitState> {
     return this.state;
