@@ -79,6 +79,9 @@ export class ProverWorker {
         maxStalledCount: 5,
       });
       s.worker.on('error', (e) => this.log(`prover-worker: queue error: ${e.message}`));
+      const idle = (): void => void this.heartbeat().catch(() => undefined); // a slot is free again: the miner's view follows
+      s.worker.on('completed', idle);
+      s.worker.on('failed', idle);
       this.served.push(s);
       this.log(`prover-worker ${this.id}: serving ${artifacts.metadata.name} ${artifacts.metadata.id} (concurrency ${concurrency})`);
     }
@@ -115,8 +118,7 @@ export class ProverWorker {
       s.stats.fail();
       throw e;
     } finally {
-      s.active--;
-      void this.heartbeat().catch(() => undefined);
+      s.active--; // published by the beat after BullMQ has the job back (below), off the result's path
     }
   }
 
