@@ -252,7 +252,7 @@ export class FleetBackend implements ProofBackend {
   report(): string[] {
     const lines: string[] = [];
     for (const [id, st] of this.state) {
-      lines.push(`fleet ${id.slice(0, 12)}…: ${st.workers.length} workers, capacity ${st.capacity}, queue overhead p50 ${st.overhead.p(0.5) ?? '-'} ms, ${this.lateDropped} late results dropped`);
+      lines.push(`fleet ${id.slice(0, 12)}…: ${st.workers.length} workers, capacity ${st.capacity}, queue overhead p50 ${st.overhead.p(0.5) ?? '-'} ms, results ${st.via.reply} on the reply channel / ${st.via.event} via the event stream, ${this.lateDropped} late results dropped`);
       for (const w of st.workers) {
         lines.push(`  worker ${w.workerId} (${w.prover}): ${w.active}/${w.concurrency} busy, ${w.jobs} jobs, ${w.failures} failures, p50 ${w.p50Ms ?? '-'} ms, p95 ${w.p95Ms ?? '-'} ms`);
       }
