@@ -211,3 +211,11 @@ export function runEpoch(inp: EpochInput): EpochOutput {
     },
   };
 }
+
+/**
+ * subtensor's `do_reset_bonds` (per-subnet `BondsResetOn`): every validator's stored bond on `uid` is
+ * removed, so bonds on that miner restart from zero at the next epoch.
+ */
+export function resetBondsOn(bonds: Array<Array<[number, number]>>, uid: number): Array<Array<[number, number]>> {
+  return bonds.map((row) => row.filter(([j]) => j !== uid));
+}
