@@ -3,7 +3,7 @@
  * blocks a Yuma run whose emission is credited as stake (docs/chain.md "Clock and emission").
  */
 import { runEpoch } from '../yuma/epoch.js';
-import { BONDS_PENALTY, OWNER_CUT_PER_MILLE } from './hyperparams.js';
+import { OWNER_CUT_PER_MILLE, liquidAlphaOf } from './hyperparams.js';
 import type { Store, SubnetRow } from './store.js';
 
 /** Epoch condition of subtensor: (block + netuid + 1) mod (tempo + 1) == 0. */
@@ -33,6 +33,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     lastEpochBlock: s.lastEpoch,
     tempo: h.tempo,
     yuma3: h.yuma3Enabled,
+    liquidAlpha: liquidAlphaOf(h),
     stake: neurons.map((n) => store.totalStake(n.hotkey)),
     lastUpdate: neurons.map((n) => n.lastUpdate),
     blockAtRegistration: neurons.map((n) => n.registeredAt),
@@ -41,7 +42,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     bonds: neurons.map((n) => n.bonds),
     kappa: h.kappa,
     bondsMovingAvg: h.bondsMovingAvg,
-    bondsPenalty: BONDS_PENALTY,
+    bondsPenalty: (h.bondsPenalty ?? 65535) / 65535,
     activityCutoff: h.activityCutoff,
     maxAllowedValidators: h.maxAllowedValidators,
     emission: s.pendingEmission,

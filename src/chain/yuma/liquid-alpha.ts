@@ -21,6 +21,9 @@ export interface LiquidAlpha {
 
 export const LIQUID_ALPHA_DEFAULTS: LiquidAlpha = { low: 45875, high: 58982, steepness: 1000 };
 
+/** Smallest alpha value subtensor accepts (u16::MAX / 40). */
+export const MIN_ALPHA = Math.floor(65535 / 40);
+
 const HALF: Fx = ONE >> 1n;
 const clamp = (x: Fx, lo: Fx, hi: Fx): Fx => max(min(x, hi), lo);
 

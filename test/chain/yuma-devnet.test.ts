@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Devnet, isEpochBlock } from '../../src/chain/devnet/devnet.js';
+import * as E from '../../src/chain/errors.js';
+import type { Hyperparameters } from '../../src/chain/types.js';
+import { stakedValidator } from './devnet-fixtures.js';
+
+// The devnet's liquid-alpha hyperparameters reach the epoch (docs/chain.md "Yuma consensus").
+
+/** Subnet 1 with validators 60 / 40 τ (uids 0, 1) weighting miners 2..4 by 50/30/20, run to its first epoch. */
+async function firstEpochBonds(h: Partial<Hyperparameters>): Promise<{ bonds: Array<[number, number]>; hyper: Hyperparameters }> {
+  const dev = await Devnet.open({ hyperparameters: { tempo: 10, weightsRateLimit: 3, ...h } });
+  try {
+    const v0 = await stakedValidator(dev, { netuid: 1, coldUri: '//Yuma', validatorUri: '//Yuma//v0', faucetTao: 1000, stakeTao: 60 });
+    const v1 = await stakedValidator(dev, { netuid: 1, coldUri: '//Yuma', validatorUri: '//Yuma//v1', faucetTao: 100, stakeTao: 40 });
+    for (const m of ['//Yuma//m0', '//Yuma//m1', '//Yuma//m2']) await dev.burnedRegister(1, v0.cold, v0.keyring.addFromUri(m).address);
+    dev.produceBlocks(3);
+    for (const v of [v0.validator, v1.validator]) await dev.setWeights(v, { netuid: 1, uids: [2, 3, 4], weights: [50, 30, 20], versionKey: 0 });
+    while (!isEpochBlock(dev.block, 1, 10)) dev.produceBlock();
+    return { bonds: dev.bondsOf(1)[0]!, hyper: await dev.hyperparameters(1) };
+  } finally {
+    await dev.close();
+  }
+}
+
+test('liquid alpha on a Yuma3 devnet subnet: bonds move at α_low = α_high = 0.3 instead of 1 − bondsMovingAvg = 0.1', async () => {
+  const off = await firstEpochBonds({ yuma3Enabled: true });
+  assert.equal(off.hyper.liquidAlphaEnabled, false);
+  assert.deepEqual(off.bonds, [[2, 3276], [3, 1966], [4, 1310]]);
+  // 0.3 (u16 19660) × W = 0.3 × 0.5 / 0.3 / 0.2, as u16.
+  const on = await firstEpochBonds({ yuma3Enabled: true, liquidAlphaEnabled: true, alphaLow: 19660, alphaHigh: 19660 });
+  assert.equal(on.hyper.liquidAlphaEnabled, true);
+  assert.deepEqual([on.hyper.alphaLow, on.hyper.alphaHigh, on.hyper.alphaSigmoidSteepness], [19660, 19660, 1000]);
+  assert.deepEqual(on.bonds.map(([j]) => j), [2, 3, 4]);
+  [0.5, 0.3, 0.2].forEach((w, k) => assert.ok(Math.abs(on.bonds[k]![1] - 0.3 * w * 65535) <= 2, `bond on ${k + 2}: ${on.bonds[k]![1]}`));
+  // As on chain, liquid alpha acts only in Yuma3: original Yuma stores column-max-upscaled bonds either way.
+  const original = await firstEpochBonds({ liquidAlphaEnabled: true, alphaLow: 19660, alphaHigh: 19660 });
+  assert.deepEqual(original.bonds, [[2, 65535], [3, 65535], [4, 65535]]);
+});
+
+test("alpha values outside subtensor's range are refused with its typed errors", async () => {
+  await assert.rejects(Devnet.open({ hyperparameters: { alphaLow: 1000, alphaHigh: 20000 } }), E.AlphaLowOutOfRangeError);
+  await assert.rejects(Devnet.open({ hyperparameters: { alphaLow: 30000, alphaHigh: 20000 } }), E.AlphaLowOutOfRangeError);
+  const dev = await Devnet.open({});
+  try {
+    await assert.rejects(dev.createSubnet('5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', { alphaLow: 1000, alphaHigh: 1000 }), E.AlphaHighTooLowError);
+    assert.deepEqual(await dev.subnets(), [1], 'no subnet created');
+  } finally {
+    await dev.close();
+  }
+});
