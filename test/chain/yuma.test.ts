@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
-import { maxUpscaleToU16, isTopkNonzero } from '../../src/chain/yuma/math.js';
+import { maxUpscaleToU16, vecMaxUpscaleToU16, isTopkNonzero } from '../../src/chain/yuma/math.js';
 import { weightedMedianCol, type SpMat } from '../../src/chain/yuma/sparse.js';
-import { toNumber, u16Proportion } from '../../src/chain/yuma/fixed.js';
+import { exp, fromInt, ONE, toNumber, u16Proportion, div, mul } from '../../src/chain/yuma/fixed.js';
 
 const TAO = 1_000_000_000n;
 /** A proportion as the u16 the chain stores (floor of x·65535). */
@@ -220,4 +220,41 @@ test("reproduces subtensor's own test_bonds exactly: the stored u16 bonds of all
     assert.deepEqual(out.serverEmission.map((s, i) => s + out.validatorEmission[i]!), st.emission, `block ${st.block}: emission (the test's trace)`);
     bonds = out.bonds;
   }
+});
+
+test("set_weights max-upscale as subtensor's vec_max_upscale_to_u16 / vec_u16_max_upscale_to_u16 (their test vectors)", () => {
+  // Origin: opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0, pallets/subtensor/src/tests/math.rs,
+  // test_vec_max_upscale_to_u16 and test_vec_u16_max_upscale_to_u16 (from_num of an f64 rounds to nearest).
+  const f = (x: number) => BigInt(Math.round(x * 2 ** 32));
+  const cases: Array<[number[], number[]]> = [
+    [[], []], [[0], [0]], [[0, 0], [0, 0]], [[0, 1], [0, 65535]], [[0, 0.000000001], [0, 65535]], [[0, 0.000016, 1], [0, 1, 65535]],
+    [[0.000000001, 0.000000001], [65535, 65535]],
+    [[0.000001, 0.000006, 0.000007, 0.0001, 0.001, 0.01, 0.1, 0.2, 0.3, 0.4], [0, 1, 1, 16, 164, 1638, 16384, 32768, 49151, 65535]],
+    [[16384], [65535]], [[32768], [65535]], [[32769], [65535]], [[65535], [65535]], [[0, 1, 65535], [0, 1, 65535]],
+    [[0, 0.5, 1, 1.5, 2, 32768], [0, 1, 2, 3, 4, 65535]], [[0, 0.5, 1, 1.5, 2, 32768, 32769], [0, 1, 2, 3, 4, 65533, 65535]],
+  ];
+  for (const [input, target] of cases) assert.deepEqual(vecMaxUpscaleToU16(input.map(f)), target, `[${input}]`);
+  assert.deepEqual(vecMaxUpscaleToU16([0n, fromInt(1), fromInt(32768), fromInt(32769), (1n << 63n) - 1n]), [0, 0, 1, 1, 65535]);
+  const u16: Array<[number[], number[]]> = [
+    [[], []], [[0], [0]], [[0, 0], [0, 0]], [[1], [65535]], [[0, 1], [0, 65535]], [[65534], [65535]], [[65535], [65535]],
+    [[65535, 65535], [65535, 65535]], [[0, 1, 65534], [0, 1, 65535]], [[0, 1, 2, 3, 4, 65533, 65535], [0, 1, 2, 3, 4, 65533, 65535]],
+  ];
+  for (const [input, target] of u16) assert.deepEqual(maxUpscaleToU16(input), target, `u16 [${input}]`);
+});
+
+test('I32F32 rounds like substrate-fixed: mul floors (also below zero), div truncates toward zero, exp is its Taylor series', () => {
+  const half = ONE / 2n;
+  assert.equal(mul(-1n, half), -1n, 'mul: −2⁻³² · ½ floors to −2⁻³²');
+  assert.equal(mul(1n, half), 0n);
+  assert.equal(div(-ONE, fromInt(3)), -(ONE / 3n), 'div truncates toward zero');
+  assert.equal(div(ONE, 0n), 0n, 'safe_div by zero is 0');
+  assert.equal(u16Proportion(32767), 2147450879n, 'κ = 32767/65535 truncated');
+  assert.equal(exp(ONE), 22_802_600n << 9n, 'exp(1) is the I9F23 constant E');
+  assert.equal(exp(0n), ONE);
+  near(toNumber(exp(fromInt(2))!), Math.E ** 2, 1e-8, 'exp(2)');
+  near(toNumber(exp(fromInt(-3))!), Math.E ** -3, 1e-8, 'exp(−3) = 1/exp(3)');
+  // 32 terms fall short of e^20 (4.85e8) by 0.8 %, on chain too: Σ_{i<32} 20^i/i! ≈ 4.81e8.
+  let taylor = 0;
+  for (let i = 0, t = 1; i < 32; i++, t *= 20 / i) taylor += t;
+  near(toNumber(exp(fromInt(20))!), taylor, 2, 'exp(20)');
 });

@@ -60,7 +60,7 @@ export interface EpochInput {
    */
   ownerUid?: number;
   /**
-   * subtensor's per-subnet `Yuma3On` switch (with liquid alpha off): bonds are stored as plain u16
+   * subtensor's per-subnet `Yuma3On` switch: bonds are stored as plain u16
    * proportions, updated by `B' = α·Wb + (1 − α)·B` without column normalisation, and dividends are
    * `normalise(S ⊙ Σ_j col-normalise(B')_ij I_j)` (run_epoch.rs, Yuma3 branch). Default false (original Yuma).
    */
@@ -92,7 +92,7 @@ export interface EpochOutput {
   /** Per uid: server (incentive) and validator (dividend) emission, rao. */
   serverEmission: bigint[];
   validatorEmission: bigint[];
-  /** Float internals, for tests and the docs' worked examples. */
+  /** The I32F32 internals as floats, for tests and the docs' worked examples. */
   float: { weights: number[][]; clipped: number[][]; consensus: number[]; incentive: number[]; dividends: number[]; bonds: number[][]; validatorTrust: number[] };
 }
 

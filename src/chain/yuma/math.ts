@@ -18,17 +18,21 @@ function roundHalfUp(x: fx.Fx): fx.Fx {
 }
 
 /**
- * `vec_u16_max_upscale_to_u16`, what set_weights stores: u16 weights as I32F32, scaled so the max is
- * 65535 and rounded — by e·(65535/max) when max > 32768, else by (e·65535)/max, as the chain does.
+ * `vec_max_upscale_to_u16`: I32F32 values scaled so the max is 65535 and rounded (half away from zero) —
+ * by e·(65535/max) when max > 32768, else by (e·65535)/max, as the chain does; all zero → floor(e·65535).
  */
-export function maxUpscaleToU16(v: readonly number[]): number[] {
-  const xs = v.map((x) => fx.fromInt(Math.floor(x)));
+export function vecMaxUpscaleToU16(xs: readonly fx.Fx[]): number[] {
   const u16max = fx.fromInt(U16_MAX);
   const mx = xs.reduce((a, b) => (b > a ? b : a), 0n);
   const clampU16 = (x: fx.Fx): number => Number(x < 0n ? 0n : x > 65535n ? 65535n : x);
   if (mx === 0n) return xs.map((e) => clampU16(fx.mul(e, u16max) >> fx.FRAC));
   if (mx > fx.fromInt(32768)) return xs.map((e) => clampU16(roundHalfUp(fx.mul(e, fx.div(u16max, mx)))));
   return xs.map((e) => clampU16(roundHalfUp(fx.div(fx.mul(e, u16max), mx))));
+}
+
+/** `vec_u16_max_upscale_to_u16`, what set_weights stores: the u16 weights as I32F32, max-upscaled. */
+export function maxUpscaleToU16(v: readonly number[]): number[] {
+  return vecMaxUpscaleToU16(v.map((x) => fx.fromInt(Math.floor(x))));
 }
 
 /**
