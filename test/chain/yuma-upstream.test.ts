@@ -230,3 +230,33 @@ test('test_can_set_self_weight_as_subnet_owner: the owner keeps its self-weight 
   const poor = runEpoch({ ...graph([1n, 10n, 10n], [[], [], []], [false, false, false]), maxAllowedValidators: 1, stakeThreshold: 5n, ownerUid: 0 });
   assert.deepEqual(poor.validatorPermit, [true, false, true]);
 });
+
+test('test_epoch_does_not_mask_outside_window_but_masks_inside: weights on uids registered after the validator\'s active commit are dropped', () => {
+  // Validator uid 0 (10 000 stake, the only permit) commits at block 8, uid 1 registers at 8; that commit expires;
+  // a second commit at block 32; uids 2, 3 register at 33; at block 34 the validator weights 1, 2, 3 equally.
+  const third = Math.floor(65535 / 3);
+  const input: EpochInput = {
+    ...graph([10_000n, 1_000n, 1_000n, 1_000n], [[[1, third], [2, third], [3, third]], [], [], []], [true, false, false, false]),
+    block: 34, lastUpdate: [34, 8, 33, 33], blockAtRegistration: [0, 8, 33, 33], maxAllowedValidators: 1,
+  };
+  const masked = runEpoch({ ...input, commitBlocks: [32, undefined, undefined, undefined] });
+  assert.ok(masked.incentive[1]! > 0, 'UID-1 (old) unmasked');
+  assert.equal(masked.incentive[2], 0, 'UID-2 (inside window) masked');
+  assert.equal(masked.incentive[3], 0, 'UID-3 (inside window) masked');
+  // test_epoch_no_mask_when_commit_reveal_disabled: without commit-reveal nothing is masked.
+  const open = runEpoch(input);
+  assert.deepEqual([1, 2, 3].map((j) => open.incentive[j]! > 0), [true, true, true]);
+});
+
+test('test_epoch_masks_incoming_to_sniped_uid_prevents_inheritance: a uid registered after the commit gets no incentive', () => {
+  // Validator uid 0 commits at block 22 and weights uid 1 at 23; uid 1's slot is taken by a new hotkey at block 23
+  // (registration 23 > commit 22); the validator then weights [0, 1] by halves at block 24.
+  const half = Math.floor(65535 / 2);
+  const input: EpochInput = {
+    ...graph([10_000n, 10_000n, 5_000n], [[[0, half], [1, half]], [], []], [true, false, true]),
+    block: 24, lastUpdate: [24, 0, 0], blockAtRegistration: [0, 23, 0], maxAllowedValidators: 3,
+  };
+  const out = runEpoch({ ...input, commitBlocks: [22, undefined, undefined] });
+  assert.equal(out.incentive[1], 0);
+  assert.ok(runEpoch(input).incentive[1]! > 0, 'without the mask the new uid would inherit the weight');
+});

@@ -71,6 +71,13 @@ export interface EpochInput {
    * (buying) or below its bond (selling), see liquid-alpha.ts. Ignored by original Yuma, as on chain.
    */
   liquidAlpha?: LiquidAlpha;
+  /**
+   * Commit-reveal subnets only (subtensor's column mask in epoch_mechanism): per uid, the block of its earliest
+   * unexpired weights commit (undefined: none). A weight of uid i on uid j is dropped when i's commit predates
+   * j's registration, so a uid registered during the reveal window does not inherit the weights committed for
+   * its slot's previous holder. Leave out when commit-reveal is off.
+   */
+  commitBlocks?: Array<number | undefined>;
   /** Emission to distribute this epoch, rao (after the owner cut). */
   emission: bigint;
 }
@@ -145,6 +152,8 @@ export function runEpoch(inp: EpochInput): EpochOutput {
   // at or before the target's registration dropped; rows normalised.
   let W = readRows(inp.weights, n, fx.fromInt);
   W = filterCells(W, (i, j) => permits[i]! && (i !== j || i === owner) && !(inp.lastUpdate[i]! <= inp.blockAtRegistration[j]!));
+  const commits = inp.commitBlocks;
+  if (commits) W = filterCells(W, (i, j) => !(commits[i] !== undefined && commits[i]! < inp.blockAtRegistration[j]!));
   W = rowNormalize(W);
 
   const consensus = weightedMedianCol(activeStake, W, n, fx.u16Proportion(inp.kappa));
