@@ -4,6 +4,10 @@ import { Devnet, isEpochBlock } from '../../src/chain/devnet/devnet.js';
 import * as E from '../../src/chain/errors.js';
 import type { Hyperparameters } from '../../src/chain/types.js';
 import { stakedValidator } from './devnet-fixtures.js';
+import { Store, type NeuronRow } from '../../src/chain/devnet/store.js';
+import { applyEpoch } from '../../src/chain/devnet/clock.js';
+import { DEFAULT_HYPERPARAMETERS } from '../../src/chain/devnet/hyperparams.js';
+import { epochIndex } from '../../src/chain/timelock/commit.js';
 
 // The devnet's liquid-alpha hyperparameters reach the epoch (docs/chain.md "Yuma consensus").
 
@@ -48,4 +52,34 @@ test("alpha values outside subtensor's range are refused with its typed errors",
   } finally {
     await dev.close();
   }
+});
+
+test("commit-reveal subnet: the devnet's queued commits mask weights on uids registered after them (subtensor's sniped-uid case)", () => {
+  // A real devnet store: validator V (uid 0, the only permit) has a commit queued at block 22; uid 1's slot was
+  // taken by N at block 23; V's stored weights (set at 24) put half on itself and half on uid 1. Epoch at block 24.
+  const run = (queued: boolean): NeuronRow[] => {
+    const store = new Store(':memory:');
+    try {
+      store.insertSubnet(1, 'owner', { ...DEFAULT_HYPERPARAMETERS, tempo: 10, commitRevealWeightsEnabled: true, maxAllowedValidators: 1 });
+      const neuron = (uid: number, hotkey: string, registeredAt: number, weights: Array<[number, number]>): NeuronRow => ({
+        netuid: 1, uid, hotkey, coldkey: 'C', registeredAt, lastUpdate: weights.length ? 24 : registeredAt, validatorPermit: uid === 0, active: true,
+        consensus: 0, incentive: 0, dividends: 0, trust: 0, validatorTrust: 0, emission: 0n, weights, bonds: [],
+      });
+      store.putNeuron(neuron(0, 'V', 0, [[0, 32767], [1, 32767]]));
+      store.putNeuron(neuron(1, 'N', 23, []));
+      store.putNeuron(neuron(2, 'F', 0, []));
+      store.setStake('V', 'C', 10_000n);
+      store.setStake('N', 'C', 10_000n);
+      store.setStake('F', 'C', 5_000n);
+      if (queued) store.addTimelockedCommit({ netuid: 1, epoch: epochIndex(22, 1, 10), hotkey: 'V', block: 22, round: 1, commitHex: '00' });
+      const s = store.subnet(1)!;
+      s.pendingEmission = 1_000_000n;
+      applyEpoch(store, s, 24);
+      return store.neurons(1);
+    } finally {
+      store.close();
+    }
+  };
+  assert.equal(run(true)[1]!.incentive, 0, 'masked: N inherits nothing');
+  assert.ok(run(false)[1]!.incentive > 0, 'no queued commit: the weight counts');
 });
