@@ -6,7 +6,8 @@ import type { Hyperparameters } from '../../src/chain/types.js';
 import { stakedValidator } from './devnet-fixtures.js';
 import { Store, type NeuronRow } from '../../src/chain/devnet/store.js';
 import { applyEpoch } from '../../src/chain/devnet/clock.js';
-import { DEFAULT_HYPERPARAMETERS } from '../../src/chain/devnet/hyperparams.js';
+import { checkAlphaValues, DEFAULT_HYPERPARAMETERS } from '../../src/chain/devnet/hyperparams.js';
+import { toNumber, u16Proportion } from '../../src/chain/yuma/fixed.js';
 import { epochIndex } from '../../src/chain/timelock/commit.js';
 
 // The devnet's liquid-alpha hyperparameters reach the epoch (docs/chain.md "Yuma consensus").
@@ -43,6 +44,14 @@ test('liquid alpha on a Yuma3 devnet subnet: bonds move at α_low = α_high = 0.
 });
 
 test("alpha values outside subtensor's range are refused with its typed errors", async () => {
+  // The value checks of test_get_set_alpha (opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0,
+  // pallets/subtensor/src/tests/epoch.rs); the devnet takes alpha values with the subnet's hyperparameters.
+  const [low, high] = [1638, 65535 - 10];
+  checkAlphaValues({ alphaLow: low, alphaHigh: high });
+  assert.throws(() => checkAlphaValues({ alphaLow: low, alphaHigh: Math.floor(65535 / 40) - 1 }), E.AlphaHighTooLowError);
+  assert.throws(() => checkAlphaValues({ alphaLow: 0, alphaHigh: high }), E.AlphaLowOutOfRangeError);
+  assert.throws(() => checkAlphaValues({ alphaLow: high + 1, alphaHigh: high }), E.AlphaLowOutOfRangeError);
+  assert.ok(Math.abs(toNumber(u16Proportion(low)) - low / 65535) < 1e-6 && Math.abs(toNumber(u16Proportion(high)) - high / 65535) < 1e-6);
   await assert.rejects(Devnet.open({ hyperparameters: { alphaLow: 1000, alphaHigh: 20000 } }), E.AlphaLowOutOfRangeError);
   await assert.rejects(Devnet.open({ hyperparameters: { alphaLow: 30000, alphaHigh: 20000 } }), E.AlphaLowOutOfRangeError);
   const dev = await Devnet.open({});
