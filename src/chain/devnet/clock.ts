@@ -40,7 +40,7 @@ export function pendingCommitBlocks(store: Store, s: SubnetRow, block: number, h
   return hotkeys.map((k) => earliest.get(k));
 }
 
-/** Run Yuma on a subnet and credit the emission to each hotkey's owner as stake. */
+/** Run Yuma on a subnet and credit the emission to each hotkey's owner as stake (α on a subnet with an alpha pool). */
 export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
   const neurons = store.neurons(s.netuid);
   if (neurons.length === 0) return;
@@ -52,7 +52,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     yuma3: h.yuma3Enabled,
     liquidAlpha: liquidAlphaOf(h),
     commitBlocks: pendingCommitBlocks(store, s, block, neurons.map((n) => n.hotkey)),
-    stake: neurons.map((n) => store.totalStake(n.hotkey)),
+    stake: neurons.map((n) => store.subnetStake(s.netuid, n.hotkey)),
     lastUpdate: neurons.map((n) => n.lastUpdate),
     blockAtRegistration: neurons.map((n) => n.registeredAt),
     validatorPermit: neurons.map((n) => n.validatorPermit),
@@ -79,6 +79,6 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
       emission,
       bonds: out.bonds[i]!,
     });
-    if (emission > 0n) store.setStake(n.hotkey, n.coldkey, store.stakeOf(n.hotkey, n.coldkey) + emission);
+    if (emission > 0n) store.creditStake(s.netuid, n.hotkey, n.coldkey, emission);
   });
 }
