@@ -1,6 +1,7 @@
 // npm run bench:cli — CLI start-up and whole-process overhead (docs/network.md, "CLI start-up"), all measured
 // in the same run: `node -e 0` vs `zkinfer --version` / `--help` (median wall time of --runs each), and a
-// whole-process `zkinfer prove` of a circuit vs the same prove() in a warm process.
+// whole-process `zkinfer prove` of a circuit vs the same prove() in a warm process: the CLI's own path (one
+// InThreadProver, kept warm across runs) on the same files, each run loading (hash-checking) the artifacts as the CLI does.
 // Options: --runs 7   --circuit staking-lstm (a compiled circuit name or folder; zoo models are compiled
 // into the user cache on first use, which takes minutes once)   --prover native|snarkjs|auto (default auto)
 // Needs the build (npm run build): it runs bin/zkinfer.js as a user does.
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveCircuitDir } from '../src/circuit-ref.js';
 import { compileZooModel } from '../src/models/compiled.js';
 import { getZooModel, zooModelNames } from '../src/models/zoo.js';
-import { closeDefaultPools, prove, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
+import { InThreadProver, prove, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def; };
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
@@ -56,17 +57,19 @@ try {
   // interleaved (one in-process prove, then one whole-process `zkinfer prove`, per run) so that both see the same
   // machine load; the ratio reported is the median of the per-run ratios
   const args = [BIN, 'prove', dir, '--input', inputFile, '--out', join(tmp, 'proof.json'), '--prover', prover];
-  let backend = (await prove(dir, input, { prover })).prover ?? prover; // warms the pool and the caches
+  // the CLI's prover (src/cli/prove.ts), warm: its witness program and key stay loaded between runs
+  const pool = new InThreadProver(prover);
+  let backend = (await prove(dir, input, { pool })).prover ?? prover; // warms the prover and the caches
   const inProcess: number[] = [], whole: number[] = [], ratios: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const f = await prove(dir, input, { prover });
+    const f = await prove(dir, input, { pool });
     inProcess.push(performance.now() - t0);
     backend = f.prover ?? prover;
     whole.push(timeChild(args, 1));
     ratios.push(whole[i]! / inProcess[i]!);
   }
-  await closeDefaultPools();
+  await pool.close();
   await releaseSnarkjsCurve();
   console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios)`);
 } finally {
