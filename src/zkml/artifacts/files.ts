@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createHash, webcrypto } from 'node:crypto';
+import { open } from 'node:fs/promises';
 
 /** File names inside a circuit artifacts directory (docs/zkml-prove.md). */
 export const ARTIFACT_FILES = {
@@ -16,9 +16,22 @@ export const ARTIFACT_FILES = {
   vk: 'vk.json',
 } as const;
 
-/** sha256 (hex) of a file, streamed. */
+/** Files up to this size are hashed whole, off the main thread; larger ones (keys of GBs) are streamed. */
+const WHOLE_FILE_MAX = 64 << 20;
+
+/**
+ * sha256 (hex) of a file. A file up to 64 MiB is read whole and digested by WebCrypto, whose digest runs on libuv's
+ * thread pool: the main thread stays free (a `zkinfer prove` computes its witness meanwhile, docs/network.md "CLI
+ * start-up"). A larger one is streamed in 1 MiB reads, so memory stays flat.
+ */
 export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer); // 1 MiB reads: keys are large
-  return hash.digest('hex');
+  const fh = await open(path, 'r');
+  try {
+    if ((await fh.stat()).size <= WHOLE_FILE_MAX) return Buffer.from(await webcrypto.subtle.digest('SHA-256', await fh.readFile())).toString('hex');
+    const hash = createHash('sha256');
+    for await (const chunk of fh.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } finally {
+    await fh.close();
+  }
 }
