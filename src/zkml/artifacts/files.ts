@@ -1,4 +1,4 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 
 /** File names inside a circuit artifacts directory (docs/zkml-prove.md). */
@@ -16,21 +16,22 @@ export const ARTIFACT_FILES = {
   vk: 'vk.json',
 } as const;
 
-/** Files up to this size are hashed whole, off the main thread; larger ones (keys of GBs) are streamed. */
-const WHOLE_FILE_MAX = 64 << 20;
-
 /**
- * sha256 (hex) of a file. A file up to 64 MiB is read whole and digested by WebCrypto, whose digest runs on libuv's
- * thread pool: the main thread stays free (a `zkinfer prove` computes its witness meanwhile, docs/network.md "CLI
- * start-up"). A larger one is streamed in 1 MiB reads, so memory stays flat.
+ * sha256 (hex) of a file, read in 1 MiB chunks into one reused buffer (memory flat for keys of any size; no stream
+ * machinery, which a one-shot `zkinfer prove` pays for, docs/network.md "CLI start-up"). WebCrypto's async digest
+ * is no cheaper on Node 20: it spends longer on the main thread copying the data than hashing it takes.
  */
 export async function sha256File(path: string): Promise<string> {
   const fh = await open(path, 'r');
   try {
-    if ((await fh.stat()).size <= WHOLE_FILE_MAX) return Buffer.from(await webcrypto.subtle.digest('SHA-256', await fh.readFile())).toString('hex');
     const hash = createHash('sha256');
-    for await (const chunk of fh.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) hash.update(chunk as Buffer);
-    return hash.digest('hex');
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let pos = 0; ;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return hash.digest('hex');
+      hash.update(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
   } finally {
     await fh.close();
   }

@@ -28,7 +28,7 @@ export class InThreadProver implements ProveRunner {
   }
 
   /**
-   * While `ready` is pending (the artifacts' hashes are checked on libuv's thread pool), the native key starts
+   * While `ready` is pending (the artifacts' hashes are checked, their reads on libuv's thread pool), the native key starts
    * loading and the witness is computed on this thread (docs/network.md "CLI start-up"); the proof waits for `ready`.
    * The witness is a private input: a file changed under it gives a proof that fails verification, never one of
    * another statement (the key and vk are the checked ones).
