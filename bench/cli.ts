@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { proveBundleFresh } from '../src/cli/bundle.js';
 import { resolveCircuitDir } from '../src/circuit-ref.js';
 import { compileZooModel } from '../src/models/compiled.js';
 import { getZooModel, zooModelNames } from '../src/models/zoo.js';
@@ -23,11 +24,11 @@ const prover = arg('prover', 'auto') as ProverKind;
 const BIN = fileURLToPath(new URL('../bin/zkinfer.js', import.meta.url));
 
 /** Median wall time (ms) of a child process, checked to succeed. */
-function timeChild(args: string[], n = runs): number {
+function timeChild(args: string[], n = runs, env: Record<string, string> = {}): number {
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env } });
     ms.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   }
@@ -60,18 +61,24 @@ try {
   // the CLI's prover (src/cli/prove.ts), warm: its witness program and key stay loaded between runs
   const pool = new InThreadProver(prover);
   let backend = (await prove(dir, input, { pool })).prover ?? prover; // warms the prover and the caches
-  const inProcess: number[] = [], whole: number[] = [], ratios: number[] = [];
+  // `zkinfer prove` runs the one-file bundle when `npm run build` made it after the last tsc (bin/zkinfer.js); the
+  // same command with ZKINFER_NO_BUNDLE=1 runs the compiled modules, measured in the same runs
+  const bundled = proveBundleFresh();
+  if (!bundled) process.stderr.write('note: no prove bundle newer than dist/ (run `npm run build`): both whole-process rows run the compiled modules\n');
+  const inProcess: number[] = [], whole: number[] = [], unbundled: number[] = [], ratios: number[] = [], ratiosUnbundled: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const f = await prove(dir, input, { pool });
     inProcess.push(performance.now() - t0);
     backend = f.prover ?? prover;
     whole.push(timeChild(args, 1));
+    unbundled.push(timeChild(args, 1, { ZKINFER_NO_BUNDLE: '1' }));
     ratios.push(whole[i]! / inProcess[i]!);
+    ratiosUnbundled.push(unbundled[i]! / inProcess[i]!);
   }
   await pool.close();
   await releaseSnarkjsCurve();
-  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios)`);
+  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

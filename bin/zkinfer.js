@@ -9,7 +9,8 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 // `zkinfer prove …` runs the one-file bundle (docs/network.md "CLI start-up") when it was built after the last
-// tsc run (tsc rewrites every file of dist/, so an older bundle may hold older code and is not used)
+// tsc run (tsc rewrites every file of dist/, so an older bundle may hold older code and is not used; the same
+// rule as proveBundleFresh in src/cli/bundle.ts)
 const bundle = fileURLToPath(new URL('../dist/bundle/prove.mjs', import.meta.url));
 const fresh = () => { try { return statSync(bundle).mtimeMs >= statSync(entry).mtimeMs; } catch { return false; } };
 if (process.argv[2] === 'prove' && process.env.ZKINFER_NO_BUNDLE !== '1' && fresh()) {

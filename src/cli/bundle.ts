@@ -2,6 +2,7 @@
 // from the TypeScript sources into one ES module, dist/bundle/prove.mjs, with zod and commander inside and every
 // other package left to node_modules. One file instead of ≈ 190 modules (the CLI's own, zod's ≈ 95, commander's)
 // saves a one-shot `zkinfer prove` the module resolution and loading (docs/network.md "CLI start-up").
+import { statSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,15 @@ const packageName = (spec: string): string => spec.split('/').slice(0, spec.star
 
 /** Where bin/zkinfer.js looks for the bundle. */
 export const proveBundlePath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'prove.mjs');
+
+/** Whether bin/zkinfer.js runs the bundle: it exists and is no older than the last tsc output (tsc rewrites all of dist/). */
+export function proveBundleFresh(root = packageRoot()): boolean {
+  try {
+    return statSync(proveBundlePath(root)).mtimeMs >= statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Build the prove bundle at `outfile`. Returns false (and says why on stderr) when esbuild is not installed: the
