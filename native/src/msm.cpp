@@ -6,6 +6,9 @@
 //  - Bucket accumulation in affine coordinates with batched inversion (Montgomery's trick): ~6 multiplications
 //    per addition instead of ~11 for mixed Jacobian. A term whose bucket is already waiting in the current batch
 //    goes to a per-bucket Jacobian overflow accumulator instead (so a skewed digit distribution never stalls).
+//  - Endomorphisms: a scalar above 128 bits is cut into two halves of ≤ 128 bits, k·P = k1·P + k2·E(P), with
+//    E = φ (GLV) on G1 and ψ on G2 (curve.hpp): twice the terms, half the windows, half the bucket reductions
+//    and doublings. E(P) costs one (G1) or two (G2) field multiplications per point, made per call.
 //  - Work is split into (window, point-chunk) tasks run on a pool of std::threads.
 #include "msm.hpp"
 
@@ -41,6 +44,30 @@ unsigned workerThreads() {
 }
 
 namespace {
+
+// ZKINFER_NATIVE_ENDO=0 turns the endomorphism split off (for measurements); msmSetEndomorphism overrides it.
+std::atomic<int> endoOverride{-1};
+bool endomorphismOn() {
+  static bool env = [] {
+    const char* e = getenv("ZKINFER_NATIVE_ENDO");
+    return !(e && e[0] == '0');
+  }();
+  int o = endoOverride.load(std::memory_order_relaxed);
+  return o < 0 ? env : o != 0;
+}
+
+template <class F>
+struct Endo;
+template <>
+struct Endo<Fq> {
+  static void split(const uint64_t k[4], EndoSplit& s) { glvSplit(k, s); }
+  static Affine<Fq> map(const Affine<Fq>& p) { return endoG1(p); }
+};
+template <>
+struct Endo<Fq2> {
+  static void split(const uint64_t k[4], EndoSplit& s) { psiSplit(k, s); }
+  static Affine<Fq2> map(const Affine<Fq2>& p) { return endoG2(p); }
+};
 
 template <class F>
 struct Term {
@@ -324,6 +351,10 @@ Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStat
   const int L = chunkBits(base.t);
   std::vector<std::vector<Term<F>>> classes(N_CLASSES);
   size_t nonZero = 0, small = 0, negated = 0;
+  // E(P) for the terms split by the endomorphism (reserved, so pointers stay valid; pages are touched only as used)
+  const bool endo = endomorphismOn() && base.t == 1;
+  std::vector<Affine<F>> endoPts;
+  if (endo) endoPts.reserve(n);
   // a term lands in the first class whose limit covers its bit length (one class without the small-scalar path)
   auto push = [&](const Term<F>& t, int bl) {
     int k = N_CLASSES - 1;
@@ -349,6 +380,25 @@ Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStat
     int bl = bitLength4(t.s);
     if (bl <= 64) small++;
     nonZero++;
+    if (endo && bl > 128) {
+      EndoSplit sp;
+      Endo<F>::split(t.s, sp);
+      Term<F> h;
+      if (!isZero4(sp.k1)) {
+        memcpy(h.s, sp.k1, 32);
+        h.pt = t.pt;
+        h.neg = t.neg ^ (uint32_t)sp.neg1;
+        push(h, bitLength4(h.s));
+      }
+      if (!isZero4(sp.k2)) {
+        endoPts.push_back(Endo<F>::map(*t.pt));
+        memcpy(h.s, sp.k2, 32);
+        h.pt = &endoPts.back();
+        h.neg = t.neg ^ (uint32_t)sp.neg2;
+        push(h, bitLength4(h.s));
+      }
+      continue;
+    }
     if (bl <= L) {
       push(t, bl);
       continue;
@@ -422,6 +472,7 @@ G1 msmG1(const G1Affine* points, const uint64_t* scalars, size_t n, MsmStats* st
 G2 msmG2(const G2Affine* points, const uint64_t* scalars, size_t n, MsmStats* stats) { return msmPlain<Fq2>(points, scalars, n, stats); }
 G1 msmG1(const FixedBases<Fq>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq>(base, scalars, n, stats); }
 G2 msmG2(const FixedBases<Fq2>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq2>(base, scalars, n, stats); }
+void msmSetEndomorphism(bool on) { endoOverride.store(on ? 1 : 0); }
 void buildTablesG1(const G1Affine* points, size_t n, int t, G1Affine* const* out) { buildTables<Fq>(points, n, t, out); }
 void buildTablesG2(const G2Affine* points, size_t n, int t, G2Affine* const* out) { buildTables<Fq2>(points, n, t, out); }
 
