@@ -29,9 +29,14 @@ function buildTool(): string {
 }
 
 describe('native MSM endomorphisms', { skip }, () => {
-  for (const [threads, n, seed] of [['2', '1500', '1'], ['1', '600', '7']] as const) {
-    test(`φ = λ·P, ψ = μ·Q, scalar splits and MSMs agree with double-and-add (${threads} thread(s), ${n} terms)`, () => {
-      const r = spawnSync(buildTool(), [n, seed], { encoding: 'utf8', env: { ...process.env, ZKINFER_NATIVE_THREADS: threads } });
+  // default paths on two threads; one thread with Jacobian buckets and without the small-scalar path
+  const runs: Array<[string, string, Record<string, string>]> = [
+    ['1500', '1', { ZKINFER_NATIVE_THREADS: '2' }],
+    ['600', '7', { ZKINFER_NATIVE_THREADS: '1', ZKINFER_NATIVE_MSM_PATH: 'jacobian', ZKINFER_NATIVE_SMALL_SCALARS: '0' }],
+  ];
+  for (const [n, seed, env] of runs) {
+    test(`φ = λ·P, ψ = μ·Q, scalar splits and MSMs agree with double-and-add (${n} terms, ${JSON.stringify(env)})`, () => {
+      const r = spawnSync(buildTool(), [n, seed], { encoding: 'utf8', env: { ...process.env, ...env } });
       assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
       const lines = r.stdout.trim().split('\n');
       assert.equal(lines.pop(), 'ALL OK');
