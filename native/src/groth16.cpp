@@ -1,5 +1,6 @@
 #include "groth16.hpp"
 
+#include <malloc.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -85,6 +86,7 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   MsmStats sA, sB1, sB2, sC, sH;
   G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, reinterpret_cast<const uint64_t*>(a.data()), n, &sH);
   std::vector<Fr>().swap(a);
+  malloc_trim(0);  // hand the freed A, B, C buffers back (glibc keeps them in its heap otherwise; "Memory" in the docs)
   G1 piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
   G1 piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
   G2 piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);

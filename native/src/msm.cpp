@@ -17,7 +17,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
+#include <malloc.h>
 #include <thread>
 #include <vector>
 
@@ -418,8 +418,8 @@ template <class F>
 Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStats* stats) {
   auto t0 = std::chrono::steady_clock::now();
   const TermOptions o{smallScalarPath(), endomorphismOn() && base.t == 1, chunkBits(base.t)};
-  // E(P) storage: allocated uninitialised, so only the pages of points actually split become resident
-  std::unique_ptr<Affine<F>[]> endoPts(o.endo ? new Affine<F>[n] : nullptr);
+  // E(P) storage: only the pages of points actually split become resident
+  MappedArray<Affine<F>> endoPts(o.endo ? n : 0);
   const unsigned T = n >= 4096 ? workerThreads() : 1;
   const size_t per = (n + T - 1) / T;
   std::vector<size_t> count((size_t)T * N_CLASSES, 0);
@@ -467,13 +467,16 @@ Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStat
     }
   });
 
-  const Source<F> src{base.tables, endoPts.get()};
+  const Source<F> src{base.tables, endoPts.data()};
   Jac<F> total = Jac<F>::inf();
   for (int k = 0; k < N_CLASSES; k++) {
     if (!classes[k].m) continue;
     total.add(runClass<F>(src, classes[k]));
     classes[k] = ClassWork();  // free this class's arrays before the next runs
   }
+  // large MSMs: hand the freed term arrays back to the system now (glibc keeps freed blocks in its heap, and the
+  // next MSM's peak would add to them; docs/native-prover.md, "Memory")
+  if (n >= ((size_t)1 << 16)) malloc_trim(0);
   if (stats) {
     stats->nonZero = stats->small = stats->negated = 0;
     for (unsigned t = 0; t < T; t++) {
