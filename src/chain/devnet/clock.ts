@@ -23,7 +23,7 @@ export function blockStep(store: Store, s: SubnetRow, block: number, emissionPer
   store.updateSubnet(s);
 }
 
-/** Run Yuma on a subnet and credit the emission to each hotkey's owner as stake. */
+/** Run Yuma on a subnet and credit the emission to each hotkey's owner as stake (α on a subnet with an alpha pool). */
 export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
   const neurons = store.neurons(s.netuid);
   if (neurons.length === 0) return;
@@ -33,7 +33,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     lastEpochBlock: s.lastEpoch,
     tempo: h.tempo,
     yuma3: h.yuma3Enabled,
-    stake: neurons.map((n) => store.totalStake(n.hotkey)),
+    stake: neurons.map((n) => store.subnetStake(s.netuid, n.hotkey)),
     lastUpdate: neurons.map((n) => n.lastUpdate),
     blockAtRegistration: neurons.map((n) => n.registeredAt),
     validatorPermit: neurons.map((n) => n.validatorPermit),
@@ -60,6 +60,6 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
       emission,
       bonds: out.bonds[i]!,
     });
-    if (emission > 0n) store.setStake(n.hotkey, n.coldkey, store.stakeOf(n.hotkey, n.coldkey) + emission);
+    if (emission > 0n) store.creditStake(s.netuid, n.hotkey, n.coldkey, emission);
   });
 }
