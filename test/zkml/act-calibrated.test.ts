@@ -13,6 +13,7 @@ import { ACT_FN, buildActTable } from '../../src/zkml/quantize/activation.js';
 import { PRESETS, presetVariants } from '../../src/zkml/quantize/precision.js';
 import { emulate, programCost, type FixedProgram } from '../../src/zkml/quantize/program.js';
 import { sizeOf } from '../../src/zkml/ir/tensor.js';
+import { programFromJson, programToJson } from '../../src/zkml/witness/program-file.js';
 import { BURN_LSTM } from '../fixtures/onnx/paths.js';
 import { rand } from '../fixtures/onnx/models.js';
 import { checkCircuit } from '../fixtures/onnx/soundness.js';
@@ -31,6 +32,8 @@ for (const [label, preset] of [['balanced', PRESETS.balanced], ['balanced-v1', p
     assert.equal(windowed(plain.program), 0);
     assert.ok(programCost(win.program) < programCost(plain.program), `${programCost(win.program)} < ${programCost(plain.program)}`);
     assert.deepEqual(outputs(win.program, 9), outputs(plain.program, 9));
+    // the witness program file keeps the windows (centre included): the same outputs after a round trip
+    assert.deepEqual(outputs(programFromJson(programToJson(win.program)), 9), outputs(win.program, 9));
     // too few samples to calibrate on: the preset's tables
     assert.equal(windowed(quantizeGraph(graph, 9, samples.slice(0, 3), { precision: preset }).program), 0);
   });
