@@ -2,8 +2,10 @@
 // balanced shrinks each sigmoid/tanh window to its input's calibrated range (plus a margin), keeping the segments.
 // On the calibration samples the windowed program computes exactly what the preset's tables compute, with fewer
 // constraints; outside its window a table saturates to f at the edges; and the windowed circuit passes the
-// witness-mutation harness (honest witness = emulation, tampered quotient / remainder / product / output fails).
-import { readFileSync } from 'node:fs';
+// witness-mutation harness (honest witness = emulation, tampered quotient / remainder / product / output fails); and
+// a real-CLI compile --calibration → prove → verify of a windowed circuit.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toFixed } from '../../src/zkml/fixed-point.js';
@@ -14,7 +16,10 @@ import { PRESETS, presetVariants } from '../../src/zkml/quantize/precision.js';
 import { emulate, programCost, type FixedProgram } from '../../src/zkml/quantize/program.js';
 import { sizeOf } from '../../src/zkml/ir/tensor.js';
 import { programFromJson, programToJson } from '../../src/zkml/witness/program-file.js';
+import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
 import { BURN_LSTM } from '../fixtures/onnx/paths.js';
+import { cliRoundTrip } from '../fixtures/onnx/cli-roundtrip.js';
+import { testCache } from './prove-fixtures.js';
 import { rand } from '../fixtures/onnx/models.js';
 import { checkCircuit } from '../fixtures/onnx/soundness.js';
 
@@ -53,4 +58,24 @@ test('a calibrated table is f(c + x) on its window and saturates to f at the win
 
 test('soundness: the PyTorch LSTM with calibrated windows (balanced-v1)', async () => {
   await checkCircuit('burn-pytorch-lstm-windowed', bytes, { seeds: [11], tampers: 6, precision: presetVariants(PRESETS.balanced)[1]!, samples });
+});
+
+test('zkinfer compile --calibration (10 samples) → prove → verify with calibrated windows, from the CLI', async () => {
+  const b = new OnnxBuilder('winsig', 13);
+  b.input('x', [1, 8]);
+  b.node('Mul', ['x', b.init('h', [], [0.5])], ['u']);
+  b.node('Sigmoid', ['u'], ['s']);
+  b.node('Tanh', ['u'], ['t']);
+  b.node('Concat', ['s', 't'], ['y'], { axis: 1 });
+  b.output('y', [1, 16]);
+  const bytes = b.toBytes();
+  const cal = Array.from({ length: 10 }, (_, i) => rand(200 + i, 8, 1));
+  const low = quantizeGraph(importOnnx(bytes, 'winsig'), 8, cal.map((c) => [c]));
+  assert.equal(windowed(low.program), 16, 'every table takes a calibrated window');
+  const dir = join(testCache, 'cli-roundtrip');
+  mkdirSync(dir, { recursive: true });
+  const calPath = join(dir, 'winsig-calibration.json');
+  writeFileSync(calPath, JSON.stringify({ input_data: [cal.flat()] }));
+  const input = [rand(300, 8, 1)], other = [input[0]!.map((v, i) => (i === 0 ? v + 0.5 : v))];
+  await cliRoundTrip('winsig', bytes, input, other, { tol: 0.01, compileArgs: ['--calibration', calPath] });
 });
