@@ -122,8 +122,19 @@ export interface Hyperparameters {
   commitRevealWeightsEnabled: boolean;
   /** Epochs between a timelocked commit and its reveal (subtensor `RevealPeriodEpochs`, default 1). */
   revealPeriodEpochs: number;
-  /** Yuma3 consensus (subtensor `yuma_version` = 3; liquid alpha off): see src/chain/yuma/epoch.ts `yuma3`. */
+  /** Yuma3 consensus (subtensor `yuma_version` = 3): see src/chain/yuma/epoch.ts `yuma3`. */
   yuma3Enabled: boolean;
+  /**
+   * Liquid alpha (subtensor `LiquidAlphaOn`, `AlphaValues`, `AlphaSigmoidSteepness`): with Yuma3, a per-bond
+   * EMA rate between alphaLow/65535 and alphaHigh/65535 (src/chain/yuma/liquid-alpha.ts). Optional: the devnet
+   * always has them (defaults off, 45875, 58982, 1000); a chain that does not report them leaves them out.
+   */
+  liquidAlphaEnabled?: boolean;
+  alphaLow?: number;
+  alphaHigh?: number;
+  alphaSigmoidSteepness?: number;
+  /** Bonds penalty β as a u16 (subtensor `BondsPenalty`, default 65535 = 1: bonds follow clipped weights). */
+  bondsPenalty?: number;
 }
 
 /** A commitment published by a hotkey (`commit`), as returned by `commitments`. */

@@ -24,7 +24,7 @@ import { LocalBeacon } from '../timelock/beacon.js';
 import { CALL_MORTALITY, signCall, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
 import { blockStep } from './clock.js';
 import { dispatchCall } from './dispatch.js';
-import { DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
+import { checkAlphaValues, DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
 import { headBlock, readMetagraph, subnetOrThrow } from './reads.js';
 import { COMMIT_REVEAL_VERSION, revealCommits, type RevealEvent, type TimelockContext } from './reveal.js';
 import type { AlphaPool } from './pool.js';
@@ -86,6 +86,7 @@ export class Devnet implements DevChain {
   /** Open (or create at genesis) a devnet. Genesis creates subnet 1 owned by //Alice. */
   static async open(opts: DevnetOptions = {}): Promise<Devnet> {
     await cryptoWaitReady();
+    checkAlphaValues(opts.hyperparameters ?? {});
     const store = new Store(opts.dataDir ? join(opts.dataDir, 'devnet.sqlite') : ':memory:');
     if (store.getMeta('genesis') === undefined) {
       store.tx(() => {
@@ -281,6 +282,7 @@ export class Devnet implements DevChain {
 
   /** A new subnet; with `pool` (initial τ and α reserves, rao) its stake is α bought through that alpha pool. */
   async createSubnet(owner: string, overrides: Partial<Hyperparameters> = {}, pool?: AlphaPool): Promise<number> {
+    checkAlphaValues(overrides);
     return this.store.tx(() => {
       const netuid = Math.max(0, ...this.store.netuids()) + 1;
       const fast = this.store.getMeta('fast') === '1';
