@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BN254_R } from '../../src/zkml/fixed-point.js';
-import { buildActTable, actOutputScale } from '../../src/zkml/quantize/activation.js';
+import { buildActTable, actOutputScale, type ActShape } from '../../src/zkml/quantize/activation.js';
 import { linSig } from '../../src/zkml/quantize/lin.js';
 import { emulate, gadgetCost, type FixedProgram } from '../../src/zkml/quantize/program.js';
 import { checkR1cs } from '../../src/zkml/r1cs/check.js';
@@ -15,8 +15,8 @@ import { asR1cs } from '../../src/zkml/r1cs/write.js';
 const sx = 6, n = 14; // window |x| < 8 at scale 6: P = 9, so m = 14 − 1 − 9 = 4 bits above it
 const x = linSig(0);
 
-function program(fn: 'sigmoid' | 'tanh'): FixedProgram {
-  const table = buildActTable(fn, sx, actOutputScale(fn, sx, sx));
+function program(fn: 'sigmoid' | 'tanh', shape?: ActShape): FixedProgram {
+  const table = buildActTable(fn, sx, actOutputScale(fn, sx, sx), shape);
   return {
     nIn: 1, nSignals: 2, outputs: [linSig(1)],
     bounds: [[-(1n << BigInt(n - 1)), (1n << BigInt(n - 1)) - 1n], [-(1n << BigInt(table.so)), 1n << BigInt(table.so)]],
@@ -24,9 +24,10 @@ function program(fn: 'sigmoid' | 'tanh'): FixedProgram {
   };
 }
 
-for (const fn of ['sigmoid', 'tanh'] as const) {
-  test(`act window test (${fn}, 4 bits above the window): honest inside/outside, a forged branch fails`, () => {
-    const p = program(fn);
+// the preset windows, and a calibrated one (|x − 2| < 2, saturating to σ(0) and σ(4): lower.ts fitWindow)
+for (const [fn, shape] of [['sigmoid'], ['tanh'], ['sigmoid', { k: 1, j: 1, c: 2 }]] as const) {
+  test(`act window test (${fn}${shape ? ', calibrated window' : ''}, ${shape ? 6 : 4} bits above the window): honest inside/outside, a forged branch fails`, () => {
+    const p = program(fn, shape);
     const tb = (p.gadgets[1] as Extract<FixedProgram['gadgets'][number], { kind: 'act' }>).table;
     const lim = 1n << BigInt(tb.k + sx);
     for (const xv of [-(1n << BigInt(n - 1)), -lim - 1n, -lim, -5n, 0n, 77n, lim - 1n, lim, (1n << BigInt(n - 1)) - 1n]) {

@@ -111,8 +111,8 @@ test('staking LSTM (zoo): the balanced search over scales and table variants pic
   const low = quantizeGraph(g, scale, samples, { precision: preset });
   const err = errorOf(low, samples, ref).maxAbs, cost = programCost(low.program);
   assert.ok(err <= 1e-3, `error ${err}`);
-  // the preset alone needs scale 11 (23,935 constraints); its variant (64 sigmoid segments) meets the goal at 10
-  assert.ok(cost <= 23_383, `${cost} constraints`);
+  // #12's target: ≤ 1.3 × 17,262 = 22,440 constraints (the variant meets the goal at 10; the preset alone needs 11)
+  assert.ok(cost <= 22_440, `${cost} constraints`);
   assert.deepEqual(preset, presetVariants(PRESETS.balanced)[1]);
   const base = quantizeGraph(g, chooseScale(g, samples, PRESETS.balanced), samples, { precision: PRESETS.balanced });
   assert.ok(cost < programCost(base.program), 'the chosen variant is cheaper than the preset at its own scale');

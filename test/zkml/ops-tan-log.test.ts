@@ -1,5 +1,5 @@
-// Tan, Log over any positive range, and LogSoftmax / Softmax over more than 16 classes (docs/zkml-compile.md "Tan",
-// "Log"): the stated error bounds against onnxruntime on calibrated inputs, Tan's in-circuit domain (a prover input
+// Tan, Sin, Cos, Log over any positive range, and LogSoftmax / Softmax over more than 16 classes (docs/zkml-compile.md
+// "Tan", "Sin and Cos", "Log"): the stated error bounds against onnxruntime on calibrated inputs, Tan's in-circuit domain (a prover input
 // too near a pole has no witness), and a real-CLI compile → prove → verify round trip. Soundness (every hint forgery
 // rejected, circom and direct backends): NONLINEAR_MODELS in test/zkml/ops-coverage.test.ts and direct-backend.test.ts.
 import assert from 'node:assert/strict';
@@ -53,6 +53,19 @@ test('Tan over three periods (calibrated, ≥ 0.1 from the poles): |error| ≤ 6
   assert.throws(() => directWitness(low.program, near.map((v) => toField(toFixed(v, S)))), (e: unknown) => e instanceof WitnessInputError && /outside its proven range/.test(e.message));
 });
 
+test('Sin and Cos over [−20, 20] (range reduction by π, sign (−1)^k): |error| ≤ 1.5e-3 at s = 8, ≤ 5e-4 at s = 10', async () => {
+  const xs: number[] = [];
+  for (let v = -20; v < 20; v += 40 / 640) xs.push(v);
+  for (const op of ['Sin', 'Cos']) {
+    const bytes = oneOp(op.toLowerCase(), [1, 64], [1, 64], (b) => { b.node(op, ['x'], ['y']); });
+    for (const [scale, bound] of [[S, 1.5e-3], [10, 5e-4]] as const) {
+      for (const { x, ours, ref } of await errors(bytes, op, chunks(xs, 64), scale)) {
+        assert.ok(Math.abs(ours - ref) <= bound, `${op}(${x}) = ${ours} vs onnxruntime ${ref} at s = ${scale}`);
+      }
+    }
+  }
+});
+
 test('Log over [2^−5, 2^10] (calibrated, range reduction): |error| ≤ 4e-3 + the input rounding 2^−(s+1)/x at s = 8', async () => {
   const bytes = oneOp('log', [1, 64], [1, 64], (b) => { b.node('Log', ['x'], ['y']); });
   const xs: number[] = [];
@@ -76,16 +89,20 @@ test('LogSoftmax and Softmax over 100 classes: within 0.02 and 0.005 of onnxrunt
   });
 });
 
-test('zkinfer compile --calibration → prove → verify: Log over [0.02, 60], Tan beyond one period, LogSoftmax over 20', async () => {
+test('zkinfer compile --calibration → prove → verify: Log over [0.02, 60], Tan, Sin and Cos beyond one period, LogSoftmax over 20', async () => {
   const b = new OnnxBuilder('tanlog', 13);
   b.input('x', [1, 20]);
   b.input('t', [1, 4]);
   b.node('Log', ['x'], ['l']);
   b.node('LogSoftmax', ['x'], ['ls'], { axis: -1 });
   b.node('Tan', ['t'], ['tt']);
+  b.node('Sin', ['t'], ['st']);
+  b.node('Cos', ['t'], ['ct']);
   b.output('l', [1, 20]);
   b.output('ls', [1, 20]);
   b.output('tt', [1, 4]);
+  b.output('st', [1, 4]);
+  b.output('ct', [1, 4]);
   const xs = (seed: number) => rand(seed, 20, 1).map((v) => 0.02 + 60 * v * v);
   const ts = (seed: number) => rand(seed, 4, 1).map((v) => 3 + v); // [2, 4]: between the poles π/2 and 3π/2
   const cal = [41, 42, 43, 44].map((s) => [xs(s), ts(s)]);

@@ -19,7 +19,10 @@ export function multilinear(F: bigint[]): bigint[] {
 
 /** Name suffix of the specialised activation template of an `act` gadget (one per table, width and input scale). */
 export function actKey(g: Extract<Gadget, { kind: 'act' }>): string {
-  return `${g.table.fn}_${g.table.st}_${g.table.so}_${g.n}_${g.sx}`;
+  const tb = g.table, key = `${tb.fn}_${tb.st}_${tb.so}_${g.n}_${g.sx}`;
+  if (tb.c === undefined) return key;
+  const c = Math.round(tb.c * 2 ** tb.st); // a calibrated window: its size and centre (on the 2^−st grid)
+  return `${key}_w${tb.k}_${tb.j}_${c < 0 ? 'm' : ''}${Math.abs(c)}`;
 }
 
 /** One specialised template per (activation table, width, input scale): constants inlined so circom folds them. */
@@ -30,7 +33,7 @@ export function actTemplate(name: string, tb: ActTable, n: number, sx: number): 
   const { r } = selectorSplit(j + 1);
   const h = j + 1 - r;
   const L: string[] = [];
-  L.push(`// ${tb.fn} by ${2 ** (j + 1)} linear segments over |x| < 2^${tb.k} (input scale ${sx}, output scale ${tb.so}).`);
+  L.push(`// ${tb.fn}${tb.c ? `(${tb.c} + x)` : ''} by ${2 ** (j + 1)} linear segments over |x| < 2^${tb.k} (input scale ${sx}, output scale ${tb.so}).`);
   L.push(`// Selector bits: bits ${P - j}..${P - 1} and the sign; offset t = bits ${d}..${P - j - 1}; y = A[seg] + B[seg]·t.`);
   L.push(`// A and B are multilinear in the selector bits: monomials of the low ${r} bits, Horner over the high ${h}.`);
   L.push(`template ${name}() {`, '    signal input in;', '    signal output out;', '    signal output q;');

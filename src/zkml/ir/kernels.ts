@@ -714,6 +714,8 @@ export const KERNELS: Record<string, Kernel> = {
   Exp: unary(Math.exp),
   Log: unary(Math.log),
   Tan: unary(Math.tan),
+  Sin: unary(Math.sin),
+  Cos: unary(Math.cos),
   Softmax: softmaxKernel(false),
   LogSoftmax: softmaxKernel(true),
   Gelu: ([x], at) => {

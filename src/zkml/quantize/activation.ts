@@ -16,6 +16,11 @@ export interface ActTable {
   B: bigint[];
   satLo: bigint;
   satHi: bigint;
+  /**
+   * Centre of a calibrated window (docs/zkml-compile.md "Calibrated activation windows"): the table is of f(c + x)
+   * over [−2^k, 2^k) and saturates to f at the window's edges; the gadget's input is x − c. Absent: centred at 0.
+   */
+  c?: number;
 }
 
 export const ACT_FN = {
@@ -38,8 +43,12 @@ export const ACT_SHAPE: Readonly<Record<ActFn, ActShape>> = {
   sin: { k: 1, j: 6 }, cos: { k: 1, j: 6 },
 };
 
-/** Window 2^k and 2^(j+1) segments of a table (presets refine j: docs/zkml-compile.md, "Precision presets"). */
-export interface ActShape { k: number; j: number }
+/**
+ * Window 2^k and 2^(j+1) segments of a table (presets refine j: docs/zkml-compile.md, "Precision presets"); `c`: a
+ * window centred at c, fitted to the calibration data (lower.ts), that saturates to f at its edges; `offsetBits`:
+ * this function's offset bits beyond s, instead of the preset's.
+ */
+export interface ActShape { k: number; j: number; c?: number; offsetBits?: number }
 
 /**
  * Build the segment table: per segment the least-squares line, its slope rounded first and its offset then fitted to
@@ -48,8 +57,8 @@ export interface ActShape { k: number; j: number }
  * output (on the staking LSTM minimax gave 1.7e-3 where least squares gives 1.1e-3).
  */
 export function buildActTable(fn: ActFn, st: number, so: number, shape: ActShape = ACT_SHAPE[fn]): ActTable {
-  const { k, j } = shape;
-  const f = ACT_FN[fn];
+  const { k, j, c } = shape;
+  const f = actFn(fn, c);
   const nseg = 2 ** (j + 1), w = 2 ** (k - j);
   const A: bigint[] = [], B: bigint[] = [];
   for (let seg = 0; seg < nseg; seg++) {
@@ -67,7 +76,16 @@ export function buildActTable(fn: ActFn, st: number, so: number, shape: ActShape
     while (A[i]! + B[i]! * tmax > one) B[i] = B[i]! - 1n;
     while (A[i]! + B[i]! * tmax < -one) B[i] = B[i]! + 1n;
   }
-  return { fn, k, j, st, so, A, B, satLo: fn === 'tanh' || fn === 'erf' ? -one : 0n, satHi: one };
+  if (c === undefined) return { fn, k, j, st, so, A, B, satLo: fn === 'tanh' || fn === 'erf' ? -one : 0n, satHi: one };
+  // a calibrated window saturates to f at its edges (clamping the input), kept strictly inside ±1 like the rest
+  const edge = (x: number): bigint => { const y = BigInt(Math.round(f(x) * 2 ** so)); return y > one ? one : y < -one ? -one : y; };
+  return { fn, k, j, st, so, A, B, satLo: edge(-(2 ** k)), satHi: edge(2 ** k), c };
+}
+
+/** The function a table approximates, as a function of its gadget's input: f(c + x) for a window centred at c. */
+export function actFn(fn: ActFn, c: number | undefined): (x: number) => number {
+  const f = ACT_FN[fn];
+  return c ? (x: number) => f(c + x) : f;
 }
 
 /**
@@ -131,7 +149,7 @@ export function actBounds(tb: ActTable): [bigint, bigint] {
  * [−2^(k+1), 2^(k+1)].
  */
 export function actMaxError(tb: ActTable, sx: number, gridBits = sx + 2, domain?: [number, number]): number {
-  const f = ACT_FN[tb.fn];
+  const f = actFn(tb.fn, tb.c);
   const span = 2 ** (tb.k + 1), stepX = 2 ** -gridBits;
   const [from, to] = domain ?? [-span, span]; // exp16 / log17: only where their callers feed them (lower-nonlinear.ts)
   let worst = 0;

@@ -8,8 +8,8 @@ import type { QTensor } from './lower.js';
 import type { Gadget } from './program.js';
 
 /**
- * Lowerings of division by a computed tensor, Exp, Softmax, LogSoftmax, Log, Tan, and Gemm / Conv with two computed
- * operands (docs/zkml-compile.md "Division, Exp, Softmax, LogSoftmax", "Log", "Tan"). They are composed from the `div`
+ * Lowerings of division by a computed tensor, Exp, Softmax, LogSoftmax, Log, Tan, Sin, Cos, and Gemm / Conv with two
+ * computed operands (docs/zkml-compile.md "Division, Exp, Softmax, LogSoftmax", "Log", "Tan", "Sin and Cos"). They are composed from the `div`
  * gadget, the `exp16` / `log17` / `sin` / `cos` activation tables, relus and products; lower.ts calls `lowerNonlinear`
  * first for every node and keeps its own lowering when this returns undefined.
  */
@@ -230,7 +230,7 @@ function logTensor(h: NonlinearHost, n: IRNode, xIn: QTensor): QTensor {
  * check admits |tan| ≤ cot(TAN_POLE_MARGIN/2)-ish, so a prover input nearer a pole has no witness.
  */
 function tanTensor(h: NonlinearHost, n: IRNode, x: QTensor): QTensor {
-  const sx = x.scale, P = BigInt(Math.round(Math.PI * 2 ** sx)); // |x| < π/2 proven: no reduction
+  const sx = x.scale;
   const poleDist = (v: number) => Math.PI / 2 - Math.abs(v - Math.PI * Math.round(v / Math.PI));
   const cal = calibratedFloats(h, x.els, sx);
   let dist: number;
@@ -254,19 +254,49 @@ function tanTensor(h: NonlinearHost, n: IRNode, x: QTensor): QTensor {
   const t = h.s + TAN_EXTRA;
   const qm = BigInt(Math.ceil(2 ** t / Math.tan(dist / 2))) * 2n + 4n; // headroom for the tables' error near the pole
   const els = x.els.map((X) => {
-    const xm = absMax(linBound(X, h.bounds));
-    if (xm * 2n < P) { const sn = h.act('sin', X, sx), cs = h.act('cos', X, sx); return divLin(h, linComb([[pow2(t), sn.y]]), cs.y, [-qm, qm]); }
-    // any integer k keeps tan(x − kπ) = tan x: k = round(x·C/2^m) with C = round(2^m/π) errs by ≤ 2^−17 for m = 16 +
-    // e (e bits hold |k|), and r = x·2^e − k·round(π·2^(sx+e)) at scale sx + e errs by ≤ |k|·2^−(sx+e+1) ≤ 2^−(sx+1):
-    // r stays inside the tables' window |r| < 2 for every input away from the poles
-    const e = Math.max(0, Math.ceil(Math.log2(Number(xm) / 2 ** sx / Math.PI + 1)));
-    const C = BigInt(Math.round(2 ** (16 + e) / Math.PI)), Pe = BigInt(Math.round(Math.PI * 2 ** (sx + e)));
-    const k = h.toScale({ shape: [1], scale: sx + 16 + e, els: [linComb([[C, X]])] }, 0).els[0]!;
-    const r = linComb([[pow2(e), X], [-Pe, k]]);
-    const sn = h.act('sin', r, sx + e), cs = h.act('cos', r, sx + e);
+    const { r, sr } = reducePi(h, X, sx);
+    const sn = h.act('sin', r, sr), cs = h.act('cos', r, sr);
     return divLin(h, linComb([[pow2(t), sn.y]]), cs.y, [-qm, qm]);
   });
   return { shape: x.shape, scale: t, els };
+}
+
+/**
+ * x = r + kπ with r ≈ [−π/2, π/2] at scale sr, inside the sin/cos tables' window |r| < 2 (docs/zkml-compile.md
+ * "Tan"); k is absent when |x| < π/2 is proven (then r = x). Any integer k keeps tan(x − kπ) = tan x, and
+ * sin / cos (x − kπ) = (−1)^k sin / cos x.
+ */
+function reducePi(h: NonlinearHost, X: Lin, sx: number): { r: Lin; sr: number; k?: Lin } {
+  const xm = absMax(linBound(X, h.bounds));
+  if (xm * 2n < BigInt(Math.round(Math.PI * 2 ** sx))) return { r: X, sr: sx };
+  // k = round(x·C/2^m) with C = round(2^m/π) errs by ≤ 2^−17 for m = 16 + e (e bits hold |k|), and r = x·2^e −
+  // k·round(π·2^(sx+e)) at scale sx + e errs by ≤ |k|·2^−(sx+e+1) ≤ 2^−(sx+1): r stays inside the tables' window
+  // |r| < 2 for every input away from the poles
+  const e = Math.max(0, Math.ceil(Math.log2(Number(xm) / 2 ** sx / Math.PI + 1)));
+  const C = BigInt(Math.round(2 ** (16 + e) / Math.PI)), Pe = BigInt(Math.round(Math.PI * 2 ** (sx + e)));
+  const k = h.toScale({ shape: [1], scale: sx + 16 + e, els: [linComb([[C, X]])] }, 0).els[0]!;
+  return { r: linComb([[pow2(e), X], [-Pe, k]]), sr: sx + e, k };
+}
+
+/**
+ * Sin and Cos (docs/zkml-compile.md "Sin and Cos"): x = r + kπ (reducePi), then (−1)^k times the sin / cos table of r.
+ * The sign is 1 + 2p with p = k − 2·round(k/2) ∈ {0, −1} (one small rescale of k), applied by one product.
+ */
+function sinCosTensor(h: NonlinearHost, x: QTensor, fn: 'sin' | 'cos'): QTensor {
+  let so = 0;
+  const els = x.els.map((X) => {
+    const { r, sr, k } = reducePi(h, X, x.scale);
+    const y = h.act(fn, r, sr);
+    so = y.so;
+    if (!k) return y.y;
+    const half = h.toScale({ shape: [1], scale: 1, els: [k] }, 0).els[0]!;
+    // the rescale pins half = floor((k + 1)/2), so the sign is exactly ±1 and |out| ≤ |table| (interval arithmetic
+    // over k and half would give a bound 4|k| times wider)
+    const m = absMax(linBound(y.y, h.bounds)), out = h.sig([-m, m]);
+    h.gadgets.push({ kind: 'mul', node: h.node(), a: linComb([[2n, k], [-4n, half]], 1n), b: y.y, out });
+    return linSig(out);
+  });
+  return { shape: x.shape, scale: so, els };
 }
 
 function transpose2(t: QTensor): QTensor {
@@ -346,6 +376,8 @@ export function lowerNonlinear(h: NonlinearHost, n: IRNode, ins: Operand[], varI
     case 'LogSoftmax': return [softmax(h, n, x, true)];
     case 'Log': return [logTensor(h, n, x)];
     case 'Tan': return [tanTensor(h, n, x)];
+    case 'Sin': return [sinCosTensor(h, x, 'sin')];
+    case 'Cos': return [sinCosTensor(h, x, 'cos')];
     case 'Conv': return isQ(ins[0]) && isQ(ins[1]) ? [convVar(h, n, ins)] : undefined;
     case 'Gemm': return varIdx.length >= 2 && varIdx[0] === 0 && varIdx[1] === 1 ? [gemmVar(h, n, ins)] : undefined;
     default: return undefined;

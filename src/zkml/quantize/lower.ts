@@ -7,9 +7,9 @@ import { composeReads, moveReads, opReads, probeColumns, type ReadPattern } from
 import { actBounds, actOutputScale, buildActTable, type ActFn, type ActShape, type ActTable } from './activation.js';
 import { QuantizeError } from './errors.js';
 import { lowerNonlinear, type NonlinearHost } from './lower-nonlinear.js';
-import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
+import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linEval, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import { DEFAULT_PRECISION, PRESETS, type PrecisionPreset } from './precision.js';
-import { emulate, type FixedProgram, type Gadget } from './program.js';
+import { runGadget, type FixedProgram, type Gadget } from './program.js';
 import { toFixed } from '../fixed-point.js';
 
 /** A quantized tensor: one linear combination per element, all at `scale` fractional bits. */
@@ -62,6 +62,8 @@ const MAX_BITS = 240;
 const MAX_FREE_SCALE = 96;
 /** Highest scale of a public output (metadata's scaleBits limit, src/zkml/format/metadata.ts). */
 export const MAX_OUTPUT_SCALE = 64;
+/** Activations whose table may take a calibrated window (fitWindow). */
+const WINDOWED = new Set<ActFn>(['sigmoid', 'tanh', 'erf']);
 /** Ops that are linear with constant weights or only move values: free in R1CS. */
 const FREE_OPS = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Slice', 'Transpose', 'Gather',
   'Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div', 'Neg', 'Pad',
@@ -169,7 +171,7 @@ class Lowerer {
   }
 
   table(fn: ActFn, st: number, so: number, shape: ActShape): ActTable {
-    const key = `${fn}:${st}:${so}:${shape.k}:${shape.j}`;
+    const key = `${fn}:${st}:${so}:${shape.k}:${shape.j}:${shape.c ?? ''}`;
     let t = this.tables.get(key);
     if (!t) { t = buildActTable(fn, st, so, shape); this.tables.set(key, t); }
     return t;
@@ -179,10 +181,15 @@ class Lowerer {
    * Activation of x at scale sx; output at actOutputScale (t at scale st = min(s + the preset's offset bits, sx)),
    * plus `extraOut` bits (Exp: lower-nonlinear.ts). Optionally also floor(x/2^qd) (then st = sx − qd).
    */
-  act(fn: ActFn, x: Lin, sx: number, qd?: number, extraOut = 0): { y: Lin; q?: Lin; so: number } {
-    const shape = this.prec.act[fn];
-    const st = qd !== undefined ? sx - qd : Math.min(this.s + this.prec.offsetBits, sx), so = actOutputScale(fn, st, this.s, shape, this.prec.outBits) + extraOut;
+  act(fn: ActFn, xIn: Lin, sx: number, qd?: number, extraOut = 0): { y: Lin; q?: Lin; so: number } {
+    const st = qd !== undefined ? sx - qd : Math.min(this.s + (this.prec.act[fn].offsetBits ?? this.prec.offsetBits), sx);
+    // a calibrated window keeps the preset table's output scale (callers such as the LSTM rely on one scale per fn)
+    const so = actOutputScale(fn, st, this.s, this.prec.act[fn], this.prec.outBits) + extraOut;
+    const shape = this.fitWindow(fn, xIn, sx, st) ?? this.prec.act[fn];
     const table = this.table(fn, st, so, shape);
+    // a calibrated window centred at c reads x − c (C a multiple of 2^(sx − st): the quotient q moves by C / 2^qd)
+    const C = shape.c ? BigInt(shape.c * 2 ** sx) : 0n;
+    const x = C ? linComb([[1n, xIn]], -C) : xIn;
     const n = this.width(x, table.k + sx + 1);
     const out = this.sig(actBounds(table));
     const g: Gadget = { kind: 'act', node: this.node, x, n, sx, table, out };
@@ -191,10 +198,32 @@ class Lowerer {
       const [lo, hi] = linBound(x, this.bounds);
       const qs = this.sig([floorShift(lo, qd), floorShift(hi, qd)]);
       g.q = { d: qd, out: qs };
-      q = linSig(qs);
+      q = C ? linComb([[1n, linSig(qs)]], C >> BigInt(qd)) : linSig(qs);
     }
     this.gadgets.push(g);
     return { y: linSig(out), so, ...(q ? { q } : {}) };
+  }
+
+  /**
+   * A calibrated window for a sigmoid/tanh/erf of x (docs/zkml-compile.md "Calibrated activation windows"): when the
+   * preset asks for it and calibration samples are given, the smallest window 2^k' < the preset's 2^k that covers
+   * x's calibrated range widened by the preset's margin on each side, centred on the segment grid point nearest the
+   * middle of that range. Its segments are the preset's (same width, same lines), so there are fewer selector
+   * products; outside it the table saturates to f at its edges. Undefined: the preset's table.
+   */
+  private fitWindow(fn: ActFn, x: Lin, sx: number, st: number): ActShape | undefined {
+    const margin = this.prec.windowMargin, base = this.prec.act[fn];
+    if (!margin || !WINDOWED.has(fn) || isConstLin(x)) return undefined;
+    const vals = this.calibrated([x]);
+    if (!vals || vals.length < margin.minSamples) return undefined;
+    const xs = vals.map((v) => Number(v[0]!) / 2 ** sx);
+    const widen = (Math.max(...xs) - Math.min(...xs)) / 2 * margin.rel + margin.abs;
+    const lo = Math.min(...xs) - widen, hi = Math.max(...xs) + widen;
+    const w = 2 ** (base.k - base.j); // c on the segment grid: the segments keep their lines
+    const c = Math.round((lo + hi) / 2 / w) * w;
+    if (!Number.isInteger(c * 2 ** st)) return undefined; // the shift x − c must not cut into the offset's bits
+    for (let k = base.k - base.j; k < base.k; k++) if (c - 2 ** k <= lo && hi < c + 2 ** k) return { ...base, k, j: base.j - (base.k - k), c };
+    return undefined;
   }
 
   private nlHost: NonlinearHost | undefined;
@@ -209,13 +238,17 @@ class Lowerer {
     };
   }
 
-  private nIn = 0;
+  /** Per calibration sample: the signal values of the gadgets emulated so far (extended as gadgets are added). */
+  private calib: { values: bigint[][]; done: number } | undefined;
   /** Values of `xs` on each calibration sample (the exact emulation of the gadgets so far); undefined without samples. */
   private calibrated(xs: Lin[]): bigint[][] | undefined {
     const samples = this.opts.samples;
     if (!samples?.length) return undefined;
-    const p: FixedProgram = { nIn: this.nIn, nSignals: this.bounds.length, gadgets: this.gadgets, outputs: xs, bounds: this.bounds };
-    return samples.map((sm) => emulate(p, sm.flatMap((a) => a.map((v) => toFixed(v, this.s)))).outputs);
+    this.calib ??= { values: samples.map((sm) => sm.flatMap((a) => a.map((v) => toFixed(v, this.s)))), done: 0 };
+    const c = this.calib;
+    for (const v of c.values) for (let i = c.done; i < this.gadgets.length; i++) runGadget(this.gadgets[i]!, v);
+    c.done = this.gadgets.length;
+    return c.values.map((v) => xs.map((x) => linEval(x, v)));
   }
 
   // ---- tensors -------------------------------------------------------------------------------------------------
@@ -568,24 +601,25 @@ class Lowerer {
     const ix = lstmIndex(cfg);
     const s = this.s;
     const X = this.toScale(ins[0] as QTensor, s);
-    const q = (v: number) => BigInt(Math.round(v * 2 ** s));
+    const q = (v: number, sc: number) => BigInt(Math.round(v * 2 ** sc));
     const W = (ins[1] as Tensor).data, R = (ins[2] as Tensor).data, B = ins[3] as Tensor | undefined;
     const h0 = ins[5] as Tensor | undefined, c0 = ins[6] as Tensor | undefined;
     const [shY, shH, shC] = lstmShapes(cfg) as [number[], number[], number[]];
     const Y = new Array<Lin>(sizeOf(shY)), Yh = new Array<Lin>(sizeOf(shH)), Yc = new Array<Lin>(sizeOf(shC));
     // W and R at one weight scale (gate sums at s + w, bias quantized at that scale: no rounding inside a gate sum);
-    // the cell state c carries the preset's extra offset bits between steps, h is rescaled once per step to s
+    // the cell state c carries the preset's extra offset bits between steps, h is rescaled once per step to
+    // s + the preset's lstmHBits and R quantized that many bits coarser, so R·h stays at s + w
     const w = this.weightScale(Math.max(maxAbs(ins[1] as Tensor), maxAbs(ins[2] as Tensor)));
     const sg = s + w, sc = Math.min(s + this.prec.offsetBits, sg);
-    const qw = (v: number) => BigInt(Math.round(v * 2 ** w));
-    const Wq = Array.from(W, qw), Rq = Array.from(R, qw);
+    const hb = this.prec.lstmHBits ?? 0, hs = s + hb;
+    const Wq = Array.from(W, (v) => q(v, w)), Rq = Array.from(R, (v) => q(v, w - hb));
     // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale (one forward
     // direction only: then the last step is the last Y row).
     const lazyLast = dirs === 1 && !cfg.reverse[0] && this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
     let hScale = 0;
     for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
-      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[(d * batch + b) * H + j]! : 0)));
-      let c = Array.from({ length: H }, (_, j) => linConst(BigInt(Math.round((c0 ? c0.data[(d * batch + b) * H + j]! : 0) * 2 ** sc))));
+      let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[(d * batch + b) * H + j]! : 0, hs)));
+      let c = Array.from({ length: H }, (_, j) => linConst(q(c0 ? c0.data[(d * batch + b) * H + j]! : 0, sc)));
       for (let step = 0; step < seq; step++) {
         const t = cfg.reverse[d] ? seq - 1 - step : step;
         const xo = ix.x(t, b);
@@ -601,28 +635,29 @@ class Lowerer {
         for (let j = 0; j < H; j++) {
           const si = this.act('sigmoid', gate(j), sg); // gates at scale s + w
           const o = this.act('sigmoid', gate(H + j), sg).y;
-          const f = this.act('sigmoid', gate(2 * H + j), sg).y;
+          // a zero cell state (the first step without c0) makes f⊙c zero: no forget gate to compute
+          const cPrev = c[j]!, f = isConstLin(cPrev) && cPrev.c === 0n ? linConst(0n) : this.act('sigmoid', gate(2 * H + j), sg).y;
           const tg = this.act('tanh', gate(3 * H + j), sg);
           const sSig = si.so, sTanh = tg.so;
           // c' = f⊙c + i⊙g, aligned to the wider of the two product scales
           const fcScale = sSig + sc, igScale = sSig + sTanh, cs = Math.max(fcScale, igScale);
-          const cNew = linComb([[1n << BigInt(cs - fcScale), this.mul(f, c[j]!)], [1n << BigInt(cs - igScale), this.mul(si.y, tg.y)]]);
+          const cNew = linComb([[1n << BigInt(cs - fcScale), this.mul(f, cPrev)], [1n << BigInt(cs - igScale), this.mul(si.y, tg.y)]]);
           const tc = this.act('tanh', cNew, cs, cs - sc); // tanh(c') and c' itself floored to scale sc
           nc.push(tc.q!);
           const prod = this.mul(o, tc.y);
           hScale = sSig + tc.so;
           // the last h only flows into outputs when lazy: keep the products unrescaled (saves H decompositions)
-          nh.push(last ? prod : this.rescale(prod, hScale - s)); // h = o⊙tanh(c') at scale s
+          nh.push(last ? prod : this.rescale(prod, hScale - hs)); // h = o⊙tanh(c') at scale hs
         }
         h = nh; c = nc;
         for (let j = 0; j < H; j++) Y[ix.y(t, d, b) + j] = h[j]!;
       }
       for (let j = 0; j < H; j++) { Yh[ix.last(d, b) + j] = h[j]!; Yc[ix.last(d, b) + j] = c[j]!; }
     }
-    const yScale = lazyLast ? hScale : s;
+    const yScale = lazyLast ? hScale : hs;
     if (lazyLast) {
       // bring the earlier (rescaled) steps up to the last step's scale: free multiplications
-      const up = 1n << BigInt(yScale - s);
+      const up = 1n << BigInt(yScale - hs);
       for (let t = 0; t < seq - 1; t++) for (let b = 0; b < batch; b++) for (let j = 0; j < H; j++) {
         const k = ix.y(t, 0, b) + j;
         Y[k] = linComb([[up, Y[k]!]]);
@@ -703,7 +738,6 @@ class Lowerer {
       vals.set(vi.name, { shape: vi.shape, scale: s, els });
     });
     const nIn = off;
-    this.nIn = nIn;
     g.inputs.forEach((vi, idx) => {
       this.node = `input:${vi.name}`;
       for (const e of vals.get(vi.name)!.els) this.gadgets.push({ kind: 'range', node: this.node, x: e, n: inputs[idx]!.rangeBits + 1 });

@@ -104,22 +104,25 @@ export function emulate(p: FixedProgram, inputs: bigint[]): { signals: bigint[];
   if (inputs.length !== p.nIn) throw new RangeError(`program takes ${p.nIn} inputs, got ${inputs.length}`);
   const v = new Array<bigint>(p.nSignals);
   inputs.forEach((x, i) => { v[i] = x; });
-  for (const g of p.gadgets) {
-    switch (g.kind) {
-      case 'range': break;
-      case 'mul': v[g.out] = linEval(g.a, v) * linEval(g.b, v); break;
-      case 'rescale': v[g.out] = floorShift(linEval(g.x, v), g.d); break;
-      case 'relu': { const q = floorShift(linEval(g.x, v), g.d); v[g.out] = q > 0n ? q : 0n; break; }
-      case 'act': {
-        const x = linEval(g.x, v);
-        v[g.out] = actEval(g.table, x, g.sx);
-        if (g.q) v[g.q.out] = floorShift(x, g.q.d);
-        break;
-      }
-      case 'div': v[g.out] = euclidDiv(linEval(g.x, v), linEval(g.y, v), g.node).q; break;
-    }
-  }
+  for (const g of p.gadgets) runGadget(g, v);
   return { signals: v, outputs: p.outputs.map((o) => linEval(o, v)) };
+}
+
+/** Compute one gadget's output signals into `v` (what the witness holds); emulate walks the list with it. */
+export function runGadget(g: Gadget, v: bigint[]): void {
+  switch (g.kind) {
+    case 'range': break;
+    case 'mul': v[g.out] = linEval(g.a, v) * linEval(g.b, v); break;
+    case 'rescale': v[g.out] = floorShift(linEval(g.x, v), g.d); break;
+    case 'relu': { const q = floorShift(linEval(g.x, v), g.d); v[g.out] = q > 0n ? q : 0n; break; }
+    case 'act': {
+      const x = linEval(g.x, v);
+      v[g.out] = actEval(g.table, x, g.sx);
+      if (g.q) v[g.q.out] = floorShift(x, g.q.d);
+      break;
+    }
+    case 'div': v[g.out] = euclidDiv(linEval(g.x, v), linEval(g.y, v), g.node).q; break;
+  }
 }
 
 /**
