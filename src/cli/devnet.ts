@@ -44,7 +44,7 @@ export function registerDevnet(program: Command): void {
       const opts: Parameters<typeof Devnet.open>[0] = { dataDir: data, fast: f.fast === true };
       if (f.blockTime) opts.blockTimeMs = parseIntFlag(f.blockTime, '--block-time', 10, 600_000);
       const port = parseIntFlag(f.port, '--port', 0, 65535);
-      const [{ Devnet, isEpochBlock }, { serveDevnet }] = await Promise.all([import('../chain/devnet/devnet.js'), import('../chain/rpc/server.js')]);
+      const [{ Devnet }, { serveDevnet }] = await Promise.all([import('../chain/devnet/devnet.js'), import('../chain/rpc/server.js')]);
       const lock = lockDataDir(data, 'devnet node');
       const dev = await Devnet.open(opts).catch((err: unknown) => { lock.release(); throw err; });
       const server = await serveDevnet(dev, { host: f.host, port, onError: (e) => console.error('devnet rpc internal error:', e) })
@@ -58,7 +58,7 @@ export function registerDevnet(program: Command): void {
       console.log(`devnet node on ${server.url} (ws ${server.wsUrl}) — genesis ${dev.genesis}, block ${dev.block}, ` +
         `${dev.blockTimeMs} ms blocks, subnet 1 tempo ${hp.tempo}, data ${data}`);
       dev.onBlock((b) => {
-        if (isEpochBlock(b, 1, hp.tempo)) console.log(`block ${b}: epoch (Yuma consensus) on subnet 1`);
+        if (dev.lastEpochBlock(1) === b) console.log(`block ${b}: epoch (Yuma consensus) on subnet 1`);
       });
       dev.start();
       await stopped;

@@ -17,6 +17,8 @@ import type { Chain } from '../../src/chain/types.js';
 
 /** `replayNetuid`: the subnet of the recorded subtensor transcript. */
 export const CONTRACT = { replayNetuid: 3, replayCrNetuid: 4, nowMs: 1_780_000_000_000, missingNetuid: 77, stake: 2_000_000_000n, unstake: 500_000_000n, ip: '203.0.113.9', port: 8091 };
+/** The contract subnet's liquid-alpha / bonds-penalty hyperparameters (not subtensor's defaults, so a reader that fills defaults fails). */
+export const CONTRACT_YUMA = { liquidAlphaEnabled: true, alphaLow: 40_000, alphaHigh: 60_000, alphaSigmoidSteepness: 750, bondsPenalty: 32_768 };
 
 export function contractAccounts(keyring: Keyring): { cold: KeyringPair; validator: KeyringPair; miner: KeyringPair } {
   return { cold: keyring.addFromUri('//ContractOwner'), validator: keyring.addFromUri('//ContractOwner//validator'), miner: keyring.addFromUri('//ContractOwner//miner') };
@@ -43,6 +45,8 @@ export async function runContract(chain: Chain, backend: ContractBackend, keyrin
   const hp = await chain.hyperparameters(netuid);
   assert.ok(hp.tempo > 0 && hp.maxAllowedUids > 0 && typeof hp.burn === 'bigint');
   assert.equal(hp.commitRevealWeightsEnabled, false);
+  const { liquidAlphaEnabled, alphaLow, alphaHigh, alphaSigmoidSteepness, bondsPenalty } = hp;
+  assert.deepEqual({ liquidAlphaEnabled, alphaLow, alphaHigh, alphaSigmoidSteepness, bondsPenalty }, CONTRACT_YUMA);
   await assert.rejects(chain.hyperparameters(CONTRACT.missingNetuid), SubnetNotFoundError);
   // metagraph read
   const mg0 = await chain.metagraph(netuid);

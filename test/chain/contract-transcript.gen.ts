@@ -17,7 +17,7 @@ import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { SubtensorChain } from '../../src/chain/subtensor/subtensor.js';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import { RecordingProvider, type Responder } from './replay-provider.js';
-import { CONTRACT, contractAccounts, runContract } from './contract-suite.js';
+import { CONTRACT, CONTRACT_YUMA, contractAccounts, runContract } from './contract-suite.js';
 import { readSubtensorFixture } from './contract-fixtures.js';
 
 const NETUID = CONTRACT.replayNetuid;
@@ -80,7 +80,8 @@ class ScriptedSubtensor implements Responder {
         ? hex('Option<PalletSubtensorRpcInfoMetagraph>', { netuid, hotkeys: this.neurons.map((n) => n.hotkey), alphaStake: this.neurons.map((n) => n.stake), taoStake: this.neurons.map(() => 0), totalStake: this.neurons.map((n) => n.stake) })
         : '0x00';
       case 'SubnetInfoRuntimeApi_get_subnet_hyperparams_v2': return netuid === NETUID || netuid === CR_NETUID
-        ? hex('Option<PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2>', { tempo: 360, kappa: 32767, immunityPeriod: 5000, minAllowedWeights: 1, maxWeightsLimit: 65535, activityCutoff: 5000, weightsVersion: 0, weightsRateLimit: 100, maxValidators: 64, registrationAllowed: true, commitRevealWeightsEnabled: netuid === CR_NETUID, commitRevealPeriod: 1, bondsMovingAvg: 900000, servingRateLimit: 50, maxRegsPerBlock: 1, yumaVersion: 2 })
+        ? hex('Option<PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2>', { tempo: 360, kappa: 32767, immunityPeriod: 5000, minAllowedWeights: 1, maxWeightsLimit: 65535, activityCutoff: 5000, weightsVersion: 0, weightsRateLimit: 100, maxValidators: 64, registrationAllowed: true, commitRevealWeightsEnabled: netuid === CR_NETUID, commitRevealPeriod: 1, bondsMovingAvg: 900000, servingRateLimit: 50, maxRegsPerBlock: 1, yumaVersion: 2,
+          liquidAlphaEnabled: CONTRACT_YUMA.liquidAlphaEnabled, alphaLow: CONTRACT_YUMA.alphaLow, alphaHigh: CONTRACT_YUMA.alphaHigh, alphaSigmoidSteepness: { bits: BigInt(CONTRACT_YUMA.alphaSigmoidSteepness) << 32n } })
         : '0x00';
       default: throw new Error(`scripted subtensor: no runtime API ${fn}`);
     }
@@ -92,6 +93,7 @@ class ScriptedSubtensor implements Responder {
     for (const netuid of [NETUID, CR_NETUID]) {
       put('subtensorModule', 'maxAllowedUids', [netuid], 'u16', 256);
       put('subtensorModule', 'burn', [netuid], 'u64', 1_000_000_000n);
+      put('subtensorModule', 'bondsPenalty', [netuid], 'u16', CONTRACT_YUMA.bondsPenalty);
       put('subtensorModule', 'commitRevealWeightsEnabled', [netuid], 'bool', netuid === CR_NETUID);
     }
     put('subtensorModule', 'commitRevealWeightsVersion', [], 'u16', 4);

@@ -17,7 +17,7 @@ import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js
 import { taoToRao } from '../../src/chain/types.js';
 import { deserializeTlock } from '../../src/chain/timelock/tlock.js';
 import { readSubtensorFixture } from './contract-fixtures.js';
-import { CONTRACT, contractAccounts, runContract } from './contract-suite.js';
+import { CONTRACT, CONTRACT_YUMA, contractAccounts, runContract } from './contract-suite.js';
 import { ReplayProvider, type Transcript } from './replay-provider.js';
 
 await cryptoWaitReady();
@@ -28,7 +28,7 @@ test('Chain contract: devnet', async () => {
   try {
     const { cold, validator } = contractAccounts(keyring());
     await dev.faucet(cold.address, taoToRao(100));
-    const netuid = await dev.createSubnet(cold.address, {}, { tao: taoToRao(100), alpha: taoToRao(100) });
+    const netuid = await dev.createSubnet(cold.address, CONTRACT_YUMA, { tao: taoToRao(100), alpha: taoToRao(100) });
     await dev.burnedRegister(netuid, cold, validator.address);
     await dev.addStake(cold, validator.address, taoToRao(10), netuid);
     const crNetuid = await dev.createSubnet(cold.address, { commitRevealWeightsEnabled: true });

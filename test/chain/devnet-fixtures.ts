@@ -23,3 +23,10 @@ export async function stakedValidator(
   await devnet.addStake(cold, validator.address, taoToRao(o.stakeTao));
   return { keyring, cold, validator };
 }
+
+/** Produce blocks up to and including the subnet's next epoch (the devnet's own schedule); returns that block. */
+export function runToNextEpoch(devnet: Devnet, netuid: number): number {
+  const at = devnet.nextEpochBlock(netuid);
+  if (at === null) throw new Error(`subnet ${netuid} has tempo 0: no epochs`);
+  return devnet.produceBlocks(at - devnet.block);
+}

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { Devnet, isEpochBlock } from '../../src/chain/devnet/devnet.js';
+import { Devnet } from '../../src/chain/devnet/devnet.js';
+import { runToNextEpoch } from './devnet-fixtures.js';
 import { signCall } from '../../src/chain/devnet/calls.js';
 import * as E from '../../src/chain/errors.js';
 import { taoToRao, type Signer } from '../../src/chain/types.js';
@@ -143,24 +144,24 @@ test('epoch: weights set → incentive, dividends and emission appear; owner get
   await dev.setWeights(vali[1]!, { netuid: 1, uids: [2, 3, 4], weights: [50, 30, 20], versionKey: 0 });
   let mg = await dev.metagraph(1);
   assert.deepEqual(mg.incentive, [0, 0, 0, 0, 0]);
-  // Run to the first epoch block of netuid 1 with tempo 10: (b + 2) % 11 == 0 → b = 9.
-  while (!isEpochBlock(dev.block, 1, 10)) dev.produceBlock();
-  assert.equal(dev.block, 9);
+  // Run to the first epoch of netuid 1 (subtensor's 2026 schedule: anchor + tempo, see the schedule test below).
+  const epochBlock = runToNextEpoch(dev, 1);
+  assert.equal(dev.lastEpochBlock(1), epochBlock);
   mg = await dev.metagraph(1);
   const r = (x: number) => Math.round(x * 1000) / 1000;
   assert.deepEqual(mg.incentive.map(r), [0, 0, 0.5, 0.3, 0.2]);
   assert.deepEqual(mg.dividends.map(r), [0.6, 0.4, 0, 0, 0]);
   assert.deepEqual(mg.consensus.map(r), [0, 0, 0.5, 0.3, 0.2]);
   assert.deepEqual(mg.validatorTrust.map(r), [1, 1, 0, 0, 0]);
-  // 9 blocks × 1 TAO × 82% = 7.38 TAO split 50/50: miners 0.5/0.3/0.2 of 3.69, validators 0.6/0.4.
-  const pool = 9n * 820_000_000n;
+  // epochBlock blocks × 1 TAO × 82% split 50/50: miners 0.5/0.3/0.2, validators 0.6/0.4.
+  const pool = BigInt(epochBlock) * 820_000_000n;
   const expected = [pool * 30n / 100n, pool * 20n / 100n, pool * 25n / 100n, pool * 15n / 100n, pool * 10n / 100n];
   mg.emission.forEach((e, i) => assert.ok(e <= expected[i]! && expected[i]! - e < 1000n, `emission ${i}: ${e} vs ${expected[i]}`));
   // Emission is credited as stake to the hotkeys.
   assert.equal(mg.stake[2], mg.emission[2]);
   assert.equal(mg.stake[0], taoToRao(60) + mg.emission[0]!);
   // Owner cut: 18% of 1 TAO per block, to the subnet owner's balance.
-  assert.equal(await dev.balance(cold.address), owner + 9n * 180_000_000n);
+  assert.equal(await dev.balance(cold.address), owner + BigInt(epochBlock) * 180_000_000n);
   await dev.close();
 });
 
@@ -169,7 +170,7 @@ test('per-subnet Yuma3 switch: bonds stored as plain u16 proportions (α·W), no
   assert.equal((await dev.hyperparameters(1)).yuma3Enabled, true);
   dev.produceBlocks(3);
   for (const v of vali) await dev.setWeights(v, { netuid: 1, uids: [2, 3, 4], weights: [50, 30, 20], versionKey: 0 });
-  while (!isEpochBlock(dev.block, 1, 10)) dev.produceBlock();
+  runToNextEpoch(dev, 1);
   // B' = 0.1 · W (rows normalised 0.5 / 0.3 / 0.2), stored as floor(x · 65535); original Yuma would store 65535s.
   assert.deepEqual(dev.bondsOf(1)[0], [[2, 3276], [3, 1966], [4, 1310]]);
   const mg = await dev.metagraph(1);
@@ -189,7 +190,7 @@ test('registration pruning: a full subnet replaces the lowest-emission non-immun
   dev.produceBlock(); // weights set in a target's registration block count as outdated
   // uid 0 (the validator) weights uid 2 only; after the epoch uid 2 earns incentive, uid 1 nothing.
   await dev.setWeights(ks[0]!, { netuid: 1, uids: [2], weights: [1], versionKey: 0 });
-  while (!isEpochBlock(dev.block, 1, 10)) dev.produceBlock();
+  runToNextEpoch(dev, 1);
   const before = await dev.metagraph(1);
   assert.ok(before.emission[2]! > 0n && before.emission[1] === 0n, `emission ${before.emission}`);
   // Full: uid 1 has the lowest emission among non-immune uids (uid 0 has dividends) → replaced.
@@ -242,4 +243,29 @@ test('a closed devnet refuses to produce blocks with a clear error', async () =>
   const dev = await Devnet.open();
   await dev.close();
   assert.throws(() => dev.produceBlock(), (e: unknown) => e instanceof E.ChainConnectionError && /closed/.test(e.message));
+});
+
+test("epochs follow subtensor's 2026 schedule: period tempo from the creation anchor, at most 2 subnets per block", async () => {
+  // opentensor/subtensor 14bc6f9f: register_network anchors LastEpochBlock at now − (netuid mod tempo); an epoch
+  // is due when block − LastEpochBlock ≥ tempo; MaxEpochsPerBlock = 2 defers the third due subnet one block.
+  const dev = await Devnet.open({ hyperparameters: { tempo: 10 } });
+  try {
+    await dev.faucet(cold.address, taoToRao(10));
+    const n2 = await dev.createSubnet(cold.address, { tempo: 10 });
+    const n3 = await dev.createSubnet(cold.address, { tempo: 10 });
+    dev.produceBlocks(5);
+    const n4 = await dev.createSubnet(cold.address, { tempo: 7 });
+    assert.deepEqual([n2, n3, n4], [2, 3, 4]);
+    assert.deepEqual([1, 2, 3, 4].map((n) => dev.lastEpochBlock(n)), [0, 0, 0, 5 - (4 % 7)]);
+    const seen = new Map<number, number[]>([[1, []], [2, []], [3, []], [4, []]]);
+    dev.onBlock((b) => { for (const [n, list] of seen) if (dev.lastEpochBlock(n) === b) list.push(b); });
+    dev.produceBlocks(30);
+    assert.deepEqual(seen.get(1), [10, 20, 30]);
+    assert.deepEqual(seen.get(2), [10, 20, 30]);
+    assert.deepEqual(seen.get(3), [11, 21, 31], 'deferred: two subnets already ran at 10');
+    assert.deepEqual(seen.get(4), [8, 15, 22, 29]);
+    assert.equal(dev.nextEpochBlock(1), 40);
+  } finally {
+    await dev.close();
+  }
 });

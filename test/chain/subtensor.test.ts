@@ -20,7 +20,7 @@ import {
   addStakeCall, burnedRegisterCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from '../../src/chain/subtensor/calls.js';
 import {
-  commitmentFields, commitmentText, hyperparametersFromRuntime, ipFromU128, ipToU128, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
+  commitmentFields, commitmentText, hyperparametersFromRuntime, i32f32ToNumber, ipFromU128, ipToU128, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
 } from '../../src/chain/subtensor/codec.js';
 import { errorForDispatch } from '../../src/chain/subtensor/subtensor.js';
 import * as E from '../../src/chain/errors.js';
@@ -186,13 +186,25 @@ test('codec helpers: IPs, hyperparameters, commitment chunks', () => {
     kappa: 32767, tempo: 360, bondsMovingAvg: 900000, maxValidators: 64, immunityPeriod: 5000, weightsRateLimit: 100,
     minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, maxRegsPerBlock: 1,
     servingRateLimit: 50, commitRevealWeightsEnabled: true, commitRevealPeriod: 2, yumaVersion: 3,
+    liquidAlphaEnabled: true, alphaLow: 40000, alphaHigh: 60000, alphaSigmoidSteepness: { bits: -250n << 32n },
   });
-  const hp = hyperparametersFromRuntime(h.toJSON() as Record<string, unknown>, { maxAllowedUids: 256, burn: 123n });
+  // alpha_sigmoid_steepness is an I32F32 (substrate_fixed FixedI64<U32>) in the real type
+  assert.equal(JSON.parse(h.toRawType()).alphaSigmoidSteepness, 'SubstrateFixedFixedI64');
+  // BondsPenalty is a u16 storage map keyed by netuid (not in SubnetHyperparamsV2)
+  const bp = expandMetadata(registry, metadata).query['subtensorModule']!['bondsPenalty']!;
+  assert.equal(registry.lookup.getTypeDef(bp.meta.type.asMap.value).type, 'u16');
+  assert.deepEqual(bp.meta.type.asMap.hashers.map((x) => x.type), ['Identity'], 'keyed by netuid, Identity-hashed');
+  const hp = hyperparametersFromRuntime(h.toJSON() as Record<string, unknown>, { maxAllowedUids: 256, burn: 123n, bondsPenalty: 32768 });
   assert.deepEqual(hp, {
     tempo: 360, kappa: 32767, bondsMovingAvg: 900000, maxAllowedUids: 256, maxAllowedValidators: 64, immunityPeriod: 5000,
     weightsRateLimit: 100, minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, burn: 123n,
     maxRegistrationsPerBlock: 1, servingRateLimit: 50, commitRevealWeightsEnabled: true, revealPeriodEpochs: 2, yuma3Enabled: true,
+    liquidAlphaEnabled: true, alphaLow: 40000, alphaHigh: 60000, alphaSigmoidSteepness: -250, bondsPenalty: 32768,
   });
+  // the same bytes decoded from SCALE (as a node's state_call answer arrives), and an I32F32 with a fraction
+  const decoded = registry.createType('PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2', h.toU8a());
+  assert.equal(hyperparametersFromRuntime(decoded.toJSON() as Record<string, unknown>, { maxAllowedUids: 256, burn: 123n, bondsPenalty: 32768 }).alphaSigmoidSteepness, -250);
+  assert.equal(i32f32ToNumber(registry.createType('SubstrateFixedFixedI64', { bits: (3n << 32n) + (1n << 31n) }).toJSON()), 3.5);
   // finney allows 3 fields per commitment: 384 bytes.
   assert.equal(expandMetadata(registry, metadata).consts['commitments']!['maxFields']!.toString(), '3');
   const big = 'x'.repeat(300);

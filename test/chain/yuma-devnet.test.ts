@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Devnet, isEpochBlock } from '../../src/chain/devnet/devnet.js';
+import { Devnet } from '../../src/chain/devnet/devnet.js';
 import * as E from '../../src/chain/errors.js';
 import type { Hyperparameters } from '../../src/chain/types.js';
-import { stakedValidator } from './devnet-fixtures.js';
+import { runToNextEpoch, stakedValidator } from './devnet-fixtures.js';
 import { Store, type NeuronRow } from '../../src/chain/devnet/store.js';
 import { applyEpoch } from '../../src/chain/devnet/clock.js';
 import { checkAlphaValues, DEFAULT_HYPERPARAMETERS } from '../../src/chain/devnet/hyperparams.js';
@@ -21,7 +21,7 @@ async function firstEpochBonds(h: Partial<Hyperparameters>): Promise<{ bonds: Ar
     for (const m of ['//Yuma//m0', '//Yuma//m1', '//Yuma//m2']) await dev.burnedRegister(1, v0.cold, v0.keyring.addFromUri(m).address);
     dev.produceBlocks(3);
     for (const v of [v0.validator, v1.validator]) await dev.setWeights(v, { netuid: 1, uids: [2, 3, 4], weights: [50, 30, 20], versionKey: 0 });
-    while (!isEpochBlock(dev.block, 1, 10)) dev.produceBlock();
+    runToNextEpoch(dev, 1);
     return { bonds: dev.bondsOf(1)[0]!, hyper: await dev.hyperparameters(1) };
   } finally {
     await dev.close();
@@ -69,7 +69,7 @@ test("commit-reveal subnet: the devnet's queued commits mask weights on uids reg
   const run = (queued: boolean): NeuronRow[] => {
     const store = new Store(':memory:');
     try {
-      store.insertSubnet(1, 'owner', { ...DEFAULT_HYPERPARAMETERS, tempo: 10, commitRevealWeightsEnabled: true, maxAllowedValidators: 1 });
+      store.insertSubnet(1, 'owner', { ...DEFAULT_HYPERPARAMETERS, tempo: 10, commitRevealWeightsEnabled: true, maxAllowedValidators: 1 }, 0);
       const neuron = (uid: number, hotkey: string, registeredAt: number, weights: Array<[number, number]>): NeuronRow => ({
         netuid: 1, uid, hotkey, coldkey: 'C', registeredAt, lastUpdate: weights.length ? 24 : registeredAt, validatorPermit: uid === 0, active: true,
         consensus: 0, incentive: 0, dividends: 0, trust: 0, validatorTrust: 0, emission: 0n, weights, bonds: [],

@@ -51,7 +51,7 @@ test('migration.rs test_migrate_dynamic_tempo_activity_cutoff_round_trips_produc
 /**
  * The legacy rule the migration continues: `should_run_epoch` ⇔ `blocks_until_next_epoch` = tempo − (block + netuid + 1)
  * mod (tempo + 1) = 0 (coinbase/run_coinbase.rs at 7e52a40857e456342d87cedf84ae3c4b4f1e69c4, the parent of the
- * dynamic-tempo commit). The devnet's isEpochBlock fires one block later than this (docs/chain.md "Epoch schedule").
+ * dynamic-tempo commit). The devnet runs the 2026 schedule itself and migrates a pre-2026 data folder with legacyLastEpochBlock.
  */
 const legacyEpoch = (block: number, netuid: number, tempo: number) => tempo - ((block + netuid + 1) % (tempo + 1)) === 0;
 

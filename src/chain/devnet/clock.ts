@@ -1,26 +1,42 @@
 /**
- * Devnet block step: the owner's cut and pending emission of each block, and at subtensor's epoch
- * blocks a Yuma run whose emission is credited as stake (docs/chain.md "Clock and emission").
+ * Devnet block step: the owner's cut and pending emission of each block, and at the epochs subtensor's
+ * 2026 scheduler makes due a Yuma run whose emission is credited as stake (docs/chain.md "Clock and
+ * emission", "Epoch schedule").
  */
 import { runEpoch } from '../yuma/epoch.js';
+import { legacyLastEpochBlock, scheduleBlock, type ScheduleState } from '../yuma/schedule.js';
 import { OWNER_CUT_PER_MILLE, liquidAlphaOf } from './hyperparams.js';
 import { epochIndex } from '../timelock/commit.js';
 import type { Store, SubnetRow } from './store.js';
 
-/** Epoch condition of subtensor: (block + netuid + 1) mod (tempo + 1) == 0. */
-export function isEpochBlock(block: number, netuid: number, tempo: number): boolean {
-  return (block + netuid + 1) % (tempo + 1) === 0;
+/**
+ * A subnet's schedule state before `block` (subtensor's LastEpochBlock, PendingEpochAt, BlocksSinceLastStep).
+ * Every due slot runs or is deferred on the devnet, so BlocksSinceLastStep is the blocks since LastEpochBlock.
+ * A row from before the 2026 schedule (lastEpoch −1) is anchored as migrate_dynamic_tempo does.
+ */
+export function scheduleStateOf(s: SubnetRow, block: number): ScheduleState {
+  const tempo = s.hyperparams.tempo;
+  const lastEpochBlock = s.lastEpoch >= 0 ? s.lastEpoch : legacyLastEpochBlock(Math.max(0, block - 1), s.netuid, tempo);
+  return { tempo, lastEpochBlock, pendingEpochAt: s.pendingEpochAt, blocksSinceLastStep: Math.max(0, block - 1 - lastEpochBlock) };
 }
 
-export function blockStep(store: Store, s: SubnetRow, block: number, emissionPerBlock: bigint): void {
+/** The epochs of `block`: which subnets run (at most MaxEpochsPerBlock) and every subnet's schedule state after it. */
+export function epochsAt(store: Store, block: number): { run: Set<number>; next: Map<number, ScheduleState> } {
+  const states = new Map(store.netuids().map((n) => [n, scheduleStateOf(store.subnet(n)!, block)] as const));
+  const { run, next } = scheduleBlock(states, block);
+  return { run: new Set(run), next };
+}
+
+export function blockStep(store: Store, s: SubnetRow, block: number, emissionPerBlock: bigint, sched: { run: boolean; state: ScheduleState }): void {
   const ownerCut = (emissionPerBlock * OWNER_CUT_PER_MILLE) / 1000n;
   store.setBalance(s.owner, store.balance(s.owner) + ownerCut);
   s.pendingEmission += emissionPerBlock - ownerCut;
-  if (isEpochBlock(block, s.netuid, s.hyperparams.tempo)) {
+  if (sched.run) {
     applyEpoch(store, s, block);
     s.pendingEmission = 0n;
-    s.lastEpoch = block;
   }
+  s.lastEpoch = sched.state.lastEpochBlock;
+  s.pendingEpochAt = sched.state.pendingEpochAt;
   store.updateSubnet(s);
 }
 

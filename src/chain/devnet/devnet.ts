@@ -22,7 +22,8 @@ import type {
 } from '../types.js';
 import { LocalBeacon } from '../timelock/beacon.js';
 import { CALL_MORTALITY, signCall, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
-import { blockStep } from './clock.js';
+import { blockStep, epochsAt, scheduleStateOf } from './clock.js';
+import { initialLastEpochBlock, nextEpochStartBlock } from '../yuma/schedule.js';
 import { dispatchCall } from './dispatch.js';
 import { checkAlphaValues, DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
 import { headBlock, readMetagraph, subnetOrThrow } from './reads.js';
@@ -50,7 +51,6 @@ const BEACON_PERIOD_MS = 3_000;
 
 /** Largest single faucet drip (rao): 1,000,000 TAO. */
 export const MAX_FAUCET = 1_000_000n * 1_000_000_000n;
-export { isEpochBlock } from './clock.js';
 export { MAX_COMMITMENT_BYTES, neuronToPrune } from './dispatch.js';
 
 export class Devnet implements DevChain {
@@ -94,7 +94,8 @@ export class Devnet implements DevChain {
         store.setMeta('block', '0');
         store.setMeta('fast', opts.fast ? '1' : '0');
         const owner = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice').address;
-        store.insertSubnet(1, owner, { ...DEFAULT_HYPERPARAMETERS, ...(opts.fast ? FAST_OVERRIDES : {}), ...opts.hyperparameters });
+        const h = { ...DEFAULT_HYPERPARAMETERS, ...(opts.fast ? FAST_OVERRIDES : {}), ...opts.hyperparameters };
+        store.insertSubnet(1, owner, h, initialLastEpochBlock(0, 1, h.tempo));
       });
     }
     const fast = store.getMeta('fast') === '1' || !!opts.fast;
@@ -131,10 +132,11 @@ export class Devnet implements DevChain {
     const b = this.store.tx(() => {
       const block = this.block + 1;
       this.store.setMeta('block', String(block));
+      const { run, next } = epochsAt(this.store, block);
       for (const netuid of this.store.netuids()) {
         // subtensor's block_step reveals matured commits before the epoch runs
         reveals.push(...revealCommits(this.store, netuid, block, this.beacon, this.now()));
-        blockStep(this.store, this.store.subnet(netuid)!, block, this.emissionPerBlock);
+        blockStep(this.store, this.store.subnet(netuid)!, block, this.emissionPerBlock, { run: run.has(netuid), state: next.get(netuid)! });
       }
       this.store.pruneUsedCalls(block);
       return block;
@@ -142,6 +144,17 @@ export class Devnet implements DevChain {
     for (const r of reveals) this.events.emit('reveal', r);
     this.events.emit('block', b);
     return b;
+  }
+
+  /** The block of the subnet's last epoch slot (subtensor's LastEpochBlock; at creation, its anchor). */
+  lastEpochBlock(netuid: number): number {
+    const s = subnetOrThrow(this.store, netuid);
+    return scheduleStateOf(s, this.block + 1).lastEpochBlock;
+  }
+
+  /** The block at which the subnet's next epoch runs (`get_next_epoch_start_block`; null at tempo 0). */
+  nextEpochBlock(netuid: number): number | null {
+    return nextEpochStartBlock(scheduleStateOf(subnetOrThrow(this.store, netuid), this.block + 1));
   }
 
   /** Produce `count` blocks at once (tests, and catching up). */
@@ -286,7 +299,8 @@ export class Devnet implements DevChain {
     return this.store.tx(() => {
       const netuid = Math.max(0, ...this.store.netuids()) + 1;
       const fast = this.store.getMeta('fast') === '1';
-      this.store.insertSubnet(netuid, owner, { ...DEFAULT_HYPERPARAMETERS, ...(fast ? FAST_OVERRIDES : {}), ...overrides });
+      const h = { ...DEFAULT_HYPERPARAMETERS, ...(fast ? FAST_OVERRIDES : {}), ...overrides };
+      this.store.insertSubnet(netuid, owner, h, initialLastEpochBlock(this.block, netuid, h.tempo));
       if (pool) {
         if (pool.tao <= 0n || pool.alpha <= 0n) throw new InvalidAmountError('an alpha pool needs positive τ and α reserves');
         this.store.setPool(netuid, pool);

@@ -141,8 +141,20 @@ export function withRuntimeStake(m: Metagraph, runtime: Record<string, unknown> 
   return { ...m, stake: total, alphaStake: alpha, taoStake: tao };
 }
 
-/** `SubnetHyperparamsV2` (as `toJSON()` gives it, camelCase) + storage extras → `Hyperparameters`. */
-export function hyperparametersFromRuntime(h: Record<string, unknown>, extra: { maxAllowedUids: number; burn: bigint }): Hyperparameters {
+/** An I32F32 (`substrate_fixed::FixedI64<U32>`, `toJSON()` = `{bits}`) as a number (exact for subtensor's i16 steepness). */
+export function i32f32ToNumber(v: unknown): number {
+  const bits = (v as { bits?: unknown } | undefined)?.bits;
+  if (typeof bits === 'number') return bits / 2 ** 32;
+  if (typeof bits === 'string' || typeof bits === 'bigint') return Number(BigInt.asIntN(64, BigInt(bits))) / 2 ** 32;
+  return 0;
+}
+
+/**
+ * `SubnetHyperparamsV2` (as `toJSON()` gives it, camelCase) + storage extras → `Hyperparameters`. Liquid alpha
+ * comes from the runtime API (liquid_alpha_enabled, alpha_low/high, alpha_sigmoid_steepness as I32F32);
+ * `bondsPenalty` is not in SubnetHyperparamsV2, so it is the `BondsPenalty` storage value (docs/chain.md "Yuma consensus").
+ */
+export function hyperparametersFromRuntime(h: Record<string, unknown>, extra: { maxAllowedUids: number; burn: bigint; bondsPenalty: number }): Hyperparameters {
   const n = (k: string) => Number(h[k] ?? 0);
   return {
     tempo: n('tempo'),
@@ -162,6 +174,11 @@ export function hyperparametersFromRuntime(h: Record<string, unknown>, extra: { 
     commitRevealWeightsEnabled: h['commitRevealWeightsEnabled'] === true,
     revealPeriodEpochs: Math.max(1, n('commitRevealPeriod')),
     yuma3Enabled: n('yumaVersion') === 3,
+    liquidAlphaEnabled: h['liquidAlphaEnabled'] === true,
+    alphaLow: n('alphaLow'),
+    alphaHigh: n('alphaHigh'),
+    alphaSigmoidSteepness: i32f32ToNumber(h['alphaSigmoidSteepness']),
+    bondsPenalty: extra.bondsPenalty,
   };
 }
 

@@ -125,14 +125,15 @@ export class SubtensorChain implements Chain {
   }
 
   async hyperparameters(netuid: number): Promise<Hyperparameters> {
-    const [opt, maxUids, burn] = await Promise.all([
+    const [opt, maxUids, burn, bondsPenalty] = await Promise.all([
       this.api.call['subnetInfoRuntimeApi']!['getSubnetHyperparamsV2']!(netuid) as Promise<{ isNone: boolean; unwrap(): { toJSON(): unknown } }>,
       this.api.query['subtensorModule']!['maxAllowedUids']!(netuid),
       this.api.query['subtensorModule']!['burn']!(netuid),
+      this.api.query['subtensorModule']!['bondsPenalty']!(netuid),
     ]);
     if (opt.isNone) throw new SubnetNotFoundError(`subnet ${netuid} does not exist on this chain`);
     return hyperparametersFromRuntime(opt.unwrap().toJSON() as Record<string, unknown>, {
-      maxAllowedUids: Number(maxUids.toString()), burn: BigInt(burn.toString()),
+      maxAllowedUids: Number(maxUids.toString()), burn: BigInt(burn.toString()), bondsPenalty: Number(bondsPenalty.toString()),
     });
   }
 

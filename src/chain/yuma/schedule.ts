@@ -3,7 +3,7 @@
  * 14bc6f9f964b9cc362e9635dd110a487fa5d15a0: coinbase/run_coinbase.rs `should_run_epoch`,
  * `blocks_until_next_auto_epoch`, `get_next_epoch_start_block`, `drain_pending`; subnets/subnet.rs;
  * utils/misc.rs `get_activity_cutoff_blocks`; migrations/migrate_dynamic_tempo.rs). Pure functions of
- * a subnet's schedule state (docs/chain.md "Epoch schedule"). The devnet does not use them yet.
+ * a subnet's schedule state (docs/chain.md "Epoch schedule"); the devnet's block step runs them (src/chain/devnet/clock.ts).
  */
 
 /** Owner-set tempo bounds (`MIN_TEMPO`, `MAX_TEMPO`); MAX_TEMPO also bounds blocks without a step. */
