@@ -25,6 +25,9 @@ import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
 import type { RevealEvent } from '../../src/chain/devnet/reveal.js';
+import { blockStep, epochIndexOf } from '../../src/chain/devnet/clock.js';
+import { DEFAULT_HYPERPARAMETERS } from '../../src/chain/devnet/hyperparams.js';
+import { Store } from '../../src/chain/devnet/store.js';
 import * as E from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
@@ -264,5 +267,30 @@ test('zkinfer chain weights (real CLI over JSON-RPC) commits on a commit-reveal 
   } finally {
     await server.close();
     await dev.close();
+  }
+});
+
+test('a data folder made before SubnetEpochIndex is seeded with the legacy epoch index at its next block (migrate_dynamic_tempo)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'zk-crv-'));
+  try {
+    const path = join(tmp, 'chain.sqlite');
+    const before = new Store(path);
+    before.insertSubnet(3, 'owner', { ...DEFAULT_HYPERPARAMETERS, tempo: 10, commitRevealWeightsEnabled: true }, 0);
+    assert.equal(before.subnet(3)!.epochIndex, 0, 'a new subnet starts at 0');
+    before.db.exec('ALTER TABLE subnets DROP COLUMN epoch_index'); // the folder as an older devnet left it
+    before.close();
+    const store = new Store(path);
+    try {
+      const s = store.subnet(3)!;
+      assert.equal(s.epochIndex, -1);
+      assert.equal(epochIndexOf(s, 51), epochIndex(50, 3, 10)); // ⌊(50 + 3 + 1)/11⌋ = 4
+      assert.equal(epochIndex(50, 3, 10), 4);
+      blockStep(store, s, 51, 0n, { run: true, state: { tempo: 10, lastEpochBlock: 51, pendingEpochAt: 0, blocksSinceLastStep: 0 } });
+      assert.equal(store.subnet(3)!.epochIndex, 5, 'the epoch run at block 51 increments the seeded counter');
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 });
