@@ -294,3 +294,37 @@ test('a data folder made before SubnetEpochIndex is seeded with the legacy epoch
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('devnet: a commit on a block where its subnet epoch is due but deferred (MaxEpochsPerBlock) belongs to that epoch (current_epoch_with_lookahead)', async () => {
+  let nowMs = 1_000_000;
+  const dev = await Devnet.open({ fast: true, now: () => nowMs, hyperparameters: { tempo: 6, weightsRateLimit: 1 } });
+  try {
+    const { cold, validator } = await stakedValidator(dev, { netuid: 1, coldUri: '//CrLaCold', validatorUri: '//CrLaValidator', faucetTao: 1000, stakeTao: 100 });
+    // subnets 1, 2 and 3 are all anchored at block 0: their epochs fall due together at block 6, where 3 is deferred
+    const hp = { commitRevealWeightsEnabled: true, tempo: 6, weightsRateLimit: 1 };
+    await dev.createSubnet(cold.address, hp);
+    const cr = await dev.createSubnet(cold.address, hp);
+    assert.equal(cr, 3);
+    await dev.burnedRegister(cr, cold, validator.address);
+    assert.deepEqual([1, 2, 3].map((n) => dev.nextEpochBlock(n)), [6, 6, 6]);
+    const step = () => { nowMs += dev.blockTimeMs; dev.produceBlock(); };
+    while (dev.block < 6) step();
+    assert.deepEqual([1, 2, 3].map((n) => dev.lastEpochBlock(n)), [6, 6, 0], 'subnet 3 deferred by the per-block cap');
+    const info = await dev.timelockInfo();
+    const round = latestRound(info.beacon, nowMs + dev.blockTimeMs); // published by block 7
+    const reveals: RevealEvent[] = [];
+    dev.onReveal((e) => reveals.push(e));
+    // a lone self-weight needs no validator permit
+    await dev.commitTimelockedWeights(validator, { netuid: cr, commit: buildTimelockedCommit(validator.publicKey, { netuid: cr, uids: [0], weights: [65535], versionKey: 0 }, info.beacon, round), revealRound: round, commitRevealVersion: 4 });
+    step(); // block 7: the deferred epoch runs (SubnetEpochIndex 0 → 1); the commit belongs to epoch 1, not 0
+    assert.equal(dev.lastEpochBlock(cr), 7);
+    assert.equal(reveals.length, 0, 'keyed without the look-ahead it would be revealed here');
+    while (dev.block < 13) step();
+    assert.equal(reveals.length, 1, 'revealed at the epoch that brings the counter to 2');
+    assert.equal(reveals[0]!.block, 13);
+    assert.equal(reveals[0]!.error, undefined, reveals[0]!.error);
+    assert.deepEqual(await dev.weights(cr, 0), [[0, 65535]]);
+  } finally {
+    await dev.close();
+  }
+});
