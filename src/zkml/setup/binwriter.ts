@@ -17,11 +17,7 @@ export class BinWriter {
   /** Write one whole section from its parts. */
   async section(id: number, parts: readonly Uint8Array[]): Promise<void> {
     const size = parts.reduce((s, p) => s + p.length, 0);
-    const h = Buffer.alloc(12);
-    h.writeUInt32LE(id, 0);
-    h.writeBigUInt64LE(BigInt(size), 4);
-    await this.fh.write(h, 0, 12, this.pos);
-    this.pos += 12;
+    await this.header(id, size);
     // coalesce small parts (e.g. 44-byte zkey coefficients) into few large writes
     const flush = async (chunk: Uint8Array[]) => {
       if (chunk.length === 0) return;
@@ -35,6 +31,31 @@ export class BinWriter {
       if (bytes >= 1 << 22) { await flush(chunk); chunk = []; bytes = 0; }
     }
     await flush(chunk);
+  }
+
+  /**
+   * Write a section of `size` bytes whose data `produce` streams through `write` (large sections never held whole
+   * in memory: docs/zkml-compile.md, "Memory at 2^21–2^22"); throws if it wrote another number of bytes.
+   */
+  async streamSection(id: number, size: number, produce: (write: (bytes: Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
+    await this.header(id, size);
+    const start = this.pos;
+    await produce(async (b) => {
+      // one write call moves at most ~2 GiB (Linux): loop on what it reports
+      for (let o = 0; o < b.length;) {
+        const { bytesWritten } = await this.fh.write(b, o, Math.min(b.length - o, 1 << 30), this.pos);
+        o += bytesWritten; this.pos += bytesWritten;
+      }
+    });
+    if (this.pos - start !== size) throw new RangeError(`section ${id}: wrote ${this.pos - start} bytes, declared ${size}`);
+  }
+
+  private async header(id: number, size: number): Promise<void> {
+    const h = Buffer.alloc(12);
+    h.writeUInt32LE(id, 0);
+    h.writeBigUInt64LE(BigInt(size), 4);
+    await this.fh.write(h, 0, 12, this.pos);
+    this.pos += 12;
   }
 
   async close(): Promise<void> { await this.fh.close(); }
