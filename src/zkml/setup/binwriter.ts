@@ -17,20 +17,16 @@ export class BinWriter {
   /** Write one whole section from its parts. */
   async section(id: number, parts: readonly Uint8Array[]): Promise<void> {
     const size = parts.reduce((s, p) => s + p.length, 0);
-    await this.header(id, size);
-    // coalesce small parts (e.g. 44-byte zkey coefficients) into few large writes
-    const flush = async (chunk: Uint8Array[]) => {
-      if (chunk.length === 0) return;
-      const b = chunk.length === 1 ? chunk[0]! : Buffer.concat(chunk);
-      await this.fh.write(b, 0, b.length, this.pos);
-      this.pos += b.length;
-    };
-    let chunk: Uint8Array[] = [], bytes = 0;
-    for (const p of parts) {
-      chunk.push(p); bytes += p.length;
-      if (bytes >= 1 << 22) { await flush(chunk); chunk = []; bytes = 0; }
-    }
-    await flush(chunk);
+    await this.streamSection(id, size, async (write) => {
+      // coalesce small parts (e.g. 44-byte zkey coefficients) into few large writes
+      let chunk: Uint8Array[] = [], bytes = 0;
+      const flush = async () => { if (chunk.length) await write(chunk.length === 1 ? chunk[0]! : Buffer.concat(chunk)); chunk = []; bytes = 0; };
+      for (const p of parts) {
+        chunk.push(p); bytes += p.length;
+        if (bytes >= 1 << 22) await flush();
+      }
+      await flush();
+    });
   }
 
   /**
