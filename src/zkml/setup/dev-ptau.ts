@@ -89,7 +89,7 @@ const CHUNK = 1 << 18;
 /**
  * Write a prepared dev ptau for `power` from the known secrets, streamed: every section's scalars are made per chunk
  * (τ powers from τ^lo, Lagrange values from lagrangeAtIndices), multiplied and written, so memory stays at a few
- * chunks at any power (docs/zkml-compile.md, "Memory at 2^21–2^22").
+ * chunks plus the kept Lagrange scalars at any power (docs/zkml-compile.md, "Memory at 2^21–2^22").
  */
 export async function writeDevPtau(path: string, power: number, toxic: DevToxic, onProgress?: Progress, chunk = CHUNK): Promise<void> {
   const progress = onProgress ?? (() => {});
@@ -118,18 +118,29 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     /** factor·τ^j. */
     const tauPowers = (factor: bigint) => (lo: number, hi: number) => scalarsToLE(powers(toxic.tau, hi - lo, mul(pow(toxic.tau, BigInt(lo)), factor)));
     /**
-     * factor·(the Lagrange blocks for every domain 2^k, k = 0, 1, …, concatenated): block k holds indices
-     * [2^k − 1, 2^(k+1) − 1). Block power+1 (tauG1 only) lacks its τ^(2n−1) term, as prepare phase2 computes it.
+     * The Lagrange blocks for every domain 2^k, k = 0, 1, …, concatenated, at indices [lo, hi): block k holds
+     * [2^k − 1, 2^(k+1) − 1). Block power+1 (section 12 only) lacks its τ^(2n−1) term, as prepare phase2 computes it.
      */
-    const lagrange = (factor: bigint) => (lo: number, hi: number) => {
+    const lagrange = (lo: number, hi: number): bigint[] => {
       const xs: bigint[] = [];
       for (let j = lo; j < hi;) {
         const k = 31 - Math.clz32(j + 1), start = 2 ** k - 1, end = Math.min(hi, 2 ** (k + 1) - 1);
-        for (const x of lagrangeAtIndices(toxic.tau, 2 ** k, omega(k), j - start, 1, end - j, k === power + 1)) xs.push(factor === 1n ? x : mul(x, factor));
+        for (const x of lagrangeAtIndices(toxic.tau, 2 ** k, omega(k), j - start, 1, end - j, k === power + 1)) xs.push(x);
         j = end;
       }
+      return xs;
+    };
+    // Sections 13–15 are the blocks k ≤ power (the first 2n − 1 values) times 1, α, β: section 12's pass keeps them as
+    // 32-byte scalars (3 × 32 × (2n − 1) bytes, 768 MB at 2^22), so each Lagrange value is computed once.
+    const nL = 2 * n - 1;
+    const kept = [1n, toxic.alpha, toxic.beta].map((f) => ({ f, scalars: new Uint8Array(32 * nL) }));
+    const section12 = (lo: number, hi: number): Uint8Array => {
+      const xs = lagrange(lo, hi);
+      const own = xs.slice(0, Math.max(0, Math.min(hi, nL) - lo));
+      for (const { f, scalars } of kept) if (own.length) scalars.set(scalarsToLE(f === 1n ? own : own.map((x) => mul(x, f))), 32 * lo);
       return scalarsToLE(xs);
     };
+    const keptScalars = (i: number) => (lo: number, hi: number) => kept[i]!.scalars.subarray(32 * lo, 32 * hi);
     await w.section(1, [u32le(32), bigIntLE(BN254_Q, 32), u32le(power, power)]);
     await points(2, 'G1', 2 * n - 1, tauPowers(1n));
     await points(3, 'G2', n, tauPowers(1n));
@@ -137,10 +148,10 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     await points(5, 'G1', n, tauPowers(toxic.beta));
     await w.section(6, [engine.mulMany('G2', base.G2, scalarsToLE([mod(toxic.beta)]))]);
     await w.section(7, [u32le(0)]);
-    await points(12, 'G1', 4 * n - 1, lagrange(1n));
-    await points(13, 'G2', 2 * n - 1, lagrange(1n));
-    await points(14, 'G1', 2 * n - 1, lagrange(toxic.alpha));
-    await points(15, 'G1', 2 * n - 1, lagrange(toxic.beta));
+    await points(12, 'G1', 4 * n - 1, section12);
+    await points(13, 'G2', nL, keptScalars(0));
+    await points(14, 'G1', nL, keptScalars(1));
+    await points(15, 'G1', nL, keptScalars(2));
     await w.close();
     progress(stage, total, total);
   } finally {
