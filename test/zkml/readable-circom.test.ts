@@ -82,3 +82,11 @@ test('long lines are wrapped after separators, continuation indented', () => {
   const wrapped = wrapLine(comment);
   assert.ok(wrapped.length > 1 && wrapped.every((l) => l.length <= 120 && l.trimStart().startsWith('//')), 'a wrapped comment stays a comment');
 });
+
+test('readable .circom of a layer with 200,000 gadgets whose arguments vary (a 2^22 CNN has such blocks)', () => {
+  // RangeCheck(n) with n alternating 7, 8: the argument table's shown range once overflowed the call stack
+  const N = 200_000;
+  const gadgets = Array.from({ length: N }, (_, i) => ({ kind: 'range' as const, node: 'wide', x: { terms: new Map([[0, 1n]]), c: BigInt(i) }, n: 7 + (i % 2) }));
+  const text = exportReadableCircom({ nIn: 1, nSignals: 1, gadgets, outputs: [{ terms: new Map([[0, 1n]]), c: 0n }], bounds: [[0n, 1n]] });
+  assert.match(text, /RangeCheck\(7…8\)/);
+});

@@ -187,7 +187,8 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
           const col = shapes.map((sh) => sh.args[a]!);
           if (col.every((x) => x === a0)) return { text: String(a0), shown: String(a0) };
           decl.push(...arrayDecl(ind, `${name}p${a}`, col));
-          return { text: `${name}p${a}[i]`, shown: `${Math.min(...col)}…${Math.max(...col)}` };
+          // (a fold, not Math.min(...col): a 2^22 model's blocks have more entries than a call's argument limit)
+          return { text: `${name}p${a}[i]`, shown: `${col.reduce((m, x) => (x < m ? x : m))}…${col.reduce((m, x) => (x > m ? x : m))}` };
         });
         what.push(sh0.template ? `${sh0.template}(${args.map((a) => a.shown).join(', ')})` : 'a·b');
         for (const o of ops) decl.push(...o.decl);
