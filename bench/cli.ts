@@ -1,6 +1,7 @@
 // npm run bench:cli — CLI start-up and whole-process overhead (docs/network.md, "CLI start-up"), all measured
 // in the same run: `node -e 0` vs `zkinfer --version` / `--help` (median wall time of --runs each), and a
-// whole-process `zkinfer prove` of a circuit vs the same prove() in a warm process.
+// whole-process `zkinfer prove` of a circuit vs the same prove() in a warm process: the CLI's own path (one
+// InThreadProver, kept warm across runs) on the same files, each run loading (hash-checking) the artifacts as the CLI does.
 // Options: --runs 7   --circuit staking-lstm (a compiled circuit name or folder; zoo models are compiled
 // into the user cache on first use, which takes minutes once)   --prover native|snarkjs|auto (default auto)
 // Needs the build (npm run build): it runs bin/zkinfer.js as a user does.
@@ -9,10 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { proveBundleFresh } from '../src/cli/bundle.js';
 import { resolveCircuitDir } from '../src/circuit-ref.js';
 import { compileZooModel } from '../src/models/compiled.js';
 import { getZooModel, zooModelNames } from '../src/models/zoo.js';
-import { closeDefaultPools, prove, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
+import { InThreadProver, prove, releaseSnarkjsCurve, type ProverKind } from '../src/zkml/prove/index.js';
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def; };
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
@@ -22,11 +24,11 @@ const prover = arg('prover', 'auto') as ProverKind;
 const BIN = fileURLToPath(new URL('../bin/zkinfer.js', import.meta.url));
 
 /** Median wall time (ms) of a child process, checked to succeed. */
-function timeChild(args: string[], n = runs): number {
+function timeChild(args: string[], n = runs, env: Record<string, string> = {}): number {
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env } });
     ms.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   }
@@ -56,19 +58,27 @@ try {
   // interleaved (one in-process prove, then one whole-process `zkinfer prove`, per run) so that both see the same
   // machine load; the ratio reported is the median of the per-run ratios
   const args = [BIN, 'prove', dir, '--input', inputFile, '--out', join(tmp, 'proof.json'), '--prover', prover];
-  let backend = (await prove(dir, input, { prover })).prover ?? prover; // warms the pool and the caches
-  const inProcess: number[] = [], whole: number[] = [], ratios: number[] = [];
+  // the CLI's prover (src/cli/prove.ts), warm: its witness program and key stay loaded between runs
+  const pool = new InThreadProver(prover);
+  let backend = (await prove(dir, input, { pool })).prover ?? prover; // warms the prover and the caches
+  // `zkinfer prove` runs the one-file bundle when `npm run build` made it after the last tsc (bin/zkinfer.js); the
+  // same command with ZKINFER_NO_BUNDLE=1 runs the compiled modules, measured in the same runs
+  const bundled = proveBundleFresh();
+  if (!bundled) process.stderr.write('note: no prove bundle newer than dist/ (run `npm run build`): both whole-process rows run the compiled modules\n');
+  const inProcess: number[] = [], whole: number[] = [], unbundled: number[] = [], ratios: number[] = [], ratiosUnbundled: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const f = await prove(dir, input, { prover });
+    const f = await prove(dir, input, { pool });
     inProcess.push(performance.now() - t0);
     backend = f.prover ?? prover;
     whole.push(timeChild(args, 1));
+    unbundled.push(timeChild(args, 1, { ZKINFER_NO_BUNDLE: '1' }));
     ratios.push(whole[i]! / inProcess[i]!);
+    ratiosUnbundled.push(unbundled[i]! / inProcess[i]!);
   }
-  await closeDefaultPools();
+  await pool.close();
   await releaseSnarkjsCurve();
-  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios)`);
+  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -5,11 +5,16 @@
 // types them), the miner's FleetBackend (BullMQ queue per circuit), the zkML engine's ProverPool as baseline.
 // Rows: local pool (1 thread) with the same number of proofs in flight (baseline); fleet with 1, 2, 4 worker
 // processes, proofs/s and per-job queue overhead (miner round trip minus the worker's witness+prove time; the local
-// pool's row with 1 in flight shows the same measure for the pool alone, the worker-thread hop both pay).
+// pool's row with 1 in flight shows the same measure for the pool alone, the worker-thread hop both pay), each with
+// results on the miner's reply channel (the default) and through BullMQ's event stream alone (the fallback path,
+// as before the reply channel), measured in alternating order in the same runs. The overhead is split into hops by
+// the worker's timestamps: to worker (enqueue → the worker's processor starts), in worker (its time around the
+// prover: checks and its own worker-thread hop), back (proof ready → the miner has the result).
 // This machine has 2 cores: the point is the correctness of the split and the overhead per job (target ≤ 5 ms
 // p50), not a speed-up. Options: --requests N (default 8)  --workers 1,2,4  --prover auto|native|snarkjs
 // --runs R (default 3): each fleet row is measured R times on the same warm workers; proofs/s and p50/p95 are
-// the median run's, the queue overhead is the median of the runs' p50s (each run's p50 in the note). The load
+// the median run's, the queue overhead is the median of the runs' p50s (each run's p50 in the note); with 1 in
+// flight the local pool's hop is measured again after every run and its median is subtracted. The load
 // average of the machine is printed with the table: on a shared machine it decides the overhead.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -36,6 +41,7 @@ const RUNS = Number(arg('runs', '3'));
 const median = (xs: number[]): number => quantile(xs, 0.5)!;
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' / ');
 
+interface FleetRun { perS: number; p50: number; p95: number; overheadP50: number; jobs: string; hops: number[] }
 interface Row { name: string; n: number; perS: number; p50: number; p95: number; overheadP50?: number; ratio?: string; note?: string }
 
 /** Prove REQUESTS jobs with `inFlight` at a time; latencies in ms and proofs/s. */
@@ -70,7 +76,8 @@ async function main(): Promise<void> {
   for (const w of FLEETS) {
     // Baseline: the local pool (one thread, as `zkinfer miner --workers 1`), same proofs in flight.
     // Its own overhead (round trip minus the reported witness + prove time: the worker-thread hop) is measured the
-    // same way as the fleet's, so the part the queue adds is the difference of the two.
+    // same way as the fleet's, so the part the queue adds is the difference of the two. With 1 in flight it is
+    // measured again in every run, next to the fleet's runs, so load swings on a shared machine hit both alike.
     const pool = new PoolBackend({ size: 1, prover: PROVER as 'auto' });
     const poolOverhead: number[] = [];
     const local: ProofBackend = {
@@ -84,12 +91,8 @@ async function main(): Promise<void> {
     await local.prove(circuit, inputs());
     poolOverhead.length = 0;
     const base = await run(local, circuit, inputs, w);
-    await pool.close();
-    const baseOverhead = quantile(poolOverhead, 0.5)!;
-    rows.push({
-      name: `local pool (1 thread), ${w} in flight`, n: base.lat.length, perS: base.perS, p50: quantile(base.lat, 0.5)!, p95: quantile(base.lat, 0.95)!, ratio: '1.00',
-      ...(w === 1 ? { overheadP50: baseOverhead, note: 'overhead here = the worker-thread hop (no queue)' } : {}),
-    });
+    const hops = [quantile(poolOverhead, 0.5)!];
+    rows.push({ name: `local pool (1 thread), ${w} in flight`, n: base.lat.length, perS: base.perS, p50: quantile(base.lat, 0.5)!, p95: quantile(base.lat, 0.95)!, ratio: '1.00' });
 
     const redis = await startRedis();
     const procs: ChildProcess[] = [];
@@ -101,21 +104,40 @@ async function main(): Promise<void> {
     await fleet.start();
     while ((fleet.fleet().get(circuit.id)?.capacity ?? 0) < w) await new Promise((r) => setTimeout(r, 200));
     await run(fleet, circuit, inputs, w).catch(() => undefined); // warm every worker (keys loaded)
-    const runs: Array<{ perS: number; p50: number; p95: number; overheadP50: number; jobs: string }> = [];
+    // Each run measures both result paths on the same warm workers, in alternating order.
+    const runs: Record<'event' | 'reply', FleetRun[]> = { event: [], reply: [] };
     for (let k = 0; k < RUNS; k++) {
-      const fresh = new FleetBackend({ url: redis.url, circuits, pollMs: 200, logEveryS: 0 });
-      await fresh.start();
-      const r = await run(fresh, circuit, inputs, w);
-      const st = fresh.fleet().get(circuit.id)!;
-      runs.push({ perS: r.perS, p50: quantile(r.lat, 0.5)!, p95: quantile(r.lat, 0.95)!, overheadP50: st.overhead.p(0.5) ?? Number.NaN, jobs: st.workers.map((x) => `${x.jobs}`).join('+') });
-      await fresh.close();
+      for (const mode of k % 2 ? (['reply', 'event'] as const) : (['event', 'reply'] as const)) {
+        const fresh = new FleetBackend({ url: redis.url, circuits, pollMs: 200, logEveryS: 0, replyChannel: mode === 'reply' });
+        await fresh.start();
+        const r = await run(fresh, circuit, inputs, w);
+        const st = fresh.fleet().get(circuit.id)!;
+        runs[mode].push({
+          perS: r.perS, p50: quantile(r.lat, 0.5)!, p95: quantile(r.lat, 0.95)!, overheadP50: st.overhead.p(0.5) ?? Number.NaN, jobs: st.workers.map((x) => `${x.jobs}`).join('+'),
+          hops: [st.hops.toWorker.p(0.5) ?? Number.NaN, st.hops.inWorker.p(0.5) ?? Number.NaN, st.hops.back.p(0.5) ?? Number.NaN],
+        });
+        await fresh.close();
+      }
+      if (w === 1) {
+        poolOverhead.length = 0;
+        await run(local, circuit, inputs, 1);
+        hops.push(quantile(poolOverhead, 0.5)!);
+      }
     }
-    const mid = [...runs].sort((a, b) => a.perS - b.perS)[Math.floor(runs.length / 2)]!;
-    rows.push({
-      name: `fleet, ${w} worker process${w > 1 ? 'es' : ''}, ${w} in flight`, n: REQUESTS * RUNS, perS: mid.perS, p50: mid.p50, p95: mid.p95,
-      overheadP50: median(runs.map((x) => x.overheadP50)), ratio: (mid.perS / base.perS).toFixed(2),
-      note: `${RUNS} runs; overhead p50 per run ${runs.map((x) => x.overheadP50.toFixed(1)).join(', ')} ms${w === 1 ? `; added by the queue (minus the local pool's thread hop) ${(median(runs.map((x) => x.overheadP50)) - baseOverhead).toFixed(1)} ms` : ''}; ${mid.jobs} jobs per worker (incl. warm-up)`,
-    });
+    await pool.close();
+    const hop = median(hops);
+    if (w === 1) Object.assign(rows[rows.length - 1]!, { overheadP50: hop, note: `overhead here = the worker-thread hop (no queue); per run ${hops.map((x) => x.toFixed(1)).join(', ')} ms` });
+    for (const mode of ['event', 'reply'] as const) {
+      const rs = runs[mode];
+      const mid = [...rs].sort((a, b) => a.perS - b.perS)[Math.floor(rs.length / 2)]!;
+      const over = median(rs.map((x) => x.overheadP50));
+      const split = [0, 1, 2].map((i) => median(rs.map((x) => x.hops[i]!)).toFixed(1));
+      rows.push({
+        name: `fleet, ${w} worker process${w > 1 ? 'es' : ''}, ${w} in flight, results ${mode === 'reply' ? 'on the reply channel' : 'via the BullMQ event stream'}`, n: REQUESTS * RUNS, perS: mid.perS, p50: mid.p50, p95: mid.p95,
+        overheadP50: over, ratio: (mid.perS / base.perS).toFixed(2),
+        note: `${RUNS} runs; overhead p50 per run ${rs.map((x) => x.overheadP50.toFixed(1)).join(', ')} ms${w === 1 ? `; **added by the queue** (minus the local pool's thread hop) **${(over - hop).toFixed(1)} ms**` : ''}; hops p50: to worker ${split[0]}, in worker ${split[1]}, back ${split[2]} ms; ${mid.jobs} jobs per worker (incl. warm-up)`,
+      });
+    }
     await fleet.close();
     for (const p of procs) {
       const exited = new Promise((res) => p.once('exit', res));

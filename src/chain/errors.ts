@@ -38,6 +38,12 @@ export const TooManyRegistrationsError = def('TooManyRegistrationsError', 'TooMa
   'Wait for the next block and retry.');
 export const InvalidAmountError = def('InvalidAmountError', 'AmountTooLow', 'Use a positive amount in rao (or TAO on the CLI).');
 
+// ---- hyperparameters ----
+export const AlphaHighTooLowError = def('AlphaHighTooLowError', 'AlphaHighTooLow',
+  'Set alphaHigh to at least 1638 (u16::MAX / 40).');
+export const AlphaLowOutOfRangeError = def('AlphaLowOutOfRangeError', 'AlphaLowOutOfRange',
+  'Set alphaLow between 1638 (u16::MAX / 40) and alphaHigh.');
+
 // ---- set_weights (one class per subtensor check) ----
 export const WeightVecLengthMismatchError = def('WeightVecLengthMismatchError', 'WeightVecNotEqualSize',
   'Pass exactly one weight per uid.');
@@ -104,6 +110,7 @@ export const CHAIN_ERRORS: Record<string, new (message: string, opts?: ZkinferEr
   [
     SubnetNotFoundError, HotkeyNotRegisteredError, AlreadyRegisteredError, HotkeyOwnedByOtherColdkeyError,
     InsufficientBalanceError, NotEnoughStakeError, TooManyRegistrationsError, InvalidAmountError,
+    AlphaHighTooLowError, AlphaLowOutOfRangeError,
     WeightVecLengthMismatchError, IncorrectWeightVersionKeyError, WeightsRateLimitError, InvalidUidError,
     TooFewWeightsError, DuplicateUidsError, NoValidatorPermitError, MaxWeightExceededError, CommitRevealEnabledError,
     CommitRevealDisabledError, IncorrectCommitRevealVersionError, CommittingWeightsTooFastError, TooManyUnrevealedCommitsError,

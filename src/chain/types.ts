@@ -122,8 +122,19 @@ export interface Hyperparameters {
   commitRevealWeightsEnabled: boolean;
   /** Epochs between a timelocked commit and its reveal (subtensor `RevealPeriodEpochs`, default 1). */
   revealPeriodEpochs: number;
-  /** Yuma3 consensus (subtensor `yuma_version` = 3; liquid alpha off): see src/chain/yuma/epoch.ts `yuma3`. */
+  /** Yuma3 consensus (subtensor `yuma_version` = 3): see src/chain/yuma/epoch.ts `yuma3`. */
   yuma3Enabled: boolean;
+  /**
+   * Liquid alpha (subtensor `LiquidAlphaOn`, `AlphaValues`, `AlphaSigmoidSteepness`): with Yuma3, a per-bond
+   * EMA rate between alphaLow/65535 and alphaHigh/65535 (src/chain/yuma/liquid-alpha.ts). Optional: the devnet
+   * always has them (defaults off, 45875, 58982, 1000); a chain that does not report them leaves them out.
+   */
+  liquidAlphaEnabled?: boolean;
+  alphaLow?: number;
+  alphaHigh?: number;
+  alphaSigmoidSteepness?: number;
+  /** Bonds penalty β as a u16 (subtensor `BondsPenalty`, default 65535 = 1: bonds follow clipped weights). */
+  bondsPenalty?: number;
 }
 
 /** A commitment published by a hotkey (`commit`), as returned by `commitments`. */
@@ -235,10 +246,14 @@ export interface Chain {
   /** Beacon, block time and commit-reveal version, for building timelocked commits. */
   timelockInfo?(): Promise<TimelockInfo>;
 
-  /** Move `amount` rao from the coldkey's balance onto `hotkey` as stake. */
-  addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt>;
-  /** Move `amount` rao of stake on `hotkey` back to the coldkey's balance. */
-  removeStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt>;
+  /**
+   * Move `amount` rao (τ) from the coldkey's balance onto `hotkey` as stake. `netuid`: the subnet whose α the
+   * τ buys (dynamic TAO; subtensor defaults to the connection's stake subnet, the devnet swaps only on a
+   * subnet with an alpha pool and otherwise stakes τ globally).
+   */
+  addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt>;
+  /** Move `amount` rao of stake on `hotkey` back to the coldkey's balance (α of `netuid` where it has a pool). */
+  removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt>;
 
   /** Release connections / timers. */
   close(): Promise<void>;
@@ -248,8 +263,11 @@ export interface Chain {
 export interface DevChain extends Chain {
   /** Credit `amount` rao to `coldkey` out of thin air (dev faucet). */
   faucet(coldkey: string, amount: bigint): Promise<CallReceipt>;
-  /** Create a subnet owned by `owner` (coldkey ss58) and return its netuid. */
-  createSubnet(owner: string, overrides?: Partial<Hyperparameters>): Promise<number>;
+  /**
+   * Create a subnet owned by `owner` (coldkey ss58) and return its netuid; with `pool` (τ and α reserves, rao)
+   * its stake is α swapped through that alpha pool (docs/chain.md "Devnet alpha pools").
+   */
+  createSubnet(owner: string, overrides?: Partial<Hyperparameters>, pool?: { tao: bigint; alpha: bigint }): Promise<number>;
   /** Existing netuids. */
   subnets(): Promise<number[]>;
 }

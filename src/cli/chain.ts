@@ -117,8 +117,8 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
   for (const op of ['add', 'remove'] as const) {
     withKeys(addNetworkOptions(stake.command(op)))
       .description(`${op} stake on a hotkey (on subtensor: TAO in, the subnet's alpha out, on --netuid)`)
-      .requiredOption('--amount <tao>', op === 'add' ? 'TAO to stake' : 'stake to remove (τ on the devnet, α of --netuid on subtensor)')
-      .option('--netuid <n>', 'subnet whose pool the stake goes to (subtensor)', '1')
+      .requiredOption('--amount <tao>', op === 'add' ? 'TAO to stake' : 'stake to remove (α of --netuid on subtensor and on a devnet subnet with an alpha pool, else τ)')
+      .option('--netuid <n>', 'subnet whose alpha pool the stake swaps through (subtensor; a devnet subnet with a pool)', '1')
       .action(async (f: ChainCmdFlags & { amount: string; netuid: string }) => {
         const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
         const cold = await coldkeySigner(f);
@@ -126,7 +126,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
         const amount = parseTao(f.amount, '--amount');
         const unit = op === 'add' ? 'τ' : stakeUnit(f, netuid);
         await withChain(f, async (c) => {
-          const r = op === 'add' ? await c.addStake(cold, hot, amount) : await c.removeStake(cold, hot, amount);
+          const r = op === 'add' ? await c.addStake(cold, hot, amount, netuid) : await c.removeStake(cold, hot, amount, netuid);
           console.log(`${op === 'add' ? 'staked' : 'unstaked'} ${raoToTao(amount)} ${unit} on ${hot} at block ${r.block}; coldkey balance ${raoToTao(await c.balance(cold.address))} τ`);
         }, netuid);
       });

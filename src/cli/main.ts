@@ -1,54 +1,12 @@
-import { resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { ZkinferError } from '../errors/base.js';
-import { VERSION } from '../version.js';
-import { CACHE_DIR_ENV, STATE_DIR_ENV } from '../paths.js';
+import type { Command } from 'commander';
 import { registerCommands } from './commands.js';
+import * as program from './program.js';
 
 /** Build the `zkinfer` program with every command group registered. */
-export function buildProgram(): Command {
-  const program = new Command('zkinfer')
-    .description('Verifiable AI inference: compile models to zk circuits, prove, verify, and run the network')
-    .version(VERSION)
-    .option('--cache-dir <dir>', `cache folder for compiled circuits, keys, solc output (env ${CACHE_DIR_ENV}, default ~/.cache/zkinfer)`)
-    .option('--state-dir <dir>', `state folder for devnet chains and validator databases (env ${STATE_DIR_ENV}, default ~/.local/state/zkinfer)`)
-    .showHelpAfterError();
-  program.hook('preAction', () => {
-    const { cacheDir, stateDir } = program.opts<{ cacheDir?: string; stateDir?: string }>();
-    if (cacheDir !== undefined) process.env[CACHE_DIR_ENV] = resolve(cacheDir);
-    if (stateDir !== undefined) process.env[STATE_DIR_ENV] = resolve(stateDir);
-  });
-  registerCommands(program);
-  return program;
-}
+export const buildProgram = (): Command => program.buildProgram(registerCommands);
 
 /** CLI entry: run the program and turn typed errors into a readable message and exit code 2. */
-export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  program.exitOverride();
-  try {
-    await program.parseAsync(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
-      return;
-    }
-    if (err instanceof ZkinferError) {
-      console.error(`error: ${err.describe()}`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
-  }
-}
+export const main = (argv: string[]): Promise<void> => program.main(argv, registerCommands);
 
-/**
- * Process entry (bin/zkinfer.js): run the command, then exit. A failed command exits at once with its
- * code; after a successful one, a handle left open by a library (a worker thread, a keep-alive socket)
- * may not keep the process alive for more than a second (docs/network.md, "Stopping").
- */
-export async function runCli(argv: string[]): Promise<void> {
-  await main(argv);
-  if (process.exitCode !== undefined && process.exitCode !== 0) process.exit();
-  setTimeout(() => process.exit(), 1000).unref();
-}
+/** Process entry (bin/zkinfer.js): run the command, then exit (see program.ts). */
+export const runCli = (argv: string[]): Promise<void> => program.runCli(argv, registerCommands);

@@ -7,8 +7,12 @@ import type { CircuitStore, ServedCircuit } from '../miner/circuit-store.js';
 import type { ProofBackend } from '../miner/miner.js';
 import type { Groth16ProveResult } from '../zkml/prove/types.js';
 import { FleetError } from './errors.js';
-import { aliveKey, beatsKey, FLEET_PREFIX, ProveJobResultSchema, queueName, WorkerBeatSchema, type ProveJobData, type WorkerBeat } from './protocol.js';
+import { aliveKey, beatsKey, FLEET_PREFIX, ProveJobResultSchema, queueName, wallMs, WorkerBeatSchema, type ProveJobData, type WorkerBeat } from './protocol.js';
+import { ReplySubscriber } from './replies.js';
 import { JobStats } from './stats.js';
+
+/** How long a settled job waits for its result's echo on the other path (longer than any lock + stall check). */
+const ECHO_KEEP_MS = 10 * 60_000;
 
 export interface FleetBackendOptions {
   /** redis:// or rediss:// URL shared with the prover workers. */
@@ -19,9 +23,17 @@ export interface FleetBackendOptions {
   /** Log one line per worker every this many seconds (0 = never). Default 60. */
   logEveryS?: number;
   log?: (line: string) => void;
+  /**
+   * Workers publish each result on this miner's reply channel as soon as it is proven (default true); false:
+   * results come only through BullMQ's event stream (the slower path, kept as the fallback; bench:fleet compares).
+   */
+  replyChannel?: boolean;
 }
 
-interface Pending { resolve: (r: unknown) => void; reject: (e: Error) => void; t0: number }
+/** How a result reached the miner: its reply channel, or BullMQ's `completed` event. */
+type Path = 'reply' | 'event';
+
+interface Pending { resolve: (r: { value: unknown; via: Path }) => void; reject: (e: Error) => void; replies: boolean }
 
 /** Per-circuit view of the fleet, refreshed every poll. */
 export interface FleetCircuitState {
@@ -30,6 +42,13 @@ export interface FleetCircuitState {
   /** Round trips seen by the miner (enqueue → result), and the queue's share of them. */
   roundTrip: JobStats;
   overhead: JobStats;
+  /**
+   * The overhead split by the worker's timestamps (same machine only: clocks of different machines differ):
+   * enqueue → worker took it, the worker's own time around the prover (thread hop, checks), proof ready → miner.
+   */
+  hops: { toWorker: JobStats; inWorker: JobStats; back: JobStats };
+  /** Results that arrived first on the reply channel / through the event stream. */
+  via: Record<Path, number>;
 }
 
 /**
@@ -45,6 +64,9 @@ export class FleetBackend implements ProofBackend {
   private readonly queues = new Map<string, Queue>();
   private readonly events: QueueEvents[] = [];
   private readonly pending = new Map<string, Pending>();
+  /** Settled jobs whose result is still due on the other path (the same result twice, not a late one), by time. */
+  private readonly echoes = new Map<string, { path: Path; at: number }>();
+  private replies: ReplySubscriber | undefined;
   private readonly state = new Map<string, FleetCircuitState>();
   private timer: NodeJS.Timeout | undefined;
   private lastLog = Date.now();
@@ -64,25 +86,42 @@ export class FleetBackend implements ProofBackend {
   async start(): Promise<void> {
     this.producer = connectRedis(this.opts.url, { failFast: true, name: 'zkinfer-miner' });
     await waitForRedis(this.producer, this.opts.url);
+    if (this.opts.replyChannel ?? true) this.replies = await ReplySubscriber.open(this.opts.url, (jobId, value) => this.settle(jobId, value, undefined, 'reply'));
     for (const c of this.opts.circuits.all()) {
       this.queues.set(c.id, new Queue(queueName(c.id), { connection: this.producer, prefix: FLEET_PREFIX }));
       const conn = connectRedis(this.opts.url, { name: 'zkinfer-miner-events' });
       this.conns.push(conn);
       const ev = new QueueEvents(queueName(c.id), { connection: conn, prefix: FLEET_PREFIX });
-      ev.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue, undefined));
-      ev.on('failed', ({ jobId, failedReason }) => this.settle(jobId, undefined, failedReason));
+      ev.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue, undefined, 'event'));
+      ev.on('failed', ({ jobId, failedReason }) => this.settle(jobId, undefined, failedReason, 'event'));
       ev.on('stalled', ({ jobId }) => {
         this.stalled++;
         this.log(`miner: proof job ${jobId} lost its worker; retrying it on another`);
       });
       ev.on('error', () => undefined);
       this.events.push(ev);
-      this.state.set(c.id, { workers: [], capacity: 0, roundTrip: new JobStats(), overhead: new JobStats() });
+      this.state.set(c.id, { workers: [], capacity: 0, roundTrip: new JobStats(), overhead: new JobStats(),
+        hops: { toWorker: new JobStats(), inWorker: new JobStats(), back: new JobStats() }, via: { reply: 0, event: 0 } });
     }
     await Promise.all(this.events.map((e) => e.waitUntilReady()));
     await this.poll();
     this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? 1000);
     this.log(`miner: proving fleet on ${redactRedisUrl(this.opts.url)}: ${this.describe()}`);
+  }
+
+  /** This miner's reply channel (undefined with `replyChannel: false`). */
+  get replyChannel(): string | undefined {
+    return this.replies?.channel;
+  }
+
+  /** Malformed messages dropped from the reply channel. */
+  get malformedReplies(): number {
+    return this.replies?.malformed ?? 0;
+  }
+
+  /** Answered jobs whose result is still due on its other path (the echo). */
+  get awaitingEcho(): number {
+    return this.echoes.size;
   }
 
   /** Live workers and capacity by circuit id. */
@@ -100,8 +139,9 @@ export class FleetBackend implements ProofBackend {
     const queue = this.queues.get(circuit.id);
     if (!queue) throw new PriorityError(503, `circuit ${circuit.id} has no fleet queue`);
     const jobId = randomUUID();
-    const t0 = performance.now();
-    const result = new Promise<unknown>((resolve, reject) => this.pending.set(jobId, { resolve, reject, t0 }));
+    const t0 = wallMs();
+    const replies = this.replies !== undefined;
+    const result = new Promise<{ value: unknown; via: Path }>((resolve, reject) => this.pending.set(jobId, { resolve, reject, replies }));
     result.catch(() => undefined); // awaited below; may settle while the job is still being added
     const onAbort = (): void => {
       const p = this.pending.get(jobId);
@@ -113,7 +153,7 @@ export class FleetBackend implements ProofBackend {
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const data: ProveJobData = { circuitId: circuit.id, files: circuit.artifacts.metadata.files, signals: witnessInput };
+    const data: ProveJobData = { circuitId: circuit.id, files: circuit.artifacts.metadata.files, signals: witnessInput, ...(this.replies ? { replyTo: this.replies.channel } : {}) };
     try {
       await queue.add('prove', data, { jobId, attempts: 1, removeOnComplete: { age: 300 }, removeOnFail: { age: 3600 } });
     } catch (cause) {
@@ -122,33 +162,56 @@ export class FleetBackend implements ProofBackend {
       throw new PriorityError(503, `Service unavailable: cannot queue the proof in Redis (${(cause as Error).message})`);
     }
     try {
-      const raw = await result;
+      const { value: raw, via } = await result;
       const parsed = ProveJobResultSchema.safeParse(typeof raw === 'string' ? JSON.parse(raw) : raw);
       if (!parsed.success) throw new FleetError('FLEET_RESULT_INVALID', `a worker returned a malformed result for job ${jobId}: ${parsed.error.issues[0]?.message}`);
-      const ms = performance.now() - t0;
-      const st = this.state.get(circuit.id)!;
-      st.roundTrip.ok(ms);
-      st.overhead.ok(Math.max(0, ms - parsed.data.witnessMs - parsed.data.proveMs));
+      this.record(circuit.id, t0, wallMs(), parsed.data, via);
       return { proof: parsed.data.proof, publicSignals: parsed.data.publicSignals };
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  private settle(jobId: string, value: unknown, failed: string | undefined): void {
+  private record(circuitId: string, t0: number, t1: number, r: { witnessMs: number; proveMs: number; pickedAt?: number | undefined; provedAt?: number | undefined }, via: Path): void {
+    const st = this.state.get(circuitId)!;
+    const ms = t1 - t0;
+    st.roundTrip.ok(ms);
+    st.overhead.ok(Math.max(0, ms - r.witnessMs - r.proveMs));
+    st.via[via]++;
+    if (r.pickedAt !== undefined && r.provedAt !== undefined) {
+      st.hops.toWorker.ok(r.pickedAt - t0);
+      st.hops.inWorker.ok(Math.max(0, r.provedAt - r.pickedAt - r.witnessMs - r.proveMs));
+      st.hops.back.ok(t1 - r.provedAt);
+    }
+  }
+
+  /**
+   * A result or failure for `jobId` from one path. The first one settles the request; with the reply channel on,
+   * a result then also comes on the other path (an echo, ignored). Anything else for a settled or unknown job —
+   * a result after its request ended, a second worker's result after a stall — is a late result and dropped.
+   */
+  private settle(jobId: string, value: unknown, failed: string | undefined, via: Path): void {
     const p = this.pending.get(jobId);
     if (!p) {
-      this.lateDropped++;
+      const echo = this.echoes.get(jobId);
+      if (echo?.path === via) this.echoes.delete(jobId);
+      else this.lateDropped++;
       return;
     }
     this.pending.delete(jobId);
-    if (failed === undefined) p.resolve(value);
+    if (p.replies && failed === undefined) this.echoes.set(jobId, { path: via === 'reply' ? 'event' : 'reply', at: Date.now() });
+    if (failed === undefined) p.resolve({ value, via });
     else p.reject(failed.startsWith('Service unavailable') ? new ProtocolError(503, 'OVERLOADED', failed) : new FleetError('FLEET_JOB_FAILED', failed));
   }
 
   /** Read every circuit's live workers, drop the gone ones, and set the capacities. */
   private async poll(): Promise<void> {
     const r = this.producer!;
+    // An echo that never came (a reply lost while the subscriber reconnected, a worker killed after publishing).
+    for (const [id, e] of this.echoes) {
+      if (Date.now() - e.at <= ECHO_KEEP_MS) break; // kept in settling order
+      this.echoes.delete(id);
+    }
     try {
       for (const id of this.state.keys()) {
         const raw = await r.hgetall(beatsKey(id));
@@ -189,7 +252,7 @@ export class FleetBackend implements ProofBackend {
   report(): string[] {
     const lines: string[] = [];
     for (const [id, st] of this.state) {
-      lines.push(`fleet ${id.slice(0, 12)}…: ${st.workers.length} workers, capacity ${st.capacity}, queue overhead p50 ${st.overhead.p(0.5) ?? '-'} ms, ${this.lateDropped} late results dropped`);
+      lines.push(`fleet ${id.slice(0, 12)}…: ${st.workers.length} workers, capacity ${st.capacity}, queue overhead p50 ${st.overhead.p(0.5) ?? '-'} ms, results ${st.via.reply} on the reply channel / ${st.via.event} via the event stream, ${this.lateDropped} late results dropped`);
       for (const w of st.workers) {
         lines.push(`  worker ${w.workerId} (${w.prover}): ${w.active}/${w.concurrency} busy, ${w.jobs} jobs, ${w.failures} failures, p50 ${w.p50Ms ?? '-'} ms, p95 ${w.p95Ms ?? '-'} ms`);
       }
@@ -204,6 +267,7 @@ export class FleetBackend implements ProofBackend {
     this.pending.clear();
     await Promise.all(this.events.map((e) => e.close().catch(() => undefined)));
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await this.replies?.close();
     await Promise.all([...this.conns, ...(this.producer ? [this.producer] : [])].map(closeRedis));
   }
 }

@@ -14,10 +14,12 @@ export function renderFleetMetrics(fleet: FleetBackend): string {
   const capacity = g('zkinfer_fleet_capacity', 'Concurrent proofs of the circuit (sum of live workers\' concurrency)');
   const overhead = g('zkinfer_fleet_queue_overhead_p50_ms', 'Median miner round trip minus the worker\'s proving time');
   const late = g('zkinfer_fleet_late_results_dropped', 'Results dropped because their request had ended');
+  const via = g('zkinfer_fleet_results', 'Results by the path that delivered them first: the miner\'s reply channel or the BullMQ event stream (fallback)');
   for (const [circuit, st] of fleet.fleet()) {
     workers.track(() => st.workers.length, { circuit });
     capacity.track(() => st.capacity, { circuit });
     overhead.track(() => st.overhead.p(0.5) ?? 0, { circuit });
+    for (const path of ['reply', 'event'] as const) via.track(() => st.via[path], { circuit, path });
     for (const w of st.workers) {
       const l = { circuit, worker: w.workerId };
       jobs.track(() => w.jobs, l);
@@ -28,7 +30,7 @@ export function renderFleetMetrics(fleet: FleetBackend): string {
     }
   }
   late.track(() => fleet.lateDropped);
-  return `${[jobs, failures, p50, p95, busy, workers, capacity, overhead, late].map((m) => m.render()).join('\n')}\n`;
+  return `${[jobs, failures, p50, p95, busy, workers, capacity, overhead, via, late].map((m) => m.render()).join('\n')}\n`;
 }
 
 /** Serve `GET /metrics` (Prometheus text) on host:port; resolves with the bound port. */

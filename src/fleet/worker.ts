@@ -7,7 +7,7 @@ import { ProverPool } from '../zkml/prove/pool.js';
 import type { ProverKind } from '../zkml/prove/factory.js';
 import { closeRedis, connectRedis, parseRedisUrl, waitForRedis } from '../redis/connection.js';
 import { FleetError } from './errors.js';
-import { aliveKey, beatsKey, FLEET_PREFIX, ProveJobDataSchema, queueName, type ProveJobResultData, type WorkerBeat } from './protocol.js';
+import { aliveKey, beatsKey, FLEET_PREFIX, ProveJobDataSchema, queueName, wallMs, type ProveJobResultData, type WorkerBeat } from './protocol.js';
 import { JobStats } from './stats.js';
 
 export interface ProverWorkerOptions {
@@ -79,6 +79,9 @@ export class ProverWorker {
         maxStalledCount: 5,
       });
       s.worker.on('error', (e) => this.log(`prover-worker: queue error: ${e.message}`));
+      const idle = (): void => void this.heartbeat().catch(() => undefined); // a slot is free again: the miner's view follows
+      s.worker.on('completed', idle);
+      s.worker.on('failed', idle);
       this.served.push(s);
       this.log(`prover-worker ${this.id}: serving ${artifacts.metadata.name} ${artifacts.metadata.id} (concurrency ${concurrency})`);
     }
@@ -88,6 +91,7 @@ export class ProverWorker {
   }
 
   private async process(s: Served, job: Job): Promise<ProveJobResultData> {
+    const pickedAt = wallMs();
     const parsed = ProveJobDataSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(new FleetError('FLEET_JOB_INVALID', `job ${job.id} is not a proving job: ${parsed.error.issues[0]?.message}`).message);
     const md = s.artifacts.metadata;
@@ -98,18 +102,23 @@ export class ProverWorker {
       throw new UnrecoverableError(new FleetError('FLEET_ARTIFACTS_MISMATCH', `worker ${this.id} has other artifacts for circuit ${md.id} (${diff.join(', ') || 'id'} differ from the miner's)`).message);
     }
     s.active++;
-    void this.heartbeat().catch(() => undefined); // busy now: the miner's view and metrics follow at once
     const t0 = performance.now();
+    const proving = s.pool.prove({ wasmPath: s.artifacts.paths.witness, zkeyPath: s.artifacts.paths.zkey, signals: parsed.data.signals });
+    void this.heartbeat().catch(() => undefined); // busy now (sent once the proof is under way): the miner's view follows
     try {
-      const r = await s.pool.prove({ wasmPath: s.artifacts.paths.witness, zkeyPath: s.artifacts.paths.zkey, signals: parsed.data.signals });
+      const r = await proving;
+      const provedAt = wallMs();
       s.stats.ok(performance.now() - t0);
-      return { proof: r.proof, publicSignals: r.publicSignals, workerId: this.id, witnessMs: r.witnessMs, proveMs: r.proveMs, prover: r.prover };
+      const result: ProveJobResultData = { proof: r.proof, publicSignals: r.publicSignals, workerId: this.id, witnessMs: r.witnessMs, proveMs: r.proveMs, prover: r.prover, pickedAt, provedAt };
+      // The miner hears of the proof at once on its reply channel; BullMQ's completion (returned below) follows and
+      // is its fallback. A worker that loses the job's lock after publishing has still answered the request.
+      if (parsed.data.replyTo) void this.redis!.publish(parsed.data.replyTo, JSON.stringify({ jobId: job.id, result })).catch(() => undefined);
+      return result;
     } catch (e) {
       s.stats.fail();
       throw e;
     } finally {
-      s.active--;
-      void this.heartbeat().catch(() => undefined);
+      s.active--; // published by the beat after BullMQ has the job back (below), off the result's path
     }
   }
 

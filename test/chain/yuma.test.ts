@@ -1,9 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
-import { weightedMedianCol, maxUpscaleToU16, proportionToU16, isTopkNonzero } from '../../src/chain/yuma/math.js';
+import { maxUpscaleToU16, vecMaxUpscaleToU16, isTopkNonzero } from '../../src/chain/yuma/math.js';
+import { weightedMedianCol, type SpMat } from '../../src/chain/yuma/sparse.js';
+import { exp, fromInt, ONE, toNumber, u16Proportion, div, mul } from '../../src/chain/yuma/fixed.js';
 
 const TAO = 1_000_000_000n;
+/** A proportion as the u16 the chain stores (floor of x·65535). */
+const u16Of = (x: number) => Math.floor(x * 65535);
 
 /** Close to within eps. */
 function near(actual: number, expected: number, eps = 1e-6, what = ''): void {
@@ -17,7 +21,7 @@ function nearVec(actual: number[], expected: number[], eps = 1e-6, what = ''): v
 
 /** Sparse u16 row from proportions, max-upscaled the way set_weights stores it. */
 function row(pairs: Array<[number, number]>): Array<[number, number]> {
-  const up = maxUpscaleToU16(pairs.map(([, w]) => w));
+  const up = maxUpscaleToU16(pairs.map(([, w]) => Math.round(w * 65535)));
   return pairs.map(([u], i) => [u, up[i]!]);
 }
 
@@ -43,38 +47,42 @@ function base(over: Partial<EpochInput> = {}): EpochInput {
 }
 
 test('weighted median: κ-majority of stake decides each column', () => {
-  const kappa = 32767 / 65535;
+  const kappa = u16Proportion(32767);
+  const f = (x: number) => BigInt(Math.round(x * 2 ** 32));
+  const sp = (rows: number[][]): SpMat => rows.map((r) => r.map((x, j) => [j, f(x)] as [number, bigint]));
+  const median = (stake: number[], rows: number[][], cols: number) => weightedMedianCol(stake.map(f), sp(rows), cols, kappa).map(toNumber);
   // Column 0: 70% of stake says 0.6, 30% says 0 → 0.6. Column 1: 70% says 0.1, 30% says 1 → 0.1.
-  nearVec(weightedMedianCol([0.7, 0.3], [[0.6, 0.1], [0, 1]], 2, kappa), [0.6, 0.1]);
+  nearVec(median([0.7, 0.3], [[0.6, 0.1], [0, 1]], 2), [0.6, 0.1], 1e-9);
   // Three validators with 0.2/0.3/0.5 of stake scoring 0.9/0.5/0.1: counted from the top, 0.9 has
   // 0.2 < κ of stake, scores ≥ 0.5 have 0.5 ≥ κ → 0.5.
-  nearVec(weightedMedianCol([0.2, 0.3, 0.5], [[0.9], [0.5], [0.1]], 1, kappa), [0.5]);
+  nearVec(median([0.2, 0.3, 0.5], [[0.9], [0.5], [0.1]], 1), [0.5], 1e-9);
   // Zero-stake rows are ignored entirely.
-  nearVec(weightedMedianCol([1, 0], [[0.3], [0.9]], 1, kappa), [0.3]);
+  nearVec(median([1, 0], [[0.3], [0.9]], 1), [0.3], 1e-9);
 });
 
 test('two honest validators × three miners: incentive = weights, dividends = stake share, 50/50 emission', () => {
   const w = row([[2, 0.5], [3, 0.3], [4, 0.2]]);
   const out = runEpoch(base({ weights: [w, w, [], [], []] }));
+  // I32F32 throughout (2⁻³² ≈ 2.3e-10 per truncation), so floats agree to 1e-8.
   // Consensus equals the common weights; nothing is clipped; validator trust 1 for both.
-  nearVec(out.float.consensus, [0, 0, 0.5, 0.3, 0.2], 1e-9, 'consensus');
-  nearVec(out.float.validatorTrust, [1, 1, 0, 0, 0], 1e-9, 'vtrust');
+  nearVec(out.float.consensus, [0, 0, 0.5, 0.3, 0.2], 1e-8, 'consensus');
+  nearVec(out.float.validatorTrust, [1, 1, 0, 0, 0], 1e-8, 'vtrust');
   // I_j = Σ_i S_i W_ij = 0.6·w + 0.4·w = w.
-  nearVec(out.float.incentive, [0, 0, 0.5, 0.3, 0.2], 1e-9, 'incentive');
+  nearVec(out.float.incentive, [0, 0, 0.5, 0.3, 0.2], 1e-8, 'incentive');
   // First epoch: B = 0 so B' = col-normalise(0.1·ΔB) = ΔB = stake share per column.
-  nearVec(out.float.bonds[0]!, [0, 0, 0.6, 0.6, 0.6], 1e-9, 'bonds row 0');
-  nearVec(out.float.bonds[1]!, [0, 0, 0.4, 0.4, 0.4], 1e-9, 'bonds row 1');
-  nearVec(out.float.dividends, [0.6, 0.4, 0, 0, 0], 1e-9, 'dividends');
+  nearVec(out.float.bonds[0]!, [0, 0, 0.6, 0.6, 0.6], 1e-8, 'bonds row 0');
+  nearVec(out.float.bonds[1]!, [0, 0, 0.4, 0.4, 0.4], 1e-8, 'bonds row 1');
+  nearVec(out.float.dividends, [0.6, 0.4, 0, 0, 0], 1e-8, 'dividends');
   // u16 storage (floor of x·65535, like fixed_proportion_to_u16).
-  [0.5, 0.3, 0.2].forEach((x, i) => assert.ok(Math.abs(out.incentive[i + 2]! - proportionToU16(x)) <= 1, `u16 incentive ${i}`));
-  assert.ok(Math.abs(out.dividends[0]! - proportionToU16(0.6)) <= 1, `u16 dividends ${out.dividends[0]}`);
-  assert.equal(proportionToU16(0.5), 32767);
+  [0.5, 0.3, 0.2].forEach((x, i) => assert.ok(Math.abs(out.incentive[i + 2]! - u16Of(x)) <= 1, `u16 incentive ${i}`));
+  assert.ok(Math.abs(out.dividends[0]! - u16Of(0.6)) <= 1, `u16 dividends ${out.dividends[0]}`);
+  assert.equal(u16Of(0.5), 32767);
   // Emission: (I + D)/2 of 1000 TAO → validators 300 / 200, miners 250 / 150 / 100, each share truncated
-  // like subtensor's I32F32 (at most 2⁻³² of the pool, ≈ 233 rao here, below per component).
+  // like subtensor's I32F32 (2⁻³² of the pool ≈ 233 rao here, per component, either way after the I32F32 divisions).
   const e = out.serverEmission.map((s, i) => s + out.validatorEmission[i]!);
   const expected = [300n, 200n, 250n, 150n, 100n].map((x) => x * TAO);
   const ulp = (1000n * TAO >> 32n) + 1n;
-  e.forEach((x, i) => assert.ok(x <= expected[i]! && expected[i]! - x <= 2n * ulp, `emission[${i}] = ${x}, expected ${expected[i]}`));
+  e.forEach((x, i) => assert.ok(x - expected[i]! <= 2n * ulp && expected[i]! - x <= 2n * ulp, `emission[${i}] = ${x}, expected ${expected[i]}`));
   assert.deepEqual(out.validatorPermit, [true, true, false, false, false]);
 });
 
@@ -172,26 +180,81 @@ test('stake threshold: stake below it counts as zero (no permit, no consensus we
   assert.deepEqual(runEpoch(base({ ...three, stakeThreshold: 7n * TAO })).validatorPermit, [false, true, true], 'equal to the threshold passes');
 });
 
-test("reproduces subtensor's own test_bonds (pallets/subtensor/src/tests/epoch.rs): stored u16 bonds and emission", () => {
-  // 4 validators with stake 1, 2, 3, 4 weight 4 servers 0.1/0.2/0.3/0.4 (u16 16383/32767/49149/65535),
-  // tempo 1, every uid holds a permit, κ = 32767, bonds moving average 0.9, bonds penalty 1, 1e9 rao per epoch.
+test("reproduces subtensor's own test_bonds exactly: the stored u16 bonds of all 7 asserted epochs, and the rao emissions of its trace", () => {
+  // Origin: opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0, pallets/subtensor/src/tests/epoch.rs, test_bonds.
+  // 4 validators with stake 1, 2, 3, 4 weight 4 servers 0.1/0.2/0.3/0.4 (u16 16383/32767/49149/65535), tempo 1
+  // (LastMechansimStepBlock stays 0, so the bond cut-off is block − 1), every uid holds a permit, κ = 32767,
+  // bonds moving average 0.9, bonds penalty u16::MAX, 10⁹ rao per epoch. Weights set at block b − 1 count at epoch b.
   const w: Array<[number, number]> = [[4, 16383], [5, 32767], [6, 49149], [7, 65535]];
+  const self = (i: number): Array<[number, number]> => [[i, 65535]];
   const input = (block: number, weights: EpochInput['weights'], lastUpdate: number[], bonds: EpochInput['bonds']): EpochInput => ({
-    block, lastEpochBlock: block - 1, stake: [1n, 2n, 3n, 4n, 0n, 0n, 0n, 0n], lastUpdate, blockAtRegistration: new Array(8).fill(0),
+    block, lastEpochBlock: 0, tempo: 1, stake: [1n, 2n, 3n, 4n, 0n, 0n, 0n, 0n], lastUpdate, blockAtRegistration: new Array(8).fill(0),
     validatorPermit: new Array(8).fill(true), weights, bonds, kappa: 32767, bondsMovingAvg: 900_000, bondsPenalty: 1,
     activityCutoff: 5000, maxAllowedValidators: 8, emission: 1_000_000_000n,
   });
-  const col4 = (b: EpochInput['bonds']) => b.slice(0, 4).map((row) => row.find(([j]) => j === 4)?.[1] ?? 0);
-  // Epoch at block 1: all four validators weight the servers.
-  const e1 = runEpoch(input(1, [w, w, w, w, [], [], [], []], [1, 1, 1, 1, 0, 0, 0, 0], new Array(8).fill([])));
-  assert.deepEqual(col4(e1.bonds), [16383, 32767, 49151, 65535]);
-  const emission = e1.serverEmission.map((s, i) => s + e1.validatorEmission[i]!);
-  const expected = [49999998n, 99999999n, 150000000n, 200000001n, 49998779n, 100000610n, 149996337n, 200004272n];
-  emission.forEach((e, i) => assert.ok(e - expected[i]! <= 2n && expected[i]! - e <= 2n, `E[${i}] = ${e}, subtensor ${expected[i]}`));
-  // Block 2: validator 0 switches to a self-weight only (dropped) → its bond decays.
-  const e2 = runEpoch(input(2, [[[0, 65535]], w, w, w, [], [], [], []], [2, 1, 1, 1, 0, 0, 0, 0], e1.bonds));
-  assert.deepEqual(col4(e2.bonds), [14582, 32767, 49151, 65535]);
-  // Block 3: validator 1 too.
-  const e3 = runEpoch(input(3, [[[0, 65535]], [[1, 65535]], w, w, [], [], [], []], [2, 3, 1, 1, 0, 0, 0, 0], e2.bonds));
-  assert.deepEqual(col4(e3.bonds), [12603, 28321, 49151, 65535]);
+  const none: Array<[number, number]> = [];
+  const steps: Array<{ block: number; weights: EpochInput['weights']; lastUpdate: number[]; col: number; bonds: number[]; emission: bigint[] }> = [
+    { block: 1, weights: [w, w, w, w, none, none, none, none], lastUpdate: [1, 1, 1, 1, 0, 0, 0, 0], col: 4, bonds: [16383, 32767, 49151, 65535],
+      emission: [49999998n, 99999999n, 150000000n, 200000001n, 49998779n, 100000610n, 149996337n, 200004272n] },
+    // Validator 0 switches to a self-weight only (dropped) → its bond decays.
+    { block: 2, weights: [self(0), w, w, w, none, none, none, none], lastUpdate: [1, 1, 1, 1, 0, 0, 0, 0], col: 4, bonds: [14582, 32767, 49151, 65535],
+      emission: [44998351n, 101110561n, 151667215n, 202223870n, 49998779n, 100000610n, 149996337n, 200004272n] },
+    // Validator 1 too.
+    { block: 3, weights: [self(0), self(1), w, w, none, none, none, none], lastUpdate: [1, 2, 1, 1, 0, 0, 0, 0], col: 4, bonds: [12603, 28321, 49151, 65535],
+      emission: [40496805n, 90999783n, 157929636n, 210573773n, 49998779n, 100000610n, 149996337n, 200004272n] },
+    // Validator 2 too: a single validator is no κ-majority, consensus 0, emission by stake.
+    { block: 4, weights: [self(0), self(1), self(2), w, none, none, none, none], lastUpdate: [1, 2, 3, 1, 0, 0, 0, 0], col: 7, bonds: [12602, 28320, 49150, 65535],
+      emission: [99999999n, 199999999n, 299999999n, 399999999n, 0n, 0n, 0n, 0n] },
+    // Validator 2 puts everything on server 7.
+    { block: 5, weights: [self(0), self(1), [[7, 65535]], w, none, none, none, none], lastUpdate: [1, 2, 4, 1, 0, 0, 0, 0], col: 7, bonds: [10951, 24609, 49150, 65535],
+      emission: [36443733n, 81898628n, 163565493n, 218092144n, 0n, 0n, 0n, 500000000n] },
+    { block: 6, weights: [self(0), self(1), [[7, 65535]], w, none, none, none, none], lastUpdate: [1, 2, 4, 1, 0, 0, 0, 0], col: 7, bonds: [9559, 21482, 49150, 65535],
+      emission: [32799427n, 73706612n, 168638129n, 224855830n, 0n, 0n, 0n, 500000000n] },
+    { block: 7, weights: [self(0), self(1), [[7, 65535]], w, none, none, none, none], lastUpdate: [1, 2, 4, 1, 0, 0, 0, 0], col: 7, bonds: [8376, 18824, 49150, 65535],
+      emission: [29518068n, 66336137n, 173203134n, 230942659n, 0n, 0n, 0n, 500000000n] },
+  ];
+  let bonds: EpochInput['bonds'] = new Array(8).fill([]);
+  for (const st of steps) {
+    const out = runEpoch(input(st.block, st.weights, st.lastUpdate, bonds));
+    assert.deepEqual(out.bonds.slice(0, 4).map((r) => r.find(([j]) => j === st.col)?.[1] ?? 0), st.bonds, `block ${st.block}: bonds on ${st.col}`);
+    assert.deepEqual(out.serverEmission.map((s, i) => s + out.validatorEmission[i]!), st.emission, `block ${st.block}: emission (the test's trace)`);
+    bonds = out.bonds;
+  }
+});
+
+test("set_weights max-upscale as subtensor's vec_max_upscale_to_u16 / vec_u16_max_upscale_to_u16 (their test vectors)", () => {
+  // Origin: opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0, pallets/subtensor/src/tests/math.rs,
+  // test_vec_max_upscale_to_u16 and test_vec_u16_max_upscale_to_u16 (from_num of an f64 rounds to nearest).
+  const f = (x: number) => BigInt(Math.round(x * 2 ** 32));
+  const cases: Array<[number[], number[]]> = [
+    [[], []], [[0], [0]], [[0, 0], [0, 0]], [[0, 1], [0, 65535]], [[0, 0.000000001], [0, 65535]], [[0, 0.000016, 1], [0, 1, 65535]],
+    [[0.000000001, 0.000000001], [65535, 65535]],
+    [[0.000001, 0.000006, 0.000007, 0.0001, 0.001, 0.01, 0.1, 0.2, 0.3, 0.4], [0, 1, 1, 16, 164, 1638, 16384, 32768, 49151, 65535]],
+    [[16384], [65535]], [[32768], [65535]], [[32769], [65535]], [[65535], [65535]], [[0, 1, 65535], [0, 1, 65535]],
+    [[0, 0.5, 1, 1.5, 2, 32768], [0, 1, 2, 3, 4, 65535]], [[0, 0.5, 1, 1.5, 2, 32768, 32769], [0, 1, 2, 3, 4, 65533, 65535]],
+  ];
+  for (const [input, target] of cases) assert.deepEqual(vecMaxUpscaleToU16(input.map(f)), target, `[${input}]`);
+  assert.deepEqual(vecMaxUpscaleToU16([0n, fromInt(1), fromInt(32768), fromInt(32769), (1n << 63n) - 1n]), [0, 0, 1, 1, 65535]);
+  const u16: Array<[number[], number[]]> = [
+    [[], []], [[0], [0]], [[0, 0], [0, 0]], [[1], [65535]], [[0, 1], [0, 65535]], [[65534], [65535]], [[65535], [65535]],
+    [[65535, 65535], [65535, 65535]], [[0, 1, 65534], [0, 1, 65535]], [[0, 1, 2, 3, 4, 65533, 65535], [0, 1, 2, 3, 4, 65533, 65535]],
+  ];
+  for (const [input, target] of u16) assert.deepEqual(maxUpscaleToU16(input), target, `u16 [${input}]`);
+});
+
+test('I32F32 rounds like substrate-fixed: mul floors (also below zero), div truncates toward zero, exp is its Taylor series', () => {
+  const half = ONE / 2n;
+  assert.equal(mul(-1n, half), -1n, 'mul: −2⁻³² · ½ floors to −2⁻³²');
+  assert.equal(mul(1n, half), 0n);
+  assert.equal(div(-ONE, fromInt(3)), -(ONE / 3n), 'div truncates toward zero');
+  assert.equal(div(ONE, 0n), 0n, 'safe_div by zero is 0');
+  assert.equal(u16Proportion(32767), 2147450879n, 'κ = 32767/65535 truncated');
+  assert.equal(exp(ONE), 22_802_600n << 9n, 'exp(1) is the I9F23 constant E');
+  assert.equal(exp(0n), ONE);
+  near(toNumber(exp(fromInt(2))!), Math.E ** 2, 1e-8, 'exp(2)');
+  near(toNumber(exp(fromInt(-3))!), Math.E ** -3, 1e-8, 'exp(−3) = 1/exp(3)');
+  // 32 terms fall short of e^20 (4.85e8) by 0.8 %, on chain too: Σ_{i<32} 20^i/i! ≈ 4.81e8.
+  let taylor = 0;
+  for (let i = 0, t = 1; i < 32; i++, t *= 20 / i) taylor += t;
+  near(toNumber(exp(fromInt(20))!), taylor, 2, 'exp(20)');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArtifactsError, canonicalJson, circuitIdOfVk, loadArtifacts, sha256File } from '../../src/zkml/artifacts/index.js';
-import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
+import { closeDefaultPools, InThreadProver, prove, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
 import { loadVerifierKey, verify } from '../../src/zkml/verify/index.js';
 import { exportSolidityVerifier } from '../../src/zkml/format/solidity.js';
 import { copyArtifacts, fixtureArtifacts, testCache } from './prove-fixtures.js';
@@ -88,6 +88,30 @@ test('missing or malformed metadata.json is a clear typed error', async () => {
   await writeFile(join(bad, 'metadata.json'), 'not json');
   await assert.rejects(loadArtifacts(bad), isCode('ARTIFACTS_INVALID'));
   await assert.rejects(loadArtifacts(join(bad, 'nope')), isCode('ARTIFACTS_MISSING'));
+});
+
+test('the in-thread prover of `zkinfer prove` computes the witness during the hash check, yet refuses tampered files with the check\'s error and keeps nothing loaded from them', async () => {
+  const other = await fixtureArtifacts('square-chain', 'square-chain-artifacts');
+  const bad = await copyArtifacts(dir, join(testCache, 'artifacts', `in-thread-${process.pid}`));
+  const input = { input_data: [[0.5, 0.25, -1]] };
+  const runner = new InThreadProver('auto', () => undefined); // native when built: its key is loaded ahead of the check
+  try {
+    // a valid zkey of another circuit, hash not updated: preloaded while the check runs, then refused
+    await writeFile(join(bad, 'circuit.zkey'), await readFile(join(other.dir, 'circuit.zkey')));
+    await assert.rejects(prove(bad, input, { pool: runner }), isCode('ARTIFACT_HASH_MISMATCH'));
+    // a damaged witness generator: the check's error, not the generator's
+    await writeFile(join(bad, 'circuit.zkey'), await readFile(join(dir, 'circuit.zkey')));
+    const wasm = await readFile(join(dir, 'witness.wasm'));
+    await writeFile(join(bad, 'witness.wasm'), wasm.subarray(0, 100));
+    await assert.rejects(prove(bad, input, { pool: runner }), isCode('ARTIFACT_HASH_MISMATCH'));
+    // files restored: the same runner proves with the checked key and generator, not the ones it had loaded
+    await writeFile(join(bad, 'witness.wasm'), wasm);
+    const { timings: _t, ...pf } = await prove(bad, input, { pool: runner });
+    const r = await verify(await loadVerifierKey(dir), pf, { input });
+    assert.equal(r.valid, true, r.reason);
+  } finally {
+    await runner.close();
+  }
 });
 
 test('a verifier needs only vk.json + metadata.json', async () => {

@@ -41,8 +41,9 @@ export const CallSchemas = {
     revealRound: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     commitRevealVersion: u16,
   }),
-  addStake: z.object({ hotkey: ss58, amount: rao }),
-  removeStake: z.object({ hotkey: ss58, amount: rao }),
+  /** `netuid`: the subnet whose alpha pool the stake swaps through (none: the global τ stake). */
+  addStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional() }),
+  removeStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional() }),
 } as const;
 
 export type CallMethod = keyof typeof CallSchemas;

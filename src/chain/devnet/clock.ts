@@ -3,7 +3,8 @@
  * blocks a Yuma run whose emission is credited as stake (docs/chain.md "Clock and emission").
  */
 import { runEpoch } from '../yuma/epoch.js';
-import { BONDS_PENALTY, OWNER_CUT_PER_MILLE } from './hyperparams.js';
+import { OWNER_CUT_PER_MILLE, liquidAlphaOf } from './hyperparams.js';
+import { epochIndex } from '../timelock/commit.js';
 import type { Store, SubnetRow } from './store.js';
 
 /** Epoch condition of subtensor: (block + netuid + 1) mod (tempo + 1) == 0. */
@@ -23,7 +24,23 @@ export function blockStep(store: Store, s: SubnetRow, block: number, emissionPer
   store.updateSubnet(s);
 }
 
-/** Run Yuma on a subnet and credit the emission to each hotkey's owner as stake. */
+/**
+ * Commit-reveal subnets: per neuron, the block of its earliest commit still queued (not revealed, not expired;
+ * the queue of epochs current − revealPeriodEpochs .. current), for the epoch's column mask (docs/chain.md
+ * "Yuma consensus"); undefined when commit-reveal is off.
+ */
+export function pendingCommitBlocks(store: Store, s: SubnetRow, block: number, hotkeys: string[]): Array<number | undefined> | undefined {
+  const h = s.hyperparams;
+  if (!h.commitRevealWeightsEnabled) return undefined;
+  const current = epochIndex(block, s.netuid, h.tempo);
+  const earliest = new Map<string, number>();
+  for (let e = Math.max(0, current - h.revealPeriodEpochs); e <= current; e++) {
+    for (const c of store.timelockedCommits(s.netuid, e)) earliest.set(c.hotkey, Math.min(c.block, earliest.get(c.hotkey) ?? Infinity));
+  }
+  return hotkeys.map((k) => earliest.get(k));
+}
+
+/** Run Yuma on a subnet and credit the emission to each hotkey's owner as stake (α on a subnet with an alpha pool). */
 export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
   const neurons = store.neurons(s.netuid);
   if (neurons.length === 0) return;
@@ -33,7 +50,9 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     lastEpochBlock: s.lastEpoch,
     tempo: h.tempo,
     yuma3: h.yuma3Enabled,
-    stake: neurons.map((n) => store.totalStake(n.hotkey)),
+    liquidAlpha: liquidAlphaOf(h),
+    commitBlocks: pendingCommitBlocks(store, s, block, neurons.map((n) => n.hotkey)),
+    stake: neurons.map((n) => store.subnetStake(s.netuid, n.hotkey)),
     lastUpdate: neurons.map((n) => n.lastUpdate),
     blockAtRegistration: neurons.map((n) => n.registeredAt),
     validatorPermit: neurons.map((n) => n.validatorPermit),
@@ -41,7 +60,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     bonds: neurons.map((n) => n.bonds),
     kappa: h.kappa,
     bondsMovingAvg: h.bondsMovingAvg,
-    bondsPenalty: BONDS_PENALTY,
+    bondsPenalty: (h.bondsPenalty ?? 65535) / 65535,
     activityCutoff: h.activityCutoff,
     maxAllowedValidators: h.maxAllowedValidators,
     emission: s.pendingEmission,
@@ -60,6 +79,6 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
       emission,
       bonds: out.bonds[i]!,
     });
-    if (emission > 0n) store.setStake(n.hotkey, n.coldkey, store.stakeOf(n.hotkey, n.coldkey) + emission);
+    if (emission > 0n) store.creditStake(s.netuid, n.hotkey, n.coldkey, emission);
   });
 }

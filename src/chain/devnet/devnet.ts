@@ -24,9 +24,10 @@ import { LocalBeacon } from '../timelock/beacon.js';
 import { CALL_MORTALITY, signCall, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
 import { blockStep } from './clock.js';
 import { dispatchCall } from './dispatch.js';
-import { DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
+import { checkAlphaValues, DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
 import { headBlock, readMetagraph, subnetOrThrow } from './reads.js';
 import { COMMIT_REVEAL_VERSION, revealCommits, type RevealEvent, type TimelockContext } from './reveal.js';
+import type { AlphaPool } from './pool.js';
 import { Store } from './store.js';
 
 export interface DevnetOptions {
@@ -85,6 +86,7 @@ export class Devnet implements DevChain {
   /** Open (or create at genesis) a devnet. Genesis creates subnet 1 owned by //Alice. */
   static async open(opts: DevnetOptions = {}): Promise<Devnet> {
     await cryptoWaitReady();
+    checkAlphaValues(opts.hyperparameters ?? {});
     const store = new Store(opts.dataDir ? join(opts.dataDir, 'devnet.sqlite') : ':memory:');
     if (store.getMeta('genesis') === undefined) {
       store.tx(() => {
@@ -258,12 +260,12 @@ export class Devnet implements DevChain {
     return this.store.commitments(netuid);
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return this.signAndSubmit(coldkey, 'addStake', { hotkey, amount: amount.toString() });
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return this.signAndSubmit(coldkey, 'addStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return this.signAndSubmit(coldkey, 'removeStake', { hotkey, amount: amount.toString() });
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return this.signAndSubmit(coldkey, 'removeStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
   }
 
   async faucet(coldkey: string, amount: bigint): Promise<CallReceipt> {
@@ -278,11 +280,17 @@ export class Devnet implements DevChain {
     });
   }
 
-  async createSubnet(owner: string, overrides: Partial<Hyperparameters> = {}): Promise<number> {
+  /** A new subnet; with `pool` (initial τ and α reserves, rao) its stake is α bought through that alpha pool. */
+  async createSubnet(owner: string, overrides: Partial<Hyperparameters> = {}, pool?: AlphaPool): Promise<number> {
+    checkAlphaValues(overrides);
     return this.store.tx(() => {
       const netuid = Math.max(0, ...this.store.netuids()) + 1;
       const fast = this.store.getMeta('fast') === '1';
       this.store.insertSubnet(netuid, owner, { ...DEFAULT_HYPERPARAMETERS, ...(fast ? FAST_OVERRIDES : {}), ...overrides });
+      if (pool) {
+        if (pool.tao <= 0n || pool.alpha <= 0n) throw new InvalidAmountError('an alpha pool needs positive τ and α reserves');
+        this.store.setPool(netuid, pool);
+      }
       return netuid;
     });
   }

@@ -1,6 +1,8 @@
 /** Default subnet hyperparameters of the devnet (subtensor's defaults), and the `--fast` overrides. */
 import { z } from 'zod';
 import type { Hyperparameters } from '../types.js';
+import { AlphaHighTooLowError, AlphaLowOutOfRangeError } from '../errors.js';
+import { LIQUID_ALPHA_DEFAULTS, MIN_ALPHA, type LiquidAlpha } from '../yuma/liquid-alpha.js';
 
 /** subtensor defaults (tempo 360, κ = 32767 ≈ 0.5, bonds moving average 0.9, 256 uids, 64 validators, ...). */
 export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
@@ -21,6 +23,11 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   commitRevealWeightsEnabled: false,
   revealPeriodEpochs: 1,
   yuma3Enabled: false,
+  liquidAlphaEnabled: false,
+  alphaLow: LIQUID_ALPHA_DEFAULTS.low,
+  alphaHigh: LIQUID_ALPHA_DEFAULTS.high,
+  alphaSigmoidSteepness: LIQUID_ALPHA_DEFAULTS.steepness,
+  bondsPenalty: 65535,
 };
 
 /**
@@ -35,9 +42,6 @@ export const FAST_OVERRIDES: Partial<Hyperparameters> = {
   immunityPeriod: 20,
   activityCutoff: 500,
 };
-
-/** Bonds penalty β (docs/chain.md: β = 1, bonds follow clipped weights). */
-export const BONDS_PENALTY = 1;
 
 /** Share of each block's subnet emission paid to the subnet owner (18%). */
 export const OWNER_CUT_PER_MILLE = 180n;
@@ -69,7 +73,34 @@ export const HyperparametersSchema = z.object({
   revealPeriodEpochs: z.number().int().min(1).max(100).default(1),
   /** Absent in state written before the switch existed: original Yuma. */
   yuma3Enabled: z.boolean().default(false),
+  /** Liquid alpha switch and parameters (absent in older state: subtensor's defaults, off). */
+  liquidAlphaEnabled: z.boolean().default(false),
+  alphaLow: u16.default(LIQUID_ALPHA_DEFAULTS.low),
+  alphaHigh: u16.default(LIQUID_ALPHA_DEFAULTS.high),
+  alphaSigmoidSteepness: z.number().int().min(-32768).max(32767).default(LIQUID_ALPHA_DEFAULTS.steepness),
+  bondsPenalty: u16.default(65535),
 });
+
+/**
+ * subtensor's `do_set_alpha_values` checks: alpha_high ≥ u16::MAX/40 (1638), and
+ * 1638 ≤ alpha_low ≤ alpha_high. Throws the typed error the chain would return.
+ */
+export function checkAlphaValues(h: Partial<Hyperparameters>): void {
+  const low = h.alphaLow ?? LIQUID_ALPHA_DEFAULTS.low;
+  const high = h.alphaHigh ?? LIQUID_ALPHA_DEFAULTS.high;
+  if (high < MIN_ALPHA) throw new AlphaHighTooLowError(`alphaHigh ${high} is below ${MIN_ALPHA} (u16::MAX / 40)`);
+  if (low < MIN_ALPHA || low > high) throw new AlphaLowOutOfRangeError(`alphaLow ${low} must be in ${MIN_ALPHA}..alphaHigh (${high})`);
+}
+
+/** The epoch's liquid-alpha input: set only while both Yuma3 and liquid alpha are on (it acts only in Yuma3, as on chain). */
+export function liquidAlphaOf(h: Hyperparameters): LiquidAlpha | undefined {
+  if (!h.yuma3Enabled || !h.liquidAlphaEnabled) return undefined;
+  return {
+    low: h.alphaLow ?? LIQUID_ALPHA_DEFAULTS.low,
+    high: h.alphaHigh ?? LIQUID_ALPHA_DEFAULTS.high,
+    steepness: h.alphaSigmoidSteepness ?? LIQUID_ALPHA_DEFAULTS.steepness,
+  };
+}
 
 /** Hyperparameters as JSON (burn as a string). */
 export function hyperparametersToJson(h: Hyperparameters): Record<string, unknown> {

@@ -31,8 +31,8 @@ export function readMetagraph(store: Store, netuid: number): Metagraph {
   return store.db.transaction(() => {
     subnetOrThrow(store, netuid);
     const ns = store.neurons(netuid);
-    // dynamic TAO emulated: the devnet's stake is the subnet's alpha; there is no root network (τ stake 0)
-    const alpha = ns.map((n) => store.totalStake(n.hotkey));
+    // dynamic TAO emulated: α on a subnet with an alpha pool, else the global stake taken as α; no root network (τ 0)
+    const alpha = ns.map((n) => store.subnetStake(netuid, n.hotkey));
     return {
       netuid,
       block: headBlock(store),

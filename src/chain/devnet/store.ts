@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AxonInfo, Commitment, Hyperparameters } from '../types.js';
 import { HyperparametersSchema, hyperparametersToJson } from './hyperparams.js';
+import type { AlphaPool } from './pool.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,6 +35,9 @@ CREATE TABLE IF NOT EXISTS commitments (
 CREATE TABLE IF NOT EXISTS timelocked_commits (
   id INTEGER PRIMARY KEY AUTOINCREMENT, netuid INTEGER NOT NULL, epoch INTEGER NOT NULL, hotkey TEXT NOT NULL,
   block INTEGER NOT NULL, round INTEGER NOT NULL, commit_hex TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS alpha_pools (netuid INTEGER PRIMARY KEY, tao TEXT NOT NULL, alpha TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS alpha_stakes (
+  netuid INTEGER NOT NULL, hotkey TEXT NOT NULL, coldkey TEXT NOT NULL, amount TEXT NOT NULL, PRIMARY KEY (netuid, hotkey, coldkey));
 CREATE TABLE IF NOT EXISTS used_calls (signature TEXT PRIMARY KEY, expires INTEGER NOT NULL);
 `;
 
@@ -160,6 +164,42 @@ export class Store {
   totalStake(hotkey: string): bigint {
     const rows = this.db.prepare('SELECT amount FROM stakes WHERE hotkey = ?').all(hotkey) as Array<{ amount: string }>;
     return rows.reduce((a, r) => a + BigInt(r.amount), 0n);
+  }
+
+  // ---- alpha pools (docs/chain.md "Devnet alpha pools") ----
+  /** The subnet's alpha pool, or undefined on a subnet without one (stake there is the global τ stake). */
+  pool(netuid: number): AlphaPool | undefined {
+    const r = this.db.prepare('SELECT tao, alpha FROM alpha_pools WHERE netuid = ?').get(netuid) as { tao: string; alpha: string } | undefined;
+    return r ? { tao: BigInt(r.tao), alpha: BigInt(r.alpha) } : undefined;
+  }
+
+  setPool(netuid: number, p: AlphaPool): void {
+    this.db.prepare('INSERT INTO alpha_pools (netuid, tao, alpha) VALUES (?, ?, ?) ON CONFLICT(netuid) DO UPDATE SET tao = excluded.tao, alpha = excluded.alpha')
+      .run(netuid, p.tao.toString(), p.alpha.toString());
+  }
+
+  alphaOf(netuid: number, hotkey: string, coldkey: string): bigint {
+    const r = this.db.prepare('SELECT amount FROM alpha_stakes WHERE netuid = ? AND hotkey = ? AND coldkey = ?').get(netuid, hotkey, coldkey) as { amount: string } | undefined;
+    return r ? BigInt(r.amount) : 0n;
+  }
+
+  setAlpha(netuid: number, hotkey: string, coldkey: string, amount: bigint): void {
+    if (amount === 0n) this.db.prepare('DELETE FROM alpha_stakes WHERE netuid = ? AND hotkey = ? AND coldkey = ?').run(netuid, hotkey, coldkey);
+    else this.db.prepare('INSERT INTO alpha_stakes (netuid, hotkey, coldkey, amount) VALUES (?, ?, ?, ?) ON CONFLICT(netuid, hotkey, coldkey) DO UPDATE SET amount = excluded.amount')
+      .run(netuid, hotkey, coldkey, amount.toString());
+  }
+
+  /** The hotkey's stake weight on a subnet: its α there on a subnet with a pool, else its global stake. */
+  subnetStake(netuid: number, hotkey: string): bigint {
+    if (!this.pool(netuid)) return this.totalStake(hotkey);
+    const rows = this.db.prepare('SELECT amount FROM alpha_stakes WHERE netuid = ? AND hotkey = ?').all(netuid, hotkey) as Array<{ amount: string }>;
+    return rows.reduce((a, r) => a + BigInt(r.amount), 0n);
+  }
+
+  /** Credit stake to (hotkey, coldkey) on a subnet: α on a pool subnet, else the global stake. */
+  creditStake(netuid: number, hotkey: string, coldkey: string, amount: bigint): void {
+    if (this.pool(netuid)) this.setAlpha(netuid, hotkey, coldkey, this.alphaOf(netuid, hotkey, coldkey) + amount);
+    else this.setStake(hotkey, coldkey, this.stakeOf(hotkey, coldkey) + amount);
   }
 
   // ---- subnets ----

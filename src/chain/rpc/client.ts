@@ -195,22 +195,23 @@ export class RpcChain implements DevChain {
     return z.array(CommitmentSchema).parse(await this.call('chain_commitments', { netuid }));
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return this.submit(coldkey, 'addStake', { hotkey, amount: amount.toString() });
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return this.submit(coldkey, 'addStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return this.submit(coldkey, 'removeStake', { hotkey, amount: amount.toString() });
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return this.submit(coldkey, 'removeStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
   }
 
   async faucet(coldkey: string, amount: bigint): Promise<CallReceipt> {
     return ReceiptSchema.parse(await this.call('dev_faucet', { coldkey, amount: amount.toString() }));
   }
 
-  async createSubnet(owner: string, overrides: Partial<Hyperparameters> = {}): Promise<number> {
+  async createSubnet(owner: string, overrides: Partial<Hyperparameters> = {}, pool?: { tao: bigint; alpha: bigint }): Promise<number> {
     const o: Record<string, unknown> = { ...overrides, burn: overrides.burn?.toString() };
     for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-    return z.number().int().parse(await this.call('dev_createSubnet', { owner, overrides: o }));
+    const p = pool ? { pool: { tao: pool.tao.toString(), alpha: pool.alpha.toString() } } : {};
+    return z.number().int().parse(await this.call('dev_createSubnet', { owner, overrides: o, ...p }));
   }
 
   async subnets(): Promise<number[]> {

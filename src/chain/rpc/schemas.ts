@@ -8,7 +8,7 @@
  *   chain_commitments {netuid} → Commitment[]        chain_subnets → number[]
  *   chain_timelockInfo → TimelockInfo (the devnet's INSECURE-DEV beacon, block time, commit-reveal version)
  *   chain_submit SignedCall → Receipt                dev_faucet {coldkey, amount} → Receipt
- *   dev_createSubnet {owner, overrides?} → number
+ *   dev_createSubnet {owner, overrides?, pool?: {tao, alpha}} → number
  *   chain_subscribeBlocks (WebSocket only) → subscription id; then notifications
  *     {"jsonrpc":"2.0","method":"chain_block","params":{"subscription":id,"result":block}}
  *   chain_unsubscribeBlocks {subscription} → boolean
@@ -61,7 +61,7 @@ export const WeightsParams = z.object({ netuid: u16, uid: u16 });
 export const WeightsWire = z.array(z.tuple([z.number().int().min(0), z.number().int().min(0).max(65535)]));
 export const BalanceParams = z.object({ coldkey: ss58 });
 export const FaucetParams = z.object({ coldkey: ss58, amount: rao });
-export const CreateSubnetParams = z.object({ owner: ss58, overrides: HyperparametersSchema.partial().optional() });
+export const CreateSubnetParams = z.object({ owner: ss58, overrides: HyperparametersSchema.partial().optional(), pool: z.object({ tao: rao, alpha: rao }).optional() });
 export const UnsubscribeParams = z.object({ subscription: z.string().max(64) });
 
 // ---- results ----

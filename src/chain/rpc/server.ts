@@ -69,7 +69,7 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
     },
     dev_createSubnet: (v) => {
       const q = p(CreateSubnetParams, v);
-      return devnet.createSubnet(q.owner, q.overrides ?? {});
+      return devnet.createSubnet(q.owner, q.overrides ?? {}, q.pool);
     },
     chain_subscribeBlocks: (_v, ws) => {
       if (!ws) throw new RpcFailure(RPC_ERRORS.invalidRequest, 'chain_subscribeBlocks needs a WebSocket connection');

@@ -12,6 +12,7 @@
  */
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { ProviderInterface } from '@polkadot/rpc-provider/types';
 import type { ISubmittableResult } from '@polkadot/types/types';
 import {
   CHAIN_ERRORS, ChainConnectionError, CommitmentTooLargeError, CommitRevealEnabledError, ExtrinsicFailedError,
@@ -82,6 +83,15 @@ export class SubtensorChain implements Chain {
       if (timer) clearTimeout(timer);
       offError?.();
     }
+  }
+
+  /**
+   * On an already-made provider (any @polkadot/api `ProviderInterface`: the contract test's replay
+   * transport, docs/chain.md "Contract suite"). Connection errors are the caller's.
+   */
+  static async fromProvider(provider: ProviderInterface, opts: Pick<SubtensorOptions, 'stakeNetuid'> = {}): Promise<SubtensorChain> {
+    const api = await ApiPromise.create({ provider, signedExtensions: SUBTENSOR_SIGNED_EXTENSIONS, noInitWarn: true, throwOnConnect: true });
+    return new SubtensorChain(api, opts.stakeNetuid);
   }
 
   private get tx(): TxSections<SubmittableExtrinsic<'promise'>> {
@@ -221,12 +231,12 @@ export class SubtensorChain implements Chain {
     return this.stakeNetuid;
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return { block: (await this.send(addStakeCall(this.tx, hotkey, this.netuidForStake(), amount), coldkey)).block };
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return { block: (await this.send(addStakeCall(this.tx, hotkey, netuid ?? this.netuidForStake(), amount), coldkey)).block };
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint): Promise<CallReceipt> {
-    return { block: (await this.send(removeStakeCall(this.tx, hotkey, this.netuidForStake(), amount), coldkey)).block };
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
+    return { block: (await this.send(removeStakeCall(this.tx, hotkey, netuid ?? this.netuidForStake(), amount), coldkey)).block };
   }
 
   async close(): Promise<void> {

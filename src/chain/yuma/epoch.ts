@@ -1,18 +1,25 @@
 /**
- * One Yuma consensus epoch (subtensor `epoch_dense`, original Yuma with liquid alpha off), as a pure
- * function of the subnet state. Float64 arithmetic, u16 storage on the way in and out, exactly the
- * steps of docs/chain.md:
+ * One Yuma consensus epoch: subtensor's `epoch_mechanism` (run_epoch.rs at opentensor/subtensor
+ * 14bc6f9f964b9cc362e9635dd110a487fa5d15a0), original Yuma or Yuma3 with or without liquid alpha, as a
+ * pure function of the subnet state. Every quantity is an I32F32 (stake normalised in I64F64 first)
+ * with substrate-fixed's rounding, step for step in the chain's order, so stored u16 values and rao
+ * emissions equal the chain's (docs/chain.md "Yuma consensus"):
  *   active = last_update + activity_cutoff ≥ now; S = stake normalised, masked to active permit holders;
  *   W row-normalised after dropping non-permit rows, self-weights and outdated weights;
  *   C_j = κ-stake-weighted median of column j; W̄ = min(W, C); validator trust = Σ_j W̄_ij;
- *   I = normalise(Σ_i S_i W̄_ij); Wb = W + β(W̄ − W) (β = bonds penalty, 1);
- *   B' = α·col-normalise(S ⊙ Wb) + (1 − α)·B (B col-normalised), then col-normalised;
- *   D = normalise(B'ᵀ I); E = (I + D)/Σ(I + D) × emission (stake-proportional when Σ = 0).
+ *   I = normalise(Σ_i S_i W̄_ij); Wb = W + β(W̄ − W) (β = bonds penalty);
+ *   original: B' = α·col-normalise(S ⊙ Wb) + (1 − α)·B (B col-normalised), col-normalised, D = normalise(B'ᵀ I);
+ *   Yuma3: B' = α·Wb + (1 − α)·B (α per cell with liquid alpha), D = normalise(S ⊙ Σ_j col-normalise(B')_ij I_j);
+ *   E = (I + D)/Σ(I + D) × emission (stake-proportional when Σ = 0).
  */
+import { isTopkNonzero } from './math.js';
+import * as fx from './fixed.js';
+import type { Fx } from './fixed.js';
+import { liquidAlphas, type LiquidAlpha } from './liquid-alpha.js';
 import {
-  colMaxUpscale, colNormalize, isTopkNonzero, normalize, proportionToU16, rowNormalize, sum,
-  u16ToProportion, weightedMedianCol, type Mat,
-} from './math.js';
+  colClip, colMaxUpscale, colNormalize, filterCells, interpolate, matEma, matEmaAlpha, matmul, matmulTranspose,
+  matVecMul, normalize, normalizeUsing, rowHadamard, rowNormalize, rowSum, vecDiv, vecMul, weightedMedianCol, type SpMat,
+} from './sparse.js';
 
 export interface EpochInput {
   /** Current block (the epoch block). */
@@ -38,7 +45,7 @@ export interface EpochInput {
   /** Hyperparameters. */
   kappa: number; // u16
   bondsMovingAvg: number; // out of 1e6
-  /** Bonds penalty β in [0,1] (subtensor u16 65535 = 1). */
+  /** Bonds penalty β in [0,1]; taken as the u16 round(β·65535) and then /65535 in I32F32, as the chain stores it. */
   bondsPenalty: number;
   activityCutoff: number;
   maxAllowedValidators: number;
@@ -53,11 +60,24 @@ export interface EpochInput {
    */
   ownerUid?: number;
   /**
-   * subtensor's per-subnet `Yuma3On` switch (with liquid alpha off): bonds are stored as plain u16
+   * subtensor's per-subnet `Yuma3On` switch: bonds are stored as plain u16
    * proportions, updated by `B' = α·Wb + (1 − α)·B` without column normalisation, and dividends are
    * `normalise(S ⊙ Σ_j col-normalise(B')_ij I_j)` (run_epoch.rs, Yuma3 branch). Default false (original Yuma).
    */
   yuma3?: boolean;
+  /**
+   * subtensor's per-subnet `LiquidAlphaOn` with its `AlphaValues` (u16 low, high) and `AlphaSigmoidSteepness`
+   * (i16): with Yuma3, each bond's EMA rate comes from a sigmoid of how far its weight is above consensus
+   * (buying) or below its bond (selling), see liquid-alpha.ts. Ignored by original Yuma, as on chain.
+   */
+  liquidAlpha?: LiquidAlpha;
+  /**
+   * Commit-reveal subnets only (subtensor's column mask in epoch_mechanism): per uid, the block of its earliest
+   * unexpired weights commit (undefined: none). A weight of uid i on uid j is dropped when i's commit predates
+   * j's registration, so a uid registered during the reveal window does not inherit the weights committed for
+   * its slot's previous holder. Leave out when commit-reveal is off.
+   */
+  commitBlocks?: Array<number | undefined>;
   /** Emission to distribute this epoch, rao (after the owner cut). */
   emission: bigint;
 }
@@ -79,40 +99,44 @@ export interface EpochOutput {
   /** Per uid: server (incentive) and validator (dividend) emission, rao. */
   serverEmission: bigint[];
   validatorEmission: bigint[];
-  /** Float internals, for tests and the docs' worked examples. */
-  float: { weights: Mat; clipped: Mat; consensus: number[]; incentive: number[]; dividends: number[]; bonds: Mat; validatorTrust: number[] };
+  /** The I32F32 internals as floats, for tests and the docs' worked examples. */
+  float: { weights: number[][]; clipped: number[][]; consensus: number[]; incentive: number[]; dividends: number[]; bonds: number[][]; validatorTrust: number[] };
 }
 
-function dense(rows: Array<Array<[number, number]>>, n: number, scale: (x: number) => number): Mat {
-  return Array.from({ length: n }, (_, i) => {
-    const r = new Array<number>(n).fill(0);
-    for (const [j, w] of rows[i] ?? []) if (j < n) r[j] = scale(w);
-    return r;
+const toFloat = (v: readonly Fx[]): number[] => v.map(fx.toNumber);
+const toU16 = (v: readonly Fx[]): number[] => v.map(fx.proportionToU16);
+
+function toDense(m: SpMat, n: number): number[][] {
+  return m.map((row) => {
+    const d = new Array<number>(n).fill(0);
+    for (const [j, x] of row) if (j < n) d[j] = fx.toNumber(x);
+    return d;
   });
 }
 
 /**
- * rao × proportion as subtensor computes it: the normalised share is an I32F32 (truncated to 2⁻³²),
- * widened to I96F32, multiplied by the emission and truncated to u64 rao. So 1/10 of 10⁹ rao is
- * 99 999 999, not 10⁸ (subtensor's test_10_graph).
+ * rao × proportion as subtensor computes it: the I32F32 share widened to I96F32, multiplied by the
+ * emission and truncated to u64 rao. So 1/10 of 10⁹ rao is 99 999 999, not 10⁸ (subtensor's test_10_graph).
  */
-function raoShare(emission: bigint, p: number): bigint {
-  if (!(p > 0)) return 0n;
-  const bits = BigInt(Math.floor(p * 2 ** 32));
-  return (emission * bits) >> 32n;
+function raoShare(emission: bigint, p: Fx): bigint {
+  return p > 0n ? (emission * p) >> fx.FRAC : 0n;
+}
+
+/** Stored rows (u16 for weights, u16 for bonds) read in, cells at or past n dropped like get_*_sparse. */
+function readRows(rows: Array<Array<[number, number]>>, n: number, conv: (x: number) => Fx): SpMat {
+  return Array.from({ length: n }, (_, i) => (rows[i] ?? []).filter(([j]) => j < n).map(([j, x]) => [j, conv(x)] as [number, Fx]));
 }
 
 /** Run one epoch. */
 export function runEpoch(inp: EpochInput): EpochOutput {
   const n = inp.stake.length;
   const active = inp.lastUpdate.map((u) => !(u + inp.activityCutoff < inp.block));
+  while (active.length < n) active.push(false);
 
-  // Stake: normalise total stake (exact in bigint, then to float).
+  // Stake: below the threshold counts as 0 (owner exempt), normalised in I64F64, narrowed to I32F32.
   const min = inp.stakeThreshold ?? 0n;
   const owner = inp.ownerUid;
-  const filtered = inp.stake.map((s, i) => (s < min && i !== owner ? 0n : s));
-  const total = filtered.reduce((a, b) => a + b, 0n);
-  const stake = filtered.map((s) => (total === 0n ? 0 : Number((s * 1_000_000_000_000n) / total) / 1e12));
+  const stake = fx.normalizeStake64(inp.stake.map((s, i) => (s < min && i !== owner ? 0n : s)));
 
   const permits = inp.validatorPermit.slice(0, n);
   while (permits.length < n) permits.push(false);
@@ -122,84 +146,85 @@ export function runEpoch(inp: EpochInput): EpochOutput {
     newPermits[owner] = true;
   }
 
-  const activeStake = normalize(stake.map((s, i) => (active[i] && permits[i] ? s : 0)));
+  const activeStake = normalize(stake.map((s, i) => (active[i] && permits[i] ? s : fx.ZERO)));
 
-  // Weights: drop non-permit rows, self-weights (except the owner's), and weights set before the target (re)registered.
-  let W = dense(inp.weights, n, u16ToProportion);
-  W = W.map((row, i) =>
-    row.map((w, j) => (!permits[i] || (i === j && i !== owner) || inp.lastUpdate[i]! <= inp.blockAtRegistration[j]! ? 0 : w)),
-  );
+  // Weights: u16 as I32F32 integers; non-permit rows, self-weights (except the owner's) and weights set
+  // at or before the target's registration dropped; rows normalised.
+  let W = readRows(inp.weights, n, fx.fromInt);
+  W = filterCells(W, (i, j) => permits[i]! && (i !== j || i === owner) && !(inp.lastUpdate[i]! <= inp.blockAtRegistration[j]!));
+  const commits = inp.commitBlocks;
+  if (commits) W = filterCells(W, (i, j) => !(commits[i] !== undefined && commits[i]! < inp.blockAtRegistration[j]!));
   W = rowNormalize(W);
 
-  const kappa = u16ToProportion(inp.kappa);
-  const consensus = weightedMedianCol(activeStake, W, n, kappa);
-  const clipped = W.map((row) => row.map((w, j) => Math.min(w, consensus[j]!)));
-  const validatorTrust = clipped.map(sum);
-
-  const preranks = new Array<number>(n).fill(0);
-  const ranks = new Array<number>(n).fill(0);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      preranks[j]! += W[i]![j]! * activeStake[i]!;
-      ranks[j]! += clipped[i]![j]! * activeStake[i]!;
-    }
-  }
-  const trust = ranks.map((r, j) => (preranks[j] === 0 ? 0 : r / preranks[j]!));
+  const consensus = weightedMedianCol(activeStake, W, n, fx.u16Proportion(inp.kappa));
+  const clipped = colClip(W, consensus);
+  const validatorTrust = rowSum(clipped);
+  const preranks = matmul(W, activeStake, n);
+  const ranks = matmul(clipped, activeStake, n);
+  const trust = vecDiv(ranks, preranks);
   const incentive = normalize(ranks);
 
   // Bonds.
-  const beta = inp.bondsPenalty;
-  const Wb = W.map((row, i) => row.map((w, j) => w + beta * (clipped[i]![j]! - w)));
-  let B = dense(inp.bonds, n, u16ToProportion);
-  // Reset bonds on uids registered since the last epoch.
+  const beta = fx.u16Proportion(Math.round(Math.min(1, Math.max(0, inp.bondsPenalty)) * 65535));
+  const Wb = interpolate(W, clipped, n, beta);
+  // Bonds on uids registered since the last epoch are dropped (cut-off LastMechansimStepBlock + 1, or block − tempo).
   const lastTempo = inp.tempo !== undefined && inp.lastEpochBlock <= 0
     ? Math.max(0, inp.block - inp.tempo)
     : inp.lastEpochBlock < 0 ? -Infinity : inp.lastEpochBlock + 1;
-  B = B.map((row) => row.map((b, j) => (lastTempo <= inp.blockAtRegistration[j]! ? 0 : b)));
-  const alpha = 1 - inp.bondsMovingAvg / 1_000_000;
-  let ema: Mat;
-  let dividends: number[];
+  const fresh = (j: number) => lastTempo <= inp.blockAtRegistration[j]!;
+  let ema: SpMat;
+  let dividends: Fx[];
   if (inp.yuma3) {
-    ema = Wb.map((row, i) => row.map((w, j) => alpha * w + (1 - alpha) * B[i]![j]!));
-    const norm = colNormalize(ema, n);
-    dividends = normalize(norm.map((row, i) => row.reduce((acc, b, j) => acc + b * incentive[j]!, 0) * activeStake[i]!));
+    // Stored u16 bonds as proportions (get_bonds_sparse_fixed_proportion).
+    const B = filterCells(readRows(inp.bonds, n, (x) => fx.div(fx.fromInt(x), fx.fromInt(65535))), (_, j) => !fresh(j));
+    ema = inp.liquidAlpha && consensus.some((c) => c !== 0n)
+      ? matEmaAlpha(Wb, B, liquidAlphas(Wb, B, consensus, inp.liquidAlpha))
+      : matEma(Wb, B, fx.emaAlpha(inp.bondsMovingAvg));
+    const perValidator = rowSum(matVecMul(colNormalize(ema, n), incentive));
+    dividends = normalize(vecMul(perValidator, activeStake));
   } else {
-    B = colNormalize(B, n);
-    const delta = colNormalize(Wb.map((row, i) => row.map((w) => w * activeStake[i]!)), n);
-    ema = delta.map((row, i) => row.map((d, j) => alpha * d + (1 - alpha) * B[i]![j]!));
-    ema = colNormalize(ema, n);
-    dividends = normalize(ema.map((row) => row.reduce((acc, b, j) => acc + b * incentive[j]!, 0)));
+    const B = colNormalize(filterCells(readRows(inp.bonds, n, fx.fromInt), (_, j) => !fresh(j)), n);
+    const delta = colNormalize(rowHadamard(Wb, activeStake), n);
+    ema = colNormalize(matEma(delta, B, fx.emaAlpha(inp.bondsMovingAvg)), n);
+    dividends = normalize(matmulTranspose(ema, incentive));
   }
 
   // Emission.
-  const combined = incentive.map((x, i) => x + dividends[i]!);
-  const esum = sum(combined);
-  let serverNorm = esum === 0 ? incentive.slice() : incentive.map((x) => x / esum);
-  let validatorNorm = esum === 0 ? dividends.slice() : dividends.map((x) => x / esum);
-  if (esum === 0) {
-    serverNorm = serverNorm.map(() => 0);
-    validatorNorm = sum(activeStake) === 0 ? stake.slice() : activeStake.slice();
-  }
+  const esum = fx.sum(incentive.map((x, i) => fx.add(x, dividends[i]!)));
+  const serverNorm = normalizeUsing(incentive, esum);
+  let validatorNorm = normalizeUsing(dividends, esum);
+  if (esum === 0n) validatorNorm = fx.sum(activeStake) === 0n ? stake : activeStake;
   const serverEmission = serverNorm.map((p) => raoShare(inp.emission, p));
   const validatorEmission = validatorNorm.map((p) => raoShare(inp.emission, p));
 
   const stored = inp.yuma3 ? ema : colMaxUpscale(ema, n);
   const bonds = stored.map((row, i) =>
-    newPermits[i] ? row.map((b, j) => [j, proportionToU16(b)] as [number, number]).filter(([, v]) => v > 0) : [],
+    newPermits[i] ? row.map(([j, b]) => [j, fx.proportionToU16(b)] as [number, number]).filter(([, v]) => v > 0) : [],
   );
 
   return {
     active,
     validatorPermit: newPermits,
-    activeStake,
-    consensus: consensus.map(proportionToU16),
-    incentive: incentive.map(proportionToU16),
-    dividends: dividends.map(proportionToU16),
-    validatorTrust: validatorTrust.map(proportionToU16),
-    trust: trust.map(proportionToU16),
+    activeStake: toFloat(activeStake),
+    consensus: toU16(consensus),
+    incentive: toU16(incentive),
+    dividends: toU16(dividends),
+    validatorTrust: toU16(validatorTrust),
+    trust: toU16(trust),
     bonds,
     serverEmission,
     validatorEmission,
-    float: { weights: W, clipped, consensus, incentive, dividends, bonds: ema, validatorTrust },
+    float: {
+      weights: toDense(W, n), clipped: toDense(clipped, n), consensus: toFloat(consensus), incentive: toFloat(incentive),
+      dividends: toFloat(dividends), bonds: toDense(ema, n), validatorTrust: toFloat(validatorTrust),
+    },
   };
+}
+
+/**
+ * subtensor's `do_reset_bonds` (per-subnet `BondsResetOn`): every validator's stored bond on `uid` is
+ * removed, so bonds on that miner restart from zero at the next epoch.
+ */
+export function resetBondsOn(bonds: Array<Array<[number, number]>>, uid: number): Array<Array<[number, number]>> {
+  return bonds.map((row) => row.filter(([j]) => j !== uid));
 }

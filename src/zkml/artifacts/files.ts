@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /** File names inside a circuit artifacts directory (docs/zkml-prove.md). */
 export const ARTIFACT_FILES = {
@@ -16,9 +16,23 @@ export const ARTIFACT_FILES = {
   vk: 'vk.json',
 } as const;
 
-/** sha256 (hex) of a file, streamed. */
+/**
+ * sha256 (hex) of a file, read in 1 MiB chunks into one reused buffer (memory flat for keys of any size; no stream
+ * machinery, which a one-shot `zkinfer prove` pays for, docs/network.md "CLI start-up"). WebCrypto's async digest
+ * is no cheaper on Node 20: it spends longer on the main thread copying the data than hashing it takes.
+ */
 export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer); // 1 MiB reads: keys are large
-  return hash.digest('hex');
+  const fh = await open(path, 'r');
+  try {
+    const hash = createHash('sha256');
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let pos = 0; ;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return hash.digest('hex');
+      hash.update(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
 }

@@ -88,6 +88,9 @@ function checkMetadataConsistent(md: CircuitMetadata, vk: Record<string, unknown
   }
 }
 
+/** Which witness generator a circuit's metadata records: the direct backend's program, or a circom witness.wasm. */
+export const witnessKind = (md: CircuitMetadata): 'program' | 'wasm' => (md.files.program !== undefined ? 'program' : 'wasm');
+
 /** Paths of every file of an artifacts directory. */
 export function artifactPaths(dir: string, witness: 'wasm' | 'program' = existsSync(join(dir, ARTIFACT_FILES.program)) ? 'program' : 'wasm'): Record<ArtifactFile | 'metadata', string> {
   return {
@@ -176,10 +179,10 @@ export async function readMetadata(dir: string): Promise<CircuitMetadata> {
  * file against it, and check id == sha256(canonical vk). Any mismatch is an ArtifactsError; nothing is used
  * before it passes. `need` lists the files the caller will use (a verifier needs only the vk).
  */
-export async function loadArtifacts(dir: string, opts: { need?: readonly ArtifactFile[] } = {}): Promise<LoadedArtifacts> {
+export async function loadArtifacts(dir: string, opts: { need?: readonly ArtifactFile[]; metadata?: CircuitMetadata } = {}): Promise<LoadedArtifacts> {
   const need = opts.need ?? ALL_FILES;
-  const metadata = await readMetadata(dir);
-  const witness = metadata.files.program !== undefined ? 'program' : 'wasm';
+  const metadata = opts.metadata ?? (await readMetadata(dir)); // given: what readMetadata(dir) returned to the caller
+  const witness = witnessKind(metadata);
   const paths = artifactPaths(dir, witness);
   const files = new Set<Exclude<ArtifactFile, 'witness'>>([...need.map((f) => (f === 'witness' ? witness : f)), 'vk']);
   for (const f of files) {

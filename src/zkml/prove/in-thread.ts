@@ -6,9 +6,13 @@ import { getProver, type ProverKind } from './factory.js';
 import type { ProveJob, ProveJobResult } from './pool.js';
 import type { Groth16Prover } from './types.js';
 
-/** What prove() needs from a prover: a ProverPool (worker threads) or an InThreadProver. */
+/**
+ * What prove() needs from a prover: a ProverPool (worker threads) or an InThreadProver. `ready` settles when the
+ * job's artifacts are checked (docs/security.md): nothing is proven before it resolves, and when it rejects the job
+ * fails with its error.
+ */
 export interface ProveRunner {
-  prove(job: ProveJob): Promise<ProveJobResult>;
+  prove(job: ProveJob, ready?: Promise<unknown>): Promise<ProveJobResult>;
 }
 
 export class InThreadProver implements ProveRunner {
@@ -23,13 +27,30 @@ export class InThreadProver implements ProveRunner {
     return this.backend;
   }
 
-  async prove(job: ProveJob): Promise<ProveJobResult> {
+  /**
+   * While `ready` is pending (the artifacts' hashes are checked, their reads on libuv's thread pool), the native key starts
+   * loading and the witness is computed on this thread (docs/network.md "CLI start-up"); the proof waits for `ready`.
+   * The witness is a private input: a file changed under it gives a proof that fails verification, never one of
+   * another statement (the key and vk are the checked ones).
+   */
+  async prove(job: ProveJob, ready: Promise<unknown> = Promise.resolve()): Promise<ProveJobResult> {
     const prover = await this.prover();
+    prover.preload?.(job.zkeyPath);
+    // its error is the job's, raised below; what was loaded from files that failed the check is not kept
+    ready.catch(() => { this.witness.forget(job.wasmPath); return prover.unload?.(job.zkeyPath); }).catch(() => undefined);
     const t0 = performance.now();
-    const wtns = await this.witness.wtns(job.wasmPath, job.signals);
+    let wtns: Uint8Array;
+    try {
+      wtns = await this.witness.wtns(job.wasmPath, job.signals);
+    } catch (e) {
+      await ready; // a failed check explains a bad witness generator better than its own error
+      throw e;
+    }
     const t1 = performance.now();
+    await ready;
+    const t2 = performance.now();
     const { proof, publicSignals } = await prover.prove(job.zkeyPath, wtns);
-    return { proof, publicSignals, witnessMs: t1 - t0, proveMs: performance.now() - t1, prover: prover.name, batchSize: 1 };
+    return { proof, publicSignals, witnessMs: t1 - t0, proveMs: performance.now() - t2, prover: prover.name, batchSize: 1 };
   }
 
   async close(): Promise<void> {

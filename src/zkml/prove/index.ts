@@ -1,4 +1,4 @@
-import { loadArtifacts, type LoadedArtifacts } from '../artifacts/index.js';
+import { artifactPaths, loadArtifacts, readMetadata, witnessKind, type LoadedArtifacts } from '../artifacts/index.js';
 import { parseInputData, quantizeInputs } from '../witness/inputs.js';
 import { bindInputs, decodeOutputs } from '../format/layout.js';
 import { ProveError } from './errors.js';
@@ -50,11 +50,14 @@ export async function closeDefaultPools(): Promise<void> {
  * metadata, compute the witness and a Groth16 proof in a worker thread, and return the proof file.
  */
 export async function prove(dir: string, inputData: unknown, opts: ProveOptions = {}): Promise<ProofFile & { timings: ProveTimings }> {
-  const art = opts.artifacts ?? (await loadArtifacts(dir));
-  const md = art.metadata;
+  const md = opts.artifacts?.metadata ?? (await readMetadata(dir));
   const q = quantizeInputs(md, parseInputData(inputData), opts.recipient ?? 0n);
+  // the files' hashes are checked while the runner computes the witness; it proves only once the check passed
+  const checked = opts.artifacts ? Promise.resolve(opts.artifacts) : loadArtifacts(dir, { metadata: md });
+  checked.catch(() => undefined); // awaited by the runner; its error is the proof's
+  const paths = opts.artifacts?.paths ?? artifactPaths(dir, witnessKind(md));
   const pool = opts.pool ?? defaultPool(opts.prover ?? 'auto');
-  const r = await pool.prove({ wasmPath: art.paths.witness, zkeyPath: art.paths.zkey, signals: q.signals });
+  const r = await pool.prove({ wasmPath: paths.witness, zkeyPath: paths.zkey, signals: q.signals }, checked);
   if (r.publicSignals.length !== md.publicLayout.total) {
     throw new ProveError('PROVE_FAILED', `the proof has ${r.publicSignals.length} public signals, metadata.json says ${md.publicLayout.total}`, { hint: 'the artifacts do not belong together; re-run `zkinfer compile`' });
   }

@@ -67,8 +67,9 @@ export class ProverPool {
   /** Jobs waiting for a worker. */
   get pending(): number { return this.queue.length; }
 
-  /** Prove one witness input; resolves when a worker has produced the proof. */
-  prove(job: ProveJob): Promise<ProveJobResult> {
+  /** Prove one witness input; resolves when a worker has produced the proof. The job is queued once `ready` resolves. */
+  prove(job: ProveJob, ready?: Promise<unknown>): Promise<ProveJobResult> {
+    if (ready) return ready.then(() => this.prove(job));
     if (this.closed) return Promise.reject(new ProveError('PROVER_CLOSED', 'the prover pool is closed'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(new ProveError('PROVER_QUEUE_FULL', `the prover queue is full (${this.maxQueue} jobs waiting)`, { hint: 'retry later or raise maxQueue' }));

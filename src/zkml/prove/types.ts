@@ -21,6 +21,10 @@ export interface Groth16Prover {
   prove(zkeyPath: string, wtns: Uint8Array): Promise<Groth16ProveResult>;
   /** Several witnesses of one key in one pass (native only); results in input order, a bad witness fails only its entry. */
   proveBatch?(zkeyPath: string, wtns: Uint8Array[]): Promise<Array<{ ok: true; result: Groth16ProveResult } | { ok: false; error: Error }>>;
+  /** Start loading a key ahead of its first proof (a failure is reported by that proof). */
+  preload?(zkeyPath: string): void;
+  /** Drop a loaded key (a later proof loads it again). */
+  unload?(zkeyPath: string): Promise<void>;
   /** Release cached keys and memory. */
   close?(): Promise<void>;
 }

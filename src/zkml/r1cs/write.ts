@@ -11,8 +11,21 @@ import type { R1cs } from './read.js';
 
 const N8 = 32;
 
-/** x as 32 bytes little-endian, four 64-bit words (a quarter of the BigInt operations of byte-wise shifts). */
+const SMALL = 1n << 52n;
+
+/**
+ * x as 32 bytes little-endian: four 64-bit words (a quarter of the BigInt operations of byte-wise shifts); a value
+ * below 2^52 — most wires: zeros, bits, quotients — is written as two 32-bit halves of a Number and zeros, with no
+ * BigInt arithmetic (the cold witness path of a one-shot `zkinfer prove`, docs/network.md "CLI start-up").
+ */
 function putField(buf: Buffer, at: number, x: bigint): void {
+  if (x >= 0n && x < SMALL) {
+    const n = Number(x);
+    buf.writeUInt32LE(n >>> 0, at);
+    buf.writeUInt32LE(Math.floor(n / 0x100000000), at + 4);
+    buf.fill(0, at + 8, at + N8);
+    return;
+  }
   let v = x;
   for (let i = 0; i < N8; i += 8) { buf.writeBigUInt64LE(BigInt.asUintN(64, v), at + i); v >>= 64n; }
 }

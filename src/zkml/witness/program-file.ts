@@ -29,18 +29,41 @@ const replacer = (_k: string, v: unknown): unknown => {
   return v;
 };
 
+/** A decimal that fits a double exactly (≤ 15 digits): parsed as a Number, much cheaper than BigInt's own parse. */
+const SHORT_DECIMAL = /^-?[0-9]{1,15}$/;
+const N = 110, COLON = 58; // "n:"
+
+function reviveBigInt(s: string): bigint {
+  const d = s.slice(2);
+  if (SHORT_DECIMAL.test(d)) return BigInt(Number(d));
+  if (!/^-?[0-9]+$/.test(d)) throw new SyntaxError(`"${s}" is not an integer`);
+  return BigInt(d);
+}
+
+/**
+ * The file's JSON with "n:…" strings as BigInts, {"$map"} as Maps and {"$table": i} as table i. Written with plain
+ * loops, no closures or per-node arrays: a one-shot `zkinfer prove` runs it once, un-optimised (docs/network.md
+ * "CLI start-up").
+ */
 function revive(v: unknown, tables: unknown[]): unknown {
-  if (typeof v === 'string' && v.startsWith('n:')) return BigInt(v.slice(2));
-  if (Array.isArray(v)) return v.map((x) => revive(x, tables));
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('$map' in o) return new Map((o.$map as unknown[]).map((e) => revive(e, tables) as [unknown, unknown]));
-    if ('$table' in o) return tables[o.$table as number];
-    const out: Record<string, unknown> = {}; // one fresh object per node, keys added in file order (fast properties)
-    for (const k of Object.keys(o)) if (k !== '__proto__') out[k] = revive(o[k], tables);
+  if (typeof v === 'string') return v.charCodeAt(0) === N && v.charCodeAt(1) === COLON ? reviveBigInt(v) : v;
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = revive(v[i], tables);
     return out;
   }
-  return v;
+  const o = v as Record<string, unknown>;
+  const entries = o.$map;
+  if (Array.isArray(entries)) {
+    const out = new Map<unknown, unknown>();
+    for (const e of entries as unknown[][]) out.set(revive(e[0], tables), revive(e[1], tables));
+    return out;
+  }
+  if (typeof o.$table === 'number') return tables[o.$table];
+  const out: Record<string, unknown> = {}; // one fresh object per node, keys added in file order (fast properties)
+  for (const k of Object.keys(o)) if (k !== '__proto__') out[k] = revive(o[k], tables);
+  return out;
 }
 
 /** Serialize a program (bounds are not needed to compute a witness and are left out). */
@@ -78,12 +101,16 @@ export function programFromJson(text: string, source = 'witness program'): Fixed
       hint: 're-run `zkinfer compile` with this zkinfer version',
     });
   }
-  const tables = r.data.tables.map((t) => revive(t, []));
-  return {
-    nIn: r.data.nIn, nSignals: r.data.nSignals, bounds: [],
-    gadgets: revive(r.data.gadgets, tables) as FixedProgram['gadgets'],
-    outputs: revive(r.data.outputs, tables) as FixedProgram['outputs'],
-  };
+  try {
+    const tables = r.data.tables.map((t) => revive(t, []));
+    return {
+      nIn: r.data.nIn, nSignals: r.data.nSignals, bounds: [],
+      gadgets: revive(r.data.gadgets, tables) as FixedProgram['gadgets'],
+      outputs: revive(r.data.outputs, tables) as FixedProgram['outputs'],
+    };
+  } catch (cause) {
+    throw new WitnessInputError('WITNESS_FAILED', `${source} is not a zkinfer witness program: ${(cause as Error).message}`, { hint: 're-run `zkinfer compile`', cause });
+  }
 }
 
 export async function readProgramFile(path: string): Promise<FixedProgram> {

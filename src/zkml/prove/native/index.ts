@@ -97,6 +97,11 @@ export class NativeGroth16Prover implements Groth16Prover {
     return info;
   }
 
+  /** Start loading a key in the background (the addon loads on libuv's thread pool); its error, if any, is the next prove's. */
+  preload(zkeyPath: string): void {
+    this.key(zkeyPath).catch(() => undefined);
+  }
+
   /** Free the native memory held for one .zkey (a later prove loads it again). */
   async unload(zkeyPath: string): Promise<void> {
     const path = resolve(zkeyPath);

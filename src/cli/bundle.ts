@@ -1,0 +1,66 @@
+// `node dist/src/cli/bundle.js [OUTFILE]` (run by `npm run build` and `prepare`): bundles the `zkinfer prove` path
+// from the TypeScript sources into one ES module, dist/bundle/prove.mjs, with zod and commander inside and every
+// other package left to node_modules. One file instead of ≈ 190 modules (the CLI's own, zod's ≈ 95, commander's)
+// saves a one-shot `zkinfer prove` the module resolution and loading (docs/network.md "CLI start-up").
+import { statSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../zkml/prove/native/addon.js';
+
+/** Packages built into the bundle; every other bare import stays an import from node_modules. */
+const BUNDLED = new Set(['zod', 'commander']);
+const packageName = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+/** Where bin/zkinfer.js looks for the bundle. */
+export const proveBundlePath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'prove.mjs');
+
+/** Whether bin/zkinfer.js runs the bundle: it exists and is no older than the last tsc output (tsc rewrites all of dist/). */
+export function proveBundleFresh(root = packageRoot()): boolean {
+  try {
+    return statSync(proveBundlePath(root)).mtimeMs >= statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Build the prove bundle at `outfile`. Returns false (and says why on stderr) when esbuild is not installed: the
+ * bundle is optional, bin/zkinfer.js then runs the compiled modules.
+ */
+export async function buildProveBundle(outfile = proveBundlePath()): Promise<boolean> {
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    console.error('note: esbuild is not installed; `zkinfer prove` runs unbundled (slower start-up)');
+    return false;
+  }
+  const root = packageRoot();
+  await mkdir(dirname(outfile), { recursive: true });
+  const tmp = `${outfile}.tmp-${process.pid}`; // renamed into place: a running `zkinfer prove` never reads half a file
+  await esbuild.build({
+    entryPoints: [join(root, 'src', 'cli', 'prove-entry.ts')],
+    outfile: tmp,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    // commander is CommonJS: its require('node:events') needs a require in the ES module
+    banner: { js: "import { createRequire as __zkinferCreateRequire } from 'node:module'; const require = __zkinferCreateRequire(import.meta.url);" },
+    // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
+    plugins: [{
+      name: 'zkinfer-externals',
+      setup(build) {
+        build.onResolve({ filter: /^[^./]/ }, (a) => (BUNDLED.has(packageName(a.path)) ? undefined : { path: a.path, external: true }));
+      },
+    }],
+  });
+  await rename(tmp, outfile);
+  return true;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildProveBundle(process.argv[2]);
+}

@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { ZkinferError } from '../errors/base.js';
+import { VERSION } from '../version.js';
+import { CACHE_DIR_ENV, STATE_DIR_ENV } from '../paths.js';
+
+/**
+ * The `zkinfer` program (global options, error handling, exit) with the commands `register` adds: all of them
+ * (main.ts), or only `prove` in the one-file prove bundle (prove-entry.ts, docs/network.md "CLI start-up").
+ */
+export function buildProgram(register: (program: Command) => void): Command {
+  const program = new Command('zkinfer')
+    .description('Verifiable AI inference: compile models to zk circuits, prove, verify, and run the network')
+    .version(VERSION)
+    .option('--cache-dir <dir>', `cache folder for compiled circuits, keys, solc output (env ${CACHE_DIR_ENV}, default ~/.cache/zkinfer)`)
+    .option('--state-dir <dir>', `state folder for devnet chains and validator databases (env ${STATE_DIR_ENV}, default ~/.local/state/zkinfer)`)
+    .showHelpAfterError();
+  program.hook('preAction', () => {
+    const { cacheDir, stateDir } = program.opts<{ cacheDir?: string; stateDir?: string }>();
+    if (cacheDir !== undefined) process.env[CACHE_DIR_ENV] = resolve(cacheDir);
+    if (stateDir !== undefined) process.env[STATE_DIR_ENV] = resolve(stateDir);
+  });
+  register(program);
+  return program;
+}
+
+/** CLI entry: run the program and turn typed errors into a readable message and exit code 2. */
+export async function main(argv: string[], register: (program: Command) => void): Promise<void> {
+  const program = buildProgram(register);
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof ZkinferError) {
+      console.error(`error: ${err.describe()}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Process entry (bin/zkinfer.js): run the command, then exit. A failed command exits at once with its
+ * code; after a successful one, a handle left open by a library (a worker thread, a keep-alive socket)
+ * may not keep the process alive for more than a second (docs/network.md, "Stopping").
+ */
+export async function runCli(argv: string[], register: (program: Command) => void): Promise<void> {
+  await main(argv, register);
+  if (process.exitCode !== undefined && process.exitCode !== 0) process.exit();
+  setTimeout(() => process.exit(), 1000).unref();
+}

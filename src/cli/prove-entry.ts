@@ -1,0 +1,7 @@
+// Entry of the one-file `zkinfer prove` bundle (docs/network.md "CLI start-up"): the same program, options and error
+// handling as the whole CLI (main.ts), with only the prove command registered. bin/zkinfer.js runs it for
+// `zkinfer prove …` when `npm run build` made it after the last tsc; bundle.ts builds it.
+import { runCli } from './program.js';
+import { registerProve } from './prove.js';
+
+await runCli(process.argv, registerProve);

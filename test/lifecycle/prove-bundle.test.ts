@@ -1,0 +1,47 @@
+// The one-file `zkinfer prove` bundle (src/cli/bundle.ts, docs/network.md "CLI start-up"): built from the sources by
+// esbuild as `npm run build` does, run as a child process as bin/zkinfer.js runs it; its proof verifies and binds the
+// given input, its outputs are those of the unbundled CLI, and a bad input is the same typed error with exit 2.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildProveBundle, proveBundlePath } from '../../src/cli/bundle.js';
+import { closeDefaultPools, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
+import { loadVerifierKey, verify } from '../../src/zkml/verify/index.js';
+import { fixtureArtifacts, repoRoot, testCache, zkinfer } from '../zkml/prove-fixtures.js';
+
+let dir: string;
+const work = join(testCache, `prove-bundle-${process.pid}`);
+const input = { input_data: [[0.5, 0.25, -1]] };
+before(async () => {
+  ({ dir } = await fixtureArtifacts('affine', 'affine-artifacts'));
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(work, 'in.json'), JSON.stringify(input));
+});
+after(async () => { await closeDefaultPools(); await releaseSnarkjsCurve(); });
+
+const bundled = (args: string[]) => spawnSync(process.execPath, [proveBundlePath(), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+
+test('the prove bundle proves as the CLI does: a valid proof bound to the input, the same outputs; typed errors exit 2', async (t) => {
+  if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
+  const r = bundled(['prove', dir, '--input', join(work, 'in.json'), '--out', join(work, 'bundle.json')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /proof written to/);
+  const proof = JSON.parse(readFileSync(join(work, 'bundle.json'), 'utf8')) as unknown;
+  const v = await verify(await loadVerifierKey(dir), proof, { input });
+  assert.equal(v.valid, true, v.reason);
+  const other = await verify(await loadVerifierKey(dir), proof, { input: { input_data: [[0.5, 0.25, 1]] } });
+  assert.equal(other.valid, false, 'the proof must not verify for another input');
+
+  const plain = zkinfer(['prove', dir, '--input', join(work, 'in.json'), '--out', join(work, 'plain.json')]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.deepEqual((proof as { outputs: unknown }).outputs, JSON.parse(readFileSync(join(work, 'plain.json'), 'utf8')).outputs);
+
+  const bad = bundled(['prove', dir, '--input', join(work, 'missing.json'), '--out', join(work, 'x.json')]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /error: cannot read input file/);
+  const help = bundled(['prove', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /Usage: zkinfer prove \[options\] <dir>/);
+});
