@@ -6,6 +6,7 @@
 // Witnesses: "full" = random field elements (the worst case), "small" = signed 8-bit values (quantized-model-like;
 // negatives as p − |x|). Every measurement runs in its own child process so peak RSS is per prover.
 // Options: --sizes 12,15,17   --runs 5 (native rounds)   --snarkjs-runs 3   --warmup 1   --no-snarkjs   --no-lstm
+//          --no-endo-ab (skip the extra native run with the endomorphism split off, ZKINFER_NATIVE_ENDO=0)
 //          --precompute t (native fixed-base factor, default 1)   --batch k (also time one proveBatch of k
 //          copies of the full witness: ms per proof, default 4; 1 skips it)
 // RAPIDSNARK=/path/to/prover (iden3/rapidsnark's standalone `prover`, built as docs/native-prover.md says): also
@@ -32,7 +33,7 @@ const R = 2188824287183927522224640574525727508854836440041603434369820418657580
 const ROOT = packageRoot();
 const CACHE = join(ROOT, '.cache', 'bench-prover');
 
-interface WorkerResult { ms: number[]; maxRssMB: number; timings?: Record<string, number>; publicSignals: number; verified?: boolean; loadMs?: number; cacheHit?: boolean; batchMsPerProof?: number }
+interface WorkerResult { ms: number[]; maxRssMB: number; baseRssMB?: number; timings?: Record<string, number>; publicSignals: number; verified?: boolean; loadMs?: number; cacheHit?: boolean; batchMsPerProof?: number }
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -54,8 +55,11 @@ async function worker(): Promise<void> {
   let loadMs: number | undefined;
   let cacheHit: boolean | undefined;
   let batchMsPerProof: number | undefined;
+  let proveRssMB: number | undefined;
+  let baseRssMB: number | undefined;
   if (backend === 'native') {
     const prover = loadNativeProver();
+    baseRssMB = process.memoryUsage().rss / 2 ** 20; // Node + addon, before the key is mapped
     if (!prover) throw new Error('native addon not built: run npm run build:native');
     const info = await prover.load(zkey); // load once, outside the timed runs (as a miner keeps keys loaded)
     loadMs = info.loadMs;
@@ -69,6 +73,8 @@ async function worker(): Promise<void> {
       timings = last.timings as unknown as Record<string, number>;
       publicSignals = last.publicSignals.length;
     }
+    // the single proofs' peak, before the batch (concurrent proofs) and before snarkjs verifies (its wasm curve)
+    proveRssMB = process.resourceUsage().maxRSS / 1024;
     const batch = Number(arg('batch', '1'));
     let batchProofs: Awaited<ReturnType<typeof prover.proveBatch>> = [];
     if (batch > 1) {
@@ -93,7 +99,7 @@ async function worker(): Promise<void> {
     }
     await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
   }
-  const out: WorkerResult = { ms, maxRssMB: process.resourceUsage().maxRSS / 1024, timings, publicSignals, verified, loadMs, cacheHit, batchMsPerProof };
+  const out: WorkerResult = { ms, maxRssMB: proveRssMB ?? process.resourceUsage().maxRSS / 1024, baseRssMB, timings, publicSignals, verified, loadMs, cacheHit, batchMsPerProof };
   console.log('RESULT ' + JSON.stringify(out));
 }
 
@@ -195,12 +201,13 @@ async function witnessFile(dir: string, n: number, kind: 'full' | 'small'): Prom
 interface Case { label: string; constraints: number; zkey: string; full: string; small?: string }
 
 /** Rounds alternate the provers (one timed proof per process each), so load drift hits both alike. */
-function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean, rapid: string | undefined): string[] {
-  const nFull: WorkerResult[] = [], nSmall: WorkerResult[] = [], nSmallOff: WorkerResult[] = [], sj: WorkerResult[] = [];
+function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean, rapid: string | undefined, endoAB: boolean): string[] {
+  const nFull: WorkerResult[] = [], nSmall: WorkerResult[] = [], nSmallOff: WorkerResult[] = [], nEndoOff: WorkerResult[] = [], sj: WorkerResult[] = [];
   const rFull: WorkerResult[] = [], rSmall: WorkerResult[] = [];
   for (let r = 0; r < Math.max(rounds, withSnarkjs ? sRounds : 0); r++) {
     if (r < rounds) nFull.push(runWorker('native', c.zkey, c.full, 1, nativeEnv(), Number(arg('batch', '4'))));
     if (rapid && r < rounds) rFull.push(runRapidsnark(rapid, c.zkey, c.full));
+    if (endoAB && r < rounds) nEndoOff.push(runWorker('native', c.zkey, c.full, 1, nativeEnv({ ZKINFER_NATIVE_ENDO: '0' })));
     if (withSnarkjs && r < sRounds) sj.push(runWorker('snarkjs', c.zkey, c.full, 1));
     if (c.small && r < rounds) {
       nSmall.push(runWorker('native', c.zkey, c.small, 1, nativeEnv()));
@@ -208,7 +215,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
       nSmallOff.push(runWorker('native', c.zkey, c.small, 1, nativeEnv({ ZKINFER_NATIVE_SMALL_SCALARS: '0' })));
     }
   }
-  for (const r of [...nFull, ...nSmall, ...nSmallOff]) {
+  for (const r of [...nFull, ...nSmall, ...nSmallOff, ...nEndoOff]) {
     if (r.verified !== true) throw new Error(`a native proof for ${c.label} does NOT verify`);
   }
   const ms = (rs: WorkerResult[]) => median(rs.flatMap((r) => r.ms));
@@ -227,7 +234,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
     c.small ? `${ms(nSmall).toFixed(0)} / ${ms(nSmallOff).toFixed(0)}` : '-',
     c.small ? (ms(nSmallOff) / ms(nSmall)).toFixed(2) + '×' : '-',
     sj.length ? Math.max(...sj.map((r) => r.maxRssMB)).toFixed(0) : '-',
-    Math.max(...nFull.map((r) => r.maxRssMB)).toFixed(0),
+    `${Math.max(...nFull.map((r) => r.maxRssMB)).toFixed(0)} (${median(nFull.map((r) => r.baseRssMB!)).toFixed(0)})`,
     (() => { const b = nFull.filter((r) => r.batchMsPerProof !== undefined).map((r) => r.batchMsPerProof!); return b.length ? `${median(b).toFixed(0)} (${(nMed / median(b)).toFixed(2)}×)` : '-'; })(),
     // key load with the sidecar (every round after the first): the part a CLI prover pays per proof
     (() => { const hits = [...nFull, ...nSmall].filter((r) => r.cacheHit).map((r) => r.loadMs!); return hits.length ? median(hits).toFixed(1) : '-'; })(),
@@ -239,6 +246,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
           Math.max(...rFull.map((r) => r.maxRssMB)).toFixed(0),
         ]
       : []),
+    ...(endoAB ? [`${ms(nEndoOff).toFixed(0)} (${(ms(nEndoOff) / nMed).toFixed(2)}×)`] : []),
   ];
 }
 
@@ -271,6 +279,7 @@ async function main(): Promise<void> {
   const runs = Number(arg('runs', '5'));
   const sRuns = Number(arg('snarkjs-runs', '3'));
   const withSnarkjs = !process.argv.includes('--no-snarkjs');
+  const endoAB = !process.argv.includes('--no-endo-ab');
   const probe = loadNativeProver();
   if (!probe) throw new Error('native addon not built: run `npm run build:native` first');
   const rapid = process.env.RAPIDSNARK;
@@ -293,10 +302,11 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const c of cases) {
     console.error(`[bench] ${c.label}: ${c.constraints} constraints — proving…`);
-    rows.push(measure(c, runs, sRuns, withSnarkjs, rapid));
+    rows.push(measure(c, runs, sRuns, withSnarkjs, rapid, endoAB));
   }
-  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB', `native batch of ${arg('batch', '4')} ms/proof (gain)`, 'native key load ms (sidecar)'];
+  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB (Node at start)', `native batch of ${arg('batch', '4')} ms/proof (gain)`, 'native key load ms (sidecar)'];
   if (rapid) head.push('rapidsnark ms', 'native vs rapidsnark', 'rapidsnark small ms (vs native)', 'rapidsnark peak RSS MB');
+  if (endoAB) head.push('native, endomorphisms off: ms (on vs off)');
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |';
   console.log(line(head));
@@ -308,6 +318,8 @@ async function main(): Promise<void> {
   console.log(`native fixed-base factor (precompute): ${arg('precompute', '1')}`);
   if (rapid) console.log(`rapidsnark: ${rapid} (own process per proof, key loaded each time; "native vs rapidsnark" = rapidsnark median / native median)`);
   console.log('small-scalar gain: native on signed 8-bit witnesses with the small-scalar path on vs off (ZKINFER_NATIVE_SMALL_SCALARS=0).');
+  console.log("native peak RSS: the Node process's peak over its single proofs (key mapped; before the batch and before snarkjs verifies), in brackets its RSS before the key was loaded.");
+  if (endoAB) console.log('endomorphisms off: full witness with ZKINFER_NATIVE_ENDO=0 (no GLV / ψ split), alternating in the same rounds; the ratio is off / on.');
   console.log(`machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 

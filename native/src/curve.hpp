@@ -108,4 +108,22 @@ typedef Jac<Fq2> G2;
 bool onCurveG1(const G1Affine& p);
 bool onCurveG2(const G2Affine& p);
 
+// Endomorphisms (docs/native-prover.md, "Endomorphisms"): maps that multiply every point of the r-order group by
+// a fixed scalar at the cost of one or two field multiplications, so a 254-bit scalar k can be cut into two
+// halves of at most 128 bits: k·P = k1·P + k2·E(P).
+//  - G1 (GLV): φ(x, y) = (β·x, y) = λ·P with β a cube root of unity in Fq and λ² + λ + 1 ≡ 0 (mod r).
+//    k ≡ k1 + k2·λ (mod r) from the short lattice basis of {(a, b) : a + b·λ ≡ 0 (mod r)}; k1, k2 are signed.
+//  - G2: ψ = untwist ∘ Frobenius ∘ twist, ψ(x, y) = (x̄·ξ^((p−1)/3), ȳ·ξ^((p−1)/2)) with ξ = 9 + u, which is
+//    μ·Q on G2 with μ = p mod r = 6·x_BN² (127 bits); k = k1 + k2·μ by division (both halves non-negative).
+struct EndoSplit {
+  uint64_t k1[4], k2[4];  // magnitudes, < 2^128
+  bool neg1, neg2;        // k ≡ (neg1 ? −k1 : k1) + (neg2 ? −k2 : k2)·eigenvalue (mod r)
+};
+extern const uint64_t GLV_LAMBDA[4];  // φ's eigenvalue λ
+extern const uint64_t PSI_MU[4];      // ψ's eigenvalue μ
+void glvSplit(const uint64_t k[4], EndoSplit& out);  // k canonical (< r)
+void psiSplit(const uint64_t k[4], EndoSplit& out);  // k canonical (< r)
+G1Affine endoG1(const G1Affine& p);  // φ(P) = λ·P
+G2Affine endoG2(const G2Affine& q);  // ψ(Q) = μ·Q
+
 }  // namespace zk

@@ -1,5 +1,6 @@
 #include "groth16.hpp"
 
+#include <malloc.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -73,20 +74,23 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
     ta.join();
     tb.join();
   }
-  // H scalars: A·B − C on the coset, out of Montgomery form.
-  std::vector<uint64_t> hs(n * 4);
-  for (size_t i = 0; i < n; i++) (a[i] * b[i] - c[i]).toInt(&hs[4 * i]);
+  // H scalars: A·B − C on the coset, out of Montgomery form, written over A's storage (same 4-limb layout), so
+  // B and C are freed at once and A's buffer is freed right after the H MSM (docs/native-prover.md, "Memory").
+  static_assert(sizeof(Fr) == 32, "Fr is 4 limbs");
+  for (size_t i = 0; i < n; i++) (a[i] * b[i] - c[i]).toInt(a[i].v);
   double fftMs = msSince(t);
-  std::vector<Fr>().swap(a);
   std::vector<Fr>().swap(b);
   std::vector<Fr>().swap(c);
 
+  // H first, so its scalars are freed before the witness MSMs (the G2 one holds the most temporary memory)
   MsmStats sA, sB1, sB2, sC, sH;
+  G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, reinterpret_cast<const uint64_t*>(a.data()), n, &sH);
+  std::vector<Fr>().swap(a);
+  malloc_trim(0);  // hand the freed A, B, C buffers back (glibc keeps them in its heap otherwise; "Memory" in the docs)
   G1 piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
   G1 piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
   G2 piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
   G1 piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
-  G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, hs.data(), n, &sH);
 
   Fr r = randomFr(), s = randomFr();
   uint64_t ri[4], si[4], rsi[4];

@@ -6,6 +6,9 @@
 //  - Bucket accumulation in affine coordinates with batched inversion (Montgomery's trick): ~6 multiplications
 //    per addition instead of ~11 for mixed Jacobian. A term whose bucket is already waiting in the current batch
 //    goes to a per-bucket Jacobian overflow accumulator instead (so a skewed digit distribution never stalls).
+//  - Endomorphisms: a scalar above 128 bits is cut into two halves of ≤ 128 bits, k·P = k1·P + k2·E(P), with
+//    E = φ (GLV) on G1 and ψ on G2 (curve.hpp): twice the terms, half the windows, half the bucket reductions
+//    and doublings. E(P) costs one (G1) or two (G2) field multiplications per point, made per call.
 //  - Work is split into (window, point-chunk) tasks run on a pool of std::threads.
 #include "msm.hpp"
 
@@ -14,6 +17,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <malloc.h>
 #include <thread>
 #include <vector>
 
@@ -42,16 +46,50 @@ unsigned workerThreads() {
 
 namespace {
 
+// ZKINFER_NATIVE_ENDO=0 turns the endomorphism split off (for measurements); msmSetEndomorphism overrides it.
+std::atomic<int> endoOverride{-1};
+bool endomorphismOn() {
+  static bool env = [] {
+    const char* e = getenv("ZKINFER_NATIVE_ENDO");
+    return !(e && e[0] == '0');
+  }();
+  int o = endoOverride.load(std::memory_order_relaxed);
+  return o < 0 ? env : o != 0;
+}
+
 template <class F>
-struct Term {
-  uint64_t s[4];
-  const Affine<F>* pt;
-  uint32_t neg;
+struct Endo;
+template <>
+struct Endo<Fq> {
+  static void split(const uint64_t k[4], EndoSplit& s) { glvSplit(k, s); }
+  static Affine<Fq> map(const Affine<Fq>& p) { return endoG1(p); }
+};
+template <>
+struct Endo<Fq2> {
+  static void split(const uint64_t k[4], EndoSplit& s) { psiSplit(k, s); }
+  static Affine<Fq2> map(const Affine<Fq2>& p) { return endoG2(p); }
+};
+
+// One MSM term after classification (8 bytes; the scalar itself lives only as its window digits): which point —
+// key point `idx` of fixed-base table `table`, or its endomorphism image — and whether it is negated.
+struct Ref {
+  uint32_t idx;
+  uint8_t table, endo, neg, pad;
+};
+
+// Resolves a Ref to its affine point.
+template <class F>
+struct Source {
+  const Affine<F>* const* tables;
+  const Affine<F>* endo;  // endo[idx] = E(point idx), written for the points whose scalar was split
+  const Affine<F>& at(const Ref& r) const { return r.endo ? endo[r.idx] : tables[r.table][r.idx]; }
 };
 
 // Bit-length classes: a term lands in the first class whose limit covers its folded scalar.
-const int CLASS_BITS[] = {8, 16, 24, 32, 48, 64, 96, 128, 192, 254};
-const int N_CLASSES = sizeof(CLASS_BITS) / sizeof(CLASS_BITS[0]);
+constexpr int CLASS_BITS[] = {8, 16, 24, 32, 48, 64, 96, 128, 192, 254};
+constexpr int N_CLASSES = sizeof(CLASS_BITS) / sizeof(CLASS_BITS[0]);
+constexpr int HALF_CLASS = 7;  // the class of endomorphism halves (≤ 128 bits)
+static_assert(CLASS_BITS[HALF_CLASS] == 128, "HALF_CLASS holds 128-bit scalars");
 
 inline uint32_t bitsAt(const uint64_t s[4], int off, int c) {
   int limb = off >> 6, sh = off & 63;
@@ -96,7 +134,7 @@ Plan choosePlan(size_t n, int bits) {
   Plan best;
   double bestCost = 1e300;
   const int force = forcedPath();
-  for (int c = 2; c <= 20; c++) {
+  for (int c = 2; c <= 15; c++) {  // ≤ 15: digits fit int16
     int nWin = (bits + 1 + c - 1) / c;
     double nb = (double)(1u << (c - 1));
     double reduce = nb * 27.0;
@@ -113,18 +151,15 @@ Plan choosePlan(size_t n, int bits) {
   return best;
 }
 
-// Signed digits of every term: digits[w * n + i] in [−2^(c−1), 2^(c−1)].
-template <class F>
-void signedDigits(const Term<F>* terms, size_t n, const Plan& p, int32_t* digits, size_t from, size_t to) {
+// Signed window digits of one scalar: dig[w * stride] in [−2^(c−1), 2^(c−1)] for w < nWin (c ≤ 15: int16).
+inline void signedDigits(const uint64_t k[4], const Plan& p, int16_t* dig, size_t stride) {
   const int32_t half = 1 << (p.c - 1), full = 1 << p.c;
-  for (size_t i = from; i < to; i++) {
-    int32_t carry = 0;
-    for (int w = 0; w < p.nWin; w++) {
-      int32_t d = (int32_t)bitsAt(terms[i].s, w * p.c, p.c) + carry;
-      carry = 0;
-      if (d > half) { d -= full; carry = 1; }
-      digits[(size_t)w * n + i] = d;
-    }
+  int32_t carry = 0;
+  for (int w = 0; w < p.nWin; w++) {
+    int32_t d = (int32_t)bitsAt(k, w * p.c, p.c) + carry;
+    carry = 0;
+    if (d > half) { d -= full; carry = 1; }
+    dig[(size_t)w * stride] = (int16_t)d;
   }
 }
 
@@ -140,7 +175,7 @@ struct AffineBuckets {
 
 // Σ over terms [from, to) of digit·point for one window, with affine buckets and batched inversion.
 template <class F>
-Jac<F> windowAffine(const Term<F>* terms, const int32_t* dig, size_t from, size_t to, const Plan& p) {
+Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, size_t from, size_t to, const Plan& p) {
   const size_t nb = (size_t)1 << (p.c - 1);
   AffineBuckets<F> B(nb);
   std::fill(B.overflow.begin(), B.overflow.end(), Jac<F>::inf());
@@ -183,10 +218,9 @@ Jac<F> windowAffine(const Term<F>* terms, const int32_t* dig, size_t from, size_
   for (size_t i = from; i < to; i++) {
     int32_t d = dig[i];
     if (!d) continue;
-    const Term<F>& t = terms[i];
-    const Affine<F>& P = *t.pt;
+    const Affine<F>& P = src.at(refs[i]);
     uint32_t b = (uint32_t)(d < 0 ? -d : d) - 1;
-    bool neg = (d < 0) != (t.neg != 0);
+    bool neg = (d < 0) != (refs[i].neg != 0);
     F y2 = neg ? -P.y : P.y;
     if (B.stamp[b] == round) {  // bucket busy in this batch: Jacobian overflow
       B.overflow[b].addMixed(P.x, y2);
@@ -226,16 +260,15 @@ Jac<F> windowAffine(const Term<F>* terms, const int32_t* dig, size_t from, size_
 
 // Same with Jacobian buckets and mixed additions (small inputs, few buckets).
 template <class F>
-Jac<F> windowJacobian(const Term<F>* terms, const int32_t* dig, size_t from, size_t to, const Plan& p) {
+Jac<F> windowJacobian(const Source<F>& src, const Ref* refs, const int16_t* dig, size_t from, size_t to, const Plan& p) {
   const size_t nb = (size_t)1 << (p.c - 1);
   std::vector<Jac<F>> buckets(nb, Jac<F>::inf());
   for (size_t i = from; i < to; i++) {
     int32_t d = dig[i];
     if (!d) continue;
-    const Term<F>& t = terms[i];
-    const Affine<F>& P = *t.pt;
+    const Affine<F>& P = src.at(refs[i]);
     uint32_t b = (uint32_t)(d < 0 ? -d : d) - 1;
-    bool neg = (d < 0) != (t.neg != 0);
+    bool neg = (d < 0) != (refs[i].neg != 0);
     if (neg) buckets[b].addMixed(P.x, -P.y);
     else buckets[b].addMixed(P.x, P.y);
   }
@@ -265,26 +298,38 @@ void parallelFor(size_t nTasks, unsigned threads, Fn fn) {
   for (auto& th : pool) th.join();
 }
 
-template <class F>
-Jac<F> msmClass(const std::vector<Term<F>>& terms, int bits) {
-  const size_t n = terms.size();
-  const unsigned T = n >= 1024 ? workerThreads() : 1;
-  Plan p = choosePlan(T > 1 ? n / T + 1 : n, bits);
-  // with few windows, also split the points so every thread has work
-  size_t chunks = 1;
-  if (T > 1) chunks = std::max<size_t>(1, (2 * T + p.nWin - 1) / p.nWin);
-  if (chunks > 1) p = choosePlan(n / chunks + 1, bits);
-  std::vector<int32_t> dig((size_t)p.nWin * n);
-  size_t per = (n + T - 1) / T;
-  parallelFor(T, T, [&](size_t t) { signedDigits(terms.data(), n, p, dig.data(), std::min(n, t * per), std::min(n, (t + 1) * per)); });
+// One bit-length class: its plan, and its terms as refs plus digits (dig[w * m + j] for term j, window w).
+struct ClassWork {
+  int bits = 0;
+  size_t m = 0;        // terms
+  unsigned T = 1;      // threads
+  size_t chunks = 1;   // point chunks per window
+  Plan p;
+  std::vector<Ref> refs;
+  std::vector<int16_t> dig;
+};
 
+void planClass(ClassWork& cw) {
+  const size_t n = cw.m;
+  cw.T = n >= 1024 ? workerThreads() : 1;
+  cw.p = choosePlan(cw.T > 1 ? n / cw.T + 1 : n, cw.bits);
+  // with few windows, also split the points so every thread has work
+  cw.chunks = 1;
+  if (cw.T > 1) cw.chunks = std::max<size_t>(1, (2 * cw.T + cw.p.nWin - 1) / cw.p.nWin);
+  if (cw.chunks > 1) cw.p = choosePlan(n / cw.chunks + 1, cw.bits);
+}
+
+template <class F>
+Jac<F> runClass(const Source<F>& src, const ClassWork& cw) {
+  const size_t n = cw.m, chunks = cw.chunks;
+  const Plan& p = cw.p;
   std::vector<Jac<F>> partial((size_t)p.nWin * chunks, Jac<F>::inf());
   size_t chunkLen = (n + chunks - 1) / chunks;
-  parallelFor(partial.size(), T, [&](size_t task) {
+  parallelFor(partial.size(), cw.T, [&](size_t task) {
     size_t w = task / chunks, ch = task % chunks;
     size_t from = std::min(n, ch * chunkLen), to = std::min(n, from + chunkLen);
-    const int32_t* d = dig.data() + w * n;
-    partial[task] = p.affine ? windowAffine<F>(terms.data(), d, from, to, p) : windowJacobian<F>(terms.data(), d, from, to, p);
+    const int16_t* d = cw.dig.data() + w * n;
+    partial[task] = p.affine ? windowAffine<F>(src, cw.refs.data(), d, from, to, p) : windowJacobian<F>(src, cw.refs.data(), d, from, to, p);
   });
 
   Jac<F> result = Jac<F>::inf();
@@ -315,63 +360,130 @@ bool smallScalarPath() {
   return on;
 }
 
+struct TermOptions {
+  bool fold, endo;
+  int L;  // fixed-base chunk bits (254: no tables)
+};
+
+// The class of a term of `bl` bits: the first class covering it; without the small-scalar path one class for
+// endomorphism halves (≤ 128 bits) and one for the rest.
+inline int classOf(int bl, bool half, const TermOptions& o) {
+  if (!o.fold) return half ? HALF_CLASS : N_CLASSES - 1;
+  int k = 0;
+  while (CLASS_BITS[k] < bl) k++;
+  return k;
+}
+
+// Calls emit(ref, scalar, bits, class) for every term of input i: the sign-folded scalar whole, its two
+// endomorphism halves, or its fixed-base chunks. Returns false for a skipped input (zero scalar, infinite point).
+template <class F, class Emit>
+inline bool termsOf(const FixedBases<F>& base, const uint64_t* s, uint32_t i, const TermOptions& o, bool* negated, Emit emit) {
+  if (isZero4(s) || base.tables[0][i].isInf()) return false;
+  uint64_t k[4];
+  uint8_t neg = 0;
+  if (o.fold && !geq4(halfR(), s)) {  // s > r/2: use (r − s)·(−P)
+    sub4(k, FR_PARAMS.p, s);
+    neg = 1;
+  } else {
+    memcpy(k, s, 32);
+  }
+  *negated = neg;
+  const int bl = bitLength4(k);
+  if (o.endo && bl > 128) {
+    EndoSplit sp;
+    Endo<F>::split(k, sp);
+    int b1 = bitLength4(sp.k1), b2 = bitLength4(sp.k2);
+    if (b1) emit(Ref{i, 0, 0, (uint8_t)(neg ^ sp.neg1), 0}, sp.k1, b1, classOf(b1, true, o));
+    if (b2) emit(Ref{i, 0, 1, (uint8_t)(neg ^ sp.neg2), 0}, sp.k2, b2, classOf(b2, true, o));
+    return true;
+  }
+  if (bl <= o.L) {
+    emit(Ref{i, 0, 0, neg, 0}, k, bl, classOf(bl, false, o));
+    return true;
+  }
+  // fixed-base split: chunk t of L bits multiplies the table point 2^(L·t)·P
+  for (int t = 0; t * o.L < bl; t++) {
+    uint64_t c[4];
+    bitRange(k, t * o.L, o.L, c);
+    int cb = bitLength4(c);
+    if (cb) emit(Ref{i, (uint8_t)t, 0, neg, 0}, c, cb, classOf(cb, false, o));
+  }
+  return true;
+}
+
+// Two passes over the scalars, each split between the threads: the first counts the terms of every class (so
+// each class's plan and arrays are sized exactly), the second writes every term's ref and window digits in
+// place. Memory per term: 8 bytes + 2 bytes per window; E(P) is stored only for the points whose scalar is split.
 template <class F>
 Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStats* stats) {
   auto t0 = std::chrono::steady_clock::now();
-  const uint64_t* r = FR_PARAMS.p;
-  const uint64_t* half = halfR();
-  const bool fold = smallScalarPath();
-  const int L = chunkBits(base.t);
-  std::vector<std::vector<Term<F>>> classes(N_CLASSES);
-  size_t nonZero = 0, small = 0, negated = 0;
-  // a term lands in the first class whose limit covers its bit length (one class without the small-scalar path)
-  auto push = [&](const Term<F>& t, int bl) {
-    int k = N_CLASSES - 1;
-    if (fold) {
-      k = 0;
-      while (CLASS_BITS[k] < bl) k++;
+  const TermOptions o{smallScalarPath(), endomorphismOn() && base.t == 1, chunkBits(base.t)};
+  // E(P) storage: only the pages of points actually split become resident
+  MappedArray<Affine<F>> endoPts(o.endo ? n : 0);
+  const unsigned T = n >= 4096 ? workerThreads() : 1;
+  const size_t per = (n + T - 1) / T;
+  std::vector<size_t> count((size_t)T * N_CLASSES, 0);
+  std::vector<size_t> nonZero(T, 0), small(T, 0), negated(T, 0);
+  parallelFor(T, T, [&](size_t t) {
+    size_t* cnt = &count[t * N_CLASSES];
+    for (size_t i = std::min(n, t * per), end = std::min(n, (t + 1) * per); i < end; i++) {
+      bool neg = false;
+      bool any = termsOf<F>(base, scalars + 4 * i, (uint32_t)i, o, &neg, [&](const Ref&, const uint64_t*, int, int k) { cnt[k]++; });
+      if (!any) continue;
+      nonZero[t]++;
+      negated[t] += neg;
+      uint64_t k[4];
+      if (neg) sub4(k, FR_PARAMS.p, scalars + 4 * i);
+      else memcpy(k, scalars + 4 * i, 32);
+      if (bitLength4(k) <= 64) small[t]++;
     }
-    classes[k].push_back(t);
-  };
-  for (size_t i = 0; i < n; i++) {
-    const uint64_t* s = scalars + 4 * i;
-    if (isZero4(s) || base.tables[0][i].isInf()) continue;
-    Term<F> t;
-    t.pt = &base.tables[0][i];
-    if (fold && !geq4(half, s)) {  // s > r/2: use (r − s)·(−P)
-      sub4(t.s, r, s);
-      t.neg = 1;
-      negated++;
-    } else {
-      memcpy(t.s, s, 32);
-      t.neg = 0;
-    }
-    int bl = bitLength4(t.s);
-    if (bl <= 64) small++;
-    nonZero++;
-    if (bl <= L) {
-      push(t, bl);
-      continue;
-    }
-    // fixed-base split: chunk k of L bits multiplies the table point 2^(L·k)·P
-    for (int k = 0; k * L < bl; k++) {
-      Term<F> c;
-      bitRange(t.s, k * L, L, c.s);
-      if (isZero4(c.s)) continue;
-      c.pt = &base.tables[k][i];
-      c.neg = t.neg;
-      push(c, bitLength4(c.s));
-    }
-  }
+  });
 
+  std::vector<ClassWork> classes(N_CLASSES);
+  std::vector<size_t> offset((size_t)T * N_CLASSES);
+  for (int k = 0; k < N_CLASSES; k++) {
+    ClassWork& cw = classes[k];
+    cw.bits = std::min(CLASS_BITS[k], o.L);
+    for (unsigned t = 0; t < T; t++) {
+      offset[t * N_CLASSES + k] = cw.m;
+      cw.m += count[t * N_CLASSES + k];
+    }
+    if (!cw.m) continue;
+    planClass(cw);
+    cw.refs.resize(cw.m);
+    cw.dig.resize((size_t)cw.p.nWin * cw.m);
+  }
+  parallelFor(T, T, [&](size_t t) {
+    size_t* pos = &offset[t * N_CLASSES];
+    for (size_t i = std::min(n, t * per), end = std::min(n, (t + 1) * per); i < end; i++) {
+      bool neg = false;
+      termsOf<F>(base, scalars + 4 * i, (uint32_t)i, o, &neg, [&](const Ref& ref, const uint64_t* k, int, int c) {
+        ClassWork& cw = classes[c];
+        size_t j = pos[c]++;
+        cw.refs[j] = ref;
+        if (ref.endo) endoPts[i] = Endo<F>::map(base.tables[0][i]);
+        signedDigits(k, cw.p, &cw.dig[j], cw.m);
+      });
+    }
+  });
+
+  const Source<F> src{base.tables, endoPts.data()};
   Jac<F> total = Jac<F>::inf();
   for (int k = 0; k < N_CLASSES; k++) {
-    if (!classes[k].empty()) total.add(msmClass<F>(classes[k], std::min(CLASS_BITS[k], L)));
+    if (!classes[k].m) continue;
+    total.add(runClass<F>(src, classes[k]));
+    classes[k] = ClassWork();  // free this class's arrays before the next runs
   }
+  // large MSMs: hand the freed term arrays back to the system now (glibc keeps freed blocks in its heap, and the
+  // next MSM's peak would add to them; docs/native-prover.md, "Memory")
+  if (n >= ((size_t)1 << 16)) malloc_trim(0);
   if (stats) {
-    stats->nonZero = nonZero;
-    stats->small = small;
-    stats->negated = negated;
+    stats->nonZero = stats->small = stats->negated = 0;
+    for (unsigned t = 0; t < T; t++) {
+      stats->nonZero += nonZero[t];
+      stats->small += small[t];
+      stats->negated += negated[t];
+    }
     stats->ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
   return total;
@@ -422,6 +534,7 @@ G1 msmG1(const G1Affine* points, const uint64_t* scalars, size_t n, MsmStats* st
 G2 msmG2(const G2Affine* points, const uint64_t* scalars, size_t n, MsmStats* stats) { return msmPlain<Fq2>(points, scalars, n, stats); }
 G1 msmG1(const FixedBases<Fq>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq>(base, scalars, n, stats); }
 G2 msmG2(const FixedBases<Fq2>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq2>(base, scalars, n, stats); }
+void msmSetEndomorphism(bool on) { endoOverride.store(on ? 1 : 0); }
 void buildTablesG1(const G1Affine* points, size_t n, int t, G1Affine* const* out) { buildTables<Fq>(points, n, t, out); }
 void buildTablesG2(const G2Affine* points, size_t n, int t, G2Affine* const* out) { buildTables<Fq2>(points, n, t, out); }
 

@@ -1,5 +1,6 @@
 // Stand-alone timing driver for the prover core (no Node): prove_bench <zkey> <wtns> [runs]
-// Prints the median wall time of `runs` proofs (after one warm-up) and the per-phase timings of the last one.
+// Prints the median wall time of `runs` proofs (after one warm-up), the per-phase timings of the last one and
+// the process's peak RSS (the key's mapped pages included, as rapidsnark's /usr/bin/time figure).
 // ZKINFER_NATIVE_PRECOMPUTE=t picks the fixed-base factor, ZKINFER_NATIVE_KEY_CACHE=0 skips the sidecar.
 // Build: g++ -O3 -std=c++17 -pthread -Inative/src native/tools/prove_bench.cpp native/src/{field,curve,fft,msm,zkey,keycache,groth16}.cpp
 #include <algorithm>
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
     zk::Domain d = zk::makeDomain(z.power);
     std::vector<uint8_t> wb = readAll(argv[2]);
     std::vector<uint64_t> w = zk::parseWtns(wb.data(), wb.size());
+    std::vector<uint8_t>().swap(wb);  // the file's bytes are not needed once parsed (peak RSS below)
     zk::ProveTimings t;
     zk::prove(z, d, w, &t);  // warm-up
     // CPU time (user + system, all threads) beside wall time: steadier than wall time on a loaded machine
@@ -58,6 +60,9 @@ int main(int argc, char** argv) {
     printf("threads=%u domain=%u nVars=%u median %.1f ms; msm %.0f ms (%.2f us/pt: A %.0f B1 %.0f B2 %.0f C %.0f H %.0f) fft %.0f abc %.0f; small terms %zu/%zu\n",
            zk::workerThreads(), z.domainSize, z.nVars, med, msm, msm * 1000 / (double)t.msmPoints, t.msmA, t.msmB1, t.msmB2, t.msmC, t.msmH, t.fft, t.abc,
            t.smallTerms, t.witnessTerms);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak RSS %.1f MB\n", ru.ru_maxrss / 1024.0);
   } catch (const std::exception& e) {
     fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -59,6 +59,7 @@ describe('native prover: every MSM configuration gives valid proofs', { skip }, 
     ['small-scalar path off, affine', { ZKINFER_NATIVE_SMALL_SCALARS: '0', ZKINFER_NATIVE_MSM_PATH: 'affine' }],
     ['one thread, portable (non-ADX) field multiply', { ZKINFER_NATIVE_THREADS: '1', ZKINFER_NATIVE_NO_ASM: '1' }],
     ['three threads', { ZKINFER_NATIVE_THREADS: '3' }],
+    ['endomorphism split (GLV on G1, ψ on G2) off', { ZKINFER_NATIVE_ENDO: '0' }],
   ];
   for (const [label, env] of configs) {
     test(label, async () => {

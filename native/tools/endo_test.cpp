@@ -1,0 +1,186 @@
+// Unit test of the MSM endomorphisms (docs/native-prover.md, "Endomorphisms"), run by test/native/endo.test.ts:
+//   endo_test [n] [seed]
+// Checks, on random points of G1 and G2 (random multiples of the generators) and random plus edge scalars
+// (0, 1, 2, r−1, r−2, λ, μ, small, r/2 neighbours, 2^128 neighbours):
+//  - φ(P) = λ·P and ψ(Q) = μ·Q against plain double-and-add;
+//  - glvSplit / psiSplit: k ≡ ±k1 ± k2·eigenvalue (mod r) with both halves below 2^128;
+//  - msmG1 / msmG2 with the split on, with it off, and Σ k_i·P_i by double-and-add agree (points at infinity,
+//    repeated points and P, −P pairs included, so bucket doublings and cancellations run).
+// Prints one line per check and exits 1 on the first mismatch.
+// Build: g++ -O2 -std=c++17 -pthread -Inative/src native/tools/endo_test.cpp native/src/{field,curve,msm}.cpp
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "msm.hpp"
+
+using namespace zk;
+
+static int failures = 0;
+static void check(bool ok, const std::string& what) {
+  printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
+  if (!ok) failures++;
+}
+
+static void fromDecimal(const char* s, uint64_t out[4]) {
+  out[0] = out[1] = out[2] = out[3] = 0;
+  for (; *s; s++) {
+    u128 carry = (u128)(*s - '0');
+    for (int i = 0; i < 4; i++) {
+      u128 v = (u128)out[i] * 10 + carry;
+      out[i] = (uint64_t)v;
+      carry = v >> 64;
+    }
+  }
+}
+static Fq fq(const char* dec) {
+  uint64_t v[4];
+  fromDecimal(dec, v);
+  return Fq::fromInt(v);
+}
+
+struct Rng {
+  std::mt19937_64 g;
+  explicit Rng(uint64_t seed) : g(seed) {}
+  void scalar(uint64_t out[4]) {
+    do {
+      for (int i = 0; i < 4; i++) out[i] = g();
+      out[3] &= (1ULL << 62) - 1;
+    } while (geq4(out, FR_PARAMS.p));
+  }
+};
+
+// The edge scalars every check runs on.
+static std::vector<std::vector<uint64_t>> edgeScalars() {
+  const uint64_t* r = FR_PARAMS.p;
+  std::vector<std::vector<uint64_t>> v;
+  auto add = [&](const uint64_t a[4]) { v.push_back({a[0], a[1], a[2], a[3]}); };
+  auto fromR = [&](uint64_t d) {  // r − d
+    uint64_t t[4], dd[4] = {d, 0, 0, 0};
+    sub4(t, r, dd);
+    add(t);
+  };
+  const uint64_t small[][4] = {{0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}, {3, 0, 0, 0}, {255, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0},
+                               {~0ULL, ~0ULL, 0, 0}, {~0ULL, ~0ULL, 1, 0}};
+  for (auto& s : small) add(s);
+  fromR(1);
+  fromR(2);
+  fromR(255);
+  add(GLV_LAMBDA);
+  add(PSI_MU);
+  uint64_t t[4], half[4];
+  for (int i = 0; i < 4; i++) half[i] = (r[i] >> 1) | (i < 3 ? r[i + 1] << 63 : 0);
+  add(half);
+  const uint64_t one[4] = {1, 0, 0, 0};
+  add4(t, half, one);
+  add(t);
+  sub4(t, r, GLV_LAMBDA);
+  add(t);
+  sub4(t, r, PSI_MU);
+  add(t);
+  add4(t, PSI_MU, PSI_MU);
+  add(t);
+  return v;
+}
+
+template <class F>
+static bool same(const Jac<F>& a, const Jac<F>& b) {
+  Affine<F> x = a.toAffine(), y = b.toAffine();
+  return a.isInf() == b.isInf() && x.x == y.x && x.y == y.y;
+}
+
+static Fr signedFr(const uint64_t m[4], bool neg) {
+  Fr v = Fr::fromInt(m);
+  return neg ? -v : v;
+}
+
+template <class F>
+static void runCurve(const char* name, const Affine<F>& gen, const uint64_t eigen[4], void (*split)(const uint64_t*, EndoSplit&),
+                     Affine<F> (*map)(const Affine<F>&), Jac<F> (*msm)(const Affine<F>*, const uint64_t*, size_t, MsmStats*), size_t n,
+                     Rng& rng) {
+  std::string N(name);
+  // points: random multiples of the generator (a few at infinity, repeats and negations)
+  std::vector<Affine<F>> pts(n);
+  Jac<F> G = Jac<F>::fromAffine(gen);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t k[4];
+    rng.scalar(k);
+    if (i % 97 == 5) pts[i] = Affine<F>::inf();
+    else if (i % 31 == 7) pts[i] = pts[i - 1];
+    else if (i % 37 == 9) pts[i] = Affine<F>{pts[i - 1].x, -pts[i - 1].y};
+    else pts[i] = G.mul(k).toAffine();
+  }
+  // the endomorphism is the eigenvalue's multiplication
+  bool mapOk = true;
+  for (size_t i = 0; i < 16; i++) {
+    const Affine<F>& P = pts[i];
+    mapOk = mapOk && same(Jac<F>::fromAffine(map(P)), Jac<F>::fromAffine(P).mul(eigen));
+  }
+  check(mapOk, N + ": E(P) = eigenvalue·P on 16 random points");
+  // the split
+  std::vector<std::vector<uint64_t>> edge = edgeScalars();
+  bool splitOk = true;
+  int maxBits = 0;
+  Fr ev = Fr::fromInt(eigen);
+  for (size_t i = 0; i < edge.size() + 20000; i++) {
+    uint64_t k[4];
+    if (i < edge.size()) memcpy(k, edge[i].data(), 32);
+    else rng.scalar(k);
+    EndoSplit s;
+    split(k, s);
+    maxBits = std::max({maxBits, bitLength4(s.k1), bitLength4(s.k2)});
+    if (!(signedFr(s.k1, s.neg1) + signedFr(s.k2, s.neg2) * ev == Fr::fromInt(k))) splitOk = false;
+  }
+  check(splitOk && maxBits <= 128, N + ": k = k1 + k2·eigenvalue (mod r) for edge and 20000 random scalars, halves ≤ 128 bits (max " +
+                                       std::to_string(maxBits) + ")");
+  // the MSM: scalars random, with the edge scalars spread over the input and a run of small values
+  std::vector<uint64_t> sc(4 * n);
+  for (size_t i = 0; i < n; i++) {
+    if (i < edge.size()) memcpy(&sc[4 * i], edge[i].data(), 32);
+    else if (i % 5 == 0) { sc[4 * i] = rng.g() & 0xff; sc[4 * i + 1] = sc[4 * i + 2] = sc[4 * i + 3] = 0; }
+    else rng.scalar(&sc[4 * i]);
+  }
+  for (size_t m : {n, (size_t)40, edge.size()}) {
+    Jac<F> part = Jac<F>::inf();
+    for (size_t i = 0; i < m; i++)
+      if (!pts[i].isInf()) part.add(Jac<F>::fromAffine(pts[i]).mul(&sc[4 * i]));
+    msmSetEndomorphism(true);
+    Jac<F> on = msm(pts.data(), sc.data(), m, nullptr);
+    msmSetEndomorphism(false);
+    Jac<F> off = msm(pts.data(), sc.data(), m, nullptr);
+    check(same(on, part), N + ": MSM of " + std::to_string(m) + " terms, endomorphism on = double-and-add");
+    check(same(off, part), N + ": MSM of " + std::to_string(m) + " terms, endomorphism off = double-and-add");
+  }
+  // every term a single edge scalar on one point (catches a wrong sign of one half)
+  bool singles = true;
+  for (auto& k : edge) {
+    msmSetEndomorphism(true);
+    Jac<F> on = msm(&pts[0], k.data(), 1, nullptr);
+    singles = singles && same(on, Jac<F>::fromAffine(pts[0]).mul(k.data()));
+  }
+  check(singles, N + ": single-term MSM of each edge scalar = double-and-add");
+}
+
+static G1 msm1(const G1Affine* p, const uint64_t* s, size_t n, MsmStats* st) { return msmG1(p, s, n, st); }
+static G2 msm2(const G2Affine* p, const uint64_t* s, size_t n, MsmStats* st) { return msmG2(p, s, n, st); }
+
+int main(int argc, char** argv) {
+  size_t n = argc > 1 ? (size_t)atol(argv[1]) : 1500;
+  Rng rng(argc > 2 ? (uint64_t)atoll(argv[2]) : 1);
+  G1Affine g1{Fq::fromU64(1), Fq::fromU64(2)};
+  // the G2 generator of EIP-197 / snarkjs bn128
+  G2Affine g2{Fq2{fq("10857046999023057135944570762232829481370756359578518086990519993285655852781"),
+                  fq("11559732032986387107991004021392285783925812861821192530917403151452391805634")},
+              Fq2{fq("8495653923123431417604973247489272438418190587263600148770280649306958101930"),
+                  fq("4082367875863433681332203403145435568316851327593401208105741076214120093531")}};
+  check(onCurveG1(g1) && onCurveG2(g2), "generators on their curves");
+  check(Jac<Fq2>::fromAffine(g2).mul(FR_PARAMS.p).isInf(), "r·G2 = infinity (the generator is in the r-order group)");
+  runCurve<Fq>("G1", g1, GLV_LAMBDA, glvSplit, endoG1, msm1, n, rng);
+  runCurve<Fq2>("G2", g2, PSI_MU, psiSplit, endoG2, msm2, n, rng);
+  printf("%s\n", failures ? "FAILED" : "ALL OK");
+  return failures ? 1 : 0;
+}
