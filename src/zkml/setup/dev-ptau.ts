@@ -42,7 +42,8 @@ export async function devToxic(cacheDir: string): Promise<DevToxic> {
   }
   await mkdir(dir, { recursive: true });
   const t = { tau: randomScalar(), alpha: randomScalar(), beta: randomScalar(), id: randomBytes(6).toString('hex') };
-  const tmp = `${path}.${process.pid}.tmp`;
+  // unique per call: two setups in one process (Promise.all) must not write the same temporary file
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(tmp, JSON.stringify({
     warning: 'INSECURE-DEV: known powers-of-tau secrets; anything made from them can be forged',
     id: t.id, tau: '0x' + t.tau.toString(16), alpha: '0x' + t.alpha.toString(16), beta: '0x' + t.beta.toString(16),
