@@ -75,7 +75,7 @@ const MODELS: Record<string, { bytes: () => Uint8Array; nIn: number; scale?: num
   cnn1m: { bytes: () => cnn(12), nIn: 64 * 64, scale: 8 },
   cnn2p20: { bytes: () => cnn(9), nIn: 64 * 64, scale: 8 },
   // the same generator at 2^21 and 2^22 (issue #11's scale item): ≈ 101k constraints a channel, so 19 channels give
-  // 1,966,617 (+ 216 public; domain 2^21) and 39 ≈ 3.99M (domain 2^22), each ≥ 130k constraints under its power of two
+  // 1,966,617 (+ 216 public; domain 2^21) and 39 give 3,979,122 (+ 236; domain 2^22), ≥ 130k under each power of two
   cnn2p21: { bytes: () => cnn(19), nIn: 64 * 64, scale: 8 },
   cnn2p22: { bytes: () => cnn(39), nIn: 64 * 64, scale: 8 },
 };
