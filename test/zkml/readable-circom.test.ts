@@ -82,3 +82,13 @@ test('long lines are wrapped after separators, continuation indented', () => {
   const wrapped = wrapLine(comment);
   assert.ok(wrapped.length > 1 && wrapped.every((l) => l.length <= 120 && l.trimStart().startsWith('//')), 'a wrapped comment stays a comment');
 });
+
+test('readable .circom of a layer with 200,000 gadgets whose arguments vary (a 2^22 CNN has such blocks)', () => {
+  // RangeCheck(n) with n alternating 7, 8 on x with a large coefficient that differs each time: the argument range and
+  // the coefficient tables' lines once overflowed the call stack (spread into call arguments)
+  const N = 200_000;
+  const gadgets = Array.from({ length: N }, (_, i) => ({ kind: 'range' as const, node: 'wide', x: { terms: new Map([[0, 2n ** 200n + BigInt(i)]]), c: BigInt(i) }, n: 7 + (i % 2) }));
+  const input = { kind: 'range' as const, node: 'in', x: { terms: new Map([[0, 1n]]), c: 0n }, n: 8 }; // the input's own range check
+  const text = exportReadableCircom({ nIn: 1, nSignals: 1, gadgets: [input, ...gadgets], outputs: [{ terms: new Map([[0, 1n]]), c: 0n }], bounds: [[0n, 1n]] });
+  assert.match(text, /RangeCheck\(7…8\)/);
+});

@@ -110,6 +110,11 @@ const quote = (node: string): string => node.replace(/[\r\n]/g, ' ');
 
 interface Layer { node: string; gadgets: number[] }
 
+/** dst.push(...) without spreading lines into call arguments: a 2^22 model's tables have more lines than a call takes. */
+function append(dst: string[], ...parts: Array<string | readonly string[]>): void {
+  for (const p of parts) if (typeof p === 'string') dst.push(p); else for (const l of p) dst.push(l);
+}
+
 /** Generate the readable Circom source (template library included by `include "zkinfer.circom"`). */
 export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nodeOps?: ReadonlyMap<string, string> } = {}): string {
   const name = opts.name ?? 'Model';
@@ -186,11 +191,12 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
         const args = sh0.args.map((a0, a) => {
           const col = shapes.map((sh) => sh.args[a]!);
           if (col.every((x) => x === a0)) return { text: String(a0), shown: String(a0) };
-          decl.push(...arrayDecl(ind, `${name}p${a}`, col));
-          return { text: `${name}p${a}[i]`, shown: `${Math.min(...col)}…${Math.max(...col)}` };
+          append(decl, arrayDecl(ind, `${name}p${a}`, col));
+          // (a fold, not Math.min(...col): a 2^22 model's blocks have more entries than a call's argument limit)
+          return { text: `${name}p${a}[i]`, shown: `${col.reduce((m, x) => (x < m ? x : m))}…${col.reduce((m, x) => (x > m ? x : m))}` };
         });
         what.push(sh0.template ? `${sh0.template}(${args.map((a) => a.shown).join(', ')})` : 'a·b');
-        for (const o of ops) decl.push(...o.decl);
+        for (const o of ops) append(decl, o.decl);
         const accs = ops.map((o, x) => (o.expr ? o.expr : `${name}${String.fromCharCode(97 + x)}`));
         for (const [x, o] of ops.entries()) if (!o.expr) decl.push(`${ind}var ${accs[x]};`);
         if (sh0.template) decl.push(`${ind}component ${name}[${U}];`);
@@ -206,8 +212,8 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
         off += sh0.outs.length;
       }
       const pattern = P === 1 ? what[0]! : `[${what.join(', ')}]`;
-      body.push(`${ind}// ${U} × ${pattern}${vNext > base ? ` → v[${base}..${vNext})` : ''}`, ...decl);
-      body.push(`${ind}for (var i = 0; i < ${U}; i++) {`, ...loop, `${ind}}`);
+      append(body, `${ind}// ${U} × ${pattern}${vNext > base ? ` → v[${base}..${vNext})` : ''}`, decl);
+      append(body, `${ind}for (var i = 0; i < ${U}; i++) {`, loop, `${ind}}`);
     });
     const op = opts.nodeOps?.get(l.node);
     const head = [
@@ -223,7 +229,7 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
       const ex = exports.map((s) => local.get(s)!);
       const c = consecutive(ex);
       if (c !== undefined) tail.push(`    for (var i = 0; i < ${ex.length}; i++) y[i] <== v[${c} + i];`);
-      else tail.push(...arrayDecl('    ', 'ex', ex), `    for (var i = 0; i < ${ex.length}; i++) y[i] <== v[ex[i]];`);
+      else append(tail, arrayDecl('    ', 'ex', ex), `    for (var i = 0; i < ${ex.length}; i++) y[i] <== v[ex[i]];`);
     }
     templates.push([...head, ...body, ...tail, '}', ''].join('\n'));
 
@@ -234,7 +240,7 @@ export function exportReadableCircom(p: FixedProgram, opts: { name?: string; nod
       const xs = ins.map((s) => sIndex.get(s)!);
       const ci = consecutive(xs);
       if (ci !== undefined) main.push(`    for (var i = 0; i < ${xs.length}; i++) ${c}.x[i] <== s[${ci} + i];`);
-      else main.push(...arrayDecl('    ', `${c}In`, xs), `    for (var i = 0; i < ${xs.length}; i++) ${c}.x[i] <== s[${c}In[i]];`);
+      else append(main, arrayDecl('    ', `${c}In`, xs), `    for (var i = 0; i < ${xs.length}; i++) ${c}.x[i] <== s[${c}In[i]];`);
     }
     if (exports.length) {
       main.push(`    for (var i = 0; i < ${exports.length}; i++) s[${sNext} + i] <== ${c}.y[i];`);

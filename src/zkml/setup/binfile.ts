@@ -35,13 +35,19 @@ export async function readBinSections(path: string): Promise<{ magic: string; ve
   }
 }
 
-/** Read `length` bytes at `offset` of a file. */
+/**
+ * Read `length` bytes at `offset` of a file, in reads of at most 1 GiB (one read call takes < 2 GiB: a 2^22 r1cs's
+ * constraint section is ≈ 1.1 GB, docs/zkml-compile.md "Memory at 2^21–2^22").
+ */
 export async function readBytes(path: string, offset: number, length: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    if (bytesRead !== length) throw new RangeError(`short read of ${path}`);
+    const buf = Buffer.allocUnsafe(length);
+    for (let o = 0; o < length;) {
+      const { bytesRead } = await fh.read(buf, o, Math.min(length - o, 1 << 30), offset + o);
+      if (bytesRead === 0) throw new RangeError(`short read of ${path}`);
+      o += bytesRead;
+    }
     return buf;
   } finally {
     await fh.close();

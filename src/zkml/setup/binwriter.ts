@@ -17,24 +17,41 @@ export class BinWriter {
   /** Write one whole section from its parts. */
   async section(id: number, parts: readonly Uint8Array[]): Promise<void> {
     const size = parts.reduce((s, p) => s + p.length, 0);
+    await this.streamSection(id, size, async (write) => {
+      // coalesce small parts (e.g. 44-byte zkey coefficients) into few large writes
+      let chunk: Uint8Array[] = [], bytes = 0;
+      const flush = async () => { if (chunk.length) await write(chunk.length === 1 ? chunk[0]! : Buffer.concat(chunk)); chunk = []; bytes = 0; };
+      for (const p of parts) {
+        chunk.push(p); bytes += p.length;
+        if (bytes >= 1 << 22) await flush();
+      }
+      await flush();
+    });
+  }
+
+  /**
+   * Write a section of `size` bytes whose data `produce` streams through `write` (large sections never held whole
+   * in memory: docs/zkml-compile.md, "Memory at 2^21–2^22"); throws if it wrote another number of bytes.
+   */
+  async streamSection(id: number, size: number, produce: (write: (bytes: Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
+    await this.header(id, size);
+    const start = this.pos;
+    await produce(async (b) => {
+      // one write call moves at most ~2 GiB (Linux): loop on what it reports
+      for (let o = 0; o < b.length;) {
+        const { bytesWritten } = await this.fh.write(b, o, Math.min(b.length - o, 1 << 30), this.pos);
+        o += bytesWritten; this.pos += bytesWritten;
+      }
+    });
+    if (this.pos - start !== size) throw new RangeError(`section ${id}: wrote ${this.pos - start} bytes, declared ${size}`);
+  }
+
+  private async header(id: number, size: number): Promise<void> {
     const h = Buffer.alloc(12);
     h.writeUInt32LE(id, 0);
     h.writeBigUInt64LE(BigInt(size), 4);
     await this.fh.write(h, 0, 12, this.pos);
     this.pos += 12;
-    // coalesce small parts (e.g. 44-byte zkey coefficients) into few large writes
-    const flush = async (chunk: Uint8Array[]) => {
-      if (chunk.length === 0) return;
-      const b = chunk.length === 1 ? chunk[0]! : Buffer.concat(chunk);
-      await this.fh.write(b, 0, b.length, this.pos);
-      this.pos += b.length;
-    };
-    let chunk: Uint8Array[] = [], bytes = 0;
-    for (const p of parts) {
-      chunk.push(p); bytes += p.length;
-      if (bytes >= 1 << 22) { await flush(chunk); chunk = []; bytes = 0; }
-    }
-    await flush(chunk);
   }
 
   async close(): Promise<void> { await this.fh.close(); }

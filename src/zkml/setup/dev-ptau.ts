@@ -4,8 +4,8 @@ import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../artifacts/files.js';
 import { BinWriter, bigIntLE, u32le } from './binwriter.js';
-import { R, lagrangeAt, mod, mul, powers } from './field.js';
-import { scalarsToLE } from './fixed-base.js';
+import { R, lagrangeAtIndices, mod, mul, pow, powers } from './field.js';
+import { FixedBaseEngine, scalarsToLE, type GroupName } from './fixed-base.js';
 import { ParallelFixedBase } from './fixed-base-parallel.js';
 import { BN254_Q } from './ptau.js';
 
@@ -42,7 +42,8 @@ export async function devToxic(cacheDir: string): Promise<DevToxic> {
   }
   await mkdir(dir, { recursive: true });
   const t = { tau: randomScalar(), alpha: randomScalar(), beta: randomScalar(), id: randomBytes(6).toString('hex') };
-  const tmp = `${path}.${process.pid}.tmp`;
+  // unique per call: two setups in one process (Promise.all) must not write the same temporary file
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(tmp, JSON.stringify({
     warning: 'INSECURE-DEV: known powers-of-tau secrets; anything made from them can be forged',
     id: t.id, tau: '0x' + t.tau.toString(16), alpha: '0x' + t.alpha.toString(16), beta: '0x' + t.beta.toString(16),
@@ -83,8 +84,15 @@ export async function getDevPtau(power: number, opts: { cacheDir: string; onProg
   return { path, sha256, power, toxic };
 }
 
-/** Write a prepared dev ptau for `power` from the known secrets. */
-export async function writeDevPtau(path: string, power: number, toxic: DevToxic, onProgress?: Progress): Promise<void> {
+/** Points multiplied and written at a time: 2^18 (8 MiB of scalars, 16–32 MiB of points), so no section is ever held whole. */
+const CHUNK = 1 << 18;
+
+/**
+ * Write a prepared dev ptau for `power` from the known secrets, streamed: every section's scalars are made per chunk
+ * (τ powers from τ^lo, Lagrange values from lagrangeAtIndices), multiplied and written, so memory stays at a few
+ * chunks plus the kept Lagrange scalars at any power (docs/zkml-compile.md, "Memory at 2^21–2^22").
+ */
+export async function writeDevPtau(path: string, power: number, toxic: DevToxic, onProgress?: Progress, chunk = CHUNK): Promise<void> {
   const progress = onProgress ?? (() => {});
   const par = await ParallelFixedBase.create();
   const engine = par.engine;
@@ -92,39 +100,61 @@ export async function writeDevPtau(path: string, power: number, toxic: DevToxic,
     // the engine's own curve gives the roots of unity (no second WASM curve to build)
     const omega = (k: number): bigint => BigInt(engine.Fr.toObject(engine.Fr.w[k]));
     const n = 2 ** power;
-    const g1 = engine.generator('G1'), g2 = engine.generator('G2');
-    const tauPow = powers(toxic.tau, 2 * n - 1);
-    const total = 8;
-    let step = 0;
-    const mulG = async (g: 'G1' | 'G2', xs: bigint[], _section: string) => {
-      progress(`dev ptau 2^${power}`, step, total);
-      const out = await par.mulMany(g, g === 'G1' ? g1 : g2, scalarsToLE(xs));
-      step++;
-      return out;
-    };
+    const base = { G1: engine.generator('G1'), G2: engine.generator('G2') };
+    const stage = `dev ptau 2^${power}`;
+    // points of sections 2–5 and 12–15, for progress
+    const total = (2 * n - 1) + 3 * n + (4 * n - 1) + 3 * (2 * n - 1);
+    let done = 0;
     const w = await BinWriter.create(path, 'ptau', 1, 11);
-    await w.section(1, [u32le(32), bigIntLE(BN254_Q, 32), u32le(power, power)]);
-    await w.section(2, [await mulG('G1', tauPow, 'tauG1')]);
-    await w.section(3, [await mulG('G2', tauPow.slice(0, n), 'tauG2')]);
-    await w.section(4, [await mulG('G1', tauPow.slice(0, n).map((x) => mul(x, toxic.alpha)), 'alphaTauG1')]);
-    await w.section(5, [await mulG('G1', tauPow.slice(0, n).map((x) => mul(x, toxic.beta)), 'betaTauG1')]);
-    await w.section(6, [engine.mulMany('G2', g2, scalarsToLE([mod(toxic.beta)]))]);
-    await w.section(7, [u32le(0)]);
-    // Lagrange sections: for every domain 2^k, k ≤ power (tauG1 also k = power+1, whose τ^(2n−1) term is
-    // absent in section 2 — reproduced exactly as prepare phase2 computes it).
-    const lag = (maxK: number) => {
-      const out: bigint[] = [];
-      for (let k = 0; k <= maxK; k++) for (const x of lagrangeAt(toxic.tau, 2 ** k, omega(k), k === power + 1)) out.push(x);
-      return out;
+    /** One section of k_j·G for j < count, the scalars of [lo, hi) from `scalars`. */
+    const points = (id: number, g: GroupName, count: number, scalars: (lo: number, hi: number) => Uint8Array) =>
+      w.streamSection(id, count * FixedBaseEngine.affineSize(g), async (write) => {
+        for (let lo = 0; lo < count; lo += chunk) {
+          const hi = Math.min(count, lo + chunk);
+          progress(stage, done, total);
+          await write(await par.mulMany(g, base[g], scalars(lo, hi)));
+          done += hi - lo;
+        }
+      });
+    /** factor·τ^j. */
+    const tauPowers = (factor: bigint) => (lo: number, hi: number) => scalarsToLE(powers(toxic.tau, hi - lo, mul(pow(toxic.tau, BigInt(lo)), factor)));
+    /**
+     * The Lagrange blocks for every domain 2^k, k = 0, 1, …, concatenated, at indices [lo, hi): block k holds
+     * [2^k − 1, 2^(k+1) − 1). Block power+1 (section 12 only) lacks its τ^(2n−1) term, as prepare phase2 computes it.
+     */
+    const lagrange = (lo: number, hi: number): bigint[] => {
+      const xs: bigint[] = [];
+      for (let j = lo; j < hi;) {
+        const k = 31 - Math.clz32(j + 1), start = 2 ** k - 1, end = Math.min(hi, 2 ** (k + 1) - 1);
+        for (const x of lagrangeAtIndices(toxic.tau, 2 ** k, omega(k), j - start, 1, end - j, k === power + 1)) xs.push(x);
+        j = end;
+      }
+      return xs;
     };
-    const L1 = lag(power + 1);
-    const L = L1.slice(0, 2 * n - 1);
-    await w.section(12, [await mulG('G1', L1, 'Lagrange tauG1')]);
-    await w.section(13, [await mulG('G2', L, 'Lagrange tauG2')]);
-    await w.section(14, [await mulG('G1', L.map((x) => mul(x, toxic.alpha)), 'Lagrange alphaTauG1')]);
-    await w.section(15, [await mulG('G1', L.map((x) => mul(x, toxic.beta)), 'Lagrange betaTauG1')]);
+    // Sections 13–15 are the blocks k ≤ power (the first 2n − 1 values) times 1, α, β: section 12's pass keeps them as
+    // 32-byte scalars (3 × 32 × (2n − 1) bytes, 768 MB at 2^22), so each Lagrange value is computed once.
+    const nL = 2 * n - 1;
+    const kept = [1n, toxic.alpha, toxic.beta].map((f) => ({ f, scalars: new Uint8Array(32 * nL) }));
+    const section12 = (lo: number, hi: number): Uint8Array => {
+      const xs = lagrange(lo, hi);
+      const own = xs.slice(0, Math.max(0, Math.min(hi, nL) - lo));
+      for (const { f, scalars } of kept) if (own.length) scalars.set(scalarsToLE(f === 1n ? own : own.map((x) => mul(x, f))), 32 * lo);
+      return scalarsToLE(xs);
+    };
+    const keptScalars = (i: number) => (lo: number, hi: number) => kept[i]!.scalars.subarray(32 * lo, 32 * hi);
+    await w.section(1, [u32le(32), bigIntLE(BN254_Q, 32), u32le(power, power)]);
+    await points(2, 'G1', 2 * n - 1, tauPowers(1n));
+    await points(3, 'G2', n, tauPowers(1n));
+    await points(4, 'G1', n, tauPowers(toxic.alpha));
+    await points(5, 'G1', n, tauPowers(toxic.beta));
+    await w.section(6, [engine.mulMany('G2', base.G2, scalarsToLE([mod(toxic.beta)]))]);
+    await w.section(7, [u32le(0)]);
+    await points(12, 'G1', 4 * n - 1, section12);
+    await points(13, 'G2', nL, keptScalars(0));
+    await points(14, 'G1', nL, keptScalars(1));
+    await points(15, 'G1', nL, keptScalars(2));
     await w.close();
-    progress(`dev ptau 2^${power}`, total, total);
+    progress(stage, total, total);
   } finally {
     await par.close();
   }

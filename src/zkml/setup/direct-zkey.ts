@@ -5,7 +5,7 @@ import { readBinSections, readBytes } from './binfile.js';
 import { BinWriter, bigIntLE, u32le } from './binwriter.js';
 import type { DevToxic } from './dev-ptau.js';
 import { SetupError } from './errors.js';
-import { R, inv, lagrangeAt, mod, mul, pow, powers } from './field.js';
+import { R, inv, lagrangeAt, lagrangeAtIndices, mod, mul, pow, powers } from './field.js';
 import { scalarsToLE } from './fixed-base.js';
 import { ParallelFixedBase } from './fixed-base-parallel.js';
 import { readR1csHeader, requiredPower } from './r1cs-header.js';
@@ -99,9 +99,8 @@ export async function writeDirectZkey(opts: DirectZkeyOptions): Promise<Uint8Arr
     for (let s = 0; s <= nPublic; s++) ic.push(k(s));
     for (let s = nPublic + 1; s < nVars; s++) { const v = k(s); cPriv0.push(v); cPriv.push(mul(v, invDelta)); }
     // H: odd Lagrange points of the 2n domain (from the ptau's block 2n, which lacks τ^(2n−1) when 2n is the largest).
-    const L2 = lagrangeAt(tau, 2 * n, omega(cirPower + 1), cirPower === opts.ptauPower);
-    const hs: bigint[] = [];
-    for (let i = 0; i < n; i++) hs.push(mul(L2[2 * i + 1]!, invDelta));
+    // (only the n odd ones are computed: half the memory of the whole 2n block)
+    const hs = lagrangeAtIndices(tau, 2 * n, omega(cirPower + 1), 1, 2, n, cirPower === opts.ptauPower).map((x) => mul(x, invDelta));
     // Circuit hash: snarkjs hashes (τ^(n+i) − τ^i)·G1 in chunks of 2^14 — n−1 points, or n when n > 2^14.
     const CH = 1 << 14;
     const nHash = Math.ceil((n - 1) / CH) * Math.min(n - 1, CH);

@@ -48,14 +48,22 @@ export function powers(x: bigint, n: number, start = 1n): bigint[] {
  * where the power τ^(m−1) is missing: L_i(τ) − ω^i·τ^(m−1)/m.
  */
 export function lagrangeAt(tau: bigint, m: number, omega: bigint, dropLastPower = false): bigint[] {
+  return lagrangeAtIndices(tau, m, omega, 0, 1, m, dropLastPower);
+}
+
+/**
+ * lagrangeAt's values at the indices first, first + step, … (`count` of them) only, in memory for those alone: setup
+ * walks the 2^21–2^22 domains in chunks with it, and the direct zkey takes the odd points of the 2n domain.
+ */
+export function lagrangeAtIndices(tau: bigint, m: number, omega: bigint, first: number, step: number, count: number, dropLastPower = false): bigint[] {
   const M = BigInt(m);
-  const w = powers(omega, m);
+  const w = powers(pow(omega, BigInt(step)), count, pow(omega, BigInt(first)));
   const denInv = batchInv(w.map((wi) => mod(tau - wi)));
   const c = mul(mod(pow(tau, M) - 1n), inv(M));
   const out = w.map((wi, i) => mul(mul(c, wi), denInv[i]!));
   if (dropLastPower) {
     const t = mul(pow(tau, M - 1n), inv(M));
-    for (let i = 0; i < m; i++) out[i] = mod(out[i]! - mul(w[i]!, t));
+    for (let i = 0; i < count; i++) out[i] = mod(out[i]! - mul(w[i]!, t));
   }
   return out;
 }
