@@ -25,12 +25,15 @@ import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
 import type { RevealEvent } from '../../src/chain/devnet/reveal.js';
+import { blockStep, epochIndexOf } from '../../src/chain/devnet/clock.js';
+import { DEFAULT_HYPERPARAMETERS } from '../../src/chain/devnet/hyperparams.js';
+import { Store } from '../../src/chain/devnet/store.js';
 import * as E from '../../src/chain/errors.js';
 import type { Chain } from '../../src/chain/types.js';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import { commitTimelockedWeightsCall, type TxSections } from '../../src/chain/subtensor/calls.js';
 import { LocalBeacon, QUICKNET, latestRound, verifyRoundSignature } from '../../src/chain/timelock/beacon.js';
-import { buildTimelockedCommit, revealRoundFor, setWeightsOrCommit } from '../../src/chain/timelock/commit.js';
+import { buildTimelockedCommit, epochIndex, revealRoundFor, setWeightsOrCommit } from '../../src/chain/timelock/commit.js';
 import { decodeWeightsPayload, encodeWeightsPayload } from '../../src/chain/timelock/payload.js';
 import { deserializeTlock, serializeTlock, tlockDecrypt, tlockEncrypt } from '../../src/chain/timelock/tlock.js';
 import { Validator } from '../../src/validator/validator.js';
@@ -155,6 +158,52 @@ test('devnet: a commit is revealed at its round and the weights stored; garbled,
   }
 });
 
+test("devnet: a commit made on an epoch block of subnet 2 is revealed in the epoch subtensor's SubnetEpochIndex gives it, before that epoch runs", async () => {
+  // subtensor 14bc6f9f: the commit is keyed by current_epoch_with_lookahead (the counter after this block's run),
+  // revealed at the block whose epoch brings the counter to commit epoch + revealPeriodEpochs, ahead of that run.
+  let nowMs = 1_000_000;
+  const dev = await Devnet.open({ fast: true, now: () => nowMs, hyperparameters: { tempo: 6, weightsRateLimit: 1 } });
+  try {
+    const { cold, validator, keyring } = await stakedValidator(dev, { netuid: 1, coldUri: '//CrEpCold', validatorUri: '//CrEpValidator', faucetTao: 1000, stakeTao: 100 });
+    const cr = await dev.createSubnet(cold.address, { commitRevealWeightsEnabled: true, tempo: 6, weightsRateLimit: 1 });
+    assert.ok(cr > 0);
+    const miner = keyring.addFromUri('//CrEpMiner');
+    await dev.burnedRegister(cr, cold, validator.address);
+    const mUid = (await dev.burnedRegister(cr, cold, miner.address)).uid;
+    await dev.addStake(cold, validator.address, 100n * 10n ** 9n);
+    const step = () => { nowMs += dev.blockTimeMs; dev.produceBlock(); };
+    const hp = await dev.hyperparameters(cr);
+    // an epoch block of subnet `cr` (past the permit epoch) where the legacy numbering would not reveal at the next epoch
+    const legacyRevealsAt = (b: number, at: number) => epochIndex(at, cr, hp.tempo) === epochIndex(b, cr, hp.tempo) + hp.revealPeriodEpochs;
+    for (let i = 0; i < 200; i++) {
+      step();
+      const at = dev.nextEpochBlock(cr)!;
+      if (dev.block === dev.lastEpochBlock(cr) && dev.block > 12 && !legacyRevealsAt(dev.block, at)) break;
+    }
+    const b = dev.block;
+    const f = dev.nextEpochBlock(cr)!;
+    assert.equal(b, dev.lastEpochBlock(cr), 'committing on an epoch block');
+    assert.equal(f, b + hp.tempo);
+    assert.equal((await dev.metagraph(cr)).validatorPermit[0], true);
+    const info = await dev.timelockInfo();
+    const round = latestRound(info.beacon, nowMs + (f - b) * dev.blockTimeMs); // published by block f
+    const reveals: RevealEvent[] = [];
+    dev.onReveal((e) => reveals.push(e));
+    await dev.commitTimelockedWeights(validator, { netuid: cr, commit: buildTimelockedCommit(validator.publicKey, { netuid: cr, uids: [mUid], weights: [65535], versionKey: 0 }, info.beacon, round), revealRound: round, commitRevealVersion: 4 });
+    while (dev.block < f - 1) step();
+    assert.equal(reveals.length, 0, 'hidden until the reveal epoch');
+    assert.equal((await dev.metagraph(cr)).incentive[mUid], 0);
+    step(); // block f: reveal, then the epoch runs with the revealed weights
+    assert.equal(reveals.length, 1, 'revealed at the epoch that brings SubnetEpochIndex to commit epoch + revealPeriodEpochs');
+    assert.equal(reveals[0]!.block, f);
+    assert.equal(reveals[0]!.error, undefined, reveals[0]!.error);
+    assert.equal(dev.lastEpochBlock(cr), f);
+    assert.ok((await dev.metagraph(cr)).incentive[mUid]! > 0, "the revealed weights count in that epoch's run");
+  } finally {
+    await dev.close();
+  }
+});
+
 test('devnet e2e: a Validator on a commit-reveal subnet commits, the chain reveals, and the miner earns incentive in the epoch', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'zk-cr-'));
   const dev = await Devnet.open({ fast: true, hyperparameters: { tempo: 6, weightsRateLimit: 1, commitRevealWeightsEnabled: true } });
@@ -164,26 +213,26 @@ test('devnet e2e: a Validator on a commit-reveal subnet commits, the chain revea
     const mUid = (await dev.burnedRegister(1, cold, miner.address)).uid;
     const reveals: RevealEvent[] = [];
     dev.onReveal((e) => reveals.push(e));
-    dev.start();
-    const until = async (what: string, ok: () => Promise<boolean> | boolean, ms = 15_000) => {
-      const end = Date.now() + ms;
-      while (!(await ok())) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    // blocks by hand: the commit is sent on an epoch block of subnet 1, where the SDK's reveal round (legacy epoch
+    // numbering, docs/chain.md "Commit-reveal weights") always falls in the reveal epoch; afterwards blocks are
+    // paced at the block time so the beacon round comes due with its block
+    const paced = async (what: string, ok: () => Promise<boolean> | boolean) => {
+      for (let i = 0; i < 60 && !(await ok()); i++) { dev.produceBlock(); await new Promise((r) => setTimeout(r, dev.blockTimeMs)); }
+      assert.ok(await ok(), `timed out waiting for ${what}`);
     };
     // weights committed in the miner's registration block would count as outdated (Yuma masks last_update <= registration)
-    await until('a validator permit, two blocks on', async () => (await dev.metagraph(1)).validatorPermit[0] === true && dev.block >= 2);
+    for (let i = 0; i < 60 && !((await dev.metagraph(1)).validatorPermit[0] === true && dev.block >= 2 && dev.block === dev.lastEpochBlock(1)); i++) dev.produceBlock();
+    assert.equal(dev.block, dev.lastEpochBlock(1), 'a validator permit, on an epoch block');
     const v = new Validator({ hotkey: validator, chain: dev, netuid: 1, dbPath: join(tmp, 'v.sqlite'), circuits: [] });
     try {
       v.store.putScore(mUid, miner.address, 0.5, 'verified');
       assert.equal(await v.maybeSetWeights(await dev.currentBlock()), true);
       assert.deepEqual(await dev.weights(1, 0), []);
-      await until('the reveal', () => reveals.length > 0);
+      await paced('the reveal', () => reveals.length > 0);
       assert.equal(reveals[0]!.error, undefined, reveals[0]!.error);
       assert.deepEqual(await dev.weights(1, 0), [[mUid, 65535]]);
       const revealedAt = reveals[0]!.block;
-      await until('the epoch after the reveal', async () => (await dev.metagraph(1)).incentive[mUid]! > 0);
+      await paced('the epoch after the reveal', async () => (await dev.metagraph(1)).incentive[mUid]! > 0);
       assert.ok(dev.block >= revealedAt);
     } finally {
       v.close();
@@ -206,16 +255,76 @@ test('zkinfer chain weights (real CLI over JSON-RPC) commits on a commit-reveal 
     const mUid = (await dev.burnedRegister(1, cold, miner.address)).uid;
     const reveals: RevealEvent[] = [];
     dev.onReveal((e) => reveals.push(e));
-    dev.start();
-    while (dev.block < 2) await new Promise((r) => setTimeout(r, 50));
+    // blocks by hand, the commit on an epoch block (see the Validator case above), then paced at the block time
+    while (dev.block < 2 || dev.block !== dev.lastEpochBlock(1)) dev.produceBlock();
     const r = await runNode([...CLI_NODE_ARGS, 'chain', 'weights', '--network', server.url, '--hotkey-uri', '//CrCliCold//v', '--uids', String(mUid), '--weights', '7']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /weights committed by \S+ at block \d+; the chain reveals them at beacon round \d+/);
-    for (let i = 0; i < 200 && reveals.length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+    for (let i = 0; i < 60 && reveals.length === 0; i++) { dev.produceBlock(); await new Promise((res) => setTimeout(res, dev.blockTimeMs)); }
+    assert.equal(reveals.length, 1);
     assert.equal(reveals[0]?.error, undefined);
     assert.deepEqual(await dev.weights(1, 0), [[mUid, 65535]]);
   } finally {
     await server.close();
+    await dev.close();
+  }
+});
+
+test('a data folder made before SubnetEpochIndex is seeded with the legacy epoch index at its next block (migrate_dynamic_tempo)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'zk-crv-'));
+  try {
+    const path = join(tmp, 'chain.sqlite');
+    const before = new Store(path);
+    before.insertSubnet(3, 'owner', { ...DEFAULT_HYPERPARAMETERS, tempo: 10, commitRevealWeightsEnabled: true }, 0);
+    assert.equal(before.subnet(3)!.epochIndex, 0, 'a new subnet starts at 0');
+    before.db.exec('ALTER TABLE subnets DROP COLUMN epoch_index'); // the folder as an older devnet left it
+    before.close();
+    const store = new Store(path);
+    try {
+      const s = store.subnet(3)!;
+      assert.equal(s.epochIndex, -1);
+      assert.equal(epochIndexOf(s, 51), epochIndex(50, 3, 10)); // ⌊(50 + 3 + 1)/11⌋ = 4
+      assert.equal(epochIndex(50, 3, 10), 4);
+      blockStep(store, s, 51, 0n, { run: true, state: { tempo: 10, lastEpochBlock: 51, pendingEpochAt: 0, blocksSinceLastStep: 0 } });
+      assert.equal(store.subnet(3)!.epochIndex, 5, 'the epoch run at block 51 increments the seeded counter');
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('devnet: a commit on a block where its subnet epoch is due but deferred (MaxEpochsPerBlock) belongs to that epoch (current_epoch_with_lookahead)', async () => {
+  let nowMs = 1_000_000;
+  const dev = await Devnet.open({ fast: true, now: () => nowMs, hyperparameters: { tempo: 6, weightsRateLimit: 1 } });
+  try {
+    const { cold, validator } = await stakedValidator(dev, { netuid: 1, coldUri: '//CrLaCold', validatorUri: '//CrLaValidator', faucetTao: 1000, stakeTao: 100 });
+    // subnets 1, 2 and 3 are all anchored at block 0: their epochs fall due together at block 6, where 3 is deferred
+    const hp = { commitRevealWeightsEnabled: true, tempo: 6, weightsRateLimit: 1 };
+    await dev.createSubnet(cold.address, hp);
+    const cr = await dev.createSubnet(cold.address, hp);
+    assert.equal(cr, 3);
+    await dev.burnedRegister(cr, cold, validator.address);
+    assert.deepEqual([1, 2, 3].map((n) => dev.nextEpochBlock(n)), [6, 6, 6]);
+    const step = () => { nowMs += dev.blockTimeMs; dev.produceBlock(); };
+    while (dev.block < 6) step();
+    assert.deepEqual([1, 2, 3].map((n) => dev.lastEpochBlock(n)), [6, 6, 0], 'subnet 3 deferred by the per-block cap');
+    const info = await dev.timelockInfo();
+    const round = latestRound(info.beacon, nowMs + dev.blockTimeMs); // published by block 7
+    const reveals: RevealEvent[] = [];
+    dev.onReveal((e) => reveals.push(e));
+    // a lone self-weight needs no validator permit
+    await dev.commitTimelockedWeights(validator, { netuid: cr, commit: buildTimelockedCommit(validator.publicKey, { netuid: cr, uids: [0], weights: [65535], versionKey: 0 }, info.beacon, round), revealRound: round, commitRevealVersion: 4 });
+    step(); // block 7: the deferred epoch runs (SubnetEpochIndex 0 → 1); the commit belongs to epoch 1, not 0
+    assert.equal(dev.lastEpochBlock(cr), 7);
+    assert.equal(reveals.length, 0, 'keyed without the look-ahead it would be revealed here');
+    while (dev.block < 13) step();
+    assert.equal(reveals.length, 1, 'revealed at the epoch that brings the counter to 2');
+    assert.equal(reveals[0]!.block, 13);
+    assert.equal(reveals[0]!.error, undefined, reveals[0]!.error);
+    assert.deepEqual(await dev.weights(cr, 0), [[0, 65535]]);
+  } finally {
     await dev.close();
   }
 });

@@ -8,7 +8,6 @@ import { Store, type NeuronRow } from '../../src/chain/devnet/store.js';
 import { applyEpoch } from '../../src/chain/devnet/clock.js';
 import { checkAlphaValues, DEFAULT_HYPERPARAMETERS } from '../../src/chain/devnet/hyperparams.js';
 import { toNumber, u16Proportion } from '../../src/chain/yuma/fixed.js';
-import { epochIndex } from '../../src/chain/timelock/commit.js';
 
 // The devnet's liquid-alpha hyperparameters reach the epoch (docs/chain.md "Yuma consensus").
 
@@ -80,7 +79,7 @@ test("commit-reveal subnet: the devnet's queued commits mask weights on uids reg
       store.setStake('V', 'C', 10_000n);
       store.setStake('N', 'C', 10_000n);
       store.setStake('F', 'C', 5_000n);
-      if (queued) store.addTimelockedCommit({ netuid: 1, epoch: epochIndex(22, 1, 10), hotkey: 'V', block: 22, round: 1, commitHex: '00' });
+      if (queued) store.addTimelockedCommit({ netuid: 1, epoch: store.subnet(1)!.epochIndex, hotkey: 'V', block: 22, round: 1, commitHex: '00' });
       const s = store.subnet(1)!;
       s.pendingEmission = 1_000_000n;
       applyEpoch(store, s, 24);

@@ -4,7 +4,7 @@
  * emission", "Epoch schedule").
  */
 import { runEpoch } from '../yuma/epoch.js';
-import { legacyLastEpochBlock, scheduleBlock, type ScheduleState } from '../yuma/schedule.js';
+import { legacyLastEpochBlock, scheduleBlock, shouldRunEpoch, type ScheduleState } from '../yuma/schedule.js';
 import { OWNER_CUT_PER_MILLE, liquidAlphaOf } from './hyperparams.js';
 import { epochIndex } from '../timelock/commit.js';
 import type { Store, SubnetRow } from './store.js';
@@ -20,17 +20,41 @@ export function scheduleStateOf(s: SubnetRow, block: number): ScheduleState {
   return { tempo, lastEpochBlock, pendingEpochAt: s.pendingEpochAt, blocksSinceLastStep: Math.max(0, block - 1 - lastEpochBlock) };
 }
 
-/** The epochs of `block`: which subnets run (at most MaxEpochsPerBlock) and every subnet's schedule state after it. */
-export function epochsAt(store: Store, block: number): { run: Set<number>; next: Map<number, ScheduleState> } {
+/**
+ * subtensor's `SubnetEpochIndex` before `block`'s step (epochs run so far). A row from before the counter is
+ * seeded with the legacy index ⌊(block + netuid + 1)/(tempo + 1)⌋ as migrate_dynamic_tempo does, so commits
+ * queued under the legacy numbering stay continuous (docs/chain.md "Commit-reveal weights").
+ */
+export function epochIndexOf(s: SubnetRow, block: number): number {
+  return s.epochIndex >= 0 ? s.epochIndex : epochIndex(Math.max(0, block - 1), s.netuid, s.hyperparams.tempo);
+}
+
+/**
+ * `current_epoch_with_lookahead` for a call dispatched in `block` after its block step: the counter, plus one
+ * while an epoch is due but not yet run (deferred by the per-block cap) — such a commit belongs to that epoch.
+ */
+export function commitEpochAt(s: SubnetRow, block: number): { epoch: number; state: ScheduleState; lookahead: boolean } {
+  const state = scheduleStateOf(s, block + 1);
+  const lookahead = shouldRunEpoch(state, block);
+  return { epoch: epochIndexOf(s, block + 1) + (lookahead ? 1 : 0), state, lookahead };
+}
+
+/**
+ * The epochs of `block`: which subnets run (at most MaxEpochsPerBlock), which are due but deferred, and
+ * every subnet's schedule state after it.
+ */
+export function epochsAt(store: Store, block: number): { run: Set<number>; deferred: Set<number>; next: Map<number, ScheduleState> } {
   const states = new Map(store.netuids().map((n) => [n, scheduleStateOf(store.subnet(n)!, block)] as const));
-  const { run, next } = scheduleBlock(states, block);
-  return { run: new Set(run), next };
+  const { run, deferred, next } = scheduleBlock(states, block);
+  return { run: new Set(run), deferred: new Set(deferred), next };
 }
 
 export function blockStep(store: Store, s: SubnetRow, block: number, emissionPerBlock: bigint, sched: { run: boolean; state: ScheduleState }): void {
   const ownerCut = (emissionPerBlock * OWNER_CUT_PER_MILLE) / 1000n;
   store.setBalance(s.owner, store.balance(s.owner) + ownerCut);
   s.pendingEmission += emissionPerBlock - ownerCut;
+  // run_coinbase increments SubnetEpochIndex for each consumed slot; the epoch then sees the new value
+  s.epochIndex = epochIndexOf(s, block) + (sched.run ? 1 : 0);
   if (sched.run) {
     applyEpoch(store, s, block);
     s.pendingEmission = 0n;
@@ -41,14 +65,14 @@ export function blockStep(store: Store, s: SubnetRow, block: number, emissionPer
 }
 
 /**
- * Commit-reveal subnets: per neuron, the block of its earliest commit still queued (not revealed, not expired;
- * the queue of epochs current − revealPeriodEpochs .. current), for the epoch's column mask (docs/chain.md
- * "Yuma consensus"); undefined when commit-reveal is off.
+ * Commit-reveal subnets: per neuron, the block of its earliest commit still queued (not revealed, not expired:
+ * `is_commit_expired` against the subnet's epoch index, so the queue of epochs current − revealPeriodEpochs ..
+ * current), for the epoch's column mask (docs/chain.md "Yuma consensus"); undefined when commit-reveal is off.
  */
-export function pendingCommitBlocks(store: Store, s: SubnetRow, block: number, hotkeys: string[]): Array<number | undefined> | undefined {
+export function pendingCommitBlocks(store: Store, s: SubnetRow, hotkeys: string[]): Array<number | undefined> | undefined {
   const h = s.hyperparams;
   if (!h.commitRevealWeightsEnabled) return undefined;
-  const current = epochIndex(block, s.netuid, h.tempo);
+  const current = s.epochIndex;
   const earliest = new Map<string, number>();
   for (let e = Math.max(0, current - h.revealPeriodEpochs); e <= current; e++) {
     for (const c of store.timelockedCommits(s.netuid, e)) earliest.set(c.hotkey, Math.min(c.block, earliest.get(c.hotkey) ?? Infinity));
@@ -67,7 +91,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     tempo: h.tempo,
     yuma3: h.yuma3Enabled,
     liquidAlpha: liquidAlphaOf(h),
-    commitBlocks: pendingCommitBlocks(store, s, block, neurons.map((n) => n.hotkey)),
+    commitBlocks: pendingCommitBlocks(store, s, neurons.map((n) => n.hotkey)),
     stake: neurons.map((n) => store.subnetStake(s.netuid, n.hotkey)),
     lastUpdate: neurons.map((n) => n.lastUpdate),
     blockAtRegistration: neurons.map((n) => n.registeredAt),

@@ -22,7 +22,7 @@ import type {
 } from '../types.js';
 import { LocalBeacon } from '../timelock/beacon.js';
 import { CALL_MORTALITY, signCall, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
-import { blockStep, epochsAt, scheduleStateOf } from './clock.js';
+import { blockStep, epochIndexOf, epochsAt, scheduleStateOf } from './clock.js';
 import { initialLastEpochBlock, nextEpochStartBlock } from '../yuma/schedule.js';
 import { dispatchCall } from './dispatch.js';
 import { checkAlphaValues, DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
@@ -132,10 +132,14 @@ export class Devnet implements DevChain {
     const b = this.store.tx(() => {
       const block = this.block + 1;
       this.store.setMeta('block', String(block));
-      const { run, next } = epochsAt(this.store, block);
+      const { run, deferred, next } = epochsAt(this.store, block);
       for (const netuid of this.store.netuids()) {
-        // subtensor's block_step reveals matured commits before the epoch runs
-        reveals.push(...revealCommits(this.store, netuid, block, this.beacon, this.now()));
+        // subtensor's block_step reveals matured commits before the epoch runs, judged against the epoch about to
+        // run (current_epoch_with_lookahead); a subnet whose due epoch is deferred reveals at the block it runs
+        if (!deferred.has(netuid)) {
+          const current = epochIndexOf(this.store.subnet(netuid)!, block) + (run.has(netuid) ? 1 : 0);
+          reveals.push(...revealCommits(this.store, netuid, block, current, this.beacon, this.now()));
+        }
         blockStep(this.store, this.store.subnet(netuid)!, block, this.emissionPerBlock, { run: run.has(netuid), state: next.get(netuid)! });
       }
       this.store.pruneUsedCalls(block);

@@ -1,7 +1,8 @@
 /**
  * Devnet commit-reveal v3 (docs/chain.md "Commit-reveal weights"), as subtensor's
- * `internal_commit_timelocked_weights` and `reveal_crv3_commits_for_subnet` do it: commits are queued
- * under the epoch they were made in; every block, commits of epoch `current − revealPeriodEpochs` whose
+ * `internal_commit_timelocked_weights` and `reveal_crv3_commits_for_subnet` do it (opentensor/subtensor
+ * 14bc6f9f): commits are queued under the epoch they were made in (`SubnetEpochIndex` with the look-ahead of
+ * `current_epoch_with_lookahead`); every block, commits of epoch `current − revealPeriodEpochs` whose
  * beacon round is published are decrypted with the round's signature, decoded, checked against the
  * committer, and applied through the same checks as set_weights; older ones expire.
  *
@@ -15,11 +16,12 @@ import {
   TooManyUnrevealedCommitsError,
 } from '../errors.js';
 import type { BeaconInfo, CallReceipt } from '../types.js';
+import { nextEpochStartBlock } from '../yuma/schedule.js';
 import { latestRound, type LocalBeacon } from '../timelock/beacon.js';
-import { epochIndex, firstBlockOfEpoch } from '../timelock/commit.js';
 import { decodeWeightsPayload } from '../timelock/payload.js';
 import { deserializeTlock, tlockDecrypt } from '../timelock/tlock.js';
 import type { CallParams } from './calls.js';
+import { commitEpochAt } from './clock.js';
 import { storeWeights } from './dispatch.js';
 import { neuronOrThrow, subnetOrThrow } from './reads.js';
 import type { Store } from './store.js';
@@ -58,17 +60,24 @@ export function doCommitTimelockedWeights(store: Store, hotkey: string, p: CallP
     throw new CommittingWeightsTooFastError(`uid ${me.uid} last committed at block ${me.lastUpdate}; next commit allowed at block ${me.lastUpdate + h.weightsRateLimit}`);
   }
   deserializeTlock(Buffer.from(p.commit, 'hex'));
-  const epoch = epochIndex(block, p.netuid, h.tempo);
+  const { epoch, state, lookahead } = commitEpochAt(s, block);
+  const next = nextEpochStartBlock(state);
+  if (next === null) throw new RevealRoundOutOfRangeError(`subnet ${p.netuid} has tempo 0: no epoch runs, so no commit is ever revealed`);
+  // the commit's epoch began at the slot that set the counter (or begins now, when the due slot is deferred)
+  const epochStart = lookahead ? block : state.lastEpochBlock;
   // rounds published before this epoch began are refused (margin: the client's encryption time)
-  const epochStartMs = ctx.nowMs - (block - firstBlockOfEpoch(epoch, p.netuid, h.tempo) + 1) * ctx.blockTimeMs;
+  const epochStartMs = ctx.nowMs - (block - epochStart + 1) * ctx.blockTimeMs;
   const stale = latestRound(ctx.beacon, epochStartMs);
   if (p.revealRound <= stale) {
     throw new RevealRoundOutOfRangeError(`reveal round ${p.revealRound} was published before this epoch began (round ${stale} by then): anyone could read these weights now`);
   }
-  const revealEnds = firstBlockOfEpoch(epoch + h.revealPeriodEpochs + 1, p.netuid, h.tempo) - 1;
+  // the reveal epoch (epoch + revealPeriodEpochs) runs from the revealPeriodEpochs-th epoch slot after this
+  // one until the next slot, on the schedule as it stands (docs/chain.md "Epoch schedule")
+  const firstSlot = lookahead ? block + 1 + state.tempo : next;
+  const revealEnds = firstSlot + h.revealPeriodEpochs * state.tempo - 1;
   const lastRound = latestRound(ctx.beacon, ctx.nowMs + (revealEnds - block) * ctx.blockTimeMs);
   if (p.revealRound > lastRound) {
-    throw new RevealRoundOutOfRangeError(`reveal round ${p.revealRound} is due after the reveal epoch ends (block ${revealEnds}, about round ${lastRound}); the commit would expire unrevealed`);
+    throw new RevealRoundOutOfRangeError(`reveal round ${p.revealRound} is due after the reveal epoch ends (block ${revealEnds}, about round ${lastRound}); the commit would expire unrevealed — commit again after the next epoch`);
   }
   const mine = store.timelockedCommits(p.netuid, epoch).filter((c) => c.hotkey === hotkey).length;
   if (mine >= MAX_UNREVEALED_COMMITS) throw new TooManyUnrevealedCommitsError(`hotkey has ${mine} unrevealed commits in epoch ${epoch}`);
@@ -77,11 +86,13 @@ export function doCommitTimelockedWeights(store: Store, hotkey: string, p: CallP
   return { block };
 }
 
-/** Reveal the commits due at `block` on one subnet (call before the block's epoch runs). */
-export function revealCommits(store: Store, netuid: number, block: number, beacon: LocalBeacon, nowMs: number): RevealEvent[] {
-  const s = store.subnet(netuid)!;
-  const h = s.hyperparams;
-  const current = epochIndex(block, netuid, h.tempo);
+/**
+ * Reveal the commits due at `block` on one subnet (call before the block's epoch runs, and not on a subnet whose
+ * due epoch is deferred). `current` is `current_epoch_with_lookahead`: the subnet's epoch index, plus one when
+ * its epoch runs at this block.
+ */
+export function revealCommits(store: Store, netuid: number, block: number, current: number, beacon: LocalBeacon, nowMs: number): RevealEvent[] {
+  const h = store.subnet(netuid)!.hyperparams;
   const revealEpoch = current - h.revealPeriodEpochs;
   store.expireTimelockedCommits(netuid, Math.max(0, revealEpoch));
   if (revealEpoch < 0) return [];

@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS stakes (hotkey TEXT NOT NULL, coldkey TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS subnets (
   netuid INTEGER PRIMARY KEY, owner TEXT NOT NULL, hyperparams TEXT NOT NULL,
   pending_emission TEXT NOT NULL DEFAULT '0', last_epoch INTEGER NOT NULL DEFAULT -1,
-  pending_epoch_at INTEGER NOT NULL DEFAULT 0,
+  pending_epoch_at INTEGER NOT NULL DEFAULT 0, epoch_index INTEGER NOT NULL DEFAULT -1,
   regs_block INTEGER NOT NULL DEFAULT 0, regs_in_block INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS neurons (
   netuid INTEGER NOT NULL, uid INTEGER NOT NULL, hotkey TEXT NOT NULL, coldkey TEXT NOT NULL,
@@ -74,6 +74,11 @@ export interface SubnetRow {
   lastEpoch: number;
   /** subtensor's `PendingEpochAt`: a deferred epoch's block, 0 = none. */
   pendingEpochAt: number;
+  /**
+   * subtensor's `SubnetEpochIndex`: epochs run so far (0 at creation), the commit-reveal epoch counter
+   * (docs/chain.md "Commit-reveal weights"); −1 in a data folder made before it (seeded at its next block).
+   */
+  epochIndex: number;
   regsBlock: number;
   regsInBlock: number;
 }
@@ -119,6 +124,8 @@ export class Store {
     // data folders made before the 2026 epoch schedule lack PendingEpochAt
     const cols = this.db.prepare('PRAGMA table_info(subnets)').all() as Array<{ name: string }>;
     if (!cols.some((c) => c.name === 'pending_epoch_at')) this.db.exec('ALTER TABLE subnets ADD COLUMN pending_epoch_at INTEGER NOT NULL DEFAULT 0');
+    // ... and SubnetEpochIndex (−1: seeded with the legacy epoch index at the next block, as migrate_dynamic_tempo does)
+    if (!cols.some((c) => c.name === 'epoch_index')) this.db.exec('ALTER TABLE subnets ADD COLUMN epoch_index INTEGER NOT NULL DEFAULT -1');
   }
 
   close(): void {
@@ -215,12 +222,12 @@ export class Store {
   // ---- subnets ----
   subnet(netuid: number): SubnetRow | undefined {
     const r = this.db.prepare('SELECT * FROM subnets WHERE netuid = ?').get(netuid) as
-      | { netuid: number; owner: string; hyperparams: string; pending_emission: string; last_epoch: number; pending_epoch_at: number; regs_block: number; regs_in_block: number }
+      | { netuid: number; owner: string; hyperparams: string; pending_emission: string; last_epoch: number; pending_epoch_at: number; epoch_index: number; regs_block: number; regs_in_block: number }
       | undefined;
     if (!r) return undefined;
     return {
       netuid: r.netuid, owner: r.owner, hyperparams: HyperparametersSchema.parse(JSON.parse(r.hyperparams)),
-      pendingEmission: BigInt(r.pending_emission), lastEpoch: r.last_epoch, pendingEpochAt: r.pending_epoch_at, regsBlock: r.regs_block, regsInBlock: r.regs_in_block,
+      pendingEmission: BigInt(r.pending_emission), lastEpoch: r.last_epoch, pendingEpochAt: r.pending_epoch_at, epochIndex: r.epoch_index, regsBlock: r.regs_block, regsInBlock: r.regs_in_block,
     };
   }
 
@@ -230,12 +237,12 @@ export class Store {
 
   /** A new subnet whose epoch schedule is anchored at `lastEpoch` (subtensor's register_network anchor). */
   insertSubnet(netuid: number, owner: string, h: Hyperparameters, lastEpoch: number): void {
-    this.db.prepare('INSERT INTO subnets (netuid, owner, hyperparams, last_epoch) VALUES (?, ?, ?, ?)').run(netuid, owner, JSON.stringify(hyperparametersToJson(h)), lastEpoch);
+    this.db.prepare('INSERT INTO subnets (netuid, owner, hyperparams, last_epoch, epoch_index) VALUES (?, ?, ?, ?, 0)').run(netuid, owner, JSON.stringify(hyperparametersToJson(h)), lastEpoch);
   }
 
   updateSubnet(s: SubnetRow): void {
-    this.db.prepare('UPDATE subnets SET owner = ?, hyperparams = ?, pending_emission = ?, last_epoch = ?, pending_epoch_at = ?, regs_block = ?, regs_in_block = ? WHERE netuid = ?')
-      .run(s.owner, JSON.stringify(hyperparametersToJson(s.hyperparams)), s.pendingEmission.toString(), s.lastEpoch, s.pendingEpochAt, s.regsBlock, s.regsInBlock, s.netuid);
+    this.db.prepare('UPDATE subnets SET owner = ?, hyperparams = ?, pending_emission = ?, last_epoch = ?, pending_epoch_at = ?, epoch_index = ?, regs_block = ?, regs_in_block = ? WHERE netuid = ?')
+      .run(s.owner, JSON.stringify(hyperparametersToJson(s.hyperparams)), s.pendingEmission.toString(), s.lastEpoch, s.pendingEpochAt, s.epochIndex, s.regsBlock, s.regsInBlock, s.netuid);
   }
 
   // ---- neurons ----

@@ -22,12 +22,16 @@ export interface RevealRoundInput {
   nowMs: number;
 }
 
-/** Epoch index of a block under subtensor's schedule: ⌊(block + netuid + 1) / (tempo + 1)⌋. */
+/**
+ * The legacy modulo epoch index ⌊(block + netuid + 1) / (tempo + 1)⌋: what bittensor-drand's `generate_commit`
+ * still computes, and migrate_dynamic_tempo's seed of `SubnetEpochIndex`. The chain itself now counts epochs in
+ * `SubnetEpochIndex` (docs/chain.md "Commit-reveal weights").
+ */
 export function epochIndex(block: number, netuid: number, tempo: number): number {
   return Math.floor((block + netuid + 1) / (tempo + 1));
 }
 
-/** First block of an epoch (the block after the previous epoch ran). */
+/** First block of a legacy epoch (bittensor-drand's `first_reveal_blk`). */
 export function firstBlockOfEpoch(epoch: number, netuid: number, tempo: number): number {
   return Math.max(0, epoch * (tempo + 1) - (netuid + 1));
 }
