@@ -92,9 +92,9 @@ const TARGETS: Record<string, { compileS?: number; proveMs?: number; rssMB?: num
   lstm2: { compileS: 60, proveMs: 1500 },
   cnn1m: { compileS: 600, rssMB: 12 * 1024 },
   cnn2p20: { compileS: 600, rssMB: 12 * 1024 },
-  // 2^21–2^22: within the 24 GB of the issue (and ≤ 14 GB so a shared 23 GB machine keeps working); no time target
-  cnn2p21: { rssMB: 14 * 1024 },
-  cnn2p22: { rssMB: 14 * 1024 },
+  // 2^21–2^22: within the issue's 24 GB; no time target
+  cnn2p21: { rssMB: 24 * 1024 },
+  cnn2p22: { rssMB: 24 * 1024 },
 };
 
 interface Row {
