@@ -9,7 +9,7 @@ import { QuantizeError } from './errors.js';
 import { lowerNonlinear, type NonlinearHost } from './lower-nonlinear.js';
 import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linEval, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import { DEFAULT_PRECISION, PRESETS, type PrecisionPreset } from './precision.js';
-import { calibratedScale, onlyLinearUses } from './tensor-scales.js';
+import { balancedScale, linearUseWeight } from './tensor-scales.js';
 import { runGadget, type FixedProgram, type Gadget } from './program.js';
 import { toFixed } from '../fixed-point.js';
 
@@ -485,12 +485,12 @@ class Lowerer {
    * (the rescale only drops bits). Undefined: the working scale.
    */
   private reluScale(n: IRNode, x: QTensor): number | undefined {
-    if (!this.prec.tensorScales || !onlyLinearUses(this.graph, this.consumers, n.outputs[0]!)) return undefined;
-    const vals = this.calibrated(x.els);
+    const w = this.prec.tensorScales ? linearUseWeight(this.graph, this.consumers, n.outputs[0]!) : undefined;
+    const vals = w === undefined ? undefined : this.calibrated(x.els);
     if (!vals) return undefined;
     let m = 0;
     for (const v of vals) for (const e of v) if (e > 0n) m = Math.max(m, Number(e) / 2 ** x.scale);
-    const sc = calibratedScale(m, this.s, x.scale);
+    const sc = balancedScale(m, w!, this.s, this.weightScale(w!), x.scale);
     if (sc === this.s) return undefined;
     this.ownScales.push({ tensor: n.outputs[0]!, scale: sc });
     return sc;
@@ -813,10 +813,11 @@ class Lowerer {
    */
   private inputScale(name: string, idx: number): { scale: number; rangeBits: number } | undefined {
     const samples = this.opts.samples;
-    if (!this.prec.tensorScales || !samples?.length || !onlyLinearUses(this.graph, this.consumers, name)) return undefined;
+    const w = this.prec.tensorScales && samples?.length ? linearUseWeight(this.graph, this.consumers, name) : undefined;
+    if (w === undefined) return undefined;
     let m = 0;
-    for (const sm of samples) for (const v of sm[idx]!) m = Math.max(m, Math.abs(v));
-    const scale = calibratedScale(m, this.s);
+    for (const sm of samples!) for (const v of sm[idx]!) m = Math.max(m, Math.abs(v));
+    const scale = balancedScale(m, w, this.s, this.weightScale(w));
     if (scale === this.s) return undefined;
     this.ownScales.push({ tensor: name, scale });
     return { scale, rangeBits: Math.max(1, scale + Math.ceil(Math.log2(Math.max(m, 2 ** -30) * 2 + 1e-12))) };

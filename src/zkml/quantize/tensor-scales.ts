@@ -1,48 +1,66 @@
 import type { GraphIR, IRNode } from '../ir/graph.js';
+import { castKind } from '../ir/kernels.js';
 
 /**
  * Per-tensor scales chosen from calibration data (docs/zkml-compile.md "Per-tensor scales"): a graph input or a Relu
  * output whose every use is a constant-linear op (Gemm, MatMul by a constant, Conv, …, possibly through shape-only
- * ops) gets its own fractional bits, so that its calibrated range fills the same number of significant bits a value
- * in [−1, 1] has at the working scale s. The constant weights it meets take the difference (s − its scale) as extra
- * (or fewer) fractional bits, so the accumulator lands at the scale it has at s and stays exact until its one
- * rescale: a wide tensor (|x| ≤ 1e4) is read coarser and its weights finer; a narrow one (|x| ≤ 0.01) the other way.
- * Both error terms of Σ w·x (|x|·δw and |w|·δx) then stay balanced, and a wide input needs fewer range-check bits.
+ * ops and Casts to float) may get its own fractional bits s + k. The constant weights it meets take k fewer (so the
+ * accumulator lands at the scale it has at s, stays exact until its one rescale, and keeps its width): a wide tensor
+ * (|x| ≈ 1e4 against weights ≈ 1e-4) is read coarser and its weights finer; a narrow one the other way. k balances
+ * the two rounding terms of Σ w·x, |x|·2^−(sw − k) = |w|·2^−(s + k), from the calibrated max |x| and the weights' max |w|.
  */
 
 /** At most this many bits finer than the working scale (the weights give them up). */
 export const MAX_FINER = 8;
+/** A shift of fewer bits is not worth a scale of its own (the working scale is kept). */
+const MIN_SHIFT = 2;
 
-/** Ops whose one model-dependent input is multiplied by constant weights in Lowerer.affine. */
-const AFFINE = new Set(['Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'ReduceSum', 'ReduceMean']);
-/** Single-input shape-only ops that keep a tensor's scale (and its own-scale mark). */
+/** Ops whose one model-dependent input is multiplied by constant weights in Lowerer.affine, and where the weights are. */
+const AFFINE: Readonly<Record<string, number | undefined>> = {
+  Gemm: 1, MatMul: -1, Conv: 1, AveragePool: undefined, GlobalAveragePool: undefined, BatchNormalization: undefined, ReduceSum: undefined, ReduceMean: undefined,
+};
+/** Single-input shape-only ops that keep a tensor's scale (and its own-scale mark), as does a Cast to float. */
 const MOVES = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Transpose']);
 
 /**
- * The scale a tensor whose calibrated values satisfy |x| ≤ maxAbs gets: s + 1 − ⌈log2(2·maxAbs)⌉ (2× headroom, as the
- * input range checks take), within [0, min(s + MAX_FINER, hi)] (metadata scales are ≥ 0; `hi`: the finest the
- * producer can give without an extra rescale).
+ * The scale of a tensor with calibrated max |x| = xMax whose weights have max |w| = wMax and fractional bits ws at
+ * the working scale s: s + k with k = (log2 wMax − log2 xMax + ws − s) / 2 rounded, within [0, min(s + MAX_FINER, hi)]
+ * (metadata scales are ≥ 0; `hi`: the finest its producer gives without another rescale); s when |k| < MIN_SHIFT.
  */
-export function calibratedScale(maxAbs: number, s: number, hi = Infinity): number {
-  const e = maxAbs > 0 ? Math.ceil(Math.log2(2 * maxAbs)) : -MAX_FINER;
-  return Math.max(0, Math.min(s + 1 - e, s + MAX_FINER, hi));
+export function balancedScale(xMax: number, wMax: number, s: number, ws: number, hi = Infinity): number {
+  const k = Math.round((Math.log2(Math.max(wMax, 2 ** -40)) - Math.log2(Math.max(xMax, 2 ** -40)) + ws - s) / 2);
+  if (Math.abs(k) < MIN_SHIFT) return s;
+  return Math.max(0, Math.min(s + k, s + MAX_FINER, hi));
 }
 
 /** Which node reads which tensor. */
 export type Consumers = ReadonlyMap<string, readonly IRNode[]>;
 
 /**
- * True when tensor `t` is no graph output and every use of it is, through single-input shape-only ops, the one
- * model-dependent input of a constant-linear op (so the weights can absorb its own scale).
+ * When tensor `t` is no graph output and every use of it is, through single-input shape-only ops, the one
+ * model-dependent input of a constant-linear op (so the weights can absorb its own scale): the largest |weight| those
+ * ops multiply it by (1 for pooling, reductions and BatchNormalization). Otherwise undefined.
  */
-export function onlyLinearUses(graph: GraphIR, consumers: Consumers, t: string, depth = 0): boolean {
-  if (depth > 32 || graph.outputs.some((o) => o.name === t)) return false;
+export function linearUseWeight(graph: GraphIR, consumers: Consumers, t: string, depth = 0): number | undefined {
+  if (depth > 32 || graph.outputs.some((o) => o.name === t)) return undefined;
   const uses = consumers.get(t) ?? [];
-  if (uses.length === 0) return false;
-  return uses.every((c) => {
+  if (uses.length === 0) return undefined;
+  let w = 0;
+  for (const c of uses) {
     const others = c.inputs.filter((i) => i !== '' && i !== t);
-    if (c.inputs.filter((i) => i === t).length !== 1 || !others.every((i) => graph.constants.has(i))) return false;
-    if (AFFINE.has(c.op)) return !(c.op === 'Gemm' && c.inputs[2] === t);
-    return MOVES.has(c.op) && c.outputs.filter((o) => o !== '').length === 1 && onlyLinearUses(graph, consumers, c.outputs[0]!, depth + 1);
-  });
+    if (c.inputs.filter((i) => i === t).length !== 1 || !others.every((i) => graph.constants.has(i))) return undefined;
+    if (c.op in AFFINE) {
+      if (c.op === 'Gemm' && c.inputs[2] === t) return undefined;
+      const at = AFFINE[c.op] === -1 ? c.inputs.findIndex((i) => i !== t) : AFFINE[c.op];
+      const wt = at === undefined ? undefined : graph.constants.get(c.inputs[at]!);
+      const alpha = c.op === 'Gemm' && typeof c.attrs['alpha'] === 'number' ? Math.abs(c.attrs['alpha'] as number) : 1;
+      w = Math.max(w, wt ? alpha * wt.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0) : 1);
+      continue;
+    }
+    const move = MOVES.has(c.op) || (c.op === 'Cast' && castKind(typeof c.attrs['to'] === 'number' ? (c.attrs['to'] as number) : 1) === 'float');
+    const next = move && c.outputs.filter((o) => o !== '').length === 1 ? linearUseWeight(graph, consumers, c.outputs[0]!, depth + 1) : undefined;
+    if (next === undefined) return undefined;
+    w = Math.max(w, next);
+  }
+  return w;
 }
