@@ -760,10 +760,10 @@ class Lowerer {
     const vals = new Map<string, QTensor>();
     const inputs: LoweredModel['inputs'] = [];
     let off = 0;
-    const own = g.inputs.map((vi, idx) => this.inputScale(vi.name, idx));
-    this.inScales = own.map((o) => o?.scale ?? s);
+    this.inScales = g.inputs.map((vi, idx) => this.inputScale(vi.name, idx));
     g.inputs.forEach((vi, idx) => {
-      const sc = this.inScales[idx]!, R = own[idx]?.rangeBits ?? this.opts.inputRangeBits[idx]!;
+      // an input with its own scale accepts the same values: the same integer bits above its fraction
+      const sc = this.inScales[idx]!, R = Math.max(1, this.opts.inputRangeBits[idx]! - s + sc);
       const n = sizeOf(vi.shape);
       const els: Lin[] = [];
       for (let k = 0; k < n; k++) els.push(linSig(this.sig([-(1n << BigInt(R)), (1n << BigInt(R)) - 1n])));
@@ -807,19 +807,15 @@ class Lowerer {
     };
   }
 
-  /**
-   * A graph input's own scale from its calibrated range (tensor-scales.ts) and the range bits that hold that range
-   * with 2× headroom; undefined: the working scale and the caller's inputRangeBits.
-   */
-  private inputScale(name: string, idx: number): { scale: number; rangeBits: number } | undefined {
+  /** A graph input's own scale from its calibrated range (tensor-scales.ts), or the working scale. */
+  private inputScale(name: string, idx: number): number {
     const samples = this.opts.samples;
     const w = this.prec.tensorScales && samples?.length ? linearUseWeight(this.graph, this.consumers, name) : undefined;
-    if (w === undefined) return undefined;
+    if (w === undefined) return this.s;
     let m = 0;
     for (const sm of samples!) for (const v of sm[idx]!) m = Math.max(m, Math.abs(v));
     const scale = balancedScale(m, w, this.s, this.weightScale(w));
-    if (scale === this.s) return undefined;
-    this.ownScales.push({ tensor: name, scale });
-    return { scale, rangeBits: Math.max(1, scale + Math.ceil(Math.log2(Math.max(m, 2 ** -30) * 2 + 1e-12))) };
+    if (scale !== this.s) this.ownScales.push({ tensor: name, scale });
+    return scale;
   }
 }
