@@ -1,6 +1,7 @@
 // npm run bench:tensor-scales — per-tensor scales (docs/zkml-compile.md "Per-tensor scales"): for each corpus model
 // (test/fixtures/onnx/corpus, its own input.json as calibration), the zoo's staking-lstm (calibration.json), the
-// stacked LSTM (lstm_medium) and a two-input model whose inputs differ in range by 10^4, the calibration search of a
+// stacked LSTM (lstm_medium), a two-input model whose inputs differ in range by 10^4 and a standardizing MLP on
+// inputs in [0, 1e4) (test/fixtures/onnx/wide-range.ts), the calibration search of a
 // preset without and with per-tensor scales: the scale it picks, R1CS constraints (programCost = the compiled count)
 // and the max abs error of the exact circuit emulation (= the witness) against onnxruntime-node on the same samples.
 // No setup or proving. Options: --models a,b (default all)   --preset balanced|accurate (default balanced)
@@ -13,7 +14,7 @@ import { samplesFromInputData, type Sample } from '../src/zkml/quantize/calibrat
 import { PRESETS, type Precision } from '../src/zkml/quantize/precision.js';
 import { programCost } from '../src/zkml/quantize/program.js';
 import { CORPUS_DIR, CORPUS_MODELS } from '../test/fixtures/onnx/corpus.js';
-import { wideRangeModel, wideRangeSamples } from '../test/fixtures/onnx/wide-range.js';
+import { standardizedModel, standardizedSamples, wideRangeModel, wideRangeSamples } from '../test/fixtures/onnx/wide-range.js';
 import { repoRoot } from '../test/zkml/prove-fixtures.js';
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def; };
@@ -23,6 +24,7 @@ const inputData = (path: string) => JSON.parse(file(path).toString('utf8')).inpu
 
 const models: Record<string, () => { bytes: Uint8Array; samples: (g: ReturnType<typeof importOnnx>) => Sample[] }> = {
   'wide-range (2 inputs, [0,1] and [0,1e4])': () => ({ bytes: wideRangeModel(), samples: () => wideRangeSamples(16) }),
+  'standardized (x ∈ [0,1e4)³ → Sub mean → Div std → MLP)': () => ({ bytes: standardizedModel(), samples: () => standardizedSamples(16) }),
   'staking-lstm': () => ({ bytes: file('models/staking-lstm/model.onnx'), samples: (g) => samplesFromInputData(g, inputData('models/staking-lstm/calibration.json'), 'calibration.json') }),
 };
 for (const name of Object.keys(CORPUS_MODELS)) {

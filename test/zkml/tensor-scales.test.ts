@@ -14,7 +14,7 @@ import { PRESETS } from '../../src/zkml/quantize/precision.js';
 import { programCost } from '../../src/zkml/quantize/program.js';
 import { balancedScale } from '../../src/zkml/quantize/tensor-scales.js';
 import { checkCircuit } from '../fixtures/onnx/soundness.js';
-import { wideRangeModel, wideRangeSamples } from '../fixtures/onnx/wide-range.js';
+import { standardizedModel, standardizedSamples, wideRangeModel, wideRangeSamples } from '../fixtures/onnx/wide-range.js';
 import { testCache, zkinfer } from './prove-fixtures.js';
 
 after(releaseSnarkjsCurve);
@@ -53,8 +53,21 @@ test('inputs in [0, 1] and [0, 1e4]: own scales, error down on calibration and h
   assert.ok(errorOf(lo, heldOut, refHeld).maxAbs < errorOf(lu, heldOut, refHeld).maxAbs / 4);
 });
 
+test('a StandardScaler (Sub mean, Div std) before the MLP: the input takes its own scale through them', async () => {
+  const sb = standardizedModel(), sg = importOnnx(sb, 'standardized'), cal = standardizedSamples(16);
+  const ref = (await runOnnxRuntime(sb, sg, cal)).map((o) => o.flatMap((t) => Array.from(t)));
+  const uniform = choosePrecision(sg, cal, { ...PRESETS.balanced, searchTensorScales: false });
+  const own = choosePrecision(sg, cal, PRESETS.balanced);
+  assert.equal(own.preset.tensorScales, true);
+  const lo = quantizeGraph(sg, own.scale, cal, { precision: own.preset });
+  assert.ok(lo.inputs[0]!.scale < own.scale - 4, `input scale ${lo.inputs[0]!.scale}`);
+  const eu = errorOf(quantizeGraph(sg, uniform.scale, cal, { precision: uniform.preset }), cal, ref).maxAbs, eo = errorOf(lo, cal, ref).maxAbs;
+  assert.ok(eo <= 2e-3 && eo < eu / 10, `per-tensor ${eo} vs uniform ${eu}`);
+});
+
 test('soundness: per-tensor scales keep every gadget constrained (witness mutation harness)', async () => {
   await checkCircuit('wide_range', bytes, { precision: { ...PRESETS.balanced, tensorScales: true }, samples: calib });
+  await checkCircuit('standardized', standardizedModel(), { precision: { ...PRESETS.balanced, tensorScales: true }, samples: standardizedSamples(16) });
 });
 
 test('the CLI compiles with --calibration, proves and verifies with per-input scales', async () => {

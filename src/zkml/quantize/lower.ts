@@ -277,6 +277,14 @@ class Lowerer {
     return Math.max(this.s, this.ws - intBits);
   }
 
+  /**
+   * Fractional bits of constant weights (largest |w| = maxAbs) that multiply x: weightScale, plus the difference of a
+   * tensor with its own scale to the working scale (tensor-scales.ts), so the products land where they would at s.
+   */
+  private weightsFor(x: QTensor, maxAbs: number): number {
+    return Math.max(this.s, this.weightScale(maxAbs) + (x.own ? this.s - x.scale : 0));
+  }
+
   /** Bring a tensor to `scale`: multiply up for free, or rescale down (costs range checks). */
   toScale(t: QTensor, scale: number): QTensor {
     if (t.scale === scale) return t;
@@ -358,8 +366,7 @@ class Lowerer {
     const { zero, cols, big } = probeColumns(probe, x.shape, reads, () => this.tick());
     // the composed weights are quantized once, at the scale their own range allows (the accumulator, bias included,
     // stays exact until the one rescale of the next nonlinearity)
-    // a tensor with its own scale (tensor-scales.ts) hands the difference to the working scale to the weights
-    const w = Math.max(this.s, this.weightScale(big) + (x.own ? this.s - x.scale : 0)), scale = x.scale + w;
+    const w = this.weightsFor(x, big), scale = x.scale + w;
     const els = cols.map((c, i) => {
       const r: Array<[bigint, Lin]> = [];
       for (const [m, j] of c) { const k = BigInt(Math.round(m * 2 ** w)); if (k !== 0n) r.push([k, x.els[j]!]); }
@@ -419,7 +426,8 @@ class Lowerer {
         }
         const v = one(), c = this.constQ(ins[1 - varIdx[0]!] as Tensor, v.scale);
         const [a, b, sa, sb] = varIdx[0] === 0 ? [v, c, 1n, sign] : [c, v, 1n, sign];
-        return [this.elementwise(a, b, (x, y) => linComb([[sa, x], [sb, y]]), v.scale)];
+        const y = this.elementwise(a, b, (x, z) => linComb([[sa, x], [sb, z]]), v.scale);
+        return [v.own ? { ...y, own: true } : y]; // a constant shift keeps an own scale
       }
       case 'Mul': {
         if (varIdx.length === 2) {
@@ -427,14 +435,14 @@ class Lowerer {
           if (a.scale + b.scale > 4 * s) { a = this.toScale(a, s); b = this.toScale(b, s); }
           return [this.elementwise(a, b, (x, y) => this.mul(x, y), a.scale + b.scale)];
         }
-        const ct = ins[1 - varIdx[0]!] as Tensor, v = this.prepLinear(one()), w = this.weightScale(maxAbs(ct)), c = this.constQ(ct, w);
+        const ct = ins[1 - varIdx[0]!] as Tensor, v = this.prepLinear(one()), w = this.weightsFor(v, maxAbs(ct)), c = this.constQ(ct, w);
         return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + w)];
       }
       case 'Div': {
         if (varIdx.length !== 1 || varIdx[0] !== 0) this.unsupported(n, 'only division by a constant is supported');
         const inv = ins[1] as Tensor;
-        const recip = { shape: inv.shape, data: inv.data.map((d) => 1 / d) }, w = this.weightScale(maxAbs(recip));
-        const v = this.prepLinear(one()), c = this.constQ(recip, w);
+        const recip = { shape: inv.shape, data: inv.data.map((d) => 1 / d) }, v = this.prepLinear(one());
+        const w = this.weightsFor(v, maxAbs(recip)), c = this.constQ(recip, w);
         return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + w)];
       }
       case 'Relu': {

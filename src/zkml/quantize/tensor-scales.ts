@@ -3,8 +3,8 @@ import { castKind } from '../ir/kernels.js';
 
 /**
  * Per-tensor scales chosen from calibration data (docs/zkml-compile.md "Per-tensor scales"): a graph input or a Relu
- * output whose every use is a constant-linear op (Gemm, MatMul by a constant, Conv, …, possibly through shape-only
- * ops and Casts to float) may get its own fractional bits s + k. The constant weights it meets take k fewer (so the
+ * output whose every use is a constant-linear op (Gemm, MatMul by a constant, Conv, Mul/Div by a constant, …,
+ * possibly through shape-only ops, Casts to float and additions of constants) may get its own fractional bits s + k. The constant weights it meets take k fewer (so the
  * accumulator lands at the scale it has at s, stays exact until its one rescale, and keeps its width): a wide tensor
  * (|x| ≈ 1e4 against weights ≈ 1e-4) is read coarser and its weights finer; a narrow one the other way. k balances
  * the two rounding terms of Σ w·x, |x|·2^−(sw − k) = |w|·2^−(s + k), from the calibrated max |x| and the weights' max |w|.
@@ -37,9 +37,10 @@ export function balancedScale(xMax: number, wMax: number, s: number, ws: number,
 export type Consumers = ReadonlyMap<string, readonly IRNode[]>;
 
 /**
- * When tensor `t` is no graph output and every use of it is, through single-input shape-only ops, the one
- * model-dependent input of a constant-linear op (so the weights can absorb its own scale): the largest |weight| those
- * ops multiply it by (1 for pooling, reductions and BatchNormalization). Otherwise undefined.
+ * When tensor `t` is no graph output and every use of it is, through single-input shape-only ops, Casts to float
+ * and additions of constants, the one model-dependent input of a constant-linear op (so the weights can absorb its
+ * own scale): the largest |weight| those ops multiply it by (1 for pooling, reductions and BatchNormalization).
+ * Otherwise undefined.
  */
 export function linearUseWeight(graph: GraphIR, consumers: Consumers, t: string, depth = 0): number | undefined {
   if (depth > 32 || graph.outputs.some((o) => o.name === t)) return undefined;
@@ -49,6 +50,12 @@ export function linearUseWeight(graph: GraphIR, consumers: Consumers, t: string,
   for (const c of uses) {
     const others = c.inputs.filter((i) => i !== '' && i !== t);
     if (c.inputs.filter((i) => i === t).length !== 1 || !others.every((i) => graph.constants.has(i))) return undefined;
+    if ((c.op === 'Mul' || (c.op === 'Div' && c.inputs[0] === t)) && others.length === 1) {
+      // an elementwise product with constants (Div: by the reciprocals)
+      const k = graph.constants.get(others[0]!)!.data.reduce((m, v) => Math.max(m, Math.abs(c.op === 'Div' ? 1 / v : v)), 0);
+      w = Math.max(w, k);
+      continue;
+    }
     if (c.op in AFFINE) {
       if (c.op === 'Gemm' && c.inputs[2] === t) return undefined;
       const at = AFFINE[c.op] === -1 ? c.inputs.findIndex((i) => i !== t) : AFFINE[c.op];
@@ -57,7 +64,8 @@ export function linearUseWeight(graph: GraphIR, consumers: Consumers, t: string,
       w = Math.max(w, wt ? alpha * wt.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0) : 1);
       continue;
     }
-    const move = MOVES.has(c.op) || (c.op === 'Cast' && castKind(typeof c.attrs['to'] === 'number' ? (c.attrs['to'] as number) : 1) === 'float');
+    // shape-only ops, a Cast to float and the addition of a constant keep the scale
+    const move = MOVES.has(c.op) || c.op === 'Add' || c.op === 'Sub' || (c.op === 'Cast' && castKind(typeof c.attrs['to'] === 'number' ? (c.attrs['to'] as number) : 1) === 'float');
     const next = move && c.outputs.filter((o) => o !== '').length === 1 ? linearUseWeight(graph, consumers, c.outputs[0]!, depth + 1) : undefined;
     if (next === undefined) return undefined;
     w = Math.max(w, next);
