@@ -114,8 +114,9 @@ export function chooseScale(graph: GraphIR, samples: Sample[], preset: Precision
 }
 
 /**
- * The scale search of chooseScale over the preset and each of its table variants (precision.ts presetVariants):
- * the cheapest (R1CS constraints) variant × scale that meets the goal; if none does, the smallest error.
+ * The scale search of chooseScale over the preset and each of its table variants (precision.ts presetVariants), each
+ * also with per-tensor scales when the preset searches them (and a tensor qualifies): the cheapest (R1CS constraints)
+ * candidate that meets the goal; if none does, the smallest error.
  * docs/zkml-compile.md "Precision presets".
  */
 export function choosePrecision(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): { scale: number; preset: PrecisionPreset; variant: number } {
@@ -234,7 +235,8 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
     precision: precisionName, // stored in metadata even when two presets give the same program
     tableVariant: variant,
-    inputScales: low.inputs.map((i) => i.scale),
+    // per-input scales (docs/zkml-compile.md "Per-tensor scales"); absent when all are the working scale (keys stay as before)
+    ...(low.inputs.some((i) => i.scale !== low.scale) ? { inputScales: low.inputs.map((i) => i.scale) } : {}),
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
