@@ -658,8 +658,9 @@ class Lowerer {
           // c' = f⊙c + i⊙g, aligned to the wider of the two product scales
           const fcScale = sSig + sc, igScale = sSig + sTanh, cs = Math.max(fcScale, igScale);
           const cNew = linComb([[1n << BigInt(cs - fcScale), this.mul(f, cPrev)], [1n << BigInt(cs - igScale), this.mul(si.y, tg.y)]]);
-          // tanh(c') and c' itself rounded to scale sc (a lazy last step whose c is unused: sc + lc)
-          const tc = this.act('tanh', cNew, cs, cs - sc - lc, 0, { round: true, jExtra: last ? this.prec.lstmLastJ ?? 0 : 0 });
+          // tanh(c') and c' itself rounded (the preset's lstmRoundC, else floored) to scale sc (a lazy last step whose c is
+          // unused: sc + lc)
+          const tc = this.act('tanh', cNew, cs, cs - sc - lc, 0, { round: !!this.prec.lstmRoundC, jExtra: last ? this.prec.lstmLastJ ?? 0 : 0 });
           nc.push(tc.q!);
           const prod = this.mul(og.y, tc.y);
           hScale = og.so + tc.so;
