@@ -14,7 +14,9 @@ import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
 import { actMaxError, actOutputScale, buildActTable, type ActFn } from '../../src/zkml/quantize/activation.js';
 import { defaultSamples, samplesFromInputData, type Sample } from '../../src/zkml/quantize/calibration.js';
 import { errorGoal, parsePrecision, PRECISIONS, presetVariants, PRESETS, type Precision } from '../../src/zkml/quantize/precision.js';
-import { programCost } from '../../src/zkml/quantize/program.js';
+import { emulate, programCost } from '../../src/zkml/quantize/program.js';
+import { linEval } from '../../src/zkml/quantize/lin.js';
+import { toFixed } from '../../src/zkml/fixed-point.js';
 import { repoRoot } from '../fixtures/onnx/paths.js';
 import { calibrationData } from '../../src/models/calibration.js';
 import { readModelCard } from '../../src/models/card.js';
@@ -127,7 +129,22 @@ test('staking LSTM (zoo): the balanced search picks the cheapest setting within 
   const heldErr = errorOf(low, held, heldRef);
   assert.ok(heldErr.maxAbs <= 1.3e-3, `held-out max error ${heldErr.maxAbs}`);
   assert.ok(heldErr.meanAbs <= 4.5e-4, `held-out mean error ${heldErr.meanAbs}`);
+  assert.equal(windowsLeft(low, held), 0, 'a held-out input left a calibrated window (margin 1 + 3σ)');
 });
+
+/** How many (calibrated window, sample) pairs put the window's input beyond it (where the table saturates early). */
+function windowsLeft(low: ReturnType<typeof quantizeGraph>, samples: Sample[]): number {
+  let n = 0;
+  for (const sm of samples) {
+    const v = emulate(low.program, sm.flatMap((a) => a.map((x) => toFixed(x, low.scale)))).signals;
+    for (const g of low.program.gadgets) {
+      if (g.kind !== 'act' || g.table.c === undefined || g.table.k >= PRESETS.balanced.act[g.table.fn].k) continue;
+      const x = linEval(g.x, v), lim = 1n << BigInt(g.table.k + g.sx);
+      if (x < -lim || x >= lim) n++;
+    }
+  }
+  return n;
+}
 
 function gemmModel(): Uint8Array {
   const b = new OnnxBuilder('head');
