@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include "field_wide.hpp"
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #endif
@@ -13,11 +14,16 @@ namespace zk {
 
 typedef unsigned __int128 u128;
 
+// invMont's schedule (field.cpp): INV_OUTER rounds of INV_INNER binary-GCD steps, 2·254 − 1 ≤ 17·31.
+const int INV_INNER = 31;
+const int INV_OUTER = 17;
+
 struct FieldParams {
   uint64_t p[4];    // modulus
   uint64_t inv;     // -p^-1 mod 2^64
   uint64_t r2[4];   // 2^512 mod p (to enter Montgomery form)
   uint64_t one[4];  // 2^256 mod p (Montgomery one)
+  uint64_t invK[4]; // 2^(33·INV_OUTER + 768) mod p: invMont's final correction (field.cpp)
 };
 
 // Computes inv, r2 and one from p (called once per field at static-init time).
@@ -47,6 +53,16 @@ inline uint64_t add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
     carry = (uint64_t)(s >> 64);
   }
   return carry;
+}
+// 512-bit subtraction r = a − b mod 2^512; returns the borrow.
+inline uint64_t sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
+  uint64_t borrow = 0;
+  for (int i = 0; i < 8; i++) {
+    u128 d = (u128)a[i] - b[i] - borrow;
+    r[i] = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+  }
+  return borrow;
 }
 inline bool isZero4(const uint64_t a[4]) { return (a[0] | a[1] | a[2] | a[3]) == 0; }
 inline int bitLength4(const uint64_t a[4]) {
@@ -241,6 +257,32 @@ static inline __attribute__((always_inline)) void montMul(uint64_t r[4], const u
   else montMulGeneric(r, a, b, P);
 }
 
+// Montgomery squaring a·a·2^−256 mod p: the 512-bit square with its cross products computed once, then one
+// Montgomery reduction (docs/native-prover.md, "Field arithmetic").
+static inline __attribute__((always_inline)) void montSqr(uint64_t r[4], const uint64_t a[4], const FieldParams& P) {
+  if (__builtin_expect(HAS_ADX, 1)) {
+    uint64_t t[8];
+    sqrWideAdx(t, a);
+    montRedAdx(r, t, P.p);
+  } else {
+    montMulGeneric(r, a, a, P);
+  }
+}
+// The two halves of a Montgomery multiplication, for lazy reduction: t = a·b (512 bits), r = t·2^−256 mod p for
+// t < p·2^256.
+static inline __attribute__((always_inline)) void mulWide(uint64_t t[8], const uint64_t a[4], const uint64_t b[4]) {
+  if (__builtin_expect(HAS_ADX, 1)) mulWideAdx(t, a, b);
+  else mulWideGeneric(t, a, b);
+}
+static inline __attribute__((always_inline)) void montRed(uint64_t r[4], const uint64_t t[8], const FieldParams& P) {
+  if (__builtin_expect(HAS_ADX, 1)) montRedAdx(r, t, P.p);
+  else montRedGeneric(r, t, P.p);
+}
+
+// Montgomery-form inverse by Pornin's optimized binary GCD (docs/native-prover.md, "Field arithmetic"): r = a^−1
+// in Montgomery form for a in Montgomery form; the inverse of zero is zero. About 5× faster than a^(p−2).
+void invMont(uint64_t r[4], const uint64_t a[4], const FieldParams& P);
+
 // Branch-free modular add / subtract for p < 2^255 (inputs < p).
 static inline __attribute__((always_inline)) void addMod(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]) {
 #if defined(__x86_64__)
@@ -303,7 +345,7 @@ struct Fp {
   friend inline Fp operator+(const Fp& a, const Fp& b) { Fp r; addMod(r.v, a.v, b.v, P.p); return r; }
   friend inline Fp operator-(const Fp& a, const Fp& b) { Fp r; subMod(r.v, a.v, b.v, P.p); return r; }
   Fp operator-() const { if (isZero()) return *this; Fp r; sub4(r.v, P.p, v); return r; }
-  Fp sqr() const { return *this * *this; }
+  Fp sqr() const { Fp r; montSqr(r.v, v, P); return r; }
   Fp dbl() const { return *this + *this; }
 
   // a^e for a canonical 4-limb exponent.
@@ -316,8 +358,10 @@ struct Fp {
     }
     return result;
   }
-  // Inverse by Fermat (a^(p-2)); inverse of zero is zero.
-  Fp inv() const {
+  // Inverse (binary GCD, invMont); inverse of zero is zero.
+  Fp inv() const { Fp r; invMont(r.v, v, P); return r; }
+  // Inverse by Fermat (a^(p−2)): the reference the tests and the micro-benchmark compare invMont with.
+  Fp invFermat() const {
     uint64_t e[4];
     uint64_t two[4] = {2, 0, 0, 0};
     sub4(e, P.p, two);
@@ -340,15 +384,38 @@ struct Fq2 {
   friend inline Fq2 operator+(const Fq2& a, const Fq2& b) { return {a.c0 + b.c0, a.c1 + b.c1}; }
   friend inline Fq2 operator-(const Fq2& a, const Fq2& b) { return {a.c0 - b.c0, a.c1 - b.c1}; }
   Fq2 operator-() const { return {-c0, -c1}; }
+  // Karatsuba with lazy reduction (docs/native-prover.md, "Field arithmetic"): the three 512-bit products are
+  // combined unreduced — c0 = a0·b0 − a1·b1 (+ p·2^256 when negative), c1 = (a0+a1)(b0+b1) − a0·b0 − a1·b1 =
+  // a0·b1 + a1·b0 < 2p² — and reduced twice instead of three times. Every input to montRed stays below p·2^256.
   friend inline Fq2 operator*(const Fq2& a, const Fq2& b) {
-    Fq aa = a.c0 * b.c0, bb = a.c1 * b.c1;
-    Fq cross = (a.c0 + a.c1) * (b.c0 + b.c1);
-    return {aa - bb, cross - aa - bb};
+    uint64_t t0[8], t1[8], t2[8], sa[4], sb[4];
+    mulWide(t0, a.c0.v, b.c0.v);
+    mulWide(t1, a.c1.v, b.c1.v);
+    add4(sa, a.c0.v, a.c1.v);  // < 2p, not reduced
+    add4(sb, b.c0.v, b.c1.v);
+    mulWide(t2, sa, sb);
+    sub8(t2, t2, t0);
+    sub8(t2, t2, t1);
+    uint64_t neg = (uint64_t)0 - sub8(t0, t0, t1);
+    const uint64_t pm[4] = {FQ_PARAMS.p[0] & neg, FQ_PARAMS.p[1] & neg, FQ_PARAMS.p[2] & neg, FQ_PARAMS.p[3] & neg};
+    add4(t0 + 4, t0 + 4, pm);  // mod 2^512: a0·b0 − a1·b1 + p·2^256 ≥ 0 when the difference was negative
+    Fq2 r;
+    montRed(r.c0.v, t0, FQ_PARAMS);
+    montRed(r.c1.v, t2, FQ_PARAMS);
+    return r;
   }
+  // Complex squaring (c0 + c1·u)² = (c0 + c1)(c0 − c1) + 2·c0·c1·u with unreduced operands: c0 + c1, c0 + p − c1
+  // and 2·c1 are all < 2p, and a Montgomery product of operands < 2p is fully reduced (4p < 2^256).
   Fq2 sqr() const {
-    // (c0 + c1 u)^2 = (c0+c1)(c0-c1) + 2 c0 c1 u
-    Fq m = c0 * c1;
-    return {(c0 + c1) * (c0 - c1), m + m};
+    uint64_t s[4], d[4], c1x2[4];
+    add4(s, c0.v, c1.v);
+    sub4(d, FQ_PARAMS.p, c1.v);
+    add4(d, d, c0.v);
+    add4(c1x2, c1.v, c1.v);
+    Fq2 r;
+    montMul(r.c0.v, s, d, FQ_PARAMS);
+    montMul(r.c1.v, c0.v, c1x2, FQ_PARAMS);
+    return r;
   }
   Fq2 dbl() const { return {c0.dbl(), c1.dbl()}; }
   Fq2 inv() const {
