@@ -36,34 +36,52 @@ inline bool geq4(const uint64_t a[4], const uint64_t b[4]) {
   }
   return true;
 }
-inline uint64_t sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+// Carry chains with _addcarry_u64 / _subborrow_u64 on x86-64 (one ADC/SBB per limb; the u128 loops compile to two
+// instructions and a mask per limb), the u128 loop elsewhere.
+template <int N>
+inline uint64_t subN(uint64_t* r, const uint64_t* a, const uint64_t* b) {
+#if defined(__x86_64__)
+  unsigned char br = 0;
+  for (int i = 0; i < N; i++) {
+    unsigned long long d;
+    br = _subborrow_u64(br, a[i], b[i], &d);
+    r[i] = d;
+  }
+  return br;
+#else
   uint64_t borrow = 0;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < N; i++) {
     u128 d = (u128)a[i] - b[i] - borrow;
     r[i] = (uint64_t)d;
     borrow = (uint64_t)(d >> 64) & 1;
   }
   return borrow;
+#endif
 }
-inline uint64_t add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+template <int N>
+inline uint64_t addN(uint64_t* r, const uint64_t* a, const uint64_t* b) {
+#if defined(__x86_64__)
+  unsigned char c = 0;
+  for (int i = 0; i < N; i++) {
+    unsigned long long s;
+    c = _addcarry_u64(c, a[i], b[i], &s);
+    r[i] = s;
+  }
+  return c;
+#else
   uint64_t carry = 0;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < N; i++) {
     u128 s = (u128)a[i] + b[i] + carry;
     r[i] = (uint64_t)s;
     carry = (uint64_t)(s >> 64);
   }
   return carry;
+#endif
 }
+inline uint64_t sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) { return subN<4>(r, a, b); }
+inline uint64_t add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) { return addN<4>(r, a, b); }
 // 512-bit subtraction r = a − b mod 2^512; returns the borrow.
-inline uint64_t sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
-  uint64_t borrow = 0;
-  for (int i = 0; i < 8; i++) {
-    u128 d = (u128)a[i] - b[i] - borrow;
-    r[i] = (uint64_t)d;
-    borrow = (uint64_t)(d >> 64) & 1;
-  }
-  return borrow;
-}
+inline uint64_t sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) { return subN<8>(r, a, b); }
 inline bool isZero4(const uint64_t a[4]) { return (a[0] | a[1] | a[2] | a[3]) == 0; }
 inline int bitLength4(const uint64_t a[4]) {
   for (int i = 3; i >= 0; i--) {
