@@ -301,23 +301,32 @@ static inline __attribute__((always_inline)) void montRed(uint64_t r[4], const u
 // in Montgomery form for a in Montgomery form; the inverse of zero is zero. About 5× faster than a^(p−2).
 void invMont(uint64_t r[4], const uint64_t a[4], const FieldParams& P);
 
-// Branch-free modular add / subtract for p < 2^255 (inputs < p).
+// Branch-free modular add / subtract for p < 2^255 (inputs < p). On x86-64 one ADD/ADC chain, one SUB/SBB chain
+// and CMOVs (addMod), or SUB/SBB, a borrow mask and ADD/ADC (subMod), in registers; the intrinsic versions these
+// replaced let the compiler move the mask selection into SSE registers (docs/native-prover.md, "Field arithmetic").
 static inline __attribute__((always_inline)) void addMod(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]) {
 #if defined(__x86_64__)
-  unsigned long long s0, s1, s2, s3, t0, t1, t2, t3;
-  unsigned char c = _addcarry_u64(0, a[0], b[0], &s0);
-  c = _addcarry_u64(c, a[1], b[1], &s1);
-  c = _addcarry_u64(c, a[2], b[2], &s2);
-  _addcarry_u64(c, a[3], b[3], &s3);
-  unsigned char br = _subborrow_u64(0, s0, p[0], &t0);
-  br = _subborrow_u64(br, s1, p[1], &t1);
-  br = _subborrow_u64(br, s2, p[2], &t2);
-  br = _subborrow_u64(br, s3, p[3], &t3);
-  uint64_t keep = (uint64_t)0 - br;  // all ones when s < p
-  r[0] = (s0 & keep) | (t0 & ~keep);
-  r[1] = (s1 & keep) | (t1 & ~keep);
-  r[2] = (s2 & keep) | (t2 & ~keep);
-  r[3] = (s3 & keep) | (t3 & ~keep);
+  uint64_t s0 = a[0], s1 = a[1], s2 = a[2], s3 = a[3], t0, t1, t2, t3;
+  asm("addq %[b0], %[s0]\n\t"
+      "adcq %[b1], %[s1]\n\t"
+      "adcq %[b2], %[s2]\n\t"
+      "adcq %[b3], %[s3]\n\t"  // s = a + b < 2p < 2^256
+      "movq %[s0], %[t0]\n\t"
+      "subq %[p0], %[t0]\n\t"
+      "movq %[s1], %[t1]\n\t"
+      "sbbq %[p1], %[t1]\n\t"
+      "movq %[s2], %[t2]\n\t"
+      "sbbq %[p2], %[t2]\n\t"
+      "movq %[s3], %[t3]\n\t"
+      "sbbq %[p3], %[t3]\n\t"  // t = s − p; borrow when s < p: keep s
+      "cmovcq %[s0], %[t0]\n\t"
+      "cmovcq %[s1], %[t1]\n\t"
+      "cmovcq %[s2], %[t2]\n\t"
+      "cmovcq %[s3], %[t3]\n\t"
+      : [s0] "+&r"(s0), [s1] "+&r"(s1), [s2] "+&r"(s2), [s3] "+&r"(s3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+      : [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]), [p0] "m"(p[0]), [p1] "m"(p[1]), [p2] "m"(p[2]), [p3] "m"(p[3])
+      : "cc");
+  r[0] = t0; r[1] = t1; r[2] = t2; r[3] = t3;
 #else
   add4(r, a, b);
   if (geq4(r, p)) sub4(r, r, p);
@@ -325,16 +334,27 @@ static inline __attribute__((always_inline)) void addMod(uint64_t r[4], const ui
 }
 static inline __attribute__((always_inline)) void subMod(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]) {
 #if defined(__x86_64__)
-  unsigned long long d0, d1, d2, d3;
-  unsigned char br = _subborrow_u64(0, a[0], b[0], &d0);
-  br = _subborrow_u64(br, a[1], b[1], &d1);
-  br = _subborrow_u64(br, a[2], b[2], &d2);
-  br = _subborrow_u64(br, a[3], b[3], &d3);
-  uint64_t m = (uint64_t)0 - br;  // add p back when a < b
-  unsigned char c = _addcarry_u64(0, d0, p[0] & m, &d0);
-  c = _addcarry_u64(c, d1, p[1] & m, &d1);
-  c = _addcarry_u64(c, d2, p[2] & m, &d2);
-  _addcarry_u64(c, d3, p[3] & m, &d3);
+  uint64_t d0 = a[0], d1 = a[1], d2 = a[2], d3 = a[3], m, t0, t1, t2, t3;
+  asm("subq %[b0], %[d0]\n\t"
+      "sbbq %[b1], %[d1]\n\t"
+      "sbbq %[b2], %[d2]\n\t"
+      "sbbq %[b3], %[d3]\n\t"
+      "sbbq %[m], %[m]\n\t"  // all ones when a < b: add p back
+      "movq %[p0], %[t0]\n\t"
+      "andq %[m], %[t0]\n\t"
+      "movq %[p1], %[t1]\n\t"
+      "andq %[m], %[t1]\n\t"
+      "movq %[p2], %[t2]\n\t"
+      "andq %[m], %[t2]\n\t"
+      "movq %[p3], %[t3]\n\t"
+      "andq %[m], %[t3]\n\t"
+      "addq %[t0], %[d0]\n\t"
+      "adcq %[t1], %[d1]\n\t"
+      "adcq %[t2], %[d2]\n\t"
+      "adcq %[t3], %[d3]\n\t"
+      : [d0] "+&r"(d0), [d1] "+&r"(d1), [d2] "+&r"(d2), [d3] "+&r"(d3), [m] "=&r"(m), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+      : [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]), [p0] "m"(p[0]), [p1] "m"(p[1]), [p2] "m"(p[2]), [p3] "m"(p[3])
+      : "cc");
   r[0] = d0; r[1] = d1; r[2] = d2; r[3] = d3;
 #else
   if (sub4(r, a, b)) add4(r, r, p);

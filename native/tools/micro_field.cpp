@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
       {"Fq mul throughput (4 chains)", [&](int n) { for (int i = 0; i < n; i++) { a = a * b; c = c * d; b = b * d; d = d * a; } }, [&](int n) { for (int i = 0; i < n; i++) { a = a * b; c = c * d; b = b * d; d = d * a; } }, {}, {}, N / 4, 4},
       {"Fq sqr latency (a·a → montSqr)", [&](int n) { for (int i = 0; i < n; i++) a = ref::sqr(a); }, [&](int n) { for (int i = 0; i < n; i++) a = a.sqr(); }, {}, {}, N},
       {"Fq sqr throughput (4 chains)", [&](int n) { for (int i = 0; i < n; i++) { a = ref::sqr(a); b = ref::sqr(b); c = ref::sqr(c); d = ref::sqr(d); } }, [&](int n) { for (int i = 0; i < n; i++) { a = a.sqr(); b = b.sqr(); c = c.sqr(); d = d.sqr(); } }, {}, {}, N / 4, 4},
-      {"Fq add/sub", [&](int n) { for (int i = 0; i < n; i++) { a = a + b; b = b - a; } }, [&](int n) { for (int i = 0; i < n; i++) { a = a + b; b = b - a; } }, {}, {}, N, 2},
+      {"Fq add/sub", [&](int n) { for (int i = 0; i < n; i++) { a = ref::add(a, b); b = ref::sub(b, a); } }, [&](int n) { for (int i = 0; i < n; i++) { a = a + b; b = b - a; } }, {}, {}, N, 2},
       {"Fq2 mul latency", [&](int n) { for (int i = 0; i < n; i++) x = ref::mul(x, y); }, [&](int n) { for (int i = 0; i < n; i++) x = x * y; }, {}, {}, N / 4},
       {"Fq2 mul throughput (2 chains)", [&](int n) { for (int i = 0; i < n; i++) { x = ref::mul(x, y); z = ref::mul(z, w); } }, [&](int n) { for (int i = 0; i < n; i++) { x = x * y; z = z * w; } }, {}, {}, N / 8, 2},
       {"Fq2 sqr latency", [&](int n) { for (int i = 0; i < n; i++) x = ref::sqr(x); }, [&](int n) { for (int i = 0; i < n; i++) x = x.sqr(); }, {}, {}, N / 4},
