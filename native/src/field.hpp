@@ -275,16 +275,10 @@ static inline __attribute__((always_inline)) void montMul(uint64_t r[4], const u
   else montMulGeneric(r, a, b, P);
 }
 
-// Montgomery squaring a·a·2^−256 mod p: the 512-bit square with its cross products computed once, then one
-// Montgomery reduction (docs/native-prover.md, "Field arithmetic").
+// Montgomery squaring a·a·2^−256 mod p (docs/native-prover.md, "Field arithmetic"), for a < 2p.
 static inline __attribute__((always_inline)) void montSqr(uint64_t r[4], const uint64_t a[4], const FieldParams& P) {
-  if (__builtin_expect(HAS_ADX, 1)) {
-    uint64_t t[8];
-    sqrWideAdx(t, a);
-    montRedAdx(r, t, P.p);
-  } else {
-    montMulGeneric(r, a, a, P);
-  }
+  if (__builtin_expect(HAS_ADX, 1)) montSqrAdx(r, a, P.p);
+  else montMulGeneric(r, a, a, P);
 }
 // The two halves of a Montgomery multiplication, for lazy reduction: t = a·b (512 bits), r = t·2^−256 mod p for
 // t < p·2^256.

@@ -83,67 +83,6 @@ static inline __attribute__((always_inline)) void mulWideAdx(uint64_t r[8], cons
       : "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
-// r[0..7] = a² with each cross product a_i·a_j (i < j) computed once and doubled: 10 MULX instead of 16.
-static inline __attribute__((always_inline)) void sqrWideAdx(uint64_t r[8], const uint64_t a[4]) {
-  asm volatile(
-      "movq 0(%[a]), %%rdx\n\t"
-      "mulxq 8(%[a]), %%r9, %%r10\n\t"    // a0·a1 → t1, t2
-      "mulxq 16(%[a]), %%rax, %%r11\n\t"  // a0·a2 → t2, t3
-      "addq %%rax, %%r10\n\t"
-      "mulxq 24(%[a]), %%rax, %%r12\n\t"  // a0·a3 → t3, t4
-      "adcq %%rax, %%r11\n\t"
-      "adcq $0, %%r12\n\t"
-      "movq 8(%[a]), %%rdx\n\t"
-      "xorl %%r13d, %%r13d\n\t"
-      "mulxq 16(%[a]), %%rax, %%rcx\n\t"  // a1·a2 → t3, t4
-      "addq %%rax, %%r11\n\t"
-      "adcq %%rcx, %%r12\n\t"
-      "adcq $0, %%r13\n\t"
-      "mulxq 24(%[a]), %%rax, %%rcx\n\t"  // a1·a3 → t4, t5
-      "addq %%rax, %%r12\n\t"
-      "adcq %%rcx, %%r13\n\t"
-      "movq 16(%[a]), %%rdx\n\t"
-      "mulxq 24(%[a]), %%rax, %%r14\n\t"  // a2·a3 → t5, t6
-      "addq %%rax, %%r13\n\t"
-      "adcq $0, %%r14\n\t"
-      // double the cross products: t1..t6, carry → t7
-      "xorl %%r15d, %%r15d\n\t"
-      "addq %%r9, %%r9\n\t"
-      "adcq %%r10, %%r10\n\t"
-      "adcq %%r11, %%r11\n\t"
-      "adcq %%r12, %%r12\n\t"
-      "adcq %%r13, %%r13\n\t"
-      "adcq %%r14, %%r14\n\t"
-      "adcq $0, %%r15\n\t"
-      // add the squares a_i² at t_{2i}, t_{2i+1} (MULX leaves the flags alone)
-      "movq 0(%[a]), %%rdx\n\t"
-      "mulxq %%rdx, %%r8, %%rax\n\t"
-      "addq %%rax, %%r9\n\t"
-      "movq 8(%[a]), %%rdx\n\t"
-      "mulxq %%rdx, %%rax, %%rcx\n\t"
-      "adcq %%rax, %%r10\n\t"
-      "adcq %%rcx, %%r11\n\t"
-      "movq 16(%[a]), %%rdx\n\t"
-      "mulxq %%rdx, %%rax, %%rcx\n\t"
-      "adcq %%rax, %%r12\n\t"
-      "adcq %%rcx, %%r13\n\t"
-      "movq 24(%[a]), %%rdx\n\t"
-      "mulxq %%rdx, %%rax, %%rcx\n\t"
-      "adcq %%rax, %%r14\n\t"
-      "adcq %%rcx, %%r15\n\t"
-      "movq %%r8, 0(%[r])\n\t"
-      "movq %%r9, 8(%[r])\n\t"
-      "movq %%r10, 16(%[r])\n\t"
-      "movq %%r11, 24(%[r])\n\t"
-      "movq %%r12, 32(%[r])\n\t"
-      "movq %%r13, 40(%[r])\n\t"
-      "movq %%r14, 48(%[r])\n\t"
-      "movq %%r15, 56(%[r])\n\t"
-      :
-      : [r] "r"(r), [a] "r"(a)
-      : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
-}
-
 // r = t·2^−256 mod p for t < p·2^256 (four word-by-word Montgomery steps on the low half, then the high half added
 // and one conditional subtraction); pinv points at {p[0..3], −p^−1 mod 2^64} (FieldParams' layout).
 static inline __attribute__((always_inline)) void montRedAdx(uint64_t r[4], const uint64_t t[8], const uint64_t* pinv) {
@@ -200,6 +139,106 @@ static inline __attribute__((always_inline)) void montRedAdx(uint64_t r[4], cons
       : [r] "r"(r), [t] "r"(t), [p] "r"(pinv)
       : "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 #undef ZK_RED_STEP
+}
+
+// r = a²·2^−256 mod p: the 512-bit square with each cross product a_i·a_j (i < j) computed once and doubled
+// (10 MULX instead of 16), kept in registers, then montRedAdx's four steps and the high half; pinv as for montRedAdx.
+// (A separate square-to-memory + montRedAdx measured no faster than montMulAdx(a, a): the store and reload cost
+// what the six MULX save.)
+static inline __attribute__((always_inline)) void montSqrAdx(uint64_t r[4], const uint64_t a[4], const uint64_t* pinv) {
+#define ZK_SQR_RED(x0, x1, x2, x3, x4)      \
+  "movq %%" x0 ", %%rdx\n\t"                \
+  "imulq %[inv], %%rdx\n\t"                 \
+  "xorl %%eax, %%eax\n\t"                   \
+  "mulxq %[p0], %%rax, %%rcx\n\t"           \
+  "adoxq %%rax, %%" x0 "\n\t"               \
+  "adcxq %%rcx, %%" x1 "\n\t"               \
+  "mulxq %[p1], %%rax, %%rcx\n\t"           \
+  "adoxq %%rax, %%" x1 "\n\t"               \
+  "adcxq %%rcx, %%" x2 "\n\t"               \
+  "mulxq %[p2], %%rax, %%rcx\n\t"           \
+  "adoxq %%rax, %%" x2 "\n\t"               \
+  "adcxq %%rcx, %%" x3 "\n\t"               \
+  "mulxq %[p3], %%rax, %%rcx\n\t"           \
+  "adoxq %%rax, %%" x3 "\n\t"               \
+  "adcxq %%rcx, %%" x4 "\n\t"               \
+  "adoxq %%" x0 ", %%" x4 "\n\t"
+  asm volatile(
+      "movq %[a0], %%rdx\n\t"
+      "mulxq %[a1], %%r9, %%r10\n\t"
+      "mulxq %[a2], %%rax, %%r11\n\t"
+      "addq %%rax, %%r10\n\t"
+      "mulxq %[a3], %%rax, %%r12\n\t"
+      "adcq %%rax, %%r11\n\t"
+      "adcq $0, %%r12\n\t"
+      "movq %[a1], %%rdx\n\t"
+      "xorl %%r13d, %%r13d\n\t"
+      "mulxq %[a2], %%rax, %%rcx\n\t"
+      "addq %%rax, %%r11\n\t"
+      "adcq %%rcx, %%r12\n\t"
+      "adcq $0, %%r13\n\t"
+      "mulxq %[a3], %%rax, %%rcx\n\t"
+      "addq %%rax, %%r12\n\t"
+      "adcq %%rcx, %%r13\n\t"
+      "movq %[a2], %%rdx\n\t"
+      "mulxq %[a3], %%rax, %%r14\n\t"
+      "addq %%rax, %%r13\n\t"
+      "adcq $0, %%r14\n\t"
+      "xorl %%r15d, %%r15d\n\t"
+      "addq %%r9, %%r9\n\t"
+      "adcq %%r10, %%r10\n\t"
+      "adcq %%r11, %%r11\n\t"
+      "adcq %%r12, %%r12\n\t"
+      "adcq %%r13, %%r13\n\t"
+      "adcq %%r14, %%r14\n\t"
+      "adcq $0, %%r15\n\t"
+      "movq %[a0], %%rdx\n\t"
+      "mulxq %%rdx, %%r8, %%rax\n\t"
+      "addq %%rax, %%r9\n\t"
+      "movq %[a1], %%rdx\n\t"
+      "mulxq %%rdx, %%rax, %%rcx\n\t"
+      "adcq %%rax, %%r10\n\t"
+      "adcq %%rcx, %%r11\n\t"
+      "movq %[a2], %%rdx\n\t"
+      "mulxq %%rdx, %%rax, %%rcx\n\t"
+      "adcq %%rax, %%r12\n\t"
+      "adcq %%rcx, %%r13\n\t"
+      "movq %[a3], %%rdx\n\t"
+      "mulxq %%rdx, %%rax, %%rcx\n\t"
+      "adcq %%rax, %%r14\n\t"
+      "adcq %%rcx, %%r15\n\t"
+      // t = r8..r15; reduce the low half with rbx as the running top limb
+      "xorl %%ebx, %%ebx\n\t"
+      ZK_SQR_RED("r8", "r9", "r10", "r11", "rbx")
+      ZK_SQR_RED("r9", "r10", "r11", "rbx", "r8")
+      ZK_SQR_RED("r10", "r11", "rbx", "r8", "r9")
+      ZK_SQR_RED("r11", "rbx", "r8", "r9", "r10")
+      // + high half r12..r15 → (r12, r13, r14, r15) < 2p
+      "addq %%rbx, %%r12\n\t"
+      "adcq %%r8, %%r13\n\t"
+      "adcq %%r9, %%r14\n\t"
+      "adcq %%r10, %%r15\n\t"
+      "movq %%r12, %%rax\n\t"
+      "subq %[p0], %%rax\n\t"
+      "movq %%r13, %%rcx\n\t"
+      "sbbq %[p1], %%rcx\n\t"
+      "movq %%r14, %%rdx\n\t"
+      "sbbq %[p2], %%rdx\n\t"
+      "movq %%r15, %%rbx\n\t"
+      "sbbq %[p3], %%rbx\n\t"
+      "cmovncq %%rax, %%r12\n\t"
+      "cmovncq %%rcx, %%r13\n\t"
+      "cmovncq %%rdx, %%r14\n\t"
+      "cmovncq %%rbx, %%r15\n\t"
+      "movq %%r12, %[r0]\n\t"
+      "movq %%r13, %[r1]\n\t"
+      "movq %%r14, %[r2]\n\t"
+      "movq %%r15, %[r3]\n\t"
+      : [r0] "=m"(r[0]), [r1] "=m"(r[1]), [r2] "=m"(r[2]), [r3] "=m"(r[3])
+      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p0] "m"(pinv[0]), [p1] "m"(pinv[1]), [p2] "m"(pinv[2]), [p3] "m"(pinv[3]),
+        [inv] "m"(pinv[4])
+      : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+#undef ZK_SQR_RED
 }
 
 // Portable versions (same contracts).

@@ -1,7 +1,7 @@
 // Unit checks of the field arithmetic (docs/native-prover.md, "Field arithmetic"; run by test/native/field.test.ts).
 //   field_test            reads operations on raw limbs from stdin, one per line, and prints each result in hex, so
 //                         the test can compare them with BigInt: "<op> <q|r> <hex>..." with op one of mul, sqr,
-//                         wide, wsqr, red, inv, add, sub, f2mul, f2sqr (Fq only; prints c0 and c1)
+//                         wide, red, inv, add, sub, f2mul, f2sqr (Fq only; prints c0 and c1)
 //   field_test self N S   N random values (seed S): every new routine against the one it replaced
 //                         (native/tools/field_ref.hpp) and the x86 path against the portable one; "ALL OK" at the end
 // ZKINFER_NATIVE_NO_ASM=1 selects the portable paths for the first mode.
@@ -68,16 +68,13 @@ static int selfTest(uint64_t n, uint64_t seed) {
         montRedAdx(r1, w1, P.p);
         montRedGeneric(r2, w1, P.p);
         check(!memcmp(r1, r2, 32) && !memcmp(r1, m1, 32), "montRed(a·b) = montMul(a, b)", i);
-        sqrWideAdx(w1, a.v);
-        mulWideGeneric(w2, a.v, a.v);
-        check(!memcmp(w1, w2, 64), "sqrWideAdx = a·a", i);
       }
       montMulGeneric(m1, a.v, a.v, P);
       montSqr(m2, a.v, P);
       check(!memcmp(m1, m2, 32), "montSqr = montMul(a, a)", i);
       check(!geq4(m2, P.p), "montSqr fully reduced", i);
     }
-    printf("ok %s: montMul/mulWide/montRed/sqrWide x86 = portable, montSqr = montMul(a, a) (%llu pairs below 2p)\n", &P == &FQ_PARAMS ? "Fq" : "Fr",
+    printf("ok %s: montMul/mulWide/montRed x86 = portable, montSqr = montMul(a, a) (%llu pairs below 2p)\n", &P == &FQ_PARAMS ? "Fq" : "Fr",
            (unsigned long long)n);
   }
   for (uint64_t i = 0; i < n; i++) {
@@ -131,10 +128,6 @@ int main(int argc, char** argv) {
       load(a, h[0], 4);
       montSqr(r, a, P);
       printHex(r, 4);
-    } else if (op == "wsqr") {
-      load(a, h[0], 4);
-      if (HAS_ADX) sqrWideAdx(r, a); else mulWideGeneric(r, a, a);
-      printHex(r, 8);
     } else if (op == "red") {
       load(a, h[0], 8);
       montRed(r, a, P);

@@ -1,5 +1,5 @@
 // The native field arithmetic (docs/native-prover.md, "Field arithmetic") against BigInt: Montgomery multiply and
-// square, the 512-bit product and square, Montgomery reduction, the binary-GCD inverse, modular add/sub, and Fq2
+// square, the 512-bit product, Montgomery reduction, the binary-GCD inverse, modular add/sub, and Fq2
 // multiply/square with lazy reduction, on Fq and Fr, on edge values (0, 1, p−1, 2p−1 where the contract allows
 // operands below 2p, 2^256 mod p, limbs all ones, ...) and random ones, on the x86 MULX/ADX path and on the
 // portable one (ZKINFER_NATIVE_NO_ASM=1). native/tools/field_test.cpp also compares every new routine with the one
@@ -46,7 +46,6 @@ function cases(): Case[] {
       out.push({ line: `mul ${f} ${hex(a)} ${hex(b)}`, want: hex((a * b * rinv) % p) });
       out.push({ line: `sqr ${f} ${hex(a)}`, want: hex((a * a * rinv) % p) });
       out.push({ line: `wide ${f} ${hex(a)} ${hex(b)}`, want: hex(a * b) });
-      out.push({ line: `wsqr ${f} ${hex(a)}`, want: hex(a * a) });
       out.push({ line: `red ${f} ${hex(a * b)}`, want: hex((a * b * rinv) % p) });
     }
     for (const t of [p * MONT - 1n, p * MONT - p, 4n * p * p - 1n, (p - 1n) * (p - 1n), MONT * MONT / 8n - 1n, 0n, 1n]) {
