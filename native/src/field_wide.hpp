@@ -146,44 +146,48 @@ static inline __attribute__((always_inline)) void montRedAdx(uint64_t r[4], cons
 // (A separate square-to-memory + montRedAdx measured no faster than montMulAdx(a, a): the store and reload cost
 // what the six MULX save.)
 static inline __attribute__((always_inline)) void montSqrAdx(uint64_t r[4], const uint64_t a[4], const uint64_t* pinv) {
-#define ZK_SQR_RED(x0, x1, x2, x3, x4)      \
-  "movq %%" x0 ", %%rdx\n\t"                \
-  "imulq %[inv], %%rdx\n\t"                 \
-  "xorl %%eax, %%eax\n\t"                   \
-  "mulxq %[p0], %%rax, %%rcx\n\t"           \
-  "adoxq %%rax, %%" x0 "\n\t"               \
-  "adcxq %%rcx, %%" x1 "\n\t"               \
-  "mulxq %[p1], %%rax, %%rcx\n\t"           \
-  "adoxq %%rax, %%" x1 "\n\t"               \
-  "adcxq %%rcx, %%" x2 "\n\t"               \
-  "mulxq %[p2], %%rax, %%rcx\n\t"           \
-  "adoxq %%rax, %%" x2 "\n\t"               \
-  "adcxq %%rcx, %%" x3 "\n\t"               \
-  "mulxq %[p3], %%rax, %%rcx\n\t"           \
-  "adoxq %%rax, %%" x3 "\n\t"               \
-  "adcxq %%rcx, %%" x4 "\n\t"               \
-  "adoxq %%" x0 ", %%" x4 "\n\t"
+  // Registers: the square in r8..r15, rax/rcx products, rdx the multiplier; the a pointer register becomes the
+  // reduction's running top limb once a is read (the addon is built with -fPIC and a frame pointer: no spare).
+#define ZK_SQR_RED(x0, x1, x2, x3, x4) \
+  "movq " x0 ", %%rdx\n\t"             \
+  "imulq 32(%[p]), %%rdx\n\t"          \
+  "xorl %%eax, %%eax\n\t"              \
+  "mulxq 0(%[p]), %%rax, %%rcx\n\t"    \
+  "adoxq %%rax, " x0 "\n\t"            \
+  "adcxq %%rcx, " x1 "\n\t"            \
+  "mulxq 8(%[p]), %%rax, %%rcx\n\t"    \
+  "adoxq %%rax, " x1 "\n\t"            \
+  "adcxq %%rcx, " x2 "\n\t"            \
+  "mulxq 16(%[p]), %%rax, %%rcx\n\t"   \
+  "adoxq %%rax, " x2 "\n\t"            \
+  "adcxq %%rcx, " x3 "\n\t"            \
+  "mulxq 24(%[p]), %%rax, %%rcx\n\t"   \
+  "adoxq %%rax, " x3 "\n\t"            \
+  "adcxq %%rcx, " x4 "\n\t"            \
+  "adoxq " x0 ", " x4 "\n\t"  /* x0 is 0 here: adds the last OF */
+  const uint64_t* ap = a;
   asm volatile(
-      "movq %[a0], %%rdx\n\t"
-      "mulxq %[a1], %%r9, %%r10\n\t"
-      "mulxq %[a2], %%rax, %%r11\n\t"
+      "movq 0(%[a]), %%rdx\n\t"
+      "mulxq 8(%[a]), %%r9, %%r10\n\t"    // a0·a1 → t1, t2
+      "mulxq 16(%[a]), %%rax, %%r11\n\t"  // a0·a2 → t2, t3
       "addq %%rax, %%r10\n\t"
-      "mulxq %[a3], %%rax, %%r12\n\t"
+      "mulxq 24(%[a]), %%rax, %%r12\n\t"  // a0·a3 → t3, t4
       "adcq %%rax, %%r11\n\t"
       "adcq $0, %%r12\n\t"
-      "movq %[a1], %%rdx\n\t"
+      "movq 8(%[a]), %%rdx\n\t"
       "xorl %%r13d, %%r13d\n\t"
-      "mulxq %[a2], %%rax, %%rcx\n\t"
+      "mulxq 16(%[a]), %%rax, %%rcx\n\t"  // a1·a2 → t3, t4
       "addq %%rax, %%r11\n\t"
       "adcq %%rcx, %%r12\n\t"
       "adcq $0, %%r13\n\t"
-      "mulxq %[a3], %%rax, %%rcx\n\t"
+      "mulxq 24(%[a]), %%rax, %%rcx\n\t"  // a1·a3 → t4, t5
       "addq %%rax, %%r12\n\t"
       "adcq %%rcx, %%r13\n\t"
-      "movq %[a2], %%rdx\n\t"
-      "mulxq %[a3], %%rax, %%r14\n\t"
+      "movq 16(%[a]), %%rdx\n\t"
+      "mulxq 24(%[a]), %%rax, %%r14\n\t"  // a2·a3 → t5, t6
       "addq %%rax, %%r13\n\t"
       "adcq $0, %%r14\n\t"
+      // double the cross products: t1..t6, carry → t7
       "xorl %%r15d, %%r15d\n\t"
       "addq %%r9, %%r9\n\t"
       "adcq %%r10, %%r10\n\t"
@@ -192,52 +196,52 @@ static inline __attribute__((always_inline)) void montSqrAdx(uint64_t r[4], cons
       "adcq %%r13, %%r13\n\t"
       "adcq %%r14, %%r14\n\t"
       "adcq $0, %%r15\n\t"
-      "movq %[a0], %%rdx\n\t"
+      // add the squares a_i² at t_{2i}, t_{2i+1} (MULX and MOV leave the flags alone)
+      "movq 0(%[a]), %%rdx\n\t"
       "mulxq %%rdx, %%r8, %%rax\n\t"
       "addq %%rax, %%r9\n\t"
-      "movq %[a1], %%rdx\n\t"
+      "movq 8(%[a]), %%rdx\n\t"
       "mulxq %%rdx, %%rax, %%rcx\n\t"
       "adcq %%rax, %%r10\n\t"
       "adcq %%rcx, %%r11\n\t"
-      "movq %[a2], %%rdx\n\t"
+      "movq 16(%[a]), %%rdx\n\t"
       "mulxq %%rdx, %%rax, %%rcx\n\t"
       "adcq %%rax, %%r12\n\t"
       "adcq %%rcx, %%r13\n\t"
-      "movq %[a3], %%rdx\n\t"
+      "movq 24(%[a]), %%rdx\n\t"
       "mulxq %%rdx, %%rax, %%rcx\n\t"
       "adcq %%rax, %%r14\n\t"
       "adcq %%rcx, %%r15\n\t"
-      // t = r8..r15; reduce the low half with rbx as the running top limb
-      "xorl %%ebx, %%ebx\n\t"
-      ZK_SQR_RED("r8", "r9", "r10", "r11", "rbx")
-      ZK_SQR_RED("r9", "r10", "r11", "rbx", "r8")
-      ZK_SQR_RED("r10", "r11", "rbx", "r8", "r9")
-      ZK_SQR_RED("r11", "rbx", "r8", "r9", "r10")
-      // + high half r12..r15 → (r12, r13, r14, r15) < 2p
-      "addq %%rbx, %%r12\n\t"
+      // t = r8..r15; reduce the low half r8..r11 with %[a] (a is read) as the running top limb
+      "xorl %k[a], %k[a]\n\t"
+      ZK_SQR_RED("%%r8", "%%r9", "%%r10", "%%r11", "%[a]")
+      ZK_SQR_RED("%%r9", "%%r10", "%%r11", "%[a]", "%%r8")
+      ZK_SQR_RED("%%r10", "%%r11", "%[a]", "%%r8", "%%r9")
+      ZK_SQR_RED("%%r11", "%[a]", "%%r8", "%%r9", "%%r10")
+      // + high half r12..r15: (r12, r13, r14, r15) < 2p, then subtract p once if needed
+      "addq %[a], %%r12\n\t"
       "adcq %%r8, %%r13\n\t"
       "adcq %%r9, %%r14\n\t"
       "adcq %%r10, %%r15\n\t"
       "movq %%r12, %%rax\n\t"
-      "subq %[p0], %%rax\n\t"
+      "subq 0(%[p]), %%rax\n\t"
       "movq %%r13, %%rcx\n\t"
-      "sbbq %[p1], %%rcx\n\t"
+      "sbbq 8(%[p]), %%rcx\n\t"
       "movq %%r14, %%rdx\n\t"
-      "sbbq %[p2], %%rdx\n\t"
-      "movq %%r15, %%rbx\n\t"
-      "sbbq %[p3], %%rbx\n\t"
+      "sbbq 16(%[p]), %%rdx\n\t"
+      "movq %%r15, %[a]\n\t"
+      "sbbq 24(%[p]), %[a]\n\t"
       "cmovncq %%rax, %%r12\n\t"
       "cmovncq %%rcx, %%r13\n\t"
       "cmovncq %%rdx, %%r14\n\t"
-      "cmovncq %%rbx, %%r15\n\t"
-      "movq %%r12, %[r0]\n\t"
-      "movq %%r13, %[r1]\n\t"
-      "movq %%r14, %[r2]\n\t"
-      "movq %%r15, %[r3]\n\t"
-      : [r0] "=m"(r[0]), [r1] "=m"(r[1]), [r2] "=m"(r[2]), [r3] "=m"(r[3])
-      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p0] "m"(pinv[0]), [p1] "m"(pinv[1]), [p2] "m"(pinv[2]), [p3] "m"(pinv[3]),
-        [inv] "m"(pinv[4])
-      : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+      "cmovncq %[a], %%r15\n\t"
+      "movq %%r12, 0(%[r])\n\t"
+      "movq %%r13, 8(%[r])\n\t"
+      "movq %%r14, 16(%[r])\n\t"
+      "movq %%r15, 24(%[r])\n\t"
+      : [a] "+&r"(ap)
+      : [r] "r"(r), [p] "r"(pinv)
+      : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 #undef ZK_SQR_RED
 }
 

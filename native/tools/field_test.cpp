@@ -72,9 +72,21 @@ static int selfTest(uint64_t n, uint64_t seed) {
       montMulGeneric(m1, a.v, a.v, P);
       montSqr(m2, a.v, P);
       check(!memcmp(m1, m2, 32), "montSqr = montMul(a, a)", i);
+      uint64_t in[4];  // in place (r aliases a): the asm must read a before it writes r
+      memcpy(in, a.v, 32);
+      montSqr(in, in, P);
+      check(!memcmp(in, m1, 32), "montSqr in place", i);
+      memcpy(in, a.v, 32);
+      montMul(in, in, in, P);
+      check(!memcmp(in, m1, 32), "montMul in place", i);
+      addMod(in, in, in, P.p);
+      addMod(m2, m1, m1, P.p);
+      check(!memcmp(in, m2, 32), "addMod in place", i);
+      subMod(in, in, m1, P.p);
+      check(!memcmp(in, m1, 32), "subMod in place", i);
       check(!geq4(m2, P.p), "montSqr fully reduced", i);
     }
-    printf("ok %s: montMul/mulWide/montRed x86 = portable, montSqr = montMul(a, a) (%llu pairs below 2p)\n", &P == &FQ_PARAMS ? "Fq" : "Fr",
+    printf("ok %s: montMul/mulWide/montRed x86 = portable, montSqr = montMul(a, a), in place too (%llu pairs below 2p)\n", &P == &FQ_PARAMS ? "Fq" : "Fr",
            (unsigned long long)n);
   }
   for (uint64_t i = 0; i < n; i++) {

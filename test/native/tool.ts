@@ -23,7 +23,9 @@ export function buildNativeTool(tool: string, units: string[]): string {
   if (existsSync(bin)) return bin;
   mkdirSync(CACHE, { recursive: true });
   const tmp = `${bin}.${process.pid}.tmp`;
-  const args = ['-O2', '-std=c++17', '-pthread', `-I${join(ROOT, 'native/src')}`, ...cpp.map((f) => join(ROOT, f)), '-o', tmp];
+  // the addon's code-generation flags (node-gyp: position-independent, frame pointer kept), so the inline asm gets
+  // the same few free registers as in the addon
+  const args = ['-O2', '-std=c++17', '-pthread', '-fPIC', '-fno-omit-frame-pointer', `-I${join(ROOT, 'native/src')}`, ...cpp.map((f) => join(ROOT, f)), '-o', tmp];
   const r = spawnSync('g++', args, { encoding: 'utf8' });
   assert.equal(r.status, 0, `g++ failed:\n${r.stderr}`);
   renameSync(tmp, bin);
