@@ -20,12 +20,12 @@ import {
 } from '../errors.js';
 import type {
   CallReceipt, Chain, Commitment, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
+  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
 import { QUICKNET } from '../timelock/beacon.js';
 import { SUBTENSOR_BLOCK_TIME_MS, SUBTENSOR_NETWORKS, SUBTENSOR_SIGNED_EXTENSIONS } from './config.js';
 import {
-  addStakeCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, addStakeLimitCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, removeStakeLimitCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from './calls.js';
 import {
   commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
@@ -232,12 +232,17 @@ export class SubtensorChain implements Chain {
     return this.stakeNetuid;
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
-    return { block: (await this.send(addStakeCall(this.tx, hotkey, netuid ?? this.netuidForStake(), amount), coldkey)).block };
+  /** add_stake, or add_stake_limit with a limit (SlippageTooHigh / PriceLimitExceeded map to their typed errors). */
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
+    const n = netuid ?? this.netuidForStake();
+    const call = limit ? addStakeLimitCall(this.tx, hotkey, n, amount, limit.limitPrice, limit.allowPartial === true) : addStakeCall(this.tx, hotkey, n, amount);
+    return { block: (await this.send(call, coldkey)).block };
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
-    return { block: (await this.send(removeStakeCall(this.tx, hotkey, netuid ?? this.netuidForStake(), amount), coldkey)).block };
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
+    const n = netuid ?? this.netuidForStake();
+    const call = limit ? removeStakeLimitCall(this.tx, hotkey, n, amount, limit.limitPrice, limit.allowPartial === true) : removeStakeCall(this.tx, hotkey, n, amount);
+    return { block: (await this.send(call, coldkey)).block };
   }
 
   async close(): Promise<void> {
