@@ -151,8 +151,9 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
       .option('--limit-price <tao>', `${op === 'add' ? 'highest' : 'lowest'} price (τ per α) the swap may reach: sends ${op}_stake_limit`)
       .option('--safe-staking', 'limit the price to the current price ± --rate-tolerance (the SDK\'s safe_staking)')
       .option('--rate-tolerance <fraction>', 'price tolerance of --safe-staking', '0.005')
+      // commander names this option after its last flag (allowPartialStake, btcli's name); both flags set it
       .option('--allow-partial, --allow-partial-stake', 'execute the part that fits under the limit instead of failing with SlippageTooHigh')
-      .action(async (f: ChainCmdFlags & { amount: string; netuid: string; limitPrice?: string; safeStaking?: boolean; rateTolerance: string; allowPartial?: boolean }) => {
+      .action(async (f: ChainCmdFlags & { amount: string; netuid: string; limitPrice?: string; safeStaking?: boolean; rateTolerance: string; allowPartialStake?: boolean }) => {
         const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
         const cold = await coldkeySigner(f);
         const hot = await hotkeyAddress(f);
@@ -160,7 +161,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
         const tolerance = Number(f.rateTolerance);
         const request = {
           ...(f.limitPrice === undefined ? {} : { limitPrice: parseTao(f.limitPrice, '--limit-price') }),
-          safeStaking: f.safeStaking === true, rateTolerance: tolerance, allowPartial: f.allowPartial === true,
+          safeStaking: f.safeStaking === true, rateTolerance: tolerance, allowPartial: f.allowPartialStake === true,
         };
         const { resolveStakeLimit } = await import('../chain/stake-limit.js');
         await withChain(f, async (c) => {
