@@ -17,7 +17,7 @@ import { unwrapStorageType } from '@polkadot/types/util';
 import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import {
-  addStakeCall, burnedRegisterCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, addStakeLimitCall, burnedRegisterCall, removeStakeCall, removeStakeLimitCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from '../../src/chain/subtensor/calls.js';
 import {
   commitmentFields, commitmentText, hyperparametersFromRuntime, i32f32ToNumber, ipFromU128, ipToU128, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
@@ -63,6 +63,21 @@ test('metadata: pallet and call indices zkinfer relies on', () => {
   assert.deepEqual(idx(serveAxonCall(tx, { netuid: 1, ip: '127.0.0.1', port: 1, version: 1 })), [7, 4]);
   assert.deepEqual(idx(burnedRegisterCall(tx, 1, hot.address)), [7, 7]);
   assert.deepEqual(idx(setCommitmentCall(tx, 1, 'x')), [18, 0]);
+  // subtensor 14bc6f9f pallets/subtensor/src/macros/dispatches.rs: add_stake_limit call_index(88), remove_stake_limit (89)
+  assert.deepEqual(idx(addStakeLimitCall(tx, hot.address, 1, 1n, 1n, false)), [7, 88]);
+  assert.deepEqual(idx(removeStakeLimitCall(tx, hot.address, 1, 1n, 1n, true)), [7, 89]);
+});
+
+test('add_stake_limit / remove_stake_limit encode (hotkey, netuid, amount, limit_price, allow_partial) and decode back', () => {
+  const add = addStakeLimitCall(tx, hot.address, 3, 25_000_000_000n, 251_250_000n, true);
+  // hotkey AccountId32 | netuid u16 | amount_staked u64 | limit_price u64 (rao of τ per α) | allow_partial bool
+  assert.equal(hex(add.toU8a()), '0758' + hex(decodeAddress(hot.address)) + '0300' + le(25_000_000_000n, 8) + le(251_250_000n, 8) + '01');
+  const back = registry.createType('Call', add.toU8a());
+  assert.equal(`${back.section}.${back.method}`, 'subtensorModule.addStakeLimit');
+  assert.deepEqual(back.meta.args.map((a) => a.name.toString()), ['hotkey', 'netuid', 'amount_staked', 'limit_price', 'allow_partial']);
+  const rm = removeStakeLimitCall(tx, hot.address, 3, 7n, 0n, false);
+  assert.equal(hex(rm.toU8a()), '0759' + hex(decodeAddress(hot.address)) + '0300' + le(7n, 8) + le(0n, 8) + '00');
+  assert.deepEqual(registry.createType('Call', rm.toU8a()).meta.args.map((a) => a.name.toString()), ['hotkey', 'netuid', 'amount_unstaked', 'limit_price', 'allow_partial']);
 });
 
 test('call encoding matches hand-computed SCALE bytes and decodes back', () => {
@@ -147,6 +162,19 @@ test('runtime APIs and dispatch errors the adapter uses exist with the expected 
   // …and a dispatch error from the node maps back to the typed class.
   assert.ok(errorForDispatch('subtensorModule', 'SettingWeightsTooFast', '') instanceof E.WeightsRateLimitError, 'mapped');
   assert.ok(errorForDispatch('subtensorModule', 'SomethingNew', '') instanceof E.ExtrinsicFailedError, 'fallback');
+  // the slippage errors of the *_limit calls: both names exist in the finney metadata and map to their classes
+  const errorNames = (pallet: string) => {
+    const p = metadata.asLatest.pallets.find((x) => x.name.toString() === pallet)!;
+    const names: string[] = [];
+    for (let i = 0; i < 256; i++) {
+      try { names.push(registry.findMetaError({ index: p.index.toNumber(), error: i }).name); } catch { break; }
+    }
+    return names;
+  };
+  assert.ok(errorNames('SubtensorModule').includes('SlippageTooHigh'));
+  assert.ok(errorNames('Swap').includes('PriceLimitExceeded'));
+  assert.ok(errorForDispatch('subtensorModule', 'SlippageTooHigh', '') instanceof E.SlippageTooHighError);
+  assert.ok(errorForDispatch('swap', 'PriceLimitExceeded', '') instanceof E.PriceLimitExceededError);
 });
 
 test('decodes a real NeuronInfoRuntimeApi.get_neurons_lite response (finney netuid 1) into a Metagraph', () => {
