@@ -179,7 +179,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
     .action(async (f: ChainCmdFlags & { netuid: string; json?: boolean }) => {
       const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
       const p = await withChain(f, async (c) => {
-        if (!c.subnetPool) throw new UnsupportedOnChainError('this backend does not read subnet pools', { hint: 'use the devnet, or btcli subnets show' });
+        if (!c.subnetPool) throw new UnsupportedOnChainError('this backend does not read subnet pools', { hint: 'use the devnet or subtensor backend' });
         return c.subnetPool(netuid);
       });
       console.log(f.json ? json(p) : formatPool(p));

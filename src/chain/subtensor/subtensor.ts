@@ -28,7 +28,7 @@ import {
   addStakeCall, addStakeLimitCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, removeStakeLimitCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from './calls.js';
 import {
-  commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
+  commitmentText, hyperparametersFromRuntime, subnetPoolFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
   withRuntimeStake,
 } from './codec.js';
 
@@ -122,6 +122,17 @@ export class SubtensorChain implements Chain {
     const at = new Map(regs.map(([k, v]) => [Number((k.args[1] as unknown as { toNumber(): number }).toNumber()), Number(v.toString())]));
     // dynamic TAO: alpha, root TAO and total stake as the runtime reports them (docs/chain.md "Dynamic TAO")
     return withRuntimeStake(metagraphFromNeurons(netuid, block, list, at), dtao.isSome ? dtao.unwrap().toJSON() as Record<string, unknown> : undefined);
+  }
+
+  /** DynamicInfo's reserves and injections, the swap's current price and fee (docs/chain.md "Swap fees and limit prices"). */
+  async subnetPool(netuid: number): Promise<SubnetPool> {
+    const [info, price, fee] = await Promise.all([
+      this.api.call['subnetInfoRuntimeApi']!['getDynamicInfo']!(netuid) as Promise<{ isNone: boolean; unwrap(): { toJSON(): unknown } }>,
+      this.api.call['swapRuntimeApi']!['currentAlphaPrice']!(netuid) as Promise<{ toString(): string }>,
+      this.api.query['swap']!['feeRate']!(netuid) as Promise<{ toString(): string }>,
+    ]);
+    if (info.isNone) throw new SubnetNotFoundError(`subnet ${netuid} does not exist on this chain`, { details: { netuid } });
+    return subnetPoolFromRuntime(netuid, info.unwrap().toJSON() as Record<string, unknown>, BigInt(price.toString()), Number(fee.toString()));
   }
 
   async hyperparameters(netuid: number): Promise<Hyperparameters> {
