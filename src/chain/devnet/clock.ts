@@ -91,9 +91,12 @@ export function pendingCommitBlocks(store: Store, s: SubnetRow, hotkeys: string[
  */
 export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
   const neurons = store.neurons(s.netuid);
-  if (neurons.length === 0) return;
-  const h = s.hyperparams;
   const pool = store.pool(s.netuid);
+  if (neurons.length === 0) {
+    if (pool) distributeEmission(store, s, [], [], []); // the owner cut is still paid; the pots are drained
+    return;
+  }
+  const h = s.hyperparams;
   const twFx = taoWeightFx(store);
   const out = runEpoch({
     block,

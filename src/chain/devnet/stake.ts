@@ -118,6 +118,7 @@ function addThroughPool(store: Store, coldkey: string, hotkey: string, netuid: n
   const minAmount = MIN_STAKE + swapFee(MIN_STAKE, pool.feeRate);
   if (amount < minAmount) throw new InvalidAmountError(`a stake on subnet ${netuid} must be at least ${raoToTao(minAmount)} τ (min stake plus fee)`);
   const exec = limit === undefined ? amount : limitAmount(amount, maxTaoIn(pool, limit, pool.feeRate), partial, 'stake of τ');
+  if (exec < minAmount) throw new InvalidAmountError(`only ${raoToTao(exec)} τ fits under the limit price, below the ${raoToTao(minAmount)} τ minimum stake`);
   const fee = swapFee(exec, pool.feeRate);
   debit(store, coldkey, exec);
   const s = swapTaoForAlpha(pool, exec - fee);
