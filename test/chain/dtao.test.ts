@@ -150,6 +150,10 @@ test('the real CLI: a too-tight --limit-price fails with SlippageTooHigh and cha
     assert.match(r.stdout, /partial: 9\.\d+ of 50 τ fit under the limit/);
     const pool = await rpc.subnetPool(netuid);
     assert.ok(pool.priceRao <= 300_000_000n && pool.priceRao > 299_999_000n, `price ${pool.priceRao} at the limit`);
+    r = await runNode([...CLI_NODE_ARGS, 'chain', 'pool', '--netuid', String(netuid), '--network', server.url]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /price\s+0\.29999\d* τ\/α/);
+    assert.match(r.stdout, /fee rate\s+33\/65535/);
     // a limit below the current price can never fill
     await assert.rejects(rpc.addStake(cold, v1.address, T(1), netuid, { limitPrice: 200_000_000n }), E.PriceLimitExceededError);
     // safe staking: price · 1.005 admits a small unstake, refuses a large one
