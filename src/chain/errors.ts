@@ -41,6 +41,7 @@ export const InvalidAmountError = def('InvalidAmountError', 'AmountTooLow', 'Use
 // ---- dynamic-TAO swaps (subtensor's SlippageTooHigh, the swap pallet's PriceLimitExceeded) ----
 export const SlippageTooHighError = def('SlippageTooHighError', 'SlippageTooHigh',
   'The amount would move the price past your limit: stake less, raise `--limit-price`/`--rate-tolerance`, or pass `--allow-partial`.');
+export const SameNetuidError = def('SameNetuidError', 'SameNetuid', 'Swap stake between two different subnets.');
 export const PriceLimitExceededError = def('PriceLimitExceededError', 'PriceLimitExceeded',
   'The limit price is already on the wrong side of the pool price: a stake limit must be above it, an unstake limit below it (read it with `zkinfer chain pool --netuid N`).');
 
@@ -116,7 +117,7 @@ export const CHAIN_ERRORS: Record<string, new (message: string, opts?: ZkinferEr
   [
     SubnetNotFoundError, HotkeyNotRegisteredError, AlreadyRegisteredError, HotkeyOwnedByOtherColdkeyError,
     InsufficientBalanceError, NotEnoughStakeError, TooManyRegistrationsError, InvalidAmountError,
-    SlippageTooHighError, PriceLimitExceededError,
+    SlippageTooHighError, PriceLimitExceededError, SameNetuidError,
     AlphaHighTooLowError, AlphaLowOutOfRangeError,
     WeightVecLengthMismatchError, IncorrectWeightVersionKeyError, WeightsRateLimitError, InvalidUidError,
     TooFewWeightsError, DuplicateUidsError, NoValidatorPermitError, MaxWeightExceededError, CommitRevealEnabledError,

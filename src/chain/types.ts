@@ -292,6 +292,11 @@ export interface Chain {
   addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt>;
   /** Move `amount` rao of stake on `hotkey` back to the coldkey's balance (α of `netuid` where it has a pool). */
   removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt>;
+  /**
+   * swap_stake (swap_stake_limit with `limit`: origin/destination price ratio, rao): move `amount` rao of the
+   * hotkey's α from `originNetuid` to `destinationNetuid` (0: the root network), as the coldkey.
+   */
+  swapStake?(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt>;
   /** The subnet's pool (reserves, price, fee; netuid 0: the root network), where the backend reads it. */
   subnetPool?(netuid: number): Promise<SubnetPool>;
 

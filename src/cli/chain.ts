@@ -6,6 +6,7 @@
  *   register         burned_register a hotkey, paid by the coldkey
  *   stake add|remove move stake between the coldkey and a hotkey through --netuid's alpha pool (0: root), with
  *                    --limit-price / --safe-staking --rate-tolerance and --allow-partial (the *_limit extrinsics)
+ *   stake swap       swap_stake(_limit): move α between subnets (--origin-netuid, --dest-netuid)
  *   pool             print a subnet's pool (reserves, price, fee, the last block's injections)
  *   serve            serve_axon: publish a hotkey's axon address
  *   weights          set weights by hand (what a validator does)
@@ -171,6 +172,29 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
         }, netuid);
       });
   }
+
+  withKeys(addNetworkOptions(stake.command('swap')))
+    .description('swap_stake: move the hotkey\'s α from --origin-netuid to --dest-netuid (sold for τ that buys the destination\'s α; 0 is the root network)')
+    .requiredOption('--origin-netuid <n>', 'subnet the α leaves')
+    .requiredOption('--dest-netuid <n>', 'subnet the τ it sells for is staked on')
+    .requiredOption('--amount <alpha>', 'α of the origin subnet to move')
+    .option('--limit-price <ratio>', 'lowest origin/destination price ratio the move may reach: sends swap_stake_limit')
+    .option('--allow-partial, --allow-partial-stake', 'move the part that fits under the limit instead of failing with SlippageTooHigh')
+    .action(async (f: ChainCmdFlags & { originNetuid: string; destNetuid: string; amount: string; limitPrice?: string; allowPartialStake?: boolean }) => {
+      const from = parseIntFlag(f.originNetuid, '--origin-netuid', 0, 65535);
+      const to = parseIntFlag(f.destNetuid, '--dest-netuid', 0, 65535);
+      const cold = await coldkeySigner(f);
+      const hot = await hotkeyAddress(f);
+      const amount = parseTao(f.amount, '--amount');
+      if (f.allowPartialStake && f.limitPrice === undefined) throw new InvalidInputError('--allow-partial needs --limit-price');
+      const limit = f.limitPrice === undefined ? undefined : { limitPrice: parseTao(f.limitPrice, '--limit-price'), allowPartial: f.allowPartialStake === true };
+      await withChain(f, async (c) => {
+        if (!c.swapStake) throw new UnsupportedOnChainError('this backend cannot swap stake', { hint: 'unstake and stake again' });
+        const r = await c.swapStake(cold, hot, from, to, amount, limit);
+        const moved = r.swap ? `${raoToTao(BigInt(r.swap.paidIn))} α of subnet ${from} for ${raoToTao(BigInt(r.swap.paidOut))} ${to === 0 ? 'τ' : 'α'} of subnet ${to}` : `${raoToTao(amount)} α of subnet ${from} to subnet ${to}`;
+        console.log(`swapped ${moved} on ${hot} at block ${r.block}`);
+      });
+    });
 
   cmd('pool')
     .description('print a subnet\'s pool: τ/α reserves, price, moving price, fee, the last block\'s injections (netuid 0: root)')

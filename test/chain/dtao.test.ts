@@ -10,7 +10,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
 import { blockEmissionForIssuance } from '../../src/chain/devnet/coinbase.js';
-import { alphaPriceRao, DEFAULT_FEE_RATE, maxAlphaIn, maxTaoIn, swapFee, swapTaoForAlpha } from '../../src/chain/devnet/pool.js';
+import { alphaPriceRao, DEFAULT_FEE_RATE, maxAlphaIn, maxTaoIn, swapAlphaForTao, swapFee, swapTaoForAlpha } from '../../src/chain/devnet/pool.js';
 import { DEFAULT_TAO_WEIGHT } from '../../src/chain/devnet/stake.js';
 import { limitFromTolerance } from '../../src/chain/stake-limit.js';
 import * as E from '../../src/chain/errors.js';
@@ -122,6 +122,44 @@ test('root network: τ staked on netuid 0 counts tao_weight × τ in the stake w
   }
 });
 
+test('swap_stake: α sold on the origin (fee there) buys the destination\'s α fee-less; the price-ratio limit; root ↔ pool; same subnet refused', async () => {
+  const dev = await Devnet.open();
+  try {
+    await dev.faucet(cold.address, T(1000));
+    const a = await dev.createSubnet(cold.address, {}, { tao: T(100), alpha: T(400) }); // 0.25 τ/α
+    const b = await dev.createSubnet(cold.address, {}, { tao: T(100), alpha: T(100) }); // 1 τ/α
+    await dev.burnedRegister(a, cold, v1.address);
+    await dev.addStake(cold, v1.address, T(20), a);
+    const alphaA = dev.store.alphaOf(a, v1.address, cold.address);
+    const [pa, pb] = [dev.store.pool(a)!, dev.store.pool(b)!];
+    // after the stake a is 120 τ / 333 α (0.36 τ/α), so price_a / price_b = 0.36; selling a's α lowers it, and a limit
+    // of 0.34 admits (α_b·t_a/(t_a+t_b))/0.34 − α_a·t_b/(t_a+t_b) ≈ 8.9 of the ≈ 66.7 α
+    const limit = 340_000_000n;
+    const max = (pb.alpha * pa.tao * 1_000_000_000n / limit - pa.alpha * pb.tao) / (pa.tao + pb.tao);
+    await assert.rejects(dev.swapStake(cold, v1.address, a, b, alphaA, { limitPrice: limit }), E.SlippageTooHighError);
+    assert.equal(dev.store.alphaOf(a, v1.address, cold.address), alphaA, 'a refused swap changes nothing');
+    assert.deepEqual(dev.store.pool(b), pb);
+    const r = await dev.swapStake(cold, v1.address, a, b, alphaA, { limitPrice: limit, allowPartial: true });
+    assert.equal(r.swap!.paidIn, max.toString());
+    assert.ok(max > T(8) && max < T(10));
+    const fee = swapFee(max, DEFAULT_FEE_RATE);
+    const sold = swapTaoForAlpha(pb, swapAlphaForTao(pa, max - fee).taoOut).alphaOut;
+    assert.equal(dev.store.alphaOf(a, v1.address, cold.address), alphaA - max);
+    assert.equal(dev.store.alphaOf(b, v1.address, cold.address), sold, 'the τ from subnet a buys subnet b\'s α without a second fee');
+    // root → pool and pool → root
+    await dev.addStake(cold, v1.address, T(5), 0);
+    await dev.swapStake(cold, v1.address, 0, b, T(2));
+    assert.equal(dev.store.alphaOf(0, v1.address, cold.address), T(3));
+    await dev.swapStake(cold, v1.address, b, 0, sold);
+    assert.equal(dev.store.alphaOf(b, v1.address, cold.address) > 0n, true, 'the root-origin buy stays on b');
+    assert.ok(dev.store.alphaOf(0, v1.address, cold.address) > T(3));
+    await assert.rejects(dev.swapStake(cold, v1.address, a, a, T(1)), E.SameNetuidError);
+    await assert.rejects(dev.swapStake(cold, v1.address, a, 1, T(1)), /has no alpha pool/);
+  } finally {
+    await dev.close();
+  }
+});
+
 test('the real CLI: a too-tight --limit-price fails with SlippageTooHigh and changes nothing; --allow-partial fills part; --safe-staking; root stake', async () => {
   const dev = await Devnet.open({ fast: true });
   const server = await serveDevnet(dev, { port: 0 });
@@ -166,6 +204,13 @@ test('the real CLI: a too-tight --limit-price fails with SlippageTooHigh and cha
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await rpc.metagraph(netuid)).taoStake[0], T(5));
     assert.equal((await rpc.subnetPool(0)).taoIn, T(5));
+    // swap 2 τ of root stake into the subnet's α
+    const before2 = (await rpc.metagraph(netuid)).alphaStake[0]!;
+    r = await cli('stake', 'swap', '--origin-netuid', '0', '--dest-netuid', String(netuid), '--amount', '2');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /swapped 2 α of subnet 0 for [\d.]+ α of subnet \d+/);
+    assert.equal((await rpc.metagraph(netuid)).taoStake[0], T(3));
+    assert.ok((await rpc.metagraph(netuid)).alphaStake[0]! > before2);
   } finally {
     await rpc.close();
     await server.close();

@@ -17,7 +17,7 @@ import { unwrapStorageType } from '@polkadot/types/util';
 import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import {
-  addStakeCall, addStakeLimitCall, burnedRegisterCall, removeStakeCall, removeStakeLimitCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, addStakeLimitCall, burnedRegisterCall, removeStakeCall, removeStakeLimitCall, serveAxonCall, swapStakeCall, swapStakeLimitCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from '../../src/chain/subtensor/calls.js';
 import {
   commitmentFields, commitmentText, hyperparametersFromRuntime, subnetPoolFromRuntime, i32f32ToNumber, ipFromU128, ipToU128, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
@@ -66,6 +66,9 @@ test('metadata: pallet and call indices zkinfer relies on', () => {
   // subtensor 14bc6f9f pallets/subtensor/src/macros/dispatches.rs: add_stake_limit call_index(88), remove_stake_limit (89)
   assert.deepEqual(idx(addStakeLimitCall(tx, hot.address, 1, 1n, 1n, false)), [7, 88]);
   assert.deepEqual(idx(removeStakeLimitCall(tx, hot.address, 1, 1n, 1n, true)), [7, 89]);
+  // swap_stake call_index(87), swap_stake_limit (90)
+  assert.deepEqual(idx(swapStakeCall(tx, hot.address, 1, 2, 1n)), [7, 87]);
+  assert.deepEqual(idx(swapStakeLimitCall(tx, hot.address, 1, 2, 1n, 1n, true)), [7, 90]);
 });
 
 test('subnetPool: a DynamicInfo SCALE-encoded with the finney type decodes into the pool; the price and FeeRate reads exist', () => {
@@ -100,6 +103,9 @@ test('add_stake_limit / remove_stake_limit encode (hotkey, netuid, amount, limit
   const rm = removeStakeLimitCall(tx, hot.address, 3, 7n, 0n, false);
   assert.equal(hex(rm.toU8a()), '0759' + hex(decodeAddress(hot.address)) + '0300' + le(7n, 8) + le(0n, 8) + '00');
   assert.deepEqual(registry.createType('Call', rm.toU8a()).meta.args.map((a) => a.name.toString()), ['hotkey', 'netuid', 'amountUnstaked', 'limitPrice', 'allowPartial']);
+  const sw = swapStakeLimitCall(tx, hot.address, 3, 0, 9n, 250_000_000n, true);
+  assert.equal(hex(sw.toU8a()), '075a' + hex(decodeAddress(hot.address)) + '0300' + '0000' + le(9n, 8) + le(250_000_000n, 8) + '01');
+  assert.deepEqual(registry.createType('Call', sw.toU8a()).meta.args.map((a) => a.name.toString()), ['hotkey', 'originNetuid', 'destinationNetuid', 'alphaAmount', 'limitPrice', 'allowPartial']);
 });
 
 test('call encoding matches hand-computed SCALE bytes and decodes back', () => {
@@ -191,6 +197,7 @@ test('runtime APIs and dispatch errors the adapter uses exist with the expected 
   };
   assert.ok(errorNames('SubtensorModule').includes('SlippageTooHigh'));
   assert.ok(errorNames('Swap').includes('PriceLimitExceeded'));
+  assert.ok(errorNames('SubtensorModule').includes('SameNetuid'));
   assert.ok(errorForDispatch('subtensorModule', 'SlippageTooHigh', '') instanceof E.SlippageTooHighError);
   assert.ok(errorForDispatch('swap', 'PriceLimitExceeded', '') instanceof E.PriceLimitExceededError);
 });

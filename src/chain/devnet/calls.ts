@@ -47,6 +47,8 @@ export const CallSchemas = {
    */
   addStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional(), limitPrice: rao.optional(), allowPartial: z.boolean().optional() }),
   removeStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional(), limitPrice: rao.optional(), allowPartial: z.boolean().optional() }),
+  /** swap_stake / swap_stake_limit: α of `originNetuid` → `destinationNetuid` (0: root); limit = origin/destination price ratio in rao. */
+  swapStake: z.object({ hotkey: ss58, originNetuid: u16, destinationNetuid: u16, amount: rao, limitPrice: rao.optional(), allowPartial: z.boolean().optional() }),
 } as const;
 
 export type CallMethod = keyof typeof CallSchemas;
@@ -61,6 +63,14 @@ export function timelockedCallParams(p: TimelockedCommitParams): CallParams<'com
 export function stakeCallParams(hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): CallParams<'addStake'> {
   return {
     hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }),
+    ...(limit ? { limitPrice: limit.limitPrice.toString(), allowPartial: limit.allowPartial === true } : {}),
+  };
+}
+
+/** `swapStake` params (a limit only when given). */
+export function swapStakeCallParams(hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): CallParams<'swapStake'> {
+  return {
+    hotkey, originNetuid, destinationNetuid, amount: amount.toString(),
     ...(limit ? { limitPrice: limit.limitPrice.toString(), allowPartial: limit.allowPartial === true } : {}),
   };
 }

@@ -22,7 +22,7 @@ import type {
 } from '../types.js';
 import { LocalBeacon } from '../timelock/beacon.js';
 import { runCoinbase, updateMovingPrices } from './coinbase.js';
-import { CALL_MORTALITY, signCall, stakeCallParams, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
+import { CALL_MORTALITY, signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
 import { blockStep, epochIndexOf, epochsAt, scheduleStateOf } from './clock.js';
 import { initialLastEpochBlock, nextEpochStartBlock } from '../yuma/schedule.js';
 import { dispatchCall } from './dispatch.js';
@@ -287,6 +287,10 @@ export class Devnet implements DevChain {
 
   async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
     return this.signAndSubmit(coldkey, 'removeStake', stakeCallParams(hotkey, amount, netuid, limit));
+  }
+
+  async swapStake(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt> {
+    return this.signAndSubmit(coldkey, 'swapStake', swapStakeCallParams(hotkey, originNetuid, destinationNetuid, amount, limit));
   }
 
   async subnetPool(netuid: number): Promise<SubnetPool> {

@@ -15,7 +15,7 @@ import { raoToTao, type CallReceipt, type RegistrationReceipt } from '../types.j
 import { isTopkNonzero, maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
 import { CallSchemas, type CallMethod, type CallParams } from './calls.js';
 import { doCommitTimelockedWeights, type TimelockContext } from './reveal.js';
-import { doAddStake, doRemoveStake, refreshPermits } from './stake.js';
+import { doAddStake, doRemoveStake, doSwapStake, refreshPermits } from './stake.js';
 import { neuronOrThrow, subnetOrThrow } from './reads.js';
 import type { NeuronRow, Store } from './store.js';
 
@@ -31,6 +31,7 @@ export function dispatchCall(store: Store, method: CallMethod, signer: string, r
     case 'commit': return doCommit(store, signer, CallSchemas.commit.parse(raw), block);
     case 'addStake': return doAddStake(store, signer, CallSchemas.addStake.parse(raw), block);
     case 'removeStake': return doRemoveStake(store, signer, CallSchemas.removeStake.parse(raw), block);
+    case 'swapStake': return doSwapStake(store, signer, CallSchemas.swapStake.parse(raw), block);
   }
 }
 

@@ -6,7 +6,8 @@
  * Runs inside the caller's transaction (src/chain/devnet/dispatch.ts).
  */
 import {
-  HotkeyNotRegisteredError, InsufficientBalanceError, InvalidAmountError, NotEnoughStakeError, SlippageTooHighError,
+  HotkeyNotRegisteredError, InsufficientBalanceError, InvalidAmountError, NotEnoughStakeError, SameNetuidError,
+  SlippageTooHighError, SubnetNotFoundError,
 } from '../errors.js';
 import { raoToTao, type CallReceipt, type SwapReceipt } from '../types.js';
 import { isTopkNonzero } from '../yuma/math.js';
@@ -113,13 +114,9 @@ function debit(store: Store, coldkey: string, amount: bigint): void {
   store.setBalance(coldkey, balance - amount);
 }
 
-/** stake_into_subnet: τ in (fee to the block author), α out of the pool to (hotkey, coldkey). */
-function addThroughPool(store: Store, coldkey: string, hotkey: string, netuid: number, pool: PoolRow, amount: bigint, limit: bigint | undefined, partial: boolean, block: number): CallReceipt {
-  const minAmount = MIN_STAKE + swapFee(MIN_STAKE, pool.feeRate);
-  if (amount < minAmount) throw new InvalidAmountError(`a stake on subnet ${netuid} must be at least ${raoToTao(minAmount)} τ (min stake plus fee)`);
-  const exec = limit === undefined ? amount : limitAmount(amount, maxTaoIn(pool, limit, pool.feeRate), partial, 'stake of τ');
-  if (exec < minAmount) throw new InvalidAmountError(`only ${raoToTao(exec)} τ fits under the limit price, below the ${raoToTao(minAmount)} τ minimum stake`);
-  const fee = swapFee(exec, pool.feeRate);
+/** stake_into_subnet: τ in (fee to the block author unless dropped), α out of the pool to (hotkey, coldkey). */
+function buyThroughPool(store: Store, coldkey: string, hotkey: string, netuid: number, pool: PoolRow, exec: bigint, dropFee: boolean): { alphaOut: bigint; fee: bigint } {
+  const fee = dropFee ? 0n : swapFee(exec, pool.feeRate);
   debit(store, coldkey, exec);
   const s = swapTaoForAlpha(pool, exec - fee);
   store.setPool(netuid, { ...s.pool, alphaOut: pool.alphaOut + s.alphaOut });
@@ -127,7 +124,16 @@ function addThroughPool(store: Store, coldkey: string, hotkey: string, netuid: n
   if (author !== undefined) store.setBalance(author, store.balance(author) + fee);
   store.setAlpha(netuid, hotkey, coldkey, store.alphaOf(netuid, hotkey, coldkey) + s.alphaOut);
   refreshPermits(store, netuid);
-  return swapReceipt(block, exec, s.alphaOut, fee);
+  return { alphaOut: s.alphaOut, fee };
+}
+
+function addThroughPool(store: Store, coldkey: string, hotkey: string, netuid: number, pool: PoolRow, amount: bigint, limit: bigint | undefined, partial: boolean, block: number): CallReceipt {
+  const minAmount = MIN_STAKE + swapFee(MIN_STAKE, pool.feeRate);
+  if (amount < minAmount) throw new InvalidAmountError(`a stake on subnet ${netuid} must be at least ${raoToTao(minAmount)} τ (min stake plus fee)`);
+  const exec = limit === undefined ? amount : limitAmount(amount, maxTaoIn(pool, limit, pool.feeRate), partial, 'stake of τ');
+  if (exec < minAmount) throw new InvalidAmountError(`only ${raoToTao(exec)} τ fits under the limit price, below the ${raoToTao(minAmount)} τ minimum stake`);
+  const r = buyThroughPool(store, coldkey, hotkey, netuid, pool, exec, false);
+  return swapReceipt(block, exec, r.alphaOut, r.fee);
 }
 
 export function doRemoveStake(store: Store, coldkey: string, p: CallParams<'removeStake'>, block: number): CallReceipt {
@@ -149,16 +155,10 @@ export function doRemoveStake(store: Store, coldkey: string, p: CallParams<'remo
   return swapReceipt(block, exec, exec, 0n);
 }
 
-/** unstake_from_subnet: α in (its fee swapped fee-less for the block author's τ), τ out of the pool to the coldkey. */
-function removeThroughPool(store: Store, coldkey: string, hotkey: string, netuid: number, pool: PoolRow, amount: bigint, limit: bigint | undefined, partial: boolean, block: number): CallReceipt {
-  const staked = store.alphaOf(netuid, hotkey, coldkey);
-  if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${raoToTao(staked)} α of subnet ${netuid} staked on ${hotkey}, cannot remove ${raoToTao(amount)} α`);
-  const exec = limit === undefined ? amount : limitAmount(amount, maxAlphaIn(pool, limit, pool.feeRate), partial, 'unstake of α');
-  const fee = swapFee(exec, pool.feeRate);
+/** unstake_from_subnet: α in (its fee, unless dropped, sold fee-less for the block author's τ), τ out of the pool to the coldkey. */
+function sellThroughPool(store: Store, coldkey: string, hotkey: string, netuid: number, pool: PoolRow, exec: bigint, dropFee: boolean): { taoOut: bigint; fee: bigint } {
+  const fee = dropFee ? 0n : swapFee(exec, pool.feeRate);
   const s = swapAlphaForTao(pool, exec - fee);
-  if (exec < staked && s.taoOut < MIN_STAKE) {
-    throw new InvalidAmountError(`unstaking ${raoToTao(exec)} α returns ${raoToTao(s.taoOut)} τ, below the ${raoToTao(MIN_STAKE)} τ minimum (unstake all of it, or more)`);
-  }
   let after = s.pool;
   const author = blockAuthor(store);
   if (author !== undefined && fee > 0n) {
@@ -167,8 +167,87 @@ function removeThroughPool(store: Store, coldkey: string, hotkey: string, netuid
     store.setBalance(author, store.balance(author) + f.taoOut);
   }
   store.setPool(netuid, { ...after, alphaOut: pool.alphaOut - exec });
-  store.setAlpha(netuid, hotkey, coldkey, staked - exec);
+  store.setAlpha(netuid, hotkey, coldkey, store.alphaOf(netuid, hotkey, coldkey) - exec);
   store.setBalance(coldkey, store.balance(coldkey) + s.taoOut);
   refreshPermits(store, netuid);
-  return swapReceipt(block, exec, s.taoOut, fee);
+  return { taoOut: s.taoOut, fee };
+}
+
+function removeThroughPool(store: Store, coldkey: string, hotkey: string, netuid: number, pool: PoolRow, amount: bigint, limit: bigint | undefined, partial: boolean, block: number): CallReceipt {
+  const staked = store.alphaOf(netuid, hotkey, coldkey);
+  if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${raoToTao(staked)} α of subnet ${netuid} staked on ${hotkey}, cannot remove ${raoToTao(amount)} α`);
+  const exec = limit === undefined ? amount : limitAmount(amount, maxAlphaIn(pool, limit, pool.feeRate), partial, 'unstake of α');
+  const preview = swapAlphaForTao(pool, exec - swapFee(exec, pool.feeRate)).taoOut;
+  if (exec < staked && preview < MIN_STAKE) {
+    throw new InvalidAmountError(`unstaking ${raoToTao(exec)} α returns ${raoToTao(preview)} τ, below the ${raoToTao(MIN_STAKE)} τ minimum (unstake all of it, or more)`);
+  }
+  const r = sellThroughPool(store, coldkey, hotkey, netuid, pool, exec, false);
+  return swapReceipt(block, exec, r.taoOut, r.fee);
+}
+
+/**
+ * `get_max_amount_move`: the most α of the origin a swap_stake may move before the origin/destination price
+ * ratio falls to `limit` (rao of origin τ-price per destination τ-price, as the extrinsic takes it). Root → pool
+ * is an add at the destination price 1/limit, pool → root a remove at `limit`; pool → pool the pallet's closed
+ * form (α₂·t₁/(t₁+t₂))/limit − α₁·t₂/(t₁+t₂).
+ */
+export function maxAmountMove(origin: PoolRow | undefined, dest: PoolRow | undefined, limit: bigint): bigint {
+  if (!origin && !dest) return limit > RAO_PER_TAO ? 0n : U64_MAX;
+  if (!origin) return limit === 0n ? U64_MAX : maxTaoIn(dest!, (RAO_PER_TAO * RAO_PER_TAO) / limit, dest!.feeRate);
+  if (!dest) return maxAlphaIn(origin, limit, origin.feeRate);
+  if (origin.tao === 0n || dest.tao === 0n || origin.alpha === 0n || dest.alpha === 0n) return 0n;
+  // limit > price₁/price₂ = (t₁/α₁)/(t₂/α₂) admits nothing
+  if (limit * origin.alpha * dest.tao > RAO_PER_TAO * origin.tao * dest.alpha) return 0n;
+  if (limit === 0n) return U64_MAX;
+  const sum = origin.tao + dest.tao;
+  const r = (dest.alpha * origin.tao * RAO_PER_TAO / limit - origin.alpha * dest.tao) / sum;
+  return r > 0n ? r : 0n;
+}
+
+/**
+ * swap_stake / swap_stake_limit (`transition_stake_internal`): move α of (hotkey, coldkey) from one subnet to
+ * another — sold on the origin (its fee charged unless the origin is root) for τ that buys α on the destination
+ * (its fee charged only when the origin is root); τ below the min stake stays in the coldkey's balance.
+ * Root and pool subnets only (a subnet without a pool has no α of its own).
+ */
+export function doSwapStake(store: Store, coldkey: string, p: CallParams<'swapStake'>, block: number): CallReceipt {
+  const [from, to] = [p.originNetuid, p.destinationNetuid];
+  if (from === to) throw new SameNetuidError(`origin and destination are both subnet ${from}`);
+  const poolOf = (netuid: number): PoolRow | undefined => {
+    if (netuid === ROOT_NETUID) return undefined;
+    subnetOrThrow(store, netuid);
+    const pool = store.pool(netuid);
+    if (!pool) throw new SubnetNotFoundError(`subnet ${netuid} has no alpha pool, so it has no α to swap`, { details: { netuid }, hint: 'swap stake between subnets with a pool and the root network (netuid 0)' });
+    return pool;
+  };
+  const [origin, dest] = [poolOf(from), poolOf(to)];
+  if (store.hotkeyOwner(p.hotkey) === undefined) throw new HotkeyNotRegisteredError(`hotkey ${p.hotkey} is not registered on any subnet`);
+  const available = store.alphaOf(from, p.hotkey, coldkey);
+  const amount = BigInt(p.amount) < available ? BigInt(p.amount) : available;
+  if (amount <= 0n) throw new NotEnoughStakeError(`coldkey ${coldkey} has no stake on ${p.hotkey} on subnet ${from}`);
+  const max = p.limitPrice === undefined ? amount : maxAmountMove(origin, dest, BigInt(p.limitPrice));
+  const move = limitAmount(amount, max, p.allowPartial === true, 'swap of α');
+  const rootOrigin = from === ROOT_NETUID;
+  let tao: bigint;
+  let fee = 0n;
+  if (origin) ({ taoOut: tao, fee } = sellThroughPool(store, coldkey, p.hotkey, from, origin, move, false));
+  else {
+    store.setAlpha(ROOT_NETUID, p.hotkey, coldkey, available - move);
+    store.setBalance(coldkey, store.balance(coldkey) + move);
+    tao = move;
+  }
+  let out = 0n;
+  if (tao >= MIN_STAKE) {
+    if (dest) {
+      const b = buyThroughPool(store, coldkey, p.hotkey, to, dest, tao, !rootOrigin);
+      out = b.alphaOut;
+      if (rootOrigin) fee = b.fee;
+    } else {
+      debit(store, coldkey, tao);
+      store.setAlpha(ROOT_NETUID, p.hotkey, coldkey, store.alphaOf(ROOT_NETUID, p.hotkey, coldkey) + tao);
+      out = tao;
+    }
+  }
+  refreshHotkey(store, p.hotkey);
+  return swapReceipt(block, move, out, fee);
 }

@@ -15,7 +15,7 @@ import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
   SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
-import { signCall, stakeCallParams, timelockedCallParams, type CallMethod, type CallParams } from '../devnet/calls.js';
+import { signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, type CallMethod, type CallParams } from '../devnet/calls.js';
 import {
   BlockNotificationSchema, CommitmentSchema, InfoSchema, JsonRpcResponseSchema, ReceiptSchema, RPC_ERRORS, SubnetPoolWire,
   hyperparametersFromWire, metagraphFromWire, TimelockInfoSchema, WeightsWire,
@@ -202,6 +202,10 @@ export class RpcChain implements DevChain {
 
   async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
     return this.submit(coldkey, 'removeStake', stakeCallParams(hotkey, amount, netuid, limit));
+  }
+
+  async swapStake(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt> {
+    return this.submit(coldkey, 'swapStake', swapStakeCallParams(hotkey, originNetuid, destinationNetuid, amount, limit));
   }
 
   async subnetPool(netuid: number): Promise<SubnetPool> {

@@ -63,6 +63,16 @@ export function removeStakeLimitCall<T>(tx: TxSections<T>, hotkey: string, netui
   return fn(tx, 'subtensorModule', 'removeStakeLimit')(hotkey, netuid, amount, limitPrice, allowPartial);
 }
 
+/** SubtensorModule.swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount) — call 7/87. */
+export function swapStakeCall<T>(tx: TxSections<T>, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint): T {
+  return fn(tx, 'subtensorModule', 'swapStake')(hotkey, originNetuid, destinationNetuid, amount);
+}
+
+/** SubtensorModule.swap_stake_limit(hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price, allow_partial) — 7/90. */
+export function swapStakeLimitCall<T>(tx: TxSections<T>, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limitPrice: bigint, allowPartial: boolean): T {
+  return fn(tx, 'subtensorModule', 'swapStakeLimit')(hotkey, originNetuid, destinationNetuid, amount, limitPrice, allowPartial);
+}
+
 /** Commitments.set_commitment(netuid, CommitmentInfo { fields: [RawN(bytes)…] }). */
 export function setCommitmentCall<T>(tx: TxSections<T>, netuid: number, data: string): T {
   return fn(tx, 'commitments', 'setCommitment')(netuid, { fields: commitmentFields(data) });

@@ -25,7 +25,7 @@ import type {
 import { QUICKNET } from '../timelock/beacon.js';
 import { SUBTENSOR_BLOCK_TIME_MS, SUBTENSOR_NETWORKS, SUBTENSOR_SIGNED_EXTENSIONS } from './config.js';
 import {
-  addStakeCall, addStakeLimitCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, removeStakeLimitCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, addStakeLimitCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, removeStakeLimitCall, swapStakeCall, swapStakeLimitCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from './calls.js';
 import {
   commitmentText, hyperparametersFromRuntime, subnetPoolFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
@@ -253,6 +253,14 @@ export class SubtensorChain implements Chain {
   async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
     const n = netuid ?? this.netuidForStake();
     const call = limit ? removeStakeLimitCall(this.tx, hotkey, n, amount, limit.limitPrice, limit.allowPartial === true) : removeStakeCall(this.tx, hotkey, n, amount);
+    return { block: (await this.send(call, coldkey)).block };
+  }
+
+  /** swap_stake, or swap_stake_limit with a limit. */
+  async swapStake(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt> {
+    const call = limit
+      ? swapStakeLimitCall(this.tx, hotkey, originNetuid, destinationNetuid, amount, limit.limitPrice, limit.allowPartial === true)
+      : swapStakeCall(this.tx, hotkey, originNetuid, destinationNetuid, amount);
     return { block: (await this.send(call, coldkey)).block };
   }
 
