@@ -1,18 +1,18 @@
 /**
  * Devnet call dispatch: each signed call's checks and state change, as subtensor's extrinsics do them
- * (docs/chain.md "Devnet": registration, serve_axon, set_weights checks, commitments, stake). Runs inside
+ * (docs/chain.md "Devnet": registration, serve_axon, set_weights checks, commitments; stake in ./stake.ts). Runs inside
  * the caller's transaction after authentication (src/chain/devnet/devnet.ts `submit`).
  */
 import { isIP } from 'node:net';
 import {
   AlreadyRegisteredError, CommitmentTooLargeError, CommitRevealEnabledError, DuplicateUidsError,
-  HotkeyNotRegisteredError, HotkeyOwnedByOtherColdkeyError, IncorrectWeightVersionKeyError, InsufficientBalanceError,
+  HotkeyOwnedByOtherColdkeyError, IncorrectWeightVersionKeyError, InsufficientBalanceError,
   InvalidAmountError, InvalidAxonError, InvalidUidError, MaxWeightExceededError, NoValidatorPermitError,
-  NotEnoughStakeError, ServingRateLimitError, TooFewWeightsError, TooManyRegistrationsError, WeightsRateLimitError,
+  ServingRateLimitError, TooFewWeightsError, TooManyRegistrationsError, WeightsRateLimitError,
   WeightVecLengthMismatchError,
 } from '../errors.js';
 import { raoToTao, type CallReceipt, type RegistrationReceipt } from '../types.js';
-import { isTopkNonzero, maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
+import { maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
 import { CallSchemas, type CallMethod, type CallParams } from './calls.js';
 import { doCommitTimelockedWeights, type TimelockContext } from './reveal.js';
 import { doAddStake, doRemoveStake, doSwapStake, refreshPermits } from './stake.js';
