@@ -841,7 +841,10 @@ class Lowerer {
     };
   }
 
-  /** A graph input's own scale from its calibrated range (tensor-scales.ts), or the working scale. */
+  /**
+   * A graph input's own scale: s + the preset's lstmInBits when its only uses are as an LSTM's X (docs/zkml-compile.md
+   * "LSTM precision"), else from its calibrated range (tensor-scales.ts), else the working scale.
+   */
   private inputScale(name: string, idx: number): number {
     const samples = this.opts.samples;
     const lstmIn = this.prec.lstmInBits ?? 0;
