@@ -9,6 +9,9 @@ import { dirname } from 'node:path';
 import vm from 'node:vm';
 import { userCacheDir } from '../paths.js';
 
+/** The global (a registered symbol) through which the bundle imports external packages when run from here (bundle.ts). */
+export const IMPORT_HOOK = 'zkinfer.bundle.import';
+
 /**
  * `<user cache>/v8-code/prove-<key>` ($ZKINFER_CODE_CACHE=0: none): the key hashes the bundle's text, Node's version, the architecture and Node's
  * flags, so a cache is only offered to the very source it was made from (V8 itself checks only the source length,
@@ -42,6 +45,7 @@ export async function runProveBundle(path: string): Promise<void> {
   // made at exit, so that it holds the functions this run compiled (most of what the next run needs)
   if (cachePath && (cachedData === undefined || script.cachedDataRejected === true)) process.once('exit', () => save(cachePath, script.createCachedData()));
   if (process.env.ZKINFER_CODE_CACHE_DEBUG === '1') console.error(`code cache ${cachePath ?? 'off'}: ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used'}`);
+  (globalThis as Record<symbol, unknown>)[Symbol.for(IMPORT_HOOK)] = (spec: string) => import(spec); // bundle.ts
   const module = { exports: {} as { run?: () => Promise<void> }, filename: path, id: path, loaded: false };
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: unknown, filename: string, dirname: string) => void;
   wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));

@@ -4,10 +4,11 @@
 // saves a one-shot `zkinfer prove` the module resolution and loading; CommonJS, so that bin/zkinfer.js can compile it
 // with a V8 code cache (bundle-run.ts, docs/network.md "CLI start-up").
 import { statSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../zkml/prove/native/addon.js';
+import { IMPORT_HOOK } from './bundle-run.js';
 
 /** Packages built into the bundle; every other bare import stays an import from node_modules. */
 const BUNDLED = new Set(['zod', 'commander']);
@@ -50,7 +51,7 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     logLevel: 'warning',
     // modules that find files beside themselves read import.meta.url: the bundle's own file URL
     define: { 'import.meta.url': '__zkinferImportMetaUrl' },
-    banner: { js: 'var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    banner: { js: `var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
     // `node dist/bundle/prove.cjs prove …` runs it; bin/zkinfer.js loads it with a code cache and calls run() itself
     footer: { js: 'if (require.main === module) module.exports.run();' },
     // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
@@ -61,6 +62,10 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
       },
     }],
   });
+  // import("pkg") of an external package goes through __zkinferImport: a function compiled from V8's code cache
+  // loses vm.Script's dynamic-import callback on Node 20, so bundle-run.ts passes one made outside the script
+  const text = await readFile(tmp, 'utf8');
+  await writeFile(tmp, text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)'));
   await rename(tmp, outfile);
   return true;
 }
