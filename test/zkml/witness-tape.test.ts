@@ -3,7 +3,7 @@
 // small programs of every gadget kind (the direct-backend fixtures), an input the circuit rejects gives the walk's
 // typed error, the tape is cached per witness program, and a malformed tape is a typed WitnessTapeError.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -17,7 +17,7 @@ import { WitnessEngine } from '../../src/zkml/witness/calculate.js';
 import { directWtns } from '../../src/zkml/witness/direct.js';
 import { WitnessInputError, WitnessTapeError } from '../../src/zkml/witness/errors.js';
 import { programToJson } from '../../src/zkml/witness/program-file.js';
-import { programToTape } from '../../src/zkml/witness/tape-compile.js';
+import { TAPE_MAX_SIGNALS, programToTape } from '../../src/zkml/witness/tape-compile.js';
 import { HEADER_BYTES, OP, readTapeHeader, sha256 } from '../../src/zkml/witness/tape-format.js';
 import { WitnessTape } from '../../src/zkml/witness/tape-witness.js';
 import { lstmModel, rand } from '../fixtures/onnx/models.js';
@@ -139,4 +139,21 @@ test('a malformed tape is a typed WitnessTapeError (header, body hash, sizes, pr
   const t2 = new WitnessTape(opcode, readTapeHeader(opcode, expect));
   typed(() => t2.wtns(x, 0n, 'js'), /unknown opcode 250/);
   if (native) typed(() => t2.wtns(x, 0n, 'auto'), /unknown opcode 250/);
+});
+
+test(`a program over TAPE_MAX_SIGNALS is not recorded: the engine computes its witness with the walk`, async () => {
+  const small = program('mlp', MODELS[Object.keys(MODELS)[0]!]!());
+  const big: FixedProgram = { ...small, nSignals: TAPE_MAX_SIGNALS + 1 }; // unused signals: the same circuit
+  assert.throws(() => programToTape(big, '00'.repeat(32)), (e: unknown) => e instanceof WitnessTapeError && /not recorded/.test(e.message));
+  const file = join(tmp, 'big.json'), cache = join(tmp, 'cache-big');
+  writeFileSync(file, programToJson(big));
+  const before = process.env.ZKINFER_CACHE_DIR;
+  process.env.ZKINFER_CACHE_DIR = cache;
+  try {
+    const x = ints(small, 11, 0.5).map((v) => toField(v).toString());
+    assert.ok(Buffer.from(directWtns(small, x)).equals(Buffer.from(await new WitnessEngine().wtns(file, { in: x }))));
+    assert.equal(existsSync(join(cache, 'witness-tape')), false);
+  } finally {
+    if (before === undefined) delete process.env.ZKINFER_CACHE_DIR; else process.env.ZKINFER_CACHE_DIR = before;
+  }
 });

@@ -195,11 +195,19 @@ const RECORDERS: { [K in Gadget['kind']]: Recorder<K> } = {
 };
 
 /**
+ * Largest program recorded (signals): recording walks the program twice in JS and holds the code as a JS array, which
+ * at millions of gadgets would cost the first prove seconds to minutes and gigabytes, for a witness that is then a
+ * small part of the prove; larger programs keep the emulator's walk (docs/zkml-compile.md "Witness tape").
+ */
+export const TAPE_MAX_SIGNALS = 1 << 18;
+
+/**
  * Record the witness tape of a program; `programSha` is the sha256 of the witness program file it was read from
  * (a tape is only ever run for that file). Throws WitnessTapeError for a program whose values may not fit the
  * tape's integers; its witness is then computed by the emulator's walk.
  */
 export function programToTape(p: FixedProgram, programSha: string): Uint8Array {
+  if (p.nSignals > TAPE_MAX_SIGNALS) throw new WitnessTapeError(`a program of ${p.nSignals} signals is not recorded (at most ${TAPE_MAX_SIGNALS})`);
   const t = new TapeRecorder(p);
   for (const g of p.gadgets) (RECORDERS[g.kind] as Recorder<typeof g.kind>)(t, g as never);
   p.outputs.forEach((o, i) => t.op(OP.WIRE, 1 + i, t.linOf(o)));
