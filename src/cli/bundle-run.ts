@@ -3,9 +3,9 @@
 // later runs start from it instead of parsing and compiling ≈ 1 MB of JavaScript. Node 20 has no module compile
 // cache, so the bundle is CommonJS and compiled here with vm.Script's cachedData.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { userCacheDir } from '../paths.js';
 
@@ -22,12 +22,14 @@ export function codeCachePath(source: string): string {
   return userCacheDir('v8-code', `prove-${key.slice(0, 32)}`);
 }
 
+/** Write the cache for this bundle and drop those of earlier builds (each rebuild makes a new key). */
 function save(path: string, data: Buffer): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, path); // a concurrent reader never sees half a cache
+    for (const f of readdirSync(dirname(path))) if (/^prove-[0-9a-f]{32}$/.test(f) && join(dirname(path), f) !== path) rmSync(join(dirname(path), f), { force: true });
   } catch {
     /* a read-only cache only costs time */
   }

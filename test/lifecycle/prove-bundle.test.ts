@@ -3,7 +3,7 @@
 // given input, its outputs are those of the unbundled CLI, and a bad input is the same typed error with exit 2.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildProveBundle, proveBundlePath } from '../../src/cli/bundle.js';
@@ -62,5 +62,9 @@ test('bin/zkinfer.js runs the bundle with a V8 code cache (and a witness program
     assert.equal(v.valid, true, v.reason);
   }
   assert.deepEqual(states, ['none', 'used', 'rejected']);
+  writeFileSync(join(cache, 'v8-code', `prove-${'0'.repeat(32)}`), 'an earlier build\'s cache');
+  rmSync(join(cache, 'v8-code', readdirSync(join(cache, 'v8-code')).find((f) => f !== `prove-${'0'.repeat(32)}`)!));
+  assert.equal(run('d.json').status, 0);
+  assert.equal(readdirSync(join(cache, 'v8-code')).length, 1, 'the cache of an earlier build is dropped when a new one is written');
   if (existsSync(join(dir, 'witness.json'))) assert.equal(readdirSync(join(cache, 'witness-tape')).length, 1, 'the tape recorded once');
 });
