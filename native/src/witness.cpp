@@ -3,6 +3,7 @@
 #include "witness.hpp"
 
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "field.hpp"
@@ -11,7 +12,7 @@ namespace zk {
 namespace {
 
 typedef __int128 i128;
-constexpr uint32_t MAGIC = 0x54574b5a, VERSION = 1, HEADER_WORDS = 28, TABLE_WORDS = 8;
+constexpr uint32_t MAGIC = 0x54574b5a, VERSION = 1, HEADER_WORDS = 28, TABLE_WORDS = 8, MAX_COUNT = 1u << 28;
 enum Op : uint32_t { LIN = 1, MUL, SHR, MAX0, ABS, EQZ, BITS, ACT, DIV, WIRE, INVW, FLIN, RECIP };
 
 struct Fail {
@@ -43,6 +44,7 @@ Tape parse(const uint8_t* t, size_t len) {
                   ((uint64_t)p.nTables * TABLE_WORDS + p.codeWords + p.nDrop) * 4;
   if (need != len) malformed("size does not match its header");
   if ((uint64_t)p.nFinal + p.nDrop != p.nWires || p.nIn > p.nRegs || p.nWires < 1) malformed("counts do not add up");
+  if (p.nRegs > MAX_COUNT || p.nWires > MAX_COUNT) malformed("more registers or wires than a tape may have");
   const uint8_t* o = t + HEADER_WORDS * 4;
   p.ints = o; o += (size_t)p.nInt * 16;
   p.fields = o; o += (size_t)p.nField * 32;
@@ -160,7 +162,8 @@ struct Machine {
           i128 ay = yv < 0 ? neg(yv) : yv;
           i128 rem = xv % ay;
           if (rem < 0) rem += ay;
-          r(qd) = (add(xv, neg(rem))) / yv;
+          i128 diff = add(xv, neg(rem));
+          r(qd) = yv == -1 ? neg(diff) : diff / yv;  // INT128_MIN / −1 overflows
           r(rd) = rem;
           break;
         }
@@ -207,6 +210,8 @@ TapeResult runWitnessTape(const uint8_t* tape, size_t tapeLen, const uint8_t* in
     return {TapeStatus::Ok, ""};
   } catch (const Fail& f) {
     return {f.status, f.message};
+  } catch (const std::bad_alloc&) {
+    return {TapeStatus::Malformed, "malformed witness tape: its registers and wires do not fit in memory"};
   }
 }
 

@@ -123,6 +123,7 @@ test('a malformed tape is a typed WitnessTapeError (header, body hash, sizes, pr
   typed(() => readTapeHeader(good, { ...expect, layout: DIRECT_LAYOUT_VERSION + 1 }), /wire layout/);
   typed(() => readTapeHeader(good, { ...expect, programSha: '00'.repeat(32) }), /another witness program/);
   typed(() => readTapeHeader(good.subarray(0, good.length - 4), expect), /header says/);
+  const huge = Buffer.from(good); huge.writeUInt32LE(2 ** 31, 4 * 4); typed(() => readTapeHeader(huge, expect), /more registers/);
   const flipped = Buffer.from(good); flipped[HEADER_BYTES + 3]! ^= 0x40; typed(() => readTapeHeader(flipped, expect), /does not match its sha256/);
   // a well-hashed tape whose first op writes a register beyond the file: refused by both interpreters, nothing written
   const h = readTapeHeader(good, expect);

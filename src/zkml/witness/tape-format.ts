@@ -21,6 +21,8 @@ export const HEADER_WORDS = 28;
 export const HEADER_BYTES = HEADER_WORDS * 4;
 /** One activation table: k, j, st, satLo, satHi, A base, B base (constant indices), entries. */
 export const TABLE_WORDS = 8;
+/** Most registers and wires a tape may have (2^28; the recorder stops far below, tape-compile.ts TAPE_MAX_SIGNALS). */
+export const MAX_COUNT = 2 ** 28;
 
 /** Opcodes and their operand count (−1: variable, see the op's comment). */
 export const OP = {
@@ -84,7 +86,8 @@ export function readTapeHeader(tape: Uint8Array, expect: { layout: number; progr
   if (h.layout !== expect.layout) throw bad(`recorded for wire layout ${h.layout}, this zkinfer computes layout ${expect.layout}`);
   if (expect.programSha !== undefined && h.programSha !== expect.programSha) throw bad('recorded from another witness program');
   if (tape.byteLength !== HEADER_BYTES + bodyBytes(h)) throw bad(`${tape.byteLength} bytes, its header says ${HEADER_BYTES + bodyBytes(h)}`);
-  if (h.nFinal + h.nDrop !== h.nWires || h.nIn > h.nRegs) throw bad('wire or register counts do not add up');
+  if (h.nFinal + h.nDrop !== h.nWires || h.nIn > h.nRegs || h.nWires < 1) throw bad('wire or register counts do not add up');
+  if (h.nRegs > MAX_COUNT || h.nWires > MAX_COUNT) throw bad('more registers or wires than a tape may have');
   if (sha256(tape.subarray(HEADER_BYTES)) !== h.bodySha) throw bad('its content does not match its sha256');
   return h;
 }

@@ -107,7 +107,7 @@ export function runTapeJs(t: ParsedTape, inputs: readonly bigint[], recipient: b
         const x = reg[R(code[a + 2]!)]!, y = reg[R(code[a + 3]!)]!;
         if (y === 0n) throw new TapeRejected('division by zero');
         const ay = y < 0n ? -y : y, r = ((x % ay) + ay) % ay;
-        reg[R(code[a]!)] = (x - r) / y;
+        reg[R(code[a]!)] = (x - r) / y; // exact: BigInt has no overflow
         reg[R(code[a + 1]!)] = r;
         break;
       }
