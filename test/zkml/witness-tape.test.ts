@@ -3,7 +3,7 @@
 // small programs of every gadget kind (the direct-backend fixtures), an input the circuit rejects gives the walk's
 // typed error, the tape is cached per witness program, and a malformed tape is a typed WitnessTapeError.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -17,6 +17,7 @@ import { WitnessEngine } from '../../src/zkml/witness/calculate.js';
 import { directWtns } from '../../src/zkml/witness/direct.js';
 import { WitnessInputError, WitnessTapeError } from '../../src/zkml/witness/errors.js';
 import { programToJson } from '../../src/zkml/witness/program-file.js';
+import { recordProgramTape } from '../../src/zkml/witness/tape-cache.js';
 import { TAPE_MAX_SIGNALS, programToTape } from '../../src/zkml/witness/tape-compile.js';
 import { HEADER_BYTES, OP, readTapeHeader, sha256 } from '../../src/zkml/witness/tape-format.js';
 import { WitnessTape } from '../../src/zkml/witness/tape-witness.js';
@@ -106,6 +107,27 @@ test('WitnessEngine: the tape is recorded once into the user cache and reused; a
     assert.ok(readFileSync(path).equals(good));
     const far = x.map(() => toField(1n << 40n).toString());
     await assert.rejects(new WitnessEngine().wtns(file, { in: far }), (e: unknown) => e instanceof WitnessInputError && /outside its proven range/.test(e.message));
+  } finally {
+    if (before === undefined) delete process.env.ZKINFER_CACHE_DIR; else process.env.ZKINFER_CACHE_DIR = before;
+  }
+});
+
+test('compile\'s recordProgramTape leaves the tape the first prove then uses as it is (no second recording)', async () => {
+  const p = program('mlp', MODELS[Object.keys(MODELS)[0]!]!());
+  const json = programToJson(p);
+  const file = join(tmp, 'compiled.json'), cache = join(tmp, 'cache-compile');
+  writeFileSync(file, json);
+  const before = process.env.ZKINFER_CACHE_DIR;
+  process.env.ZKINFER_CACHE_DIR = cache;
+  try {
+    await recordProgramTape(p, json);
+    const path = join(cache, 'witness-tape', `${sha256(Buffer.from(json))}.v1`);
+    assert.ok(readFileSync(path).equals(Buffer.from(programToTape(p, sha256(Buffer.from(json))))));
+    writeFileSync(path, readFileSync(path)); // same bytes, known mtime: a re-recording would rewrite the file
+    const mtime = statSync(path).mtimeMs;
+    const x = ints(p, 11, 0.5).map((v) => toField(v).toString());
+    assert.ok(Buffer.from(directWtns(p, x)).equals(Buffer.from(await new WitnessEngine().wtns(file, { in: x }))));
+    assert.equal(statSync(path).mtimeMs, mtime);
   } finally {
     if (before === undefined) delete process.env.ZKINFER_CACHE_DIR; else process.env.ZKINFER_CACHE_DIR = before;
   }

@@ -54,14 +54,27 @@ export async function loadProgramWitness(path: string): Promise<ProgramWitness> 
       if (!(e instanceof WitnessTapeError)) throw e; // stale or damaged: recorded again below
     }
   }
-  const p = await program();
+  const tape = await recordTape(await program(), sha);
+  return { tape: tape && new WitnessTape(tape, readTapeHeader(tape, { layout: DIRECT_LAYOUT_VERSION, programSha: sha })), program };
+}
+
+/** Record a program's tape into the cache; undefined for a program that is not recorded (its walk computes it). */
+async function recordTape(p: FixedProgram, programSha: string): Promise<Uint8Array | undefined> {
   let tape: Uint8Array;
   try {
-    tape = programToTape(p, sha);
+    tape = programToTape(p, programSha);
   } catch (e) {
-    if (e instanceof WitnessTapeError) return { tape: undefined, program }; // values that may not fit: the walk computes it
+    if (e instanceof WitnessTapeError) return undefined; // too large, or values that may not fit
     throw e;
   }
-  await writeCached(cachePath, tape);
-  return { tape: new WitnessTape(tape, readTapeHeader(tape, { layout: DIRECT_LAYOUT_VERSION, programSha: sha })), program };
+  await writeCached(tapeCachePath(programSha), tape);
+  return tape;
+}
+
+/**
+ * `zkinfer compile` records the tape of the program it just wrote (`programJson`: the file's exact text), so the
+ * first prove after a compile does not pay for recording it.
+ */
+export async function recordProgramTape(p: FixedProgram, programJson: string): Promise<void> {
+  if (tapesEnabled()) await recordTape(p, sha256(Buffer.from(programJson, 'utf8')));
 }
