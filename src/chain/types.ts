@@ -110,8 +110,17 @@ export interface Hyperparameters {
   maxWeightsLimit: number;
   /** set_weights must carry this version key (callers with a larger key are accepted too). */
   weightsVersion: number;
-  /** Blocks after which a uid that has not set weights counts as inactive. */
+  /**
+   * Blocks after which a uid that has not set weights counts as inactive: as the runtime API reports it since
+   * subtensor's 2026 schedule, the effective ⌊activityCutoffFactor·tempo/1000⌋ (at least 1), read-only.
+   */
   activityCutoff: number;
+  /**
+   * subtensor's `ActivityCutoffFactorMilli`: the cutoff in per mille of the tempo (1000..50000, default 13889),
+   * set by the owner's `set_activity_cutoff_factor`. The devnet always has it; on subtensor it is read from
+   * storage where the runtime has it, else left out.
+   */
+  activityCutoffFactor?: number;
   /** Burn cost of `burnedRegister`, rao. */
   burn: bigint;
   /** Max registrations per block (0 = unlimited). */
@@ -149,6 +158,11 @@ export interface Commitment {
 /** Result of a state-changing call: the block it was included in. */
 export interface CallReceipt {
   block: number;
+}
+
+/** Result of `triggerEpoch`: the block the triggered epoch runs at (subtensor's `PendingEpochAt`). */
+export interface TriggerEpochReceipt extends CallReceipt {
+  firesAt: number;
 }
 
 /** Result of `burnedRegister`. */
@@ -254,6 +268,14 @@ export interface Chain {
   addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt>;
   /** Move `amount` rao of stake on `hotkey` back to the coldkey's balance (α of `netuid` where it has a pool). */
   removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt>;
+
+  /**
+   * The subnet owner's epoch-schedule calls (subtensor's set_tempo, set_activity_cutoff_factor, trigger_epoch; signed by
+   * the owner coldkey; docs/chain.md "Epoch schedule"). Absent on a backend that cannot send them.
+   */
+  setTempo?(owner: Signer, netuid: number, tempo: number): Promise<CallReceipt>;
+  setActivityCutoffFactor?(owner: Signer, netuid: number, factorMilli: number): Promise<CallReceipt>;
+  triggerEpoch?(owner: Signer, netuid: number): Promise<TriggerEpochReceipt>;
 
   /** Release connections / timers. */
   close(): Promise<void>;

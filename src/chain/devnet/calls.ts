@@ -44,6 +44,10 @@ export const CallSchemas = {
   /** `netuid`: the subnet whose alpha pool the stake swaps through (none: the global τ stake). */
   addStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional() }),
   removeStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional() }),
+  /** The subnet owner's schedule calls (src/chain/devnet/admin.ts); bounds are checked by the call, as the pallet does. */
+  setTempo: z.object({ netuid: u16, tempo: u16 }),
+  setActivityCutoffFactor: z.object({ netuid: u16, factorMilli: z.number().int().min(0).max(0xffff_ffff) }),
+  triggerEpoch: z.object({ netuid: u16 }),
 } as const;
 
 export type CallMethod = keyof typeof CallSchemas;

@@ -11,10 +11,11 @@ import {
   NotEnoughStakeError, ServingRateLimitError, TooFewWeightsError, TooManyRegistrationsError, WeightsRateLimitError,
   WeightVecLengthMismatchError,
 } from '../errors.js';
-import { raoToTao, type CallReceipt, type RegistrationReceipt } from '../types.js';
+import { raoToTao, type CallReceipt, type RegistrationReceipt, type TriggerEpochReceipt } from '../types.js';
 import { isTopkNonzero, maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
 import { CallSchemas, type CallMethod, type CallParams } from './calls.js';
 import { doCommitTimelockedWeights, type TimelockContext } from './reveal.js';
+import { doSetActivityCutoffFactor, doSetTempo, doTriggerEpoch } from './admin.js';
 import { swapAlphaForTao, swapTaoForAlpha } from './pool.js';
 import { neuronOrThrow, subnetOrThrow } from './reads.js';
 import type { NeuronRow, Store } from './store.js';
@@ -22,7 +23,7 @@ import type { NeuronRow, Store } from './store.js';
 /** Largest commitment, bytes (subtensor's default max space per commitment field). */
 export const MAX_COMMITMENT_BYTES = 1024;
 
-export function dispatchCall(store: Store, method: CallMethod, signer: string, raw: Record<string, unknown>, block: number, ctx: TimelockContext): CallReceipt | RegistrationReceipt {
+export function dispatchCall(store: Store, method: CallMethod, signer: string, raw: Record<string, unknown>, block: number, ctx: TimelockContext): CallReceipt | RegistrationReceipt | TriggerEpochReceipt {
   switch (method) {
     case 'commitTimelockedWeights': return doCommitTimelockedWeights(store, signer, CallSchemas.commitTimelockedWeights.parse(raw), block, ctx);
     case 'burnedRegister': return doRegister(store, signer, CallSchemas.burnedRegister.parse(raw), block);
@@ -31,6 +32,9 @@ export function dispatchCall(store: Store, method: CallMethod, signer: string, r
     case 'commit': return doCommit(store, signer, CallSchemas.commit.parse(raw), block);
     case 'addStake': return doAddStake(store, signer, CallSchemas.addStake.parse(raw), block);
     case 'removeStake': return doRemoveStake(store, signer, CallSchemas.removeStake.parse(raw), block);
+    case 'setTempo': return doSetTempo(store, signer, CallSchemas.setTempo.parse(raw), block);
+    case 'setActivityCutoffFactor': return doSetActivityCutoffFactor(store, signer, CallSchemas.setActivityCutoffFactor.parse(raw), block);
+    case 'triggerEpoch': return doTriggerEpoch(store, signer, CallSchemas.triggerEpoch.parse(raw), block);
   }
 }
 

@@ -13,7 +13,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ChainConnectionError, ChainRpcError, chainErrorFromWire } from '../errors.js';
 import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
+  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, TriggerEpochReceipt, Unsubscribe,
 } from '../types.js';
 import { signCall, timelockedCallParams, type CallMethod, type CallParams } from '../devnet/calls.js';
 import {
@@ -84,12 +84,13 @@ export class RpcChain implements DevChain {
     return reply.data.result;
   }
 
-  private async submit<M extends CallMethod>(signer: Signer, method: M, params: CallParams<M>): Promise<CallReceipt & { uid?: number; replacedHotkey?: string }> {
+  private async submit<M extends CallMethod>(signer: Signer, method: M, params: CallParams<M>): Promise<CallReceipt & { uid?: number; replacedHotkey?: string; firesAt?: number }> {
     const block = await this.currentBlock();
     const r = ReceiptSchema.parse(await this.call('chain_submit', signCall(this.genesis, signer, method, params, block)));
-    const out: CallReceipt & { uid?: number; replacedHotkey?: string } = { block: r.block };
+    const out: CallReceipt & { uid?: number; replacedHotkey?: string; firesAt?: number } = { block: r.block };
     if (r.uid !== undefined) out.uid = r.uid;
     if (r.replacedHotkey !== undefined) out.replacedHotkey = r.replacedHotkey;
+    if (r.firesAt !== undefined) out.firesAt = r.firesAt;
     return out;
   }
 
@@ -201,6 +202,20 @@ export class RpcChain implements DevChain {
 
   async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
     return this.submit(coldkey, 'removeStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
+  }
+
+  async setTempo(owner: Signer, netuid: number, tempo: number): Promise<CallReceipt> {
+    return this.submit(owner, 'setTempo', { netuid, tempo });
+  }
+
+  async setActivityCutoffFactor(owner: Signer, netuid: number, factorMilli: number): Promise<CallReceipt> {
+    return this.submit(owner, 'setActivityCutoffFactor', { netuid, factorMilli });
+  }
+
+  async triggerEpoch(owner: Signer, netuid: number): Promise<TriggerEpochReceipt> {
+    const r = await this.submit(owner, 'triggerEpoch', { netuid });
+    if (r.firesAt === undefined) throw new ChainRpcError('trigger_epoch receipt carries no firesAt');
+    return { block: r.block, firesAt: r.firesAt };
   }
 
   async faucet(coldkey: string, amount: bigint): Promise<CallReceipt> {

@@ -150,13 +150,18 @@ export function i32f32ToNumber(v: unknown): number {
 }
 
 /**
- * `SubnetHyperparamsV2` (as `toJSON()` gives it, camelCase) + storage extras → `Hyperparameters`. Liquid alpha
+ * `SubnetHyperparamsV2` (as `toJSON()` gives it, camelCase) + storage extras → `Hyperparameters`. `activity_cutoff` is
+ * the effective cutoff in blocks (Compact<u64> since subtensor's 2026 schedule, ⌊factor·tempo/1000⌋; Compact<u16> before);
+ * the per-mille factor is the `ActivityCutoffFactorMilli` storage value where the runtime has it. Liquid alpha
  * comes from the runtime API (liquid_alpha_enabled, alpha_low/high, alpha_sigmoid_steepness as I32F32);
  * `bondsPenalty` is not in SubnetHyperparamsV2, so it is the `BondsPenalty` storage value (docs/chain.md "Yuma consensus").
  */
-export function hyperparametersFromRuntime(h: Record<string, unknown>, extra: { maxAllowedUids: number; burn: bigint; bondsPenalty: number }): Hyperparameters {
+export function hyperparametersFromRuntime(
+  h: Record<string, unknown>, extra: { maxAllowedUids: number; burn: bigint; bondsPenalty: number; activityCutoffFactor?: number },
+): Hyperparameters {
   const n = (k: string) => Number(h[k] ?? 0);
   return {
+    ...(extra.activityCutoffFactor === undefined ? {} : { activityCutoffFactor: extra.activityCutoffFactor }),
     tempo: n('tempo'),
     kappa: n('kappa'),
     bondsMovingAvg: n('bondsMovingAvg'),
