@@ -11,6 +11,10 @@ import * as E from '../../src/chain/errors.js';
 import { serveDevnet } from '../../src/chain/rpc/server.js';
 import { RpcChain } from '../../src/chain/rpc/client.js';
 import { CLI_NODE_ARGS, runNode } from '../lifecycle/spawn-cli.js';
+import { Metadata, TypeRegistry, expandMetadata } from '@polkadot/types';
+import { hyperparametersFromRuntime } from '../../src/chain/subtensor/codec.js';
+import { setActivityCutoffFactorCall, setTempoCall, triggerEpochCall, type TxSections } from '../../src/chain/subtensor/calls.js';
+import { readSubtensorFixture } from './contract-fixtures.js';
 
 // The subnet owner's epoch-schedule calls and the per-mille activity cutoff on the devnet, with the values of subtensor's
 // own tests. Origin: opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0, pallets/subtensor/src/tests/tempo_control.rs
@@ -193,4 +197,31 @@ test('the real CLI: `zkinfer chain owner set-tempo | set-activity-cutoff | trigg
     await server.close();
     await dev.close();
   }
+});
+
+test('subtensor adapter: activity_cutoff as the 2026 runtime API returns it (Compact<u64>), the factor from storage; owner calls need a 2026 runtime', () => {
+  const registry = new TypeRegistry();
+  const metadata = new Metadata(registry, readSubtensorFixture('metadata-v15.scale.gz', true));
+  registry.setMetadata(metadata);
+  // The fixture runtime (finney, Sep 2025) declares activity_cutoff Compact<u16>; subtensor 14bc6f9f's SubnetHyperparamsV2
+  // (rpc_info/subnet_info.rs) has Compact<u64>, the effective ⌊factor·tempo/1000⌋. Same field order otherwise.
+  const v2 = JSON.parse(registry.createType('PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2').toRawType()) as Record<string, string>;
+  assert.equal(v2['activityCutoff'], 'Compact<u16>');
+  const at2026 = JSON.stringify({ ...v2, activityCutoff: 'Compact<u64>' });
+  // factor 50 000 ‰ at tempo 7200: 360 000 blocks, beyond a u16
+  const bytes = registry.createType(at2026, { tempo: 7200, activityCutoff: 360_000, maxValidators: 64, yumaVersion: 2 }).toU8a();
+  const decoded = registry.createType(at2026, bytes).toJSON() as Record<string, unknown>;
+  const h = hyperparametersFromRuntime(decoded, { maxAllowedUids: 256, burn: 1n, bondsPenalty: 65535, activityCutoffFactor: 50_000 });
+  assert.deepEqual([h.tempo, h.activityCutoff, h.activityCutoffFactor, h.maxAllowedValidators], [7200, 360_000, 50_000, 64]);
+  // A node's own metadata decodes its answer; the old u16 type cannot hold it (why the adapter never uses bundled metadata live).
+  assert.throws(() => registry.createType('PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2', bytes), /Input too large/);
+  // Before the factor existed the runtime has no ActivityCutoffFactorMilli storage: the factor is left out.
+  const q = expandMetadata(registry, metadata).query['subtensorModule']!;
+  assert.equal(q['activityCutoffFactorMilli'], undefined);
+  assert.equal(hyperparametersFromRuntime(decoded, { maxAllowedUids: 256, burn: 1n, bondsPenalty: 65535 }).activityCutoffFactor, undefined);
+  // set_tempo (139), set_activity_cutoff_factor (140) and trigger_epoch (141) are absent from that runtime: a typed refusal.
+  const tx = expandMetadata(registry, metadata).tx as unknown as TxSections<unknown>;
+  assert.throws(() => setTempoCall(tx, 1, 720), E.UnsupportedOnChainError);
+  assert.throws(() => setActivityCutoffFactorCall(tx, 1, 20_000), E.UnsupportedOnChainError);
+  assert.throws(() => triggerEpochCall(tx, 1), E.UnsupportedOnChainError);
 });
