@@ -2,25 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
 import { Rng } from '../../src/models/random.js';
+import { runEpochDense } from '../../src/chain/yuma/epoch-dense.js';
+import { distributeNodes, randomWeightsGraph } from './yuma-graph.js';
 import { maxUpscaleToU16 } from '../../src/chain/yuma/math.js';
 
 // subtensor's own epoch tests, ported with their asserted values. Origin: pallets/subtensor/src/tests/epoch.rs
 // at opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0 (docs/chain.md "Yuma consensus").
-
-/** epoch.rs `distribute_nodes`: blockwise, regular interleaving, or a (here seeded) random permutation. */
-function distributeNodes(validatorsN: number, networkN: number, interleave: number, rng: Rng): { validators: number[]; servers: number[] } {
-  const all = Array.from({ length: networkN }, (_, i) => i);
-  if (interleave === 0) return { validators: all.slice(0, validatorsN), servers: all.slice(validatorsN) };
-  if (interleave === 1) {
-    const step = Math.floor(networkN / validatorsN);
-    return { validators: all.filter((i) => i % step === 0), servers: all.filter((i) => i % step !== 0) };
-  }
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [all[i], all[j]] = [all[j]!, all[i]!];
-  }
-  return { validators: all.slice(0, validatorsN), servers: all.slice(validatorsN) };
-}
 
 function epochInput(stake: bigint[], permits: boolean[], maxAllowedValidators: number, stakeThreshold: bigint, block: number): EpochInput {
   const n = stake.length;
@@ -296,4 +283,27 @@ test('test_deregistered_miner_bonds: bonds on a pruned and re-registered miner u
   assert.ok(new03 <= bond03, `bond_0_3_new ${new03} ≤ bond_0_3 ${bond03}`);
   // What this port computes (the Rust test asserts only the two inequalities): the reset leaves no bond on uid 3.
   assert.deepEqual([bond02, bond03, new02, new03], [65535, 65535, 65535, 0]);
+});
+
+test('test_512_graph_random_weights (reduced to 64 uids / 8 validators; the full graph is in bench:chain): dense epoch = sparse epoch', () => {
+  // The Rust test: 512 uids, 64 validators with random weights, interleavings 0..2 × server self-weight off/on × bonds
+  // penalty 0, u16::MAX/2, u16::MAX; one epoch; rank, incentive, dividends, emission and the bonds on one validator
+  // and one server are equal for epoch_dense and epoch. Here every output and every bond row is compared.
+  let compared = 0;
+  for (let interleave = 0; interleave < 3; interleave++) {
+    for (const serverSelf of [false, true]) {
+      for (const bondsPenalty of [0, 32767, 65535]) {
+        const opts = { networkN: 64, validatorsN: 8, interleave, serverSelf, bondsPenalty, epochs: 1 };
+        const sparse = randomWeightsGraph({ ...opts, epoch: runEpoch }).out;
+        const dense = randomWeightsGraph({ ...opts, epoch: runEpochDense }).out;
+        const what = `interleave ${interleave}, server self ${serverSelf}, bonds penalty ${bondsPenalty}`;
+        for (const k of ['validatorPermit', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'trust', 'serverEmission', 'validatorEmission', 'bonds'] as const) {
+          assert.deepEqual(dense[k], sparse[k], `${what}: ${k}`);
+        }
+        assert.ok(sparse.incentive.some((x) => x > 0) && sparse.bonds.some((r) => r.length > 0), `${what}: a non-trivial graph`);
+        compared++;
+      }
+    }
+  }
+  assert.equal(compared, 18);
 });
