@@ -15,6 +15,7 @@ import { Metadata, TypeRegistry, expandMetadata } from '@polkadot/types';
 import { hyperparametersFromRuntime } from '../../src/chain/subtensor/codec.js';
 import { setActivityCutoffFactorCall, setTempoCall, triggerEpochCall, type TxSections } from '../../src/chain/subtensor/calls.js';
 import { readSubtensorFixture } from './contract-fixtures.js';
+import { runToNextEpoch, stakedValidator } from './devnet-fixtures.js';
 
 // The subnet owner's epoch-schedule calls and the per-mille activity cutoff on the devnet, with the values of subtensor's
 // own tests. Origin: opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0, pallets/subtensor/src/tests/tempo_control.rs
@@ -127,6 +128,33 @@ test('trigger_epoch: refused on commit-reveal subnets, when the auto epoch is im
     assert.equal(dev.nextEpochBlock(netuid), r.firesAt + 360, 'the cycle restarts from the triggered epoch');
     // OwnerHyperparamUpdate(TriggerEpoch): again only 720 blocks after the last trigger
     await assert.rejects(dev.triggerEpoch(owner, netuid), E.AdminRateLimitError);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('set_tempo moves LastEpochBlock but not the last epoch run: bonds on a uid re-registered in between are still reset', async () => {
+  // run_epoch.rs resets bonds on uids registered after LastMechansimStepBlock, which only an epoch run sets; set_tempo's
+  // cycle reset (LastEpochBlock = now) must not hide a registration between the last epoch and the set_tempo.
+  const dev = await Devnet.open();
+  try {
+    await dev.faucet(owner.address, 1_000_000_000_000n);
+    const netuid = await dev.createSubnet(owner.address, { maxAllowedUids: 3, immunityPeriod: 0, weightsRateLimit: 0 });
+    const v = await stakedValidator(dev, { netuid, coldUri: '//TempoOwner', validatorUri: '//TempoOwner//v', faucetTao: 100, stakeTao: 50 });
+    for (const m of ['//TempoOwner//m1', '//TempoOwner//m2']) await dev.burnedRegister(netuid, owner, keyring.addFromUri(m).address);
+    dev.produceBlocks(1);
+    await dev.setWeights(v.validator, { netuid, uids: [1, 2], weights: [2, 1], versionKey: 0 });
+    runToNextEpoch(dev, netuid);
+    assert.deepEqual(dev.bondsOf(netuid)[0]!.map(([j]) => j), [1, 2], 'bonds on both miners after the first epoch');
+    // uid 2 (less emission) is pruned for a new miner; then the owner sets the tempo, resetting the cycle.
+    dev.produceBlocks(20);
+    const r = await dev.burnedRegister(netuid, owner, keyring.addFromUri('//TempoOwner//m3').address);
+    assert.equal(r.uid, 2);
+    dev.produceBlocks(1);
+    await dev.setTempo(owner, netuid, 400);
+    runToNextEpoch(dev, netuid);
+    // the validator's weight on uid 2 predates its registration (outdated) and the old holder's bond was reset: none left
+    assert.deepEqual(dev.bondsOf(netuid)[0]!.map(([j]) => j), [1]);
   } finally {
     await dev.close();
   }
