@@ -144,6 +144,24 @@ export interface Hyperparameters {
   alphaSigmoidSteepness?: number;
   /** Bonds penalty β as a u16 (subtensor `BondsPenalty`, default 65535 = 1: bonds follow clipped weights). */
   bondsPenalty?: number;
+  /**
+   * The rest of what the Bittensor SDK's `SubnetHyperparameters` decodes from `SubnetHyperparamsV2`, read by the subtensor
+   * adapter only (the devnet does not model them): u64 amounts and difficulties as bigint (burns in rao).
+   */
+  rho?: number;
+  minDifficulty?: bigint;
+  maxDifficulty?: bigint;
+  adjustmentInterval?: number;
+  registrationAllowed?: boolean;
+  targetRegsPerInterval?: number;
+  minBurn?: bigint;
+  maxBurn?: bigint;
+  adjustmentAlpha?: bigint;
+  difficulty?: bigint;
+  subnetIsActive?: boolean;
+  transfersEnabled?: boolean;
+  bondsResetEnabled?: boolean;
+  userLiquidityEnabled?: boolean;
 }
 
 /** A commitment published by a hotkey (`commit`), as returned by `commitments`. */

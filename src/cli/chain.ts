@@ -70,9 +70,9 @@ export function formatMetagraph(m: Metagraph, unit: 'τ' | 'α' = 'τ'): string 
   return [`subnet ${m.netuid} at block ${m.block}: ${m.n} neurons`, line(head), ...rows.map(line)].join('\n');
 }
 
-/** Hyperparameters as `name  value` lines (burn in τ). */
+/** Hyperparameters as `name  value` lines (burns in τ). */
 export function formatHyperparameters(netuid: number, h: Hyperparameters): string {
-  const rows = Object.entries(h).map(([k, v]) => [k, typeof v === 'bigint' ? `${raoToTao(v)} τ` : String(v)] as const);
+  const rows = Object.entries(h).map(([k, v]) => [k, typeof v === 'bigint' && /burn/i.test(k) ? `${raoToTao(v)} τ` : String(v)] as const);
   const w = Math.max(...rows.map(([k]) => k.length));
   return [`subnet ${netuid} hyperparameters`, ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join('\n');
 }

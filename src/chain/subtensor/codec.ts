@@ -160,8 +160,15 @@ export function hyperparametersFromRuntime(
   h: Record<string, unknown>, extra: { maxAllowedUids: number; burn: bigint; bondsPenalty: number; activityCutoffFactor?: number },
 ): Hyperparameters {
   const n = (k: string) => Number(h[k] ?? 0);
+  const big = (k: string) => BigInt((h[k] as string | number | undefined) ?? 0);
+  const bool = (k: string) => h[k] === true;
   return {
     ...(extra.activityCutoffFactor === undefined ? {} : { activityCutoffFactor: extra.activityCutoffFactor }),
+    // the SDK's SubnetHyperparameters fields zkinfer does not act on (opentensor/bittensor bb526e6, subnet_hyperparameters.py)
+    rho: n('rho'), minDifficulty: big('minDifficulty'), maxDifficulty: big('maxDifficulty'), adjustmentInterval: n('adjustmentInterval'),
+    registrationAllowed: bool('registrationAllowed'), targetRegsPerInterval: n('targetRegsPerInterval'), minBurn: big('minBurn'),
+    maxBurn: big('maxBurn'), adjustmentAlpha: big('adjustmentAlpha'), difficulty: big('difficulty'), subnetIsActive: bool('subnetIsActive'),
+    transfersEnabled: bool('transfersEnabled'), bondsResetEnabled: bool('bondsResetEnabled'), userLiquidityEnabled: bool('userLiquidityEnabled'),
     tempo: n('tempo'),
     kappa: n('kappa'),
     bondsMovingAvg: n('bondsMovingAvg'),
