@@ -47,6 +47,8 @@ export const AlphaLowOutOfRangeError = def('AlphaLowOutOfRangeError', 'AlphaLowO
 // ---- subnet-owner admin calls: set_tempo, set_activity_cutoff_factor, trigger_epoch (docs/chain.md "Epoch schedule") ----
 export const NotSubnetOwnerError = def('NotSubnetOwnerError', 'BadOrigin',
   'Sign with the coldkey that owns the subnet (see `zkinfer chain hyperparameters`).');
+export const NotRootError = def('NotRootError', 'RootOrigin',
+  'Only the devnet\'s sudo key (//Alice, as on a subtensor localnet) may send this root call.');
 export const TempoOutOfBoundsError = def('TempoOutOfBoundsError', 'TempoOutOfBounds',
   'Pick a tempo between 360 and 50400 blocks (MIN_TEMPO..MAX_TEMPO).');
 export const ActivityCutoffFactorOutOfBoundsError = def('ActivityCutoffFactorOutOfBoundsError', 'ActivityCutoffFactorMilliOutOfBounds',
@@ -129,7 +131,7 @@ export const CHAIN_ERRORS: Record<string, new (message: string, opts?: ZkinferEr
     SubnetNotFoundError, HotkeyNotRegisteredError, AlreadyRegisteredError, HotkeyOwnedByOtherColdkeyError,
     InsufficientBalanceError, NotEnoughStakeError, TooManyRegistrationsError, InvalidAmountError,
     AlphaHighTooLowError, AlphaLowOutOfRangeError,
-    NotSubnetOwnerError, TempoOutOfBoundsError, ActivityCutoffFactorOutOfBoundsError, AdminWindowClosedError, AdminRateLimitError,
+    NotSubnetOwnerError, NotRootError, TempoOutOfBoundsError, ActivityCutoffFactorOutOfBoundsError, AdminWindowClosedError, AdminRateLimitError,
     EpochTriggerAlreadyPendingError, AutoEpochAlreadyImminentError, DynamicTempoBlockedByCommitRevealError,
     WeightVecLengthMismatchError, IncorrectWeightVersionKeyError, WeightsRateLimitError, InvalidUidError,
     TooFewWeightsError, DuplicateUidsError, NoValidatorPermitError, MaxWeightExceededError, CommitRevealEnabledError,

@@ -294,6 +294,8 @@ export interface Chain {
   setTempo?(owner: Signer, netuid: number, tempo: number): Promise<CallReceipt>;
   setActivityCutoffFactor?(owner: Signer, netuid: number, factorMilli: number): Promise<CallReceipt>;
   triggerEpoch?(owner: Signer, netuid: number): Promise<TriggerEpochReceipt>;
+  /** AdminUtils.sudo_set_tempo (root: the devnet's sudo key; not sent to subtensor, where it needs the Sudo pallet). */
+  sudoSetTempo?(root: Signer, netuid: number, tempo: number): Promise<CallReceipt>;
 
   /** Release connections / timers. */
   close(): Promise<void>;

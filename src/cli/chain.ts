@@ -175,21 +175,23 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
 function addOwnerCommands(group: Command, hidden: boolean): void {
   const owner = group.command('owner', { hidden }).description('subnet owner calls on the epoch schedule (the owner coldkey signs)');
   const cmd = (name: string): Command => withKeys(addNetworkOptions(owner.command(name))).option('--netuid <n>', 'subnet', '1');
-  const need = <K extends 'setTempo' | 'setActivityCutoffFactor' | 'triggerEpoch'>(c: Chain, k: K): NonNullable<Chain[K]> => {
+  const need = <K extends 'setTempo' | 'setActivityCutoffFactor' | 'triggerEpoch' | 'sudoSetTempo'>(c: Chain, k: K): NonNullable<Chain[K]> => {
     const f = c[k];
     if (!f) throw new InvalidInputError(`this chain backend cannot send ${k}`, { hint: 'use the devnet or a subtensor node from 2026 on' });
     return f.bind(c) as NonNullable<Chain[K]>;
   };
-  cmd('set-tempo')
-    .description('set_tempo: blocks between epochs (360..50400); the next epoch comes one tempo from now')
+  const tempoCmd = (name: string, description: string, k: 'setTempo' | 'sudoSetTempo', by: string) => cmd(name)
+    .description(description)
     .requiredOption('--tempo <blocks>', 'new tempo')
     .action(async (f: ChainCmdFlags & { netuid: string; tempo: string }) => {
       const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
       const tempo = parseIntFlag(f.tempo, '--tempo', 0, 65535);
       const cold = await coldkeySigner(f);
-      const r = await withChain(f, (c) => need(c, 'setTempo')(cold, netuid, tempo));
-      console.log(`subnet ${netuid} tempo set to ${tempo} at block ${r.block}; next epoch at block ${r.block + tempo}`);
+      const r = await withChain(f, (c) => need(c, k)(cold, netuid, tempo));
+      console.log(`subnet ${netuid} tempo set to ${tempo}${by} at block ${r.block}; next epoch at block ${r.block + tempo}`);
     });
+  tempoCmd('set-tempo', 'set_tempo: blocks between epochs (360..50400); the next epoch comes one tempo from now', 'setTempo', '');
+  tempoCmd('sudo-set-tempo', 'sudo_set_tempo (devnet root: signed by //Alice): any tempo ≥ 1, no MIN/MAX_TEMPO bounds or rate limit', 'sudoSetTempo', ' by root');
   cmd('set-activity-cutoff')
     .description('set_activity_cutoff_factor: a validator counts as inactive after factor × tempo / 1000 blocks without weights')
     .requiredOption('--factor <per-mille>', 'per mille of the tempo, 1000..50000 (13889 = 5000 blocks at tempo 360)')

@@ -96,6 +96,30 @@ test('set_activity_cutoff_factor: 1000..50000 ‰, the epoch cutoff becomes fact
     await assert.rejects(dev.setActivityCutoffFactor(owner, frozen, 5000), E.AdminWindowClosedError);
     await assert.rejects(dev.setTempo(owner, frozen, 360), E.AdminWindowClosedError);
     assert.equal((await dev.hyperparameters(frozen)).activityCutoffFactor, 13_889);
+    // ... and its root half: root (the devnet's sudo key, //Alice) bypasses the freeze window and the rate limit
+    await dev.setActivityCutoffFactor(alice, frozen, 5000);
+    await dev.setActivityCutoffFactor(alice, frozen, 6000);
+    assert.equal((await dev.hyperparameters(frozen)).activityCutoffFactor, 6000);
+    await assert.rejects(dev.setActivityCutoffFactor(alice, frozen, 999), E.ActivityCutoffFactorOutOfBoundsError, 'root keeps the bounds');
+  } finally {
+    await dev.close();
+  }
+});
+
+test('sudo_set_tempo: root only, any tempo ≥ 1 (no MIN_TEMPO), the admin window still applies, the cycle resets', async () => {
+  const dev = await Devnet.open();
+  try {
+    const netuid = await ownedSubnet(dev, { window: 10 });
+    dev.produceBlocks(3);
+    await assert.rejects(dev.sudoSetTempo(owner, netuid, 100), E.NotRootError, 'the owner is not root');
+    await assert.rejects(dev.sudoSetTempo(alice, netuid, 0), E.TempoOutOfBoundsError, 'tempo 0 is refused on the devnet');
+    const r = await dev.sudoSetTempo(alice, netuid, 100);
+    assert.equal((await dev.hyperparameters(netuid)).tempo, 100);
+    assert.equal(dev.nextEpochBlock(netuid), r.block + 100);
+    assert.equal((await dev.hyperparameters(netuid)).activityCutoff, 1388, '13 889 ‰ of 100 blocks');
+    // ensure_admin_window_open: 5 blocks before the epoch, inside the window of 10
+    dev.produceBlocks(r.block + 95 - dev.block);
+    await assert.rejects(dev.sudoSetTempo(alice, netuid, 200), E.AdminWindowClosedError);
   } finally {
     await dev.close();
   }

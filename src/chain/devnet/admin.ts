@@ -7,7 +7,7 @@
  */
 import {
   AdminRateLimitError, AdminWindowClosedError, AutoEpochAlreadyImminentError, DynamicTempoBlockedByCommitRevealError,
-  EpochTriggerAlreadyPendingError, NotSubnetOwnerError, TempoOutOfBoundsError,
+  EpochTriggerAlreadyPendingError, NotRootError, NotSubnetOwnerError, TempoOutOfBoundsError,
 } from '../errors.js';
 import type { CallReceipt, TriggerEpochReceipt } from '../types.js';
 import {
@@ -28,6 +28,20 @@ export function adminFreezeWindow(store: Store): number {
   const v = store.getMeta('admin_freeze_window');
   if (v !== undefined) return Number(v);
   return store.getMeta('fast') === '1' ? FAST_ADMIN_FREEZE_WINDOW : DEFAULT_ADMIN_FREEZE_WINDOW;
+}
+
+/**
+ * The devnet's root origin: calls signed by its sudo key, //Alice's address, as subtensor's localnet chain spec makes
+ * Alice sudo (the devnet has no Sudo pallet; a call signed by that key acts as `Sudo.sudo(call)` would).
+ */
+export const SUDO_ADDRESS = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+
+/** `ensure_subnet_owner_or_root`: the owner (Some) or root (None), else BadOrigin. */
+function ownerOrRoot(store: Store, signer: string, netuid: number): { s: SubnetRow; root: boolean } {
+  const s = subnetOrThrow(store, netuid);
+  if (signer === SUDO_ADDRESS) return { s, root: true };
+  if (s.owner !== signer) throw new NotSubnetOwnerError(`${signer} neither owns subnet ${netuid} (its owner is ${s.owner}) nor is the sudo key`);
+  return { s, root: false };
 }
 
 /** `ensure_subnet_owner`: a signed origin that is the subnet's owner coldkey, else BadOrigin. */
@@ -74,15 +88,30 @@ export function doSetTempo(store: Store, signer: string, p: CallParams<'setTempo
   return { block };
 }
 
-/** `do_set_activity_cutoff_factor` with a signed owner origin: 1000..50000 ‰, window open, rate limit. */
+/** `do_set_activity_cutoff_factor`: owner or root; 1000..50000 ‰; the owner (not root) needs the window open and the rate limit. */
 export function doSetActivityCutoffFactor(store: Store, signer: string, p: CallParams<'setActivityCutoffFactor'>, block: number): CallReceipt {
-  const s = ownedSubnet(store, signer, p.netuid);
+  const { s, root } = ownerOrRoot(store, signer, p.netuid);
   checkActivityCutoffFactor(p.factorMilli);
-  ensureAdminWindowOpen(store, s, block);
   const key: RateKey = { kind: 'activityCutoffFactor' };
-  ensureRateLimit(store, s, key, block);
+  if (!root) {
+    ensureAdminWindowOpen(store, s, block);
+    ensureRateLimit(store, s, key, block);
+  }
   store.updateSubnet({ ...s, hyperparams: withActivityCutoff({ ...s.hyperparams, activityCutoffFactor: p.factorMilli }) });
-  store.setMeta(rateMetaKey(s.netuid, key), String(block));
+  if (!root) store.setMeta(rateMetaKey(s.netuid, key), String(block));
+  return { block };
+}
+
+/**
+ * AdminUtils `sudo_set_tempo`: root only, any u16 tempo (no MIN/MAX_TEMPO), window open; the same cycle reset. Tempo 0
+ * (a dormant subnet on chain) is refused: the devnet keeps tempo ≥ 1.
+ */
+export function doSudoSetTempo(store: Store, signer: string, p: CallParams<'sudoSetTempo'>, block: number): CallReceipt {
+  if (signer !== SUDO_ADDRESS) throw new NotRootError(`sudo_set_tempo needs the root origin; ${signer} is not the devnet's sudo key`);
+  if (p.tempo === 0) throw new TempoOutOfBoundsError('tempo 0 (no epochs) is not supported on the devnet', { hint: 'pick a tempo of at least 1 block' });
+  const s = subnetOrThrow(store, p.netuid);
+  ensureAdminWindowOpen(store, s, block);
+  store.updateSubnet({ ...s, hyperparams: withActivityCutoff({ ...s.hyperparams, tempo: p.tempo }), lastEpoch: block });
   return { block };
 }
 

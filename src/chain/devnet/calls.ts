@@ -48,6 +48,8 @@ export const CallSchemas = {
   setTempo: z.object({ netuid: u16, tempo: u16 }),
   setActivityCutoffFactor: z.object({ netuid: u16, factorMilli: z.number().int().min(0).max(0xffff_ffff) }),
   triggerEpoch: z.object({ netuid: u16 }),
+  /** AdminUtils.sudo_set_tempo: root only (the devnet's sudo key). */
+  sudoSetTempo: z.object({ netuid: u16, tempo: u16 }),
 } as const;
 
 export type CallMethod = keyof typeof CallSchemas;

@@ -295,6 +295,10 @@ export class Devnet implements DevChain {
     return this.signAndSubmit(owner, 'setActivityCutoffFactor', { netuid, factorMilli });
   }
 
+  async sudoSetTempo(root: Signer, netuid: number, tempo: number): Promise<CallReceipt> {
+    return this.signAndSubmit(root, 'sudoSetTempo', { netuid, tempo });
+  }
+
   async triggerEpoch(owner: Signer, netuid: number): Promise<TriggerEpochReceipt> {
     return this.signAndSubmit(owner, 'triggerEpoch', { netuid }) as TriggerEpochReceipt;
   }

@@ -15,7 +15,7 @@ import { raoToTao, type CallReceipt, type RegistrationReceipt, type TriggerEpoch
 import { isTopkNonzero, maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
 import { CallSchemas, type CallMethod, type CallParams } from './calls.js';
 import { doCommitTimelockedWeights, type TimelockContext } from './reveal.js';
-import { doSetActivityCutoffFactor, doSetTempo, doTriggerEpoch } from './admin.js';
+import { doSetActivityCutoffFactor, doSetTempo, doSudoSetTempo, doTriggerEpoch } from './admin.js';
 import { swapAlphaForTao, swapTaoForAlpha } from './pool.js';
 import { neuronOrThrow, subnetOrThrow } from './reads.js';
 import type { NeuronRow, Store } from './store.js';
@@ -35,6 +35,7 @@ export function dispatchCall(store: Store, method: CallMethod, signer: string, r
     case 'setTempo': return doSetTempo(store, signer, CallSchemas.setTempo.parse(raw), block);
     case 'setActivityCutoffFactor': return doSetActivityCutoffFactor(store, signer, CallSchemas.setActivityCutoffFactor.parse(raw), block);
     case 'triggerEpoch': return doTriggerEpoch(store, signer, CallSchemas.triggerEpoch.parse(raw), block);
+    case 'sudoSetTempo': return doSudoSetTempo(store, signer, CallSchemas.sudoSetTempo.parse(raw), block);
   }
 }
 

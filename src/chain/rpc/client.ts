@@ -212,6 +212,10 @@ export class RpcChain implements DevChain {
     return this.submit(owner, 'setActivityCutoffFactor', { netuid, factorMilli });
   }
 
+  async sudoSetTempo(root: Signer, netuid: number, tempo: number): Promise<CallReceipt> {
+    return this.submit(root, 'sudoSetTempo', { netuid, tempo });
+  }
+
   async triggerEpoch(owner: Signer, netuid: number): Promise<TriggerEpochReceipt> {
     const r = await this.submit(owner, 'triggerEpoch', { netuid });
     if (r.firesAt === undefined) throw new ChainRpcError('trigger_epoch receipt carries no firesAt');
