@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <malloc.h>
@@ -129,12 +130,15 @@ int forcedPath() {
   return v;
 }
 
+std::atomic<int> windowOverride{0};  // msmSetWindow: 0 = cost model
+
 // Cost in field multiplications per window for n terms, then × windows; pick the cheapest (c, path).
 Plan choosePlan(size_t n, int bits) {
   Plan best;
   double bestCost = 1e300;
   const int force = forcedPath();
-  for (int c = 2; c <= 15; c++) {  // ≤ 15: digits fit int16
+  const int fixed = windowOverride.load(std::memory_order_relaxed);
+  for (int c = fixed ? fixed : 2; c <= (fixed ? fixed : 15); c++) {  // ≤ 15: digits fit int16
     int nWin = (bits + 1 + c - 1) / c;
     double nb = (double)(1u << (c - 1));
     double reduce = nb * 27.0;
@@ -163,30 +167,30 @@ inline void signedDigits(const uint64_t k[4], const Plan& p, int16_t* dig, size_
   }
 }
 
+// A batch of affine additions dst += (x2, y2) whose denominators are inverted together (Montgomery's trick):
+// ~6 multiplications per addition plus one inversion per batch. Each dst may appear once per batch.
 template <class F>
-struct AffineBuckets {
-  size_t nb;
-  std::vector<Affine<F>> pt;
-  std::vector<uint8_t> has;
-  std::vector<uint32_t> stamp;
-  std::vector<Jac<F>> overflow;
-  explicit AffineBuckets(size_t nb_) : nb(nb_), pt(nb_), has(nb_), stamp(nb_), overflow(nb_) {}
-};
-
-// Σ over terms [from, to) of digit·point for one window, with affine buckets and batched inversion.
-template <class F>
-Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, size_t from, size_t to, const Plan& p) {
-  const size_t nb = (size_t)1 << (p.c - 1);
-  AffineBuckets<F> B(nb);
-  std::fill(B.overflow.begin(), B.overflow.end(), Jac<F>::inf());
-  struct Op { uint32_t b; uint8_t dbl; F x2, y2; };
+struct AffineBatch {
+  struct Op { Affine<F>* dst; uint8_t dbl; F x2, y2; };
   std::vector<Op> ops;
-  ops.reserve(p.batch);
-  std::vector<F> den(p.batch), pref(p.batch);
-  uint32_t round = 1;
-
-  auto flush = [&]() {
-    size_t m = ops.size();
+  std::vector<F> den, pref;
+  explicit AffineBatch(size_t cap) : den(cap), pref(cap) { ops.reserve(cap); }
+  size_t size() const { return ops.size(); }
+  // Queues dst += (x2, y2) for a finite dst. Returns false, queuing nothing, when the sum is infinity (dst = −P):
+  // the caller then marks dst empty.
+  bool add(Affine<F>& dst, const F& x2, const F& y2) {
+    if (dst.x == x2) {
+      if (!(dst.y == y2)) return false;
+      den[ops.size()] = y2.dbl();  // doubling
+      ops.push_back({&dst, 1, x2, y2});
+      return true;
+    }
+    den[ops.size()] = x2 - dst.x;
+    ops.push_back({&dst, 0, x2, y2});
+    return true;
+  }
+  void flush() {
+    const size_t m = ops.size();
     if (!m) return;
     F acc = F::one();
     for (size_t k = 0; k < m; k++) {
@@ -197,8 +201,8 @@ Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, s
     for (size_t k = m; k-- > 0;) {
       F dinv = inv * pref[k];
       inv = inv * den[k];
-      Op& o = ops[k];
-      Affine<F>& b = B.pt[o.b];
+      const Op& o = ops[k];
+      Affine<F>& b = *o.dst;
       F lambda;
       if (o.dbl) {
         F xx = b.x.sqr();
@@ -212,49 +216,166 @@ Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, s
       b.y = y3;
     }
     ops.clear();
-    round++;
-  };
-
-  for (size_t i = from; i < to; i++) {
-    int32_t d = dig[i];
-    if (!d) continue;
-    const Affine<F>& P = src.at(refs[i]);
-    uint32_t b = (uint32_t)(d < 0 ? -d : d) - 1;
-    bool neg = (d < 0) != (refs[i].neg != 0);
-    F y2 = neg ? -P.y : P.y;
-    if (B.stamp[b] == round) {  // bucket busy in this batch: Jacobian overflow
-      B.overflow[b].addMixed(P.x, y2);
-      continue;
-    }
-    if (!B.has[b]) {
-      B.pt[b] = {P.x, y2};
-      B.has[b] = 1;
-      continue;
-    }
-    Affine<F>& cur = B.pt[b];
-    if (cur.x == P.x) {
-      if (cur.y == y2) {  // doubling
-        B.stamp[b] = round;
-        den[ops.size()] = y2.dbl();
-        ops.push_back({b, 1, P.x, y2});
-      } else {  // P + (−P)
-        B.has[b] = 0;
-      }
-    } else {
-      B.stamp[b] = round;
-      den[ops.size()] = P.x - cur.x;
-      ops.push_back({b, 0, P.x, y2});
-    }
-    if (ops.size() == p.batch) flush();
   }
-  flush();
+};
 
+// Σ_k (k+1)·buckets[k] for Jacobian buckets: the running sum (two additions per bucket).
+template <class F>
+Jac<F> reduceJacobian(const Jac<F>* buckets, size_t nb) {
   Jac<F> running = Jac<F>::inf(), sum = Jac<F>::inf();
   for (size_t k = nb; k-- > 0;) {
-    if (B.has[k]) running.addMixed(B.pt[k].x, B.pt[k].y);
-    running.add(B.overflow[k]);
+    running.add(buckets[k]);
     sum.add(running);
   }
+  return sum;
+}
+
+// Σ_k (k+1)·pt[k] over the filled affine buckets (meta[k] & 1), docs/native-prover.md "Bucket reduction". The
+// nb buckets are cut into S = nb / L segments reduced in lockstep, so each step's S affine additions share one
+// inversion: segment s gives R_s = Σ_j B_(sL+j) (its running sum) and T_s = Σ_j (j+1)·B_(sL+j); the total is
+// Σ_s T_s + L·Σ_s s·R_s, the last sum by a Jacobian running sum over the S segments and log2 L doublings.
+// ~2 × (6 + inversion / S) multiplications per bucket instead of ~27 for the Jacobian running sum.
+constexpr size_t REDUCE_SEGMENT = 16;  // L
+constexpr size_t REDUCE_MIN_BUCKETS = 2048;  // fewer buckets (c < 12): the Jacobian running sum is as cheap
+template <class F>
+Jac<F> reduceAffine(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
+  constexpr size_t L = REDUCE_SEGMENT;
+  const size_t S = nb / L;
+  std::vector<Affine<F>> run(S), sum(S);
+  std::vector<uint8_t> hasRun(S, 0), hasSum(S, 0);
+  AffineBatch<F> batch(S);
+  for (size_t j = L; j-- > 0;) {
+    for (size_t s = 0; s < S; s++) {
+      const size_t k = s * L + j;
+      if (!(meta[k] & 1)) continue;
+      if (!hasRun[s]) {
+        run[s] = pt[k];
+        hasRun[s] = 1;
+      } else if (!batch.add(run[s], pt[k].x, pt[k].y)) {
+        hasRun[s] = 0;
+      }
+    }
+    batch.flush();
+    for (size_t s = 0; s < S; s++) {
+      if (!hasRun[s]) continue;
+      if (!hasSum[s]) {
+        sum[s] = run[s];
+        hasSum[s] = 1;
+      } else if (!batch.add(sum[s], run[s].x, run[s].y)) {
+        hasSum[s] = 0;
+      }
+    }
+    batch.flush();
+  }
+  Jac<F> total = Jac<F>::inf(), running = Jac<F>::inf(), weighted = Jac<F>::inf();
+  for (size_t s = S; s-- > 1;) {
+    if (hasRun[s]) running.addMixed(run[s].x, run[s].y);
+    weighted.add(running);
+  }
+  for (size_t l = 1; l < L; l <<= 1) weighted = weighted.dbl();
+  for (size_t s = 0; s < S; s++)
+    if (hasSum[s]) total.addMixed(sum[s].x, sum[s].y);
+  total.add(weighted);
+  return total;
+}
+
+// Σ over terms [from, to) of digit·point for one window, with affine buckets and batched inversion.
+//  - meta[b] = (round << 1) | filled: one small array (4 bytes a bucket) says whether bucket b holds a point and
+//    whether it already has an addition waiting in the current batch (round);
+//  - a term whose bucket is busy waits in a queue and joins a later batch, so every addition stays affine; only
+//    when the queue is full (a skewed digit distribution) does a term go to a per-bucket Jacobian accumulator,
+//    allocated on first use;
+//  - the bucket point of the term PREFETCH ahead is prefetched (buckets are hit at random);
+//  - the buckets are summed by reduceAffine (large windows) or the Jacobian running sum.
+template <class F>
+Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, size_t from, size_t to, const Plan& p) {
+  constexpr size_t PREFETCH = 8;
+  const size_t nb = (size_t)1 << (p.c - 1);
+  std::vector<Affine<F>> pt(nb);
+  std::vector<uint32_t> meta(nb, 0);
+  std::vector<Jac<F>> overflow;  // lazily: nb Jacobian points
+  struct Wait { uint32_t b, i; };
+  AffineBatch<F> batch(p.batch);
+  std::vector<Wait> queue;
+  const size_t queueCap = p.batch;
+  queue.reserve(queueCap);
+  uint32_t round = 1;
+
+  auto flush = [&]() {
+    if (!batch.size()) return;
+    batch.flush();
+    round++;
+  };
+  auto busy = [&](uint32_t b) { return (meta[b] >> 1) == round; };
+  // Adds term i to its (free) bucket b: fills an empty bucket, or queues an affine addition / doubling.
+  auto place = [&](uint32_t b, size_t i) {
+    const Affine<F>& P = src.at(refs[i]);
+    const bool neg = (dig[i] < 0) != (refs[i].neg != 0);
+    const F y2 = neg ? -P.y : P.y;
+    if (!(meta[b] & 1)) {
+      pt[b] = {P.x, y2};
+      meta[b] |= 1;
+    } else if (!batch.add(pt[b], P.x, y2)) {  // P + (−P)
+      meta[b] &= ~1u;
+    } else {
+      meta[b] = (round << 1) | 1;
+    }
+  };
+  auto toOverflow = [&](uint32_t b, size_t i) {
+    if (overflow.empty()) overflow.assign(nb, Jac<F>::inf());
+    const Affine<F>& P = src.at(refs[i]);
+    const bool neg = (dig[i] < 0) != (refs[i].neg != 0);
+    overflow[b].addMixed(P.x, neg ? -P.y : P.y);
+  };
+  // Moves waiting terms whose bucket is free into the batch (until it is full).
+  auto drain = [&]() {
+    size_t keep = 0;
+    for (size_t k = 0; k < queue.size(); k++) {
+      const Wait w = queue[k];
+      if (batch.size() < p.batch && !busy(w.b)) place(w.b, w.i);
+      else queue[keep++] = w;
+    }
+    queue.resize(keep);
+  };
+  auto bucketOf = [](int32_t d) { return (uint32_t)(d < 0 ? -d : d) - 1; };
+
+  for (size_t i = from; i < to; i++) {
+    if (i + PREFETCH < to && dig[i + PREFETCH]) __builtin_prefetch(&pt[bucketOf(dig[i + PREFETCH])]);
+    const int32_t d = dig[i];
+    if (!d) continue;
+    const uint32_t b = bucketOf(d);
+    if (busy(b)) {
+      if (queue.size() < queueCap) queue.push_back({b, (uint32_t)i});
+      else toOverflow(b, i);
+      continue;
+    }
+    place(b, i);
+    while (batch.size() == p.batch) {
+      flush();
+      drain();
+    }
+  }
+  // the tail: batches from the queue while they stay worth an inversion, then the rest in Jacobian
+  flush();
+  while (!queue.empty()) {
+    drain();
+    if (batch.size() < 16) {
+      for (const Wait& w : queue) toOverflow(w.b, w.i);
+      queue.clear();
+    }
+    flush();
+  }
+
+  Jac<F> sum = Jac<F>::inf();
+  if (nb >= REDUCE_MIN_BUCKETS) {
+    sum = reduceAffine(pt.data(), meta.data(), nb);
+  } else {
+    std::vector<Jac<F>> jac(nb, Jac<F>::inf());
+    for (size_t k = 0; k < nb; k++)
+      if (meta[k] & 1) jac[k] = Jac<F>::fromAffine(pt[k]);
+    sum = reduceJacobian(jac.data(), nb);
+  }
+  if (!overflow.empty()) sum.add(reduceJacobian(overflow.data(), nb));
   return sum;
 }
 
@@ -272,12 +393,7 @@ Jac<F> windowJacobian(const Source<F>& src, const Ref* refs, const int16_t* dig,
     if (neg) buckets[b].addMixed(P.x, -P.y);
     else buckets[b].addMixed(P.x, P.y);
   }
-  Jac<F> running = Jac<F>::inf(), sum = Jac<F>::inf();
-  for (size_t k = nb; k-- > 0;) {
-    running.add(buckets[k]);
-    sum.add(running);
-  }
-  return sum;
+  return reduceJacobian(buckets.data(), nb);
 }
 
 // Runs fn(task) for task in [0, nTasks) on up to `threads` threads.
@@ -317,6 +433,13 @@ void planClass(ClassWork& cw) {
   cw.chunks = 1;
   if (cw.T > 1) cw.chunks = std::max<size_t>(1, (2 * cw.T + cw.p.nWin - 1) / cw.p.nWin);
   if (cw.chunks > 1) cw.p = choosePlan(n / cw.chunks + 1, cw.bits);
+  static const bool debug = [] {
+    const char* e = getenv("ZKINFER_NATIVE_MSM_DEBUG");
+    return e && e[0] == '1';
+  }();
+  if (debug)
+    fprintf(stderr, "msm class: %zu terms of <= %d bits, c=%d, %d windows x %zu chunks on %u threads, %s batch %zu\n", n, cw.bits, cw.p.c,
+            cw.p.nWin, cw.chunks, cw.T, cw.p.affine ? "affine" : "jacobian", cw.p.batch);
 }
 
 template <class F>
@@ -535,6 +658,7 @@ G2 msmG2(const G2Affine* points, const uint64_t* scalars, size_t n, MsmStats* st
 G1 msmG1(const FixedBases<Fq>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq>(base, scalars, n, stats); }
 G2 msmG2(const FixedBases<Fq2>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq2>(base, scalars, n, stats); }
 void msmSetEndomorphism(bool on) { endoOverride.store(on ? 1 : 0); }
+void msmSetWindow(int c) { windowOverride.store(c >= 2 && c <= 15 ? c : 0); }
 void buildTablesG1(const G1Affine* points, size_t n, int t, G1Affine* const* out) { buildTables<Fq>(points, n, t, out); }
 void buildTablesG2(const G2Affine* points, size_t n, int t, G2Affine* const* out) { buildTables<Fq2>(points, n, t, out); }
 

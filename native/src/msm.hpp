@@ -82,6 +82,10 @@ void buildTablesG2(const G2Affine* points, size_t n, int t, G2Affine* const* out
 // this overrides both for the whole process (tests compare the two paths).
 void msmSetEndomorphism(bool on);
 
+// Forces the Pippenger window size c (2 … 15) of every bit-length class, 0 = the cost model's choice (default).
+// For measurements only (native/tools/msm_bench.cpp sweeps it); results are the same for every c.
+void msmSetWindow(int c);
+
 // Threads used by the MSM and FFT (defaults to the hardware concurrency; ZKINFER_NATIVE_THREADS overrides),
 // or the budget a ThreadBudget set on the calling thread.
 unsigned workerThreads();
