@@ -20,6 +20,7 @@
 #include <cstring>
 #include <malloc.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace zk {
@@ -111,11 +112,17 @@ inline void bitRange(const uint64_t s[4], int off, int len, uint64_t out[4]) {
   }
 }
 
+// Batched bucket reduction (reduceAffine): segment length L, and the bucket count below which the Jacobian
+// running sum is as cheap (c < 12).
+constexpr size_t REDUCE_SEGMENT = 16;
+constexpr size_t REDUCE_MIN_BUCKETS = 2048;
+
 struct Plan {
   int c = 1;          // window bits
   int nWin = 1;       // windows (signed digits need bits + 1)
   bool affine = false;
   size_t batch = 0;   // affine batch size
+  size_t chunks = 1;  // point chunks per window (tasks = nWin × chunks)
 };
 
 // ZKINFER_NATIVE_MSM_PATH=affine|jacobian forces one bucket strategy (tests cover both; default: cost model).
@@ -132,23 +139,64 @@ int forcedPath() {
 
 std::atomic<int> windowOverride{0};  // msmSetWindow: 0 = cost model
 
-// Cost in field multiplications per window for n terms, then × windows; pick the cheapest (c, path).
-Plan choosePlan(size_t n, int bits) {
+// The plan of one bit-length class: window size c, bucket strategy and how many point chunks each window is cut
+// into, chosen by a cost model in multiplications of the curve's field F (docs/native-prover.md, "Window size and
+// schedule"). What the model counts, for n terms on T threads:
+//  - a task is one (window, chunk): its terms' bucket additions (mixed Jacobian ~13, batch-affine ~7.5 plus the
+//    batch's inversion / B) and its bucket reduction (Jacobian running sum ~27 per bucket; batched affine
+//    reduceAffine ~2 × (6 + inversion / S) per bucket plus ~38 per segment);
+//  - the tasks run on T threads, so the cost is ceil(tasks / T) × the cost of one task (the idle tail counts),
+//    plus one Jacobian addition per task to combine them;
+//  - when the affine bucket array is larger than half the L2 cache (sysconf; 1 MB on the EPYC it was measured
+//    on), every bucket access misses it: `miss` more per addition (G1 at 2^17: c = 15, 1 MB of buckets, took
+//    7 % longer than c = 13 single-threaded, where the count alone predicts 11 % less).
+// In multiplications of F: an inversion ≈ 400 Fq (Fq2: one Fq inversion plus a few Fq products ≈ 140 Fq2); a
+// miss ≈ 2 Fq ≈ 0.7 Fq2 (the same nanoseconds).
+struct CurveCosts {
+  double inv, miss;
+  size_t pointBytes;
+};
+size_t l2Bytes() {
+  static size_t v = [] {
+    long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    return l2 > 0 ? (size_t)l2 : (size_t)512 * 1024;
+  }();
+  return v;
+}
+double reduceCost(double nb, bool affine, double inv) {
+  if (!affine || nb < (double)REDUCE_MIN_BUCKETS) return nb * 27.0;
+  const double S = nb / (double)REDUCE_SEGMENT;
+  return nb * 2.0 * (6.0 + inv / S) + S * 38.0;
+}
+
+Plan choosePlan(size_t n, int bits, unsigned T, const CurveCosts& k) {
   Plan best;
   double bestCost = 1e300;
   const int force = forcedPath();
   const int fixed = windowOverride.load(std::memory_order_relaxed);
+  const size_t maxChunks = T > 1 ? 4 * (size_t)T : 1;
   for (int c = fixed ? fixed : 2; c <= (fixed ? fixed : 15); c++) {  // ≤ 15: digits fit int16
-    int nWin = (bits + 1 + c - 1) / c;
-    double nb = (double)(1u << (c - 1));
-    double reduce = nb * 27.0;
-    double jac = nWin * ((double)n * 13.0 + reduce);
-    if (force != 1 && jac < bestCost) { bestCost = jac; best = {c, nWin, false, 0}; }
-    if (nb >= 64 || force == 1) {
-      double B = std::max(1.0, std::min(1024.0, nb / 8.0));
-      double perAdd = 7.5 + 400.0 / B + 0.5 * (B / nb) * 13.0;
-      double aff = nWin * ((double)n * perAdd + reduce);
-      if (force != 2 && aff < bestCost) { bestCost = aff; best = {c, nWin, true, (size_t)B}; }
+    const int nWin = (bits + 1 + c - 1) / c;
+    const double nb = (double)(1u << (c - 1));
+    const double B = std::max(1.0, std::min(1024.0, nb / 8.0));
+    const double miss = nb * (double)k.pointBytes > (double)(l2Bytes() / 2) ? k.miss : 0.0;
+    for (size_t chunks = 1; chunks <= maxChunks && chunks <= std::max<size_t>(1, n / 256); chunks++) {
+      const double m = (double)n / (double)chunks;
+      const size_t tasks = (size_t)nWin * chunks;
+      const double rounds = (double)((tasks + T - 1) / T);
+      const double combine = (double)tasks * 16.0;
+      const double jac = rounds * (m * (13.0 + miss) + reduceCost(nb, false, k.inv)) + combine;
+      if (force != 1 && jac < bestCost) {
+        bestCost = jac;
+        best = {c, nWin, false, 0, chunks};
+      }
+      if (nb >= 64 || force == 1) {
+        const double aff = rounds * (m * (7.5 + k.inv / B + miss) + reduceCost(nb, true, k.inv)) + combine;
+        if (force != 2 && aff < bestCost) {
+          bestCost = aff;
+          best = {c, nWin, true, (size_t)B, chunks};
+        }
+      }
     }
     if (c > bits + 1) break;
   }
@@ -235,8 +283,6 @@ Jac<F> reduceJacobian(const Jac<F>* buckets, size_t nb) {
 // inversion: segment s gives R_s = Σ_j B_(sL+j) (its running sum) and T_s = Σ_j (j+1)·B_(sL+j); the total is
 // Σ_s T_s + L·Σ_s s·R_s, the last sum by a Jacobian running sum over the S segments and log2 L doublings.
 // ~2 × (6 + inversion / S) multiplications per bucket instead of ~27 for the Jacobian running sum.
-constexpr size_t REDUCE_SEGMENT = 16;  // L
-constexpr size_t REDUCE_MIN_BUCKETS = 2048;  // fewer buckets (c < 12): the Jacobian running sum is as cheap
 template <class F>
 Jac<F> reduceAffine(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
   constexpr size_t L = REDUCE_SEGMENT;
@@ -425,14 +471,13 @@ struct ClassWork {
   std::vector<int16_t> dig;
 };
 
+template <class F>
 void planClass(ClassWork& cw) {
   const size_t n = cw.m;
   cw.T = n >= 1024 ? workerThreads() : 1;
-  cw.p = choosePlan(cw.T > 1 ? n / cw.T + 1 : n, cw.bits);
-  // with few windows, also split the points so every thread has work
-  cw.chunks = 1;
-  if (cw.T > 1) cw.chunks = std::max<size_t>(1, (2 * cw.T + cw.p.nWin - 1) / cw.p.nWin);
-  if (cw.chunks > 1) cw.p = choosePlan(n / cw.chunks + 1, cw.bits);
+  const CurveCosts k = sizeof(F) == sizeof(Fq) ? CurveCosts{400.0, 2.0, sizeof(Affine<F>)} : CurveCosts{140.0, 0.7, sizeof(Affine<F>)};
+  cw.p = choosePlan(n, cw.bits, cw.T, k);
+  cw.chunks = cw.p.chunks;
   static const bool debug = [] {
     const char* e = getenv("ZKINFER_NATIVE_MSM_DEBUG");
     return e && e[0] == '1';
@@ -572,7 +617,7 @@ Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStat
       cw.m += count[t * N_CLASSES + k];
     }
     if (!cw.m) continue;
-    planClass(cw);
+    planClass<F>(cw);
     cw.refs.resize(cw.m);
     cw.dig.resize((size_t)cw.p.nWin * cw.m);
   }
