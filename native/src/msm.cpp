@@ -4,12 +4,15 @@
 //    the windows its longest scalar needs.
 //  - Signed window digits in [−2^(c−1), 2^(c−1)] halve the buckets; the window size c comes from a cost model.
 //  - Bucket accumulation in affine coordinates with batched inversion (Montgomery's trick): ~6 multiplications
-//    per addition instead of ~11 for mixed Jacobian. A term whose bucket is already waiting in the current batch
-//    goes to a per-bucket Jacobian overflow accumulator instead (so a skewed digit distribution never stalls).
-//  - Endomorphisms: a scalar above 128 bits is cut into two halves of ≤ 128 bits, k·P = k1·P + k2·E(P), with
-//    E = φ (GLV) on G1 and ψ on G2 (curve.hpp): twice the terms, half the windows, half the bucket reductions
-//    and doublings. E(P) costs one (G1) or two (G2) field multiplications per point, made per call.
-//  - Work is split into (window, point-chunk) tasks run on a pool of std::threads.
+//    per addition instead of ~11 for mixed Jacobian. A term whose bucket already waits in the current batch
+//    waits in a queue for a later batch (a Jacobian accumulator only when the queue is full).
+//  - Bucket reduction batched too: segments of buckets summed in lockstep with one inversion per step.
+//  - Endomorphisms (off by default, ZKINFER_NATIVE_ENDO=1): a scalar above 128 bits is cut into two halves of
+//    ≤ 128 bits, k·P = k1·P + k2·E(P), with E = φ (GLV) on G1 and ψ on G2 (curve.hpp): twice the terms, half
+//    the windows, half the bucket reductions and doublings. E(P) costs one (G1) or two (G2) field
+//    multiplications per point, made per call.
+//  - Work is split into (window, point-chunk) tasks run on a pool of std::threads; the window size and chunking
+//    come from a cost model that counts the idle tail (docs/native-prover.md, "MSM round").
 #include "msm.hpp"
 
 #include <algorithm>
@@ -48,12 +51,15 @@ unsigned workerThreads() {
 
 namespace {
 
-// ZKINFER_NATIVE_ENDO=0 turns the endomorphism split off (for measurements); msmSetEndomorphism overrides it.
+// The endomorphism split is off by default since the batched bucket reduction made the reductions it halves
+// cheap: single-threaded CPU time, alternating pairs, it was slower in 5 of 6 pairs at 2^15 and most pairs at
+// 2^17, and it costs 17 MB at 2^17 (docs/native-prover.md, "MSM round"). ZKINFER_NATIVE_ENDO=1 turns it on;
+// msmSetEndomorphism overrides both.
 std::atomic<int> endoOverride{-1};
 bool endomorphismOn() {
   static bool env = [] {
     const char* e = getenv("ZKINFER_NATIVE_ENDO");
-    return !(e && e[0] == '0');
+    return e && e[0] == '1';
   }();
   int o = endoOverride.load(std::memory_order_relaxed);
   return o < 0 ? env : o != 0;
@@ -137,7 +143,14 @@ int forcedPath() {
   return v;
 }
 
-std::atomic<int> windowOverride{0};  // msmSetWindow: 0 = cost model
+// msmSetWindow, or ZKINFER_NATIVE_MSM_WINDOW=c (2 … 15; tests force the large windows on small circuits):
+// 0 = the cost model
+int windowFromEnv() {
+  const char* e = getenv("ZKINFER_NATIVE_MSM_WINDOW");
+  int c = e ? atoi(e) : 0;
+  return c >= 2 && c <= 15 ? c : 0;
+}
+std::atomic<int> windowOverride{windowFromEnv()};
 
 // The plan of one bit-length class: window size c, bucket strategy and how many point chunks each window is cut
 // into, chosen by a cost model in multiplications of the curve's field F (docs/native-prover.md, "Window size and
