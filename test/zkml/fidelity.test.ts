@@ -14,8 +14,13 @@ import { runOnnxRuntime } from '../../src/zkml/onnx/runtime.js';
 import { actMaxError, actOutputScale, buildActTable, type ActFn } from '../../src/zkml/quantize/activation.js';
 import { defaultSamples, samplesFromInputData, type Sample } from '../../src/zkml/quantize/calibration.js';
 import { errorGoal, parsePrecision, PRECISIONS, presetVariants, PRESETS, type Precision } from '../../src/zkml/quantize/precision.js';
-import { programCost } from '../../src/zkml/quantize/program.js';
+import { emulate, programCost } from '../../src/zkml/quantize/program.js';
+import { linEval } from '../../src/zkml/quantize/lin.js';
+import { toFixed } from '../../src/zkml/fixed-point.js';
 import { repoRoot } from '../fixtures/onnx/paths.js';
+import { calibrationData } from '../../src/models/calibration.js';
+import { readModelCard } from '../../src/models/card.js';
+import { stakingLstm } from '../../src/models/zoo/staking-lstm.js';
 import { checkCircuit } from '../fixtures/onnx/soundness.js';
 import { testCache, zkinfer } from './prove-fixtures.js';
 
@@ -101,7 +106,7 @@ test('stacked LSTM (tf2onnx, 2 × h50, 5 steps): balanced ≤ 1e-3 and accurate 
   assert.ok(accurate.err.maxAbs <= 2e-4, `accurate: ${accurate.err.maxAbs}`);
 });
 
-test('staking LSTM (zoo): the balanced search over scales and table variants picks the cheapest setting within 1e-3 of onnxruntime', async () => {
+test('staking LSTM (zoo): the balanced search picks the cheapest setting within 1e-3 of onnxruntime; its held-out error', async () => {
   const dir = join(repoRoot(), 'models/staking-lstm');
   const bytes = readFileSync(join(dir, 'model.onnx'));
   const g = importOnnx(bytes, 'staking-lstm');
@@ -116,7 +121,30 @@ test('staking LSTM (zoo): the balanced search over scales and table variants pic
   assert.deepEqual(preset, presetVariants(PRESETS.balanced)[1]);
   const base = quantizeGraph(g, chooseScale(g, samples, PRESETS.balanced), samples, { precision: PRESETS.balanced });
   assert.ok(cost < programCost(base.program), 'the chosen variant is cheaper than the preset at its own scale');
+  // held out (docs/zkml-compile.md "Fidelity targets"): 64 other generator samples (seed 2; calibration.json is seed 1),
+  // never seen by the search or the windows. Measured 1.2e-3 (1.7e-3 before the rounded cell state, the finer last
+  // step and the 1 + 3σ window margin); #12's 1e-3 is not met here (the input's 2^−10 rounding alone reaches 6e-4)
+  const held = samplesFromInputData(g, calibrationData(stakingLstm, readModelCard(dir), 64, 2).input_data, 'held-out').slice(0, 64);
+  const heldRef = (await runOnnxRuntime(bytes, g, held)).map((o) => o.flatMap((t) => Array.from(t)));
+  const heldErr = errorOf(low, held, heldRef);
+  assert.ok(heldErr.maxAbs <= 1.3e-3, `held-out max error ${heldErr.maxAbs}`);
+  assert.ok(heldErr.meanAbs <= 4.5e-4, `held-out mean error ${heldErr.meanAbs}`);
+  assert.equal(windowsLeft(low, held), 0, 'a held-out input left a calibrated window (margin 1 + 3σ)');
 });
+
+/** How many (calibrated window, sample) pairs put the window's input beyond it (where the table saturates early). */
+function windowsLeft(low: ReturnType<typeof quantizeGraph>, samples: Sample[]): number {
+  let n = 0;
+  for (const sm of samples) {
+    const v = emulate(low.program, sm.flatMap((a) => a.map((x) => toFixed(x, low.scale)))).signals;
+    for (const g of low.program.gadgets) {
+      if (g.kind !== 'act' || g.table.c === undefined || g.table.k >= PRESETS.balanced.act[g.table.fn].k) continue;
+      const x = linEval(g.x, v), lim = 1n << BigInt(g.table.k + g.sx);
+      if (x < -lim || x >= lim) n++;
+    }
+  }
+  return n;
+}
 
 function gemmModel(): Uint8Array {
   const b = new OnnxBuilder('head');

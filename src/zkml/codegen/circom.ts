@@ -21,8 +21,9 @@ export function multilinear(F: bigint[]): bigint[] {
 export function actKey(g: Extract<Gadget, { kind: 'act' }>): string {
   const tb = g.table, key = `${tb.fn}_${tb.st}_${tb.so}_${g.n}_${g.sx}`;
   if (tb.c === undefined) return key;
-  const c = Math.round(tb.c * 2 ** tb.st); // a calibrated window: its size and centre (on the 2^−st grid)
-  return `${key}_w${tb.k}_${tb.j}_${c < 0 ? 'm' : ''}${Math.abs(c)}`;
+  // a calibrated window: its size and centre (on the 2^−st grid; a rounding table's centre is half a step off it: 'h')
+  const c2 = Math.round(tb.c * 2 ** (tb.st + 1)), c = Math.trunc(c2 / 2);
+  return `${key}_w${tb.k}_${tb.j}_${c2 < 0 ? 'm' : ''}${Math.abs(c)}${c2 % 2 ? 'h' : ''}`;
 }
 
 /** One specialised template per (activation table, width, input scale): constants inlined so circom folds them. */

@@ -62,6 +62,11 @@ const MAX_BITS = 240;
 const MAX_FREE_SCALE = 96;
 /** Highest scale of a public output (metadata's scaleBits limit, src/zkml/format/metadata.ts). */
 export const MAX_OUTPUT_SCALE = 64;
+/**
+ * Extra offset bits of the o gate and tanh(c') on an LSTM's last step when its h flows unrescaled into the outputs
+ * (docs/zkml-compile.md "LSTM precision"): free, since nothing decomposes their product.
+ */
+const LSTM_LAST_BITS = 2;
 /** Activations whose table may take a calibrated window (fitWindow). */
 const WINDOWED = new Set<ActFn>(['sigmoid', 'tanh', 'erf']);
 /** Ops that are linear with constant weights or only move values: free in R1CS. */
@@ -178,17 +183,23 @@ class Lowerer {
   }
 
   /**
-   * Activation of x at scale sx; output at actOutputScale (t at scale st = min(s + the preset's offset bits, sx)),
-   * plus `extraOut` bits (Exp: lower-nonlinear.ts). Optionally also floor(x/2^qd) (then st = sx − qd).
+   * Activation of x at scale sx; output at actOutputScale (t at scale st = min(s + the preset's offset bits +
+   * `o.offsetExtra`, sx)), plus `extraOut` bits (Exp: lower-nonlinear.ts). Optionally also floor(x/2^qd) (then
+   * st = sx − qd), or with `o.round` round(x/2^qd): the gadget reads x + 2^(qd−1) and its table is f shifted back by
+   * half a step (docs/zkml-compile.md "LSTM precision"), so the activation itself is unchanged.
    */
-  act(fn: ActFn, xIn: Lin, sx: number, qd?: number, extraOut = 0): { y: Lin; q?: Lin; so: number } {
-    const st = qd !== undefined ? sx - qd : Math.min(this.s + (this.prec.act[fn].offsetBits ?? this.prec.offsetBits), sx);
+  act(fn: ActFn, xIn: Lin, sx: number, qd?: number, extraOut = 0, o: { offsetExtra?: number; round?: boolean; jExtra?: number } = {}): { y: Lin; q?: Lin; so: number } {
+    const st = qd !== undefined ? sx - qd : Math.min(this.s + (this.prec.act[fn].offsetBits ?? this.prec.offsetBits) + (o.offsetExtra ?? 0), sx);
     // a calibrated window keeps the preset table's output scale (callers such as the LSTM rely on one scale per fn)
     const so = actOutputScale(fn, st, this.s, this.prec.act[fn], this.prec.outBits) + extraOut;
-    const shape = this.fitWindow(fn, xIn, sx, st) ?? this.prec.act[fn];
+    const fit = this.fitWindow(fn, xIn, sx, st) ?? this.prec.act[fn];
+    const win = o.jExtra ? { ...fit, j: fit.j + o.jExtra } : fit; // segments 2^jExtra times narrower
+    const half = qd !== undefined && o.round && qd >= 1 ? 2 ** -(st + 1) : 0;
+    const shape = half ? { ...win, c: (win.c ?? 0) - half } : win;
     const table = this.table(fn, st, so, shape);
-    // a calibrated window centred at c reads x − c (C a multiple of 2^(sx − st): the quotient q moves by C / 2^qd)
-    const C = shape.c ? BigInt(shape.c * 2 ** sx) : 0n;
+    // a calibrated window centred at c reads x − c (C a multiple of 2^(sx − st): the quotient q moves by C / 2^qd);
+    // rounding adds half of q's step, which the quotient keeps
+    const Cw = win.c ? BigInt(win.c * 2 ** sx) : 0n, C = Cw - (half ? 1n << BigInt(qd! - 1) : 0n);
     const x = C ? linComb([[1n, xIn]], -C) : xIn;
     const n = this.width(x, table.k + sx + 1);
     const out = this.sig(actBounds(table));
@@ -198,7 +209,7 @@ class Lowerer {
       const [lo, hi] = linBound(x, this.bounds);
       const qs = this.sig([floorShift(lo, qd), floorShift(hi, qd)]);
       g.q = { d: qd, out: qs };
-      q = C ? linComb([[1n, linSig(qs)]], C >> BigInt(qd)) : linSig(qs);
+      q = Cw ? linComb([[1n, linSig(qs)]], Cw >> BigInt(qd)) : linSig(qs);
     }
     this.gadgets.push(g);
     return { y: linSig(out), so, ...(q ? { q } : {}) };
@@ -217,7 +228,8 @@ class Lowerer {
     const vals = this.calibrated([x]);
     if (!vals || vals.length < margin.minSamples) return undefined;
     const xs = vals.map((v) => Number(v[0]!) / 2 ** sx);
-    const widen = (Math.max(...xs) - Math.min(...xs)) / 2 * margin.rel + margin.abs;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length, sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+    const widen = margin.abs + margin.sd * sd;
     const lo = Math.min(...xs) - widen, hi = Math.max(...xs) + widen;
     const w = 2 ** (base.k - base.j); // c on the segment grid: the segments keep their lines
     const c = Math.round((lo + hi) / 2 / w) * w;
@@ -616,6 +628,7 @@ class Lowerer {
     // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale (one forward
     // direction only: then the last step is the last Y row).
     const lazyLast = dirs === 1 && !cfg.reverse[0] && this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
+    const ycUsed = !!n.outputs[2] && (this.consumers.has(n.outputs[2]) || this.graph.outputs.some((o) => o.name === n.outputs[2]));
     let hScale = 0;
     for (let d = 0; d < dirs; d++) for (let b = 0; b < batch; b++) {
       let h = Array.from({ length: H }, (_, j) => linConst(q(h0 ? h0.data[(d * batch + b) * H + j]! : 0, hs)));
@@ -632,9 +645,12 @@ class Lowerer {
         };
         const nh: Lin[] = [], nc: Lin[] = [];
         const last = step === seq - 1 && lazyLast;
+        // the lazy last step's o and tanh(c') read LSTM_LAST_BITS more offset bits (so their outputs are that much
+        // finer): their product is not rescaled, so this costs no constraint (docs/zkml-compile.md "LSTM precision")
+        const lb = last ? LSTM_LAST_BITS : 0, lc = last && !ycUsed ? LSTM_LAST_BITS : 0;
         for (let j = 0; j < H; j++) {
           const si = this.act('sigmoid', gate(j), sg); // gates at scale s + w
-          const o = this.act('sigmoid', gate(H + j), sg).y;
+          const og = this.act('sigmoid', gate(H + j), sg, undefined, lb, { offsetExtra: lb });
           // a zero cell state (the first step without c0) makes f⊙c zero: no forget gate to compute
           const cPrev = c[j]!, f = isConstLin(cPrev) && cPrev.c === 0n ? linConst(0n) : this.act('sigmoid', gate(2 * H + j), sg).y;
           const tg = this.act('tanh', gate(3 * H + j), sg);
@@ -642,10 +658,12 @@ class Lowerer {
           // c' = f⊙c + i⊙g, aligned to the wider of the two product scales
           const fcScale = sSig + sc, igScale = sSig + sTanh, cs = Math.max(fcScale, igScale);
           const cNew = linComb([[1n << BigInt(cs - fcScale), this.mul(f, cPrev)], [1n << BigInt(cs - igScale), this.mul(si.y, tg.y)]]);
-          const tc = this.act('tanh', cNew, cs, cs - sc); // tanh(c') and c' itself floored to scale sc
+          // tanh(c') and c' itself rounded (the preset's lstmRoundC, else floored) to scale sc (a lazy last step whose c is
+          // unused: sc + lc)
+          const tc = this.act('tanh', cNew, cs, cs - sc - lc, 0, { round: !!this.prec.lstmRoundC, jExtra: last ? this.prec.lstmLastJ ?? 0 : 0 });
           nc.push(tc.q!);
-          const prod = this.mul(o, tc.y);
-          hScale = sSig + tc.so;
+          const prod = this.mul(og.y, tc.y);
+          hScale = og.so + tc.so;
           // the last h only flows into outputs when lazy: keep the products unrescaled (saves H decompositions)
           nh.push(last ? prod : this.rescale(prod, hScale - hs)); // h = o⊙tanh(c') at scale hs
         }

@@ -44,15 +44,26 @@ export interface PrecisionPreset {
    */
   lstmHBits?: number;
   /**
+   * Extra selector bits (2^lstmLastJ times the segments) of tanh(c') on an LSTM's last step when its h flows unrescaled
+   * into the outputs (docs/zkml-compile.md "LSTM precision"): that table's error reaches the outputs undamped. Absent: 0.
+   */
+  lstmLastJ?: number;
+  /**
+   * Round an LSTM's cell state to its scale between steps instead of flooring it (docs/zkml-compile.md "LSTM
+   * precision"): no floor bias, at no constraint. Absent: floored (`fast`, whose coarse scales were searched with it).
+   */
+  lstmRoundC?: boolean;
+  /**
    * Calibrated activation windows (docs/zkml-compile.md "Calibrated activation windows"): with at least `minSamples`
    * calibration samples, each sigmoid/tanh/erf table's window is shrunk (same segment width) to cover its input's
-   * calibrated range widened by abs + rel × its half-width on each side. Absent: the preset's windows.
+   * calibrated range widened by abs + sd × the input's standard deviation over the samples on each side (a margin
+   * from the calibration statistics: inputs the samples did not see land inside it). Absent: the preset's windows.
    */
-  windowMargin?: { abs: number; rel: number; minSamples: number };
+  windowMargin?: { abs: number; sd: number; minSamples: number };
 }
 
 /** A preset's table settings that a variant may override. */
-export type TableVariant = Partial<Pick<PrecisionPreset, 'weightBits' | 'offsetBits' | 'outBits' | 'lstmHBits'>> & { act?: Partial<Record<ActFn, ActShape>> };
+export type TableVariant = Partial<Pick<PrecisionPreset, 'weightBits' | 'offsetBits' | 'outBits' | 'lstmHBits' | 'lstmLastJ'>> & { act?: Partial<Record<ActFn, ActShape>> };
 
 /** The preset itself, then each of its variants applied to it (without further variants). */
 export function presetVariants(p: PrecisionPreset): PrecisionPreset[] {
@@ -72,17 +83,19 @@ export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
     act: { sigmoid: { k: 3, j: 4 }, tanh: { k: 2, j: 5 }, erf: { k: 2, j: 5 }, ...NONLINEAR_TABLES },
     weightBits: 2, offsetBits: 2, outBits: 2, scales: [8, 9, 10, 11, 12], defaultScale: 10,
     goal: { abs: 1e-3, rel: 1e-3 },
-    windowMargin: { abs: 1, rel: 0.5, minSamples: 8 },
+    lstmRoundC: true,
+    windowMargin: { abs: 1, sd: 3, minSamples: 8 },
     // twice the sigmoid segments and one more weight bit, but the tables read their offset at s (the sigmoid at s − 2:
     // its slope ≤ 1/4 makes that truncation ≤ 2^−(s+1)) and add no output bits: cheaper where the sigmoid's error
     // dominates; and h one bit finer between LSTM steps (docs/zkml-compile.md "Precision presets")
-    variants: [{ act: { sigmoid: { k: 3, j: 5, offsetBits: -2 } }, weightBits: 3, offsetBits: 0, outBits: 0, lstmHBits: 1 }],
+    variants: [{ act: { sigmoid: { k: 3, j: 5, offsetBits: -2 } }, weightBits: 3, offsetBits: 0, outBits: 0, lstmHBits: 1, lstmLastJ: 1 }],
   },
   accurate: {
     name: 'accurate',
     act: { sigmoid: { k: 3, j: 5 }, tanh: { k: 3, j: 7 }, erf: { k: 3, j: 7 }, ...NONLINEAR_TABLES },
     weightBits: 4, offsetBits: 4, outBits: 4, scales: [10, 11, 12, 13, 14], defaultScale: 12,
     goal: { abs: 2e-4, rel: 2e-4 },
+    lstmRoundC: true,
   },
 };
 
