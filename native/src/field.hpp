@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include "field_wide.hpp"
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #endif
@@ -13,11 +14,16 @@ namespace zk {
 
 typedef unsigned __int128 u128;
 
+// invMont's schedule (field.cpp): INV_OUTER rounds of INV_INNER binary-GCD steps, 2·254 − 1 ≤ 17·31.
+const int INV_INNER = 31;
+const int INV_OUTER = 17;
+
 struct FieldParams {
   uint64_t p[4];    // modulus
   uint64_t inv;     // -p^-1 mod 2^64
   uint64_t r2[4];   // 2^512 mod p (to enter Montgomery form)
   uint64_t one[4];  // 2^256 mod p (Montgomery one)
+  uint64_t invK[4]; // 2^(33·INV_OUTER + 768) mod p: invMont's final correction (field.cpp)
 };
 
 // Computes inv, r2 and one from p (called once per field at static-init time).
@@ -30,24 +36,52 @@ inline bool geq4(const uint64_t a[4], const uint64_t b[4]) {
   }
   return true;
 }
-inline uint64_t sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+// Carry chains with _addcarry_u64 / _subborrow_u64 on x86-64 (one ADC/SBB per limb; the u128 loops compile to two
+// instructions and a mask per limb), the u128 loop elsewhere.
+template <int N>
+inline uint64_t subN(uint64_t* r, const uint64_t* a, const uint64_t* b) {
+#if defined(__x86_64__)
+  unsigned char br = 0;
+  for (int i = 0; i < N; i++) {
+    unsigned long long d;
+    br = _subborrow_u64(br, a[i], b[i], &d);
+    r[i] = d;
+  }
+  return br;
+#else
   uint64_t borrow = 0;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < N; i++) {
     u128 d = (u128)a[i] - b[i] - borrow;
     r[i] = (uint64_t)d;
     borrow = (uint64_t)(d >> 64) & 1;
   }
   return borrow;
+#endif
 }
-inline uint64_t add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+template <int N>
+inline uint64_t addN(uint64_t* r, const uint64_t* a, const uint64_t* b) {
+#if defined(__x86_64__)
+  unsigned char c = 0;
+  for (int i = 0; i < N; i++) {
+    unsigned long long s;
+    c = _addcarry_u64(c, a[i], b[i], &s);
+    r[i] = s;
+  }
+  return c;
+#else
   uint64_t carry = 0;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < N; i++) {
     u128 s = (u128)a[i] + b[i] + carry;
     r[i] = (uint64_t)s;
     carry = (uint64_t)(s >> 64);
   }
   return carry;
+#endif
 }
+inline uint64_t sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) { return subN<4>(r, a, b); }
+inline uint64_t add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) { return addN<4>(r, a, b); }
+// 512-bit subtraction r = a − b mod 2^512; returns the borrow.
+inline uint64_t sub8(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) { return subN<8>(r, a, b); }
 inline bool isZero4(const uint64_t a[4]) { return (a[0] | a[1] | a[2] | a[3]) == 0; }
 inline int bitLength4(const uint64_t a[4]) {
   for (int i = 3; i >= 0; i--) {
@@ -241,23 +275,52 @@ static inline __attribute__((always_inline)) void montMul(uint64_t r[4], const u
   else montMulGeneric(r, a, b, P);
 }
 
-// Branch-free modular add / subtract for p < 2^255 (inputs < p).
+// Montgomery squaring a·a·2^−256 mod p (docs/native-prover.md, "Field arithmetic"), for a < 2p.
+static inline __attribute__((always_inline)) void montSqr(uint64_t r[4], const uint64_t a[4], const FieldParams& P) {
+  if (__builtin_expect(HAS_ADX, 1)) montSqrAdx(r, a, P.p);
+  else montMulGeneric(r, a, a, P);
+}
+// The two halves of a Montgomery multiplication, for lazy reduction: t = a·b (512 bits), r = t·2^−256 mod p for
+// t < p·2^256.
+static inline __attribute__((always_inline)) void mulWide(uint64_t t[8], const uint64_t a[4], const uint64_t b[4]) {
+  if (__builtin_expect(HAS_ADX, 1)) mulWideAdx(t, a, b);
+  else mulWideGeneric(t, a, b);
+}
+static inline __attribute__((always_inline)) void montRed(uint64_t r[4], const uint64_t t[8], const FieldParams& P) {
+  if (__builtin_expect(HAS_ADX, 1)) montRedAdx(r, t, P.p);
+  else montRedGeneric(r, t, P.p);
+}
+
+// Montgomery-form inverse by Pornin's optimized binary GCD (docs/native-prover.md, "Field arithmetic"): r = a^−1
+// in Montgomery form for a in Montgomery form; the inverse of zero is zero. About 5× faster than a^(p−2).
+void invMont(uint64_t r[4], const uint64_t a[4], const FieldParams& P);
+
+// Branch-free modular add / subtract for p < 2^255 (inputs < p). On x86-64 one ADD/ADC chain, one SUB/SBB chain
+// and CMOVs (addMod), or SUB/SBB, a borrow mask and ADD/ADC (subMod), in registers; the intrinsic versions these
+// replaced let the compiler move the mask selection into SSE registers (docs/native-prover.md, "Field arithmetic").
 static inline __attribute__((always_inline)) void addMod(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]) {
 #if defined(__x86_64__)
-  unsigned long long s0, s1, s2, s3, t0, t1, t2, t3;
-  unsigned char c = _addcarry_u64(0, a[0], b[0], &s0);
-  c = _addcarry_u64(c, a[1], b[1], &s1);
-  c = _addcarry_u64(c, a[2], b[2], &s2);
-  _addcarry_u64(c, a[3], b[3], &s3);
-  unsigned char br = _subborrow_u64(0, s0, p[0], &t0);
-  br = _subborrow_u64(br, s1, p[1], &t1);
-  br = _subborrow_u64(br, s2, p[2], &t2);
-  br = _subborrow_u64(br, s3, p[3], &t3);
-  uint64_t keep = (uint64_t)0 - br;  // all ones when s < p
-  r[0] = (s0 & keep) | (t0 & ~keep);
-  r[1] = (s1 & keep) | (t1 & ~keep);
-  r[2] = (s2 & keep) | (t2 & ~keep);
-  r[3] = (s3 & keep) | (t3 & ~keep);
+  uint64_t s0 = a[0], s1 = a[1], s2 = a[2], s3 = a[3], t0, t1, t2, t3;
+  asm("addq %[b0], %[s0]\n\t"
+      "adcq %[b1], %[s1]\n\t"
+      "adcq %[b2], %[s2]\n\t"
+      "adcq %[b3], %[s3]\n\t"  // s = a + b < 2p < 2^256
+      "movq %[s0], %[t0]\n\t"
+      "subq %[p0], %[t0]\n\t"
+      "movq %[s1], %[t1]\n\t"
+      "sbbq %[p1], %[t1]\n\t"
+      "movq %[s2], %[t2]\n\t"
+      "sbbq %[p2], %[t2]\n\t"
+      "movq %[s3], %[t3]\n\t"
+      "sbbq %[p3], %[t3]\n\t"  // t = s − p; borrow when s < p: keep s
+      "cmovcq %[s0], %[t0]\n\t"
+      "cmovcq %[s1], %[t1]\n\t"
+      "cmovcq %[s2], %[t2]\n\t"
+      "cmovcq %[s3], %[t3]\n\t"
+      : [s0] "+&r"(s0), [s1] "+&r"(s1), [s2] "+&r"(s2), [s3] "+&r"(s3), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+      : [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]), [p0] "m"(p[0]), [p1] "m"(p[1]), [p2] "m"(p[2]), [p3] "m"(p[3])
+      : "cc");
+  r[0] = t0; r[1] = t1; r[2] = t2; r[3] = t3;
 #else
   add4(r, a, b);
   if (geq4(r, p)) sub4(r, r, p);
@@ -265,16 +328,27 @@ static inline __attribute__((always_inline)) void addMod(uint64_t r[4], const ui
 }
 static inline __attribute__((always_inline)) void subMod(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]) {
 #if defined(__x86_64__)
-  unsigned long long d0, d1, d2, d3;
-  unsigned char br = _subborrow_u64(0, a[0], b[0], &d0);
-  br = _subborrow_u64(br, a[1], b[1], &d1);
-  br = _subborrow_u64(br, a[2], b[2], &d2);
-  br = _subborrow_u64(br, a[3], b[3], &d3);
-  uint64_t m = (uint64_t)0 - br;  // add p back when a < b
-  unsigned char c = _addcarry_u64(0, d0, p[0] & m, &d0);
-  c = _addcarry_u64(c, d1, p[1] & m, &d1);
-  c = _addcarry_u64(c, d2, p[2] & m, &d2);
-  _addcarry_u64(c, d3, p[3] & m, &d3);
+  uint64_t d0 = a[0], d1 = a[1], d2 = a[2], d3 = a[3], m, t0, t1, t2, t3;
+  asm("subq %[b0], %[d0]\n\t"
+      "sbbq %[b1], %[d1]\n\t"
+      "sbbq %[b2], %[d2]\n\t"
+      "sbbq %[b3], %[d3]\n\t"
+      "sbbq %[m], %[m]\n\t"  // all ones when a < b: add p back
+      "movq %[p0], %[t0]\n\t"
+      "andq %[m], %[t0]\n\t"
+      "movq %[p1], %[t1]\n\t"
+      "andq %[m], %[t1]\n\t"
+      "movq %[p2], %[t2]\n\t"
+      "andq %[m], %[t2]\n\t"
+      "movq %[p3], %[t3]\n\t"
+      "andq %[m], %[t3]\n\t"
+      "addq %[t0], %[d0]\n\t"
+      "adcq %[t1], %[d1]\n\t"
+      "adcq %[t2], %[d2]\n\t"
+      "adcq %[t3], %[d3]\n\t"
+      : [d0] "+&r"(d0), [d1] "+&r"(d1), [d2] "+&r"(d2), [d3] "+&r"(d3), [m] "=&r"(m), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+      : [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]), [p0] "m"(p[0]), [p1] "m"(p[1]), [p2] "m"(p[2]), [p3] "m"(p[3])
+      : "cc");
   r[0] = d0; r[1] = d1; r[2] = d2; r[3] = d3;
 #else
   if (sub4(r, a, b)) add4(r, r, p);
@@ -303,7 +377,7 @@ struct Fp {
   friend inline Fp operator+(const Fp& a, const Fp& b) { Fp r; addMod(r.v, a.v, b.v, P.p); return r; }
   friend inline Fp operator-(const Fp& a, const Fp& b) { Fp r; subMod(r.v, a.v, b.v, P.p); return r; }
   Fp operator-() const { if (isZero()) return *this; Fp r; sub4(r.v, P.p, v); return r; }
-  Fp sqr() const { return *this * *this; }
+  Fp sqr() const { Fp r; montSqr(r.v, v, P); return r; }
   Fp dbl() const { return *this + *this; }
 
   // a^e for a canonical 4-limb exponent.
@@ -316,8 +390,10 @@ struct Fp {
     }
     return result;
   }
-  // Inverse by Fermat (a^(p-2)); inverse of zero is zero.
-  Fp inv() const {
+  // Inverse (binary GCD, invMont); inverse of zero is zero.
+  Fp inv() const { Fp r; invMont(r.v, v, P); return r; }
+  // Inverse by Fermat (a^(p−2)): the reference the tests and the micro-benchmark compare invMont with.
+  Fp invFermat() const {
     uint64_t e[4];
     uint64_t two[4] = {2, 0, 0, 0};
     sub4(e, P.p, two);
@@ -340,15 +416,38 @@ struct Fq2 {
   friend inline Fq2 operator+(const Fq2& a, const Fq2& b) { return {a.c0 + b.c0, a.c1 + b.c1}; }
   friend inline Fq2 operator-(const Fq2& a, const Fq2& b) { return {a.c0 - b.c0, a.c1 - b.c1}; }
   Fq2 operator-() const { return {-c0, -c1}; }
+  // Karatsuba with lazy reduction (docs/native-prover.md, "Field arithmetic"): the three 512-bit products are
+  // combined unreduced — c0 = a0·b0 − a1·b1 (+ p·2^256 when negative), c1 = (a0+a1)(b0+b1) − a0·b0 − a1·b1 =
+  // a0·b1 + a1·b0 < 2p² — and reduced twice instead of three times. Every input to montRed stays below p·2^256.
   friend inline Fq2 operator*(const Fq2& a, const Fq2& b) {
-    Fq aa = a.c0 * b.c0, bb = a.c1 * b.c1;
-    Fq cross = (a.c0 + a.c1) * (b.c0 + b.c1);
-    return {aa - bb, cross - aa - bb};
+    uint64_t t0[8], t1[8], t2[8], sa[4], sb[4];
+    mulWide(t0, a.c0.v, b.c0.v);
+    mulWide(t1, a.c1.v, b.c1.v);
+    add4(sa, a.c0.v, a.c1.v);  // < 2p, not reduced
+    add4(sb, b.c0.v, b.c1.v);
+    mulWide(t2, sa, sb);
+    sub8(t2, t2, t0);
+    sub8(t2, t2, t1);
+    uint64_t neg = (uint64_t)0 - sub8(t0, t0, t1);
+    const uint64_t pm[4] = {FQ_PARAMS.p[0] & neg, FQ_PARAMS.p[1] & neg, FQ_PARAMS.p[2] & neg, FQ_PARAMS.p[3] & neg};
+    add4(t0 + 4, t0 + 4, pm);  // mod 2^512: a0·b0 − a1·b1 + p·2^256 ≥ 0 when the difference was negative
+    Fq2 r;
+    montRed(r.c0.v, t0, FQ_PARAMS);
+    montRed(r.c1.v, t2, FQ_PARAMS);
+    return r;
   }
+  // Complex squaring (c0 + c1·u)² = (c0 + c1)(c0 − c1) + 2·c0·c1·u with unreduced operands: c0 + c1, c0 + p − c1
+  // and 2·c1 are all < 2p, and a Montgomery product of operands < 2p is fully reduced (4p < 2^256).
   Fq2 sqr() const {
-    // (c0 + c1 u)^2 = (c0+c1)(c0-c1) + 2 c0 c1 u
-    Fq m = c0 * c1;
-    return {(c0 + c1) * (c0 - c1), m + m};
+    uint64_t s[4], d[4], c1x2[4];
+    add4(s, c0.v, c1.v);
+    sub4(d, FQ_PARAMS.p, c1.v);
+    add4(d, d, c0.v);
+    add4(c1x2, c1.v, c1.v);
+    Fq2 r;
+    montMul(r.c0.v, s, d, FQ_PARAMS);
+    montMul(r.c1.v, c0.v, c1x2, FQ_PARAMS);
+    return r;
   }
   Fq2 dbl() const { return {c0.dbl(), c1.dbl()}; }
   Fq2 inv() const {

@@ -4,29 +4,10 @@
 // verified by snarkjs in prover.test.ts / keycache.test.ts (it is on by default) and with it off in paths.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CACHE, ROOT } from './fixtures.js';
+import { buildNativeTool, noGxx as skip } from './tool.js';
 
-const SOURCES = ['native/tools/endo_test.cpp', ...['field', 'curve', 'msm'].flatMap((f) => [`native/src/${f}.cpp`, `native/src/${f}.hpp`])];
-const gxx = spawnSync('g++', ['--version'], { encoding: 'utf8' });
-const skip = gxx.status === 0 ? false : 'g++ not found (needed to build the native unit test)';
-
-function buildTool(): string {
-  const h = createHash('sha256');
-  for (const f of SOURCES) h.update(readFileSync(join(ROOT, f)));
-  const bin = join(CACHE, `endo_test-${h.digest('hex').slice(0, 16)}`);
-  if (existsSync(bin)) return bin;
-  mkdirSync(CACHE, { recursive: true });
-  const tmp = `${bin}.${process.pid}.tmp`;
-  const cpp = SOURCES.filter((f) => f.endsWith('.cpp')).map((f) => join(ROOT, f));
-  const r = spawnSync('g++', ['-O2', '-std=c++17', '-pthread', `-I${join(ROOT, 'native/src')}`, ...cpp, '-o', tmp], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `g++ failed:\n${r.stderr}`);
-  renameSync(tmp, bin);
-  return bin;
-}
+const buildTool = (): string => buildNativeTool('endo_test', ['field', 'curve', 'msm']);
 
 describe('native MSM endomorphisms', { skip }, () => {
   // default paths on two threads; one thread with Jacobian buckets and without the small-scalar path
