@@ -38,6 +38,13 @@ export const TooManyRegistrationsError = def('TooManyRegistrationsError', 'TooMa
   'Wait for the next block and retry.');
 export const InvalidAmountError = def('InvalidAmountError', 'AmountTooLow', 'Use a positive amount in rao (or TAO on the CLI).');
 
+// ---- dynamic-TAO swaps (subtensor's SlippageTooHigh, the swap pallet's PriceLimitExceeded) ----
+export const SlippageTooHighError = def('SlippageTooHighError', 'SlippageTooHigh',
+  'The amount would move the price past your limit: stake less, raise `--limit-price`/`--rate-tolerance`, or pass `--allow-partial`.');
+export const SameNetuidError = def('SameNetuidError', 'SameNetuid', 'Swap stake between two different subnets.');
+export const PriceLimitExceededError = def('PriceLimitExceededError', 'PriceLimitExceeded',
+  'The limit price is already on the wrong side of the pool price: a stake limit must be above it, an unstake limit below it (read it with `zkinfer chain pool --netuid N`).');
+
 // ---- hyperparameters ----
 export const AlphaHighTooLowError = def('AlphaHighTooLowError', 'AlphaHighTooLow',
   'Set alphaHigh to at least 1638 (u16::MAX / 40).');
@@ -110,6 +117,7 @@ export const CHAIN_ERRORS: Record<string, new (message: string, opts?: ZkinferEr
   [
     SubnetNotFoundError, HotkeyNotRegisteredError, AlreadyRegisteredError, HotkeyOwnedByOtherColdkeyError,
     InsufficientBalanceError, NotEnoughStakeError, TooManyRegistrationsError, InvalidAmountError,
+    SlippageTooHighError, PriceLimitExceededError, SameNetuidError,
     AlphaHighTooLowError, AlphaLowOutOfRangeError,
     WeightVecLengthMismatchError, IncorrectWeightVersionKeyError, WeightsRateLimitError, InvalidUidError,
     TooFewWeightsError, DuplicateUidsError, NoValidatorPermitError, MaxWeightExceededError, CommitRevealEnabledError,

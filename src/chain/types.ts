@@ -149,6 +149,44 @@ export interface Commitment {
 /** Result of a state-changing call: the block it was included in. */
 export interface CallReceipt {
   block: number;
+  /** A stake swap as executed (devnet): rao paid in (fee included), rao paid out, fee (in the input's unit). */
+  swap?: SwapReceipt;
+}
+
+/** What a stake add/remove executed (decimal rao strings, so it crosses JSON-RPC unchanged). */
+export interface SwapReceipt {
+  paidIn: string;
+  paidOut: string;
+  fee: string;
+}
+
+/**
+ * Slippage protection of a stake call (subtensor's `add_stake_limit` / `remove_stake_limit`): `limitPrice` in rao
+ * of τ per α — a stake executes only while the price stays at or below it, an unstake while it stays at or above
+ * it; `allowPartial` executes the part that fits instead of failing with SlippageTooHigh.
+ */
+export interface StakeLimit {
+  limitPrice: bigint;
+  allowPartial?: boolean;
+}
+
+/** A subnet's dynamic-TAO pool as the devnet reports it (the fields of subtensor's DynamicInfo the CLI shows). */
+export interface SubnetPool {
+  netuid: number;
+  /** τ and α reserves (`SubnetTAO`, `SubnetAlphaIn`) and α outstanding (`SubnetAlphaOut`), rao. */
+  taoIn: bigint;
+  alphaIn: bigint;
+  alphaOut: bigint;
+  /** Spot price, rao of τ per α (1 τ/α on the root network). */
+  priceRao: bigint;
+  /** `SubnetMovingPrice` (τ per α). */
+  movingPrice: number;
+  /** The swap fee rate, of 65535. */
+  feeRate: number;
+  /** Per-block injections of the last block: `SubnetTaoInEmission`, `SubnetAlphaInEmission`, `SubnetAlphaOutEmission`. */
+  taoInEmission: bigint;
+  alphaInEmission: bigint;
+  alphaOutEmission: bigint;
 }
 
 /** Result of `burnedRegister`. */
@@ -251,9 +289,16 @@ export interface Chain {
    * τ buys (dynamic TAO; subtensor defaults to the connection's stake subnet, the devnet swaps only on a
    * subnet with an alpha pool and otherwise stakes τ globally).
    */
-  addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt>;
+  addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt>;
   /** Move `amount` rao of stake on `hotkey` back to the coldkey's balance (α of `netuid` where it has a pool). */
-  removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt>;
+  removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt>;
+  /**
+   * swap_stake (swap_stake_limit with `limit`: origin/destination price ratio, rao): move `amount` rao of the
+   * hotkey's α from `originNetuid` to `destinationNetuid` (0: the root network), as the coldkey.
+   */
+  swapStake?(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt>;
+  /** The subnet's pool (reserves, price, fee; netuid 0: the root network), where the backend reads it. */
+  subnetPool?(netuid: number): Promise<SubnetPool>;
 
   /** Release connections / timers. */
   close(): Promise<void>;

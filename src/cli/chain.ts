@@ -4,14 +4,18 @@
  *   metagraph        print a subnet's metagraph (stake, permits, trust, consensus, incentive, dividends, emission)
  *   hyperparameters  print a subnet's hyperparameters
  *   register         burned_register a hotkey, paid by the coldkey
- *   stake add|remove move stake between the coldkey and a hotkey (on subtensor: on --netuid's alpha pool)
+ *   stake add|remove move stake between the coldkey and a hotkey through --netuid's alpha pool (0: root), with
+ *                    --limit-price / --safe-staking --rate-tolerance and --allow-partial (the *_limit extrinsics)
+ *   stake swap       swap_stake(_limit): move α between subnets (--origin-netuid, --dest-netuid)
+ *   pool             print a subnet's pool (reserves, price, fee, the last block's injections)
  *   serve            serve_axon: publish a hotkey's axon address
  *   weights          set weights by hand (what a validator does)
  * The same subcommands stay reachable under `zkinfer devnet …` (hidden) for older scripts.
  */
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { raoToTao, taoToRao, type Chain, type Hyperparameters, type Metagraph } from '../chain/types.js';
+import { raoToTao, taoToRao, type Chain, type Hyperparameters, type Metagraph, type SubnetPool, type SwapReceipt } from '../chain/types.js';
+import { UnsupportedOnChainError } from '../chain/errors.js';
 import { VERSION_KEY } from '../version.js';
 import { addNetworkOptions, connectFromFlags, networkOf, type NetworkOptionValues } from './bt-flags.js';
 import { coldkeySigner, hotkeyAddress, hotkeySigner, withKeys, type KeyFlags } from './key-flags.js';
@@ -75,6 +79,32 @@ export function formatHyperparameters(netuid: number, h: Hyperparameters): strin
   return [`subnet ${netuid} hyperparameters`, ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join('\n');
 }
 
+/**
+ * What a stake call did: with the devnet's swap receipt "25 τ for 79.6 α (fee 0.0125 τ)" (a 1:1 stake without fee
+ * prints one amount), else the requested amount in `unit`.
+ */
+export function describeSwap(op: 'add' | 'remove', amount: bigint, swap: SwapReceipt | undefined, unit: 'τ' | 'α'): string {
+  if (!swap) return `${raoToTao(amount)} ${op === 'add' ? 'τ' : unit}`;
+  const [paidIn, paidOut, fee] = [BigInt(swap.paidIn), BigInt(swap.paidOut), BigInt(swap.fee)];
+  if (fee === 0n && paidIn === paidOut) return `${raoToTao(paidIn)} τ`;
+  const [inUnit, outUnit] = op === 'add' ? ['τ', 'α'] : ['α', 'τ'];
+  const partial = paidIn < amount ? ` (partial: ${raoToTao(paidIn)} of ${raoToTao(amount)} ${inUnit} fit under the limit)` : '';
+  return `${raoToTao(paidIn)} ${inUnit} for ${raoToTao(paidOut)} ${outUnit} (fee ${raoToTao(fee)} ${inUnit})${partial}`;
+}
+
+/** A subnet pool as `name  value` lines. */
+export function formatPool(p: SubnetPool): string {
+  const t = (r: bigint, u: string) => `${raoToTao(r)} ${u}`;
+  const rows: Array<[string, string]> = [
+    ['price', `${raoToTao(p.priceRao)} τ/α`], ['moving price', `${p.movingPrice.toFixed(9)} τ/α`],
+    ['τ reserve (tao_in)', t(p.taoIn, 'τ')], ['α reserve (alpha_in)', t(p.alphaIn, 'α')], ['α outstanding (alpha_out)', t(p.alphaOut, 'α')],
+    ['fee rate', `${p.feeRate}/65535 (${((p.feeRate / 65535) * 100).toFixed(4)} %)`],
+    ['τ injected last block', t(p.taoInEmission, 'τ')], ['α injected last block', t(p.alphaInEmission, 'α')], ['α emitted last block', t(p.alphaOutEmission, 'α')],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return [`subnet ${p.netuid} pool`, ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join('\n');
+}
+
 const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2);
 
 /** Attach metagraph/hyperparameters/register/stake/serve/weights to `group` (hidden when it is a legacy alias). */
@@ -116,21 +146,68 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
   const stake = group.command('stake', { hidden: opts.hidden === true }).description('add or remove stake (coldkey signs)');
   for (const op of ['add', 'remove'] as const) {
     withKeys(addNetworkOptions(stake.command(op)))
-      .description(`${op} stake on a hotkey (on subtensor: TAO in, the subnet's alpha out, on --netuid)`)
+      .description(`${op} stake on a hotkey (dynamic TAO: τ ${op === 'add' ? 'in, the subnet\'s α out' : 'out for the subnet\'s α'} through --netuid's pool; netuid 0 is the root network)`)
       .requiredOption('--amount <tao>', op === 'add' ? 'TAO to stake' : 'stake to remove (α of --netuid on subtensor and on a devnet subnet with an alpha pool, else τ)')
-      .option('--netuid <n>', 'subnet whose alpha pool the stake swaps through (subtensor; a devnet subnet with a pool)', '1')
-      .action(async (f: ChainCmdFlags & { amount: string; netuid: string }) => {
+      .option('--netuid <n>', 'subnet whose alpha pool the stake swaps through (0: the root network)', '1')
+      .option('--limit-price <tao>', `${op === 'add' ? 'highest' : 'lowest'} price (τ per α) the swap may reach: sends ${op}_stake_limit`)
+      .option('--safe-staking', 'limit the price to the current price ± --rate-tolerance (the SDK\'s safe_staking)')
+      .option('--rate-tolerance <fraction>', 'price tolerance of --safe-staking', '0.005')
+      // commander names this option after its last flag (allowPartialStake, btcli's name); both flags set it
+      .option('--allow-partial, --allow-partial-stake', 'execute the part that fits under the limit instead of failing with SlippageTooHigh')
+      .action(async (f: ChainCmdFlags & { amount: string; netuid: string; limitPrice?: string; safeStaking?: boolean; rateTolerance: string; allowPartialStake?: boolean }) => {
         const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
         const cold = await coldkeySigner(f);
         const hot = await hotkeyAddress(f);
         const amount = parseTao(f.amount, '--amount');
-        const unit = op === 'add' ? 'τ' : stakeUnit(f, netuid);
+        const tolerance = Number(f.rateTolerance);
+        const request = {
+          ...(f.limitPrice === undefined ? {} : { limitPrice: parseTao(f.limitPrice, '--limit-price') }),
+          safeStaking: f.safeStaking === true, rateTolerance: tolerance, allowPartial: f.allowPartialStake === true,
+        };
+        const { resolveStakeLimit } = await import('../chain/stake-limit.js');
         await withChain(f, async (c) => {
-          const r = op === 'add' ? await c.addStake(cold, hot, amount, netuid) : await c.removeStake(cold, hot, amount, netuid);
-          console.log(`${op === 'add' ? 'staked' : 'unstaked'} ${raoToTao(amount)} ${unit} on ${hot} at block ${r.block}; coldkey balance ${raoToTao(await c.balance(cold.address))} τ`);
+          const limit = await resolveStakeLimit(c, op, netuid, request);
+          const r = op === 'add' ? await c.addStake(cold, hot, amount, netuid, limit) : await c.removeStake(cold, hot, amount, netuid, limit);
+          console.log(`${op === 'add' ? 'staked' : 'unstaked'} ${describeSwap(op, amount, r.swap, stakeUnit(f, netuid))} on ${hot} at block ${r.block}; coldkey balance ${raoToTao(await c.balance(cold.address))} τ`);
         }, netuid);
       });
   }
+
+  withKeys(addNetworkOptions(stake.command('swap')))
+    .description('swap_stake: move the hotkey\'s α from --origin-netuid to --dest-netuid (sold for τ that buys the destination\'s α; 0 is the root network)')
+    .requiredOption('--origin-netuid <n>', 'subnet the α leaves')
+    .requiredOption('--dest-netuid <n>', 'subnet the τ it sells for is staked on')
+    .requiredOption('--amount <alpha>', 'α of the origin subnet to move')
+    .option('--limit-price <ratio>', 'lowest origin/destination price ratio the move may reach: sends swap_stake_limit')
+    .option('--allow-partial, --allow-partial-stake', 'move the part that fits under the limit instead of failing with SlippageTooHigh')
+    .action(async (f: ChainCmdFlags & { originNetuid: string; destNetuid: string; amount: string; limitPrice?: string; allowPartialStake?: boolean }) => {
+      const from = parseIntFlag(f.originNetuid, '--origin-netuid', 0, 65535);
+      const to = parseIntFlag(f.destNetuid, '--dest-netuid', 0, 65535);
+      const cold = await coldkeySigner(f);
+      const hot = await hotkeyAddress(f);
+      const amount = parseTao(f.amount, '--amount');
+      if (f.allowPartialStake && f.limitPrice === undefined) throw new InvalidInputError('--allow-partial needs --limit-price');
+      const limit = f.limitPrice === undefined ? undefined : { limitPrice: parseTao(f.limitPrice, '--limit-price'), allowPartial: f.allowPartialStake === true };
+      await withChain(f, async (c) => {
+        if (!c.swapStake) throw new UnsupportedOnChainError('this backend cannot swap stake', { hint: 'unstake and stake again' });
+        const r = await c.swapStake(cold, hot, from, to, amount, limit);
+        const moved = r.swap ? `${raoToTao(BigInt(r.swap.paidIn))} α of subnet ${from} for ${raoToTao(BigInt(r.swap.paidOut))} ${to === 0 ? 'τ' : 'α'} of subnet ${to}` : `${raoToTao(amount)} α of subnet ${from} to subnet ${to}`;
+        console.log(`swapped ${moved} on ${hot} at block ${r.block}`);
+      });
+    });
+
+  cmd('pool')
+    .description('print a subnet\'s pool: τ/α reserves, price, moving price, fee, the last block\'s injections (netuid 0: root)')
+    .option('--netuid <n>', 'subnet', '1')
+    .option('--json', 'print JSON (amounts in rao)')
+    .action(async (f: ChainCmdFlags & { netuid: string; json?: boolean }) => {
+      const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
+      const p = await withChain(f, async (c) => {
+        if (!c.subnetPool) throw new UnsupportedOnChainError('this backend does not read subnet pools', { hint: 'use the devnet or subtensor backend' });
+        return c.subnetPool(netuid);
+      });
+      console.log(f.json ? json(p) : formatPool(p));
+    });
 
   withKeys(cmd('serve'))
     .description('serve_axon: publish the hotkey\'s axon address (miners do this when they start)')

@@ -43,7 +43,7 @@ export function registerCompile(program: Command): void {
       console.log(`${res.cached ? 'reused cached artifacts' : 'compiled'} ${m.name} → ${res.dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       if (m.security === 'INSECURE-DEV') console.log('INSECURE-DEV: keys come from a locally generated powers of tau with a known secret; pass --ptau for real use');
       console.log(`circuit id ${m.id}  (${m.security})`);
-      console.log(`constraints ${m.constraints}  precision ${m.precision ?? 'fast'}  input scale ${m.inputs[0]?.scaleBits} bits, output scale ${m.outputs[0]?.scaleBits} bits  ptau 2^${m.ptau.power}`);
+      console.log(`constraints ${m.constraints}  precision ${m.precision ?? 'fast'}  input scale ${[...new Set(m.inputs.map((i) => i.scaleBits))].length > 1 ? m.inputs.map((i) => `${i.name} ${i.scaleBits}`).join(', ') : m.inputs[0]?.scaleBits} bits, output scale ${m.outputs[0]?.scaleBits} bits  ptau 2^${m.ptau.power}`);
       console.log('constraints per op:');
       for (const r of m.ops) console.log(`  ${r.node.padEnd(w)}  ${r.op.padEnd(18)} ${String(r.constraints).padStart(8)}`);
       if (res.stageTimes.length) console.log(`stage times: ${res.stageTimes.map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);

@@ -114,13 +114,23 @@ export function chooseScale(graph: GraphIR, samples: Sample[], preset: Precision
 }
 
 /**
- * The scale search of chooseScale over the preset and each of its table variants (precision.ts presetVariants):
- * the cheapest (R1CS constraints) variant × scale that meets the goal; if none does, the smallest error.
+ * The scale search of chooseScale over the preset and each of its table variants (precision.ts presetVariants), each
+ * also with per-tensor scales when the preset searches them (and a tensor qualifies): the cheapest (R1CS constraints)
+ * candidate that meets the goal; if none does, the smallest error.
  * docs/zkml-compile.md "Precision presets".
  */
 export function choosePrecision(graph: GraphIR, samples: Sample[], preset: PrecisionPreset = PRESETS[DEFAULT_PRECISION], progress: CompileProgress = () => {}): { scale: number; preset: PrecisionPreset; variant: number } {
   const ref = floatRef(graph, samples);
-  const tried = presetVariants(preset).map((p, variant) => ({ preset: p, variant, ...searchScales(graph, samples, p, ref, progress, variant ? `, tables ${variant}` : '') }));
+  const tried = presetVariants(preset).flatMap((p, variant) => {
+    const tag = variant ? `, tables ${variant}` : '';
+    const uniform = { preset: p, variant, ...searchScales(graph, samples, p, ref, progress, tag) };
+    if (!preset.searchTensorScales) return [uniform];
+    // per-tensor scales (docs/zkml-compile.md "Per-tensor scales"): a candidate beside the uniform one, only where
+    // the graph has a tensor that takes its own scale; it wins only by the rule below (cheaper, or smaller error)
+    const own = { ...p, tensorScales: true };
+    const t = searchScales(graph, samples, own, ref, progress, `${tag}, per-tensor scales`, true);
+    return t ? [uniform, { preset: own, variant, ...t }] : [uniform];
+  });
   const met = tried.filter((t) => t.met).sort((a, b) => a.cost - b.cost);
   const best = met[0] ?? [...tried].sort((a, b) => a.err - b.err)[0]!;
   return { scale: best.scale, preset: best.preset, variant: best.variant };
@@ -130,13 +140,18 @@ const floatRef = (graph: GraphIR, samples: Sample[]) => samples.map((s) => evalu
 
 interface ScaleTry { scale: number; met: boolean; err: number; cost: number }
 
-function searchScales(graph: GraphIR, samples: Sample[], preset: PrecisionPreset, ref: number[][], progress: CompileProgress, tag = ''): ScaleTry {
+function searchScales(graph: GraphIR, samples: Sample[], preset: PrecisionPreset, ref: number[][], progress: CompileProgress, tag?: string): ScaleTry;
+function searchScales(graph: GraphIR, samples: Sample[], preset: PrecisionPreset, ref: number[][], progress: CompileProgress, tag: string, needOwn: true): ScaleTry | undefined;
+/** needOwn: give up (undefined) when the first lowering gives no tensor its own scale (it would repeat the uniform search). */
+function searchScales(graph: GraphIR, samples: Sample[], preset: PrecisionPreset, ref: number[][], progress: CompileProgress, tag = '', needOwn = false): ScaleTry | undefined {
   const goal = errorGoal(preset, Math.max(0, ...ref.flat().map(Math.abs)));
   let best: ScaleTry | undefined;
   for (const s of preset.scales) {
     try {
       const onProgress = (d: number, n: number) => progress(`quantize (try scale ${s}${tag})`, d, n);
       const low = quantizeGraph(graph, s, samples, { precision: preset, onProgress });
+      if (needOwn && low.ownScales.length === 0) return undefined;
+      needOwn = false;
       const err = errorOf(low, samples, ref).maxAbs;
       if (err <= goal) return { scale: s, met: true, err, cost: programCost(low.program) };
       if (!best || err < best.err) best = { scale: s, met: false, err, cost: programCost(low.program) };
@@ -179,7 +194,7 @@ export async function lowerModelFile(modelPath: string, opts: LowerFileOptions) 
 /** The public interface `compile` writes into metadata.json for a lowered model (a competition audit compares it). */
 export function circuitInterface(l: Pick<LoweredFile, 'low' | 'scale' | 'layout'>): Pick<CircuitMetadata, 'inputs' | 'outputs' | 'publicLayout'> {
   return {
-    inputs: l.low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: l.scale, rangeBits: i.rangeBits })),
+    inputs: l.low.inputs.map((i) => ({ name: i.name, signal: 'in', shape: i.shape, scaleBits: i.scale, rangeBits: i.rangeBits })),
     outputs: l.low.outputs.map((o) => ({ name: o.name, signal: 'out', shape: o.shape, scaleBits: o.scale, rangeBits: o.rangeBits })),
     publicLayout: l.layout,
   };
@@ -220,6 +235,8 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
     precision: precisionName, // stored in metadata even when two presets give the same program
     tableVariant: variant,
+    // per-input scales (docs/zkml-compile.md "Per-tensor scales"); absent when all are the working scale (keys stay as before)
+    ...(low.inputs.some((i) => i.scale !== low.scale) ? { inputScales: low.inputs.map((i) => i.scale) } : {}),
   })).digest('hex');
   const keyFile = join(dir, 'compile-key.txt');
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
@@ -295,7 +312,7 @@ async function checkPtauFits(e: CompileEstimate, ptau: string | undefined): Prom
   }
 }
 
-function sampleInts(low: LoweredModel, sample: Sample): bigint[] { return sample.flatMap((xs) => xs.map((v) => toFixed(v, low.scale))); }
+function sampleInts(low: LoweredModel, sample: Sample): bigint[] { return sample.flatMap((xs, t) => xs.map((v) => toFixed(v, low.inputs[t]!.scale))); }
 
 /**
  * The emitted circuit must compute exactly the emulated program: its witness (of the first sample) must carry the

@@ -17,10 +17,10 @@ import { unwrapStorageType } from '@polkadot/types/util';
 import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import {
-  addStakeCall, burnedRegisterCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, addStakeLimitCall, burnedRegisterCall, removeStakeCall, removeStakeLimitCall, serveAxonCall, swapStakeCall, swapStakeLimitCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from '../../src/chain/subtensor/calls.js';
 import {
-  commitmentFields, commitmentText, hyperparametersFromRuntime, i32f32ToNumber, ipFromU128, ipToU128, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
+  commitmentFields, commitmentText, hyperparametersFromRuntime, subnetPoolFromRuntime, i32f32ToNumber, ipFromU128, ipToU128, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
 } from '../../src/chain/subtensor/codec.js';
 import { errorForDispatch } from '../../src/chain/subtensor/subtensor.js';
 import * as E from '../../src/chain/errors.js';
@@ -63,6 +63,49 @@ test('metadata: pallet and call indices zkinfer relies on', () => {
   assert.deepEqual(idx(serveAxonCall(tx, { netuid: 1, ip: '127.0.0.1', port: 1, version: 1 })), [7, 4]);
   assert.deepEqual(idx(burnedRegisterCall(tx, 1, hot.address)), [7, 7]);
   assert.deepEqual(idx(setCommitmentCall(tx, 1, 'x')), [18, 0]);
+  // subtensor 14bc6f9f pallets/subtensor/src/macros/dispatches.rs: add_stake_limit call_index(88), remove_stake_limit (89)
+  assert.deepEqual(idx(addStakeLimitCall(tx, hot.address, 1, 1n, 1n, false)), [7, 88]);
+  assert.deepEqual(idx(removeStakeLimitCall(tx, hot.address, 1, 1n, 1n, true)), [7, 89]);
+  // swap_stake call_index(87), swap_stake_limit (90)
+  assert.deepEqual(idx(swapStakeCall(tx, hot.address, 1, 2, 1n)), [7, 87]);
+  assert.deepEqual(idx(swapStakeLimitCall(tx, hot.address, 1, 2, 1n, 1n, true)), [7, 90]);
+});
+
+test('subnetPool: a DynamicInfo SCALE-encoded with the finney type decodes into the pool; the price and FeeRate reads exist', () => {
+  const info = {
+    netuid: 3, owner_hotkey: hot.address, owner_coldkey: alice.address, subnet_name: [], token_symbol: [], tempo: 360,
+    last_step: 10, blocks_since_last_step: 2, emission: 0, alpha_in: 400_000_000_000n, alpha_out: 12_000_000_000n,
+    tao_in: 100_000_000_000n, alpha_out_emission: 1_000_000_000n, alpha_in_emission: 17n, tao_in_emission: 5n,
+    pending_alpha_emission: 0, pending_root_emission: 0, subnet_volume: 0, network_registered_at: 1, subnet_identity: null,
+    moving_price: { bits: 1n << 30n },
+  };
+  const bytes = registry.createType('Option<PalletSubtensorRpcInfoDynamicInfo>', info).toU8a();
+  const decoded = registry.createType('Option<PalletSubtensorRpcInfoDynamicInfo>', bytes) as unknown as { unwrap(): { toJSON(): Record<string, unknown> } };
+  const pool = subnetPoolFromRuntime(3, decoded.unwrap().toJSON(), 250_000_000n, 33);
+  assert.deepEqual(pool, {
+    netuid: 3, taoIn: 100_000_000_000n, alphaIn: 400_000_000_000n, alphaOut: 12_000_000_000n, priceRao: 250_000_000n,
+    movingPrice: 0.25, feeRate: 33, taoInEmission: 5n, alphaInEmission: 17n, alphaOutEmission: 1_000_000_000n,
+  });
+  const apis = Object.fromEntries(metadata.asV15.apis.map((a) => [a.name.toString(), a.methods.map((m) => m.name.toString())]));
+  assert.ok(apis['SubnetInfoRuntimeApi']!.includes('get_dynamic_info'));
+  assert.ok(apis['SwapRuntimeApi']!.includes('current_alpha_price'));
+  const swap = metadata.asLatest.pallets.find((p) => p.name.toString() === 'Swap')!;
+  assert.ok(swap.storage.unwrap().items.some((i) => i.name.toString() === 'FeeRate'));
+});
+
+test('add_stake_limit / remove_stake_limit encode (hotkey, netuid, amount, limit_price, allow_partial) and decode back', () => {
+  const add = addStakeLimitCall(tx, hot.address, 3, 25_000_000_000n, 251_250_000n, true);
+  // hotkey AccountId32 | netuid u16 | amount_staked u64 | limit_price u64 (rao of τ per α) | allow_partial bool
+  assert.equal(hex(add.toU8a()), '0758' + hex(decodeAddress(hot.address)) + '0300' + le(25_000_000_000n, 8) + le(251_250_000n, 8) + '01');
+  const back = registry.createType('Call', add.toU8a());
+  assert.equal(`${back.section}.${back.method}`, 'subtensorModule.addStakeLimit');
+  assert.deepEqual(back.meta.args.map((a) => a.name.toString()), ['hotkey', 'netuid', 'amountStaked', 'limitPrice', 'allowPartial']);
+  const rm = removeStakeLimitCall(tx, hot.address, 3, 7n, 0n, false);
+  assert.equal(hex(rm.toU8a()), '0759' + hex(decodeAddress(hot.address)) + '0300' + le(7n, 8) + le(0n, 8) + '00');
+  assert.deepEqual(registry.createType('Call', rm.toU8a()).meta.args.map((a) => a.name.toString()), ['hotkey', 'netuid', 'amountUnstaked', 'limitPrice', 'allowPartial']);
+  const sw = swapStakeLimitCall(tx, hot.address, 3, 0, 9n, 250_000_000n, true);
+  assert.equal(hex(sw.toU8a()), '075a' + hex(decodeAddress(hot.address)) + '0300' + '0000' + le(9n, 8) + le(250_000_000n, 8) + '01');
+  assert.deepEqual(registry.createType('Call', sw.toU8a()).meta.args.map((a) => a.name.toString()), ['hotkey', 'originNetuid', 'destinationNetuid', 'alphaAmount', 'limitPrice', 'allowPartial']);
 });
 
 test('call encoding matches hand-computed SCALE bytes and decodes back', () => {
@@ -147,6 +190,16 @@ test('runtime APIs and dispatch errors the adapter uses exist with the expected 
   // …and a dispatch error from the node maps back to the typed class.
   assert.ok(errorForDispatch('subtensorModule', 'SettingWeightsTooFast', '') instanceof E.WeightsRateLimitError, 'mapped');
   assert.ok(errorForDispatch('subtensorModule', 'SomethingNew', '') instanceof E.ExtrinsicFailedError, 'fallback');
+  // the slippage errors of the *_limit calls: both names exist in the finney metadata and map to their classes
+  const errorNames = (pallet: string) => {
+    const p = metadata.asLatest.pallets.find((x) => x.name.toString() === pallet)!;
+    return registry.lookup.getSiType(p.errors.unwrap().type).def.asVariant.variants.map((v) => v.name.toString());
+  };
+  assert.ok(errorNames('SubtensorModule').includes('SlippageTooHigh'));
+  assert.ok(errorNames('Swap').includes('PriceLimitExceeded'));
+  assert.ok(errorNames('SubtensorModule').includes('SameNetuid'));
+  assert.ok(errorForDispatch('subtensorModule', 'SlippageTooHigh', '') instanceof E.SlippageTooHighError);
+  assert.ok(errorForDispatch('swap', 'PriceLimitExceeded', '') instanceof E.PriceLimitExceededError);
 });
 
 test('decodes a real NeuronInfoRuntimeApi.get_neurons_lite response (finney netuid 1) into a Metagraph', () => {

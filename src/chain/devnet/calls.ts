@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { u8aToHex } from '@polkadot/util';
 import { signatureVerify } from '@polkadot/util-crypto';
 import { z } from 'zod';
-import type { Signer, TimelockedCommitParams } from '../types.js';
+import type { Signer, StakeLimit, TimelockedCommitParams } from '../types.js';
 
 /** Blocks a signed call stays valid after its reference block. */
 export const CALL_MORTALITY = 64;
@@ -41,9 +41,14 @@ export const CallSchemas = {
     revealRound: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     commitRevealVersion: u16,
   }),
-  /** `netuid`: the subnet whose alpha pool the stake swaps through (none: the global τ stake). */
-  addStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional() }),
-  removeStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional() }),
+  /**
+   * `netuid`: the subnet whose alpha pool the stake swaps through (0: the root network; none: the global τ stake);
+   * `limitPrice` (rao of τ per α) and `allowPartial`: add_stake_limit / remove_stake_limit.
+   */
+  addStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional(), limitPrice: rao.optional(), allowPartial: z.boolean().optional() }),
+  removeStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional(), limitPrice: rao.optional(), allowPartial: z.boolean().optional() }),
+  /** swap_stake / swap_stake_limit: α of `originNetuid` → `destinationNetuid` (0: root); limit = origin/destination price ratio in rao. */
+  swapStake: z.object({ hotkey: ss58, originNetuid: u16, destinationNetuid: u16, amount: rao, limitPrice: rao.optional(), allowPartial: z.boolean().optional() }),
 } as const;
 
 export type CallMethod = keyof typeof CallSchemas;
@@ -52,6 +57,22 @@ export type CallParams<M extends CallMethod> = z.infer<(typeof CallSchemas)[M]>;
 /** `commitTimelockedWeights` params as signed (commit bytes as hex). */
 export function timelockedCallParams(p: TimelockedCommitParams): CallParams<'commitTimelockedWeights'> {
   return { netuid: p.netuid, commit: Buffer.from(p.commit).toString('hex'), revealRound: p.revealRound, commitRevealVersion: p.commitRevealVersion };
+}
+
+/** `addStake` / `removeStake` params (amounts as decimal strings; a limit only when given). */
+export function stakeCallParams(hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): CallParams<'addStake'> {
+  return {
+    hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }),
+    ...(limit ? { limitPrice: limit.limitPrice.toString(), allowPartial: limit.allowPartial === true } : {}),
+  };
+}
+
+/** `swapStake` params (a limit only when given). */
+export function swapStakeCallParams(hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): CallParams<'swapStake'> {
+  return {
+    hotkey, originNetuid, destinationNetuid, amount: amount.toString(),
+    ...(limit ? { limitPrice: limit.limitPrice.toString(), allowPartial: limit.allowPartial === true } : {}),
+  };
 }
 
 /** The signed call as sent over the wire. */

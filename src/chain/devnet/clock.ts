@@ -8,6 +8,8 @@ import { legacyLastEpochBlock, scheduleBlock, shouldRunEpoch, type ScheduleState
 import { OWNER_CUT_PER_MILLE, liquidAlphaOf } from './hyperparams.js';
 import { epochIndex } from '../timelock/commit.js';
 import type { Store, SubnetRow } from './store.js';
+import { distributeEmission, pendingEpochAlpha } from './coinbase.js';
+import { stakeWeight, taoWeightFx } from './stake.js';
 
 /**
  * A subnet's schedule state before `block` (subtensor's LastEpochBlock, PendingEpochAt, BlocksSinceLastStep).
@@ -50,9 +52,12 @@ export function epochsAt(store: Store, block: number): { run: Set<number>; defer
 }
 
 export function blockStep(store: Store, s: SubnetRow, block: number, emissionPerBlock: bigint, sched: { run: boolean; state: ScheduleState }): void {
-  const ownerCut = (emissionPerBlock * OWNER_CUT_PER_MILLE) / 1000n;
-  store.setBalance(s.owner, store.balance(s.owner) + ownerCut);
-  s.pendingEmission += emissionPerBlock - ownerCut;
+  // a subnet with an alpha pool gets its emission from the dynamic-TAO coinbase (./coinbase.ts)
+  if (!store.pool(s.netuid)) {
+    const ownerCut = (emissionPerBlock * OWNER_CUT_PER_MILLE) / 1000n;
+    store.setBalance(s.owner, store.balance(s.owner) + ownerCut);
+    s.pendingEmission += emissionPerBlock - ownerCut;
+  }
   // run_coinbase increments SubnetEpochIndex for each consumed slot; the epoch then sees the new value
   s.epochIndex = epochIndexOf(s, block) + (sched.run ? 1 : 0);
   if (sched.run) {
@@ -80,11 +85,19 @@ export function pendingCommitBlocks(store: Store, s: SubnetRow, hotkeys: string[
   return hotkeys.map((k) => earliest.get(k));
 }
 
-/** Run Yuma on a subnet and credit the emission to each hotkey's owner as stake (α on a subnet with an alpha pool). */
+/**
+ * Run Yuma on a subnet and credit the emission to each hotkey's owner as stake; on a subnet with an alpha pool the
+ * epoch's α pots are paid as subtensor's `distribute_emission` does (./coinbase.ts).
+ */
 export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
   const neurons = store.neurons(s.netuid);
-  if (neurons.length === 0) return;
+  const pool = store.pool(s.netuid);
+  if (neurons.length === 0) {
+    if (pool) distributeEmission(store, s, [], [], []); // the owner cut is still paid; the pots are drained
+    return;
+  }
   const h = s.hyperparams;
+  const twFx = taoWeightFx(store);
   const out = runEpoch({
     block,
     lastEpochBlock: s.lastEpoch,
@@ -92,7 +105,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     yuma3: h.yuma3Enabled,
     liquidAlpha: liquidAlphaOf(h),
     commitBlocks: pendingCommitBlocks(store, s, neurons.map((n) => n.hotkey)),
-    stake: neurons.map((n) => store.subnetStake(s.netuid, n.hotkey)),
+    stake: neurons.map((n) => stakeWeight(store, s.netuid, n.hotkey, twFx).total),
     lastUpdate: neurons.map((n) => n.lastUpdate),
     blockAtRegistration: neurons.map((n) => n.registeredAt),
     validatorPermit: neurons.map((n) => n.validatorPermit),
@@ -103,7 +116,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
     bondsPenalty: (h.bondsPenalty ?? 65535) / 65535,
     activityCutoff: h.activityCutoff,
     maxAllowedValidators: h.maxAllowedValidators,
-    emission: s.pendingEmission,
+    emission: pool ? pendingEpochAlpha(pool) : s.pendingEmission,
   });
   neurons.forEach((n, i) => {
     const emission = out.serverEmission[i]! + out.validatorEmission[i]!;
@@ -119,6 +132,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
       emission,
       bonds: out.bonds[i]!,
     });
-    if (emission > 0n) store.creditStake(s.netuid, n.hotkey, n.coldkey, emission);
+    if (emission > 0n && !pool) store.creditStake(s.netuid, n.hotkey, n.coldkey, emission);
   });
+  if (pool) distributeEmission(store, s, neurons, out.serverEmission, out.validatorEmission);
 }

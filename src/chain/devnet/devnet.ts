@@ -18,15 +18,16 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { BadSignatureError, ChainConnectionError, InvalidAmountError, ReplayedCallError, StaleCallError } from '../errors.js';
 import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
+  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
 import { LocalBeacon } from '../timelock/beacon.js';
-import { CALL_MORTALITY, signCall, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
+import { runCoinbase, updateMovingPrices } from './coinbase.js';
+import { CALL_MORTALITY, signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
 import { blockStep, epochIndexOf, epochsAt, scheduleStateOf } from './clock.js';
 import { initialLastEpochBlock, nextEpochStartBlock } from '../yuma/schedule.js';
 import { dispatchCall } from './dispatch.js';
 import { checkAlphaValues, DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
-import { headBlock, readMetagraph, subnetOrThrow } from './reads.js';
+import { headBlock, poolOrThrow, readMetagraph, subnetOrThrow } from './reads.js';
 import { COMMIT_REVEAL_VERSION, revealCommits, type RevealEvent, type TimelockContext } from './reveal.js';
 import type { AlphaPool } from './pool.js';
 import { Store } from './store.js';
@@ -94,6 +95,7 @@ export class Devnet implements DevChain {
         store.setMeta('block', '0');
         store.setMeta('fast', opts.fast ? '1' : '0');
         const owner = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice').address;
+        store.setMeta('block_author', owner); // swap fees go to the block author (docs/chain.md "Swap fees and limit prices")
         const h = { ...DEFAULT_HYPERPARAMETERS, ...(opts.fast ? FAST_OVERRIDES : {}), ...opts.hyperparameters };
         store.insertSubnet(1, owner, h, initialLastEpochBlock(0, 1, h.tempo));
       });
@@ -133,6 +135,7 @@ export class Devnet implements DevChain {
       const block = this.block + 1;
       this.store.setMeta('block', String(block));
       const { run, deferred, next } = epochsAt(this.store, block);
+      runCoinbase(this.store, this.emissionPerBlock);
       for (const netuid of this.store.netuids()) {
         // subtensor's block_step reveals matured commits before the epoch runs, judged against the epoch about to
         // run (current_epoch_with_lookahead); a subnet whose due epoch is deferred reveals at the block it runs
@@ -142,6 +145,7 @@ export class Devnet implements DevChain {
         }
         blockStep(this.store, this.store.subnet(netuid)!, block, this.emissionPerBlock, { run: run.has(netuid), state: next.get(netuid)! });
       }
+      updateMovingPrices(this.store, block);
       this.store.pruneUsedCalls(block);
       return block;
     });
@@ -277,12 +281,20 @@ export class Devnet implements DevChain {
     return this.store.commitments(netuid);
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
-    return this.signAndSubmit(coldkey, 'addStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
+    return this.signAndSubmit(coldkey, 'addStake', stakeCallParams(hotkey, amount, netuid, limit));
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
-    return this.signAndSubmit(coldkey, 'removeStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
+    return this.signAndSubmit(coldkey, 'removeStake', stakeCallParams(hotkey, amount, netuid, limit));
+  }
+
+  async swapStake(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt> {
+    return this.signAndSubmit(coldkey, 'swapStake', swapStakeCallParams(hotkey, originNetuid, destinationNetuid, amount, limit));
+  }
+
+  async subnetPool(netuid: number): Promise<SubnetPool> {
+    return poolOrThrow(this.store, netuid);
   }
 
   async faucet(coldkey: string, amount: bigint): Promise<CallReceipt> {
@@ -307,7 +319,7 @@ export class Devnet implements DevChain {
       this.store.insertSubnet(netuid, owner, h, initialLastEpochBlock(this.block, netuid, h.tempo));
       if (pool) {
         if (pool.tao <= 0n || pool.alpha <= 0n) throw new InvalidAmountError('an alpha pool needs positive τ and α reserves');
-        this.store.setPool(netuid, pool);
+        this.store.setPool(netuid, { tao: pool.tao, alpha: pool.alpha, startBlock: this.block });
       }
       return netuid;
     });

@@ -1,21 +1,21 @@
 /**
  * Devnet call dispatch: each signed call's checks and state change, as subtensor's extrinsics do them
- * (docs/chain.md "Devnet": registration, serve_axon, set_weights checks, commitments, stake). Runs inside
+ * (docs/chain.md "Devnet": registration, serve_axon, set_weights checks, commitments; stake in ./stake.ts). Runs inside
  * the caller's transaction after authentication (src/chain/devnet/devnet.ts `submit`).
  */
 import { isIP } from 'node:net';
 import {
   AlreadyRegisteredError, CommitmentTooLargeError, CommitRevealEnabledError, DuplicateUidsError,
-  HotkeyNotRegisteredError, HotkeyOwnedByOtherColdkeyError, IncorrectWeightVersionKeyError, InsufficientBalanceError,
+  HotkeyOwnedByOtherColdkeyError, IncorrectWeightVersionKeyError, InsufficientBalanceError,
   InvalidAmountError, InvalidAxonError, InvalidUidError, MaxWeightExceededError, NoValidatorPermitError,
-  NotEnoughStakeError, ServingRateLimitError, TooFewWeightsError, TooManyRegistrationsError, WeightsRateLimitError,
+  ServingRateLimitError, TooFewWeightsError, TooManyRegistrationsError, WeightsRateLimitError,
   WeightVecLengthMismatchError,
 } from '../errors.js';
 import { raoToTao, type CallReceipt, type RegistrationReceipt } from '../types.js';
-import { isTopkNonzero, maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
+import { maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
 import { CallSchemas, type CallMethod, type CallParams } from './calls.js';
 import { doCommitTimelockedWeights, type TimelockContext } from './reveal.js';
-import { swapAlphaForTao, swapTaoForAlpha } from './pool.js';
+import { doAddStake, doRemoveStake, doSwapStake, refreshPermits } from './stake.js';
 import { neuronOrThrow, subnetOrThrow } from './reads.js';
 import type { NeuronRow, Store } from './store.js';
 
@@ -31,19 +31,11 @@ export function dispatchCall(store: Store, method: CallMethod, signer: string, r
     case 'commit': return doCommit(store, signer, CallSchemas.commit.parse(raw), block);
     case 'addStake': return doAddStake(store, signer, CallSchemas.addStake.parse(raw), block);
     case 'removeStake': return doRemoveStake(store, signer, CallSchemas.removeStake.parse(raw), block);
+    case 'swapStake': return doSwapStake(store, signer, CallSchemas.swapStake.parse(raw), block);
   }
 }
 
-/** Validator permits = top `maxAllowedValidators` uids by stake (non-zero). */
-export function refreshPermits(store: Store, netuid: number): void {
-  const s = store.subnet(netuid)!;
-  const neurons = store.neurons(netuid);
-  const stake = neurons.map((n) => Number(store.subnetStake(netuid, n.hotkey)));
-  const permits = isTopkNonzero(stake, s.hyperparams.maxAllowedValidators);
-  neurons.forEach((n, i) => {
-    if (n.validatorPermit !== permits[i]) store.putNeuron({ ...n, validatorPermit: permits[i]! });
-  });
-}
+export { refreshPermits } from './stake.js';
 
 function doRegister(store: Store, coldkey: string, p: CallParams<'burnedRegister'>, block: number): RegistrationReceipt {
   const s = subnetOrThrow(store, p.netuid);
@@ -161,52 +153,6 @@ function doCommit(store: Store, hotkey: string, p: CallParams<'commit'>, block: 
   const size = Buffer.byteLength(p.data, 'utf8');
   if (size > MAX_COMMITMENT_BYTES) throw new CommitmentTooLargeError(`commitment is ${size} bytes; the limit is ${MAX_COMMITMENT_BYTES}`);
   store.putCommitment(p.netuid, { hotkey, block, data: p.data });
-  return { block };
-}
-
-function doAddStake(store: Store, coldkey: string, p: CallParams<'addStake'>, block: number): CallReceipt {
-  const amount = BigInt(p.amount);
-  if (amount <= 0n) throw new InvalidAmountError('stake amount must be positive');
-  if (store.hotkeyOwner(p.hotkey) === undefined) {
-    throw new HotkeyNotRegisteredError(`hotkey ${p.hotkey} is not registered on any subnet; register it before staking`);
-  }
-  const pool = p.netuid === undefined ? undefined : (subnetOrThrow(store, p.netuid), store.pool(p.netuid));
-  const balance = store.balance(coldkey);
-  if (balance < amount) throw new InsufficientBalanceError(`coldkey ${coldkey} has ${raoToTao(balance)} τ, cannot stake ${raoToTao(amount)} τ`);
-  store.setBalance(coldkey, balance - amount);
-  if (pool && p.netuid !== undefined) {
-    // dynamic TAO: τ in, the subnet's α out through its pool (docs/chain.md "Devnet alpha pools")
-    const swap = swapTaoForAlpha(pool, amount);
-    store.setPool(p.netuid, swap.pool);
-    store.setAlpha(p.netuid, p.hotkey, coldkey, store.alphaOf(p.netuid, p.hotkey, coldkey) + swap.alphaOut);
-    refreshPermits(store, p.netuid);
-    return { block };
-  }
-  store.setStake(p.hotkey, coldkey, store.stakeOf(p.hotkey, coldkey) + amount);
-  for (const netuid of store.netuidsOfHotkey(p.hotkey)) refreshPermits(store, netuid);
-  return { block };
-}
-
-function doRemoveStake(store: Store, coldkey: string, p: CallParams<'removeStake'>, block: number): CallReceipt {
-  const amount = BigInt(p.amount);
-  if (amount <= 0n) throw new InvalidAmountError('unstake amount must be positive');
-  const pool = p.netuid === undefined ? undefined : (subnetOrThrow(store, p.netuid), store.pool(p.netuid));
-  if (pool && p.netuid !== undefined) {
-    // dynamic TAO: α in, τ out through the subnet's pool; `amount` is α
-    const staked = store.alphaOf(p.netuid, p.hotkey, coldkey);
-    if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${raoToTao(staked)} α of subnet ${p.netuid} staked on ${p.hotkey}, cannot remove ${raoToTao(amount)} α`);
-    const swap = swapAlphaForTao(pool, amount);
-    store.setPool(p.netuid, swap.pool);
-    store.setAlpha(p.netuid, p.hotkey, coldkey, staked - amount);
-    store.setBalance(coldkey, store.balance(coldkey) + swap.taoOut);
-    refreshPermits(store, p.netuid);
-    return { block };
-  }
-  const staked = store.stakeOf(p.hotkey, coldkey);
-  if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${raoToTao(staked)} τ staked on ${p.hotkey}, cannot remove ${raoToTao(amount)} τ`);
-  store.setStake(p.hotkey, coldkey, staked - amount);
-  store.setBalance(coldkey, store.balance(coldkey) + amount);
-  for (const netuid of store.netuidsOfHotkey(p.hotkey)) refreshPermits(store, netuid);
   return { block };
 }
 

@@ -3,9 +3,11 @@
  * (docs/chain.md "Devnet").
  */
 import { HotkeyNotRegisteredError, SubnetNotFoundError } from '../errors.js';
-import type { Metagraph } from '../types.js';
+import type { Metagraph, SubnetPool } from '../types.js';
+import { readPool } from './coinbase.js';
 import { u16ToProportion } from '../yuma/math.js';
 import type { NeuronRow, Store, SubnetRow } from './store.js';
+import { stakeWeight, taoWeightFx } from './stake.js';
 
 /** The subnet, or SubnetNotFoundError. */
 export function subnetOrThrow(store: Store, netuid: number): SubnetRow {
@@ -21,6 +23,14 @@ export function neuronOrThrow(store: Store, netuid: number, hotkey: string): Neu
   return n;
 }
 
+/** The subnet's pool (netuid 0: the root network), or SubnetNotFoundError naming why. */
+export function poolOrThrow(store: Store, netuid: number): SubnetPool {
+  if (netuid !== 0) subnetOrThrow(store, netuid);
+  const p = readPool(store, netuid);
+  if (!p) throw new SubnetNotFoundError(`subnet ${netuid} has no alpha pool (its stake is τ, 1:1)`, { details: { netuid }, hint: 'Create a subnet with a pool (dev_createSubnet with `pool`) to stake through one.' });
+  return p;
+}
+
 /** The head block number. */
 export function headBlock(store: Store): number {
   return Number(store.getMeta('block'));
@@ -31,8 +41,10 @@ export function readMetagraph(store: Store, netuid: number): Metagraph {
   return store.db.transaction(() => {
     subnetOrThrow(store, netuid);
     const ns = store.neurons(netuid);
-    // dynamic TAO emulated: α on a subnet with an alpha pool, else the global stake taken as α; no root network (τ 0)
-    const alpha = ns.map((n) => store.subnetStake(netuid, n.hotkey));
+    // dynamic TAO: α on a subnet with an alpha pool (else the global stake taken as α), τ on the root network,
+    // and the stake weight α + tao_weight·τ (get_stake_weights_for_network)
+    const twFx = taoWeightFx(store);
+    const w = ns.map((n) => stakeWeight(store, netuid, n.hotkey, twFx));
     return {
       netuid,
       block: headBlock(store),
@@ -40,9 +52,9 @@ export function readMetagraph(store: Store, netuid: number): Metagraph {
       uids: ns.map((n) => n.uid),
       hotkeys: ns.map((n) => n.hotkey),
       coldkeys: ns.map((n) => n.coldkey),
-      stake: alpha,
-      alphaStake: alpha,
-      taoStake: ns.map(() => 0n),
+      stake: w.map((x) => x.total),
+      alphaStake: w.map((x) => x.alpha),
+      taoStake: w.map((x) => x.tao),
       validatorPermit: ns.map((n) => n.validatorPermit),
       validatorTrust: ns.map((n) => u16ToProportion(n.validatorTrust)),
       trust: ns.map((n) => u16ToProportion(n.trust)),

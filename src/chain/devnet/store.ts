@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AxonInfo, Commitment, Hyperparameters } from '../types.js';
 import { HyperparametersSchema, hyperparametersToJson } from './hyperparams.js';
-import type { AlphaPool } from './pool.js';
+import { DEFAULT_FEE_RATE, type AlphaPool } from './pool.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,6 +41,62 @@ CREATE TABLE IF NOT EXISTS alpha_stakes (
   netuid INTEGER NOT NULL, hotkey TEXT NOT NULL, coldkey TEXT NOT NULL, amount TEXT NOT NULL, PRIMARY KEY (netuid, hotkey, coldkey));
 CREATE TABLE IF NOT EXISTS used_calls (signature TEXT PRIMARY KEY, expires INTEGER NOT NULL);
 `;
+
+/** Columns added to `alpha_pools` for dynamic TAO (also the migration of older data folders). */
+const POOL_COLUMNS: Array<[string, string]> = [
+  ['alpha_out', "TEXT NOT NULL DEFAULT '0'"], ['protocol_alpha', "TEXT NOT NULL DEFAULT '0'"],
+  ['fee_rate', `INTEGER NOT NULL DEFAULT ${DEFAULT_FEE_RATE}`], ['moving_price', "TEXT NOT NULL DEFAULT '0'"],
+  ['start_block', 'INTEGER NOT NULL DEFAULT 0'], ['pending_server', "TEXT NOT NULL DEFAULT '0'"],
+  ['pending_validator', "TEXT NOT NULL DEFAULT '0'"], ['pending_root', "TEXT NOT NULL DEFAULT '0'"],
+  ['pending_owner', "TEXT NOT NULL DEFAULT '0'"], ['tao_in_emission', "TEXT NOT NULL DEFAULT '0'"],
+  ['alpha_in_emission', "TEXT NOT NULL DEFAULT '0'"], ['alpha_out_emission', "TEXT NOT NULL DEFAULT '0'"],
+];
+
+/**
+ * A subnet's dynamic-TAO state: the pool reserves and subtensor's per-subnet coinbase storage (docs/chain.md
+ * "Per-block coinbase"). Amounts in rao.
+ */
+export interface PoolRow extends AlphaPool {
+  /** `SubnetAlphaOut`: α outside the pool (stakes, emission, protocol-bought α). */
+  alphaOut: bigint;
+  /** `SubnetProtocolAlpha`: α the chain bought with excess τ emission. */
+  protocolAlpha: bigint;
+  /** The swap pallet's `FeeRate` (of 65535). */
+  feeRate: number;
+  /** `SubnetMovingPrice`: the price EMA as I96F32 bits (32 fraction bits). */
+  movingPrice: bigint;
+  /** The block the subnet started (its `start_call`; moving-price age counts from it). */
+  startBlock: number;
+  /** `PendingServerEmission`, `PendingValidatorEmission`, `PendingRootAlphaDivs`, `PendingOwnerCut`: α until the epoch. */
+  pendingServer: bigint;
+  pendingValidator: bigint;
+  pendingRoot: bigint;
+  pendingOwner: bigint;
+  /** The last block's `SubnetTaoInEmission`, `SubnetAlphaInEmission`, `SubnetAlphaOutEmission`. */
+  taoInEmission: bigint;
+  alphaInEmission: bigint;
+  alphaOutEmission: bigint;
+}
+
+const POOL_DEFAULTS: Omit<PoolRow, 'tao' | 'alpha'> = {
+  alphaOut: 0n, protocolAlpha: 0n, feeRate: DEFAULT_FEE_RATE, movingPrice: 0n, startBlock: 0,
+  pendingServer: 0n, pendingValidator: 0n, pendingRoot: 0n, pendingOwner: 0n, taoInEmission: 0n, alphaInEmission: 0n, alphaOutEmission: 0n,
+};
+
+interface RawPool {
+  tao: string; alpha: string; alpha_out: string; protocol_alpha: string; fee_rate: number; moving_price: string; start_block: number;
+  pending_server: string; pending_validator: string; pending_root: string; pending_owner: string;
+  tao_in_emission: string; alpha_in_emission: string; alpha_out_emission: string;
+}
+
+function toPool(r: RawPool): PoolRow {
+  return {
+    tao: BigInt(r.tao), alpha: BigInt(r.alpha), alphaOut: BigInt(r.alpha_out), protocolAlpha: BigInt(r.protocol_alpha),
+    feeRate: r.fee_rate, movingPrice: BigInt(r.moving_price), startBlock: r.start_block, pendingServer: BigInt(r.pending_server),
+    pendingValidator: BigInt(r.pending_validator), pendingRoot: BigInt(r.pending_root), pendingOwner: BigInt(r.pending_owner),
+    taoInEmission: BigInt(r.tao_in_emission), alphaInEmission: BigInt(r.alpha_in_emission), alphaOutEmission: BigInt(r.alpha_out_emission),
+  };
+}
 
 /** One neuron row. */
 export interface NeuronRow {
@@ -126,6 +182,9 @@ export class Store {
     if (!cols.some((c) => c.name === 'pending_epoch_at')) this.db.exec('ALTER TABLE subnets ADD COLUMN pending_epoch_at INTEGER NOT NULL DEFAULT 0');
     // ... and SubnetEpochIndex (−1: seeded with the legacy epoch index at the next block, as migrate_dynamic_tempo does)
     if (!cols.some((c) => c.name === 'epoch_index')) this.db.exec('ALTER TABLE subnets ADD COLUMN epoch_index INTEGER NOT NULL DEFAULT -1');
+    // ... and the dynamic-TAO pool state (docs/chain.md "Per-block coinbase")
+    const poolCols = new Set((this.db.prepare('PRAGMA table_info(alpha_pools)').all() as Array<{ name: string }>).map((c) => c.name));
+    for (const [name, decl] of POOL_COLUMNS) if (!poolCols.has(name)) this.db.exec(`ALTER TABLE alpha_pools ADD COLUMN ${name} ${decl}`);
   }
 
   close(): void {
@@ -183,16 +242,36 @@ export class Store {
     return rows.reduce((a, r) => a + BigInt(r.amount), 0n);
   }
 
-  // ---- alpha pools (docs/chain.md "Devnet alpha pools") ----
+  // ---- alpha pools (docs/chain.md "Devnet alpha pools", "Per-block coinbase") ----
   /** The subnet's alpha pool, or undefined on a subnet without one (stake there is the global τ stake). */
-  pool(netuid: number): AlphaPool | undefined {
-    const r = this.db.prepare('SELECT tao, alpha FROM alpha_pools WHERE netuid = ?').get(netuid) as { tao: string; alpha: string } | undefined;
-    return r ? { tao: BigInt(r.tao), alpha: BigInt(r.alpha) } : undefined;
+  pool(netuid: number): PoolRow | undefined {
+    const r = this.db.prepare('SELECT * FROM alpha_pools WHERE netuid = ?').get(netuid) as RawPool | undefined;
+    return r ? toPool(r) : undefined;
   }
 
-  setPool(netuid: number, p: AlphaPool): void {
-    this.db.prepare('INSERT INTO alpha_pools (netuid, tao, alpha) VALUES (?, ?, ?) ON CONFLICT(netuid) DO UPDATE SET tao = excluded.tao, alpha = excluded.alpha')
-      .run(netuid, p.tao.toString(), p.alpha.toString());
+  /** Write a pool's reserves (and any other fields given; new pools start from POOL_DEFAULTS). */
+  setPool(netuid: number, p: AlphaPool & Partial<PoolRow>): void {
+    const row: PoolRow = { ...POOL_DEFAULTS, ...this.pool(netuid), ...p };
+    this.db.prepare(`INSERT OR REPLACE INTO alpha_pools (netuid, tao, alpha, alpha_out, protocol_alpha, fee_rate, moving_price, start_block,
+      pending_server, pending_validator, pending_root, pending_owner, tao_in_emission, alpha_in_emission, alpha_out_emission)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      netuid, row.tao.toString(), row.alpha.toString(), row.alphaOut.toString(), row.protocolAlpha.toString(), row.feeRate,
+      row.movingPrice.toString(), row.startBlock, row.pendingServer.toString(), row.pendingValidator.toString(),
+      row.pendingRoot.toString(), row.pendingOwner.toString(), row.taoInEmission.toString(), row.alphaInEmission.toString(),
+      row.alphaOutEmission.toString());
+  }
+
+  /** Netuids of the subnets with an alpha pool (subtensor's dynamic subnets). */
+  poolNetuids(): number[] {
+    return (this.db.prepare('SELECT netuid FROM alpha_pools ORDER BY netuid').all() as Array<{ netuid: number }>).map((r) => r.netuid);
+  }
+
+  /** Every (hotkey, coldkey, α) staked on a subnet (netuid 0: the root network's τ). */
+  alphaStakes(netuid: number, hotkey?: string): Array<{ hotkey: string; coldkey: string; amount: bigint }> {
+    const rows = (hotkey === undefined
+      ? this.db.prepare('SELECT hotkey, coldkey, amount FROM alpha_stakes WHERE netuid = ? ORDER BY hotkey, coldkey').all(netuid)
+      : this.db.prepare('SELECT hotkey, coldkey, amount FROM alpha_stakes WHERE netuid = ? AND hotkey = ? ORDER BY coldkey').all(netuid, hotkey)) as Array<{ hotkey: string; coldkey: string; amount: string }>;
+    return rows.map((r) => ({ hotkey: r.hotkey, coldkey: r.coldkey, amount: BigInt(r.amount) }));
   }
 
   alphaOf(netuid: number, hotkey: string, coldkey: string): bigint {

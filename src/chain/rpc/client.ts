@@ -13,11 +13,11 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ChainConnectionError, ChainRpcError, chainErrorFromWire } from '../errors.js';
 import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
+  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
-import { signCall, timelockedCallParams, type CallMethod, type CallParams } from '../devnet/calls.js';
+import { signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, type CallMethod, type CallParams } from '../devnet/calls.js';
 import {
-  BlockNotificationSchema, CommitmentSchema, InfoSchema, JsonRpcResponseSchema, ReceiptSchema, RPC_ERRORS,
+  BlockNotificationSchema, CommitmentSchema, InfoSchema, JsonRpcResponseSchema, ReceiptSchema, RPC_ERRORS, SubnetPoolWire,
   hyperparametersFromWire, metagraphFromWire, TimelockInfoSchema, WeightsWire,
 } from './schemas.js';
 
@@ -90,6 +90,7 @@ export class RpcChain implements DevChain {
     const out: CallReceipt & { uid?: number; replacedHotkey?: string } = { block: r.block };
     if (r.uid !== undefined) out.uid = r.uid;
     if (r.replacedHotkey !== undefined) out.replacedHotkey = r.replacedHotkey;
+    if (r.swap !== undefined) out.swap = r.swap;
     return out;
   }
 
@@ -195,12 +196,20 @@ export class RpcChain implements DevChain {
     return z.array(CommitmentSchema).parse(await this.call('chain_commitments', { netuid }));
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
-    return this.submit(coldkey, 'addStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
+    return this.submit(coldkey, 'addStake', stakeCallParams(hotkey, amount, netuid, limit));
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
-    return this.submit(coldkey, 'removeStake', { hotkey, amount: amount.toString(), ...(netuid === undefined ? {} : { netuid }) });
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
+    return this.submit(coldkey, 'removeStake', stakeCallParams(hotkey, amount, netuid, limit));
+  }
+
+  async swapStake(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt> {
+    return this.submit(coldkey, 'swapStake', swapStakeCallParams(hotkey, originNetuid, destinationNetuid, amount, limit));
+  }
+
+  async subnetPool(netuid: number): Promise<SubnetPool> {
+    return SubnetPoolWire.parse(await this.call('chain_subnetPool', { netuid }));
   }
 
   async faucet(coldkey: string, amount: bigint): Promise<CallReceipt> {

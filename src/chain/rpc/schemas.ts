@@ -9,12 +9,13 @@
  *   chain_timelockInfo → TimelockInfo (the devnet's INSECURE-DEV beacon, block time, commit-reveal version)
  *   chain_submit SignedCall → Receipt                dev_faucet {coldkey, amount} → Receipt
  *   dev_createSubnet {owner, overrides?, pool?: {tao, alpha}} → number
+ *   chain_subnetPool {netuid} → SubnetPoolWire (reserves, price, fee, the last block's injections; 0 = root)
  *   chain_subscribeBlocks (WebSocket only) → subscription id; then notifications
  *     {"jsonrpc":"2.0","method":"chain_block","params":{"subscription":id,"result":block}}
  *   chain_unsubscribeBlocks {subscription} → boolean
  */
 import { z } from 'zod';
-import type { Hyperparameters, Metagraph } from '../types.js';
+import type { Hyperparameters, Metagraph, SubnetPool } from '../types.js';
 import { HyperparametersSchema, hyperparametersToJson } from '../devnet/hyperparams.js';
 
 const ss58 = z.string().min(40).max(60);
@@ -65,9 +66,21 @@ export const CreateSubnetParams = z.object({ owner: ss58, overrides: Hyperparame
 export const UnsubscribeParams = z.object({ subscription: z.string().max(64) });
 
 // ---- results ----
+/** A subnet pool on the wire (bigints as decimal strings). */
+export const SubnetPoolWire = z.object({
+  netuid: u16, taoIn: rao, alphaIn: rao, alphaOut: rao, priceRao: rao, movingPrice: z.number().min(0), feeRate: u16,
+  taoInEmission: rao, alphaInEmission: rao, alphaOutEmission: rao,
+});
+
+/** A SubnetPool as JSON: every bigint as its decimal string. */
+export function subnetPoolToWire(p: SubnetPool): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]));
+}
+
 export const InfoSchema = z.object({ genesis: z.string().regex(/^[0-9a-f]{32}$/), block: z.number().int(), blockTimeMs: z.number().int() });
 export const ReceiptSchema = z.object({
   block: z.number().int().min(0),
+  swap: z.object({ paidIn: raoString, paidOut: raoString, fee: raoString }).optional(),
   uid: u16.optional(),
   replacedHotkey: ss58.optional(),
 });

@@ -14,7 +14,7 @@ import type { Devnet } from '../devnet/devnet.js';
 import { SignedCallSchema } from '../devnet/calls.js';
 import {
   BalanceParams, CreateSubnetParams, FaucetParams, JsonRpcRequestSchema, NetuidParams, RPC_ERRORS, UidOfParams,
-  UnsubscribeParams, WeightsParams, hyperparametersToWire, metagraphToWire,
+  UnsubscribeParams, WeightsParams, hyperparametersToWire, metagraphToWire, subnetPoolToWire,
 } from './schemas.js';
 
 /** Largest request body accepted, bytes. */
@@ -62,6 +62,7 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
     chain_commitments: (v) => devnet.commitments(p(NetuidParams, v).netuid),
     chain_subnets: () => devnet.subnets(),
     chain_timelockInfo: () => devnet.timelockInfo(),
+    chain_subnetPool: async (v) => subnetPoolToWire(await devnet.subnetPool(p(NetuidParams, v).netuid)),
     chain_submit: (v) => devnet.submit(p(SignedCallSchema, v)),
     dev_faucet: (v) => {
       const q = p(FaucetParams, v);

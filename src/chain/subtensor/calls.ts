@@ -53,6 +53,26 @@ export function removeStakeCall<T>(tx: TxSections<T>, hotkey: string, netuid: nu
   return fn(tx, 'subtensorModule', 'removeStake')(hotkey, netuid, amount);
 }
 
+/** SubtensorModule.add_stake_limit(hotkey, netuid, amount_staked, limit_price, allow_partial) — call 7/88. */
+export function addStakeLimitCall<T>(tx: TxSections<T>, hotkey: string, netuid: number, amount: bigint, limitPrice: bigint, allowPartial: boolean): T {
+  return fn(tx, 'subtensorModule', 'addStakeLimit')(hotkey, netuid, amount, limitPrice, allowPartial);
+}
+
+/** SubtensorModule.remove_stake_limit(hotkey, netuid, amount_unstaked, limit_price, allow_partial) — call 7/89. */
+export function removeStakeLimitCall<T>(tx: TxSections<T>, hotkey: string, netuid: number, amount: bigint, limitPrice: bigint, allowPartial: boolean): T {
+  return fn(tx, 'subtensorModule', 'removeStakeLimit')(hotkey, netuid, amount, limitPrice, allowPartial);
+}
+
+/** SubtensorModule.swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount) — call 7/87. */
+export function swapStakeCall<T>(tx: TxSections<T>, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint): T {
+  return fn(tx, 'subtensorModule', 'swapStake')(hotkey, originNetuid, destinationNetuid, amount);
+}
+
+/** SubtensorModule.swap_stake_limit(hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price, allow_partial) — 7/90. */
+export function swapStakeLimitCall<T>(tx: TxSections<T>, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limitPrice: bigint, allowPartial: boolean): T {
+  return fn(tx, 'subtensorModule', 'swapStakeLimit')(hotkey, originNetuid, destinationNetuid, amount, limitPrice, allowPartial);
+}
+
 /** Commitments.set_commitment(netuid, CommitmentInfo { fields: [RawN(bytes)…] }). */
 export function setCommitmentCall<T>(tx: TxSections<T>, netuid: number, data: string): T {
   return fn(tx, 'commitments', 'setCommitment')(netuid, { fields: commitmentFields(data) });

@@ -4,7 +4,7 @@
  * `Hyperparameters`, and commitment `Data` fields ↔ text.
  */
 import { isIP } from 'node:net';
-import type { AxonInfo, Hyperparameters, Metagraph } from '../types.js';
+import type { AxonInfo, Hyperparameters, Metagraph, SubnetPool } from '../types.js';
 import { u16ToProportion } from '../yuma/math.js';
 import { InvalidAxonError } from '../errors.js';
 
@@ -147,6 +147,21 @@ export function i32f32ToNumber(v: unknown): number {
   if (typeof bits === 'number') return bits / 2 ** 32;
   if (typeof bits === 'string' || typeof bits === 'bigint') return Number(BigInt.asIntN(64, BigInt(bits))) / 2 ** 32;
   return 0;
+}
+
+/**
+ * A pool as the runtime reports it: `SubnetInfoRuntimeApi.get_dynamic_info(netuid)` (`toJSON()`, camelCase:
+ * taoIn, alphaIn, alphaOut, the last block's *Emission fields, movingPrice an I96F32 `{bits}`), the price
+ * from `SwapRuntimeApi.current_alpha_price` (rao of τ per α) and the swap pallet's `FeeRate`.
+ */
+export function subnetPoolFromRuntime(netuid: number, info: Record<string, unknown>, priceRao: bigint, feeRate: number): SubnetPool {
+  const u = (k: string) => BigInt((info[k] as string | number | undefined) ?? 0);
+  const bits = (info['movingPrice'] as { bits?: string | number } | undefined)?.bits ?? 0;
+  return {
+    netuid, taoIn: u('taoIn'), alphaIn: u('alphaIn'), alphaOut: u('alphaOut'), priceRao,
+    movingPrice: Number(BigInt(bits)) / 2 ** 32, feeRate,
+    taoInEmission: u('taoInEmission'), alphaInEmission: u('alphaInEmission'), alphaOutEmission: u('alphaOutEmission'),
+  };
 }
 
 /**

@@ -20,15 +20,15 @@ import {
 } from '../errors.js';
 import type {
   CallReceipt, Chain, Commitment, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, TimelockedCommitParams, TimelockInfo, Unsubscribe,
+  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, Unsubscribe,
 } from '../types.js';
 import { QUICKNET } from '../timelock/beacon.js';
 import { SUBTENSOR_BLOCK_TIME_MS, SUBTENSOR_NETWORKS, SUBTENSOR_SIGNED_EXTENSIONS } from './config.js';
 import {
-  addStakeCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, addStakeLimitCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, removeStakeLimitCall, swapStakeCall, swapStakeLimitCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
 } from './calls.js';
 import {
-  commitmentText, hyperparametersFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
+  commitmentText, hyperparametersFromRuntime, subnetPoolFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
   withRuntimeStake,
 } from './codec.js';
 
@@ -122,6 +122,17 @@ export class SubtensorChain implements Chain {
     const at = new Map(regs.map(([k, v]) => [Number((k.args[1] as unknown as { toNumber(): number }).toNumber()), Number(v.toString())]));
     // dynamic TAO: alpha, root TAO and total stake as the runtime reports them (docs/chain.md "Dynamic TAO")
     return withRuntimeStake(metagraphFromNeurons(netuid, block, list, at), dtao.isSome ? dtao.unwrap().toJSON() as Record<string, unknown> : undefined);
+  }
+
+  /** DynamicInfo's reserves and injections, the swap's current price and fee (docs/chain.md "Swap fees and limit prices"). */
+  async subnetPool(netuid: number): Promise<SubnetPool> {
+    const [info, price, fee] = await Promise.all([
+      this.api.call['subnetInfoRuntimeApi']!['getDynamicInfo']!(netuid) as Promise<{ isNone: boolean; unwrap(): { toJSON(): unknown } }>,
+      this.api.call['swapRuntimeApi']!['currentAlphaPrice']!(netuid) as Promise<{ toString(): string }>,
+      this.api.query['swap']!['feeRate']!(netuid) as Promise<{ toString(): string }>,
+    ]);
+    if (info.isNone) throw new SubnetNotFoundError(`subnet ${netuid} does not exist on this chain`, { details: { netuid } });
+    return subnetPoolFromRuntime(netuid, info.unwrap().toJSON() as Record<string, unknown>, BigInt(price.toString()), Number(fee.toString()));
   }
 
   async hyperparameters(netuid: number): Promise<Hyperparameters> {
@@ -232,12 +243,25 @@ export class SubtensorChain implements Chain {
     return this.stakeNetuid;
   }
 
-  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
-    return { block: (await this.send(addStakeCall(this.tx, hotkey, netuid ?? this.netuidForStake(), amount), coldkey)).block };
+  /** add_stake, or add_stake_limit with a limit (SlippageTooHigh / PriceLimitExceeded map to their typed errors). */
+  async addStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
+    const n = netuid ?? this.netuidForStake();
+    const call = limit ? addStakeLimitCall(this.tx, hotkey, n, amount, limit.limitPrice, limit.allowPartial === true) : addStakeCall(this.tx, hotkey, n, amount);
+    return { block: (await this.send(call, coldkey)).block };
   }
 
-  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number): Promise<CallReceipt> {
-    return { block: (await this.send(removeStakeCall(this.tx, hotkey, netuid ?? this.netuidForStake(), amount), coldkey)).block };
+  async removeStake(coldkey: Signer, hotkey: string, amount: bigint, netuid?: number, limit?: StakeLimit): Promise<CallReceipt> {
+    const n = netuid ?? this.netuidForStake();
+    const call = limit ? removeStakeLimitCall(this.tx, hotkey, n, amount, limit.limitPrice, limit.allowPartial === true) : removeStakeCall(this.tx, hotkey, n, amount);
+    return { block: (await this.send(call, coldkey)).block };
+  }
+
+  /** swap_stake, or swap_stake_limit with a limit. */
+  async swapStake(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt> {
+    const call = limit
+      ? swapStakeLimitCall(this.tx, hotkey, originNetuid, destinationNetuid, amount, limit.limitPrice, limit.allowPartial === true)
+      : swapStakeCall(this.tx, hotkey, originNetuid, destinationNetuid, amount);
+    return { block: (await this.send(call, coldkey)).block };
   }
 
   async close(): Promise<void> {

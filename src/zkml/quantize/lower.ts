@@ -9,6 +9,7 @@ import { QuantizeError } from './errors.js';
 import { lowerNonlinear, type NonlinearHost } from './lower-nonlinear.js';
 import { bitsFor, floorShift, isConstLin, linBound, linComb, linConst, linEval, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import { DEFAULT_PRECISION, PRESETS, type PrecisionPreset } from './precision.js';
+import { balancedScale, linearUseWeight } from './tensor-scales.js';
 import { runGadget, type FixedProgram, type Gadget } from './program.js';
 import { toFixed } from '../fixed-point.js';
 
@@ -19,6 +20,11 @@ export interface QTensor {
   scale: number;
   /** Set when the tensor is exactly `apply(src)` for a constant-linear float function (so a next one can compose). */
   affine?: { src: QTensor; apply: (t: Tensor) => Tensor; reads?: ReadPattern };
+  /**
+   * Set on a tensor given its own calibrated scale (tensor-scales.ts): the constant weights it meets take the
+   * difference to the working scale, so their products land where they would at the working scale.
+   */
+  own?: true;
 }
 
 export interface LowerOptions {
@@ -50,10 +56,13 @@ export interface LowerOptions {
 export interface LoweredModel {
   program: FixedProgram;
   scale: number;
-  inputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number }>;
+  /** Per graph input: its fractional bits `scale` (the working scale unless given its own) and range bits. */
+  inputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number; scale: number }>;
   /** ONNX op type of each lowered node, by node name. */
   nodeOps: Map<string, string>;
   outputs: Array<{ name: string; shape: number[]; offset: number; rangeBits: number; scale: number }>;
+  /** Tensors (graph inputs and Relu outputs) given their own calibrated scale ≠ the working scale (tensor-scales.ts). */
+  ownScales: Array<{ tensor: string; scale: number }>;
 }
 
 /** Widest decomposition allowed (the BN254 field holds 253 bits; leave room so nothing wraps). */
@@ -104,6 +113,9 @@ class Lowerer {
   private readonly freeMemo = new Map<string, boolean>();
   private current: IRNode | undefined;
   private nodesDone = 0;
+  /** Fractional bits of each graph input (the working scale unless given its own: tensor-scales.ts). */
+  private inScales: number[] = [];
+  private readonly ownScales: LoweredModel['ownScales'] = [];
 
   constructor(readonly graph: GraphIR, readonly opts: LowerOptions) {
     this.s = opts.scale;
@@ -256,7 +268,7 @@ class Lowerer {
   private calibrated(xs: Lin[]): bigint[][] | undefined {
     const samples = this.opts.samples;
     if (!samples?.length) return undefined;
-    this.calib ??= { values: samples.map((sm) => sm.flatMap((a) => a.map((v) => toFixed(v, this.s)))), done: 0 };
+    this.calib ??= { values: samples.map((sm) => sm.flatMap((a, i) => a.map((v) => toFixed(v, this.inScales[i] ?? this.s)))), done: 0 };
     const c = this.calib;
     for (const v of c.values) for (let i = c.done; i < this.gadgets.length; i++) runGadget(this.gadgets[i]!, v);
     c.done = this.gadgets.length;
@@ -275,6 +287,14 @@ class Lowerer {
   weightScale(maxAbs: number): number {
     const intBits = maxAbs >= 1 ? Math.floor(Math.log2(maxAbs)) + 1 : 0;
     return Math.max(this.s, this.ws - intBits);
+  }
+
+  /**
+   * Fractional bits of constant weights (largest |w| = maxAbs) that multiply x: weightScale, plus the difference of a
+   * tensor with its own scale to the working scale (tensor-scales.ts), so the products land where they would at s.
+   */
+  private weightsFor(x: QTensor, maxAbs: number): number {
+    return Math.max(this.s, this.weightScale(maxAbs) + (x.own ? this.s - x.scale : 0));
   }
 
   /** Bring a tensor to `scale`: multiply up for free, or rescale down (costs range checks). */
@@ -358,7 +378,7 @@ class Lowerer {
     const { zero, cols, big } = probeColumns(probe, x.shape, reads, () => this.tick());
     // the composed weights are quantized once, at the scale their own range allows (the accumulator, bias included,
     // stays exact until the one rescale of the next nonlinearity)
-    const w = this.weightScale(big), scale = x.scale + w;
+    const w = this.weightsFor(x, big), scale = x.scale + w;
     const els = cols.map((c, i) => {
       const r: Array<[bigint, Lin]> = [];
       for (const [m, j] of c) { const k = BigInt(Math.round(m * 2 ** w)); if (k !== 0n) r.push([k, x.els[j]!]); }
@@ -389,6 +409,7 @@ class Lowerer {
         if (varIdx[0] !== 0 || varIdx.length !== 1) this.unsupported(n, n.op === 'Gather' ? 'indices must be constant' : 'only the data input may depend on the model input');
         const index: Tensor[] = [];
         const outs = this.permute(n, ins, [0], index);
+        if ((ins[0] as QTensor).own) for (const o of outs) o.own = true;
         const prev = (ins[0] as QTensor).affine;
         if (prev && outs.length === 1) {
           const rest = ins.map((t) => (isQ(t) ? undefined : t));
@@ -417,7 +438,8 @@ class Lowerer {
         }
         const v = one(), c = this.constQ(ins[1 - varIdx[0]!] as Tensor, v.scale);
         const [a, b, sa, sb] = varIdx[0] === 0 ? [v, c, 1n, sign] : [c, v, 1n, sign];
-        return [this.elementwise(a, b, (x, y) => linComb([[sa, x], [sb, y]]), v.scale)];
+        const y = this.elementwise(a, b, (x, z) => linComb([[sa, x], [sb, z]]), v.scale);
+        return [v.own ? { ...y, own: true } : y]; // a constant shift keeps an own scale
       }
       case 'Mul': {
         if (varIdx.length === 2) {
@@ -425,19 +447,20 @@ class Lowerer {
           if (a.scale + b.scale > 4 * s) { a = this.toScale(a, s); b = this.toScale(b, s); }
           return [this.elementwise(a, b, (x, y) => this.mul(x, y), a.scale + b.scale)];
         }
-        const ct = ins[1 - varIdx[0]!] as Tensor, v = this.prepLinear(one()), w = this.weightScale(maxAbs(ct)), c = this.constQ(ct, w);
+        const ct = ins[1 - varIdx[0]!] as Tensor, v = this.prepLinear(one()), w = this.weightsFor(v, maxAbs(ct)), c = this.constQ(ct, w);
         return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + w)];
       }
       case 'Div': {
         if (varIdx.length !== 1 || varIdx[0] !== 0) this.unsupported(n, 'only division by a constant is supported');
         const inv = ins[1] as Tensor;
-        const recip = { shape: inv.shape, data: inv.data.map((d) => 1 / d) }, w = this.weightScale(maxAbs(recip));
-        const v = this.prepLinear(one()), c = this.constQ(recip, w);
+        const recip = { shape: inv.shape, data: inv.data.map((d) => 1 / d) }, v = this.prepLinear(one());
+        const w = this.weightsFor(v, maxAbs(recip)), c = this.constQ(recip, w);
         return [this.elementwise(v, c, (x, y) => linComb([[y.c, x]]), v.scale + w)];
       }
       case 'Relu': {
-        const x = one(), d = Math.max(0, x.scale - s);
-        return [this.unary(x, (e) => this.relu(e, d), x.scale - d)];
+        const x = one(), own = this.reluScale(n, x), d = Math.max(0, x.scale - (own ?? s));
+        const y = this.unary(x, (e) => this.relu(e, d), x.scale - d);
+        return [own === undefined ? y : { ...y, own: true }];
       }
       case 'LeakyRelu': {
         const x = this.prepLinear(one());
@@ -474,6 +497,23 @@ class Lowerer {
         this.unsupported(n, 'no circuit lowering');
       }
     }
+  }
+
+  /**
+   * A Relu output's own scale (tensor-scales.ts) when the preset asks for per-tensor scales, calibration samples are
+   * given and every use of it is constant-linear: from the largest calibrated output, no finer than x's own scale
+   * (the rescale only drops bits). Undefined: the working scale.
+   */
+  private reluScale(n: IRNode, x: QTensor): number | undefined {
+    const w = this.prec.tensorScales ? linearUseWeight(this.graph, this.consumers, n.outputs[0]!) : undefined;
+    const vals = w === undefined ? undefined : this.calibrated(x.els);
+    if (!vals) return undefined;
+    let m = 0;
+    for (const v of vals) for (const e of v) if (e > 0n) m = Math.max(m, Number(e) / 2 ** x.scale);
+    const sc = balancedScale(m, w!, this.s, this.weightScale(w!), x.scale);
+    if (sc === this.s) return undefined;
+    this.ownScales.push({ tensor: n.outputs[0]!, scale: sc });
+    return sc;
   }
 
   /** max(a, b) = b + relu(a − b); min(a, b) = a − relu(a − b) (exact, one relu each). */
@@ -746,14 +786,16 @@ class Lowerer {
     const vals = new Map<string, QTensor>();
     const inputs: LoweredModel['inputs'] = [];
     let off = 0;
+    this.inScales = g.inputs.map((vi, idx) => this.inputScale(vi.name, idx));
     g.inputs.forEach((vi, idx) => {
-      const R = this.opts.inputRangeBits[idx]!;
+      // an input with its own scale accepts the same values: the same integer bits above its fraction
+      const sc = this.inScales[idx]!, R = Math.max(1, this.opts.inputRangeBits[idx]! - s + sc);
       const n = sizeOf(vi.shape);
       const els: Lin[] = [];
       for (let k = 0; k < n; k++) els.push(linSig(this.sig([-(1n << BigInt(R)), (1n << BigInt(R)) - 1n])));
-      inputs.push({ name: vi.name, shape: vi.shape, offset: off, rangeBits: R });
+      inputs.push({ name: vi.name, shape: vi.shape, offset: off, rangeBits: R, scale: sc });
       off += n;
-      vals.set(vi.name, { shape: vi.shape, scale: s, els });
+      vals.set(vi.name, { shape: vi.shape, scale: sc, els, ...(sc !== s ? { own: true as const } : {}) });
     });
     const nIn = off;
     g.inputs.forEach((vi, idx) => {
@@ -787,6 +829,19 @@ class Lowerer {
       inputs,
       nodeOps: new Map(g.nodes.map((n) => [n.name, n.op])),
       outputs,
+      ownScales: this.ownScales,
     };
+  }
+
+  /** A graph input's own scale from its calibrated range (tensor-scales.ts), or the working scale. */
+  private inputScale(name: string, idx: number): number {
+    const samples = this.opts.samples;
+    const w = this.prec.tensorScales && samples?.length ? linearUseWeight(this.graph, this.consumers, name) : undefined;
+    if (w === undefined) return this.s;
+    let m = 0;
+    for (const sm of samples!) for (const v of sm[idx]!) m = Math.max(m, Math.abs(v));
+    const scale = balancedScale(m, w, this.s, this.weightScale(w));
+    if (scale !== this.s) this.ownScales.push({ tensor: name, scale });
+    return scale;
   }
 }

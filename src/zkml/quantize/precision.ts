@@ -60,6 +60,15 @@ export interface PrecisionPreset {
    * from the calibration statistics: inputs the samples did not see land inside it). Absent: the preset's windows.
    */
   windowMargin?: { abs: number; sd: number; minSamples: number };
+  /**
+   * Per-tensor scales (docs/zkml-compile.md "Per-tensor scales", tensor-scales.ts): graph inputs and Relu outputs
+   * that only feed constant-linear ops get their own scale from the calibrated range. The calibration search
+   * (compile.ts choosePrecision) sets it on a candidate when the preset's `searchTensorScales` is on; kept only
+   * where it measurably wins.
+   */
+  tensorScales?: boolean;
+  /** Let the calibration search try per-tensor scales beside the working scale alone. Absent: never. */
+  searchTensorScales?: boolean;
 }
 
 /** A preset's table settings that a variant may override. */
@@ -85,6 +94,7 @@ export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
     goal: { abs: 1e-3, rel: 1e-3 },
     lstmRoundC: true,
     windowMargin: { abs: 1, sd: 3, minSamples: 8 },
+    searchTensorScales: true,
     // twice the sigmoid segments and one more weight bit, but the tables read their offset at s (the sigmoid at s − 2:
     // its slope ≤ 1/4 makes that truncation ≤ 2^−(s+1)) and add no output bits: cheaper where the sigmoid's error
     // dominates; and h one bit finer between LSTM steps (docs/zkml-compile.md "Precision presets")
@@ -96,6 +106,7 @@ export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
     weightBits: 4, offsetBits: 4, outBits: 4, scales: [10, 11, 12, 13, 14], defaultScale: 12,
     goal: { abs: 2e-4, rel: 2e-4 },
     lstmRoundC: true,
+    searchTensorScales: true,
   },
 };
 
