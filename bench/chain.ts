@@ -4,12 +4,16 @@
  * Baseline: the 16-uid case in the same run; the ratio column is median / baseline median. 5 warm-up
  * epochs precede the timed ones.
  *   npm run bench:chain
+ * With `--random-weights`: subtensor's full test_512_graph_random_weights (512 uids, 64 validators, 18 configurations,
+ * test/chain/yuma-graph.ts) on the dense and the sparse epoch, checked equal, medians and the dense/sparse ratio.
  */
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { runEpoch, type EpochInput } from '../src/chain/yuma/epoch.js';
 import { Devnet } from '../src/chain/devnet/devnet.js';
 import { taoToRao } from '../src/chain/types.js';
+import { runEpochDense } from '../src/chain/yuma/epoch-dense.js';
+import { randomWeightsGraph } from '../test/chain/yuma-graph.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -63,3 +67,32 @@ for (const [n, v] of cases) {
 const head = ['case', 'yuma epoch ms (median of 21)', 'ratio', 'devnet epoch block ms (median of 7)', 'ratio'];
 const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
 for (const r of [head, ...rows]) console.log(r.map((c, j) => (j ? c.padStart(w[j]!) : c.padEnd(w[j]!))).join('  '));
+
+if (process.argv.includes('--random-weights')) {
+  const timed = (epoch: typeof runEpoch) => {
+    const ms: number[] = [];
+    const f = (inp: EpochInput) => { const t = performance.now(); const o = epoch(inp); ms.push(performance.now() - t); return o; };
+    return { f, ms };
+  };
+  const sparse = timed(runEpoch);
+  const dense = timed(runEpochDense);
+  let n = 0;
+  for (let interleave = 0; interleave < 3; interleave++) {
+    for (const serverSelf of [false, true]) {
+      for (const bondsPenalty of [0, 32767, 65535]) {
+        const opts = { networkN: 512, validatorsN: 64, interleave, serverSelf, bondsPenalty, epochs: 1 };
+        const a = randomWeightsGraph({ ...opts, epoch: sparse.f }).out;
+        const b = randomWeightsGraph({ ...opts, epoch: dense.f }).out;
+        for (const k of ['validatorPermit', 'consensus', 'incentive', 'dividends', 'serverEmission', 'validatorEmission', 'bonds'] as const) {
+          if (JSON.stringify(a[k], (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) !== JSON.stringify(b[k], (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))) {
+            throw new Error(`test_512_graph_random_weights: dense ≠ sparse (${k}) at interleave ${interleave}, server self ${serverSelf}, penalty ${bondsPenalty}`);
+          }
+        }
+        n++;
+      }
+    }
+  }
+  const [ms, md] = [median(sparse.ms), median(dense.ms)];
+  console.log(`\ntest_512_graph_random_weights: ${n} configurations, dense = sparse in all`);
+  console.log(`512 uids / 64 validators, one epoch: sparse ${ms.toFixed(1)} ms, dense ${md.toFixed(1)} ms (medians of ${sparse.ms.length}), dense/sparse ${(md / ms).toFixed(2)}`);
+}

@@ -6,7 +6,8 @@
 // Witnesses: "full" = random field elements (the worst case), "small" = signed 8-bit values (quantized-model-like;
 // negatives as p − |x|). Every measurement runs in its own child process so peak RSS is per prover.
 // Options: --sizes 12,15,17   --runs 5 (native rounds)   --snarkjs-runs 3   --warmup 1   --no-snarkjs   --no-lstm
-//          --no-endo-ab (skip the extra native run with the endomorphism split off, ZKINFER_NATIVE_ENDO=0)
+//          --no-endo-ab (skip the extra native run with the endomorphism split on, ZKINFER_NATIVE_ENDO=1; off is
+//          the default since #15's MSM round)
 //          --precompute t (native fixed-base factor, default 1)   --batch k (also time one proveBatch of k
 //          copies of the full witness: ms per proof, default 4; 1 skips it)
 // RAPIDSNARK=/path/to/prover (iden3/rapidsnark's standalone `prover`, built as docs/native-prover.md says): also
@@ -202,12 +203,12 @@ interface Case { label: string; constraints: number; zkey: string; full: string;
 
 /** Rounds alternate the provers (one timed proof per process each), so load drift hits both alike. */
 function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean, rapid: string | undefined, endoAB: boolean): string[] {
-  const nFull: WorkerResult[] = [], nSmall: WorkerResult[] = [], nSmallOff: WorkerResult[] = [], nEndoOff: WorkerResult[] = [], sj: WorkerResult[] = [];
+  const nFull: WorkerResult[] = [], nSmall: WorkerResult[] = [], nSmallOff: WorkerResult[] = [], nEndoOn: WorkerResult[] = [], sj: WorkerResult[] = [];
   const rFull: WorkerResult[] = [], rSmall: WorkerResult[] = [];
   for (let r = 0; r < Math.max(rounds, withSnarkjs ? sRounds : 0); r++) {
     if (r < rounds) nFull.push(runWorker('native', c.zkey, c.full, 1, nativeEnv(), Number(arg('batch', '4'))));
     if (rapid && r < rounds) rFull.push(runRapidsnark(rapid, c.zkey, c.full));
-    if (endoAB && r < rounds) nEndoOff.push(runWorker('native', c.zkey, c.full, 1, nativeEnv({ ZKINFER_NATIVE_ENDO: '0' })));
+    if (endoAB && r < rounds) nEndoOn.push(runWorker('native', c.zkey, c.full, 1, nativeEnv({ ZKINFER_NATIVE_ENDO: '1' })));
     if (withSnarkjs && r < sRounds) sj.push(runWorker('snarkjs', c.zkey, c.full, 1));
     if (c.small && r < rounds) {
       nSmall.push(runWorker('native', c.zkey, c.small, 1, nativeEnv()));
@@ -215,7 +216,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
       nSmallOff.push(runWorker('native', c.zkey, c.small, 1, nativeEnv({ ZKINFER_NATIVE_SMALL_SCALARS: '0' })));
     }
   }
-  for (const r of [...nFull, ...nSmall, ...nSmallOff, ...nEndoOff]) {
+  for (const r of [...nFull, ...nSmall, ...nSmallOff, ...nEndoOn]) {
     if (r.verified !== true) throw new Error(`a native proof for ${c.label} does NOT verify`);
   }
   const ms = (rs: WorkerResult[]) => median(rs.flatMap((r) => r.ms));
@@ -246,7 +247,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
           Math.max(...rFull.map((r) => r.maxRssMB)).toFixed(0),
         ]
       : []),
-    ...(endoAB ? [`${ms(nEndoOff).toFixed(0)} (${(ms(nEndoOff) / nMed).toFixed(2)}×)`] : []),
+    ...(endoAB ? [`${ms(nEndoOn).toFixed(0)} (${(ms(nEndoOn) / nMed).toFixed(2)}×)`] : []),
   ];
 }
 
@@ -306,7 +307,7 @@ async function main(): Promise<void> {
   }
   const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB (Node at start)', `native batch of ${arg('batch', '4')} ms/proof (gain)`, 'native key load ms (sidecar)'];
   if (rapid) head.push('rapidsnark ms', 'native vs rapidsnark', 'rapidsnark small ms (vs native)', 'rapidsnark peak RSS MB');
-  if (endoAB) head.push('native, endomorphisms off: ms (on vs off)');
+  if (endoAB) head.push('native, endomorphisms on: ms (on / off)');
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |';
   console.log(line(head));
@@ -319,7 +320,7 @@ async function main(): Promise<void> {
   if (rapid) console.log(`rapidsnark: ${rapid} (own process per proof, key loaded each time; "native vs rapidsnark" = rapidsnark median / native median)`);
   console.log('small-scalar gain: native on signed 8-bit witnesses with the small-scalar path on vs off (ZKINFER_NATIVE_SMALL_SCALARS=0).');
   console.log("native peak RSS: the Node process's peak over its single proofs (key mapped; before the batch and before snarkjs verifies), in brackets its RSS before the key was loaded.");
-  if (endoAB) console.log('endomorphisms off: full witness with ZKINFER_NATIVE_ENDO=0 (no GLV / ψ split), alternating in the same rounds; the ratio is off / on.');
+  if (endoAB) console.log('endomorphisms on: full witness with ZKINFER_NATIVE_ENDO=1 (GLV / ψ split; off is the default), alternating in the same rounds; the ratio is on / off (> 1: the split is slower).');
   console.log(`machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 

@@ -10,6 +10,7 @@
 #include "groth16.hpp"
 #include "keycache.hpp"
 #include "setup.hpp"
+#include "witness.hpp"
 
 namespace {
 
@@ -216,6 +217,23 @@ Napi::Value fixedBaseMulJs(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// witnessTape(tape, inputs, recipient, out): runs a witness tape (native/src/witness.cpp) synchronously; null when
+// the witness was written into `out`, else {status: 'rejected' | 'overflow' | 'malformed', message}
+Napi::Value witnessTapeJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() || !info[3].IsTypedArray())
+    throw Napi::TypeError::New(env, "witnessTape(tape: Uint8Array, inputs: Uint8Array, recipient: Uint8Array, out: Uint8Array)");
+  Napi::Uint8Array tape = info[0].As<Napi::Uint8Array>(), in = info[1].As<Napi::Uint8Array>();
+  Napi::Uint8Array rec = info[2].As<Napi::Uint8Array>(), out = info[3].As<Napi::Uint8Array>();
+  if (rec.ByteLength() != 32) throw Napi::TypeError::New(env, "witnessTape: the recipient is 32 bytes");
+  zk::TapeResult r = zk::runWitnessTape(tape.Data(), tape.ByteLength(), in.Data(), in.ByteLength(), rec.Data(), out.Data(), out.ByteLength());
+  if (r.status == zk::TapeStatus::Ok) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("status", r.status == zk::TapeStatus::Rejected ? "rejected" : r.status == zk::TapeStatus::Overflow ? "overflow" : "malformed");
+  o.Set("message", r.message);
+  return o;
+}
+
 class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
  public:
   static Napi::Function define(Napi::Env env) {
@@ -294,6 +312,7 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("ProvingKey", ProvingKey::define(env));
   exports.Set("fixedBaseMul", Napi::Function::New(env, fixedBaseMulJs));
+  exports.Set("witnessTape", Napi::Function::New(env, witnessTapeJs));
   exports.Set("threads", Napi::Number::New(env, workerThreads()));
   return exports;
 }

@@ -212,22 +212,7 @@ static inline __attribute__((always_inline)) void montMulAdx(uint64_t r[4], cons
       "adoxq %%r14, %%r9\n\t"
       "adcxq %%r13, %%r10\n\t"
       "adoxq %%r15, %%r10\n\t"
-      "movq %%r12, %%r14\n\t"
-      "subq 0(%[p]), %%r14\n\t"
-      "movq %%r8, %%r13\n\t"
-      "sbbq 8(%[p]), %%r13\n\t"
-      "movq %%r9, %%rdx\n\t"
-      "sbbq 16(%[p]), %%rdx\n\t"
-      "movq %%r10, %%r15\n\t"
-      "sbbq 24(%[p]), %%r15\n\t"
-      "cmovncq %%r14, %%r12\n\t"
-      "cmovncq %%r13, %%r8\n\t"
-      "cmovncq %%rdx, %%r9\n\t"
-      "cmovncq %%r15, %%r10\n\t"
-      "movq %%r12, 0(%[r])\n\t"
-      "movq %%r8, 8(%[r])\n\t"
-      "movq %%r9, 16(%[r])\n\t"
-      "movq %%r10, 24(%[r])\n\t"
+      ZK_ASM_REDUCE_ONCE_STORE
       :
       : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(P.p)
       : "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");

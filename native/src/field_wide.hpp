@@ -6,6 +6,26 @@
 #include <cstdint>
 #include <cstring>
 
+// The common tail of the ADX Montgomery routines: (r12, r8, r9, r10) < 2p, minus p where that does not borrow
+// (branch-free), stored to %[r]. Clobbers rdx, r13, r14, r15.
+#define ZK_ASM_REDUCE_ONCE_STORE            \
+  "movq %%r12, %%r14\n\t"                   \
+  "subq 0(%[p]), %%r14\n\t"                 \
+  "movq %%r8, %%r13\n\t"                    \
+  "sbbq 8(%[p]), %%r13\n\t"                 \
+  "movq %%r9, %%rdx\n\t"                    \
+  "sbbq 16(%[p]), %%rdx\n\t"                \
+  "movq %%r10, %%r15\n\t"                   \
+  "sbbq 24(%[p]), %%r15\n\t"                \
+  "cmovncq %%r14, %%r12\n\t"                \
+  "cmovncq %%r13, %%r8\n\t"                 \
+  "cmovncq %%rdx, %%r9\n\t"                 \
+  "cmovncq %%r15, %%r10\n\t"                \
+  "movq %%r12, 0(%[r])\n\t"                 \
+  "movq %%r8, 8(%[r])\n\t"                  \
+  "movq %%r9, 16(%[r])\n\t"                 \
+  "movq %%r10, 24(%[r])\n\t"
+
 namespace zk {
 
 typedef unsigned __int128 u128w;
@@ -119,22 +139,7 @@ static inline __attribute__((always_inline)) void montRedAdx(uint64_t r[4], cons
       "adcq 40(%[t]), %%r8\n\t"
       "adcq 48(%[t]), %%r9\n\t"
       "adcq 56(%[t]), %%r10\n\t"
-      "movq %%r12, %%r14\n\t"
-      "subq 0(%[p]), %%r14\n\t"
-      "movq %%r8, %%r13\n\t"
-      "sbbq 8(%[p]), %%r13\n\t"
-      "movq %%r9, %%rdx\n\t"
-      "sbbq 16(%[p]), %%rdx\n\t"
-      "movq %%r10, %%r15\n\t"
-      "sbbq 24(%[p]), %%r15\n\t"
-      "cmovncq %%r14, %%r12\n\t"
-      "cmovncq %%r13, %%r8\n\t"
-      "cmovncq %%rdx, %%r9\n\t"
-      "cmovncq %%r15, %%r10\n\t"
-      "movq %%r12, 0(%[r])\n\t"
-      "movq %%r8, 8(%[r])\n\t"
-      "movq %%r9, 16(%[r])\n\t"
-      "movq %%r10, 24(%[r])\n\t"
+      ZK_ASM_REDUCE_ONCE_STORE
       :
       : [r] "r"(r), [t] "r"(t), [p] "r"(pinv)
       : "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");

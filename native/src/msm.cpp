@@ -4,21 +4,26 @@
 //    the windows its longest scalar needs.
 //  - Signed window digits in [−2^(c−1), 2^(c−1)] halve the buckets; the window size c comes from a cost model.
 //  - Bucket accumulation in affine coordinates with batched inversion (Montgomery's trick): ~6 multiplications
-//    per addition instead of ~11 for mixed Jacobian. A term whose bucket is already waiting in the current batch
-//    goes to a per-bucket Jacobian overflow accumulator instead (so a skewed digit distribution never stalls).
-//  - Endomorphisms: a scalar above 128 bits is cut into two halves of ≤ 128 bits, k·P = k1·P + k2·E(P), with
-//    E = φ (GLV) on G1 and ψ on G2 (curve.hpp): twice the terms, half the windows, half the bucket reductions
-//    and doublings. E(P) costs one (G1) or two (G2) field multiplications per point, made per call.
-//  - Work is split into (window, point-chunk) tasks run on a pool of std::threads.
+//    per addition instead of ~11 for mixed Jacobian. A term whose bucket already waits in the current batch
+//    waits in a queue for a later batch (a Jacobian accumulator only when the queue is full).
+//  - Bucket reduction batched too: segments of buckets summed in lockstep with one inversion per step.
+//  - Endomorphisms (off by default, ZKINFER_NATIVE_ENDO=1): a scalar above 128 bits is cut into two halves of
+//    ≤ 128 bits, k·P = k1·P + k2·E(P), with E = φ (GLV) on G1 and ψ on G2 (curve.hpp): twice the terms, half
+//    the windows, half the bucket reductions and doublings. E(P) costs one (G1) or two (G2) field
+//    multiplications per point, made per call.
+//  - Work is split into (window, point-chunk) tasks run on a pool of std::threads; the window size and chunking
+//    come from a cost model that counts the idle tail (docs/native-prover.md, "MSM round").
 #include "msm.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <malloc.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace zk {
@@ -46,12 +51,15 @@ unsigned workerThreads() {
 
 namespace {
 
-// ZKINFER_NATIVE_ENDO=0 turns the endomorphism split off (for measurements); msmSetEndomorphism overrides it.
+// The endomorphism split is off by default since the batched bucket reduction made the reductions it halves
+// cheap: single-threaded CPU time, alternating pairs, it was slower in 5 of 6 pairs at 2^15 and most pairs at
+// 2^17, and it costs 17 MB at 2^17 (docs/native-prover.md, "MSM round"). ZKINFER_NATIVE_ENDO=1 turns it on;
+// msmSetEndomorphism overrides both.
 std::atomic<int> endoOverride{-1};
 bool endomorphismOn() {
   static bool env = [] {
     const char* e = getenv("ZKINFER_NATIVE_ENDO");
-    return !(e && e[0] == '0');
+    return e && e[0] == '1';
   }();
   int o = endoOverride.load(std::memory_order_relaxed);
   return o < 0 ? env : o != 0;
@@ -110,11 +118,17 @@ inline void bitRange(const uint64_t s[4], int off, int len, uint64_t out[4]) {
   }
 }
 
+// Batched bucket reduction (reduceAffine): segment length L, and the bucket count below which the Jacobian
+// running sum is as cheap (c < 12).
+constexpr size_t REDUCE_SEGMENT = 16;
+constexpr size_t REDUCE_MIN_BUCKETS = 2048;
+
 struct Plan {
   int c = 1;          // window bits
   int nWin = 1;       // windows (signed digits need bits + 1)
   bool affine = false;
   size_t batch = 0;   // affine batch size
+  size_t chunks = 1;  // point chunks per window (tasks = nWin × chunks)
 };
 
 // ZKINFER_NATIVE_MSM_PATH=affine|jacobian forces one bucket strategy (tests cover both; default: cost model).
@@ -129,22 +143,73 @@ int forcedPath() {
   return v;
 }
 
-// Cost in field multiplications per window for n terms, then × windows; pick the cheapest (c, path).
-Plan choosePlan(size_t n, int bits) {
+// msmSetWindow, or ZKINFER_NATIVE_MSM_WINDOW=c (2 … 15; tests force the large windows on small circuits):
+// 0 = the cost model
+int windowFromEnv() {
+  const char* e = getenv("ZKINFER_NATIVE_MSM_WINDOW");
+  int c = e ? atoi(e) : 0;
+  return c >= 2 && c <= 15 ? c : 0;
+}
+std::atomic<int> windowOverride{windowFromEnv()};
+
+// The plan of one bit-length class: window size c, bucket strategy and how many point chunks each window is cut
+// into, chosen by a cost model in multiplications of the curve's field F (docs/native-prover.md, "Window size and
+// schedule"). What the model counts, for n terms on T threads:
+//  - a task is one (window, chunk): its terms' bucket additions (mixed Jacobian ~13, batch-affine ~7.5 plus the
+//    batch's inversion / B) and its bucket reduction (Jacobian running sum ~27 per bucket; batched affine
+//    reduceAffine ~2 × (6 + inversion / S) per bucket plus ~38 per segment);
+//  - the tasks run on T threads, so the cost is ceil(tasks / T) × the cost of one task (the idle tail counts),
+//    plus one Jacobian addition per task to combine them;
+//  - when the affine bucket array is larger than half the L2 cache (sysconf; 1 MB on the EPYC it was measured
+//    on), every bucket access misses it: `miss` more per addition (G1 at 2^17: c = 15, 1 MB of buckets, took
+//    7 % longer than c = 13 single-threaded, where the count alone predicts 11 % less).
+// In multiplications of F: an inversion ≈ 400 Fq (Fq2: one Fq inversion plus a few Fq products ≈ 140 Fq2); a
+// miss ≈ 2 Fq ≈ 0.7 Fq2 (the same nanoseconds).
+struct CurveCosts {
+  double inv, miss;
+  size_t pointBytes;
+};
+size_t l2Bytes() {
+  static size_t v = [] {
+    long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    return l2 > 0 ? (size_t)l2 : (size_t)512 * 1024;
+  }();
+  return v;
+}
+double reduceCost(double nb, bool affine, double inv) {
+  if (!affine || nb < (double)REDUCE_MIN_BUCKETS) return nb * 27.0;
+  const double S = nb / (double)REDUCE_SEGMENT;
+  return nb * 2.0 * (6.0 + inv / S) + S * 38.0;
+}
+
+Plan choosePlan(size_t n, int bits, unsigned T, const CurveCosts& k) {
   Plan best;
   double bestCost = 1e300;
   const int force = forcedPath();
-  for (int c = 2; c <= 15; c++) {  // ≤ 15: digits fit int16
-    int nWin = (bits + 1 + c - 1) / c;
-    double nb = (double)(1u << (c - 1));
-    double reduce = nb * 27.0;
-    double jac = nWin * ((double)n * 13.0 + reduce);
-    if (force != 1 && jac < bestCost) { bestCost = jac; best = {c, nWin, false, 0}; }
-    if (nb >= 64 || force == 1) {
-      double B = std::max(1.0, std::min(1024.0, nb / 8.0));
-      double perAdd = 7.5 + 400.0 / B + 0.5 * (B / nb) * 13.0;
-      double aff = nWin * ((double)n * perAdd + reduce);
-      if (force != 2 && aff < bestCost) { bestCost = aff; best = {c, nWin, true, (size_t)B}; }
+  const int fixed = windowOverride.load(std::memory_order_relaxed);
+  const size_t maxChunks = T > 1 ? 4 * (size_t)T : 1;
+  for (int c = fixed ? fixed : 2; c <= (fixed ? fixed : 15); c++) {  // ≤ 15: digits fit int16
+    const int nWin = (bits + 1 + c - 1) / c;
+    const double nb = (double)(1u << (c - 1));
+    const double B = std::max(1.0, std::min(1024.0, nb / 8.0));
+    const double miss = nb * (double)k.pointBytes > (double)(l2Bytes() / 2) ? k.miss : 0.0;
+    for (size_t chunks = 1; chunks <= maxChunks && chunks <= std::max<size_t>(1, n / 256); chunks++) {
+      const double m = (double)n / (double)chunks;
+      const size_t tasks = (size_t)nWin * chunks;
+      const double rounds = (double)((tasks + T - 1) / T);
+      const double combine = (double)tasks * 16.0;
+      const double jac = rounds * (m * (13.0 + miss) + reduceCost(nb, false, k.inv)) + combine;
+      if (force != 1 && jac < bestCost) {
+        bestCost = jac;
+        best = {c, nWin, false, 0, chunks};
+      }
+      if (nb >= 64 || force == 1) {
+        const double aff = rounds * (m * (7.5 + k.inv / B + miss) + reduceCost(nb, true, k.inv)) + combine;
+        if (force != 2 && aff < bestCost) {
+          bestCost = aff;
+          best = {c, nWin, true, (size_t)B, chunks};
+        }
+      }
     }
     if (c > bits + 1) break;
   }
@@ -163,30 +228,30 @@ inline void signedDigits(const uint64_t k[4], const Plan& p, int16_t* dig, size_
   }
 }
 
+// A batch of affine additions dst += (x2, y2) whose denominators are inverted together (Montgomery's trick):
+// ~6 multiplications per addition plus one inversion per batch. Each dst may appear once per batch.
 template <class F>
-struct AffineBuckets {
-  size_t nb;
-  std::vector<Affine<F>> pt;
-  std::vector<uint8_t> has;
-  std::vector<uint32_t> stamp;
-  std::vector<Jac<F>> overflow;
-  explicit AffineBuckets(size_t nb_) : nb(nb_), pt(nb_), has(nb_), stamp(nb_), overflow(nb_) {}
-};
-
-// Σ over terms [from, to) of digit·point for one window, with affine buckets and batched inversion.
-template <class F>
-Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, size_t from, size_t to, const Plan& p) {
-  const size_t nb = (size_t)1 << (p.c - 1);
-  AffineBuckets<F> B(nb);
-  std::fill(B.overflow.begin(), B.overflow.end(), Jac<F>::inf());
-  struct Op { uint32_t b; uint8_t dbl; F x2, y2; };
+struct AffineBatch {
+  struct Op { Affine<F>* dst; uint8_t dbl; F x2, y2; };
   std::vector<Op> ops;
-  ops.reserve(p.batch);
-  std::vector<F> den(p.batch), pref(p.batch);
-  uint32_t round = 1;
-
-  auto flush = [&]() {
-    size_t m = ops.size();
+  std::vector<F> den, pref;
+  explicit AffineBatch(size_t cap) : den(cap), pref(cap) { ops.reserve(cap); }
+  size_t size() const { return ops.size(); }
+  // Queues dst += (x2, y2) for a finite dst. Returns false, queuing nothing, when the sum is infinity (dst = −P):
+  // the caller then marks dst empty.
+  bool add(Affine<F>& dst, const F& x2, const F& y2) {
+    if (dst.x == x2) {
+      if (!(dst.y == y2)) return false;
+      den[ops.size()] = y2.dbl();  // doubling
+      ops.push_back({&dst, 1, x2, y2});
+      return true;
+    }
+    den[ops.size()] = x2 - dst.x;
+    ops.push_back({&dst, 0, x2, y2});
+    return true;
+  }
+  void flush() {
+    const size_t m = ops.size();
     if (!m) return;
     F acc = F::one();
     for (size_t k = 0; k < m; k++) {
@@ -197,8 +262,8 @@ Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, s
     for (size_t k = m; k-- > 0;) {
       F dinv = inv * pref[k];
       inv = inv * den[k];
-      Op& o = ops[k];
-      Affine<F>& b = B.pt[o.b];
+      const Op& o = ops[k];
+      Affine<F>& b = *o.dst;
       F lambda;
       if (o.dbl) {
         F xx = b.x.sqr();
@@ -212,49 +277,164 @@ Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, s
       b.y = y3;
     }
     ops.clear();
-    round++;
-  };
-
-  for (size_t i = from; i < to; i++) {
-    int32_t d = dig[i];
-    if (!d) continue;
-    const Affine<F>& P = src.at(refs[i]);
-    uint32_t b = (uint32_t)(d < 0 ? -d : d) - 1;
-    bool neg = (d < 0) != (refs[i].neg != 0);
-    F y2 = neg ? -P.y : P.y;
-    if (B.stamp[b] == round) {  // bucket busy in this batch: Jacobian overflow
-      B.overflow[b].addMixed(P.x, y2);
-      continue;
-    }
-    if (!B.has[b]) {
-      B.pt[b] = {P.x, y2};
-      B.has[b] = 1;
-      continue;
-    }
-    Affine<F>& cur = B.pt[b];
-    if (cur.x == P.x) {
-      if (cur.y == y2) {  // doubling
-        B.stamp[b] = round;
-        den[ops.size()] = y2.dbl();
-        ops.push_back({b, 1, P.x, y2});
-      } else {  // P + (−P)
-        B.has[b] = 0;
-      }
-    } else {
-      B.stamp[b] = round;
-      den[ops.size()] = P.x - cur.x;
-      ops.push_back({b, 0, P.x, y2});
-    }
-    if (ops.size() == p.batch) flush();
   }
-  flush();
+};
 
+// Σ_k (k+1)·buckets[k] for Jacobian buckets: the running sum (two additions per bucket).
+template <class F>
+Jac<F> reduceJacobian(const Jac<F>* buckets, size_t nb) {
   Jac<F> running = Jac<F>::inf(), sum = Jac<F>::inf();
   for (size_t k = nb; k-- > 0;) {
-    if (B.has[k]) running.addMixed(B.pt[k].x, B.pt[k].y);
-    running.add(B.overflow[k]);
+    running.add(buckets[k]);
     sum.add(running);
   }
+  return sum;
+}
+
+// Σ_k (k+1)·pt[k] over the filled affine buckets (meta[k] & 1), docs/native-prover.md "Bucket reduction". The
+// nb buckets are cut into S = nb / L segments reduced in lockstep, so each step's S affine additions share one
+// inversion: segment s gives R_s = Σ_j B_(sL+j) (its running sum) and T_s = Σ_j (j+1)·B_(sL+j); the total is
+// Σ_s T_s + L·Σ_s s·R_s, the last sum by a Jacobian running sum over the S segments and log2 L doublings.
+// ~2 × (6 + inversion / S) multiplications per bucket instead of ~27 for the Jacobian running sum.
+template <class F>
+Jac<F> reduceAffine(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
+  constexpr size_t L = REDUCE_SEGMENT;
+  const size_t S = nb / L;
+  std::vector<Affine<F>> run(S), sum(S);
+  std::vector<uint8_t> hasRun(S, 0), hasSum(S, 0);
+  AffineBatch<F> batch(S);
+  for (size_t j = L; j-- > 0;) {
+    for (size_t s = 0; s < S; s++) {
+      const size_t k = s * L + j;
+      if (!(meta[k] & 1)) continue;
+      if (!hasRun[s]) {
+        run[s] = pt[k];
+        hasRun[s] = 1;
+      } else if (!batch.add(run[s], pt[k].x, pt[k].y)) {
+        hasRun[s] = 0;
+      }
+    }
+    batch.flush();
+    for (size_t s = 0; s < S; s++) {
+      if (!hasRun[s]) continue;
+      if (!hasSum[s]) {
+        sum[s] = run[s];
+        hasSum[s] = 1;
+      } else if (!batch.add(sum[s], run[s].x, run[s].y)) {
+        hasSum[s] = 0;
+      }
+    }
+    batch.flush();
+  }
+  Jac<F> total = Jac<F>::inf(), running = Jac<F>::inf(), weighted = Jac<F>::inf();
+  for (size_t s = S; s-- > 1;) {
+    if (hasRun[s]) running.addMixed(run[s].x, run[s].y);
+    weighted.add(running);
+  }
+  for (size_t l = 1; l < L; l <<= 1) weighted = weighted.dbl();
+  for (size_t s = 0; s < S; s++)
+    if (hasSum[s]) total.addMixed(sum[s].x, sum[s].y);
+  total.add(weighted);
+  return total;
+}
+
+// Σ over terms [from, to) of digit·point for one window, with affine buckets and batched inversion.
+//  - meta[b] = (round << 1) | filled: one small array (4 bytes a bucket) says whether bucket b holds a point and
+//    whether it already has an addition waiting in the current batch (round);
+//  - a term whose bucket is busy waits in a queue and joins a later batch, so every addition stays affine; only
+//    when the queue is full (a skewed digit distribution) does a term go to a per-bucket Jacobian accumulator,
+//    allocated on first use;
+//  - the bucket point of the term PREFETCH ahead is prefetched (buckets are hit at random);
+//  - the buckets are summed by reduceAffine (large windows) or the Jacobian running sum.
+template <class F>
+Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, size_t from, size_t to, const Plan& p) {
+  constexpr size_t PREFETCH = 8;
+  const size_t nb = (size_t)1 << (p.c - 1);
+  std::vector<Affine<F>> pt(nb);
+  std::vector<uint32_t> meta(nb, 0);
+  std::vector<Jac<F>> overflow;  // lazily: nb Jacobian points
+  struct Wait { uint32_t b, i; };
+  AffineBatch<F> batch(p.batch);
+  std::vector<Wait> queue;
+  const size_t queueCap = p.batch;
+  queue.reserve(queueCap);
+  uint32_t round = 1;
+
+  auto flush = [&]() {
+    if (!batch.size()) return;
+    batch.flush();
+    round++;
+  };
+  auto busy = [&](uint32_t b) { return (meta[b] >> 1) == round; };
+  // Adds term i to its (free) bucket b: fills an empty bucket, or queues an affine addition / doubling.
+  auto place = [&](uint32_t b, size_t i) {
+    const Affine<F>& P = src.at(refs[i]);
+    const bool neg = (dig[i] < 0) != (refs[i].neg != 0);
+    const F y2 = neg ? -P.y : P.y;
+    if (!(meta[b] & 1)) {
+      pt[b] = {P.x, y2};
+      meta[b] |= 1;
+    } else if (!batch.add(pt[b], P.x, y2)) {  // P + (−P)
+      meta[b] &= ~1u;
+    } else {
+      meta[b] = (round << 1) | 1;
+    }
+  };
+  auto toOverflow = [&](uint32_t b, size_t i) {
+    if (overflow.empty()) overflow.assign(nb, Jac<F>::inf());
+    const Affine<F>& P = src.at(refs[i]);
+    const bool neg = (dig[i] < 0) != (refs[i].neg != 0);
+    overflow[b].addMixed(P.x, neg ? -P.y : P.y);
+  };
+  // Moves waiting terms whose bucket is free into the batch (until it is full).
+  auto drain = [&]() {
+    size_t keep = 0;
+    for (size_t k = 0; k < queue.size(); k++) {
+      const Wait w = queue[k];
+      if (batch.size() < p.batch && !busy(w.b)) place(w.b, w.i);
+      else queue[keep++] = w;
+    }
+    queue.resize(keep);
+  };
+  auto bucketOf = [](int32_t d) { return (uint32_t)(d < 0 ? -d : d) - 1; };
+
+  for (size_t i = from; i < to; i++) {
+    if (i + PREFETCH < to && dig[i + PREFETCH]) __builtin_prefetch(&pt[bucketOf(dig[i + PREFETCH])]);
+    const int32_t d = dig[i];
+    if (!d) continue;
+    const uint32_t b = bucketOf(d);
+    if (busy(b)) {
+      if (queue.size() < queueCap) queue.push_back({b, (uint32_t)i});
+      else toOverflow(b, i);
+      continue;
+    }
+    place(b, i);
+    while (batch.size() == p.batch) {
+      flush();
+      drain();
+    }
+  }
+  // the tail: batches from the queue while they stay worth an inversion, then the rest in Jacobian
+  flush();
+  while (!queue.empty()) {
+    drain();
+    if (batch.size() < 16) {
+      for (const Wait& w : queue) toOverflow(w.b, w.i);
+      queue.clear();
+    }
+    flush();
+  }
+
+  Jac<F> sum = Jac<F>::inf();
+  if (nb >= REDUCE_MIN_BUCKETS) {
+    sum = reduceAffine(pt.data(), meta.data(), nb);
+  } else {
+    std::vector<Jac<F>> jac(nb, Jac<F>::inf());
+    for (size_t k = 0; k < nb; k++)
+      if (meta[k] & 1) jac[k] = Jac<F>::fromAffine(pt[k]);
+    sum = reduceJacobian(jac.data(), nb);
+  }
+  if (!overflow.empty()) sum.add(reduceJacobian(overflow.data(), nb));
   return sum;
 }
 
@@ -272,12 +452,7 @@ Jac<F> windowJacobian(const Source<F>& src, const Ref* refs, const int16_t* dig,
     if (neg) buckets[b].addMixed(P.x, -P.y);
     else buckets[b].addMixed(P.x, P.y);
   }
-  Jac<F> running = Jac<F>::inf(), sum = Jac<F>::inf();
-  for (size_t k = nb; k-- > 0;) {
-    running.add(buckets[k]);
-    sum.add(running);
-  }
-  return sum;
+  return reduceJacobian(buckets.data(), nb);
 }
 
 // Runs fn(task) for task in [0, nTasks) on up to `threads` threads.
@@ -309,14 +484,20 @@ struct ClassWork {
   std::vector<int16_t> dig;
 };
 
+template <class F>
 void planClass(ClassWork& cw) {
   const size_t n = cw.m;
   cw.T = n >= 1024 ? workerThreads() : 1;
-  cw.p = choosePlan(cw.T > 1 ? n / cw.T + 1 : n, cw.bits);
-  // with few windows, also split the points so every thread has work
-  cw.chunks = 1;
-  if (cw.T > 1) cw.chunks = std::max<size_t>(1, (2 * cw.T + cw.p.nWin - 1) / cw.p.nWin);
-  if (cw.chunks > 1) cw.p = choosePlan(n / cw.chunks + 1, cw.bits);
+  const CurveCosts k = sizeof(F) == sizeof(Fq) ? CurveCosts{400.0, 2.0, sizeof(Affine<F>)} : CurveCosts{140.0, 0.7, sizeof(Affine<F>)};
+  cw.p = choosePlan(n, cw.bits, cw.T, k);
+  cw.chunks = cw.p.chunks;
+  static const bool debug = [] {
+    const char* e = getenv("ZKINFER_NATIVE_MSM_DEBUG");
+    return e && e[0] == '1';
+  }();
+  if (debug)
+    fprintf(stderr, "msm class: %zu terms of <= %d bits, c=%d, %d windows x %zu chunks on %u threads, %s batch %zu\n", n, cw.bits, cw.p.c,
+            cw.p.nWin, cw.chunks, cw.T, cw.p.affine ? "affine" : "jacobian", cw.p.batch);
 }
 
 template <class F>
@@ -449,7 +630,7 @@ Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStat
       cw.m += count[t * N_CLASSES + k];
     }
     if (!cw.m) continue;
-    planClass(cw);
+    planClass<F>(cw);
     cw.refs.resize(cw.m);
     cw.dig.resize((size_t)cw.p.nWin * cw.m);
   }
@@ -535,6 +716,7 @@ G2 msmG2(const G2Affine* points, const uint64_t* scalars, size_t n, MsmStats* st
 G1 msmG1(const FixedBases<Fq>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq>(base, scalars, n, stats); }
 G2 msmG2(const FixedBases<Fq2>& base, const uint64_t* scalars, size_t n, MsmStats* stats) { return msm<Fq2>(base, scalars, n, stats); }
 void msmSetEndomorphism(bool on) { endoOverride.store(on ? 1 : 0); }
+void msmSetWindow(int c) { windowOverride.store(c >= 2 && c <= 15 ? c : 0); }
 void buildTablesG1(const G1Affine* points, size_t n, int t, G1Affine* const* out) { buildTables<Fq>(points, n, t, out); }
 void buildTablesG2(const G2Affine* points, size_t n, int t, G2Affine* const* out) { buildTables<Fq2>(points, n, t, out); }
 

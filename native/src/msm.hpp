@@ -78,9 +78,13 @@ G2 msmG2(const FixedBases<Fq2>& base, const uint64_t* scalars, size_t n, MsmStat
 void buildTablesG1(const G1Affine* points, size_t n, int t, G1Affine* const* out);
 void buildTablesG2(const G2Affine* points, size_t n, int t, G2Affine* const* out);
 
-// Endomorphism split of scalars above 128 bits (curve.hpp): on by default, ZKINFER_NATIVE_ENDO=0 turns it off;
+// Endomorphism split of scalars above 128 bits (curve.hpp): off by default, ZKINFER_NATIVE_ENDO=1 turns it on;
 // this overrides both for the whole process (tests compare the two paths).
 void msmSetEndomorphism(bool on);
+
+// Forces the Pippenger window size c (2 … 15) of every bit-length class, 0 = the cost model's choice (default).
+// For measurements only (native/tools/msm_bench.cpp sweeps it); results are the same for every c.
+void msmSetWindow(int c);
 
 // Threads used by the MSM and FFT (defaults to the hardware concurrency; ZKINFER_NATIVE_THREADS overrides),
 // or the budget a ThreadBudget set on the calling thread.

@@ -5,7 +5,9 @@
 //  - φ(P) = λ·P and ψ(Q) = μ·Q against plain double-and-add;
 //  - glvSplit / psiSplit: k ≡ ±k1 ± k2·eigenvalue (mod r) with both halves below 2^128;
 //  - msmG1 / msmG2 with the split on, with it off, and Σ k_i·P_i by double-and-add agree (points at infinity,
-//    repeated points and P, −P pairs included, so bucket doublings and cancellations run).
+//    repeated points and P, −P pairs included, so bucket doublings and cancellations run);
+//  - large windows (batched bucket reduction, wait queue, overflow) against small Jacobian windows, and one
+//    scalar for all terms (every term in one bucket) against k·ΣP.
 // Prints one line per check and exits 1 on the first mismatch.
 // Build: g++ -O2 -std=c++17 -pthread -Inative/src native/tools/endo_test.cpp native/src/{field,curve,msm}.cpp
 #include <algorithm>
@@ -154,6 +156,37 @@ static void runCurve(const char* name, const Affine<F>& gen, const uint64_t eige
     Jac<F> off = msm(pts.data(), sc.data(), m, nullptr);
     check(same(on, part), N + ": MSM of " + std::to_string(m) + " terms, endomorphism on = double-and-add");
     check(same(off, part), N + ": MSM of " + std::to_string(m) + " terms, endomorphism off = double-and-add");
+  }
+  // large windows (batched bucket reduction, the wait queue and its Jacobian overflow): 4n terms over the points
+  // repeated (so buckets double and cancel), against the same MSM with small Jacobian windows
+  {
+    const size_t big = 4 * n;
+    std::vector<Affine<F>> bp(big);
+    std::vector<uint64_t> bs(4 * big);
+    for (size_t i = 0; i < big; i++) {
+      bp[i] = pts[i % n];
+      if (i % 3 == 1) memcpy(&bs[4 * i], &bs[4 * (i - 1)], 32);  // same scalar as the previous term
+      else rng.scalar(&bs[4 * i]);
+    }
+    msmSetEndomorphism(true);
+    msmSetWindow(6);
+    Jac<F> ref = msm(bp.data(), bs.data(), big, nullptr);
+    bool ok = true;
+    for (int c : {12, 13, 14}) {
+      msmSetWindow(c);
+      ok = ok && same(msm(bp.data(), bs.data(), big, nullptr), ref);
+    }
+    check(ok, N + ": MSM of " + std::to_string(big) + " terms with windows 12, 13, 14 = with window 6");
+    // one scalar for every term: all terms in one bucket per window (the queue fills and overflows)
+    Jac<F> pointSum = Jac<F>::inf();
+    for (size_t i = 0; i < big; i++) {
+      memcpy(&bs[4 * i], &sc[4 * (edge.size() + 1)], 32);
+      pointSum.addAffine(bp[i]);
+    }
+    msmSetWindow(13);
+    Jac<F> skew = msm(bp.data(), bs.data(), big, nullptr);
+    msmSetWindow(0);
+    check(same(skew, pointSum.mul(&sc[4 * (edge.size() + 1)])), N + ": MSM of " + std::to_string(big) + " terms with one scalar = k·ΣP");
   }
   // every term a single edge scalar on one point (catches a wrong sign of one half)
   bool singles = true;

@@ -51,6 +51,26 @@ export const AlphaHighTooLowError = def('AlphaHighTooLowError', 'AlphaHighTooLow
 export const AlphaLowOutOfRangeError = def('AlphaLowOutOfRangeError', 'AlphaLowOutOfRange',
   'Set alphaLow between 1638 (u16::MAX / 40) and alphaHigh.');
 
+// ---- subnet-owner admin calls: set_tempo, set_activity_cutoff_factor, trigger_epoch (docs/chain.md "Epoch schedule") ----
+export const NotSubnetOwnerError = def('NotSubnetOwnerError', 'BadOrigin',
+  'Sign with the coldkey that owns the subnet (see `zkinfer chain hyperparameters`).');
+export const NotRootError = def('NotRootError', 'RootOrigin',
+  'Only the devnet\'s sudo key (//Alice, as on a subtensor localnet) may send this root call.');
+export const TempoOutOfBoundsError = def('TempoOutOfBoundsError', 'TempoOutOfBounds',
+  'Pick a tempo between 360 and 50400 blocks (MIN_TEMPO..MAX_TEMPO).');
+export const ActivityCutoffFactorOutOfBoundsError = def('ActivityCutoffFactorOutOfBoundsError', 'ActivityCutoffFactorMilliOutOfBounds',
+  'Pick a factor between 1000 and 50000 per mille of the tempo (cutoff = factor × tempo / 1000 blocks).');
+export const AdminWindowClosedError = def('AdminWindowClosedError', 'AdminActionProhibitedDuringWeightsWindow',
+  'Admin calls are frozen in the last AdminFreezeWindow blocks before an epoch and while a triggered epoch is pending; retry after the epoch.');
+export const AdminRateLimitError = def('AdminRateLimitError', 'TxRateLimitExceeded',
+  'The subnet owner changed this setting too recently; retry after the block named in the message.');
+export const EpochTriggerAlreadyPendingError = def('EpochTriggerAlreadyPendingError', 'EpochTriggerAlreadyPending',
+  'An epoch is already triggered; wait for it to run.');
+export const AutoEpochAlreadyImminentError = def('AutoEpochAlreadyImminentError', 'AutoEpochAlreadyImminent',
+  'The scheduled epoch comes sooner than a triggered one would; wait for it.');
+export const DynamicTempoBlockedByCommitRevealError = def('DynamicTempoBlockedByCommitRevealError', 'DynamicTempoBlockedByCommitReveal',
+  'trigger_epoch is refused on commit-reveal subnets (it would break the reveal schedule); turn commit-reveal off first.');
+
 // ---- set_weights (one class per subtensor check) ----
 export const WeightVecLengthMismatchError = def('WeightVecLengthMismatchError', 'WeightVecNotEqualSize',
   'Pass exactly one weight per uid.');
@@ -119,6 +139,8 @@ export const CHAIN_ERRORS: Record<string, new (message: string, opts?: ZkinferEr
     InsufficientBalanceError, NotEnoughStakeError, TooManyRegistrationsError, InvalidAmountError,
     SlippageTooHighError, PriceLimitExceededError, SameNetuidError,
     AlphaHighTooLowError, AlphaLowOutOfRangeError,
+    NotSubnetOwnerError, NotRootError, TempoOutOfBoundsError, ActivityCutoffFactorOutOfBoundsError, AdminWindowClosedError, AdminRateLimitError,
+    EpochTriggerAlreadyPendingError, AutoEpochAlreadyImminentError, DynamicTempoBlockedByCommitRevealError,
     WeightVecLengthMismatchError, IncorrectWeightVersionKeyError, WeightsRateLimitError, InvalidUidError,
     TooFewWeightsError, DuplicateUidsError, NoValidatorPermitError, MaxWeightExceededError, CommitRevealEnabledError,
     CommitRevealDisabledError, IncorrectCommitRevealVersionError, CommittingWeightsTooFastError, TooManyUnrevealedCommitsError,

@@ -110,8 +110,17 @@ export interface Hyperparameters {
   maxWeightsLimit: number;
   /** set_weights must carry this version key (callers with a larger key are accepted too). */
   weightsVersion: number;
-  /** Blocks after which a uid that has not set weights counts as inactive. */
+  /**
+   * Blocks after which a uid that has not set weights counts as inactive: as the runtime API reports it since
+   * subtensor's 2026 schedule, the effective ⌊activityCutoffFactor·tempo/1000⌋ (at least 1), read-only.
+   */
   activityCutoff: number;
+  /**
+   * subtensor's `ActivityCutoffFactorMilli`: the cutoff in per mille of the tempo (1000..50000, default 13889),
+   * set by the owner's `set_activity_cutoff_factor`. The devnet always has it; on subtensor it is read from
+   * storage where the runtime has it, else left out.
+   */
+  activityCutoffFactor?: number;
   /** Burn cost of `burnedRegister`, rao. */
   burn: bigint;
   /** Max registrations per block (0 = unlimited). */
@@ -135,6 +144,24 @@ export interface Hyperparameters {
   alphaSigmoidSteepness?: number;
   /** Bonds penalty β as a u16 (subtensor `BondsPenalty`, default 65535 = 1: bonds follow clipped weights). */
   bondsPenalty?: number;
+  /**
+   * The rest of what the Bittensor SDK's `SubnetHyperparameters` decodes from `SubnetHyperparamsV2`, read by the subtensor
+   * adapter only (the devnet does not model them): u64 amounts and difficulties as bigint (burns in rao).
+   */
+  rho?: number;
+  minDifficulty?: bigint;
+  maxDifficulty?: bigint;
+  adjustmentInterval?: number;
+  registrationAllowed?: boolean;
+  targetRegsPerInterval?: number;
+  minBurn?: bigint;
+  maxBurn?: bigint;
+  adjustmentAlpha?: bigint;
+  difficulty?: bigint;
+  subnetIsActive?: boolean;
+  transfersEnabled?: boolean;
+  bondsResetEnabled?: boolean;
+  userLiquidityEnabled?: boolean;
 }
 
 /** A commitment published by a hotkey (`commit`), as returned by `commitments`. */
@@ -187,6 +214,11 @@ export interface SubnetPool {
   taoInEmission: bigint;
   alphaInEmission: bigint;
   alphaOutEmission: bigint;
+}
+
+/** Result of `triggerEpoch`: the block the triggered epoch runs at (subtensor's `PendingEpochAt`). */
+export interface TriggerEpochReceipt extends CallReceipt {
+  firesAt: number;
 }
 
 /** Result of `burnedRegister`. */
@@ -299,6 +331,16 @@ export interface Chain {
   swapStake?(coldkey: Signer, hotkey: string, originNetuid: number, destinationNetuid: number, amount: bigint, limit?: StakeLimit): Promise<CallReceipt>;
   /** The subnet's pool (reserves, price, fee; netuid 0: the root network), where the backend reads it. */
   subnetPool?(netuid: number): Promise<SubnetPool>;
+
+  /**
+   * The subnet owner's epoch-schedule calls (subtensor's set_tempo, set_activity_cutoff_factor, trigger_epoch; signed by
+   * the owner coldkey; docs/chain.md "Epoch schedule"). Absent on a backend that cannot send them.
+   */
+  setTempo?(owner: Signer, netuid: number, tempo: number): Promise<CallReceipt>;
+  setActivityCutoffFactor?(owner: Signer, netuid: number, factorMilli: number): Promise<CallReceipt>;
+  triggerEpoch?(owner: Signer, netuid: number): Promise<TriggerEpochReceipt>;
+  /** AdminUtils.sudo_set_tempo (root: the devnet's sudo key; not sent to subtensor, where it needs the Sudo pallet). */
+  sudoSetTempo?(root: Signer, netuid: number, tempo: number): Promise<CallReceipt>;
 
   /** Release connections / timers. */
   close(): Promise<void>;

@@ -1,19 +1,21 @@
 // `node dist/src/cli/bundle.js [OUTFILE]` (run by `npm run build` and `prepare`): bundles the `zkinfer prove` path
-// from the TypeScript sources into one ES module, dist/bundle/prove.mjs, with zod and commander inside and every
+// from the TypeScript sources into one CommonJS file, dist/bundle/prove.cjs, with zod and commander inside and every
 // other package left to node_modules. One file instead of ≈ 190 modules (the CLI's own, zod's ≈ 95, commander's)
-// saves a one-shot `zkinfer prove` the module resolution and loading (docs/network.md "CLI start-up").
+// saves a one-shot `zkinfer prove` the module resolution and loading; CommonJS, so that bin/zkinfer.js can compile it
+// with a V8 code cache (bundle-run.ts, docs/network.md "CLI start-up").
 import { statSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../zkml/prove/native/addon.js';
+import { IMPORT_HOOK } from './bundle-run.js';
 
 /** Packages built into the bundle; every other bare import stays an import from node_modules. */
 const BUNDLED = new Set(['zod', 'commander']);
 const packageName = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
 /** Where bin/zkinfer.js looks for the bundle. */
-export const proveBundlePath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'prove.mjs');
+export const proveBundlePath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'prove.cjs');
 
 /** Whether bin/zkinfer.js runs the bundle: it exists and is no older than the last tsc output (tsc rewrites all of dist/). */
 export function proveBundleFresh(root = packageRoot()): boolean {
@@ -43,12 +45,15 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     entryPoints: [join(root, 'src', 'cli', 'prove-entry.ts')],
     outfile: tmp,
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
-    // commander is CommonJS: its require('node:events') needs a require in the ES module
-    banner: { js: "import { createRequire as __zkinferCreateRequire } from 'node:module'; const require = __zkinferCreateRequire(import.meta.url);" },
+    // modules that find files beside themselves read import.meta.url: the bundle's own file URL
+    define: { 'import.meta.url': '__zkinferImportMetaUrl' },
+    banner: { js: `var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
+    // `node dist/bundle/prove.cjs prove …` runs it; bin/zkinfer.js loads it with a code cache and calls run() itself
+    footer: { js: 'if (require.main === module) module.exports.run();' },
     // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
     plugins: [{
       name: 'zkinfer-externals',
@@ -57,6 +62,10 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
       },
     }],
   });
+  // import("pkg") of an external package goes through __zkinferImport: a function compiled from V8's code cache
+  // loses vm.Script's dynamic-import callback on Node 20, so bundle-run.ts passes one made outside the script
+  const text = await readFile(tmp, 'utf8');
+  await writeFile(tmp, text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)'));
   await rename(tmp, outfile);
   return true;
 }

@@ -10,6 +10,8 @@
  *   pool             print a subnet's pool (reserves, price, fee, the last block's injections)
  *   serve            serve_axon: publish a hotkey's axon address
  *   weights          set weights by hand (what a validator does)
+ *   owner set-tempo | set-activity-cutoff | trigger-epoch
+ *                    the subnet owner's epoch-schedule calls (coldkey signs; docs/chain.md "Epoch schedule")
  * The same subcommands stay reachable under `zkinfer devnet …` (hidden) for older scripts.
  */
 import type { Command } from 'commander';
@@ -72,9 +74,9 @@ export function formatMetagraph(m: Metagraph, unit: 'τ' | 'α' = 'τ'): string 
   return [`subnet ${m.netuid} at block ${m.block}: ${m.n} neurons`, line(head), ...rows.map(line)].join('\n');
 }
 
-/** Hyperparameters as `name  value` lines (burn in τ). */
+/** Hyperparameters as `name  value` lines (burns in τ). */
 export function formatHyperparameters(netuid: number, h: Hyperparameters): string {
-  const rows = Object.entries(h).map(([k, v]) => [k, typeof v === 'bigint' ? `${raoToTao(v)} τ` : String(v)] as const);
+  const rows = Object.entries(h).map(([k, v]) => [k, typeof v === 'bigint' && /burn/i.test(k) ? `${raoToTao(v)} τ` : String(v)] as const);
   const w = Math.max(...rows.map(([k]) => k.length));
   return [`subnet ${netuid} hyperparameters`, ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join('\n');
 }
@@ -242,9 +244,55 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
         ? `weights set by ${hot.address} at block ${r.block}`
         : `weights committed by ${hot.address} at block ${r.block}; the chain reveals them at beacon round ${r.revealRound}`);
     });
+
+  addOwnerCommands(group, opts.hidden === true);
+}
+
+/** The owner's schedule calls under `group owner` (subtensor's set_tempo, set_activity_cutoff_factor, trigger_epoch). */
+function addOwnerCommands(group: Command, hidden: boolean): void {
+  const owner = group.command('owner', { hidden }).description('subnet owner calls on the epoch schedule (the owner coldkey signs)');
+  const cmd = (name: string): Command => withKeys(addNetworkOptions(owner.command(name))).option('--netuid <n>', 'subnet', '1');
+  const need = <K extends 'setTempo' | 'setActivityCutoffFactor' | 'triggerEpoch' | 'sudoSetTempo'>(c: Chain, k: K): NonNullable<Chain[K]> => {
+    const f = c[k];
+    if (!f) throw new InvalidInputError(`this chain backend cannot send ${k}`, { hint: 'use the devnet or a subtensor node from 2026 on' });
+    return f.bind(c) as NonNullable<Chain[K]>;
+  };
+  const tempoCmd = (name: string, description: string, k: 'setTempo' | 'sudoSetTempo', by: string) => cmd(name)
+    .description(description)
+    .requiredOption('--tempo <blocks>', 'new tempo')
+    .action(async (f: ChainCmdFlags & { netuid: string; tempo: string }) => {
+      const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
+      const tempo = parseIntFlag(f.tempo, '--tempo', 0, 65535);
+      const cold = await coldkeySigner(f);
+      const r = await withChain(f, (c) => need(c, k)(cold, netuid, tempo));
+      console.log(`subnet ${netuid} tempo set to ${tempo}${by} at block ${r.block}; next epoch at block ${r.block + tempo}`);
+    });
+  tempoCmd('set-tempo', 'set_tempo: blocks between epochs (360..50400); the next epoch comes one tempo from now', 'setTempo', '');
+  tempoCmd('sudo-set-tempo', 'sudo_set_tempo (devnet root: signed by //Alice): any tempo ≥ 1, no MIN/MAX_TEMPO bounds or rate limit', 'sudoSetTempo', ' by root');
+  cmd('set-activity-cutoff')
+    .description('set_activity_cutoff_factor: a validator counts as inactive after factor × tempo / 1000 blocks without weights')
+    .requiredOption('--factor <per-mille>', 'per mille of the tempo, 1000..50000 (13889 = 5000 blocks at tempo 360)')
+    .action(async (f: ChainCmdFlags & { netuid: string; factor: string }) => {
+      const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
+      const factor = parseIntFlag(f.factor, '--factor', 0, 0xffff_ffff);
+      const cold = await coldkeySigner(f);
+      const cutoff = await withChain(f, async (c) => {
+        await need(c, 'setActivityCutoffFactor')(cold, netuid, factor);
+        return (await c.hyperparameters(netuid)).activityCutoff;
+      });
+      console.log(`subnet ${netuid} activity cutoff factor set to ${factor} ‰: ${cutoff} blocks`);
+    });
+  cmd('trigger-epoch')
+    .description('trigger_epoch: run the next epoch early, AdminFreezeWindow blocks from now (not on commit-reveal subnets)')
+    .action(async (f: ChainCmdFlags & { netuid: string }) => {
+      const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
+      const cold = await coldkeySigner(f);
+      const r = await withChain(f, (c) => need(c, 'triggerEpoch')(cold, netuid));
+      console.log(`subnet ${netuid} epoch triggered at block ${r.block}; it runs at block ${r.firesAt}`);
+    });
 }
 
 /** Register the `chain` group. */
 export function registerChain(program: Command): void {
-  addChainCommands(program.command('chain').description('read and write the chain (--network: devnet, finney, test, local, or a URL): metagraph, register, stake, serve, weights'));
+  addChainCommands(program.command('chain').description('read and write the chain (--network: devnet, finney, test, local, or a URL): metagraph, register, stake, serve, weights, owner calls'));
 }

@@ -54,3 +54,15 @@ export async function runCli(argv: string[], register: (program: Command) => voi
   if (process.exitCode !== undefined && process.exitCode !== 0) process.exit();
   setTimeout(() => process.exit(), 1000).unref();
 }
+
+/**
+ * Entry of a one-shot command bundle (prove-entry.ts): run the command, flush stdout and stderr, and exit at once —
+ * the memory the command still holds (the native proving key) is the operating system's to reclaim, not freed piece
+ * by piece at teardown (docs/network.md "CLI start-up").
+ */
+export async function runOneShot(argv: string[], register: (program: Command) => void): Promise<void> {
+  await main(argv, register);
+  const flushed = (s: NodeJS.WriteStream) => new Promise<void>((res) => { s.write('', () => res()); });
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit();
+}

@@ -1,7 +1,8 @@
 // Entry of the one-file `zkinfer prove` bundle (docs/network.md "CLI start-up"): the same program, options and error
-// handling as the whole CLI (main.ts), with only the prove command registered. bin/zkinfer.js runs it for
-// `zkinfer prove …` when `npm run build` made it after the last tsc; bundle.ts builds it.
-import { runCli } from './program.js';
+// handling as the whole CLI (main.ts), with only the prove command registered; it exits as soon as its output is
+// flushed (runOneShot). bin/zkinfer.js runs it for `zkinfer prove …` when `npm run build` made it after the last
+// tsc (bundle-run.ts); bundle.ts builds it.
+import { runOneShot } from './program.js';
 import { registerProve } from './prove.js';
 
-await runCli(process.argv, registerProve);
+export const run = (): Promise<void> => runOneShot(process.argv, (program) => registerProve(program, { oneShot: true }));

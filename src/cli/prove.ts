@@ -11,8 +11,11 @@ export async function readJsonArg(path: string, what: string): Promise<unknown> 
   try { return JSON.parse(text) as unknown; } catch (cause) { throw new InvalidInputError(`${what} ${path} is not valid JSON`, { cause }); }
 }
 
-/** `zkinfer prove DIR --input INPUT.json --out PROOF.json [--prover native|snarkjs|auto] [--recipient 0x…]` */
-export function registerProve(program: Command): void {
+/**
+ * `zkinfer prove DIR --input INPUT.json --out PROOF.json [--prover native|snarkjs|auto] [--recipient 0x…]`. With
+ * `oneShot` (the prove bundle, whose process exits right after, program.ts runOneShot) the loaded key is not freed.
+ */
+export function registerProve(program: Command, opts: { oneShot?: boolean } = {}): void {
   program
     .command('prove')
     .description('prove one inference of a compiled circuit (Groth16) from an EZKL-style input file')
@@ -38,7 +41,7 @@ export function registerProve(program: Command): void {
         console.log(`outputs ${JSON.stringify(file.outputs)}`);
         console.log(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(performance.now() - t0).toFixed(0)} ms`);
       } finally {
-        await pool.close();
+        if (!opts.oneShot) await pool.close();
         await releaseSnarkjsCurve();
       }
     });

@@ -22,6 +22,7 @@ import { checkR1cs } from './r1cs/check.js';
 import { emitProgram, type EmittedCircuit } from './r1cs/emit.js';
 import { asR1cs, writeR1csFile, writeSymFile } from './r1cs/write.js';
 import { programToJson } from './witness/program-file.js';
+import { recordProgramTape } from './witness/tape-cache.js';
 import { packedPublicLayout } from './format/layout.js';
 import { inputWidths, packPlan, packValues } from './format/packing.js';
 import { writeCompileSource } from './source.js';
@@ -271,6 +272,8 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   selfCheck(low, circ, first, constraints);
   progress('self-check', 1, 1);
   lap('self-check');
+  await recordProgramTape(low.program, programJson);
+  lap('witness tape');
 
   const setup = await setupCircuit({
     r1csPath, programPath, outDir: dir,

@@ -240,6 +240,8 @@ test('codec helpers: IPs, hyperparameters, commitment chunks', () => {
     minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, maxRegsPerBlock: 1,
     servingRateLimit: 50, commitRevealWeightsEnabled: true, commitRevealPeriod: 2, yumaVersion: 3,
     liquidAlphaEnabled: true, alphaLow: 40000, alphaHigh: 60000, alphaSigmoidSteepness: { bits: -250n << 32n },
+    rho: 10, minBurn: 500_000, maxBurn: 100_000_000_000, difficulty: 10_000_000, maxDifficulty: 2n ** 63n,
+    registrationAllowed: true, subnetIsActive: true, targetRegsPerInterval: 2, adjustmentInterval: 112,
   });
   // alpha_sigmoid_steepness is an I32F32 (substrate_fixed FixedI64<U32>) in the real type
   assert.equal(JSON.parse(h.toRawType()).alphaSigmoidSteepness, 'SubstrateFixedFixedI64');
@@ -253,6 +255,10 @@ test('codec helpers: IPs, hyperparameters, commitment chunks', () => {
     weightsRateLimit: 100, minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersion: 3, activityCutoff: 5000, burn: 123n,
     maxRegistrationsPerBlock: 1, servingRateLimit: 50, commitRevealWeightsEnabled: true, revealPeriodEpochs: 2, yuma3Enabled: true,
     liquidAlphaEnabled: true, alphaLow: 40000, alphaHigh: 60000, alphaSigmoidSteepness: -250, bondsPenalty: 32768,
+    // the rest of the SDK's SubnetHyperparameters (u64s beyond 2^53 exact as bigint)
+    rho: 10, minDifficulty: 0n, maxDifficulty: 2n ** 63n, adjustmentInterval: 112, registrationAllowed: true, targetRegsPerInterval: 2,
+    minBurn: 500_000n, maxBurn: 100_000_000_000n, adjustmentAlpha: 0n, difficulty: 10_000_000n, subnetIsActive: true,
+    transfersEnabled: false, bondsResetEnabled: false, userLiquidityEnabled: false,
   });
   // the same bytes decoded from SCALE (as a node's state_call answer arrives), and an I32F32 with a fraction
   const decoded = registry.createType('PalletSubtensorRpcInfoSubnetInfoSubnetHyperparamsV2', h.toU8a());

@@ -2,25 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
 import { Rng } from '../../src/models/random.js';
+import { runEpochDense } from '../../src/chain/yuma/epoch-dense.js';
+import { distributeNodes, randomWeightsGraph } from './yuma-graph.js';
 import { maxUpscaleToU16 } from '../../src/chain/yuma/math.js';
 
 // subtensor's own epoch tests, ported with their asserted values. Origin: pallets/subtensor/src/tests/epoch.rs
 // at opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0 (docs/chain.md "Yuma consensus").
-
-/** epoch.rs `distribute_nodes`: blockwise, regular interleaving, or a (here seeded) random permutation. */
-function distributeNodes(validatorsN: number, networkN: number, interleave: number, rng: Rng): { validators: number[]; servers: number[] } {
-  const all = Array.from({ length: networkN }, (_, i) => i);
-  if (interleave === 0) return { validators: all.slice(0, validatorsN), servers: all.slice(validatorsN) };
-  if (interleave === 1) {
-    const step = Math.floor(networkN / validatorsN);
-    return { validators: all.filter((i) => i % step === 0), servers: all.filter((i) => i % step !== 0) };
-  }
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [all[i], all[j]] = [all[j]!, all[i]!];
-  }
-  return { validators: all.slice(0, validatorsN), servers: all.slice(validatorsN) };
-}
 
 function epochInput(stake: bigint[], permits: boolean[], maxAllowedValidators: number, stakeThreshold: bigint, block: number): EpochInput {
   const n = stake.length;
@@ -259,4 +246,64 @@ test('test_epoch_masks_incoming_to_sniped_uid_prevents_inheritance: a uid regist
   const out = runEpoch({ ...input, commitBlocks: [22, undefined, undefined] });
   assert.equal(out.incentive[1], 0);
   assert.ok(runEpoch(input).incentive[1]! > 0, 'without the mask the new uid would inherit the weight');
+});
+
+test('test_deregistered_miner_bonds: bonds on a pruned and re-registered miner uid are reset, the kept miner\'s bonds grow', () => {
+  // n = 4 (validators 0, 1; servers 2, 3), stake 1 rao each, all registered at block 1, tempo u16::MAX − 1 (no automatic
+  // epochs; LastMechansimStepBlock stays 0, so the reset cut-off is block − tempo), bonds penalty u16::MAX.
+  const n = 4;
+  const input = (block: number, tempo: number, over: Partial<EpochInput>): EpochInput => ({
+    block, lastEpochBlock: 0, tempo, stake: new Array<bigint>(n).fill(1n), lastUpdate: new Array<number>(n).fill(1),
+    blockAtRegistration: new Array<number>(n).fill(1), validatorPermit: new Array<boolean>(n).fill(false),
+    weights: Array.from({ length: n }, () => []), bonds: Array.from({ length: n }, () => []),
+    kappa: 32767, bondsMovingAvg: 900_000, bondsPenalty: 1, activityCutoff: 5000, maxAllowedValidators: n, emission: 1_000_000_000n, ...over,
+  });
+  // First epoch (block 1) issues the permits.
+  const first = runEpoch(input(1, 65534, {}));
+  assert.deepEqual(first.validatorPermit, [true, true, true, true]);
+  // Block 2: both validators weight the servers 2/3, 1/3 (u16::MAX/3 steps); the epoch runs at block 4 with tempo 2.
+  const w = [[2, 2 * Math.floor(65535 / 3)], [3, Math.floor(65535 / 3)]] as Array<[number, number]>;
+  const weights = [w, w, [], []];
+  const lastUpdate = [2, 2, 1, 1];
+  const e1 = runEpoch(input(4, 2, { validatorPermit: first.validatorPermit, bonds: first.bonds, weights, lastUpdate }));
+  const bond = (o: { bonds: Array<Array<[number, number]>> }, i: number, j: number) => o.bonds[i]!.find(([k]) => k === j)?.[1] ?? 0;
+  const [bond02, bond03] = [bond(e1, 0, 2), bond(e1, 0, 3)];
+  assert.ok(bond02 > 0 && bond03 > 0, `non-zero bonds: ${bond02}, ${bond03}`);
+  // Block 5: uid 3 (the least emission) is pruned and re-registered by a new key without stake (replace_neuron: its
+  // bonds row cleared, permit off, last update = registration block); the validators set the same weights again.
+  assert.ok(e1.serverEmission[3]! < e1.serverEmission[2]!, 'uid 3 has the least emission, so it is the one pruned');
+  const bonds = e1.bonds.map((row, i) => (i === 3 ? [] : row));
+  const permits = e1.validatorPermit.map((p, i) => (i === 3 ? false : p));
+  const e2 = runEpoch(input(6, 2, {
+    stake: [1n, 1n, 1n, 0n], blockAtRegistration: [1, 1, 1, 5], lastUpdate: [5, 5, 1, 5], validatorPermit: permits, bonds, weights,
+  }));
+  // The block at registration (5) is after the last tempo (6 − 2 = 4): the old bonds on uid 3 are reset.
+  const [new02, new03] = [bond(e2, 0, 2), bond(e2, 0, 3)];
+  assert.ok(new02 >= bond02, `bond_0_2_new ${new02} ≥ bond_0_2 ${bond02}`);
+  assert.ok(new03 <= bond03, `bond_0_3_new ${new03} ≤ bond_0_3 ${bond03}`);
+  // What this port computes (the Rust test asserts only the two inequalities): the reset leaves no bond on uid 3.
+  assert.deepEqual([bond02, bond03, new02, new03], [65535, 65535, 65535, 0]);
+});
+
+test('test_512_graph_random_weights (reduced to 64 uids / 8 validators; the full graph is in bench:chain): dense epoch = sparse epoch', () => {
+  // The Rust test: 512 uids, 64 validators with random weights, interleavings 0..2 × server self-weight off/on × bonds
+  // penalty 0, u16::MAX/2, u16::MAX; one epoch; rank, incentive, dividends, emission and the bonds on one validator
+  // and one server are equal for epoch_dense and epoch. Here every output and every bond row is compared.
+  let compared = 0;
+  for (let interleave = 0; interleave < 3; interleave++) {
+    for (const serverSelf of [false, true]) {
+      for (const bondsPenalty of [0, 32767, 65535]) {
+        const opts = { networkN: 64, validatorsN: 8, interleave, serverSelf, bondsPenalty, epochs: 1 };
+        const sparse = randomWeightsGraph({ ...opts, epoch: runEpoch }).out;
+        const dense = randomWeightsGraph({ ...opts, epoch: runEpochDense }).out;
+        const what = `interleave ${interleave}, server self ${serverSelf}, bonds penalty ${bondsPenalty}`;
+        for (const k of ['validatorPermit', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'trust', 'serverEmission', 'validatorEmission', 'bonds'] as const) {
+          assert.deepEqual(dense[k], sparse[k], `${what}: ${k}`);
+        }
+        assert.ok(sparse.incentive.some((x) => x > 0) && sparse.bonds.some((r) => r.length > 0), `${what}: a non-trivial graph`);
+        compared++;
+      }
+    }
+  }
+  assert.equal(compared, 18);
 });

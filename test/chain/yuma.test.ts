@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runEpochDense } from '../../src/chain/yuma/epoch-dense.js';
 import { runEpoch, type EpochInput } from '../../src/chain/yuma/epoch.js';
 import { maxUpscaleToU16, vecMaxUpscaleToU16, isTopkNonzero } from '../../src/chain/yuma/math.js';
 import { weightedMedianCol, type SpMat } from '../../src/chain/yuma/sparse.js';
@@ -213,12 +214,15 @@ test("reproduces subtensor's own test_bonds exactly: the stored u16 bonds of all
     { block: 7, weights: [self(0), self(1), [[7, 65535]], w, none, none, none, none], lastUpdate: [1, 2, 4, 1, 0, 0, 0, 0], col: 7, bonds: [8376, 18824, 49150, 65535],
       emission: [29518068n, 66336137n, 173203134n, 230942659n, 0n, 0n, 0n, 500000000n] },
   ];
-  let bonds: EpochInput['bonds'] = new Array(8).fill([]);
-  for (const st of steps) {
-    const out = runEpoch(input(st.block, st.weights, st.lastUpdate, bonds));
-    assert.deepEqual(out.bonds.slice(0, 4).map((r) => r.find(([j]) => j === st.col)?.[1] ?? 0), st.bonds, `block ${st.block}: bonds on ${st.col}`);
-    assert.deepEqual(out.serverEmission.map((s, i) => s + out.validatorEmission[i]!), st.emission, `block ${st.block}: emission (the test's trace)`);
-    bonds = out.bonds;
+  // The Rust test runs `epoch` (sparse: true); its `epoch_dense` branch must give the same values.
+  for (const [name, epoch] of [['sparse', runEpoch], ['dense', runEpochDense]] as const) {
+    let bonds: EpochInput['bonds'] = new Array(8).fill([]);
+    for (const st of steps) {
+      const out = epoch(input(st.block, st.weights, st.lastUpdate, bonds));
+      assert.deepEqual(out.bonds.slice(0, 4).map((r) => r.find(([j]) => j === st.col)?.[1] ?? 0), st.bonds, `${name}, block ${st.block}: bonds on ${st.col}`);
+      assert.deepEqual(out.serverEmission.map((s, i) => s + out.validatorEmission[i]!), st.emission, `${name}, block ${st.block}: emission (the test's trace)`);
+      bonds = out.bonds;
+    }
   }
 });
 

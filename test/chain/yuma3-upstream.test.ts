@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEpoch, resetBondsOn, type EpochInput } from '../../src/chain/yuma/epoch.js';
+import { runEpochDense } from '../../src/chain/yuma/epoch-dense.js';
 import { maxUpscaleToU16 } from '../../src/chain/yuma/math.js';
 import { liquidAlphas, LIQUID_ALPHA_DEFAULTS } from '../../src/chain/yuma/liquid-alpha.js';
 import { matEma, matEmaAlpha, type SpMat } from '../../src/chain/yuma/sparse.js';
@@ -29,7 +30,7 @@ interface Scenario {
 }
 
 /** Runs the scenario's first (permit) epoch and then `epochs` epochs; returns each epoch's output. */
-function run(sc: Scenario, epochs: number): Array<ReturnType<typeof runEpoch>> {
+function run(sc: Scenario, epochs: number, epoch: typeof runEpoch = runEpoch): Array<ReturnType<typeof runEpoch>> {
   const n = sc.stakes.length;
   const validators = [0, 1, 2];
   let weights: Row[] = Array.from({ length: n }, () => []);
@@ -40,7 +41,7 @@ function run(sc: Scenario, epochs: number): Array<ReturnType<typeof runEpoch>> {
     maxAllowedValidators: 3, emission: 1_000_000_000n, yuma3: true,
     ...(sc.liquid ? { liquidAlpha: { low: 6553, high: 19660, steepness: 1000 } } : {}),
   });
-  let out = runEpoch(base(1, new Array(n).fill(false), Array.from({ length: n }, () => [])));
+  let out = epoch(base(1, new Array(n).fill(false), Array.from({ length: n }, () => [])));
   const outs = [];
   for (let e = 0; e < epochs; e++) {
     const block = e + 2;
@@ -55,7 +56,7 @@ function run(sc: Scenario, epochs: number): Array<ReturnType<typeof runEpoch>> {
       weights = rows;
     }
     const bonds = sc.before ? sc.before(e, out.bonds) : out.bonds;
-    out = runEpoch(base(block, out.validatorPermit, bonds));
+    out = epoch(base(block, out.validatorPermit, bonds));
     outs.push(out);
   }
   return outs;
@@ -80,8 +81,11 @@ const toSecond = [0, MAX];
 function scenarioTest(name: string, stakes: bigint[], liquid: boolean, weights: Scenario['weights'], bonds: number[][][] | undefined, dividends: number[][]): void {
   test(name, () => {
     const servers = stakes.length === 6 ? [3, 4, 5] : [3, 4];
-    const outs = run({ stakes, liquid, servers, weights }, dividends.length);
-    outs.forEach((o, e) => check(o, servers, bonds?.[e], dividends[e]!, `epoch ${e}`));
+    // the Rust tests run each scenario with `sparse` true and false (epoch and epoch_dense)
+    for (const [kind, epoch] of [['sparse', runEpoch], ['dense', runEpochDense]] as const) {
+      const outs = run({ stakes, liquid, servers, weights }, dividends.length, epoch);
+      outs.forEach((o, e) => check(o, servers, bonds?.[e], dividends[e]!, `${kind} epoch ${e}`));
+    }
   });
 }
 
@@ -145,7 +149,7 @@ test('test_yuma_3_bonds_reset: bonds on a miner that resets (do_reset_bonds at e
   const weights = (e: number) =>
     e === 0 ? [toFirst, toFirst, toFirst] : e === 1 ? [toFirst, toSecond, toSecond] : e <= 20 ? [toSecond, toSecond, toSecond]
       : e === 21 ? [toSecond, toFirst, toFirst] : [toFirst, toFirst, toFirst];
-  const outs = run({ stakes: [8n, 1n, 1n, 0n, 0n], liquid: true, servers, weights, before: (e, b) => (e === 20 ? resetBondsOn(b, 3) : b) }, 41);
+  const sc: Scenario = { stakes: [8n, 1n, 1n, 0n, 0n], liquid: true, servers, weights, before: (e, b) => (e === 20 ? resetBondsOn(b, 3) : b) };
   const targets: Array<[number, number[][], number[]]> = [
     [0, [[0.1013, 0], [0.1013, 0], [0.1013, 0]], [0.8, 0.1, 0.1, 0, 0]],
     [1, [[0.1924, 0], [0.0908, 0.2987], [0.0908, 0.2987]], [0.8944, 0.0528, 0.0528, 0, 0]],
@@ -155,7 +159,10 @@ test('test_yuma_3_bonds_reset: bonds on a miner that resets (do_reset_bonds at e
     [21, [[0, 0.8820], [0.2987, 0.6386], [0.2987, 0.6386]], [0.8467, 0.0766, 0.0766, 0, 0]],
     [40, [[0.8687, 0.0578], [0.9079, 0.0523], [0.9079, 0.0523]], [0.7928, 0.1036, 0.1036, 0, 0]],
   ];
-  for (const [e, b, d] of targets) check(outs[e]!, servers, b, d, `epoch ${e}`);
+  for (const [kind, epoch] of [['sparse', runEpoch], ['dense', runEpochDense]] as const) {
+    const outs = run(sc, 41, epoch);
+    for (const [e, b, d] of targets) check(outs[e]!, servers, b, d, `${kind} epoch ${e}`);
+  }
 });
 
 test('test_liquid_alpha_equal_values_against_itself: α_low = α_high = 0.1 gives the plain EMA with α = 0.1 (±1e-3)', () => {

@@ -3,7 +3,7 @@
 // given input, its outputs are those of the unbundled CLI, and a bad input is the same typed error with exit 2.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildProveBundle, proveBundlePath } from '../../src/cli/bundle.js';
@@ -44,4 +44,27 @@ test('the prove bundle proves as the CLI does: a valid proof bound to the input,
   const help = bundled(['prove', '--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /Usage: zkinfer prove \[options\] <dir>/);
+});
+
+test('bin/zkinfer.js runs the bundle with a V8 code cache (and a witness program\'s tape), made on the first run and used after (dynamic imports included); a damaged code cache is refused by V8 and made again', async (t) => {
+  if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
+  const cache = join(work, 'user-cache');
+  const run = (out: string) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'zkinfer.js'), 'prove', dir, '--input', join(work, 'in.json'), '--out', join(work, out)], {
+    cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ZKINFER_CACHE_DIR: cache, ZKINFER_CODE_CACHE_DEBUG: '1' },
+  });
+  const states: string[] = [];
+  for (const [i, out] of ['a.json', 'b.json', 'c.json'].entries()) {
+    if (i === 2) for (const f of readdirSync(join(cache, 'v8-code'))) writeFileSync(join(cache, 'v8-code', f), Buffer.alloc(4096, 7));
+    const r = run(out);
+    assert.equal(r.status, 0, r.stderr);
+    states.push(/code cache \S+: (\w+)/.exec(r.stderr)?.[1] ?? '?');
+    const v = await verify(await loadVerifierKey(dir), JSON.parse(readFileSync(join(work, out), 'utf8')), { input });
+    assert.equal(v.valid, true, v.reason);
+  }
+  assert.deepEqual(states, ['none', 'used', 'rejected']);
+  writeFileSync(join(cache, 'v8-code', `prove-${'0'.repeat(32)}`), 'an earlier build\'s cache');
+  rmSync(join(cache, 'v8-code', readdirSync(join(cache, 'v8-code')).find((f) => f !== `prove-${'0'.repeat(32)}`)!));
+  assert.equal(run('d.json').status, 0);
+  assert.equal(readdirSync(join(cache, 'v8-code')).length, 1, 'the cache of an earlier build is dropped when a new one is written');
+  if (existsSync(join(dir, 'witness.json'))) assert.equal(readdirSync(join(cache, 'witness-tape')).length, 1, 'the tape recorded once');
 });

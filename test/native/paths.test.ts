@@ -59,7 +59,9 @@ describe('native prover: every MSM configuration gives valid proofs', { skip }, 
     ['small-scalar path off, affine', { ZKINFER_NATIVE_SMALL_SCALARS: '0', ZKINFER_NATIVE_MSM_PATH: 'affine' }],
     ['one thread, portable (non-ADX) field multiply', { ZKINFER_NATIVE_THREADS: '1', ZKINFER_NATIVE_NO_ASM: '1' }],
     ['three threads', { ZKINFER_NATIVE_THREADS: '3' }],
-    ['endomorphism split (GLV on G1, ψ on G2) off', { ZKINFER_NATIVE_ENDO: '0' }],
+    ['endomorphism split (GLV on G1, ψ on G2) on', { ZKINFER_NATIVE_ENDO: '1' }],
+    ['window 13 everywhere (batched bucket reduction, wait queue)', { ZKINFER_NATIVE_MSM_WINDOW: '13' }],
+    ['window 13, split on, one thread', { ZKINFER_NATIVE_MSM_WINDOW: '13', ZKINFER_NATIVE_ENDO: '1', ZKINFER_NATIVE_THREADS: '1' }],
   ];
   for (const [label, env] of configs) {
     test(label, async () => {

@@ -49,6 +49,12 @@ export const CallSchemas = {
   removeStake: z.object({ hotkey: ss58, amount: rao, netuid: u16.optional(), limitPrice: rao.optional(), allowPartial: z.boolean().optional() }),
   /** swap_stake / swap_stake_limit: α of `originNetuid` → `destinationNetuid` (0: root); limit = origin/destination price ratio in rao. */
   swapStake: z.object({ hotkey: ss58, originNetuid: u16, destinationNetuid: u16, amount: rao, limitPrice: rao.optional(), allowPartial: z.boolean().optional() }),
+  /** The subnet owner's schedule calls (src/chain/devnet/admin.ts); bounds are checked by the call, as the pallet does. */
+  setTempo: z.object({ netuid: u16, tempo: u16 }),
+  setActivityCutoffFactor: z.object({ netuid: u16, factorMilli: z.number().int().min(0).max(0xffff_ffff) }),
+  triggerEpoch: z.object({ netuid: u16 }),
+  /** AdminUtils.sudo_set_tempo: root only (the devnet's sudo key). */
+  sudoSetTempo: z.object({ netuid: u16, tempo: u16 }),
 } as const;
 
 export type CallMethod = keyof typeof CallSchemas;

@@ -86,10 +86,19 @@ export function pendingCommitBlocks(store: Store, s: SubnetRow, hotkeys: string[
 }
 
 /**
+ * subtensor's `LastMechansimStepBlock` (the block of the subnet's last epoch run, the bond-reset cut-off): kept apart from
+ * `LastEpochBlock`, which set_tempo moves without running an epoch (src/chain/devnet/admin.ts). Data folders from before
+ * it fall back to LastEpochBlock, which equalled it until set_tempo existed.
+ */
+export const lastStepMetaKey = (netuid: number) => `last_step:${netuid}`;
+
+/**
  * Run Yuma on a subnet and credit the emission to each hotkey's owner as stake; on a subnet with an alpha pool the
  * epoch's α pots are paid as subtensor's `distribute_emission` does (./coinbase.ts).
  */
 export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
+  const lastStep = store.getMeta(lastStepMetaKey(s.netuid));
+  store.setMeta(lastStepMetaKey(s.netuid), String(block));
   const neurons = store.neurons(s.netuid);
   const pool = store.pool(s.netuid);
   if (neurons.length === 0) {
@@ -100,7 +109,7 @@ export function applyEpoch(store: Store, s: SubnetRow, block: number): void {
   const twFx = taoWeightFx(store);
   const out = runEpoch({
     block,
-    lastEpochBlock: s.lastEpoch,
+    lastEpochBlock: lastStep === undefined ? s.lastEpoch : Number(lastStep),
     tempo: h.tempo,
     yuma3: h.yuma3Enabled,
     liquidAlpha: liquidAlphaOf(h),

@@ -18,15 +18,16 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { BadSignatureError, ChainConnectionError, InvalidAmountError, ReplayedCallError, StaleCallError } from '../errors.js';
 import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, Unsubscribe,
+  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, TriggerEpochReceipt, Unsubscribe,
 } from '../types.js';
 import { LocalBeacon } from '../timelock/beacon.js';
 import { runCoinbase, updateMovingPrices } from './coinbase.js';
 import { CALL_MORTALITY, signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
 import { blockStep, epochIndexOf, epochsAt, scheduleStateOf } from './clock.js';
-import { initialLastEpochBlock, nextEpochStartBlock } from '../yuma/schedule.js';
+import { DEFAULT_ADMIN_FREEZE_WINDOW, initialLastEpochBlock, nextEpochStartBlock } from '../yuma/schedule.js';
+import { FAST_ADMIN_FREEZE_WINDOW } from './admin.js';
 import { dispatchCall } from './dispatch.js';
-import { checkAlphaValues, DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES } from './hyperparams.js';
+import { checkAlphaValues, DEFAULT_EMISSION_PER_BLOCK, DEFAULT_HYPERPARAMETERS, FAST_OVERRIDES, resolveHyperparameters } from './hyperparams.js';
 import { headBlock, poolOrThrow, readMetagraph, subnetOrThrow } from './reads.js';
 import { COMMIT_REVEAL_VERSION, revealCommits, type RevealEvent, type TimelockContext } from './reveal.js';
 import type { AlphaPool } from './pool.js';
@@ -94,9 +95,10 @@ export class Devnet implements DevChain {
         store.setMeta('genesis', randomBytes(16).toString('hex'));
         store.setMeta('block', '0');
         store.setMeta('fast', opts.fast ? '1' : '0');
+        store.setMeta('admin_freeze_window', String(opts.fast ? FAST_ADMIN_FREEZE_WINDOW : DEFAULT_ADMIN_FREEZE_WINDOW));
         const owner = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice').address;
         store.setMeta('block_author', owner); // swap fees go to the block author (docs/chain.md "Swap fees and limit prices")
-        const h = { ...DEFAULT_HYPERPARAMETERS, ...(opts.fast ? FAST_OVERRIDES : {}), ...opts.hyperparameters };
+        const h = resolveHyperparameters(resolveHyperparameters(DEFAULT_HYPERPARAMETERS, opts.fast ? FAST_OVERRIDES : {}), opts.hyperparameters ?? {});
         store.insertSubnet(1, owner, h, initialLastEpochBlock(0, 1, h.tempo));
       });
     }
@@ -175,7 +177,7 @@ export class Devnet implements DevChain {
   // ------------------------------------------------------------------ signed calls
 
   /** Verify a signed call (signature, mortality, replay) and dispatch it. Throws typed chain errors. */
-  submit(call: SignedCall): CallReceipt | RegistrationReceipt {
+  submit(call: SignedCall): CallReceipt | RegistrationReceipt | TriggerEpochReceipt {
     if (!verifyCallSignature(this.genesis, call)) {
       throw new BadSignatureError(`signature of ${call.method} by ${call.signer} does not verify on this devnet`);
     }
@@ -192,7 +194,7 @@ export class Devnet implements DevChain {
   }
 
   /** Sign locally with the current block and submit (the in-process path of every write). */
-  private signAndSubmit<M extends CallMethod>(signer: Signer, method: M, params: CallParams<M>): CallReceipt | RegistrationReceipt {
+  private signAndSubmit<M extends CallMethod>(signer: Signer, method: M, params: CallParams<M>): CallReceipt | RegistrationReceipt | TriggerEpochReceipt {
     return this.submit(signCall(this.genesis, signer, method, params, this.block));
   }
 
@@ -297,6 +299,22 @@ export class Devnet implements DevChain {
     return poolOrThrow(this.store, netuid);
   }
 
+  async setTempo(owner: Signer, netuid: number, tempo: number): Promise<CallReceipt> {
+    return this.signAndSubmit(owner, 'setTempo', { netuid, tempo });
+  }
+
+  async setActivityCutoffFactor(owner: Signer, netuid: number, factorMilli: number): Promise<CallReceipt> {
+    return this.signAndSubmit(owner, 'setActivityCutoffFactor', { netuid, factorMilli });
+  }
+
+  async sudoSetTempo(root: Signer, netuid: number, tempo: number): Promise<CallReceipt> {
+    return this.signAndSubmit(root, 'sudoSetTempo', { netuid, tempo });
+  }
+
+  async triggerEpoch(owner: Signer, netuid: number): Promise<TriggerEpochReceipt> {
+    return this.signAndSubmit(owner, 'triggerEpoch', { netuid }) as TriggerEpochReceipt;
+  }
+
   async faucet(coldkey: string, amount: bigint): Promise<CallReceipt> {
     return this.faucetSync(coldkey, amount);
   }
@@ -315,7 +333,7 @@ export class Devnet implements DevChain {
     return this.store.tx(() => {
       const netuid = Math.max(0, ...this.store.netuids()) + 1;
       const fast = this.store.getMeta('fast') === '1';
-      const h = { ...DEFAULT_HYPERPARAMETERS, ...(fast ? FAST_OVERRIDES : {}), ...overrides };
+      const h = resolveHyperparameters(resolveHyperparameters(DEFAULT_HYPERPARAMETERS, fast ? FAST_OVERRIDES : {}), overrides);
       this.store.insertSubnet(netuid, owner, h, initialLastEpochBlock(this.block, netuid, h.tempo));
       if (pool) {
         if (pool.tao <= 0n || pool.alpha <= 0n) throw new InvalidAmountError('an alpha pool needs positive τ and α reserves');

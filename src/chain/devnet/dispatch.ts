@@ -11,18 +11,19 @@ import {
   ServingRateLimitError, TooFewWeightsError, TooManyRegistrationsError, WeightsRateLimitError,
   WeightVecLengthMismatchError,
 } from '../errors.js';
-import { raoToTao, type CallReceipt, type RegistrationReceipt } from '../types.js';
+import { raoToTao, type CallReceipt, type RegistrationReceipt, type TriggerEpochReceipt } from '../types.js';
 import { maxUpscaleToU16, U16_MAX } from '../yuma/math.js';
 import { CallSchemas, type CallMethod, type CallParams } from './calls.js';
 import { doCommitTimelockedWeights, type TimelockContext } from './reveal.js';
 import { doAddStake, doRemoveStake, doSwapStake, refreshPermits } from './stake.js';
+import { doSetActivityCutoffFactor, doSetTempo, doSudoSetTempo, doTriggerEpoch } from './admin.js';
 import { neuronOrThrow, subnetOrThrow } from './reads.js';
 import type { NeuronRow, Store } from './store.js';
 
 /** Largest commitment, bytes (subtensor's default max space per commitment field). */
 export const MAX_COMMITMENT_BYTES = 1024;
 
-export function dispatchCall(store: Store, method: CallMethod, signer: string, raw: Record<string, unknown>, block: number, ctx: TimelockContext): CallReceipt | RegistrationReceipt {
+export function dispatchCall(store: Store, method: CallMethod, signer: string, raw: Record<string, unknown>, block: number, ctx: TimelockContext): CallReceipt | RegistrationReceipt | TriggerEpochReceipt {
   switch (method) {
     case 'commitTimelockedWeights': return doCommitTimelockedWeights(store, signer, CallSchemas.commitTimelockedWeights.parse(raw), block, ctx);
     case 'burnedRegister': return doRegister(store, signer, CallSchemas.burnedRegister.parse(raw), block);
@@ -32,6 +33,10 @@ export function dispatchCall(store: Store, method: CallMethod, signer: string, r
     case 'addStake': return doAddStake(store, signer, CallSchemas.addStake.parse(raw), block);
     case 'removeStake': return doRemoveStake(store, signer, CallSchemas.removeStake.parse(raw), block);
     case 'swapStake': return doSwapStake(store, signer, CallSchemas.swapStake.parse(raw), block);
+    case 'setTempo': return doSetTempo(store, signer, CallSchemas.setTempo.parse(raw), block);
+    case 'setActivityCutoffFactor': return doSetActivityCutoffFactor(store, signer, CallSchemas.setActivityCutoffFactor.parse(raw), block);
+    case 'triggerEpoch': return doTriggerEpoch(store, signer, CallSchemas.triggerEpoch.parse(raw), block);
+    case 'sudoSetTempo': return doSudoSetTempo(store, signer, CallSchemas.sudoSetTempo.parse(raw), block);
   }
 }
 

@@ -13,7 +13,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ChainConnectionError, ChainRpcError, chainErrorFromWire } from '../errors.js';
 import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, Unsubscribe,
+  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, TriggerEpochReceipt, Unsubscribe,
 } from '../types.js';
 import { signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, type CallMethod, type CallParams } from '../devnet/calls.js';
 import {
@@ -84,12 +84,13 @@ export class RpcChain implements DevChain {
     return reply.data.result;
   }
 
-  private async submit<M extends CallMethod>(signer: Signer, method: M, params: CallParams<M>): Promise<CallReceipt & { uid?: number; replacedHotkey?: string }> {
+  private async submit<M extends CallMethod>(signer: Signer, method: M, params: CallParams<M>): Promise<CallReceipt & { uid?: number; replacedHotkey?: string; firesAt?: number }> {
     const block = await this.currentBlock();
     const r = ReceiptSchema.parse(await this.call('chain_submit', signCall(this.genesis, signer, method, params, block)));
-    const out: CallReceipt & { uid?: number; replacedHotkey?: string } = { block: r.block };
+    const out: CallReceipt & { uid?: number; replacedHotkey?: string; firesAt?: number } = { block: r.block };
     if (r.uid !== undefined) out.uid = r.uid;
     if (r.replacedHotkey !== undefined) out.replacedHotkey = r.replacedHotkey;
+    if (r.firesAt !== undefined) out.firesAt = r.firesAt;
     if (r.swap !== undefined) out.swap = r.swap;
     return out;
   }
@@ -210,6 +211,24 @@ export class RpcChain implements DevChain {
 
   async subnetPool(netuid: number): Promise<SubnetPool> {
     return SubnetPoolWire.parse(await this.call('chain_subnetPool', { netuid }));
+  }
+
+  async setTempo(owner: Signer, netuid: number, tempo: number): Promise<CallReceipt> {
+    return this.submit(owner, 'setTempo', { netuid, tempo });
+  }
+
+  async setActivityCutoffFactor(owner: Signer, netuid: number, factorMilli: number): Promise<CallReceipt> {
+    return this.submit(owner, 'setActivityCutoffFactor', { netuid, factorMilli });
+  }
+
+  async sudoSetTempo(root: Signer, netuid: number, tempo: number): Promise<CallReceipt> {
+    return this.submit(root, 'sudoSetTempo', { netuid, tempo });
+  }
+
+  async triggerEpoch(owner: Signer, netuid: number): Promise<TriggerEpochReceipt> {
+    const r = await this.submit(owner, 'triggerEpoch', { netuid });
+    if (r.firesAt === undefined) throw new ChainRpcError('trigger_epoch receipt carries no firesAt');
+    return { block: r.block, firesAt: r.firesAt };
   }
 
   async faucet(coldkey: string, amount: bigint): Promise<CallReceipt> {

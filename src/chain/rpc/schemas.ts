@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import type { Hyperparameters, Metagraph, SubnetPool } from '../types.js';
-import { HyperparametersSchema, hyperparametersToJson } from '../devnet/hyperparams.js';
+import { HyperparametersFields, HyperparametersSchema, hyperparametersToJson } from '../devnet/hyperparams.js';
 
 const ss58 = z.string().min(40).max(60);
 const u16 = z.number().int().min(0).max(65535);
@@ -62,7 +62,7 @@ export const WeightsParams = z.object({ netuid: u16, uid: u16 });
 export const WeightsWire = z.array(z.tuple([z.number().int().min(0), z.number().int().min(0).max(65535)]));
 export const BalanceParams = z.object({ coldkey: ss58 });
 export const FaucetParams = z.object({ coldkey: ss58, amount: rao });
-export const CreateSubnetParams = z.object({ owner: ss58, overrides: HyperparametersSchema.partial().optional(), pool: z.object({ tao: rao, alpha: rao }).optional() });
+export const CreateSubnetParams = z.object({ owner: ss58, overrides: HyperparametersFields.partial().optional(), pool: z.object({ tao: rao, alpha: rao }).optional() });
 export const UnsubscribeParams = z.object({ subscription: z.string().max(64) });
 
 // ---- results ----
@@ -83,6 +83,7 @@ export const ReceiptSchema = z.object({
   swap: z.object({ paidIn: raoString, paidOut: raoString, fee: raoString }).optional(),
   uid: u16.optional(),
   replacedHotkey: ss58.optional(),
+  firesAt: z.number().int().min(0).optional(),
 });
 export const TimelockInfoSchema = z.object({
   beacon: z.object({

@@ -4,6 +4,7 @@
  * code builds what is signed and what the tests check against the real runtime metadata.
  */
 import { u8aToHex } from '@polkadot/util';
+import { UnsupportedOnChainError } from '../errors.js';
 import type { ServeAxonParams, SetWeightsParams, TimelockedCommitParams } from '../types.js';
 import { BITTENSOR_AXON_PROTOCOL } from './config.js';
 import { commitmentFields, ipToU128 } from './codec.js';
@@ -15,7 +16,7 @@ export type TxSections<T> = Record<string, Record<string, CallFn<T>>>;
 
 function fn<T>(tx: TxSections<T>, section: string, method: string): CallFn<T> {
   const f = tx[section]?.[method];
-  if (!f) throw new Error(`runtime has no ${section}.${method}`);
+  if (!f) throw new UnsupportedOnChainError(`this runtime has no ${section}.${method}`, { hint: 'the node runs an older subtensor; see docs/chain.md' });
   return f;
 }
 
@@ -51,6 +52,21 @@ export function addStakeCall<T>(tx: TxSections<T>, hotkey: string, netuid: numbe
 /** SubtensorModule.remove_stake(hotkey, netuid, amount_unstaked). */
 export function removeStakeCall<T>(tx: TxSections<T>, hotkey: string, netuid: number, amount: bigint): T {
   return fn(tx, 'subtensorModule', 'removeStake')(hotkey, netuid, amount);
+}
+
+/** SubtensorModule.set_tempo(netuid, tempo) — subnet owner (call index 139 at subtensor 14bc6f9f). */
+export function setTempoCall<T>(tx: TxSections<T>, netuid: number, tempo: number): T {
+  return fn(tx, 'subtensorModule', 'setTempo')(netuid, tempo);
+}
+
+/** SubtensorModule.set_activity_cutoff_factor(netuid, factor_milli: u32) — subnet owner or root (call index 140). */
+export function setActivityCutoffFactorCall<T>(tx: TxSections<T>, netuid: number, factorMilli: number): T {
+  return fn(tx, 'subtensorModule', 'setActivityCutoffFactor')(netuid, factorMilli);
+}
+
+/** SubtensorModule.trigger_epoch(netuid) — subnet owner (call index 141). */
+export function triggerEpochCall<T>(tx: TxSections<T>, netuid: number): T {
+  return fn(tx, 'subtensorModule', 'triggerEpoch')(netuid);
 }
 
 /** SubtensorModule.add_stake_limit(hotkey, netuid, amount_staked, limit_price, allow_partial) — call 7/88. */

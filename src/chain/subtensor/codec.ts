@@ -165,13 +165,25 @@ export function subnetPoolFromRuntime(netuid: number, info: Record<string, unkno
 }
 
 /**
- * `SubnetHyperparamsV2` (as `toJSON()` gives it, camelCase) + storage extras → `Hyperparameters`. Liquid alpha
+ * `SubnetHyperparamsV2` (as `toJSON()` gives it, camelCase) + storage extras → `Hyperparameters`. `activity_cutoff` is
+ * the effective cutoff in blocks (Compact<u64> since subtensor's 2026 schedule, ⌊factor·tempo/1000⌋; Compact<u16> before);
+ * the per-mille factor is the `ActivityCutoffFactorMilli` storage value where the runtime has it. Liquid alpha
  * comes from the runtime API (liquid_alpha_enabled, alpha_low/high, alpha_sigmoid_steepness as I32F32);
  * `bondsPenalty` is not in SubnetHyperparamsV2, so it is the `BondsPenalty` storage value (docs/chain.md "Yuma consensus").
  */
-export function hyperparametersFromRuntime(h: Record<string, unknown>, extra: { maxAllowedUids: number; burn: bigint; bondsPenalty: number }): Hyperparameters {
+export function hyperparametersFromRuntime(
+  h: Record<string, unknown>, extra: { maxAllowedUids: number; burn: bigint; bondsPenalty: number; activityCutoffFactor?: number },
+): Hyperparameters {
   const n = (k: string) => Number(h[k] ?? 0);
+  const big = (k: string) => BigInt((h[k] as string | number | undefined) ?? 0);
+  const bool = (k: string) => h[k] === true;
   return {
+    ...(extra.activityCutoffFactor === undefined ? {} : { activityCutoffFactor: extra.activityCutoffFactor }),
+    // the SDK's SubnetHyperparameters fields zkinfer does not act on (opentensor/bittensor bb526e6, subnet_hyperparameters.py)
+    rho: n('rho'), minDifficulty: big('minDifficulty'), maxDifficulty: big('maxDifficulty'), adjustmentInterval: n('adjustmentInterval'),
+    registrationAllowed: bool('registrationAllowed'), targetRegsPerInterval: n('targetRegsPerInterval'), minBurn: big('minBurn'),
+    maxBurn: big('maxBurn'), adjustmentAlpha: big('adjustmentAlpha'), difficulty: big('difficulty'), subnetIsActive: bool('subnetIsActive'),
+    transfersEnabled: bool('transfersEnabled'), bondsResetEnabled: bool('bondsResetEnabled'), userLiquidityEnabled: bool('userLiquidityEnabled'),
     tempo: n('tempo'),
     kappa: n('kappa'),
     bondsMovingAvg: n('bondsMovingAvg'),

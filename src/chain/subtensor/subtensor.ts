@@ -20,12 +20,14 @@ import {
 } from '../errors.js';
 import type {
   CallReceipt, Chain, Commitment, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
-  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, Unsubscribe,
+  SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, TriggerEpochReceipt, Unsubscribe,
 } from '../types.js';
 import { QUICKNET } from '../timelock/beacon.js';
 import { SUBTENSOR_BLOCK_TIME_MS, SUBTENSOR_NETWORKS, SUBTENSOR_SIGNED_EXTENSIONS } from './config.js';
 import {
-  addStakeCall, addStakeLimitCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, removeStakeLimitCall, swapStakeCall, swapStakeLimitCall, serveAxonCall, setCommitmentCall, setWeightsCall, type TxSections,
+  addStakeCall, addStakeLimitCall, burnedRegisterCall, commitTimelockedWeightsCall, removeStakeCall, removeStakeLimitCall, swapStakeCall,
+  swapStakeLimitCall, serveAxonCall, setActivityCutoffFactorCall, setCommitmentCall, setTempoCall, setWeightsCall, triggerEpochCall,
+  type TxSections,
 } from './calls.js';
 import {
   commitmentText, hyperparametersFromRuntime, subnetPoolFromRuntime, MAX_RAW_FIELD, metagraphFromNeurons, neuronLiteFromCodec, weightsFromStorage,
@@ -136,15 +138,19 @@ export class SubtensorChain implements Chain {
   }
 
   async hyperparameters(netuid: number): Promise<Hyperparameters> {
-    const [opt, maxUids, burn, bondsPenalty] = await Promise.all([
+    // ActivityCutoffFactorMilli exists from subtensor's 2026 schedule on (docs/chain.md "Epoch schedule"); older runtimes lack it
+    const factorQuery = this.api.query['subtensorModule']!['activityCutoffFactorMilli'];
+    const [opt, maxUids, burn, bondsPenalty, factor] = await Promise.all([
       this.api.call['subnetInfoRuntimeApi']!['getSubnetHyperparamsV2']!(netuid) as Promise<{ isNone: boolean; unwrap(): { toJSON(): unknown } }>,
       this.api.query['subtensorModule']!['maxAllowedUids']!(netuid),
       this.api.query['subtensorModule']!['burn']!(netuid),
       this.api.query['subtensorModule']!['bondsPenalty']!(netuid),
+      factorQuery ? factorQuery(netuid) : Promise.resolve(undefined),
     ]);
     if (opt.isNone) throw new SubnetNotFoundError(`subnet ${netuid} does not exist on this chain`);
     return hyperparametersFromRuntime(opt.unwrap().toJSON() as Record<string, unknown>, {
       maxAllowedUids: Number(maxUids.toString()), burn: BigInt(burn.toString()), bondsPenalty: Number(bondsPenalty.toString()),
+      ...(factor === undefined ? {} : { activityCutoffFactor: Number(factor.toString()) }),
     });
   }
 
@@ -262,6 +268,21 @@ export class SubtensorChain implements Chain {
       ? swapStakeLimitCall(this.tx, hotkey, originNetuid, destinationNetuid, amount, limit.limitPrice, limit.allowPartial === true)
       : swapStakeCall(this.tx, hotkey, originNetuid, destinationNetuid, amount);
     return { block: (await this.send(call, coldkey)).block };
+  }
+
+  async setTempo(owner: Signer, netuid: number, tempo: number): Promise<CallReceipt> {
+    return { block: (await this.send(setTempoCall(this.tx, netuid, tempo), owner)).block };
+  }
+
+  async setActivityCutoffFactor(owner: Signer, netuid: number, factorMilli: number): Promise<CallReceipt> {
+    return { block: (await this.send(setActivityCutoffFactorCall(this.tx, netuid, factorMilli), owner)).block };
+  }
+
+  /** trigger_epoch; the epoch fires AdminFreezeWindow blocks after the including block (`do_trigger_epoch`). */
+  async triggerEpoch(owner: Signer, netuid: number): Promise<TriggerEpochReceipt> {
+    const { block } = await this.send(triggerEpochCall(this.tx, netuid), owner);
+    const window = Number((await this.api.query['subtensorModule']!['adminFreezeWindow']!()).toString());
+    return { block, firesAt: block + window };
   }
 
   async close(): Promise<void> {

@@ -103,8 +103,8 @@ export interface EpochOutput {
   float: { weights: number[][]; clipped: number[][]; consensus: number[]; incentive: number[]; dividends: number[]; bonds: number[][]; validatorTrust: number[] };
 }
 
-const toFloat = (v: readonly Fx[]): number[] => v.map(fx.toNumber);
-const toU16 = (v: readonly Fx[]): number[] => v.map(fx.proportionToU16);
+export const toFloat = (v: readonly Fx[]): number[] => v.map(fx.toNumber);
+export const toU16 = (v: readonly Fx[]): number[] => v.map(fx.proportionToU16);
 
 function toDense(m: SpMat, n: number): number[][] {
   return m.map((row) => {
@@ -127,17 +127,19 @@ function readRows(rows: Array<Array<[number, number]>>, n: number, conv: (x: num
   return Array.from({ length: n }, (_, i) => (rows[i] ?? []).filter(([j]) => j < n).map(([j, x]) => [j, conv(x)] as [number, Fx]));
 }
 
-/** Run one epoch. */
-export function runEpoch(inp: EpochInput): EpochOutput {
+/**
+ * The epoch's first steps, shared by the sparse and dense epochs: active = last update within the cutoff; stake below the
+ * threshold counts as 0, normalised in I64F64 and narrowed; stored and new (top-k) permits; the active permit holders'
+ * stake normalised. `owner`: the owner uid's exemptions (the sparse epoch has them, the dense one does not).
+ */
+export function epochStake(inp: EpochInput, owner: number | undefined): {
+  n: number; active: boolean[]; stake: Fx[]; permits: boolean[]; newPermits: boolean[]; activeStake: Fx[];
+} {
   const n = inp.stake.length;
   const active = inp.lastUpdate.map((u) => !(u + inp.activityCutoff < inp.block));
   while (active.length < n) active.push(false);
-
-  // Stake: below the threshold counts as 0 (owner exempt), normalised in I64F64, narrowed to I32F32.
   const min = inp.stakeThreshold ?? 0n;
-  const owner = inp.ownerUid;
   const stake = fx.normalizeStake64(inp.stake.map((s, i) => (s < min && i !== owner ? 0n : s)));
-
   const permits = inp.validatorPermit.slice(0, n);
   while (permits.length < n) permits.push(false);
   const newPermits = isTopkNonzero(stake, inp.maxAllowedValidators);
@@ -145,8 +147,34 @@ export function runEpoch(inp: EpochInput): EpochOutput {
     permits[owner] = true;
     newPermits[owner] = true;
   }
-
   const activeStake = normalize(stake.map((s, i) => (active[i] && permits[i] ? s : fx.ZERO)));
+  return { n, active, stake, permits, newPermits, activeStake };
+}
+
+/** Bonds on uids registered since the last epoch are dropped: cut-off LastMechansimStepBlock + 1, or block − tempo with no step. */
+export function recentlyRegistered(inp: EpochInput): (j: number) => boolean {
+  const lastTempo = inp.tempo !== undefined && inp.lastEpochBlock <= 0
+    ? Math.max(0, inp.block - inp.tempo)
+    : inp.lastEpochBlock < 0 ? -Infinity : inp.lastEpochBlock + 1;
+  return (j) => lastTempo <= inp.blockAtRegistration[j]!;
+}
+
+/** The bond penalty β as the chain stores it (u16) and reads it back (/65535 in I32F32). */
+export const bondsPenaltyOf = (inp: EpochInput): Fx => fx.u16Proportion(Math.round(Math.min(1, Math.max(0, inp.bondsPenalty)) * 65535));
+
+/** Emission shares: (I, D) / Σ(I + D), or the (active) stake when Σ = 0; each share × emission, truncated to rao. */
+export function epochEmission(inp: EpochInput, incentive: Fx[], dividends: Fx[], stake: Fx[], activeStake: Fx[]): { serverEmission: bigint[]; validatorEmission: bigint[] } {
+  const esum = fx.sum(incentive.map((x, i) => fx.add(x, dividends[i]!)));
+  const serverNorm = normalizeUsing(incentive, esum);
+  let validatorNorm = normalizeUsing(dividends, esum);
+  if (esum === 0n) validatorNorm = fx.sum(activeStake) === 0n ? stake : activeStake;
+  return { serverEmission: serverNorm.map((p) => raoShare(inp.emission, p)), validatorEmission: validatorNorm.map((p) => raoShare(inp.emission, p)) };
+}
+
+/** Run one epoch. */
+export function runEpoch(inp: EpochInput): EpochOutput {
+  const owner = inp.ownerUid;
+  const { n, active, stake, permits, newPermits, activeStake } = epochStake(inp, owner);
 
   // Weights: u16 as I32F32 integers; non-permit rows, self-weights (except the owner's) and weights set
   // at or before the target's registration dropped; rows normalised.
@@ -165,13 +193,8 @@ export function runEpoch(inp: EpochInput): EpochOutput {
   const incentive = normalize(ranks);
 
   // Bonds.
-  const beta = fx.u16Proportion(Math.round(Math.min(1, Math.max(0, inp.bondsPenalty)) * 65535));
-  const Wb = interpolate(W, clipped, n, beta);
-  // Bonds on uids registered since the last epoch are dropped (cut-off LastMechansimStepBlock + 1, or block − tempo).
-  const lastTempo = inp.tempo !== undefined && inp.lastEpochBlock <= 0
-    ? Math.max(0, inp.block - inp.tempo)
-    : inp.lastEpochBlock < 0 ? -Infinity : inp.lastEpochBlock + 1;
-  const fresh = (j: number) => lastTempo <= inp.blockAtRegistration[j]!;
+  const Wb = interpolate(W, clipped, n, bondsPenaltyOf(inp));
+  const fresh = recentlyRegistered(inp);
   let ema: SpMat;
   let dividends: Fx[];
   if (inp.yuma3) {
@@ -189,13 +212,7 @@ export function runEpoch(inp: EpochInput): EpochOutput {
     dividends = normalize(matmulTranspose(ema, incentive));
   }
 
-  // Emission.
-  const esum = fx.sum(incentive.map((x, i) => fx.add(x, dividends[i]!)));
-  const serverNorm = normalizeUsing(incentive, esum);
-  let validatorNorm = normalizeUsing(dividends, esum);
-  if (esum === 0n) validatorNorm = fx.sum(activeStake) === 0n ? stake : activeStake;
-  const serverEmission = serverNorm.map((p) => raoShare(inp.emission, p));
-  const validatorEmission = validatorNorm.map((p) => raoShare(inp.emission, p));
+  const { serverEmission, validatorEmission } = epochEmission(inp, incentive, dividends, stake, activeStake);
 
   const stored = inp.yuma3 ? ema : colMaxUpscale(ema, n);
   const bonds = stored.map((row, i) =>

@@ -51,6 +51,26 @@ export function blocksUntilNextAutoEpoch(s: ScheduleState, block: number): numbe
   return Math.max(0, s.lastEpochBlock + s.tempo - block);
 }
 
+/** `AdminFreezeWindow`'s default: admin calls are refused in the last 10 blocks before an epoch. */
+export const DEFAULT_ADMIN_FREEZE_WINDOW = 10;
+/** `OwnerHyperparamRateLimit`'s default: an owner hyperparameter (or trigger) at most once per 2 tempos. */
+export const OWNER_HYPERPARAM_RATE_LIMIT_EPOCHS = 2;
+
+/**
+ * `is_in_admin_freeze_window` (utils/misc.rs): never at tempo 0; frozen while a triggered epoch is pending, and in
+ * the last `window` blocks before the next automatic epoch.
+ */
+export function isInAdminFreezeWindow(s: ScheduleState, block: number, window: number): boolean {
+  if (s.tempo === 0) return false;
+  if (s.pendingEpochAt > 0 && s.pendingEpochAt > block) return true;
+  return blocksUntilNextAutoEpoch(s, block) < window;
+}
+
+/** `check_passes_rate_limit` (utils/rate_limiting.rs): the first call (last block 0) or `limit` blocks after the last. */
+export function passesRateLimit(limit: number, block: number, lastBlock: number): boolean {
+  return lastBlock === 0 || block - lastBlock >= limit;
+}
+
 /** `get_next_epoch_start_block`: min(LastEpochBlock + tempo, PendingEpochAt if set); null at tempo 0. */
 export function nextEpochStartBlock(s: ScheduleState): number | null {
   if (s.tempo === 0) return null;

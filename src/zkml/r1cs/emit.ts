@@ -314,6 +314,8 @@ export interface EmittedCircuit {
   witness?: bigint[];
   /** Gadget names as used in the labels (for the mutation harness). */
   gadgetNames: string[];
+  /** Final id of each wire in allocation order, −1 for a wire the output equations eliminate (the witness tape's drop list). */
+  finalId: Int32Array;
 }
 
 /**
@@ -366,7 +368,7 @@ export function emitProgram(p: FixedProgram, opts: { inputs?: readonly bigint[];
   const labels = b.labels.map((l) => ({ name: l.name, wire: l.wire < 0 ? -1 : finalId[l.wire]! }));
   const wireToLabel = new Array<number>(next).fill(0);
   labels.forEach((l, i) => { if (l.wire >= 0) wireToLabel[l.wire] = i + 1; }); // label 0 is the constant one
-  const out: EmittedCircuit = { nWires: next, nOutputs: nOut + b.words.length, nPubInputs: 1, constraints, labels, wireToLabel, gadgetNames };
+  const out: EmittedCircuit = { nWires: next, nOutputs: nOut + b.words.length, nPubInputs: 1, constraints, labels, wireToLabel, gadgetNames, finalId };
   if (b.values) out.witness = b.values.filter((_, w) => finalId[w]! >= 0);
   return out;
 }

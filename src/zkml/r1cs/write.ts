@@ -108,9 +108,10 @@ export function asR1cs(c: EmittedCircuit): R1cs {
 }
 
 /** Bytes of a .wtns file before its values: header and section 1 (field), section 2's header, for n values. */
-const WTNS_HEAD = 12 + 12 + 4 + N8 + 4 + 12;
+/** Bytes before the first witness value in a .wtns file. */
+export const WTNS_HEAD = 12 + 12 + 4 + N8 + 4 + 12;
 
-function putWtnsHead(b: Buffer, n: number): void {
+export function putWtnsHead(b: Buffer, n: number): void {
   b.write('wtns', 0, 4, 'latin1'); b.writeUInt32LE(2, 4); b.writeUInt32LE(2, 8);
   let o = 12;
   b.writeUInt32LE(1, o); b.writeBigUInt64LE(BigInt(4 + N8 + 4), o + 4); o += 12;

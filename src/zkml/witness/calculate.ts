@@ -1,11 +1,10 @@
 import { open, readFile } from 'node:fs/promises';
 import type { WitnessCalculator } from 'circom_runtime';
-import type { FixedProgram } from '../quantize/program.js';
-import { directWtns } from './direct.js';
+import { directWtns, inputIntegers } from './direct.js';
 import { WitnessInputError } from './errors.js';
-import { readProgramFile } from './program-file.js';
+import { loadProgramWitness, type ProgramWitness } from './tape-cache.js';
 
-type Generator = { kind: 'wasm'; wc: WitnessCalculator } | { kind: 'program'; program: FixedProgram };
+type Generator = { kind: 'wasm'; wc: WitnessCalculator } | ({ kind: 'program' } & ProgramWitness);
 
 /** True when the file starts with the WebAssembly magic (a circom witness generator). */
 async function isWasm(path: string): Promise<boolean> {
@@ -21,7 +20,8 @@ async function isWasm(path: string): Promise<boolean> {
 
 /**
  * Computes witnesses in memory from a circuit's witness generator, keeping one loaded generator per file: the
- * direct backend's witness program (`witness.json`, run by the exact emulator, docs/zkml-compile.md) or a circom
+ * direct backend's witness program (`witness.json`, run as its recorded witness tape, or by the exact emulator's walk,
+ * docs/zkml-compile.md) or a circom
  * witness.wasm (the same runtime snarkjs's `wtns calculate` uses, for hand-written circom circuits).
  */
 export class WitnessEngine {
@@ -32,7 +32,7 @@ export class WitnessEngine {
     if (!c) {
       c = (async (): Promise<Generator> => (await isWasm(path))
         ? { kind: 'wasm', wc: await (await import('circom_runtime')).WitnessCalculatorBuilder(await readFile(path)) } // loaded for circom circuits only
-        : { kind: 'program', program: await readProgramFile(path) })();
+        : { kind: 'program', ...await loadProgramWitness(path) })();
       c.catch(() => this.generators.delete(path));
       this.generators.set(path, c);
     }
@@ -46,7 +46,14 @@ export class WitnessEngine {
       const ins = signals['in'];
       if (!Array.isArray(ins)) throw new WitnessInputError('WITNESS_FAILED', 'the witness program takes its inputs as signals.in (an array of field elements)', { hint: 'quantize the input with quantizeInputs' });
       const r = signals['recipient'];
-      return directWtns(gen.program, ins as string[], Array.isArray(r) ? (r[0] as string) : 0n);
+      const recipient = Array.isArray(r) ? (r[0] as string) : 0n;
+      // the recorded tape (docs/zkml-compile.md "Witness tape"); an input it rejects goes through the emulator's
+      // walk, whose typed error names the gadget and the value
+      const out = gen.tape?.wtns(inputIntegers(ins as string[], gen.tape.header.nIn), BigInt(recipient));
+      if (out instanceof Uint8Array) return out;
+      const wtns = directWtns(await gen.program(), ins as string[], recipient);
+      if (out === 'rejected') throw new Error('the witness tape rejected an input that the emulator accepts (a zkinfer bug: set ZKINFER_WITNESS_TAPE=0)');
+      return wtns;
     }
     try {
       return await gen.wc.calculateWTNSBin(signals, true);

@@ -10,16 +10,19 @@ import { WitnessInputError } from './errors.js';
  * the public `recipient` input (docs/eth.md "Recipient binding").
  */
 export function directWitness(p: FixedProgram, inputs: readonly (string | bigint)[], recipient: string | bigint = 0n): bigint[] {
-  if (inputs.length !== p.nIn) {
-    throw new WitnessInputError('WITNESS_FAILED', `the circuit takes ${p.nIn} input values, got ${inputs.length}`, { hint: 'give every model input, flattened, in metadata.inputs order' });
-  }
   const bad = p.gadgets.find((g) => !(g.kind in EMITTERS));
   if (bad) throw new WitnessInputError('WITNESS_FAILED', `the witness program has a gadget kind "${bad.kind}" this zkinfer does not know`, { hint: 'upgrade zkinfer to the version that compiled the circuit' });
-  let ints: bigint[];
-  try { ints = inputs.map((x) => fromField(x)); } catch (cause) {
+  return emitProgram(p, { inputs: inputIntegers(inputs, p.nIn), recipient: BigInt(recipient) }).witness!;
+}
+
+/** The `in` field elements as the signed integers the emulator takes; a wrong count or a non-field value is a typed error. */
+export function inputIntegers(inputs: readonly (string | bigint)[], nIn: number): bigint[] {
+  if (inputs.length !== nIn) {
+    throw new WitnessInputError('WITNESS_FAILED', `the circuit takes ${nIn} input values, got ${inputs.length}`, { hint: 'give every model input, flattened, in metadata.inputs order' });
+  }
+  try { return inputs.map((x) => fromField(x)); } catch (cause) {
     throw new WitnessInputError('WITNESS_FAILED', 'an input is not a BN254 field element', { hint: 'pass decimal field elements as quantizeInputs writes them', cause });
   }
-  return emitProgram(p, { inputs: ints, recipient: BigInt(recipient) }).witness!;
 }
 
 /** The witness as .wtns bytes. */

@@ -8,3 +8,11 @@ export class WitnessInputError extends ZkinferError {
     super(code, message, opts);
   }
 }
+
+/** A witness tape (docs/zkml-compile.md "Witness tape") that is malformed, for another program, or that cannot be recorded. */
+export class WitnessTapeError extends ZkinferError {
+  override readonly name = 'WitnessTapeError';
+  constructor(message: string, opts: ZkinferErrorOptions = {}) {
+    super('WITNESS_TAPE', message, { hint: 'delete the cached tape (it is re-recorded from witness.json on the next prove)', ...opts });
+  }
+}

@@ -75,6 +75,12 @@ export interface NativeAddon {
    * (as .ptau/.zkey store points). Absent in addons built before it was added.
    */
   fixedBaseMul?: (group: 'G1' | 'G2', base: Uint8Array, scalars: Uint8Array) => Promise<Uint8Array>;
+  /**
+   * Witness tape interpreter (native/src/witness.cpp, docs/zkml-compile.md "Witness tape"): writes the witness into
+   * `out` and returns null, or says why not. Absent in addons built before it was added.
+   */
+  witnessTape?: (tape: Uint8Array, inputs: Uint8Array, recipient: Uint8Array, out: Uint8Array) =>
+    null | { status: 'rejected' | 'overflow' | 'malformed'; message: string };
 }
 
 /** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */

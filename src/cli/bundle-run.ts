@@ -1,0 +1,56 @@
+// Runs the one-file `zkinfer prove` bundle (dist/bundle/prove.cjs, bundle.ts) for bin/zkinfer.js with a V8 code
+// cache (docs/network.md "CLI start-up"): the first run saves, at exit, the bytecode of every function it compiled;
+// later runs start from it instead of parsing and compiling ≈ 1 MB of JavaScript. Node 20 has no module compile
+// cache, so the bundle is CommonJS and compiled here with vm.Script's cachedData.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import vm from 'node:vm';
+import { userCacheDir } from '../paths.js';
+
+/** The global (a registered symbol) through which the bundle imports external packages when run from here (bundle.ts). */
+export const IMPORT_HOOK = 'zkinfer.bundle.import';
+
+/**
+ * `<user cache>/v8-code/prove-<key>` ($ZKINFER_CODE_CACHE=0: none): the key hashes the bundle's text, Node's version, the architecture and Node's
+ * flags, so a cache is only offered to the very source it was made from (V8 itself checks only the source length,
+ * its version and flags, and refuses a mismatch: then the cache is made again).
+ */
+export function codeCachePath(source: string): string {
+  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`).digest('hex');
+  return userCacheDir('v8-code', `prove-${key.slice(0, 32)}`);
+}
+
+/** Write the cache for this bundle and drop those of earlier builds (each rebuild makes a new key). */
+function save(path: string, data: Buffer): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path); // a concurrent reader never sees half a cache
+    for (const f of readdirSync(dirname(path))) if (/^prove-[0-9a-f]{32}$/.test(f) && join(dirname(path), f) !== path) rmSync(join(dirname(path), f), { force: true });
+  } catch {
+    /* a read-only cache only costs time */
+  }
+}
+
+/** Load the CommonJS bundle at `path` (with its code cache) and run its `run()` export. */
+export async function runProveBundle(path: string): Promise<void> {
+  const source = readFileSync(path, 'utf8');
+  const cachePath = process.env.ZKINFER_CODE_CACHE === '0' ? undefined : codeCachePath(source);
+  let cachedData: Buffer | undefined;
+  try { if (cachePath) cachedData = readFileSync(cachePath); } catch { /* first run */ }
+  const script = new vm.Script(Module.wrap(source), {
+    filename: path, ...(cachedData ? { cachedData } : {}), importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  // made at exit, so that it holds the functions this run compiled (most of what the next run needs)
+  if (cachePath && (cachedData === undefined || script.cachedDataRejected === true)) process.once('exit', () => save(cachePath, script.createCachedData()));
+  if (process.env.ZKINFER_CODE_CACHE_DEBUG === '1') console.error(`code cache ${cachePath ?? 'off'}: ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used'}`);
+  (globalThis as Record<symbol, unknown>)[Symbol.for(IMPORT_HOOK)] = (spec: string) => import(spec); // bundle.ts
+  const module = { exports: {} as { run?: () => Promise<void> }, filename: path, id: path, loaded: false };
+  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: unknown, filename: string, dirname: string) => void;
+  wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
+  if (typeof module.exports.run !== 'function') throw new Error(`${path} is not the zkinfer prove bundle (no run export): rebuild with \`npm run build\``);
+  await module.exports.run();
+}
