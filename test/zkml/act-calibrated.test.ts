@@ -62,6 +62,15 @@ test('soundness: the PyTorch LSTM with calibrated windows (balanced-v1)', async 
   await checkCircuit('burn-pytorch-lstm-windowed', bytes, { seeds: [11], tampers: 6, precision: presetVariants(PRESETS.balanced)[1]!, samples });
 });
 
+test('soundness: the PyTorch LSTM with its input one bit finer and fewer early gate segments (balanced-v2)', async () => {
+  const v2 = presetVariants(PRESETS.balanced)[2]!;
+  const low = quantizeGraph(graph, 9, samples, { precision: v2 });
+  assert.equal(low.inputs[0]!.scale, 10, 'the graph input read by the LSTM is at s + lstmInBits');
+  assert.ok(programCost(low.program) < programCost(quantizeGraph(graph, 9, samples, { precision: { ...v2, lstmEarlyJ: 0 } }).program),
+    'the early steps\' gate sigmoids take fewer segments');
+  await checkCircuit('burn-pytorch-lstm-v2', bytes, { seeds: [11], tampers: 6, precision: v2, samples });
+});
+
 test('zkinfer compile --calibration (10 samples) → prove → verify with calibrated windows, from the CLI', async () => {
   const b = new OnnxBuilder('winsig', 13);
   b.input('x', [1, 8]);

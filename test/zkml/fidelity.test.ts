@@ -116,19 +116,20 @@ test('staking LSTM (zoo): the balanced search picks the cheapest setting within 
   const low = quantizeGraph(g, scale, samples, { precision: preset });
   const err = errorOf(low, samples, ref).maxAbs, cost = programCost(low.program);
   assert.ok(err <= 1e-3, `error ${err}`);
-  // #12's target: ≤ 1.3 × 17,262 = 22,440 constraints (the variant meets the goal at 10; the preset alone needs 11)
+  // #12's target: ≤ 1.3 × 17,262 = 22,440 constraints (the LSTM variant meets the goal at 10; the preset alone needs 11)
   assert.ok(cost <= 22_440, `${cost} constraints`);
-  assert.deepEqual(preset, presetVariants(PRESETS.balanced)[1]);
+  assert.deepEqual(preset, presetVariants(PRESETS.balanced)[2]);
+  assert.equal(low.inputs[0]!.scale, scale + 1, 'the LSTM input is read one bit finer (lstmInBits)');
   const base = quantizeGraph(g, chooseScale(g, samples, PRESETS.balanced), samples, { precision: PRESETS.balanced });
   assert.ok(cost < programCost(base.program), 'the chosen variant is cheaper than the preset at its own scale');
   // held out (docs/zkml-compile.md "Fidelity targets"): 64 other generator samples (seed 2; calibration.json is seed 1),
-  // never seen by the search or the windows. Measured 1.2e-3 (1.7e-3 before the rounded cell state, the finer last
-  // step and the 1 + 3σ window margin); #12's 1e-3 is not met here (the input's 2^−10 rounding alone reaches 6e-4)
+  // never seen by the search or the windows. Measured 9.5e-4 (1.23e-3 before the LSTM variant's finer input, c and
+  // h; 1.7e-3 before the rounded cell state, the finer last step and the 1 + 3σ window margin): #12's 1e-3
   const held = samplesFromInputData(g, calibrationData(stakingLstm, readModelCard(dir), 64, 2).input_data, 'held-out').slice(0, 64);
   const heldRef = (await runOnnxRuntime(bytes, g, held)).map((o) => o.flatMap((t) => Array.from(t)));
   const heldErr = errorOf(low, held, heldRef);
-  assert.ok(heldErr.maxAbs <= 1.3e-3, `held-out max error ${heldErr.maxAbs}`);
-  assert.ok(heldErr.meanAbs <= 4.5e-4, `held-out mean error ${heldErr.meanAbs}`);
+  assert.ok(heldErr.maxAbs <= 1e-3, `held-out max error ${heldErr.maxAbs}`);
+  assert.ok(heldErr.meanAbs <= 3.2e-4, `held-out mean error ${heldErr.meanAbs}`);
   assert.equal(windowsLeft(low, held), 0, 'a held-out input left a calibrated window (margin 1 + 3σ)');
 });
 

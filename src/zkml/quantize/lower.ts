@@ -76,6 +76,8 @@ export const MAX_OUTPUT_SCALE = 64;
  * (docs/zkml-compile.md "LSTM precision"): free, since nothing decomposes their product.
  */
 const LSTM_LAST_BITS = 2;
+/** The last this many LSTM steps keep the full sigmoid gate tables under the preset's lstmEarlyJ. */
+const LSTM_EARLY_KEEP = 3;
 /** Activations whose table may take a calibrated window (fitWindow). */
 const WINDOWED = new Set<ActFn>(['sigmoid', 'tanh', 'erf']);
 /** Ops that are linear with constant weights or only move values: free in R1CS. */
@@ -205,7 +207,7 @@ class Lowerer {
     // a calibrated window keeps the preset table's output scale (callers such as the LSTM rely on one scale per fn)
     const so = actOutputScale(fn, st, this.s, this.prec.act[fn], this.prec.outBits) + extraOut;
     const fit = this.fitWindow(fn, xIn, sx, st) ?? this.prec.act[fn];
-    const win = o.jExtra ? { ...fit, j: fit.j + o.jExtra } : fit; // segments 2^jExtra times narrower
+    const win = o.jExtra ? { ...fit, j: Math.max(0, fit.j + o.jExtra) } : fit; // segments 2^jExtra times narrower
     const half = qd !== undefined && o.round && qd >= 1 ? 2 ** -(st + 1) : 0;
     const shape = half ? { ...win, c: (win.c ?? 0) - half } : win;
     const table = this.table(fn, st, so, shape);
@@ -652,7 +654,10 @@ class Lowerer {
     const { seq, batch, inputSize: I, hidden: H, dirs } = cfg;
     const ix = lstmIndex(cfg);
     const s = this.s;
-    const X = this.toScale(ins[0] as QTensor, s);
+    // X at its own finer scale (the preset's lstmInBits, set on the graph input by inputScale) keeps it: W keeps its
+    // bits and the gate sums are e bits finer (docs/zkml-compile.md "LSTM precision")
+    const x0 = ins[0] as QTensor, e = x0.own && x0.scale > s ? x0.scale - s : 0;
+    const X = this.toScale(x0, s + e);
     const q = (v: number, sc: number) => BigInt(Math.round(v * 2 ** sc));
     const W = (ins[1] as Tensor).data, R = (ins[2] as Tensor).data, B = ins[3] as Tensor | undefined;
     const h0 = ins[5] as Tensor | undefined, c0 = ins[6] as Tensor | undefined;
@@ -662,9 +667,9 @@ class Lowerer {
     // the cell state c carries the preset's extra offset bits between steps, h is rescaled once per step to
     // s + the preset's lstmHBits and R quantized that many bits coarser, so R·h stays at s + w
     const w = this.weightScale(Math.max(maxAbs(ins[1] as Tensor), maxAbs(ins[2] as Tensor)));
-    const sg = s + w, sc = Math.min(s + this.prec.offsetBits, sg);
+    const sg = s + w + e, sc = Math.min(s + this.prec.offsetBits, s + w);
     const hb = this.prec.lstmHBits ?? 0, hs = s + hb;
-    const Wq = Array.from(W, (v) => q(v, w)), Rq = Array.from(R, (v) => q(v, w - hb));
+    const Wq = Array.from(W, (v) => q(v, w)), Rq = Array.from(R, (v) => q(v, w - hb + e));
     // When Y and Y_h only flow into graph outputs, the last step's h is left at its product scale (one forward
     // direction only: then the last step is the last Y row).
     const lazyLast = dirs === 1 && !cfg.reverse[0] && this.freeToOutput({ ...n, outputs: n.outputs.slice(0, 2) });
@@ -688,11 +693,14 @@ class Lowerer {
         // the lazy last step's o and tanh(c') read LSTM_LAST_BITS more offset bits (so their outputs are that much
         // finer): their product is not rescaled, so this costs no constraint (docs/zkml-compile.md "LSTM precision")
         const lb = last ? LSTM_LAST_BITS : 0, lc = last && !ycUsed ? LSTM_LAST_BITS : 0;
+        // the sigmoid gates of a step whose error passes ≥ LSTM_EARLY_KEEP more steps' forget gates may take the
+        // preset's lstmEarlyJ fewer selector bits (docs/zkml-compile.md "LSTM precision")
+        const early = step < seq - LSTM_EARLY_KEEP && this.prec.lstmEarlyJ ? { jExtra: -this.prec.lstmEarlyJ } : {};
         for (let j = 0; j < H; j++) {
-          const si = this.act('sigmoid', gate(j), sg); // gates at scale s + w
-          const og = this.act('sigmoid', gate(H + j), sg, undefined, lb, { offsetExtra: lb });
+          const si = this.act('sigmoid', gate(j), sg, undefined, 0, early); // gates at scale s + w
+          const og = this.act('sigmoid', gate(H + j), sg, undefined, lb, { offsetExtra: lb, ...early });
           // a zero cell state (the first step without c0) makes f⊙c zero: no forget gate to compute
-          const cPrev = c[j]!, f = isConstLin(cPrev) && cPrev.c === 0n ? linConst(0n) : this.act('sigmoid', gate(2 * H + j), sg).y;
+          const cPrev = c[j]!, f = isConstLin(cPrev) && cPrev.c === 0n ? linConst(0n) : this.act('sigmoid', gate(2 * H + j), sg, undefined, 0, early).y;
           const tg = this.act('tanh', gate(3 * H + j), sg);
           const sSig = si.so, sTanh = tg.so;
           // c' = f⊙c + i⊙g, aligned to the wider of the two product scales
@@ -833,9 +841,18 @@ class Lowerer {
     };
   }
 
-  /** A graph input's own scale from its calibrated range (tensor-scales.ts), or the working scale. */
+  /**
+   * A graph input's own scale: s + the preset's lstmInBits when its only uses are as an LSTM's X (docs/zkml-compile.md
+   * "LSTM precision"), else from its calibrated range (tensor-scales.ts), else the working scale.
+   */
   private inputScale(name: string, idx: number): number {
     const samples = this.opts.samples;
+    const lstmIn = this.prec.lstmInBits ?? 0;
+    const uses = this.consumers.get(name) ?? [];
+    if (lstmIn > 0 && uses.length > 0 && uses.every((c) => c.op === 'LSTM' && c.inputs.indexOf(name) === 0 && c.inputs.lastIndexOf(name) === 0)
+      && !this.graph.outputs.some((o) => o.name === name)) {
+      return this.s + lstmIn; // a preset setting, not a calibrated own scale (not in ownScales)
+    }
     const w = this.prec.tensorScales && samples?.length ? linearUseWeight(this.graph, this.consumers, name) : undefined;
     if (w === undefined) return this.s;
     let m = 0;

@@ -44,10 +44,21 @@ export interface PrecisionPreset {
    */
   lstmHBits?: number;
   /**
+   * Extra fractional bits of a graph input read only as an LSTM's X (docs/zkml-compile.md "LSTM precision"): the
+   * input is quantized at s + lstmInBits, W and R keep their bits, and the gate sums are that much finer (each gate
+   * table's decomposition one bit wider per bit, and each input element's range check). Absent: 0.
+   */
+  lstmInBits?: number;
+  /**
    * Extra selector bits (2^lstmLastJ times the segments) of tanh(c') on an LSTM's last step when its h flows unrescaled
    * into the outputs (docs/zkml-compile.md "LSTM precision"): that table's error reaches the outputs undamped. Absent: 0.
    */
   lstmLastJ?: number;
+  /**
+   * Fewer selector bits (2^−lstmEarlyJ times the segments) of the i, f and o gate sigmoids on an LSTM's steps before
+   * its last 3 (docs/zkml-compile.md "LSTM precision"): their error is damped by ≥ 3 forget gates. Absent: 0.
+   */
+  lstmEarlyJ?: number;
   /**
    * Round an LSTM's cell state to its scale between steps instead of flooring it (docs/zkml-compile.md "LSTM
    * precision"): no floor bias, at no constraint. Absent: floored (`fast`, whose coarse scales were searched with it).
@@ -72,13 +83,16 @@ export interface PrecisionPreset {
 }
 
 /** A preset's table settings that a variant may override. */
-export type TableVariant = Partial<Pick<PrecisionPreset, 'weightBits' | 'offsetBits' | 'outBits' | 'lstmHBits' | 'lstmLastJ'>> & { act?: Partial<Record<ActFn, ActShape>> };
+export type TableVariant = Partial<Pick<PrecisionPreset, 'weightBits' | 'offsetBits' | 'outBits' | 'lstmHBits' | 'lstmInBits' | 'lstmLastJ' | 'lstmEarlyJ' | 'scales'>> & { act?: Partial<Record<ActFn, ActShape>> };
 
 /** The preset itself, then each of its variants applied to it (without further variants). */
 export function presetVariants(p: PrecisionPreset): PrecisionPreset[] {
   const { variants, ...base } = p;
   return [base, ...(variants ?? []).map((v) => ({ ...base, ...v, act: { ...base.act, ...v.act } }))];
 }
+
+/** balanced's first table variant (the comment at its use in PRESETS). */
+const BALANCED_V1: TableVariant = { act: { sigmoid: { k: 3, j: 5, offsetBits: -2 } }, weightBits: 3, offsetBits: 0, outBits: 0, lstmHBits: 1, lstmLastJ: 1 };
 
 export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
   fast: {
@@ -98,7 +112,11 @@ export const PRESETS: Readonly<Record<Precision, PrecisionPreset>> = {
     // twice the sigmoid segments and one more weight bit, but the tables read their offset at s (the sigmoid at s − 2:
     // its slope ≤ 1/4 makes that truncation ≤ 2^−(s+1)) and add no output bits: cheaper where the sigmoid's error
     // dominates; and h one bit finer between LSTM steps (docs/zkml-compile.md "Precision presets")
-    variants: [{ act: { sigmoid: { k: 3, j: 5, offsetBits: -2 } }, weightBits: 3, offsetBits: 0, outBits: 0, lstmHBits: 1, lstmLastJ: 1 }],
+    // The second is the first for an LSTM that reads a graph input: that input one bit finer, c and tanh/erf offsets
+    // one bit finer, h two, and half the gate sigmoids' segments before the last 3 steps (docs/zkml-compile.md "LSTM
+    // precision"); searched from the default scale up (at 9 it meets the relative goal on the staking LSTM's 16
+    // calibration samples by 1e-5, but not 1e-3 on held-out inputs: 1.8e-3)
+    variants: [BALANCED_V1, { ...BALANCED_V1, offsetBits: 1, lstmHBits: 2, lstmInBits: 1, lstmEarlyJ: 1, scales: [10, 11, 12] }],
   },
   accurate: {
     name: 'accurate',
