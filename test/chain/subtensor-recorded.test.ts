@@ -93,7 +93,8 @@ test('recorded: NeuronInfoRuntimeApi.get_neurons_lite(1) at block 6 852 690 (spe
   try {
     const version = group.find((e) => e.method === 'state_getRuntimeVersion')!.result as { specVersion: number };
     assert.equal(version.specVersion, 343);
-    assert.equal(chain.api.runtimeVersion.specVersion.toNumber(), 343, 'the stored metadata is of the recorded runtime');
+    // the metadata's own System.Version constant: the stored metadata is the recorded runtime's
+    assert.equal((chain.api.consts['system']!['version'] as unknown as { specVersion: { toNumber(): number } }).specVersion.toNumber(), 343);
     const hex = raw(group, 'state_call', 'NeuronInfoRuntimeApi_get_neurons_lite');
     const neurons = ((await chain.api.call['neuronInfoRuntimeApi']!['getNeuronsLite']!(1)) as unknown as unknown[]).map(neuronLiteFromCodec);
     // Vec compact length 0x0110 → (0x1001 >> 2) = 1024; neuron 0: hotkey, coldkey (32 bytes each), uid 0, netuid 1
@@ -102,6 +103,13 @@ test('recorded: NeuronInfoRuntimeApi.get_neurons_lite(1) at block 6 852 690 (spe
     assert.equal(neurons[0]!.hotkey, encodeAddress(`0x${hex.slice(4, 68)}`, 42));
     assert.equal(neurons[0]!.coldkey, encodeAddress(`0x${hex.slice(68, 132)}`, 42));
     assert.equal(neurons[0]!.uid, 0);
+    // then uid 0x00, netuid 0x04 (compact 1), active 0x00, AxonInfo { block u64 = 0x645722, version u32, ip u128,
+    // port u16, ip_type, protocol, 2 placeholders }, PrometheusInfo (31 bytes), stake Vec [(coldkey, Compact<u64>
+    // 0x03 5c5a6b98 = 0x986b5a5c)]
+    assert.equal(neurons[0]!.active, false);
+    assert.deepEqual([neurons[0]!.axon.block, neurons[0]!.axon.version, neurons[0]!.axon.port], [6_575_906n, 9_011_001, 6028]);
+    assert.equal(hex.slice(4 + 2 * (64 + 3 + 34 + 31), 4 + 2 * (64 + 3 + 34 + 31 + 1 + 32 + 5)), `04${hex.slice(68, 132)}035c5a6b98`);
+    assert.deepEqual(neurons[0]!.stake, [[neurons[0]!.coldkey, 0x986b5a5cn]]);
     assert.deepEqual([...new Set(neurons.map((n) => n.netuid))], [1]);
     assert.deepEqual(neurons.map((n) => n.uid), Array.from({ length: 1024 }, (_, i) => i));
   } finally { await chain.close(); }
