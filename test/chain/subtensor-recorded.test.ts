@@ -8,11 +8,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeAddress } from '@polkadot/util-crypto';
-import { u8aToHex } from '@polkadot/util';
-import { Metadata, TypeRegistry } from '@polkadot/types';
 import { SubtensorChain } from '../../src/chain/subtensor/subtensor.js';
 import { neuronLiteFromCodec } from '../../src/chain/subtensor/codec.js';
-import { readSubtensorFixture } from './contract-fixtures.js';
+import { metadataSubstitutions, readSubtensorFixture } from './contract-fixtures.js';
 import { RecordedProvider, ReplayProvider, type Exchange, type RecordedGroup, type Transcript } from './replay-provider.js';
 
 interface Recording { origin: Record<string, unknown>; groups: Record<string, RecordedGroup[]> }
@@ -24,11 +22,7 @@ function bootstrap(): ReplayProvider {
   const scripted = JSON.parse(readSubtensorFixture('contract-transcript.json').toString('utf8')) as Transcript;
   const first = scripted.exchanges.findIndex((e) => e.method === 'chain_getHeader');
   const exchanges: Exchange[] = scripted.exchanges.slice(0, first);
-  const registry = new TypeRegistry();
-  registry.setMetadata(new Metadata(registry, meta));
-  return new ReplayProvider({ provenance: 'bootstrap', exchanges }, () => '', {
-    $METADATA: u8aToHex(meta), $METADATA_OPTION: u8aToHex(registry.createType('Option<Bytes>', u8aToHex(meta)).toU8a()),
-  });
+  return new ReplayProvider({ provenance: 'bootstrap', exchanges }, () => '', metadataSubstitutions(meta));
 }
 
 /** `SubtensorChain` on one recorded group (its head is the block the SDK read at). */
