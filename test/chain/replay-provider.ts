@@ -139,9 +139,6 @@ export class RecordingProvider extends BaseProvider {
   }
 }
 
-/** One group of a recording: raw requests → answers a live node gave the bittensor SDK (test/fixtures/subtensor/README.md). */
-export interface RecordedGroup { method: string; params: unknown[]; result: unknown }
-
 /**
  * Serves real recorded node answers (docs/chain.md "A recorded finney transcript"). The recording keys each
  * answer by the SDK's own request, which names the same JSON-RPC reads with other spellings than polkadot-js;
@@ -155,7 +152,7 @@ export class RecordedProvider extends BaseProvider {
   private readonly answers = new Map<string, unknown>();
   readonly asked: string[] = [];
 
-  constructor(private readonly head: string, recorded: RecordedGroup[], private readonly bootstrap: ReplayProvider) {
+  constructor(private readonly head: string, recorded: Exchange[], private readonly bootstrap: ReplayProvider) {
     super();
     for (const e of recorded) this.answers.set(this.norm(e.method, e.params), e.result);
   }

@@ -11,9 +11,9 @@ import { encodeAddress } from '@polkadot/util-crypto';
 import { SubtensorChain } from '../../src/chain/subtensor/subtensor.js';
 import { neuronLiteFromCodec } from '../../src/chain/subtensor/codec.js';
 import { metadataSubstitutions, readSubtensorFixture } from './contract-fixtures.js';
-import { RecordedProvider, ReplayProvider, type Exchange, type RecordedGroup, type Transcript } from './replay-provider.js';
+import { RecordedProvider, ReplayProvider, type Exchange, type Transcript } from './replay-provider.js';
 
-interface Recording { origin: Record<string, unknown>; groups: Record<string, RecordedGroup[]> }
+interface Recording { origin: Record<string, unknown>; groups: Record<string, Exchange[]> }
 const recording = JSON.parse(readSubtensorFixture('recorded-finney.json.gz', true).toString('utf8')) as Recording;
 const meta = readSubtensorFixture('metadata-v15.scale.gz', true);
 
@@ -26,14 +26,14 @@ function bootstrap(): ReplayProvider {
 }
 
 /** `SubtensorChain` on one recorded group (its head is the block the SDK read at). */
-async function onGroup(name: string): Promise<{ chain: SubtensorChain; provider: RecordedProvider; group: RecordedGroup[] }> {
+async function onGroup(name: string): Promise<{ chain: SubtensorChain; provider: RecordedProvider; group: Exchange[] }> {
   const group = recording.groups[name]!;
   const head = String(group.find((e) => e.method === 'chain_getHead')!.result);
   const provider = new RecordedProvider(head, group, bootstrap());
   return { chain: await SubtensorChain.fromProvider(provider), provider, group };
 }
 
-const raw = (group: RecordedGroup[], method: string, prefix = ''): string =>
+const raw = (group: Exchange[], method: string, prefix = ''): string =>
   String(group.find((e) => e.method === method && String(e.params[0]).startsWith(prefix))!.result).replace(/^0x/, '');
 
 test('recording origin is recorded with the fixture', () => {
