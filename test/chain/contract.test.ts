@@ -16,7 +16,7 @@ import { SubtensorChain } from '../../src/chain/subtensor/subtensor.js';
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../src/chain/subtensor/config.js';
 import { taoToRao } from '../../src/chain/types.js';
 import { deserializeTlock } from '../../src/chain/timelock/tlock.js';
-import { readSubtensorFixture } from './contract-fixtures.js';
+import { metadataSubstitutions, readSubtensorFixture } from './contract-fixtures.js';
 import { CONTRACT, CONTRACT_YUMA, contractAccounts, runContract } from './contract-suite.js';
 import { ReplayProvider, type Transcript } from './replay-provider.js';
 
@@ -53,7 +53,7 @@ function replay(): ReplayProvider {
     deserializeTlock(commit!);
     return [u8aToHex(call.callIndex), u8aToHex(netuid), u8aToHex(mecid), `tlock(${commit!.length} bytes)`, u8aToHex(round), u8aToHex(version)].join(' ');
   };
-  return new ReplayProvider(transcript, callOf, { $METADATA: u8aToHex(meta), $METADATA_OPTION: u8aToHex(registry.createType('Option<Bytes>', u8aToHex(meta)).toU8a()) });
+  return new ReplayProvider(transcript, callOf, metadataSubstitutions(meta));
 }
 
 test('Chain contract: subtensor adapter over the replayed finney-metadata transcript', async () => {

@@ -138,3 +138,41 @@ export class RecordingProvider extends BaseProvider {
     return n;
   }
 }
+
+/**
+ * Serves real recorded node answers (docs/chain.md "A recorded finney transcript"). The recording keys each
+ * answer by the SDK's own request, which names the same JSON-RPC reads with other spellings than polkadot-js;
+ * both are normalised before matching: `state_getStorageAt` is substrate's alias of `state_getStorage`, a
+ * trailing block hash equal to the recorded head (or `null`) means "at the head" as a request without one
+ * does, and hex is `0x`-prefixed. A single-key `state_queryStorageAt` is answered from the recorded value of
+ * that key. Answers are not used up (a recording is a map). `bootstrap` answers what @polkadot/api asks while
+ * connecting (genesis, runtime version, metadata) — the recording does not hold these.
+ */
+export class RecordedProvider extends BaseProvider {
+  private readonly answers = new Map<string, unknown>();
+  readonly asked: string[] = [];
+
+  constructor(private readonly head: string, recorded: Exchange[], private readonly bootstrap: ReplayProvider) {
+    super();
+    for (const e of recorded) this.answers.set(this.norm(e.method, e.params), e.result);
+  }
+
+  private norm(method: string, params: unknown[]): string {
+    const p = params.map((x) => (typeof x === 'string' && /^(0x)?[0-9a-fA-F]+$/.test(x) && x.length % 2 === 0 ? `0x${x.replace(/^0x/, '').toLowerCase()}` : x));
+    while (p.length && (p[p.length - 1] === null || p[p.length - 1] === this.head)) p.pop();
+    return keyOf(method === 'state_getStorageAt' ? 'state_getStorage' : method, p);
+  }
+
+  async send<T = unknown>(method: string, params: unknown[]): Promise<T> {
+    const key = this.norm(method, params);
+    if (this.answers.has(key)) { this.asked.push(key); return this.answers.get(key) as T; }
+    const keys = params[0];
+    if (method === 'state_queryStorageAt' && Array.isArray(keys) && keys.length === 1) {
+      const one = this.norm('state_getStorage', [keys[0]]);
+      if (this.answers.has(one)) { this.asked.push(one); return [{ block: this.head, changes: [[keys[0], this.answers.get(one)]] }] as T; }
+    }
+    return this.bootstrap.send<T>(method, params);
+  }
+
+  protected async notificationsFor(): Promise<unknown[]> { return []; }
+}
