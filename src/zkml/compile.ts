@@ -26,6 +26,7 @@ import { recordProgramTape } from './witness/tape-cache.js';
 import { packedPublicLayout } from './format/layout.js';
 import { inputWidths, packPlan, packValues } from './format/packing.js';
 import { writeCompileSource } from './source.js';
+import { sha256Hex } from './format/circuit-id-node.js';
 
 export type CompileProgress = (stage: string, done: number, total: number) => void;
 
@@ -230,10 +231,11 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   await checkPtauFits(estimate, opts.ptau);
   const ptauSha = opts.ptau ? await sha256File(opts.ptau) : 'dev';
   const programJson = programToJson(low.program);
+  const programSha = sha256Hex(programJson); // of the witness.json written below (utf8): the cache key's and the tape's
   // the cache key covers everything the artifacts depend on: model bytes, the program (scale, ranges, weights), the
   // backend version and the ptau
   const key = createHash('sha256').update(JSON.stringify({
-    model: model.sha256, program: createHash('sha256').update(programJson).digest('hex'), ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
+    model: model.sha256, program: programSha, ptauSha, name: graph.name, VERSION, CODEGEN_VERSION,
     precision: precisionName, // stored in metadata even when two presets give the same program
     tableVariant: variant,
     // per-input scales (docs/zkml-compile.md "Per-tensor scales"); absent when all are the working scale (keys stay as before)
@@ -272,7 +274,7 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
   selfCheck(low, circ, first, constraints);
   progress('self-check', 1, 1);
   lap('self-check');
-  await recordProgramTape(low.program, programJson);
+  await recordProgramTape(low.program, programSha);
   lap('witness tape');
 
   const setup = await setupCircuit({

@@ -19,7 +19,8 @@ import { WitnessInputError, WitnessTapeError } from '../../src/zkml/witness/erro
 import { programToJson } from '../../src/zkml/witness/program-file.js';
 import { recordProgramTape } from '../../src/zkml/witness/tape-cache.js';
 import { TAPE_MAX_SIGNALS, programToTape } from '../../src/zkml/witness/tape-compile.js';
-import { HEADER_BYTES, OP, readTapeHeader, sha256 } from '../../src/zkml/witness/tape-format.js';
+import { HEADER_BYTES, OP, readTapeHeader } from '../../src/zkml/witness/tape-format.js';
+import { sha256Hex as sha256 } from '../../src/zkml/format/circuit-id-node.js';
 import { WitnessTape } from '../../src/zkml/witness/tape-witness.js';
 import { lstmModel, rand } from '../fixtures/onnx/models.js';
 import { MODELS, OP_MODELS } from '../fixtures/onnx/op-models.js';
@@ -120,7 +121,7 @@ test('compile\'s recordProgramTape leaves the tape the first prove then uses as 
   const before = process.env.ZKINFER_CACHE_DIR;
   process.env.ZKINFER_CACHE_DIR = cache;
   try {
-    await recordProgramTape(p, json);
+    await recordProgramTape(p, sha256(json));
     const path = join(cache, 'witness-tape', `${sha256(Buffer.from(json))}.v1`);
     assert.ok(readFileSync(path).equals(Buffer.from(programToTape(p, sha256(Buffer.from(json))))));
     writeFileSync(path, readFileSync(path)); // same bytes, known mtime: a re-recording would rewrite the file

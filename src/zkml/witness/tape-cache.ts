@@ -6,7 +6,8 @@ import { DIRECT_LAYOUT_VERSION } from '../r1cs/emit.js';
 import { WitnessTapeError } from './errors.js';
 import { programFromJson } from './program-file.js';
 import { programToTape } from './tape-compile.js';
-import { TAPE_VERSION, readTapeHeader, sha256 } from './tape-format.js';
+import { sha256Hex } from '../format/circuit-id-node.js';
+import { TAPE_VERSION, readTapeHeader } from './tape-format.js';
 import { WitnessTape } from './tape-witness.js';
 
 /**
@@ -44,7 +45,7 @@ export async function loadProgramWitness(path: string): Promise<ProgramWitness> 
   let parsed: Promise<FixedProgram> | undefined;
   const program = () => (parsed ??= Promise.resolve().then(() => programFromJson(bytes.toString('utf8'), path)));
   if (!tapesEnabled()) return { tape: undefined, program };
-  const sha = sha256(bytes);
+  const sha = sha256Hex(bytes);
   const cachePath = tapeCachePath(sha);
   const cached = await readFile(cachePath).catch(() => undefined);
   if (cached) {
@@ -72,9 +73,9 @@ async function recordTape(p: FixedProgram, programSha: string): Promise<Uint8Arr
 }
 
 /**
- * `zkinfer compile` records the tape of the program it just wrote (`programJson`: the file's exact text), so the
- * first prove after a compile does not pay for recording it.
+ * `zkinfer compile` records the tape of the program it just wrote (`programSha`: the sha256 of that file's bytes, which
+ * compile has already computed for its cache key), so the first prove after a compile does not pay for recording it.
  */
-export async function recordProgramTape(p: FixedProgram, programJson: string): Promise<void> {
-  if (tapesEnabled()) await recordTape(p, sha256(Buffer.from(programJson, 'utf8')));
+export async function recordProgramTape(p: FixedProgram, programSha: string): Promise<void> {
+  if (tapesEnabled()) await recordTape(p, programSha);
 }

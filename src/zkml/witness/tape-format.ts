@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../format/circuit-id-node.js';
 import { WitnessTapeError } from './errors.js';
 
 /**
@@ -88,8 +88,7 @@ export function readTapeHeader(tape: Uint8Array, expect: { layout: number; progr
   if (tape.byteLength !== HEADER_BYTES + bodyBytes(h)) throw bad(`${tape.byteLength} bytes, its header says ${HEADER_BYTES + bodyBytes(h)}`);
   if (h.nFinal + h.nDrop !== h.nWires || h.nIn > h.nRegs || h.nWires < 1) throw bad('wire or register counts do not add up');
   if (h.nRegs > MAX_COUNT || h.nWires > MAX_COUNT) throw bad('more registers or wires than a tape may have');
-  if (sha256(tape.subarray(HEADER_BYTES)) !== h.bodySha) throw bad('its content does not match its sha256');
+  if (sha256Hex(tape.subarray(HEADER_BYTES)) !== h.bodySha) throw bad('its content does not match its sha256');
   return h;
 }
 
-export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
