@@ -15,7 +15,7 @@ import {
   colClip, colScale, fromRows, interpolate, maskCells, matEma, matEmaAlpha, matmul, matmulTranspose, matVecMul, rowHadamard,
   rowNormalize, rowSum, weightedMedianCol, type Mat,
 } from './dense.js';
-import { bondsPenaltyOf, epochEmission, epochStake, recentlyRegistered, toFloat, toU16, type EpochInput, type EpochOutput } from './epoch.js';
+import { bondsPenaltyOf, epochEmission, epochOutput, epochStake, recentlyRegistered, toFloat, type EpochInput, type EpochOutput } from './epoch.js';
 
 const asRows = (m: Mat): SpMat => m.map((row) => row.map((x, j) => [j, x] as [number, Fx]));
 const floats = (m: Mat): number[][] => m.map(toFloat);
@@ -63,21 +63,8 @@ export function runEpochDense(inp: EpochInput): EpochOutput {
     return permits[i] ? [] : (inp.bonds[i] ?? []).filter(([j]) => j < n);
   });
 
-  return {
-    active,
-    validatorPermit: newPermits,
-    activeStake: toFloat(activeStake),
-    consensus: toU16(consensus),
-    incentive: toU16(incentive),
-    dividends: toU16(dividends),
-    validatorTrust: toU16(validatorTrust),
-    trust: toU16(trust),
-    bonds,
-    serverEmission,
-    validatorEmission,
-    float: {
-      weights: floats(W), clipped: floats(clipped), consensus: toFloat(consensus), incentive: toFloat(incentive),
-      dividends: toFloat(dividends), bonds: floats(ema), validatorTrust: toFloat(validatorTrust),
-    },
-  };
+  return epochOutput({
+    active, newPermits, activeStake, consensus, incentive, dividends, validatorTrust, trust, bonds, serverEmission, validatorEmission,
+    weights: floats(W), clipped: floats(clipped), ema: floats(ema),
+  });
 }

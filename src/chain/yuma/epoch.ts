@@ -104,7 +104,46 @@ export interface EpochOutput {
 }
 
 export const toFloat = (v: readonly Fx[]): number[] => v.map(fx.toNumber);
-export const toU16 = (v: readonly Fx[]): number[] => v.map(fx.proportionToU16);
+const toU16 = (v: readonly Fx[]): number[] => v.map(fx.proportionToU16);
+
+/** What an epoch (sparse or dense) computed, in the chain's fixed point; the three matrices already as floats. */
+export interface EpochResult {
+  active: boolean[];
+  newPermits: boolean[];
+  activeStake: Fx[];
+  consensus: Fx[];
+  incentive: Fx[];
+  dividends: Fx[];
+  validatorTrust: Fx[];
+  trust: Fx[];
+  bonds: Array<Array<[number, number]>>;
+  serverEmission: bigint[];
+  validatorEmission: bigint[];
+  weights: number[][];
+  clipped: number[][];
+  ema: number[][];
+}
+
+/** An epoch's output: u16 storage values and the float internals (the same for runEpoch and runEpochDense). */
+export function epochOutput(r: EpochResult): EpochOutput {
+  return {
+    active: r.active,
+    validatorPermit: r.newPermits,
+    activeStake: toFloat(r.activeStake),
+    consensus: toU16(r.consensus),
+    incentive: toU16(r.incentive),
+    dividends: toU16(r.dividends),
+    validatorTrust: toU16(r.validatorTrust),
+    trust: toU16(r.trust),
+    bonds: r.bonds,
+    serverEmission: r.serverEmission,
+    validatorEmission: r.validatorEmission,
+    float: {
+      weights: r.weights, clipped: r.clipped, consensus: toFloat(r.consensus), incentive: toFloat(r.incentive),
+      dividends: toFloat(r.dividends), bonds: r.ema, validatorTrust: toFloat(r.validatorTrust),
+    },
+  };
+}
 
 function toDense(m: SpMat, n: number): number[][] {
   return m.map((row) => {
@@ -219,23 +258,10 @@ export function runEpoch(inp: EpochInput): EpochOutput {
     newPermits[i] ? row.map(([j, b]) => [j, fx.proportionToU16(b)] as [number, number]).filter(([, v]) => v > 0) : [],
   );
 
-  return {
-    active,
-    validatorPermit: newPermits,
-    activeStake: toFloat(activeStake),
-    consensus: toU16(consensus),
-    incentive: toU16(incentive),
-    dividends: toU16(dividends),
-    validatorTrust: toU16(validatorTrust),
-    trust: toU16(trust),
-    bonds,
-    serverEmission,
-    validatorEmission,
-    float: {
-      weights: toDense(W, n), clipped: toDense(clipped, n), consensus: toFloat(consensus), incentive: toFloat(incentive),
-      dividends: toFloat(dividends), bonds: toDense(ema, n), validatorTrust: toFloat(validatorTrust),
-    },
-  };
+  return epochOutput({
+    active, newPermits, activeStake, consensus, incentive, dividends, validatorTrust, trust, bonds, serverEmission, validatorEmission,
+    weights: toDense(W, n), clipped: toDense(clipped, n), ema: toDense(ema, n),
+  });
 }
 
 /**
