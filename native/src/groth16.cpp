@@ -4,6 +4,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <exception>
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -43,16 +44,11 @@ void g1Strings(const G1& p, std::string out[2]) {
   a.y.toInt(t); out[1] = toDecimal(t);
 }
 
-}  // namespace
-
-ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, ProveTimings* tm) {
-  auto tStart = Clock::now();
-  if (w.size() != (size_t)z.nVars * 4) {
-    throw FormatError("witness has " + std::to_string(w.size() / 4) + " signals but the circuit has " + std::to_string(z.nVars));
-  }
+// The H MSM's scalars: A(ω^i), B(ω^i) from the key's QAP coefficients times the witness, C = A·B pointwise (as
+// snarkjs buildABC1); each moved to the odd coset (IFFT, multiply coefficient i by inc^i, FFT); then A·B − C on
+// the coset, out of Montgomery form, written over A's storage (same 4-limb layout). B and C are freed on return.
+std::vector<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, double* abcMs, double* fftMs) {
   const size_t n = z.domainSize;
-
-  // A, B evaluations on the domain from the QAP coefficients; C = A·B pointwise (as snarkjs buildABC1).
   auto t = Clock::now();
   // coefficients are stored as value·R², witness values are canonical: one Montgomery product is in Montgomery form
   const Fr* wc = reinterpret_cast<const Fr*>(w.data());
@@ -63,9 +59,7 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
     dst[k.constraint] = dst[k.constraint] + k.value * wc[k.signal];
   }
   for (size_t i = 0; i < n; i++) c[i] = a[i] * b[i];
-  double abcMs = msSince(t);
-
-  // Move each to the odd coset: IFFT, multiply coefficient i by inc^i, FFT (three polynomials in parallel).
+  *abcMs = msSince(t);
   t = Clock::now();
   {
     std::thread ta([&] { toCoset(a, d); });
@@ -74,23 +68,47 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
     ta.join();
     tb.join();
   }
-  // H scalars: A·B − C on the coset, out of Montgomery form, written over A's storage (same 4-limb layout), so
-  // B and C are freed at once and A's buffer is freed right after the H MSM (docs/native-prover.md, "Memory").
   static_assert(sizeof(Fr) == 32, "Fr is 4 limbs");
   for (size_t i = 0; i < n; i++) (a[i] * b[i] - c[i]).toInt(a[i].v);
-  double fftMs = msSince(t);
-  std::vector<Fr>().swap(b);
-  std::vector<Fr>().swap(c);
+  *fftMs = msSince(t);
+  return a;
+}
 
-  // H first, so its scalars are freed before the witness MSMs (the G2 one holds the most temporary memory)
+}  // namespace
+
+ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, ProveTimings* tm) {
+  auto tStart = Clock::now();
+  if (w.size() != (size_t)z.nVars * 4) {
+    throw FormatError("witness has " + std::to_string(w.size() / 4) + " signals but the circuit has " + std::to_string(z.nVars));
+  }
+  const size_t n = z.domainSize;
+
+  // The quotient (A, B, C evaluations → odd coset → H scalars) needs only the witness, as do the four witness
+  // MSMs: it runs on its own thread beside them, so its serial parts (the QAP evaluation, the FFT chains) fill
+  // the cores the MSMs' tails leave idle; the H MSM follows (docs/native-prover.md, "Round 8").
+  std::vector<Fr> a;
+  double abcMs = 0, fftMs = 0;
+  std::exception_ptr quotientError;
+  std::thread quotient([&] {
+    try { a = quotientScalars(z, d, w, &abcMs, &fftMs); } catch (...) { quotientError = std::current_exception(); }
+  });
   MsmStats sA, sB1, sB2, sC, sH;
+  G1 piA, piB1, piC;
+  G2 piB;
+  try {
+    piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
+    piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
+    piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
+    piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
+  } catch (...) {
+    quotient.join();
+    throw;
+  }
+  quotient.join();
+  if (quotientError) std::rethrow_exception(quotientError);
   G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, reinterpret_cast<const uint64_t*>(a.data()), n, &sH);
   std::vector<Fr>().swap(a);
-  malloc_trim(0);  // hand the freed A, B, C buffers back (glibc keeps them in its heap otherwise; "Memory" in the docs)
-  G1 piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
-  G1 piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
-  G2 piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
-  G1 piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
+  malloc_trim(0);  // hand the freed H scalars back (glibc keeps them in its heap otherwise; "Memory" in the docs)
 
   Fr r = randomFr(), s = randomFr();
   uint64_t ri[4], si[4], rsi[4];

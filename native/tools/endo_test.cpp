@@ -188,6 +188,26 @@ static void runCurve(const char* name, const Affine<F>& gen, const uint64_t eige
     msmSetWindow(0);
     check(same(skew, pointSum.mul(&sc[4 * (edge.size() + 1)])), N + ": MSM of " + std::to_string(big) + " terms with one scalar = k·ΣP");
   }
+  // signed 8-bit scalars (quantized witnesses; the sorted-bucket window under the cost model): 4n terms over the
+  // points repeated, x and r − x on the same point (P and −P meet in one bucket and cancel in its tree), runs of
+  // equal terms (doublings), zeros; against double-and-add
+  {
+    const size_t big = 4 * n;
+    std::vector<Affine<F>> bp(big);
+    std::vector<uint64_t> bs(4 * big, 0);
+    Jac<F> ref = Jac<F>::inf();
+    for (size_t i = 0; i < big; i++) {
+      bp[i] = pts[i % n];
+      uint64_t x = rng.g() % 129;
+      if (i % 7 == 3) { bp[i] = bp[i - 1]; memcpy(&bs[4 * i], &bs[4 * (i - 1)], 32); }  // the term before again
+      else if (i % 7 == 5) { bp[i] = bp[i - 1]; x = bs[4 * (i - 1)]; bs[4 * i] = x; }   // same point and scalar
+      else if (i % 2 && x) { const uint64_t xi[4] = {x, 0, 0, 0}; sub4(&bs[4 * i], FR_PARAMS.p, xi); }  // r − x
+      else bs[4 * i] = x;
+      if (i % 11 == 6 && !isZero4(&bs[4 * (i - 1)])) { bp[i] = bp[i - 1]; sub4(&bs[4 * i], FR_PARAMS.p, &bs[4 * (i - 1)]); }  // cancels the one before
+      if (!isZero4(&bs[4 * i])) ref.add(Jac<F>::fromAffine(bp[i]).mul(&bs[4 * i]));
+    }
+    check(same(msm(bp.data(), bs.data(), big, nullptr), ref), N + ": MSM of " + std::to_string(big) + " signed 8-bit terms = double-and-add");
+  }
   // every term a single edge scalar on one point (catches a wrong sign of one half)
   bool singles = true;
   for (auto& k : edge) {
