@@ -80,10 +80,10 @@ void fft(Fr* a, size_t n, const std::vector<Fr>& tw) {
   }
 }
 
-void toCoset(std::vector<Fr>& v, const Domain& d) {
-  fft(v.data(), d.n, d.twInv);
+void toCoset(Fr* v, const Domain& d) {
+  fft(v, d.n, d.twInv);
   for (size_t i = 0; i < d.n; i++) v[i] = v[i] * d.cosetScale[i];
-  fft(v.data(), d.n, d.tw);
+  fft(v, d.n, d.tw);
 }
 
 }  // namespace zk

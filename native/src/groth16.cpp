@@ -1,6 +1,5 @@
 #include "groth16.hpp"
 
-#include <malloc.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -46,23 +45,25 @@ void g1Strings(const G1& p, std::string out[2]) {
 
 // The H MSM's scalars: A(ω^i), B(ω^i) from the key's QAP coefficients times the witness, C = A·B pointwise (as
 // snarkjs buildABC1); each moved to the odd coset (IFFT, multiply coefficient i by inc^i, FFT); then A·B − C on
-// the coset, out of Montgomery form, written over A's storage (same 4-limb layout). B and C are freed on return.
-std::vector<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, double* abcMs, double* fftMs) {
+// the coset, out of Montgomery form, written over A's storage (same 4-limb layout). B and C are unmapped on return.
+MappedArray<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, double* abcMs, double* fftMs) {
   const size_t n = z.domainSize;
   auto t = Clock::now();
   // coefficients are stored as value·R², witness values are canonical: one Montgomery product is in Montgomery form
   const Fr* wc = reinterpret_cast<const Fr*>(w.data());
-  std::vector<Fr> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
+  // own zeroed mappings in huge pages (msm.hpp MappedArray: 4 KB page faults are expensive on the bench VM)
+  MappedArray<Fr> a(n, true), bc(2 * n, true);
+  Fr *b = bc.data(), *c = bc.data() + n;
   for (uint64_t i = 0; i < z.nCoef; i++) {
     const Coef& k = z.coefs[i];
-    std::vector<Fr>& dst = k.matrix == 0 ? a : b;
+    Fr* dst = k.matrix == 0 ? a.data() : b;
     dst[k.constraint] = dst[k.constraint] + k.value * wc[k.signal];
   }
   for (size_t i = 0; i < n; i++) c[i] = a[i] * b[i];
   *abcMs = msSince(t);
   t = Clock::now();
   {
-    std::thread ta([&] { toCoset(a, d); });
+    std::thread ta([&] { toCoset(a.data(), d); });
     std::thread tb([&] { toCoset(b, d); });
     toCoset(c, d);
     ta.join();
@@ -86,7 +87,7 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   // The quotient (A, B, C evaluations → odd coset → H scalars) needs only the witness, as do the four witness
   // MSMs: it runs on its own thread beside them, so its serial parts (the QAP evaluation, the FFT chains) fill
   // the cores the MSMs' tails leave idle; the H MSM follows (docs/native-prover.md, "Round 8").
-  std::vector<Fr> a;
+  MappedArray<Fr> a;
   double abcMs = 0, fftMs = 0;
   std::exception_ptr quotientError;
   std::thread quotient([&] {
@@ -107,8 +108,7 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   quotient.join();
   if (quotientError) std::rethrow_exception(quotientError);
   G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, reinterpret_cast<const uint64_t*>(a.data()), n, &sH);
-  std::vector<Fr>().swap(a);
-  malloc_trim(0);  // hand the freed H scalars back (glibc keeps them in its heap otherwise; "Memory" in the docs)
+  a = MappedArray<Fr>();  // unmapped: the H scalars go back to the system at once
 
   Fr r = randomFr(), s = randomFr();
   uint64_t ri[4], si[4], rsi[4];

@@ -600,8 +600,8 @@ struct ClassWork {
   unsigned T = 1;      // threads
   size_t chunks = 1;   // point chunks per window
   Plan p;
-  std::vector<Ref> refs;
-  std::vector<int16_t> dig;
+  MappedArray<Ref> refs;  // own mappings in huge pages, unmapped when the class is done (msm.hpp)
+  MappedArray<int16_t> dig;
 };
 
 template <class F>
@@ -753,8 +753,8 @@ Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStat
     }
     if (!cw.m) continue;
     planClass<F>(cw);
-    cw.refs.resize(cw.m);
-    cw.dig.resize((size_t)cw.p.nWin * cw.m);
+    cw.refs = MappedArray<Ref>(cw.m, true);
+    cw.dig = MappedArray<int16_t>((size_t)cw.p.nWin * cw.m, true);
   }
   parallelFor(T, T, [&](size_t t) {
     size_t* pos = &offset[t * N_CLASSES];
