@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { buildNativeTool, noGxx as skip } from './tool.js';
 
-const buildTool = (): string => buildNativeTool('endo_test', ['field', 'curve', 'msm']);
+const buildTool = (): string => buildNativeTool('endo_test', ['field', 'curve', 'msm', 'fft']);
 
 describe('native MSM endomorphisms', { skip }, () => {
   // default paths on two threads; one thread with Jacobian buckets and without the small-scalar path; sorted buckets
