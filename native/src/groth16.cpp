@@ -1,5 +1,6 @@
 #include "groth16.hpp"
 
+#include <malloc.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -108,7 +109,8 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   quotient.join();
   if (quotientError) std::rethrow_exception(quotientError);
   G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, reinterpret_cast<const uint64_t*>(a.data()), n, &sH);
-  a = MappedArray<Fr>();  // unmapped: the H scalars go back to the system at once
+  a = MappedArray<Fr>();
+  malloc_trim(0);  // hand the freed heap blocks back (glibc keeps them in its heap otherwise; "Memory" in the docs)
 
   Fr r = randomFr(), s = randomFr();
   uint64_t ri[4], si[4], rsi[4];
