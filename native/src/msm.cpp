@@ -198,7 +198,10 @@ Plan choosePlan(size_t n, int bits, unsigned T, const CurveCosts& k) {
   for (int c = fixed ? fixed : 2; c <= (fixed ? fixed : 15); c++) {  // ≤ 15: digits fit int16
     const int nWin = (bits + 1 + c - 1) / c;
     const double nb = (double)(1u << (c - 1));
-    const double B = std::max(1.0, std::min(1024.0, nb / 8.0));
+    // one window: digits ≤ 2^bits, so only that many buckets are reachable; a batch sized by nb would collide
+    // (an 8-bit class at c = 10 reaches 256 of 512 buckets)
+    const double reach = nWin == 1 ? std::min(nb, std::ldexp(1.0, bits)) : nb;
+    const double B = std::max(1.0, std::min(1024.0, reach / 8.0));
     const double miss = nb * (double)k.pointBytes > (double)(l2Bytes() / 2) ? k.miss : 0.0;
     const double block = (double)sortedBlock(k.pointBytes);
     for (size_t chunks = 1; chunks <= maxChunks && chunks <= std::max<size_t>(1, n / 256); chunks++) {
