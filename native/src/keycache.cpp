@@ -118,6 +118,7 @@ std::shared_ptr<Zkey> openSidecar(const std::string& side, int zfd, const struct
   static_cast<ZkeyHeader&>(*z) = h.key;
   z->t = t;
   z->storage = mapShared(p, (size_t)st.st_size);
+  z->fileBacked = true;
   z->bind(static_cast<const uint8_t*>(p) + HEADER_BYTES);
   return z;
 }
@@ -232,6 +233,7 @@ std::shared_ptr<Zkey> loadZkey(const std::string& path, const KeyLoadOptions& op
       buildTablesG2(z->B2[0], h.nVars, t, out2.data());
     }
     z->storage = storage;
+    z->fileBacked = s.fd >= 0;  // the new sidecar's shared mapping (anonymous memory otherwise)
     if (s.fd >= 0) {
       SidecarHeader sh{};
       memcpy(sh.magic, MAGIC, 8);

@@ -1,5 +1,9 @@
 #include "zkey.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <map>
 #include <type_traits>
 
@@ -117,6 +121,24 @@ void Zkey::bind(const uint8_t* base) {
   set(C, l.C, nC(), (G1Affine*)nullptr);
   set(H, l.H, domainSize, (G1Affine*)nullptr);
   storageBytes = l.total;
+}
+
+namespace {
+bool releaseEnabled() {
+  static const bool on = [] { const char* e = getenv("ZKINFER_NATIVE_RELEASE_PAGES"); return !(e && e[0] == '0'); }();
+  return on;
+}
+}  // namespace
+
+size_t Zkey::release(const void* p, size_t bytes) const {
+  if (!fileBacked || !bytes || !releaseEnabled()) return 0;
+  static const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  const uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1), hi = ((uintptr_t)p + bytes) & ~(page - 1);
+  if (hi <= lo) return 0;
+  // a shared file mapping: the kernel drops this process's page-table entries only (dirty pages of a sidecar
+  // just written stay dirty in the page cache), and the next access maps the cached page again
+  if (madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED) != 0) return 0;
+  return hi - lo;
 }
 
 ZkeyHeader parseZkeyHeader(const uint8_t* data, size_t len) {

@@ -48,7 +48,16 @@ struct Zkey : ZkeyHeader {
   std::vector<const G2Affine*> B2;
   std::shared_ptr<const void> storage;       // owns the block the pointers above point into
   size_t storageBytes = 0;
+  bool fileBacked = false;                    // storage is a shared file mapping (the sidecar): pages can be released
   size_t bytes() const { return storageBytes; }
+  // Once a proof is done with a section (coefficients after A·B, each point set after its MSM), its resident pages
+  // leave the process (madvise MADV_DONTNEED): they stay in the page cache and are mapped again on the next use,
+  // so the peak RSS holds one section at a time instead of the whole key (docs/native-prover.md, "Memory"). Only
+  // for file-backed storage (anonymous pages would be lost); whole pages inside [p, p + bytes). Returns the bytes
+  // released (0 when not file-backed or ZKINFER_NATIVE_RELEASE_PAGES=0).
+  size_t release(const void* p, size_t bytes) const;
+  template <class P>
+  size_t releaseTables(const std::vector<const P*>& v, size_t n) const { return release(v[0], (size_t)t * n * sizeof(P)); }
   // Points the pointers at a storage block laid out by KeyLayout(*this, t).
   void bind(const uint8_t* base);
 };
