@@ -372,7 +372,7 @@ async function main(): Promise<void> {
   console.log(line(head));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(r));
-  console.log(`\nmedians over ${runs} native / ${sRuns} snarkjs rounds; each round runs every prover once, alternating, each in its own process`);
+  console.log(`\nmedians over ${runs} native${withSnarkjs ? ` / ${sRuns} snarkjs` : ''} rounds; each round runs every prover once, alternating, each in its own process`);
   console.log(`(key loaded, snarkjs curve built and ${arg('warmup', '1')} untimed warm-up proof(s) before the timed one); "full" witness = random field elements (LSTM: random inputs).`);
   console.log('every native proof checked with snarkjs groth16 verify: ok');
   console.log(`native fixed-base factor (precompute): ${arg('precompute', '1')}`);
