@@ -16,11 +16,14 @@ const packageName = (spec: string): string => spec.split('/').slice(0, spec.star
 
 /** Where bin/zkinfer.js looks for the bundle. */
 export const proveBundlePath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'prove.cjs');
+/** The bundle's runner (bundle-run.ts as CommonJS), which bin/zkinfer.js, CommonJS itself, requires. */
+export const bundleRunnerPath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'run.cjs');
 
-/** Whether bin/zkinfer.js runs the bundle: it exists and is no older than the last tsc output (tsc rewrites all of dist/). */
+/** Whether bin/zkinfer.js runs the bundle: it and its runner exist and are no older than the last tsc output (tsc rewrites all of dist/). */
 export function proveBundleFresh(root = packageRoot()): boolean {
   try {
-    return statSync(proveBundlePath(root)).mtimeMs >= statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+    const tsc = statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+    return statSync(proveBundlePath(root)).mtimeMs >= tsc && statSync(bundleRunnerPath(root)).mtimeMs >= tsc;
   } catch {
     return false;
   }
@@ -74,6 +77,13 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
   const wide = /[^\x00-\x7f]/.exec(text);
   if (wide) throw new Error(`the prove bundle must be ASCII (bundle-run.ts reads it as latin1), but it has ${JSON.stringify(wide[0])} at offset ${wide.index}`);
   await writeFile(tmp, text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)'));
+  // the runner, CommonJS like bin/zkinfer.js, so that `zkinfer prove` never starts Node's ES module loader; written
+  // before the bundle, so that a bundle in place always has its runner
+  const runner = join(dirname(outfile), 'run.cjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'src', 'cli', 'bundle-run.ts')], outfile: `${runner}.tmp-${process.pid}`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+  });
+  await rename(`${runner}.tmp-${process.pid}`, runner);
   await rename(tmp, outfile);
   return true;
 }

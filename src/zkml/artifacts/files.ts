@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { loadNativeAddon } from '../prove/native/addon.js';
 
 /** File names inside a circuit artifacts directory (docs/zkml-prove.md). */
 export const ARTIFACT_FILES = {
@@ -17,11 +18,28 @@ export const ARTIFACT_FILES = {
 } as const;
 
 /**
- * sha256 (hex) of a file, read in 1 MiB chunks into one reused buffer (memory flat for keys of any size; no stream
- * machinery, which a one-shot `zkinfer prove` pays for, docs/network.md "CLI start-up"). WebCrypto's async digest
- * is no cheaper on Node 20: it spends longer on the main thread copying the data than hashing it takes.
+ * sha256 (hex) of a file. With the native addon built, the file is read and hashed on libuv's pool
+ * (native/src/sha256.cpp), so the JS thread computes the witness meanwhile (docs/network.md "CLI start-up", round 8);
+ * a file it cannot read goes to the JS path below, whose error is the file system's own.
  */
 export async function sha256File(path: string): Promise<string> {
+  const native = loadNativeAddon()?.sha256File;
+  if (native) {
+    try {
+      return await native(path);
+    } catch {
+      /* the JS read below reports why */
+    }
+  }
+  return sha256FileJs(path);
+}
+
+/**
+ * sha256 (hex) of a file on the JS thread, read in 1 MiB chunks into one reused buffer (memory flat for keys of any
+ * size; no stream machinery, which a one-shot `zkinfer prove` pays for, docs/network.md "CLI start-up"). WebCrypto's
+ * async digest is no cheaper on Node 20: it spends longer on the main thread copying the data than hashing it takes.
+ */
+export async function sha256FileJs(path: string): Promise<string> {
   const fh = await open(path, 'r');
   try {
     const hash = createHash('sha256');
