@@ -7,6 +7,8 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, wri
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { resolveCircuitDir } from '../circuit-ref.js';
+import { prefetchArtifactHashes } from '../zkml/artifacts/prefetch.js';
 import { userCacheDir } from '../paths.js';
 
 /** The global (a registered symbol) through which the bundle imports external packages when run from here (bundle.ts). */
@@ -42,6 +44,12 @@ function save(path: string, data: Buffer): void {
 
 /** Load the CommonJS bundle at `path` (with its code cache) and run its `run()` export. */
 export async function runProveBundle(path: string): Promise<void> {
+  // `zkinfer prove DIR …`: the folder's files are hashed on libuv's pool while the bundle loads (prefetch.ts); any
+  // other argument order, or a DIR that is not a circuit, is left to the command, which reports it
+  const dir = process.argv[3];
+  if (process.argv[2] === 'prove' && dir !== undefined && !dir.startsWith('-')) {
+    try { prefetchArtifactHashes(resolveCircuitDir(dir)); } catch { /* the command says why */ }
+  }
   // the build makes it pure ASCII (bundle.ts), so latin1 is its exact text and V8 gets a one-byte string without a UTF-8 decode
   const source = readFileSync(path, 'latin1');
   const cachePath = process.env.ZKINFER_CODE_CACHE === '0' ? undefined : codeCachePath(path);

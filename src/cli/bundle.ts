@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../zkml/prove/native/addon.js';
 import { IMPORT_HOOK } from './bundle-run.js';
 
+/** What `import.meta.url` becomes in the CommonJS outputs: the output file's own URL. */
+const IMPORT_META_URL = 'var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href';
+
 /** Packages built into the bundle; every other bare import stays an import from node_modules. */
 const BUNDLED = new Set(['zod', 'commander']);
 const packageName = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
@@ -60,7 +63,7 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     charset: 'ascii',
     // modules that find files beside themselves read import.meta.url: the bundle's own file URL
     define: { 'import.meta.url': '__zkinferImportMetaUrl' },
-    banner: { js: `var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
+    banner: { js: `${IMPORT_META_URL}; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
     // `node dist/bundle/prove.cjs prove …` runs it; bin/zkinfer.js loads it with a code cache and calls run() itself
     footer: { js: 'if (require.main === module) module.exports.run();' },
     // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
@@ -82,6 +85,8 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
   const runner = join(dirname(outfile), 'run.cjs');
   await esbuild.build({
     entryPoints: [join(root, 'src', 'cli', 'bundle-run.ts')], outfile: `${runner}.tmp-${process.pid}`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+    define: { 'import.meta.url': '__zkinferImportMetaUrl' }, // the addon is found from it (prefetch.ts)
+    banner: { js: `${IMPORT_META_URL};` },
   });
   await rename(`${runner}.tmp-${process.pid}`, runner);
   await rename(tmp, outfile);

@@ -1,21 +1,9 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { loadNativeAddon } from '../prove/native/addon.js';
+import { takePrefetchedHash } from './prefetch.js';
 
-/** File names inside a circuit artifacts directory (docs/zkml-prove.md). */
-export const ARTIFACT_FILES = {
-  metadata: 'metadata.json',
-  r1cs: 'circuit.r1cs',
-  /** circom witness generator (hand-written circom circuits). */
-  wasm: 'witness.wasm',
-  /** Direct backend's witness program, run by the exact emulator (docs/zkml-compile.md). */
-  program: 'witness.json',
-  /** Readable Circom export of the same program, for audit (not used to prove). */
-  circom: 'circuit.circom',
-  sym: 'circuit.sym',
-  zkey: 'circuit.zkey',
-  vk: 'vk.json',
-} as const;
+export { ARTIFACT_FILES } from './names.js';
 
 /**
  * sha256 (hex) of a file. With the native addon built, the file is read and hashed on libuv's pool
@@ -23,6 +11,14 @@ export const ARTIFACT_FILES = {
  * a file it cannot read goes to the JS path below, whose error is the file system's own.
  */
 export async function sha256File(path: string): Promise<string> {
+  const early = takePrefetchedHash(path); // a one-shot `zkinfer prove` started it before its bundle loaded (prefetch.ts)
+  if (early) {
+    try {
+      return await early;
+    } catch {
+      /* hashed again below */
+    }
+  }
   const native = loadNativeAddon()?.sha256File;
   if (native) {
     try {
