@@ -257,6 +257,13 @@ Napi::Value sha256FileJs(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// sha256(bytes) → hex, on the calling thread (sha256.cpp): what node:crypto's createHash computes, without loading it
+Napi::Value sha256Js(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "sha256(data: Uint8Array)");
+  Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+  return Napi::String::New(info.Env(), zk::sha256Hex(data.Data(), data.ByteLength()));
+}
+
 class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
  public:
   static Napi::Function define(Napi::Env env) {
@@ -337,6 +344,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("fixedBaseMul", Napi::Function::New(env, fixedBaseMulJs));
   exports.Set("witnessTape", Napi::Function::New(env, witnessTapeJs));
   exports.Set("sha256File", Napi::Function::New(env, sha256FileJs));
+  exports.Set("sha256", Napi::Function::New(env, sha256Js));
   exports.Set("threads", Napi::Number::New(env, workerThreads()));
   return exports;
 }

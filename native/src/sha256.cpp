@@ -15,6 +15,27 @@
 
 namespace zk {
 
+namespace {
+
+std::string hexOf(const unsigned char* md) {
+  static const char* hex = "0123456789abcdef";
+  std::string out(64, '0');
+  for (unsigned i = 0; i < 32; i++) { out[2 * i] = hex[md[i] >> 4]; out[2 * i + 1] = hex[md[i] & 15]; }
+  return out;
+}
+
+}  // namespace
+
+std::string sha256Hex(const unsigned char* data, size_t len) {
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx.get(), data, len) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), md, &n) != 1 || n != 32)
+    throw std::runtime_error("sha256: OpenSSL digest failed");
+  return hexOf(md);
+}
+
 std::string sha256FileHex(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + strerror(errno));
@@ -33,10 +54,7 @@ std::string sha256FileHex(const std::string& path) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1 || len != 32) throw std::runtime_error("sha256: OpenSSL final failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out(64, '0');
-  for (unsigned i = 0; i < 32; i++) { out[2 * i] = hex[md[i] >> 4]; out[2 * i + 1] = hex[md[i] & 15]; }
-  return out;
+  return hexOf(md);
 }
 
 }  // namespace zk

@@ -2,12 +2,12 @@
 // cache (docs/network.md "CLI start-up"): the first run saves, at exit, the bytecode of every function it compiled;
 // later runs start from it instead of parsing and compiling ≈ 1 MB of JavaScript. Node 20 has no module compile
 // cache, so the bundle is CommonJS and compiled here with vm.Script's cachedData.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { resolveCircuitDir } from '../circuit-ref.js';
+import { sha256Hex } from '../zkml/format/circuit-id-node.js';
 import { prefetchArtifactHashes } from '../zkml/artifacts/prefetch.js';
 import { userCacheDir } from '../paths.js';
 
@@ -25,7 +25,7 @@ export const IMPORT_HOOK = 'zkinfer.bundle.import';
 export function codeCachePath(bundlePath: string): string {
   const st = statSync(bundlePath, { bigint: true });
   const id = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  const key = createHash('sha256').update(`${id}\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`).digest('hex');
+  const key = sha256Hex(`${id}\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`);
   return userCacheDir('v8-code', `prove-${key.slice(0, 32)}`);
 }
 

@@ -8,10 +8,27 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../zkml/prove/native/addon.js';
+import type { Plugin } from 'esbuild';
 import { IMPORT_HOOK } from './bundle-run.js';
 
 /** What `import.meta.url` becomes in the CommonJS outputs: the output file's own URL. */
 const IMPORT_META_URL = 'var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href';
+
+/**
+ * commander requires node:child_process (with net, dgram and streams: ≈ 2 ms of Node's own modules) at load, for
+ * executable subcommands, which `zkinfer prove` has none of: in the bundle it is required when first used.
+ */
+const CHILD_PROCESS_REQUIRE = "const childProcess = require('node:child_process');";
+const LAZY_CHILD_PROCESS: Plugin = {
+  name: 'zkinfer-lazy-child-process',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (a) => {
+      const text = await readFile(a.path, 'utf8');
+      if (!text.includes(CHILD_PROCESS_REQUIRE)) throw new Error(`${a.path} no longer has \`${CHILD_PROCESS_REQUIRE}\`: update LAZY_CHILD_PROCESS in src/cli/bundle.ts`);
+      return { contents: text.replace(CHILD_PROCESS_REQUIRE, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
 
 /** Packages built into the bundle; every other bare import stays an import from node_modules. */
 const BUNDLED = new Set(['zod', 'commander']);
@@ -72,7 +89,7 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
       setup(build) {
         build.onResolve({ filter: /^[^./]/ }, (a) => (BUNDLED.has(packageName(a.path)) ? undefined : { path: a.path, external: true }));
       },
-    }],
+    }, LAZY_CHILD_PROCESS],
   });
   // import("pkg") of an external package goes through __zkinferImport: a function compiled from V8's code cache
   // loses vm.Script's dynamic-import callback on Node 20, so bundle-run.ts passes one made outside the script

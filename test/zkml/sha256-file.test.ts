@@ -43,3 +43,15 @@ test('a missing file is an ENOENT error (the native path hands it to the JS read
   await assert.rejects(sha256File(join(dir, 'nope')), { code: 'ENOENT' });
   await assert.rejects(sha256FileJs(join(dir, 'nope')), { code: 'ENOENT' });
 });
+
+test('sha256Hex (native addon when built, else node:crypto) equals node:crypto on strings and bytes', async () => {
+  const { createHash } = await import('node:crypto');
+  const { sha256Hex } = await import('../../src/zkml/format/circuit-id-node.js');
+  const native = loadNativeAddon()?.sha256;
+  const cases: Array<string | Uint8Array> = ['', 'zkinfer', 'ünïcode — ≤', new Uint8Array(0), Buffer.alloc(1 << 20, 7), new Uint8Array(Buffer.from('abc')).subarray(1)];
+  for (const c of cases) {
+    const want = createHash('sha256').update(c).digest('hex');
+    assert.equal(sha256Hex(c), want);
+    if (native) assert.equal(native(typeof c === 'string' ? Buffer.from(c, 'utf8') : c), want);
+  }
+});

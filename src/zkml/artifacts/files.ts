@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { loadNativeAddon } from '../prove/native/addon.js';
+import { nodeCrypto } from '../format/circuit-id-node.js';
 import { takePrefetchedHash } from './prefetch.js';
 
 export { ARTIFACT_FILES } from './names.js';
@@ -38,7 +38,7 @@ export async function sha256File(path: string): Promise<string> {
 export async function sha256FileJs(path: string): Promise<string> {
   const fh = await open(path, 'r');
   try {
-    const hash = createHash('sha256');
+    const hash = nodeCrypto().createHash('sha256');
     const buf = Buffer.allocUnsafe(1 << 20);
     for (let pos = 0; ;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);

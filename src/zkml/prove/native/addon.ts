@@ -86,6 +86,8 @@ export interface NativeAddon {
    * Node binary); rejects when the file cannot be read. Absent in addons built before it was added.
    */
   sha256File?: (path: string) => Promise<string>;
+  /** sha256 (lower-case hex) of bytes, on the calling thread (the same OpenSSL code). Absent in older addons. */
+  sha256?: (data: Uint8Array) => string;
 }
 
 /** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */
