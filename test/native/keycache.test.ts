@@ -101,6 +101,14 @@ describe('native prover: fixed-base tables, key sidecar, batches', { skip }, () 
     const third = await fresh({ precompute: 2 }).load(key);
     assert.equal(third.hashed, true);
     assert.equal(third.cacheHit, true);
+    // an mtime out of the racy window (2 s) with the same content: hashed once, then recorded in the sidecar's header,
+    // so the next load trusts size and mtime again (a sidecar written right after its key records no mtime)
+    const earlier = new Date(Date.now() - 10_000);
+    utimesSync(key, earlier, earlier);
+    assert.equal((await fresh({ precompute: 2 }).load(key)).hashed, true);
+    const fifth = await fresh({ precompute: 2 }).load(key);
+    assert.equal(fifth.hashed, false, 'the verified mtime was recorded');
+    assert.equal(fifth.cacheHit, true);
     // another factor has its own sidecar
     const t1 = await fresh({ precompute: 1 }).load(key);
     assert.equal(t1.cacheHit, false);

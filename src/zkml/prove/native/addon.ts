@@ -83,6 +83,13 @@ export interface NativeAddon {
    */
   witnessTape?: (tape: Uint8Array, inputs: Uint8Array, recipient: Uint8Array, out: Uint8Array) =>
     null | { status: 'rejected' | 'overflow' | 'malformed'; message: string };
+  /**
+   * sha256 (lower-case hex) of a file, read and hashed on libuv's pool (native/src/sha256.cpp, OpenSSL's code from the
+   * Node binary); rejects when the file cannot be read. Absent in addons built before it was added.
+   */
+  sha256File?: (path: string) => Promise<string>;
+  /** sha256 (lower-case hex) of bytes, on the calling thread (the same OpenSSL code). Absent in older addons. */
+  sha256?: (data: Uint8Array) => string;
 }
 
 /** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */
