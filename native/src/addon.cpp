@@ -113,6 +113,7 @@ Napi::Object proofObject(Napi::Env env, const ProofStrings& proof_, const ProveT
   t.Set("msmPoints", (double)timings_.msmPoints);
   t.Set("witnessTerms", (double)timings_.witnessTerms);
   t.Set("smallTerms", (double)timings_.smallTerms);
+  t.Set("releasedBytes", (double)timings_.releasedBytes);
   o.Set("timings", t);
   return o;
 }

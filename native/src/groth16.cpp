@@ -64,6 +64,8 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   }
   for (size_t i = 0; i < n; i++) c[i] = a[i] * b[i];
   double abcMs = msSince(t);
+  // each section's pages leave the process once this proof is done with them (zkey.hpp Zkey::release)
+  size_t released = z.release(z.coefs, z.nCoef * sizeof(Coef));
 
   // Move each to the odd coset: IFFT, multiply coefficient i by inc^i, FFT (three polynomials in parallel).
   t = Clock::now();
@@ -85,12 +87,17 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   // H first, so its scalars are freed before the witness MSMs (the G2 one holds the most temporary memory)
   MsmStats sA, sB1, sB2, sC, sH;
   G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, reinterpret_cast<const uint64_t*>(a.data()), n, &sH);
+  released += z.releaseTables(z.H, n);
   std::vector<Fr>().swap(a);
   malloc_trim(0);  // hand the freed A, B, C buffers back (glibc keeps them in its heap otherwise; "Memory" in the docs)
   G1 piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
+  released += z.releaseTables(z.A, z.nVars);
   G1 piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
+  released += z.releaseTables(z.B1, z.nVars);
   G2 piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
+  released += z.releaseTables(z.B2, z.nVars);
   G1 piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
+  released += z.releaseTables(z.C, z.nC());
 
   Fr r = randomFr(), s = randomFr();
   uint64_t ri[4], si[4], rsi[4];
@@ -131,6 +138,7 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
     tm->msmPoints = sA.nonZero + sB1.nonZero + sB2.nonZero + sC.nonZero + sH.nonZero;
     tm->witnessTerms = sA.nonZero + sB1.nonZero + sB2.nonZero + sC.nonZero;
     tm->smallTerms = sA.small + sB1.small + sB2.small + sC.small;
+    tm->releasedBytes = released;
     tm->total = msSince(tStart);
   }
   return out;

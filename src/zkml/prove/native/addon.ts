@@ -19,6 +19,8 @@ export interface NativeTimings {
   witnessTerms: number;
   /** Of those, terms whose scalar (folded to min(s, r − s)) fits in 64 bits. */
   smallTerms: number;
+  /** Key pages this proof released from the process once it was done with them (0 for a key in anonymous memory). */
+  releasedBytes: number;
 }
 
 /** What the C++ addon's ProvingKey.prove resolves to (checked with zod by the caller). */
