@@ -10,6 +10,8 @@
 //          the default since #15's MSM round)
 //          --precompute t (native fixed-base factor, default 1)   --batch k (also time one proveBatch of k
 //          copies of the full witness: ms per proof, default 4; 1 skips it)
+//          --rss-runs 3 (rounds of the user-facing memory measurement: a bare `node` that loads only the addon, the
+//          key and the witness and proves once — bench/prove-rss-child.mjs — and rapidsnark sampled the same way)
 // RAPIDSNARK=/path/to/prover (iden3/rapidsnark's standalone `prover`, built as docs/native-prover.md says): also
 // runs it on the same .zkey/.wtns files in every round, alternating with the others (its own process per proof:
 // its wall time includes its key load; peak RSS from /usr/bin/time).
@@ -23,8 +25,10 @@ import { dirname, join } from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as snarkjs from 'snarkjs';
+import { z } from 'zod';
 import { loadNativeProver } from '../src/zkml/prove/native/index.js';
-import { packageRoot } from '../src/zkml/prove/native/addon.js';
+import { addonPath, packageRoot } from '../src/zkml/prove/native/addon.js';
+import { releaseSnarkjsCurve } from '../src/zkml/prove/curve.js';
 import { BinWriter, bigIntLE, u32le } from '../src/zkml/setup/binwriter.js';
 import { getDevPtau } from '../src/zkml/setup/dev-ptau.js';
 import { writeDirectZkey } from '../src/zkml/setup/direct-zkey.js';
@@ -102,6 +106,48 @@ async function worker(): Promise<void> {
   }
   const out: WorkerResult = { ms, maxRssMB: proveRssMB ?? process.resourceUsage().maxRSS / 1024, baseRssMB, timings, publicSignals, verified, loadMs, cacheHit, batchMsPerProof };
   console.log('RESULT ' + JSON.stringify(out));
+}
+
+/** What bench/prove-rss-child.mjs reports (MB): VmHWM, the largest VmRSS sample and its anonymous / file split. */
+const RssReport = z.object({
+  peakMB: z.number(),
+  sampledPeakMB: z.number(),
+  anonAtPeakMB: z.number(),
+  fileAtPeakMB: z.number(),
+  maxAnonMB: z.number(),
+  maxFileMB: z.number(),
+  samples: z.number(),
+  ms: z.number(),
+  beforeKeyMB: z.number().optional(),
+  cacheHit: z.boolean().optional(),
+  releasedBytes: z.number().optional(),
+  proof: z.unknown().optional(),
+  publicSignals: z.array(z.string()).optional(),
+});
+type RssReport = z.infer<typeof RssReport>;
+const RSS_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'prove-rss-child.mjs');
+
+/** Runs bench/prove-rss-child.mjs under a bare `node` (no tsx, no snarkjs) and parses its report. */
+function runRssChild(args: string[], env: Record<string, string> = {}): RssReport {
+  const r = spawnSync(process.execPath, [RSS_CHILD, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (r.status !== 0 || !line) throw new Error(`RSS child (${args[0]}) failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return RssReport.parse(JSON.parse(line.slice(7)));
+}
+
+/**
+ * One native proof in a fresh process that holds only Node, the addon, the key and the witness (as a user's
+ * `zkinfer prove` does), its proof checked here with snarkjs; and rapidsnark on the same files, sampled the same way.
+ */
+async function rssPair(c: Case, rapid: string | undefined): Promise<{ native: RssReport; rapid?: RssReport }> {
+  const native = runRssChild(['native', addonPath(), c.zkey, c.full], nativeEnv());
+  const vk = JSON.parse(readFileSync(join(dirname(c.zkey), 'vk.json'), 'utf8')) as unknown;
+  if (!(await snarkjs.groth16.verify(vk, native.publicSignals!, native.proof))) {
+    throw new Error(`the RSS child's native proof for ${c.label} does NOT verify`);
+  }
+  if (!rapid) return { native };
+  const out = join(tmpdir(), `zkinfer-bench-rapidsnark-rss-${process.pid}`);
+  return { native, rapid: runRssChild(['exec', '/usr/bin/time', '-f', 'MAXRSS %M', rapid, c.zkey, c.full, `${out}.proof.json`, `${out}.public.json`]) };
 }
 
 /** One proof by the rapidsnark binary in its own process; wall time around the process, peak RSS from GNU time. */
@@ -202,10 +248,12 @@ async function witnessFile(dir: string, n: number, kind: 'full' | 'small'): Prom
 interface Case { label: string; constraints: number; zkey: string; full: string; small?: string }
 
 /** Rounds alternate the provers (one timed proof per process each), so load drift hits both alike. */
-function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean, rapid: string | undefined, endoAB: boolean): string[] {
+async function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean, rapid: string | undefined, endoAB: boolean, rssRounds: number): Promise<string[]> {
   const nFull: WorkerResult[] = [], nSmall: WorkerResult[] = [], nSmallOff: WorkerResult[] = [], nEndoOn: WorkerResult[] = [], sj: WorkerResult[] = [];
   const rFull: WorkerResult[] = [], rSmall: WorkerResult[] = [];
-  for (let r = 0; r < Math.max(rounds, withSnarkjs ? sRounds : 0); r++) {
+  const rss: Array<{ native: RssReport; rapid?: RssReport }> = [];
+  for (let r = 0; r < Math.max(rounds, withSnarkjs ? sRounds : 0, rssRounds); r++) {
+    if (r < rssRounds) rss.push(await rssPair(c, rapid));
     if (r < rounds) nFull.push(runWorker('native', c.zkey, c.full, 1, nativeEnv(), Number(arg('batch', '4'))));
     if (rapid && r < rounds) rFull.push(runRapidsnark(rapid, c.zkey, c.full));
     if (endoAB && r < rounds) nEndoOn.push(runWorker('native', c.zkey, c.full, 1, nativeEnv({ ZKINFER_NATIVE_ENDO: '1' })));
@@ -236,6 +284,7 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
     c.small ? (ms(nSmallOff) / ms(nSmall)).toFixed(2) + '×' : '-',
     sj.length ? Math.max(...sj.map((r) => r.maxRssMB)).toFixed(0) : '-',
     `${Math.max(...nFull.map((r) => r.maxRssMB)).toFixed(0)} (${median(nFull.map((r) => r.baseRssMB!)).toFixed(0)})`,
+    rssCell(rss.map((x) => x.native), true),
     (() => { const b = nFull.filter((r) => r.batchMsPerProof !== undefined).map((r) => r.batchMsPerProof!); return b.length ? `${median(b).toFixed(0)} (${(nMed / median(b)).toFixed(2)}×)` : '-'; })(),
     // key load with the sidecar (every round after the first): the part a CLI prover pays per proof
     (() => { const hits = [...nFull, ...nSmall].filter((r) => r.cacheHit).map((r) => r.loadMs!); return hits.length ? median(hits).toFixed(1) : '-'; })(),
@@ -245,10 +294,18 @@ function measure(c: Case, rounds: number, sRounds: number, withSnarkjs: boolean,
           (ms(rFull) / nMed).toFixed(2) + '×',
           c.small ? `${ms(rSmall).toFixed(0)} (${(ms(rSmall) / ms(nSmall)).toFixed(2)}×)` : '-',
           Math.max(...rFull.map((r) => r.maxRssMB)).toFixed(0),
+          rssCell(rss.map((x) => x.rapid!), false),
         ]
       : []),
     ...(endoAB ? [`${ms(nEndoOn).toFixed(0)} (${(ms(nEndoOn) / nMed).toFixed(2)}×)`] : []),
   ];
+}
+
+/** "before key → peak (anon / file at peak)" in MB, medians over the RSS rounds ("-" when there were none). */
+function rssCell(rs: RssReport[], withBefore: boolean): string {
+  if (!rs.length) return '-';
+  const m = (f: (r: RssReport) => number) => median(rs.map(f)).toFixed(0);
+  return `${withBefore ? m((r) => r.beforeKeyMB!) + ' → ' : ''}${m((r) => r.peakMB)} (${m((r) => r.anonAtPeakMB)} / ${m((r) => r.fileAtPeakMB)})`;
 }
 
 /** The compiled staking LSTM (src/models zoo, compiled by `zkinfer`'s model pipeline), when present. */
@@ -279,6 +336,7 @@ async function main(): Promise<void> {
   const sizes = arg('sizes', '12,15,17').split(',').filter(Boolean).map(Number);
   const runs = Number(arg('runs', '5'));
   const sRuns = Number(arg('snarkjs-runs', '3'));
+  const rssRuns = Number(arg('rss-runs', '3'));
   const withSnarkjs = !process.argv.includes('--no-snarkjs');
   const endoAB = !process.argv.includes('--no-endo-ab');
   const probe = loadNativeProver();
@@ -298,28 +356,32 @@ async function main(): Promise<void> {
     if (lstm) cases.push(lstm);
     else console.error('[bench] staking LSTM not compiled here (.cache/circuits/staking-lstm): row skipped');
   }
-  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
+  await releaseSnarkjsCurve(); // the RSS rounds verify with a fresh one
 
   const rows: string[][] = [];
   for (const c of cases) {
     console.error(`[bench] ${c.label}: ${c.constraints} constraints — proving…`);
-    rows.push(measure(c, runs, sRuns, withSnarkjs, rapid, endoAB));
+    rows.push(await measure(c, runs, sRuns, withSnarkjs, rapid, endoAB, rssRuns));
   }
-  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'native peak RSS MB (Node at start)', `native batch of ${arg('batch', '4')} ms/proof (gain)`, 'native key load ms (sidecar)'];
-  if (rapid) head.push('rapidsnark ms', 'native vs rapidsnark', 'rapidsnark small ms (vs native)', 'rapidsnark peak RSS MB');
+  await releaseSnarkjsCurve();
+  const head = ['circuit', 'constraints', 'snarkjs ms', 'native ms', 'speed-up', 'native constr/s', 'MSM µs/point', 'small wtns ms (on/off)', 'small-scalar gain', 'snarkjs peak RSS MB', 'bench worker peak RSS MB (tsx + snarkjs loaded; at start)', 'native prove process RSS MB: before key → peak (anon / file at peak)', `native batch of ${arg('batch', '4')} ms/proof (gain)`, 'native key load ms (sidecar)'];
+  if (rapid) head.push('rapidsnark ms', 'native vs rapidsnark', 'rapidsnark small ms (vs native)', 'rapidsnark peak RSS MB', 'rapidsnark RSS MB: peak (anon / file at peak)');
   if (endoAB) head.push('native, endomorphisms on: ms (on / off)');
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |';
   console.log(line(head));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(r));
-  console.log(`\nmedians over ${runs} native / ${sRuns} snarkjs rounds; each round runs every prover once, alternating, each in its own process`);
+  console.log(`\nmedians over ${runs} native${withSnarkjs ? ` / ${sRuns} snarkjs` : ''} rounds; each round runs every prover once, alternating, each in its own process`);
   console.log(`(key loaded, snarkjs curve built and ${arg('warmup', '1')} untimed warm-up proof(s) before the timed one); "full" witness = random field elements (LSTM: random inputs).`);
   console.log('every native proof checked with snarkjs groth16 verify: ok');
   console.log(`native fixed-base factor (precompute): ${arg('precompute', '1')}`);
   if (rapid) console.log(`rapidsnark: ${rapid} (own process per proof, key loaded each time; "native vs rapidsnark" = rapidsnark median / native median)`);
   console.log('small-scalar gain: native on signed 8-bit witnesses with the small-scalar path on vs off (ZKINFER_NATIVE_SMALL_SCALARS=0).');
-  console.log("native peak RSS: the Node process's peak over its single proofs (key mapped; before the batch and before snarkjs verifies), in brackets its RSS before the key was loaded.");
+  console.log("bench worker peak RSS: this bench's own worker (Node + tsx + snarkjs + the bench loaded) over its single proofs (key mapped; before the batch and before snarkjs verifies), in brackets its RSS before the key was loaded — not what a user's process holds.");
+  console.log(`native prove process RSS (the user-facing figure): a fresh bare \`node\` that loads only the addon, the key (its sidecar) and the witness and proves once (bench/prove-rss-child.mjs), ${rssRuns} rounds, medians: its RSS before the key, its peak (VmHWM) and, at the largest sampled VmRSS (/proc/self/status every ms), RssAnon / RssFile (+RssShmem).`);
+  console.log('RssFile counts Node\'s own mapped binary (~35 MB) and the key\'s pages while a section is in use; released sections leave the process but stay in the page cache (docs/native-prover.md, "Memory"). Each of these proofs is verified with snarkjs.');
+  if (rapid) console.log("rapidsnark RSS split: the same files, sampled the same way under /usr/bin/time (peak = GNU time's maximum; its mmapped zkey counts as RssFile).");
   if (endoAB) console.log('endomorphisms on: full witness with ZKINFER_NATIVE_ENDO=1 (GLV / ψ split; off is the default), alternating in the same rounds; the ratio is on / off (> 1: the split is slower).');
   console.log(`machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }

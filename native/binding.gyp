@@ -12,7 +12,8 @@
         "src/keycache.cpp",
         "src/groth16.cpp",
         "src/setup.cpp",
-        "src/witness.cpp"
+        "src/witness.cpp",
+        "src/sha256.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS"],

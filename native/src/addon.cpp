@@ -10,6 +10,7 @@
 #include "groth16.hpp"
 #include "keycache.hpp"
 #include "setup.hpp"
+#include "sha256.hpp"
 #include "witness.hpp"
 
 namespace {
@@ -112,6 +113,7 @@ Napi::Object proofObject(Napi::Env env, const ProofStrings& proof_, const ProveT
   t.Set("msmPoints", (double)timings_.msmPoints);
   t.Set("witnessTerms", (double)timings_.witnessTerms);
   t.Set("smallTerms", (double)timings_.smallTerms);
+  t.Set("releasedBytes", (double)timings_.releasedBytes);
   o.Set("timings", t);
   return o;
 }
@@ -234,6 +236,35 @@ Napi::Value witnessTapeJs(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// sha256File(path) → Promise<hex>: the file read and hashed on libuv's pool (sha256.cpp); rejects with code "IO"
+class Sha256FileWorker : public PromiseWorker {
+ public:
+  Sha256FileWorker(Napi::Env env, std::string path) : PromiseWorker(env, "IO"), path_(std::move(path)) {}
+
+ protected:
+  void run() override { hex_ = zk::sha256FileHex(path_); }
+  Napi::Value result(Napi::Env env) override { return Napi::String::New(env, hex_); }
+
+ private:
+  std::string path_;
+  std::string hex_;
+};
+
+Napi::Value sha256FileJs(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "sha256File(path: string)");
+  auto* w = new Sha256FileWorker(info.Env(), info[0].As<Napi::String>());
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+// sha256(bytes) → hex, on the calling thread (sha256.cpp): what node:crypto's createHash computes, without loading it
+Napi::Value sha256Js(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "sha256(data: Uint8Array)");
+  Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+  return Napi::String::New(info.Env(), zk::sha256Hex(data.Data(), data.ByteLength()));
+}
+
 class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
  public:
   static Napi::Function define(Napi::Env env) {
@@ -313,6 +344,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("ProvingKey", ProvingKey::define(env));
   exports.Set("fixedBaseMul", Napi::Function::New(env, fixedBaseMulJs));
   exports.Set("witnessTape", Napi::Function::New(env, witnessTapeJs));
+  exports.Set("sha256File", Napi::Function::New(env, sha256FileJs));
+  exports.Set("sha256", Napi::Function::New(env, sha256Js));
   exports.Set("threads", Napi::Number::New(env, workerThreads()));
   return exports;
 }

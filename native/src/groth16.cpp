@@ -47,7 +47,8 @@ void g1Strings(const G1& p, std::string out[2]) {
 // The H MSM's scalars: A(ω^i), B(ω^i) from the key's QAP coefficients times the witness, C = A·B pointwise (as
 // snarkjs buildABC1); each moved to the odd coset (IFFT, multiply coefficient i by inc^i, FFT); then A·B − C on
 // the coset, out of Montgomery form, written over A's storage (same 4-limb layout). B and C are unmapped on return.
-MappedArray<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, double* abcMs, double* fftMs) {
+MappedArray<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, double* abcMs, double* fftMs,
+                                size_t* released) {
   const size_t n = z.domainSize;
   auto t = Clock::now();
   // coefficients are stored as value·R², witness values are canonical: one Montgomery product is in Montgomery form
@@ -62,6 +63,8 @@ MappedArray<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vecto
   }
   for (size_t i = 0; i < n; i++) c[i] = a[i] * b[i];
   *abcMs = msSince(t);
+  // the coefficients' pages leave the process once this proof is done with them (zkey.hpp Zkey::release)
+  *released = z.release(z.coefs, z.nCoef * sizeof(Coef));
   t = Clock::now();
   {
     std::thread ta([&] { toCoset(a.data(), d); });
@@ -90,25 +93,32 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   // the cores the MSMs' tails leave idle; the H MSM follows (docs/native-prover.md, "Round 8").
   MappedArray<Fr> a;
   double abcMs = 0, fftMs = 0;
+  size_t released = 0, witnessReleased = 0;  // key pages handed back (zkey.hpp Zkey::release)
   std::exception_ptr quotientError;
   std::thread quotient([&] {
-    try { a = quotientScalars(z, d, w, &abcMs, &fftMs); } catch (...) { quotientError = std::current_exception(); }
+    try { a = quotientScalars(z, d, w, &abcMs, &fftMs, &released); } catch (...) { quotientError = std::current_exception(); }
   });
   MsmStats sA, sB1, sB2, sC, sH;
   G1 piA, piB1, piC;
   G2 piB;
   try {
     piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
+    witnessReleased += z.releaseTables(z.A, z.nVars);
     piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
+    witnessReleased += z.releaseTables(z.B1, z.nVars);
     piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
+    witnessReleased += z.releaseTables(z.B2, z.nVars);
     piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
+    witnessReleased += z.releaseTables(z.C, z.nC());
   } catch (...) {
     quotient.join();
     throw;
   }
   quotient.join();
   if (quotientError) std::rethrow_exception(quotientError);
+  released += witnessReleased;
   G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, reinterpret_cast<const uint64_t*>(a.data()), n, &sH);
+  released += z.releaseTables(z.H, n);
   a = MappedArray<Fr>();
   malloc_trim(0);  // hand the freed heap blocks back (glibc keeps them in its heap otherwise; "Memory" in the docs)
 
@@ -151,6 +161,7 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
     tm->msmPoints = sA.nonZero + sB1.nonZero + sB2.nonZero + sC.nonZero + sH.nonZero;
     tm->witnessTerms = sA.nonZero + sB1.nonZero + sB2.nonZero + sC.nonZero;
     tm->smallTerms = sA.small + sB1.small + sB2.small + sC.small;
+    tm->releasedBytes = released;
     tm->total = msSince(tStart);
   }
   return out;

@@ -19,6 +19,7 @@ struct ProveTimings {
   size_t msmPoints = 0;        // non-zero terms over all five MSMs
   size_t smallTerms = 0;       // witness terms (A, B1, B2, C) whose folded scalar fits 64 bits
   size_t witnessTerms = 0;     // non-zero witness terms (A, B1, B2, C)
+  size_t releasedBytes = 0;    // key pages released from the process after use (Zkey::release; 0 for anonymous keys)
 };
 
 // One proof for `witness` (canonical 4-limb integers, z.nVars of them). Fresh r, s from getrandom.

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -111,6 +112,15 @@ std::shared_ptr<Zkey> openSidecar(const std::string& side, int zfd, const struct
   if (h.zkeyMtimeNs != mtimeNs(zst)) {  // touched since: trust it only if the content is the same
     if (info) info->hashed = true;
     if (hashFile(zfd) != h.zkeyHash) return nullptr;
+    // the content is the same: record the key's mtime now that it is out of the racy window (as git refreshes its
+    // index), so later loads skip the 17 MB hash (a sidecar written right after its key records none; docs/network.md
+    // "CLI start-up", round 8). One aligned 8-byte write: a concurrent reader sees the old or the new value, both valid.
+    const int64_t nowNs = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (nowNs - mtimeNs(zst) > 2000000000LL) {
+      Fd wfd(open(side.c_str(), O_WRONLY | O_CLOEXEC));
+      const int64_t m = mtimeNs(zst);
+      if (wfd.fd >= 0 && pwrite(wfd.fd, &m, sizeof m, offsetof(SidecarHeader, zkeyMtimeNs)) != (ssize_t)sizeof m) { /* read-only: hashed again next time */ }
+    }
   }
   void* p = mmap(nullptr, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd.fd, 0);
   if (p == MAP_FAILED) return nullptr;
@@ -118,6 +128,7 @@ std::shared_ptr<Zkey> openSidecar(const std::string& side, int zfd, const struct
   static_cast<ZkeyHeader&>(*z) = h.key;
   z->t = t;
   z->storage = mapShared(p, (size_t)st.st_size);
+  z->fileBacked = true;
   z->bind(static_cast<const uint8_t*>(p) + HEADER_BYTES);
   return z;
 }
@@ -211,8 +222,17 @@ std::shared_ptr<Zkey> loadZkey(const std::string& path, const KeyLoadOptions& op
   NewStorage s = allocate(side, l.total, opt.useCache);
   auto storage = mapShared(s.map, s.mapLen);
   auto cleanup = [&] { if (s.fd >= 0) { close(s.fd); unlink(s.tmp.c_str()); s.fd = -1; } };
+  // the load reads the .zkey and writes the sidecar once, front to back: each chunk's pages leave the process when
+  // it is copied (the .zkey's are clean file pages; the sidecar's go to the page cache, dirty until written back),
+  // so a first load holds about one chunk of each instead of both files (docs/native-prover.md, "Memory"). Pages of
+  // anonymous storage (no sidecar) are the key itself and stay.
+  const bool sidecarPages = s.fd >= 0;
+  auto copied = [&](const uint8_t* src, size_t srcBytes, uint8_t* dst, size_t dstBytes) {
+    dropFilePages(src, srcBytes);
+    if (sidecarPages) dropFilePages(dst, dstBytes);
+  };
   try {
-    copyZkeyBody(data, len, h, t, s.base);
+    copyZkeyBody(data, len, h, t, s.base, copied);
     auto z = std::make_shared<Zkey>();
     static_cast<ZkeyHeader&>(*z) = h;
     z->t = t;
@@ -230,8 +250,10 @@ std::shared_ptr<Zkey> loadZkey(const std::string& path, const KeyLoadOptions& op
       std::vector<G2Affine*> out2(t - 1);
       for (int k = 1; k < t; k++) out2[k - 1] = const_cast<G2Affine*>(z->B2[k]);
       buildTablesG2(z->B2[0], h.nVars, t, out2.data());
+      if (sidecarPages) dropFilePages(s.base, l.total);
     }
     z->storage = storage;
+    z->fileBacked = sidecarPages;  // the new sidecar's shared mapping (anonymous memory otherwise)
     if (s.fd >= 0) {
       SidecarHeader sh{};
       memcpy(sh.magic, MAGIC, 8);
@@ -241,7 +263,7 @@ std::shared_ptr<Zkey> loadZkey(const std::string& path, const KeyLoadOptions& op
       // mtime, so the next load hashes the content (git's "racy timestamp" rule)
       const int64_t nowNs = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
       sh.zkeyMtimeNs = nowNs - mtimeNs(zst) > 2000000000LL ? mtimeNs(zst) : -1;
-      sh.zkeyHash = contentHash(data, len);
+      sh.zkeyHash = hashFile(zfd.fd);  // read, not mapped: the .zkey's pages do not come back into the process
       inf.hashed = true;
       sh.payloadBytes = l.total;
       sh.key = h;

@@ -1,5 +1,9 @@
 #include "zkey.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <map>
 #include <type_traits>
 
@@ -119,6 +123,28 @@ void Zkey::bind(const uint8_t* base) {
   storageBytes = l.total;
 }
 
+namespace {
+bool releaseEnabled() {
+  static const bool on = [] { const char* e = getenv("ZKINFER_NATIVE_RELEASE_PAGES"); return !(e && e[0] == '0'); }();
+  return on;
+}
+}  // namespace
+
+size_t dropFilePages(const void* p, size_t bytes) {
+  static const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  const uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1), hi = ((uintptr_t)p + bytes) & ~(page - 1);
+  if (hi <= lo) return 0;
+  // a file mapping: the kernel drops this process's page-table entries only (dirty pages of a shared mapping stay
+  // dirty in the page cache), and the next access maps the cached page again
+  if (madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED) != 0) return 0;
+  return hi - lo;
+}
+
+size_t Zkey::release(const void* p, size_t bytes) const {
+  if (!fileBacked || !bytes || !releaseEnabled()) return 0;
+  return dropFilePages(p, bytes);
+}
+
 ZkeyHeader parseZkeyHeader(const uint8_t* data, size_t len) {
   BinFile f = readBin(data, len, "zkey", "zkey");
   ZkeyHeader z;
@@ -158,34 +184,44 @@ ZkeyHeader parseZkeyHeader(const uint8_t* data, size_t len) {
   return z;
 }
 
-void copyZkeyBody(const uint8_t* data, size_t len, const ZkeyHeader& z, int t, uint8_t* base) {
+void copyZkeyBody(const uint8_t* data, size_t len, const ZkeyHeader& z, int t, uint8_t* base, const CopiedChunk& copied) {
   BinFile f = readBin(data, len, "zkey", "zkey");
   BodySections b = bodySections(f, z);
   KeyLayout l(z, t);
+  const size_t CHUNK = 1 << 14;  // elements between two `copied` calls: ≤ 1 MiB of G1 points or coefficients
   Coef* coefs = reinterpret_cast<Coef*>(base + l.coefs);
-  for (uint64_t i = 0; i < z.nCoef; i++) {
-    const uint8_t* c = data + b.s4.offset + 4 + (size_t)i * 44;
-    Coef& k = coefs[i];
-    k.matrix = rdU32(c);
-    k.constraint = rdU32(c + 4);
-    k.signal = rdU32(c + 8);
-    k.pad = 0;
-    if (k.matrix > 1 || k.constraint >= z.domainSize || k.signal >= z.nVars) {
-      throw FormatError("zkey coefficient " + std::to_string(i) + " points outside the circuit (corrupted file)");
+  for (uint64_t i0 = 0; i0 < z.nCoef; i0 += CHUNK) {
+    const uint64_t i1 = std::min<uint64_t>(z.nCoef, i0 + CHUNK);
+    for (uint64_t i = i0; i < i1; i++) {
+      const uint8_t* c = data + b.s4.offset + 4 + (size_t)i * 44;
+      Coef& k = coefs[i];
+      k.matrix = rdU32(c);
+      k.constraint = rdU32(c + 4);
+      k.signal = rdU32(c + 8);
+      k.pad = 0;
+      if (k.matrix > 1 || k.constraint >= z.domainSize || k.signal >= z.nVars) {
+        throw FormatError("zkey coefficient " + std::to_string(i) + " points outside the circuit (corrupted file)");
+      }
+      memcpy(k.value.v, c + 12, 32);
+      if (geq4(k.value.v, FR_PARAMS.p)) throw FormatError("zkey coefficient " + std::to_string(i) + " is not a field element");
     }
-    memcpy(k.value.v, c + 12, 32);
-    if (geq4(k.value.v, FR_PARAMS.p)) throw FormatError("zkey coefficient " + std::to_string(i) + " is not a field element");
+    if (copied) copied(data + b.s4.offset + 4 + i0 * 44, (i1 - i0) * 44, reinterpret_cast<uint8_t*>(coefs + i0), (i1 - i0) * sizeof(Coef));
   }
-  auto g1s = [&](const Section& s, size_t n, size_t off, const char* name) {
-    G1Affine* out = reinterpret_cast<G1Affine*>(base + off);
-    for (size_t i = 0; i < n; i++) out[i] = readG1(data + s.offset + i * 64, name);
+  // one point section in chunks; `read` validates one point of the file into its Montgomery-form storage
+  auto points = [&](const Section& s, size_t n, size_t off, size_t size, auto read, const char* name) {
+    using P = decltype(read(data, name));
+    P* out = reinterpret_cast<P*>(base + off);
+    for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
+      const size_t i1 = std::min(n, i0 + CHUNK);
+      for (size_t i = i0; i < i1; i++) out[i] = read(data + s.offset + i * size, name);
+      if (copied) copied(data + s.offset + i0 * size, (i1 - i0) * size, reinterpret_cast<uint8_t*>(out + i0), (i1 - i0) * sizeof(P));
+    }
   };
-  g1s(b.s5, z.nVars, l.A, "section 5 (A points)");
-  g1s(b.s6, z.nVars, l.B1, "section 6 (B1 points)");
-  g1s(b.s8, z.nC(), l.C, "section 8 (C points)");
-  g1s(b.s9, z.domainSize, l.H, "section 9 (H points)");
-  G2Affine* b2 = reinterpret_cast<G2Affine*>(base + l.B2);
-  for (size_t i = 0; i < z.nVars; i++) b2[i] = readG2(data + b.s7.offset + i * 128, "section 7 (B2 points)");
+  points(b.s5, z.nVars, l.A, 64, readG1, "section 5 (A points)");
+  points(b.s6, z.nVars, l.B1, 64, readG1, "section 6 (B1 points)");
+  points(b.s8, z.nC(), l.C, 64, readG1, "section 8 (C points)");
+  points(b.s9, z.domainSize, l.H, 64, readG1, "section 9 (H points)");
+  points(b.s7, z.nVars, l.B2, 128, readG2, "section 7 (B2 points)");
 }
 
 std::vector<uint64_t> parseWtns(const uint8_t* data, size_t len) {

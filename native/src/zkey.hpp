@@ -4,6 +4,7 @@
 // sidecar file beside the key (keycache.hpp) or anonymous memory.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -48,16 +49,34 @@ struct Zkey : ZkeyHeader {
   std::vector<const G2Affine*> B2;
   std::shared_ptr<const void> storage;       // owns the block the pointers above point into
   size_t storageBytes = 0;
+  bool fileBacked = false;                    // storage is a shared file mapping (the sidecar): pages can be released
   size_t bytes() const { return storageBytes; }
+  // Once a proof is done with a section (coefficients after A·B, each point set after its MSM), its resident pages
+  // leave the process (madvise MADV_DONTNEED): they stay in the page cache and are mapped again on the next use,
+  // so the peak RSS holds one section at a time instead of the whole key (docs/native-prover.md, "Memory"). Only
+  // for file-backed storage (anonymous pages would be lost); whole pages inside [p, p + bytes). Returns the bytes
+  // released (0 when not file-backed or ZKINFER_NATIVE_RELEASE_PAGES=0).
+  size_t release(const void* p, size_t bytes) const;
+  template <class P>
+  size_t releaseTables(const std::vector<const P*>& v, size_t n) const { return release(v[0], (size_t)t * n * sizeof(P)); }
   // Points the pointers at a storage block laid out by KeyLayout(*this, t).
   void bind(const uint8_t* base);
 };
 
 // Parses and validates a mapped .zkey image: counts, header points, section sizes (no copy of the big sections).
 ZkeyHeader parseZkeyHeader(const uint8_t* data, size_t len);
+// Drops the resident pages wholly inside [p, p + bytes) from the process (madvise MADV_DONTNEED); returns the bytes
+// dropped. Only for file mappings, whose pages stay in the page cache (dirty ones too) and are mapped again on the
+// next access: on anonymous memory it would lose the data.
+size_t dropFilePages(const void* p, size_t bytes);
+
+// Called as the first load copies a key, once per chunk (≤ 1 MiB of points or coefficients): that chunk's bytes of
+// the .zkey image and of the storage block are not read again by the load (keycache.cpp drops their pages).
+using CopiedChunk = std::function<void(const uint8_t* src, size_t srcBytes, uint8_t* dst, size_t dstBytes)>;
+
 // Validates every coefficient and point of the image and copies them into `base` (laid out by KeyLayout(h, t));
 // the fixed-base tables (k ≥ 1) are then built by the caller.
-void copyZkeyBody(const uint8_t* data, size_t len, const ZkeyHeader& h, int t, uint8_t* base);
+void copyZkeyBody(const uint8_t* data, size_t len, const ZkeyHeader& h, int t, uint8_t* base, const CopiedChunk& copied = nullptr);
 // Parses a .wtns file image into canonical 4-limb integers (not Montgomery), one per signal.
 std::vector<uint64_t> parseWtns(const uint8_t* data, size_t len);
 

@@ -2,23 +2,30 @@
 // cache (docs/network.md "CLI start-up"): the first run saves, at exit, the bytecode of every function it compiled;
 // later runs start from it instead of parsing and compiling ≈ 1 MB of JavaScript. Node 20 has no module compile
 // cache, so the bundle is CommonJS and compiled here with vm.Script's cachedData.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { resolveCircuitDir } from '../circuit-ref.js';
+import { sha256Hex } from '../zkml/format/circuit-id-node.js';
+import { prefetchArtifactHashes } from '../zkml/artifacts/prefetch.js';
 import { userCacheDir } from '../paths.js';
 
 /** The global (a registered symbol) through which the bundle imports external packages when run from here (bundle.ts). */
 export const IMPORT_HOOK = 'zkinfer.bundle.import';
 
 /**
- * `<user cache>/v8-code/prove-<key>` ($ZKINFER_CODE_CACHE=0: none): the key hashes the bundle's text, Node's version, the architecture and Node's
- * flags, so a cache is only offered to the very source it was made from (V8 itself checks only the source length,
- * its version and flags, and refuses a mismatch: then the cache is made again).
+ * `<user cache>/v8-code/prove-<key>` ($ZKINFER_CODE_CACHE=0: none): the key hashes the bundle file's identity (device,
+ * inode, size, modification and change times: the build renames a new file into place, so every build is a new
+ * key, and any write to the file changes its change time), Node's version, the architecture and Node's flags, so a
+ * cache is only offered to the very source it was made from (V8 itself checks only the source length, its version
+ * and flags, and refuses a mismatch: then the cache is made again). The identity instead of a hash of the 1 MB text
+ * saves a one-shot `zkinfer prove` ≈ 5 ms (docs/network.md "CLI start-up", round 8).
  */
-export function codeCachePath(source: string): string {
-  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`).digest('hex');
+export function codeCachePath(bundlePath: string): string {
+  const st = statSync(bundlePath, { bigint: true });
+  const id = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  const key = sha256Hex(`${id}\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`);
   return userCacheDir('v8-code', `prove-${key.slice(0, 32)}`);
 }
 
@@ -37,8 +44,15 @@ function save(path: string, data: Buffer): void {
 
 /** Load the CommonJS bundle at `path` (with its code cache) and run its `run()` export. */
 export async function runProveBundle(path: string): Promise<void> {
-  const source = readFileSync(path, 'utf8');
-  const cachePath = process.env.ZKINFER_CODE_CACHE === '0' ? undefined : codeCachePath(source);
+  // `zkinfer prove DIR …`: the folder's files are hashed on libuv's pool while the bundle loads (prefetch.ts); any
+  // other argument order, or a DIR that is not a circuit, is left to the command, which reports it
+  const dir = process.argv[3];
+  if (process.argv[2] === 'prove' && dir !== undefined && !dir.startsWith('-')) {
+    try { prefetchArtifactHashes(resolveCircuitDir(dir)); } catch { /* the command says why */ }
+  }
+  // the build makes it pure ASCII (bundle.ts), so latin1 is its exact text and V8 gets a one-byte string without a UTF-8 decode
+  const source = readFileSync(path, 'latin1');
+  const cachePath = process.env.ZKINFER_CODE_CACHE === '0' ? undefined : codeCachePath(path);
   let cachedData: Buffer | undefined;
   try { if (cachePath) cachedData = readFileSync(cachePath); } catch { /* first run */ }
   const script = new vm.Script(Module.wrap(source), {

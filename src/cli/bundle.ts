@@ -8,7 +8,27 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../zkml/prove/native/addon.js';
+import type { Plugin } from 'esbuild';
 import { IMPORT_HOOK } from './bundle-run.js';
+
+/** What `import.meta.url` becomes in the CommonJS outputs: the output file's own URL. */
+const IMPORT_META_URL = 'var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href';
+
+/**
+ * commander requires node:child_process (with net, dgram and streams: ≈ 2 ms of Node's own modules) at load, for
+ * executable subcommands, which `zkinfer prove` has none of: in the bundle it is required when first used.
+ */
+const CHILD_PROCESS_REQUIRE = "const childProcess = require('node:child_process');";
+const LAZY_CHILD_PROCESS: Plugin = {
+  name: 'zkinfer-lazy-child-process',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (a) => {
+      const text = await readFile(a.path, 'utf8');
+      if (!text.includes(CHILD_PROCESS_REQUIRE)) throw new Error(`${a.path} no longer has \`${CHILD_PROCESS_REQUIRE}\`: update LAZY_CHILD_PROCESS in src/cli/bundle.ts`);
+      return { contents: text.replace(CHILD_PROCESS_REQUIRE, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
 
 /** Packages built into the bundle; every other bare import stays an import from node_modules. */
 const BUNDLED = new Set(['zod', 'commander']);
@@ -16,11 +36,14 @@ const packageName = (spec: string): string => spec.split('/').slice(0, spec.star
 
 /** Where bin/zkinfer.js looks for the bundle. */
 export const proveBundlePath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'prove.cjs');
+/** The bundle's runner (bundle-run.ts as CommonJS), which bin/zkinfer.js, CommonJS itself, requires. */
+export const bundleRunnerPath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'run.cjs');
 
-/** Whether bin/zkinfer.js runs the bundle: it exists and is no older than the last tsc output (tsc rewrites all of dist/). */
+/** Whether bin/zkinfer.js runs the bundle: it and its runner exist and are no older than the last tsc output (tsc rewrites all of dist/). */
 export function proveBundleFresh(root = packageRoot()): boolean {
   try {
-    return statSync(proveBundlePath(root)).mtimeMs >= statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+    const tsc = statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+    return statSync(proveBundlePath(root)).mtimeMs >= tsc && statSync(bundleRunnerPath(root)).mtimeMs >= tsc;
   } catch {
     return false;
   }
@@ -49,9 +72,15 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
+    // no comments or layout whitespace (identifiers kept: stack traces keep their names) and only ASCII, which
+    // bundle-run.ts reads as latin1: a third less text to read and compile at every start (docs/network.md "CLI start-up")
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    charset: 'ascii',
     // modules that find files beside themselves read import.meta.url: the bundle's own file URL
     define: { 'import.meta.url': '__zkinferImportMetaUrl' },
-    banner: { js: `var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
+    banner: { js: `${IMPORT_META_URL}; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
     // `node dist/bundle/prove.cjs prove …` runs it; bin/zkinfer.js loads it with a code cache and calls run() itself
     footer: { js: 'if (require.main === module) module.exports.run();' },
     // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
@@ -60,12 +89,23 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
       setup(build) {
         build.onResolve({ filter: /^[^./]/ }, (a) => (BUNDLED.has(packageName(a.path)) ? undefined : { path: a.path, external: true }));
       },
-    }],
+    }, LAZY_CHILD_PROCESS],
   });
   // import("pkg") of an external package goes through __zkinferImport: a function compiled from V8's code cache
   // loses vm.Script's dynamic-import callback on Node 20, so bundle-run.ts passes one made outside the script
   const text = await readFile(tmp, 'utf8');
+  const wide = /[^\x00-\x7f]/.exec(text);
+  if (wide) throw new Error(`the prove bundle must be ASCII (bundle-run.ts reads it as latin1), but it has ${JSON.stringify(wide[0])} at offset ${wide.index}`);
   await writeFile(tmp, text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)'));
+  // the runner, CommonJS like bin/zkinfer.js, so that `zkinfer prove` never starts Node's ES module loader; written
+  // before the bundle, so that a bundle in place always has its runner
+  const runner = join(dirname(outfile), 'run.cjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'src', 'cli', 'bundle-run.ts')], outfile: `${runner}.tmp-${process.pid}`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+    define: { 'import.meta.url': '__zkinferImportMetaUrl' }, // the addon is found from it (prefetch.ts)
+    banner: { js: `${IMPORT_META_URL};` },
+  });
+  await rename(`${runner}.tmp-${process.pid}`, runner);
   await rename(tmp, outfile);
   return true;
 }

@@ -1,3 +1,4 @@
+import { nowMs } from '../zkml/prove/clock.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
@@ -33,13 +34,13 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
       // one proof: prove in this thread rather than start a worker that loads everything again
       const pool = new InThreadProver(o.prover as ProverKind);
       try {
-        const t0 = performance.now();
+        const t0 = nowMs();
         const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { pool, recipient });
         await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
         if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
         console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);
         console.log(`outputs ${JSON.stringify(file.outputs)}`);
-        console.log(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(performance.now() - t0).toFixed(0)} ms`);
+        console.log(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(nowMs() - t0).toFixed(0)} ms`);
       } finally {
         if (!opts.oneShot) await pool.close();
         await releaseSnarkjsCurve();

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { buildProveBundle, proveBundlePath } from '../../src/cli/bundle.js';
 import { closeDefaultPools, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
 import { loadVerifierKey, verify } from '../../src/zkml/verify/index.js';
-import { fixtureArtifacts, repoRoot, testCache, zkinfer } from '../zkml/prove-fixtures.js';
+import { copyArtifacts, fixtureArtifacts, repoRoot, testCache, zkinfer } from '../zkml/prove-fixtures.js';
 
 let dir: string;
 const work = join(testCache, `prove-bundle-${process.pid}`);
@@ -67,4 +67,17 @@ test('bin/zkinfer.js runs the bundle with a V8 code cache (and a witness program
   assert.equal(run('d.json').status, 0);
   assert.equal(readdirSync(join(cache, 'v8-code')).length, 1, 'the cache of an earlier build is dropped when a new one is written');
   if (existsSync(join(dir, 'witness.json'))) assert.equal(readdirSync(join(cache, 'witness-tape')).length, 1, 'the tape recorded once');
+});
+
+test('bin/zkinfer.js prove hashes the folder early (prefetch.ts) and still refuses a tampered zkey with exit 2', async (t) => {
+  if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
+  const bad = await copyArtifacts(dir, join(work, 'tampered'));
+  const zkey = join(bad, 'circuit.zkey');
+  const bytes = readFileSync(zkey);
+  bytes[bytes.length - 10] ^= 1;
+  writeFileSync(zkey, bytes);
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'zkinfer.js'), 'prove', bad, '--input', join(work, 'in.json'), '--out', join(work, 'tampered.json')], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /circuit\.zkey has sha256 [0-9a-f]{64}, but metadata\.json records/);
+  assert.equal(existsSync(join(work, 'tampered.json')), false, 'no proof is written');
 });

@@ -1,6 +1,7 @@
 // Proving in the calling thread (docs/network.md, "CLI start-up"): one witness engine and one backend, kept
 // between jobs. Each ProverPool worker runs one (worker-main.ts); a one-shot process such as `zkinfer prove`
 // uses one directly and so loads the modules, the witness program and the key once instead of twice.
+import { nowMs } from './clock.js';
 import { WitnessEngine } from '../witness/calculate.js';
 import { getProver, type ProverKind } from './factory.js';
 import type { ProveJob, ProveJobResult } from './pool.js';
@@ -38,7 +39,7 @@ export class InThreadProver implements ProveRunner {
     prover.preload?.(job.zkeyPath);
     // its error is the job's, raised below; what was loaded from files that failed the check is not kept
     ready.catch(() => { this.witness.forget(job.wasmPath); return prover.unload?.(job.zkeyPath); }).catch(() => undefined);
-    const t0 = performance.now();
+    const t0 = nowMs();
     let wtns: Uint8Array;
     try {
       wtns = await this.witness.wtns(job.wasmPath, job.signals);
@@ -46,11 +47,11 @@ export class InThreadProver implements ProveRunner {
       await ready; // a failed check explains a bad witness generator better than its own error
       throw e;
     }
-    const t1 = performance.now();
+    const t1 = nowMs();
     await ready;
-    const t2 = performance.now();
+    const t2 = nowMs();
     const { proof, publicSignals } = await prover.prove(job.zkeyPath, wtns);
-    return { proof, publicSignals, witnessMs: t1 - t0, proveMs: performance.now() - t2, prover: prover.name, batchSize: 1 };
+    return { proof, publicSignals, witnessMs: t1 - t0, proveMs: nowMs() - t2, prover: prover.name, batchSize: 1 };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import { open, readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { WitnessCalculator } from 'circom_runtime';
 import { directWtns, inputIntegers } from './direct.js';
 import { WitnessInputError } from './errors.js';
@@ -6,15 +7,19 @@ import { loadProgramWitness, type ProgramWitness } from './tape-cache.js';
 
 type Generator = { kind: 'wasm'; wc: WitnessCalculator } | ({ kind: 'program' } & ProgramWitness);
 
-/** True when the file starts with the WebAssembly magic (a circom witness generator). */
-async function isWasm(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
+/**
+ * True when the file starts with the WebAssembly magic (a circom witness generator). Read synchronously, as are the
+ * witness program and its tape (tape-cache.ts): once per circuit and process, small, and not queued behind the
+ * artifacts' hash check on libuv's pool (docs/network.md "CLI start-up", round 8).
+ */
+function isWasm(path: string): boolean {
+  const fd = openSync(path, 'r');
   try {
     const b = Buffer.alloc(4);
-    await fh.read(b, 0, 4, 0);
+    readSync(fd, b, 0, 4, 0);
     return b.toString('latin1') === '\0asm';
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -30,7 +35,7 @@ export class WitnessEngine {
   private generator(path: string): Promise<Generator> {
     let c = this.generators.get(path);
     if (!c) {
-      c = (async (): Promise<Generator> => (await isWasm(path))
+      c = (async (): Promise<Generator> => isWasm(path)
         ? { kind: 'wasm', wc: await (await import('circom_runtime')).WitnessCalculatorBuilder(await readFile(path)) } // loaded for circom circuits only
         : { kind: 'program', ...await loadProgramWitness(path) })();
       c.catch(() => this.generators.delete(path));

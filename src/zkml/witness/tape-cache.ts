@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { userCacheDir } from '../../paths.js';
 import type { FixedProgram } from '../quantize/program.js';
@@ -41,13 +42,15 @@ async function writeCached(path: string, tape: Uint8Array): Promise<void> {
 
 /** Load a witness program file for witness computation: its cached tape, or the program (recording its tape). */
 export async function loadProgramWitness(path: string): Promise<ProgramWitness> {
-  const bytes = await readFile(path);
+  // read synchronously (calculate.ts isWasm says why)
+  const bytes = readFileSync(path);
   let parsed: Promise<FixedProgram> | undefined;
   const program = () => (parsed ??= Promise.resolve().then(() => programFromJson(bytes.toString('utf8'), path)));
   if (!tapesEnabled()) return { tape: undefined, program };
   const sha = sha256Hex(bytes);
   const cachePath = tapeCachePath(sha);
-  const cached = await readFile(cachePath).catch(() => undefined);
+  let cached: Buffer | undefined;
+  try { cached = readFileSync(cachePath); } catch { /* not recorded yet */ }
   if (cached) {
     try {
       return { tape: new WitnessTape(cached, readTapeHeader(cached, { layout: DIRECT_LAYOUT_VERSION, programSha: sha })), program };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { toField } from '../fixed-point.js';
 import { selectorSplit } from '../quantize/activation.js';
 import { hornerNonConst } from '../quantize/act-poly.js';
@@ -9,6 +8,7 @@ import { multilinear } from '../codegen/circom.js';
 import { DIRECT_LAYOUT_VERSION, emitProgram } from '../r1cs/emit.js';
 import { programPackPlan, wordTerms } from '../r1cs/public-wires.js';
 import { WitnessTapeError } from './errors.js';
+import { sha256Hex } from '../format/circuit-id-node.js';
 import { HEADER_BYTES, OP, TABLE_WORDS, TAPE_MAGIC, TAPE_VERSION, bodyBytes } from './tape-format.js';
 
 const I128_MIN = -(1n << 127n), I128_MAX = (1n << 127n) - 1n;
@@ -225,6 +225,6 @@ export function programToTape(p: FixedProgram, programSha: string): Uint8Array {
   for (const v of t.ints) { out.writeBigUInt64LE(BigInt.asUintN(64, v), o); out.writeBigInt64LE(BigInt.asIntN(64, v >> 64n), o + 8); o += 16; }
   for (const v of t.fields) { for (let k = 0; k < 4; k++) out.writeBigUInt64LE((v >> BigInt(64 * k)) & 0xffffffffffffffffn, o + 8 * k); o += 32; }
   for (const v of [...t.tables, ...t.code, ...drop]) { out.writeUInt32LE(v, o); o += 4; }
-  createHash('sha256').update(out.subarray(HEADER_BYTES)).digest().copy(out, 20 * 4);
+  Buffer.from(sha256Hex(out.subarray(HEADER_BYTES)), 'hex').copy(out, 20 * 4);
   return out;
 }

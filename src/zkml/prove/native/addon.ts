@@ -19,6 +19,8 @@ export interface NativeTimings {
   witnessTerms: number;
   /** Of those, terms whose scalar (folded to min(s, r − s)) fits in 64 bits. */
   smallTerms: number;
+  /** Key pages this proof released from the process once it was done with them (0 for a key in anonymous memory). */
+  releasedBytes: number;
 }
 
 /** What the C++ addon's ProvingKey.prove resolves to (checked with zod by the caller). */
@@ -81,6 +83,13 @@ export interface NativeAddon {
    */
   witnessTape?: (tape: Uint8Array, inputs: Uint8Array, recipient: Uint8Array, out: Uint8Array) =>
     null | { status: 'rejected' | 'overflow' | 'malformed'; message: string };
+  /**
+   * sha256 (lower-case hex) of a file, read and hashed on libuv's pool (native/src/sha256.cpp, OpenSSL's code from the
+   * Node binary); rejects when the file cannot be read. Absent in addons built before it was added.
+   */
+  sha256File?: (path: string) => Promise<string>;
+  /** sha256 (lower-case hex) of bytes, on the calling thread (the same OpenSSL code). Absent in older addons. */
+  sha256?: (data: Uint8Array) => string;
 }
 
 /** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */

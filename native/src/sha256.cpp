@@ -1,0 +1,60 @@
+// sha256 through OpenSSL's EVP interface. The symbols come from the Node binary that loads the addon (Node links
+// OpenSSL statically and exports it to addons; its headers are in Node's include folder), so this is the same
+// SHA-NI/AVX2 code that node:crypto's createHash runs, without a second copy of OpenSSL.
+#include "sha256.hpp"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace zk {
+
+namespace {
+
+std::string hexOf(const unsigned char* md) {
+  static const char* hex = "0123456789abcdef";
+  std::string out(64, '0');
+  for (unsigned i = 0; i < 32; i++) { out[2 * i] = hex[md[i] >> 4]; out[2 * i + 1] = hex[md[i] & 15]; }
+  return out;
+}
+
+}  // namespace
+
+std::string sha256Hex(const unsigned char* data, size_t len) {
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx.get(), data, len) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), md, &n) != 1 || n != 32)
+    throw std::runtime_error("sha256: OpenSSL digest failed");
+  return hexOf(md);
+}
+
+std::string sha256FileHex(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + strerror(errno));
+  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { close(*f); });
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("sha256: OpenSSL init failed");
+  std::vector<unsigned char> buf(1 << 20);
+  for (off_t pos = 0;;) {
+    ssize_t k = pread(fd, buf.data(), buf.size(), pos);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) throw std::runtime_error("cannot read " + path + ": " + strerror(errno));
+    if (k == 0) break;
+    if (EVP_DigestUpdate(ctx.get(), buf.data(), (size_t)k) != 1) throw std::runtime_error("sha256: OpenSSL update failed");
+    pos += k;
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1 || len != 32) throw std::runtime_error("sha256: OpenSSL final failed");
+  return hexOf(md);
+}
+
+}  // namespace zk

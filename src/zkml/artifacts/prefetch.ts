@@ -1,0 +1,40 @@
+// Early hashes for a one-shot `zkinfer prove` (docs/network.md "CLI start-up", round 8; trust argument in
+// docs/security.md "Artifact checks"): the bundle's runner starts hashing the circuit folder's files on libuv's pool
+// before the ≈ 50 ms in which the bundle loads, and loadArtifacts' sha256File takes those results instead of
+// reading the files again. Nothing is skipped: every file is still compared with metadata.json before anything is
+// proven; only the moment its bytes were read moves earlier, within the same process.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadNativeAddon } from '../prove/native/addon.js';
+import { ARTIFACT_FILES } from './names.js';
+
+/** Shared through a registered symbol: the runner (dist/bundle/run.cjs) and the bundle are separate module instances. */
+const STORE = Symbol.for('zkinfer.artifacts.prefetch');
+const store = (): Map<string, Promise<string>> => ((globalThis as Record<symbol, Map<string, Promise<string>> | undefined>)[STORE] ??= new Map());
+
+/**
+ * Start hashing the files of `dir` that loadArtifacts checks for a proof (vk, witness generator, r1cs, zkey), one after
+ * another on one pool thread (the JS thread, which is loading the CLI meanwhile, keeps the other core). Only with the
+ * native addon (its sha256File); otherwise, and for a folder without metadata.json, nothing happens.
+ */
+export function prefetchArtifactHashes(dir: string): void {
+  const sha256 = loadNativeAddon()?.sha256File;
+  if (!sha256 || !existsSync(join(dir, ARTIFACT_FILES.metadata))) return;
+  const witness = existsSync(join(dir, ARTIFACT_FILES.program)) ? ARTIFACT_FILES.program : ARTIFACT_FILES.wasm;
+  let chain: Promise<unknown> = Promise.resolve();
+  for (const f of [ARTIFACT_FILES.vk, witness, ARTIFACT_FILES.r1cs, ARTIFACT_FILES.zkey]) {
+    const path = resolve(dir, f);
+    const hash = chain.then(() => sha256(path));
+    hash.catch(() => undefined); // a failed early hash is simply not used (sha256File hashes the file itself)
+    store().set(path, hash);
+    chain = hash.catch(() => undefined);
+  }
+}
+
+/** The early hash of `path`, once (a later check of the same file reads it again), or undefined. */
+export function takePrefetchedHash(path: string): Promise<string> | undefined {
+  const key = resolve(path);
+  const hash = store().get(key);
+  store().delete(key);
+  return hash;
+}
