@@ -57,10 +57,20 @@ void fft(Fr* a, size_t n, const std::vector<Fr>& tw) {
     j ^= bit;
     if (i < j) std::swap(a[i], a[j]);
   }
-  for (size_t len = 2; len <= n; len <<= 1) {
+  // the first level's twiddles are all 1, and every later level's j = 0 twiddle is 1: no multiplication there
+  // (n − 1 of the (n/2)·log n products; docs/native-prover.md, "Round 8")
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    Fr u = a[i], v = a[i + 1];
+    a[i] = u + v;
+    a[i + 1] = u - v;
+  }
+  for (size_t len = 4; len <= n; len <<= 1) {
     size_t half = len >> 1, step = n / len;
     for (size_t i = 0; i < n; i += len) {
-      for (size_t j = 0; j < half; j++) {
+      Fr u = a[i], v = a[i + half];
+      a[i] = u + v;
+      a[i + half] = u - v;
+      for (size_t j = 1; j < half; j++) {
         Fr u = a[i + j];
         Fr v = a[i + j + half] * tw[j * step];
         a[i + j] = u + v;
@@ -70,10 +80,10 @@ void fft(Fr* a, size_t n, const std::vector<Fr>& tw) {
   }
 }
 
-void toCoset(std::vector<Fr>& v, const Domain& d) {
-  fft(v.data(), d.n, d.twInv);
+void toCoset(Fr* v, const Domain& d) {
+  fft(v, d.n, d.twInv);
   for (size_t i = 0; i < d.n; i++) v[i] = v[i] * d.cosetScale[i];
-  fft(v.data(), d.n, d.tw);
+  fft(v, d.n, d.tw);
 }
 
 }  // namespace zk

@@ -17,7 +17,7 @@ struct Domain {
 Domain makeDomain(int power);
 
 // In place: evaluations on the domain → evaluations on the odd coset inc·ω^i (IFFT, scale, FFT), as snarkjs does.
-void toCoset(std::vector<Fr>& v, const Domain& d);
+void toCoset(Fr* v, const Domain& d);  // d.n elements
 
 // Forward (ω) or inverse (ω^-1, unscaled) transform in place, natural order in and out.
 void fft(Fr* a, size_t n, const std::vector<Fr>& tw);

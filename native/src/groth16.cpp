@@ -4,6 +4,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <exception>
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -43,6 +44,41 @@ void g1Strings(const G1& p, std::string out[2]) {
   a.y.toInt(t); out[1] = toDecimal(t);
 }
 
+// The H MSM's scalars: A(ω^i), B(ω^i) from the key's QAP coefficients times the witness, C = A·B pointwise (as
+// snarkjs buildABC1); each moved to the odd coset (IFFT, multiply coefficient i by inc^i, FFT); then A·B − C on
+// the coset, out of Montgomery form, written over A's storage (same 4-limb layout). B and C are unmapped on return.
+MappedArray<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, double* abcMs, double* fftMs,
+                                size_t* released) {
+  const size_t n = z.domainSize;
+  auto t = Clock::now();
+  // coefficients are stored as value·R², witness values are canonical: one Montgomery product is in Montgomery form
+  const Fr* wc = reinterpret_cast<const Fr*>(w.data());
+  // own zeroed mappings in huge pages (msm.hpp MappedArray: 4 KB page faults are expensive on the bench VM)
+  MappedArray<Fr> a(n, true), bc(2 * n, true);
+  Fr *b = bc.data(), *c = bc.data() + n;
+  for (uint64_t i = 0; i < z.nCoef; i++) {
+    const Coef& k = z.coefs[i];
+    Fr* dst = k.matrix == 0 ? a.data() : b;
+    dst[k.constraint] = dst[k.constraint] + k.value * wc[k.signal];
+  }
+  for (size_t i = 0; i < n; i++) c[i] = a[i] * b[i];
+  *abcMs = msSince(t);
+  // the coefficients' pages leave the process once this proof is done with them (zkey.hpp Zkey::release)
+  *released = z.release(z.coefs, z.nCoef * sizeof(Coef));
+  t = Clock::now();
+  {
+    std::thread ta([&] { toCoset(a.data(), d); });
+    std::thread tb([&] { toCoset(b, d); });
+    toCoset(c, d);
+    ta.join();
+    tb.join();
+  }
+  static_assert(sizeof(Fr) == 32, "Fr is 4 limbs");
+  for (size_t i = 0; i < n; i++) (a[i] * b[i] - c[i]).toInt(a[i].v);
+  *fftMs = msSince(t);
+  return a;
+}
+
 }  // namespace
 
 ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, ProveTimings* tm) {
@@ -52,52 +88,39 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   }
   const size_t n = z.domainSize;
 
-  // A, B evaluations on the domain from the QAP coefficients; C = A·B pointwise (as snarkjs buildABC1).
-  auto t = Clock::now();
-  // coefficients are stored as value·R², witness values are canonical: one Montgomery product is in Montgomery form
-  const Fr* wc = reinterpret_cast<const Fr*>(w.data());
-  std::vector<Fr> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
-  for (uint64_t i = 0; i < z.nCoef; i++) {
-    const Coef& k = z.coefs[i];
-    std::vector<Fr>& dst = k.matrix == 0 ? a : b;
-    dst[k.constraint] = dst[k.constraint] + k.value * wc[k.signal];
-  }
-  for (size_t i = 0; i < n; i++) c[i] = a[i] * b[i];
-  double abcMs = msSince(t);
-  // each section's pages leave the process once this proof is done with them (zkey.hpp Zkey::release)
-  size_t released = z.release(z.coefs, z.nCoef * sizeof(Coef));
-
-  // Move each to the odd coset: IFFT, multiply coefficient i by inc^i, FFT (three polynomials in parallel).
-  t = Clock::now();
-  {
-    std::thread ta([&] { toCoset(a, d); });
-    std::thread tb([&] { toCoset(b, d); });
-    toCoset(c, d);
-    ta.join();
-    tb.join();
-  }
-  // H scalars: A·B − C on the coset, out of Montgomery form, written over A's storage (same 4-limb layout), so
-  // B and C are freed at once and A's buffer is freed right after the H MSM (docs/native-prover.md, "Memory").
-  static_assert(sizeof(Fr) == 32, "Fr is 4 limbs");
-  for (size_t i = 0; i < n; i++) (a[i] * b[i] - c[i]).toInt(a[i].v);
-  double fftMs = msSince(t);
-  std::vector<Fr>().swap(b);
-  std::vector<Fr>().swap(c);
-
-  // H first, so its scalars are freed before the witness MSMs (the G2 one holds the most temporary memory)
+  // The quotient (A, B, C evaluations → odd coset → H scalars) needs only the witness, as do the four witness
+  // MSMs: it runs on its own thread beside them, so its serial parts (the QAP evaluation, the FFT chains) fill
+  // the cores the MSMs' tails leave idle; the H MSM follows (docs/native-prover.md, "Round 8").
+  MappedArray<Fr> a;
+  double abcMs = 0, fftMs = 0;
+  size_t released = 0, witnessReleased = 0;  // key pages handed back (zkey.hpp Zkey::release)
+  std::exception_ptr quotientError;
+  std::thread quotient([&] {
+    try { a = quotientScalars(z, d, w, &abcMs, &fftMs, &released); } catch (...) { quotientError = std::current_exception(); }
+  });
   MsmStats sA, sB1, sB2, sC, sH;
+  G1 piA, piB1, piC;
+  G2 piB;
+  try {
+    piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
+    witnessReleased += z.releaseTables(z.A, z.nVars);
+    piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
+    witnessReleased += z.releaseTables(z.B1, z.nVars);
+    piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
+    witnessReleased += z.releaseTables(z.B2, z.nVars);
+    piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
+    witnessReleased += z.releaseTables(z.C, z.nC());
+  } catch (...) {
+    quotient.join();
+    throw;
+  }
+  quotient.join();
+  if (quotientError) std::rethrow_exception(quotientError);
+  released += witnessReleased;
   G1 resH = msmG1(FixedBases<Fq>{z.H.data(), z.t}, reinterpret_cast<const uint64_t*>(a.data()), n, &sH);
   released += z.releaseTables(z.H, n);
-  std::vector<Fr>().swap(a);
-  malloc_trim(0);  // hand the freed A, B, C buffers back (glibc keeps them in its heap otherwise; "Memory" in the docs)
-  G1 piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
-  released += z.releaseTables(z.A, z.nVars);
-  G1 piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
-  released += z.releaseTables(z.B1, z.nVars);
-  G2 piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
-  released += z.releaseTables(z.B2, z.nVars);
-  G1 piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
-  released += z.releaseTables(z.C, z.nC());
+  a = MappedArray<Fr>();
+  malloc_trim(0);  // hand the freed heap blocks back (glibc keeps them in its heap otherwise; "Memory" in the docs)
 
   Fr r = randomFr(), s = randomFr();
   uint64_t ri[4], si[4], rsi[4];

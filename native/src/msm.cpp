@@ -16,6 +16,7 @@
 #include "msm.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -127,17 +128,19 @@ struct Plan {
   int c = 1;          // window bits
   int nWin = 1;       // windows (signed digits need bits + 1)
   bool affine = false;
+  bool sorted = false;  // windowSorted (small windows with many terms per bucket)
   size_t batch = 0;   // affine batch size
   size_t chunks = 1;  // point chunks per window (tasks = nWin × chunks)
 };
 
-// ZKINFER_NATIVE_MSM_PATH=affine|jacobian forces one bucket strategy (tests cover both; default: cost model).
+// ZKINFER_NATIVE_MSM_PATH=affine|jacobian|sorted forces one bucket strategy (tests cover each; default: cost model).
 int forcedPath() {
   static int v = [] {
     const char* env = getenv("ZKINFER_NATIVE_MSM_PATH");
     if (!env) return 0;
     if (!strcmp(env, "affine")) return 1;
     if (!strcmp(env, "jacobian")) return 2;
+    if (!strcmp(env, "sorted")) return 3;
     return 0;
   }();
   return v;
@@ -182,6 +185,10 @@ double reduceCost(double nb, bool affine, double inv) {
   return nb * 2.0 * (6.0 + inv / S) + S * 38.0;
 }
 
+// windowSorted's block of terms: its gathered points fill about half the L2 cache (8,192 G1 / 4,096 G2 points on
+// the 1 MB L2 of the bench machine).
+size_t sortedBlock(size_t pointBytes) { return std::max<size_t>(1024, l2Bytes() / 2 / pointBytes); }
+
 Plan choosePlan(size_t n, int bits, unsigned T, const CurveCosts& k) {
   Plan best;
   double bestCost = 1e300;
@@ -191,23 +198,37 @@ Plan choosePlan(size_t n, int bits, unsigned T, const CurveCosts& k) {
   for (int c = fixed ? fixed : 2; c <= (fixed ? fixed : 15); c++) {  // ≤ 15: digits fit int16
     const int nWin = (bits + 1 + c - 1) / c;
     const double nb = (double)(1u << (c - 1));
-    const double B = std::max(1.0, std::min(1024.0, nb / 8.0));
+    // one window: digits ≤ 2^bits, so only that many buckets are reachable; a batch sized by nb would collide
+    // (an 8-bit class at c = 10 reaches 256 of 512 buckets)
+    const double reach = nWin == 1 ? std::min(nb, std::ldexp(1.0, bits)) : nb;
+    const double B = std::max(1.0, std::min(1024.0, reach / 8.0));
     const double miss = nb * (double)k.pointBytes > (double)(l2Bytes() / 2) ? k.miss : 0.0;
+    const double block = (double)sortedBlock(k.pointBytes);
     for (size_t chunks = 1; chunks <= maxChunks && chunks <= std::max<size_t>(1, n / 256); chunks++) {
       const double m = (double)n / (double)chunks;
       const size_t tasks = (size_t)nWin * chunks;
       const double rounds = (double)((tasks + T - 1) / T);
       const double combine = (double)tasks * 16.0;
       const double jac = rounds * (m * (13.0 + miss) + reduceCost(nb, false, k.inv)) + combine;
-      if (force != 1 && jac < bestCost) {
-        bestCost = jac;
-        best = {c, nWin, false, 0, chunks};
+      // sorted: the batch-affine additions (~7.5) plus the counting sort and gather (~1), one inversion per tree
+      // level of every block; only where a block holds ≥ 4 terms per bucket (what it is made for)
+      if ((nb * 4 <= block && force == 0) || force == 3) {
+        const double levels = std::log2(std::max(2.0, std::min(m, block) / nb)) + 1.0;
+        const double srt = rounds * (m * (8.5 + miss) + std::ceil(m / block) * levels * k.inv + reduceCost(nb, true, k.inv)) + combine;
+        if (srt < bestCost) {
+          bestCost = srt;
+          best = {c, nWin, false, true, 0, chunks};
+        }
       }
-      if (nb >= 64 || force == 1) {
+      if (force != 1 && force != 3 && jac < bestCost) {
+        bestCost = jac;
+        best = {c, nWin, false, false, 0, chunks};
+      }
+      if ((nb >= 64 && force != 3) || force == 1) {
         const double aff = rounds * (m * (7.5 + k.inv / B + miss) + reduceCost(nb, true, k.inv)) + combine;
         if (force != 2 && aff < bestCost) {
           bestCost = aff;
-          best = {c, nWin, true, (size_t)B, chunks};
+          best = {c, nWin, true, false, (size_t)B, chunks};
         }
       }
     }
@@ -338,6 +359,17 @@ Jac<F> reduceAffine(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
   return total;
 }
 
+// Σ_k (k+1)·pt[k] over the filled buckets (meta[k] & 1): reduceAffine for large windows, else the Jacobian
+// running sum.
+template <class F>
+Jac<F> reduceBuckets(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
+  if (nb >= REDUCE_MIN_BUCKETS) return reduceAffine(pt, meta, nb);
+  std::vector<Jac<F>> jac(nb, Jac<F>::inf());
+  for (size_t k = 0; k < nb; k++)
+    if (meta[k] & 1) jac[k] = Jac<F>::fromAffine(pt[k]);
+  return reduceJacobian(jac.data(), nb);
+}
+
 // Σ over terms [from, to) of digit·point for one window, with affine buckets and batched inversion.
 //  - meta[b] = (round << 1) | filled: one small array (4 bytes a bucket) says whether bucket b holds a point and
 //    whether it already has an addition waiting in the current batch (round);
@@ -425,17 +457,108 @@ Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, s
     flush();
   }
 
-  Jac<F> sum = Jac<F>::inf();
-  if (nb >= REDUCE_MIN_BUCKETS) {
-    sum = reduceAffine(pt.data(), meta.data(), nb);
-  } else {
-    std::vector<Jac<F>> jac(nb, Jac<F>::inf());
-    for (size_t k = 0; k < nb; k++)
-      if (meta[k] & 1) jac[k] = Jac<F>::fromAffine(pt[k]);
-    sum = reduceJacobian(jac.data(), nb);
-  }
+  Jac<F> sum = reduceBuckets(pt.data(), meta.data(), nb);
   if (!overflow.empty()) sum.add(reduceJacobian(overflow.data(), nb));
   return sum;
+}
+
+// Σ over terms [from, to) of digit·point for one window, for small windows with many terms per bucket (the
+// small-scalar classes: 8-bit scalars put ~250 terms in each of 128 buckets at 2^15). Per block of terms:
+//  - a counting sort by bucket gathers each bucket's points (sign applied) into one run, preceded by the
+//    bucket's current sum;
+//  - each run is summed as a tree: level by level every run's points are added in pairs (P + (−P) drops both,
+//    equal points double), and all pairs of a level, over all runs, share one inversion (Montgomery's trick);
+//  - what is left of a run (one point or none) is the bucket's new sum.
+// Every addition is affine (~6 multiplications) with no busy-bucket conflicts, instead of a mixed Jacobian
+// addition (~13) or small affine batches (nb / 8) that pay an inversion every few terms
+// (docs/native-prover.md, "Round 8").
+template <class F>
+Jac<F> windowSorted(const Source<F>& src, const Ref* refs, const int16_t* dig, size_t from, size_t to, const Plan& p) {
+  const size_t nb = (size_t)1 << (p.c - 1);
+  const size_t block = sortedBlock(sizeof(Affine<F>));
+  std::vector<Affine<F>> bucket(nb), pts(block + nb);
+  std::vector<uint32_t> meta(nb, 0);  // bit 0: bucket holds a point (reduceBuckets' format)
+  std::vector<uint32_t> cnt(nb), start(nb), len(nb);
+  std::vector<F> den(block / 2 + nb), pref(block / 2 + nb);
+  auto bucketOf = [](int32_t d) { return (uint32_t)(d < 0 ? -d : d) - 1; };
+  for (size_t lo = from; lo < to; lo += block) {
+    const size_t hi = std::min(to, lo + block);
+    std::fill(cnt.begin(), cnt.end(), 0);
+    for (size_t i = lo; i < hi; i++)
+      if (dig[i]) cnt[bucketOf(dig[i])]++;
+    size_t off = 0;
+    for (size_t b = 0; b < nb; b++) {
+      start[b] = (uint32_t)off;
+      len[b] = 0;
+      if (!cnt[b]) continue;
+      if (meta[b] & 1) pts[off + len[b]++] = bucket[b];
+      off += cnt[b] + len[b];
+    }
+    for (size_t i = lo; i < hi; i++) {
+      const int32_t d = dig[i];
+      if (!d) continue;
+      const uint32_t b = bucketOf(d);
+      const Affine<F>& P = src.at(refs[i]);
+      const bool neg = (d < 0) != (refs[i].neg != 0);
+      pts[start[b] + len[b]++] = {P.x, neg ? -P.y : P.y};
+    }
+    // tree levels: pair (2k, 2k+1) of every run; den / pref hold one entry per pair, in bucket order
+    for (;;) {
+      size_t m = 0;
+      for (size_t b = 0; b < nb; b++) {
+        const Affine<F>* r = &pts[start[b]];
+        for (size_t k = 0; k + 1 < len[b]; k += 2, m++) {
+          const Affine<F>&P = r[k], &Q = r[k + 1];
+          den[m] = P.x == Q.x ? (P.y == Q.y ? P.y.dbl() : F::one()) : Q.x - P.x;
+        }
+      }
+      if (!m) break;
+      F acc = F::one();
+      for (size_t k = 0; k < m; k++) {
+        pref[k] = acc;
+        acc = acc * den[k];
+      }
+      F inv = acc.inv();
+      for (size_t k = m; k-- > 0;) {
+        const F dk = den[k];
+        pref[k] = inv * pref[k];  // 1 / den[k]
+        inv = inv * dk;
+      }
+      // results written forward over the run (pair k goes to slot ≤ k, which no later pair reads)
+      size_t q = 0;
+      for (size_t b = 0; b < nb; b++) {
+        Affine<F>* r = &pts[start[b]];
+        const size_t l = len[b];
+        size_t w = 0;
+        for (size_t k = 0; k + 1 < l; k += 2, q++) {
+          const Affine<F>&P = r[k], &Q = r[k + 1];
+          F lambda;
+          if (P.x == Q.x) {
+            if (!(P.y == Q.y)) continue;  // P + (−P): both drop out
+            F xx = P.x.sqr();
+            lambda = (xx.dbl() + xx) * pref[q];
+          } else {
+            lambda = (Q.y - P.y) * pref[q];
+          }
+          F x3 = lambda.sqr() - P.x - Q.x;
+          F y3 = lambda * (P.x - x3) - P.y;
+          r[w++] = {x3, y3};
+        }
+        if (l & 1) r[w++] = r[l - 1];
+        len[b] = (uint32_t)w;
+      }
+    }
+    for (size_t b = 0; b < nb; b++) {
+      if (!cnt[b]) continue;
+      if (len[b]) {
+        bucket[b] = pts[start[b]];
+        meta[b] = 1;
+      } else {
+        meta[b] = 0;
+      }
+    }
+  }
+  return reduceBuckets(bucket.data(), meta.data(), nb);
 }
 
 // Same with Jacobian buckets and mixed additions (small inputs, few buckets).
@@ -480,15 +603,15 @@ struct ClassWork {
   unsigned T = 1;      // threads
   size_t chunks = 1;   // point chunks per window
   Plan p;
-  std::vector<Ref> refs;
-  std::vector<int16_t> dig;
+  MappedArray<Ref> refs;  // own mappings in huge pages, unmapped when the class is done (msm.hpp)
+  MappedArray<int16_t> dig;
 };
 
 template <class F>
 void planClass(ClassWork& cw) {
   const size_t n = cw.m;
   cw.T = n >= 1024 ? workerThreads() : 1;
-  const CurveCosts k = sizeof(F) == sizeof(Fq) ? CurveCosts{400.0, 2.0, sizeof(Affine<F>)} : CurveCosts{140.0, 0.7, sizeof(Affine<F>)};
+  const CurveCosts k = sizeof(F) == sizeof(Fq) ? CurveCosts{140.0, 2.0, sizeof(Affine<F>)} : CurveCosts{48.0, 0.7, sizeof(Affine<F>)};
   cw.p = choosePlan(n, cw.bits, cw.T, k);
   cw.chunks = cw.p.chunks;
   static const bool debug = [] {
@@ -497,7 +620,7 @@ void planClass(ClassWork& cw) {
   }();
   if (debug)
     fprintf(stderr, "msm class: %zu terms of <= %d bits, c=%d, %d windows x %zu chunks on %u threads, %s batch %zu\n", n, cw.bits, cw.p.c,
-            cw.p.nWin, cw.chunks, cw.T, cw.p.affine ? "affine" : "jacobian", cw.p.batch);
+            cw.p.nWin, cw.chunks, cw.T, cw.p.sorted ? "sorted" : cw.p.affine ? "affine" : "jacobian", cw.p.batch);
 }
 
 template <class F>
@@ -510,7 +633,9 @@ Jac<F> runClass(const Source<F>& src, const ClassWork& cw) {
     size_t w = task / chunks, ch = task % chunks;
     size_t from = std::min(n, ch * chunkLen), to = std::min(n, from + chunkLen);
     const int16_t* d = cw.dig.data() + w * n;
-    partial[task] = p.affine ? windowAffine<F>(src, cw.refs.data(), d, from, to, p) : windowJacobian<F>(src, cw.refs.data(), d, from, to, p);
+    partial[task] = p.sorted   ? windowSorted<F>(src, cw.refs.data(), d, from, to, p)
+                    : p.affine ? windowAffine<F>(src, cw.refs.data(), d, from, to, p)
+                               : windowJacobian<F>(src, cw.refs.data(), d, from, to, p);
   });
 
   Jac<F> result = Jac<F>::inf();
@@ -631,8 +756,8 @@ Jac<F> msm(const FixedBases<F>& base, const uint64_t* scalars, size_t n, MsmStat
     }
     if (!cw.m) continue;
     planClass<F>(cw);
-    cw.refs.resize(cw.m);
-    cw.dig.resize((size_t)cw.p.nWin * cw.m);
+    cw.refs = MappedArray<Ref>(cw.m, true);
+    cw.dig = MappedArray<int16_t>((size_t)cw.p.nWin * cw.m, true);
   }
   parallelFor(T, T, [&](size_t t) {
     size_t* pos = &offset[t * N_CLASSES];

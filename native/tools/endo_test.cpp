@@ -7,9 +7,11 @@
 //  - msmG1 / msmG2 with the split on, with it off, and Σ k_i·P_i by double-and-add agree (points at infinity,
 //    repeated points and P, −P pairs included, so bucket doublings and cancellations run);
 //  - large windows (batched bucket reduction, wait queue, overflow) against small Jacobian windows, and one
-//    scalar for all terms (every term in one bucket) against k·ΣP.
+//    scalar for all terms (every term in one bucket) against k·ΣP;
+//  - signed 8-bit scalars (the sorted-bucket window) against double-and-add;
+//  - fft (forward and inverse) and toCoset against the O(n²) sums they compute (round 8 changed the butterflies).
 // Prints one line per check and exits 1 on the first mismatch.
-// Build: g++ -O2 -std=c++17 -pthread -Inative/src native/tools/endo_test.cpp native/src/{field,curve,msm}.cpp
+// Build: g++ -O2 -std=c++17 -pthread -Inative/src native/tools/endo_test.cpp native/src/{field,curve,msm,fft}.cpp
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "fft.hpp"
 #include "msm.hpp"
 
 using namespace zk;
@@ -188,6 +191,26 @@ static void runCurve(const char* name, const Affine<F>& gen, const uint64_t eige
     msmSetWindow(0);
     check(same(skew, pointSum.mul(&sc[4 * (edge.size() + 1)])), N + ": MSM of " + std::to_string(big) + " terms with one scalar = k·ΣP");
   }
+  // signed 8-bit scalars (quantized witnesses; the sorted-bucket window under the cost model): 4n terms over the
+  // points repeated, x and r − x on the same point (P and −P meet in one bucket and cancel in its tree), runs of
+  // equal terms (doublings), zeros; against double-and-add
+  {
+    const size_t big = 4 * n;
+    std::vector<Affine<F>> bp(big);
+    std::vector<uint64_t> bs(4 * big, 0);
+    Jac<F> ref = Jac<F>::inf();
+    for (size_t i = 0; i < big; i++) {
+      bp[i] = pts[i % n];
+      uint64_t x = rng.g() % 129;
+      if (i % 7 == 3) { bp[i] = bp[i - 1]; memcpy(&bs[4 * i], &bs[4 * (i - 1)], 32); }  // the term before again
+      else if (i % 7 == 5) { bp[i] = bp[i - 1]; x = bs[4 * (i - 1)]; bs[4 * i] = x; }   // same point and scalar
+      else if (i % 2 && x) { const uint64_t xi[4] = {x, 0, 0, 0}; sub4(&bs[4 * i], FR_PARAMS.p, xi); }  // r − x
+      else bs[4 * i] = x;
+      if (i % 11 == 6 && !isZero4(&bs[4 * (i - 1)])) { bp[i] = bp[i - 1]; sub4(&bs[4 * i], FR_PARAMS.p, &bs[4 * (i - 1)]); }  // cancels the one before
+      if (!isZero4(&bs[4 * i])) ref.add(Jac<F>::fromAffine(bp[i]).mul(&bs[4 * i]));
+    }
+    check(same(msm(bp.data(), bs.data(), big, nullptr), ref), N + ": MSM of " + std::to_string(big) + " signed 8-bit terms = double-and-add");
+  }
   // every term a single edge scalar on one point (catches a wrong sign of one half)
   bool singles = true;
   for (auto& k : edge) {
@@ -200,6 +223,58 @@ static void runCurve(const char* name, const Affine<F>& gen, const uint64_t eige
 
 static G1 msm1(const G1Affine* p, const uint64_t* s, size_t n, MsmStats* st) { return msmG1(p, s, n, st); }
 static G2 msm2(const G2Affine* p, const uint64_t* s, size_t n, MsmStats* st) { return msmG2(p, s, n, st); }
+
+// fft(a, n, ω-table) = Σ_j a_j·ω^(ij) and toCoset = evaluations on inc·ω^i of the polynomial through the domain
+// values, by direct O(n²) sums, for n = 2 … 256 (random and edge values: 0, 1, p − 1)
+static void runFft(Rng& rng) {
+  bool fftOk = true, cosetOk = true;
+  for (int k = 1; k <= 8; k++) {
+    const Domain d = makeDomain(k);
+    const size_t n = d.n;
+    const Fr w = d.tw.size() > 1 ? d.tw[1] : Fr::one() - Fr::one() - Fr::one();  // n = 2: ω = −1
+    std::vector<Fr> a(n);
+    for (size_t i = 0; i < n; i++) {
+      uint64_t v[4];
+      rng.scalar(v);
+      a[i] = i == 0 ? Fr::zero() : i == 1 ? Fr::one() : i == 2 ? Fr::zero() - Fr::one() : Fr::fromInt(v);
+    }
+    // forward: Σ_j a_j ω^(ij); the inverse table (ω^-1) gives n · the inverse transform
+    std::vector<Fr> f = a, g = a;
+    fft(f.data(), n, d.tw);
+    fft(g.data(), n, d.twInv);
+    const Fr wi = w.inv();
+    for (size_t i = 0; i < n; i++) {
+      Fr sf = Fr::zero(), sg = Fr::zero(), x = Fr::one(), y = Fr::one();
+      const Fr wiI = w.pow(std::vector<uint64_t>{i, 0, 0, 0}.data()), wiInv = wi.pow(std::vector<uint64_t>{i, 0, 0, 0}.data());
+      for (size_t j = 0; j < n; j++) {
+        sf = sf + a[j] * x;
+        sg = sg + a[j] * y;
+        x = x * wiI;
+        y = y * wiInv;
+      }
+      fftOk = fftOk && sf == f[i] && sg == g[i];
+    }
+    // toCoset: coefficients c = (1/n)·Σ_j a_j ω^(-ij), then Σ_m c_m (inc·ω^i)^m; inc·ω^0 = d.cosetScale[1]·n
+    std::vector<Fr> h = a;
+    toCoset(h.data(), d);
+    const Fr inc = d.cosetScale.size() > 1 ? d.cosetScale[1] * Fr::fromU64(n) : Fr::zero();
+    const Fr nInv = Fr::fromU64(n).inv();
+    std::vector<Fr> c(n);
+    for (size_t m = 0; m < n; m++) c[m] = g[m] * nInv;
+    Fr pt = inc;
+    for (size_t i = 0; i < n; i++) {
+      Fr s = Fr::zero(), x = Fr::one();
+      for (size_t m = 0; m < n; m++) {
+        s = s + c[m] * x;
+        x = x * pt;
+      }
+      cosetOk = cosetOk && s == h[i];
+      pt = pt * w;
+    }
+  }
+  check(fftOk, "fft with the ω and ω^-1 tables = Σ_j a_j·ω^(±ij) for n = 2 … 256");
+  check(cosetOk, "toCoset = the interpolated polynomial at inc·ω^i for n = 2 … 256");
+}
 
 int main(int argc, char** argv) {
   size_t n = argc > 1 ? (size_t)atol(argv[1]) : 1500;
@@ -214,6 +289,7 @@ int main(int argc, char** argv) {
   check(Jac<Fq2>::fromAffine(g2).mul(FR_PARAMS.p).isInf(), "r·G2 = infinity (the generator is in the r-order group)");
   runCurve<Fq>("G1", g1, GLV_LAMBDA, glvSplit, endoG1, msm1, n, rng);
   runCurve<Fq2>("G2", g2, PSI_MU, psiSplit, endoG2, msm2, n, rng);
+  runFft(rng);
   printf("%s\n", failures ? "FAILED" : "ALL OK");
   return failures ? 1 : 0;
 }

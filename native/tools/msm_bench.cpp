@@ -2,7 +2,7 @@
 // Takes the first n finite points of the key's C (G1) or B2 (G2) section, n random 254-bit scalars (fixed seed),
 // and prints, for each window size c (0 = the cost model's choice), the median CPU time of `reps` MSMs (this
 // process's user + system time, all threads: steadier than wall time on a loaded machine) and the wall median.
-// Every c must give the same sum; a mismatch exits 1. Run with ZKINFER_NATIVE_THREADS=1 for per-core cost.
+// MSM_BENCH_SMALL=1 takes signed 8-bit scalars instead. Every c must give the same sum; a mismatch exits 1. Run with ZKINFER_NATIVE_THREADS=1 for per-core cost.
 // Build: g++ -O3 -std=c++17 -pthread -Inative/src native/tools/msm_bench.cpp native/src/{field,curve,fft,msm,zkey,keycache}.cpp
 #include <algorithm>
 #include <chrono>
@@ -33,8 +33,17 @@ static int run(const Affine<F>* all, size_t avail, size_t n, int reps, const std
   n = pts.size();
   std::mt19937_64 g(42);
   std::vector<uint64_t> sc(4 * n);
+  // MSM_BENCH_SMALL=1: signed 8-bit scalars (x or r − x, |x| ≤ 128), as a quantized model's witness
+  const char* smallEnv = getenv("MSM_BENCH_SMALL");
+  const bool small = smallEnv && smallEnv[0] == '1';
   for (size_t i = 0; i < n; i++) {
     uint64_t* s = &sc[4 * i];
+    if (small) {
+      const uint64_t x[4] = {g() % 128 + 1, 0, 0, 0};
+      if (g() & 1) sub4(s, FR_PARAMS.p, x);
+      else memcpy(s, x, 32);
+      continue;
+    }
     do {
       for (int k = 0; k < 4; k++) s[k] = g();
       s[3] &= (1ULL << 62) - 1;

@@ -7,13 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { buildNativeTool, noGxx as skip } from './tool.js';
 
-const buildTool = (): string => buildNativeTool('endo_test', ['field', 'curve', 'msm']);
+const buildTool = (): string => buildNativeTool('endo_test', ['field', 'curve', 'msm', 'fft']);
 
 describe('native MSM endomorphisms', { skip }, () => {
-  // default paths on two threads; one thread with Jacobian buckets and without the small-scalar path
+  // default paths on two threads; one thread with Jacobian buckets and without the small-scalar path; sorted buckets
   const runs: Array<[string, string, Record<string, string>]> = [
     ['1500', '1', { ZKINFER_NATIVE_THREADS: '2' }],
     ['600', '7', { ZKINFER_NATIVE_THREADS: '1', ZKINFER_NATIVE_MSM_PATH: 'jacobian', ZKINFER_NATIVE_SMALL_SCALARS: '0' }],
+    // every class through the sorted-bucket window (round 8), large windows and one-bucket skew included
+    ['600', '3', { ZKINFER_NATIVE_THREADS: '2', ZKINFER_NATIVE_MSM_PATH: 'sorted' }],
   ];
   for (const [n, seed, env] of runs) {
     test(`φ = λ·P, ψ = μ·Q, scalar splits and MSMs agree with double-and-add (${n} terms, ${JSON.stringify(env)})`, () => {

@@ -56,6 +56,7 @@ describe('native prover: every MSM configuration gives valid proofs', { skip }, 
   const configs: Array<[string, Record<string, string>]> = [
     ['affine buckets everywhere', { ZKINFER_NATIVE_MSM_PATH: 'affine' }],
     ['Jacobian buckets everywhere', { ZKINFER_NATIVE_MSM_PATH: 'jacobian' }],
+    ['sorted buckets everywhere', { ZKINFER_NATIVE_MSM_PATH: 'sorted' }],
     ['small-scalar path off, affine', { ZKINFER_NATIVE_SMALL_SCALARS: '0', ZKINFER_NATIVE_MSM_PATH: 'affine' }],
     ['one thread, portable (non-ADX) field multiply', { ZKINFER_NATIVE_THREADS: '1', ZKINFER_NATIVE_NO_ASM: '1' }],
     ['three threads', { ZKINFER_NATIVE_THREADS: '3' }],
