@@ -64,7 +64,7 @@ async function native([addonFile, zkey, wtnsFile]) {
   const before = status('self');
   const sample = sampler('self');
   const key = new addon.ProvingKey();
-  await key.load(zkey);
+  await key.load(zkey, { releasePages: true }); // as `zkinfer prove` loads it: one proof per process
   const wtns = readFileSync(wtnsFile);
   const t = performance.now();
   const raw = await key.prove(wtns);

@@ -285,6 +285,7 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
       Napi::Object o = info[1].As<Napi::Object>();
       if (o.Has("precompute") && o.Get("precompute").IsNumber()) opt.t = o.Get("precompute").As<Napi::Number>().Int32Value();
       if (o.Has("cache") && o.Get("cache").IsBoolean()) opt.useCache = o.Get("cache").As<Napi::Boolean>().Value();
+      if (o.Has("releasePages") && o.Get("releasePages").IsBoolean()) opt.releasePages = o.Get("releasePages").As<Napi::Boolean>().Value();
     }
     if (opt.t < 1 || opt.t > 8) throw Napi::RangeError::New(info.Env(), "precompute must be an integer from 1 to 8");
     auto* w = new LoadWorker(info.Env(), info[0].As<Napi::String>(), opt, &state_);

@@ -180,6 +180,7 @@ KeyLoadOptions keyOptionsFromEnv() {
     if (v >= 1 && v <= 8) o.t = v;
   }
   if (const char* e = getenv("ZKINFER_NATIVE_KEY_CACHE")) o.useCache = e[0] != '0';
+  if (const char* e = getenv("ZKINFER_NATIVE_RELEASE_PAGES")) o.releasePages = e[0] != '0';
   return o;
 }
 
@@ -200,6 +201,7 @@ std::shared_ptr<Zkey> loadZkey(const std::string& path, const KeyLoadOptions& op
   if (fstat(zfd.fd, &zst) != 0) throw std::runtime_error("cannot stat zkey file " + path);
   const std::string side = path + ".t" + std::to_string(t) + ".zkn";
   auto done = [&](std::shared_ptr<Zkey> z) {
+    z->releasePages = opt.releasePages;
     inf.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return z;
   };

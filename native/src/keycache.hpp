@@ -13,6 +13,7 @@ namespace zk {
 struct KeyLoadOptions {
   int t = 1;               // fixed-base factor (1 … 8)
   bool useCache = true;    // read/write the sidecar beside the key (else: anonymous memory, nothing written)
+  bool releasePages = false;  // hand each section's pages back after its use in a proof (zkey.hpp Zkey::release)
 };
 
 struct KeyLoadInfo {

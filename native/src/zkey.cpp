@@ -141,7 +141,7 @@ size_t dropFilePages(const void* p, size_t bytes) {
 }
 
 size_t Zkey::release(const void* p, size_t bytes) const {
-  if (!fileBacked || !bytes || !releaseEnabled()) return 0;
+  if (!fileBacked || !releasePages || !bytes || !releaseEnabled()) return 0;
   return dropFilePages(p, bytes);
 }
 

@@ -50,12 +50,14 @@ struct Zkey : ZkeyHeader {
   std::shared_ptr<const void> storage;       // owns the block the pointers above point into
   size_t storageBytes = 0;
   bool fileBacked = false;                    // storage is a shared file mapping (the sidecar): pages can be released
+  bool releasePages = false;                  // release each section after its use (KeyLoadOptions::releasePages)
   size_t bytes() const { return storageBytes; }
   // Once a proof is done with a section (coefficients after A·B, each point set after its MSM), its resident pages
   // leave the process (madvise MADV_DONTNEED): they stay in the page cache and are mapped again on the next use,
   // so the peak RSS holds one section at a time instead of the whole key (docs/native-prover.md, "Memory"). Only
-  // for file-backed storage (anonymous pages would be lost); whole pages inside [p, p + bytes). Returns the bytes
-  // released (0 when not file-backed or ZKINFER_NATIVE_RELEASE_PAGES=0).
+  // for file-backed storage (anonymous pages would be lost) loaded with releasePages (a process that proves once;
+  // a warm prover keeps its key mapped, as re-faulting it costs every later proof); whole pages inside [p, p + bytes).
+  // Returns the bytes released (0 when not file-backed, not asked for, or ZKINFER_NATIVE_RELEASE_PAGES=0).
   size_t release(const void* p, size_t bytes) const;
   template <class P>
   size_t releaseTables(const std::vector<const P*>& v, size_t n) const { return release(v[0], (size_t)t * n * sizeof(P)); }

@@ -31,8 +31,9 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
       const recipient = parseRecipient(o.recipient);
       const input = await readJsonArg(o.input, 'input file');
       const { InThreadProver, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
-      // one proof: prove in this thread rather than start a worker that loads everything again
-      const pool = new InThreadProver(o.prover as ProverKind);
+      // one proof: prove in this thread rather than start a worker that loads everything again, and hand each key
+      // section's pages back once the proof is done with it (no later proof in this process; docs/native-prover.md "Memory")
+      const pool = new InThreadProver(o.prover as ProverKind, undefined, { releasePages: true });
       try {
         const t0 = nowMs();
         const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { pool, recipient });

@@ -160,14 +160,14 @@ describe('native prover: fixed-base tables, key sidecar, batches', { skip }, () 
     assert.throws(() => loadNativeProver({ precompute: 9 }), (e: unknown) => e instanceof NativeProverError && /1 to 8/.test(e.message));
   });
 
-  test('released key pages: each section leaves the process after its use, and later proofs still verify', async () => {
+  test('released key pages (releasePages): each section leaves the process after its use, and later proofs still verify', async () => {
     // A sidecar key's sections are dropped from the process (madvise) once a proof is done with them and mapped
     // again from the page cache on the next use; a key in anonymous memory must never be released (its points
     // would read back as zeros and the next proof would not verify). docs/native-prover.md, "Memory".
     const fx = await fixture('mix');
     const key = keyCopy(fx, 'release');
     const w = await witness(fx, inputsFor('mix', 1));
-    for (const [label, p] of [['new sidecar', fresh()], ['mapped sidecar', fresh()]] as const) {
+    for (const [label, p] of [['new sidecar', fresh({ releasePages: true })], ['mapped sidecar', fresh({ releasePages: true })]] as const) {
       const info = await p.load(key);
       assert.equal(info.cacheHit, label === 'mapped sidecar');
       for (let i = 0; i < 2; i++) {
@@ -189,7 +189,15 @@ describe('native prover: fixed-base tables, key sidecar, batches', { skip }, () 
       for (const [i, b] of batch.entries()) { assert.ok(b.ok); await assertVerifies(fx, b.result, `${label}, batch proof ${i}`); }
       await p.close();
     }
-    const anon = fresh({ cache: false });
+    // a warm prover (the default) keeps its key mapped: later proofs do not fault it back in
+    const warm = fresh();
+    await warm.load(key);
+    for (let i = 0; i < 2; i++) {
+      const res = await warm.proveWithTimings(key, w);
+      assert.equal(res.timings.releasedBytes, 0, 'without releasePages nothing is released');
+      await assertVerifies(fx, res, `warm key, proof ${i + 1}`);
+    }
+    const anon = fresh({ cache: false, releasePages: true });
     await anon.load(key);
     for (let i = 0; i < 2; i++) {
       const res = await anon.proveWithTimings(key, w);

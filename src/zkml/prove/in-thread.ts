@@ -6,6 +6,7 @@ import { WitnessEngine } from '../witness/calculate.js';
 import { getProver, type ProverKind } from './factory.js';
 import type { ProveJob, ProveJobResult } from './pool.js';
 import type { Groth16Prover } from './types.js';
+import type { NativeKeyOptions } from './native/addon.js';
 
 /**
  * What prove() needs from a prover: a ProverPool (worker threads) or an InThreadProver. `ready` settles when the
@@ -20,11 +21,15 @@ export class InThreadProver implements ProveRunner {
   readonly witness = new WitnessEngine();
   private backend: Promise<Groth16Prover> | undefined;
 
-  constructor(private readonly kind: ProverKind = 'auto', private readonly notice: (m: string) => void = (m) => console.error(m)) {}
+  constructor(
+    private readonly kind: ProverKind = 'auto',
+    private readonly notice: (m: string) => void = (m) => console.error(m),
+    private readonly nativeKeys: NativeKeyOptions = {},
+  ) {}
 
   /** The backend (native or snarkjs), chosen on first use. */
   prover(): Promise<Groth16Prover> {
-    this.backend ??= getProver(this.kind, this.notice);
+    this.backend ??= getProver(this.kind, this.notice, this.nativeKeys);
     return this.backend;
   }
 

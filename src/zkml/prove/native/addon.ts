@@ -32,12 +32,18 @@ export interface NativeRawProof {
   timings: NativeTimings;
 }
 
-/** Options of one key load (defaults: $ZKINFER_NATIVE_PRECOMPUTE or 1, $ZKINFER_NATIVE_KEY_CACHE or on). */
+/** Options of one key load (defaults: $ZKINFER_NATIVE_PRECOMPUTE or 1, $ZKINFER_NATIVE_KEY_CACHE or on, releasePages off). */
 export interface NativeKeyOptions {
   /** Fixed-base factor t (1–8): t − 1 precomputed tables per point set. */
   precompute?: number;
   /** Read/write the validated sidecar `<zkey>.t<t>.zkn` beside the key. */
   cache?: boolean;
+  /**
+   * Hand each key section's mapped pages back after its use in a proof (default: $ZKINFER_NATIVE_RELEASE_PAGES=1, else
+   * off). For a process that proves once (`zkinfer prove`): a lower peak RSS. A warm prover keeps it off, since every
+   * later proof would fault the key back in (docs/native-prover.md "Memory").
+   */
+  releasePages?: boolean;
 }
 
 /** What a loaded key reports (sizes, fixed-base factor, how it was loaded). */
