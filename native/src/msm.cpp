@@ -249,7 +249,23 @@ inline void signedDigits(const uint64_t k[4], const Plan& p, int16_t* dig, size_
   }
 }
 
-// A batch of affine additions dst += (x2, y2) whose denominators are inverted together (Montgomery's trick):
+// Montgomery's trick: inv[k] = 1 / den[k] for k < m with one field inversion (every den[k] must be non-zero).
+template <class F>
+void invertAll(const F* den, F* inv, size_t m) {
+  F acc = F::one();
+  for (size_t k = 0; k < m; k++) {
+    inv[k] = acc;
+    acc = acc * den[k];
+  }
+  F r = acc.inv();
+  for (size_t k = m; k-- > 0;) {
+    const F dk = den[k];
+    inv[k] = r * inv[k];
+    r = r * dk;
+  }
+}
+
+// A batch of affine additions dst += (x2, y2) whose denominators are inverted together (invertAll):
 // ~6 multiplications per addition plus one inversion per batch. Each dst may appear once per batch.
 template <class F>
 struct AffineBatch {
@@ -274,15 +290,9 @@ struct AffineBatch {
   void flush() {
     const size_t m = ops.size();
     if (!m) return;
-    F acc = F::one();
-    for (size_t k = 0; k < m; k++) {
-      pref[k] = acc;
-      acc = acc * den[k];
-    }
-    F inv = acc.inv();
+    invertAll(den.data(), pref.data(), m);
     for (size_t k = m; k-- > 0;) {
-      F dinv = inv * pref[k];
-      inv = inv * den[k];
+      const F& dinv = pref[k];
       const Op& o = ops[k];
       Affine<F>& b = *o.dst;
       F lambda;
@@ -513,17 +523,7 @@ Jac<F> windowSorted(const Source<F>& src, const Ref* refs, const int16_t* dig, s
         }
       }
       if (!m) break;
-      F acc = F::one();
-      for (size_t k = 0; k < m; k++) {
-        pref[k] = acc;
-        acc = acc * den[k];
-      }
-      F inv = acc.inv();
-      for (size_t k = m; k-- > 0;) {
-        const F dk = den[k];
-        pref[k] = inv * pref[k];  // 1 / den[k]
-        inv = inv * dk;
-      }
+      invertAll(den.data(), pref.data(), m);  // pref[k] = 1 / den[k]
       // results written forward over the run (pair k goes to slot ≤ k, which no later pair reads)
       size_t q = 0;
       for (size_t b = 0; b < nb; b++) {
