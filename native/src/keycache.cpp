@@ -101,7 +101,11 @@ uint64_t hashFile(int fd) {
 // thread, instead of one page fault at a time inside the first proof: the load overlaps the witness in a fresh
 // `zkinfer prove`, the first proof does not (docs/network.md "CLI start-up", round 9). MADV_POPULATE_READ (Linux
 // 5.14) builds the page tables without a fault per page; an older kernel refuses it (EINVAL) and the proof faults
-// the pages in as before. ZKINFER_NATIVE_PREFAULT=0 turns it off (for the A/B).
+// the pages in as before. Only keys up to PREFAULT_MAX_BYTES: a large key's sections are faulted in and released
+// one after another (releasePages), and mapping all of it at once would raise the peak RSS that this keeps low
+// (docs/native-prover.md "Memory"), while its faults are a small part of its proof. ZKINFER_NATIVE_PREFAULT=0
+// turns it off (for the A/B).
+constexpr size_t PREFAULT_MAX_BYTES = (size_t)32 << 20;
 void prefaultKey(void* p, size_t len) {
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
@@ -110,7 +114,7 @@ void prefaultKey(void* p, size_t len) {
     const char* e = getenv("ZKINFER_NATIVE_PREFAULT");
     return !(e && e[0] == '0');
   }();
-  if (on) (void)madvise(p, len, MADV_POPULATE_READ);
+  if (on && len <= PREFAULT_MAX_BYTES) (void)madvise(p, len, MADV_POPULATE_READ);
 }
 
 // A valid sidecar for this key and t, mapped read-only; null when absent, stale or damaged.
