@@ -97,26 +97,6 @@ uint64_t hashFile(int fd) {
   return h.digest();
 }
 
-// Maps the sidecar's pages (already in the page cache after the first load) into the process now, on the load's
-// thread, instead of one page fault at a time inside the first proof: the load overlaps the witness in a fresh
-// `zkinfer prove`, the first proof does not (docs/network.md "CLI start-up", round 9). MADV_POPULATE_READ (Linux
-// 5.14) builds the page tables without a fault per page; an older kernel refuses it (EINVAL) and the proof faults
-// the pages in as before. Only keys up to PREFAULT_MAX_BYTES: a large key's sections are faulted in and released
-// one after another (releasePages), and mapping all of it at once would raise the peak RSS that this keeps low
-// (docs/native-prover.md "Memory"), while its faults are a small part of its proof. ZKINFER_NATIVE_PREFAULT=0
-// turns it off (for the A/B).
-constexpr size_t PREFAULT_MAX_BYTES = (size_t)32 << 20;
-void prefaultKey(void* p, size_t len) {
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-  static const bool on = [] {
-    const char* e = getenv("ZKINFER_NATIVE_PREFAULT");
-    return !(e && e[0] == '0');
-  }();
-  if (on && len <= PREFAULT_MAX_BYTES) (void)madvise(p, len, MADV_POPULATE_READ);
-}
-
 // A valid sidecar for this key and t, mapped read-only; null when absent, stale or damaged.
 std::shared_ptr<Zkey> openSidecar(const std::string& side, int zfd, const struct stat& zst, int t, KeyLoadInfo* info) {
   Fd fd(open(side.c_str(), O_RDONLY | O_CLOEXEC));
@@ -144,7 +124,6 @@ std::shared_ptr<Zkey> openSidecar(const std::string& side, int zfd, const struct
   }
   void* p = mmap(nullptr, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd.fd, 0);
   if (p == MAP_FAILED) return nullptr;
-  prefaultKey(p, (size_t)st.st_size);
   auto z = std::make_shared<Zkey>();
   static_cast<ZkeyHeader&>(*z) = h.key;
   z->t = t;
