@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
-import { parseRecipient } from '../zkml/witness/inputs.js';
 import { readJsonArg } from './prove.js';
 
 /**
@@ -18,7 +17,9 @@ export function registerVerify(program: Command): void {
     .option('--recipient <address>', 'with --input: the recipient the proof must be bound to (default 0)', '0')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, proofPaths: string[], o: { input?: string; recipient: string; json?: boolean }) => {
-      const [{ verifyFile }, { releaseSnarkjsCurve }] = await Promise.all([import('../zkml/verify/index.js'), import('../zkml/prove/curve.js')]);
+      const [{ verifyFile }, { releaseSnarkjsCurve }, { parseRecipient }] = await Promise.all([
+        import('../zkml/verify/index.js'), import('../zkml/prove/curve.js'), import('../zkml/witness/inputs.js'),
+      ]);
       try {
         if (proofPaths.length > 1) {
           const { verifyFilesBatch } = await import('../zkml/verify/batch-files.js');
