@@ -103,26 +103,30 @@ static inline __attribute__((always_inline)) void mulWideAdx(uint64_t r[8], cons
       : "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
+// One word-by-word Montgomery step on the limbs x0..x4 (asm operands): m = x0·(−p^−1) mod 2^64, then
+// x0..x4 += m·p in two carry chains (ADOX / ADCX), with lo:hi as MULX's scratch pair. x0 ends at 0 (it is the
+// next step's top limb) and is the zero the last ADOX adds with. Used by montRedAdx and montSqrAdx.
+#define ZK_MONT_STEP(x0, x1, x2, x3, x4, lo, hi)       \
+  "movq " x0 ", %%rdx\n\t"                            \
+  "imulq 32(%[p]), %%rdx\n\t"                         \
+  "xorq " lo ", " lo "\n\t" /* clears CF and OF */    \
+  "mulxq 0(%[p]), " lo ", " hi "\n\t"                 \
+  "adoxq " lo ", " x0 "\n\t"                          \
+  "adcxq " hi ", " x1 "\n\t"                          \
+  "mulxq 8(%[p]), " lo ", " hi "\n\t"                 \
+  "adoxq " lo ", " x1 "\n\t"                          \
+  "adcxq " hi ", " x2 "\n\t"                          \
+  "mulxq 16(%[p]), " lo ", " hi "\n\t"                \
+  "adoxq " lo ", " x2 "\n\t"                          \
+  "adcxq " hi ", " x3 "\n\t"                          \
+  "mulxq 24(%[p]), " lo ", " hi "\n\t"                \
+  "adoxq " lo ", " x3 "\n\t"                          \
+  "adcxq " hi ", " x4 "\n\t"                          \
+  "adoxq " x0 ", " x4 "\n\t"
+
 // r = t·2^−256 mod p for t < p·2^256 (four word-by-word Montgomery steps on the low half, then the high half added
 // and one conditional subtraction); pinv points at {p[0..3], −p^−1 mod 2^64} (FieldParams' layout).
 static inline __attribute__((always_inline)) void montRedAdx(uint64_t r[4], const uint64_t t[8], const uint64_t* pinv) {
-#define ZK_RED_STEP(x0, x1, x2, x3, x4)     \
-  "movq %%" x0 ", %%rdx\n\t"                \
-  "imulq 32(%[p]), %%rdx\n\t"               \
-  "xorl %%r15d, %%r15d\n\t"                 \
-  "mulxq 0(%[p]), %%r14, %%r13\n\t"         \
-  "adoxq %%r14, %%" x0 "\n\t"               \
-  "adcxq %%r13, %%" x1 "\n\t"               \
-  "mulxq 8(%[p]), %%r14, %%r13\n\t"         \
-  "adoxq %%r14, %%" x1 "\n\t"               \
-  "adcxq %%r13, %%" x2 "\n\t"               \
-  "mulxq 16(%[p]), %%r14, %%r13\n\t"        \
-  "adoxq %%r14, %%" x2 "\n\t"               \
-  "adcxq %%r13, %%" x3 "\n\t"               \
-  "mulxq 24(%[p]), %%r14, %%r13\n\t"        \
-  "adoxq %%r14, %%" x3 "\n\t"               \
-  "adcxq %%r13, %%" x4 "\n\t"               \
-  "adoxq %%r15, %%" x4 "\n\t"
   asm volatile(
       "movq 0(%[t]), %%r8\n\t"
       "movq 8(%[t]), %%r9\n\t"
@@ -130,10 +134,10 @@ static inline __attribute__((always_inline)) void montRedAdx(uint64_t r[4], cons
       "movq 24(%[t]), %%r11\n\t"
       "xorl %%r12d, %%r12d\n\t"
       // each step zeroes its low limb, which becomes the next step's (zero) top limb
-      ZK_RED_STEP("r8", "r9", "r10", "r11", "r12")
-      ZK_RED_STEP("r9", "r10", "r11", "r12", "r8")
-      ZK_RED_STEP("r10", "r11", "r12", "r8", "r9")
-      ZK_RED_STEP("r11", "r12", "r8", "r9", "r10")
+      ZK_MONT_STEP("%%r8", "%%r9", "%%r10", "%%r11", "%%r12", "%%r14", "%%r13")
+      ZK_MONT_STEP("%%r9", "%%r10", "%%r11", "%%r12", "%%r8", "%%r14", "%%r13")
+      ZK_MONT_STEP("%%r10", "%%r11", "%%r12", "%%r8", "%%r9", "%%r14", "%%r13")
+      ZK_MONT_STEP("%%r11", "%%r12", "%%r8", "%%r9", "%%r10", "%%r14", "%%r13")
       // + high half (the sum is < 2p < 2^256)
       "addq 32(%[t]), %%r12\n\t"
       "adcq 40(%[t]), %%r8\n\t"
@@ -143,7 +147,6 @@ static inline __attribute__((always_inline)) void montRedAdx(uint64_t r[4], cons
       :
       : [r] "r"(r), [t] "r"(t), [p] "r"(pinv)
       : "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
-#undef ZK_RED_STEP
 }
 
 // r = a²·2^−256 mod p: the 512-bit square with each cross product a_i·a_j (i < j) computed once and doubled
@@ -153,23 +156,6 @@ static inline __attribute__((always_inline)) void montRedAdx(uint64_t r[4], cons
 static inline __attribute__((always_inline)) void montSqrAdx(uint64_t r[4], const uint64_t a[4], const uint64_t* pinv) {
   // Registers: the square in r8..r15, rax/rcx products, rdx the multiplier; the a pointer register becomes the
   // reduction's running top limb once a is read (the addon is built with -fPIC and a frame pointer: no spare).
-#define ZK_SQR_RED(x0, x1, x2, x3, x4) \
-  "movq " x0 ", %%rdx\n\t"             \
-  "imulq 32(%[p]), %%rdx\n\t"          \
-  "xorl %%eax, %%eax\n\t"              \
-  "mulxq 0(%[p]), %%rax, %%rcx\n\t"    \
-  "adoxq %%rax, " x0 "\n\t"            \
-  "adcxq %%rcx, " x1 "\n\t"            \
-  "mulxq 8(%[p]), %%rax, %%rcx\n\t"    \
-  "adoxq %%rax, " x1 "\n\t"            \
-  "adcxq %%rcx, " x2 "\n\t"            \
-  "mulxq 16(%[p]), %%rax, %%rcx\n\t"   \
-  "adoxq %%rax, " x2 "\n\t"            \
-  "adcxq %%rcx, " x3 "\n\t"            \
-  "mulxq 24(%[p]), %%rax, %%rcx\n\t"   \
-  "adoxq %%rax, " x3 "\n\t"            \
-  "adcxq %%rcx, " x4 "\n\t"            \
-  "adoxq " x0 ", " x4 "\n\t"  /* x0 is 0 here: adds the last OF */
   const uint64_t* ap = a;
   asm volatile(
       "movq 0(%[a]), %%rdx\n\t"
@@ -219,10 +205,10 @@ static inline __attribute__((always_inline)) void montSqrAdx(uint64_t r[4], cons
       "adcq %%rcx, %%r15\n\t"
       // t = r8..r15; reduce the low half r8..r11 with %[a] (a is read) as the running top limb
       "xorl %k[a], %k[a]\n\t"
-      ZK_SQR_RED("%%r8", "%%r9", "%%r10", "%%r11", "%[a]")
-      ZK_SQR_RED("%%r9", "%%r10", "%%r11", "%[a]", "%%r8")
-      ZK_SQR_RED("%%r10", "%%r11", "%[a]", "%%r8", "%%r9")
-      ZK_SQR_RED("%%r11", "%[a]", "%%r8", "%%r9", "%%r10")
+      ZK_MONT_STEP("%%r8", "%%r9", "%%r10", "%%r11", "%[a]", "%%rax", "%%rcx")
+      ZK_MONT_STEP("%%r9", "%%r10", "%%r11", "%[a]", "%%r8", "%%rax", "%%rcx")
+      ZK_MONT_STEP("%%r10", "%%r11", "%[a]", "%%r8", "%%r9", "%%rax", "%%rcx")
+      ZK_MONT_STEP("%%r11", "%[a]", "%%r8", "%%r9", "%%r10", "%%rax", "%%rcx")
       // + high half r12..r15: (r12, r13, r14, r15) < 2p, then subtract p once if needed
       "addq %[a], %%r12\n\t"
       "adcq %%r8, %%r13\n\t"
@@ -247,7 +233,7 @@ static inline __attribute__((always_inline)) void montSqrAdx(uint64_t r[4], cons
       : [a] "+&r"(ap)
       : [r] "r"(r), [p] "r"(pinv)
       : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
-#undef ZK_SQR_RED
+#undef ZK_MONT_STEP
 }
 
 // Portable versions (same contracts).
