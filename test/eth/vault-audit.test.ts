@@ -144,10 +144,13 @@ describe('Medium: rebasing tokens are accounted in shares', () => {
     await deposit(alice, vault, st, 10n * E18);
     await deposit(bob, vault, st, 10n * E18);
     await sendTx(owner, { address: st, abi: rebasingTokenAbi, functionName: 'rebase', args: [-1000n] });
+    // points at two blocks, divided by the seconds between them: a mined block's timestamp also moves with the wall
+    // clock, so `skip(1000n)` can put 1001 s between the blocks
+    const t0 = await now(owner);
     const p0 = await vaultRead<bigint>(vault, 'pointsOf', [bob.account.address]);
     await skip(1000n);
     const p1 = await vaultRead<bigint>(vault, 'pointsOf', [bob.account.address]);
-    const perSecond = (p1 - p0) / 1000n;
+    const perSecond = (p1 - p0) / ((await now(owner)) - t0);
     assert.ok(perSecond >= 9n * E18 - E18 / 1000n && perSecond <= 9n * E18, `points accrue on the 9 stETH really held: ${perSecond}/s`);
     await withdraw(alice, vault, st, ALL);
     await withdraw(bob, vault, st, ALL); // reverted with BALANCE_EXCEEDED before the fix
