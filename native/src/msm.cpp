@@ -655,17 +655,39 @@ void planClass(ClassWork& cw) {
             cw.p.nWin, cw.chunks, cw.T, cw.p.sorted ? "sorted" : cw.p.affine ? "affine" : "jacobian", cw.p.batch);
 }
 
+// The top window of a multi-window class: its digits are the scalar's last bits − (nWin − 1)·c bits (7 of a
+// 254-bit scalar at c = 13) plus a carry, so they reach only 2^tb of the nb buckets. The affine batches there
+// find few free buckets (a batch of nb / 8 over 128 reachable buckets): most terms waited in the full queue and
+// went to Jacobian accumulators. Where each task holds ≥ 4 terms per reachable bucket the top window runs
+// windowSorted over just those buckets (docs/native-prover.md, "Round 10"); returns a plan with sorted = false
+// otherwise (and under ZKINFER_NATIVE_MSM_PATH).
+template <class F>
+Plan topWindowPlan(const Plan& p, int bits, size_t termsPerTask) {
+  Plan top = p;
+  top.sorted = false;
+  const int tb = bits - (p.nWin - 1) * p.c;  // ≥ 0: the top digit is < 2^tb plus a carry, so |digit| ≤ 2^tb
+  if (p.nWin < 2 || tb + 1 >= p.c || forcedPath() != 0) return top;  // a forced path runs every window
+  const size_t reach = (size_t)1 << tb;
+  if (reach * 4 > std::min(termsPerTask, sortedBlock(sizeof(Affine<F>)))) return top;
+  top.c = tb + 1;  // nb = 2^tb buckets: digit k uses bucket k − 1
+  top.sorted = true;
+  top.affine = false;
+  return top;
+}
+
 template <class F>
 Jac<F> runClass(const Source<F>& src, const ClassWork& cw) {
   const size_t n = cw.m, chunks = cw.chunks;
   const Plan& p = cw.p;
   std::vector<Jac<F>> partial((size_t)p.nWin * chunks, Jac<F>::inf());
   size_t chunkLen = (n + chunks - 1) / chunks;
+  const Plan top = topWindowPlan<F>(p, cw.bits, chunkLen);
   parallelFor(partial.size(), cw.T, [&](size_t task) {
     size_t w = task / chunks, ch = task % chunks;
     size_t from = std::min(n, ch * chunkLen), to = std::min(n, from + chunkLen);
     const int16_t* d = cw.dig.data() + w * n;
-    partial[task] = p.sorted   ? windowSorted<F>(src, cw.refs.data(), d, from, to, p)
+    partial[task] = w + 1 == (size_t)p.nWin && top.sorted && !p.sorted ? windowSorted<F>(src, cw.refs.data(), d, from, to, top)
+                    : p.sorted ? windowSorted<F>(src, cw.refs.data(), d, from, to, p)
                     : p.affine ? windowAffine<F>(src, cw.refs.data(), d, from, to, p)
                                : windowJacobian<F>(src, cw.refs.data(), d, from, to, p);
   });
