@@ -283,31 +283,34 @@ void invertAll(const F* den, F* inv, size_t m) {
   }
 }
 
-// A batch of affine additions dst += (x2, y2) whose denominators are inverted together (invertAll):
+// A batch of affine additions dst += ±src whose denominators are inverted together (invertAll):
 // ~6 multiplications per addition plus one inversion per batch. Each dst may appear once per batch.
 template <class F>
 struct AffineBatch {
-  struct Op { Affine<F>* dst; uint8_t dbl; F x2, y2; };
+  // dst += ±src: the operand is read where it lives (a key point, a bucket sum of the reduction) instead of being
+  // copied into the batch (64 bytes a G1 term, 128 a G2 term; docs/native-prover.md, "Round 10")
+  struct Op { Affine<F>* dst; const Affine<F>* src; uint8_t dbl, neg; };
   std::vector<Op> ops;
   std::vector<F> den, pref;
   explicit AffineBatch(size_t cap) : den(cap), pref(cap) { ops.reserve(cap); }
   size_t size() const { return ops.size(); }
-  // Queues dst += (x2, y2) for a finite dst. Returns false, queuing nothing, when the sum is infinity (dst = −P):
-  // the caller then marks dst empty.
-  bool add(Affine<F>& dst, const F& x2, const F& y2) {
-    if (dst.x == x2) {
+  // Queues dst += (neg ? −src : src) for a finite dst; src must stay in place until the flush. Returns false,
+  // queuing nothing, when the sum is infinity (dst = −(±src)): the caller then marks dst empty.
+  bool add(Affine<F>& dst, const Affine<F>& src, bool neg) {
+    if (dst.x == src.x) {
+      const F y2 = neg ? -src.y : src.y;
       if (!(dst.y == y2)) return false;
       den[ops.size()] = y2.dbl();  // doubling
-      ops.push_back({&dst, 1, x2, y2});
+      ops.push_back({&dst, &src, 1, neg});
       return true;
     }
-    den[ops.size()] = x2 - dst.x;
-    ops.push_back({&dst, 0, x2, y2});
+    den[ops.size()] = src.x - dst.x;
+    ops.push_back({&dst, &src, 0, neg});
     return true;
   }
   // λ's numerator: Δy, or 3x² for a doubling
   static F numerator(const Op& o) {
-    if (!o.dbl) return o.y2 - o.dst->y;
+    if (!o.dbl) return o.neg ? -(o.src->y + o.dst->y) : o.src->y - o.dst->y;
     const F xx = o.dst->x.sqr();
     return xx.dbl() + xx;
   }
@@ -323,7 +326,7 @@ struct AffineBatch {
       const F n0 = numerator(o0), n1 = numerator(o1);
       const F l0 = n0 * pref[k], l1 = n1 * pref[k + 1];
       const F s0 = l0.sqr(), s1 = l1.sqr();
-      const F x0 = s0 - b0.x - o0.x2, x1 = s1 - b1.x - o1.x2;
+      const F x0 = s0 - b0.x - o0.src->x, x1 = s1 - b1.x - o1.src->x;
       const F y0 = l0 * (b0.x - x0) - b0.y, y1 = l1 * (b1.x - x1) - b1.y;
       b0.x = x0;
       b1.x = x1;
@@ -334,7 +337,7 @@ struct AffineBatch {
       const Op& o = ops[k];
       Affine<F>& b = *o.dst;
       const F l = numerator(o) * pref[k];
-      const F x3 = l.sqr() - b.x - o.x2;
+      const F x3 = l.sqr() - b.x - o.src->x;
       const F y3 = l * (b.x - x3) - b.y;
       b.x = x3;
       b.y = y3;
@@ -373,7 +376,7 @@ Jac<F> reduceAffine(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
       if (!hasRun[s]) {
         run[s] = pt[k];
         hasRun[s] = 1;
-      } else if (!batch.add(run[s], pt[k].x, pt[k].y)) {
+      } else if (!batch.add(run[s], pt[k], false)) {
         hasRun[s] = 0;
       }
     }
@@ -383,7 +386,7 @@ Jac<F> reduceAffine(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
       if (!hasSum[s]) {
         sum[s] = run[s];
         hasSum[s] = 1;
-      } else if (!batch.add(sum[s], run[s].x, run[s].y)) {
+      } else if (!batch.add(sum[s], run[s], false)) {
         hasSum[s] = 0;
       }
     }
@@ -444,11 +447,10 @@ Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, s
   auto place = [&](uint32_t b, size_t i) {
     const Affine<F>& P = src.at(refs[i]);
     const bool neg = (dig[i] < 0) != (refs[i].neg != 0);
-    const F y2 = neg ? -P.y : P.y;
     if (!(meta[b] & 1)) {
-      pt[b] = {P.x, y2};
+      pt[b] = {P.x, neg ? -P.y : P.y};
       meta[b] |= 1;
-    } else if (!batch.add(pt[b], P.x, y2)) {  // P + (−P)
+    } else if (!batch.add(pt[b], P, neg)) {  // P + (−P)
       meta[b] &= ~1u;
     } else {
       meta[b] = (round << 1) | 1;
