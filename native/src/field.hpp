@@ -358,11 +358,11 @@ struct Fp {
   bool operator==(const Fp& o) const { return v[0] == o.v[0] && v[1] == o.v[1] && v[2] == o.v[2] && v[3] == o.v[3]; }
   bool operator!=(const Fp& o) const { return !(*this == o); }
 
-  friend inline Fp operator*(const Fp& a, const Fp& b) { Fp r; montMul(r.v, a.v, b.v, P); return r; }
+  friend inline __attribute__((always_inline)) Fp operator*(const Fp& a, const Fp& b) { Fp r; montMul(r.v, a.v, b.v, P); return r; }
   friend inline Fp operator+(const Fp& a, const Fp& b) { Fp r; addMod(r.v, a.v, b.v, P.p); return r; }
   friend inline Fp operator-(const Fp& a, const Fp& b) { Fp r; subMod(r.v, a.v, b.v, P.p); return r; }
   Fp operator-() const { if (isZero()) return *this; Fp r; sub4(r.v, P.p, v); return r; }
-  Fp sqr() const { Fp r; montSqr(r.v, v, P); return r; }
+  __attribute__((always_inline)) Fp sqr() const { Fp r; montSqr(r.v, v, P); return r; }
   Fp dbl() const { return *this + *this; }
 
   // a^e for a canonical 4-limb exponent.

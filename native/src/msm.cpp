@@ -250,64 +250,114 @@ inline void signedDigits(const uint64_t k[4], const Plan& p, int16_t* dig, size_
 }
 
 // Montgomery's trick: inv[k] = 1 / den[k] for k < m with one field inversion (every den[k] must be non-zero).
+// Two interleaved product chains (even and odd k) instead of one: each chain step waits for the previous
+// product's result, so one chain runs at the multiplication's latency (~26 ns here) and two side by side at
+// about its throughput (docs/native-prover.md, "Round 10").
 template <class F>
 void invertAll(const F* den, F* inv, size_t m) {
-  F acc = F::one();
-  for (size_t k = 0; k < m; k++) {
-    inv[k] = acc;
-    acc = acc * den[k];
+  if (!m) return;
+  F a0 = F::one(), a1 = F::one();
+  size_t k = 0;
+  for (; k + 1 < m; k += 2) {
+    inv[k] = a0;
+    inv[k + 1] = a1;
+    a0 = a0 * den[k];
+    a1 = a1 * den[k + 1];
   }
-  F r = acc.inv();
-  for (size_t k = m; k-- > 0;) {
-    const F dk = den[k];
-    inv[k] = r * inv[k];
-    r = r * dk;
+  if (k < m) {  // m odd: the last one joins the even chain
+    inv[k] = a0;
+    a0 = a0 * den[k];
+  }
+  const F t = (a0 * a1).inv();
+  F r0 = t * a1, r1 = t * a0;  // 1 / a0, 1 / a1
+  if (m & 1) {
+    inv[m - 1] = r0 * inv[m - 1];
+    r0 = r0 * den[m - 1];
+  }
+  for (k = m & ~(size_t)1; k >= 2; k -= 2) {
+    const F d0 = den[k - 2], d1 = den[k - 1];
+    inv[k - 2] = r0 * inv[k - 2];
+    inv[k - 1] = r1 * inv[k - 1];
+    r0 = r0 * d0;
+    r1 = r1 * d1;
   }
 }
 
-// A batch of affine additions dst += (x2, y2) whose denominators are inverted together (invertAll):
+// Fq2: 1 / d = conj(d) / N(d) with the norm N(d) = d0² + d1² in Fq (non-zero for d ≠ 0: u² + 1 is irreducible),
+// so Montgomery's trick runs on the norms in Fq — 2 squarings, 3 + 2 Fq products an element instead of 3 Fq2
+// products (≈ 9 Fq) (docs/native-prover.md, "Round 10").
+template <>
+void invertAll<Fq2>(const Fq2* den, Fq2* inv, size_t m) {
+  thread_local std::vector<Fq> norm, normInv;
+  if (norm.size() < m) {
+    norm.resize(m);
+    normInv.resize(m);
+  }
+  for (size_t k = 0; k < m; k++) norm[k] = den[k].c0.sqr() + den[k].c1.sqr();
+  invertAll<Fq>(norm.data(), normInv.data(), m);
+  for (size_t k = 0; k < m; k++) inv[k] = {den[k].c0 * normInv[k], -(den[k].c1 * normInv[k])};
+}
+
+// A batch of affine additions dst += ±src whose denominators are inverted together (invertAll):
 // ~6 multiplications per addition plus one inversion per batch. Each dst may appear once per batch.
 template <class F>
 struct AffineBatch {
-  struct Op { Affine<F>* dst; uint8_t dbl; F x2, y2; };
-  std::vector<Op> ops;
+  // dst += ±src: the operand is read where it lives (a key point, a bucket sum of the reduction) instead of being
+  // copied into the batch (64 bytes a G1 term, 128 a G2 term; docs/native-prover.md, "Round 10")
+  struct Op { Affine<F>* dst; const Affine<F>* src; uint8_t dbl, neg; };
+  std::vector<Op> ops;  // ops[0 … m): the queued additions (a counter, not push_back: it was 3 % of a G1 MSM)
   std::vector<F> den, pref;
-  explicit AffineBatch(size_t cap) : den(cap), pref(cap) { ops.reserve(cap); }
-  size_t size() const { return ops.size(); }
-  // Queues dst += (x2, y2) for a finite dst. Returns false, queuing nothing, when the sum is infinity (dst = −P):
-  // the caller then marks dst empty.
-  bool add(Affine<F>& dst, const F& x2, const F& y2) {
-    if (dst.x == x2) {
+  size_t m = 0;
+  explicit AffineBatch(size_t cap) : ops(cap), den(cap), pref(cap) {}
+  size_t size() const { return m; }
+  // Queues dst += (neg ? −src : src) for a finite dst; src must stay in place until the flush. Returns false,
+  // queuing nothing, when the sum is infinity (dst = −(±src)): the caller then marks dst empty.
+  bool add(Affine<F>& dst, const Affine<F>& src, bool neg) {
+    if (dst.x == src.x) {
+      const F y2 = neg ? -src.y : src.y;
       if (!(dst.y == y2)) return false;
-      den[ops.size()] = y2.dbl();  // doubling
-      ops.push_back({&dst, 1, x2, y2});
+      den[m] = y2.dbl();  // doubling
+      ops[m++] = {&dst, &src, 1, neg};
       return true;
     }
-    den[ops.size()] = x2 - dst.x;
-    ops.push_back({&dst, 0, x2, y2});
+    den[m] = src.x - dst.x;
+    ops[m++] = {&dst, &src, 0, neg};
     return true;
   }
+  // λ's numerator: Δy, or 3x² for a doubling
+  static F numerator(const Op& o) {
+    if (!o.dbl) return o.neg ? -(o.src->y + o.dst->y) : o.src->y - o.dst->y;
+    const F xx = o.dst->x.sqr();
+    return xx.dbl() + xx;
+  }
   void flush() {
-    const size_t m = ops.size();
     if (!m) return;
     invertAll(den.data(), pref.data(), m);
-    for (size_t k = m; k-- > 0;) {
-      const F& dinv = pref[k];
+    // two additions side by side (their products are independent: the CPU overlaps them)
+    size_t k = 0;
+    for (; k + 1 < m; k += 2) {
+      const Op &o0 = ops[k], &o1 = ops[k + 1];
+      Affine<F>&b0 = *o0.dst, &b1 = *o1.dst;
+      const F n0 = numerator(o0), n1 = numerator(o1);
+      const F l0 = n0 * pref[k], l1 = n1 * pref[k + 1];
+      const F s0 = l0.sqr(), s1 = l1.sqr();
+      const F x0 = s0 - b0.x - o0.src->x, x1 = s1 - b1.x - o1.src->x;
+      const F y0 = l0 * (b0.x - x0) - b0.y, y1 = l1 * (b1.x - x1) - b1.y;
+      b0.x = x0;
+      b1.x = x1;
+      b0.y = y0;
+      b1.y = y1;
+    }
+    if (k < m) {
       const Op& o = ops[k];
       Affine<F>& b = *o.dst;
-      F lambda;
-      if (o.dbl) {
-        F xx = b.x.sqr();
-        lambda = (xx.dbl() + xx) * dinv;
-      } else {
-        lambda = (o.y2 - b.y) * dinv;
-      }
-      F x3 = lambda.sqr() - b.x - o.x2;
-      F y3 = lambda * (b.x - x3) - b.y;
+      const F l = numerator(o) * pref[k];
+      const F x3 = l.sqr() - b.x - o.src->x;
+      const F y3 = l * (b.x - x3) - b.y;
       b.x = x3;
       b.y = y3;
     }
-    ops.clear();
+    m = 0;
   }
 };
 
@@ -341,7 +391,7 @@ Jac<F> reduceAffine(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
       if (!hasRun[s]) {
         run[s] = pt[k];
         hasRun[s] = 1;
-      } else if (!batch.add(run[s], pt[k].x, pt[k].y)) {
+      } else if (!batch.add(run[s], pt[k], false)) {
         hasRun[s] = 0;
       }
     }
@@ -351,7 +401,7 @@ Jac<F> reduceAffine(const Affine<F>* pt, const uint32_t* meta, size_t nb) {
       if (!hasSum[s]) {
         sum[s] = run[s];
         hasSum[s] = 1;
-      } else if (!batch.add(sum[s], run[s].x, run[s].y)) {
+      } else if (!batch.add(sum[s], run[s], false)) {
         hasSum[s] = 0;
       }
     }
@@ -412,11 +462,10 @@ Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, s
   auto place = [&](uint32_t b, size_t i) {
     const Affine<F>& P = src.at(refs[i]);
     const bool neg = (dig[i] < 0) != (refs[i].neg != 0);
-    const F y2 = neg ? -P.y : P.y;
     if (!(meta[b] & 1)) {
-      pt[b] = {P.x, y2};
+      pt[b] = {P.x, neg ? -P.y : P.y};
       meta[b] |= 1;
-    } else if (!batch.add(pt[b], P.x, y2)) {  // P + (−P)
+    } else if (!batch.add(pt[b], P, neg)) {  // P + (−P)
       meta[b] &= ~1u;
     } else {
       meta[b] = (round << 1) | 1;
@@ -623,17 +672,39 @@ void planClass(ClassWork& cw) {
             cw.p.nWin, cw.chunks, cw.T, cw.p.sorted ? "sorted" : cw.p.affine ? "affine" : "jacobian", cw.p.batch);
 }
 
+// The top window of a multi-window class: its digits are the scalar's last bits − (nWin − 1)·c bits (7 of a
+// 254-bit scalar at c = 13) plus a carry, so they reach only 2^tb of the nb buckets. The affine batches there
+// find few free buckets (a batch of nb / 8 over 128 reachable buckets): most terms waited in the full queue and
+// went to Jacobian accumulators. Where each task holds ≥ 4 terms per reachable bucket the top window runs
+// windowSorted over just those buckets (docs/native-prover.md, "Round 10"); returns a plan with sorted = false
+// otherwise (and under ZKINFER_NATIVE_MSM_PATH).
+template <class F>
+Plan topWindowPlan(const Plan& p, int bits, size_t termsPerTask) {
+  Plan top = p;
+  top.sorted = false;
+  const int tb = bits - (p.nWin - 1) * p.c;  // ≥ 0: the top digit is < 2^tb plus a carry, so |digit| ≤ 2^tb
+  if (p.nWin < 2 || tb + 1 >= p.c || forcedPath() != 0) return top;  // a forced path runs every window
+  const size_t reach = (size_t)1 << tb;
+  if (reach * 4 > std::min(termsPerTask, sortedBlock(sizeof(Affine<F>)))) return top;
+  top.c = tb + 1;  // nb = 2^tb buckets: digit k uses bucket k − 1
+  top.sorted = true;
+  top.affine = false;
+  return top;
+}
+
 template <class F>
 Jac<F> runClass(const Source<F>& src, const ClassWork& cw) {
   const size_t n = cw.m, chunks = cw.chunks;
   const Plan& p = cw.p;
   std::vector<Jac<F>> partial((size_t)p.nWin * chunks, Jac<F>::inf());
   size_t chunkLen = (n + chunks - 1) / chunks;
+  const Plan top = topWindowPlan<F>(p, cw.bits, chunkLen);
   parallelFor(partial.size(), cw.T, [&](size_t task) {
     size_t w = task / chunks, ch = task % chunks;
     size_t from = std::min(n, ch * chunkLen), to = std::min(n, from + chunkLen);
     const int16_t* d = cw.dig.data() + w * n;
-    partial[task] = p.sorted   ? windowSorted<F>(src, cw.refs.data(), d, from, to, p)
+    partial[task] = w + 1 == (size_t)p.nWin && top.sorted && !p.sorted ? windowSorted<F>(src, cw.refs.data(), d, from, to, top)
+                    : p.sorted ? windowSorted<F>(src, cw.refs.data(), d, from, to, p)
                     : p.affine ? windowAffine<F>(src, cw.refs.data(), d, from, to, p)
                                : windowJacobian<F>(src, cw.refs.data(), d, from, to, p);
   });
