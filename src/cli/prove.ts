@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { PROVER_KINDS, type ProverKind } from '../zkml/prove/kinds.js';
+import { printLine } from './sync-output.js';
 
 /** Read a JSON file given on the command line, with a clear error. */
 export async function readJsonArg(path: string, what: string): Promise<unknown> {
@@ -38,10 +39,11 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
         const t0 = nowMs();
         const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { pool, recipient });
         await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
-        if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
-        console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);
-        console.log(`outputs ${JSON.stringify(file.outputs)}`);
-        console.log(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(nowMs() - t0).toFixed(0)} ms`);
+        // written synchronously to fd 1 (sync-output.ts): a one-shot process then never builds process.stdout
+        if (file.security === 'INSECURE-DEV') printLine('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
+        printLine(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);
+        printLine(`outputs ${JSON.stringify(file.outputs)}`);
+        printLine(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(nowMs() - t0).toFixed(0)} ms`);
       } finally {
         if (!opts.oneShot) await pool.close();
         await releaseSnarkjsCurve();
