@@ -30,6 +30,40 @@ const LAZY_CHILD_PROCESS: Plugin = {
   },
 };
 
+/**
+ * Parts of zod that `zkinfer prove` never runs, left out of its bundle (docs/network.md "CLI start-up", round 10): the
+ * error messages of every language but English (z.locales, 300 kB of the 760 kB bundle: each run read, copied and
+ * ran their module wrappers; zod's default English messages come from classic/schemas.js's own import of en.js),
+ * z.fromJSONSchema and z.compile. Each export left out becomes a function that throws, naming itself; the build stops
+ * when a file no longer has the shape this expects (a zod update), rather than bundle something else.
+ */
+const ZOD_TRIM: { file: RegExp; keep: string[] }[] = [
+  { file: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/, keep: ['en'] },
+  { file: /[\\/]zod[\\/]v4[\\/]classic[\\/]from-json-schema\.js$/, keep: [] },
+  { file: /[\\/]zod[\\/]v4[\\/]core[\\/]compile\.js$/, keep: [] },
+];
+const EXPORT_LINE = /^export (?:\{ default as (\w+) \} from "\.\/[\w-]+\.js";|(?:async )?(?:function\*?|const|let|class) (\w+)\b.*)$/;
+/** The module text `path` becomes: its `keep` re-exports as they are, every other export a function that throws. */
+export function trimmedModule(path: string, text: string, keep: string[]): string {
+  const kept: string[] = [], left: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('export')) continue;
+    const m = EXPORT_LINE.exec(line);
+    if (!m) throw new Error(`${path}: unexpected export \`${line.slice(0, 80)}\`: update ZOD_TRIM in src/cli/bundle.ts`);
+    if (m[1] !== undefined && keep.includes(m[1])) kept.push(line);
+    else left.push(m[1] ?? m[2]!);
+  }
+  if (kept.length !== keep.length) throw new Error(`${path} no longer exports ${keep.join(', ')} as expected: update ZOD_TRIM in src/cli/bundle.ts`);
+  const stub = (n: string) => `export const ${n} = function () { throw new Error(${JSON.stringify(`${n} (${path.replace(/.*node_modules[\\/]/, '')}) is left out of the zkinfer prove bundle: run the unbundled CLI (ZKINFER_NO_BUNDLE=1)`)}); };`;
+  return [...kept, ...left.map(stub)].join('\n') + '\n';
+}
+const TRIM_ZOD: Plugin = {
+  name: 'zkinfer-trim-zod',
+  setup(build) {
+    for (const { file, keep } of ZOD_TRIM) build.onLoad({ filter: file }, async (a) => ({ contents: trimmedModule(a.path, await readFile(a.path, 'utf8'), keep), loader: 'js' }));
+  },
+};
+
 /** Packages built into the bundle; every other bare import stays an import from node_modules. */
 const BUNDLED = new Set(['zod', 'commander']);
 const packageName = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
@@ -89,7 +123,7 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
       setup(build) {
         build.onResolve({ filter: /^[^./]/ }, (a) => (BUNDLED.has(packageName(a.path)) ? undefined : { path: a.path, external: true }));
       },
-    }, LAZY_CHILD_PROCESS],
+    }, LAZY_CHILD_PROCESS, TRIM_ZOD],
   });
   // import("pkg") of an external package goes through __zkinferImport: a function compiled from V8's code cache
   // loses vm.Script's dynamic-import callback on Node 20, so bundle-run.ts passes one made outside the script
