@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../zkml/prove/native/addon.js';
 import type { Plugin } from 'esbuild';
-import { IMPORT_HOOK } from './bundle-run.js';
+import { BUNDLE_WRAPPER, IMPORT_HOOK } from './bundle-run.js';
 
 /** What `import.meta.url` becomes in the CommonJS outputs: the output file's own URL. */
 const IMPORT_META_URL = 'var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href';
@@ -115,8 +115,6 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     // modules that find files beside themselves read import.meta.url: the bundle's own file URL
     define: { 'import.meta.url': '__zkinferImportMetaUrl' },
     banner: { js: `${IMPORT_META_URL}; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
-    // `node dist/bundle/prove.cjs prove …` runs it; bin/zkinfer.js loads it with a code cache and calls run() itself
-    footer: { js: 'if (require.main === module) module.exports.run();' },
     // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
     plugins: [{
       name: 'zkinfer-externals',
@@ -130,7 +128,9 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
   const text = await readFile(tmp, 'utf8');
   const wide = /[^\x00-\x7f]/.exec(text);
   if (wide) throw new Error(`the prove bundle must be ASCII (bundle-run.ts reads it as latin1), but it has ${JSON.stringify(wide[0])} at offset ${wide.index}`);
-  await writeFile(tmp, text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)'));
+  // written as the function expression Module.wrap would make of it, which bundle-run.ts compiles as it is (from a
+  // mapping of this file where the addon can: no copy, no concatenation to flatten); not runnable by itself
+  await writeFile(tmp, `${BUNDLE_WRAPPER[0]}${text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)')}${BUNDLE_WRAPPER[1]}`);
   // the runner, CommonJS like bin/zkinfer.js, so that `zkinfer prove` never starts Node's ES module loader; written
   // before the bundle, so that a bundle in place always has its runner
   const runner = join(dirname(outfile), 'run.cjs');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildProveBundle, proveBundlePath } from '../../src/cli/bundle.js';
+import { buildProveBundle } from '../../src/cli/bundle.js';
 import { closeDefaultPools, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
 import { loadVerifierKey, verify } from '../../src/zkml/verify/index.js';
 import { copyArtifacts, fixtureArtifacts, repoRoot, testCache, zkinfer } from '../zkml/prove-fixtures.js';
@@ -21,7 +21,12 @@ before(async () => {
 });
 after(async () => { await closeDefaultPools(); await releaseSnarkjsCurve(); });
 
-const bundled = (args: string[]) => spawnSync(process.execPath, [proveBundlePath(), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+// the bundle is a wrapped module (bundle.ts), run by its runner as bin/zkinfer.js does (here without a code cache)
+const bundled = (args: string[]) => {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'zkinfer.js'), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ZKINFER_CODE_CACHE: '0', ZKINFER_CODE_CACHE_DEBUG: '1' } });
+  assert.match(r.stderr, /^code cache off: none\n/, 'bin/zkinfer.js ran the bundle');
+  return { ...r, stderr: r.stderr.replace(/^code cache off: none\n/, '') };
+};
 
 test('the prove bundle proves as the CLI does: a valid proof bound to the input, the same outputs; typed errors exit 2', async (t) => {
   if (!(await buildProveBundle())) return t.skip('esbuild is not installed');

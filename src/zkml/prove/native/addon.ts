@@ -96,6 +96,10 @@ export interface NativeAddon {
   sha256File?: (path: string) => Promise<string>;
   /** sha256 (lower-case hex) of bytes, on the calling thread (the same OpenSSL code). Absent in older addons. */
   sha256?: (data: Uint8Array) => string;
+  /** The whole file as a one-byte string V8 reads from a mapping (external string); throws (code IO) when it cannot be mapped. Absent in older addons. */
+  mapLatin1?: (path: string) => string;
+  /** The whole file as an ArrayBuffer over a private mapping, unmapped when collected; throws (code IO) when it cannot be mapped. Absent in older addons. */
+  mapFile?: (path: string) => ArrayBuffer;
 }
 
 /** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */
