@@ -64,6 +64,26 @@ const TRIM_ZOD: Plugin = {
   },
 };
 
+/**
+ * node:fs/promises loads ≈ 10 of Node's internal modules (fs/dir, watchers, readline, …: ≈ 2.5 ms) when required: in the
+ * bundle each of its functions requires it when first called, and the native prove path reads and writes its few
+ * small files synchronously, so a one-shot `zkinfer prove` never loads it (docs/network.md "CLI start-up", round 10).
+ */
+const LAZY_FS_PROMISES: Plugin = {
+  name: 'zkinfer-lazy-fs-promises',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?fs\/promises$/ }, (a) => (a.namespace === 'zkinfer-lazy' ? { path: 'node:fs/promises', external: true } : { path: 'fs/promises', namespace: 'zkinfer-lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'zkinfer-lazy' }, async () => {
+      const lines = Object.entries(await import('node:fs/promises')).filter(([k]) => k !== 'default').map(([k, v]) => {
+        if (typeof v === 'function') return `export const ${k} = (...a) => require('node:fs/promises').${k}(...a);`;
+        if (k === 'constants') return "export const constants = require('node:fs').constants;";
+        throw new Error(`node:fs/promises exports ${k} (${typeof v}): update LAZY_FS_PROMISES in src/cli/bundle.ts`);
+      });
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 /** Packages built into the bundle; every other bare import stays an import from node_modules. */
 const BUNDLED = new Set(['zod', 'commander']);
 const packageName = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
@@ -116,7 +136,7 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     define: { 'import.meta.url': '__zkinferImportMetaUrl' },
     banner: { js: `${IMPORT_META_URL}; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
     // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
-    plugins: [{
+    plugins: [LAZY_FS_PROMISES, {
       name: 'zkinfer-externals',
       setup(build) {
         build.onResolve({ filter: /^[^./]/ }, (a) => (BUNDLED.has(packageName(a.path)) ? undefined : { path: a.path, external: true }));

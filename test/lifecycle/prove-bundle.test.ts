@@ -96,9 +96,17 @@ test('the bundle writes its result lines to fd 1 synchronously (sync-output.ts):
   const plain = run({ ZKINFER_NO_BUNDLE: '1' });
   assert.equal(plain.status, 0, plain.stderr);
   assert.match(plain.stdout, /^proof written to .*\noutputs .*\nprover .* ms\n$/m);
-  const piped = run({});
+  // Node's modules loaded by the end: no net.Socket for stdout on a pipe (sync-output.ts), no node:fs/promises from the
+  // bundle (bundle.ts LAZY_FS_PROMISES: the prove path reads and writes synchronously; circom_runtime, which a circom
+  // fixture's witness loads, may still use fs's internal promises)
+  const preload = join(work, 'modules-at-exit.cjs');
+  writeFileSync(preload, "process.on('exit', () => require('node:fs').writeSync(2, 'modules: ' + process.moduleLoadList.join(',') + '\\n'));\n");
+  const piped = run({ NODE_OPTIONS: `--require ${preload}` });
   assert.equal(piped.status, 0, piped.stderr);
   assert.equal(timings(piped.stdout), timings(plain.stdout));
+  const modules = (/^modules: (.*)$/m.exec(piped.stderr)?.[1] ?? '').split(',');
+  assert.ok(modules.includes('NativeModule vm'), 'the list is read at exit');
+  for (const m of ['NativeModule net', 'NativeModule fs/promises']) assert.ok(!modules.includes(m), `${m} is not loaded`);
   const file = join(work, 'stdout.txt');
   const fd = openSync(file, 'w');
   try { assert.equal(run({}, fd).status, 0); } finally { closeSync(fd); }
