@@ -28,28 +28,32 @@ Domain makeDomain(int power) {
   d.power = power;
   d.n = (size_t)1 << power;
   Fr w = rootOfUnity(power), wi = w.inv();
-  d.tw.resize(d.n / 2);
-  d.twInv.resize(d.n / 2);
+  d.tables = MappedArray<Fr>(2 * d.n, true);
+  Fr* tw = d.tables.data();
+  Fr* twInv = tw + d.n / 2;
+  Fr* cosetScale = tw + d.n;
+  d.tw = tw;
+  d.twInv = twInv;
+  d.cosetScale = cosetScale;
   Fr x = Fr::one(), y = Fr::one();
   for (size_t j = 0; j < d.n / 2; j++) {
-    d.tw[j] = x;
-    d.twInv[j] = y;
+    tw[j] = x;
+    twInv[j] = y;
     x = x * w;
     y = y * wi;
   }
   // snarkjs: inc = power == Fr.s ? Fr.shift (nqr^2) : Fr.w[power + 1]
   Fr inc = power == 28 ? Fr::fromU64(25) : rootOfUnity(power + 1);
   Fr nInv = Fr::fromU64(d.n).inv();
-  d.cosetScale.resize(d.n);
   Fr c = nInv;
   for (size_t i = 0; i < d.n; i++) {
-    d.cosetScale[i] = c;
+    cosetScale[i] = c;
     c = c * inc;
   }
   return d;
 }
 
-void fft(Fr* a, size_t n, const std::vector<Fr>& tw) {
+void fft(Fr* a, size_t n, const Fr* tw) {
   // bit-reversal permutation
   for (size_t i = 1, j = 0; i < n; i++) {
     size_t bit = n >> 1;

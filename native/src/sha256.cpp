@@ -11,7 +11,6 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
-#include <vector>
 
 namespace zk {
 
@@ -42,13 +41,17 @@ std::string sha256FileHex(const std::string& path) {
   std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { close(*f); });
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("sha256: OpenSSL init failed");
-  std::vector<unsigned char> buf(1 << 20);
+  // 64 kB, not zeroed: a 1 MB zeroed buffer per file cost a fresh `zkinfer prove` ≈ 780 page faults (≈ 17 µs each on
+  // the bench VM) while it hashes the circuit's four files; reads of 64 kB keep the same hashing speed
+  // (docs/native-prover.md, "Round 10")
+  constexpr size_t CHUNK = 1 << 16;
+  std::unique_ptr<unsigned char[]> buf(new unsigned char[CHUNK]);
   for (off_t pos = 0;;) {
-    ssize_t k = pread(fd, buf.data(), buf.size(), pos);
+    ssize_t k = pread(fd, buf.get(), CHUNK, pos);
     if (k < 0 && errno == EINTR) continue;
     if (k < 0) throw std::runtime_error("cannot read " + path + ": " + strerror(errno));
     if (k == 0) break;
-    if (EVP_DigestUpdate(ctx.get(), buf.data(), (size_t)k) != 1) throw std::runtime_error("sha256: OpenSSL update failed");
+    if (EVP_DigestUpdate(ctx.get(), buf.get(), (size_t)k) != 1) throw std::runtime_error("sha256: OpenSSL update failed");
     pos += k;
   }
   unsigned char md[EVP_MAX_MD_SIZE];

@@ -4,9 +4,9 @@
 
 #include <cstring>
 #include <new>
-#include <vector>
 
 #include "field.hpp"
+#include "mapped.hpp"
 
 namespace zk {
 namespace {
@@ -70,11 +70,16 @@ void toField(i128 x, uint64_t out[4]) {
 
 struct Machine {
   const Tape& t;
-  std::vector<i128> reg;
-  std::vector<uint64_t> wire;  // 4 limbs per wire, canonical
+  // registers (16 bytes) then wires (4 limbs each, canonical), zeroed, in one mapping of whole huge pages from
+  // 256 kB up: a fresh process's witness faulted ≈ 300 pages of 4 KB in before (mapped.hpp)
+  MappedArray<uint64_t> mem;
+  i128* reg;
+  uint64_t* wire;
   size_t pc = 0;
 
-  explicit Machine(const Tape& tape) : t(tape), reg(tape.nRegs, 0), wire((size_t)tape.nWires * 4, 0) {}
+  explicit Machine(const Tape& tape)
+      : t(tape), mem((size_t)tape.nRegs * 2 + (size_t)tape.nWires * 4, true, true),
+        reg(reinterpret_cast<i128*>(mem.data())), wire(mem.data() + (size_t)tape.nRegs * 2) {}
 
   uint32_t next() {
     if (pc >= t.codeWords) malformed("an op runs past the end of the code");

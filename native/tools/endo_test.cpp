@@ -231,7 +231,7 @@ static void runFft(Rng& rng) {
   for (int k = 1; k <= 8; k++) {
     const Domain d = makeDomain(k);
     const size_t n = d.n;
-    const Fr w = d.tw.size() > 1 ? d.tw[1] : Fr::one() - Fr::one() - Fr::one();  // n = 2: ω = −1
+    const Fr w = d.n > 2 ? d.tw[1] : Fr::one() - Fr::one() - Fr::one();  // n = 2: ω = −1
     std::vector<Fr> a(n);
     for (size_t i = 0; i < n; i++) {
       uint64_t v[4];
@@ -257,7 +257,7 @@ static void runFft(Rng& rng) {
     // toCoset: coefficients c = (1/n)·Σ_j a_j ω^(-ij), then Σ_m c_m (inc·ω^i)^m; inc·ω^0 = d.cosetScale[1]·n
     std::vector<Fr> h = a;
     toCoset(h.data(), d);
-    const Fr inc = d.cosetScale.size() > 1 ? d.cosetScale[1] * Fr::fromU64(n) : Fr::zero();
+    const Fr inc = d.n > 1 ? d.cosetScale[1] * Fr::fromU64(n) : Fr::zero();
     const Fr nInv = Fr::fromU64(n).inv();
     std::vector<Fr> c(n);
     for (size_t m = 0; m < n; m++) c[m] = g[m] * nInv;
