@@ -36,7 +36,10 @@ class MappedArray {
       heap_ = true;
       return;
     }
-    const size_t len = huge ? bytes + H : bytes;
+    // whole pages keep bytes rounded up to 2 MB from the aligned start, so the mapping must hold that much past any
+    // start it may get: with only bytes + H the kept range could end past the mapping and the destructor unmapped
+    // another mapping's pages (seen as a SIGSEGV in the addon's own code, test/zkml/witness-tape.test.ts)
+    const size_t len = huge ? (whole ? (bytes + H - 1) & ~(H - 1) : bytes) + H : bytes;
     void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     char* at = static_cast<char*>(p);
