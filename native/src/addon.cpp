@@ -271,6 +271,50 @@ Napi::Value sha256FileJs(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// sha256Files(paths) → Promise<(string | null)[]>: the files read and hashed one after another in one job on libuv's
+// pool, null for a file that cannot be read. A series of sha256File calls needs a turn of the JS thread between two
+// files; this one does not, so a one-shot `zkinfer prove`'s early hashes run while its JS thread is busy loading the
+// bundle (src/zkml/artifacts/prefetch.ts; docs/network.md "CLI start-up", round 10)
+class Sha256FilesWorker : public PromiseWorker {
+ public:
+  Sha256FilesWorker(Napi::Env env, std::vector<std::string> paths) : PromiseWorker(env, "IO"), paths_(std::move(paths)) {}
+
+ protected:
+  void run() override {
+    for (const std::string& path : paths_) {
+      try {
+        hex_.push_back(zk::sha256FileHex(path));
+      } catch (const std::exception&) {
+        hex_.push_back("");  // this file only: the caller hashes it again and reports why it cannot
+      }
+    }
+  }
+  Napi::Value result(Napi::Env env) override {
+    Napi::Array out = Napi::Array::New(env, hex_.size());
+    for (uint32_t i = 0; i < hex_.size(); i++) out.Set(i, hex_[i].empty() ? env.Null() : Napi::String::New(env, hex_[i]));
+    return out;
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  std::vector<std::string> hex_;
+};
+
+Napi::Value sha256FilesJs(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(info.Env(), "sha256Files(paths: string[])");
+  Napi::Array arr = info[0].As<Napi::Array>();
+  std::vector<std::string> paths;
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value v = arr.Get(i);
+    if (!v.IsString()) throw Napi::TypeError::New(info.Env(), "sha256Files(paths: string[]): entry " + std::to_string(i) + " is not a string");
+    paths.push_back(v.As<Napi::String>());
+  }
+  auto* w = new Sha256FilesWorker(info.Env(), std::move(paths));
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
 // sha256(bytes) → hex, on the calling thread (sha256.cpp): what node:crypto's createHash computes, without loading it
 Napi::Value sha256Js(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "sha256(data: Uint8Array)");
@@ -420,6 +464,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("witnessTape", Napi::Function::New(env, witnessTapeJs));
   exports.Set("sha256File", Napi::Function::New(env, sha256FileJs));
   exports.Set("sha256", Napi::Function::New(env, sha256Js));
+  exports.Set("sha256Files", Napi::Function::New(env, sha256FilesJs));
   exports.Set("mapLatin1", Napi::Function::New(env, mapLatin1Js));
   exports.Set("mapFile", Napi::Function::New(env, mapFileJs));
   exports.Set("threads", Napi::Number::New(env, workerThreads()));
