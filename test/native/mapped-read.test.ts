@@ -19,6 +19,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const bytes = Buffer.from(Array.from({ length: 3 * 4096 + 17 }, (_, i) => (i * 131 + (i >> 8)) & 0xff));
 const file = join(dir, 'all-bytes.bin');
 writeFileSync(file, bytes);
+const fromSource = import.meta.url.endsWith('.ts'); // npm test runs the compiled tests from dist/
+const tsx = fromSource ? ['--import', 'tsx'] : [];
 
 test('the addon maps a file as an external latin1 string and an ArrayBuffer equal to readFileSync\'s', { skip }, () => {
   const text = addon!.mapLatin1!(file);
@@ -42,8 +44,8 @@ test('a missing file is readFileSync\'s ENOENT, with or without the addon', () =
 });
 
 test('without the addon the same text and bytes come from readFileSync', () => {
-  const helper = fileURLToPath(new URL('../../src/zkml/artifacts/mapped-read.ts', import.meta.url));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `const m = await import(${JSON.stringify(helper)}); const fs = await import('node:fs');
+  const helper = fileURLToPath(new URL(`../../src/zkml/artifacts/mapped-read.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  const r = spawnSync(process.execPath, [...tsx, '--input-type=module', '-e', `const m = await import(${JSON.stringify(helper)}); const fs = await import('node:fs');
 const f = ${JSON.stringify(file)}; process.stdout.write(String(m.readLatin1(f) === fs.readFileSync(f, 'latin1') && m.readBytes(f).equals(fs.readFileSync(f))));`],
   { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ZKINFER_NATIVE_ADDON: join(dir, 'no-addon.node') } });
   assert.equal(r.status, 0, r.stderr);

@@ -6,8 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const helper = fileURLToPath(new URL('../../src/cli/sync-output.ts', import.meta.url));
-const child = (body: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `const o = await import(${JSON.stringify(helper)});\n${body}`], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 24 });
+const fromSource = import.meta.url.endsWith('.ts'); // npm test runs the compiled tests from dist/
+const tsx = fromSource ? ['--import', 'tsx'] : [];
+const helper = fileURLToPath(new URL(`../../src/cli/sync-output.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+const child = (body: string) => spawnSync(process.execPath, [...tsx, '--input-type=module', '-e', `const o = await import(${JSON.stringify(helper)});\n${body}`], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 24 });
 
 test('printLine writes synchronously without creating process.stdout; createdStdio lists only the streams something used', () => {
   const r = child(`o.printLine('a'); o.writeFd(2, 'e\\n'); const before = o.createdStdio().length; console.error('via console'); require('node:fs').writeSync(2, String(before) + ' ' + o.createdStdio().map((s) => s.fd).join(',') + '\\n');`.replace('require(\'node:fs\')', '(await import("node:fs"))'));
@@ -29,7 +31,7 @@ test('writeFd keeps order behind the stream\'s queued output and falls back to t
 });
 
 test('writeFd to a reader that has gone (EPIPE) drops the text without an error', () => {
-  const r = spawnSync('bash', ['-c', `"$0" "$@" | (exec 0<&-; sleep 1); exit "\${PIPESTATUS[0]}"`, process.execPath, '--import', 'tsx', '--input-type=module', '-e', `const o = await import(${JSON.stringify(helper)}); await new Promise((r) => setTimeout(r, 300)); o.printLine('x'); o.writeFd(2, 'done\\n');`], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('bash', ['-c', `"$0" "$@" | (exec 0<&-; sleep 1); exit "\${PIPESTATUS[0]}"`, process.execPath, ...tsx, '--input-type=module', '-e', `const o = await import(${JSON.stringify(helper)}); await new Promise((r) => setTimeout(r, 300)); o.printLine('x'); o.writeFd(2, 'done\\n');`], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, 'done\n');
 });
