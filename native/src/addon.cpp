@@ -15,6 +15,7 @@
 
 #include "groth16.hpp"
 #include "keycache.hpp"
+#include "mapped.hpp"
 #include "setup.hpp"
 #include "sha256.hpp"
 #include "witness.hpp"
@@ -180,13 +181,17 @@ class BatchWorker : public PromiseWorker {
 
 class ProveWorker : public PromiseWorker {
  public:
+  // the witness bytes are copied on the JS thread into whole huge pages from 256 kB up (mapped.hpp): the staking
+  // LSTM's 700 kB took ≈ 170 page faults of 4 KB there in a fresh process (docs/native-prover.md "Round 10")
   ProveWorker(Napi::Env env, std::shared_ptr<KeyState> st, const uint8_t* wtns, size_t len)
-      : PromiseWorker(env, "WITNESS_INVALID"), st_(std::move(st)), wtns_(wtns, wtns + len) {}
+      : PromiseWorker(env, "WITNESS_INVALID"), st_(std::move(st)), wtns_(len, true, true) {
+    if (len) memcpy(wtns_.data(), wtns, len);
+  }
 
  protected:
   void run() override {
     std::vector<uint64_t> w = parseWtns(wtns_.data(), wtns_.size());
-    std::vector<uint8_t>().swap(wtns_);
+    wtns_ = MappedArray<uint8_t>();
     proof_ = prove(*st_->key, st_->domain, w, &timings_);
     st_.reset();
   }
@@ -194,7 +199,7 @@ class ProveWorker : public PromiseWorker {
 
  private:
   std::shared_ptr<KeyState> st_;
-  std::vector<uint8_t> wtns_;
+  MappedArray<uint8_t> wtns_;
   ProofStrings proof_;
   ProveTimings timings_;
 };
