@@ -1,6 +1,12 @@
 // Node binding: ProvingKey objects that load a snarkjs .zkey once and prove from .wtns bytes off the JS thread.
 #include <napi.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <memory>
 #include <new>
@@ -13,6 +19,13 @@
 #include "setup.hpp"
 #include "sha256.hpp"
 #include "witness.hpp"
+
+// Exported by Node since 20.4, but declared by its headers only under NAPI_EXPERIMENTAL, which would also switch this
+// whole addon to the experimental Node-API version (other finalizer rules); only this one function is needed here.
+extern "C" napi_status NAPI_CDECL node_api_create_external_string_latin1(napi_env env, char* str, size_t length,
+                                                                          napi_finalize finalize_callback,
+                                                                          void* finalize_hint, napi_value* result,
+                                                                          bool* copied);
 
 namespace {
 
@@ -263,11 +276,115 @@ Napi::Value sha256FileJs(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// sha256Files(paths) → Promise<(string | null)[]>: the files read and hashed one after another in one job on libuv's
+// pool, null for a file that cannot be read. A series of sha256File calls needs a turn of the JS thread between two
+// files; this one does not, so a one-shot `zkinfer prove`'s early hashes run while its JS thread is busy loading the
+// bundle (src/zkml/artifacts/prefetch.ts; docs/network.md "CLI start-up", round 10)
+class Sha256FilesWorker : public PromiseWorker {
+ public:
+  Sha256FilesWorker(Napi::Env env, std::vector<std::string> paths) : PromiseWorker(env, "IO"), paths_(std::move(paths)) {}
+
+ protected:
+  void run() override {
+    for (const std::string& path : paths_) {
+      try {
+        hex_.push_back(zk::sha256FileHex(path));
+      } catch (const std::exception&) {
+        hex_.push_back("");  // this file only: the caller hashes it again and reports why it cannot
+      }
+    }
+  }
+  Napi::Value result(Napi::Env env) override {
+    Napi::Array out = Napi::Array::New(env, hex_.size());
+    for (uint32_t i = 0; i < hex_.size(); i++) out.Set(i, hex_[i].empty() ? env.Null() : Napi::String::New(env, hex_[i]));
+    return out;
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  std::vector<std::string> hex_;
+};
+
+Napi::Value sha256FilesJs(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(info.Env(), "sha256Files(paths: string[])");
+  Napi::Array arr = info[0].As<Napi::Array>();
+  std::vector<std::string> paths;
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value v = arr.Get(i);
+    if (!v.IsString()) throw Napi::TypeError::New(info.Env(), "sha256Files(paths: string[]): entry " + std::to_string(i) + " is not a string");
+    paths.push_back(v.As<Napi::String>());
+  }
+  auto* w = new Sha256FilesWorker(info.Env(), std::move(paths));
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
 // sha256(bytes) → hex, on the calling thread (sha256.cpp): what node:crypto's createHash computes, without loading it
 Napi::Value sha256Js(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "sha256(data: Uint8Array)");
   Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
   return Napi::String::New(info.Env(), zk::sha256Hex(data.Data(), data.ByteLength()));
+}
+
+// A whole file mapped read-only (docs/network.md "CLI start-up", round 10): no read into fresh pages, no copy. The
+// callers' files are replaced by rename, never rewritten in place, so a mapping always sees one whole version.
+struct Mapping {
+  char* data = nullptr;
+  size_t size = 0;
+};
+
+Mapping mapWholeFile(Napi::Env env, const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  Mapping m;
+  int err = 0;
+  if (fd < 0) err = errno;
+  else if (fstat(fd, &st) != 0) err = errno;
+  else if (st.st_size > 0) {
+    m.size = (size_t)st.st_size;
+    // private and writable: a write (none is made) would copy the page, never reach the file or fault
+    void* p = mmap(nullptr, m.size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) err = errno; else m.data = static_cast<char*>(p);
+  }
+  if (fd >= 0) close(fd);
+  if (err != 0) {
+    Napi::Error e = Napi::Error::New(env, "cannot map " + path + ": " + std::strerror(err));
+    e.Set("code", Napi::String::New(env, "IO"));
+    throw e;
+  }
+  return m;
+}
+
+void unmapFinalizer(napi_env, void* data, void* hint) { munmap(data, reinterpret_cast<size_t>(hint)); }
+
+// mapLatin1(path) → string: the file's bytes as a one-byte (latin1) string that V8 reads from the mapping itself (an
+// external string). The compiled script keeps its source for the process's life, so the mapping is never unmapped
+// unless V8 copied a short string.
+Napi::Value mapLatin1Js(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "mapLatin1(path: string)");
+  Mapping m = mapWholeFile(env, info[0].As<Napi::String>());
+  if (m.size == 0) return Napi::String::New(env, "");
+  napi_value out;
+  bool copied = false;
+  napi_status s = node_api_create_external_string_latin1(env, m.data, m.size, nullptr, nullptr, &out, &copied);
+  if (s != napi_ok || copied) munmap(m.data, m.size);
+  NAPI_THROW_IF_FAILED(env, s, Napi::Value());
+  return Napi::Value(env, out);
+}
+
+// mapFile(path) → ArrayBuffer over the mapped file, unmapped when the buffer is collected
+Napi::Value mapFileJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "mapFile(path: string)");
+  Mapping m = mapWholeFile(env, info[0].As<Napi::String>());
+  if (m.size == 0) return Napi::ArrayBuffer::New(env, 0);
+  napi_value out;
+  napi_status s = napi_create_external_arraybuffer(env, m.data, m.size, unmapFinalizer, reinterpret_cast<void*>(m.size), &out);
+  if (s != napi_ok) munmap(m.data, m.size);
+  NAPI_THROW_IF_FAILED(env, s, Napi::Value());
+  return Napi::Value(env, out);
 }
 
 class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
@@ -352,6 +469,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("witnessTape", Napi::Function::New(env, witnessTapeJs));
   exports.Set("sha256File", Napi::Function::New(env, sha256FileJs));
   exports.Set("sha256", Napi::Function::New(env, sha256Js));
+  exports.Set("sha256Files", Napi::Function::New(env, sha256FilesJs));
+  exports.Set("mapLatin1", Napi::Function::New(env, mapLatin1Js));
+  exports.Set("mapFile", Napi::Function::New(env, mapFileJs));
   exports.Set("threads", Napi::Number::New(env, workerThreads()));
   return exports;
 }

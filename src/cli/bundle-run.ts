@@ -2,17 +2,21 @@
 // cache (docs/network.md "CLI start-up"): the first run saves, at exit, the bytecode of every function it compiled;
 // later runs start from it instead of parsing and compiling ≈ 1 MB of JavaScript. Node 20 has no module compile
 // cache, so the bundle is CommonJS and compiled here with vm.Script's cachedData.
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { sha256Hex } from '../zkml/format/circuit-id-node.js';
 import { prefetchArtifactHashes } from '../zkml/artifacts/prefetch.js';
 import { userCacheDir } from '../paths.js';
+import { readBytes, readLatin1 } from '../zkml/artifacts/mapped-read.js';
 
 /** The global (a registered symbol) through which the bundle imports external packages when run from here (bundle.ts). */
 export const IMPORT_HOOK = 'zkinfer.bundle.import';
+
+/** What the build puts around the bundle's CommonJS text: Module.wrap's function expression (bundle.ts). */
+export const BUNDLE_WRAPPER = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'] as const;
 
 /**
  * `<user cache>/v8-code/prove-<key>` ($ZKINFER_CODE_CACHE=0: none): the key hashes the bundle file's identity (device,
@@ -50,12 +54,14 @@ export async function runProveBundle(path: string): Promise<void> {
   if (process.argv[2] === 'prove' && dir !== undefined && !dir.startsWith('-')) {
     try { prefetchArtifactHashes(resolveCircuitDir(dir)); } catch { /* the command says why */ }
   }
-  // the build makes it pure ASCII (bundle.ts), so latin1 is its exact text and V8 gets a one-byte string without a UTF-8 decode
-  const source = readFileSync(path, 'latin1');
+  // the build makes it pure ASCII (bundle.ts), so latin1 is its exact text and V8 gets a one-byte string without a UTF-8
+  // decode; mapped by the addon, V8 reads it from the file's pages (docs/network.md "CLI start-up", round 10)
+  const source = readLatin1(path);
   const cachePath = process.env.ZKINFER_CODE_CACHE === '0' ? undefined : codeCachePath(path);
   let cachedData: Buffer | undefined;
-  try { if (cachePath) cachedData = readFileSync(cachePath); } catch { /* first run */ }
-  const script = new vm.Script(Module.wrap(source), {
+  // mapped too where the addon can (save() replaces it by rename)
+  try { if (cachePath) cachedData = readBytes(cachePath); } catch { /* first run */ }
+  const script = new vm.Script(source, { // already wrapped as a function expression by the build (BUNDLE_WRAPPER)
     filename: path, ...(cachedData ? { cachedData } : {}), importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   // made at exit, so that it holds the functions this run compiled (most of what the next run needs)
@@ -64,6 +70,7 @@ export async function runProveBundle(path: string): Promise<void> {
   (globalThis as Record<symbol, unknown>)[Symbol.for(IMPORT_HOOK)] = (spec: string) => import(spec); // bundle.ts
   const module = { exports: {} as { run?: () => Promise<void> }, filename: path, id: path, loaded: false };
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: unknown, filename: string, dirname: string) => void;
+  if (typeof wrapper !== 'function') throw new Error(`${path} is not the zkinfer prove bundle (not a wrapped module): rebuild with \`npm run build\``);
   wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
   if (typeof module.exports.run !== 'function') throw new Error(`${path} is not the zkinfer prove bundle (no run export): rebuild with \`npm run build\``);
   await module.exports.run();

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../zkml/prove/native/addon.js';
 import type { Plugin } from 'esbuild';
-import { IMPORT_HOOK } from './bundle-run.js';
+import { BUNDLE_WRAPPER, IMPORT_HOOK } from './bundle-run.js';
 
 /** What `import.meta.url` becomes in the CommonJS outputs: the output file's own URL. */
 const IMPORT_META_URL = 'var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href';
@@ -26,6 +26,60 @@ const LAZY_CHILD_PROCESS: Plugin = {
       const text = await readFile(a.path, 'utf8');
       if (!text.includes(CHILD_PROCESS_REQUIRE)) throw new Error(`${a.path} no longer has \`${CHILD_PROCESS_REQUIRE}\`: update LAZY_CHILD_PROCESS in src/cli/bundle.ts`);
       return { contents: text.replace(CHILD_PROCESS_REQUIRE, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Parts of zod that `zkinfer prove` never runs, left out of its bundle (docs/network.md "CLI start-up", round 10): the
+ * error messages of every language but English (z.locales, 300 kB of the 760 kB bundle: each run read, copied and
+ * ran their module wrappers; zod's default English messages come from classic/schemas.js's own import of en.js),
+ * z.fromJSONSchema and z.compile. Each export left out becomes a function that throws, naming itself; the build stops
+ * when a file no longer has the shape this expects (a zod update), rather than bundle something else.
+ */
+const ZOD_TRIM: { file: RegExp; keep: string[] }[] = [
+  { file: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/, keep: ['en'] },
+  { file: /[\\/]zod[\\/]v4[\\/]classic[\\/]from-json-schema\.js$/, keep: [] },
+  { file: /[\\/]zod[\\/]v4[\\/]core[\\/]compile\.js$/, keep: [] },
+];
+const EXPORT_LINE = /^export (?:\{ default as (\w+) \} from "\.\/[\w-]+\.js";|(?:async )?(?:function\*?|const|let|class) (\w+)\b.*)$/;
+/** The module text `path` becomes: its `keep` re-exports as they are, every other export a function that throws. */
+export function trimmedModule(path: string, text: string, keep: string[]): string {
+  const kept: string[] = [], left: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('export')) continue;
+    const m = EXPORT_LINE.exec(line);
+    if (!m) throw new Error(`${path}: unexpected export \`${line.slice(0, 80)}\`: update ZOD_TRIM in src/cli/bundle.ts`);
+    if (m[1] !== undefined && keep.includes(m[1])) kept.push(line);
+    else left.push(m[1] ?? m[2]!);
+  }
+  if (kept.length !== keep.length) throw new Error(`${path} no longer exports ${keep.join(', ')} as expected: update ZOD_TRIM in src/cli/bundle.ts`);
+  const stub = (n: string) => `export const ${n} = function () { throw new Error(${JSON.stringify(`${n} (${path.replace(/.*node_modules[\\/]/, '')}) is left out of the zkinfer prove bundle: run the unbundled CLI (ZKINFER_NO_BUNDLE=1)`)}); };`;
+  return [...kept, ...left.map(stub)].join('\n') + '\n';
+}
+const TRIM_ZOD: Plugin = {
+  name: 'zkinfer-trim-zod',
+  setup(build) {
+    for (const { file, keep } of ZOD_TRIM) build.onLoad({ filter: file }, async (a) => ({ contents: trimmedModule(a.path, await readFile(a.path, 'utf8'), keep), loader: 'js' }));
+  },
+};
+
+/**
+ * node:fs/promises loads ≈ 10 of Node's internal modules (fs/dir, watchers, readline, …: ≈ 2.5 ms) when required: in the
+ * bundle each of its functions requires it when first called, and the native prove path reads and writes its few
+ * small files synchronously, so a one-shot `zkinfer prove` never loads it (docs/network.md "CLI start-up", round 10).
+ */
+const LAZY_FS_PROMISES: Plugin = {
+  name: 'zkinfer-lazy-fs-promises',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?fs\/promises$/ }, (a) => (a.namespace === 'zkinfer-lazy' ? { path: 'node:fs/promises', external: true } : { path: 'fs/promises', namespace: 'zkinfer-lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'zkinfer-lazy' }, async () => {
+      const lines = Object.entries(await import('node:fs/promises')).filter(([k]) => k !== 'default').map(([k, v]) => {
+        if (typeof v === 'function') return `export const ${k} = (...a) => require('node:fs/promises').${k}(...a);`;
+        if (k === 'constants') return "export const constants = require('node:fs').constants;";
+        throw new Error(`node:fs/promises exports ${k} (${typeof v}): update LAZY_FS_PROMISES in src/cli/bundle.ts`);
+      });
+      return { contents: lines.join('\n'), loader: 'js' };
     });
   },
 };
@@ -81,22 +135,22 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     // modules that find files beside themselves read import.meta.url: the bundle's own file URL
     define: { 'import.meta.url': '__zkinferImportMetaUrl' },
     banner: { js: `${IMPORT_META_URL}; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
-    // `node dist/bundle/prove.cjs prove …` runs it; bin/zkinfer.js loads it with a code cache and calls run() itself
-    footer: { js: 'if (require.main === module) module.exports.run();' },
     // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
-    plugins: [{
+    plugins: [LAZY_FS_PROMISES, {
       name: 'zkinfer-externals',
       setup(build) {
         build.onResolve({ filter: /^[^./]/ }, (a) => (BUNDLED.has(packageName(a.path)) ? undefined : { path: a.path, external: true }));
       },
-    }, LAZY_CHILD_PROCESS],
+    }, LAZY_CHILD_PROCESS, TRIM_ZOD],
   });
   // import("pkg") of an external package goes through __zkinferImport: a function compiled from V8's code cache
   // loses vm.Script's dynamic-import callback on Node 20, so bundle-run.ts passes one made outside the script
   const text = await readFile(tmp, 'utf8');
   const wide = /[^\x00-\x7f]/.exec(text);
   if (wide) throw new Error(`the prove bundle must be ASCII (bundle-run.ts reads it as latin1), but it has ${JSON.stringify(wide[0])} at offset ${wide.index}`);
-  await writeFile(tmp, text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)'));
+  // written as the function expression Module.wrap would make of it, which bundle-run.ts compiles as it is (from a
+  // mapping of this file where the addon can: no copy, no concatenation to flatten); not runnable by itself
+  await writeFile(tmp, `${BUNDLE_WRAPPER[0]}${text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)')}${BUNDLE_WRAPPER[1]}`);
   // the runner, CommonJS like bin/zkinfer.js, so that `zkinfer prove` never starts Node's ES module loader; written
   // before the bundle, so that a bundle in place always has its runner
   const runner = join(dirname(outfile), 'run.cjs');

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
 import { CACHE_DIR_ENV, STATE_DIR_ENV } from '../paths.js';
+import { createdStdio } from './sync-output.js';
 
 /**
  * The `zkinfer` program (global options, error handling, exit) with the commands `register` adds: all of them
@@ -58,11 +59,12 @@ export async function runCli(argv: string[], register: (program: Command) => voi
 /**
  * Entry of a one-shot command bundle (prove-entry.ts): run the command, flush stdout and stderr, and exit at once —
  * the memory the command still holds (the native proving key) is the operating system's to reclaim, not freed piece
- * by piece at teardown (docs/network.md "CLI start-up").
+ * by piece at teardown (docs/network.md "CLI start-up"). Only the streams something created are flushed: the
+ * command's own lines went out synchronously (sync-output.ts), and creating a stream just to flush it costs ≈ 10 ms.
  */
 export async function runOneShot(argv: string[], register: (program: Command) => void): Promise<void> {
   await main(argv, register);
   const flushed = (s: NodeJS.WriteStream) => new Promise<void>((res) => { s.write('', () => res()); });
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  await Promise.all(createdStdio().map(flushed));
   process.exit();
 }

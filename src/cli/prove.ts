@@ -1,14 +1,15 @@
 import { nowMs } from '../zkml/prove/clock.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { PROVER_KINDS, type ProverKind } from '../zkml/prove/kinds.js';
+import { printLine } from './sync-output.js';
 
-/** Read a JSON file given on the command line, with a clear error. */
+/** Read a JSON file given on the command line, with a clear error (read synchronously: small, and a one-shot `zkinfer prove` then never loads node:fs/promises, bundle.ts). */
 export async function readJsonArg(path: string, what: string): Promise<unknown> {
   let text: string;
-  try { text = await readFile(path, 'utf8'); } catch (cause) { throw new InvalidInputError(`cannot read ${what} ${path}`, { cause }); }
+  try { text = readFileSync(path, 'utf8'); } catch (cause) { throw new InvalidInputError(`cannot read ${what} ${path}`, { cause }); }
   try { return JSON.parse(text) as unknown; } catch (cause) { throw new InvalidInputError(`${what} ${path} is not valid JSON`, { cause }); }
 }
 
@@ -37,11 +38,12 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
       try {
         const t0 = nowMs();
         const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { pool, recipient });
-        await writeFile(o.out, JSON.stringify(file, null, 1) + '\n');
-        if (file.security === 'INSECURE-DEV') console.log('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
-        console.log(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);
-        console.log(`outputs ${JSON.stringify(file.outputs)}`);
-        console.log(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(nowMs() - t0).toFixed(0)} ms`);
+        writeFileSync(o.out, JSON.stringify(file, null, 1) + '\n');
+        // written synchronously to fd 1 (sync-output.ts): a one-shot process then never builds process.stdout
+        if (file.security === 'INSECURE-DEV') printLine('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
+        printLine(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);
+        printLine(`outputs ${JSON.stringify(file.outputs)}`);
+        printLine(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(nowMs() - t0).toFixed(0)} ms`);
       } finally {
         if (!opts.oneShot) await pool.close();
         await releaseSnarkjsCurve();

@@ -3,10 +3,10 @@
 // given input, its outputs are those of the unbundled CLI, and a bad input is the same typed error with exit 2.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildProveBundle, proveBundlePath } from '../../src/cli/bundle.js';
+import { buildProveBundle } from '../../src/cli/bundle.js';
 import { closeDefaultPools, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
 import { loadVerifierKey, verify } from '../../src/zkml/verify/index.js';
 import { copyArtifacts, fixtureArtifacts, repoRoot, testCache, zkinfer } from '../zkml/prove-fixtures.js';
@@ -21,7 +21,12 @@ before(async () => {
 });
 after(async () => { await closeDefaultPools(); await releaseSnarkjsCurve(); });
 
-const bundled = (args: string[]) => spawnSync(process.execPath, [proveBundlePath(), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+// the bundle is a wrapped module (bundle.ts), run by its runner as bin/zkinfer.js does (here without a code cache)
+const bundled = (args: string[]) => {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'zkinfer.js'), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ZKINFER_CODE_CACHE: '0', ZKINFER_CODE_CACHE_DEBUG: '1' } });
+  assert.match(r.stderr, /^code cache off: none\n/, 'bin/zkinfer.js ran the bundle');
+  return { ...r, stderr: r.stderr.replace(/^code cache off: none\n/, '') };
+};
 
 test('the prove bundle proves as the CLI does: a valid proof bound to the input, the same outputs; typed errors exit 2', async (t) => {
   if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
@@ -80,4 +85,36 @@ test('bin/zkinfer.js prove hashes the folder early (prefetch.ts) and still refus
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /circuit\.zkey has sha256 [0-9a-f]{64}, but metadata\.json records/);
   assert.equal(existsSync(join(work, 'tampered.json')), false, 'no proof is written');
+});
+
+test('the bundle writes its result lines to fd 1 synchronously (sync-output.ts): the same bytes as the unbundled CLI with stdout a pipe or a file; a reader gone early still exits 0 with the proof written', async (t) => {
+  if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
+  const out = join(work, 'stdout.json');
+  const argv = [join(repoRoot, 'bin', 'zkinfer.js'), 'prove', dir, '--input', join(work, 'in.json'), '--out', out];
+  const timings = (s: string) => s.replace(/\d+(\.\d+)? ms/g, 'N ms');
+  const run = (env: Record<string, string>, stdout: 'pipe' | number = 'pipe') => spawnSync(process.execPath, argv, { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', stdout, 'pipe'], env: { ...process.env, ...env } });
+  const plain = run({ ZKINFER_NO_BUNDLE: '1' });
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /^proof written to .*\noutputs .*\nprover .* ms\n$/m);
+  // Node's modules loaded by the end: no net.Socket for stdout on a pipe (sync-output.ts), no node:fs/promises from the
+  // bundle (bundle.ts LAZY_FS_PROMISES: the prove path reads and writes synchronously; circom_runtime, which a circom
+  // fixture's witness loads, may still use fs's internal promises)
+  const preload = join(work, 'modules-at-exit.cjs');
+  writeFileSync(preload, "process.on('exit', () => require('node:fs').writeSync(2, 'modules: ' + process.moduleLoadList.join(',') + '\\n'));\n");
+  const piped = run({ NODE_OPTIONS: `--require ${preload}` });
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.equal(timings(piped.stdout), timings(plain.stdout));
+  const modules = (/^modules: (.*)$/m.exec(piped.stderr)?.[1] ?? '').split(',');
+  assert.ok(modules.includes('NativeModule vm'), 'the list is read at exit');
+  for (const m of ['NativeModule net', 'NativeModule fs/promises']) assert.ok(!modules.includes(m), `${m} is not loaded`);
+  const file = join(work, 'stdout.txt');
+  const fd = openSync(file, 'w');
+  try { assert.equal(run({}, fd).status, 0); } finally { closeSync(fd); }
+  assert.equal(timings(readFileSync(file, 'utf8')), timings(plain.stdout));
+  rmSync(out, { force: true });
+  const gone = spawnSync('bash', ['-c', `"$0" "$@" | (exec 0<&-; sleep 1); exit "\${PIPESTATUS[0]}"`, process.execPath, ...argv], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(gone.status, 0, gone.stderr);
+  assert.equal(gone.stderr, '');
+  const v = await verify(await loadVerifierKey(dir), JSON.parse(readFileSync(out, 'utf8')), { input });
+  assert.equal(v.valid, true, v.reason);
 });

@@ -51,3 +51,12 @@ test('a tampered zkey is refused through its early hash; an early hash that fail
   await writeFile(r1cs, r1csBytes);
   await loadArtifacts(bad);
 });
+
+test('the addon\'s sha256Files hashes a series in one job: each file\'s sha256File, null for a file it cannot read', async (t) => {
+  const addon = loadNativeAddon();
+  if (!addon?.sha256Files) return t.skip('native addon without sha256Files');
+  const paths = [...files.map((f) => join(dir, f)), join(dir, 'missing.bin'), dir];
+  const got = await addon.sha256Files(paths);
+  assert.deepEqual(got, [...await Promise.all(files.map((f) => sha256File(join(dir, f)))), null, null]);
+  assert.throws(() => addon.sha256Files!([1 as unknown as string]), /entry 0 is not a string/);
+});

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { userCacheDir } from '../../paths.js';
@@ -29,7 +29,8 @@ const zkeyIds = new Map<string, Promise<string>>();
  */
 const verdictFile = (zkeySha: string): string => userCacheDir('zkey-vk', zkeySha);
 async function readVerdict(zkeySha: string): Promise<string | undefined> {
-  const id = await readFile(verdictFile(zkeySha), 'utf8').catch(() => undefined);
+  let id: string | undefined;
+  try { id = readFileSync(verdictFile(zkeySha), 'utf8'); } catch { /* no verdict yet */ }
   return id !== undefined && /^[0-9a-f]{64}$/.test(id) ? id : undefined;
 }
 async function writeVerdict(zkeySha: string, id: string): Promise<void> {
@@ -153,7 +154,7 @@ export async function readMetadata(dir: string): Promise<CircuitMetadata> {
   const path = artifactPaths(dir).metadata;
   let raw: string;
   try {
-    raw = await readFile(path, 'utf8');
+    raw = readFileSync(path, 'utf8'); // this and vk.json: small, read synchronously (docs/network.md "CLI start-up", round 10)
   } catch (cause) {
     throw new ArtifactsError('ARTIFACTS_MISSING', `no ${ARTIFACT_FILES.metadata} in ${dir}`, {
       hint: 'pass the directory written by `zkinfer compile`', cause,
@@ -202,7 +203,7 @@ export async function loadArtifacts(dir: string, opts: { need?: readonly Artifac
   });
   let vk: Record<string, unknown>;
   try {
-    vk = JSON.parse(await readFile(paths.vk, 'utf8')) as Record<string, unknown>;
+    vk = JSON.parse(readFileSync(paths.vk, 'utf8')) as Record<string, unknown>;
   } catch (cause) {
     throw new ArtifactsError('ARTIFACTS_INVALID', `${paths.vk} is not valid JSON`, { cause });
   }

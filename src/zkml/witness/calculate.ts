@@ -1,5 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { WitnessCalculator } from 'circom_runtime';
 import { directWtns, inputIntegers } from './direct.js';
 import { WitnessInputError } from './errors.js';
@@ -9,8 +8,8 @@ type Generator = { kind: 'wasm'; wc: WitnessCalculator } | ({ kind: 'program' } 
 
 /**
  * True when the file starts with the WebAssembly magic (a circom witness generator). Read synchronously, as are the
- * witness program and its tape (tape-cache.ts): once per circuit and process, small, and not queued behind the
- * artifacts' hash check on libuv's pool (docs/network.md "CLI start-up", round 8).
+ * witness generator itself, the witness program and its tape (tape-cache.ts): once per circuit and process, and not
+ * queued behind the artifacts' hash check on libuv's pool (docs/network.md "CLI start-up", rounds 8 and 10).
  */
 function isWasm(path: string): boolean {
   const fd = openSync(path, 'r');
@@ -36,7 +35,7 @@ export class WitnessEngine {
     let c = this.generators.get(path);
     if (!c) {
       c = (async (): Promise<Generator> => isWasm(path)
-        ? { kind: 'wasm', wc: await (await import('circom_runtime')).WitnessCalculatorBuilder(await readFile(path)) } // loaded for circom circuits only
+        ? { kind: 'wasm', wc: await (await import('circom_runtime')).WitnessCalculatorBuilder(readFileSync(path)) } // loaded for circom circuits only
         : { kind: 'program', ...await loadProgramWitness(path) })();
       c.catch(() => this.generators.delete(path));
       this.generators.set(path, c);

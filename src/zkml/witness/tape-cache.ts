@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { userCacheDir } from '../../paths.js';
+import { readBytes } from '../artifacts/mapped-read.js';
 import type { FixedProgram } from '../quantize/program.js';
 import { DIRECT_LAYOUT_VERSION } from '../r1cs/emit.js';
 import { WitnessTapeError } from './errors.js';
@@ -42,7 +43,7 @@ async function writeCached(path: string, tape: Uint8Array): Promise<void> {
 
 /** Load a witness program file for witness computation: its cached tape, or the program (recording its tape). */
 export async function loadProgramWitness(path: string): Promise<ProgramWitness> {
-  // read synchronously (calculate.ts isWasm says why)
+  // read synchronously (calculate.ts isWasm says why); not mapped: `zkinfer compile` may rewrite it in place
   const bytes = readFileSync(path);
   let parsed: Promise<FixedProgram> | undefined;
   const program = () => (parsed ??= Promise.resolve().then(() => programFromJson(bytes.toString('utf8'), path)));
@@ -50,7 +51,8 @@ export async function loadProgramWitness(path: string): Promise<ProgramWitness> 
   const sha = sha256Hex(bytes);
   const cachePath = tapeCachePath(sha);
   let cached: Buffer | undefined;
-  try { cached = readFileSync(cachePath); } catch { /* not recorded yet */ }
+  // mapped where the addon can (mapped-read.ts): a tape is only ever replaced by rename (writeCached)
+  try { cached = readBytes(cachePath); } catch { /* not recorded yet */ }
   if (cached) {
     try {
       return { tape: new WitnessTape(cached, readTapeHeader(cached, { layout: DIRECT_LAYOUT_VERSION, programSha: sha })), program };

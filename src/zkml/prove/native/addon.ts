@@ -94,8 +94,17 @@ export interface NativeAddon {
    * Node binary); rejects when the file cannot be read. Absent in addons built before it was added.
    */
   sha256File?: (path: string) => Promise<string>;
+  /**
+   * sha256 of each file, read and hashed one after another in one job on libuv's pool (null for a file that cannot be
+   * read): no JS turn is needed between files. Absent in older addons.
+   */
+  sha256Files?: (paths: string[]) => Promise<(string | null)[]>;
   /** sha256 (lower-case hex) of bytes, on the calling thread (the same OpenSSL code). Absent in older addons. */
   sha256?: (data: Uint8Array) => string;
+  /** The whole file as a one-byte string V8 reads from a mapping (external string); throws (code IO) when it cannot be mapped. Absent in older addons. */
+  mapLatin1?: (path: string) => string;
+  /** The whole file as an ArrayBuffer over a private mapping, unmapped when collected; throws (code IO) when it cannot be mapped. Absent in older addons. */
+  mapFile?: (path: string) => ArrayBuffer;
 }
 
 /** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */
