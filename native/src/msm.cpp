@@ -521,6 +521,21 @@ Jac<F> windowAffine(const Source<F>& src, const Ref* refs, const int16_t* dig, s
   return sum;
 }
 
+// windowSorted's per-task arrays (≈ 1.6 MB for G1 at c = 13) in one unzeroed hugeblocks block (mapped.hpp), back to
+// the pool when the task ends: faulted in once per process as 2 MB pages instead of ≈ 400 pages of 4 KB per block
+// (≈ 1,200 faults of a fresh process's first staking-LSTM proof), and reused by later tasks and proofs.
+class Scratch {
+ public:
+  explicit Scratch(size_t bytes) : b_(hugeblocks::take(bytes, false)) {}
+  ~Scratch() { hugeblocks::give(b_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  uint8_t* data() { return static_cast<uint8_t*>(b_.p); }
+
+ private:
+  hugeblocks::Block b_;
+};
+
 // Σ over terms [from, to) of digit·point for one window, for small windows with many terms per bucket (the
 // small-scalar classes: 8-bit scalars put ~250 terms in each of 128 buckets at 2^15). Per block of terms:
 //  - a counting sort by bucket gathers each bucket's points (sign applied) into one run, preceded by the
@@ -535,14 +550,21 @@ template <class F>
 Jac<F> windowSorted(const Source<F>& src, const Ref* refs, const int16_t* dig, size_t from, size_t to, const Plan& p) {
   const size_t nb = (size_t)1 << (p.c - 1);
   const size_t block = sortedBlock(sizeof(Affine<F>));
-  std::vector<Affine<F>> bucket(nb), pts(block + nb);
-  std::vector<uint32_t> meta(nb, 0);  // bit 0: bucket holds a point (reduceBuckets' format)
-  std::vector<uint32_t> cnt(nb), start(nb), len(nb);
-  std::vector<F> den(block / 2 + nb), pref(block / 2 + nb);
+  // the task's arrays, carved from one pooled scratch block (Scratch); only meta needs zeroes (cnt is cleared per
+  // block of terms, the rest is written before it is read)
+  const size_t nPts = block + nb, nDen = block / 2 + nb;
+  Scratch scratch((nb + nPts) * sizeof(Affine<F>) + 2 * nDen * sizeof(F) + 4 * nb * sizeof(uint32_t));
+  Affine<F>* bucket = reinterpret_cast<Affine<F>*>(scratch.data());
+  Affine<F>* pts = bucket + nb;
+  F* den = reinterpret_cast<F*>(pts + nPts);
+  F* pref = den + nDen;
+  uint32_t* meta = reinterpret_cast<uint32_t*>(pref + nDen);  // bit 0: bucket holds a point (reduceBuckets' format)
+  uint32_t *cnt = meta + nb, *start = cnt + nb, *len = start + nb;
+  std::fill(meta, meta + nb, 0);
   auto bucketOf = [](int32_t d) { return (uint32_t)(d < 0 ? -d : d) - 1; };
   for (size_t lo = from; lo < to; lo += block) {
     const size_t hi = std::min(to, lo + block);
-    std::fill(cnt.begin(), cnt.end(), 0);
+    std::fill(cnt, cnt + nb, 0);
     for (size_t i = lo; i < hi; i++)
       if (dig[i]) cnt[bucketOf(dig[i])]++;
     size_t off = 0;
@@ -572,7 +594,7 @@ Jac<F> windowSorted(const Source<F>& src, const Ref* refs, const int16_t* dig, s
         }
       }
       if (!m) break;
-      invertAll(den.data(), pref.data(), m);  // pref[k] = 1 / den[k]
+      invertAll(den, pref, m);  // pref[k] = 1 / den[k]
       // results written forward over the run (pair k goes to slot ≤ k, which no later pair reads)
       size_t q = 0;
       for (size_t b = 0; b < nb; b++) {
@@ -607,7 +629,7 @@ Jac<F> windowSorted(const Source<F>& src, const Ref* refs, const int16_t* dig, s
       }
     }
   }
-  return reduceBuckets(bucket.data(), meta.data(), nb);
+  return reduceBuckets(bucket, meta, nb);
 }
 
 // Same with Jacobian buckets and mixed additions (small inputs, few buckets).
