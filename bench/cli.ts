@@ -23,12 +23,19 @@ const circuit = arg('circuit', 'staking-lstm');
 const prover = arg('prover', 'auto') as ProverKind;
 const BIN = fileURLToPath(new URL('../bin/zkinfer.js', import.meta.url));
 
-/** Median wall time (ms) of a child process, checked to succeed. */
-function timeChild(args: string[], n = runs, env: Record<string, string> = {}): number {
+// Node reads the certificates named by NODE_EXTRA_CA_CERTS at every start, before any script runs (≈ 40 ms on the
+// bench machine, whose environment sets it to the system bundle): when it is set, the whole-process prove is also
+// timed without it, interleaved, so that both figures come from the same run (docs/network.md "CLI start-up").
+const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
+const extraCa = process.env[EXTRA_CA];
+const withoutExtraCa = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => { const e = { ...env }; delete e[EXTRA_CA]; return e; };
+
+/** Median wall time (ms) of a child process, checked to succeed; `env` is added to this process's environment. */
+function timeChild(args: string[], n = runs, env: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): number {
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env } });
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...base, ...env } });
     ms.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   }
@@ -39,6 +46,7 @@ const base = timeChild(['-e', '0']);
 const version = timeChild([BIN, '--version']);
 const help = timeChild([BIN, '--help']);
 console.log(`start-up (median of ${runs}): node -e 0 ${base.toFixed(0)} ms | zkinfer --version ${version.toFixed(0)} ms (${(version / base).toFixed(2)}×) | zkinfer --help ${help.toFixed(0)} ms (${(help / base).toFixed(2)}×)`);
+if (extraCa !== undefined) console.log(`${EXTRA_CA} is set (${extraCa}): node -e 0 without it ${timeChild(['-e', '0'], runs, {}, withoutExtraCa(process.env)).toFixed(0)} ms`);
 
 let dir: string;
 let input: unknown;
@@ -65,7 +73,8 @@ try {
   // same command with ZKINFER_NO_BUNDLE=1 runs the compiled modules, measured in the same runs
   const bundled = proveBundleFresh();
   if (!bundled) process.stderr.write('note: no prove bundle newer than dist/ (run `npm run build`): both whole-process rows run the compiled modules\n');
-  const inProcess: number[] = [], whole: number[] = [], unbundled: number[] = [], ratios: number[] = [], ratiosUnbundled: number[] = [];
+  const inProcess: number[] = [], whole: number[] = [], unbundled: number[] = [], noCa: number[] = [];
+  const ratios: number[] = [], ratiosUnbundled: number[] = [], ratiosNoCa: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const f = await prove(dir, input, { pool });
@@ -75,10 +84,14 @@ try {
     unbundled.push(timeChild(args, 1, { ZKINFER_NO_BUNDLE: '1' }));
     ratios.push(whole[i]! / inProcess[i]!);
     ratiosUnbundled.push(unbundled[i]! / inProcess[i]!);
+    if (extraCa !== undefined) {
+      noCa.push(timeChild(args, 1, {}, withoutExtraCa(process.env)));
+      ratiosNoCa.push(noCa[i]! / inProcess[i]!);
+    }
   }
   await pool.close();
   await releaseSnarkjsCurve();
-  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)`);
+  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)${extraCa !== undefined ? ` | without ${EXTRA_CA} ${median(noCa).toFixed(0)} ms (${median(ratiosNoCa).toFixed(2)}×)` : ''}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
