@@ -8,8 +8,8 @@ export { NativeProverError } from './errors.js';
 export { nativeAddonError, addonPath, type NativeTimings, type NativeKeyInfo, type NativeKeyOptions } from './addon.js';
 
 const decimal = z.string().regex(/^[0-9]+$/);
-/** The addon's answer, checked before it leaves this module (the C++ boundary). */
-const RawProofSchema = z.object({
+/** The addon's answer, checked before it leaves this module (the C++ boundary; exported for test/zkml/schema-verdicts.test.ts). */
+export const RawProofSchema = z.object({
   pi_a: z.tuple([decimal, decimal, z.literal('1')]),
   pi_b: z.tuple([z.tuple([decimal, decimal]), z.tuple([decimal, decimal]), z.tuple([z.literal('1'), z.literal('0')])]),
   pi_c: z.tuple([decimal, decimal, z.literal('1')]),
