@@ -190,9 +190,9 @@ class ProveWorker : public PromiseWorker {
 
  protected:
   void run() override {
-    std::vector<uint64_t> w = parseWtns(wtns_.data(), wtns_.size());
+    MappedArray<uint64_t> w = parseWtnsMapped(wtns_.data(), wtns_.size());
     wtns_ = MappedArray<uint8_t>();
-    proof_ = prove(*st_->key, st_->domain, w, &timings_);
+    proof_ = prove(*st_->key, st_->domain, w.data(), w.size(), &timings_);
     st_.reset();
   }
   Napi::Value result(Napi::Env env) override { return proofObject(env, proof_, timings_); }

@@ -47,12 +47,12 @@ void g1Strings(const G1& p, std::string out[2]) {
 // The H MSM's scalars: A(ω^i), B(ω^i) from the key's QAP coefficients times the witness, C = A·B pointwise (as
 // snarkjs buildABC1); each moved to the odd coset (IFFT, multiply coefficient i by inc^i, FFT); then A·B − C on
 // the coset, out of Montgomery form, written over A's storage (same 4-limb layout). B and C are unmapped on return.
-MappedArray<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, double* abcMs, double* fftMs,
+MappedArray<Fr> quotientScalars(const Zkey& z, const Domain& d, const uint64_t* w, double* abcMs, double* fftMs,
                                 size_t* released) {
   const size_t n = z.domainSize;
   auto t = Clock::now();
   // coefficients are stored as value·R², witness values are canonical: one Montgomery product is in Montgomery form
-  const Fr* wc = reinterpret_cast<const Fr*>(w.data());
+  const Fr* wc = reinterpret_cast<const Fr*>(w);
   // own zeroed mappings in huge pages (msm.hpp MappedArray: 4 KB page faults are expensive on the bench VM)
   MappedArray<Fr> a(n, true), bc(2 * n, true);
   Fr *b = bc.data(), *c = bc.data() + n;
@@ -81,10 +81,10 @@ MappedArray<Fr> quotientScalars(const Zkey& z, const Domain& d, const std::vecto
 
 }  // namespace
 
-ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& w, ProveTimings* tm) {
+ProofStrings prove(const Zkey& z, const Domain& d, const uint64_t* w, size_t words, ProveTimings* tm) {
   auto tStart = Clock::now();
-  if (w.size() != (size_t)z.nVars * 4) {
-    throw FormatError("witness has " + std::to_string(w.size() / 4) + " signals but the circuit has " + std::to_string(z.nVars));
+  if (words != (size_t)z.nVars * 4) {
+    throw FormatError("witness has " + std::to_string(words / 4) + " signals but the circuit has " + std::to_string(z.nVars));
   }
   const size_t n = z.domainSize;
 
@@ -102,13 +102,13 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   G1 piA, piB1, piC;
   G2 piB;
   try {
-    piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w.data(), z.nVars, &sA);
+    piA = msmG1(FixedBases<Fq>{z.A.data(), z.t}, w, z.nVars, &sA);
     witnessReleased += z.releaseTables(z.A, z.nVars);
-    piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w.data(), z.nVars, &sB1);
+    piB1 = msmG1(FixedBases<Fq>{z.B1.data(), z.t}, w, z.nVars, &sB1);
     witnessReleased += z.releaseTables(z.B1, z.nVars);
-    piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w.data(), z.nVars, &sB2);
+    piB = msmG2(FixedBases<Fq2>{z.B2.data(), z.t}, w, z.nVars, &sB2);
     witnessReleased += z.releaseTables(z.B2, z.nVars);
-    piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w.data() + 4 * (z.nPublic + 1), z.nC(), &sC);
+    piC = msmG1(FixedBases<Fq>{z.C.data(), z.t}, w + 4 * (z.nPublic + 1), z.nC(), &sC);
     witnessReleased += z.releaseTables(z.C, z.nC());
   } catch (...) {
     quotient.join();
@@ -152,7 +152,7 @@ ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& 
   bA.x.c1.toInt(tmp); out.b[0][1] = toDecimal(tmp);
   bA.y.c0.toInt(tmp); out.b[1][0] = toDecimal(tmp);
   bA.y.c1.toInt(tmp); out.b[1][1] = toDecimal(tmp);
-  for (uint32_t i = 1; i <= z.nPublic; i++) out.publicSignals.push_back(toDecimal(&w[4 * i]));
+  for (uint32_t i = 1; i <= z.nPublic; i++) out.publicSignals.push_back(toDecimal(w + 4 * i));
 
   if (tm) {
     tm->abc = abcMs;

@@ -23,7 +23,11 @@ struct ProveTimings {
 };
 
 // One proof for `witness` (canonical 4-limb integers, z.nVars of them). Fresh r, s from getrandom.
-ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& witness, ProveTimings* timings);
+// `words` = 4 · z.nVars (checked).
+ProofStrings prove(const Zkey& z, const Domain& d, const uint64_t* witness, size_t words, ProveTimings* timings);
+inline ProofStrings prove(const Zkey& z, const Domain& d, const std::vector<uint64_t>& witness, ProveTimings* timings) {
+  return prove(z, d, witness.data(), witness.size(), timings);
+}
 
 // Several witnesses of one key in one call: min(k, threads) proofs run at once, the cores split between them
 // (a single proof's serial phases leave cores idle; concurrent proofs fill them). Each proof has fresh r, s.

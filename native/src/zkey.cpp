@@ -224,7 +224,9 @@ void copyZkeyBody(const uint8_t* data, size_t len, const ZkeyHeader& z, int t, u
   points(b.s7, z.nVars, l.B2, 128, readG2, "section 7 (B2 points)");
 }
 
-std::vector<uint64_t> parseWtns(const uint8_t* data, size_t len) {
+namespace {
+// Checks a .wtns image's header and sections; returns its signal count and where its values start.
+uint32_t wtnsValues(const uint8_t* data, size_t len, size_t* offset) {
   BinFile f = readBin(data, len, "wtns", "wtns");
   if (f.version < 1 || f.version > 2) throw FormatError("unsupported wtns version " + std::to_string(f.version));
   Section s1 = unique(f, 1, "wtns");
@@ -234,11 +236,32 @@ std::vector<uint64_t> parseWtns(const uint8_t* data, size_t len) {
   uint32_t n = rdU32(h + 36);
   Section s2 = unique(f, 2, "wtns");
   if (s2.size != (size_t)n * 32) throw FormatError("wtns data section has the wrong size for " + std::to_string(n) + " signals");
-  std::vector<uint64_t> w((size_t)n * 4);
-  memcpy(w.data(), data + s2.offset, s2.size);
+  *offset = s2.offset;
+  return n;
+}
+
+// Copies n values into w (4 limbs each), each checked to be below r.
+void copyWtns(const uint8_t* values, uint32_t n, uint64_t* w) {
+  memcpy(w, values, (size_t)n * 32);
   for (size_t i = 0; i < n; i++) {
     if (geq4(&w[4 * i], FR_PARAMS.p)) throw FormatError("witness value " + std::to_string(i) + " is not a field element");
   }
+}
+}  // namespace
+
+std::vector<uint64_t> parseWtns(const uint8_t* data, size_t len) {
+  size_t off = 0;
+  const uint32_t n = wtnsValues(data, len, &off);
+  std::vector<uint64_t> w((size_t)n * 4);
+  copyWtns(data + off, n, w.data());
+  return w;
+}
+
+MappedArray<uint64_t> parseWtnsMapped(const uint8_t* data, size_t len) {
+  size_t off = 0;
+  const uint32_t n = wtnsValues(data, len, &off);
+  MappedArray<uint64_t> w((size_t)n * 4, true);
+  copyWtns(data + off, n, w.data());
   return w;
 }
 
