@@ -3,7 +3,7 @@ import { inferenceAttestorAbi } from './abi-index.js';
 import type { EthClients } from './clients.js';
 import { sendTx } from './tx.js';
 import { InvalidInputError } from '../errors/base.js';
-import { z } from '../zod-mini.js';
+import * as z from '../zod-mini.js';
 import { ProofFileSchema } from '../zkml/format/proof-file.js';
 import { vkRegistration } from '../zkml/format/solidity.js';
 

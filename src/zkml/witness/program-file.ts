@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { int, natural, z } from '../../zod-mini.js';
+import * as z from '../../zod-mini.js';
 import type { FixedProgram } from '../quantize/program.js';
 import { DIRECT_LAYOUT_VERSION } from '../r1cs/emit.js';
 import { WitnessInputError } from './errors.js';
@@ -15,9 +15,9 @@ export const PROGRAM_FORMAT = 'zkinfer-witness-program';
 const ProgramFileSchema = z.object({
   format: z.literal(PROGRAM_FORMAT),
   version: z.literal(1),
-  layout: int(),
-  nIn: natural(),
-  nSignals: natural(),
+  layout: z.safeInt(),
+  nIn: z.natural(),
+  nSignals: z.natural(),
   tables: z.array(z.unknown()),
   gadgets: z.array(z.looseObject({ kind: z.string(), node: z.string() })),
   outputs: z.array(z.unknown()),

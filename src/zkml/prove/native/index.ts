@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { matching, z } from '../../../zod-mini.js';
+import * as z from '../../../zod-mini.js';
 import type { Groth16Prover, Groth16ProveResult } from '../types.js';
 import { loadNativeAddon, type NativeAddon, type NativeKeyInfo, type NativeKeyOptions, type NativeProvingKey, type NativeRawProof, type NativeTimings } from './addon.js';
 import { NativeProverError } from './errors.js';
@@ -7,7 +7,7 @@ import { NativeProverError } from './errors.js';
 export { NativeProverError } from './errors.js';
 export { nativeAddonError, addonPath, type NativeTimings, type NativeKeyInfo, type NativeKeyOptions } from './addon.js';
 
-const decimal = matching(/^[0-9]+$/);
+const decimal = z.matching(/^[0-9]+$/);
 /** The addon's answer, checked before it leaves this module (the C++ boundary; exported for test/zkml/schema-verdicts.test.ts). */
 export const RawProofSchema = z.object({
   pi_a: z.tuple([decimal, decimal, z.literal('1')]),
