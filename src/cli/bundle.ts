@@ -31,15 +31,14 @@ const LAZY_CHILD_PROCESS: Plugin = {
 };
 
 /**
- * Parts of zod that `zkinfer prove` never runs, left out of its bundle (docs/network.md "CLI start-up", round 10): the
- * error messages of every language but English (z.locales, 300 kB of the 760 kB bundle: each run read, copied and
- * ran their module wrappers; zod's default English messages come from classic/schemas.js's own import of en.js),
- * z.fromJSONSchema and z.compile. Each export left out becomes a function that throws, naming itself; the build stops
- * when a file no longer has the shape this expects (a zod update), rather than bundle something else.
+ * Parts of zod that `zkinfer prove` never runs, left out of its bundle (docs/network.md "CLI start-up", rounds 10–11): the
+ * error messages of every language but English (z.locales; src/zod-mini.ts imports en.js itself) and z.compile, which
+ * zod/mini's namespace re-exports. Each export left out becomes a function that throws, naming itself; the build stops
+ * when a file no longer has the shape this expects (a zod update), rather than bundle something else. Classic zod
+ * (`from 'zod'`) is not in the bundle at all since round 11: the build stops if it comes back (classicZodInputs).
  */
 const ZOD_TRIM: { file: RegExp; keep: string[] }[] = [
   { file: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/, keep: ['en'] },
-  { file: /[\\/]zod[\\/]v4[\\/]classic[\\/]from-json-schema\.js$/, keep: [] },
   { file: /[\\/]zod[\\/]v4[\\/]core[\\/]compile\.js$/, keep: [] },
 ];
 const EXPORT_LINE = /^export (?:\{ default as (\w+) \} from "\.\/[\w-]+\.js";|(?:async )?(?:function\*?|const|let|class) (\w+)\b.*)$/;
@@ -84,6 +83,13 @@ const LAZY_FS_PROMISES: Plugin = {
   },
 };
 
+/**
+ * The bundle's inputs that are classic zod: a module on the prove path that imports `zod` instead of src/zod-mini.ts
+ * brings back classic zod's module init and schema classes (≈ 12 ms of main-thread CPU per `zkinfer prove`,
+ * docs/network.md "CLI start-up", round 11).
+ */
+export const classicZodInputs = (inputs: string[]): string[] => inputs.filter((f) => /(^|[\\/])zod[\\/](v4[\\/]classic[\\/]|index\.js$)/.test(f));
+
 /** Packages built into the bundle; every other bare import stays an import from node_modules. */
 const BUNDLED = new Set(['zod', 'commander']);
 const packageName = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
@@ -118,7 +124,7 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
   const root = packageRoot();
   await mkdir(dirname(outfile), { recursive: true });
   const tmp = `${outfile}.tmp-${process.pid}`; // renamed into place: a running `zkinfer prove` never reads half a file
-  await esbuild.build({
+  const built = await esbuild.build({
     entryPoints: [join(root, 'src', 'cli', 'prove-entry.ts')],
     outfile: tmp,
     bundle: true,
@@ -132,6 +138,7 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     minifySyntax: true,
     legalComments: 'none',
     charset: 'ascii',
+    metafile: true,
     // modules that find files beside themselves read import.meta.url: the bundle's own file URL
     define: { 'import.meta.url': '__zkinferImportMetaUrl' },
     banner: { js: `${IMPORT_META_URL}; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
@@ -143,6 +150,8 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
       },
     }, LAZY_CHILD_PROCESS, TRIM_ZOD],
   });
+  const classic = classicZodInputs(Object.keys(built.metafile.inputs));
+  if (classic.length) throw new Error(`the prove bundle pulls in classic zod (${classic.join(', ')}): import schemas from src/zod-mini.ts on the prove path`);
   // import("pkg") of an external package goes through __zkinferImport: a function compiled from V8's code cache
   // loses vm.Script's dynamic-import callback on Node 20, so bundle-run.ts passes one made outside the script
   const text = await readFile(tmp, 'utf8');

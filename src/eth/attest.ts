@@ -1,9 +1,9 @@
 import { encodePacked, getAddress, keccak256, parseEventLogs, type Address, type Hex } from 'viem';
-import { z } from 'zod';
 import { inferenceAttestorAbi } from './abi-index.js';
 import type { EthClients } from './clients.js';
 import { sendTx } from './tx.js';
 import { InvalidInputError } from '../errors/base.js';
+import * as z from '../zod-mini.js';
 import { ProofFileSchema } from '../zkml/format/proof-file.js';
 import { vkRegistration } from '../zkml/format/solidity.js';
 
@@ -11,8 +11,8 @@ import { vkRegistration } from '../zkml/format/solidity.js';
  * The part of PROOF.json (docs/zkml-prove.md, src/zkml/format/proof-file.ts) the attestor needs: circuit id,
  * snarkjs proof, public signals. Extra fields (outputs, security, prover) are ignored.
  */
-export const AttestProofSchema = ProofFileSchema.pick({ circuit_id: true, proof: true, public_signals: true }).extend({
-  public_signals: ProofFileSchema.shape.public_signals.min(1),
+export const AttestProofSchema = z.extend(z.pick(ProofFileSchema, { circuit_id: true, proof: true, public_signals: true }), {
+  public_signals: ProofFileSchema.shape.public_signals.check(z.minLength(1)),
 });
 export type AttestProof = z.infer<typeof AttestProofSchema>;
 

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { SecurityLevelSchema } from './metadata.js';
 import { FormatError } from './errors.js';
 
-const Fe = z.string().regex(/^[0-9]{1,78}$/, 'a decimal field element');
+const Fe = z.matching(/^[0-9]{1,78}$/, 'a decimal field element');
 
 /** A Groth16 proof in snarkjs's JSON format. */
 export const Groth16ProofSchema = z.object({
@@ -19,12 +19,12 @@ export const Groth16ProofSchema = z.object({
  * re-decodes them from the public signals itself and flags a file whose `outputs` differ (docs/security.md).
  */
 export const ProofFileSchema = z.object({
-  circuit_id: z.string().regex(/^[0-9a-f]{64}$/),
+  circuit_id: z.matching(/^[0-9a-f]{64}$/),
   proof: Groth16ProofSchema,
   public_signals: z.array(Fe),
   outputs: z.array(z.array(z.number())),
   security: SecurityLevelSchema,
-  prover: z.string().optional(),
+  prover: z.optional(z.string()),
 });
 export type ProofFile = z.infer<typeof ProofFileSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import type { CircuitMetadata } from '../format/metadata.js';
 import { circuitInputSignals, encodeInputFields } from '../format/layout.js';
 import { checkInputRange } from '../quantize/input-range.js';

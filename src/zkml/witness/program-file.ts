@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import type { FixedProgram } from '../quantize/program.js';
 import { DIRECT_LAYOUT_VERSION } from '../r1cs/emit.js';
 import { WitnessInputError } from './errors.js';
@@ -15,11 +15,11 @@ export const PROGRAM_FORMAT = 'zkinfer-witness-program';
 const ProgramFileSchema = z.object({
   format: z.literal(PROGRAM_FORMAT),
   version: z.literal(1),
-  layout: z.number().int(),
-  nIn: z.number().int().min(0),
-  nSignals: z.number().int().min(0),
+  layout: z.safeInt(),
+  nIn: z.natural(),
+  nSignals: z.natural(),
   tables: z.array(z.unknown()),
-  gadgets: z.array(z.object({ kind: z.string(), node: z.string() }).passthrough()),
+  gadgets: z.array(z.looseObject({ kind: z.string(), node: z.string() })),
   outputs: z.array(z.unknown()),
 });
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from '../../../zod-mini.js';
 import type { Groth16Prover, Groth16ProveResult } from '../types.js';
 import { loadNativeAddon, type NativeAddon, type NativeKeyInfo, type NativeKeyOptions, type NativeProvingKey, type NativeRawProof, type NativeTimings } from './addon.js';
 import { NativeProverError } from './errors.js';
@@ -7,9 +7,9 @@ import { NativeProverError } from './errors.js';
 export { NativeProverError } from './errors.js';
 export { nativeAddonError, addonPath, type NativeTimings, type NativeKeyInfo, type NativeKeyOptions } from './addon.js';
 
-const decimal = z.string().regex(/^[0-9]+$/);
-/** The addon's answer, checked before it leaves this module (the C++ boundary). */
-const RawProofSchema = z.object({
+const decimal = z.matching(/^[0-9]+$/);
+/** The addon's answer, checked before it leaves this module (the C++ boundary; exported for test/zkml/schema-verdicts.test.ts). */
+export const RawProofSchema = z.object({
   pi_a: z.tuple([decimal, decimal, z.literal('1')]),
   pi_b: z.tuple([z.tuple([decimal, decimal]), z.tuple([decimal, decimal]), z.tuple([z.literal('1'), z.literal('0')])]),
   pi_c: z.tuple([decimal, decimal, z.literal('1')]),
