@@ -182,7 +182,8 @@ class BatchWorker : public PromiseWorker {
 class ProveWorker : public PromiseWorker {
  public:
   // the witness bytes are copied on the JS thread into whole huge pages from 256 kB up (mapped.hpp): the staking
-  // LSTM's 700 kB took ≈ 170 page faults of 4 KB there in a fresh process (docs/native-prover.md "Round 10")
+  // LSTM's 700 kB took ≈ 170 page faults of 4 KB there in a fresh process (docs/native-prover.md "Page faults of
+  // a fresh process")
   ProveWorker(Napi::Env env, std::shared_ptr<KeyState> st, const uint8_t* wtns, size_t len)
       : PromiseWorker(env, "WITNESS_INVALID"), st_(std::move(st)), wtns_(len, true, true) {
     if (len) memcpy(wtns_.data(), wtns, len);

@@ -7,7 +7,7 @@ namespace zk {
 
 // The tables live in one MappedArray of 2n elements (huge pages from n = 2^15, where they fill one 2 MB page): a
 // fresh process builds them at its first key load, and in 4 KB pages their 512 faults at 2^15 cost ≈ 9 ms on the
-// bench VM (docs/native-prover.md, "Round 10").
+// bench VM (docs/native-prover.md, "Page faults of a fresh process").
 struct Domain {
   int power = 0;
   size_t n = 0;

@@ -13,21 +13,11 @@
 
 namespace zk {
 
-// An uninitialised array in its own anonymous mapping, unmapped when destroyed. Holds the endomorphism images
-// E(P) (the MSM's largest temporary, n points): their memory goes back to the system at once instead of staying
-// in malloc's heap, where freed blocks kept the peak RSS 14 MB higher at 2^17 (docs/native-prover.md, "Memory").
-// Pages never written are never resident; they start zeroed.
-// With `huge` (the per-proof buffers: the quotient's A, B, C, the MSM term arrays) an array of ≥ 2 MB is mapped
-// at a 2 MB boundary with MADV_HUGEPAGE, and a smaller one comes from malloc (calloc), whose heap is reused
-// proof after proof. On the bench machine's VM a 4 KB page fault costs ~11 µs, so these buffers faulted in 4 KB at
-// a time cost ~80 ms of a 2^17 8-bit proof (7,164 faults); in 2 MB pages ~40× less (docs/native-prover.md,
-// "Round 8"). Only whole 2 MB extents inside the array get huge pages, so the residency stays that of the array.
-// A `huge` array of 256 kB to 2 MB is a hugeblocks block (above; zeroed), reused by later arrays.
-// `wholePages` (with `huge`) rounds a larger mapping up to whole 2 MB pages, so its tail is no 4 KB pages either.
 // Blocks of whole 2 MB huge pages kept for reuse: a fresh process faults each in once as 2 MB pages, where calloc's
 // heap faulted its 4 KB pages (≈ 17 µs each on the bench VM) in every fresh process, and later proofs reuse it
 // without faults. Used for `huge` arrays of 256 kB to 2 MB (zeroed on reuse) and by the MSM's per-task scratch
-// (msm.cpp). At most 32 MB stay kept; a block is taken best-fit (docs/native-prover.md, "Round 10").
+// (msm.cpp). At most 32 MB stay kept; a block is taken best-fit (docs/native-prover.md, "Page faults of a fresh
+// process").
 namespace hugeblocks {
 constexpr size_t PAGE = (size_t)2 << 20, KEEP_BYTES = (size_t)32 << 20;
 struct Block {
@@ -79,6 +69,17 @@ inline void give(Block b) {
 }
 }  // namespace hugeblocks
 
+// An uninitialised array in its own anonymous mapping, unmapped when destroyed. Holds the endomorphism images
+// E(P) (the MSM's largest temporary, n points): their memory goes back to the system at once instead of staying
+// in malloc's heap, where freed blocks kept the peak RSS 14 MB higher at 2^17 (docs/native-prover.md, "Memory").
+// Pages never written are never resident; they start zeroed.
+// With `huge` (the per-proof buffers: the quotient's A, B, C, the MSM term arrays, the witness) an array of more than
+// 2 MB is mapped at a 2 MB boundary with MADV_HUGEPAGE, one of 256 kB to 2 MB is a zeroed hugeblocks block (above),
+// reused by later arrays, and a smaller one comes from malloc (calloc), whose heap is reused proof after proof. On
+// the bench machine's VM a 4 KB page fault costs ≈ 11–17 µs, so these buffers faulted in 4 KB at a time cost ~80 ms
+// of a 2^17 8-bit proof (7,164 faults); in 2 MB pages ~40× less (docs/native-prover.md, "Round 8"). Only whole 2 MB
+// extents inside a large array get huge pages, so the residency stays that of the array; `wholePages` rounds the
+// mapping up to whole 2 MB pages instead, so that its tail is no 4 KB pages either.
 template <class T>
 class MappedArray {
  public:

@@ -43,7 +43,7 @@ std::string sha256FileHex(const std::string& path) {
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("sha256: OpenSSL init failed");
   // 64 kB, not zeroed: a 1 MB zeroed buffer per file cost a fresh `zkinfer prove` ≈ 780 page faults (≈ 17 µs each on
   // the bench VM) while it hashes the circuit's four files; reads of 64 kB keep the same hashing speed
-  // (docs/native-prover.md, "Round 10")
+  // (docs/native-prover.md, "Page faults of a fresh process")
   constexpr size_t CHUNK = 1 << 16;
   std::unique_ptr<unsigned char[]> buf(new unsigned char[CHUNK]);
   for (off_t pos = 0;;) {

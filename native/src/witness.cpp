@@ -70,8 +70,8 @@ void toField(i128 x, uint64_t out[4]) {
 
 struct Machine {
   const Tape& t;
-  // registers (16 bytes) then wires (4 limbs each, canonical), zeroed, in one mapping of whole huge pages from
-  // 256 kB up: a fresh process's witness faulted ≈ 300 pages of 4 KB in before (mapped.hpp)
+  // registers (16 bytes) then wires (4 limbs each, canonical), zeroed, in one huge MappedArray (mapped.hpp: a reused
+  // 2 MB huge-page block up to 2 MB): a fresh process's witness faulted ≈ 300 pages of 4 KB in before
   MappedArray<uint64_t> mem;
   i128* reg;
   uint64_t* wire;
