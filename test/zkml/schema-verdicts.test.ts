@@ -6,6 +6,7 @@
 // accepted data, or the issues' code, path and message and the error text the typed errors build from them.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAttestProof } from '../../src/eth/attest.js';
 import { CircuitMetadataSchema, PublicLayoutSchema, TensorSpecSchema } from '../../src/zkml/format/metadata.js';
@@ -13,8 +14,10 @@ import { Groth16ProofSchema, parseProofFile, ProofFileSchema } from '../../src/z
 import { RawProofSchema } from '../../src/zkml/prove/native/index.js';
 import { InputDataSchema, parseInputData } from '../../src/zkml/witness/inputs.js';
 import { programFromJson } from '../../src/zkml/witness/program-file.js';
+import { repoRoot } from '../fixtures/onnx/paths.js';
 
-const FIXTURE = new URL('../fixtures/schema-verdicts.json', import.meta.url);
+// from the repository root: the JSON is not compiled into dist/, where npm test runs this file
+const FIXTURE = join(repoRoot(), 'test/fixtures/schema-verdicts.json');
 const hex = 'ab'.repeat(32), fe = '123456789';
 const tensor = { name: 'x', signal: 'in', shape: [1, 4], scaleBits: 12, rangeBits: 40 };
 const metadata = {
