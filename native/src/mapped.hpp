@@ -18,6 +18,22 @@ namespace zk {
 // without faults. Used for `huge` arrays of 256 kB to 2 MB (zeroed on reuse) and by the MSM's per-task scratch
 // (msm.cpp). At most 32 MB stay kept; a block is taken best-fit (docs/native-prover.md, "Page faults of a fresh
 // process").
+// `keep` bytes (a multiple of 4 KB) at a 2 MB boundary, advised MADV_HUGEPAGE (a hint), zeroed: the mapping holds
+// keep + 2 MB, enough for `keep` from any aligned start in it, and the rest is handed back. (Mapping only `bytes`
+// + 2 MB while keeping a 2 MB-rounded range once let the kept range end past the mapping, and the destructor then
+// unmapped a neighbour's pages: a SIGSEGV in the addon's own code, test/zkml/witness-tape.test.ts.)
+inline void* mapHugeAligned(size_t keep) {
+  const size_t H = (size_t)2 << 20, len = keep + H;
+  void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  char* at = static_cast<char*>(p);
+  char* aligned = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(at) + H - 1) & ~(uintptr_t)(H - 1));
+  if (aligned > at) munmap(at, (size_t)(aligned - at));
+  if (at + len > aligned + keep) munmap(aligned + keep, (size_t)(at + len - (aligned + keep)));
+  madvise(aligned, keep, MADV_HUGEPAGE);
+  return aligned;
+}
+
 namespace hugeblocks {
 constexpr size_t PAGE = (size_t)2 << 20, KEEP_BYTES = (size_t)32 << 20;
 struct Block {
@@ -49,15 +65,7 @@ inline Block take(size_t bytes, bool zero) {
     }
   }
   const size_t len = (bytes + PAGE - 1) & ~(PAGE - 1);
-  // enough to keep `len` bytes from any 2 MB-aligned start in it
-  void* p = mmap(nullptr, len + PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-  char* at = static_cast<char*>(p);
-  char* aligned = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(at) + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
-  if (aligned > at) munmap(at, (size_t)(aligned - at));
-  if (at + len + PAGE > aligned + len) munmap(aligned + len, (size_t)(at + len + PAGE - (aligned + len)));
-  madvise(aligned, len, MADV_HUGEPAGE);  // a hint; new pages read as zero
-  return {aligned, len};
+  return {mapHugeAligned(len), len};
 }
 inline void give(Block b) {
   std::lock_guard<std::mutex> g(lock());
@@ -101,25 +109,15 @@ class MappedArray {
       heap_ = true;
       return;
     }
-    // whole pages keep bytes rounded up to 2 MB from the aligned start, so the mapping must hold that much past any
-    // start it may get: with only bytes + H the kept range could end past the mapping and the destructor unmapped
-    // another mapping's pages (seen as a SIGSEGV in the addon's own code, test/zkml/witness-tape.test.ts)
-    const size_t len = huge ? (whole ? (bytes + H - 1) & ~(H - 1) : bytes) + H : bytes;
-    void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    char* at = static_cast<char*>(p);
-    if (huge) {  // keep the 2 MB-aligned part, hand back the rest; the advice is only a hint
-      char* aligned = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(at) + H - 1) & ~(uintptr_t)(H - 1));
-      const size_t keep = whole ? (bytes + H - 1) & ~(H - 1) : (bytes + 4095) & ~(size_t)4095;
-      if (aligned > at) munmap(at, (size_t)(aligned - at));
-      if (at + len > aligned + keep) munmap(aligned + keep, (size_t)(at + len - (aligned + keep)));
-      madvise(aligned, keep, MADV_HUGEPAGE);
-      at = aligned;
-      mapped_ = keep;
-    } else {
-      mapped_ = bytes;
+    if (huge) {
+      mapped_ = whole ? (bytes + H - 1) & ~(H - 1) : (bytes + 4095) & ~(size_t)4095;
+      p_ = static_cast<T*>(mapHugeAligned(mapped_));
+      return;
     }
-    p_ = reinterpret_cast<T*>(at);
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    p_ = static_cast<T*>(p);
+    mapped_ = bytes;
   }
   MappedArray(const MappedArray&) = delete;
   MappedArray& operator=(const MappedArray&) = delete;
