@@ -18,7 +18,7 @@ after(async () => { await closeDefaultPools(); await releaseSnarkjsCurve(); });
 const files = ['vk.json', 'witness.wasm', 'circuit.r1cs', 'circuit.zkey'];
 
 test('the early hashes are those of the files, each taken once, and loadArtifacts passes with them', async (t) => {
-  if (!loadNativeAddon()?.sha256File) return t.skip('native addon not built: no early hashes');
+  if (!loadNativeAddon()?.sha256Files) return t.skip('native addon not built: no early hashes');
   prefetchArtifactHashes(dir);
   for (const f of files) {
     const early = takePrefetchedHash(join(dir, f));
@@ -32,7 +32,7 @@ test('the early hashes are those of the files, each taken once, and loadArtifact
 });
 
 test('a tampered zkey is refused through its early hash; an early hash that failed is made again', async (t) => {
-  if (!loadNativeAddon()?.sha256File) return t.skip('native addon not built: no early hashes');
+  if (!loadNativeAddon()?.sha256Files) return t.skip('native addon not built: no early hashes');
   const bad = await copyArtifacts(dir, join(testCache, 'artifacts', `prefetch-tampered-${process.pid}`));
   const zkey = join(bad, 'circuit.zkey');
   const bytes = await readFile(zkey);

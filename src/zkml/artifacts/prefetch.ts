@@ -14,35 +14,23 @@ const store = (): Map<string, Promise<string>> => ((globalThis as Record<symbol,
 
 /**
  * Start hashing the files of `dir` that loadArtifacts checks for a proof (vk, witness generator, r1cs, zkey), one after
- * another on one pool thread (the JS thread, which is loading the CLI meanwhile, keeps the other core): one sha256Files
- * job, or a chain of sha256File calls with an addon built before it. Only with the
- * native addon (its sha256File); otherwise, and for a folder without metadata.json, nothing happens.
+ * another in one job on libuv's pool (the addon's sha256Files): it runs while this thread loads and runs the bundle,
+ * where a chain of sha256File calls waited for that to end before its first file and for a free turn between two files
+ * (round 10). The JS thread, loading the CLI meanwhile, keeps the other core. Only with the native addon; otherwise,
+ * and for a folder without metadata.json, nothing happens (loadArtifacts then hashes every file itself).
  */
 export function prefetchArtifactHashes(dir: string): void {
-  const addon = loadNativeAddon();
-  const sha256 = addon?.sha256File;
-  if (!addon || !sha256 || !existsSync(join(dir, ARTIFACT_FILES.metadata))) return;
+  const sha256Files = loadNativeAddon()?.sha256Files;
+  if (!sha256Files || !existsSync(join(dir, ARTIFACT_FILES.metadata))) return;
   const witness = existsSync(join(dir, ARTIFACT_FILES.program)) ? ARTIFACT_FILES.program : ARTIFACT_FILES.wasm;
   const paths = [ARTIFACT_FILES.vk, witness, ARTIFACT_FILES.r1cs, ARTIFACT_FILES.zkey].map((f) => resolve(dir, f));
-  // one job for the series, started now: it runs while this thread loads and runs the bundle, where a chain of
-  // sha256File calls waited for that to end before its first file and for a free turn between two files (round 10)
-  const series = addon.sha256Files?.(paths);
-  if (series) {
-    series.catch(() => undefined);
-    paths.forEach((path, i) => {
-      const hash = series.then((all) => all[i] ?? Promise.reject(new Error(`${path} could not be hashed early`)));
-      hash.catch(() => undefined); // a failed early hash is simply not used (sha256File hashes the file itself)
-      store().set(path, hash);
-    });
-    return;
-  }
-  let chain: Promise<unknown> = Promise.resolve();
-  for (const path of paths) {
-    const hash = chain.then(() => sha256(path));
+  const series = sha256Files(paths);
+  series.catch(() => undefined);
+  paths.forEach((path, i) => {
+    const hash = series.then((all) => all[i] ?? Promise.reject(new Error(`${path} could not be hashed early`)));
     hash.catch(() => undefined); // a failed early hash is simply not used (sha256File hashes the file itself)
     store().set(path, hash);
-    chain = hash.catch(() => undefined);
-  }
+  });
 }
 
 /** The early hash of `path`, once (a later check of the same file reads it again), or undefined. */
