@@ -15,6 +15,8 @@
 //    come from a cost model that counts the idle tail (docs/native-prover.md, "MSM round").
 #include "msm.hpp"
 
+#include "ifma.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <atomic>
@@ -24,6 +26,7 @@
 #include <cstring>
 #include <malloc.h>
 #include <thread>
+#include <type_traits>
 #include <unistd.h>
 #include <vector>
 
@@ -167,10 +170,13 @@ std::atomic<int> windowOverride{windowFromEnv()};
 //    on), every bucket access misses it: `miss` more per addition (G1 at 2^17: c = 15, 1 MB of buckets, took
 //    7 % longer than c = 13 single-threaded, where the count alone predicts 11 % less).
 // In multiplications of F: an inversion ≈ 400 Fq (Fq2: one Fq inversion plus a few Fq products ≈ 140 Fq2); a
-// miss ≈ 2 Fq ≈ 0.7 Fq2 (the same nanoseconds).
+// miss ≈ 2 Fq ≈ 0.7 Fq2 (the same nanoseconds). On G1 with the IFMA lanes (ifma.hpp) a batch-affine addition
+// costs ≈ 4.5 and a sorted-window one ≈ 6.5 scalar products (msm_bench, one thread: G1 at 2^15 takes 0.6× the
+// time; docs/native-prover.md, "Round 12").
 struct CurveCosts {
   double inv, miss;
   size_t pointBytes;
+  double affine = 7.5, sorted = 8.5;  // one batch-affine / sorted-window bucket addition
 };
 size_t l2Bytes() {
   static size_t v = [] {
@@ -179,10 +185,10 @@ size_t l2Bytes() {
   }();
   return v;
 }
-double reduceCost(double nb, bool affine, double inv) {
+double reduceCost(double nb, bool affine, const CurveCosts& k) {
   if (!affine || nb < (double)REDUCE_MIN_BUCKETS) return nb * 27.0;
   const double S = nb / (double)REDUCE_SEGMENT;
-  return nb * 2.0 * (6.0 + inv / S) + S * 38.0;
+  return nb * 2.0 * (k.affine - 1.5 + k.inv / S) + S * 38.0;
 }
 
 // windowSorted's block of terms: its gathered points fill about half the L2 cache (8,192 G1 / 4,096 G2 points on
@@ -209,12 +215,12 @@ Plan choosePlan(size_t n, int bits, unsigned T, const CurveCosts& k) {
       const size_t tasks = (size_t)nWin * chunks;
       const double rounds = (double)((tasks + T - 1) / T);
       const double combine = (double)tasks * 16.0;
-      const double jac = rounds * (m * (13.0 + miss) + reduceCost(nb, false, k.inv)) + combine;
+      const double jac = rounds * (m * (13.0 + miss) + reduceCost(nb, false, k)) + combine;
       // sorted: the batch-affine additions (~7.5) plus the counting sort and gather (~1), one inversion per tree
       // level of every block; only where a block holds ≥ 4 terms per bucket (what it is made for)
       if ((nb * 4 <= block && force == 0) || force == 3) {
         const double levels = std::log2(std::max(2.0, std::min(m, block) / nb)) + 1.0;
-        const double srt = rounds * (m * (8.5 + miss) + std::ceil(m / block) * levels * k.inv + reduceCost(nb, true, k.inv)) + combine;
+        const double srt = rounds * (m * (k.sorted + miss) + std::ceil(m / block) * levels * k.inv + reduceCost(nb, true, k)) + combine;
         if (srt < bestCost) {
           bestCost = srt;
           best = {c, nWin, false, true, 0, chunks};
@@ -225,7 +231,7 @@ Plan choosePlan(size_t n, int bits, unsigned T, const CurveCosts& k) {
         best = {c, nWin, false, false, 0, chunks};
       }
       if ((nb >= 64 && force != 3) || force == 1) {
-        const double aff = rounds * (m * (7.5 + k.inv / B + miss) + reduceCost(nb, true, k.inv)) + combine;
+        const double aff = rounds * (m * (k.affine + k.inv / B + miss) + reduceCost(nb, true, k)) + combine;
         if (force != 2 && aff < bestCost) {
           bestCost = aff;
           best = {c, nWin, true, false, (size_t)B, chunks};
@@ -256,6 +262,14 @@ inline void signedDigits(const uint64_t k[4], const Plan& p, int16_t* dig, size_
 template <class F>
 void invertAll(const F* den, F* inv, size_t m) {
   if (!m) return;
+#if defined(__x86_64__)
+  if constexpr (std::is_same_v<F, Fq>) {
+    if (m >= 16 && ifmaOn()) {  // eight lanes of AVX-512 IFMA (ifma.hpp)
+      ifma::invertAll(den, inv, m);
+      return;
+    }
+  }
+#endif
   F a0 = F::one(), a1 = F::one();
   size_t k = 0;
   for (; k + 1 < m; k += 2) {
@@ -306,7 +320,7 @@ struct AffineBatch {
   // copied into the batch (64 bytes a G1 term, 128 a G2 term; docs/native-prover.md, "Round 10")
   struct Op { Affine<F>* dst; const Affine<F>* src; uint8_t dbl, neg; };
   std::vector<Op> ops;  // ops[0 … m): the queued additions (a counter, not push_back: it was 3 % of a G1 MSM)
-  std::vector<F> den, pref;
+  std::vector<F> den, pref;  // pref: the inverses, or the numerators on the IFMA path
   size_t m = 0;
   explicit AffineBatch(size_t cap) : ops(cap), den(cap), pref(cap) {}
   size_t size() const { return m; }
@@ -332,6 +346,16 @@ struct AffineBatch {
   }
   void flush() {
     if (!m) return;
+#if defined(__x86_64__)
+    if constexpr (std::is_same_v<F, Fq>) {
+      if (m >= 16 && ifmaOn()) {  // the inversion and the additions on eight IFMA lanes (ifma.hpp)
+        for (size_t k = 0; k < m; k++) pref[k] = numerator(ops[k]);
+        ifma::addAll(ops.data(), den.data(), pref.data(), m);
+        m = 0;
+        return;
+      }
+    }
+#endif
     invertAll(den.data(), pref.data(), m);
     // two additions side by side (their products are independent: the CPU overlaps them)
     size_t k = 0;
@@ -682,7 +706,11 @@ template <class F>
 void planClass(ClassWork& cw) {
   const size_t n = cw.m;
   cw.T = n >= 1024 ? workerThreads() : 1;
-  const CurveCosts k = sizeof(F) == sizeof(Fq) ? CurveCosts{140.0, 2.0, sizeof(Affine<F>)} : CurveCosts{48.0, 0.7, sizeof(Affine<F>)};
+  CurveCosts k = sizeof(F) == sizeof(Fq) ? CurveCosts{140.0, 2.0, sizeof(Affine<F>)} : CurveCosts{48.0, 0.7, sizeof(Affine<F>)};
+  if (sizeof(F) == sizeof(Fq) && ifmaOn()) {
+    k.affine = 4.5;
+    k.sorted = 6.5;
+  }
   cw.p = choosePlan(n, cw.bits, cw.T, k);
   cw.chunks = cw.p.chunks;
   static const bool debug = [] {

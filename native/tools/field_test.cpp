@@ -5,7 +5,9 @@
 //   field_test self N S   N random values (seed S): every new routine against the one it replaced
 //                         (native/tools/field_ref.hpp) and the x86 path against the portable one; "ALL OK" at the end
 // ZKINFER_NATIVE_NO_ASM=1 selects the portable paths for the first mode.
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -15,6 +17,7 @@
 
 #include "field.hpp"
 #include "field_ref.hpp"
+#include "ifma.hpp"
 
 using namespace zk;
 
@@ -35,6 +38,53 @@ static void printHex(const uint64_t* v, int limbs) {
 static int failures = 0;
 static void check(bool ok, const char* what, uint64_t i) {
   if (!ok && failures++ < 10) printf("FAIL %s at %llu\n", what, (unsigned long long)i);
+}
+
+// The eight-lane IFMA batch inversion and affine additions (ifma.hpp) against the scalar formulas, for batch sizes
+// around the lane count and the MSM's (partial last groups included), destinations in shuffled order.
+template <class Rng, class Rnd>
+static void ifmaSelfTest(Rng& rng, Rnd& rnd) {
+#if defined(__x86_64__)
+  if (!ifmaOn()) {
+    printf("no AVX-512 IFMA on this CPU (or ZKINFER_NATIVE_IFMA=0): the eight-lane path is not compared\n");
+    return;
+  }
+  struct Pt { Fq x, y; };
+  struct Op { Pt* dst; const Pt* src; uint8_t dbl, neg; };
+  size_t checked = 0;
+  for (size_t m : {1, 2, 7, 8, 9, 15, 16, 17, 31, 40, 100, 511, 512, 513, 1024}) {
+    std::vector<Fq> den(m), num(m), inv(m);
+    for (size_t k = 0; k < m; k++) {
+      do den[k] = rnd(FQ_PARAMS, 1); while (den[k].isZero());
+      num[k] = rnd(FQ_PARAMS, 1);
+    }
+    ifma::invertAll(den.data(), inv.data(), m);
+    for (size_t k = 0; k < m; k++) check(inv[k] == den[k].inv() && !geq4(inv[k].v, FQ_PARAMS.p), "IFMA invertAll = inv, reduced", k);
+    std::vector<Pt> dst(m), src(m), want(m);
+    std::vector<Op> ops(m);
+    std::vector<size_t> order(m);
+    for (size_t k = 0; k < m; k++) order[k] = k;
+    std::shuffle(order.begin(), order.end(), rng);
+    for (size_t k = 0; k < m; k++) {
+      dst[k] = {rnd(FQ_PARAMS, 1), rnd(FQ_PARAMS, 1)};
+      src[k] = {rnd(FQ_PARAMS, 1), rnd(FQ_PARAMS, 1)};
+    }
+    for (size_t k = 0; k < m; k++) {
+      const size_t d = order[k];  // op k writes a destination far from op k − 1's, before or after it
+      ops[k] = {&dst[d], &src[k], 0, 0};
+      const Fq l = num[k] * den[k].inv();
+      const Fq x3 = l.sqr() - dst[d].x - src[k].x;
+      want[d] = {x3, l * (dst[d].x - x3) - dst[d].y};
+    }
+    ifma::addAll(ops.data(), den.data(), num.data(), m);
+    for (size_t k = 0; k < m; k++) check(dst[k].x == want[k].x && dst[k].y == want[k].y, "IFMA addAll = scalar affine addition", k);
+    checked += m;
+  }
+  printf("ok IFMA: eight-lane batch inversion and affine additions = scalar (%zu elements, batches of 1 to 1024)\n", checked);
+#else
+  (void)rng;
+  (void)rnd;
+#endif
 }
 
 static int selfTest(uint64_t n, uint64_t seed) {
@@ -110,6 +160,7 @@ static int selfTest(uint64_t n, uint64_t seed) {
   }
   check(Fq::zero().inv().isZero() && Fr::zero().inv().isZero(), "inv(0) = 0", 0);
   printf("ok inverse: binary GCD = Fermat on Fq and Fr, a·a^−1 = 1 on Fq and Fq2, inv(0) = 0 (%llu values)\n", (unsigned long long)ni);
+  ifmaSelfTest(rng, rnd);
   if (failures) { printf("%d FAILURES\n", failures); return 1; }
   printf("ALL OK\n");
   return 0;

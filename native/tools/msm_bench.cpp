@@ -2,7 +2,8 @@
 // Takes the first n finite points of the key's C (G1) or B2 (G2) section, n random 254-bit scalars (fixed seed),
 // and prints, for each window size c (0 = the cost model's choice), the median CPU time of `reps` MSMs (this
 // process's user + system time, all threads: steadier than wall time on a loaded machine) and the wall median.
-// MSM_BENCH_SMALL=1 takes signed 8-bit scalars instead. Every c must give the same sum; a mismatch exits 1. Run with ZKINFER_NATIVE_THREADS=1 for per-core cost.
+// MSM_BENCH_SMALL=1 takes signed 8-bit scalars instead; MSM_BENCH_T=t builds fixed-base tables of factor t (msm.hpp
+// FixedBases) and runs the MSM on them. Every c must give the same sum; a mismatch exits 1. Run with ZKINFER_NATIVE_THREADS=1 for per-core cost.
 // Build: g++ -O3 -std=c++17 -pthread -Inative/src native/tools/msm_bench.cpp native/src/{field,curve,fft,msm,zkey,keycache}.cpp
 #include <algorithm>
 #include <chrono>
@@ -49,6 +50,21 @@ static int run(const Affine<F>* all, size_t avail, size_t n, int reps, const std
       s[3] &= (1ULL << 62) - 1;
     } while (geq4(s, FR_PARAMS.p));
   }
+  // MSM_BENCH_T=t: fixed-base tables of factor t built here (msm.hpp FixedBases)
+  const char* tEnv = getenv("MSM_BENCH_T");
+  const int t = tEnv ? std::max(1, atoi(tEnv)) : 1;
+  std::vector<std::vector<Affine<F>>> tab(t);
+  std::vector<const Affine<F>*> tp(t);
+  std::vector<Affine<F>*> outp;
+  tp[0] = pts.data();
+  for (int k = 1; k < t; k++) {
+    tab[k].resize(n);
+    tp[k] = tab[k].data();
+    outp.push_back(tab[k].data());
+  }
+  if constexpr (sizeof(F) == sizeof(Fq)) buildTablesG1(pts.data(), n, t, outp.data());
+  else buildTablesG2(pts.data(), n, t, outp.data());
+  const FixedBases<F> base{tp.data(), t};
   Affine<F> ref{};
   bool haveRef = false;
   for (int c : cs) {
@@ -59,8 +75,8 @@ static int run(const Affine<F>* all, size_t avail, size_t n, int reps, const std
       double c0 = cpuMs();
       auto t0 = std::chrono::steady_clock::now();
       Jac<F> j = [&] {
-        if constexpr (sizeof(F) == sizeof(Fq)) return msmG1(pts.data(), sc.data(), n);
-        else return msmG2(pts.data(), sc.data(), n);
+        if constexpr (sizeof(F) == sizeof(Fq)) return msmG1(base, sc.data(), n);
+        else return msmG2(base, sc.data(), n);
       }();
       wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       cpu.push_back(cpuMs() - c0);
