@@ -1,12 +1,13 @@
-// Montgomery's batch inversion over BN254's Fq on eight AVX-512 IFMA lanes (docs/native-prover.md, "Round 12").
-// VPMADD52LUQ / VPMADD52HUQ multiply eight pairs of 52-bit limbs at once: an element is five such limbs, and one
-// Montgomery product with R' = 2^260 (eight of them side by side) costs ≈ 2.4 ns a product at throughput here,
-// against 12.4 ns for the scalar MULX product (field.hpp). Used where the CPU has AVX-512F and IFMA and
-// ZKINFER_NATIVE_IFMA is not 0; everything else (and other CPUs) keeps the scalar path.
+// BN254 Fq batch inversion and the MSM's batch-affine additions (G1 over Fq, G2 over Fq2) on eight AVX-512 IFMA
+// lanes (docs/native-prover.md, "Round 12"). VPMADD52LUQ / VPMADD52HUQ multiply eight pairs of 52-bit limbs at once:
+// an element is five such limbs, and one Montgomery product with R' = 2^260 (eight side by side) costs ≈ 2.4 ns a
+// product at throughput here, against 12.4 ns for the scalar MULX product (field.hpp). Used where the CPU has
+// AVX-512F and IFMA and ZKINFER_NATIVE_IFMA is not 0; other CPUs keep the scalar path.
 //
-// Forms: the scalar code holds x as xR (R = 2^256). Here d enters as 16·dR = dR' (R'-form, < 16p, not reduced:
-// a limb shift), prefix products stay in R'-form, and the running inverse in R-form, so that
-// vmul(1/Π·R, Π'·R') = R / d comes out in the scalar code's form with no conversion multiplication.
+// Forms: the scalar code holds x as xR (R = 2^256). A product of an R-form and an R'-form value is in R-form, and
+// 16·xR = xR' is a limb shift (< 16p, not reduced), so no conversion multiplication is needed: d enters the chain
+// as dR', prefix products stay in R'-form, the running inverse in R-form (or R'-form), and every product keeps one
+// operand below 2p so that its result stays below 2p. Values written back to memory are reduced below p.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -45,7 +46,8 @@ constexpr uint64_t M52 = (1ULL << 52) - 1;
 
 struct Consts {
   uint64_t p[5];
-  uint64_t pinv;  // −p^−1 mod 2^52
+  uint64_t p2[5];  // 2p, carried limbs
+  uint64_t pinv;   // −p^−1 mod 2^52
 };
 inline const Consts& consts() {
   static const Consts c = [] {
@@ -56,6 +58,12 @@ inline const Consts& consts() {
     k.p[2] = ((p[1] >> 40) | (p[2] << 24)) & M52;
     k.p[3] = ((p[2] >> 28) | (p[3] << 36)) & M52;
     k.p[4] = p[3] >> 16;
+    uint64_t c = 0;
+    for (int j = 0; j < 5; j++) {
+      const uint64_t v = 2 * k.p[j] + c;
+      c = j < 4 ? v >> 52 : 0;
+      k.p2[j] = j < 4 ? v & M52 : v;
+    }
     uint64_t inv = 1;  // Newton: p·inv ≡ 1 mod 2^64
     for (int i = 0; i < 6; i++) inv *= 2 - p[0] * inv;
     k.pinv = (0 - inv) & M52;
@@ -122,9 +130,10 @@ ZK_IFMA inline V5 from64(__m512i x0, __m512i x1, __m512i x2, __m512i x3, bool sh
   return r;
 }
 
-// Eight consecutive elements (32 bytes each) into 52-bit limbs.
-ZK_IFMA inline V5 load8(const Fq* e, bool shift4) {
-  const __m512i idx = _mm512_setr_epi64(0, 4, 8, 12, 16, 20, 24, 28);
+// Eight elements `stride` words apart (4: an Fq array; 8: one component of an Fq2 array) into 52-bit limbs.
+ZK_IFMA inline V5 load8(const Fq* e, bool shift4, long long stride = 4) {
+  const long long t = stride;
+  const __m512i idx = _mm512_setr_epi64(0, t, 2 * t, 3 * t, 4 * t, 5 * t, 6 * t, 7 * t);
   const uint64_t* b = e[0].v;
   return from64(_mm512_i64gather_epi64(idx, (const void*)(b + 0), 8), _mm512_i64gather_epi64(idx, (const void*)(b + 1), 8),
                 _mm512_i64gather_epi64(idx, (const void*)(b + 2), 8), _mm512_i64gather_epi64(idx, (const void*)(b + 3), 8), shift4);
@@ -158,6 +167,14 @@ ZK_IFMA inline V5 addSub(const V5& a, const uint64_t k[5], const V5& b, const V5
     if (c) v = _mm512_sub_epi64(v, c->l[j]);
     r.l[j] = v;
   }
+  carry(r);
+  return r;
+}
+
+// a + b, carried.
+ZK_IFMA inline V5 sum(const V5& a, const V5& b) {
+  V5 r;
+  for (int j = 0; j < 5; j++) r.l[j] = _mm512_add_epi64(a.l[j], b.l[j]);
   carry(r);
   return r;
 }
@@ -197,12 +214,13 @@ ZK_IFMA inline V5 get(const uint64_t* w) {
   return v;
 }
 
-// Montgomery's trick on eight lanes: lane l runs the chain over elements 8g + l (a last partial group padded with
-// ones), the eight lane products are inverted together in scalar (one inversion), and the backward pass calls
-// visit(g, iv) from the last group to the first with iv = the inverses of group g's d: R-form (R / d) when
-// rPrime is false, R'-form (R' / d) when it is true. Every den[k] must be non-zero.
-template <class Visit>
-ZK_IFMA inline void batchInverse(const Fq* den, size_t m, bool rPrime, Visit visit) {
+// Montgomery's trick on eight lanes: lane l runs the chain over elements 8g + l; loadD(g) gives group g's d in
+// R'-form (< 16p; a last partial group padded with ones). The eight lane products are inverted together in scalar
+// (one inversion), and the backward pass calls visit(g, iv) from the last group to the first with iv = the
+// inverses of group g's d: R-form (R / d) when rPrime is false, R'-form (R' / d) when it is true. Every d must be
+// non-zero.
+template <class LoadD, class Visit>
+ZK_IFMA inline void batchInverse(size_t m, bool rPrime, LoadD loadD, Visit visit) {
   const size_t G = (m + 7) / 8;
   // per group: the prefix and the R'-form d, 40 words each (unaligned loads and stores: a std::vector of a 64-byte
   // aligned type is not 64-byte aligned in every allocator path)
@@ -210,7 +228,6 @@ ZK_IFMA inline void batchInverse(const Fq* den, size_t m, bool rPrime, Visit vis
   if (buf.size() < 80 * G) buf.resize(80 * G);
   uint64_t* const pre = buf.data();
   uint64_t* const dd = pre + 40 * G;
-  Fq pad[8];
   // forward: pre[g] = Π_{h<g} d_h (R'-form, lane by lane), from R' mod p reduced (16·R by modular doublings), so
   // that every vmul has one operand below 2p
   Fq lanes[8];
@@ -218,12 +235,7 @@ ZK_IFMA inline void batchInverse(const Fq* den, size_t m, bool rPrime, Visit vis
   V5 acc = load8(lanes, false);
   for (size_t g = 0; g < G; g++) {
     put(pre + 40 * g, acc);
-    const Fq* e = den + 8 * g;
-    if (8 * g + 8 > m) {
-      for (size_t l = 0; l < 8; l++) pad[l] = 8 * g + l < m ? den[8 * g + l] : Fq::one();
-      e = pad;
-    }
-    const V5 d = load8(e, true);
+    const V5 d = loadD(g);
     put(dd + 40 * g, d);
     acc = vmul(acc, d);
   }
@@ -251,72 +263,134 @@ ZK_IFMA inline void batchInverse(const Fq* den, size_t m, bool rPrime, Visit vis
   }
 }
 
-// inv[k] = 1 / den[k] (R-form in and out, inv reduced below p) for k < m, every den[k] non-zero.
-ZK_IFMA inline void invertAll(const Fq* den, Fq* inv, size_t m) {
-  Fq out[8];
-  batchInverse(den, m, false, [&](size_t g, const V5& iv) ZK_IFMA {
-    if (8 * g + 8 <= m) {
-      store8(iv, inv + 8 * g);
-    } else {
-      store8(iv, out);
-      for (size_t l = 0; 8 * g + l < m; l++) inv[8 * g + l] = out[l];
-    }
-  });
+// Group g of an array of m elements (8 consecutive ones, or a copy padded with `fill` for the last partial group).
+template <class T>
+inline const T* group8(const T* a, size_t m, size_t g, T fill, T pad[8]) {
+  if (8 * g + 8 <= m) return a + 8 * g;
+  for (size_t l = 0; l < 8; l++) pad[l] = 8 * g + l < m ? a[8 * g + l] : fill;
+  return pad;
 }
 
-// The affine additions of a batch: for k < m, *ops[k].dst = *dst + src' where λ = num[k] / den[k] was prepared by
-// the caller (src' = ±src, or a doubling with num = 3x², den = 2y): x3 = λ² − x1 − x2, y3 = λ·(x1 − x3) − y1, with
-// x2 = src.x, stored reduced below p. Op: { Affine<Fq>* dst; const Affine<Fq>* src; … }.
-template <class Op>
-ZK_IFMA inline void addAll(const Op* ops, const Fq* den, const Fq* num, size_t m) {
-  const Consts& k = consts();
-  uint64_t p2[5];  // 2p as carried limbs
-  {
-    uint64_t c = 0;
-    for (int j = 0; j < 5; j++) {
-      uint64_t v = 2 * k.p[j] + c;
-      c = j < 4 ? v >> 52 : 0;
-      p2[j] = j < 4 ? v & M52 : v;
-    }
-  }
-  Fq pad[8];
-  batchInverse(den, m, true, [&](size_t g, const V5& iv) ZK_IFMA {
+// inv[k] = 1 / den[k] (R-form in and out, inv reduced below p) for k < m, every den[k] non-zero.
+ZK_IFMA inline void invertAll(const Fq* den, Fq* inv, size_t m) {
+  Fq pad[8], out[8];
+  batchInverse(
+      m, false, [&](size_t g) ZK_IFMA { return load8(group8(den, m, g, Fq::one(), pad), true); },
+      [&](size_t g, const V5& iv) ZK_IFMA {
+        if (8 * g + 8 <= m) {
+          store8(iv, inv + 8 * g);
+        } else {
+          store8(iv, out);
+          for (size_t l = 0; 8 * g + l < m; l++) inv[8 * g + l] = out[l];
+        }
+      });
+}
+
+// The eight lanes' destination and source points of group g of a batch (Op: { Point* dst; const Point* src; … }),
+// gathered and scattered by address relative to the first destination; lanes past the batch's end repeat its first
+// op and are never written.
+struct Lanes {
+  const char* base;
+  __m512i di, si;
+  __mmask8 live;
+  template <class Op>
+  ZK_IFMA Lanes(const Op* ops, size_t m, size_t g) {
     const size_t n = std::min<size_t>(8, m - 8 * g);
-    const __mmask8 live = (__mmask8)((1u << n) - 1);
-    const Fq* e = num + 8 * g;
-    if (n < 8) {
-      for (size_t l = 0; l < 8; l++) pad[l] = l < n ? num[8 * g + l] : Fq::zero();
-      e = pad;
-    }
-    // addresses of the lanes' dst and src points, relative to the first dst
+    live = (__mmask8)((1u << n) - 1);
     alignas(64) long long dOff[8], sOff[8];
-    const char* base = reinterpret_cast<const char*>(ops[8 * g].dst);
+    base = reinterpret_cast<const char*>(ops[8 * g].dst);
     for (size_t l = 0; l < 8; l++) {
       const Op& o = ops[8 * g + (l < n ? l : 0)];
       dOff[l] = reinterpret_cast<const char*>(o.dst) - base;
       sOff[l] = reinterpret_cast<const char*>(o.src) - base;
     }
-    const __m512i di = _mm512_load_si512(dOff), si = _mm512_load_si512(sOff);
-    auto gather = [&](const __m512i& idx, int off) ZK_IFMA {
-      return from64(_mm512_i64gather_epi64(idx, (const void*)(base + off), 1), _mm512_i64gather_epi64(idx, (const void*)(base + off + 8), 1),
-                    _mm512_i64gather_epi64(idx, (const void*)(base + off + 16), 1), _mm512_i64gather_epi64(idx, (const void*)(base + off + 24), 1), false);
-    };
-    const V5 x1 = gather(di, 0), y1 = gather(di, 32), x2 = gather(si, 0);
-    const V5 lam = vmul(load8(e, false), iv);  // R-form: num·R · (R'/d) / R'
-    const V5 lam16 = times16(lam);             // R'-form, < 32p
-    const V5 sq = vmul(lam, lam16);            // λ²·R
-    const V5 x3 = subIfGe(subIfGe(addSub(sq, p2, x1, &x2), p2), k.p);        // (0, 4p) → [0, p)
-    const V5 t = vmul(lam16, addSub(x1, k.p, x3, nullptr));                  // λ·(x1 − x3)·R, < 2p
-    const V5 y3 = subIfGe(subIfGe(addSub(t, k.p, y1, nullptr), p2), k.p);   // (0, 3p) → [0, p)
-    __m512i xs[4], ys[4];
-    to64(x3, xs);
-    to64(y3, ys);
+    di = _mm512_load_si512(dOff);
+    si = _mm512_load_si512(sOff);
+  }
+  // the Fq at byte offset `off` of every lane's destination (dst) or source (src) point
+  ZK_IFMA V5 at(const __m512i& idx, int off) const {
+    return from64(_mm512_i64gather_epi64(idx, (const void*)(base + off), 1), _mm512_i64gather_epi64(idx, (const void*)(base + off + 8), 1),
+                  _mm512_i64gather_epi64(idx, (const void*)(base + off + 16), 1), _mm512_i64gather_epi64(idx, (const void*)(base + off + 24), 1), false);
+  }
+  ZK_IFMA V5 dst(int off) const { return at(di, off); }
+  ZK_IFMA V5 src(int off) const { return at(si, off); }
+  // writes v (< p) at byte offset `off` of the live lanes' destinations
+  ZK_IFMA void write(int off, const V5& v) const {
+    __m512i x[4];
+    to64(v, x);
     char* b = const_cast<char*>(base);
-    for (int j = 0; j < 4; j++) {
-      _mm512_mask_i64scatter_epi64((void*)(b + 8 * j), live, di, xs[j], 1);
-      _mm512_mask_i64scatter_epi64((void*)(b + 32 + 8 * j), live, di, ys[j], 1);
-    }
-  });
+    for (int j = 0; j < 4; j++) _mm512_mask_i64scatter_epi64((void*)(b + off + 8 * j), live, di, x[j], 1);
+  }
+};
+
+// (0, 4p) → [0, p)
+ZK_IFMA inline V5 reduce4p(const V5& v) { return subIfGe(subIfGe(v, consts().p2), consts().p); }
+
+// The affine additions of a G1 batch: for k < m, *ops[k].dst = *dst + src' where λ = num[k] / den[k] was prepared by
+// the caller (src' = ±src, or a doubling with num = 3x², den = 2y): x3 = λ² − x1 − x2, y3 = λ·(x1 − x3) − y1, with
+// x2 = src.x, stored reduced below p. Op: { Affine<Fq>* dst; const Affine<Fq>* src; … }.
+template <class Op>
+ZK_IFMA inline void addAll(const Op* ops, const Fq* den, const Fq* num, size_t m) {
+  const Consts& k = consts();
+  Fq pad[8];
+  batchInverse(
+      m, true, [&](size_t g) ZK_IFMA { return load8(group8(den, m, g, Fq::one(), pad), true); },
+      [&](size_t g, const V5& iv) ZK_IFMA {
+        const Lanes ln(ops, m, g);
+        const V5 x1 = ln.dst(0), y1 = ln.dst(32), x2 = ln.src(0);
+        const V5 lam = vmul(load8(group8(num, m, g, Fq::zero(), pad), false), iv);  // R-form: num·R · (R'/d) / R'
+        const V5 lam16 = times16(lam);                                                // R'-form, < 32p
+        const V5 x3 = reduce4p(addSub(vmul(lam, lam16), k.p2, x1, &x2));              // λ²·R − x1 − x2
+        const V5 t = vmul(lam16, addSub(x1, k.p, x3, nullptr));                       // λ·(x1 − x3)·R, < 2p
+        ln.write(0, x3);
+        ln.write(32, reduce4p(addSub(t, k.p, y1, nullptr)));                          // (0, 3p) → [0, p)
+      });
+}
+
+// The same for a G2 batch (Fq2 coordinates: c0 at byte 0, c1 at byte 32 of each; x at 0, y at 64 of a point). The
+// lanes invert the norms N = d0² + d1² (1/d = conj(d) / N, as invertAll<Fq2>): λ = num·conj(den) / N, then
+// x3 = λ² − x1 − x2 and y3 = λ·(x1 − x3) − y1 in Fq2 (u² = −1), every product on the lanes.
+template <class Op>
+ZK_IFMA inline void addAll2(const Op* ops, const Fq2* den, const Fq2* num, size_t m) {
+  const Consts& k = consts();
+  Fq2 pad[8];
+  auto comps = [&](const Fq2* a, size_t g, Fq2 fill, V5& c0, V5& c1) ZK_IFMA {
+    const Fq2* e = group8(a, m, g, fill, pad);
+    c0 = load8(&e[0].c0, false, 8);
+    c1 = load8(&e[0].c1, false, 8);
+  };
+  // a·b (a < 2p, b in R'-form < 32p, both Fq2): R-form, each component < 2p
+  auto mul2 = [&](const V5& a0, const V5& a1, const V5& b0, const V5& b1, V5& r0, V5& r1) ZK_IFMA {
+    r0 = subIfGe(addSub(vmul(a0, b0), k.p2, vmul(a1, b1), nullptr), k.p2);  // a0b0 − a1b1 + 2p, (0, 4p) → < 2p
+    r1 = subIfGe(sum(vmul(a0, b1), vmul(a1, b0)), k.p2);
+  };
+  batchInverse(
+      m, true,
+      [&](size_t g) ZK_IFMA {
+        V5 d0, d1;
+        comps(den, g, Fq2::one(), d0, d1);
+        // N·R = d0·(16·d0) + d1·(16·d1) over R', reduced, then ×16: N in R'-form, < 16p
+        return times16(reduce4p(sum(vmul(d0, times16(d0)), vmul(d1, times16(d1)))));
+      },
+      [&](size_t g, const V5& iv) ZK_IFMA {
+        const Lanes ln(ops, m, g);
+        V5 a0, a1, d0, d1, u0, u1, s0, s1, t0, t1;
+        comps(num, g, Fq2::zero(), a0, a1);
+        comps(den, g, Fq2::one(), d0, d1);
+        const V5 zero{};
+        mul2(a0, a1, times16(d0), times16(addSub(zero, k.p, d1, nullptr)), u0, u1);  // num·conj(den)
+        const V5 l0 = vmul(u0, iv), l1 = vmul(u1, iv);                               // λ, R-form
+        const V5 L0 = times16(l0), L1 = times16(l1);                                 // λ, R'-form
+        mul2(l0, l1, L0, L1, s0, s1);                                                // λ²
+        const V5 x10 = ln.dst(0), x11 = ln.dst(32), y10 = ln.dst(64), y11 = ln.dst(96);
+        const V5 x20 = ln.src(0), x21 = ln.src(32);
+        const V5 x30 = reduce4p(addSub(s0, k.p2, x10, &x20)), x31 = reduce4p(addSub(s1, k.p2, x11, &x21));
+        mul2(addSub(x10, k.p, x30, nullptr), addSub(x11, k.p, x31, nullptr), L0, L1, t0, t1);  // λ·(x1 − x3)
+        ln.write(0, x30);
+        ln.write(32, x31);
+        ln.write(64, reduce4p(addSub(t0, k.p, y10, nullptr)));
+        ln.write(96, reduce4p(addSub(t1, k.p, y11, nullptr)));
+      });
 }
 
 }  // namespace ifma

@@ -170,9 +170,9 @@ std::atomic<int> windowOverride{windowFromEnv()};
 //    on), every bucket access misses it: `miss` more per addition (G1 at 2^17: c = 15, 1 MB of buckets, took
 //    7 % longer than c = 13 single-threaded, where the count alone predicts 11 % less).
 // In multiplications of F: an inversion ≈ 400 Fq (Fq2: one Fq inversion plus a few Fq products ≈ 140 Fq2); a
-// miss ≈ 2 Fq ≈ 0.7 Fq2 (the same nanoseconds). On G1 with the IFMA lanes (ifma.hpp) a batch-affine addition
-// costs ≈ 4.5 and a sorted-window one ≈ 6.5 scalar products (msm_bench, one thread: G1 at 2^15 takes 0.6× the
-// time; docs/native-prover.md, "Round 12").
+// miss ≈ 2 Fq ≈ 0.7 Fq2 (the same nanoseconds). With the IFMA lanes (ifma.hpp) a batch-affine addition costs ≈ 4.5
+// products of F and a sorted-window one ≈ 6.5 (G1) / 7.5 (G2, whose tree additions stay scalar) (msm_bench, one
+// thread: G1 and G2 at 2^15 take ≈ 0.6× the time; docs/native-prover.md, "Round 12").
 struct CurveCosts {
   double inv, miss;
   size_t pointBytes;
@@ -347,13 +347,12 @@ struct AffineBatch {
   void flush() {
     if (!m) return;
 #if defined(__x86_64__)
-    if constexpr (std::is_same_v<F, Fq>) {
-      if (m >= 16 && ifmaOn()) {  // the inversion and the additions on eight IFMA lanes (ifma.hpp)
-        for (size_t k = 0; k < m; k++) pref[k] = numerator(ops[k]);
-        ifma::addAll(ops.data(), den.data(), pref.data(), m);
-        m = 0;
-        return;
-      }
+    if (m >= 16 && ifmaOn()) {  // the inversion and the additions on eight IFMA lanes (ifma.hpp)
+      for (size_t k = 0; k < m; k++) pref[k] = numerator(ops[k]);
+      if constexpr (std::is_same_v<F, Fq>) ifma::addAll(ops.data(), den.data(), pref.data(), m);
+      else ifma::addAll2(ops.data(), den.data(), pref.data(), m);
+      m = 0;
+      return;
     }
 #endif
     invertAll(den.data(), pref.data(), m);
@@ -707,9 +706,9 @@ void planClass(ClassWork& cw) {
   const size_t n = cw.m;
   cw.T = n >= 1024 ? workerThreads() : 1;
   CurveCosts k = sizeof(F) == sizeof(Fq) ? CurveCosts{140.0, 2.0, sizeof(Affine<F>)} : CurveCosts{48.0, 0.7, sizeof(Affine<F>)};
-  if (sizeof(F) == sizeof(Fq) && ifmaOn()) {
+  if (ifmaOn()) {
     k.affine = 4.5;
-    k.sorted = 6.5;
+    k.sorted = sizeof(F) == sizeof(Fq) ? 6.5 : 7.5;
   }
   cw.p = choosePlan(n, cw.bits, cw.T, k);
   cw.chunks = cw.p.chunks;
