@@ -3,7 +3,8 @@
 // header or anywhere, truncated, extended, random — go through the C++ readers. Every input is either proven
 // (a parse the prover accepts) or refused with a typed NativeProverError (ZKEY_INVALID / WITNESS_INVALID); never
 // a crash (which would end this process) or a hang (each call has 10 s). After the runs the prover still proves a
-// valid proof. A failure prints fast-check's seed and path (`FUZZ_SEED=N` replays a run).
+// valid proof. A failure prints fast-check's seed and path (`FUZZ_SEED=N` replays a run). Each run draws a new seed
+// from the clock, so CI runs add up; FUZZ_SCALE=k runs k times as many inputs (30 keys and 50 witnesses at 1).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { loadNativeProver, NativeProverError, nativeAddonError } from '../../src
 import { endSnarkjs, fixture, inputsFor, witness, type Fixture } from '../native/fixtures.js';
 
 const seed = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : Date.now() % 2 ** 31;
+const scale = Math.max(1, Number(process.env['FUZZ_SCALE'] ?? 1) || 1);
 console.log(`fuzz seed ${seed} (FUZZ_SEED=${seed} replays it)`);
 const prover = loadNativeProver();
 const skip = prover ? false : `native addon not built: ${nativeAddonError()}`;
@@ -80,13 +82,13 @@ describe('fuzz: native zkey / wtns readers', { skip }, () => {
       await provedOrRefused(prover!.prove(path, good), 'ZKEY_INVALID');
       await prover!.unload(path);
       rmSync(path, { force: true });
-    }), { numRuns: 60, seed });
+    }), { numRuns: 30 * scale, seed });
   });
 
   test('mutated witnesses are proven or refused with WITNESS_INVALID', async () => {
     await fc.assert(fc.asyncProperty(mutated(() => good, 128), async (bytes) => {
       await provedOrRefused(prover!.prove(fx.zkey, bytes), 'WITNESS_INVALID');
-    }), { numRuns: 100, seed });
+    }), { numRuns: 50 * scale, seed });
   });
 
   test('the prover still proves a valid proof afterwards', async () => {
