@@ -17,16 +17,21 @@
 
 #include "field.hpp"
 
-#if defined(__x86_64__)
+// Built with GCC on x86-64 only: the lanes' helpers are lambdas with a `target` attribute, a GCC form; other
+// compilers (clang on an Intel Mac) build the scalar path alone, and ifmaOn() is false there.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ZK_IFMA_BUILD 1
 #include <immintrin.h>
 #define ZK_IFMA __attribute__((target("avx512f,avx512ifma")))
+#else
+#define ZK_IFMA_BUILD 0
 #endif
 
 namespace zk {
 
 // True when the 8-lane path runs: the CPU (and OS) support AVX-512F + IFMA, and ZKINFER_NATIVE_IFMA is not 0.
 inline bool ifmaOn() {
-#if defined(__x86_64__)
+#if ZK_IFMA_BUILD
   static const bool on = [] {
     const char* e = getenv("ZKINFER_NATIVE_IFMA");
     if (e && e[0] == '0') return false;
@@ -39,7 +44,12 @@ inline bool ifmaOn() {
 #endif
 }
 
-#if defined(__x86_64__)
+#if ZK_IFMA_BUILD
+// GCC 12's AVX-512 shift intrinsics pass an "undefined" vector as their unused merge source, and -Wall reports it
+// as used uninitialized wherever they are inlined (a known false positive, fixed in GCC 13)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 namespace ifma {
 
 constexpr uint64_t M52 = (1ULL << 52) - 1;
@@ -394,6 +404,7 @@ ZK_IFMA inline void addAll2(const Op* ops, const Fq2* den, const Fq2* num, size_
 }
 
 }  // namespace ifma
+#pragma GCC diagnostic pop
 #endif
 
 }  // namespace zk

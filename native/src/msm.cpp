@@ -262,7 +262,7 @@ inline void signedDigits(const uint64_t k[4], const Plan& p, int16_t* dig, size_
 template <class F>
 void invertAll(const F* den, F* inv, size_t m) {
   if (!m) return;
-#if defined(__x86_64__)
+#if ZK_IFMA_BUILD
   if constexpr (std::is_same_v<F, Fq>) {
     if (m >= 16 && ifmaOn()) {  // eight lanes of AVX-512 IFMA (ifma.hpp)
       ifma::invertAll(den, inv, m);
@@ -346,7 +346,7 @@ struct AffineBatch {
   }
   void flush() {
     if (!m) return;
-#if defined(__x86_64__)
+#if ZK_IFMA_BUILD
     if (m >= 16 && ifmaOn()) {  // the inversion and the additions on eight IFMA lanes (ifma.hpp)
       for (size_t k = 0; k < m; k++) pref[k] = numerator(ops[k]);
       if constexpr (std::is_same_v<F, Fq>) ifma::addAll(ops.data(), den.data(), pref.data(), m);
