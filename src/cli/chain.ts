@@ -17,7 +17,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { raoToTao, taoToRao, type Chain, type Hyperparameters, type Metagraph, type SubnetPool, type SwapReceipt } from '../chain/types.js';
-import { UnsupportedOnChainError } from '../chain/errors.js';
+import { AdminWindowClosedError, UnsupportedOnChainError } from '../chain/errors.js';
 import { VERSION_KEY } from '../version.js';
 import { addNetworkOptions, connectFromFlags, networkOf, type NetworkOptionValues } from './bt-flags.js';
 import { coldkeySigner, hotkeyAddress, hotkeySigner, withKeys, type KeyFlags } from './key-flags.js';
@@ -248,6 +248,32 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
   addOwnerCommands(group, opts.hidden === true);
 }
 
+/** How long an owner call waits out a frozen admin window before it gives up (retrying each second). */
+const FROZEN_WAIT_MS = 180_000;
+
+/**
+ * Runs an owner call; while the chain refuses it because admin calls are frozen (the last AdminFreezeWindow blocks
+ * before an epoch, or a triggered epoch pending: a refused call changed nothing), says so once on stderr and
+ * retries each second until the epoch has passed, for up to FROZEN_WAIT_MS. On a `--fast` devnet (tempo 10, window
+ * 2) a call lands in the window one time in five.
+ */
+async function retryWhileFrozen<T>(call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + FROZEN_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof AdminWindowClosedError) || Date.now() >= deadline) throw err;
+      if (!told) {
+        process.stderr.write(`${err.message}; retrying each second until the epoch has passed (up to ${FROZEN_WAIT_MS / 60_000} min)…\n`);
+        told = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 /** The owner's schedule calls under `group owner` (subtensor's set_tempo, set_activity_cutoff_factor, trigger_epoch). */
 function addOwnerCommands(group: Command, hidden: boolean): void {
   const owner = group.command('owner', { hidden }).description('subnet owner calls on the epoch schedule (the owner coldkey signs)');
@@ -264,7 +290,7 @@ function addOwnerCommands(group: Command, hidden: boolean): void {
       const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
       const tempo = parseIntFlag(f.tempo, '--tempo', 0, 65535);
       const cold = await coldkeySigner(f);
-      const r = await withChain(f, (c) => need(c, k)(cold, netuid, tempo));
+      const r = await withChain(f, (c) => retryWhileFrozen(() => need(c, k)(cold, netuid, tempo)));
       console.log(`subnet ${netuid} tempo set to ${tempo}${by} at block ${r.block}; next epoch at block ${r.block + tempo}`);
     });
   tempoCmd('set-tempo', 'set_tempo: blocks between epochs (360..50400); the next epoch comes one tempo from now', 'setTempo', '');
@@ -277,7 +303,7 @@ function addOwnerCommands(group: Command, hidden: boolean): void {
       const factor = parseIntFlag(f.factor, '--factor', 0, 0xffff_ffff);
       const cold = await coldkeySigner(f);
       const cutoff = await withChain(f, async (c) => {
-        await need(c, 'setActivityCutoffFactor')(cold, netuid, factor);
+        await retryWhileFrozen(() => need(c, 'setActivityCutoffFactor')(cold, netuid, factor));
         return (await c.hyperparameters(netuid)).activityCutoff;
       });
       console.log(`subnet ${netuid} activity cutoff factor set to ${factor} ‰: ${cutoff} blocks`);
@@ -287,7 +313,7 @@ function addOwnerCommands(group: Command, hidden: boolean): void {
     .action(async (f: ChainCmdFlags & { netuid: string }) => {
       const netuid = parseIntFlag(f.netuid, '--netuid', 0, 65535);
       const cold = await coldkeySigner(f);
-      const r = await withChain(f, (c) => need(c, 'triggerEpoch')(cold, netuid));
+      const r = await withChain(f, (c) => retryWhileFrozen(() => need(c, 'triggerEpoch')(cold, netuid)));
       console.log(`subnet ${netuid} epoch triggered at block ${r.block}; it runs at block ${r.firesAt}`);
     });
 }

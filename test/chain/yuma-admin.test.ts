@@ -10,7 +10,7 @@ import { Devnet } from '../../src/chain/devnet/devnet.js';
 import * as E from '../../src/chain/errors.js';
 import { serveDevnet } from '../../src/chain/rpc/server.js';
 import { RpcChain } from '../../src/chain/rpc/client.js';
-import { CLI_NODE_ARGS, runNode } from '../lifecycle/spawn-cli.js';
+import { CLI_NODE_ARGS, runNode, startCli } from '../lifecycle/spawn-cli.js';
 import { Metadata, TypeRegistry, expandMetadata } from '@polkadot/types';
 import { hyperparametersFromRuntime } from '../../src/chain/subtensor/codec.js';
 import { setActivityCutoffFactorCall, setTempoCall, triggerEpochCall, type TxSections } from '../../src/chain/subtensor/calls.js';
@@ -235,6 +235,14 @@ test('the real CLI: `zkinfer chain owner set-tempo | set-activity-cutoff | trigg
     r = await cli(['set-tempo', '--tempo', '720', '--coldkey-uri', '//Alice']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /subnet 1 tempo set to 720 at block 5; next epoch at block 725/);
+    // inside the freeze window (2 blocks before the epoch at 725; window 3) a call waits for the epoch, says so on
+    // stderr, and lands once it has passed (sudo_set_tempo: the window applies, no rate limit)
+    dev.produceBlocks(718);
+    const waiting = startCli(['chain', 'owner', 'sudo-set-tempo', '--tempo', '720', '--coldkey-uri', '//Alice', '--network', server.url, '--netuid', '1']);
+    await waiting.waitFor(/admin calls on subnet 1 are frozen: the next epoch is 2 blocks away.*retrying each second until the epoch has passed/);
+    dev.produceBlocks(3);
+    assert.equal((await waiting.exited()).code, 0, waiting.err());
+    assert.match(waiting.out(), /subnet 1 tempo set to 720 by root at block 726; next epoch at block 1446/);
     r = await cli(['set-activity-cutoff', '--factor', '2500', '--coldkey-uri', '//Alice']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /activity cutoff factor set to 2500 ‰: 1800 blocks/);
