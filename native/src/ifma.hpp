@@ -140,14 +140,24 @@ ZK_IFMA inline V5 from64(__m512i x0, __m512i x1, __m512i x2, __m512i x3, bool sh
   return r;
 }
 
-// Eight elements `stride` words apart (4: an Fq array; 8: one component of an Fq2 array) into 52-bit limbs.
-ZK_IFMA inline V5 load8(const Fq* e, bool shift4, long long stride = 4) {
-  const long long t = stride;
-  const __m512i idx = _mm512_setr_epi64(0, t, 2 * t, 3 * t, 4 * t, 5 * t, 6 * t, 7 * t);
-  const uint64_t* b = e[0].v;
-  return from64(_mm512_i64gather_epi64(idx, (const void*)(b + 0), 8), _mm512_i64gather_epi64(idx, (const void*)(b + 1), 8),
-                _mm512_i64gather_epi64(idx, (const void*)(b + 2), 8), _mm512_i64gather_epi64(idx, (const void*)(b + 3), 8), shift4);
+// The Fq at byte offset idx[l] from base, for each lane l, into 52-bit limbs; shift4: times 16 (R-form → R'-form).
+ZK_IFMA inline V5 gatherFq(const void* base, const __m512i& idx, bool shift4) {
+  const char* b = static_cast<const char*>(base);
+  return from64(_mm512_i64gather_epi64(idx, (const void*)(b + 0), 1), _mm512_i64gather_epi64(idx, (const void*)(b + 8), 1),
+                _mm512_i64gather_epi64(idx, (const void*)(b + 16), 1), _mm512_i64gather_epi64(idx, (const void*)(b + 24), 1), shift4);
 }
+
+// Byte offsets of eight elements `stride` bytes apart.
+ZK_IFMA inline __m512i strided(long long stride) {
+  const long long t = stride;
+  return _mm512_setr_epi64(0, t, 2 * t, 3 * t, 4 * t, 5 * t, 6 * t, 7 * t);
+}
+
+// The first n (≤ 8) lanes.
+inline __mmask8 firstLanes(size_t n) { return (__mmask8)((1u << n) - 1); }
+
+// Eight elements `stride` words apart (4: an Fq array; 8: one component of an Fq2 array) into 52-bit limbs.
+ZK_IFMA inline V5 load8(const Fq* e, bool shift4, long long stride = 4) { return gatherFq(e, strided(8 * stride), shift4); }
 
 // Signed carry propagation: every limb but the top one back to [0, 2^52), the top one keeps the sign.
 ZK_IFMA inline void carry(V5& v) {
@@ -205,14 +215,16 @@ ZK_IFMA inline void to64(const V5& v, __m512i x[4]) {
   x[3] = _mm512_or_si512(_mm512_srli_epi64(v.l[3], 36), _mm512_slli_epi64(v.l[4], 16));
 }
 
-// Eight values < 2p, reduced below p, to e[0 … 8) (4×64-bit limbs each).
-ZK_IFMA inline void store8(const V5& v, Fq* e) {
+// v (< p) to the Fq at byte offset idx[l] from base, for the lanes in `mask`.
+ZK_IFMA inline void scatterFq(void* base, __mmask8 mask, const __m512i& idx, const V5& v) {
   __m512i x[4];
-  to64(subIfGe(v, consts().p), x);
-  const __m512i idx = _mm512_setr_epi64(0, 4, 8, 12, 16, 20, 24, 28);
-  uint64_t* b = e[0].v;
-  for (int j = 0; j < 4; j++) _mm512_i64scatter_epi64((void*)(b + j), idx, x[j], 8);
+  to64(v, x);
+  char* b = static_cast<char*>(base);
+  for (int j = 0; j < 4; j++) _mm512_mask_i64scatter_epi64((void*)(b + 8 * j), mask, idx, x[j], 1);
 }
+
+// The first n (≤ 8) of eight values < 2p, reduced below p, to e[0 … n).
+ZK_IFMA inline void store8(const V5& v, Fq* e, size_t n = 8) { scatterFq(e, firstLanes(n), strided(32), subIfGe(v, consts().p)); }
 
 // Five limb vectors to / from 40 words (unaligned).
 ZK_IFMA inline void put(uint64_t* w, const V5& v) {
@@ -283,17 +295,10 @@ inline const T* group8(const T* a, size_t m, size_t g, T fill, T pad[8]) {
 
 // inv[k] = 1 / den[k] (R-form in and out, inv reduced below p) for k < m, every den[k] non-zero.
 ZK_IFMA inline void invertAll(const Fq* den, Fq* inv, size_t m) {
-  Fq pad[8], out[8];
+  Fq pad[8];
   batchInverse(
       m, false, [&](size_t g) ZK_IFMA { return load8(group8(den, m, g, Fq::one(), pad), true); },
-      [&](size_t g, const V5& iv) ZK_IFMA {
-        if (8 * g + 8 <= m) {
-          store8(iv, inv + 8 * g);
-        } else {
-          store8(iv, out);
-          for (size_t l = 0; 8 * g + l < m; l++) inv[8 * g + l] = out[l];
-        }
-      });
+      [&](size_t g, const V5& iv) ZK_IFMA { store8(iv, inv + 8 * g, std::min<size_t>(8, m - 8 * g)); });
 }
 
 // The eight lanes' destination and source points of group g of a batch (Op: { Point* dst; const Point* src; … }),
@@ -306,7 +311,7 @@ struct Lanes {
   template <class Op>
   ZK_IFMA Lanes(const Op* ops, size_t m, size_t g) {
     const size_t n = std::min<size_t>(8, m - 8 * g);
-    live = (__mmask8)((1u << n) - 1);
+    live = firstLanes(n);
     alignas(64) long long dOff[8], sOff[8];
     base = reinterpret_cast<const char*>(ops[8 * g].dst);
     for (size_t l = 0; l < 8; l++) {
@@ -318,19 +323,10 @@ struct Lanes {
     si = _mm512_load_si512(sOff);
   }
   // the Fq at byte offset `off` of every lane's destination (dst) or source (src) point
-  ZK_IFMA V5 at(const __m512i& idx, int off) const {
-    return from64(_mm512_i64gather_epi64(idx, (const void*)(base + off), 1), _mm512_i64gather_epi64(idx, (const void*)(base + off + 8), 1),
-                  _mm512_i64gather_epi64(idx, (const void*)(base + off + 16), 1), _mm512_i64gather_epi64(idx, (const void*)(base + off + 24), 1), false);
-  }
-  ZK_IFMA V5 dst(int off) const { return at(di, off); }
-  ZK_IFMA V5 src(int off) const { return at(si, off); }
+  ZK_IFMA V5 dst(int off) const { return gatherFq(base + off, di, false); }
+  ZK_IFMA V5 src(int off) const { return gatherFq(base + off, si, false); }
   // writes v (< p) at byte offset `off` of the live lanes' destinations
-  ZK_IFMA void write(int off, const V5& v) const {
-    __m512i x[4];
-    to64(v, x);
-    char* b = const_cast<char*>(base);
-    for (int j = 0; j < 4; j++) _mm512_mask_i64scatter_epi64((void*)(b + off + 8 * j), live, di, x[j], 1);
-  }
+  ZK_IFMA void write(int off, const V5& v) const { scatterFq(const_cast<char*>(base) + off, live, di, v); }
 };
 
 // (0, 4p) → [0, p)

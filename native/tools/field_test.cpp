@@ -40,6 +40,35 @@ static void check(bool ok, const char* what, uint64_t i) {
   if (!ok && failures++ < 10) printf("FAIL %s at %llu\n", what, (unsigned long long)i);
 }
 
+#if ZK_IFMA_BUILD
+// One batch of order.size() affine additions over F through addAll (ifma::addAll or addAll2) against the scalar
+// formula: x3 = λ² − x1 − x2, y3 = λ·(x1 − x3) − y1 with λ = num / den; op k writes destination order[k].
+template <class F, class RndF, class AddAll>
+static void checkAddAll(const std::vector<size_t>& order, RndF rndF, AddAll addAll, const char* what) {
+  struct Pt { F x, y; };
+  struct Op { Pt* dst; const Pt* src; uint8_t dbl, neg; };
+  const size_t m = order.size();
+  std::vector<F> den(m), num(m);
+  std::vector<Pt> dst(m), src(m), want(m);
+  std::vector<Op> ops(m);
+  for (size_t k = 0; k < m; k++) {
+    do den[k] = rndF(); while (den[k].isZero());
+    num[k] = rndF();
+    dst[k] = {rndF(), rndF()};
+    src[k] = {rndF(), rndF()};
+  }
+  for (size_t k = 0; k < m; k++) {
+    const size_t d = order[k];  // op k writes a destination far from op k − 1's, before or after it
+    ops[k] = {&dst[d], &src[k], 0, 0};
+    const F l = num[k] * den[k].inv();
+    const F x3 = l.sqr() - dst[d].x - src[k].x;
+    want[d] = {x3, l * (dst[d].x - x3) - dst[d].y};
+  }
+  addAll(ops.data(), den.data(), num.data(), m);
+  for (size_t k = 0; k < m; k++) check(dst[k].x == want[k].x && dst[k].y == want[k].y, what, k);
+}
+#endif
+
 // The eight-lane IFMA batch inversion and affine additions (ifma.hpp) against the scalar formulas, for batch sizes
 // around the lane count and the MSM's (partial last groups included), destinations in shuffled order.
 template <class Rng, class Rnd>
@@ -49,57 +78,21 @@ static void ifmaSelfTest(Rng& rng, Rnd& rnd) {
     printf("no AVX-512 IFMA on this CPU (or ZKINFER_NATIVE_IFMA=0): the eight-lane path is not compared\n");
     return;
   }
-  struct Pt { Fq x, y; };
-  struct Op { Pt* dst; const Pt* src; uint8_t dbl, neg; };
   size_t checked = 0;
   for (size_t m : {1, 2, 7, 8, 9, 15, 16, 17, 31, 40, 100, 511, 512, 513, 1024}) {
-    std::vector<Fq> den(m), num(m), inv(m);
+    std::vector<Fq> den(m), inv(m);
     for (size_t k = 0; k < m; k++) {
       do den[k] = rnd(FQ_PARAMS, 1); while (den[k].isZero());
-      num[k] = rnd(FQ_PARAMS, 1);
     }
     ifma::invertAll(den.data(), inv.data(), m);
     for (size_t k = 0; k < m; k++) check(inv[k] == den[k].inv() && !geq4(inv[k].v, FQ_PARAMS.p), "IFMA invertAll = inv, reduced", k);
-    std::vector<Pt> dst(m), src(m), want(m);
-    std::vector<Op> ops(m);
     std::vector<size_t> order(m);
     for (size_t k = 0; k < m; k++) order[k] = k;
     std::shuffle(order.begin(), order.end(), rng);
-    for (size_t k = 0; k < m; k++) {
-      dst[k] = {rnd(FQ_PARAMS, 1), rnd(FQ_PARAMS, 1)};
-      src[k] = {rnd(FQ_PARAMS, 1), rnd(FQ_PARAMS, 1)};
-    }
-    for (size_t k = 0; k < m; k++) {
-      const size_t d = order[k];  // op k writes a destination far from op k − 1's, before or after it
-      ops[k] = {&dst[d], &src[k], 0, 0};
-      const Fq l = num[k] * den[k].inv();
-      const Fq x3 = l.sqr() - dst[d].x - src[k].x;
-      want[d] = {x3, l * (dst[d].x - x3) - dst[d].y};
-    }
-    ifma::addAll(ops.data(), den.data(), num.data(), m);
-    for (size_t k = 0; k < m; k++) check(dst[k].x == want[k].x && dst[k].y == want[k].y, "IFMA addAll = scalar affine addition", k);
-    // the same over Fq2 (G2's additions)
-    struct Pt2 { Fq2 x, y; };
-    struct Op2 { Pt2* dst; const Pt2* src; uint8_t dbl, neg; };
-    auto rnd2 = [&] { return Fq2{rnd(FQ_PARAMS, 1), rnd(FQ_PARAMS, 1)}; };
-    std::vector<Fq2> den2(m), num2(m);
-    std::vector<Pt2> dst2(m), src2(m), want2(m);
-    std::vector<Op2> ops2(m);
-    for (size_t k = 0; k < m; k++) {
-      do den2[k] = rnd2(); while (den2[k].isZero());
-      num2[k] = rnd2();
-      dst2[k] = {rnd2(), rnd2()};
-      src2[k] = {rnd2(), rnd2()};
-    }
-    for (size_t k = 0; k < m; k++) {
-      const size_t d = order[k];
-      ops2[k] = {&dst2[d], &src2[k], 0, 0};
-      const Fq2 l = num2[k] * den2[k].inv();
-      const Fq2 x3 = l.sqr() - dst2[d].x - src2[k].x;
-      want2[d] = {x3, l * (dst2[d].x - x3) - dst2[d].y};
-    }
-    ifma::addAll2(ops2.data(), den2.data(), num2.data(), m);
-    for (size_t k = 0; k < m; k++) check(dst2[k].x == want2[k].x && dst2[k].y == want2[k].y, "IFMA addAll2 = scalar Fq2 affine addition", k);
+    checkAddAll<Fq>(order, [&] { return rnd(FQ_PARAMS, 1); }, [](auto* ops, auto* d, auto* n, size_t c) { ifma::addAll(ops, d, n, c); },
+                    "IFMA addAll = scalar affine addition");
+    checkAddAll<Fq2>(order, [&] { return Fq2{rnd(FQ_PARAMS, 1), rnd(FQ_PARAMS, 1)}; },
+                     [](auto* ops, auto* d, auto* n, size_t c) { ifma::addAll2(ops, d, n, c); }, "IFMA addAll2 = scalar Fq2 affine addition");
     checked += m;
   }
   printf("ok IFMA: eight-lane batch inversion and affine additions over Fq and Fq2 = scalar (%zu elements each, batches of 1 to 1024)\n", checked);
