@@ -2,6 +2,7 @@
 // in the same run: `node -e 0` vs `zkinfer --version` / `--help` (median wall time of --runs each), and a
 // whole-process `zkinfer prove` of a circuit vs the same prove() in a warm process: the CLI's own path (one
 // InThreadProver, kept warm across runs) on the same files, each run loading (hash-checking) the artifacts as the CLI does.
+// `zkinfer` runs as a user's shell runs it: bin/zkinfer.js executed, so through its sh launcher (POSIX only).
 // Options: --runs 7   --circuit staking-lstm (a compiled circuit name or folder; zoo models are compiled
 // into the user cache on first use, which takes minutes once)   --prover native|snarkjs|auto (default auto)
 // Needs the build (npm run build): it runs bin/zkinfer.js as a user does.
@@ -24,29 +25,38 @@ const prover = arg('prover', 'auto') as ProverKind;
 const BIN = fileURLToPath(new URL('../bin/zkinfer.js', import.meta.url));
 
 // Node reads the certificates named by NODE_EXTRA_CA_CERTS at every start, before any script runs (≈ 40 ms on the
-// bench machine, whose environment sets it to the system bundle): when it is set, the whole-process prove is also
-// timed without it, interleaved, so that both figures come from the same run (docs/network.md "CLI start-up").
+// bench machine, whose environment sets it to the system bundle); the launcher starts Node without it for the
+// commands that open no TLS connection (bin/zkinfer.js). When it is set, `node -e 0` is also timed without it, and the
+// whole-process prove also as `node bin/zkinfer.js prove` (no launcher: Node reads them), interleaved in the same runs.
 const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
 const extraCa = process.env[EXTRA_CA];
 const withoutExtraCa = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => { const e = { ...env }; delete e[EXTRA_CA]; return e; };
 
-/** Median wall time (ms) of a child process, checked to succeed; `env` is added to this process's environment. */
-function timeChild(args: string[], n = runs, env: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): number {
+/**
+ * Median wall time (ms) of a child process `file args…` (process.execPath: `node`; BIN: `zkinfer` as a shell runs it,
+ * the file executed), checked to succeed; `env` is added to this process's environment.
+ */
+function timeChild(file: string, args: string[], n = runs, env: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): number {
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...base, ...env } });
+    const r = spawnSync(file, args, { encoding: 'utf8', env: { ...base, ...env } });
     ms.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   }
   return median(ms);
 }
 
-const base = timeChild(['-e', '0']);
-const version = timeChild([BIN, '--version']);
-const help = timeChild([BIN, '--help']);
+const NODE = process.execPath;
+const base = timeChild(NODE, ['-e', '0']);
+const version = timeChild(BIN, ['--version']);
+const help = timeChild(BIN, ['--help']);
 console.log(`start-up (median of ${runs}): node -e 0 ${base.toFixed(0)} ms | zkinfer --version ${version.toFixed(0)} ms (${(version / base).toFixed(2)}×) | zkinfer --help ${help.toFixed(0)} ms (${(help / base).toFixed(2)}×)`);
-if (extraCa !== undefined) console.log(`${EXTRA_CA} is set (${extraCa}): node -e 0 without it ${timeChild(['-e', '0'], runs, {}, withoutExtraCa(process.env)).toFixed(0)} ms`);
+if (extraCa !== undefined) {
+  // the launcher starts --version and --help without the variable: their ratio against a Node start without it too
+  const bare = timeChild(NODE, ['-e', '0'], runs, {}, withoutExtraCa(process.env));
+  console.log(`${EXTRA_CA} is set (${extraCa}): node -e 0 without it ${bare.toFixed(0)} ms (--version ${(version / bare).toFixed(2)}×, --help ${(help / bare).toFixed(2)}× that)`);
+}
 
 let dir: string;
 let input: unknown;
@@ -65,7 +75,7 @@ try {
   writeFileSync(inputFile, JSON.stringify(input));
   // interleaved (one in-process prove, then one whole-process `zkinfer prove`, per run) so that both see the same
   // machine load; the ratio reported is the median of the per-run ratios
-  const args = [BIN, 'prove', dir, '--input', inputFile, '--out', join(tmp, 'proof.json'), '--prover', prover];
+  const args = ['prove', dir, '--input', inputFile, '--out', join(tmp, 'proof.json'), '--prover', prover];
   // the CLI's prover (src/cli/prove.ts), warm: its witness program and key stay loaded between runs
   const pool = new InThreadProver(prover);
   let backend = (await prove(dir, input, { pool })).prover ?? prover; // warms the prover and the caches
@@ -73,25 +83,25 @@ try {
   // same command with ZKINFER_NO_BUNDLE=1 runs the compiled modules, measured in the same runs
   const bundled = proveBundleFresh();
   if (!bundled) process.stderr.write('note: no prove bundle newer than dist/ (run `npm run build`): both whole-process rows run the compiled modules\n');
-  const inProcess: number[] = [], whole: number[] = [], unbundled: number[] = [], noCa: number[] = [];
-  const ratios: number[] = [], ratiosUnbundled: number[] = [], ratiosNoCa: number[] = [];
+  const inProcess: number[] = [], whole: number[] = [], unbundled: number[] = [], viaNode: number[] = [];
+  const ratios: number[] = [], ratiosUnbundled: number[] = [], ratiosViaNode: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const f = await prove(dir, input, { pool });
     inProcess.push(performance.now() - t0);
     backend = f.prover ?? prover;
-    whole.push(timeChild(args, 1));
-    unbundled.push(timeChild(args, 1, { ZKINFER_NO_BUNDLE: '1' }));
+    whole.push(timeChild(BIN, args, 1));
+    unbundled.push(timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }));
     ratios.push(whole[i]! / inProcess[i]!);
     ratiosUnbundled.push(unbundled[i]! / inProcess[i]!);
     if (extraCa !== undefined) {
-      noCa.push(timeChild(args, 1, {}, withoutExtraCa(process.env)));
-      ratiosNoCa.push(noCa[i]! / inProcess[i]!);
+      viaNode.push(timeChild(NODE, [BIN, ...args], 1));
+      ratiosViaNode.push(viaNode[i]! / inProcess[i]!);
     }
   }
   await pool.close();
   await releaseSnarkjsCurve();
-  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)${extraCa !== undefined ? ` | without ${EXTRA_CA} ${median(noCa).toFixed(0)} ms (${median(ratiosNoCa).toFixed(2)}×)` : ''}`);
+  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)${extraCa !== undefined ? ` | \`node bin/zkinfer.js prove\` (no launcher: Node reads ${EXTRA_CA}) ${median(viaNode).toFixed(0)} ms (${median(ratiosViaNode).toFixed(2)}×)` : ''}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

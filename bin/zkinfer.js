@@ -1,7 +1,28 @@
-#!/usr/bin/env node
-// The one `zkinfer` command. The TypeScript sources are compiled to dist/ by `npm ci` (the prepare script).
-// CommonJS (bin/package.json): `zkinfer prove` starts without Node's ES module loader (docs/network.md "CLI start-up").
+#!/bin/sh
+':' /*
+# The one `zkinfer` command: this file is a POSIX sh launcher and the CommonJS program it runs (to JavaScript, the
+# lines up to the end of this comment are a string and a comment). Node 20 reads the certificates named by
+# NODE_EXTRA_CA_CERTS at every start, before any script runs (~40 ms on a machine whose environment names the system
+# bundle). The commands below never open a TLS connection, so their Node starts without the variable; the program
+# puts it back into process.env at once, so that child processes inherit it (docs/network.md "CLI start-up").
+# Every other command starts as `node bin/zkinfer.js` would. `node bin/zkinfer.js …` skips the launcher.
+case "$1" in
+  prove|verify|--version|-V|--help|-h|help|'')
+    if [ -n "${NODE_EXTRA_CA_CERTS+set}" ]; then
+      ZKINFER_DEFERRED_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+      export ZKINFER_DEFERRED_EXTRA_CA_CERTS
+      unset NODE_EXTRA_CA_CERTS
+    fi ;;
+esac
+exec node "$0" "$@"
+*/
+// The TypeScript sources are compiled to dist/ by `npm ci` (the prepare script). CommonJS (bin/package.json):
+// `zkinfer prove` starts without Node's ES module loader (docs/network.md "CLI start-up").
 'use strict';
+if (process.env.ZKINFER_DEFERRED_EXTRA_CA_CERTS !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = process.env.ZKINFER_DEFERRED_EXTRA_CA_CERTS;
+  delete process.env.ZKINFER_DEFERRED_EXTRA_CA_CERTS;
+}
 const { existsSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');

@@ -51,10 +51,10 @@ test('the prove bundle proves as the CLI does: a valid proof bound to the input,
   assert.match(help.stdout, /Usage: zkinfer prove \[options\] <dir>/);
 });
 
-test('bin/zkinfer.js runs the bundle with a V8 code cache (and a witness program\'s tape), made on the first run and used after (dynamic imports included); a damaged code cache is refused by V8 and made again', async (t) => {
+test('bin/zkinfer.js, run as a program (its sh launcher), runs the bundle with a V8 code cache (and a witness program\'s tape), made on the first run and used after (dynamic imports included); a damaged code cache is refused by V8 and made again', async (t) => {
   if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
   const cache = join(work, 'user-cache');
-  const run = (out: string) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'zkinfer.js'), 'prove', dir, '--input', join(work, 'in.json'), '--out', join(work, out)], {
+  const run = (out: string) => spawnSync(join(repoRoot, 'bin', 'zkinfer.js'), ['prove', dir, '--input', join(work, 'in.json'), '--out', join(work, out)], {
     cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ZKINFER_CACHE_DIR: cache, ZKINFER_CODE_CACHE_DEBUG: '1' },
   });
   const states: string[] = [];

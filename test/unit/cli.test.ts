@@ -1,13 +1,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { VERSION, VERSION_KEY } from '../../src/version.js';
 
 test('zkinfer --version prints the package version', () => {
   const out = execFileSync(process.execPath, ['bin/zkinfer.js', '--version'], { encoding: 'utf8' });
   assert.equal(out.trim(), VERSION);
+});
+
+test('bin/zkinfer.js run as a program (its sh launcher): offline commands start Node without NODE_EXTRA_CA_CERTS and hand it back to process.env; other commands keep it', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'zkinfer-launcher-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // a preload that reports, at exit, what the program's process.env holds
+  const probe = join(dir, 'probe.cjs');
+  writeFileSync(probe, "process.on('exit', () => process._rawDebug('env ' + JSON.stringify([process.env.NODE_EXTRA_CA_CERTS, process.env.ZKINFER_DEFERRED_EXTRA_CA_CERTS])));\n");
+  const missing = join(dir, 'no-such-bundle.pem'); // Node warns at start when it reads a missing file
+  const run = (...args: string[]) => spawnSync(resolve('bin/zkinfer.js'), args, { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: missing, NODE_OPTIONS: `--require ${probe}` } });
+  const READ = /Ignoring extra certs from/;
+  for (const args of [['--version'], ['prove', '--help'], ['verify', '--help']]) {
+    const r = run(...args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, READ, `${args.join(' ')}: Node did not read the certificates`);
+    const env = /^env (.*)$/m.exec(r.stderr);
+    assert.deepEqual(env && JSON.parse(env[1]!), [missing, null], `${args.join(' ')}: the variable is back in process.env, the marker gone`);
+  }
+  assert.equal(run('--version').stdout.trim(), VERSION);
+  const net = run('query', '--help'); // a command that may open TLS connections: Node reads the file as it would without the launcher
+  assert.equal(net.status, 0, net.stderr);
+  assert.match(net.stderr, READ);
 });
 
 test('the CLI entry loads no zod (or other package but commander) before a command runs: --version/--help stay fast', () => {
