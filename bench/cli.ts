@@ -42,7 +42,7 @@ function timeChild(file: string, args: string[], n = runs, env: Record<string, s
     const t0 = performance.now();
     const r = spawnSync(file, args, { encoding: 'utf8', env: { ...base, ...env } });
     ms.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   }
   return median(ms);
 }

@@ -44,6 +44,10 @@ inline bool ifmaOn() {
 #endif
 }
 
+// Whether a batch of m elements goes to the lanes: the CPU has them (ifmaOn) and the batch fills two groups of eight
+// (below that the scalar code's one chain is as fast).
+inline bool lanesFor(size_t m) { return m >= 16 && ifmaOn(); }
+
 #if ZK_IFMA_BUILD
 // GCC 12's AVX-512 shift intrinsics pass an "undefined" vector as their unused merge source, and -Wall reports it
 // as used uninitialized wherever they are inlined (a known false positive, fixed in GCC 13)

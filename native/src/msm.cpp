@@ -264,7 +264,7 @@ void invertAll(const F* den, F* inv, size_t m) {
   if (!m) return;
 #if ZK_IFMA_BUILD
   if constexpr (std::is_same_v<F, Fq>) {
-    if (m >= 16 && ifmaOn()) {  // eight lanes of AVX-512 IFMA (ifma.hpp)
+    if (lanesFor(m)) {  // eight lanes of AVX-512 IFMA (ifma.hpp)
       ifma::invertAll(den, inv, m);
       return;
     }
@@ -347,7 +347,7 @@ struct AffineBatch {
   void flush() {
     if (!m) return;
 #if ZK_IFMA_BUILD
-    if (m >= 16 && ifmaOn()) {  // the inversion and the additions on eight IFMA lanes (ifma.hpp)
+    if (lanesFor(m)) {  // the inversion and the additions on eight IFMA lanes (ifma.hpp)
       for (size_t k = 0; k < m; k++) pref[k] = numerator(ops[k]);
       if constexpr (std::is_same_v<F, Fq>) ifma::addAll(ops.data(), den.data(), pref.data(), m);
       else ifma::addAll2(ops.data(), den.data(), pref.data(), m);

@@ -26,8 +26,8 @@ test('bin/zkinfer.js run as a program (its sh launcher): offline commands start 
     assert.doesNotMatch(r.stderr, READ, `${args.join(' ')}: Node did not read the certificates`);
     const env = /^env (.*)$/m.exec(r.stderr);
     assert.deepEqual(env && JSON.parse(env[1]!), [missing, null], `${args.join(' ')}: the variable is back in process.env, the marker gone`);
+    if (args[0] === '--version') assert.equal(r.stdout.trim(), VERSION);
   }
-  assert.equal(run('--version').stdout.trim(), VERSION);
   const net = run('query', '--help'); // a command that may open TLS connections: Node reads the file as it would without the launcher
   assert.equal(net.status, 0, net.stderr);
   assert.match(net.stderr, READ);
