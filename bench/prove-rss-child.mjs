@@ -1,7 +1,8 @@
 // Peak memory of one proof the way a user's process has it (docs/native-prover.md, "Memory"), for bench/prover.ts.
 // Plain JavaScript run by a bare `node` (no tsx, no snarkjs), so the process holds what `zkinfer prove`'s native
 // path holds: Node, the addon, the key and the witness.
-//   node bench/prove-rss-child.mjs native <addon.node> <zkey> <wtns>   one key load + one proof in this process
+//   node bench/prove-rss-child.mjs native <addon.node> <zkey> <wtns> <key options json>   one key load + one proof
+//                                                                     in this process, loaded as `zkinfer prove` does
 //   node bench/prove-rss-child.mjs exec <program> [args…]             runs a program (rapidsnark) and samples it
 //                                                                     (under /usr/bin/time: samples time's child)
 // /proc/<pid>/status is read every millisecond: VmRSS, RssAnon (heap, stacks, private copies), RssFile (mapped
@@ -59,12 +60,12 @@ function sampler(pid) {
   };
 }
 
-async function native([addonFile, zkey, wtnsFile]) {
+async function native([addonFile, zkey, wtnsFile, keyOptions]) {
   const addon = createRequire(import.meta.url)(resolve(addonFile));
   const before = status('self');
   const sample = sampler('self');
   const key = new addon.ProvingKey();
-  await key.load(zkey, { releasePages: true }); // as `zkinfer prove` loads it: one proof per process
+  await key.load(zkey, JSON.parse(keyOptions)); // ONE_SHOT_KEY_OPTIONS, as `zkinfer prove` loads it: one proof per process
   const wtns = readFileSync(wtnsFile);
   const t = performance.now();
   const raw = await key.prove(wtns);

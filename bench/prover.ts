@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import * as snarkjs from 'snarkjs';
 import { z } from 'zod';
 import { loadNativeProver } from '../src/zkml/prove/native/index.js';
-import { addonPath, packageRoot } from '../src/zkml/prove/native/addon.js';
+import { addonPath, ONE_SHOT_KEY_OPTIONS, packageRoot } from '../src/zkml/prove/native/addon.js';
 import { releaseSnarkjsCurve } from '../src/zkml/prove/curve.js';
 import { BinWriter, bigIntLE, u32le } from '../src/zkml/setup/binwriter.js';
 import { getDevPtau } from '../src/zkml/setup/dev-ptau.js';
@@ -140,7 +140,7 @@ function runRssChild(args: string[], env: Record<string, string> = {}): RssRepor
  * `zkinfer prove` does), its proof checked here with snarkjs; and rapidsnark on the same files, sampled the same way.
  */
 async function rssPair(c: Case, rapid: string | undefined): Promise<{ native: RssReport; rapid?: RssReport }> {
-  const native = runRssChild(['native', addonPath(), c.zkey, c.full], nativeEnv());
+  const native = runRssChild(['native', addonPath(), c.zkey, c.full, JSON.stringify(ONE_SHOT_KEY_OPTIONS)], nativeEnv());
   const vk = JSON.parse(readFileSync(join(dirname(c.zkey), 'vk.json'), 'utf8')) as unknown;
   if (!(await snarkjs.groth16.verify(vk, native.publicSignals!, native.proof))) {
     throw new Error(`the RSS child's native proof for ${c.label} does NOT verify`);

@@ -388,6 +388,24 @@ Napi::Value mapFileJs(const Napi::CallbackInfo& info) {
   return Napi::Value(env, out);
 }
 
+void giveBlockFinalizer(napi_env, void* data, void* hint) { hugeblocks::give({data, reinterpret_cast<size_t>(hint)}); }
+
+// hugeBuffer(bytes) → a zeroed ArrayBuffer in whole 2 MB huge pages (a mapped.hpp hugeblocks block, back in the pool
+// when collected): a witness written there takes one page fault per 2 MB instead of one per 4 KB (the staking LSTM's
+// 700 kB: ≈ 2 ms of faults in a fresh process on the bench VM; docs/native-prover.md "Page faults of a fresh process")
+Napi::Value hugeBufferJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "hugeBuffer(bytes: number)");
+  const double n = info[0].As<Napi::Number>().DoubleValue();
+  if (!(n >= 1 && n <= 1e12) || n != (double)(size_t)n) throw Napi::RangeError::New(env, "hugeBuffer: bytes must be a whole number from 1 to 10^12");
+  hugeblocks::Block b = hugeblocks::take((size_t)n, true);
+  napi_value out;
+  napi_status s = napi_create_external_arraybuffer(env, b.p, (size_t)n, giveBlockFinalizer, reinterpret_cast<void*>(b.len), &out);
+  if (s != napi_ok) hugeblocks::give(b);
+  NAPI_THROW_IF_FAILED(env, s, Napi::Value());
+  return Napi::Value(env, out);
+}
+
 class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
  public:
   static Napi::Function define(Napi::Env env) {
@@ -409,6 +427,11 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
       if (o.Has("precompute") && o.Get("precompute").IsNumber()) opt.t = o.Get("precompute").As<Napi::Number>().Int32Value();
       if (o.Has("cache") && o.Get("cache").IsBoolean()) opt.useCache = o.Get("cache").As<Napi::Boolean>().Value();
       if (o.Has("releasePages") && o.Get("releasePages").IsBoolean()) opt.releasePages = o.Get("releasePages").As<Napi::Boolean>().Value();
+      if (o.Has("copyUpTo") && o.Get("copyUpTo").IsNumber()) {
+        const double c = o.Get("copyUpTo").As<Napi::Number>().DoubleValue();
+        if (!(c >= 0)) throw Napi::RangeError::New(info.Env(), "copyUpTo must be a number of bytes (0 or more)");
+        opt.copyUpTo = c >= 9e15 ? SIZE_MAX : (size_t)c;
+      }
     }
     if (opt.t < 1 || opt.t > 8) throw Napi::RangeError::New(info.Env(), "precompute must be an integer from 1 to 8");
     auto* w = new LoadWorker(info.Env(), info[0].As<Napi::String>(), opt, &state_);
@@ -458,6 +481,7 @@ class ProvingKey : public Napi::ObjectWrap<ProvingKey> {
     o.Set("cacheHit", state_->load.cacheHit);
     o.Set("cacheWritten", state_->load.cacheWritten);
     o.Set("hashed", state_->load.hashed);
+    o.Set("copied", state_->load.copied);
     o.Set("loadMs", state_->load.ms);
     o.Set("sidecar", state_->load.sidecar);
     return o;
@@ -473,6 +497,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("sha256Files", Napi::Function::New(env, sha256FilesJs));
   exports.Set("mapLatin1", Napi::Function::New(env, mapLatin1Js));
   exports.Set("mapFile", Napi::Function::New(env, mapFileJs));
+  exports.Set("hugeBuffer", Napi::Function::New(env, hugeBufferJs));
   exports.Set("threads", Napi::Number::New(env, workerThreads()));
   return exports;
 }

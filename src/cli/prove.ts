@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { PROVER_KINDS, type ProverKind } from '../zkml/prove/kinds.js';
+import { ONE_SHOT_KEY_OPTIONS } from '../zkml/prove/native/addon.js';
 import { printLine } from './sync-output.js';
 
 /** Read a JSON file given on the command line, with a clear error (read synchronously: small, and a one-shot `zkinfer prove` then never loads node:fs/promises, bundle.ts). */
@@ -32,9 +33,10 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
       const recipient = parseRecipient(o.recipient);
       const input = await readJsonArg(o.input, 'input file');
       const { InThreadProver, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
-      // one proof: prove in this thread rather than start a worker that loads everything again, and hand each key
-      // section's pages back once the proof is done with it (no later proof in this process; docs/native-prover.md "Memory")
-      const pool = new InThreadProver(o.prover as ProverKind, undefined, { releasePages: true });
+      // one proof: prove in this thread rather than start a worker that loads everything again, with the key loaded for
+      // one proof (ONE_SHOT_KEY_OPTIONS: read into huge pages up to 32 MiB, else mapped and each section's pages handed
+      // back once the proof is done with it; docs/native-prover.md "Page faults of a fresh process", "Memory")
+      const pool = new InThreadProver(o.prover as ProverKind, undefined, ONE_SHOT_KEY_OPTIONS);
       try {
         const t0 = nowMs();
         const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { pool, recipient });

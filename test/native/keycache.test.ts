@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import * as snarkjs from 'snarkjs';
+import { ONE_SHOT_KEY_OPTIONS } from '../../src/zkml/prove/native/addon.js';
 import { loadNativeProver, nativeAddonError, NativeProverError, type NativeKeyOptions } from '../../src/zkml/prove/native/index.js';
 import { endSnarkjs, fixture, inputsFor, R, witness, type Fixture } from './fixtures.js';
 
@@ -204,6 +205,39 @@ describe('native prover: fixed-base tables, key sidecar, batches', { skip }, () 
       assert.equal(res.timings.releasedBytes, 0, 'a key in anonymous memory is never released');
       await assertVerifies(fx, res, `anonymous key, proof ${i + 1}`);
     }
+  });
+
+  test('copyUpTo (a one-shot load): a sidecar up to the limit is read into memory, a larger one is mapped; both prove', async () => {
+    // docs/native-prover.md "Page faults of a fresh process": a copy in huge pages instead of a file mapping whose
+    // 4 KB pages each fault on first touch. A copy is never released (it is not file-backed); a mapped key still is.
+    const fx = await fixture('mix');
+    const key = keyCopy(fx, 'copy');
+    const writer = fresh();
+    const first = await writer.load(key); // writes the sidecar (a first load is never a copy)
+    assert.equal(first.copied, false);
+    await writer.close();
+    const w = await witness(fx, inputsFor('mix', 0));
+    const copy = fresh(ONE_SHOT_KEY_OPTIONS); // what `zkinfer prove` loads with
+    const info = await copy.load(key);
+    assert.equal(info.cacheHit, true);
+    assert.equal(info.copied, true);
+    const rss = mappedRssKb(info.sidecar);
+    if (rss !== undefined) assert.equal(rss, 0, 'the sidecar is not mapped');
+    for (let i = 0; i < 2; i++) {
+      const res = await copy.proveWithTimings(key, w);
+      assert.equal(res.timings.releasedBytes, 0, 'a copied key is never released');
+      await assertVerifies(fx, res, `copied key, proof ${i + 1}`);
+    }
+    await copy.close();
+    // the limit counts the sidecar file (its 4 kB header and the key's bytes): one byte short, it is mapped
+    const mapped = fresh({ releasePages: true, copyUpTo: info.bytes + 4096 - 1 });
+    const info2 = await mapped.load(key);
+    assert.equal(info2.copied, false);
+    const res = await mapped.proveWithTimings(key, w);
+    assert.ok(res.timings.releasedBytes > 0, 'a mapped one-shot key is released');
+    await assertVerifies(fx, res, 'mapped one-shot key');
+    await mapped.close();
+    await assert.rejects(fresh({ copyUpTo: -1 }).load(key), /copyUpTo must be a number of bytes/);
   });
 
   test('proveBatch: every proof verifies, blinding is fresh per proof, a bad witness fails only its entry', async () => {

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { setImmediate as tick } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { loadNativeAddon } from '../../src/zkml/prove/native/addon.js';
 import { loadNativeProver, NativeProverError, nativeAddonError } from '../../src/zkml/prove/native/index.js';
 import { endSnarkjs, fixture, inputsFor, witness } from './fixtures.js';
 
@@ -54,5 +58,29 @@ describe('native prover memory', { skip }, () => {
     // Either the proof finished (the native side keeps the key alive until it is done) or a typed error.
     assert.ok(!(res instanceof Error) || res instanceof NativeProverError, String(res));
     if (!(res instanceof Error)) assert.equal((res as { publicSignals: string[] }).publicSignals.length, 1);
+  });
+
+  test('hugeBuffer: zeroed huge-page buffers (a big witness goes there), given back to the pool when collected and zeroed again', async () => {
+    // src/zkml/witness/tape-witness.ts writes witnesses from 256 kB into them (docs/native-prover.md "Page faults of
+    // a fresh process"); a block taken again from the pool must read as zeros like a fresh one
+    const addon = loadNativeAddon()!;
+    assert.ok(addon.hugeBuffer, 'this addon has hugeBuffer');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const n = 700_000;
+    for (let round = 0; round < 4; round++) {
+      let b: Buffer | undefined = Buffer.from(addon.hugeBuffer(n));
+      assert.equal(b.length, n);
+      assert.ok(b.every((x) => x === 0), `round ${round}: the buffer reads as zeros`);
+      b.fill(0xff);
+      b = undefined;
+      gc(); // the finalizer gives the block back to the pool: the next round takes it again
+      await tick();
+    }
+    const a = Buffer.from(addon.hugeBuffer(3 * 1024 * 1024)), c = Buffer.from(addon.hugeBuffer(1));
+    a.fill(1);
+    assert.equal(c[0], 0, 'two live buffers do not share memory');
+    for (const bad of [0, -1, 1.5, Number.NaN, 2e12]) assert.throws(() => addon.hugeBuffer!(bad), RangeError, String(bad));
+    assert.throws(() => (addon.hugeBuffer as unknown as (x: unknown) => unknown)('7'), TypeError);
   });
 });

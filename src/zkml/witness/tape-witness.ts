@@ -6,6 +6,7 @@ import type { TapeHeader } from './tape-format.js';
 import { TapeRejected, runTapeJs, tapeSections, type ParsedTape } from './tape-run.js';
 
 const I128 = 1n << 127n;
+const HUGE_FROM = 256 * 1024;
 
 /** Which interpreter runs a tape: the addon's when it is built (and has one), else JS; `js` forces JS. */
 export type TapeEngine = 'auto' | 'js';
@@ -21,13 +22,16 @@ export class WitnessTape {
    */
   wtns(inputs: readonly bigint[], recipient: bigint, engine: TapeEngine = 'auto'): Uint8Array | 'rejected' {
     const rec = toField(recipient);
-    const native = engine === 'auto' ? loadNativeAddon()?.witnessTape : undefined;
+    const addon = engine === 'auto' ? loadNativeAddon() : null;
+    const native = addon?.witnessTape;
     if (native && inputs.every((x) => x >= -I128 && x < I128)) {
       const ins = Buffer.alloc(inputs.length * 16);
       inputs.forEach((x, i) => { ins.writeBigUInt64LE(BigInt.asUintN(64, x), 16 * i); ins.writeBigInt64LE(BigInt.asIntN(64, x >> 64n), 16 * i + 8); });
       const r32 = Buffer.alloc(32);
       for (let k = 0; k < 4; k++) r32.writeBigUInt64LE((rec >> BigInt(64 * k)) & 0xffffffffffffffffn, 8 * k);
-      const out = Buffer.alloc(WTNS_HEAD + this.header.nFinal * 32);
+      const bytes = WTNS_HEAD + this.header.nFinal * 32;
+      // from 256 kB, in huge pages (the addon's hugeBuffer): written once, each fresh 4 KB page costs a fault
+      const out = bytes >= HUGE_FROM && addon.hugeBuffer ? Buffer.from(addon.hugeBuffer(bytes)) : Buffer.alloc(bytes);
       putWtnsHead(out, this.header.nFinal);
       const r = native(this.bytes, ins, r32, out.subarray(WTNS_HEAD));
       if (r === null) return out;

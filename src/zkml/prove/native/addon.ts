@@ -44,6 +44,12 @@ export interface NativeKeyOptions {
    * later proof would fault the key back in (docs/native-prover.md "Memory").
    */
   releasePages?: boolean;
+  /**
+   * Read a valid sidecar of at most this many bytes into 2 MB huge pages instead of mapping it (default 0: always
+   * mapped). For a process that proves once: on a VM that shadows page tables each 4 KB page of a mapped key costs a
+   * slow first touch (native/src/keycache.hpp; docs/native-prover.md "Page faults of a fresh process").
+   */
+  copyUpTo?: number;
 }
 
 /** What a loaded key reports (sizes, fixed-base factor, how it was loaded). */
@@ -59,6 +65,8 @@ export interface NativeKeyInfo {
   cacheWritten: boolean;
   /** The .zkey content was hashed (first load, or its mtime changed). */
   hashed: boolean;
+  /** The sidecar was read into huge pages (copyUpTo), not mapped. */
+  copied: boolean;
   loadMs: number;
   /** Sidecar path ("" when none was used or written). */
   sidecar: string;
@@ -105,7 +113,19 @@ export interface NativeAddon {
   mapLatin1?: (path: string) => string;
   /** The whole file as an ArrayBuffer over a private mapping, unmapped when collected; throws (code IO) when it cannot be mapped. Absent in older addons. */
   mapFile?: (path: string) => ArrayBuffer;
+  /**
+   * A zeroed ArrayBuffer of `bytes` in whole 2 MB huge pages, given back to the addon's pool when collected: one page
+   * fault per 2 MB instead of one per 4 KB (native/src/addon.cpp). Absent in older addons.
+   */
+  hugeBuffer?: (bytes: number) => ArrayBuffer;
 }
+
+/**
+ * The key options of a process that proves once (`zkinfer prove`): a key of up to 32 MiB read into huge pages (fewer
+ * page faults, for up to 32 MB more peak memory), a larger one mapped with each section's pages handed back after
+ * its use (a lower peak RSS; docs/native-prover.md "Memory").
+ */
+export const ONE_SHOT_KEY_OPTIONS: NativeKeyOptions = { releasePages: true, copyUpTo: 32 * 1024 * 1024 };
 
 /** The repository root: the nearest folder above this module with zkinfer's package.json (works from src/ and dist/). */
 export function packageRoot(): string {
@@ -154,3 +174,4 @@ export function loadNativeAddon(): NativeAddon | null {
 export function nativeAddonError(): string | undefined {
   return cached?.error ?? undefined;
 }
+
