@@ -1,12 +1,15 @@
-// Test fixtures for the native prover: small Circom circuits compiled with circom2 and set up with snarkjs's own
-// ceremony path (powersoftau new + contribute + prepare phase2 at power 11, then zkey new), cached under
-// .cache/native-test/. Everything here is INSECURE-DEV test material.
+// Test fixtures for the native prover: small Circom circuits compiled with circom2, their keys made by snarkjs's
+// `zkey new` from a power-11 dev ptau (src/zkml/setup/dev-ptau.ts: ≈ 1 s, where snarkjs's own powersoftau new +
+// contribute + prepare phase2 took ≈ 33 s, most of a cold test run's fixture time; test/zkml/setup-circuit.test.ts
+// has snarkjs verify keys made from that ptau), cached under .cache/native-test/. Everything here is INSECURE-DEV
+// test material.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { packageRoot } from '../../src/zkml/prove/native/addon.js';
+import { getDevPtau } from '../../src/zkml/setup/dev-ptau.js';
 
 export const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 export const ROOT = packageRoot();
@@ -129,18 +132,9 @@ async function once(dir: string, build: (tmp: string) => Promise<void>): Promise
   }
 }
 
-/** A prepared phase-2 ptau at power 11 made with snarkjs (seconds; cached). */
+/** A prepared phase-2 dev ptau at power 11 (about a second; cached). */
 export async function testPtau(): Promise<string> {
-  const dir = join(CACHE, `ptau-${PTAU_POWER}`);
-  await once(dir, async (tmp) => {
-    const curve = await snarkjs.curves.getCurveFromName('bn128');
-    await snarkjs.powersOfTau.newAccumulator(curve, PTAU_POWER, join(tmp, 'pot0.ptau'));
-    await snarkjs.powersOfTau.contribute(join(tmp, 'pot0.ptau'), join(tmp, 'pot1.ptau'), 'native-test', 'native-test entropy (INSECURE-DEV)');
-    await snarkjs.powersOfTau.preparePhase2(join(tmp, 'pot1.ptau'), join(tmp, 'final.ptau'));
-    rmSync(join(tmp, 'pot0.ptau'));
-    rmSync(join(tmp, 'pot1.ptau'));
-  });
-  return join(dir, 'final.ptau');
+  return (await getDevPtau(PTAU_POWER, { cacheDir: CACHE })).path;
 }
 
 /** Compile and set up one of CIRCUITS (cached). */

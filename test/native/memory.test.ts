@@ -74,7 +74,7 @@ describe('native prover memory', { skip }, () => {
       assert.ok(b.every((x) => x === 0), `round ${round}: the buffer reads as zeros`);
       b.fill(0xff);
       b = undefined;
-      gc(); // the finalizer gives the block back to the pool: the next round takes it again
+      gc(); // once its finalizer has run, the block is back in the pool, where the next round may take it again
       await tick();
     }
     const a = Buffer.from(addon.hugeBuffer(3 * 1024 * 1024)), c = Buffer.from(addon.hugeBuffer(1));

@@ -174,4 +174,3 @@ export function loadNativeAddon(): NativeAddon | null {
 export function nativeAddonError(): string | undefined {
   return cached?.error ?? undefined;
 }
-
