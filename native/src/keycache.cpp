@@ -123,10 +123,9 @@ std::shared_ptr<const void> readIntoHugePages(int fd, size_t len) {
   return storage;
 }
 
-// A valid sidecar for this key and t, mapped read-only or read into huge pages (opt.copyUpTo); null when absent,
-// stale or damaged.
-std::shared_ptr<Zkey> openSidecar(const std::string& side, int zfd, const struct stat& zst, const KeyLoadOptions& opt, KeyLoadInfo* info) {
-  const int t = opt.t;
+// A valid sidecar for this key and t, read into huge pages when it is at most copyUpTo bytes (KeyLoadOptions), else
+// mapped read-only; null when absent, stale or damaged.
+std::shared_ptr<Zkey> openSidecar(const std::string& side, int zfd, const struct stat& zst, int t, size_t copyUpTo, KeyLoadInfo* info) {
   Fd fd(open(side.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.fd < 0) return nullptr;
   struct stat st;
@@ -154,7 +153,7 @@ std::shared_ptr<Zkey> openSidecar(const std::string& side, int zfd, const struct
   auto z = std::make_shared<Zkey>();
   static_cast<ZkeyHeader&>(*z) = h.key;
   z->t = t;
-  if (len <= opt.copyUpTo) z->storage = readIntoHugePages(fd.fd, len);
+  if (len <= copyUpTo) z->storage = readIntoHugePages(fd.fd, len);
   if (!z->storage) {
     void* p = mmap(nullptr, len, PROT_READ, MAP_SHARED, fd.fd, 0);
     if (p == MAP_FAILED) return nullptr;
@@ -239,9 +238,7 @@ std::shared_ptr<Zkey> loadZkey(const std::string& path, const KeyLoadOptions& op
     return z;
   };
   if (opt.useCache) {
-    KeyLoadOptions checked = opt;
-    checked.t = t;
-    if (auto z = openSidecar(side, zfd.fd, zst, checked, &inf)) {
+    if (auto z = openSidecar(side, zfd.fd, zst, t, opt.copyUpTo, &inf)) {
       inf.cacheHit = true;
       inf.sidecar = side;
       return done(z);

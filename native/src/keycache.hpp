@@ -16,7 +16,7 @@ struct KeyLoadOptions {
   bool releasePages = false;  // hand each section's pages back after its use in a proof (zkey.hpp Zkey::release)
   // A valid sidecar of at most this many bytes is read into anonymous memory in 2 MB huge pages instead of being
   // mapped. For a process that proves once: a mapped file's pages come in 4 KB at a time, and on a VM whose
-  // hypervisor shadows the page tables each first touch of a 4 KB page costs ≈ 5–10 µs, against ≈ 0.15 ms per 2 MB
+  // hypervisor shadows the page tables each first touch of a 4 KB page costs ≈ 10–14 µs, against ≈ 0.15 ms per 2 MB
   // huge page (docs/native-prover.md "Page faults of a fresh process"). A warm prover maps its key (0: never copied):
   // it pays the faults once, and the page cache is shared. Sections of a copy are not released (nothing to re-read).
   size_t copyUpTo = 0;

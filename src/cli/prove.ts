@@ -34,8 +34,7 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
       const input = await readJsonArg(o.input, 'input file');
       const { InThreadProver, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
       // one proof: prove in this thread rather than start a worker that loads everything again, with the key loaded for
-      // one proof (ONE_SHOT_KEY_OPTIONS: read into huge pages up to 32 MiB, else mapped and each section's pages handed
-      // back once the proof is done with it; docs/native-prover.md "Page faults of a fresh process", "Memory")
+      // a single proof (ONE_SHOT_KEY_OPTIONS says how; docs/native-prover.md "Page faults of a fresh process", "Memory")
       const pool = new InThreadProver(o.prover as ProverKind, undefined, ONE_SHOT_KEY_OPTIONS);
       try {
         const t0 = nowMs();
