@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { proveBundleFresh } from '../src/cli/bundle.js';
+import { bundleFresh } from '../src/cli/bundle.js';
 import { resolveCircuitDir } from '../src/circuit-ref.js';
 import { compileZooModel } from '../src/models/compiled.js';
 import { getZooModel, zooModelNames } from '../src/models/zoo.js';
@@ -81,7 +81,7 @@ try {
   let backend = (await prove(dir, input, { pool })).prover ?? prover; // warms the prover and the caches
   // `zkinfer prove` runs the one-file bundle when `npm run build` made it after the last tsc (bin/zkinfer.js); the
   // same command with ZKINFER_NO_BUNDLE=1 runs the compiled modules, measured in the same runs
-  const bundled = proveBundleFresh();
+  const bundled = bundleFresh('prove');
   if (!bundled) process.stderr.write('note: no prove bundle newer than dist/ (run `npm run build`): both whole-process rows run the compiled modules\n');
   const inProcess: number[] = [], whole: number[] = [], unbundled: number[] = [], viaNode: number[] = [];
   const ratios: number[] = [], ratiosUnbundled: number[] = [], ratiosViaNode: number[] = [];

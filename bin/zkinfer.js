@@ -33,12 +33,13 @@ if (!existsSync(entry)) {
   console.error('zkinfer is not built yet: run `npm ci` (or `npm run build`) in the zkinfer folder first.');
   process.exit(2);
 }
-// `zkinfer prove …` runs the one-file bundle (docs/network.md "CLI start-up") when it was built after the last
-// tsc run (tsc rewrites every file of dist/, so an older bundle may hold older code and is not used; the same
-// rule as proveBundleFresh in src/cli/bundle.ts), compiled with a V8 code cache by its runner (src/cli/bundle-run.ts,
-// built beside it as dist/bundle/run.cjs)
-const bundle = join(root, 'dist', 'bundle', 'prove.cjs');
+// Each command runs from a one-file bundle (docs/network.md "CLI start-up"): `zkinfer prove …` from dist/bundle/prove.cjs,
+// every other command from dist/bundle/cli.cjs, when `npm run build` made it after the last tsc run (tsc rewrites every
+// file of dist/, so an older bundle may hold older code and is not used; the same rule as bundleFresh in
+// src/cli/bundle.ts), compiled with a V8 code cache by their runner (src/cli/bundle-run.ts, built beside them as
+// dist/bundle/run.cjs). ZKINFER_NO_BUNDLE=1, or no fresh bundle: the compiled modules under dist/src/.
 const runner = join(root, 'dist', 'bundle', 'run.cjs');
+const bundle = join(root, 'dist', 'bundle', process.argv[2] === 'prove' ? 'prove.cjs' : 'cli.cjs');
 const fresh = () => {
   try {
     const tsc = statSync(entry).mtimeMs;
@@ -47,8 +48,8 @@ const fresh = () => {
     return false;
   }
 };
-const main = process.argv[2] === 'prove' && process.env.ZKINFER_NO_BUNDLE !== '1' && fresh()
-  ? require(runner).runProveBundle(bundle)
+const main = process.env.ZKINFER_NO_BUNDLE !== '1' && fresh()
+  ? require(runner).runBundle(bundle)
   : import(pathToFileURL(entry).href).then((m) => m.runCli(process.argv));
 main.catch((err) => {
   process.exitCode = 1;

@@ -1,18 +1,33 @@
-// `node dist/src/cli/bundle.js [OUTFILE]` (run by `npm run build` and `prepare`): bundles the `zkinfer prove` path
-// from the TypeScript sources into one CommonJS file, dist/bundle/prove.cjs, with zod and commander inside and every
-// other package left to node_modules. One file instead of ≈ 190 modules (the CLI's own, zod's ≈ 95, commander's)
-// saves a one-shot `zkinfer prove` the module resolution and loading; CommonJS, so that bin/zkinfer.js can compile it
-// with a V8 code cache (bundle-run.ts, docs/network.md "CLI start-up").
+// `node dist/src/cli/bundle.js` (run by `npm run build` and `prepare`): bundles the CLI from the TypeScript sources
+// into two one-file CommonJS programs that bin/zkinfer.js compiles with a V8 code cache (bundle-run.ts,
+// docs/network.md "CLI start-up"):
+// - dist/bundle/prove.cjs, the `zkinfer prove` path only, with zod and commander inside and trimmed to what it runs;
+// - dist/bundle/cli.cjs, every other command, with zod, commander and @polkadot/* inside (≈ 800 modules otherwise
+//   resolved and loaded one by one: 300–450 ms of each command's start).
+// Every other package stays in node_modules and is loaded with require (one CommonJS instance per package in the
+// process). Each module's `import.meta.url` is its compiled file's under dist/src/, so what a module finds beside
+// itself (worker entries, templates, the addon, package.json) is what the unbundled CLI finds.
 import { statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../zkml/prove/native/addon.js';
 import type { Plugin } from 'esbuild';
 import { BUNDLE_WRAPPER, IMPORT_HOOK } from './bundle-run.js';
 
-/** What `import.meta.url` becomes in the CommonJS outputs: the output file's own URL. */
-const IMPORT_META_URL = 'var __zkinferImportMetaUrl = require("node:url").pathToFileURL(__filename).href';
+/** In the bundles and their runner, `import.meta.url` of src/x/y.ts becomes `__zkinferSourceUrl("src/x/y.js")`: dist/src/x/y.js's URL. */
+const SOURCE_URL = 'var __zkinferSourceUrl = (p) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", p)).href';
+const SOURCE_URL_PLUGIN = (root: string): Plugin => ({
+  name: 'zkinfer-source-url',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (a) => {
+      const rel = relative(root, a.path).split(sep).join('/');
+      if (rel.startsWith('..') || !rel.startsWith('src/')) return undefined;
+      const text = await readFile(a.path, 'utf8');
+      return { contents: text.replaceAll('import.meta.url', `__zkinferSourceUrl(${JSON.stringify(rel.replace(/\.ts$/, '.js'))})`), loader: 'ts' };
+    });
+  },
+});
 
 /**
  * commander requires node:child_process (with net, dgram and streams: ≈ 2 ms of Node's own modules) at load, for
@@ -90,42 +105,74 @@ const LAZY_FS_PROMISES: Plugin = {
  */
 export const classicZodInputs = (inputs: string[]): string[] => inputs.filter((f) => /(^|[\\/])zod[\\/](v4[\\/]classic[\\/]|index\.js$)/.test(f));
 
-/** Packages built into the bundle; every other bare import stays an import from node_modules. */
-const BUNDLED = new Set(['zod', 'commander']);
 const packageName = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
-/** Where bin/zkinfer.js looks for the bundle. */
-export const proveBundlePath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'prove.cjs');
-/** The bundle's runner (bundle-run.ts as CommonJS), which bin/zkinfer.js, CommonJS itself, requires. */
+/** The two bundles: which packages each builds in (every other bare import stays in node_modules). */
+export type BundleName = 'prove' | 'cli';
+const BUNDLES: Record<BundleName, { entry: string; bundled: (pkg: string) => boolean }> = {
+  prove: { entry: 'prove-entry.ts', bundled: (p) => p === 'zod' || p === 'commander' },
+  // @polkadot/* all or none: its packages refuse to share a process with a second copy of themselves
+  cli: { entry: 'cli-entry.ts', bundled: (p) => p === 'zod' || p === 'commander' || p.startsWith('@polkadot/') },
+};
+
+/**
+ * How a bundle imports an external package: the prove bundle with import() (through bundle-run.ts's hook: a function
+ * compiled from V8's code cache loses vm.Script's dynamic-import callback on Node 20); the CLI bundle with require,
+ * as its static imports do, so that a package is never loaded twice (as CommonJS and as an ES module) in one process.
+ * `default` is the module's exports, as import() of a CommonJS module gives.
+ */
+const IMPORT_EXTERNAL: Record<BundleName, string> = {
+  prove: `var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));`,
+  cli: 'var __zkinferImport = (s) => new Promise((r) => r(require(s))).then((m) => ({ ...m, default: m }));',
+};
+
+/** Where bin/zkinfer.js looks for a bundle. */
+export const bundlePath = (name: BundleName, root = packageRoot()): string => join(root, 'dist', 'bundle', `${name}.cjs`);
+/** The bundles' runner (bundle-run.ts as CommonJS), which bin/zkinfer.js, CommonJS itself, requires. */
 export const bundleRunnerPath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'run.cjs');
 
-/** Whether bin/zkinfer.js runs the bundle: it and its runner exist and are no older than the last tsc output (tsc rewrites all of dist/). */
-export function proveBundleFresh(root = packageRoot()): boolean {
+/** Whether bin/zkinfer.js runs a bundle: it and its runner exist and are no older than the last tsc output (tsc rewrites all of dist/). */
+export function bundleFresh(name: BundleName, root = packageRoot()): boolean {
   try {
     const tsc = statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
-    return statSync(proveBundlePath(root)).mtimeMs >= tsc && statSync(bundleRunnerPath(root)).mtimeMs >= tsc;
+    return statSync(bundlePath(name, root)).mtimeMs >= tsc && statSync(bundleRunnerPath(root)).mtimeMs >= tsc;
   } catch {
     return false;
   }
 }
 
 /**
- * Build the prove bundle at `outfile`. Returns false (and says why on stderr) when esbuild is not installed: the
- * bundle is optional, bin/zkinfer.js then runs the compiled modules.
+ * Build both bundles and their runner under dist/bundle/. Returns false (and says why on stderr) when esbuild is not
+ * installed: the bundles are optional, bin/zkinfer.js then runs the compiled modules.
  */
-export async function buildProveBundle(outfile = proveBundlePath()): Promise<boolean> {
+export async function buildBundles(names: BundleName[] = ['prove', 'cli']): Promise<boolean> {
   let esbuild: typeof import('esbuild');
   try {
     esbuild = await import('esbuild');
   } catch {
-    console.error('note: esbuild is not installed; `zkinfer prove` runs unbundled (slower start-up)');
+    console.error('note: esbuild is not installed; zkinfer runs unbundled (slower start-up)');
     return false;
   }
   const root = packageRoot();
-  await mkdir(dirname(outfile), { recursive: true });
-  const tmp = `${outfile}.tmp-${process.pid}`; // renamed into place: a running `zkinfer prove` never reads half a file
+  const runner = bundleRunnerPath(root);
+  await mkdir(dirname(runner), { recursive: true });
+  // the runner, CommonJS like bin/zkinfer.js, so that a command never starts Node's ES module loader; written
+  // before the bundles, so that a bundle in place always has its runner
+  await esbuild.build({
+    entryPoints: [join(root, 'src', 'cli', 'bundle-run.ts')], outfile: `${runner}.tmp-${process.pid}`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+    banner: { js: `${SOURCE_URL};` }, plugins: [SOURCE_URL_PLUGIN(root)],
+  });
+  await rename(`${runner}.tmp-${process.pid}`, runner);
+  for (const name of names) await buildBundle(esbuild, root, name);
+  return true;
+}
+
+async function buildBundle(esbuild: typeof import('esbuild'), root: string, name: BundleName): Promise<void> {
+  const { entry, bundled } = BUNDLES[name];
+  const outfile = bundlePath(name, root);
+  const tmp = `${outfile}.tmp-${process.pid}`; // renamed into place: a running command never reads half a file
   const built = await esbuild.build({
-    entryPoints: [join(root, 'src', 'cli', 'prove-entry.ts')],
+    entryPoints: [join(root, 'src', 'cli', entry)],
     outfile: tmp,
     bundle: true,
     format: 'cjs',
@@ -139,40 +186,25 @@ export async function buildProveBundle(outfile = proveBundlePath()): Promise<boo
     legalComments: 'none',
     charset: 'ascii',
     metafile: true,
-    // modules that find files beside themselves read import.meta.url: the bundle's own file URL
-    define: { 'import.meta.url': '__zkinferImportMetaUrl' },
-    banner: { js: `${IMPORT_META_URL}; var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));` },
-    // modules that find files beside themselves walk up to package.json (addon, version): dist/bundle/ works as dist/src/ does
-    plugins: [LAZY_FS_PROMISES, {
-      name: 'zkinfer-externals',
-      setup(build) {
-        build.onResolve({ filter: /^[^./]/ }, (a) => (BUNDLED.has(packageName(a.path)) ? undefined : { path: a.path, external: true }));
-      },
-    }, LAZY_CHILD_PROCESS, TRIM_ZOD],
+    banner: { js: `${SOURCE_URL}; ${IMPORT_EXTERNAL[name]}` },
+    plugins: [
+      ...(name === 'prove' ? [LAZY_FS_PROMISES, TRIM_ZOD] : []),
+      { name: 'zkinfer-externals', setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (bundled(packageName(a.path)) ? undefined : { path: a.path, external: true })) },
+      LAZY_CHILD_PROCESS, SOURCE_URL_PLUGIN(root),
+    ],
   });
-  const classic = classicZodInputs(Object.keys(built.metafile.inputs));
+  const classic = name === 'prove' ? classicZodInputs(Object.keys(built.metafile.inputs)) : [];
   if (classic.length) throw new Error(`the prove bundle pulls in classic zod (${classic.join(', ')}): import schemas from src/zod-mini.ts on the prove path`);
-  // import("pkg") of an external package goes through __zkinferImport: a function compiled from V8's code cache
-  // loses vm.Script's dynamic-import callback on Node 20, so bundle-run.ts passes one made outside the script
   const text = await readFile(tmp, 'utf8');
   const wide = /[^\x00-\x7f]/.exec(text);
-  if (wide) throw new Error(`the prove bundle must be ASCII (bundle-run.ts reads it as latin1), but it has ${JSON.stringify(wide[0])} at offset ${wide.index}`);
-  // written as the function expression Module.wrap would make of it, which bundle-run.ts compiles as it is (from a
-  // mapping of this file where the addon can: no copy, no concatenation to flatten); not runnable by itself
+  if (wide) throw new Error(`the ${name} bundle must be ASCII (bundle-run.ts reads it as latin1), but it has ${JSON.stringify(wide[0])} at offset ${wide.index}`);
+  // import("pkg") of an external package goes through __zkinferImport (IMPORT_EXTERNAL); the text is written as the
+  // function expression Module.wrap would make of it, which bundle-run.ts compiles as it is (from a mapping of this
+  // file where the addon can: no copy, no concatenation to flatten); not runnable by itself
   await writeFile(tmp, `${BUNDLE_WRAPPER[0]}${text.replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, '__zkinferImport($1$2$1)')}${BUNDLE_WRAPPER[1]}`);
-  // the runner, CommonJS like bin/zkinfer.js, so that `zkinfer prove` never starts Node's ES module loader; written
-  // before the bundle, so that a bundle in place always has its runner
-  const runner = join(dirname(outfile), 'run.cjs');
-  await esbuild.build({
-    entryPoints: [join(root, 'src', 'cli', 'bundle-run.ts')], outfile: `${runner}.tmp-${process.pid}`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
-    define: { 'import.meta.url': '__zkinferImportMetaUrl' }, // the addon is found from it (prefetch.ts)
-    banner: { js: `${IMPORT_META_URL};` },
-  });
-  await rename(`${runner}.tmp-${process.pid}`, runner);
   await rename(tmp, outfile);
-  return true;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await buildProveBundle(process.argv[2]);
+  await buildBundles();
 }

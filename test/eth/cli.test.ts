@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createPublicClient, createTestClient, http, parseUnits, type Address } from 'viem';
 import { depositVaultAbi } from '../../src/eth/abi-index.js';
 import { devPrivateKeys } from '../../src/eth/anvil.js';
@@ -18,10 +17,8 @@ import { encodeRequest, readJsonFile } from '../../src/models/predict.js';
 import { getZooModel } from '../../src/models/zoo.js';
 import { closeDefaultPools, prove } from '../../src/zkml/prove/index.js';
 import { proveTiny, releaseSnarkjs, tinyCircuit, tinyVerifierSource } from './helpers/tiny-circuit.js';
+import { CLI_NODE_ARGS } from '../lifecycle/spawn-cli.js';
 
-const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const ENTRY = fileURLToPath(new URL(`./helpers/cli-entry${ext}`, import.meta.url));
-const EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--test'));
 const dir = join(packageDir(), '.cache', 'eth-test', `cli-${process.pid}`);
 const USER_KEY = devPrivateKeys(2)[1]!;
 const USER = privateKeyToAccount(USER_KEY).address;
@@ -33,7 +30,7 @@ const dep = join(dir, 'deployment.json');
 
 function zk(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...EXEC_ARGV, ENTRY, ...args], { env: { ...process.env, ZKINFER_ETH_KEY: '', ...env }, timeout: 120_000 }, (error, out, err) => {
+    execFile(process.execPath, [...CLI_NODE_ARGS, ...args], { env: { ...process.env, ZKINFER_ETH_KEY: '', ...env }, timeout: 120_000 }, (error, out, err) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out, err });
     });
   });
@@ -43,7 +40,7 @@ const conn = () => ['--rpc', rpc, '--deployment', dep];
 
 before(async () => {
   mkdirSync(dir, { recursive: true });
-  node = spawn(process.execPath, [...EXEC_ARGV, ENTRY, 'eth', 'node', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  node = spawn(process.execPath, [...CLI_NODE_ARGS, 'eth', 'node', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   rpc = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`eth node did not start: ${out}`)), 90_000);

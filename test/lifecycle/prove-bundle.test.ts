@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildProveBundle } from '../../src/cli/bundle.js';
+import { buildBundles } from '../../src/cli/bundle.js';
 import { closeDefaultPools, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
 import { loadVerifierKey, verify } from '../../src/zkml/verify/index.js';
 import { copyArtifacts, fixtureArtifacts, repoRoot, testCache, zkinfer } from '../zkml/prove-fixtures.js';
@@ -29,7 +29,7 @@ const bundled = (args: string[]) => {
 };
 
 test('the prove bundle proves as the CLI does: a valid proof bound to the input, the same outputs; typed errors exit 2', async (t) => {
-  if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
+  if (!(await buildBundles(['prove']))) return t.skip('esbuild is not installed');
   const r = bundled(['prove', dir, '--input', join(work, 'in.json'), '--out', join(work, 'bundle.json')]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /proof written to/);
@@ -52,7 +52,7 @@ test('the prove bundle proves as the CLI does: a valid proof bound to the input,
 });
 
 test('bin/zkinfer.js, run as a program (its sh launcher), runs the bundle with a V8 code cache (and a witness program\'s tape), made on the first run and used after (dynamic imports included); a damaged code cache is refused by V8 and made again', async (t) => {
-  if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
+  if (!(await buildBundles(['prove']))) return t.skip('esbuild is not installed');
   const cache = join(work, 'user-cache');
   const run = (out: string) => spawnSync(join(repoRoot, 'bin', 'zkinfer.js'), ['prove', dir, '--input', join(work, 'in.json'), '--out', join(work, out)], {
     cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ZKINFER_CACHE_DIR: cache, ZKINFER_CODE_CACHE_DEBUG: '1' },
@@ -67,15 +67,20 @@ test('bin/zkinfer.js, run as a program (its sh launcher), runs the bundle with a
     assert.equal(v.valid, true, v.reason);
   }
   assert.deepEqual(states, ['none', 'used', 'rejected']);
-  writeFileSync(join(cache, 'v8-code', `prove-${'0'.repeat(32)}`), 'an earlier build\'s cache');
-  rmSync(join(cache, 'v8-code', readdirSync(join(cache, 'v8-code')).find((f) => f !== `prove-${'0'.repeat(32)}`)!));
+  const current = readdirSync(join(cache, 'v8-code')).sort();
+  assert.match(current.join(' '), /^prove-[0-9a-f]{32} prove-[0-9a-f]{32}\.commands$/);
+  assert.equal(readFileSync(join(cache, 'v8-code', current[1]!), 'utf8'), 'zkinfer prove\n', 'the commands the cache was made by');
+  for (const f of current) rmSync(join(cache, 'v8-code', f));
+  const earlier = `prove-${'0'.repeat(32)}`;
+  writeFileSync(join(cache, 'v8-code', earlier), 'an earlier build\'s cache');
+  writeFileSync(join(cache, 'v8-code', `${earlier}.commands`), 'zkinfer prove\n');
   assert.equal(run('d.json').status, 0);
-  assert.equal(readdirSync(join(cache, 'v8-code')).length, 1, 'the cache of an earlier build is dropped when a new one is written');
+  assert.deepEqual(readdirSync(join(cache, 'v8-code')).sort(), current, 'the cache of an earlier build is dropped when a new one is written');
   if (existsSync(join(dir, 'witness.json'))) assert.equal(readdirSync(join(cache, 'witness-tape')).length, 1, 'the tape recorded once');
 });
 
 test('bin/zkinfer.js prove hashes the folder early (prefetch.ts) and still refuses a tampered zkey with exit 2', async (t) => {
-  if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
+  if (!(await buildBundles(['prove']))) return t.skip('esbuild is not installed');
   const bad = await copyArtifacts(dir, join(work, 'tampered'));
   const zkey = join(bad, 'circuit.zkey');
   const bytes = readFileSync(zkey);
@@ -88,7 +93,7 @@ test('bin/zkinfer.js prove hashes the folder early (prefetch.ts) and still refus
 });
 
 test('the bundle writes its result lines to fd 1 synchronously (sync-output.ts): the same bytes as the unbundled CLI with stdout a pipe or a file; a reader gone early still exits 0 with the proof written', async (t) => {
-  if (!(await buildProveBundle())) return t.skip('esbuild is not installed');
+  if (!(await buildBundles(['prove']))) return t.skip('esbuild is not installed');
   const out = join(work, 'stdout.json');
   const argv = [join(repoRoot, 'bin', 'zkinfer.js'), 'prove', dir, '--input', join(work, 'in.json'), '--out', out];
   const timings = (s: string) => s.replace(/\d+(\.\d+)? ms/g, 'N ms');

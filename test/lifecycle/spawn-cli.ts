@@ -3,8 +3,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const ENTRY = fileURLToPath(new URL(`../eth/helpers/cli-entry${ext}`, import.meta.url));
+/**
+ * The program a user runs: bin/zkinfer.js, which runs the one-file bundles that `npm test` builds after tsc (or the
+ * compiled modules when they are missing or older, src/cli/bundle.ts); from the sources under tsx, the CLI's own
+ * modules through helpers/cli-entry.ts.
+ */
+const ENTRY = import.meta.url.endsWith('.ts')
+  ? fileURLToPath(new URL('../eth/helpers/cli-entry.ts', import.meta.url))
+  : fileURLToPath(new URL('../../../bin/zkinfer.js', import.meta.url));
 /** `--import tsx` names a package, resolved from the cwd: pin it to this checkout's so any cwd works. */
 const pinLoader = (a: string): string => (a === 'tsx' || a === '--import=tsx' ? a.replace('tsx', import.meta.resolve('tsx')) : a);
 /** node arguments that run the CLI entry (tsx when the tests run from source), from any working directory. */

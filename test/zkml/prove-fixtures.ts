@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runNode } from '../lifecycle/spawn-cli.js';
+import { CLI_NODE_ARGS, runNode } from '../lifecycle/spawn-cli.js';
 import { writeArtifacts, type ArtifactsMetadataInput, type CircuitMetadata } from '../../src/zkml/artifacts/index.js';
 import { setupCircuit } from '../../src/zkml/setup/index.js';
 
@@ -89,16 +89,8 @@ export async function copyArtifacts(dir: string, to: string): Promise<string> {
   return to;
 }
 
-/** node's argv for the zkinfer CLI with `args` (from sources under tsx, or compiled from dist). */
-export function zkinferArgv(args: string[]): string[] {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const mainUrl = new URL(fromSource ? '../../src/cli/main.ts' : '../../src/cli/main.js', import.meta.url).href;
-  // A script file, not `node -e`: ffjavascript's worker threads do not start from an eval'd entry.
-  const runner = join(testCache, `run-cli-${fromSource ? 'src' : 'dist'}-${process.pid}.mjs`);
-  mkdirSync(testCache, { recursive: true });
-  writeFileSync(runner, `const m = await import(${JSON.stringify(mainUrl)});\nawait m.main(process.argv);\n`);
-  return [...(fromSource ? ['--import', 'tsx'] : []), runner, ...args];
-}
+/** node's argv for the zkinfer CLI with `args`: bin/zkinfer.js (or the sources under tsx, lifecycle/spawn-cli.ts). */
+export const zkinferArgv = (args: string[]): string[] => [...CLI_NODE_ARGS, ...args];
 
 /** The CLI without blocking this process (when this process serves what the CLI talks to: API, devnet). */
 export function zkinferAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
