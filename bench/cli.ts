@@ -2,7 +2,8 @@
 // in the same run: `node -e 0` vs `zkinfer --version` / `--help` (median wall time of --runs each), and a
 // whole-process `zkinfer prove` of a circuit vs the same prove() in a warm process: the CLI's own path (one
 // InThreadProver, kept warm across runs) on the same files, each run loading (hash-checking) the artifacts as the CLI does.
-// `zkinfer` runs as a user's shell runs it: bin/zkinfer.js executed, so through its sh launcher (POSIX only).
+// `zkinfer` runs as a user's shell runs it: bin/zkinfer.js executed, so through its sh launcher (POSIX only). Also
+// two other commands from the CLI bundle against the compiled modules.
 // Options: --runs 7   --circuit staking-lstm (a compiled circuit name or folder; zoo models are compiled
 // into the user cache on first use, which takes minutes once)   --prover native|snarkjs|auto (default auto)
 // Needs the build (npm run build): it runs bin/zkinfer.js as a user does.
@@ -56,6 +57,24 @@ if (extraCa !== undefined) {
   // the launcher starts --version and --help without the variable: their ratio against a Node start without it too
   const bare = timeChild(NODE, ['-e', '0'], runs, {}, withoutExtraCa(process.env));
   console.log(`${EXTRA_CA} is set (${extraCa}): node -e 0 without it ${bare.toFixed(0)} ms (--version ${(version / bare).toFixed(2)}×, --help ${(help / bare).toFixed(2)}× that)`);
+}
+
+// every command but prove runs from the CLI bundle (bin/zkinfer.js): two offline ones (the second loads @polkadot to
+// read the wallets' addresses), against the compiled modules (ZKINFER_NO_BUNDLE=1), interleaved
+const wallets = mkdtempSync(join(tmpdir(), 'zkinfer-bench-wallets-'));
+try {
+  spawnSync(BIN, ['wallet', 'create', '--name', 'bench', '--hotkey', 'h', '--no-password', '--path', wallets], { encoding: 'utf8' });
+  for (const args of [['models', '--json'], ['wallet', 'list', '--path', wallets]]) {
+    const bundle: number[] = [], modules: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      bundle.push(timeChild(BIN, args, 1));
+      modules.push(timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }));
+    }
+    const b = median(bundle), m = median(modules);
+    console.log(`zkinfer ${args.slice(0, 2).join(' ')} (median of ${runs}, interleaved${bundleFresh('cli') ? '' : '; no CLI bundle newer than dist/: run `npm run build`'}): bundle ${b.toFixed(0)} ms | compiled modules ${m.toFixed(0)} ms (${(m / b).toFixed(2)}× the bundle)`);
+  }
+} finally {
+  rmSync(wallets, { recursive: true, force: true });
 }
 
 let dir: string;
