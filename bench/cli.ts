@@ -63,7 +63,8 @@ if (extraCa !== undefined) {
 // read the wallets' addresses), against the compiled modules (ZKINFER_NO_BUNDLE=1), interleaved
 const wallets = mkdtempSync(join(tmpdir(), 'zkinfer-bench-wallets-'));
 try {
-  spawnSync(BIN, ['wallet', 'create', '--name', 'bench', '--hotkey', 'h', '--no-password', '--path', wallets], { encoding: 'utf8' });
+  const created = spawnSync(BIN, ['wallet', 'create', '--name', 'bench', '--hotkey', 'h', '--no-password', '--path', wallets], { encoding: 'utf8' });
+  if (created.status !== 0) throw new Error(`zkinfer wallet create failed (${created.status}): ${created.stderr}`);
   for (const args of [['models', '--json'], ['wallet', 'list', '--path', wallets]]) {
     const bundle: number[] = [], modules: number[] = [];
     for (let i = 0; i < runs; i++) {

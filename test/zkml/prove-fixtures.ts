@@ -1,8 +1,8 @@
 // Shared helpers for the setup-/prove-/verify- tests: compile the hand-written circuits of
 // test/fixtures/circuits with circom2 and set them up, caching everything under .cache/ (gitignored).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
