@@ -7,7 +7,7 @@
 // Every other package stays in node_modules and is loaded with require (one CommonJS instance per package in the
 // process). Each module's `import.meta.url` is its compiled file's under dist/src/, so what a module finds beside
 // itself (worker entries, templates, the addon, package.json) is what the unbundled CLI finds.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,10 +131,15 @@ export const bundlePath = (name: BundleName, root = packageRoot()): string => jo
 /** The bundles' runner (bundle-run.ts as CommonJS), which bin/zkinfer.js, CommonJS itself, requires. */
 export const bundleRunnerPath = (root = packageRoot()): string => join(root, 'dist', 'bundle', 'run.cjs');
 
-/** Whether bin/zkinfer.js runs a bundle: it and its runner exist and are no older than the last tsc output (tsc rewrites all of dist/). */
+/**
+ * Whether bin/zkinfer.js runs a bundle: it and its runner exist and are no older than the last tsc run that wrote
+ * anything. tsc builds incrementally (tsconfig.json) and re-emits only what changed, so its build-info file
+ * (`dist/.tsbuildinfo`, written after every emit) dates it; without one, dist/src/cli/main.js.
+ */
 export function bundleFresh(name: BundleName, root = packageRoot()): boolean {
   try {
-    const tsc = statSync(join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+    const info = join(root, 'dist', '.tsbuildinfo');
+    const tsc = statSync(existsSync(info) ? info : join(root, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
     return statSync(bundlePath(name, root)).mtimeMs >= tsc && statSync(bundleRunnerPath(root)).mtimeMs >= tsc;
   } catch {
     return false;

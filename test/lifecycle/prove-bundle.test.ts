@@ -19,7 +19,7 @@ before(async () => {
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, 'in.json'), JSON.stringify(input));
 });
-after(async () => { await closeDefaultPools(); await releaseSnarkjsCurve(); });
+after(async () => { rmSync(work, { recursive: true, force: true }); await closeDefaultPools(); await releaseSnarkjsCurve(); });
 
 // the bundle is a wrapped module (bundle.ts), run by its runner as bin/zkinfer.js does (here without a code cache)
 const bundled = (args: string[]) => {

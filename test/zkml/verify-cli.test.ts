@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fixtureArtifacts, testCache, zkinfer } from './prove-fixtures.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
@@ -16,7 +16,7 @@ before(async () => {
   await writeFile(join(work, 'other.json'), JSON.stringify({ input_data: [[1.5, -2.25, 0.25]] }));
   await writeFile(join(work, 'bad.json'), JSON.stringify({ input_data: [[1.5, 999, 0.25]] }));
 });
-after(releaseSnarkjsCurve);
+after(async () => { await rm(work, { recursive: true, force: true }); await releaseSnarkjsCurve(); });
 
 test('zkinfer prove → verify: exit 0 valid, 1 invalid (other inputs / tampered), 2 error', () => {
   const proofPath = join(work, 'proof.json');
