@@ -14,7 +14,7 @@ import { sizeOf } from '../../src/zkml/ir/tensor.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
 import { linEval } from '../../src/zkml/quantize/lin.js';
 import { emulate, programCost } from '../../src/zkml/quantize/program.js';
-import { checkR1cs } from '../../src/zkml/r1cs/check.js';
+import { checkR1cs, checkR1csChange } from '../../src/zkml/r1cs/check.js';
 import { emitProgram } from '../../src/zkml/r1cs/emit.js';
 import { programPackPlan } from '../../src/zkml/r1cs/public-wires.js';
 import { divisionTampers, tamperWitness, type CircuitView, type Tamper } from '../../src/zkml/r1cs/mutate.js';
@@ -87,8 +87,8 @@ for (const [name, make] of Object.entries(CASES)) {
       let compared = 0;
       for (let i = 0; i < circom.program.outputs.length; i++) {
         const t: Tamper = { kind: 'output', index: i };
-        assert.equal(checkR1cs(circom.r1cs, tamperWitness(circom, wc, t)).ok, false);
-        assert.equal(checkR1cs(direct.r1cs, tamperWitness(direct, wd, t)).ok, false, `direct: forged out[${i}]`);
+        assert.equal(checkR1csChange(circom.r1cs, wc, tamperWitness(circom, wc, t)).ok, false);
+        assert.equal(checkR1csChange(direct.r1cs, wd, tamperWitness(direct, wd, t)).ok, false, `direct: forged out[${i}]`);
       }
       // every gadget of the small circuits; an even spread of 40 in the larger ones
       const step = Math.max(1, Math.floor(circom.program.gadgets.length / 40));
@@ -100,10 +100,10 @@ for (const [name, make] of Object.entries(CASES)) {
             assert.throws(() => tamperWitness(direct, wd, t), /optimised-away/);
             continue;
           }
-          assert.equal(checkR1cs(direct.r1cs, tamperWitness(direct, wd, t)).ok, false, `direct: ${t.kind} of gadget ${k} must fail`);
+          assert.equal(checkR1csChange(direct.r1cs, wd, tamperWitness(direct, wd, t)).ok, false, `direct: ${t.kind} of gadget ${k} must fail`);
           let onCircom: bigint[] | undefined;
           try { onCircom = tamperWitness(circom, wc, t); } catch { /* -O2 removed that wire on the circom side */ }
-          if (onCircom) assert.equal(checkR1cs(circom.r1cs, onCircom).ok, false, `circom: ${t.kind} of gadget ${k} must fail`);
+          if (onCircom) assert.equal(checkR1csChange(circom.r1cs, wc, onCircom).ok, false, `circom: ${t.kind} of gadget ${k} must fail`);
           compared++;
         }
       }
@@ -114,19 +114,19 @@ for (const [name, make] of Object.entries(CASES)) {
       const inLive = Array.from({ length: circom.program.nIn }, (_, i) => i).find(live);
       if (inLive !== undefined) {
         const t: Tamper = { kind: 'signal', name: `main.in[${inLive}]`, delta: 1n };
-        assert.equal(checkR1cs(circom.r1cs, tamperWitness(circom, wc, t)).ok, false);
-        assert.equal(checkR1cs(direct.r1cs, tamperWitness(direct, wd, t)).ok, false);
+        assert.equal(checkR1csChange(circom.r1cs, wc, tamperWitness(circom, wc, t)).ok, false);
+        assert.equal(checkR1csChange(direct.r1cs, wd, tamperWitness(direct, wd, t)).ok, false);
       }
       // a changed packed public word (inputs unchanged) fails both; so does a re-split of the same word (in[0]
       // carried into in[1]'s bits): the range checks make the unpacking unique
       const w: Tamper = { kind: 'signal', name: 'main.packed[0]', delta: 1n };
-      assert.equal(checkR1cs(circom.r1cs, tamperWitness(circom, wc, w)).ok, false);
-      assert.equal(checkR1cs(direct.r1cs, tamperWitness(direct, wd, w)).ok, false);
+      assert.equal(checkR1csChange(circom.r1cs, wc, tamperWitness(circom, wc, w)).ok, false);
+      assert.equal(checkR1csChange(direct.r1cs, wd, tamperWitness(direct, wd, w)).ok, false);
       const first = programPackPlan(circom.program)[0]!;
       if (first.length > 2 && live(0) && live(1)) {
         const carry = (v: CircuitView, wit: bigint[]) => tamperWitness(v, tamperWitness(v, wit, { kind: 'signal', name: 'main.in[0]', delta: 1n << BigInt(first[0]!.width) }), { kind: 'signal', name: 'main.in[1]', delta: -1n });
-        assert.equal(checkR1cs(direct.r1cs, carry(direct, wd)).ok, false, 'direct: re-split packed word');
-        assert.equal(checkR1cs(circom.r1cs, carry(circom, wc)).ok, false, 'circom: re-split packed word');
+        assert.equal(checkR1csChange(direct.r1cs, wd, carry(direct, wd)).ok, false, 'direct: re-split packed word');
+        assert.equal(checkR1csChange(circom.r1cs, wc, carry(circom, wc)).ok, false, 'circom: re-split packed word');
       }
     }
     // an input out of the compiled range: the circom witness asserts, the direct witness is a typed error
