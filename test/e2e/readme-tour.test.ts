@@ -6,8 +6,10 @@
 // cleanly). Two things differ from a user's terminal, both so that runs stay fast and cannot collide:
 // - the README's fixed ports (9955, 8091, 8600, 8545) are replaced by free ones, and ZKINFER_DEVNET_URL /
 //   ZKINFER_ETH_RPC (documented in README.md) point the commands that use the defaults at them;
-// - the user cache (ZKINFER_CACHE_DIR) is .cache/zkinfer-test/readme-tour, kept between runs: compiled circuits
-//   (compile-key checked), dev keys and solc output are reused, as a user's ~/.cache/zkinfer is.
+// - the user cache (ZKINFER_CACHE_DIR) is the suite's, .cache/zkinfer-test/user-cache (package.json's test script),
+//   kept between runs: compiled circuits (compile-key checked), dev keys and solc output are reused, as a user's
+//   ~/.cache/zkinfer is, and what another test file already built (the contracts, the zoo's exit-mlp) is not built
+//   again.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -120,7 +122,7 @@ test('README quick tour: every block runs verbatim and succeeds', { timeout: 900
   const home = join(tmp, 'home');
   const cwd = join(tmp, 'work');
   const bin = join(tmp, 'bin');
-  const cache = join(ROOT, '.cache', 'zkinfer-test', 'readme-tour');
+  const cache = process.env['ZKINFER_CACHE_DIR'] ?? join(ROOT, '.cache', 'zkinfer-test', 'user-cache');
   for (const d of [home, cwd, bin, cache]) mkdirSync(d, { recursive: true });
   symlinkSync(join(ROOT, 'test'), join(cwd, 'test'));
   symlinkSync(join(ROOT, 'models'), join(cwd, 'models'));
