@@ -7,6 +7,10 @@ const dot = (row: LinearRow, w: ArrayLike<bigint>): bigint => {
   return s % BN254_R;
 };
 
+type Constraint = [LinearRow, LinearRow, LinearRow];
+/** A·w × B·w = C·w (mod p). */
+const holds = ([a, b, c]: Constraint, w: ArrayLike<bigint>): boolean => (dot(a, w) * dot(b, w)) % BN254_R === dot(c, w);
+
 export interface R1csCheck {
   ok: boolean;
   /** Index of the first violated constraint. */
@@ -20,13 +24,10 @@ export function checkR1cs(r1cs: R1cs, witness: ArrayLike<bigint>): R1csCheck {
   if (witness.length !== r1cs.nWires) throw new RangeError(`witness has ${witness.length} wires, the r1cs ${r1cs.nWires}`);
   if (witness[0] !== 1n) return { ok: false, failed: -1, failures: 1 };
   let failed: number | undefined, failures = 0;
-  r1cs.constraints.forEach(([a, b, c], i) => {
-    if ((dot(a, witness) * dot(b, witness)) % BN254_R !== dot(c, witness)) { failures++; failed ??= i; }
-  });
+  r1cs.constraints.forEach((c, i) => { if (!holds(c, witness)) { failures++; failed ??= i; } });
   return failed === undefined ? { ok: true, failures: 0 } : { ok: false, failed, failures };
 }
 
-type Constraint = [LinearRow, LinearRow, LinearRow];
 /** Every constraint, and for each wire the constraints that read it (CSR: wire w's are at[start[w] … start[w + 1])). */
 interface WireIndex { constraints: Constraint[]; start: Int32Array; at: Int32Array }
 const indexes = new WeakMap<R1cs['constraints'], WireIndex>();
@@ -64,9 +65,6 @@ export function checkR1csChange(r1cs: R1cs, base: ArrayLike<bigint>, changed: Ar
   const touched = new Set<number>();
   for (let w = 0; w < r1cs.nWires; w++) if (base[w] !== changed[w]) for (let k = start[w]!; k < start[w + 1]!; k++) touched.add(at[k]!);
   let failed: number | undefined, failures = 0;
-  for (const i of [...touched].sort((x, y) => x - y)) {
-    const [a, b, c] = constraints[i]!;
-    if ((dot(a, changed) * dot(b, changed)) % BN254_R !== dot(c, changed)) { failures++; failed ??= i; }
-  }
+  for (const i of [...touched].sort((x, y) => x - y)) if (!holds(constraints[i]!, changed)) { failures++; failed ??= i; }
   return failed === undefined ? { ok: true, failures: 0 } : { ok: false, failed, failures };
 }
