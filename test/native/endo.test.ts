@@ -1,7 +1,8 @@
 // The MSM endomorphisms (GLV φ on G1, ψ on G2; docs/native-prover.md "Endomorphisms") checked in C++ against plain
 // double-and-add: native/tools/endo_test.cpp, compiled here with the system g++ (linked with the addon's own object
-// files when they are fresh, tool.ts) and cached under .cache/native-test/ (≈ 4 s cold, instant warm). Proofs made with the split are
-// verified by snarkjs in prover.test.ts / keycache.test.ts (it is on by default) and with it off in paths.test.ts.
+// files when they are fresh, tool.ts) and cached under .cache/native-test/ (≈ 4 s cold, instant warm). Proofs made
+// with the split are verified by snarkjs in prover.test.ts / keycache.test.ts (it is on by default) and with it off
+// in paths.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
