@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { defaultStatePath } from '../paths.js';
 import type { ModelPlugin } from '../models/zoo/types.js';
 import type { Leaderboard } from '../competition/leaderboard.js';
+import { DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
@@ -29,8 +30,9 @@ export function registerValidator(program: Command): void {
     .option('--competition-end <block>', 'last block of the round: later commitments are late (default: start + the task\'s length)')
     .option('--competition-max-age <blocks>', 'entries committed, or boards evaluated, longer ago than this count 0 in the weights', '7200')
     .option('--competition-ptau <file>', 'prepared powers of tau to audit ceremony submissions against (docs/competitions.md)')
+    .option('--competition-audit-timeout <s>', 'seconds one submission\'s audit may take (recompile + key check, in a process of its own); longer is a rejection', String(DEFAULT_AUDIT_TIMEOUT_S))
     .option('--proof-of-weights <dir>', 'the scoring-ema circuit: each weights epoch a miner proves the score update, and the weights set are the proven ones'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string; competitionShare?: string; competitionStart?: string; competitionEnd?: string; competitionMaxAge: string; competitionPtau?: string; proofOfWeights?: string }) => {
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string; competitionShare?: string; competitionStart?: string; competitionEnd?: string; competitionMaxAge: string; competitionPtau?: string; competitionAuditTimeout: string; proofOfWeights?: string }) => {
       const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
@@ -71,7 +73,7 @@ export function registerValidator(program: Command): void {
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
       const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
-        window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}) });
+        window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}), auditTimeoutS: parseIntFlag(f.competitionAuditTimeout, '--competition-audit-timeout', 1, 86_400) });
       boards = competitions?.boards;
       if (competitions) console.log(`competition share of the weights: ${share}${pow && share > 0 ? ' (proof of weights: the competition scores are inputs of each proof)' : ''}`);
       const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });

@@ -11,7 +11,7 @@
  * Then every proof that verifies under the committed id is a proof about the recompiled circuit.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -53,18 +53,18 @@ export async function auditSubmission(a: AuditInput): Promise<string | undefined
     }
     const r1cs = join(dir, 'circuit.r1cs');
     await writeR1csFile(r1cs, emitProgram(lowered.low.program, { constraints: true }));
-    let ptau: string;
+    // the key and a dev ptau are bytes already: snarkjs reads them from memory (its `zkey verify` leaves the files it
+    // opens open, docs/competitions.md); a ceremony ptau is the validator's own file
+    let ptau: string | snarkjs.MemFile;
     if (a.metadata.security === 'ceremony') {
       if (!a.ceremonyPtau) return 'a ceremony circuit is audited against the validator\'s own powers of tau: start the validator with --competition-ptau FILE';
       ptau = a.ceremonyPtau;
     } else {
       if (!a.minerPtau) return 'the miner did not send the dev powers of tau its INSECURE-DEV key was made from';
       if (createHash('sha256').update(a.minerPtau).digest('hex') !== a.metadata.ptau.sha256) return 'the dev powers of tau sent is not the one metadata.ptau names';
-      ptau = join(dir, 'dev.ptau');
-      await writeFile(ptau, a.minerPtau);
+      ptau = { type: 'mem', data: a.minerPtau };
     }
-    const zkey = join(dir, 'circuit.zkey');
-    await writeFile(zkey, a.zkey);
+    const zkey: snarkjs.MemFile = { type: 'mem', data: a.zkey };
     let ok: boolean;
     try {
       ok = await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey);

@@ -15,7 +15,7 @@ import { circuitIdOfVk } from '../zkml/format/circuit-id-node.js';
 import { checkLayout } from '../zkml/format/layout.js';
 import { CircuitMetadataSchema, type CircuitMetadata } from '../zkml/format/metadata.js';
 import { sourceFromWire } from '../zkml/source.js';
-import { auditSubmission } from './audit.js';
+import { auditInChild } from './audit-process.js';
 import { submissionsOf } from './commitment.js';
 import { competitionWindow, type WindowOverride } from './window.js';
 import { rankEntries, type Leaderboard, type LeaderboardEntry } from './leaderboard.js';
@@ -42,6 +42,8 @@ export interface EvaluateOptions {
   window?: WindowOverride;
   /** The validator's prepared powers of tau, to audit ceremony circuits against (audit.ts). */
   ceremonyPtau?: string;
+  /** Time limit of one audit, seconds (audit-process.ts; default 300): a submission whose audit takes longer is rejected. */
+  auditTimeoutS?: number;
   /** Audit verdicts by circuit id (a problem, or null when the circuit passed), kept across evaluations. */
   audits?: Map<string, string | null>;
 }
@@ -95,10 +97,10 @@ async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: n
 async function auditFetched(o: EvaluateOptions, circuitId: string, metadata: CircuitMetadata, s: CompetitionArtifacts): Promise<string | undefined> {
   if (!s.source || !s.zkey) return 'the miner sent no circuit source or proving key to audit (recompile with zkinfer compile, which keeps source/)';
   o.log?.(`competition ${o.task.name}: auditing ${circuitId.slice(0, 16)}… (recompile the submitted model, check its proving key)`);
-  const problem = await auditSubmission({
+  const problem = await auditInChild({
     committedId: circuitId, metadata, source: sourceFromWire(s.source), zkey: Buffer.from(s.zkey, 'base64'),
     ...(s.ptau ? { minerPtau: Buffer.from(s.ptau, 'base64') } : {}), ...(o.ceremonyPtau ? { ceremonyPtau: o.ceremonyPtau } : {}),
-  });
+  }, { ...(o.auditTimeoutS !== undefined ? { timeoutS: o.auditTimeoutS } : {}), ...(o.signal ? { signal: o.signal } : {}) });
   o.audits?.set(circuitId, problem === undefined ? null : `audit: ${problem}`);
   return problem === undefined ? undefined : `audit: ${problem}`;
 }

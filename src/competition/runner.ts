@@ -26,6 +26,8 @@ export interface CompetitionRunnerOptions {
   window?: WindowOverride;
   /** The validator's powers of tau, to audit ceremony circuits against. */
   ceremonyPtau?: string;
+  /** Time limit of one submission's audit, seconds (default 300). */
+  auditTimeoutS?: number;
   /** Called after each evaluation. */
   onLeaderboard?: (board: Leaderboard) => void;
 }
@@ -62,6 +64,7 @@ export class CompetitionRunner {
           task, chain: this.o.chain, netuid: this.o.netuid, dendrite: this.dendrite, audits: this.audits,
           ...(this.o.window ? { window: this.o.window } : {}), ...(this.o.ceremonyPtau ? { ceremonyPtau: this.o.ceremonyPtau } : {}),
           ...(this.o.allowInsecureDev ? { allowInsecureDev: true } : {}),
+          ...(this.o.auditTimeoutS !== undefined ? { auditTimeoutS: this.o.auditTimeoutS } : {}),
           ...(this.o.timeoutS ? { timeoutS: this.o.timeoutS } : {}),
           ...(this.o.count ? { count: this.o.count } : {}),
           ...(this.o.log ? { log: this.o.log } : {}),

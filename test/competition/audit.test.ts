@@ -1,13 +1,16 @@
 // Auditing competition submissions (docs/competitions.md, "Auditing a submission"): a circuit whose outputs are
 // left unconstrained proves any output for the validator's own inputs and passes every check on the vk and
 // metadata — the audit (recompile the submitted model, check the proving key is a setup of that R1CS) refuses it;
-// the honest compile of the same model passes.
+// the honest compile of the same model passes. The validator audits in a process of its own with a time limit
+// (audit-process.ts), which the helper below goes through: a submission whose recompile never ends is rejected at
+// the limit while the calling thread keeps running.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { auditSubmission } from '../../src/competition/audit.js';
+import { auditInChild } from '../../src/competition/audit-process.js';
 import { submissionProblem } from '../../src/competition/evaluate.js';
 import { writeBaseline } from '../../src/competition/submit.js';
 import { getCompetitionTask } from '../../src/competition/tasks.js';
@@ -23,6 +26,9 @@ import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
 import { devPtauPathOf, setupCircuit } from '../../src/zkml/setup/index.js';
 import { readCompileSource, type CompileSource } from '../../src/zkml/source.js';
 import { testCache } from '../zkml/prove-fixtures.js';
+import { OnnxBuilder } from '../../src/zkml/onnx/write.js';
+import { SEQ_LEN } from '../../src/models/staking/schema.js';
+import { N_FEATURES } from '../../src/models/staking/features.js';
 
 const task = getCompetitionTask('staking-duration');
 const work = join(testCache, 'competition-audit');
@@ -41,10 +47,10 @@ before(async () => {
 });
 after(releaseSnarkjsCurve);
 
-const audit = (o: { id?: string; zkey?: Uint8Array; source?: CompileSource; metadata?: LoadedArtifacts['metadata'] } = {}) => auditSubmission({
+const audit = (o: { id?: string; zkey?: Uint8Array; source?: CompileSource; metadata?: LoadedArtifacts['metadata'] } = {}, limits: { timeoutS?: number; signal?: AbortSignal } = {}) => auditInChild({
   committedId: o.id ?? honest.metadata.id, metadata: o.metadata ?? honest.metadata, source: o.source ?? source,
   zkey: o.zkey ?? readFileSync(honest.paths.zkey), minerPtau: ptau,
-});
+}, limits);
 
 test('the honest compile of the baseline passes the audit (its key is a setup of the recompiled R1CS, vk = commitment)', async () => {
   assert.equal(await audit(), undefined);
@@ -98,4 +104,34 @@ test('the audit refuses a source that is not the circuit\'s model, a tampered in
   assert.match(await auditSubmission({ committedId: honest.metadata.id, metadata: { ...honest.metadata, security: 'ceremony' }, source, zkey: readFileSync(honest.paths.zkey) }) ?? '', /--competition-ptau/);
   const broken: CompileSource = { ...source, model: new Uint8Array([1, 2, 3]) };
   assert.match(await audit({ source: broken }) ?? '', /does not compile/);
+});
+
+/** A few-kB model whose recompile takes minutes: its 40 inputs expanded to `rows` rows, a Relu, one full ReduceSum
+ * (a dense constant-linear op over 40·rows elements: probed column by column, quadratic in them). */
+function slowModel(rows: number): Uint8Array {
+  const b = new OnnxBuilder('slow');
+  b.input('input', [SEQ_LEN, 1, N_FEATURES]);
+  const n = SEQ_LEN * N_FEATURES;
+  const flat = b.node('Reshape', ['input', b.initInt64('s1', [2], [1, n])], ['flat']);
+  const wide = b.node('Expand', [flat, b.initInt64('s2', [2], [rows, n])], ['wide']);
+  const r = b.node('Relu', [wide], ['r']);
+  b.output(b.node('ReduceSum', [r, b.initInt64('ax', [2], [0, 1])], ['y'], { keepdims: 1 }), [1, 1]);
+  return b.toBytes();
+}
+
+test('a submission whose recompile outlasts the time limit is rejected at the limit while the calling thread keeps running; stopping ends an audit at once', async () => {
+  const slow: CompileSource = { ...source, model: slowModel(600) };
+  let ticks = 0;
+  const tick = setInterval(() => ticks++, 20);
+  try {
+    const t0 = Date.now();
+    assert.match(await audit({ source: slow }, { timeoutS: 1 }) ?? '', /did not finish within 1 s/);
+    assert.ok(Date.now() - t0 < 60_000, 'the audit was cut at its limit, not run to the end (minutes)');
+    assert.ok(ticks >= 10, `this thread kept running during the audit (${ticks} ticks of 20 ms in ${Date.now() - t0} ms)`);
+  } finally {
+    clearInterval(tick);
+  }
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(new Error('validator stopping')), 200);
+  await assert.rejects(audit({ source: slow }, { signal: stop.signal }), /validator stopping/);
 });

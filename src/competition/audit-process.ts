@@ -1,0 +1,42 @@
+/**
+ * Audits a downloaded submission (audit.ts) in a child process with a time limit (docs/competitions.md, "Auditing a
+ * submission"). The submitted model is untrusted: recompiling it can take far longer, or far more memory, than its
+ * size suggests (a few-kB ONNX whose Expand feeds a full ReduceSum costs minutes per thousand rows), and on the
+ * validator's own thread that would stop its axon, API and weight setting. In a process of its own the audit ends
+ * with a verdict, at `timeoutS` (the process is killed), or with the process's death (memory); the validator keeps
+ * serving throughout, and whatever the audit left open (snarkjs's `zkey verify` leaves files open) goes with it.
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { AuditInput } from './audit.js';
+
+/** Default time limit of one audit, seconds (the shipped tasks audit in seconds). */
+export const DEFAULT_AUDIT_TIMEOUT_S = 300;
+
+/** Why the submission is not the circuit zkinfer compiles from its source (undefined when it is), from a child process. */
+export function auditInChild(a: AuditInput, o: { timeoutS?: number; signal?: AbortSignal } = {}): Promise<string | undefined> {
+  const timeoutS = o.timeoutS ?? DEFAULT_AUDIT_TIMEOUT_S;
+  o.signal?.throwIfAborted();
+  // compiled (dist/) or, under tsx, the source beside this module
+  const js = fileURLToPath(new URL('./audit-child.js', import.meta.url));
+  const child = existsSync(js)
+    ? fork(js, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
+    : fork(fileURLToPath(new URL('./audit-child.ts', import.meta.url)), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--import', 'tsx'] });
+  return new Promise<string | undefined>((resolve, reject) => {
+    const finish = (settle: () => void): void => {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      child.removeAllListeners();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      settle();
+    };
+    const timer = setTimeout(() => finish(() => resolve(`the audit did not finish within ${timeoutS} s on this validator (recompiling the submitted model and checking its proving key); a submission that takes longer is not accepted`)), timeoutS * 1000);
+    const onAbort = (): void => finish(() => reject(o.signal!.reason));
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('message', (m: { problem?: string | null; error?: string }) => finish(() => (m.error !== undefined ? reject(new Error(m.error)) : resolve(m.problem ?? undefined))));
+    child.on('error', (e) => finish(() => reject(e)));
+    child.on('exit', (code, signal) => finish(() => resolve(`the audit process ended without a verdict (${signal ?? `exit code ${code}`}): recompiling the submitted model ran out of memory or crashed on this validator`)));
+    child.send(a);
+  });
+}
