@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { quantizeGraph } from '../../src/zkml/compile.js';
-import { KERNELS } from '../../src/zkml/ir/kernels.js';
+import { KERNELS, type Attrs } from '../../src/zkml/ir/kernels.js';
 import { iota, tensor, type Tensor } from '../../src/zkml/ir/tensor.js';
 import { importOnnx } from '../../src/zkml/onnx/import.js';
 import { composeReads, moveReads, opReads, probeColumns } from '../../src/zkml/quantize/affine-probe.js';
@@ -69,4 +69,23 @@ test('a read pattern missing a read falls back to one probe per column (never gu
   const got = probeColumns(probe.f, shape, wrong, () => {});
   assert.deepEqual(got.cols, probeColumns(f, shape, undefined, () => {}).cols);
   assert.ok(probe.calls() > 36, `fell back to one probe per column (probes: ${probe.calls()})`);
+});
+
+test('ReduceMean over the spatial axes and ReduceSum over an axes input: same columns in about a group\'s probes', () => {
+  const shape = [1, 3, 6, 6];
+  const cases: Array<[string, Array<Tensor | undefined>, Attrs, number]> = [
+    ['ReduceMean', [undefined], { axes: [2, 3], keepdims: 0 }, 36], // a mean per channel (opset < 18: attribute)
+    ['ReduceSum', [undefined, tensor([1], [1])], { keepdims: 1 }, 3], // over the channels (opset ≥ 13: input)
+    ['ReduceSum', [undefined, tensor([0], [])], { noop_with_empty_axes: 1 }, 1], // passes its input through
+  ];
+  for (const [op, ins, at, colours] of cases) {
+    const f = (x: Tensor) => { const a = [...ins]; a[0] = x; return KERNELS[op]!(a, at)[0]!; };
+    const reads = opReads(op, ins, at, 0, shape)!;
+    const dense = counted(f), sparse = counted(f);
+    const a = probeColumns(dense.f, shape, undefined, () => {});
+    const s = probeColumns(sparse.f, shape, reads, () => {});
+    assert.deepEqual(s.cols, a.cols, op);
+    assert.equal(dense.calls(), 1 + 108);
+    assert.equal(sparse.calls(), 1 + colours, `${op} ${JSON.stringify(at)}: probes`);
+  }
 });

@@ -522,14 +522,27 @@ function softmaxKernel(log: boolean): Kernel {
   };
 }
 
-/** Reduce axes come from the attribute (ReduceSum before opset 13, the others before 18) or the second input. */
+/**
+ * What a Reduce* node over an input of `shape` reduces: its output shape and, per output element, the input elements
+ * of its group; undefined where it passes its input through (no axes and noop_with_empty_axes). The axes come from
+ * the attribute (ReduceSum before opset 13, the others before 18) or the second input.
+ */
+export function reduceGroupsOf(shape: number[], a: Tensor | undefined, at: Attrs): { shape: number[]; groups: number[][] } | undefined {
+  const axes = axesOf(at, a);
+  if ((!axes || axes.length === 0) && int(at, 'noop_with_empty_axes', 0)) return undefined;
+  const keepdims = int(at, 'keepdims', 1) !== 0;
+  // the lowering probes one node many times over (src/zkml/quantize/affine-probe.ts): its groups are made once
+  const key = `${shape}|${axes ?? ''}|${keepdims}`;
+  if (lastGroups?.key !== key) lastGroups = { key, r: reduceGroups(shape, axes, keepdims) };
+  return lastGroups.r;
+}
+let lastGroups: { key: string; r: { shape: number[]; groups: number[][] } } | undefined;
+
 function reduce(f: (xs: number[]) => number): Kernel {
   return ([x, a], at) => {
     const X = need(x, 'data');
-    const axes = axesOf(at, a);
-    if ((!axes || axes.length === 0) && int(at, 'noop_with_empty_axes', 0)) return [X];
-    const { shape, groups } = reduceGroups(X.shape, axes, int(at, 'keepdims', 1) !== 0);
-    return [tensor(shape, groups.map((g) => f(g.map((i) => X.data[i]!))))];
+    const r = reduceGroupsOf(X.shape, a, at);
+    return r ? [tensor([...r.shape], r.groups.map((g) => f(g.map((i) => X.data[i]!))))] : [X];
   };
 }
 

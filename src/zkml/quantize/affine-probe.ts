@@ -1,4 +1,4 @@
-import { convTerms, poolWindow, windowTaps, type Attrs } from '../ir/kernels.js';
+import { convTerms, poolWindow, reduceGroupsOf, windowTaps, type Attrs } from '../ir/kernels.js';
 import { sizeOf, tensor, type Tensor } from '../ir/tensor.js';
 
 /**
@@ -47,6 +47,10 @@ export function opReads(op: string, ins: Array<Tensor | undefined>, attrs: Attrs
     }
     case 'BatchNormalization':
       return csr(nIn, nIn, (push, i) => push(i));
+    case 'ReduceSum': case 'ReduceMean': {
+      const r = reduceGroupsOf(inShape, ins[1], attrs);
+      return r ? csr(nIn, r.groups.length, (push, i) => { for (const j of r.groups[i]!) push(j); }) : csr(nIn, nIn, (push, i) => push(i));
+    }
     default:
       return undefined;
   }
