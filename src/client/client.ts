@@ -163,8 +163,10 @@ export class ZkinferClient {
         }
         if (TERMINAL.has(r.status)) return r;
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, o.pollMs ?? 500);
-          ctrl.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+          // one listener per wait, removed when the wait ends either way (not one more per poll on the signal)
+          const done = (): void => { clearTimeout(t); ctrl.signal.removeEventListener('abort', done); resolve(); };
+          const t = setTimeout(done, o.pollMs ?? 500);
+          ctrl.signal.addEventListener('abort', done, { once: true });
         });
       }
     } finally {

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getEventListeners } from 'node:events';
 import { ZkinferClient, ApiRequestError, readSse, signedHeaders } from '../../src/client/index.js';
 import { endSnarkjs, proveNext, startApi, startProving, type Harness } from './harness.js';
 
@@ -104,8 +105,21 @@ describe('open API with a proving loop', () => {
     const a = await client.infer({ model: 'affine', input: { x: [0, 1, 2] } }, { onProgress: (e) => seen.push(e.status) });
     assert.equal(a.status, 'verified');
     assert.equal(seen.at(-1), 'verified');
-    const b = await client.infer({ circuitId: a.circuit_id, input: { x: [0, 1, 3] } }, { mode: 'poll', pollMs: 20 });
-    assert.deepEqual(b.output!.lin, [3 * 0 - 2 * 1 + 3 + 5]);
+    // polling every 1 ms (tens of polls while the proof is made) adds no listener per poll to the wait's signal
+    // (Node warns past 10 on one AbortSignal), and leaves none on the caller's
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const caller = new AbortController();
+    try {
+      const b = await client.infer({ circuitId: a.circuit_id, input: { x: [0, 1, 3] } }, { mode: 'poll', pollMs: 1, signal: caller.signal });
+      assert.deepEqual(b.output!.lin, [3 * 0 - 2 * 1 + 3 + 5]);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.filter((n) => n === 'MaxListenersExceededWarning'), []);
+    assert.equal(getEventListeners(caller.signal, 'abort').length, 0);
   });
 
   test('400 names the offending field; 404 for an unknown circuit or id', async () => {
