@@ -7,10 +7,11 @@
 // Options: --runs 7   --circuit staking-lstm (a compiled circuit name or folder; zoo models are compiled
 // into the user cache on first use, which takes minutes once)   --prover native|snarkjs|auto (default auto)
 // Needs the build (npm run build): it runs bin/zkinfer.js as a user does.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { bundleFresh } from '../src/cli/bundle.js';
 import { resolveCircuitDir } from '../src/circuit-ref.js';
@@ -33,29 +34,45 @@ const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
 const extraCa = process.env[EXTRA_CA];
 const withoutExtraCa = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => { const e = { ...env }; delete e[EXTRA_CA]; return e; };
 
+// Children are started by a small helper process, not by this one: Node's spawn forks, and on the bench VM forking
+// this ≈ 200 MB process (snarkjs, the warm prover, its key mapped) costs up to ≈ 8 ms more than forking a 46 MB one
+// (docs/network.md, round 17). A user's shell is small too. The helper (a bare `node -e`) reads one JSON request per
+// line, times the child from just before its spawn to its exit, and answers one JSON line.
+const TIMER = `const { spawnSync } = require('node:child_process');
+require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
+  const { file, args, env } = JSON.parse(l);
+  const t0 = performance.now();
+  const r = spawnSync(file, args, { encoding: 'utf8', env });
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, status: r.status, stderr: r.stderr }) + '\\n');
+});`;
+const timer = spawn(process.execPath, ['-e', TIMER], { stdio: ['pipe', 'pipe', 'inherit'] });
+const answers = createInterface({ input: timer.stdout })[Symbol.asyncIterator]();
+
 /**
  * Median wall time (ms) of a child process `file args…` (process.execPath: `node`; BIN: `zkinfer` as a shell runs it,
  * the file executed), checked to succeed; `env` is added to this process's environment.
  */
-function timeChild(file: string, args: string[], n = runs, env: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): number {
+async function timeChild(file: string, args: string[], n = runs, env: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): Promise<number> {
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(file, args, { encoding: 'utf8', env: { ...base, ...env } });
-    ms.push(performance.now() - t0);
+    timer.stdin.write(`${JSON.stringify({ file, args, env: { ...base, ...env } })}\n`);
+    const next = await answers.next();
+    if (next.done) throw new Error('the bench\'s timing helper exited');
+    const r = JSON.parse(next.value) as { ms: number; status: number | null; stderr: string };
     if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    ms.push(r.ms);
   }
   return median(ms);
 }
 
 const NODE = process.execPath;
-const base = timeChild(NODE, ['-e', '0']);
-const version = timeChild(BIN, ['--version']);
-const help = timeChild(BIN, ['--help']);
+const base = await timeChild(NODE, ['-e', '0']);
+const version = await timeChild(BIN, ['--version']);
+const help = await timeChild(BIN, ['--help']);
 console.log(`start-up (median of ${runs}): node -e 0 ${base.toFixed(0)} ms | zkinfer --version ${version.toFixed(0)} ms (${(version / base).toFixed(2)}×) | zkinfer --help ${help.toFixed(0)} ms (${(help / base).toFixed(2)}×)`);
 if (extraCa !== undefined) {
   // the launcher starts --version and --help without the variable: their ratio against a Node start without it too
-  const bare = timeChild(NODE, ['-e', '0'], runs, {}, withoutExtraCa(process.env));
+  const bare = await timeChild(NODE, ['-e', '0'], runs, {}, withoutExtraCa(process.env));
   console.log(`${EXTRA_CA} is set (${extraCa}): node -e 0 without it ${bare.toFixed(0)} ms (--version ${(version / bare).toFixed(2)}×, --help ${(help / bare).toFixed(2)}× that)`);
 }
 
@@ -68,8 +85,8 @@ try {
   for (const args of [['models', '--json'], ['wallet', 'list', '--path', wallets]]) {
     const bundle: number[] = [], modules: number[] = [];
     for (let i = 0; i < runs; i++) {
-      bundle.push(timeChild(BIN, args, 1));
-      modules.push(timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }));
+      bundle.push(await timeChild(BIN, args, 1));
+      modules.push(await timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }));
     }
     const b = median(bundle), m = median(modules);
     console.log(`zkinfer ${args.slice(0, 2).join(' ')} (median of ${runs}, interleaved${bundleFresh('cli') ? '' : '; no CLI bundle newer than dist/: run `npm run build`'}): bundle ${b.toFixed(0)} ms | compiled modules ${m.toFixed(0)} ms (${(m / b).toFixed(2)}× the bundle)`);
@@ -110,12 +127,12 @@ try {
     const f = await prove(dir, input, { pool });
     inProcess.push(performance.now() - t0);
     backend = f.prover ?? prover;
-    whole.push(timeChild(BIN, args, 1));
-    unbundled.push(timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }));
+    whole.push(await timeChild(BIN, args, 1));
+    unbundled.push(await timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }));
     ratios.push(whole[i]! / inProcess[i]!);
     ratiosUnbundled.push(unbundled[i]! / inProcess[i]!);
     if (extraCa !== undefined) {
-      viaNode.push(timeChild(NODE, [BIN, ...args], 1));
+      viaNode.push(await timeChild(NODE, [BIN, ...args], 1));
       ratiosViaNode.push(viaNode[i]! / inProcess[i]!);
     }
   }
@@ -124,4 +141,5 @@ try {
   console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)${extraCa !== undefined ? ` | \`node bin/zkinfer.js prove\` (no launcher: Node reads ${EXTRA_CA}) ${median(viaNode).toFixed(0)} ms (${median(ratiosViaNode).toFixed(2)}×)` : ''}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+  timer.stdin.end(); // the helper exits when its input ends
 }
