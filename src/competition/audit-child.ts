@@ -3,6 +3,8 @@
 import { auditSubmission, type AuditInput } from './audit.js';
 
 process.on('disconnect', () => process.exit(0));
+// a Ctrl-C in the terminal reaches the whole process group: the validator stops the audit itself (it kills this process)
+process.on('SIGINT', () => {});
 process.once('message', (a: AuditInput) => {
   void auditSubmission(a).then(
     (problem) => process.send!({ problem: problem ?? null }),

@@ -17,7 +17,7 @@ export const DEFAULT_AUDIT_TIMEOUT_S = 300;
 /** Why the submission is not the circuit zkinfer compiles from its source (undefined when it is), from a child process. */
 export function auditInChild(a: AuditInput, o: { timeoutS?: number; signal?: AbortSignal } = {}): Promise<string | undefined> {
   const timeoutS = o.timeoutS ?? DEFAULT_AUDIT_TIMEOUT_S;
-  o.signal?.throwIfAborted();
+  if (o.signal?.aborted) return Promise.reject(o.signal.reason);
   // compiled (dist/) or, under tsx, the source beside this module
   const js = fileURLToPath(new URL('./audit-child.js', import.meta.url));
   const child = existsSync(js)
