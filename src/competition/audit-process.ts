@@ -1,7 +1,7 @@
 /**
  * Audits a downloaded submission (audit.ts) in a child process with a time limit (docs/competitions.md, "Auditing a
  * submission"). The submitted model is untrusted: recompiling it can take far longer, or far more memory, than its
- * size suggests (a few-kB ONNX whose Expand feeds a full ReduceSum costs minutes per thousand rows), and on the
+ * size suggests (a 312-byte ONNX whose Expand feeds 24,000 values to one full ReduceSum quantizes in 36 s), and on the
  * validator's own thread that would stop its axon, API and weight setting. In a process of its own the audit ends
  * with a verdict, at `timeoutS` (the process is killed), or with the process's death (memory); the validator keeps
  * serving throughout, and whatever the audit left open (snarkjs's `zkey verify` leaves files open) goes with it.
@@ -18,11 +18,12 @@ export const DEFAULT_AUDIT_TIMEOUT_S = 300;
 export function auditInChild(a: AuditInput, o: { timeoutS?: number; signal?: AbortSignal } = {}): Promise<string | undefined> {
   const timeoutS = o.timeoutS ?? DEFAULT_AUDIT_TIMEOUT_S;
   if (o.signal?.aborted) return Promise.reject(o.signal.reason);
-  // compiled (dist/) or, under tsx, the source beside this module
+  // compiled (dist/) or, under tsx, the source beside this module; the input goes over IPC (structured clone)
   const js = fileURLToPath(new URL('./audit-child.js', import.meta.url));
-  const child = existsSync(js)
-    ? fork(js, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
-    : fork(fileURLToPath(new URL('./audit-child.ts', import.meta.url)), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--import', 'tsx'] });
+  const compiled = existsSync(js);
+  const child = fork(compiled ? js : fileURLToPath(new URL('./audit-child.ts', import.meta.url)), [], {
+    serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: compiled ? [] : ['--import', 'tsx'],
+  });
   return new Promise<string | undefined>((resolve, reject) => {
     const finish = (settle: () => void): void => {
       clearTimeout(timer);
@@ -31,12 +32,14 @@ export function auditInChild(a: AuditInput, o: { timeoutS?: number; signal?: Abo
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       settle();
     };
-    const timer = setTimeout(() => finish(() => resolve(`the audit did not finish within ${timeoutS} s on this validator (recompiling the submitted model and checking its proving key); a submission that takes longer is not accepted`)), timeoutS * 1000);
+    const timer = setTimeout(() => finish(() => resolve(`the audit did not finish within ${timeoutS} s on this validator `
+      + '(recompiling the submitted model and checking its proving key); a submission that takes longer is not accepted')), timeoutS * 1000);
     const onAbort = (): void => finish(() => reject(o.signal!.reason));
     o.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (m: { problem?: string | null; error?: string }) => finish(() => (m.error !== undefined ? reject(new Error(m.error)) : resolve(m.problem ?? undefined))));
     child.on('error', (e) => finish(() => reject(e)));
-    child.on('exit', (code, signal) => finish(() => resolve(`the audit process ended without a verdict (${signal ?? `exit code ${code}`}): recompiling the submitted model ran out of memory or crashed on this validator`)));
+    child.on('exit', (code, signal) => finish(() => resolve(`the audit process ended without a verdict (${signal ?? `exit code ${code}`}): `
+      + 'recompiling the submitted model ran out of memory or crashed on this validator')));
     child.send(a);
   });
 }

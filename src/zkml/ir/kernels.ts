@@ -84,20 +84,44 @@ export function transpose(x: Tensor, perm?: number[]): Tensor {
   return out;
 }
 
-/** Batched matrix product with numpy MatMul semantics (1-D operands promoted and squeezed). */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+/** Whether every value of `d` is finite; cached per array (the lowering multiplies by one weight array many times). */
+const finiteCache = new WeakMap<Float64Array, boolean>();
+function allFinite(d: Float64Array): boolean {
+  let r = finiteCache.get(d);
+  if (r === undefined) {
+    r = true;
+    for (let i = 0; i < d.length && r; i++) r = Number.isFinite(d[i]!);
+    finiteCache.set(d, r);
+  }
+  return r;
+}
+
+/**
+ * Batched matrix product with numpy MatMul semantics (1-D operands promoted and squeezed); `bTransposed`: b holds the
+ * 2-D matrix transposed ([n, k], Gemm's transB), read in place. Each output sums its products in ascending k from 0,
+ * skipping a zero of `a` when `b` is all finite (its products are then ±0, which leave such a sum unchanged: the same
+ * floats as the full sum). A probe of the lowering is one nonzero (src/zkml/quantize/affine-probe.ts), so a
+ * constant-linear layer's columns cost its weights once instead of once per input element.
+ */
+export function matmul(a: Tensor, b: Tensor, bTransposed = false): Tensor {
   const sa = a.shape.length === 1 ? [1, a.shape[0]!] : a.shape;
-  const sb = b.shape.length === 1 ? [b.shape[0]!, 1] : b.shape;
+  const sb = b.shape.length === 1 ? [b.shape[0]!, 1] : bTransposed ? [b.shape[1]!, b.shape[0]!] : b.shape;
   const m = sa[sa.length - 2]!, k = sa[sa.length - 1]!, k2 = sb[sb.length - 2]!, n = sb[sb.length - 1]!;
-  if (k !== k2) throw new KernelError(`MatMul inner dimensions differ: [${a.shape}] x [${b.shape}]`, false);
+  if (k !== k2) throw new KernelError(`MatMul inner dimensions differ: [${a.shape}] x [${sb}]`, false);
   const { shape: batch, ia, ib } = broadcast(sa.slice(0, -2), sb.slice(0, -2));
   const out = tensor([...batch, m, n]);
+  const o = out.data, ad = a.data, bd = b.data;
+  let skipZeros: boolean | undefined;
   for (let bi = 0; bi < ia.length; bi++) {
     const ao = ia[bi]! * m * k, bo = ib[bi]! * k * n, oo = bi * m * n;
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < k; t++) s += a.data[ao + i * k + t]! * b.data[bo + t * n + j]!;
-      out.data[oo + i * n + j] = s;
+    for (let i = 0; i < m; i++) {
+      const row = oo + i * n;
+      for (let t = 0; t < k; t++) {
+        const av = ad[ao + i * k + t]!;
+        if (av === 0 && (skipZeros ??= allFinite(bd))) continue;
+        if (bTransposed) for (let j = 0; j < n; j++) o[row + j]! += av * bd[bo + j * k + t]!;
+        else for (let j = 0, bt = bo + t * n; j < n; j++) o[row + j]! += av * bd[bt + j]!;
+      }
     }
   }
   let shape = out.shape;
@@ -107,12 +131,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 function gemm([a, b, c]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
-  let A = need(a, 'A'), B = need(b, 'B');
+  let A = need(a, 'A');
+  const B = need(b, 'B');
   if (A.shape.length !== 2 || B.shape.length !== 2) throw new KernelError('Gemm needs 2-D A and B', false);
   if (int(at, 'transA', 0)) A = transpose(A);
-  if (int(at, 'transB', 0)) B = transpose(B);
   const alpha = float(at, 'alpha', 1), beta = float(at, 'beta', 1);
-  const y = matmul(A, B);
+  const y = matmul(A, B, int(at, 'transB', 0) !== 0);
   for (let i = 0; i < y.data.length; i++) y.data[i]! *= alpha;
   if (c) {
     const { ia, ib } = broadcast(y.shape, c.shape);
