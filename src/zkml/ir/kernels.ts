@@ -329,14 +329,62 @@ export function convTerms(xShape: number[], wShape: number[], at: Attrs): { shap
   return { shape: [N, M, OH, OW], terms };
 }
 
+/**
+ * A Conv node's multiply-adds (convTerms) and, made on first use, the same terms by input element (CSR over the
+ * input: output, weight index), or null where some output does not read its inputs in ascending order (then the
+ * scatter below could not add them in the gather's order). Made once per weight array, input shape and attributes:
+ * the lowering runs one node's kernel once per probe.
+ */
+interface ConvPlan { key: string; shape: number[]; terms: Array<{ m: number; pairs: Array<[number, number]> }>; byInput?: { ptr: Int32Array; out: Int32Array; w: Int32Array } | null }
+const convPlans = new WeakMap<Float64Array, ConvPlan>();
+
+function convPlan(xShape: number[], Wt: Tensor, at: Attrs): ConvPlan {
+  const key = `${xShape}|${Wt.shape}|${JSON.stringify(at)}`;
+  let p = convPlans.get(Wt.data);
+  if (p?.key !== key) convPlans.set(Wt.data, p = { key, ...convTerms(xShape, Wt.shape, at) });
+  return p;
+}
+
+function byInput(nIn: number, terms: ConvPlan['terms']): ConvPlan['byInput'] {
+  const ptr = new Int32Array(nIn + 1);
+  for (const { pairs } of terms) {
+    for (let q = 0; q < pairs.length; q++) {
+      if (q > 0 && pairs[q]![0] <= pairs[q - 1]![0]) return null;
+      ptr[pairs[q]![0] + 1]!++;
+    }
+  }
+  for (let i = 0; i < nIn; i++) ptr[i + 1]! += ptr[i]!;
+  const at = ptr.slice(0, nIn), out = new Int32Array(ptr[nIn]!), w = new Int32Array(ptr[nIn]!);
+  terms.forEach(({ pairs }, o) => { for (const [xi, wi] of pairs) { out[at[xi]!] = o; w[at[xi]!++] = wi; } });
+  return { ptr, out, w };
+}
+
+/**
+ * Each output is its bias (or 0) plus its products in the order convTerms lists them (ascending input element).
+ * An input that is mostly zeros — a lowering probe (src/zkml/quantize/affine-probe.ts) — is scattered from its
+ * nonzeros instead: each output still adds its products in ascending input element, and the skipped ones are ±0
+ * (weights all finite), which leave a sum unchanged unless it is −0, so not with a −0 bias: the same floats.
+ */
 function conv([x, w, b]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
   const X = need(x, 'X'), Wt = need(w, 'W');
-  const { shape, terms } = convTerms(X.shape, Wt.shape, at);
-  const out = tensor(shape);
-  terms.forEach(({ m, pairs }, o) => {
+  const plan = convPlan(X.shape, Wt, at);
+  const out = tensor(plan.shape), xd = X.data, wd = Wt.data, od = out.data;
+  let nonzero = 0;
+  for (let i = 0; i < xd.length; i++) if (xd[i] !== 0) nonzero++;
+  if (nonzero * 4 < xd.length && allFinite(wd) && !(b && b.data.some((v) => Object.is(v, -0)))
+    && (plan.byInput === undefined ? (plan.byInput = byInput(xd.length, plan.terms)) : plan.byInput)) {
+    const { ptr, out: to, w: wi } = plan.byInput!;
+    plan.terms.forEach(({ m }, o) => { od[o] = b ? b.data[m]! : 0; });
+    for (let i = 0; i < xd.length; i++) {
+      const v = xd[i]!;
+      if (v !== 0) for (let q = ptr[i]!; q < ptr[i + 1]!; q++) od[to[q]!]! += v * wd[wi[q]!]!;
+    }
+    return [out];
+  }
+  plan.terms.forEach(({ m, pairs }, o) => {
     let s = b ? b.data[m]! : 0;
-    for (const [xi, wi] of pairs) s += X.data[xi]! * Wt.data[wi]!;
-    out.data[o] = s;
+    for (const [xi, wi] of pairs) s += xd[xi]! * wd[wi]!;
+    od[o] = s;
   });
   return [out];
 }

@@ -1,0 +1,68 @@
+// The compiler's float sums of products (src/zkml/ir/kernels.ts): `matmul` skips the zeros of its left operand (so a
+// lowering probe, one nonzero, costs one row of the weights) and reads Gemm's transB in place; Conv scatters a
+// mostly-zero input from its nonzeros. Both must give bit for bit what the plain sum gives — the bias (or 0), then
+// the products in order — including −0, NaN and infinities (non-finite weights or a −0 bias turn skipping off).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { convTerms, KERNELS, matmul, transpose, type Attrs } from '../../src/zkml/ir/kernels.js';
+import type { Tensor } from '../../src/zkml/ir/tensor.js';
+
+/** The plain sum, per output: s = 0, then s += a[i][t]·b[t][j] for t = 0…k−1. */
+function reference(a: number[][], b: number[][]): number[] {
+  return a.flatMap((row) => b[0]!.map((_, j) => { let s = 0; row.forEach((v, t) => { s += v * b[t]![j]!; }); return s; }));
+}
+
+const value = (special: boolean) => fc.oneof(
+  fc.constantFrom(0, -0, 1, -1, 0.5),
+  fc.double({ min: -4, max: 4, noNaN: true }),
+  ...(special ? [fc.constantFrom(Number.NaN, Infinity, -Infinity)] : []),
+);
+const matrix = (rows: number, cols: number, special: boolean) =>
+  fc.array(fc.array(value(special), { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows });
+const tensorOf = (x: number[][]): Tensor => ({ shape: [x.length, x[0]!.length], data: Float64Array.from(x.flat()) });
+
+test('matmul = the plain sum, bit for bit (zeros skipped, transB read in place), with and without non-finite values', () => {
+  const cases = fc.record({ m: fc.integer({ min: 1, max: 4 }), k: fc.integer({ min: 1, max: 6 }), n: fc.integer({ min: 1, max: 4 }), special: fc.boolean() })
+    .chain(({ m, k, n, special }) => fc.record({ a: matrix(m, k, special), b: matrix(k, n, special), transposed: fc.boolean() }));
+  fc.assert(fc.property(cases, ({ a, b, transposed }) => {
+    const want = reference(a, b);
+    const B = tensorOf(b);
+    const got = transposed ? matmul(tensorOf(a), transpose(B), true) : matmul(tensorOf(a), B);
+    assert.deepEqual(got.shape, [a.length, b[0]!.length]);
+    got.data.forEach((v, i) => assert.ok(Object.is(v, want[i]), `element ${i}: ${v}, the plain sum ${want[i]}`));
+  }), { seed: 7, numRuns: 500 });
+});
+
+test('Conv = the plain sum in convTerms order, bit for bit, for mostly-zero and dense inputs (pads, strides, dilations, groups, −0 biases)', () => {
+  const geometry = fc.record({
+    n: fc.integer({ min: 1, max: 2 }), cg: fc.integer({ min: 1, max: 2 }), group: fc.integer({ min: 1, max: 2 }), mg: fc.integer({ min: 1, max: 2 }),
+    h: fc.integer({ min: 1, max: 5 }), w: fc.integer({ min: 1, max: 5 }), kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
+    stride: fc.integer({ min: 1, max: 2 }), dil: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 2 }),
+    special: fc.boolean(), sparse: fc.boolean(), bias: fc.boolean(),
+  }).filter((g) => g.h + 2 * g.pad >= (g.kh - 1) * g.dil + 1 && g.w + 2 * g.pad >= (g.kw - 1) * g.dil + 1);
+  const cases = geometry.chain((g) => {
+    const c = g.cg * g.group, m = g.mg * g.group;
+    const x = g.sparse ? fc.oneof({ arbitrary: fc.constantFrom(0, -0), weight: 9 }, { arbitrary: value(g.special), weight: 1 }) : value(g.special);
+    return fc.record({
+      g: fc.constant(g),
+      x: fc.array(x, { minLength: g.n * c * g.h * g.w, maxLength: g.n * c * g.h * g.w }),
+      w: fc.array(value(g.special), { minLength: m * g.cg * g.kh * g.kw, maxLength: m * g.cg * g.kh * g.kw }),
+      b: fc.array(value(g.special), { minLength: m, maxLength: m }),
+    });
+  });
+  fc.assert(fc.property(cases, ({ g, x, w, b }) => {
+    const c = g.cg * g.group, m = g.mg * g.group;
+    const xShape = [g.n, c, g.h, g.w], wShape = [m, g.cg, g.kh, g.kw];
+    const at: Attrs = { pads: [g.pad, g.pad, g.pad, g.pad], strides: [g.stride, g.stride], dilations: [g.dil, g.dil], group: g.group };
+    const X: Tensor = { shape: xShape, data: Float64Array.from(x) }, W: Tensor = { shape: wShape, data: Float64Array.from(w) };
+    const B: Tensor | undefined = g.bias ? { shape: [m], data: Float64Array.from(b) } : undefined;
+    const { shape, terms } = convTerms(xShape, wShape, at);
+    const want = terms.map(({ m: ch, pairs }) => { let s = B ? B.data[ch]! : 0; for (const [xi, wi] of pairs) s += X.data[xi]! * W.data[wi]!; return s; });
+    for (let run = 0; run < 2; run++) { // the second run uses the plan the first one made
+      const got = KERNELS['Conv']!([X, W, B], at)[0]!;
+      assert.deepEqual(got.shape, shape);
+      got.data.forEach((v, i) => assert.ok(Object.is(v, want[i]), `element ${i}: ${v}, the plain sum ${want[i]}`));
+    }
+  }), { seed: 11, numRuns: 400 });
+});
