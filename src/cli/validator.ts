@@ -41,6 +41,7 @@ export function registerValidator(program: Command): void {
       const round = roundFlags(f.competitionStart, f.competitionEnd);
       const { roundTasks, startCompetitions } = await import('../competition/start.js');
       roundTasks(f.competition, round);
+      const auditTimeoutS = parseIntFlag(f.competitionAuditTimeout, '--competition-audit-timeout', 1, 86_400);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
       for (const spec of f.circuit) {
@@ -73,7 +74,7 @@ export function registerValidator(program: Command): void {
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
       const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
-        window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}), auditTimeoutS: parseIntFlag(f.competitionAuditTimeout, '--competition-audit-timeout', 1, 86_400) });
+        window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}), auditTimeoutS });
       boards = competitions?.boards;
       if (competitions) console.log(`competition share of the weights: ${share}${pow && share > 0 ? ' (proof of weights: the competition scores are inputs of each proof)' : ''}`);
       const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });

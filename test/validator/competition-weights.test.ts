@@ -141,13 +141,16 @@ test('equal benchmark scores: the miner ranked first in the competition gets the
   }
 });
 
-test('zkinfer validator: a bad --competition-share is refused before anything starts', async () => {
+test('zkinfer validator: a bad --competition-share, round or audit timeout is refused before anything starts', async () => {
   const r = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-share', '1.5']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /--competition-share must be a number in \[0, 1\], got "1\.5"/);
   const r2 = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-start', '100', '--competition-end', '50']);
   assert.notEqual(r2.code, 0);
   assert.match(r2.stderr, /the competition round ends at block 50, before it starts at block 100/);
+  const r3 = await zkinfer(['validator', '--circuit', 'affine', '--competition', 'staking-duration', '--competition-audit-timeout', '0']);
+  assert.notEqual(r3.code, 0);
+  assert.match(r3.stderr, /--competition-audit-timeout must be an integer in 1\.\.86400, got "0"/);
 });
 
 test('the round: the task\'s own blocks unless overridden; a start alone keeps the task\'s length', () => {
