@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { CLI_NODE_ARGS, runNode } from '../lifecycle/spawn-cli.js';
 import { writeArtifacts, type ArtifactsMetadataInput, type CircuitMetadata } from '../../src/zkml/artifacts/index.js';
 import { setupCircuit } from '../../src/zkml/setup/index.js';
+import * as snarkjs from 'snarkjs';
 
 /** The repository root (works from test/ under tsx and from dist/test/ compiled). */
 export const repoRoot: string = (() => {
@@ -103,3 +104,11 @@ export function zkinfer(args: string[], env: Record<string, string> = {}): { cod
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+
+/**
+ * snarkjs `zkey verify` of a key against an r1cs and a ptau, the ptau and key read into memory first: snarkjs leaves
+ * the files it opens for this open (Node then closes them on GC with a DEP0137 warning).
+ */
+export function zkeyVerifies(r1csPath: string, ptauPath: string, zkeyPath: string): Promise<boolean> {
+  return snarkjs.zKey.verifyFromR1cs(r1csPath, { type: 'mem', data: readFileSync(ptauPath) }, { type: 'mem', data: readFileSync(zkeyPath) });
+}

@@ -6,7 +6,7 @@ import * as snarkjs from 'snarkjs';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
 import { devPtauHashes } from '../../src/zkml/setup/ptau.js';
 import { checkCeremonyPtau, getDevPtau, readPtauInfo, readR1csHeader, requiredPower, setupCircuit, SetupError } from '../../src/zkml/setup/index.js';
-import { compileFixture, testCache } from './prove-fixtures.js';
+import { compileFixture, testCache, zkeyVerifies } from './prove-fixtures.js';
 import { ceremonyTestPtau } from './ceremony-ptau.js';
 
 const work = join(testCache, `setup-circuit-${process.pid}`);
@@ -28,7 +28,7 @@ test('dev setup: INSECURE-DEV, circuit id from the vk, keys cached by (r1cs, pta
   // The cached dev key passes snarkjs's own check against the dev ptau.
   const ptau = await getDevPtau(a.ptau.power, { cacheDir: testCache });
   assert.equal(ptau.sha256, a.ptau.sha256);
-  assert.equal(await snarkjs.zKey.verifyFromR1cs(c.r1cs, ptau.path, a.zkeyPath), true);
+  assert.equal(await zkeyVerifies(c.r1cs, ptau.path, a.zkeyPath), true);
 });
 
 test('ceremony setup: checks the ptau, runs zkey new + a random contribution, records its sha256', async () => {
@@ -41,7 +41,7 @@ test('ceremony setup: checks the ptau, runs zkey new + a random contribution, re
   assert.equal(r.security, 'ceremony');
   assert.equal(r.ptau.power, power + 1);
   assert.equal(r.cached, false);
-  assert.equal(await snarkjs.zKey.verifyFromR1cs(c.r1cs, ceremony, r.zkeyPath), true);
+  assert.equal(await zkeyVerifies(c.r1cs, ceremony, r.zkeyPath), true);
   const again = await setupCircuit({ r1csPath: c.r1cs, wasmPath: c.wasm, outDir: join(work, 'cer2'), ptauPath: ceremony, cacheDir: join(work, 'cache') });
   assert.equal(again.cached, true);
   assert.equal(again.circuitId, r.circuitId);
