@@ -1,7 +1,7 @@
 /**
  * Audits a downloaded submission (audit.ts) in a child process with a time limit (docs/competitions.md, "Auditing a
  * submission"). The submitted model is untrusted: recompiling it can take far longer, or far more memory, than its
- * size suggests (a 312-byte ONNX whose Expand feeds 24,000 values to one full ReduceSum quantizes in 36 s), and on the
+ * size suggests (a 312-byte ONNX whose Expand feeds 80,000 values to one full ReduceSum quantizes in 65 s), and on the
  * validator's own thread that would stop its axon, API and weight setting. In a process of its own the audit ends
  * with a verdict, at `timeoutS` (the process is killed), or with the process's death (memory); the validator keeps
  * serving throughout, and whatever the audit left open (snarkjs's `zkey verify` leaves files open) goes with it.

@@ -106,8 +106,8 @@ test('the audit refuses a source that is not the circuit\'s model, a tampered in
   assert.match(await audit({ source: broken }) ?? '', /does not compile/);
 });
 
-/** A few-kB model whose recompile takes minutes: its 40 inputs expanded to `rows` rows, a Relu, one full ReduceSum
- * (a dense constant-linear op over 40·rows elements: probed column by column, quadratic in them). */
+/** A 312-byte model whose recompile takes about a minute at 2,000 rows here: its 40 inputs expanded to `rows` rows,
+ * a Relu, one full ReduceSum (a reduction over every element: probed column by column, quadratic in its input). */
 function slowModel(rows: number): Uint8Array {
   const b = new OnnxBuilder('slow');
   b.input('input', [SEQ_LEN, 1, N_FEATURES]);
@@ -120,7 +120,7 @@ function slowModel(rows: number): Uint8Array {
 }
 
 test('a submission whose recompile outlasts the time limit is rejected at the limit while the calling thread keeps running; stopping ends an audit at once', async () => {
-  const slow: CompileSource = { ...source, model: slowModel(600) };
+  const slow: CompileSource = { ...source, model: slowModel(2000) };
   let ticks = 0;
   const tick = setInterval(() => ticks++, 20);
   try {

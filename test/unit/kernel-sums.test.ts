@@ -1,11 +1,11 @@
 // The compiler's float sums of products (src/zkml/ir/kernels.ts): `matmul` skips the zeros of its left operand (so a
 // lowering probe, one nonzero, costs one row of the weights) and reads Gemm's transB in place; Conv scatters a
-// mostly-zero input from its nonzeros. Both must give bit for bit what the plain sum gives — the bias (or 0), then
+// mostly-zero input from its nonzeros, and so do ReduceSum / ReduceMean. All must give bit for bit what the plain sum gives — the bias (or 0), then
 // the products in order — including −0, NaN and infinities (non-finite weights or a −0 bias turn skipping off).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { convTerms, KERNELS, matmul, transpose, type Attrs } from '../../src/zkml/ir/kernels.js';
+import { convTerms, KERNELS, matmul, reduceGroups, transpose, type Attrs } from '../../src/zkml/ir/kernels.js';
 import type { Tensor } from '../../src/zkml/ir/tensor.js';
 
 /** The plain sum, per output: s = 0, then s += a[i][t]·b[t][j] for t = 0…k−1. */
@@ -36,14 +36,14 @@ test('matmul = the plain sum, bit for bit (zeros skipped, transB read in place),
 
 test('Conv = the plain sum in convTerms order, bit for bit, for mostly-zero and dense inputs (pads, strides, dilations, groups, −0 biases)', () => {
   const geometry = fc.record({
-    n: fc.integer({ min: 1, max: 2 }), cg: fc.integer({ min: 1, max: 2 }), group: fc.integer({ min: 1, max: 2 }), mg: fc.integer({ min: 1, max: 2 }),
-    h: fc.integer({ min: 1, max: 5 }), w: fc.integer({ min: 1, max: 5 }), kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
+    n: fc.integer({ min: 1, max: 2 }), cg: fc.integer({ min: 1, max: 3 }), group: fc.integer({ min: 1, max: 2 }), mg: fc.integer({ min: 1, max: 2 }),
+    h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }), kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
     stride: fc.integer({ min: 1, max: 2 }), dil: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 2 }),
     special: fc.boolean(), sparse: fc.boolean(), bias: fc.boolean(),
   }).filter((g) => g.h + 2 * g.pad >= (g.kh - 1) * g.dil + 1 && g.w + 2 * g.pad >= (g.kw - 1) * g.dil + 1);
   const cases = geometry.chain((g) => {
     const c = g.cg * g.group, m = g.mg * g.group;
-    const x = g.sparse ? fc.oneof({ arbitrary: fc.constantFrom(0, -0), weight: 9 }, { arbitrary: value(g.special), weight: 1 }) : value(g.special);
+    const x = g.sparse ? fc.oneof({ arbitrary: fc.constantFrom(0, -0), weight: 4 }, { arbitrary: value(g.special), weight: 1 }) : value(g.special);
     return fc.record({
       g: fc.constant(g),
       x: fc.array(x, { minLength: g.n * c * g.h * g.w, maxLength: g.n * c * g.h * g.w }),
@@ -65,4 +65,24 @@ test('Conv = the plain sum in convTerms order, bit for bit, for mostly-zero and 
       got.data.forEach((v, i) => assert.ok(Object.is(v, want[i]), `element ${i}: ${v}, the plain sum ${want[i]}`));
     }
   }), { seed: 11, numRuns: 400 });
+});
+
+test('ReduceSum / ReduceMean = each group summed in order from 0 (then / its size), bit for bit, sparse and dense', () => {
+  const cases = fc.record({ shape: fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 }), special: fc.boolean(), sparse: fc.boolean(), keepdims: fc.boolean(), mean: fc.boolean() })
+    .chain((c) => fc.record({
+      c: fc.constant(c),
+      axes: fc.subarray(c.shape.map((_, i) => i), { minLength: 1 }),
+      x: fc.array(c.sparse ? fc.oneof({ arbitrary: fc.constantFrom(0, -0), weight: 4 }, { arbitrary: value(c.special), weight: 1 }) : value(c.special),
+        { minLength: c.shape.reduce((p, d) => p * d, 1), maxLength: c.shape.reduce((p, d) => p * d, 1) }),
+    }));
+  fc.assert(fc.property(cases, ({ c, axes, x }) => {
+    const X: Tensor = { shape: c.shape, data: Float64Array.from(x) };
+    const { shape, groups } = reduceGroups(c.shape, axes, c.keepdims);
+    const want = groups.map((g) => { let s = 0; for (const i of g) s += X.data[i]!; return c.mean ? s / g.length : s; });
+    for (let run = 0; run < 2; run++) {
+      const got = KERNELS[c.mean ? 'ReduceMean' : 'ReduceSum']!([X], { axes, keepdims: c.keepdims ? 1 : 0 })[0]!;
+      assert.deepEqual(got.shape, shape);
+      got.data.forEach((v, i) => assert.ok(Object.is(v, want[i]), `element ${i}: ${v}, the plain sum ${want[i]}`));
+    }
+  }), { seed: 13, numRuns: 400 });
 });

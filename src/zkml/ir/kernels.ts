@@ -608,13 +608,38 @@ export function reduceGroupsOf(shape: number[], a: Tensor | undefined, at: Attrs
   if (lastGroups?.key !== key) lastGroups = { key, r: reduceGroups(shape, axes, keepdims) };
   return lastGroups.r;
 }
-let lastGroups: { key: string; r: { shape: number[]; groups: number[][] } } | undefined;
+let lastGroups: { key: string; r: ReduceGroups } | undefined;
+type ReduceGroups = { shape: number[]; groups: number[][]; groupOf?: Int32Array };
 
 function reduce(f: (xs: number[]) => number): Kernel {
   return ([x, a], at) => {
     const X = need(x, 'data');
     const r = reduceGroupsOf(X.shape, a, at);
     return r ? [tensor([...r.shape], r.groups.map((g) => f(g.map((i) => X.data[i]!))))] : [X];
+  };
+}
+
+/**
+ * ReduceSum / ReduceMean: each group's elements added in ascending order from 0 (then divided by the group's size).
+ * A mostly-zero input (a lowering probe) is scattered from its nonzeros: each group still adds them in ascending
+ * order, and the zeros it skips leave a sum that starts at +0 unchanged: the same floats.
+ */
+function reduceSum(mean: boolean): Kernel {
+  return ([x, a], at) => {
+    const X = need(x, 'data'), xd = X.data;
+    const r: ReduceGroups | undefined = reduceGroupsOf(X.shape, a, at);
+    if (!r) return [X];
+    const out = tensor([...r.shape]), od = out.data;
+    let nonzero = 0;
+    for (let i = 0; i < xd.length; i++) if (xd[i] !== 0) nonzero++;
+    if (nonzero * 4 < xd.length) {
+      if (!r.groupOf) { const g = new Int32Array(xd.length); r.groups.forEach((grp, o) => { for (const i of grp) g[i] = o; }); r.groupOf = g; }
+      for (let i = 0; i < xd.length; i++) if (xd[i] !== 0) od[r.groupOf[i]!]! += xd[i]!;
+    } else {
+      r.groups.forEach((g, o) => { let s = 0; for (const i of g) s += xd[i]!; od[o] = s; });
+    }
+    if (mean) r.groups.forEach((g, o) => { od[o] = od[o]! / g.length; });
+    return [out];
   };
 }
 
@@ -774,8 +799,8 @@ export const KERNELS: Record<string, Kernel> = {
   Pad: pad,
   Tile: tile,
   Split: split,
-  ReduceSum: reduce((xs) => xs.reduce((a, b) => a + b, 0)),
-  ReduceMean: reduce((xs) => xs.reduce((a, b) => a + b, 0) / xs.length),
+  ReduceSum: reduceSum(false),
+  ReduceMean: reduceSum(true),
   ReduceMax: reduce((xs) => Math.max(...xs)),
   ReduceMin: reduce((xs) => Math.min(...xs)),
   Max: variadic(Math.max),
