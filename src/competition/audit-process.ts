@@ -6,9 +6,7 @@
  * with a verdict, at `timeoutS` (the process is killed), or with the process's death (memory); the validator keeps
  * serving throughout, and whatever the audit left open (snarkjs's `zkey verify` leaves files open) goes with it.
  */
-import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { forkModule } from '../zkml/prove/spawn-worker.js';
 import type { AuditInput } from './audit.js';
 
 /** Default time limit of one audit, seconds (the shipped tasks audit in seconds). */
@@ -18,12 +16,8 @@ export const DEFAULT_AUDIT_TIMEOUT_S = 300;
 export function auditInChild(a: AuditInput, o: { timeoutS?: number; signal?: AbortSignal } = {}): Promise<string | undefined> {
   const timeoutS = o.timeoutS ?? DEFAULT_AUDIT_TIMEOUT_S;
   if (o.signal?.aborted) return Promise.reject(o.signal.reason);
-  // compiled (dist/) or, under tsx, the source beside this module; the input goes over IPC (structured clone)
-  const js = fileURLToPath(new URL('./audit-child.js', import.meta.url));
-  const compiled = existsSync(js);
-  const child = fork(compiled ? js : fileURLToPath(new URL('./audit-child.ts', import.meta.url)), [], {
-    serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: compiled ? [] : ['--import', 'tsx'],
-  });
+  // the input goes over IPC (structured clone)
+  const child = forkModule(import.meta.url, 'audit-child', { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise<string | undefined>((resolve, reject) => {
     const finish = (settle: () => void): void => {
       clearTimeout(timer);

@@ -84,6 +84,13 @@ export function transpose(x: Tensor, perm?: number[]): Tensor {
   return out;
 }
 
+/** Whether at most a quarter of `d` is nonzero (a lowering probe): the kernels below then scatter from the nonzeros. */
+function mostlyZeros(d: Float64Array): boolean {
+  let nonzero = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) nonzero++;
+  return nonzero * 4 < d.length;
+}
+
 /** Whether every value of `d` is finite; cached per array (the lowering multiplies by one weight array many times). */
 const finiteCache = new WeakMap<Float64Array, boolean>();
 function allFinite(d: Float64Array): boolean {
@@ -369,9 +376,7 @@ function conv([x, w, b]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
   const X = need(x, 'X'), Wt = need(w, 'W');
   const plan = convPlan(X.shape, Wt, at);
   const out = tensor(plan.shape), xd = X.data, wd = Wt.data, od = out.data;
-  let nonzero = 0;
-  for (let i = 0; i < xd.length; i++) if (xd[i] !== 0) nonzero++;
-  if (nonzero * 4 < xd.length && allFinite(wd) && !(b && b.data.some((v) => Object.is(v, -0)))
+  if (mostlyZeros(xd) && allFinite(wd) && !(b && b.data.some((v) => Object.is(v, -0)))
     && (plan.byInput === undefined ? (plan.byInput = byInput(xd.length, plan.terms)) : plan.byInput)) {
     const { ptr, out: to, w: wi } = plan.byInput!;
     plan.terms.forEach(({ m }, o) => { od[o] = b ? b.data[m]! : 0; });
@@ -630,9 +635,7 @@ function reduceSum(mean: boolean): Kernel {
     const r: ReduceGroups | undefined = reduceGroupsOf(X.shape, a, at);
     if (!r) return [X];
     const out = tensor([...r.shape]), od = out.data;
-    let nonzero = 0;
-    for (let i = 0; i < xd.length; i++) if (xd[i] !== 0) nonzero++;
-    if (nonzero * 4 < xd.length) {
+    if (mostlyZeros(xd)) {
       if (!r.groupOf) { const g = new Int32Array(xd.length); r.groups.forEach((grp, o) => { for (const i of grp) g[i] = o; }); r.groupOf = g; }
       for (let i = 0; i < xd.length; i++) if (xd[i] !== 0) od[r.groupOf[i]!]! += xd[i]!;
     } else {

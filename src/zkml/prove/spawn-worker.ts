@@ -1,3 +1,4 @@
+import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,10 +13,22 @@ const workerThreads = (): typeof import('node:worker_threads') => createRequire(
  * `<name>.ts` (sources under tsx, where the worker first registers tsx's ESM hooks itself).
  */
 export function spawnModuleWorker(fromUrl: string, name: string, workerData: unknown): Worker {
-  const js = new URL(`./${name}.js`, fromUrl);
+  const { url, compiled } = moduleBeside(fromUrl, name);
   const { Worker } = workerThreads();
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  const ts = new URL(`./${name}.ts`, fromUrl);
+  if (compiled) return new Worker(url, { workerData });
   const tsxApi = pathToFileURL(createRequire(fromUrl).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  return new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts.href)}); });`, { eval: true, workerData });
+  return new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData });
+}
+
+/** Fork a child process on the module beside `fromUrl` (as spawnModuleWorker finds it; under tsx, with `--import tsx`). */
+export function forkModule(fromUrl: string, name: string, options: Omit<ForkOptions, 'execArgv'>): ChildProcess {
+  const { url, compiled } = moduleBeside(fromUrl, name);
+  const { fork } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process'); // on first use, as workerThreads
+  return fork(fileURLToPath(url), [], { ...options, execArgv: compiled ? [] : ['--import', 'tsx'] });
+}
+
+/** `<name>.js` beside `fromUrl` when it exists (compiled, dist/), else the `<name>.ts` source. */
+function moduleBeside(fromUrl: string, name: string): { url: URL; compiled: boolean } {
+  const js = new URL(`./${name}.js`, fromUrl);
+  return existsSync(fileURLToPath(js)) ? { url: js, compiled: true } : { url: new URL(`./${name}.ts`, fromUrl), compiled: false };
 }
