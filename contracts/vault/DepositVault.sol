@@ -19,10 +19,15 @@ import {IRestakeManager} from "../restake/IRestakeManager.sol";
 ///         - the deposit stop time and every claim-manager change take effect only after a notice period fixed
 ///           at deployment, the stop time is set once, and claims pay only the receiver announced with the
 ///           claim manager, so users can always leave before a claim they do not accept;
-///         - a pause lasts at most MAX_PAUSE and a new one needs as long again between; ownership cannot be
-///           renounced; the owner can rescue only tokens nobody has a position in.
+///         - `withdraw` is never paused (a pause stops deposits, restaking and claims for at most MAX_PAUSE), so
+///           no pause can cover a notice; a claim-manager proposal lapses if not activated within PROPOSAL_TTL
+///           of its eta; ownership cannot be renounced; the owner can rescue only tokens nobody has a position in;
+///         - a restake names the manager and the token it expects, so no configuration change can redirect it.
 /// @dev    Points: per token a cumulative index of weight × seconds × (normalised assets per share) advances on
 ///         every touch of the token; a user's points are settled on every change of their shares or of the weight.
+///         The time since the last touch is credited at the smaller of the assets recorded at that touch and the
+///         assets now, so tokens sent to the vault (a flash-loaned donation) count only from the next touch on,
+///         while a loss (negative rebase) counts at once.
 ///         1e18 points = one normalised token (1e18 units) held for one second at weight 1.0.
 contract DepositVault is Ownable2Step, ReentrancyGuard {
     using SafeERC20 for IERC20;
@@ -34,6 +39,8 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
     uint256 public constant MIN_NOTICE = 1 hours;
     uint256 public constant MAX_NOTICE = 30 days;
     uint256 public constant MAX_PAUSE = 3 days;
+    /// A claim-manager proposal can be activated only until this long after its eta; then it lapses.
+    uint256 public constant PROPOSAL_TTL = 7 days;
     /// Wei a restake manager may pull less than asked (stETH moves 1–2 wei less than the amount).
     uint256 public constant RESTAKE_ROUNDING_WEI = 2;
 
@@ -45,6 +52,7 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         uint256 weight; // 1e18 = 1.0; 0 while delisted
         uint256 index; // cumulative Σ weight·dt·normalisedAssetsPerShare
         uint256 totalShares;
+        uint256 lastAssets; // assets at the end of the last touch: the most the time since then is credited at
     }
 
     struct Position {
@@ -113,7 +121,9 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
     error InvalidClaimReceiver(address receiver);
     error NoPendingClaimManager();
     error NoticePending(uint64 eta);
+    error ProposalExpired(uint256 expiredAt);
     error RestakeNotConfigured();
+    error RestakeConfigChanged(address manager, address restakedToken);
     error CannotRestakeRestakedToken();
     error RestakeTransferMismatch(uint256 expected, uint256 pulled);
     error NothingMinted();
@@ -151,6 +161,7 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         if (dec > 18) revert UnsupportedDecimals(token, dec);
         t.decimals = dec;
         _advance(token, t);
+        _snapshot(token, t);
         if (!t.known) {
             t.known = true;
             _tokenList.push(token);
@@ -165,6 +176,7 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         TokenInfo storage t = _tokens[token];
         if (!t.listed) revert TokenNotWhitelisted(token);
         _advance(token, t);
+        _snapshot(token, t);
         t.listed = false;
         t.weight = 0;
         emit TokenRemoved(token);
@@ -176,6 +188,7 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         if (!t.listed) revert TokenNotWhitelisted(token);
         if (weight == 0 || weight > MAX_WEIGHT) revert InvalidWeight(weight);
         _advance(token, t);
+        _snapshot(token, t);
         emit WeightSet(token, t.weight, weight);
         t.weight = weight;
     }
@@ -207,18 +220,22 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         emit ClaimManagerCancelled(m);
     }
 
-    /// @notice Anyone: put the proposed claim manager in place once its notice has passed.
+    /// @notice Anyone: put the proposed claim manager in place once its notice has passed, and at most
+    ///         PROPOSAL_TTL after that (a proposal left that long lapses; a new one needs a new notice).
     function activateClaimManager() external {
         address m = pendingClaimManager;
         if (m == address(0)) revert NoPendingClaimManager();
-        if (block.timestamp < pendingClaimManagerEta) revert NoticePending(pendingClaimManagerEta);
+        uint64 eta = pendingClaimManagerEta;
+        if (block.timestamp < eta) revert NoticePending(eta);
+        if (block.timestamp > eta + PROPOSAL_TTL) revert ProposalExpired(eta + PROPOSAL_TTL);
         address r = pendingClaimReceiver;
         _clearPending();
         _setClaimManager(m, r);
     }
 
-    /// @notice Configure the Renzo-style restake manager and the token it mints (must be whitelisted). Users are
-    ///         protected by their own `minMinted` and `deadline` on every restake.
+    /// @notice Configure the Renzo-style restake manager and the token it mints (must be whitelisted). Every
+    ///         restake names the manager and token it expects, with its own `minMinted` and `deadline`, so a change
+    ///         here makes restakes sent for the old configuration revert instead of redirecting them.
     function setRestakeManager(address manager, address restaked) external onlyOwner {
         if (manager == address(0) || restaked == address(0)) revert ZeroAddress();
         if (!_tokens[restaked].listed) revert TokenNotWhitelisted(restaked);
@@ -227,8 +244,9 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         emit RestakeManagerSet(manager, restaked);
     }
 
-    /// @notice Pause deposits, withdrawals, restaking and claims for at most MAX_PAUSE; a new pause needs MAX_PAUSE
-    ///         unpaused first, so withdrawals are never blocked for ever.
+    /// @notice Pause deposits, restaking and claims for at most MAX_PAUSE; a new pause needs MAX_PAUSE unpaused
+    ///         first. Withdrawals are never paused: a pause must not cover the notice of a stop time or of a claim
+    ///         manager, which is the users' window to leave.
     function pause() external onlyOwner {
         if (paused()) revert EnforcedPause(pausedUntil);
         uint256 next = pausedUntil == 0 ? 0 : pausedUntil + MAX_PAUSE;
@@ -272,35 +290,57 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
         credited = IERC20(token).balanceOf(address(this)) - before;
         uint256 shares = _credit(msg.sender, token, t, credited, assetsBefore);
+        _snapshot(token, t);
         emit Deposited(msg.sender, token, amount, credited, shares);
     }
 
-    /// @notice Withdraw `amount` of your own balance (type(uint256).max: all of it), also of removed tokens.
-    function withdraw(address token, uint256 amount) external whenNotPaused nonReentrant {
+    /// @notice Withdraw `amount` of your own balance (type(uint256).max: all of it), also of removed tokens, at
+    ///         any time: withdrawals are never paused.
+    function withdraw(address token, uint256 amount) external nonReentrant {
         uint256 shares;
         (amount, shares) = _debit(msg.sender, token, amount);
         IERC20(token).safeTransfer(msg.sender, amount);
+        _snapshot(token, _tokens[token]);
         emit Withdrawn(msg.sender, token, amount, shares);
     }
 
     /// @notice Restake `amount` of your deposited `token` through the restake manager; the ezETH it mints to the
-    ///         vault is credited to you. Reverts unless at least `minMinted` arrives by `deadline` (unix seconds).
-    function restake(address token, uint256 amount, uint256 minMinted, uint256 deadline)
-        external
-        whenNotPaused
-        nonReentrant
-        returns (uint256 minted)
-    {
+    ///         vault is credited to you. Reverts unless the vault's manager and restaked token are `expectedManager`
+    ///         and `expectedRestaked` (what you quoted against) and at least `minMinted` of that token arrives by
+    ///         `deadline` (unix seconds).
+    function restake(
+        address token,
+        uint256 amount,
+        uint256 minMinted,
+        uint256 deadline,
+        address expectedManager,
+        address expectedRestaked
+    ) external whenNotPaused nonReentrant returns (uint256 minted) {
         if (block.timestamp > deadline) revert DeadlineExpired(deadline);
         IRestakeManager manager = restakeManager;
         address restaked = restakedToken;
         if (address(manager) == address(0)) revert RestakeNotConfigured();
+        if (address(manager) != expectedManager || restaked != expectedRestaked) {
+            revert RestakeConfigChanged(address(manager), restaked);
+        }
         if (token == restaked) revert CannotRestakeRestakedToken();
         TokenInfo storage r = _tokens[restaked];
         if (!r.listed) revert TokenNotWhitelisted(restaked);
         (amount,) = _debit(msg.sender, token, amount);
         uint256 restakedAssetsBefore = _checkpoint(msg.sender, restaked, r);
+        minted = _restakeThrough(manager, token, amount, restaked);
+        if (minted < minMinted) revert InsufficientMinted(minMinted, minted);
+        _credit(msg.sender, restaked, r, minted, restakedAssetsBefore);
+        _snapshot(token, _tokens[token]);
+        _snapshot(restaked, r);
+        emit Restaked(msg.sender, token, address(manager), restaked, amount, minted);
+    }
 
+    /// Hand `amount` of `token` to the manager (it may pull up to RESTAKE_ROUNDING_WEI less); returns what it minted.
+    function _restakeThrough(IRestakeManager manager, address token, uint256 amount, address restaked)
+        private
+        returns (uint256 minted)
+    {
         uint256 tokenBefore = IERC20(token).balanceOf(address(this));
         uint256 restakedBefore = IERC20(restaked).balanceOf(address(this));
         IERC20(token).forceApprove(address(manager), amount);
@@ -310,9 +350,6 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         if (pulled > amount || pulled + RESTAKE_ROUNDING_WEI < amount) revert RestakeTransferMismatch(amount, pulled);
         minted = IERC20(restaked).balanceOf(address(this)) - restakedBefore;
         if (minted == 0) revert NothingMinted();
-        if (minted < minMinted) revert InsufficientMinted(minMinted, minted);
-        _credit(msg.sender, restaked, r, minted, restakedAssetsBefore);
-        emit Restaked(msg.sender, token, address(manager), restaked, amount, minted);
     }
 
     // ───────────────────────────── claim manager ─────────────────────────────
@@ -325,6 +362,7 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         address receiver = claimReceiver;
         (amount,) = _debit(user, token, amount);
         IERC20(token).safeTransfer(receiver, amount);
+        _snapshot(token, _tokens[token]);
         emit Claimed(user, token, amount, receiver);
     }
 
@@ -429,7 +467,7 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         return (amount, shares);
     }
 
-    /// Advance the token's index to now at the current assets per share; returns the assets.
+    /// Advance the token's index to now (see _indexDelta); returns the assets now.
     function _advance(address token, TokenInfo storage t) private returns (uint256 assets) {
         assets = _assets(token, t);
         if (block.timestamp > t.lastUpdate) {
@@ -438,8 +476,17 @@ contract DepositVault is Ownable2Step, ReentrancyGuard {
         }
     }
 
-    function _indexDelta(TokenInfo storage t, uint256 assets, uint256 dt) private view returns (uint256) {
+    /// Record the token's assets at the end of a touch (after its transfers): the most the time until the next
+    /// touch is credited at.
+    function _snapshot(address token, TokenInfo storage t) private {
+        t.lastAssets = _assets(token, t);
+    }
+
+    /// The index over the `dt` seconds since the last touch, at the smaller of the assets recorded then and
+    /// `assetsNow`: tokens that arrived without a touch (a donation) count only from the next interval on.
+    function _indexDelta(TokenInfo storage t, uint256 assetsNow, uint256 dt) private view returns (uint256) {
         if (t.totalShares == 0) return 0;
+        uint256 assets = Math.min(t.lastAssets, assetsNow);
         return (t.weight * dt * _normalise(t.decimals, assets + 1)) / (t.totalShares + VIRTUAL_SHARES);
     }
 

@@ -6,7 +6,7 @@ import { resolveCircuitDir } from '../circuit-ref.js';
 import type { EthClients } from '../eth/clients.js';
 import { DEFAULT_DEPLOYMENT_FILE } from '../eth/defaults.js';
 import type { Deployment } from '../eth/deployment.js';
-import { EthKeyError, EthTransactionError } from '../eth/errors.js';
+import { DeploymentError, EthKeyError, EthTransactionError } from '../eth/errors.js';
 import { backupBeforeDeploy } from '../eth/deployment-backup.js';
 
 // viem and the eth stack load on first use (loadEth, awaited by every action) so that `zkinfer --help`
@@ -315,13 +315,20 @@ export function registerEth(program: Command): void {
       const slippage = Number(o.slippage);
       if (!/^\d+(\.\d+)?$/.test(o.slippage) || slippage > 100) throw new InvalidInputError(`--slippage must be a percentage 0…100, got "${o.slippage}"`);
       if (!/^\d+$/.test(o.deadline)) throw new InvalidInputError(`--deadline must be whole seconds, got "${o.deadline}"`);
+      if (!d.restakeManager || !d.ezETH) {
+        throw new DeploymentError('this deployment has no restake manager', { hint: 'deploy with --restake-manager and --ezeth (the dev chain wires one)' });
+      }
+      // the restake is for the deployment's manager and token: the vault refuses it if its owner changed either
+      const minted = findToken(d, d.ezETH);
       const deadline = (await clients.publicClient.getBlock()).timestamp + BigInt(o.deadline);
       const r = await restake(clients, d.vault, t.address, parseAmount(amountArg, t.decimals, t.symbol), {
         deadline,
         slippageBps: Math.round(slippage * 100),
-        ...(o.minMinted !== undefined ? { minMinted: parseAmount(o.minMinted, 18, 'ezETH') } : {}),
+        expect: { manager: d.restakeManager, restaked: d.ezETH },
+        ...(o.minMinted !== undefined ? { minMinted: parseAmount(o.minMinted, minted.decimals, minted.symbol) } : {}),
       });
-      console.log(`restaked ${amountArg} ${t.symbol} → ${formatUnits(r.minted, 18)} ezETH (at least ${formatUnits(r.minMinted, 18)} accepted)  tx ${r.hash}`);
+      const fmtMinted = (x: bigint) => `${formatUnits(x, minted.decimals)} ${minted.symbol}`;
+      console.log(`restaked ${amountArg} ${t.symbol} → ${fmtMinted(r.minted)} (at least ${fmtMinted(r.minMinted)} accepted)  tx ${r.hash}`);
     }),
   );
 

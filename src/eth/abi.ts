@@ -233,6 +233,17 @@ export const depositVaultAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "expiredAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "ProposalExpired",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
     "type": "error"
@@ -240,6 +251,22 @@ export const depositVaultAbi = [
   {
     "inputs": [],
     "name": "RenounceDisabled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "manager",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "restakedToken",
+        "type": "address"
+      }
+    ],
+    "name": "RestakeConfigChanged",
     "type": "error"
   },
   {
@@ -809,6 +836,19 @@ export const depositVaultAbi = [
   },
   {
     "inputs": [],
+    "name": "PROPOSAL_TTL",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "RESTAKE_ROUNDING_WEI",
     "outputs": [
       {
@@ -1232,6 +1272,16 @@ export const depositVaultAbi = [
         "internalType": "uint256",
         "name": "deadline",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "expectedManager",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "expectedRestaked",
+        "type": "address"
       }
     ],
     "name": "restake",
@@ -1389,6 +1439,11 @@ export const depositVaultAbi = [
           {
             "internalType": "uint256",
             "name": "totalShares",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lastAssets",
             "type": "uint256"
           }
         ],

@@ -56,24 +56,36 @@ export interface RestakeOptions {
   slippageBps?: number;
   /** Unix seconds after which the restake must not happen; default: 20 minutes after the latest block. */
   deadline?: bigint;
+  /**
+   * The restake manager and restaked token the restake is for (the vault reverts with RestakeConfigChanged when its
+   * configuration differs, so an owner's change cannot redirect it); default: the vault's configuration when quoting.
+   */
+  expect?: { manager: Address; restaked: Address };
 }
 
 /** Default restake deadline: this long after the latest block. */
 const RESTAKE_DEADLINE_S = 1200n;
 
 /**
- * Restake `amount` of your deposited `token` into the configured restake manager; returns the ezETH credited.
- * The vault reverts (InsufficientMinted / DeadlineExpired) unless at least `minMinted` arrives by `deadline`.
+ * Restake `amount` of your deposited `token` into the restake manager; returns the restaked token credited. The vault
+ * reverts (RestakeConfigChanged / InsufficientMinted / DeadlineExpired) unless its manager and restaked token are the
+ * expected ones and at least `minMinted` of that token arrives by `deadline`.
  */
 export async function restake(clients: EthClients, vault: Address, token: Address, amount: bigint, o: RestakeOptions = {}): Promise<{ hash: Hex; minted: bigint; minMinted: bigint }> {
-  const deadline = o.deadline ?? (await clients.publicClient.getBlock()).timestamp + RESTAKE_DEADLINE_S;
+  const pc = clients.publicClient;
+  const deadline = o.deadline ?? (await pc.getBlock()).timestamp + RESTAKE_DEADLINE_S;
+  const { manager, restaked } = o.expect ?? {
+    manager: await pc.readContract({ address: vault, abi: depositVaultAbi, functionName: 'restakeManager' }),
+    restaked: await pc.readContract({ address: vault, abi: depositVaultAbi, functionName: 'restakedToken' }),
+  };
+  const args = (min: bigint) => [token, amount, min, deadline, manager, restaked] as const;
   let minMinted = o.minMinted;
   if (minMinted === undefined) {
     const bps = BigInt(o.slippageBps ?? 50);
-    const quoted = (await simulateTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount, 0n, deadline] })) as bigint;
+    const quoted = (await simulateTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: args(0n) })) as bigint;
     minMinted = (quoted * (10_000n - bps)) / 10_000n;
   }
-  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: [token, amount, minMinted, deadline], unseenGas: 2n * CHECKPOINT_GAS });
+  const { hash, receipt } = await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: 'restake', args: args(minMinted), unseenGas: 2n * CHECKPOINT_GAS });
   return { hash, minted: vaultEvent(receipt, vault, 'Restaked').restakedMinted, minMinted };
 }
 

@@ -104,13 +104,13 @@ describe('High: the owner cannot take deposits', () => {
 });
 
 describe('Medium: pause + renounceOwnership cannot lock funds for ever', () => {
-  test('renounceOwnership is disabled; a pause ends by itself after MAX_PAUSE and cannot be renewed at once', async () => {
+  test('renounceOwnership is disabled; a pause (which never blocks withdrawals) ends by itself after MAX_PAUSE and cannot be renewed at once', async () => {
     const vault = await newVault();
     const weth = await devToken(vault, [alice]);
     await deposit(alice, vault, weth, 5n * E18);
     await own(vault, 'pause');
     await expectRevert(own(vault, 'renounceOwnership'), 'RenounceDisabled');
-    await expectRevert(withdraw(alice, vault, weth, E18), 'EnforcedPause');
+    await expectRevert(deposit(alice, vault, weth, E18), 'EnforcedPause');
     await skip(3n * DAY);
     await expectRevert(own(vault, 'pause'), 'PauseCooldown'); // no back-to-back pauses
     await withdraw(alice, vault, weth, ALL);
@@ -216,6 +216,80 @@ describe('Low: stray tokens can be rescued, deposits cannot', () => {
     await withdraw(alice, vault, weth, ALL); // the depositor gets it back (shares of the whole balance)
     const back = await balanceOf(weth, alice.account.address);
     assert.ok(back >= 100n * E18 - 2n && back <= 100n * E18, `all but rounding dust: ${back}`);
+  });
+});
+
+describe('A second audit: a pause cannot cover a notice, donations earn no past points, restakes cannot be redirected', () => {
+  const activate = (c: EthClients, vault: Address) => sendTx(c, { address: vault, abi: depositVaultAbi, functionName: 'activateClaimManager', args: [] });
+
+  test('proposal + stop + pause in one go: withdrawals stay open through the pause, so the notice stays the users\' window', async () => {
+    const vault = await newVault();
+    const weth = await devToken(vault, [alice, bob]);
+    await deposit(alice, vault, weth, 10n * E18);
+    await deposit(bob, vault, weth, 5n * E18);
+    // the owner announces itself as claim manager and the stop, and pauses at once (this took every deposit before)
+    await own(vault, 'proposeClaimManager', [owner.account.address, owner.account.address]);
+    await own(vault, 'setDepositStopTime', [(await now(owner)) + NOTICE + 1n]);
+    await own(vault, 'pause');
+    await expectRevert(deposit(bob, vault, weth, E18), 'EnforcedPause');
+    await withdraw(alice, vault, weth, ALL); // paused, and she leaves with everything
+    assert.equal(await balanceOf(weth, alice.account.address), 100n * E18);
+    await skip(NOTICE + 2n);
+    await activate(bob, vault);
+    await expectRevert(claim(owner, vault, bob.account.address, weth, ALL), 'EnforcedPause'); // claims do wait
+    await own(vault, 'unpause');
+    await claim(owner, vault, bob.account.address, weth, ALL); // bob stayed through the notice: he accepted it
+    assert.equal(await balanceOf(weth, owner.account.address), 5n * E18);
+  });
+
+  test('a claim-manager proposal not activated within PROPOSAL_TTL of its eta lapses', async () => {
+    const vault = await newVault();
+    assert.equal(await vaultRead(vault, 'PROPOSAL_TTL'), 7n * DAY);
+    await own(vault, 'proposeClaimManager', [bob.account.address, bob.account.address]);
+    await skip(NOTICE + 7n * DAY + 10n);
+    await expectRevert(activate(alice, vault), 'ProposalExpired');
+    await own(vault, 'proposeClaimManager', [bob.account.address, bob.account.address]); // a new notice
+    await skip(NOTICE + 2n);
+    await activate(alice, vault);
+    assert.equal(await vaultRead(vault, 'claimManager'), bob.account.address);
+  });
+
+  test('tokens sent to the vault count for points only from the next touch: a (flash-loaned) donation earns nothing', async () => {
+    const vault = await newVault();
+    const weth = await devToken(vault, [alice]);
+    const reth = await devToken(vault, [bob], 1_000_001n * E18);
+    await deposit(alice, vault, weth, 100n * E18);
+    await deposit(bob, vault, reth, E18);
+    const t0 = await now(owner);
+    await skip(DAY);
+    // the exploit, in one transaction, gave bob 1,000,001× his points: donate 1,000,000 rETH, touch the token
+    // (withdraw), take it all back (he holds every rETH share). Here in separate blocks, which only helps him.
+    await sendTx(bob, { address: reth, abi: erc20Abi, functionName: 'transfer', args: [vault, 1_000_000n * E18] });
+    await withdraw(bob, vault, reth, ALL);
+    const held = (await now(owner)) - t0;
+    const [pb, pa] = await Promise.all([bob, alice].map((u) => vaultRead<bigint>(vault, 'pointsOf', [u.account.address])));
+    assert.ok(pb >= E18 * (held - 5n) && pb <= E18 * held, `bob earned 1 rETH × ${held} s, no more: ${pb}`);
+    assert.ok(pa > 99n * pb, `alice's 100 wETH earned ≈ 100× bob's 1 rETH: ${pa} vs ${pb}`);
+    assert.ok((await balanceOf(reth, bob.account.address)) >= 1_000_001n * E18 - 10n ** 12n, 'bob got his rETH and the donation back (but the virtual shares\' dust)');
+  });
+
+  test('the owner cannot redirect a restake: after a manager and token swap the restake for the old ones reverts', async () => {
+    const vault = await newVault();
+    const st = await devToken(vault, [alice]);
+    const setUp = async () => {
+      const ez = await deploy(owner, 'EzETH', [owner.account.address]);
+      const mgr = await deploy(owner, 'LocalRestakeManager', [owner.account.address, ez]);
+      await sendTx(owner, { address: ez, abi: ezETHAbi, functionName: 'setMinter', args: [mgr] });
+      await sendTx(owner, { address: mgr, abi: localRestakeManagerAbi, functionName: 'setCollateral', args: [st, E18] });
+      await own(vault, 'addToken', [ez, E18]);
+      await own(vault, 'setRestakeManager', [mgr, ez]);
+      return { manager: mgr, restaked: ez };
+    };
+    const quoted = await setUp();
+    await deposit(alice, vault, st, 10n * E18);
+    await setUp(); // the owner's front-run: a manager of its own, minting a token of its own (it took alice's 5 before)
+    await expectRevert(restake(alice, vault, st, 5n * E18, { minMinted: (5n * E18 * 995n) / 1000n, expect: quoted }), 'RestakeConfigChanged');
+    assert.equal(await vaultRead(vault, 'balanceOf', [alice.account.address, st]), 10n * E18);
   });
 });
 

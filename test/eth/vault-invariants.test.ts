@@ -5,7 +5,8 @@
  * the restaked ezETH. After every step:
  *   - every user's shares equal the model's, and Σ shares = the token's totalShares;
  *   - Σ users' withdrawable balances ≤ the vault's token balance, within rounding dust (nothing stranded);
- *   - every user's points equal the model's checkpointed accrual (exact, to the wei);
+ *   - every user's points equal the model's checkpointed accrual (exact, to the wei; the time since a token's last
+ *     touch at the smaller of its assets then and now);
  *   - only the user or the claim manager changes a user's shares (attackers' attempts revert, nothing moves);
  * and at the end everyone withdraws everything without a revert, leaving only dust.
  * Block timestamps are pinned per step; the model reads the vault's token balances from the chain (rebases and
@@ -47,6 +48,8 @@ interface ModelToken {
   index: bigint;
   last: bigint;
   totalShares: bigint;
+  /** The contract's lastAssets: the assets at the end of the last touch. */
+  lastAssets: bigint;
 }
 interface Pos {
   shares: bigint;
@@ -97,7 +100,7 @@ async function runSequence(seed: number, steps: number) {
   const tokens: ModelToken[] = [];
   for (const [symbol, address, decimals, weight] of spec) {
     const info = await owner.publicClient.readContract({ address: vault, abi: depositVaultAbi, functionName: 'tokenInfo', args: [address] });
-    tokens.push({ symbol, address, decimals, weight, index: info.index, last: BigInt(info.lastUpdate), totalShares: 0n });
+    tokens.push({ symbol, address, decimals, weight, index: info.index, last: BigInt(info.lastUpdate), totalShares: 0n, lastAssets: 0n });
   }
   const tok = (a: Address) => tokens.find((t) => t.address === a)!;
   const pos = new Map<string, Pos>();
@@ -109,7 +112,15 @@ async function runSequence(seed: number, steps: number) {
   const held = (t: Address) => owner.publicClient.readContract({ address: t, abi: erc20Abi, functionName: 'balanceOf', args: [vault] });
   const norm = (t: ModelToken, amount: bigint) => amount * 10n ** BigInt(18 - t.decimals);
   const assetsOf = async (t: ModelToken) => (t.totalShares === 0n ? 0n : await held(t.address));
-  const delta = (t: ModelToken, assets: bigint, dt: bigint) => (t.totalShares === 0n ? 0n : (t.weight * dt * norm(t, assets + 1n)) / (t.totalShares + V));
+  /** The time since the last touch is credited at min(lastAssets, assets now). */
+  const delta = (t: ModelToken, assets: bigint, dt: bigint) => {
+    const a = t.lastAssets < assets ? t.lastAssets : assets;
+    return t.totalShares === 0n ? 0n : (t.weight * dt * norm(t, a + 1n)) / (t.totalShares + V);
+  };
+  /** The contract's _snapshot at the end of a touch (after its transfers). */
+  const snapshot = async (...ks: ModelToken[]) => {
+    for (const k of ks) k.lastAssets = await assetsOf(k);
+  };
   /** The contract's _advance at time ts with the token's assets before the action. */
   const advance = (t: ModelToken, ts: bigint, assets: bigint) => {
     if (ts > t.last) (t.index += delta(t, assets, ts - t.last)), (t.last = ts);
@@ -184,6 +195,7 @@ async function runSequence(seed: number, steps: number) {
         const shares = (credited * (t.totalShares + V)) / (assets + 1n);
         p.shares += shares;
         t.totalShares += shares;
+        await snapshot(t);
       }
     } else if (r < 0.5) {
       // withdraw: part, all, or (sometimes) more than the balance
@@ -198,6 +210,7 @@ async function runSequence(seed: number, steps: number) {
       if (ok) {
         settle(ua, t, ts, assets);
         debit(t, p, expected!);
+        await snapshot(t);
       }
     } else if (r < 0.6) {
       // restake A or B into ezETH (1:1 normalised)
@@ -209,7 +222,7 @@ async function runSequence(seed: number, steps: number) {
       const e = tok(ez);
       const ezAssets = await assetsOf(e);
       const shares = sharesFor(t, p, amount, assets)!;
-      assert.ok(await atVault(u, 'restake', [t.address, amount, norm(t, amount), ts + 60n]), `${what}: restake`);
+      assert.ok(await atVault(u, 'restake', [t.address, amount, norm(t, amount), ts + 60n, mgr, ez]), `${what}: restake`);
       settle(ua, t, ts, assets); // checkpoints with the pre-tx assets (read before the tx above)
       debit(t, p, shares);
       settle(ua, e, ts, ezAssets);
@@ -217,6 +230,7 @@ async function runSequence(seed: number, steps: number) {
       const minted = (norm(t, amount) * (e.totalShares + V)) / (ezAssets + 1n);
       pe.shares += minted;
       e.totalShares += minted;
+      await snapshot(t, e);
     } else if (r < 0.66) {
       // owner changes a weight
       const w = BigInt(rnd.int(1, 50)) * (E18 / 10n);
@@ -225,6 +239,7 @@ async function runSequence(seed: number, steps: number) {
       assert.ok(await atVault(owner, 'setWeight', [t.address, w]), `${what}: setWeight`);
       advance(t, ts, assets);
       t.weight = w;
+      await snapshot(t);
     } else if (r < 0.74) {
       // the rebasing token rebases (±0.1…5 %): every share is worth more or less, nobody's shares move
       actor = owner.account.address;
@@ -251,6 +266,7 @@ async function runSequence(seed: number, steps: number) {
       if (okExpected) {
         settle(ua, t, ts, assets);
         debit(t, p, expected!);
+        await snapshot(t);
       }
     }
 
