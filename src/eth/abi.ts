@@ -1537,7 +1537,7 @@ export const inferenceAttestorAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "before",
+        "name": "needed",
         "type": "uint256"
       },
       {
@@ -1618,28 +1618,6 @@ export const inferenceAttestorAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "verifier",
-        "type": "address"
-      }
-    ],
-    "name": "NoVkHash",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "verifier",
-        "type": "address"
-      }
-    ],
-    "name": "NotAContract",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
         "name": "owner",
         "type": "address"
       }
@@ -1702,46 +1680,8 @@ export const inferenceAttestorAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "circuitId",
-        "type": "bytes32"
-      }
-    ],
-    "name": "VerifierCallFailed",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "vkHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "circuitId",
-        "type": "bytes32"
-      }
-    ],
-    "name": "VkAlreadyBound",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "vkHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "wordsHash",
-        "type": "bytes32"
-      }
-    ],
-    "name": "VkWordsMismatch",
+    "inputs": [],
+    "name": "VkStoreFailed",
     "type": "error"
   },
   {
@@ -1804,9 +1744,9 @@ export const inferenceAttestorAbi = [
         "type": "bytes32"
       },
       {
-        "indexed": true,
+        "indexed": false,
         "internalType": "address",
-        "name": "verifier",
+        "name": "vkData",
         "type": "address"
       },
       {
@@ -1820,12 +1760,6 @@ export const inferenceAttestorAbi = [
         "internalType": "uint32",
         "name": "nOutputs",
         "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "bytes32",
-        "name": "vkHash",
-        "type": "bytes32"
       }
     ],
     "name": "CircuitRegistered",
@@ -1920,45 +1854,6 @@ export const inferenceAttestorAbi = [
   },
   {
     "inputs": [],
-    "name": "STARVED_VERIFIER_RESERVE",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "VERIFIER_GAS_BASE",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "VERIFIER_GAS_PER_SIGNAL",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "acceptOwnership",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -2030,13 +1925,8 @@ export const inferenceAttestorAbi = [
         "components": [
           {
             "internalType": "address",
-            "name": "verifier",
+            "name": "vkData",
             "type": "address"
-          },
-          {
-            "internalType": "bytes4",
-            "name": "selector",
-            "type": "bytes4"
           },
           {
             "internalType": "uint32",
@@ -2052,11 +1942,6 @@ export const inferenceAttestorAbi = [
             "internalType": "bool",
             "name": "active",
             "type": "bool"
-          },
-          {
-            "internalType": "bytes32",
-            "name": "vkHash",
-            "type": "bytes32"
           }
         ],
         "internalType": "struct InferenceAttestor.Circuit",
@@ -2075,25 +1960,6 @@ export const inferenceAttestorAbi = [
         "internalType": "bytes32[]",
         "name": "",
         "type": "bytes32[]"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "vkHash",
-        "type": "bytes32"
-      }
-    ],
-    "name": "circuitOfVk",
-    "outputs": [
-      {
-        "internalType": "bytes32",
-        "name": "circuitId",
-        "type": "bytes32"
       }
     ],
     "stateMutability": "view",
@@ -2240,11 +2106,6 @@ export const inferenceAttestorAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "address",
-        "name": "verifier",
-        "type": "address"
-      },
-      {
         "internalType": "uint32",
         "name": "nPublic",
         "type": "uint32"
@@ -2293,20 +2154,20 @@ export const inferenceAttestorAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "nPublic",
-        "type": "uint256"
+        "internalType": "bytes32",
+        "name": "circuitId",
+        "type": "bytes32"
       }
     ],
-    "name": "verifierGasBound",
+    "name": "verificationKey",
     "outputs": [
       {
-        "internalType": "uint256",
+        "internalType": "uint256[]",
         "name": "",
-        "type": "uint256"
+        "type": "uint256[]"
       }
     ],
-    "stateMutability": "pure",
+    "stateMutability": "view",
     "type": "function"
   }
 ] as const;
