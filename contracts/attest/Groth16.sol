@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 /// @title Groth16
 /// @notice Groth16 verification over BN254 with the EIP-196/197 precompiles (0x06 ecAdd, 0x07 ecMul, 0x08 pairing),
 ///         for a verification key given as words (docs/eth.md "InferenceAttestor"). The word order is the exported
-///         snarkjs verifier's constant order (src/zkml/format/solidity.ts `vkRegistration`): alpha x, y; beta,
+///         snarkjs verifier's constant order: alpha x, y; beta,
 ///         gamma, delta as 4 words each with the G2 coordinates in the precompile's order (x imaginary, x real,
 ///         y imaginary, y real: snarkjs's betax1, betax2, betay1, betay2); then IC0 … ICn as x, y.
 ///         The proof is in the same calldata order as a snarkjs verifier's verifyProof (b's coordinates swapped

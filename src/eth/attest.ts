@@ -66,7 +66,7 @@ export interface RegisterCircuitParameters {
   circuitId: string;
   nPublic: number;
   nOutputs: number;
-  /** The verification key (vk.json): the attestor recomputes the circuit id from it and verifies proofs with it (format/solidity.ts vkRegistration). */
+  /** The verification key (vk.json): the attestor recomputes the circuit id from it and verifies proofs with it (docs/eth.md "InferenceAttestor"). */
   vk: Record<string, unknown>;
 }
 
