@@ -2,7 +2,8 @@
 //
 // Gas is deterministic for a given state, so each operation runs for several users and the table shows the
 // median gas and its ratio to a baseline measured in the same run: a plain ERC-20 `transfer` for the vault
-// operations, and a direct call of the bare snarkjs verifier (same proof, explicit gas) for `attest`.
+// operations, and a direct call of the bare snarkjs verifier (deployed only for this baseline: the attestor verifies
+// with the registered key itself; same proof, explicit gas) for `attest`.
 // Attestation uses the tiny test circuit (4 public signals, recipient included); add a real model with
 //   --circuit DIR --proof PROOF.json   (a zkinfer artifacts dir and a proof from `zkinfer prove`)
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { attestProof, parseAttestProof, toSolidityProof, type AttestProof } from
 import { ensureCircuitRegistered } from '../src/eth/circuit.js';
 import type { EthClients } from '../src/eth/clients.js';
 import { deployDevStack } from '../src/eth/deploy.js';
-import { compileVerifier } from '../src/eth/verifier.js';
+import { compileVerifier, deployVerifier } from '../src/eth/verifier.js';
 import { sendTx } from '../src/eth/tx.js';
 import { claim, deposit, restake, withdraw } from '../src/eth/vault.js';
 import { releaseSnarkjsCurve } from '../src/zkml/prove/curve.js';
@@ -65,15 +66,11 @@ async function main() {
 
     // ── attestation ──
     const tiny = await tinyCircuit();
-    const reg = await ensureCircuitRegistered(owner, d.attestor, {
-      verifierSol: await writeTmp(await tinyVerifierSource(tiny)),
-      circuitId: tiny.circuitId,
-      nOutputs: 1,
-      vkJson: await writeTmp(JSON.stringify(tiny.vk)),
-    });
+    await ensureCircuitRegistered(owner, d.attestor, { circuitId: tiny.circuitId, nOutputs: 1, vkJson: await writeTmp(JSON.stringify(tiny.vk)) });
+    const tinyVerifier = await deployVerifier(owner, await tinyVerifierSource(tiny));
     const proofs: AttestProof[] = [];
     for (let i = 0; i < USERS; i++) proofs.push(await proveTiny(tiny, BigInt(i + 2), BigInt(3 * i + 1), BigInt(chain.users[i]!.account.address)));
-    await attestCase('attest tiny circuit (4 public signals)', chain.users, d.attestor, reg.verifier, proofs, tinyVerifierAbi(await tinyVerifierSource(tiny)));
+    await attestCase('attest tiny circuit (4 public signals)', chain.users, d.attestor, tinyVerifier.address, proofs, tinyVerifierAbi(await tinyVerifierSource(tiny)));
 
     const dir = arg('circuit');
     const proofPath = arg('proof');
@@ -81,7 +78,8 @@ async function main() {
       const proof = parseAttestProof(JSON.parse(readFileSync(proofPath, 'utf8')), proofPath);
       const r = await ensureCircuitRegistered(owner, d.attestor, { dir });
       const source = (await exportSolidityVerifier(dir)).source;
-      await attestCase(`attest ${dir} (${r.nPublic} public signals)`, chain.users, d.attestor, r.verifier, [proof], tinyVerifierAbi(source));
+      const v = await deployVerifier(owner, source);
+      await attestCase(`attest ${dir} (${r.nPublic} public signals)`, chain.users, d.attestor, v.address, [proof], tinyVerifierAbi(source));
     }
   } finally {
     await chain.stop();
@@ -100,7 +98,7 @@ async function writeTmp(text: string): Promise<string> {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const p = join(mkdtempSync(join(tmpdir(), 'zkinfer-eth-gas-')), 'Verifier.sol');
+  const p = join(mkdtempSync(join(tmpdir(), 'zkinfer-eth-gas-')), 'vk.json');
   writeFileSync(p, text);
   return p;
 }

@@ -6,9 +6,9 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 /// @title VkJson
 /// @notice zkinfer's circuit id on chain (docs/eth.md "InferenceAttestor"): sha256 of the canonical JSON of the
 ///         Groth16 verification key (keys sorted, no whitespace, decimal strings, affine points), rebuilt from the
-///         constants an exported verifier checks against (`vkWords`, the order of its `vkHash()`: alpha, beta,
-///         gamma, delta with G2 coordinates swapped as snarkjs declares them, then IC) and the key's alphabeta
-///         (a derived GT element zkinfer's vk.json carries; src/zkml/format/solidity.ts `vkRegistration`).
+///         key's words (`vkWords`, the exported snarkjs verifier's constant order, which the attestor's Groth16
+///         library verifies with: alpha, beta, gamma, delta with G2 coordinates swapped as snarkjs declares them,
+///         then IC) and the key's alphabeta (a derived GT element zkinfer's vk.json carries).
 library VkJson {
     /// The constants must describe alpha, beta, gamma, delta and at least one IC point.
     error InvalidVkWords(uint256 length);

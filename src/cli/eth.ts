@@ -468,12 +468,12 @@ export function registerEth(program: Command): void {
   addConnOptions(
     eth
       .command('register-circuit')
-      .description("deploy a circuit's Groth16 verifier and register it on the attestor (attestor owner only)")
+      .description("register a circuit's Groth16 verification key on the attestor, which verifies its proofs itself (attestor owner only); a disabled circuit is registered again")
       .option('--circuit <dir>', 'zkinfer circuit artifacts directory')
-      .option('--verifier-sol <file>', 'or: an exported verifier (`zkinfer export-verifier`) …')
+      .option('--vk <file>', 'or: a vk.json (the attestor checks that the circuit id is its sha256) …')
       .option('--circuit-id <hex>', '… with its circuit id …')
-      .option('--outputs <n>', '… its number of output signals …')
-      .option('--vk <file>', '… and its vk.json (the attestor checks that the circuit id is its sha256)')
+      .option('--outputs <n>', '… and its number of output signals (the leading public signals)')
+      .option('--verifier-sol <file>', 'optional with --vk: its exported verifier (`zkinfer export-verifier`), whose header names the security level')
       .option('--allow-insecure-dev', 'register an INSECURE-DEV circuit on a chain other than local anvil (its proofs can be forged)'),
   ).action(
     ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string; vk?: string; allowInsecureDev?: boolean }) => {
@@ -487,10 +487,11 @@ export function registerEth(program: Command): void {
           ...(o.outputs !== undefined ? { nOutputs: Number(o.outputs) } : {}),
           ...(o.vk ? { vkJson: o.vk } : {}),
           allowInsecureDev: o.allowInsecureDev === true,
+          reregister: true,
         });
-        if (r.registered) d.verifiers[r.circuitId] = r.verifier;
+        if (r.registered) d.verifiers[r.circuitId] = r.vkData;
         writeDeployment(o.deployment, d);
-        console.log(`${r.registered ? 'registered' : 'already registered'} circuit ${r.circuitId}  verifier ${r.verifier}  (${r.nPublic} public signals, ${r.nOutputs} outputs)`);
+        console.log(`${r.registered ? 'registered' : 'already registered'} circuit ${r.circuitId}  key ${r.vkData}  (${r.nPublic} public signals, ${r.nOutputs} outputs)`);
       } finally {
         await releaseSnarkjsCurve();
       }
@@ -503,7 +504,7 @@ export function registerEth(program: Command): void {
       .description('verify a proof on chain and record the inference (circuit, input hash, outputs, prover, block)')
       .argument('<proof>', 'PROOF.json from `zkinfer prove`')
       .option('--circuit <dir>', 'artifacts directory: register the circuit first if it is not yet (needs the attestor owner key)')
-      .option('--gas <n>', 'explicit gas limit (default: estimated; a starved verifier reverts, so the estimate is safe)'),
+      .option('--gas <n>', 'explicit gas limit (default: estimated; a starved proof check reverts, so the estimate is safe)'),
   ).action(
     ethAction('attest', async (proofPath: string, o: ConnOpts & { circuit?: string; gas?: string }) => {
       try {
@@ -522,9 +523,9 @@ export function registerEth(program: Command): void {
             throw new InvalidInputError(`proof is for circuit ${proof.circuit_id}, but ${o.circuit} is circuit ${r.circuitId}`);
           }
           if (r.registered) {
-            d.verifiers[r.circuitId] = r.verifier;
+            d.verifiers[r.circuitId] = r.vkData;
             writeDeployment(o.deployment, d);
-            console.log(`registered circuit ${r.circuitId}  verifier ${r.verifier}`);
+            console.log(`registered circuit ${r.circuitId}  key ${r.vkData}`);
           }
         }
         if (o.gas !== undefined && !/^\d+$/.test(o.gas)) throw new InvalidInputError(`--gas must be a whole number, got "${o.gas}"`);

@@ -1592,7 +1592,7 @@ export const inferenceAttestorAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "before",
+        "name": "needed",
         "type": "uint256"
       },
       {
@@ -1673,28 +1673,6 @@ export const inferenceAttestorAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "verifier",
-        "type": "address"
-      }
-    ],
-    "name": "NoVkHash",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "verifier",
-        "type": "address"
-      }
-    ],
-    "name": "NotAContract",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
         "name": "owner",
         "type": "address"
       }
@@ -1757,46 +1735,8 @@ export const inferenceAttestorAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "circuitId",
-        "type": "bytes32"
-      }
-    ],
-    "name": "VerifierCallFailed",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "vkHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "circuitId",
-        "type": "bytes32"
-      }
-    ],
-    "name": "VkAlreadyBound",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "vkHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "wordsHash",
-        "type": "bytes32"
-      }
-    ],
-    "name": "VkWordsMismatch",
+    "inputs": [],
+    "name": "VkStoreFailed",
     "type": "error"
   },
   {
@@ -1859,9 +1799,9 @@ export const inferenceAttestorAbi = [
         "type": "bytes32"
       },
       {
-        "indexed": true,
+        "indexed": false,
         "internalType": "address",
-        "name": "verifier",
+        "name": "vkData",
         "type": "address"
       },
       {
@@ -1875,12 +1815,6 @@ export const inferenceAttestorAbi = [
         "internalType": "uint32",
         "name": "nOutputs",
         "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "bytes32",
-        "name": "vkHash",
-        "type": "bytes32"
       }
     ],
     "name": "CircuitRegistered",
@@ -1975,45 +1909,6 @@ export const inferenceAttestorAbi = [
   },
   {
     "inputs": [],
-    "name": "STARVED_VERIFIER_RESERVE",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "VERIFIER_GAS_BASE",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "VERIFIER_GAS_PER_SIGNAL",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "acceptOwnership",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -2085,13 +1980,8 @@ export const inferenceAttestorAbi = [
         "components": [
           {
             "internalType": "address",
-            "name": "verifier",
+            "name": "vkData",
             "type": "address"
-          },
-          {
-            "internalType": "bytes4",
-            "name": "selector",
-            "type": "bytes4"
           },
           {
             "internalType": "uint32",
@@ -2107,11 +1997,6 @@ export const inferenceAttestorAbi = [
             "internalType": "bool",
             "name": "active",
             "type": "bool"
-          },
-          {
-            "internalType": "bytes32",
-            "name": "vkHash",
-            "type": "bytes32"
           }
         ],
         "internalType": "struct InferenceAttestor.Circuit",
@@ -2130,25 +2015,6 @@ export const inferenceAttestorAbi = [
         "internalType": "bytes32[]",
         "name": "",
         "type": "bytes32[]"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "vkHash",
-        "type": "bytes32"
-      }
-    ],
-    "name": "circuitOfVk",
-    "outputs": [
-      {
-        "internalType": "bytes32",
-        "name": "circuitId",
-        "type": "bytes32"
       }
     ],
     "stateMutability": "view",
@@ -2295,11 +2161,6 @@ export const inferenceAttestorAbi = [
         "type": "bytes32"
       },
       {
-        "internalType": "address",
-        "name": "verifier",
-        "type": "address"
-      },
-      {
         "internalType": "uint32",
         "name": "nPublic",
         "type": "uint32"
@@ -2348,20 +2209,20 @@ export const inferenceAttestorAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "nPublic",
-        "type": "uint256"
+        "internalType": "bytes32",
+        "name": "circuitId",
+        "type": "bytes32"
       }
     ],
-    "name": "verifierGasBound",
+    "name": "verificationKey",
     "outputs": [
       {
-        "internalType": "uint256",
+        "internalType": "uint256[]",
         "name": "",
-        "type": "uint256"
+        "type": "uint256[]"
       }
     ],
-    "stateMutability": "pure",
+    "stateMutability": "view",
     "type": "function"
   }
 ] as const;

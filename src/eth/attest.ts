@@ -64,24 +64,27 @@ export function recipientOf(publicSignals: readonly (string | bigint)[]): Addres
 
 export interface RegisterCircuitParameters {
   circuitId: string;
-  verifier: Address;
   nPublic: number;
   nOutputs: number;
-  /** The verification key (vk.json): the attestor recomputes the circuit id from it (format/solidity.ts vkRegistration). */
+  /** The verification key (vk.json): the attestor recomputes the circuit id from it and verifies proofs with it (docs/eth.md "InferenceAttestor"). */
   vk: Record<string, unknown>;
 }
 
-/** Owner only: bind a circuit id to its verifier on the attestor (which checks the id is its vk's sha256). */
+type Words12 = readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+
+/**
+ * Owner only: register a circuit id with its verification key on the attestor, which checks the id is the key's
+ * sha256 and verifies every later proof itself with that key (docs/eth.md "InferenceAttestor"). A disabled id may be
+ * registered again (e.g. with a corrected nOutputs).
+ */
 export async function registerCircuit(clients: EthClients, attestor: Address, p: RegisterCircuitParameters): Promise<Hex> {
+  const { vkWords, alphabeta } = vkRegistration(p.vk);
   return (
     await sendTx(clients, {
       address: attestor,
       abi: inferenceAttestorAbi,
       functionName: 'registerCircuit',
-      args: (() => {
-        const { vkWords, alphabeta } = vkRegistration(p.vk);
-        return [circuitIdBytes(p.circuitId), p.verifier, p.nPublic, p.nOutputs, vkWords, alphabeta as unknown as readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]] as const;
-      })(),
+      args: [circuitIdBytes(p.circuitId), p.nPublic, p.nOutputs, vkWords, alphabeta as unknown as Words12],
     })
   ).hash;
 }
@@ -95,7 +98,8 @@ export interface AttestProofReturnType {
 
 /**
  * Verify `proof` on chain and record it for the proof's recipient (msg.sender when it is 0). Gas is estimated: the
- * attestor reverts with InsufficientGas when the verifier was starved, so the estimate cannot settle on a starved call.
+ * attestor reverts (InsufficientGas) unless the precompiles can be paid in full, so the estimate cannot settle on a
+ * starved call.
  */
 export async function attestProof(clients: EthClients, attestor: Address, proof: AttestProof, opts: { gas?: bigint } = {}): Promise<AttestProofReturnType> {
   const { a, b, c } = toSolidityProof(proof.proof);

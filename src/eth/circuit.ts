@@ -4,14 +4,14 @@ import { inferenceAttestorAbi } from './abi-index.js';
 import { circuitIdBytes, registerCircuit } from './attest.js';
 import type { EthClients } from './clients.js';
 import { DeploymentError } from './errors.js';
-import { deployVerifier } from './verifier.js';
-import { evmVkHash, exportSolidityVerifier, INSECURE_DEV_SOLIDITY_BANNER } from '../zkml/format/solidity.js';
+import { INSECURE_DEV_SOLIDITY_BANNER, vkRegistration } from '../zkml/format/solidity.js';
 import { outputsPrefixLength as layoutPrefix } from '../zkml/format/layout.js';
 import { circuitIdOfVk } from '../zkml/format/circuit-id-node.js';
 
 export interface CircuitRegistration {
   circuitId: string;
-  verifier: Address;
+  /** The data contract the attestor stored the verification key in. */
+  vkData: Address;
   nPublic: number;
   nOutputs: number;
   /** False when the circuit was already registered (nothing was sent). */
@@ -27,22 +27,25 @@ export function outputsPrefixLength(layout: { outputs: Array<{ offset: number; l
   }
 }
 
-/** Whether `circuitId` is already bound to a verifier on the attestor. */
+/** The attestor's record of `circuitId` (key data contract, layout, active), or null when it was never registered. */
 export async function circuitOnChain(clients: Pick<EthClients, 'publicClient'>, attestor: Address, circuitId: string) {
   const c = await clients.publicClient.readContract({ address: attestor, abi: inferenceAttestorAbi, functionName: 'circuit', args: [circuitIdBytes(circuitId)] });
-  return c.verifier === '0x0000000000000000000000000000000000000000' ? null : c;
+  return c.vkData === '0x0000000000000000000000000000000000000000' ? null : c;
 }
 
 export interface EnsureCircuitParameters {
-  /** A zkinfer artifacts directory (metadata.json + circuit.zkey)… */
+  /** A zkinfer artifacts directory (metadata.json + vk.json)… */
   dir?: string;
-  /** …or an exported verifier source with the circuit id, the number of outputs and its vk.json. */
-  verifierSol?: string;
+  /** …or a vk.json with the circuit id and the number of outputs (the key alone names no security level: dev)… */
   vkJson?: string;
   circuitId?: string;
   nOutputs?: number;
+  /** …optionally with the verifier `zkinfer export-verifier` wrote for that key, whose header names its security level. */
+  verifierSol?: string;
   /** Register an INSECURE-DEV circuit on a chain other than a local anvil (chain id 31337) anyway. */
   allowInsecureDev?: boolean;
+  /** Register the id again when the owner disabled it (new layout); otherwise a disabled id is an error. */
+  reregister?: boolean;
 }
 
 /** The local anvil dev chain's id: the only chain where INSECURE-DEV circuits register without being asked to. */
@@ -69,29 +72,34 @@ async function readVkJson(path: string): Promise<Record<string, unknown>> {
   return v as Record<string, unknown>;
 }
 
-/** Deploy the circuit's Groth16 verifier and register it on the attestor, unless it is registered already. */
+/** The verification key constants of an exported snarkjs verifier source, in declaration order (alpha … ICn). */
+export function verifierSourceVkWords(source: string): bigint[] {
+  return [...source.matchAll(/uint256 constant (?:alpha|beta|gamma|delta|IC\d+)[xy]\d?\s*=\s*(\d+)\s*;/g)].map((m) => BigInt(m[1]!));
+}
+
+/**
+ * Register the circuit's verification key on the attestor (which verifies its proofs itself), unless the id is
+ * registered and active already. Nothing is deployed but the attestor's own key data contract.
+ */
 export async function ensureCircuitRegistered(clients: EthClients, attestor: Address, p: EnsureCircuitParameters): Promise<CircuitRegistration> {
   let circuitId: string;
   let nOutputs: number;
-  let source: () => Promise<string>;
-  let expectedVkHash: string;
   let vk: Record<string, unknown>;
   if (p.dir) {
-    // one load: the id, the layout and the verifier all come from artifacts whose zkey, vk and metadata agree
-    const exported = await exportSolidityVerifier(p.dir);
-    const md = exported.metadata;
-    checkInsecureDevRegistration(exported.security, clients.chain.id, p.allowInsecureDev);
+    // the id, the layout and the key come from artifacts whose vk and metadata agree (hash-checked)
+    const { loadArtifacts } = await import('../zkml/artifacts/index.js');
+    const art = await loadArtifacts(p.dir, { need: ['vk'] });
+    const md = art.metadata;
+    checkInsecureDevRegistration(md.security, clients.chain.id, p.allowInsecureDev);
     if (md.publicLayout.recipient !== md.publicLayout.total - 1) {
       throw new DeploymentError(`circuit ${md.name} has no \`recipient\` public input, so an attestation could be front-run`, {
         hint: 'recompile it with this zkinfer (`zkinfer compile`): new circuits bind a recipient (docs/eth.md)',
       });
     }
-    circuitId = exported.circuitId;
+    circuitId = md.id;
     nOutputs = outputsPrefixLength(md.publicLayout);
-    vk = exported.vk;
-    expectedVkHash = evmVkHash(vk);
-    source = async () => exported.source;
-  } else if (p.verifierSol && p.circuitId && p.nOutputs !== undefined && p.vkJson) {
+    vk = art.vk;
+  } else if (p.vkJson && p.circuitId && p.nOutputs !== undefined) {
     if (!/^[0-9a-f]{64}$/.test(p.circuitId)) {
       throw new DeploymentError(`circuit id must be 64 lowercase hex digits (sha256 of the vk), got "${p.circuitId}"`, { hint: 'copy it from metadata.json or the verifier header' });
     }
@@ -105,25 +113,31 @@ export async function ensureCircuitRegistered(clients: EthClients, attestor: Add
     if (circuitIdOfVk(vk) !== circuitId) {
       throw new DeploymentError(`circuit id ${circuitId} is not the sha256 of ${p.vkJson} (${circuitIdOfVk(vk)})`, { hint: 'pass the vk.json of the circuit whose id you give (both are in its artifacts directory)' });
     }
-    expectedVkHash = evmVkHash(vk);
-    const text = await readFile(p.verifierSol, 'utf8');
-    // an exported verifier names its security level in its header; one without a header is treated as dev
-    const security = /^\/\/ security: ceremony$/m.test(text) && !text.includes(INSECURE_DEV_SOLIDITY_BANNER) ? 'ceremony' : 'INSECURE-DEV';
+    let security = 'INSECURE-DEV'; // a bare vk names no security level; so does a verifier without a header
+    if (p.verifierSol) {
+      const text = await readFile(p.verifierSol, 'utf8');
+      const words = verifierSourceVkWords(text);
+      const expected = vkRegistration(vk).vkWords;
+      if (words.length !== expected.length || words.some((w, i) => w !== expected[i])) {
+        throw new DeploymentError(`${p.verifierSol} checks a different key than ${p.vkJson}`, { hint: 'the verifier and the vk.json must come from the same artifacts directory' });
+      }
+      if (/^\/\/ security: ceremony$/m.test(text) && !text.includes(INSECURE_DEV_SOLIDITY_BANNER)) security = 'ceremony';
+    }
     checkInsecureDevRegistration(security, clients.chain.id, p.allowInsecureDev);
-    source = async () => text;
   } else {
-    throw new DeploymentError('to register a circuit give its artifacts directory, or a verifier .sol with its circuit id, output count and vk.json', {
-      hint: 'use --circuit DIR, or --verifier-sol FILE --circuit-id HEX --outputs N --vk vk.json',
+    throw new DeploymentError('to register a circuit give its artifacts directory, or a vk.json with its circuit id and output count', {
+      hint: 'use --circuit DIR, or --vk vk.json --circuit-id HEX --outputs N',
     });
   }
+  const nPublic = (vk.IC as unknown[] | undefined)?.length ? (vk.IC as unknown[]).length - 1 : 0;
   const existing = await circuitOnChain(clients, attestor, circuitId);
-  if (existing) return { circuitId, verifier: existing.verifier, nPublic: existing.nPublic, nOutputs: existing.nOutputs, registered: false };
-  const { address, nPublic, vkHash } = await deployVerifier(clients, await source());
-  if (vkHash !== expectedVkHash) {
-    throw new DeploymentError(`the deployed verifier checks a different key (vkHash ${vkHash}) than ${p.dir ? `${p.dir}/vk.json` : p.vkJson} (${expectedVkHash})`, {
-      hint: 'the artifacts do not belong together; re-run `zkinfer compile`',
+  if (existing?.active) return { circuitId, vkData: existing.vkData, nPublic: existing.nPublic, nOutputs: existing.nOutputs, registered: false };
+  if (existing && !p.reregister) {
+    throw new DeploymentError(`circuit ${circuitId} is disabled on the attestor ${attestor}`, {
+      hint: 'the attestor owner may register it again, with the right layout: `zkinfer eth register-circuit`',
     });
   }
-  await registerCircuit(clients, attestor, { circuitId, verifier: address, nPublic, nOutputs, vk });
-  return { circuitId, verifier: address, nPublic, nOutputs, registered: true };
+  await registerCircuit(clients, attestor, { circuitId, nPublic, nOutputs, vk });
+  const c = await circuitOnChain(clients, attestor, circuitId);
+  return { circuitId, vkData: c!.vkData, nPublic, nOutputs, registered: true };
 }

@@ -33,7 +33,10 @@ export const DeploymentSchema = z.object({
   /** Seconds of notice the vault gives before a stop time or a claim-manager change. */
   noticePeriod: z.number().int().positive(),
   tokens: z.record(z.string(), DeployedTokenSchema),
-  /** Verifiers this tool registered on the attestor: circuit id (hex, no 0x) → verifier address. */
+  /**
+   * Circuits this tool registered on the attestor: circuit id (hex, no 0x) → the data contract holding its key
+   * (files written before the attestor verified proofs itself name an exported verifier here).
+   */
   verifiers: z.record(z.string(), address).default({}),
 });
 export type Deployment = z.infer<typeof DeploymentSchema>;

@@ -5,7 +5,10 @@ import { userCacheDir } from '../paths.js';
 import { compileSolidity, type CompiledContract } from './solc.js';
 import { deployContract } from './tx.js';
 
-/** Compile an exported verifier (any single-contract Solidity file; its `verifyProof` is what the attestor calls). */
+/**
+ * Compile an exported verifier (any single-contract Solidity file with `verifyProof`): a standalone verifier for other
+ * contracts; the attestor verifies with the registered key itself and needs none (docs/eth.md "InferenceAttestor").
+ */
 export function compileVerifier(source: string): CompiledContract {
   const out = compileSolidity({ sources: { 'Verifier.sol': source }, cacheDir: userCacheDir('eth', 'solc') });
   const withVerify = Object.values(out).filter((c) => c.abi.some((e) => (e as { name?: string }).name === 'verifyProof'));
@@ -31,7 +34,7 @@ const vkHashAbi = [{ type: 'function', name: 'vkHash', stateMutability: 'pure', 
 export async function deployVerifier(clients: EthClients, source: string): Promise<{ address: Address; nPublic: number; vkHash: Hex }> {
   const c = compileVerifier(source);
   if (!c.abi.some((e) => (e as { name?: string }).name === 'vkHash')) {
-    throw new SolidityCompileError('the verifier has no vkHash() function, so the attestor cannot tie it to one circuit', {
+    throw new SolidityCompileError('the verifier has no vkHash() function, so nothing ties it to one verification key', {
       hint: 'export it with this zkinfer (`zkinfer export-verifier`), which adds vkHash() to the snarkjs template',
     });
   }

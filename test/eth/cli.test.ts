@@ -143,15 +143,22 @@ test('eth register-circuit + eth attest record a real proof; a tampered proof is
   writeFileSync(sol, await tinyVerifierSource(c));
   const vkFile = join(dir, 'vk.json');
   writeFileSync(vkFile, JSON.stringify(c.vk));
-  // without the vk (the attestor recomputes the id from it) the command says what to pass
-  const noVk = await zk(['eth', 'register-circuit', '--verifier-sol', sol, '--circuit-id', c.circuitId, '--outputs', '1', '--dev-account', '0', ...conn()]);
+  // without the vk (the attestor recomputes the id from it and verifies with it) the command says what to pass
+  const noVk = await zk(['eth', 'register-circuit', '--circuit-id', c.circuitId, '--outputs', '1', '--dev-account', '0', ...conn()]);
   assert.equal(noVk.code, 2);
   assert.match(noVk.err, /--vk vk\.json/);
   // an id that is not the vk's sha256 is refused before anything is sent
-  const wrongId = await zk(['eth', 'register-circuit', '--verifier-sol', sol, '--circuit-id', 'ab'.repeat(32), '--outputs', '1', '--vk', vkFile, '--dev-account', '0', ...conn()]);
+  const wrongId = await zk(['eth', 'register-circuit', '--circuit-id', 'ab'.repeat(32), '--outputs', '1', '--vk', vkFile, '--dev-account', '0', ...conn()]);
   assert.equal(wrongId.code, 2);
   assert.match(wrongId.err, /is not the sha256 of/);
-  const reg = await zk(['eth', 'register-circuit', '--verifier-sol', sol, '--circuit-id', c.circuitId, '--outputs', '1', '--vk', vkFile, '--dev-account', '0', ...conn()]);
+  // a verifier source for another key is refused (it would name the security level of the wrong key)
+  const otherSol = join(dir, 'Other.sol');
+  writeFileSync(otherSol, readFileSync(sol, 'utf8').replace(/(uint256 constant alphax\s*=\s*)(\d)/, (_m, pre: string, d: string) => `${pre}${(Number(d) + 1) % 10}`));
+  const wrongSol = await zk(['eth', 'register-circuit', '--vk', vkFile, '--verifier-sol', otherSol, '--circuit-id', c.circuitId, '--outputs', '1', '--dev-account', '0', ...conn()]);
+  assert.equal(wrongSol.code, 2);
+  assert.match(wrongSol.err, /checks a different key/);
+  // no verifier needs deploying: the key alone registers
+  const reg = await zk(['eth', 'register-circuit', '--vk', vkFile, '--circuit-id', c.circuitId, '--outputs', '1', '--dev-account', '0', ...conn()]);
   assert.equal(reg.code, 0, reg.err);
   assert.match(reg.out, /registered circuit/);
   const proof = await proveTiny(c, 4n, 6n); // y = 24 + 12 + 7 = 43
@@ -174,7 +181,7 @@ test('eth register-circuit + eth attest record a real proof; a tampered proof is
   const rec = JSON.parse(q.out.trim()) as { outputs: string[]; prover: string };
   assert.deepEqual(rec.outputs, ['43']);
   assert.equal(rec.prover, USER);
-  assert.ok(readFileSync(dep, 'utf8').includes(c.circuitId), 'deployment records the verifier');
+  assert.ok(readFileSync(dep, 'utf8').includes(c.circuitId), 'deployment records the registered circuit');
 });
 
 test('eth attest --circuit DIR registers an engine-compiled circuit on first use and decodes the outputs', async () => {

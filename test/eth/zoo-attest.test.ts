@@ -25,6 +25,7 @@ import { encodeRequest, readJsonFile } from '../../src/models/predict.js';
 import { getZooModel } from '../../src/models/zoo.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve } from '../../src/zkml/prove/index.js';
 import { expectRevert, startTestChain, type TestChain } from './helpers/chain.js';
+import { sendTx } from '../../src/eth/tx.js';
 
 let chain: TestChain;
 let d: Deployment;
@@ -100,6 +101,13 @@ test('a proven exit-mlp prediction is verified and recorded on chain for its rec
     args: [circuitIdBytes(reg.circuitId), [...proof.public_signals.slice(0, L.packed!.offset), ...words, ...proof.public_signals.slice(L.packed!.offset + L.packed!.words)].map(BigInt)] });
   assert.deepEqual(await find(wordsX), [true, r.id]);
   assert.deepEqual(await find(wordsY), [false, 0n]);
+
+  // a disabled circuit is not silently re-enabled by `eth attest --circuit`; the owner registers it again explicitly
+  await sendTx(chain.owner, { address: d.attestor, abi: inferenceAttestorAbi, functionName: 'disableCircuit', args: [circuitIdBytes(reg.circuitId)] });
+  await assert.rejects(ensureCircuitRegistered(chain.owner, d.attestor, { dir }), (e: unknown) => e instanceof DeploymentError && /disabled/.test(e.message));
+  const again2 = await ensureCircuitRegistered(chain.owner, d.attestor, { dir, reregister: true });
+  assert.deepEqual([again2.registered, again2.vkData, again2.nOutputs], [true, reg.vkData, reg.nOutputs]);
+  assert.deepEqual(await find(wordsX), [true, r.id], 'records stay');
 });
 
 test('a circuit whose outputs are not the leading public signals is refused before deploying anything', () => {

@@ -20,8 +20,9 @@ function vkWords(vk: Record<string, unknown>): bigint[] {
 }
 
 /**
- * What the attestor's `registerCircuit` needs to recompute the circuit id on chain (docs/eth.md
- * "InferenceAttestor"): the verifier's constants in `vkHash()` order and the key's vk_alphabeta_12, flattened.
+ * What the attestor's `registerCircuit` needs to recompute the circuit id on chain and verify with the key
+ * (docs/eth.md "InferenceAttestor"): the key's words in the snarkjs verifier's constant order (also `vkHash()`'s)
+ * and the key's vk_alphabeta_12, flattened.
  */
 export function vkRegistration(vk: Record<string, unknown>): { vkWords: bigint[]; alphabeta: bigint[] } {
   const ab = (vk.vk_alphabeta_12 as string[][][] | undefined)?.flat(2).map(BigInt) ?? [];
@@ -30,8 +31,8 @@ export function vkRegistration(vk: Record<string, unknown>): { vkWords: bigint[]
 }
 
 /**
- * The verifier's `vkHash()`: keccak256 of its packed verification key constants (alpha, beta, gamma, delta, IC).
- * The attestor binds each vkHash to one circuit id (docs/eth.md "InferenceAttestor").
+ * The exported verifier's `vkHash()`: keccak256 of its packed verification key constants (alpha, beta, gamma,
+ * delta, IC), so a contract using a standalone verifier can tell which key it checks against.
  */
 export function evmVkHash(vk: Record<string, unknown>): Hex {
   const words = vkWords(vk);
