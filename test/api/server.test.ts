@@ -191,6 +191,9 @@ describe('open API with a proving loop', () => {
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'proof_of_weights', params: { evaluation_data: { x: [1, 1, 1] }, weights_version: 7 } }));
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'proof_of_weights', params: { evaluation_data: { x: [1, 1, 1] }, weights_version: 8 } }));
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'nope' }));
+    // names every object has are not versions (they answered -32000 "internal error" before)
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'proof_of_weights', params: { evaluation_data: { x: [1, 1, 1] }, weights_version: '__proto__' } }));
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'proof_of_weights', params: { evaluation_data: { x: [1, 1, 1] }, weights_version: 'constructor' } }));
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'proof_of_computation', params: { circuit: 'affine', input: { x: [2, 3] } } }));
     ws.send('{not json');
     const r1 = await waitFor((m) => m.id === 1);
@@ -201,6 +204,7 @@ describe('open API with a proving loop', () => {
     assert.equal(r2.result.status, 'verified');
     assert.equal((await waitFor((m) => m.id === 3)).error.data.field, 'params.weights_version');
     assert.equal((await waitFor((m) => m.id === 4)).error.code, -32601);
+    for (const id of [6, 7]) assert.equal((await waitFor((m) => m.id === id)).error.data.field, 'params.weights_version');
     const r5 = await waitFor((m) => m.id === 5);
     assert.equal(r5.error.code, -32602);
     assert.equal(r5.error.data.field, 'input.x');

@@ -40,6 +40,10 @@ export function attachRpc(app: FastifyInstance, ctx: ApiContext): { close(): voi
   wss.on('error', (err) => app.log.warn(err));
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // Node's HTTP server takes its own 'error' listener off an upgraded socket: without one, a client resetting the
+    // connection while it is authenticated (or after a refusal) would be an uncaught error (docs/network.md
+    // "Servers survive bad input")
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/rpc') {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -100,9 +104,10 @@ export function attachRpc(app: FastifyInstance, ctx: ApiContext): { close(): voi
       input = p.input;
     } else if (method === 'proof_of_weights') {
       const p = parseOrBadRequest(ProofOfWeightsParamsSchema, params ?? {}, 'params');
-      const mapped = ctx.config.proofOfWeights[String(p.weights_version)];
+      const version = String(p.weights_version);
+      const mapped = Object.hasOwn(ctx.config.proofOfWeights, version) ? ctx.config.proofOfWeights[version] : undefined;
       if (mapped === undefined) {
-        throw new BadRequestError(`params.weights_version: no scoring circuit for weights_version ${String(p.weights_version)}`, {
+        throw new BadRequestError(`params.weights_version: no scoring circuit for weights_version ${version}`, {
           field: 'params.weights_version',
           hint: `this validator serves weights_version ${Object.keys(ctx.config.proofOfWeights).join(', ') || '(none)'}`,
         });

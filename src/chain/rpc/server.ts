@@ -19,6 +19,10 @@ import {
 
 /** Largest request body accepted, bytes. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Block subscriptions one WebSocket connection may hold. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 16;
+/** Bytes queued for a WebSocket client that does not read, past which it is disconnected. */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 class RpcFailure extends Error {
   constructor(readonly code: number, message: string, readonly data?: Record<string, unknown>) {
@@ -32,6 +36,8 @@ export interface DevnetServerOptions {
   port?: number;
   /** Called with each unexpected (non-chain) error. */
   onError?: (err: unknown) => void;
+  /** Bytes queued for a WebSocket client that does not read before it is disconnected (default MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
 }
 
 export interface DevnetServer {
@@ -43,9 +49,20 @@ export interface DevnetServer {
 
 type Handler = (params: unknown, ws?: WebSocket) => unknown;
 
+/**
+ * Send to a WebSocket client; one that lets more than `maxBuffered` bytes pile up unread is disconnected (its
+ * subscriptions go with it), so a client that subscribes or asks and stops reading cannot grow the node's memory.
+ */
+export function sendOrDrop(ws: Pick<WebSocket, 'readyState' | 'OPEN' | 'bufferedAmount' | 'send' | 'terminate'>, text: string, maxBuffered: number): void {
+  if (ws.readyState !== ws.OPEN) return;
+  if (ws.bufferedAmount > maxBuffered) ws.terminate();
+  else ws.send(text);
+}
+
 /** Start serving `devnet`. Resolves once listening. */
 export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}): Promise<DevnetServer> {
   const subs = new Map<string, { ws: WebSocket; off: () => void }>();
+  const sendWs = (ws: WebSocket, text: string): void => sendOrDrop(ws, text, opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES);
   const p = <S extends z.ZodType>(schema: S, v: unknown): z.infer<S> => schema.parse(v ?? {});
 
   const handlers: Record<string, Handler> = {
@@ -74,17 +91,20 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
     },
     chain_subscribeBlocks: (_v, ws) => {
       if (!ws) throw new RpcFailure(RPC_ERRORS.invalidRequest, 'chain_subscribeBlocks needs a WebSocket connection');
+      let held = 0;
+      for (const s of subs.values()) if (s.ws === ws) held++;
+      if (held >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+        throw new RpcFailure(RPC_ERRORS.invalidRequest, `at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} block subscriptions per connection; chain_unsubscribeBlocks one first`);
+      }
       const id = randomUUID();
-      const off = devnet.onBlock((block) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'chain_block', params: { subscription: id, result: block } }));
-      });
+      const off = devnet.onBlock((block) => sendWs(ws, JSON.stringify({ jsonrpc: '2.0', method: 'chain_block', params: { subscription: id, result: block } })));
       subs.set(id, { ws, off });
       return id;
     },
-    chain_unsubscribeBlocks: (v) => {
+    chain_unsubscribeBlocks: (v, ws) => {
       const id = p(UnsubscribeParams, v).subscription;
       const s = subs.get(id);
-      if (!s) return false;
+      if (!s || s.ws !== ws) return false; // only the connection that subscribed
       s.off();
       subs.delete(id);
       return true;
@@ -106,7 +126,8 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
     }
   }
 
-  const server: Server = createServer((req, res) => void onHttp(req, res));
+  // a client that goes away mid-body rejects the body read ('aborted'): only its request is dropped
+  const server: Server = createServer((req, res) => void onHttp(req, res).catch(() => res.destroy()));
 
   async function onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const send = (status: number, body: unknown) => {
@@ -150,10 +171,10 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
       try {
         parsed = JSON.parse(data.toString());
       } catch {
-        ws.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RPC_ERRORS.parse, message: 'message is not valid JSON' } }));
+        sendWs(ws, JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RPC_ERRORS.parse, message: 'message is not valid JSON' } }));
         return;
       }
-      void handle(parsed, ws).then((r) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r)); });
+      void handle(parsed, ws).then((r) => sendWs(ws, JSON.stringify(r)), (err: unknown) => { opts.onError?.(err); ws.terminate(); });
     });
     ws.on('close', () => {
       for (const [id, s] of subs) if (s.ws === ws) { s.off(); subs.delete(id); }
