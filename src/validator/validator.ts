@@ -249,7 +249,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     return now < (this.backoff.get(uid)?.until ?? 0);
   }
 
-  /** Consecutive non-200 answers of `uid` (0 after an answer; for tests and the API). */
+  /** Consecutive non-200 answers of `uid` (0 once it answers 200). */
   failureStreak(uid: number): number {
     return this.backoff.get(uid)?.failures ?? 0;
   }
