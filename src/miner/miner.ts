@@ -1,5 +1,5 @@
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { Chain } from '../chain/types.js';
+import type { Chain, Metagraph } from '../chain/types.js';
 import { raoToTao } from '../chain/types.js';
 import { ServingRateLimitError } from '../chain/errors.js';
 import { ZkinferError } from '../errors/base.js';
@@ -50,6 +50,11 @@ export interface MinerOptions {
   maxQueue?: number;
   bodyLimit?: number;
   adversary?: MinerAdversary;
+  /**
+   * How long the last metagraph snapshot keeps serving the blacklist while the chain cannot be read, ms
+   * (default 5 minutes; afterwards 503). docs/network.md "Chain outages".
+   */
+  metagraphMaxStaleMs?: number;
   log?: (line: string) => void;
 }
 
@@ -68,7 +73,10 @@ export class Miner {
 
   constructor(private readonly opts: MinerOptions) {
     this.log = opts.log ?? (() => undefined);
-    this.metagraph = new MetagraphCache(opts.chain, opts.netuid, 2_000);
+    this.metagraph = new MetagraphCache(opts.chain, opts.netuid, 2_000, {
+      log: this.log,
+      ...(opts.metagraphMaxStaleMs !== undefined ? { maxStaleMs: opts.metagraphMaxStaleMs } : {}),
+    });
     this.axon = new Axon({
       hotkey: opts.hotkey,
       host: opts.host ?? '127.0.0.1',
@@ -130,9 +138,20 @@ export class Miner {
     await this.axon.stop();
   }
 
-  /** Bittensor-style blacklist: unregistered, no validator permit, stake below minimum → 403. */
+  /**
+   * Bittensor-style blacklist: unregistered, no validator permit, stake below minimum → 403. Judged on the
+   * last metagraph snapshot during a chain outage; 503 once it is too old (docs/network.md "Chain outages").
+   */
   private async blacklist(c: Caller): Promise<string | undefined> {
-    const m = await this.metagraph.get();
+    let m: Metagraph;
+    try {
+      m = await this.metagraph.get();
+    } catch (e) {
+      // the cache logged the outage once; each request gets a one-line 503, no stack
+      throw new ProtocolError(503, 'CHAIN_UNAVAILABLE', `Service unavailable: the miner cannot read the metagraph: ${(e as Error).message}`, {
+        hint: 'the miner\'s chain node is unreachable; retry later',
+      });
+    }
     const i = m.hotkeys.indexOf(c.hotkey);
     let reason: string | undefined;
     if (i < 0) reason = 'hotkey not registered on the subnet';

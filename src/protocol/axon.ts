@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { z } from 'zod';
 import { BITTENSOR_SDK_VERSION_INT } from './sdk-version.js';
+import { ChainConnectionError } from '../chain/errors.js';
 import { BlacklistedError, NotVerifiedError, ProtocolError, SynapseParsingError, UnknownSynapseError } from './errors.js';
 import { NonceGuard } from './nonce.js';
 import { PriorityGate } from './priority-gate.js';
@@ -67,6 +68,8 @@ interface RequestState {
 }
 
 const STATE = Symbol('zkinferAxonState');
+/** The synapse name of a request path, for log lines. */
+const synapseOf = (url: string): string => (url.split('?')[0] ?? '').slice(1) || '/';
 /** The body as Python's json.loads reads it (exact ints, key order): what the body hash is computed over. */
 const PY_BODY = Symbol('zkinferAxonPyBody');
 type WithState = FastifyRequest & { [STATE]?: RequestState; [PY_BODY]?: PyValue };
@@ -115,6 +118,11 @@ export class Axon {
     this.app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
       const state = (req as WithState)[STATE];
       if (err instanceof ProtocolError) return this.sendError(reply, err, state);
+      if (err instanceof ChainConnectionError) {
+        // expected while the chain node is down (docs/network.md "Chain outages"): one line, 503, no stack
+        this.log(`axon: ${synapseOf(req.url)}: ${err.name}: ${err.message}`);
+        return this.sendError(reply, new ProtocolError(503, 'CHAIN_UNAVAILABLE', `Service unavailable: ${err.message}`), state);
+      }
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
       if (status === 500) this.log(`axon: internal error: ${err.stack ?? err.message}`);
       const message =

@@ -43,7 +43,23 @@ export interface ValidatorOptions {
   proofOfWeights?: { circuit: ValidatorCircuit };
   /** Competition scores blended into the weights (docs/competitions.md, weights); proven with proofOfWeights. */
   competition?: CompetitionWeights;
+  /** Pause before re-querying a miner after consecutive non-200 answers (docs/network.md "Chain outages"). */
+  failureBackoff?: Partial<FailureBackoff>;
   log?: (line: string) => void;
+}
+
+/** Per-miner backoff after consecutive non-200 answers: base·2^(n−1) ms after the n-th, at most capMs. */
+export interface FailureBackoff {
+  baseMs: number;
+  capMs: number;
+}
+
+export const DEFAULT_FAILURE_BACKOFF: FailureBackoff = { baseMs: 1_000, capMs: 60_000 };
+
+/** The pause after `failures` consecutive non-200 answers (0 for none). */
+export function backoffMs(failures: number, b: FailureBackoff = DEFAULT_FAILURE_BACKOFF): number {
+  if (failures <= 0) return 0;
+  return Math.min(b.capMs, b.baseMs * 2 ** Math.min(failures - 1, 30));
 }
 
 /** One query's outcome (emitted as 'result'). */
@@ -87,6 +103,11 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   private readonly inflightByUid = new Map<number, number>();
   private readonly capacityByUid = new Map<number, Record<string, number>>();
   private readonly lastQueried = new Map<number, number>();
+  /** Consecutive non-200 answers per uid and when it may be queried again (docs/network.md "Chain outages"). */
+  private readonly backoff = new Map<number, { hotkey: string; failures: number; until: number }>();
+  private readonly backoffCfg: FailureBackoff;
+  /** The last chain error of a block sync, logged once until a sync succeeds. */
+  private chainError: string | undefined;
   private inflight = 0;
   private running = false;
   private unsubscribe: Unsubscribe | undefined;
@@ -109,12 +130,13 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     this.batcher = new ProofBatcher({ windowMs: opts.verifyBatchWindowMs ?? 50, maxBatch: Math.max(1, opts.concurrency ?? 4) });
     this.dendrite = new Dendrite(opts.hotkey);
     this.scoring = { ...DEFAULT_SCORING, ...opts.scoring };
+    this.backoffCfg = { ...DEFAULT_FAILURE_BACKOFF, ...opts.failureBackoff };
     const seed = opts.seed ?? Number(this.store.getMeta('seed') ?? Math.floor(Math.random() * 2 ** 31));
     this.store.setMeta('seed', String(seed));
     // Continue the benchmark stream where the last run stopped (the replay guard remembers old inputs anyway).
     this.rng = new Rng(seed + Number(this.store.getMeta('rng_epoch') ?? 0));
     this.store.setMeta('rng_epoch', String(Number(this.store.getMeta('rng_epoch') ?? 0) + 1));
-    this.metagraph = new MetagraphCache(opts.chain, opts.netuid, 1_000);
+    this.metagraph = new MetagraphCache(opts.chain, opts.netuid, 1_000, { log: this.log });
     this.external.on('update', (r) => { if (r.status === 'queued') this.pump(); });
     this.pow = opts.proofOfWeights ? new ProofOfWeights({
       hotkey: this.hotkey, netuid: opts.netuid, circuit: opts.proofOfWeights.circuit, db: this.store.db, dendrite: this.dendrite, batcher: this.batcher,
@@ -185,7 +207,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     }
     await Promise.all(
       this.miners(m).map(async ({ uid, target }) => {
-        if (this.capacityByUid.has(uid)) return;
+        if (this.capacityByUid.has(uid) || this.backedOff(uid, Date.now())) return;
         const r = await this.dendrite.call<QueryForCapacities>(target, SYNAPSES.QueryForCapacities, {}, 5);
         if (r.status === 200 && r.synapse?.capacities) this.capacityByUid.set(uid, r.synapse.capacities);
       }),
@@ -203,15 +225,49 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     return out;
   }
 
+  /**
+   * Sync and maybe set weights. A chain error is logged once until a sync succeeds again; scores are kept and
+   * queries go on with the last metagraph (docs/network.md "Chain outages").
+   */
   private async onBlock(block: number): Promise<void> {
     if (!this.running) return;
     try {
       const m = await this.sync();
+      if (this.chainError !== undefined) this.log(`validator: chain reads work again at block ${block}`);
+      this.chainError = undefined;
       await this.maybeSetWeights(block, m);
     } catch (e) {
-      this.log(`validator: block ${block}: ${(e as Error).message}`);
+      const msg = (e as Error).message;
+      if (msg !== this.chainError) this.log(`validator: block ${block}: ${msg}${this.metagraph.outageSince !== undefined ? ' (scores kept; retrying each block)' : ''}`);
+      this.chainError = msg;
     }
     this.pump();
+  }
+
+  /** Whether `uid` is waiting out its failure backoff at `now`. */
+  private backedOff(uid: number, now: number): boolean {
+    return now < (this.backoff.get(uid)?.until ?? 0);
+  }
+
+  /** Consecutive non-200 answers of `uid` (0 once it answers 200). */
+  failureStreak(uid: number): number {
+    return this.backoff.get(uid)?.failures ?? 0;
+  }
+
+  /** Count a non-200 answer toward the uid's backoff, or end it on an answer (docs/network.md "Chain outages"). */
+  private noteAnswer(uid: number, hotkey: string, status: number): void {
+    const prev = this.backoff.get(uid);
+    if (status === 200) {
+      if (prev && prev.failures >= 2) this.log(`validator: uid ${uid} answers again after ${prev.failures} failed queries`);
+      this.backoff.delete(uid);
+      return;
+    }
+    const failures = prev && prev.hotkey === hotkey ? prev.failures + 1 : 1;
+    const wait = backoffMs(failures, this.backoffCfg);
+    this.backoff.set(uid, { hotkey, failures, until: Date.now() + wait });
+    if (failures === 2 || (wait === this.backoffCfg.capMs && backoffMs(failures - 1, this.backoffCfg) < wait)) {
+      this.log(`validator: uid ${uid} failed ${failures} queries in a row (last ${status}); backing off, next query in ${wait / 1000} s${wait === this.backoffCfg.capMs ? ' (the cap)' : ', doubling each failure'}`);
+    }
   }
 
   /** Set weights when the rate limit allows and there is something to set. */
@@ -308,7 +364,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
         const caps = this.capacityByUid.get(uid);
         if (caps && !(circuitId in caps)) return false;
         const cap = Math.max(1, caps?.[circuitId] ?? 1);
-        return (this.inflightByUid.get(uid) ?? 0) < cap && now - (this.lastQueried.get(uid) ?? 0) >= interval;
+        return (this.inflightByUid.get(uid) ?? 0) < cap && now - (this.lastQueried.get(uid) ?? 0) >= interval && !this.backedOff(uid, now);
       })
       .sort((a, b) => (this.lastQueried.get(a.uid) ?? 0) - (this.lastQueried.get(b.uid) ?? 0));
   }
@@ -410,6 +466,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
       score = updateScore(base, { verified: false }, this.scoring);
     }
     this.store.putScore(a.uid, a.hotkey, score, a.verified ? 'verified' : 'failed');
+    this.noteAnswer(a.uid, a.hotkey, a.status);
     this.store.logRequest({ at: Date.now(), ...a });
     this.emit('result', { ...a, score });
     return score;

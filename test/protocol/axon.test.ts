@@ -5,6 +5,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { Axon } from '../../src/protocol/axon.js';
+import { ChainConnectionError } from '../../src/chain/errors.js';
 import { Dendrite } from '../../src/protocol/dendrite.js';
 import { SYNAPSES, type QueryZkProof } from '../../src/protocol/synapses.js';
 import { signText } from '../../src/protocol/signing.js';
@@ -201,4 +202,26 @@ test('100 concurrent requests: each is answered 200 or 503, none dropped, the ax
   assert.equal(by.get(200), 12, '2 running + 10 queued are served');
   assert.equal((await d.call(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5)).status, 200);
   d.close();
+});
+
+test('a ChainConnectionError from a route is a one-line log and 503; any other error keeps its stack and is 500', async () => {
+  const lines: string[] = [];
+  let fail: Error = new ChainConnectionError('cannot reach the devnet node at http://127.0.0.1:1');
+  const a = new Axon({ hotkey: miner, log: (l) => lines.push(l) });
+  a.attach({ spec: SYNAPSES.QueryForCapacities, gated: false, blacklist: () => { throw fail; }, forward: async () => ({ capacities: {} }) });
+  const t = { ip: '127.0.0.1', port: await a.start(), hotkey: miner.address };
+  const d = new Dendrite(validator);
+  try {
+    const r = await d.call(t, SYNAPSES.QueryForCapacities, {}, 5);
+    assert.equal(r.status, 503);
+    assert.match(r.message, /^Service unavailable: cannot reach the devnet node/);
+    assert.deepEqual(lines, ['axon: QueryForCapacities: ChainConnectionError: cannot reach the devnet node at http://127.0.0.1:1']);
+    fail = new TypeError('a bug');
+    const b = await d.call(t, SYNAPSES.QueryForCapacities, {}, 5);
+    assert.equal(b.status, 500);
+    assert.match(lines[1]!, /^axon: internal error: TypeError: a bug\n\s+at /);
+  } finally {
+    d.close();
+    await a.stop();
+  }
 });
