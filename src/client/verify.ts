@@ -1,6 +1,6 @@
 import type { CircuitView, InferenceView } from '../api/wire.js';
 import { circuitIdOfVkAsync } from '../zkml/format/circuit-id.js';
-import { bindInputs, checkCanonicalSignals, checkLayout, decodeOutputs, encodeInputFields, inputDataFromNamed, outputsByName, outputsEqual, type CircuitFormat } from '../zkml/format/layout.js';
+import { bindInputs, checkCanonicalSignals, checkLayout, decodeOutputs, encodeInputFields, inputDataFromNamed, outputsByName, outputsEqual, proofNotCanonical, type CircuitFormat } from '../zkml/format/layout.js';
 
 /** Circuit id of a verification key: sha256 (hex) of its canonical JSON, with WebCrypto (Node ≥ 20 and browsers). */
 export const circuitIdOfVk = circuitIdOfVkAsync;
@@ -72,6 +72,8 @@ export async function verifyInference(
   try {
     checkLayout(format, Number((vk as { nPublic?: unknown }).nPublic));
     checkCanonicalSignals(signals);
+    const notCanonical = proofNotCanonical(inference.proof);
+    if (notCanonical) throw new Error(notCanonical);
     if (opts.tensors) {
       const bound = bindInputs(format, signals, encodeInputFields(format, inputDataFromNamed(format, opts.tensors)));
       signals = bound.signals;

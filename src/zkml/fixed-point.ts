@@ -3,6 +3,9 @@ import { InvalidInputError } from '../errors/base.js';
 /** The BN254 scalar field modulus (the field every Circom/Groth16 signal lives in). */
 export const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+/** BN254 base-field modulus q (the curve's coordinate field: every proof coordinate is below it). */
+export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
 /** Field elements above this are read as negative numbers (p − |x|). */
 const HALF_R = BN254_R / 2n;
 

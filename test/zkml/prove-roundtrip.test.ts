@@ -1,12 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZkinferError } from '../../src/errors/base.js';
-import { BN254_R } from '../../src/zkml/fixed-point.js';
+import { BN254_Q, BN254_R } from '../../src/zkml/fixed-point.js';
 import { closeDefaultPools, prove, releaseSnarkjsCurve, type ProofFile } from '../../src/zkml/prove/index.js';
 import { SnarkjsProver } from '../../src/zkml/prove/snarkjs.js';
 import { loadArtifacts } from '../../src/zkml/artifacts/index.js';
 import { quantizeInputs } from '../../src/zkml/witness/inputs.js';
-import { verify } from '../../src/zkml/verify/index.js';
+import { loadVerifierKey, verify, verifyBatch } from '../../src/zkml/verify/index.js';
 import { WitnessEngine, WitnessInputError } from '../../src/zkml/witness/index.js';
 import { fixtureArtifacts } from './prove-fixtures.js';
 
@@ -63,6 +63,28 @@ test('a tampered proof point, a wrong circuit id or a non-canonical signal is re
   const plusR = [...proof.public_signals];
   plusR[0] = (BigInt(plusR[0]!) + BN254_R).toString();
   assert.equal((await verify(dir, { ...proof, public_signals: plusR })).valid, false, 'x + r is not the same signal');
+});
+
+test('a proof point spelled another way (coordinate + q, a leading zero, z "01") is refused, alone and in a batch', async () => {
+  const p = proof.proof;
+  const plusQ = (v: string) => (BigInt(v) + BN254_Q).toString();
+  const spellings: Array<[string, ProofFile['proof']]> = [
+    ['pi_a[0] + q', { ...p, pi_a: [plusQ(p.pi_a[0]), p.pi_a[1], p.pi_a[2]] }],
+    ['pi_b[0][0] + q', { ...p, pi_b: [[plusQ(p.pi_b[0][0]), p.pi_b[0][1]], p.pi_b[1], p.pi_b[2]] }],
+    ['pi_c[1] + q', { ...p, pi_c: [p.pi_c[0], plusQ(p.pi_c[1]), p.pi_c[2]] }],
+    ['leading zero', { ...p, pi_a: [`0${p.pi_a[0]}`, p.pi_a[1], p.pi_a[2]] }],
+    ['z "01"', { ...p, pi_a: [p.pi_a[0], p.pi_a[1], '01'] }],
+    ['pi_b z', { ...p, pi_b: [p.pi_b[0], p.pi_b[1], ['1', '00']] }],
+  ];
+  assert.equal((await verify(dir, proof)).valid, true, 'the proof as written verifies');
+  const key = await loadVerifierKey(dir);
+  for (const [what, bad] of spellings) {
+    const r = await verify(dir, { ...proof, proof: bad });
+    assert.equal(r.valid, false, what);
+    assert.match(r.reason ?? '', /not canonical|not affine/, what);
+  }
+  const b = await verifyBatch(key, [proof, ...spellings.map(([, bad]) => ({ ...proof, proof: bad }))].map((proofFile) => ({ proofFile })));
+  assert.deepEqual(b.results.map((r) => r.valid), [true, ...spellings.map(() => false)]);
 });
 
 test('input binding: the verifier substitutes its own inputs, so a proof about other inputs is invalid', async () => {

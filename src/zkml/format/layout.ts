@@ -7,7 +7,7 @@
  * in circuits that have it, `recipient`).
  * Dependency-free apart from the fixed-point codec, so the browser client uses the same code as the validator.
  */
-import { BN254_R, decodeReal, encodeReal } from '../fixed-point.js';
+import { BN254_Q, BN254_R, decodeReal, encodeReal } from '../fixed-point.js';
 import { FormatError } from './errors.js';
 import { inputWidths, packPlan, packValues, signedOfField } from './packing.js';
 
@@ -227,6 +227,9 @@ export function outputsPrefixLength(layout: { outputs: readonly { offset: number
   return n;
 }
 
+/** A canonical decimal field element: no leading zeros, at most 78 digits (the value bound is checked apart). */
+export const CANONICAL_FE = /^(0|[1-9][0-9]{0,77})$/;
+
 /**
  * Every public signal must be a canonical field element: a decimal string < r. A value ≥ r is the same field
  * element as value − r, so a verifier that skipped this would accept one proof under two different readings.
@@ -234,8 +237,26 @@ export function outputsPrefixLength(layout: { outputs: readonly { offset: number
  */
 export function checkCanonicalSignals(signals: readonly string[]): void {
   signals.forEach((s, i) => {
-    if (!/^(0|[1-9][0-9]{0,77})$/.test(s) || BigInt(s) >= BN254_R) {
+    if (!CANONICAL_FE.test(s) || BigInt(s) >= BN254_R) {
       throw new FormatError('SIGNAL_NOT_CANONICAL', `public signal ${i} ("${s.slice(0, 80)}") is not a canonical field element (a decimal < r, no leading zeros)`, { hint: 'the proof was altered; ask the prover for a fresh proof' });
     }
   });
+}
+
+/**
+ * A proof's points must be written as zkinfer's provers (and snarkjs) write them: affine coordinates, each a
+ * canonical decimal < q (no leading zeros), z = 1 (pi_b's z = 1 + 0·i). The verifiers reduce coordinates mod q,
+ * so without this one proof would pass under endless spellings (value + q, "0…" prefixes) while the exported
+ * Solidity verifier refuses them (docs/security.md). Returns what is wrong, or undefined.
+ */
+export function proofNotCanonical(p: { pi_a: readonly string[]; pi_b: ReadonlyArray<readonly string[]>; pi_c: readonly string[] }): string | undefined {
+  const coords: Array<[string, string | undefined]> = [
+    ['pi_a[0]', p.pi_a[0]], ['pi_a[1]', p.pi_a[1]], ['pi_c[0]', p.pi_c[0]], ['pi_c[1]', p.pi_c[1]],
+    ...[0, 1].flatMap((i) => [0, 1].map((j): [string, string | undefined] => [`pi_b[${i}][${j}]`, p.pi_b[i]?.[j]])),
+  ];
+  for (const [where, v] of coords) {
+    if (v === undefined || !CANONICAL_FE.test(v) || BigInt(v) >= BN254_Q) return `proof coordinate ${where} ("${(v ?? '').slice(0, 80)}") is not canonical (a decimal < q, no leading zeros)`;
+  }
+  if (p.pi_a[2] !== '1' || p.pi_c[2] !== '1' || p.pi_b[2]?.[0] !== '1' || p.pi_b[2]?.[1] !== '0') return 'the proof points are not affine (z must be 1)';
+  return undefined;
 }

@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { sha256File } from '../artifacts/files.js';
-import { BN254_R } from '../fixed-point.js';
+import { BN254_Q, BN254_R } from '../fixed-point.js';
 import { leToBigInt, readBinSections, readBytes } from './binfile.js';
 import { SetupError } from './errors.js';
 
-/** BN254 base-field modulus q (the curve's coordinate field; ptau headers record it). */
-export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+export { BN254_Q };
 
 export interface PtauInfo {
   power: number;

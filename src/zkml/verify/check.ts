@@ -5,7 +5,7 @@
  */
 import type { CircuitMetadata } from '../artifacts/index.js';
 import { FormatError } from '../format/errors.js';
-import { bindInputs, checkCanonicalSignals, decodeOutputs, outputsEqual } from '../format/layout.js';
+import { bindInputs, checkCanonicalSignals, decodeOutputs, outputsEqual, proofNotCanonical } from '../format/layout.js';
 import { parseProofFile, type ProofFile } from '../format/proof-file.js';
 import { parseInputData, quantizeInputs } from '../witness/inputs.js';
 import { VerifyError } from './errors.js';
@@ -53,6 +53,8 @@ export function prepareCheck(key: VerifierKey, proofFile: unknown, opts: VerifyO
     if (e instanceof FormatError) return { result: { ...base, valid: false, reason: e.message } };
     throw e;
   }
+  const notCanonical = proofNotCanonical(pf.proof);
+  if (notCanonical) return { result: { ...base, valid: false, reason: notCanonical } };
   let signals = [...pf.public_signals];
   let inputsDiffer = false;
   if (opts.input !== undefined) {

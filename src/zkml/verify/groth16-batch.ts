@@ -17,6 +17,7 @@
 import { Scalar, utils } from 'ffjavascript';
 import { z } from 'zod';
 import { BN254_R } from '../fixed-point.js';
+import { CANONICAL_FE, proofNotCanonical } from '../format/layout.js';
 import { Groth16ProofSchema } from '../format/proof-file.js';
 import { snarkjsCurve } from '../prove/curve.js';
 import { VerifyError } from './errors.js';
@@ -81,10 +82,12 @@ const vkCache = new WeakMap<object, PreparedVk>();
 function decode(curve: any, vk: PreparedVk, e: BatchEntry): Decoded | string {
   const p = Groth16ProofSchema.safeParse(e.proof);
   if (!p.success) return 'the proof is not a snarkjs Groth16 proof over bn128';
+  const notCanonical = proofNotCanonical(p.data);
+  if (notCanonical) return notCanonical;
   if (e.publicSignals.length !== vk.nPublic) return `${e.publicSignals.length} public signals, the circuit has ${vk.nPublic}`;
   const x: bigint[] = [];
   for (const s of e.publicSignals) {
-    if (!/^[0-9]{1,78}$/.test(s)) return `public signal "${s.slice(0, 20)}" is not a decimal field element`;
+    if (!CANONICAL_FE.test(s)) return `public signal "${s.slice(0, 20)}" is not a canonical decimal field element (no leading zeros)`;
     const v = BigInt(s);
     if (v >= BN254_R) return `public signal ${s.slice(0, 20)}… is not a canonical field element (≥ r)`;
     x.push(v);
