@@ -32,6 +32,8 @@ export const ApiConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8600),
   /** Largest accepted request body / WebSocket message (bytes); larger → 413. */
   bodyLimitBytes: z.number().int().positive().default(64 * 1024),
+  /** Seconds a request (headers and body) may take to arrive; slower ones get 408 and are closed. */
+  requestTimeoutS: z.number().int().positive().default(30),
   auth: z
     .strictObject({
       mode: z.enum(['signed', 'open']).default('signed'),

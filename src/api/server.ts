@@ -18,6 +18,7 @@ import { attachRpc } from './routes/rpc.js';
 import { registerCompetitionRoutes } from './routes/competitions.js';
 import { CompetitionBoards } from '../competition/boards.js';
 import { CustomQueryRunner } from './custom-queries.js';
+import { trackConnections } from '../lifecycle/http-drain.js';
 
 export interface ApiServerDeps {
   inferences: InferenceService;
@@ -72,7 +73,17 @@ function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
 /** Build the validator's external API (not yet listening). */
 export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const config = ApiConfigSchema.parse(deps.config ?? {});
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: false });
+  const app = Fastify({
+    logger: deps.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: false,
+    // A request that does not finish arriving gets 408 and its connection is closed (docs/network.md, "Servers
+    // survive bad input"); Node checks open requests every connectionsCheckingInterval, and applies the longer of
+    // headersTimeout (default 60 s) and requestTimeout to a request whose headers are in, so both are set.
+    requestTimeout: config.requestTimeoutS * 1000,
+    http: { headersTimeout: Math.min(60_000, config.requestTimeoutS * 1000), connectionsCheckingInterval: Math.min(5000, config.requestTimeoutS * 500) },
+  });
+  // On close, half-sent requests and idle connections are dropped, so a client cannot hold up a stop (docs/network.md, "Stopping").
+  const drain = trackConnections(app.server);
+  app.addHook('preClose', (done) => { drain.closeUnfinished(); done(); });
   const metrics = new ApiMetrics();
   const shared = config.redis ? await openSharedState(config.redis, config.rateLimit) : undefined;
   const signatures = await SignatureVerifier.create(config.auth.signatureWindowS, shared?.replay);

@@ -41,8 +41,10 @@ export function registerMiner(program: Command): void {
         log: (l) => console.error(l),
       });
       const port = await miner.start();
+      // handlers in place before the ready line, so a stop sent as soon as it is read is a clean one
+      const stopped = untilShutdown();
       console.log(`miner ${miner.hotkey} on ${f.host}:${port}${externalIp ? ` (advertised as ${externalIp})` : ''}, netuid ${netuid} (Ctrl-C to stop)`);
-      await untilShutdown();
+      await stopped;
       await miner.stop();
       await backend.close?.();
       await chain.close();

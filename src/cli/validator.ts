@@ -8,6 +8,7 @@ import type { Leaderboard } from '../competition/leaderboard.js';
 import { DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
 import { untilShutdown } from '../lifecycle/signals.js';
+import { lockStateFile } from '../lifecycle/lock.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
 /** The seeded generator of the model plugin the circuit was compiled from (metadata name = plugin name; docs/models.md). */
@@ -61,6 +62,9 @@ export function registerValidator(program: Command): void {
       }
       const hotkey = wallet.hotkeyPair();
       const db = f.db ?? defaultStatePath(['validator', `${hotkey.address}.sqlite`], join(homedir(), '.zkinfer', 'validator.sqlite'));
+      // One validator per database (docs/network.md, "One process per data folder"): two would both write scores
+      // and weights and take the same external requests.
+      const lock = lockStateFile(db, 'validator');
       const pow = f.proofOfWeights ? await loadValidatorCircuit(resolveCircuitDir(f.proofOfWeights), { allowInsecureDev: f.allowInsecureDev === true }) : undefined;
       if (pow) console.log(`proof of weights: ${pow.artifacts.metadata.name} ${pow.id} (security ${pow.artifacts.metadata.security})`);
       let boards: { latest(): Leaderboard[] } | undefined;
@@ -69,6 +73,8 @@ export function registerValidator(program: Command): void {
         ...(share > 0 ? { competition: { share, leaderboards: () => boards?.latest() ?? [], maxAgeBlocks: parseIntFlag(f.competitionMaxAge, '--competition-max-age', 1, 1e9) } } : {}),
         concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
       });
+      // handlers in place before the ready lines, so a stop sent as soon as one is read is a clean one
+      const stopped = untilShutdown();
       validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
@@ -78,10 +84,14 @@ export function registerValidator(program: Command): void {
       boards = competitions?.boards;
       if (competitions) console.log(`competition share of the weights: ${share}${pow && share > 0 ? ' (proof of weights: the competition scores are inputs of each proof)' : ''}`);
       const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });
-      await untilShutdown();
-      // the benchmark loop and a running competition evaluation stop together (one Ctrl-C stops all within 10 s)
-      await Promise.all([competitions?.runner.stop(), (async () => { await api?.close(); await validator.stop(); })()]);
+      await stopped;
+      // The benchmark loop, a running competition evaluation and the API stop together (one Ctrl-C stops all
+      // within 10 s): a client holding up the API's close cannot keep the queries in flight from being recorded
+      // (docs/network.md, "Stopping"). No API request waits on the validator (SSE streams end on close).
+      await Promise.all([competitions?.runner.stop(), api?.close(), validator.stop()]);
       validator.close();
       await chain.close();
+      lock.release();
+      console.log(`validator stopped; state saved in ${db}`);
     });
 }

@@ -1,10 +1,10 @@
 /**
- * One process per data directory (docs/network.md, "One process per data folder"): a lock file
- * `<dir>/zkinfer.lock` holds the owner's pid. A live owner makes the next process stop with
- * DataDirLockedError; a lock left by a dead pid is taken over with a notice.
+ * One process per data directory or state file (docs/network.md, "One process per data folder"): a lock file
+ * (`<dir>/zkinfer.lock`, or `<file>.lock` beside a validator's `--db`) holds the owner's pid. A live owner
+ * makes the next process stop with DataDirLockedError; a lock left by a dead pid is taken over with a notice.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DataDirLockedError } from './errors.js';
 
 export const LOCK_FILE = 'zkinfer.lock';
@@ -45,7 +45,25 @@ function readLock(path: string): LockInfo | undefined {
 export function lockDataDir(dir: string, command: string, notice: (line: string) => void = (l) => console.error(l)): DataDirLock {
   const abs = resolve(dir);
   mkdirSync(abs, { recursive: true });
-  const path = join(abs, LOCK_FILE);
+  return takeLock(join(abs, LOCK_FILE), abs, command, 'pass another --data folder', notice);
+}
+
+/** The lock file of one state file (a validator's SQLite `--db`): `<file>.lock`. */
+export function lockPathOf(file: string): string {
+  return `${resolve(file)}.lock`;
+}
+
+/**
+ * Take the lock of one state file for this process (creating its folder): `<file>.lock`, with the same rules
+ * as lockDataDir. Several state files may share a folder (one validator database per hotkey).
+ */
+export function lockStateFile(file: string, command: string, notice: (line: string) => void = (l) => console.error(l)): DataDirLock {
+  const abs = resolve(file);
+  mkdirSync(dirname(abs), { recursive: true });
+  return takeLock(lockPathOf(abs), abs, command, 'pass another --db file', notice);
+}
+
+function takeLock(path: string, abs: string, command: string, elsewhere: string, notice: (line: string) => void): DataDirLock {
   const mine: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
@@ -56,7 +74,7 @@ export function lockDataDir(dir: string, command: string, notice: (line: string)
       const owner = readLock(path);
       if (owner && owner.pid !== process.pid && pidAlive(owner.pid)) {
         throw new DataDirLockedError(`${abs} is in use by \`zkinfer ${owner.command}\` (pid ${owner.pid}, since ${owner.since})`, {
-          hint: `stop that process first, or pass another --data folder (two processes on one state would corrupt it)`,
+          hint: `stop that process first, or ${elsewhere} (two processes on one state would corrupt it)`,
           details: { pid: owner.pid, path },
         });
       }

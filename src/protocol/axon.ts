@@ -11,6 +11,14 @@ import { signText, verifyText } from './signing.js';
 import type { SynapseSpec, TerminalInfo } from './synapses.js';
 import { parsePyJson, pyToJs, stringifyPyJson, type PyValue } from './py-json.js';
 import { bodyHash, headerSafe, parseHeaders, terminalToJson, timeNs, toHeaders, type ParsedHeaders } from './wire.js';
+import { trackConnections, type HttpDrain } from '../lifecycle/http-drain.js';
+
+/**
+ * How long past its own timeout a request may keep its priority slot, counted from when it took the slot (body
+ * reading included), before its connection is closed and the slot freed (docs/network.md, "Servers survive bad
+ * input").
+ */
+export const SLOT_GRACE_MS = 1000;
 
 /** Who is calling, from the verified headers. */
 export interface Caller {
@@ -65,6 +73,10 @@ interface RequestState {
   start: number;
   release?: () => void;
   abort: AbortController;
+  /** performance.now() by which the forward must be done: the request's timeout after it took its slot. */
+  deadline?: number;
+  /** Closes the connection and frees the slot once the deadline + SLOT_GRACE_MS passes. */
+  guard?: NodeJS.Timeout;
 }
 
 const STATE = Symbol('zkinferAxonState');
@@ -90,13 +102,23 @@ export class Axon {
   private readonly log: (line: string) => void;
   private boundPort = 0;
   private closing: Promise<void> | undefined;
+  private readonly drain: HttpDrain;
 
   constructor(private readonly opts: AxonOptions) {
     this.maxTimeoutS = opts.maxTimeoutS ?? 300;
     this.nonces = new NonceGuard(this.maxTimeoutS);
     this.gate = new PriorityGate(opts.concurrency ?? 4, opts.maxQueue ?? 64);
     this.log = opts.log ?? (() => undefined);
-    this.app = Fastify({ bodyLimit: opts.bodyLimit ?? 4 * 1024 * 1024, logger: false, return503OnClosing: true });
+    this.app = Fastify({
+      bodyLimit: opts.bodyLimit ?? 4 * 1024 * 1024, logger: false, return503OnClosing: true,
+      // A backstop for requests that never finish arriving (docs/network.md, "Servers survive bad input"): a body
+      // may wait unread in the priority queue for up to the request's timeout and then take as long again to
+      // arrive, so the limit is twice the longest timeout, plus a margin. Each request's own guard (SLOT_GRACE_MS)
+      // and `connection: close` on refusals close such connections much sooner.
+      requestTimeout: (2 * this.maxTimeoutS + 10) * 1000,
+    });
+    this.drain = trackConnections(this.app.server);
+    this.app.addHook('preClose', (done) => { this.drain.closeUnfinished(); done(); });
     // The raw body is parsed as Python's json does (docs/network.md, "Body hash"); handlers see its JS view.
     this.app.removeContentTypeParser('application/json');
     this.app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -192,11 +214,13 @@ export class Axon {
       const reason = route.blacklist ? await route.blacklist(caller) : undefined;
       if (reason !== undefined) throw new BlacklistedError(reason);
       this.verify(headers);
-      if (route.gated !== false) {
-        const timeoutS = Math.min(headers.timeout ?? 12, this.maxTimeoutS);
-        state.release = await this.gate.acquire(route.priority ? route.priority(caller) : 0, timeoutS * 1000);
-        if (req.raw.destroyed) this.finish(req);
-      }
+      const timeoutS = Math.min(headers.timeout ?? 12, this.maxTimeoutS);
+      if (route.gated !== false) state.release = await this.gate.acquire(route.priority ? route.priority(caller) : 0, timeoutS * 1000);
+      // From here the request's timeout runs, reading its body included: a caller that stops sending cannot keep
+      // its slot past it (docs/network.md, "Servers survive bad input").
+      state.deadline = performance.now() + timeoutS * 1000;
+      state.guard = setTimeout(() => this.expire(req), timeoutS * 1000 + SLOT_GRACE_MS);
+      if (req.raw.destroyed) this.finish(req);
       return undefined;
     } catch (e) {
       if (e instanceof ProtocolError) return this.sendError(reply, e, state);
@@ -238,7 +262,7 @@ export class Axon {
       throw new SynapseParsingError(`Hash mismatch between header body hash ${headers.computedBodyHash ?? ''} and parsed body hash ${parsedHash}`);
     }
     const timeoutS = Math.min(headers.timeout ?? 12, this.maxTimeoutS);
-    const timer = setTimeout(() => state.abort.abort(new Error('timeout')), timeoutS * 1000);
+    const timer = setTimeout(() => state.abort.abort(new Error('timeout')), Math.max(0, (state.deadline ?? performance.now() + timeoutS * 1000) - performance.now()));
     // The response's close, not the request's: Node closes an IncomingMessage as soon as its body is read.
     reply.raw.once('close', () => { if (!reply.raw.writableFinished) state.abort.abort(new Error('caller disconnected')); });
     let out: Record<string, unknown>;
@@ -297,6 +321,9 @@ export class Axon {
 
   private sendError(reply: FastifyReply, err: ProtocolError, state: RequestState | undefined): FastifyReply {
     if (reply.sent) return reply;
+    // Refused before its body arrived (blacklist, signature, priority, unknown route): do not wait for the rest of
+    // it on a kept-alive connection; Node closes the connection once this answer is out.
+    if (!reply.request.raw.complete) void reply.header('connection', 'close');
     const h = state?.headers;
     const name = state?.route.spec.name ?? 'Synapse';
     const axon: TerminalInfo = h ? this.axonTerminal(h, err.status, err.message, state) : { status_code: err.status, status_message: headerSafe(err.message) };
@@ -313,8 +340,18 @@ export class Axon {
   private finish(req: WithState): void {
     const state = req[STATE];
     if (!state) return;
+    clearTimeout(state.guard);
     state.release?.();
     delete state.release;
+  }
+
+  /** The request outlived its timeout + SLOT_GRACE_MS (a stalled body, or a forward that ignores its signal). */
+  private expire(req: WithState): void {
+    const state = req[STATE];
+    if (!state) return;
+    state.abort.abort(new Error('timeout'));
+    this.finish(req);
+    req.raw.socket.destroy();
   }
 }
 

@@ -1,18 +1,60 @@
 // Process lifecycle with real child processes (docs/network.md, "One process per data folder" and
-// "Stopping"): one owner per data folder, stale locks taken over, one SIGTERM/SIGINT stops cleanly within
-// 10 s with state kept, a second signal forces, and start-up errors exit non-zero at once.
+// "Stopping"): one owner per data folder or validator database, stale locks taken over, one SIGTERM/SIGINT
+// stops cleanly within 10 s with state kept (half-sent requests cannot hold it up), a second signal forces,
+// and start-up errors exit non-zero at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCK_FILE } from '../../src/lifecycle/lock.js';
+import { LOCK_FILE, lockPathOf } from '../../src/lifecycle/lock.js';
+import { Devnet } from '../../src/chain/devnet/devnet.js';
+import { serveDevnet, type DevnetServer } from '../../src/chain/rpc/server.js';
+import { taoToRao } from '../../src/chain/types.js';
+import { Wallet } from '../../src/protocol/wallet/wallet.js';
+import { fixtureArtifacts } from '../zkml/prove-fixtures.js';
+import { freePort } from '../fleet/redis-harness.js';
 import { CLI_NODE_ARGS, startCli } from './spawn-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zkinfer-lifecycle-'));
-test.after(() => rmSync(tmp, { recursive: true, force: true }));
+let net1: { devnet: Devnet; rpc: DevnetServer; wallets: string; circuit: string } | undefined;
+test.after(async () => {
+  await net1?.rpc.close();
+  await net1?.devnet.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A devnet served over JSON-RPC with `owner/validator` and `owner/miner` registered on subnet 1, and the affine circuit. */
+async function network(): Promise<NonNullable<typeof net1>> {
+  if (net1) return net1;
+  const devnet = await Devnet.open({ fast: true });
+  const rpc = await serveDevnet(devnet, { port: 0 });
+  devnet.start();
+  const wallets = join(tmp, 'wallets');
+  const w = new Wallet({ path: wallets, name: 'owner', hotkey: 'validator' });
+  await w.createColdkey(null);
+  w.createHotkey('validator');
+  w.createHotkey('miner');
+  const cold = await w.coldkeyPair();
+  await devnet.faucet(cold.address, taoToRao(100));
+  await devnet.burnedRegister(1, cold, w.hotkeyPair('validator').address);
+  await devnet.burnedRegister(1, cold, w.hotkeyPair('miner').address);
+  net1 = { devnet, rpc, wallets, circuit: (await fixtureArtifacts('affine', 'affine-lifecycle')).dir };
+  return net1;
+}
+
+/** Open a connection and send `text`, never the rest of the request; resolves once connected. */
+async function halfSent(port: number, text: string): Promise<net.Socket> {
+  const s = net.connect(port, '127.0.0.1');
+  s.on('error', () => undefined);
+  await new Promise<void>((r) => s.once('connect', () => r()));
+  s.write(text);
+  return s;
+}
+const halfBody = (path: string): string => `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 10000\r\n\r\n{"circuit"`;
 
 test('devnet node: a second process on the same --data is refused; SIGTERM stops the first within 10 s with state kept', async () => {
   const data = join(tmp, 'a');
@@ -86,4 +128,47 @@ test('a graceful stop that outlives the grace period exits non-zero on its own',
   const r = await hangOnStop(1, { GRACE_MS: '500' });
   assert.equal(r.code, 1, r.err);
   assert.match(r.err, /still stopping after 0.5 s: exiting now/);
+});
+
+test('validator: a second process on the same --db is refused while the first keeps running; half-sent API requests do not keep SIGTERM from a clean stop', async () => {
+  const n = await network();
+  const db = join(tmp, 'validator', 'v.sqlite');
+  const flags = ['--wallet.name', 'owner', '--wallet.hotkey', 'validator', '--wallet.path', n.wallets, '--network', n.rpc.url, '--netuid', '1',
+    '--circuit', n.circuit, '--allow-insecure-dev', '--db', db, '--api-port', '0', '--api-open'];
+  const a = startCli(['validator', ...flags]);
+  const url = (await a.waitFor(/validator API and dashboard on (http:\/\/[\d.:]+)\//, 120_000))[1]!;
+  assert.ok(existsSync(lockPathOf(db)), 'lock file beside the database');
+
+  const b = startCli(['validator', ...flags]);
+  const bExit = await b.exited(60_000);
+  assert.equal(bExit.code, 2, b.out() + b.err());
+  assert.match(b.err(), new RegExp(`in use by \`zkinfer validator\` \\(pid ${a.proc.pid}`));
+  assert.equal(a.proc.exitCode, null, 'the first validator keeps running');
+  assert.equal((await fetch(`${url}/healthz`)).status, 200, 'and keeps serving (this fetch leaves a kept-alive connection)');
+
+  // Unauthenticated, half-sent: a body that never ends, and headers that never end.
+  const port = Number(new URL(url).port);
+  const open = [await halfSent(port, halfBody('/v1/inferences')), await halfSent(port, 'POST /v1/inferences HTTP/1.1\r\nhost: x\r\n')];
+  await new Promise((r) => setTimeout(r, 300));
+  a.proc.kill('SIGTERM');
+  const aExit = await a.exited(10_000);
+  assert.equal(aExit.code, 0, a.out() + a.err());
+  assert.match(a.out(), /validator stopped; state saved in /, 'validator.stop() ran and the database was closed');
+  assert.ok(!existsSync(lockPathOf(db)), 'lock removed on a clean stop');
+  for (const s of open) s.destroy();
+});
+
+test('miner: half-sent requests (a refused body that never ends, headers that never end) do not keep SIGTERM from a clean stop', async () => {
+  const n = await network();
+  const port = await freePort();
+  const m = startCli(['miner', '--wallet.name', 'owner', '--wallet.hotkey', 'miner', '--wallet.path', n.wallets, '--network', n.rpc.url, '--netuid', '1',
+    '--port', String(port), '--circuit', n.circuit, '--prover', 'snarkjs']);
+  await m.waitFor(/miner \S+ on 127\.0\.0\.1:\d+/, 120_000);
+  const open = [await halfSent(port, halfBody('/QueryZkProof')), await halfSent(port, 'POST /QueryZkProof HTTP/1.1\r\nhost: x\r\n')];
+  await new Promise((r) => setTimeout(r, 300));
+  m.proc.kill('SIGTERM');
+  const r = await m.exited(10_000);
+  assert.equal(r.code, 0, m.out() + m.err());
+  assert.match(m.out(), /stopped: \d+ proofs served/);
+  for (const s of open) s.destroy();
 });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -47,6 +47,26 @@ test('validator API /rpc: an oversized frame closes that socket with 1009; malfo
   }
 });
 
+test('validator API: a request that does not finish arriving within requestTimeoutS gets 408 and its connection is closed', async () => {
+  const h = await startApi({ config: { auth: { mode: 'open' }, requestTimeoutS: 1 } });
+  try {
+    const port = Number(new URL(h.url).port);
+    const got = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write('POST /v1/inferences HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 10000\r\n\r\n{"circuit'));
+      let text = '';
+      s.on('data', (d: Buffer) => (text += d.toString()));
+      s.on('error', () => undefined);
+      const timer = setTimeout(() => { s.destroy(); reject(new Error(`the API kept a half-sent request open for 15 s (got ${JSON.stringify(text)})`)); }, 15_000);
+      s.on('close', () => { clearTimeout(timer); resolve(text); });
+    });
+    assert.match(got, /^HTTP\/1\.1 408 /);
+    const health = await fetch(`${h.url}/healthz`);
+    assert.equal(health.status, 200, 'still serving');
+  } finally {
+    await h.close();
+  }
+});
+
 test('devnet RPC: oversized WebSocket frame and HTTP body, malformed JSON — the node keeps serving', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'zkinfer-rpc-survive-'));
   const dev = await Devnet.open({ dataDir: dir, fast: true });
@@ -73,7 +93,7 @@ test('devnet RPC: oversized WebSocket frame and HTTP body, malformed JSON — th
 /** Open a TCP connection, write `text`, then after `delayMs` reset it (RST) or end it; resolves once it is gone. */
 function sendAndVanish(port: number, text: string, delayMs: number, how: 'reset' | 'destroy'): Promise<void> {
   return new Promise((resolve) => {
-    const sock = connect(port, '127.0.0.1', () => {
+    const sock = net.connect(port, '127.0.0.1', () => {
       sock.write(text);
       setTimeout(() => (how === 'reset' ? sock.resetAndDestroy() : sock.destroy()), delayMs);
     });

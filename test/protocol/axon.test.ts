@@ -1,10 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { Axon } from '../../src/protocol/axon.js';
+import { Axon, SLOT_GRACE_MS } from '../../src/protocol/axon.js';
 import { ChainConnectionError } from '../../src/chain/errors.js';
 import { Dendrite } from '../../src/protocol/dendrite.js';
 import { SYNAPSES, type QueryZkProof } from '../../src/protocol/synapses.js';
@@ -59,6 +60,33 @@ function post(path: string, headers: Record<string, string>, body: string): Prom
 }
 
 const input = { model_id: 'm1', public_inputs: { x: [0.5, -1.25] } };
+
+/**
+ * Send `req` with complete headers but only the first 10 bytes of its body, and never the rest. `closed` resolves
+ * with what the server wrote once it closes the connection.
+ */
+function halfSent(toPort: number, req: { path: string; headers: Record<string, string>; body: string }): { socket: net.Socket; closed: Promise<string> } {
+  const socket = net.connect(toPort, '127.0.0.1');
+  let got = '';
+  socket.on('data', (d: Buffer) => (got += d.toString()));
+  socket.on('error', () => undefined);
+  const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(got)));
+  const head = Object.entries({ host: `127.0.0.1:${toPort}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(req.body)), ...req.headers })
+    .map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.write(`POST ${req.path} HTTP/1.1\r\n${head}\r\n${req.body.slice(0, 10)}`);
+  return { socket, closed };
+}
+
+/** `p`, or a rejection naming `what` after `ms`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  for (const t0 = Date.now(); !cond(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() - t0 > ms) throw new Error(`${what}: not after ${ms} ms`);
+}
 
 test('a signed QueryZkProof from the dendrite is answered 200 with axon status Success', async () => {
   const d = new Dendrite(validator);
@@ -183,6 +211,51 @@ test('refusals: replay 401, bad signature 401, unsigned 401, stale nonce 401, bl
   assert.equal((await d.call(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5)).status, 200);
   d.close();
   s.close();
+});
+
+test('signed requests whose bodies stall hold their slots no longer than their own timeout: then the axon serves others', async () => {
+  const d = new Dendrite(validator);
+  // Both slots (concurrency 2) taken by requests with a 1 s timeout that never finish their body.
+  const stalled = [halfSent(port, d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 1)), halfSent(port, d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 1))];
+  await until(() => axon.gate.active === 2, 'the stalled requests take both slots');
+  // Queued behind them with a 10 s timeout: served once their 1 s (+ grace) has passed, not 408 at 10 s.
+  const r = await d.call<QueryZkProof>(target(), SYNAPSES.QueryZkProof, { query_input: input }, 10);
+  assert.equal(r.status, 200, r.message);
+  for (const s of stalled) await within(s.closed, 10 * SLOT_GRACE_MS, 'the axon closes a stalled connection');
+  await until(() => axon.gate.active === 0 && axon.gate.queued === 0, 'every slot free again');
+  assert.equal((await d.call(target(), SYNAPSES.QueryZkProof, { query_input: input }, 5)).status, 200);
+  d.close();
+});
+
+test('a request refused before its body arrived gets its answer and its connection is closed, not kept for the rest of the body', async () => {
+  const d = new Dendrite(validator);
+  const req = d.prepare(target(), SYNAPSES.QueryZkProof, { query_input: input }, 60);
+  const { bt_header_dendrite_signature: _drop, ...unsigned } = req.headers;
+  const got = await within(halfSent(port, { ...req, headers: unsigned }).closed, 5000, 'the axon closes the refused connection');
+  assert.match(got, /^HTTP\/1\.1 401 /);
+  assert.match(got, /connection: close/i);
+  d.close();
+});
+
+test('stop() answers a request in flight and does not wait for half-sent ones or kept-alive connections', async () => {
+  let finishForward: (() => void) | undefined;
+  const held = new Promise<void>((r) => { finishForward = r; });
+  const a = new Axon({ hotkey: miner, concurrency: 2, maxQueue: 4 });
+  a.attach({ spec: SYNAPSES.QueryZkProof, forward: async () => { await held; return { query_output: 'done' }; } });
+  const p = await a.start();
+  const to = { ip: '127.0.0.1', port: p, hotkey: miner.address };
+  const d = new Dendrite(validator);
+  const stalled = halfSent(p, d.prepare(to, SYNAPSES.QueryZkProof, { query_input: input }, 60)); // holds a slot for up to 60 s
+  const partialHeaders = net.connect(p, '127.0.0.1', () => partialHeaders.write('POST /QueryZkProof HTTP/1.1\r\nhost: x\r\n'));
+  partialHeaders.on('error', () => undefined);
+  const inFlight = d.call<QueryZkProof>(to, SYNAPSES.QueryZkProof, { query_input: input }, 60); // on a kept-alive connection
+  await until(() => a.gate.active === 2, 'both slots taken');
+  const stopped = a.stop();
+  setTimeout(() => finishForward?.(), 200);
+  assert.equal((await inFlight).status, 200, 'the request in flight is answered');
+  await within(stopped, 5000, 'stop()');
+  await within(stalled.closed, 1000, 'the half-sent request is dropped');
+  d.close();
 });
 
 test('100 concurrent requests: each is answered 200 or 503, none dropped, the axon keeps serving', async () => {
