@@ -57,9 +57,10 @@ export function registerCompetition(program: Command): void {
     .option('--out <file>', 'also write the leaderboard JSON here')
     .option('--json', 'print JSON'))
     .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; start?: string; end?: string; ptau?: string; auditTimeout: string; out?: string; json?: boolean }) => {
-      const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { writeFileSync }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
-        import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('node:fs'), import('../zkml/prove/index.js'),
+      const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { checkOutputFile, writeOutputFile }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
+        import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('../zkml/out-path.js'), import('../zkml/prove/index.js'),
       ]);
+      if (f.out) checkOutputFile(f.out, 'leaderboard.json');
       const task = getCompetitionTask(name);
       const { wallet, chain, netuid } = await openNeuron(f);
       const dendrite = new Dendrite(wallet.hotkeyPair());
@@ -71,7 +72,7 @@ export function registerCompetition(program: Command): void {
           ...(f.count ? { count: parseIntFlag(f.count, '--count', 1, 10_000) } : {}),
           ...(f.seed ? { seed: parseIntFlag(f.seed, '--seed', 1, Number.MAX_SAFE_INTEGER) } : {}),
         });
-        if (f.out) writeFileSync(f.out, JSON.stringify(board, null, 2) + '\n');
+        if (f.out) writeOutputFile(f.out, JSON.stringify(board, null, 2) + '\n', 'leaderboard.json');
         console.log(f.json ? JSON.stringify(board, null, 2) : leaderboardText(board));
       } finally {
         dendrite.close();
