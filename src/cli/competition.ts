@@ -27,8 +27,10 @@ export function registerCompetition(program: Command): void {
   c.command('baseline').description("write a task's baseline model.onnx and calibration.json (compile it with zkinfer compile)").argument('<task>')
     .requiredOption('--out <dir>', 'folder for model.onnx and calibration.json')
     .action(async (name: string, o: { out: string }) => {
-      const [{ getCompetitionTask }, { writeBaseline }] = await Promise.all([import('../competition/tasks.js'), import('../competition/submit.js')]);
-      const w = writeBaseline(getCompetitionTask(name), o.out);
+      const [{ getCompetitionTask }, { writeBaseline }, { checkOutputDir }] = await Promise.all([import('../competition/tasks.js'), import('../competition/submit.js'), import('../zkml/out-path.js')]);
+      const task = getCompetitionTask(name);
+      checkOutputDir(o.out); // a typed error, never a recursive mkdir under /proc (docs/zkml-compile.md "Output directory")
+      const w = writeBaseline(task, o.out);
       console.log(`wrote ${w.onnx} and ${w.calibration}\nnext: ${w.compile}`);
     });
 

@@ -48,14 +48,23 @@ export function openBuildDir(dir: string, shown = dir): BuildDir {
   const cleanupSync = (): void => {
     if (done) return;
     done = true;
-    rmSync(path, { recursive: true, force: true });
+    // on a signal a write of the compile may still be in flight: moved away first, a file it opens by its old path
+    // fails instead of landing in a folder being removed; retried when one landed meanwhile (ENOTEMPTY)
+    let target = path;
+    try { renameSync(path, `${path}.rm`); target = `${path}.rm`; } catch { /* removed where it is */ }
+    try { rmSync(target, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }); } catch { /* left to the next compile's sweep */ }
     removeDirsSync(made);
   };
   const commitSync = (mode: 'all' | 'source'): void => {
     if (!existsSync(abs) && mode === 'all') {
-      renameSync(path, abs); // a new directory appears whole
-      done = true;
-      return;
+      try {
+        renameSync(path, abs); // a new directory appears whole
+        done = true;
+        return;
+      } catch (err) {
+        // another compile made it meanwhile: moved in file by file as into any existing directory
+        if (!['ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      }
     }
     // an existing directory (other files in it are the user's and stay): first drop the compile key, so a directory
     // caught half-moved (power loss) is never taken for a finished compile; the key goes in last
