@@ -27,8 +27,10 @@ export function registerCompetition(program: Command): void {
   c.command('baseline').description("write a task's baseline model.onnx and calibration.json (compile it with zkinfer compile)").argument('<task>')
     .requiredOption('--out <dir>', 'folder for model.onnx and calibration.json')
     .action(async (name: string, o: { out: string }) => {
-      const [{ getCompetitionTask }, { writeBaseline }] = await Promise.all([import('../competition/tasks.js'), import('../competition/submit.js')]);
-      const w = writeBaseline(getCompetitionTask(name), o.out);
+      const [{ getCompetitionTask }, { writeBaseline }, { checkOutputDir }] = await Promise.all([import('../competition/tasks.js'), import('../competition/submit.js'), import('../zkml/out-path.js')]);
+      const task = getCompetitionTask(name);
+      checkOutputDir(o.out); // a typed error, never a recursive mkdir under /proc (docs/zkml-compile.md "Output directory")
+      const w = writeBaseline(task, o.out);
       console.log(`wrote ${w.onnx} and ${w.calibration}\nnext: ${w.compile}`);
     });
 
@@ -57,9 +59,10 @@ export function registerCompetition(program: Command): void {
     .option('--out <file>', 'also write the leaderboard JSON here')
     .option('--json', 'print JSON'))
     .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; start?: string; end?: string; ptau?: string; auditTimeout: string; out?: string; json?: boolean }) => {
-      const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { writeFileSync }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
-        import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('node:fs'), import('../zkml/prove/index.js'),
+      const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { checkOutputFile, writeOutputFile }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
+        import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('../zkml/out-path.js'), import('../zkml/prove/index.js'),
       ]);
+      if (f.out) checkOutputFile(f.out, 'leaderboard.json');
       const task = getCompetitionTask(name);
       const { wallet, chain, netuid } = await openNeuron(f);
       const dendrite = new Dendrite(wallet.hotkeyPair());
@@ -71,7 +74,7 @@ export function registerCompetition(program: Command): void {
           ...(f.count ? { count: parseIntFlag(f.count, '--count', 1, 10_000) } : {}),
           ...(f.seed ? { seed: parseIntFlag(f.seed, '--seed', 1, Number.MAX_SAFE_INTEGER) } : {}),
         });
-        if (f.out) writeFileSync(f.out, JSON.stringify(board, null, 2) + '\n');
+        if (f.out) writeOutputFile(f.out, JSON.stringify(board, null, 2) + '\n', 'leaderboard.json');
         console.log(f.json ? JSON.stringify(board, null, 2) : leaderboardText(board));
       } finally {
         dendrite.close();

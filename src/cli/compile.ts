@@ -25,6 +25,19 @@ export function registerCompile(program: Command): void {
       const t0 = Date.now();
       const { progressReporter } = await import('../zkml/progress.js');
       const progress = progressReporter();
+      // Ctrl-C while the build directory exists removes it and leaves --out as it was (docs/zkml-compile.md "Output directory")
+      let cleanup: (() => void) | undefined;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        progress.end();
+        cleanup?.();
+        process.stderr.write(`${signal}: compile interrupted; ${o.out} left as it was\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      const onBuildDir = (c: (() => void) | undefined): void => {
+        cleanup = c;
+        // installed only while there is something to clean up: a handler defers the signal to the event loop
+        if (c) { process.on('SIGINT', onSignal); process.on('SIGTERM', onSignal); } else { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); }
+      };
       const res = await compile(model, {
         outDir: o.out,
         ...(scale !== undefined ? { scale } : {}),
@@ -36,6 +49,7 @@ export function registerCompile(program: Command): void {
         dims,
         onNote: (msg) => { progress.end(); process.stderr.write(`note: ${msg}\n`); },
         onProgress: progress,
+        onBuildDir,
         onEstimate: (e) => { progress.end(); process.stderr.write(`estimate: ${e.constraints} constraints, ${e.publicSignals} public signals → ptau 2^${e.power}\n`); },
       }).finally(() => { progress.end(); return releaseSnarkjsCurve(); });
       const m = res.metadata;

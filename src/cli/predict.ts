@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { checkOutputFile, writeOutputFile } from '../zkml/out-path.js';
 
 /** `zkinfer predict <model> --input FILE [--prove]`: a readable prediction, optionally with a Groth16 proof. */
 export function registerPredict(program: Command): void {
@@ -20,6 +20,7 @@ export function registerPredict(program: Command): void {
         import('../zkml/witness/inputs.js'),
       ]);
       const model = getZooModel(name);
+      if (o.prove) checkOutputFile(o.proofOut, 'proof.json');
       const dir = resolve(o.modelDir ?? shippedModelDir(name));
       const card = readModelCard(dir);
       const input = encodeRequest(model, card, readJsonFile(o.input), o.input);
@@ -35,7 +36,7 @@ export function registerPredict(program: Command): void {
             onProgress: (stage, done) => { if (!o.json && done === 0) process.stderr.write(`  ${stage}…\n`); },
           });
           const proofFile = await prove(compiled.dir, { input_data: [input] }, { recipient: parseRecipient(o.recipient) });
-          writeFileSync(o.proofOut, JSON.stringify(proofFile, null, 2) + '\n');
+          writeOutputFile(o.proofOut, JSON.stringify(proofFile, null, 2) + '\n', 'proof.json');
           const proven = model.describe(proofFile.outputs[0] ?? [], card);
           const md = compiled.metadata;
           result['proof'] = { file: o.proofOut, circuit_id: md.id, security: md.security, constraints: md.constraints, proven: proven.value, timings: proofFile.timings };

@@ -1,17 +1,19 @@
 import { nowMs } from '../zkml/prove/clock.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { PROVER_KINDS, type ProverKind } from '../zkml/prove/kinds.js';
 import { ONE_SHOT_KEY_OPTIONS } from '../zkml/prove/native/addon.js';
+import { checkOutputFile, writeOutputFile } from '../zkml/out-path.js';
 import { printLine } from './sync-output.js';
 
 /** Read a JSON file given on the command line, with a clear error (read synchronously: small, and a one-shot `zkinfer prove` then never loads node:fs/promises, bundle.ts). */
 export async function readJsonArg(path: string, what: string): Promise<unknown> {
   let text: string;
   try { text = readFileSync(path, 'utf8'); } catch (cause) { throw new InvalidInputError(`cannot read ${what} ${path}`, { cause }); }
-  try { return JSON.parse(text) as unknown; } catch (cause) { throw new InvalidInputError(`${what} ${path} is not valid JSON`, { cause }); }
+  // a leading byte-order mark (Windows Notepad's UTF-8) is not part of the JSON
+  try { return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown; } catch (cause) { throw new InvalidInputError(`${what} ${path} is not valid JSON`, { cause }); }
 }
 
 /**
@@ -31,6 +33,7 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
       if (!PROVER_KINDS.includes(o.prover as ProverKind)) throw new InvalidInputError(`--prover must be one of ${PROVER_KINDS.join(', ')}, got "${o.prover}"`);
       const { parseRecipient } = await import('../zkml/witness/inputs.js');
       const recipient = parseRecipient(o.recipient);
+      checkOutputFile(o.out, 'proof.json');
       const input = await readJsonArg(o.input, 'input file');
       const { InThreadProver, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
       // one proof: prove in this thread rather than start a worker that loads everything again, with the key loaded for
@@ -39,7 +42,7 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
       try {
         const t0 = nowMs();
         const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { pool, recipient });
-        writeFileSync(o.out, JSON.stringify(file, null, 1) + '\n');
+        writeOutputFile(o.out, JSON.stringify(file, null, 1) + '\n', 'proof.json');
         // written synchronously to fd 1 (sync-output.ts): a one-shot process then never builds process.stdout
         if (file.security === 'INSECURE-DEV') printLine('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
         printLine(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);

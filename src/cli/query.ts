@@ -61,7 +61,7 @@ export function registerQuery(program: Command): void {
       }
       let input: unknown;
       try {
-        input = JSON.parse(text);
+        input = JSON.parse(text.replace(/^\uFEFF/, '')); // a UTF-8 byte-order mark is not JSON
       } catch (cause) {
         throw new InvalidInputError(`--input ${f.input} is not valid JSON`, { hint: 'GET /v1/circuits on the validator shows the input JSON Schema', cause });
       }

@@ -39,6 +39,9 @@ export function registerTrain(program: Command): void {
         import('cli-progress'), import('../models/save.js'), import('../models/staking/generate.js'), import('../models/staking/csv.js'), import('../models/zoo.js'),
       ]);
       const model = getZooModel(name);
+      // refused before training, never a recursive mkdir on a path like /proc/x (docs/zkml-compile.md "Output directory")
+      const { checkOutputDir } = await import('../zkml/out-path.js');
+      checkOutputDir(resolve(o.out ?? `trained/${name}`), o.out ?? `trained/${name}`);
       const seed = intOption('--seed', o.seed, 0)!;
       const epochs = intOption('--epochs', o.epochs, 1);
       const count = intOption('--count', o.count, 20);

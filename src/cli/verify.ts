@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
@@ -5,7 +6,9 @@ import { readJsonArg } from './prove.js';
 
 /**
  * `zkinfer verify DIR PROOF.json [--input INPUT.json]` — exit 0 valid, 1 invalid, 2 error. With several proof
- * files: one batch check (docs/zkml-prove.md, batch verification), a line per file, exit 1 when any is invalid.
+ * files: one batch check (docs/zkml-prove.md, batch verification), a line per file, exit 1 when any is invalid and
+ * 2 when any file is not a proof file at all (as `verify DIR FILE` alone). With --json an error is a JSON object
+ * on stdout too.
  */
 export function registerVerify(program: Command): void {
   program
@@ -17,13 +20,15 @@ export function registerVerify(program: Command): void {
     .option('--recipient <address>', 'with --input: the recipient the proof must be bound to (default 0)', '0')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, proofPaths: string[], o: { input?: string; recipient: string; json?: boolean }) => {
-      const [{ verifyFile }, { releaseSnarkjsCurve }, { parseRecipient }] = await Promise.all([
+      const [{ verifyFile, parseProofFile }, { releaseSnarkjsCurve }, { parseRecipient }] = await Promise.all([
         import('../zkml/verify/index.js'), import('../zkml/prove/curve.js'), import('../zkml/witness/inputs.js'),
       ]);
       try {
         if (proofPaths.length > 1) {
           const { verifyFilesBatch } = await import('../zkml/verify/batch-files.js');
-          process.exitCode = await verifyFilesBatch(resolveCircuitDir(dir), proofPaths, o);
+          const code = await verifyFilesBatch(resolveCircuitDir(dir), proofPaths, o);
+          // a file that is no proof file is an error (2), as it is alone; each is listed above with its reason
+          process.exitCode = code !== 0 && proofPaths.some((p) => !isProofFile(p, parseProofFile)) ? 2 : code;
           return;
         }
         const proofPath = proofPaths[0]!;
@@ -46,10 +51,22 @@ export function registerVerify(program: Command): void {
         process.exitCode = r.valid ? 0 : 1;
       } catch (err) {
         // Exit code 1 means "invalid proof"; anything that stopped verification is an error (2).
-        console.error(`error: ${err instanceof ZkinferError ? err.describe() : err instanceof Error ? err.message : String(err)}`);
+        const message = err instanceof Error ? err.message : String(err);
+        console.error(`error: ${err instanceof ZkinferError ? err.describe() : message}`);
+        if (o.json) console.log(JSON.stringify({ valid: false, error: { code: err instanceof ZkinferError ? err.code : 'INTERNAL', message, ...(err instanceof ZkinferError && err.hint ? { hint: err.hint } : {}) } }));
         process.exitCode = 2;
       } finally {
         await releaseSnarkjsCurve();
       }
     });
+}
+
+/** Whether `path` reads as a proof file (the check `verify DIR FILE` makes before anything else). */
+function isProofFile(path: string, parse: (x: unknown) => unknown): boolean {
+  try {
+    parse(readFileSync(path, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }

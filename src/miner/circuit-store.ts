@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { loadArtifacts, type LoadedArtifacts } from '../zkml/artifacts/index.js';
 import { devPtauPathOf } from '../zkml/setup/dev-ptau.js';
-import { readCompileSource, sourceToWire } from '../zkml/source.js';
+import { CompileSourceError, readCompileSource, sourceToWire, type CompileSource } from '../zkml/source.js';
 import { SynapseParsingError } from '../protocol/errors.js';
 import { PriorityGate } from '../protocol/priority-gate.js';
 
@@ -63,7 +63,14 @@ export async function servedArtifacts(store: CircuitStore, circuitId: string, in
   if (!c) throw new SynapseParsingError(`unknown circuit_id ${circuitId || '(empty)'}: this miner serves ${store.ids().join(', ') || 'no circuits'}`);
   const base = { metadata: JSON.stringify(c.artifacts.metadata), verification_key: JSON.stringify(c.artifacts.vk) };
   if (!includeSource) return base;
-  const source = await readCompileSource(c.artifacts.dir);
+  let source: CompileSource | undefined;
+  try {
+    source = await readCompileSource(c.artifacts.dir, c.artifacts.metadata.modelSha256);
+  } catch (e) {
+    // served as is, the source would fail the validator's audit-by-recompile (docs/competitions.md)
+    if (e instanceof CompileSourceError) throw new SynapseParsingError(`circuit ${circuitId.slice(0, 16)}…: ${e.message}; recompile it with zkinfer compile to submit it`, { cause: e });
+    throw e;
+  }
   if (!source) throw new SynapseParsingError(`circuit ${circuitId.slice(0, 16)}… has no source/ (compiled before zkinfer kept sources): recompile it with zkinfer compile to submit it`);
   const devPtau = c.artifacts.metadata.security === 'INSECURE-DEV' ? devPtauPathOf(c.artifacts.metadata.ptau.source) : undefined;
   return {

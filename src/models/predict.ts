@@ -23,7 +23,7 @@ export interface Prediction {
 /** Read and parse a JSON input file, with a typed error. */
 export function readJsonFile(file: string): unknown {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')); // a UTF-8 byte-order mark is not JSON
   } catch (err) {
     throw new InvalidInputError(`cannot read ${file} as JSON: ${(err as Error).message}`, { hint: 'pass a JSON file (see models/staking-lstm/example-input.json)' });
   }

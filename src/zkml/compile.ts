@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import { VERSION } from '../version.js';
@@ -27,6 +27,9 @@ import { packedPublicLayout } from './format/layout.js';
 import { inputWidths, packPlan, packValues } from './format/packing.js';
 import { writeCompileSource } from './source.js';
 import { sha256Hex } from './format/circuit-id-node.js';
+import { onnx } from './onnx/proto.js';
+import { checkOutputDir } from './out-path.js';
+import { COMPILE_KEY_FILE, openBuildDir } from './build-dir.js';
 
 export type CompileProgress = (stage: string, done: number, total: number) => void;
 
@@ -56,6 +59,11 @@ export interface CompileOptions {
   dims?: Record<string, number>;
   /** Notes from the importer (e.g. a symbolic dimension set to 1). */
   onNote?: (message: string) => void;
+  /**
+   * Called with a synchronous cleanup while the temporary build directory exists, and with undefined once it is gone
+   * (moved into `outDir` or removed): the CLI runs the cleanup on Ctrl-C (docs/zkml-compile.md "Output directory").
+   */
+  onBuildDir?: (cleanupSync: (() => void) | undefined) => void;
 }
 
 export interface QuantError {
@@ -179,6 +187,7 @@ export async function lowerModelFile(modelPath: string, opts: LowerFileOptions) 
   const precisionName = parsePrecision(opts.precision);
   const preset = PRESETS[precisionName];
   progress('import', 0, 1);
+  if (opts.dims && Object.keys(opts.dims).length > 0) await checkDimNames(modelPath, opts.dims);
   const model = await importOnnxFile(modelPath, opts.name, { ...(opts.dims ? { dims: opts.dims } : {}), ...(opts.onNote ? { onNote: opts.onNote } : {}) });
   const graph = model.graph;
   progress('import', 1, 1);
@@ -212,14 +221,14 @@ export type LoweredFile = Awaited<ReturnType<typeof lowerModelFile>>;
 export async function compile(modelPath: string, opts: CompileOptions): Promise<CompileResult> {
   const progress: CompileProgress = opts.onProgress ?? (() => {});
   const dir = resolve(opts.outDir);
+  // a path that cannot become the output directory is refused before the expensive steps (docs/zkml-compile.md "Output directory")
+  checkOutputDir(dir, opts.outDir);
   const stageTimes: Array<[string, number]> = [];
   let t = performance.now();
   const lap = (stage: string) => { const now = performance.now(); stageTimes.push([stage, (now - t) / 1000]); t = now; };
   const lowered = await lowerModelFile(modelPath, opts);
   const { model, graph, samples, variant, precisionName, low, layout } = lowered;
   lap('import + quantize');
-  // what the circuit is a function of, so a competition validator can recompile it (docs/competitions.md)
-  await writeCompileSource(dir, modelPath, opts);
   if (opts.ptau && !existsSync(opts.ptau)) {
     throw new InvalidInputError(`powers-of-tau file ${opts.ptau} does not exist`, { hint: 'pass a prepared ceremony .ptau (e.g. powersOfTau28_hez_final_16.ptau), or omit --ptau for INSECURE-DEV keys' });
   }
@@ -241,62 +250,99 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     // per-input scales (docs/zkml-compile.md "Per-tensor scales"); absent when all are the working scale (keys stay as before)
     ...(low.inputs.some((i) => i.scale !== low.scale) ? { inputScales: low.inputs.map((i) => i.scale) } : {}),
   })).digest('hex');
-  const keyFile = join(dir, 'compile-key.txt');
+  const keyFile = join(dir, COMPILE_KEY_FILE);
+  let reuse: CircuitMetadata | undefined;
   if (existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim() === key) {
     try {
-      const { metadata } = await loadArtifacts(dir);
-      progress('cached', 1, 1);
-      return { dir, metadata, cached: true, stageTimes };
+      reuse = (await loadArtifacts(dir)).metadata;
     } catch {
       // fall through: recompile over a damaged directory
     }
   }
 
-  progress('error', 0, 1);
-  const ref = await runOnnxRuntime(model.bytes, graph, samples);
-  const error = errorOf(low, samples, ref.map((outs) => outs.flatMap((o) => Array.from(o))));
-  progress('error', 1, 1);
-  lap('error vs onnxruntime');
+  // everything is written into a build directory and moved into `dir` only at the end (docs/zkml-compile.md "Output directory")
+  const build = openBuildDir(dir, opts.outDir);
+  opts.onBuildDir?.(build.cleanupSync);
+  try {
+    // what the circuit is a function of, so a competition validator can recompile it (docs/competitions.md)
+    await writeCompileSource(build.path, model.bytes, opts);
+    if (reuse) {
+      build.commitSync('source'); // the artifacts are this compile's already; its source/ is refreshed
+      progress('cached', 1, 1);
+      return { dir, metadata: reuse, cached: true, stageTimes };
+    }
+    const out = build.path;
 
-  // constraints straight from the program, with the witness of the first sample for the self-check
-  await mkdir(dir, { recursive: true });
-  const first = sampleInts(low, samples[0]!);
-  const circ = emitProgram(low.program, { inputs: first, constraints: true, onProgress: (d, n) => progress('constraints', d, n) });
-  const r1csPath = join(dir, ARTIFACT_FILES.r1cs), programPath = join(dir, ARTIFACT_FILES.program);
-  await writeR1csFile(r1csPath, circ);
-  await writeSymFile(join(dir, ARTIFACT_FILES.sym), circ);
-  await writeFile(programPath, programJson);
-  await writeFile(join(dir, ARTIFACT_FILES.circom), exportReadableCircom(low.program, { nodeOps: low.nodeOps }));
-  await rm(join(dir, ARTIFACT_FILES.wasm), { force: true });
-  await rm(join(dir, 'build'), { recursive: true, force: true });
-  lap('constraints');
-  progress('self-check', 0, 1);
-  selfCheck(low, circ, first, constraints);
-  progress('self-check', 1, 1);
-  lap('self-check');
-  await recordProgramTape(low.program, programSha);
-  lap('witness tape');
+    progress('error', 0, 1);
+    const ref = await runOnnxRuntime(model.bytes, graph, samples);
+    const error = errorOf(low, samples, ref.map((outs) => outs.flatMap((o) => Array.from(o))));
+    progress('error', 1, 1);
+    lap('error vs onnxruntime');
 
-  const setup = await setupCircuit({
-    r1csPath, programPath, outDir: dir,
-    ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), onProgress: progress,
+    // constraints straight from the program, with the witness of the first sample for the self-check
+    const first = sampleInts(low, samples[0]!);
+    const circ = emitProgram(low.program, { inputs: first, constraints: true, onProgress: (d, n) => progress('constraints', d, n) });
+    const r1csPath = join(out, ARTIFACT_FILES.r1cs), programPath = join(out, ARTIFACT_FILES.program);
+    await writeR1csFile(r1csPath, circ);
+    await writeSymFile(join(out, ARTIFACT_FILES.sym), circ);
+    await writeFile(programPath, programJson);
+    await writeFile(join(out, ARTIFACT_FILES.circom), exportReadableCircom(low.program, { nodeOps: low.nodeOps }));
+    lap('constraints');
+    progress('self-check', 0, 1);
+    selfCheck(low, circ, first, constraints);
+    progress('self-check', 1, 1);
+    lap('self-check');
+    await recordProgramTape(low.program, programSha);
+    lap('witness tape');
+
+    const setup = await setupCircuit({
+      r1csPath, programPath, outDir: out,
+      ...(opts.ptau ? { ptauPath: opts.ptau } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), onProgress: progress,
+    });
+    lap('setup');
+
+    const metadata = await writeArtifacts(out, {
+      name: graph.name,
+      modelSha256: model.sha256,
+      security: setup.security,
+      ptau: setup.ptau,
+      constraints: setup.constraints,
+      ops: opsTable(low),
+      ...circuitInterface(lowered),
+      error,
+      precision: precisionName,
+      tableVariant: variant,
+    });
+    await writeFile(join(out, COMPILE_KEY_FILE), key + '\n');
+    build.commitSync('all');
+    return { dir, metadata, cached: false, stageTimes };
+  } finally {
+    build.cleanupSync();
+    opts.onBuildDir?.(undefined);
+  }
+}
+
+/**
+ * Every `--dim NAME` must name a symbolic dimension of the model's inputs (docs/zkml-compile.md "Symbolic
+ * dimensions"): a typo would otherwise leave the dimension at 1 without a word. A file that does not decode is left to
+ * the importer's own error.
+ */
+async function checkDimNames(modelPath: string, dims: Record<string, number>): Promise<void> {
+  let names: Set<string>;
+  try {
+    const g = onnx.ModelProto.decode(await readFile(modelPath)).graph;
+    const inits = new Set((g?.initializer ?? []).map((i) => i.name));
+    names = new Set((g?.input ?? []).filter((vi) => !inits.has(vi.name)).flatMap((vi) => (vi.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimParam ?? '')).filter((d) => d !== ''));
+  } catch {
+    return;
+  }
+  const unknown = Object.keys(dims).filter((d) => !names.has(d));
+  if (unknown.length === 0) return;
+  const known = [...names];
+  throw new InvalidInputError(`--dim ${unknown.map((d) => `"${d}"`).join(', ')}: ${modelPath} has no such symbolic dimension; ${known.length ? `its symbolic dimensions are ${known.map((d) => `"${d}"`).join(', ')}` : 'it has no symbolic dimensions'}`, {
+    hint: known.length ? `e.g. --dim ${known[0]}=4` : 'drop --dim: every input dimension of this model is fixed',
+    details: { unknown, symbolicDims: known },
   });
-  lap('setup');
-
-  const metadata = await writeArtifacts(dir, {
-    name: graph.name,
-    modelSha256: model.sha256,
-    security: setup.security,
-    ptau: setup.ptau,
-    constraints: setup.constraints,
-    ops: opsTable(low),
-    ...circuitInterface(lowered),
-    error,
-    precision: precisionName,
-    tableVariant: variant,
-  });
-  await writeFile(keyFile, key + '\n');
-  return { dir, metadata, cached: false, stageTimes };
 }
 
 /** BN254's scalar field has 2-adicity 28: no Groth16 domain (and no powers of tau) beyond 2^28. */

@@ -3,9 +3,12 @@
  * the ONNX model, the calibration data and the options the program depends on — kept in `<artifacts>/source/` so a
  * competition validator can recompile the same R1CS with its own zkinfer and check the proving key against it.
  */
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ZkinferError } from '../errors/base.js';
+import { readMetadata } from './artifacts/index.js';
 import { PrecisionSchema, type Precision } from './quantize/precision.js';
 
 export const SOURCE_DIR = 'source';
@@ -31,11 +34,12 @@ export interface CompileSource {
 
 type SourceFlags = { name?: string; precision?: Precision; scale?: number; outputScale?: number; dims?: Record<string, number>; calibration?: string };
 
-/** Write `<dir>/source/` for a compile of `modelPath` with `opts`. */
-export async function writeCompileSource(dir: string, modelPath: string, opts: SourceFlags): Promise<void> {
+/** Write `<dir>/source/` for a compile of `model` (its path, or the very bytes compiled) with `opts`. */
+export async function writeCompileSource(dir: string, model: string | Uint8Array, opts: SourceFlags): Promise<void> {
   const d = join(dir, SOURCE_DIR);
   await mkdir(d, { recursive: true });
-  await copyFile(modelPath, join(d, SOURCE_FILES.model));
+  if (typeof model === 'string') await copyFile(model, join(d, SOURCE_FILES.model));
+  else await writeFile(join(d, SOURCE_FILES.model), model);
   if (opts.calibration) await copyFile(opts.calibration, join(d, SOURCE_FILES.calibration));
   else await rm(join(d, SOURCE_FILES.calibration), { force: true });
   const options: CompileSourceOptions = CompileSourceOptionsSchema.parse({
@@ -49,8 +53,20 @@ export async function writeCompileSource(dir: string, modelPath: string, opts: S
   await writeFile(join(d, SOURCE_FILES.options), JSON.stringify(options, null, 1) + '\n');
 }
 
-/** Read `<dir>/source/` (undefined when the circuit was compiled before sources were kept). */
-export async function readCompileSource(dir: string): Promise<CompileSource | undefined> {
+/** `source/model.onnx` is not the model the circuit was compiled from (docs/competitions.md "Auditing a submission"). */
+export class CompileSourceError extends ZkinferError {
+  override readonly name = 'CompileSourceError';
+  constructor(message: string, opts: { details?: Record<string, unknown> } = {}) {
+    super('SOURCE_MISMATCH', message, { ...opts, hint: 'recompile the circuit with `zkinfer compile` from its model (source/ was edited or left by another compile)' });
+  }
+}
+
+/**
+ * Read `<dir>/source/` (undefined when the circuit was compiled before sources were kept). Its model must be the one
+ * the circuit was compiled from: sha256(source/model.onnx) = `modelSha256` (default: metadata.json's), else a
+ * CompileSourceError — a validator recompiling another model would reject the submission.
+ */
+export async function readCompileSource(dir: string, modelSha256?: string): Promise<CompileSource | undefined> {
   const d = join(dir, SOURCE_DIR);
   let options: CompileSourceOptions;
   try {
@@ -58,8 +74,14 @@ export async function readCompileSource(dir: string): Promise<CompileSource | un
   } catch {
     return undefined;
   }
+  const model = await readFile(join(d, SOURCE_FILES.model));
+  const want = modelSha256 ?? (await readMetadata(dir)).modelSha256;
+  const got = createHash('sha256').update(model).digest('hex');
+  if (got !== want) {
+    throw new CompileSourceError(`${join(d, SOURCE_FILES.model)} has sha256 ${got}, but the circuit was compiled from a model with sha256 ${want} (metadata.modelSha256)`, { details: { expected: want, actual: got } });
+  }
   return {
-    model: await readFile(join(d, SOURCE_FILES.model)),
+    model,
     ...(options.calibration ? { calibration: await readFile(join(d, SOURCE_FILES.calibration), 'utf8') } : {}),
     options,
   };

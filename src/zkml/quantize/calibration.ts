@@ -31,7 +31,7 @@ export function samplesFromInputData(graph: GraphIR, data: number[][], source: s
 export async function readSamplesFile(graph: GraphIR, path: string): Promise<Sample[]> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, '')); // a UTF-8 byte-order mark is not JSON
   } catch (cause) {
     throw new InvalidInputError(`cannot read ${path} as JSON`, { hint: 'pass a file like {"input_data": [[0.1, 0.2, ...]]}', cause });
   }
