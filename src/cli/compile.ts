@@ -47,7 +47,7 @@ export function registerCompile(program: Command): void {
         ...(o.calibration ? { calibration: o.calibration } : {}),
         ...(o.name ? { name: o.name } : {}),
         dims,
-        onNote: (msg) => { progress.end(); process.stderr.write(`note: ${msg}\n`); },
+        onNote: (msg) => { progress.end(); process.stderr.write(msg.startsWith('warning: ') ? `${msg}\n` : `note: ${msg}\n`); },
         onProgress: progress,
         onBuildDir,
         onEstimate: (e) => { progress.end(); process.stderr.write(`estimate: ${e.constraints} constraints, ${e.publicSignals} public signals → ptau 2^${e.power}\n`); },

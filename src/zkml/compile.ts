@@ -276,6 +276,9 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     progress('error', 0, 1);
     const ref = await runOnnxRuntime(model.bytes, graph, samples);
     const error = errorOf(low, samples, ref.map((outs) => outs.flatMap((o) => Array.from(o))));
+    // above the preset's goal: warn, not fail (a model may miss it; docs/zkml-compile.md "Error goal warning")
+    const goal = errorGoal(PRESETS[precisionName], ref.flat().reduce((m, o) => o.reduce((a, v) => Math.max(a, Math.abs(v)), m), 0));
+    if (error.maxAbs > goal) opts.onNote?.(`warning: max error vs onnxruntime ${error.maxAbs.toExponential(3)} is above the ${precisionName} preset's goal ${goal.toExponential(3)}: the circuit may not compute what the model does (docs/zkml-compile.md "Error goal warning")`);
     progress('error', 1, 1);
     lap('error vs onnxruntime');
 

@@ -1,12 +1,7 @@
 import type { AttrValue } from './graph.js';
-import { sizeOf, stridesOf, tensor, type Tensor } from './tensor.js';
+import { checkedSize, KernelError, MAX_TENSOR_ELEMENTS, sizeOf, stridesOf, tensor, TensorLimitError, type Tensor } from './tensor.js';
 
-/** A kernel cannot run this node as configured (bad attribute, unsupported variant); the caller names node and model. */
-export class KernelError extends Error {
-  constructor(message: string, readonly unsupported = true) {
-    super(message);
-  }
-}
+export { KernelError } from './tensor.js';
 
 export type Attrs = Record<string, AttrValue>;
 export type Kernel = (inputs: Array<Tensor | undefined>, attrs: Attrs) => Tensor[];
@@ -30,7 +25,7 @@ export function broadcast(sa: number[], sb: number[]): { shape: number[]; ia: In
     if (d !== e && d !== 1 && e !== 1) throw new KernelError(`shapes [${sa}] and [${sb}] do not broadcast`, false);
     return Math.max(d, e);
   });
-  const n = sizeOf(shape);
+  const n = checkedSize(shape);
   const ia = new Int32Array(n), ib = new Int32Array(n);
   const sta = stridesOf(pa), stb = stridesOf(pb);
   const idx = new Array<number>(r).fill(0);
@@ -71,6 +66,7 @@ export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 export function transpose(x: Tensor, perm?: number[]): Tensor {
   const r = x.shape.length;
   const p = perm ?? x.shape.map((_, i) => r - 1 - i);
+  if (p.length !== r || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) throw new KernelError(`perm [${p}] is not a permutation of the ${r} axes of [${x.shape}]`, false);
   const shape = p.map((i) => x.shape[i]!);
   const out = tensor(shape);
   const st = stridesOf(x.shape);
@@ -162,9 +158,21 @@ function reshapeTo(x: Tensor, shape: number[]): Tensor {
 function reshape([x, s]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
   const X = need(x, 'data'), S = need(s, 'shape');
   const allowZero = int(at, 'allowzero', 0);
-  const shape = Array.from(S.data, (d, i) => (d === 0 && !allowZero ? X.shape[i]! : d));
+  const target = Array.from(S.data);
+  if (target.some((d) => !Number.isInteger(d) || d < -1)) throw new KernelError(`shape [${target}] has an entry that is not an integer ≥ −1`, false);
+  if (target.filter((d) => d === -1).length > 1) throw new KernelError(`shape [${target}] has more than one −1`, false);
+  const shape = target.map((d, i) => {
+    if (d !== 0 || allowZero) return d;
+    if (i >= X.shape.length) throw new KernelError(`shape [${target}]: entry ${i} is 0 (copy) but the input [${X.shape}] has rank ${X.shape.length}`, false);
+    return X.shape[i]!;
+  });
   const neg = shape.indexOf(-1);
-  if (neg >= 0) shape[neg] = X.data.length / sizeOf(shape.filter((d) => d !== -1));
+  if (neg >= 0) {
+    const rest = sizeOf(shape.filter((d) => d !== -1));
+    const inferred = rest === 0 ? NaN : X.data.length / rest;
+    if (!Number.isInteger(inferred)) throw new KernelError(`cannot reshape [${X.shape}] (${X.data.length} elements) to [${target}]: the −1 dimension is not a whole number`, false);
+    shape[neg] = inferred;
+  }
   return [reshapeTo(X, shape)];
 }
 
@@ -200,7 +208,15 @@ function unsqueeze([x, a]: Array<Tensor | undefined>, at: Attrs): Tensor[] {
 
 function concat(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
   const xs = inputs.filter((t): t is Tensor => t !== undefined);
-  const axis = normAxis(int(at, 'axis', 0), xs[0]!.shape.length);
+  if (xs.length === 0) throw new KernelError('Concat has no inputs', false);
+  const r = xs[0]!.shape.length;
+  const axis = normAxis(int(at, 'axis', 0), r);
+  if (!(axis >= 0 && axis < r)) throw new KernelError(`axis=${int(at, 'axis', 0)} out of range for rank ${r}`, false);
+  for (const t of xs) {
+    if (t.shape.length !== r || t.shape.some((d, i) => i !== axis && d !== xs[0]!.shape[i])) {
+      throw new KernelError(`inputs [${xs[0]!.shape}] and [${t.shape}] differ outside axis ${axis}`, false);
+    }
+  }
   const shape = [...xs[0]!.shape];
   shape[axis] = xs.reduce((s, t) => s + t.shape[axis]!, 0);
   const out = tensor(shape);
@@ -262,6 +278,7 @@ function slice(inputs: Array<Tensor | undefined>, at: Attrs): Tensor[] {
 
 function expand([x, s]: Array<Tensor | undefined>): Tensor[] {
   const X = need(x, 'input'), S = need(s, 'shape');
+  checkedSize(Array.from(S.data)); // every entry a non-negative integer (and the shape itself within the limit)
   const { shape, ia } = broadcast(X.shape, Array.from(S.data));
   const out = tensor(shape);
   for (let k = 0; k < out.data.length; k++) out.data[k] = X.data[ia[k]!]!;
@@ -277,8 +294,20 @@ function window2d(x: Tensor, at: Attrs, kernel: number[]): Window {
   const strides = ints(at, 'strides') ?? [1, 1];
   const pads = ints(at, 'pads') ?? [0, 0, 0, 0];
   const dilations = ints(at, 'dilations') ?? [1, 1];
+  // ONNX requires these positive (pads non-negative); a 0 stride would make the output unbounded (docs/zkml-compile.md "Refused models")
+  const positive = (name: string, v: number[], n: number): void => {
+    if (v.length !== n || v.some((d) => !Number.isInteger(d) || d < 1)) throw new KernelError(`${name} must be ${n} integers ≥ 1, got [${v}]`, false);
+  };
+  positive('kernel_shape', kernel, 2);
+  positive('strides', strides, 2);
+  positive('dilations', dilations, 2);
+  if (pads.length !== 4 || pads.some((d) => !Number.isInteger(d) || d < 0)) throw new KernelError(`pads must be 4 integers ≥ 0, got [${pads}]`, false);
   const [H, W] = [x.shape[2]!, x.shape[3]!];
   const outHW = [0, 1].map((i) => Math.floor(([H, W][i]! + pads[i]! + pads[i + 2]! - dilations[i]! * (kernel[i]! - 1) - 1) / strides[i]!) + 1);
+  if (outHW.some((d) => !(d >= 1))) throw new KernelError(`the window (kernel [${kernel}], dilations [${dilations}]) does not fit the padded input [${x.shape}]: output [${outHW}]`, false);
+  // the window work (one tap per output element and kernel position), bounded like a tensor: convTerms and pool list it
+  const work = x.shape[0]! * x.shape[1]! * outHW[0]! * outHW[1]! * kernel[0]! * kernel[1]!;
+  if (work > MAX_TENSOR_ELEMENTS) throw new TensorLimitError(work, `the window taps (input [${x.shape}], kernel [${kernel}], output [${outHW}])`);
   return { kernel, strides, pads, dilations, outHW };
 }
 
@@ -323,6 +352,8 @@ export function convTerms(xShape: number[], wShape: number[], at: Attrs): { shap
   if (C !== group * Cg || M % group !== 0) throw new KernelError(`group=${group} does not divide ${C} input / ${M} output channels`, false);
   const Mg = M / group;
   const [OH, OW] = win.outHW as [number, number];
+  const macs = N * M * OH * OW * Cg * K;
+  if (macs > MAX_TENSOR_ELEMENTS) throw new TensorLimitError(macs, `the multiply-adds of Conv [${xShape}] * [${wShape}]`);
   const terms: Array<{ m: number; pairs: Array<[number, number]> }> = [];
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
     const pairs: Array<[number, number]> = [];
@@ -847,8 +878,12 @@ export const KERNELS: Record<string, Kernel> = {
   },
   Range: ([a, b, d]) => {
     const s = need(a, 'start').data[0]!, e = need(b, 'limit').data[0]!, st = need(d, 'delta').data[0]!;
+    if (![s, e, st].every(Number.isFinite)) throw new KernelError(`Range(${s}, ${e}, ${st}) has a non-finite argument`, false);
+    if (st === 0) throw new KernelError('Range delta is 0', false);
     const n = Math.max(Math.ceil((e - s) / st), 0);
-    return [tensor([n], Array.from({ length: n }, (_, i) => s + i * st))];
+    const out = tensor([n]);
+    for (let i = 0; i < n; i++) out.data[i] = s + i * st;
+    return [out];
   },
 };
 

@@ -1,12 +1,61 @@
+import { ZkinferError } from '../../errors/base.js';
+
 /** A dense tensor with a static shape, row-major. Integer tensors (shapes, indices) are stored as exact doubles. */
 export interface Tensor {
   shape: number[];
   data: Float64Array;
 }
 
+/**
+ * The most elements any one tensor may hold: graph inputs, initializers, folded constants and every intermediate
+ * (docs/zkml-compile.md "Size limit"). 2^24 = 16,777,216 elements (128 MiB as float64) — a 4096×4096 weight matrix
+ * fits, and a computed tensor that large would need far more constraints than the largest benchmarked circuit (2^22).
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 24;
+
+/**
+ * A tensor would hold more than MAX_TENSOR_ELEMENTS elements (docs/zkml-compile.md "Size limit"). `subject` names
+ * it (`tensor "y"`, `graph input "x"`), or names a count bounded the same way (`the multiply-adds of …`); `where` names the node.
+ */
+export class TensorLimitError extends ZkinferError {
+  override readonly name = 'TensorLimitError';
+  constructor(readonly elements: number, readonly subject?: string, readonly shape?: readonly number[], readonly where?: string) {
+    const n = Number.isFinite(elements) ? elements.toLocaleString('en-US') : String(elements);
+    const isTensor = !subject?.startsWith('the ');
+    super('TENSOR_TOO_LARGE', `${subject ?? 'a tensor'}${shape ? ` of shape [${shape.join(', ')}]` : ''}${where ? ` at ${where}` : ''} would ${isTensor ? `hold ${n} elements` : `be ${n}`}, over the limit of ${MAX_TENSOR_ELEMENTS.toLocaleString('en-US')} elements (docs/zkml-compile.md "Size limit")`, {
+      hint: 'each tensor of a model may hold at most 2^24 elements; check the model\'s shapes (and any --dim)',
+      details: { elements, limit: MAX_TENSOR_ELEMENTS, ...(subject ? { subject } : {}), ...(shape ? { shape: [...shape] } : {}), ...(where ? { where } : {}) },
+    });
+  }
+}
+
+/**
+ * A kernel cannot run a node as configured (a bad attribute or shape, an unsupported variant); the importer names the
+ * node and model. `unsupported`: the op variant is valid ONNX that zkinfer does not implement (else the model is wrong).
+ */
+export class KernelError extends Error {
+  constructor(message: string, readonly unsupported = true) {
+    super(message);
+  }
+}
+
 /** Number of elements of a shape. */
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The element count of `shape`, checked before anything is allocated: every dimension a non-negative integer
+ * (KernelError) and the count within MAX_TENSOR_ELEMENTS (TensorLimitError, naming `name` if given).
+ */
+export function checkedSize(shape: readonly number[], name?: string): number {
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new KernelError(`invalid shape [${shape.join(', ')}]: dimension ${d} is not a non-negative integer`, false);
+    n *= d;
+  }
+  if (n > MAX_TENSOR_ELEMENTS) throw new TensorLimitError(n, name, shape);
+  return n;
 }
 
 /** Row-major strides of a shape. */
@@ -16,11 +65,12 @@ export function stridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
+/** A tensor of `shape` (zeros, or `data`), its size checked first (checkedSize). */
 export function tensor(shape: number[], data?: ArrayLike<number>): Tensor {
-  const n = sizeOf(shape);
+  const n = checkedSize(shape);
   const d = new Float64Array(n);
   if (data) {
-    if (data.length !== n) throw new RangeError(`tensor data has ${data.length} values, shape [${shape}] needs ${n}`);
+    if (data.length !== n) throw new KernelError(`tensor data has ${data.length} values, shape [${shape}] needs ${n}`, false);
     d.set(data);
   }
   return { shape: [...shape], data: d };

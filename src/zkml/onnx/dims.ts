@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../errors/base.js';
+import { MAX_TENSOR_ELEMENTS } from '../ir/tensor.js';
 
 /**
  * Parse `--dim NAME=N` values (repeatable) into symbolic-dimension sizes for the importer
@@ -11,6 +12,9 @@ export function parseDimOptions(values: readonly string[]): Record<string, numbe
     const n = m ? Number(m[2]) : NaN;
     if (!m || !(n >= 1 && Number.isSafeInteger(n))) {
       throw new InvalidInputError(`--dim "${v}" is not NAME=N with N a positive integer`, { hint: 'e.g. --dim batch_size=1 --dim seq_len=5' });
+    }
+    if (n > MAX_TENSOR_ELEMENTS) {
+      throw new InvalidInputError(`--dim "${v}": ${m[2]} is over the limit of ${MAX_TENSOR_ELEMENTS} elements a tensor may hold (docs/zkml-compile.md "Size limit")`, { hint: 'e.g. --dim batch_size=1 --dim seq_len=5' });
     }
     dims[m[1]!] = n;
   }

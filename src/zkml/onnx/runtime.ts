@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { GraphIR, IRValueInfo } from '../ir/graph.js';
+import { OnnxParseError } from './errors.js';
 
 /** onnxruntime's name of each ONNX integer / double element type (TensorProto.DataType). */
 const ORT_TYPES: Record<number, { type: string; make: (xs: number[]) => ArrayLike<number | bigint> }> = {
@@ -24,17 +25,44 @@ function feed(vi: IRValueInfo, xs: number[]): ort.Tensor {
 
 /** Run the original ONNX model in onnxruntime-node (float32) on one sample: flat inputs in, flat outputs out. */
 export async function runOnnxRuntime(bytes: Uint8Array, graph: GraphIR, samples: number[][][]): Promise<Float64Array[][]> {
-  const session = await ort.InferenceSession.create(bytes);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes);
+  } catch (err) {
+    throw ortError(graph, 'cannot load this model', err);
+  }
   try {
     const results: Float64Array[][] = [];
     for (const sample of samples) {
       const feeds: Record<string, ort.Tensor> = {};
       graph.inputs.forEach((vi, i) => { feeds[vi.name] = feed(vi, sample[i]!); });
-      const out = await session.run(feeds, graph.outputs.map((o) => o.name));
-      results.push(graph.outputs.map((o) => Float64Array.from(out[o.name]!.data as ArrayLike<number | bigint | boolean>, Number)));
+      let out: ort.InferenceSession.OnnxValueMapType;
+      try {
+        out = await session.run(feeds, graph.outputs.map((o) => o.name));
+      } catch (err) {
+        throw ortError(graph, 'cannot run this model', err);
+      }
+      results.push(graph.outputs.map((o) => {
+        const t = out[o.name];
+        if (!t) throw ortError(graph, `gave no output "${o.name}" for this model`, undefined);
+        return Float64Array.from(t.data as ArrayLike<number | bigint | boolean>, Number);
+      }));
     }
     return results;
   } finally {
-    await session.release();
+    await session.release().catch(() => {});
   }
+}
+
+/**
+ * onnxruntime refused a model the importer accepted (docs/zkml-compile.md "Refused models"): a typed error with
+ * onnxruntime's own first line, not its stack.
+ */
+function ortError(graph: GraphIR, what: string, err: unknown): OnnxParseError {
+  const msg = err instanceof Error ? err.message : err === undefined ? '' : String(err);
+  // onnxruntime prefixes its messages with a source path and line ("/onnxruntime_src/…:46 void …] "): keep the reason
+  const reason = msg.replace(/^[^\n]*?\]\s*/, '').split('\n')[0]!.trim();
+  return new OnnxParseError(`onnxruntime ${what} (model "${graph.name}")${reason ? `: ${reason}` : ''}`, {
+    hint: 'zkinfer measures every circuit against onnxruntime; fix the model so that onnxruntime runs it', cause: err,
+  });
 }

@@ -3,7 +3,7 @@ import type { Tensor } from '../ir/tensor.js';
 
 const { onnx } = onnxProto;
 
-export type AttrInput = number | string | number[] | Tensor | { floats: number[] } | { float: number };
+export type AttrInput = number | string | number[] | string[] | Tensor | { floats: number[] } | { float: number };
 
 /**
  * A small ONNX graph builder: declare inputs, add initializers and nodes, name outputs, then `toBytes()`.
@@ -16,7 +16,8 @@ export type AttrInput = number | string | number[] | Tensor | { floats: number[]
  * b.output('y', [1, 3]);
  * writeFileSync('mlp.onnx', b.toBytes());
  * ```
- * Integer-valued attributes are written as INT/INTS; use `{ float: 1 }` / `{ floats: [...] }` to force floats.
+ * Integer-valued attributes are written as INT/INTS, string lists as STRINGS; use `{ float: 1 }` / `{ floats: [...] }`
+ * to force floats.
  */
 export class OnnxBuilder {
   private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
@@ -75,7 +76,10 @@ export class OnnxBuilder {
     const attribute = Object.entries(attrs).map(([k, v]): onnxProto.onnx.IAttributeProto => {
       if (typeof v === 'string') return { name: k, type: T.STRING, s: new TextEncoder().encode(v) };
       if (typeof v === 'number') return Number.isInteger(v) ? { name: k, type: T.INT, i: v } : { name: k, type: T.FLOAT, f: v };
-      if (Array.isArray(v)) return v.every(Number.isInteger) ? { name: k, type: T.INTS, ints: v } : { name: k, type: T.FLOATS, floats: v };
+      if (Array.isArray(v)) {
+        if (v.length > 0 && v.every((e) => typeof e === 'string')) return { name: k, type: T.STRINGS, strings: v.map((e) => new TextEncoder().encode(e)) };
+        return v.every(Number.isInteger) ? { name: k, type: T.INTS, ints: v as number[] } : { name: k, type: T.FLOATS, floats: v as number[] };
+      }
       if ('floats' in v) return { name: k, type: T.FLOATS, floats: v.floats };
       if ('float' in v) return { name: k, type: T.FLOAT, f: v.float };
       return { name: k, type: T.TENSOR, t: OnnxBuilder.floatTensor(k, v.shape, v.data) };
