@@ -25,6 +25,18 @@ import { DEFAULT_DEVNET_URL } from './defaults.js';
 
 export { DEFAULT_DEVNET_PORT, DEFAULT_DEVNET_URL } from './defaults.js';
 
+/**
+ * How long one call may wait for the node's whole answer (docs/chain.md "RPC client"): a node that accepts the
+ * connection and never answers would otherwise hold its caller for ever (a miner's metagraph refresh, and with it
+ * every request its axon judges).
+ */
+export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
+
+export interface RpcChainOptions {
+  /** Per-call limit, ms (default DEFAULT_RPC_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
 export class RpcChain implements DevChain {
   readonly url: string;
   readonly genesis: string;
@@ -35,33 +47,41 @@ export class RpcChain implements DevChain {
   private reconnect: NodeJS.Timeout | undefined;
   private closed = false;
 
-  private constructor(url: string, genesis: string) {
+  private constructor(url: string, genesis: string, private readonly timeoutMs: number) {
     this.url = url.replace(/\/+$/, '');
     this.genesis = genesis;
   }
 
   /** Connect to a devnet node (checks it answers). */
-  static async connect(url: string = process.env.ZKINFER_DEVNET_URL ?? DEFAULT_DEVNET_URL): Promise<RpcChain> {
+  static async connect(url: string = process.env.ZKINFER_DEVNET_URL ?? DEFAULT_DEVNET_URL, opts: RpcChainOptions = {}): Promise<RpcChain> {
     await cryptoWaitReady();
-    const probe = new RpcChain(url, '');
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+    const probe = new RpcChain(url, '', timeoutMs);
     const info = InfoSchema.parse(await probe.call('chain_info'));
-    return new RpcChain(url, info.genesis);
+    return new RpcChain(url, info.genesis, timeoutMs);
   }
 
   /** One JSON-RPC call over HTTP. */
   async call(method: string, params?: unknown): Promise<unknown> {
     const body = JSON.stringify({ jsonrpc: '2.0', id: this.nextId++, method, params });
-    const post = () => fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    // one deadline for the whole call: both tries and reading the answer
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const post = () => fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+    const timedOut = () => new ChainConnectionError(`the devnet node at ${this.url} did not answer ${method} within ${this.timeoutMs / 1000} s`, {
+      hint: 'the node is overloaded or stuck; check it (zkinfer devnet metagraph) or restart it',
+    });
     let res: Response;
     try {
       res = await post();
     } catch (first) {
+      if (signal.aborted) throw timedOut();
       // A keep-alive socket the node closed while we were idle (it closes them after 5 s) fails the next
       // request without it being processed: retry once on a fresh connection. A signed call that did
       // arrive is refused as a replay by the node, so a retry cannot apply it twice.
       try {
         res = await post();
       } catch (err) {
+        if (signal.aborted) throw timedOut();
         throw new ChainConnectionError(`cannot reach the devnet node at ${this.url}`, {
           cause: err,
           details: { firstAttempt: String((first as Error).message) },
@@ -69,6 +89,7 @@ export class RpcChain implements DevChain {
       }
     }
     const reply = JsonRpcResponseSchema.safeParse(await res.json().catch(() => undefined));
+    if (signal.aborted) throw timedOut();
     if (!reply.success) throw new ChainRpcError(`malformed JSON-RPC response from ${this.url} (HTTP ${res.status})`);
     const e = reply.data.error;
     if (e) {
