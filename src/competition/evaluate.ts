@@ -44,7 +44,11 @@ export interface EvaluateOptions {
   ceremonyPtau?: string;
   /** Time limit of one audit, seconds (audit-process.ts; default 300): a submission whose audit takes longer is rejected. */
   auditTimeoutS?: number;
-  /** Audit verdicts by circuit id (a problem, or null when the circuit passed), kept across evaluations. */
+  /**
+   * Audit verdicts, kept across evaluations (auditKey): a pass (null) under the circuit id — the circuit is what
+   * zkinfer compiles from the source that was shown, whoever serves it — and a problem under the circuit id and the
+   * miner's hotkey, since it judges what that miner sent (docs/competitions.md "Auditing a submission").
+   */
   audits?: Map<string, string | null>;
 }
 
@@ -77,8 +81,15 @@ export function submissionProblem(task: CompetitionTask, committedId: string, me
   return undefined;
 }
 
+/** Where a verdict is kept: a pass by circuit id, a problem by circuit id and the hotkey that sent the source. */
+export function auditKey(circuitId: string, hotkey?: string): string {
+  return hotkey === undefined ? circuitId : `${circuitId}:${hotkey}`;
+}
+
 async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: number; hotkey: string }, circuitId: string): Promise<Fetched> {
-  const verdict = o.audits?.get(circuitId);
+  // a rival committing this id with a junk source is rejected alone: its verdict does not stand for the id
+  const passed = o.audits?.get(auditKey(circuitId)) === null;
+  const verdict = passed ? null : o.audits?.get(auditKey(circuitId, target.hotkey));
   const r = await o.dendrite.call<CompetitionArtifacts>(target, SYNAPSES.CompetitionArtifacts, { circuit_id: circuitId, include_source: verdict === undefined }, o.timeoutS ?? 60);
   if (r.status !== 200) return { ok: false, status: 'unreachable', reason: `CompetitionArtifacts: ${r.status} ${r.message}` };
   try {
@@ -86,7 +97,7 @@ async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: n
     const vk = JSON.parse(r.synapse?.verification_key ?? 'null') as unknown;
     if (typeof vk !== 'object' || vk === null || Array.isArray(vk)) return { ok: false, status: 'rejected', reason: 'verification_key is not a JSON object' };
     const problem = submissionProblem(o.task, circuitId, metadata, vk as Record<string, unknown>, o.allowInsecureDev ?? false)
-      ?? (verdict !== undefined ? verdict ?? undefined : await auditFetched(o, circuitId, metadata, r.synapse!));
+      ?? (verdict !== undefined ? verdict ?? undefined : await auditFetched(o, circuitId, target.hotkey, metadata, r.synapse!));
     return problem ? { ok: false, status: 'rejected', reason: problem } : { ok: true, metadata, vk: vk as Record<string, unknown> };
   } catch (e) {
     return { ok: false, status: 'rejected', reason: `unreadable artifacts: ${(e as Error).message.slice(0, 300)}` };
@@ -94,14 +105,15 @@ async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: n
 }
 
 /** Audit a downloaded submission (audit.ts) and remember the verdict. */
-async function auditFetched(o: EvaluateOptions, circuitId: string, metadata: CircuitMetadata, s: CompetitionArtifacts): Promise<string | undefined> {
+async function auditFetched(o: EvaluateOptions, circuitId: string, hotkey: string, metadata: CircuitMetadata, s: CompetitionArtifacts): Promise<string | undefined> {
   if (!s.source || !s.zkey) return 'the miner sent no circuit source or proving key to audit (recompile with zkinfer compile, which keeps source/)';
   o.log?.(`competition ${o.task.name}: auditing ${circuitId.slice(0, 16)}… (recompile the submitted model, check its proving key)`);
   const problem = await auditInChild({
     committedId: circuitId, metadata, source: sourceFromWire(s.source), zkey: Buffer.from(s.zkey, 'base64'),
     ...(s.ptau ? { minerPtau: Buffer.from(s.ptau, 'base64') } : {}), ...(o.ceremonyPtau ? { ceremonyPtau: o.ceremonyPtau } : {}),
   }, { ...(o.auditTimeoutS !== undefined ? { timeoutS: o.auditTimeoutS } : {}), ...(o.signal ? { signal: o.signal } : {}) });
-  o.audits?.set(circuitId, problem === undefined ? null : `audit: ${problem}`);
+  if (problem === undefined) o.audits?.set(auditKey(circuitId), null);
+  else o.audits?.set(auditKey(circuitId, hotkey), `audit: ${problem}`);
   return problem === undefined ? undefined : `audit: ${problem}`;
 }
 

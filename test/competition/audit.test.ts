@@ -135,3 +135,39 @@ test('a submission whose recompile outlasts the time limit is rejected at the li
   setTimeout(() => stop.abort(new Error('validator stopping')), 200);
   await assert.rejects(audit({ source: slow }, { signal: stop.signal }), /validator stopping/);
 });
+
+test('a rival that commits an honest circuit id with a junk source is rejected alone: the honest miner is still audited and passes', async () => {
+  const { evaluateCompetition } = await import('../../src/competition/evaluate.js');
+  const { sourceToWire } = await import('../../src/zkml/source.js');
+  const md = honest.metadata;
+  const artifacts = {
+    metadata: JSON.stringify(md), verification_key: JSON.stringify(honest.vk), source: sourceToWire(source),
+    zkey: readFileSync(honest.paths.zkey).toString('base64'), ptau: Buffer.from(ptau).toString('base64'),
+  };
+  const sent = { '5Rival': { ...artifacts, source: sourceToWire({ ...source, model: new Uint8Array([1, 2, 3]) }) }, '5Honest': artifacts };
+  const asked: string[] = [];
+  // the rival commits first, so it is audited first (it poisoned the honest miner's verdict before the fix)
+  const chain = {
+    currentBlock: async () => 10,
+    commitments: async () => [
+      { hotkey: '5Rival', block: 1, data: `zkc1:${task.name}:${md.id}` },
+      { hotkey: '5Honest', block: 2, data: `zkc1:${task.name}:${md.id}` },
+    ],
+    metagraph: async () => ({ hotkeys: ['5Honest', '5Rival'], axons: [{ ip: '127.0.0.1', port: 1 }, { ip: '127.0.0.1', port: 2 }] }),
+  };
+  const dendrite = {
+    call: async (t: { hotkey: keyof typeof sent }, spec: { name: string }, f: { include_source?: boolean }) => {
+      if (spec.name !== 'CompetitionArtifacts') return { status: 503, message: 'no hidden inputs in this test', elapsedS: 0.01 };
+      asked.push(`${t.hotkey} source=${f.include_source}`);
+      const a = sent[t.hotkey];
+      return { status: 200, message: 'ok', elapsedS: 0.01, synapse: f.include_source ? a : { metadata: a.metadata, verification_key: a.verification_key } };
+    },
+  };
+  const audits = new Map<string, string | null>();
+  const board = await evaluateCompetition({ task, chain, netuid: 1, dendrite, allowInsecureDev: true, count: 2, audits, window: { start: 0, end: 100 } } as unknown as Parameters<typeof evaluateCompetition>[0]);
+  const byKey = Object.fromEntries(board.entries.map((e) => [e.hotkey, e]));
+  assert.equal(byKey['5Rival']!.status, 'rejected');
+  assert.match(byKey['5Rival']!.reason ?? '', /^audit: /);
+  assert.notEqual(byKey['5Honest']!.status, 'rejected', `the honest miner's own source is audited: ${byKey['5Honest']!.reason}`);
+  assert.deepEqual(asked, ['5Rival source=true', '5Honest source=true']);
+});
