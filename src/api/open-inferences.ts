@@ -24,7 +24,7 @@ export async function openInferences(config: Pick<ApiConfig, 'redis' | 'redisQue
   const eventsConn = connectRedis(url, { name: 'zkinfer-api-events', keepReconnecting });
   const workerConn = connectRedis(url, { name: 'zkinfer-api-dispatch', keepReconnecting });
   await waitForRedis(producer, url);
-  const service = new RedisInferenceService(producer, eventsConn, { maxPending: config.maxPending, keepS: config.redisQueue.keepS });
+  const service = new RedisInferenceService(producer, eventsConn, { maxPending: config.maxPending, keepS: config.redisQueue.keepS, ...(log ? { log } : {}) });
   const dispatcher = new RedisDispatcher(local.queue, workerConn, config.redisQueue, log);
   await Promise.all([service.ready(), dispatcher.ready()]);
   return {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Job, Queue, type QueueEvents } from 'bullmq';
+import { keepReadingEvents } from '../redis/queue-events.js';
 import type { Redis } from 'ioredis';
 import { shared } from './auth/redis-stores.js';
 import { UnavailableError } from './errors.js';
@@ -24,11 +25,11 @@ export class RedisInferenceService implements InferenceService {
   constructor(
     producer: Redis,
     eventsConn: Redis,
-    private readonly opts: { maxPending: number; keepS: number },
+    private readonly opts: { maxPending: number; keepS: number; log?: (line: string) => void },
   ) {
     this.emitter.setMaxListeners(0);
     this.queue = new Queue(API_QUEUE_NAME, { connection: producer, prefix: API_QUEUE_PREFIX });
-    this.events = new QueueEvents(API_QUEUE_NAME, { connection: eventsConn, prefix: API_QUEUE_PREFIX });
+    this.events = keepReadingEvents(API_QUEUE_NAME, { connection: eventsConn, prefix: API_QUEUE_PREFIX }, (err) => opts.log?.(`api: a malformed entry on the requests' event stream (${err.message}); reading on from the next`));
     const emit = (jobId: string, status: InferenceStatus, extra: Partial<ProgressEvent> = {}): void => {
       this.emitter.emit(jobId, { id: jobId, status, at: Date.now(), ...extra });
     };
@@ -39,11 +40,12 @@ export class RedisInferenceService implements InferenceService {
       if (p.success) emit(jobId, p.data.status, p.data.minerUid !== undefined ? { minerUid: p.data.minerUid } : {});
     });
     this.events.on('completed', ({ jobId, returnvalue }) => {
-      const r = ApiJobResultSchema.safeParse(typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue);
+      let value: unknown = returnvalue;
+      if (typeof value === 'string') try { value = JSON.parse(value); } catch { value = undefined; }
+      const r = ApiJobResultSchema.safeParse(value);
       emit(jobId, 'verified', r.success ? { minerUid: r.data.minerUid } : {});
     });
     this.events.on('failed', ({ jobId, failedReason }) => emit(jobId, 'failed', { detail: failedReason }));
-    this.events.on('error', () => undefined);
     this.queue.on('error', () => undefined); // a lost Redis surfaces as 503 on the commands that fail
   }
 

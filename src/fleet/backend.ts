@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, type QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PriorityError, ProtocolError } from '../protocol/errors.js';
 import { closeRedis, connectRedis, redactRedisUrl, waitForRedis } from '../redis/connection.js';
+import { keepReadingEvents } from '../redis/queue-events.js';
 import type { CircuitStore, ServedCircuit } from '../miner/circuit-store.js';
 import type { ProofBackend } from '../miner/miner.js';
 import type { Groth16ProveResult } from '../zkml/prove/types.js';
@@ -91,14 +92,13 @@ export class FleetBackend implements ProofBackend {
       this.queues.set(c.id, new Queue(queueName(c.id), { connection: this.producer, prefix: FLEET_PREFIX }));
       const conn = connectRedis(this.opts.url, { name: 'zkinfer-miner-events' });
       this.conns.push(conn);
-      const ev = new QueueEvents(queueName(c.id), { connection: conn, prefix: FLEET_PREFIX });
+      const ev = keepReadingEvents(queueName(c.id), { connection: conn, prefix: FLEET_PREFIX }, (err) => this.log(`miner: a malformed entry on the fleet's event stream (${err.message}); reading on from the next`));
       ev.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue, undefined, 'event'));
       ev.on('failed', ({ jobId, failedReason }) => this.settle(jobId, undefined, failedReason, 'event'));
       ev.on('stalled', ({ jobId }) => {
         this.stalled++;
         this.log(`miner: proof job ${jobId} lost its worker; retrying it on another`);
       });
-      ev.on('error', () => undefined);
       this.events.push(ev);
       this.state.set(c.id, { workers: [], capacity: 0, roundTrip: new JobStats(), overhead: new JobStats(),
         hops: { toWorker: new JobStats(), inWorker: new JobStats(), back: new JobStats() }, via: { reply: 0, event: 0 } });
@@ -220,7 +220,8 @@ export class FleetBackend implements ProofBackend {
         const workers: WorkerBeat[] = [];
         const gone: string[] = [];
         ids.forEach((w, i) => {
-          const beat = WorkerBeatSchema.safeParse(JSON.parse(raw[w]!));
+          // a heartbeat that is not JSON is a gone worker (dropped below), not a failed poll (docs/scale-out.md)
+          const beat = WorkerBeatSchema.safeParse(parseJson(raw[w]!));
           if (alive[i] && beat.success) workers.push(beat.data);
           else gone.push(w);
         });
@@ -270,4 +271,8 @@ export class FleetBackend implements ProofBackend {
     await this.replies?.close();
     await Promise.all([...this.conns, ...(this.producer ? [this.producer] : [])].map(closeRedis));
   }
+}
+
+function parseJson(text: string): unknown {
+  try { return JSON.parse(text); } catch { return undefined; }
 }

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { CircuitStore, type ServedCircuit } from '../../src/miner/circuit-store.js';
 import { FleetBackend } from '../../src/fleet/backend.js';
 import { ProverWorker } from '../../src/fleet/worker.js';
-import { ProveJobDataSchema } from '../../src/fleet/protocol.js';
+import { beatsKey, FLEET_PREFIX, ProveJobDataSchema, queueName } from '../../src/fleet/protocol.js';
 import { encodeInputs } from '../../src/protocol/circuit-io.js';
 import { verifyMinerProof } from '../../src/validator/verify-proof.js';
 import { releaseSnarkjsCurve } from '../../src/zkml/prove/curve.js';
@@ -103,6 +103,30 @@ test('reply channel off: results come through the BullMQ event stream alone', { 
   assert.deepEqual(fleet.fleet().get(circuit.id)!.via, { reply: 0, event: 1 });
   assert.equal(fleet.awaitingEcho, 0);
   assert.equal(fleet.lateDropped, 0);
+});
+
+test('a malformed entry on the event stream and a heartbeat that is not JSON do not stop the miner (docs/scale-out.md)', { skip, timeout: 60_000 }, async () => {
+  const logs: string[] = [];
+  const fleet = new FleetBackend({ url: redis.url, circuits, pollMs: 100, logEveryS: 0, replyChannel: false, log: (l) => logs.push(l) });
+  backends.push(fleet);
+  await fleet.start();
+  await until('the worker to be live', () => (fleet.fleet().get(circuit.id)?.capacity ?? 0) === 1);
+  const r = new Redis(redis.url);
+  try {
+    // a `progress` whose data is not JSON ended BullMQ's reader for good: results (events only here) never came
+    await r.xadd(`${FLEET_PREFIX}:${queueName(circuit.id)}:events`, '*', 'event', 'progress', 'jobId', 'x', 'data', '{oops');
+    // one heartbeat that is not JSON failed every poll: capacity 0, every request 503, "Redis unreachable"
+    await r.hset(beatsKey(circuit.id), 'bogus-worker', '{not json');
+    await new Promise((res) => setTimeout(res, 400)); // a few polls
+    assert.equal(await r.hget(beatsKey(circuit.id), 'bogus-worker'), null, 'dropped as a gone worker');
+  } finally {
+    r.disconnect();
+  }
+  assert.equal(fleet.fleet().get(circuit.id)?.capacity, 1, 'the live worker still counts');
+  const p = await fleet.prove(circuit, input([3, 1, 4]), AbortSignal.timeout(20_000));
+  assert.equal(await valid(p, [3, 1, 4]), true, 'the result came through the event stream');
+  assert.ok(logs.some((l) => /malformed entry on the fleet's event stream/.test(l)), logs.join('\n'));
+  assert.ok(!logs.some((l) => /Redis unreachable/.test(l)), logs.join('\n'));
 });
 
 test('a job may only name a reply channel of the fleet', () => {
