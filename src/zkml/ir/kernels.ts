@@ -112,6 +112,9 @@ export function matmul(a: Tensor, b: Tensor, bTransposed = false): Tensor {
   const m = sa[sa.length - 2]!, k = sa[sa.length - 1]!, k2 = sb[sb.length - 2]!, n = sb[sb.length - 1]!;
   if (k !== k2) throw new KernelError(`MatMul inner dimensions differ: [${a.shape}] x [${sb}]`, false);
   const { shape: batch, ia, ib } = broadcast(sa.slice(0, -2), sb.slice(0, -2));
+  // the multiply-adds count against the size limit, as a Conv's do (docs/zkml-compile.md "Size limit")
+  const macs = ia.length * m * k * n;
+  if (macs > MAX_TENSOR_ELEMENTS) throw new TensorLimitError(macs, `the multiply-adds of MatMul [${a.shape}] x [${b.shape}]${bTransposed ? ' (B transposed)' : ''}`);
   const out = tensor([...batch, m, n]);
   const o = out.data, ad = a.data, bd = b.data;
   let skipZeros: boolean | undefined;
