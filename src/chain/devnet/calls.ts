@@ -6,14 +6,39 @@
  */
 import { randomBytes } from 'node:crypto';
 import { u8aToHex } from '@polkadot/util';
-import { signatureVerify } from '@polkadot/util-crypto';
+import { decodeAddress, encodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import { z } from 'zod';
 import type { Signer, StakeLimit, TimelockedCommitParams } from '../types.js';
 
 /** Blocks a signed call stays valid after its reference block. */
 export const CALL_MORTALITY = 64;
 
-const ss58 = z.string().min(40).max(60);
+/** The devnet's SS58 prefix: every address in its state is written with it (docs/chain.md "Addresses"). */
+export const DEVNET_SS58_PREFIX = 42;
+
+/**
+ * `address` re-encoded with the devnet's prefix, or undefined when it is not an SS58 address. One public key has a
+ * spelling per prefix, and the state compares addresses as strings: without this one key could register one hotkey
+ * twice, or take another coldkey's hotkey by writing it with another prefix (docs/chain.md "Addresses").
+ */
+export function canonicalAddress(address: string): string | undefined {
+  try {
+    return encodeAddress(decodeAddress(address), DEVNET_SS58_PREFIX);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An SS58 address in any prefix, read as the devnet's spelling of its key. */
+export const Ss58Schema = z.string().min(40).max(60).transform((s, ctx) => {
+  const c = canonicalAddress(s);
+  if (c === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${s.slice(0, 60)}" is not an SS58 address` });
+    return z.NEVER;
+  }
+  return c;
+});
+const ss58 = Ss58Schema;
 const u16 = z.number().int().min(0).max(65535);
 const rao = z.string().regex(/^\d{1,30}$/);
 

@@ -22,7 +22,7 @@ import type {
 } from '../types.js';
 import { LocalBeacon } from '../timelock/beacon.js';
 import { runCoinbase, updateMovingPrices } from './coinbase.js';
-import { CALL_MORTALITY, signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
+import { CALL_MORTALITY, canonicalAddress, signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
 import { blockStep, epochIndexOf, epochsAt, scheduleStateOf } from './clock.js';
 import { DEFAULT_ADMIN_FREEZE_WINDOW, initialLastEpochBlock, nextEpochStartBlock } from '../yuma/schedule.js';
 import { FAST_ADMIN_FREEZE_WINDOW } from './admin.js';
@@ -189,7 +189,10 @@ export class Devnet implements DevChain {
       if (!this.store.useCall(call.signature, call.block + CALL_MORTALITY)) {
         throw new ReplayedCallError(`this ${call.method} call was already submitted`);
       }
-      return dispatchCall(this.store, call.method, call.signer, call.params, block, this.timelockContext());
+      // the signer as the devnet writes its key, whatever prefix it signed with (docs/chain.md "Addresses")
+      const signer = canonicalAddress(call.signer);
+      if (signer === undefined) throw new BadSignatureError(`signer ${call.signer} is not an SS58 address`);
+      return dispatchCall(this.store, call.method, signer, call.params, block, this.timelockContext());
     });
   }
 

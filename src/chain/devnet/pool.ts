@@ -30,13 +30,20 @@ export const U64_MAX = (1n << 64n) - 1n;
 
 const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 
-/** ⌊√n⌋ for n ≥ 0. */
+/**
+ * ⌊√n⌋ for n ≥ 0, by Newton's method on bigints from a power of two ≥ √n (it decreases to ⌊√n⌋ in O(log bits)
+ * steps). A float first guess stepped by ±1 took minutes for the reserves × limit products one signed stake call
+ * can ask for, with the chain stopped meanwhile (docs/chain.md "Swap fees and limit prices").
+ */
 export function isqrt(n: bigint): bigint {
+  if (n < 0n) throw new RangeError('isqrt of a negative number');
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  while (x * x > n) x -= 1n;
-  while ((x + 1n) * (x + 1n) <= n) x += 1n;
-  return x;
+  let x = 1n << BigInt((n.toString(2).length + 1) >> 1);
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
 }
 
 /** Price of one α in τ (reserve ratio), for display. */

@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import type { Hyperparameters, Metagraph, SubnetPool } from '../types.js';
 import { HyperparametersFields, HyperparametersSchema, hyperparametersToJson } from '../devnet/hyperparams.js';
+import { Ss58Schema } from '../devnet/calls.js';
 
 const ss58 = z.string().min(40).max(60);
 const u16 = z.number().int().min(0).max(65535);
@@ -57,12 +58,12 @@ export const BlockNotificationSchema = z.object({
 
 // ---- params ----
 export const NetuidParams = z.object({ netuid: u16 });
-export const UidOfParams = z.object({ netuid: u16, hotkey: ss58 });
+export const UidOfParams = z.object({ netuid: u16, hotkey: Ss58Schema });
 export const WeightsParams = z.object({ netuid: u16, uid: u16 });
 export const WeightsWire = z.array(z.tuple([z.number().int().min(0), z.number().int().min(0).max(65535)]));
-export const BalanceParams = z.object({ coldkey: ss58 });
-export const FaucetParams = z.object({ coldkey: ss58, amount: rao });
-export const CreateSubnetParams = z.object({ owner: ss58, overrides: HyperparametersFields.partial().optional(), pool: z.object({ tao: rao, alpha: rao }).optional() });
+export const BalanceParams = z.object({ coldkey: Ss58Schema });
+export const FaucetParams = z.object({ coldkey: Ss58Schema, amount: rao });
+export const CreateSubnetParams = z.object({ owner: Ss58Schema, overrides: HyperparametersFields.partial().optional(), pool: z.object({ tao: rao, alpha: rao }).optional() });
 export const UnsubscribeParams = z.object({ subscription: z.string().max(64) });
 
 // ---- results ----
