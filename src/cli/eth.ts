@@ -456,7 +456,7 @@ export function registerEth(program: Command): void {
     }),
   );
   for (const paused of [true, false]) {
-    adminCmd(paused ? 'pause' : 'unpause', paused ? 'pause deposits, withdrawals, restaking and claims for at most 3 days' : 'resume').action(
+    adminCmd(paused ? 'pause' : 'unpause', paused ? 'pause deposits, restaking and claims for at most 3 days (withdrawals stay open)' : 'resume').action(
       ethAction(paused ? 'pause' : 'unpause', async (o: ConnOpts) => {
         const clients = await connect(o);
         await setPaused(clients, loadDeployment(o, clients).vault, paused);

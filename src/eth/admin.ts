@@ -64,7 +64,7 @@ export async function rescueToken(clients: EthClients, vault: Address, token: Ad
   return ev!.args.amount;
 }
 
-/** Owner: pause (for at most the vault's MAX_PAUSE) or unpause deposits, withdrawals, restaking and claims. */
+/** Owner: pause (for at most the vault's MAX_PAUSE) or unpause deposits, restaking and claims (withdrawals are never paused). */
 export async function setPaused(clients: EthClients, vault: Address, paused: boolean): Promise<Hex> {
   return (await sendTx(clients, { address: vault, abi: depositVaultAbi, functionName: paused ? 'pause' : 'unpause', args: [] })).hash;
 }
