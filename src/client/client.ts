@@ -103,7 +103,7 @@ export class ZkinferClient {
   private async request<T>(path: string, schema: z.ZodType<T> | undefined, init: RequestInit = {}, o: RequestOptions = {}): Promise<T> {
     const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+    const signal = o.signal ? anySignal(o.signal, timeout) : timeout;
     const what = `${init.method ?? 'GET'} ${path}`;
     const aborted = (): RequestTimeoutError => new RequestTimeoutError(what, timeout.aborted ? timeoutMs : undefined);
     let res: Response;
@@ -300,6 +300,17 @@ export class ZkinferClient {
 }
 
 /** When the input object is keyed by the circuit's input tensor names (nested arrays), its flattened tensors. */
+/** Aborted when either is (AbortSignal.any where the runtime has it: Node ≥ 20.3, current browsers). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const ctrl = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) ctrl.abort(s.reason);
+    else s.addEventListener('abort', () => ctrl.abort(s.reason), { once: true });
+  }
+  return ctrl.signal;
+}
+
 /** The response body as text, read in chunks and refused past MAX_RESPONSE_BYTES (a declared content-length past it is refused before reading). */
 async function readCapped(res: Response, what: string): Promise<string> {
   const tooBig = (): ProtocolError => new ProtocolError(`the response to ${what} is larger than ${MAX_RESPONSE_BYTES} bytes`);
