@@ -4,6 +4,7 @@ import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import type { ZkinferClient, LocalVerification } from '../client/index.js';
 import type { InferenceView } from '../api/wire.js';
 import { CIRCUIT_ID_RE } from '../zkml/format/circuit-id.js';
+import { printable, printableJson } from '../client/printable.js';
 
 interface QueryFlags {
   validator: string;
@@ -73,32 +74,34 @@ export function registerQuery(program: Command): void {
         await ensureCrypto();
         signer = new Wallet(resolveWalletRef({ ...(f.wallet ? { name: f.wallet } : {}), ...(f.hotkey ? { hotkey: f.hotkey } : {}), ...(f.walletPath ? { path: f.walletPath } : {}) })).hotkeyPair();
       }
-      const client = new ZkinferClient({ url: url.toString(), ...(apiKey ? { apiKey } : {}), ...(signer ? { signer } : {}) });
-      const sub = await client.submit({ ...(f.model ? { model: f.model } : { circuitId: f.circuit! }), input });
+      // --timeout bounds every request (submit, the final GET, circuit and vk), not only the wait (docs/api.md)
+      const client = new ZkinferClient({ url: url.toString(), timeoutMs: timeoutS * 1000, ...(apiKey ? { apiKey } : {}), ...(signer ? { signer } : {}) });
+      const sub = await client.submit({ ...(f.model ? { model: f.model } : { circuitId: f.circuit! }), input }, { timeoutMs: timeoutS * 1000 });
       const log = (s: string): void => {
         if (!f.json) console.error(s);
       };
-      log(`submitted ${sub.id} (circuit ${sub.circuit_id.slice(0, 16)}…)`);
+      // every server-supplied string is printed through printable(): no control characters or ESC sequences (docs/security.md)
+      log(`submitted ${printable(sub.id)} (circuit ${printable(sub.circuit_id.slice(0, 16))}…)`);
       const inf = await client.wait(sub.id, {
         timeoutMs: timeoutS * 1000,
         mode: f.poll ? 'poll' : 'sse',
-        onProgress: (e) => log(`  ${new Date(e.at).toISOString()} ${e.status}${e.miner_uid !== undefined ? ` (miner uid ${e.miner_uid})` : ''}`),
+        onProgress: (e) => log(`  ${isoOr(e.at)} ${e.status}${e.miner_uid !== undefined ? ` (miner uid ${e.miner_uid})` : ''}`),
       });
       // snarkjs keeps a worker pool for its curve; release it so the command exits once done.
       const { releaseSnarkjsCurve } = await import('../zkml/prove/curve.js');
       const verification = inf.status === 'verified' && f.verify ? await verifyOwn(client, inf, input, f).finally(releaseSnarkjsCurve) : undefined;
       if (f.json) {
-        console.log(JSON.stringify({ inference: inf, ...(verification ? { verification } : {}) }, null, 2));
+        console.log(printableJson(JSON.stringify({ inference: inf, ...(verification ? { verification } : {}) }, null, 2)));
       } else if (inf.status === 'verified') {
-        console.log(`output: ${JSON.stringify(inf.output)}`);
-        if (inf.summary) console.log(inf.summary);
+        console.log(`output: ${printable(JSON.stringify(inf.output))}`);
+        if (inf.summary) console.log(printable(inf.summary));
         console.log(`miner uid ${inf.miner_uid ?? '?'}, ${inf.timings.total_ms ?? '?'} ms end-to-end`);
         if (verification) {
-          console.log(verification.valid ? `proof verified locally ✓ (${verifiedWhat(verification)})` : `proof did NOT verify locally: ${verification.problems.join('; ')}`);
-          for (const u of verification.unchecked) console.log(`  ! not checked: ${u}`);
+          console.log(verification.valid ? `proof verified locally ✓ (${verifiedWhat(verification)})` : `proof did NOT verify locally: ${printable(verification.problems.join('; '))}`);
+          for (const u of verification.unchecked) console.log(`  ! not checked: ${printable(u)}`);
         }
       }
-      if (inf.status !== 'verified') throw new ZkinferError('INFERENCE_FAILED', `inference ${inf.id} failed: ${inf.error ?? 'unknown error'}`, { hint: 'retry; the validator tries several miners before failing a request' });
+      if (inf.status !== 'verified') throw new ZkinferError('INFERENCE_FAILED', `inference ${printable(inf.id)} failed: ${printable(inf.error ?? 'unknown error')}`, { hint: 'retry; the validator tries several miners before failing a request' });
       if (verification && !verification.valid) process.exitCode = 3;
     });
 }
@@ -113,6 +116,12 @@ async function verifyOwn(client: ZkinferClient, inf: InferenceView, input: unkno
   const circuit = local?.circuit ?? (await client.circuit(inf.circuit_id));
   const tensors = await zooTensorsOf(circuit, input);
   return client.verify(inf, { input, ...(tensors ? { tensors } : {}), ...(pin ? { circuitId: pin } : {}), ...(local ? { vk: local.vk, circuit: local.circuit } : {}) });
+}
+
+/** A server timestamp as ISO text, or the number when it is no date (a RangeError from toISOString is no way to fail). */
+function isoOr(at: number): string {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? String(at) : d.toISOString();
 }
 
 function verifiedWhat(v: LocalVerification): string {

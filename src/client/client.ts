@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   CircuitViewSchema,
   ErrorBodySchema,
@@ -12,7 +12,8 @@ import {
   type ProgressEventView,
   type SubmitResponse,
 } from '../api/wire.js';
-import { ApiRequestError, ProtocolError, ValidatorUnreachableError, WaitTimeoutError } from './errors.js';
+import { ApiRequestError, ProtocolError, RequestTimeoutError, ValidatorUnreachableError, WaitTimeoutError } from './errors.js';
+import { printable } from './printable.js';
 import { signedHeaders, type RequestSigner } from './sign.js';
 import { readSse } from './sse.js';
 import { circuitIdOfVk, verifyInference, type LocalVerification } from './verify.js';
@@ -40,7 +41,23 @@ export interface ClientOptions {
   apiKey?: string;
   /** fetch implementation (default: global fetch). */
   fetch?: typeof fetch;
+  /** Give up on any one request after this long (default 60 s); submit/get/wait also take a signal (docs/api.md). */
+  timeoutMs?: number;
 }
+
+/** Per-call options of a single request. */
+export interface RequestOptions {
+  /** Abort the request with this signal. */
+  signal?: AbortSignal;
+  /** Give up after this long (default: the client's `timeoutMs`). */
+  timeoutMs?: number;
+}
+
+/** Largest response body the client reads (64 MiB): far above any view, circuit or vk the API serves; past it a ProtocolError (docs/api.md). */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const CircuitListSchema = z.object({ circuits: z.array(CircuitViewSchema) });
+const InferenceListSchema = z.object({ inferences: z.array(InferenceViewSchema) });
 
 export interface SubmitParams {
   /** Model name (e.g. `staking-lstm`) or circuit id. */
@@ -69,6 +86,8 @@ export class ZkinferClient {
   private readonly vkCache = new Map<string, Promise<unknown>>();
   /** What this client itself submitted, by inference id: the input and the circuit id it asked for (docs/security.md). */
   private readonly submitted = new Map<string, { input: unknown; circuitId?: string }>();
+  /** The id this client asked for, by the view get() returned for it: verify() binds by it, not by the id the server put in the view. */
+  private readonly askedFor = new WeakMap<object, string>();
 
   constructor(private readonly opts: ClientOptions) {
     this.url = opts.url.replace(/\/+$/, '');
@@ -81,14 +100,29 @@ export class ZkinferClient {
     return {};
   }
 
-  private async request<T>(path: string, schema: z.ZodType<T> | undefined, init: RequestInit = {}): Promise<T> {
+  private async request<T>(path: string, schema: z.ZodType<T> | undefined, init: RequestInit = {}, o: RequestOptions = {}): Promise<T> {
+    const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = o.signal ? anySignal(o.signal, timeout) : timeout;
+    const what = `${init.method ?? 'GET'} ${path}`;
+    const aborted = (): RequestTimeoutError => new RequestTimeoutError(what, timeout.aborted ? timeoutMs : undefined);
     let res: Response;
     try {
-      res = await this.fetch(`${this.url}${path}`, init);
+      // never follow a redirect: credentials (x-api-key, signed headers) must not reach another host (docs/security.md)
+      res = await this.fetch(`${this.url}${path}`, { ...init, signal, redirect: 'manual' });
     } catch (cause) {
+      if (signal.aborted) throw aborted();
       throw new ValidatorUnreachableError(this.url, cause);
     }
-    const text = await res.text();
+    this.refuseRedirect(res, path);
+    let text: string;
+    try {
+      text = await readCapped(res, what);
+    } catch (e) {
+      if (signal.aborted) throw aborted();
+      if (e instanceof ProtocolError) throw e;
+      throw new ValidatorUnreachableError(this.url, e);
+    }
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -99,31 +133,51 @@ export class ZkinferClient {
       const err = ErrorBodySchema.safeParse(body);
       if (err.success) {
         const e = err.data.error;
-        throw new ApiRequestError(res.status, e.code, e.message, { ...(e.hint ? { hint: e.hint } : {}), ...(e.field ? { field: e.field } : {}), details: e });
+        throw new ApiRequestError(res.status, printable(e.code), printable(e.message), { ...(e.hint ? { hint: printable(e.hint) } : {}), ...(e.field ? { field: e.field } : {}), details: e });
       }
-      throw new ApiRequestError(res.status, 'HTTP_ERROR', typeof body === 'string' ? body.slice(0, 200) : res.statusText);
+      throw new ApiRequestError(res.status, 'HTTP_ERROR', printable(typeof body === 'string' ? body.slice(0, 200) : res.statusText));
     }
     if (!schema) return body as T;
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new ProtocolError(`unexpected response from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success) throw new ProtocolError(`unexpected response from ${path}: ${printable(parsed.error.issues[0]?.message ?? 'invalid')}`);
     return parsed.data;
   }
 
+  /** A redirect (fetch with `redirect: 'manual'`) is refused: the API never redirects, and following one would send credentials elsewhere. */
+  private refuseRedirect(res: Response, path: string): void {
+    if (res.type !== 'opaqueredirect' && !(res.status >= 300 && res.status < 400)) return;
+    void res.body?.cancel().catch(() => undefined);
+    const location = res.headers.get('location');
+    let where = 'another location';
+    if (location) {
+      try {
+        const to = new URL(location, `${this.url}${path}`);
+        where = to.origin === new URL(this.url).origin ? `${to.pathname} on the same host` : `another origin (${to.origin})`;
+      } catch {
+        where = 'an unparsable location';
+      }
+    }
+    throw new ProtocolError(printable(`the validator answered ${path} with a redirect to ${where}; redirects are not followed, so credentials are sent to ${this.url} only`));
+  }
+
   /** POST /v1/inferences → the new inference's id. */
-  async submit(p: SubmitParams): Promise<SubmitResponse> {
+  async submit(p: SubmitParams, o: RequestOptions = {}): Promise<SubmitResponse> {
     const body = { ...(p.model !== undefined ? { model: p.model } : {}), ...(p.circuitId !== undefined ? { circuit_id: p.circuitId } : {}), input: p.input };
     const r = await this.request('/v1/inferences', SubmitResponseSchema, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...this.authHeaders() },
       body: JSON.stringify(body),
-    });
+    }, o);
     this.submitted.set(r.id, { input: structuredClone(p.input), ...(p.circuitId !== undefined ? { circuitId: p.circuitId } : {}) });
     return r;
   }
 
-  /** GET /v1/inferences/:id */
-  async get(id: string): Promise<InferenceView> {
-    return this.request(`/v1/inferences/${encodeURIComponent(id)}`, InferenceViewSchema);
+  /** GET /v1/inferences/:id — a view of another inference than the one asked for is a ProtocolError (docs/security.md). */
+  async get(id: string, o: RequestOptions = {}): Promise<InferenceView> {
+    const r = await this.request(`/v1/inferences/${encodeURIComponent(id)}`, InferenceViewSchema, {}, o);
+    if (r.id !== id) throw new ProtocolError(printable(`asked for inference ${id}, the validator answered with inference ${r.id.slice(0, 80)}`));
+    this.askedFor.set(r, id);
+    return r;
   }
 
   /** Wait until the inference is verified or failed (SSE, falling back to polling), and return it. */
@@ -136,27 +190,35 @@ export class ZkinferClient {
     try {
       if ((o.mode ?? 'sse') === 'sse') {
         try {
-          const res = await this.fetch(`${this.url}/v1/inferences/${encodeURIComponent(id)}/events`, { headers: { accept: 'text/event-stream' }, signal: ctrl.signal });
-          if (res.status === 404) return await this.get(id); // raises the API's 404
+          const path = `/v1/inferences/${encodeURIComponent(id)}/events`;
+          const res = await this.fetch(`${this.url}${path}`, { headers: { accept: 'text/event-stream' }, signal: ctrl.signal, redirect: 'manual' });
+          this.refuseRedirect(res, path);
+          if (res.status === 404) return await this.get(id, { signal: ctrl.signal }); // raises the API's 404
           if (res.ok && res.body) {
             for await (const ev of readSse(res.body, ctrl.signal)) {
               if (ev.event !== 'progress') continue;
               const p = ProgressEventSchema.safeParse(JSON.parse(ev.data));
               if (!p.success) continue;
               o.onProgress?.(p.data);
-              if (TERMINAL.has(p.data.status)) return await this.get(id);
+              if (TERMINAL.has(p.data.status)) return await this.get(id, { signal: ctrl.signal });
             }
           }
         } catch (err) {
           if (ctrl.signal.aborted) throw new WaitTimeoutError(id, timeoutMs);
-          if (err instanceof ApiRequestError) throw err;
+          if (err instanceof ApiRequestError || err instanceof ProtocolError) throw err;
           // stream broke: fall through to polling
         }
       }
       let last = '';
       for (;;) {
         if (ctrl.signal.aborted) throw new WaitTimeoutError(id, timeoutMs);
-        const r = await this.get(id);
+        let r: InferenceView;
+        try {
+          r = await this.get(id, { signal: ctrl.signal });
+        } catch (err) {
+          if (ctrl.signal.aborted) throw new WaitTimeoutError(id, timeoutMs);
+          throw err;
+        }
         if (r.status !== last) {
           last = r.status;
           o.onProgress?.({ id, status: r.status, at: Date.now(), ...(r.miner_uid !== undefined ? { miner_uid: r.miner_uid } : {}) });
@@ -177,17 +239,13 @@ export class ZkinferClient {
 
   /** Submit and wait. */
   async infer(p: SubmitParams, o: WaitOptions = {}): Promise<InferenceView> {
-    const { id } = await this.submit(p);
+    const { id } = await this.submit(p, { ...(o.signal ? { signal: o.signal } : {}), timeoutMs: o.timeoutMs ?? 120_000 });
     return this.wait(id, o);
   }
 
   /** GET /v1/circuits */
   async circuits(): Promise<CircuitView[]> {
-    return (await this.request<{ circuits: unknown[] }>('/v1/circuits', undefined)).circuits.map((c) => {
-      const parsed = CircuitViewSchema.safeParse(c);
-      if (!parsed.success) throw new ProtocolError('unexpected circuit description');
-      return parsed.data;
-    });
+    return (await this.request('/v1/circuits', CircuitListSchema)).circuits;
   }
 
   /** GET /v1/circuits/:id (id or model name), cached. */
@@ -220,8 +278,7 @@ export class ZkinferClient {
   /** Recent inferences, newest first. */
   async list(limit = 20, source?: string): Promise<InferenceView[]> {
     const q = new URLSearchParams({ limit: String(limit), ...(source ? { source } : {}) });
-    const r = await this.request<{ inferences: unknown[] }>(`/v1/inferences?${q.toString()}`, undefined);
-    return r.inferences.map((x) => InferenceViewSchema.parse(x));
+    return (await this.request(`/v1/inferences?${q.toString()}`, InferenceListSchema)).inferences;
   }
 
   /**
@@ -231,7 +288,8 @@ export class ZkinferClient {
    * What could not be checked is listed in `unchecked` (docs/security.md).
    */
   async verify(inference: InferenceView, opts: VerifyOptions = {}): Promise<LocalVerification> {
-    const mine = this.submitted.get(inference.id);
+    // what this client submitted, by the id it asked get()/wait() for — never by an id the server put in the view
+    const mine = this.submitted.get(this.askedFor.get(inference) ?? inference.id);
     const pinnedCircuitId = opts.vk !== undefined ? await circuitIdOfVk(opts.vk) : (opts.circuitId ?? mine?.circuitId);
     const circuit = opts.circuit ?? (await this.circuit(inference.circuit_id));
     const vk = opts.vk ?? (await this.vk(circuit.id));
@@ -242,6 +300,50 @@ export class ZkinferClient {
 }
 
 /** When the input object is keyed by the circuit's input tensor names (nested arrays), its flattened tensors. */
+/** Aborted when either is (AbortSignal.any where the runtime has it: Node ≥ 20.3, current browsers). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const ctrl = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) ctrl.abort(s.reason);
+    else s.addEventListener('abort', () => ctrl.abort(s.reason), { once: true });
+  }
+  return ctrl.signal;
+}
+
+/** The response body as text, read in chunks and refused past MAX_RESPONSE_BYTES (a declared content-length past it is refused before reading). */
+async function readCapped(res: Response, what: string): Promise<string> {
+  const tooBig = (): ProtocolError => new ProtocolError(`the response to ${what} is larger than ${MAX_RESPONSE_BYTES} bytes`);
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  if (declared > MAX_RESPONSE_BYTES) {
+    void res.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_RESPONSE_BYTES) throw tooBig();
+      chunks.push(value);
+    }
+  } catch (e) {
+    void reader.cancel().catch(() => undefined);
+    throw e;
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
 export function tensorsOf(input: unknown, circuit: Pick<CircuitView, 'inputs'>): Record<string, number[]> | undefined {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
   const obj = input as Record<string, unknown>;

@@ -41,3 +41,13 @@ export class ProtocolError extends ZkinferError {
     super('PROTOCOL', message, { hint: 'is the URL a zkinfer validator API of a compatible version?' });
   }
 }
+
+/** A request to the validator did not finish within the caller's timeout, or the caller aborted it. */
+export class RequestTimeoutError extends ZkinferError {
+  override readonly name = 'RequestTimeoutError';
+  constructor(what: string, timeoutMs: number | undefined) {
+    super('REQUEST_TIMEOUT', timeoutMs === undefined ? `${what} was aborted` : `${what} did not finish within ${Math.round(timeoutMs / 1000)} s`, {
+      hint: 'the validator is slow or unreachable; retry, or allow longer (--timeout)',
+    });
+  }
+}

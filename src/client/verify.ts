@@ -61,8 +61,14 @@ export async function verifyInference(
   if (!inference.proof || !inference.public_signals) {
     return { valid: false, checks: { vkMatchesCircuit: false, circuitPinned, proof: false, inputsBound: undefined, outputMatches: false }, outputs: {}, problems: [...problems, `inference is ${inference.status}; it has no proof`], unchecked };
   }
-  const vkMatchesCircuit = circuit.id === inference.circuit_id && (await circuitIdOfVkAsync(vk)) === circuit.id;
-  if (!vkMatchesCircuit) problems.push('verification key does not hash to the inference circuit id');
+  let vkMatchesCircuit = false;
+  try {
+    // a hostile vk (nested thousands deep, non-finite numbers) is a problem to report, not a crash (docs/security.md)
+    vkMatchesCircuit = circuit.id === inference.circuit_id && (await circuitIdOfVkAsync(vk)) === circuit.id;
+    if (!vkMatchesCircuit) problems.push('verification key does not hash to the inference circuit id');
+  } catch (e) {
+    problems.push(`cannot hash the verification key: ${(e as Error).message}`);
+  }
 
   const format = formatOfCircuitView(circuit);
   let signals = [...inference.public_signals];
