@@ -53,7 +53,12 @@ const fresh = () => {
 const main = process.env.ZKINFER_NO_BUNDLE !== '1' && fresh()
   ? require(runner).runBundle(bundle)
   : import(pathToFileURL(entry).href).then((m) => m.runCli(process.argv));
+// An error the program did not report itself (src/cli/program.ts reports every error of a command): one line, exit 1.
+// Not rethrown: Node would print an uncaught error with the source line it was raised at, which for JSON.parse is the
+// parsed text, a keyfile's secrets included. ZKINFER_DEBUG=1: rethrown with its stack (docs/network.md "CLI errors").
 main.catch((err) => {
   process.exitCode = 1;
-  throw err; // an uncaught error: Node prints it with its stack, as for any crash
+  if (process.env.ZKINFER_DEBUG === '1') throw err;
+  const line = err instanceof Error ? `${err.name}: ${err.name === 'SyntaxError' ? 'invalid data (message withheld)' : String(err.message).split('\n', 1)[0]}` : 'unexpected failure';
+  console.error(`error: ${line}\n  → ZKINFER_DEBUG=1 prints its stack`);
 });

@@ -41,8 +41,36 @@ export async function main(argv: string[], register: (program: Command) => void)
       process.exitCode = 2;
       return;
     }
-    throw err;
+    reportUnexpected(err);
   }
+}
+
+/** Env var that makes the CLI print an unexpected error's whole stack (docs/network.md "CLI errors"). */
+export const DEBUG_ENV = 'ZKINFER_DEBUG';
+
+/**
+ * One line for an error zkinfer did not raise on purpose (a bug, or a library's error): its class and message, first
+ * line only and cut at 300 characters; a SyntaxError's or ZodError's message is not shown at all, as it can quote the
+ * data it failed on (a keyfile, a response). No stack: rethrown, Node would print it with the source line the error was
+ * raised at, and for JSON.parse that line is the whole JSON text (docs/network.md "CLI errors"). Exit code 1.
+ */
+export function describeUnexpected(err: unknown): string {
+  if (!(err instanceof Error)) return `unexpected ${typeof err} thrown`;
+  if (err.name === 'SyntaxError' || err.name === 'ZodError') {
+    const pos = /at position (\d+)/.exec(err.message)?.[1];
+    return `${err.name}: invalid data${pos !== undefined ? ` at position ${pos}` : ''} (message withheld: it may quote the data)`;
+  }
+  const line = err.message.split('\n', 1)[0] ?? '';
+  return `${err.name}: ${line.length > 300 ? `${line.slice(0, 300)}…` : line}`;
+}
+
+function reportUnexpected(err: unknown): void {
+  process.exitCode = 1;
+  if (process.env[DEBUG_ENV] === '1') {
+    console.error(err); // the stack and cause, on request only: no source line is printed for a caught error
+    return;
+  }
+  console.error(`error: ${describeUnexpected(err)}\n  → this is a bug or an unexpected failure; ${DEBUG_ENV}=1 prints its stack`);
 }
 
 /**

@@ -49,7 +49,7 @@ export function registerWallet(program: Command): void {
 
   wallet
     .command('list')
-    .description('list wallets with their coldkey and hotkey addresses')
+    .description('list wallets with their coldkey and hotkey addresses (a bad keyfile is flagged, not fatal)')
     .option('--path <dir>', 'wallets directory (env BT_WALLET_PATH)')
     .option('--json', 'print JSON')
     .action(async (flags: { path?: string; json?: boolean }) => {
@@ -58,8 +58,8 @@ export function registerWallet(program: Command): void {
       if (flags.json) return console.log(JSON.stringify(ws, null, 2));
       if (ws.length === 0) return console.log(`no wallets in ${resolveWalletRef(flags).path}`);
       for (const w of ws) {
-        console.log(`${w.name}  coldkey ${w.coldkey ?? '(none)'}`);
-        for (const h of w.hotkeys) console.log(`  └─ ${h.name}  ${h.ss58 ?? '(unreadable)'}`);
+        console.log(`${w.name}  coldkey ${w.coldkey ?? (w.coldkeyError !== undefined ? `(unreadable: ${w.coldkeyError})` : '(none)')}`);
+        for (const h of w.hotkeys) console.log(`  └─ ${h.name}  ${h.ss58 ?? `(unreadable: ${h.error ?? 'unknown error'})`}`);
       }
     });
 

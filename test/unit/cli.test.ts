@@ -56,3 +56,21 @@ test('version key is major*1e6 + minor*1e3 + patch', () => {
   const [a, b, c] = VERSION.split('.').map(Number);
   assert.equal(VERSION_KEY, a! * 1e6 + b! * 1e3 + c!);
 });
+
+// docs/network.md "CLI errors": an error zkinfer did not raise on purpose is one `error:` line, exit 1, with no stack and
+// no source line; rethrown, Node printed a JSON.parse error with the text it parsed (a keyfile's secret phrase).
+test('an unexpected error in a command: one error line, exit 1, no stack or parsed text; ZKINFER_DEBUG=1 adds the stack', () => {
+  const program = new URL('../../src/cli/program.js', import.meta.url).href;
+  const script = `import(${JSON.stringify(program)}).then((m) => m.runCli(['node', 'zkinfer', 'boom'], (p) => {
+    p.command('boom').action(() => { JSON.parse('{"secretPhrase":"tooth mango zebra' + String.fromCharCode(10) + 'river"}'); });
+  }));`;
+  const run = (env: Record<string, string>) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = run({ ZKINFER_DEBUG: '0' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^error: SyntaxError: invalid data at position \d+ \(message withheld/);
+  assert.doesNotMatch(r.stderr + r.stdout, /tooth|mango|zebra|river/);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+  const debug = run({ ZKINFER_DEBUG: '1' });
+  assert.equal(debug.status, 1, debug.stderr);
+  assert.match(debug.stderr, /^\s+at /m);
+});
