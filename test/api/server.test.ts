@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { getEventListeners } from 'node:events';
 import { ZkinferClient, ApiRequestError, readSse, signedHeaders } from '../../src/client/index.js';
 import { endSnarkjs, proveNext, startApi, startProving, type Harness } from './harness.js';
+import { BN254_Q } from '../../src/zkml/fixed-point.js';
 
 await cryptoWaitReady();
 const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -97,6 +98,12 @@ describe('open API with a proving loop', () => {
     assert.equal(doctored.valid, false);
     assert.equal(doctored.checks.outputMatches, false);
     assert.equal(doctored.checks.proof, true);
+    // The same proof with a coordinate written + q verifies in snarkjs (it reduces mod q); the client refuses it
+    // (docs/security.md, "Proofs: what a verifier checks").
+    const p = inf.proof as { pi_a: string[] };
+    const respelled = await client.verify({ ...inf, proof: { ...inf.proof, pi_a: [(BigInt(p.pi_a[0]!) + BN254_Q).toString(), p.pi_a[1]!, p.pi_a[2]!] } as typeof inf.proof }, { input: good.input, circuitId: inf.circuit_id });
+    assert.equal(respelled.valid, false);
+    assert.match(respelled.problems.join('\n'), /pi_a\[0\].*is not canonical/);
   });
 
   test('client.infer waits by SSE and by polling', async () => {
