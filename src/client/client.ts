@@ -86,8 +86,6 @@ export class ZkinferClient {
   private readonly vkCache = new Map<string, Promise<unknown>>();
   /** What this client itself submitted, by inference id: the input and the circuit id it asked for (docs/security.md). */
   private readonly submitted = new Map<string, { input: unknown; circuitId?: string }>();
-  /** The id this client asked for, by the view get() returned for it: verify() binds by it, not by the id the server put in the view. */
-  private readonly askedFor = new WeakMap<object, string>();
 
   constructor(private readonly opts: ClientOptions) {
     this.url = opts.url.replace(/\/+$/, '');
@@ -176,7 +174,6 @@ export class ZkinferClient {
   async get(id: string, o: RequestOptions = {}): Promise<InferenceView> {
     const r = await this.request(`/v1/inferences/${encodeURIComponent(id)}`, InferenceViewSchema, {}, o);
     if (r.id !== id) throw new ProtocolError(printable(`asked for inference ${id}, the validator answered with inference ${r.id.slice(0, 80)}`));
-    this.askedFor.set(r, id);
     return r;
   }
 
@@ -288,8 +285,8 @@ export class ZkinferClient {
    * What could not be checked is listed in `unchecked` (docs/security.md).
    */
   async verify(inference: InferenceView, opts: VerifyOptions = {}): Promise<LocalVerification> {
-    // what this client submitted, by the id it asked get()/wait() for — never by an id the server put in the view
-    const mine = this.submitted.get(this.askedFor.get(inference) ?? inference.id);
+    // what this client submitted under this id: get()/wait() refuse a view whose id is not the one asked for
+    const mine = this.submitted.get(inference.id);
     const pinnedCircuitId = opts.vk !== undefined ? await circuitIdOfVk(opts.vk) : (opts.circuitId ?? mine?.circuitId);
     const circuit = opts.circuit ?? (await this.circuit(inference.circuit_id));
     const vk = opts.vk ?? (await this.vk(circuit.id));
@@ -299,7 +296,6 @@ export class ZkinferClient {
   }
 }
 
-/** When the input object is keyed by the circuit's input tensor names (nested arrays), its flattened tensors. */
 /** Aborted when either is (AbortSignal.any where the runtime has it: Node ≥ 20.3, current browsers). */
 function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
   if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
@@ -344,6 +340,7 @@ async function readCapped(res: Response, what: string): Promise<string> {
   return new TextDecoder().decode(all);
 }
 
+/** When the input object is keyed by the circuit's input tensor names (nested arrays), its flattened tensors. */
 export function tensorsOf(input: unknown, circuit: Pick<CircuitView, 'inputs'>): Record<string, number[]> | undefined {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
   const obj = input as Record<string, unknown>;

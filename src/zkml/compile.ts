@@ -27,7 +27,6 @@ import { packedPublicLayout } from './format/layout.js';
 import { inputWidths, packPlan, packValues } from './format/packing.js';
 import { writeCompileSource } from './source.js';
 import { sha256Hex } from './format/circuit-id-node.js';
-import { onnx } from './onnx/proto.js';
 import { checkOutputDir } from './out-path.js';
 import { COMPILE_KEY_FILE, openBuildDir } from './build-dir.js';
 
@@ -187,7 +186,6 @@ export async function lowerModelFile(modelPath: string, opts: LowerFileOptions) 
   const precisionName = parsePrecision(opts.precision);
   const preset = PRESETS[precisionName];
   progress('import', 0, 1);
-  if (opts.dims && Object.keys(opts.dims).length > 0) await checkDimNames(modelPath, opts.dims);
   const model = await importOnnxFile(modelPath, opts.name, { ...(opts.dims ? { dims: opts.dims } : {}), ...(opts.onNote ? { onNote: opts.onNote } : {}) });
   const graph = model.graph;
   progress('import', 1, 1);
@@ -323,29 +321,6 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
     build.cleanupSync();
     opts.onBuildDir?.(undefined);
   }
-}
-
-/**
- * Every `--dim NAME` must name a symbolic dimension of the model's inputs (docs/zkml-compile.md "Symbolic
- * dimensions"): a typo would otherwise leave the dimension at 1 without a word. A file that does not decode is left to
- * the importer's own error.
- */
-async function checkDimNames(modelPath: string, dims: Record<string, number>): Promise<void> {
-  let names: Set<string>;
-  try {
-    const g = onnx.ModelProto.decode(await readFile(modelPath)).graph;
-    const inits = new Set((g?.initializer ?? []).map((i) => i.name));
-    names = new Set((g?.input ?? []).filter((vi) => !inits.has(vi.name)).flatMap((vi) => (vi.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimParam ?? '')).filter((d) => d !== ''));
-  } catch {
-    return;
-  }
-  const unknown = Object.keys(dims).filter((d) => !names.has(d));
-  if (unknown.length === 0) return;
-  const known = [...names];
-  throw new InvalidInputError(`--dim ${unknown.map((d) => `"${d}"`).join(', ')}: ${modelPath} has no such symbolic dimension; ${known.length ? `its symbolic dimensions are ${known.map((d) => `"${d}"`).join(', ')}` : 'it has no symbolic dimensions'}`, {
-    hint: known.length ? `e.g. --dim ${known[0]}=4` : 'drop --dim: every input dimension of this model is fixed',
-    details: { unknown, symbolicDims: known },
-  });
 }
 
 /** BN254's scalar field has 2-adicity 28: no Groth16 domain (and no powers of tau) beyond 2^28. */

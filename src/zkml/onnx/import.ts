@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { GraphIR, IRNode, IRValueInfo } from '../ir/graph.js';
 import { castKind, FOLD_ONLY, KERNELS, KernelError } from '../ir/kernels.js';
 import { checkedSize, tensor, TensorLimitError, type Tensor } from '../ir/tensor.js';
-import { ZkinferError } from '../../errors/base.js';
+import { InvalidInputError, ZkinferError } from '../../errors/base.js';
 import { DynamicShapeError, OnnxParseError, UnsupportedOpError, type UnsupportedItem } from './errors.js';
 import { decodeAttr, decodeTensor, onnx, type ModelProto } from './proto.js';
 
@@ -21,6 +21,8 @@ export interface ImportOptions {
   dims?: Record<string, number>;
   /** Called with each note about a defaulted symbolic dimension. */
   onNote?: (message: string) => void;
+  /** How errors name the model (importOnnxFile: its path); default `model "<name>"`. */
+  source?: string;
 }
 
 /** Read an ONNX file into the graph IR (static shapes, constants folded). */
@@ -31,7 +33,7 @@ export async function importOnnxFile(path: string, name?: string, opts: ImportOp
   } catch (err) {
     throw new OnnxParseError(`cannot read ONNX model ${path}`, { hint: 'check the path', cause: err });
   }
-  const graph = importOnnx(bytes, name ?? basename(path).replace(/\.onnx$/i, ''), opts);
+  const graph = importOnnx(bytes, name ?? basename(path).replace(/\.onnx$/i, ''), { source: path, ...opts });
   return { graph, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
@@ -46,6 +48,20 @@ type ElemKind = NonNullable<IRValueInfo['elemType']>;
 const INT_TRUNCATING = new Set(['Div', 'ReduceMean']);
 /** Ops whose output is bool whatever their inputs. */
 const BOOL_OPS = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not']);
+
+/**
+ * Every `--dim NAME` must name a symbolic dimension of the model's inputs (docs/zkml-compile.md "Symbolic
+ * dimensions"): a typo would otherwise leave the dimension at 1 without a word.
+ */
+function checkDimNames(dims: Record<string, number> | undefined, symbolic: ReadonlySet<string>, source: string): void {
+  const unknown = Object.keys(dims ?? {}).filter((d) => !symbolic.has(d));
+  if (unknown.length === 0) return;
+  const known = [...symbolic];
+  throw new InvalidInputError(`--dim ${unknown.map((d) => `"${d}"`).join(', ')}: ${source} has no such symbolic dimension; ${known.length ? `its symbolic dimensions are ${known.map((d) => `"${d}"`).join(', ')}` : 'it has no symbolic dimensions'}`, {
+    hint: known.length ? `e.g. --dim ${known[0]}=4` : 'drop --dim: every input dimension of this model is fixed',
+    details: { unknown, symbolicDims: known },
+  });
+}
 
 /** Decode ONNX bytes into the graph IR. */
 export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOptions = {}): GraphIR {
@@ -81,7 +97,7 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
   }
 
   const inputs: IRValueInfo[] = [];
-  const defaulted = new Set<string>(), unnamed = new Set<string>();
+  const defaulted = new Set<string>(), unnamed = new Set<string>(), symbolic = new Set<string>();
   const inputNames = new Set<string>();
   for (const vi of g.input ?? []) {
     if (inputNames.has(vi.name ?? '')) throw new OnnxParseError(`ONNX model "${modelName}" declares input "${vi.name}" twice`, { hint: 'graph input names must be unique' });
@@ -93,6 +109,7 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
     if (!dims) throw new DynamicShapeError(vi.name!, 'graph input', modelName);
     const shape = dims.map((d) => {
       if (d.dimParam) {
+        symbolic.add(d.dimParam);
         const given = opts.dims?.[d.dimParam];
         if (given !== undefined) return given;
         defaulted.add(d.dimParam);
@@ -109,6 +126,7 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
     const onnxType = vi.type?.tensorType?.elemType ?? 1;
     inputs.push({ name: vi.name!, shape, ...(elemType !== 'float' ? { elemType } : {}), ...(onnxType !== 1 && onnxType !== 9 ? { onnxType } : {}) });
   }
+  checkDimNames(opts.dims, symbolic, opts.source ?? `model "${modelName}"`);
   for (const i of unnamed) opts.onNote?.(`model "${modelName}": input "${i}" has an unknown dimension, set to 1`);
   for (const d of defaulted) opts.onNote?.(`model "${modelName}": symbolic dimension "${d}" set to 1 (use --dim ${d}=N to change it)`);
   if (inputs.length === 0) throw new OnnxParseError(`ONNX model "${modelName}" has no (non-constant) input`);
