@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { Chain } from '../chain/types.js';
 import { decodeOutputs, type RealInputs } from '../protocol/circuit-io.js';
 import type { Dendrite } from '../protocol/dendrite.js';
-import { QueryOutputSchema, SYNAPSES, type CompetitionArtifacts, type QueryZkProof } from '../protocol/synapses.js';
+import { proofAnswerBytes, QueryOutputSchema, SYNAPSES, type CompetitionArtifacts, type QueryZkProof } from '../protocol/synapses.js';
 import { DEFAULT_SCORING, median, responseQuality, rtBounds, type ScoringConfig } from '../validator/scoring.js';
 import { verifyMinerProof } from '../validator/verify-proof.js';
 import { circuitIdOfVk } from '../zkml/format/circuit-id-node.js';
@@ -132,7 +132,7 @@ async function runHidden(o: EvaluateOptions, target: { ip: string; port: number;
   for (const item of items) {
     o.signal?.throwIfAborted();
     const inputs: RealInputs = { [inputName]: item.input };
-    const r = await o.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: art.metadata.id, public_inputs: inputs } }, o.timeoutS ?? 60);
+    const r = await o.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: art.metadata.id, public_inputs: inputs } }, o.timeoutS ?? 60, { extraBytes: proofAnswerBytes(art.metadata.publicLayout.total) });
     let output: number[] | undefined;
     if (r.status === 200) {
       try {

@@ -6,7 +6,7 @@ import { Rng } from '../models/random.js';
 import { Dendrite, type AxonTarget } from '../protocol/dendrite.js';
 import { decodeOutputs, encodeInputs, type RealInputs } from '../protocol/circuit-io.js';
 import { MetagraphCache } from '../protocol/metagraph-cache.js';
-import { QueryOutputSchema, SYNAPSES, type QueryForCapacities, type QueryZkProof } from '../protocol/synapses.js';
+import { CAPACITIES_ANSWER_BYTES, proofAnswerBytes, QueryOutputSchema, SYNAPSES, type QueryForCapacities, type QueryZkProof } from '../protocol/synapses.js';
 import { pickCircuit, type ValidatorCircuit } from './circuits.js';
 import { ExternalQueue, UnknownCircuitError, type ExternalRecord } from './external-queue.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -208,7 +208,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     await Promise.all(
       this.miners(m).map(async ({ uid, target }) => {
         if (this.capacityByUid.has(uid) || this.backedOff(uid, Date.now())) return;
-        const r = await this.dendrite.call<QueryForCapacities>(target, SYNAPSES.QueryForCapacities, {}, 5);
+        const r = await this.dendrite.call<QueryForCapacities>(target, SYNAPSES.QueryForCapacities, {}, 5, { extraBytes: CAPACITIES_ANSWER_BYTES });
         if (r.status === 200 && r.synapse?.capacities) this.capacityByUid.set(uid, r.synapse.capacities);
       }),
     );
@@ -412,7 +412,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   private async run(job: Job): Promise<void> {
     const { circuit, inputs, uid, target } = job;
     const meta = circuit.artifacts.metadata;
-    const r = await this.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: circuit.id, public_inputs: inputs } }, circuit.timeoutS);
+    const r = await this.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: circuit.id, public_inputs: inputs } }, circuit.timeoutS, { extraBytes: proofAnswerBytes(meta.publicLayout.total) });
     let verified = false;
     let error: string | undefined;
     let proofSize = 0;
