@@ -44,6 +44,8 @@ export interface EvaluateOptions {
   ceremonyPtau?: string;
   /** Time limit of one audit, seconds (audit-process.ts; default 300): a submission whose audit takes longer is rejected. */
   auditTimeoutS?: number;
+  /** Memory cap of one audit process, MiB (audit-process.ts; default 4096): a submission whose audit needs more is rejected. */
+  auditMemoryMiB?: number;
   /**
    * Audit verdicts, kept across evaluations (auditKey): a pass (null) under the circuit id — the circuit is what
    * zkinfer compiles from the source that was shown, whoever serves it — and a problem under the circuit id and the
@@ -111,7 +113,10 @@ async function auditFetched(o: EvaluateOptions, circuitId: string, hotkey: strin
   const problem = await auditInChild({
     committedId: circuitId, metadata, source: sourceFromWire(s.source), zkey: Buffer.from(s.zkey, 'base64'),
     ...(s.ptau ? { minerPtau: Buffer.from(s.ptau, 'base64') } : {}), ...(o.ceremonyPtau ? { ceremonyPtau: o.ceremonyPtau } : {}),
-  }, { ...(o.auditTimeoutS !== undefined ? { timeoutS: o.auditTimeoutS } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  }, {
+    ...(o.auditTimeoutS !== undefined ? { timeoutS: o.auditTimeoutS } : {}), ...(o.auditMemoryMiB !== undefined ? { memoryMiB: o.auditMemoryMiB } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
   if (problem === undefined) o.audits?.set(auditKey(circuitId), null);
   else o.audits?.set(auditKey(circuitId, hotkey), `audit: ${problem}`);
   return problem === undefined ? undefined : `audit: ${problem}`;
