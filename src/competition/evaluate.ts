@@ -146,15 +146,29 @@ interface Run {
   proofBytes: number[];
 }
 
+/**
+ * Hidden inputs a submission may leave unanswered (no 200: a timeout, a refusal, a closed connection) before the rest
+ * count as misses without being sent (docs/competitions.md, "Score"): a miner that never answers would otherwise
+ * hold the evaluation of every submission after it for count × the query timeout (24 minutes by default).
+ */
+export const MAX_UNANSWERED = 3;
+
 /** Send every hidden input to the miner and verify each proof with the validator's own inputs bound. */
 async function runHidden(o: EvaluateOptions, target: { ip: string; port: number; hotkey: string }, art: { metadata: CircuitMetadata; vk: Record<string, unknown> }, items: readonly EvalItem[]): Promise<Run> {
   const run: Run = { outputs: [], verified: 0, failed: 0, times: [], proofBytes: [] };
   const inputName = art.metadata.inputs[0]!.name;
+  let unanswered = 0;
   for (const item of items) {
     o.signal?.throwIfAborted();
+    if (unanswered >= MAX_UNANSWERED) {
+      run.failed++;
+      run.outputs.push(undefined);
+      continue;
+    }
     const inputs: RealInputs = { [inputName]: item.input };
     const r = await o.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: art.metadata.id, public_inputs: inputs } }, o.timeoutS ?? 60, { extraBytes: proofAnswerBytes(art.metadata.publicLayout.total) });
     let output: number[] | undefined;
+    if (r.status !== 200 && ++unanswered === MAX_UNANSWERED) o.log?.(`competition ${o.task.name}: ${target.hotkey.slice(0, 8)}… left ${MAX_UNANSWERED} hidden inputs unanswered (last ${r.status} ${r.message}); the rest count as misses`);
     if (r.status === 200) {
       try {
         const out = QueryOutputSchema.parse(JSON.parse(r.synapse?.query_output ?? 'null'));
