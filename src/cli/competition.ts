@@ -3,7 +3,7 @@
  * src/competition/; heavy modules are imported inside the actions.
  */
 import type { Command } from 'commander';
-import { DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
+import { DEFAULT_AUDIT_MEMORY_MIB, DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
 import { addNeuronOptions, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
 
 export function registerCompetition(program: Command): void {
@@ -56,9 +56,10 @@ export function registerCompetition(program: Command): void {
     .option('--end <block>', 'last block of the round (default: start + the task\'s length)')
     .option('--ptau <file>', 'prepared powers of tau to audit ceremony submissions against')
     .option('--audit-timeout <s>', 'seconds one submission\'s audit may take (recompile + key check); longer is a rejection', String(DEFAULT_AUDIT_TIMEOUT_S))
+    .option('--audit-memory <MiB>', 'memory one submission\'s audit process may use; more is a rejection', String(DEFAULT_AUDIT_MEMORY_MIB))
     .option('--out <file>', 'also write the leaderboard JSON here')
     .option('--json', 'print JSON'))
-    .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; start?: string; end?: string; ptau?: string; auditTimeout: string; out?: string; json?: boolean }) => {
+    .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; start?: string; end?: string; ptau?: string; auditTimeout: string; auditMemory: string; out?: string; json?: boolean }) => {
       const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { checkOutputFile, writeOutputFile }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
         import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('../zkml/out-path.js'), import('../zkml/prove/index.js'),
       ]);
@@ -71,6 +72,7 @@ export function registerCompetition(program: Command): void {
           task, chain, netuid, dendrite, allowInsecureDev: f.allowInsecureDev === true, log: (l) => console.error(l),
           window: roundFlags(f.start, f.end), ...(f.ptau ? { ceremonyPtau: f.ptau } : {}),
           auditTimeoutS: parseIntFlag(f.auditTimeout, '--audit-timeout', 1, 86_400),
+          auditMemoryMiB: parseIntFlag(f.auditMemory, '--audit-memory', 64, 1_048_576),
           ...(f.count ? { count: parseIntFlag(f.count, '--count', 1, 10_000) } : {}),
           ...(f.seed ? { seed: parseIntFlag(f.seed, '--seed', 1, Number.MAX_SAFE_INTEGER) } : {}),
         });

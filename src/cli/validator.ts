@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { defaultStatePath } from '../paths.js';
 import type { ModelPlugin } from '../models/zoo/types.js';
 import type { Leaderboard } from '../competition/leaderboard.js';
-import { DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
+import { DEFAULT_AUDIT_MEMORY_MIB, DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
 import { untilShutdown } from '../lifecycle/signals.js';
 import { lockStateFile } from '../lifecycle/lock.js';
@@ -32,8 +32,9 @@ export function registerValidator(program: Command): void {
     .option('--competition-max-age <blocks>', 'entries committed, or boards evaluated, longer ago than this count 0 in the weights', '7200')
     .option('--competition-ptau <file>', 'prepared powers of tau to audit ceremony submissions against (docs/competitions.md)')
     .option('--competition-audit-timeout <s>', 'seconds one submission\'s audit may take (recompile + key check, in a process of its own); longer is a rejection', String(DEFAULT_AUDIT_TIMEOUT_S))
+    .option('--competition-audit-memory <MiB>', 'memory one submission\'s audit process may use; more is a rejection', String(DEFAULT_AUDIT_MEMORY_MIB))
     .option('--proof-of-weights <dir>', 'the scoring-ema circuit: each weights epoch a miner proves the score update, and the weights set are the proven ones'))
-    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string; competitionShare?: string; competitionStart?: string; competitionEnd?: string; competitionMaxAge: string; competitionPtau?: string; competitionAuditTimeout: string; proofOfWeights?: string }) => {
+    .action(async (f: NeuronFlags & ApiFlags & { circuit: string[]; db?: string; concurrency: string; allowInsecureDev?: boolean; competition: string[]; competitionEvery: string; competitionItems?: string; competitionShare?: string; competitionStart?: string; competitionEnd?: string; competitionMaxAge: string; competitionPtau?: string; competitionAuditTimeout: string; competitionAuditMemory: string; proofOfWeights?: string }) => {
       const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
@@ -43,6 +44,7 @@ export function registerValidator(program: Command): void {
       const { roundTasks, startCompetitions } = await import('../competition/start.js');
       roundTasks(f.competition, round);
       const auditTimeoutS = parseIntFlag(f.competitionAuditTimeout, '--competition-audit-timeout', 1, 86_400);
+      const auditMemoryMiB = parseIntFlag(f.competitionAuditMemory, '--competition-audit-memory', 64, 1_048_576);
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
       for (const spec of f.circuit) {
@@ -80,7 +82,7 @@ export function registerValidator(program: Command): void {
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
       const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
-        window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}), auditTimeoutS });
+        window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}), auditTimeoutS, auditMemoryMiB });
       boards = competitions?.boards;
       if (competitions) console.log(`competition share of the weights: ${share}${pow && share > 0 ? ' (proof of weights: the competition scores are inputs of each proof)' : ''}`);
       const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });

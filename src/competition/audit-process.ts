@@ -12,12 +12,19 @@ import type { AuditInput } from './audit.js';
 /** Default time limit of one audit, seconds (the shipped tasks audit in seconds). */
 export const DEFAULT_AUDIT_TIMEOUT_S = 300;
 
+/**
+ * Default memory cap of one audit process, MiB (docs/competitions.md "Auditing a submission"): 8 × the float64 size of
+ * the compiler's total bound on a model's tensors (2^26 elements, 512 MiB); the shipped task's audit peaks near 165 MiB.
+ */
+export const DEFAULT_AUDIT_MEMORY_MIB = 4096;
+
 /** Why the submission is not the circuit zkinfer compiles from its source (undefined when it is), from a child process. */
-export function auditInChild(a: AuditInput, o: { timeoutS?: number; signal?: AbortSignal } = {}): Promise<string | undefined> {
+export function auditInChild(a: AuditInput, o: { timeoutS?: number; memoryMiB?: number; signal?: AbortSignal } = {}): Promise<string | undefined> {
   const timeoutS = o.timeoutS ?? DEFAULT_AUDIT_TIMEOUT_S;
+  const memoryMiB = o.memoryMiB ?? DEFAULT_AUDIT_MEMORY_MIB;
   if (o.signal?.aborted) return Promise.reject(o.signal.reason);
   // the input goes over IPC (structured clone)
-  const child = forkModule(import.meta.url, 'audit-child', { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = forkModule(import.meta.url, 'audit-child', { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }, { memoryMiB });
   return new Promise<string | undefined>((resolve, reject) => {
     const finish = (settle: () => void): void => {
       clearTimeout(timer);
@@ -33,7 +40,7 @@ export function auditInChild(a: AuditInput, o: { timeoutS?: number; signal?: Abo
     child.on('message', (m: { problem?: string | null; error?: string }) => finish(() => (m.error !== undefined ? reject(new Error(m.error)) : resolve(m.problem ?? undefined))));
     child.on('error', (e) => finish(() => reject(e)));
     child.on('exit', (code, signal) => finish(() => resolve(`the audit process ended without a verdict (${signal ?? `exit code ${code}`}): `
-      + 'recompiling the submitted model ran out of memory or crashed on this validator')));
+      + `recompiling the submitted model ran out of memory (the audit may use ${memoryMiB} MiB) or crashed on this validator`)));
     child.send(a);
   });
 }

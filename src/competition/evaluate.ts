@@ -8,7 +8,8 @@ import { randomInt } from 'node:crypto';
 import type { Chain } from '../chain/types.js';
 import { decodeOutputs, type RealInputs } from '../protocol/circuit-io.js';
 import type { Dendrite } from '../protocol/dendrite.js';
-import { QueryOutputSchema, SYNAPSES, type CompetitionArtifacts, type QueryZkProof } from '../protocol/synapses.js';
+import { parsePyJson, pyToJs } from '../protocol/py-json.js';
+import { proofAnswerBytes, QueryOutputSchema, SYNAPSES, type CompetitionArtifacts, type QueryZkProof } from '../protocol/synapses.js';
 import { DEFAULT_SCORING, median, responseQuality, rtBounds, type ScoringConfig } from '../validator/scoring.js';
 import { verifyMinerProof } from '../validator/verify-proof.js';
 import { circuitIdOfVk } from '../zkml/format/circuit-id-node.js';
@@ -44,6 +45,8 @@ export interface EvaluateOptions {
   ceremonyPtau?: string;
   /** Time limit of one audit, seconds (audit-process.ts; default 300): a submission whose audit takes longer is rejected. */
   auditTimeoutS?: number;
+  /** Memory cap of one audit process, MiB (audit-process.ts; default 4096): a submission whose audit needs more is rejected. */
+  auditMemoryMiB?: number;
   /**
    * Audit verdicts, kept across evaluations (auditKey): a pass (null) under the circuit id — the circuit is what
    * zkinfer compiles from the source that was shown, whoever serves it — and a problem under the circuit id and the
@@ -81,6 +84,21 @@ export function submissionProblem(task: CompetitionTask, committedId: string, me
   return undefined;
 }
 
+/**
+ * The JSON values one downloaded artifact (metadata, verification key, source) may hold (docs/network.md, "Hostile
+ * miners"): 65,536 plus 8 per public signal of the task's circuit. Past it the answer is refused before more of it is
+ * built: JSON.parse of 16 MiB of empty objects held the validator's thread for 10 s.
+ */
+export function artifactValues(task: CompetitionTask): number {
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  return 65_536 + 8 * (size(task.inputShape) + size(task.outputShape));
+}
+
+/** Decode a JSON text a miner sent, within `maxValues` values (a PyJsonError past them). */
+function minerJson(text: string | null | undefined, maxValues: number): unknown {
+  return pyToJs(parsePyJson(text ?? 'null', { maxValues }));
+}
+
 /** Where a verdict is kept: a pass by circuit id, a problem by circuit id and the hotkey that sent the source. */
 export function auditKey(circuitId: string, hotkey?: string): string {
   return hotkey === undefined ? circuitId : `${circuitId}:${hotkey}`;
@@ -93,8 +111,8 @@ async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: n
   const r = await o.dendrite.call<CompetitionArtifacts>(target, SYNAPSES.CompetitionArtifacts, { circuit_id: circuitId, include_source: verdict === undefined }, o.timeoutS ?? 60);
   if (r.status !== 200) return { ok: false, status: 'unreachable', reason: `CompetitionArtifacts: ${r.status} ${r.message}` };
   try {
-    const metadata = CircuitMetadataSchema.parse(JSON.parse(r.synapse?.metadata ?? 'null'));
-    const vk = JSON.parse(r.synapse?.verification_key ?? 'null') as unknown;
+    const metadata = CircuitMetadataSchema.parse(minerJson(r.synapse?.metadata, artifactValues(o.task)));
+    const vk = minerJson(r.synapse?.verification_key, artifactValues(o.task));
     if (typeof vk !== 'object' || vk === null || Array.isArray(vk)) return { ok: false, status: 'rejected', reason: 'verification_key is not a JSON object' };
     const problem = submissionProblem(o.task, circuitId, metadata, vk as Record<string, unknown>, o.allowInsecureDev ?? false)
       ?? (verdict !== undefined ? verdict ?? undefined : await auditFetched(o, circuitId, target.hotkey, metadata, r.synapse!));
@@ -109,9 +127,12 @@ async function auditFetched(o: EvaluateOptions, circuitId: string, hotkey: strin
   if (!s.source || !s.zkey) return 'the miner sent no circuit source or proving key to audit (recompile with zkinfer compile, which keeps source/)';
   o.log?.(`competition ${o.task.name}: auditing ${circuitId.slice(0, 16)}… (recompile the submitted model, check its proving key)`);
   const problem = await auditInChild({
-    committedId: circuitId, metadata, source: sourceFromWire(s.source), zkey: Buffer.from(s.zkey, 'base64'),
+    committedId: circuitId, metadata, source: sourceFromWire(minerJson(s.source, artifactValues(o.task))), zkey: Buffer.from(s.zkey, 'base64'),
     ...(s.ptau ? { minerPtau: Buffer.from(s.ptau, 'base64') } : {}), ...(o.ceremonyPtau ? { ceremonyPtau: o.ceremonyPtau } : {}),
-  }, { ...(o.auditTimeoutS !== undefined ? { timeoutS: o.auditTimeoutS } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  }, {
+    ...(o.auditTimeoutS !== undefined ? { timeoutS: o.auditTimeoutS } : {}), ...(o.auditMemoryMiB !== undefined ? { memoryMiB: o.auditMemoryMiB } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
   if (problem === undefined) o.audits?.set(auditKey(circuitId), null);
   else o.audits?.set(auditKey(circuitId, hotkey), `audit: ${problem}`);
   return problem === undefined ? undefined : `audit: ${problem}`;
@@ -125,15 +146,29 @@ interface Run {
   proofBytes: number[];
 }
 
+/**
+ * Hidden inputs a submission may leave unanswered (no 200: a timeout, a refusal, a closed connection) before the rest
+ * count as misses without being sent (docs/competitions.md, "Score"): a miner that never answers would otherwise
+ * hold the evaluation of every submission after it for count × the query timeout (24 minutes by default).
+ */
+export const MAX_UNANSWERED = 3;
+
 /** Send every hidden input to the miner and verify each proof with the validator's own inputs bound. */
 async function runHidden(o: EvaluateOptions, target: { ip: string; port: number; hotkey: string }, art: { metadata: CircuitMetadata; vk: Record<string, unknown> }, items: readonly EvalItem[]): Promise<Run> {
   const run: Run = { outputs: [], verified: 0, failed: 0, times: [], proofBytes: [] };
   const inputName = art.metadata.inputs[0]!.name;
+  let unanswered = 0;
   for (const item of items) {
     o.signal?.throwIfAborted();
+    if (unanswered >= MAX_UNANSWERED) {
+      run.failed++;
+      run.outputs.push(undefined);
+      continue;
+    }
     const inputs: RealInputs = { [inputName]: item.input };
-    const r = await o.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: art.metadata.id, public_inputs: inputs } }, o.timeoutS ?? 60);
+    const r = await o.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: art.metadata.id, public_inputs: inputs } }, o.timeoutS ?? 60, { extraBytes: proofAnswerBytes(art.metadata.publicLayout.total) });
     let output: number[] | undefined;
+    if (r.status !== 200 && ++unanswered === MAX_UNANSWERED) o.log?.(`competition ${o.task.name}: ${target.hotkey.slice(0, 8)}… left ${MAX_UNANSWERED} hidden inputs unanswered (last ${r.status} ${r.message}); the rest count as misses`);
     if (r.status === 200) {
       try {
         const out = QueryOutputSchema.parse(JSON.parse(r.synapse?.query_output ?? 'null'));

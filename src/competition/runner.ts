@@ -28,6 +28,8 @@ export interface CompetitionRunnerOptions {
   ceremonyPtau?: string;
   /** Time limit of one submission's audit, seconds (default 300). */
   auditTimeoutS?: number;
+  /** Memory cap of one submission's audit, MiB (default 4096). */
+  auditMemoryMiB?: number;
   /** Called after each evaluation. */
   onLeaderboard?: (board: Leaderboard) => void;
 }
@@ -65,6 +67,7 @@ export class CompetitionRunner {
           ...(this.o.window ? { window: this.o.window } : {}), ...(this.o.ceremonyPtau ? { ceremonyPtau: this.o.ceremonyPtau } : {}),
           ...(this.o.allowInsecureDev ? { allowInsecureDev: true } : {}),
           ...(this.o.auditTimeoutS !== undefined ? { auditTimeoutS: this.o.auditTimeoutS } : {}),
+          ...(this.o.auditMemoryMiB !== undefined ? { auditMemoryMiB: this.o.auditMemoryMiB } : {}),
           ...(this.o.timeoutS ? { timeoutS: this.o.timeoutS } : {}),
           ...(this.o.count ? { count: this.o.count } : {}),
           ...(this.o.log ? { log: this.o.log } : {}),

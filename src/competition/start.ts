@@ -16,7 +16,7 @@ export function roundTasks(names: readonly string[], window: WindowOverride = {}
 }
 
 /** Boards (saved under `dir`) and a started runner for `tasks`; undefined when there are none. */
-export function startCompetitions(o: { tasks: readonly string[]; dir: string; everyBlocks: number; count?: number; hotkey: KeyringPair; chain: Chain; netuid: number; allowInsecureDev: boolean; window?: WindowOverride; ceremonyPtau?: string; auditTimeoutS?: number }): { boards: CompetitionBoards; runner: CompetitionRunner } | undefined {
+export function startCompetitions(o: { tasks: readonly string[]; dir: string; everyBlocks: number; count?: number; hotkey: KeyringPair; chain: Chain; netuid: number; allowInsecureDev: boolean; window?: WindowOverride; ceremonyPtau?: string; auditTimeoutS?: number; auditMemoryMiB?: number }): { boards: CompetitionBoards; runner: CompetitionRunner } | undefined {
   if (!o.tasks.length) return undefined;
   const tasks = roundTasks(o.tasks, o.window);
   const boards = new CompetitionBoards(tasks, o.dir, o.window);
@@ -24,6 +24,7 @@ export function startCompetitions(o: { tasks: readonly string[]; dir: string; ev
     hotkey: o.hotkey, chain: o.chain, netuid: o.netuid, boards, everyBlocks: o.everyBlocks, allowInsecureDev: o.allowInsecureDev, ...(o.count ? { count: o.count } : {}),
     ...(o.window ? { window: o.window } : {}), ...(o.ceremonyPtau ? { ceremonyPtau: o.ceremonyPtau } : {}),
     ...(o.auditTimeoutS !== undefined ? { auditTimeoutS: o.auditTimeoutS } : {}),
+    ...(o.auditMemoryMiB !== undefined ? { auditMemoryMiB: o.auditMemoryMiB } : {}),
     log: (l) => console.error(l),
     onLeaderboard: (b) => console.log(leaderboardText(b)),
   });

@@ -4,7 +4,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { BITTENSOR_SDK_VERSION_INT } from './sdk-version.js';
 import { signText } from './signing.js';
 import type { SynapseSpec, TerminalInfo } from './synapses.js';
-import { parsePyJson, pyToJs, stringifyPyJson } from './py-json.js';
+import { jsonValueCount, parsePyJson, pyToJs, stringifyPyJson } from './py-json.js';
 import { bodyHash, signedMessage, terminalToJson, timeNs, toHeaders } from './wire.js';
 
 /** Where to send: an axon's address and hotkey (from the metagraph). */
@@ -30,9 +30,21 @@ export interface DendriteResponse<T> {
 export interface DendriteOptions {
   /** This dendrite's external IP as reported in headers. */
   ip?: string;
-  /** Largest response body accepted (bytes). */
+  /** Largest response body accepted (bytes; default 16 MiB). */
   maxResponseBytes?: number;
 }
+
+/**
+ * What a miner's answer may hold beyond the synapse it echoes (docs/network.md, "Hostile miners"): the body is
+ * refused past 2 × the request's bytes + `extraBytes` (413, never more than the dendrite's maxResponseBytes), and
+ * past 2 × the request's JSON values + RESPONSE_EXTRA_VALUES values (422), before it is decoded further.
+ */
+export interface ResponseAllowance {
+  extraBytes?: number;
+}
+
+/** JSON values an answer may add to those of its request (capacities of this many circuits, say). */
+export const RESPONSE_EXTRA_VALUES = 4096;
 
 /** A signed Bittensor request, ready to send — exposed so tests can replay or tamper with it. */
 export interface PreparedRequest {
@@ -40,6 +52,8 @@ export interface PreparedRequest {
   headers: Record<string, string>;
   body: string;
   nonce: bigint;
+  /** JSON values in `body` (jsonValueCount). */
+  values: number;
 }
 
 /** The client side of the wire protocol: signs synapses with a hotkey and POSTs them to axons. */
@@ -77,19 +91,23 @@ export class Dendrite {
     };
     const body = stringifyPyJson(bodyObj);
     const headers = toHeaders({ name: spec.name, timeout: timeoutS, axon, dendrite, requiredFields: spec.requiredFields, bodyHash: hash, totalSize: Buffer.byteLength(body) });
-    return { path: `/${spec.name}`, headers, body, nonce };
+    return { path: `/${spec.name}`, headers, body, nonce, values: jsonValueCount(bodyObj) };
   }
 
-  /** Sign and send a synapse; never throws for network or protocol failures (see `status`). */
-  async call<T>(target: AxonTarget, spec: SynapseSpec, fields: Record<string, unknown>, timeoutS: number): Promise<DendriteResponse<T>> {
+  /**
+   * Sign and send a synapse; never throws for network or protocol failures (see `status`). The answer is bounded
+   * by ResponseAllowance: in bytes only when `allow` is given, in JSON values always.
+   */
+  async call<T>(target: AxonTarget, spec: SynapseSpec, fields: Record<string, unknown>, timeoutS: number, allow?: ResponseAllowance): Promise<DendriteResponse<T>> {
     const req = this.prepare(target, spec, fields, timeoutS);
     const start = performance.now();
-    const raw = await this.send(target, req, timeoutS);
+    const maxBytes = allow?.extraBytes !== undefined ? 2 * Buffer.byteLength(req.body) + allow.extraBytes : undefined;
+    const raw = await this.send(target, req, timeoutS, maxBytes);
     const elapsedS = (performance.now() - start) / 1000;
     if (raw.kind === 'error') return { status: raw.status, message: raw.message, elapsedS };
     let json: unknown;
     try {
-      json = pyToJs(parsePyJson(raw.body));
+      json = pyToJs(parsePyJson(raw.body, { maxValues: 2 * req.values + RESPONSE_EXTRA_VALUES }));
     } catch (e) {
       return { status: 422, message: `Failed to parse response: body is not JSON (${(e as Error).message})`, elapsedS, headers: raw.headers };
     }
@@ -102,11 +120,11 @@ export class Dendrite {
     return { status: 200, message: 'Success', synapse: parsed.data as T, elapsedS, headers: raw.headers };
   }
 
-  /** Send a prepared request as-is. */
-  send(target: AxonTarget, req: PreparedRequest, timeoutS: number): Promise<
+  /** Send a prepared request as-is; a response body over `maxBytes` (at most the dendrite's maxResponseBytes) is a 413. */
+  send(target: AxonTarget, req: PreparedRequest, timeoutS: number, maxBytes?: number): Promise<
     { kind: 'response'; status: number; body: string; headers: Record<string, string> } | { kind: 'error'; status: number; message: string }
   > {
-    const max = this.opts.maxResponseBytes ?? 16 * 1024 * 1024;
+    const max = Math.min(maxBytes ?? Infinity, this.opts.maxResponseBytes ?? 16 * 1024 * 1024);
     return new Promise((resolve) => {
       let settled = false;
       const done = (v: Parameters<typeof resolve>[0]): void => {
@@ -128,13 +146,14 @@ export class Dendrite {
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
+          const tooLarge = (): void => {
+            r.destroy();
+            done({ kind: 'error', status: 413, message: `Response larger than ${max} bytes` });
+          };
+          if (Number(res.headers['content-length']) > max) return tooLarge();
           res.on('data', (c: Buffer) => {
             size += c.length;
-            if (size > max) {
-              r.destroy();
-              done({ kind: 'error', status: 413, message: `Response larger than ${max} bytes` });
-              return;
-            }
+            if (size > max) return tooLarge();
             chunks.push(c);
           });
           res.on('end', () => {

@@ -26,8 +26,14 @@ export const MAX_DEPTH = 512;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 const WS = /[ \t\n\r]*/y;
 
-/** Parse JSON text into Python's values (see PyValue). Throws PyJsonError. */
-export function parsePyJson(text: string): PyValue {
+/**
+ * Parse JSON text into Python's values (see PyValue). Throws PyJsonError, also past `maxValues` values (every
+ * value counts, containers and scalars alike): a body is parsed into far more memory than its text takes (an empty
+ * object, 3 bytes, becomes a Map of ≈ 200 bytes), so a client bounds what an untrusted peer may make it build.
+ */
+export function parsePyJson(text: string, opts: { maxValues?: number } = {}): PyValue {
+  const maxValues = opts.maxValues ?? Infinity;
+  let values = 0;
   let i = 0;
   const ws = (): void => {
     WS.lastIndex = i;
@@ -39,6 +45,7 @@ export function parsePyJson(text: string): PyValue {
   };
   const value = (depth: number): PyValue => {
     if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
+    if (++values > maxValues) fail(`more than ${maxValues} JSON values`);
     ws();
     const c = text[i];
     if (c === '{') return object(depth);
@@ -130,6 +137,16 @@ export function parsePyJson(text: string): PyValue {
   ws();
   if (i < text.length) fail('extra data after the JSON value');
   return v;
+}
+
+/** How many JSON values stringifyPyJson writes for `value` (each container and each scalar counts one). */
+export function jsonValueCount(value: unknown): number {
+  if (value === null || value === undefined || typeof value !== 'object' || value instanceof PyFloat) return 1;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + jsonValueCount(v), 1);
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return jsonValueCount(toJSON.call(value));
+  const vals = value instanceof Map ? [...value.values()] : Object.values(value as Record<string, unknown>).filter((v) => v !== undefined);
+  return vals.reduce((n: number, v) => n + jsonValueCount(v), 1);
 }
 
 /**

@@ -106,6 +106,18 @@ export const QueryOutputSchema = z.object({
 });
 export type QueryOutput = z.infer<typeof QueryOutputSchema>;
 
+/**
+ * Bytes a proof answer (QueryZkProof's query_output, ProofOfWeightsSynapse's proof and public_signals) may add to
+ * the synapse it echoes, for a circuit of `nPublic` public signals: a Groth16 proof's JSON (≈ 1 KB), each signal
+ * (at most 77 digits, quoted, escaped inside a JSON string) and 64 KiB for the rest (docs/network.md, "Hostile miners").
+ */
+export function proofAnswerBytes(nPublic: number): number {
+  return 64 * 1024 + 100 * nPublic;
+}
+
+/** Bytes a QueryForCapacities answer may add: the capacities of thousands of circuits. */
+export const CAPACITIES_ANSWER_BYTES = 1024 * 1024;
+
 /** Static description of a synapse type, as Python derives it from the pydantic class. */
 export interface SynapseSpec<S extends z.ZodTypeAny = z.ZodTypeAny> {
   name: string;

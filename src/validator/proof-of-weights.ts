@@ -23,7 +23,7 @@ import { InvalidInputError } from '../errors/base.js';
 import type { Metagraph } from '../chain/types.js';
 import { decodeOutputs } from '../protocol/circuit-io.js';
 import type { AxonTarget, Dendrite } from '../protocol/dendrite.js';
-import { SYNAPSES, type ProofOfWeightsSynapse } from '../protocol/synapses.js';
+import { proofAnswerBytes, SYNAPSES, type ProofOfWeightsSynapse } from '../protocol/synapses.js';
 import type { ValidatorCircuit } from './circuits.js';
 import { PowRecords, provenWeights, type PowChunk } from './pow-records.js';
 import type { ProofBatcher } from './proof-batcher.js';
@@ -156,7 +156,7 @@ export class ProofOfWeights {
     for (const c of tried) {
       const r = await this.d.dendrite.call<ProofOfWeightsSynapse>(c.target, SYNAPSES.ProofOfWeightsSynapse, {
         verification_key_hash: circuit.id, inputs, proof: '', public_signals: '',
-      }, circuit.timeoutS);
+      }, circuit.timeoutS, { extraBytes: proofAnswerBytes(md.publicLayout.total) });
       let error: string | undefined;
       let proof: unknown;
       let publicSignals: string[] = [];

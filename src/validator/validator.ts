@@ -6,7 +6,7 @@ import { Rng } from '../models/random.js';
 import { Dendrite, type AxonTarget } from '../protocol/dendrite.js';
 import { decodeOutputs, encodeInputs, type RealInputs } from '../protocol/circuit-io.js';
 import { MetagraphCache } from '../protocol/metagraph-cache.js';
-import { QueryOutputSchema, SYNAPSES, type QueryForCapacities, type QueryZkProof } from '../protocol/synapses.js';
+import { CAPACITIES_ANSWER_BYTES, proofAnswerBytes, QueryOutputSchema, SYNAPSES, type QueryForCapacities, type QueryZkProof } from '../protocol/synapses.js';
 import { pickCircuit, type ValidatorCircuit } from './circuits.js';
 import { ExternalQueue, UnknownCircuitError, type ExternalRecord } from './external-queue.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -43,12 +43,12 @@ export interface ValidatorOptions {
   proofOfWeights?: { circuit: ValidatorCircuit };
   /** Competition scores blended into the weights (docs/competitions.md, weights); proven with proofOfWeights. */
   competition?: CompetitionWeights;
-  /** Pause before re-querying a miner after consecutive non-200 answers (docs/network.md "Chain outages"). */
+  /** Pause before re-querying a miner after consecutive failed answers (docs/network.md "Chain outages"). */
   failureBackoff?: Partial<FailureBackoff>;
   log?: (line: string) => void;
 }
 
-/** Per-miner backoff after consecutive non-200 answers: base·2^(n−1) ms after the n-th, at most capMs. */
+/** Per-miner backoff after consecutive failed answers (non-200, or not verified): base·2^(n−1) ms after the n-th, at most capMs. */
 export interface FailureBackoff {
   baseMs: number;
   capMs: number;
@@ -103,7 +103,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   private readonly inflightByUid = new Map<number, number>();
   private readonly capacityByUid = new Map<number, Record<string, number>>();
   private readonly lastQueried = new Map<number, number>();
-  /** Consecutive non-200 answers per uid and when it may be queried again (docs/network.md "Chain outages"). */
+  /** Consecutive failed answers per uid and when it may be queried again (docs/network.md "Chain outages"). */
   private readonly backoff = new Map<number, { hotkey: string; failures: number; until: number }>();
   private readonly backoffCfg: FailureBackoff;
   /** The last chain error of a block sync, logged once until a sync succeeds. */
@@ -208,7 +208,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     await Promise.all(
       this.miners(m).map(async ({ uid, target }) => {
         if (this.capacityByUid.has(uid) || this.backedOff(uid, Date.now())) return;
-        const r = await this.dendrite.call<QueryForCapacities>(target, SYNAPSES.QueryForCapacities, {}, 5);
+        const r = await this.dendrite.call<QueryForCapacities>(target, SYNAPSES.QueryForCapacities, {}, 5, { extraBytes: CAPACITIES_ANSWER_BYTES });
         if (r.status === 200 && r.synapse?.capacities) this.capacityByUid.set(uid, r.synapse.capacities);
       }),
     );
@@ -249,15 +249,18 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     return now < (this.backoff.get(uid)?.until ?? 0);
   }
 
-  /** Consecutive non-200 answers of `uid` (0 once it answers 200). */
+  /** Consecutive failed answers of `uid` (0 once an answer verifies). */
   failureStreak(uid: number): number {
     return this.backoff.get(uid)?.failures ?? 0;
   }
 
-  /** Count a non-200 answer toward the uid's backoff, or end it on an answer (docs/network.md "Chain outages"). */
-  private noteAnswer(uid: number, hotkey: string, status: number): void {
+  /**
+   * Count a failed answer (non-200, or a 200 that does not verify) toward the uid's backoff, or end it on a verified
+   * one (docs/network.md "Chain outages").
+   */
+  private noteAnswer(uid: number, hotkey: string, verified: boolean, status: number): void {
     const prev = this.backoff.get(uid);
-    if (status === 200) {
+    if (verified) {
       if (prev && prev.failures >= 2) this.log(`validator: uid ${uid} answers again after ${prev.failures} failed queries`);
       this.backoff.delete(uid);
       return;
@@ -266,7 +269,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     const wait = backoffMs(failures, this.backoffCfg);
     this.backoff.set(uid, { hotkey, failures, until: Date.now() + wait });
     if (failures === 2 || (wait === this.backoffCfg.capMs && backoffMs(failures - 1, this.backoffCfg) < wait)) {
-      this.log(`validator: uid ${uid} failed ${failures} queries in a row (last ${status}); backing off, next query in ${wait / 1000} s${wait === this.backoffCfg.capMs ? ' (the cap)' : ', doubling each failure'}`);
+      this.log(`validator: uid ${uid} failed ${failures} queries in a row (last ${status}${status === 200 ? ', not verified' : ''}); backing off, next query in ${wait / 1000} s${wait === this.backoffCfg.capMs ? ' (the cap)' : ', doubling each failure'}`);
     }
   }
 
@@ -412,7 +415,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   private async run(job: Job): Promise<void> {
     const { circuit, inputs, uid, target } = job;
     const meta = circuit.artifacts.metadata;
-    const r = await this.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: circuit.id, public_inputs: inputs } }, circuit.timeoutS);
+    const r = await this.dendrite.call<QueryZkProof>(target, SYNAPSES.QueryZkProof, { query_input: { model_id: circuit.id, public_inputs: inputs } }, circuit.timeoutS, { extraBytes: proofAnswerBytes(meta.publicLayout.total) });
     let verified = false;
     let error: string | undefined;
     let proofSize = 0;
@@ -466,7 +469,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
       score = updateScore(base, { verified: false }, this.scoring);
     }
     this.store.putScore(a.uid, a.hotkey, score, a.verified ? 'verified' : 'failed');
-    this.noteAnswer(a.uid, a.hotkey, a.status);
+    this.noteAnswer(a.uid, a.hotkey, a.verified, a.status);
     this.store.logRequest({ at: Date.now(), ...a });
     this.emit('result', { ...a, score });
     return score;

@@ -109,8 +109,8 @@ export function sourceToWire(s: CompileSource): string {
   return JSON.stringify({ options: s.options, model: Buffer.from(s.model).toString('base64'), ...(s.calibration !== undefined ? { calibration: s.calibration } : {}) });
 }
 
-/** Parse a wire source (throws a zod error on anything else). */
-export function sourceFromWire(text: string): CompileSource {
-  const w = WireSourceSchema.parse(JSON.parse(text));
+/** A wire source from its decoded JSON (the validator decodes a miner's answer within bounds; throws a zod error on anything else). */
+export function sourceFromWire(json: unknown): CompileSource {
+  const w = WireSourceSchema.parse(json);
   return { options: w.options, model: Buffer.from(w.model, 'base64'), ...(w.calibration !== undefined ? { calibration: w.calibration } : {}) };
 }

@@ -47,7 +47,7 @@ before(async () => {
 });
 after(releaseSnarkjsCurve);
 
-const audit = (o: { id?: string; zkey?: Uint8Array; source?: CompileSource; metadata?: LoadedArtifacts['metadata'] } = {}, limits: { timeoutS?: number; signal?: AbortSignal } = {}) => auditInChild({
+const audit = (o: { id?: string; zkey?: Uint8Array; source?: CompileSource; metadata?: LoadedArtifacts['metadata'] } = {}, limits: { timeoutS?: number; memoryMiB?: number; signal?: AbortSignal } = {}) => auditInChild({
   committedId: o.id ?? honest.metadata.id, metadata: o.metadata ?? honest.metadata, source: o.source ?? source,
   zkey: o.zkey ?? readFileSync(honest.paths.zkey), minerPtau: ptau,
 }, limits);
@@ -134,6 +134,25 @@ test('a submission whose recompile outlasts the time limit is rejected at the li
   const stop = new AbortController();
   setTimeout(() => stop.abort(new Error('validator stopping')), 200);
   await assert.rejects(audit({ source: slow }, { signal: stop.signal }), /validator stopping/);
+});
+
+/** A 500-byte model of three constants expanded to 2^24 − 1 elements each (within the per-tensor and total bounds): 384 MiB of typed arrays. */
+function bigConstantsModel(): Uint8Array {
+  const b = new OnnxBuilder('big');
+  b.input('input', [SEQ_LEN, 1, N_FEATURES]);
+  let t = b.node('ReduceSum', ['input', b.initInt64('ax', [3], [0, 1, 2])], ['s'], { keepdims: 0 });
+  for (let i = 0; i < 3; i++) {
+    const e = b.node('Expand', [b.init(`c${i}`, [1], [1]), b.initInt64(`n${i}`, [1], [2 ** 24 - 1])], [`e${i}`]);
+    t = b.node('Add', [t, b.node('Slice', [e, b.initInt64(`s${i}`, [1], [0]), b.initInt64(`t${i}`, [1], [1])], [`f${i}`])], [`a${i}`]);
+  }
+  b.output(t, [1]);
+  return b.toBytes();
+}
+
+test('an audit is capped in memory: typed arrays count, not only the V8 heap; the honest audit fits a small cap', async () => {
+  // V8's --max-old-space-size alone leaves ArrayBuffers unbounded: this source recompiled past 900 MiB under it
+  assert.match(await audit({ source: { ...source, model: bigConstantsModel() } }, { memoryMiB: 256 }) ?? '', /Array buffer allocation failed|ran out of memory/);
+  assert.equal(await audit({}, { memoryMiB: 256 }), undefined);
 });
 
 test('a rival that commits an honest circuit id with a junk source is rejected alone: the honest miner is still audited and passes', async () => {

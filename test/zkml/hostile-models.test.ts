@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ZkinferError, InvalidInputError } from '../../src/errors/base.js';
 import { KERNELS } from '../../src/zkml/ir/kernels.js';
-import { checkedSize, MAX_TENSOR_ELEMENTS, TensorLimitError } from '../../src/zkml/ir/tensor.js';
+import { checkedSize, MAX_TENSOR_ELEMENTS, ModelSizeLimitError, TensorLimitError } from '../../src/zkml/ir/tensor.js';
 import { parseDimOptions } from '../../src/zkml/onnx/dims.js';
 import { OnnxParseError, UnsupportedOpError } from '../../src/zkml/onnx/errors.js';
 import { importOnnx, MAX_OPSET } from '../../src/zkml/onnx/import.js';
@@ -55,6 +55,8 @@ const CASES: Case[] = [
   { name: 'Conv whose window taps exceed the limit', bytes: () => model('m', [1, 64, 64, 64], (b) => b.node('Conv', ['x', b.init('w', [1, 64, 64, 64], new Array(64 ** 3).fill(0.01))], ['y'], { pads: [32, 32, 32, 32] })), error: TensorLimitError, message: /the window taps \(input \[1,64,64,64\], kernel \[64,64\], output \[65,65\]\) at node "Conv_0" \(Conv\) in model "m" would be 1,107,558,400, over the limit/ },
   { name: 'Conv whose multiply-adds exceed the limit', bytes: () => model('m', [1, 1, 128, 128], (b) => b.node('Conv', ['x', b.init('w', [1024, 1, 3, 3], new Array(9216).fill(0.01))], ['y'], { pads: [1, 1, 1, 1] })), error: TensorLimitError, message: /the multiply-adds of Conv \[1,1,128,128\] \* \[1024,1,3,3\] at node "Conv_0" .*would be 150,994,944/ },
   { name: 'MatMul whose multiply-adds exceed the limit', bytes: () => model('m', [512, 512], (b) => b.node('MatMul', ['x', 'x'], ['y'])), error: TensorLimitError, message: /the multiply-adds of MatMul \[512,512\] x \[512,512\] at node "MatMul_0" .*would be 134,217,728/ },
+  // each op within the per-op bound (2^24 multiply-adds), the model over the total (2^26): refused before the 5th runs
+  { name: 'five MatMuls of 2^24 multiply-adds each', bytes: () => model('m', [256, 256], (b) => { let t = 'x'; for (let i = 0; i < 4; i++) t = b.node('MatMul', [t, t], [`t${i}`]); b.node('MatMul', [t, t], ['y']); }, 17, [256, 256]), error: ModelSizeLimitError, message: /the multiply-adds of MatMul \[256,256\] x \[256,256\] at node "MatMul_3" \(MatMul\) in model "m" would bring the model's tensors and op work to [\d,]+ elements in total, over the limit of 67,108,864 \(docs\/zkml-compile\.md "Size limit"\)/ },
   { name: '--dim N=10^7 (input [N, 2])', bytes: () => model('m', ['N', 2], (b) => b.node('Relu', ['x'], ['y'])), dims: { N: 1e7 }, error: TensorLimitError, message: /graph input "x" of model "m" of shape \[10000000, 2\] would hold 20,000,000 elements/ },
   // F5: names
   { name: 'duplicated graph output', bytes: () => model('m', [1, 2], (b) => { b.node('Relu', ['x'], ['y']); b.output('y', [1, 2]); }), error: OnnxParseError, message: /declares output "y" twice/ },

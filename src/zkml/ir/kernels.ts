@@ -1,5 +1,5 @@
 import type { AttrValue } from './graph.js';
-import { checkedSize, KernelError, MAX_TENSOR_ELEMENTS, sizeOf, stridesOf, tensor, TensorLimitError, type Tensor } from './tensor.js';
+import { chargeModel, checkedSize, KernelError, MAX_TENSOR_ELEMENTS, sizeOf, stridesOf, tensor, TensorLimitError, type Tensor } from './tensor.js';
 
 export { KernelError } from './tensor.js';
 
@@ -115,6 +115,7 @@ export function matmul(a: Tensor, b: Tensor, bTransposed = false): Tensor {
   // the multiply-adds count against the size limit, as a Conv's do (docs/zkml-compile.md "Size limit")
   const macs = ia.length * m * k * n;
   if (macs > MAX_TENSOR_ELEMENTS) throw new TensorLimitError(macs, `the multiply-adds of MatMul [${a.shape}] x [${b.shape}]${bTransposed ? ' (B transposed)' : ''}`);
+  chargeModel(macs, `the multiply-adds of MatMul [${a.shape}] x [${b.shape}]`);
   const out = tensor([...batch, m, n]);
   const o = out.data, ad = a.data, bd = b.data;
   let skipZeros: boolean | undefined;
@@ -311,6 +312,7 @@ function window2d(x: Tensor, at: Attrs, kernel: number[]): Window {
   // the window work (one tap per output element and kernel position), bounded like a tensor: convTerms and pool list it
   const work = x.shape[0]! * x.shape[1]! * outHW[0]! * outHW[1]! * kernel[0]! * kernel[1]!;
   if (work > MAX_TENSOR_ELEMENTS) throw new TensorLimitError(work, `the window taps (input [${x.shape}], kernel [${kernel}], output [${outHW}])`);
+  chargeModel(work, `the window taps (input [${x.shape}], kernel [${kernel}], output [${outHW}])`);
   return { kernel, strides, pads, dilations, outHW };
 }
 
@@ -357,6 +359,7 @@ export function convTerms(xShape: number[], wShape: number[], at: Attrs): { shap
   const [OH, OW] = win.outHW as [number, number];
   const macs = N * M * OH * OW * Cg * K;
   if (macs > MAX_TENSOR_ELEMENTS) throw new TensorLimitError(macs, `the multiply-adds of Conv [${xShape}] * [${wShape}]`);
+  chargeModel(macs, `the multiply-adds of Conv [${xShape}] * [${wShape}]`);
   const terms: Array<{ m: number; pairs: Array<[number, number]> }> = [];
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
     const pairs: Array<[number, number]> = [];

@@ -30,6 +30,46 @@ export class TensorLimitError extends ZkinferError {
 }
 
 /**
+ * The most elements one model's tensors may hold all together, counted as the importer allocates them (initializers,
+ * constants, graph inputs, every computed tensor) with each op's multiply-adds and window taps (docs/zkml-compile.md
+ * "Size limit"): 2^26 = 67,108,864 (512 MiB as float64). Each tensor's own bound leaves a model of many tensors
+ * just under it unbounded in total.
+ */
+export const MAX_MODEL_ELEMENTS = 2 ** 26;
+
+/** A model's tensors and op work would exceed MAX_MODEL_ELEMENTS in total (docs/zkml-compile.md "Size limit"). */
+export class ModelSizeLimitError extends ZkinferError {
+  override readonly name = 'ModelSizeLimitError';
+  constructor(readonly elements: number, readonly subject: string, readonly where?: string) {
+    super('MODEL_TOO_LARGE', `${subject}${where ? ` at ${where}` : ''} would bring the model's tensors and op work to ${elements.toLocaleString('en-US')} elements in total, over the limit of ${MAX_MODEL_ELEMENTS.toLocaleString('en-US')} (docs/zkml-compile.md "Size limit")`, {
+      hint: 'the tensors of a model (weights, constants, inputs, every computed tensor) and the multiply-adds of its ops may hold at most 2^26 elements together',
+      details: { elements, limit: MAX_MODEL_ELEMENTS, subject, ...(where ? { where } : {}) },
+    });
+  }
+}
+
+/** The running total of the model being imported (withModelBudget), undefined outside an import. */
+let budget: { used: number } | undefined;
+
+/** Run `f` (synchronous: no other import interleaves) counting every tensor and op's work against MAX_MODEL_ELEMENTS. */
+export function withModelBudget<T>(f: () => T): T {
+  const outer = budget;
+  budget = { used: 0 };
+  try {
+    return f();
+  } finally {
+    budget = outer;
+  }
+}
+
+/** Count `n` elements of `subject` against the model's total, before they are allocated (ModelSizeLimitError past it). */
+export function chargeModel(n: number, subject: string): void {
+  if (!budget) return;
+  budget.used += n;
+  if (budget.used > MAX_MODEL_ELEMENTS) throw new ModelSizeLimitError(budget.used, subject);
+}
+
+/**
  * A kernel cannot run a node as configured (a bad attribute or shape, an unsupported variant); the importer names the
  * node and model. `unsupported`: the op variant is valid ONNX that zkinfer does not implement (else the model is wrong).
  */
@@ -68,6 +108,7 @@ export function stridesOf(shape: readonly number[]): number[] {
 /** A tensor of `shape` (zeros, or `data`), its size checked first (checkedSize). */
 export function tensor(shape: number[], data?: ArrayLike<number>): Tensor {
   const n = checkedSize(shape);
+  chargeModel(n, `a tensor of shape [${shape.join(', ')}]`);
   const d = new Float64Array(n);
   if (data) {
     if (data.length !== n) throw new KernelError(`tensor data has ${data.length} values, shape [${shape}] needs ${n}`, false);

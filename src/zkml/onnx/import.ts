@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { GraphIR, IRNode, IRValueInfo } from '../ir/graph.js';
 import { castKind, FOLD_ONLY, KERNELS, KernelError } from '../ir/kernels.js';
-import { checkedSize, tensor, TensorLimitError, type Tensor } from '../ir/tensor.js';
+import { checkedSize, ModelSizeLimitError, tensor, TensorLimitError, withModelBudget, type Tensor } from '../ir/tensor.js';
 import { InvalidInputError, ZkinferError } from '../../errors/base.js';
 import { DynamicShapeError, OnnxParseError, UnsupportedOpError, type UnsupportedItem } from './errors.js';
 import { decodeAttr, decodeTensor, onnx, type ModelProto } from './proto.js';
@@ -63,8 +63,12 @@ function checkDimNames(dims: Record<string, number> | undefined, symbolic: Reado
   });
 }
 
-/** Decode ONNX bytes into the graph IR. */
+/** Decode ONNX bytes into the graph IR, its tensors and op work bounded in total (MAX_MODEL_ELEMENTS). */
 export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOptions = {}): GraphIR {
+  return withModelBudget(() => importGraph(bytes, modelName, opts));
+}
+
+function importGraph(bytes: Uint8Array, modelName: string, opts: ImportOptions): GraphIR {
   let model: ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -154,6 +158,7 @@ export function importOnnx(bytes: Uint8Array, modelName: string, opts: ImportOpt
       if (err instanceof TensorLimitError && !err.where) {
         throw new TensorLimitError(err.elements, err.subject ?? `tensor "${n.output?.[0] ?? ''}"`, err.shape, `node "${name}" (${n.opType}) in model "${modelName}"`);
       }
+      if (err instanceof ModelSizeLimitError && !err.where) throw new ModelSizeLimitError(err.elements, err.subject, `node "${name}" (${n.opType}) in model "${modelName}"`);
       if (err instanceof ZkinferError) throw err;
       throw new OnnxParseError(`internal error in node "${name}" (${n.opType}) of model "${modelName}": ${(err as Error)?.message ?? String(err)}`, {
         hint: 'the model may be malformed; if onnxruntime runs it, please report this as a zkinfer bug', cause: err,

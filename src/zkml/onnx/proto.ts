@@ -35,7 +35,7 @@ export function decodeTensor(t: onnxProto.onnx.ITensorProto, label = `tensor "${
   const expect = (n: number): void => {
     if (n !== size) throw new OnnxParseError(`${label} holds ${n} values, but its dims [${shape.join(', ')}] need ${size}`);
   };
-  let values: number[];
+  let out: Tensor;
   if (raw) {
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const width = ({ [DT.FLOAT]: 4, [DT.DOUBLE]: 8, [DT.INT64]: 8, [DT.INT32]: 4, [DT.INT8]: 1, [DT.UINT8]: 1, [DT.BOOL]: 1 } as Record<number, number>)[dt];
@@ -43,24 +43,29 @@ export function decodeTensor(t: onnxProto.onnx.ITensorProto, label = `tensor "${
     if (raw.byteLength % width !== 0) throw new OnnxParseError(`${label} has ${raw.byteLength} bytes of raw data, not a whole number of ${width}-byte elements`);
     const n = raw.byteLength / width;
     expect(n);
-    values = new Array<number>(n);
+    out = tensor(shape); // counted against the model's total before the values are decoded into it
+    const values = out.data;
     for (let i = 0; i < n; i++) {
       const o = i * width;
       values[i] = dt === DT.FLOAT ? dv.getFloat32(o, true) : dt === DT.DOUBLE ? dv.getFloat64(o, true)
         : dt === DT.INT64 ? Number(dv.getBigInt64(o, true)) : dt === DT.INT32 ? dv.getInt32(o, true)
         : dt === DT.INT8 ? dv.getInt8(o) : dv.getUint8(o);
     }
-  } else if (dt === DT.FLOAT) values = Array.from(t.floatData ?? []);
-  else if (dt === DT.DOUBLE) values = Array.from(t.doubleData ?? []);
-  else if (dt === DT.INT64) values = (t.int64Data ?? []).map(num);
-  else if (dt === DT.INT32 || dt === DT.INT8 || dt === DT.UINT8 || dt === DT.BOOL) values = Array.from(t.int32Data ?? []);
-  else throw new OnnxParseError(`${label} has unsupported data type ${dt}`, { hint: 'use float32 weights' });
-  if (!raw) expect(values.length);
+  } else {
+    let values: number[];
+    if (dt === DT.FLOAT) values = Array.from(t.floatData ?? []);
+    else if (dt === DT.DOUBLE) values = Array.from(t.doubleData ?? []);
+    else if (dt === DT.INT64) values = (t.int64Data ?? []).map(num);
+    else if (dt === DT.INT32 || dt === DT.INT8 || dt === DT.UINT8 || dt === DT.BOOL) values = Array.from(t.int32Data ?? []);
+    else throw new OnnxParseError(`${label} has unsupported data type ${dt}`, { hint: 'use float32 weights' });
+    expect(values.length);
+    out = tensor(shape, values);
+  }
   // a NaN has no fixed-point value; ±Infinity is kept for Clip's bounds, the importer refuses it anywhere else
   // (docs/zkml-compile.md "Refused models")
-  const bad = values.findIndex((v) => Number.isNaN(v));
+  const bad = out.data.findIndex((v) => Number.isNaN(v));
   if (bad >= 0) throw new OnnxParseError(`${label} holds a non-finite value (NaN at index ${bad})`, { hint: 'zkinfer compiles finite weights only' });
-  return tensor(shape, values);
+  return out;
 }
 
 /** Decode a node attribute to a plain value; `where` (e.g. `node "Conv_0"`) names the node in errors. */

@@ -20,11 +20,20 @@ export function spawnModuleWorker(fromUrl: string, name: string, workerData: unk
   return new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData });
 }
 
-/** Fork a child process on the module beside `fromUrl` (as spawnModuleWorker finds it; under tsx, with `--import tsx`). */
-export function forkModule(fromUrl: string, name: string, options: Omit<ForkOptions, 'execArgv'>): ChildProcess {
+/**
+ * Fork a child process on the module beside `fromUrl` (as spawnModuleWorker finds it; under tsx, with `--import tsx`).
+ * `memoryMiB` caps the child's memory: its V8 heap (--max-old-space-size) and, on Linux, all its private writable
+ * memory, typed arrays and WebAssembly included (RLIMIT_DATA, set by `sh -c 'ulimit -d'` before it execs node).
+ */
+export function forkModule(fromUrl: string, name: string, options: Omit<ForkOptions, 'execArgv' | 'execPath'>, limits: { memoryMiB?: number } = {}): ChildProcess {
   const { url, compiled } = moduleBeside(fromUrl, name);
   const { fork } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process'); // on first use, as workerThreads
-  return fork(fileURLToPath(url), [], { ...options, execArgv: compiled ? [] : ['--import', 'tsx'] });
+  const nodeArgs = [...(compiled ? [] : ['--import', 'tsx']), ...(limits.memoryMiB !== undefined ? [`--max-old-space-size=${limits.memoryMiB}`] : [])];
+  if (limits.memoryMiB === undefined || process.platform !== 'linux') return fork(fileURLToPath(url), [], { ...options, execArgv: nodeArgs });
+  // fork runs `execPath ...execArgv module`: here sh, which sets the limit and execs node with the IPC channel inherited
+  // a hard limit already below it stands (ulimit then fails, and the child runs under that lower limit)
+  const script = `ulimit -d ${Math.floor(limits.memoryMiB) * 1024} 2>/dev/null; exec "$0" "$@"`;
+  return fork(fileURLToPath(url), [], { ...options, execPath: '/bin/sh', execArgv: ['-c', script, process.execPath, ...nodeArgs] });
 }
 
 /** `<name>.js` beside `fromUrl` when it exists (compiled, dist/), else the `<name>.ts` source. */
