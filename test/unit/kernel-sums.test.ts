@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { convTerms, KERNELS, matmul, reduceGroups, transpose, type Attrs } from '../../src/zkml/ir/kernels.js';
 import type { Tensor } from '../../src/zkml/ir/tensor.js';
+import { maxOf, minOf } from '../../src/zkml/extrema.js';
 
 /** The plain sum, per output: s = 0, then s += a[i][t]·b[t][j] for t = 0…k−1. */
 function reference(a: number[][], b: number[][]): number[] {
@@ -85,4 +86,27 @@ test('ReduceSum / ReduceMean = each group summed in order from 0 (then / its siz
       got.data.forEach((v, i) => assert.ok(Object.is(v, want[i]), `element ${i}: ${v}, the plain sum ${want[i]}`));
     }
   }), { seed: 13, numRuns: 400 });
+});
+
+test('ReduceMax, ReduceMin, Softmax and MaxPool over 300,000 elements: the fold of Math.max / Math.min (a spread call overflowed the stack)', () => {
+  const n = 300_000;
+  const data = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
+  let max = -Infinity, min = Infinity;
+  for (const v of data) { max = Math.max(max, v); min = Math.min(min, v); }
+  const row: Tensor = { shape: [1, n], data };
+  assert.deepEqual([...KERNELS['ReduceMax']!([row], { axes: [1], keepdims: 1 })[0]!.data], [max]);
+  assert.deepEqual([...KERNELS['ReduceMin']!([row], { axes: [1], keepdims: 1 })[0]!.data], [min]);
+  assert.deepEqual([...KERNELS['MaxPool']!([{ shape: [1, 1, 1, n], data }], { kernel_shape: [1, n] })[0]!.data], [max]);
+  let sum = 0;
+  for (const v of data) sum += Math.exp(v - max);
+  const soft = KERNELS['Softmax']!([row], { axis: 1 })[0]!.data;
+  for (const i of [0, 1, data.indexOf(max), n - 1]) assert.equal(soft[i], Math.exp(data[i]! - max) / sum);
+});
+
+test('maxOf / minOf follow Math.max / Math.min: NaN wins, +0 above −0, ∓∞ for no values', () => {
+  const v = fc.oneof(fc.double(), fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity));
+  fc.assert(fc.property(fc.array(v, { maxLength: 8 }), (xs) => {
+    assert.ok(Object.is(maxOf(xs), Math.max(...xs)));
+    assert.ok(Object.is(minOf(xs), Math.min(...xs)));
+  }), { seed: 11, numRuns: 1000 });
 });

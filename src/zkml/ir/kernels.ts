@@ -1,5 +1,6 @@
 import type { AttrValue } from './graph.js';
 import { chargeModel, checkedSize, KernelError, MAX_TENSOR_ELEMENTS, sizeOf, stridesOf, tensor, TensorLimitError, type Tensor } from './tensor.js';
+import { maxOf, minOf } from '../extrema.js';
 
 export { KernelError } from './tensor.js';
 
@@ -444,7 +445,7 @@ function pool(kind: 'max' | 'avg'): Kernel {
     for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
       const taps = windowTaps(X.shape, win, c, n, oy, ox);
       const real = taps.filter((t) => t >= 0);
-      if (kind === 'max') out.data[o++] = Math.max(...real.map((t) => X.data[t]!));
+      if (kind === 'max') out.data[o++] = maxOf(real.map((t) => X.data[t]!));
       else out.data[o++] = real.reduce((s, t) => s + X.data[t]!, 0) / (countPad ? taps.length : real.length);
     }
     return [out];
@@ -628,7 +629,7 @@ function softmaxKernel(log: boolean): Kernel {
     const X = need(x, 'input');
     const out = tensor(X.shape);
     for (const g of softmaxGroups(X.shape, at)) {
-      const m = Math.max(...g.map((i) => X.data[i]!));
+      const m = maxOf(g.map((i) => X.data[i]!));
       const sum = g.reduce((a, i) => a + Math.exp(X.data[i]! - m), 0);
       for (const i of g) out.data[i] = log ? X.data[i]! - m - Math.log(sum) : Math.exp(X.data[i]! - m) / sum;
     }
@@ -841,8 +842,8 @@ export const KERNELS: Record<string, Kernel> = {
   Split: split,
   ReduceSum: reduceSum(false),
   ReduceMean: reduceSum(true),
-  ReduceMax: reduce((xs) => Math.max(...xs)),
-  ReduceMin: reduce((xs) => Math.min(...xs)),
+  ReduceMax: reduce(maxOf),
+  ReduceMin: reduce(minOf),
   Max: variadic(Math.max),
   Min: variadic(Math.min),
   Clip: ([x, lo, hi], at) => {

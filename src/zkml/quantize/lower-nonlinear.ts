@@ -6,6 +6,7 @@ import { OpDomainError, QuantizeError } from './errors.js';
 import { bitsFor, linBound, linComb, linConst, linSig, type Bound, type Lin, type Sig } from './lin.js';
 import type { QTensor } from './lower.js';
 import type { Gadget } from './program.js';
+import { minOf } from '../extrema.js';
 
 /**
  * Lowerings of division by a computed tensor, Exp, Softmax, LogSoftmax, Log, Tan, Sin, Cos, and Gemm / Conv with two
@@ -235,10 +236,10 @@ function tanTensor(h: NonlinearHost, n: IRNode, x: QTensor): QTensor {
   const cal = calibratedFloats(h, x.els, sx);
   let dist: number;
   if (cal) {
-    dist = Math.min(...cal.map(poleDist));
+    dist = minOf(cal.map(poleDist));
   } else {
     // without calibration: the proven range of each element, which must not contain a pole
-    dist = Math.min(...x.els.map((e) => {
+    dist = minOf(x.els.map((e) => {
       const [lo, hi] = linBound(e, h.bounds).map((v) => Number(v) / 2 ** sx) as [number, number];
       const side = (v: number) => Math.floor((v - Math.PI / 2) / Math.PI);
       if (side(lo) !== side(hi)) h.unsupported(n, `Tan of an input whose proven range [${lo}, ${hi}] contains a pole: compile with --calibration samples to set its domain`);

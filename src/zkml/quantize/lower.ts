@@ -12,6 +12,7 @@ import { DEFAULT_PRECISION, PRESETS, type PrecisionPreset } from './precision.js
 import { balancedScale, linearUseWeight } from './tensor-scales.js';
 import { runGadget, type FixedProgram, type Gadget } from './program.js';
 import { toFixed } from '../fixed-point.js';
+import { maxOf, minOf } from '../extrema.js';
 
 /** A quantized tensor: one linear combination per element, all at `scale` fractional bits. */
 export interface QTensor {
@@ -244,7 +245,7 @@ class Lowerer {
     const xs = vals.map((v) => Number(v[0]!) / 2 ** sx);
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length, sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
     const widen = margin.abs + margin.sd * sd;
-    const lo = Math.min(...xs) - widen, hi = Math.max(...xs) + widen;
+    const lo = minOf(xs) - widen, hi = maxOf(xs) + widen;
     const w = 2 ** (base.k - base.j); // c on the segment grid: the segments keep their lines
     const c = Math.round((lo + hi) / 2 / w) * w;
     if (!Number.isInteger(c * 2 ** st)) return undefined; // the shift x − c must not cut into the offset's bits

@@ -5,6 +5,7 @@ import { floorShift, linEval, type Bound, type Lin, type Sig } from './lin.js';
 import { WitnessInputError } from '../witness/errors.js';
 import { toField } from '../fixed-point.js';
 import { inv } from '../setup/field.js';
+import { maxOf } from '../extrema.js';
 
 /**
  * The fixed-point program: a straight-line list of gadgets over integer signals. Linear combinations are free;
@@ -75,7 +76,7 @@ export function publicEquationCosts(p: FixedProgram): number[] {
       if (e) for (const [t, c] of e) add(t, k * c); else add(sig, k);
     }
     if (r.size === 0) return 1;
-    const pivot = Math.max(...r.keys());
+    const pivot = maxOf(r.keys());
     const k = r.get(pivot)!;
     r.delete(pivot);
     const f = toField(-inv(k));
