@@ -44,6 +44,7 @@ export async function auditSubmission(a: AuditInput): Promise<string | undefined
       const { modelPath, opts } = await materializeSource(dir, a.source);
       lowered = await lowerModelFile(modelPath, opts);
     } catch (e) {
+      if (outOfMemory(e)) return 'recompiling the submitted model ran out of the memory this validator gives an audit (its memory cap)';
       return `the submitted model does not compile with this validator's zkinfer: ${(e as Error).message.slice(0, 300)}`;
     }
     const want = circuitInterface(lowered);
@@ -78,4 +79,10 @@ export async function auditSubmission(a: AuditInput): Promise<string | undefined
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** An allocation refused under the audit's memory cap (docs/competitions.md), reached as itself or as the cause of a typed error. */
+function outOfMemory(e: unknown): boolean {
+  for (let c = e; c instanceof Error; c = c.cause) if (c instanceof RangeError && /allocation failed/i.test(c.message)) return true;
+  return false;
 }
