@@ -71,7 +71,10 @@ export function registerInferenceRoutes(app: FastifyInstance, ctx: ApiContext): 
       if (TERMINAL_STATUSES.has(e.status)) end();
     };
     unsubscribe = ctx.inferences.subscribe(id, send);
-    req.raw.on('close', end);
+    // A client gone while the inference was read above (a Redis round trip) closed before this listener: end at
+    // once, or its subscription and keepalive would stay for good (docs/api.md, "HTTP API").
+    res.on('close', end);
+    if (res.destroyed) return end();
     // The state now (events before the subscription are not replayed), re-read after subscribing.
     const now = (await ctx.inferences.get(id)) ?? first;
     send({ id, status: now.status, at: Date.now(), ...(now.minerUid !== undefined ? { minerUid: now.minerUid } : {}), ...(now.error ? { detail: now.error } : {}) });
