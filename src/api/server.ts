@@ -64,6 +64,12 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** Headers of every answer: no MIME sniffing, never framed; anything but the dashboard may load nothing (docs/api.md, "Dashboard"). */
+function hardened(reply: FastifyReply): FastifyReply {
+  if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  return reply.header('x-content-type-options', 'nosniff').header('x-frame-options', 'DENY');
+}
+
 /** Body of any error response: `{error: {code, message, hint?, field?}}`. */
 function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
   if (err instanceof RateLimitedError) void reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterS))));
@@ -144,6 +150,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, hint: 'GET /openapi.json lists the API' } }),
   );
+  app.addHook('onSend', async (_req, reply, payload) => {
+    hardened(reply);
+    return payload;
+  });
   app.addHook('onResponse', async (req, reply) => {
     metrics.requests.inc({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: reply.statusCode });
   });
