@@ -36,6 +36,47 @@ async function eventually(f: () => boolean | Promise<boolean>, what: string, ms 
   }
 }
 
+test('hostile paths and query strings on the read routes: each a 4xx in the API\'s error shape, and the API keeps serving', async () => {
+  const h = await startApi({ config: OPEN });
+  servers.push(h);
+  const long = 'a'.repeat(5000);
+  const cases: Array<[string, number, string]> = [
+    [`/v1/inferences/${long}`, 414, 'URI_TOO_LONG'],
+    [`/v1/inferences/${long}/events`, 414, 'URI_TOO_LONG'],
+    [`/v1/circuits/${'a'.repeat(101)}/vk`, 414, 'URI_TOO_LONG'],
+    [`/v1/competitions/${'x'.repeat(300)}/leaderboard`, 414, 'URI_TOO_LONG'],
+    ['/v1/inferences/%ff%fe', 400, 'BAD_REQUEST'],
+    ['/%c0%af', 400, 'BAD_REQUEST'],
+    ['/assets/x%ff.js', 400, 'BAD_REQUEST'],
+    ['/v1/inferences/..%2f..%2fetc%2fpasswd', 404, 'NOT_FOUND'],
+    ['/assets/..%2f..%2fpackage.json', 404, 'NOT_FOUND'],
+    ['/v1/circuits/__proto__', 404, 'NOT_FOUND'],
+    ['/v1/competitions/constructor/leaderboard', 404, 'NOT_FOUND'],
+    ['/v1/inferences?limit=999999999999', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=-1', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=NaN', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=1&limit=2', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=2.5', 400, 'BAD_REQUEST'],
+    [`/v1/inferences?source=${'s'.repeat(81)}`, 400, 'BAD_REQUEST'],
+    ['/v1/inferences?source=a&source=b', 400, 'BAD_REQUEST'],
+  ];
+  for (const [path, status, code] of cases) {
+    const res = await fetch(`${h.url}${path}`);
+    const text = await res.text();
+    assert.equal(res.status, status, `${path.slice(0, 60)}: ${text.slice(0, 200)}`);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/, path.slice(0, 60));
+    const body = JSON.parse(text) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, code, `${path.slice(0, 60)}: ${text.slice(0, 200)}`);
+    assert.equal(typeof body.error.message, 'string');
+    assert.ok(text.length < 1000, `${path.slice(0, 60)}: a ${text.length}-character answer`);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY', path.slice(0, 60));
+  }
+  const ok = await fetch(`${h.url}/v1/inferences?limit=200&source=external`);
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { inferences: [] });
+});
+
 test('SSE on the Redis queue: clients that disconnect while their inference is read leave no stream behind', { skip: skipWithoutRedis, timeout: 60_000 }, async () => {
   const h = await startApi({ config: { ...OPEN, redis: redis!.url } });
   servers.push(h);
