@@ -1,5 +1,6 @@
-// The API's read side against hostile readers, from outside over 127.0.0.1 (docs/api.md, "HTTP API"): clients
-// that drop an SSE feed at once, with the shared queue in a real redis-server (skipped with a reason without it).
+// The API's read side against hostile readers and writers, from outside over 127.0.0.1 (docs/api.md, "HTTP API"):
+// hostile paths and query strings; stored inferences bounded in time; clients that drop an SSE feed at once, with
+// the shared queue in a real redis-server (skipped with a reason without it).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -75,6 +76,28 @@ test('hostile paths and query strings on the read routes: each a 4xx in the API\
   const ok = await fetch(`${h.url}/v1/inferences?limit=200&source=external`);
   assert.equal(ok.status, 200);
   assert.deepEqual(await ok.json(), { inferences: [] });
+});
+
+test('the stored inferences do not grow for good: a submission deletes finished ones submitted over 7 days ago, with their metadata', async () => {
+  const h = await startApi({ config: OPEN });
+  servers.push(h);
+  const submit = async (): Promise<string> => {
+    const res = await fetch(`${h.url}/v1/inferences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'affine', input: { x: [1, 2, 3] } }) });
+    assert.equal(res.status, 202);
+    return ((await res.json()) as { id: string }).id;
+  };
+  const status = async (id: string): Promise<number> => (await fetch(`${h.url}/v1/inferences/${id}`)).status;
+  // Four requests: failed, failed, still queued — all submitted 8 days ago — and one failed just now.
+  const ids = [await submit(), await submit(), await submit(), await submit()];
+  for (const id of [ids[0], ids[1], ids[3]]) h.queue.fail(id!, 'miner 3: no proof');
+  const eightDaysAgo = Date.now() - 8 * 24 * 3600 * 1000;
+  for (const id of ids.slice(0, 3)) h.db.prepare('UPDATE external_requests SET created_at = ?, updated_at = ? WHERE id = ?').run(eightDaysAgo, eightDaysAgo, id);
+  for (const id of ids) assert.equal(await status(id), 200);
+
+  const fresh = await submit();
+  assert.deepEqual(await Promise.all([...ids, fresh].map(status)), [404, 404, 200, 200, 200], 'the old finished ones are gone; queued and recent ones stay');
+  const meta = (h.db.prepare('SELECT id FROM api_request_meta').all() as Array<{ id: string }>).map((r) => r.id).sort();
+  assert.deepEqual(meta, [ids[2], ids[3], fresh].sort(), 'the metadata of the deleted ones went with them');
 });
 
 test('SSE on the Redis queue: clients that disconnect while their inference is read leave no stream behind', { skip: skipWithoutRedis, timeout: 60_000 }, async () => {
