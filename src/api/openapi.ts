@@ -74,7 +74,7 @@ export function buildOpenApi(): Record<string, unknown> {
         get: {
           summary: 'Server-sent events: `progress` per status change, until verified or failed',
           parameters: [idParam],
-          responses: { '200': { description: 'text/event-stream of ProgressEvent', content: { 'text/event-stream': { schema: schema(ProgressEventSchema) } } }, '404': error('unknown id') },
+          responses: { '200': { description: 'text/event-stream of ProgressEvent', content: { 'text/event-stream': { schema: schema(ProgressEventSchema) } } }, '404': error('unknown id'), '503': error('maxStreams event streams already open (poll instead)') },
         },
       },
       '/v1/circuits': { get: { summary: 'Circuits served, with the JSON Schema of their input', responses: { '200': json(z.object({ circuits: z.array(CircuitViewSchema) }), 'circuits') } } },

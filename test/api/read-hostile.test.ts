@@ -100,6 +100,25 @@ test('the stored inferences do not grow for good: a submission deletes finished 
   assert.deepEqual(meta, [ids[2], ids[3], fresh].sort(), 'the metadata of the deleted ones went with them');
 });
 
+test('SSE feeds are bounded (maxStreams): one more answers 503 in the error shape, a feed that ends frees its place', async () => {
+  const h = await startApi({ config: { ...OPEN, maxStreams: 3 } });
+  servers.push(h);
+  const res = await fetch(`${h.url}/v1/inferences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'affine', input: { x: [1, 2, 3] } }) });
+  const { id } = (await res.json()) as { id: string };
+  const open = async (): Promise<Response> => fetch(`${h.url}/v1/inferences/${id}/events`);
+  const feeds = [await open(), await open(), await open()];
+  for (const f of feeds) assert.equal(f.status, 200);
+  const refused = await open();
+  assert.equal(refused.status, 503);
+  assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'UNAVAILABLE');
+  assert.equal(await openStreams(h.url), 3);
+  await feeds[0]!.body!.cancel();
+  await eventually(async () => (await openStreams(h.url)) === 2, 'a cancelled feed stays counted');
+  const again = await open();
+  assert.equal(again.status, 200);
+  for (const f of [...feeds.slice(1), again]) await f.body!.cancel();
+});
+
 test('SSE on the Redis queue: clients that disconnect while their inference is read leave no stream behind', { skip: skipWithoutRedis, timeout: 60_000 }, async () => {
   const h = await startApi({ config: { ...OPEN, redis: redis!.url } });
   servers.push(h);
