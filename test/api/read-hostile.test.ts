@@ -119,6 +119,21 @@ test('SSE feeds are bounded (maxStreams): one more answers 503 in the error shap
   for (const f of [...feeds.slice(1), again]) await f.body!.cancel();
 });
 
+test('GET /v1/network does not write the history: a reader polling fast cannot push the sampled points out', async () => {
+  // A network whose state changes between any two reads (each overview is a new block).
+  let block = 0;
+  const network = { overview: async () => ({ netuid: 1, block: ++block, verified: block, failed: 0, miners: [] }) };
+  const h = await startApi({ config: { ...OPEN, historyIntervalS: 3600 }, network });
+  servers.push(h);
+  const read = async (): Promise<{ block: number; history: unknown[] }> => (await (await fetch(`${h.url}/v1/network`)).json()) as { block: number; history: unknown[] };
+  const first = await read();
+  for (let i = 0; i < 50; i++) await read();
+  const last = await read();
+  assert.equal(last.history.length, first.history.length, 'the history grew by one point per read');
+  assert.equal(last.history.length, 1, 'one sample: the one taken at start (the next is an hour away)');
+  assert.equal(last.block, first.block);
+});
+
 test('SSE on the Redis queue: clients that disconnect while their inference is read leave no stream behind', { skip: skipWithoutRedis, timeout: 60_000 }, async () => {
   const h = await startApi({ config: { ...OPEN, redis: redis!.url } });
   servers.push(h);
