@@ -48,6 +48,8 @@ export const ApiConfigSchema = z.strictObject({
   rateLimit: RateLimitSchema.default({ burst: 20, perSecond: 2 }),
   /** Refuse (503) new submissions while this many are waiting. */
   maxPending: z.number().int().positive().default(1000),
+  /** Refuse (503) a new SSE feed while this many are open (reads are public: each holds a connection). */
+  maxStreams: z.number().int().positive().default(1000),
   /** weights_version → circuit id or model name for JSON-RPC proof_of_weights. */
   proofOfWeights: z.record(z.string(), z.string()).default({}),
   customQueries: z.array(CustomQuerySchema).default([]),

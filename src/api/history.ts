@@ -62,6 +62,15 @@ export class NetworkHistory {
     }
   }
 
+  /**
+   * The newest sample (at most `intervalS` old), or one taken now when there is none yet. GET /v1/network reads
+   * this: were every request to take a sample, any reader could fill the history (720 points, kept on disk) with
+   * points of its own pace and push the real ones out (docs/api.md, "Dashboard").
+   */
+  async current(): Promise<NetworkOverview | undefined> {
+    return this.last ?? this.sample();
+  }
+
   list(): HistoryPoint[] {
     return this.points;
   }

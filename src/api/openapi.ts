@@ -19,7 +19,7 @@ const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): Record<string,
 };
 const json = (s: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: schema(s) } } });
 const error = (description: string) => json(ErrorBodySchema, description);
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 100 } };
 const signed = [{ sr25519: [] as string[] }, { apiKey: [] as string[] }];
 
 /** The OpenAPI 3.1 document of the external API, generated from the zod wire schemas (src/api/wire.ts). */
@@ -74,7 +74,7 @@ export function buildOpenApi(): Record<string, unknown> {
         get: {
           summary: 'Server-sent events: `progress` per status change, until verified or failed',
           parameters: [idParam],
-          responses: { '200': { description: 'text/event-stream of ProgressEvent', content: { 'text/event-stream': { schema: schema(ProgressEventSchema) } } }, '404': error('unknown id') },
+          responses: { '200': { description: 'text/event-stream of ProgressEvent', content: { 'text/event-stream': { schema: schema(ProgressEventSchema) } } }, '404': error('unknown id'), '503': error('maxStreams event streams already open (poll instead)') },
         },
       },
       '/v1/circuits': { get: { summary: 'Circuits served, with the JSON Schema of their input', responses: { '200': json(z.object({ circuits: z.array(CircuitViewSchema) }), 'circuits') } } },
@@ -88,7 +88,7 @@ export function buildOpenApi(): Record<string, unknown> {
       '/v1/competitions/{name}/leaderboard': {
         get: {
           summary: "A competition's latest leaderboard (best first)",
-          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', maxLength: 100 } }],
           responses: { '200': json(LeaderboardSchema, 'leaderboard'), '404': error('unknown competition'), '503': error('not evaluated yet') },
         },
       },

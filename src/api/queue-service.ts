@@ -39,6 +39,8 @@ export class QueueInferenceService implements InferenceService {
     this.events.setMaxListeners(0);
     db.exec(`CREATE TABLE IF NOT EXISTS api_request_meta (id TEXT PRIMARY KEY, source TEXT NOT NULL, caller TEXT, input TEXT NOT NULL, created_at INTEGER NOT NULL)`);
     db.exec(`CREATE INDEX IF NOT EXISTS api_request_meta_source ON api_request_meta(source, created_at)`);
+    // A request the queue deletes (finished long ago: EXTERNAL_KEEP_MS) takes its meta row with it.
+    db.exec(`CREATE TRIGGER IF NOT EXISTS api_request_meta_prune AFTER DELETE ON external_requests BEGIN DELETE FROM api_request_meta WHERE id = OLD.id; END`);
     this.insertMeta = db.prepare(`INSERT INTO api_request_meta (id, source, caller, input, created_at) VALUES (?, ?, ?, ?, ?)`);
     this.getMeta = db.prepare(`SELECT * FROM api_request_meta WHERE id = ?`);
     this.listBySource = db.prepare(`SELECT id FROM api_request_meta WHERE source = ? ORDER BY created_at DESC LIMIT ?`);

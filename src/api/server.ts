@@ -64,6 +64,15 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** Longest path parameter (ids, model and competition names) the router takes; longer → 414. */
+const MAX_PARAM_LENGTH = 100;
+
+/** Headers of every answer: no MIME sniffing, never framed; anything but the dashboard may load nothing (docs/api.md, "Dashboard"). */
+function hardened(reply: FastifyReply): FastifyReply {
+  if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  return reply.header('x-content-type-options', 'nosniff').header('x-frame-options', 'DENY');
+}
+
 /** Body of any error response: `{error: {code, message, hint?, field?}}`. */
 function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
   if (err instanceof RateLimitedError) void reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterS))));
@@ -73,7 +82,30 @@ function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
 /** Build the validator's external API (not yet listening). */
 export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const config = ApiConfigSchema.parse(deps.config ?? {});
+  const metrics = new ApiMetrics();
+  /** Every error answer, also the router's own (an undecodable path, a path parameter over maxParamLength). */
+  const onError = (err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    if (err instanceof ApiError) return sendError(reply, err);
+    if (err instanceof ZkinferError && (err.code === 'INVALID_INPUT' || err.code === 'UNKNOWN_CIRCUIT')) {
+      // raised by the validator's queue for requests it cannot serve
+      const status = err.code === 'INVALID_INPUT' ? 400 : 404;
+      return reply.code(status).send({ error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } });
+    }
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      const code = e.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : e.statusCode === 414 ? 'URI_TOO_LONG' : e.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+      const hint = e.statusCode === 413 ? `requests are limited to ${config.bodyLimitBytes} bytes` : e.statusCode === 415 ? 'send Content-Type: application/json' : undefined;
+      // the router's message quotes the whole path (any length): name the limit instead
+      const message = e.statusCode === 414 ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` : e.message ?? 'bad request';
+      if (e.statusCode === 413) metrics.submissions.inc({ outcome: 'rejected_413' });
+      return reply.code(e.statusCode).send({ error: { code, message, ...(hint ? { hint } : {}) } });
+    }
+    req.log.error(err);
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error', hint: 'see the validator log' } });
+  };
   const app = Fastify({
+    // the router's errors bypass the hooks
+    frameworkErrors: (err, req, reply) => onError(err, req, hardened(reply)), routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     logger: deps.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: false,
     // A request that does not finish arriving gets 408 and its connection is closed (docs/network.md, "Servers
     // survive bad input"); Node checks open requests every connectionsCheckingInterval, and applies the longer of
@@ -84,7 +116,6 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   // On close, half-sent requests and idle connections are dropped, so a client cannot hold up a stop (docs/network.md, "Stopping").
   const drain = trackConnections(app.server);
   app.addHook('preClose', (done) => { drain.closeUnfinished(); done(); });
-  const metrics = new ApiMetrics();
   const shared = config.redis ? await openSharedState(config.redis, config.rateLimit) : undefined;
   const signatures = await SignatureVerifier.create(config.auth.signatureWindowS, shared?.replay);
   const auth = new Authenticator(config.auth, signatures, deps.permits);
@@ -124,26 +155,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     },
   };
 
-  app.setErrorHandler((err: unknown, req, reply) => {
-    if (err instanceof ApiError) return sendError(reply, err);
-    if (err instanceof ZkinferError && (err.code === 'INVALID_INPUT' || err.code === 'UNKNOWN_CIRCUIT')) {
-      // raised by the validator's queue for requests it cannot serve
-      const status = err.code === 'INVALID_INPUT' ? 400 : 404;
-      return reply.code(status).send({ error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } });
-    }
-    const e = err as { statusCode?: number; code?: string; message?: string };
-    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-      const code = e.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : e.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
-      const hint = e.statusCode === 413 ? `requests are limited to ${config.bodyLimitBytes} bytes` : e.statusCode === 415 ? 'send Content-Type: application/json' : undefined;
-      if (e.statusCode === 413) metrics.submissions.inc({ outcome: 'rejected_413' });
-      return reply.code(e.statusCode).send({ error: { code, message: e.message ?? 'bad request', ...(hint ? { hint } : {}) } });
-    }
-    req.log.error(err);
-    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error', hint: 'see the validator log' } });
-  });
+  app.setErrorHandler(onError);
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, hint: 'GET /openapi.json lists the API' } }),
   );
+  app.addHook('onSend', async (_req, reply, payload) => {
+    hardened(reply);
+    return payload;
+  });
   app.addHook('onResponse', async (req, reply) => {
     metrics.requests.inc({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: reply.statusCode });
   });

@@ -33,7 +33,13 @@ export class CompetitionBoards {
     for (const t of tasks) {
       const file = join(dir, `${t.name}.json`);
       if (!existsSync(file)) continue;
-      const r = LeaderboardSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      let saved: unknown;
+      try {
+        saved = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        continue; // not JSON (cut short): like a file that is not a board, replaced by the next evaluation
+      }
+      const r = LeaderboardSchema.safeParse(saved);
       if (r.success) this.boards.set(t.name, r.data); // a corrupt file is replaced by the next evaluation
     }
   }

@@ -95,6 +95,9 @@ function toRecord(r: Row): ExternalRecord {
   return rec;
 }
 
+/** How long after its submission a finished (done or failed) request stays readable (docs/api.md, "HTTP API"). */
+export const EXTERNAL_KEEP_MS = 7 * 24 * 3600 * 1000;
+
 /** SQLite-backed FIFO of external proof requests with an event per status change. */
 export class ExternalQueue extends EventEmitter<ExternalQueueEvents> {
   /** Checks a submission against the circuits the validator serves; throws a typed error if invalid. */
@@ -126,6 +129,9 @@ export class ExternalQueue extends EventEmitter<ExternalQueueEvents> {
     this.validate(parsed.data);
     const id = opts.id ?? randomUUID();
     const now = Date.now();
+    // Submissions never stop, so neither would the table's growth: each one deletes the finished requests
+    // submitted more than EXTERNAL_KEEP_MS ago (a range of the (status, created_at) index).
+    this.db.prepare(`DELETE FROM external_requests WHERE status IN ('done', 'failed') AND created_at < ?`).run(now - EXTERNAL_KEEP_MS);
     this.db
       .prepare(`INSERT INTO external_requests (id, circuit_id, inputs, status, attempts, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?)`)
       .run(id, parsed.data.circuitId, JSON.stringify(parsed.data.inputs), now, now);

@@ -5,6 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -119,6 +121,43 @@ test('dashboard: submit an inference from the form and see its proof verified in
   assert.deepEqual([...origins].filter((o) => o !== h.url && !o.startsWith('blob:') && o !== 'null'), []);
   // the 400 of the bad input above is expected
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+});
+
+test('dashboard: no other site can frame it, and markup that got into the page could not run script (CSP)', { skip, timeout: 60_000 }, async () => {
+  for (const path of ['/', '/v1/circuits', '/nope']) {
+    const res = await fetch(`${h.url}${path}`);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
+    assert.match(res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, path);
+  }
+  // A page of another origin (another port) that frames the dashboard gets an error page in the frame.
+  const evil = createServer((_req, res) => res.end(`<!doctype html><p>win a prize</p><iframe src="${h.url}/"></iframe>`));
+  await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    await frame!.waitForLoadState();
+    assert.equal(await frame!.locator('#submit-form').count(), 0, 'the dashboard rendered inside another site');
+    assert.doesNotMatch(frame!.url(), /^http:\/\/127\.0\.0\.1/);
+
+    // On the dashboard itself, an inline handler that reached the DOM does not run: when the page's own listener
+    // (registered after it) has seen the event, the inline one would have run first.
+    await page.goto(h.url);
+    await page.waitForSelector('#circuit option', { state: 'attached' });
+    const ran = await page.evaluate(() => new Promise((resolve) => {
+      const w = window as { __ran?: boolean };
+      document.body.insertAdjacentHTML('beforeend', '<img id="injected" src="data:," onerror="window.__ran=true">');
+      document.getElementById('injected')!.addEventListener('error', () => resolve(w.__ran ?? false));
+    }));
+    assert.equal(ran, false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    evil.close();
+  }
 });
 
 // The two zoo circuits that set up in seconds cover both request forms (a staking position; `{input: tensor}`);

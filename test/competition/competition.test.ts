@@ -105,6 +105,8 @@ test('ranking: scored by score, the rest unranked after them; boards persist and
     assert.deepEqual(reopened.leaderboard('staking-duration'), LeaderboardSchema.parse(JSON.parse(readFileSync(join(dir, 'staking-duration.json'), 'utf8'))));
     writeFileSync(join(dir, 'shapes-classification.json'), '{"not": "a board"}');
     assert.equal(new CompetitionBoards(COMPETITION_TASKS, dir).leaderboard('shapes-classification'), undefined, 'a corrupt file is ignored');
+    writeFileSync(join(dir, 'shapes-classification.json'), '{"task": "shapes-classification", "metric": "acc');
+    assert.equal(new CompetitionBoards(COMPETITION_TASKS, dir).leaderboard('shapes-classification'), undefined, 'a file cut short is ignored');
 
     const app = Fastify();
     registerCompetitionRoutes(app, reopened);

@@ -23,6 +23,12 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/**
+ * What the dashboard may load and run (docs/api.md, "Dashboard"): its own scripts, styles and API only; snarkjs's
+ * WebAssembly and its blob: workers; no inline script, plugin, <base> or framing by any page.
+ */
+export const DASHBOARD_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** GET / and /assets/* from the built dashboard directory (read-only, no directory listing, no traversal). */
 export function registerDashboardRoutes(app: FastifyInstance, dir = defaultDashboardDir()): void {
   const serve = async (rel: string, reply: import('fastify').FastifyReply) => {
@@ -41,7 +47,7 @@ export function registerDashboardRoutes(app: FastifyInstance, dir = defaultDashb
     return reply
       .type(TYPES[extname(path)] ?? 'application/octet-stream')
       .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', DASHBOARD_CSP)
       .send(body);
   };
   app.get('/', async (_req, reply) => serve('index.html', reply));

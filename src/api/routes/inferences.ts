@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, UnavailableError } from '../errors.js';
 import { parseOrBadRequest } from '../input-schema.js';
 import { STATUS_RANK, TERMINAL_STATUSES, type ProgressEvent } from '../service.js';
 import type { ApiContext } from '../server.js';
@@ -46,6 +46,11 @@ export function registerInferenceRoutes(app: FastifyInstance, ctx: ApiContext): 
     const id = req.params.id;
     const first = await ctx.inferences.get(id);
     if (!first) throw new NotFoundError(`no inference ${id.slice(0, 80)}`, { hint: 'use the id returned by POST /v1/inferences' });
+    // Reads are public: without a bound, anyone could hold feeds open until the process runs out of file
+    // descriptors. Checked with no await before the feed is counted, so concurrent requests cannot overshoot.
+    if (ctx.streams.size >= ctx.config.maxStreams) {
+      throw new UnavailableError(`${ctx.config.maxStreams} event streams are open; not opening more right now`, { hint: 'poll GET /v1/inferences/:id instead' });
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -71,7 +76,10 @@ export function registerInferenceRoutes(app: FastifyInstance, ctx: ApiContext): 
       if (TERMINAL_STATUSES.has(e.status)) end();
     };
     unsubscribe = ctx.inferences.subscribe(id, send);
-    req.raw.on('close', end);
+    // A client gone while the inference was read above (a Redis round trip) closed before this listener: end at
+    // once, or its subscription and keepalive would stay for good (docs/api.md, "HTTP API").
+    res.on('close', end);
+    if (res.destroyed) return end();
     // The state now (events before the subscription are not replayed), re-read after subscribing.
     const now = (await ctx.inferences.get(id)) ?? first;
     send({ id, status: now.status, at: Date.now(), ...(now.minerUid !== undefined ? { minerUid: now.minerUid } : {}), ...(now.error ? { detail: now.error } : {}) });

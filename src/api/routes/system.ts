@@ -16,7 +16,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
 
   app.get('/v1/network', async () => {
     if (!ctx.history) throw new UnavailableError('this API has no view of the network', { hint: 'start the API from a validator (zkinfer validator --api-port)' });
-    const o = await ctx.history.sample();
+    const o = await ctx.history.current();
     if (!o) throw new UnavailableError('network state not available yet (chain unreachable?)');
     const view: NetworkViewWire = {
       netuid: o.netuid,

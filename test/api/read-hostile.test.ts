@@ -1,0 +1,181 @@
+// The API's read side against hostile readers and writers, from outside over 127.0.0.1 (docs/api.md, "HTTP API"):
+// hostile paths and query strings; stored inferences bounded in time; clients that drop an SSE feed at once, with
+// the shared queue in a real redis-server (skipped with a reason without it).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { endSnarkjs, startApi, type Harness } from './harness.js';
+import { skipWithoutRedis, startRedis, type RedisHandle } from '../fleet/redis-harness.js';
+
+const OPEN = { auth: { mode: 'open' as const }, rateLimit: { burst: 1000, perSecond: 1000 } };
+
+let redis: RedisHandle | undefined;
+const servers: Harness[] = [];
+
+before(async () => {
+  if (!skipWithoutRedis) redis = await startRedis();
+});
+
+after(async () => {
+  for (const h of servers.splice(0)) await h.close();
+  await redis?.stop();
+  await endSnarkjs();
+});
+
+/** The open-streams gauge as /metrics reports it. */
+async function openStreams(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^zkinfer_api_open_streams (\d+)$/m.exec(text)?.[1]);
+}
+
+/** Poll `f` until it holds, or fail after `ms` with `what`. */
+async function eventually(f: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await f())) {
+    if (Date.now() > end) assert.fail(what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('hostile paths and query strings on the read routes: each a 4xx in the API\'s error shape, and the API keeps serving', async () => {
+  const h = await startApi({ config: OPEN });
+  servers.push(h);
+  const long = 'a'.repeat(5000);
+  const cases: Array<[string, number, string]> = [
+    [`/v1/inferences/${long}`, 414, 'URI_TOO_LONG'],
+    [`/v1/inferences/${long}/events`, 414, 'URI_TOO_LONG'],
+    [`/v1/circuits/${'a'.repeat(101)}/vk`, 414, 'URI_TOO_LONG'],
+    [`/v1/competitions/${'x'.repeat(300)}/leaderboard`, 414, 'URI_TOO_LONG'],
+    ['/v1/inferences/%ff%fe', 400, 'BAD_REQUEST'],
+    ['/%c0%af', 400, 'BAD_REQUEST'],
+    ['/assets/x%ff.js', 400, 'BAD_REQUEST'],
+    ['/v1/inferences/..%2f..%2fetc%2fpasswd', 404, 'NOT_FOUND'],
+    ['/assets/..%2f..%2fpackage.json', 404, 'NOT_FOUND'],
+    ['/v1/circuits/__proto__', 404, 'NOT_FOUND'],
+    ['/v1/competitions/constructor/leaderboard', 404, 'NOT_FOUND'],
+    ['/v1/inferences?limit=999999999999', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=-1', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=NaN', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=1&limit=2', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=', 400, 'BAD_REQUEST'],
+    ['/v1/inferences?limit=2.5', 400, 'BAD_REQUEST'],
+    [`/v1/inferences?source=${'s'.repeat(81)}`, 400, 'BAD_REQUEST'],
+    ['/v1/inferences?source=a&source=b', 400, 'BAD_REQUEST'],
+  ];
+  for (const [path, status, code] of cases) {
+    const res = await fetch(`${h.url}${path}`);
+    const text = await res.text();
+    assert.equal(res.status, status, `${path.slice(0, 60)}: ${text.slice(0, 200)}`);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/, path.slice(0, 60));
+    const body = JSON.parse(text) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, code, `${path.slice(0, 60)}: ${text.slice(0, 200)}`);
+    assert.equal(typeof body.error.message, 'string');
+    assert.ok(text.length < 1000, `${path.slice(0, 60)}: a ${text.length}-character answer`);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY', path.slice(0, 60));
+  }
+  const ok = await fetch(`${h.url}/v1/inferences?limit=200&source=external`);
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { inferences: [] });
+});
+
+test('the stored inferences do not grow for good: a submission deletes finished ones submitted over 7 days ago, with their metadata', async () => {
+  const h = await startApi({ config: OPEN });
+  servers.push(h);
+  const submit = async (): Promise<string> => {
+    const res = await fetch(`${h.url}/v1/inferences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'affine', input: { x: [1, 2, 3] } }) });
+    assert.equal(res.status, 202);
+    return ((await res.json()) as { id: string }).id;
+  };
+  const status = async (id: string): Promise<number> => (await fetch(`${h.url}/v1/inferences/${id}`)).status;
+  // Four requests: failed, failed, still queued — all submitted 8 days ago — and one failed just now.
+  const ids = [await submit(), await submit(), await submit(), await submit()];
+  for (const id of [ids[0], ids[1], ids[3]]) h.queue.fail(id!, 'miner 3: no proof');
+  const eightDaysAgo = Date.now() - 8 * 24 * 3600 * 1000;
+  for (const id of ids.slice(0, 3)) h.db.prepare('UPDATE external_requests SET created_at = ?, updated_at = ? WHERE id = ?').run(eightDaysAgo, eightDaysAgo, id);
+  for (const id of ids) assert.equal(await status(id), 200);
+
+  const fresh = await submit();
+  assert.deepEqual(await Promise.all([...ids, fresh].map(status)), [404, 404, 200, 200, 200], 'the old finished ones are gone; queued and recent ones stay');
+  const meta = (h.db.prepare('SELECT id FROM api_request_meta').all() as Array<{ id: string }>).map((r) => r.id).sort();
+  assert.deepEqual(meta, [ids[2], ids[3], fresh].sort(), 'the metadata of the deleted ones went with them');
+});
+
+test('SSE feeds are bounded (maxStreams): one more answers 503 in the error shape, a feed that ends frees its place', async () => {
+  const h = await startApi({ config: { ...OPEN, maxStreams: 3 } });
+  servers.push(h);
+  const res = await fetch(`${h.url}/v1/inferences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'affine', input: { x: [1, 2, 3] } }) });
+  const { id } = (await res.json()) as { id: string };
+  const open = async (): Promise<Response> => fetch(`${h.url}/v1/inferences/${id}/events`);
+  const feeds = [await open(), await open(), await open()];
+  for (const f of feeds) assert.equal(f.status, 200);
+  const refused = await open();
+  assert.equal(refused.status, 503);
+  assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'UNAVAILABLE');
+  assert.equal(await openStreams(h.url), 3);
+  await feeds[0]!.body!.cancel();
+  await eventually(async () => (await openStreams(h.url)) === 2, 'a cancelled feed stays counted');
+  const again = await open();
+  assert.equal(again.status, 200);
+  for (const f of [...feeds.slice(1), again]) await f.body!.cancel();
+});
+
+test('GET /v1/network does not write the history: a reader polling fast cannot push the sampled points out', async () => {
+  // A network whose state changes between any two reads (each overview is a new block).
+  let block = 0;
+  const network = { overview: async () => ({ netuid: 1, block: ++block, verified: block, failed: 0, miners: [] }) };
+  const h = await startApi({ config: { ...OPEN, historyIntervalS: 3600 }, network });
+  servers.push(h);
+  const read = async (): Promise<{ block: number; history: unknown[] }> => (await (await fetch(`${h.url}/v1/network`)).json()) as { block: number; history: unknown[] };
+  const first = await read();
+  for (let i = 0; i < 50; i++) await read();
+  const last = await read();
+  assert.equal(last.history.length, first.history.length, 'the history grew by one point per read');
+  assert.equal(last.history.length, 1, 'one sample: the one taken at start (the next is an hour away)');
+  assert.equal(last.block, first.block);
+});
+
+test('SSE on the Redis queue: clients that disconnect while their inference is read leave no stream behind', { skip: skipWithoutRedis, timeout: 60_000 }, async () => {
+  const h = await startApi({ config: { ...OPEN, redis: redis!.url } });
+  servers.push(h);
+  const res = await fetch(`${h.url}/v1/inferences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'affine', input: { x: [1, 2, 3] } }) });
+  assert.equal(res.status, 202);
+  const { id } = (await res.json()) as { id: string };
+  // Nothing proves here, so the inference stays open and so would its feeds. Count the feeds' subscriptions.
+  const service = h.api.context.inferences;
+  const subscribe = service.subscribe.bind(service);
+  let subscribed = 0;
+  let unsubscribed = 0;
+  service.subscribe = (sid, listener) => {
+    subscribed += 1;
+    const off = subscribe(sid, listener);
+    return () => {
+      unsubscribed += 1;
+      off();
+    };
+  };
+  const port = Number(new URL(h.url).port);
+  const N = 40;
+  for (let i = 0; i < N; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.end(`GET /v1/inferences/${id}/events HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`);
+        s.destroy();
+        resolve();
+      });
+      s.on('error', reject);
+    });
+  }
+  await eventually(() => subscribed === N, `${subscribed} of ${N} feeds were set up`);
+  await eventually(() => unsubscribed === N, `${N - unsubscribed} of ${N} feeds outlived their client`);
+  assert.equal(h.api.context.streams.size, 0);
+  assert.equal(await openStreams(h.url), 0);
+
+  // A client that stays gets its feed: the current status first.
+  const live = await fetch(`${h.url}/v1/inferences/${id}/events`);
+  const reader = live.body!.getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  assert.match(first, /^event: progress\ndata: .*"status":"(queued|dispatched)"/);
+  assert.equal(await openStreams(h.url), 1);
+  await reader.cancel();
+  await eventually(async () => (await openStreams(h.url)) === 0, 'the live feed stays open after its client left');
+});
