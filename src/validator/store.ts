@@ -27,6 +27,11 @@ export interface RequestLogEntry {
 /** How many successful response times per circuit feed the rt bounds. */
 const RT_WINDOW = 2000;
 
+/** How long the request log keeps a request (docs/network.md, "Persistence"). */
+export const REQUEST_LOG_KEEP_MS = 7 * 24 * 3600 * 1000;
+/** The request log is pruned at every this many logged requests, from its oldest rows, at most ten times as many. */
+const PRUNE_EVERY = 100;
+
 /**
  * The validator's SQLite state (better-sqlite3, WAL): scores, response-time samples, request log, replay guard
  * hashes, external requests (ExternalQueue), and small meta values. A restart loses nothing.
@@ -99,9 +104,16 @@ export class ValidatorStore {
   }
 
   logRequest(e: RequestLogEntry): void {
-    this.db
+    const { lastInsertRowid } = this.db
       .prepare(`INSERT INTO requests (at, uid, hotkey, circuit_id, source, status, verified, rt, proof_size, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(e.at, e.uid, e.hotkey, e.circuitId, e.source, e.status, e.verified ? 1 : 0, e.rtS, e.proofSize, e.error ?? null);
+    // a validator queries for ever: the log drops requests older than REQUEST_LOG_KEEP_MS, a bounded batch of the
+    // oldest rows (by the primary key) each PRUNE_EVERY requests, ten times the rate rows arrive
+    if (Number(lastInsertRowid) % PRUNE_EVERY === 0) {
+      this.db
+        .prepare(`DELETE FROM requests WHERE id IN (SELECT id FROM requests ORDER BY id LIMIT ?) AND at < ?`)
+        .run(PRUNE_EVERY * 10, e.at - REQUEST_LOG_KEEP_MS);
+    }
   }
 
   /** Recent requests, newest first. */

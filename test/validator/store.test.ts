@@ -41,3 +41,18 @@ test('store: scores survive a restart; a new hotkey at a uid restarts its counte
   assert.deepEqual(store.score(1), { uid: 1, hotkey: 'hk2', score: 0, verified: 0, failed: 0 });
   store.close();
 });
+
+test('store: the request log keeps 7 days, pruned from its oldest rows as requests are logged', () => {
+  const store = new ValidatorStore(':memory:');
+  const day = 24 * 3600 * 1000, t0 = 1_700_000_000_000;
+  const log = (at: number, uid: number) => store.logRequest({ at, uid, hotkey: 'hk', circuitId: 'c', source: 'benchmark', status: 200, verified: true, rtS: uid, proofSize: 700 });
+  for (let i = 0; i < 150; i++) log(t0 + i, 1); // old: 8 days before the next ones
+  for (let i = 0; i < 250; i++) log(t0 + 8 * day + i, 2);
+  const count = () => (store.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+  assert.equal(count(), 250, 'every request older than 7 days is gone');
+  assert.deepEqual(store.uidLatencies(1), []);
+  assert.equal(store.uidLatencies(2).length, 200);
+  for (let i = 0; i < 100; i++) log(t0 + 8 * day + 1000 + i, 3); // within 7 days: kept
+  assert.equal(count(), 350);
+  store.close();
+});
