@@ -23,7 +23,7 @@ export class RedisInferenceService implements InferenceService {
   private readonly emitter = new EventEmitter();
 
   constructor(
-    producer: Redis,
+    private readonly producer: Redis,
     eventsConn: Redis,
     private readonly opts: { maxPending: number; keepS: number; log?: (line: string) => void },
   ) {
@@ -62,6 +62,9 @@ export class RedisInferenceService implements InferenceService {
     const id = randomUUID();
     const data = ApiJobDataSchema.parse({ circuitId: req.circuitId, input: req.input, tensors: req.tensors, source: req.source, ...(req.caller ? { caller: req.caller } : {}) });
     const keep = { age: this.opts.keepS };
+    // indexed by source before it is queued: a failed add leaves an id that `list` skips, never a job it cannot find
+    const now = Date.now(), key = sourceKey(data.source);
+    await shared('index the request', () => this.producer.multi().zadd(key, now, id).zremrangebyscore(key, '-inf', now - this.opts.keepS * 1000).exec());
     await shared('queue the request', () => this.queue.add('inference', data, { jobId: id, attempts: 1, removeOnComplete: keep, removeOnFail: keep }));
     return { id };
   }
@@ -76,19 +79,32 @@ export class RedisInferenceService implements InferenceService {
   }
 
   async list(opts: { limit: number; source?: string }): Promise<InferenceRecord[]> {
+    const { source } = opts;
+    if (source !== undefined) return this.listSource(source, opts.limit);
     return shared('list the requests', async () => {
-      // Up to `limit` of each state (more when filtering by source), then newest first across states.
-      const per = opts.source === undefined ? opts.limit : Math.max(opts.limit, 1000);
+      // Up to `limit` of each state, then newest first across states.
       const out: InferenceRecord[] = [];
       for (const state of ALL_STATES) {
-        for (const job of await this.queue.getJobs([state], 0, per - 1, false)) {
-          if (!job) continue;
-          const rec = toRecord(job, state);
-          if (rec && (opts.source === undefined || rec.source === opts.source)) out.push(rec);
+        for (const job of await this.queue.getJobs([state], 0, opts.limit - 1, false)) {
+          const rec = job && toRecord(job, state);
+          if (rec) out.push(rec);
         }
       }
       return out.sort((a, b) => b.timings.submittedAt - a.timings.submittedAt).slice(0, opts.limit);
     });
+  }
+
+  /**
+   * The newest `limit` requests of one source, from its index (docs/scale-out.md, "API replicas"): a public read
+   * costs `limit` jobs, whatever else is queued (it read 1,000 jobs of every state and filtered them).
+   */
+  private async listSource(source: string, limit: number): Promise<InferenceRecord[]> {
+    const key = sourceKey(source);
+    const ids = await shared('list the requests', () => this.producer.zrevrange(key, 0, limit - 1));
+    const recs = await Promise.all(ids.map((id) => this.get(id)));
+    const gone = ids.filter((_, i) => recs[i] === undefined);
+    if (gone.length) await shared('index the requests', () => this.producer.zrem(key, ...gone));
+    return recs.filter((r): r is InferenceRecord => r !== undefined && r.source === source);
   }
 
   subscribe(id: string, listener: (e: ProgressEvent) => void): () => void {
@@ -101,6 +117,9 @@ export class RedisInferenceService implements InferenceService {
     await this.queue.close().catch(() => undefined);
   }
 }
+
+/** The sorted set (score: submission time) of one source's request ids. */
+const sourceKey = (source: string): string => `${API_QUEUE_PREFIX}:${API_QUEUE_NAME}:by-source:${source}`;
 
 /** One job as the API serves it; undefined when its data is not a request (not written by zkinfer). */
 function toRecord(job: Job, state: string): InferenceRecord | undefined {

@@ -179,3 +179,32 @@ test('SSE on the Redis queue: clients that disconnect while their inference is r
   await reader.cancel();
   await eventually(async () => (await openStreams(h.url)) === 0, 'the live feed stays open after its client left');
 });
+
+test('listing one source on the Redis queue reads that source\'s jobs only, newest first, also once jobs are gone', { skip: skipWithoutRedis, timeout: 60_000 }, async () => {
+  const { Redis } = await import('ioredis');
+  const { RedisInferenceService } = await import('../../src/api/redis-inferences.js');
+  const conn = () => new Redis(redis!.url, { maxRetriesPerRequest: null });
+  const producer = conn(), events = conn(), probe = conn();
+  const service = new RedisInferenceService(producer, events, { maxPending: 100_000, keepS: 3600 });
+  try {
+    await service.ready();
+    const req = (source: string) => ({ circuitId: 'c'.repeat(64), input: { x: [1] }, tensors: { x: [1] }, source });
+    const mine: string[] = [];
+    for (let i = 0; i < 600; i++) await service.submit(req('external'));
+    for (let i = 0; i < 5; i++) { mine.push((await service.submit(req('custom:nightly'))).id); await new Promise((r) => setTimeout(r, 2)); }
+    const jobReads = async () => Number(/cmdstat_hgetall:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
+    const before = await jobReads();
+    const list = await service.list({ limit: 20, source: 'custom:nightly' });
+    assert.deepEqual(list.map((r) => r.id), [...mine].reverse());
+    assert.ok(list.every((r) => r.source === 'custom:nightly'));
+    const read = (await jobReads()) - before;
+    assert.ok(read <= 10, `${read} jobs read from Redis to list 5 (600 of another source queued)`);
+    // a job removed from the queue is left out of the list and of the index
+    await probe.del(`zkinfer:api:external:${mine[4]}`);
+    assert.deepEqual((await service.list({ limit: 20, source: 'custom:nightly' })).map((r) => r.id), mine.slice(0, 4).reverse());
+    assert.equal(await probe.zcard('zkinfer:api:external:by-source:custom:nightly'), 4);
+  } finally {
+    await service.close();
+    for (const c of [producer, events, probe]) c.disconnect();
+  }
+});
