@@ -172,3 +172,16 @@ test('miner: half-sent requests (a refused body that never ends, headers that ne
   assert.match(m.out(), /stopped: \d+ proofs served/);
   for (const s of open) s.destroy();
 });
+
+test('miner: an axon port in use is a start-up error (exit 2, the port and the flag named), not an unexpected failure', async () => {
+  const n = await network();
+  const busy = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => busy.once('listening', r));
+  const port = (busy.address() as net.AddressInfo).port;
+  const m = startCli(['miner', '--wallet.name', 'owner', '--wallet.hotkey', 'miner', '--wallet.path', n.wallets, '--network', n.rpc.url, '--netuid', '1',
+    '--port', String(port), '--circuit', n.circuit, '--prover', 'snarkjs']);
+  const r = await m.exited(60_000);
+  busy.close();
+  assert.equal(r.code, 2, m.out() + m.err());
+  assert.match(m.err(), new RegExp(`error: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)[^\\n]*\\n\\s*→ [^\\n]*--port`));
+});
