@@ -7,7 +7,7 @@ import type { ModelPlugin } from '../models/zoo/types.js';
 import type { Leaderboard } from '../competition/leaderboard.js';
 import { DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
-import { untilShutdown } from '../lifecycle/signals.js';
+import { handleSignals } from '../lifecycle/signals.js';
 import { lockStateFile } from '../lifecycle/lock.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
@@ -37,6 +37,8 @@ export function registerValidator(program: Command): void {
       const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
+      // a signal during the start-up exits at once through the exit handlers, which release the lock (docs/network.md, "Stopping")
+      const shutdown = handleSignals();
       const { competitionShare } = await import('../validator/competition-scores.js');
       const share = competitionShare({ tasks: f.competition, raw: f.competitionShare });
       const round = roundFlags(f.competitionStart, f.competitionEnd);
@@ -74,7 +76,7 @@ export function registerValidator(program: Command): void {
         concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
       });
       // handlers in place before the ready lines, so a stop sent as soon as one is read is a clean one
-      const stopped = untilShutdown();
+      const stopped = shutdown.ready();
       validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();

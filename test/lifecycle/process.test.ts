@@ -98,6 +98,29 @@ test('a lock left by a dead process is taken over with a notice; SIGTERM stops t
   assert.equal(r.code, 0, a.out() + a.err());
 });
 
+test('devnet node: SIGHUP (the terminal closing) stops it as gracefully as SIGTERM: exit 0, state saved, lock removed', async () => {
+  const data = join(tmp, 'hup');
+  const a = startCli(['devnet', 'node', '--fast', '--port', '0', '--data', data]);
+  await a.waitFor(/devnet node on/);
+  a.proc.kill('SIGHUP');
+  const r = await a.exited(10_000);
+  assert.equal(r.code, 0, `${String(r.signal)} ${a.out()}${a.err()}`);
+  assert.match(a.out(), /devnet node stopped; state saved/);
+  assert.ok(!existsSync(join(data, LOCK_FILE)), 'lock removed');
+});
+
+test('devnet up: a signal during start-up exits at once (130) and releases the --data lock', async () => {
+  const data = join(tmp, 'up-startup');
+  const a = startCli(['devnet', 'up', '--fast', '--miners', '1', '--data', data, '--rpc-port', '0', '--api-port', '0']);
+  await a.waitFor(/compiling staking-lstm/);
+  assert.ok(existsSync(join(data, LOCK_FILE)), 'the lock is taken before the compile');
+  a.proc.kill('SIGTERM');
+  const r = await a.exited(10_000);
+  assert.equal(r.code, 130, `${String(r.signal)} ${a.out()}${a.err()}`);
+  assert.match(a.out(), /SIGTERM during start-up: exiting now/);
+  assert.ok(!existsSync(join(data, LOCK_FILE)), 'lock released: the next start takes no stale lock over');
+});
+
 /** Run hang-on-stop (a process whose stop never ends); resolves with its exit code after `signals`. */
 async function hangOnStop(signals: number, env: Record<string, string> = {}): Promise<{ code: number | null; err: string }> {
   const script = fileURLToPath(new URL(`./hang-on-stop.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
