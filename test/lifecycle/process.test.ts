@@ -121,6 +121,26 @@ test('devnet up: a signal during start-up exits at once (130) and releases the -
   assert.ok(!existsSync(join(data, LOCK_FILE)), 'lock released: the next start takes no stale lock over');
 });
 
+test('a lock whose owner has exited but is not reaped yet (a zombie) is taken over with a notice', async () => {
+  const data = join(tmp, 'zombie');
+  rmSync(data, { recursive: true, force: true });
+  spawnSync('mkdir', ['-p', data]);
+  // The inner sh exits at once; its parent exec's sleep, which never reaps it: a zombie for 30 s that signal 0 still reaches.
+  const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const zombiePid = Number(await new Promise<string>((r) => parent.stdout.once('data', (d: Buffer) => r(d.toString()))));
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(join(data, LOCK_FILE), JSON.stringify({ pid: zombiePid, command: 'devnet node', since: new Date().toISOString() }));
+    const a = startCli(['devnet', 'node', '--fast', '--port', '0', '--data', data]);
+    await a.waitFor(/devnet node on/);
+    assert.match(a.err(), new RegExp(`taking over the lock of .* from pid ${zombiePid}, which is no longer running`));
+    a.proc.kill('SIGTERM');
+    assert.equal((await a.exited(10_000)).code, 0, a.out() + a.err());
+  } finally {
+    parent.kill('SIGKILL');
+  }
+});
+
 /** Run hang-on-stop (a process whose stop never ends); resolves with its exit code after `signals`. */
 async function hangOnStop(signals: number, env: Record<string, string> = {}): Promise<{ code: number | null; err: string }> {
   const script = fileURLToPath(new URL(`./hang-on-stop.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
