@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
+import { listenError } from '../lifecycle/errors.js';
 import type { ApiConfigInput } from './config.js';
 import type { ApiServer } from './server.js';
 import type { ValidatorApiOptions } from './validator-api.js';
@@ -71,10 +72,7 @@ export async function startApiFromFlags(f: ApiFlags, deps: Omit<ValidatorApiOpti
     url = await api.listen();
   } catch (cause) {
     await api.close().catch(() => undefined);
-    if ((cause as { code?: string }).code === 'EADDRINUSE') {
-      throw new InvalidInputError(`port ${String(config.port)} on ${String(config.host)} is already in use`, { hint: 'pass --api-port with a free port (0 = any free port)', cause });
-    }
-    throw cause;
+    throw listenError(cause, String(config.host), Number(config.port), 'pass --api-port with a free port (0 = any free port), or another --api-host');
   }
   console.log(`validator API and dashboard on ${url}/ (OpenAPI: ${url}/openapi.json)`);
   return api;

@@ -5,7 +5,7 @@ import { devnetCommand } from './devnet.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 import { lockDataDir } from '../lifecycle/lock.js';
 import { defaultStatePath } from '../paths.js';
-import { untilShutdown } from '../lifecycle/signals.js';
+import { handleSignals } from '../lifecycle/signals.js';
 
 const MODEL = 'staking-lstm';
 
@@ -29,6 +29,9 @@ export function registerDevnetUp(program: Command): void {
       const rpcPort = Number(flags.rpcPort);
       if (!Number.isInteger(rpcPort) || rpcPort < 0 || rpcPort > 65535) throw new InvalidInputError(`--rpc-port must be 0..65535, got ${flags.rpcPort}`);
       const dataDir = resolve(flags.data ?? defaultStatePath(['devnet-up'], '.zkinfer/devnet-up'));
+      // A signal during the start-up (compile, chain, wallets, miners, validator) exits at once through the exit
+      // handlers, which release the lock (docs/network.md, "Stopping").
+      const shutdown = handleSignals({ log: (l) => process.stdout.write(`\n${l}\n`) });
       const lock = lockDataDir(dataDir, 'devnet up');
       const [{ compileZooModel }, { getZooModel }, { devnetUp, DEVNET_NETUID }, { renderTable }, { loadValidatorCircuit }, { progressReporter }] = await Promise.all([
         import('../models/compiled.js'), import('../models/zoo.js'), import('../devnet-up/network.js'), import('../devnet-up/table.js'), import('../validator/circuits.js'),
@@ -80,7 +83,7 @@ export function registerDevnetUp(program: Command): void {
         process.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n` : `${text}\n\n`);
       };
       const unsubscribe = net.devnet.onBlock((b) => { void draw(b).catch((e: Error) => log(`table: ${e.message}`)); });
-      await untilShutdown({ log: (l) => process.stdout.write(`\n${l}\n`) });
+      await shutdown.ready();
       stopping = true;
       unsubscribe();
       process.stdout.write('waiting for queries in flight…\n');

@@ -16,7 +16,7 @@ import { raoToTao } from '../chain/types.js';
 import { UnsupportedOnChainError } from '../chain/errors.js';
 import { lockDataDir } from '../lifecycle/lock.js';
 import { defaultStatePath } from '../paths.js';
-import { untilShutdown } from '../lifecycle/signals.js';
+import { handleSignals } from '../lifecycle/signals.js';
 import { addNetworkOptions } from './bt-flags.js';
 import { coldkeyAddress, withKeys } from './key-flags.js';
 import { addChainCommands, parseTao, withChain, type ChainCmdFlags } from './chain.js';
@@ -45,13 +45,15 @@ export function registerDevnet(program: Command): void {
       if (f.blockTime) opts.blockTimeMs = parseIntFlag(f.blockTime, '--block-time', 10, 600_000);
       const port = parseIntFlag(f.port, '--port', 0, 65535);
       const [{ Devnet }, { serveDevnet }] = await Promise.all([import('../chain/devnet/devnet.js'), import('../chain/rpc/server.js')]);
+      // a signal from here on exits through the exit handlers, which release the lock (docs/network.md, "Stopping")
+      const shutdown = handleSignals();
       const lock = lockDataDir(data, 'devnet node');
       const dev = await Devnet.open(opts).catch((err: unknown) => { lock.release(); throw err; });
       const server = await serveDevnet(dev, { host: f.host, port, onError: (e) => console.error('devnet rpc internal error:', e) })
         .catch(async (err: unknown) => { await dev.close(); lock.release(); throw err; });
       const hp = await dev.hyperparameters(1);
       // handlers in place before the ready line, so a stop sent as soon as it is read is a clean one
-      const stopped = untilShutdown();
+      const stopped = shutdown.ready();
       if (f.fast === true && !dev.fastGenesis) {
         console.log(`note: ${data} was created without --fast: blocks are fast now but subnet hyperparameters (tempo ${hp.tempo}) stay as created`);
       }

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
-import { untilShutdown } from '../lifecycle/signals.js';
+import { handleSignals } from '../lifecycle/signals.js';
 
 /** `zkinfer miner` — serve proofs over the Bittensor axon protocol. */
 export function registerMiner(program: Command): void {
@@ -25,6 +25,7 @@ export function registerMiner(program: Command): void {
       const [{ taoToRao }, { CircuitStore }, { Miner }, { PoolBackend }] = await Promise.all([
         import('../chain/types.js'), import('../miner/circuit-store.js'), import('../miner/miner.js'), import('../miner/pool-backend.js'),
       ]);
+      const shutdown = handleSignals(); // a signal during the start-up exits at once (docs/network.md, "Stopping")
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = new CircuitStore();
       for (const spec of f.circuit) {
@@ -42,7 +43,7 @@ export function registerMiner(program: Command): void {
       });
       const port = await miner.start();
       // handlers in place before the ready line, so a stop sent as soon as it is read is a clean one
-      const stopped = untilShutdown();
+      const stopped = shutdown.ready();
       console.log(`miner ${miner.hotkey} on ${f.host}:${port}${externalIp ? ` (advertised as ${externalIp})` : ''}, netuid ${netuid} (Ctrl-C to stop)`);
       await stopped;
       await miner.stop();

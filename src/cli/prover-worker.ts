@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { collect, parseIntFlag } from './neuron-common.js';
-import { untilShutdown } from '../lifecycle/signals.js';
+import { handleSignals } from '../lifecycle/signals.js';
 
 /** `zkinfer prover-worker` — one machine of a miner's proving fleet (docs/scale-out.md). */
 export function registerProverWorker(program: Command): void {
@@ -23,9 +23,11 @@ export function registerProverWorker(program: Command): void {
         url: f.queue, circuits, prover: f.prover as 'snarkjs' | 'native' | 'auto',
         lockMs: parseIntFlag(f.lockMs, '--lock-ms', 500, 600_000), log: (l) => console.error(l),
       });
+      const shutdown = handleSignals(); // a signal during the start-up exits at once (docs/network.md, "Stopping")
       await worker.start();
+      const stopped = shutdown.ready();
       console.log(`prover-worker ${worker.id} ready (Ctrl-C to stop)`);
-      await untilShutdown();
+      await stopped;
       await worker.close();
       const s = Object.values(worker.stats());
       console.log(`stopped: ${s.reduce((n, b) => n + b.jobs, 0)} proofs, ${s.reduce((n, b) => n + b.failures, 0)} failed`);

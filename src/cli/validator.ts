@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { resolveCircuitDir } from '../circuit-ref.js';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { defaultStatePath } from '../paths.js';
 import type { ModelPlugin } from '../models/zoo/types.js';
 import type { Leaderboard } from '../competition/leaderboard.js';
 import { DEFAULT_AUDIT_MEMORY_MIB, DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
 import { addNeuronOptions, collect, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
-import { untilShutdown } from '../lifecycle/signals.js';
+import { handleSignals } from '../lifecycle/signals.js';
 import { lockStateFile } from '../lifecycle/lock.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
 
@@ -38,6 +38,8 @@ export function registerValidator(program: Command): void {
       const [{ findPlugin }, { loadValidatorCircuit }, { Validator }, { readMetadata }] = await Promise.all([
         import('../models/plugins.js'), import('../validator/circuits.js'), import('../validator/validator.js'), import('../zkml/artifacts/index.js'),
       ]);
+      // a signal during the start-up exits at once through the exit handlers, which release the lock (docs/network.md, "Stopping")
+      const shutdown = handleSignals();
       const { competitionShare } = await import('../validator/competition-scores.js');
       const share = competitionShare({ tasks: f.competition, raw: f.competitionShare });
       const round = roundFlags(f.competitionStart, f.competitionEnd);
@@ -76,12 +78,14 @@ export function registerValidator(program: Command): void {
         concurrency: parseIntFlag(f.concurrency, '--concurrency', 1, 256), log: (l) => console.error(l),
       });
       // handlers in place before the ready lines, so a stop sent as soon as one is read is a clean one
-      const stopped = untilShutdown();
+      const stopped = shutdown.ready();
       validator.on('result', (r) => console.log(`uid ${r.uid} ${r.verified ? 'verified' : `failed (${r.error ?? r.status})`} ${(r.rtS * 1000).toFixed(0)} ms score ${r.score.toFixed(5)}`));
       validator.on('weights', (w) => console.log(`set weights at block ${w.block}: ${w.uids.map((u, i) => `${u}:${w.weights[i]}`).join(' ')}`));
       await validator.start();
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
-      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions'), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
+      // Leaderboards in a folder of this database's own (docs/competitions.md "Leaderboard (API and dashboard)"): validators of other hotkeys
+      // share the state folder, and one would reopen the other's ranking as its own after a restart.
+      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions', basename(db, '.sqlite')), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
         window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}), auditTimeoutS, auditMemoryMiB });
       boards = competitions?.boards;
       if (competitions) console.log(`competition share of the weights: ${share}${pow && share > 0 ? ' (proof of weights: the competition scores are inputs of each proof)' : ''}`);

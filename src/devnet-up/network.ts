@@ -65,7 +65,7 @@ export async function devnetUp(opts: DevnetUpOptions): Promise<DevnetUpHandle> {
   try {
     let rpcUrl: string | undefined;
     if (opts.rpcPort !== undefined) {
-      const server = await serveDevnet(devnet, { port: opts.rpcPort, onError: (e) => log(`chain rpc: ${e instanceof Error ? e.message : String(e)}`) });
+      const server = await serveDevnet(devnet, { port: opts.rpcPort, portFlag: '--rpc-port', onError: (e) => log(`chain rpc: ${e instanceof Error ? e.message : String(e)}`) });
       stops.push(() => server.close());
       rpcUrl = server.url;
       log(`chain JSON-RPC on ${rpcUrl} (attach: zkinfer miner --network ${rpcUrl} …, zkinfer chain metagraph --network ${rpcUrl})`);

@@ -1,6 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { Gauge } from '../api/metrics.js';
 import type { FleetBackend } from './backend.js';
+import { listenError } from '../lifecycle/errors.js';
+import { trackConnections } from '../lifecycle/http-drain.js';
 
 /** Prometheus text of a miner's proving fleet: per worker (its own counters) and per circuit. */
 export function renderFleetMetrics(fleet: FleetBackend): string {
@@ -33,8 +35,11 @@ export function renderFleetMetrics(fleet: FleetBackend): string {
   return `${[jobs, failures, p50, p95, busy, workers, capacity, overhead, via, late].map((m) => m.render()).join('\n')}\n`;
 }
 
-/** Serve `GET /metrics` (Prometheus text) on host:port; resolves with the bound port. */
-export async function serveMetrics(host: string, port: number, render: () => string): Promise<{ server: Server; port: number }> {
+/**
+ * Serve `GET /metrics` (Prometheus text) on host:port; resolves with the bound port. `close()` stops it the way
+ * the other servers stop (docs/network.md, "Stopping"): a scraper's kept-alive or half-sent request cannot hold it up.
+ */
+export async function serveMetrics(host: string, port: number, render: () => string): Promise<{ port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(render());
@@ -42,10 +47,17 @@ export async function serveMetrics(host: string, port: number, render: () => str
       res.writeHead(404, { 'content-type': 'text/plain' }).end('GET /metrics\n');
     }
   });
+  const drain = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(listenError(err, host, port, 'pass another --metrics-port (0 = any free port)')));
     server.listen(port, host, () => resolve());
   });
   const addr = server.address();
-  return { server, port: typeof addr === 'object' && addr ? addr.port : port };
+  return {
+    port: typeof addr === 'object' && addr ? addr.port : port,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      drain.closeUnfinished();
+    }),
+  };
 }

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { CircuitStore } from '../miner/circuit-store.js';
 import type { ProofBackend } from '../miner/miner.js';
 import { FleetBackend } from './backend.js';
@@ -8,19 +7,18 @@ import { renderFleetMetrics, serveMetrics } from './metrics.js';
 export async function openFleet(o: { url: string; circuits: CircuitStore; host: string; metricsPort?: number; log: (l: string) => void }): Promise<ProofBackend> {
   const fleet = new FleetBackend({ url: o.url, circuits: o.circuits, log: o.log });
   await fleet.start();
-  let server: Server | undefined;
+  let metrics: { close(): Promise<void> } | undefined;
   if (o.metricsPort !== undefined) {
-    const m = await serveMetrics(o.host, o.metricsPort, () => renderFleetMetrics(fleet));
-    server = m.server;
+    const m = await serveMetrics(o.host, o.metricsPort, () => renderFleetMetrics(fleet)).catch(async (err: unknown) => { await fleet.close(); throw err; });
+    metrics = m;
     o.log(`miner: fleet metrics on http://${o.host}:${m.port}/metrics`);
   }
   return {
     prove: (c, w, s) => fleet.prove(c, w, s),
     unavailable: (c) => fleet.unavailable(c),
     close: async () => {
-      server?.close();
       for (const line of fleet.report()) o.log(line);
-      await fleet.close();
+      await Promise.all([metrics?.close(), fleet.close()]);
     },
   };
 }

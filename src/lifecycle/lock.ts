@@ -17,13 +17,26 @@ export interface DataDirLock {
   release(): void;
 }
 
-/** Whether a pid belongs to a running process (EPERM: it runs under another user). */
+/** Whether a pid belongs to a running process (EPERM: it runs under another user; a zombie has exited). */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !zombie(pid);
+}
+
+/**
+ * A process that has exited but that its parent has not reaped yet (a `kill -9`ed owner under a parent that does
+ * not wait for it): signal 0 still reaches it. Read from Linux's /proc; where there is none, not known, so no.
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -12,6 +12,7 @@ import type { SynapseSpec, TerminalInfo } from './synapses.js';
 import { parsePyJson, pyToJs, stringifyPyJson, type PyValue } from './py-json.js';
 import { bodyHash, headerSafe, parseHeaders, terminalToJson, timeNs, toHeaders, type ParsedHeaders } from './wire.js';
 import { trackConnections, type HttpDrain } from '../lifecycle/http-drain.js';
+import { listenError } from '../lifecycle/errors.js';
 
 /**
  * How long past its own timeout a request may keep its priority slot, counted from when it took the slot (body
@@ -169,7 +170,9 @@ export class Axon {
   }
 
   async start(): Promise<number> {
-    await this.app.listen({ host: this.opts.host ?? '127.0.0.1', port: this.opts.port ?? 0 });
+    const host = this.opts.host ?? '127.0.0.1';
+    const port = this.opts.port ?? 0;
+    await this.app.listen({ host, port }).catch((err: unknown) => { throw listenError(err, host, port, 'another process listens there: pass another --port'); });
     const addr = this.app.server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : 0;
     return this.boundPort;

@@ -61,6 +61,9 @@ export interface CompileOptions {
   /**
    * Called with a synchronous cleanup while the temporary build directory exists, and with undefined once it is gone
    * (moved into `outDir` or removed): the CLI runs the cleanup on Ctrl-C (docs/zkml-compile.md "Output directory").
+   * Also called with undefined for the time of the constraint generation, one synchronous call that holds the event
+   * loop (over 10 minutes on a model near the size limit), so that no handler defers Ctrl-C past it: the process
+   * ends at once, and the next compile of the same `outDir` removes the build directory.
    */
   onBuildDir?: (cleanupSync: (() => void) | undefined) => void;
 }
@@ -282,7 +285,9 @@ export async function compile(modelPath: string, opts: CompileOptions): Promise<
 
     // constraints straight from the program, with the witness of the first sample for the self-check
     const first = sampleInts(low, samples[0]!);
+    opts.onBuildDir?.(undefined);
     const circ = emitProgram(low.program, { inputs: first, constraints: true, onProgress: (d, n) => progress('constraints', d, n) });
+    opts.onBuildDir?.(build.cleanupSync);
     const r1csPath = join(out, ARTIFACT_FILES.r1cs), programPath = join(out, ARTIFACT_FILES.program);
     await writeR1csFile(r1csPath, circ);
     await writeSymFile(join(out, ARTIFACT_FILES.sym), circ);

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
@@ -82,7 +82,7 @@ before(async () => {
   await w.createColdkey(null);
   const cold = await w.coldkeyPair();
   await devnet.faucet(cold.address, taoToRao(1000));
-  for (const hk of ['validator', 'good', 'weak']) {
+  for (const hk of ['validator', 'validator2', 'good', 'weak']) {
     w.createHotkey(hk);
     await devnet.burnedRegister(1, cold, w.hotkeyPair(hk).address);
   }
@@ -188,11 +188,9 @@ test('stopping a runner mid-evaluation ends it at the next query and records no 
   assert.equal(boards.leaderboard(TASK), undefined, 'no leaderboard from a cut evaluation');
 });
 
-test('zkinfer validator --competition evaluates on its own and serves the leaderboard on its API', async () => {
-  const db = join(work, 'validator', 'validator.sqlite');
-  rmSync(join(work, 'validator'), { recursive: true, force: true });
-  mkdirSync(join(work, 'validator'), { recursive: true });
-  const p = spawn(process.execPath, zkinferArgv(['validator', ...walletFlags('validator'), '--circuit', goodArt, '--db', db, '--allow-insecure-dev',
+/** Run `zkinfer validator --competition TASK` with `hotkey` on the state folder `state` until its API serves a leaderboard. */
+async function validatorBoard(hotkey: string, state: string): Promise<{ board: ReturnType<typeof LeaderboardSchema.parse>; out: string }> {
+  const p = spawn(process.execPath, zkinferArgv(['--state-dir', state, 'validator', ...walletFlags(hotkey), '--circuit', goodArt, '--allow-insecure-dev',
     '--competition', TASK, '--competition-every', '1', '--competition-items', '2', '--api-port', '0', '--api-open']), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -209,12 +207,29 @@ test('zkinfer validator --competition evaluates on its own and serves the leader
       if (!board) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(board, `no leaderboard served: ${out}`);
-    assert.deepEqual(board.entries.map((e) => [e.status, e.verified]), [['scored', 2], ['scored', 2]]);
-    assert.ok(existsSync(join(work, 'validator', 'competitions', `${TASK}.json`)), 'saved next to --db');
-    assert.match(out, /competition share of the weights: 0\.5\b/, 'the default share (docs/competitions.md "Weights")');
+    return { board, out };
   } finally {
     const exited = new Promise((r) => p.once('close', r));
     p.kill('SIGINT');
     await exited;
   }
+}
+
+test('zkinfer validator --competition evaluates on its own and serves the leaderboard on its API; validators of two hotkeys on one state folder keep their leaderboards apart', async () => {
+  const state = join(work, 'state');
+  rmSync(state, { recursive: true, force: true });
+  const folder = (hotkey: string): string => join(state, 'validator', 'competitions', new Wallet({ path: wallets, name: 'owner', hotkey }).hotkeyPair().address);
+  const a = await validatorBoard('validator', state);
+  assert.deepEqual(a.board.entries.map((e) => [e.status, e.verified]), [['scored', 2], ['scored', 2]]);
+  assert.ok(existsSync(join(folder('validator'), `${TASK}.json`)), 'saved next to the database, in its own folder');
+  assert.match(a.out, /competition share of the weights: 0\.5\b/, 'the default share (docs/competitions.md "Weights")');
+
+  // Another hotkey's validator on the same state folder (its own database beside the first's) serves only its own
+  // evaluations, never the first validator's ranking reopened as its own.
+  const startedAt = Date.now();
+  const b = await validatorBoard('validator2', state);
+  assert.ok(b.board.evaluated_at >= startedAt, `validator2 served a leaderboard evaluated before it started (${b.board.evaluated_at} < ${startedAt}): another validator's`);
+  assert.ok(existsSync(join(folder('validator2'), `${TASK}.json`)));
+  const kept = LeaderboardSchema.parse(JSON.parse(readFileSync(join(folder('validator'), `${TASK}.json`), 'utf8')));
+  assert.ok(kept.evaluated_at < startedAt, "the first validator's saved board is not overwritten by the second's");
 });

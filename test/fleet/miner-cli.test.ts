@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyringPair } from '@polkadot/keyring/types';
@@ -98,4 +99,34 @@ test('zkinfer miner --queue + zkinfer prover-worker (child processes): a dendrit
     // Presented for other inputs, the same proof fails: it is bound to the query's own inputs.
     assert.equal((await verifyMinerProof(artifacts, out, inputs[1 - i]!)).valid, false);
   }
+});
+
+test('zkinfer miner --queue --metrics-port: a busy metrics port is a start-up error (exit 2); kept-alive and half-sent scrapes cannot hold up a stop', { skip, timeout: 180_000 }, async () => {
+  const axonPort = await freePort();
+  const minerArgs = (metricsPort: number): string[] => ['miner', '--wallet.name', 'fleet', '--wallet.hotkey', 'axon', '--wallet.path', wallets, '--network', rpc.url,
+    '--netuid', '1', '--port', String(axonPort), '--circuit', dir, '--queue', redis.url, '--metrics-port', String(metricsPort)];
+  const busy = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => busy.once('listening', r));
+  const taken = startCli(minerArgs((busy.address() as net.AddressInfo).port));
+  procs.push(taken);
+  const r0 = await taken.exited(60_000);
+  busy.close();
+  assert.equal(r0.code, 2, taken.out() + taken.err());
+  assert.match(taken.err(), /error: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)[^\n]*\n\s*→ pass another --metrics-port/);
+
+  const miner = startCli(minerArgs(0));
+  procs.push(miner);
+  const port = Number((await miner.waitFor(/fleet metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/, 90_000))[1]);
+  await miner.waitFor(/miner \S+ on 127\.0\.0\.1:\d+/, 90_000);
+  assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 200, 'served (this fetch leaves a kept-alive connection)');
+  const half = net.connect(port, '127.0.0.1');
+  half.on('error', () => undefined);
+  await new Promise((r) => half.once('connect', r));
+  half.write('GET /metrics HTTP/1.1\r\nhost: x\r\n'); // headers that never end
+  await new Promise((r) => setTimeout(r, 300));
+  miner.proc.kill('SIGTERM');
+  const r = await miner.exited(10_000);
+  half.destroy();
+  assert.equal(r.code, 0, miner.out() + miner.err());
+  assert.match(miner.out(), /stopped: \d+ proofs served/);
 });

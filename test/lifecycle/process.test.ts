@@ -98,6 +98,49 @@ test('a lock left by a dead process is taken over with a notice; SIGTERM stops t
   assert.equal(r.code, 0, a.out() + a.err());
 });
 
+test('devnet node: SIGHUP (the terminal closing) stops it as gracefully as SIGTERM: exit 0, state saved, lock removed', async () => {
+  const data = join(tmp, 'hup');
+  const a = startCli(['devnet', 'node', '--fast', '--port', '0', '--data', data]);
+  await a.waitFor(/devnet node on/);
+  a.proc.kill('SIGHUP');
+  const r = await a.exited(10_000);
+  assert.equal(r.code, 0, `${String(r.signal)} ${a.out()}${a.err()}`);
+  assert.match(a.out(), /devnet node stopped; state saved/);
+  assert.ok(!existsSync(join(data, LOCK_FILE)), 'lock removed');
+});
+
+test('devnet up: a signal during start-up exits at once (130) and releases the --data lock', async () => {
+  const data = join(tmp, 'up-startup');
+  const a = startCli(['devnet', 'up', '--fast', '--miners', '1', '--data', data, '--rpc-port', '0', '--api-port', '0']);
+  await a.waitFor(/compiling staking-lstm/);
+  assert.ok(existsSync(join(data, LOCK_FILE)), 'the lock is taken before the compile');
+  a.proc.kill('SIGTERM');
+  const r = await a.exited(10_000);
+  assert.equal(r.code, 130, `${String(r.signal)} ${a.out()}${a.err()}`);
+  assert.match(a.out(), /SIGTERM during start-up: exiting now/);
+  assert.ok(!existsSync(join(data, LOCK_FILE)), 'lock released: the next start takes no stale lock over');
+});
+
+test('a lock whose owner has exited but is not reaped yet (a zombie) is taken over with a notice', async () => {
+  const data = join(tmp, 'zombie');
+  rmSync(data, { recursive: true, force: true });
+  spawnSync('mkdir', ['-p', data]);
+  // The inner sh exits at once; its parent exec's sleep, which never reaps it: a zombie for 30 s that signal 0 still reaches.
+  const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const zombiePid = Number(await new Promise<string>((r) => parent.stdout.once('data', (d: Buffer) => r(d.toString()))));
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(join(data, LOCK_FILE), JSON.stringify({ pid: zombiePid, command: 'devnet node', since: new Date().toISOString() }));
+    const a = startCli(['devnet', 'node', '--fast', '--port', '0', '--data', data]);
+    await a.waitFor(/devnet node on/);
+    assert.match(a.err(), new RegExp(`taking over the lock of .* from pid ${zombiePid}, which is no longer running`));
+    a.proc.kill('SIGTERM');
+    assert.equal((await a.exited(10_000)).code, 0, a.out() + a.err());
+  } finally {
+    parent.kill('SIGKILL');
+  }
+});
+
 /** Run hang-on-stop (a process whose stop never ends); resolves with its exit code after `signals`. */
 async function hangOnStop(signals: number, env: Record<string, string> = {}): Promise<{ code: number | null; err: string }> {
   const script = fileURLToPath(new URL(`./hang-on-stop.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
@@ -171,4 +214,17 @@ test('miner: half-sent requests (a refused body that never ends, headers that ne
   assert.equal(r.code, 0, m.out() + m.err());
   assert.match(m.out(), /stopped: \d+ proofs served/);
   for (const s of open) s.destroy();
+});
+
+test('miner: an axon port in use is a start-up error (exit 2, the port and the flag named), not an unexpected failure', async () => {
+  const n = await network();
+  const busy = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => busy.once('listening', r));
+  const port = (busy.address() as net.AddressInfo).port;
+  const m = startCli(['miner', '--wallet.name', 'owner', '--wallet.hotkey', 'miner', '--wallet.path', n.wallets, '--network', n.rpc.url, '--netuid', '1',
+    '--port', String(port), '--circuit', n.circuit, '--prover', 'snarkjs']);
+  const r = await m.exited(60_000);
+  busy.close();
+  assert.equal(r.code, 2, m.out() + m.err());
+  assert.match(m.err(), new RegExp(`error: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)[^\\n]*\\n\\s*→ [^\\n]*--port`));
 });

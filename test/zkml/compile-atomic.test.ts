@@ -87,10 +87,10 @@ test('a failed compile into an existing circuit directory leaves it byte-identic
 });
 
 test('Ctrl-C in the middle of a recompile leaves the old directory byte-identical and usable, and removes the build directory', async () => {
-  // a fresh cache: the setup generates its dev powers of tau and key, seconds after the "error" stage ends
+  // a fresh cache: the setup generates its dev powers of tau and key, seconds after the self-check
   const cache = mkdtempSync(join(work, 'cache-'));
   const run = startCli(['--cache-dir', cache, 'compile', join(work, 'wide.onnx'), '--out', D, '--precision', 'accurate'], { env });
-  await run.waitFor(/error 1\/1 done/, 120_000);
+  await run.waitFor(/self-check 1\/1 done/, 120_000);
   assert.ok(readdirSync(work).some((n) => n.startsWith('.D.zkinfer-build-')), 'the build directory exists mid-compile');
   run.proc.kill('SIGINT');
   const r = await run.exited(60_000);
@@ -99,6 +99,31 @@ test('Ctrl-C in the middle of a recompile leaves the old directory byte-identica
   assert.deepEqual(snapshot(D), good);
   assert.deepEqual(leftovers(), []);
   usable('interrupted');
+});
+
+test('Ctrl-C while a large model\'s constraints are generated (one long synchronous call) ends the compile at once; the next compile of that --out removes its build directory', async () => {
+  // [1, 2048] × [2048, 2048] into a Relu: 2^22 multiply-adds folded into the Relu's inputs, ≈ 10 s of constraint
+  // generation on a loaded 2-core machine that no signal handler could interrupt (over 10 minutes at 4096: docs/zkml-compile.md
+  // "Output directory")
+  const n = 2048;
+  const b = new OnnxBuilder('large', 17);
+  b.input('x', [1, n]);
+  const m = b.node('MatMul', ['x', b.init('W', [n, n], Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 101 - 50) / 2000))], ['m']);
+  const r = b.node('Relu', [m], ['r']);
+  b.node('MatMul', [r, b.init('V', [n, 2], Float32Array.from({ length: 2 * n }, (_, i) => ((i % 13) - 6) / 50))], ['y']);
+  b.output('y', [1, 2]);
+  writeFileSync(join(work, 'large.onnx'), b.toBytes());
+  const out = join(work, 'large');
+  const run = startCli(['compile', join(work, 'large.onnx'), '--out', out], { env });
+  await run.waitFor(/error 1\/1 done/, 600_000); // the constraint generation starts right after this line
+  await new Promise((r) => setTimeout(r, 1000));
+  run.proc.kill('SIGINT');
+  const exit = await run.exited(10_000);
+  assert.equal(exit.signal, 'SIGINT', run.err());
+  assert.equal(readdirSync(work).filter((f) => f.startsWith('.large.zkinfer-build-')).length, 1, 'its build directory is left');
+  const next = zkinfer(['compile', join(work, 'tiny.onnx'), '--out', out, '--precision', 'fast'], env);
+  assert.equal(next.code, 0, next.stdout + next.stderr);
+  assert.deepEqual(readdirSync(work).filter((f) => f.startsWith('.large.zkinfer-build-')), [], 'removed by the next compile of the same --out');
 });
 
 test('a successful recompile replaces the circuit and keeps the user\'s other files; an identical one reuses it', () => {

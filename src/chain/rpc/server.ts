@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z, ZodError } from 'zod';
 import { InvalidInputError, ZkinferError } from '../../errors/base.js';
 import { ChainError } from '../errors.js';
+import { listenError } from '../../lifecycle/errors.js';
 import type { Devnet } from '../devnet/devnet.js';
 import { SignedCallSchema } from '../devnet/calls.js';
 import {
@@ -34,6 +35,8 @@ export interface DevnetServerOptions {
   host?: string;
   /** 0 = any free port. */
   port?: number;
+  /** The flag that set `port`, named in the error when it is in use (default `--port`). */
+  portFlag?: string;
   /** Called with each unexpected (non-chain) error. */
   onError?: (err: unknown) => void;
   /** Bytes queued for a WebSocket client that does not read before it is disconnected (default MAX_BUFFERED_BYTES). */
@@ -185,10 +188,7 @@ export async function serveDevnet(devnet: Devnet, opts: DevnetServerOptions = {}
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       wss.close();
-      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
-        ? new InvalidInputError(`cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port ?? 0} (${err.code})`, {
-          hint: 'another devnet node may be running there; pick another --port (0 = any free port) or --host', cause: err })
-        : err);
+      reject(listenError(err, opts.host ?? '127.0.0.1', opts.port ?? 0, `another devnet node may be running there; pick another ${opts.portFlag ?? '--port'} (0 = any free port)${opts.portFlag ? '' : ' or --host'}`));
     });
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
