@@ -18,6 +18,8 @@ export class NetworkHistory {
   private readonly points: HistoryPoint[];
   private timer: NodeJS.Timeout | undefined;
   private last: NetworkOverview | undefined;
+  /** Counts samples taken: what GET /v1/network caches its serialized answer against. */
+  version = 0;
   constructor(
     private readonly view: NetworkView,
     private readonly intervalS: number,
@@ -42,6 +44,7 @@ export class NetworkHistory {
     try {
       const o = await this.view.overview();
       this.last = o;
+      this.version += 1;
       const prev = this.points[this.points.length - 1];
       const point: HistoryPoint = {
         at: Date.now(),

@@ -121,6 +121,9 @@ export const NetworkViewSchema = z.object({
 });
 export type NetworkViewWire = z.infer<typeof NetworkViewSchema>;
 
+/** GET /v1/network's query: `since` (unix ms) keeps only the history points after it. */
+export const NetworkQuerySchema = z.object({ since: z.coerce.number().int().min(0).optional() });
+
 export const ErrorBodySchema = z.object({
   error: z.looseObject({ code: z.string(), message: z.string(), hint: z.string().optional(), field: z.string().optional() }),
 });

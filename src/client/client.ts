@@ -267,9 +267,9 @@ export class ZkinferClient {
     return v;
   }
 
-  /** GET /v1/network */
-  async network(): Promise<NetworkViewWire> {
-    return this.request('/v1/network', NetworkViewSchema);
+  /** GET /v1/network; with `since` (unix ms) its history holds only the points after that time. */
+  async network(o: { since?: number } = {}): Promise<NetworkViewWire> {
+    return this.request(o.since === undefined ? '/v1/network' : `/v1/network?since=${Math.floor(o.since)}`, NetworkViewSchema);
   }
 
   /** Recent inferences, newest first. */

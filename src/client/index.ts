@@ -8,5 +8,6 @@ export type { VerifyOptions } from './client.js';
 export { inputChecker, checkInputText, fieldPath, type InputIssue } from './input-check.js';
 export { signedHeaders, type RequestSigner } from './sign.js';
 export { readSse, type SseEvent } from './sse.js';
+export { historySince, mergeHistory, type NetworkHistoryPoints } from './network-history.js';
 export { ApiRequestError, WaitTimeoutError, ProtocolError, RequestTimeoutError, ValidatorUnreachableError } from './errors.js';
 export type { CircuitView, InferenceView, ProgressEventView, SubmitResponse, NetworkViewWire } from '../api/wire.js';

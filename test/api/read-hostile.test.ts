@@ -134,6 +134,64 @@ test('GET /v1/network does not write the history: a reader polling fast cannot p
   assert.equal(last.block, first.block);
 });
 
+test('GET /v1/network is serialized once per sample, and ?since= returns only the newer history points', async () => {
+  let block = 0;
+  const miners = Array.from({ length: 64 }, (_, uid) => ({ uid, hotkey: `hk${uid}`, score: 0.5, weight: 0.1, incentive: 0.1, verified: 1, failed: 0 }));
+  const network = { overview: async () => ({ netuid: 1, block: ++block, verified: block, failed: 0, miners }) };
+  const h = await startApi({ config: { ...OPEN, historyIntervalS: 3600 }, network });
+  servers.push(h);
+  const history = h.api.context.history!;
+  for (let i = 0; i < 4; i++) await history.sample(); // 5 points
+  const list = history.list.bind(history);
+  let built = 0;
+  history.list = () => { built += 1; return list(); };
+  type View = { block: number; history: Array<{ at: number; block: number }> };
+  const read = async (q = ''): Promise<View> => {
+    const res = await fetch(`${h.url}/v1/network${q}`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+    return (await res.json()) as View;
+  };
+  const first = await read();
+  assert.equal(first.history.length, 5);
+  for (let i = 0; i < 20; i++) assert.deepEqual(await read(), first);
+  assert.equal(built, 1, 'the answer was built again for a read of the same sample');
+  await history.sample();
+  const next = await read();
+  assert.equal(next.history.length, 6);
+  assert.equal(built, 2);
+  const since = next.history[3]!.at;
+  assert.deepEqual((await read(`?since=${since}`)).history, next.history.filter((p) => p.at > since));
+  assert.equal((await read(`?since=${Date.now() + 60_000}`)).history.length, 0);
+  for (const bad of ['?since=abc', '?since=-1', '?since=1.5']) {
+    const res = await fetch(`${h.url}/v1/network${bad}`);
+    assert.equal(res.status, 400, bad);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'BAD_REQUEST');
+  }
+});
+
+test('a client polling GET /v1/network with historySince/mergeHistory holds exactly the API\'s history, newest point replaced or not', async () => {
+  const { ZkinferClient, historySince, mergeHistory } = await import('../../src/client/index.js');
+  let block = 0, verified = 0;
+  const network = { overview: async () => ({ netuid: 1, block, verified, failed: 0, miners: [] }) };
+  const h = await startApi({ config: { ...OPEN, historyIntervalS: 3600 }, network });
+  servers.push(h);
+  const history = h.api.context.history!;
+  const client = new ZkinferClient({ url: h.url });
+  let held = (await client.network()).history;
+  for (let i = 0; i < 40; i++) {
+    // every third sample leaves block and counts as they were: the API replaces its newest point then
+    if (i % 3 !== 0) { block += 1; verified += i % 2; }
+    await new Promise((r) => setTimeout(r, 2));
+    await history.sample();
+    const since = historySince(held);
+    const answer = await client.network(since === undefined ? {} : { since });
+    if (since !== undefined) assert.ok(answer.history.length <= 3, `${answer.history.length} points sent for one new sample`);
+    held = mergeHistory(held, answer.history, since, 25);
+    assert.deepEqual(held, history.list().slice(-25), `after sample ${i}`);
+  }
+});
+
 test('SSE on the Redis queue: clients that disconnect while their inference is read leave no stream behind', { skip: skipWithoutRedis, timeout: 60_000 }, async () => {
   const h = await startApi({ config: { ...OPEN, redis: redis!.url } });
   servers.push(h);

@@ -1,5 +1,5 @@
 import './style.css';
-import { ZkinferClient, ApiRequestError, checkInputText, inputChecker, type CircuitView, type InferenceView, type InputIssue, type NetworkViewWire } from '../../src/client/index.js';
+import { ZkinferClient, ApiRequestError, checkInputText, historySince, inputChecker, mergeHistory, type NetworkHistoryPoints, type CircuitView, type InferenceView, type InputIssue, type NetworkViewWire } from '../../src/client/index.js';
 import { barChart, lineChart } from './charts.js';
 import { byId, fmt, h, short } from './dom.js';
 
@@ -11,11 +11,17 @@ let circuits: CircuitView[] = [];
 const circuitName = (id: string): string => circuits.find((c) => c.id === id)?.aliases.at(-1) ?? short(id);
 
 // ---------------------------------------------------------------- network overview
+/** The history kept between refreshes; each refresh after the first asks only for what changed (mergeHistory). */
+let history: NetworkHistoryPoints = [];
+
 async function refreshNetwork(): Promise<void> {
   const status = byId('network-status');
   let n: NetworkViewWire;
   try {
-    n = await client().network();
+    const since = historySince(history);
+    n = await client().network(since === undefined ? {} : { since });
+    history = mergeHistory(history, n.history, since);
+    n.history = history;
   } catch (err) {
     status.textContent = err instanceof ApiRequestError && err.status === 503 ? 'This API has no view of the network (not started by a validator).' : `network unavailable: ${(err as Error).message}`;
     return;

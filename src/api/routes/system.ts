@@ -3,7 +3,8 @@ import { VERSION } from '../../version.js';
 import { UnavailableError } from '../errors.js';
 import { buildOpenApi } from '../openapi.js';
 import type { ApiContext } from '../server.js';
-import type { NetworkViewWire } from '../wire.js';
+import { parseOrBadRequest } from '../input-schema.js';
+import { NetworkQuerySchema, type NetworkViewWire } from '../wire.js';
 
 /** /healthz, /metrics, /openapi.json, /v1/network, /v1/custom-queries. */
 export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -14,10 +15,18 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
   let openapi: unknown;
   app.get('/openapi.json', async () => (openapi ??= buildOpenApi()));
 
-  app.get('/v1/network', async () => {
+  // The whole answer is serialized once per sample (docs/api.md, "Dashboard"): on a 256-uid subnet its 720 history
+  // points are ≈ 9 MB of JSON, ≈ 0.1 s of the event loop each time, and reads are public. `?since=` returns only the
+  // points after that time (what the dashboard asks for once it has the rest).
+  let cached: { version: number; body: string } | undefined;
+  app.get('/v1/network', async (req, reply) => {
     if (!ctx.history) throw new UnavailableError('this API has no view of the network', { hint: 'start the API from a validator (zkinfer validator --api-port)' });
-    const o = await ctx.history.current();
+    const { since } = parseOrBadRequest(NetworkQuerySchema, req.query, 'query');
+    const history = ctx.history;
+    const o = await history.current();
     if (!o) throw new UnavailableError('network state not available yet (chain unreachable?)');
+    if (since === undefined && cached?.version === history.version) return reply.type('application/json; charset=utf-8').send(cached.body);
+    const version = history.version;
     const view: NetworkViewWire = {
       netuid: o.netuid,
       block: o.block,
@@ -36,9 +45,11 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
       })),
       ...(o.latencyP50Ms !== undefined ? { latency_p50_ms: o.latencyP50Ms } : {}),
       ...(o.latencyP95Ms !== undefined ? { latency_p95_ms: o.latencyP95Ms } : {}),
-      history: ctx.history.list(),
+      history: since === undefined ? history.list() : history.list().filter((p) => p.at > since),
     };
-    return view;
+    if (since !== undefined) return view;
+    cached = { version, body: JSON.stringify(view) };
+    return reply.type('application/json; charset=utf-8').send(cached.body);
   });
 
   app.get('/v1/custom-queries', async () => ({ custom_queries: ctx.customQueries.describe() }));
