@@ -26,9 +26,13 @@ export function roundFlags(start: string | undefined, end: string | undefined): 
   return { ...(start !== undefined ? { start: parseIntFlag(start, 'the round start block', 0, 2 ** 32) } : {}), ...(end !== undefined ? { end: parseIntFlag(end, 'the round end block', 0, 2 ** 32) } : {}) };
 }
 
+/**
+ * An integer flag: decimal digits only, in min..max. `Number()` alone read "" and " " as 0 (`--netuid ""` from an
+ * unset shell variable picked the root network) and took 0x10 and 1e3 (docs/chain.md "Flag values").
+ */
 export function parseIntFlag(v: string, name: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInputError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
+  const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidInputError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
   return n;
 }
 

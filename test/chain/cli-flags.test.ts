@@ -1,0 +1,118 @@
+// The chain, devnet, query and train commands' flag values as a careless user types them, through the real CLI
+// (bin/zkinfer.js) against a real devnet node over JSON-RPC (docs/chain.md "Flag values", docs/network.md "CLI
+// errors"): each bad value is one typed `error:` line naming the flag, exit 2, and nothing reaches the chain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { Devnet } from '../../src/chain/devnet/devnet.js';
+import { serveDevnet } from '../../src/chain/rpc/server.js';
+import { taoToRao } from '../../src/chain/types.js';
+import { CLI_NODE_ARGS, runNode, startCli } from '../lifecycle/spawn-cli.js';
+
+await cryptoWaitReady();
+const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
+const hot = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice//m1');
+const home = mkdtempSync(join(tmpdir(), 'zkinfer-cli-flags-'));
+const dev = await Devnet.open({});
+const server = await serveDevnet(dev);
+test.after(async () => {
+  await server.close();
+  await dev.close();
+  rmSync(home, { recursive: true, force: true });
+});
+const N = ['--network', server.url];
+const env = { HOME: home, ZKINFER_HOME: home, BT_WALLET_PATH: join(home, 'wallets'), ZKINFER_DEVNET_URL: server.url };
+
+const zkinfer = (args: string[]) => runNode([...CLI_NODE_ARGS, ...args], { env });
+
+/**
+ * A refused command: exit 2, one `error:` line matching `message` (plus its hint), no stack, not reported as a bug.
+ * Bounded: a value let through can start real work (a training run, a whole `devnet up`), killed after a minute.
+ */
+async function refused(args: string[], message: RegExp): Promise<void> {
+  const run = startCli(args, { env });
+  try {
+    const r = await run.exited(60_000);
+    const what = `zkinfer ${args.join(' ')}\n${run.out()}${run.err()}`;
+    assert.equal(r.code, 2, what);
+    assert.match(run.err(), /^error: /, what);
+    assert.match(run.err().split('\n')[0]!, message, what);
+    assert.doesNotMatch(run.err(), /this is a bug|^\s+at |TimeoutOverflowWarning|invalid params/m, what);
+  } finally {
+    if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGKILL');
+  }
+}
+
+test('integer flags take decimal digits only: "", " ", 0x1 and 1e0 are refused, not read as 0 or 1', async () => {
+  for (const v of ['', ' ', '0x1', '1e0', '1.5', '-1', '99999999999999999999']) {
+    await refused(['chain', 'metagraph', ...N, '--netuid', v], /^error: --netuid must be an integer in 0\.\.65535, got "/);
+  }
+  const ok = await zkinfer(['chain', 'metagraph', ...N, '--netuid', '1']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /^subnet 1 at block \d+/);
+});
+
+test('usage errors exit 2, never the 1 that verify and verify-weights mean as "invalid"', async () => {
+  await refused(['verify'], /^error: missing required argument 'dir'/);
+  await refused(['verify-weights'], /^error: required option '--validator <url>' not specified/);
+  await refused(['chain', 'owner', 'set-tempo', ...N, '--coldkey-uri', '//Alice'], /^error: required option '--tempo <blocks>'/);
+  await refused(['chain', 'stake', 'add', '--amount', '1', 'extra'], /^error: too many arguments for 'add'/);
+  await refused(['no-such-command'], /^error: unknown command 'no-such-command'/);
+  const help = await zkinfer(['chain', 'stake', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+});
+
+test('τ amounts: more than 9 decimals or more than u64 rao are refused before the node sees them', async () => {
+  const before = await dev.balance(alice.address);
+  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '0.0000000001'], /^error: --amount "0\.0000000001" is not a TAO amount/);
+  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '99999999999999999999999999999999'], /^error: --amount 99999999999999999999999999999999 τ is more than any balance can hold \(18446744073\.709551615 τ/);
+  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '18446744073.709551616'], /more than any balance can hold/);
+  assert.equal(await dev.balance(alice.address), before);
+  const ok = await zkinfer(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '1.000000001']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(await dev.balance(alice.address), before + taoToRao('1.000000001'));
+});
+
+test('addresses and keyring URIs: a malformed SS58 names its flag; an empty URI is refused, not the default wallet', async () => {
+  await refused(['devnet', 'faucet', ...N, '--address', 'notanaddress'], /^error: --address "notanaddress" is not an SS58 address/);
+  await refused(['devnet', 'faucet', ...N, '--address', ''], /^error: --address "" is not an SS58 address/);
+  await refused(['chain', 'register', ...N, '--coldkey-uri', '//Alice', '--hotkey-address', 'xyz'], /^error: --hotkey-address "xyz" is not an SS58 address/);
+  await refused(['chain', 'stake', 'add', ...N, '--coldkey-uri', '//Alice', '--hotkey-address', `${hot.address}x`, '--amount', '1'], /^error: --hotkey-address ".*" is not an SS58 address/);
+  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', ''], /^error: --coldkey-uri is empty/);
+  await refused(['chain', 'weights', ...N, '--hotkey-uri', ' ', '--uids', '0', '--weights', '1'], /^error: --hotkey-uri is empty/);
+  const ok = await zkinfer(['devnet', 'faucet', ...N, '--address', hot.address, '--amount', '2']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, `${hot.address} balance: 2 τ\n`);
+});
+
+test('stake --rate-tolerance is checked even without --safe-staking: nothing is staked', async () => {
+  await zkinfer(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '10']);
+  const reg = await zkinfer(['chain', 'register', ...N, '--coldkey-uri', '//Alice', '--hotkey-uri', '//Alice//m1']);
+  assert.equal(reg.code, 0, reg.stderr);
+  const before = await dev.balance(alice.address);
+  for (const v of ['abc', '', '1', '-0.1']) {
+    await refused(['chain', 'stake', 'add', ...N, '--coldkey-uri', '//Alice', '--hotkey-uri', '//Alice//m1', '--amount', '1', '--rate-tolerance', v], /^error: --rate-tolerance must be a fraction in \[0, 1\), got "/);
+  }
+  assert.equal(await dev.balance(alice.address), before);
+});
+
+test('the faucet on a subtensor network is refused before connecting to it', async () => {
+  await refused(['devnet', 'faucet', '--network', 'ws://127.0.0.1:1', '--coldkey-uri', '//Alice'], /^error: the faucet exists only on the devnet/);
+});
+
+test('query --timeout: whole seconds up to a day (1e400 and 0.0001 made setTimeout throw, 3000000 fired at once)', async () => {
+  for (const v of ['1e400', '0.0001', '3000000', '0', '']) {
+    await refused(['query', '--validator', server.url, '--model', 'staking-lstm', '--input', '-', '--timeout', v], /^error: --timeout must be an integer in 1\.\.86400, got "/);
+  }
+});
+
+test('train and devnet up integer flags: --seed "" and --miners 2.5 are refused before any work starts', async () => {
+  await refused(['train', 'staking-lstm', '--seed', '', '--out', join(home, 'trained')], /^error: --seed must be an integer in 0\.\./);
+  for (const [flag, v] of [['--miners', '2.5'], ['--port', '80abc'], ['--rpc-port', '']] as const) {
+    await refused(['devnet', 'up', '--data', join(home, 'up'), flag, v], new RegExp(`^error: ${flag} must be an integer in \\d+\\.\\.\\d+, got "`));
+  }
+});
