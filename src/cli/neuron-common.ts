@@ -1,3 +1,4 @@
+import { statSync, type Stats } from 'node:fs';
 import type { Command } from 'commander';
 import type { Chain } from '../chain/types.js';
 import { InvalidInputError } from '../errors/base.js';
@@ -34,6 +35,21 @@ export function parseIntFlag(v: string, name: string, min: number, max: number):
   const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidInputError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
   return n;
+}
+
+/**
+ * A file flag used only later (a ceremony powers of tau, read at the first ceremony submission): a path that is no
+ * regular file is refused now, not turned into a rejection of every honest submission (docs/competitions.md).
+ */
+export function existingFileFlag(path: string, name: string): string {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (cause) {
+    throw new InvalidInputError(`${name} ${path}: no such file`, { hint: 'pass the prepared powers of tau file (.ptau)', cause });
+  }
+  if (!st.isFile()) throw new InvalidInputError(`${name} ${path} is not a file`, { hint: 'pass the prepared powers of tau file (.ptau)' });
+  return path;
 }
 
 /** Load the hotkey and connect to the chain. */

@@ -1,6 +1,6 @@
-// The chain, devnet, query and train commands' flag values as a careless user types them, through the real CLI
-// (bin/zkinfer.js) against a real devnet node over JSON-RPC (docs/chain.md "Flag values", docs/network.md "CLI
-// errors"): each bad value is one typed `error:` line naming the flag, exit 2, and nothing reaches the chain.
+// The chain, devnet, query, train and competition commands' flag values as a careless user types them, through the
+// real CLI (bin/zkinfer.js) against a real devnet node over JSON-RPC (docs/chain.md "Flag values", docs/network.md
+// "CLI errors"): each bad value is one typed `error:` line naming the flag, exit 2, and nothing reaches the chain.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -115,4 +115,16 @@ test('train and devnet up integer flags: --seed "" and --miners 2.5 are refused 
   for (const [flag, v] of [['--miners', '2.5'], ['--port', '80abc'], ['--rpc-port', '']] as const) {
     await refused(['devnet', 'up', '--data', join(home, 'up'), flag, v], new RegExp(`^error: ${flag} must be an integer in \\d+\\.\\.\\d+, got "`));
   }
+});
+
+test('competition evaluate / validator: a --ptau that is no file, an empty --count, a NaN circuit weight are refused before the wallet', async () => {
+  // a missing ceremony ptau was read only at the first ceremony submission, and rejected every honest one
+  await refused(['competition', 'evaluate', 'shapes-classification', ...N, '--ptau', join(home, 'no.ptau')], /^error: --ptau .*no\.ptau: no such file/);
+  await refused(['competition', 'evaluate', 'shapes-classification', ...N, '--ptau', home], /^error: --ptau .* is not a file/);
+  await refused(['competition', 'evaluate', 'shapes-classification', ...N, '--count', ''], /^error: --count must be an integer in 1\.\.10000, got ""/);
+  await refused(['competition', 'evaluate', 'shapes-classification', ...N, '--seed', ''], /^error: --seed must be an integer in 1\.\./);
+  await refused(['validator', ...N, '--circuit', 'affine', '--competition', 'staking-duration', '--competition-ptau', join(home, 'no.ptau')], /^error: --competition-ptau .*no\.ptau: no such file/);
+  await refused(['validator', ...N, '--circuit', 'affine', '--competition', 'staking-duration', '--competition-items', ''], /^error: --competition-items must be an integer in 1\.\.10000, got ""/);
+  // a weight that is no number was NaN, and the weighted choice then picked the last circuit every time
+  await refused(['validator', ...N, '--circuit', 'affine:1.2.3'], /^error: --circuit affine:1\.2\.3: the weight must be a number ≥ 0, got "1\.2\.3"/);
 });
