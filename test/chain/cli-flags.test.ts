@@ -71,6 +71,8 @@ test('τ amounts: more than 9 decimals or more than u64 rao are refused before t
   await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '0.0000000001'], /^error: --amount "0\.0000000001" is not a TAO amount/);
   await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '99999999999999999999999999999999'], /^error: --amount 99999999999999999999999999999999 τ is more than any balance can hold \(18446744073\.709551615 τ/);
   await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '18446744073.709551616'], /more than any balance can hold/);
+  // the node's own bound is said in τ, as every amount the CLI prints
+  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '1000001'], /^error: a faucet amount must be positive and at most 1000000 τ$/);
   assert.equal(await dev.balance(alice.address), before);
   const ok = await zkinfer(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '1.000000001']);
   assert.equal(ok.code, 0, ok.stderr);
@@ -127,4 +129,13 @@ test('competition evaluate / validator: a --ptau that is no file, an empty --cou
   await refused(['validator', ...N, '--circuit', 'affine', '--competition', 'staking-duration', '--competition-items', ''], /^error: --competition-items must be an integer in 1\.\.10000, got ""/);
   // a weight that is no number was NaN, and the weighted choice then picked the last circuit every time
   await refused(['validator', ...N, '--circuit', 'affine:1.2.3'], /^error: --circuit affine:1\.2\.3: the weight must be a number ≥ 0, got "1\.2\.3"/);
+});
+
+test('chain errors point at the `chain` commands, not the hidden `devnet` aliases', async () => {
+  const r = await zkinfer(['chain', 'metagraph', ...N, '--netuid', '99']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr, 'error: subnet 99 does not exist\n  → Check --netuid (`zkinfer chain metagraph --netuid N` reads a subnet); the devnet creates netuid 1 at genesis.\n');
+  const w = await zkinfer(['chain', 'weights', ...N, '--hotkey-uri', '//Alice//nobody', '--uids', '0', '--weights', '1']);
+  assert.equal(w.code, 2, w.stderr);
+  assert.match(w.stderr, /→ Register the hotkey first: `zkinfer chain register --netuid N \.\.\.`/);
 });
