@@ -3,7 +3,7 @@
 // "CLI errors"): each bad value is one typed `error:` line naming the flag, exit 2, and nothing reaches the chain.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
@@ -138,4 +138,13 @@ test('chain errors point at the `chain` commands, not the hidden `devnet` aliase
   const w = await zkinfer(['chain', 'weights', ...N, '--hotkey-uri', '//Alice//nobody', '--uids', '0', '--weights', '1']);
   assert.equal(w.code, 2, w.stderr);
   assert.match(w.stderr, /→ Register the hotkey first: `zkinfer chain register --netuid N \.\.\.`/);
+});
+
+test('devnet node: a --data that is a file or under /proc, and a --host that does not resolve, are typed errors', async () => {
+  const file = join(home, 'a-file');
+  writeFileSync(file, '');
+  await refused(['devnet', 'node', '--data', file, '--port', '0'], /^error: cannot write .*a-file: it is a file, not a directory/);
+  // Node's recursive mkdir under /proc spun at full CPU, deaf to SIGTERM (refused() kills it after a minute)
+  await refused(['devnet', 'node', '--data', '/proc/zkinfer-devnet', '--port', '0'], /^error: cannot write \/proc\/zkinfer-devnet: /);
+  await refused(['devnet', 'node', '--data', join(home, 'dn'), '--port', '0', '--host', '999.1.1.1'], /^error: cannot listen on 999\.1\.1\.1:0 \(ENOTFOUND\): no such host/);
 });
