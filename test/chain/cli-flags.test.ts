@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { Devnet } from '../../src/chain/devnet/devnet.js';
@@ -147,4 +148,9 @@ test('devnet node: a --data that is a file or under /proc, and a --host that doe
   // Node's recursive mkdir under /proc spun at full CPU, deaf to SIGTERM (refused() kills it after a minute)
   await refused(['devnet', 'node', '--data', '/proc/zkinfer-devnet', '--port', '0'], /^error: cannot write \/proc\/zkinfer-devnet: /);
   await refused(['devnet', 'node', '--data', join(home, 'dn'), '--port', '0', '--host', '999.1.1.1'], /^error: cannot listen on 999\.1\.1\.1:0 \(ENOTFOUND\): no such host/);
+});
+
+test('predict --prove: a bad --recipient is refused before the prediction and the compile', async () => {
+  const input = fileURLToPath(new URL(`${import.meta.url.endsWith('.ts') ? '../..' : '../../..'}/models/staking-lstm/example-input.json`, import.meta.url));
+  await refused(['predict', 'staking-lstm', '--input', input, '--prove', '--recipient', 'xyz', '--proof-out', join(home, 'p.json')], /^error: recipient must be an Ethereum address/);
 });
