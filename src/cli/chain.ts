@@ -231,7 +231,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
       const hot = await hotkeySigner(f);
       const port = parseIntFlag(f.port, '--port', 1, 65535);
       const r = await withChain(f, (c) => c.serveAxon(hot, { netuid, ip: f.ip, port, version: VERSION_KEY }));
-      console.log(`axon ${f.ip}:${port} served by ${hot.address} at block ${r.block}`);
+      console.log(`axon ${f.ip.includes(':') ? `[${f.ip}]` : f.ip}:${port} served by ${hot.address} at block ${r.block}`);
     });
 
   withKeys(cmd('weights'))

@@ -154,3 +154,22 @@ test('predict --prove: a bad --recipient is refused before the prediction and th
   const input = fileURLToPath(new URL(`${import.meta.url.endsWith('.ts') ? '../..' : '../../..'}/models/staking-lstm/example-input.json`, import.meta.url));
   await refused(['predict', 'staking-lstm', '--input', input, '--prove', '--recipient', 'xyz', '--proof-out', join(home, 'p.json')], /^error: recipient must be an Ethereum address/);
 });
+
+test('a port that answers something else than JSON-RPC: a hint that asks whether it is a devnet node; IPv6 axons print in brackets', async () => {
+  const { createServer } = await import('node:http');
+  const other = createServer((_req, res) => res.end('<html>hello</html>'));
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+    const r = await zkinfer(['chain', 'metagraph', '--network', url]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, `error: malformed JSON-RPC response from ${url} (HTTP 200)\n  → is this URL a zkinfer devnet node? (\`zkinfer devnet node\` prints its URL; a subtensor node is ws://…)\n`);
+  } finally {
+    other.close();
+  }
+  await zkinfer(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '10']);
+  await zkinfer(['chain', 'register', ...N, '--coldkey-uri', '//Alice', '--hotkey-uri', '//Alice//m1']);
+  const s = await zkinfer(['chain', 'serve', ...N, '--hotkey-uri', '//Alice//m1', '--ip', '::1', '--port', '8091']);
+  assert.equal(s.code, 0, s.stderr);
+  assert.match(s.stdout, new RegExp(`^axon \\[::1\\]:8091 served by ${hot.address} at block \\d+\\n$`));
+});
