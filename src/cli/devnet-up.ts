@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { InvalidInputError } from '../errors/base.js';
 import { devnetCommand } from './devnet.js';
 import { parseIntFlag } from './neuron-common.js';
-import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
+import { addApiOptions, apiConfigFromFlags, startApi, type ApiFlags } from '../api/cli-options.js';
 import { lockDataDir } from '../lifecycle/lock.js';
 import { defaultStatePath } from '../paths.js';
 import { handleSignals } from '../lifecycle/signals.js';
@@ -37,6 +37,8 @@ export function registerDevnetUp(program: Command): void {
         import('../zkml/progress.js'),
       ]);
 
+      // the API's flags and --api-config checked before the compile and the network start, not after them
+      const apiConfig = await apiConfigFromFlags({ ...flags, apiPort: flags.apiPort ?? '8600', apiOpen: flags.apiOpen ?? flags.apiConfig === undefined }, { permitNetuid: DEVNET_NETUID });
       console.log(`compiling ${MODEL} (cached after the first run)…`);
       // the same compile progress as `zkinfer compile` (docs/zkml-compile.md, "Progress")
       const progress = progressReporter();
@@ -63,11 +65,10 @@ export function registerDevnetUp(program: Command): void {
         log,
       });
       // The validator's API and dashboard (default http://127.0.0.1:8600/, open to unsigned local requests).
-      const api = await startApiFromFlags(
-        { ...flags, apiPort: flags.apiPort ?? '8600', apiOpen: flags.apiOpen ?? flags.apiConfig === undefined },
+      const api = await startApi(apiConfig,
         { validator: net.validator, circuits: [await loadValidatorCircuit(compiled.dir, { allowInsecureDev: true })], chain: net.devnet, netuid: DEVNET_NETUID },
       ).catch(async (err: unknown) => { await net.stop(); throw err; });
-      const dashboard = (api ? `  dashboard ${api.app.listeningOrigin}/` : '') + (net.rpcUrl ? `  chain ${net.rpcUrl}` : '');
+      const dashboard = `  dashboard ${api.app.listeningOrigin}/` + (net.rpcUrl ? `  chain ${net.rpcUrl}` : '');
       const tty = process.stdout.isTTY === true;
       let stopping = false;
       let lastPrinted = -1;

@@ -173,3 +173,21 @@ test('a port that answers something else than JSON-RPC: a hint that asks whether
   assert.equal(s.code, 0, s.stderr);
   assert.match(s.stdout, new RegExp(`^axon \\[::1\\]:8091 served by ${hot.address} at block \\d+\\n$`));
 });
+
+test('devnet up: the API flags are checked before the compile; an --api-allow that is no SS58 address is refused', async () => {
+  for (const [args, message] of [
+    [['--api-allow', 'notss58'], /^error: --api-allow \/ auth\.allow: "notss58" is not an SS58 hotkey address/],
+    [['--api-port', '99999'], /^error: --api-port must be 0\.\.65535, got 99999/],
+    [['--api-key', 'nokey'], /^error: --api-key must be name=key/],
+  ] as const) {
+    const run = startCli(['devnet', 'up', '--data', join(home, 'up-api'), ...args], { env });
+    try {
+      const r = await run.exited(60_000);
+      assert.equal(r.code, 2, run.out() + run.err());
+      assert.match(run.err(), message);
+      assert.doesNotMatch(run.out(), /compiling/, 'refused before the compile');
+    } finally {
+      if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGKILL');
+    }
+  }
+});
