@@ -58,13 +58,21 @@ export async function apiConfigFromFlags(f: ApiFlags, defaults: { permitNetuid?:
     const i = parsed.error.issues[0]!;
     throw new InvalidInputError(`API config: ${i.path.join('.') || '(root)'}: ${i.message}`, { hint: 'see docs/api.md for the format' });
   }
+  // an allow-list entry that is no SS58 address admitted nobody, silently (docs/api.md "Authentication and limits")
+  const { isSs58 } = await import('../protocol/signing.js');
+  const bad = parsed.data.auth.allow.find((a) => !isSs58(a));
+  if (bad !== undefined) throw new InvalidInputError(`--api-allow / auth.allow: "${bad}" is not an SS58 hotkey address`, { hint: 'e.g. 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY' });
   return parsed.data;
 }
 
 /** Start the validator's API when --api-port was given; prints where the dashboard is. */
 export async function startApiFromFlags(f: ApiFlags, deps: Omit<ValidatorApiOptions, 'config'>): Promise<ApiServer | undefined> {
   if (f.apiPort === undefined) return undefined;
-  const config = await apiConfigFromFlags(f, { permitNetuid: deps.netuid });
+  return startApi(await apiConfigFromFlags(f, { permitNetuid: deps.netuid }), deps);
+}
+
+/** Start the validator's API with a config already read (apiConfigFromFlags); prints where the dashboard is. */
+export async function startApi(config: ApiConfigInput, deps: Omit<ValidatorApiOptions, 'config'>): Promise<ApiServer> {
   const { createValidatorApi } = await import('./validator-api.js');
   const api = await createValidatorApi({ ...deps, config });
   let url: string;

@@ -23,9 +23,9 @@ function def(name: string, code: string, defaultHint: string) {
 
 // ---- subnets / accounts ----
 export const SubnetNotFoundError = def('SubnetNotFoundError', 'SubnetNotExists',
-  'List subnets with `zkinfer devnet metagraph --netuid N` or create one (the devnet creates netuid 1 at genesis).');
+  'Check --netuid (`zkinfer chain metagraph --netuid N` reads a subnet); the devnet creates netuid 1 at genesis.');
 export const HotkeyNotRegisteredError = def('HotkeyNotRegisteredError', 'HotKeyNotRegisteredInSubNet',
-  'Register the hotkey first: `zkinfer devnet register --netuid N ...`.');
+  'Register the hotkey first: `zkinfer chain register --netuid N ...`.');
 export const AlreadyRegisteredError = def('AlreadyRegisteredError', 'HotKeyAlreadyRegisteredInSubNet',
   'This hotkey already has a uid on the subnet; use another hotkey or keep the existing uid.');
 export const HotkeyOwnedByOtherColdkeyError = def('HotkeyOwnedByOtherColdkeyError', 'NonAssociatedColdKey',
@@ -33,10 +33,10 @@ export const HotkeyOwnedByOtherColdkeyError = def('HotkeyOwnedByOtherColdkeyErro
 export const InsufficientBalanceError = def('InsufficientBalanceError', 'NotEnoughBalanceToStake',
   'Fund the coldkey first (devnet: `zkinfer devnet faucet --name WALLET --amount TAO`, or `--address SS58`).');
 export const NotEnoughStakeError = def('NotEnoughStakeError', 'NotEnoughStakeToWithdraw',
-  'Remove at most the stake shown by `zkinfer devnet metagraph`.');
+  'Remove at most the stake shown by `zkinfer chain metagraph`.');
 export const TooManyRegistrationsError = def('TooManyRegistrationsError', 'TooManyRegistrationsThisBlock',
   'Wait for the next block and retry.');
-export const InvalidAmountError = def('InvalidAmountError', 'AmountTooLow', 'Use a positive amount in rao (or TAO on the CLI).');
+export const InvalidAmountError = def('InvalidAmountError', 'AmountTooLow', 'Use a positive amount (τ on the CLI, rao in the API).');
 
 // ---- dynamic-TAO swaps (subtensor's SlippageTooHigh, the swap pallet's PriceLimitExceeded) ----
 export const SlippageTooHighError = def('SlippageTooHighError', 'SlippageTooHigh',

@@ -25,12 +25,21 @@ import { parseIntFlag } from './neuron-common.js';
 
 export type ChainCmdFlags = KeyFlags & NetworkOptionValues;
 
+/** The largest amount a chain balance holds: u64 rao. */
+const MAX_RAO = 2n ** 64n - 1n;
+
+/**
+ * A τ amount flag in rao: digits with at most 9 decimals (1 rao = 10⁻⁹ τ; more were cut off, so 0.0000000001
+ * became 0) and at most u64 rao (more reached the node and came back as its schema error); docs/chain.md "Flag values".
+ */
 export function parseTao(s: string, what: string): bigint {
-  try {
-    return taoToRao(s);
-  } catch {
-    throw new InvalidInputError(`${what} "${s}" is not a TAO amount`, { hint: 'write it like 10 or 0.5' });
+  if (!/^\s*\d+(\.\d{0,9})?\s*$/.test(s)) {
+    const hint = /^\s*\d+\.\d{10,}\s*$/.test(s) ? 'at most 9 decimals: 1 rao is 0.000000001 τ' : 'write it like 10 or 0.5';
+    throw new InvalidInputError(`${what} "${s}" is not a TAO amount`, { hint });
   }
+  const rao = taoToRao(s);
+  if (rao > MAX_RAO) throw new InvalidInputError(`${what} ${s.trim()} τ is more than any balance can hold (18446744073.709551615 τ, u64 rao)`);
+  return rao;
 }
 
 function parseList(s: string, what: string, max: number): number[] {
@@ -162,6 +171,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
         const hot = await hotkeyAddress(f);
         const amount = parseTao(f.amount, '--amount');
         const tolerance = Number(f.rateTolerance);
+        if (!(f.rateTolerance.trim() !== '' && tolerance >= 0 && tolerance < 1)) throw new InvalidInputError(`--rate-tolerance must be a fraction in [0, 1), got "${f.rateTolerance}"`, { hint: 'e.g. --rate-tolerance 0.005 for 0.5 %' });
         const request = {
           ...(f.limitPrice === undefined ? {} : { limitPrice: parseTao(f.limitPrice, '--limit-price') }),
           safeStaking: f.safeStaking === true, rateTolerance: tolerance, allowPartial: f.allowPartialStake === true,
@@ -221,7 +231,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
       const hot = await hotkeySigner(f);
       const port = parseIntFlag(f.port, '--port', 1, 65535);
       const r = await withChain(f, (c) => c.serveAxon(hot, { netuid, ip: f.ip, port, version: VERSION_KEY }));
-      console.log(`axon ${f.ip}:${port} served by ${hot.address} at block ${r.block}`);
+      console.log(`axon ${f.ip.includes(':') ? `[${f.ip}]` : f.ip}:${port} served by ${hot.address} at block ${r.block}`);
     });
 
   withKeys(cmd('weights'))

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_AUDIT_MEMORY_MIB, DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
-import { addNeuronOptions, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
+import { addNeuronOptions, existingFileFlag, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
 
 export function registerCompetition(program: Command): void {
   const c = program.command('competition').description('competitions: miners submit their own circuits for a task; validators rank them on hidden data');
@@ -65,17 +65,18 @@ export function registerCompetition(program: Command): void {
       ]);
       if (f.out) checkOutputFile(f.out, 'leaderboard.json');
       const task = getCompetitionTask(name);
+      // every flag checked before the wallet and the chain; `--count ""` is refused, not the task's default
+      const flags = {
+        window: roundFlags(f.start, f.end), ...(f.ptau !== undefined ? { ceremonyPtau: existingFileFlag(f.ptau, '--ptau') } : {}),
+        auditTimeoutS: parseIntFlag(f.auditTimeout, '--audit-timeout', 1, 86_400),
+        auditMemoryMiB: parseIntFlag(f.auditMemory, '--audit-memory', 64, 1_048_576),
+        ...(f.count !== undefined ? { count: parseIntFlag(f.count, '--count', 1, 10_000) } : {}),
+        ...(f.seed !== undefined ? { seed: parseIntFlag(f.seed, '--seed', 1, Number.MAX_SAFE_INTEGER) } : {}),
+      };
       const { wallet, chain, netuid } = await openNeuron(f);
       const dendrite = new Dendrite(wallet.hotkeyPair());
       try {
-        const board = await evaluateCompetition({
-          task, chain, netuid, dendrite, allowInsecureDev: f.allowInsecureDev === true, log: (l) => console.error(l),
-          window: roundFlags(f.start, f.end), ...(f.ptau ? { ceremonyPtau: f.ptau } : {}),
-          auditTimeoutS: parseIntFlag(f.auditTimeout, '--audit-timeout', 1, 86_400),
-          auditMemoryMiB: parseIntFlag(f.auditMemory, '--audit-memory', 64, 1_048_576),
-          ...(f.count ? { count: parseIntFlag(f.count, '--count', 1, 10_000) } : {}),
-          ...(f.seed ? { seed: parseIntFlag(f.seed, '--seed', 1, Number.MAX_SAFE_INTEGER) } : {}),
-        });
+        const board = await evaluateCompetition({ task, chain, netuid, dendrite, allowInsecureDev: f.allowInsecureDev === true, log: (l) => console.error(l), ...flags });
         if (f.out) writeOutputFile(f.out, JSON.stringify(board, null, 2) + '\n', 'leaderboard.json');
         console.log(f.json ? JSON.stringify(board, null, 2) : leaderboardText(board));
       } finally {

@@ -15,7 +15,7 @@ registerChain(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exitCode = err.exitCode;
+  if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2; // as program.ts
   else if (err instanceof ZkinferError) {
     console.error(`error: ${err.describe()}`);
     process.exitCode = 2;

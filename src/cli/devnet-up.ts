@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { InvalidInputError } from '../errors/base.js';
 import { devnetCommand } from './devnet.js';
-import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
+import { parseIntFlag } from './neuron-common.js';
+import { addApiOptions, apiConfigFromFlags, startApi, type ApiFlags } from '../api/cli-options.js';
 import { lockDataDir } from '../lifecycle/lock.js';
 import { defaultStatePath } from '../paths.js';
 import { handleSignals } from '../lifecycle/signals.js';
@@ -21,13 +22,11 @@ export function registerDevnetUp(program: Command): void {
     .option('--prover <kind>', 'snarkjs | native | auto', 'auto')
     .option('--rpc-port <n>', 'serve the chain\'s JSON-RPC on 127.0.0.1 at this port for other terminals (0 = any free port)', '9955'))
     .action(async (flags: { miners: string; fast?: boolean; data?: string; port: string; prover: string; rpcPort: string } & ApiFlags) => {
-      const miners = Number.parseInt(flags.miners, 10);
-      if (!Number.isInteger(miners) || miners < 1 || miners > 32) throw new InvalidInputError(`--miners must be 1..32, got ${flags.miners}`);
-      const basePort = Number.parseInt(flags.port, 10);
-      if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65000) throw new InvalidInputError(`--port must be 0..65000, got ${flags.port}`);
+      // parseIntFlag: parseInt read --miners 2.5 as 2 and --port 80abc as 80, Number read --rpc-port "" as 0
+      const miners = parseIntFlag(flags.miners, '--miners', 1, 32);
+      const basePort = parseIntFlag(flags.port, '--port', 0, 65000);
       if (!['snarkjs', 'native', 'auto'].includes(flags.prover)) throw new InvalidInputError(`--prover must be snarkjs, native or auto`);
-      const rpcPort = Number(flags.rpcPort);
-      if (!Number.isInteger(rpcPort) || rpcPort < 0 || rpcPort > 65535) throw new InvalidInputError(`--rpc-port must be 0..65535, got ${flags.rpcPort}`);
+      const rpcPort = parseIntFlag(flags.rpcPort, '--rpc-port', 0, 65535);
       const dataDir = resolve(flags.data ?? defaultStatePath(['devnet-up'], '.zkinfer/devnet-up'));
       // A signal during the start-up (compile, chain, wallets, miners, validator) exits at once through the exit
       // handlers, which release the lock (docs/network.md, "Stopping").
@@ -38,6 +37,8 @@ export function registerDevnetUp(program: Command): void {
         import('../zkml/progress.js'),
       ]);
 
+      // the API's flags and --api-config checked before the compile and the network start, not after them
+      const apiConfig = await apiConfigFromFlags({ ...flags, apiPort: flags.apiPort ?? '8600', apiOpen: flags.apiOpen ?? flags.apiConfig === undefined }, { permitNetuid: DEVNET_NETUID });
       console.log(`compiling ${MODEL} (cached after the first run)…`);
       // the same compile progress as `zkinfer compile` (docs/zkml-compile.md, "Progress")
       const progress = progressReporter();
@@ -64,11 +65,10 @@ export function registerDevnetUp(program: Command): void {
         log,
       });
       // The validator's API and dashboard (default http://127.0.0.1:8600/, open to unsigned local requests).
-      const api = await startApiFromFlags(
-        { ...flags, apiPort: flags.apiPort ?? '8600', apiOpen: flags.apiOpen ?? flags.apiConfig === undefined },
+      const api = await startApi(apiConfig,
         { validator: net.validator, circuits: [await loadValidatorCircuit(compiled.dir, { allowInsecureDev: true })], chain: net.devnet, netuid: DEVNET_NETUID },
       ).catch(async (err: unknown) => { await net.stop(); throw err; });
-      const dashboard = (api ? `  dashboard ${api.app.listeningOrigin}/` : '') + (net.rpcUrl ? `  chain ${net.rpcUrl}` : '');
+      const dashboard = `  dashboard ${api.app.listeningOrigin}/` + (net.rpcUrl ? `  chain ${net.rpcUrl}` : '');
       const tty = process.stdout.isTTY === true;
       let stopping = false;
       let lastPrinted = -1;

@@ -17,8 +17,8 @@ import { UnsupportedOnChainError } from '../chain/errors.js';
 import { lockDataDir } from '../lifecycle/lock.js';
 import { defaultStatePath } from '../paths.js';
 import { handleSignals } from '../lifecycle/signals.js';
-import { addNetworkOptions } from './bt-flags.js';
-import { coldkeyAddress, withKeys } from './key-flags.js';
+import { addNetworkOptions, networkOf } from './bt-flags.js';
+import { coldkeyAddress, ss58Flag, withKeys } from './key-flags.js';
 import { addChainCommands, parseTao, withChain, type ChainCmdFlags } from './chain.js';
 import { parseIntFlag } from './neuron-common.js';
 
@@ -75,11 +75,13 @@ export function registerDevnet(program: Command): void {
     .option('--address <ss58>', 'coldkey address to fund')
     .option('--amount <tao>', 'TAO to credit', '100')
     .action(async (f: ChainCmdFlags & { address?: string; amount: string }) => {
-      const address = f.address ?? await coldkeyAddress(f);
+      // a subtensor network has no faucet: say so before connecting to it (docs/chain.md "Flag values")
+      if (networkOf(f).kind !== 'devnet') throw new UnsupportedOnChainError('the faucet exists only on the devnet', { hint: 'on testnet ask for test TAO (see docs/chain.md "Run on testnet")' });
+      const address = f.address !== undefined ? await ss58Flag(f.address, '--address') : await coldkeyAddress(f);
       const amount = parseTao(f.amount, '--amount');
       const { RpcChain } = await import('../chain/rpc/client.js');
       await withChain(f, async (chain) => {
-        if (!(chain instanceof RpcChain)) throw new UnsupportedOnChainError('the faucet exists only on the devnet', { hint: 'on testnet ask for test TAO (see docs/chain.md "Run on testnet")' });
+        if (!(chain instanceof RpcChain)) throw new UnsupportedOnChainError('the faucet exists only on the devnet');
         await chain.faucet(address, amount);
         console.log(`${address} balance: ${raoToTao(await chain.balance(address))} τ`);
       });

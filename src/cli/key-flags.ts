@@ -9,6 +9,7 @@ import type { Signer } from '../chain/types.js';
 import type { Wallet } from '../protocol/wallet/wallet.js';
 import { addWalletAliases, walletRefOf, type WalletAliasValues } from './bt-flags.js';
 import { coldkeyPassword } from './prompt.js';
+import { InvalidInputError } from '../errors/base.js';
 
 export interface KeyFlags extends WalletAliasValues {
   name?: string;
@@ -31,6 +32,12 @@ async function keys(): Promise<{ devKeyring: () => Keyring; walletOf: (f: KeyFla
   };
 }
 
+/** A keyring URI flag; an empty one (an unset shell variable) is refused, not read as "no flag": that signed with the default wallet. */
+function uriFlag(v: string, flag: string): string {
+  if (v.trim() === '') throw new InvalidInputError(`${flag} is empty`, { hint: 'e.g. //Alice, or leave the flag out to use the wallet' });
+  return v;
+}
+
 export function withKeys(c: Command): Command {
   return addWalletAliases(c
     .option('--name <wallet>', 'wallet name (env BT_WALLET_NAME, default "default")')
@@ -47,7 +54,7 @@ export function withKeys(c: Command): Command {
  */
 export async function coldkeySigner(f: KeyFlags): Promise<Signer> {
   const { devKeyring, walletOf } = await keys();
-  if (f.coldkeyUri) return devKeyring().addFromUri(f.coldkeyUri);
+  if (f.coldkeyUri !== undefined) return devKeyring().addFromUri(uriFlag(f.coldkeyUri, '--coldkey-uri'));
   const w = walletOf(f);
   w.coldkeypub(); // clear error when the wallet has no coldkey
   return w.coldkeyPair(w.coldkeyEncrypted() ? await coldkeyPassword(w.ref.name) : undefined);
@@ -56,19 +63,33 @@ export async function coldkeySigner(f: KeyFlags): Promise<Signer> {
 /** The coldkey address without unlocking it: --coldkey-uri, else the wallet's coldkeypub. */
 export async function coldkeyAddress(f: KeyFlags): Promise<string> {
   const { devKeyring, walletOf } = await keys();
-  if (f.coldkeyUri) return devKeyring().addFromUri(f.coldkeyUri).address;
+  if (f.coldkeyUri !== undefined) return devKeyring().addFromUri(uriFlag(f.coldkeyUri, '--coldkey-uri')).address;
   return walletOf(f).coldkeypub().ss58Address;
 }
 
 /** The hotkey signer: --hotkey-uri, else the wallet's hotkey. */
 export async function hotkeySigner(f: KeyFlags): Promise<Signer> {
   const { devKeyring, walletOf } = await keys();
-  if (f.hotkeyUri) return devKeyring().addFromUri(f.hotkeyUri);
+  if (f.hotkeyUri !== undefined) return devKeyring().addFromUri(uriFlag(f.hotkeyUri, '--hotkey-uri'));
   return walletOf(f).hotkeyPair();
+}
+
+/**
+ * An address flag (--hotkey-address, --address) checked here, so a typo is one line naming the flag instead of
+ * the node's schema error (docs/chain.md "Flag values").
+ */
+export async function ss58Flag(v: string, flag: string): Promise<string> {
+  const { decodeAddress } = await import('@polkadot/util-crypto');
+  let ok = false;
+  try {
+    ok = decodeAddress(v).length === 32;
+  } catch { /* not SS58 */ }
+  if (!ok) throw new InvalidInputError(`${flag} "${v}" is not an SS58 address`, { hint: 'e.g. 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY (`zkinfer wallet show` prints yours)' });
+  return v;
 }
 
 /** A hotkey address: --hotkey-address, --hotkey-uri, or the wallet's hotkey. */
 export async function hotkeyAddress(f: KeyFlags): Promise<string> {
-  if (f.hotkeyAddress) return f.hotkeyAddress;
+  if (f.hotkeyAddress !== undefined) return ss58Flag(f.hotkeyAddress, '--hotkey-address');
   return (await hotkeySigner(f)).address;
 }

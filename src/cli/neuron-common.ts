@@ -1,3 +1,4 @@
+import { statSync, type Stats } from 'node:fs';
 import type { Command } from 'commander';
 import type { Chain } from '../chain/types.js';
 import { InvalidInputError } from '../errors/base.js';
@@ -26,10 +27,29 @@ export function roundFlags(start: string | undefined, end: string | undefined): 
   return { ...(start !== undefined ? { start: parseIntFlag(start, 'the round start block', 0, 2 ** 32) } : {}), ...(end !== undefined ? { end: parseIntFlag(end, 'the round end block', 0, 2 ** 32) } : {}) };
 }
 
+/**
+ * An integer flag: decimal digits only, in min..max. `Number()` alone read "" and " " as 0 (`--netuid ""` from an
+ * unset shell variable picked the root network) and took 0x10 and 1e3 (docs/chain.md "Flag values").
+ */
 export function parseIntFlag(v: string, name: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInputError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
+  const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidInputError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
   return n;
+}
+
+/**
+ * A file flag used only later (a ceremony powers of tau, read at the first ceremony submission): a path that is no
+ * regular file is refused now, not turned into a rejection of every honest submission (docs/competitions.md).
+ */
+export function existingFileFlag(path: string, name: string): string {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (cause) {
+    throw new InvalidInputError(`${name} ${path}: no such file`, { hint: 'pass the prepared powers of tau file (.ptau)', cause });
+  }
+  if (!st.isFile()) throw new InvalidInputError(`${name} ${path} is not a file`, { hint: 'pass the prepared powers of tau file (.ptau)' });
+  return path;
 }
 
 /** Load the hotkey and connect to the chain. */

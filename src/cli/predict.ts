@@ -21,6 +21,8 @@ export function registerPredict(program: Command): void {
       ]);
       const model = getZooModel(name);
       if (o.prove) checkOutputFile(o.proofOut, 'proof.json');
+      // checked before the prediction and the compile (minutes when not cached), not after them
+      const recipient = parseRecipient(o.recipient);
       const dir = resolve(o.modelDir ?? shippedModelDir(name));
       const card = readModelCard(dir);
       const input = encodeRequest(model, card, readJsonFile(o.input), o.input);
@@ -35,7 +37,7 @@ export function registerPredict(program: Command): void {
             ...(o.modelDir ? { outDir: compiledDir(`${name}-${card.onnx.sha256.slice(0, 12)}`) } : {}),
             onProgress: (stage, done) => { if (!o.json && done === 0) process.stderr.write(`  ${stage}…\n`); },
           });
-          const proofFile = await prove(compiled.dir, { input_data: [input] }, { recipient: parseRecipient(o.recipient) });
+          const proofFile = await prove(compiled.dir, { input_data: [input] }, { recipient });
           writeOutputFile(o.proofOut, JSON.stringify(proofFile, null, 2) + '\n', 'proof.json');
           const proven = model.describe(proofFile.outputs[0] ?? [], card);
           const md = compiled.metadata;

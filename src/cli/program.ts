@@ -15,7 +15,10 @@ export function buildProgram(register: (program: Command) => void): Command {
     .version(VERSION)
     .option('--cache-dir <dir>', `cache folder for compiled circuits, keys, solc output (env ${CACHE_DIR_ENV}, default ~/.cache/zkinfer)`)
     .option('--state-dir <dir>', `state folder for devnet chains and validator databases (env ${STATE_DIR_ENV}, default ~/.local/state/zkinfer)`)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // before the commands are added, which inherit it: a subcommand's usage error then reaches main() as a
+    // CommanderError instead of commander's own process.exit(1)
+    .exitOverride();
   program.hook('preAction', () => {
     const { cacheDir, stateDir } = program.opts<{ cacheDir?: string; stateDir?: string }>();
     if (cacheDir !== undefined) process.env[CACHE_DIR_ENV] = resolve(cacheDir);
@@ -28,12 +31,13 @@ export function buildProgram(register: (program: Command) => void): Command {
 /** CLI entry: run the program and turn typed errors into a readable message and exit code 2. */
 export async function main(argv: string[], register: (program: Command) => void): Promise<void> {
   const program = buildProgram(register);
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // a usage error (unknown or missing option, missing argument) is a bad flag like any other: exit 2, never the
+      // 1 that `verify` and `verify-weights` mean as "invalid" (docs/network.md "CLI errors"); --help/--version keep 0
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
     if (err instanceof ZkinferError) {

@@ -5,6 +5,7 @@ import type { ZkinferClient, LocalVerification } from '../client/index.js';
 import type { InferenceView } from '../api/wire.js';
 import { CIRCUIT_ID_RE } from '../zkml/format/circuit-id.js';
 import { printable, printableJson } from '../client/printable.js';
+import { parseIntFlag } from './neuron-common.js';
 
 interface QueryFlags {
   validator: string;
@@ -52,8 +53,8 @@ export function registerQuery(program: Command): void {
       } catch {
         throw new InvalidInputError(`--validator ${f.validator} is not a URL`, { hint: 'e.g. http://127.0.0.1:8600' });
       }
-      const timeoutS = Number(f.timeout);
-      if (!(timeoutS > 0)) throw new InvalidInputError(`--timeout must be a positive number of seconds, got ${f.timeout}`);
+      // whole seconds up to a day: 1e400 or 0.0001 made setTimeout throw, and past 2^31 ms it fired at once
+      const timeoutS = parseIntFlag(f.timeout, '--timeout', 1, 86_400);
       let text: string;
       try {
         text = f.input === '-' ? await readStdin() : await readFile(f.input, 'utf8');

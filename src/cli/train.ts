@@ -2,13 +2,11 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { lineProgress } from './progress.js';
+import { parseIntFlag } from './neuron-common.js';
 import type { ModelCard } from '../models/card.js';
 
 function intOption(flag: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new InvalidInputError(`${flag} must be a whole number ≥ ${min}, got "${raw}"`);
-  return n;
+  return raw === undefined ? undefined : parseIntFlag(raw, flag, min, Number.MAX_SAFE_INTEGER);
 }
 
 /** The evaluation table of a model card as aligned text. */

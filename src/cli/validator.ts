@@ -3,10 +3,11 @@ import { resolveCircuitDir } from '../circuit-ref.js';
 import { basename, dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { defaultStatePath } from '../paths.js';
+import { InvalidInputError } from '../errors/base.js';
 import type { ModelPlugin } from '../models/zoo/types.js';
 import type { Leaderboard } from '../competition/leaderboard.js';
 import { DEFAULT_AUDIT_MEMORY_MIB, DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
-import { addNeuronOptions, collect, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
+import { addNeuronOptions, collect, existingFileFlag, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
 import { handleSignals } from '../lifecycle/signals.js';
 import { lockStateFile } from '../lifecycle/lock.js';
 import { addApiOptions, startApiFromFlags, type ApiFlags } from '../api/cli-options.js';
@@ -47,16 +48,24 @@ export function registerValidator(program: Command): void {
       roundTasks(f.competition, round);
       const auditTimeoutS = parseIntFlag(f.competitionAuditTimeout, '--competition-audit-timeout', 1, 86_400);
       const auditMemoryMiB = parseIntFlag(f.competitionAuditMemory, '--competition-audit-memory', 64, 1_048_576);
+      const ceremonyPtau = f.competitionPtau === undefined ? undefined : existingFileFlag(f.competitionPtau, '--competition-ptau');
+      const competitionItems = f.competitionItems === undefined ? undefined : parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000);
+      // DIR[:weight[:timeout_s]], checked before the wallet and the chain: a weight like 1.2.3 was NaN, and a NaN
+      // weight made the weighted choice pick the last circuit every time
+      const specs = f.circuit.map((spec) => {
+        const m = /^(.*?)(?::([\d.]+))?(?::(\d+))?$/.exec(spec)!;
+        if (m[2] !== undefined && !/^\d+(\.\d+)?$/.test(m[2])) throw new InvalidInputError(`--circuit ${spec}: the weight must be a number ≥ 0, got "${m[2]}"`, { hint: 'DIR[:weight[:timeout_s]], e.g. staking-lstm:1:60' });
+        return { dir: m[1]!, weight: m[2] === undefined ? 1 : Number(m[2]), timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60 };
+      });
       const { wallet, chain, netuid } = await openNeuron(f);
       const circuits = [];
-      for (const spec of f.circuit) {
-        const m = /^(.*?)(?::([\d.]+))?(?::(\d+))?$/.exec(spec)!;
-        const dir = resolveCircuitDir(m[1]!);
+      for (const spec of specs) {
+        const dir = resolveCircuitDir(spec.dir);
         const meta = await readMetadata(dir);
         const generate = pluginGenerator(findPlugin(meta.name), meta.inputs[0]!.name);
         const c = await loadValidatorCircuit(dir, {
-          weight: m[2] ? Number(m[2]) : 1,
-          timeoutS: m[3] ? parseIntFlag(m[3], 'timeout', 1, 300) : 60,
+          weight: spec.weight,
+          timeoutS: spec.timeoutS,
           ...(generate ? { generate } : {}),
           allowInsecureDev: f.allowInsecureDev === true,
         });
@@ -85,8 +94,8 @@ export function registerValidator(program: Command): void {
       console.log(`validator ${validator.hotkey} on netuid ${netuid}, state in ${db} (Ctrl-C to stop)`);
       // Leaderboards in a folder of this database's own (docs/competitions.md "Leaderboard (API and dashboard)"): validators of other hotkeys
       // share the state folder, and one would reopen the other's ranking as its own after a restart.
-      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions', basename(db, '.sqlite')), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(f.competitionItems ? { count: parseIntFlag(f.competitionItems, '--competition-items', 1, 10_000) } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
-        window: round, ...(f.competitionPtau ? { ceremonyPtau: f.competitionPtau } : {}), auditTimeoutS, auditMemoryMiB });
+      const competitions = startCompetitions({ tasks: f.competition, dir: join(dirname(db), 'competitions', basename(db, '.sqlite')), everyBlocks: parseIntFlag(f.competitionEvery, '--competition-every', 1, 100_000), ...(competitionItems !== undefined ? { count: competitionItems } : {}), hotkey, chain, netuid, allowInsecureDev: f.allowInsecureDev === true,
+        window: round, ...(ceremonyPtau !== undefined ? { ceremonyPtau } : {}), auditTimeoutS, auditMemoryMiB });
       boards = competitions?.boards;
       if (competitions) console.log(`competition share of the weights: ${share}${pow && share > 0 ? ' (proof of weights: the competition scores are inputs of each proof)' : ''}`);
       const api = await startApiFromFlags(f, { validator, circuits: pow ? [...circuits, pow] : circuits, chain, netuid, ...(competitions ? { competitions: competitions.boards } : {}) });

@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataDirLockedError } from './errors.js';
+import { checkOutputDir } from '../zkml/out-path.js';
 
 export const LOCK_FILE = 'zkinfer.lock';
 
@@ -57,6 +58,9 @@ function readLock(path: string): LockInfo | undefined {
  */
 export function lockDataDir(dir: string, command: string, notice: (line: string) => void = (l) => console.error(l)): DataDirLock {
   const abs = resolve(dir);
+  // a typed error first: a file there was an EEXIST "bug", and a recursive mkdir under /proc spun for ever
+  // (docs/network.md "One process per data folder")
+  checkOutputDir(abs, dir);
   mkdirSync(abs, { recursive: true });
   return takeLock(join(abs, LOCK_FILE), abs, command, 'pass another --data folder', notice);
 }
@@ -72,6 +76,7 @@ export function lockPathOf(file: string): string {
  */
 export function lockStateFile(file: string, command: string, notice: (line: string) => void = (l) => console.error(l)): DataDirLock {
   const abs = resolve(file);
+  checkOutputDir(dirname(abs));
   mkdirSync(dirname(abs), { recursive: true });
   return takeLock(lockPathOf(abs), abs, command, 'pass another --db file', notice);
 }

@@ -20,6 +20,7 @@ import type {
   CallReceipt, Commitment, DevChain, Hyperparameters, Metagraph, RegistrationReceipt, ServeAxonParams,
   SetWeightsParams, Signer, StakeLimit, SubnetPool, TimelockedCommitParams, TimelockInfo, TriggerEpochReceipt, Unsubscribe,
 } from '../types.js';
+import { RAO_PER_TAO } from '../types.js';
 import { LocalBeacon } from '../timelock/beacon.js';
 import { runCoinbase, updateMovingPrices } from './coinbase.js';
 import { CALL_MORTALITY, canonicalAddress, signCall, stakeCallParams, swapStakeCallParams, timelockedCallParams, verifyCallSignature, type CallMethod, type CallParams, type SignedCall } from './calls.js';
@@ -323,7 +324,7 @@ export class Devnet implements DevChain {
   }
 
   faucetSync(coldkey: string, amount: bigint): CallReceipt {
-    if (amount <= 0n || amount > MAX_FAUCET) throw new InvalidAmountError(`faucet amount must be in 1..${MAX_FAUCET} rao`);
+    if (amount <= 0n || amount > MAX_FAUCET) throw new InvalidAmountError(`a faucet amount must be positive and at most ${MAX_FAUCET / RAO_PER_TAO} τ`);
     return this.store.tx(() => {
       this.store.setBalance(coldkey, this.store.balance(coldkey) + amount);
       return { block: this.block };

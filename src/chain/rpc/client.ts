@@ -90,7 +90,7 @@ export class RpcChain implements DevChain {
     }
     const reply = JsonRpcResponseSchema.safeParse(await res.json().catch(() => undefined));
     if (signal.aborted) throw timedOut();
-    if (!reply.success) throw new ChainRpcError(`malformed JSON-RPC response from ${this.url} (HTTP ${res.status})`);
+    if (!reply.success) throw new ChainRpcError(`malformed JSON-RPC response from ${this.url} (HTTP ${res.status})`, { hint: 'is this URL a zkinfer devnet node? (`zkinfer devnet node` prints its URL; a subtensor node is ws://…)' });
     const e = reply.data.error;
     if (e) {
       if (e.code === RPC_ERRORS.chain && e.data) {
