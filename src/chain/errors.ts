@@ -36,7 +36,7 @@ export const NotEnoughStakeError = def('NotEnoughStakeError', 'NotEnoughStakeToW
   'Remove at most the stake shown by `zkinfer chain metagraph`.');
 export const TooManyRegistrationsError = def('TooManyRegistrationsError', 'TooManyRegistrationsThisBlock',
   'Wait for the next block and retry.');
-export const InvalidAmountError = def('InvalidAmountError', 'AmountTooLow', 'Use a positive amount (τ on the CLI, rao in the API).');
+export const InvalidAmountError = def('InvalidAmountError', 'AmountTooLow', 'Use a positive amount in τ (the JSON-RPC API takes rao).');
 
 // ---- dynamic-TAO swaps (subtensor's SlippageTooHigh, the swap pallet's PriceLimitExceeded) ----
 export const SlippageTooHighError = def('SlippageTooHighError', 'SlippageTooHigh',

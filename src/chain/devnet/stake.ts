@@ -77,12 +77,12 @@ function blockAuthor(store: Store): string | undefined {
 }
 
 /** validate_add_stake / validate_remove_stake's limit rule: the executed amount, or SlippageTooHigh. */
-function limitAmount(amount: bigint, max: bigint, allowPartial: boolean, what: string): bigint {
+function limitAmount(amount: bigint, max: bigint, allowPartial: boolean, what: string, unit: 'τ' | 'α'): bigint {
   if (amount <= max) return amount;
   if (!allowPartial) {
-    throw new SlippageTooHighError(`${what} ${raoToTao(amount)} would move the price past the limit; at most ${raoToTao(max)} fits`, { details: { amount: amount.toString(), max: max.toString() } });
+    throw new SlippageTooHighError(`${what} of ${raoToTao(amount)} ${unit} would move the price past the limit; at most ${raoToTao(max)} ${unit} fits`, { details: { amount: amount.toString(), max: max.toString() } });
   }
-  if (max === 0n) throw new InvalidAmountError(`no part of ${what} ${raoToTao(amount)} fits under the limit price`);
+  if (max === 0n) throw new InvalidAmountError(`no part of the ${what} of ${raoToTao(amount)} ${unit} fits under the limit price`);
   return max;
 }
 
@@ -100,7 +100,7 @@ export function doAddStake(store: Store, coldkey: string, p: CallParams<'addStak
   const pool = p.netuid === undefined || p.netuid === ROOT_NETUID ? undefined : (subnetOrThrow(store, p.netuid), store.pool(p.netuid));
   if (pool && p.netuid !== undefined) return addThroughPool(store, coldkey, p.hotkey, p.netuid, pool, amount, limit, partial, block);
   // root and subnets without a pool are stable (1 τ = 1 α): a limit below 1 τ/α admits nothing (get_max_amount_add)
-  const exec = limit === undefined ? amount : limitAmount(amount, limit >= RAO_PER_TAO ? U64_MAX : 0n, partial, 'stake of τ');
+  const exec = limit === undefined ? amount : limitAmount(amount, limit >= RAO_PER_TAO ? U64_MAX : 0n, partial, 'stake', 'τ');
   debit(store, coldkey, exec);
   if (p.netuid === ROOT_NETUID) store.setAlpha(ROOT_NETUID, p.hotkey, coldkey, store.alphaOf(ROOT_NETUID, p.hotkey, coldkey) + exec);
   else store.setStake(p.hotkey, coldkey, store.stakeOf(p.hotkey, coldkey) + exec);
@@ -130,7 +130,7 @@ function buyThroughPool(store: Store, coldkey: string, hotkey: string, netuid: n
 function addThroughPool(store: Store, coldkey: string, hotkey: string, netuid: number, pool: PoolRow, amount: bigint, limit: bigint | undefined, partial: boolean, block: number): CallReceipt {
   const minAmount = MIN_STAKE + swapFee(MIN_STAKE, pool.feeRate);
   if (amount < minAmount) throw new InvalidAmountError(`a stake on subnet ${netuid} must be at least ${raoToTao(minAmount)} τ (min stake plus fee)`);
-  const exec = limit === undefined ? amount : limitAmount(amount, maxTaoIn(pool, limit, pool.feeRate), partial, 'stake of τ');
+  const exec = limit === undefined ? amount : limitAmount(amount, maxTaoIn(pool, limit, pool.feeRate), partial, 'stake', 'τ');
   if (exec < minAmount) throw new InvalidAmountError(`only ${raoToTao(exec)} τ fits under the limit price, below the ${raoToTao(minAmount)} τ minimum stake`);
   const r = buyThroughPool(store, coldkey, hotkey, netuid, pool, exec, false);
   return swapReceipt(block, exec, r.alphaOut, r.fee);
@@ -147,7 +147,7 @@ export function doRemoveStake(store: Store, coldkey: string, p: CallParams<'remo
   const staked = root ? store.alphaOf(ROOT_NETUID, p.hotkey, coldkey) : store.stakeOf(p.hotkey, coldkey);
   if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${raoToTao(staked)} τ staked on ${p.hotkey}${root ? ' on the root network' : ''}, cannot remove ${raoToTao(amount)} τ`);
   // stable: a limit above 1 τ/α admits nothing (get_max_amount_remove)
-  const exec = limit === undefined ? amount : limitAmount(amount, limit <= RAO_PER_TAO ? U64_MAX : 0n, partial, 'unstake of τ');
+  const exec = limit === undefined ? amount : limitAmount(amount, limit <= RAO_PER_TAO ? U64_MAX : 0n, partial, 'unstake', 'τ');
   if (root) store.setAlpha(ROOT_NETUID, p.hotkey, coldkey, staked - exec);
   else store.setStake(p.hotkey, coldkey, staked - exec);
   store.setBalance(coldkey, store.balance(coldkey) + exec);
@@ -176,7 +176,7 @@ function sellThroughPool(store: Store, coldkey: string, hotkey: string, netuid: 
 function removeThroughPool(store: Store, coldkey: string, hotkey: string, netuid: number, pool: PoolRow, amount: bigint, limit: bigint | undefined, partial: boolean, block: number): CallReceipt {
   const staked = store.alphaOf(netuid, hotkey, coldkey);
   if (staked < amount) throw new NotEnoughStakeError(`coldkey ${coldkey} has ${raoToTao(staked)} α of subnet ${netuid} staked on ${hotkey}, cannot remove ${raoToTao(amount)} α`);
-  const exec = limit === undefined ? amount : limitAmount(amount, maxAlphaIn(pool, limit, pool.feeRate), partial, 'unstake of α');
+  const exec = limit === undefined ? amount : limitAmount(amount, maxAlphaIn(pool, limit, pool.feeRate), partial, 'unstake', 'α');
   const preview = swapAlphaForTao(pool, exec - swapFee(exec, pool.feeRate)).taoOut;
   if (exec < staked && preview < MIN_STAKE) {
     throw new InvalidAmountError(`unstaking ${raoToTao(exec)} α returns ${raoToTao(preview)} τ, below the ${raoToTao(MIN_STAKE)} τ minimum (unstake all of it, or more)`);
@@ -226,7 +226,7 @@ export function doSwapStake(store: Store, coldkey: string, p: CallParams<'swapSt
   const amount = BigInt(p.amount) < available ? BigInt(p.amount) : available;
   if (amount <= 0n) throw new NotEnoughStakeError(`coldkey ${coldkey} has no stake on ${p.hotkey} on subnet ${from}`);
   const max = p.limitPrice === undefined ? amount : maxAmountMove(origin, dest, BigInt(p.limitPrice));
-  const move = limitAmount(amount, max, p.allowPartial === true, 'swap of α');
+  const move = limitAmount(amount, max, p.allowPartial === true, 'swap', 'α');
   const rootOrigin = from === ROOT_NETUID;
   let tao: bigint;
   let fee = 0n;
