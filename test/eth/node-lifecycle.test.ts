@@ -52,13 +52,17 @@ test('SIGHUP (the terminal closing) stops eth node gracefully, anvil included', 
 
 test('a second Ctrl-C forces eth node out (130) while anvil hangs in its stop, and takes anvil with it', async () => {
   const { node, anvilPid } = await startNode();
-  process.kill(anvilPid, 'SIGSTOP'); // anvil cannot act on the first stop
-  node.proc.kill('SIGINT');
-  await node.waitFor(/SIGINT: stopping/);
-  node.proc.kill('SIGINT');
-  const { code } = await node.exited();
-  assert.equal(code, 130, node.err());
-  assert.ok(await goneWithin20s(anvilPid), 'anvil was killed with the forced exit');
+  try {
+    process.kill(anvilPid, 'SIGSTOP'); // anvil cannot act on the first stop
+    node.proc.kill('SIGINT');
+    await node.waitFor(/SIGINT: stopping/);
+    node.proc.kill('SIGINT');
+    const { code } = await node.exited();
+    assert.equal(code, 130, node.err());
+    assert.ok(await goneWithin20s(anvilPid), 'anvil was killed with the forced exit');
+  } finally {
+    if (running(anvilPid)) process.kill(anvilPid, 'SIGKILL'); // a failure leaves no stopped anvil behind
+  }
 });
 
 test('kill -9 of eth node: anvil stops too and saves --state', async () => {
@@ -66,12 +70,16 @@ test('kill -9 of eth node: anvil stops too and saves --state', async () => {
   const state = join(dir, 'state.json');
   rmSync(state, { force: true });
   const { node, rpc, anvilPid } = await startNode(['--state', state]);
-  node.proc.kill('SIGKILL');
-  await node.exited();
-  assert.ok(await goneWithin20s(anvilPid), 'anvil outlived the killed eth node');
-  assert.equal(await answers(rpc), false);
-  assert.ok(existsSync(state), 'anvil saved its state on the way out');
-  rmSync(dir, { recursive: true, force: true });
+  try {
+    node.proc.kill('SIGKILL');
+    await node.exited();
+    assert.ok(await goneWithin20s(anvilPid), 'anvil outlived the killed eth node');
+    assert.equal(await answers(rpc), false);
+    assert.ok(existsSync(state), 'anvil saved its state on the way out');
+  } finally {
+    if (running(anvilPid)) process.kill(anvilPid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('eth node start-up errors: a busy port and a bad --block-time exit 2 at once, naming the flag', async () => {
