@@ -92,7 +92,8 @@ test('eth node start-up errors: a busy port and a bad --block-time exit 2 at onc
     assert.match(busy.err(), /--port/);
     for (const bad of ['abc', '-1', '0.5']) {
       const r = startCli(['eth', 'node', '--port', '0', '--block-time', bad]);
-      assert.equal((await r.exited()).code, 2, `--block-time ${bad}: ${r.out()}`);
+      const { code } = await r.exited().catch((e: Error) => (r.proc.kill('SIGKILL'), Promise.reject(e))); // a node that started goes
+      assert.equal(code, 2, `--block-time ${bad}: ${r.out()}`);
       assert.match(r.err(), /^error: --block-time must be whole seconds/m);
     }
   } finally {
