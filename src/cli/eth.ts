@@ -6,7 +6,8 @@ import { resolveCircuitDir } from '../circuit-ref.js';
 import type { EthClients } from '../eth/clients.js';
 import { DEFAULT_DEPLOYMENT_FILE } from '../eth/defaults.js';
 import type { Deployment } from '../eth/deployment.js';
-import { DeploymentError, EthKeyError, EthTransactionError } from '../eth/errors.js';
+import { AnvilError, DeploymentError, EthKeyError, EthTransactionError } from '../eth/errors.js';
+import { handleSignals } from '../lifecycle/signals.js';
 import { backupBeforeDeploy } from '../eth/deployment-backup.js';
 
 // viem and the eth stack load on first use (loadEth, awaited by every action) so that `zkinfer --help`
@@ -96,17 +97,22 @@ async function loadKey(o: ConnOpts): Promise<{ key: Hex; dev: boolean }> {
   });
 }
 
-async function connect(o: ConnOpts): Promise<EthClients> {
-  const { key, dev } = await loadKey(o);
-  let clients: EthClients;
+/** Clients for the node at `rpc`; a node that is down, answers junk or never answers is an EthTransactionError. */
+async function reach(rpc: string, key: Hex): Promise<EthClients> {
   try {
-    clients = await createEthClients({ rpcUrl: o.rpc, privateKey: key });
+    return await createEthClients({ rpcUrl: rpc, privateKey: key });
   } catch (cause) {
-    throw new EthTransactionError(`cannot reach the Ethereum node at ${o.rpc}`, undefined, {
+    const why = cause instanceof BaseError ? `: ${cause.shortMessage}` : '';
+    throw new EthTransactionError(`cannot reach the Ethereum node at ${rpc}${why}`, undefined, {
       hint: 'start one with `zkinfer eth node`, or pass --rpc URL',
       cause,
     });
   }
+}
+
+async function connect(o: ConnOpts): Promise<EthClients> {
+  const { key, dev } = await loadKey(o);
+  const clients = await reach(o.rpc, key);
   if (dev && clients.chain.id !== DEV_CHAIN_ID) {
     throw new EthKeyError(`--dev-account is only allowed on the local dev chain (31337), this is chain ${clients.chain.id}`, {
       hint: 'use ZKINFER_ETH_KEY or --key-file on real networks',
@@ -125,16 +131,35 @@ function loadDeployment(o: ConnOpts, clients: EthClients): Deployment {
   return d;
 }
 
+/** The largest token amount a contract call can carry (uint256). */
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+/** The significant digits after the point of a plain decimal number (`1.50` → 1); undefined if `text` is none. */
+function fractionDigits(text: string): number | undefined {
+  const m = /^\d+(?:\.(\d+))?$/.exec(text);
+  return m ? (m[1]?.replace(/0+$/, '').length ?? 0) : undefined;
+}
+
 function parseAmount(text: string, decimals: number, symbol: string): bigint {
-  let v: bigint;
-  try {
-    if (!/^\d+(\.\d+)?$/.test(text)) throw new Error('not a decimal');
-    v = parseUnits(text, decimals);
-  } catch {
-    throw new InvalidInputError(`amount "${text}" is not a positive decimal number of ${symbol}`, { hint: 'e.g. 1.5' });
+  const digits = fractionDigits(text);
+  if (digits === undefined) throw new InvalidInputError(`amount "${text}" is not a positive decimal number of ${symbol}`, { hint: 'e.g. 1.5' });
+  // parseUnits rounds the digits past `decimals`: an amount the token cannot represent is refused, not changed
+  if (digits > decimals) {
+    throw new InvalidInputError(`amount ${text} has more decimals than ${symbol} has (${decimals})`, { hint: `at most ${decimals} digits after the point` });
   }
+  const v = parseUnits(text, decimals);
   if (v <= 0n) throw new InvalidInputError(`amount must be positive, got ${text}`);
+  if (v > MAX_UINT256) throw new InvalidInputError(`amount ${text} ${symbol} is more than a token amount can be (2^256 − 1 units)`);
   return v;
+}
+
+/** A points weight (1 = 1.0, at most 100) as the vault's 18-decimal fixed point; more decimals are refused. */
+function weightArg(text: string): bigint {
+  const digits = fractionDigits(text);
+  if (digits === undefined || digits > 18 || !(Number(text) > 0 && Number(text) <= 100)) {
+    throw new InvalidInputError(`weight must be a number in (0, 100] with at most 18 decimals, got "${text}"`, { hint: '1 = 1.0' });
+  }
+  return parseUnits(text, 18);
 }
 
 function parseAddressArg(text: string, what: string): Address {
@@ -171,24 +196,31 @@ export function registerEth(program: Command): void {
       await loadEth();
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError(`--port must be 0..65535, got ${o.port}`);
+      if (o.blockTime !== undefined && !/^[1-9]\d*$/.test(o.blockTime)) throw new InvalidInputError(`--block-time must be whole seconds (1 or more), got "${o.blockTime}"`);
+      // Stopping as the other long-running commands do (docs/network.md, "Stopping"); anvil never outlives us
+      // (docs/eth.md, "The dev node").
+      const shutdown = handleSignals();
       const node = await startAnvil({
         port,
         ...(o.state ? { stateFile: o.state } : {}),
         ...(o.blockTime ? { blockTime: Number(o.blockTime) } : {}),
       });
+      // a forced exit (second signal, a stop past the grace period) takes anvil with it
+      process.on('exit', () => node.process.kill('SIGKILL'));
+      const stopped = shutdown.ready();
       console.log('DEV ONLY — local anvil chain; these keys are PUBLIC (anvil test mnemonic). Never send real funds to them.');
       console.log(`chain id ${node.chainId}`);
       console.log(`rpc ${node.rpcUrl}`);
       node.privateKeys.forEach((k, i) => console.log(`account ${i}  ${privateKeyToAccount(k).address}  key ${k}`));
       console.log('next: zkinfer eth deploy --rpc ' + node.rpcUrl + ' --dev-account 0     (Ctrl-C stops the node)');
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        // `on`, not `once`: the listener stays while anvil shuts down, so a second signal cannot kill us half-way
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-        node.process.once('exit', stop);
-      });
-      await node.stop();
+      const died = new Promise<number | null>((resolve) => node.process.once('exit', (code) => resolve(code)));
+      const why = await Promise.race([stopped, died]);
+      if (typeof why === 'string') {
+        await node.stop();
+        console.log(o.state ? `anvil stopped; state saved in ${o.state}` : 'anvil stopped');
+        return;
+      }
+      throw new AnvilError(`anvil exited on its own (code ${why})`, { hint: 'start the node again (with --state FILE the chain is kept across restarts)' });
     });
 
   addConnOptions(
@@ -227,9 +259,7 @@ export function registerEth(program: Command): void {
       } else {
         const tokens = o.token.map((spec) => {
           const [addr, w] = spec.split(':');
-          const weight = Number(w ?? '1');
-          if (!(weight > 0 && weight <= 100)) throw new InvalidInputError(`--token ${spec}: weight must be in (0, 100]`);
-          return { address: parseAddressArg(addr ?? '', '--token'), weight: parseUnits(String(w ?? '1'), 18) };
+          return { address: parseAddressArg(addr ?? '', '--token'), weight: weightArg(w ?? '1') };
         });
         if (Boolean(o.restakeManager) !== Boolean(o.ezeth)) throw new InvalidInputError('--restake-manager and --ezeth go together');
         d = await deployStack(clients, {
@@ -340,9 +370,7 @@ export function registerEth(program: Command): void {
       let clients: EthClients;
       if (addr) {
         user = parseAddressArg(addr, 'address');
-        clients = await createEthClients({ rpcUrl: o.rpc, privateKey: devPrivateKeys(1)[0]! }).catch((cause) => {
-          throw new EthTransactionError(`cannot reach the Ethereum node at ${o.rpc}`, undefined, { hint: 'start one with `zkinfer eth node`', cause });
-        }); // read-only: the key never signs
+        clients = await reach(o.rpc, devPrivateKeys(1)[0]!); // read-only: the key never signs
       } else {
         clients = await connect(o);
         user = clients.account.address;
@@ -380,10 +408,6 @@ export function registerEth(program: Command): void {
 
   const admin = eth.command('admin').description('vault owner actions: tokens and weights, deposit stop, claim manager, pause');
   const adminCmd = (name: string, description: string) => addConnOptions(admin.command(name).description(description));
-  const weightArg = (text: string) => {
-    if (!/^\d+(\.\d+)?$/.test(text) || !(Number(text) > 0 && Number(text) <= 100)) throw new InvalidInputError(`weight must be a number in (0, 100], got "${text}"`, { hint: '1 = 1.0' });
-    return parseUnits(text, 18);
-  };
   adminCmd('add-token', 'whitelist an ERC-20 with a points weight (1 = 1.0)').argument('<address>').argument('<weight>').action(
     ethAction('addToken', async (addr: string, w: string, o: ConnOpts) => {
       const clients = await connect(o);

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { bytesToHex, type Hex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
+import { listenError } from '../lifecycle/errors.js';
 import { AnvilError } from './errors.js';
 
 const require = createRequire(import.meta.url);
@@ -69,7 +70,15 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Anv
     '--mnemonic', DEV_MNEMONIC, '--hardfork', 'cancun'];
   if (params.blockTime) args.push('--block-time', String(params.blockTime));
   if (params.stateFile) args.push('--state', params.stateFile);
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // anvil never outlives this process (docs/eth.md, "The dev node"): on POSIX a shell forks a watcher that holds
+  // the read end of our stdin pipe and then execs anvil, so the child's pid is anvil's. When this process ends in
+  // any way (kill -9 included) the pipe closes and the watcher sends anvil SIGTERM, which saves --state.
+  const bin = anvilBinary();
+  const child = process.platform === 'win32'
+    ? spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('/bin/sh', ['-c', 'exec 3<&0 </dev/null; (cat <&3; kill -TERM $$) >/dev/null 2>&1 & exec "$0" "$@" 3<&-', bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // anvil gone: close the watcher's pipe so it ends now, while anvil's pid cannot have been reused yet
+  child.once('exit', () => child.stdin?.destroy());
 
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -95,6 +104,10 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Anv
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
+      if (/Address already in use/.test(out)) {
+        const inUse = Object.assign(new Error(out.trim()), { code: 'EADDRINUSE' });
+        return reject(listenError(inUse, host, params.port ?? 0, 'pick another port with --port (0 picks a free one)'));
+      }
       reject(new AnvilError(`anvil exited with code ${code} before listening`, {
         hint: 'is the port already in use? pick another with --port',
         details: { output: out.slice(-2000) },

@@ -16,6 +16,9 @@ export interface CreateEthClientsParameters {
   chainId?: number;
 }
 
+/** How long the first call to a node (its chain id) may take before the node counts as unreachable. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 /** Parse and check a 32-byte hex private key. */
 export function parsePrivateKey(text: string): Hex {
   const k = text.trim();
@@ -31,7 +34,8 @@ export function parsePrivateKey(text: string): Hex {
 /** Public + wallet clients for one RPC endpoint and one signing key (chain id read from the node). */
 export async function createEthClients({ rpcUrl, privateKey, chainId }: CreateEthClientsParameters): Promise<EthClients> {
   const transport = http(rpcUrl, { retryCount: 0, timeout: 60_000 });
-  const id = chainId ?? (await createPublicClient({ transport }).getChainId());
+  // a node that never answers fails the first call in CONNECT_TIMEOUT_MS, not a transaction's minute (docs/eth.md, "Commands")
+  const id = chainId ?? (await createPublicClient({ transport: http(rpcUrl, { retryCount: 0, timeout: CONNECT_TIMEOUT_MS }) }).getChainId());
   const chain = defineChain({
     id,
     name: id === 31337 ? 'anvil (dev)' : `chain ${id}`,

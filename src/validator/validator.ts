@@ -56,6 +56,11 @@ export interface FailureBackoff {
 
 export const DEFAULT_FAILURE_BACKOFF: FailureBackoff = { baseMs: 1_000, capMs: 60_000 };
 
+/** How long without a block before the validator asks the chain whether it still answers (a block is 12 s on subtensor). */
+const CHAIN_STALL_MS = 15_000;
+/** How often that is checked. */
+const CHAIN_WATCH_MS = 5_000;
+
 /** The pause after `failures` consecutive non-200 answers (0 for none). */
 export function backoffMs(failures: number, b: FailureBackoff = DEFAULT_FAILURE_BACKOFF): number {
   if (failures <= 0) return 0;
@@ -106,8 +111,11 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   /** Consecutive failed answers per uid and when it may be queried again (docs/network.md "Chain outages"). */
   private readonly backoff = new Map<number, { hotkey: string; failures: number; until: number }>();
   private readonly backoffCfg: FailureBackoff;
-  /** The last chain error of a block sync, logged once until a sync succeeds. */
+  /** The last chain error of a block sync or a stalled-chain probe, logged once until a sync succeeds. */
   private chainError: string | undefined;
+  /** When the last block arrived (Date.now()); the chain watch probes the chain once none has come for a while. */
+  private lastBlockAt = 0;
+  private chainWatch: NodeJS.Timeout | undefined;
   private inflight = 0;
   private running = false;
   private unsubscribe: Unsubscribe | undefined;
@@ -167,7 +175,24 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     await this.sync();
     this.unsubscribe = this.opts.chain.onBlock((b) => { void this.onBlock(b); });
     this.pumpTimer = setInterval(() => this.pump(), 250);
+    this.lastBlockAt = Date.now();
+    this.chainWatch = setInterval(() => void this.watchChain(), CHAIN_WATCH_MS);
     this.pump();
+  }
+
+  /**
+   * Blocks drive every chain read, so a chain that stops answering would go unnoticed: after CHAIN_STALL_MS without
+   * a block the chain is asked for its height, and a failure is logged once (docs/network.md "Chain outages").
+   */
+  private async watchChain(): Promise<void> {
+    if (!this.running || this.chainError !== undefined || Date.now() - this.lastBlockAt < CHAIN_STALL_MS) return;
+    try {
+      await this.opts.chain.currentBlock();
+    } catch (e) {
+      if (!this.running || this.chainError !== undefined) return;
+      this.chainError = (e as Error).message;
+      this.log(`validator: the chain does not answer (${this.chainError}); no block for ${Math.round((Date.now() - this.lastBlockAt) / 1000)} s: scores kept, queries go on with the last metagraph, weights wait until it is back`);
+    }
   }
 
   /** Stop querying; waits for queries in flight to finish and be recorded. */
@@ -175,6 +200,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
     this.running = false;
     this.unsubscribe?.();
     if (this.pumpTimer) clearInterval(this.pumpTimer);
+    if (this.chainWatch) clearInterval(this.chainWatch);
     this.batcher.flushAll();
     await Promise.allSettled([...this.pending]);
     this.dendrite.close();
@@ -231,6 +257,7 @@ export class Validator extends EventEmitter<ValidatorEvents> {
    */
   private async onBlock(block: number): Promise<void> {
     if (!this.running) return;
+    this.lastBlockAt = Date.now();
     try {
       const m = await this.sync();
       if (this.chainError !== undefined) this.log(`validator: chain reads work again at block ${block}`);

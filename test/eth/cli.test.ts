@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createPublicClient, createTestClient, http, parseUnits, type Address } from 'viem';
 import { depositVaultAbi } from '../../src/eth/abi-index.js';
@@ -135,6 +137,37 @@ test('eth commands refuse bad input with a clear message and exit code 2', async
   const unknown = await zk(['eth', 'deposit', 'DOGE', '1', ...conn()], asUser);
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /unknown token DOGE/);
+  // an amount the token cannot represent is refused, not rounded (wETH has 18 decimals) or sent to fail in viem
+  const d = readDeployment(dep);
+  const weth = d.tokens.wETH!.address as Address;
+  const balance = () => createPublicClient({ transport: http(rpc) }).readContract({ address: d.vault, abi: depositVaultAbi, functionName: 'balanceOf', args: [USER, weth] });
+  const held = await balance();
+  for (const [amount, why] of [['1.0000000000000000001', /more decimals than wETH has \(18\)/], ['9'.repeat(80), /more than a token amount can be/]] as const) {
+    const r = await zk(['eth', 'deposit', 'wETH', amount, ...conn()], asUser);
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.err, why);
+  }
+  assert.equal(await balance(), held, 'nothing was deposited');
+  const weight = await zk(['eth', 'admin', 'set-weight', 'wETH', '1.0000000000000000001', ...conn(), '--dev-account', '0']);
+  assert.equal(weight.code, 2);
+  assert.match(weight.err, /at most 18 decimals/);
+});
+
+test('eth commands against an RPC that answers junk or never answers end with a clear error, exit 2', async () => {
+  const junk = createServer((_req, res) => res.end('<html>junk</html>'));
+  const silent = createServer(() => undefined); // never answers
+  const listen = (s: Server) => new Promise<string>((resolve) => s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
+  try {
+    for (const [url, why] of [[await listen(junk), /HTTP request failed/], [await listen(silent), /The request took too long to respond/]] as const) {
+      const r = await zk(['eth', 'points', '--rpc', url, '--deployment', dep], asUser);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, new RegExp(`^error: cannot reach the Ethereum node at ${url}: ${why.source}`, 'm'));
+    }
+  } finally {
+    junk.close();
+    silent.closeAllConnections();
+    silent.close();
+  }
 });
 
 test('eth register-circuit + eth attest record a real proof; a tampered proof is refused', async () => {

@@ -228,3 +228,32 @@ test('miner: an axon port in use is a start-up error (exit 2, the port and the f
   assert.equal(r.code, 2, m.out() + m.err());
   assert.match(m.err(), new RegExp(`error: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)[^\\n]*\\n\\s*→ [^\\n]*--port`));
 });
+
+test('validator: a chain that stops answering is one log line, and one when it is back; the validator keeps running', async () => {
+  // its own chain, served and then taken away (every connection refused) while the validator runs
+  const devnet = await Devnet.open({ fast: true });
+  let rpc = await serveDevnet(devnet, { port: 0 });
+  devnet.start();
+  const n = await network();
+  const w = new Wallet({ path: n.wallets, name: 'owner', hotkey: 'validator' });
+  const cold = await w.coldkeyPair();
+  await devnet.faucet(cold.address, taoToRao(100));
+  await devnet.burnedRegister(1, cold, w.hotkeyPair('validator').address);
+  const v = startCli(['validator', '--wallet.name', 'owner', '--wallet.hotkey', 'validator', '--wallet.path', n.wallets, '--network', rpc.url,
+    '--netuid', '1', '--circuit', n.circuit, '--allow-insecure-dev', '--db', join(tmp, 'outage', 'v.sqlite'), '--api-port', '0']);
+  try {
+    await v.waitFor(/validator API and dashboard on /, 120_000);
+    const port = rpc.port;
+    await rpc.close();
+    await v.waitFor(/validator: the chain does not answer \(.*\); no block for \d+ s: scores kept/, 60_000);
+    assert.equal(v.proc.exitCode, null, 'the validator keeps running');
+    rpc = await serveDevnet(devnet, { port });
+    await v.waitFor(/validator: chain reads work again at block \d+/, 60_000);
+    assert.equal((v.out() + v.err()).match(/the chain does not answer/g)?.length, 1, 'one line for the outage, not one per check');
+  } finally {
+    v.proc.kill('SIGTERM');
+    await v.exited(15_000).catch(() => v.proc.kill('SIGKILL'));
+    await rpc.close();
+    await devnet.close();
+  }
+});
