@@ -56,10 +56,16 @@ export interface FailureBackoff {
 
 export const DEFAULT_FAILURE_BACKOFF: FailureBackoff = { baseMs: 1_000, capMs: 60_000 };
 
-/** How long without a block before the validator asks the chain whether it still answers (a block is 12 s on subtensor). */
-const CHAIN_STALL_MS = 15_000;
+/**
+ * How long without a block before the validator asks the chain whether it still answers: three of the chain's own
+ * block times (the last interval seen; 36 s on subtensor's 12 s blocks), at least 3 s and at most 60 s; 15 s until
+ * two blocks have been seen.
+ */
+export function chainStallMs(blockIntervalMs: number | undefined): number {
+  return blockIntervalMs === undefined ? 15_000 : Math.min(60_000, Math.max(3_000, 3 * blockIntervalMs));
+}
 /** How often that is checked. */
-const CHAIN_WATCH_MS = 5_000;
+const CHAIN_WATCH_MS = 1_000;
 
 /** The pause after `failures` consecutive non-200 answers (0 for none). */
 export function backoffMs(failures: number, b: FailureBackoff = DEFAULT_FAILURE_BACKOFF): number {
@@ -115,6 +121,9 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   private chainError: string | undefined;
   /** When the last block arrived (Date.now()); the chain watch probes the chain once none has come for a while. */
   private lastBlockAt = 0;
+  /** The time between the last two blocks seen (undefined before two). */
+  private blockIntervalMs: number | undefined;
+  private blocksSeen = 0;
   private chainWatch: NodeJS.Timeout | undefined;
   private inflight = 0;
   private running = false;
@@ -181,11 +190,11 @@ export class Validator extends EventEmitter<ValidatorEvents> {
   }
 
   /**
-   * Blocks drive every chain read, so a chain that stops answering would go unnoticed: after CHAIN_STALL_MS without
+   * Blocks drive every chain read, so a chain that stops answering would go unnoticed: after chainStallMs without
    * a block the chain is asked for its height, and a failure is logged once (docs/network.md "Chain outages").
    */
   private async watchChain(): Promise<void> {
-    if (!this.running || this.chainError !== undefined || Date.now() - this.lastBlockAt < CHAIN_STALL_MS) return;
+    if (!this.running || this.chainError !== undefined || Date.now() - this.lastBlockAt < chainStallMs(this.blockIntervalMs)) return;
     try {
       await this.opts.chain.currentBlock();
     } catch (e) {
@@ -257,7 +266,9 @@ export class Validator extends EventEmitter<ValidatorEvents> {
    */
   private async onBlock(block: number): Promise<void> {
     if (!this.running) return;
-    this.lastBlockAt = Date.now();
+    const now = Date.now();
+    if (++this.blocksSeen > 1) this.blockIntervalMs = now - this.lastBlockAt;
+    this.lastBlockAt = now;
     try {
       const m = await this.sync();
       if (this.chainError !== undefined) this.log(`validator: chain reads work again at block ${block}`);
