@@ -79,12 +79,8 @@ export async function hotkeySigner(f: KeyFlags): Promise<Signer> {
  * the node's schema error (docs/chain.md "Flag values").
  */
 export async function ss58Flag(v: string, flag: string): Promise<string> {
-  const { decodeAddress } = await import('@polkadot/util-crypto');
-  let ok = false;
-  try {
-    ok = decodeAddress(v).length === 32;
-  } catch { /* not SS58 */ }
-  if (!ok) throw new InvalidInputError(`${flag} "${v}" is not an SS58 address`, { hint: 'e.g. 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY (`zkinfer wallet show` prints yours)' });
+  const { isSs58 } = await import('../protocol/signing.js');
+  if (!isSs58(v)) throw new InvalidInputError(`${flag} "${v}" is not an SS58 address`, { hint: 'e.g. 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY (`zkinfer wallet show` prints yours)' });
   return v;
 }
 

@@ -9,6 +9,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readdirSync, renameSync
 import { basename, dirname, join, resolve } from 'node:path';
 import { ARTIFACT_FILES } from './artifacts/names.js';
 import { makeParentDirs, outputPathError, removeDirsSync } from './out-path.js';
+import { pidAlive } from '../lifecycle/lock.js';
 
 /** The file that says which compile produced a directory (docs/zkml-compile.md "Progress"): moved in last. */
 export const COMPILE_KEY_FILE = 'compile-key.txt';
@@ -99,11 +100,7 @@ function sweepStale(where: string, prefix: string): void {
   for (const n of names) {
     if (!n.startsWith(prefix)) continue;
     const pid = Number(/^(\d+)-/.exec(n.slice(prefix.length))?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (!pid || pid === process.pid || pidAlive(pid)) continue;
     rmSync(join(where, n), { recursive: true, force: true });
   }
-}
-
-function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
 }
