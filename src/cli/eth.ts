@@ -4,16 +4,17 @@ import type { Address, Hex } from 'viem';
 import { InvalidInputError, ZkinferError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import type { EthClients } from '../eth/clients.js';
-import { DEFAULT_DEPLOYMENT_FILE } from '../eth/defaults.js';
+import { CONNECT_TIMEOUT_S, DEFAULT_DEPLOYMENT_FILE } from '../eth/defaults.js';
 import type { Deployment } from '../eth/deployment.js';
 import { AnvilError, DeploymentError, EthKeyError, EthTransactionError } from '../eth/errors.js';
 import { handleSignals } from '../lifecycle/signals.js';
 import { backupBeforeDeploy } from '../eth/deployment-backup.js';
+import { parseIntFlag } from './neuron-common.js';
 
 // viem and the eth stack load on first use (loadEth, awaited by every action) so that `zkinfer --help`
 // and the other command groups do not pay for them.
 type Viem = typeof import('viem');
-let BaseError: Viem['BaseError'], formatUnits: Viem['formatUnits'], getAddress: Viem['getAddress'], isAddress: Viem['isAddress'], parseUnits: Viem['parseUnits'];
+let BaseError: Viem['BaseError'], TimeoutError: Viem['TimeoutError'], formatUnits: Viem['formatUnits'], getAddress: Viem['getAddress'], isAddress: Viem['isAddress'], parseUnits: Viem['parseUnits'];
 let privateKeyToAccount: typeof import('viem/accounts').privateKeyToAccount;
 let DEV_CHAIN_ID: number, devPrivateKeys: typeof import('../eth/anvil.js').devPrivateKeys, startAnvil: typeof import('../eth/anvil.js').startAnvil;
 type Att = typeof import('../eth/attest.js');
@@ -40,7 +41,7 @@ async function loadEth(): Promise<void> {
     import('../eth/vault.js'), import('../zkml/artifacts/index.js'), import('../zkml/format/layout.js'), import('../zkml/prove/curve.js'),
     import('../eth/abi-index.js'),
   ]);
-  ({ BaseError, formatUnits, getAddress, isAddress, parseUnits } = v);
+  ({ BaseError, TimeoutError, formatUnits, getAddress, isAddress, parseUnits } = v);
   ({ privateKeyToAccount } = acc);
   ({ DEV_CHAIN_ID, devPrivateKeys, startAnvil } = anvil);
   ({ attestationsByInput, attestProof, parseAttestProof, readAttestation } = att);
@@ -61,6 +62,7 @@ const DEFAULT_RPC = 'http://127.0.0.1:8545';
 
 interface ConnOpts {
   rpc: string;
+  connectTimeout: string;
   keyFile?: string;
   devAccount?: string;
   deployment: string;
@@ -69,6 +71,7 @@ interface ConnOpts {
 function addConnOptions(cmd: Command, needsDeployment = true): Command {
   cmd
     .option('--rpc <url>', 'JSON-RPC endpoint (env ZKINFER_ETH_RPC)', process.env.ZKINFER_ETH_RPC ?? DEFAULT_RPC)
+    .option('--connect-timeout <s>', 'seconds the node may take to answer the first call before it counts as unreachable (1..600)', String(CONNECT_TIMEOUT_S))
     .option('--key-file <file>', 'file holding the hex private key (else env ZKINFER_ETH_KEY)')
     .option('--dev-account <n>', 'DEV ONLY: use anvil dev account n (its key is public) — refused unless the chain id is 31337');
   if (needsDeployment) cmd.option('--deployment <file>', 'deployment JSON written by `eth deploy`', DEFAULT_DEPLOYMENT_FILE);
@@ -77,8 +80,7 @@ function addConnOptions(cmd: Command, needsDeployment = true): Command {
 
 async function loadKey(o: ConnOpts): Promise<{ key: Hex; dev: boolean }> {
   if (o.devAccount !== undefined) {
-    const n = Number(o.devAccount);
-    if (!Number.isInteger(n) || n < 0 || n > 9) throw new InvalidInputError('--dev-account must be 0..9');
+    const n = parseIntFlag(o.devAccount, '--dev-account', 0, 9);
     return { key: devPrivateKeys(n + 1)[n]!, dev: true };
   }
   if (o.keyFile) {
@@ -97,13 +99,17 @@ async function loadKey(o: ConnOpts): Promise<{ key: Hex; dev: boolean }> {
   });
 }
 
-/** Clients for the node at `rpc`; a node that is down, answers junk or never answers is an EthTransactionError. */
-async function reach(rpc: string, key: Hex): Promise<EthClients> {
+/**
+ * Clients for the node at `o.rpc`; a node that is down, answers junk or does not answer within --connect-timeout is
+ * an EthTransactionError.
+ */
+async function reach(o: ConnOpts, key: Hex): Promise<EthClients> {
+  const seconds = parseIntFlag(o.connectTimeout, '--connect-timeout', 1, 600);
   try {
-    return await createEthClients({ rpcUrl: rpc, privateKey: key });
+    return await createEthClients({ rpcUrl: o.rpc, privateKey: key, connectTimeoutMs: seconds * 1000 });
   } catch (cause) {
-    const why = cause instanceof BaseError ? `: ${cause.shortMessage}` : '';
-    throw new EthTransactionError(`cannot reach the Ethereum node at ${rpc}${why}`, undefined, {
+    const why = cause instanceof TimeoutError ? `: no answer within ${seconds} s (--connect-timeout)` : cause instanceof BaseError ? `: ${cause.shortMessage}` : '';
+    throw new EthTransactionError(`cannot reach the Ethereum node at ${o.rpc}${why}`, undefined, {
       hint: 'start one with `zkinfer eth node`, or pass --rpc URL',
       cause,
     });
@@ -112,7 +118,7 @@ async function reach(rpc: string, key: Hex): Promise<EthClients> {
 
 async function connect(o: ConnOpts): Promise<EthClients> {
   const { key, dev } = await loadKey(o);
-  const clients = await reach(o.rpc, key);
+  const clients = await reach(o, key);
   if (dev && clients.chain.id !== DEV_CHAIN_ID) {
     throw new EthKeyError(`--dev-account is only allowed on the local dev chain (31337), this is chain ${clients.chain.id}`, {
       hint: 'use ZKINFER_ETH_KEY or --key-file on real networks',
@@ -194,16 +200,15 @@ export function registerEth(program: Command): void {
     .option('--block-time <s>', 'mine a block every s seconds (default: one per transaction)')
     .action(async (o: { port: string; state?: string; blockTime?: string }) => {
       await loadEth();
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError(`--port must be 0..65535, got ${o.port}`);
-      if (o.blockTime !== undefined && !/^[1-9]\d*$/.test(o.blockTime)) throw new InvalidInputError(`--block-time must be whole seconds (1 or more), got "${o.blockTime}"`);
+      const port = parseIntFlag(o.port, '--port', 0, 65535);
+      const blockTime = o.blockTime === undefined ? undefined : parseIntFlag(o.blockTime, '--block-time', 1, 86_400);
       // Stopping as the other long-running commands do (docs/network.md, "Stopping"); anvil never outlives us
       // (docs/eth.md, "The dev node").
       const shutdown = handleSignals();
       const node = await startAnvil({
         port,
         ...(o.state ? { stateFile: o.state } : {}),
-        ...(o.blockTime ? { blockTime: Number(o.blockTime) } : {}),
+        ...(blockTime ? { blockTime } : {}),
       });
       // a forced exit (second signal, a stop past the grace period) takes anvil with it
       process.on('exit', () => node.process.kill('SIGKILL'));
@@ -370,7 +375,7 @@ export function registerEth(program: Command): void {
       let clients: EthClients;
       if (addr) {
         user = parseAddressArg(addr, 'address');
-        clients = await reach(o.rpc, devPrivateKeys(1)[0]!); // read-only: the key never signs
+        clients = await reach(o, devPrivateKeys(1)[0]!); // read-only: the key never signs
       } else {
         clients = await connect(o);
         user = clients.account.address;

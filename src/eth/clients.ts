@@ -1,5 +1,6 @@
 import { createPublicClient, createWalletClient, defineChain, http, type Chain, type Hex, type PrivateKeyAccount, type PublicClient, type Transport, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { CONNECT_TIMEOUT_S } from './defaults.js';
 import { EthKeyError } from './errors.js';
 
 export interface EthClients {
@@ -14,10 +15,10 @@ export interface CreateEthClientsParameters {
   privateKey: Hex;
   /** Known chain id (skips one eth_chainId round trip). */
   chainId?: number;
+  /** How long the first call (the chain id) may take before the node counts as unreachable; default CONNECT_TIMEOUT_S. */
+  connectTimeoutMs?: number;
 }
 
-/** How long the first call to a node (its chain id) may take before the node counts as unreachable. */
-export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Parse and check a 32-byte hex private key. */
 export function parsePrivateKey(text: string): Hex {
@@ -32,10 +33,10 @@ export function parsePrivateKey(text: string): Hex {
 }
 
 /** Public + wallet clients for one RPC endpoint and one signing key (chain id read from the node). */
-export async function createEthClients({ rpcUrl, privateKey, chainId }: CreateEthClientsParameters): Promise<EthClients> {
+export async function createEthClients({ rpcUrl, privateKey, chainId, connectTimeoutMs = CONNECT_TIMEOUT_S * 1000 }: CreateEthClientsParameters): Promise<EthClients> {
   const transport = http(rpcUrl, { retryCount: 0, timeout: 60_000 });
-  // a node that never answers fails the first call in CONNECT_TIMEOUT_MS, not a transaction's minute (docs/eth.md, "Commands")
-  const id = chainId ?? (await createPublicClient({ transport: http(rpcUrl, { retryCount: 0, timeout: CONNECT_TIMEOUT_MS }) }).getChainId());
+  // a node that never answers fails the first call in connectTimeoutMs, not a transaction's minute (docs/eth.md, "Commands")
+  const id = chainId ?? (await createPublicClient({ transport: http(rpcUrl, { retryCount: 0, timeout: connectTimeoutMs }) }).getChainId());
   const chain = defineChain({
     id,
     name: id === 31337 ? 'anvil (dev)' : `chain ${id}`,

@@ -158,11 +158,17 @@ test('eth commands against an RPC that answers junk or never answers end with a 
   const silent = createServer(() => undefined); // never answers
   const listen = (s: Server) => new Promise<string>((resolve) => s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
   try {
-    for (const [url, why] of [[await listen(junk), /HTTP request failed/], [await listen(silent), /The request took too long to respond/]] as const) {
-      const r = await zk(['eth', 'points', '--rpc', url, '--deployment', dep], asUser);
+    // --connect-timeout 1: the silent node is given up after 1 s, not the default 10 (docs/eth.md "Commands")
+    for (const [url, why] of [[await listen(junk), /HTTP request failed/], [await listen(silent), /no answer within 1 s \(--connect-timeout\)$/]] as const) {
+      const t0 = Date.now();
+      const r = await zk(['eth', 'points', '--rpc', url, '--deployment', dep, '--connect-timeout', '1'], asUser);
       assert.equal(r.code, 2, r.err);
+      assert.ok(Date.now() - t0 < 9000, 'given up before the default 10 s');
       assert.match(r.err, new RegExp(`^error: cannot reach the Ethereum node at ${url}: ${why.source}`, 'm'));
     }
+    const zero = await zk(['eth', 'points', '--rpc', rpc, '--deployment', dep, '--connect-timeout', '0'], asUser);
+    assert.equal(zero.code, 2, zero.err);
+    assert.match(zero.err, /^error: --connect-timeout must be an integer in 1\.\.600, got "0"/m);
   } finally {
     junk.close();
     silent.closeAllConnections();
