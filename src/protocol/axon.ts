@@ -103,6 +103,8 @@ export class Axon {
   private readonly log: (line: string) => void;
   private boundPort = 0;
   private closing: Promise<void> | undefined;
+  /** Requests holding a slot and its guard timer, until finish(). */
+  private readonly guarded = new Set<WithState>();
   private readonly drain: HttpDrain;
 
   constructor(private readonly opts: AxonOptions) {
@@ -178,9 +180,13 @@ export class Axon {
     return this.boundPort;
   }
 
-  /** Graceful stop: stop accepting, let requests in flight finish. */
+  /**
+   * Graceful stop: stop accepting, let requests in flight finish. A request whose connection is gone (kill(), or a
+   * caller that left while its forward ran) is finished here: its guard would otherwise hold the process up to its
+   * timeout + SLOT_GRACE_MS after the stop.
+   */
   async stop(): Promise<void> {
-    this.closing ??= this.app.close();
+    this.closing ??= this.app.close().then(() => { for (const req of this.guarded) this.finish(req); });
     await this.closing;
   }
 
@@ -223,6 +229,7 @@ export class Axon {
       // its slot past it (docs/network.md, "Servers survive bad input").
       state.deadline = performance.now() + timeoutS * 1000;
       state.guard = setTimeout(() => this.expire(req), timeoutS * 1000 + SLOT_GRACE_MS);
+      this.guarded.add(req);
       if (req.raw.destroyed) this.finish(req);
       return undefined;
     } catch (e) {
@@ -344,6 +351,7 @@ export class Axon {
     const state = req[STATE];
     if (!state) return;
     clearTimeout(state.guard);
+    this.guarded.delete(req);
     state.release?.();
     delete state.release;
   }

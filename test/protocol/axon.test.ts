@@ -258,6 +258,28 @@ test('stop() answers a request in flight and does not wait for half-sent ones or
   d.close();
 });
 
+test('kill() with a forward still running frees its slot and leaves no guard timer to hold the process for the request\'s timeout', async () => {
+  let finishForward: (() => void) | undefined;
+  const held = new Promise<void>((r) => { finishForward = r; });
+  const a = new Axon({ hotkey: miner, concurrency: 1, maxQueue: 4 });
+  a.attach({ spec: SYNAPSES.QueryZkProof, forward: async () => { await held; return { query_output: 'late' }; } });
+  const p = await a.start();
+  const d = new Dendrite(validator);
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const call = d.call<QueryZkProof>({ ip: '127.0.0.1', port: p, hotkey: miner.address }, SYNAPSES.QueryZkProof, { query_input: input }, 60);
+  await until(() => a.gate.active === 1, 'the slot taken');
+  await within(a.kill(), 5000, 'kill()');
+  assert.notEqual((await call).status, 200, 'the connection was cut');
+  d.close();
+  // the request's 60 s guard (+ SLOT_GRACE_MS) was cleared: a killed axon in a test or a stopping process kept the
+  // event loop alive a minute after everything else had ended
+  assert.equal(a.gate.active, 0, 'the slot is free');
+  finishForward?.(); // the forward ignored its abort signal: its answer goes nowhere
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(timers() <= before, `${timers() - before} timer(s) left behind`);
+});
+
 test('100 concurrent requests: each is answered 200 or 503, none dropped, the axon keeps serving', async () => {
   slowGate = new Promise((r) => { release = r; });
   const d = new Dendrite(validator);
