@@ -21,7 +21,7 @@ import { AdminWindowClosedError, UnsupportedOnChainError } from '../chain/errors
 import { VERSION_KEY } from '../version.js';
 import { addNetworkOptions, connectFromFlags, networkOf, type NetworkOptionValues } from './bt-flags.js';
 import { coldkeySigner, hotkeyAddress, hotkeySigner, withKeys, type KeyFlags } from './key-flags.js';
-import { parseIntFlag } from './neuron-common.js';
+import { parseFractionFlag, parseIntFlag } from './neuron-common.js';
 
 export type ChainCmdFlags = KeyFlags & NetworkOptionValues;
 
@@ -170,8 +170,7 @@ export function addChainCommands(group: Command, opts: { hidden?: boolean } = {}
         const cold = await coldkeySigner(f);
         const hot = await hotkeyAddress(f);
         const amount = parseTao(f.amount, '--amount');
-        const tolerance = Number(f.rateTolerance);
-        if (!(f.rateTolerance.trim() !== '' && tolerance >= 0 && tolerance < 1)) throw new InvalidInputError(`--rate-tolerance must be a fraction in [0, 1), got "${f.rateTolerance}"`, { hint: 'e.g. --rate-tolerance 0.005 for 0.5 %' });
+        const tolerance = parseFractionFlag(f.rateTolerance, '--rate-tolerance', 'e.g. --rate-tolerance 0.005 for 0.5 %');
         const request = {
           ...(f.limitPrice === undefined ? {} : { limitPrice: parseTao(f.limitPrice, '--limit-price') }),
           safeStaking: f.safeStaking === true, rateTolerance: tolerance, allowPartial: f.allowPartialStake === true,

@@ -37,6 +37,13 @@ export function parseIntFlag(v: string, name: string, min: number, max: number):
   return n;
 }
 
+/** A fraction flag in [0, 1): "" and " " were read as 0, 1 and negatives reached the chain (docs/chain.md "Flag values"). */
+export function parseFractionFlag(v: string, name: string, hint: string): number {
+  const n = Number(v);
+  if (!(v.trim() !== '' && n >= 0 && n < 1)) throw new InvalidInputError(`${name} must be a fraction in [0, 1), got "${v}"`, { hint });
+  return n;
+}
+
 /**
  * A file flag used only later (a ceremony powers of tau, read at the first ceremony submission): a path that is no
  * regular file is refused now, not turned into a rejection of every honest submission (docs/competitions.md).

@@ -62,7 +62,7 @@ export async function startNetwork(
     const circuits = new CircuitStore();
     await circuits.add(dir, { capacity: 2 });
     if (opts.proofOfWeightsDir) await circuits.add(opts.proofOfWeightsDir, { capacity: 1 });
-    const backend = new PoolBackend({ size: 1, prover: 'snarkjs' });
+    const backend = new PoolBackend({ size: 1 });
     const miner = new Miner({ hotkey: hot, chain: devnet, netuid: NETUID, circuits, backend });
     await miner.start();
     miners.push({ miner, backend });

@@ -1,6 +1,7 @@
 // The chain, devnet, query, train and competition commands' flag values as a careless user types them, through the
 // real CLI (bin/zkinfer.js) against a real devnet node over JSON-RPC (docs/chain.md "Flag values", docs/network.md
 // "CLI errors"): each bad value is one typed `error:` line naming the flag, exit 2, and nothing reaches the chain.
+// Each parser's full value matrix is test/unit/flags.test.ts; here one or two values per flag show the command uses it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,7 +50,7 @@ async function refused(args: string[], message: RegExp): Promise<void> {
 }
 
 test('integer flags take decimal digits only: "", " ", 0x1 and 1e0 are refused, not read as 0 or 1', async () => {
-  for (const v of ['', ' ', '0x1', '1e0', '1.5', '-1', '99999999999999999999']) {
+  for (const v of ['', '0x1']) {
     await refused(['chain', 'metagraph', ...N, '--netuid', v], /^error: --netuid must be an integer in 0\.\.65535, got "/);
   }
   const ok = await zkinfer(['chain', 'metagraph', ...N, '--netuid', '1']);
@@ -70,8 +71,7 @@ test('usage errors exit 2, never the 1 that verify and verify-weights mean as "i
 test('τ amounts: more than 9 decimals or more than u64 rao are refused before the node sees them', async () => {
   const before = await dev.balance(alice.address);
   await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '0.0000000001'], /^error: --amount "0\.0000000001" is not a TAO amount/);
-  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '99999999999999999999999999999999'], /^error: --amount 99999999999999999999999999999999 τ is more than any balance can hold \(18446744073\.709551615 τ/);
-  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '18446744073.709551616'], /more than any balance can hold/);
+  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '18446744073.709551616'], /^error: --amount 18446744073\.709551616 τ is more than any balance can hold \(18446744073\.709551615 τ/);
   // the node's own bound is said in τ, as every amount the CLI prints
   await refused(['devnet', 'faucet', ...N, '--coldkey-uri', '//Alice', '--amount', '1000001'], /^error: a faucet amount must be positive and at most 1000000 τ$/);
   assert.equal(await dev.balance(alice.address), before);
@@ -82,7 +82,6 @@ test('τ amounts: more than 9 decimals or more than u64 rao are refused before t
 
 test('addresses and keyring URIs: a malformed SS58 names its flag; an empty URI is refused, not the default wallet', async () => {
   await refused(['devnet', 'faucet', ...N, '--address', 'notanaddress'], /^error: --address "notanaddress" is not an SS58 address/);
-  await refused(['devnet', 'faucet', ...N, '--address', ''], /^error: --address "" is not an SS58 address/);
   await refused(['chain', 'register', ...N, '--coldkey-uri', '//Alice', '--hotkey-address', 'xyz'], /^error: --hotkey-address "xyz" is not an SS58 address/);
   await refused(['chain', 'stake', 'add', ...N, '--coldkey-uri', '//Alice', '--hotkey-address', `${hot.address}x`, '--amount', '1'], /^error: --hotkey-address ".*" is not an SS58 address/);
   await refused(['devnet', 'faucet', ...N, '--coldkey-uri', ''], /^error: --coldkey-uri is empty/);
@@ -97,9 +96,7 @@ test('stake --rate-tolerance is checked even without --safe-staking: nothing is 
   const reg = await zkinfer(['chain', 'register', ...N, '--coldkey-uri', '//Alice', '--hotkey-uri', '//Alice//m1']);
   assert.equal(reg.code, 0, reg.stderr);
   const before = await dev.balance(alice.address);
-  for (const v of ['abc', '', '1', '-0.1']) {
-    await refused(['chain', 'stake', 'add', ...N, '--coldkey-uri', '//Alice', '--hotkey-uri', '//Alice//m1', '--amount', '1', '--rate-tolerance', v], /^error: --rate-tolerance must be a fraction in \[0, 1\), got "/);
-  }
+  await refused(['chain', 'stake', 'add', ...N, '--coldkey-uri', '//Alice', '--hotkey-uri', '//Alice//m1', '--amount', '1', '--rate-tolerance', ''], /^error: --rate-tolerance must be a fraction in \[0, 1\), got ""/);
   assert.equal(await dev.balance(alice.address), before);
 });
 
@@ -108,9 +105,7 @@ test('the faucet on a subtensor network is refused before connecting to it', asy
 });
 
 test('query --timeout: whole seconds up to a day (1e400 and 0.0001 made setTimeout throw, 3000000 fired at once)', async () => {
-  for (const v of ['1e400', '0.0001', '3000000', '0', '']) {
-    await refused(['query', '--validator', server.url, '--model', 'staking-lstm', '--input', '-', '--timeout', v], /^error: --timeout must be an integer in 1\.\.86400, got "/);
-  }
+  await refused(['query', '--validator', server.url, '--model', 'staking-lstm', '--input', '-', '--timeout', '1e400'], /^error: --timeout must be an integer in 1\.\.86400, got "1e400"/);
 });
 
 test('train and devnet up integer flags: --seed "" and --miners 2.5 are refused before any work starts', async () => {

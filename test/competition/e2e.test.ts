@@ -90,7 +90,7 @@ before(async () => {
   for (const [hk, dir] of [['good', goodArt], ['weak', weakArt]] as const) {
     const circuits = new CircuitStore();
     await circuits.add(dir, { capacity: 1 });
-    const backend = new PoolBackend({ size: 1, prover: 'snarkjs' });
+    const backend = new PoolBackend({ size: 1 });
     // allowNoPermit: the devnet has run no epoch yet, so the validator holds no permit (docs/network.md)
     const miner = new Miner({ hotkey: w.hotkeyPair(hk), chain: devnet, netuid: 1, circuits, backend, allowNoPermit: true });
     await miner.start();

@@ -70,7 +70,7 @@ before(async () => {
     devnet.produceBlock();
     const circuits = new CircuitStore();
     await circuits.add(dir, { capacity: 1 });
-    const backend = new PoolBackend({ size: 1, prover: 'snarkjs' });
+    const backend = new PoolBackend({ size: 1 });
     const miner = new Miner({ hotkey: hot, chain: devnet, netuid: NETUID, circuits, backend, ...(adversary ? { adversary } : {}) });
     await miner.start();
     miners.push({ name, miner, backend, uid });
