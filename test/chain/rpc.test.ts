@@ -29,10 +29,10 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
   return runNode([...nodeArgs, ...args], { env });
 }
 
-/** Spawn `devnet node` on a free port; resolves with its URL once it prints it. */
+/** Spawn `devnet node` on a free port (--fast with 100 ms blocks: the test waits out an epoch); resolves with its URL once it prints it. */
 function startNode(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...nodeArgs, 'devnet', 'node', '--fast', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...nodeArgs, 'devnet', 'node', '--fast', '--block-time', '100', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     proc.stdout!.on('data', (d: Buffer) => {
