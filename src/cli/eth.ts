@@ -507,13 +507,15 @@ export function registerEth(program: Command): void {
   ).action(
     ethAction('register-circuit', async (o: ConnOpts & { circuit?: string; verifierSol?: string; circuitId?: string; outputs?: string; vk?: string; allowInsecureDev?: boolean }) => {
       try {
+        // Number() read `--outputs ""` as 0 outputs
+        const nOutputs = o.outputs === undefined ? undefined : parseIntFlag(o.outputs, '--outputs', 0, Number.MAX_SAFE_INTEGER);
         const clients = await connect(o);
         const d = loadDeployment(o, clients);
         const r = await ensureCircuitRegistered(clients, d.attestor, {
           ...(o.circuit ? { dir: resolveCircuitDir(o.circuit) } : {}),
           ...(o.verifierSol ? { verifierSol: o.verifierSol } : {}),
           ...(o.circuitId ? { circuitId: o.circuitId.replace(/^0x/, '').toLowerCase() } : {}),
-          ...(o.outputs !== undefined ? { nOutputs: Number(o.outputs) } : {}),
+          ...(nOutputs !== undefined ? { nOutputs } : {}),
           ...(o.vk ? { vkJson: o.vk } : {}),
           allowInsecureDev: o.allowInsecureDev === true,
           reregister: true,

@@ -19,7 +19,6 @@ export interface CreateEthClientsParameters {
   connectTimeoutMs?: number;
 }
 
-
 /** Parse and check a 32-byte hex private key. */
 export function parsePrivateKey(text: string): Hex {
   const k = text.trim();

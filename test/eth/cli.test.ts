@@ -182,6 +182,10 @@ test('eth register-circuit + eth attest record a real proof; a tampered proof is
   writeFileSync(sol, await tinyVerifierSource(c));
   const vkFile = join(dir, 'vk.json');
   writeFileSync(vkFile, JSON.stringify(c.vk));
+  // an empty --outputs (an unset shell variable) is refused, not read as 0 outputs
+  const noOutputs = await zk(['eth', 'register-circuit', '--circuit-id', c.circuitId, '--outputs', '', '--vk', vkFile, '--dev-account', '0', ...conn()]);
+  assert.equal(noOutputs.code, 2);
+  assert.match(noOutputs.err, /^error: --outputs must be an integer in 0\.\./m);
   // without the vk (the attestor recomputes the id from it and verifies with it) the command says what to pass
   const noVk = await zk(['eth', 'register-circuit', '--circuit-id', c.circuitId, '--outputs', '1', '--dev-account', '0', ...conn()]);
   assert.equal(noVk.code, 2);
