@@ -68,8 +68,8 @@ export function trimmedModule(path: string, text: string, keep: string[]): strin
     else left.push(m[1] ?? m[2]!);
   }
   if (kept.length !== keep.length) throw new Error(`${path} no longer exports ${keep.join(', ')} as expected: update ZOD_TRIM in src/cli/bundle.ts`);
-  const stub = (n: string) => `export const ${n} = function () { throw new Error(${JSON.stringify(`${n} (${path.replace(/.*node_modules[\\/]/, '')}) is left out of the zkinfer prove bundle: run the unbundled CLI (ZKINFER_NO_BUNDLE=1)`)}); };`;
-  return [...kept, ...left.map(stub)].join('\n') + '\n';
+  const throwing = (n: string) => `export const ${n} = function () { throw new Error(${JSON.stringify(`${n} (${path.replace(/.*node_modules[\\/]/, '')}) is left out of the zkinfer prove bundle: run the unbundled CLI (ZKINFER_NO_BUNDLE=1)`)}); };`;
+  return [...kept, ...left.map(throwing)].join('\n') + '\n';
 }
 const TRIM_ZOD: Plugin = {
   name: 'zkinfer-trim-zod',

@@ -268,7 +268,7 @@ export class ZkinferClient {
   }
 
   /** GET /v1/network; with `since` (unix ms) its history holds only the points after that time. */
-  async network(o: { since?: number } = {}): Promise<NetworkViewWire> {
+  async network(o: { since?: number | undefined } = {}): Promise<NetworkViewWire> {
     return this.request(o.since === undefined ? '/v1/network' : `/v1/network?since=${Math.floor(o.since)}`, NetworkViewSchema);
   }
 

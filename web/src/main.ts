@@ -19,7 +19,7 @@ async function refreshNetwork(): Promise<void> {
   let n: NetworkViewWire;
   try {
     const since = historySince(history);
-    n = await client().network(since === undefined ? {} : { since });
+    n = await client().network({ since });
     history = mergeHistory(history, n.history, since);
     n.history = history;
   } catch (err) {
