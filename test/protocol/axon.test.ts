@@ -237,12 +237,17 @@ test('a request refused before its body arrived gets its answer and its connecti
   d.close();
 });
 
-test('stop() answers a request in flight and does not wait for half-sent ones or kept-alive connections', async () => {
-  let finishForward: (() => void) | undefined;
+/** An axon whose QueryZkProof forward waits until `finishForward()` (it ignores its abort signal), started on a free port. */
+async function heldAxon(concurrency: number): Promise<{ a: Axon; p: number; finishForward: () => void }> {
+  let finishForward!: () => void;
   const held = new Promise<void>((r) => { finishForward = r; });
-  const a = new Axon({ hotkey: miner, concurrency: 2, maxQueue: 4 });
+  const a = new Axon({ hotkey: miner, concurrency, maxQueue: 4 });
   a.attach({ spec: SYNAPSES.QueryZkProof, forward: async () => { await held; return { query_output: 'done' }; } });
-  const p = await a.start();
+  return { a, p: await a.start(), finishForward };
+}
+
+test('stop() answers a request in flight and does not wait for half-sent ones or kept-alive connections', async () => {
+  const { a, p, finishForward } = await heldAxon(2);
   const to = { ip: '127.0.0.1', port: p, hotkey: miner.address };
   const d = new Dendrite(validator);
   const stalled = halfSent(p, d.prepare(to, SYNAPSES.QueryZkProof, { query_input: input }, 60)); // holds a slot for up to 60 s
@@ -251,7 +256,7 @@ test('stop() answers a request in flight and does not wait for half-sent ones or
   const inFlight = d.call<QueryZkProof>(to, SYNAPSES.QueryZkProof, { query_input: input }, 60); // on a kept-alive connection
   await until(() => a.gate.active === 2, 'both slots taken');
   const stopped = a.stop();
-  setTimeout(() => finishForward?.(), 200);
+  setTimeout(finishForward, 200);
   assert.equal((await inFlight).status, 200, 'the request in flight is answered');
   await within(stopped, 5000, 'stop()');
   await within(stalled.closed, 1000, 'the half-sent request is dropped');
@@ -259,11 +264,7 @@ test('stop() answers a request in flight and does not wait for half-sent ones or
 });
 
 test('kill() with a forward still running frees its slot and leaves no guard timer to hold the process for the request\'s timeout', async () => {
-  let finishForward: (() => void) | undefined;
-  const held = new Promise<void>((r) => { finishForward = r; });
-  const a = new Axon({ hotkey: miner, concurrency: 1, maxQueue: 4 });
-  a.attach({ spec: SYNAPSES.QueryZkProof, forward: async () => { await held; return { query_output: 'late' }; } });
-  const p = await a.start();
+  const { a, p, finishForward } = await heldAxon(1);
   const d = new Dendrite(validator);
   const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
   const before = timers();
@@ -275,7 +276,7 @@ test('kill() with a forward still running frees its slot and leaves no guard tim
   // the request's 60 s guard (+ SLOT_GRACE_MS) was cleared: a killed axon in a test or a stopping process kept the
   // event loop alive a minute after everything else had ended
   assert.equal(a.gate.active, 0, 'the slot is free');
-  finishForward?.(); // the forward ignored its abort signal: its answer goes nowhere
+  finishForward(); // the forward ignored its abort signal: its answer goes nowhere
   await new Promise((r) => setTimeout(r, 50));
   assert.ok(timers() <= before, `${timers() - before} timer(s) left behind`);
 });
