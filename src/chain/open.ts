@@ -63,26 +63,35 @@ export function resolveNetwork(flags: NetworkFlags = {}, env: NodeJS.ProcessEnv 
 export interface OpenChainOptions {
   /** Subnet that addStake / removeStake act on (subtensor: dynamic TAO stakes per subnet). */
   stakeNetuid?: number;
-  /** Give up connecting after this many ms (default 15 000). */
+  /** Give up connecting after this many ms (default DEFAULT_CONNECT_TIMEOUT_S): a node that is silent counts as unreachable. */
   timeoutMs?: number;
 }
 
-/** Connect to the chain a spec names; an unreachable endpoint fails fast with a ChainConnectionError naming it. */
+/** Default seconds to connect to a chain before it counts as unreachable (the CLI's `--connect-timeout`). */
+export const DEFAULT_CONNECT_TIMEOUT_S = 15;
+
+/**
+ * Connect to the chain a spec names; an unreachable endpoint fails fast with a ChainConnectionError naming it, and one
+ * that accepts the connection but does not answer in time says so.
+ */
 export async function openChain(spec?: string | ChainSpec, opts: OpenChainOptions = {}): Promise<Chain> {
   const p = typeof spec === 'object' ? spec : parseChainSpec(spec);
-  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_S * 1000;
   try {
     // the chain clients load on use: @polkadot/api alone costs a second of start-up (docs/network.md, start-up)
-    if (p.kind === 'devnet') return await (await import('./rpc/client.js')).RpcChain.connect(p.url);
+    if (p.kind === 'devnet') return await (await import('./rpc/client.js')).RpcChain.connect(p.url, { connectTimeoutMs: timeoutMs });
     const { SubtensorChain } = await import('./subtensor/subtensor.js');
     return await SubtensorChain.connect({ network: p.url, timeoutMs, ...(opts.stakeNetuid !== undefined ? { stakeNetuid: opts.stakeNetuid } : {}) });
   } catch (err) {
     if (!(err instanceof ChainConnectionError)) throw err;
-    throw new ChainConnectionError(`cannot reach ${p.url} (network ${p.network})`, {
+    const silent = err.details?.timedOutAfterMs !== undefined;
+    throw new ChainConnectionError(`cannot reach ${p.url} (network ${p.network})${silent ? `: no answer within ${timeoutMs / 1000} s` : ''}`, {
       cause: err,
-      hint: p.kind === 'devnet'
-        ? 'start a devnet (`zkinfer devnet node --fast` or `zkinfer devnet up`) or pass --network with its URL'
-        : 'check the internet connection and the endpoint, or pass --network with another one (finney, test, local, ws://HOST:PORT)',
+      hint: silent
+        ? 'something accepts connections there but does not answer: check that it is a running, unstuck node, or allow it more time (--connect-timeout)'
+        : p.kind === 'devnet'
+          ? 'start a devnet (`zkinfer devnet node --fast` or `zkinfer devnet up`) or pass --network with its URL'
+          : 'check the internet connection and the endpoint, or pass --network with another one (finney, test, local, ws://HOST:PORT)',
     });
   }
 }

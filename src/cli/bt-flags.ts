@@ -4,7 +4,8 @@
  * "Choosing the network"). Resolution of the network itself lives in src/chain/open.ts.
  */
 import { Option, type Command } from 'commander';
-import { openChain, resolveNetwork, type ChainSpec, type OpenChainOptions } from '../chain/open.js';
+import { DEFAULT_CONNECT_TIMEOUT_S, openChain, resolveNetwork, type ChainSpec, type OpenChainOptions } from '../chain/open.js';
+import { parseIntFlag } from './flag-values.js';
 import type { Chain } from '../chain/types.js';
 
 /** What the network flags leave on a command's options object. */
@@ -13,16 +14,20 @@ export interface NetworkOptionValues {
   chain?: string;
   'subtensor.network'?: string;
   'subtensor.chain_endpoint'?: string;
+  /** `--connect-timeout`, seconds (checked as the flags are parsed). */
+  connectTimeout?: number;
 }
 
-/** Add `--network` (+ `--subtensor.network`, `--subtensor.chain_endpoint`, legacy `--chain`). */
+/** Add `--network` (+ `--subtensor.network`, `--subtensor.chain_endpoint`, legacy `--chain`) and `--connect-timeout`. */
 export function addNetworkOptions(c: Command): Command {
   return c
     .option('--network <name|url>', 'finney | test | local | archive | ws(s)://HOST:PORT (subtensor) | http://HOST:PORT (devnet node); '
       + 'env BT_SUBTENSOR_CHAIN_ENDPOINT / BT_SUBTENSOR_NETWORK / ZKINFER_DEVNET_URL; default the local devnet http://127.0.0.1:9955')
     .addOption(new Option('--subtensor.network <name|url>', 'alias of --network (Bittensor SDK name)').hideHelp())
     .addOption(new Option('--subtensor.chain_endpoint <url>', 'subtensor endpoint; wins over --network (Bittensor SDK name)').hideHelp())
-    .addOption(new Option('--chain <url>', 'alias of --network (older zkinfer name)').hideHelp());
+    .addOption(new Option('--chain <url>', 'alias of --network (older zkinfer name)').hideHelp())
+    .option('--connect-timeout <s>', 'seconds the chain may take to answer when connecting before it counts as unreachable (1..600)',
+      (v: string) => parseIntFlag(v, '--connect-timeout', 1, 600), DEFAULT_CONNECT_TIMEOUT_S);
 }
 
 /** The chain spec the flags (then the environment) name. */
@@ -32,9 +37,9 @@ export function networkOf(f: NetworkOptionValues): ChainSpec {
   return resolveNetwork({ ...(network ? { network } : {}), ...(endpoint ? { chainEndpoint: endpoint } : {}) });
 }
 
-/** Connect to the chain the flags name (fails fast with "cannot reach URL (network NAME)"). */
-export function connectFromFlags(f: NetworkOptionValues, opts: OpenChainOptions = {}): Promise<Chain> {
-  return openChain(networkOf(f), opts);
+/** Connect to the chain the flags name (fails fast with "cannot reach URL (network NAME)"; a silent one after --connect-timeout). */
+export function connectFromFlags(f: NetworkOptionValues, opts: Omit<OpenChainOptions, 'timeoutMs'> = {}): Promise<Chain> {
+  return openChain(networkOf(f), { ...opts, timeoutMs: (f.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000 });
 }
 
 /** Wallet flags under the names a command already uses, plus the SDK's dotted aliases. */

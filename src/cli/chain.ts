@@ -21,7 +21,7 @@ import { AdminWindowClosedError, UnsupportedOnChainError } from '../chain/errors
 import { VERSION_KEY } from '../version.js';
 import { addNetworkOptions, connectFromFlags, networkOf, type NetworkOptionValues } from './bt-flags.js';
 import { coldkeySigner, hotkeyAddress, hotkeySigner, withKeys, type KeyFlags } from './key-flags.js';
-import { parseFractionFlag, parseIntFlag } from './neuron-common.js';
+import { parseFractionFlag, parseIntFlag } from './flag-values.js';
 
 export type ChainCmdFlags = KeyFlags & NetworkOptionValues;
 

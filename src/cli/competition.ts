@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_AUDIT_MEMORY_MIB, DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
-import { addNeuronOptions, existingFileFlag, openNeuron, parseIntFlag, roundFlags, type NeuronFlags } from './neuron-common.js';
+import { addNeuronOptions, existingFileFlag, openNeuron, roundFlags, type NeuronFlags } from './neuron-common.js';
+import { parseIntFlag } from './flag-values.js';
 
 export function registerCompetition(program: Command): void {
   const c = program.command('competition').description('competitions: miners submit their own circuits for a task; validators rank them on hidden data');

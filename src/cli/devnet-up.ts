@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { InvalidInputError } from '../errors/base.js';
 import { devnetCommand } from './devnet.js';
-import { parseIntFlag } from './neuron-common.js';
+import { parseIntFlag } from './flag-values.js';
 import { addApiOptions, apiConfigFromFlags, startApi, type ApiFlags } from '../api/cli-options.js';
 import { lockDataDir } from '../lifecycle/lock.js';
 import { defaultStatePath } from '../paths.js';

@@ -20,7 +20,7 @@ import { handleSignals } from '../lifecycle/signals.js';
 import { addNetworkOptions, networkOf } from './bt-flags.js';
 import { coldkeyAddress, ss58Flag, withKeys } from './key-flags.js';
 import { addChainCommands, parseTao, withChain, type ChainCmdFlags } from './chain.js';
-import { parseIntFlag } from './neuron-common.js';
+import { parseIntFlag } from './flag-values.js';
 
 /** The `devnet` command group (created on first call). */
 export function devnetCommand(program: Command): Command {

@@ -9,7 +9,7 @@ import type { Deployment } from '../eth/deployment.js';
 import { AnvilError, DeploymentError, EthKeyError, EthTransactionError } from '../eth/errors.js';
 import { handleSignals } from '../lifecycle/signals.js';
 import { backupBeforeDeploy } from '../eth/deployment-backup.js';
-import { parseIntFlag } from './neuron-common.js';
+import { parseIntFlag } from './flag-values.js';
 
 // viem and the eth stack load on first use (loadEth, awaited by every action) so that `zkinfer --help`
 // and the other command groups do not pay for them.

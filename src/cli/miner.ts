@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
-import { addNeuronOptions, collect, openNeuron, parseIntFlag, type NeuronFlags } from './neuron-common.js';
+import { addNeuronOptions, collect, openNeuron, type NeuronFlags } from './neuron-common.js';
+import { parseIntFlag } from './flag-values.js';
 import { handleSignals } from '../lifecycle/signals.js';
 
 /** `zkinfer miner` — serve proofs over the Bittensor axon protocol. */

@@ -4,6 +4,7 @@ import type { Chain } from '../chain/types.js';
 import { InvalidInputError } from '../errors/base.js';
 import type { Wallet } from '../protocol/wallet/wallet.js';
 import { addNetworkOptions, addWalletAliases, connectFromFlags, walletRefOf, type NetworkOptionValues, type WalletAliasValues } from './bt-flags.js';
+import { parseIntFlag } from './flag-values.js';
 
 /** Flags shared by `zkinfer miner` and `zkinfer validator`. */
 export interface NeuronFlags extends NetworkOptionValues, WalletAliasValues {
@@ -25,23 +26,6 @@ export function addNeuronOptions(c: Command): Command {
 /** A competition round from `--competition-start/--competition-end` (or `--start/--end`); docs/competitions.md. */
 export function roundFlags(start: string | undefined, end: string | undefined): { start?: number; end?: number } {
   return { ...(start !== undefined ? { start: parseIntFlag(start, 'the round start block', 0, 2 ** 32) } : {}), ...(end !== undefined ? { end: parseIntFlag(end, 'the round end block', 0, 2 ** 32) } : {}) };
-}
-
-/**
- * An integer flag: decimal digits only, in min..max. `Number()` alone read "" and " " as 0 (`--netuid ""` from an
- * unset shell variable picked the root network) and took 0x10 and 1e3 (docs/chain.md "Flag values").
- */
-export function parseIntFlag(v: string, name: string, min: number, max: number): number {
-  const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidInputError(`${name} must be an integer in ${min}..${max}, got "${v}"`);
-  return n;
-}
-
-/** A fraction flag in [0, 1): "" and " " were read as 0, 1 and negatives reached the chain (docs/chain.md "Flag values"). */
-export function parseFractionFlag(v: string, name: string, hint: string): number {
-  const n = Number(v);
-  if (!(v.trim() !== '' && n >= 0 && n < 1)) throw new InvalidInputError(`${name} must be a fraction in [0, 1), got "${v}"`, { hint });
-  return n;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
-import { collect, parseIntFlag } from './neuron-common.js';
+import { collect } from './neuron-common.js';
+import { parseIntFlag } from './flag-values.js';
 import { handleSignals } from '../lifecycle/signals.js';
 
 /** `zkinfer prover-worker` — one machine of a miner's proving fleet (docs/scale-out.md). */

@@ -5,7 +5,7 @@ import type { ZkinferClient, LocalVerification } from '../client/index.js';
 import type { InferenceView } from '../api/wire.js';
 import { CIRCUIT_ID_RE } from '../zkml/format/circuit-id.js';
 import { printable, printableJson } from '../client/printable.js';
-import { parseIntFlag } from './neuron-common.js';
+import { parseIntFlag } from './flag-values.js';
 
 interface QueryFlags {
   validator: string;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/base.js';
 import { lineProgress } from './progress.js';
-import { parseIntFlag } from './neuron-common.js';
+import { parseIntFlag } from './flag-values.js';
 import type { ModelCard } from '../models/card.js';
 
 function intOption(flag: string, raw: string | undefined, min: number): number | undefined {

@@ -169,6 +169,26 @@ test('a port that answers something else than JSON-RPC: a hint that asks whether
   assert.match(s.stdout, new RegExp(`^axon \\[::1\\]:8091 served by ${hot.address} at block \\d+\\n$`));
 });
 
+test('a port that accepts connections and never answers: unreachable after --connect-timeout, not the 30 s call limit', async () => {
+  const { createServer } = await import('node:net');
+  const silent = createServer(() => { /* accept, never answer */ });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (silent.address() as { port: number }).port;
+    for (const url of [`http://127.0.0.1:${port}`, `ws://127.0.0.1:${port}`]) {
+      const t0 = Date.now();
+      const r = await zkinfer(['chain', 'metagraph', '--network', url, '--connect-timeout', '1']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`^error: cannot reach ${url} \\(network (devnet|custom)\\): no answer within 1 s\\n  → .*--connect-timeout`), r.stderr);
+      // the default (15 s) or the per-call limit (30 s) would take longer than this bound
+      assert.ok(Date.now() - t0 < 10_000, `${url}: gave up after ${Date.now() - t0} ms`);
+    }
+  } finally {
+    silent.close();
+  }
+  await refused(['chain', 'metagraph', ...N, '--connect-timeout', '0'], /^error: --connect-timeout must be an integer in 1\.\.600, got "0"/);
+});
+
 test('devnet up: the API flags are checked before the compile; an --api-allow that is no SS58 address is refused', async () => {
   for (const [args, message] of [
     [['--api-allow', 'notss58'], /^error: --api-allow \/ auth\.allow: "notss58" is not an SS58 hotkey address/],

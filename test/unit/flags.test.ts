@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTao } from '../../src/cli/chain.js';
-import { parseFractionFlag, parseIntFlag } from '../../src/cli/neuron-common.js';
+import { parseFractionFlag, parseIntFlag } from '../../src/cli/flag-values.js';
 import { InvalidInputError } from '../../src/errors/base.js';
 
 const refused = (f: () => unknown, message: RegExp): void => {

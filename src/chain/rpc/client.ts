@@ -35,6 +35,8 @@ export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
 export interface RpcChainOptions {
   /** Per-call limit, ms (default DEFAULT_RPC_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Limit of the first call (`chain_info`), ms (default: timeoutMs): how long a silent node may take to count as unreachable. */
+  connectTimeoutMs?: number;
 }
 
 export class RpcChain implements DevChain {
@@ -56,7 +58,7 @@ export class RpcChain implements DevChain {
   static async connect(url: string = process.env.ZKINFER_DEVNET_URL ?? DEFAULT_DEVNET_URL, opts: RpcChainOptions = {}): Promise<RpcChain> {
     await cryptoWaitReady();
     const timeoutMs = opts.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
-    const probe = new RpcChain(url, '', timeoutMs);
+    const probe = new RpcChain(url, '', opts.connectTimeoutMs ?? timeoutMs);
     const info = InfoSchema.parse(await probe.call('chain_info'));
     return new RpcChain(url, info.genesis, timeoutMs);
   }
@@ -69,6 +71,7 @@ export class RpcChain implements DevChain {
     const post = () => fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
     const timedOut = () => new ChainConnectionError(`the devnet node at ${this.url} did not answer ${method} within ${this.timeoutMs / 1000} s`, {
       hint: 'the node is overloaded or stuck; check it (zkinfer devnet metagraph) or restart it',
+      details: { timedOutAfterMs: this.timeoutMs },
     });
     let res: Response;
     try {

@@ -62,11 +62,12 @@ export class SubtensorChain implements Chain {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     // Reconnects after a drop once running, but the first connection must fail at once, not retry forever.
     const provider = new WsProvider(url, 2_500, {}, timeoutMs);
+    const timedOut = new Error(`no answer within ${timeoutMs / 1000} s`);
     let timer: NodeJS.Timeout | undefined;
     let offError: (() => void) | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(timedOut), timeoutMs);
       });
       const firstError = new Promise<never>((_, reject) => {
         offError = provider.on('error', (e: unknown) => reject(e instanceof Error ? e : new Error(String((e as { message?: string })?.message ?? 'connection error'))));
@@ -80,7 +81,10 @@ export class SubtensorChain implements Chain {
       return new SubtensorChain(api, opts.stakeNetuid);
     } catch (err) {
       await provider.disconnect().catch(() => undefined);
-      throw new ChainConnectionError(`cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new ChainConnectionError(`cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+        ...(err === timedOut ? { details: { timedOutAfterMs: timeoutMs } } : {}),
+      });
     } finally {
       if (timer) clearTimeout(timer);
       offError?.();
