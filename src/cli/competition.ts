@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_AUDIT_MEMORY_MIB, DEFAULT_AUDIT_TIMEOUT_S } from '../competition/audit-process.js';
 import { addNeuronOptions, existingFileFlag, openNeuron, roundFlags, type NeuronFlags } from './neuron-common.js';
-import { parseIntFlag } from './flag-values.js';
+import { parseIntFlag, validatorUrlFlag } from './flag-values.js';
 
 export function registerCompetition(program: Command): void {
   const c = program.command('competition').description('competitions: miners submit their own circuits for a task; validators rank them on hidden data');
@@ -92,8 +92,9 @@ export function registerCompetition(program: Command): void {
     .requiredOption('--validator <url>', 'validator API base URL, e.g. http://127.0.0.1:8600')
     .option('--json', 'print JSON')
     .action(async (name: string, o: { validator: string; json?: boolean }) => {
-      const [{ fetchLeaderboard }, { leaderboardText }] = await Promise.all([import('../competition/client.js'), import('../competition/format.js')]);
-      const board = await fetchLeaderboard(o.validator, name);
+      const url = validatorUrlFlag(o.validator);
+      const [{ ZkinferClient }, { leaderboardText }] = await Promise.all([import('../client/client.js'), import('../competition/format.js')]);
+      const board = await new ZkinferClient({ url }).leaderboard(name);
       console.log(o.json ? JSON.stringify(board, null, 2) : leaderboardText(board));
     });
 }

@@ -1,6 +1,6 @@
 /**
- * Numeric flag values, checked before anything connects (docs/chain.md "Flag values"): a flag's value names what was
- * wrong with it instead of reaching the chain, a node or a file as NaN, 0 or a rounded number.
+ * Flag values checked before anything connects (docs/chain.md "Flag values"): a bad value is an error naming the flag
+ * instead of reaching the chain, a node or a file as NaN, 0, a rounded number or an unparsable URL.
  */
 import { InvalidInputError } from '../errors/base.js';
 
@@ -19,4 +19,18 @@ export function parseFractionFlag(v: string, name: string, hint: string): number
   const n = Number(v);
   if (!(v.trim() !== '' && n >= 0 && n < 1)) throw new InvalidInputError(`${name} must be a fraction in [0, 1), got "${v}"`, { hint });
   return n;
+}
+
+/** A validator API base URL (`--validator`): http(s) only, so a typo is named here and not reported as an unreachable host. */
+export function validatorUrlFlag(v: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new InvalidInputError(`--validator ${v} is not an http(s) URL`, { hint: 'e.g. http://127.0.0.1:8600 (the validator\'s --api-port)' });
+  }
+  return url.toString();
 }

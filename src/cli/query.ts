@@ -5,7 +5,7 @@ import type { ZkinferClient, LocalVerification } from '../client/index.js';
 import type { InferenceView } from '../api/wire.js';
 import { CIRCUIT_ID_RE } from '../zkml/format/circuit-id.js';
 import { printable, printableJson } from '../client/printable.js';
-import { parseIntFlag } from './flag-values.js';
+import { parseIntFlag, validatorUrlFlag } from './flag-values.js';
 
 interface QueryFlags {
   validator: string;
@@ -47,12 +47,7 @@ export function registerQuery(program: Command): void {
       if ((f.model === undefined) === (f.circuit === undefined)) {
         throw new InvalidInputError('give exactly one of --model or --circuit', { hint: 'zkinfer query --validator URL --model staking-lstm --input input.json' });
       }
-      let url: URL;
-      try {
-        url = new URL(f.validator);
-      } catch {
-        throw new InvalidInputError(`--validator ${f.validator} is not a URL`, { hint: 'e.g. http://127.0.0.1:8600' });
-      }
+      const url = validatorUrlFlag(f.validator);
       // whole seconds up to a day: 1e400 or 0.0001 made setTimeout throw, and past 2^31 ms it fired at once
       const timeoutS = parseIntFlag(f.timeout, '--timeout', 1, 86_400);
       let text: string;
@@ -76,7 +71,7 @@ export function registerQuery(program: Command): void {
         signer = new Wallet(resolveWalletRef({ ...(f.wallet ? { name: f.wallet } : {}), ...(f.hotkey ? { hotkey: f.hotkey } : {}), ...(f.walletPath ? { path: f.walletPath } : {}) })).hotkeyPair();
       }
       // --timeout bounds every request (submit, the final GET, circuit and vk), not only the wait (docs/api.md)
-      const client = new ZkinferClient({ url: url.toString(), timeoutMs: timeoutS * 1000, ...(apiKey ? { apiKey } : {}), ...(signer ? { signer } : {}) });
+      const client = new ZkinferClient({ url, timeoutMs: timeoutS * 1000, ...(apiKey ? { apiKey } : {}), ...(signer ? { signer } : {}) });
       const sub = await client.submit({ ...(f.model ? { model: f.model } : { circuitId: f.circuit! }), input }, { timeoutMs: timeoutS * 1000 });
       const log = (s: string): void => {
         if (!f.json) console.error(s);

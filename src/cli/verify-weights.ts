@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ZkinferError } from '../errors/base.js';
 import { addNetworkOptions, connectFromFlags, type NetworkOptionValues } from './bt-flags.js';
+import { validatorUrlFlag } from './flag-values.js';
 
 /** `zkinfer verify-weights --validator URL [--network …]` — exit 0 the weights on chain are the proven ones, 1 not, 2 error. */
 export function registerVerifyWeights(program: Command): void {
@@ -13,8 +14,9 @@ export function registerVerifyWeights(program: Command): void {
       const [{ verifyWeights }, { releaseSnarkjsCurve }] = await Promise.all([import('../validator/verify-weights.js'), import('../zkml/prove/curve.js')]);
       let chain: Awaited<ReturnType<typeof connectFromFlags>> | undefined;
       try {
+        const validatorUrl = validatorUrlFlag(f.validator);
         chain = await connectFromFlags(f);
-        const r = await verifyWeights({ validatorUrl: f.validator, chain, ...(f.circuitId ? { circuitId: f.circuitId } : {}) });
+        const r = await verifyWeights({ validatorUrl, chain, ...(f.circuitId ? { circuitId: f.circuitId } : {}) });
         if (f.json) {
           console.log(JSON.stringify(r));
         } else {

@@ -12,6 +12,8 @@ import {
   type ProgressEventView,
   type SubmitResponse,
 } from '../api/wire.js';
+import { LeaderboardSchema, type Leaderboard } from '../competition/leaderboard.js';
+import { PowRecordListSchema, type PowRecord } from '../validator/pow-records.js';
 import { ApiRequestError, ProtocolError, RequestTimeoutError, ValidatorUnreachableError, WaitTimeoutError } from './errors.js';
 import { printable } from './printable.js';
 import { signedHeaders, type RequestSigner } from './sign.js';
@@ -270,6 +272,16 @@ export class ZkinferClient {
   /** GET /v1/network; with `since` (unix ms) its history holds only the points after that time. */
   async network(o: { since?: number | undefined } = {}): Promise<NetworkViewWire> {
     return this.request(o.since === undefined ? '/v1/network' : `/v1/network?since=${Math.floor(o.since)}`, NetworkViewSchema);
+  }
+
+  /** GET /v1/competitions/:task/leaderboard: the validator's latest leaderboard of a competition (docs/competitions.md). */
+  async leaderboard(task: string): Promise<Leaderboard> {
+    return this.request(`/v1/competitions/${encodeURIComponent(task)}/leaderboard`, LeaderboardSchema);
+  }
+
+  /** GET /v1/proof-of-weights?limit=N: the validator's proof-of-weights records, newest first (docs/api.md). */
+  async proofOfWeights(limit = 50): Promise<PowRecord[]> {
+    return (await this.request(`/v1/proof-of-weights?limit=${Math.floor(limit)}`, PowRecordListSchema)).records;
   }
 
   /** Recent inferences, newest first. */

@@ -5,12 +5,12 @@
  * the weights follow from the proven scores of all chunks (weightsForEmit over their union), and that the chain
  * holds exactly those weights for the validator's uid, set at the record's block.
  */
-import { z } from 'zod';
-import { CircuitViewSchema, type CircuitView, type InferenceView } from '../api/wire.js';
+import type { CircuitView, InferenceView } from '../api/wire.js';
 import type { Chain } from '../chain/types.js';
+import { ZkinferClient } from '../client/client.js';
 import { verifyInference } from '../client/verify.js';
 import { ZkinferError } from '../errors/base.js';
-import { PowRecordListSchema, provenWeights, type PowChunk, type PowRecord } from './pow-records.js';
+import { provenWeights, type PowChunk, type PowRecord } from './pow-records.js';
 
 export class VerifyWeightsError extends ZkinferError {
   override readonly name = 'VerifyWeightsError';
@@ -29,21 +29,6 @@ export interface VerifyWeightsResult {
   chainLastUpdate: number;
   problems: string[];
   unchecked: string[];
-}
-
-async function getJson<T>(base: string, path: string, schema: z.ZodType<T>): Promise<T> {
-  const url = new URL(path, base.endsWith('/') ? base : `${base}/`).href;
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  } catch (cause) {
-    throw new VerifyWeightsError('VALIDATOR_UNREACHABLE', `cannot reach the validator API at ${url}`, { hint: 'check --validator (the validator\'s --api-port URL)', cause });
-  }
-  const text = await res.text();
-  if (!res.ok) throw new VerifyWeightsError('VALIDATOR_ERROR', `${url} answered ${res.status}: ${text.slice(0, 300)}`);
-  const parsed = schema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new VerifyWeightsError('VALIDATOR_ERROR', `${url} answered something else than expected: ${parsed.error.issues[0]?.message ?? ''}`);
-  return parsed.data;
 }
 
 const samePairs = (a: ReadonlyArray<readonly [number, number]>, b: ReadonlyArray<readonly [number, number]>) =>
@@ -66,7 +51,7 @@ export async function verifyWeights(o: { validatorUrl: string; chain: Chain; cir
  * One chunk's proof: the vk hashes to the circuit id, the proof verifies with the chunk's OWN inputs bound, and its
  * outputs are the chunk's scores (padding columns — score 0, not verified — prove 0).
  */
-async function verifyChunk(record: PowRecord, k: number, chunk: PowChunk, circuit: CircuitView, vk: Record<string, unknown>, pinnedCircuitId: string | undefined) {
+async function verifyChunk(record: PowRecord, k: number, chunk: PowChunk, circuit: CircuitView, vk: unknown, pinnedCircuitId: string | undefined) {
   const out = circuit.outputs[0];
   const batch = out ? out.shape.reduce((a, b) => a * b, 1) : 0;
   if (chunk.uids.length > batch) {
@@ -84,11 +69,13 @@ async function verifyChunk(record: PowRecord, k: number, chunk: PowChunk, circui
 }
 
 async function verifyOnce(o: { validatorUrl: string; chain: Chain; circuitId?: string }): Promise<VerifyWeightsResult> {
-  const { records } = await getJson(o.validatorUrl, 'v1/proof-of-weights?limit=50', PowRecordListSchema);
+  // the API client: its time limit, size cap, no redirects, and typed errors for an unreachable or foreign URL
+  const api = new ZkinferClient({ url: o.validatorUrl, timeoutMs: 30_000 });
+  const records = await api.proofOfWeights(50);
   const record = records.find((r) => r.status === 'set');
   if (!record) throw new VerifyWeightsError('NO_RECORD', `the validator has no proof-of-weights record with weights set yet (${records.length} pending)`, { hint: 'wait for its next weights epoch' });
-  const circuit = await getJson(o.validatorUrl, `v1/circuits/${record.circuit_id}`, CircuitViewSchema);
-  const vk = await getJson(o.validatorUrl, `v1/circuits/${record.circuit_id}/vk`, z.record(z.string(), z.unknown()));
+  const circuit = await api.circuit(record.circuit_id);
+  const vk = await api.vk(record.circuit_id);
   const problems: string[] = [];
   const unchecked = new Set<string>();
   const chunks: ChunkCheck[] = [];

@@ -159,6 +159,12 @@ test('a port that answers something else than JSON-RPC: a hint that asks whether
     const r = await zkinfer(['chain', 'metagraph', '--network', url]);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr, `error: malformed JSON-RPC response from ${url} (HTTP 200)\n  → is this URL a zkinfer devnet node? (\`zkinfer devnet node\` prints its URL; a subtensor node is ws://…)\n`);
+    // the validator API readers say the same kind of thing about a URL that is no validator API
+    for (const args of [['competition', 'leaderboard', 'staking-duration'], ['verify-weights', ...N]]) {
+      const v = await zkinfer([...args, '--validator', url]);
+      assert.equal(v.code, 2, v.stderr);
+      assert.match(v.stderr, /^error: unexpected response from \/v1\/\S+: .*\n  → is the URL a zkinfer validator API of a compatible version\?\n$/, v.stderr);
+    }
   } finally {
     other.close();
   }
@@ -167,6 +173,12 @@ test('a port that answers something else than JSON-RPC: a hint that asks whether
   const s = await zkinfer(['chain', 'serve', ...N, '--hotkey-uri', '//Alice//m1', '--ip', '::1', '--port', '8091']);
   assert.equal(s.code, 0, s.stderr);
   assert.match(s.stdout, new RegExp(`^axon \\[::1\\]:8091 served by ${hot.address} at block \\d+\\n$`));
+});
+
+test('--validator takes an http(s) URL: anything else is named as such, not reported as an unreachable host', async () => {
+  for (const [args, v] of [[['competition', 'leaderboard', 'staking-duration'], 'notaurl'], [['verify-weights'], 'ftp://127.0.0.1:1'], [['query', '--model', 'affine', '--input', '-'], '127.0.0.1:8600']] as const) {
+    await refused([...args, '--validator', v], new RegExp(`^error: --validator ${v.replace(/[.]/g, '\\.')} is not an http\\(s\\) URL$`));
+  }
 });
 
 test('a port that accepts connections and never answers: unreachable after --connect-timeout, not the 30 s call limit', async () => {

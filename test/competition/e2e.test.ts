@@ -169,7 +169,7 @@ test('a validator runs the competition and serves its leaderboard; zkinfer compe
     assert.deepEqual(LeaderboardSchema.parse(JSON.parse(r.stdout)), board);
     const missing = await cli(['competition', 'leaderboard', 'shapes-classification', '--validator', url]);
     assert.notEqual(missing.code, 0);
-    assert.match(missing.stderr, /404 no competition named "shapes-classification" on this validator/);
+    assert.match(missing.stderr, /^error: validator answered 404: no competition named "shapes-classification" on this validator\n/);
   } finally {
     await api.close();
   }
