@@ -4,7 +4,7 @@
  * Coldkey password from ZKINFER_COLDKEY_PASSWORD (docs/chain.md "CLI").
  */
 import type { Command } from 'commander';
-import type { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Signer } from '../chain/types.js';
 import type { Wallet } from '../protocol/wallet/wallet.js';
 import { addWalletAliases, walletRefOf, type WalletAliasValues } from './bt-flags.js';
@@ -21,22 +21,33 @@ export interface KeyFlags extends WalletAliasValues {
 }
 
 /** The keyring and wallet modules, loaded on first use (heavy for `zkinfer --help`), crypto ready. */
-async function keys(): Promise<{ devKeyring: () => Keyring; walletOf: (f: KeyFlags) => Wallet }> {
-  const [{ Keyring }, { cryptoWaitReady }, { resolveWalletRef, Wallet }] = await Promise.all([
-    import('@polkadot/keyring'), import('@polkadot/util-crypto'), import('../protocol/wallet/wallet.js'),
+async function keys(): Promise<{ devPair: (uri: string, flag: string) => KeyringPair; walletOf: (f: KeyFlags) => Wallet }> {
+  const [{ Keyring }, { cryptoWaitReady, keyExtractSuri, mnemonicValidate }, { isHex }, { resolveWalletRef, Wallet }] = await Promise.all([
+    import('@polkadot/keyring'), import('@polkadot/util-crypto'), import('@polkadot/util'), import('../protocol/wallet/wallet.js'),
   ]);
   await cryptoWaitReady();
   return {
-    devKeyring: () => new Keyring({ type: 'sr25519', ss58Format: 42 }),
+    devPair: (uri, flag) => {
+      if (uri.trim() === '') throw new InvalidInputError(`${flag} is empty`, { hint: `${URI_FORMS}, or leave the flag out to use the wallet` });
+      // The keyring turns ANY phrase into a key ("alice" for //Alice signed with an empty stranger account): take only
+      // the forms it documents — a derivation of the dev phrase, or a valid mnemonic or 0x seed with an optional path.
+      let phrase: string | undefined;
+      try {
+        phrase = uri.startsWith('//') ? undefined : keyExtractSuri(uri).phrase;
+      } catch {
+        phrase = '';
+      }
+      if (phrase !== undefined && !isHex(phrase, 256) && !mnemonicValidate(phrase)) {
+        throw new InvalidInputError(`${flag} is not a keyring URI`, { hint: URI_FORMS });
+      }
+      return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(uri);
+    },
     walletOf: (f) => new Wallet(resolveWalletRef(walletRefOf(f.name, f.hotkey, f.path, f))),
   };
 }
 
-/** A keyring URI flag; an empty one (an unset shell variable) is refused, not read as "no flag": that signed with the default wallet. */
-function uriFlag(v: string, flag: string): string {
-  if (v.trim() === '') throw new InvalidInputError(`${flag} is empty`, { hint: 'e.g. //Alice, or leave the flag out to use the wallet' });
-  return v;
-}
+/** What a keyring URI flag takes (docs/chain.md "Flag values"). */
+const URI_FORMS = 'use //NAME (a dev key, e.g. //Alice or //Alice//miner1), a 12–24-word mnemonic or a 0x 32-byte seed, optionally followed by //PATH';
 
 export function withKeys(c: Command): Command {
   return addWalletAliases(c
@@ -53,8 +64,8 @@ export function withKeys(c: Command): Command {
  * ZKINFER_COLDKEY_PASSWORD or a password asked on the terminal without echo (src/cli/prompt.ts).
  */
 export async function coldkeySigner(f: KeyFlags): Promise<Signer> {
-  const { devKeyring, walletOf } = await keys();
-  if (f.coldkeyUri !== undefined) return devKeyring().addFromUri(uriFlag(f.coldkeyUri, '--coldkey-uri'));
+  const { devPair, walletOf } = await keys();
+  if (f.coldkeyUri !== undefined) return devPair(f.coldkeyUri, '--coldkey-uri');
   const w = walletOf(f);
   w.coldkeypub(); // clear error when the wallet has no coldkey
   return w.coldkeyPair(w.coldkeyEncrypted() ? await coldkeyPassword(w.ref.name) : undefined);
@@ -62,15 +73,15 @@ export async function coldkeySigner(f: KeyFlags): Promise<Signer> {
 
 /** The coldkey address without unlocking it: --coldkey-uri, else the wallet's coldkeypub. */
 export async function coldkeyAddress(f: KeyFlags): Promise<string> {
-  const { devKeyring, walletOf } = await keys();
-  if (f.coldkeyUri !== undefined) return devKeyring().addFromUri(uriFlag(f.coldkeyUri, '--coldkey-uri')).address;
+  const { devPair, walletOf } = await keys();
+  if (f.coldkeyUri !== undefined) return devPair(f.coldkeyUri, '--coldkey-uri').address;
   return walletOf(f).coldkeypub().ss58Address;
 }
 
 /** The hotkey signer: --hotkey-uri, else the wallet's hotkey. */
 export async function hotkeySigner(f: KeyFlags): Promise<Signer> {
-  const { devKeyring, walletOf } = await keys();
-  if (f.hotkeyUri !== undefined) return devKeyring().addFromUri(uriFlag(f.hotkeyUri, '--hotkey-uri'));
+  const { devPair, walletOf } = await keys();
+  if (f.hotkeyUri !== undefined) return devPair(f.hotkeyUri, '--hotkey-uri');
   return walletOf(f).hotkeyPair();
 }
 

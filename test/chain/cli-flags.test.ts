@@ -80,12 +80,15 @@ test('τ amounts: more than 9 decimals or more than u64 rao are refused before t
   assert.equal(await dev.balance(alice.address), before + taoToRao('1.000000001'));
 });
 
-test('addresses and keyring URIs: a malformed SS58 names its flag; an empty URI is refused, not the default wallet', async () => {
+test('addresses and keyring URIs: a malformed SS58 names its flag; an empty URI or one that is no keyring URI is refused, not the default wallet or a stranger key', async () => {
   await refused(['devnet', 'faucet', ...N, '--address', 'notanaddress'], /^error: --address "notanaddress" is not an SS58 address/);
   await refused(['chain', 'register', ...N, '--coldkey-uri', '//Alice', '--hotkey-address', 'xyz'], /^error: --hotkey-address "xyz" is not an SS58 address/);
   await refused(['chain', 'stake', 'add', ...N, '--coldkey-uri', '//Alice', '--hotkey-address', `${hot.address}x`, '--amount', '1'], /^error: --hotkey-address ".*" is not an SS58 address/);
   await refused(['devnet', 'faucet', ...N, '--coldkey-uri', ''], /^error: --coldkey-uri is empty/);
   await refused(['chain', 'weights', ...N, '--hotkey-uri', ' ', '--uids', '0', '--weights', '1'], /^error: --hotkey-uri is empty/);
+  // the keyring makes a key of any phrase: "Alice" (not //Alice) or a mistyped mnemonic signed as an empty stranger account
+  await refused(['devnet', 'faucet', ...N, '--coldkey-uri', 'Alice', '--amount', '1'], /^error: --coldkey-uri is not a keyring URI$/);
+  await refused(['chain', 'serve', ...N, '--hotkey-uri', 'bottom drive obey lake curtain smoke basket hold race lonely fit wa1k', '--ip', '127.0.0.1', '--port', '8091'], /^error: --hotkey-uri is not a keyring URI$/);
   const ok = await zkinfer(['devnet', 'faucet', ...N, '--address', hot.address, '--amount', '2']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout, `${hot.address} balance: 2 τ\n`);
