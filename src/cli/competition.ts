@@ -28,7 +28,7 @@ export function registerCompetition(program: Command): void {
   c.command('baseline').description("write a task's baseline model.onnx and calibration.json (compile it with zkinfer compile)").argument('<task>')
     .requiredOption('--out <dir>', 'folder for model.onnx and calibration.json')
     .action(async (name: string, o: { out: string }) => {
-      const [{ getCompetitionTask }, { writeBaseline }, { checkOutputDir }] = await Promise.all([import('../competition/tasks.js'), import('../competition/submit.js'), import('../zkml/out-path.js')]);
+      const [{ getCompetitionTask }, { writeBaseline }, { checkOutputDir }] = await Promise.all([import('../competition/tasks.js'), import('../competition/submit.js'), import('../out-path.js')]);
       const task = getCompetitionTask(name);
       checkOutputDir(o.out); // a typed error, never a recursive mkdir under /proc (docs/zkml-compile.md "Output directory")
       const w = writeBaseline(task, o.out);
@@ -62,7 +62,7 @@ export function registerCompetition(program: Command): void {
     .option('--json', 'print JSON'))
     .action(async (name: string, f: NeuronFlags & { count?: string; seed?: string; allowInsecureDev?: boolean; start?: string; end?: string; ptau?: string; auditTimeout: string; auditMemory: string; out?: string; json?: boolean }) => {
       const [{ getCompetitionTask }, { evaluateCompetition }, { Dendrite }, { leaderboardText }, { checkOutputFile, writeOutputFile }, { closeDefaultPools, releaseSnarkjsCurve }] = await Promise.all([
-        import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('../zkml/out-path.js'), import('../zkml/prove/index.js'),
+        import('../competition/tasks.js'), import('../competition/evaluate.js'), import('../protocol/dendrite.js'), import('../competition/format.js'), import('../out-path.js'), import('../zkml/prove/index.js'),
       ]);
       if (f.out) checkOutputFile(f.out, 'leaderboard.json');
       const task = getCompetitionTask(name);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolveCircuitDir } from '../circuit-ref.js';
-import { checkOutputFile, writeOutputFile } from '../zkml/out-path.js';
+import { checkOutputFile, writeOutputFile } from '../out-path.js';
 
 /** `zkinfer export-verifier DIR --out Verifier.sol` */
 export function registerExportVerifier(program: Command): void {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkOutputFile, writeOutputFile } from '../zkml/out-path.js';
+import { checkOutputFile, writeOutputFile } from '../out-path.js';
 
 /** `zkinfer predict <model> --input FILE [--prove]`: a readable prediction, optionally with a Groth16 proof. */
 export function registerPredict(program: Command): void {

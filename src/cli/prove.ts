@@ -5,7 +5,7 @@ import { InvalidInputError } from '../errors/base.js';
 import { resolveCircuitDir } from '../circuit-ref.js';
 import { PROVER_KINDS, type ProverKind } from '../zkml/prove/kinds.js';
 import { ONE_SHOT_KEY_OPTIONS } from '../zkml/prove/native/addon.js';
-import { checkOutputFile, writeOutputFile } from '../zkml/out-path.js';
+import { checkOutputFile, writeOutputFile } from '../out-path.js';
 import { printLine } from './sync-output.js';
 
 /** Read a JSON file given on the command line, with a clear error (read synchronously: small, and a one-shot `zkinfer prove` then never loads node:fs/promises, bundle.ts). */

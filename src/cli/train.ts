@@ -38,7 +38,7 @@ export function registerTrain(program: Command): void {
       ]);
       const model = getZooModel(name);
       // refused before training, never a recursive mkdir on a path like /proc/x (docs/zkml-compile.md "Output directory")
-      const { checkOutputDir } = await import('../zkml/out-path.js');
+      const { checkOutputDir } = await import('../out-path.js');
       checkOutputDir(resolve(o.out ?? `trained/${name}`), o.out ?? `trained/${name}`);
       const seed = intOption('--seed', o.seed, 0)!;
       const epochs = intOption('--epochs', o.epochs, 1);

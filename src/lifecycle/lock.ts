@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataDirLockedError } from './errors.js';
-import { checkOutputDir } from '../zkml/out-path.js';
+import { checkOutputDir } from '../out-path.js';
 
 export const LOCK_FILE = 'zkinfer.lock';
 

@@ -8,7 +8,7 @@
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ARTIFACT_FILES } from './artifacts/names.js';
-import { makeParentDirs, outputPathError, removeDirsSync } from './out-path.js';
+import { makeParentDirs, outputPathError, removeDirsSync } from '../out-path.js';
 import { pidAlive } from '../lifecycle/lock.js';
 
 /** The file that says which compile produced a directory (docs/zkml-compile.md "Progress"): moved in last. */

@@ -27,7 +27,7 @@ import { packedPublicLayout } from './format/layout.js';
 import { inputWidths, packPlan, packValues } from './format/packing.js';
 import { writeCompileSource } from './source.js';
 import { sha256Hex } from './format/circuit-id-node.js';
-import { checkOutputDir } from './out-path.js';
+import { checkOutputDir } from '../out-path.js';
 import { COMPILE_KEY_FILE, openBuildDir } from './build-dir.js';
 
 export type CompileProgress = (stage: string, done: number, total: number) => void;

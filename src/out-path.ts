@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, mkdirSync, mkdtempSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ZkinferError, type ZkinferErrorOptions } from '../errors/base.js';
+import { ZkinferError, type ZkinferErrorOptions } from './errors/base.js';
 
 /** A path given for output cannot be written. */
 export class OutputPathError extends ZkinferError {
