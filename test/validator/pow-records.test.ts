@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Metagraph } from '../../src/chain/types.js';
 import type { AxonTarget } from '../../src/protocol/dendrite.js';
 import { ProofOfWeights } from '../../src/validator/proof-of-weights.js';
-import { PowRecordSchema } from '../../src/validator/pow-records.js';
+import { POW_LIST_MAX, POW_RECORDS_KEEP, PowRecordListSchema, PowRecordSchema } from '../../src/validator/pow-records.js';
 import { DEFAULT_SCORING } from '../../src/validator/scoring.js';
 import { ValidatorStore } from '../../src/validator/store.js';
 import type { ValidatorCircuit } from '../../src/validator/circuits.js';
@@ -111,5 +111,25 @@ test('uids beyond the batch go to further chunks, each to another miner; one unp
   assert.deepEqual(r!.chunks[1]!.scores, [0.5, 0.25]);
   assert.deepEqual(w, { recordId: r!.id, uids: r!.weight_uids, weights: r!.weights });
   assert.deepEqual(r!.weight_uids, [1, 2, 4, 5, 6]);
+  store.close();
+});
+
+test('the API\'s JSON of the records equals list(), follows markSet, and the store keeps only the newest POW_RECORDS_KEEP', () => {
+  const store = new ValidatorStore(':memory:');
+  const p = powOn(store, []);
+  const first = p.records.add(record(0), 1);
+  const second = p.records.add(record(1), 2);
+  const served = () => PowRecordListSchema.parse(JSON.parse(p.records.listJson(POW_LIST_MAX))).records;
+  assert.deepEqual(served(), p.records.list(POW_LIST_MAX));
+  p.markSet(second, 9); // a served record's status and block change once: the next answer has them
+  assert.deepEqual(served().map((r) => [r.id, r.status, r.block]), [[second, 'set', 9], [first, 'pending', null]]);
+  assert.deepEqual(served(), p.records.list(POW_LIST_MAX));
+  assert.equal(PowRecordListSchema.parse(JSON.parse(p.records.listJson(1000))).records.length, 2, 'at most POW_LIST_MAX, here all');
+  for (let epoch = 2; epoch < POW_RECORDS_KEEP + 5; epoch++) p.records.add(record(epoch), epoch);
+  const ids = (store.db.prepare('SELECT id FROM pow_records ORDER BY id').pluck().all() as number[]);
+  assert.equal(ids.length, POW_RECORDS_KEEP);
+  assert.equal(ids[0], POW_RECORDS_KEEP + 5 - POW_RECORDS_KEEP + 1, 'the oldest went');
+  assert.equal(served().length, POW_LIST_MAX);
+  assert.equal(served()[0]!.epoch, POW_RECORDS_KEEP + 4, 'newest first');
   store.close();
 });

@@ -9,6 +9,8 @@
 // columns: each epoch is two chunk proofs (uids 1..16 and 17..19), the second miner's weight comes from the second
 // chunk, and verify-weights fails when one chunk's proof is for other inputs.
 import { after, before, test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { serveDevnet, type DevnetServer } from '../../src/chain/rpc/server.js';
@@ -17,7 +19,7 @@ import { cacheDir } from '../../src/models/paths.js';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { rankEntries, type Leaderboard } from '../../src/competition/leaderboard.js';
 import { blendScores } from '../../src/validator/competition-scores.js';
-import { PowRecordListSchema, provenWeights, type PowChunk } from '../../src/validator/pow-records.js';
+import { POW_LIST_MAX, PowRecordListSchema, provenWeights, type PowChunk } from '../../src/validator/pow-records.js';
 import { weightsForEmit } from '../../src/validator/scoring.js';
 import { NETUID, startNetwork, type TestNetwork } from '../api/network.js';
 import { endSnarkjs } from '../api/harness.js';
@@ -101,6 +103,8 @@ test('the validator proves its score update each epoch, stores it, and sets exac
   const olderScore = new Map(older.chunks.flatMap((c) => c.uids.map((u, j) => [u, c.scores[j]!] as [number, number])));
   for (const c of newer.chunks) c.uids.forEach((u, j) => { if (olderScore.has(u)) assert.equal(c.inputs[j], olderScore.get(u)); });
   assert.equal((await fetch(`${net.url}/v1/proof-of-weights?limit=0`)).status, 400);
+  assert.equal((await fetch(`${net.url}/v1/proof-of-weights?limit=${POW_LIST_MAX + 1}`)).status, 400);
+  assert.match((await fetch(`${net.url}/v1/proof-of-weights`)).headers.get('content-type') ?? '', /^application\/json/);
 });
 
 test('zkinfer verify-weights: exit 0 while the chain holds the proven weights, 1 when it does not', async () => {
@@ -111,18 +115,14 @@ test('zkinfer verify-weights: exit 0 while the chain holds the proven weights, 1
   assert.match(ok.stdout, /^valid$/m);
   assert.match(ok.stdout, /ok {2}chunk 1 \(uids 17,18,19\)/);
 
-  // one chunk's proof swapped for the other chunk's (a valid proof, but for other inputs): not valid
-  const row = net.validator.store.db.prepare(`SELECT id, body FROM pow_records WHERE status = 'set' ORDER BY id DESC LIMIT 1`).get() as { id: number; body: string };
-  const body = JSON.parse(row.body) as { chunks: PowChunk[] };
-  const [c0, c1] = body.chunks as [PowChunk, PowChunk];
-  const tampered = { ...body, chunks: [c0, { ...c1, proof: c0.proof, public_signals: c0.public_signals }] };
-  const setBody = (b: string) => net.validator.store.db.prepare(`UPDATE pow_records SET body = ? WHERE id = ?`).run(b, row.id);
-  setBody(JSON.stringify(tampered));
-  const swapped = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
-  // chunk 0 served twice (each proof valid for its own inputs): uids in two chunks, and chunk 1's uids unproven
-  setBody(JSON.stringify({ ...body, chunks: [c0, c0] }));
-  const twice = await zkinfer(['verify-weights', '--validator', net.url, '--network', rpc.url]);
-  setBody(row.body);
+  // a lying validator API (the real one behind it, its proof-of-weights answer replaced): one chunk's proof swapped
+  // for the other chunk's (a valid proof, but for other inputs), then chunk 0 served twice (each proof valid for its
+  // own inputs: uids in two chunks, and chunk 1's uids unproven)
+  const rec = net.validator.pow!.records.list(POW_LIST_MAX).find((r) => r.status === 'set')!;
+  const [c0, c1] = rec.chunks as [PowChunk, PowChunk];
+  const swapped = await withLyingApi({ ...rec, chunks: [c0, { ...c1, proof: c0.proof, public_signals: c0.public_signals }] },
+    (url) => zkinfer(['verify-weights', '--validator', url, '--network', rpc.url]));
+  const twice = await withLyingApi({ ...rec, chunks: [c0, c0] }, (url) => zkinfer(['verify-weights', '--validator', url, '--network', rpc.url]));
   assert.equal(twice.code, 1, twice.stdout + twice.stderr);
   assert.match(twice.stdout, /problem: uid 1 is in more than one chunk/);
   assert.match(twice.stdout, /FAIL {2}weights are what the proven scores imply/);
@@ -145,3 +145,24 @@ test('zkinfer verify-weights: exit 0 while the chain holds the proven weights, 1
   assert.equal(unreachable.code, 2);
   assert.match(unreachable.stderr, /cannot reach the validator API/);
 });
+
+/** Run `fn` against a validator API that forwards to the real one but answers `/v1/proof-of-weights` with `record` alone. */
+async function withLyingApi<T>(record: unknown, fn: (url: string) => Promise<T>): Promise<T> {
+  const lying = createServer((req, res) => {
+    if (req.url?.startsWith('/v1/proof-of-weights')) {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ records: [record] }));
+      return;
+    }
+    void fetch(`${net.url}${req.url ?? '/'}`).then(async (up) => {
+      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
+      res.end(Buffer.from(await up.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => lying.listen(0, '127.0.0.1', resolve));
+  try {
+    return await fn(`http://127.0.0.1:${(lying.address() as AddressInfo).port}`);
+  } finally {
+    lying.close();
+  }
+}
