@@ -17,6 +17,7 @@ import { checkLayout } from '../zkml/format/layout.js';
 import { CircuitMetadataSchema, type CircuitMetadata } from '../zkml/format/metadata.js';
 import { sourceFromWire } from '../zkml/source.js';
 import { auditInChild } from './audit-process.js';
+import type { AuditVerdicts } from './audit-verdicts.js';
 import { submissionsOf } from './commitment.js';
 import { competitionWindow, type WindowOverride } from './window.js';
 import { rankEntries, type Leaderboard, type LeaderboardEntry } from './leaderboard.js';
@@ -47,12 +48,8 @@ export interface EvaluateOptions {
   auditTimeoutS?: number;
   /** Memory cap of one audit process, MiB (audit-process.ts; default 4096): a submission whose audit needs more is rejected. */
   auditMemoryMiB?: number;
-  /**
-   * Audit verdicts, kept across evaluations (auditKey): a pass (null) under the circuit id — the circuit is what
-   * zkinfer compiles from the source that was shown, whoever serves it — and a problem under the circuit id and the
-   * miner's hotkey, since it judges what that miner sent (docs/competitions.md "Auditing a submission").
-   */
-  audits?: Map<string, string | null>;
+  /** Audit verdicts, kept across evaluations (and with a file, across restarts): audit-verdicts.ts. */
+  audits?: AuditVerdicts;
 }
 
 /** The task's weights as the validator's scoring formula (docs/network.md, scoring): w_out·output_score + w_time·(1 − h) − w_size·size. */
@@ -99,24 +96,35 @@ function minerJson(text: string | null | undefined, maxValues: number): unknown 
   return pyToJs(parsePyJson(text ?? 'null', { maxValues }));
 }
 
-/** Where a verdict is kept: a pass by circuit id, a problem by circuit id and the hotkey that sent the source. */
-export function auditKey(circuitId: string, hotkey?: string): string {
-  return hotkey === undefined ? circuitId : `${circuitId}:${hotkey}`;
-}
-
-async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: number; hotkey: string }, circuitId: string): Promise<Fetched> {
-  // a rival committing this id with a junk source is rejected alone: its verdict does not stand for the id
-  const passed = o.audits?.get(auditKey(circuitId)) === null;
-  const verdict = passed ? null : o.audits?.get(auditKey(circuitId, target.hotkey));
-  const r = await o.dendrite.call<CompetitionArtifacts>(target, SYNAPSES.CompetitionArtifacts, { circuit_id: circuitId, include_source: verdict === undefined }, o.timeoutS ?? 60);
+/**
+ * Download a submission's artifacts and check them; audit what was not audited yet (audit-verdicts.ts). The source
+ * (and key) is asked for only when there may be something to audit: an id that passed with other metadata than
+ * served now is asked again, with its source.
+ */
+async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: number; hotkey: string }, circuitId: string,
+  withSource = o.audits?.problem(circuitId, target.hotkey) === undefined && !o.audits?.hasPass(circuitId)): Promise<Fetched> {
+  const r = await o.dendrite.call<CompetitionArtifacts>(target, SYNAPSES.CompetitionArtifacts, { circuit_id: circuitId, include_source: withSource }, o.timeoutS ?? 60);
   if (r.status !== 200) return { ok: false, status: 'unreachable', reason: `CompetitionArtifacts: ${r.status} ${r.message}` };
+  let metadata: CircuitMetadata;
+  let vk: unknown;
   try {
-    const metadata = CircuitMetadataSchema.parse(minerJson(r.synapse?.metadata, artifactValues(o.task)));
-    const vk = minerJson(r.synapse?.verification_key, artifactValues(o.task));
-    if (typeof vk !== 'object' || vk === null || Array.isArray(vk)) return { ok: false, status: 'rejected', reason: 'verification_key is not a JSON object' };
-    const problem = submissionProblem(o.task, circuitId, metadata, vk as Record<string, unknown>, o.allowInsecureDev ?? false)
-      ?? (verdict !== undefined ? verdict ?? undefined : await auditFetched(o, circuitId, target.hotkey, metadata, r.synapse!));
-    return problem ? { ok: false, status: 'rejected', reason: problem } : { ok: true, metadata, vk: vk as Record<string, unknown> };
+    metadata = CircuitMetadataSchema.parse(minerJson(r.synapse?.metadata, artifactValues(o.task)));
+    vk = minerJson(r.synapse?.verification_key, artifactValues(o.task));
+  } catch (e) {
+    return { ok: false, status: 'rejected', reason: `unreadable artifacts: ${(e as Error).message.slice(0, 300)}` };
+  }
+  if (typeof vk !== 'object' || vk === null || Array.isArray(vk)) return { ok: false, status: 'rejected', reason: 'verification_key is not a JSON object' };
+  const ok: Fetched = { ok: true, metadata, vk: vk as Record<string, unknown> };
+  const problem = submissionProblem(o.task, circuitId, metadata, ok.vk, o.allowInsecureDev ?? false);
+  if (problem) return { ok: false, status: 'rejected', reason: problem };
+  // a pass stands for the id whoever serves it; a rival's junk source was judged for that rival alone
+  if (o.audits?.passed(circuitId, metadata)) return ok;
+  const known = o.audits?.problem(circuitId, target.hotkey);
+  if (known !== undefined) return { ok: false, status: 'rejected', reason: known };
+  if (!withSource) return fetchSubmission(o, target, circuitId, true);
+  try {
+    const audited = await auditFetched(o, circuitId, target.hotkey, metadata, r.synapse!);
+    return audited ? { ok: false, status: 'rejected', reason: audited } : ok;
   } catch (e) {
     return { ok: false, status: 'rejected', reason: `unreadable artifacts: ${(e as Error).message.slice(0, 300)}` };
   }
@@ -133,9 +141,12 @@ async function auditFetched(o: EvaluateOptions, circuitId: string, hotkey: strin
     ...(o.auditTimeoutS !== undefined ? { timeoutS: o.auditTimeoutS } : {}), ...(o.auditMemoryMiB !== undefined ? { memoryMiB: o.auditMemoryMiB } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
-  if (problem === undefined) o.audits?.set(auditKey(circuitId), null);
-  else o.audits?.set(auditKey(circuitId, hotkey), `audit: ${problem}`);
-  return problem === undefined ? undefined : `audit: ${problem}`;
+  if (problem === undefined) {
+    o.audits?.recordPass(circuitId, metadata);
+    return undefined;
+  }
+  o.audits?.recordProblem(circuitId, hotkey, `audit: ${problem}`);
+  return `audit: ${problem}`;
 }
 
 interface Run {

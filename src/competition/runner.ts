@@ -6,6 +6,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Chain, Unsubscribe } from '../chain/types.js';
 import { Dendrite } from '../protocol/dendrite.js';
 import type { CompetitionBoards } from './boards.js';
+import { AuditVerdicts, auditContext } from './audit-verdicts.js';
 import { evaluateCompetition } from './evaluate.js';
 import type { Leaderboard } from './leaderboard.js';
 import type { WindowOverride } from './window.js';
@@ -30,6 +31,8 @@ export interface CompetitionRunnerOptions {
   auditTimeoutS?: number;
   /** Memory cap of one submission's audit, MiB (default 4096). */
   auditMemoryMiB?: number;
+  /** Where audit passes are saved, so a restarted validator does not audit the same circuits again (default: memory only). */
+  auditFile?: string;
   /** Called after each evaluation. */
   onLeaderboard?: (board: Leaderboard) => void;
 }
@@ -41,11 +44,12 @@ export class CompetitionRunner {
   private lastBlock = -Infinity;
   /** Aborted by stop(): a running evaluation ends at its next query instead of finishing its hidden set. */
   private readonly stopping = new AbortController();
-  /** Audit verdicts by circuit id: each submitted circuit is recompiled and checked once. */
-  private readonly audits = new Map<string, string | null>();
+  /** Audit verdicts: each submitted circuit is recompiled and checked once (passes saved in `auditFile`). */
+  private readonly audits: AuditVerdicts;
 
   constructor(private readonly o: CompetitionRunnerOptions) {
     this.dendrite = new Dendrite(o.hotkey);
+    this.audits = new AuditVerdicts({ ...(o.auditFile ? { file: o.auditFile } : {}), context: auditContext(o.ceremonyPtau) });
   }
 
   /** Evaluate at once, then every `everyBlocks` blocks. */

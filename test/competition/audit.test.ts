@@ -6,11 +6,12 @@
 // the limit while the calling thread keeps running.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as snarkjs from 'snarkjs';
 import { auditSubmission } from '../../src/competition/audit.js';
 import { auditInChild } from '../../src/competition/audit-process.js';
+import { AuditVerdicts, auditContext } from '../../src/competition/audit-verdicts.js';
 import { submissionProblem } from '../../src/competition/evaluate.js';
 import { writeBaseline } from '../../src/competition/submit.js';
 import { getCompetitionTask } from '../../src/competition/tasks.js';
@@ -182,11 +183,60 @@ test('a rival that commits an honest circuit id with a junk source is rejected a
       return { status: 200, message: 'ok', elapsedS: 0.01, synapse: f.include_source ? a : { metadata: a.metadata, verification_key: a.verification_key } };
     },
   };
-  const audits = new Map<string, string | null>();
-  const board = await evaluateCompetition({ task, chain, netuid: 1, dendrite, allowInsecureDev: true, count: 2, audits, window: { start: 0, end: 100 } } as unknown as Parameters<typeof evaluateCompetition>[0]);
+  const board = await evaluateCompetition({ task, chain, netuid: 1, dendrite, allowInsecureDev: true, count: 2, audits: new AuditVerdicts(), window: { start: 0, end: 100 } } as unknown as Parameters<typeof evaluateCompetition>[0]);
   const byKey = Object.fromEntries(board.entries.map((e) => [e.hotkey, e]));
   assert.equal(byKey['5Rival']!.status, 'rejected');
   assert.match(byKey['5Rival']!.reason ?? '', /^audit: /);
   assert.notEqual(byKey['5Honest']!.status, 'rejected', `the honest miner's own source is audited: ${byKey['5Honest']!.reason}`);
   assert.deepEqual(asked, ['5Rival source=true', '5Honest source=true']);
+});
+
+test('a pass is saved for the circuit and the metadata audited: a restart does not audit again; other metadata for the id is audited again and refused', async () => {
+  const { evaluateCompetition } = await import('../../src/competition/evaluate.js');
+  const { sourceToWire } = await import('../../src/zkml/source.js');
+  const md = honest.metadata;
+  const artifacts = (metadata: typeof md) => ({
+    metadata: JSON.stringify(metadata), verification_key: JSON.stringify(honest.vk), source: sourceToWire(source),
+    zkey: readFileSync(honest.paths.zkey).toString('base64'), ptau: Buffer.from(ptau).toString('base64'),
+  });
+  let served = artifacts(md);
+  const asked: string[] = [];
+  const chain = {
+    currentBlock: async () => 10,
+    commitments: async () => [{ hotkey: '5Miner', block: 1, data: `zkc1:${task.name}:${md.id}` }],
+    metagraph: async () => ({ hotkeys: ['5Miner'], axons: [{ ip: '127.0.0.1', port: 1 }] }),
+  };
+  const dendrite = {
+    call: async (_t: unknown, spec: { name: string }, f: { include_source?: boolean }) => {
+      if (spec.name !== 'CompetitionArtifacts') return { status: 503, message: 'no hidden inputs in this test', elapsedS: 0.01 };
+      asked.push(`source=${f.include_source}`);
+      return { status: 200, message: 'ok', elapsedS: 0.01, synapse: f.include_source ? served : { metadata: served.metadata, verification_key: served.verification_key } };
+    },
+  };
+  const evaluate = async (audits: AuditVerdicts) => {
+    asked.length = 0;
+    const board = await evaluateCompetition({ task, chain, netuid: 1, dendrite, allowInsecureDev: true, count: 2, audits, window: { start: 0, end: 100 } } as unknown as Parameters<typeof evaluateCompetition>[0]);
+    return board.entries[0]!;
+  };
+  const file = join(work, 'verdicts', 'audit-passes.json');
+  rmSync(file, { force: true });
+  const context = auditContext();
+
+  const first = await evaluate(new AuditVerdicts({ file, context }));
+  assert.notEqual(first.status, 'rejected', first.reason);
+  assert.deepEqual(asked, ['source=true'], 'audited once');
+  // a restarted validator (the same file and context): not audited again
+  const restarted = new AuditVerdicts({ file, context });
+  const again = await evaluate(restarted);
+  assert.notEqual(again.status, 'rejected', again.reason);
+  assert.deepEqual(asked, ['source=false'], 'the saved pass stands: no source asked for');
+  // the same id served with other metadata (its output scale: every decoded output halved) is audited, and refused
+  served = artifacts({ ...md, outputs: [{ ...md.outputs[0]!, scaleBits: md.outputs[0]!.scaleBits + 1 }] });
+  const swapped = await evaluate(restarted);
+  assert.deepEqual(asked, ['source=false', 'source=true'], 'asked again with its source');
+  assert.equal(swapped.status, 'rejected');
+  assert.match(swapped.reason ?? '', /^audit: metadata inputs\/outputs\/public layout are not those of the circuit compiled from the submitted model/);
+  // another zkinfer or another ceremony ptau: the saved passes do not hold
+  assert.equal(new AuditVerdicts({ file, context }).hasPass(md.id), true);
+  assert.equal(new AuditVerdicts({ file, context: `${context} (other)` }).hasPass(md.id), false);
 });

@@ -223,6 +223,9 @@ test('zkinfer validator --competition evaluates on its own and serves the leader
   assert.deepEqual(a.board.entries.map((e) => [e.status, e.verified]), [['scored', 2], ['scored', 2]]);
   assert.ok(existsSync(join(folder('validator'), `${TASK}.json`)), 'saved next to the database, in its own folder');
   assert.match(a.out, /competition share of the weights: 0\.5\b/, 'the default share (docs/competitions.md "Weights")');
+  // both circuits' audit passes are saved beside the board, so a restart does not audit them again
+  const saved = JSON.parse(readFileSync(join(folder('validator'), 'audit-passes.json'), 'utf8')) as { passes: string[] };
+  assert.equal(saved.passes.length, 2, JSON.stringify(saved));
 
   // Another hotkey's validator on the same state folder (its own database beside the first's) serves only its own
   // evaluations, never the first validator's ranking reopened as its own.

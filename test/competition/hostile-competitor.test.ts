@@ -13,6 +13,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuditVerdicts } from '../../src/competition/audit-verdicts.js';
 import { artifactValues, evaluateCompetition, MAX_UNANSWERED } from '../../src/competition/evaluate.js';
 import { writeBaseline } from '../../src/competition/submit.js';
 import { getCompetitionTask } from '../../src/competition/tasks.js';
@@ -95,8 +96,10 @@ test('a submission that leaves its hidden inputs unanswered is sent MAX_UNANSWER
       metagraph: async () => ({ hotkeys: ['5Silent'], axons: [{ ip: '127.0.0.1', port: (silent.address() as AddressInfo).port }] }),
     };
     const lines: string[] = [];
+    const audits = new AuditVerdicts();
+    audits.recordPass(honest.metadata.id, honest.metadata);
     const board = await evaluateCompetition({
-      task, chain, netuid: 1, dendrite, count: 10, allowInsecureDev: true, audits: new Map([[honest.metadata.id, null]]),
+      task, chain, netuid: 1, dendrite, count: 10, allowInsecureDev: true, audits,
       window: { start: 0, end: 100 }, log: (l: string) => lines.push(l),
     } as unknown as Parameters<typeof evaluateCompetition>[0]);
     assert.deepEqual(hits, ['/CompetitionArtifacts', ...new Array(MAX_UNANSWERED).fill('/QueryZkProof')]);
