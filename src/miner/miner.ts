@@ -108,7 +108,7 @@ export class Miner {
     const m = await this.metagraph.refresh();
     if (!m.hotkeys.includes(this.hotkey)) {
       throw new ZkinferError('MINER_NOT_REGISTERED', `miner hotkey ${this.hotkey} is not registered on subnet ${this.opts.netuid}`, {
-        hint: 'register it first (`zkinfer devnet register`, or btcli subnet register on a real network)',
+        hint: 'register it first (`zkinfer chain register`, or btcli subnet register on a real network)',
       });
     }
     const port = await this.axon.start();

@@ -70,7 +70,7 @@ export class RpcChain implements DevChain {
     const signal = AbortSignal.timeout(this.timeoutMs);
     const post = () => fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
     const timedOut = () => new ChainConnectionError(`the devnet node at ${this.url} did not answer ${method} within ${this.timeoutMs / 1000} s`, {
-      hint: 'the node is overloaded or stuck; check it (zkinfer devnet metagraph) or restart it',
+      hint: 'the node is overloaded or stuck; check it (zkinfer chain metagraph) or restart it',
       details: { timedOutAfterMs: this.timeoutMs },
     });
     let res: Response;
