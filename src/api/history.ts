@@ -16,6 +16,8 @@ export interface HistoryPoint {
  */
 export class NetworkHistory {
   private readonly points: HistoryPoint[];
+  /** Each point's JSON bytes, made once: GET /v1/network sends them as they are (no serialization, no copy per request). */
+  private readonly texts: Buffer[];
   private timer: NodeJS.Timeout | undefined;
   private last: NetworkOverview | undefined;
   /** Counts samples taken: what GET /v1/network caches its serialized answer against. */
@@ -27,6 +29,7 @@ export class NetworkHistory {
     private readonly store?: HistoryStore,
   ) {
     this.points = store?.load(max) ?? [];
+    this.texts = this.points.map((p) => Buffer.from(JSON.stringify(p)));
   }
 
   start(): void {
@@ -55,9 +58,18 @@ export class NetworkHistory {
         score: Object.fromEntries(o.miners.map((m) => [String(m.uid), m.score])),
       };
       const same = prev !== undefined && prev.block === point.block && prev.verified === point.verified && prev.failed === point.failed;
-      if (same) this.points[this.points.length - 1] = point;
-      else this.points.push(point);
-      if (this.points.length > this.max) this.points.shift();
+      const text = Buffer.from(JSON.stringify(point));
+      if (same) {
+        this.points[this.points.length - 1] = point;
+        this.texts[this.texts.length - 1] = text;
+      } else {
+        this.points.push(point);
+        this.texts.push(text);
+      }
+      if (this.points.length > this.max) {
+        this.points.shift();
+        this.texts.shift();
+      }
       this.store?.save(point, same, this.max);
       return o;
     } catch {
@@ -77,4 +89,16 @@ export class NetworkHistory {
   list(): HistoryPoint[] {
     return this.points;
   }
+
+  /** The JSON array of the points taken after `since` (unix ms), as chunks: each point's bytes made when it was taken. */
+  jsonSince(since: number): Buffer[] {
+    let i = this.points.length;
+    while (i > 0 && this.points[i - 1]!.at > since) i--;
+    const chunks = [OPEN];
+    for (let k = i; k < this.texts.length; k++) chunks.push(...(k > i ? [COMMA, this.texts[k]!] : [this.texts[k]!]));
+    chunks.push(CLOSE);
+    return chunks;
+  }
 }
+
+const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [Buffer, Buffer, Buffer];

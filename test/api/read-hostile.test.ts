@@ -142,9 +142,9 @@ test('GET /v1/network is serialized once per sample, and ?since= returns only th
   servers.push(h);
   const history = h.api.context.history!;
   for (let i = 0; i < 4; i++) await history.sample(); // 5 points
-  const list = history.list.bind(history);
+  const jsonSince = history.jsonSince.bind(history);
   let built = 0;
-  history.list = () => { built += 1; return list(); };
+  history.jsonSince = (since) => { if (since === -Infinity) built += 1; return jsonSince(since); };
   type View = { block: number; history: Array<{ at: number; block: number }> };
   const read = async (q = ''): Promise<View> => {
     const res = await fetch(`${h.url}/v1/network${q}`);
@@ -163,6 +163,12 @@ test('GET /v1/network is serialized once per sample, and ?since= returns only th
   const since = next.history[3]!.at;
   assert.deepEqual((await read(`?since=${since}`)).history, next.history.filter((p) => p.at > since));
   assert.equal((await read(`?since=${Date.now() + 60_000}`)).history.length, 0);
+  // any ?since= is the points' JSON made when they were sampled, written as they are: the answer is not built again
+  assert.deepEqual(await read('?since=1'), next);
+  assert.equal(built, 2, '?since= built the answer again');
+  for (const at of [0, ...next.history.map((p) => p.at), Date.now()]) {
+    assert.equal(Buffer.concat(history.jsonSince(at)).toString(), JSON.stringify(history.list().filter((p) => p.at > at)));
+  }
   for (const bad of ['?since=abc', '?since=-1', '?since=1.5']) {
     const res = await fetch(`${h.url}/v1/network${bad}`);
     assert.equal(res.status, 400, bad);
