@@ -90,6 +90,8 @@ export const POW_RECORDS_KEEP = 1000;
 /** Most records one `GET /v1/proof-of-weights` serves (`zkinfer verify-weights` reads 50). */
 export const POW_LIST_MAX = 50;
 
+const [LIST_OPEN, COMMA, LIST_CLOSE] = ['{"records":[', ',', ']}'].map((t) => Buffer.from(t)) as [Buffer, Buffer, Buffer];
+
 type PowRow = { id: number; block: number | null; status: 'pending' | 'set'; body: string };
 
 /** A stored row as served: records written before competition shares existed were benchmark-only (share 0), before chunks one proof. */
@@ -99,7 +101,7 @@ function parseRow(row: PowRow): PowRecord {
 
 export class PowRecords {
   /** Each served record's JSON by id, for as long as its status and block are the row's (at most POW_LIST_MAX). */
-  private readonly served = new Map<number, { status: string; block: number | null; json: string }>();
+  private readonly served = new Map<number, { status: string; block: number | null; json: Buffer }>();
 
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS pow_records (id INTEGER PRIMARY KEY AUTOINCREMENT, epoch INTEGER NOT NULL, block INTEGER,
@@ -129,23 +131,28 @@ export class PowRecords {
   }
 
   /**
-   * `{"records":[…]}` of the newest `limit` (≤ POW_LIST_MAX) records, as `GET /v1/proof-of-weights` serves it. The
-   * API is public and a record is large: each record is parsed and serialised once, not on every request (200 records
-   * of 256 uids took ≈ 0.6 s of the validator's event loop per request).
+   * `{"records":[…]}` of the newest `limit` (≤ POW_LIST_MAX) records, as `GET /v1/proof-of-weights` serves it, in
+   * chunks to write as they are. The API is public and a record is large: each record is parsed and serialised once,
+   * not on every request (200 records of 256 uids took ≈ 0.6 s of the validator's event loop per request), and no
+   * request joins them into one more copy.
    */
-  listJson(limit: number): string {
+  listJson(limit: number): Buffer[] {
     const rows = this.db.prepare(`SELECT id, block, status FROM pow_records ORDER BY id DESC LIMIT ?`).all(Math.min(limit, POW_LIST_MAX)) as Array<Omit<PowRow, 'body'>>;
     const bodyOf = this.db.prepare(`SELECT body FROM pow_records WHERE id = ?`).pluck();
-    const parts = rows.map((row) => {
-      const hit = this.served.get(row.id);
-      if (hit && hit.status === row.status && hit.block === row.block) return hit.json;
-      const json = JSON.stringify(parseRow({ ...row, body: bodyOf.get(row.id) as string }));
-      this.served.set(row.id, { status: row.status, block: row.block, json });
-      return json;
-    });
+    const chunks = [LIST_OPEN];
+    for (const [k, row] of rows.entries()) {
+      let hit = this.served.get(row.id);
+      if (!hit || hit.status !== row.status || hit.block !== row.block) {
+        hit = { status: row.status, block: row.block, json: Buffer.from(JSON.stringify(parseRow({ ...row, body: bodyOf.get(row.id) as string }))) };
+        this.served.set(row.id, hit);
+      }
+      if (k > 0) chunks.push(COMMA);
+      chunks.push(hit.json);
+    }
+    chunks.push(LIST_CLOSE);
     const keep = new Set(rows.map((r) => r.id));
     for (const id of this.served.keys()) if (!keep.has(id) && this.served.size > POW_LIST_MAX) this.served.delete(id);
-    return `{"records":[${parts.join(',')}]}`;
+    return chunks;
   }
 
   latest(): (PowRecord & { lastRequestId: number }) | undefined {
