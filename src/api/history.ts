@@ -95,7 +95,10 @@ export class NetworkHistory {
     let i = this.points.length;
     while (i > 0 && this.points[i - 1]!.at > since) i--;
     const chunks = [OPEN];
-    for (let k = i; k < this.texts.length; k++) chunks.push(...(k > i ? [COMMA, this.texts[k]!] : [this.texts[k]!]));
+    for (let k = i; k < this.texts.length; k++) {
+      if (k > i) chunks.push(COMMA);
+      chunks.push(this.texts[k]!);
+    }
     chunks.push(CLOSE);
     return chunks;
   }
