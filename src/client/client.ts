@@ -13,7 +13,7 @@ import {
   type SubmitResponse,
 } from '../api/wire.js';
 import { LeaderboardSchema, type Leaderboard } from '../competition/leaderboard.js';
-import { PowRecordListSchema, type PowRecord } from '../validator/pow-records.js';
+import { PowRecordListSchema, type PowRecord } from '../validator/pow-wire.js';
 import { ApiRequestError, ProtocolError, RequestTimeoutError, ValidatorUnreachableError, WaitTimeoutError } from './errors.js';
 import { printable } from './printable.js';
 import { signedHeaders, type RequestSigner } from './sign.js';
