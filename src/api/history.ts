@@ -1,5 +1,6 @@
 import type { NetworkOverview, NetworkView } from './service.js';
 import type { HistoryStore } from './history-store.js';
+import { jsonArrayChunks } from './json-chunks.js';
 
 export interface HistoryPoint {
   at: number;
@@ -15,9 +16,8 @@ export interface HistoryPoint {
  * with a `store` the points outlive a restart (history-store.ts).
  */
 export class NetworkHistory {
-  private readonly points: HistoryPoint[];
-  /** Each point's JSON bytes, made once: GET /v1/network sends them as they are (no serialization, no copy per request). */
-  private readonly texts: Buffer[];
+  /** The points, each with its JSON bytes made once: GET /v1/network writes them as they are (json-chunks.ts). */
+  private readonly points: Array<{ point: HistoryPoint; json: Buffer }>;
   private timer: NodeJS.Timeout | undefined;
   private last: NetworkOverview | undefined;
   /** Counts samples taken: what GET /v1/network caches its serialized answer against. */
@@ -28,8 +28,7 @@ export class NetworkHistory {
     private readonly max = 720,
     private readonly store?: HistoryStore,
   ) {
-    this.points = store?.load(max) ?? [];
-    this.texts = this.points.map((p) => Buffer.from(JSON.stringify(p)));
+    this.points = (store?.load(max) ?? []).map(withJson);
   }
 
   start(): void {
@@ -48,7 +47,7 @@ export class NetworkHistory {
       const o = await this.view.overview();
       this.last = o;
       this.version += 1;
-      const prev = this.points[this.points.length - 1];
+      const prev = this.points[this.points.length - 1]?.point;
       const point: HistoryPoint = {
         at: Date.now(),
         block: o.block,
@@ -58,18 +57,9 @@ export class NetworkHistory {
         score: Object.fromEntries(o.miners.map((m) => [String(m.uid), m.score])),
       };
       const same = prev !== undefined && prev.block === point.block && prev.verified === point.verified && prev.failed === point.failed;
-      const text = Buffer.from(JSON.stringify(point));
-      if (same) {
-        this.points[this.points.length - 1] = point;
-        this.texts[this.texts.length - 1] = text;
-      } else {
-        this.points.push(point);
-        this.texts.push(text);
-      }
-      if (this.points.length > this.max) {
-        this.points.shift();
-        this.texts.shift();
-      }
+      if (same) this.points[this.points.length - 1] = withJson(point);
+      else this.points.push(withJson(point));
+      if (this.points.length > this.max) this.points.shift();
       this.store?.save(point, same, this.max);
       return o;
     } catch {
@@ -87,21 +77,15 @@ export class NetworkHistory {
   }
 
   list(): HistoryPoint[] {
-    return this.points;
+    return this.points.map((p) => p.point);
   }
 
   /** The JSON array of the points taken after `since` (unix ms), as chunks: each point's bytes made when it was taken. */
   jsonSince(since: number): Buffer[] {
     let i = this.points.length;
-    while (i > 0 && this.points[i - 1]!.at > since) i--;
-    const chunks = [OPEN];
-    for (let k = i; k < this.texts.length; k++) {
-      if (k > i) chunks.push(COMMA);
-      chunks.push(this.texts[k]!);
-    }
-    chunks.push(CLOSE);
-    return chunks;
+    while (i > 0 && this.points[i - 1]!.point.at > since) i--;
+    return jsonArrayChunks(this.points.slice(i).map((p) => p.json));
   }
 }
 
-const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [Buffer, Buffer, Buffer];
+const withJson = (point: HistoryPoint): { point: HistoryPoint; json: Buffer } => ({ point, json: Buffer.from(JSON.stringify(point)) });

@@ -105,24 +105,18 @@ async function fetchSubmission(o: EvaluateOptions, target: { ip: string; port: n
   withSource = o.audits?.problem(circuitId, target.hotkey) === undefined && !o.audits?.hasPass(circuitId)): Promise<Fetched> {
   const r = await o.dendrite.call<CompetitionArtifacts>(target, SYNAPSES.CompetitionArtifacts, { circuit_id: circuitId, include_source: withSource }, o.timeoutS ?? 60);
   if (r.status !== 200) return { ok: false, status: 'unreachable', reason: `CompetitionArtifacts: ${r.status} ${r.message}` };
-  let metadata: CircuitMetadata;
-  let vk: unknown;
   try {
-    metadata = CircuitMetadataSchema.parse(minerJson(r.synapse?.metadata, artifactValues(o.task)));
-    vk = minerJson(r.synapse?.verification_key, artifactValues(o.task));
-  } catch (e) {
-    return { ok: false, status: 'rejected', reason: `unreadable artifacts: ${(e as Error).message.slice(0, 300)}` };
-  }
-  if (typeof vk !== 'object' || vk === null || Array.isArray(vk)) return { ok: false, status: 'rejected', reason: 'verification_key is not a JSON object' };
-  const ok: Fetched = { ok: true, metadata, vk: vk as Record<string, unknown> };
-  const problem = submissionProblem(o.task, circuitId, metadata, ok.vk, o.allowInsecureDev ?? false);
-  if (problem) return { ok: false, status: 'rejected', reason: problem };
-  // a pass stands for the id whoever serves it; a rival's junk source was judged for that rival alone
-  if (o.audits?.passed(circuitId, metadata)) return ok;
-  const known = o.audits?.problem(circuitId, target.hotkey);
-  if (known !== undefined) return { ok: false, status: 'rejected', reason: known };
-  if (!withSource) return fetchSubmission(o, target, circuitId, true);
-  try {
+    const metadata = CircuitMetadataSchema.parse(minerJson(r.synapse?.metadata, artifactValues(o.task)));
+    const vk = minerJson(r.synapse?.verification_key, artifactValues(o.task));
+    if (typeof vk !== 'object' || vk === null || Array.isArray(vk)) return { ok: false, status: 'rejected', reason: 'verification_key is not a JSON object' };
+    const ok: Fetched = { ok: true, metadata, vk: vk as Record<string, unknown> };
+    const problem = submissionProblem(o.task, circuitId, metadata, ok.vk, o.allowInsecureDev ?? false);
+    if (problem) return { ok: false, status: 'rejected', reason: problem };
+    // a pass stands for the id whoever serves it; a rival's junk source was judged for that rival alone
+    if (o.audits?.passed(circuitId, metadata)) return ok;
+    const known = o.audits?.problem(circuitId, target.hotkey);
+    if (known !== undefined) return { ok: false, status: 'rejected', reason: known };
+    if (!withSource) return await fetchSubmission(o, target, circuitId, true);
     const audited = await auditFetched(o, circuitId, target.hotkey, metadata, r.synapse!);
     return audited ? { ok: false, status: 'rejected', reason: audited } : ok;
   } catch (e) {

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { jsonArrayChunks } from '../api/json-chunks.js';
 import { blendScores } from './competition-scores.js';
 import { PowRecordBodySchema, PowRecordSchema, type PowRecord } from './pow-wire.js';
 import { weightsForEmit } from './scoring.js';
@@ -39,7 +40,7 @@ export const POW_RECORDS_KEEP = 1000;
 /** Most records one `GET /v1/proof-of-weights` serves (`zkinfer verify-weights` reads 50). */
 export const POW_LIST_MAX = 50;
 
-const [LIST_OPEN, COMMA, LIST_CLOSE] = ['{"records":[', ',', ']}'].map((t) => Buffer.from(t)) as [Buffer, Buffer, Buffer];
+const [RECORDS_OPEN, RECORDS_CLOSE] = ['{"records":', '}'].map((t) => Buffer.from(t)) as [Buffer, Buffer];
 
 type PowRow = { id: number; block: number | null; status: 'pending' | 'set'; body: string };
 
@@ -88,20 +89,17 @@ export class PowRecords {
   listJson(limit: number): Buffer[] {
     const rows = this.db.prepare(`SELECT id, block, status FROM pow_records ORDER BY id DESC LIMIT ?`).all(Math.min(limit, POW_LIST_MAX)) as Array<Omit<PowRow, 'body'>>;
     const bodyOf = this.db.prepare(`SELECT body FROM pow_records WHERE id = ?`).pluck();
-    const chunks = [LIST_OPEN];
-    for (const [k, row] of rows.entries()) {
+    const records = rows.map((row) => {
       let hit = this.served.get(row.id);
       if (!hit || hit.status !== row.status || hit.block !== row.block) {
         hit = { status: row.status, block: row.block, json: Buffer.from(JSON.stringify(parseRow({ ...row, body: bodyOf.get(row.id) as string }))) };
         this.served.set(row.id, hit);
       }
-      if (k > 0) chunks.push(COMMA);
-      chunks.push(hit.json);
-    }
-    chunks.push(LIST_CLOSE);
+      return hit.json;
+    });
     const keep = new Set(rows.map((r) => r.id));
     for (const id of this.served.keys()) if (!keep.has(id) && this.served.size > POW_LIST_MAX) this.served.delete(id);
-    return chunks;
+    return [RECORDS_OPEN, ...jsonArrayChunks(records), RECORDS_CLOSE];
   }
 
   latest(): (PowRecord & { lastRequestId: number }) | undefined {

@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { POW_LIST_MAX } from '../../validator/pow-records.js';
 import { NotFoundError } from '../errors.js';
+import { chunksBody } from '../json-chunks.js';
 import { parseOrBadRequest } from '../input-schema.js';
 
 const QuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(POW_LIST_MAX).default(20) });
@@ -18,6 +18,6 @@ export function registerProofOfWeightsRoutes(app: FastifyInstance, source: PowRe
   app.get('/v1/proof-of-weights', async (req, reply) => {
     const q = parseOrBadRequest(QuerySchema, req.query, 'query');
     if (!source) throw new NotFoundError('this validator does not run proof of weights', { hint: 'start it with --proof-of-weights DIR (the scoring-ema circuit)' });
-    return reply.type('application/json; charset=utf-8').send(Readable.from(source.listJson(q.limit), { objectMode: false }));
+    return reply.type('application/json; charset=utf-8').send(chunksBody(source.listJson(q.limit)));
   });
 }

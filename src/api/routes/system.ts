@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../../version.js';
 import { UnavailableError } from '../errors.js';
 import { buildOpenApi } from '../openapi.js';
 import type { ApiContext } from '../server.js';
 import { parseOrBadRequest } from '../input-schema.js';
+import { chunksBody } from '../json-chunks.js';
 import { NetworkQuerySchema, type NetworkViewWire } from '../wire.js';
 
 const END = Buffer.from('}');
@@ -55,7 +55,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
       cached = { version: history.version, head, body: Buffer.concat([head, ...history.jsonSince(-Infinity), END]) };
     }
     reply.type('application/json; charset=utf-8');
-    return reply.send(since === undefined ? cached.body : Readable.from([cached.head, ...history.jsonSince(since), END], { objectMode: false }));
+    return reply.send(since === undefined ? cached.body : chunksBody([cached.head, ...history.jsonSince(since), END]));
   });
 
   app.get('/v1/custom-queries', async () => ({ custom_queries: ctx.customQueries.describe() }));
