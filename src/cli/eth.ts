@@ -62,7 +62,7 @@ const DEFAULT_RPC = 'http://127.0.0.1:8545';
 
 interface ConnOpts {
   rpc: string;
-  connectTimeout: string;
+  connectTimeout: number;
   keyFile?: string;
   devAccount?: string;
   deployment: string;
@@ -71,7 +71,8 @@ interface ConnOpts {
 function addConnOptions(cmd: Command, needsDeployment = true): Command {
   cmd
     .option('--rpc <url>', 'JSON-RPC endpoint (env ZKINFER_ETH_RPC)', process.env.ZKINFER_ETH_RPC ?? DEFAULT_RPC)
-    .option('--connect-timeout <s>', 'seconds the node may take to answer the first call before it counts as unreachable (1..600)', String(CONNECT_TIMEOUT_S))
+    .option('--connect-timeout <s>', 'seconds the node may take to answer the first call before it counts as unreachable (1..600)',
+      (v: string) => parseIntFlag(v, '--connect-timeout', 1, 600), CONNECT_TIMEOUT_S)
     .option('--key-file <file>', 'file holding the hex private key (else env ZKINFER_ETH_KEY)')
     .option('--dev-account <n>', 'DEV ONLY: use anvil dev account n (its key is public) — refused unless the chain id is 31337');
   if (needsDeployment) cmd.option('--deployment <file>', 'deployment JSON written by `eth deploy`', DEFAULT_DEPLOYMENT_FILE);
@@ -104,7 +105,7 @@ async function loadKey(o: ConnOpts): Promise<{ key: Hex; dev: boolean }> {
  * an EthTransactionError.
  */
 async function reach(o: ConnOpts, key: Hex): Promise<EthClients> {
-  const seconds = parseIntFlag(o.connectTimeout, '--connect-timeout', 1, 600);
+  const seconds = o.connectTimeout;
   try {
     return await createEthClients({ rpcUrl: o.rpc, privateKey: key, connectTimeoutMs: seconds * 1000 });
   } catch (cause) {

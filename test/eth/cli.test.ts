@@ -166,7 +166,8 @@ test('eth commands against an RPC that answers junk or never answers end with a 
       assert.ok(Date.now() - t0 < 9000, 'given up before the default 10 s');
       assert.match(r.err, new RegExp(`^error: cannot reach the Ethereum node at ${url}: ${why.source}`, 'm'));
     }
-    const zero = await zk(['eth', 'points', '--rpc', rpc, '--deployment', dep, '--connect-timeout', '0'], asUser);
+    // refused as the flags are parsed, before anything else (here: no key given) is looked at
+    const zero = await zk(['eth', 'points', '--rpc', rpc, '--deployment', dep, '--connect-timeout', '0']);
     assert.equal(zero.code, 2, zero.err);
     assert.match(zero.err, /^error: --connect-timeout must be an integer in 1\.\.600, got "0"/m);
   } finally {
