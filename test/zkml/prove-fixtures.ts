@@ -3,9 +3,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir } from '../fixtures/cache-dir.js';
 import { CLI_NODE_ARGS, runNode } from '../lifecycle/spawn-cli.js';
 import { writeArtifacts, type ArtifactsMetadataInput, type CircuitMetadata } from '../../src/zkml/artifacts/index.js';
 import { setupCircuit } from '../../src/zkml/setup/index.js';
@@ -29,17 +30,9 @@ export async function compileFixture(name: string): Promise<CompiledFixture> {
   const hash = createHash('sha256').update(readFileSync(src)).digest('hex').slice(0, 16);
   const out = join(testCache, 'circuits', `${name}-${hash}`);
   const r1cs = join(out, `${name}.r1cs`), wasm = join(out, `${name}_js`, `${name}.wasm`);
-  if (!existsSync(r1cs) || !existsSync(wasm)) {
-    const tmp = `${out}.${process.pid}.tmp`;
-    await mkdir(tmp, { recursive: true });
+  await cacheDir(out, (d) => existsSync(join(d, `${name}.r1cs`)) && existsSync(join(d, `${name}_js`, `${name}.wasm`)), async (tmp) => {
     execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'circom2', 'cli.js'), src, '--r1cs', '--wasm', '-o', tmp], { cwd: repoRoot, stdio: 'pipe' });
-    // Another test process may have finished first: keep its copy (never delete a directory in use).
-    try {
-      await rename(tmp, out);
-    } catch {
-      await rm(tmp, { recursive: true, force: true });
-    }
-  }
+  });
   return { r1cs, wasm };
 }
 
