@@ -1,6 +1,7 @@
 import type { NetworkOverview, NetworkView } from './service.js';
 import type { HistoryStore } from './history-store.js';
 import { jsonArrayChunks } from './json-chunks.js';
+import { NETWORK_POINTS_MAX } from './wire.js';
 
 export interface HistoryPoint {
   at: number;
@@ -25,7 +26,7 @@ export class NetworkHistory {
   constructor(
     private readonly view: NetworkView,
     private readonly intervalS: number,
-    private readonly max = 720,
+    private readonly max = NETWORK_POINTS_MAX,
     private readonly store?: HistoryStore,
   ) {
     this.points = (store?.load(max) ?? []).map(withJson);
@@ -80,12 +81,21 @@ export class NetworkHistory {
     return this.points.map((p) => p.point);
   }
 
-  /** The JSON array of the points taken after `since` (unix ms), as chunks: each point's bytes made when it was taken. */
-  jsonSince(since: number): Buffer[] {
+  /**
+   * The JSON array of the points taken after `since` (unix ms), as chunks: each point's bytes made when it was taken.
+   * With `points`, at most that many of them, evenly spaced, the oldest and the newest included (a chart's first load).
+   */
+  jsonSince(since: number, points = Infinity): Buffer[] {
     let i = this.points.length;
     while (i > 0 && this.points[i - 1]!.point.at > since) i--;
-    return jsonArrayChunks(this.points.slice(i).map((p) => p.json));
+    return jsonArrayChunks(spread(this.points.slice(i), points).map((p) => p.json));
   }
+}
+
+/** At most `n` (≥ 2) of `xs`, evenly spaced, the first and the last included. */
+export function spread<T>(xs: readonly T[], n: number): readonly T[] {
+  if (xs.length <= n) return xs;
+  return Array.from({ length: n }, (_, k) => xs[Math.round((k * (xs.length - 1)) / (n - 1))]!);
 }
 
 const withJson = (point: HistoryPoint): { point: HistoryPoint; json: Buffer } => ({ point, json: Buffer.from(JSON.stringify(point)) });

@@ -7,6 +7,7 @@ import {
   CircuitViewSchema,
   ErrorBodySchema,
   InferenceViewSchema,
+  NETWORK_POINTS_MAX,
   NetworkViewSchema,
   ProgressEventSchema,
   SubmitBodySchema,
@@ -83,7 +84,7 @@ export function buildOpenApi(): Record<string, unknown> {
       '/v1/circuits/{id}/verifier.sol': {
         get: { summary: 'Solidity Groth16 verifier', parameters: [idParam], responses: { '200': { description: 'Solidity source', content: { 'text/plain': {} } }, '404': error('unknown circuit') } },
       },
-      '/v1/network': { get: { summary: 'Network overview for the dashboard', parameters: [{ name: 'since', in: 'query', required: false, description: 'unix ms: only the history points after it', schema: { type: 'integer', minimum: 0 } }], responses: { '200': json(NetworkViewSchema, 'overview'), '503': error('no network view') } } },
+      '/v1/network': { get: { summary: 'Network overview for the dashboard', parameters: [{ name: 'since', in: 'query', required: false, description: 'unix ms: only the history points after it', schema: { type: 'integer', minimum: 0 } }, { name: 'points', in: 'query', required: false, description: 'at most this many history points, evenly spaced, the oldest and newest included', schema: { type: 'integer', minimum: 2, maximum: NETWORK_POINTS_MAX } }], responses: { '200': json(NetworkViewSchema, 'overview'), '503': error('no network view') } } },
       '/v1/competitions': { get: { summary: 'Competitions this validator runs (docs/competitions.md)', responses: { '200': json(z.object({ competitions: z.array(CompetitionSummarySchema) }), 'tasks, weights, deadlines') } } },
       '/v1/competitions/{name}/leaderboard': {
         get: {

@@ -269,9 +269,16 @@ export class ZkinferClient {
     return v;
   }
 
-  /** GET /v1/network; with `since` (unix ms) its history holds only the points after that time. */
-  async network(o: { since?: number | undefined } = {}): Promise<NetworkViewWire> {
-    return this.request(o.since === undefined ? '/v1/network' : `/v1/network?since=${Math.floor(o.since)}`, NetworkViewSchema);
+  /**
+   * GET /v1/network; with `since` (unix ms) its history holds only the points after that time, with `points` at most
+   * that many of them (2..720), evenly spaced, the oldest and the newest included.
+   */
+  async network(o: { since?: number | undefined; points?: number | undefined } = {}): Promise<NetworkViewWire> {
+    const q = new URLSearchParams();
+    if (o.since !== undefined) q.set('since', String(Math.floor(o.since)));
+    if (o.points !== undefined) q.set('points', String(Math.floor(o.points)));
+    const qs = q.toString();
+    return this.request(qs ? `/v1/network?${qs}` : '/v1/network', NetworkViewSchema);
   }
 
   /** GET /v1/competitions/:task/leaderboard: the validator's latest leaderboard of a competition (docs/competitions.md). */

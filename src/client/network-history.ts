@@ -1,9 +1,9 @@
 /**
  * Keeping GET /v1/network's history between polls (docs/api.md, "Dashboard"): a full answer once, then only the
- * points after the second-newest one held. The API replaces its newest point while nothing changes (same block and
+ * points after the second-newest one held (the first answer may be thinned, `points`: newer points then come in full). The API replaces its newest point while nothing changes (same block and
  * counts), never an older one, so that point is asked for again and everything older is kept.
  */
-import type { NetworkViewWire } from '../api/wire.js';
+import { NETWORK_POINTS_MAX, type NetworkViewWire } from '../api/wire.js';
 
 export type NetworkHistoryPoints = NetworkViewWire['history'];
 
@@ -13,7 +13,7 @@ export function historySince(held: NetworkHistoryPoints): number | undefined {
 }
 
 /** `held` brought up to date with the history of an answer to `since` (historySince(held)); at most `max` points. */
-export function mergeHistory(held: NetworkHistoryPoints, answer: NetworkHistoryPoints, since: number | undefined, max = 720): NetworkHistoryPoints {
+export function mergeHistory(held: NetworkHistoryPoints, answer: NetworkHistoryPoints, since: number | undefined, max = NETWORK_POINTS_MAX): NetworkHistoryPoints {
   if (since === undefined) return answer.slice(-max);
   return [...held.filter((p) => p.at <= since), ...answer].slice(-max);
 }

@@ -134,17 +134,17 @@ test('GET /v1/network does not write the history: a reader polling fast cannot p
   assert.equal(last.block, first.block);
 });
 
-test('GET /v1/network is serialized once per sample, and ?since= returns only the newer history points', async () => {
+test('GET /v1/network is serialized once per sample; ?since= returns only the newer history points, ?points= a spread of them', async () => {
   let block = 0;
   const miners = Array.from({ length: 64 }, (_, uid) => ({ uid, hotkey: `hk${uid}`, score: 0.5, weight: 0.1, incentive: 0.1, verified: 1, failed: 0 }));
   const network = { overview: async () => ({ netuid: 1, block: ++block, verified: block, failed: 0, miners }) };
   const h = await startApi({ config: { ...OPEN, historyIntervalS: 3600 }, network });
   servers.push(h);
   const history = h.api.context.history!;
-  for (let i = 0; i < 4; i++) await history.sample(); // 5 points
+  for (let i = 0; i < 4; i++) { await new Promise((r) => setTimeout(r, 2)); await history.sample(); } // 5 points, apart in time
   const jsonSince = history.jsonSince.bind(history);
   let built = 0;
-  history.jsonSince = (since) => { if (since === -Infinity) built += 1; return jsonSince(since); };
+  history.jsonSince = (since, points) => { if (since === -Infinity && points === undefined) built += 1; return jsonSince(since, points); };
   type View = { block: number; history: Array<{ at: number; block: number }> };
   const read = async (q = ''): Promise<View> => {
     const res = await fetch(`${h.url}/v1/network${q}`);
@@ -156,6 +156,7 @@ test('GET /v1/network is serialized once per sample, and ?since= returns only th
   assert.equal(first.history.length, 5);
   for (let i = 0; i < 20; i++) assert.deepEqual(await read(), first);
   assert.equal(built, 1, 'the answer was built again for a read of the same sample');
+  await new Promise((r) => setTimeout(r, 2));
   await history.sample();
   const next = await read();
   assert.equal(next.history.length, 6);
@@ -169,7 +170,14 @@ test('GET /v1/network is serialized once per sample, and ?since= returns only th
   for (const at of [0, ...next.history.map((p) => p.at), Date.now()]) {
     assert.equal(Buffer.concat(history.jsonSince(at)).toString(), JSON.stringify(history.list().filter((p) => p.at > at)));
   }
-  for (const bad of ['?since=abc', '?since=-1', '?since=1.5']) {
+  // ?points=N: at most N points, evenly spaced, the oldest and the newest included; with ?since=, of the newer ones
+  const all = history.list();
+  assert.deepEqual((await read('?points=3')).history, [all[0], all[3], all[5]]);
+  assert.deepEqual((await read('?points=2')).history, [all[0], all[5]]);
+  assert.deepEqual((await read('?points=720')).history, all);
+  assert.deepEqual((await read(`?since=${all[1]!.at}&points=2`)).history, [all[2], all[5]]);
+  assert.equal(built, 2, '?points= built the answer again');
+  for (const bad of ['?since=abc', '?since=-1', '?since=1.5', '?points=1', '?points=721', '?points=x', '?points=2.5']) {
     const res = await fetch(`${h.url}/v1/network${bad}`);
     assert.equal(res.status, 400, bad);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'BAD_REQUEST');
@@ -196,6 +204,22 @@ test('a client polling GET /v1/network with historySince/mergeHistory holds exac
     held = mergeHistory(held, answer.history, since, 25);
     assert.deepEqual(held, history.list().slice(-25), `after sample ${i}`);
   }
+  // a thinned first load (the dashboard's), then polls: the thinned points are kept, and from the one before the
+  // newest on (the first poll's `since`) the API's points are held in full
+  const first = (await client.network({ points: 4 })).history;
+  assert.equal(first.length, 4);
+  assert.deepEqual([first[0], first[3]], [history.list()[0], history.list().at(-1)]);
+  held = first;
+  for (let i = 0; i < 3; i++) {
+    block += 1;
+    await new Promise((r) => setTimeout(r, 2));
+    await history.sample();
+    const since = historySince(held);
+    const answer = await client.network({ since });
+    if (i > 0) assert.ok(answer.history.length <= 3, `${answer.history.length} points sent for one new sample`);
+    held = mergeHistory(held, answer.history, since);
+  }
+  assert.deepEqual(held, [...first.slice(0, 3), ...history.list().filter((p) => p.at > first[2]!.at)]);
 });
 
 test('SSE on the Redis queue: clients that disconnect while their inference is read leave no stream behind', { skip: skipWithoutRedis, timeout: 60_000 }, async () => {

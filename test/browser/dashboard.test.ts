@@ -70,7 +70,13 @@ test('dashboard: submit an inference from the form and see its proof verified in
   });
   // Everything the page loads must come from the validator itself (no CDN).
   const origins = new Set<string>();
-  page.on('request', (r) => origins.add(new URL(r.url()).origin));
+  // The network overview's reads: a thinned first load, then only what changed (docs/api.md "Dashboard").
+  const networkQueries: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    origins.add(url.origin);
+    if (url.pathname === '/v1/network') networkQueries.push(url.search);
+  });
 
   await page.goto(h.url);
   await page.waitForSelector('#circuit option', { state: 'attached' });
@@ -94,6 +100,9 @@ test('dashboard: submit an inference from the form and see its proof verified in
   await page.waitForSelector('#chart-proofs svg path', { state: 'attached', timeout: 30_000 });
   await page.waitForSelector('#chart-scores svg rect', { state: 'attached', timeout: 30_000 });
   assert.equal(await page.locator('#miners tbody tr').count(), 2);
+  assert.equal(networkQueries[0], '?points=140');
+  // (until it holds two points, a refresh is a first load again)
+  assert.ok(networkQueries.every((q) => /^\?(points=140|since=\d+)$/.test(q)), networkQueries.join(' '));
 
   // A bad input is caught in the page against the served input_schema: the field named next to the input, no submit.
   await page.fill('#input', JSON.stringify({ x: [1, 'two', 3] }));

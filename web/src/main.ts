@@ -13,13 +13,15 @@ const circuitName = (id: string): string => circuits.find((c) => c.id === id)?.a
 // ---------------------------------------------------------------- network overview
 /** The history kept between refreshes; each refresh after the first asks only for what changed (mergeHistory). */
 let history: NetworkHistoryPoints = [];
+/** The first load's history points, spread over the API's whole history: the charts are 420 px wide (docs/api.md). */
+const FIRST_POINTS = 140;
 
 async function refreshNetwork(): Promise<void> {
   const status = byId('network-status');
   let n: NetworkViewWire;
   try {
     const since = historySince(history);
-    n = await client().network({ since });
+    n = await client().network(since === undefined ? { points: FIRST_POINTS } : { since });
     history = mergeHistory(history, n.history, since);
     n.history = history;
   } catch (err) {
