@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { bundleFresh } from '../src/cli/bundle.js';
+import { bundleFor, bundleFresh } from '../src/cli/bundle.js';
 import { resolveCircuitDir } from '../src/circuit-ref.js';
 import { compileZooModel } from '../src/models/compiled.js';
 import { getZooModel, zooModelNames } from '../src/models/zoo.js';
@@ -52,14 +52,14 @@ const answers = createInterface({ input: timer.stdout })[Symbol.asyncIterator]()
  * Median wall time (ms) of a child process `file args…` (process.execPath: `node`; BIN: `zkinfer` as a shell runs it,
  * the file executed), checked to succeed; `env` is added to this process's environment.
  */
-async function timeChild(file: string, args: string[], n = runs, env: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): Promise<number> {
+async function timeChild(file: string, args: string[], n = runs, env: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env, status = 0): Promise<number> {
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     timer.stdin.write(`${JSON.stringify({ file, args, env: { ...base, ...env } })}\n`);
     const next = await answers.next();
     if (next.done) throw new Error('the bench\'s timing helper exited');
     const r = JSON.parse(next.value) as { ms: number; status: number | null; stderr: string };
-    if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    if (r.status !== status) throw new Error(`${file} ${args.join(' ')} exited ${r.status}, not ${status}: ${r.stderr}`);
     ms.push(r.ms);
   }
   return median(ms);
@@ -76,20 +76,28 @@ if (extraCa !== undefined) {
   console.log(`${EXTRA_CA} is set (${extraCa}): node -e 0 without it ${bare.toFixed(0)} ms (--version ${(version / bare).toFixed(2)}×, --help ${(help / bare).toFixed(2)}× that)`);
 }
 
-// every command but prove runs from the CLI bundle (bin/zkinfer.js): two offline ones (the second loads @polkadot to
-// read the wallets' addresses), against the compiled modules (ZKINFER_NO_BUNDLE=1), interleaved
+// every command but prove runs from the CLI bundle, `eth` from the eth bundle (bin/zkinfer.js): two offline ones (the
+// second loads @polkadot to read the wallets' addresses) and an eth command that loads viem and then fails at once on
+// a closed port (exit 2), against the compiled modules (ZKINFER_NO_BUNDLE=1), interleaved
 const wallets = mkdtempSync(join(tmpdir(), 'zkinfer-bench-wallets-'));
 try {
   const created = spawnSync(BIN, ['wallet', 'create', '--name', 'bench', '--hotkey', 'h', '--no-password', '--path', wallets], { encoding: 'utf8' });
   if (created.status !== 0) throw new Error(`zkinfer wallet create failed (${created.status}): ${created.stderr}`);
-  for (const args of [['models', '--json'], ['wallet', 'list', '--path', wallets]]) {
+  const deployment = join(wallets, 'deployment.json');
+  writeFileSync(deployment, '{}');
+  const commands: Array<[string[], number]> = [
+    [['models', '--json'], 0],
+    [['wallet', 'list', '--path', wallets], 0],
+    [['eth', 'points', '--rpc', 'http://127.0.0.1:9', '--deployment', deployment, '--dev-account', '0'], 2],
+  ];
+  for (const [args, status] of commands) {
     const bundle: number[] = [], modules: number[] = [];
     for (let i = 0; i < runs; i++) {
-      bundle.push(await timeChild(BIN, args, 1));
-      modules.push(await timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }));
+      bundle.push(await timeChild(BIN, args, 1, {}, process.env, status));
+      modules.push(await timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }, process.env, status));
     }
-    const b = median(bundle), m = median(modules);
-    console.log(`zkinfer ${args.slice(0, 2).join(' ')} (median of ${runs}, interleaved${bundleFresh('cli') ? '' : '; no CLI bundle newer than dist/: run `npm run build`'}): bundle ${b.toFixed(0)} ms | compiled modules ${m.toFixed(0)} ms (${(m / b).toFixed(2)}× the bundle)`);
+    const b = median(bundle), m = median(modules), name = bundleFor(args[0]);
+    console.log(`zkinfer ${args.slice(0, 2).join(' ')} (median of ${runs}, interleaved${bundleFresh(name) ? '' : `; no ${name} bundle newer than dist/: run \`npm run build\``}): ${name} bundle ${b.toFixed(0)} ms | compiled modules ${m.toFixed(0)} ms (${(m / b).toFixed(2)}× the bundle)`);
   }
 } finally {
   rmSync(wallets, { recursive: true, force: true });

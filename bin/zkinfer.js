@@ -34,13 +34,13 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 // Each command runs from a one-file bundle (docs/network.md "CLI start-up"): `zkinfer prove …` from dist/bundle/prove.cjs,
-// every other command from dist/bundle/cli.cjs, when `npm run build` made it after the last tsc run that wrote anything
-// (dated by tsc's dist/.tsbuildinfo, else dist/src/cli/main.js: an older bundle may hold older code and is not used;
-// the same rule as bundleFresh in src/cli/bundle.ts), compiled with a V8 code cache by their runner
-// (src/cli/bundle-run.ts, built beside them as dist/bundle/run.cjs). ZKINFER_NO_BUNDLE=1, or no fresh bundle: the
-// compiled modules under dist/src/.
+// `zkinfer eth …` from dist/bundle/eth.cjs, every other command from dist/bundle/cli.cjs (bundleFor in
+// src/cli/bundle.ts), when `npm run build` made it after the last tsc run that wrote anything (dated by tsc's
+// dist/.tsbuildinfo, else dist/src/cli/main.js: an older bundle may hold older code and is not used; the same rule as
+// bundleFresh in src/cli/bundle.ts), compiled with a V8 code cache by their runner (src/cli/bundle-run.ts, built
+// beside them as dist/bundle/run.cjs). ZKINFER_NO_BUNDLE=1, or no fresh bundle: the compiled modules under dist/src/.
 const runner = join(root, 'dist', 'bundle', 'run.cjs');
-const bundle = join(root, 'dist', 'bundle', process.argv[2] === 'prove' ? 'prove.cjs' : 'cli.cjs');
+const bundle = join(root, 'dist', 'bundle', `${process.argv[2] === 'prove' || process.argv[2] === 'eth' ? process.argv[2] : 'cli'}.cjs`);
 const fresh = () => {
   try {
     const info = join(root, 'dist', '.tsbuildinfo');

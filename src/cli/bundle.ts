@@ -1,9 +1,11 @@
 // `node dist/src/cli/bundle.js` (run by `npm run build` and `prepare`): bundles the CLI from the TypeScript sources
-// into two one-file CommonJS programs that bin/zkinfer.js compiles with a V8 code cache (bundle-run.ts,
+// into three one-file CommonJS programs that bin/zkinfer.js compiles with a V8 code cache (bundle-run.ts,
 // docs/network.md "CLI start-up"):
 // - dist/bundle/prove.cjs, the `zkinfer prove` path only, with zod and commander inside and trimmed to what it runs;
 // - dist/bundle/cli.cjs, every other command, with zod, commander and @polkadot/* inside (≈ 800 modules otherwise
-//   resolved and loaded one by one: 300–450 ms of each command's start).
+//   resolved and loaded one by one: 300–450 ms of each command's start);
+// - dist/bundle/eth.cjs, the same program for `zkinfer eth …`, with viem and its packages inside too (in cli.cjs they
+//   would make every other command's start slower: a larger bundle and code cache).
 // Every other package stays in node_modules and is loaded with require (one CommonJS instance per package in the
 // process). Each module's `import.meta.url` is its compiled file's under dist/src/, so what a module finds beside
 // itself (worker entries, templates, the addon, package.json) is what the unbundled CLI finds.
@@ -107,13 +109,19 @@ export const classicZodInputs = (inputs: string[]): string[] => inputs.filter((f
 
 const packageName = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
-/** The two bundles: which packages each builds in (every other bare import stays in node_modules). */
-export type BundleName = 'prove' | 'cli';
+/** The bundles: which packages each builds in (every other bare import stays in node_modules). */
+export type BundleName = 'prove' | 'cli' | 'eth';
+// @polkadot/* all or none: its packages refuse to share a process with a second copy of themselves
+const inCli = (p: string): boolean => p === 'zod' || p === 'commander' || p.startsWith('@polkadot/');
+/** viem and the packages it loads (its dependencies and theirs); `ws` stays in node_modules, as in cli.cjs. */
+const VIEM_PACKAGES = /^(viem|ox|abitype|isows|eventemitter3|@noble\/[^/]+|@scure\/[^/]+|@adraffy\/[^/]+)$/;
 const BUNDLES: Record<BundleName, { entry: string; bundled: (pkg: string) => boolean }> = {
   prove: { entry: 'prove-entry.ts', bundled: (p) => p === 'zod' || p === 'commander' },
-  // @polkadot/* all or none: its packages refuse to share a process with a second copy of themselves
-  cli: { entry: 'cli-entry.ts', bundled: (p) => p === 'zod' || p === 'commander' || p.startsWith('@polkadot/') },
+  cli: { entry: 'cli-entry.ts', bundled: inCli },
+  eth: { entry: 'cli-entry.ts', bundled: (p) => inCli(p) || VIEM_PACKAGES.test(p) },
 };
+/** The bundle bin/zkinfer.js runs for a command line (its first argument): keep in step with bin/zkinfer.js. */
+export const bundleFor = (first: string | undefined): BundleName => (first === 'prove' ? 'prove' : first === 'eth' ? 'eth' : 'cli');
 
 /**
  * How a bundle imports an external package: the prove bundle with import() (through bundle-run.ts's hook: a function
@@ -121,9 +129,11 @@ const BUNDLES: Record<BundleName, { entry: string; bundled: (pkg: string) => boo
  * as its static imports do, so that a package is never loaded twice (as CommonJS and as an ES module) in one process.
  * `default` is the module's exports, as import() of a CommonJS module gives.
  */
+const REQUIRE_EXTERNAL = 'var __zkinferImport = (s) => new Promise((r) => r(require(s))).then((m) => ({ ...m, default: m }));';
 const IMPORT_EXTERNAL: Record<BundleName, string> = {
   prove: `var __zkinferImport = globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})] ?? ((s) => import(s));`,
-  cli: 'var __zkinferImport = (s) => new Promise((r) => r(require(s))).then((m) => ({ ...m, default: m }));',
+  cli: REQUIRE_EXTERNAL,
+  eth: REQUIRE_EXTERNAL,
 };
 
 /** Where bin/zkinfer.js looks for a bundle. */
@@ -147,10 +157,10 @@ export function bundleFresh(name: BundleName, root = packageRoot()): boolean {
 }
 
 /**
- * Build both bundles and their runner under dist/bundle/. Returns false (and says why on stderr) when esbuild is not
+ * Build the bundles and their runner under dist/bundle/. Returns false (and says why on stderr) when esbuild is not
  * installed: the bundles are optional, bin/zkinfer.js then runs the compiled modules.
  */
-export async function buildBundles(names: BundleName[] = ['prove', 'cli']): Promise<boolean> {
+export async function buildBundles(names: BundleName[] = ['prove', 'cli', 'eth']): Promise<boolean> {
   let esbuild: typeof import('esbuild');
   try {
     esbuild = await import('esbuild');

@@ -4,7 +4,7 @@
 // CLI through bin/zkinfer.js too (lifecycle/spawn-cli.ts), so every command tested from the CLI runs the bundle.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -53,4 +53,24 @@ test('bin/zkinfer.js runs every command but prove from the CLI bundle: the same 
     assert.deepEqual([b.status, b.stdout, b.stderr], [p.status, p.stdout, p.stderr]);
   }
   assert.deepEqual(cacheFiles(), [file, list], 'one cache per bundle build');
+});
+
+test('bin/zkinfer.js runs `zkinfer eth …` from the eth bundle, with viem inside: the same errors and exit codes as the compiled modules, no viem module loaded from node_modules', async (t) => {
+  if (!bundleFresh('eth') && !(await buildBundles(['eth']))) return t.skip('esbuild is not installed');
+  const deployment = join(cache, 'deployment.json');
+  writeFileSync(deployment, '{}');
+  // loads viem, then fails at once on a closed port
+  const args = ['eth', 'points', '--rpc', 'http://127.0.0.1:9', '--deployment', deployment, '--dev-account', '0'];
+  const first = run(args), p = plain(args);
+  assert.equal(first.state, 'none', 'bin/zkinfer.js ran the eth bundle, with no cache of its own yet');
+  assert.equal(first.status, 2, first.stderr);
+  assert.match(first.stderr, /^error: cannot reach the Ethereum node at http:\/\/127\.0\.0\.1:9/);
+  assert.deepEqual([first.status, first.stdout, first.stderr], [p.status, p.stdout, p.stderr]);
+  assert.ok(cacheFiles().some((f) => /^eth-[0-9a-f]{32}$/.test(f)), cacheFiles().join(' '));
+  // Node's module trace names every CommonJS file it loads: none of viem's
+  const traced = run(args, { NODE_DEBUG: 'module' });
+  assert.match(traced.stderr, /^code cache \S+: used$/m);
+  assert.equal(traced.status, 2, traced.stderr);
+  assert.match(traced.stderr, /^MODULE \d+: /m, 'the trace is on');
+  assert.doesNotMatch(traced.stderr, /node_modules[\\/](viem|ox|@noble)[\\/]/);
 });
