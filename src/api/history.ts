@@ -93,7 +93,7 @@ export class NetworkHistory {
 }
 
 /** At most `n` (≥ 2) of `xs`, evenly spaced, the first and the last included. */
-export function spread<T>(xs: readonly T[], n: number): readonly T[] {
+function spread<T>(xs: readonly T[], n: number): readonly T[] {
   if (xs.length <= n) return xs;
   return Array.from({ length: n }, (_, k) => xs[Math.round((k * (xs.length - 1)) / (n - 1))]!);
 }

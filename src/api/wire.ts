@@ -121,9 +121,9 @@ export const NetworkViewSchema = z.object({
 });
 export type NetworkViewWire = z.infer<typeof NetworkViewSchema>;
 
-/** GET /v1/network's query: `since` (unix ms) keeps only the history points after it. */
 /** The history points the API keeps (NetworkHistory), so the most one `GET /v1/network?points=` can ask for. */
 export const NETWORK_POINTS_MAX = 720;
+/** GET /v1/network's query: `since` (unix ms) keeps only the history points after it, `points` at most that many. */
 export const NetworkQuerySchema = z.object({
   since: z.coerce.number().int().min(0).optional(),
   points: z.coerce.number().int().min(2).max(NETWORK_POINTS_MAX).optional(),

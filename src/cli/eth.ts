@@ -64,7 +64,7 @@ interface ConnOpts {
   rpc: string;
   connectTimeout: number;
   keyFile?: string;
-  devAccount?: string;
+  devAccount?: number;
   deployment: string;
 }
 
@@ -74,16 +74,14 @@ function addConnOptions(cmd: Command, needsDeployment = true): Command {
     .option('--connect-timeout <s>', 'seconds the node may take to answer the first call before it counts as unreachable (1..600)',
       (v: string) => parseIntFlag(v, '--connect-timeout', 1, 600), CONNECT_TIMEOUT_S)
     .option('--key-file <file>', 'file holding the hex private key (else env ZKINFER_ETH_KEY)')
-    .option('--dev-account <n>', 'DEV ONLY: use anvil dev account n (its key is public) — refused unless the chain id is 31337');
+    .option('--dev-account <n>', 'DEV ONLY: use anvil dev account n (0..9; its key is public) — refused unless the chain id is 31337',
+      (v: string) => parseIntFlag(v, '--dev-account', 0, 9));
   if (needsDeployment) cmd.option('--deployment <file>', 'deployment JSON written by `eth deploy`', DEFAULT_DEPLOYMENT_FILE);
   return cmd;
 }
 
 async function loadKey(o: ConnOpts): Promise<{ key: Hex; dev: boolean }> {
-  if (o.devAccount !== undefined) {
-    const n = parseIntFlag(o.devAccount, '--dev-account', 0, 9);
-    return { key: devPrivateKeys(n + 1)[n]!, dev: true };
-  }
+  if (o.devAccount !== undefined) return { key: devPrivateKeys(o.devAccount + 1)[o.devAccount]!, dev: true };
   if (o.keyFile) {
     let text: string;
     try {

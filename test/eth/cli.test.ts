@@ -170,6 +170,9 @@ test('eth commands against an RPC that answers junk or never answers end with a 
     const zero = await zk(['eth', 'points', '--rpc', rpc, '--deployment', dep, '--connect-timeout', '0']);
     assert.equal(zero.code, 2, zero.err);
     assert.match(zero.err, /^error: --connect-timeout must be an integer in 1\.\.600, got "0"/m);
+    const eleven = await zk(['eth', 'points', '--rpc', rpc, '--deployment', '/nonexistent/deployment.json', '--dev-account', '10']);
+    assert.equal(eleven.code, 2, eleven.err);
+    assert.match(eleven.err, /^error: --dev-account must be an integer in 0\.\.9, got "10"/m);
   } finally {
     junk.close();
     silent.closeAllConnections();
