@@ -1,9 +1,9 @@
 // npm run bench:quantize — how long the lowering (quantizeGraph: import → fixed-point program) takes on layers whose
 // columns are probed (docs/zkml-compile.md, "Quantizing large layers"): a PyTorch-style Linear (Gemm, transB), the
-// same as MatMul, a pair of 3×3 Convs, a Conv → ReduceMean head and a small CNN. Each is also lowered with the plain
-// kernels (every product summed on every probe, Conv's terms rebuilt per probe, Gemm's weights transposed per
-// probe: what the kernels did before) swapped into the same run, the ratio printed, and both programs checked equal.
-// Options: --runs 3 (median of ours)   --models linear,matmul,conv8,rmean,cnn (default: all; conv16 is minutes plain)
+// same as MatMul, a pair of 3×3 Convs, a Conv → ReduceMean head, a small CNN and a ReduceSum over every element. Each
+// is also lowered with the plain kernels (every product summed on every probe, Conv's terms rebuilt per probe, Gemm's
+// weights transposed per probe, a reduction scanning its whole input per probe: what the kernels did before) swapped into the same run, the ratio printed, and both programs checked equal.
+// Options: --runs 3 (median of ours)   --models linear,matmul,conv8,rmean,cnn,rsum (default: all; conv16 is minutes plain)
 //          --no-baseline (ours only)
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -62,6 +62,15 @@ function cnn(): Uint8Array {
   return b.toBytes();
 }
 
+/** Relu over rows × cols values, then one ReduceSum over every element (a dense read: probed column by column). */
+function fullSum(rows: number, cols: number): Uint8Array {
+  const b = new OnnxBuilder('rsum');
+  b.input('x', [1, rows, cols]);
+  b.node('ReduceSum', [b.node('Relu', ['x'], ['r'])], ['y'], { keepdims: 0 });
+  b.output('y', []);
+  return b.toBytes();
+}
+
 const MODELS: Record<string, { what: string; bytes: () => Uint8Array }> = {
   linear: { what: 'Linear 4096→128 (Gemm transB) → Relu → 128→10', bytes: () => dense('Gemm', 4096, 128) },
   matmul: { what: 'MatMul 4096→128 → Relu → Gemm 128→10', bytes: () => dense('MatMul', 4096, 128) },
@@ -69,6 +78,7 @@ const MODELS: Record<string, { what: string; bytes: () => Uint8Array }> = {
   conv16: { what: 'Conv 1→16 → Conv 16→16 (3×3, 32×32) → GAP → Gemm', bytes: () => convs(16, 32, 'gap') },
   rmean: { what: 'Conv 1→16 (3×3, 32×32) → ReduceMean(2,3) → Gemm', bytes: () => convs(16, 32, 'mean', false) },
   cnn: { what: 'CNN 3×32×32: 2 Conv + MaxPool, Linear 2048→64→10', bytes: cnn },
+  rsum: { what: 'Relu → ReduceSum over all 40 × 500 values', bytes: () => fullSum(40, 500) },
 };
 
 // The plain kernels: each output's products summed in order on every call (the same floats).
@@ -91,6 +101,8 @@ const PLAIN: Record<string, Kernel> = {
     if (c) for (let i = 0; i < y.data.length; i++) y.data[i] = y.data[i]! + beta * c.data[c.data.length === 1 ? 0 : i % c.data.length]!;
     return [y];
   },
+  // what a probe of a reduction cost before it was told its nonzeros: a scan of every element
+  ReduceSum: ((ours: Kernel): Kernel => ([x, a], at) => ours([{ shape: x!.shape, data: x!.data }, a], at))(KERNELS['ReduceSum']!),
   Conv: ([x, w, b], at) => {
     const { shape, terms } = convTerms(x!.shape, w!.shape, at);
     const out = tensor(shape);
@@ -107,7 +119,7 @@ function lower(bytes: Uint8Array): { ms: number; fp: string; gadgets: number } {
   return { ms, fp, gadgets: low.program.gadgets.length };
 }
 
-const names = arg('models', 'linear,matmul,conv8,rmean,cnn').split(',');
+const names = arg('models', 'linear,matmul,conv8,rmean,cnn,rsum').split(',');
 console.log('| model | gadgets | ours (median) | plain kernels | ratio |\n|---|---|---|---|---|');
 for (const name of names) {
   const model = MODELS[name];

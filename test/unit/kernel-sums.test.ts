@@ -68,7 +68,7 @@ test('Conv = the plain sum in convTerms order, bit for bit, for mostly-zero and 
   }), { seed: 11, numRuns: 400 });
 });
 
-test('ReduceSum / ReduceMean = each group summed in order from 0 (then / its size), bit for bit, sparse and dense', () => {
+test('ReduceSum / ReduceMean = each group summed in order from 0 (then / its size), bit for bit, sparse and dense, told its nonzeros or not', () => {
   const cases = fc.record({ shape: fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 }), special: fc.boolean(), sparse: fc.boolean(), keepdims: fc.boolean(), mean: fc.boolean() })
     .chain((c) => fc.record({
       c: fc.constant(c),
@@ -80,8 +80,10 @@ test('ReduceSum / ReduceMean = each group summed in order from 0 (then / its siz
     const X: Tensor = { shape: c.shape, data: Float64Array.from(x) };
     const { shape, groups } = reduceGroups(c.shape, axes, c.keepdims);
     const want = groups.map((g) => { let s = 0; for (const i of g) s += X.data[i]!; return c.mean ? s / g.length : s; });
-    for (let run = 0; run < 2; run++) {
-      const got = KERNELS[c.mean ? 'ReduceMean' : 'ReduceSum']!([X], { axes, keepdims: c.keepdims ? 1 : 0 })[0]!;
+    // the third run is told its nonzeros (Tensor.nonzeros, as a lowering probe is), a few zeros listed among them
+    const nonzeros = Int32Array.from(x.flatMap((v, i) => (v !== 0 || i % 3 === 0 ? [i] : [])));
+    for (let run = 0; run < 3; run++) {
+      const got = KERNELS[c.mean ? 'ReduceMean' : 'ReduceSum']!([run === 2 ? { ...X, nonzeros } : X], { axes, keepdims: c.keepdims ? 1 : 0 })[0]!;
       assert.deepEqual(got.shape, shape);
       got.data.forEach((v, i) => assert.ok(Object.is(v, want[i]), `element ${i}: ${v}, the plain sum ${want[i]}`));
     }

@@ -664,8 +664,9 @@ function reduce(f: (xs: number[]) => number): Kernel {
 
 /**
  * ReduceSum / ReduceMean: each group's elements added in ascending order from 0 (then divided by the group's size).
- * A mostly-zero input (a lowering probe) is scattered from its nonzeros: each group still adds them in ascending
- * order, and the zeros it skips leave a sum that starts at +0 unchanged: the same floats.
+ * A mostly-zero input (a lowering probe) is scattered from its nonzeros — those its `nonzeros` lists, without a scan of
+ * the input, when set: each group still adds them in ascending order, and the zeros it skips leave a sum that starts at
+ * +0 unchanged: the same floats.
  */
 function reduceSum(mean: boolean): Kernel {
   return ([x, a], at) => {
@@ -673,9 +674,12 @@ function reduceSum(mean: boolean): Kernel {
     const r: ReduceGroups | undefined = reduceGroupsOf(X.shape, a, at);
     if (!r) return [X];
     const out = tensor([...r.shape]), od = out.data;
-    if (mostlyZeros(xd)) {
+    const nz = X.nonzeros;
+    if (nz || mostlyZeros(xd)) {
       if (!r.groupOf) { const g = new Int32Array(xd.length); r.groups.forEach((grp, o) => { for (const i of grp) g[i] = o; }); r.groupOf = g; }
-      for (let i = 0; i < xd.length; i++) if (xd[i] !== 0) od[r.groupOf[i]!]! += xd[i]!;
+      const groupOf = r.groupOf;
+      if (nz) for (const i of nz) { if (xd[i] !== 0) od[groupOf[i]!]! += xd[i]!; }
+      else for (let i = 0; i < xd.length; i++) if (xd[i] !== 0) od[groupOf[i]!]! += xd[i]!;
     } else {
       r.groups.forEach((g, o) => { let s = 0; for (const i of g) s += xd[i]!; od[o] = s; });
     }

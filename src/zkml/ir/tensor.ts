@@ -4,6 +4,12 @@ import { ZkinferError } from '../../errors/base.js';
 export interface Tensor {
   shape: number[];
   data: Float64Array;
+  /**
+   * When set, the ascending indices of every element of `data` that is not ±0 (a listed element may be 0 too): a
+   * kernel may read only those. Set on a lowering probe for the call it is passed to (src/zkml/quantize/affine-probe.ts),
+   * so that a probe of a reduction over n elements costs its few nonzeros, not a scan of all n.
+   */
+  nonzeros?: Int32Array;
 }
 
 /**

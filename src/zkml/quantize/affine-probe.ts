@@ -124,6 +124,16 @@ function colour(p: ReadPattern): { colourOf: Int32Array; groups: number[][] } {
   return { colourOf, groups };
 }
 
+/**
+ * Whether one output reads half the input or more (a reduction over every element, or nearly): colours then number at
+ * least that many, so they save under half of the one-column probes, and greedy colouring costs the square of that
+ * row (a full ReduceSum over 20,000 values: 4 s of colouring). Such a map is probed column by column.
+ */
+function denseRow(p: ReadPattern): boolean {
+  for (let i = 0; i + 1 < p.ptr.length; i++) if (2 * (p.ptr[i + 1]! - p.ptr[i]!) >= p.nIn && p.nIn > 1) return true;
+  return false;
+}
+
 /** The columns of a constant-linear float map: per output, its nonzero (coefficient, source element) pairs. */
 export interface ProbedColumns { zero: Tensor; cols: Array<Array<[number, number]>>; big: number }
 
@@ -139,12 +149,16 @@ export function probeColumns(f: (t: Tensor) => Tensor, shape: number[], pattern:
   const cols: Array<Array<[number, number]>> = Array.from(zero.data, () => []);
   let big = 0;
   const e = tensor(shape);
-  if (!pattern || pattern.ptr.length - 1 !== zero.data.length || pattern.nIn !== nIn) {
+  if (!pattern || pattern.ptr.length - 1 !== zero.data.length || pattern.nIn !== nIn || denseRow(pattern)) {
+    const one = new Int32Array(1);
     for (let j = 0; j < nIn; j++) {
       if ((j & 0x3f) === 0x3f) tick();
       e.data[j] = 1;
+      one[0] = j;
+      e.nonzeros = one; // a reduction reads this one element, not all nIn (Tensor.nonzeros)
       const col = f(e);
       e.data[j] = 0;
+      delete e.nonzeros;
       for (let i = 0; i < col.data.length; i++) {
         const m = col.data[i]! - zero.data[i]!;
         if (m !== 0) { cols[i]!.push([m, j]); big = Math.max(big, Math.abs(m)); }
@@ -156,8 +170,10 @@ export function probeColumns(f: (t: Tensor) => Tensor, shape: number[], pattern:
   for (let c = 0; c < groups.length; c++) {
     tick();
     for (const j of groups[c]!) e.data[j] = 1;
+    e.nonzeros = Int32Array.from(groups[c]!).sort();
     const col = f(e);
     for (const j of groups[c]!) e.data[j] = 0;
+    delete e.nonzeros;
     for (let i = 0; i < col.data.length; i++) {
       const m = col.data[i]! - zero.data[i]!;
       if (m === 0) continue;
