@@ -4,7 +4,7 @@
 // - dist/bundle/prove.cjs, the `zkinfer prove` path only, with zod and commander inside and trimmed to what it runs;
 // - dist/bundle/cli.cjs, every other command, with zod, commander and @polkadot/* inside (≈ 800 modules otherwise
 //   resolved and loaded one by one: 300–450 ms of each command's start);
-// - dist/bundle/eth.cjs, the same program for `zkinfer eth …`, with viem and its packages inside too (in cli.cjs they
+// - dist/bundle/eth.cjs, `zkinfer eth …` only (the eth group), with viem and its packages inside too (in cli.cjs they
 //   would make every other command's start slower: a larger bundle and code cache).
 // Every other package stays in node_modules and is loaded with require (one CommonJS instance per package in the
 // process). Each module's `import.meta.url` is its compiled file's under dist/src/, so what a module finds beside
@@ -118,7 +118,7 @@ const VIEM_PACKAGES = /^(viem|ox|abitype|isows|eventemitter3|@noble\/[^/]+|@scur
 const BUNDLES: Record<BundleName, { entry: string; bundled: (pkg: string) => boolean }> = {
   prove: { entry: 'prove-entry.ts', bundled: (p) => p === 'zod' || p === 'commander' },
   cli: { entry: 'cli-entry.ts', bundled: inCli },
-  eth: { entry: 'cli-entry.ts', bundled: (p) => inCli(p) || VIEM_PACKAGES.test(p) },
+  eth: { entry: 'eth-entry.ts', bundled: (p) => inCli(p) || VIEM_PACKAGES.test(p) },
 };
 /** The bundle bin/zkinfer.js runs for a command line (its first argument): keep in step with bin/zkinfer.js. */
 export const bundleFor = (first: string | undefined): BundleName => (first === 'prove' ? 'prove' : first === 'eth' ? 'eth' : 'cli');

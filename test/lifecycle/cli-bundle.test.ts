@@ -55,7 +55,7 @@ test('bin/zkinfer.js runs every command but prove from the CLI bundle: the same 
   assert.deepEqual(cacheFiles(), [file, list], 'one cache per bundle build');
 });
 
-test('bin/zkinfer.js runs `zkinfer eth …` from the eth bundle, with viem inside: the same errors and exit codes as the compiled modules, no viem module loaded from node_modules', async (t) => {
+test('bin/zkinfer.js runs `zkinfer eth …` from the eth bundle (the eth group, viem inside): the same output, errors and exit codes as the compiled modules, no viem module loaded from node_modules', async (t) => {
   if (!bundleFresh('eth') && !(await buildBundles(['eth']))) return t.skip('esbuild is not installed');
   const deployment = join(cache, 'deployment.json');
   writeFileSync(deployment, '{}');
@@ -67,6 +67,11 @@ test('bin/zkinfer.js runs `zkinfer eth …` from the eth bundle, with viem insid
   assert.match(first.stderr, /^error: cannot reach the Ethereum node at http:\/\/127\.0\.0\.1:9/);
   assert.deepEqual([first.status, first.stdout, first.stderr], [p.status, p.stdout, p.stderr]);
   assert.ok(cacheFiles().some((f) => /^eth-[0-9a-f]{32}$/.test(f)), cacheFiles().join(' '));
+  // only the eth group is registered in it: the same help and usage errors as the whole program's
+  for (const more of [['eth', '--help'], ['eth', 'deposit', '--help'], ['eth', 'nope'], ['eth', 'points', '--dev-account', '10']]) {
+    const b = run(more), m = plain(more);
+    assert.deepEqual([b.status, b.stdout, b.stderr], [m.status, m.stdout, m.stderr], more.join(' '));
+  }
   // Node's module trace names every CommonJS file it loads: none of viem's
   const traced = run(args, { NODE_DEBUG: 'module' });
   assert.match(traced.stderr, /^code cache \S+: used$/m);
