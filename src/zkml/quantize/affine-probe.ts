@@ -130,7 +130,8 @@ function colour(p: ReadPattern): { colourOf: Int32Array; groups: number[][] } {
  * row (a full ReduceSum over 20,000 values: 4 s of colouring). Such a map is probed column by column.
  */
 function denseRow(p: ReadPattern): boolean {
-  for (let i = 0; i + 1 < p.ptr.length; i++) if (2 * (p.ptr[i + 1]! - p.ptr[i]!) >= p.nIn && p.nIn > 1) return true;
+  if (p.nIn < 2) return false;
+  for (let i = 0; i + 1 < p.ptr.length; i++) if (2 * (p.ptr[i + 1]! - p.ptr[i]!) >= p.nIn) return true;
   return false;
 }
 
@@ -170,7 +171,7 @@ export function probeColumns(f: (t: Tensor) => Tensor, shape: number[], pattern:
   for (let c = 0; c < groups.length; c++) {
     tick();
     for (const j of groups[c]!) e.data[j] = 1;
-    e.nonzeros = Int32Array.from(groups[c]!).sort();
+    e.nonzeros = Int32Array.from(groups[c]!); // ascending: colour() fills each group in element order
     const col = f(e);
     for (const j of groups[c]!) e.data[j] = 0;
     delete e.nonzeros;
