@@ -1,9 +1,10 @@
 // npm run bench:quantize — how long the lowering (quantizeGraph: import → fixed-point program) takes on layers whose
 // columns are probed (docs/zkml-compile.md, "Quantizing large layers"): a PyTorch-style Linear (Gemm, transB), the
-// same as MatMul, a pair of 3×3 Convs, a Conv → ReduceMean head, a small CNN and a ReduceSum over every element. Each
-// is also lowered with the plain kernels (every product summed on every probe, Conv's terms rebuilt per probe, Gemm's
-// weights transposed per probe, a reduction scanning its whole input per probe: what the kernels did before) swapped into the same run, the ratio printed, and both programs checked equal.
-// Options: --runs 3 (median of ours)   --models linear,matmul,conv8,rmean,cnn,rsum (default: all; conv16 is minutes plain)
+// same as MatMul, a pair of 3×3 Convs, a Conv → ReduceMean head, a small CNN, a ReduceSum over every element and a
+// GlobalAveragePool head over 64 × 64. Each is also lowered with the plain kernels (every product summed on every
+// probe, Conv's terms rebuilt per probe, Gemm's weights transposed per probe, a reduction scanning its whole input per
+// probe: what the kernels did before) swapped into the same run, the ratio printed, and both programs checked equal.
+// Options: --runs 3 (median of ours)   --models linear,matmul,conv8,rmean,cnn,rsum,gap64 (default: all; conv16 is minutes plain)
 //          --no-baseline (ours only)
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -79,6 +80,7 @@ const MODELS: Record<string, { what: string; bytes: () => Uint8Array }> = {
   rmean: { what: 'Conv 1→16 (3×3, 32×32) → ReduceMean(2,3) → Gemm', bytes: () => convs(16, 32, 'mean', false) },
   cnn: { what: 'CNN 3×32×32: 2 Conv + MaxPool, Linear 2048→64→10', bytes: cnn },
   rsum: { what: 'Relu → ReduceSum over all 40 × 500 values', bytes: () => fullSum(40, 500) },
+  gap64: { what: 'Conv 1→16 (3×3, 64×64) → Relu → GAP → Gemm', bytes: () => convs(16, 64, 'gap', false) },
 };
 
 // The plain kernels: each output's products summed in order on every call (the same floats).
@@ -119,7 +121,7 @@ function lower(bytes: Uint8Array): { ms: number; fp: string; gadgets: number } {
   return { ms, fp, gadgets: low.program.gadgets.length };
 }
 
-const names = arg('models', 'linear,matmul,conv8,rmean,cnn,rsum').split(',');
+const names = arg('models', 'linear,matmul,conv8,rmean,cnn,rsum,gap64').split(',');
 console.log('| model | gadgets | ours (median) | plain kernels | ratio |\n|---|---|---|---|---|');
 for (const name of names) {
   const model = MODELS[name];

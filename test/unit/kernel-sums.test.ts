@@ -90,6 +90,26 @@ test('ReduceSum / ReduceMean = each group summed in order from 0 (then / its siz
   }), { seed: 13, numRuns: 400 });
 });
 
+test('GlobalAveragePool = each plane summed in order from 0, then / its size, bit for bit, told its nonzeros or not', () => {
+  const cases = fc.record({ shape: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })), special: fc.boolean(), sparse: fc.boolean() })
+    .chain((c) => fc.record({
+      c: fc.constant(c),
+      x: fc.array(c.sparse ? fc.oneof({ arbitrary: fc.constantFrom(0, -0), weight: 4 }, { arbitrary: value(c.special), weight: 1 }) : value(c.special),
+        { minLength: c.shape.reduce((p, d) => p * d, 1), maxLength: c.shape.reduce((p, d) => p * d, 1) }),
+    }));
+  fc.assert(fc.property(cases, ({ c, x }) => {
+    const X: Tensor = { shape: [...c.shape], data: Float64Array.from(x) };
+    const hw = c.shape[2] * c.shape[3];
+    const want = Array.from({ length: c.shape[0] * c.shape[1] }, (_, i) => { let s = 0; for (let j = 0; j < hw; j++) s += X.data[i * hw + j]!; return s / hw; });
+    const nonzeros = Int32Array.from(x.flatMap((v, i) => (v !== 0 || i % 3 === 0 ? [i] : [])));
+    for (const input of [X, { ...X, nonzeros }]) {
+      const got = KERNELS['GlobalAveragePool']!([input], {})[0]!;
+      assert.deepEqual(got.shape, [c.shape[0], c.shape[1], 1, 1]);
+      got.data.forEach((v, i) => assert.ok(Object.is(v, want[i]), `element ${i}: ${v}, the plain sum ${want[i]}`));
+    }
+  }), { seed: 17, numRuns: 400 });
+});
+
 test('ReduceMax, ReduceMin, Softmax and MaxPool over 300,000 elements: the fold of Math.max / Math.min (a spread call overflowed the stack)', () => {
   const n = 300_000;
   const data = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));

@@ -452,16 +452,26 @@ function pool(kind: 'max' | 'avg'): Kernel {
   };
 }
 
+/**
+ * GlobalAveragePool: each (n, c) plane summed in order from 0, then divided by its size. An input told its nonzeros (a
+ * lowering probe, Tensor.nonzeros) is scattered from those: each plane still adds them in ascending order, and the
+ * zeros it skips leave a sum that starts at +0 unchanged: the same floats.
+ */
 function globalAvgPool([x]: Array<Tensor | undefined>): Tensor[] {
-  const X = need(x, 'X');
+  const X = need(x, 'X'), xd = X.data;
   const [N, C] = X.shape as [number, number];
   const hw = sizeOf(X.shape.slice(2));
-  const out = tensor([N, C, ...X.shape.slice(2).map(() => 1)]);
-  for (let i = 0; i < N * C; i++) {
-    let s = 0;
-    for (let j = 0; j < hw; j++) s += X.data[i * hw + j]!;
-    out.data[i] = s / hw;
+  const out = tensor([N, C, ...X.shape.slice(2).map(() => 1)]), od = out.data;
+  if (X.nonzeros) {
+    for (const k of X.nonzeros) if (xd[k] !== 0) od[Math.floor(k / hw)]! += xd[k]!;
+  } else {
+    for (let i = 0; i < N * C; i++) {
+      let s = 0;
+      for (let j = 0; j < hw; j++) s += xd[i * hw + j]!;
+      od[i] = s;
+    }
   }
+  for (let i = 0; i < N * C; i++) od[i] = od[i]! / hw;
   return [out];
 }
 

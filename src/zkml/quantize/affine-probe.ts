@@ -101,6 +101,7 @@ function colour(p: ReadPattern): { colourOf: Int32Array; groups: number[][] } {
   // element → distinct rows reading it
   const cnt = new Int32Array(p.nIn + 1);
   for (const r of rows) for (let q = p.ptr[r]!; q < p.ptr[r + 1]!; q++) cnt[p.idx[q]! + 1]!++;
+  if (cnt.every((k) => k <= 1)) return disjointColours(p, rows);
   for (let j = 0; j < p.nIn; j++) cnt[j + 1]! += cnt[j]!;
   const readers = new Int32Array(cnt[p.nIn]!), fillAt = cnt.slice(0, p.nIn);
   for (const r of rows) for (let q = p.ptr[r]!; q < p.ptr[r + 1]!; q++) readers[fillAt[p.idx[q]!]!++] = r;
@@ -121,6 +122,24 @@ function colour(p: ReadPattern): { colourOf: Int32Array; groups: number[][] } {
     colourOf[j] = c;
     groups[c]!.push(j);
   }
+  return { colourOf, groups };
+}
+
+/**
+ * The greedy colouring of rows that share no element (a reduction over some axes, a GlobalAveragePool, pools whose
+ * windows do not overlap), made without it: each element's colour is its rank in its row (greedy, visiting elements in
+ * order, gives it the first colour its row's earlier elements left), an element no row reads colour 0. Linear in the
+ * pattern, where the greedy walk costs each row's length per element (a GlobalAveragePool over 64 × 64: 4,096 per
+ * element).
+ */
+function disjointColours(p: ReadPattern, rows: number[]): { colourOf: Int32Array; groups: number[][] } {
+  const colourOf = new Int32Array(p.nIn);
+  for (const r of rows) {
+    const els = Int32Array.from(p.idx.subarray(p.ptr[r]!, p.ptr[r + 1]!)).sort();
+    els.forEach((j, k) => { colourOf[j] = k; });
+  }
+  const groups: number[][] = [];
+  for (let j = 0; j < p.nIn; j++) (groups[colourOf[j]!] ??= []).push(j);
   return { colourOf, groups };
 }
 
@@ -168,6 +187,15 @@ export function probeColumns(f: (t: Tensor) => Tensor, shape: number[], pattern:
     return { zero, cols, big };
   }
   const { colourOf, groups } = colour(pattern);
+  // each row's elements ordered by colour, so that a probe finds an output's element of its colour by bisection
+  // instead of a scan of the row (a GlobalAveragePool's rows hold H·W elements, one probe per colour)
+  const { ptr } = pattern, byColour = Int32Array.from(pattern.idx);
+  for (let i = 0; i + 1 < ptr.length; i++) if (ptr[i + 1]! - ptr[i]! > 1) byColour.subarray(ptr[i]!, ptr[i + 1]!).sort((a, b) => colourOf[a]! - colourOf[b]!);
+  const ownerOf = (i: number, c: number): number => {
+    let lo = ptr[i]!, hi = ptr[i + 1]!;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (colourOf[byColour[mid]!]! < c) lo = mid + 1; else hi = mid; }
+    return lo < ptr[i + 1]! && colourOf[byColour[lo]!] === c ? byColour[lo]! : -1;
+  };
   for (let c = 0; c < groups.length; c++) {
     tick();
     for (const j of groups[c]!) e.data[j] = 1;
@@ -178,8 +206,7 @@ export function probeColumns(f: (t: Tensor) => Tensor, shape: number[], pattern:
     for (let i = 0; i < col.data.length; i++) {
       const m = col.data[i]! - zero.data[i]!;
       if (m === 0) continue;
-      let owner = -1;
-      for (let q = pattern.ptr[i]!; q < pattern.ptr[i + 1]!; q++) if (colourOf[pattern.idx[q]!] === c) { owner = pattern.idx[q]!; break; }
+      const owner = ownerOf(i, c);
       // a read the pattern does not list: probe column by column instead (never guess)
       if (owner < 0) return probeColumns(f, shape, undefined, tick);
       cols[i]!.push([m, owner]);
