@@ -1,7 +1,8 @@
 /**
- * Keeping GET /v1/network's history between polls (docs/api.md, "Dashboard"): a full answer once, then only the
- * points after the second-newest one held (the first answer may be thinned, `points`: newer points then come in full). The API replaces its newest point while nothing changes (same block and
- * counts), never an older one, so that point is asked for again and everything older is kept.
+ * Keeping GET /v1/network's history between polls (docs/api.md, "Dashboard"): a full answer once (or one thinned with
+ * `points`: the points after it then come in full), then only the points after the second-newest one held. The API
+ * replaces its newest point while nothing changes (same block and counts), never an older one, so that point is asked
+ * for again and everything older is kept.
  */
 import { NETWORK_POINTS_MAX, type NetworkViewWire } from '../api/wire.js';
 

@@ -24,7 +24,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
   // each point's bytes, made when it was sampled, written as they are — any `?since=` costs no serialization, and no
   // answer allocates its 9 MB again (a fresh 9 MB costs ≈ 30 ms of page faults on the 2-core test VM). `?points=N`
   // sends at most N of them, evenly spaced (the dashboard's first load: its charts are 420 px wide).
-  let cached: { version: number; head: Buffer; body: Buffer } | undefined;
+  let cached: { version: number; head: Buffer; body?: Buffer } | undefined;
   app.get('/v1/network', async (req, reply) => {
     if (!ctx.history) throw new UnavailableError('this API has no view of the network', { hint: 'start the API from a validator (zkinfer validator --api-port)' });
     const { since, points } = parseOrBadRequest(NetworkQuerySchema, req.query, 'query');
@@ -53,10 +53,13 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ApiContext): voi
       };
       // the answer without its history, open for it (history is the last key)
       const head = Buffer.from(`${JSON.stringify(view).slice(0, -1)},"history":`);
-      cached = { version: history.version, head, body: Buffer.concat([head, ...history.jsonSince(-Infinity), END]) };
+      cached = { version: history.version, head };
     }
     reply.type('application/json; charset=utf-8');
-    return reply.send(since === undefined && points === undefined ? cached.body : chunksBody([cached.head, ...history.jsonSince(since ?? -Infinity, points), END]));
+    if (since !== undefined || points !== undefined) return reply.send(chunksBody([cached.head, ...history.jsonSince(since ?? -Infinity, points), END]));
+    // the whole answer, joined once per sample for the readers that ask for it (the dashboard asks with ?points=)
+    cached.body ??= Buffer.concat([cached.head, ...history.jsonSince(-Infinity), END]);
+    return reply.send(cached.body);
   });
 
   app.get('/v1/custom-queries', async () => ({ custom_queries: ctx.customQueries.describe() }));
