@@ -11,11 +11,12 @@
  * is not used: a pass holds for the compiler and ptau that made it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { VERSION } from '../version.js';
 import type { CircuitMetadata } from '../zkml/format/metadata.js';
+import { replaceFile } from './replace-file.js';
 
 /** The passes' file in a validator's competitions folder (beside its leaderboards). */
 export const AUDIT_PASSES_FILE = 'audit-passes.json';
@@ -68,10 +69,7 @@ export class AuditVerdicts {
   recordPass(circuitId: string, metadata: CircuitMetadata): void {
     this.passes.add(passKey(circuitId, metadata));
     while (this.passes.size > MAX_SAVED_PASSES) this.passes.delete(this.passes.values().next().value!);
-    if (!this.o.file) return;
-    mkdirSync(dirname(this.o.file), { recursive: true });
-    writeFileSync(`${this.o.file}.tmp`, `${JSON.stringify({ context: this.o.context, passes: [...this.passes] })}\n`);
-    renameSync(`${this.o.file}.tmp`, this.o.file);
+    if (this.o.file) replaceFile(this.o.file, `${JSON.stringify({ context: this.o.context, passes: [...this.passes] })}\n`);
   }
 
   recordProblem(circuitId: string, hotkey: string, problem: string): void {

@@ -2,10 +2,11 @@
  * The latest leaderboard of each competition a validator runs (docs/competitions.md), kept in memory and, with
  * a folder, as `<dir>/<task>.json` so a restarted validator serves its last ranking at once.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LeaderboardSchema, type Leaderboard } from './leaderboard.js';
+import { replaceFile } from './replace-file.js';
 import type { CompetitionTask } from './task.js';
 import { competitionWindow, type WindowOverride } from './window.js';
 
@@ -47,11 +48,7 @@ export class CompetitionBoards {
   /** Record a new evaluation (atomically replacing the saved one). */
   record(board: Leaderboard): void {
     this.boards.set(board.task, board);
-    if (!this.dir) return;
-    mkdirSync(this.dir, { recursive: true });
-    const file = join(this.dir, `${board.task}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(board, null, 2) + '\n');
-    renameSync(`${file}.tmp`, file);
+    if (this.dir) replaceFile(join(this.dir, `${board.task}.json`), JSON.stringify(board, null, 2) + '\n');
   }
 
   task(name: string): CompetitionTask | undefined {
