@@ -5,10 +5,11 @@
  *   zkinfer circuits do) → public signals [y, x0, x1, recipient] (outputs first, as Circom orders them).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as snarkjs from 'snarkjs';
+import { cacheDir } from '../../fixtures/cache-dir.js';
 import { circuitIdOfVk } from '../../../src/zkml/artifacts/canonical.js';
 import { packageDir } from '../../../src/eth/project.js';
 import type { AttestProof } from '../../../src/eth/attest.js';
@@ -41,10 +42,8 @@ export interface TinyCircuit {
 export async function tinyCircuit(): Promise<TinyCircuit> {
   const base = join(packageDir(), '.cache', 'eth-test', 'tiny-recipient');
   const vkPath = join(base, 'vk.json');
-  if (!existsSync(vkPath)) {
-    const tmp = `${base}.${process.pid}.tmp`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
+  // built into a private folder renamed into place: `base` only ever holds a complete, consistent set of keys
+  await cacheDir(base, (d) => existsSync(join(d, 'vk.json')), async (tmp) => {
     writeFileSync(join(tmp, 'tiny.circom'), TINY_CIRCOM);
     const require = createRequire(import.meta.url);
     const circom = join(dirname(require.resolve('circom2/package.json')), 'cli.js');
@@ -61,15 +60,9 @@ export async function tinyCircuit(): Promise<TinyCircuit> {
     const vk = await snarkjs.zKey.exportVerificationKey(join(tmp, 'circuit.zkey'));
     await curve.terminate();
     renameSync(join(tmp, 'tiny_js', 'tiny.wasm'), join(tmp, 'witness.wasm'));
-    writeFileSync(join(tmp, 'vk.json'), JSON.stringify(vk));
     for (const f of ['pot0.ptau', 'pot1.ptau', 'pot.ptau', 'z0.zkey']) rmSync(join(tmp, f));
-    mkdirSync(dirname(base), { recursive: true });
-    try {
-      renameSync(tmp, base); // atomic: `base` only ever holds a complete, consistent set of keys
-    } catch {
-      rmSync(tmp, { recursive: true, force: true }); // another test process won the race: use its keys
-    }
-  }
+    writeFileSync(join(tmp, 'vk.json'), JSON.stringify(vk)); // last: what marks the set complete
+  });
   const vk = JSON.parse(readFileSync(vkPath, 'utf8')) as Record<string, unknown>;
   return {
     dir: base,
