@@ -2,6 +2,8 @@
 // in the same run: `node -e 0` vs `zkinfer --version` / `--help` (median wall time of --runs each), and a
 // whole-process `zkinfer prove` of a circuit vs the same prove() in a warm process: the CLI's own path (one
 // InThreadProver, kept warm across runs) on the same files, each run loading (hash-checking) the artifacts as the CLI does.
+// The whole-process `zkinfer prove` is the native one-shot program where it proves (native/src/cli_prove.cpp, round
+// 21; the bench says when it fell back to Node and why), beside the same command in Node (ZKINFER_NATIVE_CLI=0).
 // `zkinfer` runs as a user's shell runs it: bin/zkinfer.js executed, so through its sh launcher (POSIX only). Also
 // two other commands from the CLI bundle against the compiled modules.
 // Options: --runs 7   --circuit staking-lstm (a compiled circuit name or folder; zoo models are compiled
@@ -127,26 +129,34 @@ try {
   // `zkinfer prove` runs the one-file bundle when `npm run build` made it after the last tsc (bin/zkinfer.js); the
   // same command with ZKINFER_NO_BUNDLE=1 runs the compiled modules, measured in the same runs
   const bundled = bundleFresh('prove');
-  if (!bundled) process.stderr.write('note: no prove bundle newer than dist/ (run `npm run build`): both whole-process rows run the compiled modules\n');
-  const inProcess: number[] = [], whole: number[] = [], unbundled: number[] = [], viaNode: number[] = [];
-  const ratios: number[] = [], ratiosUnbundled: number[] = [], ratiosViaNode: number[] = [];
+  if (!bundled) process.stderr.write('note: no prove bundle newer than dist/ (run `npm run build`): the Node rows run the compiled modules\n');
+  // the first `zkinfer prove` of a circuit runs in Node and writes the native program's plan (src/zkml/prove/native/plan.ts)
+  await timeChild(BIN, args, 1);
+  const NODE_PATH = { ZKINFER_NATIVE_CLI: '0' };
+  const traced = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, ZKINFER_NATIVE_CLI_TRACE: '1' } });
+  const how = /zkinfer: native prove: (.*)/.exec(traced.stderr)?.[1] ?? 'the launcher started Node (no native program built)';
+  const native = how === 'proved without Node';
+  const inProcess: number[] = [], whole: number[] = [], inNode: number[] = [], unbundled: number[] = [], viaNode: number[] = [];
+  const ratios: number[] = [], ratiosInNode: number[] = [], ratiosUnbundled: number[] = [], ratiosViaNode: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const f = await prove(dir, input, { pool });
     inProcess.push(performance.now() - t0);
     backend = f.prover ?? prover;
     whole.push(await timeChild(BIN, args, 1));
-    unbundled.push(await timeChild(BIN, args, 1, { ZKINFER_NO_BUNDLE: '1' }));
+    inNode.push(await timeChild(BIN, args, 1, NODE_PATH));
+    unbundled.push(await timeChild(BIN, args, 1, { ...NODE_PATH, ZKINFER_NO_BUNDLE: '1' }));
     ratios.push(whole[i]! / inProcess[i]!);
+    ratiosInNode.push(inNode[i]! / inProcess[i]!);
     ratiosUnbundled.push(unbundled[i]! / inProcess[i]!);
     if (extraCa !== undefined) {
-      viaNode.push(await timeChild(NODE, [BIN, ...args], 1));
+      viaNode.push(await timeChild(NODE, [BIN, ...args], 1, NODE_PATH));
       ratiosViaNode.push(viaNode[i]! / inProcess[i]!);
     }
   }
   await pool.close();
   await releaseSnarkjsCurve();
-  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)${extraCa !== undefined ? ` | \`node bin/zkinfer.js prove\` (no launcher: Node reads ${EXTRA_CA}) ${median(viaNode).toFixed(0)} ms (${median(ratiosViaNode).toFixed(2)}×)` : ''}`);
+  console.log(`prove ${circuit} (${backend}, median of ${runs}, interleaved): in-process ${median(inProcess).toFixed(0)} ms | whole-process \`zkinfer prove\` ${median(whole).toFixed(0)} ms (${median(ratios).toFixed(2)}×, median of per-run ratios; ${native ? 'the native program' : `in Node: ${how}`}) | in Node (ZKINFER_NATIVE_CLI=0) ${median(inNode).toFixed(0)} ms (${median(ratiosInNode).toFixed(2)}×${bundled ? ', bundle' : ''}) | unbundled (ZKINFER_NO_BUNDLE=1) ${median(unbundled).toFixed(0)} ms (${median(ratiosUnbundled).toFixed(2)}×)${extraCa !== undefined ? ` | \`node bin/zkinfer.js prove\` (no launcher: Node reads ${EXTRA_CA}) ${median(viaNode).toFixed(0)} ms (${median(ratiosViaNode).toFixed(2)}×)` : ''}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
   timer.stdin.end(); // the helper exits when its input ends

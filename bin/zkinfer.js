@@ -5,6 +5,9 @@
 # NODE_EXTRA_CA_CERTS at every start, before any script runs (~40 ms on a machine whose environment names the system
 # bundle). The commands below never open a TLS connection, so their Node starts without the variable; the program
 # puts it back into process.env at once, so that child processes inherit it (docs/network.md "CLI start-up").
+# `zkinfer prove` runs the native one-shot prover (native/src/cli_prove.cpp, built by `npm ci` beside the addon) when
+# it is built: it proves without starting Node where it can, and otherwise execs Node on the same arguments itself
+# (docs/network.md "CLI start-up", round 21; ZKINFER_NATIVE_CLI=0: always Node).
 # Every other command starts as `node bin/zkinfer.js` would. `node bin/zkinfer.js …` skips the launcher.
 case "$1" in
   prove|verify|--version|-V|--help|-h|help|'')
@@ -12,6 +15,15 @@ case "$1" in
       ZKINFER_DEFERRED_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
       export ZKINFER_DEFERRED_EXTRA_CA_CERTS
       unset NODE_EXTRA_CA_CERTS
+    fi
+    if [ "$1" = prove ] && [ "${ZKINFER_NATIVE_CLI-}" != 0 ]; then
+      self=$0 # this file, through the links npm makes to it (node_modules/.bin/zkinfer)
+      while [ -L "$self" ]; do
+        link=$(readlink "$self")
+        case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac
+      done
+      native=${self%/*}/../native/build/Release/zkinfer-prove
+      if [ -x "$native" ]; then exec "$native" "$0" "$@"; fi
     fi ;;
 esac
 exec node "$0" "$@"

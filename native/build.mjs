@@ -4,6 +4,9 @@
 //   node native/build.mjs             build (skipped when the addon is newer than every source); exit 1 on failure
 //   node native/build.mjs --optional  same, but a failure only prints a notice (used by `npm install`)
 //   node native/build.mjs --force     rebuild even when up to date
+// Beside the addon it links the native one-shot `zkinfer prove` (src/cli_prove.cpp; docs/network.md "CLI start-up",
+// round 21) from the addon's prover objects and its own sources; that one is optional in every mode: without it
+// `zkinfer prove` runs in Node.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +16,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const optional = process.argv.includes('--optional');
 const force = process.argv.includes('--force');
 const output = join(here, 'build', 'Release', 'zkinfer_prover.node');
+const program = join(here, 'build', 'Release', 'zkinfer-prove');
+/** The program's own sources, and the prover's that it shares with the addon (their objects from the addon's build). */
+const PROGRAM_SOURCES = ['cli_prove', 'js_number', 'input_json', 'prove_plan'];
+const SHARED_SOURCES = ['field', 'curve', 'fft', 'msm', 'zkey', 'keycache', 'groth16', 'witness', 'sha256'];
 
 function fail(msg) {
   if (optional) {
@@ -24,8 +31,8 @@ function fail(msg) {
 }
 
 function upToDate() {
-  if (!existsSync(output)) return false;
-  const built = statSync(output).mtimeMs;
+  if (!existsSync(output) || !existsSync(program)) return false;
+  const built = Math.min(statSync(output).mtimeMs, statSync(program).mtimeMs);
   const sources = [join(here, 'binding.gyp'), ...readdirSync(join(here, 'src')).map((f) => join(here, 'src', f))];
   return sources.every((f) => statSync(f).mtimeMs <= built);
 }
@@ -50,3 +57,15 @@ const args = [candidates[0], 'rebuild', `--nodedir=${prefix}`, '--jobs=max', '--
 const res = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, npm_config_nodedir: prefix } });
 if (res.status !== 0 || !existsSync(output)) fail(`node-gyp exited with ${res.status ?? res.signal}`);
 console.log(`zkinfer: native prover built: ${output}`);
+
+const objects = join(here, 'build', 'Release', 'obj.target', 'zkinfer_prover', 'src');
+const shared = SHARED_SOURCES.map((n) => join(objects, `${n}.o`));
+const link = spawnSync(process.env.CXX ?? 'c++', [
+  '-O3', '-std=c++17', '-pthread', '-Wall', `-I${join(here, 'src')}`, `-I${join(prefix, 'include', 'node')}`,
+  ...PROGRAM_SOURCES.map((n) => join(here, 'src', `${n}.cpp`)),
+  ...(shared.every((f) => existsSync(f)) ? shared : SHARED_SOURCES.map((n) => join(here, 'src', `${n}.cpp`))),
+  '-l:libcrypto.so.3', // the system's OpenSSL 3 (the addon uses the copy inside Node; same API, Node's headers)
+  '-o', program,
+], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (link.status === 0) console.log(`zkinfer: native \`zkinfer prove\` built: ${program}`);
+else console.warn(`zkinfer: the native \`zkinfer prove\` was not built (the compiler exited with ${link.status ?? link.signal}); \`zkinfer prove\` runs in Node`);

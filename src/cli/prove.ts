@@ -35,19 +35,23 @@ export function registerProve(program: Command, opts: { oneShot?: boolean } = {}
       const recipient = parseRecipient(o.recipient);
       checkOutputFile(o.out, 'proof.json');
       const input = await readJsonArg(o.input, 'input file');
-      const { InThreadProver, prove, releaseSnarkjsCurve } = await import('../zkml/prove/index.js');
+      const [{ InThreadProver, prove, releaseSnarkjsCurve }, { readMetadataFile }] = await Promise.all([import('../zkml/prove/index.js'), import('../zkml/artifacts/index.js')]);
+      const circuit = resolveCircuitDir(dir);
+      const { metadata, bytes } = readMetadataFile(circuit);
       // one proof: prove in this thread rather than start a worker that loads everything again, with the key loaded for
       // a single proof (ONE_SHOT_KEY_OPTIONS says how; docs/native-prover.md "Page faults of a fresh process", "Memory")
       const pool = new InThreadProver(o.prover as ProverKind, undefined, ONE_SHOT_KEY_OPTIONS);
       try {
         const t0 = nowMs();
-        const { timings, ...file } = await prove(resolveCircuitDir(dir), input, { pool, recipient });
+        const { timings, ...file } = await prove(circuit, input, { pool, recipient, metadata });
         writeOutputFile(o.out, JSON.stringify(file, null, 1) + '\n', 'proof.json');
         // written synchronously to fd 1 (sync-output.ts): a one-shot process then never builds process.stdout
         if (file.security === 'INSECURE-DEV') printLine('INSECURE-DEV: proof made with development keys (known-secret powers of tau) — not a real guarantee');
         printLine(`proof written to ${o.out}  circuit ${file.circuit_id}  (${file.security})`);
         printLine(`outputs ${JSON.stringify(file.outputs)}`);
         printLine(`prover ${file.prover}  witness ${timings.witnessMs.toFixed(1)} ms  prove ${timings.proveMs.toFixed(1)} ms  total ${(nowMs() - t0).toFixed(0)} ms`);
+        // the next `zkinfer prove` of this circuit can run without Node (plan.ts, native/src/cli_prove.cpp)
+        if (file.prover === 'native') (await import('../zkml/prove/native/plan.js')).writeProvePlan(bytes, metadata);
       } finally {
         if (!opts.oneShot) await pool.close();
         await releaseSnarkjsCurve();

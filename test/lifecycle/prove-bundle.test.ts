@@ -55,7 +55,8 @@ test('bin/zkinfer.js, run as a program (its sh launcher), runs the bundle with a
   if (!(await buildBundles(['prove']))) return t.skip('esbuild is not installed');
   const cache = join(work, 'user-cache');
   const run = (out: string) => spawnSync(join(repoRoot, 'bin', 'zkinfer.js'), ['prove', dir, '--input', join(work, 'in.json'), '--out', join(work, out)], {
-    cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ZKINFER_CACHE_DIR: cache, ZKINFER_CODE_CACHE_DEBUG: '1' },
+    // Node's path of `zkinfer prove` (not the native program, test/zkml/native-prove-cli.test.ts)
+    cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ZKINFER_CACHE_DIR: cache, ZKINFER_CODE_CACHE_DEBUG: '1', ZKINFER_NATIVE_CLI: '0' },
   });
   const states: string[] = [];
   for (const [i, out] of ['a.json', 'b.json', 'c.json'].entries()) {

@@ -151,10 +151,18 @@ export interface LoadedArtifacts {
 
 /** Read and parse metadata.json of an artifacts directory (no file checks). */
 export async function readMetadata(dir: string): Promise<CircuitMetadata> {
+  return readMetadataFile(dir).metadata;
+}
+
+/**
+ * metadata.json of an artifacts directory, parsed (no file checks), with the bytes it was parsed from (the native
+ * one-shot prove's plan is named by their sha256, src/zkml/prove/native/plan.ts).
+ */
+export function readMetadataFile(dir: string): { metadata: CircuitMetadata; bytes: Buffer } {
   const path = artifactPaths(dir).metadata;
-  let raw: string;
+  let bytes: Buffer;
   try {
-    raw = readFileSync(path, 'utf8'); // this and vk.json: small, read synchronously (docs/network.md "CLI start-up", round 10)
+    bytes = readFileSync(path); // this and vk.json: small, read synchronously (docs/network.md "CLI start-up", round 10)
   } catch (cause) {
     throw new ArtifactsError('ARTIFACTS_MISSING', `no ${ARTIFACT_FILES.metadata} in ${dir}`, {
       hint: 'pass the directory written by `zkinfer compile`', cause,
@@ -162,7 +170,7 @@ export async function readMetadata(dir: string): Promise<CircuitMetadata> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
     throw new ArtifactsError('ARTIFACTS_INVALID', `${path} is not valid JSON`, { hint: 're-run `zkinfer compile`', cause });
   }
@@ -172,7 +180,7 @@ export async function readMetadata(dir: string): Promise<CircuitMetadata> {
       hint: 're-run `zkinfer compile` with this zkinfer version',
     });
   }
-  return parsed.data;
+  return { metadata: parsed.data, bytes };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { artifactPaths, loadArtifacts, readMetadata, witnessKind, type LoadedArtifacts } from '../artifacts/index.js';
+import { artifactPaths, loadArtifacts, readMetadata, witnessKind, type CircuitMetadata, type LoadedArtifacts } from '../artifacts/index.js';
 import { parseInputData, quantizeInputs } from '../witness/inputs.js';
 import { bindInputs, decodeOutputs } from '../format/layout.js';
 import { ProveError } from './errors.js';
@@ -21,6 +21,8 @@ export interface ProveOptions {
   prover?: ProverKind;
   /** Where to prove: a worker pool, or an InThreadProver (default: a shared per-backend pool of one worker, see closeDefaultPools). */
   pool?: ProveRunner;
+  /** metadata.json as the caller read it (readMetadataFile), checked against the files like a fresh read. */
+  metadata?: CircuitMetadata;
   /** Already loaded (hash-checked) artifacts, to skip re-hashing the files on every proof. */
   artifacts?: LoadedArtifacts;
   /** The circuit's `recipient` public input (default 0; an Ethereum address for attestations, docs/eth.md). */
@@ -50,7 +52,7 @@ export async function closeDefaultPools(): Promise<void> {
  * metadata, compute the witness and a Groth16 proof in a worker thread, and return the proof file.
  */
 export async function prove(dir: string, inputData: unknown, opts: ProveOptions = {}): Promise<ProofFile & { timings: ProveTimings }> {
-  const md = opts.artifacts?.metadata ?? (await readMetadata(dir));
+  const md = opts.artifacts?.metadata ?? opts.metadata ?? (await readMetadata(dir));
   const q = quantizeInputs(md, parseInputData(inputData), opts.recipient ?? 0n);
   // the files' hashes are checked while the runner computes the witness; it proves only once the check passed
   const checked = opts.artifacts ? Promise.resolve(opts.artifacts) : loadArtifacts(dir, { metadata: md });
