@@ -257,6 +257,23 @@ int run(char** argv) {
   // src/out-path.ts checkOutputFile: not a directory; a new file's folder exists
   if (isDir(a.out) || (!exists(a.out) && !isDir(parentOf(a.out)))) fallback("--out " + a.out);
 
+  // the input, before anything is loaded: a refused one goes to Node at once
+  if (!readFile(a.input, inputText)) fallback("input file unreadable");
+  std::vector<std::vector<double>> data;
+  if (!zk::parseInputData(inputText, data)) fallback("input file not read natively");
+  if (data.size() != plan.inputs.size()) fallback("input count");
+  // quantized and range-checked (src/zkml/quantize/input-range.ts checkInputRange): |q| < 2^rangeBits
+  std::vector<int64_t> q;
+  for (size_t t = 0; t < data.size(); t++) {
+    const zk::PlanInput& spec = plan.inputs[t];
+    if (data[t].size() != spec.size || spec.rangeBits > 62) fallback("input shape or range");
+    for (double v : data[t]) {
+      int64_t x;
+      if (!toFixed(v, spec.scaleBits, x) || x >= (int64_t(1) << spec.rangeBits) || -x >= (int64_t(1) << spec.rangeBits)) fallback("input out of range");
+      q.push_back(x);
+    }
+  }
+
   // the files are hashed (one thread) and the key loaded (another) while the witness is computed here
   const std::string paths[4] = {join(dir, "circuit.r1cs"), join(dir, "witness.json"), join(dir, "circuit.zkey"), join(dir, "vk.json")};
   const std::string expected[4] = {plan.r1cs, plan.program, plan.zkey, plan.vk};
@@ -287,22 +304,6 @@ int run(char** argv) {
       keyError = e.what();
     }
   });
-
-  if (!readFile(a.input, inputText)) fallback("input file unreadable");
-  std::vector<std::vector<double>> data;
-  if (!zk::parseInputData(inputText, data)) fallback("input file not read natively");
-  if (data.size() != plan.inputs.size()) fallback("input count");
-  // quantized and range-checked (src/zkml/quantize/input-range.ts checkInputRange): |q| < 2^rangeBits
-  std::vector<int64_t> q;
-  for (size_t t = 0; t < data.size(); t++) {
-    const zk::PlanInput& spec = plan.inputs[t];
-    if (data[t].size() != spec.size || spec.rangeBits > 62) fallback("input shape or range");
-    for (double v : data[t]) {
-      int64_t x;
-      if (!toFixed(v, spec.scaleBits, x) || x >= (int64_t(1) << spec.rangeBits) || -x >= (int64_t(1) << spec.rangeBits)) fallback("input out of range");
-      q.push_back(x);
-    }
-  }
 
   // the witness tape (src/zkml/witness/tape-cache.ts): <cache>/witness-tape/<program sha256>.v1, checked as readTapeHeader does
   const auto tw = Clock::now();
