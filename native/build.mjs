@@ -8,7 +8,7 @@
 // round 21) from the addon's prover objects and its own sources; that one is optional in every mode: without it
 // `zkinfer prove` runs in Node.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,9 +17,8 @@ const optional = process.argv.includes('--optional');
 const force = process.argv.includes('--force');
 const output = join(here, 'build', 'Release', 'zkinfer_prover.node');
 const program = join(here, 'build', 'Release', 'zkinfer-prove');
-/** The program's own sources, and the prover's that it shares with the addon (their objects from the addon's build). */
+/** The program's own sources; it shares the addon's others (all of binding.gyp's but addon.cpp), linked from their objects. */
 const PROGRAM_SOURCES = ['cli_prove', 'js_number', 'input_json', 'prove_plan'];
-const SHARED_SOURCES = ['field', 'curve', 'fft', 'msm', 'zkey', 'keycache', 'groth16', 'witness', 'sha256'];
 
 function fail(msg) {
   if (optional) {
@@ -58,12 +57,12 @@ const res = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'in
 if (res.status !== 0 || !existsSync(output)) fail(`node-gyp exited with ${res.status ?? res.signal}`);
 console.log(`zkinfer: native prover built: ${output}`);
 
-const objects = join(here, 'build', 'Release', 'obj.target', 'zkinfer_prover', 'src');
-const shared = SHARED_SOURCES.map((n) => join(objects, `${n}.o`));
+const objects = join(here, 'build', 'Release', 'obj.target', 'zkinfer_prover');
+const shared = JSON.parse(readFileSync(join(here, 'binding.gyp'), 'utf8')).targets[0].sources
+  .filter((f) => f !== 'src/addon.cpp').map((f) => join(objects, f.replace(/\.cpp$/, '.o')));
 const link = spawnSync(process.env.CXX ?? 'c++', [
   '-O3', '-std=c++17', '-pthread', '-Wall', `-I${join(here, 'src')}`, `-I${join(prefix, 'include', 'node')}`,
-  ...PROGRAM_SOURCES.map((n) => join(here, 'src', `${n}.cpp`)),
-  ...(shared.every((f) => existsSync(f)) ? shared : SHARED_SOURCES.map((n) => join(here, 'src', `${n}.cpp`))),
+  ...PROGRAM_SOURCES.map((n) => join(here, 'src', `${n}.cpp`)), ...shared,
   '-l:libcrypto.so.3', // the system's OpenSSL 3 (the addon uses the copy inside Node; same API, Node's headers)
   '-o', program,
 ], { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -107,11 +107,11 @@ std::string userCacheDir() {
 }
 
 // src/circuit-ref.ts resolveCircuitDir: a folder with metadata.json, else a name compiled into the user cache
-std::string circuitDir(const std::string& ref) {
+std::string circuitDir(const std::string& ref, const std::string& cache) {
   if (exists(join(ref, "metadata.json"))) return ref;
   bool name = !ref.empty() && isalnum((unsigned char)ref[0]);
   for (char c : ref) name = name && (isalnum((unsigned char)c) || c == '_' || c == '-');
-  std::string cached = join(join(userCacheDir(), "circuits"), ref);
+  std::string cached = join(join(cache, "circuits"), ref);
   if (name && exists(join(cached, "metadata.json"))) return cached;
   fallback("no circuit " + ref);
 }
@@ -245,7 +245,7 @@ int run(char** argv) {
     }
   }
 
-  const std::string dir = circuitDir(a.dir), cache = userCacheDir();
+  const std::string cache = userCacheDir(), dir = circuitDir(a.dir, cache);
   std::string metadata, planText, inputText;
   if (!readFile(join(dir, "metadata.json"), metadata)) fallback("metadata.json unreadable");
   const std::string mdSha = zk::sha256Hex(reinterpret_cast<const unsigned char*>(metadata.data()), metadata.size());
@@ -309,16 +309,13 @@ int run(char** argv) {
   const auto tw = Clock::now();
   std::string tape;
   if (!readFile(join(join(cache, "witness-tape"), plan.program + ".v1"), tape) || tape.size() < 112) fallback("no witness tape");
-  auto word = [&](int i) { uint32_t v; memcpy(&v, tape.data() + 4 * i, 4); return v; };
-  auto hexAt = [&](int i) {
-    static const char* h = "0123456789abcdef";
-    std::string s;
-    for (int k = 0; k < 32; k++) { uint8_t b = (uint8_t)tape[4 * i + k]; s += h[b >> 4]; s += h[b & 15]; }
-    return s;
-  };
-  const uint32_t nIn = word(3), nFinal = word(6);
-  if (word(0) != 0x54574b5a || word(1) != 1 || word(2) != plan.tapeLayout || hexAt(12) != plan.program || nIn != q.size() ||
-      zk::sha256Hex(reinterpret_cast<const unsigned char*>(tape.data()) + 112, tape.size() - 112) != hexAt(20))
+  // magic, version, sizes and the input count are runWitnessTape's checks; these are readTapeHeader's others
+  const auto* t = reinterpret_cast<const unsigned char*>(tape.data());
+  uint32_t layout, nFinal;
+  memcpy(&layout, t + 8, 4);
+  memcpy(&nFinal, t + 24, 4);
+  if (layout != plan.tapeLayout || nFinal > (1u << 28) /* a tape's most wires, before the witness is sized by it */ ||
+      zk::toHex(t + 48, 32) != plan.program || zk::sha256Hex(t + 112, tape.size() - 112) != zk::toHex(t + 80, 32))
     fallback("witness tape does not match");
   std::vector<uint8_t> ins(16 * q.size()), rec(32);
   for (size_t i = 0; i < q.size(); i++) {

@@ -14,16 +14,12 @@
 
 namespace zk {
 
-namespace {
-
-std::string hexOf(const unsigned char* md) {
+std::string toHex(const unsigned char* bytes, size_t len) {
   static const char* hex = "0123456789abcdef";
-  std::string out(64, '0');
-  for (unsigned i = 0; i < 32; i++) { out[2 * i] = hex[md[i] >> 4]; out[2 * i + 1] = hex[md[i] & 15]; }
+  std::string out(2 * len, '0');
+  for (size_t i = 0; i < len; i++) { out[2 * i] = hex[bytes[i] >> 4]; out[2 * i + 1] = hex[bytes[i] & 15]; }
   return out;
 }
-
-}  // namespace
 
 std::string sha256Hex(const unsigned char* data, size_t len) {
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
@@ -32,7 +28,7 @@ std::string sha256Hex(const unsigned char* data, size_t len) {
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx.get(), data, len) != 1 ||
       EVP_DigestFinal_ex(ctx.get(), md, &n) != 1 || n != 32)
     throw std::runtime_error("sha256: OpenSSL digest failed");
-  return hexOf(md);
+  return toHex(md, 32);
 }
 
 std::string sha256FileHex(const std::string& path) {
@@ -57,7 +53,7 @@ std::string sha256FileHex(const std::string& path) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1 || len != 32) throw std::runtime_error("sha256: OpenSSL final failed");
-  return hexOf(md);
+  return toHex(md, 32);
 }
 
 }  // namespace zk

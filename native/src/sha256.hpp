@@ -10,6 +10,9 @@ namespace zk {
 // when the file cannot be opened or read.
 std::string sha256FileHex(const std::string& path);
 
+// Lower-case hex of `len` bytes (as the digests above are written).
+std::string toHex(const unsigned char* bytes, size_t len);
+
 // Lower-case hex sha256 of `len` bytes in memory.
 std::string sha256Hex(const unsigned char* data, size_t len);
 

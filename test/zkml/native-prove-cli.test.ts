@@ -47,6 +47,8 @@ function model(): Uint8Array {
   return o.toBytes();
 }
 
+/** Where the children's (ZKINFER_CACHE_DIR=testCache) plan of the circuit in `dir` lives: named by metadata.json's sha256. */
+const planOf = (dir: string) => join(testCache, 'prove-plan', `${sha256Hex(readFileSync(join(dir, 'metadata.json')))}.v1`);
 const withoutProof = (text: string) => { const f = JSON.parse(text) as Record<string, unknown>; delete f.proof; return f; };
 const TIMING = /^prover native {2}witness \d+\.\d ms {2}prove \d+\.\d ms {2}total \d+ ms$/;
 
@@ -57,7 +59,7 @@ test('after one Node run of a circuit the native program proves it, with the Nod
   const dir = join(work, 'art');
   const c = zkinfer(['compile', join(work, 'twoin.onnx'), '--out', dir, '--scale', '8'], env);
   assert.equal(c.code, 0, c.stdout + c.stderr);
-  const plan = join(testCache, 'prove-plan', `${sha256Hex(readFileSync(join(dir, 'metadata.json')))}.v1`);
+  const plan = planOf(dir);
   rmSync(plan, { force: true });
 
   const inputs = [
@@ -104,7 +106,7 @@ test('after one Node run of a circuit the native program proves it, with the Nod
 test('what the native program does not prove runs Node, with the Node command\'s exit code and error', { skip }, () => {
   const dir = join(work, 'art');
   assert.ok(existsSync(join(dir, 'metadata.json')), 'the test above compiled the circuit');
-  const plan = join(testCache, 'prove-plan', `${sha256Hex(readFileSync(join(dir, 'metadata.json')))}.v1`);
+  const plan = planOf(dir);
   const input = (name: string, text: string) => { writeFileSync(join(work, name), text); return join(work, name); };
   const good = input('good.json', JSON.stringify({ input_data: [[0.5, -1, 2, 0], [1, 2, 3]] }));
   const prove = (circuit: string, inPath: string, out: string, extra: Record<string, string> = {}) => launcher(['prove', circuit, '--input', inPath, '--out', out], extra);

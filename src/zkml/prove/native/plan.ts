@@ -20,6 +20,7 @@ import { dirname } from 'node:path';
 import { userCacheDir } from '../../../paths.js';
 import { sha256Hex } from '../../format/circuit-id-node.js';
 import type { CircuitMetadata } from '../../format/metadata.js';
+import { sizeOf } from '../../ir/tensor.js';
 import { DIRECT_LAYOUT_VERSION } from '../../r1cs/emit.js';
 import { tapeCachePath, tapesEnabled } from '../../witness/tape-cache.js';
 
@@ -36,9 +37,8 @@ export function provePlanText(md: CircuitMetadata): string | undefined {
   const L = md.publicLayout;
   if (md.files.program === undefined || L.version !== 2 || L.packed === undefined) return undefined;
   if (md.inputs.some((t) => (t.signal ?? 'in') !== 'in' || t.rangeBits === undefined || t.rangeBits > 62)) return undefined;
-  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-  const slot = (name: string) => L.outputs.find((s) => s.name === name);
-  if (md.outputs.some((t) => slot(t.name) === undefined)) return undefined;
+  const slots = md.outputs.map((t) => L.outputs.find((s) => s.name === t.name));
+  if (slots.some((s) => s === undefined)) return undefined;
   return [
     `zkinfer-prove-plan ${PROVE_PLAN_VERSION}`,
     `id ${md.id}`,
@@ -46,8 +46,8 @@ export function provePlanText(md: CircuitMetadata): string | undefined {
     `tape ${DIRECT_LAYOUT_VERSION}`,
     `files ${md.files.r1cs} ${md.files.program} ${md.files.zkey} ${md.files.vk}`,
     `layout ${L.total} ${L.packed.offset} ${L.packed.words} ${L.recipient ?? -1}`,
-    ...md.inputs.map((t) => `input ${size(t.shape)} ${t.scaleBits} ${t.rangeBits}`),
-    ...md.outputs.map((t) => `output ${slot(t.name)!.offset} ${slot(t.name)!.length} ${t.scaleBits}`),
+    ...md.inputs.map((t) => `input ${sizeOf(t.shape)} ${t.scaleBits} ${t.rangeBits}`),
+    ...md.outputs.map((t, k) => `output ${slots[k]!.offset} ${slots[k]!.length} ${t.scaleBits}`),
     'end',
   ].join('\n') + '\n';
 }
